@@ -1,0 +1,51 @@
+// Field schemas shared by every frame: names, addresses, ids and byte strings.
+import { z } from 'zod';
+import { base64DecodedLength, isBase64 } from '../encoding/base64';
+
+/** Usernames are 3–32 characters of letters, digits, '_', '.', '-', starting with a letter or digit; case-insensitive. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$/;
+
+export const Username = z
+  .string()
+  .regex(USERNAME_PATTERN, 'username must be 3–32 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+/** The canonical form of a username: what the relay stores and compares. */
+export function normalizeUsername(username: string): string {
+  return username.toLowerCase();
+}
+
+/** A device of a user. Device 1 is the first device; linked devices get further ids. */
+export const DeviceId = z.number().int().min(1).max(2_147_483_647);
+
+/** An address is a (user, device) pair: nothing in the protocol assumes one device per user. */
+export const Address = z.strictObject({ user: Username, device: DeviceId });
+export type Address = z.infer<typeof Address>;
+
+export function addressKey(address: Address): string {
+  return `${normalizeUsername(address.user)}.${address.device}`;
+}
+
+/** A client-made message id (a ULID, UUID or similar): travels end to end, dedups resends. */
+export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'message id must be 1–64 of [A-Za-z0-9_-]');
+
+/** A relay-made handle for one delivery into one mailbox; opaque to clients. */
+export const DeliveryId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** Request id chosen by the client, echoed in the response. */
+export const RequestId = z.number().int().min(0).max(2 ** 32 - 1);
+
+/** Base64 of at most `maxBytes` bytes (exactly `exactBytes` when given). */
+export function base64Bytes(options: { maxBytes?: number; exactBytes?: number }) {
+  return z
+    .string()
+    .refine(isBase64, 'must be padded base64')
+    .refine((text) => {
+      const length = base64DecodedLength(text);
+      if (options.exactBytes !== undefined) return length === options.exactBytes;
+      return options.maxBytes === undefined || length <= options.maxBytes;
+    }, 'wrong length');
+}
+
+export const Nonce = base64Bytes({ exactBytes: 32 });
+export const Ed25519PublicKey = base64Bytes({ exactBytes: 32 });
+export const Ed25519Signature = base64Bytes({ exactBytes: 64 });

@@ -1,13 +1,17 @@
 // Lint rules, and above all the one-way import rules of DESIGN.md §1:
-// renderer → shared, preload → shared, main/shell → main/core → shared, server → shared.
+// renderer → shared, preload → shared, main/shell → main/core → shared, server → shared;
+// main/browser-shell (the Electron-free host of DESIGN.md §6) → main/core → shared.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'http', 'https', 'child_process', 'worker_threads', 'stream', 'events', 'url', 'util', 'buffer'];
 
-/** Builds a no-restricted-imports rule from forbidden layers and packages. */
+/** Builds a no-restricted-imports rule from forbidden layers (folder names) and packages (exact names or `x/*`). */
 function boundary(layer, { layers = [], packages = [] }) {
+  const message = (what) => `src/${layer} must not import ${what} (DESIGN.md §1: imports go one way).`;
+  const exact = packages.filter((name) => !name.includes('*'));
+  const wildcard = packages.filter((name) => name.includes('*'));
   return {
     files: [`src/${layer}/**/*.{ts,tsx}`],
     ignores: ['**/*.test.ts', '**/*.test.tsx'],
@@ -15,14 +19,10 @@ function boundary(layer, { layers = [], packages = [] }) {
       'no-restricted-imports': [
         'error',
         {
+          paths: exact.map((name) => ({ name, message: message(name) })),
           patterns: [
-            ...layers.map((target) => ({
-              group: [`**/${target}`, `**/${target}/**`],
-              message: `src/${layer} must not import ${target} (DESIGN.md §1: imports go one way).`,
-            })),
-            ...(packages.length
-              ? [{ group: packages, message: `src/${layer} must not import ${packages.join(', ')} (DESIGN.md §1).` }]
-              : []),
+            ...layers.map((target) => ({ group: [`**/${target}`, `**/${target}/**`], message: message(target) })),
+            ...wildcard.map((group) => ({ group: [group], message: message(group) })),
           ],
         },
       ],
@@ -48,10 +48,11 @@ export default tseslint.config(
     packages: ['electron', 'ws', 'better-sqlite3', 'react', 'dexie', ...NODE_BUILTINS],
   }),
   boundary('main/core', {
-    layers: ['shell', 'renderer', 'server', 'preload'],
+    layers: ['shell', 'browser-shell', 'renderer', 'server', 'preload'],
     packages: ['electron', 'electron/*', 'react', 'dexie'],
   }),
-  boundary('main/shell', { layers: ['renderer', 'server', 'preload'] }),
+  boundary('main/shell', { layers: ['browser-shell', 'renderer', 'server', 'preload'] }),
+  boundary('main/browser-shell', { layers: ['shell', 'renderer', 'server', 'preload'], packages: ['electron', 'electron/*'] }),
   boundary('preload', { layers: ['main', 'renderer', 'server'], packages: NODE_BUILTINS }),
   boundary('renderer', { layers: ['main', 'server', 'preload'], packages: ['electron', 'ws', 'better-sqlite3', ...NODE_BUILTINS] }),
   boundary('server', { layers: ['main', 'renderer', 'preload'], packages: ['electron', 'react', 'dexie'] }),

@@ -1,0 +1,110 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { startBrowserHost, type BrowserHost } from './host';
+
+let dir: string;
+let host: BrowserHost;
+const dispatch = vi.fn(async (channel: unknown) => ({ ok: true as const, value: { echoed: channel } }));
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parley-host-'));
+  await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
+  await writeFile(join(dir, 'renderer', 'index.html'), '<html><head><title>x</title></head><body></body></html>');
+  await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(join(dir, 'secret.txt'), 'do not serve');
+  await writeFile(join(dir, 'bridge.js'), 'window.parley = {}');
+  host = await startBrowserHost({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dispatch });
+});
+
+afterEach(async () => {
+  await host.close();
+  await rm(dir, { recursive: true, force: true });
+  dispatch.mockClear();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function pageToken(): Promise<string> {
+  const { body } = await get('/');
+  return /name="parley-host-token" content="([^"]+)"/.exec(body)?.[1] ?? '';
+}
+
+function openSocket(token: string, origin = host.url.slice(0, -1)): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ipc?token=${token}`, { origin });
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    socket.once('error', reject);
+  });
+}
+
+describe('browser-shell host', () => {
+  it('injects the token and the bridge into index.html', async () => {
+    const { status, body } = await get('/');
+    expect(status).toBe(200);
+    expect(body).toMatch(/<meta name="parley-host-token" content="[A-Za-z0-9_-]{43}" \/>/);
+    expect(body).toContain('<script src="/__parley/bridge.js"></script>');
+    expect((await get('/__parley/bridge.js')).body).toBe('window.parley = {}');
+    expect((await get('/assets/app.js')).body).toBe('console.log(1)');
+  });
+
+  it('never serves files outside the renderer build', async () => {
+    expect((await get('/../secret.txt')).status).toBe(404);
+    expect((await get('/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get('/assets/%2e%2e/%2e%2e/secret.txt')).status).toBe(404);
+  });
+
+  it('refuses requests for another Host name (DNS rebinding)', async () => {
+    expect((await get('/', { host: `evil.example:${host.port}` })).status).toBe(421);
+  });
+
+  it('carries invokes from a page with the right token and origin', async () => {
+    const socket = await openSocket(await pageToken());
+    const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+    socket.send(JSON.stringify({ kind: 'invoke', id: 7, channel: 'account.get', request: {} }));
+    expect(JSON.parse(await reply)).toEqual({ kind: 'result', id: 7, result: { ok: true, value: { echoed: 'account.get' } } });
+    expect(dispatch).toHaveBeenCalledWith('account.get', {}, { trusted: true });
+    socket.close();
+  });
+
+  it('broadcasts events to connected pages', async () => {
+    const socket = await openSocket(await pageToken());
+    const event = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+    host.broadcast('connection.changed', { state: 'online' });
+    expect(JSON.parse(await event)).toEqual({ kind: 'event', event: 'connection.changed', payload: { state: 'online' } });
+    socket.close();
+  });
+
+  it('rejects a socket without the token, with a wrong token, or from another origin', async () => {
+    const token = await pageToken();
+    await expect(openSocket('')).rejects.toThrow('HTTP 403');
+    await expect(openSocket(token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).rejects.toThrow('HTTP 403');
+    await expect(openSocket(token, 'http://evil.example')).rejects.toThrow('HTTP 403');
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it('ignores malformed page messages', async () => {
+    const socket = await openSocket(await pageToken());
+    socket.send('not json');
+    socket.send(JSON.stringify({ kind: 'invoke', id: 'x' }));
+    const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+    socket.send(JSON.stringify({ kind: 'invoke', id: 1, channel: 'app.info', request: {} }));
+    expect(JSON.parse(await reply)).toMatchObject({ id: 1 });
+    expect(dispatch).toHaveBeenCalledTimes(1);
+    socket.close();
+  });
+});

@@ -1,0 +1,117 @@
+// The browser-shell host: serves the real renderer build on loopback and carries the IPC contract over a
+// WebSocket, so Parley runs in plain Chromium where Electron cannot (DESIGN.md §6).
+// Only our own page may drive the core: the socket must present this launch's token, our exact origin and Host.
+import { createServer, type IncomingMessage } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventChannel, IpcDispatch } from '../../shared/ipc';
+import { PageMessage, type HostMessage } from '../../shared/ipc/browser-host-protocol';
+import { servePageFile, type PageFiles } from './page';
+
+export interface BrowserHostOptions extends PageFiles {
+  host?: string;
+  port?: number;
+  dispatch: IpcDispatch;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  /** Sends a contract event to every connected page. */
+  broadcast(event: EventChannel, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const token = randomBytes(32).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const pages = new Set<WebSocket>();
+  let origin = '';
+
+  const server = createServer((request, response) => {
+    if (!hostHeaderMatches(request, origin)) {
+      response.writeHead(421).end();
+      return;
+    }
+    const path = new URL(request.url ?? '/', origin).pathname;
+    void servePageFile(options, path, token).then(
+      (file) => {
+        response.writeHead(file.status, {
+          'content-type': file.contentType,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+        });
+        response.end(file.body);
+      },
+      () => response.writeHead(500).end(),
+    );
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const allowed =
+      url.pathname === '/ipc' &&
+      request.headers.origin === origin &&
+      hostHeaderMatches(request, origin) &&
+      tokensEqual(url.searchParams.get('token') ?? '', token);
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (page) => {
+      pages.add(page);
+      page.on('close', () => pages.delete(page));
+      page.on('message', (data) => void answer(page, data.toString()));
+    });
+  });
+
+  async function answer(page: WebSocket, text: string) {
+    let parsed;
+    try {
+      parsed = PageMessage.safeParse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const { id, channel, request } = parsed.data;
+    const result = await options.dispatch(channel, request, { trusted: true });
+    send(page, { kind: 'result', id, result });
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${host}:${port}`;
+
+  return {
+    url: `${origin}/`,
+    port,
+    broadcast(event, payload) {
+      for (const page of pages) send(page, { kind: 'event', event, payload });
+    },
+    async close() {
+      for (const page of pages) page.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(page: WebSocket, message: HostMessage) {
+  if (page.readyState === page.OPEN) page.send(JSON.stringify(message));
+}
+
+/** Rejects DNS-rebinding: the Host header must name our loopback address exactly. */
+function hostHeaderMatches(request: IncomingMessage, origin: string): boolean {
+  return `http://${request.headers.host ?? ''}` === origin;
+}
+
+function tokensEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,39 @@
+// The renderer's typed client over window.parley: contract types in, IpcError out. The only way the
+// renderer talks to main.
+import {
+  BRIDGE_GLOBAL,
+  type EventChannel,
+  type EventOf,
+  type InvokeChannel,
+  type IpcErrorCode,
+  type ParleyBridge,
+  type RequestOf,
+  type ResponseOf,
+} from '../shared/ipc';
+
+export class IpcError extends Error {
+  constructor(
+    readonly code: IpcErrorCode,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'IpcError';
+  }
+}
+
+function bridge(): ParleyBridge {
+  const value = (window as unknown as Record<string, ParleyBridge | undefined>)[BRIDGE_GLOBAL];
+  if (!value) throw new IpcError('internal', 'Parley is not connected to its main process.', false);
+  return value;
+}
+
+export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const result = await bridge().invoke(channel, request);
+  if (!result.ok) throw new IpcError(result.error.code, result.error.message, result.error.retryable);
+  return result.value as ResponseOf<C>;
+}
+
+export function subscribe<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void {
+  return bridge().on(event, (payload) => listener(payload as EventOf<E>));
+}

@@ -1,0 +1,17 @@
+// Messages between the browser-shell bridge in the page and the Node host (DESIGN.md §6).
+// The IPC contract itself is unchanged; this only frames invokes, results and events on one WebSocket.
+import { z } from 'zod';
+
+export const PageMessage = z.strictObject({
+  kind: z.literal('invoke'),
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(100),
+  request: z.unknown(),
+});
+export type PageMessage = z.infer<typeof PageMessage>;
+
+export const HostMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('result'), id: z.number().int(), result: z.unknown() }),
+  z.strictObject({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;

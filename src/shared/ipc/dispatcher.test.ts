@@ -1,0 +1,97 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createIpcDispatcher, type IpcHandlers } from './dispatcher';
+import { AppError } from './errors';
+import type { AccountView, ConnectionSnapshot } from './schemas';
+
+const snapshot: ConnectionSnapshot = { state: 'online', attempt: 0, nextRetryAt: null, lastError: null };
+const account: AccountView = {
+  username: 'alice',
+  device: 1,
+  relayUrl: 'ws://127.0.0.1:8787/v1/ws',
+  identityKey: 'AAAA',
+  keyProtection: { osKeychain: true, warning: null },
+};
+
+function setup(overrides: Partial<IpcHandlers> = {}) {
+  const handlers: IpcHandlers = {
+    'app.info': vi.fn(async () => ({ version: '0.1.0', shell: 'browser' as const, defaultRelayUrl: 'ws://127.0.0.1:8787/v1/ws' })),
+    'account.get': vi.fn(async () => account),
+    'account.create': vi.fn(async () => account),
+    'connection.get': vi.fn(async () => snapshot),
+    'connection.retry': vi.fn(async () => snapshot),
+    ...overrides,
+  };
+  const log = { error: vi.fn() };
+  return { handlers, log, dispatch: createIpcDispatcher(handlers, log) };
+}
+
+const trusted = { trusted: true };
+
+describe('IPC dispatcher', () => {
+  it('runs the handler for a valid request and returns its value', async () => {
+    const { dispatch, handlers } = setup();
+    const result = await dispatch('account.create', { username: 'alice', relayUrl: 'ws://localhost:8787/v1/ws' }, trusted);
+    expect(result).toEqual({ ok: true, value: account });
+    expect(handlers['account.create']).toHaveBeenCalledWith({ username: 'alice', relayUrl: 'ws://localhost:8787/v1/ws' });
+  });
+
+  it('rejects an untrusted sender before anything runs', async () => {
+    const { dispatch, handlers } = setup();
+    const result = await dispatch('account.get', {}, { trusted: false });
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(handlers['account.get']).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an unknown channel', 'account.delete', {}],
+    ['a prototype key as channel', 'toString', {}],
+    ['a non-string channel', 42, {}],
+  ])('rejects %s', async (_name, channel, request) => {
+    const { dispatch } = setup();
+    expect(await dispatch(channel, request, trusted)).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+  });
+
+  it.each([
+    ['a missing field', { username: 'alice' }],
+    ['a short username', { username: 'al', relayUrl: 'ws://localhost:8787/v1/ws' }],
+    ['an extra field', { username: 'alice', relayUrl: 'ws://localhost:8787/v1/ws', admin: true }],
+    ['a non-URL relay', { username: 'alice', relayUrl: 'not a url' }],
+    ['plain ws:// to a remote host', { username: 'alice', relayUrl: 'ws://relay.example.org/v1/ws' }],
+    ['an http URL', { username: 'alice', relayUrl: 'https://relay.example.org/' }],
+    ['credentials in the URL', { username: 'alice', relayUrl: 'wss://u:p@relay.example.org/v1/ws' }],
+    ['a string instead of an object', 'alice'],
+    ['an array', ['alice']],
+  ])('rejects %s as invalid_request without calling the handler', async (_name, request) => {
+    const { dispatch, handlers } = setup();
+    const result = await dispatch('account.create', request, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(handlers['account.create']).not.toHaveBeenCalled();
+  });
+
+  it('passes an AppError through with its code and message', async () => {
+    const { dispatch } = setup({
+      'account.create': async () => {
+        throw new AppError('username_taken', 'That username is taken.');
+      },
+    });
+    const result = await dispatch('account.create', { username: 'alice', relayUrl: 'wss://relay.example.org/v1/ws' }, trusted);
+    expect(result).toEqual({ ok: false, error: { code: 'username_taken', message: 'That username is taken.', retryable: false } });
+  });
+
+  it('hides unexpected errors behind `internal` and logs only their kind', async () => {
+    const { dispatch, log } = setup({
+      'account.get': async () => {
+        throw new TypeError('secret detail /home/alice/keys');
+      },
+    });
+    const result = await dispatch('account.get', {}, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('secret detail');
+    expect(log.error).toHaveBeenCalledWith('ipc.handler_failed', { channel: 'account.get', error: 'TypeError' });
+  });
+
+  it('refuses to return a response that breaks the contract', async () => {
+    const { dispatch } = setup({ 'connection.get': async () => ({ state: 'teleporting' }) as unknown as ConnectionSnapshot });
+    expect(await dispatch('connection.get', {}, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});

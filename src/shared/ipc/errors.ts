@@ -1,0 +1,42 @@
+// Errors that cross the IPC boundary: a stable code a UI can switch on, and a message a user can act on.
+// Handlers in main throw AppError; anything else reaches the renderer as `internal` without details.
+
+export const IPC_ERROR_CODES = [
+  'unknown_channel',
+  'forbidden_sender',
+  'invalid_request',
+  'no_account',
+  'account_exists',
+  'username_taken',
+  'invalid_username',
+  'invalid_relay_url',
+  'relay_unreachable',
+  'protocol_error',
+  'internal',
+] as const;
+
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+export interface IpcErrorBody {
+  code: IpcErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
+
+/** An error a handler means the user to see. */
+export class AppError extends Error {
+  constructor(
+    readonly code: IpcErrorCode,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): IpcErrorBody {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}

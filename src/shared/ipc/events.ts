@@ -1,0 +1,17 @@
+// Main-side emitter of contract events: validates every payload so a bug in main cannot push garbage
+// into the renderer, then hands it to whatever transport the shell provides.
+import { eventChannels, type EventChannel, type EventOf } from './contract';
+
+export type EventSink = (event: EventChannel, payload: unknown) => void;
+
+export interface IpcEvents {
+  emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
+}
+
+export function createIpcEvents(sink: EventSink): IpcEvents {
+  return {
+    emit(event, payload) {
+      sink(event, eventChannels[event].parse(payload));
+    },
+  };
+}

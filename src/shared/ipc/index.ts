@@ -1,0 +1,7 @@
+// The typed IPC contract between the renderer and main, and the pieces derived from it.
+export * from './contract';
+export * from './schemas';
+export * from './errors';
+export * from './bridge';
+export * from './dispatcher';
+export * from './events';

@@ -1,0 +1,298 @@
+// One socket's lifetime: open → challenge → auth → ready → frames → end. It reports to the Transport through
+// callbacks and ends exactly once with a ConnectionError. It never reconnects; that is the Transport's job.
+import {
+  PROTOCOL_VERSION,
+  authSigningBytes,
+  decodeServerFrame,
+  encodeFrame,
+  normalizeUsername,
+  type Address,
+  type ClientFrame,
+  type DeliverFrame,
+  type ServerFrame,
+} from '../../../shared/protocol';
+import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
+import type { Clock, TimerHandle } from './clock';
+import type { TransportConfig } from './config';
+import { ConnectionError, TransportError, connectionErrorFromClose, transportErrorFromFrame } from './errors';
+import { Heartbeat } from './Heartbeat';
+import { idHint, type Logger } from './logger';
+import { PendingRequests } from './PendingRequests';
+import type { RelaySocket, RelaySocketFactory } from './socket';
+import type { Delivery, DeviceCredentials, SendResult } from './types';
+
+export interface ConnectionCallbacks {
+  onAuthenticating(): void;
+  onReady(): void;
+  onDelivery(delivery: Delivery): void;
+  onDrained(): void;
+  /** Called exactly once. */
+  onEnd(error: ConnectionError): void;
+}
+
+export interface ConnectionDeps {
+  url: string;
+  credentials: DeviceCredentials;
+  config: TransportConfig;
+  clock: Clock;
+  socketFactory: RelaySocketFactory;
+  logger: Logger;
+  callbacks: ConnectionCallbacks;
+}
+
+export type ConnectionPhase = 'opening' | 'authenticating' | 'ready' | 'ended';
+
+export class Connection {
+  private phaseValue: ConnectionPhase = 'opening';
+  private socket: RelaySocket | undefined;
+  private readonly pending: PendingRequests;
+  private readonly heartbeat: Heartbeat;
+  private handshakeTimer: TimerHandle | undefined;
+  private challengeSeen = false;
+  private socketError: Error | undefined;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    const { clock, config } = deps;
+    this.pending = new PendingRequests(clock, config.requestTimeoutMs);
+    this.heartbeat = new Heartbeat(clock, {
+      intervalMs: config.heartbeatIntervalMs,
+      timeoutMs: config.heartbeatTimeoutMs,
+      sendPing: () => this.sendHeartbeatPing(),
+      onDead: (silentForMs) =>
+        this.abort(new ConnectionError('dead_peer', `The relay stopped answering (silent for ${Math.round(silentForMs / 1000)} s). Reconnecting.`)),
+    });
+  }
+
+  /** Opens the socket. Separate from the constructor so callbacks can refer to this connection from the start. */
+  open(): void {
+    if (this.socket) return;
+    this.handshakeTimer = this.deps.clock.setTimeout(
+      () => this.abort(new ConnectionError('handshake_timeout', 'Connecting to the relay took too long. Parley will retry.')),
+      this.deps.config.handshakeTimeoutMs,
+    );
+    try {
+      this.socket = this.deps.socketFactory(this.deps.url, {
+        onOpen: () => this.handleOpen(),
+        onMessage: (text, binary) => this.handleMessage(text, binary),
+        onError: (error) => this.handleSocketError(error),
+        onClose: (code, reason) => this.handleClose(code, reason),
+      });
+    } catch (error) {
+      this.finish(new ConnectionError('relay_unreachable', `Cannot reach the relay (${describeSocketError(error)}). Parley will retry.`));
+    }
+  }
+
+  get phase(): ConnectionPhase {
+    return this.phaseValue;
+  }
+
+  /** Sends an already validated message. Resolves once the relay says it is durably stored. */
+  send(messageId: string, to: Address[], payloadBase64: string): Promise<SendResult> {
+    if (this.phaseValue !== 'ready') return Promise.reject(offlineError());
+    const { rid, response } = this.pending.open<SendResult>('send', messageId);
+    this.write({ type: 'send', rid, messageId, to, payload: payloadBase64 });
+    return response;
+  }
+
+  /** Sends a ping at once and, if nothing is heard in time, declares the peer dead (e.g. after a network change). */
+  probe(): void {
+    if (this.phaseValue === 'ready') this.heartbeat.probe();
+  }
+
+  /** Orderly close requested by the client (stop). In-flight requests fail as connection_lost. */
+  close(error: ConnectionError): void {
+    if (this.phaseValue === 'ended') return;
+    this.finish(error);
+    this.socket?.close(1000, 'client_closing');
+  }
+
+  /** Drops the socket without a close handshake and ends with the given reason. */
+  abort(error: ConnectionError): void {
+    if (this.phaseValue === 'ended') return;
+    this.finish(error);
+    this.socket?.terminate();
+  }
+
+  private handleOpen(): void {
+    if (this.phaseValue !== 'opening') return;
+    this.phaseValue = 'authenticating';
+    this.deps.callbacks.onAuthenticating();
+  }
+
+  private handleSocketError(error: Error): void {
+    this.socketError = error;
+    const code = (error as NodeJS.ErrnoException).code;
+    this.deps.logger.debug('relay_socket_error', { phase: this.phaseValue, code: code ?? error.name });
+  }
+
+  private handleClose(code: number, reason: string): void {
+    if (this.phaseValue === 'ended') return;
+    if (this.phaseValue === 'opening') {
+      const cause = this.socketError ? describeSocketError(this.socketError) : `closed with code ${code}`;
+      this.finish(new ConnectionError('relay_unreachable', `Cannot reach the relay (${cause}). Parley will retry.`));
+      return;
+    }
+    this.finish(connectionErrorFromClose(code, reason));
+  }
+
+  private handleMessage(text: string, binary: boolean): void {
+    if (this.phaseValue === 'ended') return;
+    // Any frame, even one we then reject, proves the relay is alive.
+    this.heartbeat.heard();
+    if (binary) {
+      this.deps.logger.warn('relay_frame_ignored', { reason: 'binary frame' });
+      return;
+    }
+    const decoded = decodeServerFrame(text);
+    if (!decoded.ok) {
+      // Never log the frame itself: it may carry a payload.
+      this.deps.logger.warn('relay_frame_ignored', { reason: decoded.error.message, code: decoded.error.code, bytes: text.length });
+      return;
+    }
+    if (this.phaseValue === 'ready') this.handleSessionFrame(decoded.frame);
+    else this.handleHandshakeFrame(decoded.frame);
+  }
+
+  private handleHandshakeFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'challenge':
+        if (this.challengeSeen) {
+          this.deps.logger.warn('relay_frame_ignored', { reason: 'second challenge' });
+          return;
+        }
+        this.challengeSeen = true;
+        if (frame.version !== PROTOCOL_VERSION) {
+          this.abort(
+            new ConnectionError(
+              'protocol_version_mismatch',
+              `The relay speaks protocol version ${frame.version}; this app speaks ${PROTOCOL_VERSION}. Update Parley or the relay.`,
+            ),
+          );
+          return;
+        }
+        void this.answerChallenge(frame.nonce);
+        return;
+      case 'ready': {
+        const { user, device } = this.deps.credentials;
+        if (!this.challengeSeen || normalizeUsername(frame.user) !== normalizeUsername(user) || frame.device !== device) {
+          this.abort(new ConnectionError('protocol_error', 'The relay answered the login for a different device. Parley will retry.'));
+          return;
+        }
+        this.phaseValue = 'ready';
+        if (this.handshakeTimer !== undefined) this.deps.clock.clearTimeout(this.handshakeTimer);
+        this.handshakeTimer = undefined;
+        this.heartbeat.start();
+        this.deps.callbacks.onReady();
+        return;
+      }
+      case 'error':
+        // The relay explains before it closes; the close code decides what happens.
+        this.deps.logger.warn('relay_error_during_login', { code: frame.code });
+        return;
+      default:
+        this.deps.logger.warn('relay_frame_ignored', { reason: `${frame.type} before ready` });
+    }
+  }
+
+  private async answerChallenge(nonce: string): Promise<void> {
+    const { user, device, signer } = this.deps.credentials;
+    let signature: Uint8Array;
+    try {
+      signature = await signer.sign(authSigningBytes(nonce, user, device));
+      if (signature.length !== 64) throw new RangeError('signature must be 64 bytes');
+    } catch (error) {
+      this.deps.logger.error('auth_signing_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.abort(new ConnectionError('signing_failed', 'This device could not sign the login (is the keychain locked?). Parley will retry.'));
+      return;
+    }
+    if (this.phaseValue !== 'authenticating') return;
+    this.write({ type: 'auth', nonce, user, device, signature: toBase64(signature) });
+  }
+
+  private handleSessionFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'deliver':
+        this.deps.callbacks.onDelivery(this.makeDelivery(frame));
+        return;
+      case 'drained':
+        this.deps.callbacks.onDrained();
+        return;
+      case 'sent': {
+        const request = this.pending.peek(frame.rid);
+        if (!request || request.kind !== 'send' || request.messageId !== frame.messageId) {
+          this.deps.logger.warn('relay_response_unmatched', { type: 'sent', rid: frame.rid, messageId: idHint(frame.messageId) });
+          return;
+        }
+        this.pending.resolve(frame.rid, { duplicate: frame.duplicate } satisfies SendResult);
+        return;
+      }
+      case 'pong':
+        if (this.pending.peek(frame.rid)?.kind !== 'ping') {
+          this.deps.logger.debug('relay_response_unmatched', { type: 'pong', rid: frame.rid });
+          return;
+        }
+        this.pending.resolve(frame.rid, undefined);
+        return;
+      case 'error':
+        if (frame.rid !== undefined && this.pending.reject(frame.rid, transportErrorFromFrame(frame))) return;
+        this.deps.logger.warn('relay_error', { code: frame.code, rid: frame.rid });
+        return;
+      default:
+        this.deps.logger.warn('relay_frame_ignored', { reason: `${frame.type} after ready` });
+    }
+  }
+
+  private makeDelivery(frame: DeliverFrame): Delivery {
+    let acked = false;
+    return Object.freeze({
+      deliveryId: frame.deliveryId,
+      messageId: frame.messageId,
+      from: frame.from,
+      payload: fromBase64(frame.payload),
+      sentAt: frame.sentAt,
+      ack: () => {
+        if (acked || this.phaseValue !== 'ready') return false;
+        acked = true;
+        this.write({ type: 'ack', deliveryId: frame.deliveryId });
+        return true;
+      },
+    });
+  }
+
+  private sendHeartbeatPing(): void {
+    const { rid, response } = this.pending.open<void>('ping');
+    // The heartbeat watches for any inbound frame; a ping's own timeout or failure needs no handling here.
+    response.catch(() => undefined);
+    this.write({ type: 'ping', rid });
+  }
+
+  private write(frame: ClientFrame): void {
+    try {
+      this.socket?.send(encodeFrame(frame));
+    } catch (error) {
+      this.abort(new ConnectionError('connection_closed', `Writing to the relay failed (${describeSocketError(error)}). Reconnecting.`));
+    }
+  }
+
+  private finish(error: ConnectionError): void {
+    this.phaseValue = 'ended';
+    if (this.handshakeTimer !== undefined) this.deps.clock.clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.heartbeat.stop();
+    this.pending.rejectAll(
+      new TransportError('connection_lost', 'The connection dropped before the relay confirmed. It is safe to send again.', true),
+    );
+    this.deps.callbacks.onEnd(error);
+  }
+}
+
+export function offlineError(): TransportError {
+  return new TransportError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+}
+
+function describeSocketError(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code}` : error.message.slice(0, 120);
+}
+

@@ -1,0 +1,228 @@
+// The client's connection to its relay: explicit states, reconnect forever with backoff, heartbeat, correlated
+// requests and acked deliveries. It never queues sends while offline (the outbox owns that) and never acks a
+// delivery before the consumer has stored it.
+import {
+  MAX_FRAME_BYTES,
+  MAX_RECIPIENTS_PER_SEND,
+  SendFrame,
+  encodeFrame,
+  type Address,
+} from '../../../shared/protocol';
+import { toBase64 } from '../../../shared/encoding/base64';
+import { systemClock, type Clock, type TimerHandle } from './clock';
+import { resolveTransportConfig, type TransportConfig } from './config';
+import { Connection, offlineError } from './Connection';
+import { ConnectionError, TransportError } from './errors';
+import { TypedEvents } from './events';
+import { idHint, stderrLogger, type Logger } from './logger';
+import { ReconnectPolicy } from './ReconnectPolicy';
+import { relayWebSocketUrl } from './relayUrl';
+import { wsSocketFactory, type RelaySocketFactory } from './socket';
+import type { ConnectionSnapshot, Delivery, DeviceCredentials, SendResult } from './types';
+
+export interface TransportOptions {
+  /** The relay address (ws://, wss://, http:// or https://; a bare origin gets /v1/ws). */
+  relayUrl: string;
+  credentials: DeviceCredentials;
+  config?: Partial<TransportConfig>;
+  clock?: Clock;
+  /** Random source in [0, 1) for the backoff jitter. */
+  random?: () => number;
+  socketFactory?: RelaySocketFactory;
+  logger?: Logger;
+}
+
+export type TransportEvents = {
+  /** Every change of the connection snapshot. */
+  state: (snapshot: ConnectionSnapshot) => void;
+  /** An envelope from the relay; redeliveries after a reconnect are emitted again (dedup by messageId). */
+  delivery: (delivery: Delivery) => void;
+  /** Everything pending in the mailbox at connect time has been delivered. */
+  drained: () => void;
+};
+
+const LARGEST_RID = 2 ** 32 - 1;
+
+export class Transport {
+  readonly config: TransportConfig;
+  private readonly events: TypedEvents<TransportEvents>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly socketFactory: RelaySocketFactory;
+  private readonly policy: ReconnectPolicy;
+  private url: string;
+  private connection: Connection | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private current: ConnectionSnapshot = { state: 'offline', attempt: 0, nextRetryAt: null, lastError: null };
+
+  constructor(private readonly options: TransportOptions) {
+    this.config = resolveTransportConfig(options.config);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? stderrLogger;
+    this.socketFactory = options.socketFactory ?? wsSocketFactory;
+    this.events = new TypedEvents<TransportEvents>(this.logger);
+    this.policy = new ReconnectPolicy({
+      baseDelayMs: this.config.backoffBaseMs,
+      maxDelayMs: this.config.backoffCapMs,
+      random: options.random,
+    });
+    this.url = relayWebSocketUrl(options.relayUrl);
+  }
+
+  get snapshot(): ConnectionSnapshot {
+    return this.current;
+  }
+
+  get relayUrl(): string {
+    return this.url;
+  }
+
+  on<K extends keyof TransportEvents>(event: K, listener: TransportEvents[K]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Starts connecting (from `offline`); a no-op otherwise. */
+  start(): void {
+    if (this.current.state !== 'offline') return;
+    this.policy.reset();
+    this.update({ attempt: 0 });
+    this.connect();
+  }
+
+  /** Closes the connection and stays `offline` until start() or retryNow(). In-flight sends fail retryably. */
+  stop(): void {
+    this.cancelRetry();
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close(new ConnectionError('connection_closed', 'Disconnected.'));
+    this.update({ state: 'offline', nextRetryAt: null });
+  }
+
+  /**
+   * Connects now: skips the backoff wait while `reconnecting`, or starts again from `offline` — including after a
+   * fatal error, since the user asked. A no-op while connecting or online.
+   */
+  retryNow(): void {
+    const state = this.current.state;
+    if (state !== 'reconnecting' && state !== 'offline') return;
+    this.cancelRetry();
+    this.connect();
+  }
+
+  /**
+   * The OS reports the network is back (or changed): retry at once if waiting to reconnect, and check that an online
+   * connection is still alive. Unlike retryNow(), it never revives a transport that stopped on a fatal error.
+   */
+  networkChanged(): void {
+    if (this.current.state === 'reconnecting') this.retryNow();
+    else if (this.current.state === 'online') this.connection?.probe();
+  }
+
+  /** Points the transport at another relay address; used from the next connection attempt on. */
+  setRelayUrl(relayUrl: string): void {
+    this.url = relayWebSocketUrl(relayUrl);
+  }
+
+  /**
+   * Stores `payload` in each recipient's mailbox. Resolves once the relay confirms it is durable. Rejects with a
+   * TransportError: retryable (offline, connection_lost, request_timeout, rate_limited, mailbox_full, internal) or
+   * not (invalid_request, frame_too_large, payload_too_large, unknown_recipient, ...). Resending the same messageId
+   * is safe: the relay stores it once and answers `duplicate: true`.
+   */
+  send(messageId: string, recipients: readonly Address[], payload: Uint8Array): Promise<SendResult> {
+    let payloadBase64: string;
+    try {
+      payloadBase64 = validateSend(messageId, recipients, payload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const connection = this.connection;
+    if (this.current.state !== 'online' || !connection) return Promise.reject(offlineError());
+    return connection.send(messageId, [...recipients], payloadBase64);
+  }
+
+  private connect(): void {
+    const connection = new Connection({
+      url: this.url,
+      credentials: this.options.credentials,
+      config: this.config,
+      clock: this.clock,
+      socketFactory: this.socketFactory,
+      logger: this.logger,
+      callbacks: {
+        onAuthenticating: () => this.ifCurrent(connection, () => this.update({ state: 'authenticating' })),
+        onReady: () =>
+          this.ifCurrent(connection, () => {
+            this.policy.reset();
+            this.logger.info('relay_online', { device: this.options.credentials.device });
+            this.update({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+          }),
+        onDelivery: (delivery) => this.ifCurrent(connection, () => this.events.emit('delivery', delivery)),
+        onDrained: () => this.ifCurrent(connection, () => this.events.emit('drained')),
+        onEnd: (error) => this.ifCurrent(connection, () => this.connectionEnded(error)),
+      },
+    });
+    this.connection = connection;
+    this.update({ state: 'connecting', nextRetryAt: null });
+    connection.open();
+  }
+
+  private connectionEnded(error: ConnectionError): void {
+    this.connection = undefined;
+    const lastError = { code: error.code, message: error.message, fatal: error.fatal };
+    if (error.fatal) {
+      this.logger.warn('relay_connection_fatal', { code: error.code, closeCode: error.closeCode });
+      this.update({ state: 'offline', nextRetryAt: null, lastError });
+      return;
+    }
+    const delay = this.policy.nextDelay();
+    const nextRetryAt = this.clock.now() + delay;
+    this.logger.info('relay_connection_lost', { code: error.code, closeCode: error.closeCode, retryInMs: delay });
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, delay);
+    this.update({ state: 'reconnecting', attempt: this.policy.attempt, nextRetryAt, lastError });
+  }
+
+  private ifCurrent(connection: Connection, action: () => void): void {
+    if (this.connection === connection) action();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private update(change: Partial<ConnectionSnapshot>): void {
+    const next = { ...this.current, ...change };
+    const same = (Object.keys(next) as (keyof ConnectionSnapshot)[]).every((key) => next[key] === this.current[key]);
+    if (same) return;
+    const previous = this.current.state;
+    this.current = Object.freeze(next);
+    if (previous !== next.state) this.logger.debug('relay_state', { from: previous, to: next.state, attempt: next.attempt });
+    this.events.emit('state', this.current);
+  }
+}
+
+/** Checks a send request locally, so a request that can never succeed fails at once and non-retryably. */
+function validateSend(messageId: string, recipients: readonly Address[], payload: Uint8Array): string {
+  if (!(payload instanceof Uint8Array)) throw new TransportError('invalid_request', 'The message payload must be bytes.', false);
+  if (recipients.length > MAX_RECIPIENTS_PER_SEND) {
+    throw new TransportError('too_many_recipients', 'The message has too many recipients.', false);
+  }
+  const payloadBase64 = toBase64(payload);
+  const frame = { type: 'send' as const, rid: LARGEST_RID, messageId, to: [...recipients], payload: payloadBase64 };
+  const parsed = SendFrame.safeParse(frame);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    if (field === 'payload') throw new TransportError('payload_too_large', 'The message is too large to send.', false);
+    throw new TransportError('invalid_request', `The message cannot be sent: ${issue?.message ?? 'invalid'} (${String(field ?? 'frame')}).`, false);
+  }
+  // The frame is ASCII JSON, so its length is its size in bytes.
+  if (encodeFrame(frame).length > MAX_FRAME_BYTES) {
+    throw new TransportError('frame_too_large', `The message is too large to send (id ${idHint(messageId)}).`, false);
+  }
+  return payloadBase64;
+}

@@ -1,0 +1,113 @@
+// Typed errors of the connection: why a connection ended (ConnectionError, shown in the connection state) and why a
+// request failed (TransportError, returned to the caller with `retryable` so the outbox knows whether to try again).
+import { CLOSE_REASONS, FATAL_CLOSE_CODES, closeCodeName, type CloseCodeName, type ErrorCode, type ErrorFrame } from '../../../shared/protocol';
+
+// ── connection errors ─────────────────────────────────────────────────────────
+
+export type ConnectionErrorCode =
+  | (typeof CLOSE_REASONS)[CloseCodeName]
+  | 'relay_unreachable'
+  | 'connection_closed'
+  | 'handshake_timeout'
+  | 'dead_peer'
+  | 'protocol_error'
+  | 'protocol_version_mismatch'
+  | 'signing_failed';
+
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    readonly code: ConnectionErrorCode,
+    message: string,
+    /** Reconnecting with the same credentials cannot help; the transport stays offline. */
+    readonly fatal = false,
+    /** The WebSocket close code, when the relay closed the socket. */
+    readonly closeCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+const CLOSE_MESSAGES: Record<CloseCodeName, string> = {
+  goingAway: 'The relay is restarting. Parley will reconnect automatically.',
+  protocolViolation: 'The relay did not understand this app’s login. Updating Parley may help.',
+  badSignature:
+    'The relay rejected this device’s signature: the identity key on this computer does not match the account. ' +
+    'Sign in again or restore the right key.',
+  unknownDevice:
+    'The relay does not know this account or device. It may have been removed, or the relay’s data was reset. ' +
+    'Register again.',
+  nonceReused: 'The relay refused a reused login challenge. Parley will retry.',
+  nonceExpired: 'The login challenge expired before this device answered. Parley will retry.',
+  authTimeout: 'The login took too long. Parley will retry.',
+  usernameTaken: 'That username is already taken on this relay. Choose another one.',
+  nonceUnknown: 'The relay did not recognise the login challenge. Parley will retry.',
+  replaced:
+    'Another Parley instance signed in as this device and replaced this connection. Close the other instance, ' +
+    'then choose “Retry”.',
+  abuse: 'The relay closed the connection after too many invalid requests. Parley will retry.',
+};
+
+/** Maps the close of an established or establishing socket to a ConnectionError. */
+export function connectionErrorFromClose(code: number, reason: string): ConnectionError {
+  const name = closeCodeName(code);
+  if (name) return new ConnectionError(CLOSE_REASONS[name], CLOSE_MESSAGES[name], FATAL_CLOSE_CODES.has(code), code);
+  const detail = reason ? ` (${reason.slice(0, 120)})` : '';
+  return new ConnectionError('connection_closed', `The connection to the relay closed (code ${code})${detail}. Parley will reconnect.`, false, code);
+}
+
+// ── request errors ────────────────────────────────────────────────────────────
+
+export type TransportErrorCode =
+  | ErrorCode
+  /** Not connected right now; try again once online. */
+  | 'offline'
+  /** The connection dropped while the request was in flight; its outcome is unknown, so resend (ids dedup). */
+  | 'connection_lost'
+  | 'request_timeout'
+  /** The request is invalid before it ever reaches the relay. */
+  | 'invalid_request';
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly code: TransportErrorCode,
+    message: string,
+    /** Sending the same request again later can succeed. */
+    readonly retryable: boolean,
+    /** When the relay said how long to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Relay error codes for which the same request can succeed later. */
+const RETRYABLE_RELAY_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'mailbox_full', 'internal', 'not_authenticated']);
+
+const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
+  malformed_frame: 'The relay could not read the request.',
+  frame_too_large: 'The message is too large to send.',
+  payload_too_large: 'The message is too large to send.',
+  too_many_recipients: 'The message has too many recipients.',
+  unknown_recipient: 'A recipient is not known to the relay.',
+  rate_limited: 'Sending too fast; the relay asked to slow down.',
+  mailbox_full: 'A recipient’s mailbox on the relay is full.',
+  not_authenticated: 'The connection was not signed in yet.',
+  already_authenticated: 'The connection was already signed in.',
+  unknown_delivery: 'The relay no longer has that delivery.',
+  internal: 'The relay had an internal error.',
+};
+
+export function transportErrorFromFrame(frame: ErrorFrame): TransportError {
+  return new TransportError(
+    frame.code,
+    RELAY_ERROR_MESSAGES[frame.code],
+    RETRYABLE_RELAY_ERRORS.has(frame.code),
+    frame.retryAfterMs,
+  );
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof TransportError && error.retryable;
+}

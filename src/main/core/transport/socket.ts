@@ -1,0 +1,58 @@
+// The one place the transport touches a real WebSocket. Everything above it talks to RelaySocket, so unit tests can
+// drive the protocol with a scripted fake and integration tests with the real `ws` client.
+import WebSocket from 'ws';
+import { MAX_FRAME_BYTES } from '../../../shared/protocol';
+
+export interface RelaySocketHandlers {
+  onOpen(): void;
+  /** One text frame. Binary frames are reported as `binary: true` with no text. */
+  onMessage(text: string, binary: boolean): void;
+  /** Called exactly once when the socket is gone, whatever the reason (after onError when there was one). */
+  onClose(code: number, reason: string): void;
+  onError(error: Error): void;
+}
+
+export interface RelaySocket {
+  send(text: string): void;
+  /** Orderly close handshake. */
+  close(code: number, reason: string): void;
+  /** Drops the socket at once without a close handshake (a dead peer never answers one). */
+  terminate(): void;
+}
+
+export type RelaySocketFactory = (url: string, handlers: RelaySocketHandlers) => RelaySocket;
+
+/** Frames above this size are refused by the socket itself before being buffered. */
+const MAX_INCOMING_BYTES = MAX_FRAME_BYTES + 1024;
+
+export const wsSocketFactory: RelaySocketFactory = (url, handlers) => {
+  const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: MAX_INCOMING_BYTES });
+  let closed = false;
+  socket.on('open', () => handlers.onOpen());
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) return handlers.onMessage('', true);
+    handlers.onMessage(rawDataToText(data), false);
+  });
+  socket.on('error', (error) => handlers.onError(error));
+  socket.on('close', (code, reason) => {
+    if (closed) return;
+    closed = true;
+    handlers.onClose(code, reason.toString('utf8'));
+  });
+  return {
+    send: (text) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    },
+    close: (code, reason) => {
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(code, reason);
+    },
+    terminate: () => socket.terminate(),
+  };
+};
+
+function rawDataToText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,49 @@
+// The transport's public data types: what it needs (credentials, a signer) and what it hands out (state snapshots,
+// deliveries, send results). Plain data, so the facade can forward snapshots over IPC as they are.
+import type { Address } from '../../../shared/protocol';
+import type { ConnectionErrorCode } from './errors';
+
+/** Signs with the device's Ed25519 identity key. The key itself never leaves whoever implements this. */
+export interface DeviceSigner {
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface DeviceCredentials {
+  user: string;
+  device: number;
+  signer: DeviceSigner;
+}
+
+export type ConnectionState = 'offline' | 'connecting' | 'authenticating' | 'online' | 'reconnecting';
+
+export interface ConnectionSnapshot {
+  state: ConnectionState;
+  /** Consecutive failed connection attempts since the last time the transport was online. */
+  attempt: number;
+  /** When the next automatic attempt starts (epoch ms), while `reconnecting`. */
+  nextRetryAt: number | null;
+  /** Why the last connection or attempt ended; cleared once online. `fatal` means the transport will not retry. */
+  lastError: { code: ConnectionErrorCode; message: string; fatal: boolean } | null;
+}
+
+/** One envelope pushed by the relay. It stays in the relay mailbox until ack() is called. */
+export interface Delivery {
+  /** The relay's handle for this delivery (opaque). */
+  readonly deliveryId: string;
+  /** The sender's message id: the key to deduplicate redeliveries by. */
+  readonly messageId: string;
+  readonly from: Address;
+  readonly payload: Uint8Array;
+  /** When the relay accepted it (epoch ms, relay clock). */
+  readonly sentAt: number;
+  /**
+   * Call once the message is safely stored. Returns true if the ack went out; false if the connection it came on
+   * is gone (the relay will deliver it again after reconnecting, and it will be emitted again) or it was acked already.
+   */
+  ack(): boolean;
+}
+
+export interface SendResult {
+  /** The relay had already stored this message id from this device (a resend). */
+  duplicate: boolean;
+}

@@ -3,24 +3,74 @@
 // from it; the renderer takes its types from it. Adding a channel is one entry here plus one handler in main.
 import { z } from 'zod';
 import { Username } from '../protocol/fields';
-import { AccountView, AppInfo, ConnectionSnapshot, Empty, RelayUrl } from './schemas';
+import {
+  AccountView,
+  AppInfo,
+  CommitRequest,
+  ConnectionSnapshot,
+  ContactView,
+  Empty,
+  GroupChanged,
+  GroupId,
+  GroupName,
+  GroupView,
+  MAX_GROUP_MEMBERS,
+  ReceivedMessage,
+  RelayUrl,
+  SafetyNumberView,
+  SendMessageRequest,
+  SendMessageResult,
+} from './schemas';
 
 const invoke = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
+const Members = z.array(Username).min(1).max(MAX_GROUP_MEMBERS - 1);
 
 export const invokeChannels = {
   /** Version, which shell hosts the renderer, and defaults such as the local relay URL. */
   'app.info': invoke(Empty, AppInfo),
+
   /** The account on this device, or null before onboarding. */
   'account.get': invoke(Empty, AccountView.nullable()),
   /** Generates identity keys in main, registers the username with the relay and stores the account. */
   'account.create': invoke(z.strictObject({ username: Username, relayUrl: RelayUrl }), AccountView),
+
   'connection.get': invoke(Empty, ConnectionSnapshot),
   /** Connect now instead of waiting for the next backoff step. */
   'connection.retry': invoke(Empty, ConnectionSnapshot),
+
+  /** Finds a user on the relay, verifies their prekey bundle and keeps them as a contact. */
+  'contacts.add': invoke(z.strictObject({ username: Username }), ContactView),
+  'contacts.list': invoke(Empty, z.array(ContactView)),
+  'contacts.safetyNumber': invoke(z.strictObject({ username: Username }), SafetyNumberView),
+  'contacts.setVerified': invoke(z.strictObject({ username: Username, verified: z.boolean() }), ContactView),
+  /** Trusts a contact's new identity key after a change; releases held sends. */
+  'contacts.acceptIdentity': invoke(z.strictObject({ username: Username }), ContactView),
+
+  /** Encrypts and sends; resolves once the relay stored it durably (the message is then `sent`). */
+  'messages.send': invoke(SendMessageRequest, SendMessageResult),
+  /** Every decrypted message not yet committed (after a restart, or a renderer reload). */
+  'messages.pending': invoke(Empty, z.array(ReceivedMessage)),
+  /** The renderer stored these messages; main forgets them and acks the relay. */
+  'messages.commit': invoke(CommitRequest, Empty),
+
+  'groups.list': invoke(Empty, z.array(GroupView)),
+  'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),
+  'groups.rename': invoke(z.strictObject({ groupId: GroupId, name: GroupName }), GroupView),
+  'groups.addMembers': invoke(z.strictObject({ groupId: GroupId, members: Members }), GroupView),
+  'groups.removeMember': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
+  'groups.leave': invoke(z.strictObject({ groupId: GroupId }), GroupView),
+
+  /** Opens a link from a message in the OS browser, after main checks it is a safe web or mail link. */
+  'links.open': invoke(z.strictObject({ url: z.string().max(4096) }), Empty),
 } as const;
 
 export const eventChannels = {
   'connection.changed': ConnectionSnapshot,
+  /** A message was decrypted and waits for the renderer to store and commit it. */
+  'messages.received': ReceivedMessage,
+  /** A contact was added, verified, or its identity key changed. */
+  'contacts.changed': ContactView,
+  'groups.changed': GroupChanged,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

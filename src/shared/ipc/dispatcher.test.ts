@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIpcDispatcher, type IpcHandlers } from './dispatcher';
 import { AppError } from './errors';
+import { INVOKE_CHANNELS } from './contract';
 import type { AccountView, ConnectionSnapshot } from './schemas';
 
 const snapshot: ConnectionSnapshot = { state: 'online', attempt: 0, nextRetryAt: null, lastError: null };
@@ -13,14 +14,16 @@ const account: AccountView = {
 };
 
 function setup(overrides: Partial<IpcHandlers> = {}) {
-  const handlers: IpcHandlers = {
-    'app.info': vi.fn(async () => ({ version: '0.1.0', shell: 'browser' as const, defaultRelayUrl: 'ws://127.0.0.1:8787/v1/ws' })),
+  const notUsed = async () => {
+    throw new Error('not used by this test');
+  };
+  const handlers = Object.fromEntries(INVOKE_CHANNELS.map((channel) => [channel, vi.fn(notUsed)])) as unknown as IpcHandlers;
+  Object.assign(handlers, {
     'account.get': vi.fn(async () => account),
     'account.create': vi.fn(async () => account),
     'connection.get': vi.fn(async () => snapshot),
-    'connection.retry': vi.fn(async () => snapshot),
     ...overrides,
-  };
+  });
   const log = { error: vi.fn() };
   return { handlers, log, dispatch: createIpcDispatcher(handlers, log) };
 }
@@ -93,5 +96,33 @@ describe('IPC dispatcher', () => {
   it('refuses to return a response that breaks the contract', async () => {
     const { dispatch } = setup({ 'connection.get': async () => ({ state: 'teleporting' }) as unknown as ConnectionSnapshot });
     expect(await dispatch('connection.get', {}, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});
+
+describe('contract validation of messaging requests', () => {
+  const conversationId = 'dm:bob';
+  it.each([
+    ['an empty body', { conversationId, messageId: 'm1', content: { kind: 'text', body: '   ' } }],
+    ['a body over the limit', { conversationId, messageId: 'm1', content: { kind: 'text', body: 'x'.repeat(16_001) } }],
+    ['an upper-case dm id', { conversationId: 'dm:Bob', messageId: 'm1', content: { kind: 'text', body: 'hi' } }],
+    ['a bad group id', { conversationId: 'group:abc', messageId: 'm1', content: { kind: 'text', body: 'hi' } }],
+    ['a bad message id', { conversationId, messageId: 'm 1', content: { kind: 'text', body: 'hi' } }],
+    ['an unknown content kind', { conversationId, messageId: 'm1', content: { kind: 'sticker', body: 'hi' } }],
+    ['an empty receipt', { conversationId, messageId: 'm1', content: { kind: 'receipt', receipt: 'read', messageIds: [] } }],
+  ])('messages.send rejects %s', async (_name, request) => {
+    const { dispatch, handlers } = setup();
+    expect(await dispatch('messages.send', request, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(handlers['messages.send']).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['no members', { name: 'Trip', members: [] }],
+    ['a blank name', { name: '  ', members: ['bob'] }],
+    ['a bad member name', { name: 'Trip', members: ['b'] }],
+    ['too many members', { name: 'Trip', members: Array.from({ length: 1000 }, (_, i) => `user${i}`) }],
+  ])('groups.create rejects %s', async (_name, request) => {
+    const { dispatch, handlers } = setup();
+    expect(await dispatch('groups.create', request, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(handlers['groups.create']).not.toHaveBeenCalled();
   });
 });

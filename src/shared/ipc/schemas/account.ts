@@ -1,21 +1,6 @@
-// Value schemas used by the IPC contract: what crosses between renderer and main.
+// The account of this device as the renderer may see it, and the relay URL it may choose.
 import { z } from 'zod';
-import { DeviceId, Username } from '../protocol/fields';
-
-export const CONNECTION_STATES = ['offline', 'connecting', 'authenticating', 'online', 'reconnecting'] as const;
-export const ConnectionState = z.enum(CONNECTION_STATES);
-export type ConnectionState = z.infer<typeof ConnectionState>;
-
-export const ConnectionSnapshot = z.strictObject({
-  state: ConnectionState,
-  /** Consecutive failed attempts since the last successful session. */
-  attempt: z.number().int().nonnegative(),
-  /** When the next automatic attempt happens (ms since epoch), while `reconnecting`. */
-  nextRetryAt: z.number().nullable(),
-  /** Why the last session ended or failed; `fatal` means retrying with these credentials cannot help. */
-  lastError: z.strictObject({ code: z.string().max(64), message: z.string().max(500), fatal: z.boolean() }).nullable(),
-});
-export type ConnectionSnapshot = z.infer<typeof ConnectionSnapshot>;
+import { DeviceId, Username } from '../../protocol/fields';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -58,11 +43,4 @@ export const AccountView = z.strictObject({
 });
 export type AccountView = z.infer<typeof AccountView>;
 
-export const Empty = z.strictObject({});
 
-export const AppInfo = z.strictObject({
-  version: z.string(),
-  shell: z.enum(['electron', 'browser']),
-  defaultRelayUrl: z.string(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;

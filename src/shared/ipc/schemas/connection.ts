@@ -1,0 +1,17 @@
+// The relay connection's state as the renderer sees it.
+import { z } from 'zod';
+
+export const CONNECTION_STATES = ['offline', 'connecting', 'authenticating', 'online', 'reconnecting'] as const;
+export const ConnectionState = z.enum(CONNECTION_STATES);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const ConnectionSnapshot = z.strictObject({
+  state: ConnectionState,
+  /** Consecutive failed attempts since the last successful session. */
+  attempt: z.number().int().nonnegative(),
+  /** When the next automatic attempt happens (ms since epoch), while `reconnecting`. */
+  nextRetryAt: z.number().nullable(),
+  /** Why the last session ended or failed; `fatal` means retrying with these credentials cannot help. */
+  lastError: z.strictObject({ code: z.string().max(64), message: z.string().max(500), fatal: z.boolean() }).nullable(),
+});
+export type ConnectionSnapshot = z.infer<typeof ConnectionSnapshot>;

@@ -1,0 +1,7 @@
+// Value schemas of the IPC contract.
+export * from './app';
+export * from './account';
+export * from './connection';
+export * from './contacts';
+export * from './groups';
+export * from './messages';

@@ -1,0 +1,78 @@
+// Messages across the IPC boundary: what the renderer asks main to encrypt and send, and what main hands
+// over after decrypting. Receipts and typing notices travel as encrypted messages too.
+import { z } from 'zod';
+import { Address, MessageId, USERNAME_PATTERN } from '../../protocol/fields';
+import { GroupId, GroupUpdate } from './groups';
+
+/** `dm:<username>` for one-to-one chats, `group:<groupId>` for groups. */
+export const ConversationId = z
+  .string()
+  .refine(
+    (id) =>
+      (id.startsWith('dm:') && USERNAME_PATTERN.test(id.slice(3)) && id === id.toLowerCase()) ||
+      (id.startsWith('group:') && GroupId.safeParse(id.slice(6)).success),
+    'not a conversation id',
+  );
+export type ConversationId = z.infer<typeof ConversationId>;
+
+export const MAX_BODY_CHARS = 16_000;
+export const MessageBody = z
+  .string()
+  .max(MAX_BODY_CHARS, `Messages are at most ${MAX_BODY_CHARS} characters`)
+  .refine((body) => body.trim().length > 0, 'Message is empty');
+
+export const TextContent = z.strictObject({
+  kind: z.literal('text'),
+  body: MessageBody,
+  replyTo: MessageId.optional(),
+});
+
+export const ReceiptContent = z.strictObject({
+  kind: z.literal('receipt'),
+  receipt: z.enum(['delivered', 'read']),
+  messageIds: z.array(MessageId).min(1).max(500),
+});
+
+/** Typing notices are never stored by anyone. */
+export const TypingContent = z.strictObject({
+  kind: z.literal('typing'),
+  typing: z.boolean(),
+});
+
+export const OutgoingContent = z.discriminatedUnion('kind', [TextContent, ReceiptContent, TypingContent]);
+export type OutgoingContent = z.infer<typeof OutgoingContent>;
+
+export const GroupUpdateContent = z.strictObject({ kind: z.literal('group_update'), update: GroupUpdate });
+
+export const IncomingContent = z.discriminatedUnion('kind', [TextContent, ReceiptContent, TypingContent, GroupUpdateContent]);
+export type IncomingContent = z.infer<typeof IncomingContent>;
+
+export const SendMessageRequest = z.strictObject({
+  conversationId: ConversationId,
+  /** Made by the renderer when the user pressed Enter; resending the same id never duplicates. */
+  messageId: MessageId,
+  content: OutgoingContent,
+});
+
+export const SendMessageResult = z.strictObject({
+  messageId: MessageId,
+  /** When the relay durably accepted the message (epoch ms). */
+  sentAt: z.number().int(),
+});
+
+/** A decrypted message main holds until the renderer commits it (then main acks the relay). */
+export const ReceivedMessage = z.strictObject({
+  /** Handle for messages.commit. */
+  inboxId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  conversationId: ConversationId,
+  messageId: MessageId,
+  sender: Address,
+  sentAt: z.number().int(),
+  receivedAt: z.number().int(),
+  content: IncomingContent,
+});
+export type ReceivedMessage = z.infer<typeof ReceivedMessage>;
+
+export const CommitRequest = z.strictObject({
+  inboxIds: z.array(ReceivedMessage.shape.inboxId).min(1).max(1000),
+});

@@ -33,6 +33,8 @@ export const invokeChannels = {
   'account.get': invoke(Empty, AccountView.nullable()),
   /** Generates identity keys in main, registers the username with the relay and stores the account. */
   'account.create': invoke(z.strictObject({ username: Username, relayUrl: RelayUrl }), AccountView),
+  /** Points this device at its relay's new address (the relay moved); reconnects there. */
+  'account.setRelayUrl': invoke(z.strictObject({ relayUrl: RelayUrl }), AccountView),
 
   'connection.get': invoke(Empty, ConnectionSnapshot),
   /** Connect now instead of waiting for the next backoff step. */

@@ -1,0 +1,169 @@
+// The one home of relay configuration: every setting, its environment variable, its default and its validation.
+// Nothing else in src/server reads process.env.
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { MAX_FRAME_BYTES, MAX_RECIPIENTS_PER_SEND } from '../shared/protocol';
+import { defaultRelayDataDir } from './data-dir';
+
+export type SqliteSynchronous = 'full' | 'normal';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface RelayConfig {
+  /** Interface to listen on. */
+  host: string;
+  /** TCP port; 0 picks any free port. */
+  port: number;
+  /** Directory holding the SQLite database; created if missing. */
+  dataDir: string;
+  /** Largest decoded payload of one `send`. */
+  maxPayloadBytes: number;
+  /** Most recipient addresses in one `send`. */
+  maxRecipientsPerSend: number;
+  /** Token-bucket refill rate of `send` frames per device, per second. */
+  rateLimitPerSecond: number;
+  /** Token-bucket capacity: sends a device may burst before being limited. */
+  rateLimitBurst: number;
+  /** Most pending (unacked) envelopes in one device mailbox. */
+  mailboxQuota: number;
+  /** Lifetime of an auth challenge nonce. */
+  nonceTtlMs: number;
+  /** Time a new socket has to send its register/auth frame. */
+  authTimeoutMs: number;
+  /** Rejected frames within `abuseWindowMs` that close the connection with 4011. */
+  abuseThreshold: number;
+  abuseWindowMs: number;
+  /** Most deliveries pushed to one connection and not yet acked. */
+  deliveryWindow: number;
+  /** How long shutdown waits for sockets to close before cutting them. */
+  shutdownGraceMs: number;
+  /** How long a (sender, messageId) dedup record outlives its last delivery. */
+  dedupRetentionMs: number;
+  /** Extra wait before a group commit; 0 commits at the end of the current event-loop turn. */
+  commitDelayMs: number;
+  /** Most sends and acks in one group-commit transaction. */
+  commitMaxBatch: number;
+  /** SQLite `synchronous` mode: `full` fsyncs every commit (sent = on disk); `normal` survives process crashes only. */
+  sqliteSynchronous: SqliteSynchronous;
+  /** Interval of WebSocket-level pings that detect dead sockets; 0 disables them. */
+  heartbeatIntervalMs: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Largest payload whose base64 still fits in a frame with room for the frame's other fields. */
+export const MAX_PAYLOAD_CEILING = Math.floor(((MAX_FRAME_BYTES - 1024) * 3) / 4);
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Setting<K extends keyof RelayConfig> {
+  key: K;
+  variable: string;
+  parse: (raw: string, variable: string) => RelayConfig[K];
+  fallback: (env: Env) => RelayConfig[K];
+}
+
+const setting = <K extends keyof RelayConfig>(s: Setting<K>): Setting<K> => s;
+
+/** Every setting, in the order docs/operations.md lists them. */
+export const RELAY_SETTINGS = [
+  setting({ key: 'host', variable: 'PARLEY_RELAY_HOST', parse: parseHost, fallback: () => '127.0.0.1' }),
+  setting({ key: 'port', variable: 'PARLEY_RELAY_PORT', parse: int(0, 65_535), fallback: () => 8787 }),
+  setting({
+    key: 'dataDir',
+    variable: 'PARLEY_DATA_DIR',
+    parse: (raw) => raw,
+    fallback: (env) => defaultRelayDataDir(process.platform, env, homedir()),
+  }),
+  setting({ key: 'maxPayloadBytes', variable: 'PARLEY_RELAY_MAX_PAYLOAD_BYTES', parse: int(1, MAX_PAYLOAD_CEILING), fallback: () => 128 * 1024 }),
+  setting({ key: 'maxRecipientsPerSend', variable: 'PARLEY_RELAY_MAX_RECIPIENTS', parse: int(1, MAX_RECIPIENTS_PER_SEND), fallback: () => 1000 }),
+  setting({ key: 'rateLimitPerSecond', variable: 'PARLEY_RELAY_RATE_PER_SECOND', parse: positiveNumber(1_000_000), fallback: () => 100 }),
+  setting({ key: 'rateLimitBurst', variable: 'PARLEY_RELAY_RATE_BURST', parse: int(1, 10_000_000), fallback: () => 500 }),
+  setting({ key: 'mailboxQuota', variable: 'PARLEY_RELAY_MAILBOX_QUOTA', parse: int(1, 1_000_000_000), fallback: () => 100_000 }),
+  setting({ key: 'nonceTtlMs', variable: 'PARLEY_RELAY_NONCE_TTL_MS', parse: int(1, 3_600_000), fallback: () => 30_000 }),
+  setting({ key: 'authTimeoutMs', variable: 'PARLEY_RELAY_AUTH_TIMEOUT_MS', parse: int(1, 3_600_000), fallback: () => 10_000 }),
+  setting({ key: 'abuseThreshold', variable: 'PARLEY_RELAY_ABUSE_THRESHOLD', parse: int(1, 1_000_000_000), fallback: () => 20 }),
+  setting({ key: 'abuseWindowMs', variable: 'PARLEY_RELAY_ABUSE_WINDOW_MS', parse: int(1, 86_400_000), fallback: () => 10_000 }),
+  setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 128 }),
+  setting({ key: 'shutdownGraceMs', variable: 'PARLEY_RELAY_SHUTDOWN_GRACE_MS', parse: int(0, 600_000), fallback: () => 5_000 }),
+  setting({ key: 'dedupRetentionMs', variable: 'PARLEY_RELAY_DEDUP_RETENTION_MS', parse: int(0, 365 * 86_400_000), fallback: () => 7 * 86_400_000 }),
+  setting({ key: 'commitDelayMs', variable: 'PARLEY_RELAY_COMMIT_DELAY_MS', parse: int(0, 1_000), fallback: () => 0 }),
+  setting({ key: 'commitMaxBatch', variable: 'PARLEY_RELAY_COMMIT_MAX_BATCH', parse: int(1, 100_000), fallback: () => 2_000 }),
+  setting({ key: 'sqliteSynchronous', variable: 'PARLEY_RELAY_SQLITE_SYNC', parse: oneOf(['full', 'normal'] as const), fallback: () => 'full' }),
+  setting({ key: 'heartbeatIntervalMs', variable: 'PARLEY_RELAY_HEARTBEAT_MS', parse: int(0, 3_600_000), fallback: () => 30_000 }),
+  setting({
+    key: 'logLevel',
+    variable: 'PARLEY_RELAY_LOG_LEVEL',
+    parse: oneOf(['debug', 'info', 'warn', 'error', 'silent'] as const),
+    fallback: () => 'info',
+  }),
+] as const;
+
+/** Reads and validates the relay configuration; throws a ConfigError naming the variable on a bad value. */
+export function loadRelayConfig(env: Env = process.env): RelayConfig {
+  const values: Partial<Record<keyof RelayConfig, unknown>> = {};
+  for (const s of RELAY_SETTINGS) {
+    const raw = env[s.variable];
+    values[s.key] = raw === undefined || raw.trim() === '' ? s.fallback(env) : (s.parse as (r: string, v: string) => unknown)(raw.trim(), s.variable);
+  }
+  return validateRelayConfig(values as RelayConfig);
+}
+
+/** Checks the rules that involve more than one setting; returns the config unchanged. */
+export function validateRelayConfig(config: RelayConfig): RelayConfig {
+  if (config.dataDir.trim() === '') throw new ConfigError('PARLEY_DATA_DIR', 'PARLEY_DATA_DIR must not be empty');
+  if (config.maxPayloadBytes > MAX_PAYLOAD_CEILING) {
+    throw new ConfigError('PARLEY_RELAY_MAX_PAYLOAD_BYTES', `PARLEY_RELAY_MAX_PAYLOAD_BYTES must be at most ${MAX_PAYLOAD_CEILING}`);
+  }
+  if (config.maxRecipientsPerSend > MAX_RECIPIENTS_PER_SEND) {
+    throw new ConfigError('PARLEY_RELAY_MAX_RECIPIENTS', `PARLEY_RELAY_MAX_RECIPIENTS must be at most ${MAX_RECIPIENTS_PER_SEND}`);
+  }
+  return config;
+}
+
+function int(min: number, max: number) {
+  return (raw: string, variable: string): number => {
+    const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(variable, `${variable} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+}
+
+function positiveNumber(max: number) {
+  return (raw: string, variable: string): number => {
+    const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value) || value <= 0 || value > max) {
+      throw new ConfigError(variable, `${variable} must be a number above 0 and at most ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+}
+
+function oneOf<const T extends readonly string[]>(choices: T) {
+  return (raw: string, variable: string): T[number] => {
+    const value = raw.toLowerCase();
+    const match = choices.find((choice) => choice === value);
+    if (match === undefined) {
+      throw new ConfigError(variable, `${variable} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+    }
+    return match;
+  };
+}
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function parseHost(raw: string, variable: string): string {
+  if (isIP(raw) !== 0 || HOSTNAME.test(raw)) return raw;
+  throw new ConfigError(variable, `${variable} must be an IP address or host name, got ${JSON.stringify(raw)}`);
+}

@@ -1,0 +1,324 @@
+// One device's WebSocket, from challenge to close: the handshake, then sends, acks and pings, with every
+// rejected frame answered by an error frame and counted towards the abuse limit. Each frame is handled inside a
+// try/catch and every promise has a rejection handler, so nothing a client sends can escape as an exception.
+import { WebSocket } from 'ws';
+import {
+  CLOSE_REASONS,
+  CloseCode,
+  PROTOCOL_VERSION,
+  addressKey,
+  encodeFrame,
+  normalizeUsername,
+  type AckFrame,
+  type Address,
+  type ClientFrame,
+  type CloseCodeName,
+  type ErrorCode,
+  type SendFrame,
+  type ServerFrame,
+} from '../../shared/protocol';
+import { runHandshake, type HandshakeOutcome } from '../auth/handshake';
+import type { NonceRegistry } from '../auth/nonce-registry';
+import type { RelayConfig } from '../config';
+import { checkSendLimits } from '../limits/send-limits';
+import type { TokenBucketLimiter } from '../limits/rate-limiter';
+import { errorFields, type Logger } from '../log';
+import type { GroupCommitWriter } from '../mailbox/group-commit-writer';
+import { MailboxPump } from '../mailbox/mailbox-pump';
+import type { EnqueueOutcome, RelayStore, StoredDelivery } from '../store/relay-store';
+import { AbuseMeter } from './abuse-meter';
+import { readClientFrame, type RawMessage } from './frame-reader';
+import type { OnlineDevices } from './online-devices';
+
+export interface ConnectionContext {
+  config: RelayConfig;
+  store: RelayStore;
+  writer: GroupCommitWriter;
+  nonces: NonceRegistry;
+  online: OnlineDevices<DeviceConnection>;
+  rateLimiter: TokenBucketLimiter;
+  logger: Logger;
+  now: () => number;
+}
+
+type State = 'awaiting_auth' | 'authenticating' | 'ready' | 'closed';
+
+/** Frames a client may pipeline behind its register/auth frame before `ready`. */
+const MAX_FRAMES_DURING_HANDSHAKE = 32;
+/** Bytes queued on a socket that does not read, beyond which it is cut. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** 1011: an unexpected condition on the relay (RFC 6455). */
+const INTERNAL_ERROR_CLOSE = 1011;
+
+export class DeviceConnection {
+  private state: State = 'awaiting_auth';
+  private address: Address | undefined;
+  private pump: MailboxPump | undefined;
+  private readonly nonce: string;
+  private readonly abuse: AbuseMeter;
+  private authTimer: NodeJS.Timeout | undefined;
+  private heldFrames: Array<{ data: RawMessage; isBinary: boolean }> = [];
+  /** While shutting down, frames are no longer read but answers already owed are still written. */
+  private reading = true;
+  private alive = true;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly id: number,
+    private readonly context: ConnectionContext,
+  ) {
+    const { config } = context;
+    this.abuse = new AbuseMeter(config.abuseThreshold, config.abuseWindowMs, context.now);
+    this.nonce = context.nonces.issue(id);
+    socket.on('message', (data: RawMessage, isBinary: boolean) => this.onMessage(data, isBinary));
+    socket.on('close', () => this.cleanUp());
+    socket.on('error', (error) => context.logger.debug('relay.socket_error', { connection: id, ...errorFields(error) }));
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    this.authTimer = setTimeout(() => this.closeWith('authTimeout'), config.authTimeoutMs);
+    this.send({ type: 'challenge', version: PROTOCOL_VERSION, nonce: this.nonce, expiresInMs: config.nonceTtlMs });
+  }
+
+  get device(): Address | undefined {
+    return this.state === 'ready' ? this.address : undefined;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  /** A delivery has just been committed to this device's mailbox. */
+  offer(delivery: StoredDelivery): void {
+    this.pump?.offer(delivery);
+  }
+
+  /** Stops reading frames; used at shutdown before pending writes are flushed. */
+  stopReading(): void {
+    this.reading = false;
+  }
+
+  /** WebSocket-level liveness probe: a socket that missed the previous ping is cut. */
+  heartbeat(): void {
+    if (this.state === 'closed') return;
+    if (!this.alive) {
+      this.context.logger.debug('relay.heartbeat_missed', { connection: this.id });
+      this.socket.terminate();
+      this.cleanUp();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  closeWith(name: CloseCodeName): void {
+    this.closeSocket(CloseCode[name], CLOSE_REASONS[name]);
+  }
+
+  /** Cuts the TCP connection without a closing handshake (shutdown grace exceeded). */
+  terminate(): void {
+    this.socket.terminate();
+    this.cleanUp();
+  }
+
+  private onMessage(data: RawMessage, isBinary: boolean): void {
+    if (!this.reading || this.state === 'closed') return;
+    try {
+      if (this.state === 'authenticating') this.hold(data, isBinary);
+      else this.handle(data, isBinary);
+    } catch (error) {
+      this.context.logger.error('relay.frame_failed', { connection: this.id, ...errorFields(error) });
+      this.sendError('internal', 'the relay failed to handle this frame');
+    }
+  }
+
+  private handle(data: RawMessage, isBinary: boolean): void {
+    const read = readClientFrame(data, isBinary);
+    if (this.state === 'awaiting_auth') {
+      if (!read.ok) {
+        this.sendError(read.rejection.code, read.rejection.message, read.rejection.rid);
+        this.closeWith('protocolViolation');
+      } else if (read.frame.type !== 'register' && read.frame.type !== 'auth') {
+        this.sendError('not_authenticated', 'the first frame must be register or auth', ridOf(read.frame));
+        this.closeWith('protocolViolation');
+      } else {
+        this.startHandshake(read.frame);
+      }
+      return;
+    }
+    if (!read.ok) return this.reject(read.rejection.code, read.rejection.message, read.rejection.rid);
+    const frame = read.frame;
+    switch (frame.type) {
+      case 'register':
+      case 'auth':
+        return this.reject('already_authenticated', 'this connection is already authenticated');
+      case 'ping':
+        return this.send({ type: 'pong', rid: frame.rid });
+      case 'send':
+        return this.handleSend(frame);
+      case 'ack':
+        return this.handleAck(frame);
+    }
+  }
+
+  private hold(data: RawMessage, isBinary: boolean): void {
+    if (this.heldFrames.length >= MAX_FRAMES_DURING_HANDSHAKE) return this.closeWith('abuse');
+    this.heldFrames.push({ data, isBinary });
+  }
+
+  private startHandshake(frame: Extract<ClientFrame, { type: 'register' | 'auth' }>): void {
+    this.state = 'authenticating';
+    runHandshake(frame, this.id, { nonces: this.context.nonces, accounts: this.context.store, now: this.context.now }).then(
+      (outcome) => this.finishHandshake(outcome),
+      (error: unknown) => {
+        this.context.logger.error('relay.handshake_failed', { connection: this.id, ...errorFields(error) });
+        this.closeSocket(INTERNAL_ERROR_CLOSE, 'internal_error');
+      },
+    );
+  }
+
+  private finishHandshake(outcome: HandshakeOutcome): void {
+    if (this.state !== 'authenticating') return;
+    if (!outcome.ok) {
+      this.context.logger.info('relay.auth_rejected', { connection: this.id, reason: CLOSE_REASONS[outcome.close] });
+      return this.closeWith(outcome.close);
+    }
+    clearTimeout(this.authTimer);
+    const address = outcome.address;
+    this.address = address;
+    this.state = 'ready';
+    this.context.online.claim(address, this)?.closeWith('replaced');
+    this.context.logger.debug('relay.device_ready', { connection: this.id, user: address.user, device: address.device });
+    this.send({ type: 'ready', user: address.user, device: address.device, registered: outcome.registered });
+    this.pump = new MailboxPump({
+      mailbox: address,
+      store: this.context.store,
+      window: this.context.config.deliveryWindow,
+      push: (delivery) => this.pushDelivery(delivery),
+      onDrained: () => this.send({ type: 'drained' }),
+      onError: (error) => {
+        this.context.logger.error('relay.mailbox_read_failed', { connection: this.id, ...errorFields(error) });
+        this.closeSocket(INTERNAL_ERROR_CLOSE, 'internal_error');
+      },
+    });
+    this.pump.start();
+    const held = this.heldFrames;
+    this.heldFrames = [];
+    for (const { data, isBinary } of held) this.onMessage(data, isBinary);
+  }
+
+  private handleSend(frame: SendFrame): void {
+    const sender = this.address;
+    if (sender === undefined) return;
+    const violation = checkSendLimits(frame, this.context.config);
+    if (violation !== undefined) return this.reject(violation.code, violation.message, frame.rid);
+    const rate = this.context.rateLimiter.take(addressKey(sender));
+    if (!rate.ok) {
+      // The limiter already bounds the cost of a flood; a client draining its outbox should back off, not be cut.
+      return this.sendError('rate_limited', `too many sends; retry in ${rate.retryAfterMs} ms`, frame.rid, rate.retryAfterMs);
+    }
+    this.context.writer
+      .enqueue({ sender, messageId: frame.messageId, recipients: distinctAddresses(frame.to), payload: frame.payload, sentAt: this.context.now() })
+      .then(
+        (outcome) => this.answerSend(frame, outcome),
+        (error: unknown) => {
+          this.context.logger.warn('relay.send_not_stored', { connection: this.id, ...errorFields(error) });
+          this.sendError('internal', 'the relay could not store this message; retry', frame.rid);
+        },
+      );
+  }
+
+  private answerSend(frame: SendFrame, outcome: EnqueueOutcome): void {
+    switch (outcome.status) {
+      case 'stored':
+      case 'duplicate':
+        return this.send({ type: 'sent', rid: frame.rid, messageId: frame.messageId, duplicate: outcome.status === 'duplicate' });
+      // Refusals a well-behaved client can run into (a stale contact, a recipient offline for long):
+      // answered, but not counted as abuse.
+      case 'unknown_recipient':
+        return this.sendError('unknown_recipient', `no such device: ${describeAddresses(outcome.recipients)}`, frame.rid);
+      case 'mailbox_full':
+        return this.sendError('mailbox_full', `mailbox full, nothing stored: ${describeAddresses(outcome.recipients)}`, frame.rid);
+    }
+  }
+
+  private handleAck(frame: AckFrame): void {
+    const mailbox = this.address;
+    if (mailbox === undefined) return;
+    this.pump?.acked(frame.deliveryId);
+    this.context.writer.ack({ mailbox, deliveryId: frame.deliveryId }).then(
+      (outcome) => {
+        if (outcome === 'unknown_delivery') this.reject('unknown_delivery', `no delivery ${frame.deliveryId} in this mailbox`);
+      },
+      (error: unknown) => this.context.logger.warn('relay.ack_not_stored', { connection: this.id, ...errorFields(error) }),
+    );
+  }
+
+  private pushDelivery(delivery: StoredDelivery): void {
+    this.send({
+      type: 'deliver',
+      deliveryId: delivery.deliveryId,
+      messageId: delivery.messageId,
+      from: delivery.from,
+      payload: delivery.payload,
+      sentAt: delivery.sentAt,
+    });
+  }
+
+  /** Answers a rejected frame and counts it; too many close the connection. Nothing was changed. */
+  private reject(code: ErrorCode, message: string, rid?: number, retryAfterMs?: number): void {
+    this.sendError(code, message, rid, retryAfterMs);
+    if (this.abuse.record()) {
+      this.context.logger.info('relay.abuse_close', { connection: this.id });
+      this.closeWith('abuse');
+    }
+  }
+
+  private sendError(code: ErrorCode, message: string, rid?: number, retryAfterMs?: number): void {
+    this.send({ type: 'error', code, message: message.slice(0, 500), rid, retryAfterMs });
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.context.logger.info('relay.slow_consumer_cut', { connection: this.id });
+      return this.terminate();
+    }
+    this.socket.send(encodeFrame(frame));
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.cleanUp();
+    this.socket.close(code, reason);
+  }
+
+  /** Idempotent: releases everything this connection holds. */
+  private cleanUp(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    this.heldFrames = [];
+    this.context.nonces.discard(this.nonce);
+    this.pump?.stop();
+    if (this.address !== undefined) this.context.online.release(this.address, this);
+  }
+}
+
+function ridOf(frame: ClientFrame): number | undefined {
+  return 'rid' in frame ? frame.rid : undefined;
+}
+
+function distinctAddresses(addresses: readonly Address[]): Address[] {
+  const seen = new Map<string, Address>();
+  for (const address of addresses) {
+    const normalized = { user: normalizeUsername(address.user), device: address.device };
+    seen.set(addressKey(normalized), normalized);
+  }
+  return [...seen.values()];
+}
+
+function describeAddresses(addresses: readonly Address[]): string {
+  const shown = addresses.slice(0, 5).map((a) => `${a.user}.${a.device}`);
+  return addresses.length > 5 ? `${shown.join(', ')} and ${addresses.length - 5} more` : shown.join(', ');
+}

@@ -1,0 +1,156 @@
+// Group commit: sends and acks that arrive within one event-loop turn (or within commitDelayMs) are written in
+// one transaction, so one fsync covers many messages. A send's promise resolves only after its commit, which is
+// what lets the relay answer `sent` only for durable envelopes. Operations are committed in arrival order.
+import type { Address } from '../../shared/protocol';
+import type { Logger } from '../log';
+import { errorFields } from '../log';
+import {
+  StoreError,
+  type AckOutcome,
+  type AckRequest,
+  type EnqueueOutcome,
+  type EnvelopeToStore,
+  type MailboxStore,
+  type StoredDelivery,
+} from '../store/relay-store';
+
+/** A delivery that has just become durable in `recipient`'s mailbox. */
+export interface CommittedDelivery {
+  recipient: Address;
+  delivery: StoredDelivery;
+}
+
+export interface GroupCommitOptions {
+  delayMs: number;
+  maxBatch: number;
+  mailboxQuota: number;
+  now: () => number;
+  /** Called after each commit, before any sender is answered, with the new deliveries in commit order. */
+  onCommitted: (deliveries: CommittedDelivery[]) => void;
+  logger: Logger;
+}
+
+interface Pending<Request, Outcome> {
+  request: Request;
+  resolve: (outcome: Outcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommitWriter {
+  private acks: Array<Pending<AckRequest, AckOutcome>> = [];
+  private enqueues: Array<Pending<EnvelopeToStore, EnqueueOutcome>> = [];
+  private scheduled = false;
+  private committing = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: MailboxStore,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  enqueue(envelope: EnvelopeToStore): Promise<EnqueueOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new StoreError('store_closed', 'the relay is shutting down'));
+      this.enqueues.push({ request: envelope, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  ack(request: AckRequest): Promise<AckOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new StoreError('store_closed', 'the relay is shutting down'));
+      this.acks.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  get queued(): number {
+    return this.acks.length + this.enqueues.length;
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  flush(): Promise<void> {
+    if (!this.committing && this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Commits what is queued, then refuses further operations. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.committing) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.commit();
+    };
+    if (this.options.delayMs > 0) setTimeout(run, this.options.delayMs);
+    else setImmediate(run);
+  }
+
+  private async commit(): Promise<void> {
+    this.committing = true;
+    const acks = this.acks.splice(0, this.options.maxBatch);
+    const enqueues = this.enqueues.splice(0, Math.max(0, this.options.maxBatch - acks.length));
+    try {
+      const result = await this.store.commitMailboxBatch({
+        acks: acks.map((pending) => pending.request),
+        enqueues: enqueues.map((pending) => pending.request),
+        mailboxQuota: this.options.mailboxQuota,
+        now: this.options.now(),
+      });
+      this.announce(enqueues, result.enqueues);
+      acks.forEach((pending, i) => pending.resolve(result.acks[i] ?? 'unknown_delivery'));
+      enqueues.forEach((pending, i) => {
+        const outcome = result.enqueues[i];
+        if (outcome === undefined) pending.reject(new StoreError('store_failed', 'the store returned too few outcomes'));
+        else pending.resolve(outcome);
+      });
+    } catch (error) {
+      this.options.logger.error('relay.commit_failed', { ...errorFields(error), acks: acks.length, sends: enqueues.length });
+      for (const pending of [...acks, ...enqueues]) pending.reject(error);
+    } finally {
+      this.committing = false;
+      if (this.queued > 0) this.schedule();
+      else this.wakeIdleWaiters();
+    }
+  }
+
+  private announce(enqueues: Array<Pending<EnvelopeToStore, EnqueueOutcome>>, outcomes: EnqueueOutcome[]): void {
+    const committed: CommittedDelivery[] = [];
+    enqueues.forEach(({ request }, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.status !== 'stored') return;
+      for (const created of outcome.deliveries) {
+        committed.push({
+          recipient: created.recipient,
+          delivery: {
+            seq: created.seq,
+            deliveryId: created.deliveryId,
+            messageId: request.messageId,
+            from: request.sender,
+            payload: request.payload,
+            sentAt: request.sentAt,
+          },
+        });
+      }
+    });
+    if (committed.length === 0) return;
+    try {
+      this.options.onCommitted(committed);
+    } catch (error) {
+      // Pushing is best effort: the deliveries are durable and will be paged from the store on the next pull.
+      this.options.logger.error('relay.announce_failed', errorFields(error));
+    }
+  }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

@@ -1,0 +1,171 @@
+// Composition root of the relay: opens the store, wires the group-commit writer to live connections, serves
+// HTTP and the WebSocket endpoint, and shuts everything down in order. Other programs and tests start a relay
+// in-process through startRelay(); `npm run relay` (main.ts) is a thin wrapper around it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH } from '../shared/protocol';
+import { NonceRegistry } from './auth/nonce-registry';
+import { validateRelayConfig, type RelayConfig } from './config';
+import { DeviceConnection, type ConnectionContext } from './connection/device-connection';
+import { OnlineDevices } from './connection/online-devices';
+import { createHttpHandler, pathOf } from './http/health';
+import { TokenBucketLimiter } from './limits/rate-limiter';
+import { createJsonLogger, type Logger } from './log';
+import { GroupCommitWriter } from './mailbox/group-commit-writer';
+import { Maintenance } from './maintenance';
+import type { RelayStore } from './store/relay-store';
+import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { RELAY_VERSION } from './version';
+
+export interface Relay {
+  /** ws://host:port/v1/ws */
+  url: string;
+  /** http://host:port */
+  httpUrl: string;
+  port: number;
+  dataDir: string;
+  /** Authenticated devices with a live connection. */
+  connectedDevices(): number;
+  /** Stops accepting, commits pending writes, closes sockets with 1001, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RelayOptions {
+  /** Defaults to JSON lines on stdout at config.logLevel. */
+  logger?: Logger;
+  /** Defaults to the SQLite store in config.dataDir; the relay closes whichever store it uses. */
+  store?: RelayStore;
+  now?: () => number;
+}
+
+/**
+ * ws cuts messages above this with close code 1009 before they reach us; between MAX_FRAME_BYTES and this,
+ * the relay answers `frame_too_large` itself.
+ */
+const WS_MAX_PAYLOAD = 4 * MAX_FRAME_BYTES;
+
+export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  validateRelayConfig(config);
+  const logger = options.logger ?? createJsonLogger(config.logLevel);
+  const now = options.now ?? Date.now;
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const startedAt = now();
+
+  const online = new OnlineDevices<DeviceConnection>();
+  const connections = new Set<DeviceConnection>();
+  const nonces = new NonceRegistry(config.nonceTtlMs, now);
+  const rateLimiter = new TokenBucketLimiter(config.rateLimitPerSecond, config.rateLimitBurst, now);
+  const writer = new GroupCommitWriter(store, {
+    delayMs: config.commitDelayMs,
+    maxBatch: config.commitMaxBatch,
+    mailboxQuota: config.mailboxQuota,
+    now,
+    logger,
+    onCommitted: (deliveries) => {
+      for (const { recipient, delivery } of deliveries) online.get(recipient)?.offer(delivery);
+    },
+  });
+  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, logger, now };
+
+  const server = createServer(
+    createHttpHandler(() => ({
+      version: RELAY_VERSION,
+      protocol: PROTOCOL_VERSION,
+      uptimeSeconds: Math.floor((now() - startedAt) / 1000),
+      connectedDevices: online.size,
+    })),
+  );
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
+  const sockets = new Set<WebSocket>();
+  let nextConnectionId = 1;
+  let closing = false;
+
+  server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
+    if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    if (pathOf(request.url) !== RELAY_WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (closing) return ws.terminate();
+      sockets.add(ws);
+      const connection = new DeviceConnection(ws, nextConnectionId++, context);
+      connections.add(connection);
+      ws.on('close', () => {
+        sockets.delete(ws);
+        connections.delete(connection);
+      });
+    });
+  });
+  server.on('clientError', (_error, socket: Duplex) => socket.destroy());
+
+  const maintenance = new Maintenance({
+    sweepMemory: () => {
+      nonces.prune();
+      rateLimiter.prune();
+    },
+    heartbeat: () => {
+      for (const connection of connections) connection.heartbeat();
+    },
+    store,
+    dedupRetentionMs: config.dedupRetentionMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    now,
+    logger,
+  });
+
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  maintenance.start();
+  const port = (server.address() as AddressInfo).port;
+  const authority = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closed: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    closing = true;
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await maintenance.stop();
+    for (const connection of connections) connection.stopReading();
+    await writer.close();
+    for (const connection of connections) connection.closeWith('goingAway');
+    await waitUntilEmpty(sockets, config.shutdownGraceMs);
+    for (const connection of connections) connection.terminate();
+    for (const socket of sockets) socket.terminate();
+    server.closeAllConnections();
+    await serverClosed;
+    await store.close();
+  };
+
+  return {
+    url: `ws://${authority}${RELAY_WS_PATH}`,
+    httpUrl: `http://${authority}`,
+    port,
+    dataDir: config.dataDir,
+    connectedDevices: () => online.size,
+    close: () => (closed ??= close()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Resolves when `set` is empty or after `timeoutMs`, whichever comes first. */
+async function waitUntilEmpty(set: ReadonlySet<unknown>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (set.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -1,0 +1,119 @@
+// The relay's storage contract. The SQLite store (embedded default) and a Redis store (scale-out, later) both
+// implement it; no driver type crosses it. Payloads are opaque base64 text: the store never decodes them.
+// Later issues add prekeys and blobs as further sub-interfaces of RelayStore.
+import type { Address } from '../../shared/protocol';
+
+// ── accounts and devices ──────────────────────────────────────────────────────
+
+export interface DeviceRecord {
+  /** Normalized (lower-case) username and device id. */
+  address: Address;
+  /** Base64 Ed25519 identity public key. */
+  identityKey: string;
+  registeredAt: number;
+}
+
+export interface NewDevice {
+  /** Normalized username and device id. */
+  address: Address;
+  identityKey: string;
+  registeredAt: number;
+}
+
+export type RegisterOutcome =
+  /** The username was free; user and device now exist. */
+  | 'registered'
+  /** This exact device already exists with this identity key (a retried registration). */
+  | 'already_registered'
+  /** The username belongs to someone else, or this device exists with another key. */
+  | 'username_taken';
+
+export interface AccountStore {
+  registerDevice(device: NewDevice): Promise<RegisterOutcome>;
+  findDevice(address: Address): Promise<DeviceRecord | undefined>;
+}
+
+// ── device mailboxes ──────────────────────────────────────────────────────────
+
+export interface EnvelopeToStore {
+  /** The authenticated sender (normalized). */
+  sender: Address;
+  messageId: string;
+  /** Normalized, without repeats. */
+  recipients: readonly Address[];
+  /** Base64, opaque. */
+  payload: string;
+  sentAt: number;
+}
+
+/** One delivery as read from a mailbox. `seq` orders a mailbox strictly; `deliveryId` is what clients ack. */
+export interface StoredDelivery {
+  seq: number;
+  deliveryId: string;
+  messageId: string;
+  from: Address;
+  payload: string;
+  sentAt: number;
+}
+
+export interface CreatedDelivery {
+  recipient: Address;
+  seq: number;
+  deliveryId: string;
+}
+
+export type EnqueueOutcome =
+  | { status: 'stored'; deliveries: CreatedDelivery[] }
+  /** (sender, messageId) was stored before: nothing written. */
+  | { status: 'duplicate' }
+  | { status: 'unknown_recipient'; recipients: Address[] }
+  | { status: 'mailbox_full'; recipients: Address[] };
+
+export interface AckRequest {
+  mailbox: Address;
+  deliveryId: string;
+}
+
+export type AckOutcome = 'acked' | 'unknown_delivery';
+
+export interface MailboxWriteBatch {
+  acks: readonly AckRequest[];
+  enqueues: readonly EnvelopeToStore[];
+  /** Most pending deliveries per mailbox; an enqueue that would exceed it for any recipient stores nothing. */
+  mailboxQuota: number;
+  /** Time recorded as the moment an envelope's last delivery was acked. */
+  now: number;
+}
+
+export interface MailboxWriteResult {
+  acks: AckOutcome[];
+  enqueues: EnqueueOutcome[];
+}
+
+export interface MailboxStore {
+  /**
+   * Applies acks, then enqueues in order, all in one durable commit (group commit). Each ack and each enqueue
+   * succeeds or is refused on its own; a refused enqueue writes nothing. Resolves only once the commit is durable.
+   */
+  commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult>;
+  /** Up to `limit` deliveries of a mailbox with seq > afterSeq, in seq order. */
+  pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]>;
+  pendingCount(mailbox: Address): Promise<number>;
+  /** Deletes up to `limit` dedup records of envelopes fully acked before `goneBefore`; returns how many. */
+  pruneDedupRecords(goneBefore: number, limit: number): Promise<number>;
+}
+
+export interface RelayStore extends AccountStore, MailboxStore {
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'store_closed' | 'store_corrupt' | 'store_failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,65 @@
+// The SQLite schema of the relay store and its migrations, keyed by PRAGMA user_version.
+// An envelope is stored once however many mailboxes it goes to; each mailbox holds small delivery rows that
+// point at it. The envelope row doubles as the dedup record: once its last delivery is acked its payload is
+// dropped and `gone_at` set, and the row is pruned after the dedup retention.
+import type Database from 'better-sqlite3';
+import { StoreError } from '../relay-store';
+
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE users (
+      username   TEXT PRIMARY KEY,          -- normalized (lower case)
+      created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE devices (
+      id            INTEGER PRIMARY KEY,
+      username      TEXT NOT NULL,
+      device        INTEGER NOT NULL,
+      identity_key  TEXT NOT NULL,          -- base64 Ed25519 public key
+      registered_at INTEGER NOT NULL,
+      next_seq      INTEGER NOT NULL DEFAULT 1,  -- seq of the next delivery into this mailbox
+      pending       INTEGER NOT NULL DEFAULT 0,  -- deliveries not yet acked (mailbox quota)
+      UNIQUE (username, device)
+    );
+
+    CREATE TABLE envelopes (
+      id            INTEGER PRIMARY KEY,
+      sender_user   TEXT NOT NULL,
+      sender_device INTEGER NOT NULL,
+      message_id    TEXT NOT NULL,
+      payload       TEXT,                   -- base64; NULL once every delivery is acked
+      sent_at       INTEGER NOT NULL,
+      remaining     INTEGER NOT NULL,       -- deliveries not yet acked
+      gone_at       INTEGER,                -- when the last delivery was acked
+      UNIQUE (sender_user, sender_device, message_id)
+    );
+    CREATE INDEX envelopes_gone_at ON envelopes (gone_at) WHERE gone_at IS NOT NULL;
+
+    CREATE TABLE deliveries (
+      device_id   INTEGER NOT NULL,
+      seq         INTEGER NOT NULL,
+      envelope_id INTEGER NOT NULL,
+      PRIMARY KEY (device_id, seq)
+    ) WITHOUT ROWID;
+  `,
+};
+
+/** Brings the database to SCHEMA_VERSION; refuses a database written by a newer relay. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true });
+  if (typeof current !== 'number') throw new StoreError('store_corrupt', 'cannot read the database schema version');
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError('store_corrupt', `the database has schema version ${current}; this relay knows up to ${SCHEMA_VERSION}`);
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) throw new StoreError('store_corrupt', `no migration to schema version ${version}`);
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

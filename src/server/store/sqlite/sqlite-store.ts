@@ -1,0 +1,256 @@
+// The embedded relay store: better-sqlite3 in WAL mode, one file in the data directory, prepared statements only.
+// Every method is synchronous underneath and async at the interface, so a thrown error becomes a rejection.
+// Nothing here scans a mailbox: counts live on the device row, lookups and pages use primary keys.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { normalizeUsername, type Address } from '../../../shared/protocol';
+import type { SqliteSynchronous } from '../../config';
+import {
+  StoreError,
+  type AckOutcome,
+  type AckRequest,
+  type CreatedDelivery,
+  type DeviceRecord,
+  type EnqueueOutcome,
+  type EnvelopeToStore,
+  type MailboxWriteBatch,
+  type MailboxWriteResult,
+  type NewDevice,
+  type RegisterOutcome,
+  type RelayStore,
+  type StoredDelivery,
+} from '../relay-store';
+import { migrate } from './schema';
+
+export const SQLITE_FILE_NAME = 'relay.sqlite3';
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  synchronous: SqliteSynchronous;
+}
+
+interface DeviceRow {
+  username: string;
+  device: number;
+  identity_key: string;
+  registered_at: number;
+}
+interface MailboxRow {
+  id: number;
+  pending: number;
+}
+interface PageRow {
+  seq: number;
+  message_id: string;
+  sender_user: string;
+  sender_device: number;
+  payload: string | null;
+  sent_at: number;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteRelayStore {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(options.dataDir, SQLITE_FILE_NAME));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_size_limit = 67108864');
+    db.pragma('cache_size = -32768');
+    migrate(db);
+    return new SqliteRelayStore(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    findUser: db.prepare<[string], { username: string }>('SELECT username FROM users WHERE username = ?'),
+    insertUser: db.prepare<[string, number]>('INSERT INTO users (username, created_at) VALUES (?, ?)'),
+    findDevice: db.prepare<[string, number], DeviceRow>(
+      'SELECT username, device, identity_key, registered_at FROM devices WHERE username = ? AND device = ?',
+    ),
+    insertDevice: db.prepare<[string, number, string, number]>(
+      'INSERT INTO devices (username, device, identity_key, registered_at) VALUES (?, ?, ?, ?)',
+    ),
+    findMailbox: db.prepare<[string, number], MailboxRow>('SELECT id, pending FROM devices WHERE username = ? AND device = ?'),
+    pendingById: db.prepare<[number], { pending: number }>('SELECT pending FROM devices WHERE id = ?'),
+    findEnvelope: db.prepare<[string, number, string], { id: number }>(
+      'SELECT id FROM envelopes WHERE sender_user = ? AND sender_device = ? AND message_id = ?',
+    ),
+    insertEnvelope: db.prepare<[string, number, string, string, number, number]>(
+      'INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    takeSeq: db.prepare<[number], { seq: number }>(
+      'UPDATE devices SET next_seq = next_seq + 1, pending = pending + 1 WHERE id = ? RETURNING next_seq - 1 AS seq',
+    ),
+    insertDelivery: db.prepare<[number, number, number]>('INSERT INTO deliveries (device_id, seq, envelope_id) VALUES (?, ?, ?)'),
+    deleteDelivery: db.prepare<[number, number], { envelope_id: number }>(
+      'DELETE FROM deliveries WHERE device_id = ? AND seq = ? RETURNING envelope_id',
+    ),
+    decrementPending: db.prepare<[number]>('UPDATE devices SET pending = pending - 1 WHERE id = ?'),
+    releaseEnvelope: db.prepare<[number, number]>(
+      `UPDATE envelopes SET remaining = remaining - 1,
+         payload = CASE WHEN remaining <= 1 THEN NULL ELSE payload END,
+         gone_at = CASE WHEN remaining <= 1 THEN ? ELSE gone_at END
+       WHERE id = ?`,
+    ),
+    page: db.prepare<[number, number, number], PageRow>(
+      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, e.payload, e.sent_at
+       FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id
+       WHERE d.device_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
+    ),
+    pruneGone: db.prepare<[number, number]>(
+      'DELETE FROM envelopes WHERE id IN (SELECT id FROM envelopes WHERE gone_at IS NOT NULL AND gone_at < ? LIMIT ?)',
+    ),
+  };
+}
+
+export class SqliteRelayStore implements RelayStore {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Device row ids by "user.device"; devices are never deleted, so entries never go stale. */
+  private readonly mailboxIds = new Map<string, number>();
+  private readonly writeBatch: (batch: MailboxWriteBatch) => MailboxWriteResult;
+  private readonly registerInTransaction: (device: NewDevice) => RegisterOutcome;
+  private closed = false;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = prepareStatements(db);
+    this.writeBatch = db.transaction((batch: MailboxWriteBatch) => ({
+      acks: batch.acks.map((ack) => this.ackOne(ack, batch.now)),
+      enqueues: batch.enqueues.map((envelope) => this.enqueueOne(envelope, batch.mailboxQuota)),
+    }));
+    this.registerInTransaction = db.transaction((device: NewDevice) => this.registerOne(device));
+  }
+
+  async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
+    this.assertOpen();
+    return this.registerInTransaction({ ...device, address: normalized(device.address) });
+  }
+
+  async findDevice(address: Address): Promise<DeviceRecord | undefined> {
+    this.assertOpen();
+    const row = this.statements.findDevice.get(normalizeUsername(address.user), address.device);
+    if (row === undefined) return undefined;
+    return { address: { user: row.username, device: row.device }, identityKey: row.identity_key, registeredAt: row.registered_at };
+  }
+
+  async commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
+    this.assertOpen();
+    return this.writeBatch(batch);
+  }
+
+  async pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
+    this.assertOpen();
+    const id = this.mailboxId(mailbox);
+    if (id === undefined || limit <= 0) return [];
+    return this.statements.page.all(id, afterSeq, limit).map((row) => {
+      if (row.payload === null) throw new StoreError('store_corrupt', 'a pending delivery points at an acked envelope');
+      return {
+        seq: row.seq,
+        deliveryId: String(row.seq),
+        messageId: row.message_id,
+        from: { user: row.sender_user, device: row.sender_device },
+        payload: row.payload,
+        sentAt: row.sent_at,
+      };
+    });
+  }
+
+  async pendingCount(mailbox: Address): Promise<number> {
+    this.assertOpen();
+    const id = this.mailboxId(mailbox);
+    return id === undefined ? 0 : (this.statements.pendingById.get(id)?.pending ?? 0);
+  }
+
+  async pruneDedupRecords(goneBefore: number, limit: number): Promise<number> {
+    this.assertOpen();
+    return this.statements.pruneGone.run(goneBefore, limit).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private registerOne(device: NewDevice): RegisterOutcome {
+    const { user, device: deviceId } = device.address;
+    const existing = this.statements.findDevice.get(user, deviceId);
+    if (existing !== undefined) return existing.identity_key === device.identityKey ? 'already_registered' : 'username_taken';
+    // A new device of an existing user needs linking by one of its devices, which is not in protocol v1.
+    if (this.statements.findUser.get(user) !== undefined) return 'username_taken';
+    this.statements.insertUser.run(user, device.registeredAt);
+    this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
+    return 'registered';
+  }
+
+  private enqueueOne(envelope: EnvelopeToStore, quota: number): EnqueueOutcome {
+    const sender = normalized(envelope.sender);
+    if (this.statements.findEnvelope.get(sender.user, sender.device, envelope.messageId) !== undefined) {
+      return { status: 'duplicate' };
+    }
+    const unknown: Address[] = [];
+    const full: Address[] = [];
+    const targets: Array<{ address: Address; id: number }> = [];
+    for (const recipient of envelope.recipients) {
+      const address = normalized(recipient);
+      const row = this.statements.findMailbox.get(address.user, address.device);
+      if (row === undefined) unknown.push(address);
+      else if (row.pending >= quota) full.push(address);
+      else targets.push({ address, id: row.id });
+    }
+    if (unknown.length > 0) return { status: 'unknown_recipient', recipients: unknown };
+    if (full.length > 0) return { status: 'mailbox_full', recipients: full };
+
+    const envelopeId = Number(
+      this.statements.insertEnvelope.run(sender.user, sender.device, envelope.messageId, envelope.payload, envelope.sentAt, targets.length)
+        .lastInsertRowid,
+    );
+    const deliveries: CreatedDelivery[] = [];
+    for (const target of targets) {
+      const taken = this.statements.takeSeq.get(target.id);
+      if (taken === undefined) throw new StoreError('store_corrupt', 'a mailbox vanished inside its transaction');
+      this.statements.insertDelivery.run(target.id, taken.seq, envelopeId);
+      deliveries.push({ recipient: target.address, seq: taken.seq, deliveryId: String(taken.seq) });
+    }
+    return { status: 'stored', deliveries };
+  }
+
+  private ackOne(ack: AckRequest, now: number): AckOutcome {
+    const seq = parseDeliveryId(ack.deliveryId);
+    const id = this.mailboxId(ack.mailbox);
+    if (seq === undefined || id === undefined) return 'unknown_delivery';
+    const deleted = this.statements.deleteDelivery.get(id, seq);
+    if (deleted === undefined) return 'unknown_delivery';
+    this.statements.decrementPending.run(id);
+    this.statements.releaseEnvelope.run(now, deleted.envelope_id);
+    return 'acked';
+  }
+
+  private mailboxId(mailbox: Address): number | undefined {
+    const key = `${normalizeUsername(mailbox.user)}.${mailbox.device}`;
+    const cached = this.mailboxIds.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.statements.findMailbox.get(normalizeUsername(mailbox.user), mailbox.device);
+    if (row !== undefined) this.mailboxIds.set(key, row.id);
+    return row?.id;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('store_closed', 'the relay store is closed');
+  }
+}
+
+/** Delivery ids of this store are the decimal seq of the delivery in its mailbox. */
+function parseDeliveryId(deliveryId: string): number | undefined {
+  if (!/^[1-9]\d{0,14}$/.test(deliveryId)) return undefined;
+  return Number(deliveryId);
+}
+
+function normalized(address: Address): Address {
+  return { user: normalizeUsername(address.user), device: address.device };
+}

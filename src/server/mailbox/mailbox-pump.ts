@@ -87,10 +87,11 @@ export class MailboxPump {
         this.caughtUp = false;
         return;
       }
-      const page = await this.options.store.pageMailbox(this.options.mailbox, this.cursor, room);
+      // One row more than there is room for tells whether the mailbox is drained without another read.
+      const page = await this.options.store.pageMailbox(this.options.mailbox, this.cursor, room + 1);
       if (this.stopped) return;
-      for (const delivery of page) if (delivery.seq > this.cursor) this.deliver(delivery);
-      if (page.length < room && !this.pullAgain) {
+      for (const delivery of page.slice(0, room)) if (delivery.seq > this.cursor) this.deliver(delivery);
+      if (page.length <= room && !this.pullAgain) {
         this.caughtUp = true;
         if (!this.drained) {
           this.drained = true;

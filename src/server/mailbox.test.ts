@@ -1,0 +1,221 @@
+// Device mailboxes end to end: send → durable → sent, live push, backlog on connect then drained, strict order
+// (also while the backlog drains), acks that delete, dedup of resends, fan-out and the delivery window.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliverFrame } from '../shared/protocol';
+import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
+import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
+
+let relay: TestRelay;
+
+beforeAll(async () => {
+  relay = await startTestRelay({ deliveryWindow: 16, rateLimitBurst: 100_000, rateLimitPerSecond: 100_000 });
+});
+afterAll(async () => {
+  await relay.close();
+});
+
+/** Registers a device, then disconnects it so messages queue in its mailbox. */
+async function offlineDevice(): Promise<RawDevice> {
+  const device = await registeredDevice(relay.url);
+  await device.close();
+  return device;
+}
+
+/** Collects deliveries (acking each) until `drained` has arrived and `count` deliveries are in. */
+async function drainAll(device: RawDevice, count: number): Promise<DeliverFrame[]> {
+  await device.next('drained', { timeoutMs: 10_000 });
+  return device.waitForDeliveries(count, 10_000);
+}
+
+describe('send and deliver', () => {
+  it('answers sent once stored and pushes the envelope to an online recipient, from the authenticated sender', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    await bob.next('drained');
+    const payload = randomPayload(100);
+    const messageId = newMessageId();
+    const sent = await alice.send(bob.address, payload, messageId);
+    expect(sent).toEqual({ type: 'sent', rid: 1, messageId, duplicate: false });
+    const [delivery] = await bob.waitForDeliveries(1);
+    expect(delivery).toMatchObject({ type: 'deliver', messageId, payload, from: alice.address });
+    expect(delivery?.sentAt).toBeGreaterThan(Date.now() - 10_000);
+    expect(bob.invalidFrames).toEqual([]);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it('delivers to every recipient of a fan-out, each in its own mailbox', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    const carol = await offlineDevice();
+    const messageId = newMessageId();
+    await alice.sendOk([bob.address, carol.address, bob.address], randomPayload(), messageId);
+    const carolAgain = await reconnect(relay.url, carol);
+    const [toCarol] = await drainAll(carolAgain, 1);
+    const [toBob] = await bob.waitForDeliveries(1);
+    expect(toCarol?.messageId).toBe(messageId);
+    expect(toBob?.messageId).toBe(messageId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bob.deliveries).toHaveLength(1); // the repeated address got one delivery
+    await Promise.all([alice.close(), bob.close(), carolAgain.close()]);
+  });
+
+  it('delivers pending envelopes in order on connect, then drained; acked ones are gone on reconnect', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const ids = Array.from({ length: 40 }, () => newMessageId());
+    for (const id of ids) alice.sendNoWait(bob.address, randomPayload(), id);
+    await alice.ping();
+    for (let rid = 1; rid <= ids.length; rid++) expect((await alice.answerTo(rid)).type).toBe('sent');
+
+    const first = await reconnect(relay.url, bob, { autoAck: true });
+    const received = await drainAll(first, 40);
+    expect(received.map((d) => d.messageId)).toEqual(ids);
+    const drainedAt = first.frames.findIndex((f) => f.type === 'drained');
+    expect(first.frames.slice(drainedAt + 1).some((f) => f.type === 'deliver')).toBe(false);
+    await first.ping(); // acks are processed before the pong's frame is read
+    await first.close();
+
+    const second = await reconnect(relay.url, bob);
+    await second.next('drained');
+    await second.ping();
+    expect(second.deliveries).toEqual([]);
+    await Promise.all([alice.close(), second.close()]);
+  });
+
+  it('redelivers unacked envelopes on the next connection', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const ids = [newMessageId(), newMessageId(), newMessageId()];
+    for (const id of ids) await alice.sendOk(bob.address, randomPayload(), id);
+    const first = await reconnect(relay.url, bob);
+    await drainAll(first, 3);
+    first.ack(first.deliveries[0]!.deliveryId);
+    await first.ping();
+    await first.close();
+    const second = await reconnect(relay.url, bob);
+    const again = await drainAll(second, 2);
+    expect(again.map((d) => d.messageId)).toEqual(ids.slice(1));
+    await Promise.all([alice.close(), second.close()]);
+  });
+
+  it('keeps strict order for live envelopes arriving while the backlog drains', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const backlog = Array.from({ length: 300 }, () => newMessageId());
+    for (const id of backlog) alice.sendNoWait(bob.address, randomPayload(16), id);
+    for (let rid = 1; rid <= backlog.length; rid++) await alice.answerTo(rid);
+
+    const live = Array.from({ length: 150 }, () => newMessageId());
+    const bobOnline = await reconnect(relay.url, bob, { autoAck: true });
+    for (const [i, id] of live.entries()) {
+      alice.sendNoWait(bob.address, randomPayload(16), id);
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const received = await bobOnline.waitForDeliveries(450, 15_000);
+    expect(received.map((d) => d.messageId)).toEqual([...backlog, ...live]);
+    expect(new Set(received.map((d) => d.deliveryId)).size).toBe(450);
+    const drainedAt = bobOnline.frames.findIndex((f) => f.type === 'drained');
+    expect(bobOnline.frames.slice(0, drainedAt).filter((f) => f.type === 'deliver').length).toBeGreaterThanOrEqual(300);
+    await Promise.all([alice.close(), bobOnline.close()]);
+  });
+
+  it('keeps order for a burst pushed live to a caught-up device', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url, undefined, { autoAck: true });
+    await bob.next('drained');
+    const ids = Array.from({ length: 200 }, () => newMessageId());
+    for (const id of ids) alice.sendNoWait(bob.address, randomPayload(16), id);
+    const received = await bob.waitForDeliveries(200, 10_000);
+    expect(received.map((d) => d.messageId)).toEqual(ids);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it('pushes at most the delivery window unacked, then continues as acks come in', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    for (let i = 0; i < 20; i++) alice.sendNoWait(bob.address);
+    for (let rid = 1; rid <= 20; rid++) await alice.answerTo(rid);
+    const online = await reconnect(relay.url, bob);
+    await online.waitForDeliveries(16);
+    await online.ping();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(online.deliveries).toHaveLength(16);
+    expect(online.frames.some((f) => f.type === 'drained')).toBe(false);
+    for (const d of online.deliveries.slice(0, 4)) online.ack(d.deliveryId);
+    await online.next('drained');
+    expect(online.deliveries).toHaveLength(20);
+    await Promise.all([alice.close(), online.close()]);
+  });
+});
+
+describe('acks', () => {
+  it('answers an ack of an unknown or foreign delivery with unknown_delivery and deletes nothing', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    const carol = await registeredDevice(relay.url);
+    await alice.sendOk(bob.address);
+    const [delivery] = await bob.waitForDeliveries(1);
+    carol.ack(delivery!.deliveryId); // carol's mailbox has no such delivery
+    expect((await carol.next('error')).code).toBe('unknown_delivery');
+    carol.ack('999999');
+    carol.ack('not-a-number');
+    expect((await carol.next('error')).code).toBe('unknown_delivery');
+    expect((await carol.next('error')).code).toBe('unknown_delivery');
+    await bob.close();
+    const bobAgain = await reconnect(relay.url, bob);
+    const [redelivered] = await drainAll(bobAgain, 1);
+    expect(redelivered?.messageId).toBe(delivery?.messageId);
+    bobAgain.ack(redelivered!.deliveryId);
+    bobAgain.ack(redelivered!.deliveryId);
+    expect((await bobAgain.next('error')).code).toBe('unknown_delivery');
+    await Promise.all([alice.close(), bobAgain.close(), carol.close()]);
+  });
+});
+
+describe('dedup', () => {
+  it('answers a resend of the same message id with duplicate: true and stores it once', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const messageId = newMessageId();
+    expect(await alice.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: false });
+    expect(await alice.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: true });
+    const aliceAgain = await reconnect(relay.url, alice);
+    expect(await aliceAgain.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: true });
+
+    const bobOnline = await reconnect(relay.url, bob, { autoAck: true });
+    await drainAll(bobOnline, 1);
+    await bobOnline.ping();
+    expect(bobOnline.deliveries).toHaveLength(1);
+    // Still a duplicate after the envelope was acked and deleted.
+    expect(await aliceAgain.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: true });
+    await bobOnline.ping();
+    expect(bobOnline.deliveries).toHaveLength(1);
+    await Promise.all([aliceAgain.close(), bobOnline.close()]);
+  });
+
+  it('scopes dedup to the sender: the same message id from another sender is a new message', async () => {
+    const alice = await registeredDevice(relay.url);
+    const carol = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    const messageId = newMessageId();
+    expect(await alice.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: false });
+    expect(await carol.sendOk(bob.address, randomPayload(), messageId)).toMatchObject({ duplicate: false });
+    const received = await bob.waitForDeliveries(2);
+    expect(received.map((d) => d.from.user)).toEqual([alice.address.user, carol.address.user]);
+    await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+});
+
+describe('unknown recipients', () => {
+  it('refuses the whole send when any recipient does not exist, storing nothing', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const answer = await alice.send([bob.address, { user: 'nobody-here', device: 1 }, { user: bob.address.user, device: 9 }]);
+    expect(answer).toMatchObject({ type: 'error', code: 'unknown_recipient', rid: 1 });
+    expect(answer.type === 'error' && answer.message).toContain('nobody-here.1');
+    const bobOnline = await reconnect(relay.url, bob);
+    await bobOnline.next('drained');
+    expect(bobOnline.deliveries).toEqual([]);
+    await Promise.all([alice.close(), bobOnline.close()]);
+  });
+});

@@ -65,7 +65,8 @@ export class Connection {
 
   /** Opens the socket. Separate from the constructor so callbacks can refer to this connection from the start. */
   open(): void {
-    if (this.socket) return;
+    // Ended already: a state listener may have called stop() while the Transport announced `connecting`.
+    if (this.socket || this.phaseValue === 'ended') return;
     this.handshakeTimer = this.deps.clock.setTimeout(
       () => this.abort(new ConnectionError('handshake_timeout', 'Connecting to the relay took too long. Parley will retry.')),
       this.deps.config.handshakeTimeoutMs,

@@ -201,6 +201,17 @@ describe('Transport: states', () => {
     expect(transport.snapshot).toMatchObject({ state: 'reconnecting', lastError: { code: 'signing_failed', fatal: false } });
   });
 
+  it('opens no socket when a state listener stops the transport as it starts connecting', () => {
+    const { transport, relay, clock } = setup();
+    transport.on('state', (s) => {
+      if (s.state === 'connecting') transport.stop();
+    });
+    transport.start();
+    expect(relay.sockets).toHaveLength(0);
+    expect(transport.snapshot.state).toBe('offline');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('keeps working when a state listener throws', async () => {
     const { transport, relay, logs } = setup();
     transport.on('state', () => {

@@ -12,11 +12,13 @@ import {
   encodeFrame,
   registrationSigningBytes,
   type Address,
+  type AuthFrame,
   type ChallengeFrame,
   type ClientFrame,
   type DeliverFrame,
   type ErrorFrame,
   type ReadyFrame,
+  type RegisterFrame,
   type SentFrame,
   type ServerFrame,
 } from '../../src/shared/protocol';
@@ -147,7 +149,7 @@ export class RawDevice {
   }
 
   /** A correctly signed register frame for this connection's challenge; fields may be overridden. */
-  registerFrame(username: string, overrides: Partial<Extract<ClientFrame, { type: 'register' }>> = {}): ClientFrame {
+  registerFrame(username: string, overrides: Partial<RegisterFrame> = {}): RegisterFrame {
     const nonce = overrides.nonce ?? this.challenge.nonce;
     const device = overrides.device ?? this.device;
     const identityKey = overrides.identityKey ?? this.identity.identityKey;
@@ -156,7 +158,7 @@ export class RawDevice {
   }
 
   /** A correctly signed auth frame for this connection's challenge; fields may be overridden. */
-  authFrame(user: string, overrides: Partial<Extract<ClientFrame, { type: 'auth' }>> = {}): ClientFrame {
+  authFrame(user: string, overrides: Partial<AuthFrame> = {}): AuthFrame {
     const nonce = overrides.nonce ?? this.challenge.nonce;
     const device = overrides.device ?? this.device;
     const signature = signWith(this.identity, authSigningBytes(nonce, user, device));

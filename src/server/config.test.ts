@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, MAX_PAYLOAD_CEILING, RELAY_SETTINGS, loadRelayConfig } from './config';
+import { defaultRelayDataDir } from './data-dir';
+
+describe('loadRelayConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadRelayConfig({ HOME: '/home/test' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      maxPayloadBytes: 128 * 1024,
+      maxRecipientsPerSend: 1000,
+      rateLimitPerSecond: 100,
+      rateLimitBurst: 500,
+      mailboxQuota: 100_000,
+      nonceTtlMs: 30_000,
+      authTimeoutMs: 10_000,
+      abuseThreshold: 20,
+      abuseWindowMs: 10_000,
+      deliveryWindow: 128,
+      shutdownGraceMs: 5_000,
+      dedupRetentionMs: 7 * 24 * 3600 * 1000,
+      commitDelayMs: 0,
+      commitMaxBatch: 2_000,
+      sqliteSynchronous: 'full',
+      heartbeatIntervalMs: 30_000,
+      logLevel: 'info',
+    });
+    expect(config.dataDir).toMatch(/[Pp]arley/);
+  });
+
+  it('reads every variable', () => {
+    const config = loadRelayConfig({
+      PARLEY_RELAY_HOST: '0.0.0.0',
+      PARLEY_RELAY_PORT: '0',
+      PARLEY_DATA_DIR: '/srv/parley',
+      PARLEY_RELAY_MAX_PAYLOAD_BYTES: '2048',
+      PARLEY_RELAY_MAX_RECIPIENTS: '16',
+      PARLEY_RELAY_RATE_PER_SECOND: '2.5',
+      PARLEY_RELAY_RATE_BURST: '10',
+      PARLEY_RELAY_MAILBOX_QUOTA: '50',
+      PARLEY_RELAY_NONCE_TTL_MS: '1000',
+      PARLEY_RELAY_AUTH_TIMEOUT_MS: '2000',
+      PARLEY_RELAY_ABUSE_THRESHOLD: '3',
+      PARLEY_RELAY_ABUSE_WINDOW_MS: '500',
+      PARLEY_RELAY_DELIVERY_WINDOW: '8',
+      PARLEY_RELAY_SHUTDOWN_GRACE_MS: '100',
+      PARLEY_RELAY_DEDUP_RETENTION_MS: '60000',
+      PARLEY_RELAY_COMMIT_DELAY_MS: '2',
+      PARLEY_RELAY_COMMIT_MAX_BATCH: '100',
+      PARLEY_RELAY_SQLITE_SYNC: 'NORMAL',
+      PARLEY_RELAY_HEARTBEAT_MS: '0',
+      PARLEY_RELAY_LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      dataDir: '/srv/parley',
+      maxPayloadBytes: 2048,
+      maxRecipientsPerSend: 16,
+      rateLimitPerSecond: 2.5,
+      rateLimitBurst: 10,
+      mailboxQuota: 50,
+      nonceTtlMs: 1000,
+      authTimeoutMs: 2000,
+      abuseThreshold: 3,
+      abuseWindowMs: 500,
+      deliveryWindow: 8,
+      shutdownGraceMs: 100,
+      dedupRetentionMs: 60_000,
+      commitDelayMs: 2,
+      commitMaxBatch: 100,
+      sqliteSynchronous: 'normal',
+      heartbeatIntervalMs: 0,
+      logLevel: 'debug',
+    });
+    expect(RELAY_SETTINGS).toHaveLength(Object.keys(config).length);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadRelayConfig({ PARLEY_RELAY_PORT: '', PARLEY_RELAY_HOST: '  ' })).toMatchObject({ port: 8787, host: '127.0.0.1' });
+  });
+
+  it.each([
+    ['PARLEY_RELAY_PORT', 'abc'],
+    ['PARLEY_RELAY_PORT', '-1'],
+    ['PARLEY_RELAY_PORT', '65536'],
+    ['PARLEY_RELAY_PORT', '80.5'],
+    ['PARLEY_RELAY_HOST', 'not a host'],
+    ['PARLEY_RELAY_MAX_PAYLOAD_BYTES', String(MAX_PAYLOAD_CEILING + 1)],
+    ['PARLEY_RELAY_MAX_PAYLOAD_BYTES', '0'],
+    ['PARLEY_RELAY_MAX_RECIPIENTS', '5000'],
+    ['PARLEY_RELAY_RATE_PER_SECOND', '0'],
+    ['PARLEY_RELAY_RATE_PER_SECOND', 'fast'],
+    ['PARLEY_RELAY_MAILBOX_QUOTA', '1e5'],
+    ['PARLEY_RELAY_SQLITE_SYNC', 'off'],
+    ['PARLEY_RELAY_LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%s with a ConfigError naming the variable', (variable, value) => {
+    let caught: unknown;
+    try {
+      loadRelayConfig({ [variable]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect(caught).toMatchObject({ code: 'invalid_config', variable });
+    expect((caught as Error).message).toContain(variable);
+  });
+});
+
+describe('defaultRelayDataDir', () => {
+  it('follows each platform convention', () => {
+    expect(defaultRelayDataDir('linux', {}, '/home/ann')).toBe('/home/ann/.local/share/parley/relay');
+    expect(defaultRelayDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/ann')).toBe('/data/parley/relay');
+    expect(defaultRelayDataDir('darwin', {}, '/Users/ann')).toBe('/Users/ann/Library/Application Support/Parley/relay');
+    expect(defaultRelayDataDir('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann')).toBe(
+      'C:\\Users\\ann\\AppData\\Roaming\\Parley\\relay',
+    );
+    expect(defaultRelayDataDir('win32', {}, 'C:\\Users\\ann')).toBe('C:\\Users\\ann\\AppData\\Roaming\\Parley\\relay');
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../log';
+import type { EnvelopeToStore, MailboxStore, MailboxWriteBatch, MailboxWriteResult } from '../store/relay-store';
+import { GroupCommitWriter, type CommittedDelivery } from './group-commit-writer';
+
+function envelope(messageId: string): EnvelopeToStore {
+  return { sender: { user: 'alice', device: 1 }, messageId, recipients: [{ user: 'bob', device: 1 }], payload: '', sentAt: 1 };
+}
+
+/** A store that records batches and stores everything, failing the batches it is told to fail. */
+function recordingStore(failBatches: Set<number> = new Set()) {
+  const batches: MailboxWriteBatch[] = [];
+  let seq = 0;
+  const store: Pick<MailboxStore, 'commitMailboxBatch'> = {
+    async commitMailboxBatch(batch): Promise<MailboxWriteResult> {
+      batches.push(batch);
+      if (failBatches.has(batches.length)) throw new Error('disk on fire');
+      return {
+        acks: batch.acks.map(() => 'acked'),
+        enqueues: batch.enqueues.map((e) => ({
+          status: 'stored',
+          deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq, deliveryId: String(seq) })),
+        })),
+      };
+    },
+  };
+  return { store: store as MailboxStore, batches };
+}
+
+function writer(store: MailboxStore, maxBatch = 100, announced: CommittedDelivery[] = []) {
+  return new GroupCommitWriter(store, {
+    delayMs: 0,
+    maxBatch,
+    mailboxQuota: 10,
+    now: () => 7,
+    logger: silentLogger,
+    onCommitted: (deliveries) => announced.push(...deliveries),
+  });
+}
+
+describe('GroupCommitWriter', () => {
+  it('commits everything queued in one event-loop turn as one batch, in order', async () => {
+    const { store, batches } = recordingStore();
+    const announced: CommittedDelivery[] = [];
+    const w = writer(store, 100, announced);
+    const outcomes = Promise.all([w.enqueue(envelope('a')), w.ack({ mailbox: { user: 'bob', device: 1 }, deliveryId: '9' }), w.enqueue(envelope('b'))]);
+    expect(batches).toHaveLength(0); // nothing is written synchronously
+    const [a, ack, b] = await outcomes;
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.enqueues.map((e) => e.messageId)).toEqual(['a', 'b']);
+    expect(batches[0]?.acks).toHaveLength(1);
+    expect(batches[0]?.now).toBe(7);
+    expect([a?.status, ack, b?.status]).toEqual(['stored', 'acked', 'stored']);
+    expect(announced.map((d) => [d.delivery.messageId, d.delivery.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('splits a queue longer than maxBatch into several commits', async () => {
+    const { store, batches } = recordingStore();
+    const w = writer(store, 3);
+    await Promise.all(['1', '2', '3', '4', '5', '6', '7'].map((id) => w.enqueue(envelope(id))));
+    expect(batches.map((b) => b.enqueues.length)).toEqual([3, 3, 1]);
+  });
+
+  it('rejects every operation of a failed commit and keeps working afterwards', async () => {
+    const { store } = recordingStore(new Set([1]));
+    const w = writer(store);
+    const failed = await Promise.allSettled([w.enqueue(envelope('a')), w.enqueue(envelope('b'))]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((await w.enqueue(envelope('c'))).status).toBe('stored');
+  });
+
+  it('flushes on close and refuses work afterwards', async () => {
+    const { store, batches } = recordingStore();
+    const w = writer(store);
+    const pending = w.enqueue(envelope('a'));
+    await w.close();
+    expect(batches).toHaveLength(1);
+    expect((await pending).status).toBe('stored');
+    await expect(w.enqueue(envelope('b'))).rejects.toMatchObject({ code: 'store_closed' });
+  });
+});

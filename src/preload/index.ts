@@ -1,5 +1,6 @@
 // Electron preload: exposes window.parley, generated from the IPC contract, and nothing else.
 // Runs sandboxed: only 'electron' can be required, so everything else is bundled in.
+import '../shared/ipc/zod-csp';
 import { contextBridge, ipcRenderer } from 'electron';
 import { BRIDGE_GLOBAL, isEventChannel, isInvokeChannel, type IpcResult, type ParleyBridge } from '../shared/ipc';
 

@@ -1,4 +1,5 @@
 // Renderer entry: mounts the React app. Everything it knows comes through window.parley.
+import '../shared/ipc/zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

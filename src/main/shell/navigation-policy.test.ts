@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRendererUrl, isSafeExternalUrl } from './navigation-policy';
+import { isRendererUrl } from './navigation-policy';
 
 const production = { indexFileUrl: 'file:///opt/Parley/resources/app.asar/out/renderer/index.html' };
 const development = { devServerUrl: 'http://localhost:5173/', indexFileUrl: production.indexFileUrl };
@@ -25,24 +25,5 @@ describe('isRendererUrl', () => {
     expect(isRendererUrl('http://localhost:5173/index.html', development)).toBe(true);
     expect(isRendererUrl('http://localhost:5174/', development)).toBe(false);
     expect(isRendererUrl(production.indexFileUrl, development)).toBe(false);
-  });
-});
-
-describe('isSafeExternalUrl', () => {
-  it.each(['https://example.org/a?b=c', 'http://example.org', 'mailto:someone@example.org'])('allows %s', (url) => {
-    expect(isSafeExternalUrl(url)).toBe(true);
-  });
-
-  it.each([
-    'file:///etc/passwd',
-    'javascript:alert(1)',
-    'smb://host/share',
-    'parley://chat/alice',
-    'https://user:pass@example.org/',
-    'data:text/html,hi',
-    'not a url',
-    `https://example.org/${'a'.repeat(3000)}`,
-  ])('refuses %s', (url) => {
-    expect(isSafeExternalUrl(url)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // Pure policy for the Electron window: which URLs are our own renderer (trusted IPC senders, allowed to
-// navigate) and which links may be handed to the OS browser. No 'electron' import, so it is unit-tested.
+// navigate). No 'electron' import, so it is unit-tested. Which links may open externally: core/links.
 
 export interface RendererLocation {
   /** The dev server origin in development (electron-vite sets ELECTRON_RENDERER_URL), else undefined. */
@@ -21,20 +21,4 @@ export function isRendererUrl(url: string, location: RendererLocation): boolean 
   }
   const expected = new URL(location.indexFileUrl);
   return parsed.protocol === 'file:' && parsed.pathname === expected.pathname;
-}
-
-const EXTERNAL_PROTOCOLS = new Set(['https:', 'http:', 'mailto:']);
-
-/** Links a user clicked that may open in the OS: web and mail links only, no credentials, no local hosts. */
-export function isSafeExternalUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (!EXTERNAL_PROTOCOLS.has(parsed.protocol)) return false;
-  if (parsed.protocol === 'mailto:') return true;
-  if (parsed.username || parsed.password) return false;
-  return parsed.hostname !== '' && url.length <= 2048;
 }

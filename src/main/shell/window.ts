@@ -1,7 +1,8 @@
 // The main window, locked down: context isolation, sandbox, no Node in the page, no navigation away from our
 // renderer, no new windows; links the user clicks go to the OS browser only when the policy allows.
 import { BrowserWindow, shell } from 'electron';
-import { isRendererUrl, isSafeExternalUrl, type RendererLocation } from './navigation-policy';
+import { isSafeExternalUrl } from '../core/links/link-policy';
+import { isRendererUrl, type RendererLocation } from './navigation-policy';
 
 export interface MainWindowOptions {
   preloadPath: string;

@@ -1,0 +1,52 @@
+// Composition root of the browser shell: the real core with a file-backed secret store, served to Chromium by
+// the loopback host (DESIGN.md §6). Used by `npm run start:browser` and the e2e suite.
+import { createCore, type Core } from '../core/createCore';
+import type { CoreConfig } from '../core/config';
+import type { LinkOpener } from '../core/links/LinkOpener';
+import { FileSecretStore } from '../core/secrets';
+import { stderrLogger, type Logger } from '../core/transport';
+import { startBrowserHost } from './host';
+import { osLinkOpener } from './os-link-opener';
+
+export interface BrowserShellOptions {
+  config: CoreConfig;
+  /** Built renderer (out/renderer) and bridge script (out/browser-bridge/bridge.js). */
+  rendererDir: string;
+  bridgeFile: string;
+  port?: number;
+  links?: LinkOpener;
+  logger?: Logger;
+}
+
+export interface BrowserShell {
+  url: string;
+  core: Core;
+  close(): Promise<void>;
+}
+
+export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
+  const secrets = await FileSecretStore.open(options.config.dataDir);
+  const core = await createCore({
+    shell: 'browser',
+    config: options.config,
+    secrets,
+    links: options.links ?? osLinkOpener,
+    logger: options.logger ?? stderrLogger,
+  });
+  const host = await startBrowserHost({
+    rendererDir: options.rendererDir,
+    bridgeFile: options.bridgeFile,
+    port: options.port,
+    dispatch: core.dispatch,
+  });
+  const unsubscribe = core.events.subscribe((event, payload) => host.broadcast(event, payload));
+  return {
+    url: host.url,
+    core,
+    async close() {
+      unsubscribe();
+      await host.close();
+      await core.close();
+    },
+  };
+}

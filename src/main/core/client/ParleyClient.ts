@@ -1,0 +1,121 @@
+// The client core's facade: owns the account and the relay connection of this device, and reports changes as
+// contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC handlers call it.
+// It never hands out private keys.
+import { toBase64 } from '../../../shared/encoding/base64';
+import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents } from '../../../shared/ipc';
+import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, type Account } from '../account';
+import type { CoreConfig } from '../config';
+import type { SecretStore } from '../secrets';
+import { Transport, type Logger } from '../transport';
+
+export interface ParleyClientOptions {
+  config: CoreConfig;
+  secrets: SecretStore;
+  events: IpcEvents;
+  logger: Logger;
+}
+
+export class ParleyClient {
+  private account: Account | null = null;
+  private transport: Transport | null = null;
+  private creating: Promise<AccountView> | null = null;
+  private readonly accounts: AccountStore;
+
+  private constructor(private readonly options: ParleyClientOptions) {
+    this.accounts = new AccountStore(options.config.dataDir, options.secrets);
+  }
+
+  /** Loads the account of this data folder, if any, and connects it to its relay. */
+  static async open(options: ParleyClientOptions): Promise<ParleyClient> {
+    const client = new ParleyClient(options);
+    if (await client.accounts.exists()) {
+      client.account = await client.accounts.load();
+      client.connect(client.account);
+    }
+    return client;
+  }
+
+  accountView(): AccountView | null {
+    return this.account ? this.toView(this.account) : null;
+  }
+
+  /** Generates identity keys, registers the username and stores the account. One at a time. */
+  createAccount(username: string, relayUrl: string): Promise<AccountView> {
+    if (this.account) return Promise.reject(new AppError('account_exists', 'This device already has an account.'));
+    this.creating ??= this.register(username, relayUrl).finally(() => (this.creating = null));
+    return this.creating;
+  }
+
+  connection(): ConnectionSnapshot {
+    return this.transport?.snapshot ?? { state: 'offline', attempt: 0, nextRetryAt: null, lastError: null };
+  }
+
+  retryConnection(): ConnectionSnapshot {
+    this.transport?.retryNow();
+    return this.connection();
+  }
+
+  /** The relay moved: store its new address and reconnect there. */
+  async setRelayUrl(relayUrl: string): Promise<AccountView> {
+    const account = this.requireAccount();
+    const updated = { ...account, relayUrl };
+    await this.accounts.save(updated);
+    this.account = updated;
+    this.transport?.setRelayUrl(relayUrl);
+    this.transport?.stop();
+    this.transport?.start();
+    return this.toView(updated);
+  }
+
+  /** The OS reports the network is back or changed. */
+  networkChanged(): void {
+    this.transport?.networkChanged();
+  }
+
+  async close(): Promise<void> {
+    this.transport?.stop();
+  }
+
+  requireAccount(): Account {
+    if (!this.account) throw new AppError('no_account', 'Create an account first.');
+    return this.account;
+  }
+
+  private async register(username: string, relayUrl: string): Promise<AccountView> {
+    const identity = generateIdentity();
+    try {
+      const registered = await registerAccount(relayUrl, username, identity, 1, { logger: this.options.logger });
+      const account: Account = { username: registered.username, device: registered.device, relayUrl, identity, createdAt: Date.now() };
+      await this.accounts.save(account);
+      this.account = account;
+      this.connect(account);
+      return this.toView(account);
+    } catch (error) {
+      if (error instanceof RegistrationError) throw new AppError(error.code, error.message, error.code === 'relay_unreachable');
+      throw error;
+    }
+  }
+
+  private connect(account: Account): void {
+    const transport = new Transport({
+      relayUrl: account.relayUrl,
+      credentials: { user: account.username, device: account.device, signer: identitySigner(account.identity) },
+      config: this.options.config.transport,
+      logger: this.options.logger,
+    });
+    transport.on('state', (snapshot) => this.options.events.emit('connection.changed', snapshot));
+    this.transport = transport;
+    transport.start();
+  }
+
+  private toView(account: Account): AccountView {
+    const security = this.options.secrets.security;
+    return {
+      username: account.username,
+      device: account.device,
+      relayUrl: account.relayUrl,
+      identityKey: toBase64(account.identity.publicKey),
+      keyProtection: { osKeychain: security.backing === 'os-keychain' && !security.weak, warning: security.warning },
+    };
+  }
+}

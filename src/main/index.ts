@@ -1,0 +1,56 @@
+// Composition root of the Electron app: the only file that wires the shell (Electron) and the core together.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, shell } from 'electron';
+import { loadCoreConfig } from './core/config';
+import { createCore } from './core/createCore';
+import { FileSecretStore } from './core/secrets';
+import { stderrLogger } from './core/transport';
+import { registerIpc, windowEventSink } from './shell/ipc';
+import { SafeStorageSecretStore } from './shell/SafeStorageSecretStore';
+import { createMainWindow } from './shell/window';
+import type { RendererLocation } from './shell/navigation-policy';
+
+const renderer: RendererLocation = {
+  devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).toString(),
+};
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  const config = loadCoreConfig(process.env, app.getPath('userData'));
+  const secrets = SafeStorageSecretStore.available() ? new SafeStorageSecretStore() : await FileSecretStore.open(config.dataDir);
+  const core = await createCore({
+    shell: 'electron',
+    config,
+    secrets,
+    links: { open: (url) => shell.openExternal(url) },
+    logger: stderrLogger,
+  });
+
+  let window: BrowserWindow | null = null;
+  const showWindow = () => {
+    window ??= createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), renderer });
+    window.on('closed', () => (window = null));
+  };
+  registerIpc(core.dispatch, renderer);
+  core.events.subscribe(windowEventSink(() => window));
+  showWindow();
+
+  app.on('second-instance', () => {
+    if (!window) return showWindow();
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => void core.close());
+}
+
+void main();

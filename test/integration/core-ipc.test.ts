@@ -1,0 +1,103 @@
+// The core as a shell runs it, driven through the IPC dispatcher exactly as the renderer drives it, against a
+// real relay: account creation and its errors, connection state events, restart from the same data folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCoreConfig } from '../../src/main/core/config';
+import { createCore, type Core } from '../../src/main/core/createCore';
+import { FileSecretStore } from '../../src/main/core/secrets';
+import { silentLogger } from '../../src/main/core/transport';
+import type { ConnectionSnapshot } from '../../src/shared/ipc';
+import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { uniqueName, waitFor } from './support';
+
+let relay: TestRelay;
+const cores: Core[] = [];
+const dirs: string[] = [];
+const trusted = { trusted: true };
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  await Promise.all(cores.splice(0).map((core) => core.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await relay.close();
+});
+
+async function openCore(dataDir = mkdtempSync(join(tmpdir(), 'parley-core-')), links = { open: vi.fn(async () => undefined) }) {
+  if (!dirs.includes(dataDir)) dirs.push(dataDir);
+  const config = loadCoreConfig({ PARLEY_RELAY_URL: relay.url, PARLEY_BACKOFF_BASE_MS: '50', PARLEY_BACKOFF_CAP_MS: '200' }, dataDir);
+  const core = await createCore({ shell: 'browser', config, secrets: await FileSecretStore.open(dataDir), links, logger: silentLogger });
+  cores.push(core);
+  const states: ConnectionSnapshot[] = [];
+  core.events.subscribe((event, payload) => {
+    if (event === 'connection.changed') states.push(payload as ConnectionSnapshot);
+  });
+  return { core, dataDir, states, links };
+}
+
+describe('core through the IPC dispatcher', () => {
+  it('creates an account, connects, and reports each connection state', async () => {
+    const { core, states } = await openCore();
+    expect(await core.dispatch('account.get', {}, trusted)).toEqual({ ok: true, value: null });
+    expect(await core.dispatch('app.info', {}, trusted)).toMatchObject({ ok: true, value: { shell: 'browser', defaultRelayUrl: relay.url } });
+
+    const username = uniqueName('alice');
+    const created = await core.dispatch('account.create', { username, relayUrl: relay.url }, trusted);
+    expect(created).toMatchObject({ ok: true, value: { username, device: 1, keyProtection: { osKeychain: false } } });
+    await waitFor(() => states.some((state) => state.state === 'online'), 'online event');
+    expect(states.map((state) => state.state)).toEqual(['connecting', 'authenticating', 'online']);
+    expect(await core.dispatch('connection.get', {}, trusted)).toMatchObject({ ok: true, value: { state: 'online' } });
+    expect(await core.dispatch('account.create', { username: uniqueName('again'), relayUrl: relay.url }, trusted)).toMatchObject({
+      ok: false,
+      error: { code: 'account_exists' },
+    });
+  });
+
+  it('refuses a taken username, case-insensitively, with a message the user can act on', async () => {
+    const first = await openCore();
+    const username = uniqueName('bob');
+    await first.core.dispatch('account.create', { username, relayUrl: relay.url }, trusted);
+    const second = await openCore();
+    const result = await second.core.dispatch('account.create', { username: username.toUpperCase(), relayUrl: relay.url }, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'username_taken', message: expect.stringMatching(/taken/i) } });
+    expect(await second.core.dispatch('account.get', {}, trusted)).toEqual({ ok: true, value: null });
+  });
+
+  it('reports an unreachable relay as retryable and keeps no account', async () => {
+    const { core } = await openCore();
+    const result = await core.dispatch('account.create', { username: uniqueName('carol'), relayUrl: 'ws://127.0.0.1:1/v1/ws' }, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'relay_unreachable', retryable: true } });
+    expect(await core.dispatch('account.get', {}, trusted)).toEqual({ ok: true, value: null });
+  });
+
+  it('rejects bad requests before any handler runs', async () => {
+    const { core } = await openCore();
+    for (const request of [{}, { username: 'x', relayUrl: relay.url }, { username: 'dave', relayUrl: 'ftp://relay' }]) {
+      expect(await core.dispatch('account.create', request, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    }
+    expect(await core.dispatch('account.get', {}, { trusted: false })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+  });
+
+  it('loads the account from the same folder after a restart and reconnects', async () => {
+    const first = await openCore();
+    const username = uniqueName('erin');
+    await first.core.dispatch('account.create', { username, relayUrl: relay.url }, trusted);
+    await first.core.close();
+    const again = await openCore(first.dataDir);
+    expect(await again.core.dispatch('account.get', {}, trusted)).toMatchObject({ ok: true, value: { username } });
+    await waitFor(() => again.states.some((state) => state.state === 'online'), 'online after restart');
+  });
+
+  it('opens only safe links', async () => {
+    const { core, links } = await openCore();
+    expect(await core.dispatch('links.open', { url: 'javascript:alert(1)' }, trusted)).toMatchObject({ ok: false, error: { code: 'unsafe_link' } });
+    expect(links.open).not.toHaveBeenCalled();
+    expect(await core.dispatch('links.open', { url: 'https://example.org/' }, trusted)).toEqual({ ok: true, value: {} });
+    expect(links.open).toHaveBeenCalledWith('https://example.org/');
+  });
+});

@@ -22,7 +22,7 @@ describe('loadRelayConfig', () => {
       dedupRetentionMs: 7 * 24 * 3600 * 1000,
       commitDelayMs: 0,
       commitMaxBatch: 2_000,
-      sqliteSynchronous: 'full',
+      durability: 'disk',
       heartbeatIntervalMs: 30_000,
       logLevel: 'info',
     });
@@ -48,7 +48,7 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_DEDUP_RETENTION_MS: '60000',
       PARLEY_RELAY_COMMIT_DELAY_MS: '2',
       PARLEY_RELAY_COMMIT_MAX_BATCH: '100',
-      PARLEY_RELAY_SQLITE_SYNC: 'NORMAL',
+      PARLEY_RELAY_DURABILITY: 'PROCESS',
       PARLEY_RELAY_HEARTBEAT_MS: '0',
       PARLEY_RELAY_LOG_LEVEL: 'debug',
     });
@@ -70,7 +70,7 @@ describe('loadRelayConfig', () => {
       dedupRetentionMs: 60_000,
       commitDelayMs: 2,
       commitMaxBatch: 100,
-      sqliteSynchronous: 'normal',
+      durability: 'process',
       heartbeatIntervalMs: 0,
       logLevel: 'debug',
     });
@@ -93,7 +93,7 @@ describe('loadRelayConfig', () => {
     ['PARLEY_RELAY_RATE_PER_SECOND', '0'],
     ['PARLEY_RELAY_RATE_PER_SECOND', 'fast'],
     ['PARLEY_RELAY_MAILBOX_QUOTA', '1e5'],
-    ['PARLEY_RELAY_SQLITE_SYNC', 'off'],
+    ['PARLEY_RELAY_DURABILITY', 'full'],
     ['PARLEY_RELAY_LOG_LEVEL', 'verbose'],
   ])('rejects %s=%s with a ConfigError naming the variable', (variable, value) => {
     let caught: unknown;

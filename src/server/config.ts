@@ -5,7 +5,8 @@ import { homedir } from 'node:os';
 import { MAX_FRAME_BYTES, MAX_RECIPIENTS_PER_SEND } from '../shared/protocol';
 import { defaultRelayDataDir } from './data-dir';
 
-export type SqliteSynchronous = 'full' | 'normal';
+/** `disk`: answer `sent` once the write is fsynced (survives power loss); `process`: once it reached the OS (survives a relay crash). */
+export type Durability = 'disk' | 'process';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface RelayConfig {
@@ -42,8 +43,8 @@ export interface RelayConfig {
   commitDelayMs: number;
   /** Most sends and acks in one group-commit transaction. */
   commitMaxBatch: number;
-  /** SQLite `synchronous` mode: `full` fsyncs every commit (sent = on disk); `normal` survives process crashes only. */
-  sqliteSynchronous: SqliteSynchronous;
+  /** When `sent` is answered: after an fsync of the write-ahead log (`disk`) or once the OS has it (`process`). */
+  durability: Durability;
   /** Interval of WebSocket-level pings that detect dead sockets; 0 disables them. */
   heartbeatIntervalMs: number;
   logLevel: LogLevel;
@@ -98,7 +99,7 @@ export const RELAY_SETTINGS = [
   setting({ key: 'dedupRetentionMs', variable: 'PARLEY_RELAY_DEDUP_RETENTION_MS', parse: int(0, 365 * 86_400_000), fallback: () => 7 * 86_400_000 }),
   setting({ key: 'commitDelayMs', variable: 'PARLEY_RELAY_COMMIT_DELAY_MS', parse: int(0, 1_000), fallback: () => 0 }),
   setting({ key: 'commitMaxBatch', variable: 'PARLEY_RELAY_COMMIT_MAX_BATCH', parse: int(1, 100_000), fallback: () => 2_000 }),
-  setting({ key: 'sqliteSynchronous', variable: 'PARLEY_RELAY_SQLITE_SYNC', parse: oneOf(['full', 'normal'] as const), fallback: () => 'full' }),
+  setting({ key: 'durability', variable: 'PARLEY_RELAY_DURABILITY', parse: oneOf(['disk', 'process'] as const), fallback: () => 'disk' }),
   setting({ key: 'heartbeatIntervalMs', variable: 'PARLEY_RELAY_HEARTBEAT_MS', parse: int(0, 3_600_000), fallback: () => 30_000 }),
   setting({
     key: 'logLevel',

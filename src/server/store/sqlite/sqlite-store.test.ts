@@ -13,7 +13,7 @@ const KEY = 'A'.repeat(43) + '=';
 
 beforeEach(async () => {
   dir = makeTempDir('parley-store-');
-  store = openSqliteStore({ dataDir: dir, synchronous: 'full' });
+  store = openSqliteStore({ dataDir: dir, durability: 'disk' });
   for (const address of [alice, bob, carol]) {
     expect(await store.registerDevice({ address, identityKey: KEY, registeredAt: 1 })).toBe('registered');
   }
@@ -123,7 +123,7 @@ describe('mailboxes', () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob]), envelope('m2', [bob])] }));
     await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, deliveryId: '2' }] }));
     await store.close();
-    store = openSqliteStore({ dataDir: dir, synchronous: 'normal' });
+    store = openSqliteStore({ dataDir: dir, durability: 'process' });
     expect(await store.findDevice(bob)).toBeDefined();
     const result = await store.commitMailboxBatch(batch({ enqueues: [envelope('m3', [bob])] }));
     expect(result.enqueues[0]).toEqual({ status: 'stored', deliveries: [{ recipient: bob, seq: 3, deliveryId: '3' }] });
@@ -133,6 +133,6 @@ describe('mailboxes', () => {
   it('rejects calls after close with a typed error', async () => {
     await store.close();
     await expect(store.pendingCount(bob)).rejects.toMatchObject({ code: 'store_closed' });
-    store = openSqliteStore({ dataDir: dir, synchronous: 'full' });
+    store = openSqliteStore({ dataDir: dir, durability: 'disk' });
   });
 });

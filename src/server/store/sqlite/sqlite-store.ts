@@ -1,11 +1,12 @@
 // The embedded relay store: better-sqlite3 in WAL mode, one file in the data directory, prepared statements only.
-// Every method is synchronous underneath and async at the interface, so a thrown error becomes a rejection.
-// Nothing here scans a mailbox: counts live on the device row, lookups and pages use primary keys.
+// Transactions run synchronously (they only reach the OS page cache: synchronous=NORMAL); with durability
+// `disk`, writes resolve only after WalSync has fdatasynced the log off the event loop, which is what makes
+// `sent` mean "on disk". Nothing here scans a mailbox: counts live on the device row, pages use primary keys.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalizeUsername, type Address } from '../../../shared/protocol';
-import type { SqliteSynchronous } from '../../config';
+import type { Durability } from '../../config';
 import {
   StoreError,
   type AckOutcome,
@@ -22,12 +23,13 @@ import {
   type StoredDelivery,
 } from '../relay-store';
 import { migrate } from './schema';
+import { WalSync } from './wal-sync';
 
 export const SQLITE_FILE_NAME = 'relay.sqlite3';
 
 export interface SqliteStoreOptions {
   dataDir: string;
-  synchronous: SqliteSynchronous;
+  durability: Durability;
 }
 
 interface DeviceRow {
@@ -54,12 +56,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteRelayStore {
   const db = new Database(join(options.dataDir, SQLITE_FILE_NAME));
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // NORMAL in WAL mode: commits are not fsynced by SQLite (WalSync does it, asynchronously), but the WAL is
+    // synced before every checkpoint and the database after it, so the file can never be corrupted.
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_size_limit = 67108864');
     db.pragma('cache_size = -32768');
     migrate(db);
-    return new SqliteRelayStore(db);
+    const walSync = options.durability === 'disk' ? new WalSync(`${db.name}-wal`) : undefined;
+    return new SqliteRelayStore(db, walSync);
   } catch (error) {
     db.close();
     throw error;
@@ -117,7 +122,11 @@ export class SqliteRelayStore implements RelayStore {
   private readonly registerInTransaction: (device: NewDevice) => RegisterOutcome;
   private closed = false;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Absent when durability is `process`: the OS page cache is enough. */
+    private readonly walSync: WalSync | undefined,
+  ) {
     this.statements = prepareStatements(db);
     this.writeBatch = db.transaction((batch: MailboxWriteBatch) => ({
       acks: batch.acks.map((ack) => this.ackOne(ack, batch.now)),
@@ -128,7 +137,9 @@ export class SqliteRelayStore implements RelayStore {
 
   async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
     this.assertOpen();
-    return this.registerInTransaction({ ...device, address: normalized(device.address) });
+    const outcome = this.registerInTransaction({ ...device, address: normalized(device.address) });
+    await this.walSync?.flush();
+    return outcome;
   }
 
   async findDevice(address: Address): Promise<DeviceRecord | undefined> {
@@ -140,7 +151,9 @@ export class SqliteRelayStore implements RelayStore {
 
   async commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
     this.assertOpen();
-    return this.writeBatch(batch);
+    const result = this.writeBatch(batch);
+    await this.walSync?.flush();
+    return result;
   }
 
   async pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
@@ -174,6 +187,7 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.walSync?.close();
     this.db.close();
   }
 

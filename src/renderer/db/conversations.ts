@@ -1,0 +1,93 @@
+// Conversations in IndexedDB: creating them on first contact, activity order, read position and unread counts.
+// Unread counts are counted through an index from the read position, never kept as an in-memory guess.
+import Dexie from 'dexie';
+import type { ParleyDatabase } from './database';
+import type { ConversationRow, StoredMessage } from './rows';
+
+export function conversationKind(conversationId: string): ConversationRow['kind'] {
+  return conversationId.startsWith('group:') ? 'group' : 'dm';
+}
+
+export function dmConversationId(username: string): string {
+  return `dm:${username.toLowerCase()}`;
+}
+
+export function groupConversationId(groupId: string): string {
+  return `group:${groupId}`;
+}
+
+/** The username of a one-to-one chat, or null for a group. */
+export function dmPeer(conversationId: string): string | null {
+  return conversationId.startsWith('dm:') ? conversationId.slice(3) : null;
+}
+
+export function groupIdOf(conversationId: string): string | null {
+  return conversationId.startsWith('group:') ? conversationId.slice(6) : null;
+}
+
+/** Creates the conversation if it does not exist; keeps an existing one as it is (except an empty title). */
+export async function ensureConversation(db: ParleyDatabase, id: string, title: string, now: number): Promise<ConversationRow> {
+  const existing = await db.conversations.get(id);
+  if (existing) return existing;
+  const row: ConversationRow = { id, kind: conversationKind(id), title, lastActivityAt: now, lastReadSeq: 0, createdAt: now };
+  await db.conversations.add(row);
+  return row;
+}
+
+export async function setConversationTitle(db: ParleyDatabase, id: string, title: string): Promise<void> {
+  await db.conversations.update(id, { title });
+}
+
+/** Moves the conversation up the chat list (activity never goes backwards). */
+export async function touchConversation(db: ParleyDatabase, id: string, at: number): Promise<void> {
+  await db.conversations
+    .where('id')
+    .equals(id)
+    .modify((row) => {
+      if (at > row.lastActivityAt) row.lastActivityAt = at;
+    });
+}
+
+export async function countUnread(db: ParleyDatabase, conversationId: string, lastReadSeq: number): Promise<number> {
+  return db.messages
+    .where('[conversationId+direction+seq]')
+    .between([conversationId, 'in', lastReadSeq], [conversationId, 'in', Dexie.maxKey], false, true)
+    .count();
+}
+
+/**
+ * Moves the read position forward to `upToSeq` and returns the incoming messages that became read (for read
+ * receipts). Never moves it back.
+ */
+export async function markReadUpTo(db: ParleyDatabase, conversationId: string, upToSeq: number): Promise<StoredMessage[]> {
+  return db.transaction('rw', db.conversations, db.messages, async () => {
+    const conversation = await db.conversations.get(conversationId);
+    if (!conversation || upToSeq <= conversation.lastReadSeq) return [];
+    const newlyRead = (await db.messages
+      .where('[conversationId+direction+seq]')
+      .between([conversationId, 'in', conversation.lastReadSeq], [conversationId, 'in', upToSeq], false, true)
+      .toArray()) as StoredMessage[];
+    await db.conversations.update(conversationId, { lastReadSeq: upToSeq });
+    return newlyRead;
+  });
+}
+
+export interface ChatSummary {
+  conversation: ConversationRow;
+  lastMessage: StoredMessage | null;
+  unread: number;
+}
+
+/** The chat list: every conversation by activity (newest first), each with its newest message and unread count. */
+export async function listChatSummaries(db: ParleyDatabase): Promise<ChatSummary[]> {
+  const conversations = await db.conversations.orderBy('lastActivityAt').reverse().toArray();
+  return Promise.all(
+    conversations.map(async (conversation) => {
+      const lastMessage = (await db.messages
+        .where('[conversationId+seq]')
+        .between([conversation.id, Dexie.minKey], [conversation.id, Dexie.maxKey])
+        .last()) as StoredMessage | undefined;
+      return { conversation, lastMessage: lastMessage ?? null, unread: await countUnread(db, conversation.id, conversation.lastReadSeq) };
+    }),
+  );
+}

@@ -1,0 +1,66 @@
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1 } from './database';
+import { countUnread } from './conversations';
+
+const opened: Dexie[] = [];
+afterEach(async () => {
+  for (const db of opened.splice(0)) {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+});
+
+/** Writes a database exactly as the v1 code did. */
+async function createV1(name: string): Promise<void> {
+  const v1 = new Dexie(name);
+  v1.version(1).stores(SCHEMA_V1);
+  await v1.open();
+  await v1.table('conversations').bulkAdd([
+    { id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 5, createdAt: 1, unreadCount: 2 },
+    { id: 'dm:carol', kind: 'dm', title: 'carol', lastActivityAt: 4, createdAt: 1, unreadCount: 0 },
+  ]);
+  await v1.table('messages').bulkAdd([
+    { conversationId: 'dm:bob', messageId: 'a', sender: 'bob', fromMe: false, body: 'one', timestamp: 1 },
+    { conversationId: 'dm:bob', messageId: 'b', sender: 'me', fromMe: true, body: 'two', timestamp: 2, status: 'read' },
+    { conversationId: 'dm:bob', messageId: 'c', sender: 'bob', fromMe: false, body: 'three', timestamp: 3 },
+    { conversationId: 'dm:carol', messageId: 'd', sender: 'carol', fromMe: false, body: 'hi', timestamp: 4 },
+    { conversationId: 'dm:bob', messageId: 'e', sender: 'bob', fromMe: false, body: 'four', timestamp: 5 },
+  ]);
+  await v1.table('outbox').add({ conversationId: 'dm:bob', messageId: 'b', messageSeq: 2, attempts: 0, nextAttemptAt: 0 });
+  v1.close();
+}
+
+describe('schema migrations', () => {
+  it('opens v1 data with the current code: directions, read positions from the old counters, receipts table', async () => {
+    await createV1('migrate-1');
+    const db = new ParleyDatabase('migrate-1');
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+
+    const messages = await db.messages.orderBy('seq').toArray();
+    expect(messages.map((message) => message.direction)).toEqual(['in', 'out', 'in', 'in', 'in']);
+    expect(messages.some((message) => 'fromMe' in message)).toBe(false);
+
+    // bob had 2 unread: the two newest incoming (c, e) stay unread; carol had none.
+    const bob = await db.conversations.get('dm:bob');
+    const carol = await db.conversations.get('dm:carol');
+    expect(bob && 'unreadCount' in bob).toBe(false);
+    expect(await countUnread(db, 'dm:bob', bob?.lastReadSeq ?? -1)).toBe(2);
+    expect(await countUnread(db, 'dm:carol', carol?.lastReadSeq ?? -1)).toBe(0);
+
+    // The outbox row survives, and the new table works.
+    expect(await db.outbox.count()).toBe(1);
+    await db.receipts.put({ conversationId: 'dm:bob', messageId: 'b', user: 'bob', kind: 'read', at: 9 });
+    expect(await db.receipts.where('[conversationId+messageId]').equals(['dm:bob', 'b']).count()).toBe(1);
+  });
+
+  it('creates a new database directly at the current version', async () => {
+    const db = new ParleyDatabase('migrate-2');
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'messages', 'outbox', 'receipts']);
+  });
+});

@@ -1,0 +1,91 @@
+// The renderer's IndexedDB (Dexie): one database per account, versioned, with migrations that run before the
+// app reads anything. History lives here, not in memory; every query goes through an index range.
+import Dexie, { type Table, type Transaction } from 'dexie';
+import type { ConversationRow, MessageRow, OutboxRow, ReceiptRow } from './rows';
+
+/**
+ * Schema history. Keep every version: Dexie upgrades a database from whatever version it finds.
+ * v1: conversations kept an `unreadCount` counter and messages a `fromMe` flag.
+ * v2: unread counts come from an index ([conversationId+direction+seq] after `lastReadSeq`), messages get a
+ *     `direction` (system rows for group changes), and receipts per member are kept.
+ */
+export const SCHEMA_V1 = {
+  conversations: 'id, lastActivityAt',
+  messages: '++seq, [conversationId+seq], [conversationId+messageId+sender]',
+  outbox: '++id, [conversationId+id], messageId',
+};
+
+export const SCHEMA_V2 = {
+  ...SCHEMA_V1,
+  messages: '++seq, [conversationId+seq], [conversationId+messageId+sender], [conversationId+direction+seq]',
+  receipts: '[conversationId+messageId+user], [conversationId+messageId]',
+};
+
+export const CURRENT_VERSION = 2;
+
+export class ParleyDatabase extends Dexie {
+  conversations!: Table<ConversationRow, string>;
+  messages!: Table<MessageRow, number>;
+  outbox!: Table<OutboxRow, number>;
+  receipts!: Table<ReceiptRow, [string, string, string]>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores(SCHEMA_V1);
+    this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+  }
+}
+
+interface MessageV1 {
+  fromMe?: boolean;
+  direction?: string;
+}
+interface ConversationV1 {
+  id: string;
+  unreadCount?: number;
+  lastReadSeq?: number;
+}
+
+/** v1 → v2: `fromMe` becomes `direction`; the unread counter becomes a read position before the last N incoming. */
+async function upgradeToV2(tx: Transaction): Promise<void> {
+  const messages = tx.table('messages');
+  await messages.toCollection().modify((message: MessageV1) => {
+    message.direction = message.fromMe ? 'out' : 'in';
+    delete message.fromMe;
+  });
+  const conversations = (await tx.table('conversations').toArray()) as ConversationV1[];
+  for (const conversation of conversations) {
+    const unread = conversation.unreadCount ?? 0;
+    const unreadSeqs = (await messages
+      .where('[conversationId+direction+seq]')
+      .between([conversation.id, 'in', Dexie.minKey], [conversation.id, 'in', Dexie.maxKey])
+      .reverse()
+      .limit(Math.max(unread, 0))
+      .primaryKeys()) as number[];
+    const oldestUnread = unreadSeqs[unreadSeqs.length - 1];
+    const newest = (await messages
+      .where('[conversationId+seq]')
+      .between([conversation.id, Dexie.minKey], [conversation.id, Dexie.maxKey])
+      .reverse()
+      .limit(1)
+      .primaryKeys()) as number[];
+    const lastReadSeq = unread > 0 && oldestUnread !== undefined ? oldestUnread - 1 : (newest[0] ?? 0);
+    await tx
+      .table('conversations')
+      .where('id')
+      .equals(conversation.id)
+      .modify((row: ConversationV1) => {
+        row.lastReadSeq = lastReadSeq;
+        delete row.unreadCount;
+      });
+  }
+}
+
+/** One database per account, so two accounts on one machine never share history. */
+export function databaseName(username: string): string {
+  return `parley-${username.toLowerCase()}`;
+}
+
+export function openParleyDatabase(username: string): ParleyDatabase {
+  return new ParleyDatabase(databaseName(username));
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { freshDatabase } from '../testing/db';
+import { receiptFrom, textFrom, typingFrom } from '../testing/messages';
+import { countUnread } from './conversations';
+import { storeReceived } from './incoming';
+import { queueTextMessage } from './outgoing';
+import { advanceStatus } from './rows';
+import { fakeGroupId } from '../testing/fakeParley';
+
+const titleOf = (id: string) => id.slice(3);
+
+describe('storing received messages', () => {
+  it('stores text once, however often it is delivered (same conversation, id and sender)', async () => {
+    const db = freshDatabase();
+    const message = textFrom('bob', 'm1', 'hello');
+    const first = await storeReceived(db, [message, { ...message, inboxId: 'other' }], 'alice', titleOf);
+    const again = await storeReceived(db, [{ ...message, inboxId: 'third' }], 'alice', titleOf);
+    expect(first.stored).toHaveLength(1);
+    expect(again.stored).toHaveLength(0);
+    expect(await db.messages.count()).toBe(1);
+    // Same id from another sender, or in another conversation, is another message.
+    await storeReceived(db, [textFrom('carol', 'm1', 'hi'), textFrom('bob', 'm1', 'x', { conversationId: `group:${fakeGroupId(1)}` })], 'alice', titleOf);
+    expect(await db.messages.count()).toBe(3);
+  });
+
+  it('creates the conversation on first contact and counts unread from Dexie', async () => {
+    const db = freshDatabase();
+    await storeReceived(db, [textFrom('bob', 'm1', 'one'), textFrom('bob', 'm2', 'two')], 'alice', titleOf);
+    const conversation = await db.conversations.get('dm:bob');
+    expect(conversation).toMatchObject({ kind: 'dm', title: 'bob', lastReadSeq: 0 });
+    expect(await countUnread(db, 'dm:bob', 0)).toBe(2);
+  });
+
+  it('never stores typing notices', async () => {
+    const db = freshDatabase();
+    const outcome = await storeReceived(db, [typingFrom('bob', true), typingFrom('bob', false)], 'alice', titleOf);
+    expect(outcome.typing).toHaveLength(2);
+    expect(await db.messages.count()).toBe(0);
+    expect(await db.conversations.count()).toBe(0);
+  });
+
+  it('receipts move own messages forward and never back', async () => {
+    const db = freshDatabase();
+    const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'hi', me: 'alice' });
+    await db.messages.update(own.seq, { status: 'sent' });
+    const status = async () => (await db.messages.get(own.seq))?.status;
+
+    await storeReceived(db, [receiptFrom('bob', 'read', [own.messageId])], 'alice', titleOf);
+    expect(await status()).toBe('read');
+    await storeReceived(db, [receiptFrom('bob', 'delivered', [own.messageId])], 'alice', titleOf);
+    expect(await status()).toBe('read');
+    expect(await db.receipts.get(['dm:bob', own.messageId, 'bob'])).toMatchObject({ kind: 'read' });
+    // A receipt never creates a row, and ids of other senders' messages are ignored.
+    await storeReceived(db, [receiptFrom('bob', 'read', ['unknown'])], 'alice', titleOf);
+    expect(await db.messages.count()).toBe(1);
+  });
+
+  it('a receipt for a message still queued (sent before a crash) removes it from the outbox', async () => {
+    const db = freshDatabase();
+    const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'hi', me: 'alice' });
+    await storeReceived(db, [receiptFrom('bob', 'delivered', [own.messageId])], 'alice', titleOf);
+    expect((await db.messages.get(own.seq))?.status).toBe('delivered');
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('stores group changes as system rows and renames the conversation', async () => {
+    const db = freshDatabase();
+    const conversationId = `group:${fakeGroupId(7)}`;
+    const update = textFrom('bob', 'g1', 'x', { conversationId });
+    const outcome = await storeReceived(
+      db,
+      [{ ...update, content: { kind: 'group_update', update: { kind: 'renamed', by: 'bob', name: 'Hiking' } } }],
+      'alice',
+      () => 'Group',
+    );
+    expect(outcome.groupsChanged).toBe(true);
+    const [row] = await db.messages.toArray();
+    expect(row).toMatchObject({ direction: 'system', update: { kind: 'renamed', name: 'Hiking' } });
+    expect((await db.conversations.get(conversationId))?.title).toBe('Hiking');
+  });
+});
+
+describe('status order', () => {
+  it.each([
+    ['queued', 'sent', 'sent'],
+    ['sent', 'delivered', 'delivered'],
+    ['delivered', 'read', 'read'],
+    ['read', 'delivered', 'read'],
+    ['delivered', 'sent', 'delivered'],
+    ['read', 'failed', 'read'],
+    ['queued', 'failed', 'failed'],
+    ['failed', 'delivered', 'delivered'],
+  ] as const)('%s then %s is %s', (current, next, expected) => {
+    expect(advanceStatus(current, next)).toBe(expected);
+  });
+});

@@ -1,0 +1,64 @@
+// What the composer does with a message: validate it, then write the message row and its outbox row in one
+// transaction, before anything else happens (DESIGN.md §3 "Send"). Sending is the outbox worker's job.
+import { ulid } from 'ulid';
+import { MAX_BODY_CHARS } from '../../shared/ipc';
+import { InputError } from '../errors';
+import type { ParleyDatabase } from './database';
+import { conversationKind } from './conversations';
+import type { StoredMessage } from './rows';
+
+/** Checks a draft the way main will; throws InputError with a hint the composer shows. */
+export function validateBody(body: string): string {
+  if (body.trim().length === 0) throw new InputError('empty_message', 'Type a message first — empty messages are not sent.');
+  if (body.length > MAX_BODY_CHARS) {
+    throw new InputError('message_too_long', `Messages are at most ${MAX_BODY_CHARS.toLocaleString('en')} characters (this one has ${body.length.toLocaleString('en')}).`);
+  }
+  return body;
+}
+
+export interface QueueTextOptions {
+  conversationId: string;
+  body: string;
+  /** This account's username. */
+  me: string;
+  now?: number;
+  messageId?: string;
+}
+
+export async function queueTextMessage(db: ParleyDatabase, options: QueueTextOptions): Promise<StoredMessage> {
+  const body = validateBody(options.body);
+  const now = options.now ?? Date.now();
+  const messageId = options.messageId ?? ulid(now);
+  return db.transaction('rw', db.messages, db.outbox, db.conversations, async () => {
+    const row = {
+      conversationId: options.conversationId,
+      messageId,
+      sender: options.me,
+      direction: 'out' as const,
+      body,
+      timestamp: now,
+      status: 'queued' as const,
+    };
+    const seq = await db.messages.add(row);
+    await db.outbox.add({ conversationId: options.conversationId, messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now });
+    const conversation = await db.conversations.get(options.conversationId);
+    if (conversation) {
+      if (now > conversation.lastActivityAt) await db.conversations.update(conversation.id, { lastActivityAt: now });
+    } else {
+      const title = options.conversationId.replace(/^(dm|group):/, '');
+      await db.conversations.add({ id: options.conversationId, kind: conversationKind(options.conversationId), title, lastActivityAt: now, lastReadSeq: 0, createdAt: now });
+    }
+    return { ...row, seq };
+  });
+}
+
+/** Puts a failed message back at the end of its conversation's queue, with the same message id. */
+export async function requeueMessage(db: ParleyDatabase, seq: number, now = Date.now()): Promise<boolean> {
+  return db.transaction('rw', db.messages, db.outbox, async () => {
+    const message = await db.messages.get(seq);
+    if (!message || message.direction !== 'out' || message.status !== 'failed') return false;
+    await db.messages.update(seq, { status: 'queued', failure: undefined });
+    await db.outbox.add({ conversationId: message.conversationId, messageId: message.messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now });
+    return true;
+  });
+}

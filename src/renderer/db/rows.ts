@@ -1,0 +1,81 @@
+// The shapes of what the renderer keeps in IndexedDB, and the order of a sent message's delivery states.
+// Rows hold only what the UI displays: never keys, never anything main did not hand over for display.
+import type { GroupUpdate } from '../../shared/ipc';
+
+/** A sent message's progress. `failed` carries a reason and can be retried. */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export type Direction = 'out' | 'in' | 'system';
+
+export interface MessageRow {
+  /** Local display order: assigned when the row is stored (auto-increment), never reused. */
+  seq?: number;
+  conversationId: string;
+  /** Made by the sender; travels end to end. Dedup key together with conversation and sender. */
+  messageId: string;
+  /** Username of the author (this account's username for own messages, the actor for system rows). */
+  sender: string;
+  direction: Direction;
+  body: string;
+  replyTo?: string;
+  /** Shown time: when the user pressed Enter (own), when the sender sent it (others). Epoch ms. */
+  timestamp: number;
+  /** Own messages only. */
+  status?: MessageStatus;
+  /** When the relay accepted an own message. */
+  sentAt?: number;
+  /** Why an own message could not be sent (shown with a retry). */
+  failure?: { code: string; message: string };
+  /** System rows only: the group change they describe. */
+  update?: GroupUpdate;
+}
+
+/** A stored message always has its seq. */
+export type StoredMessage = MessageRow & { seq: number };
+
+export interface ConversationRow {
+  /** The contract's ConversationId: `dm:<username>` or `group:<groupId>`. */
+  id: string;
+  kind: 'dm' | 'group';
+  title: string;
+  /** Epoch ms of the newest message (or creation); the chat list sorts by it. */
+  lastActivityAt: number;
+  /** Seq of the newest message the user has seen; unread = incoming messages after it. */
+  lastReadSeq: number;
+  createdAt: number;
+}
+
+export interface OutboxRow {
+  /** Queue order (auto-increment). */
+  id?: number;
+  conversationId: string;
+  messageId: string;
+  messageSeq: number;
+  attempts: number;
+  /** Epoch ms before which the worker does not try again (backoff). */
+  nextAttemptAt: number;
+  /** Epoch ms of the last retryable failure; a reconnect after it makes the row eligible at once. */
+  lastFailedAt?: number;
+  lastError?: { code: string; message: string };
+}
+
+/** Who confirmed which own message, and how far (a group message has one row per member). */
+export interface ReceiptRow {
+  conversationId: string;
+  messageId: string;
+  user: string;
+  kind: 'delivered' | 'read';
+  at: number;
+}
+
+const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };
+
+/**
+ * The status after `next` is reported for a message now in `current`: statuses only move forward
+ * (queued → sent → delivered → read). A receipt or a send result proves a failed message got through.
+ */
+export function advanceStatus(current: MessageStatus | undefined, next: MessageStatus): MessageStatus {
+  if (current === undefined) return next;
+  if (next === 'failed') return current === 'queued' ? 'failed' : current;
+  return STATUS_RANK[next] > STATUS_RANK[current] ? next : current;
+}

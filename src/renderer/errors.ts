@@ -1,0 +1,19 @@
+// Errors the renderer raises itself (before anything reaches main): a code a test can assert and a message
+// the user can act on. Errors from main arrive as IpcError (ipc.ts).
+export type InputErrorCode = 'empty_message' | 'message_too_long' | 'invalid_username' | 'invalid_group_name' | 'no_members';
+
+export class InputError extends Error {
+  constructor(
+    readonly code: InputErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The message to show for anything thrown by an action: ours and main's are user-facing, the rest is not. */
+export function userMessage(error: unknown, fallback: string): string {
+  if (error instanceof Error && (error.name === 'InputError' || error.name === 'IpcError')) return error.message;
+  return fallback;
+}

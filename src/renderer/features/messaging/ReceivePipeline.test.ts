@@ -1,0 +1,155 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ReceivedMessage } from '../../../shared/ipc';
+import type { ParleyDatabase } from '../../db/database';
+import { invoke, subscribe } from '../../ipc';
+import { freshDatabase } from '../../testing/db';
+import { FakeParley, fakeAccount } from '../../testing/fakeParley';
+import { textFrom, typingFrom } from '../../testing/messages';
+import { ReceivePipeline, type ReceiveIpc } from './ReceivePipeline';
+
+function fakeIpc(): ReceiveIpc {
+  return {
+    pending: () => invoke('messages.pending', {}),
+    commit: async (inboxIds) => {
+      await invoke('messages.commit', { inboxIds });
+    },
+    onReceived: (listener) => subscribe('messages.received', listener),
+  };
+}
+
+function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<ConstructorParameters<typeof ReceivePipeline>[0]> = {}) {
+  return new ReceivePipeline({
+    db,
+    me: 'alice',
+    ipc,
+    titleOf: (id) => id.slice(3),
+    onTyping: vi.fn(),
+    onGroupsChanged: vi.fn(),
+    onStored: vi.fn(),
+    retryDelayMs: 10,
+    ...hooks,
+  });
+}
+
+const bodies = async (db: ParleyDatabase) => (await db.messages.orderBy('seq').toArray()).map((row) => row.body);
+
+describe('receive: store, then commit', () => {
+  it('commits only inbox ids whose messages are already in IndexedDB', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const storedAtCommit: number[] = [];
+    const ipc = fakeIpc();
+    const receive = pipeline(db, {
+      ...ipc,
+      commit: async (inboxIds) => {
+        storedAtCommit.push(await db.messages.count());
+        expect(inboxIds.length).toBeLessThanOrEqual(await db.messages.count());
+        await ipc.commit(inboxIds);
+      },
+    });
+    await receive.start();
+    const first = fake.deliver(textFrom('bob', 'm1', 'one'));
+    const second = fake.deliver(textFrom('bob', 'm2', 'two'));
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(['one', 'two']);
+    expect(fake.committed).toEqual([first.inboxId, second.inboxId]);
+    expect(fake.pending.size).toBe(0);
+    expect(storedAtCommit.every((count) => count > 0)).toBe(true);
+  });
+
+  it('does not commit what it could not store, and stores it on the next try', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    let refuse = 1;
+    db.use({
+      stack: 'dbcore',
+      name: 'refuseOnce',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: async (request) => {
+              if (name === 'messages' && refuse-- > 0) throw new Error('QuotaExceededError');
+              return table.mutate(request);
+            },
+          };
+        },
+      }),
+    });
+    const commits: string[][] = [];
+    const ipc = fakeIpc();
+    const receive = pipeline(db, { ...ipc, commit: async (ids) => (commits.push(ids), ipc.commit(ids)) });
+    await receive.start();
+    fake.deliver(textFrom('bob', 'm1', 'kept'));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(commits).toEqual([]);
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(['kept']);
+    expect(commits).toHaveLength(1);
+  });
+
+  it('a redelivery after a crash before commit is stored once and then committed', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    // First run: stored, but the app "died" before the commit reached main.
+    const crashing = pipeline(db, { ...fakeIpc(), commit: async () => new Promise<void>(() => undefined) });
+    await crashing.start();
+    const message = fake.deliver(textFrom('bob', 'm1', 'only once'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    crashing.stop();
+    expect(fake.pending.has(message.inboxId)).toBe(true);
+
+    // Restart: main offers it again through messages.pending.
+    const onStored = vi.fn();
+    const restarted = pipeline(db, fakeIpc(), { onStored });
+    await restarted.start();
+    await restarted.whenIdle();
+    expect(await bodies(db)).toEqual(['only once']);
+    expect(fake.pending.size).toBe(0);
+    expect(onStored).not.toHaveBeenCalled();
+  });
+
+  it('takes messages.pending first and events that arrive meanwhile after, keeping the sender’s order', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const parked = [fake.park(textFrom('bob', 'm1', 'one')), fake.park(textFrom('bob', 'm2', 'two'))];
+    let answerPending: (messages: ReceivedMessage[]) => void = () => undefined;
+    const receive = pipeline(db, { ...fakeIpc(), pending: () => new Promise((resolve) => (answerPending = resolve)) });
+    const started = receive.start();
+    const third = fake.deliver(textFrom('bob', 'm3', 'three'));
+    answerPending([...parked, third]);
+    await started;
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(['one', 'two', 'three']);
+    expect(fake.pending.size).toBe(0);
+  });
+
+  it('hands typing notices to the UI without storing them, and still commits them', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const onTyping = vi.fn();
+    const receive = pipeline(db, fakeIpc(), { onTyping });
+    await receive.start();
+    const notice = fake.deliver(typingFrom('bob', true));
+    await receive.whenIdle();
+    expect(onTyping).toHaveBeenCalledWith(expect.objectContaining({ content: { kind: 'typing', typing: true } }));
+    expect(await db.messages.count()).toBe(0);
+    expect(fake.committed).toEqual([notice.inboxId]);
+  });
+
+  it('reports new text from others for delivered receipts, not own copies or duplicates', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const onStored = vi.fn();
+    const receive = pipeline(db, fakeIpc(), { onStored });
+    await receive.start();
+    fake.deliver(textFrom('bob', 'm1', 'hi'));
+    fake.deliver(textFrom('bob', 'm1', 'hi'));
+    fake.deliver(textFrom('alice', 'm9', 'from my other device', { conversationId: 'dm:bob' }));
+    await receive.whenIdle();
+    const reported = onStored.mock.calls.flatMap(([messages]) => (messages as ReceivedMessage[]).map((message) => message.messageId));
+    expect(reported).toEqual(['m1']);
+  });
+});

@@ -1,0 +1,116 @@
+// Receive: every message main decrypted is stored in Dexie first and committed to main only afterwards, so a
+// crash between the two redelivers it (and the dedup in storeReceived keeps it single). At start it drains
+// `messages.pending` before anything that arrives meanwhile, keeping each sender's order.
+import type { ReceivedMessage } from '../../../shared/ipc';
+import type { ParleyDatabase } from '../../db/database';
+import { storeReceived, type TitleOf } from '../../db/incoming';
+
+export interface ReceiveIpc {
+  pending(): Promise<ReceivedMessage[]>;
+  commit(inboxIds: string[]): Promise<void>;
+  onReceived(listener: (message: ReceivedMessage) => void): () => void;
+}
+
+export interface ReceivePipelineOptions {
+  db: ParleyDatabase;
+  me: string;
+  ipc: ReceiveIpc;
+  titleOf: TitleOf;
+  /** A typing notice from someone else (never stored). */
+  onTyping(message: ReceivedMessage): void;
+  onGroupsChanged(): void;
+  /** New text messages from others, stored: acknowledge them with `delivered`. */
+  onStored(messages: ReceivedMessage[]): void;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+  batchSize?: number;
+  /** Wait before trying a batch again when IndexedDB refused it. */
+  retryDelayMs?: number;
+}
+
+/** Main accepts at most this many inbox ids per commit. */
+const MAX_COMMIT = 1000;
+
+export class ReceivePipeline {
+  private readonly queue: ReceivedMessage[] = [];
+  /** Events that arrived before `messages.pending` answered; they go after it. */
+  private early: ReceivedMessage[] | null = [];
+  private draining: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private stopped = false;
+  private readonly options: Required<Omit<ReceivePipelineOptions, 'log'>> & Pick<ReceivePipelineOptions, 'log'>;
+
+  constructor(options: ReceivePipelineOptions) {
+    this.options = { batchSize: 200, retryDelayMs: 2_000, ...options };
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.options.ipc.onReceived((message) => {
+      if (this.early) this.early.push(message);
+      else this.enqueue([message]);
+    });
+    let pending: ReceivedMessage[] = [];
+    try {
+      pending = await this.options.ipc.pending();
+    } catch (error) {
+      // Nothing is lost: main keeps them until committed and hands them over on the next start.
+      this.options.log?.('receive.pending_failed', { error: errorName(error) });
+    }
+    const early = this.early ?? [];
+    this.early = null;
+    this.enqueue([...pending, ...early]);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Resolves when everything received so far is stored and committed. */
+  async whenIdle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue(messages: ReceivedMessage[]): void {
+    if (messages.length === 0) return;
+    this.queue.push(...messages);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const { db, me, titleOf, batchSize } = this.options;
+    while (this.queue.length > 0 && !this.stopped) {
+      const batch = this.queue.slice(0, batchSize);
+      let outcome;
+      try {
+        outcome = await storeReceived(db, batch, me, titleOf);
+      } catch (error) {
+        this.options.log?.('receive.store_failed', { error: errorName(error), count: batch.length });
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
+        continue;
+      }
+      this.queue.splice(0, batch.length);
+      await this.commit(batch.map((message) => message.inboxId));
+      for (const message of outcome.typing) if (message.sender.user !== me) this.options.onTyping(message);
+      if (outcome.groupsChanged) this.options.onGroupsChanged();
+      if (outcome.stored.length > 0) this.options.onStored(outcome.stored);
+    }
+  }
+
+  private async commit(inboxIds: string[]): Promise<void> {
+    for (let start = 0; start < inboxIds.length; start += MAX_COMMIT) {
+      try {
+        await this.options.ipc.commit(inboxIds.slice(start, start + MAX_COMMIT));
+      } catch (error) {
+        // Stored already; main will offer them again and the dedup keeps them single.
+        this.options.log?.('receive.commit_failed', { error: errorName(error) });
+      }
+    }
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? `${error.name}${'code' in error ? `:${String(error.code)}` : ''}` : typeof error;
+}

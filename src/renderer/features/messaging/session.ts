@@ -1,0 +1,100 @@
+// Starts messaging for the signed-in account: opens its database, runs the outbox worker while the connection
+// is online, runs the receive pipeline, and keeps contacts, groups and their conversations current.
+// Returns the function that stops all of it.
+import type { AccountView, GroupView } from '../../../shared/ipc';
+import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
+import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../../db/conversations';
+import { invoke, subscribe } from '../../ipc';
+import { useConnection } from '../../store/connection';
+import { useContacts } from '../../store/contacts';
+import { useGroups } from '../../store/groups';
+import { useSession } from '../../store/session';
+import { useTyping } from '../../store/typing';
+import { OutboxWorker } from '../outbox/OutboxWorker';
+import { ReceivePipeline } from './ReceivePipeline';
+import { acknowledge } from './receipts';
+
+function log(event: string, fields: Record<string, unknown>): void {
+  console.info(`parley.${event}`, fields);
+}
+
+/** Every group has a conversation, titled with the group's current name. */
+export async function syncGroupConversations(db: ParleyDatabase, groups: readonly GroupView[], now = Date.now()): Promise<void> {
+  for (const group of groups) {
+    const id = groupConversationId(group.groupId);
+    const conversation = await ensureConversation(db, id, group.name, now);
+    if (conversation.title !== group.name) await setConversationTitle(db, id, group.name);
+  }
+}
+
+export interface StartSessionOptions {
+  /** Defaults to this account's own database. */
+  db?: ParleyDatabase;
+}
+
+export function startSession(account: AccountView, options: StartSessionOptions = {}): () => void {
+  const db = options.db ?? openParleyDatabase(account.username);
+  const me = account.username;
+  const outbox = new OutboxWorker({ db, send: (request) => invoke('messages.send', request), log });
+  useSession.setState({ session: { me, db, outbox } });
+
+  const isOnline = () => useConnection.getState().snapshot?.state === 'online';
+  outbox.setOnline(isOnline());
+  const stopFollowingConnection = useConnection.subscribe((state, previous) => {
+    if (state.snapshot?.state !== previous.snapshot?.state) outbox.setOnline(isOnline());
+  });
+
+  const titleOf = (conversationId: string) => {
+    const groupId = groupIdOf(conversationId);
+    if (groupId === null) return conversationId.slice(3);
+    return useGroups.getState().groups[groupId]?.name ?? 'Group';
+  };
+  const refreshGroups = () =>
+    useGroups
+      .getState()
+      .load()
+      .then((groups) => syncGroupConversations(db, groups))
+      .catch((error: unknown) => log('groups.refresh_failed', { error: error instanceof Error ? error.name : typeof error }));
+
+  const pipeline = new ReceivePipeline({
+    db,
+    me,
+    titleOf,
+    log,
+    ipc: {
+      pending: () => invoke('messages.pending', {}),
+      commit: async (inboxIds) => {
+        await invoke('messages.commit', { inboxIds });
+      },
+      onReceived: (listener) => subscribe('messages.received', listener),
+    },
+    onTyping: (message) => {
+      if (message.content.kind === 'typing') useTyping.getState().note(message.conversationId, message.sender.user, message.content.typing);
+    },
+    onGroupsChanged: () => void refreshGroups(),
+    onStored: (messages) => void acknowledge(messages, 'delivered'),
+  });
+
+  const stopContacts = useContacts.getState().follow();
+  const stopGroups = useGroups.getState().follow((group) => void syncGroupConversations(db, [group]));
+  void useContacts
+    .getState()
+    .load()
+    .then(async () => {
+      const now = Date.now();
+      for (const username of Object.keys(useContacts.getState().contacts)) await ensureConversation(db, dmConversationId(username), username, now);
+    })
+    .catch((error: unknown) => log('contacts.load_failed', { error: error instanceof Error ? error.name : typeof error }));
+  // Groups first, so conversations created by received messages get their names.
+  void refreshGroups().then(() => pipeline.start());
+
+  return () => {
+    pipeline.stop();
+    outbox.stop();
+    stopFollowingConnection();
+    stopContacts();
+    stopGroups();
+    useSession.setState({ session: null });
+    if (!options.db) db.close();
+  };
+}

@@ -1,0 +1,199 @@
+// Drains the outbox in IndexedDB: per conversation strictly in queue order (one message in flight per
+// conversation), conversations in parallel, only while the relay connection is online. Retryable failures back
+// off with full jitter; others mark the message `failed` with the reason. All state is in Dexie, so a new worker
+// over the same database (a reload, a restart) resumes exactly where the last one stopped. It never sends a row
+// whose message is no longer queued, and a resend after a crash reuses the message id (main and relay dedup).
+import Dexie from 'dexie';
+import type { SendMessageRequestInput, SendMessageResult } from './sendTypes';
+import type { ParleyDatabase } from '../../db/database';
+import { advanceStatus, type OutboxRow } from '../../db/rows';
+import { fullJitterDelay, OUTBOX_BACKOFF, type BackoffPolicy } from './backoff';
+import { defaultLaneLock, type LaneLock } from './laneLock';
+import { IpcError } from '../../ipc';
+
+export interface OutboxWorkerOptions {
+  db: ParleyDatabase;
+  send(request: SendMessageRequestInput): Promise<SendMessageResult>;
+  backoff?: BackoffPolicy;
+  now?: () => number;
+  random?: () => number;
+  /** Conversations sending at the same time. */
+  maxParallel?: number;
+  lock?: LaneLock;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+interface FailureInfo {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** Worth another try whatever main said about retrying. */
+const TRANSIENT_CODES = new Set<string>(['offline', 'rate_limited']);
+
+function describeFailure(error: unknown): FailureInfo {
+  if (error instanceof IpcError) {
+    return { code: error.code, message: error.message, retryable: error.retryable || TRANSIENT_CODES.has(error.code) };
+  }
+  // Not an answer from main (the bridge is gone, a bug): trying again later is the safe choice.
+  return { code: 'internal', message: 'Parley could not reach its main process.', retryable: true };
+}
+
+export class OutboxWorker {
+  private readonly db: ParleyDatabase;
+  private readonly send: OutboxWorkerOptions['send'];
+  private readonly backoff: BackoffPolicy;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly maxParallel: number;
+  private readonly lock: LaneLock;
+  private readonly log: NonNullable<OutboxWorkerOptions['log']>;
+
+  private online = false;
+  private stopped = false;
+  /** When the connection last came online; rows that failed before it may go at once. */
+  private onlineSince = 0;
+  private readonly running = new Map<string, Promise<void>>();
+  /** Lanes that were poked while running or while all slots were busy. */
+  private readonly wanted = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(options: OutboxWorkerOptions) {
+    this.db = options.db;
+    this.send = options.send;
+    this.backoff = options.backoff ?? OUTBOX_BACKOFF;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.maxParallel = options.maxParallel ?? 4;
+    this.lock = options.lock ?? defaultLaneLock();
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Follows the connection: drains when online, pauses (after the sends in flight) otherwise. */
+  setOnline(online: boolean): void {
+    if (online && !this.online) this.onlineSince = this.now();
+    this.online = online;
+    if (online) void this.pokeAll();
+  }
+
+  /** Something was queued in this conversation. */
+  poke(conversationId: string): void {
+    if (this.stopped || !this.online) return;
+    if (this.running.has(conversationId) || this.running.size >= this.maxParallel) {
+      this.wanted.add(conversationId);
+      return;
+    }
+    this.clearTimer(conversationId);
+    const lane = this.runLane(conversationId).finally(() => {
+      this.running.delete(conversationId);
+      this.startWanted();
+    });
+    this.running.set(conversationId, lane);
+  }
+
+  /** Finds every conversation with queued rows (one indexed read per conversation) and pokes it. */
+  async pokeAll(): Promise<void> {
+    let next = await this.db.outbox.orderBy('[conversationId+id]').first();
+    while (next) {
+      this.poke(next.conversationId);
+      next = await this.db.outbox.where('[conversationId+id]').above([next.conversationId, Dexie.maxKey]).first();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.wanted.clear();
+  }
+
+  /** Resolves when no lane is running (tests and shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  private startWanted(): void {
+    for (const conversationId of [...this.wanted]) {
+      if (this.running.size >= this.maxParallel) return;
+      if (this.running.has(conversationId)) continue;
+      this.wanted.delete(conversationId);
+      this.poke(conversationId);
+    }
+  }
+
+  private async runLane(conversationId: string): Promise<void> {
+    await this.lock(`parley-outbox:${this.db.name}:${conversationId}`, async () => {
+      while (!this.stopped && this.online) {
+        const head = await this.db.outbox
+          .where('[conversationId+id]')
+          .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+          .first();
+        if (!head?.id) return;
+        const now = this.now();
+        const eligible = head.nextAttemptAt <= now || (head.lastFailedAt ?? 0) < this.onlineSince;
+        if (!eligible) {
+          this.wakeAt(conversationId, head.nextAttemptAt - now);
+          return;
+        }
+        await this.attempt(head as OutboxRow & { id: number });
+      }
+    });
+  }
+
+  private async attempt(head: OutboxRow & { id: number }): Promise<void> {
+    const message = await this.db.messages.get(head.messageSeq);
+    if (!message || message.status !== 'queued' || message.messageId !== head.messageId) {
+      // Sent, confirmed by a receipt, or deleted meanwhile: nothing to send.
+      await this.db.outbox.delete(head.id);
+      return;
+    }
+    const content = { kind: 'text' as const, body: message.body, ...(message.replyTo ? { replyTo: message.replyTo } : {}) };
+    try {
+      const result = await this.send({ conversationId: head.conversationId, messageId: head.messageId, content });
+      await this.db.transaction('rw', this.db.messages, this.db.outbox, async () => {
+        await this.db.outbox.delete(head.id);
+        const current = await this.db.messages.get(head.messageSeq);
+        if (current) await this.db.messages.update(head.messageSeq, { status: advanceStatus(current.status, 'sent'), sentAt: result.sentAt, failure: undefined });
+      });
+    } catch (error) {
+      const failure = describeFailure(error);
+      const now = this.now();
+      if (failure.retryable) {
+        const attempts = head.attempts + 1;
+        const delay = fullJitterDelay(attempts, this.backoff, this.random);
+        this.log('outbox.retry', { code: failure.code, attempts, delayMs: delay });
+        await this.db.outbox.update(head.id, {
+          attempts,
+          nextAttemptAt: now + delay,
+          lastFailedAt: now,
+          lastError: { code: failure.code, message: failure.message },
+        });
+      } else {
+        this.log('outbox.failed', { code: failure.code });
+        await this.db.transaction('rw', this.db.messages, this.db.outbox, async () => {
+          await this.db.outbox.delete(head.id);
+          const current = await this.db.messages.get(head.messageSeq);
+          if (current?.status === 'queued') {
+            await this.db.messages.update(head.messageSeq, { status: 'failed', failure: { code: failure.code, message: failure.message } });
+          }
+        });
+      }
+    }
+  }
+
+  private wakeAt(conversationId: string, delayMs: number): void {
+    this.clearTimer(conversationId);
+    const timer = setTimeout(() => {
+      this.timers.delete(conversationId);
+      this.poke(conversationId);
+    }, Math.max(0, delayMs));
+    this.timers.set(conversationId, timer);
+  }
+
+  private clearTimer(conversationId: string): void {
+    const timer = this.timers.get(conversationId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(conversationId);
+  }
+}

@@ -1,0 +1,26 @@
+// The one dialog (or the jump-to-chat palette) open at a time. Esc and the close buttons call close().
+import { create } from 'zustand';
+
+export type DialogState =
+  | { kind: 'newChat' }
+  | { kind: 'newGroup' }
+  | { kind: 'settings' }
+  | { kind: 'palette' }
+  | { kind: 'contactInfo'; username: string }
+  | { kind: 'groupInfo'; groupId: string };
+
+interface DialogsStore {
+  open: DialogState | null;
+  show(dialog: DialogState): void;
+  close(): void;
+}
+
+export const useDialogs = create<DialogsStore>((set) => ({
+  open: null,
+  show(open) {
+    set({ open });
+  },
+  close() {
+    set({ open: null });
+  },
+}));

@@ -1,0 +1,24 @@
+// The signed-in session: this account's database and outbox worker, set once messaging has started.
+// Components and actions read it; only features/messaging/session.ts sets it.
+import { create } from 'zustand';
+import type { ParleyDatabase } from '../db/database';
+import type { OutboxWorker } from '../features/outbox/OutboxWorker';
+
+export interface Session {
+  me: string;
+  db: ParleyDatabase;
+  outbox: Pick<OutboxWorker, 'poke'>;
+}
+
+interface SessionStore {
+  session: Session | null;
+}
+
+export const useSession = create<SessionStore>(() => ({ session: null }));
+
+/** The session, for actions that cannot run without one. */
+export function requireSession(): Session {
+  const session = useSession.getState().session;
+  if (!session) throw new Error('Messaging has not started.');
+  return session;
+}

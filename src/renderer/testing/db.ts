@@ -1,0 +1,102 @@
+// Test helpers for IndexedDB: a fresh database per test, and a counter of the message rows a test causes to be
+// read (to prove paging never loads a whole conversation).
+import type { DBCore, DBCoreTable } from 'dexie';
+import { ParleyDatabase } from '../db/database';
+import type { MessageRow } from '../db/rows';
+
+let counter = 0;
+
+export function freshDatabase(prefix = 'test'): ParleyDatabase {
+  counter += 1;
+  return new ParleyDatabase(`${prefix}-${counter}-${Math.random().toString(36).slice(2)}`);
+}
+
+export interface ReadCounter {
+  /** Message rows (values) returned by queries and gets. */
+  rows: number;
+  /** Keys returned by key-only queries. */
+  keys: number;
+  /** Cursors opened on the messages table (each could walk without bound). */
+  cursors: number;
+  reset(): void;
+}
+
+/** Counts reads from the messages table. Call before the database is first used. */
+export function countMessageReads(db: ParleyDatabase): ReadCounter {
+  const reads: ReadCounter = {
+    rows: 0,
+    keys: 0,
+    cursors: 0,
+    reset() {
+      this.rows = 0;
+      this.keys = 0;
+      this.cursors = 0;
+    },
+  };
+  db.use({
+    stack: 'dbcore',
+    name: 'messageReadCounter',
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(name: string): DBCoreTable {
+          const table = down.table(name);
+          if (name !== 'messages') return table;
+          return {
+            ...table,
+            async get(request) {
+              const value: unknown = await table.get(request);
+              if (value !== undefined) reads.rows += 1;
+              return value;
+            },
+            async getMany(request) {
+              const values = await table.getMany(request);
+              reads.rows += values.filter((value) => value !== undefined).length;
+              return values;
+            },
+            async query(request) {
+              const response = await table.query(request);
+              if (request.values) reads.rows += response.result.length;
+              else reads.keys += response.result.length;
+              return response;
+            },
+            async openCursor(request) {
+              reads.cursors += 1;
+              return table.openCursor(request);
+            },
+          };
+        },
+      };
+    },
+  });
+  return reads;
+}
+
+export interface SeedOptions {
+  conversationId: string;
+  count: number;
+  /** Epoch ms of the first message; one minute between messages. */
+  start?: number;
+  sender?: string;
+  direction?: MessageRow['direction'];
+}
+
+/** Writes `count` messages into one conversation quickly (bulkAdd in chunks). */
+export async function seedMessages(db: ParleyDatabase, options: SeedOptions): Promise<void> {
+  const start = options.start ?? Date.UTC(2024, 0, 1);
+  const chunk = 5_000;
+  for (let offset = 0; offset < options.count; offset += chunk) {
+    const rows: MessageRow[] = [];
+    for (let i = offset; i < Math.min(options.count, offset + chunk); i += 1) {
+      rows.push({
+        conversationId: options.conversationId,
+        messageId: `seed${i}`,
+        sender: options.sender ?? 'bob',
+        direction: options.direction ?? 'in',
+        body: `message ${i}`,
+        timestamp: start + i * 60_000,
+      });
+    }
+    await db.messages.bulkAdd(rows);
+  }
+}

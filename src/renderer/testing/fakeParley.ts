@@ -1,0 +1,338 @@
+// An in-memory window.parley for tests and the visual harness: every channel of the IPC contract, behind the
+// real contract dispatcher (so requests and responses are validated exactly as main does), with knobs to inject
+// failures, hold sends, deliver messages and change the connection. Runs in any JS environment, no test runner.
+import {
+  AppError,
+  createIpcDispatcher,
+  eventChannels,
+  type AccountView,
+  type AppInfo,
+  type ConnectionSnapshot,
+  type ContactView,
+  type EventChannel,
+  type EventOf,
+  type GroupView,
+  type IpcErrorBody,
+  type IpcHandlers,
+  type IpcResult,
+  type InvokeChannel,
+  type ParleyBridge,
+  type ParsedRequestOf,
+  type ReceivedMessage,
+} from '../../shared/ipc';
+
+export interface FakeParleyOptions {
+  account?: AccountView | null;
+  /** Usernames that exist on the fake relay (can be added as contacts; cannot be registered). */
+  users?: string[];
+  contacts?: ContactView[];
+  groups?: GroupView[];
+  connection?: ConnectionSnapshot['state'];
+  info?: Partial<AppInfo>;
+  /** Messages waiting in main for the renderer to store and commit (returned by messages.pending). */
+  pending?: ReceivedMessage[];
+  now?: () => number;
+}
+
+export type SendRequest = ParsedRequestOf<'messages.send'>;
+
+export const FAKE_DEFAULT_RELAY = 'ws://127.0.0.1:8787/v1/ws';
+
+export function fakeAccount(username: string): AccountView {
+  return {
+    username,
+    device: 1,
+    relayUrl: FAKE_DEFAULT_RELAY,
+    identityKey: 'bW9jay1pZGVudGl0eS1rZXktZm9yLXRlc3RzLW9ubHk=',
+    keyProtection: { osKeychain: true, warning: null },
+  };
+}
+
+export function fakeContact(username: string, overrides: Partial<ContactView> = {}): ContactView {
+  return { username, identityKey: `key-of-${username}`, verified: false, identityChanged: false, addedAt: 1_700_000_000_000, ...overrides };
+}
+
+/** A valid group id (22 base64url characters) that is the same on every run. */
+export function fakeGroupId(n: number): string {
+  return `grp${String(n).padStart(19, '0')}`;
+}
+
+/** 60 digits both sides would compute the same: derived from the two names, stable across runs. */
+function fakeSafetyNumber(a: string, b: string): string {
+  const [first, second] = [a, b].sort();
+  let state = 2166136261;
+  let digits = '';
+  for (const char of `${first}|${second}`.repeat(8)) {
+    state = Math.imul(state ^ char.charCodeAt(0), 16777619) >>> 0;
+    digits += String(state % 10);
+    if (digits.length === 60) break;
+  }
+  return digits.padEnd(60, '7');
+}
+
+interface Failure {
+  error: IpcErrorBody;
+  times: number;
+}
+
+export class FakeParley {
+  account: AccountView | null;
+  info: AppInfo;
+  readonly users: Set<string>;
+  readonly contacts = new Map<string, ContactView>();
+  readonly groups = new Map<string, GroupView>();
+  connection: ConnectionSnapshot;
+  readonly pending = new Map<string, ReceivedMessage>();
+  /** Every invoke that reached a handler, in order. */
+  readonly calls: { channel: InvokeChannel; request: unknown }[] = [];
+  readonly sent: SendRequest[] = [];
+  readonly committed: string[] = [];
+  readonly openedLinks: string[] = [];
+  relayReachable = true;
+  private readonly failures = new Map<InvokeChannel, Failure[]>();
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private held: (() => void)[] | null = null;
+  private nextGroup = 1;
+  private nextInbox = 1;
+  private readonly now: () => number;
+  readonly bridge: ParleyBridge;
+
+  constructor(options: FakeParleyOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.account = options.account ?? null;
+    this.info = { version: '0.0.0-fake', shell: 'browser', defaultRelayUrl: FAKE_DEFAULT_RELAY, ...options.info };
+    this.users = new Set(options.users ?? ['bob', 'carol', 'dave', 'erin']);
+    for (const contact of options.contacts ?? []) this.contacts.set(contact.username, contact);
+    for (const group of options.groups ?? []) this.groups.set(group.groupId, group);
+    this.nextGroup = this.groups.size + 1;
+    this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null };
+    for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
+    const dispatch = createIpcDispatcher(this.handlers(), { error: () => undefined });
+    this.bridge = {
+      invoke: async (channel, request) => {
+        await Promise.resolve();
+        const failure = this.takeFailure(channel);
+        if (failure) return { ok: false, error: failure } satisfies IpcResult<never>;
+        return dispatch(channel, request, { trusted: true });
+      },
+      on: (event, listener) => {
+        const set = this.listeners.get(event) ?? new Set();
+        set.add(listener);
+        this.listeners.set(event, set);
+        return () => set.delete(listener);
+      },
+    };
+  }
+
+  /** Installs this fake as window.parley. */
+  install(target: object = globalThis): this {
+    (target as Record<string, unknown>).parley = this.bridge;
+    return this;
+  }
+
+  /** The next `times` invokes of `channel` fail with this error (before any handler runs). */
+  failNext(channel: InvokeChannel, error: Partial<IpcErrorBody> & { code: IpcErrorBody['code'] }, times = 1): void {
+    const list = this.failures.get(channel) ?? [];
+    list.push({ error: { message: `Fake failure: ${error.code}`, retryable: false, ...error }, times });
+    this.failures.set(channel, list);
+  }
+
+  /** Sends wait until releaseSends() (to observe messages in flight). */
+  holdSends(): void {
+    this.held ??= [];
+  }
+
+  releaseSends(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const release of held) release();
+  }
+
+  emit<E extends EventChannel>(event: E, payload: EventOf<E>): void {
+    const valid = eventChannels[event].parse(payload);
+    for (const listener of this.listeners.get(event) ?? []) listener(valid);
+  }
+
+  listenerCount(event: EventChannel): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  setConnection(state: ConnectionSnapshot['state'], lastError: ConnectionSnapshot['lastError'] = null): void {
+    this.connection = {
+      state,
+      attempt: state === 'online' ? 0 : this.connection.attempt + 1,
+      nextRetryAt: state === 'reconnecting' ? this.now() + 5_000 : null,
+      lastError,
+    };
+    this.emit('connection.changed', this.connection);
+  }
+
+  /** Main decrypted a message: it waits in `pending` until committed, and the renderer hears of it now. */
+  deliver(message: Omit<ReceivedMessage, 'inboxId' | 'receivedAt'> & Partial<Pick<ReceivedMessage, 'inboxId' | 'receivedAt'>>): ReceivedMessage {
+    const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
+    this.pending.set(full.inboxId, full);
+    this.emit('messages.received', full);
+    return full;
+  }
+
+  /** Like deliver(), but only into `pending` (as if it arrived while the renderer was not running). */
+  park(message: Omit<ReceivedMessage, 'inboxId' | 'receivedAt'> & Partial<Pick<ReceivedMessage, 'inboxId' | 'receivedAt'>>): ReceivedMessage {
+    const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
+    this.pending.set(full.inboxId, full);
+    return full;
+  }
+
+  private takeFailure(channel: string): IpcErrorBody | null {
+    const list = this.failures.get(channel as InvokeChannel);
+    const first = list?.[0];
+    if (!list || !first) return null;
+    first.times -= 1;
+    if (first.times <= 0) list.shift();
+    return first.error;
+  }
+
+  private requireAccount(): AccountView {
+    if (!this.account) throw new AppError('no_account', 'Create an account first.');
+    return this.account;
+  }
+
+  private group(groupId: string): GroupView {
+    const group = this.groups.get(groupId);
+    if (!group) throw new AppError('unknown_group', 'That group does not exist on this device.');
+    return group;
+  }
+
+  private log<C extends InvokeChannel>(channel: C, request: ParsedRequestOf<C>): void {
+    this.calls.push({ channel, request });
+  }
+
+  private handlers(): IpcHandlers {
+    const contactOf = (username: string) => {
+      const contact = this.contacts.get(username.toLowerCase());
+      if (!contact) throw new AppError('not_a_contact', `${username} is not in your contacts.`);
+      return contact;
+    };
+    const changeGroup = (groupId: string, change: (group: GroupView) => GroupView) => {
+      const updated = change(this.group(groupId));
+      this.groups.set(groupId, updated);
+      return updated;
+    };
+    return {
+      'app.info': async (request) => (this.log('app.info', request), this.info),
+      'account.get': async (request) => (this.log('account.get', request), this.account),
+      'account.create': async (request) => {
+        this.log('account.create', request);
+        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address. Check the URL and that the relay is running.', true);
+        const username = request.username.toLowerCase();
+        if (this.users.has(username)) throw new AppError('username_taken', `The username “${request.username}” is taken. Try another.`);
+        this.account = { ...fakeAccount(username), relayUrl: request.relayUrl };
+        this.users.add(username);
+        return this.account;
+      },
+      'account.setRelayUrl': async (request) => {
+        this.log('account.setRelayUrl', request);
+        const account = this.requireAccount();
+        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address.', true);
+        this.account = { ...account, relayUrl: request.relayUrl };
+        return this.account;
+      },
+      'connection.get': async (request) => (this.log('connection.get', request), this.connection),
+      'connection.retry': async (request) => {
+        this.log('connection.retry', request);
+        this.setConnection('connecting');
+        return this.connection;
+      },
+      'contacts.add': async (request) => {
+        this.log('contacts.add', request);
+        const me = this.requireAccount();
+        const username = request.username.toLowerCase();
+        if (username === me.username) throw new AppError('cannot_add_self', 'That is you — pick someone else to chat with.');
+        if (!this.users.has(username)) throw new AppError('unknown_user', `No one is called “${request.username}” on this relay.`);
+        const contact = this.contacts.get(username) ?? fakeContact(username, { addedAt: this.now() });
+        this.contacts.set(username, contact);
+        return contact;
+      },
+      'contacts.list': async (request) => (this.log('contacts.list', request), [...this.contacts.values()]),
+      'contacts.safetyNumber': async (request) => {
+        this.log('contacts.safetyNumber', request);
+        const contact = contactOf(request.username);
+        return { username: contact.username, safetyNumber: fakeSafetyNumber(this.requireAccount().username, contact.username), verified: contact.verified };
+      },
+      'contacts.setVerified': async (request) => {
+        this.log('contacts.setVerified', request);
+        const contact = { ...contactOf(request.username), verified: request.verified };
+        this.contacts.set(contact.username, contact);
+        this.emit('contacts.changed', contact);
+        return contact;
+      },
+      'contacts.acceptIdentity': async (request) => {
+        this.log('contacts.acceptIdentity', request);
+        const contact = { ...contactOf(request.username), identityChanged: false, verified: false };
+        this.contacts.set(contact.username, contact);
+        this.emit('contacts.changed', contact);
+        return contact;
+      },
+      'messages.send': async (request) => {
+        this.log('messages.send', request);
+        this.requireAccount();
+        if (this.connection.state !== 'online') throw new AppError('offline', 'Not connected to the relay.', true);
+        if (this.held) await new Promise<void>((resolve) => this.held?.push(resolve) ?? resolve());
+        this.sent.push(request);
+        return { messageId: request.messageId, sentAt: this.now() };
+      },
+      'messages.pending': async (request) => (this.log('messages.pending', request), [...this.pending.values()]),
+      'messages.commit': async (request) => {
+        this.log('messages.commit', request);
+        for (const inboxId of request.inboxIds) {
+          this.pending.delete(inboxId);
+          this.committed.push(inboxId);
+        }
+        return {};
+      },
+      'groups.list': async (request) => (this.log('groups.list', request), [...this.groups.values()]),
+      'groups.create': async (request) => {
+        this.log('groups.create', request);
+        const me = this.requireAccount().username;
+        for (const member of request.members) {
+          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', `No one is called “${member}” on this relay.`);
+        }
+        const group: GroupView = {
+          groupId: fakeGroupId(this.nextGroup++),
+          name: request.name,
+          members: [me, ...request.members.map((member) => member.toLowerCase())],
+          admins: [me],
+          createdBy: me,
+          active: true,
+        };
+        this.groups.set(group.groupId, group);
+        return group;
+      },
+      'groups.rename': async (request) => (this.log('groups.rename', request), changeGroup(request.groupId, (group) => ({ ...group, name: request.name }))),
+      'groups.addMembers': async (request) => {
+        this.log('groups.addMembers', request);
+        for (const member of request.members) {
+          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', `No one is called “${member}” on this relay.`);
+        }
+        return changeGroup(request.groupId, (group) => ({
+          ...group,
+          members: [...new Set([...group.members, ...request.members.map((member) => member.toLowerCase())])],
+        }));
+      },
+      'groups.removeMember': async (request) => {
+        this.log('groups.removeMember', request);
+        return changeGroup(request.groupId, (group) => ({ ...group, members: group.members.filter((member) => member !== request.member) }));
+      },
+      'groups.leave': async (request) => {
+        this.log('groups.leave', request);
+        const me = this.requireAccount().username;
+        return changeGroup(request.groupId, (group) => ({ ...group, members: group.members.filter((member) => member !== me), active: false }));
+      },
+      'links.open': async (request) => {
+        this.log('links.open', request);
+        if (!/^(https?:|mailto:)/i.test(request.url)) throw new AppError('unsafe_link', 'Parley only opens web and mail links.');
+        this.openedLinks.push(request.url);
+        return {};
+      },
+    };
+  }
+}

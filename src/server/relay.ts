@@ -50,7 +50,13 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   validateRelayConfig(config);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, durability: config.durability });
+  const store =
+    options.store ??
+    openSqliteStore({
+      dataDir: config.dataDir,
+      durability: config.durability,
+      onWarning: (event, message) => logger.warn(event, { message }),
+    });
   const startedAt = now();
 
   const online = new OnlineDevices<DeviceConnection>();

@@ -1,5 +1,7 @@
 // Graceful shutdown of a real relay process: SIGTERM closes every socket with 1001, exits 0, and whatever was
 // answered `sent` is still there after a restart on the same data directory.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_REASONS, CloseCode } from '../shared/protocol';
 import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
@@ -42,6 +44,8 @@ describe('graceful shutdown', () => {
     const closes = await Promise.all([alice, carol, stranger].map((d: RawDevice) => d.waitForClose()));
     for (const close of closes) expect(close).toEqual(goingAway);
     expect(await running.exited).toEqual({ code: 0, signal: null });
+    // The store was closed properly: SQLite folds the log into the database and removes it on the last close.
+    expect(existsSync(join(dataDir, 'relay.sqlite3-wal'))).toBe(false);
     const racingSent = (await racingAnswer)?.type === 'sent';
     const log = running.output.join('\n');
     expect(log).toContain('"relay.shutting_down"');

@@ -46,7 +46,8 @@ export async function spawnRelay(options: SpawnRelayOptions): Promise<RelayProce
   });
   const output: string[] = [];
   const errors: string[] = [];
-  const exited = new Promise<RelayProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close' rather than 'exit': it comes after stdout has been read to the end, so `output` is complete.
+  const exited = new Promise<RelayProcessExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => errors.push(chunk));
 
   const listening = await new Promise<{ url: string; port: number }>((resolve, reject) => {

@@ -23,6 +23,7 @@ import {
   type StoredDelivery,
 } from '../relay-store';
 import { migrate } from './schema';
+import { WalCheckpointer } from './wal-checkpointer';
 import { WalSync } from './wal-sync';
 
 export const SQLITE_FILE_NAME = 'relay.sqlite3';
@@ -30,7 +31,15 @@ export const SQLITE_FILE_NAME = 'relay.sqlite3';
 export interface SqliteStoreOptions {
   dataDir: string;
   durability: Durability;
+  /** Run WAL checkpoints in a worker thread (default) rather than inside commits on the main thread. */
+  checkpointInWorker?: boolean;
+  /** Told about degraded operation (e.g. the checkpoint worker failed); never about data. */
+  onWarning?: (event: string, message: string) => void;
 }
+
+/** WAL pages after which the main connection checkpoints by itself: the default with no worker, a safety net with one. */
+const MAIN_THREAD_AUTOCHECKPOINT_PAGES = 1000;
+const SAFETY_NET_AUTOCHECKPOINT_PAGES = 16_384;
 
 interface DeviceRow {
   username: string;
@@ -64,7 +73,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteRelayStore {
     db.pragma('cache_size = -32768');
     migrate(db);
     const walSync = options.durability === 'disk' ? new WalSync(`${db.name}-wal`) : undefined;
-    return new SqliteRelayStore(db, walSync);
+    let checkpointer: WalCheckpointer | undefined;
+    if (options.checkpointInWorker ?? true) {
+      db.pragma(`wal_autocheckpoint = ${SAFETY_NET_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = new WalCheckpointer(db.name, {
+        minIntervalMs: 50,
+        onFailure: (message) => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${MAIN_THREAD_AUTOCHECKPOINT_PAGES}`);
+          options.onWarning?.('relay.checkpoint_worker_failed', message);
+        },
+      });
+    }
+    return new SqliteRelayStore(db, walSync, checkpointer);
   } catch (error) {
     db.close();
     throw error;
@@ -126,6 +146,7 @@ export class SqliteRelayStore implements RelayStore {
     private readonly db: Database.Database,
     /** Absent when durability is `process`: the OS page cache is enough. */
     private readonly walSync: WalSync | undefined,
+    private readonly checkpointer: WalCheckpointer | undefined,
   ) {
     this.statements = prepareStatements(db);
     this.writeBatch = db.transaction((batch: MailboxWriteBatch) => ({
@@ -138,6 +159,7 @@ export class SqliteRelayStore implements RelayStore {
   async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
     this.assertOpen();
     const outcome = this.registerInTransaction({ ...device, address: normalized(device.address) });
+    this.checkpointer?.afterCommit();
     await this.walSync?.flush();
     return outcome;
   }
@@ -152,6 +174,7 @@ export class SqliteRelayStore implements RelayStore {
   async commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
     this.assertOpen();
     const result = this.writeBatch(batch);
+    this.checkpointer?.afterCommit();
     await this.walSync?.flush();
     return result;
   }
@@ -187,6 +210,7 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.close();
     await this.walSync?.close();
     this.db.close();
   }

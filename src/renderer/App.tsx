@@ -1,40 +1,36 @@
 // Top-level screen switch: onboarding until an account exists, then the messenger.
 import { useEffect } from 'react';
-import { useAccount } from './store/account';
-import { useConnection } from './store/connection';
+import { Messenger } from './app/Messenger';
 import { Onboarding } from './features/onboarding/Onboarding';
-import { ConnectionBanner } from './features/connection/ConnectionBanner';
+import { useAccount } from './store/account';
+import { applyTheme, useTheme } from './store/theme';
 
 export function App() {
   const status = useAccount((store) => store.status);
   const account = useAccount((store) => store.account);
+  const error = useAccount((store) => store.error);
   const load = useAccount((store) => store.load);
-  const follow = useConnection((store) => store.follow);
+  const theme = useTheme((store) => store.theme);
 
+  useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => (status === 'ready' ? follow() : undefined), [status, follow]);
 
-  if (status === 'loading') return <main className="splash" aria-busy="true" />;
-  if (status === 'none' || !account) return <Onboarding />;
-  return (
-    <div className="app">
-      <header className="app-header">
-        <h1 className="app-title">Parley</h1>
-        <span className="app-user" aria-label="Signed in as">
-          {account.username}
-        </span>
-      </header>
-      <ConnectionBanner />
-      {account.keyProtection.warning && (
-        <p className="notice notice-warning" role="note">
-          {account.keyProtection.warning}
-        </p>
-      )}
-      <main className="app-main">
-        <p className="empty-state">No chats yet.</p>
+  if (status === 'loading') return <main className="splash" aria-busy="true" aria-label="Starting Parley" />;
+  if (status === 'error') {
+    return (
+      <main className="onboarding">
+        <div className="card onboarding-card" role="alert">
+          <h1>Parley could not start</h1>
+          <p>{error}</p>
+          <button type="button" className="button-primary button-wide" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
       </main>
-    </div>
-  );
+    );
+  }
+  if (status === 'none' || !account) return <Onboarding />;
+  return <Messenger account={account} />;
 }

@@ -1,29 +1,40 @@
 // The account of this device as the UI sees it (never any key material beyond the public identity key).
 import { create } from 'zustand';
 import type { AccountView } from '../../shared/ipc';
-import { IpcError, invoke } from '../ipc';
+import { invoke } from '../ipc';
 
-type AccountStatus = 'loading' | 'none' | 'ready';
+type AccountStatus = 'loading' | 'none' | 'ready' | 'error';
 
 interface AccountStore {
   status: AccountStatus;
   account: AccountView | null;
+  /** Why the account could not be loaded (status `error`). */
+  error: string | null;
   load(): Promise<void>;
   /** Creates the account; throws IpcError with a user-facing message on failure. */
   create(username: string, relayUrl: string): Promise<void>;
+  /** Points this device at a new relay address; throws IpcError on failure. */
+  setRelayUrl(relayUrl: string): Promise<void>;
 }
 
 export const useAccount = create<AccountStore>((set) => ({
   status: 'loading',
   account: null,
+  error: null,
   async load() {
-    const account = await invoke('account.get', {});
-    set({ account, status: account ? 'ready' : 'none' });
+    try {
+      const account = await invoke('account.get', {});
+      set({ account, status: account ? 'ready' : 'none', error: null });
+    } catch (error) {
+      set({ status: 'error', error: error instanceof Error ? error.message : 'Parley could not start.' });
+    }
   },
   async create(username, relayUrl) {
     const account = await invoke('account.create', { username, relayUrl });
     set({ account, status: 'ready' });
   },
+  async setRelayUrl(relayUrl) {
+    const account = await invoke('account.setRelayUrl', { relayUrl });
+    set({ account });
+  },
 }));
-
-export { IpcError };

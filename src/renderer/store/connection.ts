@@ -14,7 +14,10 @@ export const useConnection = create<ConnectionStore>((set) => ({
   snapshot: null,
   follow() {
     const unsubscribe = subscribe('connection.changed', (snapshot) => set({ snapshot }));
-    void invoke('connection.get', {}).then((snapshot) => set({ snapshot }));
+    invoke('connection.get', {}).then(
+      (snapshot) => set((state) => (state.snapshot ? state : { snapshot })),
+      () => undefined, // The next connection.changed event brings the state.
+    );
     return unsubscribe;
   },
   async retryNow() {

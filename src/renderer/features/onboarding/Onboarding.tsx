@@ -1,44 +1,68 @@
-// First run: choose a username and a relay; keys are generated in main, never here.
+// First run: choose a username and a relay; keys are generated in main, never here. Input is checked here
+// first (so a typo gets an instant, specific hint); main's errors (name taken, relay unreachable) are shown as
+// main words them.
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { RelayUrl } from '../../../shared/ipc';
 import { USERNAME_PATTERN } from '../../../shared/protocol/fields';
-import { IpcError, invoke } from '../../ipc';
+import { userMessage } from '../../errors';
+import { invoke } from '../../ipc';
 import { useAccount } from '../../store/account';
+import { USERNAME_HINT } from '../contacts/actions';
+
+type Field = 'username' | 'relayUrl' | 'form';
 
 export function Onboarding() {
   const create = useAccount((store) => store.create);
   const [username, setUsername] = useState('');
   const [relayUrl, setRelayUrl] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ field: Field; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const usernameId = useId();
+  const usernameHintId = useId();
   const relayId = useId();
   const errorId = useId();
 
   useEffect(() => {
-    void invoke('app.info', {}).then((info) => setRelayUrl((current) => current || info.defaultRelayUrl));
+    invoke('app.info', {}).then(
+      (info) => setRelayUrl((current) => current || info.defaultRelayUrl),
+      () => undefined, // The field stays empty; the user can type a relay.
+    );
   }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!USERNAME_PATTERN.test(username)) {
-      setError('Usernames are 3–32 letters, digits, "_", "." or "-", starting with a letter or digit.');
+    const name = username.trim();
+    if (!USERNAME_PATTERN.test(name)) {
+      setError({ field: 'username', text: USERNAME_HINT });
+      return;
+    }
+    const relay = RelayUrl.safeParse(relayUrl);
+    if (!relay.success) {
+      setError({ field: 'relayUrl', text: relay.error.issues[0]?.message ?? 'That is not a relay URL.' });
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      await create(username, relayUrl);
+      await create(name, relay.data);
     } catch (failure) {
-      setError(failure instanceof IpcError ? failure.message : 'Could not create the account. Please try again.');
+      const text = userMessage(failure, 'Could not create the account. Please try again.');
+      const code = failure instanceof Error && 'code' in failure ? String(failure.code) : '';
+      const field: Field = code === 'username_taken' || code === 'invalid_username' ? 'username' : code.startsWith('relay') || code === 'invalid_relay_url' ? 'relayUrl' : 'form';
+      setError({ field, text });
     } finally {
       setBusy(false);
     }
   }
 
+  const describe = (field: Field, extra?: string) => [error?.field === field ? errorId : null, extra].filter(Boolean).join(' ') || undefined;
   return (
     <main className="onboarding">
-      <form className="card onboarding-card" onSubmit={(event) => void submit(event)} aria-describedby={error ? errorId : undefined}>
-        <h1>Welcome to Parley</h1>
+      <form className="card onboarding-card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="onboarding-title">
+        <div className="brand-mark" aria-hidden="true">
+          P
+        </div>
+        <h1 id="onboarding-title">Welcome to Parley</h1>
         <p className="muted">Private messages, end-to-end encrypted. Pick a username your friends can find you by.</p>
         <label htmlFor={usernameId}>Username</label>
         <input
@@ -48,19 +72,34 @@ export function Onboarding() {
           autoFocus
           value={username}
           onChange={(event) => setUsername(event.target.value)}
-          aria-invalid={error ? true : undefined}
+          aria-invalid={error?.field === 'username' ? true : undefined}
+          aria-describedby={describe('username', usernameHintId)}
           maxLength={32}
+          spellCheck={false}
         />
+        <p id={usernameHintId} className="field-hint">
+          3–32 letters, digits, “_”, “.” or “-”.
+        </p>
         <label htmlFor={relayId}>Relay</label>
-        <input id={relayId} name="relayUrl" value={relayUrl} onChange={(event) => setRelayUrl(event.target.value)} spellCheck={false} />
+        <input
+          id={relayId}
+          name="relayUrl"
+          value={relayUrl}
+          onChange={(event) => setRelayUrl(event.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={error?.field === 'relayUrl' ? true : undefined}
+          aria-describedby={describe('relayUrl')}
+        />
         {error && (
           <p id={errorId} className="form-error" role="alert">
-            {error}
+            {error.text}
           </p>
         )}
-        <button type="submit" className="button-primary" disabled={busy}>
+        <button type="submit" className="button-primary button-wide" disabled={busy}>
           {busy ? 'Creating your keys…' : 'Create account'}
         </button>
+        <p className="fine-print">Your keys are made and kept on this device. The relay only passes along encrypted messages.</p>
       </form>
     </main>
   );

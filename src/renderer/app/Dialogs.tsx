@@ -1,0 +1,28 @@
+// Renders the open dialog, if any (one at a time, from the dialogs store).
+import { useDialogs } from '../store/dialogs';
+import { ContactInfoDialog } from '../features/contacts/ContactInfoDialog';
+import { NewChatDialog } from '../features/contacts/NewChatDialog';
+import { GroupInfoDialog } from '../features/groups/GroupInfoDialog';
+import { NewGroupDialog } from '../features/groups/NewGroupDialog';
+import { JumpPalette } from '../features/palette/JumpPalette';
+import { SettingsDialog } from '../features/settings/SettingsDialog';
+
+export function Dialogs() {
+  const open = useDialogs((state) => state.open);
+  switch (open?.kind) {
+    case undefined:
+      return null;
+    case 'newChat':
+      return <NewChatDialog />;
+    case 'newGroup':
+      return <NewGroupDialog />;
+    case 'settings':
+      return <SettingsDialog />;
+    case 'palette':
+      return <JumpPalette />;
+    case 'contactInfo':
+      return <ContactInfoDialog key={open.username} username={open.username} />;
+    case 'groupInfo':
+      return <GroupInfoDialog key={open.groupId} groupId={open.groupId} />;
+  }
+}

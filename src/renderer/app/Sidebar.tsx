@@ -1,0 +1,42 @@
+// The left column: who is signed in, the connection at a glance, actions (new chat, new group, settings) and
+// the chat list.
+import { useConnection } from '../store/connection';
+import { useDialogs } from '../store/dialogs';
+import { Icon } from '../ui/Icon';
+import { ChatList } from '../features/chats/ChatList';
+
+export function Sidebar({ username }: { username: string }) {
+  const show = useDialogs((state) => state.show);
+  const state = useConnection((store) => store.snapshot?.state ?? 'connecting');
+  const online = state === 'online';
+  return (
+    <aside className="sidebar">
+      <header className="sidebar-header">
+        <div className="identity">
+          <h1 className="app-title">Parley</h1>
+          <p className="app-user">
+            <span className={`presence-dot${online ? ' presence-online' : ''}`} aria-hidden="true" />
+            <span className="visually-hidden">Signed in as </span>
+            {username}
+            <span className="visually-hidden">{online ? ', connected' : ', not connected'}</span>
+          </p>
+        </div>
+        <div className="sidebar-actions">
+          <button type="button" className="icon-button" onClick={() => show({ kind: 'newChat' })} aria-label="New chat" title="New chat">
+            <Icon name="chat" />
+          </button>
+          <button type="button" className="icon-button" onClick={() => show({ kind: 'newGroup' })} aria-label="New group" title="New group">
+            <Icon name="group" />
+          </button>
+          <button type="button" className="icon-button" onClick={() => show({ kind: 'settings' })} aria-label="Settings" title="Settings">
+            <Icon name="settings" />
+          </button>
+        </div>
+      </header>
+      <ChatList />
+      <p className="sidebar-hint">
+        <kbd>Ctrl</kbd> <kbd>K</kbd> jump to a chat
+      </p>
+    </aside>
+  );
+}

@@ -1,0 +1,41 @@
+// The open chat's title bar: who or which group, a short status line, and the info button.
+import type { ContactView, GroupView } from '../../../shared/ipc';
+import { useDialogs } from '../../store/dialogs';
+import { Avatar } from '../../ui/Avatar';
+import { Icon } from '../../ui/Icon';
+
+interface ChatHeaderProps {
+  title: string;
+  peer: string | null;
+  contact: ContactView | undefined;
+  group: GroupView | undefined;
+}
+
+export function ChatHeader({ title, peer, contact, group }: ChatHeaderProps) {
+  const show = useDialogs((state) => state.show);
+  const subtitle = group
+    ? group.active
+      ? `${group.members.length} member${group.members.length === 1 ? '' : 's'}`
+      : 'You left this group'
+    : contact?.verified
+      ? 'Verified'
+      : 'Not verified';
+  const openInfo = () => {
+    if (group) show({ kind: 'groupInfo', groupId: group.groupId });
+    else if (peer) show({ kind: 'contactInfo', username: peer });
+  };
+  return (
+    <header className="chat-header">
+      <Avatar name={title} size={36} group={Boolean(group)} />
+      <div className="chat-header-text">
+        <h2 className="chat-title">{title}</h2>
+        <p className="chat-subtitle">
+          {contact?.verified && <Icon name="shield" size={13} />} {subtitle}
+        </p>
+      </div>
+      <button type="button" className="icon-button" onClick={openInfo} aria-label={group ? 'Group info' : `Contact info for ${title}`} title={group ? 'Group info' : 'Contact info'}>
+        <Icon name="info" size={20} />
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,41 @@
+// One message: own on the right, others on the left (with the sender's name in groups), time and status,
+// and for a failed send the reason and a retry.
+import { memo } from 'react';
+import type { StoredMessage } from '../../db/rows';
+import { formatTime } from '../../ui/time';
+import { retrySend } from '../outbox/actions';
+import { LinkifiedText } from './LinkifiedText';
+import { StatusTick } from './StatusTick';
+
+interface MessageBubbleProps {
+  message: StoredMessage;
+  showSender: boolean;
+  continued: boolean;
+}
+
+export const MessageBubble = memo(function MessageBubble({ message, showSender, continued }: MessageBubbleProps) {
+  const own = message.direction === 'out';
+  const failed = message.status === 'failed';
+  return (
+    <div className={`message ${own ? 'message-own' : 'message-other'}${continued ? ' message-continued' : ''}`} data-message-id={message.messageId}>
+      <div className={`bubble${failed ? ' bubble-failed' : ''}`}>
+        {showSender && <div className="message-sender">{message.sender}</div>}
+        <div className="message-body">
+          <LinkifiedText text={message.body} />
+        </div>
+        <div className="message-meta">
+          <time dateTime={new Date(message.timestamp).toISOString()}>{formatTime(message.timestamp)}</time>
+          {own && message.status && <StatusTick status={message.status} />}
+        </div>
+      </div>
+      {failed && (
+        <div className="message-failure">
+          <span>{message.failure?.message ?? 'This message could not be sent.'}</span>
+          <button type="button" className="button-link" onClick={() => void retrySend(message)}>
+            Retry
+          </button>
+        </div>
+      )}
+    </div>
+  );
+});

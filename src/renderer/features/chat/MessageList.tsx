@@ -1,0 +1,199 @@
+// The virtualized message history of one chat (@tanstack/react-virtual, anchored at the end like a chat):
+// only the rows in view are in the DOM, only a bounded window of history is in memory, and paging older or
+// newer happens as the user nears either edge. It opens at the unread divider or at the newest message, and
+// follows new messages only while the user is at the bottom.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { ParleyDatabase } from '../../db/database';
+import { Icon } from '../../ui/Icon';
+import { formatDay } from '../../ui/time';
+import { describeUpdate } from '../groups/describeUpdate';
+import { buildItems, type ListItem } from './listItems';
+import { MessageBubble } from './MessageBubble';
+import { markSeen, windowIsVisible } from './readMarker';
+import { useMessageWindow } from './useMessageWindow';
+
+export interface MessageListProps {
+  db: ParleyDatabase;
+  conversationId: string;
+  title: string;
+  isGroup: boolean;
+  me: string;
+  /** The read position when the chat opened (null until known). */
+  openAtReadSeq: number | null;
+  /** Where the unread divider goes (Infinity hides it). */
+  dividerAfterSeq: number;
+  /** Changes when the user sent a message: jump to the newest. */
+  followSignal: number;
+}
+
+const ESTIMATES: Record<ListItem['kind'], number> = { edge: 72, day: 44, unread: 44, system: 36, message: 60 };
+const END_THRESHOLD_PX = 48;
+const READ_DELAY_MS = 300;
+
+export function MessageList({ db, conversationId, title, isGroup, me, openAtReadSeq, dividerAfterSeq, followSignal }: MessageListProps) {
+  const history = useMessageWindow(db, conversationId, openAtReadSeq);
+  const { window: slice, rows } = history;
+  const items = useMemo(
+    () => (rows && slice ? buildItems(rows, { isGroup, dividerAfterSeq, hasOlder: slice.hasOlder }) : []),
+    [rows, slice, isGroup, dividerAfterSeq],
+  );
+  const live = slice?.toSeq === null;
+  const scroller = useRef<HTMLDivElement>(null);
+  const getItemKey = useCallback((index: number) => items[index]?.key ?? index, [items]);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => ESTIMATES[items[index]?.kind ?? 'message'],
+    getItemKey,
+    anchorTo: 'end',
+    followOnAppend: live,
+    scrollEndThreshold: END_THRESHOLD_PX,
+    overscan: 8,
+  });
+
+  // First position: the unread divider if there is one, else the newest message.
+  const positioned = useRef(false);
+  const wantEnd = useRef(false);
+  useLayoutEffect(() => {
+    if (!rows || items.length === 0) return;
+    if (!positioned.current) {
+      positioned.current = true;
+      const divider = items.findIndex((item) => item.kind === 'unread');
+      if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
+      else virtualizer.scrollToEnd();
+    } else if (wantEnd.current && live) {
+      wantEnd.current = false;
+      virtualizer.scrollToEnd();
+    }
+  }, [items, rows, live, virtualizer]);
+
+  const showLatest = useCallback(() => {
+    wantEnd.current = true;
+    if (live) {
+      wantEnd.current = false;
+      virtualizer.scrollToEnd();
+    } else {
+      void history.showLatest();
+    }
+  }, [live, virtualizer, history]);
+
+  const lastSignal = useRef(followSignal);
+  useEffect(() => {
+    if (followSignal !== lastSignal.current) {
+      lastSignal.current = followSignal;
+      showLatest();
+    }
+  }, [followSignal, showLatest]);
+
+  const virtualItems = virtualizer.getVirtualItems();
+  const firstIndex = virtualItems[0]?.index;
+  const lastIndex = virtualItems[virtualItems.length - 1]?.index;
+  const atEnd = live && virtualizer.isAtEnd(END_THRESHOLD_PX);
+
+  // Page in more history near either edge.
+  const { loadOlder, loadNewer, trim } = history;
+  useEffect(() => {
+    if (!positioned.current || firstIndex === undefined || lastIndex === undefined || !slice) return;
+    if (firstIndex <= 2 && slice.hasOlder) loadOlder();
+    else if (lastIndex >= items.length - 3 && slice.toSeq !== null) loadNewer();
+  }, [firstIndex, lastIndex, items.length, slice, loadOlder, loadNewer]);
+
+  // A live window grows as messages arrive; keep it bounded.
+  useEffect(() => {
+    trim(atEnd);
+  }, [rows, atEnd, trim]);
+
+  // Read: the newest incoming message actually in view, while the window is visible.
+  const offset = virtualizer.scrollOffset ?? 0;
+  const height = virtualizer.scrollRect?.height ?? 0;
+  let newestSeen = 0;
+  for (const virtualItem of virtualItems) {
+    const item = items[virtualItem.index];
+    if (item?.kind !== 'message' || item.message.direction !== 'in') continue;
+    if (virtualItem.end > offset && virtualItem.start < offset + height) newestSeen = Math.max(newestSeen, item.message.seq);
+  }
+  const seen = useRef(0);
+  seen.current = Math.max(seen.current, newestSeen);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const mark = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (seen.current > 0 && windowIsVisible()) void markSeen(db, conversationId, seen.current);
+      }, READ_DELAY_MS);
+    };
+    mark();
+    window.addEventListener('focus', mark);
+    document.addEventListener('visibilitychange', mark);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('focus', mark);
+      document.removeEventListener('visibilitychange', mark);
+    };
+  }, [db, conversationId, newestSeen]);
+
+  return (
+    <div className="message-list-frame">
+      <div ref={scroller} className="message-scroller" role="log" aria-label={`Messages with ${title}`} tabIndex={0} data-testid="message-scroller">
+        <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualItems.map((virtualItem) => {
+            const item = items[virtualItem.index];
+            if (!item) return null;
+            return (
+              <div
+                key={virtualItem.key}
+                data-index={virtualItem.index}
+                ref={virtualizer.measureElement}
+                className="virtual-row"
+                style={{ transform: `translateY(${virtualItem.start}px)` }}
+              >
+                <Row item={item} me={me} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {(!atEnd || !live) && rows && rows.length > 0 && (
+        <button type="button" className="jump-latest" onClick={showLatest} aria-label="Jump to the newest message">
+          <Icon name="down" />
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Row({ item, me }: { item: ListItem; me: string }) {
+  switch (item.kind) {
+    case 'edge':
+      return (
+        <div className="history-edge">
+          {item.hasOlder ? (
+            'Loading earlier messages…'
+          ) : (
+            <>
+              <Icon name="shield" size={16} /> Messages in this chat are end-to-end encrypted.
+            </>
+          )}
+        </div>
+      );
+    case 'day':
+      return (
+        <div className="day-separator">
+          <span>{formatDay(item.time)}</span>
+        </div>
+      );
+    case 'unread':
+      return (
+        <div className="unread-divider" data-testid="unread-divider">
+          <span>
+            {item.count} unread message{item.count === 1 ? '' : 's'}
+          </span>
+        </div>
+      );
+    case 'system':
+      return <div className="system-row">{item.message.update ? describeUpdate(item.message.update, me) : ''}</div>;
+    case 'message':
+      return <MessageBubble message={item.message} showSender={item.showSender} continued={item.continued} />;
+  }
+}

@@ -1,0 +1,20 @@
+// The delivery state of an own message as an icon with a text alternative.
+import type { MessageStatus } from '../../db/rows';
+import { Icon, type IconName } from '../../ui/Icon';
+
+const STATUS: Record<MessageStatus, { icon: IconName; label: string }> = {
+  queued: { icon: 'clock', label: 'Waiting to send' },
+  sent: { icon: 'check', label: 'Sent' },
+  delivered: { icon: 'checks', label: 'Delivered' },
+  read: { icon: 'checks', label: 'Read' },
+  failed: { icon: 'alert', label: 'Not sent' },
+};
+
+export function StatusTick({ status }: { status: MessageStatus }) {
+  const { icon, label } = STATUS[status];
+  return (
+    <span className={`status status-${status}`} title={label} data-status={status}>
+      <Icon name={icon} size={14} label={label} />
+    </span>
+  );
+}

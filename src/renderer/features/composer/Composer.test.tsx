@@ -1,0 +1,90 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureConversation } from '../../db/conversations';
+import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+import { useChats } from '../../store/chats';
+import { fakeContact } from '../../testing/fakeParley';
+
+afterEach(() => resetApp());
+
+async function openChat(name: string) {
+  await act(async () => useChats.getState().select(`dm:${name}`));
+  return screen.findByRole('textbox', { name: `Message ${name}` });
+}
+
+const contacts = [fakeContact('bob'), fakeContact('carol')];
+const seed = async (db: Parameters<NonNullable<Parameters<typeof renderApp>[0]>['seed']>[0]) => {
+  await ensureConversation(db, 'dm:bob', 'bob', 2);
+  await ensureConversation(db, 'dm:carol', 'carol', 1);
+};
+
+describe('the composer', () => {
+  it('Enter sends: the message is written with an outbox row, then sent once', async () => {
+    const { fake, user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    await user.type(input, 'Hello Bob{Enter}');
+    await waitFor(() => expect(input).toHaveProperty('value', ''));
+    await waitFor(() => expect(fake.sent.filter((request) => request.content.kind === 'text')).toHaveLength(1));
+    const [sent] = fake.sent.filter((request) => request.content.kind === 'text');
+    expect(sent).toMatchObject({ conversationId: 'dm:bob', content: { kind: 'text', body: 'Hello Bob' } });
+    const rows = await sessionDb().messages.where('conversationId').equals('dm:bob').toArray();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ messageId: sent?.messageId, direction: 'out' });
+    await waitFor(async () => expect((await sessionDb().messages.toArray())[0]?.status).toBe('sent'));
+  });
+
+  it('Shift+Enter adds a line instead of sending', async () => {
+    const { fake, user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    await user.type(input, 'line one{Shift>}{Enter}{/Shift}line two');
+    expect(input).toHaveProperty('value', 'line one\nline two');
+    expect(await sessionDb().messages.count()).toBe(0);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(fake.sent.find((request) => request.content.kind === 'text')?.content).toMatchObject({ body: 'line one\nline two' }));
+  });
+
+  it('refuses an empty or blank message with a hint, and writes nothing', async () => {
+    const { fake, user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    await user.type(input, '   {Enter}');
+    expect(await screen.findByText(/empty messages are not sent/i)).toBeTruthy();
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    await user.click(screen.getByRole('button', { name: 'Send message' }));
+    expect(await sessionDb().messages.count()).toBe(0);
+    expect(await sessionDb().outbox.count()).toBe(0);
+    expect(fake.calls.some((call) => call.channel === 'messages.send' && JSON.stringify(call.request).includes('"text"'))).toBe(false);
+  });
+
+  it('keeps a draft per chat when switching', async () => {
+    const { user } = await renderApp({ contacts, seed });
+    await user.type(await openChat('bob'), 'for bob');
+    const carol = await openChat('carol');
+    expect(carol).toHaveProperty('value', '');
+    await user.type(carol, 'for carol');
+    expect(await openChat('bob')).toHaveProperty('value', 'for bob');
+    expect(await openChat('carol')).toHaveProperty('value', 'for carol');
+    // The chat list shows the other chat's draft.
+    const list = screen.getByRole('list', { name: 'Conversations' });
+    expect(within(list).getByText('for bob')).toBeTruthy();
+  });
+
+  it('accepts pasted text', async () => {
+    const { user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    await user.click(input);
+    await user.paste('pasted\ntext');
+    expect(input).toHaveProperty('value', 'pasted\ntext');
+  });
+
+  it('queues while offline and sends when the connection comes back', async () => {
+    const { fake, user } = await renderApp({ contacts, seed, connection: 'reconnecting' });
+    const input = await openChat('bob');
+    await user.type(input, 'while offline{Enter}');
+    await waitFor(async () => expect(await sessionDb().outbox.count()).toBe(1));
+    expect(screen.getByText(/Reconnecting/)).toBeTruthy();
+    expect(fake.sent).toHaveLength(0);
+    act(() => fake.setConnection('online'));
+    await waitFor(() => expect(fake.sent.map((request) => request.content.kind)).toContain('text'));
+    await waitFor(async () => expect(await sessionDb().outbox.count()).toBe(0));
+  });
+});

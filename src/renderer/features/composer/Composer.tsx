@@ -1,0 +1,109 @@
+// Writing a message: Enter sends, Shift+Enter starts a new line, the draft is kept per chat, and an empty
+// message is refused with a hint. Sending only writes to Dexie; the outbox worker does the rest.
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { userMessage } from '../../errors';
+import { validateBody } from '../../db/outgoing';
+import { useConnection } from '../../store/connection';
+import { useDrafts } from '../../store/drafts';
+import { Icon } from '../../ui/Icon';
+import { sendText } from '../outbox/actions';
+import { TypingNotifier } from './typingNotifier';
+
+export interface ComposerProps {
+  conversationId: string;
+  title: string;
+  /** Called after a message was queued (the list jumps to it). */
+  onSent?(): void;
+}
+
+const MAX_HEIGHT_PX = 180;
+
+export function Composer({ conversationId, title, onSent }: ComposerProps) {
+  const draft = useDrafts((state) => state.drafts[conversationId] ?? '');
+  const setDraft = useDrafts((state) => state.setDraft);
+  const clearDraft = useDrafts((state) => state.clearDraft);
+  const [hint, setHint] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const inputId = useId();
+  const hintId = useId();
+  const typing = useMemo(
+    () => new TypingNotifier(conversationId, () => useConnection.getState().snapshot?.state === 'online'),
+    [conversationId],
+  );
+  useEffect(() => () => typing.stop(), [typing]);
+
+  // Grow with the text up to a limit, then scroll.
+  useLayoutEffect(() => {
+    const element = field.current;
+    if (!element) return;
+    element.style.height = 'auto';
+    element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [draft]);
+
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (sending) return;
+    try {
+      validateBody(draft);
+    } catch (error) {
+      setHint(userMessage(error, 'This message cannot be sent.'));
+      field.current?.focus();
+      return;
+    }
+    setSending(true);
+    try {
+      await sendText(conversationId, draft);
+      clearDraft(conversationId);
+      setHint(null);
+      typing.stop();
+      onSent?.();
+    } catch (error) {
+      setHint(userMessage(error, 'Parley could not save this message. Please try again.'));
+    } finally {
+      setSending(false);
+      field.current?.focus();
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void submit();
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={(event) => void submit(event)}>
+      <label htmlFor={inputId} className="visually-hidden">
+        Message {title}
+      </label>
+      <div className="composer-row">
+        <textarea
+          ref={field}
+          id={inputId}
+          className="composer-input"
+          rows={1}
+          value={draft}
+          placeholder={`Message ${title}`}
+          onChange={(event) => {
+            setDraft(conversationId, event.target.value);
+            if (hint) setHint(null);
+            typing.input(event.target.value);
+          }}
+          onKeyDown={onKeyDown}
+          aria-describedby={hint ? hintId : undefined}
+          aria-invalid={hint ? true : undefined}
+          autoFocus
+          data-testid="composer-input"
+        />
+        <button type="submit" className="send-button" aria-label="Send message" disabled={sending}>
+          <Icon name="send" size={20} />
+        </button>
+      </div>
+      <p id={hintId} className={`composer-hint${hint ? ' composer-hint-visible' : ''}`} role="status">
+        {hint ?? 'Enter to send · Shift+Enter for a new line'}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+// A group change as a sentence for the history ("alice added carol"), with "You" for this user.
+import type { GroupUpdate } from '../../../shared/ipc';
+
+function name(user: string, me: string, capital = false): string {
+  if (user !== me) return user;
+  return capital ? 'You' : 'you';
+}
+
+function list(users: readonly string[], me: string): string {
+  const names = users.map((user) => name(user, me));
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export function describeUpdate(update: GroupUpdate, me: string): string {
+  const by = name(update.by, me, true);
+  switch (update.kind) {
+    case 'created': {
+      const others = update.members.filter((member) => member !== update.by);
+      return `${by} created the group “${update.name}”${others.length > 0 ? ` with ${list(others, me)}` : ''}`;
+    }
+    case 'renamed':
+      return `${by} renamed the group to “${update.name}”`;
+    case 'members_added':
+      return `${by} added ${list(update.members, me)}`;
+    case 'member_removed':
+      return `${by} removed ${name(update.member, me)}`;
+    case 'member_left':
+      return `${by} left the group`;
+  }
+}

@@ -1,0 +1,64 @@
+// Renders the whole renderer against a fake window.parley and a fresh IndexedDB, with every store reset, so a
+// test drives the app the way a user does.
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import Dexie from 'dexie';
+import { App } from '../App';
+import { databaseName, openParleyDatabase, type ParleyDatabase } from '../db/database';
+import { useAccount } from '../store/account';
+import { useChats } from '../store/chats';
+import { useConnection } from '../store/connection';
+import { useContacts } from '../store/contacts';
+import { useDialogs } from '../store/dialogs';
+import { useDrafts } from '../store/drafts';
+import { useGroups } from '../store/groups';
+import { useNotices } from '../store/notices';
+import { useSession } from '../store/session';
+import { useTyping } from '../store/typing';
+import { FakeParley, fakeAccount, type FakeParleyOptions } from './fakeParley';
+
+export function resetStores(): void {
+  useAccount.setState({ status: 'loading', account: null, error: null });
+  useChats.setState({ selected: null, search: '' });
+  useConnection.setState({ snapshot: null });
+  useContacts.setState({ contacts: {} });
+  useDialogs.setState({ open: null });
+  useDrafts.setState({ drafts: {} });
+  useGroups.setState({ groups: {} });
+  useNotices.setState({ notices: [] });
+  useSession.setState({ session: null });
+  useTyping.setState({ typing: {} });
+}
+
+/** Unmounts the app and deletes the test account's database. */
+export async function resetApp(username = 'alice'): Promise<void> {
+  cleanup();
+  resetStores();
+  await Dexie.delete(databaseName(username));
+}
+
+export interface RenderAppOptions extends FakeParleyOptions {
+  /** Writes into the account's database before the app starts. */
+  seed?: (db: ParleyDatabase) => Promise<void>;
+}
+
+export async function renderApp(options: RenderAppOptions = {}) {
+  await resetApp();
+  const fake = new FakeParley({ account: fakeAccount('alice'), ...options }).install(window);
+  if (options.seed) {
+    const db = openParleyDatabase('alice');
+    await options.seed(db);
+    db.close();
+  }
+  const user = userEvent.setup();
+  const view = render(<App />);
+  if (fake.account) await screen.findByRole('navigation', { name: 'Chats' });
+  return { fake, user, view };
+}
+
+/** The open session's database (after renderApp with an account). */
+export function sessionDb(): ParleyDatabase {
+  const session = useSession.getState().session;
+  if (!session) throw new Error('no session');
+  return session.db;
+}

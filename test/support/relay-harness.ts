@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { loadRelayConfig, type RelayConfig } from '../../src/server/config';
 import { silentLogger, type Logger } from '../../src/server/log';
 import { startRelay, type Relay } from '../../src/server/relay';
+import type { RelayStore } from '../../src/server/store/relay-store';
+import { openSqliteStore } from '../../src/server/store/sqlite/sqlite-store';
 
 export interface TestRelay extends Relay {
   config: RelayConfig;
@@ -15,6 +17,8 @@ export interface TestRelayOptions {
   /** Reuse a directory (for restarts); the caller then owns and removes it. */
   dataDir?: string;
   logger?: Logger;
+  /** Wraps the SQLite store, e.g. to inject failures; the relay closes the wrapper. */
+  wrapStore?: (store: RelayStore) => RelayStore;
 }
 
 export function makeTempDir(prefix = 'parley-relay-'): string {
@@ -36,7 +40,8 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}, optio
   const config = testRelayConfig(dataDir, overrides);
   let relay: Relay;
   try {
-    relay = await startRelay(config, { logger: options.logger ?? silentLogger });
+    const store = options.wrapStore?.(openSqliteStore({ dataDir, durability: config.durability }));
+    relay = await startRelay(config, { logger: options.logger ?? silentLogger, ...(store ? { store } : {}) });
   } catch (error) {
     if (ownsDir) removeDir(dataDir);
     throw error;

@@ -168,9 +168,10 @@ export class DeviceConnection {
 
   private startHandshake(frame: Extract<ClientFrame, { type: 'register' | 'auth' }>): void {
     this.state = 'authenticating';
-    runHandshake(frame, this.id, { nonces: this.context.nonces, accounts: this.context.store, now: this.context.now }).then(
+    this.follow(
+      runHandshake(frame, this.id, { nonces: this.context.nonces, accounts: this.context.store, now: this.context.now }),
       (outcome) => this.finishHandshake(outcome),
-      (error: unknown) => {
+      (error) => {
         this.context.logger.error('relay.handshake_failed', { connection: this.id, ...errorFields(error) });
         this.closeSocket(INTERNAL_ERROR_CLOSE, 'internal_error');
       },
@@ -217,15 +218,21 @@ export class DeviceConnection {
       // The limiter already bounds the cost of a flood; a client draining its outbox should back off, not be cut.
       return this.sendError('rate_limited', `too many sends; retry in ${rate.retryAfterMs} ms`, frame.rid, rate.retryAfterMs);
     }
-    this.context.writer
-      .enqueue({ sender, messageId: frame.messageId, recipients: distinctAddresses(frame.to), payload: frame.payload, sentAt: this.context.now() })
-      .then(
-        (outcome) => this.answerSend(frame, outcome),
-        (error: unknown) => {
-          this.context.logger.warn('relay.send_not_stored', { connection: this.id, ...errorFields(error) });
-          this.sendError('internal', 'the relay could not store this message; retry', frame.rid);
-        },
-      );
+    const envelope = {
+      sender,
+      messageId: frame.messageId,
+      recipients: distinctAddresses(frame.to),
+      payload: frame.payload,
+      sentAt: this.context.now(),
+    };
+    this.follow(
+      this.context.writer.enqueue(envelope),
+      (outcome) => this.answerSend(frame, outcome),
+      (error) => {
+        this.context.logger.warn('relay.send_not_stored', { connection: this.id, ...errorFields(error) });
+        this.sendError('internal', 'the relay could not store this message; retry', frame.rid);
+      },
+    );
   }
 
   private answerSend(frame: SendFrame, outcome: EnqueueOutcome): void {
@@ -246,11 +253,12 @@ export class DeviceConnection {
     const mailbox = this.address;
     if (mailbox === undefined) return;
     this.pump?.acked(frame.deliveryId);
-    this.context.writer.ack({ mailbox, deliveryId: frame.deliveryId }).then(
+    this.follow(
+      this.context.writer.ack({ mailbox, deliveryId: frame.deliveryId }),
       (outcome) => {
         if (outcome === 'unknown_delivery') this.reject('unknown_delivery', `no delivery ${frame.deliveryId} in this mailbox`);
       },
-      (error: unknown) => this.context.logger.warn('relay.ack_not_stored', { connection: this.id, ...errorFields(error) }),
+      (error) => this.context.logger.warn('relay.ack_not_stored', { connection: this.id, ...errorFields(error) }),
     );
   }
 
@@ -262,6 +270,13 @@ export class DeviceConnection {
       from: delivery.from,
       payload: delivery.payload,
       sentAt: delivery.sentAt,
+    });
+  }
+
+  /** Continues after an async step; whatever the continuation throws is logged, never an unhandled rejection. */
+  private follow<T>(step: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void): void {
+    step.then(onValue, onError).catch((error: unknown) => {
+      this.context.logger.error('relay.frame_failed', { connection: this.id, ...errorFields(error) });
     });
   }
 

@@ -1,0 +1,56 @@
+// When the store fails, senders get an `internal` error for exactly the sends that were not stored, the relay
+// keeps serving, and nothing is half-written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
+import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
+import type { RelayStore } from './store/relay-store';
+import { StoreError } from './store/relay-store';
+
+let relay: TestRelay;
+let failNextCommits = 0;
+
+/** Delegates to the real store, failing the next `failNextCommits` mailbox commits. */
+function flaky(store: RelayStore): RelayStore {
+  return {
+    registerDevice: (device) => store.registerDevice(device),
+    findDevice: (address) => store.findDevice(address),
+    commitMailboxBatch: async (batch) => {
+      if (failNextCommits > 0) {
+        failNextCommits--;
+        throw new StoreError('store_failed', 'disk I/O error');
+      }
+      return store.commitMailboxBatch(batch);
+    },
+    pageMailbox: (mailbox, after, limit) => store.pageMailbox(mailbox, after, limit),
+    pendingCount: (mailbox) => store.pendingCount(mailbox),
+    pruneDedupRecords: (before, limit) => store.pruneDedupRecords(before, limit),
+    close: () => store.close(),
+  };
+}
+
+beforeAll(async () => {
+  relay = await startTestRelay({}, { wrapStore: flaky });
+});
+afterAll(async () => {
+  await relay.close();
+});
+
+describe('store failure', () => {
+  it('answers internal for a send that could not be stored, then works again', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    await bob.close();
+    failNextCommits = 1;
+    const lost = newMessageId();
+    expect(await alice.send(bob.address, randomPayload(), lost)).toMatchObject({ type: 'error', code: 'internal', rid: 1 });
+    const kept = newMessageId();
+    await alice.sendOk(bob.address, randomPayload(), kept);
+    // The failed one can be resent with its id: it was never stored, so it is not a duplicate.
+    expect(await alice.sendOk(bob.address, randomPayload(), lost)).toMatchObject({ duplicate: false });
+    const online = await reconnect(relay.url, bob);
+    await online.next('drained');
+    expect(online.deliveries.map((d) => d.messageId)).toEqual([kept, lost]);
+    expect(relay.connectedDevices()).toBe(2);
+    await Promise.all([alice.close(), online.close()]);
+  });
+});

@@ -13,7 +13,11 @@ export default defineConfig({
     // A sandboxed preload can only require 'electron', so the contract and zod are bundled in.
     build: {
       externalizeDeps: { exclude: ['zod'] },
-      rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

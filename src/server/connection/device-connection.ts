@@ -80,14 +80,6 @@ export class DeviceConnection {
     this.send({ type: 'challenge', version: PROTOCOL_VERSION, nonce: this.nonce, expiresInMs: config.nonceTtlMs });
   }
 
-  get device(): Address | undefined {
-    return this.state === 'ready' ? this.address : undefined;
-  }
-
-  get isOpen(): boolean {
-    return this.state !== 'closed';
-  }
-
   /** A delivery has just been committed to this device's mailbox. */
   offer(delivery: StoredDelivery): void {
     this.pump?.offer(delivery);
@@ -100,7 +92,7 @@ export class DeviceConnection {
 
   /** WebSocket-level liveness probe: a socket that missed the previous ping is cut. */
   heartbeat(): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.socket.readyState !== WebSocket.OPEN) return;
     if (!this.alive) {
       this.context.logger.debug('relay.heartbeat_missed', { connection: this.id });
       this.socket.terminate();

@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureConversation } from '../../db/conversations';
+import type { ParleyDatabase } from '../../db/database';
 import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 import { useChats } from '../../store/chats';
 import { fakeContact } from '../../testing/fakeParley';
@@ -13,7 +14,7 @@ async function openChat(name: string) {
 }
 
 const contacts = [fakeContact('bob'), fakeContact('carol')];
-const seed = async (db: Parameters<NonNullable<Parameters<typeof renderApp>[0]>['seed']>[0]) => {
+const seed = async (db: ParleyDatabase) => {
   await ensureConversation(db, 'dm:bob', 'bob', 2);
   await ensureConversation(db, 'dm:carol', 'carol', 1);
 };

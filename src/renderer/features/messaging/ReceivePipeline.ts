@@ -44,6 +44,7 @@ export class ReceivePipeline {
   }
 
   async start(): Promise<void> {
+    if (this.stopped) return;
     this.unsubscribe = this.options.ipc.onReceived((message) => {
       if (this.early) this.early.push(message);
       else this.enqueue([message]);
@@ -87,6 +88,7 @@ export class ReceivePipeline {
       try {
         outcome = await storeReceived(db, batch, me, titleOf);
       } catch (error) {
+        if (this.stopped) return;
         this.options.log?.('receive.store_failed', { error: errorName(error), count: batch.length });
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
         continue;

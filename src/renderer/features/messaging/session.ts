@@ -18,6 +18,10 @@ function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
 }
 
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
 /** Every group has a conversation, titled with the group's current name. */
 export async function syncGroupConversations(db: ParleyDatabase, groups: readonly GroupView[], now = Date.now()): Promise<void> {
   for (const group of groups) {
@@ -49,12 +53,14 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     if (groupId === null) return conversationId.slice(3);
     return useGroups.getState().groups[groupId]?.name ?? 'Group';
   };
-  const refreshGroups = () =>
-    useGroups
-      .getState()
-      .load()
-      .then((groups) => syncGroupConversations(db, groups))
-      .catch((error: unknown) => log('groups.refresh_failed', { error: error instanceof Error ? error.name : typeof error }));
+  let stopped = false;
+  /** Background work of this session; after stop() its failures (a closed database) are expected. */
+  const background = (event: string, work: Promise<unknown>) => {
+    work.catch((error: unknown) => {
+      if (!stopped) log(event, { error: errorName(error) });
+    });
+  };
+  const refreshGroups = () => useGroups.getState().load().then((groups) => (stopped ? undefined : syncGroupConversations(db, groups)));
 
   const pipeline = new ReceivePipeline({
     db,
@@ -71,24 +77,34 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     onTyping: (message) => {
       if (message.content.kind === 'typing') useTyping.getState().note(message.conversationId, message.sender.user, message.content.typing);
     },
-    onGroupsChanged: () => void refreshGroups(),
+    onGroupsChanged: () => background('groups.refresh_failed', refreshGroups()),
     onStored: (messages) => void acknowledge(messages, 'delivered'),
   });
 
   const stopContacts = useContacts.getState().follow();
-  const stopGroups = useGroups.getState().follow((group) => void syncGroupConversations(db, [group]));
-  void useContacts
-    .getState()
-    .load()
-    .then(async () => {
-      const now = Date.now();
-      for (const username of Object.keys(useContacts.getState().contacts)) await ensureConversation(db, dmConversationId(username), username, now);
-    })
-    .catch((error: unknown) => log('contacts.load_failed', { error: error instanceof Error ? error.name : typeof error }));
-  // Groups first, so conversations created by received messages get their names.
-  void refreshGroups().then(() => pipeline.start());
+  const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
+  background(
+    'contacts.load_failed',
+    useContacts
+      .getState()
+      .load()
+      .then(async () => {
+        const now = Date.now();
+        for (const username of Object.keys(useContacts.getState().contacts)) {
+          if (!stopped) await ensureConversation(db, dmConversationId(username), username, now);
+        }
+      }),
+  );
+  // Groups first, so conversations created by received messages get their names; messages come either way.
+  background(
+    'receive.start_failed',
+    refreshGroups()
+      .catch((error: unknown) => log('groups.refresh_failed', { error: errorName(error) }))
+      .then(() => (stopped ? undefined : pipeline.start())),
+  );
 
   return () => {
+    stopped = true;
     pipeline.stop();
     outbox.stop();
     stopFollowingConnection();

@@ -29,6 +29,9 @@ interface FailureInfo {
   retryable: boolean;
 }
 
+/** How long a conversation waits after IndexedDB itself failed. */
+const LANE_RETRY_MS = 5_000;
+
 /** Worth another try whatever main said about retrying. */
 const TRANSIENT_CODES = new Set<string>(['offline', 'rate_limited']);
 
@@ -74,7 +77,13 @@ export class OutboxWorker {
   setOnline(online: boolean): void {
     if (online && !this.online) this.onlineSince = this.now();
     this.online = online;
-    if (online) void this.pokeAll();
+    if (online) this.pokeAllInBackground();
+  }
+
+  private pokeAllInBackground(): void {
+    this.pokeAll().catch((error: unknown) => {
+      if (!this.stopped) this.log('outbox.scan_failed', { error: error instanceof Error ? error.name : typeof error });
+    });
   }
 
   /** Something was queued in this conversation. */
@@ -85,7 +94,14 @@ export class OutboxWorker {
       return;
     }
     this.clearTimer(conversationId);
-    const lane = this.runLane(conversationId).finally(() => {
+    const lane = this.runLane(conversationId)
+      .catch((error: unknown) => {
+        // IndexedDB failed (or closed on shutdown): the rows stay queued; the next poke or reconnect retries.
+        if (this.stopped) return;
+        this.log('outbox.lane_failed', { error: error instanceof Error ? error.name : typeof error });
+        this.wakeAt(conversationId, LANE_RETRY_MS);
+      })
+      .finally(() => {
       this.running.delete(conversationId);
       this.startWanted();
     });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { electronBinary } from '../support/electron-binary';
 
 const binary = electronBinary();
+if ('missing' in binary) console.log(`[electron specs] skipped: ${binary.missing}`);
 
 test('the Electron app opens onboarding with a sandboxed renderer', async () => {
   test.skip('missing' in binary, 'missing' in binary ? binary.missing : '');

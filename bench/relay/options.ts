@@ -1,0 +1,136 @@
+// Options of `npm run bench:relay`: each one a CLI flag (`--devices 500`) or an environment variable
+// (`BENCH_RELAY_DEVICES=500`); the flag wins. `--help` prints them with their defaults.
+import { parseArgs } from 'node:util';
+
+export const SYSTEMS = ['parley', 'socketio'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+export interface BenchOptions {
+  /** Devices (WebSocket clients), split evenly over the generator processes. */
+  devices: number;
+  /** Offered aggregate rate of the fixed-rate phase, messages per second. */
+  rate: number;
+  /** Measured seconds of the fixed-rate phase (after its warm-up). */
+  durationS: number;
+  /** Measured seconds of the closed-loop maximum-throughput phase (after its warm-up). */
+  maxDurationS: number;
+  /** Warm-up seconds before each measured phase (load applied, nothing recorded). */
+  warmupS: number;
+  /** Payload bytes per message (sent base64-encoded, as Parley's wire format has it). */
+  payloadBytes: number;
+  /** Sends in flight per device in the closed-loop phase. */
+  window: number;
+  repetitions: number;
+  /** Load generator processes. */
+  generators: number;
+  /** Pin the server to CPU 0 and the generators to the other CPUs (taskset). */
+  pin: boolean;
+  systems: SystemName[];
+  /** Extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+  serverNodeArgs: string[];
+  /** Directory for the JSON results. */
+  resultsDir: string;
+}
+
+interface Spec {
+  key: keyof BenchOptions;
+  flag: string;
+  kind: 'int' | 'number' | 'boolean' | 'string';
+  fallback: string;
+  help: string;
+}
+
+const SPECS: Spec[] = [
+  { key: 'devices', flag: 'devices', kind: 'int', fallback: '1000', help: 'authenticated devices (WebSocket clients)' },
+  { key: 'rate', flag: 'rate', kind: 'int', fallback: '5000', help: 'offered messages/s in the fixed-rate phase' },
+  { key: 'durationS', flag: 'duration', kind: 'number', fallback: '10', help: 'measured seconds at the fixed rate' },
+  { key: 'maxDurationS', flag: 'max-duration', kind: 'number', fallback: '8', help: 'measured seconds of the closed-loop max phase' },
+  { key: 'warmupS', flag: 'warmup', kind: 'number', fallback: '3', help: 'warm-up seconds before each measured phase' },
+  { key: 'payloadBytes', flag: 'payload', kind: 'int', fallback: '256', help: 'payload bytes per message (base64 on the wire)' },
+  { key: 'window', flag: 'window', kind: 'int', fallback: '2', help: 'sends in flight per device in the closed-loop phase' },
+  { key: 'repetitions', flag: 'repetitions', kind: 'int', fallback: '3', help: 'runs of each system, alternating' },
+  { key: 'generators', flag: 'generators', kind: 'int', fallback: '1', help: 'load generator processes' },
+  { key: 'pin', flag: 'pin', kind: 'boolean', fallback: 'false', help: 'taskset: server on CPU 0, generators on the rest' },
+  { key: 'systems', flag: 'systems', kind: 'string', fallback: SYSTEMS.join(','), help: 'comma-separated: parley,socketio' },
+  { key: 'serverNodeArgs', flag: 'server-node-args', kind: 'string', fallback: '', help: 'extra node flags for the servers' },
+  { key: 'resultsDir', flag: 'results-dir', kind: 'string', fallback: 'bench/results', help: 'where the JSON results go' },
+];
+
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+export function usage(): string {
+  const lines = SPECS.map((s) => {
+    const env = envName(s);
+    return `  --${s.flag.padEnd(17)} ${env.padEnd(31)} ${s.help} (default: ${s.fallback === '' ? 'none' : s.fallback})`;
+  });
+  return ['Usage: npm run bench:relay -- [options]', '', ...lines, '  --help'].join('\n');
+}
+
+/** Returns undefined when --help was asked for. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      help: { type: 'boolean' },
+      ...Object.fromEntries(SPECS.map((s) => [s.flag, { type: s.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }])),
+    },
+  });
+  if (values.help === true) return undefined;
+  const raw = (s: Spec): string => {
+    const flag = (values as Record<string, string | boolean | undefined>)[s.flag];
+    if (flag !== undefined) return String(flag);
+    return env[envName(s)]?.trim() || s.fallback;
+  };
+  const out: Record<string, unknown> = {};
+  for (const s of SPECS) {
+    const text = raw(s);
+    switch (s.kind) {
+      case 'int':
+        out[s.key] = positive(s, text, true);
+        break;
+      case 'number':
+        out[s.key] = positive(s, text, false);
+        break;
+      case 'boolean':
+        out[s.key] = text === 'true' || text === '1';
+        break;
+      case 'string':
+        out[s.key] = text;
+        break;
+    }
+  }
+  const systems = String(out.systems)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of systems) {
+    if (!(SYSTEMS as readonly string[]).includes(name)) throw new OptionsError(`--systems: unknown system ${JSON.stringify(name)}`);
+  }
+  const options = {
+    ...out,
+    systems: systems as SystemName[],
+    serverNodeArgs: String(out.serverNodeArgs).split(/\s+/).filter((arg) => arg !== ''),
+  } as BenchOptions;
+  if (options.devices < 2) throw new OptionsError('--devices must be at least 2');
+  if (options.generators > options.devices) throw new OptionsError('--generators must not exceed --devices');
+  return options;
+}
+
+function envName(s: Spec): string {
+  return `BENCH_RELAY_${s.flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+function positive(s: Spec, text: string, integer: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new OptionsError(`--${s.flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}

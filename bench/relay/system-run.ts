@@ -1,0 +1,315 @@
+// One run of one system: start its server and the generators, connect every device, then run the phases (each
+// with its own warm-up), drain, and turn the generators' reports into per-phase results. Every process started
+// here is stopped before returning, whether the run succeeded or not.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeHistograms, quantileMs, type HistogramData } from './histogram';
+import { CpuMeter, memory } from './machine';
+import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
+import type { BenchOptions, SystemName } from './options';
+import { GeneratorProcess, startServer, type Placement, type ServerProcess } from './processes';
+
+/** How long the parent waits, after the last send was answered, for every acked message to arrive. */
+const DELIVERY_DRAIN_TIMEOUT_MS = 20_000;
+/** Lead time between announcing a phase and its start, so every generator starts on time. */
+const PHASE_LEAD_MS = 300;
+
+export interface LatencySummary {
+  p50: number | undefined;
+  p99: number | undefined;
+  p999: number | undefined;
+  max: number | undefined;
+  samples: number;
+}
+
+export interface PhaseResult {
+  name: 'rate' | 'max';
+  mode: 'open' | 'closed';
+  /** Offered messages/s (open loop) — undefined in closed loop. */
+  offered: number | undefined;
+  window: number | undefined;
+  measuredSeconds: number;
+  sentPerSecond: number;
+  deliveredPerSecond: number;
+  /** send → recipient receives, messages sent inside the window. */
+  latencyMs: LatencySummary;
+  /** send → sender acked (Parley `sent` = durable; socket.io ack = forwarded). */
+  ackLatencyMs: LatencySummary;
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+  unanswered: number;
+  /** Acked but never delivered. */
+  lost: number;
+  duplicates: number;
+  maxScheduleLagMs: number;
+  serverCpuPercent: number | undefined;
+  generatorCpuPercent: number | undefined;
+  /** From the end of the load to the last acked message delivered. */
+  drainMs: number;
+  drained: boolean;
+}
+
+export interface SystemRunResult {
+  system: SystemName;
+  repetition: number;
+  devices: number;
+  connectSeconds: number;
+  /** Largest |offset| between a generator's clock and the parent's, estimated over IPC. */
+  clockSkewMs: number;
+  memoryMiB: { afterConnect: number | undefined; peak: number | undefined; end: number | undefined };
+  phases: PhaseResult[];
+}
+
+export interface RunPlacement {
+  server: Placement;
+  generators: Placement;
+}
+
+export async function runSystem(
+  system: SystemName,
+  options: BenchOptions,
+  repetition: number,
+  placement: RunPlacement,
+  log: (line: string) => void,
+): Promise<SystemRunResult> {
+  const dataDir = system === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
+  let server: ServerProcess | undefined;
+  const generators: GeneratorProcess[] = [];
+  try {
+    server = await startSystemServer(system, options, placement.server, dataDir);
+    const epochMs = sharedNow();
+    const runTag = `b${Math.random().toString(36).slice(2, 8)}`;
+    for (let g = 0; g < options.generators; g++) {
+      generators.push(
+        GeneratorProcess.start(
+          {
+            generator: g,
+            generators: options.generators,
+            system,
+            url: server.url,
+            devices: options.devices,
+            payloadBytes: options.payloadBytes,
+            runTag,
+            epochMs,
+          },
+          placement.generators,
+        ),
+      );
+    }
+    const connectStarted = sharedNow();
+    await Promise.all(generators.map((g) => g.request({ type: 'connect' }, 'connected')));
+    const connectSeconds = (sharedNow() - connectStarted) / 1000;
+    log(`  ${options.devices} devices connected in ${connectSeconds.toFixed(1)} s`);
+    await sleep(500);
+    const afterConnect = memory(server.pid)?.rssMiB;
+    const clockSkewMs = await measureClockSkew(generators);
+
+    const phases: PhaseResult[] = [];
+    let index = 0;
+    for (const name of ['rate', 'max'] as const) {
+      const result = await runPhase(name, index, options, server, generators);
+      const reports = await Promise.all(generators.map((g) => g.request({ type: 'report' }, 'report')));
+      completeFromReports(result, index, reports.map((r) => r.report));
+      log(`  ${describePhase(result)}`);
+      phases.push(result);
+      index += 1;
+    }
+    const end = memory(server.pid);
+    await Promise.all(generators.map((g) => g.request({ type: 'close' }, 'closed').catch(() => undefined)));
+    return {
+      system,
+      repetition,
+      devices: options.devices,
+      connectSeconds,
+      clockSkewMs,
+      memoryMiB: { afterConnect, peak: end?.peakRssMiB, end: end?.rssMiB },
+      phases,
+    };
+  } finally {
+    for (const generator of generators) generator.kill();
+    await server?.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function startSystemServer(system: SystemName, options: BenchOptions, placement: Placement, dataDir: string | undefined): Promise<ServerProcess> {
+  if (system === 'parley') {
+    if (dataDir === undefined) throw new Error('the relay needs a data directory');
+    return startServer({
+      entry: 'src/server/main.ts',
+      listeningEvent: 'relay.listening',
+      env: {
+        ...process.env,
+        PARLEY_RELAY_HOST: '127.0.0.1',
+        PARLEY_RELAY_PORT: '0',
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_RELAY_DURABILITY: 'disk',
+        PARLEY_RELAY_LOG_LEVEL: 'warn',
+      },
+      nodeArgs: options.serverNodeArgs,
+      placement,
+      withIpc: false,
+    });
+  }
+  return startServer({
+    entry: 'bench/relay/socketio-server.ts',
+    listeningEvent: 'bench.listening',
+    env: process.env,
+    nodeArgs: options.serverNodeArgs,
+    placement,
+    withIpc: true,
+  });
+}
+
+async function runPhase(
+  name: 'rate' | 'max',
+  index: number,
+  options: BenchOptions,
+  server: ServerProcess,
+  generators: GeneratorProcess[],
+): Promise<PhaseResult> {
+  const measuredSeconds = name === 'rate' ? options.durationS : options.maxDurationS;
+  const startAt = sharedNow() + PHASE_LEAD_MS;
+  const measureFrom = startAt + options.warmupS * 1000;
+  const measureTo = measureFrom + measuredSeconds * 1000;
+  const spec: PhaseSpec = {
+    index,
+    name,
+    mode: name === 'rate' ? 'open' : 'closed',
+    rate: options.rate,
+    window: options.window,
+    startAt,
+    measureFrom,
+    measureTo,
+  };
+  let serverCpu: number | undefined;
+  let generatorCpu: number | undefined;
+  const meters = (async () => {
+    await sleep(measureFrom - sharedNow());
+    const serverMeter = new CpuMeter([server.pid]);
+    const generatorMeter = new CpuMeter(generators.map((g) => g.pid));
+    await sleep(measureTo - sharedNow());
+    serverCpu = serverMeter.percent();
+    generatorCpu = generatorMeter.percent();
+  })();
+  await Promise.all(generators.map((g) => g.request({ type: 'phase', phase: spec }, 'phaseSent')));
+  await meters;
+
+  // Every send is answered (or given up on); now wait until every acked message has arrived somewhere.
+  let drained = false;
+  const deadline = sharedNow() + DELIVERY_DRAIN_TIMEOUT_MS;
+  while (sharedNow() < deadline) {
+    const progress = await Promise.all(generators.map((g) => g.request({ type: 'progress' }, 'progress')));
+    const acked = progress.reduce((sum, p) => sum + (p.progress.acked[index] ?? 0), 0);
+    const delivered = progress.reduce((sum, p) => sum + (p.progress.delivered[index] ?? 0), 0);
+    if (delivered >= acked) {
+      drained = true;
+      break;
+    }
+    await sleep(50);
+  }
+  const drainMs = Math.max(0, sharedNow() - measureTo);
+  return {
+    name,
+    mode: spec.mode,
+    offered: spec.mode === 'open' ? options.rate : undefined,
+    window: spec.mode === 'closed' ? options.window : undefined,
+    measuredSeconds,
+    sentPerSecond: 0,
+    deliveredPerSecond: 0,
+    latencyMs: summarize(mergeHistograms([])),
+    ackLatencyMs: summarize(mergeHistograms([])),
+    sent: 0,
+    acked: 0,
+    errors: {},
+    unanswered: 0,
+    lost: 0,
+    duplicates: 0,
+    maxScheduleLagMs: 0,
+    serverCpuPercent: serverCpu,
+    generatorCpuPercent: generatorCpu,
+    drainMs,
+    drained,
+  };
+}
+
+/** Fills the counters and latencies of a drained phase from the generators' reports. */
+function completeFromReports(phase: PhaseResult, index: number, reports: GeneratorReport[]): void {
+  const senders = reports.map((r) => r.senders.find((s) => s.phase === index));
+  const receivers = reports.map((r) => r.receivers.find((s) => s.phase === index));
+  const sum = <T>(items: Array<T | undefined>, pick: (item: T) => number) => items.reduce((total, item) => total + (item === undefined ? 0 : pick(item)), 0);
+  phase.sent = sum(senders, (s) => s.sent);
+  phase.acked = sum(senders, (s) => s.acked);
+  phase.unanswered = sum(senders, (s) => s.unanswered);
+  phase.sentPerSecond = sum(senders, (s) => s.sentInWindow) / phase.measuredSeconds;
+  phase.deliveredPerSecond = sum(receivers, (r) => r.deliveredInWindow) / phase.measuredSeconds;
+  phase.duplicates = sum(receivers, (r) => r.duplicates);
+  phase.maxScheduleLagMs = Math.max(0, ...senders.map((s) => s?.maxScheduleLagMs ?? 0));
+  phase.latencyMs = summarize(mergeHistograms(receivers.flatMap((r) => (r === undefined ? [] : [r.latency]))));
+  phase.ackLatencyMs = summarize(mergeHistograms(senders.flatMap((s) => (s === undefined ? [] : [s.ackLatency]))));
+  const errors: Record<string, number> = {};
+  for (const sender of senders) {
+    for (const [code, count] of Object.entries(sender?.errors ?? {})) errors[code] = (errors[code] ?? 0) + count;
+  }
+  phase.errors = errors;
+  phase.lost = 0;
+  reports.forEach((origin, g) => {
+    const sender = senders[g];
+    if (sender === undefined) return;
+    for (let seq = sender.seqFrom; seq < sender.seqTo; seq++) {
+      if (hasBit(origin.ackedBits, seq) && !reports.some((r) => hasBit(r.deliveredBits[g], seq))) phase.lost += 1;
+    }
+  });
+}
+
+function hasBit(bits: Uint8Array | undefined, i: number): boolean {
+  if (bits === undefined) return false;
+  const byte = bits[i >>> 3];
+  return byte !== undefined && (byte & (1 << (i & 7))) !== 0;
+}
+
+function summarize(histogram: HistogramData): LatencySummary {
+  return {
+    p50: quantileMs(histogram, 0.5),
+    p99: quantileMs(histogram, 0.99),
+    p999: quantileMs(histogram, 0.999),
+    max: quantileMs(histogram, 1),
+    samples: histogram.count,
+  };
+}
+
+/** Estimates each generator's clock offset from the parent's by the IPC round trip with the least delay. */
+async function measureClockSkew(generators: GeneratorProcess[]): Promise<number> {
+  let worst = 0;
+  for (const generator of generators) {
+    let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 };
+    for (let i = 0; i < 20; i++) {
+      const before = sharedNow();
+      const { now } = await generator.request({ type: 'clock' }, 'clock');
+      const after = sharedNow();
+      if (after - before < best.rtt) best = { rtt: after - before, offset: now - (before + after) / 2 };
+    }
+    worst = Math.max(worst, Math.abs(best.offset));
+  }
+  return worst;
+}
+
+function describePhase(phase: PhaseResult): string {
+  const what = phase.mode === 'open' ? `${phase.offered} msg/s offered` : `closed loop, ${phase.window} in flight/device`;
+  return (
+    `${phase.name} (${what}): ${Math.round(phase.deliveredPerSecond)} delivered/s, ` +
+    `p50 ${fmt(phase.latencyMs.p50)} ms, p99 ${fmt(phase.latencyMs.p99)} ms, ` +
+    `server CPU ${fmt(phase.serverCpuPercent, 0)}%, generators CPU ${fmt(phase.generatorCpuPercent, 0)}%` +
+    (phase.drained ? '' : ' (NOT DRAINED)')
+  );
+}
+
+function fmt(value: number | undefined, digits = 2): string {
+  return value === undefined ? 'n/a' : value.toFixed(digits);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,157 @@
+// Renders the side-by-side table of a bench run: one column per system, each cell the median over repetitions
+// with [min–max] when there were several, followed by the machine, the caveats and the verdict on the issue's goal.
+import type { MachineInfo } from './machine';
+import type { BenchOptions, SystemName } from './options';
+import type { PhaseResult, SystemRunResult } from './system-run';
+
+export const SYSTEM_LABELS: Record<SystemName, [string, string]> = {
+  parley: ['Parley relay', '(durable mailboxes, fsync)'],
+  socketio: ['socket.io 4.8', '(direct routing, stores nothing)'],
+};
+
+/** The issue's goal: p99 under this at the fixed rate, and at least socket.io's max throughput. */
+export const P99_GOAL_MS = 50;
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+
+export function spread(values: Array<number | undefined>): Spread | undefined {
+  const defined = values.filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
+  if (defined.length === 0) return undefined;
+  const mid = Math.floor(defined.length / 2);
+  const median = defined.length % 2 === 1 ? defined[mid]! : (defined[mid - 1]! + defined[mid]!) / 2;
+  return { median, min: defined[0]!, max: defined[defined.length - 1]!, values: defined };
+}
+
+type Pick = (run: SystemRunResult) => number | undefined;
+type Format = (value: number) => string;
+
+interface Row {
+  label: string;
+  pick?: Pick;
+  format?: Format;
+}
+
+const phase = (run: SystemRunResult, name: PhaseResult['name']) => run.phases.find((p) => p.name === name);
+const count: Format = (v) => Math.round(v).toLocaleString('en-US');
+const ms: Format = (v) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const percent: Format = (v) => `${v.toFixed(0)}%`;
+const mib: Format = (v) => v.toFixed(0);
+
+function rows(options: BenchOptions): Row[] {
+  const rate = (pick: (p: PhaseResult) => number | undefined): Pick => (run) => {
+    const p = phase(run, 'rate');
+    return p === undefined ? undefined : pick(p);
+  };
+  const max = (pick: (p: PhaseResult) => number | undefined): Pick => (run) => {
+    const p = phase(run, 'max');
+    return p === undefined ? undefined : pick(p);
+  };
+  const errorCount = (p: PhaseResult) => Object.values(p.errors).reduce((a, b) => a + b, 0);
+  return [
+    { label: `Max throughput (closed loop, ${options.window} sends in flight per device)` },
+    { label: '  delivered messages/s', pick: max((p) => p.deliveredPerSecond), format: count },
+    { label: '  delivery latency p50 (ms)', pick: max((p) => p.latencyMs.p50), format: ms },
+    { label: '  delivery latency p99 (ms)', pick: max((p) => p.latencyMs.p99), format: ms },
+    { label: '  server CPU (100% = one core)', pick: max((p) => p.serverCpuPercent), format: percent },
+    { label: '  generator CPU', pick: max((p) => p.generatorCpuPercent), format: percent },
+    { label: '  lost / errors / unanswered', pick: max((p) => p.lost + errorCount(p) + p.unanswered), format: count },
+    { label: `Fixed offered rate ${count(options.rate)} msg/s (open loop)` },
+    { label: '  delivered messages/s', pick: rate((p) => p.deliveredPerSecond), format: count },
+    { label: '  delivery latency p50 (ms)', pick: rate((p) => p.latencyMs.p50), format: ms },
+    { label: '  delivery latency p99 (ms)', pick: rate((p) => p.latencyMs.p99), format: ms },
+    { label: '  delivery latency max (ms)', pick: rate((p) => p.latencyMs.max), format: ms },
+    { label: '  sender ack p50 (ms)', pick: rate((p) => p.ackLatencyMs.p50), format: ms },
+    { label: '  sender ack p99 (ms)', pick: rate((p) => p.ackLatencyMs.p99), format: ms },
+    { label: '  lost (acked, never delivered)', pick: rate((p) => p.lost), format: count },
+    { label: '  errors + unanswered sends', pick: rate((p) => errorCount(p) + p.unanswered), format: count },
+    { label: '  server CPU (100% = one core)', pick: rate((p) => p.serverCpuPercent), format: percent },
+    { label: '  generator CPU', pick: rate((p) => p.generatorCpuPercent), format: percent },
+    { label: 'Server memory, RSS (MiB)' },
+    { label: `  after ${count(options.devices)} devices connected`, pick: (run) => run.memoryMiB.afterConnect, format: mib },
+    { label: '  peak', pick: (run) => run.memoryMiB.peak, format: mib },
+    { label: '  end', pick: (run) => run.memoryMiB.end, format: mib },
+  ];
+}
+
+function cell(runs: SystemRunResult[], pick: Pick, format: Format): string {
+  const s = spread(runs.map(pick));
+  if (s === undefined) return 'n/a';
+  if (s.values.length === 1) return format(s.median);
+  return `${format(s.median)} [${format(s.min)}–${format(s.max)}]`;
+}
+
+export interface Verdict {
+  throughputMet: boolean | undefined;
+  p99Met: boolean | undefined;
+  text: string[];
+}
+
+export function verdict(results: SystemRunResult[], options: BenchOptions): Verdict {
+  const of = (system: SystemName) => results.filter((r) => r.system === system);
+  const parleyMax = spread(of('parley').map((r) => phase(r, 'max')?.deliveredPerSecond));
+  const socketMax = spread(of('socketio').map((r) => phase(r, 'max')?.deliveredPerSecond));
+  const parleyP99 = spread(of('parley').map((r) => phase(r, 'rate')?.latencyMs.p99));
+  const parleyLost = of('parley').reduce((sum, r) => sum + r.phases.reduce((s, p) => s + p.lost, 0), 0);
+  const text: string[] = [];
+  let throughputMet: boolean | undefined;
+  let p99Met: boolean | undefined;
+  if (parleyMax !== undefined && socketMax !== undefined) {
+    throughputMet = parleyMax.median >= socketMax.median;
+    const ratio = parleyMax.median / socketMax.median;
+    text.push(
+      `max throughput: Parley ${count(parleyMax.median)}/s vs socket.io ${count(socketMax.median)}/s (median, ×${ratio.toFixed(2)}) — ${throughputMet ? 'MET' : 'NOT MET'}`,
+    );
+  }
+  if (parleyP99 !== undefined) {
+    p99Met = parleyP99.max < P99_GOAL_MS;
+    const within = parleyP99.values.filter((v) => v < P99_GOAL_MS).length;
+    text.push(
+      `p99 at ${count(options.rate)} msg/s under ${P99_GOAL_MS} ms: Parley median ${ms(parleyP99.median)} ms, worst ${ms(parleyP99.max)} ms ` +
+        `(${within}/${parleyP99.values.length} runs under) — ${p99Met ? 'MET' : 'NOT MET'}`,
+    );
+  }
+  if (of('parley').length > 0) text.push(`Parley lost messages (all phases, all runs): ${parleyLost}${parleyLost === 0 ? '' : ' — FAILURE'}`);
+  return { throughputMet, p99Met, text };
+}
+
+export function renderTable(results: SystemRunResult[], options: BenchOptions, machine: MachineInfo, placementNote: string): string {
+  const systems = options.systems;
+  const header = [''.padEnd(0), ...systems.map((s) => SYSTEM_LABELS[s][0])];
+  const subheader = ['', ...systems.map((s) => SYSTEM_LABELS[s][1])];
+  const body = rows(options).map((row) =>
+    row.pick === undefined
+      ? [row.label, ...systems.map(() => '')]
+      : [row.label, ...systems.map((s) => cell(results.filter((r) => r.system === s), row.pick!, row.format ?? String))],
+  );
+  const table = [header, subheader, ...body];
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd();
+  const reps = options.repetitions;
+  const [l1, l5, l15] = machine.loadAverageAtStart;
+  const lines = [
+    `Relay benchmark — ${count(options.devices)} authenticated devices sending to random other devices, ` +
+      `${options.payloadBytes}-byte payloads, ${reps} repetition${reps === 1 ? '' : 's'}${reps > 1 ? ' (median [min–max])' : ''}`,
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ` +
+      `load average at start ${l1} / ${l5} / ${l15}`,
+    `Load: ${placementNote}; ${options.warmupS} s warm-up before each phase, ${options.durationS} s measured at the fixed rate, ` +
+      `${options.maxDurationS} s in closed loop`,
+    '',
+    line(table[0]!),
+    line(table[1]!),
+    ...body.map(line),
+    '',
+    'Notes:',
+    "  - socket.io stores nothing: its ack means the message was handed to the recipient's socket buffer, and a recipient",
+    "    that is offline or crashes loses it. Parley's `sent` means stored in the recipient's mailbox and fdatasynced to disk",
+    '    (PARLEY_RELAY_DURABILITY=disk); Parley recipients also ack every delivery, which the relay deletes durably.',
+    '  - Parley devices are registered and authenticated by Ed25519 challenge–response; socket.io clients are not authenticated.',
+    '  - Latency is from the moment the sender writes the message to the moment the recipient has parsed it, on one clock;',
+    '    it includes the load generator, which shares this machine with the server.',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,168 @@
+// The accelerated CryptoProvider for the main process: the same primitives as the noble reference, computed by
+// node:crypto (OpenSSL), byte for byte identical (node-provider.test.ts proves it). Used where the benchmark
+// shows the DH-bound paths far behind libsignal with noble. Never imports electron; never logs key material.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { CryptoError } from '../../../shared/crypto/errors';
+import {
+  AEAD_TAG_BYTES,
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  X25519_KEY_BYTES,
+  type CryptoProvider,
+  type KeyPair,
+} from '../../../shared/crypto/provider';
+import { equalBytes, isAllZero } from '../../../shared/crypto/bytes';
+
+type Curve = 'X25519' | 'Ed25519';
+
+const b64u = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+/** A plain Uint8Array copy: results never alias Node's shared Buffer pool. */
+// (new Uint8Array(typedArray) copies; Buffer#slice would not.)
+const plain = (bytes: Uint8Array | ArrayBuffer): Uint8Array => new Uint8Array(bytes);
+const fromB64u = (text: string): Uint8Array => plain(Buffer.from(text, 'base64url'));
+
+// Raw keys become KeyObjects through JWK: OpenSSL 3.0's DER decoders are ~10× slower. Imported KeyObjects are
+// cached per Uint8Array instance (a ratchet key is used for two agreements, a sender's signature key for every
+// message); the entry keeps a copy of the bytes and is dropped with the array, so a mutated array is re-imported
+// and a deleted key does not outlive its state.
+type Cache = WeakMap<Uint8Array, { bytes: Uint8Array; key: KeyObject }>;
+// One cache per curve and kind, so the same array used once as a secret and once as a public value never mixes.
+const caches: Record<`${Curve}:${'public' | 'private'}`, Cache> = {
+  'X25519:public': new WeakMap(),
+  'X25519:private': new WeakMap(),
+  'Ed25519:public': new WeakMap(),
+  'Ed25519:private': new WeakMap(),
+};
+
+function cached(cache: Cache, bytes: Uint8Array, make: () => KeyObject): KeyObject {
+  const hit = cache.get(bytes);
+  if (hit && equalBytes(hit.bytes, bytes)) return hit.key;
+  const key = make();
+  cache.set(bytes, { bytes: new Uint8Array(bytes), key });
+  return key;
+}
+
+const publicKeyObject = (crv: Curve, publicKey: Uint8Array): KeyObject =>
+  cached(caches[`${crv}:public`], publicKey, () =>
+    createPublicKey({ key: { kty: 'OKP', crv, x: b64u(publicKey) }, format: 'jwk' }),
+  );
+
+const privateKeyObject = (crv: Curve, pair: KeyPair): KeyObject =>
+  cached(caches[`${crv}:private`], pair.secretKey, () =>
+    createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(pair.secretKey), x: b64u(pair.publicKey) }, format: 'jwk' }),
+  );
+
+/** A private key from its secret alone (no public half known yet): PKCS#8 DER, slow, only for rare derivations. */
+function privateKeyFromSecret(crv: Curve, secretKey: Uint8Array): KeyObject {
+  if (secretKey.length !== 32) throw new CryptoError('bad_key', `${crv} secret key must be 32 bytes`);
+  // RFC 8410 PKCS#8 prefix for a 32-byte OKP key; the OID's last byte is 0x6e (X25519) or 0x70 (Ed25519).
+  const prefix = Buffer.from(`302e020100300506032b65${crv === 'X25519' ? '6e' : '70'}04220420`, 'hex');
+  return createPrivateKey({ key: Buffer.concat([prefix, secretKey]), format: 'der', type: 'pkcs8' });
+}
+
+/**
+ * Key generation asks Node for JWK output directly. Never generate a KeyObject and export it afterwards: on
+ * Node 20 a JWK export can deadlock when GC collects the generating job mid-export (seen on this machine).
+ */
+function generate(type: 'x25519' | 'ed25519'): KeyPair {
+  const generateJwk = generateKeyPairSync as unknown as (
+    type: string,
+    options: object,
+  ) => { publicKey: { x: string }; privateKey: { d: string } };
+  const { publicKey, privateKey } = generateJwk(type, { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } });
+  return { publicKey: fromB64u(publicKey.x), secretKey: fromB64u(privateKey.d) };
+}
+
+const X25519_BASE_POINT = (() => {
+  const u = new Uint8Array(32);
+  u[0] = 9;
+  return u;
+})();
+
+function x25519Agree(ours: KeyPair, theirPublicKey: Uint8Array): Uint8Array {
+  if (theirPublicKey.length !== X25519_KEY_BYTES) throw new CryptoError('bad_key', 'X25519 public key must be 32 bytes');
+  if (ours.secretKey.length !== X25519_KEY_BYTES) throw new CryptoError('bad_key', 'X25519 secret key must be 32 bytes');
+  let shared: Uint8Array;
+  try {
+    shared = plain(
+      diffieHellman({ privateKey: privateKeyObject('X25519', ours), publicKey: publicKeyObject('X25519', theirPublicKey) }),
+    );
+  } catch {
+    // OpenSSL refuses an all-zero result (a low-order peer key); report it the way every provider does.
+    throw new CryptoError('bad_key', 'X25519 agreement with a low-order public key');
+  }
+  if (isAllZero(shared)) throw new CryptoError('bad_key', 'X25519 agreement with a low-order public key');
+  return shared;
+}
+
+export const nodeCryptoProvider: CryptoProvider = {
+  name: 'node',
+
+  randomBytes: (length) => plain(randomBytes(length)),
+
+  x25519GenerateKeyPair: () => generate('x25519'),
+  /** X25519(k, 9), by definition the public key; avoids exporting from a KeyObject. */
+  x25519PublicKey: (secretKey) =>
+    plain(diffieHellman({ privateKey: privateKeyFromSecret('X25519', secretKey), publicKey: publicKeyObject('X25519', X25519_BASE_POINT) })),
+  x25519: x25519Agree,
+
+  ed25519GenerateKeyPair: () => generate('ed25519'),
+  ed25519PublicKey(secretKey) {
+    const jwk = createPublicKey(privateKeyFromSecret('Ed25519', secretKey)).export({ format: 'jwk' });
+    return fromB64u(String(jwk.x));
+  },
+  ed25519Sign: (keyPair, message) => plain(sign(null, message, privateKeyObject('Ed25519', keyPair))),
+  ed25519Verify(publicKey, message, signature) {
+    if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
+    try {
+      return verify(null, message, publicKeyObject('Ed25519', publicKey), signature);
+    } catch {
+      return false;
+    }
+  },
+
+  hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
+  hkdfSha256: (ikm, salt, info, length) => plain(hkdfSync('sha256', ikm, salt, info, length)),
+
+  aeadEncrypt(key, nonce, plaintext, associatedData) {
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+    cipher.setAAD(associatedData, { plaintextLength: plaintext.length });
+    const head = cipher.update(plaintext);
+    const tail = cipher.final();
+    const out = new Uint8Array(head.length + tail.length + AEAD_TAG_BYTES);
+    out.set(head, 0);
+    out.set(tail, head.length);
+    out.set(cipher.getAuthTag(), head.length + tail.length);
+    return out;
+  },
+  aeadDecrypt(key, nonce, ciphertext, associatedData) {
+    if (ciphertext.length < AEAD_TAG_BYTES) return null;
+    const body = ciphertext.subarray(0, ciphertext.length - AEAD_TAG_BYTES);
+    try {
+      const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+      decipher.setAuthTag(ciphertext.subarray(body.length));
+      decipher.setAAD(associatedData, { plaintextLength: body.length });
+      const head = decipher.update(body);
+      const tail = decipher.final();
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      return out;
+    } catch {
+      return null;
+    }
+  },
+};

@@ -1,0 +1,93 @@
+// The prekey bundle a device publishes on the relay (X3DH §3.2) and what an initiator checks before trusting it.
+// A bundle whose signed-prekey signature fails, or whose keys are not valid points, is rejected with a typed error.
+import { ByteReader, ByteWriter } from './bytes';
+import { CryptoError } from './errors';
+import { FORMAT } from './formats';
+import { identityAgreementKey } from './identity';
+import { isValidPreKeyId, signedPreKeySigningBytes, type OneTimePreKey, type SignedPreKey } from './prekeys';
+import {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  X25519_KEY_BYTES,
+  type CryptoProvider,
+} from './provider';
+import type { IdentityKeyPair } from './identity';
+
+export interface PreKeyBundle {
+  /** The device's Ed25519 identity key. */
+  readonly identityKey: Uint8Array;
+  readonly signedPreKey: { readonly id: number; readonly publicKey: Uint8Array; readonly signature: Uint8Array };
+  /** Absent when the relay has run out of one-time prekeys; X3DH then runs without DH4. */
+  readonly oneTimePreKey?: { readonly id: number; readonly publicKey: Uint8Array } | undefined;
+}
+
+export function createPreKeyBundle(
+  identity: IdentityKeyPair,
+  signedPreKey: SignedPreKey,
+  oneTimePreKey?: OneTimePreKey,
+): PreKeyBundle {
+  return {
+    identityKey: identity.signing.publicKey,
+    signedPreKey: { id: signedPreKey.id, publicKey: signedPreKey.keyPair.publicKey, signature: signedPreKey.signature },
+    oneTimePreKey: oneTimePreKey && { id: oneTimePreKey.id, publicKey: oneTimePreKey.keyPair.publicKey },
+  };
+}
+
+function checkShape(bundle: PreKeyBundle): void {
+  const bad = (reason: string): never => {
+    throw new CryptoError('bad_bundle', `prekey bundle: ${reason}`);
+  };
+  if (bundle.identityKey.length !== ED25519_PUBLIC_KEY_BYTES) bad('identity key must be 32 bytes');
+  const spk = bundle.signedPreKey;
+  if (!isValidPreKeyId(spk.id)) bad('signed prekey id out of range');
+  if (spk.publicKey.length !== X25519_KEY_BYTES) bad('signed prekey must be 32 bytes');
+  if (spk.signature.length !== ED25519_SIGNATURE_BYTES) bad('signature must be 64 bytes');
+  const opk = bundle.oneTimePreKey;
+  if (opk && !isValidPreKeyId(opk.id)) bad('one-time prekey id out of range');
+  if (opk && opk.publicKey.length !== X25519_KEY_BYTES) bad('one-time prekey must be 32 bytes');
+}
+
+/**
+ * Throws CryptoError 'bad_bundle' (malformed, identity key not a point) or 'bad_signature' (the identity key did
+ * not sign this signed prekey). Low-order prekeys are caught later, when the agreement comes out all zeros.
+ */
+export function verifyPreKeyBundle(provider: CryptoProvider, bundle: PreKeyBundle): void {
+  checkShape(bundle);
+  try {
+    identityAgreementKey(bundle.identityKey);
+  } catch {
+    throw new CryptoError('bad_bundle', 'prekey bundle: identity key is not a valid Ed25519 point');
+  }
+  const spk = bundle.signedPreKey;
+  if (!provider.ed25519Verify(bundle.identityKey, signedPreKeySigningBytes(spk.id, spk.publicKey), spk.signature)) {
+    throw new CryptoError('bad_signature', 'prekey bundle: the signed prekey signature does not verify');
+  }
+}
+
+export function serializePreKeyBundle(bundle: PreKeyBundle): Uint8Array {
+  checkShape(bundle);
+  const w = new ByteWriter()
+    .u8(FORMAT.preKeyBundle)
+    .bytes(bundle.identityKey)
+    .u32(bundle.signedPreKey.id)
+    .bytes(bundle.signedPreKey.publicKey)
+    .bytes(bundle.signedPreKey.signature);
+  if (bundle.oneTimePreKey) w.u8(1).u32(bundle.oneTimePreKey.id).bytes(bundle.oneTimePreKey.publicKey);
+  else w.u8(0);
+  return w.finish();
+}
+
+/** Parses the shape only; call verifyPreKeyBundle before using it. */
+export function deserializePreKeyBundle(bytes: Uint8Array): PreKeyBundle {
+  const r = new ByteReader(bytes, 'bad_bundle', 'prekey bundle');
+  r.expectVersion(FORMAT.preKeyBundle);
+  const identityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
+  const signedPreKey = { id: r.u32(), publicKey: r.bytes(X25519_KEY_BYTES), signature: r.bytes(ED25519_SIGNATURE_BYTES) };
+  const flag = r.u8();
+  if (flag > 1) throw new CryptoError('bad_bundle', 'prekey bundle: bad one-time prekey flag');
+  const oneTimePreKey = flag === 1 ? { id: r.u32(), publicKey: r.bytes(X25519_KEY_BYTES) } : undefined;
+  r.end();
+  const bundle: PreKeyBundle = { identityKey, signedPreKey, oneTimePreKey };
+  checkShape(bundle);
+  return bundle;
+}

@@ -1,0 +1,55 @@
+// Identity keys. A Parley device has one Ed25519 identity key (it already signs in to the relay with it); X3DH
+// uses the same key on the Montgomery curve through the birational map Ed25519 → X25519 (docs/security.md,
+// "Identity keys", says why). This module derives that X25519 form and encodes keys the way the Signal specs do.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { concatBytes } from './bytes';
+import { CryptoError } from './errors';
+import { ED25519_PUBLIC_KEY_BYTES, X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './provider';
+
+/** Signal's type byte for a Curve25519 (Montgomery) public key in Encode(PK). */
+export const DJB_KEY_TYPE = 0x05;
+
+export interface IdentityKeyPair {
+  /** Ed25519: signs relay challenges and signed prekeys. `secretKey` is the RFC 8032 seed. */
+  readonly signing: KeyPair;
+  /** X25519 form of the same key, used in the X3DH agreements. Derived, never stored separately. */
+  readonly agreement: KeyPair;
+}
+
+/** The X25519 public key (u-coordinate) of an Ed25519 public key; throws 'bad_key' if it is not a valid point. */
+export function identityAgreementKey(identityKey: Uint8Array): Uint8Array {
+  if (identityKey.length !== ED25519_PUBLIC_KEY_BYTES) {
+    throw new CryptoError('bad_key', 'identity key must be a 32-byte Ed25519 public key');
+  }
+  try {
+    return ed25519.utils.toMontgomery(identityKey);
+  } catch {
+    throw new CryptoError('bad_key', 'identity key is not a valid Ed25519 point');
+  }
+}
+
+/** Builds the identity key pair from the device's Ed25519 seed (the key the account already has). */
+export function identityKeyPairFromSeed(provider: CryptoProvider, seed: Uint8Array): IdentityKeyPair {
+  if (seed.length !== 32) throw new CryptoError('bad_key', 'Ed25519 seed must be 32 bytes');
+  const publicKey = provider.ed25519PublicKey(seed);
+  return {
+    signing: { secretKey: seed, publicKey },
+    // The X25519 scalar is the clamped first half of SHA-512(seed): the same scalar Ed25519 signs with.
+    agreement: { secretKey: ed25519.utils.toMontgomerySecret(seed), publicKey: identityAgreementKey(publicKey) },
+  };
+}
+
+export function generateIdentityKeyPair(provider: CryptoProvider): IdentityKeyPair {
+  return identityKeyPairFromSeed(provider, provider.ed25519GenerateKeyPair().secretKey);
+}
+
+/** Encode(PK) of the X3DH spec: 0x05 || the 32-byte X25519 public key (what libsignal serializes). */
+export function encodeX25519PublicKey(publicKey: Uint8Array): Uint8Array {
+  if (publicKey.length !== X25519_KEY_BYTES) throw new CryptoError('bad_key', 'X25519 public key must be 32 bytes');
+  return concatBytes(Uint8Array.of(DJB_KEY_TYPE), publicKey);
+}
+
+/** Encode(IK) for an Ed25519 identity key: the encoding of its X25519 form. */
+export function encodeIdentityKey(identityKey: Uint8Array): Uint8Array {
+  return encodeX25519PublicKey(identityAgreementKey(identityKey));
+}

@@ -1,0 +1,19 @@
+// The Parley protocol layer: X3DH, Double Ratchet, Sender Keys and safety numbers over a CryptoProvider.
+// Pure functions over noble; nothing here touches storage, the network, or a global key.
+export * from './errors';
+export * from './provider';
+export { nobleCryptoProvider } from './noble-provider';
+export * from './formats';
+export * from './identity';
+export * from './prekeys';
+export * from './bundle';
+export * from './x3dh';
+export { kdfRk, kdfCk } from './ratchet-kdf';
+export * from './ratchet-header';
+export * from './ratchet-state';
+export * from './ratchet';
+export * from './session';
+export * from './sender-key-message';
+export * from './sender-key';
+export * from './sender-key-record';
+export * from './safety-number';

@@ -1,0 +1,53 @@
+// The primitives the protocol is built from, behind one small interface so that the portable implementation
+// (noble, src/shared) and an accelerated one (node:crypto, src/main/core/crypto) are interchangeable and provably
+// byte-identical. Protocol functions take a provider as their first argument; there is no global default.
+
+export const X25519_KEY_BYTES = 32;
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SECRET_KEY_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+/** ChaCha20-Poly1305 (RFC 8439): 256-bit key, 96-bit nonce, 128-bit tag. */
+export const AEAD_KEY_BYTES = 32;
+export const AEAD_NONCE_BYTES = 12;
+export const AEAD_TAG_BYTES = 16;
+
+/** A key pair as raw bytes. For Ed25519 `secretKey` is the 32-byte RFC 8032 seed. */
+export interface KeyPair {
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+}
+
+export interface CryptoProvider {
+  /** For benchmarks and logs only. */
+  readonly name: string;
+
+  /** Cryptographically secure random bytes. */
+  randomBytes(length: number): Uint8Array;
+
+  /** A fresh X25519 key pair (RFC 7748). */
+  x25519GenerateKeyPair(): KeyPair;
+  /** X25519(k, 9): the public key of a 32-byte secret (clamped as RFC 7748 says). */
+  x25519PublicKey(secretKey: Uint8Array): Uint8Array;
+  /**
+   * X25519(ours.secretKey, theirPublicKey). Takes our whole pair because some backends import a private key
+   * together with its public half. Throws CryptoError('bad_key') when the result is all zeros (a low-order peer key).
+   */
+  x25519(ours: KeyPair, theirPublicKey: Uint8Array): Uint8Array;
+
+  /** A fresh Ed25519 key pair (RFC 8032); `secretKey` is the seed. */
+  ed25519GenerateKeyPair(): KeyPair;
+  ed25519PublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Pure Ed25519 (deterministic): the same key and message always give the same 64 bytes. */
+  ed25519Sign(keyPair: KeyPair, message: Uint8Array): Uint8Array;
+  /** Strict RFC 8032 verification; false (never a throw) for any malformed key or signature. */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-SHA256 (RFC 5869); an empty salt means HashLen zero bytes, as the RFC specifies. */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+
+  /** ChaCha20-Poly1305 (RFC 8439): returns ciphertext || tag. */
+  aeadEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array;
+  /** Returns the plaintext, or null when the tag does not authenticate (nothing is released then). */
+  aeadDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, associatedData: Uint8Array): Uint8Array | null;
+}

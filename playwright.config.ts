@@ -21,5 +21,7 @@ export default defineConfig({
   projects: [
     { name: 'browser-shell', testMatch: 'browser/**/*.spec.ts' },
     { name: 'electron', testMatch: 'electron/**/*.spec.ts' },
+    // The built renderer against an in-memory fake window.parley: every screen, both themes, two sizes, axe.
+    { name: 'visual', testMatch: 'visual/**/*.spec.ts' },
   ],
 });

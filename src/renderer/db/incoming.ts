@@ -79,7 +79,9 @@ async function storeRow(
     ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : {}),
     ...fields,
   };
-  await db.messages.add(row);
+  const seq = await db.messages.add(row);
+  // What this user wrote on another device, they have read up to there.
+  const readUpTo = own ? seq : 0;
   const conversation = await db.conversations.get(message.conversationId);
   if (!conversation) {
     await db.conversations.add({
@@ -87,11 +89,14 @@ async function storeRow(
       kind: conversationKind(message.conversationId),
       title: titleOf(message.conversationId),
       lastActivityAt: message.receivedAt,
-      lastReadSeq: 0,
+      lastReadSeq: readUpTo,
       createdAt: message.receivedAt,
     });
-  } else if (message.receivedAt > conversation.lastActivityAt) {
-    await db.conversations.update(conversation.id, { lastActivityAt: message.receivedAt });
+  } else if (message.receivedAt > conversation.lastActivityAt || readUpTo > conversation.lastReadSeq) {
+    await db.conversations.update(conversation.id, {
+      lastActivityAt: Math.max(conversation.lastActivityAt, message.receivedAt),
+      lastReadSeq: Math.max(conversation.lastReadSeq, readUpTo),
+    });
   }
   return true;
 }

@@ -89,9 +89,12 @@ export class FakeParley {
   readonly committed: string[] = [];
   readonly openedLinks: string[] = [];
   relayReachable = true;
+  /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
+  autoReceipt: 'delivered' | 'read' | null = null;
   private readonly failures = new Map<InvokeChannel, Failure[]>();
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
   private held: (() => void)[] | null = null;
+  private readonly textFailures: IpcErrorBody[] = [];
   private nextGroup = 1;
   private nextInbox = 1;
   private readonly now: () => number;
@@ -137,6 +140,11 @@ export class FakeParley {
     this.failures.set(channel, list);
   }
 
+  /** The next text message sent fails with this error (receipts and typing notices are not affected). */
+  failNextText(error: Partial<IpcErrorBody> & { code: IpcErrorBody['code'] }): void {
+    this.textFailures.push({ message: `Fake failure: ${error.code}`, retryable: false, ...error });
+  }
+
   /** Sends wait until releaseSends() (to observe messages in flight). */
   holdSends(): void {
     this.held ??= [];
@@ -180,6 +188,21 @@ export class FakeParley {
     const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
     this.pending.set(full.inboxId, full);
     return full;
+  }
+
+  private confirmLater(request: SendRequest, upTo: 'delivered' | 'read'): void {
+    const peer = request.conversationId.startsWith('dm:') ? request.conversationId.slice(3) : [...(this.groups.get(request.conversationId.slice(6))?.members ?? [])].find((member) => member !== this.account?.username);
+    if (!peer) return;
+    const receipt = (kind: 'delivered' | 'read') =>
+      this.deliver({
+        conversationId: request.conversationId,
+        messageId: `rcpt${this.nextInbox}`,
+        sender: { user: peer, device: 1 },
+        sentAt: this.now(),
+        content: { kind: 'receipt', receipt: kind, messageIds: [request.messageId] },
+      });
+    setTimeout(() => receipt('delivered'), 150);
+    if (upTo === 'read') setTimeout(() => receipt('read'), 300);
   }
 
   private takeFailure(channel: string): IpcErrorBody | null {
@@ -277,7 +300,10 @@ export class FakeParley {
         this.requireAccount();
         if (this.connection.state !== 'online') throw new AppError('offline', 'Not connected to the relay.', true);
         if (this.held) await new Promise<void>((resolve) => this.held?.push(resolve) ?? resolve());
+        const textFailure = request.content.kind === 'text' ? this.textFailures.shift() : undefined;
+        if (textFailure) throw new AppError(textFailure.code, textFailure.message, textFailure.retryable);
         this.sent.push(request);
+        if (this.autoReceipt && request.content.kind === 'text') this.confirmLater(request, this.autoReceipt);
         return { messageId: request.messageId, sentAt: this.now() };
       },
       'messages.pending': async (request) => (this.log('messages.pending', request), [...this.pending.values()]),

@@ -1,0 +1,214 @@
+// Walks every screen of the built renderer (out/renderer; run `npx electron-vite build` first) in light and dark
+// at 1200×800 and 800×600, against an in-memory fake window.parley, and keeps a screenshot of each in
+// e2e/artifacts/screenshots/visual/ for people to look at. Every screen also gets an axe scan: no serious or
+// critical violations. The real core and relay are not involved (that is the browser-shell suite).
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { existsSync, mkdirSync } from 'node:fs';
+import { bundleFakeParley } from './fakeBundle';
+import { serveDirectory, type StaticServer } from './staticServer';
+
+const SHOTS = 'e2e/artifacts/screenshots/visual';
+const RENDERER = 'out/renderer';
+const THEMES = ['light', 'dark'] as const;
+const SIZES = [
+  { name: '1200x800', width: 1200, height: 800 },
+  { name: '800x600', width: 800, height: 600 },
+];
+
+type Theme = (typeof THEMES)[number];
+interface VisualConfig {
+  scenario: 'new' | 'demo';
+  connection?: 'online' | 'offline' | 'reconnecting' | 'connecting';
+  longHistory?: number;
+}
+
+let server: StaticServer;
+let fakeScript: string;
+
+test.beforeAll(async () => {
+  if (!existsSync(`${RENDERER}/index.html`)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` first`);
+  server = await serveDirectory(RENDERER);
+  fakeScript = await bundleFakeParley();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+/** Opens the app with the fake installed before any page script; returns the page's errors as they come. */
+async function openApp(page: Page, theme: Theme, config: VisualConfig): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+  // Runs in the page before the app: the stored theme, and the fake's configuration.
+  await page.addInitScript({
+    content: `localStorage.setItem('parley.theme', ${JSON.stringify(theme)}); window.__PARLEY_VISUAL__ = ${JSON.stringify(config)};`,
+  });
+  await page.addInitScript({ content: fakeScript });
+  await page.goto(server.url);
+  return errors;
+}
+
+/** Screenshot plus axe scan of what is on screen now. */
+async function capture(page: Page, name: string): Promise<void> {
+  await page.evaluate('document.fonts.ready');
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 4).join(' | ')}`);
+  expect.soft(serious, `axe: serious or critical violations on ${name}`).toEqual([]);
+}
+
+/** Drives the page's fake window.parley (see src/renderer/testing/fakeParley.ts): `statement` uses `fake`. */
+async function onFake(page: Page, statement: string): Promise<void> {
+  await page.evaluate(`(() => { const fake = window.__parleyFake; ${statement}; })()`);
+}
+
+const chatRow = (page: Page, id: string) => page.locator(`[data-conversation="${id}"]`);
+const sidebarButton = (page: Page, name: string) => page.getByRole('complementary').getByRole('button', { name, exact: true });
+
+for (const theme of THEMES) {
+  for (const size of SIZES) {
+    const prefix = `${theme}-${size.name}`;
+    test.describe(`${theme}, ${size.name}`, () => {
+      test.use({ viewport: { width: size.width, height: size.height } });
+
+      test('onboarding', async ({ page }) => {
+        const errors = await openApp(page, theme, { scenario: 'new' });
+        await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
+        await expect(page.getByRole('textbox', { name: 'Relay' })).toHaveValue(/^ws:\/\/127\.0\.0\.1/);
+        await capture(page, `${prefix}-onboarding`);
+        await page.getByRole('textbox', { name: 'Username' }).fill('bob');
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await expect(page.getByRole('alert')).toContainText('taken');
+        await capture(page, `${prefix}-onboarding-error`);
+        expect(errors).toEqual([]);
+      });
+
+      test('messenger screens', async ({ page }) => {
+        const errors = await openApp(page, theme, { scenario: 'demo' });
+        await expect(chatRow(page, 'dm:bob')).toBeVisible();
+        await expect(chatRow(page, 'dm:carol').getByLabel('2 unread')).toBeVisible();
+        await capture(page, `${prefix}-chats`);
+
+        // One-to-one chat: history, day separators, unread divider, links.
+        await chatRow(page, 'dm:bob').click();
+        const log = page.getByRole('log', { name: 'Messages with bob' });
+        await expect(log.getByTestId('unread-divider')).toBeVisible();
+        await expect(log.getByText('Morning! Running ten minutes late, sorry.')).toBeVisible();
+        await capture(page, `${prefix}-chat-dm`);
+
+        // Every delivery state: read, delivered, failed with a reason, queued while offline; and typing.
+        const composer = page.getByRole('textbox', { name: 'Message bob' });
+        await onFake(page, "fake.autoReceipt = 'read'");
+        await composer.fill('Coffee is ready, see you at the car park');
+        await composer.press('Enter');
+        await expect(log.locator('[data-status="read"]')).toHaveCount(1);
+        await onFake(page, "fake.autoReceipt = 'delivered'");
+        await composer.fill('Parked next to the blue van');
+        await composer.press('Enter');
+        await expect(log.locator('[data-status="delivered"]').last()).toBeVisible();
+        await onFake(page, "fake.failNextText({ code: 'send_failed', message: 'The relay refused this message.', retryable: false })");
+        await composer.fill('This one will not go through');
+        await composer.press('Enter');
+        await expect(log.getByText('The relay refused this message.')).toBeVisible();
+        await onFake(page, "fake.setConnection('reconnecting')");
+        await composer.fill('Written while offline');
+        await composer.press('Enter');
+        await expect(log.locator('[data-status="queued"]')).toHaveCount(1);
+        await onFake(page, "fake.deliver({ conversationId: 'dm:bob', messageId: 'typing1', sender: { user: 'bob', device: 1 }, sentAt: Date.now(), content: { kind: 'typing', typing: true } })");
+        await expect(page.getByText('bob is typing…')).toBeVisible();
+        await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
+        await capture(page, `${prefix}-chat-dm-states`);
+        await onFake(page, "fake.setConnection('online')");
+        await expect(log.locator('[data-status="queued"]')).toHaveCount(0);
+
+        // Composer hint for an empty message.
+        await composer.fill('   ');
+        await composer.press('Enter');
+        await expect(page.getByText(/empty messages are not sent/)).toBeVisible();
+        await capture(page, `${prefix}-composer-empty`);
+        await composer.fill('');
+
+        // Group chat with sender names and group changes.
+        await chatRow(page, 'group:grp0000000000000000001').click();
+        await expect(page.getByRole('log', { name: 'Messages with Weekend hike' }).getByText('On my way. Traffic is light.')).toBeVisible();
+        await capture(page, `${prefix}-chat-group`);
+
+        await page.getByRole('button', { name: 'Group info' }).click();
+        await expect(page.getByRole('dialog', { name: 'Group info: Weekend hike' })).toBeVisible();
+        await capture(page, `${prefix}-dialog-group-info`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+
+        // A contact whose key changed.
+        await chatRow(page, 'dm:dave').click();
+        await expect(page.getByRole('alert').getByText('dave’s safety number changed.')).toBeVisible();
+        await capture(page, `${prefix}-chat-key-change`);
+        await page.getByRole('button', { name: 'Review' }).click();
+        await expect(page.getByRole('group', { name: /^Safety number:/ })).toBeVisible();
+        await capture(page, `${prefix}-dialog-contact-info`);
+        await page.keyboard.press('Escape');
+
+        await sidebarButton(page, 'New chat').click();
+        await page.getByRole('textbox', { name: 'Username' }).fill('nobody');
+        await page.getByRole('button', { name: 'Start chat' }).click();
+        await expect(page.getByRole('dialog').getByRole('alert')).toContainText('No one is called');
+        await capture(page, `${prefix}-dialog-new-chat-error`);
+        await page.keyboard.press('Escape');
+
+        await sidebarButton(page, 'New group').click();
+        await page.getByRole('textbox', { name: 'Group name' }).fill('Climbing');
+        await page.getByRole('checkbox', { name: 'erin' }).check();
+        await capture(page, `${prefix}-dialog-new-group`);
+        await page.keyboard.press('Escape');
+
+        await sidebarButton(page, 'Settings').click();
+        await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+        await capture(page, `${prefix}-dialog-settings`);
+        await page.keyboard.press('Escape');
+
+        await page.keyboard.press('Control+k');
+        await page.getByRole('combobox', { name: 'Jump to a chat' }).fill('b');
+        await expect(page.getByRole('option').first()).toBeVisible();
+        await capture(page, `${prefix}-palette`);
+        await page.keyboard.press('Escape');
+
+        await page.getByRole('searchbox', { name: 'Search chats' }).fill('hike');
+        await expect(chatRow(page, 'dm:bob')).toHaveCount(0);
+        await capture(page, `${prefix}-chats-search`);
+
+        expect(errors).toEqual([]);
+      });
+    });
+  }
+}
+
+test.describe('long history', () => {
+  test.use({ viewport: { width: 1200, height: 800 } });
+
+  test('pages a 3,000-message chat in from IndexedDB with a bounded DOM', async ({ page }) => {
+    const errors = await openApp(page, 'light', { scenario: 'demo', longHistory: 3_000 });
+    await expect(chatRow(page, 'dm:frank')).toBeVisible({ timeout: 30_000 });
+    await chatRow(page, 'dm:frank').click();
+    const log = page.getByRole('log', { name: 'Messages with frank' });
+    await expect(log.getByText('Message number 3000', { exact: true })).toBeVisible();
+    const rows = log.locator('.virtual-row');
+    expect(await rows.count()).toBeLessThan(80);
+    for (let step = 0; step < 200; step += 1) {
+      if (await log.getByText('Message number 1 —', { exact: false }).count()) break;
+      await log.evaluate('(element) => { element.scrollTop = 0; }');
+      await page.waitForTimeout(60);
+      expect(await rows.count()).toBeLessThan(80);
+    }
+    await expect(log.getByText(/^Message number 1 —/)).toBeVisible();
+    await capture(page, 'light-1200x800-chat-long-history-top');
+    expect(errors).toEqual([]);
+  });
+});

@@ -80,10 +80,7 @@ export function ContactInfoDialog({ username }: { username: string }) {
       )}
 
       <h3 className="section-title">Safety number</h3>
-      <p className="muted small">
-        Compare these digits with what {username} sees on their device. If they match, your messages are end-to-end
-        encrypted with the right person.
-      </p>
+      <p className="muted small">Compare with what {username} sees. If the digits match, you are talking to the right person.</p>
       {safety ? (
         <div className="safety-number" aria-label={`Safety number: ${safetyNumberGroups(safety.safetyNumber).join(' ')}`} role="group">
           {safetyNumberGroups(safety.safetyNumber).map((group, index) => (

@@ -49,8 +49,9 @@ export function SettingsDialog() {
   return (
     <Dialog title="Settings" onClose={close}>
       <form onSubmit={(event) => void saveRelay(event)} noValidate>
-        <h3 className="section-title">Relay</h3>
-        <label htmlFor={relayId}>Relay URL</label>
+        <label htmlFor={relayId} className="label-first">
+          Relay URL
+        </label>
         <div className="input-row">
           <input
             id={relayId}

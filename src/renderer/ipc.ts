@@ -2,6 +2,7 @@
 // renderer talks to main.
 import {
   BRIDGE_GLOBAL,
+  eventChannels,
   type EventChannel,
   type EventOf,
   type InvokeChannel,
@@ -34,6 +35,15 @@ export async function invoke<C extends InvokeChannel>(channel: C, request: Reque
   return result.value as ResponseOf<C>;
 }
 
+/**
+ * Follows an event from main. Payloads are checked against the contract here too (main already validates
+ * them): a malformed one is dropped with a log line rather than reaching a store.
+ */
 export function subscribe<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void {
-  return bridge().on(event, (payload) => listener(payload as EventOf<E>));
+  const schema = eventChannels[event];
+  return bridge().on(event, (payload) => {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) listener(parsed.data as EventOf<E>);
+    else console.warn('parley.ipc_event_rejected', { event, issue: parsed.error.issues[0]?.code });
+  });
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { IpcResult, ParleyBridge } from '../shared/ipc';
+import { IpcError, invoke, subscribe } from './ipc';
+
+function install(bridge: Partial<ParleyBridge>) {
+  (window as unknown as { parley: Partial<ParleyBridge> }).parley = bridge;
+}
+
+describe('the renderer IPC client', () => {
+  it('turns an error result into an IpcError with code, message and retryable', async () => {
+    install({ invoke: async () => ({ ok: false, error: { code: 'offline', message: 'Not connected.', retryable: true } }) satisfies IpcResult<never> });
+    const error = await invoke('connection.retry', {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IpcError);
+    expect(error).toMatchObject({ code: 'offline', message: 'Not connected.', retryable: true });
+  });
+
+  it('drops an event payload that breaks the contract', () => {
+    let emit: (payload: unknown) => void = () => undefined;
+    install({
+      on: (_event, listener) => {
+        emit = listener;
+        return () => undefined;
+      },
+    });
+    const listener = vi.fn();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    subscribe('connection.changed', listener);
+    emit({ state: 'teleporting' });
+    emit({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledWith({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(warn).toHaveBeenCalledWith('parley.ipc_event_rejected', expect.objectContaining({ event: 'connection.changed' }));
+    warn.mockRestore();
+  });
+
+  it('says plainly when there is no window.parley', async () => {
+    delete (window as unknown as { parley?: unknown }).parley;
+    await expect(invoke('app.info', {})).rejects.toMatchObject({ code: 'internal', message: 'Parley is not connected to its main process.' });
+  });
+});

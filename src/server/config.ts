@@ -26,6 +26,14 @@ export interface RelayConfig {
   rateLimitBurst: number;
   /** Most pending (unacked) envelopes in one device mailbox. */
   mailboxQuota: number;
+  /** Most one-time prekeys the relay holds for one device; a publish beyond it stores nothing. */
+  prekeyCap: number;
+  /** A fetch that leaves a device with fewer one-time prekeys than this pushes `prekeys_low` to it; 0 never does. */
+  prekeyLowThreshold: number;
+  /** Token-bucket refill rate of `fetch_prekeys` frames per device, per second. */
+  fetchRatePerSecond: number;
+  /** Token-bucket capacity: prekey fetches a device may burst before being limited. */
+  fetchRateBurst: number;
   /** Lifetime of an auth challenge nonce. */
   nonceTtlMs: number;
   /** Time a new socket has to send its register/auth frame. */
@@ -90,6 +98,10 @@ export const RELAY_SETTINGS = [
   setting({ key: 'rateLimitPerSecond', variable: 'PARLEY_RELAY_RATE_PER_SECOND', parse: positiveNumber(1_000_000), fallback: () => 100 }),
   setting({ key: 'rateLimitBurst', variable: 'PARLEY_RELAY_RATE_BURST', parse: int(1, 10_000_000), fallback: () => 500 }),
   setting({ key: 'mailboxQuota', variable: 'PARLEY_RELAY_MAILBOX_QUOTA', parse: int(1, 1_000_000_000), fallback: () => 100_000 }),
+  setting({ key: 'prekeyCap', variable: 'PARLEY_RELAY_PREKEY_CAP', parse: int(1, 100_000), fallback: () => 1_000 }),
+  setting({ key: 'prekeyLowThreshold', variable: 'PARLEY_RELAY_PREKEY_LOW_THRESHOLD', parse: int(0, 100_000), fallback: () => 20 }),
+  setting({ key: 'fetchRatePerSecond', variable: 'PARLEY_RELAY_FETCH_RATE_PER_SECOND', parse: positiveNumber(1_000_000), fallback: () => 10 }),
+  setting({ key: 'fetchRateBurst', variable: 'PARLEY_RELAY_FETCH_RATE_BURST', parse: int(1, 10_000_000), fallback: () => 200 }),
   setting({ key: 'nonceTtlMs', variable: 'PARLEY_RELAY_NONCE_TTL_MS', parse: int(1, 3_600_000), fallback: () => 30_000 }),
   setting({ key: 'authTimeoutMs', variable: 'PARLEY_RELAY_AUTH_TIMEOUT_MS', parse: int(1, 3_600_000), fallback: () => 10_000 }),
   setting({ key: 'abuseThreshold', variable: 'PARLEY_RELAY_ABUSE_THRESHOLD', parse: int(1, 1_000_000_000), fallback: () => 20 }),
@@ -127,6 +139,12 @@ export function validateRelayConfig(config: RelayConfig): RelayConfig {
   }
   if (config.maxRecipientsPerSend > MAX_RECIPIENTS_PER_SEND) {
     throw new ConfigError('PARLEY_RELAY_MAX_RECIPIENTS', `PARLEY_RELAY_MAX_RECIPIENTS must be at most ${MAX_RECIPIENTS_PER_SEND}`);
+  }
+  if (config.prekeyLowThreshold > config.prekeyCap) {
+    throw new ConfigError(
+      'PARLEY_RELAY_PREKEY_LOW_THRESHOLD',
+      `PARLEY_RELAY_PREKEY_LOW_THRESHOLD must be at most PARLEY_RELAY_PREKEY_CAP (${config.prekeyCap})`,
+    );
   }
   return config;
 }

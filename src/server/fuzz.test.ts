@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, type ClientFrame } from '../shared/protocol';
+import { countOf, oneTimePrekeys, publish, signedPrekeyFor } from '../../test/support/prekeys';
 import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 
@@ -22,8 +23,16 @@ afterAll(async () => {
 
 type Fuzzed = { text: string } | { bytes: Uint8Array };
 
-const VALID_KEYS = ['type', 'rid', 'messageId', 'to', 'payload', 'deliveryId', 'nonce', 'user', 'username', 'device', 'identityKey', 'signature'];
-const FRAME_TYPES = ['send', 'ack', 'ping', 'register', 'auth', 'deliver', 'sent', 'error', 'challenge', 'ready'];
+const VALID_KEYS = [
+  'type', 'rid', 'messageId', 'to', 'payload', 'deliveryId', 'nonce', 'user', 'username', 'device', 'identityKey', 'signature',
+  'signedPrekey', 'oneTimePrekeys', 'id', 'publicKey',
+];
+const FRAME_TYPES = [
+  'send', 'ack', 'ping', 'register', 'auth', 'deliver', 'sent', 'error', 'challenge', 'ready',
+  'publish_prekeys', 'fetch_prekeys', 'count_prekeys', 'prekeys_published', 'prekey_bundles', 'prekey_count', 'prekeys_low',
+];
+
+const KEY = 'C'.repeat(43) + '=';
 
 function templates(recipient: { user: string; device: number }): ClientFrame[] {
   return [
@@ -31,6 +40,10 @@ function templates(recipient: { user: string; device: number }): ClientFrame[] {
     { type: 'ack', deliveryId: '1' },
     { type: 'ping', rid: 2 },
     { type: 'auth', nonce: 'A'.repeat(43) + '=', user: recipient.user, device: 1, signature: 'B'.repeat(86) + '==' },
+    { type: 'publish_prekeys', rid: 3, oneTimePrekeys: [{ id: 9, publicKey: KEY }] },
+    { type: 'publish_prekeys', rid: 4, signedPrekey: { id: 1, publicKey: KEY, signature: 'B'.repeat(86) + '==' }, oneTimePrekeys: [] },
+    { type: 'fetch_prekeys', rid: 5, user: recipient.user },
+    { type: 'count_prekeys', rid: 6 },
   ];
 }
 
@@ -50,6 +63,7 @@ function mutatedFrame(recipient: { user: string; device: number }): fc.Arbitrary
       else if (mutation === 'remove') delete frame[key];
       else if (mutation === 'add') frame[`${key}x`] = value;
       else if (mutation === 'retype') frame.type = type;
+      else if (template.type === 'publish_prekeys') frame.oneTimePrekeys = [{ id: 9, publicKey: KEY, [key]: value }];
       else frame.to = [{ ...recipient, [key]: value }];
       return { text: JSON.stringify(frame) };
     });
@@ -88,6 +102,7 @@ describe('fuzz', () => {
   it(`survives ${AUTHENTICATED_FRAMES} random frames after auth and ${PRE_AUTH_CONNECTIONS} before`, async () => {
     const alice = await registeredDevice(relay.url);
     const bob = await registeredDevice(relay.url, undefined, { autoAck: true });
+    await publish(bob, signedPrekeyFor(bob.identity, 1), oneTimePrekeys(1, 100));
     const frames = fc.sample(fuzzedFrame(bob.address), { numRuns: AUTHENTICATED_FRAMES, seed: SEED });
     expect(frames).toHaveLength(AUTHENTICATED_FRAMES);
 
@@ -105,6 +120,15 @@ describe('fuzz', () => {
     const delivered = bob.deliveries.map((d) => d.messageId);
     expect(delivered.length).toBeGreaterThan(0);
     expect(new Set(delivered).size).toBe(delivered.length);
+    // Valid prekey requests among them were answered; fetches drew bob's one-time prekeys, none twice. Alice's
+    // prekey requests are carried out in order, so once her own count is answered all earlier ones are too.
+    await countOf(alice);
+    expect(alice.frames.filter((f) => f.type === 'prekey_count').length).toBeGreaterThan(1);
+    const drawn = alice.frames.flatMap((f) => (f.type === 'prekey_bundles' ? [f.devices[0]?.oneTimePrekey?.id] : []));
+    expect(drawn.length).toBeGreaterThan(0);
+    const distinct = drawn.filter((id) => id !== undefined);
+    expect(new Set(distinct).size).toBe(distinct.length);
+    expect((await countOf(bob)).oneTimePrekeys).toBe(100 - distinct.length);
 
     const preAuth = fc.sample(fuzzedFrame(bob.address), { numRuns: PRE_AUTH_CONNECTIONS, seed: SEED + 1 });
     for (let start = 0; start < preAuth.length; start += 25) {

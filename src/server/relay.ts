@@ -15,6 +15,7 @@ import { TokenBucketLimiter } from './limits/rate-limiter';
 import { createJsonLogger, type Logger } from './log';
 import { GroupCommitWriter } from './mailbox/group-commit-writer';
 import { Maintenance } from './maintenance';
+import { PrekeyDirectory } from './prekeys/prekey-directory';
 import type { RelayStore } from './store/relay-store';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import { RELAY_VERSION } from './version';
@@ -73,7 +74,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       for (const { recipient, delivery } of deliveries) online.get(recipient)?.offer(delivery);
     },
   });
-  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, logger, now };
+  const prekeys = new PrekeyDirectory({ store, config, now, logger, push: (device, frame) => online.get(device)?.push(frame) });
+  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, prekeys, logger, now };
 
   const server = createServer(
     createHttpHandler(() => ({
@@ -108,6 +110,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     sweepMemory: () => {
       nonces.prune();
       rateLimiter.prune();
+      prekeys.prune();
     },
     heartbeat: () => {
       for (const connection of connections) connection.heartbeat();

@@ -24,6 +24,9 @@ function flaky(store: RelayStore): RelayStore {
     pageMailbox: (mailbox, after, limit) => store.pageMailbox(mailbox, after, limit),
     pendingCount: (mailbox) => store.pendingCount(mailbox),
     pruneDedupRecords: (before, limit) => store.pruneDedupRecords(before, limit),
+    publishPrekeys: (upload) => store.publishPrekeys(upload),
+    countPrekeys: (device) => store.countPrekeys(device),
+    takePrekeyBundles: (request, limit) => store.takePrekeyBundles(request, limit),
     close: () => store.close(),
   };
 }

@@ -222,6 +222,13 @@ export class RawDevice {
     return answer;
   }
 
+  /** Sends a request built around a fresh rid; resolves with the relay's answer to it (any frame carrying that rid). */
+  request(build: (rid: number) => ClientFrame, timeoutMs?: number): Promise<ServerFrame> {
+    const rid = this.nextRid++;
+    this.sendFrame(build(rid));
+    return this.nextMatching((frame) => 'rid' in frame && frame.rid === rid, timeoutMs);
+  }
+
   async ping(): Promise<void> {
     const rid = this.nextRid++;
     this.sendFrame({ type: 'ping', rid });

@@ -25,6 +25,7 @@ import type { TokenBucketLimiter } from '../limits/rate-limiter';
 import { errorFields, type Logger } from '../log';
 import type { GroupCommitWriter } from '../mailbox/group-commit-writer';
 import { MailboxPump } from '../mailbox/mailbox-pump';
+import type { PrekeyDirectory, PrekeyRequestFrame } from '../prekeys/prekey-directory';
 import type { EnqueueOutcome, RelayStore, StoredDelivery } from '../store/relay-store';
 import { AbuseMeter } from './abuse-meter';
 import { readClientFrame, type RawMessage } from './frame-reader';
@@ -37,6 +38,7 @@ export interface ConnectionContext {
   nonces: NonceRegistry;
   online: OnlineDevices<DeviceConnection>;
   rateLimiter: TokenBucketLimiter;
+  prekeys: PrekeyDirectory;
   logger: Logger;
   now: () => number;
 }
@@ -83,6 +85,11 @@ export class DeviceConnection {
   /** A delivery has just been committed to this device's mailbox. */
   offer(delivery: StoredDelivery): void {
     this.pump?.offer(delivery);
+  }
+
+  /** A frame the relay pushes unasked (e.g. `prekeys_low`); dropped unless the device is authenticated. */
+  push(frame: ServerFrame): void {
+    if (this.state === 'ready') this.send(frame);
   }
 
   /** Stops reading frames; used at shutdown before pending writes are flushed. */
@@ -150,6 +157,10 @@ export class DeviceConnection {
         return this.handleSend(frame);
       case 'ack':
         return this.handleAck(frame);
+      case 'publish_prekeys':
+      case 'fetch_prekeys':
+      case 'count_prekeys':
+        return this.handlePrekeys(frame);
     }
   }
 
@@ -251,6 +262,23 @@ export class DeviceConnection {
         if (outcome === 'unknown_delivery') this.reject('unknown_delivery', `no delivery ${frame.deliveryId} in this mailbox`);
       },
       (error) => this.context.logger.warn('relay.ack_not_stored', { connection: this.id, ...errorFields(error) }),
+    );
+  }
+
+  private handlePrekeys(frame: PrekeyRequestFrame): void {
+    const device = this.address;
+    if (device === undefined) return;
+    this.follow(
+      this.context.prekeys.handle(device, frame),
+      (answer) => {
+        if (answer.ok) this.send(answer.frame);
+        else if (answer.abuse) this.reject(answer.code, answer.message, frame.rid, answer.retryAfterMs);
+        else this.sendError(answer.code, answer.message, frame.rid, answer.retryAfterMs);
+      },
+      (error) => {
+        this.context.logger.warn('relay.prekeys_failed', { connection: this.id, ...errorFields(error) });
+        this.sendError('internal', 'the relay could not handle this prekey request; retry', frame.rid);
+      },
     );
   }
 

@@ -1,6 +1,6 @@
 // The relay's storage contract. The SQLite store (embedded default) and a Redis store (scale-out, later) both
 // implement it; no driver type crosses it. Payloads are opaque base64 text: the store never decodes them.
-// Later issues add prekeys and blobs as further sub-interfaces of RelayStore.
+// Prekeys are one such sub-interface; blobs will be another.
 import type { Address } from '../../shared/protocol';
 
 // ── accounts and devices ──────────────────────────────────────────────────────
@@ -103,7 +103,81 @@ export interface MailboxStore {
   pruneDedupRecords(goneBefore: number, limit: number): Promise<number>;
 }
 
-export interface RelayStore extends AccountStore, MailboxStore {
+// ── prekey directory ──────────────────────────────────────────────────────────
+// Keys are base64 text as they came off the wire; the store checks no signature (the caller did) and parses nothing.
+
+export interface StoredSignedPrekey {
+  id: number;
+  /** Base64 X25519 public key. */
+  publicKey: string;
+  /** Base64 Ed25519 signature by the device's identity key, verified before it was stored. */
+  signature: string;
+}
+
+export interface StoredOneTimePrekey {
+  id: number;
+  publicKey: string;
+}
+
+export interface PrekeyUpload {
+  /** The publishing device (a registered device). */
+  device: Address;
+  /** Replaces the device's signed prekey when present. */
+  signedPrekey?: StoredSignedPrekey;
+  /** Added to the device's one-time prekeys; an id the device already has replaces that key. */
+  oneTimePrekeys: readonly StoredOneTimePrekey[];
+  /** Most one-time prekeys the device may hold afterwards; beyond it the whole upload is refused. */
+  cap: number;
+  now: number;
+}
+
+export type PublishOutcome =
+  | { status: 'published'; oneTimePrekeys: number }
+  /** Storing the upload would leave more than `cap` one-time prekeys; nothing was written. */
+  | { status: 'cap_exceeded'; held: number; wouldHold: number }
+  | { status: 'unknown_device' };
+
+export interface PrekeyCount {
+  oneTimePrekeys: number;
+  signedPrekeyId: number | null;
+}
+
+export interface TakenBundle {
+  device: number;
+  identityKey: string;
+  signedPrekey: StoredSignedPrekey;
+  /** Absent when the device had no one-time prekey left. Deleted from the store before this is returned. */
+  oneTimePrekey?: StoredOneTimePrekey;
+  /** One-time prekeys the device has left after this fetch. */
+  oneTimePrekeysLeft: number;
+}
+
+export interface BundleRequest {
+  /** Normalized or not; the store normalizes. */
+  user: string;
+  /** A device never fetches its own bundle: the asking device. */
+  exclude?: Address;
+}
+
+export type TakeBundlesOutcome =
+  /** `user` is normalized; bundles are ordered by device id. */
+  | { status: 'taken'; user: string; bundles: TakenBundle[] }
+  | { status: 'unknown_user' }
+  /** The user exists but no device of theirs (other than the excluded one) has a signed prekey. */
+  | { status: 'no_prekeys' };
+
+export interface PrekeyStore {
+  /** Stores an upload atomically and durably (resolves once it would survive what a `sent` survives). */
+  publishPrekeys(upload: PrekeyUpload): Promise<PublishOutcome>;
+  countPrekeys(device: Address): Promise<PrekeyCount>;
+  /**
+   * One bundle per device of the user that has a signed prekey (at most `limit`), each consuming — deleting, in
+   * the same atomic and durable write — the device's oldest one-time prekey. Two calls never return the same one.
+   */
+  takePrekeyBundles(request: BundleRequest, limit: number): Promise<TakeBundlesOutcome>;
+}
+
+export interface RelayStore extends AccountStore, MailboxStore, PrekeyStore {
   close(): Promise<void>;
 }
 

@@ -49,3 +49,10 @@ export function base64Bytes(options: { maxBytes?: number; exactBytes?: number })
 export const Nonce = base64Bytes({ exactBytes: 32 });
 export const Ed25519PublicKey = base64Bytes({ exactBytes: 32 });
 export const Ed25519Signature = base64Bytes({ exactBytes: 64 });
+export const X25519PublicKey = base64Bytes({ exactBytes: 32 });
+
+/** Largest prekey id: ids are 24-bit like Signal's (MAX_PREKEY_ID in src/shared/crypto/prekeys.ts), never 0. */
+export const MAX_WIRE_PREKEY_ID = 0xff_ffff;
+
+/** Id of a signed or one-time prekey, chosen by the device that made it; unique per device and kind. */
+export const PreKeyId = z.number().int().min(1).max(MAX_WIRE_PREKEY_ID);

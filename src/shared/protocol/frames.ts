@@ -9,8 +9,10 @@ import {
   Ed25519Signature,
   MessageId,
   Nonce,
+  PreKeyId,
   RequestId,
   Username,
+  X25519PublicKey,
   base64Bytes,
 } from './fields';
 import { MAX_FRAME_BYTES } from './version';
@@ -18,7 +20,39 @@ import { MAX_FRAME_BYTES } from './version';
 /** Most recipient addresses one `send` may name; the relay may set a lower limit. */
 export const MAX_RECIPIENTS_PER_SEND = 4096;
 
+/** Most one-time prekeys one `publish_prekeys` may carry; the relay's per-device cap is separate. */
+export const MAX_PREKEYS_PER_PUBLISH = 100;
+
+/** Most device bundles one `prekey_bundles` answer holds (a user's devices; protocol v1 has one per user). */
+export const MAX_PREKEY_BUNDLES = 256;
+
 const OpaquePayload = base64Bytes({ maxBytes: MAX_FRAME_BYTES });
+
+/** A device's current signed prekey (X3DH SPK): an X25519 key signed by the device's Ed25519 identity key. */
+export const SignedPrekey = z.strictObject({
+  id: PreKeyId,
+  publicKey: X25519PublicKey,
+  /** Ed25519 over signedPreKeySigningBytes(id, publicKey) (src/shared/crypto/prekeys.ts). */
+  signature: Ed25519Signature,
+});
+export type SignedPrekey = z.infer<typeof SignedPrekey>;
+
+/** A one-time prekey (X3DH OPK): handed out once, then deleted by the relay. */
+export const OneTimePrekey = z.strictObject({
+  id: PreKeyId,
+  publicKey: X25519PublicKey,
+});
+export type OneTimePrekey = z.infer<typeof OneTimePrekey>;
+
+/** What an initiator needs to start X3DH with one device. */
+export const DevicePrekeyBundle = z.strictObject({
+  device: DeviceId,
+  identityKey: Ed25519PublicKey,
+  signedPrekey: SignedPrekey,
+  /** Absent once the device's one-time prekeys are used up. */
+  oneTimePrekey: OneTimePrekey.optional(),
+});
+export type DevicePrekeyBundle = z.infer<typeof DevicePrekeyBundle>;
 
 // ── client → relay ────────────────────────────────────────────────────────────
 
@@ -62,13 +96,46 @@ export const PingFrame = z.strictObject({
   rid: RequestId,
 });
 
-export const ClientFrame = z.discriminatedUnion('type', [RegisterFrame, AuthFrame, SendFrame, AckFrame, PingFrame]);
+/** Uploads prekeys of this device: a new signed prekey (replacing the old) and/or one-time prekeys. */
+export const PublishPrekeysFrame = z.strictObject({
+  type: z.literal('publish_prekeys'),
+  rid: RequestId,
+  signedPrekey: SignedPrekey.optional(),
+  oneTimePrekeys: z.array(OneTimePrekey).max(MAX_PREKEYS_PER_PUBLISH),
+});
+
+/** Asks for a prekey bundle of every device of `user` (consuming one one-time prekey of each). */
+export const FetchPrekeysFrame = z.strictObject({
+  type: z.literal('fetch_prekeys'),
+  rid: RequestId,
+  user: Username,
+});
+
+/** Asks how many one-time prekeys of this device the relay still holds, and which signed prekey. */
+export const CountPrekeysFrame = z.strictObject({
+  type: z.literal('count_prekeys'),
+  rid: RequestId,
+});
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  RegisterFrame,
+  AuthFrame,
+  SendFrame,
+  AckFrame,
+  PingFrame,
+  PublishPrekeysFrame,
+  FetchPrekeysFrame,
+  CountPrekeysFrame,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type RegisterFrame = z.infer<typeof RegisterFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;
 export type SendFrame = z.infer<typeof SendFrame>;
 export type AckFrame = z.infer<typeof AckFrame>;
 export type PingFrame = z.infer<typeof PingFrame>;
+export type PublishPrekeysFrame = z.infer<typeof PublishPrekeysFrame>;
+export type FetchPrekeysFrame = z.infer<typeof FetchPrekeysFrame>;
+export type CountPrekeysFrame = z.infer<typeof CountPrekeysFrame>;
 
 // ── relay → client ────────────────────────────────────────────────────────────
 
@@ -116,6 +183,35 @@ export const PongFrame = z.strictObject({
   rid: RequestId,
 });
 
+/** The publish with this rid is durably stored; `oneTimePrekeys` is how many the relay now holds for the device. */
+export const PrekeysPublishedFrame = z.strictObject({
+  type: z.literal('prekeys_published'),
+  rid: RequestId,
+  oneTimePrekeys: z.number().int().nonnegative(),
+});
+
+/** Answer to `fetch_prekeys`: one bundle per device of `user` that has published a signed prekey. */
+export const PrekeyBundlesFrame = z.strictObject({
+  type: z.literal('prekey_bundles'),
+  rid: RequestId,
+  user: Username,
+  devices: z.array(DevicePrekeyBundle).min(1).max(MAX_PREKEY_BUNDLES),
+});
+
+/** Answer to `count_prekeys`. */
+export const PrekeyCountFrame = z.strictObject({
+  type: z.literal('prekey_count'),
+  rid: RequestId,
+  oneTimePrekeys: z.number().int().nonnegative(),
+  signedPrekeyId: PreKeyId.nullable(),
+});
+
+/** Pushed when a fetch left this device with few one-time prekeys: time to publish more. */
+export const PrekeysLowFrame = z.strictObject({
+  type: z.literal('prekeys_low'),
+  oneTimePrekeys: z.number().int().nonnegative(),
+});
+
 export const ERROR_CODES = [
   'malformed_frame',
   'frame_too_large',
@@ -127,6 +223,10 @@ export const ERROR_CODES = [
   'not_authenticated',
   'already_authenticated',
   'unknown_delivery',
+  'bad_prekey_signature',
+  'too_many_prekeys',
+  'unknown_user',
+  'no_prekeys',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -148,6 +248,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
   DrainedFrame,
   SentFrame,
   PongFrame,
+  PrekeysPublishedFrame,
+  PrekeyBundlesFrame,
+  PrekeyCountFrame,
+  PrekeysLowFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
@@ -156,3 +260,7 @@ export type ReadyFrame = z.infer<typeof ReadyFrame>;
 export type DeliverFrame = z.infer<typeof DeliverFrame>;
 export type SentFrame = z.infer<typeof SentFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
+export type PrekeysPublishedFrame = z.infer<typeof PrekeysPublishedFrame>;
+export type PrekeyBundlesFrame = z.infer<typeof PrekeyBundlesFrame>;
+export type PrekeyCountFrame = z.infer<typeof PrekeyCountFrame>;
+export type PrekeysLowFrame = z.infer<typeof PrekeysLowFrame>;

@@ -83,7 +83,14 @@ export class TransportError extends Error {
 }
 
 /** Relay error codes for which the same request can succeed later. */
-const RETRYABLE_RELAY_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'mailbox_full', 'internal', 'not_authenticated']);
+const RETRYABLE_RELAY_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'rate_limited',
+  'mailbox_full',
+  'internal',
+  'not_authenticated',
+  // The user may set up their device later.
+  'no_prekeys',
+]);
 
 const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   malformed_frame: 'The relay could not read the request.',
@@ -96,6 +103,10 @@ const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   not_authenticated: 'The connection was not signed in yet.',
   already_authenticated: 'The connection was already signed in.',
   unknown_delivery: 'The relay no longer has that delivery.',
+  bad_prekey_signature: 'The relay refused this device’s encryption keys because their signature does not match its identity key.',
+  too_many_prekeys: 'The relay already holds as many one-time keys for this device as it allows.',
+  unknown_user: 'No one with that username on this relay.',
+  no_prekeys: 'That user has not set up encryption on this relay yet. Try again later.',
   internal: 'The relay had an internal error.',
 };
 

@@ -2,10 +2,12 @@
 // An envelope is stored once however many mailboxes it goes to; each mailbox holds small delivery rows that
 // point at it. The envelope row doubles as the dedup record: once its last delivery is acked its payload is
 // dropped and `gone_at` set, and the row is pruned after the dedup retention.
+// Version 2 adds the prekey directory: one signed prekey per device, and a queue of one-time prekeys per device
+// handed out oldest first. A version-1 database (a relay from before prekeys) gains the empty tables on open.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -45,16 +47,37 @@ const MIGRATIONS: Record<number, string> = {
       PRIMARY KEY (device_id, seq)
     ) WITHOUT ROWID;
   `,
+  2: `
+    CREATE TABLE signed_prekeys (
+      device_id    INTEGER PRIMARY KEY,     -- devices.id
+      key_id       INTEGER NOT NULL,
+      public_key   TEXT NOT NULL,           -- base64 X25519 public key
+      signature    TEXT NOT NULL,           -- base64 Ed25519, verified against the identity key before storing
+      published_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE one_time_prekeys (
+      id         INTEGER PRIMARY KEY,       -- insertion order: the oldest key is handed out first
+      device_id  INTEGER NOT NULL,          -- devices.id
+      key_id     INTEGER NOT NULL,
+      public_key TEXT NOT NULL,             -- base64 X25519 public key
+      UNIQUE (device_id, key_id)
+    );
+    CREATE INDEX one_time_prekeys_queue ON one_time_prekeys (device_id, id);
+  `,
 };
 
-/** Brings the database to SCHEMA_VERSION; refuses a database written by a newer relay. */
-export function migrate(db: Database.Database): void {
+/**
+ * Brings the database to SCHEMA_VERSION (tests may stop at an older `target`); refuses a database written by a
+ * newer relay. Each step runs in its own transaction, so a crash mid-migration leaves the previous version.
+ */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true });
   if (typeof current !== 'number') throw new StoreError('store_corrupt', 'cannot read the database schema version');
   if (current > SCHEMA_VERSION) {
     throw new StoreError('store_corrupt', `the database has schema version ${current}; this relay knows up to ${SCHEMA_VERSION}`);
   }
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+  for (let version = current + 1; version <= target; version++) {
     const sql = MIGRATIONS[version];
     if (sql === undefined) throw new StoreError('store_corrupt', `no migration to schema version ${version}`);
     db.transaction(() => {

@@ -11,6 +11,7 @@ import {
   StoreError,
   type AckOutcome,
   type AckRequest,
+  type BundleRequest,
   type CreatedDelivery,
   type DeviceRecord,
   type EnqueueOutcome,
@@ -18,11 +19,16 @@ import {
   type MailboxWriteBatch,
   type MailboxWriteResult,
   type NewDevice,
+  type PrekeyCount,
+  type PrekeyUpload,
+  type PublishOutcome,
   type RegisterOutcome,
   type RelayStore,
   type StoredDelivery,
+  type TakeBundlesOutcome,
 } from '../relay-store';
 import { migrate } from './schema';
+import { SqlitePrekeyStore } from './sqlite-prekeys';
 import { WalCheckpointer } from './wal-checkpointer';
 import { WalSync } from './wal-sync';
 
@@ -140,6 +146,7 @@ export class SqliteRelayStore implements RelayStore {
   private readonly mailboxIds = new Map<string, number>();
   private readonly writeBatch: (batch: MailboxWriteBatch) => MailboxWriteResult;
   private readonly registerInTransaction: (device: NewDevice) => RegisterOutcome;
+  private readonly prekeys: SqlitePrekeyStore;
   private closed = false;
 
   constructor(
@@ -154,6 +161,14 @@ export class SqliteRelayStore implements RelayStore {
       enqueues: batch.enqueues.map((envelope) => this.enqueueOne(envelope, batch.mailboxQuota)),
     }));
     this.registerInTransaction = db.transaction((device: NewDevice) => this.registerOne(device));
+    this.prekeys = new SqlitePrekeyStore(
+      db,
+      () => this.assertOpen(),
+      async () => {
+        this.checkpointer?.afterCommit();
+        await this.walSync?.flush();
+      },
+    );
   }
 
   async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
@@ -205,6 +220,18 @@ export class SqliteRelayStore implements RelayStore {
   async pruneDedupRecords(goneBefore: number, limit: number): Promise<number> {
     this.assertOpen();
     return this.statements.pruneGone.run(goneBefore, limit).changes;
+  }
+
+  publishPrekeys(upload: PrekeyUpload): Promise<PublishOutcome> {
+    return this.prekeys.publishPrekeys(upload);
+  }
+
+  countPrekeys(device: Address): Promise<PrekeyCount> {
+    return this.prekeys.countPrekeys(device);
+  }
+
+  takePrekeyBundles(request: BundleRequest, limit: number): Promise<TakeBundlesOutcome> {
+    return this.prekeys.takePrekeyBundles(request, limit);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import { useDialogs } from '../store/dialogs';
 import { Icon } from '../ui/Icon';
 import { ChatList } from '../features/chats/ChatList';
 
+const MODIFIER = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
+
 export function Sidebar({ username }: { username: string }) {
   const show = useDialogs((state) => state.show);
   const state = useConnection((store) => store.snapshot?.state ?? 'connecting');
@@ -35,7 +37,7 @@ export function Sidebar({ username }: { username: string }) {
       </header>
       <ChatList />
       <p className="sidebar-hint">
-        <kbd>Ctrl</kbd> <kbd>K</kbd> jump to a chat
+        <kbd>{MODIFIER}</kbd> <kbd>K</kbd> jump to a chat
       </p>
     </aside>
   );

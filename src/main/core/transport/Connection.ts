@@ -17,15 +17,18 @@ import type { TransportConfig } from './config';
 import { ConnectionError, TransportError, connectionErrorFromClose, transportErrorFromFrame } from './errors';
 import { Heartbeat } from './Heartbeat';
 import { idHint, type Logger } from './logger';
-import { PendingRequests } from './PendingRequests';
+import { PendingRequests, type RequestKind } from './PendingRequests';
+import { decodeBundles } from './prekeys';
 import type { RelaySocket, RelaySocketFactory } from './socket';
-import type { Delivery, DeviceCredentials, SendResult } from './types';
+import type { Delivery, DeviceCredentials, PrekeyBundles, PrekeyCount, PrekeysPublished, SendResult } from './types';
 
 export interface ConnectionCallbacks {
   onAuthenticating(): void;
   onReady(): void;
   onDelivery(delivery: Delivery): void;
   onDrained(): void;
+  /** The relay says this device is short of one-time prekeys. */
+  onPrekeysLow(oneTimePreKeys: number): void;
   /** Called exactly once. */
   onEnd(error: ConnectionError): void;
 }
@@ -89,9 +92,17 @@ export class Connection {
 
   /** Sends an already validated message. Resolves once the relay says it is durably stored. */
   send(messageId: string, to: Address[], payloadBase64: string): Promise<SendResult> {
+    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload: payloadBase64 }), messageId);
+  }
+
+  /**
+   * Writes a request frame under a fresh rid and resolves with its decoded answer; fails with the relay's error, a
+   * timeout, or retryably when not ready or when the connection ends first. `echo` must come back in the answer.
+   */
+  request<T>(kind: RequestKind, build: (rid: number) => ClientFrame, echo?: string): Promise<T> {
     if (this.phaseValue !== 'ready') return Promise.reject(offlineError());
-    const { rid, response } = this.pending.open<SendResult>('send', messageId);
-    this.write({ type: 'send', rid, messageId, to, payload: payloadBase64 });
+    const { rid, response } = this.pending.open<T>(kind, echo);
+    this.write(build(rid));
     return response;
   }
 
@@ -220,13 +231,28 @@ export class Connection {
         return;
       case 'sent': {
         const request = this.pending.peek(frame.rid);
-        if (!request || request.kind !== 'send' || request.messageId !== frame.messageId) {
+        if (!request || request.kind !== 'send' || request.echo !== frame.messageId) {
           this.deps.logger.warn('relay_response_unmatched', { type: 'sent', rid: frame.rid, messageId: idHint(frame.messageId) });
           return;
         }
         this.pending.resolve(frame.rid, { duplicate: frame.duplicate } satisfies SendResult);
         return;
       }
+      case 'prekeys_published':
+        this.answer('publish_prekeys', frame.rid, undefined, () => ({ oneTimePreKeys: frame.oneTimePrekeys }) satisfies PrekeysPublished);
+        return;
+      case 'prekey_count':
+        this.answer('count_prekeys', frame.rid, undefined, () => ({
+          oneTimePreKeys: frame.oneTimePrekeys,
+          signedPreKeyId: frame.signedPrekeyId,
+        }) satisfies PrekeyCount);
+        return;
+      case 'prekey_bundles':
+        this.answer('fetch_prekeys', frame.rid, frame.user, (): PrekeyBundles => decodeBundles(frame));
+        return;
+      case 'prekeys_low':
+        this.deps.callbacks.onPrekeysLow(frame.oneTimePrekeys);
+        return;
       case 'pong':
         if (this.pending.peek(frame.rid)?.kind !== 'ping') {
           this.deps.logger.debug('relay_response_unmatched', { type: 'pong', rid: frame.rid });
@@ -241,6 +267,16 @@ export class Connection {
       default:
         this.deps.logger.warn('relay_frame_ignored', { reason: `${frame.type} after ready` });
     }
+  }
+
+  /** Settles the pending request `rid` if it is of `kind` (and the answer echoes what it must); else logs and ignores. */
+  private answer(kind: RequestKind, rid: number, echo: string | undefined, value: () => unknown): void {
+    const request = this.pending.peek(rid);
+    if (!request || request.kind !== kind || request.echo !== echo) {
+      this.deps.logger.warn('relay_response_unmatched', { kind, rid });
+      return;
+    }
+    this.pending.resolve(rid, value());
   }
 
   private makeDelivery(frame: DeliverFrame): Delivery {

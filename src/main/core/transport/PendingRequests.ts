@@ -3,12 +3,13 @@
 import type { Clock, TimerHandle } from './clock';
 import { TransportError } from './errors';
 
-export type RequestKind = 'send' | 'ping';
+/** Each kind is answered by its own frame type (send → sent, fetch_prekeys → prekey_bundles, …) or by `error`. */
+export type RequestKind = 'send' | 'ping' | 'publish_prekeys' | 'fetch_prekeys' | 'count_prekeys';
 
 interface Pending<T> {
   kind: RequestKind;
-  /** The message id of a send, to check the relay answered the right one. */
-  messageId?: string;
+  /** What the answer must echo to be this request's (a send's message id, a fetch's normalized user). */
+  echo?: string;
   resolve(value: T): void;
   reject(error: TransportError): void;
   timer: TimerHandle;
@@ -30,7 +31,7 @@ export class PendingRequests {
   }
 
   /** Registers a request and returns its rid and a promise for the response. */
-  open<T>(kind: RequestKind, messageId?: string): { rid: number; response: Promise<T> } {
+  open<T>(kind: RequestKind, echo?: string): { rid: number; response: Promise<T> } {
     const rid = this.allocateRid();
     const response = new Promise<T>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
@@ -38,15 +39,15 @@ export class PendingRequests {
           reject(new TransportError('request_timeout', 'The relay did not answer in time. Try again.', true));
         }
       }, this.timeoutMs);
-      this.pending.set(rid, { kind, messageId, resolve: resolve as (value: unknown) => void, reject, timer });
+      this.pending.set(rid, { kind, echo, resolve: resolve as (value: unknown) => void, reject, timer });
     });
     return { rid, response };
   }
 
   /** Looks at a pending request without settling it. */
-  peek(rid: number): { kind: RequestKind; messageId?: string } | undefined {
+  peek(rid: number): { kind: RequestKind; echo?: string } | undefined {
     const entry = this.pending.get(rid);
-    return entry && { kind: entry.kind, messageId: entry.messageId };
+    return entry && { kind: entry.kind, echo: entry.echo };
   }
 
   resolve(rid: number, value: unknown): boolean {

@@ -15,10 +15,20 @@ import { Connection, offlineError } from './Connection';
 import { ConnectionError, TransportError } from './errors';
 import { TypedEvents } from './events';
 import { idHint, stderrLogger, type Logger } from './logger';
+import { fetchableUser, publishFields } from './prekeys';
 import { ReconnectPolicy } from './ReconnectPolicy';
 import { relayWebSocketUrl } from './relayUrl';
 import { wsSocketFactory, type RelaySocketFactory } from './socket';
-import type { ConnectionSnapshot, Delivery, DeviceCredentials, SendResult } from './types';
+import type {
+  ConnectionSnapshot,
+  Delivery,
+  DeviceCredentials,
+  PrekeyBundles,
+  PrekeyCount,
+  PrekeysPublished,
+  PrekeyUpload,
+  SendResult,
+} from './types';
 
 export interface TransportOptions {
   /** The relay address (ws://, wss://, http:// or https://; a bare origin gets /v1/ws). */
@@ -39,6 +49,11 @@ export type TransportEvents = {
   delivery: (delivery: Delivery) => void;
   /** Everything pending in the mailbox at connect time has been delivered. */
   drained: () => void;
+  /**
+   * A fetch left this device fewer one-time prekeys on the relay than the relay's threshold: publish more. Only
+   * sent while online; after each `online` a device should countPrekeys() itself.
+   */
+  prekeysLow: (oneTimePreKeys: number) => void;
 };
 
 const LARGEST_RID = 2 ** 32 - 1;
@@ -141,6 +156,53 @@ export class Transport {
     return connection.send(messageId, [...recipients], payloadBase64);
   }
 
+  /**
+   * Publishes this device's prekeys: a new signed prekey (replacing the relay's) and/or up to 100 one-time prekeys.
+   * Resolves once the relay has stored them durably, with how many one-time prekeys it now holds. Rejects with a
+   * TransportError like send(): retryable when offline, on connection_lost, request_timeout or internal (publishing
+   * the same keys again is harmless); not for invalid_request, bad_prekey_signature or too_many_prekeys.
+   */
+  publishPrekeys(upload: PrekeyUpload): Promise<PrekeysPublished> {
+    let fields: ReturnType<typeof publishFields>;
+    try {
+      fields = publishFields(upload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.request((connection) =>
+      connection.request<PrekeysPublished>('publish_prekeys', (rid) => ({ type: 'publish_prekeys', rid, ...fields })),
+    );
+  }
+
+  /**
+   * Fetches a prekey bundle for every device of `user` (never this device), taking one one-time prekey of each.
+   * Verify every bundle before use. Rejects with unknown_user or invalid_request (not retryable), no_prekeys or
+   * rate_limited (retryable, the latter with retryAfterMs), or the connection failures send() has.
+   */
+  fetchPrekeys(user: string): Promise<PrekeyBundles> {
+    let normalized: string;
+    try {
+      normalized = fetchableUser(user);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.request((connection) =>
+      connection.request<PrekeyBundles>('fetch_prekeys', (rid) => ({ type: 'fetch_prekeys', rid, user: normalized }), normalized),
+    );
+  }
+
+  /** How many one-time prekeys the relay holds for this device, and which signed prekey it serves. */
+  countPrekeys(): Promise<PrekeyCount> {
+    return this.request((connection) => connection.request<PrekeyCount>('count_prekeys', (rid) => ({ type: 'count_prekeys', rid })));
+  }
+
+  /** Runs a request on the live connection, or fails retryably at once when there is none. */
+  private request<T>(run: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = this.connection;
+    if (this.current.state !== 'online' || !connection) return Promise.reject(offlineError());
+    return run(connection);
+  }
+
   private connect(): void {
     const connection = new Connection({
       url: this.url,
@@ -159,6 +221,7 @@ export class Transport {
           }),
         onDelivery: (delivery) => this.ifCurrent(connection, () => this.events.emit('delivery', delivery)),
         onDrained: () => this.ifCurrent(connection, () => this.events.emit('drained')),
+        onPrekeysLow: (count) => this.ifCurrent(connection, () => this.events.emit('prekeysLow', count)),
         onEnd: (error) => this.ifCurrent(connection, () => this.connectionEnded(error)),
       },
     });

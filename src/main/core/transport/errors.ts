@@ -98,7 +98,7 @@ const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   payload_too_large: 'The message is too large to send.',
   too_many_recipients: 'The message has too many recipients.',
   unknown_recipient: 'A recipient is not known to the relay.',
-  rate_limited: 'Sending too fast; the relay asked to slow down.',
+  rate_limited: 'Too many requests; the relay asked to slow down.',
   mailbox_full: 'A recipient’s mailbox on the relay is full.',
   not_authenticated: 'The connection was not signed in yet.',
   already_authenticated: 'The connection was already signed in.',

@@ -13,4 +13,18 @@ export { RelayUrlError, relayWebSocketUrl } from './relayUrl';
 export { systemClock, type Clock, type TimerHandle } from './clock';
 export { silentLogger, stderrLogger, idHint, type Logger, type LogFields } from './logger';
 export { wsSocketFactory, type RelaySocket, type RelaySocketFactory, type RelaySocketHandlers } from './socket';
-export type { ConnectionSnapshot, ConnectionState, Delivery, DeviceCredentials, DeviceSigner, SendResult } from './types';
+export type {
+  ConnectionSnapshot,
+  ConnectionState,
+  Delivery,
+  DevicePreKeyBundle,
+  DeviceCredentials,
+  DeviceSigner,
+  PrekeyBundles,
+  PrekeyCount,
+  PrekeysPublished,
+  PrekeyUpload,
+  PublicOneTimePreKey,
+  PublicSignedPreKey,
+  SendResult,
+} from './types';

@@ -1,5 +1,6 @@
 // The transport's public data types: what it needs (credentials, a signer) and what it hands out (state snapshots,
 // deliveries, send results). Plain data, so the facade can forward snapshots over IPC as they are.
+import type { PreKeyBundle } from '../../../shared/crypto/bundle';
 import type { Address } from '../../../shared/protocol';
 import type { ConnectionErrorCode } from './errors';
 
@@ -46,4 +47,52 @@ export interface Delivery {
 export interface SendResult {
   /** The relay had already stored this message id from this device (a resend). */
   duplicate: boolean;
+}
+
+// ── prekeys (X3DH) ──────────────────────────────────────────────────────────────
+// Only public halves pass through the transport; private prekeys stay with whoever made them.
+
+export interface PublicSignedPreKey {
+  readonly id: number;
+  /** 32-byte X25519 public key. */
+  readonly publicKey: Uint8Array;
+  /** 64-byte Ed25519 signature by this device's identity key over signedPreKeySigningBytes(id, publicKey). */
+  readonly signature: Uint8Array;
+}
+
+export interface PublicOneTimePreKey {
+  readonly id: number;
+  /** 32-byte X25519 public key. */
+  readonly publicKey: Uint8Array;
+}
+
+export interface PrekeyUpload {
+  /** Replaces the signed prekey the relay serves for this device. */
+  readonly signedPreKey?: PublicSignedPreKey;
+  /** At most MAX_PREKEYS_PER_PUBLISH (100); an id the relay already holds for this device is replaced. */
+  readonly oneTimePreKeys: readonly PublicOneTimePreKey[];
+}
+
+export interface PrekeysPublished {
+  /** One-time prekeys the relay now holds for this device. */
+  oneTimePreKeys: number;
+}
+
+export interface PrekeyCount {
+  oneTimePreKeys: number;
+  /** null when this device has never published a signed prekey. */
+  signedPreKeyId: number | null;
+}
+
+export interface DevicePreKeyBundle {
+  device: number;
+  /** As the relay served it: verify it (verifyPreKeyBundle) and check the identity key before use. */
+  bundle: PreKeyBundle;
+}
+
+export interface PrekeyBundles {
+  /** Normalized (lower-case) username. */
+  user: string;
+  /** One per device of the user with a signed prekey, never this device itself; ordered by device id. */
+  devices: DevicePreKeyBundle[];
 }

@@ -53,15 +53,16 @@ function checkShape(bundle: PreKeyBundle): void {
  */
 export function verifyPreKeyBundle(provider: CryptoProvider, bundle: PreKeyBundle): void {
   checkShape(bundle);
+  const spk = bundle.signedPreKey;
+  if (provider.ed25519Verify(bundle.identityKey, signedPreKeySigningBytes(spk.id, spk.publicKey), spk.signature)) return;
+  // A signature never verifies under a key that is not a curve point; tell the two failures apart only now,
+  // so that the common (valid) path pays for one point decoding, in the verification itself.
   try {
     identityAgreementKey(bundle.identityKey);
   } catch {
     throw new CryptoError('bad_bundle', 'prekey bundle: identity key is not a valid Ed25519 point');
   }
-  const spk = bundle.signedPreKey;
-  if (!provider.ed25519Verify(bundle.identityKey, signedPreKeySigningBytes(spk.id, spk.publicKey), spk.signature)) {
-    throw new CryptoError('bad_signature', 'prekey bundle: the signed prekey signature does not verify');
-  }
+  throw new CryptoError('bad_signature', 'prekey bundle: the signed prekey signature does not verify');
 }
 
 export function serializePreKeyBundle(bundle: PreKeyBundle): Uint8Array {

@@ -2,7 +2,7 @@
 // uses the same key on the Montgomery curve through the birational map Ed25519 → X25519 (docs/security.md,
 // "Identity keys", says why). This module derives that X25519 form and encodes keys the way the Signal specs do.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { concatBytes } from './bytes';
+import { concatBytes, toHex } from './bytes';
 import { CryptoError } from './errors';
 import { ED25519_PUBLIC_KEY_BYTES, X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './provider';
 
@@ -16,16 +16,28 @@ export interface IdentityKeyPair {
   readonly agreement: KeyPair;
 }
 
+// Converting means decoding the Edwards point (a field square root): about as costly as an X25519 agreement with
+// noble. Identity keys are public and few (one per contact device), so the conversion is memoized, bounded.
+const agreementKeys = new Map<string, Uint8Array>();
+const MAX_MEMOIZED_IDENTITY_KEYS = 1024;
+
 /** The X25519 public key (u-coordinate) of an Ed25519 public key; throws 'bad_key' if it is not a valid point. */
 export function identityAgreementKey(identityKey: Uint8Array): Uint8Array {
   if (identityKey.length !== ED25519_PUBLIC_KEY_BYTES) {
     throw new CryptoError('bad_key', 'identity key must be a 32-byte Ed25519 public key');
   }
+  const memoKey = toHex(identityKey);
+  const known = agreementKeys.get(memoKey);
+  if (known) return known.slice();
+  let agreementKey: Uint8Array;
   try {
-    return ed25519.utils.toMontgomery(identityKey);
+    agreementKey = ed25519.utils.toMontgomery(identityKey);
   } catch {
     throw new CryptoError('bad_key', 'identity key is not a valid Ed25519 point');
   }
+  if (agreementKeys.size >= MAX_MEMOIZED_IDENTITY_KEYS) agreementKeys.delete(agreementKeys.keys().next().value!);
+  agreementKeys.set(memoKey, agreementKey);
+  return agreementKey.slice();
 }
 
 /** Builds the identity key pair from the device's Ed25519 seed (the key the account already has). */

@@ -1,7 +1,6 @@
 // The Double Ratchet (Signal, "The Double Ratchet Algorithm", rev. 1) with header fields (dh, pn, n), MAX_SKIP
 // and expiry of skipped keys. Pure: state in, state out. A failed decrypt throws a CryptoError and, because the
 // input state is never mutated, leaves the caller's state exactly as it was.
-import { utf8Encode } from '../encoding/utf8';
 import { MAX_UINT32, concatBytes, equalBytes } from './bytes';
 import { CryptoError } from './errors';
 import { openWithMessageKey, sealWithMessageKey } from './message-key';
@@ -32,8 +31,6 @@ export interface RatchetOptions extends Partial<RatchetLimits> {
   /** Milliseconds since the epoch; defaults to Date.now(). Drives skipped-key expiry. */
   readonly now?: number;
 }
-
-const MESSAGE_KEY_INFO = utf8Encode('Parley_Ratchet_MessageKeys_v1');
 
 function limitsOf(options: RatchetOptions): RatchetLimits & { now: number } {
   const d = DEFAULT_RATCHET_LIMITS;
@@ -98,7 +95,7 @@ export function ratchetEncrypt(
   const limits = limitsOf(options);
   const [cks, mk] = kdfCk(provider, state.cks);
   const headerBytes = encodeRatchetHeader({ dh: state.dhs.publicKey, pn: state.pn, n: state.ns });
-  const ciphertext = sealWithMessageKey(provider, mk, MESSAGE_KEY_INFO, plaintext, concatBytes(state.associatedData, headerBytes));
+  const ciphertext = sealWithMessageKey(provider, mk, plaintext, concatBytes(state.associatedData, headerBytes));
   return {
     state: { ...state, cks, ns: state.ns + 1, skipped: expireSkippedKeys(state.skipped, limits) },
     message: encodeRatchetMessage(headerBytes, ciphertext),
@@ -119,7 +116,7 @@ export function ratchetDecrypt(
   const { header, headerBytes, ciphertext } = decodeRatchetMessage(message);
   if (header.n >= MAX_UINT32) throw new CryptoError('bad_message', 'message number out of range');
   const ad = concatBytes(state.associatedData, headerBytes);
-  const open = (mk: Uint8Array) => openWithMessageKey(provider, mk, MESSAGE_KEY_INFO, ciphertext, ad);
+  const open = (mk: Uint8Array) => openWithMessageKey(provider, mk, ciphertext, ad);
   const skipped = expireSkippedKeys(state.skipped, limits);
 
   // TrySkippedMessageKeys

@@ -7,7 +7,6 @@ import { FORMAT } from './formats';
 import { openWithMessageKey } from './message-key';
 import { ED25519_PUBLIC_KEY_BYTES, type CryptoProvider } from './provider';
 import { kdfCk } from './ratchet-kdf';
-import { SENDER_KEY_MESSAGE_INFO } from './sender-key';
 import { DISTRIBUTION_ID_BYTES, decodeSenderKeyMessage, type SenderKeyDistributionMessage } from './sender-key-message';
 
 export interface SenderKeySkippedKey {
@@ -143,7 +142,7 @@ export function groupDecrypt(
     }
     next = { ...chain, iteration: target + 1, chainKey: nextChainKey, skipped };
   }
-  const plaintext = openWithMessageKey(provider, messageKey, SENDER_KEY_MESSAGE_INFO, m.ciphertext, m.headerBytes);
+  const plaintext = openWithMessageKey(provider, messageKey, m.ciphertext, m.headerBytes);
   const chains = record.chains.slice();
   chains[index] = next;
   return { record: { ...record, chains }, plaintext };

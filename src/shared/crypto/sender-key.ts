@@ -1,7 +1,6 @@
 // Sender Keys, the sending side: one chain key and one Ed25519 signature key per member per group. A group send
 // is one KDF step, one AEAD and one signature whatever the group's size. Rotation makes a fresh key (new chain id,
 // chain key and signature key) that the group code distributes to the remaining members only.
-import { utf8Encode } from '../encoding/utf8';
 import { ByteReader, ByteWriter, MAX_UINT32 } from './bytes';
 import { CryptoError } from './errors';
 import { FORMAT } from './formats';
@@ -13,9 +12,6 @@ import {
   encodeSenderKeyHeader,
   type SenderKeyDistributionMessage,
 } from './sender-key-message';
-
-/** HKDF info for group message keys, distinct from pairwise ones. */
-export const SENDER_KEY_MESSAGE_INFO = utf8Encode('Parley_SenderKey_MessageKeys_v1');
 
 export interface SenderKeyState {
   readonly distributionId: Uint8Array;
@@ -72,7 +68,7 @@ export function groupEncrypt(
   if (state.iteration >= MAX_UINT32) throw new CryptoError('invalid_state', 'sender key exhausted: rotate it');
   const [chainKey, messageKey] = kdfCk(provider, state.chainKey);
   const header = encodeSenderKeyHeader(state);
-  const ciphertext = sealWithMessageKey(provider, messageKey, SENDER_KEY_MESSAGE_INFO, plaintext, header);
+  const ciphertext = sealWithMessageKey(provider, messageKey, plaintext, header);
   const signed = new ByteWriter().bytes(header).bytes(ciphertext).finish();
   const signature = provider.ed25519Sign(state.signingKey, signed);
   return {

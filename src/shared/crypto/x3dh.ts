@@ -4,7 +4,7 @@ import { utf8Encode } from '../encoding/utf8';
 import { verifyPreKeyBundle, type PreKeyBundle } from './bundle';
 import { concatBytes } from './bytes';
 import { CryptoError } from './errors';
-import { encodeIdentityKey, identityAgreementKey, type IdentityKeyPair } from './identity';
+import { encodeIdentityKey, encodeX25519PublicKey, identityAgreementKey, type IdentityKeyPair } from './identity';
 import type { OneTimePreKey, SignedPreKey } from './prekeys';
 import type { CryptoProvider, KeyPair } from './provider';
 
@@ -44,8 +44,14 @@ export function x3dhKdf(provider: CryptoProvider, keyMaterial: Uint8Array): Uint
   return provider.hkdfSha256(concatBytes(X3DH_F, keyMaterial), X3DH_SALT, X3DH_INFO, X3DH_SECRET_BYTES);
 }
 
+/** AD from the two Ed25519 identity keys. */
 export function x3dhAssociatedData(initiatorIdentityKey: Uint8Array, responderIdentityKey: Uint8Array): Uint8Array {
   return concatBytes(encodeIdentityKey(initiatorIdentityKey), encodeIdentityKey(responderIdentityKey));
+}
+
+/** The same AD from X25519 forms already at hand (converting an Ed25519 key costs a point decoding). */
+function associatedDataFromAgreementKeys(initiator: Uint8Array, responder: Uint8Array): Uint8Array {
+  return concatBytes(encodeX25519PublicKey(initiator), encodeX25519PublicKey(responder));
 }
 
 /**
@@ -61,13 +67,14 @@ export function x3dhInitiate(
   verifyPreKeyBundle(provider, bundle);
   const ephemeral = options.ephemeralKeyPair ?? provider.x25519GenerateKeyPair();
   const spk = bundle.signedPreKey.publicKey;
+  const remoteIdentity = identityAgreementKey(bundle.identityKey);
   const dh1 = provider.x25519(identity.agreement, spk);
-  const dh2 = provider.x25519(ephemeral, identityAgreementKey(bundle.identityKey));
+  const dh2 = provider.x25519(ephemeral, remoteIdentity);
   const dh3 = provider.x25519(ephemeral, spk);
   const dh4 = bundle.oneTimePreKey ? provider.x25519(ephemeral, bundle.oneTimePreKey.publicKey) : new Uint8Array(0);
   return {
     sharedSecret: x3dhKdf(provider, concatBytes(dh1, dh2, dh3, dh4)),
-    associatedData: x3dhAssociatedData(identity.signing.publicKey, bundle.identityKey),
+    associatedData: associatedDataFromAgreementKeys(identity.agreement.publicKey, remoteIdentity),
     header: {
       identityKey: identity.signing.publicKey,
       ephemeralKey: ephemeral.publicKey,
@@ -98,13 +105,14 @@ export function x3dhRespond(
     throw new CryptoError('unknown_prekey', `no one-time prekey with id ${header.oneTimePreKeyId} (already used?)`);
   }
   const ek = header.ephemeralKey;
-  const dh1 = provider.x25519(signedPreKey.keyPair, identityAgreementKey(header.identityKey));
+  const remoteIdentity = identityAgreementKey(header.identityKey);
+  const dh1 = provider.x25519(signedPreKey.keyPair, remoteIdentity);
   const dh2 = provider.x25519(identity.agreement, ek);
   const dh3 = provider.x25519(signedPreKey.keyPair, ek);
   const dh4 =
     header.oneTimePreKeyId !== undefined && oneTimePreKey ? provider.x25519(oneTimePreKey.keyPair, ek) : new Uint8Array(0);
   return {
     sharedSecret: x3dhKdf(provider, concatBytes(dh1, dh2, dh3, dh4)),
-    associatedData: x3dhAssociatedData(header.identityKey, identity.signing.publicKey),
+    associatedData: associatedDataFromAgreementKeys(remoteIdentity, identity.agreement.publicKey),
   };
 }

@@ -1,6 +1,7 @@
 // When the store fails, senders get an `internal` error for exactly the sends that were not stored, the relay
 // keeps serving, and nothing is half-written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countOf, fetchBundles, oneTimePrekeys, publish, signedPrekeyFor } from '../../test/support/prekeys';
 import { newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 import type { RelayStore } from './store/relay-store';
@@ -8,6 +9,13 @@ import { StoreError } from './store/relay-store';
 
 let relay: TestRelay;
 let failNextCommits = 0;
+let failNextPrekeyWrites = 0;
+
+function failingPrekeyWrite(): Promise<never> | undefined {
+  if (failNextPrekeyWrites === 0) return undefined;
+  failNextPrekeyWrites--;
+  return Promise.reject(new StoreError('store_failed', 'disk I/O error'));
+}
 
 /** Delegates to the real store, failing the next `failNextCommits` mailbox commits. */
 function flaky(store: RelayStore): RelayStore {
@@ -24,9 +32,9 @@ function flaky(store: RelayStore): RelayStore {
     pageMailbox: (mailbox, after, limit) => store.pageMailbox(mailbox, after, limit),
     pendingCount: (mailbox) => store.pendingCount(mailbox),
     pruneDedupRecords: (before, limit) => store.pruneDedupRecords(before, limit),
-    publishPrekeys: (upload) => store.publishPrekeys(upload),
+    publishPrekeys: (upload) => failingPrekeyWrite() ?? store.publishPrekeys(upload),
     countPrekeys: (device) => store.countPrekeys(device),
-    takePrekeyBundles: (request, limit) => store.takePrekeyBundles(request, limit),
+    takePrekeyBundles: (request, limit) => failingPrekeyWrite() ?? store.takePrekeyBundles(request, limit),
     close: () => store.close(),
   };
 }
@@ -55,5 +63,20 @@ describe('store failure', () => {
     expect(online.deliveries.map((d) => d.messageId)).toEqual([kept, lost]);
     expect(relay.connectedDevices()).toBe(2);
     await Promise.all([alice.close(), online.close()]);
+  });
+
+  it('answers internal for a prekey publish or fetch the store refused, and keeps serving', async () => {
+    const bob = await registeredDevice(relay.url);
+    const alice = await registeredDevice(relay.url);
+    failNextPrekeyWrites = 1;
+    expect(await publish(bob, signedPrekeyFor(bob.identity, 1), oneTimePrekeys(1, 2))).toMatchObject({ type: 'error', code: 'internal' });
+    expect(await countOf(bob)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
+    expect(await publish(bob, signedPrekeyFor(bob.identity, 1), oneTimePrekeys(1, 2))).toMatchObject({ type: 'prekeys_published' });
+    failNextPrekeyWrites = 1;
+    expect(await fetchBundles(alice, bob.address.user)).toMatchObject({ type: 'error', code: 'internal' });
+    expect(await countOf(bob)).toMatchObject({ oneTimePrekeys: 2 });
+    expect(await fetchBundles(alice, bob.address.user)).toMatchObject({ type: 'prekey_bundles' });
+    expect(alice.closeStatus).toBeUndefined();
+    await Promise.all([alice.close(), bob.close()]);
   });
 });

@@ -92,6 +92,8 @@ for (const theme of THEMES) {
       });
 
       test('messenger screens', async ({ page }) => {
+        // Fourteen screens, each with an axe scan, on a shared machine: give the walk room.
+        test.setTimeout(300_000);
         const errors = await openApp(page, theme, { scenario: 'demo' });
         await expect(chatRow(page, 'dm:bob')).toBeVisible();
         await expect(chatRow(page, 'dm:carol').getByLabel('2 unread')).toBeVisible();
@@ -194,6 +196,7 @@ test.describe('long history', () => {
   test.use({ viewport: { width: 1200, height: 800 } });
 
   test('pages a 3,000-message chat in from IndexedDB with a bounded DOM', async ({ page }) => {
+    test.setTimeout(180_000);
     const errors = await openApp(page, 'light', { scenario: 'demo', longHistory: 3_000 });
     await expect(chatRow(page, 'dm:frank')).toBeVisible({ timeout: 30_000 });
     await chatRow(page, 'dm:frank').click();

@@ -1,10 +1,11 @@
-// The client core's facade: owns the account and the relay connection of this device, and reports changes as
-// contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC handlers call it.
-// It never hands out private keys.
+// The client core's facade: owns the account, the relay connection and the encrypted messaging of this device, and
+// reports changes as contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC
+// handlers call it. It never hands out private keys.
 import { toBase64 } from '../../../shared/encoding/base64';
 import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents } from '../../../shared/ipc';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, type Account } from '../account';
 import type { CoreConfig } from '../config';
+import { Messenger } from '../messaging/Messenger';
 import type { SecretStore } from '../secrets';
 import { Transport, type Logger } from '../transport';
 
@@ -18,6 +19,8 @@ export interface ParleyClientOptions {
 export class ParleyClient {
   private account: Account | null = null;
   private transport: Transport | null = null;
+  private messengerValue: Messenger | null = null;
+  private messengerError: AppError | null = null;
   private creating: Promise<AccountView> | null = null;
   private readonly accounts: AccountStore;
 
@@ -30,7 +33,7 @@ export class ParleyClient {
     const client = new ParleyClient(options);
     if (await client.accounts.exists()) {
       client.account = await client.accounts.load();
-      client.connect(client.account);
+      await client.connect(client.account);
     }
     return client;
   }
@@ -74,11 +77,19 @@ export class ParleyClient {
 
   async close(): Promise<void> {
     this.transport?.stop();
+    await this.messengerValue?.close();
   }
 
   requireAccount(): Account {
     if (!this.account) throw new AppError('no_account', 'Create an account first.');
     return this.account;
+  }
+
+  /** Encrypted messaging of this account; AppError when there is no account or its vault cannot be opened. */
+  messenger(): Messenger {
+    this.requireAccount();
+    if (this.messengerValue) return this.messengerValue;
+    throw this.messengerError ?? new AppError('internal', 'Messaging is still starting. Try again in a moment.', true);
   }
 
   private async register(username: string, relayUrl: string): Promise<AccountView> {
@@ -88,7 +99,7 @@ export class ParleyClient {
       const account: Account = { username: registered.username, device: registered.device, relayUrl, identity, createdAt: Date.now() };
       await this.accounts.save(account);
       this.account = account;
-      this.connect(account);
+      await this.connect(account);
       return this.toView(account);
     } catch (error) {
       if (error instanceof RegistrationError) throw new AppError(error.code, error.message, error.code === 'relay_unreachable');
@@ -96,7 +107,8 @@ export class ParleyClient {
     }
   }
 
-  private connect(account: Account): void {
+  /** Opens the vault and messaging before the connection starts, so no delivery arrives with no one to take it. */
+  private async connect(account: Account): Promise<void> {
     const transport = new Transport({
       relayUrl: account.relayUrl,
       credentials: { user: account.username, device: account.device, signer: identitySigner(account.identity) },
@@ -105,6 +117,22 @@ export class ParleyClient {
     });
     transport.on('state', (snapshot) => this.options.events.emit('connection.changed', snapshot));
     this.transport = transport;
+    try {
+      this.messengerValue = await Messenger.open({
+        dataDir: this.options.config.dataDir,
+        secrets: this.options.secrets,
+        account,
+        relay: transport,
+        events: this.options.events,
+        logger: this.options.logger,
+      });
+    } catch (error) {
+      // Without its vault this device cannot decrypt anything: it stays connected (the relay keeps every envelope,
+      // none is acked) and says why messaging is unavailable.
+      const code = (error as { code?: string }).code ?? 'unknown';
+      this.options.logger.error('messaging.open_failed', { code });
+      this.messengerError = new AppError('internal', `Parley cannot open its encrypted message store (${code}). Messages wait on the relay.`);
+    }
     transport.start();
   }
 

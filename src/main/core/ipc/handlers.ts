@@ -12,9 +12,7 @@ export interface HandlerContext {
 }
 
 export function createIpcHandlers({ client, appInfo, links }: HandlerContext): IpcHandlers {
-  const notYet = async (): Promise<never> => {
-    throw new AppError('internal', 'Messaging is not available in this build yet.');
-  };
+  const messenger = () => client.messenger();
   return {
     'app.info': async () => appInfo,
     'account.get': async () => client.accountView(),
@@ -22,20 +20,29 @@ export function createIpcHandlers({ client, appInfo, links }: HandlerContext): I
     'account.setRelayUrl': ({ relayUrl }) => client.setRelayUrl(relayUrl),
     'connection.get': async () => client.connection(),
     'connection.retry': async () => client.retryConnection(),
-    'contacts.add': notYet,
-    'contacts.list': notYet,
-    'contacts.safetyNumber': notYet,
-    'contacts.setVerified': notYet,
-    'contacts.acceptIdentity': notYet,
-    'messages.send': notYet,
-    'messages.pending': notYet,
-    'messages.commit': notYet,
-    'groups.list': notYet,
-    'groups.create': notYet,
-    'groups.rename': notYet,
-    'groups.addMembers': notYet,
-    'groups.removeMember': notYet,
-    'groups.leave': notYet,
+    // Errors: cannot_add_self, unknown_user, bad_bundle (also retryable: no prekeys yet), offline (retryable).
+    'contacts.add': ({ username }) => messenger().addContact(username),
+    'contacts.list': async () => messenger().listContacts(),
+    // Errors: not_a_contact.
+    'contacts.safetyNumber': async ({ username }) => messenger().safetyNumber(username),
+    'contacts.setVerified': ({ username, verified }) => messenger().setVerified(username, verified),
+    'contacts.acceptIdentity': ({ username }) => messenger().acceptIdentity(username),
+    // Errors: not_a_contact, unknown_conversation, unknown_group, not_group_member, identity_changed,
+    // message_too_large; retryable: offline, rate_limited, send_failed.
+    'messages.send': (request) => messenger().send(request),
+    'messages.pending': async () => messenger().pending(),
+    'messages.commit': async ({ inboxIds }) => {
+      await messenger().commit(inboxIds);
+      return {};
+    },
+    'groups.list': async () => messenger().listGroups(),
+    // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
+    'groups.create': ({ name, members }) => messenger().createGroup(name, members),
+    // Errors: unknown_group, not_group_member, not_group_admin, offline (retryable).
+    'groups.rename': ({ groupId, name }) => messenger().renameGroup(groupId, name),
+    'groups.addMembers': ({ groupId, members }) => messenger().addMembers(groupId, members),
+    'groups.removeMember': ({ groupId, member }) => messenger().removeMember(groupId, member),
+    'groups.leave': ({ groupId }) => messenger().leaveGroup(groupId),
     'links.open': async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new AppError('unsafe_link', 'Parley only opens web and e-mail links.');
       await links.open(url);

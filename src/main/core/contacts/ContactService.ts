@@ -1,0 +1,89 @@
+// Contacts as the renderer asks for them: add by username (fetch and verify a bundle for every device, trust on
+// first use, start sessions), list, the safety number, marking verified, and accepting a changed identity key.
+import { safetyNumber } from '../../../shared/crypto/safety-number';
+import { fromBase64 } from '../../../shared/encoding/base64';
+import { AppError, type ContactView, type SafetyNumberView } from '../../../shared/ipc';
+import { normalizeUsername } from '../../../shared/protocol';
+import { toAppError } from '../messaging/appErrors';
+import type { MessagingContext } from '../messaging/context';
+import type { PairwiseChannel } from '../sessions/PairwiseChannel';
+import { contactView } from './contactView';
+import { acceptIdentity, primaryDevice, setVerified, type Peer } from './identityTrust';
+
+export class ContactService {
+  private readonly safetyNumbers = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly pairwise: PairwiseChannel,
+  ) {}
+
+  list(): ContactView[] {
+    return this.ctx.peers
+      .all()
+      .filter((peer) => peer.contact)
+      .map(contactView);
+  }
+
+  async add(username: string): Promise<ContactView> {
+    const name = normalizeUsername(username);
+    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', 'That is your own username.');
+    const known = this.ctx.peers.get(name);
+    if (known?.contact && known.devices.length > 0) return contactView(known);
+    if (this.ctx.relay.snapshot.state !== 'online') {
+      throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+    }
+    let peer: Peer;
+    try {
+      peer = await this.pairwise.establish(name, { contact: true });
+    } catch (error) {
+      throw toAppError(error, 'contact', name);
+    }
+    if (!peer.contact) peer = (await this.ctx.peers.update(name, (p) => p && { ...p, contact: true })) ?? peer;
+    const view = contactView(peer);
+    this.ctx.contactChanged(view);
+    return view;
+  }
+
+  /** 60 digits from both identity keys and normalized usernames; the newest key of theirs (the one to compare). */
+  safetyNumber(username: string): SafetyNumberView {
+    const peer = this.requireContact(username);
+    const device = primaryDevice(peer);
+    if (!device) throw new AppError('not_a_contact', `${username} has no device with a known key yet.`);
+    const theirKey = device.pendingIdentityKey ?? device.identityKey;
+    const cacheKey = `${peer.username}/${theirKey}`;
+    let number = this.safetyNumbers.get(cacheKey);
+    if (!number) {
+      number = safetyNumber(
+        { identifier: this.ctx.me.user, identityKey: this.ctx.identity.signing.publicKey },
+        { identifier: peer.username, identityKey: fromBase64(theirKey) },
+      );
+      this.safetyNumbers.set(cacheKey, number);
+    }
+    return { username: peer.username, safetyNumber: number, verified: peer.verified };
+  }
+
+  async setVerified(username: string, verified: boolean): Promise<ContactView> {
+    this.requireContact(username);
+    return this.change(username, (peer) => setVerified(peer, verified));
+  }
+
+  async acceptIdentity(username: string): Promise<ContactView> {
+    this.requireContact(username);
+    return this.change(username, acceptIdentity);
+  }
+
+  private async change(username: string, edit: (peer: Peer) => Peer): Promise<ContactView> {
+    const peer = await this.ctx.peers.update(username, (p) => p && edit(p));
+    if (!peer) throw new AppError('not_a_contact', `${username} is not among your contacts.`);
+    const view = contactView(peer);
+    this.ctx.contactChanged(view);
+    return view;
+  }
+
+  private requireContact(username: string): Peer {
+    const peer = this.ctx.peers.get(username);
+    if (!peer?.contact) throw new AppError('not_a_contact', `${username} is not among your contacts.`);
+    return peer;
+  }
+}

@@ -1,0 +1,211 @@
+// Group membership as the renderer asks for it: create, rename, add members, remove a member, leave. Each change
+// is checked against this device's copy (admins only, except leaving), stored together with the notice to send
+// (PendingBroadcasts), shown in this device's history like any update, and sent over the pairwise sessions to every
+// member concerned. The relay sees only device addresses; name, members and admins are inside the ciphertexts.
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { AppError, MAX_GROUP_MEMBERS, type GroupUpdate, type GroupView } from '../../../shared/ipc';
+import { normalizeUsername } from '../../../shared/protocol';
+import type { KeyedLock } from '../concurrency/KeyedLock';
+import { toAppError } from '../messaging/appErrors';
+import type { MessagingContext } from '../messaging/context';
+import { encodeEnvelope, type GroupUpdateEnvelope } from '../messaging/envelope';
+import { inboxIdFor } from '../messaging/Inbox';
+import { relayMessageId } from '../messaging/relayIds';
+import type { PairwiseChannel } from '../sessions/PairwiseChannel';
+import { TransportError, idHint } from '../transport';
+import { forEachConcurrently, isUnreachableMember, PAIRWISE_FANOUT_CONCURRENCY } from './GroupSender';
+import { createGroupState, groupView, localChange, snapshotOf, type GroupRuleFailure, type GroupState } from './groupRules';
+import type { Broadcast, PendingBroadcasts } from './PendingBroadcasts';
+
+export class GroupService {
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly pairwise: PairwiseChannel,
+    /** The conversation lanes MessageSender uses: a change and a message of one group never interleave. */
+    private readonly lanes: KeyedLock,
+    private readonly pending: PendingBroadcasts,
+  ) {}
+
+  list(): GroupView[] {
+    return this.ctx.groups.all().map(groupView);
+  }
+
+  async create(name: string, members: readonly string[]): Promise<GroupView> {
+    this.requireOnline();
+    const me = this.ctx.me.user;
+    const others = [...new Set(members.map(normalizeUsername))].filter((m) => m !== me);
+    if (others.length === 0) throw new AppError('cannot_add_self', 'Add at least one other person to the group.');
+    if (others.length + 1 > MAX_GROUP_MEMBERS) throw new AppError('invalid_request', `Groups have at most ${MAX_GROUP_MEMBERS} members.`);
+    await this.reachAll(others);
+    const groupId = randomBytes(16).toString('base64url');
+    const state = createGroupState(groupId, name, me, others, this.ctx.now());
+    return this.lanes.run(`group:${groupId}`, async () => {
+      await this.ctx.groups.exclusive(groupId, async () => {
+        await this.record(state, { kind: 'created', by: me, name: state.name, members: [...state.members] }, others);
+      });
+      return this.finish(groupId);
+    });
+  }
+
+  rename(groupId: string, name: string): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'renamed', by: this.ctx.me.user, name }));
+  }
+
+  async addMembers(groupId: string, members: readonly string[]): Promise<GroupView> {
+    const current = this.require(groupId);
+    const added = [...new Set(members.map(normalizeUsername))].filter((m) => !current.members.includes(m) && m !== this.ctx.me.user);
+    if (added.length === 0) return groupView(current);
+    this.requireOnline();
+    await this.reachAll(added);
+    return this.change(groupId, () => ({ kind: 'members_added', by: this.ctx.me.user, members: added }), added);
+  }
+
+  removeMember(groupId: string, member: string): Promise<GroupView> {
+    const removed = normalizeUsername(member);
+    if (removed === this.ctx.me.user) return this.leave(groupId);
+    if (!this.require(groupId).members.includes(removed)) throw new AppError('invalid_request', `${member} is not a member of this group.`);
+    return this.change(groupId, () => ({ kind: 'member_removed', by: this.ctx.me.user, member: removed }), [removed]);
+  }
+
+  leave(groupId: string): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'member_left', by: this.ctx.me.user }));
+  }
+
+  /** Sends every change not yet delivered to everyone (call on `online`). */
+  async resendPending(): Promise<void> {
+    for (const broadcast of await this.pending.all()) {
+      const groupId = broadcast.envelope.groupId;
+      await this.lanes.run(`group:${groupId}`, async () => {
+        await this.ctx.groups.exclusive(groupId, () => this.catchUp(broadcast));
+        await this.broadcast(broadcast).catch((error: unknown) => this.ctx.logger.warn('group.broadcast_deferred', { code: codeOf(error) }));
+      });
+    }
+  }
+
+  private async change(groupId: string, makeUpdate: () => GroupUpdate, alsoNotify: readonly string[] = []): Promise<GroupView> {
+    this.require(groupId);
+    this.requireOnline();
+    return this.lanes.run(`group:${groupId}`, async () => {
+      await this.ctx.groups.exclusive(groupId, async () => {
+        const current = this.require(groupId);
+        const update = makeUpdate();
+        const result = localChange(current, this.ctx.me.user, update);
+        if (!result.ok) throw ruleError(result.reason);
+        const recipients = [...new Set([...current.members, ...alsoNotify])].filter((m) => m !== this.ctx.me.user);
+        await this.record(result.state, update, recipients);
+      });
+      return this.finish(groupId);
+    });
+  }
+
+  /**
+   * Stores a change: first the notice (so it will reach the others whatever happens next), then this device's
+   * history entry, then the new state. Called with the group's lock held.
+   */
+  private async record(state: GroupState, update: GroupUpdate, recipients: readonly string[]): Promise<void> {
+    const envelope: GroupUpdateEnvelope = {
+      type: 'group_update',
+      groupId: state.groupId,
+      messageId: ulid(),
+      sentAt: this.ctx.now(),
+      update,
+      state: snapshotOf(state),
+    };
+    const broadcast: Broadcast = { envelope, state: { ...state, members: [...state.members], admins: [...state.admins] }, recipients: [...recipients] };
+    await this.pending.add(broadcast);
+    await this.catchUp(broadcast);
+  }
+
+  /** Makes this device's state and history reflect `broadcast` if they do not yet (after a crash, too). */
+  private async catchUp(broadcast: Broadcast): Promise<void> {
+    const { envelope, state } = broadcast;
+    const current = this.ctx.groups.get(envelope.groupId);
+    if (current && current.revision >= state.revision) return;
+    const message = {
+      inboxId: inboxIdFor('self', envelope.messageId),
+      conversationId: `group:${envelope.groupId}`,
+      messageId: envelope.messageId,
+      sender: { user: this.ctx.me.user, device: this.ctx.me.device },
+      sentAt: envelope.sentAt,
+      receivedAt: this.ctx.now(),
+      content: { kind: 'group_update' as const, update: envelope.update },
+    };
+    if (!this.ctx.inbox.has(message.inboxId)) await this.ctx.inbox.add(message, null);
+    if (!state.active) await this.ctx.senderKeys.deleteOwn(envelope.groupId);
+    await this.ctx.groups.save(state);
+    this.ctx.events.emit('messages.received', message);
+    this.ctx.events.emit('groups.changed', { group: groupView(state), update: envelope.update });
+  }
+
+  /** Sends the notice to every recipient still waiting; one who cannot be reached is skipped, a retryable failure waits. */
+  private async broadcast(broadcast: Broadcast): Promise<void> {
+    const { envelope } = broadcast;
+    const plaintext = encodeEnvelope(envelope);
+    const done: string[] = [];
+    let retry: unknown;
+    await forEachConcurrently(broadcast.recipients, PAIRWISE_FANOUT_CONCURRENCY, async (user) => {
+      try {
+        await this.pairwise.sendToUser(user, plaintext, (device) => relayMessageId('ctl', envelope.groupId, envelope.messageId, `${device.user}.${device.device}`));
+        done.push(user);
+      } catch (error) {
+        if (isUnreachableMember(error)) {
+          this.ctx.logger.warn('group.member_unreachable', { member: idHint(user), code: codeOf(error) });
+          done.push(user);
+        } else {
+          retry ??= error;
+        }
+      }
+    });
+    await this.pending.delivered(envelope.messageId, done);
+    if (retry) throw retry;
+  }
+
+  /** After a change is stored: try to deliver it now; if the connection drops, `online` resumes it. */
+  private async finish(groupId: string): Promise<GroupView> {
+    for (const broadcast of await this.pending.all()) {
+      if (broadcast.envelope.groupId !== groupId) continue;
+      await this.broadcast(broadcast).catch((error: unknown) => this.ctx.logger.warn('group.broadcast_deferred', { code: codeOf(error) }));
+    }
+    return groupView(this.require(groupId));
+  }
+
+  /** Sessions with every device of each user, so the change can reach them; unknown users fail the request. */
+  private async reachAll(users: readonly string[]): Promise<void> {
+    for (const user of users) {
+      try {
+        await this.pairwise.devicesOf(user);
+      } catch (error) {
+        throw toAppError(error, 'contact', user);
+      }
+    }
+  }
+
+  private require(groupId: string): GroupState {
+    const group = this.ctx.groups.get(groupId);
+    if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
+    return group;
+  }
+
+  private requireOnline(): void {
+    if (this.ctx.relay.snapshot.state !== 'online') {
+      throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+    }
+  }
+}
+
+function ruleError(reason: GroupRuleFailure): AppError {
+  switch (reason) {
+    case 'not_group_member':
+      return new AppError('not_group_member', 'You are no longer a member of this group.');
+    case 'not_group_admin':
+      return new AppError('not_group_admin', 'Only the group’s admins can do that.');
+    default:
+      return new AppError('invalid_request', 'That change does not apply to this group.');
+  }
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof TransportError || error instanceof AppError) return error.code;
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,69 @@
+// Groups this device belongs or belonged to, in the vault: one record per group plus an index of group ids, all
+// loaded once at start. Changes to one group never interleave.
+import { z } from 'zod';
+import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
+import { Username } from '../../../shared/protocol';
+import { KeyedLock } from '../concurrency/KeyedLock';
+import { jsonRecord, type Vault } from '../vault';
+import type { GroupState } from './groupRules';
+
+const GroupRecord = z.strictObject({
+  groupId: GroupId,
+  name: GroupName,
+  members: z.array(Username).max(MAX_GROUP_MEMBERS),
+  admins: z.array(Username).max(MAX_GROUP_MEMBERS),
+  createdBy: Username,
+  revision: z.number().int().nonnegative(),
+  keyEpoch: z.number().int().nonnegative(),
+  active: z.boolean(),
+  createdAt: z.number().int(),
+});
+const groupCodec = jsonRecord(GroupRecord, 'group');
+const indexCodec = jsonRecord(z.array(GroupId), 'group index');
+const INDEX = 'groups';
+const recordName = (groupId: string) => `group:${groupId}`;
+
+export class GroupStore {
+  private readonly groups = new Map<string, GroupState>();
+  private readonly lock = new KeyedLock();
+  private indexWrite: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly vault: Vault) {}
+
+  static async open(vault: Vault): Promise<GroupStore> {
+    const store = new GroupStore(vault);
+    const index = await vault.get('records', INDEX);
+    for (const groupId of index ? indexCodec.decode(index) : []) {
+      const bytes = await vault.get('records', recordName(groupId));
+      if (bytes) store.groups.set(groupId, groupCodec.decode(bytes));
+    }
+    return store;
+  }
+
+  get(groupId: string): GroupState | undefined {
+    return this.groups.get(groupId);
+  }
+
+  all(): GroupState[] {
+    return [...this.groups.values()];
+  }
+
+  /** Runs `task` with exclusive access to one group (read, decide, store). */
+  exclusive<T>(groupId: string, task: () => Promise<T>): Promise<T> {
+    return this.lock.run(groupId, task);
+  }
+
+  /** Stores a group's new state; call inside exclusive(). */
+  async save(state: GroupState): Promise<void> {
+    const isNew = !this.groups.has(state.groupId);
+    await this.vault.put('records', recordName(state.groupId), groupCodec.encode({ ...state, members: [...state.members], admins: [...state.admins] }));
+    this.groups.set(state.groupId, state);
+    if (isNew) await this.writeIndex();
+  }
+
+  private writeIndex(): Promise<void> {
+    const write = this.indexWrite.then(() => this.vault.put('records', INDEX, indexCodec.encode([...this.groups.keys()])));
+    this.indexWrite = write.catch(() => undefined);
+    return write;
+  }
+}

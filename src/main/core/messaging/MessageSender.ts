@@ -1,0 +1,79 @@
+// messages.send: encrypts the renderer's message for a conversation and hands it to the relay. Sends of one
+// conversation run strictly one after another (DESIGN §5.3), different conversations in parallel. A 1:1 message
+// goes to every device of the peer as its own pairwise ciphertext; a group message is one Sender Keys ciphertext.
+// The end-to-end message id inside the envelope is the renderer's; relay ids are derived from it per copy, so a
+// retry with the same id is stored once. Sending to a verified contact whose key changed is held.
+import { AppError, type OutgoingContent, type ResponseOf } from '../../../shared/ipc';
+import { addressKey } from '../../../shared/protocol';
+import type { KeyedLock } from '../concurrency/KeyedLock';
+import { isSendHeld } from '../contacts/identityTrust';
+import type { GroupSender } from '../groups/GroupSender';
+import type { PairwiseChannel } from '../sessions/PairwiseChannel';
+import { toAppError } from './appErrors';
+import type { MessagingContext } from './context';
+import { encodeEnvelope, type MessageEnvelope } from './envelope';
+import { relayMessageId } from './relayIds';
+
+/** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */
+export const MAX_ENVELOPE_BYTES = 120 * 1024;
+
+export interface SendRequest {
+  conversationId: string;
+  messageId: string;
+  content: OutgoingContent;
+}
+
+export class MessageSender {
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly pairwise: PairwiseChannel,
+    private readonly groups: GroupSender,
+    private readonly lanes: KeyedLock,
+  ) {}
+
+  send(request: SendRequest): Promise<ResponseOf<'messages.send'>> {
+    return this.lanes.run(request.conversationId, async () => {
+      try {
+        await this.sendNow(request);
+      } catch (error) {
+        const appError = toAppError(error, 'send', request.conversationId.startsWith('dm:') ? request.conversationId.slice(3) : undefined);
+        this.ctx.logger.info('send.failed', { code: appError.code, retryable: appError.retryable });
+        throw appError;
+      }
+      return { messageId: request.messageId, sentAt: this.ctx.now() };
+    });
+  }
+
+  private async sendNow({ conversationId, messageId, content }: SendRequest): Promise<void> {
+    const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
+    const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
+    if (peerName !== undefined) {
+      if (peerName === this.ctx.me.user) throw new AppError('unknown_conversation', 'You cannot send a message to yourself.');
+      const peer = this.ctx.peers.get(peerName);
+      if (!peer) throw new AppError('not_a_contact', `Add ${peerName} as a contact before writing to them.`);
+      if (isSendHeld(peer)) {
+        throw new AppError('identity_changed', `${peerName}’s safety number changed. Compare it and accept the new one in their contact info, then send again.`);
+      }
+    } else if (groupId === undefined || !this.ctx.groups.get(groupId)) {
+      throw new AppError(groupId === undefined ? 'unknown_conversation' : 'unknown_group', 'This conversation does not exist on this device.');
+    }
+    // Nothing is encrypted (no ratchet step spent) while it cannot leave anyway.
+    if (this.ctx.relay.snapshot.state !== 'online') {
+      throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
+    }
+    const envelope: MessageEnvelope = {
+      type: 'message',
+      conversation: groupId === undefined ? { kind: 'dm' } : { kind: 'group', groupId },
+      messageId,
+      sentAt: this.ctx.now(),
+      content,
+    };
+    const plaintext = encodeEnvelope(envelope);
+    if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
+    if (groupId !== undefined) {
+      await this.groups.send(groupId, plaintext, messageId);
+      return;
+    }
+    await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)));
+  }
+}

@@ -1,0 +1,172 @@
+// End-to-end encrypted messaging for one account: opens the vault and the stores in it, wires the relay's events
+// to the receive pipeline and the prekey upkeep, and offers the contacts, messages and groups operations the IPC
+// handlers call. Everything it hands out is plaintext for display; keys and states never leave it.
+import { identityKeyPairFromSeed } from '../../../shared/crypto/identity';
+import type { CryptoProvider } from '../../../shared/crypto/provider';
+import type { ContactView, GroupView, IpcEvents, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
+import { normalizeUsername } from '../../../shared/protocol';
+import type { Account } from '../account';
+import { KeyedLock } from '../concurrency/KeyedLock';
+import { ContactService } from '../contacts/ContactService';
+import { PeerStore } from '../contacts/PeerStore';
+import { nodeCryptoProvider } from '../crypto/node-provider';
+import { applyReceivedUpdate } from '../groups/applyReceivedUpdate';
+import { groupView } from '../groups/groupRules';
+import { GroupSender } from '../groups/GroupSender';
+import { GroupService } from '../groups/GroupService';
+import { GroupStore } from '../groups/GroupStore';
+import { PendingBroadcasts } from '../groups/PendingBroadcasts';
+import { SenderKeyStore } from '../groups/SenderKeyStore';
+import { PrekeyMaintenance } from '../prekeys/PrekeyMaintenance';
+import { PreKeyStore } from '../prekeys/PreKeyStore';
+import type { SecretStore } from '../secrets';
+import { PairwiseChannel } from '../sessions/PairwiseChannel';
+import { SessionStore } from '../sessions/SessionStore';
+import type { Logger } from '../transport';
+import { Vault } from '../vault';
+import type { MessagingContext } from './context';
+import { Inbox } from './Inbox';
+import { MessageSender, type SendRequest } from './MessageSender';
+import { ReceivePipeline } from './receive/ReceivePipeline';
+import type { RelayPort } from './RelayPort';
+
+/** The relay's default PARLEY_RELAY_MAX_RECIPIENTS: a group message to more devices goes in several sends. */
+export const RELAY_MAX_RECIPIENTS_PER_SEND = 1000;
+/** How often an online device checks whether its signed prekey is due for rotation. */
+const PREKEY_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+export interface MessengerOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  account: Account;
+  relay: RelayPort;
+  events: IpcEvents;
+  logger: Logger;
+  provider?: CryptoProvider;
+  now?: () => number;
+}
+
+export class Messenger {
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly ctx: MessagingContext,
+    private readonly contacts: ContactService,
+    private readonly sender: MessageSender,
+    private readonly groupService: GroupService,
+    private readonly pipeline: ReceivePipeline,
+    private readonly prekeys: PrekeyMaintenance,
+  ) {}
+
+  static async open(options: MessengerOptions): Promise<Messenger> {
+    const provider = options.provider ?? nodeCryptoProvider;
+    const vault = await Vault.open({ dataDir: options.dataDir, secrets: options.secrets, provider });
+    const [peers, groups, inbox] = await Promise.all([PeerStore.open(vault), GroupStore.open(vault), Inbox.open(vault, options.logger)]);
+    const ctx: MessagingContext = {
+      provider,
+      identity: identityKeyPairFromSeed(provider, options.account.identity.privateKey),
+      me: { user: normalizeUsername(options.account.username), device: options.account.device },
+      vault,
+      sessions: new SessionStore(vault),
+      prekeys: new PreKeyStore(vault),
+      peers,
+      groups,
+      senderKeys: new SenderKeyStore(vault),
+      inbox,
+      relay: options.relay,
+      events: options.events,
+      logger: options.logger,
+      deviceLock: new KeyedLock(),
+      maxRecipientsPerSend: RELAY_MAX_RECIPIENTS_PER_SEND,
+      now: options.now ?? Date.now,
+      contactChanged: (view) => options.events.emit('contacts.changed', view),
+    };
+    const pairwise = new PairwiseChannel(ctx);
+    const lanes = new KeyedLock();
+    const groupSender = new GroupSender(ctx, pairwise);
+    const messenger = new Messenger(
+      ctx,
+      new ContactService(ctx, pairwise),
+      new MessageSender(ctx, pairwise, groupSender, lanes),
+      new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault)),
+      new ReceivePipeline(ctx),
+      new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
+    );
+    await messenger.recoverGroupUpdates();
+    messenger.follow(options.relay);
+    return messenger;
+  }
+
+  // ── contacts ──
+  addContact = (username: string): Promise<ContactView> => this.contacts.add(username);
+  listContacts = (): ContactView[] => this.contacts.list();
+  safetyNumber = (username: string): SafetyNumberView => this.contacts.safetyNumber(username);
+  setVerified = (username: string, verified: boolean): Promise<ContactView> => this.contacts.setVerified(username, verified);
+  acceptIdentity = (username: string): Promise<ContactView> => this.contacts.acceptIdentity(username);
+
+  // ── messages ──
+  send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);
+  pending = (): ReceivedMessage[] => this.ctx.inbox.pending();
+  commit = (inboxIds: readonly string[]): Promise<void> => this.ctx.inbox.commit(inboxIds);
+
+  // ── groups ──
+  listGroups = (): GroupView[] => this.groupService.list();
+  createGroup = (name: string, members: readonly string[]): Promise<GroupView> => this.groupService.create(name, members);
+  renameGroup = (groupId: string, name: string): Promise<GroupView> => this.groupService.rename(groupId, name);
+  addMembers = (groupId: string, members: readonly string[]): Promise<GroupView> => this.groupService.addMembers(groupId, members);
+  removeMember = (groupId: string, member: string): Promise<GroupView> => this.groupService.removeMember(groupId, member);
+  leaveGroup = (groupId: string): Promise<GroupView> => this.groupService.leave(groupId);
+
+  /** Counters for tests and diagnostics (no content). */
+  get receiveStats() {
+    return { ...this.pipeline.stats };
+  }
+
+  /** Resolves when every delivery received so far has been handled. */
+  idle(): Promise<void> {
+    return this.pipeline.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.pipeline.idle();
+    this.pipeline.close();
+    await this.prekeys.idle();
+    await this.ctx.deviceLock.idle();
+    await this.ctx.vault.close();
+  }
+
+  private follow(relay: RelayPort): void {
+    const online = () => {
+      void this.prekeys.check();
+      this.groupService.resendPending().catch((error: unknown) => this.ctx.logger.warn('group.resend_failed', { error: String((error as Error)?.name) }));
+    };
+    this.unsubscribe.push(
+      relay.on('delivery', (delivery) => this.pipeline.deliver(delivery)),
+      relay.on('prekeysLow', () => void this.prekeys.refill()),
+      relay.on('state', (snapshot) => {
+        if (snapshot.state === 'online') online();
+      }),
+    );
+    if (relay.snapshot.state === 'online') online();
+    this.timer = setInterval(() => {
+      if (relay.snapshot.state === 'online') void this.prekeys.check();
+    }, PREKEY_CHECK_INTERVAL_MS);
+    this.timer.unref?.();
+  }
+
+  /** A group update in the inbox may not have been applied before a crash: apply it now (a no-op if it was). */
+  private async recoverGroupUpdates(): Promise<void> {
+    for (const entry of this.ctx.inbox.entriesOf('group_update')) {
+      if (!entry.from || !entry.groupSnapshot || entry.message.content.kind !== 'group_update') continue;
+      const groupId = entry.message.conversationId.slice('group:'.length);
+      const state = await applyReceivedUpdate(this.ctx, entry.from.user, groupId, entry.message.content.update, entry.groupSnapshot);
+      if (state) this.ctx.events.emit('groups.changed', { group: groupView(state), update: entry.message.content.update });
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Everything the messaging parts share: who this device is, the stores in the vault, the relay, the event sink.
+// Built once per account by Messenger; the parts take it as a plain constructor parameter.
+import type { IdentityKeyPair } from '../../../shared/crypto/identity';
+import type { CryptoProvider } from '../../../shared/crypto/provider';
+import type { ContactView, IpcEvents } from '../../../shared/ipc';
+import type { Address } from '../../../shared/protocol';
+import { KeyedLock } from '../concurrency/KeyedLock';
+import type { PeerStore } from '../contacts/PeerStore';
+import type { GroupStore } from '../groups/GroupStore';
+import type { SenderKeyStore } from '../groups/SenderKeyStore';
+import type { PreKeyStore } from '../prekeys/PreKeyStore';
+import type { SessionStore } from '../sessions/SessionStore';
+import type { Logger } from '../transport';
+import type { Vault } from '../vault';
+import type { Inbox } from './Inbox';
+import type { RelayPort } from './RelayPort';
+
+export interface MessagingContext {
+  readonly provider: CryptoProvider;
+  /** This device's identity key (Ed25519, with its X25519 form). */
+  readonly identity: IdentityKeyPair;
+  /** This device: normalized username and device id. */
+  readonly me: Address;
+  readonly vault: Vault;
+  readonly sessions: SessionStore;
+  readonly prekeys: PreKeyStore;
+  readonly peers: PeerStore;
+  readonly groups: GroupStore;
+  readonly senderKeys: SenderKeyStore;
+  readonly inbox: Inbox;
+  readonly relay: RelayPort;
+  readonly events: IpcEvents;
+  readonly logger: Logger;
+  /** Serializes every change to one remote device's sessions (sends and receives alike). */
+  readonly deviceLock: KeyedLock;
+  /** Most recipients one relay `send` may name (the relay's PARLEY_RELAY_MAX_RECIPIENTS default). */
+  readonly maxRecipientsPerSend: number;
+  now(): number;
+  /** Announces a contact's new state to the renderer (only for peers listed as contacts). */
+  contactChanged(view: ContactView): void;
+}
+
+export function newDeviceLock(): KeyedLock {
+  return new KeyedLock();
+}

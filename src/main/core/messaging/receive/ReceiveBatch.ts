@@ -1,0 +1,187 @@
+// Decrypts a batch of deliveries from one sender device, in order, against working copies of the state they touch
+// (that device's sessions, its sender keys, our prekeys, the groups it speaks about), and says what each one is:
+// something for the inbox, a typing notice, a control message, or a failure. Nothing is stored here and no
+// stored state is changed; a failure leaves the working copies as they were before it, so the next item goes on.
+import { toHex } from '../../../../shared/crypto/bytes';
+import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../shared/crypto/errors';
+import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
+import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../../shared/crypto/sender-key-record';
+import type { SessionState } from '../../../../shared/crypto/session';
+import type { GroupUpdate, IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
+import { fromBase64 } from '../../../../shared/encoding/base64';
+import { normalizeUsername, type Address } from '../../../../shared/protocol';
+import { observeIdentity, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
+import { receivedChange, type GroupState } from '../../groups/groupRules';
+import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
+import type { PreKeyState } from '../../prekeys/PreKeyStore';
+import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
+import type { Delivery } from '../../transport';
+import type { MessagingContext } from '../context';
+import { EnvelopeError, decodeEnvelope, type Envelope, type GroupSnapshot } from '../envelope';
+import { inboxIdFor } from '../Inbox';
+import { unwrapPayload } from '../payload';
+
+export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported_payload' | 'not_a_member';
+
+export type ItemOutcome =
+  | { kind: 'inbox'; delivery: Delivery; message: ReceivedMessage; group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot } }
+  | { kind: 'typing'; delivery: Delivery; message: ReceivedMessage }
+  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' }
+  | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode };
+
+class ReceiveFailure extends Error {
+  constructor(readonly code: ReceiveFailureCode) {
+    super(code);
+  }
+}
+
+export class ReceiveBatch {
+  readonly outcomes: ItemOutcome[] = [];
+  /** The device's sessions after every item that decrypted. */
+  sessions: SessionState[];
+  sessionsChanged = false;
+  /** One-time prekeys that started sessions in this batch: delete them after the sessions are stored. */
+  readonly usedOneTimePreKeys = new Set<number>();
+  /** Sender-key records changed (new chains, advanced chains), by distribution id. */
+  readonly senderKeys = new Map<string, ReceivedSenderKey>();
+  /** The sender's trust record after the identity keys seen in this batch. */
+  peer: Peer | undefined;
+  identityOutcome: IdentityOutcome = 'unchanged';
+  /** The sender wrote to this user directly (a 1:1 message): list them as a contact. */
+  becameContact = false;
+  private readonly groups = new Map<string, GroupState | undefined>();
+  private readonly from: Address;
+
+  constructor(
+    private readonly ctx: MessagingContext,
+    from: Address,
+    sessions: readonly SessionState[],
+    private readonly preKeys: PreKeyState,
+    private readonly loadSenderKey: (distributionId: Uint8Array) => Promise<ReceivedSenderKey | undefined>,
+  ) {
+    this.from = { user: normalizeUsername(from.user), device: from.device };
+    this.sessions = [...sessions];
+    this.peer = ctx.peers.get(this.from.user);
+  }
+
+  async add(delivery: Delivery): Promise<void> {
+    try {
+      this.outcomes.push(await this.process(delivery));
+    } catch (error) {
+      const code = error instanceof ReceiveFailure ? error.code : isCryptoError(error) ? error.code : error instanceof EnvelopeError ? 'bad_envelope' : undefined;
+      if (code === undefined) throw error;
+      this.outcomes.push({ kind: 'failed', delivery, code });
+    }
+  }
+
+  /** The group as this batch has left it so far (stored state plus updates earlier in the batch). */
+  group(groupId: string): GroupState | undefined {
+    return this.groups.has(groupId) ? this.groups.get(groupId) : this.ctx.groups.get(groupId);
+  }
+
+  private async process(delivery: Delivery): Promise<ItemOutcome> {
+    const payload = unwrapPayload(delivery.payload);
+    if (!payload) throw new ReceiveFailure('unsupported_payload');
+    if (payload.kind === 'senderKey') return this.processGroupMessage(delivery, payload.ciphertext);
+
+    const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions, payload.kind, payload.ciphertext, {
+      signedPreKey: (id) => this.preKeys.signed.find((k) => k.id === id),
+      oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : this.preKeys.oneTime.find((k) => k.id === id)),
+    });
+    // Everything below may still reject the content; only then do the working copies move on.
+    const envelope = decodeEnvelope(result.plaintext);
+    const outcome = this.classifyPairwise(delivery, envelope);
+    const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, fromBase64(envelope.distribution)) : undefined;
+    if (result.newSession) this.trustNewSession(result.remoteIdentityKey);
+    this.sessions = result.newSession && (this.identityOutcome === 'changed' || this.identityOutcome === 'changed_held')
+      ? result.sessions.slice(0, 1)
+      : result.sessions;
+    this.sessionsChanged = true;
+    if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
+    if (senderKey) this.senderKeys.set(senderKey.key, senderKey.value);
+    if (outcome.kind === 'inbox' && outcome.group) {
+      const change = receivedChange(this.group(outcome.group.groupId), outcome.group.groupId, this.from.user, outcome.group.update, outcome.group.snapshot, this.ctx.me.user, this.ctx.now());
+      if (change.ok) this.groups.set(outcome.group.groupId, change.state);
+    }
+    if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && envelope.content.kind === 'text') this.becameContact = true;
+    return outcome;
+  }
+
+  private classifyPairwise(delivery: Delivery, envelope: Envelope): ItemOutcome {
+    switch (envelope.type) {
+      case 'message': {
+        const conversation = envelope.conversation;
+        if (conversation.kind === 'group') this.checkMember(conversation.groupId);
+        const conversationId = conversation.kind === 'dm' ? `dm:${this.from.user}` : `group:${conversation.groupId}`;
+        return this.contentOutcome(delivery, conversationId, envelope.messageId, envelope.sentAt, envelope.content);
+      }
+      case 'group_update': {
+        const change = receivedChange(this.group(envelope.groupId), envelope.groupId, this.from.user, envelope.update, envelope.state, this.ctx.me.user, this.ctx.now());
+        if (!change.ok) {
+          this.ctx.logger.info('group.update_ignored', { reason: change.reason, kind: envelope.update.kind });
+          return { kind: 'control', delivery, what: 'group_update_ignored' };
+        }
+        const message = this.received(delivery, `group:${envelope.groupId}`, envelope.messageId, envelope.sentAt, { kind: 'group_update', update: envelope.update });
+        return { kind: 'inbox', delivery, message, group: { groupId: envelope.groupId, update: envelope.update, snapshot: envelope.state } };
+      }
+      case 'sender_key': {
+        const group = this.group(envelope.groupId);
+        // A key for a group we do not know yet is kept: its creation notice may be a moment behind.
+        if (group && !group.members.includes(this.from.user)) throw new ReceiveFailure('not_a_member');
+        return { kind: 'control', delivery, what: 'sender_key' };
+      }
+    }
+  }
+
+  private async processGroupMessage(delivery: Delivery, ciphertext: Uint8Array): Promise<ItemOutcome> {
+    const { header } = decodeSenderKeyMessage(ciphertext);
+    const key = toHex(header.distributionId);
+    const stored = this.senderKeys.get(key) ?? (await this.loadSenderKey(header.distributionId));
+    if (!stored) throw new CryptoError('unknown_session', 'no sender key for this group message');
+    const { record, plaintext } = groupDecrypt(this.ctx.provider, stored.record, ciphertext);
+    const envelope = decodeEnvelope(plaintext);
+    if (envelope.type !== 'message' || envelope.conversation.kind !== 'group' || envelope.conversation.groupId !== stored.groupId) {
+      throw new ReceiveFailure('bad_envelope');
+    }
+    this.checkMember(stored.groupId);
+    this.senderKeys.set(key, { groupId: stored.groupId, record });
+    return this.contentOutcome(delivery, `group:${stored.groupId}`, envelope.messageId, envelope.sentAt, envelope.content);
+  }
+
+  private async senderKeyUpdate(groupId: string, bytes: Uint8Array): Promise<{ key: string; value: ReceivedSenderKey }> {
+    const distribution = decodeSenderKeyDistributionMessage(bytes);
+    const key = toHex(distribution.distributionId);
+    const stored = this.senderKeys.get(key) ?? (await this.loadSenderKey(distribution.distributionId));
+    if (stored && stored.groupId !== groupId) throw new ReceiveFailure('bad_envelope');
+    return { key, value: { groupId, record: processSenderKeyDistributionMessage(stored?.record, distribution) } };
+  }
+
+  /** Group content is accepted only from a current member, and only while this user is one. */
+  private checkMember(groupId: string): void {
+    const group = this.group(groupId);
+    if (!group || !group.active || !group.members.includes(this.from.user)) throw new ReceiveFailure('not_a_member');
+  }
+
+  private contentOutcome(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ItemOutcome {
+    const message = this.received(delivery, conversationId, messageId, sentAt, content);
+    return content.kind === 'typing' ? { kind: 'typing', delivery, message } : { kind: 'inbox', delivery, message };
+  }
+
+  private received(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ReceivedMessage {
+    return {
+      inboxId: inboxIdFor(this.from, delivery.messageId),
+      conversationId,
+      messageId,
+      sender: { user: this.from.user, device: this.from.device },
+      sentAt,
+      receivedAt: this.ctx.now(),
+      content,
+    };
+  }
+
+  private trustNewSession(identityKey: Uint8Array): void {
+    const observed = observeIdentity(this.peer, this.from.user, this.from.device, identityKey, this.ctx.now());
+    this.peer = observed.peer;
+    if (observed.outcome !== 'unchanged') this.identityOutcome = observed.outcome;
+  }
+}

@@ -1,0 +1,175 @@
+// Receive with durability (DESIGN §3 "Receive"): deliveries from each sender device are handled in order, in
+// batches. For a batch: decrypt everything against working copies, then store — the inbox entries first, then
+// the group, sender-key and contact changes, then the device's session state, and only then delete a consumed
+// one-time prekey — and only then tell the renderer. Inbox entries are acked when the renderer commits them;
+// typing notices, control messages and failures are acked here, once their effects are durable. A redelivery of
+// something already in the inbox, or recently committed, is never decrypted twice.
+import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
+import { contactView } from '../../contacts/contactView';
+import { applyReceivedUpdate } from '../../groups/applyReceivedUpdate';
+import { groupView } from '../../groups/groupRules';
+import { deviceKey } from '../../sessions/PairwiseChannel';
+import { idHint, type Delivery } from '../../transport';
+import type { MessagingContext } from '../context';
+import { inboxIdFor } from '../Inbox';
+import { ReceiveBatch, type ItemOutcome } from './ReceiveBatch';
+
+/** Deliveries handled per batch: one session write for all of them. */
+const MAX_BATCH = 64;
+
+export interface ReceiveStats {
+  received: number;
+  failed: number;
+  redelivered: number;
+}
+
+export class ReceivePipeline {
+  private readonly queues = new Map<string, { from: Address; deliveries: Delivery[] }>();
+  private readonly draining = new Map<string, Promise<void>>();
+  readonly stats: ReceiveStats = { received: 0, failed: 0, redelivered: 0 };
+  private closed = false;
+
+  constructor(private readonly ctx: MessagingContext) {}
+
+  /** Takes a delivery from the transport. Never throws; never acks before the effects are durable. */
+  deliver(delivery: Delivery): void {
+    if (this.closed) return;
+    const inboxId = inboxIdFor(delivery.from, delivery.messageId);
+    if (this.ctx.inbox.has(inboxId)) {
+      this.ctx.inbox.attach(inboxId, delivery);
+      this.stats.redelivered++;
+      return;
+    }
+    const key = deviceKey(delivery.from);
+    const queue = this.queues.get(key) ?? { from: { user: normalizeUsername(delivery.from.user), device: delivery.from.device }, deliveries: [] };
+    queue.deliveries.push(delivery);
+    this.queues.set(key, queue);
+    if (!this.draining.has(key)) {
+      const run = this.drain(key).finally(() => this.draining.delete(key));
+      this.draining.set(key, run);
+    }
+  }
+
+  /** Resolves when everything delivered so far is handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining.size > 0) await Promise.all([...this.draining.values()]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async drain(key: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(key);
+      if (!queue || queue.deliveries.length === 0 || this.closed) {
+        this.queues.delete(key);
+        return;
+      }
+      const batch = queue.deliveries.splice(0, MAX_BATCH);
+      try {
+        await this.ctx.deviceLock.run(key, () => this.handle(queue.from, batch));
+      } catch (error) {
+        // The vault failed: nothing of this batch is acked, so the relay delivers it again after a reconnect.
+        this.ctx.logger.error('receive.batch_failed', { count: batch.length, code: codeOf(error) });
+      }
+    }
+  }
+
+  private async handle(from: Address, deliveries: Delivery[]): Promise<void> {
+    const { ctx } = this;
+    const fresh: Delivery[] = [];
+    const seen = new Map<string, Delivery[]>();
+    for (const delivery of deliveries) {
+      const inboxId = inboxIdFor(from, delivery.messageId);
+      if (ctx.inbox.has(inboxId)) {
+        ctx.inbox.attach(inboxId, delivery);
+        this.stats.redelivered++;
+      } else if (seen.has(delivery.messageId)) {
+        seen.get(delivery.messageId)!.push(delivery);
+      } else if (await ctx.inbox.wasHandled(from, delivery.messageId)) {
+        delivery.ack();
+        this.stats.redelivered++;
+      } else {
+        seen.set(delivery.messageId, []);
+        fresh.push(delivery);
+      }
+    }
+    if (fresh.length === 0) return;
+
+    const batch = new ReceiveBatch(ctx, from, await ctx.sessions.load(from), await ctx.prekeys.load(), (distributionId) =>
+      ctx.senderKeys.loadReceived(from, distributionId),
+    );
+    for (const delivery of fresh) await batch.add(delivery);
+
+    // 1. What the renderer will be shown, before any state that could not decrypt it again.
+    await Promise.all(
+      batch.outcomes.map((o) =>
+        o.kind === 'inbox' ? ctx.inbox.add(o.message, { from, relayMessageId: o.delivery.messageId, delivery: o.delivery }, o.group?.snapshot) : undefined,
+      ),
+    );
+    // 2. Trust, group and sender-key changes.
+    const peer = await this.storePeer(from, batch);
+    const groupChanges = [];
+    for (const outcome of batch.outcomes) {
+      if (outcome.kind !== 'inbox' || !outcome.group) continue;
+      const state = await applyReceivedUpdate(ctx, from.user, outcome.group.groupId, outcome.group.update, outcome.group.snapshot);
+      if (state) groupChanges.push({ group: groupView(state), update: outcome.group.update });
+    }
+    await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
+    // 3. The session state, and only then the one-time prekeys it consumed.
+    if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
+    if (batch.usedOneTimePreKeys.size > 0) {
+      const used = batch.usedOneTimePreKeys;
+      await ctx.prekeys.update((state) => ({ ...state, oneTime: state.oneTime.filter((k) => !used.has(k.id)) }));
+    }
+    // 4. Tell the renderer; ack what has no inbox entry.
+    if (peer?.contact && (batch.identityOutcome !== 'unchanged' || batch.becameContact)) ctx.contactChanged(contactView(peer));
+    for (const change of groupChanges) ctx.events.emit('groups.changed', change);
+    for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
+  }
+
+  private async storePeer(from: Address, batch: ReceiveBatch) {
+    const { ctx } = this;
+    const wanted = batch.peer;
+    if (!wanted) return undefined;
+    const before = ctx.peers.get(from.user);
+    const contact = batch.becameContact || (before?.contact ?? false);
+    if (wanted === before && contact === before.contact) return before;
+    return ctx.peers.update(from.user, () => ({ ...wanted, contact }));
+  }
+
+  private finish(from: Address, outcome: ItemOutcome, duplicates: Delivery[]): void {
+    const { ctx } = this;
+    switch (outcome.kind) {
+      case 'inbox':
+        this.stats.received++;
+        ctx.events.emit('messages.received', outcome.message);
+        for (const duplicate of duplicates) ctx.inbox.attach(outcome.message.inboxId, duplicate);
+        return;
+      case 'typing':
+        ctx.events.emit('messages.received', outcome.message);
+        break;
+      case 'control':
+        break;
+      case 'failed':
+        this.stats.failed++;
+        // Never the content (there is none we trust) nor the full ids: the code, who, and a hint of the relay id.
+        ctx.logger.warn('receive.decrypt_failed', {
+          code: outcome.code,
+          from: idHint(addressKey(from)),
+          device: from.device,
+          relayId: idHint(outcome.delivery.messageId),
+        });
+        break;
+    }
+    ctx.inbox.noteAcked(from, outcome.delivery.messageId);
+    outcome.delivery.ack();
+    for (const duplicate of duplicates) duplicate.ack();
+  }
+}
+
+function codeOf(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
+  return error instanceof Error ? error.name : typeof error;
+}

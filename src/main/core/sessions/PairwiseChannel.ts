@@ -1,0 +1,143 @@
+// Pairwise messages to a user: sessions with every device of theirs (nothing assumes one), started from prekey
+// bundles fetched from the relay after checking each device's identity key against the one we trust, and one
+// ciphertext per device, each stored state durable before the ciphertext leaves. Never logs keys or plaintext.
+import { verifyPreKeyBundle } from '../../../shared/crypto/bundle';
+import { CryptoError } from '../../../shared/crypto/errors';
+import { sessionEncrypt, sessionInitiate } from '../../../shared/crypto/session';
+import { normalizeUsername, type Address } from '../../../shared/protocol';
+import { KeyedLock } from '../concurrency/KeyedLock';
+import { contactView } from '../contacts/contactView';
+import { observeIdentity, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
+import type { MessagingContext } from '../messaging/context';
+import { wrapPayload } from '../messaging/payload';
+import { idHint } from '../transport';
+
+export class NoSessionError extends Error {
+  override readonly name = 'NoSessionError';
+}
+
+export class PairwiseChannel {
+  private readonly userLock = new KeyedLock();
+
+  constructor(private readonly ctx: MessagingContext) {}
+
+  /**
+   * Fetches a bundle for every device of `user` and starts a session with each device that has none (or every
+   * device, with `all`). Each bundle must verify; its identity key goes through trust on first use. Throws the
+   * relay's TransportError (unknown_user, no_prekeys, offline...) or CryptoError('bad_bundle') if none verifies.
+   */
+  establish(user: string, options: { all?: boolean; contact?: boolean } = {}): Promise<Peer> {
+    const username = normalizeUsername(user);
+    return this.userLock.run(username, () => this.establishNow(username, options));
+  }
+
+  /** Every device of `user` we can encrypt to, starting sessions first if there are none. */
+  async devicesOf(user: string): Promise<Address[]> {
+    const username = normalizeUsername(user);
+    const ready = await this.devicesWithSessions(username);
+    if (ready.length > 0) return ready;
+    await this.establish(username);
+    return this.devicesWithSessions(username);
+  }
+
+  /** Encrypts for one device; resolves with the relay payload once the advanced session state is durable. */
+  async encrypt(address: Address, plaintext: Uint8Array): Promise<Uint8Array> {
+    const { message, stored } = await this.ctx.deviceLock.run(deviceKey(address), async () => {
+      const sessions = await this.ctx.sessions.load(address);
+      const active = sessions[0];
+      if (!active) throw new NoSessionError('no session with this device');
+      const result = sessionEncrypt(this.ctx.provider, active, plaintext);
+      return { message: result.message, stored: this.ctx.sessions.save(address, [result.session, ...sessions.slice(1)]) };
+    });
+    await stored;
+    return wrapPayload(message);
+  }
+
+  /**
+   * Sends `plaintext` to every device of `user`, each copy under its own relay id. Resolves once the relay holds
+   * every copy; rejects with the first failure (a retry resends all, and the relay drops the copies it has).
+   */
+  async sendToUser(user: string, plaintext: Uint8Array, relayIdFor: (device: Address) => string): Promise<void> {
+    let devices = await this.devicesOf(user);
+    let payloads: Uint8Array[];
+    try {
+      payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
+    } catch (error) {
+      if (!(error instanceof NoSessionError)) throw error;
+      // A session went away meanwhile (an identity change): start new ones once, then go on.
+      await this.establish(user);
+      devices = await this.devicesWithSessions(normalizeUsername(user));
+      payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
+    }
+    await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!)));
+  }
+
+  private async devicesWithSessions(username: string): Promise<Address[]> {
+    const peer = this.ctx.peers.get(username);
+    if (!peer) return [];
+    const devices: Address[] = [];
+    for (const { device } of peer.devices) {
+      const address = { user: username, device };
+      if ((await this.ctx.sessions.load(address)).length > 0) devices.push(address);
+    }
+    return devices;
+  }
+
+  private async establishNow(username: string, options: { all?: boolean; contact?: boolean }): Promise<Peer> {
+    const { ctx } = this;
+    const fetched = await ctx.relay.fetchPrekeys(username);
+    let started = 0;
+    let rejected: unknown;
+    for (const { device, bundle } of fetched.devices) {
+      const address = { user: username, device };
+      try {
+        verifyPreKeyBundle(ctx.provider, bundle);
+      } catch (error) {
+        rejected = error;
+        ctx.logger.warn('session.bundle_rejected', { device, code: error instanceof CryptoError ? error.code : 'unknown' });
+        continue;
+      }
+      const outcome = await this.trust(username, device, bundle.identityKey, options.contact ?? false);
+      // Sessions bound to a key that is no longer (or, while held, not yet) the device's are of no use.
+      const keyChanged = outcome === 'changed' || outcome === 'changed_held';
+      const existing = keyChanged ? [] : await ctx.sessions.load(address);
+      if (existing.length > 0 && !options.all) {
+        started++;
+        continue;
+      }
+      const session = sessionInitiate(ctx.provider, ctx.identity, bundle);
+      await ctx.deviceLock.run(deviceKey(address), async () => {
+        const current = keyChanged ? [] : await ctx.sessions.load(address);
+        await ctx.sessions.save(address, [session, ...current]);
+      });
+      started++;
+      ctx.logger.info('session.started', { device, user: idHint(username) });
+    }
+    if (started === 0) throw rejected ?? new CryptoError('bad_bundle', 'no device of this user has a usable prekey bundle');
+    const peer = await ctx.peers.update(username, (p) => (p && options.contact && !p.contact ? { ...p, contact: true } : p));
+    if (!peer) throw new CryptoError('bad_bundle', 'no device of this user has a usable prekey bundle');
+    return peer;
+  }
+
+  /** Records what the device's identity key means for trust; announces changes of contacts. */
+  private async trust(username: string, device: number, identityKey: Uint8Array, contact: boolean): Promise<IdentityOutcome> {
+    const seen: { outcome: IdentityOutcome } = { outcome: 'unchanged' };
+    const now = this.ctx.now();
+    const peer = await this.ctx.peers.update(username, (current) => {
+      const observed = observeIdentity(current, username, device, identityKey, now);
+      seen.outcome = observed.outcome;
+      const next = contact && !observed.peer.contact ? { ...observed.peer, contact: true } : observed.peer;
+      return next === current ? undefined : next;
+    });
+    const { outcome } = seen;
+    if (outcome === 'changed' || outcome === 'changed_held') {
+      this.ctx.logger.warn('contact.identity_changed', { user: idHint(username), device, held: outcome === 'changed_held' });
+    }
+    if (peer?.contact && outcome !== 'unchanged') this.ctx.contactChanged(contactView(peer));
+    return outcome;
+  }
+}
+
+export function deviceKey(address: Address): string {
+  return `${normalizeUsername(address.user)}.${address.device}`;
+}

@@ -1,0 +1,180 @@
+// Users for the end-to-end messaging tests: a real core per user (its own data folder), driven only through its
+// IPC dispatcher as the renderer drives it, and a small stand-in for the renderer's receive pipeline that stores
+// what arrives (deduplicating like Dexie does), then commits it — or not, to simulate a crash before commit.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCoreConfig } from '../../src/main/core/config';
+import { createCore, type Core } from '../../src/main/core/createCore';
+import { FileSecretStore } from '../../src/main/core/secrets';
+import { silentLogger, type Logger } from '../../src/main/core/transport';
+import type {
+  ConnectionSnapshot,
+  ContactView,
+  GroupChanged,
+  InvokeChannel,
+  IpcErrorBody,
+  ReceivedMessage,
+  RequestOf,
+  ResponseOf,
+} from '../../src/shared/ipc';
+import { uniqueName, waitFor } from './support';
+
+const trusted = { trusted: true };
+
+export class IpcCallError extends Error {
+  constructor(readonly body: IpcErrorBody) {
+    super(`${body.code}: ${body.message}`);
+  }
+}
+
+export interface UserOptions {
+  /** Commit what arrives (like the renderer); false leaves everything uncommitted (a renderer that died). */
+  autoCommit?: boolean;
+  logger?: Logger;
+}
+
+export class TestUser {
+  core!: Core;
+  readonly received: ReceivedMessage[] = [];
+  /** Stored messages keyed like the renderer's dedup: conversation + message id + sender. */
+  readonly stored = new Map<string, ReceivedMessage>();
+  duplicates = 0;
+  readonly contactEvents: ContactView[] = [];
+  readonly groupEvents: GroupChanged[] = [];
+  readonly states: ConnectionSnapshot[] = [];
+  autoCommit: boolean;
+  private commitQueue: string[] = [];
+  private commitTimer: ReturnType<typeof setTimeout> | undefined;
+  private committing: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
+  private constructor(
+    readonly username: string,
+    readonly dataDir: string,
+    private readonly relayUrl: string,
+    private readonly options: UserOptions,
+  ) {
+    this.autoCommit = options.autoCommit ?? true;
+  }
+
+  /** A new account on the relay, online, with its prekeys published. */
+  static async create(relayUrl: string, prefix: string, options: UserOptions = {}): Promise<TestUser> {
+    const user = new TestUser(uniqueName(prefix), mkdtempSync(join(tmpdir(), `parley-e2e-${prefix}-`)), relayUrl, options);
+    await user.open();
+    await user.call('account.create', { username: user.username, relayUrl });
+    await user.waitOnline();
+    return user;
+  }
+
+  async open(): Promise<void> {
+    const config = loadCoreConfig(
+      { PARLEY_RELAY_URL: this.relayUrl, PARLEY_BACKOFF_BASE_MS: '20', PARLEY_BACKOFF_CAP_MS: '200', PARLEY_REQUEST_TIMEOUT_MS: '5000' },
+      this.dataDir,
+    );
+    this.core = await createCore({
+      shell: 'browser',
+      config,
+      secrets: await FileSecretStore.open(this.dataDir),
+      links: { open: async () => undefined },
+      logger: this.options.logger ?? silentLogger,
+    });
+    this.unsubscribe = this.core.events.subscribe((event, payload) => {
+      if (event === 'messages.received') this.take(payload as ReceivedMessage);
+      else if (event === 'contacts.changed') this.contactEvents.push(payload as ContactView);
+      else if (event === 'groups.changed') this.groupEvents.push(payload as GroupChanged);
+      else if (event === 'connection.changed') this.states.push(payload as ConnectionSnapshot);
+    });
+  }
+
+  /** Closes the core as a quit (or crash) would; nothing uncommitted is committed first. */
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitQueue = [];
+    await this.committing;
+    await this.core.close();
+  }
+
+  /** Close and open again on the same data folder; the renderer part drains messages.pending first. */
+  async restart(): Promise<void> {
+    await this.close();
+    await this.open();
+    for (const message of await this.call('messages.pending', {})) this.take(message);
+    await this.waitOnline();
+  }
+
+  async call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    const result = await this.core.dispatch(channel, request, trusted);
+    if (!result.ok) throw new IpcCallError(result.error);
+    return result.value as ResponseOf<C>;
+  }
+
+  /** The error body of a call expected to fail. */
+  async failure<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<IpcErrorBody> {
+    const result = await this.core.dispatch(channel, request, trusted);
+    if (result.ok) throw new Error(`${channel} succeeded, expected a failure`);
+    return result.error;
+  }
+
+  /** Retries while the failure is retryable (what the renderer's outbox does), with the same request. */
+  async callRetrying<C extends InvokeChannel>(channel: C, request: RequestOf<C>, timeoutMs = 20_000): Promise<ResponseOf<C>> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.core.dispatch(channel, request, trusted);
+      if (result.ok) return result.value as ResponseOf<C>;
+      if (!result.error.retryable || Date.now() > deadline) throw new IpcCallError(result.error);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
+    }
+  }
+
+  waitOnline(timeoutMs = 15_000): Promise<unknown> {
+    return waitFor(() => this.core.client.connection().state === 'online', `${this.username} online`, timeoutMs);
+  }
+
+  /** Messages stored in one conversation, in arrival order, without typing notices. */
+  conversation(conversationId: string): ReceivedMessage[] {
+    return [...this.stored.values()].filter((m) => m.conversationId === conversationId);
+  }
+
+  texts(conversationId: string): string[] {
+    return this.conversation(conversationId).flatMap((m) => (m.content.kind === 'text' ? [m.content.body] : []));
+  }
+
+  /** Commits everything stored so far (a renderer catching up). */
+  async commitAll(): Promise<void> {
+    this.flushCommits();
+    await this.committing;
+  }
+
+  private take(message: ReceivedMessage): void {
+    this.received.push(message);
+    if (message.content.kind !== 'typing') {
+      const key = `${message.conversationId}/${message.messageId}/${message.sender.user}`;
+      if (this.stored.has(key)) this.duplicates++;
+      else this.stored.set(key, message);
+    }
+    if (!this.autoCommit) return;
+    this.commitQueue.push(message.inboxId);
+    if (this.commitQueue.length >= 50) this.flushCommits();
+    else this.commitTimer ??= setTimeout(() => this.flushCommits(), 5);
+  }
+
+  private flushCommits(): void {
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const ids = this.commitQueue.splice(0, 1000);
+    if (ids.length === 0) return;
+    this.committing = this.committing.then(async () => {
+      const result = await this.core.dispatch('messages.commit', { inboxIds: ids }, trusted);
+      if (!result.ok) throw new IpcCallError(result.error);
+    });
+  }
+}
+
+/** Adds `other` as a contact of `user`, retrying while the other side has not published its prekeys yet. */
+export async function addContact(user: TestUser, other: TestUser): Promise<ContactView> {
+  return user.callRetrying('contacts.add', { username: other.username });
+}
+
+export const dm = (user: TestUser) => `dm:${user.username}`;

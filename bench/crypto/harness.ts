@@ -1,41 +1,62 @@
-// Timing and machine facts for the crypto benchmark: each operation runs back to back for a fixed time after a
-// warm-up, and a row's figure is the median over repetitions, with systems alternating order between repetitions.
-// Both wall-clock and CPU-time rates are kept: on a machine shared with other work the second is the steadier.
+// Timing and machine facts for the crypto benchmark. Each system runs in its own child process (its own heap, JIT
+// and garbage collector, as in a real app); the parent runs their slices of a row one after another, alternating
+// the order, so load from elsewhere on the machine falls on all systems alike. A system's figure is its total
+// operations over its total time, wall clock and CPU (the latter steadier on a shared machine).
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 
 /** One unit of work; may be async (libsignal's API is). */
 export type Operation = () => unknown;
 
+export interface SliceResult {
+  count: number;
+  wallMs: number;
+  cpuUs: number;
+}
+
 export interface Rate {
   /** Operations per second of wall-clock time: what the issue's figures are. */
   wall: number;
-  /** Operations per CPU-second of this process (all threads): steadier when other work shares the machine. */
+  /** Operations per CPU-second of the system's process (all threads). */
   cpu: number;
 }
 
-export async function opsPerSecond(op: Operation, seconds: number, warmupSeconds: number): Promise<Rate> {
-  const run = async (budgetMs: number): Promise<Rate> => {
-    let count = 0;
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    let now = start;
-    while (now - start < budgetMs) {
-      const result = op();
-      if (result instanceof Promise) await result;
-      count++;
-      now = performance.now();
-    }
-    const cpu = process.cpuUsage(cpuStart);
-    return { wall: (count * 1000) / (now - start), cpu: (count * 1e6) / Math.max(1, cpu.user + cpu.system) };
-  };
-  await run(warmupSeconds * 1000);
-  return run(seconds * 1000);
+/** Runs `op` back to back for about `ms`; returns how many ran and the wall and CPU time they took. */
+export async function runSlice(op: Operation, ms: number): Promise<SliceResult> {
+  let count = 0;
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  let now = start;
+  do {
+    const result = op();
+    if (result instanceof Promise) await result;
+    count++;
+    now = performance.now();
+  } while (now - start < ms);
+  const cpu = process.cpuUsage(cpuStart);
+  return { count, wallMs: now - start, cpuUs: cpu.user + cpu.system };
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+export interface SliceRunner {
+  slice(ms: number): Promise<SliceResult>;
+}
+
+/** Warm-up slice each, then `seconds` of timed slices per system, interleaved A, B, C, C, B, A, ... */
+export async function interleavedRates(runners: readonly SliceRunner[], seconds: number, sliceMs: number): Promise<Rate[]> {
+  for (const runner of runners) await runner.slice(sliceMs);
+  const totals = runners.map(() => ({ count: 0, wallMs: 0, cpuUs: 0 }));
+  const rounds = Math.max(1, Math.round((seconds * 1000) / sliceMs));
+  for (let round = 0; round < rounds; round++) {
+    const order = runners.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const r = await runners[i]!.slice(sliceMs);
+      const t = totals[i]!;
+      t.count += r.count;
+      t.wallMs += r.wallMs;
+      t.cpuUs += r.cpuUs;
+    }
+  }
+  return totals.map((t) => ({ wall: (t.count * 1000) / t.wallMs, cpu: (t.count * 1e6) / Math.max(1, t.cpuUs) }));
 }
 
 export interface MachineInfo {

@@ -1,26 +1,24 @@
 // `npx tsx bench/crypto/run.ts` (npm run bench:crypto): Parley's protocol layer with the portable noble provider
 // and with the node:crypto provider, side by side with @signalapp/libsignal-client doing the same work, measured
-// in the same run on the same machine. Options: --seconds N (timed per row and repetition, default 1),
-// --reps N (default 3; the median is shown), --rows id,id (default all), --no-noble, or the environment
-// variables BENCH_CRYPTO_SECONDS / BENCH_CRYPTO_REPS.
-import { nodeCryptoProvider } from '../../src/main/core/crypto/node-provider';
-import { nobleCryptoProvider } from '../../src/shared/crypto/noble-provider';
-import { machineInfo, median, opsPerSecond, type Rate } from './harness';
-import { parleySystem } from './parley';
-import { ROWS, type BenchSystem, type RowId } from './rows';
+// in the same run on the same machine: each system in its own process, their work interleaved in short slices. Options: --seconds N (timed seconds per row and
+// system, default 3), --slice MS (default 200), --rows id,id (default all), --no-noble; or the environment
+// variables BENCH_CRYPTO_SECONDS / BENCH_CRYPTO_SLICE_MS.
+import { interleavedRates, machineInfo } from './harness';
+import { ROWS, type RowId } from './rows';
+import { SystemProcess } from './system-process';
 import { renderTable } from './table';
 
 interface Options {
   seconds: number;
-  reps: number;
+  sliceMs: number;
   rows: RowId[];
   noble: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
-    seconds: Number(process.env.BENCH_CRYPTO_SECONDS ?? 1),
-    reps: Number(process.env.BENCH_CRYPTO_REPS ?? 3),
+    seconds: Number(process.env.BENCH_CRYPTO_SECONDS ?? 3),
+    sliceMs: Number(process.env.BENCH_CRYPTO_SLICE_MS ?? 200),
     rows: ROWS.map((r) => r.id),
     noble: true,
   };
@@ -32,57 +30,57 @@ function parseOptions(argv: readonly string[]): Options {
       return v;
     };
     if (arg === '--seconds') options.seconds = Number(value());
-    else if (arg === '--reps') options.reps = Number(value());
+    else if (arg === '--slice') options.sliceMs = Number(value());
     else if (arg === '--rows') options.rows = value().split(',') as RowId[];
     else if (arg === '--no-noble') options.noble = false;
-    else throw new Error(`unknown option ${arg}`);
+    else throw new Error(`unknown option ${arg} (options: --seconds N, --slice MS, --rows id,id, --no-noble)`);
   }
-  if (!(options.seconds > 0) || !Number.isInteger(options.reps) || options.reps < 1) throw new Error('bad --seconds/--reps');
+  if (!(options.seconds > 0) || !(options.sliceMs >= 10)) throw new Error('--seconds must be > 0 and --slice ≥ 10');
   const known = new Set<string>(ROWS.map((r) => r.id));
-  for (const row of options.rows) if (!known.has(row)) throw new Error(`unknown row ${row}`);
+  for (const row of options.rows) if (!known.has(row)) throw new Error(`unknown row ${row} (rows: ${[...known].join(', ')})`);
   return options;
-}
-
-async function loadLibsignal(): Promise<{ system?: BenchSystem; version?: string; error?: string }> {
-  try {
-    const { libsignalSystem } = await import('./libsignal');
-    const pkg = await import('@signalapp/libsignal-client/package.json', { with: { type: 'json' } });
-    return { system: libsignalSystem, version: (pkg.default as { version: string }).version };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const machine = machineInfo();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const libsignal = await loadLibsignal();
-  if (libsignal.error) log(`libsignal-client unavailable, benchmarking without it: ${libsignal.error}`);
-  const systems: BenchSystem[] = [
-    ...(options.noble ? [parleySystem(nobleCryptoProvider)] : []),
-    parleySystem(nodeCryptoProvider),
-    ...(libsignal.system ? [libsignal.system] : []),
-  ];
   log(`bench:crypto — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}`);
-  const samples = new Map<string, Rate[]>();
-  for (const row of ROWS.filter((r) => options.rows.includes(r.id))) {
-    for (let rep = 0; rep < options.reps; rep++) {
-      const order = rep % 2 === 0 ? systems : [...systems].reverse();
-      for (const system of order) {
-        const op = await system.prepare[row.id]();
-        const value = await opsPerSecond(op, options.seconds, Math.min(0.3, options.seconds / 3));
-        const key = `${row.id}/${system.name}`;
-        samples.set(key, [...(samples.get(key) ?? []), value]);
-        log(`  ${row.id.padEnd(11)} ${system.name.padEnd(17)} rep ${rep + 1}: ${value.wall.toFixed(1)}/s (${value.cpu.toFixed(1)} per CPU-s)`);
-      }
+  const systems: SystemProcess[] = [];
+  for (const id of [...(options.noble ? (['noble'] as const) : []), 'node'] as const) systems.push(await SystemProcess.start(id));
+  let libsignalError: string | undefined;
+  const libsignal = await SystemProcess.start('libsignal').catch((error: unknown) => {
+    libsignalError = error instanceof Error ? error.message : String(error);
+    log(`libsignal-client unavailable, benchmarking without it: ${libsignalError}`);
+    return undefined;
+  });
+  if (libsignal) systems.push(libsignal);
+  const results = new Map<string, number>();
+  const cpuResults = new Map<string, number>();
+  try {
+    for (const row of ROWS.filter((r) => options.rows.includes(r.id))) {
+      for (const system of systems) await system.prepare(row.id);
+      const rates = await interleavedRates(systems, options.seconds, options.sliceMs);
+      systems.forEach((system, i) => {
+        const rate = rates[i]!;
+        results.set(`${row.id}/${system.name}`, rate.wall);
+        cpuResults.set(`${row.id}/${system.name}`, rate.cpu);
+        log(`  ${row.id.padEnd(11)} ${system.name.padEnd(17)} ${rate.wall.toFixed(1)}/s (${rate.cpu.toFixed(1)} per CPU-s)`);
+      });
     }
+  } finally {
+    for (const system of systems) system.stop();
   }
-  const summary = (pick: (r: Rate) => number) => new Map([...samples].map(([key, values]) => [key, median(values.map(pick))]));
-  const common = { machine, options, systems: systems.map((s) => s.name), libsignalVersion: libsignal.version, libsignalError: libsignal.error };
-  process.stdout.write(
-    `\n${renderTable({ ...common, results: summary((r) => r.wall), cpuResults: summary((r) => r.cpu) })}\n`,
-  );
+  const table = renderTable({
+    machine,
+    options,
+    systems: systems.map((s) => s.name),
+    results,
+    cpuResults,
+    libsignalVersion: libsignal?.version,
+    libsignalError,
+  });
+  process.stdout.write(`\n${table}\n`);
 }
 
 main().catch((error: unknown) => {

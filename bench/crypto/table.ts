@@ -5,7 +5,7 @@ import { ROWS, type RowId } from './rows';
 
 export interface TableInput {
   machine: MachineInfo;
-  options: { seconds: number; reps: number; rows: RowId[] };
+  options: { seconds: number; sliceMs: number; rows: RowId[] };
   systems: string[];
   /** Median wall-clock ops/s keyed by `${row}/${system}`. */
   results: Map<string, number>;
@@ -47,20 +47,21 @@ function grid(input: TableInput, results: Map<string, number>, withAnchor: boole
 export function renderTable(input: TableInput): string {
   const { machine, options, results, cpuResults } = input;
   const out = [
-    `Crypto benchmark — median of ${options.reps} × ${options.seconds}s per row and system, systems alternating; higher is better`,
+    `Crypto benchmark — ${options.seconds} s per row and system, the systems interleaved in ${options.sliceMs} ms slices; higher is better`,
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}, OpenSSL ${machine.openssl}; load average at start ${machine.loadAverage}`,
     `libsignal: ${input.libsignalVersion ? `@signalapp/libsignal-client ${input.libsignalVersion} (Node binding, in-memory stores)` : `not measured (${input.libsignalError ?? 'not loaded'})`}`,
     '',
     'Operations per second (wall clock)',
     ...grid(input, results, true),
     '',
-    'Operations per CPU-second of the benchmark process (less sensitive to other load on the machine)',
+    'Operations per CPU-second of each system\'s own process (less sensitive to other load on the machine)',
     ...grid(input, cpuResults, false),
     '',
-    'A setup is X3DH (libsignal: PQXDH with a last-resort Kyber prekey) + one 1 KiB message each way, with a fresh',
-    'one-time prekey each time; Parley memoizes the Ed25519→X25519 form of a contact identity key, so a first contact',
-    'with a never-seen identity pays one more point decoding. A group send is one encryption and one signature',
-    'whatever the group size; the relay fans the single ciphertext out. Every decrypt is checked.',
+    'Each system runs in its own process. A setup is X3DH (libsignal: PQXDH with a last-resort Kyber prekey) plus',
+    'one 1 KiB message each way, with a fresh one-time prekey each time; Parley memoizes the Ed25519→X25519 form of a',
+    'contact identity key, so a first contact with a never-seen identity pays one more point decoding. A group send is',
+    'one encryption and one signature whatever the group size; the relay fans the single ciphertext out. Every',
+    'decrypt is checked.',
   ];
   const verdicts: string[] = [];
   for (const row of ROWS.filter((r) => options.rows.includes(r.id))) {

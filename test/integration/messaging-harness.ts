@@ -2,6 +2,7 @@
 // IPC dispatcher as the renderer drives it, and a small stand-in for the renderer's receive pipeline that stores
 // what arrives (deduplicating like Dexie does), then commits it — or not, to simulate a crash before commit.
 import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCoreConfig } from '../../src/main/core/config';
@@ -18,6 +19,7 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../../src/shared/ipc';
+import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite/sqlite-store';
 import { uniqueName, waitFor } from './support';
 
 const trusted = { trusted: true };
@@ -178,3 +180,22 @@ export async function addContact(user: TestUser, other: TestUser): Promise<Conta
 }
 
 export const dm = (user: TestUser) => `dm:${user.username}`;
+
+/** Deliveries the relay still holds for a user's devices (not acked), read from its SQLite file. */
+export function mailboxPending(relayDataDir: string, username: string): number {
+  const db = new Database(join(relayDataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const row = db.prepare('SELECT COALESCE(SUM(pending), 0) AS pending FROM devices WHERE username = ?').get(username.toLowerCase()) as { pending: number };
+    return row.pending;
+  } finally {
+    db.close();
+  }
+}
+
+/** Sends `count` texts one after another (one in flight, like the outbox), retrying retryable failures. */
+export async function sendTexts(from: TestUser, conversationId: string, count: number, prefix: string): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await from.callRetrying('messages.send', { conversationId, messageId: `${prefix}-${i}`, content: { kind: 'text', body: `${prefix} message ${i}` } }, 60_000);
+  }
+}

@@ -20,6 +20,7 @@ import type {
   ResponseOf,
 } from '../../src/shared/ipc';
 import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite/sqlite-store';
+import { startWsTapProxy, type WsTapProxy } from '../support/ws-tap-proxy';
 import { uniqueName, waitFor } from './support';
 
 const trusted = { trusted: true };
@@ -198,4 +199,29 @@ export async function sendTexts(from: TestUser, conversationId: string, count: n
   for (let i = 0; i < count; i++) {
     await from.callRetrying('messages.send', { conversationId, messageId: `${prefix}-${i}`, content: { kind: 'text', body: `${prefix} message ${i}` } }, 60_000);
   }
+}
+
+/** A user whose connection runs through its own frame-aware proxy, which records every frame it sends the relay. */
+export interface TappedUser {
+  user: TestUser;
+  proxy: WsTapProxy;
+  /** Every frame this user's core sent the relay, parsed. */
+  sent: Record<string, unknown>[];
+}
+
+export async function tappedUser(relayPort: number, prefix: string, options: UserOptions = {}): Promise<TappedUser> {
+  const sent: Record<string, unknown>[] = [];
+  const proxy = await startWsTapProxy({ port: relayPort }, { onClientFrame: (text) => sent.push(JSON.parse(text) as Record<string, unknown>) });
+  const user = await TestUser.create(proxy.url, prefix, options);
+  return { user, proxy, sent };
+}
+
+/** The `send` frames among captured frames. */
+export function sendFrames(frames: readonly Record<string, unknown>[]): { messageId: string; to: { user: string; device: number }[]; payload: string }[] {
+  return frames.filter((f) => f.type === 'send') as unknown as { messageId: string; to: { user: string; device: number }[]; payload: string }[];
+}
+
+/** A `deliver` frame as the relay would push it, for injecting through a proxy. */
+export function deliverFrame(from: { user: string; device: number }, messageId: string, payload: string): string {
+  return JSON.stringify({ type: 'deliver', deliveryId: `inj${Math.floor(Math.random() * 1e9)}`, messageId, from, payload, sentAt: Date.now() });
 }

@@ -17,6 +17,12 @@ export interface WsTapProxy {
   reorder(window: number, random?: () => number): void;
   /** Releases anything held and stops reordering. */
   inOrder(): void;
+  /** Holds every `deliver` frame until release() (a message stuck in the network). */
+  hold(): void;
+  /** Lets held frames through, in their order. */
+  release(): void;
+  /** Writes a text frame to every client as if the relay had sent it (a relay that misbehaves). */
+  inject(text: string): void;
   /** Destroys every connection abruptly (a dropped network); clients reconnect. */
   dropAll(): void;
   acceptedCount(): number;
@@ -62,6 +68,25 @@ function takeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } {
   return { frames, rest: buffer.subarray(offset) };
 }
 
+/** An unmasked, unfragmented text frame (server to client). */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  let header: Buffer;
+  if (payload.length < 126) header = Buffer.from([0x81, payload.length]);
+  else if (payload.length < 65_536) {
+    header = Buffer.alloc(4);
+    header[0] = 0x81;
+    header[1] = 126;
+    header.writeUInt16BE(payload.length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = 0x81;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(payload.length), 2);
+  }
+  return Buffer.concat([header, payload]);
+}
+
 function isDeliver(text: string): boolean {
   try {
     return (JSON.parse(text) as { type?: unknown }).type === 'deliver';
@@ -96,8 +121,11 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
   const sockets = new Set<Socket>();
   let accepted = 0;
   let window = 0;
+  let holding = false;
   let random = Math.random;
   const flushers = new Set<() => void>();
+  const releasers = new Set<() => void>();
+  const clients = new Set<Socket>();
 
   const server: Server = createServer((client) => {
     accepted++;
@@ -111,6 +139,8 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       sockets.delete(client);
       sockets.delete(upstream);
       flushers.delete(flush);
+      releasers.delete(release);
+      clients.delete(client);
     };
     let held: Buffer[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -126,6 +156,14 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       for (const bytes of out) if (!client.destroyed) client.write(bytes);
     };
     flushers.add(flush);
+    let stuck: Buffer[] = [];
+    const release = () => {
+      const out = stuck;
+      stuck = [];
+      for (const bytes of out) if (!client.destroyed) client.write(bytes);
+    };
+    releasers.add(release);
+    clients.add(client);
     const toRelay = new FrameStream(
       (bytes) => upstream.write(bytes),
       (frame) => {
@@ -137,6 +175,10 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       (bytes) => client.write(bytes),
       (frame) => {
         if (frame.text !== null) options.onServerFrame?.(frame.text);
+        if (holding && frame.text !== null && isDeliver(frame.text)) {
+          stuck.push(frame.bytes);
+          return;
+        }
         if (window > 1 && frame.text !== null && isDeliver(frame.text)) {
           held.push(frame.bytes);
           if (held.length >= window) flush();
@@ -166,6 +208,16 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
     inOrder() {
       window = 0;
       for (const flush of flushers) flush();
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const release of releasers) release();
+    },
+    inject(text) {
+      for (const client of clients) client.write(textFrame(text));
     },
     dropAll() {
       for (const socket of [...sockets]) socket.destroy();

@@ -21,6 +21,8 @@ export interface WsTapProxy {
   hold(): void;
   /** Lets held frames through, in their order. */
   release(): void;
+  /** Swallows client frames the predicate matches (e.g. acks lost on the way); null forwards everything again. */
+  swallow(predicate: ((frame: Record<string, unknown>) => boolean) | null): void;
   /** Writes a text frame to every client as if the relay had sent it (a relay that misbehaves). */
   inject(text: string): void;
   /** Destroys every connection abruptly (a dropped network); clients reconnect. */
@@ -122,6 +124,7 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
   let accepted = 0;
   let window = 0;
   let holding = false;
+  let swallowing: ((frame: Record<string, unknown>) => boolean) | null = null;
   let random = Math.random;
   const flushers = new Set<() => void>();
   const releasers = new Set<() => void>();
@@ -168,6 +171,7 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       (bytes) => upstream.write(bytes),
       (frame) => {
         if (frame.text !== null) options.onClientFrame?.(frame.text);
+        if (swallowing && frame.text !== null && swallowing(JSON.parse(frame.text) as Record<string, unknown>)) return;
         upstream.write(frame.bytes);
       },
     );
@@ -208,6 +212,9 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
     inOrder() {
       window = 0;
       for (const flush of flushers) flush();
+    },
+    swallow(predicate) {
+      swallowing = predicate;
     },
     hold() {
       holding = true;

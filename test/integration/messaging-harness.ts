@@ -71,6 +71,14 @@ export class TestUser {
     return user;
   }
 
+  /** A user whose account file already exists in `dataDir` (written by the test). */
+  static async existing(relayUrl: string, username: string, dataDir: string, options: UserOptions = {}): Promise<TestUser> {
+    const user = new TestUser(username, dataDir, relayUrl, options);
+    await user.open();
+    await user.waitOnline();
+    return user;
+  }
+
   async open(): Promise<void> {
     const config = loadCoreConfig(
       { PARLEY_RELAY_URL: this.relayUrl, PARLEY_BACKOFF_BASE_MS: '20', PARLEY_BACKOFF_CAP_MS: '200', PARLEY_REQUEST_TIMEOUT_MS: '5000' },

@@ -20,8 +20,8 @@ test('the Electron app opens onboarding with a sandboxed renderer', async () => 
   try {
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
-    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-    expect(await page.evaluate(() => typeof (window as unknown as { parley?: { invoke?: unknown } }).parley?.invoke)).toBe('function');
+    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(await page.evaluate(() => typeof (globalThis as { parley?: { invoke?: unknown } }).parley?.invoke)).toBe('function');
   } finally {
     await app.close();
     await rm(userData, { recursive: true, force: true });

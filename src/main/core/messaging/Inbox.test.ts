@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ReceivedMessage } from '../../../shared/ipc';
+import { FileSecretStore } from '../secrets';
+import { silentLogger, type Delivery } from '../transport';
+import { Vault } from '../vault';
+import { COMMITTED_RING_SIZE, Inbox, inboxIdFor } from './Inbox';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function open(dir?: string) {
+  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), 'parley-inbox-')));
+  if (!dir) dirs.push(dataDir);
+  const vault = await Vault.open({ dataDir, secrets: await FileSecretStore.open(dataDir) });
+  return { dataDir, vault, inbox: await Inbox.open(vault, silentLogger) };
+}
+
+const alice = { user: 'alice', device: 1 };
+function delivery(messageId: string): Delivery {
+  return { deliveryId: `d-${messageId}`, messageId, from: alice, payload: new Uint8Array(1), sentAt: 1, ack: vi.fn(() => true) };
+}
+function message(relayId: string, body = 'hi'): ReceivedMessage {
+  return {
+    inboxId: inboxIdFor(alice, relayId),
+    conversationId: 'dm:alice',
+    messageId: `e2e-${relayId}`,
+    sender: alice,
+    sentAt: 1,
+    receivedAt: 2,
+    content: { kind: 'text', body },
+  };
+}
+
+describe('Inbox', () => {
+  it('keeps entries across a restart, in order, until committed; commit acks the newest delivery handle', async () => {
+    const { dataDir, vault, inbox } = await open();
+    const first = delivery('r1');
+    await inbox.add(message('r1', 'one'), { from: alice, relayMessageId: 'r1', delivery: first });
+    await inbox.add(message('r2', 'two'), { from: alice, relayMessageId: 'r2', delivery: delivery('r2') });
+    expect(first.ack).not.toHaveBeenCalled();
+    await vault.close();
+
+    const again = await open(dataDir);
+    expect(again.inbox.pending().map((m) => m.content)).toEqual([
+      { kind: 'text', body: 'one' },
+      { kind: 'text', body: 'two' },
+    ]);
+    const redelivered = delivery('r1');
+    expect(again.inbox.has(inboxIdFor(alice, 'r1'))).toBe(true);
+    again.inbox.attach(inboxIdFor(alice, 'r1'), redelivered);
+    await again.inbox.commit([inboxIdFor(alice, 'r1'), 'unknown-id']);
+    expect(redelivered.ack).toHaveBeenCalledOnce();
+    expect(again.inbox.pending()).toHaveLength(1);
+    expect(await again.inbox.wasHandled(alice, 'r1')).toBe(true);
+    expect(await again.inbox.wasHandled(alice, 'r2')).toBe(false);
+    await again.vault.close();
+
+    const third = await open(dataDir);
+    expect(third.inbox.pending().map((m) => m.messageId)).toEqual(['e2e-r2']);
+    expect(await third.inbox.wasHandled(alice, 'r1')).toBe(true);
+  });
+
+  it('remembers a bounded number of committed relay ids per sender device', async () => {
+    const { inbox } = await open();
+    const ids = Array.from({ length: COMMITTED_RING_SIZE + 10 }, (_, i) => `r${i}`);
+    await Promise.all(ids.map((id) => inbox.add(message(id), { from: alice, relayMessageId: id, delivery: delivery(id) })));
+    await inbox.commit(ids.map((id) => inboxIdFor(alice, id)));
+    expect(await inbox.wasHandled(alice, 'r0')).toBe(false);
+    expect(await inbox.wasHandled(alice, ids[ids.length - 1]!)).toBe(true);
+    expect(await inbox.wasHandled({ user: 'alice', device: 2 }, ids[ids.length - 1]!)).toBe(false);
+  });
+
+  it('ids are deterministic per sender device and relay id', () => {
+    expect(inboxIdFor(alice, 'x')).toBe(inboxIdFor({ user: 'ALICE', device: 1 }, 'x'));
+    expect(inboxIdFor(alice, 'x')).not.toBe(inboxIdFor({ user: 'alice', device: 2 }, 'x'));
+    expect(inboxIdFor(alice, 'x')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+});

@@ -96,7 +96,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (closing) return ws.terminate();
       sockets.add(ws);
-      const connection = new DeviceConnection(ws, nextConnectionId++, context);
+      const connection = new DeviceConnection(ws, socket, nextConnectionId++, context);
       connections.add(connection);
       ws.on('close', () => {
         sockets.delete(ws);

@@ -30,6 +30,7 @@ import type { EnqueueOutcome, RelayStore, StoredDelivery } from '../store/relay-
 import { AbuseMeter } from './abuse-meter';
 import { readClientFrame, type RawMessage } from './frame-reader';
 import type { OnlineDevices } from './online-devices';
+import { TickCork, type Corkable } from './tick-cork';
 
 export interface ConnectionContext {
   config: RelayConfig;
@@ -63,13 +64,17 @@ export class DeviceConnection {
   /** While shutting down, frames are no longer read but answers already owed are still written. */
   private reading = true;
   private alive = true;
+  private readonly cork: TickCork;
 
+  /** `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. */
   constructor(
     private readonly socket: WebSocket,
+    transport: Corkable,
     readonly id: number,
     private readonly context: ConnectionContext,
   ) {
     const { config } = context;
+    this.cork = new TickCork(transport);
     this.abuse = new AbuseMeter(config.abuseThreshold, config.abuseWindowMs, context.now);
     this.nonce = context.nonces.issue(id);
     socket.on('message', (data: RawMessage, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -319,6 +324,7 @@ export class DeviceConnection {
       this.context.logger.info('relay.slow_consumer_cut', { connection: this.id });
       return this.terminate();
     }
+    this.cork.hold();
     this.socket.send(encodeFrame(frame));
   }
 

@@ -79,9 +79,9 @@ class Generator implements LoadEvents {
     this.deliveredBits = Array.from({ length: config.generators }, () => new BitSet());
     const payload = randomBytes(config.payloadBytes).toString('base64');
     this.driver =
-      config.system === 'parley'
-        ? new ParleyDriver(config.url, config.runTag, payload, this)
-        : new SocketIoDriver(config.url, payload, this);
+      config.system === 'socketio'
+        ? new SocketIoDriver(config.url, payload, this)
+        : new ParleyDriver(config.url, config.runTag, payload, this);
   }
 
   async handle(request: GeneratorRequest): Promise<GeneratorReply> {

@@ -2,8 +2,12 @@
 // (`BENCH_RELAY_DEVICES=500`); the flag wins. `--help` prints them with their defaults.
 import { parseArgs } from 'node:util';
 
-export const SYSTEMS = ['parley', 'socketio'] as const;
+/** `parley-baseline` is the relay of another checkout (--baseline-dir), for before/after numbers in one run. */
+export const SYSTEMS = ['parley', 'socketio', 'parley-baseline'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+
+export const PHASES = ['rate', 'max'] as const;
+export type PhaseName = (typeof PHASES)[number];
 
 export interface BenchOptions {
   /** Devices (WebSocket clients), split evenly over the generator processes. */
@@ -26,10 +30,16 @@ export interface BenchOptions {
   /** Pin the server to CPU 0 and the generators to the other CPUs (taskset). */
   pin: boolean;
   systems: SystemName[];
+  /** Which phases run, in this order. */
+  phases: PhaseName[];
   /** Extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
   serverNodeArgs: string[];
   /** Directory for the JSON results. */
   resultsDir: string;
+  /** The Parley checkout whose relay runs as `parley` (default: this repository). */
+  relayDir: string;
+  /** A checkout of Parley (with node_modules reachable) whose relay runs as `parley-baseline`; '' for none. */
+  baselineDir: string;
 }
 
 interface Spec {
@@ -51,9 +61,18 @@ const SPECS: Spec[] = [
   { key: 'repetitions', flag: 'repetitions', kind: 'int', fallback: '3', help: 'runs of each system, alternating' },
   { key: 'generators', flag: 'generators', kind: 'int', fallback: '1', help: 'load generator processes' },
   { key: 'pin', flag: 'pin', kind: 'boolean', fallback: 'false', help: 'taskset: server on CPU 0, generators on the rest' },
-  { key: 'systems', flag: 'systems', kind: 'string', fallback: SYSTEMS.join(','), help: 'comma-separated: parley,socketio' },
-  { key: 'serverNodeArgs', flag: 'server-node-args', kind: 'string', fallback: '', help: 'extra node flags for the servers' },
+  { key: 'systems', flag: 'systems', kind: 'string', fallback: 'parley,socketio', help: 'comma-separated: parley,socketio' },
+  { key: 'phases', flag: 'phases', kind: 'string', fallback: PHASES.join(','), help: 'comma-separated, in order: rate (fixed rate), max (closed loop)' },
+  { key: 'serverNodeArgs', flag: 'server-node-args', kind: 'string', fallback: '', help: 'extra node flags for the servers, as one =-joined value: --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/p"' },
   { key: 'resultsDir', flag: 'results-dir', kind: 'string', fallback: 'bench/results', help: 'where the JSON results go' },
+  { key: 'relayDir', flag: 'relay-dir', kind: 'string', fallback: '.', help: 'the Parley checkout whose relay runs as parley' },
+  {
+    key: 'baselineDir',
+    flag: 'baseline-dir',
+    kind: 'string',
+    fallback: '',
+    help: 'also run the relay of this other checkout, as parley-baseline (before/after in one run)',
+  },
 ];
 
 export class OptionsError extends Error {
@@ -113,9 +132,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   for (const name of systems) {
     if (!(SYSTEMS as readonly string[]).includes(name)) throw new OptionsError(`--systems: unknown system ${JSON.stringify(name)}`);
   }
+  if (String(out.baselineDir) !== '' && !systems.includes('parley-baseline')) systems.push('parley-baseline');
+  if (systems.includes('parley-baseline') && String(out.baselineDir) === '') throw new OptionsError('parley-baseline needs --baseline-dir');
+  const phases = String(out.phases)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of phases) {
+    if (!(PHASES as readonly string[]).includes(name)) throw new OptionsError(`--phases: unknown phase ${JSON.stringify(name)}`);
+  }
   const options = {
     ...out,
     systems: systems as SystemName[],
+    phases: phases as PhaseName[],
     serverNodeArgs: String(out.serverNodeArgs).split(/\s+/).filter((arg) => arg !== ''),
   } as BenchOptions;
   if (options.devices < 2) throw new OptionsError('--devices must be at least 2');

@@ -61,6 +61,8 @@ export interface ServerProcess {
  */
 export async function startServer(options: {
   entry: string;
+  /** Directory the entry path is relative to (and where tsx and the server's packages resolve from). */
+  cwd: string;
   listeningEvent: string;
   env: NodeJS.ProcessEnv;
   nodeArgs: string[];
@@ -69,7 +71,7 @@ export async function startServer(options: {
   startTimeoutMs?: number;
 }): Promise<ServerProcess> {
   const child = spawnNode([...options.nodeArgs, '--import', 'tsx', options.entry], options.placement, {
-    cwd: REPO_ROOT,
+    cwd: options.cwd,
     env: options.env,
     stdio: options.withIpc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });

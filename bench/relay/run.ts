@@ -3,6 +3,7 @@
 // repetitions alternate the order of the systems. Prints one side-by-side table and writes the full results as
 // JSON under bench/results/. Options: `npm run bench:relay -- --help`.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gitRevision, machineInfo } from './machine';
 import { OptionsError, parseOptions, usage, type BenchOptions, type SystemName } from './options';
@@ -47,7 +48,8 @@ async function main(): Promise<number> {
       results.push(await runSystem(system, options, repetition, placement, log));
     }
   }
-  const table = renderTable(results, options, machine, note);
+  const loadAverageAtEnd = loadavg().map((v) => Math.round(v * 100) / 100);
+  const table = renderTable(results, options, machine, note, loadAverageAtEnd);
   const goal = verdict(results, options);
   process.stdout.write(`\n${table}\n\nGoal (issue 2):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n`);
 
@@ -59,7 +61,7 @@ async function main(): Promise<number> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     git: gitRevision(REPO_ROOT),
-    machine,
+    machine: { ...machine, loadAverageAtEnd },
     options,
     placement: note,
     goal,

@@ -3,12 +3,12 @@
 // here is stopped before returning, whether the run succeeded or not.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { mergeHistograms, quantileMs, type HistogramData } from './histogram';
 import { CpuMeter, memory } from './machine';
 import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
-import { GeneratorProcess, startServer, type Placement, type ServerProcess } from './processes';
+import { GeneratorProcess, REPO_ROOT, startServer, type Placement, type ServerProcess } from './processes';
 
 /** How long the parent waits, after the last send was answered, for every acked message to arrive. */
 const DELIVERY_DRAIN_TIMEOUT_MS = 20_000;
@@ -45,6 +45,8 @@ export interface PhaseResult {
   duplicates: number;
   maxScheduleLagMs: number;
   serverCpuPercent: number | undefined;
+  /** Server CPU time per delivered message, µs: the efficiency figure least disturbed by other load. */
+  serverCpuPerMessageUs: number | undefined;
   generatorCpuPercent: number | undefined;
   /** From the end of the load to the last acked message delivered. */
   drainMs: number;
@@ -74,7 +76,7 @@ export async function runSystem(
   placement: RunPlacement,
   log: (line: string) => void,
 ): Promise<SystemRunResult> {
-  const dataDir = system === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
+  const dataDir = system !== 'socketio' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
   let server: ServerProcess | undefined;
   const generators: GeneratorProcess[] = [];
   try {
@@ -108,7 +110,7 @@ export async function runSystem(
 
     const phases: PhaseResult[] = [];
     let index = 0;
-    for (const name of ['rate', 'max'] as const) {
+    for (const name of options.phases) {
       const result = await runPhase(name, index, options, server, generators);
       const reports = await Promise.all(generators.map((g) => g.request({ type: 'report' }, 'report')));
       completeFromReports(result, index, reports.map((r) => r.report));
@@ -135,10 +137,11 @@ export async function runSystem(
 }
 
 function startSystemServer(system: SystemName, options: BenchOptions, placement: Placement, dataDir: string | undefined): Promise<ServerProcess> {
-  if (system === 'parley') {
+  if (system !== 'socketio') {
     if (dataDir === undefined) throw new Error('the relay needs a data directory');
     return startServer({
       entry: 'src/server/main.ts',
+      cwd: resolve(REPO_ROOT, system === 'parley-baseline' ? options.baselineDir : options.relayDir),
       listeningEvent: 'relay.listening',
       env: {
         ...process.env,
@@ -155,6 +158,7 @@ function startSystemServer(system: SystemName, options: BenchOptions, placement:
   }
   return startServer({
     entry: 'bench/relay/socketio-server.ts',
+    cwd: REPO_ROOT,
     listeningEvent: 'bench.listening',
     env: process.env,
     nodeArgs: options.serverNodeArgs,
@@ -229,6 +233,7 @@ async function runPhase(
     duplicates: 0,
     maxScheduleLagMs: 0,
     serverCpuPercent: serverCpu,
+    serverCpuPerMessageUs: undefined,
     generatorCpuPercent: generatorCpu,
     drainMs,
     drained,
@@ -246,6 +251,9 @@ function completeFromReports(phase: PhaseResult, index: number, reports: Generat
   phase.sentPerSecond = sum(senders, (s) => s.sentInWindow) / phase.measuredSeconds;
   phase.deliveredPerSecond = sum(receivers, (r) => r.deliveredInWindow) / phase.measuredSeconds;
   phase.duplicates = sum(receivers, (r) => r.duplicates);
+  if (phase.serverCpuPercent !== undefined && phase.deliveredPerSecond > 0) {
+    phase.serverCpuPerMessageUs = (phase.serverCpuPercent / 100 / phase.deliveredPerSecond) * 1e6;
+  }
   phase.maxScheduleLagMs = Math.max(0, ...senders.map((s) => s?.maxScheduleLagMs ?? 0));
   phase.latencyMs = summarize(mergeHistograms(receivers.flatMap((r) => (r === undefined ? [] : [r.latency]))));
   phase.ackLatencyMs = summarize(mergeHistograms(senders.flatMap((s) => (s === undefined ? [] : [s.ackLatency]))));
@@ -301,7 +309,8 @@ function describePhase(phase: PhaseResult): string {
   return (
     `${phase.name} (${what}): ${Math.round(phase.deliveredPerSecond)} delivered/s, ` +
     `p50 ${fmt(phase.latencyMs.p50)} ms, p99 ${fmt(phase.latencyMs.p99)} ms, ` +
-    `server CPU ${fmt(phase.serverCpuPercent, 0)}%, generators CPU ${fmt(phase.generatorCpuPercent, 0)}%` +
+    `server CPU ${fmt(phase.serverCpuPercent, 0)}% (${fmt(phase.serverCpuPerMessageUs, 0)} µs/msg), ` +
+    `generators CPU ${fmt(phase.generatorCpuPercent, 0)}%` +
     (phase.drained ? '' : ' (NOT DRAINED)')
   );
 }

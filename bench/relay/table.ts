@@ -7,6 +7,7 @@ import type { PhaseResult, SystemRunResult } from './system-run';
 export const SYSTEM_LABELS: Record<SystemName, [string, string]> = {
   parley: ['Parley relay', '(durable mailboxes, fsync)'],
   socketio: ['socket.io 4.8', '(direct routing, stores nothing)'],
+  'parley-baseline': ['Parley baseline', '(--baseline-dir)'],
 };
 
 /** The issue's goal: p99 under this at the fixed rate, and at least socket.io's max throughput. */
@@ -58,6 +59,7 @@ function rows(options: BenchOptions): Row[] {
     { label: '  delivery latency p50 (ms)', pick: max((p) => p.latencyMs.p50), format: ms },
     { label: '  delivery latency p99 (ms)', pick: max((p) => p.latencyMs.p99), format: ms },
     { label: '  server CPU (100% = one core)', pick: max((p) => p.serverCpuPercent), format: percent },
+    { label: '  server CPU per message (µs)', pick: max((p) => p.serverCpuPerMessageUs), format: count },
     { label: '  generator CPU', pick: max((p) => p.generatorCpuPercent), format: percent },
     { label: '  lost / errors / unanswered', pick: max((p) => p.lost + errorCount(p) + p.unanswered), format: count },
     { label: `Fixed offered rate ${count(options.rate)} msg/s (open loop)` },
@@ -70,6 +72,7 @@ function rows(options: BenchOptions): Row[] {
     { label: '  lost (acked, never delivered)', pick: rate((p) => p.lost), format: count },
     { label: '  errors + unanswered sends', pick: rate((p) => errorCount(p) + p.unanswered), format: count },
     { label: '  server CPU (100% = one core)', pick: rate((p) => p.serverCpuPercent), format: percent },
+    { label: '  server CPU per message (µs)', pick: rate((p) => p.serverCpuPerMessageUs), format: count },
     { label: '  generator CPU', pick: rate((p) => p.generatorCpuPercent), format: percent },
     { label: 'Server memory, RSS (MiB)' },
     { label: `  after ${count(options.devices)} devices connected`, pick: (run) => run.memoryMiB.afterConnect, format: mib },
@@ -119,7 +122,13 @@ export function verdict(results: SystemRunResult[], options: BenchOptions): Verd
   return { throughputMet, p99Met, text };
 }
 
-export function renderTable(results: SystemRunResult[], options: BenchOptions, machine: MachineInfo, placementNote: string): string {
+export function renderTable(
+  results: SystemRunResult[],
+  options: BenchOptions,
+  machine: MachineInfo,
+  placementNote: string,
+  loadAverageAtEnd: number[],
+): string {
   const systems = options.systems;
   const header = [''.padEnd(0), ...systems.map((s) => SYSTEM_LABELS[s][0])];
   const subheader = ['', ...systems.map((s) => SYSTEM_LABELS[s][1])];
@@ -137,7 +146,7 @@ export function renderTable(results: SystemRunResult[], options: BenchOptions, m
     `Relay benchmark — ${count(options.devices)} authenticated devices sending to random other devices, ` +
       `${options.payloadBytes}-byte payloads, ${reps} repetition${reps === 1 ? '' : 's'}${reps > 1 ? ' (median [min–max])' : ''}`,
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ` +
-      `load average at start ${l1} / ${l5} / ${l15}`,
+      `load average at start ${l1} / ${l5} / ${l15}, at end ${loadAverageAtEnd.join(' / ')}`,
     `Load: ${placementNote}; ${options.warmupS} s warm-up before each phase, ${options.durationS} s measured at the fixed rate, ` +
       `${options.maxDurationS} s in closed loop`,
     '',

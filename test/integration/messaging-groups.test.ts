@@ -115,4 +115,23 @@ describe('groups', () => {
     expect(texts(dan!, conversationId)).not.toContain('bye Dan');
     for (const member of all) expect(member.user.duplicates).toBe(0);
   });
+
+  it('group content that outruns its group’s notice waits for it instead of being lost', { timeout: 30_000 }, async () => {
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => tappedUser(relay.port, name)));
+    tapped.push(ann!, ben!, cat!);
+    // Ann's notices to Cat are stuck in the network; Ben's get through.
+    cat!.proxy.hold((frame) => (frame.from as { user: string }).user === ann!.user.username);
+    const group = await ann!.user.callRetrying('groups.create', { name: 'Book club', members: [ben!.user.username, cat!.user.username] });
+    const conversationId = `group:${group.groupId}`;
+    await waitFor(() => ben!.user.groupEvents.length > 0, 'Ben knows the group');
+    await ben!.user.call('messages.send', { conversationId, messageId: 'early', content: { kind: 'text', body: 'first!' } });
+    await waitFor(() => ann!.user.texts(conversationId).length === 1, 'Ann reads Ben');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(cat!.user.texts(conversationId)).toEqual([]);
+    expect(cat!.user.core.client.messenger().receiveStats.failed).toBe(0);
+    cat!.proxy.release();
+    await waitFor(() => cat!.user.texts(conversationId).length === 1, 'Cat reads Ben once the group is known');
+    expect(cat!.user.groupEvents[0]?.group.name).toBe('Book club');
+    expect(cat!.user.core.client.messenger().receiveStats.failed).toBe(0);
+  });
 });

@@ -17,8 +17,8 @@ export interface WsTapProxy {
   reorder(window: number, random?: () => number): void;
   /** Releases anything held and stops reordering. */
   inOrder(): void;
-  /** Holds every `deliver` frame until release() (a message stuck in the network). */
-  hold(): void;
+  /** Holds `deliver` frames (all, or those the predicate picks) until release(): a message stuck in the network. */
+  hold(predicate?: (frame: Record<string, unknown>) => boolean): void;
   /** Lets held frames through, in their order. */
   release(): void;
   /** Swallows client frames the predicate matches (e.g. acks lost on the way); null forwards everything again. */
@@ -123,7 +123,7 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
   const sockets = new Set<Socket>();
   let accepted = 0;
   let window = 0;
-  let holding = false;
+  let holding: ((frame: Record<string, unknown>) => boolean) | null = null;
   let swallowing: ((frame: Record<string, unknown>) => boolean) | null = null;
   let random = Math.random;
   const flushers = new Set<() => void>();
@@ -179,7 +179,7 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       (bytes) => client.write(bytes),
       (frame) => {
         if (frame.text !== null) options.onServerFrame?.(frame.text);
-        if (holding && frame.text !== null && isDeliver(frame.text)) {
+        if (holding && frame.text !== null && isDeliver(frame.text) && holding(JSON.parse(frame.text) as Record<string, unknown>)) {
           stuck.push(frame.bytes);
           return;
         }
@@ -216,11 +216,11 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
     swallow(predicate) {
       swallowing = predicate;
     },
-    hold() {
-      holding = true;
+    hold(predicate = () => true) {
+      holding = predicate;
     },
     release() {
-      holding = false;
+      holding = null;
       for (const release of releasers) release();
     },
     inject(text) {

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { USERNAME_PATTERN, normalizeUsername } from '../../../shared/protocol';
 import { KeyedLock } from '../concurrency/KeyedLock';
-import { jsonRecord, type Vault } from '../vault';
+import type { Logger } from '../transport';
+import { isVaultError, jsonRecord, type Vault } from '../vault';
 import type { Peer } from './identityTrust';
 
 const Key = z.string().max(64);
@@ -27,12 +28,18 @@ export class PeerStore {
 
   private constructor(private readonly vault: Vault) {}
 
-  static async open(vault: Vault): Promise<PeerStore> {
+  /** Loads every peer; one whose record does not open is left out (logged), the rest still load. */
+  static async open(vault: Vault, logger: Logger): Promise<PeerStore> {
     const store = new PeerStore(vault);
     const index = await vault.get('records', INDEX);
     for (const username of index ? indexCodec.decode(index) : []) {
-      const bytes = await vault.get('records', recordName(username));
-      if (bytes) store.peers.set(username, peerCodec.decode(bytes));
+      try {
+        const bytes = await vault.get('records', recordName(username));
+        if (bytes) store.peers.set(username, peerCodec.decode(bytes));
+      } catch (error) {
+        if (!isVaultError(error)) throw error;
+        logger.error('contact.record_unreadable', { code: error.code });
+      }
     }
     return store;
   }

@@ -134,6 +134,7 @@ export class GroupService {
     if (!this.ctx.inbox.has(message.inboxId)) await this.ctx.inbox.add(message, null);
     if (!state.active) await this.ctx.senderKeys.deleteOwn(envelope.groupId);
     await this.ctx.groups.save(state);
+    this.ctx.groupChanged(envelope.groupId);
     this.ctx.events.emit('messages.received', message);
     this.ctx.events.emit('groups.changed', { group: groupView(state), update: envelope.update });
   }

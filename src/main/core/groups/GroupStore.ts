@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
 import { Username } from '../../../shared/protocol';
 import { KeyedLock } from '../concurrency/KeyedLock';
-import { jsonRecord, type Vault } from '../vault';
+import type { Logger } from '../transport';
+import { isVaultError, jsonRecord, type Vault } from '../vault';
 import type { GroupState } from './groupRules';
 
 const GroupRecord = z.strictObject({
@@ -30,12 +31,18 @@ export class GroupStore {
 
   private constructor(private readonly vault: Vault) {}
 
-  static async open(vault: Vault): Promise<GroupStore> {
+  /** Loads every group; one whose record does not open is left out (logged), the rest still load. */
+  static async open(vault: Vault, logger: Logger): Promise<GroupStore> {
     const store = new GroupStore(vault);
     const index = await vault.get('records', INDEX);
     for (const groupId of index ? indexCodec.decode(index) : []) {
-      const bytes = await vault.get('records', recordName(groupId));
-      if (bytes) store.groups.set(groupId, groupCodec.decode(bytes));
+      try {
+        const bytes = await vault.get('records', recordName(groupId));
+        if (bytes) store.groups.set(groupId, groupCodec.decode(bytes));
+      } catch (error) {
+        if (!isVaultError(error)) throw error;
+        logger.error('group.record_unreadable', { code: error.code });
+      }
     }
     return store;
   }

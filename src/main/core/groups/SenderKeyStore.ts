@@ -17,7 +17,8 @@ import {
 import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
 import { GroupId } from '../../../shared/ipc';
 import { addressKey, type Address } from '../../../shared/protocol';
-import { VaultError, jsonRecord, type Vault } from '../vault';
+import type { Logger } from '../transport';
+import { VaultError, isVaultError, jsonRecord, type Vault } from '../vault';
 
 export interface OwnSenderKey {
   readonly state: SenderKeyState;
@@ -53,13 +54,30 @@ export class SenderKeyStore {
   private readonly distributed = new Map<string, { chainId: number; devices: Set<string> }>();
   private readonly received = new Map<string, ReceivedSenderKey | null>();
 
-  constructor(private readonly vault: Vault) {}
+  constructor(
+    private readonly vault: Vault,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A record that does not open counts as absent (a fresh key replaces it); anything else is a real failure. */
+  private async read<T>(name: string, decode: (bytes: Uint8Array) => T): Promise<T | undefined> {
+    try {
+      const bytes = await this.vault.get('records', name);
+      return bytes ? decode(bytes) : undefined;
+    } catch (error) {
+      if (!isVaultError(error, 'vault_record_corrupt') && !isVaultError(error, 'vault_record_tampered')) throw error;
+      this.logger.error('sender_key.record_unreadable', { code: error.code });
+      return undefined;
+    }
+  }
 
   async loadOwn(groupId: string): Promise<OwnSenderKey | undefined> {
     if (!this.own.has(groupId)) {
-      const bytes = await this.vault.get('records', ownName(groupId));
-      const file = bytes ? ownCodec.decode(bytes) : undefined;
-      this.own.set(groupId, file ? { state: crypto('sender key', () => deserializeSenderKeyState(fromBase64(file.state))), epoch: file.epoch } : null);
+      const own = await this.read(ownName(groupId), (bytes) => {
+        const file = ownCodec.decode(bytes);
+        return { state: crypto('sender key', () => deserializeSenderKeyState(fromBase64(file.state))), epoch: file.epoch };
+      });
+      this.own.set(groupId, own ?? null);
     }
     return this.own.get(groupId) ?? undefined;
   }
@@ -83,8 +101,7 @@ export class SenderKeyStore {
   async distributedTo(groupId: string, chainId: number): Promise<Set<string>> {
     let entry = this.distributed.get(groupId);
     if (!entry) {
-      const bytes = await this.vault.get('records', distributionName(groupId));
-      const file = bytes ? distributionCodec.decode(bytes) : { chainId, devices: [] };
+      const file = (await this.read(distributionName(groupId), (bytes) => distributionCodec.decode(bytes))) ?? { chainId, devices: [] };
       entry = { chainId: file.chainId, devices: new Set(file.devices) };
       this.distributed.set(groupId, entry);
     }
@@ -99,9 +116,11 @@ export class SenderKeyStore {
   async loadReceived(from: Address, distributionId: Uint8Array): Promise<ReceivedSenderKey | undefined> {
     const name = receivedName(from, distributionId);
     if (!this.received.has(name)) {
-      const bytes = await this.vault.get('records', name);
-      const file = bytes ? receivedCodec.decode(bytes) : undefined;
-      this.received.set(name, file ? { groupId: file.groupId, record: crypto('sender key', () => deserializeSenderKeyRecord(fromBase64(file.record))) } : null);
+      const key = await this.read(name, (bytes) => {
+        const file = receivedCodec.decode(bytes);
+        return { groupId: file.groupId, record: crypto('sender key', () => deserializeSenderKeyRecord(fromBase64(file.record))) };
+      });
+      this.received.set(name, key ?? null);
     }
     return this.received.get(name) ?? undefined;
   }

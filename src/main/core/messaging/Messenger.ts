@@ -62,18 +62,19 @@ export class Messenger {
 
   static async open(options: MessengerOptions): Promise<Messenger> {
     const provider = options.provider ?? nodeCryptoProvider;
+    let onGroupChanged: (groupId: string) => void = () => undefined;
     const vault = await Vault.open({ dataDir: options.dataDir, secrets: options.secrets, provider });
-    const [peers, groups, inbox] = await Promise.all([PeerStore.open(vault), GroupStore.open(vault), Inbox.open(vault, options.logger)]);
+    const [peers, groups, inbox] = await Promise.all([PeerStore.open(vault, options.logger), GroupStore.open(vault, options.logger), Inbox.open(vault, options.logger)]);
     const ctx: MessagingContext = {
       provider,
       identity: identityKeyPairFromSeed(provider, options.account.identity.privateKey),
       me: { user: normalizeUsername(options.account.username), device: options.account.device },
       vault,
-      sessions: new SessionStore(vault),
+      sessions: new SessionStore(vault, options.logger),
       prekeys: new PreKeyStore(vault),
       peers,
       groups,
-      senderKeys: new SenderKeyStore(vault),
+      senderKeys: new SenderKeyStore(vault, options.logger),
       inbox,
       relay: options.relay,
       events: options.events,
@@ -82,16 +83,19 @@ export class Messenger {
       maxRecipientsPerSend: RELAY_MAX_RECIPIENTS_PER_SEND,
       now: options.now ?? Date.now,
       contactChanged: (view) => options.events.emit('contacts.changed', view),
+      groupChanged: (groupId) => onGroupChanged(groupId),
     };
     const pairwise = new PairwiseChannel(ctx);
     const lanes = new KeyedLock();
     const groupSender = new GroupSender(ctx, pairwise);
+    const pipeline = new ReceivePipeline(ctx);
+    onGroupChanged = (groupId) => pipeline.retryParked(groupId);
     const messenger = new Messenger(
       ctx,
       new ContactService(ctx, pairwise),
       new MessageSender(ctx, pairwise, groupSender, lanes),
       new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault)),
-      new ReceivePipeline(ctx),
+      pipeline,
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
     );
     await messenger.recoverGroupUpdates();

@@ -38,6 +38,8 @@ export interface MessagingContext {
   now(): number;
   /** Announces a contact's new state to the renderer (only for peers listed as contacts). */
   contactChanged(view: ContactView): void;
+  /** A group's state changed here: content that waited for it is tried again. */
+  groupChanged(groupId: string): void;
 }
 
 export function newDeviceLock(): KeyedLock {

@@ -5,7 +5,8 @@ import { ByteReader, ByteWriter } from '../../../shared/crypto/bytes';
 import { isCryptoError } from '../../../shared/crypto/errors';
 import { deserializeSessionState, serializeSessionState, type SessionState } from '../../../shared/crypto/session';
 import { addressKey, type Address } from '../../../shared/protocol';
-import { VaultError, type Vault } from '../vault';
+import type { Logger } from '../transport';
+import { VaultError, isVaultError, type Vault } from '../vault';
 
 /** Sessions kept per device: the active one and up to this many minus one earlier ones. */
 export const MAX_SESSIONS_PER_DEVICE = 5;
@@ -37,15 +38,28 @@ const recordName = (address: Address) => `session:${addressKey(address)}`;
 export class SessionStore {
   private readonly cache = new Map<string, SessionState[]>();
 
-  constructor(private readonly vault: Vault) {}
+  constructor(
+    private readonly vault: Vault,
+    private readonly logger: Logger,
+  ) {}
 
-  /** The device's sessions, active first; empty when there is none. */
+  /**
+   * The device's sessions, active first; empty when there is none. A record that does not open (tampered, corrupt)
+   * counts as none: the next session with the device replaces it, and its messages fail as undecryptable meanwhile.
+   */
   async load(address: Address): Promise<SessionState[]> {
     const key = addressKey(address);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const bytes = await this.vault.get('records', recordName(address));
-    const sessions = bytes ? decodeSessions(bytes) : [];
+    let sessions: SessionState[];
+    try {
+      const bytes = await this.vault.get('records', recordName(address));
+      sessions = bytes ? decodeSessions(bytes) : [];
+    } catch (error) {
+      if (!isVaultError(error, 'vault_record_corrupt') && !isVaultError(error, 'vault_record_tampered')) throw error;
+      this.logger.error('session.record_unreadable', { code: error.code, device: address.device });
+      sessions = [];
+    }
     this.cache.set(key, sessions);
     return sessions;
   }

@@ -27,11 +27,19 @@ export type ItemOutcome =
   | { kind: 'inbox'; delivery: Delivery; message: ReceivedMessage; group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot } }
   | { kind: 'typing'; delivery: Delivery; message: ReceivedMessage }
   | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' }
-  | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode };
+  | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
+  /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
+  | { kind: 'deferred'; delivery: Delivery; groupId: string };
 
 class ReceiveFailure extends Error {
   constructor(readonly code: ReceiveFailureCode) {
     super(code);
+  }
+}
+
+class Deferred extends Error {
+  constructor(readonly groupId: string) {
+    super('deferred');
   }
 }
 
@@ -68,6 +76,10 @@ export class ReceiveBatch {
     try {
       this.outcomes.push(await this.process(delivery));
     } catch (error) {
+      if (error instanceof Deferred) {
+        this.outcomes.push({ kind: 'deferred', delivery, groupId: error.groupId });
+        return;
+      }
       const code = error instanceof ReceiveFailure ? error.code : isCryptoError(error) ? error.code : error instanceof EnvelopeError ? 'bad_envelope' : undefined;
       if (code === undefined) throw error;
       this.outcomes.push({ kind: 'failed', delivery, code });
@@ -124,12 +136,10 @@ export class ReceiveBatch {
         const message = this.received(delivery, `group:${envelope.groupId}`, envelope.messageId, envelope.sentAt, { kind: 'group_update', update: envelope.update });
         return { kind: 'inbox', delivery, message, group: { groupId: envelope.groupId, update: envelope.update, snapshot: envelope.state } };
       }
-      case 'sender_key': {
-        const group = this.group(envelope.groupId);
-        // A key for a group we do not know yet is kept: its creation notice may be a moment behind.
-        if (group && !group.members.includes(this.from.user)) throw new ReceiveFailure('not_a_member');
+      case 'sender_key':
+        // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
+        // a key alone opens nothing — every group message is checked against the membership when it arrives.
         return { kind: 'control', delivery, what: 'sender_key' };
-      }
     }
   }
 
@@ -156,10 +166,14 @@ export class ReceiveBatch {
     return { key, value: { groupId, record: processSenderKeyDistributionMessage(stored?.record, distribution) } };
   }
 
-  /** Group content is accepted only from a current member, and only while this user is one. */
+  /**
+   * Group content is accepted only from a current member, and only while this user is one. From a group we do not
+   * know, or a sender not yet a member, it waits (the pipeline parks it) for the notice that may still be on its way.
+   */
   private checkMember(groupId: string): void {
     const group = this.group(groupId);
-    if (!group || !group.active || !group.members.includes(this.from.user)) throw new ReceiveFailure('not_a_member');
+    if (group && !group.active) throw new ReceiveFailure('not_a_member');
+    if (!group || !group.members.includes(this.from.user)) throw new Deferred(groupId);
   }
 
   private contentOutcome(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ItemOutcome {

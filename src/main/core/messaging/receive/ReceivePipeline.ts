@@ -16,6 +16,16 @@ import { ReceiveBatch, type ItemOutcome } from './ReceiveBatch';
 
 /** Deliveries handled per batch: one session write for all of them. */
 const MAX_BATCH = 64;
+/** Group content parked per group while its notice is awaited; beyond it the oldest fails. */
+export const PARK_LIMIT_PER_GROUP = 64;
+/** How long group content waits for the notice that makes it acceptable before it counts as undecryptable. */
+export const PARK_MAX_AGE_MS = 10 * 60 * 1000;
+
+interface Parked {
+  from: Address;
+  delivery: Delivery;
+  since: number;
+}
 
 export interface ReceiveStats {
   received: number;
@@ -27,6 +37,9 @@ export class ReceivePipeline {
   private readonly queues = new Map<string, { from: Address; deliveries: Delivery[] }>();
   private readonly draining = new Map<string, Promise<void>>();
   readonly stats: ReceiveStats = { received: 0, failed: 0, redelivered: 0 };
+  /** Group content waiting for its group (or its sender's membership) to be known: unacked, by group. */
+  private readonly parked = new Map<string, Map<string, Parked>>();
+  private sweeper: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(private readonly ctx: MessagingContext) {}
@@ -57,6 +70,60 @@ export class ReceivePipeline {
 
   close(): void {
     this.closed = true;
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** A group changed (a notice arrived, or this user added someone): try what was waiting for it again. */
+  retryParked(groupId: string): void {
+    const waiting = this.parked.get(groupId);
+    if (!waiting) return;
+    this.parked.delete(groupId);
+    for (const entry of waiting.values()) this.deliver(entry.delivery);
+    // Keep when each started waiting, so retries do not extend the deadline.
+    for (const [key, entry] of waiting) this.parkedSince.set(key, entry.since);
+  }
+
+  private readonly parkedSince = new Map<string, number>();
+
+  private park(groupId: string, from: Address, delivery: Delivery): void {
+    const key = `${deviceKey(from)}/${delivery.messageId}`;
+    const waiting = this.parked.get(groupId) ?? new Map<string, Parked>();
+    const since = this.parkedSince.get(key) ?? waiting.get(key)?.since ?? this.ctx.now();
+    this.parkedSince.delete(key);
+    waiting.set(key, { from, delivery, since });
+    this.parked.set(groupId, waiting);
+    if (waiting.size > PARK_LIMIT_PER_GROUP) {
+      const [oldestKey, oldest] = waiting.entries().next().value!;
+      waiting.delete(oldestKey);
+      this.giveUp(oldest);
+    }
+    this.sweeper ??= setInterval(() => this.sweep(), Math.min(PARK_MAX_AGE_MS, 60_000));
+    this.sweeper.unref?.();
+  }
+
+  private sweep(): void {
+    const deadline = this.ctx.now() - PARK_MAX_AGE_MS;
+    for (const [groupId, waiting] of this.parked) {
+      for (const [key, entry] of waiting) {
+        if (entry.since > deadline) continue;
+        waiting.delete(key);
+        this.giveUp(entry);
+      }
+      if (waiting.size === 0) this.parked.delete(groupId);
+    }
+    if (this.parked.size === 0 && this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  /** Parked content whose group never made it acceptable: acked like any undecryptable message. */
+  private giveUp(entry: Parked): void {
+    this.stats.failed++;
+    this.ctx.logger.warn('receive.decrypt_failed', { code: 'not_a_member', from: idHint(addressKey(entry.from)), device: entry.from.device });
+    this.ctx.inbox.noteAcked(entry.from, entry.delivery.messageId);
+    entry.delivery.ack();
   }
 
   private async drain(key: string): Promise<void> {
@@ -127,6 +194,7 @@ export class ReceivePipeline {
     if (peer?.contact && (batch.identityOutcome !== 'unchanged' || batch.becameContact)) ctx.contactChanged(contactView(peer));
     for (const change of groupChanges) ctx.events.emit('groups.changed', change);
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
+    for (const change of groupChanges) this.retryParked(change.group.groupId);
   }
 
   private async storePeer(from: Address, batch: ReceiveBatch) {
@@ -152,6 +220,10 @@ export class ReceivePipeline {
         break;
       case 'control':
         break;
+      case 'deferred':
+        // Not acked: it stays on the relay until its group's notice makes it acceptable, or it expires.
+        this.park(outcome.groupId, from, duplicates.at(-1) ?? outcome.delivery);
+        return;
       case 'failed':
         this.stats.failed++;
         // Never the content (there is none we trust) nor the full ids: the code, who, and a hint of the relay id.

@@ -1,18 +1,26 @@
 // Alice and Bob from first contact, through a real relay, each driven through the IPC dispatcher as the renderer
 // drives it: contacts.add, equal safety numbers on both sides, messages both ways, receipts as content.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AccountStore } from '../../src/main/core/account';
+import { FileSecretStore } from '../../src/main/core/secrets';
+import { addDeviceDirectly } from '../support/prekeys';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
-import { TestUser, addContact, dm } from './messaging-harness';
+import { TestUser, addContact, dm, hasSignedPrekey, sendFrames, tappedUser, type TappedUser } from './messaging-harness';
 import { waitFor } from './support';
 
 let relay: TestRelay;
 const users: TestUser[] = [];
+const tapped: TappedUser[] = [];
 
 beforeAll(async () => {
   relay = await startTestRelay();
 });
 afterEach(async () => {
-  await Promise.all(users.splice(0).map((user) => user.close()));
+  await Promise.all([...users.splice(0), ...tapped.map((t) => t.user)].map((user) => user.close()));
+  await Promise.all(tapped.splice(0).map((t) => t.proxy.close()));
 });
 afterAll(async () => {
   await relay?.close();
@@ -80,5 +88,45 @@ describe('first contact', () => {
     expect((await alice.failure('groups.rename', { groupId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'x' })).code).toBe('unknown_group');
     expect((await alice.failure('groups.create', { name: 'g', members: ['nobody-here-xyz'] })).code).toBe('unknown_user');
     expect(await alice.call('messages.commit', { inboxIds: ['not-a-real-entry'] })).toEqual({});
+  });
+
+  it('reaches every device of a user: one pairwise copy per device, one group send for all', { timeout: 30_000 }, async () => {
+    const alice = await tappedUser(relay.port, 'alice');
+    const bob = await user('bob');
+    tapped.push(alice);
+    // A second device of Bob's (protocol v1 cannot link devices yet; the test adds it on the relay directly).
+    const second = addDeviceDirectly(relay.dataDir, bob.username, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-bob2-'));
+    await new AccountStore(dir, await FileSecretStore.open(dir)).save({
+      username: bob.username,
+      device: 2,
+      relayUrl: relay.url,
+      identity: { publicKey: second.publicKey, privateKey: second.secretKey },
+      createdAt: Date.now(),
+    });
+    const bobPhone = await TestUser.existing(relay.url, bob.username, dir);
+    users.push(bobPhone);
+    await waitFor(() => hasSignedPrekey(relay.dataDir, bob.username, 2), 'the phone published its prekeys');
+
+    await alice.user.callRetrying('contacts.add', { username: bob.username });
+    await alice.user.call('messages.send', { conversationId: dm(bob), messageId: 'to-both', content: { kind: 'text', body: 'to every device' } });
+    await waitFor(() => bob.texts(dm(alice.user)).length === 1 && bobPhone.texts(dm(alice.user)).length === 1, 'both devices');
+    const copies = sendFrames(alice.sent).filter((f) => f.to[0]?.user === bob.username);
+    expect(copies.map((f) => f.to.map((a) => a.device))).toEqual([[1], [2]]);
+    expect(new Set(copies.map((f) => f.messageId)).size).toBe(2);
+    expect(bobPhone.conversation(dm(alice.user))[0]).toMatchObject({ messageId: 'to-both', sender: { user: alice.user.username, device: 1 } });
+
+    await bobPhone.call('messages.send', { conversationId: dm(alice.user), messageId: 'from-phone', content: { kind: 'text', body: 'sent from my phone' } });
+    await waitFor(() => alice.user.texts(dm(bob)).length === 1, 'reply from device 2');
+    expect(alice.user.conversation(dm(bob))[0]!.sender).toEqual({ user: bob.username, device: 2 });
+
+    const group = await alice.user.call('groups.create', { name: 'Both devices', members: [bob.username] });
+    await alice.user.call('messages.send', { conversationId: `group:${group.groupId}`, messageId: 'g1', content: { kind: 'text', body: 'group hello' } });
+    await waitFor(() => [bob, bobPhone].every((b) => b.texts(`group:${group.groupId}`).length === 1), 'group on both devices');
+    const groupSend = sendFrames(alice.sent).find((f) => f.to.length === 2);
+    expect(groupSend?.to).toEqual([
+      { user: bob.username, device: 1 },
+      { user: bob.username, device: 2 },
+    ]);
   });
 });

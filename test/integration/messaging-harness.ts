@@ -205,6 +205,20 @@ export function mailboxPending(relayDataDir: string, username: string): number {
   }
 }
 
+/** Whether the relay serves a signed prekey for this device (it has finished its first publish). */
+export function hasSignedPrekey(relayDataDir: string, username: string, device: number): boolean {
+  const db = new Database(join(relayDataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const row = db
+      .prepare('SELECT COUNT(*) AS n FROM signed_prekeys s JOIN devices d ON d.id = s.device_id WHERE d.username = ? AND d.device = ?')
+      .get(username.toLowerCase(), device) as { n: number };
+    return row.n > 0;
+  } finally {
+    db.close();
+  }
+}
+
 /** Sends `count` texts one after another (one in flight, like the outbox), retrying retryable failures. */
 export async function sendTexts(from: TestUser, conversationId: string, count: number, prefix: string): Promise<void> {
   for (let i = 0; i < count; i++) {

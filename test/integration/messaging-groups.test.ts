@@ -64,6 +64,12 @@ describe('groups', () => {
     const groupSend = sendFrames(ann!.sent).find((f) => f.to.length === 4);
     expect(groupSend?.to.map((a) => a.user).sort()).toEqual(others.map((t) => t.user.username).sort());
 
+    // A receipt goes back to the message's sender alone, not to the whole group.
+    const benSent = ben!.sent.length;
+    await ben!.user.call('messages.send', { conversationId, messageId: 'rcpt-1', content: { kind: 'receipt', receipt: 'read', messageIds: ['before-0'] } });
+    await waitFor(() => ann!.user.conversation(conversationId).some((m) => m.content.kind === 'receipt'), 'Ann gets the receipt');
+    expect(sendFrames(ben!.sent.slice(benSent)).map((f) => f.to)).toEqual([[{ user: ann!.user.username, device: 1 }]]);
+
     // Only admins change the group: checked where it is asked, and again by every member that receives a change.
     expect((await ben!.user.failure('groups.rename', { groupId: group.groupId, name: 'Ben’s club' })).code).toBe('not_group_admin');
     expect((await ben!.user.failure('groups.removeMember', { groupId: group.groupId, member: eve!.user.username })).code).toBe('not_group_admin');

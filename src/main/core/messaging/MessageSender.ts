@@ -44,6 +44,29 @@ export class MessageSender {
     });
   }
 
+  /**
+   * Receipts in a group go back to the senders of the messages they name, pairwise; only ids whose sender is no
+   * longer known here go to the whole group.
+   */
+  private async sendGroupReceipt(groupId: string, envelope: MessageEnvelope, receipt: Extract<OutgoingContent, { kind: 'receipt' }>): Promise<void> {
+    const group = this.ctx.groups.get(groupId);
+    if (!group?.active) throw new AppError('not_group_member', 'You are no longer a member of this group.');
+    const bySender = new Map<string, string[]>();
+    const unknown: string[] = [];
+    for (const id of receipt.messageIds) {
+      const sender = this.ctx.recentGroupSenders.senderOf(groupId, id);
+      if (sender && sender !== this.ctx.me.user && group.members.includes(sender)) bySender.set(sender, [...(bySender.get(sender) ?? []), id]);
+      else unknown.push(id);
+    }
+    for (const [sender, messageIds] of bySender) {
+      const peer = this.ctx.peers.get(sender);
+      if (peer && isSendHeld(peer)) continue;
+      const plaintext = encodeEnvelope({ ...envelope, content: { ...receipt, messageIds } });
+      await this.pairwise.sendToUser(sender, plaintext, (device) => relayMessageId('receipt', envelope.messageId, addressKey(device)));
+    }
+    if (unknown.length > 0) await this.groups.send(groupId, encodeEnvelope({ ...envelope, content: { ...receipt, messageIds: unknown } }), envelope.messageId);
+  }
+
   private async sendNow({ conversationId, messageId, content }: SendRequest): Promise<void> {
     const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
     const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
@@ -71,6 +94,7 @@ export class MessageSender {
     const plaintext = encodeEnvelope(envelope);
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
     if (groupId !== undefined) {
+      if (content.kind === 'receipt') return this.sendGroupReceipt(groupId, envelope, content);
       await this.groups.send(groupId, plaintext, messageId);
       return;
     }

@@ -28,6 +28,7 @@ import type { MessagingContext } from './context';
 import { Inbox } from './Inbox';
 import { MessageSender, type SendRequest } from './MessageSender';
 import { ReceivePipeline } from './receive/ReceivePipeline';
+import { RecentGroupSenders } from './RecentGroupSenders';
 import type { RelayPort } from './RelayPort';
 
 /** The relay's default PARLEY_RELAY_MAX_RECIPIENTS: a group message to more devices goes in several sends. */
@@ -76,6 +77,7 @@ export class Messenger {
       groups,
       senderKeys: new SenderKeyStore(vault, options.logger),
       inbox,
+      recentGroupSenders: new RecentGroupSenders(),
       relay: options.relay,
       events: options.events,
       logger: options.logger,
@@ -99,6 +101,9 @@ export class Messenger {
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
     );
     await messenger.recoverGroupUpdates();
+    for (const message of inbox.pending()) {
+      if (message.conversationId.startsWith('group:')) ctx.recentGroupSenders.remember(message.conversationId.slice(6), message.messageId, message.sender.user);
+    }
     messenger.follow(options.relay);
     return messenger;
   }

@@ -13,6 +13,7 @@ import type { SessionStore } from '../sessions/SessionStore';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
 import type { Inbox } from './Inbox';
+import type { RecentGroupSenders } from './RecentGroupSenders';
 import type { RelayPort } from './RelayPort';
 
 export interface MessagingContext {
@@ -28,6 +29,8 @@ export interface MessagingContext {
   readonly groups: GroupStore;
   readonly senderKeys: SenderKeyStore;
   readonly inbox: Inbox;
+  /** Senders of recent group messages, for sending receipts back to them alone. */
+  readonly recentGroupSenders: RecentGroupSenders;
   readonly relay: RelayPort;
   readonly events: IpcEvents;
   readonly logger: Logger;

@@ -212,6 +212,9 @@ export class ReceivePipeline {
     switch (outcome.kind) {
       case 'inbox':
         this.stats.received++;
+        if (outcome.message.conversationId.startsWith('group:') && outcome.message.content.kind === 'text') {
+          ctx.recentGroupSenders.remember(outcome.message.conversationId.slice(6), outcome.message.messageId, outcome.message.sender.user);
+        }
         ctx.events.emit('messages.received', outcome.message);
         for (const duplicate of duplicates) ctx.inbox.attach(outcome.message.inboxId, duplicate);
         return;

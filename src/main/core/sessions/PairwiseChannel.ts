@@ -10,6 +10,7 @@ import { contactView } from '../contacts/contactView';
 import { observeIdentity, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
 import type { MessagingContext } from '../messaging/context';
 import { wrapPayload } from '../messaging/payload';
+import { withSessions } from './SessionStore';
 import { idHint } from '../transport';
 
 export class NoSessionError extends Error {
@@ -43,11 +44,12 @@ export class PairwiseChannel {
   /** Encrypts for one device; resolves with the relay payload once the advanced session state is durable. */
   async encrypt(address: Address, plaintext: Uint8Array): Promise<Uint8Array> {
     const { message, stored } = await this.ctx.deviceLock.run(deviceKey(address), async () => {
-      const sessions = await this.ctx.sessions.load(address);
-      const active = sessions[0];
+      const record = await this.ctx.sessions.load(address);
+      const active = record.sessions[0];
       if (!active) throw new NoSessionError('no session with this device');
       const result = sessionEncrypt(this.ctx.provider, active, plaintext);
-      return { message: result.message, stored: this.ctx.sessions.save(address, [result.session, ...sessions.slice(1)]) };
+      const next = { ...record, sessions: [result.session, ...record.sessions.slice(1)] };
+      return { message: result.message, stored: this.ctx.sessions.save(address, next) };
     });
     await stored;
     return wrapPayload(message);
@@ -78,7 +80,7 @@ export class PairwiseChannel {
     const devices: Address[] = [];
     for (const { device } of peer.devices) {
       const address = { user: username, device };
-      if ((await this.ctx.sessions.load(address)).length > 0) devices.push(address);
+      if ((await this.ctx.sessions.load(address)).sessions.length > 0) devices.push(address);
     }
     return devices;
   }
@@ -100,15 +102,15 @@ export class PairwiseChannel {
       const outcome = await this.trust(username, device, bundle.identityKey, options.contact ?? false);
       // Sessions bound to a key that is no longer (or, while held, not yet) the device's are of no use.
       const keyChanged = outcome === 'changed' || outcome === 'changed_held';
-      const existing = keyChanged ? [] : await ctx.sessions.load(address);
+      const existing = keyChanged ? [] : (await ctx.sessions.load(address)).sessions;
       if (existing.length > 0 && !options.all) {
         started++;
         continue;
       }
       const session = sessionInitiate(ctx.provider, ctx.identity, bundle);
       await ctx.deviceLock.run(deviceKey(address), async () => {
-        const current = keyChanged ? [] : await ctx.sessions.load(address);
-        await ctx.sessions.save(address, [session, ...current]);
+        const record = await ctx.sessions.load(address);
+        await ctx.sessions.save(address, withSessions(record, [session, ...(keyChanged ? [] : record.sessions)]));
       });
       started++;
       ctx.logger.info('session.started', { device, user: idHint(username) });

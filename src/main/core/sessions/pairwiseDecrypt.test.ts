@@ -6,7 +6,10 @@ import { generateOneTimePreKeys, generateSignedPreKey, type OneTimePreKey, type 
 import { sessionEncrypt, sessionInitiate, type SessionState } from '../../../shared/crypto/session';
 import { nodeCryptoProvider as provider } from '../crypto/node-provider';
 import { decryptPairwise, type PreKeyLookup } from './pairwiseDecrypt';
-import { decodeSessions, encodeSessions } from './SessionStore';
+import { decodeDeviceSessions, encodeDeviceSessions, isRetiredBaseKey, withSessions, type DeviceSessions } from './SessionStore';
+
+const encodeSessions = (sessions: readonly SessionState[]) => encodeDeviceSessions({ sessions, retiredBaseKeys: [] });
+const decodeSessions = (bytes: Uint8Array) => decodeDeviceSessions(bytes).sessions;
 
 interface Party {
   identity: IdentityKeyPair;
@@ -98,5 +101,24 @@ describe('pairwise decryption over a device’s sessions', () => {
     }
     expect(encodeSessions(atBob.sessions)).toEqual(stored);
     expect(() => decryptPairwise(provider, bob.identity, [], 'ratchet', first.message.subarray(0, 10), bob.lookup)).toThrow(/no session/);
+  });
+
+  it('a first message replayed after its session was dropped does not start a session again', () => {
+    const alice = party();
+    const bob = party();
+    // No one-time prekey: the case the X3DH spec warns about.
+    const first = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed))], 'once');
+    let record: DeviceSessions = { sessions: [], retiredBaseKeys: [] };
+    const started = decryptPairwise(provider, bob.identity, record.sessions, 'preKey', first.message, bob.lookup);
+    record = withSessions(record, started.sessions);
+    // Five newer sessions push it out of the kept list.
+    for (let i = 0; i < 5; i++) {
+      const other = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed))], `n${i}`);
+      record = withSessions(record, decryptPairwise(provider, bob.identity, record.sessions, 'preKey', other.message, bob.lookup).sessions);
+    }
+    expect(record.sessions).toHaveLength(5);
+    const lookup = { ...bob.lookup, isRetiredBaseKey: (key: Uint8Array) => isRetiredBaseKey(record, key) };
+    expect(() => decryptPairwise(provider, bob.identity, record.sessions, 'preKey', first.message, lookup)).toThrow(/already used/);
+    expect(decodeDeviceSessions(encodeDeviceSessions(record)).retiredBaseKeys).toHaveLength(1);
   });
 });

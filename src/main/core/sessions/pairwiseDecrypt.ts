@@ -12,6 +12,8 @@ import { decodePreKeyMessage, sessionDecrypt, sessionRespond, type SessionState 
 export interface PreKeyLookup {
   signedPreKey(id: number): SignedPreKey | undefined;
   oneTimePreKey(id: number): OneTimePreKey | undefined;
+  /** Whether a session with this base key existed and was dropped: its first message coming again is a replay. */
+  isRetiredBaseKey?(baseKey: Uint8Array): boolean;
 }
 
 export interface PairwiseDecryption {
@@ -37,6 +39,7 @@ export function decryptPairwise(
     const { header } = decodePreKeyMessage(ciphertext);
     const index = sessions.findIndex((s) => equalBytes(s.baseKey, header.ephemeralKey) && equalBytes(s.remoteIdentityKey, header.identityKey));
     if (index >= 0) return promote(sessions, index, sessionDecrypt(provider, sessions[index], ciphertext), false, undefined);
+    if (preKeys.isRetiredBaseKey?.(header.ephemeralKey)) throw new CryptoError('replayed', 'prekey message of a session that was already used');
     const signedPreKey = preKeys.signedPreKey(header.signedPreKeyId);
     const oneTimePreKey = header.oneTimePreKeyId === undefined ? undefined : preKeys.oneTimePreKey(header.oneTimePreKeyId);
     const started = sessionRespond(provider, identity, ciphertext, { signedPreKey, oneTimePreKey });

@@ -6,7 +6,6 @@ import { toHex } from '../../../../shared/crypto/bytes';
 import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../shared/crypto/errors';
 import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
 import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../../shared/crypto/sender-key-record';
-import type { SessionState } from '../../../../shared/crypto/session';
 import type { GroupUpdate, IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
 import { fromBase64 } from '../../../../shared/encoding/base64';
 import { normalizeUsername, type Address } from '../../../../shared/protocol';
@@ -15,6 +14,7 @@ import { receivedChange, type GroupState } from '../../groups/groupRules';
 import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
 import type { PreKeyState } from '../../prekeys/PreKeyStore';
 import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
+import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
 import type { Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
 import { EnvelopeError, decodeEnvelope, type Envelope, type GroupSnapshot } from '../envelope';
@@ -46,7 +46,7 @@ class Deferred extends Error {
 export class ReceiveBatch {
   readonly outcomes: ItemOutcome[] = [];
   /** The device's sessions after every item that decrypted. */
-  sessions: SessionState[];
+  sessions: DeviceSessions;
   sessionsChanged = false;
   /** One-time prekeys that started sessions in this batch: delete them after the sessions are stored. */
   readonly usedOneTimePreKeys = new Set<number>();
@@ -63,12 +63,12 @@ export class ReceiveBatch {
   constructor(
     private readonly ctx: MessagingContext,
     from: Address,
-    sessions: readonly SessionState[],
+    sessions: DeviceSessions,
     private readonly preKeys: PreKeyState,
     private readonly loadSenderKey: (distributionId: Uint8Array) => Promise<ReceivedSenderKey | undefined>,
   ) {
     this.from = { user: normalizeUsername(from.user), device: from.device };
-    this.sessions = [...sessions];
+    this.sessions = sessions;
     this.peer = ctx.peers.get(this.from.user);
   }
 
@@ -96,18 +96,18 @@ export class ReceiveBatch {
     if (!payload) throw new ReceiveFailure('unsupported_payload');
     if (payload.kind === 'senderKey') return this.processGroupMessage(delivery, payload.ciphertext);
 
-    const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions, payload.kind, payload.ciphertext, {
+    const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions.sessions, payload.kind, payload.ciphertext, {
       signedPreKey: (id) => this.preKeys.signed.find((k) => k.id === id),
       oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : this.preKeys.oneTime.find((k) => k.id === id)),
+      isRetiredBaseKey: (baseKey) => isRetiredBaseKey(this.sessions, baseKey),
     });
     // Everything below may still reject the content; only then do the working copies move on.
     const envelope = decodeEnvelope(result.plaintext);
     const outcome = this.classifyPairwise(delivery, envelope);
     const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, fromBase64(envelope.distribution)) : undefined;
     if (result.newSession) this.trustNewSession(result.remoteIdentityKey);
-    this.sessions = result.newSession && (this.identityOutcome === 'changed' || this.identityOutcome === 'changed_held')
-      ? result.sessions.slice(0, 1)
-      : result.sessions;
+    const keyChanged = result.newSession && (this.identityOutcome === 'changed' || this.identityOutcome === 'changed_held');
+    this.sessions = withSessions(this.sessions, keyChanged ? result.sessions.slice(0, 1) : result.sessions);
     this.sessionsChanged = true;
     if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
     if (senderKey) this.senderKeys.set(senderKey.key, senderKey.value);

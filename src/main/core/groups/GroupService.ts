@@ -12,6 +12,7 @@ import type { MessagingContext } from '../messaging/context';
 import { encodeEnvelope, type GroupUpdateEnvelope } from '../messaging/envelope';
 import { inboxIdFor } from '../messaging/Inbox';
 import { relayMessageId } from '../messaging/relayIds';
+import { isSendHeld } from '../contacts/identityTrust';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../transport';
 import { forEachConcurrently, isUnreachableMember, PAIRWISE_FANOUT_CONCURRENCY } from './GroupSender';
@@ -146,6 +147,9 @@ export class GroupService {
     const done: string[] = [];
     let retry: unknown;
     await forEachConcurrently(broadcast.recipients, PAIRWISE_FANOUT_CONCURRENCY, async (user) => {
+      const peer = this.ctx.peers.get(user);
+      // Not to a key the user has not accepted: the notice waits (pending) until they accept or verify it.
+      if (peer && isSendHeld(peer)) return;
       try {
         await this.pairwise.sendToUser(user, plaintext, (device) => relayMessageId('ctl', envelope.groupId, envelope.messageId, `${device.user}.${device.device}`));
         done.push(user);

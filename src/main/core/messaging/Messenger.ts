@@ -112,8 +112,8 @@ export class Messenger {
   addContact = (username: string): Promise<ContactView> => this.contacts.add(username);
   listContacts = (): ContactView[] => this.contacts.list();
   safetyNumber = (username: string): SafetyNumberView => this.contacts.safetyNumber(username);
-  setVerified = (username: string, verified: boolean): Promise<ContactView> => this.contacts.setVerified(username, verified);
-  acceptIdentity = (username: string): Promise<ContactView> => this.contacts.acceptIdentity(username);
+  setVerified = (username: string, verified: boolean): Promise<ContactView> => this.released(this.contacts.setVerified(username, verified));
+  acceptIdentity = (username: string): Promise<ContactView> => this.released(this.contacts.acceptIdentity(username));
 
   // ── messages ──
   send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);
@@ -127,6 +127,15 @@ export class Messenger {
   addMembers = (groupId: string, members: readonly string[]): Promise<GroupView> => this.groupService.addMembers(groupId, members);
   removeMember = (groupId: string, member: string): Promise<GroupView> => this.groupService.removeMember(groupId, member);
   leaveGroup = (groupId: string): Promise<GroupView> => this.groupService.leave(groupId);
+
+  /** After a held contact is released, group changes that waited for it go out. */
+  private async released(change: Promise<ContactView>): Promise<ContactView> {
+    const view = await change;
+    if (this.ctx.relay.snapshot.state === 'online') {
+      this.groupService.resendPending().catch((error: unknown) => this.ctx.logger.warn('group.resend_failed', { error: String((error as Error)?.name) }));
+    }
+    return view;
+  }
 
   /** Counters for tests and diagnostics (no content). */
   get receiveStats() {

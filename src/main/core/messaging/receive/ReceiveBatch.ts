@@ -52,9 +52,10 @@ export class ReceiveBatch {
   readonly usedOneTimePreKeys = new Set<number>();
   /** Sender-key records changed (new chains, advanced chains), by distribution id. */
   readonly senderKeys = new Map<string, ReceivedSenderKey>();
-  /** The sender's trust record after the identity keys seen in this batch. */
+  /** The sender's trust record after the identity keys seen in this batch (working copy). */
   peer: Peer | undefined;
-  identityOutcome: IdentityOutcome = 'unchanged';
+  /** Identity keys new sessions in this batch were bound to, in order: stored against the peer afterwards. */
+  readonly observedIdentityKeys: Uint8Array[] = [];
   /** The sender wrote to this user directly (a 1:1 message): list them as a contact. */
   becameContact = false;
   private readonly groups = new Map<string, GroupState | undefined>();
@@ -105,8 +106,8 @@ export class ReceiveBatch {
     const envelope = decodeEnvelope(result.plaintext);
     const outcome = this.classifyPairwise(delivery, envelope);
     const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, fromBase64(envelope.distribution)) : undefined;
-    if (result.newSession) this.trustNewSession(result.remoteIdentityKey);
-    const keyChanged = result.newSession && (this.identityOutcome === 'changed' || this.identityOutcome === 'changed_held');
+    const trust = result.newSession ? this.trustNewSession(result.remoteIdentityKey) : 'unchanged';
+    const keyChanged = trust === 'changed' || trust === 'changed_held';
     this.sessions = withSessions(this.sessions, keyChanged ? result.sessions.slice(0, 1) : result.sessions);
     this.sessionsChanged = true;
     if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
@@ -193,9 +194,10 @@ export class ReceiveBatch {
     };
   }
 
-  private trustNewSession(identityKey: Uint8Array): void {
+  private trustNewSession(identityKey: Uint8Array): IdentityOutcome {
+    this.observedIdentityKeys.push(identityKey);
     const observed = observeIdentity(this.peer, this.from.user, this.from.device, identityKey, this.ctx.now());
     this.peer = observed.peer;
-    if (observed.outcome !== 'unchanged') this.identityOutcome = observed.outcome;
+    return observed.outcome;
   }
 }

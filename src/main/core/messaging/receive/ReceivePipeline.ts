@@ -5,7 +5,9 @@
 // typing notices, control messages and failures are acked here, once their effects are durable. A redelivery of
 // something already in the inbox, or recently committed, is never decrypted twice.
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
+import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
+import { observeIdentity, type Peer } from '../../contacts/identityTrust';
 import { applyReceivedUpdate } from '../../groups/applyReceivedUpdate';
 import { groupView } from '../../groups/groupRules';
 import { deviceKey } from '../../sessions/PairwiseChannel';
@@ -20,6 +22,13 @@ const MAX_BATCH = 64;
 export const PARK_LIMIT_PER_GROUP = 64;
 /** How long group content waits for the notice that makes it acceptable before it counts as undecryptable. */
 export const PARK_MAX_AGE_MS = 10 * 60 * 1000;
+
+interface Effects {
+  peer: Peer | undefined;
+  /** The peer record changed (a new contact, a new or changed key): worth a contacts.changed. */
+  peerChanged: boolean;
+  groupChanges: { group: GroupView; update: GroupUpdate }[];
+}
 
 interface Parked {
   from: Address;
@@ -175,36 +184,54 @@ export class ReceivePipeline {
         o.kind === 'inbox' ? ctx.inbox.add(o.message, { from, relayMessageId: o.delivery.messageId, delivery: o.delivery }, o.group?.snapshot) : undefined,
       ),
     );
-    // 2. Trust, group and sender-key changes.
+    // 2. Everything else the batch changed, the session state last but for the prekeys it consumed.
+    let effects: Effects;
+    try {
+      effects = await this.storeEffects(from, batch);
+    } catch (error) {
+      // The inbox entries are safe: show them (the renderer commits, the relay forgets them). Nothing else is acked,
+      // so the rest comes again after a reconnect and is handled from the state that is really on disk.
+      ctx.logger.error('receive.state_write_failed', { code: codeOf(error) });
+      for (const outcome of batch.outcomes) if (outcome.kind === 'inbox') ctx.events.emit('messages.received', outcome.message);
+      return;
+    }
+    // 3. Tell the renderer; ack what has no inbox entry.
+    if (effects.peerChanged && effects.peer?.contact) ctx.contactChanged(contactView(effects.peer));
+    for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
+    for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
+    for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
+  }
+
+  /** Trust, group and sender-key changes; then the session state; then the one-time prekeys it consumed. */
+  private async storeEffects(from: Address, batch: ReceiveBatch): Promise<Effects> {
+    const { ctx } = this;
+    const before = ctx.peers.get(from.user);
     const peer = await this.storePeer(from, batch);
-    const groupChanges = [];
+    const groupChanges: { group: GroupView; update: GroupUpdate }[] = [];
     for (const outcome of batch.outcomes) {
       if (outcome.kind !== 'inbox' || !outcome.group) continue;
       const state = await applyReceivedUpdate(ctx, from.user, outcome.group.groupId, outcome.group.update, outcome.group.snapshot);
       if (state) groupChanges.push({ group: groupView(state), update: outcome.group.update });
     }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
-    // 3. The session state, and only then the one-time prekeys it consumed.
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
     if (batch.usedOneTimePreKeys.size > 0) {
       const used = batch.usedOneTimePreKeys;
       await ctx.prekeys.update((state) => ({ ...state, oneTime: state.oneTime.filter((k) => !used.has(k.id)) }));
     }
-    // 4. Tell the renderer; ack what has no inbox entry.
-    if (peer?.contact && (batch.identityOutcome !== 'unchanged' || batch.becameContact)) ctx.contactChanged(contactView(peer));
-    for (const change of groupChanges) ctx.events.emit('groups.changed', change);
-    for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
-    for (const change of groupChanges) this.retryParked(change.group.groupId);
+    return { peer, peerChanged: peer !== before, groupChanges };
   }
 
-  private async storePeer(from: Address, batch: ReceiveBatch) {
-    const { ctx } = this;
-    const wanted = batch.peer;
-    if (!wanted) return undefined;
-    const before = ctx.peers.get(from.user);
-    const contact = batch.becameContact || (before?.contact ?? false);
-    if (wanted === before && contact === before.contact) return before;
-    return ctx.peers.update(from.user, () => ({ ...wanted, contact }));
+  /** Re-applies the identity keys the batch saw to the peer as it is now (the user may have changed it meanwhile). */
+  private async storePeer(from: Address, batch: ReceiveBatch): Promise<Peer | undefined> {
+    if (batch.observedIdentityKeys.length === 0 && !batch.becameContact) return this.ctx.peers.get(from.user);
+    const now = this.ctx.now();
+    return this.ctx.peers.update(from.user, (current) => {
+      let peer = current;
+      for (const key of batch.observedIdentityKeys) peer = observeIdentity(peer, from.user, from.device, key, now).peer;
+      if (peer && batch.becameContact && !peer.contact) peer = { ...peer, contact: true };
+      return peer === current ? undefined : peer;
+    });
   }
 
   private finish(from: Address, outcome: ItemOutcome, duplicates: Delivery[]): void {

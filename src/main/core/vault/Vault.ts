@@ -162,10 +162,11 @@ export class Vault {
     const path = join(this.dir, space, file);
     try {
       if (op.kind === 'delete') {
+        // Not forced to disk: a delete lost to a power cut brings back an entry that was already dealt with (a
+        // committed inbox entry is offered again and the renderer's dedup drops it), never a wrong state.
         await fsp.unlink(path).catch((error: unknown) => {
           if (errnoOf(error) !== 'ENOENT') throw error;
         });
-        await syncDirectory(join(this.dir, space));
         return;
       }
       const sealed = sealRecord(this.provider, this.keys, op.value.target, op.value.payload);
@@ -218,17 +219,5 @@ export class Vault {
       throw new VaultError('vault_key_mismatch', 'The vault holds records but not the one its key would open; its key was replaced.');
     }
     await this.put('records', CHECK_RECORD, CHECK_PAYLOAD);
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some platforms cannot open a folder; the unlink is still complete there.
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }

@@ -88,6 +88,33 @@ describe('first contact', () => {
     expect((await alice.failure('groups.rename', { groupId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'x' })).code).toBe('unknown_group');
     expect((await alice.failure('groups.create', { name: 'g', members: ['nobody-here-xyz'] })).code).toBe('unknown_user');
     expect(await alice.call('messages.commit', { inboxIds: ['not-a-real-entry'] })).toEqual({});
+    // Malformed and oversized requests never reach a handler.
+    for (const request of [
+      { conversationId: 'dm:Not_Lower', messageId: 'x3', content: { kind: 'text', body: 'hi' } },
+      { conversationId: 'chat:bob', messageId: 'x3', content: { kind: 'text', body: 'hi' } },
+      { conversationId: 'dm:bob', messageId: 'x 3', content: { kind: 'text', body: 'hi' } },
+      { conversationId: 'dm:bob', messageId: 'x3', content: { kind: 'text', body: '   ' } },
+      { conversationId: 'dm:bob', messageId: 'x3', content: { kind: 'text', body: 'x'.repeat(16_001) } },
+      { conversationId: 'dm:bob', messageId: 'x3', content: { kind: 'receipt', receipt: 'read', messageIds: [] } },
+    ]) {
+      expect((await alice.failure('messages.send', request as never)).code).toBe('invalid_request');
+    }
+    expect((await alice.failure('groups.create', { name: 'g', members: Array.from({ length: 1000 }, (_, i) => `member${i}`) })).code).toBe('invalid_request');
+  });
+
+  it('a message sent twice with the same id (an outbox retry) arrives once; a long one arrives whole', async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    await addContact(alice, bob);
+    const request = { conversationId: dm(bob), messageId: 'same-id', content: { kind: 'text' as const, body: 'only once' } };
+    await alice.call('messages.send', request);
+    await alice.call('messages.send', request);
+    const long = '\u{1F600}\u0001"'.repeat(5_000);
+    await alice.call('messages.send', { conversationId: dm(bob), messageId: 'long', content: { kind: 'text', body: long } });
+    await waitFor(() => bob.texts(dm(alice)).length === 2, 'both');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bob.texts(dm(alice))).toEqual(['only once', long]);
+    expect(bob.received.filter((m) => m.messageId === 'same-id')).toHaveLength(1);
   });
 
   it('reaches every device of a user: one pairwise copy per device, one group send for all', { timeout: 30_000 }, async () => {

@@ -110,6 +110,28 @@ describe('mailboxes', () => {
     expect(later.enqueues[0]?.status).toBe('stored');
   });
 
+  it('answers a resend duplicate even when a recipient is now full or unknown', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob])] }));
+    const resend = await store.commitMailboxBatch(
+      batch({ mailboxQuota: 1, enqueues: [envelope('m1', [bob]), envelope('m1', [carol, { user: 'ghost', device: 1 }])] }),
+    );
+    expect(resend.enqueues).toEqual([{ status: 'duplicate' }, { status: 'duplicate' }]);
+    expect(await store.pendingCount(bob)).toBe(1);
+    expect(await store.pendingCount(carol)).toBe(0);
+  });
+
+  it('enforces the quota from the database again after a batch fails and rolls back', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob])] }));
+    // The ack would free bob's only slot, but the batch fails afterwards and is rolled back as a whole.
+    const broken = { ...envelope('m2', [carol]), payload: {} as unknown as string };
+    await expect(
+      store.commitMailboxBatch(batch({ mailboxQuota: 1, acks: [{ mailbox: bob, deliveryId: '1' }], enqueues: [broken] })),
+    ).rejects.toThrow();
+    expect(await store.pendingCount(bob)).toBe(1);
+    const result = await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('m3', [bob])] }));
+    expect(result.enqueues).toEqual([{ status: 'mailbox_full', recipients: [bob] }]);
+  });
+
   it('prunes dedup records only once the envelope is gone and older than the cut-off', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
     await store.commitMailboxBatch(batch({ now: 10_000, acks: [{ mailbox: bob, deliveryId: '1' }] }));

@@ -112,8 +112,10 @@ function prepareStatements(db: Database.Database) {
     findEnvelope: db.prepare<[string, number, string], { id: number }>(
       'SELECT id FROM envelopes WHERE sender_user = ? AND sender_device = ? AND message_id = ?',
     ),
+    /** Inserts nothing (changes = 0) when (sender, messageId) is already stored: the dedup check and the write in one step. */
     insertEnvelope: db.prepare<[string, number, string, string, number, number]>(
-      'INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sender_user, sender_device, message_id) DO NOTHING`,
     ),
     takeSeq: db.prepare<[number], { seq: number }>(
       'UPDATE devices SET next_seq = next_seq + 1, pending = pending + 1 WHERE id = ? RETURNING next_seq - 1 AS seq',
@@ -140,10 +142,17 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+/** A device row as the mailbox writes need it, mirrored in memory. */
+interface MailboxEntry {
+  id: number;
+  /** Mirrors devices.pending: this store is the only writer of the database, and a failed batch clears the mirror. */
+  pending: number;
+}
+
 export class SqliteRelayStore implements RelayStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
-  /** Device row ids by "user.device"; devices are never deleted, so entries never go stale. */
-  private readonly mailboxIds = new Map<string, number>();
+  /** By "user.device". Devices are never deleted, so ids never go stale; `pending` is kept in step with each write. */
+  private readonly mailboxes = new Map<string, MailboxEntry>();
   private readonly writeBatch: (batch: MailboxWriteBatch) => MailboxWriteResult;
   private readonly registerInTransaction: (device: NewDevice) => RegisterOutcome;
   private readonly prekeys: SqlitePrekeyStore;
@@ -188,7 +197,14 @@ export class SqliteRelayStore implements RelayStore {
 
   async commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
     this.assertOpen();
-    const result = this.writeBatch(batch);
+    let result: MailboxWriteResult;
+    try {
+      result = this.writeBatch(batch);
+    } catch (error) {
+      // The transaction was rolled back; the pending counts mirrored during it are not.
+      this.mailboxes.clear();
+      throw error;
+    }
     this.checkpointer?.afterCommit();
     await this.walSync?.flush();
     return result;
@@ -196,7 +212,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
     this.assertOpen();
-    const id = this.mailboxId(mailbox);
+    const id = this.mailbox(mailbox)?.id;
     if (id === undefined || limit <= 0) return [];
     return this.statements.page.all(id, afterSeq, limit).map((row) => {
       if (row.payload === null) throw new StoreError('store_corrupt', 'a pending delivery points at an acked envelope');
@@ -213,7 +229,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async pendingCount(mailbox: Address): Promise<number> {
     this.assertOpen();
-    const id = this.mailboxId(mailbox);
+    const id = this.mailbox(mailbox)?.id;
     return id === undefined ? 0 : (this.statements.pendingById.get(id)?.pending ?? 0);
   }
 
@@ -255,54 +271,71 @@ export class SqliteRelayStore implements RelayStore {
 
   private enqueueOne(envelope: EnvelopeToStore, quota: number): EnqueueOutcome {
     const sender = normalized(envelope.sender);
-    if (this.statements.findEnvelope.get(sender.user, sender.device, envelope.messageId) !== undefined) {
-      return { status: 'duplicate' };
-    }
     const unknown: Address[] = [];
     const full: Address[] = [];
-    const targets: Array<{ address: Address; id: number }> = [];
+    const targets: Array<{ address: Address; mailbox: MailboxEntry }> = [];
     for (const recipient of envelope.recipients) {
       const address = normalized(recipient);
-      const row = this.statements.findMailbox.get(address.user, address.device);
-      if (row === undefined) unknown.push(address);
-      else if (row.pending >= quota) full.push(address);
-      else targets.push({ address, id: row.id });
+      const mailbox = this.mailbox(address);
+      if (mailbox === undefined) unknown.push(address);
+      else if (mailbox.pending >= quota) full.push(address);
+      else targets.push({ address, mailbox });
     }
-    if (unknown.length > 0) return { status: 'unknown_recipient', recipients: unknown };
-    if (full.length > 0) return { status: 'mailbox_full', recipients: full };
+    // A resend is `duplicate` whatever its recipients: refusals only once it is known not to be one.
+    const refusal: EnqueueOutcome | undefined =
+      unknown.length > 0
+        ? { status: 'unknown_recipient', recipients: unknown }
+        : full.length > 0
+          ? { status: 'mailbox_full', recipients: full }
+          : undefined;
+    if (refusal !== undefined) {
+      return this.statements.findEnvelope.get(sender.user, sender.device, envelope.messageId) === undefined ? refusal : { status: 'duplicate' };
+    }
 
-    const envelopeId = Number(
-      this.statements.insertEnvelope.run(sender.user, sender.device, envelope.messageId, envelope.payload, envelope.sentAt, targets.length)
-        .lastInsertRowid,
+    const inserted = this.statements.insertEnvelope.run(
+      sender.user,
+      sender.device,
+      envelope.messageId,
+      envelope.payload,
+      envelope.sentAt,
+      targets.length,
     );
+    if (inserted.changes === 0) return { status: 'duplicate' };
+    const envelopeId = Number(inserted.lastInsertRowid);
     const deliveries: CreatedDelivery[] = [];
-    for (const target of targets) {
-      const taken = this.statements.takeSeq.get(target.id);
+    for (const { address, mailbox } of targets) {
+      const taken = this.statements.takeSeq.get(mailbox.id);
       if (taken === undefined) throw new StoreError('store_corrupt', 'a mailbox vanished inside its transaction');
-      this.statements.insertDelivery.run(target.id, taken.seq, envelopeId);
-      deliveries.push({ recipient: target.address, seq: taken.seq, deliveryId: String(taken.seq) });
+      mailbox.pending += 1;
+      this.statements.insertDelivery.run(mailbox.id, taken.seq, envelopeId);
+      deliveries.push({ recipient: address, seq: taken.seq, deliveryId: String(taken.seq) });
     }
     return { status: 'stored', deliveries };
   }
 
   private ackOne(ack: AckRequest, now: number): AckOutcome {
     const seq = parseDeliveryId(ack.deliveryId);
-    const id = this.mailboxId(ack.mailbox);
-    if (seq === undefined || id === undefined) return 'unknown_delivery';
-    const deleted = this.statements.deleteDelivery.get(id, seq);
+    const mailbox = this.mailbox(ack.mailbox);
+    if (seq === undefined || mailbox === undefined) return 'unknown_delivery';
+    const deleted = this.statements.deleteDelivery.get(mailbox.id, seq);
     if (deleted === undefined) return 'unknown_delivery';
-    this.statements.decrementPending.run(id);
+    this.statements.decrementPending.run(mailbox.id);
+    mailbox.pending -= 1;
     this.statements.releaseEnvelope.run(now, deleted.envelope_id);
     return 'acked';
   }
 
-  private mailboxId(mailbox: Address): number | undefined {
-    const key = `${normalizeUsername(mailbox.user)}.${mailbox.device}`;
-    const cached = this.mailboxIds.get(key);
+  /** The device row of a mailbox, read once and then kept in step in memory; undefined for an unknown device. */
+  private mailbox(address: Address): MailboxEntry | undefined {
+    const user = normalizeUsername(address.user);
+    const key = `${user}.${address.device}`;
+    const cached = this.mailboxes.get(key);
     if (cached !== undefined) return cached;
-    const row = this.statements.findMailbox.get(normalizeUsername(mailbox.user), mailbox.device);
-    if (row !== undefined) this.mailboxIds.set(key, row.id);
-    return row?.id;
+    const row = this.statements.findMailbox.get(user, address.device);
+    if (row === undefined) return undefined;
+    const entry = { id: row.id, pending: row.pending };
+    this.mailboxes.set(key, entry);
+    return entry;
   }
 
   private assertOpen(): void {

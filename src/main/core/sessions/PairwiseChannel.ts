@@ -17,8 +17,12 @@ export class NoSessionError extends Error {
   override readonly name = 'NoSessionError';
 }
 
+/** How often a device that lost its session is given another try (a bundle fetch) when sending to its user. */
+export const SESSION_REPAIR_INTERVAL_MS = 10 * 60 * 1000;
+
 export class PairwiseChannel {
   private readonly userLock = new KeyedLock();
+  private readonly repairedAt = new Map<string, number>();
 
   constructor(private readonly ctx: MessagingContext) {}
 
@@ -32,13 +36,29 @@ export class PairwiseChannel {
     return this.userLock.run(username, () => this.establishNow(username, options));
   }
 
-  /** Every device of `user` we can encrypt to, starting sessions first if there are none. */
+  /**
+   * Every device of `user` we can encrypt to, starting sessions first if there are none. A known device without a
+   * session (its record was unreadable) is retried now and then, without holding up the devices that work.
+   */
   async devicesOf(user: string): Promise<Address[]> {
     const username = normalizeUsername(user);
     const ready = await this.devicesWithSessions(username);
-    if (ready.length > 0) return ready;
-    await this.establish(username);
-    return this.devicesWithSessions(username);
+    if (ready.length === 0) {
+      await this.establish(username);
+      return this.devicesWithSessions(username);
+    }
+    const known = this.ctx.peers.get(username)?.devices.length ?? 0;
+    const last = this.repairedAt.get(username) ?? -Infinity;
+    if (known > ready.length && this.ctx.now() - last > SESSION_REPAIR_INTERVAL_MS) {
+      this.repairedAt.set(username, this.ctx.now());
+      try {
+        await this.establish(username);
+        return await this.devicesWithSessions(username);
+      } catch (error) {
+        this.ctx.logger.warn('session.repair_failed', { user: idHint(username), code: (error as { code?: string }).code ?? 'unknown' });
+      }
+    }
+    return ready;
   }
 
   /** Encrypts for one device; resolves with the relay payload once the advanced session state is durable. */

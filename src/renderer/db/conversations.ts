@@ -27,11 +27,14 @@ export function groupIdOf(conversationId: string): string | null {
 
 /** Creates the conversation if it does not exist; keeps an existing one as it is (except an empty title). */
 export async function ensureConversation(db: ParleyDatabase, id: string, title: string, now: number): Promise<ConversationRow> {
-  const existing = await db.conversations.get(id);
-  if (existing) return existing;
-  const row: ConversationRow = { id, kind: conversationKind(id), title, lastActivityAt: now, lastReadSeq: 0, createdAt: now };
-  await db.conversations.add(row);
-  return row;
+  // One transaction: the receive pipeline may be adding the same conversation right now.
+  return db.transaction('rw', db.conversations, async () => {
+    const existing = await db.conversations.get(id);
+    if (existing) return existing;
+    const row: ConversationRow = { id, kind: conversationKind(id), title, lastActivityAt: now, lastReadSeq: 0, createdAt: now };
+    await db.conversations.add(row);
+    return row;
+  });
 }
 
 export async function setConversationTitle(db: ParleyDatabase, id: string, title: string): Promise<void> {

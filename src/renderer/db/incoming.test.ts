@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../testing/db';
 import { receiptFrom, textFrom, typingFrom } from '../testing/messages';
-import { countUnread } from './conversations';
+import { countUnread, ensureConversation } from './conversations';
 import { storeReceived } from './incoming';
 import { queueTextMessage } from './outgoing';
 import { advanceStatus } from './rows';
@@ -29,6 +29,19 @@ describe('storing received messages', () => {
     const conversation = await db.conversations.get('dm:bob');
     expect(conversation).toMatchObject({ kind: 'dm', title: 'bob', lastReadSeq: 0 });
     expect(await countUnread(db, 'dm:bob', 0)).toBe(2);
+  });
+
+  it('creates a conversation once when an action and the receive pipeline create it at the same time', async () => {
+    const db = freshDatabase();
+    const groupId = `group:${fakeGroupId(7)}`;
+    // A group this device just made: the action opens its conversation while main's history entry arrives.
+    const own = { ...textFrom('alice', 'g1', ''), conversationId: groupId, content: { kind: 'group_update' as const, update: { kind: 'created' as const, by: 'alice', name: 'Trip', members: ['alice', 'bob'] } } };
+    await Promise.all([
+      storeReceived(db, [own], 'alice', () => 'Group'),
+      ensureConversation(db, groupId, 'Trip', 1),
+      ensureConversation(db, groupId, 'Trip', 1),
+    ]);
+    expect(await db.conversations.toArray()).toEqual([expect.objectContaining({ id: groupId, title: 'Trip' })]);
   });
 
   it('never stores typing notices', async () => {

@@ -11,6 +11,7 @@ import {
   type ContactView,
   type EventChannel,
   type EventOf,
+  type GroupUpdate,
   type GroupView,
   type IpcErrorBody,
   type IpcHandlers,
@@ -190,6 +191,22 @@ export class FakeParley {
     return full;
   }
 
+  /**
+   * As main does for a change this device made: the history entry waits in `pending` (durable there) and arrives
+   * as a group_update from this user, before the request answers; then groups.changed.
+   */
+  private recordOwnChange(group: GroupView, update: GroupUpdate): void {
+    const account = this.requireAccount();
+    this.deliver({
+      conversationId: `group:${group.groupId}`,
+      messageId: `own${this.nextInbox}`,
+      sender: { user: account.username, device: account.device },
+      sentAt: this.now(),
+      content: { kind: 'group_update', update },
+    });
+    this.emit('groups.changed', { group, update });
+  }
+
   private confirmLater(request: SendRequest, upTo: 'delivered' | 'read'): void {
     const peer = request.conversationId.startsWith('dm:') ? request.conversationId.slice(3) : [...(this.groups.get(request.conversationId.slice(6))?.members ?? [])].find((member) => member !== this.account?.username);
     if (!peer) return;
@@ -235,9 +252,10 @@ export class FakeParley {
       if (!contact) throw new AppError('not_a_contact', `${username} is not in your contacts.`);
       return contact;
     };
-    const changeGroup = (groupId: string, change: (group: GroupView) => GroupView) => {
+    const changeGroup = (groupId: string, change: (group: GroupView) => GroupView, update: (me: string) => GroupUpdate) => {
       const updated = change(this.group(groupId));
       this.groups.set(groupId, updated);
+      this.recordOwnChange(updated, update(this.requireAccount().username));
       return updated;
     };
     return {
@@ -331,27 +349,41 @@ export class FakeParley {
           active: true,
         };
         this.groups.set(group.groupId, group);
+        this.recordOwnChange(group, { kind: 'created', by: me, name: group.name, members: group.members });
         return group;
       },
-      'groups.rename': async (request) => (this.log('groups.rename', request), changeGroup(request.groupId, (group) => ({ ...group, name: request.name }))),
+      'groups.rename': async (request) => (
+        this.log('groups.rename', request),
+        changeGroup(request.groupId, (group) => ({ ...group, name: request.name }), (me) => ({ kind: 'renamed', by: me, name: request.name }))
+      ),
       'groups.addMembers': async (request) => {
         this.log('groups.addMembers', request);
         for (const member of request.members) {
           if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', `No one is called “${member}” on this relay.`);
         }
-        return changeGroup(request.groupId, (group) => ({
-          ...group,
-          members: [...new Set([...group.members, ...request.members.map((member) => member.toLowerCase())])],
-        }));
+        const added = request.members.map((member) => member.toLowerCase());
+        return changeGroup(
+          request.groupId,
+          (group) => ({ ...group, members: [...new Set([...group.members, ...added])] }),
+          (me) => ({ kind: 'members_added', by: me, members: added }),
+        );
       },
       'groups.removeMember': async (request) => {
         this.log('groups.removeMember', request);
-        return changeGroup(request.groupId, (group) => ({ ...group, members: group.members.filter((member) => member !== request.member) }));
+        return changeGroup(
+          request.groupId,
+          (group) => ({ ...group, members: group.members.filter((member) => member !== request.member) }),
+          (me) => ({ kind: 'member_removed', by: me, member: request.member }),
+        );
       },
       'groups.leave': async (request) => {
         this.log('groups.leave', request);
         const me = this.requireAccount().username;
-        return changeGroup(request.groupId, (group) => ({ ...group, members: group.members.filter((member) => member !== me), active: false }));
+        return changeGroup(
+          request.groupId,
+          (group) => ({ ...group, members: group.members.filter((member) => member !== me), active: false }),
+          () => ({ kind: 'member_left', by: me }),
+        );
       },
       'links.open': async (request) => {
         this.log('links.open', request);

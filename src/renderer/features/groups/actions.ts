@@ -1,10 +1,10 @@
-// Group actions: main does the work (encrypted control messages to the members); here the conversation and
-// a line in its history ("You added carol") follow each change.
-import type { GroupUpdate, GroupView } from '../../../shared/ipc';
+// Group actions: main does the work (encrypted control messages to the members) and also hands this device the
+// change's line in the history ("You added carol") as a group_update from this user, through messages.received
+// like any other message (durable until committed). Here only the conversation follows, so it opens at once.
+import type { GroupView } from '../../../shared/ipc';
 import { GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
 import { USERNAME_PATTERN } from '../../../shared/protocol/fields';
 import { ensureConversation, groupConversationId, setConversationTitle } from '../../db/conversations';
-import { addSystemRow } from '../../db/system';
 import { InputError } from '../../errors';
 import { useChats } from '../../store/chats';
 import { useGroups } from '../../store/groups';
@@ -27,46 +27,40 @@ export function checkGroupName(name: string): string {
   return parsed.data;
 }
 
-async function record(group: GroupView, update: GroupUpdate): Promise<void> {
+async function follow(group: GroupView): Promise<void> {
   const { db } = requireSession();
   const conversationId = groupConversationId(group.groupId);
   await ensureConversation(db, conversationId, group.name, Date.now());
   await setConversationTitle(db, conversationId, group.name);
-  await addSystemRow(db, conversationId, update);
 }
 
 export async function createGroup(name: string, members: string[]): Promise<GroupView> {
-  const { me } = requireSession();
   const groupName = checkGroupName(name);
   if (members.length === 0) throw new InputError('no_members', 'Add at least one member.');
   if (members.length > MAX_GROUP_MEMBERS - 1) throw new InputError('no_members', `A group has at most ${MAX_GROUP_MEMBERS} members.`);
   const group = await useGroups.getState().create(groupName, members);
-  await record(group, { kind: 'created', by: me, name: group.name, members: group.members });
+  await follow(group);
   useChats.getState().select(groupConversationId(group.groupId));
   return group;
 }
 
 export async function renameGroup(groupId: string, name: string): Promise<void> {
-  const { me } = requireSession();
   const group = await useGroups.getState().rename(groupId, checkGroupName(name));
-  await record(group, { kind: 'renamed', by: me, name: group.name });
+  await follow(group);
 }
 
 export async function addMembers(groupId: string, members: string[]): Promise<void> {
-  const { me } = requireSession();
   if (members.length === 0) throw new InputError('no_members', 'Type at least one username to add.');
   const group = await useGroups.getState().addMembers(groupId, members);
-  await record(group, { kind: 'members_added', by: me, members });
+  await follow(group);
 }
 
 export async function removeMember(groupId: string, member: string): Promise<void> {
-  const { me } = requireSession();
   const group = await useGroups.getState().removeMember(groupId, member);
-  await record(group, { kind: 'member_removed', by: me, member });
+  await follow(group);
 }
 
 export async function leaveGroup(groupId: string): Promise<void> {
-  const { me } = requireSession();
   const group = await useGroups.getState().leave(groupId);
-  await record(group, { kind: 'member_left', by: me });
+  await follow(group);
 }

@@ -16,7 +16,7 @@ export function ChatHeader({ title, peer, contact, group }: ChatHeaderProps) {
   const subtitle = group
     ? group.active
       ? `${group.members.length} member${group.members.length === 1 ? '' : 's'}`
-      : 'You left this group'
+      : 'You are no longer a member'
     : contact?.verified
       ? 'Verified'
       : 'Not verified';

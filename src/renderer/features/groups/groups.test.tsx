@@ -84,6 +84,24 @@ describe('groups', () => {
     expect((await sessionDb().conversations.get(id))?.title).toBe('Road trip');
   });
 
+  it('a member removed by an admin sees it in the history and the header, and has no composer', async () => {
+    const { fake } = await renderApp({ groups: [trip] });
+    const id = groupConversationId(trip.groupId);
+    act(() => useChats.getState().select(id));
+    const removed = { ...trip, members: ['bob', 'carol'], admins: ['bob'], active: false };
+    const update = { kind: 'member_removed' as const, by: 'bob', member: 'alice' };
+    act(() => {
+      fake.groups.set(trip.groupId, removed);
+      fake.deliver({ conversationId: id, messageId: 'r1', sender: { user: 'bob', device: 1 }, sentAt: 1_700_000_000_000, content: { kind: 'group_update', update } });
+      fake.emit('groups.changed', { group: removed, update });
+    });
+    expect(await screen.findByText('bob removed you')).toBeTruthy();
+    expect(await screen.findByText('You are no longer a member')).toBeTruthy();
+    // Removed is not "left": the header must not say the user did it.
+    expect(screen.queryByText('You left this group')).toBeNull();
+    expect(screen.queryByRole('textbox', { name: /^Message/ })).toBeNull();
+  });
+
   it('shows main’s refusal (not an admin)', async () => {
     const { user, fake } = await renderApp({ groups: [{ ...trip, admins: ['bob'] }] });
     const id = groupConversationId(trip.groupId);

@@ -1,10 +1,13 @@
 // The world an e2e scenario runs in: a real relay on loopback (stoppable and restartable on the same port and
 // data folder) and browser-shell users, each a real core + the real renderer build in its own Chromium context.
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+// A user can quit (page closed, core stopped) and launch again on the same port, data folder and browser
+// context, so their IndexedDB survives as it does across restarts of the desktop app.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { loadCoreConfig } from '../../src/main/core/config';
+import { loadCoreConfig, type CoreConfig } from '../../src/main/core/config';
 import { startBrowserShell, type BrowserShell } from '../../src/main/browser-shell/start';
 import { silentLogger } from '../../src/main/core/transport';
 import { loadRelayConfig } from '../../src/server/config';
@@ -12,27 +15,87 @@ import { silentLogger as silentRelayLogger } from '../../src/server/log';
 import { startRelay, type Relay } from '../../src/server/relay';
 
 const SCREENSHOTS = resolve('e2e/artifacts/screenshots');
+const AXE_REPORTS = resolve('e2e/artifacts/axe');
 
 export interface E2eRelay {
   url: string;
+  dataDir: string;
   stop(): Promise<void>;
   /** Starts again on the same port and data folder. */
   restart(): Promise<void>;
 }
 
-export interface E2eUser {
-  page: Page;
-  context: BrowserContext;
-  shell: BrowserShell;
-  dataDir: string;
+/** One axe scan: the step it was taken at and every violation found (all impacts), for the report. */
+export interface AxeScan {
+  step: string;
+  user: string;
+  violations: { id: string; impact: string | null | undefined; help: string; targets: string[] }[];
+}
+
+export class E2eUser {
+  page!: Page;
+  shell!: BrowserShell;
+  /** Page errors and console errors/warnings, for the failure report. */
+  readonly log: string[] = [];
+  private readonly pageErrors: string[] = [];
+  private port = 0;
+  private running = false;
+
+  constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly dataDir: string,
+    private readonly config: CoreConfig,
+  ) {}
+
+  /** Starts the core (on the port it had before, so the page's origin and IndexedDB stay) and opens the page. */
+  async launch(): Promise<void> {
+    this.shell = await startBrowserShell({
+      config: this.config,
+      rendererDir: resolve('out/renderer'),
+      bridgeFile: resolve('out/browser-bridge/bridge.js'),
+      port: this.port,
+      links: { open: async () => undefined },
+      logger: silentLogger,
+    });
+    this.port = Number(new URL(this.shell.url).port);
+    this.running = true;
+    this.page = await this.context.newPage();
+    this.page.on('pageerror', (error) => {
+      this.pageErrors.push(error.message);
+      this.log.push(`pageerror: ${error.message}`);
+    });
+    this.page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') this.log.push(`${message.type()}: ${message.text()}`);
+    });
+    await this.page.goto(this.shell.url);
+  }
+
+  /** Quits as closing the app would: the page closes, then the core stops. IndexedDB stays in the context. */
+  async quit(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.page.close();
+    await this.shell.close();
+  }
+
   /** Reloads the page (the renderer restarts; IndexedDB and the core stay). */
-  reload(): Promise<void>;
-  close(): Promise<void>;
+  async reload(): Promise<void> {
+    await this.page.reload();
+  }
+
+  async close(): Promise<void> {
+    await this.quit();
+    await this.context.close();
+    if (this.pageErrors.length > 0) throw new Error(`page errors for ${this.name}: ${this.pageErrors.join('; ')}`);
+  }
 }
 
 export class World {
   private readonly cleanups: (() => Promise<void>)[] = [];
+  private readonly users: E2eUser[] = [];
   private root = '';
+  readonly scans: AxeScan[] = [];
 
   constructor(
     private readonly browser: Browser,
@@ -47,7 +110,8 @@ export class World {
   }
 
   async relay(overrides: Partial<ReturnType<typeof loadRelayConfig>> = {}): Promise<E2eRelay> {
-    const config = { ...loadRelayConfig({}), host: '127.0.0.1', port: 0, dataDir: await this.dir('relay'), logLevel: 'silent' as const, ...overrides };
+    const dataDir = await this.dir('relay');
+    const config = { ...loadRelayConfig({}), host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent' as const, ...overrides };
     let running: Relay | null = await startRelay(config, { logger: silentRelayLogger });
     const port = running.port;
     const url = running.url;
@@ -58,6 +122,7 @@ export class World {
     this.cleanups.push(stop);
     return {
       url,
+      dataDir,
       stop,
       restart: async () => {
         running ??= await startRelay({ ...config, port }, { logger: silentRelayLogger });
@@ -71,30 +136,46 @@ export class World {
       { PARLEY_RELAY_URL: relayUrl, PARLEY_BACKOFF_BASE_MS: '200', PARLEY_BACKOFF_CAP_MS: '2000', PARLEY_HEARTBEAT_INTERVAL_MS: '2000', PARLEY_HEARTBEAT_TIMEOUT_MS: '2000' },
       dataDir,
     );
-    const shell = await startBrowserShell({
-      config,
-      rendererDir: resolve('out/renderer'),
-      bridgeFile: resolve('out/browser-bridge/bridge.js'),
-      links: { open: async () => undefined },
-      logger: silentLogger,
-    });
-    const context = await this.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(shell.url);
-    const close = async () => {
-      await context.close();
-      await shell.close();
-      if (errors.length > 0) throw new Error(`page errors for ${name}: ${errors.join('; ')}`);
-    };
-    this.cleanups.push(close);
-    return { page, context, shell, dataDir, reload: async () => void (await page.reload()), close };
+    const context = await this.browser.newContext({ viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce' });
+    const user = new E2eUser(name, context, dataDir, config);
+    this.users.push(user);
+    this.cleanups.push(() => user.close());
+    await user.launch();
+    return user;
   }
 
   /** Keeps a screenshot of the page as a test artifact: e2e/artifacts/screenshots/<scenario>/<step>.png. */
   async screenshot(page: Page, step: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, this.scenario, `${step}.png`) });
+  }
+
+  /**
+   * Screenshot plus an axe scan of the screen as it is now. Serious and critical violations fail the test (softly,
+   * so the scenario goes on and reports every screen); all findings go to e2e/artifacts/axe/<scenario>.json.
+   */
+  async screen(user: E2eUser, step: string): Promise<void> {
+    await this.screenshot(user.page, step);
+    const results = await new AxeBuilder({ page: user.page }).analyze();
+    const scan: AxeScan = {
+      step,
+      user: user.name,
+      violations: results.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 6),
+      })),
+    };
+    this.scans.push(scan);
+    const serious = scan.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.targets.join(' | ')}`);
+    expect.soft(serious, `axe: serious or critical violations on ${step} (${user.name})`).toEqual([]);
+  }
+
+  /** Everything the users' pages logged (errors, warnings), for a failing test's report. */
+  logs(): string {
+    return this.users.map((user) => `── ${user.name} ──\n${user.log.join('\n')}`).join('\n');
   }
 
   async dispose(): Promise<void> {
@@ -103,6 +184,10 @@ export class World {
       await cleanup().catch((error: unknown) => failures.push(error));
     }
     if (this.root) await rm(this.root, { recursive: true, force: true });
+    if (this.scans.length > 0) {
+      await mkdir(AXE_REPORTS, { recursive: true });
+      await writeFile(join(AXE_REPORTS, `${this.scenario}.json`), `${JSON.stringify(this.scans, null, 2)}\n`);
+    }
     if (failures.length > 0) throw failures[0];
   }
 }

@@ -1,0 +1,150 @@
+// What a person does in Parley, as Playwright steps over the real UI: create an account, start a chat, open one,
+// send, read ticks. Scenarios read like the issue; selectors live here, by role and label where the UI has them.
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { E2eUser } from './world';
+
+export type Status = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** Onboarding with the relay the page proposes (the user's core was started with it). */
+export async function register(user: E2eUser, username: string): Promise<void> {
+  const { page } = user;
+  await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
+  await page.getByLabel('Username').fill(username);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeHidden({ timeout: 20_000 });
+  await expect(sidebar(page).getByText(username)).toBeVisible();
+}
+
+export const sidebar = (page: Page): Locator => page.getByRole('complementary');
+export const dialog = (page: Page, name: string | RegExp): Locator => page.getByRole('dialog', { name });
+export const chatRow = (page: Page, conversationId: string): Locator => page.locator(`[data-conversation="${conversationId}"]`);
+export const composer = (page: Page): Locator => page.getByTestId('composer-input');
+export const messageScroller = (page: Page): Locator => page.getByTestId('message-scroller');
+/** A rendered message bubble by its body text (exact). */
+export const bubble = (page: Page, body: string): Locator =>
+  page.locator('.message').filter({ has: page.locator('.message-body', { hasText: new RegExp(`^${escapeRegExp(body)}$`) }) });
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** "New chat" from the sidebar: the contact is looked up by main; the chat opens on success. */
+export async function startChat(page: Page, username: string): Promise<void> {
+  await sidebar(page).getByRole('button', { name: 'New chat' }).click();
+  const newChat = dialog(page, 'New chat');
+  await newChat.getByLabel('Username').fill(username);
+  await newChat.getByRole('button', { name: 'Start chat' }).click();
+  await expect(newChat).toBeHidden({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { level: 2, name: username })).toBeVisible();
+}
+
+export async function openChat(page: Page, conversationId: string, title: string): Promise<void> {
+  await chatRow(page, conversationId).click();
+  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+}
+
+/** Types into the open chat's composer and presses Enter. */
+export async function send(page: Page, body: string): Promise<void> {
+  await composer(page).fill(body);
+  await composer(page).press('Enter');
+  await expect(composer(page)).toHaveValue('');
+}
+
+/** The status tick of an own message, by body. */
+export function tick(page: Page, body: string): Locator {
+  return bubble(page, body).locator('.status');
+}
+
+export async function expectStatus(page: Page, body: string, status: Status, timeout = 15_000): Promise<void> {
+  await expect(tick(page, body)).toHaveAttribute('data-status', status, { timeout });
+}
+
+/** The bodies of the message bubbles rendered now, top to bottom (the list is virtualized: only those in view). */
+export async function renderedBodies(page: Page): Promise<string[]> {
+  return page.locator('.message .message-body').allTextContents();
+}
+
+interface PageGlobals {
+  __parleyTicks?: Record<string, string[]>;
+  document: { querySelector(selector: string): unknown };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean | string[]>): void };
+}
+interface PageElement {
+  getAttribute(name: string): string | null;
+  closest(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+
+/**
+ * Records, in the page, every status each own message shows (by message id), from now on: the ticks a person
+ * would see change, however briefly. Read back with `recordedTicks`.
+ */
+export async function recordTicks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    const seen: Record<string, string[]> = (g.__parleyTicks = {});
+    const root = g.document.querySelector('body') as PageElement;
+    const scan = () => {
+      for (const status of root.querySelectorAll('.message .status[data-status]')) {
+        const id = status.closest('.message')?.getAttribute('data-message-id');
+        const value = status.getAttribute('data-status');
+        if (!id || !value) continue;
+        const list = (seen[id] ??= []);
+        if (list[list.length - 1] !== value) list.push(value);
+      }
+    };
+    scan();
+    new g.MutationObserver(scan).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+/** The statuses each own message went through since recordTicks, by body. */
+export async function recordedTicks(page: Page, body: string): Promise<string[]> {
+  const id = await bubble(page, body).getAttribute('data-message-id');
+  if (!id) throw new Error(`no message "${body}" on screen`);
+  return page.evaluate((messageId) => (globalThis as unknown as PageGlobals).__parleyTicks?.[messageId] ?? [], id);
+}
+
+interface IdbRequest<T> {
+  result: T;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+interface IdbDatabase {
+  transaction(store: string): { objectStore(name: string): { getAll(): IdbRequest<unknown[]> } };
+  close(): void;
+}
+
+/** Every row of one object store of an account's IndexedDB (`parley-<username>`), read straight from the page. */
+export async function storedRows<T>(page: Page, username: string, store: 'messages' | 'conversations' | 'outbox'): Promise<T[]> {
+  const rows = await page.evaluate(
+    ([name, storeName]) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const idb = (globalThis as unknown as { indexedDB: { open(name: string): IdbRequest<IdbDatabase> } }).indexedDB;
+        const open = idb.open(name);
+        open.onerror = () => reject(new Error(`cannot open ${name}`));
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction(storeName).objectStore(storeName).getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result);
+          };
+          all.onerror = () => reject(new Error(`cannot read ${storeName}`));
+        };
+      }),
+    [`parley-${username}`, store] as const,
+  );
+  return rows as T[];
+}
+
+/** The stored message rows the e2e specs look at (a subset of src/renderer/db/rows.ts). */
+export interface StoredMessageRow {
+  seq: number;
+  conversationId: string;
+  messageId: string;
+  sender: string;
+  direction: 'in' | 'out' | 'system';
+  body: string;
+  status?: Status;
+}

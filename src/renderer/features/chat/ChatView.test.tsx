@@ -116,4 +116,19 @@ describe('the chat view', () => {
     act(() => void fake.deliver(textFrom('bob', 'm9', 'just now', { sentAt: start + 120_000 })));
     expect(await within(log).findByText('just now')).toBeTruthy();
   });
+
+  it('counts every unread message in the divider, not only those of the loaded page', async () => {
+    const manyUnread = async (db: ParleyDatabase) => {
+      await ensureConversation(db, 'dm:bob', 'bob', start);
+      const read = await db.messages.add({ conversationId: 'dm:bob', messageId: 'r0', sender: 'bob', direction: 'in', body: 'read already', timestamp: start });
+      await db.messages.bulkAdd(
+        Array.from({ length: 180 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `u${i}`, sender: 'bob', direction: 'in' as const, body: `unread ${i}`, timestamp: start + (i + 1) * 1000 })),
+      );
+      await db.conversations.update('dm:bob', { lastReadSeq: read });
+    };
+    await renderApp({ contacts: [fakeContact('bob')], seed: manyUnread });
+    const log = await openBob();
+    await within(log).findByText('unread 0');
+    await waitFor(() => expect(within(log).getByTestId('unread-divider').textContent).toBe('180 unread messages'));
+  });
 });

@@ -3,7 +3,9 @@
 // newer happens as the user nears either edge. It opens at the unread divider or at the newest message, and
 // follows new messages only while the user is at the bottom.
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { countUnread } from '../../db/conversations';
 import type { ParleyDatabase } from '../../db/database';
 import { Icon } from '../../ui/Icon';
 import { formatDay } from '../../ui/time';
@@ -34,9 +36,14 @@ const READ_DELAY_MS = 300;
 export function MessageList({ db, conversationId, title, isGroup, me, openAtReadSeq, dividerAfterSeq, followSignal }: MessageListProps) {
   const history = useMessageWindow(db, conversationId, openAtReadSeq);
   const { window: slice, rows } = history;
+  // The divider names every unread message, not only those in the loaded page (an index count, bounded by them).
+  const unreadTotal = useLiveQuery(
+    () => (Number.isFinite(dividerAfterSeq) ? countUnread(db, conversationId, dividerAfterSeq) : 0),
+    [db, conversationId, dividerAfterSeq],
+  );
   const items = useMemo(
-    () => (rows && slice ? buildItems(rows, { isGroup, dividerAfterSeq, hasOlder: slice.hasOlder }) : []),
-    [rows, slice, isGroup, dividerAfterSeq],
+    () => (rows && slice ? buildItems(rows, { isGroup, dividerAfterSeq, hasOlder: slice.hasOlder, unreadTotal }) : []),
+    [rows, slice, isGroup, dividerAfterSeq, unreadTotal],
   );
   const live = slice?.toSeq === null;
   const scroller = useRef<HTMLDivElement>(null);

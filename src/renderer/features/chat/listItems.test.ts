@@ -40,4 +40,12 @@ describe('list items', () => {
     const items = buildItems([row('in', 'bob', day(1))], { isGroup: false, dividerAfterSeq: 0, hasOlder: false });
     expect(items.some((item) => item.kind === 'message' && item.showSender)).toBe(false);
   });
+
+  it('names the unread total it is given when the window holds only some of them', () => {
+    seq = 0;
+    const rows = [row('in', 'bob', day(1)), row('in', 'bob', day(1, 1)), row('in', 'bob', day(1, 2))];
+    const items = buildItems(rows, { isGroup: false, dividerAfterSeq: 1, hasOlder: false, unreadTotal: 480 });
+    expect(items.find((item) => item.kind === 'unread')).toMatchObject({ count: 480 });
+  });
 });
+

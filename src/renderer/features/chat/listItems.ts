@@ -15,6 +15,11 @@ export interface BuildOptions {
   /** The read position when the chat was opened: the divider goes before the first incoming message after it. */
   dividerAfterSeq: number;
   hasOlder: boolean;
+  /**
+   * Incoming messages after `dividerAfterSeq` in the whole conversation (counted in Dexie). The window holds only
+   * a page of them; without it the divider counts those in the window.
+   */
+  unreadTotal?: number;
 }
 
 /** Messages closer than this from the same sender sit together without repeating the name. */
@@ -22,7 +27,8 @@ const CONTINUATION_MS = 5 * 60_000;
 
 export function buildItems(rows: readonly StoredMessage[], options: BuildOptions): ListItem[] {
   const items: ListItem[] = [{ kind: 'edge', key: 'edge', hasOlder: options.hasOlder }];
-  const unread = rows.filter((row) => row.direction === 'in' && row.seq > options.dividerAfterSeq).length;
+  const inWindow = rows.filter((row) => row.direction === 'in' && row.seq > options.dividerAfterSeq).length;
+  const unread = Math.max(inWindow, options.unreadTotal ?? 0);
   let dividerPlaced = false;
   let previous: StoredMessage | null = null;
   for (const row of rows) {

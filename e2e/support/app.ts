@@ -148,3 +148,95 @@ export interface StoredMessageRow {
   body: string;
   status?: Status;
 }
+
+interface ComposerElement {
+  value: string;
+  focus(): void;
+  dispatchEvent(event: unknown): boolean;
+}
+interface ComposerGlobals {
+  document: { querySelector(selector: string): ComposerElement | null };
+  Object: ObjectConstructor;
+  HTMLTextAreaElement: { prototype: object };
+  Event: new (type: string, init: { bubbles: boolean }) => unknown;
+  KeyboardEvent: new (type: string, init: { key: string; code: string; bubbles: boolean; cancelable: boolean }) => unknown;
+  requestAnimationFrame(callback: () => void): number;
+}
+
+/**
+ * Types and sends each body through the open chat's real composer, driven from inside the page (an input event,
+ * then Enter, then waiting for the composer to clear) — the same path as a person typing, many times faster than
+ * one Playwright round trip per key.
+ */
+export async function sendMany(page: Page, bodies: readonly string[]): Promise<void> {
+  await page.evaluate(async (texts) => {
+    const g = globalThis as unknown as ComposerGlobals;
+    const field = g.document.querySelector('[data-testid="composer-input"]');
+    if (!field) throw new Error('no composer');
+    const setValue = g.Object.getOwnPropertyDescriptor(g.HTMLTextAreaElement.prototype, 'value')!.set!;
+    const frame = () => new Promise<void>((resolve) => g.requestAnimationFrame(() => resolve()));
+    field.focus();
+    for (const text of texts) {
+      setValue.call(field, text);
+      field.dispatchEvent(new g.Event('input', { bubbles: true }));
+      await frame();
+      field.dispatchEvent(new g.KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true }));
+      for (let waited = 0; field.value !== ''; waited++) {
+        if (waited > 600) throw new Error(`the composer did not take "${text}"`);
+        await frame();
+      }
+    }
+  }, [...bodies]);
+}
+
+interface ScrollElement {
+  scrollTop: number;
+  clientHeight: number;
+  scrollHeight: number;
+  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null } | null }>;
+}
+
+/**
+ * Scrolls the open chat's history from the top of what is loaded to the newest message, a part of a screen per
+ * frame (paging newer history in as the list asks for it), and returns every message it showed, in order, once
+ * each — plus how many times a message id was on screen at two places at once (should be 0).
+ */
+export async function scrollThroughHistory(page: Page): Promise<{ bodies: string[]; doubled: number }> {
+  return page.evaluate(async () => {
+    const g = globalThis as unknown as { document: { querySelector(selector: string): ScrollElement | null }; requestAnimationFrame(callback: () => void): number };
+    const scroller = g.document.querySelector('[data-testid="message-scroller"]');
+    if (!scroller) throw new Error('no open chat');
+    const frame = () => new Promise<void>((resolve) => g.requestAnimationFrame(() => resolve()));
+    const order: string[] = [];
+    const bodies = new Map<string, string>();
+    let doubled = 0;
+    const collect = () => {
+      const seen = new Set<string>();
+      const rows = [...scroller.querySelectorAll('.virtual-row')].sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+      for (const row of rows) {
+        const message = row.querySelector('.message') as unknown as { getAttribute(name: string): string | null } | null;
+        const id = message?.getAttribute('data-message-id');
+        if (!id) continue;
+        if (seen.has(id)) doubled++;
+        seen.add(id);
+        if (!bodies.has(id)) {
+          bodies.set(id, row.querySelector('.message-body')?.textContent ?? '');
+          order.push(id);
+        }
+      }
+    };
+    scroller.scrollTop = 0;
+    for (let i = 0; i < 10; i++) await frame();
+    let stillAtEnd = 0;
+    for (let step = 0; step < 5_000 && stillAtEnd < 30; step++) {
+      collect();
+      const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+      stillAtEnd = atEnd ? stillAtEnd + 1 : 0;
+      if (!atEnd) scroller.scrollTop += Math.floor(scroller.clientHeight * 0.6);
+      await frame();
+      await frame();
+    }
+    collect();
+    return { bodies: order.map((id) => bodies.get(id) ?? ''), doubled };
+  });
+}

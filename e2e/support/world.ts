@@ -17,6 +17,12 @@ import { startRelay, type Relay } from '../../src/server/relay';
 const SCREENSHOTS = resolve('e2e/artifacts/screenshots');
 const AXE_REPORTS = resolve('e2e/artifacts/axe');
 
+/**
+ * Functions handed to page.evaluate are sent as source text. Under tsx (the benchmarks) esbuild's keepNames wraps
+ * named inner functions in a `__name(...)` helper that exists only in Node; the page gets a no-op one.
+ */
+export const KEEP_NAMES_SHIM = 'globalThis.__name ??= (fn) => fn;';
+
 export interface E2eRelay {
   url: string;
   dataDir: string;
@@ -137,6 +143,7 @@ export class World {
       dataDir,
     );
     const context = await this.browser.newContext({ viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce' });
+    await context.addInitScript(KEEP_NAMES_SHIM);
     const user = new E2eUser(name, context, dataDir, config);
     this.users.push(user);
     this.cleanups.push(() => user.close());

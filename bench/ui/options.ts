@@ -1,0 +1,62 @@
+// bench:ui options: flags, or BENCH_UI_* environment variables (what `npm run bench` passes through).
+
+export interface UiBenchOptions {
+  /** Messages in the chat that is opened and scrolled. */
+  history: number;
+  /** Messages of history in the long chat of the send-latency comparison. */
+  sendHistory: number;
+  /** Messages waiting on the relay for the catch-up. */
+  catchUp: number;
+  openRepetitions: number;
+  /** Sends per chat in the latency comparison (in interleaved blocks of 10). */
+  sendRepetitions: number;
+  scrollSeconds: number;
+  resultsDir: string;
+}
+
+export class OptionsError extends Error {}
+
+const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: number | string; help: string }[] = [
+  { key: 'history', flag: 'history', env: 'BENCH_UI_HISTORY', fallback: 100_000, help: 'messages in the chat that is opened and scrolled' },
+  { key: 'sendHistory', flag: 'send-history', env: 'BENCH_UI_SEND_HISTORY', fallback: 200_000, help: 'history of the long chat in the send-latency comparison' },
+  { key: 'catchUp', flag: 'catch-up', env: 'BENCH_UI_CATCH_UP', fallback: 5_000, help: 'messages waiting on the relay for the catch-up' },
+  { key: 'openRepetitions', flag: 'open-reps', env: 'BENCH_UI_OPEN_REPS', fallback: 20, help: 'times the long chat is opened' },
+  { key: 'sendRepetitions', flag: 'send-reps', env: 'BENCH_UI_SEND_REPS', fallback: 30, help: 'sends per chat in the latency comparison' },
+  { key: 'scrollSeconds', flag: 'scroll-seconds', env: 'BENCH_UI_SCROLL_SECONDS', fallback: 5, help: 'seconds of each scrolling run' },
+  { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
+];
+
+export function usage(): string {
+  const lines = SPECS.map((spec) => `  --${spec.flag.padEnd(16)} ${spec.help} (${spec.env}, default ${spec.fallback})`);
+  return `npm run bench:ui -- [options]\n${lines.join('\n')}\n  --help             this text`;
+}
+
+/** The options, or null when --help was asked for. */
+export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): UiBenchOptions | null {
+  const values = new Map<string, string>();
+  for (const spec of SPECS) {
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') values.set(spec.flag, fromEnv);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return null;
+    const [flag, inline] = arg.replace(/^--/, '').split('=', 2) as [string, string | undefined];
+    if (!arg.startsWith('--') || !SPECS.some((spec) => spec.flag === flag)) throw new OptionsError(`unknown option ${arg}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new OptionsError(`--${flag} needs a value`);
+    values.set(flag, value);
+  }
+  const options: Record<string, number | string> = {};
+  for (const spec of SPECS) {
+    const raw = values.get(spec.flag);
+    if (typeof spec.fallback === 'string') {
+      options[spec.key] = raw ?? spec.fallback;
+      continue;
+    }
+    const value = raw === undefined ? spec.fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new OptionsError(`--${spec.flag} must be a positive whole number (got ${raw})`);
+    options[spec.key] = value;
+  }
+  return options as unknown as UiBenchOptions;
+}

@@ -1,0 +1,231 @@
+// In-page measurements for bench:ui. Every timestamp is taken inside the page (performance.now(), event
+// timeStamp, requestAnimationFrame), so Playwright's round trips never count. Each function is self-contained:
+// page.evaluate sends its source text to the page.
+import type { Page } from '@playwright/test';
+import type { BenchPageState, PageElement, PageEvent, PageWindow } from './page';
+
+/**
+ * Arms a one-shot measurement of opening a chat: from the click on its row (the click event's timestamp) to the
+ * first frame after the chat's newest message is in the DOM and inside the visible part of the message list.
+ * Resolve it with `openedChat` after clicking.
+ */
+export async function armOpenChat(page: Page, title: string, newestMessageId: string): Promise<void> {
+  await page.evaluate(
+    ({ title, newestMessageId }) => {
+      const w = globalThis as unknown as PageWindow;
+      const state: BenchPageState = (w.__benchUi ??= {});
+      state.opened = null;
+      let clickAt = 0;
+      const onClick = (event: PageEvent) => {
+        clickAt = event.timeStamp;
+        check();
+      };
+      w.document.addEventListener('click', onClick, { capture: true, once: true });
+      const inView = (): boolean => {
+        const scroller = w.document.querySelector(`[role="log"][aria-label="Messages with ${title}"]`);
+        if (!scroller) return false;
+        const newest = scroller.querySelector(`[data-message-id="${newestMessageId}"]`);
+        if (!newest) return false;
+        const box = scroller.getBoundingClientRect();
+        const rect = newest.getBoundingClientRect();
+        return rect.bottom > box.top && rect.top < box.bottom;
+      };
+      const observer = new w.MutationObserver(() => check());
+      const check = () => {
+        if (clickAt === 0 || !inView()) return;
+        observer.disconnect();
+        const domAt = w.performance.now();
+        w.requestAnimationFrame(() => {
+          // Still in view at the next frame (not a transient placement the virtualizer moves away).
+          if (!inView()) {
+            observer.observe(w.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+            return;
+          }
+          state.opened = { clickAt, domAt, frameAt: w.performance.now() };
+        });
+      };
+      observer.observe(w.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+    },
+    { title, newestMessageId },
+  );
+}
+
+export interface OpenTiming {
+  /** Click → newest message in the DOM and in view. */
+  domMs: number;
+  /** Click → the next animation frame (the one that paints it). */
+  frameMs: number;
+}
+
+export async function openedChat(page: Page, timeoutMs = 30_000): Promise<OpenTiming> {
+  const handle = await page.waitForFunction(() => (globalThis as unknown as PageWindow).__benchUi?.opened ?? null, undefined, { timeout: timeoutMs, polling: 50 });
+  const opened = (await handle.jsonValue()) as NonNullable<BenchPageState['opened']>;
+  return { domMs: opened.domAt - opened.clickAt, frameMs: opened.frameAt - opened.clickAt };
+}
+
+export interface FrameStats {
+  frames: number;
+  deltas: number[];
+  /** Distinct messages that passed through the DOM while scrolling. */
+  messagesSeen: number;
+  /** How far the list actually moved, in px. */
+  scrolledPx: number;
+}
+
+/**
+ * Scrolls the open chat's message list toward older history at `pxPerSecond` for `durationMs`, moving it in each
+ * animation frame by the time since the last one (so a slow frame does not slow the scroll), and records every
+ * frame's delta. `pxPerSecond` 0 records idle frames (the baseline of this machine's frame clock).
+ */
+export async function scrollFrames(page: Page, pxPerSecond: number, durationMs: number): Promise<FrameStats> {
+  return page.evaluate(
+    ({ pxPerSecond, durationMs }) =>
+      new Promise<FrameStats>((resolve) => {
+        const w = globalThis as unknown as PageWindow;
+        const scroller = w.document.querySelector('[data-testid="message-scroller"]') as PageElement;
+        const seen = new Set<string>();
+        const deltas: number[] = [];
+        let moved = 0;
+        let previous = -1;
+        let startedAt = -1;
+        const collect = () => {
+          const rows = scroller.querySelectorAll('[data-message-id]');
+          for (let i = 0; i < rows.length; i++) seen.add(rows[i]!.getAttribute('data-message-id') ?? '');
+        };
+        const step = (time: number) => {
+          if (previous >= 0) deltas.push(time - previous);
+          else startedAt = time;
+          if (pxPerSecond > 0 && previous >= 0) {
+            const before = scroller.scrollTop;
+            scroller.scrollTop = before - (pxPerSecond * (time - previous)) / 1000;
+            moved += before - scroller.scrollTop;
+            collect();
+          }
+          previous = time;
+          if (time - startedAt < durationMs) w.requestAnimationFrame(step);
+          else resolve({ frames: deltas.length, deltas, messagesSeen: seen.size, scrolledPx: Math.round(moved) });
+        };
+        w.requestAnimationFrame(step);
+      }),
+    { pxPerSecond, durationMs },
+  );
+}
+
+/**
+ * Arms the measurement of one send in the open chat: from the Enter keydown (its timestamp) to the message with
+ * `body` appearing in the list (queued) and then showing `sent`.
+ */
+export async function armSend(page: Page, body: string): Promise<void> {
+  await page.evaluate((body) => {
+    const w = globalThis as unknown as PageWindow;
+    const state: BenchPageState = (w.__benchUi ??= {});
+    const sends = (state.sends ??= {});
+    const record: { enterAt: number; shownAt?: number; sentAt?: number } = { enterAt: 0 };
+    sends[body] = record;
+    const onKey = (event: PageEvent) => {
+      if (event.key !== 'Enter') return;
+      record.enterAt = event.timeStamp;
+      w.document.removeEventListener('keydown', onKey, { capture: true });
+    };
+    w.document.addEventListener('keydown', onKey, { capture: true });
+    const find = (): PageElement | null => {
+      const bodies = w.document.querySelectorAll('.message-own .message-body');
+      for (let i = bodies.length - 1; i >= 0; i--) if (bodies[i]!.textContent === body) return bodies[i]!.closest('.message');
+      return null;
+    };
+    const observer = new w.MutationObserver(() => {
+      if (record.enterAt === 0) return;
+      const message = find();
+      if (!message) return;
+      const now = w.performance.now();
+      record.shownAt ??= now;
+      if (message.querySelector('.status[data-status="sent"], .status[data-status="delivered"], .status[data-status="read"]')) {
+        record.sentAt = now;
+        observer.disconnect();
+      }
+    });
+    observer.observe(w.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  }, body);
+}
+
+export interface SendTiming {
+  shownMs: number;
+  sentMs: number;
+}
+
+export async function sendDone(page: Page, body: string, timeoutMs = 30_000): Promise<SendTiming> {
+  const handle = await page.waitForFunction(
+    (body) => {
+      const record = (globalThis as unknown as PageWindow).__benchUi?.sends?.[body];
+      return record?.sentAt !== undefined ? record : null;
+    },
+    body,
+    { timeout: timeoutMs, polling: 20 },
+  );
+  const record = (await handle.jsonValue()) as { enterAt: number; shownAt: number; sentAt: number };
+  return { shownMs: record.shownAt - record.enterAt, sentMs: record.sentAt - record.enterAt };
+}
+
+/**
+ * Installed before the page loads (addInitScript): notes when the chat list first shows a row for
+ * `conversationId`, and when that row first shows `lastBody` (the newest message of a catch-up), in epoch ms.
+ */
+export function catchUpWatcher(conversationId: string, lastBody: string): string {
+  const install = (conversationId: string, lastBody: string) => {
+    const w = globalThis as unknown as PageWindow;
+    const state: BenchPageState = (w.__benchUi ??= {});
+    const catchUp: NonNullable<BenchPageState['catchUp']> = (state.catchUp = { navigationStart: w.performance.timeOrigin });
+    const check = () => {
+      const row = w.document.querySelector(`[data-conversation="${conversationId}"]`);
+      if (!row) return;
+      catchUp.firstShownAt ??= Date.now();
+      if (catchUp.currentAt === undefined && row.querySelector('.chat-item-preview')?.textContent === lastBody) {
+        catchUp.currentAt = Date.now();
+        observer.disconnect();
+      }
+    };
+    const observer = new w.MutationObserver(check);
+    const start = () => observer.observe(w.document.body, { subtree: true, childList: true, characterData: true });
+    if (w.document.body) start();
+    else w.document.addEventListener('DOMContentLoaded', start, { once: true });
+  };
+  return `(${install.toString()})(${JSON.stringify(conversationId)}, ${JSON.stringify(lastBody)});`;
+}
+
+export async function caughtUp(page: Page, timeoutMs: number): Promise<NonNullable<BenchPageState['catchUp']>> {
+  const handle = await page.waitForFunction(
+    () => {
+      const catchUp = (globalThis as unknown as PageWindow).__benchUi?.catchUp;
+      return catchUp?.currentAt !== undefined ? catchUp : null;
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 50 },
+  );
+  return (await handle.jsonValue()) as NonNullable<BenchPageState['catchUp']>;
+}
+
+/** Rows of one conversation in the account's IndexedDB (an index count). */
+export async function storedCount(page: Page, username: string, conversationId: string): Promise<number> {
+  return page.evaluate(
+    ({ username, conversationId }) =>
+      new Promise<number>((resolve, reject) => {
+        const w = globalThis as unknown as PageWindow;
+        const open = w.indexedDB.open(`parley-${username}`);
+        open.onerror = () => reject(new Error('cannot open the database'));
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db
+            .transaction('messages')
+            .objectStore('messages')
+            .index('[conversationId+seq]')
+            .count(w.IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity]));
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+          count.onerror = () => reject(new Error('cannot count'));
+        };
+      }),
+    { username, conversationId },
+  );
+}

@@ -1,0 +1,80 @@
+// The one table bench:ui prints: every measurement with its goal from issue 4 and a verdict, the machine, and the
+// reported (not measured) Signal Desktop reference for catch-up.
+import type { MachineInfo } from './machine';
+import type { UiBenchOptions } from './options';
+import type { UiBenchResults } from './phases';
+import type { Summary } from './stats';
+
+const ms = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
+const count = (value: number) => value.toLocaleString('en');
+const medP95 = (summary: Summary) => `${ms(summary.median)} / ${ms(summary.p95)}`;
+
+/** Send latency counts as flat if the long history's median is within 20% (and 15 ms) of the short one's. */
+export function sendIsFlat(short: Summary, long: Summary): boolean {
+  return long.median <= Math.max(short.median * 1.2, short.median + 15);
+}
+
+export function renderTable(results: UiBenchResults, options: UiBenchOptions, machine: MachineInfo & { loadAverageAtEnd: number[] }): string {
+  const rows: [string, string, string, string][] = [];
+  const add = (what: string, value: string, goal = '', verdict = '') => rows.push([what, value, goal, verdict]);
+  const { open, scroll, memory, send, catchUp } = results;
+
+  add(`Open chat with ${count(open.history)} messages: click → first page painted (median / p95, n=${open.clickToFirstPageMs.n})`, medP95(open.clickToFirstPageMs), '< 150 ms', open.clickToFirstPageMs.median < 150 ? (open.clickToFirstPageMs.p95 < 150 ? 'met' : 'median met, p95 not') : 'MISSED');
+  add('  … click → newest message in the DOM (median / p95)', medP95(open.clickToDomMs));
+  add('  … first open (cold)', ms(open.firstOpenMs));
+  add('  … same, chat with 10 messages (reference)', medP95(open.shortChatMs));
+  add(`Frame clock when idle (median / p95)`, medP95(results.idleFrames));
+  for (const run of scroll) {
+    add(
+      `Scrolling ${run.name}: frame time median / p95`,
+      `${medP95(run.frameMs)}, max ${ms(run.frameMs.max)}`,
+      '',
+      '',
+    );
+    add(`  … slow frames (> 1.5 × ${results.frameIntervalMs.toFixed(1)} ms) / frames missed / frames`, `${run.slowFrames} / ${run.missedFrames} / ${run.frames}`, '', '');
+    add(`  … messages passed, distance`, `${count(run.messagesSeen)} messages, ${count(run.scrolledPx)} px`);
+  }
+  add('JS heap: chat list / long chat open / after scrolling', `${memory.chatListOnly.jsHeapUsedMiB} / ${memory.longChatOpen.jsHeapUsedMiB} / ${memory.afterScrolling.jsHeapUsedMiB} MiB`);
+  add('DOM nodes (renderer): chat list / long chat open / after scrolling', `${count(memory.chatListOnly.domNodes)} / ${count(memory.longChatOpen.domNodes)} / ${count(memory.afterScrolling.domNodes)}`);
+  add('Elements in the document: chat list / long chat open / after scrolling', `${count(memory.chatListOnly.documentElements)} / ${count(memory.longChatOpen.documentElements)} / ${count(memory.afterScrolling.documentElements)}`);
+
+  const [shortSend, longSend] = send;
+  for (const run of send) {
+    add(`Send, Enter → sent, ${count(run.history)} messages of history (median / p95, n=${run.enterToSentMs.n})`, medP95(run.enterToSentMs));
+    add(`  … Enter → shown as queued`, medP95(run.enterToShownMs));
+  }
+  if (shortSend && longSend) {
+    const flat = sendIsFlat(shortSend.enterToSentMs, longSend.enterToSentMs);
+    const ratio = longSend.enterToSentMs.median / shortSend.enterToSentMs.median;
+    add(`Send latency growth with history (${count(longSend.history)} vs ${count(shortSend.history)})`, `× ${ratio.toFixed(2)} median`, 'no growth', flat ? 'met' : 'MISSED');
+  }
+
+  add(
+    `Catch-up: ${count(catchUp.messages)} messages waiting on the relay → all stored, chat list current`,
+    ms(catchUp.chatListCurrentMs),
+    '< 5 s',
+    catchUp.chatListCurrentMs < 5_000 && catchUp.stored === catchUp.messages + 1 ? 'met' : 'MISSED',
+  );
+  add('  … core started and page loaded', ms(catchUp.launchMs));
+  add('  … chat first in the chat list', ms(catchUp.firstShownMs));
+  add('  … core decrypted all (its receive counter)', ms(catchUp.coreDecryptedAllMs));
+  add('  … stored in IndexedDB afterwards / unread badge', `${count(catchUp.stored)} rows / “${catchUp.badge}”`);
+  add('  … Signal Desktop (REPORTED by users, NOT measured here)', '“0 to 5000 in about 3 minutes”; others 5–30 min', '', 'reference');
+
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length), ['Measurement', 'Value', 'Goal', 'Verdict'][column]!.length));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' │ ').trimEnd();
+  const rule = widths.map((width) => '─'.repeat(width)).join('─┼─');
+  const seed = results.seeding.map((entry) => `${count(entry.rows)} in ${(entry.ms / 1000).toFixed(1)} s`).join(', ');
+  return [
+    `bench:ui — Parley browser shell: real renderer build in Chromium ${machine.chromium}, real core (Node ${machine.node}), real relay in its own process, loopback`,
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${machine.loadAverageAtEnd.join(' ')}`,
+    `history seeded straight into the app's IndexedDB (its own Dexie schema, bulk IndexedDB writes in the page): ${seed}; catch-up messages sent for real by a second core through the relay`,
+    '',
+    line(['Measurement', 'Value', 'Goal', 'Verdict']),
+    rule,
+    ...rows.map(line),
+    '',
+    `Signal Desktop reference: user reports in signalapp/Signal-Desktop#5030 ("loads upto 5000 messages" in "5 min to 30 mins"; a commenter: "from 0 to 5000 in about 3 minutes") and #3010 ("up to 1000 messages in its server queue. It can take minutes"). Not run here: Signal Desktop cannot run on this machine.`,
+    `options: ${JSON.stringify(options)}`,
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshDatabase } from '../testing/db';
+import { countRequests, freshDatabase } from '../testing/db';
 import { receiptFrom, textFrom, typingFrom } from '../testing/messages';
 import { countUnread, ensureConversation } from './conversations';
 import { storeReceived } from './incoming';
@@ -42,6 +42,55 @@ describe('storing received messages', () => {
       ensureConversation(db, groupId, 'Trip', 1),
     ]);
     expect(await db.conversations.toArray()).toEqual([expect.objectContaining({ id: groupId, title: 'Trip' })]);
+  });
+
+  it('stores a batch with a number of database requests that does not grow with its size (catch-up)', async () => {
+    const requestsFor = async (size: number) => {
+      const db = freshDatabase();
+      const counter = countRequests(db);
+      await ensureConversation(db, 'dm:bob', 'bob', 1);
+      const batch = Array.from({ length: size }, (_, i) => textFrom('bob', `m${i}`, `text ${i}`));
+      counter.requests = 0;
+      const outcome = await storeReceived(db, [...batch, textFrom('carol', 'c1', 'hi'), batch[0]!], 'alice', titleOf);
+      expect(outcome.stored).toHaveLength(size + 1);
+      expect(await db.messages.count()).toBe(size + 1);
+      return counter.requests;
+    };
+    const small = await requestsFor(10);
+    expect(await requestsFor(200)).toBe(small);
+    expect(small).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps a batch in order, once, with activity and unread counts as if stored one by one', async () => {
+    const db = freshDatabase();
+    await storeReceived(db, [textFrom('bob', 'm1', 'one', { receivedAt: 10 })], 'alice', titleOf);
+    // Own messages from another device, a duplicate, another chat and a group change in one batch.
+    const groupId = `group:${fakeGroupId(3)}`;
+    const created = { ...textFrom('alice', 'g0', ''), conversationId: groupId, receivedAt: 15, content: { kind: 'group_update' as const, update: { kind: 'created' as const, by: 'alice', name: 'Trip', members: ['alice', 'bob'] } } };
+    await storeReceived(
+      db,
+      [
+        textFrom('bob', 'm2', 'two', { receivedAt: 20 }),
+        textFrom('alice', 'm3', 'mine', { receivedAt: 30, conversationId: 'dm:bob' }),
+        textFrom('bob', 'm1', 'one again', { receivedAt: 40 }),
+        textFrom('bob', 'm4', 'four', { receivedAt: 50 }),
+        textFrom('carol', 'c1', 'hi', { receivedAt: 60 }),
+        created,
+      ],
+      'alice',
+      (id) => (id.startsWith('group:') ? 'Group' : id.slice(3)),
+    );
+    const bob = await db.messages.where('conversationId').equals('dm:bob').sortBy('seq');
+    expect(bob.map((row) => row.body)).toEqual(['one', 'two', 'mine', 'four']);
+    const conversation = await db.conversations.get('dm:bob');
+    expect(conversation?.lastActivityAt).toBe(50);
+    // Read up to the own message; only "four" is unread.
+    expect(await countUnread(db, 'dm:bob', conversation!.lastReadSeq)).toBe(1);
+    expect(await db.conversations.get('dm:carol')).toMatchObject({ title: 'carol', lastActivityAt: 60, lastReadSeq: 0 });
+    // This device's own group change is read and names the group.
+    const group = await db.conversations.get(groupId);
+    expect(group).toMatchObject({ title: 'Trip', lastActivityAt: 15 });
+    expect(group!.lastReadSeq).toBe((await db.messages.where('conversationId').equals(groupId).first())!.seq);
   });
 
   it('never stores typing notices', async () => {

@@ -4,7 +4,7 @@
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { conversationKind } from './conversations';
-import { advanceStatus, type MessageRow, type ReceiptRow } from './rows';
+import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow } from './rows';
 
 export interface StoreOutcome {
   /** Incoming text messages stored now (not duplicates), to acknowledge with `delivered` receipts. */
@@ -25,80 +25,127 @@ export async function storeReceived(
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
   await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox], async () => {
+    const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
       switch (message.content.kind) {
         case 'typing':
           outcome.typing.push(message);
           break;
         case 'receipt':
+          // It may name rows of this batch: those are written first.
+          await writer.flush();
           await applyReceipt(db, message, me);
           break;
         case 'text':
-          if (await storeRow(db, message, me, titleOf, { body: message.content.body, replyTo: message.content.replyTo })) {
+          if (writer.add(message, { body: message.content.body, replyTo: message.content.replyTo })) {
             if (message.sender.user !== me) outcome.stored.push(message);
           }
           break;
         case 'group_update':
           outcome.groupsChanged = true;
-          await storeRow(db, message, me, titleOf, { direction: 'system', body: '', update: message.content.update });
+          writer.add(message, { direction: 'system', body: '', update: message.content.update });
           if (message.content.update.kind === 'created' || message.content.update.kind === 'renamed') {
-            await db.conversations.update(message.conversationId, { title: message.content.update.name });
+            writer.retitle(message.conversationId, message.content.update.name);
           }
           break;
       }
     }
+    await writer.flush();
   });
   return outcome;
 }
 
-async function isDuplicate(db: ParleyDatabase, message: ReceivedMessage): Promise<boolean> {
-  const existing = await db.messages
-    .where('[conversationId+messageId+sender]')
-    .equals([message.conversationId, message.messageId, message.sender.user])
-    .count();
-  return existing > 0;
-}
+const dedupKey = (conversationId: string, messageId: string, sender: string) => `${conversationId}\u0000${messageId}\u0000${sender}`;
 
-/** Adds the row unless it is a duplicate; returns whether it was added. */
-async function storeRow(
-  db: ParleyDatabase,
-  message: ReceivedMessage,
-  me: string,
-  titleOf: TitleOf,
-  fields: Partial<MessageRow>,
-): Promise<boolean> {
-  if (await isDuplicate(db, message)) return false;
-  const own = message.sender.user === me;
-  const row: MessageRow = {
-    conversationId: message.conversationId,
-    messageId: message.messageId,
-    sender: message.sender.user,
-    direction: own ? 'out' : 'in',
-    body: '',
-    timestamp: message.sentAt,
-    ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : {}),
-    ...fields,
-  };
-  const seq = await db.messages.add(row);
-  // What this user wrote on another device, they have read up to there.
-  const readUpTo = own ? seq : 0;
-  const conversation = await db.conversations.get(message.conversationId);
-  if (!conversation) {
-    await db.conversations.add({
-      id: message.conversationId,
-      kind: conversationKind(message.conversationId),
-      title: titleOf(message.conversationId),
-      lastActivityAt: message.receivedAt,
-      lastReadSeq: readUpTo,
-      createdAt: message.receivedAt,
-    });
-  } else if (message.receivedAt > conversation.lastActivityAt || readUpTo > conversation.lastReadSeq) {
-    await db.conversations.update(conversation.id, {
-      lastActivityAt: Math.max(conversation.lastActivityAt, message.receivedAt),
-      lastReadSeq: Math.max(conversation.lastReadSeq, readUpTo),
-    });
+/**
+ * Writes a batch's rows with a fixed number of requests, whatever its size: one lookup of the duplicates, one of
+ * the conversations, one bulk add, one bulk put (a catch-up stores thousands of messages; per-message round trips
+ * to IndexedDB made it slow). Runs inside storeReceived's transaction.
+ */
+class BatchWriter {
+  private readonly rows: MessageRow[] = [];
+  /** Conversations as they will be after this batch; `changed` ones are written by flush(). */
+  private readonly changed = new Set<string>();
+
+  private constructor(
+    private readonly db: ParleyDatabase,
+    private readonly me: string,
+    private readonly titleOf: TitleOf,
+    private readonly seen: Set<string>,
+    private readonly conversations: Map<string, ConversationRow>,
+  ) {}
+
+  static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf): Promise<BatchWriter> {
+    const stored = batch.filter((message) => message.content.kind === 'text' || message.content.kind === 'group_update');
+    const keys = stored.map((message) => [message.conversationId, message.messageId, message.sender.user]);
+    const existing = keys.length === 0 ? [] : ((await db.messages.where('[conversationId+messageId+sender]').anyOf(keys).keys()) as unknown as [string, string, string][]);
+    const ids = [...new Set(stored.map((message) => message.conversationId))];
+    const rows = ids.length === 0 ? [] : await db.conversations.bulkGet(ids);
+    const conversations = new Map<string, ConversationRow>();
+    for (const row of rows) if (row) conversations.set(row.id, row);
+    return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations);
   }
-  return true;
+
+  /** Queues the row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
+  add(message: ReceivedMessage, fields: Partial<MessageRow>): boolean {
+    const key = dedupKey(message.conversationId, message.messageId, message.sender.user);
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    const own = message.sender.user === this.me;
+    this.rows.push({
+      conversationId: message.conversationId,
+      messageId: message.messageId,
+      sender: message.sender.user,
+      direction: own ? 'out' : 'in',
+      body: '',
+      timestamp: message.sentAt,
+      ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : {}),
+      ...fields,
+    });
+    const conversation = this.conversations.get(message.conversationId);
+    if (!conversation) {
+      this.conversations.set(message.conversationId, {
+        id: message.conversationId,
+        kind: conversationKind(message.conversationId),
+        title: this.titleOf(message.conversationId),
+        lastActivityAt: message.receivedAt,
+        lastReadSeq: 0,
+        createdAt: message.receivedAt,
+      });
+      this.changed.add(message.conversationId);
+    } else if (message.receivedAt > conversation.lastActivityAt) {
+      conversation.lastActivityAt = message.receivedAt;
+      this.changed.add(message.conversationId);
+    }
+    return true;
+  }
+
+  retitle(conversationId: string, title: string): void {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation || conversation.title === title) return;
+    conversation.title = title;
+    this.changed.add(conversationId);
+  }
+
+  /** Writes the queued rows, then the conversations they changed. */
+  async flush(): Promise<void> {
+    const rows = this.rows.splice(0);
+    if (rows.length > 0) {
+      const seqs = await this.db.messages.bulkAdd(rows, { allKeys: true });
+      // What this user wrote on another device, they have read up to there.
+      rows.forEach((row, index) => {
+        const conversation = this.conversations.get(row.conversationId);
+        const seq = seqs[index];
+        if (row.sender !== this.me || !conversation || seq === undefined || seq <= conversation.lastReadSeq) return;
+        conversation.lastReadSeq = seq;
+        this.changed.add(row.conversationId);
+      });
+    }
+    if (this.changed.size === 0) return;
+    const changed = [...this.changed].map((id) => this.conversations.get(id)!);
+    this.changed.clear();
+    await this.db.conversations.bulkPut(changed);
+  }
 }
 
 /** A receipt moves the named own messages forward (never back) and records who confirmed them. */

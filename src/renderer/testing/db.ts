@@ -100,3 +100,34 @@ export async function seedMessages(db: ParleyDatabase, options: SeedOptions): Pr
     await db.messages.bulkAdd(rows);
   }
 }
+
+/** Counts every request the app makes to IndexedDB through Dexie (all tables). Call before first use. */
+export function countRequests(db: ParleyDatabase): { requests: number } {
+  const counter = { requests: 0 };
+  db.use({
+    stack: 'dbcore',
+    name: 'requestCounter',
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(name: string): DBCoreTable {
+          const table = down.table(name);
+          const count = <A extends unknown[], R>(call: (...args: A) => R) => (...args: A): R => {
+            counter.requests += 1;
+            return call(...args);
+          };
+          return {
+            ...table,
+            get: count(table.get.bind(table)),
+            getMany: count(table.getMany.bind(table)),
+            query: count(table.query.bind(table)),
+            openCursor: count(table.openCursor.bind(table)),
+            count: count(table.count.bind(table)),
+            mutate: count(table.mutate.bind(table)),
+          };
+        },
+      };
+    },
+  });
+  return counter;
+}

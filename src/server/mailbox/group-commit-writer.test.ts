@@ -64,6 +64,57 @@ describe('GroupCommitWriter', () => {
     expect(batches.map((b) => b.enqueues.length)).toEqual([3, 3, 1]);
   });
 
+  it('writes a backlog behind a commit that waits for the disk, and still answers in commit order', async () => {
+    const batches: MailboxWriteBatch[] = [];
+    const durable: Array<() => void> = [];
+    let seq = 0;
+    const store = {
+      commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
+        batches.push(batch);
+        const result: MailboxWriteResult = {
+          acks: [],
+          enqueues: batch.enqueues.map((e) => ({ status: 'stored', deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq, deliveryId: String(seq) })) })),
+        };
+        return new Promise((resolve) => durable.push(() => resolve(result)));
+      },
+    } as unknown as MailboxStore;
+    const announced: CommittedDelivery[] = [];
+    const w = writer(store, 1000, announced);
+    const answered: string[] = [];
+    const send = (id: string) => w.enqueue(envelope(id)).then(() => answered.push(id));
+    const first = send('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1);
+
+    // A few more wait for the first commit; a backlog of 64 is written at once, behind it.
+    const few = ['a', 'b', 'c'].map(send);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1);
+    const backlog = Array.from({ length: 61 }, (_, i) => send(`x${i}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches.map((b) => b.enqueues.length)).toEqual([1, 64]);
+    // No third transaction while two are in flight, however long the queue.
+    const later = Array.from({ length: 100 }, (_, i) => send(`y${i}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(2);
+
+    // The second commit is durable first, but nothing of it is answered before the first.
+    durable[1]!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toEqual([]);
+    expect(announced).toHaveLength(0);
+    durable[0]!();
+    await Promise.all([first, ...few, ...backlog]);
+    expect(answered.slice(0, 4)).toEqual(['first', 'a', 'b', 'c']);
+    expect(announced.map((d) => d.delivery.seq)).toEqual(Array.from({ length: 65 }, (_, i) => i + 1));
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches.map((b) => b.enqueues.length)).toEqual([1, 64, 100]);
+    durable[2]!();
+    await Promise.all(later);
+    await w.flush();
+  });
+
   it('rejects every operation of a failed commit and keeps working afterwards', async () => {
     const { store } = recordingStore(new Set([1]));
     const w = writer(store);

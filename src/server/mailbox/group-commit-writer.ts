@@ -1,6 +1,9 @@
 // Group commit: sends and acks that arrive within one event-loop turn (or within commitDelayMs) are written in
 // one transaction, so one fsync covers many messages. A send's promise resolves only after its commit, which is
 // what lets the relay answer `sent` only for durable envelopes. Operations are committed in arrival order.
+// While a commit waits for the disk, a backlog of at least PIPELINE_MIN_OPS is written as the next transaction
+// right away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; outcomes are
+// still announced and answered strictly in commit order.
 import type { Address } from '../../shared/protocol';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
@@ -36,11 +39,22 @@ interface Pending<Request, Outcome> {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Queued operations that justify a transaction of their own while the previous commit waits for its fsync.
+ * Below this (e.g. a few messages per millisecond) they wait and join the next batch, which costs less CPU.
+ */
+const PIPELINE_MIN_OPS = 64;
+/** Commits in flight at most: one waiting for the disk, one more written behind it. */
+const MAX_IN_FLIGHT = 2;
+
 export class GroupCommitWriter {
   private acks: Array<Pending<AckRequest, AckOutcome>> = [];
   private enqueues: Array<Pending<EnvelopeToStore, EnqueueOutcome>> = [];
   private scheduled = false;
-  private committing = false;
+  /** Commits started and not yet answered. */
+  private inFlight = 0;
+  /** Settles when the most recently started commit has been answered. */
+  private lastCommit: Promise<void> = Promise.resolve();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -71,7 +85,7 @@ export class GroupCommitWriter {
 
   /** Resolves once everything queued so far is committed. */
   flush(): Promise<void> {
-    if (!this.committing && this.queued === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queued === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -81,28 +95,40 @@ export class GroupCommitWriter {
     this.closed = true;
   }
 
+  private mayStartCommit(): boolean {
+    if (this.inFlight === 0) return this.queued > 0;
+    return this.inFlight < MAX_IN_FLIGHT && this.queued >= PIPELINE_MIN_OPS;
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.committing) return;
+    if (this.scheduled || !this.mayStartCommit()) return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
-      void this.commit();
+      if (this.mayStartCommit()) void this.commit();
     };
     if (this.options.delayMs > 0) setTimeout(run, this.options.delayMs);
     else setImmediate(run);
   }
 
   private async commit(): Promise<void> {
-    this.committing = true;
+    this.inFlight += 1;
     const acks = this.acks.splice(0, this.options.maxBatch);
     const enqueues = this.enqueues.splice(0, Math.max(0, this.options.maxBatch - acks.length));
+    const previous = this.lastCommit;
+    let answered = () => {};
+    this.lastCommit = new Promise((resolve) => (answered = resolve));
     try {
-      const result = await this.store.commitMailboxBatch({
-        acks: acks.map((pending) => pending.request),
-        enqueues: enqueues.map((pending) => pending.request),
-        mailboxQuota: this.options.mailboxQuota,
-        now: this.options.now(),
-      });
+      // Called now, in commit order (the SQLite store writes its transaction synchronously here).
+      const written = (async () =>
+        this.store.commitMailboxBatch({
+          acks: acks.map((pending) => pending.request),
+          enqueues: enqueues.map((pending) => pending.request),
+          mailboxQuota: this.options.mailboxQuota,
+          now: this.options.now(),
+        }))();
+      // A pipelined commit may become durable with the same fsync as the one before it: answer in commit order.
+      const result = await written.finally(() => previous);
       this.announce(enqueues, result.enqueues);
       acks.forEach((pending, i) => pending.resolve(result.acks[i] ?? 'unknown_delivery'));
       enqueues.forEach((pending, i) => {
@@ -114,9 +140,10 @@ export class GroupCommitWriter {
       this.options.logger.error('relay.commit_failed', { ...errorFields(error), acks: acks.length, sends: enqueues.length });
       for (const pending of [...acks, ...enqueues]) pending.reject(error);
     } finally {
-      this.committing = false;
+      this.inFlight -= 1;
+      answered();
       if (this.queued > 0) this.schedule();
-      else this.wakeIdleWaiters();
+      else if (this.inFlight === 0) this.wakeIdleWaiters();
     }
   }
 

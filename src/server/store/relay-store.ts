@@ -94,6 +94,7 @@ export interface MailboxStore {
   /**
    * Applies acks, then enqueues in order, all in one durable commit (group commit). Each ack and each enqueue
    * succeeds or is refused on its own; a refused enqueue writes nothing. Resolves only once the commit is durable.
+   * Batches apply in call order; the next may be submitted before the previous one has resolved.
    */
   commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult>;
   /** Up to `limit` deliveries of a mailbox with seq > afterSeq, in seq order. */

@@ -117,6 +117,28 @@ describe('storing received messages', () => {
     expect(await db.messages.count()).toBe(1);
   });
 
+  it('applies a receipt naming 500 messages with a few requests, not a few per message', async () => {
+    const db = freshDatabase();
+    const counter = countRequests(db);
+    const own = [];
+    for (let i = 0; i < 500; i++) own.push(await queueTextMessage(db, { conversationId: 'dm:bob', body: `m${i}`, me: 'alice', now: 1_000 + i }));
+    await db.messages.where('seq').below(own[250]!.seq).modify({ status: 'sent' });
+    await db.outbox.where('messageId').anyOf(own.slice(0, 250).map((row) => row.messageId)).delete();
+    counter.requests = 0;
+    await storeReceived(db, [receiptFrom('bob', 'delivered', own.map((row) => row.messageId))], 'alice', titleOf);
+    expect(counter.requests).toBeLessThanOrEqual(8);
+    const statuses = (await db.messages.toArray()).map((row) => row.status);
+    expect(new Set(statuses)).toEqual(new Set(['delivered']));
+    // The 250 still queued were delivered anyway: their outbox rows go.
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.receipts.count()).toBe(500);
+    // A later "read" moves them on; a repeated "delivered" changes nothing.
+    await storeReceived(db, [receiptFrom('bob', 'read', own.slice(0, 10).map((row) => row.messageId)), receiptFrom('bob', 'delivered', [own[0]!.messageId])], 'alice', titleOf);
+    expect((await db.messages.get(own[0]!.seq))?.status).toBe('read');
+    expect(await db.receipts.get(['dm:bob', own[0]!.messageId, 'bob'])).toMatchObject({ kind: 'read' });
+    expect((await db.messages.get(own[10]!.seq))?.status).toBe('delivered');
+  });
+
   it('a receipt for a message still queued (sent before a crash) removes it from the outbox', async () => {
     const db = freshDatabase();
     const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'hi', me: 'alice' });

@@ -4,7 +4,7 @@
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { conversationKind } from './conversations';
-import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow } from './rows';
+import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
 export interface StoreOutcome {
   /** Incoming text messages stored now (not duplicates), to acknowledge with `delivered` receipts. */
@@ -148,22 +148,37 @@ class BatchWriter {
   }
 }
 
-/** A receipt moves the named own messages forward (never back) and records who confirmed them. */
+/**
+ * A receipt moves the named own messages forward (never back) and records who confirmed them. A receipt names up to
+ * 500 messages: they are read and written in bulk (a few requests per receipt, not a few per message).
+ */
 async function applyReceipt(db: ParleyDatabase, message: ReceivedMessage, me: string): Promise<void> {
   if (message.content.kind !== 'receipt') return;
   const kind = message.content.receipt;
-  for (const messageId of message.content.messageIds) {
-    const key: [string, string, string] = [message.conversationId, messageId, message.sender.user];
-    const previous = await db.receipts.get(key);
-    if (!previous || (previous.kind === 'delivered' && kind === 'read')) {
-      const receipt: ReceiptRow = { conversationId: message.conversationId, messageId, user: message.sender.user, kind, at: message.sentAt };
-      await db.receipts.put(receipt);
-    }
-    const own = await db.messages.where('[conversationId+messageId+sender]').equals([message.conversationId, messageId, me]).first();
-    if (!own?.seq) continue;
-    const status = advanceStatus(own.status, kind);
-    if (status !== own.status) await db.messages.update(own.seq, { status, failure: undefined });
+  const { conversationId } = message;
+  const ids = [...new Set(message.content.messageIds)];
+  const user = message.sender.user;
+  const previous = await db.receipts.bulkGet(ids.map((messageId): [string, string, string] => [conversationId, messageId, user]));
+  const receipts = ids
+    .filter((_, index) => {
+      const before = previous[index];
+      return !before || (before.kind === 'delivered' && kind === 'read');
+    })
+    .map((messageId): ReceiptRow => ({ conversationId, messageId, user, kind, at: message.sentAt }));
+  if (receipts.length > 0) await db.receipts.bulkPut(receipts);
+
+  const own = (await db.messages
+    .where('[conversationId+messageId+sender]')
+    .anyOf(ids.map((messageId) => [conversationId, messageId, me]))
+    .toArray()) as StoredMessage[];
+  const moved: StoredMessage[] = [];
+  const unqueue: string[] = [];
+  for (const row of own) {
+    const status = advanceStatus(row.status, kind);
+    if (status !== row.status) moved.push({ ...row, status, failure: undefined });
     // The recipient has it: a copy still waiting in the outbox (a crash after the relay accepted it) need not go.
-    if (own.status === 'queued' || own.status === 'failed') await db.outbox.where('messageId').equals(messageId).delete();
+    if (row.status === 'queued' || row.status === 'failed') unqueue.push(row.messageId);
   }
+  if (moved.length > 0) await db.messages.bulkPut(moved);
+  if (unqueue.length > 0) await db.outbox.where('messageId').anyOf(unqueue).delete();
 }

@@ -29,6 +29,8 @@ export interface BenchOptions {
   generators: number;
   /** Pin the server to CPU 0 and the generators to the other CPUs (taskset). */
   pin: boolean;
+  /** nice(1) value for every process of the bench (servers and generators alike); 0 leaves priorities alone. */
+  nice: number;
   systems: SystemName[];
   /** Which phases run, in this order. */
   phases: PhaseName[];
@@ -45,7 +47,7 @@ export interface BenchOptions {
 interface Spec {
   key: keyof BenchOptions;
   flag: string;
-  kind: 'int' | 'number' | 'boolean' | 'string';
+  kind: 'int' | 'signed' | 'number' | 'boolean' | 'string';
   fallback: string;
   help: string;
 }
@@ -61,6 +63,7 @@ const SPECS: Spec[] = [
   { key: 'repetitions', flag: 'repetitions', kind: 'int', fallback: '3', help: 'runs of each system, alternating' },
   { key: 'generators', flag: 'generators', kind: 'int', fallback: '1', help: 'load generator processes' },
   { key: 'pin', flag: 'pin', kind: 'boolean', fallback: 'false', help: 'taskset: server on CPU 0, generators on the rest' },
+  { key: 'nice', flag: 'nice', kind: 'signed', fallback: '0', help: 'nice value for servers and generators alike (e.g. -5 on a shared machine; negative needs root)' },
   { key: 'systems', flag: 'systems', kind: 'string', fallback: 'parley,socketio', help: 'comma-separated: parley,socketio' },
   { key: 'phases', flag: 'phases', kind: 'string', fallback: PHASES.join(','), help: 'comma-separated, in order: rate (fixed rate), max (closed loop)' },
   { key: 'serverNodeArgs', flag: 'server-node-args', kind: 'string', fallback: '', help: 'extra node flags for the servers, as one =-joined value: --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/p"' },
@@ -117,6 +120,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'number':
         out[s.key] = positive(s, text, false);
         break;
+      case 'signed': {
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < -20 || value > 19) throw new OptionsError(`--${s.flag} must be an integer from -20 to 19, got ${JSON.stringify(text)}`);
+        out[s.key] = value;
+        break;
+      }
       case 'boolean':
         out[s.key] = text === 'true' || text === '1';
         break;

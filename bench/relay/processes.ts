@@ -8,14 +8,30 @@ import type { GeneratorConfig, GeneratorReply, GeneratorRequest } from './messag
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const children = new Set<ChildProcess>();
+const cleanups = new Set<() => void>();
 let handlersInstalled = false;
 
-/** SIGKILLs every child still running. Safe to call at any time, any number of times. */
+/** SIGKILLs every child still running, then runs the registered clean-ups. Safe to call at any time, any number of times. */
 export function killAllChildren(): void {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   children.clear();
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort at exit.
+    }
+  }
+  cleanups.clear();
+}
+
+/** Registers work (e.g. removing a temporary directory) for killAllChildren; returns a function that unregisters it. */
+export function onCleanup(cleanup: () => void): () => void {
+  installHandlers();
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
 }
 
 function installHandlers(): void {
@@ -33,14 +49,20 @@ function installHandlers(): void {
 export interface Placement {
   /** CPU list for taskset, e.g. "0" or "1"; undefined: no pinning. */
   cpus?: string;
+  /** Scheduling priority for nice(1) (negative needs root); undefined: inherit. */
+  nice?: number;
 }
 
 function spawnNode(args: string[], placement: Placement, options: Parameters<typeof spawn>[2]): ChildProcess {
   installHandlers();
-  const child =
-    placement.cpus === undefined
-      ? spawn(process.execPath, args, options)
-      : spawn('taskset', ['-c', placement.cpus, process.execPath, ...args], options);
+  // nice and taskset exec the next program, so the child's pid is node's own.
+  const command = [
+    ...(placement.nice === undefined ? [] : ['nice', '-n', String(placement.nice)]),
+    ...(placement.cpus === undefined ? [] : ['taskset', '-c', placement.cpus]),
+    process.execPath,
+    ...args,
+  ];
+  const child = spawn(command[0]!, command.slice(1), options);
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

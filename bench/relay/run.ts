@@ -13,12 +13,14 @@ import { renderTable, verdict } from './table';
 
 function placementFor(options: BenchOptions, cores: number): { placement: RunPlacement; note: string } {
   const generators = `${options.generators} generator process${options.generators === 1 ? '' : 'es'}`;
-  if (!options.pin) return { placement: { server: {}, generators: {} }, note: `${generators}, no CPU pinning` };
+  const nice = options.nice === 0 ? undefined : options.nice;
+  const niceNote = nice === undefined ? '' : `, every bench process at nice ${nice}`;
+  if (!options.pin) return { placement: { server: { nice }, generators: { nice } }, note: `${generators}, no CPU pinning${niceNote}` };
   if (cores < 2) throw new OptionsError('--pin needs at least 2 CPUs');
   const rest = cores === 2 ? '1' : `1-${cores - 1}`;
   return {
-    placement: { server: { cpus: '0' }, generators: { cpus: rest } },
-    note: `${generators}; server pinned to CPU 0, generators to CPU ${rest}`,
+    placement: { server: { cpus: '0', nice }, generators: { cpus: rest, nice } },
+    note: `${generators}; server pinned to CPU 0, generators to CPU ${rest}${niceNote}`,
   };
 }
 

@@ -8,7 +8,7 @@ import { mergeHistograms, quantileMs, type HistogramData } from './histogram';
 import { CpuMeter, memory } from './machine';
 import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
-import { GeneratorProcess, REPO_ROOT, startServer, type Placement, type ServerProcess } from './processes';
+import { GeneratorProcess, REPO_ROOT, onCleanup, startServer, type Placement, type ServerProcess } from './processes';
 
 /** How long the parent waits, after the last send was answered, for every acked message to arrive. */
 const DELIVERY_DRAIN_TIMEOUT_MS = 20_000;
@@ -77,6 +77,10 @@ export async function runSystem(
   log: (line: string) => void,
 ): Promise<SystemRunResult> {
   const dataDir = system !== 'socketio' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
+  const removeDataDir = () => {
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forgetCleanup = onCleanup(removeDataDir);
   let server: ServerProcess | undefined;
   const generators: GeneratorProcess[] = [];
   try {
@@ -132,7 +136,8 @@ export async function runSystem(
   } finally {
     for (const generator of generators) generator.kill();
     await server?.stop();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
+    forgetCleanup();
   }
 }
 

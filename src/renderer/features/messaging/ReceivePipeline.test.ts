@@ -57,6 +57,46 @@ describe('receive: store, then commit', () => {
     expect(storedAtCommit.every((count) => count > 0)).toBe(true);
   });
 
+  it('stores a burst of events as one batch with one commit (a catch-up arrives one event per message)', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const ipc = fakeIpc();
+    const commits: number[] = [];
+    const receive = pipeline(db, { ...ipc, commit: async (ids) => (commits.push(ids.length), ipc.commit(ids)) });
+    await receive.start();
+    for (let i = 0; i < 64; i++) fake.deliver(textFrom('bob', `m${i}`, `text ${i}`));
+    await receive.whenIdle();
+    expect(commits).toEqual([64]);
+    expect(await db.messages.count()).toBe(64);
+  });
+
+  it('stores the next batch while main is still committing the previous one', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const ipc = fakeIpc();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const commits: string[][] = [];
+    const receive = pipeline(db, {
+      ...ipc,
+      commit: async (ids) => {
+        commits.push(ids);
+        if (commits.length === 1) await held;
+        await ipc.commit(ids);
+      },
+    });
+    await receive.start();
+    const first = fake.deliver(textFrom('bob', 'm1', 'one'));
+    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    const second = fake.deliver(textFrom('bob', 'm2', 'two'));
+    await vi.waitFor(async () => expect(await bodies(db)).toEqual(['one', 'two']));
+    // Commits stay in order: the second waits for the first.
+    expect(commits).toHaveLength(1);
+    release();
+    await receive.whenIdle();
+    expect(fake.committed).toEqual([first.inboxId, second.inboxId]);
+  });
+
   it('does not commit what it could not store, and stores it on the next try', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();

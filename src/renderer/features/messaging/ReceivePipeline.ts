@@ -35,6 +35,8 @@ export class ReceivePipeline {
   /** Events that arrived before `messages.pending` answered; they go after it. */
   private early: ReceivedMessage[] | null = [];
   private draining: Promise<void> | null = null;
+  /** Commits go to main in order, one after another, while the next batch is already being stored. */
+  private committing: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
   private readonly options: Required<Omit<ReceivePipelineOptions, 'log'>> & Pick<ReceivePipelineOptions, 'log'>;
@@ -70,14 +72,19 @@ export class ReceivePipeline {
   /** Resolves when everything received so far is stored and committed. */
   async whenIdle(): Promise<void> {
     while (this.draining) await this.draining;
+    await this.committing;
   }
 
   private enqueue(messages: ReceivedMessage[]): void {
     if (messages.length === 0) return;
     this.queue.push(...messages);
-    this.draining ??= this.drain().finally(() => {
-      this.draining = null;
-    });
+    // Main hands over a burst (a catch-up) as one event per message, each its own task: wait one task so the burst
+    // is stored as one batch, with one commit and one receipt, instead of a first batch of one.
+    this.draining ??= new Promise<void>((resolve) => setTimeout(resolve, 0))
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = null;
+      });
   }
 
   private async drain(): Promise<void> {
@@ -94,7 +101,8 @@ export class ReceivePipeline {
         continue;
       }
       this.queue.splice(0, batch.length);
-      await this.commit(batch.map((message) => message.inboxId));
+      const inboxIds = batch.map((message) => message.inboxId);
+      this.committing = this.committing.then(() => this.commit(inboxIds));
       for (const message of outcome.typing) if (message.sender.user !== me) this.options.onTyping(message);
       if (outcome.groupsChanged) this.options.onGroupsChanged();
       if (outcome.stored.length > 0) this.options.onStored(outcome.stored);

@@ -102,6 +102,16 @@ test('a group of three talks with sender names; a removed member sees it and get
   await expect(c.locator('.message .message-body')).toHaveText(order);
   await expect(chatRow(c, groupId)).not.toContainText(/Just the two|Fine by me/);
   await expect(chatRow(c, groupId).getByLabel(/unread/)).toHaveCount(0);
+  // Ctrl+K jumps back to the group from alice's new direct chat.
+  await a.keyboard.press('Control+K');
+  const palette = a.getByRole('combobox', { name: 'Jump to a chat' });
+  await palette.fill('hik');
+  await expect(a.getByRole('option').locator('.palette-name')).toHaveText(['Hiking club']);
+  await world.screen(alice!, '07-jump-palette');
+  await palette.press('Enter');
+  await expect(a.getByRole('heading', { level: 2, name: 'Hiking club' })).toBeVisible();
+  await expect(a.locator('.message .message-body').last()).toHaveText('Fine by me');
+
   const carolBodies = (await storedRows<StoredMessageRow>(c, 'carol', 'messages')).map((row) => row.body);
   expect(carolBodies).not.toContain('Just the two of us now');
   expect(carolBodies).not.toContain('Fine by me');

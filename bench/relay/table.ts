@@ -160,9 +160,9 @@ export function renderTable(
     '    (PARLEY_RELAY_DURABILITY=disk); Parley recipients also ack every delivery, which the relay deletes durably.',
     '  - Parley devices are registered and authenticated by Ed25519 challenge–response; socket.io clients are not authenticated.',
     '  - Latency is from the moment the sender writes the message to the moment the recipient has parsed it, on one clock',
-    `    (generator clocks agree within ${Math.max(0, ...results.map((r) => r.clockSkewMs)).toFixed(2)} ms); it includes the load generator, which shares this`,
-    '    machine with the server. Max throughput is a closed loop (each device keeps its sends in flight); the fixed rate is',
-    '    an open loop (sends on schedule whatever the answers).',
+    `    (the system clock; an IPC check bounds any offset between processes by ${Math.max(0, ...results.map((r) => r.clockSkewMs)).toFixed(2)} ms). It includes`,
+    '    the load generator, which shares this machine with the server. Max throughput is a closed loop (each device keeps',
+    '    its sends in flight); the fixed rate is an open loop (sends on schedule whatever the answers).',
   ];
   return lines.join('\n');
 }

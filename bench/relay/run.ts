@@ -9,7 +9,7 @@ import { gitRevision, machineInfo } from './machine';
 import { OptionsError, parseOptions, usage, type BenchOptions, type SystemName } from './options';
 import { REPO_ROOT, killAllChildren } from './processes';
 import { runSystem, type RunPlacement, type SystemRunResult } from './system-run';
-import { renderTable, verdict } from './table';
+import { busyMachineWarning, renderTable, verdict } from './table';
 
 function placementFor(options: BenchOptions, cores: number): { placement: RunPlacement; note: string } {
   const generators = `${options.generators} generator process${options.generators === 1 ? '' : 'es'}`;
@@ -53,7 +53,8 @@ async function main(): Promise<number> {
   const loadAverageAtEnd = loadavg().map((v) => Math.round(v * 100) / 100);
   const table = renderTable(results, options, machine, note, loadAverageAtEnd);
   const goal = verdict(results, options);
-  process.stdout.write(`\n${table}\n\nGoal (issue 2):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n`);
+  const warning = busyMachineWarning(machine);
+  process.stdout.write(`\n${table}\n\nGoal (issue 2):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n${warning === undefined ? '' : `\n${warning}\n`}`);
 
   const resultsDir = resolve(REPO_ROOT, options.resultsDir);
   mkdirSync(resultsDir, { recursive: true });
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
     options,
     placement: note,
     goal,
+    warning,
     table,
     runs: results,
   };

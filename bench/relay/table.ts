@@ -122,6 +122,16 @@ export function verdict(results: SystemRunResult[], options: BenchOptions): Verd
   return { throughputMet, p99Met, text };
 }
 
+/** A warning when other work was running at the start: one load unit per four cores is already enough to skew latencies. */
+export function busyMachineWarning(machine: MachineInfo): string | undefined {
+  const [oneMinute] = machine.loadAverageAtStart;
+  if (oneMinute <= machine.cores / 4) return undefined;
+  return (
+    `WARNING: the machine was busy before the bench started (load average ${oneMinute} on ${machine.cores} cores): ` +
+    'the servers competed for CPU with other work, and these numbers say more about that than about them.'
+  );
+}
+
 export function renderTable(
   results: SystemRunResult[],
   options: BenchOptions,

@@ -12,7 +12,11 @@ export interface UiBenchOptions {
   sendRepetitions: number;
   scrollSeconds: number;
   resultsDir: string;
+  /** `all`, or `catch-up` to run only the catch-up (no seeding, opening, scrolling or send latency). */
+  only: 'all' | 'catch-up';
 }
+
+const PARTS = ['all', 'catch-up'] as const;
 
 export class OptionsError extends Error {}
 
@@ -24,11 +28,18 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'sendRepetitions', flag: 'send-reps', env: 'BENCH_UI_SEND_REPS', fallback: 30, help: 'sends per chat in the latency comparison' },
   { key: 'scrollSeconds', flag: 'scroll-seconds', env: 'BENCH_UI_SCROLL_SECONDS', fallback: 5, help: 'seconds of each scrolling run' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
+  { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },
 ];
 
 export function usage(): string {
   const lines = SPECS.map((spec) => `  --${spec.flag.padEnd(16)} ${spec.help} (${spec.env}, default ${spec.fallback})`);
-  return `npm run bench:ui -- [options]\n${lines.join('\n')}\n  --help             this text`;
+  return [
+    'npm run bench:ui -- [options]',
+    ...lines,
+    '  --help             this text',
+    'The relay runs in its own process with this environment: PARLEY_RELAY_* variables set when starting the bench',
+    '(e.g. PARLEY_RELAY_DELIVERY_WINDOW) reach it and are recorded with the results.',
+  ].join('\n');
 }
 
 /** The options, or null when --help was asked for. */
@@ -50,6 +61,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const options: Record<string, number | string> = {};
   for (const spec of SPECS) {
     const raw = values.get(spec.flag);
+    if (spec.key === 'only') {
+      const part = raw ?? spec.fallback;
+      if (!(PARTS as readonly string[]).includes(String(part))) throw new OptionsError(`--only must be one of ${PARTS.join(', ')} (got ${raw})`);
+      options[spec.key] = part;
+      continue;
+    }
     if (typeof spec.fallback === 'string') {
       options[spec.key] = raw ?? spec.fallback;
       continue;

@@ -30,11 +30,12 @@ export interface ScrollRun {
 
 export interface UiBenchResults {
   seeding: { conversation: string; rows: number; ms: number; rowsPerSecond: number }[];
-  open: { history: number; clickToFirstPageMs: Summary; clickToDomMs: Summary; firstOpenMs: number; samples: number[]; shortChatMs: Summary };
-  frameIntervalMs: number;
-  idleFrames: Summary;
+  /** Absent with `--only catch-up`. */
+  open?: { history: number; clickToFirstPageMs: Summary; clickToDomMs: Summary; firstOpenMs: number; samples: number[]; shortChatMs: Summary };
+  frameIntervalMs?: number;
+  idleFrames?: Summary;
   scroll: ScrollRun[];
-  memory: { chatListOnly: MemorySample; longChatOpen: MemorySample; afterScrolling: MemorySample };
+  memory?: { chatListOnly: MemorySample; longChatOpen: MemorySample; afterScrolling: MemorySample };
   send: { history: number; enterToSentMs: Summary; enterToShownMs: Summary; samples: number[] }[];
   catchUp: {
     messages: number;
@@ -46,7 +47,8 @@ export interface UiBenchResults {
     stored: number;
     badge: string;
   };
-  relay: { url: string; note: string };
+  /** `env`: the PARLEY_RELAY_* settings the relay process ran with (the bench's own and any set by the caller). */
+  relay: { url: string; note: string; env: Record<string, string> };
 }
 
 const RELAY_ENV = {
@@ -75,9 +77,22 @@ async function openAndTime(page: Page, conversationId: string, title: string, ne
   return openedChat(page);
 }
 
+/** The relay's settings: the bench's own over PARLEY_RELAY_* from the caller's environment (which the child inherits). */
+function relayEnv(): Record<string, string> {
+  const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PARLEY_RELAY_') && entry[1] !== undefined);
+  return { ...Object.fromEntries(inherited), ...RELAY_ENV };
+}
+
+const RELAY_NOTE = 'own process; rate limit and mailbox quota raised for the catch-up sender’s burst';
+
 export async function runBench(world: BenchWorld, options: UiBenchOptions, log: (line: string) => void): Promise<UiBenchResults> {
-  const relay: RelayProcess = await world.relay(RELAY_ENV);
-  log(`relay ${relay.url} (pid ${relay.pid})`);
+  const env = relayEnv();
+  const relay: RelayProcess = await world.relay(env);
+  log(`relay ${relay.url} (pid ${relay.pid}), ${Object.entries(env).map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  if (options.only === 'catch-up') {
+    const catchUp = await catchUpRun(world, relay, options.catchUp, log);
+    return { seeding: [], scroll: [], send: [], catchUp, relay: { url: relay.url, note: RELAY_NOTE, env } };
+  }
   const [short, long, longest] = await Promise.all(['peer-short', 'peer-long', 'peer-longest'].map((name) => world.peer(name, relay.url))) as [HeadlessPeer, HeadlessPeer, HeadlessPeer];
   const me = await world.user('reader', relay.url);
   await register(me, 'reader');
@@ -165,7 +180,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
     memory: { chatListOnly, longChatOpen, afterScrolling },
     send,
     catchUp,
-    relay: { url: relay.url, note: 'own process; rate limit and mailbox quota raised for the catch-up sender’s burst' },
+    relay: { url: relay.url, note: RELAY_NOTE, env },
   };
 }
 

@@ -19,11 +19,13 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
   const add = (what: string, value: string, goal = '', verdict = '') => rows.push([what, value, goal, verdict]);
   const { open, scroll, memory, send, catchUp } = results;
 
-  add(`Open chat with ${count(open.history)} messages: click → first page painted (median / p95, n=${open.clickToFirstPageMs.n})`, medP95(open.clickToFirstPageMs), '< 150 ms', open.clickToFirstPageMs.median < 150 ? (open.clickToFirstPageMs.p95 < 150 ? 'met' : 'median met, p95 not') : 'MISSED');
-  add('  … click → newest message in the DOM (median / p95)', medP95(open.clickToDomMs));
-  add('  … first open (cold)', ms(open.firstOpenMs));
-  add('  … same, chat with 10 messages (reference)', medP95(open.shortChatMs));
-  add(`Frame clock when idle (median / p95)`, medP95(results.idleFrames));
+  if (open && results.idleFrames && results.frameIntervalMs !== undefined) {
+    add(`Open chat with ${count(open.history)} messages: click → first page painted (median / p95, n=${open.clickToFirstPageMs.n})`, medP95(open.clickToFirstPageMs), '< 150 ms', open.clickToFirstPageMs.median < 150 ? (open.clickToFirstPageMs.p95 < 150 ? 'met' : 'median met, p95 not') : 'MISSED');
+    add('  … click → newest message in the DOM (median / p95)', medP95(open.clickToDomMs));
+    add('  … first open (cold)', ms(open.firstOpenMs));
+    add('  … same, chat with 10 messages (reference)', medP95(open.shortChatMs));
+    add(`Frame clock when idle (median / p95)`, medP95(results.idleFrames));
+  }
   for (const run of scroll) {
     add(
       `Scrolling ${run.name}: frame time median / p95`,
@@ -31,12 +33,14 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
       '',
       '',
     );
-    add(`  … slow frames (> 1.5 × ${results.frameIntervalMs.toFixed(1)} ms) / frames missed / frames`, `${run.slowFrames} / ${run.missedFrames} / ${run.frames}`, '', '');
+    add(`  … slow frames (> 1.5 × ${(results.frameIntervalMs ?? Number.NaN).toFixed(1)} ms) / frames missed / frames`, `${run.slowFrames} / ${run.missedFrames} / ${run.frames}`, '', '');
     add(`  … messages passed, distance`, `${count(run.messagesSeen)} messages, ${count(run.scrolledPx)} px`);
   }
-  add('JS heap: chat list / long chat open / after scrolling', `${memory.chatListOnly.jsHeapUsedMiB} / ${memory.longChatOpen.jsHeapUsedMiB} / ${memory.afterScrolling.jsHeapUsedMiB} MiB`);
-  add('DOM nodes (renderer): chat list / long chat open / after scrolling', `${count(memory.chatListOnly.domNodes)} / ${count(memory.longChatOpen.domNodes)} / ${count(memory.afterScrolling.domNodes)}`);
-  add('Elements in the document: chat list / long chat open / after scrolling', `${count(memory.chatListOnly.documentElements)} / ${count(memory.longChatOpen.documentElements)} / ${count(memory.afterScrolling.documentElements)}`);
+  if (memory) {
+    add('JS heap: chat list / long chat open / after scrolling', `${memory.chatListOnly.jsHeapUsedMiB} / ${memory.longChatOpen.jsHeapUsedMiB} / ${memory.afterScrolling.jsHeapUsedMiB} MiB`);
+    add('DOM nodes (renderer): chat list / long chat open / after scrolling', `${count(memory.chatListOnly.domNodes)} / ${count(memory.longChatOpen.domNodes)} / ${count(memory.afterScrolling.domNodes)}`);
+    add('Elements in the document: chat list / long chat open / after scrolling', `${count(memory.chatListOnly.documentElements)} / ${count(memory.longChatOpen.documentElements)} / ${count(memory.afterScrolling.documentElements)}`);
+  }
 
   const [shortSend, longSend] = send;
   for (const run of send) {
@@ -64,11 +68,15 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length), ['Measurement', 'Value', 'Goal', 'Verdict'][column]!.length));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' │ ').trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join('─┼─');
+  const relayEnv = Object.entries(results.relay.env ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
   const seed = results.seeding.map((entry) => `${count(entry.rows)} in ${(entry.ms / 1000).toFixed(1)} s`).join(', ');
   return [
     `bench:ui — Parley browser shell: real renderer build in Chromium ${machine.chromium}, real core (Node ${machine.node}), real relay in its own process, loopback`,
     `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${machine.loadAverageAtEnd.join(' ')}`,
-    `history seeded straight into the app's IndexedDB (its own Dexie schema, bulk IndexedDB writes in the page): ${seed}; catch-up messages sent for real by a second core through the relay`,
+    results.seeding.length > 0
+      ? `history seeded straight into the app's IndexedDB (its own Dexie schema, bulk IndexedDB writes in the page): ${seed}; catch-up messages sent for real by a second core through the relay`
+      : 'catch-up only (--only catch-up): messages sent for real by a second core through the relay',
+    `relay settings: ${relayEnv || 'defaults'}`,
     '',
     line(['Measurement', 'Value', 'Goal', 'Verdict']),
     rule,

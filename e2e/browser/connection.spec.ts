@@ -12,7 +12,8 @@ test.afterEach(async () => {
 
 test('onboarding creates an account and shows the connection state through a relay restart', async () => {
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
+  // Automatic retries a minute apart: the only way back online within this test is "Retry now".
+  const alice = await world.user('alice', relay.url, { PARLEY_BACKOFF_BASE_MS: '60000', PARLEY_BACKOFF_CAP_MS: '60000' });
   const { page } = alice;
 
   await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
@@ -38,6 +39,11 @@ test('onboarding creates an account and shows the connection state through a rel
   const banner = page.getByRole('status').filter({ hasText: /Reconnecting|Connecting/ });
   await expect(banner).toBeVisible();
   await world.screenshot(page, '3-relay-down');
+
+  // "Retry now" while the relay is still down: an attempt that fails and leaves the banner up.
+  await expect(banner).toContainText(/Reconnecting in \d+s/);
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  await expect(banner).toContainText(/Reconnecting in \d+s/);
 
   await relay.restart();
   await page.getByRole('button', { name: 'Retry now' }).click();

@@ -59,9 +59,10 @@ test('two users add each other, chat both ways with ticks, and see the same safe
   await expect(bubble(alice.page, 'Hello alice! Got it.')).toBeVisible();
   await expect(alice.page.locator('.message-other .message-body').last()).toHaveText('Second line\nwith a break');
   await expectStatus(bob.page, 'Hello alice! Got it.', 'read');
-  // Later sends can be quick enough that "queued" lasts less than a frame; the ticks still only move forward.
+  // Later sends can be quick enough that a state lasts less than a frame (the relay's ack and alice's receipt can
+  // land together, so "sent" may never be painted); the ticks still start before read and only move forward.
   const bobTicks = await recordedTicks(bob.page, 'Hello alice! Got it.');
-  expect(bobTicks).toContain('sent');
+  expect(bobTicks.length).toBeGreaterThan(1);
   expect(bobTicks.at(-1)).toBe('read');
   expect(isForward(bobTicks), `ticks only move forward: ${bobTicks.join(' → ')}`).toBe(true);
   await world.screen(alice, '06-alice-conversation');

@@ -136,10 +136,18 @@ export class World {
     };
   }
 
-  async user(name: string, relayUrl: string): Promise<E2eUser> {
+  /** A browser-shell user; `env` overrides the core's settings (e.g. a backoff long enough that only "Retry now" reconnects). */
+  async user(name: string, relayUrl: string, env: Readonly<Record<string, string>> = {}): Promise<E2eUser> {
     const dataDir = await this.dir(`user-${name}`);
     const config = loadCoreConfig(
-      { PARLEY_RELAY_URL: relayUrl, PARLEY_BACKOFF_BASE_MS: '200', PARLEY_BACKOFF_CAP_MS: '2000', PARLEY_HEARTBEAT_INTERVAL_MS: '2000', PARLEY_HEARTBEAT_TIMEOUT_MS: '2000' },
+      {
+        PARLEY_RELAY_URL: relayUrl,
+        PARLEY_BACKOFF_BASE_MS: '200',
+        PARLEY_BACKOFF_CAP_MS: '2000',
+        PARLEY_HEARTBEAT_INTERVAL_MS: '2000',
+        PARLEY_HEARTBEAT_TIMEOUT_MS: '2000',
+        ...env,
+      },
       dataDir,
     );
     const context = await this.browser.newContext({ viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce' });

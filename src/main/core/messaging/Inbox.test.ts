@@ -6,7 +6,7 @@ import type { ReceivedMessage } from '../../../shared/ipc';
 import { FileSecretStore } from '../secrets';
 import { silentLogger, type Delivery } from '../transport';
 import { Vault } from '../vault';
-import { COMMITTED_RING_SIZE, Inbox, inboxIdFor } from './Inbox';
+import { COMMITTED_RING_SIZE, Inbox, MAX_ENTRIES_PER_RECORD, inboxIdFor } from './Inbox';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -73,6 +73,52 @@ describe('Inbox', () => {
     expect(await inbox.wasHandled(alice, 'r0')).toBe(false);
     expect(await inbox.wasHandled(alice, ids[ids.length - 1]!)).toBe(true);
     expect(await inbox.wasHandled({ user: 'alice', device: 2 }, ids[ids.length - 1]!)).toBe(false);
+  });
+
+  it('stores a receive batch as one record, rewrites it on a partial commit and deletes it when all are committed', async () => {
+    const { dataDir, vault, inbox } = await open();
+    const ids = Array.from({ length: 100 }, (_, i) => `r${i}`);
+    const deliveries = ids.map(delivery);
+    await inbox.addAll(ids.map((id, i) => ({ message: message(id, `m${i}`), source: { from: alice, relayMessageId: id, delivery: deliveries[i]! } })));
+    expect((await vault.list('inbox')).records).toHaveLength(1);
+
+    await inbox.commit(ids.slice(0, 40).map((id) => inboxIdFor(alice, id)));
+    expect(deliveries.filter((d) => vi.mocked(d.ack).mock.calls.length === 1)).toHaveLength(40);
+    expect((await vault.list('inbox')).records).toHaveLength(1);
+    await vault.close();
+
+    const again = await open(dataDir);
+    expect(again.inbox.pending().map((m) => m.messageId)).toEqual(ids.slice(40).map((id) => `e2e-${id}`));
+    await again.inbox.commit(ids.slice(40).map((id) => inboxIdFor(alice, id)));
+    expect((await again.vault.list('inbox')).records).toHaveLength(0);
+  });
+
+  it('splits a batch larger than one record and skips entries it already holds', async () => {
+    const { vault, inbox } = await open();
+    const ids = Array.from({ length: MAX_ENTRIES_PER_RECORD + 1 }, (_, i) => `r${i}`);
+    const items = ids.map((id) => ({ message: message(id), source: { from: alice, relayMessageId: id, delivery: delivery(id) } }));
+    expect(await inbox.addAll(items)).toHaveLength(ids.length);
+    expect((await vault.list('inbox')).records).toHaveLength(2);
+    expect(await inbox.addAll(items.slice(0, 3))).toEqual([]);
+    expect(inbox.pending()).toHaveLength(ids.length);
+  });
+
+  it('acks once the commit record is durable, and drops a committed entry left on disk at the next open', async () => {
+    const { dataDir, vault, inbox } = await open();
+    const d = delivery('r1');
+    await inbox.add(message('r1'), { from: alice, relayMessageId: 'r1', delivery: d });
+    // Taking the entry out of its record fails (a full disk, a crash): the relay id is already in the ring.
+    const deleteSpy = vi.spyOn(vault, 'delete').mockRejectedValueOnce(new Error('disk full'));
+    await expect(inbox.commit([inboxIdFor(alice, 'r1')])).rejects.toThrow('disk full');
+    expect(d.ack).toHaveBeenCalledOnce();
+    deleteSpy.mockRestore();
+    expect((await vault.list('inbox')).records).toHaveLength(1);
+    await vault.close();
+
+    const again = await open(dataDir);
+    expect(again.inbox.pending()).toEqual([]);
+    expect(await again.inbox.wasHandled(alice, 'r1')).toBe(true);
+    expect((await again.vault.list('inbox')).records).toHaveLength(0);
   });
 
   it('ids are deterministic per sender device and relay id', () => {

@@ -1,8 +1,10 @@
-// Decrypted messages waiting for the renderer to store them (receive durability). An entry is written before the
-// session state that decrypted it, survives restarts, is handed out again by messages.pending, and is dropped only
-// when the renderer commits it — then, and only then, its relay delivery is acked. A bounded record per sender device
-// of recently committed relay ids turns a redelivery after a lost ack into a silent ack instead of a failed decrypt.
-import { createHash } from 'node:crypto';
+// Decrypted messages waiting for the renderer to store them (receive durability). The entries of one receive batch
+// are written as one vault record before the session state that decrypted them, survive restarts, are handed out
+// again by messages.pending, and leave the record only when the renderer commits them — then, and only then, their
+// relay deliveries are acked. A bounded record per sender device of recently committed relay ids turns a redelivery
+// after a lost ack into a silent ack instead of a failed decrypt. File operations are per batch and per commit,
+// never per message.
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ReceivedMessage } from '../../../shared/ipc';
 import { Address, MessageId, addressKey, type Address as AddressT } from '../../../shared/protocol';
@@ -14,6 +16,11 @@ import { jsonRecord, type Vault } from '../vault';
 export const COMMITTED_RING_SIZE = 512;
 /** Relay ids of acked deliveries that never entered the inbox (typing, control), remembered in memory only. */
 const RECENT_ACKS = 4_096;
+/** One inbox record holds at most this many entries and about this many bytes; a larger batch takes several. */
+export const MAX_ENTRIES_PER_RECORD = 256;
+const MAX_RECORD_PAYLOAD_BYTES = 1024 * 1024;
+/** What a stored record may hold when read back (a bound against a hostile or broken file, not the write limit). */
+const MAX_ENTRIES_READ = 1_000;
 
 const InboxEntry = z.strictObject({
   message: ReceivedMessage,
@@ -25,10 +32,12 @@ const InboxEntry = z.strictObject({
   groupSnapshot: GroupSnapshot.optional(),
 });
 export type InboxEntry = z.infer<typeof InboxEntry>;
-const entryCodec = jsonRecord(InboxEntry, 'received message');
+const InboxRecord = z.strictObject({ entries: z.array(InboxEntry).min(1).max(MAX_ENTRIES_READ) });
+const recordCodec = jsonRecord(InboxRecord, 'received messages');
 const ringCodec = jsonRecord(z.array(MessageId).max(COMMITTED_RING_SIZE), 'commit record');
-const entryName = (inboxId: string) => `inbox:${inboxId}`;
 const ringName = (from: AddressT) => `committed:${addressKey(from)}`;
+/** A random name per record: the file name (a keyed hash of it) says nothing, and names never collide. */
+const newRecordName = () => `inbox-batch:${randomBytes(16).toString('hex')}`;
 
 /** Deterministic, so a redelivery of the same envelope maps to the entry it already made. */
 export function inboxIdFor(from: AddressT | 'self', relayMessageId: string): string {
@@ -36,8 +45,42 @@ export function inboxIdFor(from: AddressT | 'self', relayMessageId: string): str
   return createHash('sha256').update(`parley-inbox-v1\u0000${who}\u0000${relayMessageId}`).digest('base64url').slice(0, 32);
 }
 
+export interface NewInboxEntry {
+  message: ReceivedMessage;
+  /** The delivery it came from; null for entries made on this device. */
+  source: { from: AddressT; relayMessageId: string; delivery: Delivery } | null;
+  groupSnapshot?: GroupSnapshot;
+}
+
+/** One inbox record on disk and the ids of its entries not committed yet. */
+interface StoredRecord {
+  readonly name: string;
+  readonly uncommitted: Set<string>;
+}
+
+/** Entries grouped so that each record stays within the limits. */
+function chunk(entries: readonly InboxEntry[]): InboxEntry[][] {
+  const chunks: InboxEntry[][] = [];
+  let current: InboxEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = JSON.stringify(entry).length;
+    if (current.length > 0 && (current.length >= MAX_ENTRIES_PER_RECORD || bytes + size > MAX_RECORD_PAYLOAD_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export class Inbox {
   private readonly entries = new Map<string, InboxEntry>();
+  /** The record each uncommitted entry is stored in. */
+  private readonly recordOf = new Map<string, StoredRecord>();
   /** The newest delivery handle of each entry (a redelivery after reconnect replaces it). */
   private readonly deliveries = new Map<string, Delivery>();
   private readonly rings = new Map<string, string[]>();
@@ -53,20 +96,19 @@ export class Inbox {
     const inbox = new Inbox(vault, logger);
     const listing = await vault.list('inbox');
     for (const failure of listing.failures) {
-      // Cannot be shown (it does not open); its delivery was never acked, so the relay still holds the envelope
-      // unless it was committed. Either way keeping the broken file helps no one.
+      // Cannot be shown (it does not open); its deliveries were never acked, so the relay still holds the envelopes
+      // unless they were committed. Either way keeping the broken file helps no one.
       logger.error('inbox.entry_unreadable', { code: failure.error.code });
       await vault.discard('inbox', failure.file);
     }
     for (const record of listing.records) {
       try {
-        const entry = entryCodec.decode(record.payload);
-        inbox.entries.set(entry.message.inboxId, entry);
-        inbox.nextSeq = Math.max(inbox.nextSeq, entry.seq + 1);
+        inbox.track(record.name, recordCodec.decode(record.payload).entries);
       } catch (error) {
         logger.error('inbox.entry_invalid', { code: (error as { code?: string }).code ?? 'unknown' });
       }
     }
+    await inbox.forgetCommitted();
     return inbox;
   }
 
@@ -79,22 +121,36 @@ export class Inbox {
     this.deliveries.set(inboxId, delivery);
   }
 
-  /** Stores an entry durably. The caller stores the session state only after this resolves. */
-  async add(
-    message: ReceivedMessage,
-    source: { from: AddressT; relayMessageId: string; delivery: Delivery } | null,
-    groupSnapshot?: GroupSnapshot,
-  ): Promise<InboxEntry> {
-    const entry: InboxEntry = {
-      message,
-      from: source?.from ?? null,
-      relayMessageId: source?.relayMessageId ?? null,
+  /**
+   * Stores the entries of one receive batch durably, as one record (several only for a very large batch). The
+   * caller stores the session state only after this resolves. Ids already held are skipped.
+   */
+  async addAll(items: readonly NewInboxEntry[]): Promise<InboxEntry[]> {
+    const ids = new Set<string>();
+    const fresh = items.filter((item) => {
+      const id = item.message.inboxId;
+      if (this.entries.has(id) || ids.has(id)) return false;
+      ids.add(id);
+      return true;
+    });
+    if (fresh.length === 0) return [];
+    const entries: InboxEntry[] = fresh.map((item) => ({
+      message: item.message,
+      from: item.source?.from ?? null,
+      relayMessageId: item.source?.relayMessageId ?? null,
       seq: this.nextSeq++,
-      ...(groupSnapshot ? { groupSnapshot } : {}),
-    };
-    await this.vault.put('inbox', entryName(message.inboxId), entryCodec.encode(entry));
-    this.entries.set(message.inboxId, entry);
-    if (source) this.deliveries.set(message.inboxId, source.delivery);
+      ...(item.groupSnapshot ? { groupSnapshot: item.groupSnapshot } : {}),
+    }));
+    const records = chunk(entries).map((group) => ({ name: newRecordName(), entries: group }));
+    await Promise.all(records.map((record) => this.vault.put('inbox', record.name, recordCodec.encode({ entries: record.entries }))));
+    for (const record of records) this.track(record.name, record.entries);
+    for (const item of fresh) if (item.source) this.deliveries.set(item.message.inboxId, item.source.delivery);
+    return entries;
+  }
+
+  /** Stores one entry durably (a batch of one). */
+  async add(message: ReceivedMessage, source: NewInboxEntry['source'], groupSnapshot?: GroupSnapshot): Promise<InboxEntry | undefined> {
+    const [entry] = await this.addAll([{ message, source, ...(groupSnapshot ? { groupSnapshot } : {}) }]);
     return entry;
   }
 
@@ -121,12 +177,102 @@ export class Inbox {
   }
 
   /**
-   * The renderer stored these: remember their relay ids, drop the entries, then ack the relay. Unknown ids (already
+   * The renderer stored these: remember their relay ids (durably), take them out of their records — a record left
+   * empty is deleted, one with entries left is rewritten with those — then ack the relay. Unknown ids (already
    * committed, typing notices that never had an entry) are ignored.
    */
   async commit(inboxIds: readonly string[]): Promise<void> {
-    const entries = inboxIds.map((id) => this.entries.get(id)).filter((entry): entry is InboxEntry => entry !== undefined);
+    const entries = [...new Set(inboxIds)].map((id) => this.entries.get(id)).filter((entry): entry is InboxEntry => entry !== undefined);
     if (entries.length === 0) return;
+    // First what recognises a redelivery once acked: a crash after this leaves the entries in their records, and the
+    // next open drops them again because the ring names them.
+    await this.rememberCommitted(entries);
+    // Once the ring is durable, acking is safe even if taking the entries out of their records fails: a copy left
+    // on disk is dropped at the next open because the ring names it.
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.release(entries);
+    } catch (error) {
+      failure = { error };
+    }
+    for (const entry of entries) {
+      const id = entry.message.inboxId;
+      const delivery = this.deliveries.get(id);
+      this.deliveries.delete(id);
+      // If the connection it came on is gone, the relay redelivers it and the ring answers with a silent ack.
+      delivery?.ack();
+    }
+    if (failure) throw failure.error;
+    this.logger.debug('inbox.committed', { count: entries.length });
+  }
+
+  private track(name: string, entries: readonly InboxEntry[]): void {
+    const record: StoredRecord = { name, uncommitted: new Set() };
+    for (const entry of entries) {
+      const id = entry.message.inboxId;
+      // The same entry in two records (a crash between writing a record and deleting the one it replaced cannot
+      // happen today, but a copy is harmless): the first one read is the one tracked.
+      if (this.entries.has(id)) continue;
+      this.entries.set(id, entry);
+      this.recordOf.set(id, record);
+      record.uncommitted.add(id);
+      this.nextSeq = Math.max(this.nextSeq, entry.seq + 1);
+    }
+    if (record.uncommitted.size === 0) {
+      void this.vault.delete('inbox', name).catch((error: unknown) => this.logger.warn('inbox.delete_failed', { code: (error as { code?: string }).code ?? 'unknown' }));
+    }
+  }
+
+  /** At open: entries whose relay ids are in their sender's commit record were committed before a crash. */
+  private async forgetCommitted(): Promise<void> {
+    const committed: InboxEntry[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.from && entry.relayMessageId && (await this.ring(entry.from)).includes(entry.relayMessageId)) committed.push(entry);
+    }
+    if (committed.length === 0) return;
+    try {
+      await this.release(committed);
+    } catch (error) {
+      // They are out of memory already; the record keeps them until the next open tries again.
+      this.logger.warn('inbox.cleanup_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+    }
+  }
+
+  /** Takes entries out of memory and out of their records: one delete or rewrite per record touched. */
+  private async release(entries: readonly InboxEntry[]): Promise<void> {
+    const touched = new Set<StoredRecord>();
+    for (const entry of entries) {
+      const id = entry.message.inboxId;
+      const record = this.recordOf.get(id);
+      // Already released by a commit running alongside this one.
+      if (!record || !this.entries.delete(id)) continue;
+      this.recordOf.delete(id);
+      record.uncommitted.delete(id);
+      touched.add(record);
+    }
+    await Promise.all(
+      [...touched].map((record) => {
+        if (record.uncommitted.size === 0) return this.vault.delete('inbox', record.name);
+        const left = [...record.uncommitted].map((id) => this.entries.get(id)!);
+        return this.vault.put('inbox', record.name, recordCodec.encode({ entries: left }));
+      }),
+    );
+  }
+
+  private async ring(from: AddressT): Promise<string[]> {
+    const key = addressKey(from);
+    const cached = this.rings.get(key);
+    if (cached) return cached;
+    const bytes = await this.vault.get('records', ringName(from));
+    const ring = bytes ? ringCodec.decode(bytes) : [];
+    // Another caller may have loaded (and extended) it meanwhile.
+    const current = this.rings.get(key);
+    if (current) return current;
+    this.rings.set(key, ring);
+    return ring;
+  }
+
+  private async rememberCommitted(entries: readonly InboxEntry[]): Promise<void> {
     const bySender = new Map<string, { from: AddressT; ids: string[] }>();
     for (const entry of entries) {
       if (!entry.from || !entry.relayMessageId) continue;
@@ -136,26 +282,6 @@ export class Inbox {
       bySender.set(key, group);
     }
     await Promise.all([...bySender.values()].map(({ from, ids }) => this.remember(from, ids)));
-    await Promise.all(entries.map((entry) => this.vault.delete('inbox', entryName(entry.message.inboxId))));
-    for (const entry of entries) {
-      const id = entry.message.inboxId;
-      this.entries.delete(id);
-      const delivery = this.deliveries.get(id);
-      this.deliveries.delete(id);
-      // If the connection it came on is gone, the relay redelivers it and the ring answers with a silent ack.
-      delivery?.ack();
-    }
-    this.logger.debug('inbox.committed', { count: entries.length });
-  }
-
-  private async ring(from: AddressT): Promise<string[]> {
-    const key = addressKey(from);
-    const cached = this.rings.get(key);
-    if (cached) return cached;
-    const bytes = await this.vault.get('records', ringName(from));
-    const ring = bytes ? ringCodec.decode(bytes) : [];
-    this.rings.set(key, ring);
-    return ring;
   }
 
   private async remember(from: AddressT, relayMessageIds: readonly string[]): Promise<void> {

@@ -178,10 +178,12 @@ export class ReceivePipeline {
     );
     for (const delivery of fresh) await batch.add(delivery);
 
-    // 1. What the renderer will be shown, before any state that could not decrypt it again.
-    await Promise.all(
-      batch.outcomes.map((o) =>
-        o.kind === 'inbox' ? ctx.inbox.add(o.message, { from, relayMessageId: o.delivery.messageId, delivery: o.delivery }, o.group?.snapshot) : undefined,
+    // 1. What the renderer will be shown, before any state that could not decrypt it again: one record for the batch.
+    await ctx.inbox.addAll(
+      batch.outcomes.flatMap((o) =>
+        o.kind === 'inbox'
+          ? [{ message: o.message, source: { from, relayMessageId: o.delivery.messageId, delivery: o.delivery }, ...(o.group ? { groupSnapshot: o.group.snapshot } : {}) }]
+          : [],
       ),
     );
     // 2. Everything else the batch changed, the session state last but for the prekeys it consumed.

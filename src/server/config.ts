@@ -43,6 +43,8 @@ export interface RelayConfig {
   abuseWindowMs: number;
   /** Most deliveries pushed to one connection and not yet acked. */
   deliveryWindow: number;
+  /** Most payload (base64 characters) pushed to one connection and not yet acked; at least one delivery always goes. */
+  deliveryWindowBytes: number;
   /** How long shutdown waits for sockets to close before cutting them. */
   shutdownGraceMs: number;
   /** How long a (sender, messageId) dedup record outlives its last delivery. */
@@ -106,7 +108,13 @@ export const RELAY_SETTINGS = [
   setting({ key: 'authTimeoutMs', variable: 'PARLEY_RELAY_AUTH_TIMEOUT_MS', parse: int(1, 3_600_000), fallback: () => 10_000 }),
   setting({ key: 'abuseThreshold', variable: 'PARLEY_RELAY_ABUSE_THRESHOLD', parse: int(1, 1_000_000_000), fallback: () => 20 }),
   setting({ key: 'abuseWindowMs', variable: 'PARLEY_RELAY_ABUSE_WINDOW_MS', parse: int(1, 86_400_000), fallback: () => 10_000 }),
-  setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 128 }),
+  setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 1024 }),
+  setting({
+    key: 'deliveryWindowBytes',
+    variable: 'PARLEY_RELAY_DELIVERY_WINDOW_BYTES',
+    parse: int(1, 1024 * 1024 * 1024),
+    fallback: () => 8 * 1024 * 1024,
+  }),
   setting({ key: 'shutdownGraceMs', variable: 'PARLEY_RELAY_SHUTDOWN_GRACE_MS', parse: int(0, 600_000), fallback: () => 5_000 }),
   setting({ key: 'dedupRetentionMs', variable: 'PARLEY_RELAY_DEDUP_RETENTION_MS', parse: int(0, 365 * 86_400_000), fallback: () => 7 * 86_400_000 }),
   setting({ key: 'commitDelayMs', variable: 'PARLEY_RELAY_COMMIT_DELAY_MS', parse: int(0, 1_000), fallback: () => 0 }),

@@ -203,6 +203,7 @@ export class DeviceConnection {
       mailbox: address,
       store: this.context.store,
       window: this.context.config.deliveryWindow,
+      windowBytes: this.context.config.deliveryWindowBytes,
       push: (delivery) => this.pushDelivery(delivery),
       onDrained: () => this.send({ type: 'drained' }),
       onError: (error) => {

@@ -1,6 +1,7 @@
 // Model-based test of the pump's ordering logic: random interleavings of commits, acks and slow page reads
 // (with the store's snapshot taken at call time like SQLite, or at completion like a remote store) must push
-// every delivery exactly once, in seq order, never exceeding the window, and announce `drained` once.
+// every delivery exactly once, in seq order, never exceeding the window (in count, and in bytes unless a single
+// delivery is larger than it), and announce `drained` once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredDelivery } from '../store/relay-store';
@@ -8,8 +9,10 @@ import { MailboxPump } from './mailbox-pump';
 
 const mailbox = { user: 'bob', device: 1 };
 
+/** Payload sizes vary with seq (1–12 characters), so byte windows bind at varying counts. */
 function delivery(seq: number): StoredDelivery {
-  return { seq, deliveryId: String(seq), messageId: `m${seq}`, from: { user: 'alice', device: 1 }, payload: '', sentAt: 0 };
+  const payload = 'x'.repeat(((seq * 7) % 12) + 1);
+  return { seq, deliveryId: String(seq), messageId: `m${seq}`, from: { user: 'alice', device: 1 }, payload, sentAt: 0 };
 }
 
 type Action = 'commit' | 'ack' | 'read';
@@ -18,17 +21,19 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
-async function runModel(backlog: number, window: number, actions: Action[], snapshotAtCall: boolean) {
+async function runModel(backlog: number, window: number, windowBytes: number, actions: Action[], snapshotAtCall: boolean) {
   const stored: StoredDelivery[] = Array.from({ length: backlog }, (_, i) => delivery(i + 1));
   const reads: Array<() => void> = [];
   const pushed: number[] = [];
   const acked = new Set<number>();
   let drained = 0;
   let maxInFlight = 0;
+  let bytesOverflows = 0;
   const page = (after: number, limit: number) => stored.filter((d) => d.seq > after && !acked.has(d.seq)).slice(0, limit);
   const pump = new MailboxPump({
     mailbox,
     window,
+    windowBytes,
     store: {
       pageMailbox: (_mailbox, after, limit) => {
         const atCall = page(after, limit);
@@ -37,7 +42,10 @@ async function runModel(backlog: number, window: number, actions: Action[], snap
     },
     push: (d) => {
       pushed.push(d.seq);
-      maxInFlight = Math.max(maxInFlight, pushed.length - acked.size);
+      const inFlight = pushed.filter((seq) => !acked.has(seq));
+      maxInFlight = Math.max(maxInFlight, inFlight.length);
+      const bytes = inFlight.reduce((sum, seq) => sum + delivery(seq).payload.length, 0);
+      if (inFlight.length > 1 && bytes > windowBytes) bytesOverflows++;
     },
     onDrained: () => drained++,
     onError: (error) => {
@@ -64,7 +72,7 @@ async function runModel(backlog: number, window: number, actions: Action[], snap
   for (let guard = 0; guard < 10_000 && (reads.length > 0 || pushed.some((seq) => !acked.has(seq))); guard++) {
     await act(reads.length > 0 ? 'read' : 'ack');
   }
-  return { pushed, total: stored.length, drained, maxInFlight };
+  return { pushed, total: stored.length, drained, maxInFlight, bytesOverflows };
 }
 
 describe('MailboxPump', () => {
@@ -73,12 +81,14 @@ describe('MailboxPump', () => {
       fc.asyncProperty(
         fc.integer({ min: 0, max: 30 }),
         fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 40 }),
         fc.array(fc.constantFrom<Action>('commit', 'ack', 'read'), { maxLength: 80 }),
         fc.boolean(),
-        async (backlog, window, actions, snapshotAtCall) => {
-          const result = await runModel(backlog, window, actions, snapshotAtCall);
+        async (backlog, window, windowBytes, actions, snapshotAtCall) => {
+          const result = await runModel(backlog, window, windowBytes, actions, snapshotAtCall);
           expect(result.pushed).toEqual(Array.from({ length: result.total }, (_, i) => i + 1));
           expect(result.maxInFlight).toBeLessThanOrEqual(window);
+          expect(result.bytesOverflows).toBe(0);
           expect(result.drained).toBe(1);
         },
       ),
@@ -92,6 +102,7 @@ describe('MailboxPump', () => {
     const pump = new MailboxPump({
       mailbox,
       window: 4,
+      windowBytes: 1024,
       store: {
         pageMailbox: async () => {
           reads++;

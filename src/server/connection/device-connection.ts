@@ -199,9 +199,16 @@ export class DeviceConnection {
     this.context.online.claim(address, this)?.closeWith('replaced');
     this.context.logger.debug('relay.device_ready', { connection: this.id, user: address.user, device: address.device });
     this.send({ type: 'ready', user: address.user, device: address.device, registered: outcome.registered });
+    // Acks the device sent on its previous connection may still be on their way to disk.
+    const acksSettled = this.context.writer.acksSettled(address);
     this.pump = new MailboxPump({
       mailbox: address,
-      store: this.context.store,
+      store: {
+        pageMailbox: async (...page) => {
+          await acksSettled;
+          return this.context.store.pageMailbox(...page);
+        },
+      },
       window: this.context.config.deliveryWindow,
       windowBytes: this.context.config.deliveryWindowBytes,
       push: (delivery) => this.pushDelivery(delivery),

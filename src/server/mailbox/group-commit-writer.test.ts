@@ -57,6 +57,28 @@ describe('GroupCommitWriter', () => {
     ]);
   });
 
+  it('tells when every ack queued for one mailbox is committed, without waiting for other mailboxes', async () => {
+    const durable: Array<() => void> = [];
+    const store = {
+      commitMailboxBatch: (batch: MailboxWriteBatch) =>
+        new Promise<MailboxWriteResult>((resolve) => durable.push(() => resolve({ acks: batch.acks.map(() => 'acked'), enqueues: [] }))),
+    } as unknown as MailboxStore;
+    const w = writer(store);
+    const bob = { user: 'bob', device: 1 };
+    const carol = { user: 'carol', device: 1 };
+    let bobSettled = false;
+    await w.acksSettled(carol); // nothing queued: at once
+    void w.ack({ mailbox: bob, deliveryId: '1' });
+    const settled = w.acksSettled(bob).then(() => (bobSettled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(durable).toHaveLength(1);
+    await w.acksSettled(carol);
+    expect(bobSettled).toBe(false);
+    durable.shift()?.();
+    await settled;
+    expect(bobSettled).toBe(true);
+  });
+
   it('splits a queue longer than maxBatch into several commits', async () => {
     const { store, batches } = recordingStore();
     const w = writer(store, 3);

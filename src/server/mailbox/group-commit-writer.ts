@@ -4,7 +4,7 @@
 // While a commit waits for the disk, a backlog of at least PIPELINE_MIN_OPS is written as the next transaction
 // right away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; outcomes are
 // still announced and answered strictly in commit order.
-import type { Address } from '../../shared/protocol';
+import { addressKey, type Address } from '../../shared/protocol';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
 import {
@@ -57,6 +57,8 @@ export class GroupCommitWriter {
   private lastCommit: Promise<void> = Promise.resolve();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** Per mailbox: acks queued or being committed, and who waits for them to settle. */
+  private readonly mailboxAcks = new Map<string, { pending: number; waiters: Array<() => void> }>();
 
   constructor(
     private readonly store: MailboxStore,
@@ -72,11 +74,33 @@ export class GroupCommitWriter {
   }
 
   ack(request: AckRequest): Promise<AckOutcome> {
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<AckOutcome>((resolve, reject) => {
       if (this.closed) return reject(new StoreError('store_closed', 'the relay is shutting down'));
       this.acks.push({ request, resolve, reject });
       this.schedule();
     });
+    const key = addressKey(request.mailbox);
+    const entry = this.mailboxAcks.get(key) ?? { pending: 0, waiters: [] };
+    entry.pending += 1;
+    this.mailboxAcks.set(key, entry);
+    const settled = () => {
+      entry.pending -= 1;
+      if (entry.pending > 0) return;
+      this.mailboxAcks.delete(key);
+      for (const wake of entry.waiters) wake();
+    };
+    answer.then(settled, settled);
+    return answer;
+  }
+
+  /**
+   * Resolves once every ack queued so far for this mailbox is committed (or failed). A device that reconnects
+   * right after acking pages its mailbox after this, so it is not sent again what it has just acked.
+   */
+  acksSettled(mailbox: Address): Promise<void> {
+    const entry = this.mailboxAcks.get(addressKey(mailbox));
+    if (!entry) return Promise.resolve();
+    return new Promise((resolve) => entry.waiters.push(resolve));
   }
 
   get queued(): number {

@@ -19,6 +19,8 @@ export interface TestRelayOptions {
   logger?: Logger;
   /** Wraps the SQLite store, e.g. to inject failures; the relay closes the wrapper. */
   wrapStore?: (store: RelayStore) => RelayStore;
+  /** The relay's clock (default Date.now). */
+  now?: () => number;
 }
 
 export function makeTempDir(prefix = 'parley-relay-'): string {
@@ -41,7 +43,7 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}, optio
   let relay: Relay;
   try {
     const store = options.wrapStore?.(openSqliteStore({ dataDir, durability: config.durability }));
-    relay = await startRelay(config, { logger: options.logger ?? silentLogger, ...(store ? { store } : {}) });
+    relay = await startRelay(config, { logger: options.logger ?? silentLogger, ...(store ? { store } : {}), ...(options.now ? { now: options.now } : {}) });
   } catch (error) {
     if (ownsDir) removeDir(dataDir);
     throw error;

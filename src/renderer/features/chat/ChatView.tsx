@@ -3,6 +3,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { dmPeer, groupIdOf } from '../../db/conversations';
+import { screenWork } from '../../db/screenWork';
 import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
@@ -25,7 +26,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
   useEffect(() => {
     let current = true;
-    void db.conversations.get(conversationId).then((row) => current && setOpenAtReadSeq(row?.lastReadSeq ?? 0));
+    screenWork('chat.open_failed', db.conversations.get(conversationId).then((row) => current && setOpenAtReadSeq(row?.lastReadSeq ?? 0)));
     return () => {
       current = false;
     };

@@ -7,6 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { countUnread } from '../../db/conversations';
 import type { ParleyDatabase } from '../../db/database';
+import { screenWork } from '../../db/screenWork';
 import { Icon } from '../../ui/Icon';
 import { formatDay } from '../../ui/time';
 import { describeUpdate } from '../groups/describeUpdate';
@@ -127,7 +128,7 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     const mark = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (seen.current > 0 && windowIsVisible()) void markSeen(db, conversationId, seen.current);
+        if (seen.current > 0 && windowIsVisible()) screenWork('chat.mark_seen_failed', markSeen(db, conversationId, seen.current));
       }, READ_DELAY_MS);
     };
     mark();

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ParleyDatabase } from '../../db/database';
 import { rowsInWindow } from '../../db/history';
 import type { StoredMessage } from '../../db/rows';
+import { screenWork } from '../../db/screenWork';
 import { latestWindow, loadNewer, loadOlder, openWindow, trimLiveWindow, type MessageWindow } from './messageWindow';
 
 export interface MessageWindowState {
@@ -27,7 +28,7 @@ export function useMessageWindow(db: ParleyDatabase, conversationId: string, ope
   useEffect(() => {
     if (openAtReadSeq === null) return;
     let current = true;
-    void openWindow(db, conversationId, openAtReadSeq).then((opened) => current && setWindow(opened));
+    screenWork('chat.window_failed', openWindow(db, conversationId, openAtReadSeq).then((opened) => current && setWindow(opened)));
     return () => {
       current = false;
     };
@@ -44,15 +45,18 @@ export function useMessageWindow(db: ParleyDatabase, conversationId: string, ope
     (step: Move) => {
       if (busy.current || !window || !rows) return;
       busy.current = true;
-      void step(
-        db,
-        window,
-        rows.map((row) => row.seq),
-      )
-        .then(setWindow)
-        .finally(() => {
-          busy.current = false;
-        });
+      screenWork(
+        'chat.page_failed',
+        step(
+          db,
+          window,
+          rows.map((row) => row.seq),
+        )
+          .then(setWindow)
+          .finally(() => {
+            busy.current = false;
+          }),
+      );
     },
     [db, window, rows],
   );

@@ -95,7 +95,7 @@ describe('groups', () => {
       fake.deliver({ conversationId: id, messageId: 'r1', sender: { user: 'bob', device: 1 }, sentAt: 1_700_000_000_000, content: { kind: 'group_update', update } });
       fake.emit('groups.changed', { group: removed, update });
     });
-    expect(await screen.findByText('bob removed you')).toBeTruthy();
+    expect(await within(await screen.findByRole('log')).findByText('bob removed you')).toBeTruthy();
     expect(await screen.findByText('You are no longer a member')).toBeTruthy();
     // Removed is not "left": the header must not say the user did it.
     expect(screen.queryByText('You left this group')).toBeNull();

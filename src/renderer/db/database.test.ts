@@ -54,6 +54,8 @@ describe('schema migrations', () => {
     expect(await db.outbox.count()).toBe(1);
     await db.receipts.put({ conversationId: 'dm:bob', messageId: 'b', user: 'bob', kind: 'read', at: 9 });
     expect(await db.receipts.where('[conversationId+messageId]').equals(['dm:bob', 'b']).count()).toBe(1);
+    await db.drafts.put({ conversationId: 'dm:bob', text: 'unsent' });
+    expect(await db.drafts.get('dm:bob')).toEqual({ conversationId: 'dm:bob', text: 'unsent' });
   });
 
   it('creates a new database directly at the current version', async () => {
@@ -61,6 +63,6 @@ describe('schema migrations', () => {
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'messages', 'outbox', 'receipts']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'messages', 'outbox', 'receipts']);
   });
 });

@@ -1,13 +1,14 @@
 // The renderer's IndexedDB (Dexie): one database per account, versioned, with migrations that run before the
 // app reads anything. History lives here, not in memory; every query goes through an index range.
 import Dexie, { type Table, type Transaction } from 'dexie';
-import type { ConversationRow, MessageRow, OutboxRow, ReceiptRow } from './rows';
+import type { ConversationRow, DraftRow, MessageRow, OutboxRow, ReceiptRow } from './rows';
 
 /**
  * Schema history. Keep every version: Dexie upgrades a database from whatever version it finds.
  * v1: conversations kept an `unreadCount` counter and messages a `fromMe` flag.
  * v2: unread counts come from an index ([conversationId+direction+seq] after `lastReadSeq`), messages get a
  *     `direction` (system rows for group changes), and receipts per member are kept.
+ * v3: unsent drafts per conversation survive restarts.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -21,18 +22,25 @@ export const SCHEMA_V2 = {
   receipts: '[conversationId+messageId+user], [conversationId+messageId]',
 };
 
-export const CURRENT_VERSION = 2;
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  drafts: 'conversationId',
+};
+
+export const CURRENT_VERSION = 3;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
   messages!: Table<MessageRow, number>;
   outbox!: Table<OutboxRow, number>;
   receipts!: Table<ReceiptRow, [string, string, string]>;
+  drafts!: Table<DraftRow, string>;
 
   constructor(name: string) {
     super(name);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

@@ -68,6 +68,12 @@ export interface ReceiptRow {
   at: number;
 }
 
+/** Text the user wrote in a chat and has not sent; kept so a restart does not lose it. */
+export interface DraftRow {
+  conversationId: string;
+  text: string;
+}
+
 const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };
 
 /**

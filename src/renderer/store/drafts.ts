@@ -1,5 +1,5 @@
-// Unsent text per chat, so switching chats never loses what the user was writing. Kept in memory for the
-// session (drafts are not history; Dexie holds only messages the user sent).
+// Unsent text per chat, so switching chats never loses what the user was writing. The session writes it to the
+// account's database as it changes (features/composer/keepDrafts.ts), so a restart does not lose it either.
 import { create } from 'zustand';
 
 interface DraftsStore {

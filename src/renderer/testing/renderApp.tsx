@@ -44,6 +44,17 @@ export interface RenderAppOptions extends FakeParleyOptions {
 
 export async function renderApp(options: RenderAppOptions = {}) {
   await resetApp();
+  return launchApp(options);
+}
+
+/** Quits the app and starts it again on the same database, as a restart of the desktop app does. */
+export async function restartApp(options: FakeParleyOptions = {}) {
+  cleanup();
+  resetStores();
+  return launchApp(options);
+}
+
+async function launchApp(options: RenderAppOptions) {
   const fake = new FakeParley({ account: fakeAccount('alice'), ...options }).install(window);
   if (options.seed) {
     const db = openParleyDatabase('alice');

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureConversation } from '../../db/conversations';
 import type { ParleyDatabase } from '../../db/database';
-import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+import { renderApp, resetApp, restartApp, sessionDb } from '../../testing/renderApp';
 import { useChats } from '../../store/chats';
 import { fakeContact } from '../../testing/fakeParley';
 
@@ -20,6 +20,22 @@ const seed = async (db: ParleyDatabase) => {
 };
 
 describe('the composer', () => {
+  it('keeps an unsent draft through a restart, shows it in the chat list, and forgets it once sent', async () => {
+    const { user } = await renderApp({ contacts, seed });
+    await user.type(await openChat('bob'), 'half a thought');
+    await waitFor(async () => expect(await sessionDb().drafts.get('dm:bob')).toEqual({ conversationId: 'dm:bob', text: 'half a thought' }));
+
+    const again = await restartApp({ contacts });
+    const preview = await within(screen.getByRole('navigation', { name: 'Chats' })).findByText(/half a thought/);
+    expect(preview.textContent).toBe('Draft: half a thought');
+    const input = await openChat('bob');
+    await waitFor(() => expect(input).toHaveProperty('value', 'half a thought'));
+    await again.user.type(input, ', finished{Enter}');
+    await waitFor(() => expect(again.fake.sent.find((request) => request.content.kind === 'text')?.content).toMatchObject({ body: 'half a thought, finished' }));
+    await waitFor(async () => expect(await sessionDb().drafts.count()).toBe(0));
+  });
+
+
   it('Enter sends: the message is written with an outbox row, then sent once', async () => {
     const { fake, user } = await renderApp({ contacts, seed });
     const input = await openChat('bob');

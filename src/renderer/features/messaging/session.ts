@@ -10,6 +10,7 @@ import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
+import { keepDrafts } from '../composer/keepDrafts';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
 import { acknowledge } from './receipts';
@@ -81,6 +82,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     onStored: (messages) => void acknowledge(messages, 'delivered'),
   });
 
+  const stopDrafts = keepDrafts(db, background);
   const stopContacts = useContacts.getState().follow();
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
@@ -108,6 +110,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     pipeline.stop();
     outbox.stop();
     stopFollowingConnection();
+    stopDrafts();
     stopContacts();
     stopGroups();
     useSession.setState({ session: null });

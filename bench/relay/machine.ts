@@ -1,5 +1,6 @@
 // What the bench knows about the machine and about its child processes: CPU model, cores, Node, load average,
-// and per-process CPU time and memory from /proc (Linux; elsewhere those read as undefined and print as n/a).
+// and per-process CPU time, memory and disk writes from /proc (Linux; elsewhere those read as undefined and print
+// as n/a).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
@@ -46,6 +47,16 @@ export function cpuSeconds(pid: number): number | undefined {
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes a process has caused to be written to storage (dirtied pages of files), or undefined where unknown. */
+export function diskWriteBytes(pid: number): number | undefined {
+  try {
+    const match = /^write_bytes:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match === null ? undefined : Number(match[1]);
   } catch {
     return undefined;
   }

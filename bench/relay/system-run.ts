@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mergeHistograms, quantileMs, type HistogramData } from './histogram';
-import { CpuMeter, memory } from './machine';
+import { CpuMeter, diskWriteBytes, memory } from './machine';
 import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
 import { GeneratorProcess, REPO_ROOT, onCleanup, startServer, type Placement, type ServerProcess } from './processes';
@@ -47,6 +47,9 @@ export interface PhaseResult {
   serverCpuPercent: number | undefined;
   /** Server CPU time per delivered message, µs: the efficiency figure least disturbed by other load. */
   serverCpuPerMessageUs: number | undefined;
+  /** Bytes the server wrote to storage over the measured window (/proc/<pid>/io write_bytes). */
+  serverDiskBytes: number | undefined;
+  serverDiskBytesPerMessage: number | undefined;
   generatorCpuPercent: number | undefined;
   /** From the end of the load to the last acked message delivered. */
   drainMs: number;
@@ -195,13 +198,17 @@ async function runPhase(
   };
   let serverCpu: number | undefined;
   let generatorCpu: number | undefined;
+  let serverDiskBytes: number | undefined;
   const meters = (async () => {
     await sleep(measureFrom - sharedNow());
     const serverMeter = new CpuMeter([server.pid]);
     const generatorMeter = new CpuMeter(generators.map((g) => g.pid));
+    const diskBefore = diskWriteBytes(server.pid);
     await sleep(measureTo - sharedNow());
     serverCpu = serverMeter.percent();
     generatorCpu = generatorMeter.percent();
+    const diskAfter = diskWriteBytes(server.pid);
+    if (diskBefore !== undefined && diskAfter !== undefined) serverDiskBytes = diskAfter - diskBefore;
   })();
   await Promise.all(generators.map((g) => g.request({ type: 'phase', phase: spec }, 'phaseSent')));
   await meters;
@@ -239,6 +246,8 @@ async function runPhase(
     maxScheduleLagMs: 0,
     serverCpuPercent: serverCpu,
     serverCpuPerMessageUs: undefined,
+    serverDiskBytes,
+    serverDiskBytesPerMessage: undefined,
     generatorCpuPercent: generatorCpu,
     drainMs,
     drained,
@@ -258,6 +267,10 @@ function completeFromReports(phase: PhaseResult, index: number, reports: Generat
   phase.duplicates = sum(receivers, (r) => r.duplicates);
   if (phase.serverCpuPercent !== undefined && phase.deliveredPerSecond > 0) {
     phase.serverCpuPerMessageUs = (phase.serverCpuPercent / 100 / phase.deliveredPerSecond) * 1e6;
+  }
+  const deliveredInWindow = phase.deliveredPerSecond * phase.measuredSeconds;
+  if (phase.serverDiskBytes !== undefined && deliveredInWindow > 0) {
+    phase.serverDiskBytesPerMessage = phase.serverDiskBytes / deliveredInWindow;
   }
   phase.maxScheduleLagMs = Math.max(0, ...senders.map((s) => s?.maxScheduleLagMs ?? 0));
   phase.latencyMs = summarize(mergeHistograms(receivers.flatMap((r) => (r === undefined ? [] : [r.latency]))));
@@ -315,6 +328,7 @@ function describePhase(phase: PhaseResult): string {
     `${phase.name} (${what}): ${Math.round(phase.deliveredPerSecond)} delivered/s, ` +
     `p50 ${fmt(phase.latencyMs.p50)} ms, p99 ${fmt(phase.latencyMs.p99)} ms, ` +
     `server CPU ${fmt(phase.serverCpuPercent, 0)}% (${fmt(phase.serverCpuPerMessageUs, 0)} µs/msg), ` +
+    `disk ${fmt(phase.serverDiskBytesPerMessage, 0)} B/msg, ` +
     `generators CPU ${fmt(phase.generatorCpuPercent, 0)}%` +
     (phase.drained ? '' : ' (NOT DRAINED)')
   );

@@ -53,7 +53,14 @@ interface ReceiverState {
   latency: LatencyHistogram;
 }
 
-/** Message ids carry what a receiver in another process needs: `${phase}_${generator}_${seq}_${sentAtUs}`. */
+/** Digits of the send time (µs since the run's start) in message ids: 11 days. */
+const ID_TIME_DIGITS = 12;
+
+/**
+ * Message ids carry what a receiver in another process needs: `${sentAtUs}_${phase}_${generator}_${seq}`, the send
+ * time first and fixed-width, so that ids sort by time like the ULIDs Parley's client makes (the relay's dedup
+ * index relies on that for locality).
+ */
 interface ParsedId {
   phase: number;
   generator: number;
@@ -226,7 +233,7 @@ class Generator implements LoadEvents {
     if (sentAt >= spec.measureFrom && sentAt < spec.measureTo) sender.stats.sentInWindow += 1;
     sender.outstanding += 1;
     this.outstanding += 1;
-    this.driver.send(local, to, `${spec.index}_${this.config.generator}_${seq}_${sentAtUs}`);
+    this.driver.send(local, to, `${String(sentAtUs).padStart(ID_TIME_DIGITS, '0')}_${spec.index}_${this.config.generator}_${seq}`);
   }
 
   private answered(sender: SenderState): void {
@@ -269,7 +276,7 @@ class Generator implements LoadEvents {
 let epochMs = 0;
 
 function parseId(messageId: string): ParsedId {
-  const [phase, generator, seq, sentAtUs] = messageId.split('_').map(Number);
+  const [sentAtUs, phase, generator, seq] = messageId.split('_').map(Number);
   return { phase: phase ?? -1, generator: generator ?? -1, seq: seq ?? -1, sentAt: epochMs + (sentAtUs ?? 0) / 1000 };
 }
 

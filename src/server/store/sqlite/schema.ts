@@ -4,10 +4,15 @@
 // dropped and `gone_at` set, and the row is pruned after the dedup retention.
 // Version 2 adds the prekey directory: one signed prekey per device, and a queue of one-time prekeys per device
 // handed out oldest first. A version-1 database (a relay from before prekeys) gains the empty tables on open.
+// Version 3 cuts the pages a commit dirties, which are what the relay writes to disk (each dirty page goes whole
+// into the WAL): the mailbox counters move from the wide devices rows into a narrow table of their own, which
+// fits in a few pages for thousands of devices; and the dedup key leads with the message id, because clients
+// make time-ordered ids (ULIDs), so new envelopes land at the right edge of that index instead of on a page
+// chosen by their sender. The envelopes table is rebuilt for the new key.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -64,6 +69,32 @@ const MIGRATIONS: Record<number, string> = {
       UNIQUE (device_id, key_id)
     );
     CREATE INDEX one_time_prekeys_queue ON one_time_prekeys (device_id, id);
+  `,
+  3: `
+    CREATE TABLE mailboxes (
+      device_id INTEGER PRIMARY KEY,          -- devices.id
+      next_seq  INTEGER NOT NULL DEFAULT 1,   -- seq of the next delivery into this mailbox
+      pending   INTEGER NOT NULL DEFAULT 0    -- deliveries not yet acked (mailbox quota)
+    );
+    INSERT INTO mailboxes (device_id, next_seq, pending) SELECT id, next_seq, pending FROM devices;
+    ALTER TABLE devices DROP COLUMN next_seq;
+    ALTER TABLE devices DROP COLUMN pending;
+
+    CREATE TABLE envelopes_v3 (
+      id            INTEGER PRIMARY KEY,
+      sender_user   TEXT NOT NULL,
+      sender_device INTEGER NOT NULL,
+      message_id    TEXT NOT NULL,
+      payload       TEXT,                   -- base64; NULL once every delivery is acked
+      sent_at       INTEGER NOT NULL,
+      remaining     INTEGER NOT NULL,       -- deliveries not yet acked
+      gone_at       INTEGER,                -- when the last delivery was acked
+      UNIQUE (message_id, sender_user, sender_device)
+    );
+    INSERT INTO envelopes_v3 SELECT id, sender_user, sender_device, message_id, payload, sent_at, remaining, gone_at FROM envelopes;
+    DROP TABLE envelopes;
+    ALTER TABLE envelopes_v3 RENAME TO envelopes;
+    CREATE INDEX envelopes_gone_at ON envelopes (gone_at) WHERE gone_at IS NOT NULL;
   `,
 };
 

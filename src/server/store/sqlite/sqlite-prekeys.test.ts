@@ -1,12 +1,11 @@
 // The SQLite prekey directory below the protocol: atomic publish with the cap, consumption in insertion order,
-// exclusion of the asking device, and the schema migration of a relay database from before prekeys.
+// exclusion of the asking device.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
 import type { PrekeyUpload, StoredOneTimePrekey } from '../relay-store';
-import { SCHEMA_VERSION, migrate } from './schema';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
 const IDENTITY = 'A'.repeat(43) + '=';
@@ -93,58 +92,5 @@ describe('SQLite prekey store', () => {
     await expect(store.countPrekeys(bob)).rejects.toMatchObject({ code: 'store_closed' });
     await expect(store.takePrekeyBundles({ user: 'bob' }, 1)).rejects.toMatchObject({ code: 'store_closed' });
     store = openSqliteStore({ dataDir: dir, durability: 'process' });
-  });
-});
-
-describe('schema migration', () => {
-  it('opens a version-1 database (from before prekeys), keeping its data and adding the prekey tables', async () => {
-    const oldDir = makeTempDir('parley-v1-');
-    try {
-      const db = new Database(join(oldDir, SQLITE_FILE_NAME));
-      db.pragma('journal_mode = WAL');
-      migrate(db, 1);
-      db.prepare("INSERT INTO users (username, created_at) VALUES ('dave', 1), ('erin', 1)").run();
-      db.prepare("INSERT INTO devices (username, device, identity_key, registered_at, next_seq, pending) VALUES ('dave', 1, ?, 1, 2, 1), ('erin', 1, ?, 1, 1, 0)").run(
-        IDENTITY,
-        IDENTITY,
-      );
-      db.prepare("INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES ('erin', 1, 'm1', 'AAEC', 5, 1)").run();
-      db.prepare('INSERT INTO deliveries (device_id, seq, envelope_id) VALUES (1, 1, 1)').run();
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
-      db.close();
-
-      const upgraded = openSqliteStore({ dataDir: oldDir, durability: 'disk' });
-      try {
-        const dave: Address = { user: 'dave', device: 1 };
-        expect(await upgraded.findDevice(dave)).toMatchObject({ identityKey: IDENTITY });
-        expect((await upgraded.pageMailbox(dave, 0, 10)).map((d) => [d.seq, d.messageId, d.payload])).toEqual([[1, 'm1', 'AAEC']]);
-        expect(await upgraded.countPrekeys(dave)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
-        await upgraded.publishPrekeys(upload(dave, { signedPrekey: spk(1), oneTimePrekeys: otks(1, 2) }));
-        expect(await upgraded.takePrekeyBundles({ user: 'dave' }, 10)).toMatchObject({ status: 'taken' });
-      } finally {
-        await upgraded.close();
-      }
-      const reopened = new Database(join(oldDir, SQLITE_FILE_NAME), { readonly: true });
-      expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      reopened.close();
-      // Opening again is a no-op migration.
-      const again = openSqliteStore({ dataDir: oldDir, durability: 'process' });
-      expect(await again.countPrekeys({ user: 'dave', device: 1 })).toEqual({ oneTimePrekeys: 1, signedPrekeyId: 1 });
-      await again.close();
-    } finally {
-      removeDir(oldDir);
-    }
-  });
-
-  it('refuses a database from a newer relay', () => {
-    const newerDir = makeTempDir('parley-newer-');
-    try {
-      const db = new Database(join(newerDir, SQLITE_FILE_NAME));
-      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
-      db.close();
-      expect(() => openSqliteStore({ dataDir: newerDir, durability: 'process' })).toThrow(/schema version/);
-    } finally {
-      removeDir(newerDir);
-    }
   });
 });

@@ -107,24 +107,27 @@ function prepareStatements(db: Database.Database) {
     insertDevice: db.prepare<[string, number, string, number]>(
       'INSERT INTO devices (username, device, identity_key, registered_at) VALUES (?, ?, ?, ?)',
     ),
-    findMailbox: db.prepare<[string, number], MailboxRow>('SELECT id, pending FROM devices WHERE username = ? AND device = ?'),
-    pendingById: db.prepare<[number], { pending: number }>('SELECT pending FROM devices WHERE id = ?'),
-    findEnvelope: db.prepare<[string, number, string], { id: number }>(
-      'SELECT id FROM envelopes WHERE sender_user = ? AND sender_device = ? AND message_id = ?',
+    insertMailbox: db.prepare<[number | bigint]>('INSERT INTO mailboxes (device_id) VALUES (?)'),
+    findMailbox: db.prepare<[string, number], MailboxRow>(
+      'SELECT d.id, m.pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?',
+    ),
+    pendingById: db.prepare<[number], { pending: number }>('SELECT pending FROM mailboxes WHERE device_id = ?'),
+    findEnvelope: db.prepare<[string, string, number], { id: number }>(
+      'SELECT id FROM envelopes WHERE message_id = ? AND sender_user = ? AND sender_device = ?',
     ),
     /** Inserts nothing (changes = 0) when (sender, messageId) is already stored: the dedup check and the write in one step. */
     insertEnvelope: db.prepare<[string, number, string, string, number, number]>(
       `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sender_user, sender_device, message_id) DO NOTHING`,
+       ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING`,
     ),
     takeSeq: db.prepare<[number], { seq: number }>(
-      'UPDATE devices SET next_seq = next_seq + 1, pending = pending + 1 WHERE id = ? RETURNING next_seq - 1 AS seq',
+      'UPDATE mailboxes SET next_seq = next_seq + 1, pending = pending + 1 WHERE device_id = ? RETURNING next_seq - 1 AS seq',
     ),
     insertDelivery: db.prepare<[number, number, number]>('INSERT INTO deliveries (device_id, seq, envelope_id) VALUES (?, ?, ?)'),
     deleteDelivery: db.prepare<[number, number], { envelope_id: number }>(
       'DELETE FROM deliveries WHERE device_id = ? AND seq = ? RETURNING envelope_id',
     ),
-    decrementPending: db.prepare<[number]>('UPDATE devices SET pending = pending - 1 WHERE id = ?'),
+    decrementPending: db.prepare<[number]>('UPDATE mailboxes SET pending = pending - 1 WHERE device_id = ?'),
     releaseEnvelope: db.prepare<[number, number]>(
       `UPDATE envelopes SET remaining = remaining - 1,
          payload = CASE WHEN remaining <= 1 THEN NULL ELSE payload END,
@@ -145,7 +148,7 @@ function prepareStatements(db: Database.Database) {
 /** A device row as the mailbox writes need it, mirrored in memory. */
 interface MailboxEntry {
   id: number;
-  /** Mirrors devices.pending: this store is the only writer of the database, and a failed batch clears the mirror. */
+  /** Mirrors mailboxes.pending: this store is the only writer of the database, and a failed batch clears the mirror. */
   pending: number;
 }
 
@@ -265,7 +268,8 @@ export class SqliteRelayStore implements RelayStore {
     // A new device of an existing user needs linking by one of its devices, which is not in protocol v1.
     if (this.statements.findUser.get(user) !== undefined) return 'username_taken';
     this.statements.insertUser.run(user, device.registeredAt);
-    this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
+    const { lastInsertRowid } = this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
+    this.statements.insertMailbox.run(lastInsertRowid);
     return 'registered';
   }
 
@@ -289,7 +293,7 @@ export class SqliteRelayStore implements RelayStore {
           ? { status: 'mailbox_full', recipients: full }
           : undefined;
     if (refusal !== undefined) {
-      return this.statements.findEnvelope.get(sender.user, sender.device, envelope.messageId) === undefined ? refusal : { status: 'duplicate' };
+      return this.statements.findEnvelope.get(envelope.messageId, sender.user, sender.device) === undefined ? refusal : { status: 'duplicate' };
     }
 
     const inserted = this.statements.insertEnvelope.run(

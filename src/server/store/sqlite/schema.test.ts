@@ -1,0 +1,126 @@
+// The relay database's schema: migrations from every older version keep mailboxes, counters and dedup records,
+// and the layout keeps the pages a commit dirties (which is what the relay writes to disk) few.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { monotonicFactory } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
+import type { Address } from '../../../shared/protocol';
+import type { AckRequest, EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
+import { SCHEMA_VERSION, migrate } from './schema';
+import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
+
+const IDENTITY = 'A'.repeat(43) + '=';
+const dave: Address = { user: 'dave', device: 1 };
+const erin: Address = { user: 'erin', device: 1 };
+
+function batch(parts: Partial<MailboxWriteBatch>): MailboxWriteBatch {
+  return { acks: [], enqueues: [], mailboxQuota: 1_000_000, now: 5000, ...parts };
+}
+
+function send(sender: Address, messageId: string, recipient: Address): EnvelopeToStore {
+  return { sender, messageId, recipients: [recipient], payload: 'cGF5bG9hZA'.repeat(34), sentAt: 1000 };
+}
+
+describe('schema migration', () => {
+  it('opens a version-1 database, keeping devices, pending deliveries, mailbox counters and dedup records', async () => {
+    const oldDir = makeTempDir('parley-v1-');
+    try {
+      const db = new Database(join(oldDir, SQLITE_FILE_NAME));
+      db.pragma('journal_mode = WAL');
+      migrate(db, 1);
+      db.prepare("INSERT INTO users (username, created_at) VALUES ('dave', 1), ('erin', 1)").run();
+      db.prepare("INSERT INTO devices (username, device, identity_key, registered_at, next_seq, pending) VALUES ('dave', 1, ?, 1, 2, 1), ('erin', 1, ?, 1, 1, 0)").run(
+        IDENTITY,
+        IDENTITY,
+      );
+      db.prepare("INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining) VALUES ('erin', 1, 'm1', 'AAEC', 5, 1)").run();
+      db.prepare('INSERT INTO deliveries (device_id, seq, envelope_id) VALUES (1, 1, 1)').run();
+      db.close();
+
+      const upgraded = openSqliteStore({ dataDir: oldDir, durability: 'disk' });
+      try {
+        expect(await upgraded.findDevice(dave)).toMatchObject({ identityKey: IDENTITY });
+        expect((await upgraded.pageMailbox(dave, 0, 10)).map((d) => [d.seq, d.messageId, d.payload])).toEqual([[1, 'm1', 'AAEC']]);
+        expect(await upgraded.pendingCount(dave)).toBe(1);
+        // The prekey tables of version 2 are there.
+        expect(await upgraded.countPrekeys(dave)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
+        // Version 3 carried the counters over: the next delivery continues the sequence, and the resend is a duplicate.
+        const result = await upgraded.commitMailboxBatch(batch({ enqueues: [send(erin, 'm1', dave), send(erin, 'm2', dave)] }));
+        expect(result.enqueues).toEqual([{ status: 'duplicate' }, { status: 'stored', deliveries: [expect.objectContaining({ seq: 2 })] }]);
+        expect(await upgraded.pendingCount(dave)).toBe(2);
+      } finally {
+        await upgraded.close();
+      }
+      const reopened = new Database(join(oldDir, SQLITE_FILE_NAME), { readonly: true });
+      expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      reopened.close();
+      // Opening again is a no-op migration.
+      const again = openSqliteStore({ dataDir: oldDir, durability: 'process' });
+      expect(await again.pendingCount(dave)).toBe(2);
+      await again.close();
+    } finally {
+      removeDir(oldDir);
+    }
+  });
+
+  it('refuses a database from a newer relay', () => {
+    const newerDir = makeTempDir('parley-newer-');
+    try {
+      const db = new Database(join(newerDir, SQLITE_FILE_NAME));
+      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      db.close();
+      expect(() => openSqliteStore({ dataDir: newerDir, durability: 'process' })).toThrow(/schema version/);
+    } finally {
+      removeDir(newerDir);
+    }
+  });
+});
+
+describe('pages a commit dirties', () => {
+  const DEVICES = 500;
+  const ROUND = 250;
+
+  /** Sends ROUND messages between random devices and acks the previous round's, as one commit. */
+  async function round(store: SqliteRelayStore, nextId: () => string, previous: AckRequest[]): Promise<AckRequest[]> {
+    const device = () => ({ user: `user${Math.floor(Math.random() * DEVICES)}`, device: 1 });
+    const enqueues = Array.from({ length: ROUND }, () => send(device(), nextId(), device()));
+    const result = await store.commitMailboxBatch(batch({ enqueues, acks: previous }));
+    return result.enqueues.flatMap((outcome) =>
+      outcome.status === 'stored' ? outcome.deliveries.map((d) => ({ mailbox: d.recipient, deliveryId: d.deliveryId })) : [],
+    );
+  }
+
+  it('stays small with a large dedup history: new envelopes and counters do not land on random pages', async () => {
+    const dir = makeTempDir('parley-pages-');
+    const store = openSqliteStore({ dataDir: dir, durability: 'process', checkpointInWorker: false });
+    const file = join(dir, SQLITE_FILE_NAME);
+    try {
+      for (let i = 0; i < DEVICES; i++) await store.registerDevice({ address: { user: `user${i}`, device: 1 }, identityKey: IDENTITY, registeredAt: 1 });
+      // Clients make time-ordered message ids (ULIDs); here each round is sent within one millisecond.
+      let clock = Date.UTC(2026, 0, 1);
+      const ulid = monotonicFactory();
+      const nextId = () => ulid(clock);
+      // 40,000 delivered and acked messages: their dedup records fill hundreds of index pages.
+      let previous: AckRequest[] = [];
+      for (let i = 0; i < 160; i++, clock++) previous = await round(store, nextId, previous);
+
+      const checkpointer = new Database(file);
+      checkpointer.pragma('wal_checkpoint(TRUNCATE)');
+      const pageSize = Number(checkpointer.pragma('page_size', { simple: true }));
+      checkpointer.close();
+      expect(statSync(`${file}-wal`).size).toBe(0);
+      await round(store, nextId, previous);
+      const frames = (statSync(`${file}-wal`).size - 32) / (pageSize + 24);
+      // 250 sends (~420 bytes each) and 250 acks touch about 60 pages: the new envelopes, the acked ones, the right
+      // edges of the dedup and gone_at indexes, deliveries and counters. A dedup key led by the sender, or counters in
+      // the wide devices rows, put each message on a page of its own (over 300).
+      expect(frames).toBeGreaterThan(0);
+      expect(frames).toBeLessThan(100);
+    } finally {
+      await store.close();
+      removeDir(dir);
+    }
+  });
+});

@@ -198,7 +198,9 @@ export function mailboxPending(relayDataDir: string, username: string): number {
   const db = new Database(join(relayDataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const row = db.prepare('SELECT COALESCE(SUM(pending), 0) AS pending FROM devices WHERE username = ?').get(username.toLowerCase()) as { pending: number };
+    const row = db
+      .prepare('SELECT COALESCE(SUM(m.pending), 0) AS pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ?')
+      .get(username.toLowerCase()) as { pending: number };
     return row.pending;
   } finally {
     db.close();

@@ -6,7 +6,7 @@
 // handed out oldest first. A version-1 database (a relay from before prekeys) gains the empty tables on open.
 // Version 3 cuts the pages a commit dirties, which are what the relay writes to disk (each dirty page goes whole
 // into the WAL): the mailbox counters move from the wide devices rows into a narrow table of their own, which
-// fits in a few pages for thousands of devices; and the dedup key leads with the message id, because clients
+// fits in a few pages for thousands of devices (a trigger gives every new device its row); and the dedup key leads with the message id, because clients
 // make time-ordered ids (ULIDs), so new envelopes land at the right edge of that index instead of on a page
 // chosen by their sender. The envelopes table is rebuilt for the new key.
 import type Database from 'better-sqlite3';
@@ -77,6 +77,9 @@ const MIGRATIONS: Record<number, string> = {
       pending   INTEGER NOT NULL DEFAULT 0    -- deliveries not yet acked (mailbox quota)
     );
     INSERT INTO mailboxes (device_id, next_seq, pending) SELECT id, next_seq, pending FROM devices;
+    CREATE TRIGGER devices_have_mailboxes AFTER INSERT ON devices BEGIN
+      INSERT INTO mailboxes (device_id) VALUES (new.id);
+    END;
     ALTER TABLE devices DROP COLUMN next_seq;
     ALTER TABLE devices DROP COLUMN pending;
 

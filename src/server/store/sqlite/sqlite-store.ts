@@ -107,7 +107,6 @@ function prepareStatements(db: Database.Database) {
     insertDevice: db.prepare<[string, number, string, number]>(
       'INSERT INTO devices (username, device, identity_key, registered_at) VALUES (?, ?, ?, ?)',
     ),
-    insertMailbox: db.prepare<[number | bigint]>('INSERT INTO mailboxes (device_id) VALUES (?)'),
     findMailbox: db.prepare<[string, number], MailboxRow>(
       'SELECT d.id, m.pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?',
     ),
@@ -268,8 +267,7 @@ export class SqliteRelayStore implements RelayStore {
     // A new device of an existing user needs linking by one of its devices, which is not in protocol v1.
     if (this.statements.findUser.get(user) !== undefined) return 'username_taken';
     this.statements.insertUser.run(user, device.registeredAt);
-    const { lastInsertRowid } = this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
-    this.statements.insertMailbox.run(lastInsertRowid);
+    this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
     return 'registered';
   }
 

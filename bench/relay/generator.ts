@@ -58,7 +58,7 @@ const ID_TIME_DIGITS = 12;
 
 /**
  * Message ids carry what a receiver in another process needs: `${sentAtUs}_${phase}_${generator}_${seq}`, the send
- * time first and fixed-width, so that ids sort by time like the ULIDs Parley's client makes (the relay's dedup
+ * time first and fixed-width, so that ids sort by time like the relay ids Parley's client makes (the relay's dedup
  * index relies on that for locality).
  */
 interface ParsedId {

@@ -50,7 +50,7 @@ export class GroupSender {
     const chunk = this.ctx.maxRecipientsPerSend;
     const sends: Promise<unknown>[] = [];
     for (let start = 0, part = 0; start < recipients.length; start += chunk, part++) {
-      sends.push(this.ctx.relay.send(relayMessageId('group', groupId, messageId, part), recipients.slice(start, start + chunk), payload));
+      sends.push(this.ctx.relay.send(relayMessageId('group', messageId, groupId, part), recipients.slice(start, start + chunk), payload));
     }
     await Promise.all(sends);
   }
@@ -95,7 +95,7 @@ export class GroupSender {
     await forEachConcurrently(missing, PAIRWISE_FANOUT_CONCURRENCY, async (device) => {
       try {
         const payload = await this.pairwise.encrypt(device, plaintext);
-        const id = relayMessageId('skdm', group.groupId, own.state.chainId, addressKey(device));
+        const id = relayMessageId('skdm', null, group.groupId, own.state.chainId, addressKey(device));
         await this.ctx.relay.send(id, [device], payload);
         done.add(addressKey(device));
       } catch (error) {

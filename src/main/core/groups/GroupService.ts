@@ -151,7 +151,7 @@ export class GroupService {
       // Not to a key the user has not accepted: the notice waits (pending) until they accept or verify it.
       if (peer && isSendHeld(peer)) return;
       try {
-        await this.pairwise.sendToUser(user, plaintext, (device) => relayMessageId('ctl', envelope.groupId, envelope.messageId, `${device.user}.${device.device}`));
+        await this.pairwise.sendToUser(user, plaintext, (device) => relayMessageId('ctl', envelope.messageId, envelope.groupId, `${device.user}.${device.device}`));
         done.push(user);
       } catch (error) {
         if (isUnreachableMember(error)) {

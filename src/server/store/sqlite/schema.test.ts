@@ -98,7 +98,7 @@ describe('pages a commit dirties', () => {
     const file = join(dir, SQLITE_FILE_NAME);
     try {
       for (let i = 0; i < DEVICES; i++) await store.registerDevice({ address: { user: `user${i}`, device: 1 }, identityKey: IDENTITY, registeredAt: 1 });
-      // Clients make time-ordered message ids (ULIDs); here each round is sent within one millisecond.
+      // Time-ordered message ids, as Parley's client makes; here each round is sent within one millisecond.
       let clock = Date.UTC(2026, 0, 1);
       const ulid = monotonicFactory();
       const nextId = () => ulid(clock);

@@ -5,10 +5,10 @@
 // Version 2 adds the prekey directory: one signed prekey per device, and a queue of one-time prekeys per device
 // handed out oldest first. A version-1 database (a relay from before prekeys) gains the empty tables on open.
 // Version 3 cuts the pages a commit dirties, which are what the relay writes to disk (each dirty page goes whole
-// into the WAL): the mailbox counters move from the wide devices rows into a narrow table of their own, which
-// fits in a few pages for thousands of devices (a trigger gives every new device its row); and the dedup key leads with the message id, because clients
-// make time-ordered ids (ULIDs), so new envelopes land at the right edge of that index instead of on a page
-// chosen by their sender. The envelopes table is rebuilt for the new key.
+// into the WAL): the mailbox counters move from the wide devices rows into a narrow table of their own, which fits
+// in a few pages for thousands of devices (a trigger gives every new device its row); and the dedup key leads with
+// the message id, because Parley's client makes time-ordered ids (docs/protocol.md), so new envelopes land at the
+// right edge of that index instead of on a page chosen by their sender. The envelopes table is rebuilt for the key.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 

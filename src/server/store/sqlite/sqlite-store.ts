@@ -144,7 +144,7 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-/** A device row as the mailbox writes need it, mirrored in memory. */
+/** A device's id and its mailboxes row as the mailbox writes need them, mirrored in memory. */
 interface MailboxEntry {
   id: number;
   /** Mirrors mailboxes.pending: this store is the only writer of the database, and a failed batch clears the mirror. */

@@ -104,4 +104,26 @@ describe('the composer', () => {
     await waitFor(() => expect(fake.sent.map((request) => request.content.kind)).toContain('text'));
     await waitFor(async () => expect(await sessionDb().outbox.count()).toBe(0));
   });
+
+  it('takes the next message while the last one is still being stored: every Enter sends what was shown, in order', async () => {
+    const { fake, user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    // No waiting between messages: each Enter is followed at once by the next keystrokes.
+    await user.type(input, 'first{Enter}second{Enter}third{Enter}and a draft');
+    expect(input).toHaveProperty('value', 'and a draft');
+    await waitFor(() => expect(fake.sent.filter((request) => request.content.kind === 'text')).toHaveLength(3));
+    const bodies = (await sessionDb().messages.where('conversationId').equals('dm:bob').sortBy('seq')).map((row) => row.body);
+    expect(bodies).toEqual(['first', 'second', 'third']);
+    expect(input).toHaveProperty('value', 'and a draft');
+  });
+
+  it('gives a message that could not be stored back to the composer, ahead of what was typed since', async () => {
+    const { fake, user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    sessionDb().close();
+    await user.type(input, 'must not be lost{Enter}');
+    expect(await screen.findByText(/could not save this message/i)).toBeTruthy();
+    expect(input).toHaveProperty('value', 'must not be lost');
+    expect(fake.sent.filter((request) => request.content.kind === 'text')).toHaveLength(0);
+  });
 });

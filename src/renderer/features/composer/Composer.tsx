@@ -1,5 +1,5 @@
 // Writing a message: Enter sends, Shift+Enter starts a new line, the draft is kept per chat, and an empty
-// message is refused with a hint. Sending only writes to Dexie; the outbox worker does the rest.
+// message is refused with a hint. Sending only hands the text to the outbox (Dexie); the outbox worker does the rest.
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { userMessage } from '../../errors';
 import { validateBody } from '../../db/outgoing';
@@ -23,7 +23,6 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
   const setDraft = useDrafts((state) => state.setDraft);
   const clearDraft = useDrafts((state) => state.clearDraft);
   const [hint, setHint] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
   const inputId = useId();
   const hintId = useId();
@@ -41,40 +40,41 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
     element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
   }, [draft]);
 
-  async function submit(event?: FormEvent) {
+  // Every Enter sends exactly the text on screen at that moment. The hand-off is synchronous: the text leaves the
+  // composer at once (so whatever is typed next starts a new message) and the outbox stores it in order; the
+  // composer never waits on IndexedDB or the network before taking more input.
+  function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (sending) return;
+    const text = useDrafts.getState().drafts[conversationId] ?? '';
     try {
-      validateBody(draft);
+      validateBody(text);
     } catch (error) {
       setHint(userMessage(error, 'This message cannot be sent.'));
       field.current?.focus();
       return;
     }
-    setSending(true);
-    try {
-      await sendText(conversationId, draft);
-      clearDraft(conversationId);
-      setHint(null);
-      typing.stop();
-      onSent?.();
-    } catch (error) {
+    clearDraft(conversationId);
+    setHint(null);
+    typing.stop();
+    onSent?.();
+    field.current?.focus();
+    sendText(conversationId, text).catch((error: unknown) => {
+      // Not stored, so not sent: the text goes back in front of whatever was typed since, never lost.
+      const typedSince = useDrafts.getState().drafts[conversationId] ?? '';
+      setDraft(conversationId, typedSince ? `${text}\n${typedSince}` : text);
       setHint(userMessage(error, 'Parley could not save this message. Please try again.'));
-    } finally {
-      setSending(false);
-      field.current?.focus();
-    }
+    });
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
-      void submit();
+      submit();
     }
   }
 
   return (
-    <form className="composer" onSubmit={(event) => void submit(event)}>
+    <form className="composer" onSubmit={submit}>
       <label htmlFor={inputId} className="visually-hidden">
         Message {title}
       </label>
@@ -97,7 +97,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
           autoFocus
           data-testid="composer-input"
         />
-        <button type="submit" className="send-button" aria-label="Send message" disabled={sending}>
+        <button type="submit" className="send-button" aria-label="Send message">
           <Icon name="send" size={20} />
         </button>
       </div>

@@ -1,6 +1,6 @@
-// Lint rules, and above all the one-way import rules of DESIGN.md §1:
-// renderer → shared, preload → shared, main/shell → main/core → shared, server → shared;
-// main/browser-shell (the Electron-free host of DESIGN.md §6) → main/core → shared.
+// Lint rules, and above all the one-way import rules of docs/architecture.md ("Processes and boundaries"), for
+// code and its tests alike: renderer → shared, preload → shared, main/shell → main/core → shared, server → shared;
+// main/browser-shell (the Electron-free host) → main/core → shared; shared imports nothing of ours.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -9,12 +9,12 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'http', 'h
 
 /** Builds a no-restricted-imports rule from forbidden layers (folder names) and packages (exact names or `x/*`). */
 function boundary(layer, { layers = [], packages = [] }) {
-  const message = (what) => `src/${layer} must not import ${what} (DESIGN.md §1: imports go one way).`;
+  const message = (what) => `src/${layer} must not import ${what} (docs/architecture.md: imports go one way).`;
   const exact = packages.filter((name) => !name.includes('*'));
   const wildcard = packages.filter((name) => name.includes('*'));
   return {
+    // Test files too: a test that reaches across a boundary hides the coupling the rule exists to stop.
     files: [`src/${layer}/**/*.{ts,tsx}`],
-    ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -40,6 +40,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
+      // A focused test silently turns the rest of its file (or suite) off: never commit one.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='only'][object.name=/^(describe|it|test|suite)$/]",
+          message: '.only skips every other test; remove it before committing.',
+        },
+        {
+          selector: "MemberExpression[property.name='only'][object.property.name=/^(describe|it|test|suite)$/]",
+          message: '.only skips every other test; remove it before committing.',
+        },
+      ],
     },
   },
   { files: ['src/renderer/**/*.{ts,tsx}', 'src/preload/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },

@@ -1,4 +1,4 @@
-// End-to-end suites: the real renderer in Debian's Chromium through the browser shell (DESIGN.md §6), and
+// End-to-end suites: the real renderer in Debian's Chromium through the browser shell (docs/architecture.md, "Testing without Electron"), and
 // Electron-only specs that skip themselves, saying why, where no Electron binary exists.
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './e2e/support/chromium';

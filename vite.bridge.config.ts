@@ -1,5 +1,5 @@
 // Builds the browser-shell bridge (src/preload/browser.ts) into one classic script the host injects into
-// the renderer page, so window.parley exists before the app starts (DESIGN.md §6).
+// the renderer page, so window.parley exists before the app starts (docs/architecture.md, "Testing without Electron").
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 

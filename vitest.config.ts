@@ -1,5 +1,5 @@
 // Two test projects, both run by `npx vitest run`: everything outside the renderer in Node (as before), and the
-// renderer in happy-dom with fake-indexeddb (DESIGN.md §6), against a fake window.parley.
+// renderer in happy-dom with fake-indexeddb (docs/architecture.md, "Testing without Electron"), against a fake window.parley.
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 

@@ -1,5 +1,5 @@
 // `npm run start:browser`: a local relay, the real core, and the real renderer in Chromium (or any browser at
-// the printed URL) — Parley where the Electron binary is not available (DESIGN.md §6).
+// the printed URL) — Parley where the Electron binary is not available (docs/architecture.md, "Testing without Electron").
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -8,6 +8,7 @@ import { FileSecretStore } from './core/secrets';
 import { stderrLogger } from './core/transport';
 import { registerIpc, windowEventSink } from './shell/ipc';
 import { SafeStorageSecretStore } from './shell/SafeStorageSecretStore';
+import { watchNetwork } from './shell/networkWatch';
 import { createMainWindow } from './shell/window';
 import type { RendererLocation } from './shell/navigation-policy';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     window.on('closed', () => (window = null));
   };
   registerIpc(core.dispatch, renderer);
+  const stopWatchingNetwork = watchNetwork(() => core.client.networkChanged());
   core.events.subscribe(windowEventSink(() => window));
   showWindow();
 
@@ -50,7 +52,10 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => void core.close());
+  app.on('before-quit', () => {
+    stopWatchingNetwork();
+    void core.close();
+  });
 }
 
 void main();

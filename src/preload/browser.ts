@@ -1,5 +1,5 @@
 // Browser-shell bridge: the same window.parley as the Electron preload, carried over a WebSocket to the
-// Node host that runs the real core (DESIGN.md §6). The host authenticates the socket by origin and token.
+// Node host that runs the real core (docs/architecture.md, "Testing without Electron"). The host authenticates the socket by origin and token.
 import '../shared/ipc/zod-csp';
 import { BRIDGE_GLOBAL, isEventChannel, isInvokeChannel, type IpcResult, type ParleyBridge } from '../shared/ipc';
 import { HostMessage, type PageMessage } from '../shared/ipc/browser-host-protocol';

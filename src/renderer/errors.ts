@@ -1,15 +1,11 @@
 // Errors the renderer raises itself (before anything reaches main): a code a test can assert and a message
 // the user can act on. Errors from main arrive as IpcError (ipc.ts).
+import { CodedError } from '../shared/base';
+
 export type InputErrorCode = 'empty_message' | 'message_too_long' | 'invalid_username' | 'invalid_group_name' | 'no_members';
 
-export class InputError extends Error {
-  constructor(
-    readonly code: InputErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
+export class InputError extends CodedError<InputErrorCode> {
+  override readonly name = 'InputError';
 }
 
 /** The message to show for anything thrown by an action: ours and main's are user-facing, the rest is not. */

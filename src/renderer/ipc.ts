@@ -1,5 +1,6 @@
 // The renderer's typed client over window.parley: contract types in, IpcError out. The only way the
 // renderer talks to main.
+import { CodedError } from '../shared/base';
 import {
   BRIDGE_GLOBAL,
   eventChannels,
@@ -12,14 +13,14 @@ import {
   type ResponseOf,
 } from '../shared/ipc';
 
-export class IpcError extends Error {
+export class IpcError extends CodedError<IpcErrorCode> {
+  override readonly name = 'IpcError';
   constructor(
-    readonly code: IpcErrorCode,
+    code: IpcErrorCode,
     message: string,
     readonly retryable: boolean,
   ) {
-    super(message);
-    this.name = 'IpcError';
+    super(code, message);
   }
 }
 

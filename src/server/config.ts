@@ -2,6 +2,7 @@
 // Nothing else in src/server reads process.env.
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
+import { CodedError } from '../shared/base';
 import { MAX_FRAME_BYTES, MAX_RECIPIENTS_PER_SEND } from '../shared/protocol';
 import { defaultRelayDataDir } from './data-dir';
 
@@ -60,14 +61,13 @@ export interface RelayConfig {
   logLevel: LogLevel;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
+export class ConfigError extends CodedError<'invalid_config'> {
+  override readonly name = 'ConfigError';
   constructor(
     readonly variable: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'ConfigError';
+    super('invalid_config', message);
   }
 }
 

@@ -1,10 +1,11 @@
 // The browser-shell host: serves the real renderer build on loopback and carries the IPC contract over a
-// WebSocket, so Parley runs in plain Chromium where Electron cannot (DESIGN.md §6).
+// WebSocket, so Parley runs in plain Chromium where Electron cannot (docs/architecture.md, "Testing without Electron").
 // Only our own page may drive the core: the socket must present this launch's token, our exact origin and Host.
 import { createServer, type IncomingMessage } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { bytesEqual } from '../../shared/base';
 import type { EventChannel, IpcDispatch } from '../../shared/ipc';
 import { PageMessage, type HostMessage } from '../../shared/ipc/browser-host-protocol';
 import { servePageFile, type PageFiles } from './page';
@@ -111,7 +112,5 @@ function hostHeaderMatches(request: IncomingMessage, origin: string): boolean {
 }
 
 function tokensEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return bytesEqual(Buffer.from(given), Buffer.from(expected));
 }

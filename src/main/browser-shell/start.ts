@@ -1,5 +1,5 @@
 // Composition root of the browser shell: the real core with a file-backed secret store, served to Chromium by
-// the loopback host (DESIGN.md §6). Used by `npm run start:browser` and the e2e suite.
+// the loopback host (docs/architecture.md). Used by `npm run start:browser` and the e2e suite.
 import { createCore, type Core } from '../core/createCore';
 import type { CoreConfig } from '../core/config';
 import type { LinkOpener } from '../core/links/LinkOpener';

@@ -1,5 +1,6 @@
 // The one home of the desktop app's configuration: environment variables with documented defaults.
 // Shells pass their own fallbacks (Electron's userData folder, the browser shell's profile folder).
+import { CodedError } from '../../shared/base';
 import { resolveTransportConfig, type TransportConfig } from './transport';
 
 export interface CoreConfig {
@@ -21,14 +22,13 @@ const TRANSPORT_VARIABLES: Record<keyof TransportConfig, string> = {
   backoffCapMs: 'PARLEY_BACKOFF_CAP_MS',
 };
 
-export class CoreConfigError extends Error {
-  readonly code = 'invalid_config';
+export class CoreConfigError extends CodedError<'invalid_config'> {
+  override readonly name = 'CoreConfigError';
   constructor(
     readonly variable: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'CoreConfigError';
+    super('invalid_config', message);
   }
 }
 

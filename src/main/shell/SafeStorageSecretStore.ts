@@ -1,6 +1,6 @@
 // SecretStore over Electron's safeStorage: the OS keychain (macOS Keychain, Windows DPAPI, libsecret/kwallet on
 // Linux). On Linux without a secret service Electron falls back to a hard-coded key ("basic_text"); that is
-// reported as weak so the user is told, as DESIGN.md §2 requires.
+// reported as weak so the user is told, as docs/architecture.md ("Trust boundaries") requires.
 import { safeStorage } from 'electron';
 import { SecretStoreError, type SecretStore, type SecretStoreSecurity } from '../core/secrets';
 

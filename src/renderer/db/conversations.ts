@@ -41,16 +41,6 @@ export async function setConversationTitle(db: ParleyDatabase, id: string, title
   await db.conversations.update(id, { title });
 }
 
-/** Moves the conversation up the chat list (activity never goes backwards). */
-export async function touchConversation(db: ParleyDatabase, id: string, at: number): Promise<void> {
-  await db.conversations
-    .where('id')
-    .equals(id)
-    .modify((row) => {
-      if (at > row.lastActivityAt) row.lastActivityAt = at;
-    });
-}
-
 export async function countUnread(db: ParleyDatabase, conversationId: string, lastReadSeq: number): Promise<number> {
   return db.messages
     .where('[conversationId+direction+seq]')

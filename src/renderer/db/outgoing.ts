@@ -1,5 +1,5 @@
 // What the composer does with a message: validate it, then write the message row and its outbox row in one
-// transaction, before anything else happens (DESIGN.md §3 "Send"). Sending is the outbox worker's job.
+// transaction, before anything else happens (docs/architecture.md, "How data flows": Send). Sending is the outbox worker's job.
 import { ulid } from 'ulid';
 import { MAX_BODY_CHARS } from '../../shared/ipc';
 import { InputError } from '../errors';

@@ -1,6 +1,7 @@
 // The relay's prekey directory (X3DH §3.2): a device publishes its signed prekey and one-time prekeys; anyone
 // authenticated fetches a bundle per device of a user, consuming one one-time prekey of each. Decides and answers
 // with frames; never touches a socket, and never logs a key, a signature, or who fetched whose bundle.
+import { KeyedQueue } from '../../shared/base';
 import { fromBase64 } from '../../shared/encoding/base64';
 import { signedPreKeySigningBytes } from '../../shared/crypto/prekeys';
 import {
@@ -46,8 +47,8 @@ export interface PrekeyDirectoryOptions {
 export class PrekeyDirectory {
   /** Per fetching device, not per connection: reconnecting does not refill it. */
   private readonly fetchLimiter: TokenBucketLimiter;
-  /** The tail of each device's request chain: one device's prekey requests are answered in the order sent. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  /** One device's prekey requests are answered in the order sent. */
+  private readonly requests = new KeyedQueue();
 
   constructor(private readonly options: PrekeyDirectoryOptions) {
     this.fetchLimiter = new TokenBucketLimiter(options.config.fetchRatePerSecond, options.config.fetchRateBurst, options.now);
@@ -64,7 +65,7 @@ export class PrekeyDirectory {
         );
       }
     }
-    return this.inOrder(addressKey(device), () => {
+    return this.requests.run(addressKey(device), () => {
       switch (frame.type) {
         case 'publish_prekeys':
           return this.publish(device, frame);
@@ -148,20 +149,6 @@ export class PrekeyDirectory {
       if (bundle.oneTimePrekey === undefined || bundle.oneTimePrekeysLeft >= threshold) continue;
       this.options.push({ user, device: bundle.device }, { type: 'prekeys_low', oneTimePrekeys: bundle.oneTimePrekeysLeft });
     }
-  }
-
-  private inOrder<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const result = previous.then(task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return result;
   }
 }
 

@@ -1,6 +1,7 @@
 // The relay's storage contract. The SQLite store (embedded default) and a Redis store (scale-out, later) both
 // implement it; no driver type crosses it. Payloads are opaque base64 text: the store never decodes them.
 // Prekeys are one such sub-interface; blobs will be another.
+import { CodedError } from '../../shared/base';
 import type { Address } from '../../shared/protocol';
 
 // ── accounts and devices ──────────────────────────────────────────────────────
@@ -182,13 +183,6 @@ export interface RelayStore extends AccountStore, MailboxStore, PrekeyStore {
   close(): Promise<void>;
 }
 
-export class StoreError extends Error {
-  constructor(
-    readonly code: 'store_closed' | 'store_corrupt' | 'store_failed',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
+export class StoreError extends CodedError<'store_closed' | 'store_corrupt' | 'store_failed'> {
+  override readonly name = 'StoreError';
 }

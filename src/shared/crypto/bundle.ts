@@ -58,7 +58,7 @@ export function verifyPreKeyBundle(provider: CryptoProvider, bundle: PreKeyBundl
   // A signature never verifies under a key that is not a curve point; tell the two failures apart only now,
   // so that the common (valid) path pays for one point decoding, in the verification itself.
   try {
-    identityAgreementKey(bundle.identityKey);
+    identityAgreementKey(provider, bundle.identityKey);
   } catch {
     throw new CryptoError('bad_bundle', 'prekey bundle: identity key is not a valid Ed25519 point');
   }

@@ -1,5 +1,6 @@
-// Byte helpers for the crypto wire formats: concatenation, constant-time comparison, and a bounds-checked
-// reader/writer. Readers throw CryptoError('bad_message' | 'bad_state'), never a RangeError from a typed array.
+// Byte helpers for the crypto wire formats: concatenation, hex, and a bounds-checked reader/writer (constant-time
+// comparison is bytesEqual in src/shared/base). Readers throw CryptoError('bad_message' | 'bad_state'), never a
+// RangeError from a typed array.
 import { CryptoError, type CryptoErrorCode } from './errors';
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
@@ -12,14 +13,6 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-/** Constant-time for equal lengths: used wherever one side of the comparison is secret or attacker-chosen. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 export function isAllZero(bytes: Uint8Array): boolean {

@@ -1,5 +1,7 @@
 // Typed failures of the crypto layer. Every rejection a peer, the relay or a corrupted store can cause maps to one
 // code a test can assert and a caller can act on; nothing here ever carries key material in its message.
+import { CodedError } from '../base';
+
 
 export type CryptoErrorCode =
   /** A signature did not verify: a prekey bundle's signed prekey, or a group message. */
@@ -25,14 +27,8 @@ export type CryptoErrorCode =
   /** The state cannot perform this operation yet (a responder sending before it has received). */
   | 'invalid_state';
 
-export class CryptoError extends Error {
-  constructor(
-    readonly code: CryptoErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CryptoError';
-  }
+export class CryptoError extends CodedError<CryptoErrorCode> {
+  override readonly name = 'CryptoError';
 }
 
 export function isCryptoError(error: unknown, code?: CryptoErrorCode): error is CryptoError {

@@ -1,7 +1,6 @@
 // Identity keys. A Parley device has one Ed25519 identity key (it already signs in to the relay with it); X3DH
 // uses the same key on the Montgomery curve through the birational map Ed25519 → X25519 (docs/security.md,
 // "Identity keys", says why). This module derives that X25519 form and encodes keys the way the Signal specs do.
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, toHex } from './bytes';
 import { CryptoError } from './errors';
 import { ED25519_PUBLIC_KEY_BYTES, X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './provider';
@@ -17,24 +16,20 @@ export interface IdentityKeyPair {
 }
 
 // Converting means decoding the Edwards point (a field square root): about as costly as an X25519 agreement with
-// noble. Identity keys are public and few (one per contact device), so the conversion is memoized, bounded.
+// noble. Identity keys are public and few (one per contact device), so the conversion is memoized, bounded; the
+// map is the same on every provider (node-provider.test.ts proves it), so one memo serves them all.
 const agreementKeys = new Map<string, Uint8Array>();
 const MAX_MEMOIZED_IDENTITY_KEYS = 1024;
 
 /** The X25519 public key (u-coordinate) of an Ed25519 public key; throws 'bad_key' if it is not a valid point. */
-export function identityAgreementKey(identityKey: Uint8Array): Uint8Array {
+export function identityAgreementKey(provider: CryptoProvider, identityKey: Uint8Array): Uint8Array {
   if (identityKey.length !== ED25519_PUBLIC_KEY_BYTES) {
     throw new CryptoError('bad_key', 'identity key must be a 32-byte Ed25519 public key');
   }
   const memoKey = toHex(identityKey);
   const known = agreementKeys.get(memoKey);
   if (known) return known.slice();
-  let agreementKey: Uint8Array;
-  try {
-    agreementKey = ed25519.utils.toMontgomery(identityKey);
-  } catch {
-    throw new CryptoError('bad_key', 'identity key is not a valid Ed25519 point');
-  }
+  const agreementKey = provider.ed25519PublicKeyToX25519(identityKey);
   if (agreementKeys.size >= MAX_MEMOIZED_IDENTITY_KEYS) agreementKeys.delete(agreementKeys.keys().next().value!);
   agreementKeys.set(memoKey, agreementKey);
   return agreementKey.slice();
@@ -47,7 +42,7 @@ export function identityKeyPairFromSeed(provider: CryptoProvider, seed: Uint8Arr
   return {
     signing: { secretKey: seed, publicKey },
     // The X25519 scalar is the clamped first half of SHA-512(seed): the same scalar Ed25519 signs with.
-    agreement: { secretKey: ed25519.utils.toMontgomerySecret(seed), publicKey: identityAgreementKey(publicKey) },
+    agreement: { secretKey: provider.ed25519SecretKeyToX25519(seed), publicKey: identityAgreementKey(provider, publicKey) },
   };
 }
 
@@ -62,6 +57,6 @@ export function encodeX25519PublicKey(publicKey: Uint8Array): Uint8Array {
 }
 
 /** Encode(IK) for an Ed25519 identity key: the encoding of its X25519 form. */
-export function encodeIdentityKey(identityKey: Uint8Array): Uint8Array {
-  return encodeX25519PublicKey(identityAgreementKey(identityKey));
+export function encodeIdentityKey(provider: CryptoProvider, identityKey: Uint8Array): Uint8Array {
+  return encodeX25519PublicKey(identityAgreementKey(provider, identityKey));
 }

@@ -1,7 +1,7 @@
 // The Parley protocol layer: X3DH, Double Ratchet, Sender Keys and safety numbers over a CryptoProvider.
 // Pure functions over noble; nothing here touches storage, the network, or a global key.
 export * from './errors';
-export { concatBytes, equalBytes, fromHex, toHex } from './bytes';
+export { concatBytes, fromHex, toHex } from './bytes';
 export * from './provider';
 export { nobleCryptoProvider } from './noble-provider';
 export * from './formats';

@@ -4,7 +4,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { isAllZero } from './bytes';
 import { CryptoError } from './errors';
@@ -49,6 +49,19 @@ export const nobleCryptoProvider: CryptoProvider = {
     }
   },
 
+  ed25519PublicKeyToX25519(publicKey) {
+    try {
+      return ed25519.utils.toMontgomery(publicKey);
+    } catch {
+      throw new CryptoError('bad_key', 'identity key is not a valid Ed25519 point');
+    }
+  },
+  ed25519SecretKeyToX25519(seed) {
+    if (seed.length !== 32) throw new CryptoError('bad_key', 'Ed25519 seed must be 32 bytes');
+    return ed25519.utils.toMontgomerySecret(seed);
+  },
+
+  sha512: (data) => sha512(data),
   hmacSha256: (key, data) => hmac(sha256, key, data),
   hkdfSha256: (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length),
 

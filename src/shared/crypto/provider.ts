@@ -4,7 +4,6 @@
 
 export const X25519_KEY_BYTES = 32;
 export const ED25519_PUBLIC_KEY_BYTES = 32;
-export const ED25519_SECRET_KEY_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 /** ChaCha20-Poly1305 (RFC 8439): 256-bit key, 96-bit nonce, 128-bit tag. */
 export const AEAD_KEY_BYTES = 32;
@@ -42,6 +41,15 @@ export interface CryptoProvider {
   /** Strict RFC 8032 verification; false (never a throw) for any malformed key or signature. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 
+  /**
+   * The X25519 (Montgomery u) form of an Ed25519 public key, through the birational map; throws
+   * CryptoError('bad_key') when the bytes are not a valid Ed25519 point.
+   */
+  ed25519PublicKeyToX25519(publicKey: Uint8Array): Uint8Array;
+  /** The X25519 secret of an Ed25519 seed: the clamped first half of SHA-512(seed), the scalar Ed25519 signs with. */
+  ed25519SecretKeyToX25519(seed: Uint8Array): Uint8Array;
+
+  sha512(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA256 (RFC 5869); an empty salt means HashLen zero bytes, as the RFC specifies. */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;

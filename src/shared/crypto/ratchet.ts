@@ -1,7 +1,8 @@
 // The Double Ratchet (Signal, "The Double Ratchet Algorithm", rev. 1) with header fields (dh, pn, n), MAX_SKIP
 // and expiry of skipped keys. Pure: state in, state out. A failed decrypt throws a CryptoError and, because the
 // input state is never mutated, leaves the caller's state exactly as it was.
-import { MAX_UINT32, concatBytes, equalBytes } from './bytes';
+import { bytesEqual } from '../base';
+import { MAX_UINT32, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import { openWithMessageKey, sealWithMessageKey } from './message-key';
 import { kdfCk, kdfRk } from './ratchet-kdf';
@@ -120,15 +121,15 @@ export function ratchetDecrypt(
   const skipped = expireSkippedKeys(state.skipped, limits);
 
   // TrySkippedMessageKeys
-  const index = skipped.findIndex((k) => k.n === header.n && equalBytes(k.ratchetKey, header.dh));
+  const index = skipped.findIndex((k) => k.n === header.n && bytesEqual(k.ratchetKey, header.dh));
   if (index >= 0) {
     const plaintext = open(skipped[index]!.messageKey);
     return { state: { ...state, skipped: skipped.filter((_, i) => i !== index) }, plaintext };
   }
 
   let next: RatchetState = { ...state, skipped };
-  if (!state.dhr || !equalBytes(header.dh, state.dhr)) {
-    if (state.previousRatchetKeys.some((key) => equalBytes(key, header.dh))) {
+  if (!state.dhr || !bytesEqual(header.dh, state.dhr)) {
+    if (state.previousRatchetKeys.some((key) => bytesEqual(key, header.dh))) {
       throw new CryptoError('replayed', 'message from an earlier chain was already received, or its key expired');
     }
     next = skipMessageKeys(provider, next, header.pn, limits);

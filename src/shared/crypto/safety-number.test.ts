@@ -11,7 +11,7 @@ const seeded = (byte: number) => identityKeyPairFromSeed(provider, new Uint8Arra
 const utf8 = (s: string) => new Uint8Array(new TextEncoder().encode(s)) as Uint8Array<ArrayBuffer>;
 
 function libsignalSafetyNumber(localId: string, localKey: Uint8Array, remoteId: string, remoteKey: Uint8Array): string {
-  const key = (k: Uint8Array) => PublicKey.deserialize(new Uint8Array(encodeIdentityKey(k)) as Uint8Array<ArrayBuffer>);
+  const key = (k: Uint8Array) => PublicKey.deserialize(new Uint8Array(encodeIdentityKey(provider, k)) as Uint8Array<ArrayBuffer>);
   return Fingerprint.new(SAFETY_NUMBER_ITERATIONS, 2, utf8(localId), key(localKey), utf8(remoteId), key(remoteKey))
     .displayableFingerprint()
     .toString();
@@ -30,8 +30,8 @@ describe('safety numbers', () => {
   ])('matches the number libsignal printed for seeds $a/$b', ({ a, aId, b, bId, expected }) => {
     const local = { identifier: aId, identityKey: seeded(a) };
     const remote = { identifier: bId, identityKey: seeded(b) };
-    expect(safetyNumber(local, remote)).toBe(expected);
-    expect(safetyNumber(remote, local)).toBe(expected);
+    expect(safetyNumber(provider, local, remote)).toBe(expected);
+    expect(safetyNumber(provider, remote, local)).toBe(expected);
     expect(formatSafetyNumber(expected)).toHaveLength(12);
   });
 
@@ -45,7 +45,7 @@ describe('safety numbers', () => {
         (seedA, seedB, aId, bId) => {
           const a = identityKeyPairFromSeed(provider, seedA).signing.publicKey;
           const b = identityKeyPairFromSeed(provider, seedB).signing.publicKey;
-          const ours = safetyNumber({ identifier: aId, identityKey: a }, { identifier: bId, identityKey: b });
+          const ours = safetyNumber(provider, { identifier: aId, identityKey: a }, { identifier: bId, identityKey: b });
           expect(ours).toMatch(/^\d{60}$/);
           expect(ours).toBe(libsignalSafetyNumber(aId, a, bId, b));
           expect(ours).toBe(libsignalSafetyNumber(bId, b, aId, a));
@@ -56,8 +56,8 @@ describe('safety numbers', () => {
   });
 
   it('changes when either identity key changes', () => {
-    const base = safetyNumber({ identifier: 'alice', identityKey: seeded(1) }, { identifier: 'bob', identityKey: seeded(2) });
-    expect(safetyNumber({ identifier: 'alice', identityKey: seeded(1) }, { identifier: 'bob', identityKey: seeded(5) })).not.toBe(base);
-    expect(safetyNumber({ identifier: 'alice', identityKey: seeded(6) }, { identifier: 'bob', identityKey: seeded(2) })).not.toBe(base);
+    const base = safetyNumber(provider, { identifier: 'alice', identityKey: seeded(1) }, { identifier: 'bob', identityKey: seeded(2) });
+    expect(safetyNumber(provider, { identifier: 'alice', identityKey: seeded(1) }, { identifier: 'bob', identityKey: seeded(5) })).not.toBe(base);
+    expect(safetyNumber(provider, { identifier: 'alice', identityKey: seeded(6) }, { identifier: 'bob', identityKey: seeded(2) })).not.toBe(base);
   });
 });

@@ -1,9 +1,9 @@
 // Safety numbers: Signal's displayable numeric fingerprint, so two people can compare 60 digits and know no one
 // sits between their identity keys. Both sides compute the same number; it changes when either identity key does.
-import { sha512 } from '@noble/hashes/sha2.js';
 import { utf8Encode } from '../encoding/utf8';
 import { concatBytes } from './bytes';
 import { encodeIdentityKey } from './identity';
+import type { CryptoProvider } from './provider';
 
 /** Signal's iteration count for displayable fingerprints. */
 export const SAFETY_NUMBER_ITERATIONS = 5200;
@@ -21,16 +21,16 @@ export interface SafetyNumberParty {
  * One side's 30 digits: SHA-512 iterated `iterations` times over version || key || identifier, then each key,
  * and the first 30 bytes read as six 40-bit big-endian numbers mod 100000.
  */
-export function fingerprintDigits(party: SafetyNumberParty, iterations = SAFETY_NUMBER_ITERATIONS): string {
-  const key = encodeIdentityKey(party.identityKey);
+export function fingerprintDigits(provider: CryptoProvider, party: SafetyNumberParty, iterations = SAFETY_NUMBER_ITERATIONS): string {
+  const key = encodeIdentityKey(provider, party.identityKey);
   const id = typeof party.identifier === 'string' ? utf8Encode(party.identifier) : party.identifier;
   // One buffer reused for every round: the digest (64 bytes) followed by the key.
   const round = new Uint8Array(64 + key.length);
   round.set(key, 64);
-  let digest = sha512(concatBytes(FINGERPRINT_FORMAT_VERSION, key, id, key));
+  let digest = provider.sha512(concatBytes(FINGERPRINT_FORMAT_VERSION, key, id, key));
   for (let i = 1; i < iterations; i++) {
     round.set(digest, 0);
-    digest = sha512(round);
+    digest = provider.sha512(round);
   }
   let digits = '';
   for (let chunk = 0; chunk < 6; chunk++) {
@@ -42,9 +42,14 @@ export function fingerprintDigits(party: SafetyNumberParty, iterations = SAFETY_
 }
 
 /** The 60-digit safety number: both sides' 30 digits, the smaller first, so local and remote agree. */
-export function safetyNumber(local: SafetyNumberParty, remote: SafetyNumberParty, iterations = SAFETY_NUMBER_ITERATIONS): string {
-  const a = fingerprintDigits(local, iterations);
-  const b = fingerprintDigits(remote, iterations);
+export function safetyNumber(
+  provider: CryptoProvider,
+  local: SafetyNumberParty,
+  remote: SafetyNumberParty,
+  iterations = SAFETY_NUMBER_ITERATIONS,
+): string {
+  const a = fingerprintDigits(provider, local, iterations);
+  const b = fingerprintDigits(provider, remote, iterations);
   return a <= b ? a + b : b + a;
 }
 

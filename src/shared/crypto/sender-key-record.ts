@@ -1,7 +1,8 @@
 // Sender Keys, the receiving side: what one member knows of another member's stream in one group (a few chains,
 // newest first, so messages sent just before a rotation still decrypt). Pure: record in, record out; a message
 // that fails (forged, tampered, replayed, too far ahead, unknown chain) leaves the caller's record as it was.
-import { ByteReader, ByteWriter, MAX_UINT32, equalBytes } from './bytes';
+import { bytesEqual } from '../base';
+import { ByteReader, ByteWriter, MAX_UINT32 } from './bytes';
 import { CryptoError } from './errors';
 import { FORMAT } from './formats';
 import { openWithMessageKey } from './message-key';
@@ -72,12 +73,12 @@ export function processSenderKeyDistributionMessage(
   message: SenderKeyDistributionMessage,
   options: SenderKeyOptions = {},
 ): SenderKeyRecord {
-  if (record && !equalBytes(record.distributionId, message.distributionId)) {
+  if (record && !bytesEqual(record.distributionId, message.distributionId)) {
     throw new CryptoError('invalid_state', 'distribution message is for another sender key record');
   }
   const chains = record?.chains ?? [];
   const existing = chains.find((c) => c.chainId === message.chainId);
-  if (existing && equalBytes(existing.signingKey, message.signingKey)) return record!;
+  if (existing && bytesEqual(existing.signingKey, message.signingKey)) return record!;
   const chain: SenderKeyChain = {
     chainId: message.chainId,
     iteration: message.iteration,
@@ -104,7 +105,7 @@ export function groupDecrypt(
 ): { record: SenderKeyRecord; plaintext: Uint8Array } {
   const limits = limitsOf(options);
   const m = decodeSenderKeyMessage(message);
-  const index = record && equalBytes(record.distributionId, m.header.distributionId)
+  const index = record && bytesEqual(record.distributionId, m.header.distributionId)
     ? record.chains.findIndex((c) => c.chainId === m.header.chainId)
     : -1;
   if (!record || index < 0) throw new CryptoError('unknown_session', 'no sender key for this group message');

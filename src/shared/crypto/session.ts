@@ -1,7 +1,8 @@
 // A pairwise session: X3DH to start, the Double Ratchet after. Until the responder answers, every message the
 // initiator sends is a prekey message (X3DH header + ratchet message) so that whichever arrives first starts the
 // session. Pure like the ratchet: state in, state out; on any error the caller keeps its state.
-import { ByteReader, ByteWriter, equalBytes } from './bytes';
+import { bytesEqual } from '../base';
+import { ByteReader, ByteWriter } from './bytes';
 import type { PreKeyBundle } from './bundle';
 import { CryptoError } from './errors';
 import { FORMAT, messageKind } from './formats';
@@ -112,7 +113,7 @@ export function sessionDecrypt(
   if (messageKind(message) === 'preKey') {
     const { header, message: ratchetMessage } = decodePreKeyMessage(message);
     const sameSession =
-      session && equalBytes(header.ephemeralKey, session.baseKey) && equalBytes(header.identityKey, session.remoteIdentityKey);
+      session && bytesEqual(header.ephemeralKey, session.baseKey) && bytesEqual(header.identityKey, session.remoteIdentityKey);
     if (!sameSession) throw new CryptoError('unknown_session', 'prekey message starts a new session');
     inner = ratchetMessage;
   }

@@ -20,7 +20,7 @@ describe('X3DH', () => {
     expect(toHex(resp.sharedSecret)).toBe(toHex(init.sharedSecret));
     expect(toHex(resp.associatedData)).toBe(toHex(init.associatedData));
     expect(toHex(init.associatedData)).toBe(
-      toHex(Uint8Array.of(...encodeIdentityKey(alice.identity.signing.publicKey), ...encodeIdentityKey(bob.identity.signing.publicKey))),
+      toHex(Uint8Array.of(...encodeIdentityKey(provider, alice.identity.signing.publicKey), ...encodeIdentityKey(provider, bob.identity.signing.publicKey))),
     );
   });
 
@@ -110,8 +110,8 @@ describe('X3DH', () => {
     const seed = new Uint8Array(32).fill(7);
     const id = identityKeyPairFromSeed(provider, seed);
     expect(toHex(id.agreement.publicKey)).toBe(toHex(provider.x25519PublicKey(id.agreement.secretKey)));
-    expect(toHex(identityAgreementKey(id.signing.publicKey))).toBe(toHex(id.agreement.publicKey));
-    expect(encodeIdentityKey(id.signing.publicKey)[0]).toBe(0x05);
-    expect(x3dhAssociatedData(id.signing.publicKey, id.signing.publicKey)).toHaveLength(66);
+    expect(toHex(identityAgreementKey(provider, id.signing.publicKey))).toBe(toHex(id.agreement.publicKey));
+    expect(encodeIdentityKey(provider, id.signing.publicKey)[0]).toBe(0x05);
+    expect(x3dhAssociatedData(provider, id.signing.publicKey, id.signing.publicKey)).toHaveLength(66);
   });
 });

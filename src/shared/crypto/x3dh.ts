@@ -45,8 +45,8 @@ export function x3dhKdf(provider: CryptoProvider, keyMaterial: Uint8Array): Uint
 }
 
 /** AD from the two Ed25519 identity keys. */
-export function x3dhAssociatedData(initiatorIdentityKey: Uint8Array, responderIdentityKey: Uint8Array): Uint8Array {
-  return concatBytes(encodeIdentityKey(initiatorIdentityKey), encodeIdentityKey(responderIdentityKey));
+export function x3dhAssociatedData(provider: CryptoProvider, initiatorIdentityKey: Uint8Array, responderIdentityKey: Uint8Array): Uint8Array {
+  return concatBytes(encodeIdentityKey(provider, initiatorIdentityKey), encodeIdentityKey(provider, responderIdentityKey));
 }
 
 /** The same AD from X25519 forms already at hand (converting an Ed25519 key costs a point decoding). */
@@ -67,7 +67,7 @@ export function x3dhInitiate(
   verifyPreKeyBundle(provider, bundle);
   const ephemeral = options.ephemeralKeyPair ?? provider.x25519GenerateKeyPair();
   const spk = bundle.signedPreKey.publicKey;
-  const remoteIdentity = identityAgreementKey(bundle.identityKey);
+  const remoteIdentity = identityAgreementKey(provider, bundle.identityKey);
   const dh1 = provider.x25519(identity.agreement, spk);
   const dh2 = provider.x25519(ephemeral, remoteIdentity);
   const dh3 = provider.x25519(ephemeral, spk);
@@ -105,7 +105,7 @@ export function x3dhRespond(
     throw new CryptoError('unknown_prekey', `no one-time prekey with id ${header.oneTimePreKeyId} (already used?)`);
   }
   const ek = header.ephemeralKey;
-  const remoteIdentity = identityAgreementKey(header.identityKey);
+  const remoteIdentity = identityAgreementKey(provider, header.identityKey);
   const dh1 = provider.x25519(signedPreKey.keyPair, remoteIdentity);
   const dh2 = provider.x25519(identity.agreement, ek);
   const dh3 = provider.x25519(signedPreKey.keyPair, ek);

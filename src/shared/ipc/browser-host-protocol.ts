@@ -1,4 +1,4 @@
-// Messages between the browser-shell bridge in the page and the Node host (DESIGN.md §6).
+// Messages between the browser-shell bridge in the page and the Node host (docs/architecture.md, "Testing without Electron").
 // The IPC contract itself is unchanged; this only frames invokes, results and events on one WebSocket.
 import { z } from 'zod';
 

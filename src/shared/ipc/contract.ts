@@ -83,7 +83,6 @@ export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeChannel
 export type EventOf<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
-export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
   return typeof name === 'string' && Object.hasOwn(invokeChannels, name);

@@ -1,5 +1,7 @@
 // Errors that cross the IPC boundary: a stable code a UI can switch on, and a message a user can act on.
 // Handlers in main throw AppError; anything else reaches the renderer as `internal` without details.
+import { CodedError } from '../base';
+
 
 export const IPC_ERROR_CODES = [
   'unknown_channel',
@@ -40,14 +42,14 @@ export interface IpcErrorBody {
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
 
 /** An error a handler means the user to see. */
-export class AppError extends Error {
+export class AppError extends CodedError<IpcErrorCode> {
+  override readonly name = 'AppError';
   constructor(
-    readonly code: IpcErrorCode,
+    code: IpcErrorCode,
     message: string,
     readonly retryable = false,
   ) {
-    super(message);
-    this.name = 'AppError';
+    super(code, message);
   }
 
   toBody(): IpcErrorBody {

@@ -1,17 +1,12 @@
 // Encoding and decoding of frames. Decoding never throws: it returns the frame or a typed ProtocolError,
 // checking size before parsing and schema after.
+import { CodedError } from '../base';
 import type { z } from 'zod';
 import { ClientFrame, ServerFrame, type ErrorCode } from './frames';
 import { MAX_FRAME_BYTES } from './version';
 
-export class ProtocolError extends Error {
-  constructor(
-    readonly code: Extract<ErrorCode, 'malformed_frame' | 'frame_too_large'>,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
+export class ProtocolError extends CodedError<Extract<ErrorCode, 'malformed_frame' | 'frame_too_large'>> {
+  override readonly name = 'ProtocolError';
 }
 
 export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: ProtocolError };

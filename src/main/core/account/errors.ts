@@ -1,5 +1,7 @@
 // Typed errors of the account: what registration and the account file can go wrong with, each with a code the UI
 // switches on and a message the user can act on.
+import { CodedError } from '../../../shared/base';
+
 
 export type RegistrationErrorCode =
   /** Someone else holds this username on the relay. */
@@ -11,15 +13,8 @@ export type RegistrationErrorCode =
   /** The relay answered something this app does not understand. */
   | 'protocol_error';
 
-export class RegistrationError extends Error {
+export class RegistrationError extends CodedError<RegistrationErrorCode> {
   override readonly name = 'RegistrationError';
-  constructor(
-    readonly code: RegistrationErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export type AccountStoreErrorCode =
@@ -37,13 +32,6 @@ export type AccountStoreErrorCode =
   /** The private key does not belong to the stored public key (mixed-up files). */
   | 'account_key_mismatch';
 
-export class AccountStoreError extends Error {
+export class AccountStoreError extends CodedError<AccountStoreErrorCode> {
   override readonly name = 'AccountStoreError';
-  constructor(
-    readonly code: AccountStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

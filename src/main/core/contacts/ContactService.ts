@@ -55,6 +55,7 @@ export class ContactService {
     let number = this.safetyNumbers.get(cacheKey);
     if (!number) {
       number = safetyNumber(
+        this.ctx.provider,
         { identifier: this.ctx.me.user, identityKey: this.ctx.identity.signing.publicKey },
         { identifier: peer.username, identityKey: fromBase64(theirKey) },
       );

@@ -2,7 +2,7 @@
 // record per peer plus an index of their usernames, all loaded once at start. Changes to one peer never interleave.
 import { z } from 'zod';
 import { USERNAME_PATTERN, normalizeUsername } from '../../../shared/protocol';
-import { KeyedLock } from '../concurrency/KeyedLock';
+import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
 import { isVaultError, jsonRecord, type Vault } from '../vault';
 import type { Peer } from './identityTrust';
@@ -23,7 +23,7 @@ const recordName = (username: string) => `peer:${username}`;
 
 export class PeerStore {
   private readonly peers = new Map<string, Peer>();
-  private readonly lock = new KeyedLock();
+  private readonly lock = new KeyedQueue();
   private indexWrite: Promise<void> = Promise.resolve();
 
   private constructor(private readonly vault: Vault) {}

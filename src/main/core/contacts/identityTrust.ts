@@ -2,7 +2,7 @@
 // trust; a different key for a known device is a change. For a contact the user has not verified, the new key
 // replaces the old one and the contact is flagged. For a verified contact, the new key waits as `pendingIdentityKey`
 // and sending is held until the user accepts it (or verifies again): a verified key is never replaced silently.
-import { equalBytes } from '../../../shared/crypto/bytes';
+import { bytesEqual } from '../../../shared/base';
 import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
 
 export interface PeerDevice {
@@ -55,7 +55,7 @@ export function observeIdentity(
     const devices = [...base.devices, { device, identityKey: key }].sort((a, b) => a.device - b.device);
     return { peer: { ...base, devices }, outcome: peer ? 'new_device' : 'new_peer' };
   }
-  if (equalBytes(fromBase64(known.identityKey), identityKey)) {
+  if (bytesEqual(fromBase64(known.identityKey), identityKey)) {
     if (known.pendingIdentityKey === undefined) return { peer: base, outcome: 'unchanged' };
     // The device went back to the key the user verified: nothing is pending any more for it.
     const devices = base.devices.map((d) => (d.device === device ? { device, identityKey: d.identityKey } : d));

@@ -11,6 +11,7 @@ import {
   generateIdentityKeyPair,
   generateOneTimePreKeys,
   generateSignedPreKey,
+  safetyNumber,
 } from '../../../shared/crypto/index';
 import { sessionDecrypt, sessionEncrypt, sessionInitiate, sessionRespond } from '../../../shared/crypto/session';
 import {
@@ -94,6 +95,29 @@ describe('node provider matches noble byte for byte', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('SHA-512, and the Ed25519 → X25519 maps of identity keys (garbage keys included)', () => {
+    fc.assert(
+      fc.property(bytes(0, 300), key32, key32, (data, seed, garbage) => {
+        same((p) => p.sha512(data));
+        same((p) => p.ed25519SecretKeyToX25519(seed));
+        same((p) => p.ed25519PublicKeyToX25519(noble.ed25519PublicKey(seed)));
+        same((p) => p.ed25519PublicKeyToX25519(garbage));
+      }),
+      { numRuns: 60 },
+    );
+    // The converted pair is a working X25519 pair: its public half is X25519(secret, 9).
+    const seed = noble.randomBytes(32);
+    expect(toHex(node.x25519PublicKey(node.ed25519SecretKeyToX25519(seed)))).toBe(
+      toHex(node.ed25519PublicKeyToX25519(node.ed25519PublicKey(seed))),
+    );
+  });
+
+  it('safety numbers', () => {
+    const a = { identifier: 'alice', identityKey: generateIdentityKeyPair(noble).signing.publicKey };
+    const b = { identifier: 'bob', identityKey: generateIdentityKeyPair(noble).signing.publicKey };
+    expect(safetyNumber(node, a, b)).toBe(safetyNumber(noble, a, b));
   });
 
   it('ChaCha20-Poly1305 ciphertexts, cross-decryption and tamper rejection', () => {

@@ -4,6 +4,7 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -16,6 +17,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { CryptoError } from '../../../shared/crypto/errors';
+import { nobleCryptoProvider } from '../../../shared/crypto/noble-provider';
 import {
   AEAD_TAG_BYTES,
   ED25519_PUBLIC_KEY_BYTES,
@@ -24,7 +26,8 @@ import {
   type CryptoProvider,
   type KeyPair,
 } from '../../../shared/crypto/provider';
-import { equalBytes, isAllZero } from '../../../shared/crypto/bytes';
+import { bytesEqual } from '../../../shared/base';
+import { isAllZero } from '../../../shared/crypto/bytes';
 
 type Curve = 'X25519' | 'Ed25519';
 
@@ -49,7 +52,7 @@ const caches: Record<`${Curve}:${'public' | 'private'}`, Cache> = {
 
 function cached(cache: Cache, bytes: Uint8Array, make: () => KeyObject): KeyObject {
   const hit = cache.get(bytes);
-  if (hit && equalBytes(hit.bytes, bytes)) return hit.key;
+  if (hit && bytesEqual(hit.bytes, bytes)) return hit.key;
   const key = make();
   cache.set(bytes, { bytes: new Uint8Array(bytes), key });
   return key;
@@ -134,6 +137,19 @@ export const nodeCryptoProvider: CryptoProvider = {
     }
   },
 
+  // OpenSSL has no Edwards → Montgomery map; the point decoding is noble's (identity keys are few and memoized).
+  ed25519PublicKeyToX25519: (publicKey) => nobleCryptoProvider.ed25519PublicKeyToX25519(publicKey),
+  ed25519SecretKeyToX25519(seed) {
+    if (seed.length !== 32) throw new CryptoError('bad_key', 'Ed25519 seed must be 32 bytes');
+    const scalar = plain(createHash('sha512').update(seed).digest()).slice(0, 32);
+    // RFC 7748 §5 clamping, as Ed25519 (RFC 8032 §5.1.5) prunes the same half.
+    scalar[0]! &= 248;
+    scalar[31]! &= 127;
+    scalar[31]! |= 64;
+    return scalar;
+  },
+
+  sha512: (data) => plain(createHash('sha512').update(data).digest()),
   hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
   hkdfSha256: (ikm, salt, info, length) => plain(hkdfSync('sha256', ikm, salt, info, length)),
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { AppError, MAX_GROUP_MEMBERS, type GroupUpdate, type GroupView } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
-import type { KeyedLock } from '../concurrency/KeyedLock';
+import type { KeyedQueue } from '../../../shared/base';
 import { toAppError } from '../messaging/appErrors';
 import type { MessagingContext } from '../messaging/context';
 import { encodeEnvelope, type GroupUpdateEnvelope } from '../messaging/envelope';
@@ -24,7 +24,7 @@ export class GroupService {
     private readonly ctx: MessagingContext,
     private readonly pairwise: PairwiseChannel,
     /** The conversation lanes MessageSender uses: a change and a message of one group never interleave. */
-    private readonly lanes: KeyedLock,
+    private readonly lanes: KeyedQueue,
     private readonly pending: PendingBroadcasts,
   ) {}
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
 import { Username } from '../../../shared/protocol';
-import { KeyedLock } from '../concurrency/KeyedLock';
+import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
 import { isVaultError, jsonRecord, type Vault } from '../vault';
 import type { GroupState } from './groupRules';
@@ -26,7 +26,7 @@ const recordName = (groupId: string) => `group:${groupId}`;
 
 export class GroupStore {
   private readonly groups = new Map<string, GroupState>();
-  private readonly lock = new KeyedLock();
+  private readonly lock = new KeyedQueue();
   private indexWrite: Promise<void> = Promise.resolve();
 
   private constructor(private readonly vault: Vault) {}

@@ -2,11 +2,11 @@
 // crash or a dropped connection can neither leave this device changed and the others not, nor lose the notice.
 // Resent on every `online` until each member's copy is on the relay (relay ids are derived, so repeats stay single).
 import { z } from 'zod';
+import { KeyedQueue } from '../../../shared/base';
 import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
 import { Username } from '../../../shared/protocol';
 import { GroupUpdateEnvelope } from '../messaging/envelope';
 import { jsonRecord, type Vault } from '../vault';
-import type { GroupState } from './groupRules';
 
 const GroupStateRecord = z.strictObject({
   groupId: GroupId,
@@ -33,7 +33,8 @@ const RECORD = 'group-broadcasts';
 
 export class PendingBroadcasts {
   private list: Broadcast[] | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Rewrites of the one record, one at a time. */
+  private readonly writes = new KeyedQueue();
 
   constructor(private readonly vault: Vault) {}
 
@@ -59,16 +60,10 @@ export class PendingBroadcasts {
   }
 
   private change(edit: (list: Broadcast[]) => Broadcast[]): Promise<void> {
-    const run = this.tail.then(async () => {
+    return this.writes.run(RECORD, async () => {
       const next = edit(await this.all());
       await this.vault.put('records', RECORD, codec.encode(next));
       this.list = next;
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
-}
-
-export function stateOf(broadcast: Broadcast): GroupState {
-  return broadcast.state;
 }

@@ -1,11 +1,11 @@
 // messages.send: encrypts the renderer's message for a conversation and hands it to the relay. Sends of one
-// conversation run strictly one after another (DESIGN §5.3), different conversations in parallel. A 1:1 message
+// conversation run strictly one after another (docs/architecture.md, invariant 3), different conversations in parallel. A 1:1 message
 // goes to every device of the peer as its own pairwise ciphertext; a group message is one Sender Keys ciphertext.
 // The end-to-end message id inside the envelope is the renderer's; relay ids are derived from it per copy, so a
 // retry with the same id is stored once. Sending to a verified contact whose key changed is held.
 import { AppError, type OutgoingContent, type ResponseOf } from '../../../shared/ipc';
 import { addressKey } from '../../../shared/protocol';
-import type { KeyedLock } from '../concurrency/KeyedLock';
+import type { KeyedQueue } from '../../../shared/base';
 import { isSendHeld } from '../contacts/identityTrust';
 import type { GroupSender } from '../groups/GroupSender';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
@@ -28,7 +28,7 @@ export class MessageSender {
     private readonly ctx: MessagingContext,
     private readonly pairwise: PairwiseChannel,
     private readonly groups: GroupSender,
-    private readonly lanes: KeyedLock,
+    private readonly lanes: KeyedQueue,
   ) {}
 
   send(request: SendRequest): Promise<ResponseOf<'messages.send'>> {

@@ -6,7 +6,7 @@ import type { CryptoProvider } from '../../../shared/crypto/provider';
 import type { ContactView, GroupView, IpcEvents, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
 import type { Account } from '../account';
-import { KeyedLock } from '../concurrency/KeyedLock';
+import { KeyedQueue } from '../../../shared/base';
 import { ContactService } from '../contacts/ContactService';
 import { PeerStore } from '../contacts/PeerStore';
 import { nodeCryptoProvider } from '../crypto/node-provider';
@@ -81,14 +81,14 @@ export class Messenger {
       relay: options.relay,
       events: options.events,
       logger: options.logger,
-      deviceLock: new KeyedLock(),
+      deviceLock: new KeyedQueue(),
       maxRecipientsPerSend: RELAY_MAX_RECIPIENTS_PER_SEND,
       now: options.now ?? Date.now,
       contactChanged: (view) => options.events.emit('contacts.changed', view),
       groupChanged: (groupId) => onGroupChanged(groupId),
     };
     const pairwise = new PairwiseChannel(ctx);
-    const lanes = new KeyedLock();
+    const lanes = new KeyedQueue();
     const groupSender = new GroupSender(ctx, pairwise);
     const pipeline = new ReceivePipeline(ctx);
     onGroupChanged = (groupId) => pipeline.retryParked(groupId);

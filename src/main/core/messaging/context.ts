@@ -4,7 +4,7 @@ import type { IdentityKeyPair } from '../../../shared/crypto/identity';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
 import type { ContactView, IpcEvents } from '../../../shared/ipc';
 import type { Address } from '../../../shared/protocol';
-import { KeyedLock } from '../concurrency/KeyedLock';
+import type { KeyedQueue } from '../../../shared/base';
 import type { PeerStore } from '../contacts/PeerStore';
 import type { GroupStore } from '../groups/GroupStore';
 import type { SenderKeyStore } from '../groups/SenderKeyStore';
@@ -35,7 +35,7 @@ export interface MessagingContext {
   readonly events: IpcEvents;
   readonly logger: Logger;
   /** Serializes every change to one remote device's sessions (sends and receives alike). */
-  readonly deviceLock: KeyedLock;
+  readonly deviceLock: KeyedQueue;
   /** Most recipients one relay `send` may name (the relay's PARLEY_RELAY_MAX_RECIPIENTS default). */
   readonly maxRecipientsPerSend: number;
   now(): number;
@@ -43,8 +43,4 @@ export interface MessagingContext {
   contactChanged(view: ContactView): void;
   /** A group's state changed here: content that waited for it is tried again. */
   groupChanged(groupId: string): void;
-}
-
-export function newDeviceLock(): KeyedLock {
-  return new KeyedLock();
 }

@@ -3,6 +3,7 @@
 // (a sender key for a group, a group update). Padded to size buckets so a ciphertext's length says little about
 // what it holds. Decoding validates everything with the contract's own schemas: a peer is untrusted input.
 import { z } from 'zod';
+import { CodedError } from '../../../shared/base';
 import { ByteReader, ByteWriter } from '../../../shared/crypto/bytes';
 import { utf8Decode, utf8Encode } from '../../../shared/encoding/utf8';
 import { GroupId, GroupName, GroupUpdate, MAX_GROUP_MEMBERS, OutgoingContent } from '../../../shared/ipc';
@@ -59,9 +60,8 @@ export type MessageEnvelope = z.infer<typeof MessageEnvelope>;
 export type GroupUpdateEnvelope = z.infer<typeof GroupUpdateEnvelope>;
 export type SenderKeyEnvelope = z.infer<typeof SenderKeyEnvelope>;
 
-export class EnvelopeError extends Error {
+export class EnvelopeError extends CodedError<'bad_envelope'> {
   override readonly name = 'EnvelopeError';
-  readonly code = 'bad_envelope';
 }
 
 /** Powers of two up to 16 KiB, then whole multiples of 16 KiB. */
@@ -88,9 +88,9 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     reader.expectVersion(ENVELOPE_VERSION);
     json = JSON.parse(utf8Decode(reader.varBytes(MAX_ENVELOPE_JSON_BYTES)));
   } catch {
-    throw new EnvelopeError('The message content is not in a format this version of Parley reads.');
+    throw new EnvelopeError('bad_envelope', 'The message content is not in a format this version of Parley reads.');
   }
   const parsed = Envelope.safeParse(json);
-  if (!parsed.success) throw new EnvelopeError('The message content is not valid.');
+  if (!parsed.success) throw new EnvelopeError('bad_envelope', 'The message content is not valid.');
   return parsed.data;
 }

@@ -2,6 +2,7 @@
 // messages) and the private halves of the one-time prekeys handed to the relay. A one-time prekey is deleted only
 // after the session it started is durable, so a crash in between cannot make that first message undecryptable.
 import { z } from 'zod';
+import { KeyedQueue } from '../../../shared/base';
 import type { OneTimePreKey, SignedPreKey } from '../../../shared/crypto/prekeys';
 import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
 import { jsonRecord, type Vault } from '../vault';
@@ -65,7 +66,7 @@ function fromFile(file: PreKeyFile): PreKeyState {
 export class PreKeyStore {
   private state: PreKeyState | undefined;
   /** Changes are read-modify-write of one record: one at a time. */
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly writes = new KeyedQueue();
 
   constructor(private readonly vault: Vault) {}
 
@@ -86,15 +87,13 @@ export class PreKeyStore {
 
   /** Applies `change` to the current state and stores the result; changes never interleave. */
   update(change: (state: PreKeyState) => PreKeyState): Promise<PreKeyState> {
-    const run = this.tail.then(async () => {
+    return this.writes.run(RECORD, async () => {
       const next = change(await this.load());
       const trimmed = next.oneTime.length > MAX_LOCAL_ONE_TIME_PREKEYS ? { ...next, oneTime: next.oneTime.slice(-MAX_LOCAL_ONE_TIME_PREKEYS) } : next;
       await this.vault.put('records', RECORD, codec.encode(toFile(trimmed)));
       this.state = trimmed;
       return trimmed;
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /** Deletes a one-time prekey once the session it started is safely stored. */

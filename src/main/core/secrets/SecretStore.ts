@@ -1,5 +1,7 @@
 // How the client core protects secrets at rest (the identity private key, later the vault master key) without
 // knowing the OS: Electron safeStorage in main/shell, a key file for Node tests and the browser shell.
+import { CodedError } from '../../../shared/base';
+
 
 export interface SecretStoreSecurity {
   /** What protects the secrets: an OS keychain, or a key file stored next to the data. */
@@ -30,13 +32,6 @@ export type SecretStoreErrorCode =
   /** The key file exists but is not a valid key. */
   | 'key_corrupt';
 
-export class SecretStoreError extends Error {
+export class SecretStoreError extends CodedError<SecretStoreErrorCode> {
   override readonly name = 'SecretStoreError';
-  constructor(
-    readonly code: SecretStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -5,7 +5,7 @@ import { verifyPreKeyBundle } from '../../../shared/crypto/bundle';
 import { CryptoError } from '../../../shared/crypto/errors';
 import { sessionEncrypt, sessionInitiate } from '../../../shared/crypto/session';
 import { normalizeUsername, type Address } from '../../../shared/protocol';
-import { KeyedLock } from '../concurrency/KeyedLock';
+import { CodedError, KeyedQueue } from '../../../shared/base';
 import { contactView } from '../contacts/contactView';
 import { observeIdentity, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
 import type { MessagingContext } from '../messaging/context';
@@ -13,7 +13,7 @@ import { wrapPayload } from '../messaging/payload';
 import { withSessions } from './SessionStore';
 import { idHint } from '../transport';
 
-export class NoSessionError extends Error {
+export class NoSessionError extends CodedError<'no_session'> {
   override readonly name = 'NoSessionError';
 }
 
@@ -21,7 +21,7 @@ export class NoSessionError extends Error {
 export const SESSION_REPAIR_INTERVAL_MS = 10 * 60 * 1000;
 
 export class PairwiseChannel {
-  private readonly userLock = new KeyedLock();
+  private readonly userLock = new KeyedQueue();
   private readonly repairedAt = new Map<string, number>();
 
   constructor(private readonly ctx: MessagingContext) {}
@@ -66,7 +66,7 @@ export class PairwiseChannel {
     const { message, stored } = await this.ctx.deviceLock.run(deviceKey(address), async () => {
       const record = await this.ctx.sessions.load(address);
       const active = record.sessions[0];
-      if (!active) throw new NoSessionError('no session with this device');
+      if (!active) throw new NoSessionError('no_session', 'no session with this device');
       const result = sessionEncrypt(this.ctx.provider, active, plaintext);
       const next = { ...record, sessions: [result.session, ...record.sessions.slice(1)] };
       return { message: result.message, stored: this.ctx.sessions.save(address, next) };

@@ -3,7 +3,8 @@
 // and the base keys of sessions dropped since, so a replayed first message cannot start a session again (the X3DH
 // spec's replay caveat for prekey messages without a one-time prekey). One record per device: a send or a receive
 // touches one record whatever the history.
-import { ByteReader, ByteWriter, equalBytes } from '../../../shared/crypto/bytes';
+import { bytesEqual } from '../../../shared/base';
+import { ByteReader, ByteWriter } from '../../../shared/crypto/bytes';
 import { isCryptoError } from '../../../shared/crypto/errors';
 import { X25519_KEY_BYTES } from '../../../shared/crypto/provider';
 import { deserializeSessionState, serializeSessionState, type SessionState } from '../../../shared/crypto/session';
@@ -57,14 +58,14 @@ export function withSessions(record: DeviceSessions, sessions: readonly SessionS
   const retired: Uint8Array[] = [];
   for (const gone of [...record.sessions, ...sessions.slice(MAX_SESSIONS_PER_DEVICE)]) {
     const key = gone.baseKey;
-    if (!kept.some((s) => equalBytes(s.baseKey, key)) && !retired.some((r) => equalBytes(r, key))) retired.push(key);
+    if (!kept.some((s) => bytesEqual(s.baseKey, key)) && !retired.some((r) => bytesEqual(r, key))) retired.push(key);
   }
   if (retired.length === 0) return { sessions: kept, retiredBaseKeys: record.retiredBaseKeys };
   return { sessions: kept, retiredBaseKeys: [...retired, ...record.retiredBaseKeys].slice(0, MAX_RETIRED_BASE_KEYS) };
 }
 
 export function isRetiredBaseKey(record: DeviceSessions, baseKey: Uint8Array): boolean {
-  return record.retiredBaseKeys.some((key) => equalBytes(key, baseKey));
+  return record.retiredBaseKeys.some((key) => bytesEqual(key, baseKey));
 }
 
 const recordName = (address: Address) => `session:${addressKey(address)}`;

@@ -2,7 +2,7 @@
 // it started (a repeat before our first reply) or starts a new one from our prekeys; a ratchet message is tried on
 // the active session, then on the earlier ones. The session that decrypts becomes the active one. On any failure
 // nothing is returned but the error: the caller's sessions stay exactly as they were.
-import { equalBytes } from '../../../shared/crypto/bytes';
+import { bytesEqual } from '../../../shared/base';
 import { CryptoError } from '../../../shared/crypto/errors';
 import type { IdentityKeyPair } from '../../../shared/crypto/identity';
 import type { OneTimePreKey, SignedPreKey } from '../../../shared/crypto/prekeys';
@@ -37,7 +37,7 @@ export function decryptPairwise(
 ): PairwiseDecryption {
   if (kind === 'preKey') {
     const { header } = decodePreKeyMessage(ciphertext);
-    const index = sessions.findIndex((s) => equalBytes(s.baseKey, header.ephemeralKey) && equalBytes(s.remoteIdentityKey, header.identityKey));
+    const index = sessions.findIndex((s) => bytesEqual(s.baseKey, header.ephemeralKey) && bytesEqual(s.remoteIdentityKey, header.identityKey));
     if (index >= 0) return promote(sessions, index, sessionDecrypt(provider, sessions[index], ciphertext), false, undefined);
     if (preKeys.isRetiredBaseKey?.(header.ephemeralKey)) throw new CryptoError('replayed', 'prekey message of a session that was already used');
     const signedPreKey = preKeys.signedPreKey(header.signedPreKeyId);

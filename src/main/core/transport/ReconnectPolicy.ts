@@ -1,5 +1,6 @@
-// Exponential backoff with full jitter: the n-th retry waits random(0, min(cap, base·2^n)). No attempt limit —
-// the transport retries forever — and reset() after a successful session starts the schedule over.
+// The reconnect schedule: full-jitter backoff (src/shared/base/backoff.ts) counted over consecutive failures. No
+// attempt limit — the transport retries forever — and reset() after a successful session starts the schedule over.
+import { backoffCeiling, fullJitterDelay, type BackoffPolicy } from '../../../shared/base';
 
 export interface ReconnectPolicyOptions {
   /** Upper bound of the first retry's delay, in ms. */
@@ -13,12 +14,14 @@ export interface ReconnectPolicyOptions {
 export class ReconnectPolicy {
   private failures = 0;
   private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
 
   constructor(private readonly options: ReconnectPolicyOptions) {
     if (!(options.baseDelayMs > 0) || !(options.maxDelayMs >= options.baseDelayMs)) {
       throw new RangeError('backoff needs 0 < baseDelayMs <= maxDelayMs');
     }
     this.random = options.random ?? Math.random;
+    this.backoff = { baseMs: options.baseDelayMs, capMs: options.maxDelayMs };
   }
 
   /** How many delays have been handed out since the last reset. */
@@ -28,18 +31,12 @@ export class ReconnectPolicy {
 
   /** The ceiling of the delay for a given attempt (0-based): min(cap, base·2^attempt). */
   ceilingFor(attempt: number): number {
-    // 2^attempt overflows to Infinity for big attempts, which min() then caps: no special case needed.
-    return Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** attempt);
+    return backoffCeiling(attempt, this.backoff);
   }
 
   /** The delay before the next attempt, and advances the schedule. */
   nextDelay(): number {
-    const ceiling = this.ceilingFor(this.failures);
-    this.failures++;
-    const r = this.random();
-    // Clamp a misbehaving random source rather than produce a negative or over-cap delay.
-    const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
-    return Math.floor(unit * ceiling);
+    return fullJitterDelay(this.failures++, this.backoff, this.random);
   }
 
   reset(): void {

@@ -1,5 +1,6 @@
 // Typed errors of the connection: why a connection ended (ConnectionError, shown in the connection state) and why a
 // request failed (TransportError, returned to the caller with `retryable` so the outbox knows whether to try again).
+import { CodedError } from '../../../shared/base';
 import { CLOSE_REASONS, FATAL_CLOSE_CODES, closeCodeName, type CloseCodeName, type ErrorCode, type ErrorFrame } from '../../../shared/protocol';
 
 // ── connection errors ─────────────────────────────────────────────────────────
@@ -14,17 +15,17 @@ export type ConnectionErrorCode =
   | 'protocol_version_mismatch'
   | 'signing_failed';
 
-export class ConnectionError extends Error {
+export class ConnectionError extends CodedError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';
   constructor(
-    readonly code: ConnectionErrorCode,
+    code: ConnectionErrorCode,
     message: string,
     /** Reconnecting with the same credentials cannot help; the transport stays offline. */
     readonly fatal = false,
     /** The WebSocket close code, when the relay closed the socket. */
     readonly closeCode?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -68,17 +69,17 @@ export type TransportErrorCode =
   /** The request is invalid before it ever reaches the relay. */
   | 'invalid_request';
 
-export class TransportError extends Error {
+export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name = 'TransportError';
   constructor(
-    readonly code: TransportErrorCode,
+    code: TransportErrorCode,
     message: string,
     /** Sending the same request again later can succeed. */
     readonly retryable: boolean,
     /** When the relay said how long to wait. */
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,5 +1,7 @@
 // Typed failures of the encrypted vault. A damaged, altered or foreign record is reported with a code a caller can
 // act on (skip it, quarantine it, tell the user), never as a crash, and never with key material or plaintext.
+import { CodedError } from '../../../shared/base';
+
 
 export type VaultErrorCode =
   /** The master key cannot be unprotected: the keychain is locked or the key file belongs to another keychain. */
@@ -13,15 +15,8 @@ export type VaultErrorCode =
   /** The file system refused a read or a write (permissions, disk full). */
   | 'vault_io';
 
-export class VaultError extends Error {
+export class VaultError extends CodedError<VaultErrorCode> {
   override readonly name = 'VaultError';
-  constructor(
-    readonly code: VaultErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export function isVaultError(error: unknown, code?: VaultErrorCode): error is VaultError {

@@ -7,7 +7,7 @@ import Dexie from 'dexie';
 import type { SendMessageRequestInput, SendMessageResult } from './sendTypes';
 import type { ParleyDatabase } from '../../db/database';
 import { advanceStatus, type OutboxRow } from '../../db/rows';
-import { fullJitterDelay, OUTBOX_BACKOFF, type BackoffPolicy } from './backoff';
+import { fullJitterDelay, type BackoffPolicy } from '../../../shared/base';
 import { defaultLaneLock, type LaneLock } from './laneLock';
 import { IpcError } from '../../ipc';
 
@@ -28,6 +28,9 @@ interface FailureInfo {
   message: string;
   retryable: boolean;
 }
+
+/** Retry delays of a message: exponential with full jitter from 1 s, capped at a minute. */
+export const OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000 };
 
 /** How long a conversation waits after IndexedDB itself failed. */
 const LANE_RETRY_MS = 5_000;
@@ -177,7 +180,7 @@ export class OutboxWorker {
       const now = this.now();
       if (failure.retryable) {
         const attempts = head.attempts + 1;
-        const delay = fullJitterDelay(attempts, this.backoff, this.random);
+        const delay = fullJitterDelay(attempts - 1, this.backoff, this.random);
         this.log('outbox.retry', { code: failure.code, attempts, delayMs: delay });
         await this.db.outbox.update(head.id, {
           attempts,

@@ -2,6 +2,7 @@
 // (that device's sessions, its sender keys, our prekeys, the groups it speaks about), and says what each one is:
 // something for the inbox, a typing notice, a control message, or a failure. Nothing is stored here and no
 // stored state is changed; a failure leaves the working copies as they were before it, so the next item goes on.
+import { CodedError } from '../../../../shared/base';
 import { toHex } from '../../../../shared/crypto/bytes';
 import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../shared/crypto/errors';
 import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
@@ -31,15 +32,18 @@ export type ItemOutcome =
   /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
   | { kind: 'deferred'; delivery: Delivery; groupId: string };
 
-class ReceiveFailure extends Error {
-  constructor(readonly code: ReceiveFailureCode) {
-    super(code);
+class ReceiveFailure extends CodedError<ReceiveFailureCode> {
+  override readonly name = 'ReceiveFailure';
+  constructor(code: ReceiveFailureCode) {
+    super(code, code);
   }
 }
 
-class Deferred extends Error {
+/** Control flow, not a failure: the item waits for its group's state. */
+class Deferred extends CodedError<'deferred'> {
+  override readonly name = 'Deferred';
   constructor(readonly groupId: string) {
-    super('deferred');
+    super('deferred', 'waits for the group state');
   }
 }
 

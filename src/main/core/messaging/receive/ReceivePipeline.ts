@@ -1,4 +1,4 @@
-// Receive with durability (DESIGN §3 "Receive"): deliveries from each sender device are handled in order, in
+// Receive with durability (docs/architecture.md, "How data flows": Receive): deliveries from each sender device are handled in order, in
 // batches. For a batch: decrypt everything against working copies, then store — the inbox entries first, then
 // the group, sender-key and contact changes, then the device's session state, and only then delete a consumed
 // one-time prekey — and only then tell the renderer. Inbox entries are acked when the renderer commits them;

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1 } from './database';
 import { countUnread } from './conversations';
+import { conversationsOwingReceipts } from './receiptPositions';
 
 const opened: Dexie[] = [];
 afterEach(async () => {
@@ -49,6 +50,8 @@ describe('schema migrations', () => {
     expect(bob && 'unreadCount' in bob).toBe(false);
     expect(await countUnread(db, 'dm:bob', bob?.lastReadSeq ?? -1)).toBe(2);
     expect(await countUnread(db, 'dm:carol', carol?.lastReadSeq ?? -1)).toBe(0);
+    // Receipts of that time went out as events: after the upgrade, nothing older is owed.
+    expect(await conversationsOwingReceipts(db)).toEqual([]);
 
     // The outbox row survives, and the new table works.
     expect(await db.outbox.count()).toBe(1);

@@ -9,6 +9,8 @@ import type { ConversationRow, DraftRow, MessageRow, OutboxRow, ReceiptRow } fro
  * v2: unread counts come from an index ([conversationId+direction+seq] after `lastReadSeq`), messages get a
  *     `direction` (system rows for group changes), and receipts per member are kept.
  * v3: unsent drafts per conversation survive restarts.
+ * v4: receipts are kept as positions per conversation (how far read and delivered receipts were handed to main),
+ *     so receipts made offline are sent later; existing conversations start with everything already sent.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -27,7 +29,9 @@ export const SCHEMA_V3 = {
   drafts: 'conversationId',
 };
 
-export const CURRENT_VERSION = 3;
+export const SCHEMA_V4 = SCHEMA_V3;
+
+export const CURRENT_VERSION = 4;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -41,6 +45,7 @@ export class ParleyDatabase extends Dexie {
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
   }
 }
 
@@ -86,6 +91,22 @@ async function upgradeToV2(tx: Transaction): Promise<void> {
         row.lastReadSeq = lastReadSeq;
         delete row.unreadCount;
       });
+  }
+}
+
+/** v3 → v4: receipts before the upgrade were sent as events; nothing older is owed. */
+async function upgradeToV4(tx: Transaction): Promise<void> {
+  const conversations = tx.table('conversations');
+  for (const conversation of (await conversations.toArray()) as ConversationRow[]) {
+    // The newest message bounds what was delivered (one indexed read per conversation).
+    const newest = (await tx
+      .table('messages')
+      .where('[conversationId+seq]')
+      .between([conversation.id, Dexie.minKey], [conversation.id, Dexie.maxKey])
+      .reverse()
+      .limit(1)
+      .primaryKeys()) as number[];
+    await conversations.update(conversation.id, { readReceiptsSentUpTo: conversation.lastReadSeq, deliveredReceiptsSentUpTo: newest[0] ?? 0 });
   }
 }
 

@@ -42,6 +42,10 @@ export interface ConversationRow {
   lastActivityAt: number;
   /** Seq of the newest message the user has seen; unread = incoming messages after it. */
   lastReadSeq: number;
+  /** Incoming messages up to this seq have had their read receipts handed to main (db/receiptPositions.ts). */
+  readReceiptsSentUpTo?: number;
+  /** Incoming messages up to this seq have had their delivered receipts handed to main. */
+  deliveredReceiptsSentUpTo?: number;
   createdAt: number;
 }
 

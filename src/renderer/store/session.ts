@@ -1,13 +1,15 @@
-// The signed-in session: this account's database and outbox worker, set once messaging has started.
+// The signed-in session: this account's database, outbox and receipt workers, set once messaging has started.
 // Components and actions read it; only features/messaging/session.ts sets it.
 import { create } from 'zustand';
 import type { ParleyDatabase } from '../db/database';
+import type { ReceiptWorker } from '../features/messaging/ReceiptWorker';
 import type { OutboxWorker } from '../features/outbox/OutboxWorker';
 
 export interface Session {
   me: string;
   db: ParleyDatabase;
   outbox: Pick<OutboxWorker, 'poke'>;
+  receipts: Pick<ReceiptWorker, 'poke'>;
 }
 
 interface SessionStore {

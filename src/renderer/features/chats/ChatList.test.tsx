@@ -59,13 +59,15 @@ describe('the chat list', () => {
     });
     await waitFor(() => expect(rowNames()[0]).toBe('bob'));
     expect(within(row('dm:bob')).getByLabelText('3 unread')).toBeTruthy();
-    // Stored, then committed, then acknowledged with a delivered receipt.
+    // Stored, then committed, then acknowledged with a delivered receipt (the seeded messages owe one too).
     await waitFor(() => expect(fake.pending.size).toBe(0));
     await waitFor(() =>
-      expect(fake.sent.find((request) => request.content.kind === 'receipt')).toMatchObject({
-        conversationId: 'dm:bob',
-        content: { kind: 'receipt', receipt: 'delivered', messageIds: ['b4'] },
-      }),
+      expect(
+        fake.sent.some(
+          (request) =>
+            request.conversationId === 'dm:bob' && request.content.kind === 'receipt' && request.content.receipt === 'delivered' && request.content.messageIds.includes('b4'),
+        ),
+      ).toBe(true),
     );
   });
 

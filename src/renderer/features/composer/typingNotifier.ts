@@ -1,6 +1,16 @@
 // Typing notices for one chat: "typing" at most every few seconds while the user types, "stopped" when they
-// send, clear the draft or go quiet. Best effort; never stored.
-import { sendTyping } from '../messaging/receipts';
+// send, clear the draft or go quiet. Best effort, straight through messages.send (not the outbox): a notice is only
+// worth anything now, so a failure is logged and dropped. Never stored. (Receipts are state: see ReceiptWorker.)
+import { ulid } from 'ulid';
+import { invoke } from '../../ipc';
+
+export async function sendTyping(conversationId: string, typing: boolean): Promise<void> {
+  try {
+    await invoke('messages.send', { conversationId, messageId: ulid(), content: { kind: 'typing', typing } });
+  } catch (error) {
+    console.warn('parley.typing_dropped', { error: error instanceof Error ? error.name : typeof error });
+  }
+}
 
 const REPEAT_MS = 3_000;
 const QUIET_MS = 5_000;

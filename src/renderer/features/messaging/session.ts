@@ -1,7 +1,7 @@
 // Starts messaging for the signed-in account: opens its database, runs the outbox worker while the connection
 // is online, runs the receive pipeline, and keeps contacts, groups and their conversations current.
 // Returns the function that stops all of it.
-import type { AccountView, GroupView } from '../../../shared/ipc';
+import type { AccountView, GroupView, RequestOf } from '../../../shared/ipc';
 import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
 import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../../db/conversations';
 import { invoke, subscribe } from '../../ipc';
@@ -13,7 +13,7 @@ import { useTyping } from '../../store/typing';
 import { keepDrafts } from '../composer/keepDrafts';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
-import { acknowledge } from './receipts';
+import { ReceiptWorker } from './ReceiptWorker';
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -40,13 +40,19 @@ export interface StartSessionOptions {
 export function startSession(account: AccountView, options: StartSessionOptions = {}): () => void {
   const db = options.db ?? openParleyDatabase(account.username);
   const me = account.username;
-  const outbox = new OutboxWorker({ db, send: (request) => invoke('messages.send', request), log });
-  useSession.setState({ session: { me, db, outbox } });
+  const send = (request: RequestOf<'messages.send'>) => invoke('messages.send', request);
+  const outbox = new OutboxWorker({ db, send, log });
+  const receipts = new ReceiptWorker({ db, send, log });
+  useSession.setState({ session: { me, db, outbox, receipts } });
 
   const isOnline = () => useConnection.getState().snapshot?.state === 'online';
-  outbox.setOnline(isOnline());
+  const followConnection = () => {
+    outbox.setOnline(isOnline());
+    receipts.setOnline(isOnline());
+  };
+  followConnection();
   const stopFollowingConnection = useConnection.subscribe((state, previous) => {
-    if (state.snapshot?.state !== previous.snapshot?.state) outbox.setOnline(isOnline());
+    if (state.snapshot?.state !== previous.snapshot?.state) followConnection();
   });
 
   const titleOf = (conversationId: string) => {
@@ -79,7 +85,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       if (message.content.kind === 'typing') useTyping.getState().note(message.conversationId, message.sender.user, message.content.typing);
     },
     onGroupsChanged: () => background('groups.refresh_failed', refreshGroups()),
-    onStored: (messages) => void acknowledge(messages, 'delivered'),
+    onStored: (messages) => new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id)),
   });
 
   const stopDrafts = keepDrafts(db, background);
@@ -109,6 +115,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     stopped = true;
     pipeline.stop();
     outbox.stop();
+    receipts.stop();
     stopFollowingConnection();
     stopDrafts();
     stopContacts();

@@ -6,7 +6,8 @@ import { ulid } from 'ulid';
 import type { SendMessageRequestInput } from '../outbox/sendTypes';
 import type { ParleyDatabase } from '../../db/database';
 import { conversationsOwingReceipts, nextOwedReceipt, recordReceiptHandedOver } from '../../db/receiptPositions';
-import { fullJitterDelay, OUTBOX_BACKOFF } from '../outbox/backoff';
+import { fullJitterDelay } from '../../../shared/base';
+import { OUTBOX_BACKOFF } from '../outbox/OutboxWorker';
 import { IpcError } from '../../ipc';
 import type { IpcErrorCode } from '../../../shared/ipc';
 
@@ -117,6 +118,6 @@ export class ReceiptWorker {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pokeAll();
-    }, fullJitterDelay(this.failures, OUTBOX_BACKOFF, this.options.random));
+    }, fullJitterDelay(this.failures - 1, OUTBOX_BACKOFF, this.options.random));
   }
 }

@@ -60,6 +60,13 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_COMMIT_MAX_BATCH: '100',
       PARLEY_RELAY_DURABILITY: 'PROCESS',
       PARLEY_RELAY_HEARTBEAT_MS: '0',
+      PARLEY_RELAY_BLOB_MAX_BYTES: '1000000',
+      PARLEY_RELAY_BLOB_QUOTA_BYTES: '5000000',
+      PARLEY_RELAY_BLOB_EXPIRY_MS: '86400000',
+      PARLEY_RELAY_BLOB_ABANDON_MS: '3600000',
+      PARLEY_RELAY_BLOB_TOKEN_TTL_MS: '60000',
+      PARLEY_RELAY_BLOB_TOKEN_SECRET: Buffer.alloc(32, 7).toString('base64'),
+      PARLEY_RELAY_BLOB_GC_INTERVAL_MS: '5000',
       PARLEY_RELAY_LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -87,6 +94,13 @@ describe('loadRelayConfig', () => {
       commitMaxBatch: 100,
       durability: 'process',
       heartbeatIntervalMs: 0,
+      blobMaxBytes: 1_000_000,
+      blobQuotaBytes: 5_000_000,
+      blobExpiryMs: 86_400_000,
+      blobAbandonMs: 3_600_000,
+      blobTokenTtlMs: 60_000,
+      blobTokenSecret: new Uint8Array(Buffer.alloc(32, 7)),
+      blobGcIntervalMs: 5000,
       logLevel: 'debug',
     });
     expect(RELAY_SETTINGS).toHaveLength(Object.keys(config).length);
@@ -109,6 +123,10 @@ describe('loadRelayConfig', () => {
     ['PARLEY_RELAY_RATE_PER_SECOND', 'fast'],
     ['PARLEY_RELAY_MAILBOX_QUOTA', '1e5'],
     ['PARLEY_RELAY_PREKEY_CAP', '0'],
+    ['PARLEY_RELAY_BLOB_MAX_BYTES', '0'],
+    ['PARLEY_RELAY_BLOB_TOKEN_SECRET', 'c2hvcnQ='], // 5 bytes
+    ['PARLEY_RELAY_BLOB_TOKEN_SECRET', 'not base64!'],
+    ['PARLEY_RELAY_BLOB_TOKEN_TTL_MS', '10'],
     ['PARLEY_RELAY_PREKEY_LOW_THRESHOLD', '1001'], // above the default cap of 1000
     ['PARLEY_RELAY_PREKEY_LOW_THRESHOLD', '-1'],
     ['PARLEY_RELAY_FETCH_RATE_PER_SECOND', '0'],

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { CodedError } from '../shared/base';
+import { MAX_ATTACHMENT_CIPHERTEXT_BYTES } from '../shared/media/attachmentFormat';
 import { MAX_FRAME_BYTES, MAX_RECIPIENTS_PER_SEND } from '../shared/protocol';
 import { defaultRelayDataDir } from './data-dir';
 
@@ -58,6 +59,20 @@ export interface RelayConfig {
   durability: Durability;
   /** Interval of WebSocket-level pings that detect dead sockets; 0 disables them. */
   heartbeatIntervalMs: number;
+  /** Largest blob (attachment ciphertext) one upload may declare. */
+  blobMaxBytes: number;
+  /** Blob bytes one account may hold on the relay, finished uploads and unfinished ones. */
+  blobQuotaBytes: number;
+  /** How long a finished blob stays downloadable. */
+  blobExpiryMs: number;
+  /** An unfinished upload with no activity for this long is deleted. */
+  blobAbandonMs: number;
+  /** Lifetime of blob upload and download tokens. */
+  blobTokenTtlMs: number;
+  /** HMAC key for blob tokens, shared by relays that serve one blob store; null: a key file in the data directory. */
+  blobTokenSecret: Uint8Array | null;
+  /** Interval of blob garbage collection. */
+  blobGcIntervalMs: number;
   logLevel: LogLevel;
 }
 
@@ -121,6 +136,13 @@ export const RELAY_SETTINGS = [
   setting({ key: 'commitMaxBatch', variable: 'PARLEY_RELAY_COMMIT_MAX_BATCH', parse: int(1, 100_000), fallback: () => 2_000 }),
   setting({ key: 'durability', variable: 'PARLEY_RELAY_DURABILITY', parse: oneOf(['disk', 'process'] as const), fallback: () => 'disk' }),
   setting({ key: 'heartbeatIntervalMs', variable: 'PARLEY_RELAY_HEARTBEAT_MS', parse: int(0, 3_600_000), fallback: () => 30_000 }),
+  setting({ key: 'blobMaxBytes', variable: 'PARLEY_RELAY_BLOB_MAX_BYTES', parse: int(1, 2 ** 40), fallback: () => MAX_ATTACHMENT_CIPHERTEXT_BYTES }),
+  setting({ key: 'blobQuotaBytes', variable: 'PARLEY_RELAY_BLOB_QUOTA_BYTES', parse: int(1, 2 ** 50), fallback: () => 10 * 1024 ** 3 }),
+  setting({ key: 'blobExpiryMs', variable: 'PARLEY_RELAY_BLOB_EXPIRY_MS', parse: int(1, 3650 * 86_400_000), fallback: () => 30 * 86_400_000 }),
+  setting({ key: 'blobAbandonMs', variable: 'PARLEY_RELAY_BLOB_ABANDON_MS', parse: int(1, 365 * 86_400_000), fallback: () => 86_400_000 }),
+  setting({ key: 'blobTokenTtlMs', variable: 'PARLEY_RELAY_BLOB_TOKEN_TTL_MS', parse: int(1_000, 86_400_000), fallback: () => 15 * 60_000 }),
+  setting({ key: 'blobTokenSecret', variable: 'PARLEY_RELAY_BLOB_TOKEN_SECRET', parse: parseSecret, fallback: () => null }),
+  setting({ key: 'blobGcIntervalMs', variable: 'PARLEY_RELAY_BLOB_GC_INTERVAL_MS', parse: int(1_000, 86_400_000), fallback: () => 60 * 60_000 }),
   setting({
     key: 'logLevel',
     variable: 'PARLEY_RELAY_LOG_LEVEL',
@@ -186,6 +208,13 @@ function oneOf<const T extends readonly string[]>(choices: T) {
     }
     return match;
   };
+}
+
+/** Base64 of at least 32 random bytes. */
+function parseSecret(raw: string, variable: string): Uint8Array {
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
+  if (bytes.length < 32) throw new ConfigError(variable, `${variable} must be base64 of at least 32 random bytes`);
+  return new Uint8Array(bytes);
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

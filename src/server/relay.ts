@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH } from '../shared/protocol';
 import { NonceRegistry } from './auth/nonce-registry';
+import { isBlobPath } from './blobs/blob-http';
+import { openBlobStore, type BlobStore } from './blobs/blob-store';
 import { validateRelayConfig, type RelayConfig } from './config';
 import { DeviceConnection, type ConnectionContext } from './connection/device-connection';
 import { OnlineDevices } from './connection/online-devices';
@@ -27,6 +29,8 @@ export interface Relay {
   httpUrl: string;
   port: number;
   dataDir: string;
+  /** The blob store: HTTP endpoints under /v1/blobs, the access rules its WebSocket frames use, its collector. */
+  blobs: BlobStore;
   /** Authenticated devices with a live connection. */
   connectedDevices(): number;
   /** Stops accepting, commits pending writes, closes sockets with 1001, closes the store. Idempotent. */
@@ -77,14 +81,24 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const prekeys = new PrekeyDirectory({ store, config, now, logger, push: (device, frame) => online.get(device)?.push(frame) });
   const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, prekeys, logger, now };
 
-  const server = createServer(
-    createHttpHandler(() => ({
-      version: RELAY_VERSION,
-      protocol: PROTOCOL_VERSION,
-      uptimeSeconds: Math.floor((now() - startedAt) / 1000),
-      connectedDevices: online.size,
-    })),
-  );
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config, { now, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const health = createHttpHandler(() => ({
+    version: RELAY_VERSION,
+    protocol: PROTOCOL_VERSION,
+    uptimeSeconds: Math.floor((now() - startedAt) / 1000),
+    connectedDevices: online.size,
+  }));
+  const server = createServer((request, response) => {
+    const path = pathOf(request.url);
+    if (isBlobPath(path)) return blobs.handle(request, response, path);
+    health(request, response);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
   const sockets = new Set<WebSocket>();
   let nextConnectionId = 1;
@@ -125,10 +139,12 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
+    await blobs.close();
     await store.close();
     throw error;
   }
   maintenance.start();
+  blobs.collector.start();
   const port = (server.address() as AddressInfo).port;
   const authority = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -145,6 +161,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     for (const socket of sockets) socket.terminate();
     server.closeAllConnections();
     await serverClosed;
+    await blobs.close();
     await store.close();
   };
 
@@ -153,6 +170,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     httpUrl: `http://${authority}`,
     port,
     dataDir: config.dataDir,
+    blobs,
     connectedDevices: () => online.size,
     close: () => (closed ??= close()),
   };

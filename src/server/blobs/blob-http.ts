@@ -1,0 +1,155 @@
+// The relay's blob endpoints beside the WebSocket (docs/protocol.md, "Blobs"): tus 1.0 resumable uploads at
+// /v1/blobs (creation, HEAD, PATCH, termination) through @tus/server, and ranged downloads (GET /v1/blobs/<id>).
+// Every request carries a token from the WebSocket; client-supplied tus metadata is dropped, never stored.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { EVENTS, Server as TusServer } from '@tus/server';
+import type { Logger } from '../log';
+import { errorFields } from '../log';
+import type { BlobBytes } from './blob-bytes';
+import type { BlobIndex } from './blob-index';
+import { BLOB_ID_PATTERN, type BlobTokenClaims, type BlobTokens } from './blob-tokens';
+import { parseByteRange } from './byte-range';
+
+export const BLOBS_PATH = '/v1/blobs';
+
+export interface BlobHttpOptions {
+  index: BlobIndex;
+  bytes: BlobBytes;
+  tokens: BlobTokens;
+  maxBytes: number;
+  quotaBytes: number;
+  expiryMs: number;
+  now: () => number;
+  logger: Logger;
+}
+
+interface TusFailure {
+  status_code: number;
+  body: string;
+}
+
+const fail = (status_code: number, body: string): TusFailure => ({ status_code, body: `${body}\n` });
+
+export function isBlobPath(path: string): boolean {
+  return path === BLOBS_PATH || path.startsWith(`${BLOBS_PATH}/`);
+}
+
+export function createBlobHttpHandler(options: BlobHttpOptions): (request: IncomingMessage, response: ServerResponse, path: string) => void {
+  const { index, tokens, now, logger } = options;
+
+  const uploadClaims = (authorization: string | null, blobId: string): BlobTokenClaims => {
+    const check = tokens.verify(bearer(authorization) ?? '', 'upload', blobId);
+    if (!check.ok) throw fail(check.reason === 'expired' ? 401 : 403, `upload_token_${check.reason}`);
+    return check.claims;
+  };
+
+  const tus = new TusServer({
+    path: BLOBS_PATH,
+    datastore: options.bytes.uploads,
+    maxSize: options.maxBytes,
+    relativeLocation: true,
+    respectForwardedHeaders: false,
+    allowedOrigins: [],
+    disableTerminationForFinishedUploads: true,
+    // The blob id was chosen by the relay when it issued the upload token.
+    namingFunction: (request) => {
+      const claims = tokenClaimsUnchecked(bearer(request.headers.get('authorization')));
+      if (!claims) throw fail(403, 'upload_token_malformed');
+      return uploadClaims(request.headers.get('authorization'), claims.blob).blob;
+    },
+    onIncomingRequest: async (request, id) => {
+      if (!BLOB_ID_PATTERN.test(id)) throw fail(404, 'not_found');
+      uploadClaims(request.headers.get('authorization'), id);
+      if (request.method === 'PATCH') await index.touch(id, now());
+    },
+    onUploadCreate: async (request, upload) => {
+      const claims = uploadClaims(request.headers.get('authorization'), upload.id);
+      if (claims.size === undefined || upload.size !== claims.size) throw fail(400, 'upload_length_differs_from_token');
+      const owner = { user: claims.user, device: claims.device };
+      const outcome = await index.reserve({ id: upload.id, owner, size: claims.size, now: now() }, options.quotaBytes);
+      if (outcome === 'quota_exceeded') throw fail(413, 'quota_exceeded');
+      if (outcome === 'exists') throw fail(409, 'blob_exists');
+      return { metadata: {} };
+    },
+    onUploadFinish: async (_request, upload) => {
+      const at = now();
+      await index.complete(upload.id, at, at + options.expiryMs);
+      return {};
+    },
+    onResponseError: (_request, error) => {
+      if ((error as Partial<TusFailure>).status_code === undefined) logger.error('relay.blob_upload_failed', errorFields(error));
+      return undefined;
+    },
+  });
+  tus.on(EVENTS.POST_TERMINATE, (_request, _response, id: string) => {
+    void index.remove(id).catch((error: unknown) => logger.error('relay.blob_remove_failed', errorFields(error)));
+  });
+
+  const download = async (request: IncomingMessage, response: ServerResponse, blobId: string): Promise<void> => {
+    const check = tokens.verify(bearer(request.headers.authorization ?? null) ?? '', 'download', blobId);
+    if (!check.ok) return answer(response, check.reason === 'expired' ? 401 : 403, `download_token_${check.reason}`);
+    const record = await index.find(blobId);
+    if (!record || record.completedAt === null || (record.expiresAt !== null && record.expiresAt <= now())) {
+      return answer(response, 404, 'blob_not_found');
+    }
+    const range = parseByteRange(request.headers.range, record.size);
+    const headers = { 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
+    if (range.kind === 'unsatisfiable') {
+      response.writeHead(416, { ...headers, 'Content-Range': `bytes */${record.size}`, 'Content-Length': 0 });
+      return void response.end();
+    }
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, record.size - 1];
+    response.writeHead(range.kind === 'partial' ? 206 : 200, {
+      ...headers,
+      'Content-Length': end - start + 1,
+      ...(range.kind === 'partial' ? { 'Content-Range': `bytes ${start}-${end}/${record.size}` } : {}),
+    });
+    if (request.method === 'HEAD') return void response.end();
+    await pipeline(options.bytes.read(blobId, start, end), response).catch(() => {
+      // The client went away or the file vanished under GC: nothing to answer any more.
+      response.destroy();
+    });
+  };
+
+  return (request, response, path) => {
+    const blobId = path.slice(BLOBS_PATH.length + 1);
+    if (request.method === 'GET') {
+      if (!BLOB_ID_PATTERN.test(blobId)) return answer(response, 404, 'not_found');
+      void download(request, response, blobId).catch((error: unknown) => {
+        logger.error('relay.blob_download_failed', errorFields(error));
+        if (!response.headersSent) answer(response, 500, 'internal');
+        else response.destroy();
+      });
+      return;
+    }
+    void tus.handle(request, response).catch((error: unknown) => {
+      logger.error('relay.blob_upload_failed', errorFields(error));
+      if (!response.headersSent) answer(response, 500, 'internal');
+    });
+  };
+}
+
+function bearer(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
+  return match?.[1];
+}
+
+/** The claims a token states, before any check: only used to learn which blob id a creation asks for. */
+function tokenClaimsUnchecked(token: string | undefined): { blob: string } | undefined {
+  const body = token?.split('.')[1];
+  if (!body) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { blob?: unknown };
+    return typeof claims.blob === 'string' && BLOB_ID_PATTERN.test(claims.blob) ? { blob: claims.blob } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function answer(response: ServerResponse, status: number, error: string): void {
+  const text = JSON.stringify({ error });
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  response.end(text);
+}

@@ -2,6 +2,7 @@
 // upload a new blob (within the per-blob limit and the account quota), a token to resume one's own upload, grants
 // of one's own blob to the devices it was sent to, and a token to download a blob one owns or was granted.
 // Anything else is `blob_not_found`, so a device learns nothing about blobs that are not its business.
+import { CodedError } from '../../shared/base';
 import { normalizeUsername, type Address } from '../../shared/protocol';
 import type { BlobIndex } from './blob-index';
 import { newBlobId, type BlobTokens } from './blob-tokens';
@@ -19,14 +20,8 @@ export interface BlobLimits {
 
 export type BlobErrorCode = 'invalid_size' | 'blob_too_large' | 'quota_exceeded' | 'blob_not_found' | 'too_many_recipients';
 
-export class BlobError extends Error {
+export class BlobError extends CodedError<BlobErrorCode> {
   override readonly name = 'BlobError';
-  constructor(
-    readonly code: BlobErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface IssuedToken {

@@ -1,10 +1,11 @@
 // Short-lived upload and download tokens, verified without state: `v1.<claims>.<mac>`, where the claims (kind,
 // blob id, device, size for uploads, expiry) are base64url JSON and the mac is HMAC-SHA256 under the relay's blob
 // token secret. Relays that share the secret accept each other's tokens. docs/protocol.md, "Blobs".
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { bytesEqual } from '../../shared/base';
 import { DeviceId, Username } from '../../shared/protocol';
 
 export const BLOB_TOKEN_SECRET_FILE = 'blob-token.key';
@@ -49,7 +50,7 @@ export class BlobTokens {
     if (version !== 'v1' || body === undefined || mac === undefined || rest.length > 0) return { ok: false, reason: 'malformed' };
     const given = Buffer.from(mac, 'base64url');
     const expected = this.mac(body);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+    if (!bytesEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
     let parsed;
     try {
       parsed = BlobTokenClaims.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));

@@ -1,8 +1,9 @@
 // Decrypts an attachment stream as it flows, verifying every chunk on its own before a byte of it is passed on,
 // and (when the sender's digest is given) the SHA-256 of the whole ciphertext at the end. Padding is cut off.
 // A consumer that persists the output must discard it when this stream errors: the error may come at the end.
-import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { bytesEqual } from '../../../../shared/base';
 import {
   ATTACHMENT_CHUNK_BYTES,
   ATTACHMENT_HEADER_BYTES,
@@ -74,9 +75,7 @@ export class AttachmentDecryptor extends Transform {
       return callback(new AttachmentError('truncated', 'The attachment ends before its last part.'));
     }
     if (this.hash && this.options.digest) {
-      const actual = this.hash.digest();
-      const expected = Buffer.from(this.options.digest);
-      if (expected.length !== actual.length || !timingSafeEqual(actual, expected)) {
+      if (!bytesEqual(this.hash.digest(), this.options.digest)) {
         return callback(new AttachmentError('digest_mismatch', 'The attachment is not the one its sender sent.'));
       }
     }

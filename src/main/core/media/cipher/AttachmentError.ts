@@ -1,6 +1,8 @@
 // Typed failures of attachments: the stream format, transfers and the local store. Each code names one cause a test
 // can assert and the UI can explain; messages never carry key material, digests or plaintext.
 
+import { CodedError } from '../../../../shared/base';
+
 export type AttachmentErrorCode =
   /** The blob does not start with a header this version reads, or its chunk size differs from the pointer's. */
   | 'bad_header'
@@ -25,15 +27,8 @@ export type AttachmentErrorCode =
   /** No attachment with this id exists on this device. */
   | 'unknown_attachment';
 
-export class AttachmentError extends Error {
+export class AttachmentError extends CodedError<AttachmentErrorCode> {
   override readonly name = 'AttachmentError';
-  constructor(
-    readonly code: AttachmentErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export function isAttachmentError(error: unknown, code?: AttachmentErrorCode): error is AttachmentError {

@@ -31,7 +31,7 @@ function boundary(layer, { layers = [], packages = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'src/**/gen/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,7 @@ import { conversationKind } from './conversations';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
 export interface StoreOutcome {
-  /** Incoming text messages stored now (not duplicates), to acknowledge with `delivered` receipts. */
+  /** Incoming messages stored now (not duplicates), to acknowledge with `delivered` receipts. */
   stored: ReceivedMessage[];
   typing: ReceivedMessage[];
   /** Some group changed; the groups list should be refreshed. */
@@ -41,6 +41,16 @@ export async function storeReceived(
             if (message.sender.user !== me) outcome.stored.push(message);
           }
           break;
+        case 'unsupported':
+          // Kept exactly as it came, so a later version can show it; until then the bubble says it needs one.
+          if (writer.add(message, { notice: 'needs_newer_version', keptContent: { version: message.content.version, wire: message.content.wire } })) {
+            // It was delivered (and kept): the sender's tick may say so.
+            if (message.sender.user !== me) outcome.stored.push(message);
+          }
+          break;
+        case 'unreadable':
+          writer.add(message, { notice: 'unreadable' });
+          break;
         case 'group_update':
           outcome.groupsChanged = true;
           writer.add(message, { direction: 'system', body: '', update: message.content.update });
@@ -54,6 +64,9 @@ export async function storeReceived(
   });
   return outcome;
 }
+
+/** Content kinds that become rows (receipts change rows, typing notices are never stored). */
+const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'group_update', 'unsupported', 'unreadable']);
 
 const dedupKey = (conversationId: string, messageId: string, sender: string) => `${conversationId}\u0000${messageId}\u0000${sender}`;
 
@@ -76,7 +89,7 @@ class BatchWriter {
   ) {}
 
   static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf): Promise<BatchWriter> {
-    const stored = batch.filter((message) => message.content.kind === 'text' || message.content.kind === 'group_update');
+    const stored = batch.filter((message) => STORED_KINDS.has(message.content.kind));
     const keys = stored.map((message) => [message.conversationId, message.messageId, message.sender.user]);
     const existing = keys.length === 0 ? [] : ((await db.messages.where('[conversationId+messageId+sender]').anyOf(keys).keys()) as unknown as [string, string, string][]);
     const ids = [...new Set(stored.map((message) => message.conversationId))];

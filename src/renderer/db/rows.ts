@@ -28,6 +28,10 @@ export interface MessageRow {
   failure?: { code: string; message: string };
   /** System rows only: the group change they describe. */
   update?: GroupUpdate;
+  /** Shown instead of a body: content from a newer Parley, or content that arrived broken. */
+  notice?: 'needs_newer_version' | 'unreadable';
+  /** For `needs_newer_version`: the end-to-end content as received, for a later version to show. */
+  keptContent?: { version: number; wire: string };
 }
 
 /** A stored message always has its seq. */

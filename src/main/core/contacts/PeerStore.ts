@@ -24,7 +24,7 @@ const recordName = (username: string) => `peer:${username}`;
 export class PeerStore {
   private readonly peers = new Map<string, Peer>();
   private readonly lock = new KeyedQueue();
-  private indexWrite: Promise<void> = Promise.resolve();
+  private readonly indexWrites = new KeyedQueue();
 
   private constructor(private readonly vault: Vault) {}
 
@@ -71,8 +71,6 @@ export class PeerStore {
   }
 
   private writeIndex(): Promise<void> {
-    const write = this.indexWrite.then(() => this.vault.put('records', INDEX, indexCodec.encode([...this.peers.keys()])));
-    this.indexWrite = write.catch(() => undefined);
-    return write;
+    return this.indexWrites.run(INDEX, () => this.vault.put('records', INDEX, indexCodec.encode([...this.peers.keys()])));
   }
 }

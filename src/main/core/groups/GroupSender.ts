@@ -4,17 +4,17 @@
 // does not have it yet. The advanced sender-key state is durable before the ciphertext leaves.
 import { encodeSenderKeyDistributionMessage } from '../../../shared/crypto/sender-key-message';
 import { createSenderKey, groupEncrypt, rotateSenderKey, senderKeyDistributionMessage } from '../../../shared/crypto/sender-key';
-import { toBase64 } from '../../../shared/encoding/base64';
+import { ulid } from 'ulid';
 import { AppError } from '../../../shared/ipc';
 import { addressKey, type Address } from '../../../shared/protocol';
 import { isSendHeld } from '../contacts/identityTrust';
 import type { MessagingContext } from '../messaging/context';
-import { encodeEnvelope } from '../messaging/envelope';
+import { encodeEnvelope } from '../messaging/wire';
 import { wrapPayload } from '../messaging/payload';
 import { relayMessageId } from '../messaging/relayIds';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../transport';
-import type { GroupState } from './groupRules';
+import type { GroupState } from './group';
 import type { OwnSenderKey } from './SenderKeyStore';
 
 /** Pairwise sends (sender keys, group updates) in flight at once. */
@@ -89,7 +89,7 @@ export class GroupSender {
     const missing = recipients.filter((device) => !given.has(addressKey(device)));
     if (missing.length === 0) return;
     const distribution = encodeSenderKeyDistributionMessage(senderKeyDistributionMessage(own.state));
-    const plaintext = encodeEnvelope({ type: 'sender_key', groupId: group.groupId, distribution: toBase64(distribution) });
+    const plaintext = encodeEnvelope({ type: 'sender_key', groupId: group.groupId, messageId: ulid(), sentAt: this.ctx.now(), distribution });
     const done = new Set(given);
     let failure: unknown;
     await forEachConcurrently(missing, PAIRWISE_FANOUT_CONCURRENCY, async (device) => {

@@ -9,15 +9,16 @@ import { normalizeUsername } from '../../../shared/protocol';
 import type { KeyedQueue } from '../../../shared/base';
 import { toAppError } from '../messaging/appErrors';
 import type { MessagingContext } from '../messaging/context';
-import { encodeEnvelope, type GroupUpdateEnvelope } from '../messaging/envelope';
+import { encodeEnvelope } from '../messaging/wire';
 import { inboxIdFor } from '../messaging/Inbox';
 import { relayMessageId } from '../messaging/relayIds';
 import { isSendHeld } from '../contacts/identityTrust';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../transport';
 import { forEachConcurrently, isUnreachableMember, PAIRWISE_FANOUT_CONCURRENCY } from './GroupSender';
-import { createGroupState, groupView, localChange, snapshotOf, type GroupRuleFailure, type GroupState } from './groupRules';
-import type { Broadcast, PendingBroadcasts } from './PendingBroadcasts';
+import { toRecord, toView, type GroupState } from './group';
+import { createGroupState, localChange, type GroupRuleFailure } from './groupRules';
+import { noticeOf, type Broadcast, type PendingBroadcasts } from './PendingBroadcasts';
 
 export class GroupService {
   constructor(
@@ -29,7 +30,7 @@ export class GroupService {
   ) {}
 
   list(): GroupView[] {
-    return this.ctx.groups.all().map(groupView);
+    return this.ctx.groups.all().map(toView);
   }
 
   async create(name: string, members: readonly string[]): Promise<GroupView> {
@@ -56,7 +57,7 @@ export class GroupService {
   async addMembers(groupId: string, members: readonly string[]): Promise<GroupView> {
     const current = this.require(groupId);
     const added = [...new Set(members.map(normalizeUsername))].filter((m) => !current.members.includes(m) && m !== this.ctx.me.user);
-    if (added.length === 0) return groupView(current);
+    if (added.length === 0) return toView(current);
     this.requireOnline();
     await this.reachAll(added);
     return this.change(groupId, () => ({ kind: 'members_added', by: this.ctx.me.user, members: added }), added);
@@ -76,7 +77,7 @@ export class GroupService {
   /** Sends every change not yet delivered to everyone (call on `online`). */
   async resendPending(): Promise<void> {
     for (const broadcast of await this.pending.all()) {
-      const groupId = broadcast.envelope.groupId;
+      const groupId = broadcast.state.groupId;
       await this.lanes.run(`group:${groupId}`, async () => {
         await this.ctx.groups.exclusive(groupId, () => this.catchUp(broadcast));
         await this.broadcast(broadcast).catch((error: unknown) => this.ctx.logger.warn('group.broadcast_deferred', { code: codeOf(error) }));
@@ -105,22 +106,15 @@ export class GroupService {
    * history entry, then the new state. Called with the group's lock held.
    */
   private async record(state: GroupState, update: GroupUpdate, recipients: readonly string[]): Promise<void> {
-    const envelope: GroupUpdateEnvelope = {
-      type: 'group_update',
-      groupId: state.groupId,
-      messageId: ulid(),
-      sentAt: this.ctx.now(),
-      update,
-      state: snapshotOf(state),
-    };
-    const broadcast: Broadcast = { envelope, state: { ...state, members: [...state.members], admins: [...state.admins] }, recipients: [...recipients] };
+    const broadcast: Broadcast = { messageId: ulid(), sentAt: this.ctx.now(), update, state: toRecord(state), recipients: [...recipients] };
     await this.pending.add(broadcast);
     await this.catchUp(broadcast);
   }
 
   /** Makes this device's state and history reflect `broadcast` if they do not yet (after a crash, too). */
   private async catchUp(broadcast: Broadcast): Promise<void> {
-    const { envelope, state } = broadcast;
+    const { state } = broadcast;
+    const envelope = noticeOf(broadcast);
     const current = this.ctx.groups.get(envelope.groupId);
     if (current && current.revision >= state.revision) return;
     const message = {
@@ -137,12 +131,12 @@ export class GroupService {
     await this.ctx.groups.save(state);
     this.ctx.groupChanged(envelope.groupId);
     this.ctx.events.emit('messages.received', message);
-    this.ctx.events.emit('groups.changed', { group: groupView(state), update: envelope.update });
+    this.ctx.events.emit('groups.changed', { group: toView(state), update: envelope.update });
   }
 
   /** Sends the notice to every recipient still waiting; one who cannot be reached is skipped, a retryable failure waits. */
   private async broadcast(broadcast: Broadcast): Promise<void> {
-    const { envelope } = broadcast;
+    const envelope = noticeOf(broadcast);
     const plaintext = encodeEnvelope(envelope);
     const done: string[] = [];
     let retry: unknown;
@@ -169,10 +163,10 @@ export class GroupService {
   /** After a change is stored: try to deliver it now; if the connection drops, `online` resumes it. */
   private async finish(groupId: string): Promise<GroupView> {
     for (const broadcast of await this.pending.all()) {
-      if (broadcast.envelope.groupId !== groupId) continue;
+      if (broadcast.state.groupId !== groupId) continue;
       await this.broadcast(broadcast).catch((error: unknown) => this.ctx.logger.warn('group.broadcast_deferred', { code: codeOf(error) }));
     }
-    return groupView(this.require(groupId));
+    return toView(this.require(groupId));
   }
 
   /** Sessions with every device of each user, so the change can reach them; unknown users fail the request. */

@@ -1,24 +1,12 @@
 // Groups this device belongs or belonged to, in the vault: one record per group plus an index of group ids, all
 // loaded once at start. Changes to one group never interleave.
 import { z } from 'zod';
-import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
-import { Username } from '../../../shared/protocol';
+import { GroupId } from '../../../shared/ipc';
 import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
 import { isVaultError, jsonRecord, type Vault } from '../vault';
-import type { GroupState } from './groupRules';
+import { GroupRecord, toRecord, type GroupState } from './group';
 
-const GroupRecord = z.strictObject({
-  groupId: GroupId,
-  name: GroupName,
-  members: z.array(Username).max(MAX_GROUP_MEMBERS),
-  admins: z.array(Username).max(MAX_GROUP_MEMBERS),
-  createdBy: Username,
-  revision: z.number().int().nonnegative(),
-  keyEpoch: z.number().int().nonnegative(),
-  active: z.boolean(),
-  createdAt: z.number().int(),
-});
 const groupCodec = jsonRecord(GroupRecord, 'group');
 const indexCodec = jsonRecord(z.array(GroupId), 'group index');
 const INDEX = 'groups';
@@ -27,7 +15,7 @@ const recordName = (groupId: string) => `group:${groupId}`;
 export class GroupStore {
   private readonly groups = new Map<string, GroupState>();
   private readonly lock = new KeyedQueue();
-  private indexWrite: Promise<void> = Promise.resolve();
+  private readonly indexWrites = new KeyedQueue();
 
   private constructor(private readonly vault: Vault) {}
 
@@ -63,14 +51,12 @@ export class GroupStore {
   /** Stores a group's new state; call inside exclusive(). */
   async save(state: GroupState): Promise<void> {
     const isNew = !this.groups.has(state.groupId);
-    await this.vault.put('records', recordName(state.groupId), groupCodec.encode({ ...state, members: [...state.members], admins: [...state.admins] }));
+    await this.vault.put('records', recordName(state.groupId), groupCodec.encode(toRecord(state)));
     this.groups.set(state.groupId, state);
     if (isNew) await this.writeIndex();
   }
 
   private writeIndex(): Promise<void> {
-    const write = this.indexWrite.then(() => this.vault.put('records', INDEX, indexCodec.encode([...this.groups.keys()])));
-    this.indexWrite = write.catch(() => undefined);
-    return write;
+    return this.indexWrites.run(INDEX, () => this.vault.put('records', INDEX, indexCodec.encode([...this.groups.keys()])));
   }
 }

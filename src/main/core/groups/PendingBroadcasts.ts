@@ -3,33 +3,36 @@
 // Resent on every `online` until each member's copy is on the relay (relay ids are derived, so repeats stay single).
 import { z } from 'zod';
 import { KeyedQueue } from '../../../shared/base';
-import { GroupId, GroupName, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
-import { Username } from '../../../shared/protocol';
-import { GroupUpdateEnvelope } from '../messaging/envelope';
+import { GroupUpdate, MAX_GROUP_MEMBERS } from '../../../shared/ipc';
+import { MessageId, Username } from '../../../shared/protocol';
+import type { GroupUpdateEnvelope } from '../messaging/wire';
 import { jsonRecord, type Vault } from '../vault';
-
-const GroupStateRecord = z.strictObject({
-  groupId: GroupId,
-  name: GroupName,
-  members: z.array(Username).max(MAX_GROUP_MEMBERS),
-  admins: z.array(Username).max(MAX_GROUP_MEMBERS),
-  createdBy: Username,
-  revision: z.number().int().nonnegative(),
-  keyEpoch: z.number().int().nonnegative(),
-  active: z.boolean(),
-  createdAt: z.number().int(),
-});
+import { GroupRecord, toSnapshot } from './group';
 
 const Broadcast = z.strictObject({
-  envelope: GroupUpdateEnvelope,
+  messageId: MessageId,
+  sentAt: z.number().int().nonnegative(),
+  update: GroupUpdate,
   /** The group as this change leaves it. */
-  state: GroupStateRecord,
+  state: GroupRecord,
   /** Users who still need the notice. */
   recipients: z.array(Username).max(MAX_GROUP_MEMBERS),
 });
 export type Broadcast = z.infer<typeof Broadcast>;
 const codec = jsonRecord(z.array(Broadcast).max(10_000), 'pending group changes');
 const RECORD = 'group-broadcasts';
+
+/** The notice a broadcast sends: the update and the group's snapshot after it. */
+export function noticeOf(broadcast: Broadcast): GroupUpdateEnvelope {
+  return {
+    type: 'group_update',
+    groupId: broadcast.state.groupId,
+    messageId: broadcast.messageId,
+    sentAt: broadcast.sentAt,
+    update: broadcast.update,
+    state: toSnapshot(broadcast.state),
+  };
+}
 
 export class PendingBroadcasts {
   private list: Broadcast[] | undefined;
@@ -54,7 +57,7 @@ export class PendingBroadcasts {
   delivered(messageId: string, recipients: readonly string[]): Promise<void> {
     return this.change((list) =>
       list
-        .map((b) => (b.envelope.messageId === messageId ? { ...b, recipients: b.recipients.filter((r) => !recipients.includes(r)) } : b))
+        .map((b) => (b.messageId === messageId ? { ...b, recipients: b.recipients.filter((r) => !recipients.includes(r)) } : b))
         .filter((b) => b.recipients.length > 0),
     );
   }

@@ -4,8 +4,8 @@
 // key goes, so it can never send on it again.
 import type { GroupUpdate } from '../../../shared/ipc';
 import type { MessagingContext } from '../messaging/context';
-import type { GroupSnapshot } from '../messaging/envelope';
-import { receivedChange, type GroupState } from './groupRules';
+import type { GroupSnapshot, GroupState } from './group';
+import { receivedChange } from './groupRules';
 
 export async function applyReceivedUpdate(
   ctx: MessagingContext,

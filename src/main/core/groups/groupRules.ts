@@ -2,46 +2,16 @@
 // member applies each update to its own copy and checks it there: only admins rename, add or remove, anyone may
 // leave, updates apply once and in revision order. A member removal or departure starts a new key epoch, which
 // makes every remaining member rotate its sender key before it sends again.
-import type { GroupUpdate, GroupView } from '../../../shared/ipc';
+import type { GroupUpdate } from '../../../shared/ipc';
 import { MAX_GROUP_MEMBERS } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
-import type { GroupSnapshot } from '../messaging/envelope';
-
-export interface GroupState {
-  readonly groupId: string;
-  readonly name: string;
-  /** Normalized usernames, sorted, this device's user included while a member. */
-  readonly members: readonly string[];
-  readonly admins: readonly string[];
-  readonly createdBy: string;
-  readonly revision: number;
-  /** Revision of the last removal or departure: sender keys made before it must be rotated. */
-  readonly keyEpoch: number;
-  /** This user is a member (not left, not removed). */
-  readonly active: boolean;
-  readonly createdAt: number;
-}
+import type { GroupSnapshot, GroupState } from './group';
 
 export type GroupRuleFailure = 'not_group_member' | 'not_group_admin' | 'stale' | 'invalid';
 
 export type RuleResult = { ok: true; state: GroupState } | { ok: false; reason: GroupRuleFailure };
 
 const sorted = (names: Iterable<string>) => [...new Set([...names].map(normalizeUsername))].sort();
-
-export function groupView(state: GroupState): GroupView {
-  return {
-    groupId: state.groupId,
-    name: state.name,
-    members: [...state.members],
-    admins: [...state.admins],
-    createdBy: state.createdBy,
-    active: state.active,
-  };
-}
-
-export function snapshotOf(state: GroupState): GroupSnapshot {
-  return { name: state.name, members: [...state.members], admins: [...state.admins], createdBy: state.createdBy, revision: state.revision };
-}
 
 export function createGroupState(groupId: string, name: string, creator: string, members: readonly string[], now: number): GroupState {
   const me = normalizeUsername(creator);

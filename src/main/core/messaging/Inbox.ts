@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ReceivedMessage } from '../../../shared/ipc';
 import { Address, MessageId, addressKey, type Address as AddressT } from '../../../shared/protocol';
 import type { Delivery, Logger } from '../transport';
-import { GroupSnapshot } from './envelope';
+import { GroupSnapshotRecord, type GroupSnapshot } from '../groups/group';
 import { jsonRecord, type Vault } from '../vault';
 
 /** Relay ids remembered per sender device after commit; redeliveries come right after a reconnect, not days later. */
@@ -29,7 +29,7 @@ const InboxEntry = z.strictObject({
   relayMessageId: MessageId.nullable(),
   seq: z.number().int().nonnegative(),
   /** For a received group update: the sender's snapshot, to apply it again after a crash before it was applied. */
-  groupSnapshot: GroupSnapshot.optional(),
+  groupSnapshot: GroupSnapshotRecord.optional(),
 });
 export type InboxEntry = z.infer<typeof InboxEntry>;
 const InboxRecord = z.strictObject({ entries: z.array(InboxEntry).min(1).max(MAX_ENTRIES_READ) });

@@ -11,7 +11,7 @@ import type { GroupSender } from '../groups/GroupSender';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
 import type { MessagingContext } from './context';
-import { encodeEnvelope, type MessageEnvelope } from './envelope';
+import { encodeEnvelope, type MessageEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
 /** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */

@@ -11,7 +11,7 @@ import { ContactService } from '../contacts/ContactService';
 import { PeerStore } from '../contacts/PeerStore';
 import { nodeCryptoProvider } from '../crypto/node-provider';
 import { applyReceivedUpdate } from '../groups/applyReceivedUpdate';
-import { groupView } from '../groups/groupRules';
+import { toView } from '../groups/group';
 import { GroupSender } from '../groups/GroupSender';
 import { GroupService } from '../groups/GroupService';
 import { GroupStore } from '../groups/GroupStore';
@@ -137,7 +137,7 @@ export class Messenger {
     return view;
   }
 
-  /** Counters for tests and diagnostics (no content). */
+  /** Counters for tests and diagnostics (no content): received, failed, redelivered, unsupported, malformed. */
   get receiveStats() {
     return { ...this.pipeline.stats };
   }
@@ -184,7 +184,7 @@ export class Messenger {
       if (!entry.from || !entry.groupSnapshot || entry.message.content.kind !== 'group_update') continue;
       const groupId = entry.message.conversationId.slice('group:'.length);
       const state = await applyReceivedUpdate(this.ctx, entry.from.user, groupId, entry.message.content.update, entry.groupSnapshot);
-      if (state) this.ctx.events.emit('groups.changed', { group: groupView(state), update: entry.message.content.update });
+      if (state) this.ctx.events.emit('groups.changed', { group: toView(state), update: entry.message.content.update });
     }
   }
 }

@@ -7,6 +7,12 @@ import { retrySend } from '../outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
 import { StatusTick } from './StatusTick';
 
+/** What stands in for a body Parley cannot show (the row keeps what arrived; see db/rows.ts). */
+const NOTICES: Record<NonNullable<StoredMessage['notice']>, string> = {
+  needs_newer_version: 'This message needs a newer version of Parley.',
+  unreadable: 'This message could not be read: it arrived damaged.',
+};
+
 interface MessageBubbleProps {
   message: StoredMessage;
   showSender: boolean;
@@ -20,9 +26,15 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
     <div className={`message ${own ? 'message-own' : 'message-other'}${continued ? ' message-continued' : ''}`} data-message-id={message.messageId}>
       <div className={`bubble${failed ? ' bubble-failed' : ''}`}>
         {showSender && <div className="message-sender">{message.sender}</div>}
-        <div className="message-body">
-          <LinkifiedText text={message.body} />
-        </div>
+        {message.notice ? (
+          <div className="message-body message-notice" role="note">
+            {NOTICES[message.notice]}
+          </div>
+        ) : (
+          <div className="message-body">
+            <LinkifiedText text={message.body} />
+          </div>
+        )}
         <div className="message-meta">
           <time dateTime={new Date(message.timestamp).toISOString()}>{formatTime(message.timestamp)}</time>
           {own && message.status && <StatusTick status={message.status} />}

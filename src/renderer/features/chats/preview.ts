@@ -2,10 +2,15 @@
 import type { StoredMessage } from '../../db/rows';
 import { describeUpdate } from '../groups/describeUpdate';
 
+const NOTICE_PREVIEWS: Record<NonNullable<StoredMessage['notice']>, string> = {
+  needs_newer_version: 'Message for a newer version of Parley',
+  unreadable: 'Message that could not be read',
+};
+
 export function previewOf(message: StoredMessage | null, me: string, isGroup: boolean): string {
   if (!message) return 'No messages yet';
   if (message.direction === 'system' && message.update) return describeUpdate(message.update, me);
-  const text = message.body.replace(/\s+/g, ' ').trim();
+  const text = message.notice ? NOTICE_PREVIEWS[message.notice] : message.body.replace(/\s+/g, ' ').trim();
   if (message.direction === 'out') return `You: ${text}`;
   return isGroup ? `${message.sender}: ${text}` : text;
 }

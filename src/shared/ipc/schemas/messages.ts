@@ -1,7 +1,7 @@
 // Messages across the IPC boundary: what the renderer asks main to encrypt and send, and what main hands
 // over after decrypting. Receipts and typing notices travel as encrypted messages too.
 import { z } from 'zod';
-import { Address, MessageId, USERNAME_PATTERN } from '../../protocol/fields';
+import { Address, MessageId, USERNAME_PATTERN, base64Bytes } from '../../protocol/fields';
 import { GroupId, GroupUpdate } from './groups';
 
 /** `dm:<username>` for one-to-one chats, `group:<groupId>` for groups. */
@@ -44,7 +44,34 @@ export type OutgoingContent = z.infer<typeof OutgoingContent>;
 
 export const GroupUpdateContent = z.strictObject({ kind: z.literal('group_update'), update: GroupUpdate });
 
-export const IncomingContent = z.discriminatedUnion('kind', [TextContent, ReceiptContent, TypingContent, GroupUpdateContent]);
+/** Largest end-to-end content kept for a later version (the core's MAX_CONTENT_BYTES). */
+export const MAX_UNSUPPORTED_CONTENT_BYTES = 192 * 1024;
+
+/**
+ * A message from a newer Parley that this version cannot show: shown as "needs a newer version", and stored with
+ * the content exactly as received so a later version can render it (docs/protocol.md, "End-to-end content").
+ */
+export const UnsupportedContent = z.strictObject({
+  kind: z.literal('unsupported'),
+  /** The end-to-end content format version of `wire` (2: content.proto bytes; newer: the whole decrypted frame). */
+  version: z.number().int().min(2).max(255),
+  wire: base64Bytes({ maxBytes: MAX_UNSUPPORTED_CONTENT_BYTES }),
+});
+
+/** A message that decrypted but whose content is broken (not merely newer): shown so that nothing vanishes unseen. */
+export const UnreadableContent = z.strictObject({
+  kind: z.literal('unreadable'),
+  reason: z.enum(['malformed']),
+});
+
+export const IncomingContent = z.discriminatedUnion('kind', [
+  TextContent,
+  ReceiptContent,
+  TypingContent,
+  GroupUpdateContent,
+  UnsupportedContent,
+  UnreadableContent,
+]);
 export type IncomingContent = z.infer<typeof IncomingContent>;
 
 export const SendMessageRequest = z.strictObject({

@@ -8,26 +8,31 @@ import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../sh
 import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
 import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../../shared/crypto/sender-key-record';
 import type { GroupUpdate, IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
-import { fromBase64 } from '../../../../shared/encoding/base64';
-import { normalizeUsername, type Address } from '../../../../shared/protocol';
+import { toBase64 } from '../../../../shared/encoding/base64';
+import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import { observeIdentity, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
-import { receivedChange, type GroupState } from '../../groups/groupRules';
+import type { GroupSnapshot, GroupState } from '../../groups/group';
+import { receivedChange } from '../../groups/groupRules';
 import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
 import type { PreKeyState } from '../../prekeys/PreKeyStore';
 import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
 import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
-import type { Delivery } from '../../transport';
+import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
-import { EnvelopeError, decodeEnvelope, type Envelope, type GroupSnapshot } from '../envelope';
+import { ContentError, decodeEnvelope, type ReceivedEnvelope } from '../wire';
 import { inboxIdFor } from '../Inbox';
 import { unwrapPayload } from '../payload';
 
 export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported_payload' | 'not_a_member';
 
+/** Decrypted content: what decodeEnvelope made of it, or why it is broken. */
+type Decoded = ReceivedEnvelope | { type: 'malformed'; detail: string };
+
 export type ItemOutcome =
   | { kind: 'inbox'; delivery: Delivery; message: ReceivedMessage; group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot } }
   | { kind: 'typing'; delivery: Delivery; message: ReceivedMessage }
-  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' }
+  /** `silent`: content of a kind this version does not know, which its sender marked as safe to drop. */
+  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
   | { kind: 'deferred'; delivery: Delivery; groupId: string };
@@ -85,7 +90,7 @@ export class ReceiveBatch {
         this.outcomes.push({ kind: 'deferred', delivery, groupId: error.groupId });
         return;
       }
-      const code = error instanceof ReceiveFailure ? error.code : isCryptoError(error) ? error.code : error instanceof EnvelopeError ? 'bad_envelope' : undefined;
+      const code = error instanceof ReceiveFailure ? error.code : isCryptoError(error) ? error.code : undefined;
       if (code === undefined) throw error;
       this.outcomes.push({ kind: 'failed', delivery, code });
     }
@@ -106,10 +111,11 @@ export class ReceiveBatch {
       oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : this.preKeys.oneTime.find((k) => k.id === id)),
       isRetiredBaseKey: (baseKey) => isRetiredBaseKey(this.sessions, baseKey),
     });
-    // Everything below may still reject the content; only then do the working copies move on.
-    const envelope = decodeEnvelope(result.plaintext);
+    // Everything below may still reject the content; only then do the working copies move on. Broken content is not
+    // rejected: it decrypted (the key is spent, the sender is authentic), so it moves the state on and is reported.
+    const envelope = decodeContent(result.plaintext, delivery);
     const outcome = this.classifyPairwise(delivery, envelope);
-    const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, fromBase64(envelope.distribution)) : undefined;
+    const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, envelope.distribution) : undefined;
     const trust = result.newSession ? this.trustNewSession(result.remoteIdentityKey) : 'unchanged';
     const keyChanged = trust === 'changed' || trust === 'changed_held';
     this.sessions = withSessions(this.sessions, keyChanged ? result.sessions.slice(0, 1) : result.sessions);
@@ -124,7 +130,8 @@ export class ReceiveBatch {
     return outcome;
   }
 
-  private classifyPairwise(delivery: Delivery, envelope: Envelope): ItemOutcome {
+  private classifyPairwise(delivery: Delivery, envelope: Decoded): ItemOutcome {
+    const dm = `dm:${this.from.user}`;
     switch (envelope.type) {
       case 'message': {
         const conversation = envelope.conversation;
@@ -145,6 +152,15 @@ export class ReceiveBatch {
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.
         return { kind: 'control', delivery, what: 'sender_key' };
+      case 'unsupported': {
+        if (envelope.silent) return { kind: 'control', delivery, what: 'silent' };
+        const conversation = envelope.conversation;
+        if (conversation?.kind === 'group') this.checkMember(conversation.groupId);
+        const conversationId = conversation?.kind === 'group' ? `group:${conversation.groupId}` : dm;
+        return this.unsupported(delivery, conversationId, envelope);
+      }
+      case 'malformed':
+        return this.unreadable(delivery, dm, envelope.detail);
     }
   }
 
@@ -154,13 +170,37 @@ export class ReceiveBatch {
     const stored = this.senderKeys.get(key) ?? (await this.loadSenderKey(header.distributionId));
     if (!stored) throw new CryptoError('unknown_session', 'no sender key for this group message');
     const { record, plaintext } = groupDecrypt(this.ctx.provider, stored.record, ciphertext);
-    const envelope = decodeEnvelope(plaintext);
-    if (envelope.type !== 'message' || envelope.conversation.kind !== 'group' || envelope.conversation.groupId !== stored.groupId) {
+    const envelope = decodeContent(plaintext, delivery);
+    const conversationId = `group:${stored.groupId}`;
+    const inThisGroup = (conversation: { kind: string; groupId?: string } | undefined) =>
+      conversation === undefined || (conversation.kind === 'group' && conversation.groupId === stored.groupId);
+    if ((envelope.type === 'message' || envelope.type === 'unsupported') && !inThisGroup(envelope.conversation)) {
       throw new ReceiveFailure('bad_envelope');
     }
+    // Only messages travel on a sender key; control content must come pairwise.
+    if (envelope.type === 'group_update' || envelope.type === 'sender_key') throw new ReceiveFailure('bad_envelope');
     this.checkMember(stored.groupId);
     this.senderKeys.set(key, { groupId: stored.groupId, record });
-    return this.contentOutcome(delivery, `group:${stored.groupId}`, envelope.messageId, envelope.sentAt, envelope.content);
+    switch (envelope.type) {
+      case 'message':
+        return this.contentOutcome(delivery, conversationId, envelope.messageId, envelope.sentAt, envelope.content);
+      case 'unsupported':
+        return envelope.silent ? { kind: 'control', delivery, what: 'silent' } : this.unsupported(delivery, conversationId, envelope);
+      case 'malformed':
+        return this.unreadable(delivery, conversationId, envelope.detail);
+    }
+  }
+
+  private unsupported(delivery: Delivery, conversationId: string, envelope: Extract<ReceivedEnvelope, { type: 'unsupported' }>): ItemOutcome {
+    const content: IncomingContent = { kind: 'unsupported', version: envelope.version, wire: toBase64(envelope.wire) };
+    return { kind: 'inbox', delivery, message: this.received(delivery, conversationId, envelope.messageId, envelope.sentAt, content) };
+  }
+
+  /** Content that decrypted but is broken: reported in the conversation (under the relay's id), never dropped unseen. */
+  private unreadable(delivery: Delivery, conversationId: string, detail: string): ItemOutcome {
+    this.ctx.logger.warn('receive.malformed_content', { from: idHint(addressKey(this.from)), device: this.from.device, detail });
+    const content: IncomingContent = { kind: 'unreadable', reason: 'malformed' };
+    return { kind: 'inbox', delivery, message: this.received(delivery, conversationId, delivery.messageId, delivery.sentAt, content) };
   }
 
   private async senderKeyUpdate(groupId: string, bytes: Uint8Array): Promise<{ key: string; value: ReceivedSenderKey }> {
@@ -203,5 +243,18 @@ export class ReceiveBatch {
     const observed = observeIdentity(this.peer, this.from.user, this.from.device, identityKey, this.ctx.now());
     this.peer = observed.peer;
     return observed.outcome;
+  }
+}
+
+/** Decodes content; broken content becomes `malformed`, a newer frame version `unsupported` under the relay's id. */
+function decodeContent(plaintext: Uint8Array, delivery: Delivery): Decoded {
+  try {
+    return decodeEnvelope(plaintext);
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    if (error.code === 'newer_content_version') {
+      return { type: 'unsupported', messageId: delivery.messageId, sentAt: delivery.sentAt, conversation: undefined, silent: false, version: plaintext[0]!, wire: plaintext };
+    }
+    return { type: 'malformed', detail: error.message };
   }
 }

@@ -1,7 +1,7 @@
-// Receive with durability (docs/architecture.md, "How data flows": Receive): deliveries from each sender device are handled in order, in
-// batches. For a batch: decrypt everything against working copies, then store — the inbox entries first, then
-// the group, sender-key and contact changes, then the device's session state, and only then delete a consumed
-// one-time prekey — and only then tell the renderer. Inbox entries are acked when the renderer commits them;
+// Receive with durability (docs/architecture.md, "How data flows": Receive): deliveries from each sender device are
+// handled in order, in batches. For a batch: decrypt everything against working copies, then store — the inbox
+// entries first, then the group, sender-key and contact changes, then the device's session state, and only then
+// delete a consumed one-time prekey — and only then tell the renderer. Inbox entries are acked when the renderer commits them;
 // typing notices, control messages and failures are acked here, once their effects are durable. A redelivery of
 // something already in the inbox, or recently committed, is never decrypted twice.
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
@@ -9,7 +9,7 @@ import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
 import { observeIdentity, type Peer } from '../../contacts/identityTrust';
 import { applyReceivedUpdate } from '../../groups/applyReceivedUpdate';
-import { groupView } from '../../groups/groupRules';
+import { toView } from '../../groups/group';
 import { deviceKey } from '../../sessions/PairwiseChannel';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
@@ -45,12 +45,16 @@ export interface ReceiveStats {
   received: number;
   failed: number;
   redelivered: number;
+  /** Content from a newer version: kept and shown as such (or, when its sender marked it silent, dropped). */
+  unsupported: number;
+  /** Content that decrypted but was broken: shown as unreadable. */
+  malformed: number;
 }
 
 export class ReceivePipeline {
   private readonly queues = new Map<string, { from: Address; deliveries: Delivery[] }>();
   private readonly draining = new Map<string, Promise<void>>();
-  readonly stats: ReceiveStats = { received: 0, failed: 0, redelivered: 0 };
+  readonly stats: ReceiveStats = { received: 0, failed: 0, redelivered: 0, unsupported: 0, malformed: 0 };
   /** Group content waiting for its group (or its sender's membership) to be known: unacked, by group. */
   private readonly parked = new Map<string, Map<string, Parked>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
@@ -218,7 +222,7 @@ export class ReceivePipeline {
     for (const outcome of batch.outcomes) {
       if (outcome.kind !== 'inbox' || !outcome.group) continue;
       const state = await applyReceivedUpdate(ctx, from.user, outcome.group.groupId, outcome.group.update, outcome.group.snapshot);
-      if (state) groupChanges.push({ group: groupView(state), update: outcome.group.update });
+      if (state) groupChanges.push({ group: toView(state), update: outcome.group.update });
     }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
@@ -244,18 +248,23 @@ export class ReceivePipeline {
   private finish(from: Address, outcome: ItemOutcome, duplicates: Delivery[]): void {
     const { ctx } = this;
     switch (outcome.kind) {
-      case 'inbox':
+      case 'inbox': {
         this.stats.received++;
-        if (outcome.message.conversationId.startsWith('group:') && outcome.message.content.kind === 'text') {
+        const kind = outcome.message.content.kind;
+        if (kind === 'unsupported') this.stats.unsupported++;
+        if (kind === 'unreadable') this.stats.malformed++;
+        if (outcome.message.conversationId.startsWith('group:') && (kind === 'text' || kind === 'unsupported')) {
           ctx.recentGroupSenders.remember(outcome.message.conversationId.slice(6), outcome.message.messageId, outcome.message.sender.user);
         }
         ctx.events.emit('messages.received', outcome.message);
         for (const duplicate of duplicates) ctx.inbox.attach(outcome.message.inboxId, duplicate);
         return;
+      }
       case 'typing':
         if (ctx.now() - outcome.delivery.sentAt <= TYPING_FRESH_MS) ctx.events.emit('messages.received', outcome.message);
         break;
       case 'control':
+        if (outcome.what === 'silent') this.stats.unsupported++;
         break;
       case 'deferred':
         // Not acked: it stays on the relay until its group's notice makes it acceptable, or it expires.

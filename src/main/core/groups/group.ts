@@ -1,0 +1,54 @@
+// The one definition of a group's state in the core. Everything else is a projection of it: the vault record
+// (GroupStore, pending broadcasts), the renderer's view (toView → the IPC GroupView), and the snapshot that travels
+// in group updates (toSnapshot → end-to-end content, docs/protocol.md). Pure data; the rules live in groupRules.ts.
+import { z } from 'zod';
+import { GroupId, GroupName, MAX_GROUP_MEMBERS, type GroupView } from '../../../shared/ipc';
+import { Username } from '../../../shared/protocol';
+
+const Members = z.array(Username).max(MAX_GROUP_MEMBERS);
+
+/** The schema of the state, as the vault stores it. */
+export const GroupRecord = z.strictObject({
+  groupId: GroupId,
+  name: GroupName,
+  /** Normalized usernames, sorted, this device's user included while a member. */
+  members: Members,
+  admins: Members,
+  createdBy: Username,
+  /** Orders changes: every member applies each change once, in revision order. */
+  revision: z.number().int().nonnegative(),
+  /** Revision of the last removal or departure: sender keys made before it must be rotated. */
+  keyEpoch: z.number().int().nonnegative(),
+  /** This user is a member (not left, not removed). */
+  active: z.boolean(),
+  createdAt: z.number().int(),
+});
+
+type Mutable = z.infer<typeof GroupRecord>;
+export type GroupState = Readonly<Omit<Mutable, 'members' | 'admins'>> & { readonly members: readonly string[]; readonly admins: readonly string[] };
+
+/** The part of the state a group update carries to the other members (what they cannot work out themselves). */
+export const GroupSnapshotRecord = GroupRecord.pick({ name: true, members: true, admins: true, createdBy: true, revision: true }).extend({
+  members: Members.min(1),
+});
+export type GroupSnapshot = z.infer<typeof GroupSnapshotRecord>;
+
+export function toView(state: GroupState): GroupView {
+  return {
+    groupId: state.groupId,
+    name: state.name,
+    members: [...state.members],
+    admins: [...state.admins],
+    createdBy: state.createdBy,
+    active: state.active,
+  };
+}
+
+export function toSnapshot(state: GroupState): GroupSnapshot {
+  return { name: state.name, members: [...state.members], admins: [...state.admins], createdBy: state.createdBy, revision: state.revision };
+}
+
+/** The state as a plain record for the vault (copies the lists, so a stored record never aliases live state). */
+export function toRecord(state: GroupState): Mutable {
+  return { ...state, members: [...state.members], admins: [...state.admins] };
+}

@@ -1,0 +1,184 @@
+// End-to-end content v2: every kind round-trips; what a newer sender adds is skipped (fields) or kept (kinds);
+// only broken content is an error, always a ContentError, whatever the bytes.
+import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../../../../shared/crypto/bytes';
+import { decodeEnvelope, encodeEnvelope } from './codec';
+import { ContentError, frameContent, paddedLength } from './frame';
+import { ContentSchema, GroupStateSchema, Receipt_Type } from './gen/content_pb';
+import type { Envelope } from './model';
+
+const GROUP = 'AAAAAAAAAAAAAAAAAAAAAA';
+const text = (body: string, extra: Partial<Extract<Envelope, { type: 'message' }>> = {}): Envelope => ({
+  type: 'message',
+  conversation: { kind: 'dm' },
+  messageId: '01HZX3M4J8',
+  sentAt: 1_700_000_000_000,
+  content: { kind: 'text', body },
+  ...extra,
+});
+
+const unknownField = (no: number, value: string) => ({ no, wireType: WireType.LengthDelimited, data: new BinaryWriter().string(value).finish() });
+
+/** A content protobuf built field by field, as any (newer or broken) sender could. */
+function raw(init: MessageInitShape<typeof ContentSchema>, unknown: ReturnType<typeof unknownField>[] = []): Uint8Array {
+  const content = create(ContentSchema, init);
+  content.$unknown = unknown;
+  return frameContent(toBinary(ContentSchema, content));
+}
+
+const direct = { kind: { case: 'direct' as const, value: {} } };
+const stamped = { messageId: 'm1', sentAt: 5n, conversation: direct };
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof ContentError) return error.code;
+    throw error;
+  }
+}
+
+describe('end-to-end content v2', () => {
+  it('round-trips every kind this version sends', () => {
+    const envelopes: Envelope[] = [
+      text('hello'),
+      text('a reply', { content: { kind: 'text', body: 'a reply', replyTo: '01HZX3M4J7' } }),
+      { type: 'message', conversation: { kind: 'group', groupId: GROUP }, messageId: 'm1', sentAt: 1, content: { kind: 'typing', typing: true } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm0', sentAt: 1, content: { kind: 'typing', typing: false } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm2', sentAt: 1, content: { kind: 'receipt', receipt: 'read', messageIds: ['a', 'b'] } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm2', sentAt: 1, content: { kind: 'receipt', receipt: 'delivered', messageIds: ['a'] } },
+      {
+        type: 'group_update',
+        groupId: GROUP,
+        messageId: 'm3',
+        sentAt: 1,
+        update: { kind: 'renamed', by: 'alice', name: 'Club' },
+        state: { name: 'Club', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 2 },
+      },
+      {
+        type: 'group_update',
+        groupId: GROUP,
+        messageId: 'm4',
+        sentAt: 1,
+        update: { kind: 'member_left', by: 'bob' },
+        state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3 },
+      },
+      { type: 'sender_key', groupId: GROUP, messageId: 'm5', sentAt: 1, distribution: Uint8Array.of(1, 2, 3) },
+    ];
+    for (const envelope of envelopes) expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
+  });
+
+  it('pads to size buckets, so lengths reveal only the bucket', () => {
+    expect(encodeEnvelope(text('a')).length).toBe(256);
+    expect(encodeEnvelope(text('a'.repeat(200))).length).toBe(256);
+    expect(encodeEnvelope(text('a'.repeat(300))).length).toBe(512);
+    expect(paddedLength(16 * 1024 + 1)).toBe(32 * 1024);
+    expect(paddedLength(40_000)).toBe(48 * 1024);
+    const sizes = new Set(Array.from({ length: 400 }, (_, i) => encodeEnvelope(text('x'.repeat(i + 1))).length));
+    expect([...sizes]).toEqual([256, 512]);
+  });
+
+  it('skips fields it does not know, at any depth', () => {
+    const state = create(GroupStateSchema, { name: 'Club', members: ['alice'], admins: ['alice'], createdBy: 'alice', revision: 2n });
+    state.$unknown = [unknownField(6, 'an avatar pointer')];
+    const bytes = raw(
+      {
+        ...stamped,
+        conversation: { kind: { case: 'group', value: { groupId: GROUP } } },
+        body: { case: 'groupUpdate', value: { change: { by: 'alice', kind: { case: 'renamed', value: { name: 'Club' } } }, state } },
+      },
+      [unknownField(5, 'profile key'), unknownField(4000, 'anything')],
+    );
+    expect(decodeEnvelope(bytes)).toMatchObject({ type: 'group_update', update: { kind: 'renamed', name: 'Club' }, state: { revision: 2 } });
+  });
+
+  it('keeps content kinds it cannot show (unknown, or defined for later) with the bytes as received', () => {
+    const unknownKind = raw(stamped, [unknownField(33, 'a poll')]);
+    expect(decodeEnvelope(unknownKind)).toMatchObject({ type: 'unsupported', messageId: 'm1', sentAt: 5, silent: false, conversation: { kind: 'dm' }, version: 2 });
+    const later: MessageInitShape<typeof ContentSchema>['body'][] = [
+      { case: 'reaction' as const, value: { targetMessageId: 'x', emoji: '👍' } },
+      { case: 'edit' as const, value: { targetMessageId: 'x', data: { body: 'fixed' } } },
+      { case: 'delete' as const, value: { targetMessageId: 'x' } },
+      { case: 'expiryTimer' as const, value: { seconds: 60 } },
+      { case: 'sync' as const, value: {} },
+      { case: 'data' as const, value: { body: '', attachments: [{ id: 'blob', size: 10n, contentType: 'image/png' }] } },
+    ];
+    for (const body of later) {
+      expect(decodeEnvelope(raw({ ...stamped, body }))).toMatchObject({ type: 'unsupported', silent: false });
+    }
+    // A conversation kind from the future: kept, shown with the sender.
+    const newConversation = create(ContentSchema, { ...stamped, conversation: {}, body: { case: 'data', value: { body: 'hi' } } });
+    newConversation.conversation!.$unknown = [unknownField(3, 'a channel')];
+    expect(decodeEnvelope(frameContent(toBinary(ContentSchema, newConversation)))).toMatchObject({ type: 'unsupported', conversation: undefined });
+    // The kept bytes are exactly the protobuf inside the frame.
+    const kept = decodeEnvelope(unknownKind);
+    if (kept.type !== 'unsupported') throw new Error('expected unsupported');
+    expect(frameContent(kept.wire)).toEqual(unknownKind);
+  });
+
+  it('says when the sender marked unknown content silent, and drops receipt types it does not know', () => {
+    expect(decodeEnvelope(raw({ ...stamped, silent: true }, [unknownField(34, 'x')]))).toMatchObject({ type: 'unsupported', silent: true });
+    expect(decodeEnvelope(raw({ ...stamped, body: { case: 'receipt', value: { type: 3 as Receipt_Type, messageIds: ['a'] } } }))).toMatchObject({
+      type: 'unsupported',
+      silent: true,
+    });
+  });
+
+  it('tells a newer frame version from broken content', () => {
+    expect(codeOf(() => decodeEnvelope(Uint8Array.of(3, 0, 0, 0, 0)))).toBe('newer_content_version');
+    expect(codeOf(() => decodeEnvelope(Uint8Array.of(1, 0, 0, 0, 0)))).toBe('malformed_content');
+  });
+
+  it('rejects broken content with a typed error', () => {
+    const broken: Uint8Array[] = [
+      new Uint8Array(0),
+      new Uint8Array(256),
+      frameContent(Uint8Array.of(0xff, 0xff, 0xff)),
+      new ByteWriter().u8(2).u32(10).bytes(new Uint8Array(3)).finish(),
+      (() => {
+        const framed = encodeEnvelope(text('x'));
+        framed[framed.length - 1] = 1; // padding that is not zeros
+        return framed;
+      })(),
+      raw({ sentAt: 5n, conversation: direct, body: { case: 'data', value: { body: 'no id' } } }),
+      raw({ ...stamped, messageId: 'has space', body: { case: 'data', value: { body: 'x' } } }),
+      raw({ ...stamped, sentAt: 0n, body: { case: 'data', value: { body: 'x' } } }),
+      raw({ ...stamped, sentAt: 2n ** 60n, body: { case: 'data', value: { body: 'x' } } }),
+      raw({ messageId: 'm1', sentAt: 5n, body: { case: 'data', value: { body: 'no conversation' } } }),
+      raw({ ...stamped, body: { case: 'data', value: { body: '  ' } } }),
+      raw({ ...stamped, body: { case: 'data', value: { body: 'x'.repeat(16_001) } } }),
+      raw({ ...stamped, conversation: { kind: { case: 'group', value: { groupId: 'short' } } }, body: { case: 'data', value: { body: 'x' } } }),
+      raw({ ...stamped, body: { case: 'receipt', value: { type: Receipt_Type.READ, messageIds: [] } } }),
+      raw({ ...stamped, body: { case: 'groupUpdate', value: { change: { by: 'al', kind: { case: 'memberLeft', value: {} } } } } }),
+      raw({ ...stamped, body: { case: 'senderKey', value: { distribution: Uint8Array.of(1) } } }),
+      raw({ ...stamped, conversation: { kind: { case: 'group', value: { groupId: GROUP } } }, body: { case: 'senderKey', value: {} } }),
+      raw({
+        ...stamped,
+        conversation: { kind: { case: 'group', value: { groupId: GROUP } } },
+        body: {
+          case: 'groupUpdate',
+          value: { change: { by: 'alice', kind: { case: 'renamed', value: { name: 'Club' } } }, state: { name: 'Club', members: [], createdBy: 'alice', revision: 1n } },
+        },
+      }),
+    ];
+    for (const bytes of broken) expect(codeOf(() => decodeEnvelope(bytes))).toBe('malformed_content');
+  });
+
+  it('never throws anything but a ContentError, for any bytes or any damage to valid content', () => {
+    const valid = encodeEnvelope(text('hello'));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, at, mask) => {
+        codeOf(() => decodeEnvelope(bytes));
+        codeOf(() => decodeEnvelope(frameContent(bytes)));
+        const damaged = valid.slice();
+        damaged[at % damaged.length]! ^= mask;
+        codeOf(() => decodeEnvelope(damaged));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,235 @@
+// Converts between the core's envelopes (model.ts) and content.proto inside its frame (frame.ts). Decoding is
+// forward-compatible: fields it does not know are skipped, a content kind or conversation kind it does not know
+// becomes an `unsupported` envelope that keeps the bytes, and only content that is broken — not protobuf, missing a
+// required field, a value out of range — is a ContentError('malformed_content'). A peer is untrusted input: every
+// value that reaches the rest of the core has passed the IPC contract's own schemas here.
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import type { z } from 'zod';
+import { GroupId, GroupUpdate, ReceiptContent, TextContent, TypingContent, type OutgoingContent } from '../../../../shared/ipc';
+import { MessageId } from '../../../../shared/protocol';
+import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
+import { CONTENT_VERSION, ContentError, frameContent, unframeContent } from './frame';
+import {
+  ContentSchema,
+  GroupChangeSchema,
+  GroupStateSchema,
+  Receipt_Type,
+  type Content,
+  type Conversation,
+  type DataMessage,
+  type GroupChange,
+  type GroupState,
+} from './gen/content_pb';
+import type { ContentConversation, Envelope, ReceivedEnvelope, UnsupportedEnvelope } from './model';
+
+/** A sender-key distribution message is about 100 bytes; anything near this bound is not one. */
+const MAX_DISTRIBUTION_BYTES = 256;
+
+// ── encode ────────────────────────────────────────────────────────────────────
+
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return frameContent(toBinary(ContentSchema, toContent(envelope)));
+}
+
+function toContent(envelope: Envelope): Content {
+  const stamp = { messageId: envelope.messageId, sentAt: BigInt(envelope.sentAt) };
+  switch (envelope.type) {
+    case 'message':
+      return create(ContentSchema, { ...stamp, conversation: toConversation(envelope.conversation), body: toBody(envelope.content) });
+    case 'group_update':
+      return create(ContentSchema, {
+        ...stamp,
+        conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
+        body: { case: 'groupUpdate', value: { change: toChange(envelope.update), state: toState(envelope.state) } },
+      });
+    case 'sender_key':
+      return create(ContentSchema, {
+        ...stamp,
+        conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
+        body: { case: 'senderKey', value: { distribution: envelope.distribution } },
+      });
+  }
+}
+
+type ContentInit = MessageInitShape<typeof ContentSchema>;
+
+function toConversation(conversation: ContentConversation): ContentInit['conversation'] {
+  return { kind: conversation.kind === 'dm' ? { case: 'direct', value: {} } : { case: 'group', value: { groupId: conversation.groupId } } };
+}
+
+function toBody(content: OutgoingContent): ContentInit['body'] {
+  switch (content.kind) {
+    case 'text':
+      return { case: 'data', value: { body: content.body, ...(content.replyTo === undefined ? {} : { quote: { messageId: content.replyTo } }) } };
+    case 'receipt':
+      return { case: 'receipt', value: { type: content.receipt === 'read' ? Receipt_Type.READ : Receipt_Type.DELIVERED, messageIds: content.messageIds } };
+    case 'typing':
+      return { case: 'typing', value: { typing: content.typing } };
+  }
+}
+
+function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchema> {
+  const by = update.by;
+  switch (update.kind) {
+    case 'created':
+      return { by, kind: { case: 'created', value: { name: update.name, members: update.members } } };
+    case 'renamed':
+      return { by, kind: { case: 'renamed', value: { name: update.name } } };
+    case 'members_added':
+      return { by, kind: { case: 'membersAdded', value: { members: update.members } } };
+    case 'member_removed':
+      return { by, kind: { case: 'memberRemoved', value: { member: update.member } } };
+    case 'member_left':
+      return { by, kind: { case: 'memberLeft', value: {} } };
+  }
+}
+
+function toState(state: GroupSnapshot): MessageInitShape<typeof GroupStateSchema> {
+  return { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: BigInt(state.revision) };
+}
+
+// ── decode ────────────────────────────────────────────────────────────────────
+
+/** Throws ContentError: 'malformed_content' for broken content, 'newer_content_version' for a newer frame. */
+export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
+  const wire = unframeContent(bytes);
+  let content: Content;
+  try {
+    content = fromBinary(ContentSchema, wire);
+  } catch {
+    throw malformed('not a content protobuf');
+  }
+  const messageId = valid(MessageId, content.messageId, 'message id');
+  const sentAt = timestamp(content.sentAt);
+  const conversation = fromConversation(content.conversation);
+  const unsupported = (): UnsupportedEnvelope => ({
+    type: 'unsupported',
+    messageId,
+    sentAt,
+    conversation: conversation === 'unknown' ? undefined : conversation,
+    silent: content.silent,
+    version: CONTENT_VERSION,
+    wire,
+  });
+  if (conversation === 'unknown') return unsupported();
+  const body = content.body;
+  switch (body.case) {
+    case 'data': {
+      const text = fromData(body.value);
+      if (text === undefined) return unsupported();
+      return { type: 'message', conversation, messageId, sentAt, content: text };
+    }
+    case 'receipt': {
+      const receipt = fromReceipt(body.value.type);
+      // A receipt type from a newer version confirms something this one does not track: nothing to show or keep.
+      if (receipt === undefined) return { ...unsupported(), silent: true };
+      const value = valid(ReceiptContent, { kind: 'receipt', receipt, messageIds: body.value.messageIds }, 'receipt');
+      return { type: 'message', conversation, messageId, sentAt, content: value };
+    }
+    case 'typing':
+      return { type: 'message', conversation, messageId, sentAt, content: valid(TypingContent, { kind: 'typing', typing: body.value.typing }, 'typing') };
+    case 'groupUpdate': {
+      const groupId = groupOf(conversation, 'group update');
+      const { change, state } = body.value;
+      if (!change || !state) throw malformed('group update without its change or state');
+      const update = fromChange(change);
+      if (update === undefined) return unsupported();
+      return { type: 'group_update', groupId, messageId, sentAt, update, state: fromState(state) };
+    }
+    case 'senderKey': {
+      const groupId = groupOf(conversation, 'sender key');
+      const distribution = body.value.distribution;
+      if (distribution.length === 0 || distribution.length > MAX_DISTRIBUTION_BYTES) throw malformed('sender key distribution size');
+      return { type: 'sender_key', groupId, messageId, sentAt, distribution };
+    }
+    case 'reaction':
+    case 'edit':
+    case 'delete':
+    case 'expiryTimer':
+    case 'sync':
+    case undefined:
+      // Kinds this version defines for later (or does not know at all): kept, and shown as needing a newer version.
+      return unsupported();
+  }
+}
+
+function fromConversation(conversation: Conversation | undefined): ContentConversation | 'unknown' {
+  if (!conversation) throw malformed('content without a conversation');
+  switch (conversation.kind.case) {
+    case 'direct':
+      return { kind: 'dm' };
+    case 'group':
+      return { kind: 'group', groupId: valid(GroupId, conversation.kind.value.groupId, 'group id') };
+    case undefined:
+      return 'unknown';
+  }
+}
+
+/** Text (with an optional reply) is all this version shows; a message with attachments waits for a newer one. */
+function fromData(data: DataMessage): z.infer<typeof TextContent> | undefined {
+  if (data.attachments.length > 0) return undefined;
+  const replyTo = data.quote?.messageId;
+  return valid(TextContent, { kind: 'text', body: data.body, ...(replyTo ? { replyTo } : {}) }, 'text');
+}
+
+function fromReceipt(type: Receipt_Type): 'delivered' | 'read' | undefined {
+  if (type === Receipt_Type.DELIVERED) return 'delivered';
+  if (type === Receipt_Type.READ) return 'read';
+  return undefined;
+}
+
+function fromChange(change: GroupChange): GroupUpdate | undefined {
+  const by = change.by;
+  const kind = change.kind;
+  let update: unknown;
+  switch (kind.case) {
+    case 'created':
+      update = { kind: 'created', by, name: kind.value.name, members: kind.value.members };
+      break;
+    case 'renamed':
+      update = { kind: 'renamed', by, name: kind.value.name };
+      break;
+    case 'membersAdded':
+      update = { kind: 'members_added', by, members: kind.value.members };
+      break;
+    case 'memberRemoved':
+      update = { kind: 'member_removed', by, member: kind.value.member };
+      break;
+    case 'memberLeft':
+      update = { kind: 'member_left', by };
+      break;
+    case undefined:
+      return undefined;
+  }
+  return valid(GroupUpdate, update, 'group change');
+}
+
+function fromState(state: GroupState): GroupSnapshot {
+  const snapshot = { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: safeNumber(state.revision, 'group revision') };
+  return valid(GroupSnapshotRecord, snapshot, 'group state');
+}
+
+function groupOf(conversation: ContentConversation, what: string): string {
+  if (conversation.kind !== 'group') throw malformed(`${what} outside a group`);
+  return conversation.groupId;
+}
+
+function timestamp(value: bigint): number {
+  if (value === 0n) throw malformed('content without a time');
+  return safeNumber(value, 'time');
+}
+
+function safeNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(`${what} out of range`);
+  return Number(value);
+}
+
+function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw malformed(`invalid ${what}`);
+  return parsed.data;
+}
+
+function malformed(detail: string): ContentError {
+  return new ContentError('malformed_content', `The message content is malformed: ${detail}.`);
+}

@@ -1,0 +1,56 @@
+// What the core sends and receives inside a ciphertext, as the core works with it: the content kinds this version
+// understands, plus `unsupported` for content a newer Parley sent that this one keeps but cannot show. The bytes on
+// the wire are content.proto (docs/protocol.md, "End-to-end content"); codec.ts converts between the two, and the
+// IPC types (src/shared/ipc) appear here only as the payload of the kinds the renderer shows.
+import type { GroupUpdate, OutgoingContent } from '../../../../shared/ipc';
+import type { GroupSnapshot } from '../../groups/group';
+
+export type ContentConversation = { kind: 'dm' } | { kind: 'group'; groupId: string };
+
+interface Stamped {
+  /** The end-to-end message id the sender made. */
+  messageId: string;
+  /** Sender's clock, epoch ms. */
+  sentAt: number;
+}
+
+export interface MessageEnvelope extends Stamped {
+  type: 'message';
+  conversation: ContentConversation;
+  content: OutgoingContent;
+}
+
+export interface GroupUpdateEnvelope extends Stamped {
+  type: 'group_update';
+  groupId: string;
+  update: GroupUpdate;
+  /** The group as the sender sees it after the update. */
+  state: GroupSnapshot;
+}
+
+export interface SenderKeyEnvelope extends Stamped {
+  type: 'sender_key';
+  groupId: string;
+  /** An encoded SenderKeyDistributionMessage. */
+  distribution: Uint8Array;
+}
+
+/**
+ * Content from a newer Parley: a content kind (or a conversation kind) this version does not know. Kept whole, so a
+ * later version can show it; `silent` content is dropped instead (the sender said so).
+ */
+export interface UnsupportedEnvelope extends Stamped {
+  type: 'unsupported';
+  /** Absent when the conversation kind itself is new: the message is shown in the chat with its sender. */
+  conversation: ContentConversation | undefined;
+  silent: boolean;
+  /** The content format version: CONTENT_VERSION, or a newer frame version this one cannot open at all. */
+  version: number;
+  /** CONTENT_VERSION: the protobuf bytes as received (without frame and padding); newer: the whole plaintext. */
+  wire: Uint8Array;
+}
+
+/** What this version sends. */
+export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope;
+/** What this version may receive. */
+export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

@@ -1,0 +1,129 @@
+// Downloads a blob into a local file with HTTP Range, resuming from the bytes the file already holds. Every chunk is
+// authenticated as it arrives (a changed, reordered or foreign chunk stops the download at once) and the SHA-256
+// of the whole blob is checked at the end; on either failure the partial file is deleted: nothing unverified stays.
+// The file keeps the ciphertext: it is the encrypted local copy (docs/security.md §16).
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AttachmentDecryptor } from '../cipher/AttachmentDecryptor';
+import { AttachmentError, isAttachmentError } from '../cipher/AttachmentError';
+import type { BlobTokenSource } from './BlobTokenSource';
+import { blobRequest, readErrorBody } from './blobHttp';
+import { TransientTransferError, retrying, type RetryOptions } from './retrying';
+
+export interface DownloadOptions extends RetryOptions {
+  endpoint: URL;
+  blobId: string;
+  /** Where the ciphertext goes; an existing file is taken as the first bytes of the blob. */
+  file: string;
+  tokens: BlobTokenSource;
+  /** From the pointer: the attachment key, plaintext size, chunk size and ciphertext digest. */
+  key: Uint8Array;
+  size: number;
+  chunkBytes: number;
+  digest: Uint8Array;
+  /** Ciphertext bytes on disk, as they grow. */
+  onProgress?: (received: number) => void;
+}
+
+export async function downloadBlob(options: DownloadOptions): Promise<void> {
+  const blobUrl = new URL(`${options.endpoint.pathname}/${options.blobId}`, options.endpoint);
+  let token: string | undefined;
+  try {
+    await retrying(async () => {
+      token ??= (await options.tokens.downloadToken(options.blobId)).token;
+      const outcome = await resumeOnce(blobUrl, token, options);
+      if (outcome === 'token_expired') {
+        token = undefined;
+        throw new TransientTransferError('The download token expired.');
+      }
+    }, options);
+  } catch (error) {
+    // A verification failure means these bytes must never be used: delete them. A pause or a network failure keeps them.
+    if (isAttachmentError(error) && error.code !== 'cancelled' && error.code !== 'transfer_failed') await rm(options.file, { force: true });
+    throw error;
+  }
+}
+
+/** One GET from the current end of the file; verifies the prefix already on disk first. */
+async function resumeOnce(url: URL, token: string, options: DownloadOptions): Promise<'done' | 'token_expired'> {
+  const verifier = new AttachmentDecryptor({ key: options.key, size: options.size, chunkBytes: options.chunkBytes, digest: options.digest });
+  // The plaintext is only checked here, never kept.
+  const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const verified = pipeline(verifier, discard);
+  const have = await fileSize(options.file);
+  if (have > 0) {
+    for await (const chunk of createReadStream(options.file, { end: have - 1, highWaterMark: 256 * 1024 })) {
+      if (!verifier.write(chunk)) await new Promise((resolve) => verifier.once('drain', resolve));
+    }
+  }
+  options.onProgress?.(have);
+
+  const response = await blobRequest({
+    method: 'GET',
+    url,
+    headers: { Authorization: `Bearer ${token}`, ...(have > 0 ? { Range: `bytes=${have}-` } : {}) },
+    signal: options.signal,
+  });
+  if (response.statusCode === 401) {
+    response.resume();
+    verifier.destroy();
+    return 'token_expired';
+  }
+  if (response.statusCode !== (have > 0 ? 206 : 200)) {
+    const body = await readErrorBody(response);
+    verifier.destroy();
+    const status = response.statusCode ?? 0;
+    if (status >= 500 || status === 429) throw new TransientTransferError(`The relay answered ${status}.`);
+    throw new AttachmentError('blob_unavailable', status === 404 ? 'The attachment has expired on the relay or was never sent to you.' : `The relay refused the download (${status}${body ? `: ${body.slice(0, 80)}` : ''}).`);
+  }
+
+  let received = have;
+  const sink = createWriteStream(options.file, { flags: 'a' });
+  const tee = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      // Whole chunks are verified before they are written; a failed one deletes the file (above), and a partial
+      // chunk left by an interruption is verified again with the prefix on the next try.
+      verifier.write(chunk, (error) => {
+        if (error) return callback(error);
+        sink.write(chunk, (writeError) => {
+          options.onProgress?.(received);
+          callback(writeError);
+        });
+      });
+    },
+    final(callback) {
+      verifier.end();
+      sink.end(callback);
+    },
+  });
+  await Promise.all([pipeline(response, tee), verified]).catch(async (error: unknown) => {
+    verifier.destroy();
+    sink.destroy();
+    if (isAttachmentError(error)) throw error;
+    // The relay went away mid-body: what reached the file is verified, the next try continues from there.
+    throw new TransientTransferError(`The download was interrupted (${(error as Error).message}).`);
+  });
+  await syncFile(options.file);
+  return 'done';
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -26,8 +26,10 @@ export interface RelayProcess {
 
 export interface SpawnRelayOptions {
   dataDir: string;
-  /** Extra PARLEY_* variables; host is always 127.0.0.1 and port 0. */
+  /** Extra PARLEY_* variables; host is always 127.0.0.1. */
   env?: Record<string, string>;
+  /** Default 0 (any free port); a restart that clients must find again passes the previous port. */
+  port?: number;
   startTimeoutMs?: number;
 }
 
@@ -39,7 +41,7 @@ export async function spawnRelay(options: SpawnRelayOptions): Promise<RelayProce
       PARLEY_RELAY_LOG_LEVEL: 'warn',
       ...options.env,
       PARLEY_RELAY_HOST: '127.0.0.1',
-      PARLEY_RELAY_PORT: '0',
+      PARLEY_RELAY_PORT: String(options.port ?? 0),
       PARLEY_DATA_DIR: options.dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, shell } from 'electron';
 import { loadCoreConfig } from './core/config';
 import { createCore } from './core/createCore';
+import { DeepLinkInbox } from './core/links/DeepLinkInbox';
 import { FileSecretStore } from './core/secrets';
 import { stderrLogger } from './core/transport';
+import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
 import { SafeStorageSecretStore } from './shell/SafeStorageSecretStore';
 import { watchNetwork } from './shell/networkWatch';
@@ -22,6 +24,22 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  let window: BrowserWindow | null = null;
+  let ready = false;
+  const showWindow = () => {
+    if (!ready) return;
+    if (!window) {
+      window = createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), renderer });
+      window.on('closed', () => (window = null));
+      return;
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  const deepLinks = new DeepLinkInbox(stderrLogger);
+  receiveDeepLinks(deepLinks, process.argv, showWindow);
+
   await app.whenReady();
   const config = loadCoreConfig(process.env, app.getPath('userData'));
   const secrets = SafeStorageSecretStore.available() ? new SafeStorageSecretStore() : await FileSecretStore.open(config.dataDir);
@@ -31,23 +49,15 @@ async function main(): Promise<void> {
     secrets,
     links: { open: (url) => shell.openExternal(url) },
     logger: stderrLogger,
+    deepLinks,
   });
 
-  let window: BrowserWindow | null = null;
-  const showWindow = () => {
-    window ??= createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), renderer });
-    window.on('closed', () => (window = null));
-  };
   registerIpc(core.dispatch, renderer);
   const stopWatchingNetwork = watchNetwork(() => core.client.networkChanged());
   core.events.subscribe(windowEventSink(() => window));
+  ready = true;
   showWindow();
 
-  app.on('second-instance', () => {
-    if (!window) return showWindow();
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

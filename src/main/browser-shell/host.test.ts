@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startBrowserHost, type BrowserHost } from './host';
+import { DEEP_LINK_PATH, HOST_TOKEN_HEADER, startBrowserHost, type BrowserHost } from './host';
 
 let dir: string;
 let host: BrowserHost;
 const dispatch = vi.fn(async (channel: unknown) => ({ ok: true as const, value: { echoed: channel } }));
+const onDeepLink = vi.fn();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-host-'));
@@ -17,24 +18,25 @@ beforeEach(async () => {
   await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(dir, 'secret.txt'), 'do not serve');
   await writeFile(join(dir, 'bridge.js'), 'window.parley = {}');
-  host = await startBrowserHost({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dispatch });
+  host = await startBrowserHost({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dispatch, onDeepLink });
 });
 
 afterEach(async () => {
   await host.close();
   await rm(dir, { recursive: true, force: true });
   dispatch.mockClear();
+  onDeepLink.mockClear();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers, method }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -106,5 +108,18 @@ describe('browser-shell host', () => {
     expect(JSON.parse(await reply)).toMatchObject({ id: 1 });
     expect(dispatch).toHaveBeenCalledTimes(1);
     socket.close();
+  });
+
+  it('hands a posted parley:// link, as text, to the core only with this launch\'s token', async () => {
+    const token = await pageToken();
+    const post = (headers: Record<string, string>, body: string) => get(DEEP_LINK_PATH, headers, 'POST', body);
+    expect((await post({ [HOST_TOKEN_HEADER]: token }, 'parley://chat/bob')).status).toBe(202);
+    expect(onDeepLink).toHaveBeenCalledWith('parley://chat/bob');
+    expect((await post({}, 'parley://chat/eve')).status).toBe(403);
+    expect((await post({ [HOST_TOKEN_HEADER]: 'wrong' }, 'parley://chat/eve')).status).toBe(403);
+    expect((await get(DEEP_LINK_PATH, { [HOST_TOKEN_HEADER]: token })).status).toBe(405);
+    expect((await post({ [HOST_TOKEN_HEADER]: token }, 'x'.repeat(5000))).status).toBe(413);
+    expect((await post({ host: `evil.example:${host.port}`, [HOST_TOKEN_HEADER]: token }, 'parley://chat/eve')).status).toBe(421);
+    expect(onDeepLink).toHaveBeenCalledTimes(1);
   });
 });

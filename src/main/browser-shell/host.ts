@@ -1,6 +1,8 @@
 // The browser-shell host: serves the real renderer build on loopback and carries the IPC contract over a
 // WebSocket, so Parley runs in plain Chromium where Electron cannot (docs/architecture.md, "Testing without Electron").
 // Only our own page may drive the core: the socket must present this launch's token, our exact origin and Host.
+// parley:// links reach it as a POST to DEEP_LINK_PATH with the same token (what a second launch of the desktop app
+// does), so e2e and `npm run link` exercise the same parser and inbox as Electron.
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +16,13 @@ export interface BrowserHostOptions extends PageFiles {
   host?: string;
   port?: number;
   dispatch: IpcDispatch;
+  /** A parley:// link handed to the host (untrusted text: the core's parser decides). */
+  onDeepLink?: (raw: string) => void;
 }
+
+export const DEEP_LINK_PATH = '/__parley/deep-link';
+export const HOST_TOKEN_HEADER = 'x-parley-host-token';
+const MAX_DEEP_LINK_BODY_BYTES = 4096;
 
 export interface BrowserHost {
   url: string;
@@ -38,6 +46,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     const path = new URL(request.url ?? '/', origin).pathname;
+    if (path === DEEP_LINK_PATH) {
+      receiveDeepLink(request, (status) => response.writeHead(status, { 'cache-control': 'no-store' }).end());
+      return;
+    }
     void servePageFile(options, path, token).then(
       (file) => {
         response.writeHead(file.status, {
@@ -51,6 +63,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       () => response.writeHead(500).end(),
     );
   });
+
+  function receiveDeepLink(request: IncomingMessage, reply: (status: number) => void) {
+    if (request.method !== 'POST') return reply(405);
+    if (!tokensEqual(String(request.headers[HOST_TOKEN_HEADER] ?? ''), token)) return reply(403);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_DEEP_LINK_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size > MAX_DEEP_LINK_BODY_BYTES) return reply(413);
+      options.onDeepLink?.(Buffer.concat(chunks).toString('utf8'));
+      reply(202);
+    });
+  }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {

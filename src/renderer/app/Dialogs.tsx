@@ -13,7 +13,7 @@ export function Dialogs() {
     case undefined:
       return null;
     case 'newChat':
-      return <NewChatDialog />;
+      return <NewChatDialog suggested={open.username} fromLink={open.fromLink} />;
     case 'newGroup':
       return <NewGroupDialog />;
     case 'settings':

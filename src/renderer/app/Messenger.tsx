@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { AccountView } from '../../shared/ipc';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { ChatView } from '../features/chat/ChatView';
+import { useDeepLinks } from '../features/deep-links/useDeepLinks';
 import { startSession } from '../features/messaging/session';
 import { useGlobalShortcuts } from '../features/palette/useGlobalShortcuts';
 import { useChats } from '../store/chats';
@@ -19,6 +20,7 @@ export function Messenger({ account }: { account: AccountView }) {
   const selected = useChats((state) => state.selected);
   const follow = useConnection((store) => store.follow);
   useGlobalShortcuts();
+  useDeepLinks(ready);
 
   // One session per account: a new relay URL updates the account object but must not restart messaging.
   const latestAccount = useRef(account);

@@ -2,7 +2,8 @@
 import { create } from 'zustand';
 
 export type DialogState =
-  | { kind: 'newChat' }
+  /** `username` prefills the field; `fromLink` says a parley:// link asked for it, so the user confirms. */
+  | { kind: 'newChat'; username?: string; fromLink?: boolean }
   | { kind: 'newGroup' }
   | { kind: 'settings' }
   | { kind: 'palette' }

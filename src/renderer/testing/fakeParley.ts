@@ -19,6 +19,7 @@ import {
   type InvokeChannel,
   type ParleyBridge,
   type ParsedRequestOf,
+  type ReceivedDeepLink,
   type ReceivedMessage,
 } from '../../shared/ipc';
 
@@ -32,6 +33,8 @@ export interface FakeParleyOptions {
   info?: Partial<AppInfo>;
   /** Messages waiting in main for the renderer to store and commit (returned by messages.pending). */
   pending?: ReceivedMessage[];
+  /** parley:// links main holds for the renderer when it starts. */
+  deepLinks?: ReceivedDeepLink[];
   now?: () => number;
 }
 
@@ -89,6 +92,8 @@ export class FakeParley {
   readonly sent: SendRequest[] = [];
   readonly committed: string[] = [];
   readonly openedLinks: string[] = [];
+  /** parley:// links main parsed and holds for the renderer (links.takeDeepLinks). */
+  readonly deepLinks: ReceivedDeepLink[] = [];
   relayReachable = true;
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
@@ -111,6 +116,7 @@ export class FakeParley {
     this.nextGroup = this.groups.size + 1;
     this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null };
     for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
+    this.deepLinks.push(...(options.deepLinks ?? []));
     const dispatch = createIpcDispatcher(this.handlers(), { error: () => undefined });
     this.bridge = {
       invoke: async (channel, request) => {
@@ -182,6 +188,12 @@ export class FakeParley {
     this.pending.set(full.inboxId, full);
     this.emit('messages.received', full);
     return full;
+  }
+
+  /** A parley:// link arrived in main (already parsed): it waits for links.takeDeepLinks, and the renderer hears of it. */
+  receiveDeepLink(received: ReceivedDeepLink): void {
+    this.deepLinks.push(received);
+    this.emit('links.deepLinkReceived', {});
   }
 
   /** Like deliver(), but only into `pending` (as if it arrived while the renderer was not running). */
@@ -391,6 +403,7 @@ export class FakeParley {
         this.openedLinks.push(request.url);
         return {};
       },
+      'links.takeDeepLinks': async (request) => (this.log('links.takeDeepLinks', request), this.deepLinks.splice(0)),
     };
   }
 }

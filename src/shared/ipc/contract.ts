@@ -15,6 +15,7 @@ import {
   GroupName,
   GroupView,
   MAX_GROUP_MEMBERS,
+  ReceivedDeepLink,
   ReceivedMessage,
   RelayUrl,
   SafetyNumberView,
@@ -64,6 +65,8 @@ export const invokeChannels = {
 
   /** Opens a link from a message in the OS browser, after main checks it is a safe web or mail link. */
   'links.open': invoke(z.strictObject({ url: z.string().max(4096) }), Empty),
+  /** parley:// links that arrived (OS, second launch, browser host), parsed by main, oldest first; each returned once. */
+  'links.takeDeepLinks': invoke(Empty, z.array(ReceivedDeepLink)),
 } as const;
 
 export const eventChannels = {
@@ -73,6 +76,8 @@ export const eventChannels = {
   /** A contact was added, verified, or its identity key changed. */
   'contacts.changed': ContactView,
   'groups.changed': GroupChanged,
+  /** A parley:// link arrived: take it with links.takeDeepLinks. */
+  'links.deepLinkReceived': Empty,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

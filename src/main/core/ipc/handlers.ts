@@ -3,15 +3,17 @@
 import { AppError, type AppInfo, type IpcHandlers } from '../../../shared/ipc';
 import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
+import type { DeepLinkInbox } from '../links/DeepLinkInbox';
 import type { LinkOpener } from '../links/LinkOpener';
 
 export interface HandlerContext {
   client: ParleyClient;
   appInfo: AppInfo;
   links: LinkOpener;
+  deepLinks: DeepLinkInbox;
 }
 
-export function createIpcHandlers({ client, appInfo, links }: HandlerContext): IpcHandlers {
+export function createIpcHandlers({ client, appInfo, links, deepLinks }: HandlerContext): IpcHandlers {
   const messenger = () => client.messenger();
   return {
     'app.info': async () => appInfo,
@@ -48,5 +50,6 @@ export function createIpcHandlers({ client, appInfo, links }: HandlerContext): I
       await links.open(url);
       return {};
     },
+    'links.takeDeepLinks': async () => deepLinks.take(),
   };
 }

@@ -1,13 +1,14 @@
 // "New chat": find someone by username. Errors from main (unknown user, offline, ...) are shown as they come.
+// A parley://add or chat link opens it prefilled (`fromLink`): nothing is looked up until the user confirms.
 import { useId, useState, type FormEvent } from 'react';
 import { userMessage } from '../../errors';
 import { useDialogs } from '../../store/dialogs';
 import { Dialog } from '../../ui/Dialog';
 import { startChatWith } from './actions';
 
-export function NewChatDialog() {
+export function NewChatDialog({ suggested = '', fromLink = false }: { suggested?: string; fromLink?: boolean }) {
   const close = useDialogs((state) => state.close);
-  const [username, setUsername] = useState('');
+  const [username, setUsername] = useState(suggested);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
@@ -28,7 +29,15 @@ export function NewChatDialog() {
   }
 
   return (
-    <Dialog title="New chat" onClose={close} description="Start an end-to-end encrypted chat with someone on your relay.">
+    <Dialog
+      title="New chat"
+      onClose={close}
+      description={
+        fromLink
+          ? `A link asks to start a chat with “${suggested}”. Start it only if you expected this link.`
+          : 'Start an end-to-end encrypted chat with someone on your relay.'
+      }
+    >
       <form onSubmit={(event) => void submit(event)} noValidate>
         <label htmlFor={fieldId}>Username</label>
         <input

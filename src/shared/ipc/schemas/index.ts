@@ -5,3 +5,4 @@ export * from './connection';
 export * from './contacts';
 export * from './groups';
 export * from './messages';
+export * from './links';

@@ -4,7 +4,7 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { electronBinary } from '../support/electron-binary';
+import { electronBinary } from '../../scripts/electron-binary';
 
 const binary = electronBinary();
 if ('missing' in binary) console.log(`[electron specs] skipped: ${binary.missing}`);

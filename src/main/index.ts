@@ -1,18 +1,19 @@
 // Composition root of the Electron app: the only file that wires the shell (Electron) and the core together.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, shell } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { loadCoreConfig } from './core/config';
 import { createCore } from './core/createCore';
 import { DeepLinkInbox } from './core/links/DeepLinkInbox';
-import { FileSecretStore } from './core/secrets';
+import type { RendererLocation } from './core/security/navigation-policy';
+import { devToolsAllowed } from './core/security/windowPolicy';
 import { stderrLogger } from './core/transport';
 import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
-import { SafeStorageSecretStore } from './shell/SafeStorageSecretStore';
 import { watchNetwork } from './shell/networkWatch';
+import { openKeychainSecretStore } from './shell/SafeStorageSecretStore';
+import { guardWebContents, hardenSession } from './shell/security';
 import { createMainWindow } from './shell/window';
-import type { RendererLocation } from './shell/navigation-policy';
 
 const renderer: RendererLocation = {
   devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
@@ -29,7 +30,12 @@ async function main(): Promise<void> {
   const showWindow = () => {
     if (!ready) return;
     if (!window) {
-      window = createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), renderer });
+      window = createMainWindow({
+        preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+        renderer,
+        devTools: devToolsAllowed(app.isPackaged),
+        show: true,
+      });
       window.on('closed', () => (window = null));
       return;
     }
@@ -39,14 +45,21 @@ async function main(): Promise<void> {
   };
   const deepLinks = new DeepLinkInbox(stderrLogger);
   receiveDeepLinks(deepLinks, process.argv, showWindow);
+  guardWebContents(renderer);
 
   await app.whenReady();
+  hardenSession(renderer);
   const config = loadCoreConfig(process.env, app.getPath('userData'));
-  const secrets = SafeStorageSecretStore.available() ? new SafeStorageSecretStore() : await FileSecretStore.open(config.dataDir);
+  const secrets = await openKeychainSecretStore(config.dataDir);
+  if (!secrets.ok) {
+    dialog.showErrorBox('Parley cannot open your keys', secrets.message);
+    app.quit();
+    return;
+  }
   const core = await createCore({
     shell: 'electron',
     config,
-    secrets,
+    secrets: secrets.store,
     links: { open: (url) => shell.openExternal(url) },
     logger: stderrLogger,
     deepLinks,

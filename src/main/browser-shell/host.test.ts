@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { RENDERER_CSP_HEADER } from '../core/security/contentSecurityPolicy';
 import { DEEP_LINK_PATH, HOST_TOKEN_HEADER, startBrowserHost, type BrowserHost } from './host';
 
 let dir: string;
@@ -28,12 +29,12 @@ afterEach(async () => {
   onDeepLink.mockClear();
 });
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; csp?: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers, method }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }));
     });
     req.on('error', reject);
     req.end(body);
@@ -56,8 +57,9 @@ function openSocket(token: string, origin = host.url.slice(0, -1)): Promise<WebS
 
 describe('browser-shell host', () => {
   it('injects the token and the bridge into index.html', async () => {
-    const { status, body } = await get('/');
+    const { status, body, csp } = await get('/');
     expect(status).toBe(200);
+    expect(csp).toBe(RENDERER_CSP_HEADER);
     expect(body).toMatch(/<meta name="parley-host-token" content="[A-Za-z0-9_-]{43}" \/>/);
     expect(body).toContain('<script src="/__parley/bridge.js"></script>');
     expect((await get('/__parley/bridge.js')).body).toBe('window.parley = {}');

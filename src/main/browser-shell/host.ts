@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesEqual } from '../../shared/base';
 import type { EventChannel, IpcDispatch } from '../../shared/ipc';
+import { RENDERER_CSP_HEADER } from '../core/security/contentSecurityPolicy';
 import { PageMessage, type HostMessage } from '../../shared/ipc/browser-host-protocol';
 import { servePageFile, type PageFiles } from './page';
 
@@ -57,6 +58,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
           'referrer-policy': 'no-referrer',
+          'content-security-policy': RENDERER_CSP_HEADER,
         });
         response.end(file.body);
       },

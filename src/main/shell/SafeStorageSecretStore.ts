@@ -1,30 +1,16 @@
-// SecretStore over Electron's safeStorage: the OS keychain (macOS Keychain, Windows DPAPI, libsecret/kwallet on
-// Linux). On Linux without a secret service Electron falls back to a hard-coded key ("basic_text"); that is
-// reported as weak so the user is told, as docs/architecture.md ("Trust boundaries") requires.
+// SecretStore over Electron's safeStorage: the OS keychain (macOS Keychain, Windows DPAPI, libsecret or KWallet on
+// Linux). Which backend protects the keys — and whether it is the one that protected them before — is decided in
+// src/main/core/secrets (secretBackend.ts, openSecretStore.ts); Linux's "basic_text" never reaches this store.
 import { safeStorage } from 'electron';
 import { SecretStoreError, type SecretStore, type SecretStoreSecurity } from '../core/secrets';
-
-const WEAK_BACKENDS = new Set(['basic_text', 'unknown']);
+import { openSecretStore, type OpenedSecretStore } from '../core/secrets/openSecretStore';
+import { describeSecretBackend } from '../core/secrets/secretBackend';
 
 export class SafeStorageSecretStore implements SecretStore {
   readonly security: SecretStoreSecurity;
 
-  constructor() {
-    const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
-    const weak = WEAK_BACKENDS.has(backend);
-    this.security = {
-      backing: weak ? 'file' : 'os-keychain',
-      weak,
-      description: weak ? 'a fixed key (no system keychain found)' : keychainName(backend),
-      warning: weak
-        ? 'No system keychain was found, so your private keys are not protected at rest. Install and unlock a ' +
-          'secret service (GNOME Keyring or KWallet) and restart Parley.'
-        : null,
-    };
-  }
-
-  static available(): boolean {
-    return safeStorage.isEncryptionAvailable();
+  constructor(backend: `keychain:${string}`) {
+    this.security = { backing: 'os-keychain', weak: false, description: describeSecretBackend(backend), warning: null };
   }
 
   async protect(plaintext: Uint8Array): Promise<Uint8Array> {
@@ -46,8 +32,14 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 }
 
-function keychainName(backend: string): string {
-  if (process.platform === 'darwin') return 'macOS Keychain';
-  if (process.platform === 'win32') return 'Windows Data Protection (DPAPI)';
-  return `system keychain (${backend})`;
+/** The keychain store (or the key file where there is no real keychain), checked against the recorded backend. */
+export function openKeychainSecretStore(dataDir: string): Promise<OpenedSecretStore> {
+  return openSecretStore(dataDir, {
+    facts: {
+      platform: process.platform,
+      encryptionAvailable: safeStorage.isEncryptionAvailable(),
+      linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+    },
+    open: (backend) => new SafeStorageSecretStore(backend),
+  });
 }

@@ -2,7 +2,7 @@
 // then validates the request before any handler runs.
 import { ipcMain, type BrowserWindow } from 'electron';
 import { INVOKE_CHANNELS, type EventSink, type IpcDispatch } from '../../shared/ipc';
-import { isRendererUrl, type RendererLocation } from './navigation-policy';
+import { isRendererUrl, type RendererLocation } from '../core/security/navigation-policy';
 
 export function registerIpc(dispatch: IpcDispatch, renderer: RendererLocation): void {
   for (const channel of INVOKE_CHANNELS) {

@@ -1,12 +1,15 @@
-// The main window, locked down: context isolation, sandbox, no Node in the page, no navigation away from our
-// renderer, no new windows; links the user clicks go to the OS browser only when the policy allows.
-import { BrowserWindow, shell } from 'electron';
-import { isSafeExternalUrl } from '../core/links/link-policy';
-import { isRendererUrl, type RendererLocation } from './navigation-policy';
+// The main window: built with the hardened webPreferences of src/main/core/security/windowPolicy.ts. Navigation,
+// new windows and webviews are guarded for every web contents by src/main/shell/security.ts.
+import { BrowserWindow } from 'electron';
+import type { RendererLocation } from '../core/security/navigation-policy';
+import { hardenedWebPreferences } from '../core/security/windowPolicy';
 
 export interface MainWindowOptions {
   preloadPath: string;
   renderer: RendererLocation;
+  devTools: boolean;
+  /** Show it once loaded (false: start minimised to the tray). */
+  show: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -17,27 +20,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     minHeight: 480,
     show: false,
     title: 'Parley',
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: true,
-    },
+    webPreferences: hardenedWebPreferences(options.preloadPath, options.devTools),
   });
-
-  window.once('ready-to-show', () => window.show());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isRendererUrl(url, options.renderer)) event.preventDefault();
-  });
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
-
-  if (options.renderer.devServerUrl) void window.loadURL(options.renderer.devServerUrl);
-  else void window.loadURL(options.renderer.indexFileUrl);
+  if (options.show) window.once('ready-to-show', () => window.show());
+  void window.loadURL(options.renderer.devServerUrl ?? options.renderer.indexFileUrl);
   return window;
 }

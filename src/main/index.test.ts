@@ -1,0 +1,76 @@
+// The Electron composition root, run against a fake `electron` as a packaged build: what a person's first launch
+// and a second launch with a link do, end to end through the real core (no Electron runtime on build machines).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { INVOKE_CHANNELS } from '../shared/ipc';
+
+vi.mock('electron', () => import('./shell/testing/fakeElectron'));
+
+const electron = await import('./shell/testing/fakeElectron');
+const dataDir = await mkdtemp(join(tmpdir(), 'parley-index-'));
+const savedArgv = process.argv;
+process.env.PARLEY_APP_DATA_DIR = dataDir;
+process.argv = ['/opt/Parley/parley', 'parley://add/carol'];
+electron.app.isPackaged = true;
+electron.app.paths.userData = dataDir;
+
+await import('./index');
+electron.app.markReady();
+await vi.waitFor(() => expect(electron.BrowserWindow.instances).toHaveLength(1), { timeout: 10_000 });
+const window = electron.BrowserWindow.instances[0]!;
+const pageUrl = window.loaded[0]!;
+
+afterAll(async () => {
+  electron.app.emit('before-quit');
+  process.argv = savedArgv;
+  delete process.env.PARLEY_APP_DATA_DIR;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('src/main/index.ts', () => {
+  it('opens one hardened window on the built renderer, without DevTools in a packaged build', () => {
+    expect(pageUrl).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(electron.app.protocolClients).toEqual(['parley']);
+  });
+
+  it('installs the session policy and guards the window', () => {
+    expect(electron.session.defaultSession.permissionRequestHandler).not.toBeNull();
+    expect(electron.session.defaultSession.headersReceived).not.toBeNull();
+    expect(window.webContents.attempt('will-attach-webview')).toBe(true);
+    expect(window.webContents.windowOpenHandler?.({ url: pageUrl })).toEqual({ action: 'deny' });
+  });
+
+  it('keeps keys behind the keychain and records which one', async () => {
+    expect(JSON.parse(await readFile(join(dataDir, 'secret-backend.json'), 'utf8'))).toEqual({ backend: expect.stringMatching(/^keychain:/) });
+  });
+
+  it('serves the IPC contract to the page and to nothing else', async () => {
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(await electron.ipcMain.invoke('app.info', {}, pageUrl)).toMatchObject({ ok: true, value: { shell: 'electron' } });
+    expect(await electron.ipcMain.invoke('account.get', {}, 'https://evil.example/')).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+  });
+
+  it('holds the link it was launched with, and routes a second launch\'s link to the window and brings it forward', async () => {
+    window.minimize();
+    electron.app.emit('second-instance', {}, ['/opt/Parley/parley', 'parley://chat/bob'], '/');
+    expect(window.isMinimized()).toBe(false);
+    expect(window.focused).toBe(true);
+    expect(window.webContents.sent).toContainEqual({ channel: 'links.deepLinkReceived', payload: {} });
+    expect(await electron.ipcMain.invoke('links.takeDeepLinks', {}, pageUrl)).toEqual({
+      ok: true,
+      value: [
+        { status: 'accepted', id: 1, link: { kind: 'add', username: 'carol' } },
+        { status: 'accepted', id: 2, link: { kind: 'chat', username: 'bob' } },
+      ],
+    });
+  });
+
+  it('quits when the last window closes (except on macOS)', () => {
+    const before = electron.app.quitCalls;
+    electron.app.emit('window-all-closed');
+    expect(electron.app.quitCalls).toBe(before + (process.platform === 'darwin' ? 0 : 1));
+  });
+});

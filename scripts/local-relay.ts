@@ -2,6 +2,7 @@
 // configured port, otherwise starts `src/server/main.ts` as a child process with the relay's own defaults.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadRelayConfig } from '../src/server/config';
+import { RELAY_WS_PATH } from '../src/shared/protocol';
 
 export interface LocalRelay {
   url: string;
@@ -14,7 +15,7 @@ export async function ensureLocalRelay(env: NodeJS.ProcessEnv = process.env): Pr
   const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   if (config.port !== 0 && (await isParleyRelay(`${origin}/healthz`))) {
     console.log(`Using the relay already running at ${origin}`);
-    return { url: `ws${origin.slice(4)}/v1/ws`, stop: () => undefined };
+    return { url: `ws${origin.slice(4)}${RELAY_WS_PATH}`, stop: () => undefined };
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await listeningUrl(child);

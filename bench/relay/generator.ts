@@ -84,10 +84,10 @@ class Generator implements LoadEvents {
   constructor(private readonly config: GeneratorConfig) {
     for (let g = config.generator; g < config.devices; g += config.generators) this.globals.push(g);
     this.deliveredBits = Array.from({ length: config.generators }, () => new BitSet());
-    const payload = randomBytes(config.payloadBytes).toString('base64');
+    const payload = randomBytes(config.payloadBytes);
     this.driver =
       config.system === 'socketio'
-        ? new SocketIoDriver(config.url, payload, this)
+        ? new SocketIoDriver(config.url, payload.toString('base64'), this)
         : new ParleyDriver(config.url, config.runTag, payload, this);
   }
 

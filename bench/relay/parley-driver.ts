@@ -1,10 +1,17 @@
-// Bench-side Parley protocol v1 client: Ed25519 identities (node:crypto), registration on a first connection, then
-// challenge–response auth on the connection that carries the load, `send` frames, and an `ack` for every
-// delivery, as a real client does after storing it. Frames are written as template strings and read with plain
-// JSON.parse (no schema check) so the generator spends its CPU on load, not on validating the relay.
+// Bench-side Parley protocol v2 client: Ed25519 identities (node:crypto), registration on a first connection, then
+// challenge–response auth on the connection that carries the load, binary `send` frames, and one cumulative `ack`
+// per `deliver` frame received, as the real client acks a stored receive batch. It encodes and decodes with the
+// shared codec, the code the real client runs.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
-import { authSigningBytes, registrationSigningBytes } from '../../src/shared/protocol';
+import {
+  authSigningBytes,
+  decodeServerFrame,
+  encodeClientFrame,
+  registrationSigningBytes,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../src/shared/protocol';
 import { inBatches, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 64;
@@ -17,13 +24,10 @@ interface Identity {
   identityKey: string;
 }
 
-interface IncomingFrame {
-  type: string;
-  rid?: number;
-  messageId?: string;
-  deliveryId?: string;
-  nonce?: string;
-  code?: string;
+type IncomingFrame = ServerFrame;
+
+function describe(frame: IncomingFrame): string {
+  return frame.type === 'error' ? `error ${frame.code}` : frame.type;
 }
 
 /**
@@ -40,14 +44,15 @@ class ParleySocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as IncomingFrame;
+      const decoded = decodeServerFrame(data);
+      if (!decoded.ok) throw new Error(`the relay sent an invalid frame: ${decoded.error.message}`);
+      const frame = decoded.frame;
       if (this.live) return this.onFrame(frame);
       const waiting = this.waiting;
       if (waiting === undefined) return void this.early.push(frame);
       this.waiting = undefined;
       if (frame.type === waiting.type) waiting.resolve(frame);
-      else if (frame.type === 'error') waiting.reject(new Error(`relay error during handshake: ${frame.code ?? '?'}`));
-      else waiting.reject(new Error(`expected ${waiting.type}, got ${frame.type}`));
+      else waiting.reject(new Error(`expected ${waiting.type}, got ${describe(frame)}`));
     });
     ws.on('close', (code, reason) => {
       this.closedWith = `${code} ${reason.toString()}`;
@@ -73,7 +78,7 @@ class ParleySocket {
   next(type: string): Promise<IncomingFrame> {
     const early = this.early.shift();
     if (early !== undefined) {
-      return early.type === type ? Promise.resolve(early) : Promise.reject(new Error(`expected ${type}, got ${early.type} (${early.code ?? ''})`));
+      return early.type === type ? Promise.resolve(early) : Promise.reject(new Error(`expected ${type}, got ${describe(early)}`));
     }
     if (this.closedWith !== undefined) return Promise.reject(new Error(`socket closed: ${this.closedWith}`));
     return new Promise((resolve, reject) => {
@@ -127,7 +132,7 @@ export class ParleyDriver implements LoadDriver {
   constructor(
     private readonly url: string,
     private readonly runTag: string,
-    private readonly payload: string,
+    private readonly payload: Uint8Array,
     private readonly events: LoadEvents,
   ) {}
 
@@ -148,9 +153,14 @@ export class ParleyDriver implements LoadDriver {
     if (device === undefined) throw new Error(`no live device ${local}`);
     const rid = device.nextRid++;
     device.pending.set(rid, messageId);
-    device.socket.ws.send(
-      `{"type":"send","rid":${rid},"messageId":"${messageId}","to":[{"user":"${this.username(toGlobal)}","device":${DEVICE_ID}}],"payload":"${this.payload}"}`,
-    );
+    write(device.socket, {
+      type: 'send',
+      rid,
+      messageId,
+      to: [{ user: this.username(toGlobal), device: DEVICE_ID }],
+      payload: this.payload,
+      ephemeral: false,
+    });
   }
 
   async close(): Promise<void> {
@@ -161,11 +171,10 @@ export class ParleyDriver implements LoadDriver {
   private async register(global: number, identity: Identity): Promise<void> {
     const socket = await ParleySocket.open(this.url);
     try {
-      const { nonce } = await socket.next('challenge');
-      if (nonce === undefined) throw new Error('challenge without nonce');
+      const nonce = await challengeNonce(socket);
       const username = this.username(global);
       const signature = signBase64(identity, registrationSigningBytes(nonce, username, DEVICE_ID, identity.identityKey));
-      socket.ws.send(JSON.stringify({ type: 'register', nonce, username, device: DEVICE_ID, identityKey: identity.identityKey, signature }));
+      write(socket, { type: 'register', nonce, username, device: DEVICE_ID, identityKey: identity.identityKey, signature });
       await socket.next('ready');
     } finally {
       await socket.close();
@@ -174,8 +183,7 @@ export class ParleyDriver implements LoadDriver {
 
   private async authenticate(global: number, local: number, identity: Identity): Promise<LiveDevice> {
     const socket = await ParleySocket.open(this.url);
-    const { nonce } = await socket.next('challenge');
-    if (nonce === undefined) throw new Error('challenge without nonce');
+    const nonce = await challengeNonce(socket);
     const user = this.username(global);
     const signature = signBase64(identity, authSigningBytes(nonce, user, DEVICE_ID));
     const device: LiveDevice = { socket, nextRid: 1, pending: new Map() };
@@ -186,7 +194,7 @@ export class ParleyDriver implements LoadDriver {
       device.pending.clear();
       this.events.failed(local, undefined, `closed ${reason}`);
     };
-    socket.ws.send(JSON.stringify({ type: 'auth', nonce, user, device: DEVICE_ID, signature }));
+    write(socket, { type: 'auth', nonce, user, device: DEVICE_ID, signature });
     await socket.next('ready');
     socket.goLive();
     return device;
@@ -194,19 +202,27 @@ export class ParleyDriver implements LoadDriver {
 
   private handle(device: LiveDevice, local: number, frame: IncomingFrame): void {
     switch (frame.type) {
-      case 'deliver':
-        this.events.delivered(local, frame.messageId ?? '');
-        device.socket.ws.send(`{"type":"ack","deliveryId":"${frame.deliveryId ?? ''}"}`);
-        return;
-      case 'sent': {
-        device.pending.delete(frame.rid ?? -1);
-        this.events.acked(local, frame.messageId ?? '');
+      case 'deliver': {
+        let last = 0;
+        for (const delivery of frame.deliveries) {
+          this.events.delivered(local, delivery.messageId);
+          last = delivery.seq;
+        }
+        // Everything of this frame is "stored": one cumulative ack.
+        if (last > 0) write(device.socket, { type: 'ack', through: last, also: [] });
         return;
       }
+      case 'sent':
+        for (const { rid } of frame.answers) {
+          const messageId = device.pending.get(rid);
+          device.pending.delete(rid);
+          if (messageId !== undefined) this.events.acked(local, messageId);
+        }
+        return;
       case 'error': {
         const messageId = frame.rid === undefined ? undefined : device.pending.get(frame.rid);
         if (frame.rid !== undefined) device.pending.delete(frame.rid);
-        this.events.failed(local, messageId, frame.code ?? 'error');
+        this.events.failed(local, messageId, frame.code);
         return;
       }
       default:
@@ -214,6 +230,16 @@ export class ParleyDriver implements LoadDriver {
         return;
     }
   }
+}
+
+function write(socket: ParleySocket, frame: ClientFrame): void {
+  socket.ws.send(encodeClientFrame(frame));
+}
+
+async function challengeNonce(socket: ParleySocket): Promise<string> {
+  const frame = await socket.next('challenge');
+  if (frame.type !== 'challenge') throw new Error('expected a challenge');
+  return frame.nonce;
 }
 
 function createIdentity(): Identity {

@@ -183,6 +183,8 @@ describe('authentication', () => {
     const thief = await RawDevice.connect(relay.url, { identity: owner.identity });
     thief.sendFrame(thief.authFrame(owner.address.user, { nonce: other.challenge.nonce }));
     await expectClosedWith(thief, 'nonceUnknown');
+    // Presented on the wrong connection, the nonce was not used up: its own connection still signs in with it.
+    expect((await other.register(uniqueUsername())).registered).toBe(true);
     await Promise.all([other.close(), owner.close()]);
   });
 
@@ -192,7 +194,7 @@ describe('authentication', () => {
   });
 
   it.each([
-    ['a send', (d: RawDevice) => d.sendFrame({ type: 'send', rid: 7, messageId: 'm', to: [{ user: 'someone', device: 1 }], payload: '' })],
+    ['a send', (d: RawDevice) => d.sendFrame({ type: 'send', rid: 7, messageId: 'm', to: [{ user: 'someone', device: 1 }], payload: new Uint8Array(0), ephemeral: false })],
     ['a ping', (d: RawDevice) => d.sendFrame({ type: 'ping', rid: 7 })],
   ])('answers %s before auth with not_authenticated and closes with 4000', async (_case, act) => {
     const device = await RawDevice.connect(relay.url);
@@ -202,9 +204,10 @@ describe('authentication', () => {
   });
 
   it.each([
-    ['text that is not JSON', (d: RawDevice) => d.sendText('hello')],
-    ['a binary frame', (d: RawDevice) => d.sendBinary(new Uint8Array([1, 2, 3]))],
-    ['an unknown frame type', (d: RawDevice) => d.sendText(JSON.stringify({ type: 'teleport' }))],
+    ['a text message', (d: RawDevice) => d.sendText('hello')],
+    ['a v1 JSON frame', (d: RawDevice) => d.sendText(JSON.stringify({ type: 'ping', rid: 1 }))],
+    ['a truncated binary frame', (d: RawDevice) => d.sendBinary(new Uint8Array([1, 2, 3]))],
+    ['an unknown frame code', (d: RawDevice) => d.sendBinary(new Uint8Array([0x7e]))],
   ])('closes with 4000 on %s before auth', async (_case, act) => {
     const device = await RawDevice.connect(relay.url);
     act(device);

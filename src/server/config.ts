@@ -45,7 +45,7 @@ export interface RelayConfig {
   abuseWindowMs: number;
   /** Most deliveries pushed to one connection and not yet acked. */
   deliveryWindow: number;
-  /** Most payload (base64 characters) pushed to one connection and not yet acked; at least one delivery always goes. */
+  /** Most payload bytes pushed to one connection and not yet acked; at least one delivery always goes. */
   deliveryWindowBytes: number;
   /** How long shutdown waits for sockets to close before cutting them. */
   shutdownGraceMs: number;
@@ -86,8 +86,8 @@ export class ConfigError extends CodedError<'invalid_config'> {
   }
 }
 
-/** Largest payload whose base64 still fits in a frame with room for the frame's other fields. */
-export const MAX_PAYLOAD_CEILING = Math.floor(((MAX_FRAME_BYTES - 1024) * 3) / 4);
+/** Largest payload that still fits in a `deliver` frame with room for the envelope's other fields. */
+export const MAX_PAYLOAD_CEILING = MAX_FRAME_BYTES - 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,7 +2,7 @@
 // error code and close code in protocol.md. A new one without documentation fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_REASONS, CloseCode, ClientFrame, ERROR_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH, ServerFrame } from '../shared/protocol';
+import { CLIENT_FRAME_CODES, CLOSE_REASONS, CloseCode, ERROR_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH, SERVER_FRAME_CODES } from '../shared/protocol';
 import { MAX_PAYLOAD_CEILING, RELAY_SETTINGS, loadRelayConfig } from './config';
 
 const read = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
@@ -23,10 +23,9 @@ describe('docs/operations.md', () => {
 
 describe('docs/protocol.md', () => {
   const text = read('protocol.md');
-  const frameTypes = [...ClientFrame.options, ...ServerFrame.options].map((schema) => schema.shape.type.value);
-  it.each(frameTypes)('describes the %s frame', (type) => {
-    expect(text).toContain(`### \`${type}\``);
-    expect(text).toContain(`"type": "${type}"`);
+  const frames = [...Object.entries(CLIENT_FRAME_CODES), ...Object.entries(SERVER_FRAME_CODES)];
+  it.each(frames)('describes the %s frame with its code byte', (type, code) => {
+    expect(text).toContain(`### \`${type}\` — code \`0x${code.toString(16).padStart(2, '0')}\``);
   });
   it.each([...ERROR_CODES])('lists error code %s', (code) => {
     expect(text).toContain(`| \`${code}\` |`);

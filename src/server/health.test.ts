@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../shared/protocol';
+import { PROTOCOL_VERSION, decodeServerFrame } from '../shared/protocol';
 import { registeredDevice } from '../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 
@@ -56,7 +56,7 @@ describe('GET /healthz', () => {
 });
 
 describe('other paths', () => {
-  it.each(['/', '/v2/ws', '/healthz/extra', '/admin'])('answers GET %s with 404', async (path) => {
+  it.each(['/', '/v1/ws', '/healthz/extra', '/admin'])('answers GET %s with 404', async (path) => {
     const response = await fetch(`${relay.httpUrl}${path}`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'not_found' });
@@ -67,7 +67,7 @@ describe('other paths', () => {
   });
 
   it('refuses a WebSocket upgrade on any other path with 404', async () => {
-    const socket = new WebSocket(`${relay.httpUrl.replace(/^http:/, 'ws:')}/v2/ws`);
+    const socket = new WebSocket(`${relay.httpUrl.replace(/^http:/, 'ws:')}/v1/ws`);
     const status = await new Promise<number>((resolve) => {
       socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
       socket.once('error', () => resolve(-1));
@@ -77,8 +77,8 @@ describe('other paths', () => {
 
   it('accepts the WebSocket path with a query string', async () => {
     const socket = new WebSocket(`${relay.url}?client=test`);
-    const first = await new Promise<string>((resolve) => socket.once('message', (data: Buffer) => resolve(data.toString())));
-    expect(JSON.parse(first)).toMatchObject({ type: 'challenge' });
+    const first = await new Promise<Buffer>((resolve) => socket.once('message', (data: Buffer) => resolve(data)));
+    expect(decodeServerFrame(first)).toMatchObject({ ok: true, frame: { type: 'challenge', version: PROTOCOL_VERSION } });
     socket.close();
   });
 });

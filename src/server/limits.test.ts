@@ -1,7 +1,7 @@
 // Every limit of the relay answers with its error frame and changes nothing: frame size, payload size,
 // recipient count, send rate and mailbox quota; and malformed frames after auth, and abuse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_REASONS, CloseCode, MAX_FRAME_BYTES, type Address } from '../shared/protocol';
+import { CLOSE_REASONS, CloseCode, MAX_FRAME_BYTES, encodeClientFrame, type Address } from '../shared/protocol';
 import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 
@@ -41,8 +41,7 @@ describe('size limits', () => {
   it('answers a frame over 256 KiB with frame_too_large and stores nothing', async () => {
     const alice = await registeredDevice(relay.url);
     const bob = await offlineDevice();
-    const huge = JSON.stringify({ type: 'send', rid: 1, messageId: 'big', to: [bob.address], payload: 'A'.repeat(MAX_FRAME_BYTES) });
-    alice.sendText(huge);
+    alice.sendFrame({ type: 'send', rid: 1, messageId: 'big', to: [bob.address], payload: new Uint8Array(MAX_FRAME_BYTES), ephemeral: false });
     const error = await alice.next('error');
     expect(error.code).toBe('frame_too_large');
     await alice.ping();
@@ -52,7 +51,7 @@ describe('size limits', () => {
 
   it('cuts a frame far above the limit with 1009 (ws message too big)', async () => {
     const alice = await registeredDevice(relay.url);
-    alice.sendText('x'.repeat(8 * MAX_FRAME_BYTES));
+    alice.sendBinary(new Uint8Array(8 * MAX_FRAME_BYTES));
     expect((await alice.waitForClose()).code).toBe(1009);
   });
 
@@ -72,6 +71,15 @@ describe('size limits', () => {
     const answer = await alice.send(recipients.map((r) => r.address));
     expect(answer).toMatchObject({ type: 'error', code: 'too_many_recipients', rid: 1 });
     for (const recipient of recipients) expect(await mailboxContents(recipient)).toEqual([]);
+    await alice.close();
+  });
+
+  it('counts a repeated address once against the recipient limit, as it counts once for delivery', async () => {
+    const alice = await registeredDevice(relay.url);
+    const recipients = await Promise.all([1, 2, 3].map(() => offlineDevice()));
+    const addresses = recipients.map((r) => r.address);
+    await alice.sendOk([...addresses, ...addresses]);
+    for (const recipient of recipients) expect(await mailboxContents(recipient)).toHaveLength(1);
     await alice.close();
   });
 });
@@ -118,7 +126,7 @@ describe('mailbox quota', () => {
 
     const bobOnline = await reconnect(relay.url, bob);
     await bobOnline.next('drained');
-    bobOnline.ack(bobOnline.deliveries[0]!.deliveryId);
+    bobOnline.ack(bobOnline.deliveries[0]!.seq);
     await bobOnline.ping();
     await bobOnline.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -128,16 +136,27 @@ describe('mailbox quota', () => {
   });
 });
 
+/** A valid send frame (rid 5, message id "m") to `to`, as bytes to break. */
+function encoded(to: Address): Uint8Array {
+  return encodeClientFrame({ type: 'send', rid: 5, messageId: 'm', to: [to], payload: new Uint8Array([1, 2, 3]), ephemeral: false });
+}
+
+function patched(bytes: Uint8Array, at: number, value: number): Uint8Array {
+  const copy = new Uint8Array(bytes);
+  copy[at] = value;
+  return copy;
+}
+
 describe('malformed frames after auth', () => {
   const cases: Array<[string, (d: RawDevice, to: Address) => void, number | undefined]> = [
-    ['text that is not JSON', (d) => d.sendText('{"type": "send", '), undefined],
-    ['a binary frame', (d, to) => d.sendBinary(Buffer.from(JSON.stringify({ type: 'send', rid: 5, messageId: 'm', to: [to], payload: '' }))), undefined],
-    ['an unknown type', (d) => d.sendText(JSON.stringify({ type: 'teleport', rid: 5 })), 5],
-    ['a send without payload', (d, to) => d.sendText(JSON.stringify({ type: 'send', rid: 5, messageId: 'm', to: [to] })), 5],
-    ['a send with an extra field', (d, to) => d.sendText(JSON.stringify({ type: 'send', rid: 5, messageId: 'm', to: [to], payload: '', from: to })), 5],
-    ['a send with non-base64 payload', (d, to) => d.sendText(JSON.stringify({ type: 'send', rid: 5, messageId: 'm', to: [to], payload: '%%%' })), 5],
-    ['a JSON array', (d) => d.sendText('[1,2,3]'), undefined],
-    ['JSON null', (d) => d.sendText('null'), undefined],
+    ['a text message', (d, to) => d.sendText(JSON.stringify({ type: 'send', rid: 5, messageId: 'm', to: [to], payload: '' })), undefined],
+    ['an unknown frame code', (d) => d.sendBinary(new Uint8Array([0x7e, 0, 0, 0, 5])), undefined],
+    ['a send cut short before its payload', (d, to) => d.sendBinary(encoded(to).subarray(0, -3)), 5],
+    ['a send with bytes after its payload', (d, to) => d.sendBinary(new Uint8Array([...encoded(to), 0])), 5],
+    ['a send with unknown flags', (d, to) => d.sendBinary(patched(encoded(to), 1, 0x80)), 5],
+    ['a send naming an invalid username', (d, to) => d.sendBinary(patched(encoded(to), 6 + 2 + 2 + 1, 0x2f)), 5],
+    ['a rare frame with an extra field', (d) => d.sendRare('count_prekeys', { rid: 5, admin: true }), 5],
+    ['a rare frame whose body is not JSON', (d) => d.sendBinary(new Uint8Array([0x14, 0x7b])), undefined],
   ];
 
   it.each(cases)('answers %s with malformed_frame, keeps the connection and stores nothing', async (_case, act, rid) => {
@@ -172,7 +191,7 @@ describe('malformed frames after auth', () => {
 
   it('closes with 4011 after more rejected frames than the abuse threshold', async () => {
     const mallory = await registeredDevice(relay.url);
-    for (let i = 0; i < 9; i++) mallory.sendText(`garbage ${i}`);
+    for (let i = 0; i < 9; i++) mallory.sendBinary(new Uint8Array([0x7e, i]));
     const closed = await mallory.waitForClose();
     expect(closed).toEqual({ code: CloseCode.abuse, reason: CLOSE_REASONS.abuse });
     expect(mallory.frames.filter((f) => f.type === 'error')).toHaveLength(9);

@@ -1,8 +1,8 @@
 // Device mailboxes end to end: send → durable → sent, live push, backlog on connect then drained, strict order
-// (also while the backlog drains), acks that delete, dedup of resends, fan-out and the delivery window.
+// (also while the backlog drains), cumulative acks with gaps, dedup of resends, fan-out, the delivery window,
+// ephemeral sends that are never stored, and several deliveries or answers packed into one frame.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliverFrame } from '../shared/protocol';
-import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
+import { RawDevice, type DeliverEvent, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 
 let relay: TestRelay;
@@ -22,7 +22,7 @@ async function offlineDevice(): Promise<RawDevice> {
 }
 
 /** Collects deliveries (acking each) until `drained` has arrived and `count` deliveries are in. */
-async function drainAll(device: RawDevice, count: number): Promise<DeliverFrame[]> {
+async function drainAll(device: RawDevice, count: number): Promise<DeliverEvent[]> {
   await device.next('drained', { timeoutMs: 10_000 });
   return device.waitForDeliveries(count, 10_000);
 }
@@ -35,9 +35,10 @@ describe('send and deliver', () => {
     const payload = randomPayload(100);
     const messageId = newMessageId();
     const sent = await alice.send(bob.address, payload, messageId);
-    expect(sent).toEqual({ type: 'sent', rid: 1, messageId, duplicate: false });
+    expect(sent).toEqual({ type: 'sent', rid: 1, status: 'stored', duplicate: false });
     const [delivery] = await bob.waitForDeliveries(1);
-    expect(delivery).toMatchObject({ type: 'deliver', messageId, payload, from: alice.address });
+    expect(delivery).toMatchObject({ type: 'deliver', messageId, from: alice.address });
+    expect(Buffer.from(delivery!.payload).equals(payload)).toBe(true);
     expect(delivery?.sentAt).toBeGreaterThan(Date.now() - 10_000);
     expect(bob.invalidFrames).toEqual([]);
     await Promise.all([alice.close(), bob.close()]);
@@ -89,7 +90,7 @@ describe('send and deliver', () => {
     for (const id of ids) await alice.sendOk(bob.address, randomPayload(), id);
     const first = await reconnect(relay.url, bob);
     await drainAll(first, 3);
-    first.ack(first.deliveries[0]!.deliveryId);
+    first.ack(first.deliveries[0]!.seq);
     await first.ping();
     await first.close();
     const second = await reconnect(relay.url, bob);
@@ -113,9 +114,10 @@ describe('send and deliver', () => {
     }
     const received = await bobOnline.waitForDeliveries(450, 15_000);
     expect(received.map((d) => d.messageId)).toEqual([...backlog, ...live]);
-    expect(new Set(received.map((d) => d.deliveryId)).size).toBe(450);
+    expect(new Set(received.map((d) => d.seq)).size).toBe(450);
     const drainedAt = bobOnline.frames.findIndex((f) => f.type === 'drained');
-    expect(bobOnline.frames.slice(0, drainedAt).filter((f) => f.type === 'deliver').length).toBeGreaterThanOrEqual(300);
+    const beforeDrained = bobOnline.frames.slice(0, drainedAt).flatMap((f) => (f.type === 'deliver' ? f.deliveries : []));
+    expect(beforeDrained.length).toBeGreaterThanOrEqual(300);
     await Promise.all([alice.close(), bobOnline.close()]);
   });
 
@@ -141,7 +143,7 @@ describe('send and deliver', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(online.deliveries).toHaveLength(16);
     expect(online.frames.some((f) => f.type === 'drained')).toBe(false);
-    for (const d of online.deliveries.slice(0, 4)) online.ack(d.deliveryId);
+    online.ackThrough(online.deliveries[3]!.seq);
     await online.next('drained');
     expect(online.deliveries).toHaveLength(20);
     await Promise.all([alice.close(), online.close()]);
@@ -149,26 +151,98 @@ describe('send and deliver', () => {
 });
 
 describe('acks', () => {
-  it('answers an ack of an unknown or foreign delivery with unknown_delivery and deletes nothing', async () => {
+  it('refuses an ack naming a delivery not given on this connection, and deletes nothing', async () => {
     const alice = await registeredDevice(relay.url);
     const bob = await registeredDevice(relay.url);
     const carol = await registeredDevice(relay.url);
     await alice.sendOk(bob.address);
     const [delivery] = await bob.waitForDeliveries(1);
-    carol.ack(delivery!.deliveryId); // carol's mailbox has no such delivery
+    carol.ack(delivery!.seq); // carol was given no such delivery
     expect((await carol.next('error')).code).toBe('unknown_delivery');
-    carol.ack('999999');
-    carol.ack('not-a-number');
+    carol.ackThrough(999_999);
     expect((await carol.next('error')).code).toBe('unknown_delivery');
-    expect((await carol.next('error')).code).toBe('unknown_delivery');
+    bob.ackThrough(delivery!.seq, [delivery!.seq + 1]); // one beyond what bob was given: the whole ack is refused
+    expect((await bob.next('error')).code).toBe('unknown_delivery');
     await bob.close();
     const bobAgain = await reconnect(relay.url, bob);
     const [redelivered] = await drainAll(bobAgain, 1);
     expect(redelivered?.messageId).toBe(delivery?.messageId);
-    bobAgain.ack(redelivered!.deliveryId);
-    bobAgain.ack(redelivered!.deliveryId);
-    expect((await bobAgain.next('error')).code).toBe('unknown_delivery');
+    bobAgain.ack(redelivered!.seq);
+    bobAgain.ack(redelivered!.seq); // acks are idempotent
+    await bobAgain.ping();
+    expect(bobAgain.pendingFrames.filter((f) => f.type === 'error')).toEqual([]);
     await Promise.all([alice.close(), bobAgain.close(), carol.close()]);
+  });
+
+  it('deletes everything through a cumulative ack and the listed deliveries above a gap, keeping the gap', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const ids = Array.from({ length: 6 }, () => newMessageId());
+    for (const id of ids) alice.sendNoWait(bob.address, randomPayload(), id);
+    for (let rid = 1; rid <= ids.length; rid++) await alice.answerTo(rid);
+    const first = await reconnect(relay.url, bob);
+    const got = await drainAll(first, 6);
+    const seqs = got.map((d) => d.seq);
+    // Stored 1–2, not 3 (a gap: e.g. parked group content), stored 4 and 6, not 5.
+    first.ackThrough(seqs[1]!, [seqs[3]!, seqs[5]!]);
+    await first.ping();
+    await first.close();
+    const second = await reconnect(relay.url, bob);
+    const again = await drainAll(second, 2);
+    expect(again.map((d) => d.messageId)).toEqual([ids[2], ids[4]]);
+    // A reconnect after a partial ack: the rest is acked on the new connection and is gone for good.
+    second.ackThrough(again[1]!.seq);
+    await second.ping();
+    await second.close();
+    const third = await reconnect(relay.url, bob);
+    await third.next('drained');
+    await third.ping();
+    expect(third.deliveries).toEqual([]);
+    await Promise.all([alice.close(), third.close()]);
+  });
+});
+
+describe('frames', () => {
+  it('packs a backlog into few deliver frames and answers a burst of sends with few sent frames', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const ids = Array.from({ length: 12 }, () => newMessageId());
+    for (const id of ids) alice.sendNoWait(bob.address, randomPayload(), id);
+    for (let rid = 1; rid <= ids.length; rid++) await alice.answerTo(rid);
+    const sentFrames = alice.frames.filter((f) => f.type === 'sent');
+    expect(sentFrames.length).toBeLessThan(ids.length);
+    const online = await reconnect(relay.url, bob, { autoAck: true });
+    await drainAll(online, 12);
+    const deliverFrames = online.frames.filter((f) => f.type === 'deliver');
+    expect(deliverFrames.length).toBeLessThan(4);
+    expect(online.deliveries.map((d) => d.messageId)).toEqual(ids);
+    await Promise.all([alice.close(), online.close()]);
+  });
+});
+
+describe('ephemeral sends', () => {
+  it('routes a typing notice to an online device and never stores one for an offline device', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    await bob.next('drained');
+    const carol = await offlineDevice();
+    const live = newMessageId();
+    expect(await alice.send([bob.address, carol.address], randomPayload(8), live, { ephemeral: true })).toMatchObject({ type: 'sent', status: 'routed' });
+    const [delivery] = await bob.waitForDeliveries(1);
+    expect(delivery).toMatchObject({ seq: 0, messageId: live, from: alice.address });
+    // Nothing waits for carol, and bob's ephemeral delivery needs no ack.
+    const carolOnline = await reconnect(relay.url, carol);
+    await carolOnline.next('drained');
+    await carolOnline.ping();
+    expect(carolOnline.deliveries).toEqual([]);
+    await bob.close();
+    const bobAgain = await reconnect(relay.url, bob);
+    await bobAgain.next('drained');
+    expect(bobAgain.deliveries).toEqual([]);
+    // Ephemeral sends are not deduplicated: the same id again is handed on again.
+    expect(await alice.send(carolOnline.address, randomPayload(8), live, { ephemeral: true })).toMatchObject({ status: 'routed' });
+    expect((await carolOnline.waitForDeliveries(1))[0]).toMatchObject({ seq: 0, messageId: live });
+    await Promise.all([alice.close(), bobAgain.close(), carolOnline.close()]);
   });
 });
 

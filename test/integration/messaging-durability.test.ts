@@ -135,13 +135,13 @@ describe('durability', () => {
     const sentCount = sendFrames(alice.sent).length;
     await sendTexts(alice.user, dm(bob.user), 1, 'held');
     const frame = sendFrames(alice.sent)[sentCount]!;
-    const bytes = Buffer.from(frame.payload, 'base64');
+    const bytes = new Uint8Array(frame.payload);
     bytes[bytes.length - 5]! ^= 0x01;
-    bob.proxy.inject(deliverFrame(aliceAddress, 'tampered0000000000000001', bytes.toString('base64')));
+    bob.proxy.inject(deliverFrame(aliceAddress, 'tampered0000000000000001', bytes));
     // A replay of an old message under a new relay id, and bytes that are no message at all.
     const old = sendFrames(alice.sent).find((f) => f.to[0]!.user === bob.user.username)!;
     bob.proxy.inject(deliverFrame(aliceAddress, 'replayed0000000000000001', old.payload));
-    bob.proxy.inject(deliverFrame(aliceAddress, 'garbage00000000000000001', Buffer.from('not a message').toString('base64')));
+    bob.proxy.inject(deliverFrame(aliceAddress, 'garbage00000000000000001', new TextEncoder().encode('not a message')));
     await waitFor(() => failures.length === 3, 'three failures');
     expect(failures.sort()).toEqual(['replayed', 'tampered', 'unsupported_payload']);
     await bobCtx.vault.close();

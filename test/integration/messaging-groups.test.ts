@@ -125,17 +125,19 @@ describe('groups', () => {
   it('group content that outruns its group’s notice waits for it instead of being lost', { timeout: 30_000 }, async () => {
     const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => tappedUser(relay.port, name)));
     tapped.push(ann!, ben!, cat!);
-    // Ann's notices to Cat are stuck in the network; Ben's get through.
-    cat!.proxy.hold((frame) => (frame.from as { user: string }).user === ann!.user.username);
-    const group = await ann!.user.callRetrying('groups.create', { name: 'Book club', members: [ben!.user.username, cat!.user.username] });
-    const conversationId = `group:${group.groupId}`;
+    // Ann's sends to Cat are stuck on their way to the relay; her sends to Ben get through. So Ben's first group
+    // message reaches Cat's mailbox before the notice that tells Cat about the group.
+    ann!.proxy.holdClient((frame) => frame.type === 'send' && frame.to.some((a) => a.user === cat!.user.username));
+    const creating = ann!.user.callRetrying('groups.create', { name: 'Book club', members: [ben!.user.username, cat!.user.username] });
     await waitFor(() => ben!.user.groupEvents.length > 0, 'Ben knows the group');
+    const conversationId = `group:${ben!.user.groupEvents[0]!.group.groupId}`;
     await ben!.user.call('messages.send', { conversationId, messageId: 'early', content: { kind: 'text', body: 'first!' } });
     await waitFor(() => ann!.user.texts(conversationId).length === 1, 'Ann reads Ben');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(cat!.user.texts(conversationId)).toEqual([]);
     expect(cat!.user.core.client.messenger().receiveStats.failed).toBe(0);
-    cat!.proxy.release();
+    ann!.proxy.release();
+    await creating;
     await waitFor(() => cat!.user.texts(conversationId).length === 1, 'Cat reads Ben once the group is known');
     expect(cat!.user.groupEvents[0]?.group.name).toBe('Book club');
     expect(cat!.user.core.client.messenger().receiveStats.failed).toBe(0);

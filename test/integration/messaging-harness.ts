@@ -19,6 +19,7 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../../src/shared/ipc';
+import type { ClientFrame, SendFrame, ServerFrame } from '../../src/shared/protocol';
 import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite/sqlite-store';
 import { startWsTapProxy, type WsTapProxy } from '../support/ws-tap-proxy';
 import { uniqueName, waitFor } from './support';
@@ -232,23 +233,26 @@ export async function sendTexts(from: TestUser, conversationId: string, count: n
 export interface TappedUser {
   user: TestUser;
   proxy: WsTapProxy;
-  /** Every frame this user's core sent the relay, parsed. */
-  sent: Record<string, unknown>[];
+  /** Every frame this user's core sent the relay, decoded. */
+  sent: ClientFrame[];
 }
 
 export async function tappedUser(relayPort: number, prefix: string, options: UserOptions = {}): Promise<TappedUser> {
-  const sent: Record<string, unknown>[] = [];
-  const proxy = await startWsTapProxy({ port: relayPort }, { onClientFrame: (text) => sent.push(JSON.parse(text) as Record<string, unknown>) });
+  const sent: ClientFrame[] = [];
+  const proxy = await startWsTapProxy({ port: relayPort }, { onClientFrame: (frame) => frame && sent.push(frame) });
   const user = await TestUser.create(proxy.url, prefix, options);
   return { user, proxy, sent };
 }
 
 /** The `send` frames among captured frames. */
-export function sendFrames(frames: readonly Record<string, unknown>[]): { messageId: string; to: { user: string; device: number }[]; payload: string }[] {
-  return frames.filter((f) => f.type === 'send') as unknown as { messageId: string; to: { user: string; device: number }[]; payload: string }[];
+export function sendFrames(frames: readonly ClientFrame[]): SendFrame[] {
+  return frames.filter((f): f is SendFrame => f.type === 'send');
 }
 
-/** A `deliver` frame as the relay would push it, for injecting through a proxy. */
-export function deliverFrame(from: { user: string; device: number }, messageId: string, payload: string): string {
-  return JSON.stringify({ type: 'deliver', deliveryId: `inj${Math.floor(Math.random() * 1e9)}`, messageId, from, payload, sentAt: Date.now() });
+/**
+ * A `deliver` frame as a misbehaving relay might push it, for injecting through a proxy. Numbered 0 (as an
+ * ephemeral delivery is): the client takes it whatever it has seen and never acks it.
+ */
+export function deliverFrame(from: { user: string; device: number }, messageId: string, payload: Uint8Array): ServerFrame {
+  return { type: 'deliver', deliveries: [{ seq: 0, messageId, from, payload, sentAt: Date.now() }] };
 }

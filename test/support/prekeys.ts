@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { signedPreKeySigningBytes } from '../../src/shared/crypto/prekeys';
 import { toBase64 } from '../../src/shared/encoding/base64';
-import type { OneTimePrekey, ServerFrame, SignedPrekey } from '../../src/shared/protocol';
+import type { OneTimePrekey, SignedPrekey } from '../../src/shared/protocol';
 import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite/sqlite-store';
-import { createIdentity, signWith, type DeviceIdentity, type RawDevice } from './raw-device';
+import { createIdentity, signWith, type DeviceIdentity, type RawDevice, type RelayEvent } from './raw-device';
 
 export function signedPrekeyFor(identity: DeviceIdentity, id: number, publicKey: Uint8Array = randomBytes(32)): SignedPrekey {
   return { id, publicKey: toBase64(publicKey), signature: signWith(identity, signedPreKeySigningBytes(id, publicKey)) };
@@ -18,11 +18,11 @@ export function oneTimePrekeys(firstId: number, count: number): OneTimePrekey[] 
   return Array.from({ length: count }, (_, i) => ({ id: firstId + i, publicKey: toBase64(randomBytes(32)) }));
 }
 
-export function publish(device: RawDevice, signedPrekey: SignedPrekey | undefined, keys: OneTimePrekey[] = []): Promise<ServerFrame> {
+export function publish(device: RawDevice, signedPrekey: SignedPrekey | undefined, keys: OneTimePrekey[] = []): Promise<RelayEvent> {
   return device.request((rid) => ({ type: 'publish_prekeys', rid, ...(signedPrekey ? { signedPrekey } : {}), oneTimePrekeys: keys }));
 }
 
-export function fetchBundles(device: RawDevice, user: string): Promise<ServerFrame> {
+export function fetchBundles(device: RawDevice, user: string): Promise<RelayEvent> {
   return device.request((rid) => ({ type: 'fetch_prekeys', rid, user }));
 }
 

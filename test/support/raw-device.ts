@@ -1,27 +1,43 @@
-// A minimal protocol-v1 client for tests: one WebSocket, one Ed25519 identity (noble), and helpers to register,
-// authenticate, send, await specific frames, collect deliveries and ack them. It validates every frame the
-// relay sends against the shared schema and records any that fail, so tests can assert the relay never sends
-// an invalid frame. Deliberately thin: tests that need malformed input write raw text or bytes themselves.
+// A minimal protocol-v2 client for tests: one WebSocket, one Ed25519 identity (noble), and helpers to register,
+// authenticate, send, await specific frames, collect deliveries and ack them. It decodes every frame the relay
+// sends with the shared codec and records any that fail, so tests can assert the relay never sends an invalid
+// frame. The relay packs several deliveries or send answers into one frame; tests see them one by one (a
+// `deliver` event per envelope, a `sent` event per answer) and the wire frames in `frames`. Deliberately thin:
+// tests that need malformed input write raw bytes themselves.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import WebSocket from 'ws';
 import { toBase64 } from '../../src/shared/encoding/base64';
+import { utf8Encode } from '../../src/shared/encoding/utf8';
 import {
+  CLIENT_FRAME_CODES,
   authSigningBytes,
   decodeServerFrame,
-  encodeFrame,
+  encodeClientFrame,
   registrationSigningBytes,
   type Address,
   type AuthFrame,
   type ChallengeFrame,
   type ClientFrame,
-  type DeliverFrame,
+  type DeliveredEnvelope,
   type ErrorFrame,
   type ReadyFrame,
   type RegisterFrame,
-  type SentFrame,
+  type SendStatus,
   type ServerFrame,
 } from '../../src/shared/protocol';
+
+/** One envelope of a `deliver` frame. */
+export type DeliverEvent = { type: 'deliver' } & DeliveredEnvelope;
+/** One answer of a `sent` frame. */
+export interface SentEvent {
+  type: 'sent';
+  rid: number;
+  status: SendStatus;
+  duplicate: boolean;
+}
+/** What tests wait for: the relay's frames, with `deliver` and `sent` frames split into their items. */
+export type RelayEvent = Exclude<ServerFrame, { type: 'deliver' | 'sent' }> | DeliverEvent | SentEvent;
 
 export interface DeviceIdentity {
   secretKey: Uint8Array;
@@ -49,9 +65,9 @@ export function newMessageId(): string {
   return randomUUID();
 }
 
-/** Base64 of `bytes` random bytes. */
-export function randomPayload(bytes = 32): string {
-  return toBase64(randomBytes(bytes));
+/** `bytes` random bytes. */
+export function randomPayload(bytes = 32): Uint8Array {
+  return new Uint8Array(randomBytes(bytes));
 }
 
 export interface CloseInfo {
@@ -67,18 +83,18 @@ export class DeviceClosedError extends Error {
   }
 }
 
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+type FrameOf<T extends RelayEvent['type']> = Extract<RelayEvent, { type: T }>;
 
 interface Waiter {
-  match: (frame: ServerFrame) => boolean;
-  resolve: (frame: ServerFrame) => void;
+  match: (frame: RelayEvent) => boolean;
+  resolve: (frame: RelayEvent) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
 
 export interface ConnectOptions {
   identity?: DeviceIdentity;
-  /** Ack every delivery as soon as it arrives. */
+  /** Ack every delivery as soon as it arrives (one cumulative ack per deliver frame). */
   autoAck?: boolean;
   timeoutMs?: number;
 }
@@ -86,11 +102,11 @@ export interface ConnectOptions {
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 export class RawDevice {
-  /** Every valid frame received, in order. */
+  /** Every valid frame received, in order (as on the wire). */
   readonly frames: ServerFrame[] = [];
-  /** Every deliver frame received, in order. */
-  readonly deliveries: DeliverFrame[] = [];
-  /** Raw text of frames that failed the server-frame schema (should stay empty). */
+  /** Every envelope delivered, in order. */
+  readonly deliveries: DeliverEvent[] = [];
+  /** Frames that failed to decode, as hex (should stay empty). */
   readonly invalidFrames: string[] = [];
   readonly closed: Promise<CloseInfo>;
   identity: DeviceIdentity;
@@ -98,7 +114,7 @@ export class RawDevice {
   device = 1;
   autoAck: boolean;
   private challengeFrame: ChallengeFrame | undefined;
-  private unconsumed: ServerFrame[] = [];
+  private unconsumed: RelayEvent[] = [];
   private waiters: Waiter[] = [];
   private closeInfo: CloseInfo | undefined;
   private nextRid = 1;
@@ -183,9 +199,10 @@ export class RawDevice {
   }
 
   sendFrame(frame: ClientFrame): void {
-    this.socket.send(encodeFrame(frame));
+    this.socket.send(encodeClientFrame(frame));
   }
 
+  /** A text message: protocol v2 refuses every one. */
   sendText(text: string): void {
     this.socket.send(text, { binary: false });
   }
@@ -194,39 +211,45 @@ export class RawDevice {
     this.socket.send(bytes, { binary: true });
   }
 
+  /** A rare frame with an arbitrary JSON body (for malformed-input tests). */
+  sendRare(type: keyof typeof CLIENT_FRAME_CODES, body: unknown): void {
+    this.sendBinary(new Uint8Array([CLIENT_FRAME_CODES[type], ...utf8Encode(JSON.stringify(body))]));
+  }
+
   /** Sends a `send` frame and resolves with its answer (`sent` or `error`, matched by rid). */
-  async send(to: Address | Address[], payload = randomPayload(), messageId = newMessageId()): Promise<SentFrame | ErrorFrame> {
-    const rid = this.sendNoWait(to, payload, messageId);
+  async send(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: { ephemeral?: boolean } = {}): Promise<SentEvent | ErrorFrame> {
+    const rid = this.sendNoWait(to, payload, messageId, options);
     return this.answerTo(rid);
   }
 
   /** Sends a `send` frame without waiting; returns its rid. */
-  sendNoWait(to: Address | Address[], payload = randomPayload(), messageId = newMessageId()): number {
+  sendNoWait(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: { ephemeral?: boolean } = {}): number {
     const rid = this.nextRid++;
-    this.sendFrame({ type: 'send', rid, messageId, to: Array.isArray(to) ? to : [to], payload });
+    this.sendFrame({ type: 'send', rid, messageId, to: Array.isArray(to) ? to : [to], payload, ephemeral: options.ephemeral ?? false });
     return rid;
   }
 
-  /** Resolves with the `sent` or `error` frame answering `rid`. */
-  answerTo(rid: number, timeoutMs?: number): Promise<SentFrame | ErrorFrame> {
+  /** Resolves with the `sent` answer or `error` frame for `rid`. */
+  answerTo(rid: number, timeoutMs?: number): Promise<SentEvent | ErrorFrame> {
     return this.nextMatching(
-      (frame): frame is SentFrame | ErrorFrame => (frame.type === 'sent' || frame.type === 'error') && frame.rid === rid,
+      (frame): frame is SentEvent | ErrorFrame => (frame.type === 'sent' || frame.type === 'error') && frame.rid === rid,
       timeoutMs,
     );
   }
 
   /** Sends and insists on `sent`. */
-  async sendOk(to: Address | Address[], payload?: string, messageId?: string): Promise<SentFrame> {
+  async sendOk(to: Address | Address[], payload?: Uint8Array, messageId?: string): Promise<SentEvent> {
     const answer = await this.send(to, payload, messageId);
     if (answer.type !== 'sent') throw new Error(`expected sent, got error ${answer.code}: ${answer.message}`);
     return answer;
   }
 
   /** Sends a request built around a fresh rid; resolves with the relay's answer to it (any frame carrying that rid). */
-  request(build: (rid: number) => ClientFrame, timeoutMs?: number): Promise<ServerFrame> {
+  request(build: (rid: number) => ClientFrame, timeoutMs?: number): Promise<RelayEvent> {
     const rid = this.nextRid++;
     this.sendFrame(build(rid));
-    return this.nextMatching((frame) => 'rid' in frame && frame.rid === rid, timeoutMs);
+    // `sent` answers only sends (sendNoWait/answerTo); a fuzzed send may carry any rid.
+    return this.nextMatching((frame) => frame.type !== 'sent' && 'rid' in frame && frame.rid === rid, timeoutMs);
   }
 
   async ping(): Promise<void> {
@@ -235,12 +258,18 @@ export class RawDevice {
     await this.nextMatching((frame) => frame.type === 'pong' && frame.rid === rid);
   }
 
-  ack(deliveryId: string): void {
-    this.sendFrame({ type: 'ack', deliveryId });
+  /** Acks these deliveries by number (a list above `through` 0). */
+  ack(...seqs: number[]): void {
+    this.sendFrame({ type: 'ack', through: 0, also: [...seqs].sort((a, b) => a - b) });
+  }
+
+  /** Acks every delivery up to `through`, and those in `also`. */
+  ackThrough(through: number, also: number[] = []): void {
+    this.sendFrame({ type: 'ack', through, also });
   }
 
   /** Consumes the next frame of `type` (optionally also matching `where`), waiting for it if needed. */
-  next<T extends ServerFrame['type']>(
+  next<T extends RelayEvent['type']>(
     type: T,
     options: { where?: (frame: FrameOf<T>) => boolean; timeoutMs?: number | undefined } = {},
   ): Promise<FrameOf<T>> {
@@ -252,7 +281,7 @@ export class RawDevice {
   }
 
   /** Waits until at least `count` deliveries have arrived on this connection; returns all of them. */
-  async waitForDeliveries(count: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<DeliverFrame[]> {
+  async waitForDeliveries(count: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<DeliverEvent[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.deliveries.length < count) {
       if (this.closeInfo !== undefined) throw new DeviceClosedError(this.closeInfo.code, this.closeInfo.reason);
@@ -276,7 +305,7 @@ export class RawDevice {
   }
 
   /** Frames received and not consumed by next()/answerTo(). */
-  get pendingFrames(): readonly ServerFrame[] {
+  get pendingFrames(): readonly RelayEvent[] {
     return this.unconsumed;
   }
 
@@ -286,11 +315,11 @@ export class RawDevice {
     await this.waitForClose().catch(() => this.socket.terminate());
   }
 
-  private nextMatching<F extends ServerFrame>(match: (frame: ServerFrame) => frame is F, timeoutMs?: number): Promise<F>;
-  private nextMatching(match: (frame: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
-  private nextMatching(match: (frame: ServerFrame) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerFrame> {
+  private nextMatching<F extends RelayEvent>(match: (frame: RelayEvent) => frame is F, timeoutMs?: number): Promise<F>;
+  private nextMatching(match: (frame: RelayEvent) => boolean, timeoutMs?: number): Promise<RelayEvent>;
+  private nextMatching(match: (frame: RelayEvent) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RelayEvent> {
     const index = this.unconsumed.findIndex(match);
-    if (index !== -1) return Promise.resolve(this.unconsumed.splice(index, 1)[0] as ServerFrame);
+    if (index !== -1) return Promise.resolve(this.unconsumed.splice(index, 1)[0] as RelayEvent);
     if (this.closeInfo !== undefined) return Promise.reject(new DeviceClosedError(this.closeInfo.code, this.closeInfo.reason));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -307,18 +336,27 @@ export class RawDevice {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    const text = data.toString('utf8');
-    const decoded = isBinary ? undefined : decodeServerFrame(text);
+    const decoded = isBinary ? decodeServerFrame(data) : undefined;
     if (decoded === undefined || !decoded.ok) {
-      this.invalidFrames.push(text.slice(0, 500));
+      this.invalidFrames.push(data.subarray(0, 200).toString(isBinary ? 'hex' : 'utf8'));
       return;
     }
     const frame = decoded.frame;
     this.frames.push(frame);
     if (frame.type === 'deliver') {
-      this.deliveries.push(frame);
-      if (this.autoAck) this.ack(frame.deliveryId);
+      const events = frame.deliveries.map((delivery): DeliverEvent => ({ type: 'deliver', ...delivery }));
+      this.deliveries.push(...events);
+      const last = frame.deliveries.filter((d) => d.seq > 0).at(-1);
+      if (this.autoAck && last !== undefined) this.ackThrough(last.seq);
+      for (const event of events) this.emit(event);
+    } else if (frame.type === 'sent') {
+      for (const answer of frame.answers) this.emit({ type: 'sent', ...answer, duplicate: answer.status === 'duplicate' });
+    } else {
+      this.emit(frame);
     }
+  }
+
+  private emit(frame: RelayEvent): void {
     const waiter = this.waiters.find((w) => w.match(frame));
     if (waiter !== undefined) {
       this.waiters = this.waiters.filter((w) => w !== waiter);

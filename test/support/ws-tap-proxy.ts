@@ -1,30 +1,32 @@
 // A WebSocket-aware TCP proxy on 127.0.0.1 for end-to-end tests: it sees every frame a client sends the relay
-// (unmasked, as the relay reads it) and every frame the relay sends back, can hold the relay's `deliver` frames
-// and release them shuffled (the network reordering deliveries within a window), and can cut every connection.
-// Frames pass unchanged; only their order (deliveries among themselves) may change.
+// (unmasked and decoded, as the relay reads it) and every frame the relay sends back, can hold the relay's
+// `deliver` frames or chosen client frames and release them later, lose client frames, inject relay frames, and
+// cut every connection. Frames pass unchanged.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { decodeClientFrame, decodeServerFrame, encodeServerFrame, type ClientFrame, type ServerFrame } from '../../src/shared/protocol';
 
 export interface WsTapOptions {
-  /** Called with the text of every complete frame a client sends (after the HTTP upgrade). */
-  onClientFrame?: (text: string) => void;
-  /** Called with the text of every complete frame the relay sends. */
-  onServerFrame?: (text: string) => void;
+  /** Called with every complete frame a client sends (after the HTTP upgrade), decoded; undefined if it is no v2 frame. */
+  onClientFrame?: (frame: ClientFrame | undefined) => void;
+  /** Called with every complete frame the relay sends, decoded. */
+  onServerFrame?: (frame: ServerFrame | undefined) => void;
 }
 
 export interface WsTapProxy {
   readonly url: string;
-  /** From now on, hold `deliver` frames and release up to `window` of them at a time in random order. */
-  reorder(window: number, random?: () => number): void;
-  /** Releases anything held and stops reordering. */
-  inOrder(): void;
-  /** Holds `deliver` frames (all, or those the predicate picks) until release(): a message stuck in the network. */
-  hold(predicate?: (frame: Record<string, unknown>) => boolean): void;
+  /**
+   * Holds the relay's `deliver` frames until release(): messages stuck in the network. All of them, in order — a
+   * WebSocket is one ordered stream, and protocol v2 clients refuse deliveries out of order.
+   */
+  hold(): void;
+  /** Holds the client's frames the predicate picks (e.g. one send) until release(): a request stuck on its way. */
+  holdClient(predicate: (frame: ClientFrame) => boolean): void;
   /** Lets held frames through, in their order. */
   release(): void;
   /** Swallows client frames the predicate matches (e.g. acks lost on the way); null forwards everything again. */
-  swallow(predicate: ((frame: Record<string, unknown>) => boolean) | null): void;
-  /** Writes a text frame to every client as if the relay had sent it (a relay that misbehaves). */
-  inject(text: string): void;
+  swallow(predicate: ((frame: ClientFrame) => boolean) | null): void;
+  /** Writes a frame to every client as if the relay had sent it (a relay that misbehaves). */
+  inject(frame: ServerFrame): void;
   /** Destroys every connection abruptly (a dropped network); clients reconnect. */
   dropAll(): void;
   acceptedCount(): number;
@@ -32,8 +34,10 @@ export interface WsTapProxy {
 }
 
 interface Frame {
+  /** The whole WebSocket frame as it travels. */
   bytes: Buffer;
-  text: string | null;
+  /** Its payload, unmasked, when it is a complete binary message. */
+  binary: Buffer | null;
 }
 
 /** Parses complete frames off the front of `buffer`; returns them and what is left. */
@@ -63,38 +67,41 @@ function takeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } {
     const bytes = buffer.subarray(offset, offset + total);
     const payload = Buffer.from(buffer.subarray(offset + header, offset + total));
     if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= buffer[maskAt + (i % 4)]!;
-    const isText = (b0 & 0x80) !== 0 && (b0 & 0x0f) === 1;
-    frames.push({ bytes: Buffer.from(bytes), text: isText ? payload.toString('utf8') : null });
+    const isBinary = (b0 & 0x80) !== 0 && (b0 & 0x0f) === 2;
+    frames.push({ bytes: Buffer.from(bytes), binary: isBinary ? payload : null });
     offset += total;
   }
   return { frames, rest: buffer.subarray(offset) };
 }
 
-/** An unmasked, unfragmented text frame (server to client). */
-function textFrame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
+/** An unmasked, unfragmented binary frame (server to client). */
+function binaryFrame(payload: Uint8Array): Buffer {
   let header: Buffer;
-  if (payload.length < 126) header = Buffer.from([0x81, payload.length]);
+  if (payload.length < 126) header = Buffer.from([0x82, payload.length]);
   else if (payload.length < 65_536) {
     header = Buffer.alloc(4);
-    header[0] = 0x81;
+    header[0] = 0x82;
     header[1] = 126;
     header.writeUInt16BE(payload.length, 2);
   } else {
     header = Buffer.alloc(10);
-    header[0] = 0x81;
+    header[0] = 0x82;
     header[1] = 127;
     header.writeBigUInt64BE(BigInt(payload.length), 2);
   }
   return Buffer.concat([header, payload]);
 }
 
-function isDeliver(text: string): boolean {
-  try {
-    return (JSON.parse(text) as { type?: unknown }).type === 'deliver';
-  } catch {
-    return false;
-  }
+function clientFrameOf(frame: Frame): ClientFrame | undefined {
+  if (frame.binary === null) return undefined;
+  const decoded = decodeClientFrame(frame.binary);
+  return decoded.ok ? decoded.frame : undefined;
+}
+
+function serverFrameOf(frame: Frame): ServerFrame | undefined {
+  if (frame.binary === null) return undefined;
+  const decoded = decodeServerFrame(frame.binary);
+  return decoded.ok ? decoded.frame : undefined;
 }
 
 /** Splits a stream into the HTTP upgrade head and WebSocket frames. */
@@ -122,11 +129,9 @@ class FrameStream {
 export async function startWsTapProxy(target: { port: number }, options: WsTapOptions = {}): Promise<WsTapProxy> {
   const sockets = new Set<Socket>();
   let accepted = 0;
-  let window = 0;
-  let holding: ((frame: Record<string, unknown>) => boolean) | null = null;
-  let swallowing: ((frame: Record<string, unknown>) => boolean) | null = null;
-  let random = Math.random;
-  const flushers = new Set<() => void>();
+  let holding = false;
+  let holdingClient: ((frame: ClientFrame) => boolean) | null = null;
+  let swallowing: ((frame: ClientFrame) => boolean) | null = null;
   const releasers = new Set<() => void>();
   const clients = new Set<Socket>();
 
@@ -141,52 +146,41 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
-      flushers.delete(flush);
       releasers.delete(release);
       clients.delete(client);
     };
-    let held: Buffer[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      const out = held;
-      held = [];
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [out[i], out[j]] = [out[j]!, out[i]!];
-      }
-      for (const bytes of out) if (!client.destroyed) client.write(bytes);
-    };
-    flushers.add(flush);
     let stuck: Buffer[] = [];
+    let stuckOnTheWay: Buffer[] = [];
     const release = () => {
       const out = stuck;
       stuck = [];
       for (const bytes of out) if (!client.destroyed) client.write(bytes);
+      const up = stuckOnTheWay;
+      stuckOnTheWay = [];
+      for (const bytes of up) if (!upstream.destroyed) upstream.write(bytes);
     };
     releasers.add(release);
     clients.add(client);
     const toRelay = new FrameStream(
       (bytes) => upstream.write(bytes),
       (frame) => {
-        if (frame.text !== null) options.onClientFrame?.(frame.text);
-        if (swallowing && frame.text !== null && swallowing(JSON.parse(frame.text) as Record<string, unknown>)) return;
+        const decoded = clientFrameOf(frame);
+        options.onClientFrame?.(decoded);
+        if (decoded && swallowing?.(decoded)) return;
+        if (decoded && holdingClient?.(decoded)) {
+          stuckOnTheWay.push(frame.bytes);
+          return;
+        }
         upstream.write(frame.bytes);
       },
     );
     const toClient = new FrameStream(
       (bytes) => client.write(bytes),
       (frame) => {
-        if (frame.text !== null) options.onServerFrame?.(frame.text);
-        if (holding && frame.text !== null && isDeliver(frame.text) && holding(JSON.parse(frame.text) as Record<string, unknown>)) {
+        const decoded = serverFrameOf(frame);
+        options.onServerFrame?.(decoded);
+        if (holding && decoded?.type === 'deliver') {
           stuck.push(frame.bytes);
-          return;
-        }
-        if (window > 1 && frame.text !== null && isDeliver(frame.text)) {
-          held.push(frame.bytes);
-          if (held.length >= window) flush();
-          else timer ??= setTimeout(flush, 15);
           return;
         }
         client.write(frame.bytes);
@@ -205,26 +199,22 @@ export async function startWsTapProxy(target: { port: number }, options: WsTapOp
   const port = (server.address() as { port: number }).port;
   return {
     url: `ws://127.0.0.1:${port}`,
-    reorder(size, rng = Math.random) {
-      window = size;
-      random = rng;
-    },
-    inOrder() {
-      window = 0;
-      for (const flush of flushers) flush();
-    },
     swallow(predicate) {
       swallowing = predicate;
     },
-    hold(predicate = () => true) {
-      holding = predicate;
+    hold() {
+      holding = true;
+    },
+    holdClient(predicate) {
+      holdingClient = predicate;
     },
     release() {
-      holding = null;
+      holding = false;
+      holdingClient = null;
       for (const release of releasers) release();
     },
-    inject(text) {
-      for (const client of clients) client.write(textFrame(text));
+    inject(frame) {
+      for (const client of clients) client.write(binaryFrame(encodeServerFrame(frame)));
     },
     dropAll() {
       for (const socket of [...sockets]) socket.destroy();

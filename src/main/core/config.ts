@@ -1,6 +1,7 @@
 // The one home of the desktop app's configuration: environment variables with documented defaults.
 // Shells pass their own fallbacks (Electron's userData folder, the browser shell's profile folder).
 import { CodedError } from '../../shared/base';
+import { RELAY_WS_PATH } from '../../shared/protocol';
 import { resolveTransportConfig, type TransportConfig } from './transport';
 
 export interface CoreConfig {
@@ -11,7 +12,7 @@ export interface CoreConfig {
   transport: TransportConfig;
 }
 
-export const DEFAULT_RELAY_URL = 'ws://127.0.0.1:8787/v1/ws';
+export const DEFAULT_RELAY_URL = `ws://127.0.0.1:8787${RELAY_WS_PATH}`;
 
 const TRANSPORT_VARIABLES: Record<keyof TransportConfig, string> = {
   heartbeatIntervalMs: 'PARLEY_HEARTBEAT_INTERVAL_MS',

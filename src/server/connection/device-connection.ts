@@ -1,18 +1,21 @@
 // One device's WebSocket, from challenge to close: the handshake, then sends, acks and pings, with every
 // rejected frame answered by an error frame and counted towards the abuse limit. Each frame is handled inside a
-// try/catch and every promise has a rejection handler, so nothing a client sends can escape as an exception.
+// try/catch and every callback and promise is guarded, so nothing a client sends can escape as an exception.
+// The message path is synchronous up to the group commit: a send is queued with a callback, its answer and the
+// deliveries it causes leave in the turn's batched frames (OutboundBatch).
 import { WebSocket } from 'ws';
 import {
   CLOSE_REASONS,
   CloseCode,
   PROTOCOL_VERSION,
   addressKey,
-  encodeFrame,
+  encodeServerFrame,
   normalizeUsername,
   type AckFrame,
   type Address,
   type ClientFrame,
   type CloseCodeName,
+  type DeliveredEnvelope,
   type ErrorCode,
   type SendFrame,
   type ServerFrame,
@@ -23,13 +26,14 @@ import type { RelayConfig } from '../config';
 import { checkSendLimits } from '../limits/send-limits';
 import type { TokenBucketLimiter } from '../limits/rate-limiter';
 import { errorFields, type Logger } from '../log';
-import type { GroupCommitWriter } from '../mailbox/group-commit-writer';
+import type { EnqueueResult, GroupCommitWriter } from '../mailbox/group-commit-writer';
 import { MailboxPump } from '../mailbox/mailbox-pump';
 import type { PrekeyDirectory, PrekeyRequestFrame } from '../prekeys/prekey-directory';
-import type { EnqueueOutcome, RelayStore, StoredDelivery } from '../store/relay-store';
+import type { RelayStore, StoredDelivery } from '../store/relay-store';
 import { AbuseMeter } from './abuse-meter';
 import { readClientFrame, type RawMessage } from './frame-reader';
 import type { OnlineDevices } from './online-devices';
+import { OutboundBatch } from './outbound-batch';
 import { TickCork, type Corkable } from './tick-cork';
 
 export interface ConnectionContext {
@@ -65,6 +69,7 @@ export class DeviceConnection {
   private reading = true;
   private alive = true;
   private readonly cork: TickCork;
+  private readonly batch: OutboundBatch;
 
   /** `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. */
   constructor(
@@ -75,6 +80,7 @@ export class DeviceConnection {
   ) {
     const { config } = context;
     this.cork = new TickCork(transport);
+    this.batch = new OutboundBatch((frame) => this.write(frame));
     this.abuse = new AbuseMeter(config.abuseThreshold, config.abuseWindowMs, context.now);
     this.nonce = context.nonces.issue(id);
     socket.on('message', (data: RawMessage, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -95,6 +101,11 @@ export class DeviceConnection {
   /** A frame the relay pushes unasked (e.g. `prekeys_low`); dropped unless the device is authenticated. */
   push(frame: ServerFrame): void {
     if (this.state === 'ready') this.send(frame);
+  }
+
+  /** An ephemeral envelope for this device (seq 0): handed on now, never stored, dropped unless authenticated. */
+  pushEphemeral(delivery: DeliveredEnvelope): void {
+    if (this.state === 'ready') this.batch.delivery(delivery);
   }
 
   /** Stops reading frames; used at shutdown before pending writes are flushed. */
@@ -227,55 +238,51 @@ export class DeviceConnection {
   private handleSend(frame: SendFrame): void {
     const sender = this.address;
     if (sender === undefined) return;
-    const violation = checkSendLimits(frame, this.context.config);
+    const recipients = distinctAddresses(frame.to);
+    const violation = checkSendLimits({ distinctRecipients: recipients.length, payloadBytes: frame.payload.length }, this.context.config);
     if (violation !== undefined) return this.reject(violation.code, violation.message, frame.rid);
     const rate = this.context.rateLimiter.take(addressKey(sender));
     if (!rate.ok) {
       // The limiter already bounds the cost of a flood; a client draining its outbox should back off, not be cut.
       return this.sendError('rate_limited', `too many sends; retry in ${rate.retryAfterMs} ms`, frame.rid, rate.retryAfterMs);
     }
-    const envelope = {
-      sender,
-      messageId: frame.messageId,
-      recipients: distinctAddresses(frame.to),
-      payload: frame.payload,
-      sentAt: this.context.now(),
-    };
-    this.follow(
-      this.context.writer.enqueue(envelope),
-      (outcome) => this.answerSend(frame, outcome),
-      (error) => {
-        this.context.logger.warn('relay.send_not_stored', { connection: this.id, ...errorFields(error) });
-        this.sendError('internal', 'the relay could not store this message; retry', frame.rid);
-      },
-    );
+    const sentAt = this.context.now();
+    if (frame.ephemeral) {
+      const delivery = { seq: 0, messageId: frame.messageId, from: sender, payload: frame.payload, sentAt };
+      for (const recipient of recipients) this.context.online.get(recipient)?.pushEphemeral(delivery);
+      return this.batch.answer(frame.rid, 'routed');
+    }
+    const envelope = { sender, messageId: frame.messageId, recipients, payload: frame.payload, sentAt };
+    this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
   }
 
-  private answerSend(frame: SendFrame, outcome: EnqueueOutcome): void {
+  private answerSend(rid: number, result: EnqueueResult): void {
+    if (!result.ok) {
+      this.context.logger.warn('relay.send_not_stored', { connection: this.id, ...errorFields(result.error) });
+      return this.sendError('internal', 'the relay could not store this message; retry', rid);
+    }
+    const outcome = result.outcome;
     switch (outcome.status) {
       case 'stored':
       case 'duplicate':
-        return this.send({ type: 'sent', rid: frame.rid, messageId: frame.messageId, duplicate: outcome.status === 'duplicate' });
+        return this.batch.answer(rid, outcome.status);
       // Refusals a well-behaved client can run into (a stale contact, a recipient offline for long):
       // answered, but not counted as abuse.
       case 'unknown_recipient':
-        return this.sendError('unknown_recipient', `no such device: ${describeAddresses(outcome.recipients)}`, frame.rid);
+        return this.sendError('unknown_recipient', `no such device: ${describeAddresses(outcome.recipients)}`, rid);
       case 'mailbox_full':
-        return this.sendError('mailbox_full', `mailbox full, nothing stored: ${describeAddresses(outcome.recipients)}`, frame.rid);
+        return this.sendError('mailbox_full', `mailbox full, nothing stored: ${describeAddresses(outcome.recipients)}`, rid);
     }
   }
 
   private handleAck(frame: AckFrame): void {
     const mailbox = this.address;
-    if (mailbox === undefined) return;
-    this.pump?.acked(frame.deliveryId);
-    this.follow(
-      this.context.writer.ack({ mailbox, deliveryId: frame.deliveryId }),
-      (outcome) => {
-        if (outcome === 'unknown_delivery') this.reject('unknown_delivery', `no delivery ${frame.deliveryId} in this mailbox`);
-      },
-      (error) => this.context.logger.warn('relay.ack_not_stored', { connection: this.id, ...errorFields(error) }),
-    );
+    const pump = this.pump;
+    if (mailbox === undefined || pump === undefined) return;
+    if (!pump.acked(frame.through, frame.also)) {
+      return this.reject('unknown_delivery', `the ack names a delivery this connection was not given (the last was ${pump.lastPushed})`);
+    }
+    this.context.writer.ack({ mailbox, through: frame.through, also: frame.also });
   }
 
   private handlePrekeys(frame: PrekeyRequestFrame): void {
@@ -296,14 +303,7 @@ export class DeviceConnection {
   }
 
   private pushDelivery(delivery: StoredDelivery): void {
-    this.send({
-      type: 'deliver',
-      deliveryId: delivery.deliveryId,
-      messageId: delivery.messageId,
-      from: delivery.from,
-      payload: delivery.payload,
-      sentAt: delivery.sentAt,
-    });
+    this.batch.delivery(delivery);
   }
 
   /** Continues after an async step; whatever the continuation throws is logged, never an unhandled rejection. */
@@ -326,14 +326,20 @@ export class DeviceConnection {
     this.send({ type: 'error', code, message: message.slice(0, 500), rid, retryAfterMs });
   }
 
+  /** Writes a frame after whatever the turn's batch holds, so frames leave in the order they were produced. */
   private send(frame: ServerFrame): void {
+    if (!this.batch.isEmpty) this.batch.flush();
+    this.write(frame);
+  }
+
+  private write(frame: ServerFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.context.logger.info('relay.slow_consumer_cut', { connection: this.id });
       return this.terminate();
     }
     this.cork.hold();
-    this.socket.send(encodeFrame(frame));
+    this.socket.send(encodeServerFrame(frame));
   }
 
   private closeSocket(code: number, reason: string): void {
@@ -348,6 +354,7 @@ export class DeviceConnection {
     this.state = 'closed';
     clearTimeout(this.authTimer);
     this.heldFrames = [];
+    this.batch.clear();
     this.context.nonces.discard(this.nonce);
     this.pump?.stop();
     if (this.address !== undefined) this.context.online.release(this.address, this);

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log';
-import type { EnvelopeToStore, MailboxStore, MailboxWriteBatch, MailboxWriteResult } from '../store/relay-store';
+import type { EnqueueOutcome, EnvelopeToStore, MailboxStore, MailboxWriteBatch, MailboxWriteResult } from '../store/relay-store';
 import { GroupCommitWriter, type CommittedDelivery } from './group-commit-writer';
 
 function envelope(messageId: string): EnvelopeToStore {
-  return { sender: { user: 'alice', device: 1 }, messageId, recipients: [{ user: 'bob', device: 1 }], payload: '', sentAt: 1 };
+  return { sender: { user: 'alice', device: 1 }, messageId, recipients: [{ user: 'bob', device: 1 }], payload: new Uint8Array(0), sentAt: 1 };
+}
+
+/** The writer's callback as a promise, for tests. */
+function enqueue(w: GroupCommitWriter, e: EnvelopeToStore): Promise<EnqueueOutcome> {
+  return new Promise((resolve, reject) => w.enqueue(e, (result) => (result.ok ? resolve(result.outcome) : reject(result.error))));
 }
 
 /** A store that records batches and stores everything, failing the batches it is told to fail. */
@@ -16,10 +21,9 @@ function recordingStore(failBatches: Set<number> = new Set()) {
       batches.push(batch);
       if (failBatches.has(batches.length)) throw new Error('disk on fire');
       return {
-        acks: batch.acks.map(() => 'acked'),
         enqueues: batch.enqueues.map((e) => ({
           status: 'stored',
-          deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq, deliveryId: String(seq) })),
+          deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq })),
         })),
       };
     },
@@ -43,14 +47,16 @@ describe('GroupCommitWriter', () => {
     const { store, batches } = recordingStore();
     const announced: CommittedDelivery[] = [];
     const w = writer(store, 100, announced);
-    const outcomes = Promise.all([w.enqueue(envelope('a')), w.ack({ mailbox: { user: 'bob', device: 1 }, deliveryId: '9' }), w.enqueue(envelope('b'))]);
+    const first = enqueue(w, envelope('a'));
+    w.ack({ mailbox: { user: 'bob', device: 1 }, through: 9, also: [] });
+    const outcomes = Promise.all([first, enqueue(w, envelope('b'))]);
     expect(batches).toHaveLength(0); // nothing is written synchronously
-    const [a, ack, b] = await outcomes;
+    const [a, b] = await outcomes;
     expect(batches).toHaveLength(1);
     expect(batches[0]?.enqueues.map((e) => e.messageId)).toEqual(['a', 'b']);
-    expect(batches[0]?.acks).toHaveLength(1);
+    expect(batches[0]?.acks).toEqual([{ mailbox: { user: 'bob', device: 1 }, through: 9, also: [] }]);
     expect(batches[0]?.now).toBe(7);
-    expect([a?.status, ack, b?.status]).toEqual(['stored', 'acked', 'stored']);
+    expect([a?.status, b?.status]).toEqual(['stored', 'stored']);
     expect(announced.map((d) => [d.delivery.messageId, d.delivery.seq])).toEqual([
       ['a', 1],
       ['b', 2],
@@ -61,14 +67,14 @@ describe('GroupCommitWriter', () => {
     const durable: Array<() => void> = [];
     const store = {
       commitMailboxBatch: (batch: MailboxWriteBatch) =>
-        new Promise<MailboxWriteResult>((resolve) => durable.push(() => resolve({ acks: batch.acks.map(() => 'acked'), enqueues: [] }))),
+        new Promise<MailboxWriteResult>((resolve) => durable.push(() => resolve({ enqueues: batch.enqueues.map(() => ({ status: 'duplicate' })) }))),
     } as unknown as MailboxStore;
     const w = writer(store);
     const bob = { user: 'bob', device: 1 };
     const carol = { user: 'carol', device: 1 };
     let bobSettled = false;
     await w.acksSettled(carol); // nothing queued: at once
-    void w.ack({ mailbox: bob, deliveryId: '1' });
+    w.ack({ mailbox: bob, through: 1, also: [] });
     const settled = w.acksSettled(bob).then(() => (bobSettled = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(durable).toHaveLength(1);
@@ -82,7 +88,7 @@ describe('GroupCommitWriter', () => {
   it('splits a queue longer than maxBatch into several commits', async () => {
     const { store, batches } = recordingStore();
     const w = writer(store, 3);
-    await Promise.all(['1', '2', '3', '4', '5', '6', '7'].map((id) => w.enqueue(envelope(id))));
+    await Promise.all(['1', '2', '3', '4', '5', '6', '7'].map((id) => enqueue(w, envelope(id))));
     expect(batches.map((b) => b.enqueues.length)).toEqual([3, 3, 1]);
   });
 
@@ -94,8 +100,7 @@ describe('GroupCommitWriter', () => {
       commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
         batches.push(batch);
         const result: MailboxWriteResult = {
-          acks: [],
-          enqueues: batch.enqueues.map((e) => ({ status: 'stored', deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq, deliveryId: String(seq) })) })),
+          enqueues: batch.enqueues.map((e) => ({ status: 'stored', deliveries: e.recipients.map((recipient) => ({ recipient, seq: ++seq })) })),
         };
         return new Promise((resolve) => durable.push(() => resolve(result)));
       },
@@ -103,7 +108,7 @@ describe('GroupCommitWriter', () => {
     const announced: CommittedDelivery[] = [];
     const w = writer(store, 1000, announced);
     const answered: string[] = [];
-    const send = (id: string) => w.enqueue(envelope(id)).then(() => answered.push(id));
+    const send = (id: string) => enqueue(w, envelope(id)).then(() => answered.push(id));
     const first = send('first');
     await new Promise((resolve) => setImmediate(resolve));
     expect(batches).toHaveLength(1);
@@ -140,18 +145,18 @@ describe('GroupCommitWriter', () => {
   it('rejects every operation of a failed commit and keeps working afterwards', async () => {
     const { store } = recordingStore(new Set([1]));
     const w = writer(store);
-    const failed = await Promise.allSettled([w.enqueue(envelope('a')), w.enqueue(envelope('b'))]);
+    const failed = await Promise.allSettled([enqueue(w, envelope('a')), enqueue(w, envelope('b'))]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((await w.enqueue(envelope('c'))).status).toBe('stored');
+    expect((await enqueue(w, envelope('c'))).status).toBe('stored');
   });
 
   it('flushes on close and refuses work afterwards', async () => {
     const { store, batches } = recordingStore();
     const w = writer(store);
-    const pending = w.enqueue(envelope('a'));
+    const pending = enqueue(w, envelope('a'));
     await w.close();
     expect(batches).toHaveLength(1);
     expect((await pending).status).toBe('stored');
-    await expect(w.enqueue(envelope('b'))).rejects.toMatchObject({ code: 'store_closed' });
+    await expect(enqueue(w, envelope('b'))).rejects.toMatchObject({ code: 'store_closed' });
   });
 });

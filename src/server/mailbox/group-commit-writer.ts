@@ -1,6 +1,7 @@
 // Group commit: sends and acks that arrive within one event-loop turn (or within commitDelayMs) are written in
-// one transaction, so one fsync covers many messages. A send's promise resolves only after its commit, which is
-// what lets the relay answer `sent` only for durable envelopes. Operations are committed in arrival order.
+// one transaction, so one fsync covers many messages. A send's callback runs only after its commit, which is what
+// lets the relay answer `sent` only for durable envelopes. Operations are committed in arrival order. Callbacks,
+// not a promise per operation: one commit settles its whole batch in one pass.
 // While a commit waits for the disk, a backlog of at least PIPELINE_MIN_OPS is written as the next transaction
 // right away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; outcomes are
 // still announced and answered strictly in commit order.
@@ -9,10 +10,9 @@ import type { Logger } from '../log';
 import { errorFields } from '../log';
 import {
   StoreError,
-  type AckOutcome,
-  type AckRequest,
   type EnqueueOutcome,
   type EnvelopeToStore,
+  type MailboxAck,
   type MailboxStore,
   type StoredDelivery,
 } from '../store/relay-store';
@@ -33,10 +33,12 @@ export interface GroupCommitOptions {
   logger: Logger;
 }
 
-interface Pending<Request, Outcome> {
-  request: Request;
-  resolve: (outcome: Outcome) => void;
-  reject: (error: unknown) => void;
+/** How one enqueue ended: committed with an outcome, or failed with the store (nothing stored). */
+export type EnqueueResult = { ok: true; outcome: EnqueueOutcome } | { ok: false; error: unknown };
+
+interface PendingEnqueue {
+  envelope: EnvelopeToStore;
+  done: (result: EnqueueResult) => void;
 }
 
 /**
@@ -48,8 +50,8 @@ const PIPELINE_MIN_OPS = 64;
 const MAX_IN_FLIGHT = 2;
 
 export class GroupCommitWriter {
-  private acks: Array<Pending<AckRequest, AckOutcome>> = [];
-  private enqueues: Array<Pending<EnvelopeToStore, EnqueueOutcome>> = [];
+  private acks: MailboxAck[] = [];
+  private enqueues: PendingEnqueue[] = [];
   private scheduled = false;
   /** Commits started and not yet answered. */
   private inFlight = 0;
@@ -65,32 +67,22 @@ export class GroupCommitWriter {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  enqueue(envelope: EnvelopeToStore): Promise<EnqueueOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new StoreError('store_closed', 'the relay is shutting down'));
-      this.enqueues.push({ request: envelope, resolve, reject });
-      this.schedule();
-    });
+  /** Queues an envelope; `done` runs once it is durable (or refused, or failed), after the commit is announced. */
+  enqueue(envelope: EnvelopeToStore, done: (result: EnqueueResult) => void): void {
+    if (this.closed) return done({ ok: false, error: new StoreError('store_closed', 'the relay is shutting down') });
+    this.enqueues.push({ envelope, done });
+    this.schedule();
   }
 
-  ack(request: AckRequest): Promise<AckOutcome> {
-    const answer = new Promise<AckOutcome>((resolve, reject) => {
-      if (this.closed) return reject(new StoreError('store_closed', 'the relay is shutting down'));
-      this.acks.push({ request, resolve, reject });
-      this.schedule();
-    });
+  /** Queues an ack. Acks are idempotent and answer nothing; a failed commit is logged and the device acks again later. */
+  ack(request: MailboxAck): void {
+    if (this.closed) return;
+    this.acks.push(request);
     const key = addressKey(request.mailbox);
     const entry = this.mailboxAcks.get(key) ?? { pending: 0, waiters: [] };
     entry.pending += 1;
     this.mailboxAcks.set(key, entry);
-    const settled = () => {
-      entry.pending -= 1;
-      if (entry.pending > 0) return;
-      this.mailboxAcks.delete(key);
-      for (const wake of entry.waiters) wake();
-    };
-    answer.then(settled, settled);
-    return answer;
+    this.schedule();
   }
 
   /**
@@ -146,24 +138,23 @@ export class GroupCommitWriter {
       // Called now, in commit order (the SQLite store writes its transaction synchronously here).
       const written = (async () =>
         this.store.commitMailboxBatch({
-          acks: acks.map((pending) => pending.request),
-          enqueues: enqueues.map((pending) => pending.request),
+          acks,
+          enqueues: enqueues.map((pending) => pending.envelope),
           mailboxQuota: this.options.mailboxQuota,
           now: this.options.now(),
         }))();
       // A pipelined commit may become durable with the same fsync as the one before it: answer in commit order.
       const result = await written.finally(() => previous);
       this.announce(enqueues, result.enqueues);
-      acks.forEach((pending, i) => pending.resolve(result.acks[i] ?? 'unknown_delivery'));
       enqueues.forEach((pending, i) => {
         const outcome = result.enqueues[i];
-        if (outcome === undefined) pending.reject(new StoreError('store_failed', 'the store returned too few outcomes'));
-        else pending.resolve(outcome);
+        this.settle(pending, outcome === undefined ? { ok: false, error: new StoreError('store_failed', 'the store returned too few outcomes') } : { ok: true, outcome });
       });
     } catch (error) {
       this.options.logger.error('relay.commit_failed', { ...errorFields(error), acks: acks.length, sends: enqueues.length });
-      for (const pending of [...acks, ...enqueues]) pending.reject(error);
+      for (const pending of enqueues) this.settle(pending, { ok: false, error });
     } finally {
+      this.acksDone(acks);
       this.inFlight -= 1;
       answered();
       if (this.queued > 0) this.schedule();
@@ -171,22 +162,35 @@ export class GroupCommitWriter {
     }
   }
 
-  private announce(enqueues: Array<Pending<EnvelopeToStore, EnqueueOutcome>>, outcomes: EnqueueOutcome[]): void {
+  private settle(pending: PendingEnqueue, result: EnqueueResult): void {
+    try {
+      pending.done(result);
+    } catch (error) {
+      this.options.logger.error('relay.answer_failed', errorFields(error));
+    }
+  }
+
+  private acksDone(acks: readonly MailboxAck[]): void {
+    for (const ack of acks) {
+      const key = addressKey(ack.mailbox);
+      const entry = this.mailboxAcks.get(key);
+      if (entry === undefined) continue;
+      entry.pending -= 1;
+      if (entry.pending > 0) continue;
+      this.mailboxAcks.delete(key);
+      for (const wake of entry.waiters) wake();
+    }
+  }
+
+  private announce(enqueues: readonly PendingEnqueue[], outcomes: EnqueueOutcome[]): void {
     const committed: CommittedDelivery[] = [];
-    enqueues.forEach(({ request }, i) => {
+    enqueues.forEach(({ envelope }, i) => {
       const outcome = outcomes[i];
       if (outcome?.status !== 'stored') return;
       for (const created of outcome.deliveries) {
         committed.push({
           recipient: created.recipient,
-          delivery: {
-            seq: created.seq,
-            deliveryId: created.deliveryId,
-            messageId: request.messageId,
-            from: request.sender,
-            payload: request.payload,
-            sentAt: request.sentAt,
-          },
+          delivery: { seq: created.seq, messageId: envelope.messageId, from: envelope.sender, payload: envelope.payload, sentAt: envelope.sentAt },
         });
       }
     });

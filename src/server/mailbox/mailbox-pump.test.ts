@@ -9,13 +9,14 @@ import { MailboxPump } from './mailbox-pump';
 
 const mailbox = { user: 'bob', device: 1 };
 
-/** Payload sizes vary with seq (1–12 characters), so byte windows bind at varying counts. */
+/** Payload sizes vary with seq (1–12 bytes), so byte windows bind at varying counts. */
 function delivery(seq: number): StoredDelivery {
-  const payload = 'x'.repeat(((seq * 7) % 12) + 1);
-  return { seq, deliveryId: String(seq), messageId: `m${seq}`, from: { user: 'alice', device: 1 }, payload, sentAt: 0 };
+  const payload = new Uint8Array(((seq * 7) % 12) + 1);
+  return { seq, messageId: `m${seq}`, from: { user: 'alice', device: 1 }, payload, sentAt: 0 };
 }
 
-type Action = 'commit' | 'ack' | 'read';
+/** `ack` acks the oldest delivery in flight cumulatively; `ackNewest` lists the newest one above a gap. */
+type Action = 'commit' | 'ack' | 'ackNewest' | 'read';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -62,7 +63,13 @@ async function runModel(backlog: number, window: number, windowBytes: number, ac
       const oldest = pushed.find((seq) => !acked.has(seq));
       if (oldest !== undefined) {
         acked.add(oldest);
-        pump.acked(String(oldest));
+        expect(pump.acked(oldest, [])).toBe(true);
+      }
+    } else if (action === 'ackNewest') {
+      const newest = pushed.findLast((seq) => !acked.has(seq));
+      if (newest !== undefined) {
+        acked.add(newest);
+        expect(pump.acked(0, [newest])).toBe(true);
       }
     } else reads.shift()?.();
     await settle();
@@ -82,7 +89,7 @@ describe('MailboxPump', () => {
         fc.integer({ min: 0, max: 30 }),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 40 }),
-        fc.array(fc.constantFrom<Action>('commit', 'ack', 'read'), { maxLength: 80 }),
+        fc.array(fc.constantFrom<Action>('commit', 'ack', 'ackNewest', 'read'), { maxLength: 80 }),
         fc.boolean(),
         async (backlog, window, windowBytes, actions, snapshotAtCall) => {
           const result = await runModel(backlog, window, windowBytes, actions, snapshotAtCall);
@@ -119,5 +126,27 @@ describe('MailboxPump', () => {
     pump.offer(delivery(2));
     expect(pushed).toEqual([1, 2]);
     expect(reads).toBe(1);
+  });
+
+  it('refuses an ack naming a delivery it has not pushed, changing nothing', async () => {
+    const pushed: number[] = [];
+    const pump = new MailboxPump({
+      mailbox,
+      window: 1,
+      windowBytes: 1024,
+      store: { pageMailbox: async (_m, after) => [delivery(1), delivery(2)].filter((d) => d.seq > after).slice(0, 2) },
+      push: (d) => pushed.push(d.seq),
+      onDrained: () => {},
+      onError: () => {},
+    });
+    pump.start();
+    await settle();
+    expect(pushed).toEqual([1]);
+    expect(pump.acked(2, [])).toBe(false);
+    expect(pump.acked(0, [2])).toBe(false);
+    expect(pump.unacked).toBe(1);
+    expect(pump.acked(1, [])).toBe(true);
+    await settle();
+    expect(pushed).toEqual([1, 2]);
   });
 });

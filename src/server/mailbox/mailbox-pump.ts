@@ -1,6 +1,6 @@
 // Pushes one device mailbox to the device's live connection, strictly in mailbox order, with at most `window`
-// deliveries and about `windowBytes` of payload unacked (always at least one, however large). The backlog is paged from the store; deliveries committed while the pump is caught up are
-// pushed straight from memory. Whenever the two could interleave, the pump falls back to paging from its cursor,
+// deliveries and about `windowBytes` of payload unacked (always at least one, however large). The backlog is paged
+// from the store; deliveries committed while the pump is caught up are pushed straight from memory. Whenever the two could interleave, the pump falls back to paging from its cursor,
 // so order holds even for deliveries that arrive while the backlog is draining.
 import type { Address } from '../../shared/protocol';
 import type { MailboxStore, StoredDelivery } from '../store/relay-store';
@@ -9,9 +9,9 @@ export interface MailboxPumpOptions {
   mailbox: Address;
   store: Pick<MailboxStore, 'pageMailbox'>;
   window: number;
-  /** Payload characters (base64, as framed) unacked at most; a slow device holds at most this much relay memory. */
+  /** Payload bytes unacked at most; a slow device holds at most this much relay memory. */
   windowBytes: number;
-  /** Writes one deliver frame to the socket. */
+  /** Hands one delivery to the connection (which packs a turn's deliveries into one frame). */
   push: (delivery: StoredDelivery) => void;
   /** Called once, the first time everything pending has been pushed. */
   onDrained: () => void;
@@ -21,8 +21,8 @@ export interface MailboxPumpOptions {
 export class MailboxPump {
   /** Highest seq pushed on this connection. */
   private cursor = 0;
-  /** Unacked deliveries and their payload sizes. */
-  private readonly inFlight = new Map<string, number>();
+  /** Unacked deliveries (by seq, in seq order) and their payload sizes. */
+  private readonly inFlight = new Map<number, number>();
   private inFlightBytes = 0;
   private pulling = false;
   /** Set when a delivery was committed while a page was being read. */
@@ -59,12 +59,28 @@ export class MailboxPump {
     this.requestPull();
   }
 
-  /** The device acked a delivery; frees its window slot. Returns whether it was in flight here. */
-  acked(deliveryId: string): boolean {
-    const size = this.inFlight.get(deliveryId);
-    if (size === undefined) return false;
-    this.inFlight.delete(deliveryId);
-    this.inFlightBytes -= size;
+  /** Highest seq pushed on this connection: a device may ack up to it and no further. */
+  get lastPushed(): number {
+    return this.cursor;
+  }
+
+  /**
+   * The device acked every delivery up to `through` and those in `also` (increasing, above `through`): frees their
+   * window slots. False, and nothing changes, when it names a delivery not yet pushed on this connection.
+   */
+  acked(through: number, also: readonly number[]): boolean {
+    if (through > this.cursor || (also.length > 0 && also[also.length - 1]! > this.cursor)) return false;
+    for (const [seq, size] of this.inFlight) {
+      if (seq > through) break;
+      this.inFlight.delete(seq);
+      this.inFlightBytes -= size;
+    }
+    for (const seq of also) {
+      const size = this.inFlight.get(seq);
+      if (size === undefined) continue;
+      this.inFlight.delete(seq);
+      this.inFlightBytes -= size;
+    }
     if (!this.caughtUp) this.requestPull();
     return true;
   }
@@ -130,7 +146,7 @@ export class MailboxPump {
 
   private deliver(delivery: StoredDelivery): void {
     this.cursor = delivery.seq;
-    this.inFlight.set(delivery.deliveryId, delivery.payload.length);
+    this.inFlight.set(delivery.seq, delivery.payload.length);
     this.inFlightBytes += delivery.payload.length;
     this.options.push(delivery);
   }

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PREKEY_ID } from '../../shared/crypto/prekeys';
 import { toBase64 } from '../../shared/encoding/base64';
-import { MAX_WIRE_PREKEY_ID, PreKeyId, type PrekeyBundlesFrame, type ServerFrame } from '../../shared/protocol';
+import { MAX_WIRE_PREKEY_ID, PreKeyId, type PrekeyBundlesFrame } from '../../shared/protocol';
 import { addDeviceDirectly, countOf, fetchBundles, oneTimePrekeys, publish, signedPrekeyFor } from '../../../test/support/prekeys';
-import { RawDevice, createIdentity, reconnect, registeredDevice } from '../../../test/support/raw-device';
+import { RawDevice, createIdentity, reconnect, registeredDevice, type RelayEvent } from '../../../test/support/raw-device';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../../test/support/relay-harness';
 
 let relay: TestRelay;
@@ -18,12 +18,12 @@ afterAll(async () => {
   await relay.close();
 });
 
-function bundlesOf(answer: ServerFrame): PrekeyBundlesFrame {
+function bundlesOf(answer: RelayEvent): PrekeyBundlesFrame {
   if (answer.type !== 'prekey_bundles') throw new Error(`expected prekey_bundles, got ${JSON.stringify(answer)}`);
   return answer;
 }
 
-function errorCode(answer: ServerFrame): string {
+function errorCode(answer: RelayEvent): string {
   if (answer.type !== 'error') throw new Error(`expected an error, got ${answer.type}`);
   return answer.code;
 }
@@ -249,7 +249,8 @@ describe('malformed prekey frames', () => {
   it.each(cases)('answers %s with malformed_frame for its rid and changes nothing', async (_name, body) => {
     const bob = await registeredDevice(relay.url);
     await publish(bob, signedPrekeyFor(bob.identity, 5), oneTimePrekeys(1, 2));
-    bob.sendText(JSON.stringify({ ...body, rid: 4242 }));
+    const { type, ...fields } = body as { type: 'publish_prekeys' | 'fetch_prekeys' | 'count_prekeys' };
+    bob.sendRare(type, { ...fields, rid: 4242 });
     expect(await bob.next('error')).toMatchObject({ code: 'malformed_frame', rid: 4242 });
     expect(await countOf(bob)).toEqual({ oneTimePrekeys: 2, signedPrekeyId: 5 });
     expect(bob.closeStatus).toBeUndefined();

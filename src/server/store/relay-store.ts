@@ -1,5 +1,5 @@
 // The relay's storage contract. The SQLite store (embedded default) and a Redis store (scale-out, later) both
-// implement it; no driver type crosses it. Payloads are opaque base64 text: the store never decodes them.
+// implement it; no driver type crosses it. Payloads are opaque bytes: the store never looks inside them.
 // Prekeys are one such sub-interface; blobs will be another.
 import { CodedError } from '../../shared/base';
 import type { Address } from '../../shared/protocol';
@@ -35,6 +35,9 @@ export interface AccountStore {
 }
 
 // ── device mailboxes ──────────────────────────────────────────────────────────
+// A mailbox is an ordered log per device: deliveries are numbered 1, 2, 3, … (`seq`, strictly increasing, never
+// reused), appended by sends and trimmed by cumulative acks. That is a Redis Stream per device as much as rows in
+// SQLite; the batch below is one transaction here and one pipeline (or script per mailbox) there.
 
 export interface EnvelopeToStore {
   /** The authenticated sender (normalized). */
@@ -42,25 +45,23 @@ export interface EnvelopeToStore {
   messageId: string;
   /** Normalized, without repeats. */
   recipients: readonly Address[];
-  /** Base64, opaque. */
-  payload: string;
+  /** Opaque bytes; the store never looks inside. */
+  payload: Uint8Array;
   sentAt: number;
 }
 
-/** One delivery as read from a mailbox. `seq` orders a mailbox strictly; `deliveryId` is what clients ack. */
+/** One delivery as read from a mailbox. `seq` orders a mailbox strictly and is what the device acks. */
 export interface StoredDelivery {
   seq: number;
-  deliveryId: string;
   messageId: string;
   from: Address;
-  payload: string;
+  payload: Uint8Array;
   sentAt: number;
 }
 
 export interface CreatedDelivery {
   recipient: Address;
   seq: number;
-  deliveryId: string;
 }
 
 export type EnqueueOutcome =
@@ -70,31 +71,35 @@ export type EnqueueOutcome =
   | { status: 'unknown_recipient'; recipients: Address[] }
   | { status: 'mailbox_full'; recipients: Address[] };
 
-export interface AckRequest {
+/**
+ * The device stored deliveries of its mailbox: every one numbered `through` or lower, and those in `also` (all
+ * above `through`). Idempotent: deliveries already gone are no error. The caller checked that the device was
+ * given them; the store trims what it holds.
+ */
+export interface MailboxAck {
   mailbox: Address;
-  deliveryId: string;
+  through: number;
+  also: readonly number[];
 }
 
-export type AckOutcome = 'acked' | 'unknown_delivery';
-
 export interface MailboxWriteBatch {
-  acks: readonly AckRequest[];
+  acks: readonly MailboxAck[];
   enqueues: readonly EnvelopeToStore[];
   /** Most pending deliveries per mailbox; an enqueue that would exceed it for any recipient stores nothing. */
   mailboxQuota: number;
-  /** Time recorded as the moment an envelope's last delivery was acked. */
+  /** Time recorded as the moment an envelope's last delivery was acked (the dedup retention starts then). */
   now: number;
 }
 
 export interface MailboxWriteResult {
-  acks: AckOutcome[];
+  /** One outcome per enqueue, in order. */
   enqueues: EnqueueOutcome[];
 }
 
 export interface MailboxStore {
   /**
-   * Applies acks, then enqueues in order, all in one durable commit (group commit). Each ack and each enqueue
-   * succeeds or is refused on its own; a refused enqueue writes nothing. Resolves only once the commit is durable.
+   * Applies the acks, then the enqueues in order, all in one durable commit (group commit). Each enqueue succeeds
+   * or is refused on its own; a refused enqueue writes nothing. Resolves only once the commit is durable.
    * Batches apply in call order; the next may be submitted before the previous one has resolved.
    */
   commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult>;

@@ -1,4 +1,5 @@
-// Field schemas shared by every frame: names, addresses, ids and byte strings.
+// Field schemas shared by every frame: names, addresses, ids and byte strings. The binary codec checks the same
+// rules byte by byte (wire-reader.ts); the schemas serve the rare frames, which carry a JSON body.
 import { z } from 'zod';
 import { base64DecodedLength, isBase64 } from '../encoding/base64';
 
@@ -26,10 +27,11 @@ export function addressKey(address: Address): string {
 }
 
 /** A client-made message id (a ULID, UUID or similar): travels end to end, dedups resends. */
-export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'message id must be 1–64 of [A-Za-z0-9_-]');
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MessageId = z.string().regex(MESSAGE_ID_PATTERN, 'message id must be 1–64 of [A-Za-z0-9_-]');
 
-/** A relay-made handle for one delivery into one mailbox; opaque to clients. */
-export const DeliveryId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Largest delivery sequence number: a mailbox's deliveries are numbered 1, 2, 3, … in 48 bits. */
+export const MAX_SEQ = 2 ** 48 - 1;
 
 /** Request id chosen by the client, echoed in the response. */
 export const RequestId = z.number().int().min(0).max(2 ** 32 - 1);

@@ -1,21 +1,18 @@
-// Every frame of relay protocol v1, as runtime schemas. docs/protocol.md describes the same frames in prose;
-// change both together.
+// Every frame of relay protocol v2. The frames on the message path (send, ack, ping; deliver, sent, pong, drained)
+// are plain types with a hand-written binary layout (codec.ts); the rare ones (handshake, prekeys, errors) are
+// runtime schemas whose body travels as JSON. docs/protocol.md describes both; change them together.
 import { z } from 'zod';
 import {
-  Address,
-  DeliveryId,
+  type Address,
   DeviceId,
   Ed25519PublicKey,
   Ed25519Signature,
-  MessageId,
   Nonce,
   PreKeyId,
   RequestId,
   Username,
   X25519PublicKey,
-  base64Bytes,
 } from './fields';
-import { MAX_FRAME_BYTES } from './version';
 
 /** Most recipient addresses one `send` may name; the relay may set a lower limit. */
 export const MAX_RECIPIENTS_PER_SEND = 4096;
@@ -26,7 +23,12 @@ export const MAX_PREKEYS_PER_PUBLISH = 100;
 /** Most device bundles one `prekey_bundles` answer holds (a user's devices; protocol v1 has one per user). */
 export const MAX_PREKEY_BUNDLES = 256;
 
-const OpaquePayload = base64Bytes({ maxBytes: MAX_FRAME_BYTES });
+/** Most deliveries one `deliver` frame carries (the frame size bounds it too). */
+export const MAX_DELIVERIES_PER_FRAME = 4096;
+
+/** Most answers one `sent` frame carries, and most delivery numbers one `ack` frame lists beyond its `through`. */
+export const MAX_ANSWERS_PER_FRAME = 4096;
+export const MAX_ACKS_LISTED = 4096;
 
 /** A device's current signed prekey (X3DH SPK): an X25519 key signed by the device's Ed25519 identity key. */
 export const SignedPrekey = z.strictObject({
@@ -54,7 +56,38 @@ export const DevicePrekeyBundle = z.strictObject({
 });
 export type DevicePrekeyBundle = z.infer<typeof DevicePrekeyBundle>;
 
-// ── client → relay ────────────────────────────────────────────────────────────
+// ── client → relay: the message path (binary) ─────────────────────────────────
+
+/**
+ * Stores an opaque payload in each recipient's mailbox and answers `sent` once durable, or `error`. An ephemeral
+ * send (a typing notice) is never stored: it goes to the recipients online now and is dropped for the others.
+ */
+export interface SendFrame {
+  type: 'send';
+  rid: number;
+  messageId: string;
+  to: Address[];
+  payload: Uint8Array;
+  ephemeral: boolean;
+}
+
+/**
+ * The device has safely stored deliveries: every delivery of this connection numbered `through` or lower, and
+ * those listed in `also` (each above `through`; a gap below them is still pending). The relay deletes them.
+ */
+export interface AckFrame {
+  type: 'ack';
+  through: number;
+  also: number[];
+}
+
+/** Heartbeat; answered by `pong` with the same rid. */
+export interface PingFrame {
+  type: 'ping';
+  rid: number;
+}
+
+// ── client → relay: rare frames (JSON body) ──────────────────────────────────
 
 /** First frame of a new device: claims a username with an identity key, signing the challenge. */
 export const RegisterFrame = z.strictObject({
@@ -73,27 +106,6 @@ export const AuthFrame = z.strictObject({
   user: Username,
   device: DeviceId,
   signature: Ed25519Signature,
-});
-
-/** Store an opaque payload in each recipient's mailbox. Answered by `sent` once durable, or by `error`. */
-export const SendFrame = z.strictObject({
-  type: z.literal('send'),
-  rid: RequestId,
-  messageId: MessageId,
-  to: z.array(Address).min(1).max(MAX_RECIPIENTS_PER_SEND),
-  payload: OpaquePayload,
-});
-
-/** The device has safely stored a delivery; the relay deletes it from the mailbox. */
-export const AckFrame = z.strictObject({
-  type: z.literal('ack'),
-  deliveryId: DeliveryId,
-});
-
-/** Heartbeat; answered by `pong` with the same rid. */
-export const PingFrame = z.strictObject({
-  type: z.literal('ping'),
-  rid: RequestId,
 });
 
 /** Uploads prekeys of this device: a new signed prekey (replacing the old) and/or one-time prekeys. */
@@ -117,27 +129,53 @@ export const CountPrekeysFrame = z.strictObject({
   rid: RequestId,
 });
 
-export const ClientFrame = z.discriminatedUnion('type', [
-  RegisterFrame,
-  AuthFrame,
-  SendFrame,
-  AckFrame,
-  PingFrame,
-  PublishPrekeysFrame,
-  FetchPrekeysFrame,
-  CountPrekeysFrame,
-]);
-export type ClientFrame = z.infer<typeof ClientFrame>;
 export type RegisterFrame = z.infer<typeof RegisterFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;
-export type SendFrame = z.infer<typeof SendFrame>;
-export type AckFrame = z.infer<typeof AckFrame>;
-export type PingFrame = z.infer<typeof PingFrame>;
 export type PublishPrekeysFrame = z.infer<typeof PublishPrekeysFrame>;
 export type FetchPrekeysFrame = z.infer<typeof FetchPrekeysFrame>;
 export type CountPrekeysFrame = z.infer<typeof CountPrekeysFrame>;
 
-// ── relay → client ────────────────────────────────────────────────────────────
+export type ClientFrame = SendFrame | AckFrame | PingFrame | RegisterFrame | AuthFrame | PublishPrekeysFrame | FetchPrekeysFrame | CountPrekeysFrame;
+
+// ── relay → client: the message path (binary) ─────────────────────────────────
+
+/** One envelope pushed to a device. `seq` numbers it in the device's mailbox; 0 marks an ephemeral one (never acked). */
+export interface DeliveredEnvelope {
+  seq: number;
+  messageId: string;
+  /** The authenticated sender, as the relay saw it. */
+  from: Address;
+  /** When the relay accepted the send (ms since the epoch). */
+  sentAt: number;
+  payload: Uint8Array;
+}
+
+/** One or more envelopes, in mailbox order. Each stays in the mailbox until acked. */
+export interface DeliverFrame {
+  type: 'deliver';
+  deliveries: DeliveredEnvelope[];
+}
+
+/** `stored`: durable in every mailbox; `duplicate`: stored before, not again; `routed`: an ephemeral send, handed on. */
+export type SendStatus = 'stored' | 'duplicate' | 'routed';
+
+/** Answers to sends of this connection, each by rid, in the order they were committed. */
+export interface SentFrame {
+  type: 'sent';
+  answers: Array<{ rid: number; status: SendStatus }>;
+}
+
+export interface PongFrame {
+  type: 'pong';
+  rid: number;
+}
+
+/** Everything that was pending in the mailbox when the device connected has been pushed. */
+export interface DrainedFrame {
+  type: 'drained';
+}
+
+// ── relay → client: rare frames (JSON body) ──────────────────────────────────
 
 /** Sent by the relay as soon as a socket opens: a single-use nonce to sign. */
 export const ChallengeFrame = z.strictObject({
@@ -153,34 +191,6 @@ export const ReadyFrame = z.strictObject({
   user: Username,
   device: DeviceId,
   registered: z.boolean(),
-});
-
-/** One envelope from the device's mailbox. Stays in the mailbox until acked. */
-export const DeliverFrame = z.strictObject({
-  type: z.literal('deliver'),
-  deliveryId: DeliveryId,
-  messageId: MessageId,
-  from: Address,
-  payload: OpaquePayload,
-  sentAt: z.number().int().nonnegative(),
-});
-
-/** Everything that was pending in the mailbox when the device connected has been pushed. */
-export const DrainedFrame = z.strictObject({
-  type: z.literal('drained'),
-});
-
-/** The send with this rid is durably stored in every recipient mailbox. */
-export const SentFrame = z.strictObject({
-  type: z.literal('sent'),
-  rid: RequestId,
-  messageId: MessageId,
-  duplicate: z.boolean(),
-});
-
-export const PongFrame = z.strictObject({
-  type: z.literal('pong'),
-  rid: RequestId,
 });
 
 /** The publish with this rid is durably stored; `oneTimePrekeys` is how many the relay now holds for the device. */
@@ -241,26 +251,71 @@ export const ErrorFrame = z.strictObject({
   retryAfterMs: z.number().int().nonnegative().optional(),
 });
 
-export const ServerFrame = z.discriminatedUnion('type', [
-  ChallengeFrame,
-  ReadyFrame,
-  DeliverFrame,
-  DrainedFrame,
-  SentFrame,
-  PongFrame,
-  PrekeysPublishedFrame,
-  PrekeyBundlesFrame,
-  PrekeyCountFrame,
-  PrekeysLowFrame,
-  ErrorFrame,
-]);
-export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ChallengeFrame = z.infer<typeof ChallengeFrame>;
 export type ReadyFrame = z.infer<typeof ReadyFrame>;
-export type DeliverFrame = z.infer<typeof DeliverFrame>;
-export type SentFrame = z.infer<typeof SentFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export type PrekeysPublishedFrame = z.infer<typeof PrekeysPublishedFrame>;
 export type PrekeyBundlesFrame = z.infer<typeof PrekeyBundlesFrame>;
 export type PrekeyCountFrame = z.infer<typeof PrekeyCountFrame>;
 export type PrekeysLowFrame = z.infer<typeof PrekeysLowFrame>;
+
+export type ServerFrame =
+  | DeliverFrame
+  | SentFrame
+  | PongFrame
+  | DrainedFrame
+  | ChallengeFrame
+  | ReadyFrame
+  | ErrorFrame
+  | PrekeysPublishedFrame
+  | PrekeyBundlesFrame
+  | PrekeyCountFrame
+  | PrekeysLowFrame;
+
+// ── frame codes: the first byte of every frame ────────────────────────────────
+// Client frames are 0x01–0x7f, relay frames 0x81–0xff; below 0x10 (and 0x81–0x8f) the binary layouts, above
+// it the rare frames with a JSON body. A new rare frame is one entry in RARE_*_FRAMES and one schema.
+
+export const CLIENT_FRAME_CODES = {
+  send: 0x01,
+  ack: 0x02,
+  ping: 0x03,
+  register: 0x10,
+  auth: 0x11,
+  publish_prekeys: 0x12,
+  fetch_prekeys: 0x13,
+  count_prekeys: 0x14,
+} as const satisfies Record<ClientFrame['type'], number>;
+
+export const SERVER_FRAME_CODES = {
+  deliver: 0x81,
+  sent: 0x82,
+  pong: 0x83,
+  drained: 0x84,
+  challenge: 0x90,
+  ready: 0x91,
+  error: 0x92,
+  prekeys_published: 0x93,
+  prekey_bundles: 0x94,
+  prekey_count: 0x95,
+  prekeys_low: 0x96,
+} as const satisfies Record<ServerFrame['type'], number>;
+
+/** The rare frames and the schema each body is checked against. */
+export const RARE_CLIENT_FRAMES = {
+  register: RegisterFrame,
+  auth: AuthFrame,
+  publish_prekeys: PublishPrekeysFrame,
+  fetch_prekeys: FetchPrekeysFrame,
+  count_prekeys: CountPrekeysFrame,
+} as const;
+
+export const RARE_SERVER_FRAMES = {
+  challenge: ChallengeFrame,
+  ready: ReadyFrame,
+  error: ErrorFrame,
+  prekeys_published: PrekeysPublishedFrame,
+  prekey_bundles: PrekeyBundlesFrame,
+  prekey_count: PrekeyCountFrame,
+  prekeys_low: PrekeysLowFrame,
+} as const;

@@ -5,3 +5,4 @@ export * from './frames';
 export * from './close-codes';
 export * from './auth';
 export * from './codec';
+export { WireError } from './wire';

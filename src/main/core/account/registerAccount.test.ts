@@ -42,7 +42,7 @@ describe('registerAccount', () => {
     expect(verifyIdentitySignature(fromBase64(frame!.signature), signed, identity.publicKey)).toBe(true);
     relay.last.push({ type: 'ready', user: 'alice', device: 1, registered: true });
     await expect(result).resolves.toEqual({ username: 'alice', device: 1, relayUrl: 'ws://relay.test', newlyRegistered: true });
-    expect(relay.last.url).toBe('ws://relay.test/v1/ws');
+    expect(relay.last.url).toBe('ws://relay.test/v2/ws');
     expect(relay.last.closedByClient?.code).toBe(1000);
   });
 

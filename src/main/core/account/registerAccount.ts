@@ -6,7 +6,7 @@ import {
   PROTOCOL_VERSION,
   USERNAME_PATTERN,
   decodeServerFrame,
-  encodeFrame,
+  encodeClientFrame,
   normalizeUsername,
   registrationSigningBytes,
   type ServerFrame,
@@ -99,7 +99,7 @@ class RegistrationAttempt {
         onOpen: () => {
           this.opened = true;
         },
-        onMessage: (text, binary) => this.handleMessage(text, binary),
+        onMessage: (data, binary) => this.handleMessage(data, binary),
         onError: (error) => {
           this.socketError = (error as NodeJS.ErrnoException).code ?? error.message.slice(0, 120);
         },
@@ -110,11 +110,11 @@ class RegistrationAttempt {
     }
   }
 
-  private handleMessage(text: string, binary: boolean): void {
+  private handleMessage(data: Uint8Array, binary: boolean): void {
     if (this.done) return;
-    const decoded = binary ? undefined : decodeServerFrame(text);
+    const decoded = binary ? decodeServerFrame(data) : undefined;
     if (!decoded?.ok) {
-      this.logger.warn('register_frame_ignored', { reason: decoded ? decoded.error.message : 'binary frame' });
+      this.logger.warn('register_frame_ignored', { reason: decoded ? decoded.error.message : 'text frame' });
       return;
     }
     this.handleFrame(decoded.frame);
@@ -157,7 +157,7 @@ class RegistrationAttempt {
     }
     if (this.done) return;
     this.socket?.send(
-      encodeFrame({ type: 'register', nonce, username: this.username, device: this.device, identityKey, signature: toBase64(signature) }),
+      encodeClientFrame({ type: 'register', nonce, username: this.username, device: this.device, identityKey, signature: toBase64(signature) }),
     );
   }
 

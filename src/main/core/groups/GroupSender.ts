@@ -13,7 +13,7 @@ import { encodeEnvelope } from '../messaging/wire';
 import { wrapPayload } from '../messaging/payload';
 import { relayMessageId } from '../messaging/relayIds';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
-import { TransportError, idHint } from '../transport';
+import { TransportError, idHint, type SendOptions } from '../transport';
 import type { GroupState } from './group';
 import type { OwnSenderKey } from './SenderKeyStore';
 
@@ -27,7 +27,7 @@ export class GroupSender {
   ) {}
 
   /** Call inside the group's conversation lane. Throws AppError or the relay's TransportError. */
-  async send(groupId: string, plaintext: Uint8Array, messageId: string): Promise<void> {
+  async send(groupId: string, plaintext: Uint8Array, messageId: string, options: SendOptions = {}): Promise<void> {
     const group = this.ctx.groups.get(groupId);
     if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
     if (!group.active || !group.members.includes(this.ctx.me.user)) {
@@ -50,7 +50,7 @@ export class GroupSender {
     const chunk = this.ctx.maxRecipientsPerSend;
     const sends: Promise<unknown>[] = [];
     for (let start = 0, part = 0; start < recipients.length; start += chunk, part++) {
-      sends.push(this.ctx.relay.send(relayMessageId('group', messageId, groupId, part), recipients.slice(start, start + chunk), payload));
+      sends.push(this.ctx.relay.send(relayMessageId('group', messageId, groupId, part), recipients.slice(start, start + chunk), payload, options));
     }
     await Promise.all(sends);
   }

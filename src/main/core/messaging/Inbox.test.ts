@@ -22,7 +22,7 @@ async function open(dir?: string) {
 
 const alice = { user: 'alice', device: 1 };
 function delivery(messageId: string): Delivery {
-  return { deliveryId: `d-${messageId}`, messageId, from: alice, payload: new Uint8Array(1), sentAt: 1, ack: vi.fn(() => true) };
+  return { seq: 1, ephemeral: false, messageId, from: alice, payload: new Uint8Array(1), sentAt: 1, ack: vi.fn(() => true) };
 }
 function message(relayId: string, body = 'hi'): ReceivedMessage {
   return {

@@ -93,11 +93,13 @@ export class MessageSender {
     };
     const plaintext = encodeEnvelope(envelope);
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
+    // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
+    const options = { ephemeral: content.kind === 'typing' };
     if (groupId !== undefined) {
       if (content.kind === 'receipt') return this.sendGroupReceipt(groupId, envelope, content);
-      await this.groups.send(groupId, plaintext, messageId);
+      await this.groups.send(groupId, plaintext, messageId, options);
       return;
     }
-    await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)));
+    await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
   }
 }

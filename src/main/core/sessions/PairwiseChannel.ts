@@ -11,7 +11,7 @@ import { observeIdentity, type IdentityOutcome, type Peer } from '../contacts/id
 import type { MessagingContext } from '../messaging/context';
 import { wrapPayload } from '../messaging/payload';
 import { withSessions } from './SessionStore';
-import { idHint } from '../transport';
+import { idHint, type SendOptions } from '../transport';
 
 export class NoSessionError extends CodedError<'no_session'> {
   override readonly name = 'NoSessionError';
@@ -79,7 +79,7 @@ export class PairwiseChannel {
    * Sends `plaintext` to every device of `user`, each copy under its own relay id. Resolves once the relay holds
    * every copy; rejects with the first failure (a retry resends all, and the relay drops the copies it has).
    */
-  async sendToUser(user: string, plaintext: Uint8Array, relayIdFor: (device: Address) => string): Promise<void> {
+  async sendToUser(user: string, plaintext: Uint8Array, relayIdFor: (device: Address) => string, options: SendOptions = {}): Promise<void> {
     let devices = await this.devicesOf(user);
     let payloads: Uint8Array[];
     try {
@@ -91,7 +91,7 @@ export class PairwiseChannel {
       devices = await this.devicesWithSessions(normalizeUsername(user));
       payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
     }
-    await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!)));
+    await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!, options)));
   }
 
   private async devicesWithSessions(username: string): Promise<Address[]> {

@@ -4,19 +4,20 @@ import {
   PROTOCOL_VERSION,
   authSigningBytes,
   decodeServerFrame,
-  encodeFrame,
+  encodeClientFrame,
   normalizeUsername,
   type Address,
   type ClientFrame,
-  type DeliverFrame,
+  type DeliveredEnvelope,
   type ServerFrame,
 } from '../../../shared/protocol';
-import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
+import { toBase64 } from '../../../shared/encoding/base64';
+import { AckTracker } from './AckTracker';
 import type { Clock, TimerHandle } from './clock';
 import type { TransportConfig } from './config';
 import { ConnectionError, TransportError, connectionErrorFromClose, transportErrorFromFrame } from './errors';
 import { Heartbeat } from './Heartbeat';
-import { idHint, type Logger } from './logger';
+import type { Logger } from './logger';
 import { PendingRequests, type RequestKind } from './PendingRequests';
 import { decodeBundles } from './prekeys';
 import type { RelaySocket, RelaySocketFactory } from './socket';
@@ -53,6 +54,7 @@ export class Connection {
   private handshakeTimer: TimerHandle | undefined;
   private challengeSeen = false;
   private socketError: Error | undefined;
+  private readonly acks = new AckTracker((through, also) => this.write({ type: 'ack', through, also }));
 
   constructor(private readonly deps: ConnectionDeps) {
     const { clock, config } = deps;
@@ -77,7 +79,7 @@ export class Connection {
     try {
       this.socket = this.deps.socketFactory(this.deps.url, {
         onOpen: () => this.handleOpen(),
-        onMessage: (text, binary) => this.handleMessage(text, binary),
+        onMessage: (data, binary) => this.handleMessage(data, binary),
         onError: (error) => this.handleSocketError(error),
         onClose: (code, reason) => this.handleClose(code, reason),
       });
@@ -90,9 +92,9 @@ export class Connection {
     return this.phaseValue;
   }
 
-  /** Sends an already validated message. Resolves once the relay says it is durably stored. */
-  send(messageId: string, to: Address[], payloadBase64: string): Promise<SendResult> {
-    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload: payloadBase64 }), messageId);
+  /** Sends an already validated message. Resolves once the relay says it is durably stored (or, ephemeral, routed). */
+  send(messageId: string, to: Address[], payload: Uint8Array, ephemeral: boolean): Promise<SendResult> {
+    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload, ephemeral }));
   }
 
   /**
@@ -147,18 +149,18 @@ export class Connection {
     this.finish(connectionErrorFromClose(code, reason));
   }
 
-  private handleMessage(text: string, binary: boolean): void {
+  private handleMessage(data: Uint8Array, binary: boolean): void {
     if (this.phaseValue === 'ended') return;
     // Any frame, even one we then reject, proves the relay is alive.
     this.heartbeat.heard();
-    if (binary) {
-      this.deps.logger.warn('relay_frame_ignored', { reason: 'binary frame' });
+    if (!binary) {
+      this.deps.logger.warn('relay_frame_ignored', { reason: 'text frame (protocol v2 is binary)' });
       return;
     }
-    const decoded = decodeServerFrame(text);
+    const decoded = decodeServerFrame(data);
     if (!decoded.ok) {
       // Never log the frame itself: it may carry a payload.
-      this.deps.logger.warn('relay_frame_ignored', { reason: decoded.error.message, code: decoded.error.code, bytes: text.length });
+      this.deps.logger.warn('relay_frame_ignored', { reason: decoded.error.message, code: decoded.error.code, bytes: data.length });
       return;
     }
     if (this.phaseValue === 'ready') this.handleSessionFrame(decoded.frame);
@@ -224,20 +226,19 @@ export class Connection {
   private handleSessionFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'deliver':
-        this.deps.callbacks.onDelivery(this.makeDelivery(frame));
+        for (const delivery of frame.deliveries) {
+          if (this.phaseValue !== 'ready') return;
+          this.deliver(delivery);
+        }
         return;
       case 'drained':
         this.deps.callbacks.onDrained();
         return;
-      case 'sent': {
-        const request = this.pending.peek(frame.rid);
-        if (!request || request.kind !== 'send' || request.echo !== frame.messageId) {
-          this.deps.logger.warn('relay_response_unmatched', { type: 'sent', rid: frame.rid, messageId: idHint(frame.messageId) });
-          return;
+      case 'sent':
+        for (const { rid, status } of frame.answers) {
+          this.answer('send', rid, undefined, (): SendResult => ({ duplicate: status === 'duplicate' }));
         }
-        this.pending.resolve(frame.rid, { duplicate: frame.duplicate } satisfies SendResult);
         return;
-      }
       case 'prekeys_published':
         this.answer('publish_prekeys', frame.rid, undefined, () => ({ oneTimePreKeys: frame.oneTimePrekeys }) satisfies PrekeysPublished);
         return;
@@ -279,21 +280,34 @@ export class Connection {
     this.pending.resolve(rid, value());
   }
 
-  private makeDelivery(frame: DeliverFrame): Delivery {
+  private deliver(envelope: DeliveredEnvelope): void {
+    const ephemeral = envelope.seq === 0;
+    if (!ephemeral) {
+      // The relay numbers a mailbox's deliveries in increasing order along a connection; anything else is a fault.
+      if (envelope.seq <= this.acks.lastDelivered) {
+        this.deps.logger.warn('relay_frame_ignored', { reason: 'delivery out of order', seq: envelope.seq });
+        return;
+      }
+      this.acks.delivered(envelope.seq);
+    }
     let acked = false;
-    return Object.freeze({
-      deliveryId: frame.deliveryId,
-      messageId: frame.messageId,
-      from: frame.from,
-      payload: fromBase64(frame.payload),
-      sentAt: frame.sentAt,
-      ack: () => {
-        if (acked || this.phaseValue !== 'ready') return false;
-        acked = true;
-        this.write({ type: 'ack', deliveryId: frame.deliveryId });
-        return true;
-      },
-    });
+    this.deps.callbacks.onDelivery(
+      Object.freeze({
+        seq: envelope.seq,
+        ephemeral,
+        messageId: envelope.messageId,
+        from: envelope.from,
+        payload: envelope.payload,
+        sentAt: envelope.sentAt,
+        ack: () => {
+          if (ephemeral) return true;
+          if (acked || this.phaseValue !== 'ready') return false;
+          acked = true;
+          this.acks.ack(envelope.seq);
+          return true;
+        },
+      }),
+    );
   }
 
   private sendHeartbeatPing(): void {
@@ -304,8 +318,9 @@ export class Connection {
   }
 
   private write(frame: ClientFrame): void {
+    if (this.phaseValue === 'ended') return;
     try {
-      this.socket?.send(encodeFrame(frame));
+      this.socket?.send(encodeClientFrame(frame));
     } catch (error) {
       this.abort(new ConnectionError('connection_closed', `Writing to the relay failed (${describeSocketError(error)}). Reconnecting.`));
     }
@@ -313,6 +328,7 @@ export class Connection {
 
   private finish(error: ConnectionError): void {
     this.phaseValue = 'ended';
+    this.acks.close();
     if (this.handshakeTimer !== undefined) this.deps.clock.clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.heartbeat.stop();

@@ -8,7 +8,7 @@ export type RequestKind = 'send' | 'ping' | 'publish_prekeys' | 'fetch_prekeys' 
 
 interface Pending<T> {
   kind: RequestKind;
-  /** What the answer must echo to be this request's (a send's message id, a fetch's normalized user). */
+  /** What the answer must echo to be this request's (a fetch's normalized user). */
   echo?: string;
   resolve(value: T): void;
   reject(error: TransportError): void;

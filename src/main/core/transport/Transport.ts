@@ -2,13 +2,13 @@
 // requests and acked deliveries. It never queues sends while offline (the outbox owns that) and never acks a
 // delivery before the consumer has stored it.
 import {
+  Address as AddressSchema,
   MAX_FRAME_BYTES,
   MAX_RECIPIENTS_PER_SEND,
-  SendFrame,
-  encodeFrame,
+  MessageId,
+  sendFrameSize,
   type Address,
 } from '../../../shared/protocol';
-import { toBase64 } from '../../../shared/encoding/base64';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { resolveTransportConfig, type TransportConfig } from './config';
 import { Connection, offlineError } from './Connection';
@@ -27,11 +27,12 @@ import type {
   PrekeyCount,
   PrekeysPublished,
   PrekeyUpload,
+  SendOptions,
   SendResult,
 } from './types';
 
 export interface TransportOptions {
-  /** The relay address (ws://, wss://, http:// or https://; a bare origin gets /v1/ws). */
+  /** The relay address (ws://, wss://, http:// or https://; a bare origin gets the protocol's path, /v2/ws). */
   relayUrl: string;
   credentials: DeviceCredentials;
   config?: Partial<TransportConfig>;
@@ -55,8 +56,6 @@ export type TransportEvents = {
    */
   prekeysLow: (oneTimePreKeys: number) => void;
 };
-
-const LARGEST_RID = 2 ** 32 - 1;
 
 export class Transport {
   readonly config: TransportConfig;
@@ -142,18 +141,18 @@ export class Transport {
    * Stores `payload` in each recipient's mailbox. Resolves once the relay confirms it is durable. Rejects with a
    * TransportError: retryable (offline, connection_lost, request_timeout, rate_limited, mailbox_full, internal) or
    * not (invalid_request, frame_too_large, payload_too_large, unknown_recipient, ...). Resending the same messageId
-   * is safe: the relay stores it once and answers `duplicate: true`.
+   * is safe: the relay stores it once and answers `duplicate: true`. An ephemeral send is never stored: it reaches
+   * the recipients online now, and resolves once the relay has handed it on.
    */
-  send(messageId: string, recipients: readonly Address[], payload: Uint8Array): Promise<SendResult> {
-    let payloadBase64: string;
+  send(messageId: string, recipients: readonly Address[], payload: Uint8Array, options: SendOptions = {}): Promise<SendResult> {
     try {
-      payloadBase64 = validateSend(messageId, recipients, payload);
+      validateSend(messageId, recipients, payload);
     } catch (error) {
       return Promise.reject(error);
     }
     const connection = this.connection;
     if (this.current.state !== 'online' || !connection) return Promise.reject(offlineError());
-    return connection.send(messageId, [...recipients], payloadBase64);
+    return connection.send(messageId, [...recipients], payload, options.ephemeral ?? false);
   }
 
   /**
@@ -269,23 +268,20 @@ export class Transport {
 }
 
 /** Checks a send request locally, so a request that can never succeed fails at once and non-retryably. */
-function validateSend(messageId: string, recipients: readonly Address[], payload: Uint8Array): string {
+function validateSend(messageId: string, recipients: readonly Address[], payload: Uint8Array): void {
   if (!(payload instanceof Uint8Array)) throw new TransportError('invalid_request', 'The message payload must be bytes.', false);
   if (recipients.length > MAX_RECIPIENTS_PER_SEND) {
     throw new TransportError('too_many_recipients', 'The message has too many recipients.', false);
   }
-  const payloadBase64 = toBase64(payload);
-  const frame = { type: 'send' as const, rid: LARGEST_RID, messageId, to: [...recipients], payload: payloadBase64 };
-  const parsed = SendFrame.safeParse(frame);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path[0];
-    if (field === 'payload') throw new TransportError('payload_too_large', 'The message is too large to send.', false);
-    throw new TransportError('invalid_request', `The message cannot be sent: ${issue?.message ?? 'invalid'} (${String(field ?? 'frame')}).`, false);
+  if (recipients.length === 0) throw new TransportError('invalid_request', 'The message cannot be sent: it has no recipient (to).', false);
+  const badId = MessageId.safeParse(messageId);
+  if (!badId.success) throw new TransportError('invalid_request', `The message cannot be sent: ${badId.error.issues[0]?.message ?? 'invalid'} (messageId).`, false);
+  for (const recipient of recipients) {
+    const parsed = AddressSchema.safeParse(recipient);
+    if (!parsed.success) throw new TransportError('invalid_request', `The message cannot be sent: ${parsed.error.issues[0]?.message ?? 'invalid'} (to).`, false);
   }
-  // The frame is ASCII JSON, so its length is its size in bytes.
-  if (encodeFrame(frame).length > MAX_FRAME_BYTES) {
+  if (payload.length > MAX_FRAME_BYTES) throw new TransportError('payload_too_large', 'The message is too large to send.', false);
+  if (sendFrameSize(messageId, recipients, payload.length) > MAX_FRAME_BYTES) {
     throw new TransportError('frame_too_large', `The message is too large to send (id ${idHint(messageId)}).`, false);
   }
-  return payloadBase64;
 }

@@ -26,5 +26,6 @@ export type {
   PrekeyUpload,
   PublicOneTimePreKey,
   PublicSignedPreKey,
+  SendOptions,
   SendResult,
 } from './types';

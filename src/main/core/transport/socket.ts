@@ -5,15 +5,15 @@ import { MAX_FRAME_BYTES } from '../../../shared/protocol';
 
 export interface RelaySocketHandlers {
   onOpen(): void;
-  /** One text frame. Binary frames are reported as `binary: true` with no text. */
-  onMessage(text: string, binary: boolean): void;
+  /** One message: protocol v2 frames are binary; a text message is reported with `binary: false`. */
+  onMessage(data: Uint8Array, binary: boolean): void;
   /** Called exactly once when the socket is gone, whatever the reason (after onError when there was one). */
   onClose(code: number, reason: string): void;
   onError(error: Error): void;
 }
 
 export interface RelaySocket {
-  send(text: string): void;
+  send(frame: Uint8Array): void;
   /** Orderly close handshake. */
   close(code: number, reason: string): void;
   /** Drops the socket at once without a close handshake (a dead peer never answers one). */
@@ -22,17 +22,14 @@ export interface RelaySocket {
 
 export type RelaySocketFactory = (url: string, handlers: RelaySocketHandlers) => RelaySocket;
 
-/** Frames above this size are refused by the socket itself before being buffered. */
+/** Messages above this size are refused by the socket itself before being buffered. */
 const MAX_INCOMING_BYTES = MAX_FRAME_BYTES + 1024;
 
 export const wsSocketFactory: RelaySocketFactory = (url, handlers) => {
   const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: MAX_INCOMING_BYTES });
   let closed = false;
   socket.on('open', () => handlers.onOpen());
-  socket.on('message', (data, isBinary) => {
-    if (isBinary) return handlers.onMessage('', true);
-    handlers.onMessage(rawDataToText(data), false);
-  });
+  socket.on('message', (data, isBinary) => handlers.onMessage(rawDataToBytes(data), isBinary));
   socket.on('error', (error) => handlers.onError(error));
   socket.on('close', (code, reason) => {
     if (closed) return;
@@ -40,8 +37,8 @@ export const wsSocketFactory: RelaySocketFactory = (url, handlers) => {
     handlers.onClose(code, reason.toString('utf8'));
   });
   return {
-    send: (text) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    send: (frame) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame);
     },
     close: (code, reason) => {
       if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
@@ -51,8 +48,8 @@ export const wsSocketFactory: RelaySocketFactory = (url, handlers) => {
   };
 };
 
-function rawDataToText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawDataToBytes(data: WebSocket.RawData): Uint8Array {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return new Uint8Array(data);
 }

@@ -29,8 +29,9 @@ export interface ConnectionSnapshot {
 
 /** One envelope pushed by the relay. It stays in the relay mailbox until ack() is called. */
 export interface Delivery {
-  /** The relay's handle for this delivery (opaque). */
-  readonly deliveryId: string;
+  /** Its number in this device's relay mailbox; 0 for an ephemeral one (a typing notice: never stored, never acked). */
+  readonly seq: number;
+  readonly ephemeral: boolean;
   /** The sender's message id: the key to deduplicate redeliveries by. */
   readonly messageId: string;
   readonly from: Address;
@@ -38,10 +39,16 @@ export interface Delivery {
   /** When the relay accepted it (epoch ms, relay clock). */
   readonly sentAt: number;
   /**
-   * Call once the message is safely stored. Returns true if the ack went out; false if the connection it came on
-   * is gone (the relay will deliver it again after reconnecting, and it will be emitted again) or it was acked already.
+   * Call once the message is safely stored. The acks of one turn leave together at its end, as one frame. Returns
+   * true if the ack is on its way (always, for an ephemeral delivery); false if the connection it came on is gone
+   * (the relay will deliver it again after reconnecting, and it will be emitted again) or it was acked already.
    */
   ack(): boolean;
+}
+
+export interface SendOptions {
+  /** Route to the recipients online now and store nothing (typing notices); the others never get it. */
+  ephemeral?: boolean;
 }
 
 export interface SendResult {

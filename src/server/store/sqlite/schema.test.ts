@@ -7,7 +7,7 @@ import { monotonicFactory } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
-import type { AckRequest, EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
+import type { EnvelopeToStore, MailboxAck, MailboxWriteBatch } from '../relay-store';
 import { SCHEMA_VERSION, migrate } from './schema';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
@@ -20,7 +20,7 @@ function batch(parts: Partial<MailboxWriteBatch>): MailboxWriteBatch {
 }
 
 function send(sender: Address, messageId: string, recipient: Address): EnvelopeToStore {
-  return { sender, messageId, recipients: [recipient], payload: 'cGF5bG9hZA'.repeat(34), sentAt: 1000 };
+  return { sender, messageId, recipients: [recipient], payload: new Uint8Array(256).fill(7), sentAt: 1000 };
 }
 
 describe('schema migration', () => {
@@ -42,7 +42,8 @@ describe('schema migration', () => {
       const upgraded = openSqliteStore({ dataDir: oldDir, durability: 'disk' });
       try {
         expect(await upgraded.findDevice(dave)).toMatchObject({ identityKey: IDENTITY });
-        expect((await upgraded.pageMailbox(dave, 0, 10)).map((d) => [d.seq, d.messageId, d.payload])).toEqual([[1, 'm1', 'AAEC']]);
+        // Version 4 turned the base64 payload into the bytes it encodes.
+        expect((await upgraded.pageMailbox(dave, 0, 10)).map((d) => [d.seq, d.messageId, [...d.payload]])).toEqual([[1, 'm1', [0, 1, 2]]]);
         expect(await upgraded.pendingCount(dave)).toBe(1);
         // The prekey tables of version 2 are there.
         expect(await upgraded.countPrekeys(dave)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
@@ -83,12 +84,12 @@ describe('pages a commit dirties', () => {
   const ROUND = 250;
 
   /** Sends ROUND messages between random devices and acks the previous round's, as one commit. */
-  async function round(store: SqliteRelayStore, nextId: () => string, previous: AckRequest[]): Promise<AckRequest[]> {
+  async function round(store: SqliteRelayStore, nextId: () => string, previous: MailboxAck[]): Promise<MailboxAck[]> {
     const device = () => ({ user: `user${Math.floor(Math.random() * DEVICES)}`, device: 1 });
     const enqueues = Array.from({ length: ROUND }, () => send(device(), nextId(), device()));
     const result = await store.commitMailboxBatch(batch({ enqueues, acks: previous }));
     return result.enqueues.flatMap((outcome) =>
-      outcome.status === 'stored' ? outcome.deliveries.map((d) => ({ mailbox: d.recipient, deliveryId: d.deliveryId })) : [],
+      outcome.status === 'stored' ? outcome.deliveries.map((d) => ({ mailbox: d.recipient, through: d.seq, also: [] })) : [],
     );
   }
 
@@ -103,7 +104,7 @@ describe('pages a commit dirties', () => {
       const ulid = monotonicFactory();
       const nextId = () => ulid(clock);
       // 40,000 delivered and acked messages: their dedup records fill hundreds of index pages.
-      let previous: AckRequest[] = [];
+      let previous: MailboxAck[] = [];
       for (let i = 0; i < 160; i++, clock++) previous = await round(store, nextId, previous);
 
       const checkpointer = new Database(file);

@@ -9,10 +9,15 @@
 // in a few pages for thousands of devices (a trigger gives every new device its row); and the dedup key leads with
 // the message id, because Parley's client makes time-ordered ids (docs/protocol.md), so new envelopes land at the
 // right edge of that index instead of on a page chosen by their sender. The envelopes table is rebuilt for the key.
+// Version 4 (protocol v2) stores payloads as the raw bytes they travel as, not base64 text: the envelopes table is
+// rebuilt once more, decoding each pending payload.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
+const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -99,6 +104,24 @@ const MIGRATIONS: Record<number, string> = {
     ALTER TABLE envelopes_v3 RENAME TO envelopes;
     CREATE INDEX envelopes_gone_at ON envelopes (gone_at) WHERE gone_at IS NOT NULL;
   `,
+  4: `
+    CREATE TABLE envelopes_v4 (
+      id            INTEGER PRIMARY KEY,
+      sender_user   TEXT NOT NULL,
+      sender_device INTEGER NOT NULL,
+      message_id    TEXT NOT NULL,
+      payload       BLOB,                   -- opaque bytes; NULL once every delivery is acked
+      sent_at       INTEGER NOT NULL,
+      remaining     INTEGER NOT NULL,       -- deliveries not yet acked
+      gone_at       INTEGER,                -- when the last delivery was acked
+      UNIQUE (message_id, sender_user, sender_device)
+    );
+    INSERT INTO envelopes_v4
+      SELECT id, sender_user, sender_device, message_id, ${BASE64_DECODE_FUNCTION}(payload), sent_at, remaining, gone_at FROM envelopes;
+    DROP TABLE envelopes;
+    ALTER TABLE envelopes_v4 RENAME TO envelopes;
+    CREATE INDEX envelopes_gone_at ON envelopes (gone_at) WHERE gone_at IS NOT NULL;
+  `,
 };
 
 /**
@@ -111,6 +134,9 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   if (current > SCHEMA_VERSION) {
     throw new StoreError('store_corrupt', `the database has schema version ${current}; this relay knows up to ${SCHEMA_VERSION}`);
   }
+  db.function(BASE64_DECODE_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? Buffer.from(text, 'base64') : null,
+  );
   for (let version = current + 1; version <= target; version++) {
     const sql = MIGRATIONS[version];
     if (sql === undefined) throw new StoreError('store_corrupt', `no migration to schema version ${version}`);

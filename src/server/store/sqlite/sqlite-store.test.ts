@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function envelope(messageId: string, recipients: Address[], sender = alice): EnvelopeToStore {
-  return { sender, messageId, recipients, payload: `cGF5bG9hZC0${messageId.length}`, sentAt: 1000 };
+  return { sender, messageId, recipients, payload: new TextEncoder().encode(`payload-${messageId}`), sentAt: 1000 };
 }
 
 function batch(parts: Partial<MailboxWriteBatch>): MailboxWriteBatch {
@@ -59,27 +59,45 @@ describe('mailboxes', () => {
     ]);
     expect((await store.pageMailbox(bob, 1, 1)).map((d) => d.messageId)).toEqual(['m2']);
 
-    const acks = await store.commitMailboxBatch(
+    expect(Buffer.from(page[0]!.payload).toString()).toBe('payload-m1');
+
+    // Acks are idempotent, and an unknown mailbox or a delivery already gone is no error.
+    await store.commitMailboxBatch(
       batch({
         acks: [
-          { mailbox: bob, deliveryId: '2' },
-          { mailbox: bob, deliveryId: '2' },
-          { mailbox: carol, deliveryId: '3' },
-          { mailbox: bob, deliveryId: 'x' },
-          { mailbox: { user: 'nobody', device: 1 }, deliveryId: '1' },
+          { mailbox: bob, through: 0, also: [2] },
+          { mailbox: bob, through: 0, also: [2] },
+          { mailbox: carol, through: 0, also: [3] },
+          { mailbox: { user: 'nobody', device: 1 }, through: 1, also: [] },
         ],
       }),
     );
-    expect(acks.acks).toEqual(['acked', 'unknown_delivery', 'unknown_delivery', 'unknown_delivery', 'unknown_delivery']);
     expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['m1', 'm3']);
     expect(await store.pendingCount(bob)).toBe(2);
+    expect(await store.pendingCount(carol)).toBe(1);
+  });
+
+  it('deletes a whole range with a cumulative ack and listed deliveries above a gap, in one batch', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => envelope(id, [bob, carol])) }));
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 2, also: [4, 6] }, { mailbox: carol, through: 6, also: [] }] }));
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.seq, d.messageId])).toEqual([
+      [3, 'c'],
+      [5, 'e'],
+    ]);
+    expect(await store.pendingCount(bob)).toBe(2);
+    expect(await store.pendingCount(carol)).toBe(0);
+    // Envelopes acked by both mailboxes keep only their dedup record; the others keep their payload.
+    const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('a', [bob]), envelope('c', [bob])] }));
+    expect(resend.enqueues.map((o) => o.status)).toEqual(['duplicate', 'duplicate']);
+    expect(await store.pruneDedupRecords(Number.MAX_SAFE_INTEGER, 100)).toBe(4);
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => Buffer.from(d.payload).toString())).toEqual(['payload-c', 'payload-e']);
   });
 
   it('dedups by (sender, messageId), also within one batch and after the last ack', async () => {
     const first = await store.commitMailboxBatch(batch({ enqueues: [envelope('same', [bob]), envelope('same', [carol])] }));
     expect(first.enqueues.map((o) => o.status)).toEqual(['stored', 'duplicate']);
     expect(await store.pendingCount(carol)).toBe(0);
-    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, deliveryId: '1' }] }));
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 1, also: [] }] }));
     const again = await store.commitMailboxBatch(batch({ enqueues: [envelope('same', [bob]), envelope('same', [bob], carol)] }));
     expect(again.enqueues.map((o) => o.status)).toEqual(['duplicate', 'stored']);
   });
@@ -123,9 +141,9 @@ describe('mailboxes', () => {
   it('enforces the quota from the database again after a batch fails and rolls back', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob])] }));
     // The ack would free bob's only slot, but the batch fails afterwards and is rolled back as a whole.
-    const broken = { ...envelope('m2', [carol]), payload: {} as unknown as string };
+    const broken = { ...envelope('m2', [carol]), payload: {} as unknown as Uint8Array };
     await expect(
-      store.commitMailboxBatch(batch({ mailboxQuota: 1, acks: [{ mailbox: bob, deliveryId: '1' }], enqueues: [broken] })),
+      store.commitMailboxBatch(batch({ mailboxQuota: 1, acks: [{ mailbox: bob, through: 1, also: [] }], enqueues: [broken] })),
     ).rejects.toThrow();
     expect(await store.pendingCount(bob)).toBe(1);
     const result = await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('m3', [bob])] }));
@@ -134,7 +152,7 @@ describe('mailboxes', () => {
 
   it('prunes dedup records only once the envelope is gone and older than the cut-off', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
-    await store.commitMailboxBatch(batch({ now: 10_000, acks: [{ mailbox: bob, deliveryId: '1' }] }));
+    await store.commitMailboxBatch(batch({ now: 10_000, acks: [{ mailbox: bob, through: 1, also: [] }] }));
     expect(await store.pruneDedupRecords(10_000, 100)).toBe(0);
     expect(await store.pruneDedupRecords(10_001, 100)).toBe(1);
     const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
@@ -143,12 +161,12 @@ describe('mailboxes', () => {
 
   it('keeps everything, including mailbox sequence numbers, across a reopen', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob]), envelope('m2', [bob])] }));
-    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, deliveryId: '2' }] }));
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 0, also: [2] }] }));
     await store.close();
     store = openSqliteStore({ dataDir: dir, durability: 'process' });
     expect(await store.findDevice(bob)).toBeDefined();
     const result = await store.commitMailboxBatch(batch({ enqueues: [envelope('m3', [bob])] }));
-    expect(result.enqueues[0]).toEqual({ status: 'stored', deliveries: [{ recipient: bob, seq: 3, deliveryId: '3' }] });
+    expect(result.enqueues[0]).toEqual({ status: 'stored', deliveries: [{ recipient: bob, seq: 3 }] });
     expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.seq)).toEqual([1, 3]);
   });
 

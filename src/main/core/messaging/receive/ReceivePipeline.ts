@@ -22,11 +22,6 @@ const MAX_BATCH = 64;
 export const PARK_LIMIT_PER_GROUP = 64;
 /** How long group content waits for the notice that makes it acceptable before it counts as undecryptable. */
 export const PARK_MAX_AGE_MS = 10 * 60 * 1000;
-/**
- * A typing notice the relay queued longer ago than this is old news (the device was offline): acked, not shown.
- * Generous, so that a relay clock a little off from this device's does not hide live notices.
- */
-export const TYPING_FRESH_MS = 30 * 1000;
 
 interface Effects {
   peer: Peer | undefined;
@@ -261,7 +256,8 @@ export class ReceivePipeline {
         return;
       }
       case 'typing':
-        if (ctx.now() - outcome.delivery.sentAt <= TYPING_FRESH_MS) ctx.events.emit('messages.received', outcome.message);
+        // Typing notices are sent ephemeral: the relay hands them on live and never queues one for later.
+        ctx.events.emit('messages.received', outcome.message);
         break;
       case 'control':
         if (outcome.what === 'silent') this.stats.unsupported++;

@@ -1,6 +1,6 @@
 // A scripted stand-in for the relay's socket in unit tests: records what the client writes and lets the test play
 // the relay's side frame by frame. Test-only; nothing in the app imports it.
-import { decodeClientFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../../../../shared/protocol';
+import { PROTOCOL_VERSION, decodeClientFrame, encodeServerFrame, type ClientFrame, type ServerFrame } from '../../../../shared/protocol';
 import { toBase64 } from '../../../../shared/encoding/base64';
 import type { RelaySocket, RelaySocketFactory, RelaySocketHandlers } from '../socket';
 
@@ -18,9 +18,9 @@ export class FakeSocket implements RelaySocket {
   ) {}
 
   // ── the client's side ──
-  send(text: string): void {
+  send(bytes: Uint8Array): void {
     if (this.gone) return;
-    const decoded = decodeClientFrame(text);
+    const decoded = decodeClientFrame(bytes);
     if (!decoded.ok) throw new Error(`client wrote an invalid frame: ${decoded.error.message}`);
     this.written.push(decoded.frame);
   }
@@ -45,14 +45,14 @@ export class FakeSocket implements RelaySocket {
   }
 
   push(frame: ServerFrame): void {
-    this.raw(encodeFrame(frame));
+    this.raw(encodeServerFrame(frame));
   }
 
-  raw(text: string, binary = false): void {
-    if (!this.gone) this.handlers.onMessage(text, binary);
+  raw(data: Uint8Array | string, binary = typeof data !== 'string'): void {
+    if (!this.gone) this.handlers.onMessage(typeof data === 'string' ? new TextEncoder().encode(data) : data, binary);
   }
 
-  challenge(version = 1): void {
+  challenge(version = PROTOCOL_VERSION): void {
     this.push({ type: 'challenge', version, nonce: TEST_NONCE, expiresInMs: 30_000 });
   }
 

@@ -1,0 +1,280 @@
+// Device mailboxes in SQLite. An envelope is stored once however many mailboxes it goes to; each mailbox holds
+// small delivery rows (device, seq) pointing at it. A batch costs a fixed handful of statements, not several per
+// message: the envelopes of a batch go in with multi-row inserts (the dedup check is their ON CONFLICT), their
+// deliveries likewise, a cumulative ack is one range delete per mailbox, envelope reference counts drop in one
+// statement, and the mailbox counters — mirrored in memory, this store being the database's only writer — are
+// written back in one statement. Everything here runs inside the caller's transaction.
+import type Database from 'better-sqlite3';
+import { normalizeUsername, type Address } from '../../../shared/protocol';
+import {
+  StoreError,
+  type EnqueueOutcome,
+  type EnvelopeToStore,
+  type MailboxAck,
+  type MailboxWriteBatch,
+  type MailboxWriteResult,
+  type StoredDelivery,
+} from '../relay-store';
+
+/** Rows per multi-row insert: (rows × columns) parameters stay far below SQLite's limit of 32,766. */
+const ENVELOPE_ROWS_PER_INSERT = 32;
+const DELIVERY_ROWS_PER_INSERT = 128;
+
+interface MailboxEntry {
+  id: number;
+  nextSeq: number;
+  pending: number;
+}
+
+interface PageRow {
+  seq: number;
+  message_id: string;
+  sender_user: string;
+  sender_device: number;
+  payload: Buffer | null;
+  sent_at: number;
+}
+
+interface InsertedEnvelope {
+  id: number;
+  message_id: string;
+  sender_user: string;
+  sender_device: number;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    findMailbox: db.prepare<[string, number], { id: number; next_seq: number; pending: number }>(
+      'SELECT d.id, m.next_seq, m.pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?',
+    ),
+    findEnvelope: db.prepare<[string, string, number], { id: number }>(
+      'SELECT id FROM envelopes WHERE message_id = ? AND sender_user = ? AND sender_device = ?',
+    ),
+    deleteEnvelope: db.prepare<[number]>('DELETE FROM envelopes WHERE id = ?'),
+    /** Writes back the counters of every mailbox a batch touched: a JSON array of [device id, next seq, pending]. */
+    saveMailboxes: db.prepare<[string]>(
+      `UPDATE mailboxes SET next_seq = j.value ->> 1, pending = j.value ->> 2
+       FROM json_each(?) AS j WHERE mailboxes.device_id = j.value ->> 0`,
+    ),
+    ackThrough: db.prepare<[number, number], { envelope_id: number }>(
+      'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING envelope_id',
+    ),
+    ackListed: db.prepare<[number, string], { envelope_id: number }>(
+      'DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?)) RETURNING envelope_id',
+    ),
+    /** A JSON array of [envelope id, deliveries acked]; an envelope whose last delivery went keeps only its dedup key. */
+    releaseEnvelopes: db.prepare<[number, string]>(
+      `UPDATE envelopes SET remaining = remaining - (j.value ->> 1),
+         payload = CASE WHEN remaining <= (j.value ->> 1) THEN NULL ELSE payload END,
+         gone_at = CASE WHEN remaining <= (j.value ->> 1) THEN ? ELSE gone_at END
+       FROM json_each(?) AS j WHERE envelopes.id = j.value ->> 0`,
+    ),
+    page: db.prepare<[number, number, number], PageRow>(
+      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, e.payload, e.sent_at
+       FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id
+       WHERE d.device_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
+    ),
+    pruneGone: db.prepare<[number, number]>(
+      'DELETE FROM envelopes WHERE id IN (SELECT id FROM envelopes WHERE gone_at IS NOT NULL AND gone_at < ? LIMIT ?)',
+    ),
+  };
+}
+
+export class SqliteMailboxes {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  /** By "user.device"; dropped whole when a transaction fails, since its rollback does not reach memory. */
+  private readonly mailboxes = new Map<string, MailboxEntry>();
+  private readonly envelopeInserts = new Map<number, Database.Statement<unknown[], InsertedEnvelope>>();
+  private readonly deliveryInserts = new Map<number, Database.Statement<unknown[]>>();
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = prepareStatements(db);
+  }
+
+  /** Applies a batch; call inside a transaction, and forget() if that transaction fails. */
+  write(batch: MailboxWriteBatch): MailboxWriteResult {
+    const touched = new Set<MailboxEntry>();
+    this.applyAcks(batch.acks, batch.now, touched);
+    const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, touched);
+    if (touched.size > 0) {
+      this.statements.saveMailboxes.run(JSON.stringify([...touched].map((m) => [m.id, m.nextSeq, m.pending])));
+    }
+    return { enqueues };
+  }
+
+  /** The transaction holding the last write() rolled back: the in-memory counters are no longer true. */
+  forget(): void {
+    this.mailboxes.clear();
+  }
+
+  page(mailbox: Address, afterSeq: number, limit: number): StoredDelivery[] {
+    const id = this.mailbox(mailbox)?.id;
+    if (id === undefined || limit <= 0) return [];
+    return this.statements.page.all(id, afterSeq, limit).map((row) => {
+      if (row.payload === null) throw new StoreError('store_corrupt', 'a pending delivery points at an acked envelope');
+      return {
+        seq: row.seq,
+        messageId: row.message_id,
+        from: { user: row.sender_user, device: row.sender_device },
+        payload: row.payload,
+        sentAt: row.sent_at,
+      };
+    });
+  }
+
+  pendingCount(mailbox: Address): number {
+    return this.mailbox(mailbox)?.pending ?? 0;
+  }
+
+  pruneDedupRecords(goneBefore: number, limit: number): number {
+    return this.statements.pruneGone.run(goneBefore, limit).changes;
+  }
+
+  private applyAcks(acks: readonly MailboxAck[], now: number, touched: Set<MailboxEntry>): void {
+    if (acks.length === 0) return;
+    const released = new Map<number, number>();
+    const release = (rows: Array<{ envelope_id: number }>) => {
+      for (const { envelope_id: id } of rows) released.set(id, (released.get(id) ?? 0) + 1);
+      return rows.length;
+    };
+    for (const ack of acks) {
+      const mailbox = this.mailbox(ack.mailbox);
+      if (mailbox === undefined) continue;
+      let removed = ack.through > 0 ? release(this.statements.ackThrough.all(mailbox.id, ack.through)) : 0;
+      if (ack.also.length > 0) removed += release(this.statements.ackListed.all(mailbox.id, JSON.stringify(ack.also)));
+      if (removed === 0) continue;
+      mailbox.pending -= removed;
+      touched.add(mailbox);
+    }
+    if (released.size > 0) this.statements.releaseEnvelopes.run(now, JSON.stringify([...released]));
+  }
+
+  private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, touched: Set<MailboxEntry>): EnqueueOutcome[] {
+    const outcomes: EnqueueOutcome[] = new Array(envelopes.length);
+    const targets: Array<Array<{ address: Address; mailbox: MailboxEntry }>> = new Array(envelopes.length);
+    const candidates: number[] = [];
+    const unknownRefusals: number[] = [];
+    const keysInBatch = new Set<string>();
+    envelopes.forEach((envelope, i) => {
+      const key = dedupKey(envelope.messageId, envelope.sender.user, envelope.sender.device);
+      if (keysInBatch.has(key)) {
+        outcomes[i] = { status: 'duplicate' };
+        return;
+      }
+      keysInBatch.add(key);
+      const unknown: Address[] = [];
+      const resolved: Array<{ address: Address; mailbox: MailboxEntry }> = [];
+      for (const recipient of envelope.recipients) {
+        const mailbox = this.mailbox(recipient);
+        if (mailbox === undefined) unknown.push(recipient);
+        else resolved.push({ address: recipient, mailbox });
+      }
+      targets[i] = resolved;
+      if (unknown.length > 0) {
+        outcomes[i] = { status: 'unknown_recipient', recipients: unknown };
+        unknownRefusals.push(i);
+      } else candidates.push(i);
+    });
+
+    const inserted = this.insertEnvelopes(envelopes, candidates, targets);
+    const deliveryRows: number[] = [];
+    for (const i of candidates) {
+      const envelope = envelopes[i]!;
+      const id = inserted.get(dedupKey(envelope.messageId, envelope.sender.user, envelope.sender.device));
+      if (id === undefined) {
+        outcomes[i] = { status: 'duplicate' };
+        continue;
+      }
+      const full = targets[i]!.filter((t) => t.mailbox.pending >= quota).map((t) => t.address);
+      if (full.length > 0) {
+        // Rare (a recipient at its quota): the envelope was inserted with the batch and goes again.
+        this.statements.deleteEnvelope.run(id);
+        outcomes[i] = { status: 'mailbox_full', recipients: full };
+        continue;
+      }
+      const deliveries = targets[i]!.map(({ address, mailbox }) => {
+        const seq = mailbox.nextSeq++;
+        mailbox.pending += 1;
+        touched.add(mailbox);
+        deliveryRows.push(mailbox.id, seq, id);
+        return { recipient: address, seq };
+      });
+      outcomes[i] = { status: 'stored', deliveries };
+    }
+    this.insertDeliveries(deliveryRows);
+    // A refused send is a duplicate when its key was stored before (its first copy may have had other recipients).
+    for (const i of unknownRefusals) {
+      const { messageId, sender } = envelopes[i]!;
+      if (this.statements.findEnvelope.get(messageId, sender.user, sender.device) !== undefined) outcomes[i] = { status: 'duplicate' };
+    }
+    return outcomes;
+  }
+
+  /** Inserts the envelopes at `indexes`; returns the ids of those that were new, by dedup key. */
+  private insertEnvelopes(envelopes: readonly EnvelopeToStore[], indexes: readonly number[], targets: ReadonlyArray<ReadonlyArray<unknown>>): Map<string, number> {
+    const inserted = new Map<string, number>();
+    for (let start = 0; start < indexes.length; start += ENVELOPE_ROWS_PER_INSERT) {
+      const chunk = indexes.slice(start, start + ENVELOPE_ROWS_PER_INSERT);
+      const parameters: unknown[] = [];
+      for (const i of chunk) {
+        const e = envelopes[i]!;
+        parameters.push(normalizeUsername(e.sender.user), e.sender.device, e.messageId, e.payload, e.sentAt, targets[i]!.length);
+      }
+      for (const row of this.envelopeInsert(chunk.length).all(...parameters)) {
+        inserted.set(dedupKey(row.message_id, row.sender_user, row.sender_device), row.id);
+      }
+    }
+    return inserted;
+  }
+
+  /** `rows` holds (device id, seq, envelope id) triples, flattened. */
+  private insertDeliveries(rows: readonly number[]): void {
+    const perInsert = DELIVERY_ROWS_PER_INSERT * 3;
+    for (let start = 0; start < rows.length; start += perInsert) {
+      const chunk = rows.slice(start, start + perInsert);
+      this.deliveryInsert(chunk.length / 3).run(...chunk);
+    }
+  }
+
+  private envelopeInsert(rows: number): Database.Statement<unknown[], InsertedEnvelope> {
+    let statement = this.envelopeInserts.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], InsertedEnvelope>(
+        `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining)
+         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING
+         RETURNING id, message_id, sender_user, sender_device`,
+      );
+      this.envelopeInserts.set(rows, statement);
+    }
+    return statement;
+  }
+
+  private deliveryInsert(rows: number): Database.Statement<unknown[]> {
+    let statement = this.deliveryInserts.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `INSERT INTO deliveries (device_id, seq, envelope_id) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`,
+      );
+      this.deliveryInserts.set(rows, statement);
+    }
+    return statement;
+  }
+
+  /** A mailbox's row, read once and then kept in step in memory; undefined for an unknown device. */
+  private mailbox(address: Address): MailboxEntry | undefined {
+    const user = normalizeUsername(address.user);
+    const key = `${user}.${address.device}`;
+    const cached = this.mailboxes.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.statements.findMailbox.get(user, address.device);
+    if (row === undefined) return undefined;
+    const entry = { id: row.id, nextSeq: row.next_seq, pending: row.pending };
+    this.mailboxes.set(key, entry);
+    return entry;
+  }
+}
+
+function dedupKey(messageId: string, user: string, device: number): string {
+  return `${messageId}\u0000${normalizeUsername(user)}\u0000${device}`;
+}

@@ -40,6 +40,12 @@ export interface RelayConfig {
   nonceTtlMs: number;
   /** Time a new socket has to send its register/auth frame. */
   authTimeoutMs: number;
+  /** Time a new TCP connection has to send complete HTTP request headers (the WebSocket upgrade included). */
+  headersTimeoutMs: number;
+  /** Connections not yet authenticated, at once, in total; past it new connections are cut at accept. */
+  maxUnauthenticated: number;
+  /** Connections not yet authenticated, at once, from one remote address. */
+  maxUnauthenticatedPerAddress: number;
   /** Rejected frames within `abuseWindowMs` that close the connection with 4011. */
   abuseThreshold: number;
   abuseWindowMs: number;
@@ -121,6 +127,14 @@ export const RELAY_SETTINGS = [
   setting({ key: 'fetchRateBurst', variable: 'PARLEY_RELAY_FETCH_RATE_BURST', parse: int(1, 10_000_000), fallback: () => 200 }),
   setting({ key: 'nonceTtlMs', variable: 'PARLEY_RELAY_NONCE_TTL_MS', parse: int(1, 3_600_000), fallback: () => 30_000 }),
   setting({ key: 'authTimeoutMs', variable: 'PARLEY_RELAY_AUTH_TIMEOUT_MS', parse: int(1, 3_600_000), fallback: () => 10_000 }),
+  setting({ key: 'headersTimeoutMs', variable: 'PARLEY_RELAY_HEADERS_TIMEOUT_MS', parse: int(100, 600_000), fallback: () => 10_000 }),
+  setting({ key: 'maxUnauthenticated', variable: 'PARLEY_RELAY_MAX_UNAUTHENTICATED', parse: int(1, 1_000_000), fallback: () => 2_000 }),
+  setting({
+    key: 'maxUnauthenticatedPerAddress',
+    variable: 'PARLEY_RELAY_MAX_UNAUTHENTICATED_PER_ADDRESS',
+    parse: int(1, 1_000_000),
+    fallback: () => 64,
+  }),
   setting({ key: 'abuseThreshold', variable: 'PARLEY_RELAY_ABUSE_THRESHOLD', parse: int(1, 1_000_000_000), fallback: () => 20 }),
   setting({ key: 'abuseWindowMs', variable: 'PARLEY_RELAY_ABUSE_WINDOW_MS', parse: int(1, 86_400_000), fallback: () => 10_000 }),
   setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 1024 }),
@@ -169,6 +183,12 @@ export function validateRelayConfig(config: RelayConfig): RelayConfig {
   }
   if (config.maxRecipientsPerSend > MAX_RECIPIENTS_PER_SEND) {
     throw new ConfigError('PARLEY_RELAY_MAX_RECIPIENTS', `PARLEY_RELAY_MAX_RECIPIENTS must be at most ${MAX_RECIPIENTS_PER_SEND}`);
+  }
+  if (config.maxUnauthenticatedPerAddress > config.maxUnauthenticated) {
+    throw new ConfigError(
+      'PARLEY_RELAY_MAX_UNAUTHENTICATED_PER_ADDRESS',
+      `PARLEY_RELAY_MAX_UNAUTHENTICATED_PER_ADDRESS must be at most PARLEY_RELAY_MAX_UNAUTHENTICATED (${config.maxUnauthenticated})`,
+    );
   }
   if (config.prekeyLowThreshold > config.prekeyCap) {
     throw new ConfigError(

@@ -1,6 +1,7 @@
 // `npm run relay`: reads the configuration from the environment, starts the relay, prints one
 // `relay.listening` line once it accepts connections, and shuts down gracefully on SIGTERM or SIGINT.
 import { ConfigError, loadRelayConfig, type RelayConfig } from './config';
+import { deviceCapacity, openFilesSoftLimit } from './fd-limit';
 import { createJsonLogger, errorFields } from './log';
 import { startRelay } from './relay';
 
@@ -18,6 +19,14 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (error) => logger.error('relay.uncaught_exception', errorFields(error)));
   process.on('unhandledRejection', (error) => logger.error('relay.unhandled_rejection', errorFields(error)));
 
+  const softLimit = openFilesSoftLimit();
+  if (softLimit !== undefined) {
+    const devices = deviceCapacity(softLimit, config.maxUnauthenticated);
+    const fields = { openFilesSoftLimit: softLimit, devicesItLeavesRoomFor: devices };
+    // 10,000 devices need about 12,100 descriptors with the default limits (docs/operations.md).
+    if (devices < 10_000) logger.warn('relay.fd_limit_low', fields);
+    else logger.info('relay.fd_limit', fields);
+  }
   const relay = await startRelay(config, { logger });
   // Always printed, whatever the log level: spawners wait for this line.
   process.stdout.write(`${JSON.stringify({ event: 'relay.listening', url: relay.url, port: relay.port, dataDir: relay.dataDir })}\n`);

@@ -2,7 +2,7 @@
 // HTTP and the WebSocket endpoint, and shuts everything down in order. Other programs and tests start a relay
 // in-process through startRelay(); `npm run relay` (main.ts) is a thin wrapper around it.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH } from '../shared/protocol';
@@ -10,6 +10,7 @@ import { NonceRegistry } from './auth/nonce-registry';
 import { isBlobPath } from './blobs/blob-http';
 import { openBlobStore, type BlobStore } from './blobs/blob-store';
 import { validateRelayConfig, type RelayConfig } from './config';
+import { UnauthenticatedConnections } from './connection/admission';
 import { DeviceConnection, type ConnectionContext } from './connection/device-connection';
 import { OnlineDevices } from './connection/online-devices';
 import { createHttpHandler, pathOf } from './http/health';
@@ -94,10 +95,21 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     uptimeSeconds: Math.floor((now() - startedAt) / 1000),
     connectedDevices: online.size,
   }));
-  const server = createServer((request, response) => {
-    const path = pathOf(request.url);
-    if (isBlobPath(path)) return blobs.handle(request, response, path);
-    health(request, response);
+  const unauthenticated = new UnauthenticatedConnections({ total: config.maxUnauthenticated, perAddress: config.maxUnauthenticatedPerAddress });
+  const server = createServer(
+    // A connection must finish its request headers (an upgrade's too) in time; checked every second, not every 30 s.
+    { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
+    (request, response) => {
+      unauthenticated.release(request.socket);
+      const path = pathOf(request.url);
+      if (isBlobPath(path)) return blobs.handle(request, response, path);
+      health(request, response);
+    },
+  );
+  server.on('connection', (socket: Socket) => {
+    if (unauthenticated.admit(socket)) return;
+    logger.debug('relay.connection_refused', { reason: 'too_many_unauthenticated' });
+    socket.destroy();
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
   const sockets = new Set<WebSocket>();
@@ -110,7 +122,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (closing) return ws.terminate();
       sockets.add(ws);
-      const connection = new DeviceConnection(ws, socket, nextConnectionId++, context);
+      const connection = new DeviceConnection(ws, socket, nextConnectionId++, context, () => unauthenticated.release(socket as Socket));
       connections.add(connection);
       ws.on('close', () => {
         sockets.delete(ws);

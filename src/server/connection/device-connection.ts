@@ -71,12 +71,16 @@ export class DeviceConnection {
   private readonly cork: TickCork;
   private readonly batch: OutboundBatch;
 
-  /** `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. */
+  /**
+   * `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. `onAuthenticated`
+   * runs once, when the device has proven who it is (it then no longer counts as an unauthenticated connection).
+   */
   constructor(
     private readonly socket: WebSocket,
     transport: Corkable,
     readonly id: number,
     private readonly context: ConnectionContext,
+    private readonly onAuthenticated: () => void = () => {},
   ) {
     const { config } = context;
     this.cork = new TickCork(transport);
@@ -207,6 +211,7 @@ export class DeviceConnection {
     const address = outcome.address;
     this.address = address;
     this.state = 'ready';
+    this.onAuthenticated();
     this.context.online.claim(address, this)?.closeWith('replaced');
     this.context.logger.debug('relay.device_ready', { connection: this.id, user: address.user, device: address.device });
     this.send({ type: 'ready', user: address.user, device: address.device, registered: outcome.registered });

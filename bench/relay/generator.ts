@@ -19,6 +19,7 @@ import {
   type PhaseSpec,
 } from './messages';
 import { ParleyDriver } from './parley-driver';
+import { RabbitMqDriver } from './rabbitmq-driver';
 import { SocketIoDriver } from './socketio-driver';
 
 /** How long a phase waits for answers to its last sends before counting them unanswered. */
@@ -88,7 +89,9 @@ class Generator implements LoadEvents {
     this.driver =
       config.system === 'socketio'
         ? new SocketIoDriver(config.url, payload.toString('base64'), this)
-        : new ParleyDriver(config.url, config.runTag, payload, this);
+        : config.system === 'rabbitmq'
+          ? new RabbitMqDriver(config.url, config.runTag, payload, this)
+          : new ParleyDriver(config.url, config.runTag, payload, this);
   }
 
   async handle(request: GeneratorRequest): Promise<GeneratorReply> {

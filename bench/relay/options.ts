@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 
 /** `parley-baseline` is the relay of another checkout (--baseline-dir), for before/after numbers in one run. */
-export const SYSTEMS = ['parley', 'socketio', 'parley-baseline'] as const;
+export const SYSTEMS = ['parley', 'socketio', 'rabbitmq', 'parley-baseline'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export const PHASES = ['rate', 'max'] as const;
@@ -20,7 +20,7 @@ export interface BenchOptions {
   maxDurationS: number;
   /** Warm-up seconds before each measured phase (load applied, nothing recorded). */
   warmupS: number;
-  /** Payload bytes per message (sent base64-encoded, as Parley's wire format has it). */
+  /** Payload bytes per message (raw bytes for Parley and RabbitMQ, base64 in socket.io's JSON). */
   payloadBytes: number;
   /** Sends in flight per device in the closed-loop phase. */
   window: number;
@@ -58,13 +58,13 @@ const SPECS: Spec[] = [
   { key: 'durationS', flag: 'duration', kind: 'number', fallback: '10', help: 'measured seconds at the fixed rate' },
   { key: 'maxDurationS', flag: 'max-duration', kind: 'number', fallback: '8', help: 'measured seconds of the closed-loop max phase' },
   { key: 'warmupS', flag: 'warmup', kind: 'number', fallback: '3', help: 'warm-up seconds before each measured phase' },
-  { key: 'payloadBytes', flag: 'payload', kind: 'int', fallback: '256', help: 'payload bytes per message (base64 on the wire)' },
+  { key: 'payloadBytes', flag: 'payload', kind: 'int', fallback: '256', help: 'payload bytes per message (raw for Parley and RabbitMQ, base64 for socket.io)' },
   { key: 'window', flag: 'window', kind: 'int', fallback: '2', help: 'sends in flight per device in the closed-loop phase' },
   { key: 'repetitions', flag: 'repetitions', kind: 'int', fallback: '3', help: 'runs of each system, alternating' },
   { key: 'generators', flag: 'generators', kind: 'int', fallback: '1', help: 'load generator processes' },
   { key: 'pin', flag: 'pin', kind: 'boolean', fallback: 'false', help: 'taskset: server on CPU 0, generators on the rest' },
   { key: 'nice', flag: 'nice', kind: 'signed', fallback: '0', help: 'nice value for servers and generators alike (e.g. -5 on a shared machine; negative needs root)' },
-  { key: 'systems', flag: 'systems', kind: 'string', fallback: 'parley,socketio', help: 'comma-separated: parley,socketio' },
+  { key: 'systems', flag: 'systems', kind: 'string', fallback: 'parley,socketio,rabbitmq', help: 'comma-separated: parley,socketio,rabbitmq' },
   { key: 'phases', flag: 'phases', kind: 'string', fallback: PHASES.join(','), help: 'comma-separated, in order: rate (fixed rate), max (closed loop)' },
   { key: 'serverNodeArgs', flag: 'server-node-args', kind: 'string', fallback: '', help: 'extra node flags for the servers, as one =-joined value: --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/p"' },
   { key: 'resultsDir', flag: 'results-dir', kind: 'string', fallback: 'bench/results', help: 'where the JSON results go' },

@@ -53,6 +53,13 @@ export interface Placement {
   nice?: number;
 }
 
+/** Registers a child started elsewhere (e.g. the RabbitMQ broker), so that killAllChildren ends it too. */
+export function registerChild(child: ChildProcess): void {
+  installHandlers();
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
 function spawnNode(args: string[], placement: Placement, options: Parameters<typeof spawn>[2]): ChildProcess {
   installHandlers();
   // nice and taskset exec the next program, so the child's pid is node's own.
@@ -63,8 +70,7 @@ function spawnNode(args: string[], placement: Placement, options: Parameters<typ
     ...args,
   ];
   const child = spawn(command[0]!, command.slice(1), options);
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  registerChild(child);
   return child;
 }
 

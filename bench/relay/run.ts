@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   const table = renderTable(results, options, machine, note, loadAverageAtEnd);
   const goal = verdict(results, options);
   const warning = busyMachineWarning(machine);
-  process.stdout.write(`\n${table}\n\nGoal (issue 2):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n${warning === undefined ? '' : `\n${warning}\n`}`);
+  process.stdout.write(`\n${table}\n\nGoals (issue 14):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n${warning === undefined ? '' : `\n${warning}\n`}`);
 
   const resultsDir = resolve(REPO_ROOT, options.resultsDir);
   mkdirSync(resultsDir, { recursive: true });

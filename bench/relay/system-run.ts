@@ -9,6 +9,7 @@ import { CpuMeter, diskWriteBytes, memory } from './machine';
 import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
 import { GeneratorProcess, REPO_ROOT, onCleanup, startServer, type Placement, type ServerProcess } from './processes';
+import { startRabbitMq } from './rabbitmq-server';
 
 /** How long the parent waits, after the last send was answered, for every acked message to arrive. */
 const DELIVERY_DRAIN_TIMEOUT_MS = 20_000;
@@ -79,7 +80,7 @@ export async function runSystem(
   placement: RunPlacement,
   log: (line: string) => void,
 ): Promise<SystemRunResult> {
-  const dataDir = system !== 'socketio' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
+  const dataDir = system === 'parley' || system === 'parley-baseline' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
   const removeDataDir = () => {
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   };
@@ -145,6 +146,7 @@ export async function runSystem(
 }
 
 function startSystemServer(system: SystemName, options: BenchOptions, placement: Placement, dataDir: string | undefined): Promise<ServerProcess> {
+  if (system === 'rabbitmq') return startRabbitMq(placement);
   if (system !== 'socketio') {
     if (dataDir === undefined) throw new Error('the relay needs a data directory');
     return startServer({

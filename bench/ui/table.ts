@@ -14,6 +14,9 @@ export function sendIsFlat(short: Summary, long: Summary): boolean {
   return long.median <= Math.max(short.median * 1.2, short.median + 15);
 }
 
+/** Catch-up of the default 5,000 waiting messages: stored and the chat list current within this (issue 14). */
+export const CATCH_UP_GOAL_MS = 2_500;
+
 export function renderTable(results: UiBenchResults, options: UiBenchOptions, machine: MachineInfo & { loadAverageAtEnd: number[] }): string {
   const rows: [string, string, string, string][] = [];
   const add = (what: string, value: string, goal = '', verdict = '') => rows.push([what, value, goal, verdict]);
@@ -56,8 +59,9 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
   add(
     `Catch-up: ${count(catchUp.messages)} messages waiting on the relay → all stored, chat list current`,
     ms(catchUp.chatListCurrentMs),
-    '< 5 s',
-    catchUp.chatListCurrentMs < 5_000 && catchUp.stored === catchUp.messages + 1 ? 'met' : 'MISSED',
+    // Issue 14 (relay protocol v2) tightened issue 4's 5 s to 2.5 s.
+    '< 2.5 s',
+    catchUp.chatListCurrentMs < CATCH_UP_GOAL_MS && catchUp.stored === catchUp.messages + 1 ? 'met' : 'MISSED',
   );
   add('  … core started and page loaded', ms(catchUp.launchMs));
   add('  … chat first in the chat list', ms(catchUp.firstShownMs));

@@ -66,9 +66,9 @@ async function sendFile(plaintext: Buffer) {
 
 describe('attachment transfers', () => {
   it('derives the blob endpoint from the relay address', () => {
-    expect(blobEndpoint('ws://127.0.0.1:8787/v1/ws').toString()).toBe('http://127.0.0.1:8787/v1/blobs');
-    expect(blobEndpoint('wss://relay.example.org/v1/ws').toString()).toBe('https://relay.example.org/v1/blobs');
-    expect(blobEndpoint('wss://example.org/parley/v1/ws').toString()).toBe('https://example.org/parley/v1/blobs');
+    expect(blobEndpoint('ws://127.0.0.1:8787/v2/ws').toString()).toBe('http://127.0.0.1:8787/v1/blobs');
+    expect(blobEndpoint('wss://relay.example.org/v2/ws').toString()).toBe('https://relay.example.org/v1/blobs');
+    expect(blobEndpoint('wss://example.org/parley/v2/ws').toString()).toBe('https://example.org/parley/v1/blobs');
   });
 
   it('encrypts, uploads, downloads and decrypts a file byte for byte', async () => {

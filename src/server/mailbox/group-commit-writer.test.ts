@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log';
 import type { EnqueueOutcome, EnvelopeToStore, MailboxStore, MailboxWriteBatch, MailboxWriteResult } from '../store/relay-store';
-import { GroupCommitWriter, type CommittedDelivery } from './group-commit-writer';
+import { ACK_ONLY_COMMIT_DELAY_MS, GroupCommitWriter, type CommittedDelivery } from './group-commit-writer';
 
 function envelope(messageId: string): EnvelopeToStore {
   return { sender: { user: 'alice', device: 1 }, messageId, recipients: [{ user: 'bob', device: 1 }], payload: new Uint8Array(0), sentAt: 1 };
@@ -158,5 +158,29 @@ describe('GroupCommitWriter', () => {
     expect(batches).toHaveLength(1);
     expect((await pending).status).toBe('stored');
     await expect(enqueue(w, envelope('b'))).rejects.toMatchObject({ code: 'store_closed' });
+  });
+
+  it('lets acks alone wait for a commit of sends, or commit them without durability after a short delay', async () => {
+    const { store, batches } = recordingStore();
+    const w = writer(store);
+    const bob = { user: 'bob', device: 1 };
+    w.ack({ mailbox: bob, through: 1, also: [] });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(0);
+    // A send arriving meanwhile commits at once and takes the ack along, durably.
+    await enqueue(w, envelope('a'));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toMatchObject({ acks: [{ through: 1 }], durable: true });
+    // Acks alone are committed after ACK_ONLY_COMMIT_DELAY_MS, marked as not needing an fsync.
+    w.ack({ mailbox: bob, through: 2, also: [] });
+    await new Promise((resolve) => setTimeout(resolve, ACK_ONLY_COMMIT_DELAY_MS + 30));
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toMatchObject({ acks: [{ through: 2 }], enqueues: [], durable: false });
+    // A device reconnecting does not wait for the delay.
+    w.ack({ mailbox: bob, through: 3, also: [] });
+    const started = Date.now();
+    await w.acksSettled(bob);
+    expect(Date.now() - started).toBeLessThan(ACK_ONLY_COMMIT_DELAY_MS);
+    expect(batches).toHaveLength(3);
   });
 });

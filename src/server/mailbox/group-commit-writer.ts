@@ -48,11 +48,19 @@ interface PendingEnqueue {
 const PIPELINE_MIN_OPS = 64;
 /** Commits in flight at most: one waiting for the disk, one more written behind it. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * How long acks alone may wait for a commit. Acks answer nothing and need not survive a crash (a lost ack means a
+ * redelivery, which devices deduplicate), so they ride along with the next commit of sends, or go in a commit of
+ * their own — without an fsync — after this. A device reconnecting, and shutdown, commit them at once.
+ */
+export const ACK_ONLY_COMMIT_DELAY_MS = 20;
 
 export class GroupCommitWriter {
   private acks: MailboxAck[] = [];
   private enqueues: PendingEnqueue[] = [];
   private scheduled = false;
+  /** The timer of a scheduled commit of acks alone; replaced by a prompt commit when sends arrive. */
+  private lazyTimer: NodeJS.Timeout | undefined;
   /** Commits started and not yet answered. */
   private inFlight = 0;
   /** Settles when the most recently started commit has been answered. */
@@ -92,6 +100,7 @@ export class GroupCommitWriter {
   acksSettled(mailbox: Address): Promise<void> {
     const entry = this.mailboxAcks.get(addressKey(mailbox));
     if (!entry) return Promise.resolve();
+    this.hurry();
     return new Promise((resolve) => entry.waiters.push(resolve));
   }
 
@@ -102,6 +111,7 @@ export class GroupCommitWriter {
   /** Resolves once everything queued so far is committed. */
   flush(): Promise<void> {
     if (this.inFlight === 0 && this.queued === 0) return Promise.resolve();
+    this.hurry();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -116,15 +126,29 @@ export class GroupCommitWriter {
     return this.inFlight < MAX_IN_FLIGHT && this.queued >= PIPELINE_MIN_OPS;
   }
 
-  private schedule(): void {
-    if (this.scheduled || !this.mayStartCommit()) return;
+  private schedule(urgent = false): void {
+    if (!this.mayStartCommit()) return;
+    const lazy = this.enqueues.length === 0 && !urgent;
+    if (this.scheduled) {
+      // A lazy commit of acks alone is waiting: sends (or a reconnect) do not wait with it.
+      if (lazy || this.lazyTimer === undefined) return;
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
+      this.lazyTimer = undefined;
       if (this.mayStartCommit()) void this.commit();
     };
-    if (this.options.delayMs > 0) setTimeout(run, this.options.delayMs);
+    if (lazy) this.lazyTimer = setTimeout(run, Math.max(ACK_ONLY_COMMIT_DELAY_MS, this.options.delayMs));
+    else if (this.options.delayMs > 0) setTimeout(run, this.options.delayMs);
     else setImmediate(run);
+  }
+
+  /** Commits what is queued without the acks-only delay. */
+  private hurry(): void {
+    this.schedule(true);
   }
 
   private async commit(): Promise<void> {
@@ -142,6 +166,7 @@ export class GroupCommitWriter {
           enqueues: enqueues.map((pending) => pending.envelope),
           mailboxQuota: this.options.mailboxQuota,
           now: this.options.now(),
+          durable: enqueues.length > 0,
         }))();
       // A pipelined commit may become durable with the same fsync as the one before it: answer in commit order.
       const result = await written.finally(() => previous);

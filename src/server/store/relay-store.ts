@@ -89,6 +89,11 @@ export interface MailboxWriteBatch {
   mailboxQuota: number;
   /** Time recorded as the moment an envelope's last delivery was acked (the dedup retention starts then). */
   now: number;
+  /**
+   * False for a batch of acks alone: it need not be on stable storage before the call resolves (a lost ack means a
+   * redelivery, which devices deduplicate). A batch with enqueues is always made durable.
+   */
+  durable?: boolean;
 }
 
 export interface MailboxWriteResult {

@@ -148,7 +148,7 @@ export class SqliteRelayStore implements RelayStore {
       throw error;
     }
     this.checkpointer?.afterCommit();
-    await this.walSync?.flush();
+    if (batch.durable !== false || batch.enqueues.length > 0) await this.walSync?.flush();
     return result;
   }
 

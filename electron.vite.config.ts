@@ -5,6 +5,11 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   main: {
+    // Where updates come from and the key that signs them are fixed when the app is built (docs/security.md §16.4).
+    define: {
+      __PARLEY_UPDATE_FEED_URL__: JSON.stringify(process.env.PARLEY_UPDATE_FEED_URL ?? ''),
+      __PARLEY_RELEASE_PUBLIC_KEY__: JSON.stringify(process.env.PARLEY_RELEASE_PUBLIC_KEY ?? ''),
+    },
     build: {
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },
     },

@@ -7,13 +7,23 @@ import { createCore } from './core/createCore';
 import { DeepLinkInbox } from './core/links/DeepLinkInbox';
 import type { RendererLocation } from './core/security/navigation-policy';
 import { devToolsAllowed } from './core/security/windowPolicy';
+import { APP_VERSION } from './core/app-info';
 import { stderrLogger } from './core/transport';
+import { loadRolloutId } from './core/updates/rolloutId';
+import { resolveUpdateConfig } from './core/updates/updateConfig';
+import { rolloutBucket } from './core/updates/updatePolicy';
 import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
 import { watchNetwork } from './shell/networkWatch';
 import { openKeychainSecretStore } from './shell/SafeStorageSecretStore';
 import { guardWebContents, hardenSession } from './shell/security';
+import { startUpdates } from './shell/updater';
 import { createMainWindow } from './shell/window';
+
+const buildUpdates = {
+  feedUrl: typeof __PARLEY_UPDATE_FEED_URL__ === 'string' ? __PARLEY_UPDATE_FEED_URL__ : '',
+  releasePublicKey: typeof __PARLEY_RELEASE_PUBLIC_KEY__ === 'string' ? __PARLEY_RELEASE_PUBLIC_KEY__ : '',
+};
 
 const renderer: RendererLocation = {
   devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
@@ -63,6 +73,17 @@ async function main(): Promise<void> {
     links: { open: (url) => shell.openExternal(url) },
     logger: stderrLogger,
     deepLinks,
+    updates: async (wiring) =>
+      startUpdates(
+        {
+          config: resolveUpdateConfig(buildUpdates, process.env, app.isPackaged),
+          currentVersion: APP_VERSION,
+          rolloutBucket: rolloutBucket(await loadRolloutId(config.dataDir)),
+          dataDir: config.dataDir,
+          logger: stderrLogger,
+        },
+        wiring,
+      ),
   });
 
   registerIpc(core.dispatch, renderer);

@@ -3,7 +3,9 @@
 import { createCore, type Core } from '../core/createCore';
 import type { CoreConfig } from '../core/config';
 import type { LinkOpener } from '../core/links/LinkOpener';
+import { APP_VERSION } from '../core/app-info';
 import { FileSecretStore } from '../core/secrets';
+import { noUpdates } from '../core/updates/UpdatesPort';
 import { stderrLogger, type Logger } from '../core/transport';
 import { startBrowserHost } from './host';
 import { osLinkOpener } from './os-link-opener';
@@ -32,6 +34,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     secrets,
     links: options.links ?? osLinkOpener,
     logger: options.logger ?? stderrLogger,
+    updates: ({ channel }) => noUpdates(APP_VERSION, 'The browser shell does not update itself: pull the latest code and run npm run start:browser again.', channel),
   });
   const host = await startBrowserHost({
     rendererDir: options.rendererDir,

@@ -8,6 +8,8 @@ import { CoreEvents } from './events';
 import { createIpcHandlers } from './ipc/handlers';
 import { DeepLinkInbox } from './links/DeepLinkInbox';
 import type { LinkOpener } from './links/LinkOpener';
+import { SettingsStore } from './settings/SettingsStore';
+import { noUpdates, type UpdatesPort, type UpdatesWiring } from './updates/UpdatesPort';
 import type { SecretStore } from './secrets';
 import type { Logger } from './transport';
 
@@ -19,6 +21,8 @@ export interface CoreServices {
   logger: Logger;
   /** Links that arrived before the core existed (macOS open-url at launch) are already in it; else a new one. */
   deepLinks?: DeepLinkInbox;
+  /** The update channel (Electron); without it the app says it does not update itself. */
+  updates?: (wiring: UpdatesWiring) => UpdatesPort | Promise<UpdatesPort>;
 }
 
 export interface Core {
@@ -26,6 +30,8 @@ export interface Core {
   dispatch: IpcDispatch;
   events: CoreEvents;
   deepLinks: DeepLinkInbox;
+  settings: SettingsStore;
+  updates: UpdatesPort;
   close(): Promise<void>;
 }
 
@@ -39,7 +45,12 @@ export async function createCore(services: CoreServices): Promise<Core> {
   });
   const deepLinks = services.deepLinks ?? new DeepLinkInbox(services.logger);
   const stopLinkEvents = deepLinks.onArrival(() => events.emitter.emit('links.deepLinkReceived', {}));
-  const handlers = createIpcHandlers({ client, appInfo: appInfo(services.shell, services.config), links: services.links, deepLinks });
+  const settings = await SettingsStore.open(services.config.dataDir, services.logger);
+  const stopSettingsEvents = settings.onChange((value) => events.emitter.emit('settings.changed', value));
+  const info = appInfo(services.shell, services.config);
+  const wiring: UpdatesWiring = { channel: () => settings.get().updateChannel, onChange: (view) => events.emitter.emit('updates.changed', view) };
+  const updates = (await services.updates?.(wiring)) ?? noUpdates(info.version, 'This version of Parley does not update itself.', wiring.channel);
+  const handlers = createIpcHandlers({ client, appInfo: info, links: services.links, deepLinks, settings, updates });
   const dispatch = createIpcDispatcher(handlers, {
     error: (event, fields) => services.logger.error(event, { channel: String(fields.channel), error: String(fields.error) }),
   });
@@ -48,8 +59,11 @@ export async function createCore(services: CoreServices): Promise<Core> {
     dispatch,
     events,
     deepLinks,
+    settings,
+    updates,
     close: () => {
       stopLinkEvents();
+      stopSettingsEvents();
       return client.close();
     },
   };

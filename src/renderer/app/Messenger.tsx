@@ -5,6 +5,7 @@ import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { ChatView } from '../features/chat/ChatView';
 import { useDeepLinks } from '../features/deep-links/useDeepLinks';
 import { startSession } from '../features/messaging/session';
+import { UpdateBanner } from '../features/updates/UpdateBanner';
 import { useGlobalShortcuts } from '../features/palette/useGlobalShortcuts';
 import { useChats } from '../store/chats';
 import { useConnection } from '../store/connection';
@@ -35,6 +36,7 @@ export function Messenger({ account }: { account: AccountView }) {
     <>
       <div className="app" id="app-root-content">
         <ConnectionBanner />
+        <UpdateBanner />
         {account.keyProtection.warning && (
           <p className="notice notice-warning" role="note">
             {account.keyProtection.warning}

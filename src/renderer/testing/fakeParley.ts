@@ -3,10 +3,12 @@
 // failures, hold sends, deliver messages and change the connection. Runs in any JS environment, no test runner.
 import {
   AppError,
+  DEFAULT_APP_SETTINGS,
   createIpcDispatcher,
   eventChannels,
   type AccountView,
   type AppInfo,
+  type AppSettings,
   type ConnectionSnapshot,
   type ContactView,
   type EventChannel,
@@ -21,6 +23,8 @@ import {
   type ParsedRequestOf,
   type ReceivedDeepLink,
   type ReceivedMessage,
+  type UpdateStatus,
+  type UpdateView,
 } from '../../shared/ipc';
 
 export interface FakeParleyOptions {
@@ -35,6 +39,8 @@ export interface FakeParleyOptions {
   pending?: ReceivedMessage[];
   /** parley:// links main holds for the renderer when it starts. */
   deepLinks?: ReceivedDeepLink[];
+  settings?: Partial<AppSettings>;
+  updateStatus?: UpdateStatus;
   now?: () => number;
 }
 
@@ -94,6 +100,10 @@ export class FakeParley {
   readonly openedLinks: string[] = [];
   /** parley:// links main parsed and holds for the renderer (links.takeDeepLinks). */
   readonly deepLinks: ReceivedDeepLink[] = [];
+  settings: AppSettings;
+  updates: UpdateView;
+  /** How many times the renderer asked to restart into an update. */
+  restarts = 0;
   relayReachable = true;
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
@@ -117,6 +127,8 @@ export class FakeParley {
     this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null };
     for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
     this.deepLinks.push(...(options.deepLinks ?? []));
+    this.settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
+    this.updates = { currentVersion: this.info.version, channel: this.settings.updateChannel, status: options.updateStatus ?? { state: 'idle' } };
     const dispatch = createIpcDispatcher(this.handlers(), { error: () => undefined });
     this.bridge = {
       invoke: async (channel, request) => {
@@ -194,6 +206,12 @@ export class FakeParley {
   receiveDeepLink(received: ReceivedDeepLink): void {
     this.deepLinks.push(received);
     this.emit('links.deepLinkReceived', {});
+  }
+
+  /** The updater moved on (checking, downloading, ready, failed): main tells the renderer. */
+  setUpdateStatus(status: UpdateStatus): void {
+    this.updates = { ...this.updates, channel: this.settings.updateChannel, status };
+    this.emit('updates.changed', this.updates);
   }
 
   /** Like deliver(), but only into `pending` (as if it arrived while the renderer was not running). */
@@ -404,6 +422,21 @@ export class FakeParley {
         return {};
       },
       'links.takeDeepLinks': async (request) => (this.log('links.takeDeepLinks', request), this.deepLinks.splice(0)),
+      'settings.get': async (request) => (this.log('settings.get', request), this.settings),
+      'settings.update': async (request) => {
+        this.log('settings.update', request);
+        this.settings = { ...this.settings, ...Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) };
+        this.emit('settings.changed', this.settings);
+        return this.settings;
+      },
+      'updates.get': async (request) => (this.log('updates.get', request), { ...this.updates, channel: this.settings.updateChannel }),
+      'updates.check': async (request) => (this.log('updates.check', request), { ...this.updates, channel: this.settings.updateChannel }),
+      'updates.restart': async (request) => {
+        this.log('updates.restart', request);
+        if (this.updates.status.state !== 'ready') throw new AppError('update_not_ready', 'There is no verified update to install yet.');
+        this.restarts += 1;
+        return {};
+      },
     };
   }
 }

@@ -6,6 +6,8 @@ import { Username } from '../protocol/fields';
 import {
   AccountView,
   AppInfo,
+  AppSettings,
+  AppSettingsChange,
   CommitRequest,
   ConnectionSnapshot,
   ContactView,
@@ -21,6 +23,7 @@ import {
   SafetyNumberView,
   SendMessageRequest,
   SendMessageResult,
+  UpdateView,
 } from './schemas';
 
 const invoke = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
@@ -67,6 +70,17 @@ export const invokeChannels = {
   'links.open': invoke(z.strictObject({ url: z.string().max(4096) }), Empty),
   /** parley:// links that arrived (OS, second launch, browser host), parsed by main, oldest first; each returned once. */
   'links.takeDeepLinks': invoke(Empty, z.array(ReceivedDeepLink)),
+
+  /** The desktop app's preferences: update channel, what notifications show, tray behaviour. */
+  'settings.get': invoke(Empty, AppSettings),
+  'settings.update': invoke(AppSettingsChange, AppSettings),
+
+  /** This version, the update channel, and what the updater is doing. */
+  'updates.get': invoke(Empty, UpdateView),
+  /** Checks the feed now; what it offers is downloaded and its release signature verified. */
+  'updates.check': invoke(Empty, UpdateView),
+  /** Quits and installs the verified update. Errors: update_not_ready. */
+  'updates.restart': invoke(Empty, Empty),
 } as const;
 
 export const eventChannels = {
@@ -78,6 +92,8 @@ export const eventChannels = {
   'groups.changed': GroupChanged,
   /** A parley:// link arrived: take it with links.takeDeepLinks. */
   'links.deepLinkReceived': Empty,
+  'settings.changed': AppSettings,
+  'updates.changed': UpdateView,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -28,6 +28,7 @@ export const IPC_ERROR_CODES = [
   'not_group_member',
   'not_group_admin',
   'unsafe_link',
+  'update_not_ready',
   'internal',
 ] as const;
 

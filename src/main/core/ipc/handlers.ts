@@ -5,15 +5,19 @@ import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
 import type { DeepLinkInbox } from '../links/DeepLinkInbox';
 import type { LinkOpener } from '../links/LinkOpener';
+import type { SettingsStore } from '../settings/SettingsStore';
+import type { UpdatesPort } from '../updates/UpdatesPort';
 
 export interface HandlerContext {
   client: ParleyClient;
   appInfo: AppInfo;
   links: LinkOpener;
   deepLinks: DeepLinkInbox;
+  settings: SettingsStore;
+  updates: UpdatesPort;
 }
 
-export function createIpcHandlers({ client, appInfo, links, deepLinks }: HandlerContext): IpcHandlers {
+export function createIpcHandlers({ client, appInfo, links, deepLinks, settings, updates }: HandlerContext): IpcHandlers {
   const messenger = () => client.messenger();
   return {
     'app.info': async () => appInfo,
@@ -51,5 +55,19 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks }: Handler
       return {};
     },
     'links.takeDeepLinks': async () => deepLinks.take(),
+    'settings.get': async () => settings.get(),
+    'settings.update': async (change) => {
+      const before = settings.get().updateChannel;
+      const after = await settings.update(change);
+      if (after.updateChannel !== before) updates.channelChanged();
+      return after;
+    },
+    'updates.get': async () => updates.view(),
+    'updates.check': () => updates.check(),
+    // Errors: update_not_ready.
+    'updates.restart': async () => {
+      updates.restart();
+      return {};
+    },
   };
 }

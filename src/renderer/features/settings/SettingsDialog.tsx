@@ -6,6 +6,9 @@ import { useAccount } from '../../store/account';
 import { useDialogs } from '../../store/dialogs';
 import { useTheme, type ThemeChoice } from '../../store/theme';
 import { Dialog } from '../../ui/Dialog';
+import { NotificationSettings } from './NotificationSettings';
+import { UpdateSettings } from './UpdateSettings';
+import { WindowSettings } from './WindowSettings';
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: 'system', label: 'Match the system' },
@@ -92,6 +95,10 @@ export function SettingsDialog() {
           </label>
         ))}
       </fieldset>
+
+      <NotificationSettings />
+      <WindowSettings />
+      <UpdateSettings />
 
       {account && (
         <>

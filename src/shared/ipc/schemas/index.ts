@@ -6,3 +6,5 @@ export * from './contacts';
 export * from './groups';
 export * from './messages';
 export * from './links';
+export * from './settings';
+export * from './updates';

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { gitRevision, machineInfo } from './machine';
 import { OptionsError, parseOptions, usage, type BenchOptions, type SystemName } from './options';
 import { REPO_ROOT, killAllChildren } from './processes';
+import { rabbitmqInstalled } from './rabbitmq-server';
 import { runSystem, type RunPlacement, type SystemRunResult } from './system-run';
 import { busyMachineWarning, renderTable, verdict } from './table';
 
@@ -36,6 +37,10 @@ async function main(): Promise<number> {
   if (options === undefined) {
     process.stdout.write(`${usage()}\n`);
     return 0;
+  }
+  if (options.systems.includes('rabbitmq') && !rabbitmqInstalled()) {
+    process.stderr.write('rabbitmq-server is not installed: apt-get install rabbitmq-server, or leave it out with --systems parley,socketio\n');
+    return 2;
   }
   const machine = machineInfo();
   const { placement, note } = placementFor(options, machine.cores);

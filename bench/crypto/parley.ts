@@ -4,6 +4,7 @@ import {
   createPreKeyBundle,
   createSenderKey,
   generateIdentityKeyPair,
+  generateKemPreKey,
   generateOneTimePreKeys,
   generateSignedPreKey,
   groupDecrypt,
@@ -24,15 +25,17 @@ function parties(provider: CryptoProvider) {
   const alice = generateIdentityKeyPair(provider);
   const bob = generateIdentityKeyPair(provider);
   const signedPreKey = generateSignedPreKey(provider, bob, 1, Date.now());
-  return { alice, bob, signedPreKey };
+  // Bob's last-resort KEM prekey, made once like his signed prekey (as libsignal's side does with its Kyber key).
+  const kemPreKey = generateKemPreKey(provider, bob, 1, Date.now(), true);
+  return { alice, bob, signedPreKey, kemPreKey };
 }
 
 /** Alice and Bob after first contact both ways: both sessions are past their prekey phase. */
 function establishedSessions(provider: CryptoProvider): { a: SessionState; b: SessionState } {
-  const { alice, bob, signedPreKey } = parties(provider);
+  const { alice, bob, signedPreKey, kemPreKey } = parties(provider);
   const [oneTimePreKey] = generateOneTimePreKeys(provider, 1, 1);
-  const first = sessionEncrypt(provider, sessionInitiate(provider, alice, createPreKeyBundle(bob, signedPreKey, oneTimePreKey)), messageBody(0));
-  const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey });
+  const first = sessionEncrypt(provider, sessionInitiate(provider, alice, createPreKeyBundle(bob, signedPreKey, kemPreKey, oneTimePreKey)), messageBody(0));
+  const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey, kemPreKey });
   const reply = sessionEncrypt(provider, started.session, messageBody(0));
   return { a: sessionDecrypt(provider, first.session, reply.message).session, b: reply.session };
 }
@@ -63,15 +66,15 @@ export function parleySystem(provider: CryptoProvider): BenchSystem {
     name: `Parley (${provider.name})`,
     prepare: {
       setup() {
-        const { alice, bob, signedPreKey } = parties(provider);
+        const { alice, bob, signedPreKey, kemPreKey } = parties(provider);
         let nextId = 1;
         return () => {
           // Per setup, as on a real device: Bob's one-time prekey is fresh; identity and signed prekey are not.
           const [oneTimePreKey] = generateOneTimePreKeys(provider, nextId, 1);
           nextId = nextId >= 0xff_fff0 ? 1 : nextId + 1;
-          const bundle = createPreKeyBundle(bob, signedPreKey, oneTimePreKey);
+          const bundle = createPreKeyBundle(bob, signedPreKey, kemPreKey, oneTimePreKey);
           const first = sessionEncrypt(provider, sessionInitiate(provider, alice, bundle), messageBody(1));
-          const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey });
+          const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey, kemPreKey });
           const reply = sessionEncrypt(provider, started.session, messageBody(2));
           const done = sessionDecrypt(provider, first.session, reply.message);
           check(done.plaintext.length === MESSAGE_BYTES && started.plaintext.length === MESSAGE_BYTES, 'setup round trip');

@@ -1,9 +1,15 @@
-// The prekey directory through the client transport against a real relay: Bob publishes a signed prekey and
-// one-time prekeys, Alice fetches his bundle, verifies it and starts an X3DH session whose first message Bob opens
-// with the prekeys the bundle named; fetching Bob's keys down pushes prekeysLow to him.
+// The prekey directory through the client transport against a real relay: Bob publishes a signed prekey, one-time
+// prekeys, signed one-time KEM prekeys and a last-resort KEM prekey; Alice fetches his bundle, verifies it and starts
+// a PQXDH session whose first message Bob opens with the prekeys the bundle named. When the one-time KEM prekeys are
+// used up the relay serves the last-resort one; a rotated last-resort key replaces the old; a tampered KEM ciphertext
+// or a forged KEM signature fails cleanly; fetching Bob's keys down pushes prekeysLow to him.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CryptoError,
+  decodePreKeyMessage,
+  encodePreKeyMessage,
+  generateKemOneTimePreKeys,
+  generateKemPreKey,
   generateOneTimePreKeys,
   generateSignedPreKey,
   identityKeyPairFromSeed,
@@ -12,6 +18,7 @@ import {
   sessionInitiate,
   sessionRespond,
   verifyPreKeyBundle,
+  type KemPreKey,
 } from '../../src/shared/crypto';
 import type { Delivery, Transport } from '../../src/main/core/transport';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
@@ -39,18 +46,24 @@ async function onlineTransport(prefix: string) {
   return { device, transport, identity: identityKeyPairFromSeed(noble, device.identity.privateKey) };
 }
 
+const publicKem = (key: KemPreKey) => ({ id: key.id, publicKey: key.keyPair.publicKey, signature: key.signature });
+
 describe('prekeys through the transport and a real relay', () => {
-  it('Bob publishes, Alice fetches and verifies his bundle, and X3DH with it reaches Bob', async () => {
+  it('Bob publishes, Alice fetches and verifies his bundle, and PQXDH with it reaches Bob', async () => {
     const bob = await onlineTransport('bob');
     const alice = await onlineTransport('alice');
     const signedPreKey = generateSignedPreKey(noble, bob.identity, 1, Date.now());
     const oneTimePreKeys = generateOneTimePreKeys(noble, 1, 25);
+    const kemPreKeys = generateKemOneTimePreKeys(noble, bob.identity, 101, 3, Date.now());
+    const lastResort = generateKemPreKey(noble, bob.identity, 100, Date.now(), true);
     const published = await bob.transport.publishPrekeys({
       signedPreKey: { id: signedPreKey.id, publicKey: signedPreKey.keyPair.publicKey, signature: signedPreKey.signature },
       oneTimePreKeys: oneTimePreKeys.map((key) => ({ id: key.id, publicKey: key.keyPair.publicKey })),
+      kemPreKeys: kemPreKeys.map(publicKem),
+      lastResortKemPreKey: publicKem(lastResort),
     });
-    expect(published).toEqual({ oneTimePreKeys: 25 });
-    expect(await bob.transport.countPrekeys()).toEqual({ oneTimePreKeys: 25, signedPreKeyId: 1 });
+    expect(published).toEqual({ oneTimePreKeys: 25, kemPreKeys: 3 });
+    expect(await bob.transport.countPrekeys()).toEqual({ oneTimePreKeys: 25, signedPreKeyId: 1, kemPreKeys: 3, lastResortKemPreKeyId: 100 });
 
     const fetched = await alice.transport.fetchPrekeys(bob.device.username.toUpperCase());
     expect(fetched.user).toBe(bob.device.username);
@@ -61,6 +74,8 @@ describe('prekeys through the transport and a real relay', () => {
     expect(bundle.signedPreKey.publicKey).toEqual(signedPreKey.keyPair.publicKey);
     expect(bundle.oneTimePreKey?.id).toBe(1);
     expect(bundle.oneTimePreKey?.publicKey).toEqual(oneTimePreKeys[0]!.keyPair.publicKey);
+    expect(bundle.kemPreKey.id).toBe(101);
+    expect(bundle.kemPreKey.publicKey).toEqual(kemPreKeys[0]!.keyPair.publicKey);
     // The verification means something: a bundle with another signed prekey fails it.
     const tampered = { ...bundle, signedPreKey: { ...bundle.signedPreKey, publicKey: oneTimePreKeys[1]!.keyPair.publicKey } };
     expect(() => verifyPreKeyBundle(noble, tampered)).toThrow(CryptoError);
@@ -74,10 +89,58 @@ describe('prekeys through the transport and a real relay', () => {
     const opened = sessionRespond(noble, bob.identity, delivery!.payload, {
       signedPreKey,
       oneTimePreKey: oneTimePreKeys.find((key) => key.id === bundle.oneTimePreKey?.id),
+      kemPreKey: kemPreKeys.find((key) => key.id === bundle.kemPreKey.id),
     });
     expect(new TextDecoder().decode(opened.plaintext)).toBe('hello Bob');
     expect(opened.usedOneTimePreKeyId).toBe(1);
-    expect(await bob.transport.countPrekeys()).toEqual({ oneTimePreKeys: 24, signedPreKeyId: 1 });
+    expect(opened.usedKemPreKeyId).toBe(101);
+    expect(await bob.transport.countPrekeys()).toEqual({ oneTimePreKeys: 24, signedPreKeyId: 1, kemPreKeys: 2, lastResortKemPreKeyId: 100 });
+  });
+
+  it('one-time KEM prekeys used up: the last-resort one, every time; a rotated one replaces it; tampering fails cleanly', async () => {
+    const bob = await onlineTransport('bob');
+    const alice = await onlineTransport('alice');
+    const signedPreKey = generateSignedPreKey(noble, bob.identity, 1, Date.now());
+    const kemPreKeys = generateKemOneTimePreKeys(noble, bob.identity, 11, 2, Date.now());
+    const lastResort = generateKemPreKey(noble, bob.identity, 10, Date.now(), true);
+    await bob.transport.publishPrekeys({
+      signedPreKey: { id: 1, publicKey: signedPreKey.keyPair.publicKey, signature: signedPreKey.signature },
+      oneTimePreKeys: [],
+      kemPreKeys: kemPreKeys.map(publicKem),
+      lastResortKemPreKey: publicKem(lastResort),
+    });
+    const fetchKemId = async () => (await alice.transport.fetchPrekeys(bob.device.username)).devices[0]!.bundle.kemPreKey.id;
+    expect([await fetchKemId(), await fetchKemId(), await fetchKemId(), await fetchKemId()]).toEqual([11, 12, 10, 10]);
+    expect(await bob.transport.countPrekeys()).toMatchObject({ kemPreKeys: 0, lastResortKemPreKeyId: 10 });
+
+    // A session on the last-resort key opens; Bob keeps that key (it is not one-time).
+    const bundle = (await alice.transport.fetchPrekeys(bob.device.username)).devices[0]!.bundle;
+    const first = sessionEncrypt(noble, sessionInitiate(noble, alice.identity, bundle), new TextEncoder().encode('on the last resort')).message;
+    const bobKeys = { signedPreKey, kemPreKey: lastResort };
+    const opened = sessionRespond(noble, bob.identity, first, bobKeys);
+    expect(new TextDecoder().decode(opened.plaintext)).toBe('on the last resort');
+
+    // A tampered KEM ciphertext: Bob derives another secret, and the first message does not authenticate.
+    const { header, message } = decodePreKeyMessage(first);
+    const ciphertext = header.kemCiphertext.slice();
+    ciphertext[0]! ^= 0x01;
+    const tampered = encodePreKeyMessage({ header: { ...header, kemCiphertext: ciphertext }, message });
+    expect(() => sessionRespond(noble, bob.identity, tampered, bobKeys)).toThrow(expect.objectContaining({ code: 'tampered' }));
+
+    // Rotation: a new last-resort key replaces the old one on the relay.
+    const rotated = generateKemPreKey(noble, bob.identity, 13, Date.now(), true);
+    await bob.transport.publishPrekeys({ oneTimePreKeys: [], lastResortKemPreKey: publicKem(rotated) });
+    expect(await fetchKemId()).toBe(13);
+
+    // A KEM prekey signed by someone else: the relay refuses it and stores nothing...
+    const forged = generateKemPreKey(noble, alice.identity, 14, Date.now(), false);
+    await expect(bob.transport.publishPrekeys({ oneTimePreKeys: [], kemPreKeys: [publicKem(forged)] })).rejects.toMatchObject({ code: 'bad_prekey_signature' });
+    expect(await fetchKemId()).toBe(13);
+    // ...and an initiator refuses such a bundle if a relay served one anyway.
+    const served = (await alice.transport.fetchPrekeys(bob.device.username)).devices[0]!.bundle;
+    expect(() => sessionInitiate(noble, alice.identity, { ...served, kemPreKey: { ...served.kemPreKey, signature: forged.signature } })).toThrow(
+      expect.objectContaining({ code: 'bad_signature' }),
+    );
   });
 
   it('pushes prekeysLow to Bob once fetches leave him below the threshold, and fetches never share a key', async () => {
@@ -88,6 +151,7 @@ describe('prekeys through the transport and a real relay', () => {
     await bob.transport.publishPrekeys({
       signedPreKey: { id: 5, publicKey: signedPreKey.keyPair.publicKey, signature: signedPreKey.signature },
       oneTimePreKeys: generateOneTimePreKeys(noble, 1, 22).map((key) => ({ id: key.id, publicKey: key.keyPair.publicKey })),
+      lastResortKemPreKey: publicKem(generateKemPreKey(noble, bob.identity, 1, Date.now(), true)),
     });
     const low: number[] = [];
     bob.transport.on('prekeysLow', (count) => low.push(count));

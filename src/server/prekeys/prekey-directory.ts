@@ -1,9 +1,10 @@
-// The relay's prekey directory (X3DH §3.2): a device publishes its signed prekey and one-time prekeys; anyone
-// authenticated fetches a bundle per device of a user, consuming one one-time prekey of each. Decides and answers
+// The relay's prekey directory (PQXDH §3.2): a device publishes its signed prekey, one-time prekeys, signed one-time
+// KEM prekeys and a last-resort KEM prekey; anyone authenticated fetches a bundle per device of a user, consuming one
+// one-time prekey of each kind (the last-resort KEM prekey is served when the KEM queue is empty). Decides and answers
 // with frames; never touches a socket, and never logs a key, a signature, or who fetched whose bundle.
 import { KeyedQueue } from '../../shared/base';
 import { fromBase64 } from '../../shared/encoding/base64';
-import { signedPreKeySigningBytes } from '../../shared/crypto/prekeys';
+import { kemPreKeySigningBytes, signedPreKeySigningBytes } from '../../shared/crypto/prekeys';
 import {
   MAX_PREKEY_BUNDLES,
   addressKey,
@@ -11,6 +12,7 @@ import {
   type CountPrekeysFrame,
   type ErrorCode,
   type FetchPrekeysFrame,
+  type KemPrekey,
   type PrekeysLowFrame,
   type PublishPrekeysFrame,
   type ServerFrame,
@@ -92,17 +94,26 @@ export class PrekeyDirectory {
         abuse: true,
       });
     }
+    const kemKeys = [...(frame.kemPrekeys ?? []), ...(frame.lastResortKemPrekey ? [frame.lastResortKemPrekey] : [])];
+    if (kemKeys.some((key) => !kemSignatureVerifies(record.identityKey, key))) {
+      this.options.logger.info('relay.prekey_signature_rejected', {});
+      return refuse('bad_prekey_signature', 'a KEM prekey’s signature does not verify with this device’s identity key; nothing stored', {
+        abuse: true,
+      });
+    }
     const cap = this.options.config.prekeyCap;
     const outcome = await this.options.store.publishPrekeys({
       device,
       signedPrekey: signed,
       oneTimePrekeys: frame.oneTimePrekeys,
+      ...(frame.kemPrekeys ? { kemPrekeys: frame.kemPrekeys } : {}),
+      ...(frame.lastResortKemPrekey ? { lastResortKemPrekey: frame.lastResortKemPrekey } : {}),
       cap,
       now: this.options.now(),
     });
     switch (outcome.status) {
       case 'published':
-        return answer({ type: 'prekeys_published', rid: frame.rid, oneTimePrekeys: outcome.oneTimePrekeys });
+        return answer({ type: 'prekeys_published', rid: frame.rid, oneTimePrekeys: outcome.oneTimePrekeys, kemPrekeys: outcome.kemPrekeys });
       case 'cap_exceeded':
         return refuse(
           'too_many_prekeys',
@@ -132,6 +143,7 @@ export class PrekeyDirectory {
             identityKey: bundle.identityKey,
             signedPrekey: bundle.signedPrekey,
             ...(bundle.oneTimePrekey === undefined ? {} : { oneTimePrekey: bundle.oneTimePrekey }),
+            ...(bundle.kemPrekey === undefined ? {} : { kemPrekey: bundle.kemPrekey }),
           })),
         });
     }
@@ -139,15 +151,21 @@ export class PrekeyDirectory {
 
   private async count(device: Address, frame: CountPrekeysFrame): Promise<PrekeyAnswer> {
     const count = await this.options.store.countPrekeys(device);
-    return answer({ type: 'prekey_count', rid: frame.rid, oneTimePrekeys: count.oneTimePrekeys, signedPrekeyId: count.signedPrekeyId });
+    return answer({ type: 'prekey_count', rid: frame.rid, ...count });
   }
 
   /** Tells each online device this fetch left short of one-time prekeys, so it publishes more. */
   private warnLow(user: string, bundles: readonly TakenBundle[]): void {
     const threshold = this.options.config.prekeyLowThreshold;
     for (const bundle of bundles) {
-      if (bundle.oneTimePrekey === undefined || bundle.oneTimePrekeysLeft >= threshold) continue;
-      this.options.push({ user, device: bundle.device }, { type: 'prekeys_low', oneTimePrekeys: bundle.oneTimePrekeysLeft });
+      const curveLow = bundle.oneTimePrekey !== undefined && bundle.oneTimePrekeysLeft < threshold;
+      // KEM prekeys are kept fewer (they are 1.2 KB each): low below a quarter of the curve threshold.
+      const kemLow = bundle.kemPrekeyConsumed && bundle.kemPrekeysLeft < Math.ceil(threshold / 4);
+      if (!curveLow && !kemLow) continue;
+      this.options.push(
+        { user, device: bundle.device },
+        { type: 'prekeys_low', oneTimePrekeys: bundle.oneTimePrekeysLeft, kemPrekeys: bundle.kemPrekeysLeft },
+      );
     }
   }
 }
@@ -157,6 +175,14 @@ function signatureVerifies(identityKey: string, signed: SignedPrekey): boolean {
     return verifyEd25519(identityKey, signedPreKeySigningBytes(signed.id, fromBase64(signed.publicKey)), signed.signature);
   } catch {
     // The frame schema already fixed the key length; anything that still fails to encode cannot verify.
+    return false;
+  }
+}
+
+function kemSignatureVerifies(identityKey: string, key: KemPrekey): boolean {
+  try {
+    return verifyEd25519(identityKey, kemPreKeySigningBytes(key.id, fromBase64(key.publicKey)), key.signature);
+  } catch {
     return false;
   }
 }

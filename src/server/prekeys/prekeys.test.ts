@@ -209,7 +209,7 @@ describe('prekeys_low', () => {
     await countOf(bob); // the relay has answered bob's frames up to here
     expect(bob.frames.some((f) => f.type === 'prekeys_low')).toBe(false);
     await fetchBundles(alice, bob.address.user);
-    expect(await bob.next('prekeys_low')).toEqual({ type: 'prekeys_low', oneTimePrekeys: 19 });
+    expect(await bob.next('prekeys_low')).toEqual({ type: 'prekeys_low', oneTimePrekeys: 19, kemPrekeys: 0 });
     // Offline devices get nothing pushed (and nothing breaks); they count on connecting.
     await bob.close();
     await fetchBundles(alice, bob.address.user);

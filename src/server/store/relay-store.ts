@@ -131,6 +131,9 @@ export interface StoredOneTimePrekey {
   publicKey: string;
 }
 
+/** A signed ML-KEM-768 prekey (base64 key and signature, the signature verified before it was stored). */
+export type StoredKemPrekey = StoredSignedPrekey;
+
 export interface PrekeyUpload {
   /** The publishing device (a registered device). */
   device: Address;
@@ -138,13 +141,17 @@ export interface PrekeyUpload {
   signedPrekey?: StoredSignedPrekey;
   /** Added to the device's one-time prekeys; an id the device already has replaces that key. */
   oneTimePrekeys: readonly StoredOneTimePrekey[];
-  /** Most one-time prekeys the device may hold afterwards; beyond it the whole upload is refused. */
+  /** Added to the device's one-time KEM prekeys (same id rule). */
+  kemPrekeys?: readonly StoredKemPrekey[];
+  /** Replaces the device's last-resort KEM prekey when present. */
+  lastResortKemPrekey?: StoredKemPrekey;
+  /** Most one-time prekeys of each kind the device may hold afterwards; beyond it the whole upload is refused. */
   cap: number;
   now: number;
 }
 
 export type PublishOutcome =
-  | { status: 'published'; oneTimePrekeys: number }
+  | { status: 'published'; oneTimePrekeys: number; kemPrekeys: number }
   /** Storing the upload would leave more than `cap` one-time prekeys; nothing was written. */
   | { status: 'cap_exceeded'; held: number; wouldHold: number }
   | { status: 'unknown_device' };
@@ -152,6 +159,8 @@ export type PublishOutcome =
 export interface PrekeyCount {
   oneTimePrekeys: number;
   signedPrekeyId: number | null;
+  kemPrekeys: number;
+  lastResortKemPrekeyId: number | null;
 }
 
 export interface TakenBundle {
@@ -162,6 +171,11 @@ export interface TakenBundle {
   oneTimePrekey?: StoredOneTimePrekey;
   /** One-time prekeys the device has left after this fetch. */
   oneTimePrekeysLeft: number;
+  /** The oldest one-time KEM prekey (deleted like the curve one), else the last-resort one; absent if neither. */
+  kemPrekey?: StoredKemPrekey;
+  /** The KEM prekey came from (and left) the one-time queue, rather than being the last-resort one. */
+  kemPrekeyConsumed: boolean;
+  kemPrekeysLeft: number;
 }
 
 export interface BundleRequest {
@@ -184,7 +198,8 @@ export interface PrekeyStore {
   countPrekeys(device: Address): Promise<PrekeyCount>;
   /**
    * One bundle per device of the user that has a signed prekey (at most `limit`), each consuming — deleting, in
-   * the same atomic and durable write — the device's oldest one-time prekey. Two calls never return the same one.
+   * the same atomic and durable write — the device's oldest one-time prekey and oldest one-time KEM prekey (the
+   * last-resort KEM prekey is served, never consumed, when none is left). Two calls never return the same one-time key.
    */
   takePrekeyBundles(request: BundleRequest, limit: number): Promise<TakeBundlesOutcome>;
 }

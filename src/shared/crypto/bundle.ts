@@ -1,13 +1,15 @@
-// The prekey bundle a device publishes on the relay (X3DH §3.2) and what an initiator checks before trusting it.
-// A bundle whose signed-prekey signature fails, or whose keys are not valid points, is rejected with a typed error.
+// The prekey bundle a device publishes on the relay (PQXDH §3.2) and what an initiator checks before trusting it.
+// A bundle whose signed-prekey or KEM-prekey signature fails, or whose keys are malformed, is rejected with a typed
+// error. Every bundle carries a KEM prekey: every new session is PQXDH.
 import { ByteReader, ByteWriter } from './bytes';
 import { CryptoError } from './errors';
 import { FORMAT } from './formats';
 import { identityAgreementKey } from './identity';
-import { isValidPreKeyId, signedPreKeySigningBytes, type OneTimePreKey, type SignedPreKey } from './prekeys';
+import { isValidPreKeyId, kemPreKeySigningBytes, signedPreKeySigningBytes, type KemPreKey, type OneTimePreKey, type SignedPreKey } from './prekeys';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
+  ML_KEM_768_PUBLIC_KEY_BYTES,
   X25519_KEY_BYTES,
   type CryptoProvider,
 } from './provider';
@@ -17,19 +19,23 @@ export interface PreKeyBundle {
   /** The device's Ed25519 identity key. */
   readonly identityKey: Uint8Array;
   readonly signedPreKey: { readonly id: number; readonly publicKey: Uint8Array; readonly signature: Uint8Array };
-  /** Absent when the relay has run out of one-time prekeys; X3DH then runs without DH4. */
+  /** Absent when the relay has run out of one-time prekeys; PQXDH then runs without DH4. */
   readonly oneTimePreKey?: { readonly id: number; readonly publicKey: Uint8Array } | undefined;
+  /** PQPK_B: a one-time KEM prekey, or the last-resort one when those are used up. */
+  readonly kemPreKey: { readonly id: number; readonly publicKey: Uint8Array; readonly signature: Uint8Array };
 }
 
 export function createPreKeyBundle(
   identity: IdentityKeyPair,
   signedPreKey: SignedPreKey,
+  kemPreKey: KemPreKey,
   oneTimePreKey?: OneTimePreKey,
 ): PreKeyBundle {
   return {
     identityKey: identity.signing.publicKey,
     signedPreKey: { id: signedPreKey.id, publicKey: signedPreKey.keyPair.publicKey, signature: signedPreKey.signature },
     oneTimePreKey: oneTimePreKey && { id: oneTimePreKey.id, publicKey: oneTimePreKey.keyPair.publicKey },
+    kemPreKey: { id: kemPreKey.id, publicKey: kemPreKey.keyPair.publicKey, signature: kemPreKey.signature },
   };
 }
 
@@ -45,6 +51,11 @@ function checkShape(bundle: PreKeyBundle): void {
   const opk = bundle.oneTimePreKey;
   if (opk && !isValidPreKeyId(opk.id)) bad('one-time prekey id out of range');
   if (opk && opk.publicKey.length !== X25519_KEY_BYTES) bad('one-time prekey must be 32 bytes');
+  const kem = bundle.kemPreKey;
+  if (!kem) bad('no KEM prekey');
+  if (!isValidPreKeyId(kem.id)) bad('KEM prekey id out of range');
+  if (kem.publicKey.length !== ML_KEM_768_PUBLIC_KEY_BYTES) bad('KEM prekey must be 1184 bytes');
+  if (kem.signature.length !== ED25519_SIGNATURE_BYTES) bad('KEM prekey signature must be 64 bytes');
 }
 
 /**
@@ -54,7 +65,13 @@ function checkShape(bundle: PreKeyBundle): void {
 export function verifyPreKeyBundle(provider: CryptoProvider, bundle: PreKeyBundle): void {
   checkShape(bundle);
   const spk = bundle.signedPreKey;
-  if (provider.ed25519Verify(bundle.identityKey, signedPreKeySigningBytes(spk.id, spk.publicKey), spk.signature)) return;
+  const kem = bundle.kemPreKey;
+  if (
+    provider.ed25519Verify(bundle.identityKey, signedPreKeySigningBytes(spk.id, spk.publicKey), spk.signature) &&
+    provider.ed25519Verify(bundle.identityKey, kemPreKeySigningBytes(kem.id, kem.publicKey), kem.signature)
+  ) {
+    return;
+  }
   // A signature never verifies under a key that is not a curve point; tell the two failures apart only now,
   // so that the common (valid) path pays for one point decoding, in the verification itself.
   try {
@@ -62,7 +79,7 @@ export function verifyPreKeyBundle(provider: CryptoProvider, bundle: PreKeyBundl
   } catch {
     throw new CryptoError('bad_bundle', 'prekey bundle: identity key is not a valid Ed25519 point');
   }
-  throw new CryptoError('bad_signature', 'prekey bundle: the signed prekey signature does not verify');
+  throw new CryptoError('bad_signature', 'prekey bundle: a prekey signature (curve or KEM) does not verify');
 }
 
 export function serializePreKeyBundle(bundle: PreKeyBundle): Uint8Array {
@@ -75,7 +92,7 @@ export function serializePreKeyBundle(bundle: PreKeyBundle): Uint8Array {
     .bytes(bundle.signedPreKey.signature);
   if (bundle.oneTimePreKey) w.u8(1).u32(bundle.oneTimePreKey.id).bytes(bundle.oneTimePreKey.publicKey);
   else w.u8(0);
-  return w.finish();
+  return w.u32(bundle.kemPreKey.id).bytes(bundle.kemPreKey.publicKey).bytes(bundle.kemPreKey.signature).finish();
 }
 
 /** Parses the shape only; call verifyPreKeyBundle before using it. */
@@ -87,8 +104,9 @@ export function deserializePreKeyBundle(bytes: Uint8Array): PreKeyBundle {
   const flag = r.u8();
   if (flag > 1) throw new CryptoError('bad_bundle', 'prekey bundle: bad one-time prekey flag');
   const oneTimePreKey = flag === 1 ? { id: r.u32(), publicKey: r.bytes(X25519_KEY_BYTES) } : undefined;
+  const kemPreKey = { id: r.u32(), publicKey: r.bytes(ML_KEM_768_PUBLIC_KEY_BYTES), signature: r.bytes(ED25519_SIGNATURE_BYTES) };
   r.end();
-  const bundle: PreKeyBundle = { identityKey, signedPreKey, oneTimePreKey };
+  const bundle: PreKeyBundle = { identityKey, signedPreKey, oneTimePreKey, kemPreKey };
   checkShape(bundle);
   return bundle;
 }

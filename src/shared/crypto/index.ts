@@ -1,4 +1,4 @@
-// The Parley protocol layer: X3DH, Double Ratchet, Sender Keys and safety numbers over a CryptoProvider.
+// The Parley protocol layer: PQXDH, Double Ratchet, Sender Keys and safety numbers over a CryptoProvider.
 // Pure functions over noble; nothing here touches storage, the network, or a global key.
 export * from './errors';
 export { concatBytes, fromHex, toHex } from './bytes';
@@ -8,7 +8,7 @@ export * from './formats';
 export * from './identity';
 export * from './prekeys';
 export * from './bundle';
-export * from './x3dh';
+export * from './pqxdh';
 export { kdfRk, kdfCk } from './ratchet-kdf';
 export * from './ratchet-header';
 export * from './ratchet-state';

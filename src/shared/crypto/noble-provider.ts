@@ -7,6 +7,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { isAllZero } from './bytes';
+import { mlKem768 } from './ml-kem';
 import { CryptoError } from './errors';
 import { X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './provider';
 
@@ -60,6 +61,8 @@ export const nobleCryptoProvider: CryptoProvider = {
     if (seed.length !== 32) throw new CryptoError('bad_key', 'Ed25519 seed must be 32 bytes');
     return ed25519.utils.toMontgomerySecret(seed);
   },
+
+  ...mlKem768,
 
   sha512: (data) => sha512(data),
   hmacSha256: (key, data) => hmac(sha256, key, data),

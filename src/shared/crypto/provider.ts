@@ -10,6 +10,12 @@ export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 12;
 export const AEAD_TAG_BYTES = 16;
 
+/** ML-KEM-768 (FIPS 203): encapsulation key, decapsulation key, ciphertext and shared secret sizes. */
+export const ML_KEM_768_PUBLIC_KEY_BYTES = 1184;
+export const ML_KEM_768_SECRET_KEY_BYTES = 2400;
+export const ML_KEM_768_CIPHERTEXT_BYTES = 1088;
+export const ML_KEM_SHARED_SECRET_BYTES = 32;
+
 /** A key pair as raw bytes. For Ed25519 `secretKey` is the 32-byte RFC 8032 seed. */
 export interface KeyPair {
   readonly publicKey: Uint8Array;
@@ -48,6 +54,19 @@ export interface CryptoProvider {
   ed25519PublicKeyToX25519(publicKey: Uint8Array): Uint8Array;
   /** The X25519 secret of an Ed25519 seed: the clamped first half of SHA-512(seed), the scalar Ed25519 signs with. */
   ed25519SecretKeyToX25519(seed: Uint8Array): Uint8Array;
+
+  /** A fresh ML-KEM-768 key pair (FIPS 203 ML-KEM.KeyGen); `publicKey` is the encapsulation key. */
+  mlKem768GenerateKeyPair(): KeyPair;
+  /**
+   * ML-KEM.Encaps to `publicKey`: a fresh shared secret and the ciphertext that carries it. Throws
+   * CryptoError('bad_key') for a key that fails FIPS 203's encapsulation-key checks (length, modulus).
+   */
+  mlKem768Encapsulate(publicKey: Uint8Array): { ciphertext: Uint8Array; sharedSecret: Uint8Array };
+  /**
+   * ML-KEM.Decaps. A wrong or altered ciphertext of the right length yields an unrelated secret (implicit
+   * rejection), never an error; a wrong length throws CryptoError('bad_message').
+   */
+  mlKem768Decapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array;
 
   sha512(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;

@@ -18,10 +18,10 @@ import { bundleOf, makeDevice } from './testing/fixtures';
 const text = (s: string) => new TextEncoder().encode(s);
 const read = (b: Uint8Array) => new TextDecoder().decode(b);
 
-describe('sessions: X3DH + Double Ratchet', () => {
+describe('sessions: PQXDH + Double Ratchet', () => {
   const alice = makeDevice(provider);
   const bob = makeDevice(provider);
-  const bobKeys = { signedPreKey: bob.signedPreKey, oneTimePreKey: bob.oneTimePreKeys[0] };
+  const bobKeys = { signedPreKey: bob.signedPreKey, oneTimePreKey: bob.oneTimePreKeys[0], kemPreKey: bob.kemPreKeys[0] };
 
   it('first contact both ways; prekey messages until the first reply, plain ratchet messages after', () => {
     let a = sessionInitiate(provider, alice.identity, bundleOf(bob));
@@ -36,6 +36,7 @@ describe('sessions: X3DH + Double Ratchet', () => {
     const started = sessionRespond(provider, bob.identity, m2.message, bobKeys);
     expect(read(started.plaintext)).toBe('two');
     expect(started.usedOneTimePreKeyId).toBe(bob.oneTimePreKeys[0]!.id);
+    expect(started.usedKemPreKeyId).toBe(bob.kemPreKeys[0]!.id);
     expect(toHex(started.session.remoteIdentityKey)).toBe(toHex(alice.identity.signing.publicKey));
     const late = sessionDecrypt(provider, started.session, m1.message);
     expect(read(late.plaintext)).toBe('one');
@@ -53,18 +54,21 @@ describe('sessions: X3DH + Double Ratchet', () => {
     expect(read(sessionDecrypt(provider, b, after.message).plaintext)).toBe('now plain');
   });
 
-  it('works without a one-time prekey', () => {
+  it('works without one-time prekeys, on the last-resort KEM prekey', () => {
     const a = sessionInitiate(provider, alice.identity, bundleOf(bob, false));
     const m = sessionEncrypt(provider, a, text('x'));
-    const r = sessionRespond(provider, bob.identity, m.message, { signedPreKey: bob.signedPreKey });
+    const r = sessionRespond(provider, bob.identity, m.message, { signedPreKey: bob.signedPreKey, kemPreKey: bob.lastResortKemPreKey });
     expect(read(r.plaintext)).toBe('x');
     expect(r.usedOneTimePreKeyId).toBeUndefined();
+    expect(r.usedKemPreKeyId).toBe(bob.lastResortKemPreKey.id);
   });
 
   it('typed errors: unknown session, unknown prekey, replayed, tampered prekey header; bundle forgery', () => {
     const a = sessionInitiate(provider, alice.identity, bundleOf(bob));
     const m = sessionEncrypt(provider, a, text('x'));
-    expect(errorCode(() => sessionRespond(provider, bob.identity, m.message, { signedPreKey: bob.signedPreKey }))).toBe('unknown_prekey');
+    expect(errorCode(() => sessionRespond(provider, bob.identity, m.message, { ...bobKeys, oneTimePreKey: undefined }))).toBe('unknown_prekey');
+    expect(errorCode(() => sessionRespond(provider, bob.identity, m.message, { ...bobKeys, kemPreKey: undefined }))).toBe('unknown_prekey');
+    expect(errorCode(() => sessionRespond(provider, bob.identity, m.message, { ...bobKeys, kemPreKey: bob.kemPreKeys[1] }))).toBe('unknown_prekey');
     const r = sessionRespond(provider, bob.identity, m.message, bobKeys);
     const reply = sessionEncrypt(provider, r.session, text('y'));
     expect(errorCode(() => sessionDecrypt(provider, undefined, reply.message))).toBe('unknown_session');
@@ -72,14 +76,14 @@ describe('sessions: X3DH + Double Ratchet', () => {
     // A new prekey message (another base key) is not this session's.
     const other = sessionEncrypt(provider, sessionInitiate(provider, alice.identity, bundleOf(bob)), text('z'));
     expect(errorCode(() => sessionDecrypt(provider, r.session, other.message))).toBe('unknown_session');
-    // Swapping the claimed identity in the X3DH header breaks the agreement and the AD.
+    // Swapping the claimed identity in the PQXDH header breaks the agreement and the AD.
     const mallory = makeDevice(provider);
     const forged = m.message.slice();
     forged.set(mallory.identity.signing.publicKey, 1);
     expect(errorCode(() => sessionRespond(provider, bob.identity, forged, bobKeys))).toBe('tampered');
     const badBundle = { ...bundleOf(bob), identityKey: mallory.identity.signing.publicKey };
     expect(errorCode(() => sessionInitiate(provider, alice.identity, badBundle))).toBe('bad_signature');
-    expect(errorCode(() => sessionDecrypt(provider, r.session, Uint8Array.of(0x21, 0)))).toBe('bad_message');
+    expect(errorCode(() => sessionDecrypt(provider, r.session, Uint8Array.of(0x22, 0)))).toBe('bad_message');
   });
 
   it('session state round-trips through bytes (pending prekey and not) and rejects corrupt bytes', () => {

@@ -1,5 +1,5 @@
-// A pairwise session: X3DH to start, the Double Ratchet after. Until the responder answers, every message the
-// initiator sends is a prekey message (X3DH header + ratchet message) so that whichever arrives first starts the
+// A pairwise session: PQXDH to start, the Double Ratchet after. Until the responder answers, every message the
+// initiator sends is a prekey message (PQXDH header + ratchet message) so that whichever arrives first starts the
 // session. Pure like the ratchet: state in, state out; on any error the caller keeps its state.
 import { bytesEqual } from '../base';
 import { ByteReader, ByteWriter } from './bytes';
@@ -7,59 +7,68 @@ import type { PreKeyBundle } from './bundle';
 import { CryptoError } from './errors';
 import { FORMAT, messageKind } from './formats';
 import type { IdentityKeyPair } from './identity';
-import type { OneTimePreKey, SignedPreKey } from './prekeys';
-import { ED25519_PUBLIC_KEY_BYTES, X25519_KEY_BYTES, type CryptoProvider } from './provider';
+import { ED25519_PUBLIC_KEY_BYTES, ML_KEM_768_CIPHERTEXT_BYTES, X25519_KEY_BYTES, type CryptoProvider } from './provider';
 import { ratchetDecrypt, ratchetEncrypt, ratchetInitAlice, ratchetInitBob, type RatchetOptions } from './ratchet';
 import { readRatchetState, serializeRatchetState, type RatchetState } from './ratchet-state';
-import { x3dhInitiate, x3dhRespond, type X3dhInitialHeader } from './x3dh';
+import { pqxdhInitiate, pqxdhRespond, type PqxdhInitialHeader, type ResponderPreKeys } from './pqxdh';
 
 export interface SessionState {
   readonly ratchet: RatchetState;
-  /** Our Ed25519 identity key and the peer's, as X3DH bound them (AD). */
+  /** Our Ed25519 identity key and the peer's, as PQXDH bound them (AD). */
   readonly localIdentityKey: Uint8Array;
   readonly remoteIdentityKey: Uint8Array;
-  /** EK_A, Alice's X3DH ephemeral key: names the session a prekey message belongs to. */
+  /** EK_A, Alice's PQXDH ephemeral key: names the session a prekey message belongs to. */
   readonly baseKey: Uint8Array;
-  /** Initiator only, until the first reply decrypts: the X3DH header every outgoing message repeats. */
-  readonly pendingPreKey: X3dhInitialHeader | null;
+  /** Initiator only, until the first reply decrypts: the PQXDH header every outgoing message repeats. */
+  readonly pendingPreKey: PqxdhInitialHeader | null;
 }
 
 export interface PreKeyMessage {
-  readonly header: X3dhInitialHeader;
-  /** A complete ratchet message (the X3DH spec's "initial ciphertext"). */
+  readonly header: PqxdhInitialHeader;
+  /** A complete ratchet message (the spec's "initial ciphertext"). */
   readonly message: Uint8Array;
 }
 
+function writeHeader(w: ByteWriter, header: PqxdhInitialHeader): ByteWriter {
+  w.bytes(header.identityKey).bytes(header.ephemeralKey).u32(header.signedPreKeyId);
+  if (header.oneTimePreKeyId === undefined) w.u8(0);
+  else w.u8(1).u32(header.oneTimePreKeyId);
+  return w.u32(header.kemPreKeyId).bytes(header.kemCiphertext);
+}
+
+function readHeader(r: ByteReader, code: 'bad_message' | 'bad_state'): PqxdhInitialHeader {
+  const identityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
+  const ephemeralKey = r.bytes(X25519_KEY_BYTES);
+  const signedPreKeyId = r.u32();
+  const flag = r.u8();
+  if (flag > 1) throw new CryptoError(code, 'prekey header: bad one-time prekey flag');
+  const oneTimePreKeyId = flag === 1 ? r.u32() : undefined;
+  const kemPreKeyId = r.u32();
+  const kemCiphertext = r.bytes(ML_KEM_768_CIPHERTEXT_BYTES);
+  return { identityKey, ephemeralKey, signedPreKeyId, oneTimePreKeyId, kemPreKeyId, kemCiphertext };
+}
+
 export function encodePreKeyMessage(m: PreKeyMessage): Uint8Array {
-  const w = new ByteWriter().u8(FORMAT.preKeyMessage).bytes(m.header.identityKey).bytes(m.header.ephemeralKey);
-  w.u32(m.header.signedPreKeyId);
-  if (m.header.oneTimePreKeyId === undefined) w.u8(0);
-  else w.u8(1).u32(m.header.oneTimePreKeyId);
-  return w.bytes(m.message).finish();
+  return writeHeader(new ByteWriter().u8(FORMAT.preKeyMessage), m.header).bytes(m.message).finish();
 }
 
 /** Throws CryptoError('bad_message'). Use it to look up the prekeys the header names before sessionRespond. */
 export function decodePreKeyMessage(bytes: Uint8Array): PreKeyMessage {
   const r = new ByteReader(bytes, 'bad_message', 'prekey message');
   r.expectVersion(FORMAT.preKeyMessage);
-  const identityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
-  const ephemeralKey = r.bytes(X25519_KEY_BYTES);
-  const signedPreKeyId = r.u32();
-  const flag = r.u8();
-  if (flag > 1) throw new CryptoError('bad_message', 'prekey message: bad one-time prekey flag');
-  const oneTimePreKeyId = flag === 1 ? r.u32() : undefined;
-  return { header: { identityKey, ephemeralKey, signedPreKeyId, oneTimePreKeyId }, message: r.rest() };
+  const header = readHeader(r, 'bad_message');
+  return { header, message: r.rest() };
 }
 
 /** Alice: verifies the bundle (throws 'bad_bundle' / 'bad_signature') and starts a session she can send on. */
 export function sessionInitiate(provider: CryptoProvider, identity: IdentityKeyPair, bundle: PreKeyBundle): SessionState {
-  const x3dh = x3dhInitiate(provider, identity, bundle);
+  const pqxdh = pqxdhInitiate(provider, identity, bundle);
   return {
-    ratchet: ratchetInitAlice(provider, x3dh.sharedSecret, x3dh.remoteSignedPreKey, x3dh.associatedData),
+    ratchet: ratchetInitAlice(provider, pqxdh.sharedSecret, pqxdh.remoteSignedPreKey, pqxdh.associatedData),
     localIdentityKey: identity.signing.publicKey,
-    remoteIdentityKey: x3dh.remoteIdentityKey,
-    baseKey: x3dh.header.ephemeralKey,
-    pendingPreKey: x3dh.header,
+    remoteIdentityKey: pqxdh.remoteIdentityKey,
+    baseKey: pqxdh.header.ephemeralKey,
+    pendingPreKey: pqxdh.header,
   };
 }
 
@@ -76,18 +85,19 @@ export function sessionEncrypt(
 
 /**
  * Bob: starts a session from a prekey message with the prekeys its header names (undefined if not found:
- * 'unknown_prekey'). Nothing is consumed here; delete `usedOneTimePreKeyId` once the plaintext is safe.
+ * 'unknown_prekey'). Nothing is consumed here; once the plaintext is safe, delete `usedOneTimePreKeyId` and, unless
+ * it was the last-resort key, `usedKemPreKeyId`.
  */
 export function sessionRespond(
   provider: CryptoProvider,
   identity: IdentityKeyPair,
   message: Uint8Array,
-  preKeys: { signedPreKey: SignedPreKey | undefined; oneTimePreKey?: OneTimePreKey | undefined },
+  preKeys: ResponderPreKeys,
   options: RatchetOptions = {},
-): { session: SessionState; plaintext: Uint8Array; usedOneTimePreKeyId: number | undefined } {
+): { session: SessionState; plaintext: Uint8Array; usedOneTimePreKeyId: number | undefined; usedKemPreKeyId: number } {
   const { header, message: inner } = decodePreKeyMessage(message);
-  const x3dh = x3dhRespond(provider, identity, header, preKeys.signedPreKey, preKeys.oneTimePreKey);
-  const initial = ratchetInitBob(x3dh.sharedSecret, preKeys.signedPreKey!.keyPair, x3dh.associatedData);
+  const pqxdh = pqxdhRespond(provider, identity, header, preKeys);
+  const initial = ratchetInitBob(pqxdh.sharedSecret, preKeys.signedPreKey!.keyPair, pqxdh.associatedData);
   const { state, plaintext } = ratchetDecrypt(provider, initial, inner, options);
   const session: SessionState = {
     ratchet: state,
@@ -96,7 +106,7 @@ export function sessionRespond(
     baseKey: header.ephemeralKey,
     pendingPreKey: null,
   };
-  return { session, plaintext, usedOneTimePreKeyId: header.oneTimePreKeyId };
+  return { session, plaintext, usedOneTimePreKeyId: header.oneTimePreKeyId, usedKemPreKeyId: header.kemPreKeyId };
 }
 
 /**
@@ -130,32 +140,29 @@ export function serializeSessionState(session: SessionState): Uint8Array {
     .bytes(session.baseKey);
   const pending = session.pendingPreKey;
   if (!pending) w.u8(0);
-  else {
-    w.u8(1).bytes(pending.identityKey).bytes(pending.ephemeralKey).u32(pending.signedPreKeyId);
-    if (pending.oneTimePreKeyId === undefined) w.u8(0);
-    else w.u8(1).u32(pending.oneTimePreKeyId);
-  }
+  else writeHeader(w.u8(1), pending);
   return w.bytes(serializeRatchetState(session.ratchet)).finish();
 }
 
-/** Throws CryptoError('bad_state'). */
+/**
+ * Throws CryptoError('bad_state'). Reads PQXDH states, and X3DH-era states whose session was answered (their ratchet
+ * goes on unchanged); an X3DH initiator's unanswered session cannot be continued and is refused, so the next send
+ * starts a PQXDH one (docs/security.md, "Migration from X3DH").
+ */
 export function deserializeSessionState(bytes: Uint8Array): SessionState {
   const r = new ByteReader(bytes, 'bad_state', 'session state');
-  r.expectVersion(FORMAT.sessionState);
+  const version = r.u8();
+  if (version !== FORMAT.sessionState && version !== FORMAT.sessionStateV1) {
+    throw new CryptoError('bad_state', `session state: unsupported version or type 0x${version.toString(16)}`);
+  }
   const localIdentityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
   const remoteIdentityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
   const baseKey = r.bytes(X25519_KEY_BYTES);
-  let pendingPreKey: X3dhInitialHeader | null = null;
+  let pendingPreKey: PqxdhInitialHeader | null = null;
   const flag = r.u8();
   if (flag > 1) throw new CryptoError('bad_state', 'session state: bad flag');
-  if (flag === 1) {
-    const identityKey = r.bytes(ED25519_PUBLIC_KEY_BYTES);
-    const ephemeralKey = r.bytes(X25519_KEY_BYTES);
-    const signedPreKeyId = r.u32();
-    const opk = r.u8();
-    if (opk > 1) throw new CryptoError('bad_state', 'session state: bad flag');
-    pendingPreKey = { identityKey, ephemeralKey, signedPreKeyId, oneTimePreKeyId: opk === 1 ? r.u32() : undefined };
-  }
+  if (flag === 1 && version === FORMAT.sessionStateV1) throw new CryptoError('bad_state', 'session state: an unanswered X3DH session');
+  if (flag === 1) pendingPreKey = readHeader(r, 'bad_state');
   const ratchet = readRatchetState(r, true);
   return { ratchet, localIdentityKey, remoteIdentityKey, baseKey, pendingPreKey };
 }

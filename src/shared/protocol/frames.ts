@@ -20,6 +20,9 @@ export const MAX_RECIPIENTS_PER_SEND = 4096;
 /** Most one-time prekeys one `publish_prekeys` may carry; the relay's per-device cap is separate. */
 export const MAX_PREKEYS_PER_PUBLISH = 100;
 
+/** Most one-time KEM prekeys one `publish_prekeys` may carry (1.2 KB each, so fewer than curve prekeys). */
+export const MAX_KEM_PREKEYS_PER_PUBLISH = 50;
+
 /** Most device bundles one `prekey_bundles` answer holds (a user's devices; protocol v1 has one per user). */
 export const MAX_PREKEY_BUNDLES = 256;
 
@@ -46,13 +49,27 @@ export const OneTimePrekey = z.strictObject({
 });
 export type OneTimePrekey = z.infer<typeof OneTimePrekey>;
 
-/** What an initiator needs to start X3DH with one device. */
+/**
+ * A signed ML-KEM-768 prekey (PQXDH's PQSPK / PQOPK): one-time ones are handed out once; the device's last-resort one
+ * is served when they run out.
+ */
+export const KemPrekey = z.strictObject({
+  id: PreKeyId,
+  publicKey: base64Bytes({ exactBytes: 1184 }),
+  /** Ed25519 over kemPreKeySigningBytes(id, publicKey) (src/shared/crypto/prekeys.ts). */
+  signature: Ed25519Signature,
+});
+export type KemPrekey = z.infer<typeof KemPrekey>;
+
+/** What an initiator needs to start PQXDH with one device. */
 export const DevicePrekeyBundle = z.strictObject({
   device: DeviceId,
   identityKey: Ed25519PublicKey,
   signedPrekey: SignedPrekey,
   /** Absent once the device's one-time prekeys are used up. */
   oneTimePrekey: OneTimePrekey.optional(),
+  /** A one-time KEM prekey, else the last-resort one; absent only for a device that never published one. */
+  kemPrekey: KemPrekey.optional(),
 });
 export type DevicePrekeyBundle = z.infer<typeof DevicePrekeyBundle>;
 
@@ -114,6 +131,10 @@ export const PublishPrekeysFrame = z.strictObject({
   rid: RequestId,
   signedPrekey: SignedPrekey.optional(),
   oneTimePrekeys: z.array(OneTimePrekey).max(MAX_PREKEYS_PER_PUBLISH),
+  /** Added to the device's one-time KEM prekeys. */
+  kemPrekeys: z.array(KemPrekey).max(MAX_KEM_PREKEYS_PER_PUBLISH).optional(),
+  /** Replaces the device's last-resort KEM prekey. */
+  lastResortKemPrekey: KemPrekey.optional(),
 });
 
 /** Asks for a prekey bundle of every device of `user` (consuming one one-time prekey of each). */
@@ -198,6 +219,8 @@ export const PrekeysPublishedFrame = z.strictObject({
   type: z.literal('prekeys_published'),
   rid: RequestId,
   oneTimePrekeys: z.number().int().nonnegative(),
+  /** One-time KEM prekeys the relay now holds for the device. */
+  kemPrekeys: z.number().int().nonnegative(),
 });
 
 /** Answer to `fetch_prekeys`: one bundle per device of `user` that has published a signed prekey. */
@@ -214,12 +237,15 @@ export const PrekeyCountFrame = z.strictObject({
   rid: RequestId,
   oneTimePrekeys: z.number().int().nonnegative(),
   signedPrekeyId: PreKeyId.nullable(),
+  kemPrekeys: z.number().int().nonnegative(),
+  lastResortKemPrekeyId: PreKeyId.nullable(),
 });
 
-/** Pushed when a fetch left this device with few one-time prekeys: time to publish more. */
+/** Pushed when a fetch left this device with few one-time prekeys (curve or KEM): time to publish more. */
 export const PrekeysLowFrame = z.strictObject({
   type: z.literal('prekeys_low'),
   oneTimePrekeys: z.number().int().nonnegative(),
+  kemPrekeys: z.number().int().nonnegative(),
 });
 
 export const ERROR_CODES = [

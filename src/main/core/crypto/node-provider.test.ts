@@ -9,6 +9,7 @@ import { CryptoError } from '../../../shared/crypto/errors';
 import {
   createPreKeyBundle,
   generateIdentityKeyPair,
+  generateKemPreKey,
   generateOneTimePreKeys,
   generateSignedPreKey,
   safetyNumber,
@@ -159,10 +160,11 @@ describe('interop: one side on node, the other on noble', () => {
     const bob = generateIdentityKeyPair(noble);
     const spk = generateSignedPreKey(noble, bob, 1, 0);
     const [opk] = generateOneTimePreKeys(noble, 1, 1);
-    let a = sessionInitiate(node, alice, createPreKeyBundle(bob, spk, opk));
+    const kem = generateKemPreKey(noble, bob, 2, 0, false);
+    let a = sessionInitiate(node, alice, createPreKeyBundle(bob, spk, kem, opk));
     const first = sessionEncrypt(node, a, Uint8Array.of(1));
     a = first.session;
-    const started = sessionRespond(noble, bob, first.message, { signedPreKey: spk, oneTimePreKey: opk });
+    const started = sessionRespond(noble, bob, first.message, { signedPreKey: spk, oneTimePreKey: opk, kemPreKey: kem });
     expect([...started.plaintext]).toEqual([1]);
     const reply = sessionEncrypt(noble, started.session, Uint8Array.of(2));
     expect([...sessionDecrypt(node, a, reply.message).plaintext]).toEqual([2]);

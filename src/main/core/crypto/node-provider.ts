@@ -17,6 +17,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { CryptoError } from '../../../shared/crypto/errors';
+import { mlKem768 } from '../../../shared/crypto/ml-kem';
 import { nobleCryptoProvider } from '../../../shared/crypto/noble-provider';
 import {
   AEAD_TAG_BYTES,
@@ -148,6 +149,9 @@ export const nodeCryptoProvider: CryptoProvider = {
     scalar[31]! |= 64;
     return scalar;
   },
+
+  // Node 20's crypto has no ML-KEM: the one implementation (noble) serves every provider.
+  ...mlKem768,
 
   sha512: (data) => plain(createHash('sha512').update(data).digest()),
   hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),

@@ -1,16 +1,22 @@
-// Keeps this device reachable for new sessions: on every `online` it asks the relay what it holds, publishes a
-// signed prekey if the relay has none or an old one, rotates the signed prekey on the crypto layer's schedule
-// (retiring replaced ones after their retention window), and refills one-time prekeys when they run low or the
-// relay says `prekeysLow`. Private halves are stored before the public ones are published. Runs one pass at a time.
+// Keeps this device reachable for new PQXDH sessions: on every `online` it asks the relay what it holds, publishes a
+// signed prekey and a last-resort KEM prekey if the relay has none or an old one, rotates both on the crypto layer's
+// schedule (retiring replaced ones after their retention window), and refills one-time prekeys — curve and KEM —
+// when they run low or the relay says `prekeysLow`. Private halves are stored before the public ones are published.
+// Runs one pass at a time.
 import type { IdentityKeyPair } from '../../../shared/crypto/identity';
 import {
+  KEM_PREKEY_BATCH,
+  KEM_PREKEY_LOW_WATER,
   ONE_TIME_PREKEY_BATCH,
+  generateKemOneTimePreKeys,
+  generateKemPreKey,
   generateOneTimePreKeys,
   generateSignedPreKey,
   needsOneTimePreKeyRefill,
   nextPreKeyId,
   shouldRotateSignedPreKey,
   signedPreKeysToRetire,
+  type KemPreKey,
   type SignedPreKey,
 } from '../../../shared/crypto/prekeys';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
@@ -97,22 +103,55 @@ export class PrekeyMaintenance {
     const retire = signedPreKeysToRetire(state.signed, current.id, now);
     if (retire.length > 0) state = await store.update((s) => ({ ...s, signed: s.signed.filter((k) => !retire.includes(k.id)) }));
 
+    // The last-resort KEM prekey follows the signed prekey's schedule and retention.
+    let lastResort = state.currentLastResortKemId === null ? undefined : store.kemPreKey(state, state.currentLastResortKemId);
+    let publishLastResort: KemPreKey | undefined;
+    if (!lastResort || shouldRotateSignedPreKey(lastResort, now)) {
+      const fresh = generateKemPreKey(provider, identity, state.nextKemId, now, true);
+      state = await store.update((s) => ({ ...s, kem: [...s.kem, fresh], currentLastResortKemId: fresh.id, nextKemId: nextPreKeyId(fresh.id) }));
+      lastResort = fresh;
+      publishLastResort = fresh;
+    } else if (count.lastResortKemPreKeyId !== lastResort.id) {
+      publishLastResort = lastResort;
+    }
+    const retireKem = signedPreKeysToRetire(state.kem.filter((k) => k.lastResort), lastResort.id, now);
+    if (retireKem.length > 0) state = await store.update((s) => ({ ...s, kem: s.kem.filter((k) => !retireKem.includes(k.id)) }));
+
     const refill = this.refillWanted || needsOneTimePreKeyRefill(count.oneTimePreKeys);
+    const refillKem = this.refillWanted || needsOneTimePreKeyRefill(count.kemPreKeys, KEM_PREKEY_LOW_WATER);
     this.refillWanted = false;
     let oneTime: ReturnType<typeof generateOneTimePreKeys> = [];
     if (refill) {
       oneTime = generateOneTimePreKeys(provider, state.nextOneTimeId, ONE_TIME_PREKEY_BATCH);
       const last = oneTime[oneTime.length - 1]!;
-      await store.update((s) => ({ ...s, oneTime: [...s.oneTime, ...oneTime], nextOneTimeId: nextPreKeyId(last.id) }));
+      state = await store.update((s) => ({ ...s, oneTime: [...s.oneTime, ...oneTime], nextOneTimeId: nextPreKeyId(last.id) }));
     }
-    if (!publishSigned && oneTime.length === 0) return;
-    const published = await relay.publishPrekeys({
-      ...(publishSigned
-        ? { signedPreKey: { id: publishSigned.id, publicKey: publishSigned.keyPair.publicKey, signature: publishSigned.signature } }
-        : {}),
-      oneTimePreKeys: oneTime.map((k) => ({ id: k.id, publicKey: k.keyPair.publicKey })),
+    let kem: KemPreKey[] = [];
+    if (refillKem) {
+      kem = generateKemOneTimePreKeys(provider, identity, state.nextKemId, KEM_PREKEY_BATCH, now);
+      const last = kem[kem.length - 1]!;
+      await store.update((s) => ({ ...s, kem: [...s.kem, ...kem], nextKemId: nextPreKeyId(last.id) }));
+    }
+    if (!publishSigned && !publishLastResort && oneTime.length === 0 && kem.length === 0) return;
+    const signedKey = (k: { id: number; keyPair: { publicKey: Uint8Array }; signature: Uint8Array }) => ({
+      id: k.id,
+      publicKey: k.keyPair.publicKey,
+      signature: k.signature,
     });
-    this.options.logger.info('prekeys.published', { signed: publishSigned !== undefined, oneTime: oneTime.length, held: published.oneTimePreKeys });
+    const published = await relay.publishPrekeys({
+      ...(publishSigned ? { signedPreKey: signedKey(publishSigned) } : {}),
+      oneTimePreKeys: oneTime.map((k) => ({ id: k.id, publicKey: k.keyPair.publicKey })),
+      ...(kem.length > 0 ? { kemPreKeys: kem.map(signedKey) } : {}),
+      ...(publishLastResort ? { lastResortKemPreKey: signedKey(publishLastResort) } : {}),
+    });
+    this.options.logger.info('prekeys.published', {
+      signed: publishSigned !== undefined,
+      lastResortKem: publishLastResort !== undefined,
+      oneTime: oneTime.length,
+      kem: kem.length,
+      held: published.oneTimePreKeys,
+      heldKem: published.kemPreKeys,
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPreKeyBundle } from '../../../shared/crypto/bundle';
 import { isCryptoError } from '../../../shared/crypto/errors';
 import { generateIdentityKeyPair, type IdentityKeyPair } from '../../../shared/crypto/identity';
-import { generateOneTimePreKeys, generateSignedPreKey, type OneTimePreKey, type SignedPreKey } from '../../../shared/crypto/prekeys';
+import { generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey, type KemPreKey, type OneTimePreKey, type SignedPreKey } from '../../../shared/crypto/prekeys';
 import { sessionEncrypt, sessionInitiate, type SessionState } from '../../../shared/crypto/session';
 import { nodeCryptoProvider as provider } from '../crypto/node-provider';
 import { decryptPairwise, type PreKeyLookup } from './pairwiseDecrypt';
@@ -15,6 +15,7 @@ interface Party {
   identity: IdentityKeyPair;
   signed: SignedPreKey;
   oneTime: OneTimePreKey[];
+  lastResort: KemPreKey;
   lookup: PreKeyLookup;
 }
 
@@ -22,7 +23,18 @@ function party(): Party {
   const identity = generateIdentityKeyPair(provider);
   const signed = generateSignedPreKey(provider, identity, 1, Date.now());
   const oneTime = generateOneTimePreKeys(provider, 1, 3);
-  return { identity, signed, oneTime, lookup: { signedPreKey: (id) => (id === 1 ? signed : undefined), oneTimePreKey: (id) => oneTime.find((k) => k.id === id) } };
+  const lastResort = generateKemPreKey(provider, identity, 50, Date.now(), true);
+  return {
+    identity,
+    signed,
+    oneTime,
+    lastResort,
+    lookup: {
+      signedPreKey: (id) => (id === 1 ? signed : undefined),
+      oneTimePreKey: (id) => oneTime.find((k) => k.id === id),
+      kemPreKey: (id) => (id === 50 ? lastResort : undefined),
+    },
+  };
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -37,8 +49,8 @@ describe('pairwise decryption over a device’s sessions', () => {
   it('converges when both sides start a session at the same time', () => {
     const alice = party();
     const bob = party();
-    let aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.oneTime[0]))];
-    let bobSessions = [sessionInitiate(provider, bob.identity, createPreKeyBundle(alice.identity, alice.signed, alice.oneTime[0]))];
+    let aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.lastResort, bob.oneTime[0]))];
+    let bobSessions = [sessionInitiate(provider, bob.identity, createPreKeyBundle(alice.identity, alice.signed, alice.lastResort, alice.oneTime[0]))];
     const fromAlice = send(aliceSessions, 'hi from alice');
     aliceSessions = fromAlice.sessions;
     const fromBob = send(bobSessions, 'hi from bob');
@@ -70,7 +82,7 @@ describe('pairwise decryption over a device’s sessions', () => {
   it('a repeated prekey message continues its session instead of starting another', () => {
     const alice = party();
     const bob = party();
-    let aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.oneTime[1]))];
+    let aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.lastResort, bob.oneTime[1]))];
     const first = send(aliceSessions, 'one');
     aliceSessions = first.sessions;
     const second = send(aliceSessions, 'two');
@@ -87,7 +99,7 @@ describe('pairwise decryption over a device’s sessions', () => {
   it('fails with the active session’s error and hands back nothing; a session round-trips through its record', () => {
     const alice = party();
     const bob = party();
-    const aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed))];
+    const aliceSessions = [sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.lastResort))];
     const first = send(aliceSessions, 'one');
     const atBob = decryptPairwise(provider, bob.identity, [], 'preKey', first.message, bob.lookup);
     const stored = encodeSessions(atBob.sessions);
@@ -106,14 +118,14 @@ describe('pairwise decryption over a device’s sessions', () => {
   it('a first message replayed after its session was dropped does not start a session again', () => {
     const alice = party();
     const bob = party();
-    // No one-time prekey: the case the X3DH spec warns about.
-    const first = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed))], 'once');
+    // No one-time prekey: the case the X3DH and PQXDH specs warn about.
+    const first = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.lastResort))], 'once');
     let record: DeviceSessions = { sessions: [], retiredBaseKeys: [] };
     const started = decryptPairwise(provider, bob.identity, record.sessions, 'preKey', first.message, bob.lookup);
     record = withSessions(record, started.sessions);
     // Five newer sessions push it out of the kept list.
     for (let i = 0; i < 5; i++) {
-      const other = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed))], `n${i}`);
+      const other = send([sessionInitiate(provider, alice.identity, createPreKeyBundle(bob.identity, bob.signed, bob.lastResort))], `n${i}`);
       record = withSessions(record, decryptPairwise(provider, bob.identity, record.sessions, 'preKey', other.message, bob.lookup).sessions);
     }
     expect(record.sessions).toHaveLength(5);

@@ -5,13 +5,15 @@
 import { bytesEqual } from '../../../shared/base';
 import { CryptoError } from '../../../shared/crypto/errors';
 import type { IdentityKeyPair } from '../../../shared/crypto/identity';
-import type { OneTimePreKey, SignedPreKey } from '../../../shared/crypto/prekeys';
+import type { KemPreKey, OneTimePreKey, SignedPreKey } from '../../../shared/crypto/prekeys';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
 import { decodePreKeyMessage, sessionDecrypt, sessionRespond, type SessionState } from '../../../shared/crypto/session';
 
 export interface PreKeyLookup {
   signedPreKey(id: number): SignedPreKey | undefined;
   oneTimePreKey(id: number): OneTimePreKey | undefined;
+  /** A one-time KEM prekey not used yet, or a last-resort one. */
+  kemPreKey(id: number): KemPreKey | undefined;
   /** Whether a session with this base key existed and was dropped: its first message coming again is a replay. */
   isRetiredBaseKey?(baseKey: Uint8Array): boolean;
 }
@@ -24,6 +26,8 @@ export interface PairwiseDecryption {
   remoteIdentityKey: Uint8Array;
   /** A prekey message started a new session with this one-time prekey: delete it once `sessions` is stored. */
   usedOneTimePreKeyId: number | undefined;
+  /** A prekey message started a new session with this one-time KEM prekey: delete it too (never a last-resort one). */
+  usedKemPreKeyId: number | undefined;
   newSession: boolean;
 }
 
@@ -42,12 +46,14 @@ export function decryptPairwise(
     if (preKeys.isRetiredBaseKey?.(header.ephemeralKey)) throw new CryptoError('replayed', 'prekey message of a session that was already used');
     const signedPreKey = preKeys.signedPreKey(header.signedPreKeyId);
     const oneTimePreKey = header.oneTimePreKeyId === undefined ? undefined : preKeys.oneTimePreKey(header.oneTimePreKeyId);
-    const started = sessionRespond(provider, identity, ciphertext, { signedPreKey, oneTimePreKey });
+    const kemPreKey = preKeys.kemPreKey(header.kemPreKeyId);
+    const started = sessionRespond(provider, identity, ciphertext, { signedPreKey, oneTimePreKey, kemPreKey });
     return {
       sessions: [started.session, ...sessions],
       plaintext: started.plaintext,
       remoteIdentityKey: started.session.remoteIdentityKey,
       usedOneTimePreKeyId: started.usedOneTimePreKeyId,
+      usedKemPreKeyId: kemPreKey && !kemPreKey.lastResort ? kemPreKey.id : undefined,
       newSession: true,
     };
   }
@@ -76,6 +82,7 @@ function promote(
     plaintext: result.plaintext,
     remoteIdentityKey: result.session.remoteIdentityKey,
     usedOneTimePreKeyId,
+    usedKemPreKeyId: undefined,
     newSession,
   };
 }

@@ -240,12 +240,14 @@ export class Connection {
         }
         return;
       case 'prekeys_published':
-        this.answer('publish_prekeys', frame.rid, undefined, () => ({ oneTimePreKeys: frame.oneTimePrekeys }) satisfies PrekeysPublished);
+        this.answer('publish_prekeys', frame.rid, undefined, () => ({ oneTimePreKeys: frame.oneTimePrekeys, kemPreKeys: frame.kemPrekeys }) satisfies PrekeysPublished);
         return;
       case 'prekey_count':
         this.answer('count_prekeys', frame.rid, undefined, () => ({
           oneTimePreKeys: frame.oneTimePrekeys,
           signedPreKeyId: frame.signedPrekeyId,
+          kemPreKeys: frame.kemPrekeys,
+          lastResortKemPreKeyId: frame.lastResortKemPrekeyId,
         }) satisfies PrekeyCount);
         return;
       case 'prekey_bundles':

@@ -79,8 +79,8 @@ describe('Transport: publishPrekeys', () => {
         oneTimePrekeys: OTKS.map((k) => ({ id: k.id, publicKey: toBase64(k.publicKey) })),
       },
     ]);
-    socket.push({ type: 'prekeys_published', rid: lastRid(socket), oneTimePrekeys: 102 });
-    await expect(result).resolves.toEqual({ oneTimePreKeys: 102 });
+    socket.push({ type: 'prekeys_published', rid: lastRid(socket), oneTimePrekeys: 102, kemPrekeys: 0 });
+    await expect(result).resolves.toEqual({ oneTimePreKeys: 102, kemPreKeys: 0 });
   });
 
   it('publishes one-time prekeys alone', async () => {
@@ -88,8 +88,8 @@ describe('Transport: publishPrekeys', () => {
     const result = transport.publishPrekeys({ oneTimePreKeys: OTKS });
     const [frame] = socket.framesOf('publish_prekeys');
     expect(frame).not.toHaveProperty('signedPrekey');
-    socket.push({ type: 'prekeys_published', rid: frame!.rid, oneTimePrekeys: 2 });
-    await expect(result).resolves.toEqual({ oneTimePreKeys: 2 });
+    socket.push({ type: 'prekeys_published', rid: frame!.rid, oneTimePrekeys: 2, kemPrekeys: 0 });
+    await expect(result).resolves.toEqual({ oneTimePreKeys: 2, kemPreKeys: 0 });
   });
 
   it.each<[string, PrekeyUpload]>([
@@ -116,10 +116,10 @@ describe('Transport: countPrekeys', () => {
     const second = transport.countPrekeys();
     const [a, b] = socket.framesOf('count_prekeys');
     expect(a).toEqual({ type: 'count_prekeys', rid: expect.any(Number) });
-    socket.push({ type: 'prekey_count', rid: b!.rid, oneTimePrekeys: 0, signedPrekeyId: null });
-    socket.push({ type: 'prekey_count', rid: a!.rid, oneTimePrekeys: 12, signedPrekeyId: 7 });
-    await expect(first).resolves.toEqual({ oneTimePreKeys: 12, signedPreKeyId: 7 });
-    await expect(second).resolves.toEqual({ oneTimePreKeys: 0, signedPreKeyId: null });
+    socket.push({ type: 'prekey_count', rid: b!.rid, oneTimePrekeys: 0, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: null });
+    socket.push({ type: 'prekey_count', rid: a!.rid, oneTimePrekeys: 12, signedPrekeyId: 7, kemPrekeys: 0, lastResortKemPrekeyId: null });
+    await expect(first).resolves.toEqual({ oneTimePreKeys: 12, signedPreKeyId: 7, kemPreKeys: 0, lastResortKemPreKeyId: null });
+    await expect(second).resolves.toEqual({ oneTimePreKeys: 0, signedPreKeyId: null, kemPreKeys: 0, lastResortKemPreKeyId: null });
   });
 });
 
@@ -137,10 +137,18 @@ describe('Transport: fetchPrekeys', () => {
           identityKey: toBase64(identityKey),
           signedPrekey: { id: 7, publicKey: toBase64(SPK.publicKey), signature: toBase64(SPK.signature) },
           oneTimePrekey: { id: 101, publicKey: toBase64(OTKS[0]!.publicKey) },
+          kemPrekey: { id: 9, publicKey: toBase64(bytes(1184, 4)), signature: toBase64(bytes(64, 5)) },
         },
         {
           device: 2,
           identityKey: toBase64(bytes(32, 8)),
+          signedPrekey: { id: 3, publicKey: toBase64(bytes(32, 6)), signature: toBase64(bytes(64, 7)) },
+          kemPrekey: { id: 4, publicKey: toBase64(bytes(1184, 2)), signature: toBase64(bytes(64, 3)) },
+        },
+        {
+          // A device without any KEM prekey cannot be reached with PQXDH: left out.
+          device: 3,
+          identityKey: toBase64(bytes(32, 9)),
           signedPrekey: { id: 3, publicKey: toBase64(bytes(32, 6)), signature: toBase64(bytes(64, 7)) },
         },
       ],
@@ -162,11 +170,17 @@ describe('Transport: fetchPrekeys', () => {
             identityKey,
             signedPreKey: { id: 7, publicKey: SPK.publicKey, signature: SPK.signature },
             oneTimePreKey: { id: 101, publicKey: OTKS[0]!.publicKey },
+            kemPreKey: { id: 9, publicKey: bytes(1184, 4), signature: bytes(64, 5) },
           },
         },
         {
           device: 2,
-          bundle: { identityKey: bytes(32, 8), signedPreKey: { id: 3, publicKey: bytes(32, 6), signature: bytes(64, 7) }, oneTimePreKey: undefined },
+          bundle: {
+            identityKey: bytes(32, 8),
+            signedPreKey: { id: 3, publicKey: bytes(32, 6), signature: bytes(64, 7) },
+            oneTimePreKey: undefined,
+            kemPreKey: { id: 4, publicKey: bytes(1184, 2), signature: bytes(64, 3) },
+          },
         },
       ],
     });
@@ -178,8 +192,8 @@ describe('Transport: fetchPrekeys', () => {
     const result = transport.fetchPrekeys('bob');
     const rid = lastRid(socket);
     socket.push(bundlesFrame(rid, 'mallory'));
-    socket.push({ type: 'prekey_count', rid, oneTimePrekeys: 1, signedPrekeyId: 1 });
-    socket.push({ type: 'prekeys_published', rid, oneTimePrekeys: 1 });
+    socket.push({ type: 'prekey_count', rid, oneTimePrekeys: 1, signedPrekeyId: 1, kemPrekeys: 0, lastResortKemPrekeyId: null });
+    socket.push({ type: 'prekeys_published', rid, oneTimePrekeys: 1, kemPrekeys: 0 });
     clock.advance(5_000);
     expect(await failure(result)).toMatchObject({ code: 'request_timeout', retryable: true });
     expect(transport.snapshot.state).toBe('online');
@@ -269,13 +283,13 @@ describe('Transport: prekeysLow', () => {
     const { transport, socket, clock, relay } = await online();
     const seen: number[] = [];
     transport.on('prekeysLow', (count) => seen.push(count));
-    socket.push({ type: 'prekeys_low', oneTimePrekeys: 19 });
+    socket.push({ type: 'prekeys_low', oneTimePrekeys: 19, kemPrekeys: 0 });
     expect(seen).toEqual([19]);
     socket.serverClose(1006);
-    socket.push({ type: 'prekeys_low', oneTimePrekeys: 3 });
+    socket.push({ type: 'prekeys_low', oneTimePrekeys: 3, kemPrekeys: 0 });
     clock.advance(250);
     const next = await completeHandshake(relay);
-    next.push({ type: 'prekeys_low', oneTimePrekeys: 0 });
+    next.push({ type: 'prekeys_low', oneTimePrekeys: 0, kemPrekeys: 0 });
     expect(seen).toEqual([19, 0]);
     expect(transport.snapshot.state).toBe('online');
   });

@@ -1,6 +1,7 @@
 // The transport's side of the relay's prekey directory: checks requests before they leave, so one that can never
 // succeed fails at once and non-retryably, and turns the relay's base64 answers into bytes. Never logs key material.
 import {
+  MAX_KEM_PREKEYS_PER_PUBLISH,
   MAX_PREKEYS_PER_PUBLISH,
   PublishPrekeysFrame,
   Username,
@@ -11,7 +12,7 @@ import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
 import { TransportError } from './errors';
 import type { PrekeyBundles, PrekeyUpload } from './types';
 
-export type PublishFields = Pick<PublishPrekeysFrame, 'signedPrekey' | 'oneTimePrekeys'>;
+export type PublishFields = Pick<PublishPrekeysFrame, 'signedPrekey' | 'oneTimePrekeys' | 'kemPrekeys' | 'lastResortKemPrekey'>;
 
 /** The wire fields of a publish, or a non-retryable `invalid_request`. */
 export function publishFields(upload: PrekeyUpload): PublishFields {
@@ -20,10 +21,18 @@ export function publishFields(upload: PrekeyUpload): PublishFields {
   if (upload.oneTimePreKeys.length > MAX_PREKEYS_PER_PUBLISH) {
     throw invalid(`at most ${MAX_PREKEYS_PER_PUBLISH} one-time prekeys per publish, got ${upload.oneTimePreKeys.length}`);
   }
+  if ((upload.kemPreKeys?.length ?? 0) > MAX_KEM_PREKEYS_PER_PUBLISH) {
+    throw invalid(`at most ${MAX_KEM_PREKEYS_PER_PUBLISH} KEM prekeys per publish, got ${upload.kemPreKeys!.length}`);
+  }
   const base64 = (bytes: unknown, what: string): string => {
     if (!(bytes instanceof Uint8Array)) throw invalid(`${what} must be bytes`);
     return toBase64(bytes);
   };
+  const signedKey = (key: { id: number; publicKey: unknown; signature: unknown }, what: string) => ({
+    id: key.id,
+    publicKey: base64(key.publicKey, what),
+    signature: base64(key.signature, `${what}'s signature`),
+  });
   const signed = upload.signedPreKey;
   const fields: PublishFields = {
     ...(signed === undefined
@@ -36,6 +45,8 @@ export function publishFields(upload: PrekeyUpload): PublishFields {
           },
         }),
     oneTimePrekeys: upload.oneTimePreKeys.map((key) => ({ id: key.id, publicKey: base64(key.publicKey, 'a one-time prekey') })),
+    ...(upload.kemPreKeys === undefined ? {} : { kemPrekeys: upload.kemPreKeys.map((key) => signedKey(key, 'a KEM prekey')) }),
+    ...(upload.lastResortKemPreKey === undefined ? {} : { lastResortKemPrekey: signedKey(upload.lastResortKemPreKey, 'the last-resort KEM prekey') }),
   };
   const parsed = PublishPrekeysFrame.safeParse({ type: 'publish_prekeys', rid: 0, ...fields });
   if (!parsed.success) {
@@ -53,11 +64,14 @@ export function fetchableUser(user: string): string {
   return normalizeUsername(user);
 }
 
-/** The relay's bundles as bytes; the frame was validated against its schema already. */
+/**
+ * The relay's bundles as bytes; the frame was validated against its schema already. A device that has published no
+ * KEM prekey cannot be reached with PQXDH and is left out (a device of this version always publishes one).
+ */
 export function decodeBundles(frame: PrekeyBundlesFrame): PrekeyBundles {
   return {
     user: frame.user,
-    devices: frame.devices.map((entry) => ({
+    devices: frame.devices.flatMap(({ kemPrekey, ...entry }) => (kemPrekey === undefined ? [] : [{ ...entry, kemPrekey }])).map((entry) => ({
       device: entry.device,
       bundle: {
         identityKey: fromBase64(entry.identityKey),
@@ -70,6 +84,7 @@ export function decodeBundles(frame: PrekeyBundlesFrame): PrekeyBundles {
           entry.oneTimePrekey === undefined
             ? undefined
             : { id: entry.oneTimePrekey.id, publicKey: fromBase64(entry.oneTimePrekey.publicKey) },
+        kemPreKey: { id: entry.kemPrekey.id, publicKey: fromBase64(entry.kemPrekey.publicKey), signature: fromBase64(entry.kemPrekey.signature) },
       },
     })),
   };

@@ -56,7 +56,7 @@ export interface SendResult {
   duplicate: boolean;
 }
 
-// ── prekeys (X3DH) ──────────────────────────────────────────────────────────────
+// ── prekeys (PQXDH) ──────────────────────────────────────────────────────────────
 // Only public halves pass through the transport; private prekeys stay with whoever made them.
 
 export interface PublicSignedPreKey {
@@ -73,22 +73,32 @@ export interface PublicOneTimePreKey {
   readonly publicKey: Uint8Array;
 }
 
+/** A signed ML-KEM-768 prekey: 1184-byte key, Ed25519 signature over kemPreKeySigningBytes(id, publicKey). */
+export type PublicKemPreKey = PublicSignedPreKey;
+
 export interface PrekeyUpload {
   /** Replaces the signed prekey the relay serves for this device. */
   readonly signedPreKey?: PublicSignedPreKey;
   /** At most MAX_PREKEYS_PER_PUBLISH (100); an id the relay already holds for this device is replaced. */
   readonly oneTimePreKeys: readonly PublicOneTimePreKey[];
+  /** At most MAX_KEM_PREKEYS_PER_PUBLISH (50) signed one-time KEM prekeys. */
+  readonly kemPreKeys?: readonly PublicKemPreKey[];
+  /** Replaces the last-resort KEM prekey the relay serves when the one-time ones are used up. */
+  readonly lastResortKemPreKey?: PublicKemPreKey;
 }
 
 export interface PrekeysPublished {
-  /** One-time prekeys the relay now holds for this device. */
+  /** One-time prekeys (curve, KEM) the relay now holds for this device. */
   oneTimePreKeys: number;
+  kemPreKeys: number;
 }
 
 export interface PrekeyCount {
   oneTimePreKeys: number;
   /** null when this device has never published a signed prekey. */
   signedPreKeyId: number | null;
+  kemPreKeys: number;
+  lastResortKemPreKeyId: number | null;
 }
 
 export interface DevicePreKeyBundle {
@@ -100,6 +110,6 @@ export interface DevicePreKeyBundle {
 export interface PrekeyBundles {
   /** Normalized (lower-case) username. */
   user: string;
-  /** One per device of the user with a signed prekey, never this device itself; ordered by device id. */
+  /** One per device of the user with a signed prekey and a KEM prekey, never this device itself; by device id. */
   devices: DevicePreKeyBundle[];
 }

@@ -46,7 +46,7 @@ describe('schema migration', () => {
         expect((await upgraded.pageMailbox(dave, 0, 10)).map((d) => [d.seq, d.messageId, [...d.payload]])).toEqual([[1, 'm1', [0, 1, 2]]]);
         expect(await upgraded.pendingCount(dave)).toBe(1);
         // The prekey tables of version 2 are there.
-        expect(await upgraded.countPrekeys(dave)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
+        expect(await upgraded.countPrekeys(dave)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: null });
         // Version 3 carried the counters over: the next delivery continues the sequence, and the resend is a duplicate.
         const result = await upgraded.commitMailboxBatch(batch({ enqueues: [send(erin, 'm1', dave), send(erin, 'm2', dave)] }));
         expect(result.enqueues).toEqual([{ status: 'duplicate' }, { status: 'stored', deliveries: [expect.objectContaining({ seq: 2 })] }]);

@@ -11,10 +11,12 @@
 // right edge of that index instead of on a page chosen by their sender. The envelopes table is rebuilt for the key.
 // Version 4 (protocol v2) stores payloads as the raw bytes they travel as, not base64 text: the envelopes table is
 // rebuilt once more, decoding each pending payload.
+// Version 5 adds PQXDH's KEM prekeys: a queue of signed one-time ML-KEM-768 prekeys per device, handed out oldest
+// first like the curve ones, and one last-resort KEM prekey per device, served (never consumed) when the queue is empty.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -121,6 +123,25 @@ const MIGRATIONS: Record<number, string> = {
     DROP TABLE envelopes;
     ALTER TABLE envelopes_v4 RENAME TO envelopes;
     CREATE INDEX envelopes_gone_at ON envelopes (gone_at) WHERE gone_at IS NOT NULL;
+  `,
+  5: `
+    CREATE TABLE kem_prekeys (
+      id         INTEGER PRIMARY KEY,       -- insertion order: the oldest key is handed out first
+      device_id  INTEGER NOT NULL,          -- devices.id
+      key_id     INTEGER NOT NULL,
+      public_key TEXT NOT NULL,             -- base64 ML-KEM-768 encapsulation key
+      signature  TEXT NOT NULL,             -- base64 Ed25519, verified against the identity key before storing
+      UNIQUE (device_id, key_id)
+    );
+    CREATE INDEX kem_prekeys_queue ON kem_prekeys (device_id, id);
+
+    CREATE TABLE last_resort_kem_prekeys (
+      device_id    INTEGER PRIMARY KEY,     -- devices.id
+      key_id       INTEGER NOT NULL,
+      public_key   TEXT NOT NULL,
+      signature    TEXT NOT NULL,
+      published_at INTEGER NOT NULL
+    );
   `,
 };
 

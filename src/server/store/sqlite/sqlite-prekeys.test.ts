@@ -1,11 +1,11 @@
-// The SQLite prekey directory below the protocol: atomic publish with the cap, consumption in insertion order,
-// exclusion of the asking device.
+// The SQLite prekey directory below the protocol: atomic publish with the cap, consumption in insertion order (curve
+// and KEM prekeys alike, then the last-resort KEM prekey), exclusion of the asking device.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
-import type { PrekeyUpload, StoredOneTimePrekey } from '../relay-store';
+import type { PrekeyUpload, StoredKemPrekey, StoredOneTimePrekey } from '../relay-store';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
 const IDENTITY = 'A'.repeat(43) + '=';
@@ -14,6 +14,10 @@ const bob: Address = { user: 'bob', device: 1 };
 const spk = (id: number) => ({ id, publicKey: `S${String(id).padStart(42, '0')}=`, signature: 'C'.repeat(86) + '==' });
 const otks = (first: number, count: number): StoredOneTimePrekey[] =>
   Array.from({ length: count }, (_, i) => ({ id: first + i, publicKey: `K${String(first + i).padStart(42, '0')}=` }));
+
+/** The store checks no sizes or signatures (the directory did): short stand-ins are enough here. */
+const kems = (first: number, count: number): StoredKemPrekey[] =>
+  Array.from({ length: count }, (_, i) => ({ id: first + i, publicKey: `Q${String(first + i).padStart(42, '0')}=`, signature: 'D'.repeat(86) + '==' }));
 
 let dir: string;
 let store: SqliteRelayStore;
@@ -34,17 +38,26 @@ afterEach(async () => {
 
 describe('SQLite prekey store', () => {
   it('publishes atomically under the cap and counts', async () => {
-    expect(await store.countPrekeys(bob)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null });
+    expect(await store.countPrekeys(bob)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: null });
     expect(await store.publishPrekeys(upload(bob, { signedPrekey: spk(1), oneTimePrekeys: otks(1, 8) }))).toEqual({
       status: 'published',
       oneTimePrekeys: 8,
+      kemPrekeys: 0,
     });
     expect(await store.publishPrekeys(upload(bob, { signedPrekey: spk(2), oneTimePrekeys: otks(7, 5) }))).toEqual({
       status: 'cap_exceeded',
       held: 8,
       wouldHold: 11,
     });
-    expect(await store.countPrekeys({ user: 'BOB', device: 1 })).toEqual({ oneTimePrekeys: 8, signedPrekeyId: 1 });
+    expect(await store.countPrekeys({ user: 'BOB', device: 1 })).toEqual({ oneTimePrekeys: 8, signedPrekeyId: 1, kemPrekeys: 0, lastResortKemPrekeyId: null });
+    // KEM prekeys have their own cap count and queue.
+    expect(await store.publishPrekeys(upload(bob, { oneTimePrekeys: [], kemPrekeys: kems(1, 11) }))).toMatchObject({ status: 'cap_exceeded', held: 0, wouldHold: 11 });
+    expect(await store.publishPrekeys(upload(bob, { oneTimePrekeys: [], kemPrekeys: kems(1, 4), lastResortKemPrekey: kems(50, 1)[0] }))).toEqual({
+      status: 'published',
+      oneTimePrekeys: 8,
+      kemPrekeys: 4,
+    });
+    expect(await store.countPrekeys(bob)).toEqual({ oneTimePrekeys: 8, signedPrekeyId: 1, kemPrekeys: 4, lastResortKemPrekeyId: 50 });
     expect(await store.publishPrekeys(upload({ user: 'ghost', device: 1 }, { oneTimePrekeys: otks(1, 1) }))).toEqual({ status: 'unknown_device' });
   });
 
@@ -76,8 +89,8 @@ describe('SQLite prekey store', () => {
       status: 'taken',
       user: 'bob',
       bundles: [
-        { device: 1, identityKey: IDENTITY, signedPrekey: spk(1), oneTimePrekeysLeft: 0 },
-        { device: 3, identityKey: IDENTITY, signedPrekey: spk(3), oneTimePrekey: otks(1, 1)[0], oneTimePrekeysLeft: 0 },
+        { device: 1, identityKey: IDENTITY, signedPrekey: spk(1), oneTimePrekeysLeft: 0, kemPrekeyConsumed: false, kemPrekeysLeft: 0 },
+        { device: 3, identityKey: IDENTITY, signedPrekey: spk(3), oneTimePrekey: otks(1, 1)[0], oneTimePrekeysLeft: 0, kemPrekeyConsumed: false, kemPrekeysLeft: 0 },
       ],
     });
     const fromOwnDevice = await store.takePrekeyBundles({ user: 'bob', exclude: { user: 'BOB', device: 3 } }, 10);
@@ -85,6 +98,26 @@ describe('SQLite prekey store', () => {
     expect(await store.takePrekeyBundles({ user: 'bob', exclude: bob3 }, 10)).toMatchObject({ status: 'taken' });
     const limited = await store.takePrekeyBundles({ user: 'bob' }, 1);
     expect(limited.status === 'taken' && limited.bundles.map((b) => b.device)).toEqual([1]);
+  });
+
+  it('hands out one-time KEM prekeys oldest first, then the last-resort one on every fetch, which a new one replaces', async () => {
+    await store.publishPrekeys(upload(bob, { signedPrekey: spk(1), oneTimePrekeys: [], kemPrekeys: kems(1, 2), lastResortKemPrekey: kems(9, 1)[0] }));
+    const served: Array<[number | undefined, boolean, number]> = [];
+    for (let i = 0; i < 4; i++) {
+      const outcome = await store.takePrekeyBundles({ user: 'bob', exclude: alice }, 10);
+      if (outcome.status !== 'taken') throw new Error(outcome.status);
+      const bundle = outcome.bundles[0]!;
+      served.push([bundle.kemPrekey?.id, bundle.kemPrekeyConsumed, bundle.kemPrekeysLeft]);
+    }
+    expect(served).toEqual([
+      [1, true, 1],
+      [2, true, 0],
+      [9, false, 0],
+      [9, false, 0],
+    ]);
+    await store.publishPrekeys(upload(bob, { oneTimePrekeys: [], lastResortKemPrekey: kems(20, 1)[0] }));
+    const after = await store.takePrekeyBundles({ user: 'bob', exclude: alice }, 10);
+    expect(after.status === 'taken' && after.bundles[0]!.kemPrekey).toEqual(kems(20, 1)[0]);
   });
 
   it('rejects calls after close with a typed error', async () => {

@@ -1,4 +1,5 @@
-// The prekey directory in SQLite: each device's signed prekey and its queue of one-time prekeys. Every operation is
+// The prekey directory in SQLite: each device's signed prekey, its queue of one-time prekeys, its queue of one-time
+// KEM prekeys and its last-resort KEM prekey. Every operation is
 // one synchronous transaction, so a fetch that consumes a one-time prekey can never interleave with another; writes
 // resolve only once they are as durable as a `sent` (the store's afterWrite). Never logs or inspects key material.
 import type Database from 'better-sqlite3';
@@ -9,6 +10,7 @@ import type {
   PrekeyStore,
   PrekeyUpload,
   PublishOutcome,
+  StoredKemPrekey,
   TakeBundlesOutcome,
   TakenBundle,
 } from '../relay-store';
@@ -45,6 +47,24 @@ function prepareStatements(db: Database.Database) {
        WHERE id = (SELECT id FROM one_time_prekeys WHERE device_id = ? ORDER BY id LIMIT 1)
        RETURNING key_id, public_key`,
     ),
+    countKem: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM kem_prekeys WHERE device_id = ?'),
+    hasKem: db.prepare<[number, number], { found: number }>('SELECT 1 AS found FROM kem_prekeys WHERE device_id = ? AND key_id = ?'),
+    putKem: db.prepare<[number, number, string, string]>(
+      'INSERT OR REPLACE INTO kem_prekeys (device_id, key_id, public_key, signature) VALUES (?, ?, ?, ?)',
+    ),
+    takeOldestKem: db.prepare<[number], { key_id: number; public_key: string; signature: string }>(
+      `DELETE FROM kem_prekeys
+       WHERE id = (SELECT id FROM kem_prekeys WHERE device_id = ? ORDER BY id LIMIT 1)
+       RETURNING key_id, public_key, signature`,
+    ),
+    putLastResort: db.prepare<[number, number, string, string, number]>(
+      `INSERT INTO last_resort_kem_prekeys (device_id, key_id, public_key, signature, published_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (device_id) DO UPDATE SET key_id = excluded.key_id, public_key = excluded.public_key,
+         signature = excluded.signature, published_at = excluded.published_at`,
+    ),
+    lastResort: db.prepare<[number], { key_id: number; public_key: string; signature: string }>(
+      'SELECT key_id, public_key, signature FROM last_resort_kem_prekeys WHERE device_id = ?',
+    ),
     bundlesOf: db.prepare<[string, number, number], BundleRow>(
       `SELECT d.id, d.device, d.identity_key, s.key_id, s.public_key, s.signature
        FROM devices d JOIN signed_prekeys s ON s.device_id = d.id
@@ -80,15 +100,20 @@ export class SqlitePrekeyStore implements PrekeyStore {
   async countPrekeys(device: Address): Promise<PrekeyCount> {
     this.assertOpen();
     const id = this.deviceId(device);
-    if (id === undefined) return { oneTimePrekeys: 0, signedPrekeyId: null };
-    return { oneTimePrekeys: this.oneTimeCount(id), signedPrekeyId: this.statements.signedId.get(id)?.key_id ?? null };
+    if (id === undefined) return { oneTimePrekeys: 0, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: null };
+    return {
+      oneTimePrekeys: this.oneTimeCount(id),
+      signedPrekeyId: this.statements.signedId.get(id)?.key_id ?? null,
+      kemPrekeys: this.kemCount(id),
+      lastResortKemPrekeyId: this.statements.lastResort.get(id)?.key_id ?? null,
+    };
   }
 
   async takePrekeyBundles(request: BundleRequest, limit: number): Promise<TakeBundlesOutcome> {
     this.assertOpen();
     const outcome = this.takeInTransaction(request, limit);
-    // A consumed one-time prekey must stay consumed across a crash, or it could be handed out twice.
-    if (outcome.status === 'taken' && outcome.bundles.some((bundle) => bundle.oneTimePrekey !== undefined)) await this.afterWrite();
+    // A consumed one-time prekey (curve or KEM) must stay consumed across a crash, or it could be handed out twice.
+    if (outcome.status === 'taken') await this.afterWrite();
     return outcome;
   }
 
@@ -98,15 +123,24 @@ export class SqlitePrekeyStore implements PrekeyStore {
     // Within one upload a repeated id counts once and its last key wins, as if uploaded one after another.
     const latest = new Map<number, string>();
     for (const key of upload.oneTimePrekeys) latest.set(key.id, key.publicKey);
+    const latestKem = new Map<number, StoredKemPrekey>();
+    for (const key of upload.kemPrekeys ?? []) latestKem.set(key.id, key);
     const held = this.oneTimeCount(id);
     let added = 0;
     for (const keyId of latest.keys()) if (this.statements.hasOneTime.get(id, keyId) === undefined) added++;
     // Only growth is refused: replacing keys or rotating the signed prekey works even above a lowered cap.
     if (added > 0 && held + added > upload.cap) return { status: 'cap_exceeded', held, wouldHold: held + added };
+    const heldKem = this.kemCount(id);
+    let addedKem = 0;
+    for (const keyId of latestKem.keys()) if (this.statements.hasKem.get(id, keyId) === undefined) addedKem++;
+    if (addedKem > 0 && heldKem + addedKem > upload.cap) return { status: 'cap_exceeded', held: heldKem, wouldHold: heldKem + addedKem };
     const signed = upload.signedPrekey;
     if (signed !== undefined) this.statements.putSigned.run(id, signed.id, signed.publicKey, signed.signature, upload.now);
     for (const [keyId, publicKey] of latest) this.statements.putOneTime.run(id, keyId, publicKey);
-    return { status: 'published', oneTimePrekeys: held + added };
+    for (const key of latestKem.values()) this.statements.putKem.run(id, key.id, key.publicKey, key.signature);
+    const lastResort = upload.lastResortKemPrekey;
+    if (lastResort !== undefined) this.statements.putLastResort.run(id, lastResort.id, lastResort.publicKey, lastResort.signature, upload.now);
+    return { status: 'published', oneTimePrekeys: held + added, kemPrekeys: heldKem + addedKem };
   }
 
   private takeBundles(request: BundleRequest, limit: number): TakeBundlesOutcome {
@@ -119,12 +153,17 @@ export class SqlitePrekeyStore implements PrekeyStore {
     if (rows.length === 0) return { status: 'no_prekeys' };
     const bundles = rows.map((row): TakenBundle => {
       const taken = this.statements.takeOldestOneTime.get(row.id);
+      const oneTimeKem = this.statements.takeOldestKem.get(row.id);
+      const kem = oneTimeKem ?? this.statements.lastResort.get(row.id);
       return {
         device: row.device,
         identityKey: row.identity_key,
         signedPrekey: { id: row.key_id, publicKey: row.public_key, signature: row.signature },
         ...(taken === undefined ? {} : { oneTimePrekey: { id: taken.key_id, publicKey: taken.public_key } }),
         oneTimePrekeysLeft: this.oneTimeCount(row.id),
+        ...(kem === undefined ? {} : { kemPrekey: { id: kem.key_id, publicKey: kem.public_key, signature: kem.signature } }),
+        kemPrekeyConsumed: oneTimeKem !== undefined,
+        kemPrekeysLeft: this.kemCount(row.id),
       };
     });
     return { status: 'taken', user, bundles };
@@ -132,6 +171,10 @@ export class SqlitePrekeyStore implements PrekeyStore {
 
   private deviceId(device: Address): number | undefined {
     return this.statements.deviceId.get(normalizeUsername(device.user), device.device)?.id;
+  }
+
+  private kemCount(deviceId: number): number {
+    return this.statements.countKem.get(deviceId)?.n ?? 0;
   }
 
   private oneTimeCount(deviceId: number): number {

@@ -57,8 +57,9 @@ export class ReceiveBatch {
   /** The device's sessions after every item that decrypted. */
   sessions: DeviceSessions;
   sessionsChanged = false;
-  /** One-time prekeys that started sessions in this batch: delete them after the sessions are stored. */
+  /** One-time prekeys (curve, KEM) that started sessions in this batch: delete them after the sessions are stored. */
   readonly usedOneTimePreKeys = new Set<number>();
+  readonly usedKemPreKeys = new Set<number>();
   /** Sender-key records changed (new chains, advanced chains), by distribution id. */
   readonly senderKeys = new Map<string, ReceivedSenderKey>();
   /** The sender's trust record after the identity keys seen in this batch (working copy). */
@@ -109,6 +110,7 @@ export class ReceiveBatch {
     const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions.sessions, payload.kind, payload.ciphertext, {
       signedPreKey: (id) => this.preKeys.signed.find((k) => k.id === id),
       oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : this.preKeys.oneTime.find((k) => k.id === id)),
+      kemPreKey: (id) => (this.usedKemPreKeys.has(id) ? undefined : this.preKeys.kem.find((k) => k.id === id)),
       isRetiredBaseKey: (baseKey) => isRetiredBaseKey(this.sessions, baseKey),
     });
     // Everything below may still reject the content; only then do the working copies move on. Broken content is not
@@ -121,6 +123,7 @@ export class ReceiveBatch {
     this.sessions = withSessions(this.sessions, keyChanged ? result.sessions.slice(0, 1) : result.sessions);
     this.sessionsChanged = true;
     if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
+    if (result.usedKemPreKeyId !== undefined) this.usedKemPreKeys.add(result.usedKemPreKeyId);
     if (senderKey) this.senderKeys.set(senderKey.key, senderKey.value);
     if (outcome.kind === 'inbox' && outcome.group) {
       const change = receivedChange(this.group(outcome.group.groupId), outcome.group.groupId, this.from.user, outcome.group.update, outcome.group.snapshot, this.ctx.me.user, this.ctx.now());

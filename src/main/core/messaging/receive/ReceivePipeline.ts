@@ -221,9 +221,13 @@ export class ReceivePipeline {
     }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
-    if (batch.usedOneTimePreKeys.size > 0) {
-      const used = batch.usedOneTimePreKeys;
-      await ctx.prekeys.update((state) => ({ ...state, oneTime: state.oneTime.filter((k) => !used.has(k.id)) }));
+    if (batch.usedOneTimePreKeys.size > 0 || batch.usedKemPreKeys.size > 0) {
+      const { usedOneTimePreKeys: used, usedKemPreKeys: usedKem } = batch;
+      await ctx.prekeys.update((state) => ({
+        ...state,
+        oneTime: state.oneTime.filter((k) => !used.has(k.id)),
+        kem: state.kem.filter((k) => k.lastResort || !usedKem.has(k.id)),
+      }));
     }
     return { peer, peerChanged: peer !== before, groupChanges };
   }

@@ -1,7 +1,8 @@
 // Timing and machine facts for the crypto benchmark. Each system runs in its own child process (its own heap, JIT
 // and garbage collector, as in a real app); the parent runs their slices of a row one after another, alternating
-// the order, so load from elsewhere on the machine falls on all systems alike. A system's figure is its total
-// operations over its total time, wall clock and CPU (the latter steadier on a shared machine).
+// the order, so load from elsewhere on the machine falls on all systems alike. Each slice gives one rate; a system's
+// figure is the median of its slices' rates with their minimum and maximum, wall clock and CPU (the latter steadier
+// on a shared machine).
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 
 /** One unit of work; may be async (libsignal's API is). */
@@ -13,11 +14,27 @@ export interface SliceResult {
   cpuUs: number;
 }
 
+/** Median of the per-slice rates, with the smallest and largest. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
 export interface Rate {
-  /** Operations per second of wall-clock time: what the issue's figures are. */
-  wall: number;
+  /** Operations per second of wall-clock time. */
+  wall: Spread;
   /** Operations per CPU-second of the system's process (all threads). */
-  cpu: number;
+  cpu: Spread;
+  /** Timed slices the figures come from. */
+  slices: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 /** Runs `op` back to back for about `ms`; returns how many ran and the wall and CPU time they took. */
@@ -43,20 +60,19 @@ export interface SliceRunner {
 /** Warm-up slice each, then `seconds` of timed slices per system, interleaved A, B, C, C, B, A, ... */
 export async function interleavedRates(runners: readonly SliceRunner[], seconds: number, sliceMs: number): Promise<Rate[]> {
   for (const runner of runners) await runner.slice(sliceMs);
-  const totals = runners.map(() => ({ count: 0, wallMs: 0, cpuUs: 0 }));
-  const rounds = Math.max(1, Math.round((seconds * 1000) / sliceMs));
+  const wall = runners.map((): number[] => []);
+  const cpu = runners.map((): number[] => []);
+  const rounds = Math.max(3, Math.round((seconds * 1000) / sliceMs));
   for (let round = 0; round < rounds; round++) {
     const order = runners.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
       const r = await runners[i]!.slice(sliceMs);
-      const t = totals[i]!;
-      t.count += r.count;
-      t.wallMs += r.wallMs;
-      t.cpuUs += r.cpuUs;
+      wall[i]!.push((r.count * 1000) / r.wallMs);
+      cpu[i]!.push((r.count * 1e6) / Math.max(1, r.cpuUs));
     }
   }
-  return totals.map((t) => ({ wall: (t.count * 1000) / t.wallMs, cpu: (t.count * 1e6) / Math.max(1, t.cpuUs) }));
+  return runners.map((_, i) => ({ wall: spread(wall[i]!), cpu: spread(cpu[i]!), slices: rounds }));
 }
 
 export interface MachineInfo {

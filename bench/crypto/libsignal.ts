@@ -1,6 +1,7 @@
 // The anchor: @signalapp/libsignal-client (Signal's Rust library through its Node binding) doing the same work
-// with in-memory stores on both sides. Its session setup includes the post-quantum KEM (PQXDH) it requires;
-// Bob's Kyber prekey is a last-resort key made once, like his signed prekey, and his one-time EC prekey is fresh.
+// with in-memory stores on both sides. Its session setup is PQXDH (its Kyber-1024 KEM); Bob's Kyber prekey is a
+// last-resort key made once, like his signed prekey, and his one-time EC prekey is fresh. Like Parley's side, every
+// record a store is given is serialized, as a store that writes to disk would (the bytes stay in memory).
 import {
   groupDecrypt,
   groupEncrypt,
@@ -39,6 +40,7 @@ import { check, messageBody, MESSAGE_BYTES, type BenchSystem } from './rows';
 class MemorySessionStore extends SessionStore {
   private readonly records = new Map<string, SessionRecord>();
   async saveSession(name: ProtocolAddress, record: SessionRecord): Promise<void> {
+    record.serialize();
     this.records.set(name.toString(), record);
   }
   async getSession(name: ProtocolAddress): Promise<SessionRecord | null> {
@@ -117,6 +119,7 @@ class MemoryKyberPreKeyStore extends KyberPreKeyStore {
 class MemorySenderKeyStore extends SenderKeyStore {
   private readonly records = new Map<string, SenderKeyRecord>();
   async saveSenderKey(sender: ProtocolAddress, distributionId: Uuid, record: SenderKeyRecord): Promise<void> {
+    record.serialize();
     this.records.set(`${sender.toString()}/${distributionId}`, record);
   }
   async getSenderKey(sender: ProtocolAddress, distributionId: Uuid): Promise<SenderKeyRecord | null> {

@@ -1,5 +1,7 @@
-// Parley's side of the benchmark: the pure protocol functions of src/shared/crypto over a given provider, with
-// states held in memory (as libsignal's in-memory stores hold its records).
+// Parley's side of the benchmark: the pure protocol functions of src/shared/crypto over a given provider, doing per
+// message what the real client does — after every encrypt and every decrypt the changed state is encoded as the core
+// writes it to the vault (a device's session record with encodeDeviceSessions, a sender-key state or record with its
+// serializer). The encoded bytes stay in memory (the vault's encrypted file write is not part of the crypto).
 import {
   createPreKeyBundle,
   createSenderKey,
@@ -11,6 +13,8 @@ import {
   groupEncrypt,
   processSenderKeyDistributionMessage,
   senderKeyDistributionMessage,
+  serializeSenderKeyRecord,
+  serializeSenderKeyState,
   sessionDecrypt,
   sessionEncrypt,
   sessionInitiate,
@@ -19,7 +23,13 @@ import {
   type SenderKeyRecord,
   type SessionState,
 } from '../../src/shared/crypto/index';
+import { encodeDeviceSessions } from '../../src/main/core/sessions/SessionStore';
 import { check, messageBody, MESSAGE_BYTES, type BenchSystem } from './rows';
+
+/** What the client stores after a pairwise message: the peer device's session record. */
+function persistSession(session: SessionState): number {
+  return encodeDeviceSessions({ sessions: [session], retiredBaseKeys: [] }).length;
+}
 
 function parties(provider: CryptoProvider) {
   const alice = generateIdentityKeyPair(provider);
@@ -30,14 +40,32 @@ function parties(provider: CryptoProvider) {
   return { alice, bob, signedPreKey, kemPreKey };
 }
 
-/** Alice and Bob after first contact both ways: both sessions are past their prekey phase. */
-function establishedSessions(provider: CryptoProvider): { a: SessionState; b: SessionState } {
-  const { alice, bob, signedPreKey, kemPreKey } = parties(provider);
-  const [oneTimePreKey] = generateOneTimePreKeys(provider, 1, 1);
-  const first = sessionEncrypt(provider, sessionInitiate(provider, alice, createPreKeyBundle(bob, signedPreKey, kemPreKey, oneTimePreKey)), messageBody(0));
-  const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey, kemPreKey });
-  const reply = sessionEncrypt(provider, started.session, messageBody(0));
-  return { a: sessionDecrypt(provider, first.session, reply.message).session, b: reply.session };
+/** One PQXDH first contact and a reply, each side storing its session after each step; returns both sessions. */
+function firstContact(provider: CryptoProvider, p: ReturnType<typeof parties>, oneTimeId: number) {
+  const [oneTimePreKey] = generateOneTimePreKeys(provider, oneTimeId, 1);
+  const bundle = createPreKeyBundle(p.bob, p.signedPreKey, p.kemPreKey, oneTimePreKey);
+  const first = sessionEncrypt(provider, sessionInitiate(provider, p.alice, bundle), messageBody(1));
+  persistSession(first.session);
+  const started = sessionRespond(provider, p.bob, first.message, { signedPreKey: p.signedPreKey, oneTimePreKey, kemPreKey: p.kemPreKey });
+  persistSession(started.session);
+  const reply = sessionEncrypt(provider, started.session, messageBody(2));
+  persistSession(reply.session);
+  const done = sessionDecrypt(provider, first.session, reply.message);
+  persistSession(done.session);
+  check(done.plaintext.length === MESSAGE_BYTES && started.plaintext.length === MESSAGE_BYTES, 'setup round trip');
+  return { a: done.session, b: reply.session };
+}
+
+/** Sends one message from `from` to `to`, both storing their session as the client does. */
+function exchange(provider: CryptoProvider, pair: [SessionState, SessionState], from: 0 | 1, counter: number): void {
+  const to = from === 0 ? 1 : 0;
+  const sent = sessionEncrypt(provider, pair[from], messageBody(counter));
+  pair[from] = sent.session;
+  persistSession(sent.session);
+  const got = sessionDecrypt(provider, pair[to], sent.message);
+  pair[to] = got.session;
+  persistSession(got.session);
+  check(got.plaintext.length === MESSAGE_BYTES, 'pairwise decrypt');
 }
 
 function groupSender(provider: CryptoProvider, members: number) {
@@ -49,9 +77,16 @@ function groupSender(provider: CryptoProvider, members: number) {
   const send = () => {
     const r = groupEncrypt(provider, sender, messageBody(counter++));
     sender = r.state;
+    serializeSenderKeyState(sender);
     return r.message;
   };
-  return { receivers, send };
+  const receive = (index: number, message: Uint8Array) => {
+    const got = groupDecrypt(provider, receivers[index]!, message);
+    receivers[index] = got.record;
+    serializeSenderKeyRecord(got.record);
+    check(got.plaintext.length === MESSAGE_BYTES, 'group decrypt');
+  };
+  return { receivers, send, receive };
 }
 
 function senderOnly(provider: CryptoProvider, members: number) {
@@ -66,64 +101,37 @@ export function parleySystem(provider: CryptoProvider): BenchSystem {
     name: `Parley (${provider.name})`,
     prepare: {
       setup() {
-        const { alice, bob, signedPreKey, kemPreKey } = parties(provider);
+        const p = parties(provider);
         let nextId = 1;
         return () => {
-          // Per setup, as on a real device: Bob's one-time prekey is fresh; identity and signed prekey are not.
-          const [oneTimePreKey] = generateOneTimePreKeys(provider, nextId, 1);
+          // Per setup, as on a real device: Bob's one-time prekey is fresh; identity, signed and KEM prekeys are not.
+          firstContact(provider, p, nextId);
           nextId = nextId >= 0xff_fff0 ? 1 : nextId + 1;
-          const bundle = createPreKeyBundle(bob, signedPreKey, kemPreKey, oneTimePreKey);
-          const first = sessionEncrypt(provider, sessionInitiate(provider, alice, bundle), messageBody(1));
-          const started = sessionRespond(provider, bob, first.message, { signedPreKey, oneTimePreKey, kemPreKey });
-          const reply = sessionEncrypt(provider, started.session, messageBody(2));
-          const done = sessionDecrypt(provider, first.session, reply.message);
-          check(done.plaintext.length === MESSAGE_BYTES && started.plaintext.length === MESSAGE_BYTES, 'setup round trip');
         };
       },
       steady() {
-        let { a, b } = establishedSessions(provider);
+        const { a, b } = firstContact(provider, parties(provider), 1);
+        const pair: [SessionState, SessionState] = [a, b];
         let counter = 0;
-        return () => {
-          const sent = sessionEncrypt(provider, a, messageBody(counter++));
-          a = sent.session;
-          const got = sessionDecrypt(provider, b, sent.message);
-          b = got.session;
-          check(got.plaintext.length === MESSAGE_BYTES, 'steady decrypt');
-        };
+        return () => exchange(provider, pair, 0, counter++);
       },
       dhStep() {
-        const sessions = establishedSessions(provider);
-        const pair: [SessionState, SessionState] = [sessions.a, sessions.b];
+        const { a, b } = firstContact(provider, parties(provider), 1);
+        const pair: [SessionState, SessionState] = [a, b];
         let counter = 0;
-        return () => {
-          // Alternate directions: every message carries a new ratchet key and triggers a DH ratchet step.
-          const from = counter % 2;
-          const to = 1 - from;
-          const sent = sessionEncrypt(provider, pair[from]!, messageBody(counter++));
-          pair[from] = sent.session;
-          const got = sessionDecrypt(provider, pair[to]!, sent.message);
-          pair[to] = got.session;
-          check(got.plaintext.length === MESSAGE_BYTES, 'dh-step decrypt');
-        };
+        // Alternate directions: every message carries a new ratchet key and triggers a DH ratchet step.
+        return () => exchange(provider, pair, (counter % 2) as 0 | 1, counter++);
       },
       group100() {
-        const { receivers, send } = groupSender(provider, 100);
+        const { receivers, send, receive } = groupSender(provider, 100);
         return () => {
           const message = send();
-          for (let i = 0; i < receivers.length; i++) {
-            const got = groupDecrypt(provider, receivers[i], message);
-            receivers[i] = got.record;
-            check(got.plaintext.length === MESSAGE_BYTES, 'group decrypt');
-          }
+          for (let i = 0; i < receivers.length; i++) receive(i, message);
         };
       },
       groupPair() {
-        const { receivers, send } = groupSender(provider, 2);
-        return () => {
-          const got = groupDecrypt(provider, receivers[0], send());
-          receivers[0] = got.record;
-          check(got.plaintext.length === MESSAGE_BYTES, 'group decrypt');
-        };
+        const { send, receive } = groupSender(provider, 2);
+        return () => receive(0, send());
       },
       sender10: () => senderOnly(provider, 10),
       sender100: () => senderOnly(provider, 100),

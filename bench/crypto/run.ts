@@ -1,9 +1,9 @@
 // `npx tsx bench/crypto/run.ts` (npm run bench:crypto): Parley's protocol layer with the portable noble provider
 // and with the node:crypto provider, side by side with @signalapp/libsignal-client doing the same work, measured
-// in the same run on the same machine: each system in its own process, their work interleaved in short slices. Options: --seconds N (timed seconds per row and
-// system, default 3), --slice MS (default 200), --rows id,id (default all), --no-noble; or the environment
-// variables BENCH_CRYPTO_SECONDS / BENCH_CRYPTO_SLICE_MS.
-import { interleavedRates, machineInfo } from './harness';
+// in the same run on the same machine: each system in its own process, their work interleaved in short slices,
+// each slice one sample. Options: --seconds N (timed seconds per row and system, default 3), --slice MS (default
+// 200), --rows id,id (default all), --no-noble; or the environment variables BENCH_CRYPTO_SECONDS / BENCH_CRYPTO_SLICE_MS.
+import { interleavedRates, machineInfo, type Spread } from './harness';
 import { ROWS, type RowId } from './rows';
 import { SystemProcess } from './system-process';
 import { renderTable } from './table';
@@ -55,8 +55,8 @@ async function main(): Promise<void> {
     return undefined;
   });
   if (libsignal) systems.push(libsignal);
-  const results = new Map<string, number>();
-  const cpuResults = new Map<string, number>();
+  const results = new Map<string, Spread>();
+  const cpuResults = new Map<string, Spread>();
   try {
     for (const row of ROWS.filter((r) => options.rows.includes(r.id))) {
       for (const system of systems) await system.prepare(row.id);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         const rate = rates[i]!;
         results.set(`${row.id}/${system.name}`, rate.wall);
         cpuResults.set(`${row.id}/${system.name}`, rate.cpu);
-        log(`  ${row.id.padEnd(11)} ${system.name.padEnd(17)} ${rate.wall.toFixed(1)}/s (${rate.cpu.toFixed(1)} per CPU-s)`);
+        log(`  ${row.id.padEnd(11)} ${system.name.padEnd(17)} ${rate.wall.median.toFixed(1)}/s [${rate.wall.min.toFixed(1)}–${rate.wall.max.toFixed(1)}] (${rate.cpu.median.toFixed(1)} per CPU-s)`);
       });
     }
   } finally {

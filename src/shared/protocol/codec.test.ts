@@ -45,10 +45,10 @@ const SERVER_FRAMES: ServerFrame[] = [
   { type: 'challenge', version: 2, nonce, expiresInMs: 30_000 },
   { type: 'ready', user: 'alice', device: 1, registered: true },
   { type: 'error', rid: 4, code: 'rate_limited', message: 'slow down', retryAfterMs: 240 },
-  { type: 'prekeys_published', rid: 3, oneTimePrekeys: 100 },
+  { type: 'prekeys_published', rid: 3, oneTimePrekeys: 100, kemPrekeys: 40 },
   { type: 'prekey_bundles', rid: 4, user: 'bob', devices: [{ device: 1, identityKey: key, signedPrekey: { id: 1, publicKey: key, signature } }] },
-  { type: 'prekey_count', rid: 5, oneTimePrekeys: 12, signedPrekeyId: null },
-  { type: 'prekeys_low', oneTimePrekeys: 19 },
+  { type: 'prekey_count', rid: 5, oneTimePrekeys: 12, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: 3 },
+  { type: 'prekeys_low', oneTimePrekeys: 19, kemPrekeys: 4 },
 ];
 
 function expectRefused(result: ReturnType<typeof decodeClientFrame> | ReturnType<typeof decodeServerFrame>, code = 'malformed_frame') {

@@ -12,6 +12,7 @@ import {
   RequestId,
   Username,
   X25519PublicKey,
+  base64Bytes,
 } from './fields';
 
 /** Most recipient addresses one `send` may name; the relay may set a lower limit. */

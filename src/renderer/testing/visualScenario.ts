@@ -60,6 +60,8 @@ export function demoOptions(now = Date.now()): FakeParleyOptions {
     message(book, 'bob', now - 20 * DAY, { kind: 'group_update', update: { kind: 'created', by: 'bob', name: 'Book club', members: ['bob', 'alice', 'dave'] } }),
     message(book, 'dave', now - 20 * DAY + 5 * MINUTE, { kind: 'text', body: 'Next up: “The Left Hand of Darkness”. Discussion on the 14th?' }),
     message('dm:dave', 'dave', now - 9 * DAY, { kind: 'text', body: 'Thanks for the book tip!' }),
+    // A message from a newer Parley: kept, shown as needing a newer version.
+    message('dm:dave', 'dave', now - 9 * DAY + 2 * MINUTE, { kind: 'unsupported', version: 2, wire: 'CgZmdXR1cmU=' }),
     message(hike, 'alice', start + 1_440 * MINUTE + 90 * MINUTE, { kind: 'group_update', update: { kind: 'created', by: 'alice', name: 'Weekend hike', members: ['alice', 'bob', 'carol'] } }),
     message(hike, 'alice', start + 1_440 * MINUTE + 95 * MINUTE, { kind: 'group_update', update: { kind: 'members_added', by: 'alice', members: ['erin'] } }),
     ...HIKE_LINES.map((line) => text(hike, line)),

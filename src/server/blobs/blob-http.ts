@@ -9,7 +9,7 @@ import { errorFields } from '../log';
 import type { BlobBytes } from './blob-bytes';
 import type { BlobIndex } from './blob-index';
 import { BLOB_ID_PATTERN, type BlobTokenClaims, type BlobTokens } from './blob-tokens';
-import { parseByteRange } from './byte-range';
+import { parseByteRange } from '../../shared/http/byteRange';
 
 export const BLOBS_PATH = '/v1/blobs';
 

@@ -8,3 +8,4 @@ export * from './messages';
 export * from './links';
 export * from './settings';
 export * from './updates';
+export * from './media';

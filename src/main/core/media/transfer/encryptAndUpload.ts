@@ -15,6 +15,8 @@ export interface EncryptAndUploadOptions extends RetryOptions {
   source: Readable;
   /** Plaintext bytes the source will deliver (the file's size, or the Content-Length it came with). */
   plaintextSize: number;
+  /** The attachment key, when the caller recorded it before starting; otherwise a fresh one. */
+  key?: Uint8Array;
   /** The local encrypted copy to create. */
   file: string;
   endpoint: URL;
@@ -29,7 +31,11 @@ export async function encryptAndUpload(options: EncryptAndUploadOptions): Promis
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const encrypting = encryptToFile(options.source, options.file, { growth, maxBytes: options.plaintextSize }).catch((error: unknown) => {
+  const encrypting = encryptToFile(options.source, options.file, {
+    growth,
+    maxBytes: options.plaintextSize,
+    ...(options.key ? { key: options.key } : {}),
+  }).catch((error: unknown) => {
     stop.abort();
     throw error;
   });

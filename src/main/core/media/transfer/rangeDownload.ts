@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AttachmentDecryptor } from '../cipher/AttachmentDecryptor';
 import { AttachmentError, isAttachmentError } from '../cipher/AttachmentError';
+import type { FileGrowth } from '../store/growingFile';
 import type { BlobTokenSource } from './BlobTokenSource';
 import { blobRequest, readErrorBody } from './blobHttp';
 import { TransientTransferError, retrying, type RetryOptions } from './retrying';
@@ -25,6 +26,8 @@ export interface DownloadOptions extends RetryOptions {
   digest: Uint8Array;
   /** Ciphertext bytes on disk, as they grow. */
   onProgress?: (received: number) => void;
+  /** Told how far the file has grown, so playback can read behind the download (plaintextRange). */
+  growth?: FileGrowth;
 }
 
 export async function downloadBlob(options: DownloadOptions): Promise<void> {
@@ -41,7 +44,10 @@ export async function downloadBlob(options: DownloadOptions): Promise<void> {
     }, options);
   } catch (error) {
     // A verification failure means these bytes must never be used: delete them. A pause or a network failure keeps them.
-    if (isAttachmentError(error) && error.code !== 'cancelled' && error.code !== 'transfer_failed') await rm(options.file, { force: true });
+    if (isAttachmentError(error) && error.code !== 'cancelled' && error.code !== 'transfer_failed') {
+      await rm(options.file, { force: true });
+      options.growth?.fail(error);
+    }
     throw error;
   }
 }
@@ -59,6 +65,7 @@ async function resumeOnce(url: URL, token: string, options: DownloadOptions): Pr
     }
   }
   options.onProgress?.(have);
+  options.growth?.grew(have);
 
   const response = await blobRequest({
     method: 'GET',
@@ -89,6 +96,7 @@ async function resumeOnce(url: URL, token: string, options: DownloadOptions): Pr
       verifier.write(chunk, (error) => {
         if (error) return callback(error);
         sink.write(chunk, (writeError) => {
+          options.growth?.grew(received);
           options.onProgress?.(received);
           callback(writeError);
         });
@@ -107,6 +115,7 @@ async function resumeOnce(url: URL, token: string, options: DownloadOptions): Pr
     throw new TransientTransferError(`The download was interrupted (${(error as Error).message}).`);
   });
   await syncFile(options.file);
+  options.growth?.finish();
   return 'done';
 }
 

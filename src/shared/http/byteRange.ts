@@ -1,5 +1,5 @@
-// Parses a single HTTP Range header (RFC 9110 §14.1.2) against a known length. Several ranges are not served as
-// multipart: the request gets the whole blob, which RFC 9110 allows.
+// Parses a single HTTP Range header (RFC 9110 §14.1.2) against a known length, for the relay's blob downloads and
+// the app's media URLs. Several ranges are not served as multipart: the request gets the whole, which RFC 9110 allows.
 
 export type RangeResult = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 

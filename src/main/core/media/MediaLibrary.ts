@@ -1,0 +1,396 @@
+// This device's attachments: staging what the renderer hands over (type sniffed from the content, encrypted into the
+// local store while it uploads), the pointer a message carries once the upload is done, adopting received pointers,
+// downloads with pause/resume/cancel, resuming unfinished transfers after a restart, and decrypted ranges for the
+// media URL. It reports every change as an AttachmentView (no key, digest or blob id ever leaves it).
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
+import type { AttachmentView } from '../../../shared/ipc';
+import type { Logger } from '../transport';
+import { ATTACHMENT_KEY_BYTES } from './cipher/streamKeys';
+import { AttachmentError, isAttachmentError } from './cipher/AttachmentError';
+import { peekHead } from './peekHead';
+import { AttachmentRecords, type AttachmentRecord } from './store/AttachmentRecords';
+import { FileGrowth } from './store/growingFile';
+import { plaintextRange } from './store/plaintextRange';
+import { kindOf, sanitizeFileName, SNIFF_BYTES, sniffType } from './store/sniffType';
+import { toView } from './attachmentView';
+import type { BlobTokenSource } from './transfer/BlobTokenSource';
+import { encryptAndUpload } from './transfer/encryptAndUpload';
+import { downloadBlob } from './transfer/rangeDownload';
+import { uploadBlob } from './transfer/tusUpload';
+import type { Vault } from '../vault';
+
+export const ATTACHMENTS_DIR = 'attachments';
+const PROGRESS_EVERY_MS = 200;
+
+/** What the renderer says about a file it stages; everything else main finds out itself. */
+export interface StageRequest {
+  declaredSize: number;
+  fileName: string;
+  voiceNote?: boolean;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  blurhash?: string;
+}
+
+/** The attachment pointer a message carries (the wire format's AttachmentPointer fields). */
+export interface AttachmentPointerData {
+  blobId: string;
+  key: Uint8Array;
+  digest: Uint8Array;
+  size: number;
+  contentType: string;
+  chunkBytes: number;
+  fileName: string;
+  voiceNote: boolean;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  blurhash: string | null;
+  thumbnail: { data: Uint8Array; contentType: string; width: number; height: number } | null;
+}
+
+export interface MediaLibraryOptions {
+  dataDir: string;
+  vault: Vault;
+  /** The relay's blob endpoint, as of now (the relay can move). */
+  endpoint: () => URL;
+  tokens: BlobTokenSource;
+  onChanged: (view: AttachmentView) => void;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface Transfer {
+  stop: AbortController;
+  done: Promise<void>;
+  growth?: FileGrowth;
+}
+
+export class MediaLibrary {
+  private readonly records: AttachmentRecords;
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly lastReport = new Map<string, number>();
+  private readonly dir: string;
+  private closing = false;
+
+  private constructor(private readonly options: MediaLibraryOptions) {
+    this.records = new AttachmentRecords(options.vault);
+    this.dir = join(options.dataDir, ATTACHMENTS_DIR);
+  }
+
+  /** Opens the library and resumes every transfer that was running when the app last stopped. */
+  static async open(options: MediaLibraryOptions): Promise<MediaLibrary> {
+    const library = new MediaLibrary(options);
+    await mkdir(library.dir, { recursive: true, mode: 0o700 });
+    for (const id of await library.records.active()) {
+      const record = await library.records.get(id);
+      if (record?.state === 'uploading' && record.digest !== null) library.startUpload(record);
+      else if (record?.state === 'downloading') library.startDownload(record);
+      else if (record?.state === 'encrypting') await library.fail(record, new AttachmentError('unreadable', 'Parley stopped before this file was ready. Add it again.'));
+    }
+    return library;
+  }
+
+  fileOf(id: string): string {
+    return join(this.dir, `${id}.pat`);
+  }
+
+  async view(id: string): Promise<AttachmentView> {
+    return toView(await this.require(id));
+  }
+
+  /** Takes a file from the renderer: refuses what is too large or empty before a byte is uploaded, then encrypts and uploads. */
+  async stage(body: Readable, request: StageRequest): Promise<AttachmentView> {
+    if (!Number.isSafeInteger(request.declaredSize) || request.declaredSize < 1) throw new AttachmentError('unreadable', 'The file is empty or could not be read.');
+    if (request.declaredSize > MAX_ATTACHMENT_BYTES) throw new AttachmentError('too_large', 'Files can be at most 2 GiB.');
+    const { head, stream } = await peekHead(body, SNIFF_BYTES);
+    if (head.length === 0) throw new AttachmentError('unreadable', 'The file is empty or could not be read.');
+    const sniffed = await sniffType(head, { voiceNote: request.voiceNote ?? false });
+    const key = randomBytes(ATTACHMENT_KEY_BYTES);
+    const record: AttachmentRecord = {
+      id: randomBytes(16).toString('base64url'),
+      direction: 'outgoing',
+      kind: sniffed.kind,
+      contentType: sniffed.contentType,
+      fileName: sanitizeFileName(request.fileName),
+      size: request.declaredSize,
+      ciphertextSize: attachmentCiphertextSize(request.declaredSize),
+      chunkBytes: ATTACHMENT_CHUNK_BYTES,
+      key: key.toString('base64'),
+      digest: null,
+      blobId: null,
+      voiceNote: sniffed.kind === 'audio' && (request.voiceNote ?? false),
+      width: request.width ?? null,
+      height: request.height ?? null,
+      durationMs: request.durationMs ?? null,
+      blurhash: request.blurhash ?? null,
+      thumbnail: null,
+      state: 'encrypting',
+      transferred: 0,
+      error: null,
+      createdAt: (this.options.now ?? Date.now)(),
+    };
+    await this.records.put(record);
+    await this.track(record.id, true);
+    const stop = new AbortController();
+    const done = encryptAndUpload({
+      source: stream,
+      plaintextSize: record.size,
+      key,
+      file: this.fileOf(record.id),
+      endpoint: this.options.endpoint(),
+      tokens: this.options.tokens,
+      signal: stop.signal,
+      onBlobId: async (blobId) => void (await this.update(record.id, { blobId, state: 'uploading' })),
+      onProgress: (sent) => this.progress(record.id, sent),
+    }).then(
+      async ({ attachment }) => {
+        await this.update(record.id, { digest: Buffer.from(attachment.digest).toString('base64'), state: 'uploaded', transferred: record.ciphertextSize });
+        await this.track(record.id, false);
+      },
+      (error: unknown) => this.settleFailure(record.id, error),
+    );
+    this.transfers.set(record.id, { stop, done: done.finally(() => this.transfers.delete(record.id)) });
+    return toView(record);
+  }
+
+  /** The preview the renderer made (it decodes images, main never does): a small JPEG, PNG or WebP. */
+  async setThumbnail(id: string, thumbnail: { data: Uint8Array; width: number; height: number }): Promise<AttachmentView> {
+    const record = await this.require(id);
+    const type = await sniffType(thumbnail.data);
+    if (!['image/jpeg', 'image/png', 'image/webp'].includes(type.contentType) || thumbnail.data.length > 16 * 1024) {
+      throw new AttachmentError('unreadable', 'A preview must be a JPEG, PNG or WebP of at most 16 KiB.');
+    }
+    const updated = await this.update(record.id, {
+      thumbnail: { data: Buffer.from(thumbnail.data).toString('base64'), contentType: type.contentType, width: thumbnail.width, height: thumbnail.height },
+    });
+    return toView(updated);
+  }
+
+  /** The pointer for a message, once the upload has finished (waits for it). */
+  async pointer(id: string): Promise<AttachmentPointerData> {
+    await this.transfers.get(id)?.done;
+    const record = await this.require(id);
+    if (record.state !== 'uploaded' || record.blobId === null || record.digest === null) {
+      throw record.error ? new AttachmentError(record.error.code as never, record.error.message) : new AttachmentError('transfer_failed', 'The attachment has not been uploaded.');
+    }
+    return {
+      blobId: record.blobId,
+      key: Buffer.from(record.key, 'base64'),
+      digest: Buffer.from(record.digest, 'base64'),
+      size: record.size,
+      contentType: record.contentType,
+      chunkBytes: record.chunkBytes,
+      fileName: record.fileName,
+      voiceNote: record.voiceNote,
+      width: record.width,
+      height: record.height,
+      durationMs: record.durationMs,
+      blurhash: record.blurhash,
+      thumbnail: record.thumbnail ? { ...record.thumbnail, data: Buffer.from(record.thumbnail.data, 'base64') } : null,
+    };
+  }
+
+  /** Records a pointer received in a message (validated by the wire decoder); nothing is downloaded yet. */
+  async adopt(pointer: AttachmentPointerData): Promise<AttachmentView> {
+    const record: AttachmentRecord = {
+      id: randomBytes(16).toString('base64url'),
+      direction: 'incoming',
+      kind: kindOf(pointer.contentType),
+      contentType: pointer.contentType,
+      fileName: sanitizeFileName(pointer.fileName),
+      size: pointer.size,
+      ciphertextSize: attachmentCiphertextSize(pointer.size, pointer.chunkBytes),
+      chunkBytes: pointer.chunkBytes,
+      key: Buffer.from(pointer.key).toString('base64'),
+      digest: Buffer.from(pointer.digest).toString('base64'),
+      blobId: pointer.blobId,
+      voiceNote: pointer.voiceNote && kindOf(pointer.contentType) === 'audio',
+      width: pointer.width,
+      height: pointer.height,
+      durationMs: pointer.durationMs,
+      blurhash: pointer.blurhash,
+      thumbnail: pointer.thumbnail ? { ...pointer.thumbnail, data: Buffer.from(pointer.thumbnail.data).toString('base64') } : null,
+      state: 'pending',
+      transferred: 0,
+      error: null,
+      createdAt: (this.options.now ?? Date.now)(),
+    };
+    await this.records.put(record);
+    return toView(record);
+  }
+
+  /** Starts or resumes a download (idempotent while one runs). */
+  async download(id: string): Promise<AttachmentView> {
+    const record = await this.require(id);
+    if (record.direction !== 'incoming' || record.state === 'downloaded' || this.transfers.has(id)) return toView(record);
+    const started = await this.update(id, { state: 'downloading', error: null });
+    await this.track(id, true);
+    this.startDownload(started);
+    return toView(started);
+  }
+
+  /** Pauses a download or an upload; the bytes so far stay, resume continues from them. */
+  async pause(id: string): Promise<AttachmentView> {
+    const transfer = this.transfers.get(id);
+    transfer?.stop.abort();
+    await transfer?.done;
+    return toView(await this.require(id));
+  }
+
+  /** Resumes a paused upload or download. */
+  async resume(id: string): Promise<AttachmentView> {
+    const record = await this.require(id);
+    if (this.transfers.has(id) || record.state !== 'paused') return toView(record);
+    if (record.direction === 'incoming') return this.download(id);
+    if (record.digest === null) throw new AttachmentError('unreadable', 'This file was not fully read before it was paused. Add it again.');
+    const resumed = await this.update(id, { state: 'uploading', error: null });
+    await this.track(id, true);
+    this.startUpload(resumed);
+    return toView(resumed);
+  }
+
+  /** Stops a transfer for good and deletes the local copy (a received attachment can be downloaded again later). */
+  async cancel(id: string): Promise<AttachmentView> {
+    const transfer = this.transfers.get(id);
+    transfer?.stop.abort();
+    await transfer?.done;
+    await rm(this.fileOf(id), { force: true });
+    await this.track(id, false);
+    const record = await this.require(id);
+    const next = record.direction === 'incoming' ? { state: 'pending' as const, transferred: 0, error: null } : { state: 'failed' as const, error: { code: 'cancelled', message: 'Cancelled.' } };
+    return toView(await this.update(id, next));
+  }
+
+  /** Decrypted bytes start…end for the media URL; a received attachment starts downloading if it is not yet. */
+  async openRange(id: string, start: number, end: number): Promise<Readable> {
+    let record = await this.require(id);
+    if (record.direction === 'incoming' && record.state !== 'downloaded') {
+      if (!this.transfers.has(id)) await this.download(id);
+      record = await this.require(id);
+    }
+    const growth = this.transfers.get(id)?.growth;
+    return plaintextRange({ file: this.fileOf(id), key: Buffer.from(record.key, 'base64'), size: record.size, chunkBytes: record.chunkBytes, start, end, ...(growth ? { growth } : {}) });
+  }
+
+  async thumbnail(id: string): Promise<{ data: Buffer; contentType: string } | undefined> {
+    const record = await this.require(id);
+    return record.thumbnail ? { data: Buffer.from(record.thumbnail.data, 'base64'), contentType: record.thumbnail.contentType } : undefined;
+  }
+
+  async record(id: string): Promise<AttachmentRecord> {
+    return this.require(id);
+  }
+
+  /** Stops transfers (they resume at the next open) and waits for them to settle. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const running = [...this.transfers.values()];
+    for (const transfer of running) transfer.stop.abort();
+    await Promise.allSettled(running.map((t) => t.done));
+  }
+
+  private startUpload(record: AttachmentRecord): void {
+    const stop = new AbortController();
+    const done = uploadBlob({
+      endpoint: this.options.endpoint(),
+      file: this.fileOf(record.id),
+      size: record.ciphertextSize,
+      tokens: this.options.tokens,
+      signal: stop.signal,
+      ...(record.blobId ? { blobId: record.blobId } : {}),
+      onBlobId: async (blobId) => void (await this.update(record.id, { blobId })),
+      onProgress: (sent) => this.progress(record.id, sent),
+    }).then(
+      async () => {
+        await this.update(record.id, { state: 'uploaded', transferred: record.ciphertextSize });
+        await this.track(record.id, false);
+      },
+      (error: unknown) => this.settleFailure(record.id, error),
+    );
+    this.transfers.set(record.id, { stop, done: done.finally(() => this.transfers.delete(record.id)) });
+  }
+
+  private startDownload(record: AttachmentRecord): void {
+    const stop = new AbortController();
+    const growth = new FileGrowth();
+    const done = downloadBlob({
+      endpoint: this.options.endpoint(),
+      blobId: record.blobId!,
+      file: this.fileOf(record.id),
+      tokens: this.options.tokens,
+      key: Buffer.from(record.key, 'base64'),
+      digest: Buffer.from(record.digest!, 'base64'),
+      size: record.size,
+      chunkBytes: record.chunkBytes,
+      signal: stop.signal,
+      growth,
+      onProgress: (received) => this.progress(record.id, received),
+    }).then(
+      async () => {
+        await this.update(record.id, { state: 'downloaded', transferred: record.ciphertextSize });
+        await this.track(record.id, false);
+      },
+      (error: unknown) => this.settleFailure(record.id, error),
+    );
+    this.transfers.set(record.id, { stop, growth, done: done.finally(() => this.transfers.delete(record.id)) });
+  }
+
+  /** A pause keeps the transfer resumable; anything else is a failure the user sees (with a retry). */
+  private async settleFailure(id: string, error: unknown): Promise<void> {
+    if (isAttachmentError(error, 'cancelled')) {
+      // Stopped by close(): the state stays 'uploading'/'downloading' so the next open resumes it.
+      if (!this.closing) await this.update(id, { state: 'paused' });
+      return;
+    }
+    const record = await this.records.get(id);
+    if (record) await this.fail(record, error);
+  }
+
+  private async fail(record: AttachmentRecord, error: unknown): Promise<void> {
+    const known = isAttachmentError(error);
+    if (!known) this.options.logger.error('media.transfer_failed', { error: (error as Error)?.name ?? 'unknown' });
+    await this.update(record.id, {
+      state: 'failed',
+      error: known ? { code: error.code, message: error.message } : { code: 'transfer_failed', message: 'The transfer failed. Try again.' },
+    });
+    await this.track(record.id, false);
+  }
+
+  private progress(id: string, transferred: number): void {
+    // Progress is frequent: it updates the cached record in place and is persisted with the next state change.
+    const record = this.records.cached(id);
+    if (!record) return;
+    record.transferred = transferred;
+    const now = Date.now();
+    if (now - (this.lastReport.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
+    this.lastReport.set(id, now);
+    this.options.onChanged(toView(record));
+  }
+
+  private async update(id: string, patch: Partial<AttachmentRecord>): Promise<AttachmentRecord> {
+    const record = { ...(await this.require(id)), ...patch };
+    await this.records.put(record);
+    this.options.onChanged(toView(record));
+    return record;
+  }
+
+  private async track(id: string, active: boolean): Promise<void> {
+    const ids = new Set(await this.records.active());
+    if (active === ids.has(id)) return;
+    if (active) ids.add(id);
+    else ids.delete(id);
+    await this.records.setActive([...ids]);
+  }
+
+  private async require(id: string): Promise<AttachmentRecord> {
+    const record = await this.records.get(id);
+    if (!record) throw new AttachmentError('unknown_attachment', 'This attachment is not on this device.');
+    return record;
+  }
+}

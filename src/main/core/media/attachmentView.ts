@@ -1,0 +1,27 @@
+// The renderer's picture of an attachment record: display facts and transfer progress, with the key, digest and
+// blob id left out (docs/security.md §16: the renderer never receives key material).
+import type { AttachmentView } from '../../../shared/ipc';
+import type { AttachmentRecord } from './store/AttachmentRecords';
+import { isExecutable } from './store/sniffType';
+
+export function toView(record: AttachmentRecord): AttachmentView {
+  return {
+    id: record.id,
+    direction: record.direction,
+    kind: record.kind,
+    contentType: record.contentType,
+    fileName: record.fileName,
+    size: record.size,
+    voiceNote: record.voiceNote,
+    width: record.width,
+    height: record.height,
+    durationMs: record.durationMs,
+    blurhash: record.blurhash,
+    hasThumbnail: record.thumbnail !== null,
+    executable: isExecutable(record.contentType, record.fileName),
+    state: record.state,
+    transferred: record.transferred,
+    total: record.ciphertextSize,
+    error: record.error,
+  };
+}

@@ -1,0 +1,88 @@
+// What this device knows about each attachment, kept in the encrypted vault (never beside the files): the key,
+// digest and blob id, what the user sees (name, type, size, preview), and where its transfer stands. The files in
+// <dataDir>/attachments hold only ciphertext; without the vault they are noise. A list of unfinished transfers is
+// kept as its own record so they resume after a restart.
+import { z } from 'zod';
+import type { Vault } from '../../vault';
+import { jsonRecord } from '../../vault/jsonRecord';
+
+export const LocalAttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+const Base64 = z.string().max(64 * 1024);
+
+export const TransferState = z.enum(['encrypting', 'uploading', 'uploaded', 'pending', 'downloading', 'paused', 'downloaded', 'failed']);
+export type TransferState = z.infer<typeof TransferState>;
+
+export const AttachmentRecord = z.strictObject({
+  id: LocalAttachmentId,
+  direction: z.enum(['outgoing', 'incoming']),
+  kind: z.enum(['image', 'video', 'audio', 'file']),
+  contentType: z.string().max(255),
+  fileName: z.string().max(255),
+  /** Plaintext bytes. */
+  size: z.number().int().nonnegative(),
+  ciphertextSize: z.number().int().positive(),
+  chunkBytes: z.number().int().positive(),
+  /** Base64 of the attachment key (32 bytes). */
+  key: Base64,
+  /** Base64 SHA-256 of the ciphertext; null while an outgoing attachment is still being encrypted. */
+  digest: Base64.nullable(),
+  blobId: z.string().max(64).nullable(),
+  voiceNote: z.boolean(),
+  width: z.number().int().nonnegative().nullable(),
+  height: z.number().int().nonnegative().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  blurhash: z.string().max(128).nullable(),
+  thumbnail: z.strictObject({ data: Base64, contentType: z.string().max(64), width: z.number().int(), height: z.number().int() }).nullable(),
+  state: TransferState,
+  /** Ciphertext bytes moved so far. */
+  transferred: z.number().int().nonnegative(),
+  error: z.strictObject({ code: z.string().max(64), message: z.string().max(500) }).nullable(),
+  createdAt: z.number().int().nonnegative(),
+});
+export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
+
+const recordCodec = jsonRecord(AttachmentRecord, 'attachment');
+const activeCodec = jsonRecord(z.array(LocalAttachmentId).max(100_000), 'attachment transfer list');
+const ACTIVE = 'media/active';
+const nameOf = (id: string) => `media/attachment/${id}`;
+
+export class AttachmentRecords {
+  private readonly cache = new Map<string, AttachmentRecord>();
+
+  constructor(private readonly vault: Vault) {}
+
+  async get(id: string): Promise<AttachmentRecord | undefined> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const bytes = await this.vault.get('records', nameOf(id));
+    if (!bytes) return undefined;
+    const record = recordCodec.decode(bytes);
+    this.cache.set(id, record);
+    return record;
+  }
+
+  /** The in-memory copy, for frequent progress updates that need no write. */
+  cached(id: string): AttachmentRecord | undefined {
+    return this.cache.get(id);
+  }
+
+  async put(record: AttachmentRecord): Promise<void> {
+    this.cache.set(record.id, record);
+    await this.vault.put('records', nameOf(record.id), recordCodec.encode(record));
+  }
+
+  async delete(id: string): Promise<void> {
+    this.cache.delete(id);
+    await this.vault.delete('records', nameOf(id));
+  }
+
+  /** Ids of transfers that were not finished, in the order they were started. */
+  async active(): Promise<string[]> {
+    const bytes = await this.vault.get('records', ACTIVE);
+    return bytes ? activeCodec.decode(bytes) : [];
+  }
+
+  async setActive(ids: readonly string[]): Promise<void> {
+    await this.vault.put('records', ACTIVE, activeCodec.encode([...ids]));
+  }
+}

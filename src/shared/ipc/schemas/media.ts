@@ -1,0 +1,29 @@
+// Attachments as the renderer sees them: what to show (kind, type, name, size, preview facts) and where the
+// transfer stands. Never a key, digest or blob id: the renderer names an attachment by its local id and fetches its
+// bytes through the media URL main serves (docs/security.md §16).
+import { z } from 'zod';
+
+export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an attachment id');
+
+export const AttachmentView = z.strictObject({
+  id: AttachmentId,
+  direction: z.enum(['outgoing', 'incoming']),
+  kind: z.enum(['image', 'video', 'audio', 'file']),
+  contentType: z.string().max(255),
+  fileName: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  voiceNote: z.boolean(),
+  width: z.number().int().nonnegative().nullable(),
+  height: z.number().int().nonnegative().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  blurhash: z.string().max(128).nullable(),
+  hasThumbnail: z.boolean(),
+  /** True when opening it could run code (a program or script): "open" must warn first. */
+  executable: z.boolean(),
+  state: z.enum(['encrypting', 'uploading', 'uploaded', 'pending', 'downloading', 'paused', 'downloaded', 'failed']),
+  /** Bytes moved of `total` (ciphertext, padding included), for progress bars. */
+  transferred: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type AttachmentView = z.infer<typeof AttachmentView>;

@@ -1,0 +1,163 @@
+// The app's attachment library against a real relay: a file handed over by the renderer is typed from its content,
+// encrypted and uploaded; its pointer goes to another device, which serves the decrypted bytes by range through
+// the media URL handler (downloading on demand), pauses and resumes, and never shows the renderer a key.
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttachmentView } from '../../src/shared/ipc';
+import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
+import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
+import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
+import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
+import { blobEndpoint } from '../../src/main/core/media/transfer/blobHttp';
+import { silentLogger } from '../../src/main/core/transport';
+import { FileSecretStore } from '../../src/main/core/secrets';
+import { Vault } from '../../src/main/core/vault';
+import type { Address } from '../../src/shared/protocol';
+import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../support/relay-harness';
+
+let relay: TestRelay;
+const dirs: string[] = [];
+const libraries: MediaLibrary[] = [];
+// A JPEG's start (SOI, APP0 JFIF): recognised by its signature whatever random bytes follow.
+const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
+
+function tokensFor(device: Address): BlobTokenSource {
+  const unavailable = (error: unknown) => {
+    throw new AttachmentError('blob_unavailable', String((error as Error).message));
+  };
+  return {
+    uploadToken: (size) => relay.blobs.access.uploadToken(device, size),
+    resumeToken: (blobId) => relay.blobs.access.resumeToken(device, blobId).catch(unavailable),
+    downloadToken: (blobId) => relay.blobs.access.downloadToken(device, blobId).catch(unavailable),
+  };
+}
+
+async function openLibrary(device: Address, dataDir = makeTempDir('parley-app-')) {
+  if (!dirs.includes(dataDir)) dirs.push(dataDir);
+  const vault = await Vault.open({ dataDir, secrets: await FileSecretStore.open(dataDir) });
+  const changes: AttachmentView[] = [];
+  const library = await MediaLibrary.open({
+    dataDir,
+    vault,
+    endpoint: () => blobEndpoint(relay.url),
+    tokens: tokensFor(device),
+    onChanged: (view) => changes.push(view),
+    logger: silentLogger,
+  });
+  libraries.push(library);
+  return { library, changes, dataDir, handle: createMediaRequestHandler(() => library), vault };
+}
+
+const get = (path: string, range?: string): MediaRequest => ({ method: 'GET', path, query: new URLSearchParams(), headers: range ? { range } : {}, body: null });
+
+async function bodyOf(response: { body?: Readable | Buffer | string }): Promise<Buffer> {
+  if (!response.body || typeof response.body === 'string' || Buffer.isBuffer(response.body)) return Buffer.from(response.body ?? '');
+  const parts: Buffer[] = [];
+  for await (const part of response.body) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterAll(async () => {
+  for (const library of libraries) await library.close();
+  await relay.close();
+  for (const dir of dirs) removeDir(dir);
+});
+
+const alice = { user: 'alice', device: 1 };
+const bob = { user: 'bob', device: 1 };
+
+describe('media library', () => {
+  it('stages a file through the media URL, sends its pointer, and serves it decrypted by range on the other device', async () => {
+    const sender = await openLibrary(alice);
+    const receiver = await openLibrary(bob);
+    const image = Buffer.concat([JPEG_HEAD, randomBytes(900_000)]);
+    const staged = await sender.handle({
+      method: 'PUT',
+      path: '/stage',
+      query: new URLSearchParams({ name: '../holiday.jpg', width: '640', height: '480', blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj' }),
+      headers: { contentLength: String(image.length) },
+      body: Readable.from([image.subarray(0, 1000), image.subarray(1000)]),
+    });
+    expect(staged.status).toBe(201);
+    const view = JSON.parse(String(staged.body)) as AttachmentView;
+    expect(view).toMatchObject({ kind: 'image', contentType: 'image/jpeg', fileName: 'holiday.jpg', width: 640, height: 480, direction: 'outgoing' });
+
+    const pointer = await sender.library.pointer(view.id);
+    expect(await sender.library.view(view.id)).toMatchObject({ state: 'uploaded' });
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+
+    const received = await receiver.library.adopt(pointer);
+    // The renderer's view holds no key, digest or blob id.
+    const text = JSON.stringify(received);
+    for (const secret of [Buffer.from(pointer.key).toString('base64'), Buffer.from(pointer.digest).toString('base64'), pointer.blobId]) expect(text).not.toContain(secret);
+    expect(received).toMatchObject({ state: 'pending', kind: 'image', blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj' });
+
+    // Playing (a range request) downloads on demand and waits for the bytes it needs.
+    const part = await receiver.handle(get(`/attachment/${received.id}`, 'bytes=500000-600000'));
+    expect(part.status).toBe(206);
+    expect(part.headers['Content-Range']).toBe(`bytes 500000-600000/${image.length}`);
+    expect((await bodyOf(part)).equals(image.subarray(500_000, 600_001))).toBe(true);
+    await expect.poll(async () => (await receiver.library.view(received.id)).state).toBe('downloaded');
+    const whole = await receiver.handle(get(`/attachment/${received.id}`));
+    expect(whole.headers['Content-Type']).toBe('image/jpeg');
+    expect((await bodyOf(whole)).equals(image)).toBe(true);
+  });
+
+  it('refuses too large, empty and unreadable input before uploading a byte', async () => {
+    const { handle } = await openLibrary(alice);
+    const usedBefore = await relay.blobs.index.usedBytes('alice');
+    const tooLarge = await handle({ method: 'PUT', path: '/stage', query: new URLSearchParams({ name: 'big.bin' }), headers: { contentLength: String(2 ** 31 + 1) }, body: Readable.from([Buffer.alloc(10)]) });
+    expect(tooLarge.status).toBe(413);
+    const empty = await handle({ method: 'PUT', path: '/stage', query: new URLSearchParams({ name: 'empty.txt' }), headers: { contentLength: '0' }, body: Readable.from([]) });
+    expect(empty.status).toBe(400);
+    expect(JSON.parse(String(empty.body))).toMatchObject({ error: 'unreadable' });
+    expect(await relay.blobs.index.usedBytes('alice')).toBe(usedBefore);
+    expect((await handle(get('/attachment/AAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(404);
+    expect((await handle(get('/attachment/../../etc/passwd'))).status).toBe(404);
+  });
+
+  it('serves documents only as downloads, and flags executables', async () => {
+    const sender = await openLibrary(alice);
+    const exe = Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000b800000000000000400000000000000000', 'hex'), randomBytes(5000)]);
+    const staged = await sender.library.stage(Readable.from([exe]), { declaredSize: exe.length, fileName: 'invoice.pdf.exe' });
+    expect(staged).toMatchObject({ kind: 'file', executable: true });
+    await sender.library.pointer(staged.id);
+    const served = await sender.handle(get(`/attachment/${staged.id}`));
+    expect(served.headers['Content-Type']).toBe('application/octet-stream');
+    expect(served.headers['Content-Disposition']).toContain('attachment;');
+    await bodyOf(served);
+  });
+
+  it('pauses and resumes a download, and resumes an unfinished download after a restart', async () => {
+    const sender = await openLibrary(alice);
+    const data = randomBytes(8 * 1024 * 1024);
+    const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'video.bin' });
+    const pointer = await sender.library.pointer(staged.id);
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+
+    const receiver = await openLibrary(bob);
+    const adopted = await receiver.library.adopt(pointer);
+    await receiver.library.download(adopted.id);
+    const paused = await receiver.library.pause(adopted.id);
+    expect(['paused', 'downloaded']).toContain(paused.state);
+    if (paused.state === 'paused') {
+      const resumed = await receiver.library.resume(adopted.id);
+      expect(resumed.state).toBe('downloading');
+    }
+    await expect.poll(async () => (await receiver.library.view(adopted.id)).state, { timeout: 20_000 }).toBe('downloaded');
+
+    // A download running when the app stops continues at the next start.
+    const second = await receiver.library.adopt(pointer);
+    await receiver.library.download(second.id);
+    await receiver.library.close();
+    await receiver.vault.close();
+    const reopened = await openLibrary(bob, receiver.dataDir);
+    await expect.poll(async () => (await reopened.library.view(second.id)).state, { timeout: 20_000 }).toBe('downloaded');
+    const served = await reopened.handle(get(`/attachment/${second.id}`, 'bytes=0-99'));
+    expect((await bodyOf(served)).equals(data.subarray(0, 100))).toBe(true);
+  });
+});

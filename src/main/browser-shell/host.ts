@@ -11,6 +11,7 @@ import { bytesEqual } from '../../shared/base';
 import type { EventChannel, IpcDispatch } from '../../shared/ipc';
 import { RENDERER_CSP_HEADER } from '../core/security/contentSecurityPolicy';
 import { PageMessage, type HostMessage } from '../../shared/ipc/browser-host-protocol';
+import { MEDIA_ROUTE, serveMedia, type MediaHandler } from './mediaRoute';
 import { servePageFile, type PageFiles } from './page';
 
 export interface BrowserHostOptions extends PageFiles {
@@ -19,6 +20,8 @@ export interface BrowserHostOptions extends PageFiles {
   dispatch: IpcDispatch;
   /** A parley:// link handed to the host (untrusted text: the core's parser decides). */
   onDeepLink?: (raw: string) => void;
+  /** Serves the media URL (attachments, thumbnails, hand-overs) when the core has a media library. */
+  media?: MediaHandler;
 }
 
 export const DEEP_LINK_PATH = '/__parley/deep-link';
@@ -46,9 +49,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       response.writeHead(421).end();
       return;
     }
-    const path = new URL(request.url ?? '/', origin).pathname;
+    const url = new URL(request.url ?? '/', origin);
+    const path = url.pathname;
     if (path === DEEP_LINK_PATH) {
       receiveDeepLink(request, (status) => response.writeHead(status, { 'cache-control': 'no-store' }).end());
+      return;
+    }
+    if (options.media && path.startsWith(`${MEDIA_ROUTE}/`)) {
+      const hasHostToken = tokensEqual(String(request.headers[HOST_TOKEN_HEADER] ?? ''), token);
+      serveMedia(request, response, url, { origin, hasHostToken, handle: options.media });
       return;
     }
     void servePageFile(options, path, token).then(

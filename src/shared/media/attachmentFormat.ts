@@ -1,4 +1,4 @@
-// Sizes of the attachment stream format (docs/security.md §16), shared by the client that writes it and the relay
+// Sizes of the attachment stream format (docs/security.md §17), shared by the client that writes it and the relay
 // that must accept the largest legal blob: pure arithmetic, no cryptography. The format itself is implemented in
 // src/main/core/media/cipher.
 

@@ -1,5 +1,5 @@
 // The renderer's picture of an attachment record: display facts and transfer progress, with the key, digest and
-// blob id left out (docs/security.md §16: the renderer never receives key material).
+// blob id left out (docs/security.md §17: the renderer never receives key material).
 import type { AttachmentView } from '../../../shared/ipc';
 import type { AttachmentRecord } from './store/AttachmentRecords';
 import { isExecutable } from './store/sniffType';

@@ -1,6 +1,6 @@
 // Attachments as the renderer sees them: what to show (kind, type, name, size, preview facts) and where the
 // transfer stands. Never a key, digest or blob id: the renderer names an attachment by its local id and fetches its
-// bytes through the media URL main serves (docs/security.md §16).
+// bytes through the media URL main serves (docs/security.md §17).
 import { z } from 'zod';
 
 export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an attachment id');

@@ -1,7 +1,7 @@
 // Downloads a blob into a local file with HTTP Range, resuming from the bytes the file already holds. Every chunk is
 // authenticated as it arrives (a changed, reordered or foreign chunk stops the download at once) and the SHA-256
 // of the whole blob is checked at the end; on either failure the partial file is deleted: nothing unverified stays.
-// The file keeps the ciphertext: it is the encrypted local copy (docs/security.md §16).
+// The file keeps the ciphertext: it is the encrypted local copy (docs/security.md §17).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';

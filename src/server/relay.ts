@@ -80,8 +80,6 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     },
   });
   const prekeys = new PrekeyDirectory({ store, config, now, logger, push: (device, frame) => online.get(device)?.push(frame) });
-  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, prekeys, logger, now };
-
   let blobs: BlobStore;
   try {
     blobs = await openBlobStore(config, { now, logger });
@@ -89,6 +87,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     await store.close();
     throw error;
   }
+  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, prekeys, blobs: blobs.access, logger, now };
   const health = createHttpHandler(() => ({
     version: RELAY_VERSION,
     protocol: PROTOCOL_VERSION,

@@ -3,6 +3,8 @@
 // try/catch and every callback and promise is guarded, so nothing a client sends can escape as an exception.
 // The message path is synchronous up to the group commit: a send is queued with a callback, its answer and the
 // deliveries it causes leave in the turn's batched frames (OutboundBatch).
+import type { BlobAccess } from '../blobs/blob-access';
+import { answerBlobFrame, type BlobRequestFrame } from '../blobs/blob-frames';
 import { WebSocket } from 'ws';
 import {
   CLOSE_REASONS,
@@ -44,6 +46,7 @@ export interface ConnectionContext {
   online: OnlineDevices<DeviceConnection>;
   rateLimiter: TokenBucketLimiter;
   prekeys: PrekeyDirectory;
+  blobs: BlobAccess;
   logger: Logger;
   now: () => number;
 }
@@ -181,6 +184,11 @@ export class DeviceConnection {
       case 'fetch_prekeys':
       case 'count_prekeys':
         return this.handlePrekeys(frame);
+      case 'blob_upload':
+      case 'blob_resume':
+      case 'blob_download':
+      case 'blob_grant':
+        return this.handleBlob(frame);
     }
   }
 
@@ -303,6 +311,19 @@ export class DeviceConnection {
       (error) => {
         this.context.logger.warn('relay.prekeys_failed', { connection: this.id, ...errorFields(error) });
         this.sendError('internal', 'the relay could not handle this prekey request; retry', frame.rid);
+      },
+    );
+  }
+
+  private handleBlob(frame: BlobRequestFrame): void {
+    const device = this.address;
+    if (device === undefined) return;
+    this.follow(
+      answerBlobFrame(this.context.blobs, device, frame),
+      (answer) => (answer.ok ? this.send(answer.frame) : this.sendError(answer.code, answer.message, frame.rid)),
+      (error) => {
+        this.context.logger.warn('relay.blobs_failed', { connection: this.id, ...errorFields(error) });
+        this.sendError('internal', 'the relay could not handle this blob request; retry', frame.rid);
       },
     );
   }

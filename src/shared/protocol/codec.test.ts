@@ -29,6 +29,10 @@ const CLIENT_FRAMES: ClientFrame[] = [
   { type: 'publish_prekeys', rid: 3, signedPrekey: { id: 1, publicKey: key, signature }, oneTimePrekeys: [{ id: 9, publicKey: key }] },
   { type: 'fetch_prekeys', rid: 4, user: 'bob' },
   { type: 'count_prekeys', rid: 5 },
+  { type: 'blob_upload', rid: 6, size: 5_242_912 },
+  { type: 'blob_resume', rid: 7, blob: 'k3Fq9v2xYb1LmN0pQrStUw' },
+  { type: 'blob_download', rid: 8, blob: 'k3Fq9v2xYb1LmN0pQrStUw' },
+  { type: 'blob_grant', rid: 9, blob: 'k3Fq9v2xYb1LmN0pQrStUw', to: [{ user: 'bob', device: 1 }] },
 ];
 
 const SERVER_FRAMES: ServerFrame[] = [
@@ -49,6 +53,8 @@ const SERVER_FRAMES: ServerFrame[] = [
   { type: 'prekey_bundles', rid: 4, user: 'bob', devices: [{ device: 1, identityKey: key, signedPrekey: { id: 1, publicKey: key, signature } }] },
   { type: 'prekey_count', rid: 5, oneTimePrekeys: 12, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: 3 },
   { type: 'prekeys_low', oneTimePrekeys: 19, kemPrekeys: 4 },
+  { type: 'blob_token', rid: 6, blob: 'k3Fq9v2xYb1LmN0pQrStUw', token: 'v1.e30.AAAA', expiresAt: 1_767_225_600_000 },
+  { type: 'blob_granted', rid: 9 },
 ];
 
 function expectRefused(result: ReturnType<typeof decodeClientFrame> | ReturnType<typeof decodeServerFrame>, code = 'malformed_frame') {

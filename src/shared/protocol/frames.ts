@@ -3,7 +3,7 @@
 // runtime schemas whose body travels as JSON. docs/protocol.md describes both; change them together.
 import { z } from 'zod';
 import {
-  type Address,
+  Address,
   DeviceId,
   Ed25519PublicKey,
   Ed25519Signature,
@@ -151,13 +151,61 @@ export const CountPrekeysFrame = z.strictObject({
   rid: RequestId,
 });
 
+/** Blob ids: 128 random bits, base64url (the relay makes them; docs/protocol.md, "Blobs"). */
+export const BlobId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'blob id must be 22 base64url characters');
+
+/** Asks for a new blob id and a token to upload exactly `size` bytes to it. */
+export const BlobUploadFrame = z.strictObject({
+  type: z.literal('blob_upload'),
+  rid: RequestId,
+  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** Asks for a fresh upload token for an unfinished upload of this device. */
+export const BlobResumeFrame = z.strictObject({
+  type: z.literal('blob_resume'),
+  rid: RequestId,
+  blob: BlobId,
+});
+
+/** Asks for a token to download a blob this device uploaded or was granted. */
+export const BlobDownloadFrame = z.strictObject({
+  type: z.literal('blob_download'),
+  rid: RequestId,
+  blob: BlobId,
+});
+
+/** Lets these devices download a blob this device uploaded (the recipients of the message that points to it). */
+export const BlobGrantFrame = z.strictObject({
+  type: z.literal('blob_grant'),
+  rid: RequestId,
+  blob: BlobId,
+  to: z.array(Address).min(1).max(MAX_RECIPIENTS_PER_SEND),
+});
+
 export type RegisterFrame = z.infer<typeof RegisterFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;
 export type PublishPrekeysFrame = z.infer<typeof PublishPrekeysFrame>;
 export type FetchPrekeysFrame = z.infer<typeof FetchPrekeysFrame>;
 export type CountPrekeysFrame = z.infer<typeof CountPrekeysFrame>;
+export type BlobUploadFrame = z.infer<typeof BlobUploadFrame>;
+export type BlobResumeFrame = z.infer<typeof BlobResumeFrame>;
+export type BlobDownloadFrame = z.infer<typeof BlobDownloadFrame>;
+export type BlobGrantFrame = z.infer<typeof BlobGrantFrame>;
 
-export type ClientFrame = SendFrame | AckFrame | PingFrame | RegisterFrame | AuthFrame | PublishPrekeysFrame | FetchPrekeysFrame | CountPrekeysFrame;
+export type ClientFrame =
+  | SendFrame
+  | AckFrame
+  | PingFrame
+  | RegisterFrame
+  | AuthFrame
+  | PublishPrekeysFrame
+  | FetchPrekeysFrame
+  | CountPrekeysFrame
+  | BlobUploadFrame
+  | BlobResumeFrame
+  | BlobDownloadFrame
+  | BlobGrantFrame;
 
 // ── relay → client: the message path (binary) ─────────────────────────────────
 
@@ -249,6 +297,21 @@ export const PrekeysLowFrame = z.strictObject({
   kemPrekeys: z.number().int().nonnegative(),
 });
 
+/** Answer to `blob_upload`, `blob_resume` and `blob_download`: the blob and a short-lived token for its HTTP endpoint. */
+export const BlobTokenFrame = z.strictObject({
+  type: z.literal('blob_token'),
+  rid: RequestId,
+  blob: BlobId,
+  token: z.string().min(1).max(1024),
+  expiresAt: z.number().int().nonnegative(),
+});
+
+/** Answer to `blob_grant`. */
+export const BlobGrantedFrame = z.strictObject({
+  type: z.literal('blob_granted'),
+  rid: RequestId,
+});
+
 export const ERROR_CODES = [
   'malformed_frame',
   'frame_too_large',
@@ -264,6 +327,9 @@ export const ERROR_CODES = [
   'too_many_prekeys',
   'unknown_user',
   'no_prekeys',
+  'blob_not_found',
+  'blob_too_large',
+  'quota_exceeded',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -285,6 +351,8 @@ export type PrekeysPublishedFrame = z.infer<typeof PrekeysPublishedFrame>;
 export type PrekeyBundlesFrame = z.infer<typeof PrekeyBundlesFrame>;
 export type PrekeyCountFrame = z.infer<typeof PrekeyCountFrame>;
 export type PrekeysLowFrame = z.infer<typeof PrekeysLowFrame>;
+export type BlobTokenFrame = z.infer<typeof BlobTokenFrame>;
+export type BlobGrantedFrame = z.infer<typeof BlobGrantedFrame>;
 
 export type ServerFrame =
   | DeliverFrame
@@ -297,7 +365,9 @@ export type ServerFrame =
   | PrekeysPublishedFrame
   | PrekeyBundlesFrame
   | PrekeyCountFrame
-  | PrekeysLowFrame;
+  | PrekeysLowFrame
+  | BlobTokenFrame
+  | BlobGrantedFrame;
 
 // ── frame codes: the first byte of every frame ────────────────────────────────
 // Client frames are 0x01–0x7f, relay frames 0x81–0xff; below 0x10 (and 0x81–0x8f) the binary layouts, above
@@ -312,6 +382,10 @@ export const CLIENT_FRAME_CODES = {
   publish_prekeys: 0x12,
   fetch_prekeys: 0x13,
   count_prekeys: 0x14,
+  blob_upload: 0x15,
+  blob_resume: 0x16,
+  blob_download: 0x17,
+  blob_grant: 0x18,
 } as const satisfies Record<ClientFrame['type'], number>;
 
 export const SERVER_FRAME_CODES = {
@@ -326,6 +400,8 @@ export const SERVER_FRAME_CODES = {
   prekey_bundles: 0x94,
   prekey_count: 0x95,
   prekeys_low: 0x96,
+  blob_token: 0x97,
+  blob_granted: 0x98,
 } as const satisfies Record<ServerFrame['type'], number>;
 
 /** The rare frames and the schema each body is checked against. */
@@ -335,6 +411,10 @@ export const RARE_CLIENT_FRAMES = {
   publish_prekeys: PublishPrekeysFrame,
   fetch_prekeys: FetchPrekeysFrame,
   count_prekeys: CountPrekeysFrame,
+  blob_upload: BlobUploadFrame,
+  blob_resume: BlobResumeFrame,
+  blob_download: BlobDownloadFrame,
+  blob_grant: BlobGrantFrame,
 } as const;
 
 export const RARE_SERVER_FRAMES = {
@@ -345,4 +425,6 @@ export const RARE_SERVER_FRAMES = {
   prekey_bundles: PrekeyBundlesFrame,
   prekey_count: PrekeyCountFrame,
   prekeys_low: PrekeysLowFrame,
+  blob_token: BlobTokenFrame,
+  blob_granted: BlobGrantedFrame,
 } as const;

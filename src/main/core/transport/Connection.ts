@@ -21,7 +21,7 @@ import type { Logger } from './logger';
 import { PendingRequests, type RequestKind } from './PendingRequests';
 import { decodeBundles } from './prekeys';
 import type { RelaySocket, RelaySocketFactory } from './socket';
-import type { Delivery, DeviceCredentials, PrekeyBundles, PrekeyCount, PrekeysPublished, SendResult } from './types';
+import type { BlobToken, Delivery, DeviceCredentials, PrekeyBundles, PrekeyCount, PrekeysPublished, SendResult } from './types';
 
 export interface ConnectionCallbacks {
   onAuthenticating(): void;
@@ -255,6 +255,12 @@ export class Connection {
         return;
       case 'prekeys_low':
         this.deps.callbacks.onPrekeysLow(frame.oneTimePrekeys);
+        return;
+      case 'blob_token':
+        this.answer('blob_token', frame.rid, undefined, (): BlobToken => ({ blobId: frame.blob, token: frame.token, expiresAt: frame.expiresAt }));
+        return;
+      case 'blob_granted':
+        this.answer('blob_grant', frame.rid, undefined, () => undefined);
         return;
       case 'pong':
         if (this.pending.peek(frame.rid)?.kind !== 'ping') {

@@ -20,6 +20,7 @@ import { ReconnectPolicy } from './ReconnectPolicy';
 import { relayWebSocketUrl } from './relayUrl';
 import { wsSocketFactory, type RelaySocketFactory } from './socket';
 import type {
+  BlobToken,
   ConnectionSnapshot,
   Delivery,
   DeviceCredentials,
@@ -191,6 +192,26 @@ export class Transport {
   }
 
   /** How many one-time prekeys the relay holds for this device, and which signed prekey it serves. */
+  /** A new blob id and a token to upload exactly `size` bytes; `blob_too_large` or `quota_exceeded` otherwise. */
+  blobUploadToken(size: number): Promise<BlobToken> {
+    return this.request((connection) => connection.request<BlobToken>('blob_token', (rid) => ({ type: 'blob_upload', rid, size })));
+  }
+
+  /** A fresh upload token for an unfinished upload of this device. */
+  blobResumeToken(blob: string): Promise<BlobToken> {
+    return this.request((connection) => connection.request<BlobToken>('blob_token', (rid) => ({ type: 'blob_resume', rid, blob })));
+  }
+
+  /** A download token for a blob this device uploaded or was granted; `blob_not_found` otherwise. */
+  blobDownloadToken(blob: string): Promise<BlobToken> {
+    return this.request((connection) => connection.request<BlobToken>('blob_token', (rid) => ({ type: 'blob_download', rid, blob })));
+  }
+
+  /** Lets these devices download a blob this device uploaded. */
+  async grantBlob(blob: string, to: readonly Address[]): Promise<void> {
+    await this.request((connection) => connection.request<void>('blob_grant', (rid) => ({ type: 'blob_grant', rid, blob, to: [...to] })));
+  }
+
   countPrekeys(): Promise<PrekeyCount> {
     return this.request((connection) => connection.request<PrekeyCount>('count_prekeys', (rid) => ({ type: 'count_prekeys', rid })));
   }

@@ -108,6 +108,9 @@ const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   too_many_prekeys: 'The relay already holds as many one-time keys for this device as it allows.',
   unknown_user: 'No one with that username on this relay.',
   no_prekeys: 'That user has not set up encryption on this relay yet. Try again later.',
+  blob_not_found: 'The relay no longer has this attachment, or it was not sent to this device.',
+  blob_too_large: 'The relay does not accept attachments this large.',
+  quota_exceeded: 'Your account has no room left on the relay for attachments; older ones free their room when they expire.',
   internal: 'The relay had an internal error.',
 };
 

@@ -15,6 +15,7 @@ export { silentLogger, stderrLogger, idHint, type Logger, type LogFields } from 
 export { wsSocketFactory, type RelaySocket, type RelaySocketFactory, type RelaySocketHandlers } from './socket';
 export type {
   ConnectionSnapshot,
+  BlobToken,
   ConnectionState,
   Delivery,
   DevicePreKeyBundle,

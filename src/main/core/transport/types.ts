@@ -113,3 +113,10 @@ export interface PrekeyBundles {
   /** One per device of the user with a signed prekey and a KEM prekey, never this device itself; by device id. */
   devices: DevicePreKeyBundle[];
 }
+
+/** A blob id and a short-lived token for the relay's blob endpoint (docs/protocol.md, "Blobs"). */
+export interface BlobToken {
+  blobId: string;
+  token: string;
+  expiresAt: number;
+}

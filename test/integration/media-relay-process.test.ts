@@ -56,7 +56,33 @@ async function freePort(): Promise<number> {
   return chosen;
 }
 
-const startRelay = () => spawnRelay({ dataDir: relayDir, port, env: { PARLEY_RELAY_BLOB_TOKEN_SECRET: SECRET.toString('base64') } });
+// A loaded machine (the whole suite runs in parallel) can take long to start tsx: a generous start timeout, and a
+// second try, so a slow start is not mistaken for a transfer that does not resume.
+async function startRelay(): Promise<RelayProcess> {
+  let failure: unknown;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await spawnRelay({ dataDir: relayDir, port, startTimeoutMs: 60_000, env: { PARLEY_RELAY_BLOB_TOKEN_SECRET: SECRET.toString('base64') } });
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+/** Kills the relay and starts it again; a restart that fails stops the transfer (via `stop`) instead of leaving it retrying. */
+function killAndRestart(stop: AbortController): Promise<unknown> {
+  relay.kill('SIGKILL');
+  return relay.exited.then(async () => {
+    try {
+      relay = await startRelay();
+      return undefined;
+    } catch (error) {
+      stop.abort();
+      return error;
+    }
+  });
+}
 
 function randomFile(name: string, bytes: number): string {
   const file = join(work, name);
@@ -113,16 +139,18 @@ describe('attachments through a relay process', () => {
     console.log(`200 MB peak RSS growth, MiB — send: app ${mib(sendApp)}, relay ${mib(sendRelay)}; receive: app ${mib(receiveApp)}, relay ${mib(receiveRelay)}`);
     for (const growth of [sendApp, sendRelay, receiveApp, receiveRelay]) if (growth !== undefined) expect(growth).toBeLessThan(64 * MIB);
     expect(await sha256(received, new AttachmentDecryptor(attachment))).toBe(await sha256(plain));
-  }, 180_000);
+  }, 240_000);
 
   it('finishes an upload after the relay is killed in the middle of it', async () => {
     const plain = randomFile('plain-up', 40 * MIB);
     const local = join(work, 'local-up');
     const attachment = await encryptToFile(createReadStream(plain), local);
     let killed = false;
-    let restarted: Promise<void> | undefined;
+    let restarted: Promise<unknown> | undefined;
     const retries: string[] = [];
+    const stop = new AbortController();
     const blobId = await uploadBlob({
+      signal: stop.signal,
       endpoint: blobEndpoint(relay.url),
       file: local,
       size: attachment.ciphertextSize,
@@ -132,12 +160,14 @@ describe('attachments through a relay process', () => {
       onProgress: (sent) => {
         if (!killed && sent > 10 * MIB) {
           killed = true;
-          relay.kill('SIGKILL');
-          restarted = relay.exited.then(async () => void (relay = await startRelay()));
+          restarted = killAndRestart(stop);
         }
       },
+    }).catch(async (error: unknown) => {
+      // A failed restart stops the transfer: report why.
+      throw (await restarted) ?? error;
     });
-    await restarted;
+    expect(await restarted).toBeUndefined();
     expect(killed).toBe(true);
     expect(retries.length).toBeGreaterThan(0);
     const stored = join(relayDir, BLOB_DIR, blobId);
@@ -155,9 +185,11 @@ describe('attachments through a relay process', () => {
       tokens: source,
     });
     let killed = false;
-    let restarted: Promise<void> | undefined;
+    let restarted: Promise<unknown> | undefined;
     const received = join(work, 'received-down');
+    const stop = new AbortController();
     await downloadBlob({
+      signal: stop.signal,
       endpoint: blobEndpoint(relay.url),
       blobId,
       file: received,
@@ -167,16 +199,18 @@ describe('attachments through a relay process', () => {
       onProgress: (got) => {
         if (!killed && got > 10 * MIB) {
           killed = true;
-          relay.kill('SIGKILL');
-          restarted = relay.exited.then(async () => void (relay = await startRelay()));
+          restarted = killAndRestart(stop);
         }
       },
+    }).catch(async (error: unknown) => {
+      // A failed restart stops the transfer: report why.
+      throw (await restarted) ?? error;
     });
-    await restarted;
+    expect(await restarted).toBeUndefined();
     expect(killed).toBe(true);
     expect(createHash('sha256').update(readFileSync(received)).digest().equals(Buffer.from(attachment.digest))).toBe(true);
     expect(await sha256(received, new AttachmentDecryptor(attachment))).toBe(await sha256(plain));
-  }, 120_000);
+  }, 240_000);
 });
 
 function mib(bytes: number | undefined): string {

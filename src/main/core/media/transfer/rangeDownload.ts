@@ -88,6 +88,10 @@ async function resumeOnce(url: URL, token: string, options: DownloadOptions): Pr
 
   let received = have;
   const sink = createWriteStream(options.file, { flags: 'a' });
+  // Write failures reach the pipeline through the write callbacks; this keeps a late one (after the download was
+  // stopped and the sink destroyed) from becoming an uncaught 'error' event.
+  let sinkFailure: Error | undefined;
+  sink.on('error', (error) => (sinkFailure ??= error));
   const tee = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
@@ -95,6 +99,7 @@ async function resumeOnce(url: URL, token: string, options: DownloadOptions): Pr
       // chunk left by an interruption is verified again with the prefix on the next try.
       verifier.write(chunk, (error) => {
         if (error) return callback(error);
+        if (sink.destroyed) return callback(sinkFailure ?? new Error('the download was stopped'));
         sink.write(chunk, (writeError) => {
           options.growth?.grew(received);
           options.onProgress?.(received);

@@ -55,6 +55,8 @@ export default tseslint.config(
     },
   },
   { files: ['src/renderer/**/*.{ts,tsx}', 'src/preload/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
+  // electron-builder hooks are CommonJS modules it require()s.
+  { files: ['build/**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   boundary('shared', {
     layers: ['main', 'renderer', 'server', 'preload'],
     packages: ['electron', 'ws', 'better-sqlite3', 'react', 'dexie', ...NODE_BUILTINS],

@@ -32,7 +32,18 @@ afterAll(async () => {
 describe('src/main/index.ts', () => {
   it('opens one hardened window on the built renderer, without DevTools in a packaged build', () => {
     expect(pageUrl).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+      devTools: false,
+    });
     expect(electron.app.protocolClients).toEqual(['parley']);
   });
 
@@ -66,6 +77,31 @@ describe('src/main/index.ts', () => {
         { status: 'accepted', id: 2, link: { kind: 'chat', username: 'bob' } },
       ],
     });
+  });
+
+  it('shows the window once loaded, with a tray that shows the unread count the page reports on the badge', async () => {
+    await vi.waitFor(() => expect(window.isVisible()).toBe(true));
+    const tray = electron.Tray.instances[0]!;
+    expect(tray.tooltip).toBe('Parley');
+    expect(tray.menu.map((item) => item.label)).toEqual(['Show Parley', 'No unread messages', 'Quit Parley']);
+    expect(await electron.ipcMain.invoke('app.setUnreadCount', { count: 3 }, pageUrl)).toEqual({ ok: true, value: {} });
+    expect(electron.app.badgeCount).toBe(3);
+    expect(tray.tooltip).toBe('Parley — 3 unread messages');
+    expect(tray.menu[1]).toMatchObject({ label: '3 unread messages', enabled: false });
+    expect(await electron.ipcMain.invoke('app.setUnreadCount', { count: -1 }, pageUrl)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('keeps running in the tray when the window is closed, if the user chose that, and the tray brings it back', async () => {
+    expect(await electron.ipcMain.invoke('settings.update', { closeToTray: true }, pageUrl)).toMatchObject({ ok: true, value: { closeToTray: true } });
+    expect(window.webContents.sent).toContainEqual({ channel: 'settings.changed', payload: expect.objectContaining({ closeToTray: true }) });
+    window.close();
+    expect(window.isDestroyed()).toBe(false);
+    expect(window.isVisible()).toBe(false);
+    electron.Tray.instances[0]!.menu.find((item) => item.label === 'Show Parley')!.click!();
+    expect(window.isVisible()).toBe(true);
+    window.hide();
+    expect(await electron.ipcMain.invoke('app.showWindow', {}, pageUrl)).toEqual({ ok: true, value: {} });
+    expect(window.isVisible()).toBe(true);
   });
 
   it('quits when the last window closes (except on macOS)', () => {

@@ -1,24 +1,26 @@
 // Composition root of the Electron app: the only file that wires the shell (Electron) and the core together.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, dialog, shell, type BrowserWindow } from 'electron';
+import { app, dialog, shell } from 'electron';
+import { APP_VERSION } from './core/app-info';
 import { loadCoreConfig } from './core/config';
 import { createCore } from './core/createCore';
+import { windowBehaviour } from './core/desktop/trayPolicy';
 import { DeepLinkInbox } from './core/links/DeepLinkInbox';
 import type { RendererLocation } from './core/security/navigation-policy';
 import { devToolsAllowed } from './core/security/windowPolicy';
-import { APP_VERSION } from './core/app-info';
 import { stderrLogger } from './core/transport';
 import { loadRolloutId } from './core/updates/rolloutId';
 import { resolveUpdateConfig } from './core/updates/updateConfig';
 import { rolloutBucket } from './core/updates/updatePolicy';
 import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
+import { MainWindowHost } from './shell/MainWindowHost';
 import { watchNetwork } from './shell/networkWatch';
 import { openKeychainSecretStore } from './shell/SafeStorageSecretStore';
 import { guardWebContents, hardenSession } from './shell/security';
+import { createTray, trayIconPath } from './shell/tray';
 import { startUpdates } from './shell/updater';
-import { createMainWindow } from './shell/window';
 
 const buildUpdates = {
   feedUrl: typeof __PARLEY_UPDATE_FEED_URL__ === 'string' ? __PARLEY_UPDATE_FEED_URL__ : '',
@@ -35,26 +37,16 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  let window: BrowserWindow | null = null;
   let ready = false;
-  const showWindow = () => {
-    if (!ready) return;
-    if (!window) {
-      window = createMainWindow({
-        preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
-        renderer,
-        devTools: devToolsAllowed(app.isPackaged),
-        show: true,
-      });
-      window.on('closed', () => (window = null));
-      return;
-    }
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
-  };
+  let hideOnClose = false;
+  const windows = new MainWindowHost({
+    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    renderer,
+    devTools: devToolsAllowed(app.isPackaged),
+    hideOnClose: () => hideOnClose,
+  });
   const deepLinks = new DeepLinkInbox(stderrLogger);
-  receiveDeepLinks(deepLinks, process.argv, showWindow);
+  const launchLinks = receiveDeepLinks(deepLinks, process.argv, () => ready && windows.show());
   guardWebContents(renderer);
 
   await app.whenReady();
@@ -66,13 +58,16 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  const tray = createTray({ iconPath: trayIconPath(import.meta.dirname), onAction: (action) => (action === 'show' ? windows.show() : app.quit()) });
   const core = await createCore({
     shell: 'electron',
     config,
     secrets: secrets.store,
-    links: { open: (url) => shell.openExternal(url) },
+    // Reviewed (docs/security.md §16.1): links.open hands over only what isSafeExternalUrl allows.
+    links: { open: (url) => shell.openExternal(url) }, // eng-disable OPEN_EXTERNAL_JS_CHECK
     logger: stderrLogger,
     deepLinks,
+    desktop: { setUnreadCount: (count) => tray.setUnread(count), showWindow: () => windows.show() },
     updates: async (wiring) =>
       startUpdates(
         {
@@ -88,16 +83,20 @@ async function main(): Promise<void> {
 
   registerIpc(core.dispatch, renderer);
   const stopWatchingNetwork = watchNetwork(() => core.client.networkChanged());
-  core.events.subscribe(windowEventSink(() => window));
+  core.events.subscribe(windowEventSink(() => windows.current()));
+  const behaviour = () => windowBehaviour(core.settings.get(), tray.available, launchLinks > 0);
+  hideOnClose = behaviour().hideOnClose;
+  core.settings.onChange(() => (hideOnClose = behaviour().hideOnClose));
   ready = true;
-  showWindow();
+  windows.open(behaviour().showAtStart);
 
-  app.on('activate', showWindow);
+  app.on('activate', () => windows.show());
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('before-quit', () => {
     stopWatchingNetwork();
+    tray.destroy();
     void core.close();
   });
 }

@@ -6,6 +6,7 @@ import { ParleyClient } from './client/ParleyClient';
 import type { CoreConfig } from './config';
 import { CoreEvents } from './events';
 import { createIpcHandlers } from './ipc/handlers';
+import { noDesktop, type DesktopPort } from './desktop/DesktopPort';
 import { DeepLinkInbox } from './links/DeepLinkInbox';
 import type { LinkOpener } from './links/LinkOpener';
 import { SettingsStore } from './settings/SettingsStore';
@@ -23,6 +24,8 @@ export interface CoreServices {
   deepLinks?: DeepLinkInbox;
   /** The update channel (Electron); without it the app says it does not update itself. */
   updates?: (wiring: UpdatesWiring) => UpdatesPort | Promise<UpdatesPort>;
+  /** Badge, tray and window (Electron); nothing in the browser shell. */
+  desktop?: DesktopPort;
 }
 
 export interface Core {
@@ -50,7 +53,7 @@ export async function createCore(services: CoreServices): Promise<Core> {
   const info = appInfo(services.shell, services.config);
   const wiring: UpdatesWiring = { channel: () => settings.get().updateChannel, onChange: (view) => events.emitter.emit('updates.changed', view) };
   const updates = (await services.updates?.(wiring)) ?? noUpdates(info.version, 'This version of Parley does not update itself.', wiring.channel);
-  const handlers = createIpcHandlers({ client, appInfo: info, links: services.links, deepLinks, settings, updates });
+  const handlers = createIpcHandlers({ client, appInfo: info, links: services.links, deepLinks, settings, updates, desktop: services.desktop ?? noDesktop });
   const dispatch = createIpcDispatcher(handlers, {
     error: (event, fields) => services.logger.error(event, { channel: String(fields.channel), error: String(fields.error) }),
   });

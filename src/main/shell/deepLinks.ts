@@ -5,11 +5,16 @@ import { app } from 'electron';
 import { DEEP_LINK_SCHEME, deepLinkCandidates } from '../core/links/deepLink';
 import type { DeepLinkInbox } from '../core/links/DeepLinkInbox';
 
-/** Call before app is ready (macOS delivers launch links as `open-url` right away). `focus` may run early. */
-export function receiveDeepLinks(inbox: DeepLinkInbox, argv: readonly string[], focus: () => void): void {
+/**
+ * Call before app is ready (macOS delivers launch links as `open-url` right away); `focus` may run early.
+ * Returns how many links the app's own command line carried.
+ */
+export function receiveDeepLinks(inbox: DeepLinkInbox, argv: readonly string[], focus: () => void): number {
   // Installers register the scheme (build/electron-builder.yml); this keeps the registration current after a move.
-  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-  for (const raw of deepLinkCandidates(argv)) inbox.receive(raw, 'argv');
+  // Reviewed (docs/security.md §16.2): every parley:// link goes through the allow-list parser, nothing else.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  const launchLinks = deepLinkCandidates(argv);
+  for (const raw of launchLinks) inbox.receive(raw, 'argv');
   app.on('open-url', (event, url) => {
     event.preventDefault();
     inbox.receive(url, 'open-url');
@@ -19,4 +24,5 @@ export function receiveDeepLinks(inbox: DeepLinkInbox, argv: readonly string[], 
     for (const raw of deepLinkCandidates(secondArgv)) inbox.receive(raw, 'second-instance');
     focus();
   });
+  return launchLinks.length;
 }

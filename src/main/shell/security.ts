@@ -56,5 +56,6 @@ async function offerExternally(contents: WebContents, url: string): Promise<void
   };
   const owner = BrowserWindow.fromWebContents(contents);
   const { response } = owner ? await dialog.showMessageBox(owner, options) : await dialog.showMessageBox(options);
-  if (response === 0) await shell.openExternal(url);
+  // Reviewed (docs/security.md §16.1): only http/https without credentials, after the user chose to open it.
+  if (response === 0) await shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
 }

@@ -1,8 +1,10 @@
-// The main window: built with the hardened webPreferences of src/main/core/security/windowPolicy.ts. Navigation,
-// new windows and webviews are guarded for every web contents by src/main/shell/security.ts.
+// The main window, locked down (docs/security.md §16.1): the renderer runs isolated and sandboxed, without Node
+// (also not in workers or frames), with web security, no insecure content or experimental features, no <webview>,
+// no navigation by dropping a file, no middle-click windows, and DevTools only when allowed (development).
+// Navigation, new windows and webviews are refused for every web contents by src/main/shell/security.ts. The
+// preferences are written out here, literally, so electronegativity can check them (scripts/electronegativity.ts).
 import { BrowserWindow } from 'electron';
 import type { RendererLocation } from '../core/security/navigation-policy';
-import { hardenedWebPreferences } from '../core/security/windowPolicy';
 
 export interface MainWindowOptions {
   preloadPath: string;
@@ -20,7 +22,24 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     minHeight: 480,
     show: false,
     title: 'Parley',
-    webPreferences: hardenedWebPreferences(options.preloadPath, options.devTools),
+    webPreferences: {
+      // Reviewed (docs/security.md §16.1): the preload only exposes window.parley, built from the IPC contract.
+      preload: options.preloadPath, // eng-disable PRELOAD_JS_CHECK
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: true,
+      devTools: options.devTools,
+    },
   });
   if (options.show) window.once('ready-to-show', () => window.show());
   void window.loadURL(options.renderer.devServerUrl ?? options.renderer.indexFileUrl);

@@ -5,6 +5,7 @@ import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { ChatView } from '../features/chat/ChatView';
 import { useDeepLinks } from '../features/deep-links/useDeepLinks';
 import { startSession } from '../features/messaging/session';
+import { useUnreadBadge } from '../features/notifications/useUnreadBadge';
 import { UpdateBanner } from '../features/updates/UpdateBanner';
 import { useGlobalShortcuts } from '../features/palette/useGlobalShortcuts';
 import { useChats } from '../store/chats';
@@ -22,6 +23,7 @@ export function Messenger({ account }: { account: AccountView }) {
   const follow = useConnection((store) => store.follow);
   useGlobalShortcuts();
   useDeepLinks(ready);
+  useUnreadBadge();
 
   // One session per account: a new relay URL updates the account object but must not restart messaging.
   const latestAccount = useRef(account);

@@ -50,6 +50,8 @@ export interface ConversationRow {
   readReceiptsSentUpTo?: number;
   /** Incoming messages up to this seq have had their delivered receipts handed to main. */
   deliveredReceiptsSentUpTo?: number;
+  /** Muted until this time (epoch ms), or always: no notifications, not counted in the badge (db/mutes.ts). */
+  mutedUntil?: number | 'always';
   createdAt: number;
 }
 

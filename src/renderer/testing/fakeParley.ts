@@ -104,6 +104,9 @@ export class FakeParley {
   updates: UpdateView;
   /** How many times the renderer asked to restart into an update. */
   restarts = 0;
+  /** The unread total the renderer last reported (app.setUnreadCount), and how often it asked to show the window. */
+  unreadCount: number | null = null;
+  windowShown = 0;
   relayReachable = true;
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
@@ -290,6 +293,16 @@ export class FakeParley {
     };
     return {
       'app.info': async (request) => (this.log('app.info', request), this.info),
+      'app.setUnreadCount': async (request) => {
+        this.log('app.setUnreadCount', request);
+        this.unreadCount = request.count;
+        return {};
+      },
+      'app.showWindow': async (request) => {
+        this.log('app.showWindow', request);
+        this.windowShown += 1;
+        return {};
+      },
       'account.get': async (request) => (this.log('account.get', request), this.account),
       'account.create': async (request) => {
         this.log('account.create', request);

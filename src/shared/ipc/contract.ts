@@ -32,6 +32,10 @@ const Members = z.array(Username).min(1).max(MAX_GROUP_MEMBERS - 1);
 export const invokeChannels = {
   /** Version, which shell hosts the renderer, and defaults such as the local relay URL. */
   'app.info': invoke(Empty, AppInfo),
+  /** Unread messages in chats that are not muted: the dock/taskbar badge and the tray show it. */
+  'app.setUnreadCount': invoke(z.strictObject({ count: z.number().int().min(0).max(100_000_000) }), Empty),
+  /** Brings the window forward (the user clicked a notification). */
+  'app.showWindow': invoke(Empty, Empty),
 
   /** The account on this device, or null before onboarding. */
   'account.get': invoke(Empty, AccountView.nullable()),

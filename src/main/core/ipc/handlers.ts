@@ -3,6 +3,7 @@
 import { AppError, type AppInfo, type IpcHandlers } from '../../../shared/ipc';
 import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
+import type { DesktopPort } from '../desktop/DesktopPort';
 import type { DeepLinkInbox } from '../links/DeepLinkInbox';
 import type { LinkOpener } from '../links/LinkOpener';
 import type { SettingsStore } from '../settings/SettingsStore';
@@ -15,12 +16,21 @@ export interface HandlerContext {
   deepLinks: DeepLinkInbox;
   settings: SettingsStore;
   updates: UpdatesPort;
+  desktop: DesktopPort;
 }
 
-export function createIpcHandlers({ client, appInfo, links, deepLinks, settings, updates }: HandlerContext): IpcHandlers {
+export function createIpcHandlers({ client, appInfo, links, deepLinks, settings, updates, desktop }: HandlerContext): IpcHandlers {
   const messenger = () => client.messenger();
   return {
     'app.info': async () => appInfo,
+    'app.setUnreadCount': async ({ count }) => {
+      desktop.setUnreadCount(count);
+      return {};
+    },
+    'app.showWindow': async () => {
+      desktop.showWindow();
+      return {};
+    },
     'account.get': async () => client.accountView(),
     'account.create': ({ username, relayUrl }) => client.createAccount(username, relayUrl),
     'account.setRelayUrl': ({ relayUrl }) => client.setRelayUrl(relayUrl),

@@ -1,48 +1,8 @@
-// How the main window is locked down, as data and pure decisions (src/main/shell applies them): the renderer runs
-// isolated and sandboxed without Node; it may not navigate away from our page or open windows; a web link it tries
-// to open that way is only handed to the OS browser after the user confirms; DevTools exist only in development.
+// The main window's decisions, pure (src/main/shell applies them; the window's webPreferences are written out in
+// src/main/shell/window.ts): it may not navigate away from our page or open windows; a web link it tries to open
+// that way is only handed to the OS browser after the user confirms; DevTools exist only in development.
 import { isSafeExternalUrl } from '../links/link-policy';
 import { isRendererUrl, type RendererLocation } from './navigation-policy';
-
-/** Electron's webPreferences for the main window (a subset of its type, kept free of 'electron' imports). */
-export interface HardenedWebPreferences {
-  preload: string;
-  contextIsolation: true;
-  sandbox: true;
-  nodeIntegration: false;
-  nodeIntegrationInWorker: false;
-  nodeIntegrationInSubFrames: false;
-  webSecurity: true;
-  allowRunningInsecureContent: false;
-  experimentalFeatures: false;
-  webviewTag: false;
-  navigateOnDragDrop: false;
-  safeDialogs: true;
-  /** Middle-click would open links in new windows without going through our handlers. */
-  disableBlinkFeatures: 'Auxclick';
-  spellcheck: boolean;
-  devTools: boolean;
-}
-
-export function hardenedWebPreferences(preload: string, devTools: boolean): HardenedWebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    disableBlinkFeatures: 'Auxclick',
-    spellcheck: true,
-    devTools,
-  };
-}
 
 /** DevTools only in development: a packaged build never has them. */
 export function devToolsAllowed(isPackaged: boolean): boolean {

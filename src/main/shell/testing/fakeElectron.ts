@@ -36,6 +36,7 @@ class FakeApp extends EventEmitter {
   }
   quit(): void {
     this.quitCalls += 1;
+    this.emit('before-quit', { preventDefault: () => undefined });
   }
   setAsDefaultProtocolClient(scheme: string): boolean {
     this.protocolClients.push(scheme);
@@ -86,8 +87,10 @@ export class BrowserWindow extends EventEmitter {
   static fromWebContents(contents: unknown): BrowserWindow | null {
     return BrowserWindow.instances.find((window) => window.webContents === contents) ?? null;
   }
+  /** The page "loads": 'ready-to-show' follows on the next turn, as it does once Electron has painted. */
   loadURL(url: string): Promise<void> {
     this.loaded.push(url);
+    setImmediate(() => this.emit('ready-to-show'));
     return Promise.resolve();
   }
   show(): void {
@@ -182,6 +185,37 @@ class FakeSession {
     this.devicePermissionHandler = handler;
   }
 }
+
+/** Set `Tray.unavailable` to play a desktop without a tray (the constructor throws, as Electron's can). */
+export class Tray extends EventEmitter {
+  static readonly instances: Tray[] = [];
+  static unavailable = false;
+  tooltip = '';
+  menu: { label: string; enabled?: boolean; click?: () => void }[] = [];
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    if (Tray.unavailable) throw new Error('tray icons are not supported here');
+    Tray.instances.push(this);
+  }
+  setToolTip(tooltip: string): void {
+    this.tooltip = tooltip;
+  }
+  setContextMenu(menu: { items: { label: string; enabled?: boolean; click?: () => void }[] }): void {
+    this.menu = menu.items;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: (items: { label: string; enabled?: boolean; click?: () => void }[]) => ({ items }),
+};
+
+export const nativeImage = {
+  createFromPath: (path: string) => ({ path, resize: () => ({ path }) }),
+};
 
 export const app = new FakeApp();
 export const ipcMain = new FakeIpcMain();

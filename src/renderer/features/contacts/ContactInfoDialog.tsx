@@ -10,6 +10,8 @@ import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { safetyNumberGroups } from './safetyNumber';
+import { dmConversationId } from '../../db/conversations';
+import { MuteSetting } from '../notifications/MuteSetting';
 
 export function ContactInfoDialog({ username }: { username: string }) {
   const close = useDialogs((state) => state.close);
@@ -97,6 +99,7 @@ export function ContactInfoDialog({ username }: { username: string }) {
           {error}
         </p>
       )}
+      <MuteSetting conversationId={dmConversationId(username)} />
       <div className="dialog-actions">
         <button type="button" className="button-secondary" disabled={busy || !contact} onClick={() => void run(() => setVerified(username, !verified))}>
           {verified ? 'Clear verification' : 'Mark as verified'}

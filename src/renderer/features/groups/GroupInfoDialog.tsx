@@ -8,6 +8,8 @@ import { requireSession } from '../../store/session';
 import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
 import { addMembers, leaveGroup, parseMembers, removeMember, renameGroup } from './actions';
+import { groupConversationId } from '../../db/conversations';
+import { MuteSetting } from '../notifications/MuteSetting';
 
 export function GroupInfoDialog({ groupId }: { groupId: string }) {
   const close = useDialogs((state) => state.close);
@@ -112,6 +114,8 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
           {done}
         </p>
       )}
+
+      <MuteSetting conversationId={groupConversationId(groupId)} />
 
       <div className="dialog-actions dialog-actions-split">
         {group.active ? (

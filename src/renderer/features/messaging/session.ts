@@ -11,6 +11,7 @@ import { useGroups } from '../../store/groups';
 import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
 import { keepDrafts } from '../composer/keepDrafts';
+import { notifyNewMessages } from '../notifications/notifyNewMessages';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
 import { ReceiptWorker } from './ReceiptWorker';
@@ -85,7 +86,10 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       if (message.content.kind === 'typing') useTyping.getState().note(message.conversationId, message.sender.user, message.content.typing);
     },
     onGroupsChanged: () => background('groups.refresh_failed', refreshGroups()),
-    onStored: (messages) => new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id)),
+    onStored: (messages) => {
+      new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id));
+      background('notifications.failed', notifyNewMessages({ db, me }, messages));
+    },
   });
 
   const stopDrafts = keepDrafts(db, background);

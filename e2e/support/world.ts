@@ -3,7 +3,7 @@
 // A user can quit (page closed, core stopped) and launch again on the same port, data folder and browser
 // context, so their IndexedDB survives as it does across restarts of the desktop app.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/main/core/transport';
 import { loadRelayConfig } from '../../src/server/config';
 import { silentLogger as silentRelayLogger } from '../../src/server/log';
 import { startRelay, type Relay } from '../../src/server/relay';
+import { chromiumLaunchOptions } from './chromium';
 
 const SCREENSHOTS = resolve('e2e/artifacts/screenshots');
 const AXE_REPORTS = resolve('e2e/artifacts/axe');
@@ -108,7 +109,8 @@ export class World {
     private readonly scenario: string,
   ) {}
 
-  private async dir(name: string): Promise<string> {
+  /** A folder inside the scenario's temporary root (removed by dispose). */
+  async dir(name: string): Promise<string> {
     this.root ||= await mkdtemp(join(tmpdir(), 'parley-e2e-'));
     const path = join(this.root, name);
     await mkdir(path, { recursive: true });
@@ -136,8 +138,12 @@ export class World {
     };
   }
 
-  /** A browser-shell user; `env` overrides the core's settings (e.g. a backoff long enough that only "Retry now" reconnects). */
-  async user(name: string, relayUrl: string, env: Readonly<Record<string, string>> = {}): Promise<E2eUser> {
+  /**
+   * A browser-shell user; `env` overrides the core's settings (e.g. a backoff long enough that only "Retry now"
+   * reconnects). With `profileOnDisk` the browser keeps its profile in the user's data folder (`chromium/`, as
+   * `npm run start:browser` does) instead of an in-memory context, so tests can read what reaches the disk.
+   */
+  async user(name: string, relayUrl: string, env: Readonly<Record<string, string>> = {}, options: { profileOnDisk?: boolean } = {}): Promise<E2eUser> {
     const dataDir = await this.dir(`user-${name}`);
     const config = loadCoreConfig(
       {
@@ -150,7 +156,10 @@ export class World {
       },
       dataDir,
     );
-    const context = await this.browser.newContext({ viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce' });
+    const contextOptions = { viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce' } as const;
+    const context = options.profileOnDisk
+      ? await chromium.launchPersistentContext(join(dataDir, 'chromium'), { ...chromiumLaunchOptions(), ...contextOptions })
+      : await this.browser.newContext(contextOptions);
     await context.addInitScript(KEEP_NAMES_SHIM);
     const user = new E2eUser(name, context, dataDir, config);
     this.users.push(user);

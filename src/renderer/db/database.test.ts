@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1 } from './database';
 import { countUnread } from './conversations';
 import { conversationsOwingReceipts } from './receiptPositions';
+import { testHistoryKeys } from '../testing/db';
 
 const opened: Dexie[] = [];
 afterEach(async () => {
@@ -35,7 +36,7 @@ async function createV1(name: string): Promise<void> {
 describe('schema migrations', () => {
   it('opens v1 data with the current code: directions, read positions from the old counters, receipts table', async () => {
     await createV1('migrate-1');
-    const db = new ParleyDatabase('migrate-1');
+    const db = new ParleyDatabase('migrate-1', testHistoryKeys());
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
@@ -62,10 +63,10 @@ describe('schema migrations', () => {
   });
 
   it('creates a new database directly at the current version', async () => {
-    const db = new ParleyDatabase('migrate-2');
+    const db = new ParleyDatabase('migrate-2', testHistoryKeys());
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'messages', 'outbox', 'receipts']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'messages', 'meta', 'outbox', 'receipts']);
   });
 });

@@ -1,7 +1,10 @@
 // The renderer's IndexedDB (Dexie): one database per account, versioned, with migrations that run before the
 // app reads anything. History lives here, not in memory; every query goes through an index range.
 import Dexie, { type Table, type Transaction } from 'dexie';
-import type { ConversationRow, DraftRow, MessageRow, OutboxRow, ReceiptRow } from './rows';
+import type { HistoryKeys } from './atRest/historyKeys';
+import { sealAtRest } from './atRest/sealAtRest';
+import { sealLegacyRows } from './atRest/sealLegacyRows';
+import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, ReceiptRow } from './rows';
 
 /**
  * Schema history. Keep every version: Dexie upgrades a database from whatever version it finds.
@@ -11,6 +14,8 @@ import type { ConversationRow, DraftRow, MessageRow, OutboxRow, ReceiptRow } fro
  * v3: unsent drafts per conversation survive restarts.
  * v4: receipts are kept as positions per conversation (how far read and delivered receipts were handed to main),
  *     so receipts made offline are sent later; existing conversations start with everything already sent.
+ * v5: history sealed at rest (atRest/sealAtRest.ts): every existing row is rewritten sealed; messages get the blind
+ *     search index (`*terms`, keyed hashes of word prefixes) and a `meta` table keeps the indexer's position.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -31,7 +36,13 @@ export const SCHEMA_V3 = {
 
 export const SCHEMA_V4 = SCHEMA_V3;
 
-export const CURRENT_VERSION = 4;
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  messages: `${SCHEMA_V4.messages}, *terms`,
+  meta: 'key',
+};
+
+export const CURRENT_VERSION = 5;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -39,13 +50,18 @@ export class ParleyDatabase extends Dexie {
   outbox!: Table<OutboxRow, number>;
   receipts!: Table<ReceiptRow, [string, string, string]>;
   drafts!: Table<DraftRow, string>;
+  meta!: Table<MetaRow, string>;
 
-  constructor(name: string) {
+  /** `keys`: the history keys (main hands them over at unlock); nothing is read or written before they are there. */
+  constructor(name: string, keys: Promise<HistoryKeys>) {
     super(name);
+    this.use(sealAtRest(keys));
+    this.on('ready', () => keys.then(() => undefined));
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
+    this.version(5).stores(SCHEMA_V5).upgrade(sealLegacyRows);
   }
 }
 
@@ -115,6 +131,6 @@ export function databaseName(username: string): string {
   return `parley-${username.toLowerCase()}`;
 }
 
-export function openParleyDatabase(username: string): ParleyDatabase {
-  return new ParleyDatabase(databaseName(username));
+export function openParleyDatabase(username: string, keys: Promise<HistoryKeys>): ParleyDatabase {
+  return new ParleyDatabase(databaseName(username), keys);
 }

@@ -180,10 +180,12 @@ async function applyReceipt(db: ParleyDatabase, message: ReceivedMessage, me: st
     .map((messageId): ReceiptRow => ({ conversationId, messageId, user, kind, at: message.sentAt }));
   if (receipts.length > 0) await db.receipts.bulkPut(receipts);
 
-  const own = (await db.messages
+  // Keys first, then the rows in one bulk read: rows are sealed at rest, and a cursor would open them one by one.
+  const seqs = await db.messages
     .where('[conversationId+messageId+sender]')
     .anyOf(ids.map((messageId) => [conversationId, messageId, me]))
-    .toArray()) as StoredMessage[];
+    .primaryKeys();
+  const own = (await db.messages.bulkGet(seqs)).filter((row): row is StoredMessage => row !== undefined);
   const moved: StoredMessage[] = [];
   const unqueue: string[] = [];
   for (const row of own) {

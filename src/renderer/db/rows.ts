@@ -32,6 +32,8 @@ export interface MessageRow {
   notice?: 'needs_newer_version' | 'unreadable';
   /** For `needs_newer_version`: the end-to-end content as received, for a later version to show. */
   keptContent?: { version: number; wire: string };
+  /** Blind search index: keyed hashes of the body's word prefixes, never words; absent until indexed. */
+  terms?: string[];
 }
 
 /** A stored message always has its seq. */
@@ -82,6 +84,12 @@ export interface ReceiptRow {
 export interface DraftRow {
   conversationId: string;
   text: string;
+}
+
+/** Small state of the database itself, by name (the search indexer's position). */
+export interface MetaRow {
+  key: string;
+  value: unknown;
 }
 
 const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };

@@ -1,14 +1,23 @@
 // Test helpers for IndexedDB: a fresh database per test, and a counter of the message rows a test causes to be
 // read (to prove paging never loads a whole conversation).
 import type { DBCore, DBCoreTable } from 'dexie';
+import { importHistoryKeys, type HistoryKeys } from '../db/atRest/historyKeys';
 import { ParleyDatabase } from '../db/database';
 import type { MessageRow } from '../db/rows';
+import { FAKE_HISTORY_KEY } from './fakeParley';
 
 let counter = 0;
+let keys: Promise<HistoryKeys> | null = null;
+
+/** The history keys tests seal their databases with: those of the fake main's key, so every test database opens with them. */
+export function testHistoryKeys(): Promise<HistoryKeys> {
+  keys ??= importHistoryKeys(Uint8Array.from(atob(FAKE_HISTORY_KEY), (char) => char.charCodeAt(0)));
+  return keys;
+}
 
 export function freshDatabase(prefix = 'test'): ParleyDatabase {
   counter += 1;
-  return new ParleyDatabase(`${prefix}-${counter}-${Math.random().toString(36).slice(2)}`);
+  return new ParleyDatabase(`${prefix}-${counter}-${Math.random().toString(36).slice(2)}`, testHistoryKeys());
 }
 
 export interface ReadCounter {

@@ -47,6 +47,8 @@ export interface FakeParleyOptions {
 export type SendRequest = ParsedRequestOf<'messages.send'>;
 
 export const FAKE_DEFAULT_RELAY = 'ws://127.0.0.1:8787/v1/ws';
+/** The history key every fake hands out (32 bytes, base64). */
+export const FAKE_HISTORY_KEY = btoa('parley fake history key, 32 byte');
 
 export function fakeAccount(username: string): AccountView {
   return {
@@ -376,6 +378,8 @@ export class FakeParley {
         }
         return {};
       },
+      // One fixed key: a test that reopens a database with a new fake reads what the old one wrote.
+      'history.key': async (request) => (this.log('history.key', request), { key: FAKE_HISTORY_KEY }),
       'groups.list': async (request) => (this.log('groups.list', request), [...this.groups.values()]),
       'groups.create': async (request) => {
         this.log('groups.create', request);

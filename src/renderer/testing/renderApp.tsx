@@ -15,6 +15,7 @@ import { useGroups } from '../store/groups';
 import { useNotices } from '../store/notices';
 import { useSession } from '../store/session';
 import { useTyping } from '../store/typing';
+import { testHistoryKeys } from './db';
 import { FakeParley, fakeAccount, type FakeParleyOptions } from './fakeParley';
 
 export function resetStores(): void {
@@ -57,7 +58,7 @@ export async function restartApp(options: FakeParleyOptions = {}) {
 async function launchApp(options: RenderAppOptions) {
   const fake = new FakeParley({ account: fakeAccount('alice'), ...options }).install(window);
   if (options.seed) {
-    const db = openParleyDatabase('alice');
+    const db = openParleyDatabase('alice', testHistoryKeys());
     await options.seed(db);
     db.close();
   }

@@ -16,6 +16,7 @@ import {
   GroupId,
   GroupName,
   GroupView,
+  HistoryKeyView,
   MAX_GROUP_MEMBERS,
   ReceivedDeepLink,
   ReceivedMessage,
@@ -62,6 +63,9 @@ export const invokeChannels = {
   'messages.pending': invoke(Empty, z.array(ReceivedMessage)),
   /** The renderer stored these messages; main forgets them and acks the relay. */
   'messages.commit': invoke(CommitRequest, Empty),
+
+  /** The key the renderer encrypts what it keeps in IndexedDB with; kept by main in the vault, behind the keychain. */
+  'history.key': invoke(Empty, HistoryKeyView),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

@@ -1,5 +1,6 @@
 // Every IPC channel's handler, over the core. Requests arrive already validated against the contract
 // (src/shared/ipc/dispatcher.ts); handlers only translate between the contract and the core.
+import { toBase64 } from '../../../shared/encoding/base64';
 import { AppError, type AppInfo, type IpcHandlers } from '../../../shared/ipc';
 import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
@@ -51,6 +52,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       await messenger().commit(inboxIds);
       return {};
     },
+    'history.key': async () => ({ key: toBase64(await messenger().historyKey()) }),
     'groups.list': async () => messenger().listGroups(),
     // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
     'groups.create': ({ name, members }) => messenger().createGroup(name, members),

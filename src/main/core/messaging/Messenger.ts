@@ -15,6 +15,7 @@ import { toView } from '../groups/group';
 import { GroupSender } from '../groups/GroupSender';
 import { GroupService } from '../groups/GroupService';
 import { GroupStore } from '../groups/GroupStore';
+import { HistoryKey } from '../history/historyKey';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
 import { PrekeyMaintenance } from '../prekeys/PrekeyMaintenance';
@@ -59,6 +60,7 @@ export class Messenger {
     private readonly groupService: GroupService,
     private readonly pipeline: ReceivePipeline,
     private readonly prekeys: PrekeyMaintenance,
+    private readonly history: HistoryKey,
   ) {}
 
   static async open(options: MessengerOptions): Promise<Messenger> {
@@ -99,6 +101,7 @@ export class Messenger {
       new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault)),
       pipeline,
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
+      new HistoryKey(vault, provider),
     );
     await messenger.recoverGroupUpdates();
     for (const message of inbox.pending()) {
@@ -119,6 +122,8 @@ export class Messenger {
   send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);
   pending = (): ReceivedMessage[] => this.ctx.inbox.pending();
   commit = (inboxIds: readonly string[]): Promise<void> => this.ctx.inbox.commit(inboxIds);
+  /** The key the renderer encrypts its history at rest with (made on first use, kept in the vault). */
+  historyKey = (): Promise<Uint8Array> => this.history.get();
 
   // ── groups ──
   listGroups = (): GroupView[] => this.groupService.list();

@@ -50,7 +50,8 @@ describe('paging history from IndexedDB', () => {
     for (let page = 0; page < 200 && window.toSeq !== null; page += 1) await step(loadNewer);
     expect(window.toSeq).toBeNull();
     expect(loaded.at(-1)?.body).toBe(`message ${HISTORY - 1}`);
-  });
+    // 300 windows of up to 250 rows, each row decrypted (history at rest) by Node's WebCrypto: slow on a loaded machine.
+  }, 120_000);
 
   it('reaches the oldest message and knows there is nothing older', async () => {
     let window = await latestWindow(db, 'dm:carol');

@@ -86,6 +86,8 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
           rows={1}
           value={draft}
           placeholder={`Message ${title}`}
+          // Off: Chromium would otherwise save what is typed into its session files, outside the sealed history.
+          autoComplete="off"
           onChange={(event) => {
             setDraft(conversationId, event.target.value);
             if (hint) setHint(null);

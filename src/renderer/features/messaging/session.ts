@@ -15,6 +15,7 @@ import { notifyNewMessages } from '../notifications/notifyNewMessages';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
 import { ReceiptWorker } from './ReceiptWorker';
+import { unlockHistory } from './unlockHistory';
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -39,7 +40,9 @@ export interface StartSessionOptions {
 }
 
 export function startSession(account: AccountView, options: StartSessionOptions = {}): () => void {
-  const db = options.db ?? openParleyDatabase(account.username);
+  let stopped = false;
+  // Nothing reads or writes the database before its keys are there (ParleyDatabase waits for them on open).
+  const db = options.db ?? openParleyDatabase(account.username, unlockHistory(() => stopped));
   const me = account.username;
   const send = (request: RequestOf<'messages.send'>) => invoke('messages.send', request);
   const outbox = new OutboxWorker({ db, send, log });
@@ -61,7 +64,6 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     if (groupId === null) return conversationId.slice(3);
     return useGroups.getState().groups[groupId]?.name ?? 'Group';
   };
-  let stopped = false;
   /** Background work of this session; after stop() its failures (a closed database) are expected. */
   const background = (event: string, work: Promise<unknown>) => {
     work.catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queueTextMessage, requeueMessage } from '../../db/outgoing';
 import { ParleyDatabase } from '../../db/database';
 import { invoke } from '../../ipc';
-import { freshDatabase } from '../../testing/db';
+import { freshDatabase, testHistoryKeys } from '../../testing/db';
 import { FakeParley, fakeAccount } from '../../testing/fakeParley';
 import { OutboxWorker, type OutboxWorkerOptions } from './OutboxWorker';
 
@@ -148,7 +148,7 @@ describe('the outbox worker', () => {
 
   it('survives a reload: a new worker over the same database sends what the old one left, once each, in order', async () => {
     const name = `reload-${Math.random()}`;
-    const before = new ParleyDatabase(name);
+    const before = new ParleyDatabase(name, testHistoryKeys());
     await queue(before, 'dm:bob', 'one', 'two', 'three');
     const old = worker(before);
     fake.holdSends();
@@ -157,7 +157,7 @@ describe('the outbox worker', () => {
     // The page goes away while "one" is in flight.
     old.stop();
 
-    const after = new ParleyDatabase(name);
+    const after = new ParleyDatabase(name, testHistoryKeys());
     const fresh = worker(after);
     fresh.setOnline(true);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,0 +1,122 @@
+// The history at rest (docs/security.md §10): a Dexie middleware at the bottom of the stack, so every row of every
+// table is sealed on its way into IndexedDB and opened on its way out, whatever code wrote or reads it. A row keeps
+// in clear only the fields an index needs (its primary key and indexed fields: conversation id, sequence, time,
+// message ids, blind-index hashes); everything else, including fields added later, goes into `sealed`.
+// Rows written before this existed (plaintext) still read as they are until the v5 upgrade seals them.
+// Decryption is WebCrypto, asynchronous: it runs inside the caller's transaction (inTransaction.ts), and a cursor
+// hands each row to its reader only once it is open. Plain ranges (toArray, primaryKeys) stay the fast path.
+import type { DBCore, DBCoreCursor, DBCoreTable, DBCoreTableSchema, DBCoreTransaction, Middleware } from 'dexie';
+import type { HistoryKeys } from './historyKeys';
+import { awaitInTransaction } from './inTransaction';
+import { openFields, sealFields } from './rowCipher';
+
+export const SEALED_FIELD = 'sealed';
+
+type Row = Record<string, unknown>;
+
+/** Top-level fields that the table's primary key and indexes read. */
+export function clearFieldsOf(schema: DBCoreTableSchema): Set<string> {
+  const fields = new Set<string>();
+  for (const index of [schema.primaryKey, ...schema.indexes]) {
+    const keyPath = index.keyPath;
+    for (const path of keyPath === null ? [] : Array.isArray(keyPath) ? keyPath : [keyPath]) fields.add(path.split('.')[0]!);
+  }
+  return fields;
+}
+
+export function isSealed(row: unknown): boolean {
+  return typeof row === 'object' && row !== null && (row as Row)[SEALED_FIELD] instanceof Uint8Array;
+}
+
+export function sealAtRest(keys: Promise<HistoryKeys>): Middleware<DBCore> {
+  return {
+    stack: 'dbcore',
+    name: 'sealAtRest',
+    // Below Dexie's own middlewares (hooks, caches, observability see plain rows): right above IndexedDB.
+    level: -10,
+    create(down: DBCore): DBCore {
+      return { ...down, table: (name: string) => sealedTable(down.table(name), keys) };
+    },
+  };
+}
+
+function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>): DBCoreTable {
+  const name = table.name;
+  const clear = clearFieldsOf(table.schema);
+
+  const seal = async (row: Row): Promise<Row> => {
+    const kept: Row = {};
+    const hidden: Row = {};
+    for (const [field, value] of Object.entries(row)) {
+      if (value === undefined) continue;
+      if (clear.has(field)) kept[field] = value;
+      else hidden[field] = value;
+    }
+    kept[SEALED_FIELD] = await sealFields((await keys).rows, name, hidden);
+    return kept;
+  };
+  const open = async (row: unknown): Promise<unknown> => {
+    if (!isSealed(row)) return row;
+    const { [SEALED_FIELD]: sealed, ...kept } = row as Row;
+    return { ...kept, ...(await openFields((await keys).rows, name, sealed as Uint8Array<ArrayBuffer>)) };
+  };
+  /** Crypto inside the caller's transaction, which must not commit meanwhile. */
+  const within = <T>(trans: DBCoreTransaction, work: Promise<T>): Promise<T> => awaitInTransaction(trans as IDBTransaction, name, work);
+
+  return {
+    ...table,
+    async mutate(request) {
+      if (request.type !== 'add' && request.type !== 'put') return table.mutate(request);
+      const values = await within(request.trans, Promise.all(request.values.map((value: Row) => seal(value))));
+      return table.mutate({ ...request, values });
+    },
+    async get(request) {
+      const value: unknown = await table.get(request);
+      return value === undefined ? value : within(request.trans, open(value));
+    },
+    async getMany(request) {
+      const values = await table.getMany(request);
+      return within(request.trans, Promise.all(values.map((value) => (value === undefined ? value : open(value)))));
+    },
+    async query(request) {
+      const response = await table.query(request);
+      if (!request.values) return response;
+      return { ...response, result: await within(request.trans, Promise.all(response.result.map(open))) };
+    },
+    async openCursor(request) {
+      const cursor = await table.openCursor(request);
+      if (!cursor || request.values === false) return cursor;
+      return openingCursor(cursor, (value) => within(cursor.trans, open(value)));
+    },
+  };
+}
+
+/**
+ * A cursor whose reader sees each row opened: every step waits for the decryption, then calls the reader from
+ * inside the transaction (continue / stop work as on the cursor below). Key getters are forwarded explicitly:
+ * IndexedDB's own getters refuse to run on another object.
+ */
+function openingCursor(cursor: DBCoreCursor, open: (value: unknown) => Promise<unknown>): DBCoreCursor {
+  let value: unknown;
+  return Object.create(cursor, {
+    key: { get: () => cursor.key },
+    primaryKey: { get: () => cursor.primaryKey },
+    value: { get: () => value },
+    start: {
+      value: (onNext: () => void) =>
+        cursor.start(() => {
+          open(cursor.value).then(
+            (opened) => {
+              value = opened;
+              try {
+                onNext();
+              } catch (error) {
+                cursor.fail(error as Error);
+              }
+            },
+            (error: unknown) => cursor.fail(error as Error),
+          );
+        }),
+    },
+  }) as DBCoreCursor;
+}

@@ -13,6 +13,7 @@ import type {
   ConnectionSnapshot,
   ContactView,
   GroupChanged,
+  JoinAnswered,
   InvokeChannel,
   IpcErrorBody,
   ReceivedMessage,
@@ -47,6 +48,8 @@ export class TestUser {
   duplicates = 0;
   readonly contactEvents: ContactView[] = [];
   readonly groupEvents: GroupChanged[] = [];
+  readonly joinAnswers: JoinAnswered[] = [];
+  readonly inviteEvents: string[] = [];
   readonly states: ConnectionSnapshot[] = [];
   autoCommit: boolean;
   private commitQueue: string[] = [];
@@ -96,6 +99,8 @@ export class TestUser {
       if (event === 'messages.received') this.take(payload as ReceivedMessage);
       else if (event === 'contacts.changed') this.contactEvents.push(payload as ContactView);
       else if (event === 'groups.changed') this.groupEvents.push(payload as GroupChanged);
+      else if (event === 'groups.joinAnswered') this.joinAnswers.push(payload as JoinAnswered);
+      else if (event === 'groups.invitesChanged') this.inviteEvents.push((payload as { groupId: string }).groupId);
       else if (event === 'connection.changed') this.states.push(payload as ConnectionSnapshot);
     });
   }

@@ -15,6 +15,8 @@ import {
   type EventOf,
   type GroupUpdate,
   type GroupView,
+  type InvitePreview,
+  type InviteView,
   type IpcErrorBody,
   type IpcHandlers,
   type IpcResult,
@@ -100,6 +102,9 @@ export class FakeParley {
   readonly sent: SendRequest[] = [];
   readonly committed: string[] = [];
   readonly openedLinks: string[] = [];
+  /** Invite links this device made, by invite id; what groups.previewInvite says about a token. */
+  readonly invites = new Map<string, InviteView>();
+  readonly invitePreviews = new Map<string, InvitePreview>();
   /** parley:// links main parsed and holds for the renderer (links.takeDeepLinks). */
   readonly deepLinks: ReceivedDeepLink[] = [];
   settings: AppSettings;
@@ -432,6 +437,50 @@ export class FakeParley {
           () => ({ kind: 'member_left', by: me }),
         );
       },
+      'groups.createInvite': async (request) => {
+        this.log('groups.createInvite', request);
+        this.group(request.groupId);
+        const inviteId = `invite${String(this.invites.size + 1).padStart(16, '0')}`;
+        const invite: InviteView = {
+          inviteId,
+          groupId: request.groupId,
+          link: `parley://join/${inviteId}${'A'.repeat(80)}`,
+          expiresAt: this.now() + request.expiresInHours * 3_600_000,
+          maxUses: request.maxUses,
+          uses: 0,
+          approval: request.approval,
+          revoked: false,
+          requests: [],
+        };
+        this.invites.set(inviteId, invite);
+        return invite;
+      },
+      'groups.invites': async (request) => (
+        this.log('groups.invites', request), [...this.invites.values()].filter((i) => i.groupId === request.groupId).reverse()
+      ),
+      'groups.revokeInvite': async (request) => {
+        this.log('groups.revokeInvite', request);
+        const invite = this.invites.get(request.inviteId);
+        if (!invite) throw new AppError('invalid_request', 'No such invite link.');
+        const revoked = { ...invite, revoked: true, requests: [] };
+        this.invites.set(invite.inviteId, revoked);
+        return revoked;
+      },
+      'groups.answerJoinRequest': async (request) => {
+        this.log('groups.answerJoinRequest', request);
+        const invite = this.invites.get(request.inviteId);
+        if (!invite) throw new AppError('invalid_request', 'No such invite link.');
+        const answered = { ...invite, requests: invite.requests.filter((u) => u !== request.user), uses: invite.uses + (request.approve ? 1 : 0) };
+        this.invites.set(invite.inviteId, answered);
+        return answered;
+      },
+      'groups.previewInvite': async (request) => {
+        this.log('groups.previewInvite', request);
+        const preview = this.invitePreviews.get(request.token);
+        if (!preview) throw new AppError('bad_invite', 'This invite link is not valid (not a token).');
+        return preview;
+      },
+      'groups.join': async (request) => (this.log('groups.join', request), {}),
       'links.open': async (request) => {
         this.log('links.open', request);
         if (!/^(https?:|mailto:)/i.test(request.url)) throw new AppError('unsafe_link', 'Parley only opens web and mail links.');

@@ -8,7 +8,9 @@ import {
   AppInfo,
   AppSettings,
   AppSettingsChange,
+  AnswerJoinRequest,
   CommitRequest,
+  CreateInviteRequest,
   ConnectionSnapshot,
   ContactView,
   Empty,
@@ -17,6 +19,11 @@ import {
   GroupName,
   GroupView,
   HistoryKeyView,
+  InviteId,
+  InvitePreview,
+  InviteView,
+  JoinAnswered,
+  JoinRequest,
   MAX_GROUP_MEMBERS,
   ReceivedDeepLink,
   ReceivedMessage,
@@ -73,6 +80,17 @@ export const invokeChannels = {
   'groups.addMembers': invoke(z.strictObject({ groupId: GroupId, members: Members }), GroupView),
   'groups.removeMember': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
   'groups.leave': invoke(z.strictObject({ groupId: GroupId }), GroupView),
+  /** An invite link signed by this device (admins only), with its terms. */
+  'groups.createInvite': invoke(CreateInviteRequest, InviteView),
+  /** The links this device made for the group, newest first, with who waits for approval. */
+  'groups.invites': invoke(z.strictObject({ groupId: GroupId }), z.array(InviteView)),
+  'groups.revokeInvite': invoke(z.strictObject({ groupId: GroupId, inviteId: InviteId }), InviteView),
+  /** Lets a person waiting on an approval link in, or turns them away. */
+  'groups.answerJoinRequest': invoke(AnswerJoinRequest, InviteView),
+  /** What an invite link says (group, admin, expiry), read in main; nothing is sent. */
+  'groups.previewInvite': invoke(JoinRequest, InvitePreview),
+  /** Asks the link's admin to let this user in; the group arrives as groups.changed, a refusal as groups.joinAnswered. */
+  'groups.join': invoke(JoinRequest, Empty),
 
   /** Opens a link from a message in the OS browser, after main checks it is a safe web or mail link. */
   'links.open': invoke(z.strictObject({ url: z.string().max(4096) }), Empty),
@@ -98,6 +116,10 @@ export const eventChannels = {
   /** A contact was added, verified, or its identity key changed. */
   'contacts.changed': ContactView,
   'groups.changed': GroupChanged,
+  /** A link of this group was revoked, used, or someone waits for approval: fetch groups.invites again. */
+  'groups.invitesChanged': z.strictObject({ groupId: GroupId }),
+  /** The admin's device answered this device's join request without adding it (yet). */
+  'groups.joinAnswered': JoinAnswered,
   /** A parley:// link arrived: take it with links.takeDeepLinks. */
   'links.deepLinkReceived': Empty,
   'settings.changed': AppSettings,

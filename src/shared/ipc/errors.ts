@@ -27,6 +27,8 @@ export const IPC_ERROR_CODES = [
   'unknown_group',
   'not_group_member',
   'not_group_admin',
+  'bad_invite',
+  'invite_expired',
   'unsafe_link',
   'update_not_ready',
   'internal',

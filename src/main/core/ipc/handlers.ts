@@ -60,6 +60,18 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'groups.rename': ({ groupId, name }) => messenger().renameGroup(groupId, name),
     'groups.addMembers': ({ groupId, members }) => messenger().addMembers(groupId, members),
     'groups.removeMember': ({ groupId, member }) => messenger().removeMember(groupId, member),
+    // Errors: unknown_group, not_group_member, not_group_admin, invalid_request (too many links).
+    'groups.createInvite': (request) => messenger().createInvite(request),
+    'groups.invites': ({ groupId }) => messenger().listInvites(groupId),
+    'groups.revokeInvite': ({ groupId, inviteId }) => messenger().revokeInvite(groupId, inviteId),
+    'groups.answerJoinRequest': ({ groupId, inviteId, user, approve }) => messenger().answerJoinRequest(groupId, inviteId, user, approve),
+    // Errors: bad_invite, invite_expired.
+    'groups.previewInvite': async ({ token }) => messenger().previewInvite(token),
+    // Errors: bad_invite, invite_expired, unknown_user, offline (retryable).
+    'groups.join': async ({ token }) => {
+      await messenger().joinGroup(token);
+      return {};
+    },
     'groups.leave': ({ groupId }) => messenger().leaveGroup(groupId),
     'links.open': async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new AppError('unsafe_link', 'Parley only opens web and e-mail links.');

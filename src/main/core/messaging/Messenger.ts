@@ -3,7 +3,7 @@
 // handlers call. Everything it hands out is plaintext for display; keys and states never leave it.
 import { identityKeyPairFromSeed } from '../../../shared/crypto/identity';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
-import type { ContactView, GroupView, IpcEvents, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
+import type { ContactView, GroupView, InvitePreview, InviteView, IpcEvents, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
 import type { Account } from '../account';
 import { KeyedQueue } from '../../../shared/base';
@@ -16,6 +16,9 @@ import { GroupSender } from '../groups/GroupSender';
 import { GroupService } from '../groups/GroupService';
 import { GroupStore } from '../groups/GroupStore';
 import { HistoryKey } from '../history/historyKey';
+import { GroupInvites, type CreateInvite } from '../groups/invites/GroupInvites';
+import { InviteStore } from '../groups/invites/InviteStore';
+import { JoinInbox } from '../groups/invites/JoinInbox';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
 import { PrekeyMaintenance } from '../prekeys/PrekeyMaintenance';
@@ -58,6 +61,7 @@ export class Messenger {
     private readonly contacts: ContactService,
     private readonly sender: MessageSender,
     private readonly groupService: GroupService,
+    private readonly invites: GroupInvites,
     private readonly pipeline: ReceivePipeline,
     private readonly prekeys: PrekeyMaintenance,
     private readonly history: HistoryKey,
@@ -66,6 +70,7 @@ export class Messenger {
   static async open(options: MessengerOptions): Promise<Messenger> {
     const provider = options.provider ?? nodeCryptoProvider;
     let onGroupChanged: (groupId: string) => void = () => undefined;
+    let invites: GroupInvites | undefined = undefined;
     const vault = await Vault.open({ dataDir: options.dataDir, secrets: options.secrets, provider });
     const [peers, groups, inbox] = await Promise.all([PeerStore.open(vault, options.logger), GroupStore.open(vault, options.logger), Inbox.open(vault, options.logger)]);
     const ctx: MessagingContext = {
@@ -88,17 +93,23 @@ export class Messenger {
       now: options.now ?? Date.now,
       contactChanged: (view) => options.events.emit('contacts.changed', view),
       groupChanged: (groupId) => onGroupChanged(groupId),
+      joinInbox: new JoinInbox(vault),
+      joinRequestsArrived: () => void invites?.drain(),
+      joinAnswered: (from, groupId, outcome) => invites?.answered(from, groupId, outcome),
     };
     const pairwise = new PairwiseChannel(ctx);
     const lanes = new KeyedQueue();
     const groupSender = new GroupSender(ctx, pairwise);
     const pipeline = new ReceivePipeline(ctx);
     onGroupChanged = (groupId) => pipeline.retryParked(groupId);
+    const groupService = new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault));
+    invites = new GroupInvites(ctx, pairwise, groupService, new InviteStore(vault, ctx.now), ctx.joinInbox);
     const messenger = new Messenger(
       ctx,
       new ContactService(ctx, pairwise),
       new MessageSender(ctx, pairwise, groupSender, lanes),
-      new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault)),
+      groupService,
+      invites,
       pipeline,
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
       new HistoryKey(vault, provider),
@@ -133,6 +144,15 @@ export class Messenger {
   removeMember = (groupId: string, member: string): Promise<GroupView> => this.groupService.removeMember(groupId, member);
   leaveGroup = (groupId: string): Promise<GroupView> => this.groupService.leave(groupId);
 
+  // ── group invites ──
+  createInvite = (request: CreateInvite): Promise<InviteView> => this.invites.create(request);
+  listInvites = (groupId: string): Promise<InviteView[]> => this.invites.list(groupId);
+  revokeInvite = (groupId: string, inviteId: string): Promise<InviteView> => this.invites.revoke(groupId, inviteId);
+  answerJoinRequest = (groupId: string, inviteId: string, user: string, approve: boolean): Promise<InviteView> =>
+    this.invites.answerRequest(groupId, inviteId, user, approve);
+  previewInvite = (token: string): InvitePreview => this.invites.preview(token);
+  joinGroup = (token: string): Promise<void> => this.invites.join(token);
+
   /** After a held contact is released, group changes that waited for it go out. */
   private async released(change: Promise<ContactView>): Promise<ContactView> {
     const view = await change;
@@ -159,6 +179,7 @@ export class Messenger {
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.pipeline.idle();
     this.pipeline.close();
+    await this.invites.drain();
     await this.prekeys.idle();
     await this.ctx.deviceLock.idle();
     await this.ctx.vault.close();
@@ -167,6 +188,7 @@ export class Messenger {
   private follow(relay: RelayPort): void {
     const online = () => {
       void this.prekeys.check();
+      void this.invites.drain();
       this.groupService.resendPending().catch((error: unknown) => this.ctx.logger.warn('group.resend_failed', { error: String((error as Error)?.name) }));
     };
     this.unsubscribe.push(

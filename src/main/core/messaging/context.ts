@@ -2,11 +2,12 @@
 // Built once per account by Messenger; the parts take it as a plain constructor parameter.
 import type { IdentityKeyPair } from '../../../shared/crypto/identity';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
-import type { ContactView, IpcEvents } from '../../../shared/ipc';
+import type { ContactView, IpcEvents, JoinOutcome } from '../../../shared/ipc';
 import type { Address } from '../../../shared/protocol';
 import type { KeyedQueue } from '../../../shared/base';
 import type { PeerStore } from '../contacts/PeerStore';
 import type { GroupStore } from '../groups/GroupStore';
+import type { JoinInbox } from '../groups/invites/JoinInbox';
 import type { SenderKeyStore } from '../groups/SenderKeyStore';
 import type { PreKeyStore } from '../prekeys/PreKeyStore';
 import type { SessionStore } from '../sessions/SessionStore';
@@ -43,4 +44,10 @@ export interface MessagingContext {
   contactChanged(view: ContactView): void;
   /** A group's state changed here: content that waited for it is tried again. */
   groupChanged(groupId: string): void;
+  /** Join requests from invite links, stored by the receive path before their sessions move on. */
+  readonly joinInbox: JoinInbox;
+  /** Join requests were stored: the admin's side works through them. */
+  joinRequestsArrived(): void;
+  /** An admin's device answered a join request this device sent. */
+  joinAnswered(from: Address, groupId: string, outcome: JoinOutcome): void;
 }

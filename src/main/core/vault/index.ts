@@ -3,3 +3,4 @@ export { Vault, VAULT_DIR, type VaultOptions, type VaultSpace, type VaultListing
 export { VaultError, isVaultError, type VaultErrorCode } from './VaultError';
 export { jsonRecord, type RecordCodec } from './jsonRecord';
 export { MASTER_KEY_FILE } from './MasterKey';
+export { ListRecord } from './ListRecord';

@@ -9,3 +9,4 @@ export * from './links';
 export * from './settings';
 export * from './updates';
 export * from './media';
+export * from './invites';

@@ -19,7 +19,7 @@ import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
 import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
-import { ContentError, decodeEnvelope, type ReceivedEnvelope } from '../wire';
+import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope, type ReceivedEnvelope } from '../wire';
 import { inboxIdFor } from '../Inbox';
 import { unwrapPayload } from '../payload';
 
@@ -34,6 +34,8 @@ export type ItemOutcome =
   /** `silent`: content of a kind this version does not know, which its sender marked as safe to drop. */
   | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
+  /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
+  | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
   /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
   | { kind: 'deferred'; delivery: Delivery; groupId: string };
 
@@ -151,6 +153,9 @@ export class ReceiveBatch {
         const message = this.received(delivery, `group:${envelope.groupId}`, envelope.messageId, envelope.sentAt, { kind: 'group_update', update: envelope.update });
         return { kind: 'inbox', delivery, message, group: { groupId: envelope.groupId, update: envelope.update, snapshot: envelope.state } };
       }
+      case 'group_join_request':
+      case 'group_join_answer':
+        return { kind: 'invite', delivery, envelope };
       case 'sender_key':
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.
@@ -181,7 +186,7 @@ export class ReceiveBatch {
       throw new ReceiveFailure('bad_envelope');
     }
     // Only messages travel on a sender key; control content must come pairwise.
-    if (envelope.type === 'group_update' || envelope.type === 'sender_key') throw new ReceiveFailure('bad_envelope');
+    if (envelope.type !== 'message' && envelope.type !== 'unsupported' && envelope.type !== 'malformed') throw new ReceiveFailure('bad_envelope');
     this.checkMember(stored.groupId);
     this.senderKeys.set(key, { groupId: stored.groupId, record });
     switch (envelope.type) {

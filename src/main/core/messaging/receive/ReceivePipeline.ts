@@ -206,6 +206,7 @@ export class ReceivePipeline {
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
+    if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinRequestsArrived();
   }
 
   /** Trust, group and sender-key changes; then the session state; then the one-time prekeys it consumed. */
@@ -219,6 +220,12 @@ export class ReceivePipeline {
       const state = await applyReceivedUpdate(ctx, from.user, outcome.group.groupId, outcome.group.update, outcome.group.snapshot);
       if (state) groupChanges.push({ group: toView(state), update: outcome.group.update });
     }
+    const joinRequests = batch.outcomes.flatMap((o) =>
+      o.kind === 'invite' && o.envelope.type === 'group_join_request'
+        ? [{ joiner: from.user, groupId: o.envelope.groupId, token: o.envelope.token, receivedAt: ctx.now() }]
+        : [],
+    );
+    if (joinRequests.length > 0) await ctx.joinInbox.add(joinRequests);
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
     if (batch.usedOneTimePreKeys.size > 0 || batch.usedKemPreKeys.size > 0) {
@@ -265,6 +272,10 @@ export class ReceivePipeline {
         break;
       case 'control':
         if (outcome.what === 'silent') this.stats.unsupported++;
+        break;
+      case 'invite':
+        // A request is in the join inbox by now; an answer only tells the renderer (it changes no state).
+        if (outcome.envelope.type === 'group_join_answer') ctx.joinAnswered(from, outcome.envelope.groupId, outcome.envelope.outcome);
         break;
       case 'deferred':
         // Not acked: it stays on the relay until its group's notice makes it acceptable, or it expires.

@@ -1,13 +1,13 @@
 // End-to-end content v2: every kind round-trips; what a newer sender adds is skipped (fields) or kept (kinds);
 // only broken content is an error, always a ContentError, whatever the bytes.
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../../../shared/crypto/bytes';
 import { decodeEnvelope, encodeEnvelope } from './codec';
 import { ContentError, frameContent, paddedLength } from './frame';
-import { ContentSchema, GroupStateSchema, Receipt_Type } from './gen/content_pb';
+import { ContentSchema, GroupStateSchema, Receipt_Type, type GroupInvite_JoinAnswer_Outcome } from './gen/content_pb';
 import type { Envelope } from './model';
 
 const GROUP = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -68,8 +68,38 @@ describe('end-to-end content v2', () => {
         state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3 },
       },
       { type: 'sender_key', groupId: GROUP, messageId: 'm5', sentAt: 1, distribution: Uint8Array.of(1, 2, 3) },
+      { type: 'group_join_request', groupId: GROUP, messageId: 'm6', sentAt: 1, token: 'T'.repeat(40) },
+      ...(['pending_approval', 'declined', 'expired', 'revoked', 'used_up', 'invalid', 'already_member'] as const).map(
+        (outcome): Envelope => ({ type: 'group_join_answer', groupId: GROUP, messageId: 'm7', sentAt: 1, outcome }),
+      ),
     ];
     for (const envelope of envelopes) expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
+  });
+
+  it('invite messages are sent silent (older readers drop them); an answer this version does not know is dropped too', () => {
+    const request = encodeEnvelope({ type: 'group_join_request', groupId: GROUP, messageId: 'm6', sentAt: 1, token: 'T'.repeat(40) });
+    const wire = request.subarray(5, 5 + new DataView(request.buffer, request.byteOffset).getUint32(1));
+    expect(fromBinary(ContentSchema, wire).silent).toBe(true);
+    const group = { kind: { case: 'group' as const, value: { groupId: GROUP } } };
+    const newerAnswer = raw({ messageId: 'm8', sentAt: 5n, conversation: group, body: { case: 'groupInvite', value: { kind: { case: 'answer', value: { outcome: 99 as GroupInvite_JoinAnswer_Outcome } } } } });
+    expect(decodeEnvelope(newerAnswer)).toMatchObject({ type: 'unsupported', silent: true });
+    const emptyInvite = raw({ messageId: 'm8', sentAt: 5n, conversation: group, body: { case: 'groupInvite', value: {} } });
+    expect(decodeEnvelope(emptyInvite)).toMatchObject({ type: 'unsupported', silent: true });
+  });
+
+  it.each([
+    ['a request outside a group', { ...stamped, body: { case: 'groupInvite' as const, value: { kind: { case: 'request' as const, value: { token: 'T'.repeat(40) } } } } }],
+    [
+      'a request whose token is not a token',
+      {
+        messageId: 'm1',
+        sentAt: 5n,
+        conversation: { kind: { case: 'group' as const, value: { groupId: GROUP } } },
+        body: { case: 'groupInvite' as const, value: { kind: { case: 'request' as const, value: { token: 'has spaces and is short' } } } },
+      },
+    ],
+  ])('refuses %s as malformed', (_name, init) => {
+    expect(codeOf(() => decodeEnvelope(raw(init)))).toBe('malformed_content');
   });
 
   it('pads to size buckets, so lengths reveal only the bucket', () => {

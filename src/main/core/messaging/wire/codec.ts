@@ -5,7 +5,7 @@
 // value that reaches the rest of the core has passed the IPC contract's own schemas here.
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import type { z } from 'zod';
-import { GroupId, GroupUpdate, ReceiptContent, TextContent, TypingContent, type OutgoingContent } from '../../../../shared/ipc';
+import { GroupId, GroupUpdate, InviteLinkToken, ReceiptContent, TextContent, TypingContent, type JoinOutcome, type OutgoingContent } from '../../../../shared/ipc';
 import { MessageId } from '../../../../shared/protocol';
 import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
 import { CONTENT_VERSION, ContentError, frameContent, unframeContent } from './frame';
@@ -13,6 +13,7 @@ import {
   ContentSchema,
   GroupChangeSchema,
   GroupStateSchema,
+  GroupInvite_JoinAnswer_Outcome as Outcome,
   Receipt_Type,
   type Content,
   type Conversation,
@@ -48,8 +49,32 @@ function toContent(envelope: Envelope): Content {
         conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
         body: { case: 'senderKey', value: { distribution: envelope.distribution } },
       });
+    case 'group_join_request':
+      return create(ContentSchema, {
+        ...stamp,
+        conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
+        silent: true,
+        body: { case: 'groupInvite', value: { kind: { case: 'request', value: { token: envelope.token } } } },
+      });
+    case 'group_join_answer':
+      return create(ContentSchema, {
+        ...stamp,
+        conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
+        silent: true,
+        body: { case: 'groupInvite', value: { kind: { case: 'answer', value: { outcome: OUTCOMES[envelope.outcome] } } } },
+      });
   }
 }
+
+const OUTCOMES: Readonly<Record<JoinOutcome, Outcome>> = {
+  pending_approval: Outcome.PENDING_APPROVAL,
+  declined: Outcome.DECLINED,
+  expired: Outcome.EXPIRED,
+  revoked: Outcome.REVOKED,
+  used_up: Outcome.USED_UP,
+  invalid: Outcome.INVALID,
+  already_member: Outcome.ALREADY_MEMBER,
+};
 
 type ContentInit = MessageInitShape<typeof ContentSchema>;
 
@@ -142,6 +167,17 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
       if (distribution.length === 0 || distribution.length > MAX_DISTRIBUTION_BYTES) throw malformed('sender key distribution size');
       return { type: 'sender_key', groupId, messageId, sentAt, distribution };
     }
+    case 'groupInvite': {
+      const groupId = groupOf(conversation, 'group invite');
+      const kind = body.value.kind;
+      if (kind.case === 'request') {
+        return { type: 'group_join_request', groupId, messageId, sentAt, token: valid(InviteLinkToken, kind.value.token, 'invite token') };
+      }
+      const outcome = kind.case === 'answer' ? fromOutcome(kind.value.outcome) : undefined;
+      // An invite message of a kind or an answer this version does not know: nothing to show, drop it.
+      if (outcome === undefined) return { ...unsupported(), silent: true };
+      return { type: 'group_join_answer', groupId, messageId, sentAt, outcome };
+    }
     case 'reaction':
     case 'edit':
     case 'delete':
@@ -176,6 +212,10 @@ function fromReceipt(type: Receipt_Type): 'delivered' | 'read' | undefined {
   if (type === Receipt_Type.DELIVERED) return 'delivered';
   if (type === Receipt_Type.READ) return 'read';
   return undefined;
+}
+
+function fromOutcome(outcome: Outcome): JoinOutcome | undefined {
+  return (Object.keys(OUTCOMES) as JoinOutcome[]).find((name) => OUTCOMES[name] === outcome);
 }
 
 function fromChange(change: GroupChange): GroupUpdate | undefined {

@@ -2,7 +2,7 @@
 // understands, plus `unsupported` for content a newer Parley sent that this one keeps but cannot show. The bytes on
 // the wire are content.proto (docs/protocol.md, "End-to-end content"); codec.ts converts between the two, and the
 // IPC types (src/shared/ipc) appear here only as the payload of the kinds the renderer shows.
-import type { GroupUpdate, OutgoingContent } from '../../../../shared/ipc';
+import type { GroupUpdate, JoinOutcome, OutgoingContent } from '../../../../shared/ipc';
 import type { GroupSnapshot } from '../../groups/group';
 
 export type ContentConversation = { kind: 'dm' } | { kind: 'group'; groupId: string };
@@ -35,6 +35,21 @@ export interface SenderKeyEnvelope extends Stamped {
   distribution: Uint8Array;
 }
 
+/** Asks the admin who made an invite link to let the sender into the group (issue 12). */
+export interface GroupJoinRequestEnvelope extends Stamped {
+  type: 'group_join_request';
+  groupId: string;
+  /** The link's token, checked by the admin's device. */
+  token: string;
+}
+
+/** The admin's device's answer when it does not add the joiner (yet). */
+export interface GroupJoinAnswerEnvelope extends Stamped {
+  type: 'group_join_answer';
+  groupId: string;
+  outcome: JoinOutcome;
+}
+
 /**
  * Content from a newer Parley: a content kind (or a conversation kind) this version does not know. Kept whole, so a
  * later version can show it; `silent` content is dropped instead (the sender said so).
@@ -51,6 +66,6 @@ export interface UnsupportedEnvelope extends Stamped {
 }
 
 /** What this version sends. */
-export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope;
+export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope | GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

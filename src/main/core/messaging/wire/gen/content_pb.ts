@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file content.proto.
  */
 export const file_content: GenFile = /*@__PURE__*/
-  fileDesc("Cg1jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MiL2BAoHQ29udGVudBISCgptZXNzYWdlX2lkGAEgASgJEg8KB3NlbnRfYXQYAiABKAQSNQoMY29udmVyc2F0aW9uGAMgASgLMh8ucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uEg4KBnNpbGVudBgEIAEoCBIuCgRkYXRhGAogASgLMh4ucGFybGV5LmNvbnRlbnQudjIuRGF0YU1lc3NhZ2VIABItCgdyZWNlaXB0GAsgASgLMhoucGFybGV5LmNvbnRlbnQudjIuUmVjZWlwdEgAEisKBnR5cGluZxgMIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLlR5cGluZ0gAEjYKDGdyb3VwX3VwZGF0ZRgNIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwVXBkYXRlSAASPgoKc2VuZGVyX2tleRgOIAEoCzIoLnBhcmxleS5jb250ZW50LnYyLlNlbmRlcktleURpc3RyaWJ1dGlvbkgAEi8KCHJlYWN0aW9uGA8gASgLMhsucGFybGV5LmNvbnRlbnQudjIuUmVhY3Rpb25IABInCgRlZGl0GBAgASgLMhcucGFybGV5LmNvbnRlbnQudjIuRWRpdEgAEisKBmRlbGV0ZRgRIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLkRlbGV0ZUgAEjYKDGV4cGlyeV90aW1lchgSIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkV4cGlyeVRpbWVySAASLgoEc3luYxgTIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlSABCBgoEYm9keUoECAUQCiKtAQoMQ29udmVyc2F0aW9uEjgKBmRpcmVjdBgBIAEoCzImLnBhcmxleS5jb250ZW50LnYyLkNvbnZlcnNhdGlvbi5EaXJlY3RIABI2CgVncm91cBgCIAEoCzIlLnBhcmxleS5jb250ZW50LnYyLkNvbnZlcnNhdGlvbi5Hcm91cEgAGggKBkRpcmVjdBoZCgVHcm91cBIQCghncm91cF9pZBgBIAEoCUIGCgRraW5kIqMBCgtEYXRhTWVzc2FnZRIMCgRib2R5GAEgASgJEjkKC2F0dGFjaG1lbnRzGAIgAygLMiQucGFybGV5LmNvbnRlbnQudjIuQXR0YWNobWVudFBvaW50ZXISJwoFcXVvdGUYAyABKAsyGC5wYXJsZXkuY29udGVudC52Mi5RdW90ZRIcChRleHBpcmVfdGltZXJfc2Vjb25kcxgEIAEoDUoECAUQCiKVAgoRQXR0YWNobWVudFBvaW50ZXISCgoCaWQYASABKAkSCwoDa2V5GAIgASgMEg4KBmRpZ2VzdBgDIAEoDBIMCgRzaXplGAQgASgEEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRISCgpjaHVua19zaXplGAYgASgNEhEKCWZpbGVfbmFtZRgHIAEoCRIPCgdjYXB0aW9uGAggASgJEi8KCXRodW1ibmFpbBgJIAEoCzIcLnBhcmxleS5jb250ZW50LnYyLlRodW1ibmFpbBINCgV3aWR0aBgKIAEoDRIOCgZoZWlnaHQYCyABKA0SEwoLZHVyYXRpb25fbXMYDCABKA0SEAoIYmx1cmhhc2gYDSABKAlKBAgOEBQiTgoJVGh1bWJuYWlsEgwKBGRhdGEYASABKAwSFAoMY29udGVudF90eXBlGAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDSI/CgVRdW90ZRISCgptZXNzYWdlX2lkGAEgASgJEg4KBmF1dGhvchgCIAEoCRIMCgR0ZXh0GAMgASgJSgQIBBAHIo4BCgdSZWNlaXB0Ei0KBHR5cGUYASABKA4yHy5wYXJsZXkuY29udGVudC52Mi5SZWNlaXB0LlR5cGUSEwoLbWVzc2FnZV9pZHMYAiADKAkiPwoEVHlwZRIUChBUWVBFX1VOU1BFQ0lGSUVEEAASEgoOVFlQRV9ERUxJVkVSRUQQARINCglUWVBFX1JFQUQQAiIYCgZUeXBpbmcSDgoGdHlwaW5nGAEgASgIImsKC0dyb3VwVXBkYXRlEi4KBmNoYW5nZRgBIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlEiwKBXN0YXRlGAIgASgLMh0ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBTdGF0ZSL6AwoLR3JvdXBDaGFuZ2USCgoCYnkYASABKAkSOQoHY3JlYXRlZBgCIAEoCzImLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLkNyZWF0ZWRIABI5CgdyZW5hbWVkGAMgASgLMiYucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuUmVuYW1lZEgAEkQKDW1lbWJlcnNfYWRkZWQYBCABKAsyKy5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5NZW1iZXJzQWRkZWRIABJGCg5tZW1iZXJfcmVtb3ZlZBgFIAEoCzIsLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLk1lbWJlclJlbW92ZWRIABJACgttZW1iZXJfbGVmdBgGIAEoCzIpLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLk1lbWJlckxlZnRIABooCgdDcmVhdGVkEgwKBG5hbWUYASABKAkSDwoHbWVtYmVycxgCIAMoCRoXCgdSZW5hbWVkEgwKBG5hbWUYASABKAkaHwoMTWVtYmVyc0FkZGVkEg8KB21lbWJlcnMYASADKAkaHwoNTWVtYmVyUmVtb3ZlZBIOCgZtZW1iZXIYASABKAkaDAoKTWVtYmVyTGVmdEIGCgRraW5kImcKCkdyb3VwU3RhdGUSDAoEbmFtZRgBIAEoCRIPCgdtZW1iZXJzGAIgAygJEg4KBmFkbWlucxgDIAMoCRISCgpjcmVhdGVkX2J5GAQgASgJEhAKCHJldmlzaW9uGAUgASgESgQIBhALIi0KFVNlbmRlcktleURpc3RyaWJ1dGlvbhIUCgxkaXN0cmlidXRpb24YASABKAwiWwoIUmVhY3Rpb24SGQoRdGFyZ2V0X21lc3NhZ2VfaWQYASABKAkSFQoNdGFyZ2V0X2F1dGhvchgCIAEoCRINCgVlbW9qaRgDIAEoCRIOCgZyZW1vdmUYBCABKAgiTwoERWRpdBIZChF0YXJnZXRfbWVzc2FnZV9pZBgBIAEoCRIsCgRkYXRhGAIgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuRGF0YU1lc3NhZ2UiIwoGRGVsZXRlEhkKEXRhcmdldF9tZXNzYWdlX2lkGAEgASgJIh4KC0V4cGlyeVRpbWVyEg8KB3NlY29uZHMYASABKA0iwAIKC1N5bmNNZXNzYWdlEjMKBHNlbnQYASABKAsyIy5wYXJsZXkuY29udGVudC52Mi5TeW5jTWVzc2FnZS5TZW50SAASMwoEcmVhZBgCIAEoCzIjLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlLlJlYWRIABpGCgRTZW50EhEKCXJlY2lwaWVudBgBIAEoCRIrCgdjb250ZW50GAIgASgLMhoucGFybGV5LmNvbnRlbnQudjIuQ29udGVudBpECgRSZWFkEjwKCG1lc3NhZ2VzGAEgAygLMioucGFybGV5LmNvbnRlbnQudjIuU3luY01lc3NhZ2UuUmVhZE1lc3NhZ2UaMQoLUmVhZE1lc3NhZ2USDgoGYXV0aG9yGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAlCBgoEa2luZGIGcHJvdG8z");
+  fileDesc("Cg1jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MiKuBQoHQ29udGVudBISCgptZXNzYWdlX2lkGAEgASgJEg8KB3NlbnRfYXQYAiABKAQSNQoMY29udmVyc2F0aW9uGAMgASgLMh8ucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uEg4KBnNpbGVudBgEIAEoCBIuCgRkYXRhGAogASgLMh4ucGFybGV5LmNvbnRlbnQudjIuRGF0YU1lc3NhZ2VIABItCgdyZWNlaXB0GAsgASgLMhoucGFybGV5LmNvbnRlbnQudjIuUmVjZWlwdEgAEisKBnR5cGluZxgMIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLlR5cGluZ0gAEjYKDGdyb3VwX3VwZGF0ZRgNIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwVXBkYXRlSAASPgoKc2VuZGVyX2tleRgOIAEoCzIoLnBhcmxleS5jb250ZW50LnYyLlNlbmRlcktleURpc3RyaWJ1dGlvbkgAEi8KCHJlYWN0aW9uGA8gASgLMhsucGFybGV5LmNvbnRlbnQudjIuUmVhY3Rpb25IABInCgRlZGl0GBAgASgLMhcucGFybGV5LmNvbnRlbnQudjIuRWRpdEgAEisKBmRlbGV0ZRgRIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLkRlbGV0ZUgAEjYKDGV4cGlyeV90aW1lchgSIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkV4cGlyeVRpbWVySAASLgoEc3luYxgTIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlSAASNgoMZ3JvdXBfaW52aXRlGBQgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGVIAEIGCgRib2R5SgQIBRAKIq0BCgxDb252ZXJzYXRpb24SOAoGZGlyZWN0GAEgASgLMiYucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkRpcmVjdEgAEjYKBWdyb3VwGAIgASgLMiUucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkdyb3VwSAAaCAoGRGlyZWN0GhkKBUdyb3VwEhAKCGdyb3VwX2lkGAEgASgJQgYKBGtpbmQiowEKC0RhdGFNZXNzYWdlEgwKBGJvZHkYASABKAkSOQoLYXR0YWNobWVudHMYAiADKAsyJC5wYXJsZXkuY29udGVudC52Mi5BdHRhY2htZW50UG9pbnRlchInCgVxdW90ZRgDIAEoCzIYLnBhcmxleS5jb250ZW50LnYyLlF1b3RlEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGAQgASgNSgQIBRAKIpUCChFBdHRhY2htZW50UG9pbnRlchIKCgJpZBgBIAEoCRILCgNrZXkYAiABKAwSDgoGZGlnZXN0GAMgASgMEgwKBHNpemUYBCABKAQSFAoMY29udGVudF90eXBlGAUgASgJEhIKCmNodW5rX3NpemUYBiABKA0SEQoJZmlsZV9uYW1lGAcgASgJEg8KB2NhcHRpb24YCCABKAkSLwoJdGh1bWJuYWlsGAkgASgLMhwucGFybGV5LmNvbnRlbnQudjIuVGh1bWJuYWlsEg0KBXdpZHRoGAogASgNEg4KBmhlaWdodBgLIAEoDRITCgtkdXJhdGlvbl9tcxgMIAEoDRIQCghibHVyaGFzaBgNIAEoCUoECA4QFCJOCglUaHVtYm5haWwSDAoEZGF0YRgBIAEoDBIUCgxjb250ZW50X3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNIj8KBVF1b3RlEhIKCm1lc3NhZ2VfaWQYASABKAkSDgoGYXV0aG9yGAIgASgJEgwKBHRleHQYAyABKAlKBAgEEAcijgEKB1JlY2VpcHQSLQoEdHlwZRgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYyLlJlY2VpcHQuVHlwZRITCgttZXNzYWdlX2lkcxgCIAMoCSI/CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABISCg5UWVBFX0RFTElWRVJFRBABEg0KCVRZUEVfUkVBRBACIhgKBlR5cGluZxIOCgZ0eXBpbmcYASABKAgiawoLR3JvdXBVcGRhdGUSLgoGY2hhbmdlGAEgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USLAoFc3RhdGUYAiABKAsyHS5wYXJsZXkuY29udGVudC52Mi5Hcm91cFN0YXRlIvoDCgtHcm91cENoYW5nZRIKCgJieRgBIAEoCRI5CgdjcmVhdGVkGAIgASgLMiYucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuQ3JlYXRlZEgAEjkKB3JlbmFtZWQYAyABKAsyJi5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5SZW5hbWVkSAASRAoNbWVtYmVyc19hZGRlZBgEIAEoCzIrLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLk1lbWJlcnNBZGRlZEgAEkYKDm1lbWJlcl9yZW1vdmVkGAUgASgLMiwucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyUmVtb3ZlZEgAEkAKC21lbWJlcl9sZWZ0GAYgASgLMikucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyTGVmdEgAGigKB0NyZWF0ZWQSDAoEbmFtZRgBIAEoCRIPCgdtZW1iZXJzGAIgAygJGhcKB1JlbmFtZWQSDAoEbmFtZRgBIAEoCRofCgxNZW1iZXJzQWRkZWQSDwoHbWVtYmVycxgBIAMoCRofCg1NZW1iZXJSZW1vdmVkEg4KBm1lbWJlchgBIAEoCRoMCgpNZW1iZXJMZWZ0QgYKBGtpbmQiZwoKR3JvdXBTdGF0ZRIMCgRuYW1lGAEgASgJEg8KB21lbWJlcnMYAiADKAkSDgoGYWRtaW5zGAMgAygJEhIKCmNyZWF0ZWRfYnkYBCABKAkSEAoIcmV2aXNpb24YBSABKARKBAgGEAsiywMKC0dyb3VwSW52aXRlEj0KB3JlcXVlc3QYASABKAsyKi5wYXJsZXkuY29udGVudC52Mi5Hcm91cEludml0ZS5Kb2luUmVxdWVzdEgAEjsKBmFuc3dlchgCIAEoCzIpLnBhcmxleS5jb250ZW50LnYyLkdyb3VwSW52aXRlLkpvaW5BbnN3ZXJIABocCgtKb2luUmVxdWVzdBINCgV0b2tlbhgBIAEoCRqZAgoKSm9pbkFuc3dlchJCCgdvdXRjb21lGAEgASgOMjEucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGUuSm9pbkFuc3dlci5PdXRjb21lIsYBCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIcChhPVVRDT01FX1BFTkRJTkdfQVBQUk9WQUwQARIUChBPVVRDT01FX0RFQ0xJTkVEEAISEwoPT1VUQ09NRV9FWFBJUkVEEAMSEwoPT1VUQ09NRV9SRVZPS0VEEAQSEwoPT1VUQ09NRV9VU0VEX1VQEAUSEwoPT1VUQ09NRV9JTlZBTElEEAYSGgoWT1VUQ09NRV9BTFJFQURZX01FTUJFUhAHQgYKBGtpbmQiLQoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhQKDGRpc3RyaWJ1dGlvbhgBIAEoDCJbCghSZWFjdGlvbhIZChF0YXJnZXRfbWVzc2FnZV9pZBgBIAEoCRIVCg10YXJnZXRfYXV0aG9yGAIgASgJEg0KBWVtb2ppGAMgASgJEg4KBnJlbW92ZRgEIAEoCCJPCgRFZGl0EhkKEXRhcmdldF9tZXNzYWdlX2lkGAEgASgJEiwKBGRhdGEYAiABKAsyHi5wYXJsZXkuY29udGVudC52Mi5EYXRhTWVzc2FnZSIjCgZEZWxldGUSGQoRdGFyZ2V0X21lc3NhZ2VfaWQYASABKAkiHgoLRXhwaXJ5VGltZXISDwoHc2Vjb25kcxgBIAEoDSLAAgoLU3luY01lc3NhZ2USMwoEc2VudBgBIAEoCzIjLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlLlNlbnRIABIzCgRyZWFkGAIgASgLMiMucGFybGV5LmNvbnRlbnQudjIuU3luY01lc3NhZ2UuUmVhZEgAGkYKBFNlbnQSEQoJcmVjaXBpZW50GAEgASgJEisKB2NvbnRlbnQYAiABKAsyGi5wYXJsZXkuY29udGVudC52Mi5Db250ZW50GkQKBFJlYWQSPAoIbWVzc2FnZXMYASADKAsyKi5wYXJsZXkuY29udGVudC52Mi5TeW5jTWVzc2FnZS5SZWFkTWVzc2FnZRoxCgtSZWFkTWVzc2FnZRIOCgZhdXRob3IYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCUIGCgRraW5kYgZwcm90bzM");
 
 /**
  * @generated from message parley.content.v2.Content
@@ -129,6 +129,14 @@ export type Content = Message<"parley.content.v2.Content"> & {
      */
     value: SyncMessage;
     case: "sync";
+  } | {
+    /**
+     * sent `silent`: readers that do not know it drop it
+     *
+     * @generated from field: parley.content.v2.GroupInvite group_invite = 20;
+     */
+    value: GroupInvite;
+    case: "groupInvite";
   } | { case: undefined; value?: undefined };
 };
 
@@ -690,6 +698,128 @@ export const GroupStateSchema: GenMessage<GroupState> = /*@__PURE__*/
   messageDesc(file_content, 10);
 
 /**
+ * Joining a group with an invite link (issue 12). Sent pairwise, `conversation` is the group, `silent` set.
+ *
+ * @generated from message parley.content.v2.GroupInvite
+ */
+export type GroupInvite = Message<"parley.content.v2.GroupInvite"> & {
+  /**
+   * @generated from oneof parley.content.v2.GroupInvite.kind
+   */
+  kind: {
+    /**
+     * From the joiner to the devices of the admin who made the link.
+     *
+     * @generated from field: parley.content.v2.GroupInvite.JoinRequest request = 1;
+     */
+    value: GroupInvite_JoinRequest;
+    case: "request";
+  } | {
+    /**
+     * From that admin's device back to the joiner when it does not add them (joining arrives as `members_added`).
+     *
+     * @generated from field: parley.content.v2.GroupInvite.JoinAnswer answer = 2;
+     */
+    value: GroupInvite_JoinAnswer;
+    case: "answer";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message parley.content.v2.GroupInvite.
+ * Use `create(GroupInviteSchema)` to create a new message.
+ */
+export const GroupInviteSchema: GenMessage<GroupInvite> = /*@__PURE__*/
+  messageDesc(file_content, 11);
+
+/**
+ * @generated from message parley.content.v2.GroupInvite.JoinRequest
+ */
+export type GroupInvite_JoinRequest = Message<"parley.content.v2.GroupInvite.JoinRequest"> & {
+  /**
+   * The link's token as the joiner received it (the admin's device checks its signature and its own record).
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupInvite.JoinRequest.
+ * Use `create(GroupInvite_JoinRequestSchema)` to create a new message.
+ */
+export const GroupInvite_JoinRequestSchema: GenMessage<GroupInvite_JoinRequest> = /*@__PURE__*/
+  messageDesc(file_content, 11, 0);
+
+/**
+ * @generated from message parley.content.v2.GroupInvite.JoinAnswer
+ */
+export type GroupInvite_JoinAnswer = Message<"parley.content.v2.GroupInvite.JoinAnswer"> & {
+  /**
+   * @generated from field: parley.content.v2.GroupInvite.JoinAnswer.Outcome outcome = 1;
+   */
+  outcome: GroupInvite_JoinAnswer_Outcome;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupInvite.JoinAnswer.
+ * Use `create(GroupInvite_JoinAnswerSchema)` to create a new message.
+ */
+export const GroupInvite_JoinAnswerSchema: GenMessage<GroupInvite_JoinAnswer> = /*@__PURE__*/
+  messageDesc(file_content, 11, 1);
+
+/**
+ * @generated from enum parley.content.v2.GroupInvite.JoinAnswer.Outcome
+ */
+export enum GroupInvite_JoinAnswer_Outcome {
+  /**
+   * @generated from enum value: OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: OUTCOME_PENDING_APPROVAL = 1;
+   */
+  PENDING_APPROVAL = 1,
+
+  /**
+   * @generated from enum value: OUTCOME_DECLINED = 2;
+   */
+  DECLINED = 2,
+
+  /**
+   * @generated from enum value: OUTCOME_EXPIRED = 3;
+   */
+  EXPIRED = 3,
+
+  /**
+   * @generated from enum value: OUTCOME_REVOKED = 4;
+   */
+  REVOKED = 4,
+
+  /**
+   * @generated from enum value: OUTCOME_USED_UP = 5;
+   */
+  USED_UP = 5,
+
+  /**
+   * @generated from enum value: OUTCOME_INVALID = 6;
+   */
+  INVALID = 6,
+
+  /**
+   * @generated from enum value: OUTCOME_ALREADY_MEMBER = 7;
+   */
+  ALREADY_MEMBER = 7,
+}
+
+/**
+ * Describes the enum parley.content.v2.GroupInvite.JoinAnswer.Outcome.
+ */
+export const GroupInvite_JoinAnswer_OutcomeSchema: GenEnum<GroupInvite_JoinAnswer_Outcome> = /*@__PURE__*/
+  enumDesc(file_content, 11, 1, 0);
+
+/**
  * A sender-key distribution message (src/shared/crypto/sender-key-message.ts) for the group in `conversation`.
  *
  * @generated from message parley.content.v2.SenderKeyDistribution
@@ -706,7 +836,7 @@ export type SenderKeyDistribution = Message<"parley.content.v2.SenderKeyDistribu
  * Use `create(SenderKeyDistributionSchema)` to create a new message.
  */
 export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*@__PURE__*/
-  messageDesc(file_content, 11);
+  messageDesc(file_content, 12);
 
 /**
  * RESERVED for issue 13: a reaction to a message, or its removal.
@@ -742,7 +872,7 @@ export type Reaction = Message<"parley.content.v2.Reaction"> & {
  * Use `create(ReactionSchema)` to create a new message.
  */
 export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
-  messageDesc(file_content, 12);
+  messageDesc(file_content, 13);
 
 /**
  * RESERVED for issue 13: replaces the text (and attachments) of the sender's own earlier message.
@@ -766,7 +896,7 @@ export type Edit = Message<"parley.content.v2.Edit"> & {
  * Use `create(EditSchema)` to create a new message.
  */
 export const EditSchema: GenMessage<Edit> = /*@__PURE__*/
-  messageDesc(file_content, 13);
+  messageDesc(file_content, 14);
 
 /**
  * RESERVED for issue 13: deletes the sender's own earlier message for everyone.
@@ -785,7 +915,7 @@ export type Delete = Message<"parley.content.v2.Delete"> & {
  * Use `create(DeleteSchema)` to create a new message.
  */
 export const DeleteSchema: GenMessage<Delete> = /*@__PURE__*/
-  messageDesc(file_content, 14);
+  messageDesc(file_content, 15);
 
 /**
  * RESERVED for issue 13: sets the conversation's disappearing-message timer (0 = off).
@@ -804,7 +934,7 @@ export type ExpiryTimer = Message<"parley.content.v2.ExpiryTimer"> & {
  * Use `create(ExpiryTimerSchema)` to create a new message.
  */
 export const ExpiryTimerSchema: GenMessage<ExpiryTimer> = /*@__PURE__*/
-  messageDesc(file_content, 15);
+  messageDesc(file_content, 16);
 
 /**
  * RESERVED for issue 15: content a user's device sends to the user's own other devices.
@@ -841,7 +971,7 @@ export type SyncMessage = Message<"parley.content.v2.SyncMessage"> & {
  * Use `create(SyncMessageSchema)` to create a new message.
  */
 export const SyncMessageSchema: GenMessage<SyncMessage> = /*@__PURE__*/
-  messageDesc(file_content, 16);
+  messageDesc(file_content, 17);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.Sent
@@ -867,7 +997,7 @@ export type SyncMessage_Sent = Message<"parley.content.v2.SyncMessage.Sent"> & {
  * Use `create(SyncMessage_SentSchema)` to create a new message.
  */
 export const SyncMessage_SentSchema: GenMessage<SyncMessage_Sent> = /*@__PURE__*/
-  messageDesc(file_content, 16, 0);
+  messageDesc(file_content, 17, 0);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.Read
@@ -886,7 +1016,7 @@ export type SyncMessage_Read = Message<"parley.content.v2.SyncMessage.Read"> & {
  * Use `create(SyncMessage_ReadSchema)` to create a new message.
  */
 export const SyncMessage_ReadSchema: GenMessage<SyncMessage_Read> = /*@__PURE__*/
-  messageDesc(file_content, 16, 1);
+  messageDesc(file_content, 17, 1);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.ReadMessage
@@ -908,5 +1038,5 @@ export type SyncMessage_ReadMessage = Message<"parley.content.v2.SyncMessage.Rea
  * Use `create(SyncMessage_ReadMessageSchema)` to create a new message.
  */
 export const SyncMessage_ReadMessageSchema: GenMessage<SyncMessage_ReadMessage> = /*@__PURE__*/
-  messageDesc(file_content, 16, 2);
+  messageDesc(file_content, 17, 2);
 

@@ -1,0 +1,65 @@
+// Group invite links as the renderer sees them: an admin's links (with their QR code drawn from `link`), the
+// preview a joiner is shown before asking, and the answers a join request can get. Tokens are made, read and
+// checked in main; the renderer only passes them along.
+import { z } from 'zod';
+import { Username } from '../../protocol/fields';
+import { GroupId, GroupName } from './groups';
+import { InviteLinkToken } from './links';
+
+/** 16 random bytes, base64url without padding. */
+export const InviteId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an invite id');
+
+/** Longest an invite may stay valid: 30 days. */
+export const MAX_INVITE_HOURS = 30 * 24;
+/** Most people one link may let in (0: no limit). */
+export const MAX_INVITE_USES = 1000;
+/** Join requests one link holds while they wait for an admin. */
+export const MAX_PENDING_JOIN_REQUESTS = 100;
+
+export const CreateInviteRequest = z.strictObject({
+  groupId: GroupId,
+  expiresInHours: z.number().int().min(1).max(MAX_INVITE_HOURS),
+  /** 0: any number of people. */
+  maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
+  /** An admin approves each person; otherwise they are added as soon as the admin's device hears from them. */
+  approval: z.boolean(),
+});
+
+export const InviteView = z.strictObject({
+  inviteId: InviteId,
+  groupId: GroupId,
+  /** parley://join/<token>: what the QR code holds. */
+  link: z.string().max(1100),
+  expiresAt: z.number().int(),
+  maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
+  uses: z.number().int().min(0),
+  approval: z.boolean(),
+  revoked: z.boolean(),
+  /** People waiting for an admin to let them in (approval links). */
+  requests: z.array(Username).max(MAX_PENDING_JOIN_REQUESTS),
+});
+export type InviteView = z.infer<typeof InviteView>;
+
+/** What the join dialog shows, read from the token before anything is sent. */
+export const InvitePreview = z.strictObject({
+  groupId: GroupId,
+  groupName: GroupName,
+  inviter: Username,
+  expiresAt: z.number().int(),
+  approval: z.boolean(),
+  /** This device's user is already in the group. */
+  alreadyMember: z.boolean(),
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;
+
+export const JoinRequest = z.strictObject({ token: InviteLinkToken });
+
+/** The admin's device's answer to a join request (joining itself arrives as the group's members_added). */
+export const JOIN_OUTCOMES = ['pending_approval', 'declined', 'expired', 'revoked', 'used_up', 'invalid', 'already_member'] as const;
+export const JoinOutcome = z.enum(JOIN_OUTCOMES);
+export type JoinOutcome = z.infer<typeof JoinOutcome>;
+
+export const JoinAnswered = z.strictObject({ groupId: GroupId, inviter: Username, outcome: JoinOutcome });
+export type JoinAnswered = z.infer<typeof JoinAnswered>;
+
+export const AnswerJoinRequest = z.strictObject({ groupId: GroupId, inviteId: InviteId, user: Username, approve: z.boolean() });

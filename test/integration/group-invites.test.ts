@@ -1,0 +1,104 @@
+// Group invite links through a real relay: an admin makes a link, another user reads it, asks, and is added by the
+// admin's device (which the rest of the group hears as any addition); a used-up link, a revoked link and a forged
+// token let no one in; on an approval link the admin lets the person in by hand.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { TestUser } from './messaging-harness';
+import { waitFor } from './support';
+
+let relay: TestRelay;
+const users: TestUser[] = [];
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  await Promise.all(users.splice(0).map((u) => u.close()));
+});
+afterAll(async () => {
+  await relay?.close();
+});
+
+async function user(prefix: string): Promise<TestUser> {
+  const created = await TestUser.create(relay.url, prefix);
+  users.push(created);
+  return created;
+}
+
+const tokenOf = (link: string) => link.slice('parley://join/'.length);
+const isIn = (u: TestUser, groupId: string) => () => u.groupEvents.some((e) => e.group.groupId === groupId && e.group.members.includes(u.username) && e.group.active);
+
+describe('group invites', () => {
+  it('a link adds the joiner; used up, revoked and forged links are refused', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map(user));
+    const group = await ann!.callRetrying('groups.create', { name: 'Book club', members: [ben!.username] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 24, maxUses: 1, approval: false });
+    expect(invite).toMatchObject({ groupId: group.groupId, maxUses: 1, uses: 0, revoked: false, approval: false, requests: [] });
+    expect(invite.link).toMatch(/^parley:\/\/join\/[A-Za-z0-9_-]+$/);
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    expect((await ben!.failure('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false })).code).toBe('not_group_admin');
+
+    const token = tokenOf(invite.link);
+    expect(await cat!.call('groups.previewInvite', { token })).toEqual({
+      groupId: group.groupId,
+      groupName: 'Book club',
+      inviter: ann!.username,
+      expiresAt: invite.expiresAt,
+      approval: false,
+      alreadyMember: false,
+    });
+    await cat!.call('groups.join', { token });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is added');
+    const [catsView] = await cat!.call('groups.list', {});
+    expect(catsView?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
+    await waitFor(() => ben!.groupEvents.some((e) => e.update.kind === 'members_added' && e.group.members.includes(cat!.username)), 'Ben hears of Cat');
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1 });
+
+    // Cat is a member like any other: her message reaches Ben.
+    await cat!.callRetrying('messages.send', { conversationId: `group:${group.groupId}`, messageId: 'from-cat-1', content: { kind: 'text', body: 'hello from the link' } });
+    await waitFor(() => ben!.texts(`group:${group.groupId}`).includes('hello from the link'), 'Ben reads Cat');
+
+    // The link allowed one person.
+    await dan!.call('groups.join', { token });
+    await waitFor(() => dan!.joinAnswers.length === 1, 'Dan is answered');
+    expect(dan!.joinAnswers[0]).toEqual({ groupId: group.groupId, inviter: ann!.username, outcome: 'used_up' });
+
+    // A revoked link.
+    const second = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    expect(await ann!.call('groups.revokeInvite', { groupId: group.groupId, inviteId: second.inviteId })).toMatchObject({ revoked: true });
+    await dan!.call('groups.join', { token: tokenOf(second.link) });
+    await waitFor(() => dan!.joinAnswers.length === 2, 'Dan is answered again');
+    expect(dan!.joinAnswers[1]).toMatchObject({ outcome: 'revoked' });
+
+    // A forged token: Ann's link with one byte of the signature changed is refused before anything is sent.
+    const bytes = Buffer.from(tokenOf(second.link), 'base64url');
+    bytes[bytes.length - 1]! ^= 1;
+    expect((await dan!.failure('groups.join', { token: bytes.toString('base64url') })).code).toBe('bad_invite');
+    expect((await dan!.failure('groups.previewInvite', { token: 'not-a-real-invite-token' })).code).toBe('bad_invite');
+    expect(await dan!.call('groups.list', {})).toEqual([]);
+  });
+
+  it('on an approval link the admin decides', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map(user));
+    const group = await ann!.callRetrying('groups.create', { name: 'Quiet room', members: [ben!.username] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    const token = tokenOf(invite.link);
+    expect((await cat!.call('groups.previewInvite', { token })).approval).toBe(true);
+
+    await cat!.call('groups.join', { token });
+    await dan!.call('groups.join', { token });
+    await waitFor(() => cat!.joinAnswers.length === 1 && dan!.joinAnswers.length === 1, 'both are told to wait');
+    expect(cat!.joinAnswers[0]).toMatchObject({ outcome: 'pending_approval' });
+    await waitFor(() => ann!.inviteEvents.includes(group.groupId), 'Ann hears of the requests');
+    const [waiting] = await ann!.call('groups.invites', { groupId: group.groupId });
+    expect(waiting?.requests.sort()).toEqual([cat!.username, dan!.username].sort());
+
+    await ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    const after = await ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: dan!.username, approve: false });
+    expect(after).toMatchObject({ uses: 1, requests: [] });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in');
+    await waitFor(() => dan!.joinAnswers.some((a) => a.outcome === 'declined'), 'Dan is turned away');
+    expect(await dan!.call('groups.list', {})).toEqual([]);
+    expect((await ann!.call('groups.list', {}))[0]?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
+  });
+});

@@ -4,6 +4,7 @@ import { ContactInfoDialog } from '../features/contacts/ContactInfoDialog';
 import { NewChatDialog } from '../features/contacts/NewChatDialog';
 import { GroupInfoDialog } from '../features/groups/GroupInfoDialog';
 import { NewGroupDialog } from '../features/groups/NewGroupDialog';
+import { JoinGroupDialog } from '../features/groups/invites/JoinGroupDialog';
 import { JumpPalette } from '../features/palette/JumpPalette';
 import { SettingsDialog } from '../features/settings/SettingsDialog';
 
@@ -24,5 +25,7 @@ export function Dialogs() {
       return <ContactInfoDialog key={open.username} username={open.username} />;
     case 'groupInfo':
       return <GroupInfoDialog key={open.groupId} groupId={open.groupId} />;
+    case 'joinGroup':
+      return <JoinGroupDialog key={open.token} token={open.token} />;
   }
 }

@@ -8,7 +8,9 @@ export type DialogState =
   | { kind: 'settings' }
   | { kind: 'palette' }
   | { kind: 'contactInfo'; username: string }
-  | { kind: 'groupInfo'; groupId: string };
+  | { kind: 'groupInfo'; groupId: string }
+  /** A parley://join link: the token as main passed it on; main reads and checks it. */
+  | { kind: 'joinGroup'; token: string };
 
 interface DialogsStore {
   open: DialogState | null;

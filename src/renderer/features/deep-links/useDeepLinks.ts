@@ -31,7 +31,7 @@ async function perform(action: DeepLinkAction): Promise<void> {
       useDialogs.getState().show({ kind: 'newChat', username: action.username, fromLink: true });
       return;
     case 'join':
-      useNotices.getState().notify('Joining a group from a link is not available in this version of Parley.', 'error');
+      useDialogs.getState().show({ kind: 'joinGroup', token: action.token });
       return;
     case 'notice':
       useNotices.getState().notify(action.text, action.tone);

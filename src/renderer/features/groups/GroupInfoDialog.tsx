@@ -1,4 +1,4 @@
-// A group's settings: rename it, add and remove members, leave it. Main checks who may do what; its errors
+// A group's settings: rename it, add and remove members, invite links (admins), leave it. Main checks who may do what; its errors
 // (not an admin, unknown user) are shown here.
 import { useId, useState, type FormEvent } from 'react';
 import { userMessage } from '../../errors';
@@ -10,6 +10,7 @@ import { Dialog } from '../../ui/Dialog';
 import { addMembers, leaveGroup, parseMembers, removeMember, renameGroup } from './actions';
 import { groupConversationId } from '../../db/conversations';
 import { MuteSetting } from '../notifications/MuteSetting';
+import { InviteLinks } from './invites/InviteLinks';
 
 export function GroupInfoDialog({ groupId }: { groupId: string }) {
   const close = useDialogs((state) => state.close);
@@ -114,6 +115,8 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
           {done}
         </p>
       )}
+
+      {isAdmin && group.active && <InviteLinks groupId={groupId} groupName={group.name} />}
 
       <MuteSetting conversationId={groupConversationId(groupId)} />
 

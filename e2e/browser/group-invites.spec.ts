@@ -1,0 +1,102 @@
+// Group invite links through the browser shell and a real relay: alice (admin) makes a link in group info and sees
+// it as a QR code; carol opens the parley://join link (the same endpoint a second launch of the desktop app feeds),
+// sees what it claims, asks, is added by alice's device and talks in the group; a revoked link is refused for dave.
+// Screenshots of the invite card and the join dialog in the light and the dark theme.
+import { expect, test, type Page } from '@playwright/test';
+import { bubble, dialog, openChat, register, send, sidebar } from '../support/app';
+import { openDeepLink } from '../support/deepLinks';
+import { World, type E2eUser } from '../support/world';
+
+let world: World;
+test.beforeEach(async ({ browser }, info) => {
+  world = new World(browser, info.title.replace(/\W+/g, '-'));
+});
+test.afterEach(async () => {
+  const info = test.info();
+  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
+  await world.dispose();
+});
+
+/** Screens in both themes (the app follows the system's colour scheme unless told otherwise). */
+async function bothThemes(user: E2eUser, step: string): Promise<void> {
+  await world.screen(user, `${step}-light`);
+  await user.page.emulateMedia({ colorScheme: 'dark' });
+  await world.screen(user, `${step}-dark`);
+  await user.page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function groupInfo(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Group info' }).click();
+  return dialog(page, `Group info: ${name}`);
+}
+
+test('an invite link joins a third user; a revoked link is refused', async () => {
+  // Four users and seven axe-scanned screens: more than the default 90 s on a loaded 2-core machine.
+  test.setTimeout(300_000);
+  const relay = await world.relay();
+  const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => world.user(name, relay.url)));
+  for (const [user, name] of [
+    [alice!, 'alice'],
+    [bob!, 'bob'],
+    [carol!, 'carol'],
+    [dave!, 'dave'],
+  ] as const) {
+    await register(user, name);
+  }
+  const a = alice!.page;
+  const c = carol!.page;
+
+  await sidebar(a).getByRole('button', { name: 'New group' }).click();
+  const newGroup = dialog(a, 'New group');
+  await newGroup.getByLabel('Group name').fill('Climbing');
+  await newGroup.getByLabel('Members').fill('bob');
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(a.getByRole('heading', { level: 2, name: 'Climbing' })).toBeVisible({ timeout: 20_000 });
+
+  // alice makes a link: seven days, any number of people, no approval.
+  let info = await groupInfo(a, 'Climbing');
+  await info.getByRole('button', { name: 'Create invite link' }).click();
+  const card = info.getByRole('article', { name: 'Invite link' });
+  await expect(card.getByRole('img', { name: 'QR code of an invite link to Climbing' })).toBeVisible({ timeout: 20_000 });
+  await expect(card).toContainText('0 joined · joins at once');
+  const link = await card.getByRole('textbox', { name: 'Invite link' }).inputValue();
+  expect(link).toMatch(/^parley:\/\/join\/[A-Za-z0-9_-]+$/);
+  await card.scrollIntoViewIfNeeded();
+  await bothThemes(alice!, '01-invite-link');
+  await info.getByRole('button', { name: 'Done' }).click();
+
+  // carol opens the link: the dialog says what it claims and sends nothing until she asks.
+  expect(await openDeepLink(carol!, link)).toBe(202);
+  const join = dialog(c, 'Join “Climbing”?');
+  await expect(join).toContainText('alice invited you to the group Climbing.');
+  await bothThemes(carol!, '02-join-dialog');
+  await join.getByRole('button', { name: 'Ask to join' }).click();
+  await expect(join.getByText('You are in this group.')).toBeVisible({ timeout: 20_000 });
+  await world.screen(carol!, '03-joined');
+  await join.getByRole('button', { name: 'Open the group' }).click();
+  await expect(c.getByRole('heading', { level: 2, name: 'Climbing' })).toBeVisible();
+  await send(c, 'Thanks for the link!');
+  await expect(bubble(a, 'Thanks for the link!')).toBeVisible({ timeout: 20_000 });
+  const [group] = await alice!.shell.core.client.messenger().listGroups();
+  await openChat(bob!.page, `group:${group!.groupId}`, 'Climbing');
+  await expect(bubble(bob!.page, 'Thanks for the link!')).toBeVisible({ timeout: 20_000 });
+  await expect(bob!.page.locator('.system-row')).toContainText(['alice added carol']);
+
+  // The link counts carol; a second link, revoked, lets dave in no more.
+  info = await groupInfo(a, 'Climbing');
+  await expect(info.getByRole('article', { name: 'Invite link' })).toContainText('1 joined');
+  await info.getByRole('button', { name: 'Create invite link' }).click();
+  const cards = info.getByRole('article', { name: 'Invite link' });
+  await expect(cards).toHaveCount(2);
+  const revoked = await cards.first().getByRole('textbox', { name: 'Invite link' }).inputValue();
+  await cards.first().getByRole('button', { name: 'Revoke' }).click();
+  await expect(cards).toHaveCount(1);
+  await info.getByRole('button', { name: 'Done' }).click();
+
+  await openDeepLink(dave!, revoked);
+  const refused = dialog(dave!.page, 'Join “Climbing”?');
+  await refused.getByRole('button', { name: 'Ask to join' }).click();
+  await expect(refused.getByRole('alert')).toHaveText('This invite link was revoked. Ask an admin of the group for a new one.', { timeout: 20_000 });
+  await bothThemes(dave!, '04-revoked-link');
+  expect(await dave!.shell.core.client.messenger().listGroups()).toEqual([]);
+});

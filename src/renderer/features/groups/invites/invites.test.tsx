@@ -1,0 +1,116 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GroupView, InvitePreview } from '../../../../shared/ipc';
+import { groupConversationId } from '../../../db/conversations';
+import { useChats } from '../../../store/chats';
+import { fakeGroupId } from '../../../testing/fakeParley';
+import { useFakeLayout } from '../../../testing/layout';
+import { renderApp, resetApp, sessionDb } from '../../../testing/renderApp';
+import { expiryText, inviteSummary, outcomeText } from './inviteText';
+import { qrPath } from './QrCode';
+
+useFakeLayout();
+afterEach(() => resetApp());
+
+const trip: GroupView = { groupId: fakeGroupId(1), name: 'Trip', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', active: true };
+const TOKEN = 'T'.repeat(60);
+const preview: InvitePreview = { groupId: fakeGroupId(2), groupName: 'Book club', inviter: 'carol', expiresAt: Date.now() + 3 * 3_600_000, approval: false, alreadyMember: false };
+
+async function openGroupInfo(group: GroupView) {
+  const app = await renderApp({ groups: [group] });
+  const id = groupConversationId(group.groupId);
+  await waitFor(async () => expect(await sessionDb().conversations.get(id)).toBeTruthy());
+  act(() => useChats.getState().select(id));
+  await app.user.click(await screen.findByRole('button', { name: 'Group info' }));
+  return { ...app, dialog: await screen.findByRole('dialog', { name: `Group info: ${group.name}` }) };
+}
+
+describe('invite links in group info', () => {
+  it('an admin makes a link with its terms, sees it as a QR code and text, and revokes it', async () => {
+    const { user, fake, dialog } = await openGroupInfo(trip);
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Valid for' }), '1 day');
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Lets in' }), '5 people');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'An admin approves each person' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Create invite link' }));
+    const card = await within(dialog).findByRole('article', { name: 'Invite link' });
+    expect(fake.calls.find((c) => c.channel === 'groups.createInvite')?.request).toEqual({ groupId: trip.groupId, expiresInHours: 24, maxUses: 5, approval: true });
+    const [invite] = fake.invites.values();
+    expect((within(card).getByRole('textbox', { name: 'Invite link' }) as HTMLInputElement).value).toBe(invite!.link);
+    expect(within(card).getByRole('img', { name: 'QR code of an invite link to Trip' }).querySelector('path')?.getAttribute('d')).toBe(qrPath(invite!.link).path);
+    expect(within(card).getByText(/0 of 5 joined · admins approve each person/)).toBeTruthy();
+    await user.click(within(card).getByRole('button', { name: 'Revoke' }));
+    await waitFor(() => expect(within(dialog).queryByRole('article', { name: 'Invite link' })).toBeNull());
+    expect(fake.invites.get(invite!.inviteId)?.revoked).toBe(true);
+  });
+
+  it('shows who waits on an approval link and lets them in', async () => {
+    const { user, fake, dialog } = await openGroupInfo(trip);
+    await user.click(within(dialog).getByRole('button', { name: 'Create invite link' }));
+    await within(dialog).findByRole('article', { name: 'Invite link' });
+    const [invite] = fake.invites.values();
+    fake.invites.set(invite!.inviteId, { ...invite!, approval: true, requests: ['dave'] });
+    act(() => fake.emit('groups.invitesChanged', { groupId: trip.groupId }));
+    const waiting = await within(dialog).findByRole('list', { name: 'Waiting to join' });
+    await user.click(within(waiting).getByRole('button', { name: 'Let in' }));
+    await waitFor(() => expect(within(dialog).queryByRole('list', { name: 'Waiting to join' })).toBeNull());
+    expect(fake.calls.find((c) => c.channel === 'groups.answerJoinRequest')?.request).toEqual({ groupId: trip.groupId, inviteId: invite!.inviteId, user: 'dave', approve: true });
+  });
+
+  it('is not offered to members who are not admins', async () => {
+    const { dialog } = await openGroupInfo({ ...trip, admins: ['bob'] });
+    expect(within(dialog).queryByRole('button', { name: 'Create invite link' })).toBeNull();
+  });
+});
+
+describe('the join dialog', () => {
+  it('a join link shows what it claims, sends nothing until asked, then opens the group once it arrives', async () => {
+    const { user, fake } = await renderApp();
+    fake.invitePreviews.set(TOKEN, preview);
+    act(() => fake.receiveDeepLink({ status: 'accepted', id: 1, link: { kind: 'join', token: TOKEN } }));
+    const dialog = await screen.findByRole('dialog', { name: 'Join “Book club”?' });
+    expect(within(dialog).getByText(/invited you to the group/).textContent).toBe('carol invited you to the group Book club.');
+    expect(fake.calls.some((c) => c.channel === 'groups.join')).toBe(false);
+    await user.click(within(dialog).getByRole('button', { name: 'Ask to join' }));
+    expect(await within(dialog).findByText('Asked carol’s Parley to let you in…')).toBeTruthy();
+    expect(fake.calls.find((c) => c.channel === 'groups.join')?.request).toEqual({ token: TOKEN });
+    const group: GroupView = { groupId: preview.groupId, name: 'Book club', members: ['alice', 'carol'], admins: ['carol'], createdBy: 'carol', active: true };
+    act(() => fake.emit('groups.changed', { group, update: { kind: 'members_added', by: 'carol', members: ['alice'] } }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Open the group' }));
+    await waitFor(() => expect(useChats.getState().selected).toBe(groupConversationId(preview.groupId)));
+  });
+
+  it('says why an admin’s device refused', async () => {
+    const { user, fake } = await renderApp();
+    fake.invitePreviews.set(TOKEN, preview);
+    act(() => fake.receiveDeepLink({ status: 'accepted', id: 1, link: { kind: 'join', token: TOKEN } }));
+    const dialog = await screen.findByRole('dialog', { name: 'Join “Book club”?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Ask to join' }));
+    await within(dialog).findByText(/Asked carol/);
+    act(() => fake.emit('groups.joinAnswered', { groupId: preview.groupId, inviter: 'carol', outcome: 'revoked' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toBe(outcomeText('revoked', 'carol').text);
+    expect(within(dialog).queryByRole('button', { name: 'Ask to join' })).toBeNull();
+  });
+
+  it('a link main cannot read is explained, and nothing can be sent', async () => {
+    const { fake } = await renderApp();
+    act(() => fake.receiveDeepLink({ status: 'accepted', id: 1, link: { kind: 'join', token: TOKEN } }));
+    const dialog = await screen.findByRole('dialog', { name: 'Join a group' });
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/not valid/);
+    expect(within(dialog).queryByRole('button', { name: 'Ask to join' })).toBeNull();
+  });
+});
+
+describe('invite wording', () => {
+  it('expiry, summary and every outcome', () => {
+    const now = 1_800_000_000_000;
+    expect(expiryText(now - 1, now)).toBe('Expired');
+    expect(expiryText(now + 5 * 60_000, now)).toBe('Expires in 5 minutes');
+    expect(expiryText(now + 3_600_000, now)).toBe('Expires in 1 hour');
+    const invite = { inviteId: 'i', groupId: 'g', link: 'l', expiresAt: now + 2 * 3_600_000, maxUses: 0, uses: 3, approval: false, revoked: false, requests: [] };
+    expect(inviteSummary(invite, now)).toBe('Expires in 2 hours · 3 joined · joins at once');
+    for (const outcome of ['pending_approval', 'declined', 'expired', 'revoked', 'used_up', 'invalid', 'already_member'] as const) {
+      expect(outcomeText(outcome, 'carol').text.length).toBeGreaterThan(10);
+    }
+    expect(outcomeText('pending_approval', 'carol').final).toBe(false);
+  });
+});

@@ -101,4 +101,17 @@ describe('group invites', () => {
     expect(await dan!.call('groups.list', {})).toEqual([]);
     expect((await ann!.call('groups.list', {}))[0]?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
   });
+
+  it('a request made while the admin is offline is answered when the admin comes back', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map(user));
+    const group = await ann!.callRetrying('groups.create', { name: 'Night owls', members: [ben!.username] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    await ann!.close();
+    await cat!.call('groups.join', { token: tokenOf(invite.link) });
+    expect(await cat!.call('groups.list', {})).toEqual([]);
+    await ann!.open();
+    await ann!.waitOnline();
+    await waitFor(isIn(cat!, group.groupId), 'Cat is added once Ann is back');
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1 });
+  });
 });

@@ -204,7 +204,8 @@ function ruleError(reason: GroupRuleFailure): AppError {
   }
 }
 
-function codeOf(error: unknown): string {
+/** A failure's code for logs (never its message, which may name people). */
+export function codeOf(error: unknown): string {
   if (error instanceof TransportError || error instanceof AppError) return error.code;
   return error instanceof Error ? error.name : typeof error;
 }

@@ -20,7 +20,7 @@ import { relayMessageId } from '../../messaging/relayIds';
 import { encodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope } from '../../messaging/wire';
 import type { PairwiseChannel } from '../../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../../transport';
-import type { GroupService } from '../GroupService';
+import { codeOf, type GroupService } from '../GroupService';
 import type { GroupState } from '../group';
 import { InviteTokenError, readInvite, signInvite, verifyInvite, type ReadInvite } from './inviteToken';
 import type { InviteRecord, InviteStore } from './InviteStore';
@@ -294,9 +294,4 @@ function unknownInvite(): AppError {
 
 function isRetryable(error: unknown): boolean {
   return (error instanceof AppError || error instanceof TransportError) && error.retryable;
-}
-
-function codeOf(error: unknown): string {
-  if (error instanceof TransportError || error instanceof AppError) return error.code;
-  return error instanceof Error ? error.name : typeof error;
 }

@@ -74,11 +74,15 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_BLOB_TOKEN_SECRET: Buffer.alloc(32, 7).toString('base64'),
       PARLEY_RELAY_BLOB_GC_INTERVAL_MS: '5000',
       PARLEY_RELAY_LOG_LEVEL: 'debug',
+      PARLEY_STORE: 'Redis',
+      PARLEY_REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,rediss://user:secret@10.0.0.3:7000',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
       port: 0,
       dataDir: '/srv/parley',
+      store: 'redis',
+      redisUrls: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000', 'rediss://user:secret@10.0.0.3:7000'],
       maxPayloadBytes: 2048,
       maxRecipientsPerSend: 16,
       rateLimitPerSecond: 2.5,
@@ -115,6 +119,12 @@ describe('loadRelayConfig', () => {
     expect(RELAY_SETTINGS).toHaveLength(Object.keys(config).length);
   });
 
+  it('needs a Redis URL for the Redis store, and never echoes a URL (it may hold a password)', () => {
+    expect(() => loadRelayConfig({ PARLEY_STORE: 'redis' })).toThrow(expect.objectContaining({ variable: 'PARLEY_REDIS_URL' }));
+    expect(() => loadRelayConfig({ PARLEY_REDIS_URL: 'redis://:hunter2@x y' })).toThrow(expect.not.objectContaining({ message: expect.stringContaining('hunter2') }));
+    expect(loadRelayConfig({})).toMatchObject({ store: 'sqlite', redisUrls: [] });
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadRelayConfig({ PARLEY_RELAY_PORT: '', PARLEY_RELAY_HOST: '  ' })).toMatchObject({ port: 8787, host: '127.0.0.1' });
   });
@@ -144,6 +154,9 @@ describe('loadRelayConfig', () => {
     ['PARLEY_RELAY_FETCH_RATE_BURST', '0'],
     ['PARLEY_RELAY_DURABILITY', 'full'],
     ['PARLEY_RELAY_LOG_LEVEL', 'verbose'],
+    ['PARLEY_STORE', 'postgres'],
+    ['PARLEY_REDIS_URL', 'http://10.0.0.1:6379'],
+    ['PARLEY_REDIS_URL', 'redis://'],
   ])('rejects %s=%s with a ConfigError naming the variable', (variable, value) => {
     let caught: unknown;
     try {

@@ -10,6 +10,8 @@ import { defaultRelayDataDir } from './data-dir';
 /** `disk`: answer `sent` once the write is fsynced (survives power loss); `process`: once it reached the OS (survives a relay crash). */
 export type Durability = 'disk' | 'process';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** `sqlite`: the embedded database in the data directory; `redis`: a shared Redis (or Redis Cluster) at `redisUrls`. */
+export type StoreKind = 'sqlite' | 'redis';
 
 export interface RelayConfig {
   /** Interface to listen on. */
@@ -18,6 +20,10 @@ export interface RelayConfig {
   port: number;
   /** Directory holding the SQLite database; created if missing. */
   dataDir: string;
+  /** Where accounts, mailboxes and prekeys live. */
+  store: StoreKind;
+  /** Redis URLs when `store` is `redis`: one for a single Redis, several (seed nodes) for a Redis Cluster. */
+  redisUrls: readonly string[];
   /** Largest decoded payload of one `send`. */
   maxPayloadBytes: number;
   /** Most recipient addresses in one `send`. */
@@ -116,6 +122,8 @@ export const RELAY_SETTINGS = [
     parse: (raw) => raw,
     fallback: (env) => defaultRelayDataDir(process.platform, env, homedir()),
   }),
+  setting({ key: 'store', variable: 'PARLEY_STORE', parse: oneOf(['sqlite', 'redis'] as const), fallback: () => 'sqlite' }),
+  setting({ key: 'redisUrls', variable: 'PARLEY_REDIS_URL', parse: parseRedisUrls, fallback: () => [] }),
   setting({ key: 'maxPayloadBytes', variable: 'PARLEY_RELAY_MAX_PAYLOAD_BYTES', parse: int(1, MAX_PAYLOAD_CEILING), fallback: () => 128 * 1024 }),
   setting({ key: 'maxRecipientsPerSend', variable: 'PARLEY_RELAY_MAX_RECIPIENTS', parse: int(1, MAX_RECIPIENTS_PER_SEND), fallback: () => 1000 }),
   setting({ key: 'rateLimitPerSecond', variable: 'PARLEY_RELAY_RATE_PER_SECOND', parse: positiveNumber(1_000_000), fallback: () => 100 }),
@@ -178,6 +186,9 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
 /** Checks the rules that involve more than one setting; returns the config unchanged. */
 export function validateRelayConfig(config: RelayConfig): RelayConfig {
   if (config.dataDir.trim() === '') throw new ConfigError('PARLEY_DATA_DIR', 'PARLEY_DATA_DIR must not be empty');
+  if (config.store === 'redis' && config.redisUrls.length === 0) {
+    throw new ConfigError('PARLEY_REDIS_URL', 'PARLEY_REDIS_URL must name Redis when PARLEY_STORE is redis');
+  }
   if (config.maxPayloadBytes > MAX_PAYLOAD_CEILING) {
     throw new ConfigError('PARLEY_RELAY_MAX_PAYLOAD_BYTES', `PARLEY_RELAY_MAX_PAYLOAD_BYTES must be at most ${MAX_PAYLOAD_CEILING}`);
   }
@@ -235,6 +246,23 @@ function parseSecret(raw: string, variable: string): Uint8Array {
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
   if (bytes.length < 32) throw new ConfigError(variable, `${variable} must be base64 of at least 32 random bytes`);
   return new Uint8Array(bytes);
+}
+
+/** One or more redis:// or rediss:// URLs, separated by commas or spaces. */
+function parseRedisUrls(raw: string, variable: string): string[] {
+  const urls = raw.split(/[\s,]+/).filter((url) => url !== '');
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || !['redis:', 'rediss:'].includes(parsed.protocol) || parsed.hostname === '') {
+      throw new ConfigError(variable, `${variable} must be redis:// or rediss:// URLs separated by commas, got one that is not`);
+    }
+  }
+  return urls;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -19,8 +19,8 @@ import { createJsonLogger, type Logger } from './log';
 import { GroupCommitWriter } from './mailbox/group-commit-writer';
 import { Maintenance } from './maintenance';
 import { PrekeyDirectory } from './prekeys/prekey-directory';
+import { openRelayStore } from './store/open-relay-store';
 import type { RelayStore } from './store/relay-store';
-import { openSqliteStore } from './store/sqlite/sqlite-store';
 import { RELAY_VERSION } from './version';
 
 export interface Relay {
@@ -41,7 +41,7 @@ export interface Relay {
 export interface RelayOptions {
   /** Defaults to JSON lines on stdout at config.logLevel. */
   logger?: Logger;
-  /** Defaults to the SQLite store in config.dataDir; the relay closes whichever store it uses. */
+  /** Defaults to the store config.store names; the relay closes whichever store it uses. */
   store?: RelayStore;
   now?: () => number;
 }
@@ -56,13 +56,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   validateRelayConfig(config);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const store =
-    options.store ??
-    openSqliteStore({
-      dataDir: config.dataDir,
-      durability: config.durability,
-      onWarning: (event, message) => logger.warn(event, { message }),
-    });
+  const store = options.store ?? (await openRelayStore(config, logger));
   const startedAt = now();
 
   const online = new OnlineDevices<DeviceConnection>();

@@ -1,0 +1,176 @@
+// The Lua scripts of the Redis store: every step that must be atomic is one script over keys of one hash tag (one
+// slot), so it runs unchanged on Redis Cluster. Scripts are sent by SHA and loaded on a node that lacks them.
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+export interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+function lua(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+export async function runScript(client: RedisClient, script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number | Buffer | Uint8Array>): Promise<unknown> {
+  const argv = args.map((a) => (a instanceof Uint8Array && !Buffer.isBuffer(a) ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : a)) as Array<string | number | Buffer>;
+  try {
+    return await client.evalsha(script.sha, keys.length, ...keys, ...argv);
+  } catch (error) {
+    if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+    return client.eval(script.source, keys.length, ...keys, ...argv);
+  }
+}
+
+/** KEYS: devices hash. ARGV: device id, device JSON, identity key. */
+export const REGISTER = lua(`
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if existing then
+  if cjson.decode(existing).identityKey == ARGV[3] then return 'already_registered' end
+  return 'username_taken'
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'username_taken' end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 'registered'
+`);
+
+/** KEYS: devices hash, mailbox stream. ARGV: device id. Returns -1 for an unknown device, else the pending count. */
+export const PROBE_MAILBOX = lua(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
+return redis.call('XLEN', KEYS[2])
+`);
+
+/**
+ * KEYS: mailbox stream, seq counter, mailbox index. ARGV: delivery name, quota, message id, sender user, sender
+ * device, sent at, payload. Idempotent per delivery name: a retried append returns the seq it got the first time.
+ * Returns the seq, or -1 when the mailbox is at its quota.
+ */
+export const APPEND = lua(`
+local existing = redis.call('ZSCORE', KEYS[3], ARGV[1])
+if existing then return tonumber(existing) end
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
+redis.call('ZADD', KEYS[3], seq, ARGV[1])
+return seq
+`);
+
+/** KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope. */
+export const UNDO_APPEND = lua(`
+local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not seq then return 0 end
+redis.call('XDEL', KEYS[1], '0-' .. seq)
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`);
+
+/**
+ * KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries and
+ * returns the names of the ones that were there (a delivery already gone is no error).
+ */
+export const ACK = lua(`
+local names = {}
+local through = tonumber(ARGV[1])
+if through > 0 then
+  local taken = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', through)
+  if #taken > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through)
+    redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
+    for _, name in ipairs(taken) do names[#names + 1] = name end
+  end
+end
+for i = 2, #ARGV do
+  local taken = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
+  if #taken > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
+    redis.call('XDEL', KEYS[1], '0-' .. ARGV[i])
+    names[#names + 1] = taken[1]
+  end
+end
+return names
+`);
+
+/**
+ * KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when deliveries of it
+ * are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is acked, the
+ * safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
+ */
+export const SETTLE_DEDUP = lua(`
+local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])
+if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'done', '1') end
+if left <= 0 and redis.call('HGET', KEYS[1], 'done') == '1' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+return left
+`);
+
+/**
+ * KEYS: devices, signed prekeys, last-resort KEM prekeys, one-time queue, one-time values, KEM queue, KEM values,
+ * arrival counter. ARGV: device id, cap, signed prekey JSON or '', last-resort JSON or '', number of one-time
+ * pairs, then (id, JSON) pairs of one-time prekeys followed by those of KEM prekeys.
+ */
+export const PUBLISH_PREKEYS = lua(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return {'unknown_device'} end
+local cap = tonumber(ARGV[2])
+local otkPairs = tonumber(ARGV[5])
+local function collect(from, to)
+  local order, values = {}, {}
+  for i = from, to, 2 do
+    local id = ARGV[i]
+    if values[id] == nil then order[#order + 1] = id end
+    values[id] = ARGV[i + 1]
+  end
+  return order, values
+end
+local otkOrder, otkValues = collect(6, 5 + otkPairs * 2)
+local kemOrder, kemValues = collect(6 + otkPairs * 2, #ARGV)
+local function check(queue, order)
+  local held = redis.call('ZCARD', queue)
+  local added = 0
+  for _, id in ipairs(order) do
+    if not redis.call('ZSCORE', queue, id) then added = added + 1 end
+  end
+  if added > 0 and held + added > cap then return {'cap_exceeded', held, held + added} end
+  return nil
+end
+local refused = check(KEYS[4], otkOrder) or check(KEYS[6], kemOrder)
+if refused then return refused end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
+local function put(queue, values, order, valueMap)
+  for _, id in ipairs(order) do
+    redis.call('ZADD', queue, redis.call('INCR', KEYS[8]), id)
+    redis.call('HSET', values, id, valueMap[id])
+  end
+end
+put(KEYS[4], KEYS[5], otkOrder, otkValues)
+put(KEYS[6], KEYS[7], kemOrder, kemValues)
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[4]) end
+return {'published', redis.call('ZCARD', KEYS[4]), redis.call('ZCARD', KEYS[6])}
+`);
+
+/**
+ * KEYS: one-time queue, one-time values, KEM queue, KEM values, last-resort KEM prekeys. ARGV: device id.
+ * Consumes the oldest one-time prekey and the oldest one-time KEM prekey (else serves the last-resort one).
+ * Returns {one-time JSON or '', one-time left, KEM JSON or '', 1 if the KEM key was consumed, KEM left}.
+ */
+export const TAKE_PREKEYS = lua(`
+local function pop(queue, values)
+  local popped = redis.call('ZPOPMIN', queue)
+  if #popped == 0 then return nil end
+  local value = redis.call('HGET', values, popped[1])
+  redis.call('HDEL', values, popped[1])
+  return value
+end
+local otk = pop(KEYS[1], KEYS[2])
+local kem = pop(KEYS[3], KEYS[4])
+local consumed = 1
+if not kem then
+  kem = redis.call('HGET', KEYS[5], ARGV[1])
+  consumed = 0
+end
+return {otk or '', redis.call('ZCARD', KEYS[1]), kem or '', consumed, redis.call('ZCARD', KEYS[3])}
+`);

@@ -1,0 +1,126 @@
+// The Redis store: the shared store contract against a real redis-server (started here on a free loopback port with
+// its own data directory), plus what is Redis's own: dedup records expire by TTL after the last ack, and a send
+// retried after a relay died half-way through storing it lands in each mailbox once.
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../../../../test/support/redis-server';
+import type { Address } from '../../../shared/protocol';
+import { describeRelayStoreContract } from '../relay-store.contract';
+import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
+import { deliveryName, redisKeys } from './redis-keys';
+import { APPEND, runScript } from './redis-scripts';
+import { openRedisStore, type RedisRelayStore } from './redis-store';
+
+const RETENTION_MS = 60_000;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describeRelayStoreContract('Redis', async () => {
+  let store = await openRedisStore({ urls: [redis.url], dedupRetentionMs: RETENTION_MS });
+  return {
+    get store() {
+      return store;
+    },
+    async addDevice(address, identityKey) {
+      await store.redis.hset(redisKeys.devices(address.user), String(address.device), JSON.stringify({ identityKey, registeredAt: 2 }));
+    },
+    async reopen() {
+      await store.close();
+      store = await openRedisStore({ urls: [redis.url], dedupRetentionMs: RETENTION_MS });
+      return store;
+    },
+    async destroy() {
+      const admin = new Redis(redis.url);
+      await admin.flushall();
+      admin.disconnect();
+      await store.close();
+    },
+  };
+});
+
+describe('Redis store', () => {
+  let store: RedisRelayStore;
+  const alice: Address = { user: 'alice', device: 1 };
+  const bob: Address = { user: 'bob', device: 1 };
+  const carol: Address = { user: 'carol', device: 1 };
+
+  beforeEach(async () => {
+    store = await openRedisStore({ urls: [redis.url], dedupRetentionMs: RETENTION_MS });
+    for (const address of [alice, bob, carol]) await store.registerDevice({ address, identityKey: 'A'.repeat(43) + '=', registeredAt: 1 });
+  });
+  afterEach(async () => {
+    await store.redis.flushall();
+    await store.close();
+  });
+
+  function envelope(messageId: string, recipients: Address[]): EnvelopeToStore {
+    return { sender: alice, messageId, recipients, payload: new TextEncoder().encode(`payload-${messageId}`), sentAt: 1000 };
+  }
+
+  function batch(parts: Partial<MailboxWriteBatch>): MailboxWriteBatch {
+    return { acks: [], enqueues: [], mailboxQuota: 100, now: Date.now(), ...parts };
+  }
+
+  it('keeps a dedup record for the retention after the last ack, then lets it expire', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob, carol]), envelope('kept', [bob])] }));
+    const oldRecord = redisKeys.dedup(alice, 'old');
+    // Pending deliveries: the record carries the long ceiling TTL, never the retention.
+    expect(await store.redis.pttl(oldRecord)).toBeGreaterThan(RETENTION_MS);
+    // One of two deliveries acked: still pending elsewhere.
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(await store.redis.pttl(oldRecord)).toBeGreaterThan(RETENTION_MS);
+    // The last delivery was acked longer than the retention ago: the record is gone, the id can be sent again.
+    await store.commitMailboxBatch(batch({ now: Date.now() - RETENTION_MS - 1, acks: [{ mailbox: bob, through: 1, also: [] }] }));
+    expect(await store.redis.exists(oldRecord)).toBe(0);
+    // Acked just now: kept for the retention.
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 2, also: [] }] }));
+    const ttl = await store.redis.pttl(redisKeys.dedup(alice, 'kept'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RETENTION_MS);
+    const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
+    expect(resend.enqueues.map((o) => o.status)).toEqual(['stored', 'duplicate']);
+  });
+
+  it('counts down a dedup record acked before the store of its envelope finished', async () => {
+    // A fast device acks a delivery between its append and the dedup record being marked done.
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('fast', [bob])] }));
+    await store.redis.del(redisKeys.dedup(alice, 'fast'));
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 1, also: [] }] }));
+    expect(await store.redis.hgetall(redisKeys.dedup(alice, 'fast'))).toEqual({ left: '-1' });
+  });
+
+  it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
+    // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
+    const name = deliveryName(alice, 'half');
+    const seq = await runScript(store.redis, APPEND, [redisKeys.mailbox(bob), redisKeys.mailboxSeq(bob), redisKeys.mailboxIndex(bob)], [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half')]);
+    expect(seq).toBe(1);
+    const retry = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
+    expect(retry.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }, { recipient: carol, seq: 1 }] }]);
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['half']);
+    expect(await store.pendingCount(carol)).toBe(1);
+    const again = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
+    expect(again.enqueues).toEqual([{ status: 'duplicate' }]);
+  });
+
+  it('keeps every key of one user in one cluster slot', () => {
+    const keys = [
+      redisKeys.devices('Bob'),
+      redisKeys.mailbox(bob),
+      redisKeys.mailboxSeq(bob),
+      redisKeys.mailboxIndex(bob),
+      redisKeys.dedup(bob, 'm1'),
+      redisKeys.signedPrekeys('bob'),
+      redisKeys.lastResortKemPrekeys('bob'),
+      redisKeys.prekeyQueue({ user: 'bob', device: 2 }, 'kem'),
+      redisKeys.prekeyValues(bob, 'otk'),
+      redisKeys.prekeyArrivals(bob),
+    ];
+    expect(new Set(keys.map((key) => /\{([^}]*)\}/.exec(key)?.[1]))).toEqual(new Set(['bob']));
+  });
+});

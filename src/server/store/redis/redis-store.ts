@@ -1,0 +1,151 @@
+// The relay store on Redis (PARLEY_STORE=redis): one Redis, or a Redis Cluster when several URLs are given. Keys and
+// scripts are laid out per user slot (redis-keys.ts), so both run the same code. Mailbox batches are applied one
+// after another, in call order, as the store contract asks. A write resolves when Redis answered it, which is as
+// durable as Redis's AOF setting makes it (redis-durability.ts reports which promise holds).
+import { Cluster, Redis } from 'ioredis';
+import { normalizeUsername, type Address } from '../../../shared/protocol';
+import {
+  StoreError,
+  type BundleRequest,
+  type DeviceRecord,
+  type MailboxWriteBatch,
+  type MailboxWriteResult,
+  type NewDevice,
+  type PrekeyCount,
+  type PrekeyUpload,
+  type PublishOutcome,
+  type RegisterOutcome,
+  type RelayStore,
+  type StoredDelivery,
+  type TakeBundlesOutcome,
+} from '../relay-store';
+import { redisKeys } from './redis-keys';
+import { RedisMailboxes } from './redis-mailboxes';
+import { RedisPrekeyStore } from './redis-prekeys';
+import { REGISTER, runScript, type RedisClient } from './redis-scripts';
+
+export interface RedisStoreOptions {
+  /** One URL: a single Redis. Several: seed nodes of a Redis Cluster. */
+  urls: readonly string[];
+  /** How long a dedup record outlives the last delivery of its envelope. */
+  dedupRetentionMs: number;
+}
+
+/** A dedup record whose deliveries never all get acked still goes after this long (and never before the retention). */
+const DEDUP_CEILING_MS = 90 * 86_400_000;
+
+export function connectRedis(urls: readonly string[]): RedisClient {
+  const [first, ...rest] = urls;
+  if (first === undefined) throw new StoreError('store_failed', 'no Redis URL given');
+  const options = { enableAutoPipelining: true, lazyConnect: true };
+  if (rest.length === 0) return new Redis(first, options);
+  return new Cluster(
+    urls.map((url) => {
+      const parsed = new URL(url);
+      return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+    }),
+    { ...options, redisOptions: redisOptionsOf(first) },
+  );
+}
+
+export async function openRedisStore(options: RedisStoreOptions): Promise<RedisRelayStore> {
+  const redis = connectRedis(options.urls);
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreError('store_failed', `cannot reach Redis: ${(error as Error).message}`);
+  }
+  return new RedisRelayStore(redis, options);
+}
+
+export class RedisRelayStore implements RelayStore {
+  private readonly mailboxes: RedisMailboxes;
+  private readonly prekeys: RedisPrekeyStore;
+  /** The last mailbox batch submitted: the next one starts after it settles. */
+  private lastBatch: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly redis: RedisClient,
+    options: Pick<RedisStoreOptions, 'dedupRetentionMs'>,
+  ) {
+    this.mailboxes = new RedisMailboxes(redis, {
+      dedupRetentionMs: options.dedupRetentionMs,
+      dedupCeilingMs: Math.max(DEDUP_CEILING_MS, options.dedupRetentionMs),
+    });
+    this.prekeys = new RedisPrekeyStore(redis, () => this.assertOpen());
+  }
+
+  async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
+    this.assertOpen();
+    const user = normalizeUsername(device.address.user);
+    const record = JSON.stringify({ identityKey: device.identityKey, registeredAt: device.registeredAt });
+    return (await runScript(this.redis, REGISTER, [redisKeys.devices(user)], [device.address.device, record, device.identityKey])) as RegisterOutcome;
+  }
+
+  async findDevice(address: Address): Promise<DeviceRecord | undefined> {
+    this.assertOpen();
+    const user = normalizeUsername(address.user);
+    const json = await this.redis.hget(redisKeys.devices(user), String(address.device));
+    if (json === null) return undefined;
+    const record = JSON.parse(json) as { identityKey: string; registeredAt: number };
+    return { address: { user, device: address.device }, identityKey: record.identityKey, registeredAt: record.registeredAt };
+  }
+
+  commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
+    if (this.closed) return Promise.reject(new StoreError('store_closed', 'the relay store is closed'));
+    const result = this.lastBatch.then(() => this.mailboxes.write(batch));
+    this.lastBatch = result.catch(() => undefined);
+    return result;
+  }
+
+  async pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
+    this.assertOpen();
+    return this.mailboxes.page(mailbox, afterSeq, limit);
+  }
+
+  async pendingCount(mailbox: Address): Promise<number> {
+    this.assertOpen();
+    return this.mailboxes.pendingCount(mailbox);
+  }
+
+  /** Redis expires dedup records itself (a TTL set when an envelope's last delivery is acked): nothing to prune. */
+  async pruneDedupRecords(): Promise<number> {
+    this.assertOpen();
+    return 0;
+  }
+
+  publishPrekeys(upload: PrekeyUpload): Promise<PublishOutcome> {
+    return this.prekeys.publishPrekeys(upload);
+  }
+
+  countPrekeys(device: Address): Promise<PrekeyCount> {
+    return this.prekeys.countPrekeys(device);
+  }
+
+  takePrekeyBundles(request: BundleRequest, limit: number): Promise<TakeBundlesOutcome> {
+    return this.prekeys.takePrekeyBundles(request, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lastBatch;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('store_closed', 'the relay store is closed');
+  }
+}
+
+/** Credentials and TLS of the first URL apply to every cluster node. */
+function redisOptionsOf(url: string): { username?: string; password?: string; tls?: object } {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

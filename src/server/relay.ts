@@ -5,17 +5,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH } from '../shared/protocol';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, RELAY_WS_PATH, addressKey, type Address } from '../shared/protocol';
 import { NonceRegistry } from './auth/nonce-registry';
 import { isBlobPath } from './blobs/blob-http';
 import { openBlobStore, type BlobStore } from './blobs/blob-store';
 import { validateRelayConfig, type RelayConfig } from './config';
+import type { DeviceBus } from './cluster/device-bus';
 import { UnauthenticatedConnections } from './connection/admission';
 import { DeviceConnection, type ConnectionContext } from './connection/device-connection';
 import { OnlineDevices } from './connection/online-devices';
 import { createHttpHandler, pathOf } from './http/health';
 import { TokenBucketLimiter } from './limits/rate-limiter';
-import { createJsonLogger, type Logger } from './log';
+import { createJsonLogger, errorFields, type Logger } from './log';
 import { GroupCommitWriter } from './mailbox/group-commit-writer';
 import { Maintenance } from './maintenance';
 import { PrekeyDirectory } from './prekeys/prekey-directory';
@@ -56,10 +57,15 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   validateRelayConfig(config);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const store = options.store ?? (await openRelayStore(config, logger));
+  const opened = options.store === undefined ? await openRelayStore(config, logger) : { store: options.store };
+  const store = opened.store;
   const startedAt = now();
 
-  const online = new OnlineDevices<DeviceConnection>();
+  let bus: DeviceBus | undefined;
+  const online = new OnlineDevices<DeviceConnection>({
+    claimed: (address) => bus?.claim(address).catch((error: unknown) => logger.warn('relay.device_claim_failed', errorFields(error))),
+    released: (address) => bus?.release(address),
+  });
   const connections = new Set<DeviceConnection>();
   const nonces = new NonceRegistry(config.nonceTtlMs, now);
   const rateLimiter = new TokenBucketLimiter(config.rateLimitPerSecond, config.rateLimitBurst, now);
@@ -70,14 +76,28 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     now,
     logger,
     onCommitted: (deliveries) => {
-      for (const { recipient, delivery } of deliveries) online.get(recipient)?.offer(delivery);
+      const elsewhere = new Map<string, Address>();
+      for (const { recipient, delivery } of deliveries) {
+        const local = online.get(recipient);
+        if (local !== undefined) local.offer(delivery);
+        else if (bus !== undefined) elsewhere.set(addressKey(recipient), recipient);
+      }
+      if (elsewhere.size > 0) bus?.wake([...elsewhere.values()]);
     },
   });
   const prekeys = new PrekeyDirectory({ store, config, now, logger, push: (device, frame) => online.get(device)?.push(frame) });
   let blobs: BlobStore;
   try {
+    bus = await opened.openBus?.({
+      wake: (device) => online.get(device)?.wake(),
+      replaced: (device) => online.get(device)?.closeWith('replaced'),
+      resubscribed: () => {
+        for (const connection of online.all()) connection.wake();
+      },
+    });
     blobs = await openBlobStore(config, { now, logger });
   } catch (error) {
+    await bus?.close();
     await store.close();
     throw error;
   }
@@ -145,6 +165,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     await listen(server, config.port, config.host);
   } catch (error) {
     await blobs.close();
+    await bus?.close();
     await store.close();
     throw error;
   }
@@ -167,6 +188,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     server.closeAllConnections();
     await serverClosed;
     await blobs.close();
+    await bus?.close();
     await store.close();
   };
 

@@ -2,9 +2,9 @@
 // `appendfsync always` unless told otherwise; stop() shuts it down and deletes the directory. Waits on the server's
 // "Ready to accept connections" line, never on a sleep. Missing redis-server fails loudly with how to install it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { makeTempDir, removeDir } from './relay-harness';
+import { makeTempDir } from './relay-harness';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -91,7 +91,8 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     },
     stop: async () => {
       await killChild('SIGKILL');
-      removeDir(dataDir);
+      // A background rewrite forked before the kill may still be writing its file: rmSync retries ENOTEMPTY.
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
 }

@@ -105,6 +105,11 @@ export class DeviceConnection {
     this.pump?.offer(delivery);
   }
 
+  /** Another relay committed deliveries to this device's mailbox. */
+  wake(): void {
+    this.pump?.wake();
+  }
+
   /** A frame the relay pushes unasked (e.g. `prekeys_low`); dropped unless the device is authenticated. */
   push(frame: ServerFrame): void {
     if (this.state === 'ready') this.send(frame);

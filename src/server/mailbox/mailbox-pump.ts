@@ -59,6 +59,12 @@ export class MailboxPump {
     this.requestPull();
   }
 
+  /** Deliveries were committed to this mailbox by another relay: read them from the store. */
+  wake(): void {
+    this.caughtUp = false;
+    this.requestPull();
+  }
+
   /** Highest seq pushed on this connection: a device may ack up to it and no further. */
   get lastPushed(): number {
     return this.cursor;

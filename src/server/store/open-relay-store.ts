@@ -1,15 +1,24 @@
 // Opens the store the configuration names: the embedded SQLite database, or Redis (logging which durability
-// promise its configuration gives a `sent`).
+// promise its configuration gives a `sent`). A Redis store comes with the device bus that lets relays sharing it
+// reach each other's devices.
+import { RedisDeviceBus, type DeviceBus, type DeviceBusEvents } from '../cluster/device-bus';
 import type { RelayConfig } from '../config';
-import type { Logger } from '../log';
+import { errorFields, type Logger } from '../log';
 import type { RelayStore } from './relay-store';
 import { checkRedisDurability } from './redis/redis-durability';
 import { openRedisStore } from './redis/redis-store';
 import { openSqliteStore } from './sqlite/sqlite-store';
 
-export async function openRelayStore(config: RelayConfig, logger: Logger): Promise<RelayStore> {
+export interface OpenedStore {
+  store: RelayStore;
+  /** Present when other relays may share the store. */
+  openBus?: (events: DeviceBusEvents) => Promise<DeviceBus>;
+}
+
+export async function openRelayStore(config: RelayConfig, logger: Logger): Promise<OpenedStore> {
   if (config.store === 'sqlite') {
-    return openSqliteStore({ dataDir: config.dataDir, durability: config.durability, onWarning: (event, message) => logger.warn(event, { message }) });
+    const store = openSqliteStore({ dataDir: config.dataDir, durability: config.durability, onWarning: (event, message) => logger.warn(event, { message }) });
+    return { store };
   }
   const store = await openRedisStore({ urls: config.redisUrls, dedupRetentionMs: config.dedupRetentionMs });
   const report = await checkRedisDurability(store.redis, config.durability);
@@ -17,5 +26,8 @@ export async function openRelayStore(config: RelayConfig, logger: Logger): Promi
   const fields = { promise: report.promise, durability: config.durability, nodes };
   if (report.meetsConfig) logger.info('relay.redis_durability', fields);
   else logger.warn('relay.redis_durability_weaker', fields);
-  return store;
+  return {
+    store,
+    openBus: (events) => RedisDeviceBus.open(store.redis, events, (error) => logger.warn('relay.device_bus_error', errorFields(error))),
+  };
 }

@@ -1,0 +1,122 @@
+// How relays that share one Redis tell each other about devices, over Redis pub/sub, one channel per device:
+//   `w`          the device's mailbox grew on another node: its live connection should read it (wake);
+//   `c <n>`      a connection of the device became live somewhere with generation n (an INCR in the device's slot);
+//                a node holding an older generation ends its connection with `replaced`, as one node always did.
+// A node subscribes to a device's channel while it holds that device's live connection. Pub/sub is not durable and
+// need not be: the mailbox is. A wake lost while the subscriber reconnects is made good by waking every local
+// connection once it is back; a claim lost then leaves the older connection open until either side reconnects.
+import { normalizeUsername, type Address } from '../../shared/protocol';
+import { KEY_PREFIX } from '../store/redis/redis-keys';
+import type { RedisClient } from '../store/redis/redis-scripts';
+
+export interface DeviceBusEvents {
+  /** Another node stored deliveries for this device. */
+  wake(device: Address): void;
+  /** A newer connection of this device is live on another node. */
+  replaced(device: Address): void;
+  /** The bus lost its subscriptions for a while: every local connection should look at its mailbox. */
+  resubscribed(): void;
+}
+
+export interface DeviceBus {
+  /** This node now holds `device`'s live connection: listen for it and end older ones elsewhere. */
+  claim(device: Address): Promise<void>;
+  /** This node no longer holds a connection of `device`. */
+  release(device: Address): void;
+  /** Wakes whichever node holds each device (devices connected nowhere cost one PUBLISH that no one hears). */
+  wake(devices: readonly Address[]): void;
+  close(): Promise<void>;
+}
+
+const CHANNEL_PREFIX = `${KEY_PREFIX}dev:`;
+
+function channelOf(device: Address): string {
+  return `${CHANNEL_PREFIX}${normalizeUsername(device.user)}:${device.device}`;
+}
+
+function generationKey(device: Address): string {
+  return `${KEY_PREFIX}{${normalizeUsername(device.user)}}:gen:${device.device}`;
+}
+
+function deviceOf(channel: string): Address | undefined {
+  if (!channel.startsWith(CHANNEL_PREFIX)) return undefined;
+  const rest = channel.slice(CHANNEL_PREFIX.length);
+  const colon = rest.lastIndexOf(':');
+  const device = Number(rest.slice(colon + 1));
+  return colon > 0 && Number.isSafeInteger(device) ? { user: rest.slice(0, colon), device } : undefined;
+}
+
+export class RedisDeviceBus implements DeviceBus {
+  /** The generation of each device's live connection on this node, by channel. */
+  private readonly held = new Map<string, number>();
+  /** The newest generation announced by others while this node was still claiming, by channel. */
+  private readonly announced = new Map<string, number>();
+  private everReady = false;
+
+  private constructor(
+    private readonly redis: RedisClient,
+    private readonly subscriber: RedisClient,
+    private readonly events: DeviceBusEvents,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
+    subscriber.on('ready', () => {
+      if (this.everReady) this.events.resubscribed();
+      this.everReady = true;
+    });
+    subscriber.on('error', (error: unknown) => this.onError(error));
+  }
+
+  static async open(redis: RedisClient, events: DeviceBusEvents, onError: (error: unknown) => void): Promise<RedisDeviceBus> {
+    const subscriber = redis.duplicate();
+    const bus = new RedisDeviceBus(redis, subscriber, events, onError);
+    await subscriber.connect();
+    return bus;
+  }
+
+  async claim(device: Address): Promise<void> {
+    const channel = channelOf(device);
+    const subscribed = this.held.has(channel);
+    this.held.set(channel, Number.POSITIVE_INFINITY); // claiming: its generation is not known yet
+    if (!subscribed) await this.subscriber.subscribe(channel);
+    const generation = await this.redis.incr(generationKey(device));
+    const newer = this.announced.get(channel) ?? 0;
+    this.announced.delete(channel);
+    if (!this.held.has(channel)) return; // released while claiming
+    this.held.set(channel, generation);
+    if (newer > generation) return this.replace(channel, device);
+    await this.redis.publish(channel, `c ${generation}`);
+  }
+
+  release(device: Address): void {
+    const channel = channelOf(device);
+    if (!this.held.delete(channel)) return;
+    this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
+  }
+
+  wake(devices: readonly Address[]): void {
+    for (const device of devices) this.redis.publish(channelOf(device), 'w').catch((error: unknown) => this.onError(error));
+  }
+
+  async close(): Promise<void> {
+    this.held.clear();
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+  }
+
+  private receive(channel: string, message: string): void {
+    const device = deviceOf(channel);
+    const mine = this.held.get(channel);
+    if (device === undefined || mine === undefined) return;
+    if (message === 'w') return this.events.wake(device);
+    const generation = message.startsWith('c ') ? Number(message.slice(2)) : Number.NaN;
+    if (!Number.isSafeInteger(generation)) return;
+    if (mine === Number.POSITIVE_INFINITY) this.announced.set(channel, Math.max(generation, this.announced.get(channel) ?? 0));
+    else if (generation > mine) this.replace(channel, device);
+  }
+
+  private replace(channel: string, device: Address): void {
+    this.held.delete(channel);
+    this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
+    this.events.replaced(device);
+  }
+}

@@ -1,0 +1,132 @@
+// Several relay processes on one Redis (PARLEY_STORE=redis), each a real child process. Alice reaches relay A
+// through a proxy (as through a load balancer), Bob is connected to relay B: every message crosses nodes. Mid-way
+// relay A is killed with -9 and the proxy moves Alice to relay C; later Redis itself is killed and restarted on its
+// AOF (appendfsync always). Alice resends whatever did not get `sent`; Bob acks after storing and deduplicates by
+// message id. In the end Bob has every acknowledged message exactly once, in Alice's send order, and his mailbox is
+// empty. A second test: a device connecting to another node ends its older connection there (4010 replaced).
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloseCode } from '../../src/shared/protocol';
+import { TransportError, type Transport } from '../../src/main/core/transport';
+import { reconnect, registeredDevice } from '../support/raw-device';
+import { startLoopbackProxy } from '../support/loopback-proxy';
+import { startTestRedis, type TestRedis } from '../support/redis-server';
+import { spawnRelay, type RelayProcess } from '../support/relay-process';
+import { registerDevice, sleep, transportFor, waitFor, waitForState } from './support';
+
+const COUNT = 600;
+const KILL_RELAY_AFTER = 200;
+const RESTART_REDIS_AFTER = 400;
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relayOn(redis: TestRedis): Promise<RelayProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-node-'));
+  const relay = await spawnRelay({
+    dataDir,
+    env: { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: redis.url, PARLEY_RELAY_RATE_PER_SECOND: '100000', PARLEY_RELAY_RATE_BURST: '100000' },
+  });
+  cleanups.push(async () => {
+    await relay.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return relay;
+}
+
+describe('relays on one Redis', () => {
+  it(`carry ${COUNT} messages across nodes exactly once, in order, through a relay kill -9 and a Redis restart`, { timeout: 120_000 }, async () => {
+    const redis = await startTestRedis({ appendfsync: 'always' });
+    cleanups.push(() => redis.stop());
+    const [nodeA, nodeB, nodeC] = await Promise.all([relayOn(redis), relayOn(redis), relayOn(redis)]);
+    const proxy = await startLoopbackProxy({ port: nodeA!.port });
+    cleanups.push(() => proxy.close());
+
+    const alice = await registerDevice(proxy.url, 'alice');
+    const bob = await registerDevice(nodeB!.url, 'bob');
+    const bobAddress = { user: bob.username, device: 1 };
+    const sender: Transport = transportFor(proxy.url, alice);
+    const receiver: Transport = transportFor(nodeB!.url, bob);
+    cleanups.push(() => sender.stop(), () => receiver.stop());
+
+    const order: string[] = [];
+    const stored = new Set<string>();
+    let deliveries = 0;
+    receiver.on('delivery', (delivery) => {
+      deliveries++;
+      if (!stored.has(delivery.messageId)) {
+        stored.add(delivery.messageId);
+        order.push(delivery.messageId);
+      }
+      setImmediate(() => delivery.ack());
+    });
+    sender.start();
+    receiver.start();
+    await Promise.all([waitForState(sender, 'online'), waitForState(receiver, 'online')]);
+
+    const ids = Array.from({ length: COUNT }, (_, i) => `msg-${String(i).padStart(4, '0')}`);
+    let confirmed = 0;
+    const retryCodes = new Map<string, number>();
+    const sendAll = async () => {
+      for (const [i, id] of ids.entries()) {
+        for (;;) {
+          try {
+            await sender.send(id, [bobAddress], new TextEncoder().encode(`hello bob #${i}`));
+            confirmed++;
+            break;
+          } catch (error) {
+            if (!(error instanceof TransportError) || !error.retryable) throw error;
+            retryCodes.set(error.code, (retryCodes.get(error.code) ?? 0) + 1);
+            if (error.retryAfterMs) await sleep(error.retryAfterMs);
+            else await waitForState(sender, 'online', 60_000);
+          }
+        }
+      }
+    };
+    const sending = sendAll();
+
+    await waitFor(() => confirmed >= KILL_RELAY_AFTER, `${KILL_RELAY_AFTER} confirmed sends`, 60_000, 1);
+    nodeA!.kill('SIGKILL');
+    expect((await nodeA!.exited).signal).toBe('SIGKILL');
+    proxy.setTarget(nodeC!.port);
+
+    await waitFor(() => confirmed >= RESTART_REDIS_AFTER, `${RESTART_REDIS_AFTER} confirmed sends`, 60_000, 1);
+    await redis.restart();
+
+    await sending;
+    await waitFor(() => stored.size >= COUNT, `Bob to store all ${COUNT}`, 60_000);
+    expect(order).toEqual(ids);
+
+    // Every delivery was acked: a new connection of Bob's, on another node, finds an empty mailbox.
+    receiver.stop();
+    const check = transportFor(nodeC!.url, bob);
+    cleanups.push(() => check.stop());
+    let leftover = 0;
+    let drained = false;
+    check.on('delivery', () => leftover++);
+    check.on('drained', () => (drained = true));
+    check.start();
+    await waitFor(() => drained, 'the final drain', 30_000);
+    console.info(`[relays-on-redis] ${JSON.stringify({ messages: COUNT, deliveriesAtBob: deliveries, retryCodes: Object.fromEntries(retryCodes), leftover })}`);
+    expect(leftover).toBe(0);
+  });
+
+  it('keeps one live connection per device across nodes', { timeout: 60_000 }, async () => {
+    const redis = await startTestRedis({ appendfsync: 'everysec' });
+    cleanups.push(() => redis.stop());
+    const [nodeA, nodeB] = await Promise.all([relayOn(redis), relayOn(redis)]);
+    const carol = await registeredDevice(nodeA!.url);
+    await carol.next('drained');
+    const carolOnB = await reconnect(nodeB!.url, carol);
+    expect((await carol.waitForClose(10_000)).code).toBe(CloseCode.replaced);
+    // Still reachable on B from a sender on A.
+    const dave = await registeredDevice(nodeA!.url);
+    await dave.sendOk(carolOnB.address);
+    expect(await carolOnB.waitForDeliveries(1, 10_000)).toHaveLength(1);
+    await Promise.all([carolOnB.close(), dave.close()]);
+  });
+});

@@ -100,6 +100,13 @@ describe('group invites', () => {
     await waitFor(() => dan!.joinAnswers.some((a) => a.outcome === 'declined'), 'Dan is turned away');
     expect(await dan!.call('groups.list', {})).toEqual([]);
     expect((await ann!.call('groups.list', {}))[0]?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
+
+    // Revoking the link tells whoever still waits on it.
+    const eve = await user('eve');
+    await eve.call('groups.join', { token });
+    await waitFor(() => eve.joinAnswers.some((a) => a.outcome === 'pending_approval'), 'Eve is told to wait');
+    await ann!.call('groups.revokeInvite', { groupId: group.groupId, inviteId: invite.inviteId });
+    await waitFor(() => eve.joinAnswers.some((a) => a.outcome === 'revoked'), 'Eve hears the link was revoked');
   });
 
   it('a request made while the admin is offline is answered when the admin comes back', { timeout: 60_000 }, async () => {

@@ -90,10 +90,19 @@ export class GroupInvites {
     return (await this.store.all()).filter((r) => r.groupId === groupId).map(viewOf).reverse();
   }
 
+  /** Stops the link; people still waiting on it are told it was revoked (best effort: offline, they are not). */
   async revoke(groupId: string, inviteId: string): Promise<InviteView> {
-    const record = await this.store.update(inviteId, (r) => (r.groupId !== groupId || r.revoked ? r : { ...r, revoked: true, requests: [] }));
+    let waiting: readonly string[] = [];
+    const record = await this.store.update(inviteId, (r) => {
+      if (r.groupId !== groupId || r.revoked) return r;
+      waiting = r.requests;
+      return { ...r, revoked: true, requests: [] };
+    });
     if (!record || record.groupId !== groupId) throw unknownInvite();
     this.ctx.events.emit('groups.invitesChanged', { groupId });
+    for (const joiner of waiting) {
+      await this.answer(joiner, groupId, 'revoked').catch((error: unknown) => this.ctx.logger.warn('group.join_answer_failed', { code: codeOf(error) }));
+    }
     return viewOf(record);
   }
 

@@ -8,6 +8,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // A fake microphone and camera (a tone and a test pattern), allowed without a prompt: voice notes are recorded in e2e.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
 ];
 
 export function chromiumLaunchOptions(): LaunchOptions {

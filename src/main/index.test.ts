@@ -54,6 +54,15 @@ describe('src/main/index.ts', () => {
     expect(window.webContents.windowOpenHandler?.({ url: pageUrl })).toEqual({ action: 'deny' });
   });
 
+  it('serves the media URL: parley-media:// registered before ready, answered by the core', async () => {
+    expect(electron.protocol.privileged.map((scheme) => scheme.scheme)).toEqual(['parley-media']);
+    const handler = electron.protocol.handlers.get('parley-media')!;
+    // No account yet: an attachment id is refused by the core's handler, not by a missing route.
+    const response = await handler(new Request('parley-media://attachment/AAAAAAAAAAAAAAAAAAAAAA'));
+    expect(response.status).toBe(500);
+    expect((await handler(new Request('parley-media://attachment/not-an-id'))).status).toBe(404);
+  });
+
   it('keeps keys behind the keychain and records which one', async () => {
     expect(JSON.parse(await readFile(join(dataDir, 'secret-backend.json'), 'utf8'))).toEqual({ backend: expect.stringMatching(/^keychain:/) });
   });

@@ -16,6 +16,7 @@ import { rolloutBucket } from './core/updates/updatePolicy';
 import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
 import { MainWindowHost } from './shell/MainWindowHost';
+import { handleMediaProtocol, registerMediaScheme } from './shell/mediaProtocol';
 import { watchNetwork } from './shell/networkWatch';
 import { openKeychainSecretStore } from './shell/SafeStorageSecretStore';
 import { guardWebContents, hardenSession } from './shell/security';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const deepLinks = new DeepLinkInbox(stderrLogger);
   const launchLinks = receiveDeepLinks(deepLinks, process.argv, () => ready && windows.show());
   guardWebContents(renderer);
+  registerMediaScheme();
 
   await app.whenReady();
   hardenSession(renderer);
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   });
 
   registerIpc(core.dispatch, renderer);
+  handleMediaProtocol(core.media);
   const stopWatchingNetwork = watchNetwork(() => core.client.networkChanged());
   core.events.subscribe(windowEventSink(() => windows.current()));
   const behaviour = () => windowBehaviour(core.settings.get(), tray.available, launchLinks > 0);

@@ -2,7 +2,16 @@
 // the user can act on. Errors from main arrive as IpcError (ipc.ts).
 import { CodedError } from '../shared/base';
 
-export type InputErrorCode = 'empty_message' | 'message_too_long' | 'invalid_username' | 'invalid_group_name' | 'no_members';
+export type InputErrorCode =
+  | 'empty_message'
+  | 'message_too_long'
+  | 'invalid_username'
+  | 'invalid_group_name'
+  | 'no_members'
+  | 'no_files'
+  | 'too_many_files'
+  | 'file_too_large'
+  | 'file_unreadable';
 
 export class InputError extends CodedError<InputErrorCode> {
   override readonly name = 'InputError';

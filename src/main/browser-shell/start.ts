@@ -41,6 +41,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     bridgeFile: options.bridgeFile,
     port: options.port,
     dispatch: core.dispatch,
+    media: core.media,
     onDeepLink: (raw) => core.deepLinks.receive(raw, 'browser-host'),
   });
   const unsubscribe = core.events.subscribe((event, payload) => host.broadcast(event, payload));

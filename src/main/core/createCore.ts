@@ -8,6 +8,7 @@ import { CoreEvents } from './events';
 import { createIpcHandlers } from './ipc/handlers';
 import { noDesktop, type DesktopPort } from './desktop/DesktopPort';
 import { DeepLinkInbox } from './links/DeepLinkInbox';
+import { createMediaRequestHandler, type MediaRequest, type MediaResponse } from './media/serve/mediaRequests';
 import type { LinkOpener } from './links/LinkOpener';
 import { SettingsStore } from './settings/SettingsStore';
 import { noUpdates, type UpdatesPort, type UpdatesWiring } from './updates/UpdatesPort';
@@ -35,6 +36,8 @@ export interface Core {
   deepLinks: DeepLinkInbox;
   settings: SettingsStore;
   updates: UpdatesPort;
+  /** The media URL's requests (parley-media:// in Electron, /__parley/media in the browser shell). */
+  media: (request: MediaRequest) => Promise<MediaResponse>;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function createCore(services: CoreServices): Promise<Core> {
     deepLinks,
     settings,
     updates,
+    media: createMediaRequestHandler(() => client.messenger().media),
     close: () => {
       stopLinkEvents();
       stopSettingsEvents();

@@ -41,6 +41,11 @@ export async function storeReceived(
             if (message.sender.user !== me) outcome.stored.push(message);
           }
           break;
+        case 'media':
+          if (writer.add(message, { body: message.content.caption, attachments: message.content.attachments, replyTo: message.content.replyTo })) {
+            if (message.sender.user !== me) outcome.stored.push(message);
+          }
+          break;
         case 'unsupported':
           // Kept exactly as it came, so a later version can show it; until then the bubble says it needs one.
           if (writer.add(message, { notice: 'needs_newer_version', keptContent: { version: message.content.version, wire: message.content.wire } })) {
@@ -66,7 +71,7 @@ export async function storeReceived(
 }
 
 /** Content kinds that become rows (receipts change rows, typing notices are never stored). */
-const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'group_update', 'unsupported', 'unreadable']);
+const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'media', 'group_update', 'unsupported', 'unreadable']);
 
 const dedupKey = (conversationId: string, messageId: string, sender: string) => `${conversationId}\u0000${messageId}\u0000${sender}`;
 

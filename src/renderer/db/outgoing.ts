@@ -1,11 +1,11 @@
 // What the composer does with a message: validate it, then write the message row and its outbox row in one
 // transaction, before anything else happens (docs/architecture.md, "How data flows": Send). Sending is the outbox worker's job.
 import { ulid } from 'ulid';
-import { MAX_BODY_CHARS } from '../../shared/ipc';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
 import { conversationKind } from './conversations';
-import type { StoredMessage } from './rows';
+import type { MessageRow, StoredMessage } from './rows';
 
 /** Checks a draft the way main will; throws InputError with a hint the composer shows. */
 export function validateBody(body: string): string {
@@ -26,7 +26,30 @@ export interface QueueTextOptions {
 }
 
 export async function queueTextMessage(db: ParleyDatabase, options: QueueTextOptions): Promise<StoredMessage> {
-  const body = validateBody(options.body);
+  return queueMessage(db, options, { body: validateBody(options.body) });
+}
+
+export interface QueueMediaOptions extends Omit<QueueTextOptions, 'body'> {
+  /** The message's text; may be empty. */
+  caption: string;
+  /** Files staged with main (their uploads may still be running: the message goes once they are done). */
+  attachments: AttachmentView[];
+}
+
+/** One message with one or more files and an optional caption. */
+export async function queueMediaMessage(db: ParleyDatabase, options: QueueMediaOptions): Promise<StoredMessage> {
+  if (options.attachments.length === 0) throw new InputError('no_files', 'Add a file first.');
+  if (options.attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) {
+    throw new InputError('too_many_files', `A message holds at most ${MAX_ATTACHMENTS_PER_MESSAGE} files (this one has ${options.attachments.length}).`);
+  }
+  if (options.caption.length > MAX_BODY_CHARS) {
+    throw new InputError('message_too_long', `Captions are at most ${MAX_BODY_CHARS.toLocaleString('en')} characters (this one has ${options.caption.length.toLocaleString('en')}).`);
+  }
+  return queueMessage(db, options, { body: options.caption, attachments: options.attachments });
+}
+
+/** Writes the message row and its outbox row in one transaction (and creates the conversation if it is new). */
+async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 'body'>, content: Pick<MessageRow, 'body' | 'attachments'>): Promise<StoredMessage> {
   const now = options.now ?? Date.now();
   const messageId = options.messageId ?? ulid(now);
   return db.transaction('rw', db.messages, db.outbox, db.conversations, async () => {
@@ -35,7 +58,7 @@ export async function queueTextMessage(db: ParleyDatabase, options: QueueTextOpt
       messageId,
       sender: options.me,
       direction: 'out' as const,
-      body,
+      ...content,
       timestamp: now,
       status: 'queued' as const,
     };

@@ -1,6 +1,6 @@
 // The shapes of what the renderer keeps in IndexedDB, and the order of a sent message's delivery states.
 // Rows hold only what the UI displays: never keys, never anything main did not hand over for display.
-import type { GroupUpdate } from '../../shared/ipc';
+import type { AttachmentView, GroupUpdate } from '../../shared/ipc';
 
 /** A sent message's progress. `failed` carries a reason and can be retried. */
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -16,7 +16,10 @@ export interface MessageRow {
   /** Username of the author (this account's username for own messages, the actor for system rows). */
   sender: string;
   direction: Direction;
+  /** The text; for a message with files, its caption (may be empty). */
   body: string;
+  /** Files sent with the message, as they were when it was stored (live progress comes from main's media events). */
+  attachments?: AttachmentView[];
   replyTo?: string;
   /** Shown time: when the user pressed Enter (own), when the sender sent it (others). Epoch ms. */
   timestamp: number;

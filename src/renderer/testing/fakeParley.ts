@@ -9,6 +9,7 @@ import {
   type AccountView,
   type AppInfo,
   type AppSettings,
+  type AttachmentView,
   type ConnectionSnapshot,
   type ContactView,
   type EventChannel,
@@ -115,6 +116,8 @@ export class FakeParley {
   unreadCount: number | null = null;
   windowShown = 0;
   relayReachable = true;
+  /** Attachments main knows (media.get and friends); add with putAttachment. */
+  readonly attachments = new Map<string, AttachmentView>();
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
   private readonly failures = new Map<InvokeChannel, Failure[]>();
@@ -154,6 +157,12 @@ export class FakeParley {
         return () => set.delete(listener);
       },
     };
+  }
+
+  /** Main learns of an attachment or reports its new state (media.changed). */
+  putAttachment(view: AttachmentView): void {
+    this.attachments.set(view.id, view);
+    this.emit('media.changed', view);
   }
 
   /** Installs this fake as window.parley. */
@@ -276,6 +285,12 @@ export class FakeParley {
     return this.account;
   }
 
+  private attachment(id: string): AttachmentView {
+    const view = this.attachments.get(id);
+    if (!view) throw new AppError('unknown_attachment', 'This attachment is not on this device.');
+    return view;
+  }
+
   private group(groupId: string): GroupView {
     const group = this.groups.get(groupId);
     if (!group) throw new AppError('unknown_group', 'That group does not exist on this device.');
@@ -385,6 +400,33 @@ export class FakeParley {
       },
       // One fixed key: a test that reopens a database with a new fake reads what the old one wrote.
       'history.key': async (request) => (this.log('history.key', request), { key: FAKE_HISTORY_KEY }),
+      'media.get': async (request) => (this.log('media.get', request), this.attachment(request.id)),
+      'media.download': async (request) => {
+        this.log('media.download', request);
+        const view = this.attachment(request.id);
+        if (view.direction === 'incoming' && view.state !== 'downloaded') this.putAttachment({ ...view, state: 'downloaded', transferred: view.total });
+        return this.attachment(request.id);
+      },
+      'media.pause': async (request) => {
+        this.log('media.pause', request);
+        const view = this.attachment(request.id);
+        if (view.state === 'uploading' || view.state === 'downloading') this.putAttachment({ ...view, state: 'paused' });
+        return this.attachment(request.id);
+      },
+      'media.resume': async (request) => {
+        this.log('media.resume', request);
+        const view = this.attachment(request.id);
+        if (view.state === 'paused') this.putAttachment({ ...view, state: view.direction === 'outgoing' ? 'uploading' : 'downloading' });
+        return this.attachment(request.id);
+      },
+      'media.cancel': async (request) => {
+        this.log('media.cancel', request);
+        const view = this.attachment(request.id);
+        const cancelled: AttachmentView =
+          view.direction === 'incoming' ? { ...view, state: 'pending', transferred: 0 } : { ...view, state: 'failed', error: { code: 'cancelled', message: 'Cancelled.' } };
+        this.putAttachment(cancelled);
+        return cancelled;
+      },
       'groups.list': async (request) => (this.log('groups.list', request), [...this.groups.values()]),
       'groups.create': async (request) => {
         this.log('groups.create', request);

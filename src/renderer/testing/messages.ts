@@ -1,5 +1,5 @@
 // Builders of contract messages for tests and the visual harness.
-import type { ReceivedMessage } from '../../shared/ipc';
+import type { AttachmentView, ReceivedMessage } from '../../shared/ipc';
 
 let inbox = 1;
 
@@ -30,4 +30,35 @@ export function receiptFrom(from: string, receipt: 'delivered' | 'read', message
 
 export function typingFrom(from: string, typing: boolean, overrides: Overrides = {}): ReceivedMessage {
   return { ...base(overrides.conversationId ?? `dm:${from}`, from, `t-${inbox}`, overrides), content: { kind: 'typing', typing } };
+}
+
+let attachment = 1;
+
+/** An attachment as main reports it; ids are 22 base64url characters like the real ones. */
+export function attachmentView(overrides: Partial<AttachmentView> = {}): AttachmentView {
+  const size = overrides.size ?? 48_213;
+  return {
+    id: `att${String(attachment++).padStart(19, '0')}`,
+    direction: 'incoming',
+    kind: 'file',
+    contentType: 'application/pdf',
+    fileName: 'report.pdf',
+    size,
+    voiceNote: false,
+    width: null,
+    height: null,
+    durationMs: null,
+    blurhash: null,
+    hasThumbnail: false,
+    executable: false,
+    state: 'pending',
+    transferred: 0,
+    total: size + 1_000,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function mediaFrom(from: string, messageId: string, attachments: AttachmentView[], caption = '', overrides: Overrides = {}): ReceivedMessage {
+  return { ...base(overrides.conversationId ?? `dm:${from}`, from, messageId, overrides), content: { kind: 'media', caption, attachments } };
 }

@@ -4,6 +4,8 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import Dexie from 'dexie';
 import { App } from '../App';
+import { useMedia } from '../features/media/mediaStore';
+import { usePendingFiles } from '../features/media/pendingFiles';
 import { databaseName, openParleyDatabase, type ParleyDatabase } from '../db/database';
 import { useAccount } from '../store/account';
 import { useChats } from '../store/chats';
@@ -29,6 +31,8 @@ export function resetStores(): void {
   useNotices.setState({ notices: [] });
   useSession.setState({ session: null });
   useTyping.setState({ typing: {} });
+  useMedia.setState({ views: {}, asked: new Set() });
+  usePendingFiles.setState({ byConversation: {} });
 }
 
 /** Unmounts the app and deletes the test account's database. */

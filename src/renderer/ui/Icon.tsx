@@ -17,6 +17,12 @@ const PATHS = {
   alert: 'M12 3l9.5 17h-19L12 3zM12 10v4.5M12 17.5v.5',
   down: 'M12 5v14M6 13l6 6 6-6',
   shield: 'M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3zM9 12l2 2 4-4',
+  attach: 'M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7L9.7 17.2a1.7 1.7 0 0 1-2.4-2.4l7.6-7.6',
+  mic: 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5.5 11.5a6.5 6.5 0 0 0 13 0M12 18v3',
+  play: 'M7 4.5v15L19.5 12 7 4.5z',
+  pause: 'M8 5v14M16 5v14',
+  stop: 'M6.5 6.5h11v11h-11z',
+  file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5zM14 3v5h5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

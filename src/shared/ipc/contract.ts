@@ -9,6 +9,8 @@ import {
   AppSettings,
   AppSettingsChange,
   AnswerJoinRequest,
+  AttachmentId,
+  AttachmentView,
   CommitRequest,
   CreateInviteRequest,
   ConnectionSnapshot,
@@ -73,6 +75,15 @@ export const invokeChannels = {
 
   /** The key the renderer encrypts what it keeps in IndexedDB with; kept by main in the vault, behind the keychain. */
   'history.key': invoke(Empty, HistoryKeyView),
+  /** An attachment as it stands now (name, type, size, preview facts, transfer progress); never its key. */
+  'media.get': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
+  /** Starts (or continues) downloading a received attachment. Errors: unknown_attachment. */
+  'media.download': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
+  /** Pauses an upload or download; what arrived so far is kept. */
+  'media.pause': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
+  'media.resume': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
+  /** Stops a transfer for good: a received file can be downloaded again, a file being sent is dropped. */
+  'media.cancel': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),
@@ -120,6 +131,8 @@ export const eventChannels = {
   'groups.invitesChanged': z.strictObject({ groupId: GroupId }),
   /** The admin's device answered this device's join request without adding it (yet). */
   'groups.joinAnswered': JoinAnswered,
+  /** An attachment's transfer moved on (progress at most every 200 ms, every state change). */
+  'media.changed': AttachmentView,
   /** A parley:// link arrived: take it with links.takeDeepLinks. */
   'links.deepLinkReceived': Empty,
   'settings.changed': AppSettings,

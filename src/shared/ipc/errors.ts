@@ -30,6 +30,9 @@ export const IPC_ERROR_CODES = [
   'bad_invite',
   'invite_expired',
   'unsafe_link',
+  'unknown_attachment',
+  'attachment_paused',
+  'attachment_failed',
   'update_not_ready',
   'internal',
 ] as const;

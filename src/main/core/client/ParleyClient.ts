@@ -5,6 +5,7 @@ import { toBase64 } from '../../../shared/encoding/base64';
 import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents } from '../../../shared/ipc';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, type Account } from '../account';
 import type { CoreConfig } from '../config';
+import { blobEndpoint } from '../media/transfer/blobHttp';
 import { Messenger } from '../messaging/Messenger';
 import type { SecretStore } from '../secrets';
 import { Transport, type Logger } from '../transport';
@@ -123,6 +124,7 @@ export class ParleyClient {
         secrets: this.options.secrets,
         account,
         relay: transport,
+        blobEndpoint: () => blobEndpoint(this.requireAccount().relayUrl),
         events: this.options.events,
         logger: this.options.logger,
       });

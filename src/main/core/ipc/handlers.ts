@@ -4,6 +4,8 @@ import { toBase64 } from '../../../shared/encoding/base64';
 import { AppError, type AppInfo, type IpcHandlers } from '../../../shared/ipc';
 import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
+import { isAttachmentError } from '../media/cipher/AttachmentError';
+import type { MediaLibrary } from '../media/MediaLibrary';
 import type { DesktopPort } from '../desktop/DesktopPort';
 import type { DeepLinkInbox } from '../links/DeepLinkInbox';
 import type { LinkOpener } from '../links/LinkOpener';
@@ -22,6 +24,14 @@ export interface HandlerContext {
 
 export function createIpcHandlers({ client, appInfo, links, deepLinks, settings, updates, desktop }: HandlerContext): IpcHandlers {
   const messenger = () => client.messenger();
+  const media = async <T>(call: (library: MediaLibrary) => Promise<T>): Promise<T> => {
+    try {
+      return await call(messenger().media);
+    } catch (error) {
+      if (!isAttachmentError(error)) throw error;
+      throw new AppError(error.code === 'unknown_attachment' ? 'unknown_attachment' : 'attachment_failed', error.message);
+    }
+  };
   return {
     'app.info': async () => appInfo,
     'app.setUnreadCount': async ({ count }) => {
@@ -53,6 +63,12 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       return {};
     },
     'history.key': async () => ({ key: toBase64(await messenger().historyKey()) }),
+    // Errors: unknown_attachment, attachment_failed.
+    'media.get': ({ id }) => media((library) => library.view(id)),
+    'media.download': ({ id }) => media((library) => library.download(id)),
+    'media.pause': ({ id }) => media((library) => library.pause(id)),
+    'media.resume': ({ id }) => media((library) => library.resume(id)),
+    'media.cancel': ({ id }) => media((library) => library.cancel(id)),
     'groups.list': async () => messenger().listGroups(),
     // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
     'groups.create': ({ name, members }) => messenger().createGroup(name, members),

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
 import type { AttachmentView } from '../../../shared/ipc';
 import type { Logger } from '../transport';
+import { MAX_THUMBNAIL_BYTES, THUMBNAIL_TYPES, type AttachmentPointerData } from './AttachmentPointer';
 import { ATTACHMENT_KEY_BYTES } from './cipher/streamKeys';
 import { AttachmentError, isAttachmentError } from './cipher/AttachmentError';
 import { peekHead } from './peekHead';
@@ -35,23 +36,6 @@ export interface StageRequest {
   height?: number;
   durationMs?: number;
   blurhash?: string;
-}
-
-/** The attachment pointer a message carries (the wire format's AttachmentPointer fields). */
-export interface AttachmentPointerData {
-  blobId: string;
-  key: Uint8Array;
-  digest: Uint8Array;
-  size: number;
-  contentType: string;
-  chunkBytes: number;
-  fileName: string;
-  voiceNote: boolean;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  blurhash: string | null;
-  thumbnail: { data: Uint8Array; contentType: string; width: number; height: number } | null;
 }
 
 export interface MediaLibraryOptions {
@@ -163,7 +147,7 @@ export class MediaLibrary {
   async setThumbnail(id: string, thumbnail: { data: Uint8Array; width: number; height: number }): Promise<AttachmentView> {
     const record = await this.require(id);
     const type = await sniffType(thumbnail.data);
-    if (!['image/jpeg', 'image/png', 'image/webp'].includes(type.contentType) || thumbnail.data.length > 16 * 1024) {
+    if (!THUMBNAIL_TYPES.has(type.contentType) || thumbnail.data.length > MAX_THUMBNAIL_BYTES) {
       throw new AttachmentError('unreadable', 'A preview must be a JPEG, PNG or WebP of at most 16 KiB.');
     }
     const updated = await this.update(record.id, {
@@ -196,10 +180,17 @@ export class MediaLibrary {
     };
   }
 
-  /** Records a pointer received in a message (validated by the wire decoder); nothing is downloaded yet. */
-  async adopt(pointer: AttachmentPointerData): Promise<AttachmentView> {
+  /**
+   * Records a pointer received in a message (validated by the wire decoder); nothing is downloaded yet. With an id
+   * (derived from the message, so a redelivery after a crash finds the same record) it is adopted at most once.
+   */
+  async adopt(pointer: AttachmentPointerData, id?: string): Promise<AttachmentView> {
+    if (id !== undefined) {
+      const existing = await this.records.get(id);
+      if (existing) return toView(existing);
+    }
     const record: AttachmentRecord = {
-      id: randomBytes(16).toString('base64url'),
+      id: id ?? randomBytes(16).toString('base64url'),
       direction: 'incoming',
       kind: kindOf(pointer.contentType),
       contentType: pointer.contentType,

@@ -11,7 +11,7 @@ import type { GroupSender } from '../groups/GroupSender';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
 import type { MessagingContext } from './context';
-import { encodeEnvelope, type MessageEnvelope } from './wire';
+import { encodeEnvelope, type MessageContent, type MessageEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
 /** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */
@@ -31,17 +31,33 @@ export class MessageSender {
     private readonly lanes: KeyedQueue,
   ) {}
 
-  send(request: SendRequest): Promise<ResponseOf<'messages.send'>> {
+  async send(request: SendRequest): Promise<ResponseOf<'messages.send'>> {
+    const failed = (error: unknown) => {
+      const appError = toAppError(error, 'send', request.conversationId.startsWith('dm:') ? request.conversationId.slice(3) : undefined);
+      this.ctx.logger.info('send.failed', { code: appError.code, retryable: appError.retryable });
+      return appError;
+    };
+    // Files finish uploading outside the conversation's lane, so receipts and typing notices are not held behind them.
+    let content: MessageContent;
+    try {
+      content = await this.wireContent(request.content);
+    } catch (error) {
+      throw failed(error);
+    }
     return this.lanes.run(request.conversationId, async () => {
       try {
-        await this.sendNow(request);
+        await this.sendNow(request.conversationId, request.messageId, content);
       } catch (error) {
-        const appError = toAppError(error, 'send', request.conversationId.startsWith('dm:') ? request.conversationId.slice(3) : undefined);
-        this.ctx.logger.info('send.failed', { code: appError.code, retryable: appError.retryable });
-        throw appError;
+        throw failed(error);
       }
       return { messageId: request.messageId, sentAt: this.ctx.now() };
     });
+  }
+
+  private async wireContent(content: OutgoingContent): Promise<MessageContent> {
+    if (content.kind !== 'media') return content;
+    const attachments = await this.ctx.attachments.pointers(content.attachmentIds);
+    return { kind: 'media', caption: content.caption, attachments, ...(content.replyTo === undefined ? {} : { replyTo: content.replyTo }) };
   }
 
   /**
@@ -67,7 +83,7 @@ export class MessageSender {
     if (unknown.length > 0) await this.groups.send(groupId, encodeEnvelope({ ...envelope, content: { ...receipt, messageIds: unknown } }), envelope.messageId);
   }
 
-  private async sendNow({ conversationId, messageId, content }: SendRequest): Promise<void> {
+  private async sendNow(conversationId: string, messageId: string, content: MessageContent): Promise<void> {
     const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
     const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
     if (peerName !== undefined) {
@@ -95,11 +111,19 @@ export class MessageSender {
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
     // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
     const options = { ephemeral: content.kind === 'typing' };
+    if (content.kind === 'media') await this.grantAttachments(content.attachments, groupId, peerName);
     if (groupId !== undefined) {
       if (content.kind === 'receipt') return this.sendGroupReceipt(groupId, envelope, content);
       await this.groups.send(groupId, plaintext, messageId, options);
       return;
     }
     await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
+  }
+
+  /** The devices the message goes to may fetch its files; no one else can (docs/security.md §17). */
+  private async grantAttachments(pointers: Extract<MessageContent, { kind: 'media' }>['attachments'], groupId: string | undefined, peerName: string | undefined): Promise<void> {
+    const group = groupId === undefined ? undefined : this.ctx.groups.get(groupId);
+    const devices = group ? await this.groups.memberDevices(group) : await this.pairwise.devicesOf(peerName!);
+    await this.ctx.attachments.grant(pointers, devices);
   }
 }

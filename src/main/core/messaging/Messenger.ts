@@ -21,6 +21,9 @@ import { InviteStore } from '../groups/invites/InviteStore';
 import { JoinInbox } from '../groups/invites/JoinInbox';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
+import { MediaLibrary } from '../media/MediaLibrary';
+import { MessageAttachments } from '../media/MessageAttachments';
+import { transportBlobTokens } from '../media/transfer/transportBlobTokens';
 import { PrekeyMaintenance } from '../prekeys/PrekeyMaintenance';
 import { PreKeyStore } from '../prekeys/PreKeyStore';
 import type { SecretStore } from '../secrets';
@@ -45,6 +48,8 @@ export interface MessengerOptions {
   secrets: SecretStore;
   account: Account;
   relay: RelayPort;
+  /** The relay's blob endpoint as of now (the relay can move). */
+  blobEndpoint: () => URL;
   events: IpcEvents;
   logger: Logger;
   provider?: CryptoProvider;
@@ -65,6 +70,8 @@ export class Messenger {
     private readonly pipeline: ReceivePipeline,
     private readonly prekeys: PrekeyMaintenance,
     private readonly history: HistoryKey,
+    /** This account's attachments: staging, transfers and the media URL's bytes. */
+    readonly media: MediaLibrary,
   ) {}
 
   static async open(options: MessengerOptions): Promise<Messenger> {
@@ -73,6 +80,14 @@ export class Messenger {
     let invites: GroupInvites | undefined = undefined;
     const vault = await Vault.open({ dataDir: options.dataDir, secrets: options.secrets, provider });
     const [peers, groups, inbox] = await Promise.all([PeerStore.open(vault, options.logger), GroupStore.open(vault, options.logger), Inbox.open(vault, options.logger)]);
+    const media = await MediaLibrary.open({
+      dataDir: options.dataDir,
+      vault,
+      endpoint: options.blobEndpoint,
+      tokens: transportBlobTokens(options.relay),
+      onChanged: (view) => options.events.emit('media.changed', view),
+      logger: options.logger,
+    });
     const ctx: MessagingContext = {
       provider,
       identity: identityKeyPairFromSeed(provider, options.account.identity.privateKey),
@@ -84,6 +99,7 @@ export class Messenger {
       groups,
       senderKeys: new SenderKeyStore(vault, options.logger),
       inbox,
+      attachments: new MessageAttachments(media, options.relay, RELAY_MAX_RECIPIENTS_PER_SEND),
       recentGroupSenders: new RecentGroupSenders(),
       relay: options.relay,
       events: options.events,
@@ -113,6 +129,7 @@ export class Messenger {
       pipeline,
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
       new HistoryKey(vault, provider),
+      media,
     );
     await messenger.recoverGroupUpdates();
     for (const message of inbox.pending()) {
@@ -181,6 +198,7 @@ export class Messenger {
     this.pipeline.close();
     await this.invites.drain();
     await this.prekeys.idle();
+    await this.media.close();
     await this.ctx.deviceLock.idle();
     await this.ctx.vault.close();
   }

@@ -8,6 +8,7 @@ import type { KeyedQueue } from '../../../shared/base';
 import type { PeerStore } from '../contacts/PeerStore';
 import type { GroupStore } from '../groups/GroupStore';
 import type { JoinInbox } from '../groups/invites/JoinInbox';
+import type { MessageAttachments } from '../media/MessageAttachments';
 import type { SenderKeyStore } from '../groups/SenderKeyStore';
 import type { PreKeyStore } from '../prekeys/PreKeyStore';
 import type { SessionStore } from '../sessions/SessionStore';
@@ -30,6 +31,8 @@ export interface MessagingContext {
   readonly groups: GroupStore;
   readonly senderKeys: SenderKeyStore;
   readonly inbox: Inbox;
+  /** Files on the message path: pointers and grants for sends, records for what arrives. */
+  readonly attachments: MessageAttachments;
   /** Senders of recent group messages, for sending receipts back to them alone. */
   readonly recentGroupSenders: RecentGroupSenders;
   readonly relay: RelayPort;

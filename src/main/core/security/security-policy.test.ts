@@ -49,10 +49,11 @@ describe('Content-Security-Policy', () => {
     expect(meta).toBe(RENDERER_CSP);
   });
 
-  it('allows no inline or evaluated script, no plugins, no frames, no foreign connections', () => {
+  it('allows no inline or evaluated script, no plugins, no frames, no connections but our own origin and the media URL', () => {
     const directives = Object.fromEntries(RENDERER_CSP_HEADER.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]));
     expect(directives['script-src']).toEqual(["'self'"]);
-    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'", 'parley-media:']);
+    expect(directives['media-src']).toEqual(["'self'", 'blob:', 'parley-media:']);
     expect(directives['object-src']).toEqual(["'none'"]);
     expect(directives['frame-src']).toEqual(["'none'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);

@@ -223,6 +223,16 @@ export const safeStorage = new FakeSafeStorage();
 export const session = { defaultSession: new FakeSession() };
 export const net = { online: true, isOnline: () => net.online };
 export const powerMonitor = new EventEmitter();
+export const protocol = {
+  privileged: [] as { scheme: string }[],
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string }[]): void {
+    protocol.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void {
+    protocol.handlers.set(scheme, handler);
+  },
+};
 export const shell = {
   opened: [] as string[],
   async openExternal(url: string): Promise<void> {

@@ -8,6 +8,7 @@ import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
 import { Composer } from '../composer/Composer';
+import { useFileDrop } from '../media/useFileDrop';
 import { ChatHeader } from './ChatHeader';
 import { IdentityNotice } from './IdentityNotice';
 import { MessageList } from './MessageList';
@@ -34,8 +35,14 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
   const title = group?.name ?? conversation?.title ?? peer ?? 'Chat';
   const canWrite = !group || group.active;
+  const drop = useFileDrop(conversationId, canWrite);
   return (
-    <section className="chat-view" aria-label={`Chat with ${title}`}>
+    <section className="chat-view" aria-label={`Chat with ${title}`} {...drop.handlers}>
+      {drop.dragging && (
+        <div className="drop-hint" aria-hidden>
+          Drop files to send them to {title}
+        </div>
+      )}
       <ChatHeader title={title} peer={peer} contact={contact} group={group} />
       {contact?.identityChanged && peer && <IdentityNotice username={peer} />}
       <MessageList

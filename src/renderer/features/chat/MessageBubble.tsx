@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { StoredMessage } from '../../db/rows';
 import { formatTime } from '../../ui/time';
+import { MessageAttachments } from '../media/MessageAttachments';
 import { retrySend } from '../outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
 import { StatusTick } from './StatusTick';
@@ -24,16 +25,21 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   const failed = message.status === 'failed';
   return (
     <div className={`message ${own ? 'message-own' : 'message-other'}${continued ? ' message-continued' : ''}`} data-message-id={message.messageId}>
-      <div className={`bubble${failed ? ' bubble-failed' : ''}`}>
+      <div className={`bubble${failed ? ' bubble-failed' : ''}${message.attachments?.length ? ' bubble-media' : ''}`}>
         {showSender && <div className="message-sender">{message.sender}</div>}
         {message.notice ? (
           <div className="message-body message-notice" role="note">
             {NOTICES[message.notice]}
           </div>
         ) : (
-          <div className="message-body">
-            <LinkifiedText text={message.body} />
-          </div>
+          <>
+            {message.attachments?.length ? <MessageAttachments attachments={message.attachments} /> : null}
+            {message.body && (
+              <div className="message-body">
+                <LinkifiedText text={message.body} />
+              </div>
+            )}
+          </>
         )}
         <div className="message-meta">
           <time dateTime={new Date(message.timestamp).toISOString()}>{formatTime(message.timestamp)}</time>

@@ -1,6 +1,7 @@
 // One line describing a conversation's newest message for the chat list.
 import type { StoredMessage } from '../../db/rows';
 import { describeUpdate } from '../groups/describeUpdate';
+import { describeAttachments } from '../media/describeAttachments';
 
 const NOTICE_PREVIEWS: Record<NonNullable<StoredMessage['notice']>, string> = {
   needs_newer_version: 'Message for a newer version of Parley',
@@ -10,7 +11,11 @@ const NOTICE_PREVIEWS: Record<NonNullable<StoredMessage['notice']>, string> = {
 export function previewOf(message: StoredMessage | null, me: string, isGroup: boolean): string {
   if (!message) return 'No messages yet';
   if (message.direction === 'system' && message.update) return describeUpdate(message.update, me);
-  const text = message.notice ? NOTICE_PREVIEWS[message.notice] : message.body.replace(/\s+/g, ' ').trim();
+  const text = message.notice
+    ? NOTICE_PREVIEWS[message.notice]
+    : message.attachments?.length
+      ? describeAttachments(message.attachments, message.body)
+      : message.body.replace(/\s+/g, ' ').trim();
   if (message.direction === 'out') return `You: ${text}`;
   return isGroup ? `${message.sender}: ${text}` : text;
 }

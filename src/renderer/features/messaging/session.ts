@@ -11,6 +11,7 @@ import { useGroups } from '../../store/groups';
 import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
 import { keepDrafts } from '../composer/keepDrafts';
+import { useMedia } from '../media/mediaStore';
 import { notifyNewMessages } from '../notifications/notifyNewMessages';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
@@ -95,6 +96,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   });
 
   const stopDrafts = keepDrafts(db, background);
+  const stopMedia = useMedia.getState().follow();
   const stopContacts = useContacts.getState().follow();
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
@@ -124,6 +126,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     receipts.stop();
     stopFollowingConnection();
     stopDrafts();
+    stopMedia();
     stopContacts();
     stopGroups();
     useSession.setState({ session: null });

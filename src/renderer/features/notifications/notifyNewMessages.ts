@@ -10,6 +10,7 @@ import { invoke } from '../../ipc';
 import { useAppSettings } from '../../store/appSettings';
 import { useChats } from '../../store/chats';
 import { useGroups } from '../../store/groups';
+import { describeAttachments } from '../media/describeAttachments';
 import type { Session } from '../../store/session';
 
 async function previewSetting(): Promise<NotificationPreview> {
@@ -18,7 +19,9 @@ async function previewSetting(): Promise<NotificationPreview> {
 }
 
 function textOf(message: ReceivedMessage): string {
-  return message.content.kind === 'text' ? message.content.body : 'New message';
+  if (message.content.kind === 'text') return message.content.body;
+  if (message.content.kind === 'media') return describeAttachments(message.content.attachments, message.content.caption);
+  return 'New message';
 }
 
 function openFromNotification(conversationId: string): void {

@@ -167,7 +167,10 @@ export class OutboxWorker {
       await this.db.outbox.delete(head.id);
       return;
     }
-    const content = { kind: 'text' as const, body: message.body, ...(message.replyTo ? { replyTo: message.replyTo } : {}) };
+    const reply = message.replyTo ? { replyTo: message.replyTo } : {};
+    const content = message.attachments?.length
+      ? { kind: 'media' as const, caption: message.body, attachmentIds: message.attachments.map((attachment) => attachment.id), ...reply }
+      : { kind: 'text' as const, body: message.body, ...reply };
     try {
       const result = await this.send({ conversationId: head.conversationId, messageId: head.messageId, content });
       await this.db.transaction('rw', this.db.messages, this.db.outbox, async () => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Address, MessageId, USERNAME_PATTERN, base64Bytes } from '../../protocol/fields';
 import { GroupId, GroupUpdate } from './groups';
+import { AttachmentId, AttachmentView } from './media';
 
 /** `dm:<username>` for one-to-one chats, `group:<groupId>` for groups. */
 export const ConversationId = z
@@ -39,7 +40,30 @@ export const TypingContent = z.strictObject({
   typing: z.boolean(),
 });
 
-export const OutgoingContent = z.discriminatedUnion('kind', [TextContent, ReceiptContent, TypingContent]);
+/** Files sent in one message (docs/protocol.md, "Attachment pointer"). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 32;
+const Caption = z.string().max(MAX_BODY_CHARS, `Captions are at most ${MAX_BODY_CHARS} characters`);
+
+/**
+ * One or more files with an optional caption, as one message. The renderer names files it staged through the media
+ * URL by their local ids; main sends each one's pointer (key, digest, blob id) once its upload has finished.
+ */
+export const MediaContent = z.strictObject({
+  kind: z.literal('media'),
+  caption: Caption,
+  attachmentIds: z.array(AttachmentId).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
+  replyTo: MessageId.optional(),
+});
+
+/** A message with files as the renderer receives it: each file as this device now knows it (never its key). */
+export const ReceivedMediaContent = z.strictObject({
+  kind: z.literal('media'),
+  caption: Caption,
+  attachments: z.array(AttachmentView).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
+  replyTo: MessageId.optional(),
+});
+
+export const OutgoingContent = z.discriminatedUnion('kind', [TextContent, MediaContent, ReceiptContent, TypingContent]);
 export type OutgoingContent = z.infer<typeof OutgoingContent>;
 
 export const GroupUpdateContent = z.strictObject({ kind: z.literal('group_update'), update: GroupUpdate });
@@ -66,6 +90,7 @@ export const UnreadableContent = z.strictObject({
 
 export const IncomingContent = z.discriminatedUnion('kind', [
   TextContent,
+  ReceivedMediaContent,
   ReceiptContent,
   TypingContent,
   GroupUpdateContent,

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { AttachmentId, type AttachmentView } from '../../../../shared/ipc';
 import { parseByteRange } from '../../../../shared/http/byteRange';
+import { BLURHASH_PATTERN, MAX_THUMBNAIL_BYTES, MAX_THUMBNAIL_SIDE } from '../AttachmentPointer';
 import { isAttachmentError } from '../cipher/AttachmentError';
 import type { MediaLibrary } from '../MediaLibrary';
 
@@ -24,7 +25,6 @@ export interface MediaResponse {
 }
 
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; sandbox" };
-const MAX_THUMBNAIL_BYTES = 16 * 1024;
 
 export function createMediaRequestHandler(library: () => MediaLibrary): (request: MediaRequest) => Promise<MediaResponse> {
   return async (request) => {
@@ -63,7 +63,7 @@ async function stage(library: MediaLibrary, request: MediaRequest): Promise<Medi
     ...optional('width', optionalInt('width')),
     ...optional('height', optionalInt('height')),
     ...optional('durationMs', optionalInt('duration')),
-    ...(blurhash !== null && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,128}$/.test(blurhash) ? { blurhash } : {}),
+    ...(blurhash !== null && BLURHASH_PATTERN.test(blurhash) ? { blurhash } : {}),
   });
   return json(201, view);
 }
@@ -105,7 +105,7 @@ async function putThumbnail(library: MediaLibrary, id: string, request: MediaReq
   }
   const width = Number(request.query.get('width'));
   const height = Number(request.query.get('height'));
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 4096 || height > 4096) {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_THUMBNAIL_SIDE || height > MAX_THUMBNAIL_SIDE) {
     return json(400, { error: 'invalid_request', message: 'A preview needs its width and height.' });
   }
   const view: AttachmentView = await library.setThumbnail(id, { data: Buffer.concat(parts), width, height });

@@ -12,6 +12,7 @@ import { toBase64 } from '../../../../shared/encoding/base64';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import { observeIdentity, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
 import type { GroupSnapshot, GroupState } from '../../groups/group';
+import type { AttachmentPointerData } from '../../media/AttachmentPointer';
 import { receivedChange } from '../../groups/groupRules';
 import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
 import type { PreKeyState } from '../../prekeys/PreKeyStore';
@@ -19,7 +20,7 @@ import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
 import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
-import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope, type ReceivedEnvelope } from '../wire';
+import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope, type MessageContent, type ReceivedEnvelope } from '../wire';
 import { inboxIdFor } from '../Inbox';
 import { unwrapPayload } from '../payload';
 
@@ -29,7 +30,14 @@ export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported
 type Decoded = ReceivedEnvelope | { type: 'malformed'; detail: string };
 
 export type ItemOutcome =
-  | { kind: 'inbox'; delivery: Delivery; message: ReceivedMessage; group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot } }
+  | {
+      kind: 'inbox';
+      delivery: Delivery;
+      message: ReceivedMessage;
+      group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot };
+      /** Files the message carries: the pipeline adopts them and fills in the content's attachments. */
+      pointers?: AttachmentPointerData[];
+    }
   | { kind: 'typing'; delivery: Delivery; message: ReceivedMessage }
   /** `silent`: content of a kind this version does not know, which its sender marked as safe to drop. */
   | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' }
@@ -131,7 +139,7 @@ export class ReceiveBatch {
       const change = receivedChange(this.group(outcome.group.groupId), outcome.group.groupId, this.from.user, outcome.group.update, outcome.group.snapshot, this.ctx.me.user, this.ctx.now());
       if (change.ok) this.groups.set(outcome.group.groupId, change.state);
     }
-    if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && envelope.content.kind === 'text') this.becameContact = true;
+    if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && (envelope.content.kind === 'text' || envelope.content.kind === 'media')) this.becameContact = true;
     return outcome;
   }
 
@@ -229,7 +237,12 @@ export class ReceiveBatch {
     if (!group || !group.members.includes(this.from.user)) throw new Deferred(groupId);
   }
 
-  private contentOutcome(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ItemOutcome {
+  private contentOutcome(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: MessageContent): ItemOutcome {
+    if (content.kind === 'media') {
+      const { attachments: pointers, ...rest } = content;
+      const message = this.received(delivery, conversationId, messageId, sentAt, { ...rest, attachments: [] });
+      return { kind: 'inbox', delivery, message, pointers };
+    }
     const message = this.received(delivery, conversationId, messageId, sentAt, content);
     return content.kind === 'typing' ? { kind: 'typing', delivery, message } : { kind: 'inbox', delivery, message };
   }

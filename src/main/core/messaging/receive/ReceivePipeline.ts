@@ -182,6 +182,12 @@ export class ReceivePipeline {
     );
     for (const delivery of fresh) await batch.add(delivery);
 
+    // 0. Files become records before an inbox entry names them (ids derived from the message: a redelivery reuses them).
+    for (const outcome of batch.outcomes) {
+      if (outcome.kind === 'inbox' && outcome.pointers && outcome.message.content.kind === 'media') {
+        outcome.message.content.attachments = await ctx.attachments.adopt(outcome.pointers, outcome.message.inboxId);
+      }
+    }
     // 1. What the renderer will be shown, before any state that could not decrypt it again: one record for the batch.
     await ctx.inbox.addAll(
       batch.outcomes.flatMap((o) =>
@@ -259,7 +265,7 @@ export class ReceivePipeline {
         const kind = outcome.message.content.kind;
         if (kind === 'unsupported') this.stats.unsupported++;
         if (kind === 'unreadable') this.stats.malformed++;
-        if (outcome.message.conversationId.startsWith('group:') && (kind === 'text' || kind === 'unsupported')) {
+        if (outcome.message.conversationId.startsWith('group:') && (kind === 'text' || kind === 'media' || kind === 'unsupported')) {
           ctx.recentGroupSenders.remember(outcome.message.conversationId.slice(6), outcome.message.messageId, outcome.message.sender.user);
         }
         ctx.events.emit('messages.received', outcome.message);

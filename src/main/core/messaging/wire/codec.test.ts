@@ -135,7 +135,6 @@ describe('end-to-end content v2', () => {
       { case: 'delete' as const, value: { targetMessageId: 'x' } },
       { case: 'expiryTimer' as const, value: { seconds: 60 } },
       { case: 'sync' as const, value: {} },
-      { case: 'data' as const, value: { body: '', attachments: [{ id: 'blob', size: 10n, contentType: 'image/png' }] } },
     ];
     for (const body of later) {
       expect(decodeEnvelope(raw({ ...stamped, body }))).toMatchObject({ type: 'unsupported', silent: false });

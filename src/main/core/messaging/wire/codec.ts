@@ -5,10 +5,11 @@
 // value that reaches the rest of the core has passed the IPC contract's own schemas here.
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import type { z } from 'zod';
-import { GroupId, GroupUpdate, InviteLinkToken, ReceiptContent, TextContent, TypingContent, type JoinOutcome, type OutgoingContent } from '../../../../shared/ipc';
+import { GroupId, GroupUpdate, InviteLinkToken, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, ReceiptContent, TextContent, TypingContent, type JoinOutcome } from '../../../../shared/ipc';
 import { MessageId } from '../../../../shared/protocol';
 import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
-import { CONTENT_VERSION, ContentError, frameContent, unframeContent } from './frame';
+import { toPointer, fromPointer } from './attachmentPointers';
+import { CONTENT_VERSION, frameContent, malformedContent as malformed, unframeContent } from './frame';
 import {
   ContentSchema,
   GroupChangeSchema,
@@ -21,7 +22,7 @@ import {
   type GroupChange,
   type GroupState,
 } from './gen/content_pb';
-import type { ContentConversation, Envelope, ReceivedEnvelope, UnsupportedEnvelope } from './model';
+import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
 
 /** A sender-key distribution message is about 100 bytes; anything near this bound is not one. */
 const MAX_DISTRIBUTION_BYTES = 256;
@@ -82,15 +83,21 @@ function toConversation(conversation: ContentConversation): ContentInit['convers
   return { kind: conversation.kind === 'dm' ? { case: 'direct', value: {} } : { case: 'group', value: { groupId: conversation.groupId } } };
 }
 
-function toBody(content: OutgoingContent): ContentInit['body'] {
+function toBody(content: MessageContent): ContentInit['body'] {
   switch (content.kind) {
     case 'text':
-      return { case: 'data', value: { body: content.body, ...(content.replyTo === undefined ? {} : { quote: { messageId: content.replyTo } }) } };
+      return { case: 'data', value: { body: content.body, ...quoteOf(content.replyTo) } };
+    case 'media':
+      return { case: 'data', value: { body: content.caption, attachments: content.attachments.map(toPointer), ...quoteOf(content.replyTo) } };
     case 'receipt':
       return { case: 'receipt', value: { type: content.receipt === 'read' ? Receipt_Type.READ : Receipt_Type.DELIVERED, messageIds: content.messageIds } };
     case 'typing':
       return { case: 'typing', value: { typing: content.typing } };
   }
+}
+
+function quoteOf(replyTo: string | undefined): { quote?: { messageId: string } } {
+  return replyTo === undefined ? {} : { quote: { messageId: replyTo } };
 }
 
 function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchema> {
@@ -139,11 +146,8 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
   if (conversation === 'unknown') return unsupported();
   const body = content.body;
   switch (body.case) {
-    case 'data': {
-      const text = fromData(body.value);
-      if (text === undefined) return unsupported();
-      return { type: 'message', conversation, messageId, sentAt, content: text };
-    }
+    case 'data':
+      return { type: 'message', conversation, messageId, sentAt, content: fromData(body.value) };
     case 'receipt': {
       const receipt = fromReceipt(body.value.type);
       // A receipt type from a newer version confirms something this one does not track: nothing to show or keep.
@@ -201,11 +205,15 @@ function fromConversation(conversation: Conversation | undefined): ContentConver
   }
 }
 
-/** Text (with an optional reply) is all this version shows; a message with attachments waits for a newer one. */
-function fromData(data: DataMessage): z.infer<typeof TextContent> | undefined {
-  if (data.attachments.length > 0) return undefined;
+/** Text (with an optional reply), or files with a caption. */
+function fromData(data: DataMessage): MessageContent {
   const replyTo = data.quote?.messageId;
-  return valid(TextContent, { kind: 'text', body: data.body, ...(replyTo ? { replyTo } : {}) }, 'text');
+  if (data.attachments.length === 0) return valid(TextContent, { kind: 'text', body: data.body, ...(replyTo ? { replyTo } : {}) }, 'text');
+  if (data.attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw malformed('too many attachments');
+  if (data.body.length > MAX_BODY_CHARS) throw malformed('caption too long');
+  const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer) };
+  if (replyTo) media.replyTo = valid(MessageId, replyTo, 'reply');
+  return media;
 }
 
 function fromReceipt(type: Receipt_Type): 'delivered' | 'read' | undefined {
@@ -270,6 +278,3 @@ function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
-function malformed(detail: string): ContentError {
-  return new ContentError('malformed_content', `The message content is malformed: ${detail}.`);
-}

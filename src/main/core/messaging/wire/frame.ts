@@ -17,6 +17,11 @@ export class ContentError extends CodedError<ContentErrorCode> {
   override readonly name = 'ContentError';
 }
 
+/** Content no honest sender writes: a missing or invalid field, a value out of range. */
+export function malformedContent(detail: string): ContentError {
+  return new ContentError('malformed_content', `The message content is malformed: ${detail}.`);
+}
+
 /** Powers of two from 256 B up to 16 KiB, then whole multiples of 16 KiB. */
 export function paddedLength(length: number): number {
   let bucket = 256;

@@ -4,6 +4,7 @@
 // IPC types (src/shared/ipc) appear here only as the payload of the kinds the renderer shows.
 import type { GroupUpdate, JoinOutcome, OutgoingContent } from '../../../../shared/ipc';
 import type { GroupSnapshot } from '../../groups/group';
+import type { AttachmentPointerData } from '../../media/AttachmentPointer';
 
 export type ContentConversation = { kind: 'dm' } | { kind: 'group'; groupId: string };
 
@@ -14,10 +15,22 @@ interface Stamped {
   sentAt: number;
 }
 
+/** Files as they travel: each one's pointer (blob id, key, digest), never the ids one device gave them. */
+export interface WireMediaContent {
+  kind: 'media';
+  /** The message's text; may be empty. */
+  caption: string;
+  attachments: AttachmentPointerData[];
+  replyTo?: string;
+}
+
+/** What a message carries: text, receipts and typing notices as the IPC contract has them, files as pointers. */
+export type MessageContent = Exclude<OutgoingContent, { kind: 'media' }> | WireMediaContent;
+
 export interface MessageEnvelope extends Stamped {
   type: 'message';
   conversation: ContentConversation;
-  content: OutgoingContent;
+  content: MessageContent;
 }
 
 export interface GroupUpdateEnvelope extends Stamped {

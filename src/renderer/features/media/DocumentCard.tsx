@@ -1,0 +1,52 @@
+// A file that is not shown inline: its (sanitised) name, type and size, a download while it is not here, and a
+// save link once it is. A file that could run code when opened says so before it is saved.
+import type { AttachmentView } from '../../../shared/ipc';
+import { Icon } from '../../ui/Icon';
+import { downloadUrl } from './mediaUrl';
+import { startDownload } from './mediaStore';
+import { sizeLabel } from './prepareFile';
+import { isMoving, TransferStatus } from './TransferStatus';
+
+function typeLabel(view: AttachmentView): string {
+  const dot = view.fileName.lastIndexOf('.');
+  if (dot > 0 && view.fileName.length - dot <= 8) return view.fileName.slice(dot + 1).toUpperCase();
+  return view.contentType === 'application/octet-stream' ? 'File' : view.contentType;
+}
+
+export function DocumentCard({ view }: { view: AttachmentView }) {
+  const here = view.state === 'uploaded' || view.state === 'downloaded';
+  const confirmRisk = (event: React.MouseEvent) => {
+    if (view.executable && !window.confirm(`“${view.fileName}” is a program or script. Opening it can run code on this computer. Save it anyway?`)) event.preventDefault();
+  };
+  return (
+    <div className="attachment attachment-document" data-testid="attachment-document">
+      <div className="document-row">
+        <span className="document-icon" aria-hidden>
+          <Icon name="file" size={22} />
+        </span>
+        <span className="document-text">
+          <span className="document-name" dir="auto" title={view.fileName}>
+            {view.fileName}
+          </span>
+          <span className="document-meta">
+            {typeLabel(view)} · {sizeLabel(view.size)}
+            {view.executable && <strong className="document-warning"> · Program — may be unsafe</strong>}
+          </span>
+        </span>
+        {here ? (
+          <a className="document-action" href={downloadUrl(view.id)} download={view.fileName} onClick={confirmRisk} aria-label={`Save ${view.fileName}`}>
+            Save
+          </a>
+        ) : (
+          !isMoving(view) &&
+          view.direction === 'incoming' && (
+            <button type="button" className="document-action" onClick={() => startDownload(view.id)} aria-label={`Download ${view.fileName}`}>
+              Download
+            </button>
+          )
+        )}
+      </div>
+      <TransferStatus view={view} />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+// The files of one message, inside its bubble: images and videos inline (the preview that came with the message
+// first, then the real thing), audio and voice notes as a player, anything else as a download card. Each shows its
+// transfer while it moves. Bytes come from the media URL; nothing here sees a key.
+import { memo, useEffect, useState } from 'react';
+import type { AttachmentView } from '../../../shared/ipc';
+import { Icon } from '../../ui/Icon';
+import { AudioPlayer } from './AudioPlayer';
+import { DocumentCard } from './DocumentCard';
+import { attachmentUrl, thumbnailUrl } from './mediaUrl';
+import { useAttachment, useMedia } from './mediaStore';
+import { TransferStatus } from './TransferStatus';
+
+/** Received images up to this size load as soon as they are shown; larger ones wait for a click. */
+export const AUTO_LOAD_IMAGE_BYTES = 16 * 1024 * 1024;
+
+export const MessageAttachments = memo(function MessageAttachments({ attachments }: { attachments: readonly AttachmentView[] }) {
+  // Pictures and videos side by side (two to a row), then players and document cards one under another.
+  const visual = attachments.filter((attachment) => attachment.kind === 'image' || attachment.kind === 'video');
+  const other = attachments.filter((attachment) => attachment.kind !== 'image' && attachment.kind !== 'video');
+  return (
+    <div className="attachments">
+      {visual.length > 0 && (
+        <div className={`attachment-grid${visual.length > 1 ? ' attachment-grid-many' : ''}`}>
+          {visual.map((stored) => (
+            <Attachment key={stored.id} stored={stored} />
+          ))}
+        </div>
+      )}
+      {other.map((stored) => (
+        <Attachment key={stored.id} stored={stored} />
+      ))}
+    </div>
+  );
+});
+
+function Attachment({ stored }: { stored: AttachmentView }) {
+  const view = useAttachment(stored);
+  useEffect(() => useMedia.getState().ensure(stored.id), [stored.id]);
+  if (view.kind === 'audio') return <AudioPlayer view={view} />;
+  if (view.kind === 'image') return <ImageAttachment view={view} />;
+  if (view.kind === 'video') return <VideoAttachment view={view} />;
+  return <DocumentCard view={view} />;
+}
+
+/** Width and height for the frame before anything decoded, so the list does not jump. */
+function frameStyle(view: AttachmentView): React.CSSProperties {
+  if (!view.width || !view.height) return {};
+  return { aspectRatio: `${view.width} / ${view.height}` };
+}
+
+/** Its bytes are on this device: sent (the encrypted copy stays) or downloaded. */
+function available(view: AttachmentView): boolean {
+  return view.state === 'uploaded' || view.state === 'downloaded';
+}
+
+function ImageAttachment({ view }: { view: AttachmentView }) {
+  const [wanted, setWanted] = useState(false);
+  const load = available(view) || wanted || (view.direction === 'incoming' && view.size <= AUTO_LOAD_IMAGE_BYTES && view.state !== 'failed');
+  const [loaded, setLoaded] = useState(false);
+  return (
+    <figure className="attachment attachment-visual" style={frameStyle(view)} data-testid="attachment-image">
+      {view.hasThumbnail && !loaded && <img className="attachment-preview" src={thumbnailUrl(view.id)} alt="" aria-hidden />}
+      {load && <img className={`attachment-full${loaded ? ' attachment-full-loaded' : ''}`} src={attachmentUrl(view.id)} alt={view.fileName} onLoad={() => setLoaded(true)} />}
+      {!load && (
+        <button type="button" className="attachment-start" onClick={() => setWanted(true)} aria-label={`Download ${view.fileName}`}>
+          <Icon name="down" size={22} />
+        </button>
+      )}
+      <TransferStatus view={view} />
+    </figure>
+  );
+}
+
+function VideoAttachment({ view }: { view: AttachmentView }) {
+  // A video is fetched only once the user plays it (or it is here already): then it plays while it downloads.
+  const [playing, setPlaying] = useState(false);
+  const show = playing || available(view);
+  return (
+    <figure className="attachment attachment-visual" style={frameStyle(view)} data-testid="attachment-video">
+      {show ? (
+        <video className="attachment-full attachment-full-loaded" src={attachmentUrl(view.id)} controls autoPlay={playing} preload="metadata" poster={view.hasThumbnail ? thumbnailUrl(view.id) : undefined} />
+      ) : (
+        <>
+          {view.hasThumbnail && <img className="attachment-preview" src={thumbnailUrl(view.id)} alt="" aria-hidden />}
+          <button type="button" className="attachment-start" onClick={() => setPlaying(true)} aria-label={`Play ${view.fileName}`}>
+            <Icon name="play" size={22} />
+          </button>
+        </>
+      )}
+      <TransferStatus view={view} />
+    </figure>
+  );
+}

@@ -1,0 +1,133 @@
+// Files in the renderer: picked files go to the preview tray (handed to main through the media URL at once), can be
+// removed, and are sent with the composer's text as one message; files main would refuse are refused here first,
+// before a byte moves. Received files show in the bubble: a document as a card that downloads on request, progress
+// with pause and cancel while a transfer moves, and the chat list names them.
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AttachmentView } from '../../../shared/ipc';
+import { ensureConversation } from '../../db/conversations';
+import { useChats } from '../../store/chats';
+import { fakeContact } from '../../testing/fakeParley';
+import { useFakeLayout } from '../../testing/layout';
+import { attachmentView, mediaFrom } from '../../testing/messages';
+import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+import { describeAttachments } from './describeAttachments';
+
+useFakeLayout();
+
+/** main's side of the media URL: every hand-over becomes an outgoing attachment the fake main knows. */
+const handedOver: string[] = [];
+let fetchMock: ReturnType<typeof vi.fn>;
+let fakeMain: { putAttachment(view: AttachmentView): void } | null = null;
+
+beforeEach(() => {
+  handedOver.length = 0;
+  fetchMock = vi.fn(async (url: string) => {
+    handedOver.push(url);
+    const name = new URL(url, 'parley-media://x').searchParams.get('name') ?? 'file';
+    const view = attachmentView({ direction: 'outgoing', fileName: name, state: 'uploading' });
+    fakeMain?.putAttachment(view);
+    return new Response(JSON.stringify(view), { status: 201, headers: { 'content-type': 'application/json' } });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+});
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  fakeMain = null;
+  await resetApp();
+});
+
+async function openBob() {
+  const rendered = await renderApp({ contacts: [fakeContact('bob')], seed: (db) => ensureConversation(db, 'dm:bob', 'bob', 1).then(() => undefined) });
+  fakeMain = rendered.fake;
+  act(() => useChats.getState().select('dm:bob'));
+  await screen.findByRole('log', { name: 'Messages with bob' });
+  return rendered;
+}
+
+describe('sending files', () => {
+  it('puts picked files in the tray, removes one, and sends the rest with the caption as one message', async () => {
+    const { user, fake } = await openBob();
+    const pdf = new File(['%PDF-1.7 quarterly numbers'], 'Q3 report.pdf', { type: 'application/pdf' });
+    const notes = new File(['notes'], 'notes.txt', { type: 'text/plain' });
+    await user.upload(screen.getByTestId('attach-input'), [pdf, notes]);
+    const tray = await screen.findByTestId('attachment-tray');
+    await waitFor(() => expect(within(tray).getAllByTestId('tray-item').map((item) => item.className)).toEqual(['tray-item tray-ready', 'tray-item tray-ready']));
+    expect(handedOver.map((url) => new URL(url, 'parley-media://x').searchParams.get('name'))).toEqual(['Q3 report.pdf', 'notes.txt']);
+    const staged = [...fake.attachments.values()];
+
+    await user.click(within(tray).getByRole('button', { name: 'Remove notes.txt' }));
+    await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'media.cancel').map((call) => call.request)).toEqual([{ id: staged[1]!.id }]));
+    await user.type(screen.getByTestId('composer-input'), 'Numbers for Q3{Enter}');
+
+    await waitFor(() => expect(fake.sent.map((request) => request.content).filter((content) => content.kind !== 'typing')).toEqual([{ kind: 'media', caption: 'Numbers for Q3', attachmentIds: [staged[0]!.id] }]));
+    expect(screen.queryByTestId('attachment-tray')).toBeNull();
+    const bubble = (await screen.findByText('Numbers for Q3')).closest('.message') as HTMLElement;
+    expect(within(bubble).getByText('Q3 report.pdf')).toBeTruthy();
+    const [row] = await sessionDb().messages.where('conversationId').equals('dm:bob').toArray();
+    expect(row).toMatchObject({ direction: 'out', body: 'Numbers for Q3', attachments: [{ id: staged[0]!.id }] });
+  });
+
+  it('refuses a file over 2 GiB, and an empty one, before anything is handed over', async () => {
+    const { user, fake } = await openBob();
+    const huge = new File(['x'], 'disk.iso');
+    Object.defineProperty(huge, 'size', { value: 2 ** 31 + 1 });
+    const empty = new File([], 'empty.txt');
+    await user.upload(screen.getByTestId('attach-input'), [huge, empty]);
+    const tray = await screen.findByTestId('attachment-tray');
+    await within(tray).findByText(/“disk.iso” is 2.0 GB; files can be at most 2 GB/);
+    await within(tray).findByText('“empty.txt” is empty.');
+    expect(fetchMock).not.toHaveBeenCalled();
+    await user.type(screen.getByTestId('composer-input'), 'here{Enter}');
+    expect(await screen.findByText('Remove the files that cannot be sent first.')).toBeTruthy();
+    expect(fake.sent.filter((request) => request.content.kind !== 'typing')).toEqual([]);
+  });
+
+  it('takes files pasted into the composer', async () => {
+    const { user } = await openBob();
+    await user.click(screen.getByTestId('composer-input'));
+    await user.paste({ files: [new File(['%PDF-1.4'], 'pasted.pdf', { type: 'application/pdf' })] } as unknown as DataTransfer);
+    await within(await screen.findByTestId('attachment-tray')).findByText('pasted.pdf');
+  });
+});
+
+describe('received files', () => {
+  it('shows a document card that downloads on request, then offers to save it', async () => {
+    const { user, fake } = await openBob();
+    const doc = attachmentView({ fileName: 'minutes.pdf' });
+    fake.putAttachment(doc);
+    fake.deliver(mediaFrom('bob', 'm1', [doc], 'From the meeting'));
+    const card = await screen.findByTestId('attachment-document');
+    expect(within(card).getByText('minutes.pdf')).toBeTruthy();
+    expect(within(card).getByText(/PDF · 47 KB/)).toBeTruthy();
+    await user.click(within(card).getByRole('button', { name: 'Download minutes.pdf' }));
+    const save = await within(card).findByRole('link', { name: 'Save minutes.pdf' });
+    expect(save.getAttribute('href')).toBe(`parley-media://attachment/${doc.id}?download=1`);
+    expect(await screen.findByText('From the meeting')).toBeTruthy();
+  });
+
+  it('shows progress while a file moves, with pause and cancel', async () => {
+    const { user, fake } = await openBob();
+    const video = attachmentView({ kind: 'video', contentType: 'video/mp4', fileName: 'clip.mp4', size: 10_000_000, total: 10_000_000 });
+    fake.putAttachment(video);
+    fake.deliver(mediaFrom('bob', 'm2', [video]));
+    const frame = await screen.findByTestId('attachment-video');
+    expect(within(frame).getByRole('button', { name: 'Play clip.mp4' })).toBeTruthy();
+    act(() => fake.putAttachment({ ...video, state: 'downloading', transferred: 4_000_000 }));
+    const bar = await within(frame).findByRole('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    await user.click(within(frame).getByRole('button', { name: 'Pause' }));
+    await within(frame).findByText('Paused at 40%');
+    await user.click(within(frame).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(within(frame).queryByRole('progressbar')).toBeNull());
+    expect(fake.calls.filter((call) => call.channel.startsWith('media.') && call.channel !== 'media.get').map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
+  });
+
+  it('names files in the chat list and notifications', () => {
+    const photo = attachmentView({ kind: 'image', fileName: 'a.jpg' });
+    expect(describeAttachments([photo])).toBe('Photo');
+    expect(describeAttachments([photo, photo], 'beach')).toBe('2 photos · beach');
+    expect(describeAttachments([attachmentView({ kind: 'audio', voiceNote: true })])).toBe('Voice message');
+    expect(describeAttachments([attachmentView(), photo])).toBe('2 files');
+  });
+});

@@ -1,0 +1,132 @@
+// Files in messages, end to end through a real relay and real cores driven over IPC as the renderer drives them:
+// files staged through the media URL go out as one message with a caption; each recipient device gets the
+// attachments (never a key, digest or blob id), may fetch exactly those blobs (the sender granted them to the devices
+// it sent the message to), and serves the decrypted bytes. A receiver that restarts before its renderer stored the
+// message is offered the same attachments again; files that cannot be sent fail the message with the reason.
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaRequest, MediaResponse } from '../../src/main/core/media/serve/mediaRequests';
+import type { AttachmentView, ReceivedMessage } from '../../src/shared/ipc';
+import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { TestUser, addContact, dm } from './messaging-harness';
+import { waitFor } from './support';
+
+let relay: TestRelay;
+const users: TestUser[] = [];
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  await Promise.all(users.splice(0).map((user) => user.close().catch(() => undefined)));
+});
+afterAll(async () => {
+  await relay?.close();
+});
+
+async function user(prefix: string, options: { autoCommit?: boolean } = {}): Promise<TestUser> {
+  const created = await TestUser.create(relay.url, prefix, options);
+  users.push(created);
+  return created;
+}
+
+const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
+const jpeg = (bytes: number) => Buffer.concat([JPEG_HEAD, randomBytes(bytes)]);
+const pdf = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes)]);
+
+async function bodyOf(response: MediaResponse): Promise<Buffer> {
+  if (!response.body || typeof response.body === 'string' || Buffer.isBuffer(response.body)) return Buffer.from(response.body ?? '');
+  const parts: Buffer[] = [];
+  for await (const part of response.body) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** What the renderer does with a file the user picked: a streamed PUT to the media URL. */
+async function stage(from: TestUser, bytes: Buffer, name: string): Promise<AttachmentView> {
+  const request: MediaRequest = { method: 'PUT', path: '/stage', query: new URLSearchParams({ name }), headers: { contentLength: String(bytes.length) }, body: Readable.from([bytes]) };
+  const response = await from.core.media(request);
+  expect(response.status).toBe(201);
+  return JSON.parse(String(response.body)) as AttachmentView;
+}
+
+async function fetchAttachment(by: TestUser, id: string): Promise<Buffer> {
+  const response = await by.core.media({ method: 'GET', path: `/attachment/${id}`, query: new URLSearchParams(), headers: {}, body: null });
+  expect(response.status).toBe(200);
+  return bodyOf(response);
+}
+
+function mediaIn(user: TestUser, conversationId: string): Extract<ReceivedMessage['content'], { kind: 'media' }> | undefined {
+  const found = user.conversation(conversationId).find((message) => message.content.kind === 'media');
+  return found?.content.kind === 'media' ? found.content : undefined;
+}
+
+describe('files in messages', () => {
+  it('sends an image and a document with a caption as one message; the recipient sees them first, then downloads them', async () => {
+    const alice = await user('ma');
+    const bob = await user('mb');
+    await addContact(alice, bob);
+    const changes: AttachmentView[] = [];
+    bob.core.events.subscribe((event, payload) => void (event === 'media.changed' && changes.push(payload as AttachmentView)));
+    const image = jpeg(300_000);
+    const document = pdf(50_000);
+    const staged = [await stage(alice, image, 'beach.jpg'), await stage(alice, document, '../../etc/Report Q3.pdf')];
+
+    const sent = await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000001', content: { kind: 'media', caption: 'Trip photos', attachmentIds: staged.map((a) => a.id) } });
+    expect(sent.messageId).toBe('01HZX3M4J8MEDIA00000000001');
+
+    const received = await waitFor(() => mediaIn(bob, dm(alice)), 'the message with files');
+    expect(received.caption).toBe('Trip photos');
+    expect(received.attachments).toMatchObject([
+      { direction: 'incoming', kind: 'image', contentType: 'image/jpeg', fileName: 'beach.jpg', size: image.length, state: 'pending' },
+      { direction: 'incoming', kind: 'file', contentType: 'application/pdf', fileName: 'Report Q3.pdf', size: document.length, state: 'pending' },
+    ]);
+    // Nothing the renderer is handed names a key, a digest or a blob id.
+    const library = alice.core.client.messenger().media;
+    const secrets = (await Promise.all(staged.map((a) => library.record(a.id)))).flatMap((record) => [record.key, record.digest!, record.blobId!]);
+    const handedOver = JSON.stringify([bob.received, changes, await bob.call('messages.pending', {})]);
+    for (const secret of secrets) expect(handedOver).not.toContain(secret);
+
+    // The bytes come decrypted through bob's media URL: the relay let his device fetch what alice granted it.
+    expect((await fetchAttachment(bob, received.attachments[0]!.id)).equals(image)).toBe(true);
+    expect((await fetchAttachment(bob, received.attachments[1]!.id)).equals(document)).toBe(true);
+    await expect.poll(async () => (await bob.call('media.get', { id: received.attachments[0]!.id })).state).toBe('downloaded');
+    expect(changes.some((view) => view.id === received.attachments[0]!.id && view.state === 'downloaded')).toBe(true);
+  });
+
+  it('sends to every member of a group; a member that restarts before storing it is offered the same attachments', async () => {
+    const ann = await user('mg-ann');
+    const ben = await user('mg-ben');
+    const cat = await user('mg-cat', { autoCommit: false });
+    const group = await ann.callRetrying('groups.create', { name: 'Photos', members: [ben.username, cat.username] });
+    const conversationId = `group:${group.groupId}`;
+    const image = jpeg(120_000);
+    const [staged] = [await stage(ann, image, 'cake.jpg')];
+    await ann.callRetrying('messages.send', { conversationId, messageId: '01HZX3M4J8MEDIA00000000002', content: { kind: 'media', caption: '', attachmentIds: [staged!.id] } });
+
+    const forBen = await waitFor(() => mediaIn(ben, conversationId), 'ben gets the photo');
+    const forCat = await waitFor(() => mediaIn(cat, conversationId), 'cat gets the photo');
+    expect(forBen.caption).toBe('');
+    await cat.restart();
+    const again = (await cat.call('messages.pending', {})).find((message) => message.content.kind === 'media');
+    expect(again?.content.kind === 'media' && again.content.attachments.map((a) => a.id)).toEqual(forCat.attachments.map((a) => a.id));
+    expect((await fetchAttachment(cat, forCat.attachments[0]!.id)).equals(image)).toBe(true);
+    expect((await fetchAttachment(ben, forBen.attachments[0]!.id)).equals(image)).toBe(true);
+  });
+
+  it('fails a message whose file is unknown or was cancelled, with the reason and no retry', async () => {
+    const alice = await user('mf-a');
+    const bob = await user('mf-b');
+    await addContact(alice, bob);
+    const unknown = await alice.failure('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000003', content: { kind: 'media', caption: 'x', attachmentIds: ['AAAAAAAAAAAAAAAAAAAAAA'] } });
+    expect(unknown).toMatchObject({ code: 'attachment_failed', retryable: false });
+    const staged = await stage(alice, pdf(10_000), 'a.pdf');
+    await alice.call('media.cancel', { id: staged.id });
+    const cancelled = await alice.failure('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000004', content: { kind: 'media', caption: '', attachmentIds: [staged.id] } });
+    expect(cancelled).toMatchObject({ code: 'attachment_failed', retryable: false });
+    expect(await alice.failure('media.get', { id: 'AAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({ code: 'unknown_attachment' });
+    // Requests that break the contract never reach the library.
+    expect(await alice.failure('media.download', { id: '../../x' } as never)).toMatchObject({ code: 'invalid_request' });
+    expect(await alice.failure('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000005', content: { kind: 'media', caption: '', attachmentIds: [] } })).toMatchObject({ code: 'invalid_request' });
+  });
+});

@@ -146,6 +146,23 @@ for (const theme of THEMES) {
         await page.getByRole('button', { name: 'Group info' }).click();
         await expect(page.getByRole('dialog', { name: 'Group info: Weekend hike' })).toBeVisible();
         await capture(page, `${prefix}-dialog-group-info`);
+        const groupInfo = page.getByRole('dialog', { name: 'Group info: Weekend hike' });
+        await groupInfo.getByRole('button', { name: 'Create invite link' }).click();
+        const invite = groupInfo.getByRole('article', { name: 'Invite link' });
+        await invite.scrollIntoViewIfNeeded();
+        await expect(invite.getByRole('img', { name: 'QR code of an invite link to Weekend hike' })).toBeVisible();
+        await capture(page, `${prefix}-dialog-group-invite`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+
+        // A parley://join link: what it claims, before anything is sent.
+        await onFake(
+          page,
+          `fake.invitePreviews.set('${'J'.repeat(60)}', { groupId: 'grp0000000000000000009', groupName: 'Climbing', inviter: 'erin', expiresAt: Date.now() + 3 * 86400000, approval: true, alreadyMember: false });
+           fake.receiveDeepLink({ status: 'accepted', id: 90, link: { kind: 'join', token: '${'J'.repeat(60)}' } })`,
+        );
+        await expect(page.getByRole('dialog', { name: 'Join “Climbing”?' })).toBeVisible();
+        await capture(page, `${prefix}-dialog-join-group`);
         await page.keyboard.press('Escape');
         await expect(page.getByRole('dialog')).toHaveCount(0);
 

@@ -46,6 +46,8 @@ export interface RelayConfig {
   nonceTtlMs: number;
   /** Time a new socket has to send its register/auth frame. */
   authTimeoutMs: number;
+  /** How long a provisioning address (a device waiting to be linked) stays usable; the client then asks for a new one. */
+  provisioningTtlMs: number;
   /** Time a new TCP connection has to send complete HTTP request headers (the WebSocket upgrade included). */
   headersTimeoutMs: number;
   /** Connections not yet authenticated, at once, in total; past it new connections are cut at accept. */
@@ -135,6 +137,7 @@ export const RELAY_SETTINGS = [
   setting({ key: 'fetchRateBurst', variable: 'PARLEY_RELAY_FETCH_RATE_BURST', parse: int(1, 10_000_000), fallback: () => 200 }),
   setting({ key: 'nonceTtlMs', variable: 'PARLEY_RELAY_NONCE_TTL_MS', parse: int(1, 3_600_000), fallback: () => 30_000 }),
   setting({ key: 'authTimeoutMs', variable: 'PARLEY_RELAY_AUTH_TIMEOUT_MS', parse: int(1, 3_600_000), fallback: () => 10_000 }),
+  setting({ key: 'provisioningTtlMs', variable: 'PARLEY_RELAY_PROVISIONING_TTL_MS', parse: int(1, 3_600_000), fallback: () => 180_000 }),
   setting({ key: 'headersTimeoutMs', variable: 'PARLEY_RELAY_HEADERS_TIMEOUT_MS', parse: int(100, 600_000), fallback: () => 10_000 }),
   setting({ key: 'maxUnauthenticated', variable: 'PARLEY_RELAY_MAX_UNAUTHENTICATED', parse: int(1, 1_000_000), fallback: () => 2_000 }),
   setting({

@@ -14,6 +14,8 @@ import type { DeviceBus } from './cluster/device-bus';
 import { UnauthenticatedConnections } from './connection/admission';
 import { DeviceConnection, type ConnectionContext } from './connection/device-connection';
 import { OnlineDevices } from './connection/online-devices';
+import { LinkedDevices } from './devices/linked-devices';
+import { ProvisioningRegistry } from './devices/provisioning-registry';
 import { createHttpHandler, pathOf } from './http/health';
 import { TokenBucketLimiter } from './limits/rate-limiter';
 import { createJsonLogger, errorFields, type Logger } from './log';
@@ -101,7 +103,28 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     await store.close();
     throw error;
   }
-  const context: ConnectionContext = { config, store, writer, nonces, online, rateLimiter, prekeys, blobs: blobs.access, logger, now };
+  const provisioning = new ProvisioningRegistry<DeviceConnection>();
+  const devices = new LinkedDevices({
+    store,
+    provisioning,
+    disconnect: (device) => online.get(device)?.closeWith('deviceRemoved'),
+    now,
+    logger,
+  });
+  const context: ConnectionContext = {
+    config,
+    store,
+    writer,
+    nonces,
+    online,
+    rateLimiter,
+    prekeys,
+    blobs: blobs.access,
+    devices,
+    provisioning,
+    logger,
+    now,
+  };
   const health = createHttpHandler(() => ({
     version: RELAY_VERSION,
     protocol: PROTOCOL_VERSION,

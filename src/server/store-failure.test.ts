@@ -22,6 +22,10 @@ function flaky(store: RelayStore): RelayStore {
   return {
     registerDevice: (device) => store.registerDevice(device),
     findDevice: (address) => store.findDevice(address),
+    linkDevice: (link) => store.linkDevice(link),
+    listDevices: (user) => store.listDevices(user),
+    removeDevice: (address, now) => store.removeDevice(address, now),
+    touchDevice: (address, at) => store.touchDevice(address, at),
     commitMailboxBatch: async (batch) => {
       if (failNextCommits > 0) {
         failNextCommits--;

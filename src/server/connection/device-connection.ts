@@ -4,6 +4,8 @@
 // The message path is synchronous up to the group commit: a send is queued with a callback, its answer and the
 // deliveries it causes leave in the turn's batched frames (OutboundBatch).
 import type { BlobAccess } from '../blobs/blob-access';
+import type { DeviceRequestFrame, LinkedDevices } from '../devices/linked-devices';
+import type { ProvisioningRegistry } from '../devices/provisioning-registry';
 import { answerBlobFrame, type BlobRequestFrame } from '../blobs/blob-frames';
 import { WebSocket } from 'ws';
 import {
@@ -47,11 +49,14 @@ export interface ConnectionContext {
   rateLimiter: TokenBucketLimiter;
   prekeys: PrekeyDirectory;
   blobs: BlobAccess;
+  devices: LinkedDevices;
+  provisioning: ProvisioningRegistry<DeviceConnection>;
   logger: Logger;
   now: () => number;
 }
 
-type State = 'awaiting_auth' | 'authenticating' | 'ready' | 'closed';
+/** `provisioning`: a device being linked, waiting at a provisioning address for its provisioning message. */
+type State = 'awaiting_auth' | 'authenticating' | 'provisioning' | 'ready' | 'closed';
 
 /** Frames a client may pipeline behind its register/auth frame before `ready`. */
 const MAX_FRAMES_DURING_HANDSHAKE = 32;
@@ -68,6 +73,7 @@ export class DeviceConnection {
   private readonly abuse: AbuseMeter;
   private authTimer: NodeJS.Timeout | undefined;
   private heldFrames: Array<{ data: RawMessage; isBinary: boolean }> = [];
+  private provisioningAddress: string | undefined;
   /** While shutting down, frames are no longer read but answers already owed are still written. */
   private reading = true;
   private alive = true;
@@ -120,6 +126,13 @@ export class DeviceConnection {
     if (this.state === 'ready') this.batch.delivery(delivery);
   }
 
+  /** The provisioning message for the device waiting on this connection: handed on, then the connection closes. */
+  deliver(user: string, device: number, body: string): void {
+    if (this.state !== 'provisioning') return;
+    this.send({ type: 'provision_message', user, device, body });
+    this.closeWith('provisioningDone');
+  }
+
   /** Stops reading frames; used at shutdown before pending writes are flushed. */
   stopReading(): void {
     this.reading = false;
@@ -161,10 +174,16 @@ export class DeviceConnection {
 
   private handle(data: RawMessage, isBinary: boolean): void {
     const read = readClientFrame(data, isBinary);
+    if (this.state === 'provisioning') {
+      this.sendError('not_authenticated', 'a provisioning connection only waits for its provisioning message');
+      return this.closeWith('protocolViolation');
+    }
     if (this.state === 'awaiting_auth') {
       if (!read.ok) {
         this.sendError(read.rejection.code, read.rejection.message, read.rejection.rid);
         this.closeWith('protocolViolation');
+      } else if (read.frame.type === 'provision') {
+        this.startProvisioning();
       } else if (read.frame.type !== 'register' && read.frame.type !== 'auth') {
         this.sendError('not_authenticated', 'the first frame must be register or auth', ridOf(read.frame));
         this.closeWith('protocolViolation');
@@ -178,6 +197,7 @@ export class DeviceConnection {
     switch (frame.type) {
       case 'register':
       case 'auth':
+      case 'provision':
         return this.reject('already_authenticated', 'this connection is already authenticated');
       case 'ping':
         return this.send({ type: 'pong', rid: frame.rid });
@@ -194,7 +214,21 @@ export class DeviceConnection {
       case 'blob_download':
       case 'blob_grant':
         return this.handleBlob(frame);
+      case 'link_device':
+      case 'list_devices':
+      case 'remove_device':
+        return this.handleDevices(frame);
     }
+  }
+
+  /** Waits (until the address expires) for a provisioning message; the connection never authenticates. */
+  private startProvisioning(): void {
+    clearTimeout(this.authTimer);
+    this.state = 'provisioning';
+    const { provisioning, config, now } = this.context;
+    this.provisioningAddress = provisioning.open(this);
+    this.authTimer = setTimeout(() => this.closeWith('provisioningDone'), config.provisioningTtlMs);
+    this.send({ type: 'provisioning_address', address: this.provisioningAddress, expiresAt: now() + config.provisioningTtlMs });
   }
 
   private hold(data: RawMessage, isBinary: boolean): void {
@@ -228,6 +262,9 @@ export class DeviceConnection {
     this.context.online.claim(address, this)?.closeWith('replaced');
     this.context.logger.debug('relay.device_ready', { connection: this.id, user: address.user, device: address.device });
     this.send({ type: 'ready', user: address.user, device: address.device, registered: outcome.registered });
+    this.follow(this.context.store.touchDevice(address, this.context.now()), () => {}, (error) => {
+      this.context.logger.warn('relay.last_seen_not_stored', { connection: this.id, ...errorFields(error) });
+    });
     // Acks the device sent on its previous connection may still be on their way to disk.
     const acksSettled = this.context.writer.acksSettled(address);
     this.pump = new MailboxPump({
@@ -333,6 +370,19 @@ export class DeviceConnection {
     );
   }
 
+  private handleDevices(frame: DeviceRequestFrame): void {
+    const device = this.address;
+    if (device === undefined) return;
+    this.follow(
+      this.context.devices.handle(device, frame),
+      (answer) => (answer.ok ? this.send(answer.frame) : this.sendError(answer.code, answer.message, frame.rid)),
+      (error) => {
+        this.context.logger.warn('relay.devices_failed', { connection: this.id, ...errorFields(error) });
+        this.sendError('internal', 'the relay could not handle this device request; retry', frame.rid);
+      },
+    );
+  }
+
   private pushDelivery(delivery: StoredDelivery): void {
     this.batch.delivery(delivery);
   }
@@ -389,6 +439,7 @@ export class DeviceConnection {
     this.context.nonces.discard(this.nonce);
     this.pump?.stop();
     if (this.address !== undefined) this.context.online.release(this.address, this);
+    if (this.provisioningAddress !== undefined) this.context.provisioning.close(this.provisioningAddress, this);
   }
 }
 

@@ -138,9 +138,11 @@ export class PrekeyDirectory {
           type: 'prekey_bundles',
           rid: frame.rid,
           user: outcome.user,
+          accountKey: outcome.accountKey,
           devices: outcome.bundles.map((bundle) => ({
             device: bundle.device,
             identityKey: bundle.identityKey,
+            ...(bundle.certificate === undefined ? {} : { certificate: bundle.certificate }),
             signedPrekey: bundle.signedPrekey,
             ...(bundle.oneTimePrekey === undefined ? {} : { oneTimePrekey: bundle.oneTimePrekey }),
             ...(bundle.kemPrekey === undefined ? {} : { kemPrekey: bundle.kemPrekey }),

@@ -44,6 +44,7 @@ describe('publish, count, fetch', () => {
       type: 'prekey_bundles',
       rid: expect.any(Number),
       user: bob.address.user,
+      accountKey: bob.identity.identityKey,
       devices: [{ device: 1, identityKey: bob.identity.identityKey, signedPrekey: spk, oneTimePrekey: keys[0] }],
     });
     expect(await countOf(bob)).toEqual({ oneTimePrekeys: 2, signedPrekeyId: 7 });

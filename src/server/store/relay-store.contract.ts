@@ -74,6 +74,53 @@ export function describeRelayStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
+    describe.skipIf(options.mailboxesOnly === true)('linked devices', () => {
+      const link = { user: 'Alice', identityKey: 'C'.repeat(43) + '=', certificate: 'sig', name: 'bmFtZQ==', linkedAt: 7, maxDevices: 3 };
+
+      it('links under the next id, recognizes a retried link, stops at the device limit, and never reuses an id', async () => {
+        expect(await store.linkDevice(link)).toEqual({ status: 'linked', device: 2 });
+        expect(await store.linkDevice(link)).toEqual({ status: 'already_linked', device: 2 });
+        expect(await store.linkDevice({ ...link, identityKey: 'D'.repeat(43) + '=' })).toEqual({ status: 'linked', device: 3 });
+        expect(await store.linkDevice({ ...link, identityKey: 'E'.repeat(43) + '=' })).toEqual({ status: 'too_many_devices' });
+        expect(await store.linkDevice({ ...link, user: 'nobody' })).toEqual({ status: 'unknown_user' });
+        // A linked device's address can never be claimed by registering.
+        expect(await store.registerDevice({ address: { user: 'alice', device: 2 }, identityKey: link.identityKey, registeredAt: 9 })).toBe('username_taken');
+        await store.touchDevice({ user: 'alice', device: 2 }, 42);
+        expect(await store.listDevices('ALICE')).toEqual([
+          { address: alice, identityKey: KEY, registeredAt: 1 },
+          { address: { user: 'alice', device: 2 }, identityKey: link.identityKey, registeredAt: 7, certificate: 'sig', name: 'bmFtZQ==', lastSeenAt: 42 },
+          { address: { user: 'alice', device: 3 }, identityKey: 'D'.repeat(43) + '=', registeredAt: 7, certificate: 'sig', name: 'bmFtZQ==' },
+        ]);
+        expect(await store.listDevices('nobody')).toEqual([]);
+        expect(await store.removeDevice({ user: 'alice', device: 3 }, 50)).toBe(true);
+        expect(await store.removeDevice({ user: 'alice', device: 3 }, 50)).toBe(false);
+        expect(await store.linkDevice({ ...link, identityKey: 'F'.repeat(43) + '=' })).toEqual({ status: 'linked', device: 4 });
+      });
+
+      it('removes a device with its mailbox and prekeys; envelopes shared with other mailboxes stay for them', async () => {
+        const laptop = { user: 'alice', device: 2 };
+        await store.linkDevice(link);
+        await store.publishPrekeys(upload(laptop, { signedPrekey: spk(1), oneTimePrekeys: otks(1, 1) }));
+        await store.publishPrekeys(upload(alice, { signedPrekey: spk(2) }));
+        expect(await store.takePrekeyBundles({ user: 'alice', exclude: bob }, 10)).toMatchObject({
+          status: 'taken',
+          accountKey: KEY,
+          bundles: [{ device: 1 }, { device: 2, certificate: 'sig', identityKey: link.identityKey }],
+        });
+        await store.commitMailboxBatch(batch({ enqueues: [envelope('only', [laptop], bob), envelope('both', [laptop, carol], bob)] }));
+        expect(await store.pendingCount(laptop)).toBe(2);
+        expect(await store.removeDevice(laptop, Date.now())).toBe(true);
+        expect(await store.findDevice(laptop)).toBeUndefined();
+        expect(await store.pendingCount(laptop)).toBe(0);
+        expect(await store.pageMailbox(laptop, 0, 10)).toEqual([]);
+        expect((await store.pageMailbox(carol, 0, 10)).map((d) => d.messageId)).toEqual(['both']);
+        expect(await store.countPrekeys(laptop)).toEqual({ oneTimePrekeys: 0, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: null });
+        expect(await store.takePrekeyBundles({ user: 'alice', exclude: bob }, 10)).toMatchObject({ status: 'taken', bundles: [{ device: 1 }] });
+        const refused = await store.commitMailboxBatch(batch({ enqueues: [envelope('later', [laptop], bob)] }));
+        expect(refused.enqueues).toEqual([{ status: 'unknown_recipient', recipients: [laptop] }]);
+      });
+    });
+
     describe('mailboxes', () => {
       it('stores one envelope into several mailboxes, pages them in order, and acks delete', async () => {
         const result = await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob, carol]), envelope('m2', [bob]), envelope('m3', [bob])] }));
@@ -264,6 +311,7 @@ export function describeRelayStoreContract(name: string, open: () => Promise<Sto
         expect(all).toEqual({
           status: 'taken',
           user: 'bob',
+          accountKey: KEY,
           bundles: [
             { device: 1, identityKey: KEY, signedPrekey: spk(1), oneTimePrekeysLeft: 0, kemPrekeyConsumed: false, kemPrekeysLeft: 0 },
             { device: 3, identityKey: KEY, signedPrekey: spk(3), oneTimePrekey: otks(1, 1)[0], oneTimePrekeysLeft: 0, kemPrekeyConsumed: false, kemPrekeysLeft: 0 },

@@ -12,6 +12,16 @@ export interface DeviceRecord {
   /** Base64 Ed25519 identity public key. */
   identityKey: string;
   registeredAt: number;
+  /**
+   * Base64 Ed25519 signature by the primary device's identity key over deviceCertificateBytes(user, identityKey)
+   * (src/shared/crypto/device-certificate.ts). Absent exactly for the account's primary device, the one that
+   * registered the username; its identity key is the account key.
+   */
+  certificate?: string;
+  /** Opaque to the relay (encrypted by the account's devices); absent for the primary. */
+  name?: string;
+  /** When the device last authenticated; absent if it never did. */
+  lastSeenAt?: number;
 }
 
 export interface NewDevice {
@@ -29,9 +39,40 @@ export type RegisterOutcome =
   /** The username belongs to someone else, or this device exists with another key. */
   | 'username_taken';
 
+/** A device the account's primary linked (its certificate already verified by the caller). */
+export interface DeviceLink {
+  /** Normalized username of the account. */
+  user: string;
+  identityKey: string;
+  certificate: string;
+  name: string;
+  linkedAt: number;
+  /** Most devices the account may have afterwards, the primary included. */
+  maxDevices: number;
+}
+
+export type LinkOutcome =
+  /** A new device id, never given to a device of this account before (ids are not reused after removal). */
+  | { status: 'linked'; device: number }
+  /** A device of this account already has this identity key: nothing written (a retried link). */
+  | { status: 'already_linked'; device: number }
+  | { status: 'too_many_devices' }
+  | { status: 'unknown_user' };
+
 export interface AccountStore {
   registerDevice(device: NewDevice): Promise<RegisterOutcome>;
   findDevice(address: Address): Promise<DeviceRecord | undefined>;
+  /** Adds a linked device to an existing account, durably. */
+  linkDevice(link: DeviceLink): Promise<LinkOutcome>;
+  /** Every device of the user, ordered by device id (the primary first); empty for an unknown user. */
+  listDevices(user: string): Promise<DeviceRecord[]>;
+  /**
+   * Deletes a device durably, with its prekeys and its mailbox (pending deliveries count as acked at `now`).
+   * Afterwards it cannot authenticate, is no recipient and has no bundle. False if there was no such device.
+   */
+  removeDevice(address: Address, now: number): Promise<boolean>;
+  /** Records that the device authenticated at `at` (need not be durable). */
+  touchDevice(address: Address, at: number): Promise<void>;
 }
 
 // ── device mailboxes ──────────────────────────────────────────────────────────
@@ -166,6 +207,8 @@ export interface PrekeyCount {
 export interface TakenBundle {
   device: number;
   identityKey: string;
+  /** The device's certificate (DeviceRecord.certificate); absent for the primary. */
+  certificate?: string;
   signedPrekey: StoredSignedPrekey;
   /** Absent when the device had no one-time prekey left. Deleted from the store before this is returned. */
   oneTimePrekey?: StoredOneTimePrekey;
@@ -186,8 +229,8 @@ export interface BundleRequest {
 }
 
 export type TakeBundlesOutcome =
-  /** `user` is normalized; bundles are ordered by device id. */
-  | { status: 'taken'; user: string; bundles: TakenBundle[] }
+  /** `user` is normalized; bundles are ordered by device id; `accountKey` is the primary device's identity key. */
+  | { status: 'taken'; user: string; accountKey: string; bundles: TakenBundle[] }
   | { status: 'unknown_user' }
   /** The user exists but no device of theirs (other than the excluded one) has a signed prekey. */
   | { status: 'no_prekeys' };

@@ -18,3 +18,4 @@ export * from './sender-key-message';
 export * from './sender-key';
 export * from './sender-key-record';
 export * from './safety-number';
+export * from './device-certificate';

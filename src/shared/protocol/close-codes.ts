@@ -19,6 +19,10 @@ export const CloseCode = {
   replaced: 4010,
   /** Too many malformed or rejected frames. */
   abuse: 4011,
+  /** This device was removed from its account. */
+  deviceRemoved: 4012,
+  /** A provisioning connection's address expired, or its provisioning message was delivered. */
+  provisioningDone: 4013,
 } as const;
 
 export type CloseCodeName = keyof typeof CloseCode;
@@ -35,6 +39,8 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
   nonceUnknown: 'auth_nonce_unknown',
   replaced: 'replaced_by_new_connection',
   abuse: 'too_many_bad_frames',
+  deviceRemoved: 'device_removed',
+  provisioningDone: 'provisioning_done',
 };
 
 /** Close codes after which reconnecting with the same credentials cannot succeed. */
@@ -43,6 +49,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.unknownDevice,
   CloseCode.usernameTaken,
   CloseCode.replaced,
+  CloseCode.deviceRemoved,
 ]);
 
 export function closeCodeName(code: number): CloseCodeName | undefined {

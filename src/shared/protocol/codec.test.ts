@@ -33,6 +33,18 @@ const CLIENT_FRAMES: ClientFrame[] = [
   { type: 'blob_resume', rid: 7, blob: 'k3Fq9v2xYb1LmN0pQrStUw' },
   { type: 'blob_download', rid: 8, blob: 'k3Fq9v2xYb1LmN0pQrStUw' },
   { type: 'blob_grant', rid: 9, blob: 'k3Fq9v2xYb1LmN0pQrStUw', to: [{ user: 'bob', device: 1 }] },
+  {
+    type: 'link_device',
+    rid: 10,
+    provisioningAddress: 'k3Fq9v2xYb1LmN0pQrStUw',
+    identityKey: key,
+    certificate: signature,
+    name: 'AAEC',
+    body: 'AAECAw==',
+  },
+  { type: 'list_devices', rid: 11, user: 'bob' },
+  { type: 'remove_device', rid: 12, device: 3 },
+  { type: 'provision' },
 ];
 
 const SERVER_FRAMES: ServerFrame[] = [
@@ -50,7 +62,21 @@ const SERVER_FRAMES: ServerFrame[] = [
   { type: 'ready', user: 'alice', device: 1, registered: true },
   { type: 'error', rid: 4, code: 'rate_limited', message: 'slow down', retryAfterMs: 240 },
   { type: 'prekeys_published', rid: 3, oneTimePrekeys: 100, kemPrekeys: 40 },
-  { type: 'prekey_bundles', rid: 4, user: 'bob', devices: [{ device: 1, identityKey: key, signedPrekey: { id: 1, publicKey: key, signature } }] },
+  { type: 'prekey_bundles', rid: 4, user: 'bob', accountKey: key, devices: [{ device: 1, identityKey: key, signedPrekey: { id: 1, publicKey: key, signature } }] },
+  { type: 'device_linked', rid: 10, device: 2 },
+  {
+    type: 'device_list',
+    rid: 11,
+    user: 'bob',
+    accountKey: key,
+    devices: [
+      { device: 1, identityKey: key, linkedAt: 5, lastSeenAt: 9 },
+      { device: 2, identityKey: key, certificate: signature, linkedAt: 6, name: 'AAEC' },
+    ],
+  },
+  { type: 'device_removed', rid: 12, device: 2 },
+  { type: 'provisioning_address', address: 'k3Fq9v2xYb1LmN0pQrStUw', expiresAt: 1_767_225_600_000 },
+  { type: 'provision_message', user: 'bob', device: 2, body: 'AAECAw==' },
   { type: 'prekey_count', rid: 5, oneTimePrekeys: 12, signedPrekeyId: null, kemPrekeys: 0, lastResortKemPrekeyId: 3 },
   { type: 'prekeys_low', oneTimePrekeys: 19, kemPrekeys: 4 },
   { type: 'blob_token', rid: 6, blob: 'k3Fq9v2xYb1LmN0pQrStUw', token: 'v1.e30.AAAA', expiresAt: 1_767_225_600_000 },

@@ -62,10 +62,24 @@ export const KemPrekey = z.strictObject({
 });
 export type KemPrekey = z.infer<typeof KemPrekey>;
 
+/** A linked device's certificate: Ed25519 by the account key over deviceCertificateBytes (src/shared/crypto). */
+export const DeviceCertificate = Ed25519Signature;
+
+/** A device's name as its account's devices encrypted it; opaque to the relay. */
+export const SealedDeviceName = base64Bytes({ maxBytes: 256 });
+
+/** A provisioning address: where a device being linked waits for its provisioning message (128 random bits). */
+export const ProvisioningAddress = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'provisioning address must be 22 base64url characters');
+
+/** Most bytes of a provisioning message (an encrypted ProvisionMessage, docs/protocol.md). */
+export const MAX_PROVISION_BODY_BYTES = 16 * 1024;
+
 /** What an initiator needs to start PQXDH with one device. */
 export const DevicePrekeyBundle = z.strictObject({
   device: DeviceId,
   identityKey: Ed25519PublicKey,
+  /** Present for a linked device: its identity key certified by the account key. */
+  certificate: DeviceCertificate.optional(),
   signedPrekey: SignedPrekey,
   /** Absent once the device's one-time prekeys are used up. */
   oneTimePrekey: OneTimePrekey.optional(),
@@ -151,6 +165,40 @@ export const CountPrekeysFrame = z.strictObject({
   rid: RequestId,
 });
 
+/**
+ * The account's primary links a new device: the relay checks the certificate against the primary's identity key,
+ * gives the device the next device id, and hands `body` (the encrypted provisioning message) to the connection
+ * waiting at `provisioningAddress`, which must be live; otherwise nothing is created.
+ */
+export const LinkDeviceFrame = z.strictObject({
+  type: z.literal('link_device'),
+  rid: RequestId,
+  provisioningAddress: ProvisioningAddress,
+  identityKey: Ed25519PublicKey,
+  certificate: DeviceCertificate,
+  name: SealedDeviceName,
+  body: base64Bytes({ maxBytes: MAX_PROVISION_BODY_BYTES }),
+});
+
+/** Asks for the devices of `user` (one's own account: with names and last-seen times). */
+export const ListDevicesFrame = z.strictObject({
+  type: z.literal('list_devices'),
+  rid: RequestId,
+  user: Username,
+});
+
+/** Removes a device of this account: the primary may remove any linked device, a linked device only itself. */
+export const RemoveDeviceFrame = z.strictObject({
+  type: z.literal('remove_device'),
+  rid: RequestId,
+  device: DeviceId,
+});
+
+/** First frame of a device being linked, instead of register/auth: asks for a provisioning address. */
+export const ProvisionFrame = z.strictObject({
+  type: z.literal('provision'),
+});
+
 /** Blob ids: 128 random bits, base64url (the relay makes them; docs/protocol.md, "Blobs"). */
 export const BlobId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'blob id must be 22 base64url characters');
 
@@ -192,6 +240,10 @@ export type BlobUploadFrame = z.infer<typeof BlobUploadFrame>;
 export type BlobResumeFrame = z.infer<typeof BlobResumeFrame>;
 export type BlobDownloadFrame = z.infer<typeof BlobDownloadFrame>;
 export type BlobGrantFrame = z.infer<typeof BlobGrantFrame>;
+export type LinkDeviceFrame = z.infer<typeof LinkDeviceFrame>;
+export type ListDevicesFrame = z.infer<typeof ListDevicesFrame>;
+export type RemoveDeviceFrame = z.infer<typeof RemoveDeviceFrame>;
+export type ProvisionFrame = z.infer<typeof ProvisionFrame>;
 
 export type ClientFrame =
   | SendFrame
@@ -205,7 +257,11 @@ export type ClientFrame =
   | BlobUploadFrame
   | BlobResumeFrame
   | BlobDownloadFrame
-  | BlobGrantFrame;
+  | BlobGrantFrame
+  | LinkDeviceFrame
+  | ListDevicesFrame
+  | RemoveDeviceFrame
+  | ProvisionFrame;
 
 // ── relay → client: the message path (binary) ─────────────────────────────────
 
@@ -277,6 +333,8 @@ export const PrekeyBundlesFrame = z.strictObject({
   type: z.literal('prekey_bundles'),
   rid: RequestId,
   user: Username,
+  /** The identity key of the user's primary device: what linked devices' certificates verify against. */
+  accountKey: Ed25519PublicKey,
   devices: z.array(DevicePrekeyBundle).min(1).max(MAX_PREKEY_BUNDLES),
 });
 
@@ -312,6 +370,58 @@ export const BlobGrantedFrame = z.strictObject({
   rid: RequestId,
 });
 
+/** Answer to `link_device`: the new device's id (also told to the new device with its provisioning message). */
+export const DeviceLinkedFrame = z.strictObject({
+  type: z.literal('device_linked'),
+  rid: RequestId,
+  device: DeviceId,
+});
+
+/** One device in a `device_list`. */
+export const ListedDevice = z.strictObject({
+  device: DeviceId,
+  identityKey: Ed25519PublicKey,
+  /** Absent for the primary. */
+  certificate: DeviceCertificate.optional(),
+  linkedAt: z.number().int().nonnegative(),
+  /** Only in a list of one's own account. */
+  lastSeenAt: z.number().int().nonnegative().optional(),
+  /** Only in a list of one's own account, and only for linked devices. */
+  name: SealedDeviceName.optional(),
+});
+export type ListedDevice = z.infer<typeof ListedDevice>;
+
+/** Answer to `list_devices`. */
+export const DeviceListFrame = z.strictObject({
+  type: z.literal('device_list'),
+  rid: RequestId,
+  user: Username,
+  accountKey: Ed25519PublicKey,
+  devices: z.array(ListedDevice).min(1).max(MAX_PREKEY_BUNDLES),
+});
+
+/** Answer to `remove_device`. */
+export const DeviceRemovedFrame = z.strictObject({
+  type: z.literal('device_removed'),
+  rid: RequestId,
+  device: DeviceId,
+});
+
+/** Answer to `provision`: the address to show in the linking code, usable until `expiresAt` and only once. */
+export const ProvisioningAddressFrame = z.strictObject({
+  type: z.literal('provisioning_address'),
+  address: ProvisioningAddress,
+  expiresAt: z.number().int().nonnegative(),
+});
+
+/** The provisioning message for the device waiting at this connection's address; the relay then closes it. */
+export const ProvisionMessageFrame = z.strictObject({
+  type: z.literal('provision_message'),
+  user: Username,
+  device: DeviceId,
+  body: base64Bytes({ maxBytes: MAX_PROVISION_BODY_BYTES }),
+});
+
 export const ERROR_CODES = [
   'malformed_frame',
   'frame_too_large',
@@ -330,6 +440,11 @@ export const ERROR_CODES = [
   'blob_not_found',
   'blob_too_large',
   'quota_exceeded',
+  'not_primary',
+  'too_many_devices',
+  'bad_certificate',
+  'unknown_provisioning_address',
+  'unknown_device',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -353,6 +468,11 @@ export type PrekeyCountFrame = z.infer<typeof PrekeyCountFrame>;
 export type PrekeysLowFrame = z.infer<typeof PrekeysLowFrame>;
 export type BlobTokenFrame = z.infer<typeof BlobTokenFrame>;
 export type BlobGrantedFrame = z.infer<typeof BlobGrantedFrame>;
+export type DeviceLinkedFrame = z.infer<typeof DeviceLinkedFrame>;
+export type DeviceListFrame = z.infer<typeof DeviceListFrame>;
+export type DeviceRemovedFrame = z.infer<typeof DeviceRemovedFrame>;
+export type ProvisioningAddressFrame = z.infer<typeof ProvisioningAddressFrame>;
+export type ProvisionMessageFrame = z.infer<typeof ProvisionMessageFrame>;
 
 export type ServerFrame =
   | DeliverFrame
@@ -367,7 +487,12 @@ export type ServerFrame =
   | PrekeyCountFrame
   | PrekeysLowFrame
   | BlobTokenFrame
-  | BlobGrantedFrame;
+  | BlobGrantedFrame
+  | DeviceLinkedFrame
+  | DeviceListFrame
+  | DeviceRemovedFrame
+  | ProvisioningAddressFrame
+  | ProvisionMessageFrame;
 
 // ── frame codes: the first byte of every frame ────────────────────────────────
 // Client frames are 0x01–0x7f, relay frames 0x81–0xff; below 0x10 (and 0x81–0x8f) the binary layouts, above
@@ -386,6 +511,10 @@ export const CLIENT_FRAME_CODES = {
   blob_resume: 0x16,
   blob_download: 0x17,
   blob_grant: 0x18,
+  link_device: 0x19,
+  list_devices: 0x1a,
+  remove_device: 0x1b,
+  provision: 0x1c,
 } as const satisfies Record<ClientFrame['type'], number>;
 
 export const SERVER_FRAME_CODES = {
@@ -402,6 +531,11 @@ export const SERVER_FRAME_CODES = {
   prekeys_low: 0x96,
   blob_token: 0x97,
   blob_granted: 0x98,
+  device_linked: 0x99,
+  device_list: 0x9a,
+  device_removed: 0x9b,
+  provisioning_address: 0x9c,
+  provision_message: 0x9d,
 } as const satisfies Record<ServerFrame['type'], number>;
 
 /** The rare frames and the schema each body is checked against. */
@@ -415,6 +549,10 @@ export const RARE_CLIENT_FRAMES = {
   blob_resume: BlobResumeFrame,
   blob_download: BlobDownloadFrame,
   blob_grant: BlobGrantFrame,
+  link_device: LinkDeviceFrame,
+  list_devices: ListDevicesFrame,
+  remove_device: RemoveDeviceFrame,
+  provision: ProvisionFrame,
 } as const;
 
 export const RARE_SERVER_FRAMES = {
@@ -427,4 +565,9 @@ export const RARE_SERVER_FRAMES = {
   prekeys_low: PrekeysLowFrame,
   blob_token: BlobTokenFrame,
   blob_granted: BlobGrantedFrame,
+  device_linked: DeviceLinkedFrame,
+  device_list: DeviceListFrame,
+  device_removed: DeviceRemovedFrame,
+  provisioning_address: ProvisioningAddressFrame,
+  provision_message: ProvisionMessageFrame,
 } as const;

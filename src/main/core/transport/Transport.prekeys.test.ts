@@ -131,6 +131,7 @@ describe('Transport: fetchPrekeys', () => {
       type: 'prekey_bundles',
       rid,
       user,
+      accountKey: toBase64(identityKey),
       devices: [
         {
           device: 1,

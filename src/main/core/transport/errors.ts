@@ -47,6 +47,8 @@ const CLOSE_MESSAGES: Record<CloseCodeName, string> = {
     'Another Parley instance signed in as this device and replaced this connection. Close the other instance, ' +
     'then choose “Retry”.',
   abuse: 'The relay closed the connection after too many invalid requests. Parley will retry.',
+  deviceRemoved: 'This device was removed from your account on another device. Link it again to use it.',
+  provisioningDone: 'The linking code was used or has expired.',
 };
 
 /** Maps the close of an established or establishing socket to a ConnectionError. */
@@ -111,6 +113,11 @@ const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   blob_not_found: 'The relay no longer has this attachment, or it was not sent to this device.',
   blob_too_large: 'The relay does not accept attachments this large.',
   quota_exceeded: 'Your account has no room left on the relay for attachments; older ones free their room when they expire.',
+  not_primary: 'Only the device that created this account can link or remove other devices.',
+  too_many_devices: 'This account already has the most devices it may have (10). Remove one first.',
+  bad_certificate: 'The relay refused the new device because its certificate does not verify with this account’s key.',
+  unknown_provisioning_address: 'This linking code was already used or has expired. Show a new code on the new device.',
+  unknown_device: 'The relay does not know that device of this account.',
   internal: 'The relay had an internal error.',
 };
 

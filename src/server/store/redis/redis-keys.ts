@@ -10,8 +10,12 @@ function tag(user: string): string {
 }
 
 export const redisKeys = {
-  /** Hash: device id → JSON {identityKey, registeredAt}. Its existence is the user's. */
+  /** Hash: device id → JSON {identityKey, registeredAt, certificate?, name?}. Its existence is the user's. */
   devices: (user: string) => `${tag(user)}:devices`,
+  /** Counter: the highest device id the user ever had (linked device ids are never reused). */
+  lastDevice: (user: string) => `${tag(user)}:lastdev`,
+  /** Hash: device id → when it last authenticated (ms). */
+  lastSeen: (user: string) => `${tag(user)}:seen`,
   /** Stream: the device's mailbox, entry ids 0-<seq>. */
   mailbox: (device: Address) => `${tag(device.user)}:mb:${device.device}`,
   /** Counter: the last seq handed out in the device's mailbox (never reused, even once trimmed). */

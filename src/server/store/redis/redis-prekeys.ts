@@ -87,9 +87,15 @@ export class RedisPrekeyStore implements PrekeyStore {
       .filter((id) => id !== excluded && devices[id] !== undefined)
       .sort((a, b) => a - b)
       .slice(0, Math.max(0, limit));
-    if (chosen.length === 0) return { status: 'no_prekeys' };
+    // The account key: the primary's identity key (the lowest device without a certificate).
+    const primary = Object.keys(devices)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((id) => JSON.parse(devices[id]!) as { identityKey: string; certificate?: string })
+      .find((record) => record.certificate === undefined);
+    if (chosen.length === 0 || primary === undefined) return { status: 'no_prekeys' };
     const bundles = await Promise.all(chosen.map((id) => this.takeOne({ user, device: id }, devices[id]!, signed[id]!)));
-    return { status: 'taken', user, bundles };
+    return { status: 'taken', user, accountKey: primary.identityKey, bundles };
   }
 
   private async takeOne(device: Address, deviceJson: string, signedJson: string): Promise<TakenBundle> {
@@ -105,9 +111,11 @@ export class RedisPrekeyStore implements PrekeyStore {
       ],
       [device.device],
     )) as [string, number, string, number, number];
+    const record = JSON.parse(deviceJson) as { identityKey: string; certificate?: string };
     return {
       device: device.device,
-      identityKey: (JSON.parse(deviceJson) as { identityKey: string }).identityKey,
+      identityKey: record.identityKey,
+      ...(record.certificate === undefined ? {} : { certificate: record.certificate }),
       signedPrekey: JSON.parse(signedJson) as StoredSignedPrekey,
       ...(oneTime === '' ? {} : { oneTimePrekey: JSON.parse(oneTime) as StoredOneTimePrekey }),
       oneTimePrekeysLeft: oneTimeLeft,

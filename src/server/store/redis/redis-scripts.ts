@@ -28,12 +28,52 @@ export async function runScript(client: RedisClient, script: LuaScript, keys: re
 export const REGISTER = lua(`
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 if existing then
-  if cjson.decode(existing).identityKey == ARGV[3] then return 'already_registered' end
+  local record = cjson.decode(existing)
+  if record.identityKey == ARGV[3] and record.certificate == nil then return 'already_registered' end
   return 'username_taken'
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'username_taken' end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 'registered'
+`);
+
+/**
+ * KEYS: devices hash, last device counter. ARGV: identity key, device JSON, most devices. Links under the next id
+ * never given; a device already holding the key is a retry. Returns {outcome, device id}.
+ */
+export const LINK_DEVICE = lua(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_user', 0} end
+local all = redis.call('HGETALL', KEYS[1])
+local count = 0
+local highest = tonumber(redis.call('GET', KEYS[2]) or '0')
+for i = 1, #all, 2 do
+  count = count + 1
+  local id = tonumber(all[i])
+  if id > highest then highest = id end
+  if cjson.decode(all[i + 1]).identityKey == ARGV[1] then return {'already_linked', id} end
+end
+if count >= tonumber(ARGV[3]) then return {'too_many_devices', 0} end
+local id = highest + 1
+redis.call('SET', KEYS[2], id)
+redis.call('HSET', KEYS[1], id, ARGV[2])
+return {'linked', id}
+`);
+
+/**
+ * KEYS: devices hash, last device counter, last seen hash, signed prekeys, last-resort KEM prekeys, then the device's
+ * mailbox stream, mailbox index, and one-time prekey queues and values (curve, KEM). ARGV: device id. Returns 1 if
+ * the device existed. Dedup records of what was pending for it expire by their ceiling.
+ */
+export const REMOVE_DEVICE = lua(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+local highest = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[1]) > highest then redis.call('SET', KEYS[2], ARGV[1]) end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
+for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
+return 1
 `);
 
 /** KEYS: devices hash, mailbox stream. ARGV: device id. Returns -1 for an unknown device, else the pending count. */

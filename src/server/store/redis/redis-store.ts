@@ -7,7 +7,9 @@ import { normalizeUsername, type Address } from '../../../shared/protocol';
 import {
   StoreError,
   type BundleRequest,
+  type DeviceLink,
   type DeviceRecord,
+  type LinkOutcome,
   type MailboxWriteBatch,
   type MailboxWriteResult,
   type NewDevice,
@@ -22,7 +24,7 @@ import {
 import { redisKeys } from './redis-keys';
 import { RedisMailboxes } from './redis-mailboxes';
 import { RedisPrekeyStore } from './redis-prekeys';
-import { REGISTER, runScript, type RedisClient } from './redis-scripts';
+import { LINK_DEVICE, REGISTER, REMOVE_DEVICE, runScript, type RedisClient } from './redis-scripts';
 
 export interface RedisStoreOptions {
   /** One URL: a single Redis. Several: seed nodes of a Redis Cluster. */
@@ -87,10 +89,62 @@ export class RedisRelayStore implements RelayStore {
   async findDevice(address: Address): Promise<DeviceRecord | undefined> {
     this.assertOpen();
     const user = normalizeUsername(address.user);
-    const json = await this.redis.hget(redisKeys.devices(user), String(address.device));
-    if (json === null) return undefined;
-    const record = JSON.parse(json) as { identityKey: string; registeredAt: number };
-    return { address: { user, device: address.device }, identityKey: record.identityKey, registeredAt: record.registeredAt };
+    const [json, seen] = await Promise.all([
+      this.redis.hget(redisKeys.devices(user), String(address.device)),
+      this.redis.hget(redisKeys.lastSeen(user), String(address.device)),
+    ]);
+    return json === null ? undefined : deviceRecord(user, address.device, json, seen ?? undefined);
+  }
+
+  async linkDevice(link: DeviceLink): Promise<LinkOutcome> {
+    this.assertOpen();
+    const user = normalizeUsername(link.user);
+    const record = JSON.stringify({ identityKey: link.identityKey, registeredAt: link.linkedAt, certificate: link.certificate, name: link.name });
+    const [status, device] = (await runScript(this.redis, LINK_DEVICE, [redisKeys.devices(user), redisKeys.lastDevice(user)], [link.identityKey, record, link.maxDevices])) as [
+      LinkOutcome['status'],
+      number,
+    ];
+    return status === 'linked' || status === 'already_linked' ? { status, device } : { status };
+  }
+
+  async listDevices(user: string): Promise<DeviceRecord[]> {
+    this.assertOpen();
+    const name = normalizeUsername(user);
+    const [devices, seen] = await Promise.all([this.redis.hgetall(redisKeys.devices(name)), this.redis.hgetall(redisKeys.lastSeen(name))]);
+    return Object.entries(devices)
+      .map(([id, json]) => deviceRecord(name, Number(id), json, seen[id]))
+      .sort((a, b) => a.address.device - b.address.device);
+  }
+
+  async removeDevice(address: Address, _now: number): Promise<boolean> {
+    this.assertOpen();
+    const device = { user: normalizeUsername(address.user), device: address.device };
+    const { user } = device;
+    const removed = await runScript(
+      this.redis,
+      REMOVE_DEVICE,
+      [
+        redisKeys.devices(user),
+        redisKeys.lastDevice(user),
+        redisKeys.lastSeen(user),
+        redisKeys.signedPrekeys(user),
+        redisKeys.lastResortKemPrekeys(user),
+        redisKeys.mailbox(device),
+        redisKeys.mailboxIndex(device),
+        redisKeys.prekeyQueue(device, 'otk'),
+        redisKeys.prekeyValues(device, 'otk'),
+        redisKeys.prekeyQueue(device, 'kem'),
+        redisKeys.prekeyValues(device, 'kem'),
+        redisKeys.prekeyArrivals(device),
+      ],
+      [device.device],
+    );
+    return removed === 1;
+  }
+
+  async touchDevice(address: Address, at: number): Promise<void> {
+    this.assertOpen();
+    await this.redis.hset(redisKeys.lastSeen(normalizeUsername(address.user)), String(address.device), String(at));
   }
 
   commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
@@ -138,6 +192,18 @@ export class RedisRelayStore implements RelayStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreError('store_closed', 'the relay store is closed');
   }
+}
+
+function deviceRecord(user: string, device: number, json: string, seen: string | undefined): DeviceRecord {
+  const record = JSON.parse(json) as { identityKey: string; registeredAt: number; certificate?: string; name?: string };
+  return {
+    address: { user, device },
+    identityKey: record.identityKey,
+    registeredAt: record.registeredAt,
+    ...(record.certificate === undefined ? {} : { certificate: record.certificate }),
+    ...(record.name === undefined ? {} : { name: record.name }),
+    ...(seen === undefined ? {} : { lastSeenAt: Number(seen) }),
+  };
 }
 
 /** Credentials and TLS of the first URL apply to every cluster node. */

@@ -66,6 +66,27 @@ describe('schema migration', () => {
     }
   });
 
+  it('gives a version-5 account the device ids it already used, so a linked device gets the next one', async () => {
+    const oldDir = makeTempDir('parley-v5-');
+    try {
+      const db = new Database(join(oldDir, SQLITE_FILE_NAME));
+      migrate(db, 5);
+      db.prepare("INSERT INTO users (username, created_at) VALUES ('dave', 1)").run();
+      db.prepare("INSERT INTO devices (username, device, identity_key, registered_at) VALUES ('dave', 1, ?, 1), ('dave', 4, ?, 1)").run(IDENTITY, IDENTITY);
+      db.close();
+      const upgraded = openSqliteStore({ dataDir: oldDir, durability: 'process' });
+      try {
+        const link = { user: 'dave', identityKey: 'B'.repeat(43) + '=', certificate: 'c', name: 'bg==', linkedAt: 2, maxDevices: 10 };
+        expect(await upgraded.linkDevice(link)).toEqual({ status: 'linked', device: 5 });
+        expect((await upgraded.listDevices('dave')).map((d) => [d.address.device, d.certificate])).toEqual([[1, undefined], [4, undefined], [5, 'c']]);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      removeDir(oldDir);
+    }
+  });
+
   it('refuses a database from a newer relay', () => {
     const newerDir = makeTempDir('parley-newer-');
     try {

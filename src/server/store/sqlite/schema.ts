@@ -13,10 +13,13 @@
 // rebuilt once more, decoding each pending payload.
 // Version 5 adds PQXDH's KEM prekeys: a queue of signed one-time ML-KEM-768 prekeys per device, handed out oldest
 // first like the curve ones, and one last-resort KEM prekey per device, served (never consumed) when the queue is empty.
+// Version 6 adds linked devices: a device's certificate (by the primary's identity key; NULL for the primary, the
+// device that registered the username), its opaque name and when it was last seen, and per user the highest device
+// id ever given, so an id is never reused after a device is removed.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -142,6 +145,13 @@ const MIGRATIONS: Record<number, string> = {
       signature    TEXT NOT NULL,
       published_at INTEGER NOT NULL
     );
+  `,
+  6: `
+    ALTER TABLE devices ADD COLUMN certificate TEXT;     -- base64 Ed25519 by the primary's identity key; NULL for the primary
+    ALTER TABLE devices ADD COLUMN name TEXT;            -- opaque to the relay
+    ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
+    ALTER TABLE users ADD COLUMN last_device INTEGER NOT NULL DEFAULT 0;  -- highest device id ever given
+    UPDATE users SET last_device = (SELECT coalesce(max(device), 0) FROM devices WHERE devices.username = users.username);
   `,
 };
 

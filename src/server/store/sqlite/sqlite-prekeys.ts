@@ -19,6 +19,7 @@ interface BundleRow {
   id: number;
   device: number;
   identity_key: string;
+  certificate: string | null;
   key_id: number;
   public_key: string;
   signature: string;
@@ -28,6 +29,10 @@ function prepareStatements(db: Database.Database) {
   return {
     deviceId: db.prepare<[string, number], { id: number }>('SELECT id FROM devices WHERE username = ? AND device = ?'),
     userExists: db.prepare<[string], { username: string }>('SELECT username FROM users WHERE username = ?'),
+    /** The account key: the identity key of the device that registered the username (the one without a certificate). */
+    accountKey: db.prepare<[string], { identity_key: string }>(
+      'SELECT identity_key FROM devices WHERE username = ? AND certificate IS NULL ORDER BY device LIMIT 1',
+    ),
     putSigned: db.prepare<[number, number, string, string, number]>(
       `INSERT INTO signed_prekeys (device_id, key_id, public_key, signature, published_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (device_id) DO UPDATE SET key_id = excluded.key_id, public_key = excluded.public_key,
@@ -66,7 +71,7 @@ function prepareStatements(db: Database.Database) {
       'SELECT key_id, public_key, signature FROM last_resort_kem_prekeys WHERE device_id = ?',
     ),
     bundlesOf: db.prepare<[string, number, number], BundleRow>(
-      `SELECT d.id, d.device, d.identity_key, s.key_id, s.public_key, s.signature
+      `SELECT d.id, d.device, d.identity_key, d.certificate, s.key_id, s.public_key, s.signature
        FROM devices d JOIN signed_prekeys s ON s.device_id = d.id
        WHERE d.username = ? AND d.device <> ? ORDER BY d.device LIMIT ?`,
     ),
@@ -150,7 +155,8 @@ export class SqlitePrekeyStore implements PrekeyStore {
     // Device ids start at 1, so 0 excludes nothing.
     const excludedDevice = exclude !== undefined && normalizeUsername(exclude.user) === user ? exclude.device : 0;
     const rows = this.statements.bundlesOf.all(user, excludedDevice, Math.max(0, limit));
-    if (rows.length === 0) return { status: 'no_prekeys' };
+    const accountKey = this.statements.accountKey.get(user)?.identity_key;
+    if (rows.length === 0 || accountKey === undefined) return { status: 'no_prekeys' };
     const bundles = rows.map((row): TakenBundle => {
       const taken = this.statements.takeOldestOneTime.get(row.id);
       const oneTimeKem = this.statements.takeOldestKem.get(row.id);
@@ -158,6 +164,7 @@ export class SqlitePrekeyStore implements PrekeyStore {
       return {
         device: row.device,
         identityKey: row.identity_key,
+        ...(row.certificate === null ? {} : { certificate: row.certificate }),
         signedPrekey: { id: row.key_id, publicKey: row.public_key, signature: row.signature },
         ...(taken === undefined ? {} : { oneTimePrekey: { id: taken.key_id, publicKey: taken.public_key } }),
         oneTimePrekeysLeft: this.oneTimeCount(row.id),
@@ -166,7 +173,7 @@ export class SqlitePrekeyStore implements PrekeyStore {
         kemPrekeysLeft: this.kemCount(row.id),
       };
     });
-    return { status: 'taken', user, bundles };
+    return { status: 'taken', user, accountKey, bundles };
   }
 
   private deviceId(device: Address): number | undefined {

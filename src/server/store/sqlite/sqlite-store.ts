@@ -5,12 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { normalizeUsername, type Address } from '../../../shared/protocol';
+import { MAX_SEQ, normalizeUsername, type Address } from '../../../shared/protocol';
 import type { Durability } from '../../config';
 import {
   StoreError,
   type BundleRequest,
+  type DeviceLink,
   type DeviceRecord,
+  type LinkOutcome,
   type MailboxWriteBatch,
   type MailboxWriteResult,
   type NewDevice,
@@ -23,6 +25,7 @@ import {
   type TakeBundlesOutcome,
 } from '../relay-store';
 import { migrate } from './schema';
+import { SqliteDevices } from './sqlite-devices';
 import { SqliteMailboxes } from './sqlite-mailboxes';
 import { SqlitePrekeyStore } from './sqlite-prekeys';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -42,13 +45,6 @@ export interface SqliteStoreOptions {
 /** WAL pages after which the main connection checkpoints by itself: the default with no worker, a safety net with one. */
 const MAIN_THREAD_AUTOCHECKPOINT_PAGES = 1000;
 const SAFETY_NET_AUTOCHECKPOINT_PAGES = 16_384;
-
-interface DeviceRow {
-  username: string;
-  device: number;
-  identity_key: string;
-  registered_at: number;
-}
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteRelayStore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -85,9 +81,6 @@ function prepareStatements(db: Database.Database) {
   return {
     findUser: db.prepare<[string], { username: string }>('SELECT username FROM users WHERE username = ?'),
     insertUser: db.prepare<[string, number]>('INSERT INTO users (username, created_at) VALUES (?, ?)'),
-    findDevice: db.prepare<[string, number], DeviceRow>(
-      'SELECT username, device, identity_key, registered_at FROM devices WHERE username = ? AND device = ?',
-    ),
     insertDevice: db.prepare<[string, number, string, number]>(
       'INSERT INTO devices (username, device, identity_key, registered_at) VALUES (?, ?, ?, ?)',
     ),
@@ -100,6 +93,9 @@ export class SqliteRelayStore implements RelayStore {
   private readonly writeBatch: (batch: MailboxWriteBatch) => MailboxWriteResult;
   private readonly registerInTransaction: (device: NewDevice) => RegisterOutcome;
   private readonly prekeys: SqlitePrekeyStore;
+  private readonly devices: SqliteDevices;
+  private readonly linkInTransaction: (link: DeviceLink) => LinkOutcome;
+  private readonly removeInTransaction: (address: Address, now: number) => boolean;
   private closed = false;
 
   constructor(
@@ -112,29 +108,60 @@ export class SqliteRelayStore implements RelayStore {
     this.mailboxes = new SqliteMailboxes(db);
     this.writeBatch = db.transaction((batch: MailboxWriteBatch) => this.mailboxes.write(batch));
     this.registerInTransaction = db.transaction((device: NewDevice) => this.registerOne(device));
+    this.devices = new SqliteDevices(db);
+    this.linkInTransaction = db.transaction((link: DeviceLink) => this.devices.link(link));
+    this.removeInTransaction = db.transaction((address: Address, now: number) => {
+      // Pending deliveries go as if acked, so the envelopes they share with other mailboxes keep true counts.
+      this.mailboxes.write({ acks: [{ mailbox: address, through: MAX_SEQ, also: [] }], enqueues: [], mailboxQuota: 0, now });
+      return this.devices.remove(address.user, address.device);
+    });
     this.prekeys = new SqlitePrekeyStore(
       db,
       () => this.assertOpen(),
-      async () => {
-        this.checkpointer?.afterCommit();
-        await this.walSync?.flush();
-      },
+      () => this.afterWrite(),
     );
   }
 
   async registerDevice(device: NewDevice): Promise<RegisterOutcome> {
     this.assertOpen();
     const outcome = this.registerInTransaction({ ...device, address: normalized(device.address) });
-    this.checkpointer?.afterCommit();
-    await this.walSync?.flush();
+    await this.afterWrite();
     return outcome;
   }
 
   async findDevice(address: Address): Promise<DeviceRecord | undefined> {
     this.assertOpen();
-    const row = this.statements.findDevice.get(normalizeUsername(address.user), address.device);
-    if (row === undefined) return undefined;
-    return { address: { user: row.username, device: row.device }, identityKey: row.identity_key, registeredAt: row.registered_at };
+    return this.devices.find(normalizeUsername(address.user), address.device);
+  }
+
+  async linkDevice(link: DeviceLink): Promise<LinkOutcome> {
+    this.assertOpen();
+    const outcome = this.linkInTransaction({ ...link, user: normalizeUsername(link.user) });
+    if (outcome.status === 'linked') await this.afterWrite();
+    return outcome;
+  }
+
+  async listDevices(user: string): Promise<DeviceRecord[]> {
+    this.assertOpen();
+    return this.devices.list(normalizeUsername(user));
+  }
+
+  async removeDevice(address: Address, now: number): Promise<boolean> {
+    this.assertOpen();
+    let removed: boolean;
+    try {
+      removed = this.removeInTransaction(normalized(address), now);
+    } finally {
+      // The removed mailbox's counters (and, after a rollback, any) must be read again from the database.
+      this.mailboxes.forget();
+    }
+    if (removed) await this.afterWrite();
+    return removed;
+  }
+
+  async touchDevice(address: Address, at: number): Promise<void> {
+    this.assertOpen();
+    this.devices.touch(normalizeUsername(address.user), address.device, at);
   }
 
   async commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
@@ -187,14 +214,23 @@ export class SqliteRelayStore implements RelayStore {
     this.db.close();
   }
 
+  /** Resolves once every write committed so far is durable. */
+  private async afterWrite(): Promise<void> {
+    this.checkpointer?.afterCommit();
+    await this.walSync?.flush();
+  }
+
   private registerOne(device: NewDevice): RegisterOutcome {
     const { user, device: deviceId } = device.address;
-    const existing = this.statements.findDevice.get(user, deviceId);
-    if (existing !== undefined) return existing.identity_key === device.identityKey ? 'already_registered' : 'username_taken';
-    // A new device of an existing user needs linking by one of its devices, which is not in protocol v1.
+    const existing = this.devices.find(user, deviceId);
+    if (existing !== undefined) {
+      return existing.identityKey === device.identityKey && existing.certificate === undefined ? 'already_registered' : 'username_taken';
+    }
+    // A new device of an existing user is linked by the account's primary (linkDevice), never registered.
     if (this.statements.findUser.get(user) !== undefined) return 'username_taken';
     this.statements.insertUser.run(user, device.registeredAt);
     this.statements.insertDevice.run(user, deviceId, device.identityKey, device.registeredAt);
+    this.devices.noteRegistered(user, deviceId);
     return 'registered';
   }
 

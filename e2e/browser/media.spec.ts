@@ -1,7 +1,8 @@
 // Files between two people through the browser shell and a real relay: alice attaches a photo and a PDF (one
 // removed from the tray first), writes a caption and sends them as one message; bob sees the photo's preview and the
-// document's card, the photo itself, downloads the PDF and saves it with the same bytes. A voice note recorded with
-// Chromium's fake microphone plays on the other side with its duration. Screenshots in light and dark.
+// document's card, the photo itself (and in the viewer), downloads the PDF and saves it with the same bytes. A voice
+// note recorded with Chromium's fake microphone plays on the other side with its duration. Screenshots in light and
+// dark.
 import { readFile } from 'node:fs/promises';
 import { deflateSync, crc32 } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
@@ -52,6 +53,8 @@ async function bothThemes(user: E2eUser, step: string): Promise<void> {
 const mediaBubble = (page: Page, caption: string) => bubble(page, caption);
 
 test('an image and a document go as one message with a caption; the other side previews, opens and saves them', async () => {
+  // Two users, three transfers and twelve screenshots with axe scans: more than the default 90 s on a loaded machine.
+  test.slow();
   const relay = await world.relay();
   const alice = await world.user('alice', relay.url);
   const bob = await world.user('bob', relay.url);
@@ -92,6 +95,16 @@ test('an image and a document go as one message with a caption; the other side p
   const card = received.getByTestId('attachment-document');
   await expect(card).toContainText('PDF');
   await bothThemes(bob, '03-bob-received');
+
+  // The photo opens in the viewer (fit, then actual size), and closes with Esc.
+  await received.getByRole('button', { name: 'Open sunset.png' }).click();
+  const viewer = bob.page.getByRole('dialog', { name: 'sunset.png' });
+  await expect(viewer.getByTestId('viewer-image')).toBeVisible();
+  await bothThemes(bob, '03b-bob-viewer');
+  await viewer.getByRole('button', { name: 'Actual size' }).click();
+  await expect(viewer.getByRole('button', { name: 'Fit to window' })).toHaveAttribute('aria-pressed', 'true');
+  await bob.page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
 
   await card.getByRole('button', { name: 'Download minutes.pdf' }).click();
   const save = card.getByRole('link', { name: 'Save minutes.pdf' });

@@ -23,6 +23,8 @@ const PATHS = {
   pause: 'M8 5v14M16 5v14',
   stop: 'M6.5 6.5h11v11h-11z',
   file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5zM14 3v5h5',
+  left: 'M15 5l-7 7 7 7',
+  right: 'M9 5l7 7-7 7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

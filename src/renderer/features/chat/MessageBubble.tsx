@@ -33,7 +33,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
           </div>
         ) : (
           <>
-            {message.attachments?.length ? <MessageAttachments attachments={message.attachments} /> : null}
+            {message.attachments?.length ? <MessageAttachments attachments={message.attachments} conversationId={message.conversationId} seq={message.seq} /> : null}
             {message.body && (
               <div className="message-body">
                 <LinkifiedText text={message.body} />

@@ -2,10 +2,12 @@
 // first, then the real thing), audio and voice notes as a player, anything else as a download card. Each shows its
 // transfer while it moves. Bytes come from the media URL; nothing here sees a key.
 import { memo, useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { AttachmentView } from '../../../shared/ipc';
 import { Icon } from '../../ui/Icon';
 import { AudioPlayer } from './AudioPlayer';
 import { DocumentCard } from './DocumentCard';
+import { ImageViewer } from './ImageViewer';
 import { attachmentUrl, thumbnailUrl } from './mediaUrl';
 import { useAttachment, useMedia } from './mediaStore';
 import { TransferStatus } from './TransferStatus';
@@ -13,7 +15,13 @@ import { TransferStatus } from './TransferStatus';
 /** Received images up to this size load as soon as they are shown; larger ones wait for a click. */
 export const AUTO_LOAD_IMAGE_BYTES = 16 * 1024 * 1024;
 
-export const MessageAttachments = memo(function MessageAttachments({ attachments }: { attachments: readonly AttachmentView[] }) {
+interface Placed {
+  /** Where the message is: the image viewer walks the chat's images from it. */
+  conversationId: string;
+  seq: number;
+}
+
+export const MessageAttachments = memo(function MessageAttachments({ attachments, conversationId, seq }: Placed & { attachments: readonly AttachmentView[] }) {
   // Pictures and videos side by side (two to a row), then players and document cards one under another.
   const visual = attachments.filter((attachment) => attachment.kind === 'image' || attachment.kind === 'video');
   const other = attachments.filter((attachment) => attachment.kind !== 'image' && attachment.kind !== 'video');
@@ -22,22 +30,22 @@ export const MessageAttachments = memo(function MessageAttachments({ attachments
       {visual.length > 0 && (
         <div className={`attachment-grid${visual.length > 1 ? ' attachment-grid-many' : ''}`}>
           {visual.map((stored) => (
-            <Attachment key={stored.id} stored={stored} />
+            <Attachment key={stored.id} stored={stored} conversationId={conversationId} seq={seq} />
           ))}
         </div>
       )}
       {other.map((stored) => (
-        <Attachment key={stored.id} stored={stored} />
+        <Attachment key={stored.id} stored={stored} conversationId={conversationId} seq={seq} />
       ))}
     </div>
   );
 });
 
-function Attachment({ stored }: { stored: AttachmentView }) {
+function Attachment({ stored, ...placed }: Placed & { stored: AttachmentView }) {
   const view = useAttachment(stored);
   useEffect(() => useMedia.getState().ensure(stored.id), [stored.id]);
   if (view.kind === 'audio') return <AudioPlayer view={view} />;
-  if (view.kind === 'image') return <ImageAttachment view={view} />;
+  if (view.kind === 'image') return <ImageAttachment view={view} {...placed} />;
   if (view.kind === 'video') return <VideoAttachment view={view} />;
   return <DocumentCard view={view} />;
 }
@@ -53,20 +61,26 @@ function available(view: AttachmentView): boolean {
   return view.state === 'uploaded' || view.state === 'downloaded';
 }
 
-function ImageAttachment({ view }: { view: AttachmentView }) {
+function ImageAttachment({ view, conversationId, seq }: Placed & { view: AttachmentView }) {
   const [wanted, setWanted] = useState(false);
+  const [viewing, setViewing] = useState(false);
   const load = available(view) || wanted || (view.direction === 'incoming' && view.size <= AUTO_LOAD_IMAGE_BYTES && view.state !== 'failed');
   const [loaded, setLoaded] = useState(false);
   return (
     <figure className="attachment attachment-visual" style={frameStyle(view)} data-testid="attachment-image">
       {view.hasThumbnail && !loaded && <img className="attachment-preview" src={thumbnailUrl(view.id)} alt="" aria-hidden />}
-      {load && <img className={`attachment-full${loaded ? ' attachment-full-loaded' : ''}`} src={attachmentUrl(view.id)} alt={view.fileName} onLoad={() => setLoaded(true)} />}
+      {load && (
+        <button type="button" className="attachment-open" onClick={() => setViewing(true)} aria-label={`Open ${view.fileName}`}>
+          <img className={`attachment-full${loaded ? ' attachment-full-loaded' : ''}`} src={attachmentUrl(view.id)} alt={view.fileName} onLoad={() => setLoaded(true)} />
+        </button>
+      )}
       {!load && (
         <button type="button" className="attachment-start" onClick={() => setWanted(true)} aria-label={`Download ${view.fileName}`}>
           <Icon name="down" size={22} />
         </button>
       )}
       <TransferStatus view={view} />
+      {viewing && createPortal(<ImageViewer start={{ conversationId, seq, attachment: view }} onClose={() => setViewing(false)} />, document.body)}
     </figure>
   );
 }

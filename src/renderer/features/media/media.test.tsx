@@ -123,6 +123,41 @@ describe('received files', () => {
     expect(fake.calls.filter((call) => call.channel.startsWith('media.') && call.channel !== 'media.get').map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
   });
 
+  it('opens an image in a viewer that zooms, walks the chat’s images and saves', async () => {
+    const first = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'first.png', width: 800, height: 600 });
+    const [second, third] = [attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'second.jpg' }), attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'third.jpg' })];
+    const { user } = await renderApp({
+      contacts: [fakeContact('bob')],
+      seed: async (db) => {
+        await ensureConversation(db, 'dm:bob', 'bob', 1);
+        await db.messages.add({ conversationId: 'dm:bob', messageId: 'p1', sender: 'bob', direction: 'in', body: 'one', timestamp: 1, attachments: [first] });
+        await db.messages.add({ conversationId: 'dm:bob', messageId: 't1', sender: 'bob', direction: 'in', body: 'no picture here', timestamp: 2 });
+        await db.messages.add({ conversationId: 'dm:bob', messageId: 'p2', sender: 'alice', direction: 'out', body: 'two', timestamp: 3, status: 'sent', attachments: [second, third] });
+      },
+    });
+    act(() => useChats.getState().select('dm:bob'));
+    await user.click(await screen.findByRole('button', { name: 'Open first.png' }));
+    const viewer = await screen.findByRole('dialog', { name: 'first.png' });
+    expect(within(viewer).getByTestId('viewer-image').getAttribute('src')).toBe(`parley-media://attachment/${first.id}`);
+    expect(within(viewer).getByRole('link', { name: 'Save' }).getAttribute('href')).toBe(`parley-media://attachment/${first.id}?download=1`);
+    await user.click(within(viewer).getByRole('button', { name: 'Actual size' }));
+    expect(within(viewer).getByRole('button', { name: 'Fit to window' }).getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect((within(viewer).getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(false));
+    expect((within(viewer).getByRole('button', { name: 'Previous image' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(within(viewer).getByRole('button', { name: 'Next image' }));
+    expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(false));
+    await user.keyboard('{ArrowRight}');
+    expect(await screen.findByRole('dialog', { name: 'third.jpg' })).toBeTruthy();
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Previous image' }) as HTMLButtonElement).disabled).toBe(false));
+    // The last image of the chat: nothing after it.
+    expect((screen.getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.keyboard('{ArrowLeft}');
+    expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
   it('names files in the chat list and notifications', () => {
     const photo = attachmentView({ kind: 'image', fileName: 'a.jpg' });
     expect(describeAttachments([photo])).toBe('Photo');

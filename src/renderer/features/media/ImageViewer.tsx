@@ -43,7 +43,6 @@ export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose():
 
   useEffect(() => {
     let live = true;
-    setNeighbours({ previous: null, next: null });
     const { db } = requireSession();
     void Promise.all([neighbourImage(db, current, -1), neighbourImage(db, current, 1)]).then(([previous, next]) => live && setNeighbours({ previous, next }));
     return () => {
@@ -51,10 +50,12 @@ export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose():
     };
   }, [current]);
 
+  // Moving on forgets the old neighbours at once, so no click or key acts on them before the new ones are known.
   const go = (to: ViewedImage | null) => {
     if (!to) return;
     setCurrent(to);
     setZoomed(false);
+    setNeighbours({ previous: null, next: null });
   };
 
   // Arrow keys walk the images wherever the focus is in the viewer.
@@ -63,10 +64,7 @@ export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose():
       const to = event.key === 'ArrowLeft' ? neighbours.previous : event.key === 'ArrowRight' ? neighbours.next : undefined;
       if (to === undefined) return;
       event.preventDefault();
-      if (to) {
-        setCurrent(to);
-        setZoomed(false);
-      }
+      go(to);
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);

@@ -11,7 +11,9 @@ export type InputErrorCode =
   | 'no_files'
   | 'too_many_files'
   | 'file_too_large'
-  | 'file_unreadable';
+  | 'file_unreadable'
+  | 'not_editable'
+  | 'not_deletable';
 
 export class InputError extends CodedError<InputErrorCode> {
   override readonly name = 'InputError';

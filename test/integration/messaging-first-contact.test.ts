@@ -55,12 +55,12 @@ describe('first contact', () => {
     expect(bobNumber.safetyNumber).toBe(aliceNumber.safetyNumber);
 
     await bob.call('messages.send', { conversationId: dm(alice), messageId: 'r-1', content: { kind: 'receipt', receipt: 'delivered', messageIds: ['m-alice-1'] } });
-    await bob.call('messages.send', { conversationId: dm(alice), messageId: 'm-bob-1', content: { kind: 'text', body: 'Hello Alice', replyTo: 'm-alice-1' } });
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: 'm-bob-1', content: { kind: 'text', body: 'Hello Alice', quote: { messageId: 'm-alice-1', author: alice.username, text: 'Hi Bob!' } } });
     await alice.call('messages.send', { conversationId: dm(bob), messageId: 'm-alice-2', content: { kind: 'text', body: 'How are you?' } });
     await waitFor(() => alice.conversation(dm(bob)).length === 2, 'Alice receives the receipt and the reply');
     expect(alice.conversation(dm(bob)).map((m) => m.content)).toEqual([
       { kind: 'receipt', receipt: 'delivered', messageIds: ['m-alice-1'] },
-      { kind: 'text', body: 'Hello Alice', replyTo: 'm-alice-1' },
+      { kind: 'text', body: 'Hello Alice', quote: { messageId: 'm-alice-1', author: alice.username, text: 'Hi Bob!' } },
     ]);
     await waitFor(() => bob.texts(dm(alice)).length === 2, 'Bob receives the second');
     expect(bob.texts(dm(alice))).toEqual(['Hi Bob!', 'How are you?']);

@@ -50,9 +50,9 @@ export async function countUnread(db: ParleyDatabase, conversationId: string, la
 
 /**
  * Moves the read position forward to `upToSeq` and returns the incoming messages that became read (for read
- * receipts). Never moves it back.
+ * receipts). Never moves it back. Disappearing messages among them start their timer now.
  */
-export async function markReadUpTo(db: ParleyDatabase, conversationId: string, upToSeq: number): Promise<StoredMessage[]> {
+export async function markReadUpTo(db: ParleyDatabase, conversationId: string, upToSeq: number, now = Date.now()): Promise<StoredMessage[]> {
   return db.transaction('rw', db.conversations, db.messages, async () => {
     const conversation = await db.conversations.get(conversationId);
     if (!conversation || upToSeq <= conversation.lastReadSeq) return [];
@@ -61,6 +61,8 @@ export async function markReadUpTo(db: ParleyDatabase, conversationId: string, u
       .between([conversationId, 'in', conversation.lastReadSeq], [conversationId, 'in', upToSeq], false, true)
       .toArray()) as StoredMessage[];
     await db.conversations.update(conversationId, { lastReadSeq: upToSeq });
+    const timed = newlyRead.filter((message) => message.expireTimerSeconds && message.expiresAt === undefined);
+    if (timed.length > 0) await db.messages.bulkPut(timed.map((message) => ({ ...message, expiresAt: now + (message.expireTimerSeconds ?? 0) * 1000 })));
     return newlyRead;
   });
 }

@@ -16,6 +16,10 @@ import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, Receipt
  *     so receipts made offline are sent later; existing conversations start with everything already sent.
  * v5: history sealed at rest (atRest/sealAtRest.ts): every existing row is rewritten sealed; messages get the blind
  *     search index (`*terms`, keyed hashes of word prefixes) and a `meta` table keeps the indexer's position.
+ * v6: message actions and disappearing messages: messages are indexed by when they disappear (`expiresAt`, for the
+ *     purge) and by the id of the message they quote (`quotedId`, so deleting a message empties the snippets that
+ *     quote it). Both stay in clear at rest (an index needs them): a time and a message id, never content.
+ *     Reactions, edits and tombstones are sealed fields of the message row.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -42,7 +46,12 @@ export const SCHEMA_V5 = {
   meta: 'key',
 };
 
-export const CURRENT_VERSION = 5;
+export const SCHEMA_V6 = {
+  ...SCHEMA_V5,
+  messages: `${SCHEMA_V5.messages}, expiresAt, quotedId`,
+};
+
+export const CURRENT_VERSION = 6;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -62,6 +71,7 @@ export class ParleyDatabase extends Dexie {
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
     this.version(5).stores(SCHEMA_V5).upgrade(sealLegacyRows);
+    this.version(6).stores(SCHEMA_V6);
   }
 }
 

@@ -1,8 +1,10 @@
 // Storing what main decrypted, in one transaction per batch, deduplicated by conversation + message id + sender
 // so a redelivery (after a crash before commit, or pending + event) never shows twice. Typing notices are
-// never stored: they are handed back for the UI's transient state.
+// never stored: they are handed back for the UI's transient state. Reactions, edits and deletes change the rows
+// they name (db/actions.ts); a timer change is a system row and the conversation's new timer.
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
+import { applyReceivedAction } from './actions';
 import { conversationKind } from './conversations';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
@@ -36,9 +38,28 @@ export async function storeReceived(
           await writer.flush();
           await applyReceipt(db, message, me);
           break;
-        case 'text':
-          if (writer.add(message, { body: message.content.body, replyTo: message.content.replyTo })) {
-            if (message.sender.user !== me) outcome.stored.push(message);
+        case 'text': {
+          const { body, quote, expireTimerSeconds } = message.content;
+          const own = message.sender.user === me;
+          const fields: Partial<MessageRow> = {
+            body,
+            ...(quote ? { quote, quotedId: quote.messageId } : {}),
+            // Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent.
+            ...(expireTimerSeconds ? { expireTimerSeconds, ...(own ? { expiresAt: message.sentAt + expireTimerSeconds * 1000 } : {}) } : {}),
+          };
+          if (writer.add(message, fields) && !own) outcome.stored.push(message);
+          break;
+        }
+        case 'reaction':
+        case 'edit':
+        case 'delete':
+          // It may name rows of this batch: those are written first.
+          await writer.flush();
+          await applyReceivedAction(db, message);
+          break;
+        case 'expiry_timer':
+          if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
+            writer.setTimer(message.conversationId, message.content.seconds);
           }
           break;
         case 'media':
@@ -71,7 +92,7 @@ export async function storeReceived(
 }
 
 /** Content kinds that become rows (receipts change rows, typing notices are never stored). */
-const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'media', 'group_update', 'unsupported', 'unreadable']);
+const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'media', 'group_update', 'unsupported', 'unreadable', 'expiry_timer']);
 
 const dedupKey = (conversationId: string, messageId: string, sender: string) => `${conversationId}\u0000${messageId}\u0000${sender}`;
 
@@ -117,7 +138,7 @@ class BatchWriter {
       direction: own ? 'out' : 'in',
       body: '',
       timestamp: message.sentAt,
-      ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : {}),
+      ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : { receivedAt: message.receivedAt }),
       ...fields,
     });
     const conversation = this.conversations.get(message.conversationId);
@@ -136,6 +157,14 @@ class BatchWriter {
       this.changed.add(message.conversationId);
     }
     return true;
+  }
+
+  /** The conversation's disappearing-message timer for what is sent from now on. */
+  setTimer(conversationId: string, seconds: number): void {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation) return;
+    conversation.expireTimerSeconds = seconds;
+    this.changed.add(conversationId);
   }
 
   retitle(conversationId: string, title: string): void {

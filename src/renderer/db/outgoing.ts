@@ -1,6 +1,7 @@
 // What the composer does with a message: validate it, then write the message row and its outbox row in one
 // transaction, before anything else happens (docs/architecture.md, "How data flows": Send). Sending is the outbox worker's job.
 import { ulid } from 'ulid';
+import { quoteSnippet } from '../../shared/conversations/messageRules';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
@@ -19,6 +20,8 @@ export function validateBody(body: string): string {
 export interface QueueTextOptions {
   conversationId: string;
   body: string;
+  /** The message this one replies to. */
+  replyTo?: StoredMessage;
   /** This account's username. */
   me: string;
   now?: number;
@@ -52,8 +55,12 @@ export async function queueMediaMessage(db: ParleyDatabase, options: QueueMediaO
 async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 'body'>, content: Pick<MessageRow, 'body' | 'attachments'>): Promise<StoredMessage> {
   const now = options.now ?? Date.now();
   const messageId = options.messageId ?? ulid(now);
+  const replyTo = options.replyTo;
+  const quote = replyTo && !replyTo.deleted ? { messageId: replyTo.messageId, author: replyTo.sender, text: quoteSnippet(replyTo.body) } : undefined;
   return db.transaction('rw', db.messages, db.outbox, db.conversations, async () => {
-    const row = {
+    const conversation = await db.conversations.get(options.conversationId);
+    const timer = conversation?.expireTimerSeconds ?? 0;
+    const row: MessageRow = {
       conversationId: options.conversationId,
       messageId,
       sender: options.me,
@@ -61,10 +68,11 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
       ...content,
       timestamp: now,
       status: 'queued' as const,
+      ...(quote ? { quote, quotedId: quote.messageId } : {}),
+      ...(timer > 0 ? { expireTimerSeconds: timer, expiresAt: now + timer * 1000 } : {}),
     };
     const seq = await db.messages.add(row);
     await db.outbox.add({ conversationId: options.conversationId, messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now });
-    const conversation = await db.conversations.get(options.conversationId);
     if (conversation) {
       if (now > conversation.lastActivityAt) await db.conversations.update(conversation.id, { lastActivityAt: now });
     } else {

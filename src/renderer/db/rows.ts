@@ -1,6 +1,6 @@
 // The shapes of what the renderer keeps in IndexedDB, and the order of a sent message's delivery states.
 // Rows hold only what the UI displays: never keys, never anything main did not hand over for display.
-import type { AttachmentView, GroupUpdate } from '../../shared/ipc';
+import type { AttachmentView, GroupUpdate, OutgoingContent, Quote } from '../../shared/ipc';
 
 /** A sent message's progress. `failed` carries a reason and can be retried. */
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -20,7 +20,12 @@ export interface MessageRow {
   body: string;
   /** Files sent with the message, as they were when it was stored (live progress comes from main's media events). */
   attachments?: AttachmentView[];
+  /** A message with files replying to another (by id only). */
   replyTo?: string;
+  /** The message this one replies to, with the snippet the replier saw (emptied if the original is deleted). */
+  quote?: Quote;
+  /** `quote.messageId` again, as a top-level field for its index (an indexed field stays in clear at rest; the quote does not). */
+  quotedId?: string;
   /** Shown time: when the user pressed Enter (own), when the sender sent it (others). Epoch ms. */
   timestamp: number;
   /** Own messages only. */
@@ -37,6 +42,20 @@ export interface MessageRow {
   keptContent?: { version: number; wire: string };
   /** Blind search index: keyed hashes of the body's word prefixes, never words; absent until indexed. */
   terms?: string[];
+  /** Incoming only: when this device received it (its own clock); bounds the edit window (db/actions.ts). */
+  receivedAt?: number;
+  /** When the newest edit applied was made (the editor's clock): the body is that edit's text. */
+  editedAt?: number;
+  /** Deleted for everyone: a tombstone whose content is gone. */
+  deleted?: true;
+  /** One reaction per person, by username; `at` orders a person's changes (the newest wins). */
+  reactions?: Record<string, { emoji: string; at: number }>;
+  /** The disappearing-message timer it was sent with, in seconds. */
+  expireTimerSeconds?: number;
+  /** When it disappears (epoch ms): set when sent (own) or when read (others'); indexed for the purge. */
+  expiresAt?: number;
+  /** System rows only: the conversation's disappearing-message timer was set to this (0 = off) by `sender`. */
+  timer?: { seconds: number };
 }
 
 /** A stored message always has its seq. */
@@ -57,6 +76,8 @@ export interface ConversationRow {
   deliveredReceiptsSentUpTo?: number;
   /** Muted until this time (epoch ms), or always: no notifications, not counted in the badge (db/mutes.ts). */
   mutedUntil?: number | 'always';
+  /** The disappearing-message timer for new messages, in seconds (absent or 0: off). */
+  expireTimerSeconds?: number;
   createdAt: number;
 }
 
@@ -72,7 +93,15 @@ export interface OutboxRow {
   /** Epoch ms of the last retryable failure; a reconnect after it makes the row eligible at once. */
   lastFailedAt?: number;
   lastError?: { code: string; message: string };
+  /**
+   * A message action (reaction, edit, delete, timer) to send as it is, in the conversation's order; `messageId` is
+   * the action's own id. Without it the row sends the text of the message at `messageSeq`.
+   */
+  action?: ActionContent;
 }
+
+/** Content the outbox sends as stored, rather than from a message row. */
+export type ActionContent = Extract<OutgoingContent, { kind: 'reaction' | 'edit' | 'delete' | 'expiry_timer' }>;
 
 /** Who confirmed which own message, and how far (a group message has one row per member). */
 export interface ReceiptRow {

@@ -62,3 +62,8 @@ export function attachmentView(overrides: Partial<AttachmentView> = {}): Attachm
 export function mediaFrom(from: string, messageId: string, attachments: AttachmentView[], caption = '', overrides: Overrides = {}): ReceivedMessage {
   return { ...base(overrides.conversationId ?? `dm:${from}`, from, messageId, overrides), content: { kind: 'media', caption, attachments } };
 }
+
+/** A reaction, edit, delete or timer change from `from` (sent at `sentAt`, default the builders' usual time). */
+export function actionFrom(from: string, messageId: string, content: Extract<ReceivedMessage['content'], { kind: 'reaction' | 'edit' | 'delete' | 'expiry_timer' }>, overrides: Overrides = {}): ReceivedMessage {
+  return { ...base(overrides.conversationId ?? `dm:${from}`, from, messageId, overrides), content };
+}

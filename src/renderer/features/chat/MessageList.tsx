@@ -13,6 +13,9 @@ import { formatDay } from '../../ui/time';
 import { describeUpdate } from '../groups/describeUpdate';
 import { buildItems, type ListItem } from './listItems';
 import { MessageBubble } from './MessageBubble';
+import { moveMessageFocus } from './messageFocus';
+import { describeTimer } from './describeTimer';
+import { useJumpToMessage } from './useJumpToMessage';
 import { markSeen, windowIsVisible } from './readMarker';
 import { useMessageWindow } from './useMessageWindow';
 
@@ -94,6 +97,15 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     }
   }, [followSignal, showLatest]);
 
+  useJumpToMessage({
+    db,
+    conversationId,
+    items,
+    showAround: history.showAround,
+    scrollToIndex: useCallback((index: number) => virtualizer.scrollToIndex(index, { align: 'center' }), [virtualizer]),
+    container: useCallback(() => scroller.current, []),
+  });
+
   const virtualItems = virtualizer.getVirtualItems();
   const firstIndex = virtualItems[0]?.index;
   const lastIndex = virtualItems[virtualItems.length - 1]?.index;
@@ -143,7 +155,18 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
 
   return (
     <div className="message-list-frame">
-      <div ref={scroller} className="message-scroller" role="log" aria-label={`Messages with ${title}`} tabIndex={0} data-testid="message-scroller">
+      <div
+        ref={scroller}
+        className="message-scroller"
+        role="log"
+        aria-label={`Messages with ${title}`}
+        tabIndex={0}
+        data-testid="message-scroller"
+        onKeyDown={(event) => {
+          const direction = event.key === 'ArrowUp' ? 'up' : event.key === 'ArrowDown' ? 'down' : null;
+          if (direction && scroller.current && moveMessageFocus(scroller.current, event.target, direction)) event.preventDefault();
+        }}
+      >
         <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((virtualItem) => {
             const item = items[virtualItem.index];
@@ -200,8 +223,12 @@ function Row({ item, me }: { item: ListItem; me: string }) {
         </div>
       );
     case 'system':
-      return <div className="system-row">{item.message.update ? describeUpdate(item.message.update, me) : ''}</div>;
+      return (
+        <div className="system-row">
+          {item.message.update ? describeUpdate(item.message.update, me) : item.message.timer ? describeTimer(item.message.timer.seconds, item.message.sender, me) : ''}
+        </div>
+      );
     case 'message':
-      return <MessageBubble message={item.message} showSender={item.showSender} continued={item.continued} />;
+      return <MessageBubble message={item.message} showSender={item.showSender} continued={item.continued} me={me} />;
   }
 }

@@ -55,6 +55,20 @@ export async function openWindow(db: ParleyDatabase, conversationId: string, las
   };
 }
 
+/** A page around one message (a quote was clicked): half a page before it, the rest after; live if that reaches the end. */
+export async function windowAround(db: ParleyDatabase, conversationId: string, seq: number): Promise<MessageWindow> {
+  const before = await seqsBefore(db, conversationId, seq, PAGE_SIZE / 2);
+  const fromSeq = before[0] ?? seq;
+  const page = await seqsAfter(db, conversationId, fromSeq - 1, PAGE_SIZE);
+  const last = page[page.length - 1] ?? seq;
+  return {
+    conversationId,
+    fromSeq,
+    toSeq: (await hasAfter(db, conversationId, last)) ? last : null,
+    hasOlder: await hasBefore(db, conversationId, fromSeq),
+  };
+}
+
 /** One page further back; drops the newest rows past MAX_WINDOW (the window stops being live then). */
 export async function loadOlder(db: ParleyDatabase, window: MessageWindow, loadedSeqs: readonly number[]): Promise<MessageWindow> {
   if (!window.hasOlder) return window;

@@ -6,7 +6,7 @@ import type { ParleyDatabase } from '../../db/database';
 import { rowsInWindow } from '../../db/history';
 import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
-import { latestWindow, loadNewer, loadOlder, openWindow, trimLiveWindow, type MessageWindow } from './messageWindow';
+import { latestWindow, loadNewer, loadOlder, openWindow, trimLiveWindow, windowAround, type MessageWindow } from './messageWindow';
 
 export interface MessageWindowState {
   window: MessageWindow | null;
@@ -15,6 +15,8 @@ export interface MessageWindowState {
   loadNewer(): void;
   /** Back to the newest page (live). */
   showLatest(): Promise<void>;
+  /** A page around this message. */
+  showAround(seq: number): Promise<void>;
   /** Keeps a live window bounded as messages arrive. */
   trim(atBottom: boolean): void;
 }
@@ -65,6 +67,13 @@ export function useMessageWindow(db: ParleyDatabase, conversationId: string, ope
     setWindow(await latestWindow(db, conversationId));
   }, [db, conversationId]);
 
+  const showAround = useCallback(
+    async (seq: number) => {
+      setWindow(await windowAround(db, conversationId, seq));
+    },
+    [db, conversationId],
+  );
+
   const trim = useCallback(
     (atBottom: boolean) => {
       if (!window || !rows) return;
@@ -84,6 +93,7 @@ export function useMessageWindow(db: ParleyDatabase, conversationId: string, ope
     loadOlder: useCallback(() => move(loadOlder), [move]),
     loadNewer: useCallback(() => move(loadNewer), [move]),
     showLatest,
+    showAround,
     trim,
   };
 }

@@ -1,16 +1,23 @@
 // Writing a message: Enter sends, Shift+Enter starts a new line, the draft is kept per chat, and an empty
 // message is refused with a hint. Sending only hands the text to the outbox (Dexie); the outbox worker does the rest.
+// It also replies (the quoted message shows above the field) and edits an own message (its text in the field; the
+// draft waits meanwhile); Escape cancels either, and Up-arrow in an empty field edits the last own message.
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { userMessage } from '../../errors';
+import { lastEditableMessage } from '../../db/actions';
 import { validateBody } from '../../db/outgoing';
+import { screenWork } from '../../db/screenWork';
 import { useConnection } from '../../store/connection';
 import { useDrafts } from '../../store/drafts';
+import { useMessageActions, type ComposerMode } from '../../store/messageActions';
+import { requireSession } from '../../store/session';
 import { Icon } from '../../ui/Icon';
 import { AttachButton } from '../media/AttachButton';
 import { AttachmentTray } from '../media/AttachmentTray';
 import { usePendingFiles } from '../media/pendingFiles';
 import { hasPendingFiles, sendPendingFiles, trayProblem } from '../media/sendFiles';
 import { VoiceRecorder } from '../media/VoiceRecorder';
+import { saveEdit } from '../chat/messageActions';
 import { sendText } from '../outbox/actions';
 import { TypingNotifier } from './typingNotifier';
 
@@ -48,6 +55,29 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
   );
   useEffect(() => () => typing.stop(), [typing]);
 
+  const mode = useMessageActions((state) => state.modes[conversationId]);
+  const cancelMode = useMessageActions((state) => state.cancel);
+  // While editing, the field holds the message's text; the draft it replaced comes back afterwards.
+  const parkedDraft = useRef<string | null>(null);
+  const editing = mode?.kind === 'edit' ? mode.message : undefined;
+  useEffect(() => {
+    if (!editing) return;
+    parkedDraft.current ??= useDrafts.getState().drafts[conversationId] ?? '';
+    setDraft(conversationId, editing.body);
+    field.current?.focus();
+  }, [editing, conversationId, setDraft]);
+  useEffect(() => {
+    if (mode?.kind === 'reply') field.current?.focus();
+  }, [mode]);
+
+  function leaveMode() {
+    if (mode?.kind === 'edit') {
+      setDraft(conversationId, parkedDraft.current ?? '');
+      parkedDraft.current = null;
+    }
+    cancelMode(conversationId);
+  }
+
   // Grow with the text up to a limit, then scroll.
   useLayoutEffect(() => {
     const element = field.current;
@@ -70,12 +100,23 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
       field.current?.focus();
       return;
     }
+    if (mode?.kind === 'edit') {
+      const message = mode.message;
+      leaveMode();
+      setHint(null);
+      typing.stop();
+      field.current?.focus();
+      saveEdit(message, text).catch((error: unknown) => setHint(userMessage(error, 'Parley could not save this edit. Please try again.')));
+      return;
+    }
+    const replyTo = mode?.kind === 'reply' ? mode.message : undefined;
+    if (replyTo) cancelMode(conversationId);
     clearDraft(conversationId);
     setHint(null);
     typing.stop();
     onSent?.();
     field.current?.focus();
-    (withFiles ? sendPendingFiles(conversationId, text) : sendText(conversationId, text)).catch((error: unknown) => {
+    (withFiles ? sendPendingFiles(conversationId, text) : sendText(conversationId, text, replyTo)).catch((error: unknown) => {
       // Not stored, so not sent: the text goes back in front of whatever was typed since, never lost.
       const typedSince = useDrafts.getState().drafts[conversationId] ?? '';
       setDraft(conversationId, typedSince ? `${text}\n${typedSince}` : text);
@@ -87,13 +128,26 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
+    } else if (event.key === 'Escape' && mode) {
+      event.preventDefault();
+      leaveMode();
+    } else if (event.key === 'ArrowUp' && !mode && event.currentTarget.value === '' && !event.shiftKey) {
+      event.preventDefault();
+      const { db, me } = requireSession();
+      screenWork(
+        'composer.edit_last_failed',
+        lastEditableMessage(db, conversationId, me).then((message) => {
+          if (message) useMessageActions.getState().edit(message);
+        }),
+      );
     }
   }
 
   return (
     <form className="composer" onSubmit={submit}>
+      {mode && <ModeBar mode={mode} onCancel={leaveMode} />}
       <label htmlFor={inputId} className="visually-hidden">
-        Message {title}
+        {mode?.kind === 'edit' ? 'Edit message' : `Message ${title}`}
       </label>
       <AttachmentTray conversationId={conversationId} />
       <div className="composer-row">
@@ -136,14 +190,33 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
           }}
         />
         {!recording && (
-          <button type="submit" className="send-button" aria-label="Send message">
-            <Icon name="send" size={20} />
+          <button type="submit" className="send-button" aria-label={mode?.kind === 'edit' ? 'Save edit' : 'Send message'}>
+            <Icon name={mode?.kind === 'edit' ? 'check' : 'send'} size={20} />
           </button>
         )}
       </div>
       <p id={hintId} className={`composer-hint${hint ? ' composer-hint-visible' : ''}`} role="status">
-        {hint ?? 'Enter to send · Shift+Enter for a new line'}
+        {hint ?? (mode ? `Enter to ${mode.kind === 'edit' ? 'save' : 'send'} · Escape to cancel` : 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message')}
       </p>
     </form>
+  );
+}
+
+/** Above the field while replying or editing: what, to whom, and a way out. */
+function ModeBar({ mode, onCancel }: { mode: ComposerMode; onCancel(): void }) {
+  const { me } = requireSession();
+  const author = mode.message.sender === me ? 'yourself' : mode.message.sender;
+  return (
+    <div className="composer-mode" data-testid="composer-mode">
+      <div className="composer-mode-text">
+        <span className="composer-mode-title">{mode.kind === 'edit' ? 'Editing message' : `Replying to ${author}`}</span>
+        <span className="composer-mode-snippet" dir="auto">
+          {mode.message.body}
+        </span>
+      </div>
+      <button type="button" className="icon-button" onClick={onCancel} aria-label={mode.kind === 'edit' ? 'Cancel editing' : 'Cancel reply'}>
+        <Icon name="close" size={16} />
+      </button>
+    </div>
   );
 }

@@ -11,6 +11,7 @@ import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { safetyNumberGroups } from './safetyNumber';
 import { dmConversationId } from '../../db/conversations';
+import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
 
 export function ContactInfoDialog({ username }: { username: string }) {
@@ -100,6 +101,7 @@ export function ContactInfoDialog({ username }: { username: string }) {
         </p>
       )}
       <MuteSetting conversationId={dmConversationId(username)} />
+      <DisappearingSetting conversationId={dmConversationId(username)} canChange />
       <div className="dialog-actions">
         <button type="button" className="button-secondary" disabled={busy || !contact} onClick={() => void run(() => setVerified(username, !verified))}>
           {verified ? 'Clear verification' : 'Mark as verified'}

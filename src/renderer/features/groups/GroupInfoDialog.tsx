@@ -9,6 +9,7 @@ import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
 import { addMembers, leaveGroup, parseMembers, removeMember, renameGroup } from './actions';
 import { groupConversationId } from '../../db/conversations';
+import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
 import { InviteLinks } from './invites/InviteLinks';
 
@@ -119,6 +120,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
       {isAdmin && group.active && <InviteLinks groupId={groupId} groupName={group.name} />}
 
       <MuteSetting conversationId={groupConversationId(groupId)} />
+      <DisappearingSetting conversationId={groupConversationId(groupId)} canChange={isAdmin && group.active} />
 
       <div className="dialog-actions dialog-actions-split">
         {group.active ? (

@@ -1,5 +1,6 @@
 // Starts messaging for the signed-in account: opens its database, runs the outbox worker while the connection
-// is online, runs the receive pipeline, and keeps contacts, groups and their conversations current.
+// is online, runs the receive pipeline, purges disappearing messages, and keeps contacts, groups and their
+// conversations current.
 // Returns the function that stops all of it.
 import type { AccountView, GroupView, RequestOf } from '../../../shared/ipc';
 import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
@@ -11,6 +12,7 @@ import { useGroups } from '../../store/groups';
 import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
 import { keepDrafts } from '../composer/keepDrafts';
+import { ExpiryWorker } from '../disappearing/ExpiryWorker';
 import { useMedia } from '../media/mediaStore';
 import { notifyNewMessages } from '../notifications/notifyNewMessages';
 import { OutboxWorker } from '../outbox/OutboxWorker';
@@ -95,6 +97,8 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     },
   });
 
+  const expiry = new ExpiryWorker(db, log);
+  expiry.start();
   const stopDrafts = keepDrafts(db, background);
   const stopMedia = useMedia.getState().follow();
   const stopContacts = useContacts.getState().follow();
@@ -124,6 +128,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     pipeline.stop();
     outbox.stop();
     receipts.stop();
+    expiry.stop();
     stopFollowingConnection();
     stopDrafts();
     stopMedia();

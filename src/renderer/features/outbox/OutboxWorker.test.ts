@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toggleReaction } from '../../db/actions';
 import { queueTextMessage, requeueMessage } from '../../db/outgoing';
 import { ParleyDatabase } from '../../db/database';
 import { invoke } from '../../ipc';
@@ -201,5 +202,42 @@ describe('the outbox worker', () => {
     const ids = fake.sent.map((request) => request.messageId);
     expect(ids).toHaveLength(4);
     expect(new Set(ids).size).toBe(4);
+  });
+
+  it('sends message actions in the conversation’s order, after the message they name, with quote and timer', async () => {
+    const db = freshDatabase();
+    await db.conversations.put({ id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 0, lastReadSeq: 0, createdAt: 0, expireTimerSeconds: 30 });
+    const [first] = await queue(db, 'dm:bob', 'hello');
+    const reply = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'replying', me: 'alice', replyTo: first });
+    await db.messages.update(first!.seq, { status: 'sent' });
+    await toggleReaction(db, 'alice', { ...first!, status: 'sent' }, '👍');
+    const outbox = worker(db);
+    outbox.setOnline(true);
+    await until(async () => (await db.outbox.count()) === 0);
+    expect(fake.sent.map((request) => request.content)).toEqual([
+      { kind: 'text', body: 'replying', quote: { messageId: first!.messageId, author: 'alice', text: 'hello' }, expireTimerSeconds: 30 },
+      { kind: 'reaction', targetMessageId: first!.messageId, targetAuthor: 'alice', emoji: '👍', remove: false },
+    ]);
+    expect((await db.messages.get(reply.seq))?.status).toBe('sent');
+  });
+
+  it('retries an action that failed for now, and drops one that can never go', async () => {
+    const db = freshDatabase();
+    const [message] = await queue(db, 'dm:bob', 'hi');
+    await db.messages.update(message!.seq, { status: 'sent' });
+    await db.outbox.clear();
+    await toggleReaction(db, 'alice', { ...message!, status: 'sent' }, '👍');
+    fake.failNext('messages.send', { code: 'offline', retryable: true });
+    const outbox = worker(db);
+    outbox.setOnline(true);
+    await until(() => fake.sent.length === 1);
+    await until(async () => (await db.outbox.count()) === 0);
+    await toggleReaction(db, 'alice', { ...message!, status: 'sent' }, '👍');
+    fake.failNext('messages.send', { code: 'not_a_contact', retryable: false });
+    outbox.poke('dm:bob');
+    await until(async () => (await db.outbox.count()) === 0);
+    expect(fake.sent).toHaveLength(1);
+    // The change stays here: the reaction is gone on this device as the user asked.
+    expect((await db.messages.get(message!.seq))?.reactions).toEqual({});
   });
 });

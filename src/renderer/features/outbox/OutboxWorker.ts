@@ -6,7 +6,7 @@
 import Dexie from 'dexie';
 import type { SendMessageRequestInput, SendMessageResult } from './sendTypes';
 import type { ParleyDatabase } from '../../db/database';
-import { advanceStatus, type OutboxRow } from '../../db/rows';
+import { advanceStatus, type ActionContent, type OutboxRow } from '../../db/rows';
 import { fullJitterDelay, type BackoffPolicy } from '../../../shared/base';
 import { defaultLaneLock, type LaneLock } from './laneLock';
 import { IpcError } from '../../ipc';
@@ -161,16 +161,21 @@ export class OutboxWorker {
   }
 
   private async attempt(head: OutboxRow & { id: number }): Promise<void> {
+    if (head.action) return this.attemptAction(head, head.action);
     const message = await this.db.messages.get(head.messageSeq);
-    if (!message || message.status !== 'queued' || message.messageId !== head.messageId) {
+    if (!message || message.status !== 'queued' || message.messageId !== head.messageId || message.deleted) {
       // Sent, confirmed by a receipt, or deleted meanwhile: nothing to send.
       await this.db.outbox.delete(head.id);
       return;
     }
-    const reply = message.replyTo ? { replyTo: message.replyTo } : {};
     const content = message.attachments?.length
-      ? { kind: 'media' as const, caption: message.body, attachmentIds: message.attachments.map((attachment) => attachment.id), ...reply }
-      : { kind: 'text' as const, body: message.body, ...reply };
+      ? { kind: 'media' as const, caption: message.body, attachmentIds: message.attachments.map((attachment) => attachment.id), ...(message.replyTo ? { replyTo: message.replyTo } : {}) }
+      : {
+          kind: 'text' as const,
+          body: message.body,
+          ...(message.quote ? { quote: message.quote } : {}),
+          ...(message.expireTimerSeconds ? { expireTimerSeconds: message.expireTimerSeconds } : {}),
+        };
     try {
       const result = await this.send({ conversationId: head.conversationId, messageId: head.messageId, content });
       await this.db.transaction('rw', this.db.messages, this.db.outbox, async () => {
@@ -180,17 +185,8 @@ export class OutboxWorker {
       });
     } catch (error) {
       const failure = describeFailure(error);
-      const now = this.now();
       if (failure.retryable) {
-        const attempts = head.attempts + 1;
-        const delay = fullJitterDelay(attempts - 1, this.backoff, this.random);
-        this.log('outbox.retry', { code: failure.code, attempts, delayMs: delay });
-        await this.db.outbox.update(head.id, {
-          attempts,
-          nextAttemptAt: now + delay,
-          lastFailedAt: now,
-          lastError: { code: failure.code, message: failure.message },
-        });
+        await this.backOff(head, failure);
       } else {
         this.log('outbox.failed', { code: failure.code });
         await this.db.transaction('rw', this.db.messages, this.db.outbox, async () => {
@@ -202,6 +198,38 @@ export class OutboxWorker {
         });
       }
     }
+  }
+
+  /**
+   * A reaction, edit, delete or timer change: sent as stored, with the same retries as a message. One that cannot be
+   * sent at all is dropped with a log line (the change stays on this device; there is no row to mark failed).
+   */
+  private async attemptAction(head: OutboxRow & { id: number }, action: ActionContent): Promise<void> {
+    try {
+      await this.send({ conversationId: head.conversationId, messageId: head.messageId, content: action });
+      await this.db.outbox.delete(head.id);
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.retryable) {
+        await this.backOff(head, failure);
+      } else {
+        this.log('outbox.action_failed', { code: failure.code, kind: action.kind });
+        await this.db.outbox.delete(head.id);
+      }
+    }
+  }
+
+  private async backOff(head: OutboxRow & { id: number }, failure: FailureInfo): Promise<void> {
+    const now = this.now();
+    const attempts = head.attempts + 1;
+    const delay = fullJitterDelay(attempts - 1, this.backoff, this.random);
+    this.log('outbox.retry', { code: failure.code, attempts, delayMs: delay });
+    await this.db.outbox.update(head.id, {
+      attempts,
+      nextAttemptAt: now + delay,
+      lastFailedAt: now,
+      lastError: { code: failure.code, message: failure.message },
+    });
   }
 
   private wakeAt(conversationId: string, delayMs: number): void {

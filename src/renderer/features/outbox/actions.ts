@@ -1,11 +1,12 @@
-// What the UI asks of the outbox: queue a text message (before anything else happens) and retry a failed one.
+// What the UI asks of the outbox: queue a text message, possibly a reply (before anything else happens), and retry a
+// failed one.
 import { queueTextMessage, requeueMessage } from '../../db/outgoing';
 import type { StoredMessage } from '../../db/rows';
 import { requireSession } from '../../store/session';
 
-export async function sendText(conversationId: string, body: string): Promise<StoredMessage> {
+export async function sendText(conversationId: string, body: string, replyTo?: StoredMessage): Promise<StoredMessage> {
   const { db, me, outbox } = requireSession();
-  const message = await queueTextMessage(db, { conversationId, body, me });
+  const message = await queueTextMessage(db, { conversationId, body, me, ...(replyTo ? { replyTo } : {}) });
   outbox.poke(conversationId);
   return message;
 }

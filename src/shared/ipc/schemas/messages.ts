@@ -1,7 +1,8 @@
 // Messages across the IPC boundary: what the renderer asks main to encrypt and send, and what main hands
 // over after decrypting. Receipts and typing notices travel as encrypted messages too.
 import { z } from 'zod';
-import { Address, MessageId, USERNAME_PATTERN, base64Bytes } from '../../protocol/fields';
+import { MAX_EXPIRY_TIMER_SECONDS, QUOTE_SNIPPET_CHARS, isSingleEmoji } from '../../conversations/messageRules';
+import { Address, MessageId, USERNAME_PATTERN, Username, base64Bytes } from '../../protocol/fields';
 import { GroupId, GroupUpdate } from './groups';
 import { AttachmentId, AttachmentView } from './media';
 
@@ -22,10 +23,51 @@ export const MessageBody = z
   .max(MAX_BODY_CHARS, `Messages are at most ${MAX_BODY_CHARS} characters`)
   .refine((body) => body.trim().length > 0, 'Message is empty');
 
+/** The message a reply answers: its id and author, and a snippet of its text as the replier saw it. */
+export const Quote = z.strictObject({
+  messageId: MessageId,
+  author: Username,
+  text: z.string().max(QUOTE_SNIPPET_CHARS),
+});
+export type Quote = z.infer<typeof Quote>;
+
+/** A disappearing-message timer in seconds; 0 = off. */
+export const ExpiryTimerSeconds = z.number().int().min(0).max(MAX_EXPIRY_TIMER_SECONDS);
+
 export const TextContent = z.strictObject({
   kind: z.literal('text'),
   body: MessageBody,
-  replyTo: MessageId.optional(),
+  quote: Quote.optional(),
+  /** The conversation's timer when it was sent: it disappears this long after it was sent (or read, by others). */
+  expireTimerSeconds: ExpiryTimerSeconds.optional(),
+});
+
+/** A reaction to a message (one per person per message: a new one replaces theirs), or its removal. */
+export const ReactionContent = z.strictObject({
+  kind: z.literal('reaction'),
+  targetMessageId: MessageId,
+  targetAuthor: Username,
+  emoji: z.string().refine(isSingleEmoji, 'a reaction is one emoji'),
+  remove: z.boolean(),
+});
+
+/** New text for the sender's own earlier message (within the edit window). */
+export const EditContent = z.strictObject({
+  kind: z.literal('edit'),
+  targetMessageId: MessageId,
+  body: MessageBody,
+});
+
+/** Deletes the sender's own earlier message for everyone (within the edit window). */
+export const DeleteContent = z.strictObject({
+  kind: z.literal('delete'),
+  targetMessageId: MessageId,
+});
+
+/** Sets the conversation's disappearing-message timer. */
+export const ExpiryTimerContent = z.strictObject({
+  kind: z.literal('expiry_timer'),
+  seconds: ExpiryTimerSeconds,
 });
 
 export const ReceiptContent = z.strictObject({
@@ -63,7 +105,16 @@ export const ReceivedMediaContent = z.strictObject({
   replyTo: MessageId.optional(),
 });
 
-export const OutgoingContent = z.discriminatedUnion('kind', [TextContent, MediaContent, ReceiptContent, TypingContent]);
+export const OutgoingContent = z.discriminatedUnion('kind', [
+  TextContent,
+  MediaContent,
+  ReceiptContent,
+  TypingContent,
+  ReactionContent,
+  EditContent,
+  DeleteContent,
+  ExpiryTimerContent,
+]);
 export type OutgoingContent = z.infer<typeof OutgoingContent>;
 
 export const GroupUpdateContent = z.strictObject({ kind: z.literal('group_update'), update: GroupUpdate });
@@ -93,6 +144,10 @@ export const IncomingContent = z.discriminatedUnion('kind', [
   ReceivedMediaContent,
   ReceiptContent,
   TypingContent,
+  ReactionContent,
+  EditContent,
+  DeleteContent,
+  ExpiryTimerContent,
   GroupUpdateContent,
   UnsupportedContent,
   UnreadableContent,

@@ -3,6 +3,7 @@
 // something for the inbox, a typing notice, a control message, or a failure. Nothing is stored here and no
 // stored state is changed; a failure leaves the working copies as they were before it, so the next item goes on.
 import { CodedError } from '../../../../shared/base';
+import { ACTION_CLOCK_SKEW_MS } from '../../../../shared/conversations/messageRules';
 import { toHex } from '../../../../shared/crypto/bytes';
 import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../shared/crypto/errors';
 import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
@@ -39,8 +40,11 @@ export type ItemOutcome =
       pointers?: AttachmentPointerData[];
     }
   | { kind: 'typing'; delivery: Delivery; message: ReceivedMessage }
-  /** `silent`: content of a kind this version does not know, which its sender marked as safe to drop. */
-  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' }
+  /**
+   * `silent`: content of a kind this version does not know, which its sender marked as safe to drop.
+   * `action_refused`: a message action its sender may not take (checkAction): acked and dropped, never shown.
+   */
+  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
   | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
@@ -238,6 +242,11 @@ export class ReceiveBatch {
   }
 
   private contentOutcome(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: MessageContent): ItemOutcome {
+    const refusal = this.checkAction(delivery, conversationId, sentAt, content);
+    if (refusal) {
+      this.ctx.logger.info('receive.action_refused', { kind: content.kind, reason: refusal });
+      return { kind: 'control', delivery, what: 'action_refused' };
+    }
     if (content.kind === 'media') {
       const { attachments: pointers, ...rest } = content;
       const message = this.received(delivery, conversationId, messageId, sentAt, { ...rest, attachments: [] });
@@ -245,6 +254,29 @@ export class ReceiveBatch {
     }
     const message = this.received(delivery, conversationId, messageId, sentAt, content);
     return content.kind === 'typing' ? { kind: 'typing', delivery, message } : { kind: 'inbox', delivery, message };
+  }
+
+  /**
+   * What the core can check of a message action without the history (the renderer checks the rest against the
+   * target it holds: db/actions.ts): an edit or delete must not claim a time far from when the relay accepted it (so
+   * it cannot be back-dated into the edit window), a reaction in a 1:1 chat names a message of one of its two people,
+   * and only a group's admins set its disappearing-message timer. Returns why it is refused, or undefined.
+   */
+  private checkAction(delivery: Delivery, conversationId: string, sentAt: number, content: MessageContent): string | undefined {
+    switch (content.kind) {
+      case 'edit':
+      case 'delete':
+        return Math.abs(sentAt - delivery.sentAt) > ACTION_CLOCK_SKEW_MS ? 'time_out_of_range' : undefined;
+      case 'reaction':
+        if (!conversationId.startsWith('dm:')) return undefined;
+        return content.targetAuthor === this.from.user || content.targetAuthor === this.ctx.me.user ? undefined : 'not_in_conversation';
+      case 'expiry_timer': {
+        if (!conversationId.startsWith('group:')) return undefined;
+        return this.group(conversationId.slice('group:'.length))?.admins.includes(this.from.user) ? undefined : 'not_an_admin';
+      }
+      default:
+        return undefined;
+    }
   }
 
   private received(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ReceivedMessage {

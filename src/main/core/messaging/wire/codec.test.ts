@@ -46,7 +46,14 @@ describe('end-to-end content v2', () => {
   it('round-trips every kind this version sends', () => {
     const envelopes: Envelope[] = [
       text('hello'),
-      text('a reply', { content: { kind: 'text', body: 'a reply', replyTo: '01HZX3M4J7' } }),
+      text('a reply', { content: { kind: 'text', body: 'a reply', quote: { messageId: '01HZX3M4J7', author: 'bob', text: 'the original' } } }),
+      text('timed', { content: { kind: 'text', body: 'timed', expireTimerSeconds: 30 } }),
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm6', sentAt: 1, content: { kind: 'reaction', targetMessageId: 'x', targetAuthor: 'bob', emoji: '👍🏽', remove: false } },
+      { type: 'message', conversation: { kind: 'group', groupId: GROUP }, messageId: 'm7', sentAt: 1, content: { kind: 'reaction', targetMessageId: 'x', targetAuthor: 'bob', emoji: '🇳🇴', remove: true } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm8', sentAt: 1, content: { kind: 'edit', targetMessageId: 'x', body: 'fixed' } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'm9', sentAt: 1, content: { kind: 'delete', targetMessageId: 'x' } },
+      { type: 'message', conversation: { kind: 'dm' }, messageId: 'ma', sentAt: 1, content: { kind: 'expiry_timer', seconds: 0 } },
+      { type: 'message', conversation: { kind: 'group', groupId: GROUP }, messageId: 'mb', sentAt: 1, content: { kind: 'expiry_timer', seconds: 604_800 } },
       { type: 'message', conversation: { kind: 'group', groupId: GROUP }, messageId: 'm1', sentAt: 1, content: { kind: 'typing', typing: true } },
       { type: 'message', conversation: { kind: 'dm' }, messageId: 'm0', sentAt: 1, content: { kind: 'typing', typing: false } },
       { type: 'message', conversation: { kind: 'dm' }, messageId: 'm2', sentAt: 1, content: { kind: 'receipt', receipt: 'read', messageIds: ['a', 'b'] } },
@@ -126,15 +133,31 @@ describe('end-to-end content v2', () => {
     expect(decodeEnvelope(bytes)).toMatchObject({ type: 'group_update', update: { kind: 'renamed', name: 'Club' }, state: { revision: 2 } });
   });
 
+  it('refuses message actions that break their rules as malformed', () => {
+    const bodies: MessageInitShape<typeof ContentSchema>['body'][] = [
+      { case: 'reaction', value: { targetMessageId: 'x', targetAuthor: 'bob', emoji: '👍👍' } },
+      { case: 'reaction', value: { targetMessageId: 'x', targetAuthor: 'bob', emoji: 'a' } },
+      { case: 'reaction', value: { targetMessageId: 'x', targetAuthor: '', emoji: '👍' } },
+      { case: 'reaction', value: { targetMessageId: '', targetAuthor: 'bob', emoji: '👍' } },
+      { case: 'edit', value: { targetMessageId: 'x' } },
+      { case: 'edit', value: { targetMessageId: 'x', data: { body: '  ' } } },
+      { case: 'delete', value: { targetMessageId: 'not an id!' } },
+      { case: 'expiryTimer', value: { seconds: 400 * 24 * 60 * 60 } },
+      { case: 'data', value: { body: 'reply', quote: { messageId: 'x', author: '', text: 'q' } } },
+      { case: 'data', value: { body: 'reply', quote: { messageId: 'x', author: 'bob', text: 'q'.repeat(201) } } },
+    ];
+    for (const body of bodies) expect(codeOf(() => decodeEnvelope(raw({ ...stamped, body })))).toBe('malformed_content');
+    // Authors are case-insensitive: normalized on the way in.
+    const quoted = decodeEnvelope(raw({ ...stamped, body: { case: 'data', value: { body: 'r', quote: { messageId: 'x', author: 'Bob', text: '' } } } }));
+    expect(quoted).toMatchObject({ content: { quote: { author: 'bob' } } });
+  });
+
   it('keeps content kinds it cannot show (unknown, or defined for later) with the bytes as received', () => {
     const unknownKind = raw(stamped, [unknownField(33, 'a poll')]);
     expect(decodeEnvelope(unknownKind)).toMatchObject({ type: 'unsupported', messageId: 'm1', sentAt: 5, silent: false, conversation: { kind: 'dm' }, version: 2 });
     const later: MessageInitShape<typeof ContentSchema>['body'][] = [
-      { case: 'reaction' as const, value: { targetMessageId: 'x', emoji: '👍' } },
-      { case: 'edit' as const, value: { targetMessageId: 'x', data: { body: 'fixed' } } },
-      { case: 'delete' as const, value: { targetMessageId: 'x' } },
-      { case: 'expiryTimer' as const, value: { seconds: 60 } },
       { case: 'sync' as const, value: {} },
+      { case: 'edit' as const, value: { targetMessageId: 'x', data: { body: 'with a file', attachments: [{ id: 'blob', size: 10n, contentType: 'image/png' }] } } },
     ];
     for (const body of later) {
       expect(decodeEnvelope(raw({ ...stamped, body }))).toMatchObject({ type: 'unsupported', silent: false });

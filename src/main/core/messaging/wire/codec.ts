@@ -5,8 +5,22 @@
 // value that reaches the rest of the core has passed the IPC contract's own schemas here.
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import type { z } from 'zod';
-import { GroupId, GroupUpdate, InviteLinkToken, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, ReceiptContent, TextContent, TypingContent, type JoinOutcome } from '../../../../shared/ipc';
-import { MessageId } from '../../../../shared/protocol';
+import {
+  DeleteContent,
+  EditContent,
+  ExpiryTimerContent,
+  GroupId,
+  GroupUpdate,
+  InviteLinkToken,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_BODY_CHARS,
+  ReactionContent,
+  ReceiptContent,
+  TextContent,
+  TypingContent,
+  type JoinOutcome,
+} from '../../../../shared/ipc';
+import { MessageId, normalizeUsername } from '../../../../shared/protocol';
 import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
 import { toPointer, fromPointer } from './attachmentPointers';
 import { CONTENT_VERSION, frameContent, malformedContent as malformed, unframeContent } from './frame';
@@ -86,13 +100,21 @@ function toConversation(conversation: ContentConversation): ContentInit['convers
 function toBody(content: MessageContent): ContentInit['body'] {
   switch (content.kind) {
     case 'text':
-      return { case: 'data', value: { body: content.body, ...quoteOf(content.replyTo) } };
+      return { case: 'data', value: { body: content.body, quote: content.quote, expireTimerSeconds: content.expireTimerSeconds ?? 0 } };
     case 'media':
       return { case: 'data', value: { body: content.caption, attachments: content.attachments.map(toPointer), ...quoteOf(content.replyTo) } };
     case 'receipt':
       return { case: 'receipt', value: { type: content.receipt === 'read' ? Receipt_Type.READ : Receipt_Type.DELIVERED, messageIds: content.messageIds } };
     case 'typing':
       return { case: 'typing', value: { typing: content.typing } };
+    case 'reaction':
+      return { case: 'reaction', value: { targetMessageId: content.targetMessageId, targetAuthor: content.targetAuthor, emoji: content.emoji, remove: content.remove } };
+    case 'edit':
+      return { case: 'edit', value: { targetMessageId: content.targetMessageId, data: { body: content.body } } };
+    case 'delete':
+      return { case: 'delete', value: { targetMessageId: content.targetMessageId } };
+    case 'expiry_timer':
+      return { case: 'expiryTimer', value: { seconds: content.seconds } };
   }
 }
 
@@ -182,10 +204,27 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
       if (outcome === undefined) return { ...unsupported(), silent: true };
       return { type: 'group_join_answer', groupId, messageId, sentAt, outcome };
     }
-    case 'reaction':
-    case 'edit':
-    case 'delete':
-    case 'expiryTimer':
+    case 'reaction': {
+      const { targetMessageId, targetAuthor, emoji, remove } = body.value;
+      const value = valid(ReactionContent, { kind: 'reaction', targetMessageId, targetAuthor: normalizeUsername(targetAuthor), emoji, remove }, 'reaction');
+      return { type: 'message', conversation, messageId, sentAt, content: value };
+    }
+    case 'edit': {
+      const data = body.value.data;
+      if (!data) throw malformed('edit without its new text');
+      // New attachments in an edit are for a newer version: kept and shown as such, never half applied.
+      if (data.attachments.length > 0) return unsupported();
+      const value = valid(EditContent, { kind: 'edit', targetMessageId: body.value.targetMessageId, body: data.body }, 'edit');
+      return { type: 'message', conversation, messageId, sentAt, content: value };
+    }
+    case 'delete': {
+      const value = valid(DeleteContent, { kind: 'delete', targetMessageId: body.value.targetMessageId }, 'delete');
+      return { type: 'message', conversation, messageId, sentAt, content: value };
+    }
+    case 'expiryTimer': {
+      const value = valid(ExpiryTimerContent, { kind: 'expiry_timer', seconds: body.value.seconds }, 'expiry timer');
+      return { type: 'message', conversation, messageId, sentAt, content: value };
+    }
     case 'sync':
     case undefined:
       // Kinds this version defines for later (or does not know at all): kept, and shown as needing a newer version.
@@ -205,10 +244,14 @@ function fromConversation(conversation: Conversation | undefined): ContentConver
   }
 }
 
-/** Text (with an optional reply), or files with a caption. */
+/** Text (with an optional reply and timer), or files with a caption. */
 function fromData(data: DataMessage): MessageContent {
+  if (data.attachments.length === 0) {
+    const quote = data.quote ? { messageId: data.quote.messageId, author: normalizeUsername(data.quote.author), text: data.quote.text } : undefined;
+    const timer = data.expireTimerSeconds;
+    return valid(TextContent, { kind: 'text', body: data.body, ...(quote ? { quote } : {}), ...(timer > 0 ? { expireTimerSeconds: timer } : {}) }, 'text');
+  }
   const replyTo = data.quote?.messageId;
-  if (data.attachments.length === 0) return valid(TextContent, { kind: 'text', body: data.body, ...(replyTo ? { replyTo } : {}) }, 'text');
   if (data.attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw malformed('too many attachments');
   if (data.body.length > MAX_BODY_CHARS) throw malformed('caption too long');
   const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer) };

@@ -1,0 +1,125 @@
+// Message actions between two people through a real relay, driven as a person would: bob replies to one of alice's
+// messages from its hover toolbar and alice jumps back to the original from the quote; alice reacts from the menu and
+// takes it back; she edits her last message with Up-arrow and deletes an earlier one for everyone (bob's quote of it
+// empties too); then she turns on a 30-second disappearing timer and a message vanishes on both sides. Screens in
+// both themes, with axe scans on the way.
+import { expect, test, type Page } from '@playwright/test';
+import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, startChat } from '../support/app';
+import { World, type E2eUser } from '../support/world';
+
+let world: World;
+test.beforeEach(async ({ browser }, info) => {
+  world = new World(browser, info.title.replace(/\W+/g, '-'));
+});
+test.afterEach(async () => {
+  const info = test.info();
+  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
+  await world.dispose();
+});
+
+/**
+ * Light and dark screenshots of the same moment (the app follows the OS theme unless told otherwise); `scan` adds an
+ * axe scan of the light one.
+ */
+async function bothThemes(user: E2eUser, step: string, scan = false): Promise<void> {
+  if (scan) await world.screen(user, `${step}-light`);
+  else await world.screenshot(user.page, `${step}-light`);
+  await user.page.emulateMedia({ colorScheme: 'dark' });
+  await world.screenshot(user.page, `${step}-dark`);
+  await user.page.emulateMedia({ colorScheme: 'light' });
+}
+
+const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
+
+test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s disappearing timer on both sides', async () => {
+  test.setTimeout(300_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const bob = await world.user('bob', relay.url);
+  await register(alice, 'alice');
+  await register(bob, 'bob');
+  await startChat(alice.page, 'bob');
+  await send(alice.page, 'Lunch at noon?');
+  await openChat(bob.page, 'dm:alice', 'alice');
+  await expect(bubble(bob.page, 'Lunch at noon?')).toBeVisible();
+
+  // Enough chatter that the question scrolls out of alice's view.
+  await sendMany(
+    alice.page,
+    Array.from({ length: 18 }, (_, i) => `filler ${i + 1}`),
+  );
+  await expect(bubble(bob.page, 'filler 18')).toBeVisible({ timeout: 60_000 });
+
+  // bob replies from the toolbar on the question's bubble (it shows on hover).
+  const question = bubble(bob.page, 'Lunch at noon?');
+  await question.scrollIntoViewIfNeeded();
+  await question.hover();
+  await question.getByRole('button', { name: 'Reply' }).click();
+  await expect(bob.page.getByTestId('composer-mode')).toContainText('Replying to alice');
+  await expect(composer(bob.page)).toBeFocused();
+  await send(bob.page, 'Yes, see you there');
+
+  const reply = bubble(alice.page, 'Yes, see you there');
+  await expect(reply.locator('.message-quote')).toContainText('You');
+  await expect(reply.locator('.message-quote')).toContainText('Lunch at noon?');
+  await expect(bubble(alice.page, 'Lunch at noon?')).toHaveCount(0); // out of view, not rendered
+  await bothThemes(alice, '01-alice-reply-with-quote');
+  await reply.locator('.message-quote').click();
+  await expect(bubble(alice.page, 'Lunch at noon?')).toBeInViewport();
+  await expect(bubble(alice.page, 'Lunch at noon?')).toBeFocused();
+
+  // alice reacts to the reply from its menu (right click): bob sees who reacted; she takes it back.
+  await alice.page.getByRole('button', { name: 'Jump to the newest message' }).click();
+  await reply.locator('.bubble').click({ button: 'right' });
+  await expect(menu(alice.page).getByRole('menuitem', { name: 'Reply' })).toContainText('R');
+  await bothThemes(alice, '02-alice-message-menu', true);
+  await menu(alice.page).getByRole('menuitem', { name: 'React with 👍' }).click();
+  const bobChip = bubble(bob.page, 'Yes, see you there').getByRole('button', { name: '👍 1: alice' });
+  await expect(bobChip).toBeVisible();
+  await expect(bobChip).toHaveAttribute('title', 'alice');
+  await bothThemes(bob, '03-bob-sees-reaction', true);
+  await reply.getByRole('button', { name: '👍 1: You' }).click();
+  await expect(bubble(bob.page, 'Yes, see you there').locator('.reaction-chip')).toHaveCount(0);
+
+  // alice edits her last message: Up-arrow in the empty composer.
+  await send(alice.page, 'See you!');
+  await expect(bubble(bob.page, 'See you!')).toBeVisible();
+  await composer(alice.page).press('ArrowUp');
+  await expect(alice.page.getByTestId('composer-mode')).toContainText('Editing message');
+  await expect(composer(alice.page)).toHaveValue('See you!');
+  await composer(alice.page).fill('See you soon!');
+  await composer(alice.page).press('Enter');
+  await expect(bubble(bob.page, 'See you soon!')).toContainText('edited');
+  await expect(bubble(bob.page, 'See you!')).toHaveCount(0);
+  await expect(chatRow(bob.page, 'dm:alice')).toContainText('See you soon!');
+  await bothThemes(bob, '04-bob-sees-edit');
+
+  // alice deletes the question for everyone, with the keyboard: select it, open its menu, choose.
+  const original = bubble(alice.page, 'Lunch at noon?');
+  await alice.page.locator('.message-quote').first().click();
+  await expect(original).toBeFocused();
+  await alice.page.keyboard.press('Enter');
+  await menu(alice.page).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await expect(alice.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1);
+  const bobReply = bubble(bob.page, 'Yes, see you there');
+  await expect(bobReply.locator('.message-quote')).toContainText('This message was deleted.');
+  await expect(bob.page.getByText('Lunch at noon?')).toHaveCount(0);
+  await bothThemes(bob, '05-bob-sees-tombstone', true);
+
+  // alice turns on a 30-second timer in the contact info; both get the system line.
+  await alice.page.getByRole('button', { name: 'Contact info for bob' }).click();
+  const info = dialog(alice.page, 'Contact info: bob');
+  await info.getByLabel('Disappearing messages timer').selectOption({ label: '30 seconds' });
+  await info.getByRole('button', { name: 'Close' }).first().click();
+  await expect(chatRow(alice.page, 'dm:bob')).toContainText('You set disappearing messages to 30 seconds.');
+  await alice.page.getByRole('button', { name: 'Jump to the newest message' }).click();
+  await expect(alice.page.locator('.system-row', { hasText: 'You set disappearing messages to 30 seconds.' })).toBeVisible();
+  await expect(bob.page.locator('.system-row', { hasText: 'alice set disappearing messages to 30 seconds.' })).toBeVisible();
+  await send(alice.page, 'This message self-destructs');
+  await expect(bubble(bob.page, 'This message self-destructs')).toBeVisible();
+  await bothThemes(bob, '06-bob-disappearing-message');
+  // Gone on both sides once its 30 s are up (bob read it at once: his chat is open).
+  await expect(bubble(alice.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
+  await expect(bubble(bob.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
+  await bothThemes(alice, '07-alice-after-expiry');
+});

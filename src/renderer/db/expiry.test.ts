@@ -1,0 +1,63 @@
+// Disappearing messages: a timer change is a system line queued for the others; own timed messages expire from
+// when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
+// bounded batches with a pause between, so a big purge never holds the database in one long transaction.
+import { describe, expect, it } from 'vitest';
+import { freshDatabase } from '../testing/db';
+import { textFrom } from '../testing/messages';
+import { markReadUpTo } from './conversations';
+import { PURGE_BATCH, nextExpiry, purgeExpired, setExpiryTimer } from './expiry';
+import { storeReceived } from './incoming';
+import { queueTextMessage } from './outgoing';
+
+const T = 1_700_000_000_000;
+
+describe('disappearing messages', () => {
+  it('sets a timer: a system line, the conversation’s timer, and the change queued in the conversation’s order', async () => {
+    const db = freshDatabase();
+    await storeReceived(db, [textFrom('bob', 'm1', 'hi')], 'alice', (id) => id.slice(3));
+    await setExpiryTimer(db, 'dm:bob', 'alice', 30, T);
+    await setExpiryTimer(db, 'dm:bob', 'alice', 30, T + 1); // unchanged: nothing new
+    expect(await db.conversations.get('dm:bob')).toMatchObject({ expireTimerSeconds: 30 });
+    const system = await db.messages.where('[conversationId+direction+seq]').between(['dm:bob', 'system', 0], ['dm:bob', 'system', Infinity]).toArray();
+    expect(system).toEqual([expect.objectContaining({ sender: 'alice', timer: { seconds: 30 } })]);
+    expect((await db.outbox.toArray()).map((row) => [row.messageId, row.action])).toEqual([[system[0]!.messageId, { kind: 'expiry_timer', seconds: 30 }]]);
+
+    // What is sent next carries the timer and expires 30 s after it was sent.
+    const sent = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'gone soon', me: 'alice', now: T + 5 });
+    expect(sent).toMatchObject({ expireTimerSeconds: 30, expiresAt: T + 5 + 30_000 });
+  });
+
+  it('starts a received message’s timer when it is read', async () => {
+    const db = freshDatabase();
+    const timed = { ...textFrom('bob', 'm1', 'x'), content: { kind: 'text' as const, body: 'x', expireTimerSeconds: 60 } };
+    await storeReceived(db, [timed, textFrom('bob', 'm2', 'plain')], 'alice', (id) => id.slice(3));
+    expect(await nextExpiry(db)).toBeUndefined();
+    const last = (await db.messages.orderBy('seq').last())!.seq!;
+    await markReadUpTo(db, 'dm:bob', last, T);
+    expect(await nextExpiry(db)).toBe(T + 60_000);
+    const rows = await db.messages.orderBy('seq').toArray();
+    expect(rows.map((row) => row.expiresAt)).toEqual([T + 60_000, undefined]);
+  });
+
+  it('purges what expired in batches with a pause between, and nothing else', async () => {
+    const db = freshDatabase();
+    const count = PURGE_BATCH * 2 + 17;
+    await db.messages.bulkAdd(
+      Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `e${i}`, sender: 'bob', direction: 'in' as const, body: `expiring ${i}`, timestamp: T, expiresAt: T + i })),
+    );
+    await db.messages.bulkAdd([
+      { conversationId: 'dm:bob', messageId: 'later', sender: 'bob', direction: 'in', body: 'later', timestamp: T, expiresAt: T + 10 * count },
+      { conversationId: 'dm:bob', messageId: 'kept', sender: 'alice', direction: 'out', body: 'reply', timestamp: T, quote: { messageId: 'e3', author: 'bob', text: 'expiring 3' }, quotedId: 'e3' },
+    ]);
+    let pauses = 0;
+    const purged = await purgeExpired(db, T + count, async () => {
+      pauses += 1;
+    });
+    expect(purged).toBe(count);
+    expect(pauses).toBe(2);
+    expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['later', 'kept']);
+    // The reply stays, but what it quoted is gone from storage too.
+    expect((await db.messages.toArray())[1]!.quote).toEqual({ messageId: 'e3', author: 'bob', text: '' });
+    expect(await nextExpiry(db)).toBe(T + 10 * count);
+  });
+});

@@ -76,6 +76,8 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_BLOB_TOKEN_SECRET: Buffer.alloc(32, 7).toString('base64'),
       PARLEY_RELAY_BLOB_GC_INTERVAL_MS: '5000',
       PARLEY_RELAY_LOG_LEVEL: 'debug',
+      PARLEY_RELAY_METRICS_HOST: '10.1.2.3',
+      PARLEY_RELAY_METRICS_PORT: 'off',
       PARLEY_STORE: 'Redis',
       PARLEY_REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,rediss://user:secret@10.0.0.3:7000',
     });
@@ -117,6 +119,8 @@ describe('loadRelayConfig', () => {
       blobTokenTtlMs: 60_000,
       blobTokenSecret: new Uint8Array(Buffer.alloc(32, 7)),
       blobGcIntervalMs: 5000,
+      metricsHost: '10.1.2.3',
+      metricsPort: null,
       logLevel: 'debug',
     });
     expect(RELAY_SETTINGS).toHaveLength(Object.keys(config).length);
@@ -158,6 +162,8 @@ describe('loadRelayConfig', () => {
     ['PARLEY_RELAY_DURABILITY', 'full'],
     ['PARLEY_RELAY_LOG_LEVEL', 'verbose'],
     ['PARLEY_STORE', 'postgres'],
+    ['PARLEY_RELAY_METRICS_PORT', 'on'],
+    ['PARLEY_RELAY_METRICS_PORT', '70000'],
     ['PARLEY_REDIS_URL', 'http://10.0.0.1:6379'],
     ['PARLEY_REDIS_URL', 'redis://'],
   ])('rejects %s=%s with a ConfigError naming the variable', (variable, value) => {

@@ -87,6 +87,10 @@ export interface RelayConfig {
   blobTokenSecret: Uint8Array | null;
   /** Interval of blob garbage collection. */
   blobGcIntervalMs: number;
+  /** Interface of the Prometheus metrics listener (loopback unless an operator opens it). */
+  metricsHost: string;
+  /** Port of the metrics listener; 0 picks any free port; null serves no metrics. */
+  metricsPort: number | null;
   logLevel: LogLevel;
 }
 
@@ -168,6 +172,8 @@ export const RELAY_SETTINGS = [
   setting({ key: 'blobTokenTtlMs', variable: 'PARLEY_RELAY_BLOB_TOKEN_TTL_MS', parse: int(1_000, 86_400_000), fallback: () => 15 * 60_000 }),
   setting({ key: 'blobTokenSecret', variable: 'PARLEY_RELAY_BLOB_TOKEN_SECRET', parse: parseSecret, fallback: () => null }),
   setting({ key: 'blobGcIntervalMs', variable: 'PARLEY_RELAY_BLOB_GC_INTERVAL_MS', parse: int(1_000, 86_400_000), fallback: () => 60 * 60_000 }),
+  setting({ key: 'metricsHost', variable: 'PARLEY_RELAY_METRICS_HOST', parse: parseHost, fallback: () => '127.0.0.1' }),
+  setting({ key: 'metricsPort', variable: 'PARLEY_RELAY_METRICS_PORT', parse: portOrOff, fallback: () => 9464 }),
   setting({
     key: 'logLevel',
     variable: 'PARLEY_RELAY_LOG_LEVEL',
@@ -249,6 +255,16 @@ function parseSecret(raw: string, variable: string): Uint8Array {
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
   if (bytes.length < 32) throw new ConfigError(variable, `${variable} must be base64 of at least 32 random bytes`);
   return new Uint8Array(bytes);
+}
+
+/** A TCP port, or `off`. */
+function portOrOff(raw: string, variable: string): number | null {
+  if (raw.toLowerCase() === 'off') return null;
+  try {
+    return int(0, 65_535)(raw, variable);
+  } catch {
+    throw new ConfigError(variable, `${variable} must be a port from 0 to 65535 or off, got ${JSON.stringify(raw)}`);
+  }
 }
 
 /** One or more redis:// or rediss:// URLs, separated by commas or spaces. */

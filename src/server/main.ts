@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   }
   const relay = await startRelay(config, { logger });
   // Always printed, whatever the log level: spawners wait for this line.
-  process.stdout.write(`${JSON.stringify({ event: 'relay.listening', url: relay.url, port: relay.port, dataDir: relay.dataDir })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ event: 'relay.listening', url: relay.url, port: relay.port, dataDir: relay.dataDir, metricsUrl: relay.metricsUrl })}\n`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -21,6 +21,9 @@ import { TokenBucketLimiter } from './limits/rate-limiter';
 import { createJsonLogger, errorFields, type Logger } from './log';
 import { GroupCommitWriter } from './mailbox/group-commit-writer';
 import { Maintenance } from './maintenance';
+import { MeteredStore } from './metrics/metered-store';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
+import { RelayMetrics } from './metrics/relay-metrics';
 import { PrekeyDirectory } from './prekeys/prekey-directory';
 import { openRelayStore } from './store/open-relay-store';
 import type { RelayStore } from './store/relay-store';
@@ -37,6 +40,8 @@ export interface Relay {
   blobs: BlobStore;
   /** Authenticated devices with a live connection. */
   connectedDevices(): number;
+  /** http://host:port/metrics, unless metrics are off or their port was taken. */
+  metricsUrl?: string;
   /** Stops accepting, commits pending writes, closes sockets with 1001, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,14 +65,34 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const now = options.now ?? Date.now;
   const opened = options.store === undefined ? await openRelayStore(config, logger) : { store: options.store };
-  const store = opened.store;
-  const startedAt = now();
-
+  /** The devices this node holds a live connection of, for the backlog gauge. */
+  const held = new Map<string, Address>();
   let bus: DeviceBus | undefined;
   const online = new OnlineDevices<DeviceConnection>({
-    claimed: (address) => bus?.claim(address).catch((error: unknown) => logger.warn('relay.device_claim_failed', errorFields(error))),
-    released: (address) => bus?.release(address),
+    claimed: (address) => {
+      held.set(addressKey(address), address);
+      bus?.claim(address).catch((error: unknown) => logger.warn('relay.device_claim_failed', errorFields(error)));
+    },
+    released: (address) => {
+      held.delete(addressKey(address));
+      bus?.release(address);
+    },
   });
+  const metrics = new RelayMetrics(config.store, {
+    connectedDevices: () => online.size,
+    unackedDeliveries: () => {
+      let unacked = 0;
+      for (const connection of online.all()) unacked += connection.unacked;
+      return unacked;
+    },
+    connectedBacklog: async () => {
+      const counts = await Promise.all([...held.values()].map((device) => opened.store.pendingCount(device)));
+      return counts.reduce((sum, count) => sum + count, 0);
+    },
+  });
+  const store = new MeteredStore(opened.store, metrics);
+  const startedAt = now();
+
   const connections = new Set<DeviceConnection>();
   const nonces = new NonceRegistry(config.nonceTtlMs, now);
   const rateLimiter = new TokenBucketLimiter(config.rateLimitPerSecond, config.rateLimitBurst, now);
@@ -123,6 +148,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     devices,
     provisioning,
     logger,
+    metrics,
     now,
   };
   const health = createHttpHandler(() => ({
@@ -192,6 +218,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     await store.close();
     throw error;
   }
+  const metricsServer = await startMetricsOrWarn(metrics, config, logger);
   maintenance.start();
   blobs.collector.start();
   const port = (server.address() as AddressInfo).port;
@@ -210,6 +237,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     for (const socket of sockets) socket.terminate();
     server.closeAllConnections();
     await serverClosed;
+    await metricsServer?.close();
     await blobs.close();
     await bus?.close();
     await store.close();
@@ -222,8 +250,22 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     dataDir: config.dataDir,
     blobs,
     connectedDevices: () => online.size,
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     close: () => (closed ??= close()),
   };
+}
+
+/** Metrics are for the operator, not the devices: a taken port is logged, never a reason not to serve. */
+async function startMetricsOrWarn(metrics: RelayMetrics, config: RelayConfig, logger: Logger): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === null) return undefined;
+  try {
+    const server = await startMetricsServer(metrics, config.metricsHost, config.metricsPort);
+    logger.info('relay.metrics_listening', { url: server.url });
+    return server;
+  } catch (error) {
+    logger.warn('relay.metrics_unavailable', { port: config.metricsPort, ...errorFields(error) });
+    return undefined;
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

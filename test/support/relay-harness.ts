@@ -33,7 +33,7 @@ export function removeDir(dir: string): void {
 
 /** The relay defaults with test-friendly host, port and logging, plus `overrides`. */
 export function testRelayConfig(dataDir: string, overrides: Partial<RelayConfig> = {}): RelayConfig {
-  return { ...loadRelayConfig({}), host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', heartbeatIntervalMs: 0, ...overrides };
+  return { ...loadRelayConfig({}), host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', heartbeatIntervalMs: 0, metricsPort: null, ...overrides };
 }
 
 export async function startTestRelay(overrides: Partial<RelayConfig> = {}, options: TestRelayOptions = {}): Promise<TestRelay> {

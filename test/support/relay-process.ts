@@ -39,6 +39,7 @@ export async function spawnRelay(options: SpawnRelayOptions): Promise<RelayProce
     env: {
       ...process.env,
       PARLEY_RELAY_LOG_LEVEL: 'warn',
+      PARLEY_RELAY_METRICS_PORT: 'off',
       ...options.env,
       PARLEY_RELAY_HOST: '127.0.0.1',
       PARLEY_RELAY_PORT: String(options.port ?? 0),

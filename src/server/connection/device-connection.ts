@@ -32,6 +32,7 @@ import type { TokenBucketLimiter } from '../limits/rate-limiter';
 import { errorFields, type Logger } from '../log';
 import type { EnqueueResult, GroupCommitWriter } from '../mailbox/group-commit-writer';
 import { MailboxPump } from '../mailbox/mailbox-pump';
+import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { PrekeyDirectory, PrekeyRequestFrame } from '../prekeys/prekey-directory';
 import type { RelayStore, StoredDelivery } from '../store/relay-store';
 import { AbuseMeter } from './abuse-meter';
@@ -52,6 +53,7 @@ export interface ConnectionContext {
   devices: LinkedDevices;
   provisioning: ProvisioningRegistry<DeviceConnection>;
   logger: Logger;
+  metrics: RelayMetrics;
   now: () => number;
 }
 
@@ -109,6 +111,11 @@ export class DeviceConnection {
   /** A delivery has just been committed to this device's mailbox. */
   offer(delivery: StoredDelivery): void {
     this.pump?.offer(delivery);
+  }
+
+  /** Deliveries pushed on this connection and not yet acked. */
+  get unacked(): number {
+    return this.pump?.unacked ?? 0;
   }
 
   /** Another relay committed deliveries to this device's mailbox. */
@@ -384,6 +391,7 @@ export class DeviceConnection {
   }
 
   private pushDelivery(delivery: StoredDelivery): void {
+    this.context.metrics.deliveryPushed();
     this.batch.delivery(delivery);
   }
 
@@ -404,6 +412,7 @@ export class DeviceConnection {
   }
 
   private sendError(code: ErrorCode, message: string, rid?: number, retryAfterMs?: number): void {
+    this.context.metrics.errorSent(code);
     this.send({ type: 'error', code, message: message.slice(0, 500), rid, retryAfterMs });
   }
 

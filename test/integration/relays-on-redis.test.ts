@@ -29,6 +29,8 @@ async function relayOn(redis: TestRedis): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-node-'));
   const relay = await spawnRelay({
     dataDir,
+    // Three relays start at once on a loaded 2-core machine: give each more than the default 20 s.
+    startTimeoutMs: 60_000,
     env: { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: redis.url, PARLEY_RELAY_RATE_PER_SECOND: '100000', PARLEY_RELAY_RATE_BURST: '100000' },
   });
   cleanups.push(async () => {

@@ -598,3 +598,44 @@ describe('Transport: configuration', () => {
     expect(new ConnectionError('dead_peer', 'x').fatal).toBe(false);
   });
 });
+
+describe('Transport: several relays', () => {
+  it('moves to the next relay when one stops answering, with the same backoff, and wraps around', async () => {
+    const { transport, relay, clock, logs } = await online({ relayUrl: ['ws://127.0.0.1:9', 'ws://127.0.0.1:10', 'http://127.0.0.1:11'] });
+    expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
+    expect(transport.relayUrl).toBe('ws://127.0.0.1:9/v2/ws');
+    relay.last.serverClose(1006);
+    expect(transport.snapshot).toMatchObject({ state: 'reconnecting', attempt: 1, nextRetryAt: clock.now() + 250 });
+    expect(transport.relayUrl).toBe('ws://127.0.0.1:10/v2/ws');
+    clock.advance(250);
+    expect(relay.last.url).toBe('ws://127.0.0.1:10/v2/ws');
+    relay.last.failToConnect();
+    expect(transport.snapshot).toMatchObject({ attempt: 2, nextRetryAt: clock.now() + 500 });
+    clock.advance(500);
+    expect(relay.last.url).toBe('ws://127.0.0.1:11/v2/ws');
+    relay.last.failToConnect();
+    clock.advance(1000);
+    expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
+    await completeHandshake(relay);
+    expect(transport.snapshot).toEqual({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(logs.filter((l) => l.event === 'relay_failover')).toHaveLength(3);
+  });
+
+  it('moves on when a relay goes silent (heartbeat), and setRelayUrl starts again from the first', async () => {
+    const { transport, relay, clock } = await online({ relayUrl: ['ws://127.0.0.1:9', 'ws://127.0.0.1:10'] });
+    clock.advance(15_000 + 10_000);
+    expect(transport.snapshot).toMatchObject({ state: 'reconnecting', lastError: { code: 'dead_peer' } });
+    expect(transport.relayUrl).toBe('ws://127.0.0.1:10/v2/ws');
+    transport.setRelayUrl(['ws://127.0.0.1:20', 'ws://127.0.0.1:21']);
+    transport.retryNow();
+    expect(relay.last.url).toBe('ws://127.0.0.1:20/v2/ws');
+  });
+
+  it('stays on its one relay when it has only one', async () => {
+    const { transport, relay, clock } = await online();
+    relay.last.serverClose(1006);
+    clock.advance(250);
+    expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
+    expect(transport.relayUrl).toBe('ws://127.0.0.1:9/v2/ws');
+  });
+});

@@ -33,8 +33,12 @@ import type {
 } from './types';
 
 export interface TransportOptions {
-  /** The relay address (ws://, wss://, http:// or https://; a bare origin gets the protocol's path, /v2/ws). */
-  relayUrl: string;
+  /**
+   * The relay address (ws://, wss://, http:// or https://; a bare origin gets the protocol's path, /v2/ws), or several
+   * relays that share one store (docs/operations.md, "Several relays on one Redis"): when a connection to one ends
+   * or cannot be made, the next attempt, after the same backoff, goes to the next.
+   */
+  relayUrl: string | readonly string[];
   credentials: DeviceCredentials;
   config?: Partial<TransportConfig>;
   clock?: Clock;
@@ -65,7 +69,9 @@ export class Transport {
   private readonly logger: Logger;
   private readonly socketFactory: RelaySocketFactory;
   private readonly policy: ReconnectPolicy;
-  private url: string;
+  private urls: readonly string[];
+  /** Which of `urls` the current (or next) connection goes to. */
+  private urlIndex = 0;
   private connection: Connection | undefined;
   private retryTimer: TimerHandle | undefined;
   private current: ConnectionSnapshot = { state: 'offline', attempt: 0, nextRetryAt: null, lastError: null };
@@ -81,15 +87,16 @@ export class Transport {
       maxDelayMs: this.config.backoffCapMs,
       random: options.random,
     });
-    this.url = relayWebSocketUrl(options.relayUrl);
+    this.urls = relayWebSocketUrls(options.relayUrl);
   }
 
   get snapshot(): ConnectionSnapshot {
     return this.current;
   }
 
+  /** The relay the current (or next) connection goes to. */
   get relayUrl(): string {
-    return this.url;
+    return this.urls[this.urlIndex]!;
   }
 
   on<K extends keyof TransportEvents>(event: K, listener: TransportEvents[K]): () => void {
@@ -133,9 +140,10 @@ export class Transport {
     else if (this.current.state === 'online') this.connection?.probe();
   }
 
-  /** Points the transport at another relay address; used from the next connection attempt on. */
-  setRelayUrl(relayUrl: string): void {
-    this.url = relayWebSocketUrl(relayUrl);
+  /** Points the transport at other relay addresses (the first one first); used from the next connection attempt on. */
+  setRelayUrl(relayUrl: string | readonly string[]): void {
+    this.urls = relayWebSocketUrls(relayUrl);
+    this.urlIndex = 0;
   }
 
   /**
@@ -225,7 +233,7 @@ export class Transport {
 
   private connect(): void {
     const connection = new Connection({
-      url: this.url,
+      url: this.relayUrl,
       credentials: this.options.credentials,
       config: this.config,
       clock: this.clock,
@@ -261,6 +269,11 @@ export class Transport {
     const delay = this.policy.nextDelay();
     const nextRetryAt = this.clock.now() + delay;
     this.logger.info('relay_connection_lost', { code: error.code, closeCode: error.closeCode, retryInMs: delay });
+    if (this.urls.length > 1) {
+      // This relay stopped answering (or refused us for now): the next attempt tries the next one.
+      this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+      this.logger.info('relay_failover', { relay: this.urlIndex, relays: this.urls.length });
+    }
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.connect();
@@ -286,6 +299,12 @@ export class Transport {
     if (previous !== next.state) this.logger.debug('relay_state', { from: previous, to: next.state, attempt: next.attempt });
     this.events.emit('state', this.current);
   }
+}
+
+function relayWebSocketUrls(relayUrl: string | readonly string[]): readonly string[] {
+  const urls = (typeof relayUrl === 'string' ? [relayUrl] : [...relayUrl]).map(relayWebSocketUrl);
+  if (urls.length === 0) throw new TransportError('invalid_request', 'No relay address given.', false);
+  return urls;
 }
 
 /** Checks a send request locally, so a request that can never succeed fails at once and non-retryably. */

@@ -1,11 +1,11 @@
-// History encrypted at rest (docs/security.md §10): after a conversation, a copy of the user's whole profile
+// History encrypted at rest (docs/security.md §10.2): after a conversation, a copy of the user's whole profile
 // folder (the browser's profile with its IndexedDB, and the core's data folder) holds none of what was said —
-// not a sent phrase, not a received one, not an unsent draft. A control phrase written to IndexedDB in plain text
+// not a sent phrase, not a received one, not an unsent draft, not a search. A control phrase written to IndexedDB in plain text
 // by the same page is found by the same scan, so the scan can see IndexedDB's files.
 import { expect, test } from '@playwright/test';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bubble, composer, openChat, register, send, startChat } from '../support/app';
+import { bubble, composer, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World } from '../support/world';
 
 let world: World;
@@ -61,7 +61,7 @@ const writeControl = (phrase: string) => `new Promise((resolve, reject) => {
   open.onerror = () => reject(open.error);
 })`;
 
-test('a copied profile folder reveals no message, draft or search term', async () => {
+test('a copied profile folder reveals no message, draft or search', async () => {
   const unique = Math.random().toString(36).slice(2, 8);
   const sent = `Quokkas juggle marmalade ${unique}sent`;
   const received = `Pelicans whisper ${unique}received`;
@@ -79,6 +79,19 @@ test('a copied profile folder reveals no message, draft or search term', async (
   await expect(bubble(bob.page, sent)).toBeVisible({ timeout: 20_000 });
   await send(bob.page, received);
   await expect(bubble(alice.page, received)).toBeVisible({ timeout: 20_000 });
+
+  // Searches, from the sidebar and within the chat: neither the queries nor the words may reach the disk.
+  const sidebarQuery = `whisp ${unique}recei`;
+  const chatQuery = `quokk ${unique}se`;
+  const sidebarSearch = sidebar(alice.page).getByRole('searchbox', { name: /search chats/i });
+  await sidebarSearch.fill(sidebarQuery);
+  await alice.page.getByRole('region', { name: 'Messages found' }).getByRole('button', { name: /Pelicans whisper/ }).click();
+  await expect(alice.page.locator('.virtual-row[data-focused]')).toContainText(received);
+  await sidebarSearch.fill('');
+  await alice.page.getByRole('button', { name: 'Search this chat' }).click();
+  await alice.page.getByRole('searchbox', { name: 'Search this chat' }).fill(chatQuery);
+  await expect(alice.page.locator('.chat-search-count')).toHaveText('1 of 1');
+  await alice.page.getByRole('searchbox', { name: 'Search this chat' }).press('Escape');
   await composer(alice.page).fill(draft);
   await world.screenshot(alice.page, '01-conversation-and-draft');
 
@@ -96,7 +109,7 @@ test('a copied profile folder reveals no message, draft or search term', async (
   await alice.context.close();
   const copy = await world.dir('alice-profile-copy');
   await cp(alice.dataDir, copy, { recursive: true });
-  const found = await filesHolding(copy, [sent, received, draft, control, `${unique}sent`, `${unique}received`, `${unique}draft`]);
+  const found = await filesHolding(copy, [sent, received, draft, control, sidebarQuery, chatQuery, `${unique}sent`, `${unique}received`, `${unique}draft`]);
   expect([...found.keys()]).toContain(control);
   found.delete(control);
   expect(Object.fromEntries(found)).toEqual({});

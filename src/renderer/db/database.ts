@@ -62,8 +62,12 @@ export class ParleyDatabase extends Dexie {
   meta!: Table<MetaRow, string>;
 
   /** `keys`: the history keys (main hands them over at unlock); nothing is read or written before they are there. */
-  constructor(name: string, keys: Promise<HistoryKeys>) {
+  constructor(
+    name: string,
+    readonly historyKeys: Promise<HistoryKeys>,
+  ) {
     super(name);
+    const keys = historyKeys;
     this.use(sealAtRest(keys));
     this.on('ready', () => keys.then(() => undefined));
     this.version(1).stores(SCHEMA_V1);

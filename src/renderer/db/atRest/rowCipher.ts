@@ -33,13 +33,37 @@ export async function sealFields(key: CryptoKey, table: string, fields: Record<s
   return sealed;
 }
 
+/**
+ * Rows opened lately, by key, table, nonce and tag (which, under one key, identify the ciphertext): a chat's window
+ * is read again on every change to it, and its unchanged rows then cost a JSON parse instead of a decryption.
+ * Holds plaintext JSON in memory only, a bounded number of rows, and hands out a fresh object every time.
+ */
+const OPENED_LIMIT = 4_000;
+const opened = new WeakMap<CryptoKey, Map<string, string>>();
+
+function cacheKey(table: string, sealed: Uint8Array): string {
+  let id = `${table}\u0000`;
+  for (const byte of sealed.subarray(1, 1 + NONCE_BYTES)) id += String.fromCharCode(byte);
+  for (const byte of sealed.subarray(sealed.length - 16)) id += String.fromCharCode(byte);
+  return id;
+}
+
 /** Throws when the bytes were not sealed with this key for this table (tampered, or another profile's). */
 export async function openFields(key: CryptoKey, table: string, sealed: Uint8Array<ArrayBuffer>): Promise<Record<string, unknown>> {
   if (sealed[0] !== FORMAT || sealed.length < 1 + NONCE_BYTES + 16) throw new Error('not a sealed history row');
-  const plaintext = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: sealed.subarray(1, 1 + NONCE_BYTES), additionalData: aad(table) },
-    key,
-    sealed.subarray(1 + NONCE_BYTES),
-  );
-  return JSON.parse(decoder.decode(plaintext), reviver) as Record<string, unknown>;
+  let cache = opened.get(key);
+  if (!cache) opened.set(key, (cache = new Map()));
+  const id = cacheKey(table, sealed);
+  let json = cache.get(id);
+  if (json === undefined) {
+    const plaintext = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.subarray(1, 1 + NONCE_BYTES), additionalData: aad(table) },
+      key,
+      sealed.subarray(1 + NONCE_BYTES),
+    );
+    json = decoder.decode(plaintext);
+    cache.set(id, json);
+    if (cache.size > OPENED_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  return JSON.parse(json, reviver) as Record<string, unknown>;
 }

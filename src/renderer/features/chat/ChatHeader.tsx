@@ -9,9 +9,11 @@ interface ChatHeaderProps {
   peer: string | null;
   contact: ContactView | undefined;
   group: GroupView | undefined;
+  /** Opens the search bar of this chat. */
+  onSearch: () => void;
 }
 
-export function ChatHeader({ title, peer, contact, group }: ChatHeaderProps) {
+export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeaderProps) {
   const show = useDialogs((state) => state.show);
   const subtitle = group
     ? group.active
@@ -33,6 +35,9 @@ export function ChatHeader({ title, peer, contact, group }: ChatHeaderProps) {
           {contact?.verified && <Icon name="shield" size={13} />} {subtitle}
         </p>
       </div>
+      <button type="button" className="icon-button" onClick={onSearch} aria-label="Search this chat" title="Search this chat">
+        <Icon name="search" size={20} />
+      </button>
       <button type="button" className="icon-button" onClick={openInfo} aria-label={group ? 'Group info' : `Contact info for ${title}`} title={group ? 'Group info' : 'Contact info'}>
         <Icon name="info" size={20} />
       </button>

@@ -4,11 +4,13 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { dmPeer, groupIdOf } from '../../db/conversations';
 import { screenWork } from '../../db/screenWork';
+import { useChats } from '../../store/chats';
 import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
 import { Composer } from '../composer/Composer';
 import { useFileDrop } from '../media/useFileDrop';
+import { ChatSearchBar } from '../search/ChatSearchBar';
 import { ChatHeader } from './ChatHeader';
 import { IdentityNotice } from './IdentityNotice';
 import { MessageList } from './MessageList';
@@ -24,6 +26,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const [openAtReadSeq, setOpenAtReadSeq] = useState<number | null>(null);
   const [dividerHidden, setDividerHidden] = useState(false);
   const [followSignal, setFollowSignal] = useState(0);
+  const [searching, setSearching] = useState(false);
+  const focus = useChats((state) => (state.focus?.conversationId === conversationId ? state.focus : null));
 
   useEffect(() => {
     let current = true;
@@ -43,7 +47,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
           Drop files to send them to {title}
         </div>
       )}
-      <ChatHeader title={title} peer={peer} contact={contact} group={group} />
+      <ChatHeader title={title} peer={peer} contact={contact} group={group} onSearch={() => setSearching(true)} />
+      {searching && <ChatSearchBar conversationId={conversationId} onClose={() => setSearching(false)} />}
       {contact?.identityChanged && peer && <IdentityNotice username={peer} />}
       <MessageList
         db={db}
@@ -54,6 +59,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         openAtReadSeq={openAtReadSeq}
         dividerAfterSeq={dividerHidden ? Infinity : (openAtReadSeq ?? Infinity)}
         followSignal={followSignal}
+        focus={focus}
       />
       <TypingIndicator conversationId={conversationId} />
       {canWrite ? (

@@ -31,14 +31,16 @@ export interface MessageListProps {
   dividerAfterSeq: number;
   /** Changes when the user sent a message: jump to the newest. */
   followSignal: number;
+  /** A message to jump to and mark (a search hit); a new nonce jumps again. */
+  focus: { seq: number; nonce: number } | null;
 }
 
 const ESTIMATES: Record<ListItem['kind'], number> = { edge: 72, day: 44, unread: 44, system: 36, message: 60 };
 const END_THRESHOLD_PX = 48;
 const READ_DELAY_MS = 300;
 
-export function MessageList({ db, conversationId, title, isGroup, me, openAtReadSeq, dividerAfterSeq, followSignal }: MessageListProps) {
-  const history = useMessageWindow(db, conversationId, openAtReadSeq);
+export function MessageList({ db, conversationId, title, isGroup, me, openAtReadSeq, dividerAfterSeq, followSignal, focus }: MessageListProps) {
+  const history = useMessageWindow(db, conversationId, openAtReadSeq, focus?.seq ?? null, focus?.nonce ?? null);
   const { window: slice, rows } = history;
   // The divider names every unread message, not only those in the loaded page (an index count, bounded by them).
   const unreadTotal = useLiveQuery(
@@ -63,11 +65,27 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     overscan: 8,
   });
 
+  // A message to jump to: scrolled to once its row is loaded (before the first position, which it replaces).
+  const focusing = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (focus) focusing.current = focus.seq;
+  }, [focus]);
+
   // First position: the unread divider if there is one, else the newest message.
   const positioned = useRef(false);
   const wantEnd = useRef(false);
   useLayoutEffect(() => {
     if (!rows || items.length === 0) return;
+    if (focusing.current !== null) {
+      const index = items.findIndex((item) => (item.kind === 'message' || item.kind === 'system') && item.message.seq === focusing.current);
+      if (index >= 0) {
+        focusing.current = null;
+        positioned.current = true;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        return;
+      }
+      if (!positioned.current) return;
+    }
     if (!positioned.current) {
       positioned.current = true;
       const divider = items.findIndex((item) => item.kind === 'unread');
@@ -77,7 +95,7 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
       wantEnd.current = false;
       virtualizer.scrollToEnd();
     }
-  }, [items, rows, live, virtualizer]);
+  }, [items, rows, live, virtualizer, focus]);
 
   const showLatest = useCallback(() => {
     wantEnd.current = true;
@@ -177,6 +195,7 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
                 data-index={virtualItem.index}
                 ref={virtualizer.measureElement}
                 className="virtual-row"
+                data-focused={focus && (item.kind === 'message' || item.kind === 'system') && item.message.seq === focus.seq ? true : undefined}
                 style={{ transform: `translateY(${virtualItem.start}px)` }}
               >
                 <Row item={item} me={me} />

@@ -27,7 +27,7 @@ describe('messages this version cannot show', () => {
     // It was delivered, kept: the sender may see its tick move on.
     await waitFor(() => expect(fake.sent.some((r) => r.content.kind === 'receipt' && r.content.messageIds.includes('future-1'))).toBe(true));
 
-    expect(screen.getByRole('navigation', { name: 'Chats' }).textContent).toContain('Message that could not be read');
+    await waitFor(() => expect(screen.getByRole('navigation', { name: 'Chats' }).textContent).toContain('Message that could not be read'));
     act(() => useChats.getState().select('dm:bob'));
     const log = await screen.findByRole('log', { name: 'Messages with bob' });
     const notes = await within(log).findAllByRole('note');

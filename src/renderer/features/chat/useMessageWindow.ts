@@ -23,18 +23,30 @@ export interface MessageWindowState {
 
 type Move = (db: ParleyDatabase, window: MessageWindow, loaded: readonly number[]) => Promise<MessageWindow>;
 
-export function useMessageWindow(db: ParleyDatabase, conversationId: string, openAtReadSeq: number | null): MessageWindowState {
+/**
+ * `focusSeq`: a message to show (a search hit): the window opens around it, and moves there whenever `focusNonce`
+ * changes. Without one it opens at the read position.
+ */
+export function useMessageWindow(
+  db: ParleyDatabase,
+  conversationId: string,
+  openAtReadSeq: number | null,
+  focusSeq: number | null,
+  focusNonce: number | null,
+): MessageWindowState {
   const [window, setWindow] = useState<MessageWindow | null>(null);
   const busy = useRef(false);
 
   useEffect(() => {
     if (openAtReadSeq === null) return;
     let current = true;
-    screenWork('chat.window_failed', openWindow(db, conversationId, openAtReadSeq).then((opened) => current && setWindow(opened)));
+    const opening = focusSeq === null ? openWindow(db, conversationId, openAtReadSeq) : windowAround(db, conversationId, focusSeq);
+    screenWork('chat.window_failed', opening.then((opened) => current && setWindow(opened)));
     return () => {
       current = false;
     };
-  }, [db, conversationId, openAtReadSeq]);
+    // focusNonce: the same message asked for again is a new request.
+  }, [db, conversationId, openAtReadSeq, focusSeq, focusNonce]);
 
   const fromSeq = window?.fromSeq;
   const toSeq = window?.toSeq;

@@ -74,10 +74,10 @@ describe('the chat list', () => {
   it('filters by name as the user types, ignoring case and accents', async () => {
     const { user } = await renderApp({ seed });
     await waitFor(() => expect(rowNames()).toHaveLength(4));
-    await user.type(screen.getByRole('searchbox', { name: 'Search chats' }), 'CAFE');
+    await user.type(screen.getByRole('searchbox', { name: 'Search chats and messages' }), 'CAFE');
     expect(rowNames()).toEqual(['Café crew']);
-    await user.clear(screen.getByRole('searchbox', { name: 'Search chats' }));
-    await user.type(screen.getByRole('searchbox', { name: 'Search chats' }), 'nobody');
+    await user.clear(screen.getByRole('searchbox', { name: 'Search chats and messages' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search chats and messages' }), 'nobody');
     expect(rowNames()).toEqual([]);
     expect(screen.getByText('No chats match “nobody”.')).toBeTruthy();
   });

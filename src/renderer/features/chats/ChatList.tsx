@@ -4,6 +4,8 @@ import { useChats } from '../../store/chats';
 import { useDrafts } from '../../store/drafts';
 import { useSession } from '../../store/session';
 import { Icon } from '../../ui/Icon';
+import { MessageSearchResults } from '../search/MessageSearchResults';
+import { MIN_QUERY_CHARS } from '../search/useMessageSearch';
 import { ChatListItem } from './ChatListItem';
 import { filterChats } from './filterChats';
 import { useChatSummaries } from './useChatSummaries';
@@ -20,17 +22,19 @@ export function ChatList() {
   const onSelect = useCallback((conversationId: string) => select(conversationId), [select]);
 
   const visible = summaries ? filterChats(summaries, search) : [];
+  const searching = search.trim().length >= MIN_QUERY_CHARS;
+  const titleOf = (conversationId: string) => summaries?.find((chat) => chat.conversation.id === conversationId)?.conversation.title ?? conversationId;
   return (
-    <nav className="chat-list" aria-label="Chats">
+    <nav className={`chat-list${searching ? ' searching' : ''}`} aria-label="Chats">
       <div className="search-box">
         <label htmlFor={searchId} className="visually-hidden">
-          Search chats
+          Search chats and messages
         </label>
         <Icon name="search" size={16} />
         <input
           id={searchId}
           type="search"
-          placeholder="Search chats"
+          placeholder="Search chats and messages"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
           onKeyDown={(event) => event.key === 'Escape' && search && (event.stopPropagation(), setSearch(''))}
@@ -56,6 +60,7 @@ export function ChatList() {
           />
         ))}
       </ul>
+      {searching && <MessageSearchResults query={search} titleOf={titleOf} me={me} />}
     </nav>
   );
 }

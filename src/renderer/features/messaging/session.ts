@@ -17,6 +17,7 @@ import { useMedia } from '../media/mediaStore';
 import { notifyNewMessages } from '../notifications/notifyNewMessages';
 import { OutboxWorker } from '../outbox/OutboxWorker';
 import { ReceivePipeline } from './ReceivePipeline';
+import { SearchIndexer } from '../../db/search/SearchIndexer';
 import { ReceiptWorker } from './ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
 
@@ -101,6 +102,10 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   expiry.start();
   const stopDrafts = keepDrafts(db, background);
   const stopMedia = useMedia.getState().follow();
+  const indexer = new SearchIndexer(db, (error) => {
+    if (!stopped) log('search.index_failed', { error: errorName(error) });
+  });
+  indexer.start();
   const stopContacts = useContacts.getState().follow();
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
@@ -132,6 +137,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     stopFollowingConnection();
     stopDrafts();
     stopMedia();
+    indexer.stop();
     stopContacts();
     stopGroups();
     useSession.setState({ session: null });

@@ -1,0 +1,55 @@
+// Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
+// chunk at a time with a pause between chunks, so the UI and sending never wait for it.
+import { liveQuery, type Subscription } from 'dexie';
+import type { ParleyDatabase } from '../database';
+import { indexNextChunk } from './indexMessages';
+
+export class SearchIndexer {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private subscription: Subscription | null = null;
+
+  constructor(
+    private readonly db: ParleyDatabase,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    this.subscription = liveQuery(() => this.db.messages.orderBy(':id').lastKey()).subscribe({
+      next: () => this.poke(),
+      error: (error: unknown) => this.onError(error),
+    });
+  }
+
+  /** Resolves when everything stored so far is indexed (tests, and the benchmark). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.subscription?.unsubscribe();
+  }
+
+  private poke(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run()
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.again = false;
+      while (!this.stopped && (await indexNextChunk(this.db)) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    } while (this.again && !this.stopped);
+  }
+}

@@ -1,14 +1,8 @@
 // Alice and Bob from first contact, through a real relay, each driven through the IPC dispatcher as the renderer
 // drives it: contacts.add, equal safety numbers on both sides, messages both ways, receipts as content.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AccountStore } from '../../src/main/core/account';
-import { FileSecretStore } from '../../src/main/core/secrets';
-import { addDeviceDirectly } from '../support/prekeys';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
-import { TestUser, addContact, dm, hasSignedPrekey, sendFrames, tappedUser, type TappedUser } from './messaging-harness';
+import { TestUser, addContact, dm, sendFrames, tappedUser, type TappedUser } from './messaging-harness';
 import { waitFor } from './support';
 
 let relay: TestRelay;
@@ -121,19 +115,9 @@ describe('first contact', () => {
     const alice = await tappedUser(relay.port, 'alice');
     const bob = await user('bob');
     tapped.push(alice);
-    // A second device of Bob's (protocol v1 cannot link devices yet; the test adds it on the relay directly).
-    const second = addDeviceDirectly(relay.dataDir, bob.username, 2);
-    const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-bob2-'));
-    await new AccountStore(dir, await FileSecretStore.open(dir)).save({
-      username: bob.username,
-      device: 2,
-      relayUrl: relay.url,
-      identity: { publicKey: second.publicKey, privateKey: second.secretKey },
-      createdAt: Date.now(),
-    });
-    const bobPhone = await TestUser.existing(relay.url, bob.username, dir);
+    // A second device of Bob's, linked by his first one.
+    const bobPhone = await TestUser.linked(relay, bob, 'Phone');
     users.push(bobPhone);
-    await waitFor(() => hasSignedPrekey(relay.dataDir, bob.username, 2), 'the phone published its prekeys');
 
     await alice.user.callRetrying('contacts.add', { username: bob.username });
     await alice.user.call('messages.send', { conversationId: dm(bob), messageId: 'to-both', content: { kind: 'text', body: 'to every device' } });

@@ -10,6 +10,7 @@ import { createCore, type Core } from '../../src/main/core/createCore';
 import { FileSecretStore } from '../../src/main/core/secrets';
 import { silentLogger, type Logger } from '../../src/main/core/transport';
 import type {
+  LinkingView,
   ConnectionSnapshot,
   ContactView,
   GroupChanged,
@@ -51,6 +52,8 @@ export class TestUser {
   readonly joinAnswers: JoinAnswered[] = [];
   readonly inviteEvents: string[] = [];
   readonly states: ConnectionSnapshot[] = [];
+  /** Every devices.linking event (a device being linked: codes, then linked or failed). */
+  readonly linkingEvents: LinkingView[] = [];
   autoCommit: boolean;
   private commitQueue: string[] = [];
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,6 +76,28 @@ export class TestUser {
     await user.call('account.create', { username: user.username, relayUrl });
     await user.waitOnline();
     return user;
+  }
+
+  /** A device without an account yet (onboarding), on the relay at `relayUrl`. */
+  static async blank(relayUrl: string, options: UserOptions = {}): Promise<TestUser> {
+    const device = new TestUser('', mkdtempSync(join(tmpdir(), 'parley-e2e-blank-')), relayUrl, options);
+    await device.open();
+    return device;
+  }
+
+  /** A new device of `primary`'s account, linked through the relay with the code it shows, online. */
+  static async linked(relay: { url: string; dataDir: string }, primary: TestUser, name = 'Laptop', options: UserOptions = {}): Promise<TestUser> {
+    const relayUrl = relay.url;
+    const device = new TestUser(primary.username, mkdtempSync(join(tmpdir(), 'parley-e2e-linked-')), relayUrl, options);
+    await device.open();
+    const shown = await device.call('devices.startLinking', { relayUrl, name });
+    if (shown.state !== 'waiting') throw new Error(`expected a code, got ${shown.state}`);
+    await primary.call('devices.link', { code: shown.code });
+    await waitFor(() => device.linkingEvents.some((e) => e.state === 'linked'), 'the new device is linked');
+    await device.waitOnline();
+    const { device: id } = await device.call('account.get', {}).then((account) => account ?? { device: 0 });
+    await waitFor(() => hasSignedPrekey(relay.dataDir, primary.username, id), 'the new device published its prekeys');
+    return device;
   }
 
   /** A user whose account file already exists in `dataDir` (written by the test). */
@@ -102,6 +127,7 @@ export class TestUser {
       else if (event === 'groups.joinAnswered') this.joinAnswers.push(payload as JoinAnswered);
       else if (event === 'groups.invitesChanged') this.inviteEvents.push((payload as { groupId: string }).groupId);
       else if (event === 'connection.changed') this.states.push(payload as ConnectionSnapshot);
+      else if (event === 'devices.linking') this.linkingEvents.push(payload as LinkingView);
     });
   }
 

@@ -342,6 +342,29 @@ export class FakeParley {
         this.account = { ...account, relayUrl: request.relayUrl };
         return this.account;
       },
+      // Linked devices: this fake has the one device of its account and links none (the browser-shell e2e links).
+      'devices.startLinking': async (request) => {
+        this.log('devices.startLinking', request);
+        throw new AppError('relay_unreachable', 'This fake cannot wait to be linked.', true);
+      },
+      'devices.cancelLinking': async (request) => (this.log('devices.cancelLinking', request), {}),
+      'devices.previewLink': async (request) => {
+        this.log('devices.previewLink', request);
+        throw new AppError('bad_link_code', 'This fake reads no linking codes.');
+      },
+      'devices.link': async (request) => {
+        this.log('devices.link', request);
+        throw new AppError('bad_link_code', 'This fake links no devices.');
+      },
+      'devices.list': async (request) => {
+        this.log('devices.list', request);
+        const account = this.requireAccount();
+        return [{ device: account.device, name: null, linkedAt: 0, lastSeenAt: null, primary: true, current: true }];
+      },
+      'devices.remove': async (request) => {
+        this.log('devices.remove', request);
+        throw new AppError('not_primary', 'This fake has no other device.');
+      },
       'connection.get': async (request) => (this.log('connection.get', request), this.connection),
       'connection.retry': async (request) => {
         this.log('connection.retry', request);

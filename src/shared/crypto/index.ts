@@ -19,3 +19,4 @@ export * from './sender-key';
 export * from './sender-key-record';
 export * from './safety-number';
 export * from './device-certificate';
+export * from './provisioning';

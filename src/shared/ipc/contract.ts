@@ -2,7 +2,7 @@
 // Main validates requests (and the sender) against it before a handler runs; the preload builds window.parley
 // from it; the renderer takes its types from it. Adding a channel is one entry here plus one handler in main.
 import { z } from 'zod';
-import { Username } from '../protocol/fields';
+import { DeviceId, Username } from '../protocol/fields';
 import {
   AccountView,
   AppInfo,
@@ -15,6 +15,8 @@ import {
   CreateInviteRequest,
   ConnectionSnapshot,
   ContactView,
+  DeviceName,
+  DeviceView,
   Empty,
   GroupChanged,
   GroupId,
@@ -26,6 +28,8 @@ import {
   InviteView,
   JoinAnswered,
   JoinRequest,
+  LinkCodeText,
+  LinkingView,
   MAX_GROUP_MEMBERS,
   ReceivedDeepLink,
   ReceivedMessage,
@@ -53,6 +57,17 @@ export const invokeChannels = {
   'account.create': invoke(z.strictObject({ username: Username, relayUrl: RelayUrl }), AccountView),
   /** Points this device at its relay's new address (the relay moved); reconnects there. */
   'account.setRelayUrl': invoke(z.strictObject({ relayUrl: RelayUrl }), AccountView),
+
+  /** New device: waits on the relay to be linked and shows a code for it (refreshed through `devices.linking`). */
+  'devices.startLinking': invoke(z.strictObject({ relayUrl: RelayUrl, name: DeviceName }), LinkingView),
+  'devices.cancelLinking': invoke(Empty, Empty),
+  /** The name inside a code, to confirm before linking. Errors: bad_link_code. */
+  'devices.previewLink': invoke(z.strictObject({ code: LinkCodeText }), z.strictObject({ name: DeviceName })),
+  /** Primary: links the device showing `code`. Errors: bad_link_code, not_primary, too_many_devices, offline. */
+  'devices.link': invoke(z.strictObject({ code: LinkCodeText }), DeviceView),
+  'devices.list': invoke(Empty, z.array(DeviceView)),
+  /** Primary: removes a linked device; a linked device: itself. Errors: not_primary, offline. */
+  'devices.remove': invoke(z.strictObject({ device: DeviceId }), Empty),
 
   'connection.get': invoke(Empty, ConnectionSnapshot),
   /** Connect now instead of waiting for the next backoff step. */
@@ -122,6 +137,8 @@ export const invokeChannels = {
 
 export const eventChannels = {
   'connection.changed': ConnectionSnapshot,
+  /** The new device's linking: a refreshed code, linked, or failed. */
+  'devices.linking': LinkingView,
   /** A message was decrypted and waits for the renderer to store and commit it. */
   'messages.received': ReceivedMessage,
   /** A contact was added, verified, or its identity key changed. */

@@ -34,6 +34,9 @@ export const IPC_ERROR_CODES = [
   'attachment_paused',
   'attachment_failed',
   'update_not_ready',
+  'bad_link_code',
+  'not_primary',
+  'too_many_devices',
   'internal',
 ] as const;
 

@@ -24,6 +24,11 @@ export interface Account {
   /** The relay address as the user gave it (validated). */
   relayUrl: string;
   identity: IdentityKeyPair;
+  /**
+   * A linked device's account key: its primary's identity key, which certified this device (docs/security.md §18).
+   * Absent on the primary, whose own identity key is the account key.
+   */
+  accountKey?: Uint8Array;
   /** Epoch ms of registration. */
   createdAt: number;
 }
@@ -37,6 +42,8 @@ const AccountFile = z.strictObject({
   identityPublicKey: Ed25519PublicKey,
   /** The SecretStore's output for the 32-byte private key. */
   protectedPrivateKey: base64Bytes({ maxBytes: 4096 }),
+  /** Only on a linked device: the primary's identity key. */
+  accountKey: Ed25519PublicKey.optional(),
   createdAt: z.number().int().nonnegative(),
 });
 type AccountFile = z.infer<typeof AccountFile>;
@@ -78,6 +85,7 @@ export class AccountStore {
       relayUrl: account.relayUrl,
       identityPublicKey: toBase64(account.identity.publicKey),
       protectedPrivateKey: toBase64(sealed),
+      ...(account.accountKey === undefined ? {} : { accountKey: toBase64(account.accountKey) }),
       createdAt: account.createdAt,
     };
     try {
@@ -117,7 +125,14 @@ export class AccountStore {
     if (!sameBytes(identity.publicKey, fromBase64(file.identityPublicKey))) {
       throw new AccountStoreError('account_key_mismatch', 'The stored private key does not belong to this account’s public key.');
     }
-    return { username: file.username, device: file.device, relayUrl: file.relayUrl, identity, createdAt: file.createdAt };
+    return {
+      username: file.username,
+      device: file.device,
+      relayUrl: file.relayUrl,
+      identity,
+      ...(file.accountKey === undefined ? {} : { accountKey: fromBase64(file.accountKey) }),
+      createdAt: file.createdAt,
+    };
   }
 
   /** Deletes the account file (sign out / reset). */

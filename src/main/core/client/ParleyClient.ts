@@ -2,10 +2,13 @@
 // reports changes as contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC
 // handlers call it. It never hands out private keys.
 import { toBase64 } from '../../../shared/encoding/base64';
-import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents } from '../../../shared/ipc';
+import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, type Account } from '../account';
 import type { CoreConfig } from '../config';
 import { blobEndpoint } from '../media/transfer/blobHttp';
+import { nodeCryptoProvider } from '../crypto/node-provider';
+import { checkedDeviceName } from '../devices/linkCode';
+import { Provisioner, type ProvisionedDevice, type ShownCode } from '../devices/Provisioner';
 import { Messenger } from '../messaging/Messenger';
 import type { SecretStore } from '../secrets';
 import { Transport, type Logger } from '../transport';
@@ -23,6 +26,7 @@ export class ParleyClient {
   private messengerValue: Messenger | null = null;
   private messengerError: AppError | null = null;
   private creating: Promise<AccountView> | null = null;
+  private provisioner: Provisioner | null = null;
   private readonly accounts: AccountStore;
 
   private constructor(private readonly options: ParleyClientOptions) {
@@ -48,6 +52,55 @@ export class ParleyClient {
     if (this.account) return Promise.reject(new AppError('account_exists', 'This device already has an account.'));
     this.creating ??= this.register(username, relayUrl).finally(() => (this.creating = null));
     return this.creating;
+  }
+
+  /**
+   * Makes this device's identity key and waits on the relay to be linked by the account's primary, showing a code
+   * for it; refreshed codes, the outcome and its account come through `devices.linking`. One at a time.
+   */
+  async startLinking(relayUrl: string, name: string): Promise<LinkingView> {
+    if (this.account) throw new AppError('account_exists', 'This device already has an account.');
+    let deviceName: string;
+    try {
+      deviceName = checkedDeviceName(name);
+    } catch (error) {
+      throw new AppError('invalid_request', (error as Error).message);
+    }
+    this.provisioner?.cancel();
+    const identity = generateIdentity();
+    let firstCode!: (shown: ShownCode) => void;
+    const shownFirst = new Promise<ShownCode>((resolve) => (firstCode = resolve));
+    const provisioner = new Provisioner({
+      relayUrl,
+      name: deviceName,
+      identity,
+      provider: nodeCryptoProvider,
+      logger: this.options.logger,
+      onCode: (shown) => {
+        firstCode(shown);
+        this.options.events.emit('devices.linking', { state: 'waiting', ...shown });
+      },
+    });
+    this.provisioner = provisioner;
+    const outcome = provisioner.linked
+      .then((linked) => this.finishLinking(provisioner, linked, relayUrl, identity))
+      .catch((error: Error) => {
+        if (this.provisioner === provisioner) this.provisioner = null;
+        this.options.logger.info('devices.linking_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+        this.options.events.emit('devices.linking', { state: 'failed', message: error.message.slice(0, 500) });
+        throw error;
+      });
+    provisioner.start();
+    const first = await Promise.race([shownFirst, outcome.then(() => undefined)]).catch((error: Error) => {
+      throw new AppError('relay_unreachable', error.message, true);
+    });
+    if (first === undefined) return { state: 'linked' };
+    return { state: 'waiting', ...first };
+  }
+
+  cancelLinking(): void {
+    this.provisioner?.cancel();
+    this.provisioner = null;
   }
 
   connection(): ConnectionSnapshot {
@@ -77,6 +130,7 @@ export class ParleyClient {
   }
 
   async close(): Promise<void> {
+    this.cancelLinking();
     this.transport?.stop();
     await this.messengerValue?.close();
   }
@@ -108,8 +162,27 @@ export class ParleyClient {
     }
   }
 
+  /** A primary linked this device: the account is stored, the account secret kept, and the device connects. */
+  private async finishLinking(provisioner: Provisioner, linked: ProvisionedDevice, relayUrl: string, identity: Account['identity']): Promise<void> {
+    if (this.provisioner !== provisioner || this.account) return;
+    this.provisioner = null;
+    const account: Account = {
+      username: linked.username,
+      device: linked.device,
+      relayUrl,
+      identity,
+      accountKey: linked.accountKey,
+      createdAt: Date.now(),
+    };
+    await this.accounts.save(account);
+    this.account = account;
+    await this.connect(account, linked.accountSecret);
+    this.options.logger.info('devices.linked_here', { device: linked.device });
+    this.options.events.emit('devices.linking', { state: 'linked' });
+  }
+
   /** Opens the vault and messaging before the connection starts, so no delivery arrives with no one to take it. */
-  private async connect(account: Account): Promise<void> {
+  private async connect(account: Account, accountSecret?: Uint8Array): Promise<void> {
     const transport = new Transport({
       relayUrl: account.relayUrl,
       credentials: { user: account.username, device: account.device, signer: identitySigner(account.identity) },
@@ -128,6 +201,7 @@ export class ParleyClient {
         events: this.options.events,
         logger: this.options.logger,
       });
+      if (accountSecret) await this.messengerValue.accountSecret.set(accountSecret);
     } catch (error) {
       // Without its vault this device cannot decrypt anything: it stays connected (the relay keeps every envelope,
       // none is acked) and says why messaging is unavailable.

@@ -50,13 +50,15 @@ export class ContactService {
     const peer = this.requireContact(username);
     const device = primaryDevice(peer);
     if (!device) throw new AppError('not_a_contact', `${username} has no device with a known key yet.`);
-    const theirKey = device.pendingIdentityKey ?? device.identityKey;
+    // A pending change is what the user is asked to compare; otherwise the account key, known once a certified
+    // device was seen (the primary's own key stands for it before).
+    const theirKey = device.pendingIdentityKey ?? peer.accountKey ?? device.identityKey;
     const cacheKey = `${peer.username}/${theirKey}`;
     let number = this.safetyNumbers.get(cacheKey);
     if (!number) {
       number = safetyNumber(
         this.ctx.provider,
-        { identifier: this.ctx.me.user, identityKey: this.ctx.identity.signing.publicKey },
+        { identifier: this.ctx.me.user, identityKey: this.ctx.accountKey },
         { identifier: peer.username, identityKey: fromBase64(theirKey) },
       );
       this.safetyNumbers.set(cacheKey, number);

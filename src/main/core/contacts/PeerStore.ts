@@ -14,6 +14,7 @@ const PeerRecord = z.strictObject({
   addedAt: z.number().int(),
   verified: z.boolean(),
   identityChanged: z.boolean(),
+  accountKey: Key.optional(),
   devices: z.array(z.strictObject({ device: z.number().int().positive(), identityKey: Key, pendingIdentityKey: Key.optional() })).max(256),
 });
 const peerCodec = jsonRecord(PeerRecord, 'contact');

@@ -45,6 +45,18 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'account.get': async () => client.accountView(),
     'account.create': ({ username, relayUrl }) => client.createAccount(username, relayUrl),
     'account.setRelayUrl': ({ relayUrl }) => client.setRelayUrl(relayUrl),
+    'devices.startLinking': ({ relayUrl, name }) => client.startLinking(relayUrl, name),
+    'devices.cancelLinking': async () => {
+      client.cancelLinking();
+      return {};
+    },
+    'devices.previewLink': async ({ code }) => messenger().devices.preview(code),
+    'devices.link': ({ code }) => messenger().devices.link(code),
+    'devices.list': () => messenger().devices.list(),
+    'devices.remove': async ({ device }) => {
+      await messenger().devices.remove(device);
+      return {};
+    },
     'connection.get': async () => client.connection(),
     'connection.retry': async () => client.retryConnection(),
     // Errors: cannot_add_self, unknown_user, bad_bundle (also retryable: no prekeys yet), offline (retryable).

@@ -115,9 +115,27 @@ export class MessageSender {
     if (groupId !== undefined) {
       if (content.kind === 'receipt') return this.sendGroupReceipt(groupId, envelope, content);
       await this.groups.send(groupId, plaintext, messageId, options);
-      return;
+    } else {
+      await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
     }
-    await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
+    if (content.kind === 'text') await this.transcribe(envelope, peerName);
+  }
+
+  /**
+   * A transcript of a sent message to this account's other devices (docs/protocol.md, SyncMessage), so they show it
+   * as sent in the same conversation. Best effort: the message itself has reached its recipients, and an own device
+   * that cannot be reached now (no prekeys yet) must not make the send fail.
+   */
+  private async transcribe(message: MessageEnvelope, recipient: string | undefined): Promise<void> {
+    const { ctx } = this;
+    try {
+      const own = await this.pairwise.ownOtherDevices();
+      if (own === 0) return;
+      const transcript = encodeEnvelope({ type: 'sync_sent', messageId: message.messageId, sentAt: message.sentAt, recipient, message });
+      await this.pairwise.sendToUser(ctx.me.user, transcript, (device) => relayMessageId('sync', message.messageId, addressKey(device)));
+    } catch (error) {
+      ctx.logger.warn('send.transcript_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+    }
   }
 
   /** The devices the message goes to may fetch its files; no one else can (docs/security.md §17). */

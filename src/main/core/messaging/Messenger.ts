@@ -8,6 +8,8 @@ import { normalizeUsername } from '../../../shared/protocol';
 import type { Account } from '../account';
 import { KeyedQueue } from '../../../shared/base';
 import { ContactService } from '../contacts/ContactService';
+import { AccountSecretStore } from '../devices/AccountSecretStore';
+import { LinkedDevicesService } from '../devices/LinkedDevicesService';
 import { PeerStore } from '../contacts/PeerStore';
 import { nodeCryptoProvider } from '../crypto/node-provider';
 import { applyReceivedUpdate } from '../groups/applyReceivedUpdate';
@@ -72,6 +74,10 @@ export class Messenger {
     private readonly history: HistoryKey,
     /** This account's attachments: staging, transfers and the media URL's bytes. */
     readonly media: MediaLibrary,
+    /** This account's devices: linking (on the primary), listing, removing. */
+    readonly devices: LinkedDevicesService,
+    /** The secret the account's devices share (given to a linked device by its primary). */
+    readonly accountSecret: AccountSecretStore,
   ) {}
 
   static async open(options: MessengerOptions): Promise<Messenger> {
@@ -88,10 +94,12 @@ export class Messenger {
       onChanged: (view) => options.events.emit('media.changed', view),
       logger: options.logger,
     });
+    const identity = identityKeyPairFromSeed(provider, options.account.identity.privateKey);
     const ctx: MessagingContext = {
       provider,
-      identity: identityKeyPairFromSeed(provider, options.account.identity.privateKey),
+      identity,
       me: { user: normalizeUsername(options.account.username), device: options.account.device },
+      accountKey: options.account.accountKey ?? identity.signing.publicKey,
       vault,
       sessions: new SessionStore(vault, options.logger),
       prekeys: new PreKeyStore(vault),
@@ -114,6 +122,7 @@ export class Messenger {
       joinAnswered: (from, groupId, outcome) => invites?.answered(from, groupId, outcome),
     };
     const pairwise = new PairwiseChannel(ctx);
+    const accountSecret = new AccountSecretStore(vault, provider);
     const lanes = new KeyedQueue();
     const groupSender = new GroupSender(ctx, pairwise);
     const pipeline = new ReceivePipeline(ctx);
@@ -130,6 +139,8 @@ export class Messenger {
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
       new HistoryKey(vault, provider),
       media,
+      new LinkedDevicesService(ctx, accountSecret),
+      accountSecret,
     );
     await messenger.recoverGroupUpdates();
     for (const message of inbox.pending()) {

@@ -3,5 +3,17 @@ import type { Transport } from '../transport';
 
 export type RelayPort = Pick<
   Transport,
-  'send' | 'publishPrekeys' | 'fetchPrekeys' | 'countPrekeys' | 'on' | 'snapshot' | 'blobUploadToken' | 'blobResumeToken' | 'blobDownloadToken' | 'grantBlob'
+  | 'send'
+  | 'publishPrekeys'
+  | 'fetchPrekeys'
+  | 'countPrekeys'
+  | 'linkDevice'
+  | 'listDevices'
+  | 'removeDevice'
+  | 'on'
+  | 'snapshot'
+  | 'blobUploadToken'
+  | 'blobResumeToken'
+  | 'blobDownloadToken'
+  | 'grantBlob'
 >;

@@ -24,6 +24,8 @@ export interface MessagingContext {
   readonly identity: IdentityKeyPair;
   /** This device: normalized username and device id. */
   readonly me: Address;
+  /** This account's key: the primary's identity key (this device's own, on the primary). Safety numbers use it. */
+  readonly accountKey: Uint8Array;
   readonly vault: Vault;
   readonly sessions: SessionStore;
   readonly prekeys: PreKeyStore;

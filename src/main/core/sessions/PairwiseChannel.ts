@@ -7,7 +7,8 @@ import { sessionEncrypt, sessionInitiate } from '../../../shared/crypto/session'
 import { normalizeUsername, type Address } from '../../../shared/protocol';
 import { CodedError, KeyedQueue } from '../../../shared/base';
 import { contactView } from '../contacts/contactView';
-import { observeIdentity, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
+import { observeAccountDevice, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
+import { speaksForAccount } from '../devices/deviceCertificates';
 import type { MessagingContext } from '../messaging/context';
 import { wrapPayload } from '../messaging/payload';
 import { withSessions } from './SessionStore';
@@ -19,10 +20,13 @@ export class NoSessionError extends CodedError<'no_session'> {
 
 /** How often a device that lost its session is given another try (a bundle fetch) when sending to its user. */
 export const SESSION_REPAIR_INTERVAL_MS = 10 * 60 * 1000;
+/** How long a user's device list, as the relay gave it, is taken as current when sending to them. */
+export const DEVICE_LIST_TTL_MS = 10 * 1000;
 
 export class PairwiseChannel {
   private readonly userLock = new KeyedQueue();
   private readonly repairedAt = new Map<string, number>();
+  private readonly listedAt = new Map<string, number>();
 
   constructor(private readonly ctx: MessagingContext) {}
 
@@ -42,6 +46,7 @@ export class PairwiseChannel {
    */
   async devicesOf(user: string): Promise<Address[]> {
     const username = normalizeUsername(user);
+    await this.followDeviceList(username);
     const ready = await this.devicesWithSessions(username);
     if (ready.length === 0) {
       await this.establish(username);
@@ -59,6 +64,12 @@ export class PairwiseChannel {
       }
     }
     return ready;
+  }
+
+  /** How many other devices this account has, as the relay last listed them (refreshed as for any user). */
+  async ownOtherDevices(): Promise<number> {
+    await this.followDeviceList(this.ctx.me.user);
+    return this.ctx.peers.get(this.ctx.me.user)?.devices.filter((d) => d.device !== this.ctx.me.device).length ?? 0;
   }
 
   /** Encrypts for one device; resolves with the relay payload once the advanced session state is durable. */
@@ -91,7 +102,55 @@ export class PairwiseChannel {
       devices = await this.devicesWithSessions(normalizeUsername(user));
       payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
     }
-    await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!, options)));
+    try {
+      await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!, options)));
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'unknown_recipient') throw error;
+      // The relay says a device is gone (removed): follow its list now and send again, once, to what is left.
+      this.listedAt.delete(normalizeUsername(user));
+      const left = new Set((await this.devicesOf(user)).map((d) => d.device));
+      const copies = devices.flatMap((device, i) => (left.has(device.device) ? [{ device, payload: payloads[i]! }] : []));
+      await Promise.all(copies.map(({ device, payload }) => this.ctx.relay.send(relayIdFor(device), [device], payload, options)));
+    }
+  }
+
+  /**
+   * Keeps the user's devices as the relay lists them (at most every DEVICE_LIST_TTL_MS): removed devices are
+   * forgotten with their sessions, devices not known yet get sessions (their certificates checked in establish).
+   * Never this device. A failure leaves things as they were.
+   */
+  private async followDeviceList(username: string): Promise<void> {
+    const { ctx } = this;
+    const last = this.listedAt.get(username) ?? -Infinity;
+    if (ctx.now() - last < DEVICE_LIST_TTL_MS) return;
+    const peer = ctx.peers.get(username);
+    if (!peer && username !== ctx.me.user) return;
+    let listed: number[];
+    try {
+      listed = (await ctx.relay.listDevices(username)).devices.map((d) => d.device);
+    } catch (error) {
+      ctx.logger.warn('devices.list_failed', { user: idHint(username), code: (error as { code?: string }).code ?? 'unknown' });
+      return;
+    }
+    this.listedAt.set(username, ctx.now());
+    const isSelf = (device: number) => username === ctx.me.user && device === ctx.me.device;
+    const gone = (peer?.devices ?? []).filter((d) => !listed.includes(d.device)).map((d) => d.device);
+    const fresh = listed.filter((device) => !isSelf(device) && !peer?.devices.some((d) => d.device === device));
+    if (gone.length > 0) {
+      await ctx.peers.update(username, (p) => (p ? { ...p, devices: p.devices.filter((d) => !gone.includes(d.device)) } : p));
+      for (const device of gone) {
+        const address = { user: username, device };
+        await ctx.deviceLock.run(deviceKey(address), async () => ctx.sessions.save(address, withSessions(await ctx.sessions.load(address), [])));
+      }
+      ctx.logger.info('devices.forgotten', { user: idHint(username), count: gone.length });
+    }
+    if (fresh.length > 0) {
+      try {
+        await this.establish(username);
+      } catch (error) {
+        ctx.logger.warn('devices.new_unreachable', { user: idHint(username), code: (error as { code?: string }).code ?? 'unknown' });
+      }
+    }
   }
 
   private async devicesWithSessions(username: string): Promise<Address[]> {
@@ -110,18 +169,25 @@ export class PairwiseChannel {
     const fetched = await ctx.relay.fetchPrekeys(username);
     let started = 0;
     let rejected: unknown;
-    for (const { device, bundle } of fetched.devices) {
+    for (const { device, bundle, certificate } of fetched.devices) {
       const address = { user: username, device };
       try {
         verifyPreKeyBundle(ctx.provider, bundle);
+        if (!speaksForAccount(ctx.provider, username, fetched.accountKey, bundle.identityKey, certificate)) {
+          throw new CryptoError('bad_bundle', 'the device key is not certified by the account key');
+        }
       } catch (error) {
         rejected = error;
         ctx.logger.warn('session.bundle_rejected', { device, code: error instanceof CryptoError ? error.code : 'unknown' });
         continue;
       }
-      const outcome = await this.trust(username, device, bundle.identityKey, options.contact ?? false);
+      const outcome = await this.trust(username, device, bundle.identityKey, fetched.accountKey, options.contact ?? false);
+      if (outcome === 'foreign_account') {
+        ctx.logger.warn('session.bundle_rejected', { device, code: 'foreign_account' });
+        continue;
+      }
       // Sessions bound to a key that is no longer (or, while held, not yet) the device's are of no use.
-      const keyChanged = outcome === 'changed' || outcome === 'changed_held';
+      const keyChanged = outcome === 'changed' || outcome === 'changed_held' || outcome === 'relinked';
       const existing = keyChanged ? [] : (await ctx.sessions.load(address)).sessions;
       if (existing.length > 0 && !options.all) {
         started++;
@@ -142,11 +208,11 @@ export class PairwiseChannel {
   }
 
   /** Records what the device's identity key means for trust; announces changes of contacts. */
-  private async trust(username: string, device: number, identityKey: Uint8Array, contact: boolean): Promise<IdentityOutcome> {
+  private async trust(username: string, device: number, identityKey: Uint8Array, accountKey: Uint8Array, contact: boolean): Promise<IdentityOutcome> {
     const seen: { outcome: IdentityOutcome } = { outcome: 'unchanged' };
     const now = this.ctx.now();
     const peer = await this.ctx.peers.update(username, (current) => {
-      const observed = observeIdentity(current, username, device, identityKey, now);
+      const observed = observeAccountDevice(current, username, device, identityKey, accountKey, now);
       seen.outcome = observed.outcome;
       const next = contact && !observed.peer.contact ? { ...observed.peer, contact: true } : observed.peer;
       return next === current ? undefined : next;

@@ -19,9 +19,10 @@ import { ConnectionError, TransportError, connectionErrorFromClose, transportErr
 import { Heartbeat } from './Heartbeat';
 import type { Logger } from './logger';
 import { PendingRequests, type RequestKind } from './PendingRequests';
+import { decodeDeviceList } from './devices';
 import { decodeBundles } from './prekeys';
 import type { RelaySocket, RelaySocketFactory } from './socket';
-import type { BlobToken, Delivery, DeviceCredentials, PrekeyBundles, PrekeyCount, PrekeysPublished, SendResult } from './types';
+import type { AccountDevices, BlobToken, Delivery, DeviceCredentials, PrekeyBundles, PrekeyCount, PrekeysPublished, SendResult } from './types';
 
 export interface ConnectionCallbacks {
   onAuthenticating(): void;
@@ -261,6 +262,15 @@ export class Connection {
         return;
       case 'blob_granted':
         this.answer('blob_grant', frame.rid, undefined, () => undefined);
+        return;
+      case 'device_linked':
+        this.answer('link_device', frame.rid, undefined, () => frame.device);
+        return;
+      case 'device_list':
+        this.answer('list_devices', frame.rid, frame.user, (): AccountDevices => decodeDeviceList(frame));
+        return;
+      case 'device_removed':
+        this.answer('remove_device', frame.rid, undefined, () => undefined);
         return;
       case 'pong':
         if (this.pending.peek(frame.rid)?.kind !== 'ping') {

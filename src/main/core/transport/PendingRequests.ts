@@ -4,7 +4,17 @@ import type { Clock, TimerHandle } from './clock';
 import { TransportError } from './errors';
 
 /** Each kind is answered by its own frame type (send → sent, fetch_prekeys → prekey_bundles, …) or by `error`. */
-export type RequestKind = 'send' | 'ping' | 'publish_prekeys' | 'fetch_prekeys' | 'count_prekeys' | 'blob_token' | 'blob_grant';
+export type RequestKind =
+  | 'send'
+  | 'ping'
+  | 'publish_prekeys'
+  | 'fetch_prekeys'
+  | 'count_prekeys'
+  | 'blob_token'
+  | 'blob_grant'
+  | 'link_device'
+  | 'list_devices'
+  | 'remove_device';
 
 interface Pending<T> {
   kind: RequestKind;

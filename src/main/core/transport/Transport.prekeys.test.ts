@@ -164,6 +164,7 @@ describe('Transport: fetchPrekeys', () => {
     const bundles = await result;
     expect(bundles).toEqual({
       user: 'bob',
+      accountKey: identityKey,
       devices: [
         {
           device: 1,

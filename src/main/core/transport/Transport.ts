@@ -9,6 +9,7 @@ import {
   sendFrameSize,
   type Address,
 } from '../../../shared/protocol';
+import { toBase64 } from '../../../shared/encoding/base64';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { resolveTransportConfig, type TransportConfig } from './config';
 import { Connection, offlineError } from './Connection';
@@ -20,8 +21,10 @@ import { ReconnectPolicy } from './ReconnectPolicy';
 import { relayWebSocketUrl } from './relayUrl';
 import { wsSocketFactory, type RelaySocketFactory } from './socket';
 import type {
+  AccountDevices,
   BlobToken,
   ConnectionSnapshot,
+  DeviceLinkRequest,
   Delivery,
   DeviceCredentials,
   PrekeyBundles,
@@ -218,6 +221,39 @@ export class Transport {
   /** Lets these devices download a blob this device uploaded. */
   async grantBlob(blob: string, to: readonly Address[]): Promise<void> {
     await this.request((connection) => connection.request<void>('blob_grant', (rid) => ({ type: 'blob_grant', rid, blob, to: [...to] })));
+  }
+
+  /** Links the device waiting at the request's provisioning address (primary only); resolves with its device id. */
+  linkDevice(request: DeviceLinkRequest): Promise<number> {
+    return this.request((connection) =>
+      connection.request<number>('link_device', (rid) => ({
+        type: 'link_device',
+        rid,
+        provisioningAddress: request.provisioningAddress,
+        identityKey: toBase64(request.identityKey),
+        certificate: toBase64(request.certificate),
+        name: toBase64(request.name),
+        body: toBase64(request.body),
+      })),
+    );
+  }
+
+  /** Every device of `user`, with certificates; names and last-seen times only for this account. */
+  listDevices(user: string): Promise<AccountDevices> {
+    let normalized: string;
+    try {
+      normalized = fetchableUser(user);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.request((connection) =>
+      connection.request<AccountDevices>('list_devices', (rid) => ({ type: 'list_devices', rid, user: normalized }), normalized),
+    );
+  }
+
+  /** Removes a device of this account (the primary: any linked one; a linked device: itself). */
+  async removeDevice(device: number): Promise<void> {
+    await this.request((connection) => connection.request<void>('remove_device', (rid) => ({ type: 'remove_device', rid, device })));
   }
 
   countPrekeys(): Promise<PrekeyCount> {

@@ -14,8 +14,11 @@ export { systemClock, type Clock, type TimerHandle } from './clock';
 export { silentLogger, stderrLogger, idHint, type Logger, type LogFields } from './logger';
 export { wsSocketFactory, type RelaySocket, type RelaySocketFactory, type RelaySocketHandlers } from './socket';
 export type {
+  AccountDevice,
+  AccountDevices,
   ConnectionSnapshot,
   BlobToken,
+  DeviceLinkRequest,
   ConnectionState,
   Delivery,
   DevicePreKeyBundle,

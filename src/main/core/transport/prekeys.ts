@@ -71,8 +71,10 @@ export function fetchableUser(user: string): string {
 export function decodeBundles(frame: PrekeyBundlesFrame): PrekeyBundles {
   return {
     user: frame.user,
+    accountKey: fromBase64(frame.accountKey),
     devices: frame.devices.flatMap(({ kemPrekey, ...entry }) => (kemPrekey === undefined ? [] : [{ ...entry, kemPrekey }])).map((entry) => ({
       device: entry.device,
+      ...(entry.certificate === undefined ? {} : { certificate: fromBase64(entry.certificate) }),
       bundle: {
         identityKey: fromBase64(entry.identityKey),
         signedPreKey: {

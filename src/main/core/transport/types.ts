@@ -103,6 +103,8 @@ export interface PrekeyCount {
 
 export interface DevicePreKeyBundle {
   device: number;
+  /** A linked device's certificate by the account key (docs/security.md §18); absent for the primary. */
+  certificate?: Uint8Array;
   /** As the relay served it: verify it (verifyPreKeyBundle) and check the identity key before use. */
   bundle: PreKeyBundle;
 }
@@ -110,8 +112,41 @@ export interface DevicePreKeyBundle {
 export interface PrekeyBundles {
   /** Normalized (lower-case) username. */
   user: string;
+  /** The identity key of the user's primary device, which certifies the others. */
+  accountKey: Uint8Array;
   /** One per device of the user with a signed prekey and a KEM prekey, never this device itself; by device id. */
   devices: DevicePreKeyBundle[];
+}
+
+/** What the primary sends to link a device (docs/protocol.md, `link_device`). */
+export interface DeviceLinkRequest {
+  provisioningAddress: string;
+  identityKey: Uint8Array;
+  certificate: Uint8Array;
+  /** Sealed with the account secret; opaque to the relay. */
+  name: Uint8Array;
+  /** The sealed provisioning message. */
+  body: Uint8Array;
+}
+
+export interface AccountDevice {
+  device: number;
+  identityKey: Uint8Array;
+  /** Absent for the primary. */
+  certificate?: Uint8Array;
+  linkedAt: number;
+  /** Only for one's own account. */
+  lastSeenAt?: number;
+  /** Sealed; only for one's own account's linked devices. */
+  name?: Uint8Array;
+}
+
+export interface AccountDevices {
+  /** Normalized username. */
+  user: string;
+  accountKey: Uint8Array;
+  /** Every device of the account, by device id (this one included). */
+  devices: AccountDevice[];
 }
 
 /** A blob id and a short-lived token for the relay's blob endpoint (docs/protocol.md, "Blobs"). */

@@ -10,3 +10,4 @@ export * from './settings';
 export * from './updates';
 export * from './media';
 export * from './invites';
+export * from './devices';

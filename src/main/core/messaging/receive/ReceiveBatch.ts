@@ -11,7 +11,7 @@ import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../../s
 import type { GroupUpdate, IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
 import { toBase64 } from '../../../../shared/encoding/base64';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
-import { observeIdentity, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
+import { observeSender, type CertifiedDevice, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
 import type { GroupSnapshot, GroupState } from '../../groups/group';
 import type { AttachmentPointerData } from '../../media/AttachmentPointer';
 import { receivedChange } from '../../groups/groupRules';
@@ -25,7 +25,7 @@ import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJ
 import { inboxIdFor } from '../Inbox';
 import { unwrapPayload } from '../payload';
 
-export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported_payload' | 'not_a_member';
+export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported_payload' | 'not_a_member' | 'untrusted_device';
 
 /** Decrypted content: what decodeEnvelope made of it, or why it is broken. */
 type Decoded = ReceivedEnvelope | { type: 'malformed'; detail: string };
@@ -80,6 +80,8 @@ export class ReceiveBatch {
   peer: Peer | undefined;
   /** Identity keys new sessions in this batch were bound to, in order: stored against the peer afterwards. */
   readonly observedIdentityKeys: Uint8Array[] = [];
+  /** What the relay vouched for the sender device, when it was looked up (a device this user did not know). */
+  certified: CertifiedDevice | undefined;
   /** The sender wrote to this user directly (a 1:1 message): list them as a contact. */
   becameContact = false;
   private readonly groups = new Map<string, GroupState | undefined>();
@@ -133,7 +135,7 @@ export class ReceiveBatch {
     const outcome = this.classifyPairwise(delivery, envelope);
     const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, envelope.distribution) : undefined;
     const trust = result.newSession ? this.trustNewSession(result.remoteIdentityKey) : 'unchanged';
-    const keyChanged = trust === 'changed' || trust === 'changed_held';
+    const keyChanged = trust === 'changed' || trust === 'changed_held' || trust === 'relinked';
     this.sessions = withSessions(this.sessions, keyChanged ? result.sessions.slice(0, 1) : result.sessions);
     this.sessionsChanged = true;
     if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
@@ -168,6 +170,14 @@ export class ReceiveBatch {
       case 'group_join_request':
       case 'group_join_answer':
         return { kind: 'invite', delivery, envelope };
+      case 'sync_sent': {
+        // Only this account's own devices send transcripts; shown as this user's sent message in its conversation.
+        if (this.from.user !== this.ctx.me.user || envelope.recipient === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
+        const { message } = envelope;
+        if (message.conversation.kind === 'group') this.checkMember(message.conversation.groupId);
+        const conversationId = message.conversation.kind === 'group' ? `group:${message.conversation.groupId}` : `dm:${envelope.recipient}`;
+        return this.contentOutcome(delivery, conversationId, message.messageId, message.sentAt, message.content);
+      }
       case 'sender_key':
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.
@@ -291,9 +301,11 @@ export class ReceiveBatch {
     };
   }
 
+  /** Throws (nothing moves on) for a device key its account does not vouch for. */
   private trustNewSession(identityKey: Uint8Array): IdentityOutcome {
+    const observed = observeSender(this.peer, this.from.user, this.from.device, identityKey, this.certified, this.ctx.now());
+    if (observed.outcome === 'foreign_account') throw new ReceiveFailure('untrusted_device');
     this.observedIdentityKeys.push(identityKey);
-    const observed = observeIdentity(this.peer, this.from.user, this.from.device, identityKey, this.ctx.now());
     this.peer = observed.peer;
     return observed.outcome;
   }

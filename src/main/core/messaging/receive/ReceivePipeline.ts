@@ -7,7 +7,8 @@
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
-import { observeIdentity, type Peer } from '../../contacts/identityTrust';
+import { observeSender, type CertifiedDevice, type Peer } from '../../contacts/identityTrust';
+import { speaksForAccount } from '../../devices/deviceCertificates';
 import { applyReceivedUpdate } from '../../groups/applyReceivedUpdate';
 import { toView } from '../../groups/group';
 import { deviceKey } from '../../sessions/PairwiseChannel';
@@ -180,6 +181,7 @@ export class ReceivePipeline {
     const batch = new ReceiveBatch(ctx, from, await ctx.sessions.load(from), await ctx.prekeys.load(), (distributionId) =>
       ctx.senderKeys.loadReceived(from, distributionId),
     );
+    batch.certified = await this.vouchedFor(from);
     for (const delivery of fresh) await batch.add(delivery);
 
     // 0. Files become records before an inbox entry names them (ids derived from the message: a redelivery reuses them).
@@ -213,6 +215,25 @@ export class ReceivePipeline {
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
     if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinRequestsArrived();
+  }
+
+  /**
+   * For a sender device this user does not know yet: its identity key as the relay lists it, if its certificate
+   * verifies under the account key (docs/security.md §18). Undefined when the device is known, or the relay cannot
+   * say (then trust on first use applies, and only to users whose account key is not known yet).
+   */
+  private async vouchedFor(from: Address): Promise<CertifiedDevice | undefined> {
+    const { ctx } = this;
+    if (ctx.peers.get(from.user)?.devices.some((d) => d.device === from.device)) return undefined;
+    try {
+      const listed = await ctx.relay.listDevices(from.user);
+      const device = listed.devices.find((d) => d.device === from.device);
+      if (!device || !speaksForAccount(ctx.provider, from.user, listed.accountKey, device.identityKey, device.certificate)) return undefined;
+      return { identityKey: device.identityKey, accountKey: listed.accountKey };
+    } catch (error) {
+      ctx.logger.warn('receive.device_lookup_failed', { code: codeOf(error) });
+      return undefined;
+    }
   }
 
   /** Trust, group and sender-key changes; then the session state; then the one-time prekeys it consumed. */
@@ -251,7 +272,7 @@ export class ReceivePipeline {
     const now = this.ctx.now();
     return this.ctx.peers.update(from.user, (current) => {
       let peer = current;
-      for (const key of batch.observedIdentityKeys) peer = observeIdentity(peer, from.user, from.device, key, now).peer;
+      for (const key of batch.observedIdentityKeys) peer = observeSender(peer, from.user, from.device, key, batch.certified, now).peer;
       if (peer && batch.becameContact && !peer.contact) peer = { ...peer, contact: true };
       return peer === current ? undefined : peer;
     });

@@ -156,7 +156,6 @@ describe('end-to-end content v2', () => {
     const unknownKind = raw(stamped, [unknownField(33, 'a poll')]);
     expect(decodeEnvelope(unknownKind)).toMatchObject({ type: 'unsupported', messageId: 'm1', sentAt: 5, silent: false, conversation: { kind: 'dm' }, version: 2 });
     const later: MessageInitShape<typeof ContentSchema>['body'][] = [
-      { case: 'sync' as const, value: {} },
       { case: 'edit' as const, value: { targetMessageId: 'x', data: { body: 'with a file', attachments: [{ id: 'blob', size: 10n, contentType: 'image/png' }] } } },
     ];
     for (const body of later) {
@@ -170,6 +169,19 @@ describe('end-to-end content v2', () => {
     const kept = decodeEnvelope(unknownKind);
     if (kept.type !== 'unsupported') throw new Error('expected unsupported');
     expect(frameContent(kept.wire)).toEqual(unknownKind);
+  });
+
+  it('round-trips a sent-message transcript for a direct chat and a group; drops sync kinds it does not act on', () => {
+    const message = { type: 'message' as const, conversation: { kind: 'dm' as const }, messageId: 'm9', sentAt: 7, content: { kind: 'text' as const, body: 'hi' } };
+    const dm = decodeEnvelope(encodeEnvelope({ type: 'sync_sent', messageId: 's1', sentAt: 8, recipient: 'Bob', message }));
+    expect(dm).toEqual({ type: 'sync_sent', messageId: 's1', sentAt: 8, recipient: 'bob', message });
+    const group = { ...message, conversation: { kind: 'group' as const, groupId: 'AAAAAAAAAAAAAAAAAAAAAA' } };
+    expect(decodeEnvelope(encodeEnvelope({ type: 'sync_sent', messageId: 's2', sentAt: 8, recipient: undefined, message: group }))).toMatchObject({
+      type: 'sync_sent',
+      recipient: undefined,
+      message: group,
+    });
+    expect(decodeEnvelope(raw({ ...stamped, body: { case: 'sync' as const, value: {} } }))).toMatchObject({ type: 'unsupported', silent: true });
   });
 
   it('says when the sender marked unknown content silent, and drops receipt types it does not know', () => {

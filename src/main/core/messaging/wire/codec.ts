@@ -20,7 +20,7 @@ import {
   TypingContent,
   type JoinOutcome,
 } from '../../../../shared/ipc';
-import { MessageId, normalizeUsername } from '../../../../shared/protocol';
+import { MessageId, Username, normalizeUsername } from '../../../../shared/protocol';
 import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
 import { toPointer, fromPointer } from './attachmentPointers';
 import { CONTENT_VERSION, frameContent, malformedContent as malformed, unframeContent } from './frame';
@@ -77,6 +77,13 @@ function toContent(envelope: Envelope): Content {
         conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
         silent: true,
         body: { case: 'groupInvite', value: { kind: { case: 'answer', value: { outcome: OUTCOMES[envelope.outcome] } } } },
+      });
+    case 'sync_sent':
+      // Silent: a version that does not know transcripts drops them instead of showing "needs a newer version".
+      return create(ContentSchema, {
+        ...stamp,
+        silent: true,
+        body: { case: 'sync', value: { kind: { case: 'sent', value: { recipient: envelope.recipient ?? '', content: toContent(envelope.message) } } } },
       });
   }
 }
@@ -155,6 +162,8 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
   }
   const messageId = valid(MessageId, content.messageId, 'message id');
   const sentAt = timestamp(content.sentAt);
+  // A transcript names its conversation inside (the only content without one of its own).
+  if (content.body.case === 'sync') return fromSync(content, messageId, sentAt);
   const conversation = fromConversation(content.conversation);
   const unsupported = (): UnsupportedEnvelope => ({
     type: 'unsupported',
@@ -225,11 +234,27 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
       const value = valid(ExpiryTimerContent, { kind: 'expiry_timer', seconds: body.value.seconds }, 'expiry timer');
       return { type: 'message', conversation, messageId, sentAt, content: value };
     }
-    case 'sync':
     case undefined:
       // Kinds this version defines for later (or does not know at all): kept, and shown as needing a newer version.
       return unsupported();
   }
+}
+
+function fromSync(content: Content, messageId: string, sentAt: number): ReceivedEnvelope {
+  const sync = content.body.case === 'sync' ? content.body.value : undefined;
+  const silent = (): UnsupportedEnvelope => ({ type: 'unsupported', messageId, sentAt, conversation: undefined, silent: true, version: CONTENT_VERSION, wire: new Uint8Array(0) });
+  if (sync?.kind.case !== 'sent') return silent();
+  const inner = sync.kind.value.content;
+  if (!inner || inner.body.case === 'sync') throw malformed('a transcript without its content');
+  const message = decodeEnvelope(frameContent(toBinary(ContentSchema, inner)));
+  // Only messages a person wrote are transcribed; anything else this version cannot show is dropped.
+  if (message.type !== 'message') return silent();
+  const recipient = sync.kind.value.recipient;
+  if (message.conversation.kind === 'dm') {
+    return { type: 'sync_sent', messageId, sentAt, recipient: normalizeUsername(valid(Username, recipient, 'transcript recipient')), message };
+  }
+  if (recipient !== '') throw malformed('a group transcript names a recipient');
+  return { type: 'sync_sent', messageId, sentAt, recipient: undefined, message };
 }
 
 function fromConversation(conversation: Conversation | undefined): ContentConversation | 'unknown' {

@@ -78,7 +78,18 @@ export interface UnsupportedEnvelope extends Stamped {
   wire: Uint8Array;
 }
 
+/**
+ * A transcript of a message this account sent from another of its devices (content.proto SyncMessage.Sent), so
+ * every device shows it in the same conversation: to `recipient` (a direct message) or in the message's group.
+ */
+export interface SyncSentEnvelope extends Stamped {
+  type: 'sync_sent';
+  /** The direct conversation's other user; absent for a group message. */
+  recipient: string | undefined;
+  message: MessageEnvelope;
+}
+
 /** What this version sends. */
-export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope | GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope;
+export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope | GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope | SyncSentEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

@@ -1,0 +1,107 @@
+// This account's devices, seen from one of them: the primary links a new device from the code it shows (certifies
+// its identity key, seals the provisioning message to the code's key, and asks the relay to link it), every device
+// lists the account's devices with their names (sealed with the account secret), and removes one (docs/security.md §18).
+import { deviceCertificateBytes } from '../../../shared/crypto/device-certificate';
+import { sealProvisionMessage } from '../../../shared/crypto/provisioning';
+import { AppError, type DeviceView } from '../../../shared/ipc';
+import { toBase64 } from '../../../shared/encoding/base64';
+import { TransportError } from '../transport';
+import type { MessagingContext } from '../messaging/context';
+import type { AccountSecretStore } from './AccountSecretStore';
+import { openDeviceName, sealDeviceName } from './deviceNames';
+import { LinkCodeError, parseLinkCode, type LinkCode } from './linkCode';
+import { encodeProvisionMessage } from './provisionMessage';
+
+export class LinkedDevicesService {
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly secrets: AccountSecretStore,
+  ) {}
+
+  /** The new device's name from its code, for the user to confirm; nothing is sent. */
+  preview(codeText: string): { name: string } {
+    return { name: this.parse(codeText).name };
+  }
+
+  /** Links the device that shows `codeText` to this account (this device must be the primary). */
+  async link(codeText: string): Promise<DeviceView> {
+    const code = this.parse(codeText);
+    const { ctx } = this;
+    const user = ctx.me.user;
+    const certificate = ctx.provider.ed25519Sign(ctx.identity.signing, deviceCertificateBytes(user, code.identityKey));
+    const accountSecret = await this.secrets.get();
+    const body = sealProvisionMessage(
+      ctx.provider,
+      code.provisioningKey,
+      code.address,
+      encodeProvisionMessage({
+        version: 1,
+        user,
+        accountKey: toBase64(ctx.identity.signing.publicKey),
+        certificate: toBase64(certificate),
+        accountSecret: toBase64(accountSecret),
+      }),
+    );
+    const device = await this.relayCall(() =>
+      ctx.relay.linkDevice({
+        provisioningAddress: code.address,
+        identityKey: code.identityKey,
+        certificate,
+        name: sealDeviceName(ctx.provider, accountSecret, code.name),
+        body,
+      }),
+    );
+    ctx.logger.info('devices.linked', { device });
+    const now = ctx.now();
+    return { device, name: code.name, linkedAt: now, lastSeenAt: null, primary: false, current: false };
+  }
+
+  async list(): Promise<DeviceView[]> {
+    const { ctx } = this;
+    const [listed, accountSecret] = await Promise.all([this.relayCall(() => ctx.relay.listDevices(ctx.me.user)), this.secrets.get()]);
+    return listed.devices.map((d) => ({
+      device: d.device,
+      name: d.name === undefined ? null : (openDeviceName(ctx.provider, accountSecret, d.name) ?? null),
+      linkedAt: d.linkedAt,
+      lastSeenAt: d.lastSeenAt ?? null,
+      primary: d.certificate === undefined,
+      current: d.device === ctx.me.device,
+    }));
+  }
+
+  async remove(device: number): Promise<void> {
+    await this.relayCall(() => this.ctx.relay.removeDevice(device));
+    this.ctx.logger.info('devices.removed', { device });
+  }
+
+  private parse(codeText: string): LinkCode {
+    try {
+      return parseLinkCode(codeText);
+    } catch (error) {
+      if (error instanceof LinkCodeError) throw new AppError('bad_link_code', error.message);
+      throw error;
+    }
+  }
+
+  /** The relay's refusals as errors the user can act on. */
+  private async relayCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      switch (error.code) {
+        case 'unknown_provisioning_address':
+          throw new AppError('bad_link_code', 'This code was already used or has expired. Show a new code on the new device.');
+        case 'not_primary':
+        case 'too_many_devices':
+          throw new AppError(error.code, error.message);
+        case 'offline':
+        case 'connection_lost':
+        case 'request_timeout':
+          throw new AppError('offline', 'Not connected to the relay right now. Try again when Parley is online.', true);
+        default:
+          throw new AppError('internal', `The relay could not do this (${error.code}).`, error.retryable);
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// Linked devices through a real relay, each device driven through the IPC dispatcher as the renderer drives it:
+// a new device shows a code and the primary links it; wrong, used and foreign codes fail cleanly and link nothing;
+// a contact's message reaches both devices, a message sent from one shows as sent on the other; the safety number
+// stays one per user; a removed device is cut off and its contacts stop sending to it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { TestUser, addContact, dm } from './messaging-harness';
+import { waitFor } from './support';
+
+let relay: TestRelay;
+const users: TestUser[] = [];
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterEach(async () => {
+  await Promise.all(users.splice(0).map((user) => user.close()));
+});
+afterAll(async () => {
+  await relay?.close();
+});
+
+async function user(prefix: string): Promise<TestUser> {
+  const created = await TestUser.create(relay.url, prefix);
+  users.push(created);
+  return created;
+}
+
+async function linked(primary: TestUser, name?: string): Promise<TestUser> {
+  const device = await TestUser.linked(relay, primary, name);
+  users.push(device);
+  return device;
+}
+
+describe('linking a device', () => {
+  it('links with the code the new device shows; the primary lists it by name; a code works once', { timeout: 60_000 }, async () => {
+    const alice = await user('alice');
+    const laptop = await linked(alice, 'Work laptop');
+    expect(await laptop.call('account.get', {})).toMatchObject({ username: alice.username, device: 2 });
+    const devices = await alice.call('devices.list', {});
+    expect(devices).toEqual([
+      { device: 1, name: null, linkedAt: expect.any(Number), lastSeenAt: expect.any(Number), primary: true, current: true },
+      { device: 2, name: 'Work laptop', linkedAt: expect.any(Number), lastSeenAt: expect.any(Number), primary: false, current: false },
+    ]);
+    // The linked device reads the names too (it has the account secret); it is not the primary.
+    expect((await laptop.call('devices.list', {})).map((d) => [d.device, d.name, d.current])).toEqual([
+      [1, null, false],
+      [2, 'Work laptop', true],
+    ]);
+    const code = laptop.linkingEvents.find((e) => e.state === 'waiting');
+    expect(code?.state === 'waiting' && (await alice.failure('devices.link', { code: code.code })).code).toBe('bad_link_code');
+  });
+
+  it('refuses a damaged code and linking from a linked device, linking nothing', { timeout: 60_000 }, async () => {
+    const alice = await user('alice');
+    expect((await alice.failure('devices.previewLink', { code: 'parley-link:1:nonsense' })).code).toBe('bad_link_code');
+    const laptop = await linked(alice);
+    const tablet = await TestUser.blank(relay.url);
+    users.push(tablet);
+    const shown = await tablet.call('devices.startLinking', { relayUrl: relay.url, name: 'Tablet' });
+    if (shown.state !== 'waiting') throw new Error('expected a code');
+    expect((await laptop.call('devices.previewLink', { code: shown.code })).name).toBe('Tablet');
+    expect((await laptop.failure('devices.link', { code: shown.code })).code).toBe('not_primary');
+    expect((await alice.call('devices.list', {})).map((d) => d.device)).toEqual([1, 2]);
+    await tablet.call('devices.cancelLinking', {});
+  });
+});
+
+describe('one account on two devices', () => {
+  it('fans out to both devices, transcribes what one sends to the other, and keeps one safety number', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    await addContact(alice, bob);
+    const numberBefore = await bob.callRetrying('contacts.safetyNumber', { username: alice.username }).catch(() => undefined);
+    const laptop = await linked(alice);
+    await addContact(bob, alice);
+
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4T9B', content: { kind: 'text', body: 'to all of you' } });
+    await waitFor(() => alice.texts(dm(bob)).length === 1 && laptop.texts(dm(bob)).length === 1, 'both of Alice’s devices');
+
+    await laptop.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4T9C', content: { kind: 'text', body: 'from my laptop' } });
+    await waitFor(() => bob.texts(dm(alice)).includes('from my laptop'), 'Bob gets it');
+    expect(bob.conversation(dm(alice)).find((m) => m.messageId === '01JD3Q8S6Z8M5N1V0K2H7C4T9C')?.sender).toEqual({ user: alice.username, device: 2 });
+    // The primary shows it in the chat with Bob as sent by Alice (a transcript from her laptop).
+    await waitFor(() => alice.texts(dm(bob)).includes('from my laptop'), 'the primary gets the transcript');
+    expect(alice.conversation(dm(bob)).find((m) => m.messageId === '01JD3Q8S6Z8M5N1V0K2H7C4T9C')?.sender.user).toBe(alice.username);
+
+    // Bob's view of Alice: not changed, one safety number, the same one as before the laptop was linked.
+    const contact = (await bob.call('contacts.list', {})).find((c) => c.username === alice.username);
+    expect(contact).toMatchObject({ identityChanged: false });
+    const numberAfter = await bob.call('contacts.safetyNumber', { username: alice.username });
+    if (numberBefore) expect(numberAfter.safetyNumber).toBe(numberBefore.safetyNumber);
+    expect((await laptop.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
+    expect((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
+  });
+
+  it('stops delivering to a removed device: it is cut off, and a contact’s next send skips it', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const laptop = await linked(alice);
+    await addContact(bob, alice);
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TAA', content: { kind: 'text', body: 'one' } });
+    await waitFor(() => laptop.texts(dm(bob)).length === 1, 'the laptop gets the first');
+
+    await alice.call('devices.remove', { device: 2 });
+    await waitFor(() => laptop.core.client.connection().lastError?.fatal === true, 'the laptop is cut off for good');
+    expect((await alice.call('devices.list', {})).map((d) => d.device)).toEqual([1]);
+
+    // Bob's device list is stale: the relay refuses the copy for the removed device, and Bob sends again without it.
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TAB', content: { kind: 'text', body: 'two' } });
+    await waitFor(() => alice.texts(dm(bob)).length === 2, 'the primary gets the second');
+    expect(laptop.texts(dm(bob))).toEqual(['one']);
+  });
+});

@@ -116,7 +116,7 @@ describe('end-to-end content v2 from a newer sender', () => {
     expect(kinds).toEqual([{ kind: 'unreadable', reason: 'malformed' }, { kind: 'unreadable', reason: 'malformed' }, { kind: 'text', body: 'still here' }]);
     expect(statsOf(bob)).toMatchObject({ malformed: 2, unsupported: 1 });
     // The silent one is gone from the relay; the reports wait for the renderer like any message.
-    expect(mailboxPending(relay.dataDir, bob.username)).toBe(3);
+    await waitFor(() => mailboxPending(relay.dataDir, bob.username) === 3, 'the silent one acked, the reports still pending');
     await commitEverything(bob);
     await waitFor(() => mailboxPending(relay.dataDir, bob.username) === 0, 'acked after commit');
   });

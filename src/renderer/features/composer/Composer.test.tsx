@@ -26,8 +26,8 @@ describe('the composer', () => {
     await waitFor(async () => expect(await sessionDb().drafts.get('dm:bob')).toEqual({ conversationId: 'dm:bob', text: 'half a thought' }));
 
     const again = await restartApp({ contacts });
-    const preview = await within(screen.getByRole('navigation', { name: 'Chats' })).findByText(/half a thought/);
-    expect(preview.textContent).toBe('Draft: half a thought');
+    const draftShown = await within(screen.getByRole('navigation', { name: 'Chats' })).findByText(/half a thought/);
+    expect(draftShown.closest('.chat-item-preview')?.textContent).toBe('Draft: half a thought');
     const input = await openChat('bob');
     await waitFor(() => expect(input).toHaveProperty('value', 'half a thought'));
     await again.user.type(input, ', finished{Enter}');
@@ -120,7 +120,10 @@ describe('the composer', () => {
   it('gives a message that could not be stored back to the composer, ahead of what was typed since', async () => {
     const { fake, user } = await renderApp({ contacts, seed });
     const input = await openChat('bob');
-    sessionDb().close();
+    // The disk is full: IndexedDB refuses the new message row, the rest of the app keeps running.
+    sessionDb().messages.hook('creating', () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
     await user.type(input, 'must not be lost{Enter}');
     expect(await screen.findByText(/could not save this message/i)).toBeTruthy();
     expect(input).toHaveProperty('value', 'must not be lost');

@@ -5,6 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
+import { throttleCpu } from '../support/cpu';
 import { bundleFakeParley } from './fakeBundle';
 import { serveDirectory, type StaticServer } from './staticServer';
 
@@ -209,16 +210,77 @@ for (const theme of THEMES) {
   }
 }
 
+/** The direction the browser laid an element out in (dir="auto" resolves from the text's first strong character). */
+async function directionOf(page: Page, selector: string, text: string): Promise<string> {
+  const element = page.locator(selector).filter({ hasText: text }).last();
+  return element.evaluate(DIRECTION_OF);
+}
+
+// Page-side functions, as source: this file is compiled without the DOM's types.
+const DIRECTION_OF = '(node) => getComputedStyle(node).direction';
+/** Where a bubble's sentence-final period is drawn, against the line it sits on. */
+const PERIOD_PLACE = `(node) => {
+  const text = node.firstChild?.firstChild ?? node.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) throw new Error('the bubble holds no plain text');
+  const whole = document.createRange();
+  whole.selectNodeContents(text);
+  const period = document.createRange();
+  const end = text.textContent.lastIndexOf('.');
+  period.setStart(text, end);
+  period.setEnd(text, end + 1);
+  return { periodLeft: period.getBoundingClientRect().left, lineLeft: whole.getBoundingClientRect().left, lineRight: whole.getBoundingClientRect().right };
+}`;
+
+for (const theme of THEMES) {
+  test.describe(`right-to-left text, ${theme}`, () => {
+    test.use({ viewport: { width: 1200, height: 800 } });
+
+    test('Arabic and Hebrew lines run right to left, mixed lines follow their first words, in bubbles, list and composer', async ({ page }) => {
+      const errors = await openApp(page, theme, { scenario: 'demo' });
+      const row = chatRow(page, 'dm:layla');
+      await expect(row).toBeVisible();
+      // The preview runs right to left too (and is cut short on its left).
+      expect(await directionOf(page, '[data-conversation="dm:layla"] .chat-item-preview', 'نعم')).toBe('rtl');
+      await row.click();
+      const log = page.getByRole('log', { name: 'Messages with layla' });
+      await expect(log.getByText('ممتاز. سأحجز التذاكر الآن.')).toBeVisible();
+      expect(await directionOf(page, '.message-body', 'مرحبا!')).toBe('rtl');
+      expect(await directionOf(page, '.message-body', 'שלום!')).toBe('rtl');
+      expect(await directionOf(page, '.message-body', 'Perfect — the museum')).toBe('ltr');
+      expect(await directionOf(page, '.message-body', 'Yes! نلتقي')).toBe('ltr');
+      // An Arabic sentence ends with its period on the left, where the sentence ends when read right to left.
+      const body = log.locator('.message-body').filter({ hasText: 'ممتاز.' });
+      const period = (await body.evaluate(PERIOD_PLACE)) as { periodLeft: number; lineLeft: number; lineRight: number };
+      expect(period.periodLeft - period.lineLeft).toBeLessThan((period.lineRight - period.lineLeft) / 4);
+
+      const composer = page.getByRole('textbox', { name: 'Message layla' });
+      await composer.fill('أراك هناك.');
+      expect(await composer.evaluate(DIRECTION_OF)).toBe('rtl');
+      await capture(page, `${theme}-1200x800-chat-rtl`);
+      expect(errors).toEqual([]);
+    });
+  });
+}
+
 test.describe('long history', () => {
   test.use({ viewport: { width: 1200, height: 800 } });
 
-  test('pages a 3,000-message chat in from IndexedDB with a bounded DOM', async ({ page }) => {
+  test('opens a 3,000-message chat at the newest message on a slow machine, then pages it in with a bounded DOM', async ({ page }) => {
     test.setTimeout(180_000);
     const errors = await openApp(page, 'light', { scenario: 'demo', longHistory: 3_000 });
     await expect(chatRow(page, 'dm:frank')).toBeVisible({ timeout: 30_000 });
+    // Rows measure long after the first paint when the CPU is slow; the list must still land on the newest.
+    const restoreCpu = await throttleCpu(page, 6);
     await chatRow(page, 'dm:frank').click();
     const log = page.getByRole('log', { name: 'Messages with frank' });
-    await expect(log.getByText('Message number 3000', { exact: true })).toBeVisible();
+    await expect(log.getByText('Message number 3000', { exact: true })).toBeInViewport({ ratio: 1, timeout: 30_000 });
+    // Forty more arrive while it is open at the bottom: the newest is still the one in view.
+    await onFake(
+      page,
+      "for (let i = 1; i <= 40; i++) fake.deliver({ conversationId: 'dm:frank', messageId: 'more' + i, sender: { user: 'frank', device: 1 }, sentAt: Date.now(), content: { kind: 'text', body: 'One more ' + i + (i % 4 === 0 ? ' — long enough to wrap onto a second line of the bubble at this width, which changes its height after it is measured' : '') } })",
+    );
+    await expect(log.getByText(/^One more 40\b/)).toBeInViewport({ ratio: 1, timeout: 30_000 });
+    await restoreCpu();
     const rows = log.locator('.virtual-row');
     expect(await rows.count()).toBeLessThan(80);
     // Scroll up the way a user does, with the wheel, until the first message.

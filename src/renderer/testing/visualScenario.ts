@@ -41,6 +41,16 @@ const HIKE_LINES: Line[] = [
   ['carol', 2_880 + 2, 'On my way. Traffic is light.'],
 ];
 
+/** Right-to-left and mixed lines: Arabic, Hebrew, and each mixed with English and digits. */
+export const RTL_LINES: Line[] = [
+  ['layla', 0, 'مرحبا! هل ما زلت قادمة إلى المعرض يوم السبت؟'],
+  ['alice', 2, 'Yes! نلتقي عند المدخل at 10:30.'],
+  ['layla', 4, 'ممتاز. سأحجز التذاكر الآن.'],
+  ['layla', 5, 'שלום! הכרטיסים עולים 40 ₪ לאדם.'],
+  ['alice', 7, 'Perfect — the museum is called מוזיאון ישראל, right?'],
+  ['layla', 8, 'نعم، وسأرسل لك الرابط: https://museum.example.org/tickets'],
+];
+
 export function demoOptions(now = Date.now()): FakeParleyOptions {
   const start = now - 2 * DAY - 60 * MINUTE;
   let inbox = 1;
@@ -66,6 +76,7 @@ export function demoOptions(now = Date.now()): FakeParleyOptions {
     message(hike, 'alice', start + 1_440 * MINUTE + 95 * MINUTE, { kind: 'group_update', update: { kind: 'members_added', by: 'alice', members: ['erin'] } }),
     ...HIKE_LINES.map((line) => text(hike, line)),
     ...BOB_LINES.map((line) => text('dm:bob', line)),
+    ...RTL_LINES.map(([from, minutes, body]) => message('dm:layla', from, now - 3 * DAY + minutes * MINUTE, { kind: 'text', body })),
     message('dm:carol', 'carol', now - 40 * MINUTE, { kind: 'text', body: 'Do you still have my headlamp?' }),
     message('dm:carol', 'carol', now - 39 * MINUTE, { kind: 'text', body: 'No rush, just need it before the night walk.' }),
   ];
@@ -76,12 +87,13 @@ export function demoOptions(now = Date.now()): FakeParleyOptions {
       fakeContact('carol'),
       fakeContact('dave', { verified: true, identityChanged: true }),
       fakeContact('erin'),
+      fakeContact('layla'),
     ],
     groups: [
       { groupId: HIKE_GROUP, name: 'Weekend hike', members: ['alice', 'bob', 'carol', 'erin'], admins: ['alice'], createdBy: 'alice', active: true },
       { groupId: BOOK_GROUP, name: 'Book club', members: ['bob', 'alice', 'dave'], admins: ['bob'], createdBy: 'bob', active: true },
     ],
-    users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'],
+    users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'layla'],
     pending,
     now: () => Date.now(),
   };

@@ -30,7 +30,9 @@ export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeader
     <header className="chat-header">
       <Avatar name={title} size={36} group={Boolean(group)} />
       <div className="chat-header-text">
-        <h2 className="chat-title">{title}</h2>
+        <h2 className="chat-title" dir="auto">
+          {title}
+        </h2>
         <p className="chat-subtitle">
           {contact?.verified && <Icon name="shield" size={13} />} {subtitle}
         </p>

@@ -108,7 +108,11 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
     >
       <div className="message-line">
         <div className={`bubble${failed ? ' bubble-failed' : ''}${message.deleted ? ' bubble-deleted' : ''}${message.attachments?.length && !message.deleted ? ' bubble-media' : ''}`}>
-          {showSender && <div className="message-sender">{message.sender}</div>}
+          {showSender && (
+            <div className="message-sender" dir="auto">
+              {message.sender}
+            </div>
+          )}
           {message.quote && !message.deleted && <QuotedMessage conversationId={message.conversationId} quote={message.quote} me={me} />}
           {message.deleted ? (
             <div className="message-body message-notice">This message was deleted.</div>
@@ -120,7 +124,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
             <>
               {message.attachments?.length ? <MessageAttachments attachments={message.attachments} conversationId={message.conversationId} seq={message.seq} /> : null}
               {message.body && (
-                <div className="message-body">
+                <div className="message-body" dir="auto">
                   <LinkifiedText text={message.body} />
                 </div>
               )}

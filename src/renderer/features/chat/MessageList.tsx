@@ -1,7 +1,8 @@
 // The virtualized message history of one chat (@tanstack/react-virtual, anchored at the end like a chat):
 // only the rows in view are in the DOM, only a bounded window of history is in memory, and paging older or
-// newer happens as the user nears either edge. It opens at the unread divider or at the newest message, and
-// follows new messages only while the user is at the bottom.
+// newer happens as the user nears either edge. It opens at the unread divider or at the newest message and
+// stays there while rows measure and banners come and go (useScrollPin); it follows new messages only while the
+// user is at the bottom.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
@@ -18,6 +19,7 @@ import { describeTimer } from './describeTimer';
 import { useJumpToMessage } from './useJumpToMessage';
 import { markSeen, windowIsVisible } from './readMarker';
 import { useMessageWindow } from './useMessageWindow';
+import { useScrollPin } from './useScrollPin';
 
 export interface MessageListProps {
   db: ParleyDatabase;
@@ -53,6 +55,7 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
   );
   const live = slice?.toSeq === null;
   const scroller = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLDivElement>(null);
   const getItemKey = useCallback((index: number) => items[index]?.key ?? index, [items]);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -60,7 +63,6 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     estimateSize: (index) => ESTIMATES[items[index]?.kind ?? 'message'],
     getItemKey,
     anchorTo: 'end',
-    followOnAppend: live,
     scrollEndThreshold: END_THRESHOLD_PX,
     overscan: 8,
   });
@@ -71,7 +73,12 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     if (focus) focusing.current = focus.seq;
   }, [focus]);
 
-  // First position: the unread divider if there is one, else the newest message.
+  // First position: the unread divider if there is one, else the newest message (or the message jumped to); held
+  // there until the user scrolls. Later, a window that reaches the newest rows again (after "jump to newest") is
+  // held at the end.
+  const { pinToEnd, pinToItem } = useScrollPin(scroller, canvas, END_THRESHOLD_PX, live);
+  const itemsNow = useRef(items);
+  itemsNow.current = items;
   const positioned = useRef(false);
   const wantEnd = useRef(false);
   useLayoutEffect(() => {
@@ -79,33 +86,45 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     if (focusing.current !== null) {
       const index = items.findIndex((item) => (item.kind === 'message' || item.kind === 'system') && item.message.seq === focusing.current);
       if (index >= 0) {
+        const seq = focusing.current;
         focusing.current = null;
         positioned.current = true;
-        virtualizer.scrollToIndex(index, { align: 'center' });
+        pinToItem(() => {
+          const target = itemsNow.current.findIndex((item) => (item.kind === 'message' || item.kind === 'system') && item.message.seq === seq);
+          if (target >= 0) virtualizer.scrollToIndex(target, { align: 'center' });
+        });
         return;
       }
       if (!positioned.current) return;
     }
     if (!positioned.current) {
       positioned.current = true;
-      const divider = items.findIndex((item) => item.kind === 'unread');
-      if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
-      else virtualizer.scrollToEnd();
+      if (items.some((item) => item.kind === 'unread')) {
+        pinToItem(() => {
+          const divider = itemsNow.current.findIndex((item) => item.kind === 'unread');
+          if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
+        });
+      } else {
+        virtualizer.scrollToEnd();
+        pinToEnd();
+      }
     } else if (wantEnd.current && live) {
       wantEnd.current = false;
       virtualizer.scrollToEnd();
+      pinToEnd();
     }
-  }, [items, rows, live, virtualizer, focus]);
+  }, [items, rows, live, virtualizer, focus, pinToEnd, pinToItem]);
 
   const showLatest = useCallback(() => {
     wantEnd.current = true;
     if (live) {
       wantEnd.current = false;
       virtualizer.scrollToEnd();
+      pinToEnd();
     } else {
       void history.showLatest();
     }
-  }, [live, virtualizer, history]);
+  }, [live, virtualizer, history, pinToEnd]);
 
   const lastSignal = useRef(followSignal);
   useEffect(() => {
@@ -185,7 +204,7 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
           if (direction && scroller.current && moveMessageFocus(scroller.current, event.target, direction)) event.preventDefault();
         }}
       >
-        <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        <div ref={canvas} className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((virtualItem) => {
             const item = items[virtualItem.index];
             if (!item) return null;

@@ -18,6 +18,7 @@ export const ChatListItem = memo(function ChatListItem({ chat, me, selected, dra
   const isGroup = conversation.kind === 'group';
   const time = lastMessage?.timestamp ?? conversation.lastActivityAt;
   const showDraft = !selected && draft && draft.trim().length > 0;
+  const preview = previewOf(lastMessage, me, isGroup);
   return (
     <li>
       <button
@@ -30,19 +31,27 @@ export const ChatListItem = memo(function ChatListItem({ chat, me, selected, dra
         <Avatar name={conversation.title} group={isGroup} />
         <span className="chat-item-text">
           <span className="chat-item-top">
-            <span className="chat-item-name">{conversation.title}</span>
+            <span className="chat-item-name" dir="auto">
+              {conversation.title}
+            </span>
             <span className="chat-item-time">{formatListTime(time)}</span>
           </span>
           <span className="chat-item-bottom">
-            <span className="chat-item-preview">
-              {showDraft ? (
-                <>
-                  <span className="chat-item-draft">Draft:</span> {draft}
-                </>
-              ) : (
-                previewOf(lastMessage, me, isGroup)
-              )}
-            </span>
+            {showDraft ? (
+              <span className="chat-item-preview">
+                <span className="chat-item-draft">Draft:</span> <bdi>{draft}</bdi>
+              </span>
+            ) : preview.author === null ? (
+              // The line alone: it runs, and is cut short, in its own direction.
+              <span className="chat-item-preview" dir="auto">
+                {preview.text}
+              </span>
+            ) : (
+              // "You: …" or "carol: …": the label leads, the text is isolated in its own direction.
+              <span className="chat-item-preview">
+                <bdi>{preview.author}</bdi>: <bdi>{preview.text}</bdi>
+              </span>
+            )}
             {unread > 0 && (
               <span className="badge" aria-label={`${unread} unread`}>
                 {unread > 999 ? '999+' : unread}

@@ -1,4 +1,6 @@
-// One line describing a conversation's newest message for the chat list.
+// What the chat list says about a conversation's newest message: who wrote it (you, or the sender in a group)
+// and one line of its text. Kept apart so the row can lay each out in its own direction (a Latin "You:" before
+// an Arabic text must not be reordered into it).
 import type { StoredMessage } from '../../db/rows';
 import { describeTimer } from '../chat/describeTimer';
 import { describeUpdate } from '../groups/describeUpdate';
@@ -9,10 +11,16 @@ const NOTICE_PREVIEWS: Record<NonNullable<StoredMessage['notice']>, string> = {
   unreadable: 'Message that could not be read',
 };
 
-export function previewOf(message: StoredMessage | null, me: string, isGroup: boolean): string {
-  if (!message) return 'No messages yet';
-  if (message.direction === 'system' && message.update) return describeUpdate(message.update, me);
-  if (message.direction === 'system' && message.timer) return describeTimer(message.timer.seconds, message.sender, me);
+export interface Preview {
+  /** "You", the sender's name in a group, or null when the line speaks for itself. */
+  author: string | null;
+  text: string;
+}
+
+export function previewOf(message: StoredMessage | null, me: string, isGroup: boolean): Preview {
+  if (!message) return { author: null, text: 'No messages yet' };
+  if (message.direction === 'system' && message.update) return { author: null, text: describeUpdate(message.update, me) };
+  if (message.direction === 'system' && message.timer) return { author: null, text: describeTimer(message.timer.seconds, message.sender, me) };
   const text = message.deleted
     ? 'This message was deleted.'
     : message.notice
@@ -20,6 +28,6 @@ export function previewOf(message: StoredMessage | null, me: string, isGroup: bo
       : message.attachments?.length
         ? describeAttachments(message.attachments, message.body)
         : message.body.replace(/\s+/g, ' ').trim();
-  if (message.direction === 'out') return `You: ${text}`;
-  return isGroup ? `${message.sender}: ${text}` : text;
+  if (message.direction === 'out') return { author: 'You', text };
+  return { author: isGroup ? message.sender : null, text };
 }

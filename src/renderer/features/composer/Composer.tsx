@@ -157,6 +157,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
             ref={field}
             id={inputId}
             className="composer-input"
+            dir="auto"
             rows={1}
             value={draft}
             placeholder={`Message ${title}`}

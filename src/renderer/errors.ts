@@ -19,6 +19,13 @@ export class InputError extends CodedError<InputErrorCode> {
   override readonly name = 'InputError';
 }
 
+/** The details line under a message from main: its technical cause and code ("ECONNREFUSED · relay_unreachable"). */
+export function errorDetails(error: unknown): string | null {
+  if (!(error instanceof Error) || error.name !== 'IpcError') return null;
+  const { code, detail } = error as Error & { code: string; detail?: string };
+  return detail ? `${detail} · ${code}` : code;
+}
+
 /** The message to show for anything thrown by an action: ours and main's are user-facing, the rest is not. */
 export function userMessage(error: unknown, fallback: string): string {
   if (error instanceof Error && (error.name === 'InputError' || error.name === 'IpcError')) return error.message;

@@ -19,8 +19,9 @@ export class IpcError extends CodedError<IpcErrorCode> {
     code: IpcErrorCode,
     message: string,
     readonly retryable: boolean,
+    detail?: string,
   ) {
-    super(code, message);
+    super(code, message, detail === undefined ? undefined : { detail: detail.slice(0, 200) });
   }
 }
 
@@ -32,7 +33,7 @@ function bridge(): ParleyBridge {
 
 export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await bridge().invoke(channel, request);
-  if (!result.ok) throw new IpcError(result.error.code, result.error.message, result.error.retryable);
+  if (!result.ok) throw new IpcError(result.error.code, result.error.message, result.error.retryable, typeof result.error.detail === 'string' ? result.error.detail : undefined);
   return result.value as ResponseOf<C>;
 }
 

@@ -14,6 +14,7 @@ import { useDialogs } from '../store/dialogs';
 import { useSession } from '../store/session';
 import { Icon } from '../ui/Icon';
 import { Dialogs } from './Dialogs';
+import { KeyProtectionNotice } from './KeyProtectionNotice';
 import { Notices } from './Notices';
 import { Sidebar } from './Sidebar';
 
@@ -39,11 +40,7 @@ export function Messenger({ account }: { account: AccountView }) {
       <div className="app" id="app-root-content">
         <ConnectionBanner />
         <UpdateBanner />
-        {account.keyProtection.warning && (
-          <p className="notice notice-warning" role="note">
-            {account.keyProtection.warning}
-          </p>
-        )}
+        {account.keyProtection.warning && <KeyProtectionNotice username={account.username} warning={account.keyProtection.warning} />}
         <div className="layout">
           <Sidebar username={account.username} />
           <main className="chat-pane">{ready && selected ? <ChatView key={selected} conversationId={selected} /> : <EmptyPane ready={ready} />}</main>

@@ -46,6 +46,8 @@ export interface IpcErrorBody {
   code: IpcErrorCode;
   message: string;
   retryable: boolean;
+  /** Technical particulars for a details line (see CodedError). */
+  detail?: string;
 }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
@@ -57,11 +59,12 @@ export class AppError extends CodedError<IpcErrorCode> {
     code: IpcErrorCode,
     message: string,
     readonly retryable = false,
+    detail?: string,
   ) {
-    super(code, message);
+    super(code, message, detail === undefined ? undefined : { detail });
   }
 
   toBody(): IpcErrorBody {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.detail === undefined ? {} : { detail: this.detail }) };
   }
 }

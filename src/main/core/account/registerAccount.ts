@@ -18,6 +18,9 @@ import { wsSocketFactory, type RelaySocket, type RelaySocketFactory } from '../t
 import { RegistrationError } from './errors';
 import { identitySigner, type IdentityKeyPair } from './identity';
 
+/** Said in plain words; the socket's own cause (ECONNREFUSED, a close code) goes to the error's detail. */
+const UNREACHABLE = 'Parley could not reach a relay at this address. Check the address and your connection, then try again.';
+
 export interface RegisterOptions {
   /** Whole registration must finish within this time. Default 10 000 ms. */
   timeoutMs?: number;
@@ -106,7 +109,7 @@ class RegistrationAttempt {
         onClose: (code, reason) => this.handleClose(code, reason),
       });
     } catch (error) {
-      this.fail('relay_unreachable', `Cannot reach the relay (${(error as Error).message.slice(0, 120)}).`);
+      this.fail('relay_unreachable', UNREACHABLE, (error as Error).message.slice(0, 120));
     }
   }
 
@@ -139,7 +142,7 @@ class RegistrationAttempt {
         this.finish({ username: frame.user, device: frame.device, newlyRegistered: frame.registered });
         return;
       case 'error':
-        this.fail('protocol_error', `The relay refused the registration (${frame.code}).`);
+        this.fail('protocol_error', 'The relay refused the registration. Try again, or ask whoever runs it.', frame.code);
         return;
       default:
         this.logger.warn('register_frame_ignored', { reason: `${frame.type} before ready` });
@@ -152,7 +155,7 @@ class RegistrationAttempt {
     try {
       signature = await identitySigner(this.identity).sign(registrationSigningBytes(nonce, this.username, this.device, identityKey));
     } catch (error) {
-      this.fail('protocol_error', `This device could not sign the registration (${(error as Error).name}).`);
+      this.fail('protocol_error', 'This device could not sign the registration. Try again.', (error as Error).name);
       return;
     }
     if (this.done) return;
@@ -164,18 +167,18 @@ class RegistrationAttempt {
   private handleClose(code: number, reason: string): void {
     if (this.done) return;
     if (!this.opened) {
-      this.fail('relay_unreachable', `Cannot reach the relay (${this.socketError ?? `closed with code ${code}`}). Check the address and try again.`);
+      this.fail('relay_unreachable', UNREACHABLE, this.socketError ?? `close code ${code}`);
     } else if (code === CloseCode.usernameTaken) {
       this.fail('username_taken', `The username “${this.username}” is already taken on this relay. Choose another one.`);
     } else if (code === CloseCode.goingAway || code === 1006 || code === INTERNAL_ERROR) {
       this.fail('relay_unreachable', 'The relay dropped the connection during registration (it may be restarting). Try again.');
     } else {
-      this.fail('protocol_error', `The relay ended the registration (${reason || `code ${code}`}).`);
+      this.fail('protocol_error', 'The relay ended the registration unexpectedly. Try again, or ask whoever runs it.', `close code ${code}${reason ? `: ${reason.slice(0, 120)}` : ''}`);
     }
   }
 
-  private fail(code: RegistrationError['code'], message: string): void {
-    this.finish(new RegistrationError(code, message));
+  private fail(code: RegistrationError['code'], message: string, detail?: string): void {
+    this.finish(new RegistrationError(code, message, detail === undefined ? undefined : { detail }));
   }
 
   private finish(outcome: Outcome): void {

@@ -157,7 +157,7 @@ export class ParleyClient {
       await this.connect(account);
       return this.toView(account);
     } catch (error) {
-      if (error instanceof RegistrationError) throw new AppError(error.code, error.message, error.code === 'relay_unreachable');
+      if (error instanceof RegistrationError) throw new AppError(error.code, error.message, error.code === 'relay_unreachable', error.detail);
       throw error;
     }
   }

@@ -85,7 +85,7 @@ export class Connection {
         onClose: (code, reason) => this.handleClose(code, reason),
       });
     } catch (error) {
-      this.finish(new ConnectionError('relay_unreachable', `Cannot reach the relay (${describeSocketError(error)}). Parley will retry.`));
+      this.finish(new ConnectionError('relay_unreachable', UNREACHABLE, { detail: describeSocketError(error) }));
     }
   }
 
@@ -144,7 +144,7 @@ export class Connection {
     if (this.phaseValue === 'ended') return;
     if (this.phaseValue === 'opening') {
       const cause = this.socketError ? describeSocketError(this.socketError) : `closed with code ${code}`;
-      this.finish(new ConnectionError('relay_unreachable', `Cannot reach the relay (${cause}). Parley will retry.`));
+      this.finish(new ConnectionError('relay_unreachable', UNREACHABLE, { detail: cause }));
       return;
     }
     this.finish(connectionErrorFromClose(code, reason));
@@ -340,7 +340,7 @@ export class Connection {
     try {
       this.socket?.send(encodeClientFrame(frame));
     } catch (error) {
-      this.abort(new ConnectionError('connection_closed', `Writing to the relay failed (${describeSocketError(error)}). Reconnecting.`));
+      this.abort(new ConnectionError('connection_closed', 'Parley lost the connection to the relay while sending. Reconnecting.', { detail: describeSocketError(error) }));
     }
   }
 
@@ -360,6 +360,8 @@ export class Connection {
 export function offlineError(): TransportError {
   return new TransportError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
 }
+
+const UNREACHABLE = 'Parley cannot reach the relay. Check your internet connection; Parley keeps trying.';
 
 function describeSocketError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';

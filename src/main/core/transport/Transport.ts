@@ -296,7 +296,7 @@ export class Transport {
 
   private connectionEnded(error: ConnectionError): void {
     this.connection = undefined;
-    const lastError = { code: error.code, message: error.message, fatal: error.fatal };
+    const lastError = { code: error.code, message: error.message, fatal: error.fatal, ...(error.detail === undefined ? {} : { detail: error.detail }) };
     if (error.fatal) {
       this.logger.warn('relay_connection_fatal', { code: error.code, closeCode: error.closeCode });
       this.update({ state: 'offline', nextRetryAt: null, lastError });

@@ -15,17 +15,23 @@ export type ConnectionErrorCode =
   | 'protocol_version_mismatch'
   | 'signing_failed';
 
+export interface ConnectionErrorOptions {
+  /** Reconnecting with the same credentials cannot help; the transport stays offline. */
+  fatal?: boolean;
+  /** The WebSocket close code, when the relay closed the socket. */
+  closeCode?: number;
+  /** The technical cause (an OS error code such as ECONNREFUSED, a close code): a details line, not the message. */
+  detail?: string;
+}
+
 export class ConnectionError extends CodedError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';
-  constructor(
-    code: ConnectionErrorCode,
-    message: string,
-    /** Reconnecting with the same credentials cannot help; the transport stays offline. */
-    readonly fatal = false,
-    /** The WebSocket close code, when the relay closed the socket. */
-    readonly closeCode?: number,
-  ) {
-    super(code, message);
+  readonly fatal: boolean;
+  readonly closeCode?: number;
+  constructor(code: ConnectionErrorCode, message: string, options: ConnectionErrorOptions = {}) {
+    super(code, message, options.detail === undefined ? undefined : { detail: options.detail });
+    this.fatal = options.fatal ?? false;
+    this.closeCode = options.closeCode;
   }
 }
 
@@ -54,9 +60,9 @@ const CLOSE_MESSAGES: Record<CloseCodeName, string> = {
 /** Maps the close of an established or establishing socket to a ConnectionError. */
 export function connectionErrorFromClose(code: number, reason: string): ConnectionError {
   const name = closeCodeName(code);
-  if (name) return new ConnectionError(CLOSE_REASONS[name], CLOSE_MESSAGES[name], FATAL_CLOSE_CODES.has(code), code);
-  const detail = reason ? ` (${reason.slice(0, 120)})` : '';
-  return new ConnectionError('connection_closed', `The connection to the relay closed (code ${code})${detail}. Parley will reconnect.`, false, code);
+  if (name) return new ConnectionError(CLOSE_REASONS[name], CLOSE_MESSAGES[name], { fatal: FATAL_CLOSE_CODES.has(code), closeCode: code, detail: `close code ${code}` });
+  const detail = `close code ${code}${reason ? `: ${reason.slice(0, 120)}` : ''}`;
+  return new ConnectionError('connection_closed', 'The connection to the relay closed. Parley will reconnect.', { closeCode: code, detail });
 }
 
 // ── request errors ────────────────────────────────────────────────────────────

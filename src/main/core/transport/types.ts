@@ -24,7 +24,7 @@ export interface ConnectionSnapshot {
   /** When the next automatic attempt starts (epoch ms), while `reconnecting`. */
   nextRetryAt: number | null;
   /** Why the last connection or attempt ended; cleared once online. `fatal` means the transport will not retry. */
-  lastError: { code: ConnectionErrorCode; message: string; fatal: boolean } | null;
+  lastError: { code: ConnectionErrorCode; message: string; fatal: boolean; detail?: string } | null;
 }
 
 /** One envelope pushed by the relay. It stays in the relay mailbox until ack() is called. */

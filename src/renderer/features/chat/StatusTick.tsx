@@ -1,4 +1,5 @@
-// The delivery state of an own message as an icon with a text alternative.
+// The delivery state of an own message as an icon with a text alternative (also its tooltip). Read differs from
+// delivered by shape (a filled disc, see chat.css), not only by colour.
 import type { MessageStatus } from '../../db/rows';
 import { Icon, type IconName } from '../../ui/Icon';
 

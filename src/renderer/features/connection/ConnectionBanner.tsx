@@ -40,6 +40,12 @@ export function ConnectionBanner() {
         {state === 'reconnecting' && seconds !== null && ` in ${seconds}s`}
       </span>
       {lastError && <span className="connection-detail">{lastError.message}</span>}
+      {lastError && (
+        <span className="connection-detail connection-code">
+          Details: {lastError.detail ? `${lastError.detail} · ` : ''}
+          {lastError.code}
+        </span>
+      )}
       {retryError && <span className="connection-detail">{retryError}</span>}
       <span className="connection-detail connection-outbox">Messages you send wait here and go out when you are back online.</span>
       {canRetry && (

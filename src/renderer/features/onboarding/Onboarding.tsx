@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { RelayUrl } from '../../../shared/ipc';
 import { USERNAME_PATTERN } from '../../../shared/protocol/fields';
-import { userMessage } from '../../errors';
+import { errorDetails, userMessage } from '../../errors';
 import { invoke } from '../../ipc';
 import { useAccount } from '../../store/account';
 import { USERNAME_HINT } from '../contacts/actions';
@@ -15,7 +15,7 @@ export function Onboarding() {
   const create = useAccount((store) => store.create);
   const [username, setUsername] = useState('');
   const [relayUrl, setRelayUrl] = useState('');
-  const [error, setError] = useState<{ field: Field; text: string } | null>(null);
+  const [error, setError] = useState<{ field: Field; text: string; details?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const usernameId = useId();
   const usernameHintId = useId();
@@ -49,7 +49,9 @@ export function Onboarding() {
       const text = userMessage(failure, 'Could not create the account. Please try again.');
       const code = failure instanceof Error && 'code' in failure ? String(failure.code) : '';
       const field: Field = code === 'username_taken' || code === 'invalid_username' ? 'username' : code.startsWith('relay') || code === 'invalid_relay_url' ? 'relayUrl' : 'form';
-      setError({ field, text });
+      // Plain words first; the technical cause only on a quieter details line (not for a taken name).
+      const details = field === 'username' ? null : errorDetails(failure);
+      setError({ field, text, ...(details ? { details } : {}) });
     } finally {
       setBusy(false);
     }
@@ -94,6 +96,7 @@ export function Onboarding() {
         {error && (
           <p id={errorId} className="form-error" role="alert">
             {error.text}
+            {error.details && <span className="error-details">Details: {error.details}</span>}
           </p>
         )}
         <button type="submit" className="button-primary button-wide" disabled={busy}>

@@ -62,6 +62,7 @@ export function SettingsDialog() {
             onChange={(event) => {
               setRelay(event.target.value);
               setSaved(false);
+              setError(null);
             }}
             spellCheck={false}
             autoComplete="off"

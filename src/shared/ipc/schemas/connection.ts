@@ -12,6 +12,14 @@ export const ConnectionSnapshot = z.strictObject({
   /** When the next automatic attempt happens (ms since epoch), while `reconnecting`. */
   nextRetryAt: z.number().nullable(),
   /** Why the last session ended or failed; `fatal` means retrying with these credentials cannot help. */
-  lastError: z.strictObject({ code: z.string().max(64), message: z.string().max(500), fatal: z.boolean() }).nullable(),
+  lastError: z
+    .strictObject({
+      code: z.string().max(64),
+      message: z.string().max(500),
+      fatal: z.boolean(),
+      /** The technical cause (ECONNREFUSED, a close code), shown on a details line under the plain message. */
+      detail: z.string().max(200).optional(),
+    })
+    .nullable(),
 });
 export type ConnectionSnapshot = z.infer<typeof ConnectionSnapshot>;

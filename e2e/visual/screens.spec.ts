@@ -262,6 +262,33 @@ for (const theme of THEMES) {
   });
 }
 
+for (const theme of THEMES) {
+  test.describe(`narrow window, ${theme}`, () => {
+    test.use({ viewport: { width: 480, height: 760 } });
+
+    test('shows one pane at a time: the chat list, then the chat with a way back', async ({ page }) => {
+      const errors = await openApp(page, theme, { scenario: 'demo' });
+      const sidebar = page.getByRole('complementary');
+      await expect(chatRow(page, 'dm:bob')).toBeVisible();
+      // The list takes the whole width.
+      expect((await sidebar.boundingBox())?.width).toBeGreaterThan(470);
+      await capture(page, `${theme}-480x760-chats`);
+
+      await chatRow(page, 'dm:bob').click();
+      const log = page.getByRole('log', { name: 'Messages with bob' });
+      await expect(log.getByText('Save me a coffee?')).toBeVisible();
+      await expect(sidebar).toBeHidden();
+      expect((await log.boundingBox())?.width).toBeGreaterThan(470);
+      await capture(page, `${theme}-480x760-chat`);
+
+      await page.getByRole('button', { name: 'Back to chats' }).click();
+      await expect(chatRow(page, 'dm:bob')).toBeVisible();
+      await expect(log).toBeHidden();
+      expect(errors).toEqual([]);
+    });
+  });
+}
+
 test.describe('long history', () => {
   test.use({ viewport: { width: 1200, height: 800 } });
 
@@ -292,6 +319,14 @@ test.describe('long history', () => {
       expect(await rows.count()).toBeLessThan(80);
     }
     await expect(log.getByText(/^Message number 1 —/)).toBeVisible();
+    // Away from the newest, the jump-to-newest button shows, beside the bubbles and never over one.
+    const jump = await page.getByRole('button', { name: 'Jump to the newest message' }).boundingBox();
+    expect(jump).not.toBeNull();
+    for (const box of await Promise.all((await log.locator('.bubble').all()).map((bubble) => bubble.boundingBox()))) {
+      if (!box || !jump) continue;
+      const overlaps = box.x < jump.x + jump.width && jump.x < box.x + box.width && box.y < jump.y + jump.height && jump.y < box.y + box.height;
+      expect(overlaps).toBe(false);
+    }
     await capture(page, 'light-1200x800-chat-long-history-top');
     expect(errors).toEqual([]);
   });

@@ -41,7 +41,7 @@ export function Messenger({ account }: { account: AccountView }) {
         <ConnectionBanner />
         <UpdateBanner />
         {account.keyProtection.warning && <KeyProtectionNotice username={account.username} warning={account.keyProtection.warning} />}
-        <div className="layout">
+        <div className="layout" data-open={selected ? 'chat' : 'list'}>
           <Sidebar username={account.username} />
           <main className="chat-pane">{ready && selected ? <ChatView key={selected} conversationId={selected} /> : <EmptyPane ready={ready} />}</main>
         </div>

@@ -5,10 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeAccount } from '../testing/fakeParley';
 import { renderApp, resetApp, restartApp } from '../testing/renderApp';
 
-afterEach(() => {
-  localStorage.clear();
-  return resetApp();
-});
+afterEach(() => resetApp());
 
 const WARNING = 'Your private keys are protected only by a key file stored next to them.';
 const withKeyFile = { account: { ...fakeAccount('alice'), keyProtection: { osKeychain: false, warning: WARNING } } };

@@ -35,10 +35,11 @@ export function resetStores(): void {
   usePendingFiles.setState({ byConversation: {} });
 }
 
-/** Unmounts the app and deletes the test account's database. */
+/** Unmounts the app and deletes the test account's database and what it kept in localStorage (a fresh install). */
 export async function resetApp(username = 'alice'): Promise<void> {
   cleanup();
   resetStores();
+  localStorage.clear();
   await Dexie.delete(databaseName(username));
 }
 

@@ -3,6 +3,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const longDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +21,11 @@ function startOfDay(time: number): number {
 
 export function formatTime(time: number): string {
   return timeFormat.format(time);
+}
+
+/** The whole date and time, to the second (a message time's tooltip). */
+export function formatFullDate(time: number): string {
+  return fullFormat.format(time);
 }
 
 /** "Today", "Yesterday", a weekday within the last week, else the full date. */

@@ -1,5 +1,7 @@
-// The open chat's title bar: who or which group, a short status line, and the info button.
+// The open chat's title bar: who or which group, a short status line, and the info button; in the narrow
+// layout (one pane at a time) a back button returns to the chat list.
 import type { ContactView, GroupView } from '../../../shared/ipc';
+import { useChats } from '../../store/chats';
 import { useDialogs } from '../../store/dialogs';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
@@ -15,6 +17,7 @@ interface ChatHeaderProps {
 
 export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeaderProps) {
   const show = useDialogs((state) => state.show);
+  const select = useChats((state) => state.select);
   const subtitle = group
     ? group.active
       ? `${group.members.length} member${group.members.length === 1 ? '' : 's'}`
@@ -28,6 +31,9 @@ export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeader
   };
   return (
     <header className="chat-header">
+      <button type="button" className="icon-button back-button" onClick={() => select(null)} aria-label="Back to chats" title="Back to chats">
+        <Icon name="back" size={20} />
+      </button>
       <Avatar name={title} size={36} group={Boolean(group)} />
       <div className="chat-header-text">
         <h2 className="chat-title" dir="auto">

@@ -44,6 +44,10 @@ describe('the chat view', () => {
     expect(within(own as HTMLElement).getByRole('img', { name: 'Delivered' })).toBeTruthy();
     const other = within(log).getByText('yesterday from bob').closest('.message');
     expect(other?.classList.contains('message-other')).toBe(true);
+    // The short time shows the whole date, with the year, on hover.
+    const time = other?.querySelector('time');
+    expect(time?.getAttribute('title')).toMatch(/2024/);
+    expect(time?.getAttribute('title')).toMatch(/February|29/);
     // The divider comes right before the first unread message.
     const order = [...log.querySelectorAll('[data-testid="unread-divider"], .message-body')].map((element) => element.textContent);
     expect(order.indexOf('1 unread message')).toBe(order.findIndex((text) => text?.startsWith('see')) - 1);

@@ -8,7 +8,7 @@ import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
 import { useMessageActions } from '../../store/messageActions';
 import { Icon } from '../../ui/Icon';
-import { formatTime } from '../../ui/time';
+import { formatFullDate, formatTime } from '../../ui/time';
 import { MessageAttachments } from '../media/MessageAttachments';
 import { retrySend } from '../outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
@@ -133,7 +133,9 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
           <div className="message-meta">
             {message.expireTimerSeconds !== undefined && <Icon name="clock" size={12} label="Disappearing message" />}
             {message.editedAt !== undefined && !message.deleted && <span className="message-edited">edited</span>}
-            <time dateTime={new Date(message.timestamp).toISOString()}>{formatTime(message.timestamp)}</time>
+            <time dateTime={new Date(message.timestamp).toISOString()} title={formatFullDate(message.timestamp)}>
+              {formatTime(message.timestamp)}
+            </time>
             {own && message.status && !message.deleted && <StatusTick status={message.status} />}
           </div>
         </div>

@@ -5,7 +5,7 @@ import { ensureConversation } from '../../db/conversations';
 import { useChats } from '../../store/chats';
 import { fakeContact, fakeGroupId } from '../../testing/fakeParley';
 import { textFrom } from '../../testing/messages';
-import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+import { renderApp, resetApp, restartApp, sessionDb } from '../../testing/renderApp';
 import { filterChats } from './filterChats';
 
 afterEach(() => resetApp());
@@ -97,5 +97,21 @@ describe('filterChats', () => {
   it('keeps the order it is given', () => {
     const chat = (title: string) => ({ conversation: { id: `dm:${title}`, kind: 'dm' as const, title, lastActivityAt: 0, lastReadSeq: 0, createdAt: 0 }, lastMessage: null, unread: 0 });
     expect(filterChats([chat('bob'), chat('bobby'), chat('carol')], ' BO ').map((item) => item.conversation.title)).toEqual(['bob', 'bobby']);
+  });
+
+  it('reopens the chat that was open when the app closed, and not one that is gone', async () => {
+    const contacts = [fakeContact('bob'), fakeContact('carol')];
+    const { user } = await renderApp({ contacts, seed });
+    await user.click(await waitFor(() => row('dm:carol')));
+    await screen.findByRole('textbox', { name: 'Message carol' });
+
+    await restartApp({ contacts });
+    expect(await screen.findByRole('textbox', { name: 'Message carol' })).toBeTruthy();
+
+    await sessionDb().conversations.delete('dm:carol');
+    await restartApp({ contacts });
+    await screen.findByRole('navigation', { name: 'Chats' });
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Pick a chat, or start a new one' })).toBeTruthy());
+    expect(screen.queryByRole('textbox', { name: 'Message carol' })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-// A group's settings: rename it, add and remove members, invite links (admins), leave it. Main checks who may do what; its errors
+// A group's settings: rename it, add and remove members (after a confirmation), invite links (admins), leave it. Main
+// checks who may do what; its errors
 // (not an admin, unknown user) are shown here.
 import { useId, useState, type FormEvent } from 'react';
 import { userMessage } from '../../errors';
@@ -23,6 +24,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
   const nameId = useId();
   const addId = useId();
 
@@ -85,11 +87,30 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
               {member === me ? `${member} (you)` : member}
               {group.admins.includes(member) && <span className="tag">admin</span>}
             </span>
-            {isAdmin && group.active && member !== me && (
-              <button type="button" className="button-link button-danger" disabled={busy} onClick={() => void run(() => removeMember(groupId, member), `${member} was removed.`)} aria-label={`Remove ${member}`}>
-                Remove
-              </button>
-            )}
+            {isAdmin && group.active && member !== me &&
+              (confirmRemove === member ? (
+                <span className="confirm">
+                  <span>Remove {member}?</span>
+                  <button
+                    type="button"
+                    className="button-danger-solid"
+                    disabled={busy}
+                    onClick={() => {
+                      setConfirmRemove(null);
+                      void run(() => removeMember(groupId, member), `${member} was removed.`);
+                    }}
+                  >
+                    Remove
+                  </button>
+                  <button type="button" className="button-secondary" onClick={() => setConfirmRemove(null)}>
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="button-link button-danger" disabled={busy} onClick={() => setConfirmRemove(member)} aria-label={`Remove ${member}`}>
+                  Remove
+                </button>
+              ))}
           </li>
         ))}
       </ul>

@@ -70,7 +70,15 @@ describe('groups', () => {
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Add' }));
     await screen.findByText('Members added.');
 
-    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Remove carol' }));
+    // Removing asks first; "Keep" leaves the member in, "Remove" removes.
+    const info = () => within(screen.getByRole('dialog'));
+    await user.click(info().getByRole('button', { name: 'Remove carol' }));
+    expect(info().getByText('Remove carol?')).toBeTruthy();
+    await user.click(info().getByRole('button', { name: 'Keep' }));
+    expect(fake.groups.get(trip.groupId)?.members).toContain('carol');
+    expect(fake.calls.some((call) => call.channel === 'groups.removeMember')).toBe(false);
+    await user.click(info().getByRole('button', { name: 'Remove carol' }));
+    await user.click(info().getByRole('button', { name: 'Remove', exact: true }));
     await screen.findByText('carol was removed.');
     expect(fake.groups.get(trip.groupId)?.members).toEqual(['alice', 'bob', 'dave']);
 

@@ -11,6 +11,7 @@ import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
+import { rememberOpenChat } from '../chats/rememberOpenChat';
 import { keepDrafts } from '../composer/keepDrafts';
 import { ExpiryWorker } from '../disappearing/ExpiryWorker';
 import { useMedia } from '../media/mediaStore';
@@ -106,6 +107,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     if (!stopped) log('search.index_failed', { error: errorName(error) });
   });
   indexer.start();
+  const stopRememberingChat = rememberOpenChat(db, me, background);
   const stopContacts = useContacts.getState().follow();
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
@@ -138,6 +140,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     stopDrafts();
     stopMedia();
     indexer.stop();
+    stopRememberingChat();
     stopContacts();
     stopGroups();
     useSession.setState({ session: null });

@@ -25,7 +25,12 @@ describe('the composer', () => {
     await user.type(await openChat('bob'), 'half a thought');
     await waitFor(async () => expect(await sessionDb().drafts.get('dm:bob')).toEqual({ conversationId: 'dm:bob', text: 'half a thought' }));
 
+    // bob's chat was open: it opens again after the restart, with the draft in the composer; from another chat
+    // the list shows it as a draft.
     const again = await restartApp({ contacts });
+    const reopened = await screen.findByRole('textbox', { name: 'Message bob' });
+    await waitFor(() => expect(reopened).toHaveProperty('value', 'half a thought'));
+    await openChat('carol');
     const draftShown = await within(screen.getByRole('navigation', { name: 'Chats' })).findByText(/half a thought/);
     expect(draftShown.closest('.chat-item-preview')?.textContent).toBe('Draft: half a thought');
     const input = await openChat('bob');

@@ -105,38 +105,45 @@ export async function recordedTicks(page: Page, body: string): Promise<string[]>
   return page.evaluate((messageId) => (globalThis as unknown as PageGlobals).__parleyTicks?.[messageId] ?? [], id);
 }
 
-interface IdbRequest<T> {
-  result: T;
-  onsuccess: (() => void) | null;
-  onerror: (() => void) | null;
-}
-interface IdbDatabase {
-  transaction(store: string): { objectStore(name: string): { getAll(): IdbRequest<unknown[]> } };
-  close(): void;
-}
-
-/** Every row of one object store of an account's IndexedDB (`parley-<username>`), read straight from the page. */
+/**
+ * Every row of one object store of an account's IndexedDB (`parley-<username>`), read straight from the page and
+ * opened the way the app opens it: the history is sealed at rest (docs/security.md §10.2), so the reader asks main
+ * for the history key over the page's own bridge (`history.key`) and opens each row's sealed fields with it
+ * (HKDF-SHA-256 → AES-256-GCM, the table's name as associated data; src/renderer/db/atRest/rowCipher.ts).
+ */
 export async function storedRows<T>(page: Page, username: string, store: 'messages' | 'conversations' | 'outbox'): Promise<T[]> {
-  const rows = await page.evaluate(
-    ([name, storeName]) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const idb = (globalThis as unknown as { indexedDB: { open(name: string): IdbRequest<IdbDatabase> } }).indexedDB;
-        const open = idb.open(name);
-        open.onerror = () => reject(new Error(`cannot open ${name}`));
-        open.onsuccess = () => {
-          const db = open.result;
-          const all = db.transaction(storeName).objectStore(storeName).getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result);
-          };
-          all.onerror = () => reject(new Error(`cannot read ${storeName}`));
-        };
-      }),
-    [`parley-${username}`, store] as const,
-  );
+  const rows = await page.evaluate(`(${READ_SEALED_STORE})(${JSON.stringify(`parley-${username}`)}, ${JSON.stringify(store)})`);
   return rows as T[];
 }
+
+// Page-side source (this file is compiled without the DOM's types).
+const READ_SEALED_STORE = `async (name, storeName) => {
+  const rows = await new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(new Error('cannot open ' + name));
+    open.onsuccess = () => {
+      const db = open.result;
+      const all = db.transaction(storeName).objectStore(storeName).getAll();
+      all.onsuccess = () => { db.close(); resolve(all.result); };
+      all.onerror = () => reject(new Error('cannot read ' + storeName));
+    };
+  });
+  if (!rows.some((row) => row.sealed instanceof Uint8Array)) return rows;
+  const answer = await window.parley.invoke('history.key', {});
+  if (!answer.ok) throw new Error('history.key: ' + answer.error.message);
+  const raw = Uint8Array.from(atob(answer.value.key), (c) => c.charCodeAt(0));
+  const base = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']);
+  const key = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new TextEncoder().encode('parley history rows v1') },
+    base, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
+  const aad = new TextEncoder().encode('parley.history.v1/' + storeName);
+  return Promise.all(rows.map(async (row) => {
+    if (!(row.sealed instanceof Uint8Array)) return row;
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.sealed.subarray(1, 13), additionalData: aad }, key, row.sealed.subarray(13));
+    const { sealed, ...clear } = row;
+    return { ...clear, ...JSON.parse(new TextDecoder().decode(plain)) };
+  }));
+}`;
 
 /** The stored message rows the e2e specs look at (a subset of src/renderer/db/rows.ts). */
 export interface StoredMessageRow {

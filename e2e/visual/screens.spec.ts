@@ -217,9 +217,11 @@ async function directionOf(page: Page, selector: string, text: string): Promise<
 }
 
 // Page-side functions, as source: this file is compiled without the DOM's types.
-const DIRECTION_OF = '(node) => getComputedStyle(node).direction';
+const DIRECTION_OF = new Function('node', 'return getComputedStyle(node).direction') as (node: unknown) => string;
 /** Where a bubble's sentence-final period is drawn, against the line it sits on. */
-const PERIOD_PLACE = `(node) => {
+const PERIOD_PLACE = new Function(
+  'node',
+  `
   const text = node.firstChild?.firstChild ?? node.firstChild;
   if (!text || text.nodeType !== Node.TEXT_NODE) throw new Error('the bubble holds no plain text');
   const whole = document.createRange();
@@ -229,7 +231,8 @@ const PERIOD_PLACE = `(node) => {
   period.setStart(text, end);
   period.setEnd(text, end + 1);
   return { periodLeft: period.getBoundingClientRect().left, lineLeft: whole.getBoundingClientRect().left, lineRight: whole.getBoundingClientRect().right };
-}`;
+`,
+) as (node: unknown) => { periodLeft: number; lineLeft: number; lineRight: number };
 
 for (const theme of THEMES) {
   test.describe(`right-to-left text, ${theme}`, () => {
@@ -250,7 +253,7 @@ for (const theme of THEMES) {
       expect(await directionOf(page, '.message-body', 'Yes! نلتقي')).toBe('ltr');
       // An Arabic sentence ends with its period on the left, where the sentence ends when read right to left.
       const body = log.locator('.message-body').filter({ hasText: 'ممتاز.' });
-      const period = (await body.evaluate(PERIOD_PLACE)) as { periodLeft: number; lineLeft: number; lineRight: number };
+      const period = await body.evaluate(PERIOD_PLACE);
       expect(period.periodLeft - period.lineLeft).toBeLessThan((period.lineRight - period.lineLeft) / 4);
 
       const composer = page.getByRole('textbox', { name: 'Message layla' });

@@ -103,18 +103,25 @@ describe('relays on one Redis', () => {
     await waitFor(() => stored.size >= COUNT, `Bob to store all ${COUNT}`, 60_000);
     expect(order).toEqual(ids);
 
-    // Every delivery was acked: a new connection of Bob's, on another node, finds an empty mailbox.
+    // A new connection of Bob's, on another node, finds nothing new: at most redeliveries of messages he already
+    // stored, whose acks were still waiting to be committed when Redis restarted (acks are committed lazily; a lost
+    // ack is a redelivery, which devices deduplicate — docs/protocol.md), never a message he did not have.
     receiver.stop();
     const check = transportFor(nodeC!.url, bob);
     cleanups.push(() => check.stop());
     let leftover = 0;
+    const unseen: string[] = [];
     let drained = false;
-    check.on('delivery', () => leftover++);
+    check.on('delivery', (delivery) => {
+      leftover++;
+      if (!stored.has(delivery.messageId)) unseen.push(delivery.messageId);
+    });
     check.on('drained', () => (drained = true));
     check.start();
     await waitFor(() => drained, 'the final drain', 30_000);
     console.info(`[relays-on-redis] ${JSON.stringify({ messages: COUNT, deliveriesAtBob: deliveries, retryCodes: Object.fromEntries(retryCodes), leftover })}`);
-    expect(leftover).toBe(0);
+    expect(unseen).toEqual([]);
+    expect(leftover).toBeLessThan(COUNT / 10);
   });
 
   it('keeps one live connection per device across nodes', { timeout: 60_000 }, async () => {

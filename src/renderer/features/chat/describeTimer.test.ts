@@ -13,7 +13,7 @@ describe('timer wording', () => {
     expect(describeTimer(30, 'alice', 'alice')).toBe('You set disappearing messages to 30 seconds.');
     expect(describeTimer(0, 'bob', 'alice')).toBe('bob turned off disappearing messages.');
     const line = { seq: 1, conversationId: 'dm:bob', messageId: 't', sender: 'bob', direction: 'system' as const, body: '', timestamp: 1, timer: { seconds: 3600 } };
-    expect(previewOf(line, 'alice', false)).toBe('bob set disappearing messages to 1 hour.');
-    expect(previewOf({ ...line, direction: 'in', deleted: true, timer: undefined }, 'alice', false)).toBe('This message was deleted.');
+    expect(previewOf(line, 'alice', false)).toEqual({ author: null, text: 'bob set disappearing messages to 1 hour.' });
+    expect(previewOf({ ...line, direction: 'in', deleted: true, timer: undefined }, 'alice', false)).toEqual({ author: null, text: 'This message was deleted.' });
   });
 });

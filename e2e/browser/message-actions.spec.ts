@@ -1,6 +1,6 @@
 // Message actions between two people through a real relay, driven as a person would: bob replies to one of alice's
 // messages from its hover toolbar and alice jumps back to the original from the quote; alice reacts from the menu and
-// takes it back; she edits her last message with Up-arrow and deletes an earlier one for everyone (bob's quote of it
+// takes it back; she edits her last message with Up-arrow and deletes an earlier one for everyone after confirming (bob's quote of it
 // empties too); then she turns on a 30-second disappearing timer and a message vanishes on both sides. Screens in
 // both themes, with axe scans on the way.
 import { expect, test, type Page } from '@playwright/test';
@@ -100,11 +100,15 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(original).toBeFocused();
   await alice.page.keyboard.press('Enter');
   await menu(alice.page).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  const confirm = dialog(alice.page, 'Delete for everyone?');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await bothThemes(alice, '05-alice-confirms-delete', true);
+  await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(alice.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1);
   const bobReply = bubble(bob.page, 'Yes, see you there');
   await expect(bobReply.locator('.message-quote')).toContainText('This message was deleted.');
   await expect(bob.page.getByText('Lunch at noon?')).toHaveCount(0);
-  await bothThemes(bob, '05-bob-sees-tombstone', true);
+  await bothThemes(bob, '06-bob-sees-tombstone', true);
 
   // alice turns on a 30-second timer in the contact info; both get the system line.
   await alice.page.getByRole('button', { name: 'Contact info for bob' }).click();
@@ -117,9 +121,9 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(bob.page.locator('.system-row', { hasText: 'alice set disappearing messages to 30 seconds.' })).toBeVisible();
   await send(alice.page, 'This message self-destructs');
   await expect(bubble(bob.page, 'This message self-destructs')).toBeVisible();
-  await bothThemes(bob, '06-bob-disappearing-message');
+  await bothThemes(bob, '07-bob-disappearing-message');
   // Gone on both sides once its 30 s are up (bob read it at once: his chat is open).
   await expect(bubble(alice.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
   await expect(bubble(bob.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
-  await bothThemes(alice, '07-alice-after-expiry');
+  await bothThemes(alice, '08-alice-after-expiry');
 });

@@ -3,7 +3,7 @@
 // checked what it can without history (an action's time against the relay's, group admins); the checks that need
 // the target are here: a target is looked up by conversation, id AND author, so only the author can edit or delete
 // a message; edits and deletes only within the window; a deleted message takes no more actions; older changes never
-// overwrite newer ones.
+// overwrite newer ones. An edit drops the row's search terms and queues it for indexing again.
 import Dexie from 'dexie';
 import { ulid } from 'ulid';
 import { withinEditWindow } from '../../shared/conversations/messageRules';
@@ -12,6 +12,7 @@ import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
 import { validateBody } from './outgoing';
 import type { ActionContent, MessageRow, StoredMessage } from './rows';
+import { putReindexed } from './search/indexMessages';
 
 type Received<K extends ActionContent['kind']> = ReceivedMessage & { content: Extract<ActionContent, { kind: K }> };
 
@@ -78,7 +79,10 @@ function withReaction(message: StoredMessage, user: string, emoji: string, remov
 
 // ── from peers ───────────────────────────────────────────────────────────────
 
-/** Applies a received reaction, edit or delete; returns whether anything changed. Runs in storeReceived's transaction. */
+/**
+ * Applies a received reaction, edit or delete; returns whether anything changed. Runs in storeReceived's transaction
+ * (which includes `meta`, for the search index's queue).
+ */
 export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<boolean> {
   switch (message.content.kind) {
     case 'reaction':
@@ -106,7 +110,7 @@ async function applyEdit(db: ParleyDatabase, message: Received<'edit'>): Promise
   const target = await findMessage(db, message.conversationId, message.content.targetMessageId, message.sender.user);
   if (!changeable(target, message.sentAt) || target.notice !== undefined) return false;
   if (target.editedAt !== undefined && target.editedAt >= message.sentAt) return false;
-  await db.messages.put({ ...target, body: message.content.body, editedAt: message.sentAt });
+  await putReindexed(db, { ...target, body: message.content.body, editedAt: message.sentAt });
   return true;
 }
 
@@ -140,16 +144,16 @@ export async function toggleReaction(db: ParleyDatabase, me: string, target: Sto
 /** Replaces the text of this user's own message everywhere (here at once, elsewhere through the outbox). */
 export async function editMessage(db: ParleyDatabase, me: string, target: StoredMessage, body: string, now = Date.now()): Promise<void> {
   validateBody(body);
-  await db.transaction('rw', db.messages, db.outbox, async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.meta], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current || !canChangeForEveryone(current, me, now)) throw new InputError('not_editable', 'This message can no longer be edited.');
     if (current.body === body) return;
     // Not sent yet: the outbox sends the new text in the original itself, no edit needed.
     if (current.status === 'queued') {
-      await db.messages.put({ ...current, body });
+      await putReindexed(db, { ...current, body });
       return;
     }
-    await db.messages.put({ ...current, body, editedAt: now });
+    await putReindexed(db, { ...current, body, editedAt: now });
     await queueAction(db, current, { kind: 'edit', targetMessageId: current.messageId, body }, now);
   });
 }

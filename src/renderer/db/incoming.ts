@@ -26,7 +26,7 @@ export async function storeReceived(
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
-  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox], async () => {
+  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
       switch (message.content.kind) {

@@ -1,8 +1,9 @@
 // Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
-// chunk at a time with a pause between chunks, so the UI and sending never wait for it.
+// chunk at a time with a pause between chunks, so the UI and sending never wait for it. An edit queues its message
+// for indexing again (a meta key), which wakes it too.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
-import { indexNextChunk } from './indexMessages';
+import { indexNextChunk, REINDEX_PREFIX } from './indexMessages';
 
 export class SearchIndexer {
   private running: Promise<void> | null = null;
@@ -16,7 +17,8 @@ export class SearchIndexer {
   ) {}
 
   start(): void {
-    this.subscription = liveQuery(() => this.db.messages.orderBy(':id').lastKey()).subscribe({
+    const changes = () => Promise.all([this.db.messages.orderBy(':id').lastKey(), this.db.meta.where('key').startsWith(REINDEX_PREFIX).primaryKeys()]);
+    this.subscription = liveQuery(changes).subscribe({
       next: () => this.poke(),
       error: (error: unknown) => this.onError(error),
     });

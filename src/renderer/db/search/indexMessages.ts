@@ -1,12 +1,25 @@
 // Keeps the blind search index current: messages are indexed in order of seq, a chunk at a time, after they are
 // stored (never on the send path). The position is kept in `meta`, so a restart goes on from where it stopped.
-// An edited message is indexed again with indexMessages.
+// An edited message is queued for indexing again (queueReindex, in the edit's own transaction, which also drops
+// the row's old terms), so its new words are found and its old words' hashes are gone even across a restart.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
 import { blindTermsOf } from './blindTerms';
 
 export const INDEX_POSITION = 'search.indexedUpTo';
 const CHUNK = 200;
+/** Meta keys of messages whose text changed after they may have been indexed: `search.reindex:<seq>`. */
+export const REINDEX_PREFIX = 'search.reindex:';
+
+/**
+ * Drops an edited row's terms and asks for it to be indexed again. Runs inside the transaction that writes the new
+ * body (its scope must include `messages` and `meta`).
+ */
+export async function putReindexed(db: ParleyDatabase, row: StoredMessage): Promise<void> {
+  const { terms: _stale, ...rest } = row;
+  await db.messages.put(rest);
+  await db.meta.put({ key: `${REINDEX_PREFIX}${row.seq}`, value: row.seq });
+}
 
 /** Writes the terms of these rows (as read now); a row whose body changed meanwhile is left for its next indexing. */
 export async function indexMessages(db: ParleyDatabase, rows: readonly StoredMessage[], position?: number): Promise<void> {
@@ -19,12 +32,30 @@ export async function indexMessages(db: ParleyDatabase, rows: readonly StoredMes
       if (row && row.body === rows[index]?.body) indexed.push({ ...(row as StoredMessage), terms: terms[index] });
     });
     if (indexed.length > 0) await db.messages.bulkPut(indexed);
+    await db.meta.bulkDelete(indexed.map((row) => `${REINDEX_PREFIX}${row.seq}`));
     if (position !== undefined) await db.meta.put({ key: INDEX_POSITION, value: position });
   });
 }
 
-/** Indexes the next chunk of messages not indexed yet; returns how many it took (0: the index is current). */
+/** Indexes edited messages again, a chunk at a time; returns how many it took (0: none waiting). */
+async function reindexNextChunk(db: ParleyDatabase): Promise<number> {
+  const keys = (await db.meta.where('key').startsWith(REINDEX_PREFIX).limit(CHUNK).primaryKeys()) as string[];
+  if (keys.length === 0) return 0;
+  const rows = await db.messages.bulkGet(keys.map((key) => Number(key.slice(REINDEX_PREFIX.length))));
+  const present = rows.filter((row): row is StoredMessage => row !== undefined);
+  // A message deleted since needs nothing; one edited again since keeps its key for the next round.
+  await db.meta.bulkDelete(keys.filter((_key, index) => rows[index] === undefined));
+  await indexMessages(db, present);
+  return keys.length;
+}
+
+/**
+ * Indexes the next chunk of edited messages, else of messages not indexed yet; returns how many it took (0: the
+ * index is current).
+ */
 export async function indexNextChunk(db: ParleyDatabase): Promise<number> {
+  const reindexed = await reindexNextChunk(db);
+  if (reindexed > 0) return reindexed;
   const position = ((await db.meta.get(INDEX_POSITION))?.value as number | undefined) ?? 0;
   const rows = (await db.messages.where(':id').above(position).limit(CHUNK).toArray()) as StoredMessage[];
   const last = rows[rows.length - 1];

@@ -3,8 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
 import type { MessageRow, StoredMessage } from '../rows';
-import { MAX_PREFIX, prefixesOf } from './blindTerms';
-import { indexMessages, indexNextChunk } from './indexMessages';
+import { actionFrom, textFrom } from '../../testing/messages';
+import { editMessage } from '../actions';
+import { storeReceived } from '../incoming';
+import { queueTextMessage } from '../outgoing';
+import { blindTermsOf, MAX_PREFIX, prefixesOf } from './blindTerms';
+import { indexNextChunk } from './indexMessages';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
 import { fold, wordsOf } from './words';
@@ -30,6 +34,9 @@ function message(conversationId: string, body: string, n: number): MessageRow {
 async function indexAll(db: ParleyDatabase): Promise<void> {
   while ((await indexNextChunk(db)) > 0);
 }
+
+const T = 1_700_000_000_000;
+const titleOf = (id: string) => id.slice(3);
 
 const bodies = (hits: { message: StoredMessage }[]) => hits.map((hit) => hit.message.body);
 
@@ -88,6 +95,33 @@ describe('full-text search over the blind index', () => {
     expect(JSON.stringify(row!.terms)).not.toMatch(/pel|whi/i);
   });
 
+  it('indexes an edited message again, own or received: new words found, the old words’ hashes gone from the row', async () => {
+    const db = database();
+    await storeReceived(db, [textFrom('bob', 'b1', 'walrus ahoy', { sentAt: T })], 'alice', titleOf);
+    const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'pelican', me: 'alice', now: T, messageId: 'a1' });
+    await db.messages.update(own.seq, { status: 'sent' });
+    await indexAll(db);
+    const theirs = (await db.messages.where('[conversationId+messageId+sender]').equals(['dm:bob', 'b1', 'bob']).first()) as StoredMessage;
+    const key = (await db.historyKeys).terms;
+    expect(theirs.terms).toEqual(expect.arrayContaining(await blindTermsOf(key, 'walrus')));
+
+    await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'b1', body: 'narwhal ahoy' }, { sentAt: T + 1 })], 'alice', titleOf);
+    await editMessage(db, 'alice', { ...own, status: 'sent' }, 'flamingo', T + 2);
+    // The edit itself took the old terms away; the new ones come with the next indexing (queued, so it survives a restart).
+    expect((await db.messages.get(theirs.seq))?.terms).toBeUndefined();
+    expect((await db.messages.get(own.seq))?.terms).toBeUndefined();
+    await indexAll(db);
+    expect(bodies(await searchMessages(db, 'narwhal', { limit: 10 }))).toEqual(['narwhal ahoy']);
+    expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo']);
+    expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
+    expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
+    const termsNow = [...((await db.messages.get(theirs.seq))?.terms ?? []), ...((await db.messages.get(own.seq))?.terms ?? [])];
+    for (const stale of [...(await blindTermsOf(key, 'walrus')), ...(await blindTermsOf(key, 'pelican'))]) expect(termsNow).not.toContain(stale);
+    expect(termsNow).toEqual(expect.arrayContaining(await blindTermsOf(key, 'ahoy')));
+    // Nothing is left waiting.
+    expect(await indexNextChunk(db)).toBe(0);
+  });
+
   it('indexes in the background as messages arrive, and again after an edit', async () => {
     const db = database();
     const indexer = new SearchIndexer(db, (error) => {
@@ -101,9 +135,10 @@ describe('full-text search over the blind index', () => {
       await db.messages.add(message('dm:carol', 'second walrus', 500));
       await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['second walrus', 'first walrus']);
 
-      await db.messages.update(seq, { body: 'first narwhal' });
-      await indexMessages(db, [(await db.messages.get(seq)) as StoredMessage]);
-      expect(bodies(await searchMessages(db, 'narwhal', { limit: 10 }))).toEqual(['first narwhal']);
+      // bob edits his first message: the indexer wakes for it although no message was added.
+      await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'm1', body: 'first narwhal' }, { sentAt: 2 })], 'alice', titleOf);
+      await expect.poll(async () => bodies(await searchMessages(db, 'narwhal', { limit: 10 })), { timeout: 30_000 }).toEqual(['first narwhal']);
+      expect((await db.messages.get(seq))?.body).toBe('first narwhal');
       expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['second walrus']);
     } finally {
       indexer.stop();

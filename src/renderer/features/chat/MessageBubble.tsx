@@ -1,12 +1,14 @@
 // One message: own on the right, others on the left (with the sender's name in groups), time and status,
 // and for a failed send the reason and a retry. A reply shows its quote, an edited message says so, a message
 // deleted for everyone is a tombstone. Its actions — react, reply, copy, edit, delete — are on a toolbar that shows
-// on hover or focus, in a menu (right click, Enter or Shift+F10), and on keys while the message is selected.
+// on hover or focus, in a menu (right click, Enter or Shift+F10), and on keys while the message is selected. Delete for everyone asks
+// first.
 import { memo, useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { canChangeForEveryone } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
 import { useMessageActions } from '../../store/messageActions';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Icon } from '../../ui/Icon';
 import { formatFullDate, formatTime } from '../../ui/time';
 import { MessageAttachments } from '../media/MessageAttachments';
@@ -38,8 +40,8 @@ interface Menu {
   show: 'reactions' | 'actions' | 'both';
 }
 
-/** The actions a message offers now, in menu order. */
-function actionsFor(message: StoredMessage, me: string): MenuAction[] {
+/** The actions a message offers now, in menu order. Delete for everyone only asks first (`confirmDeleteForEveryone`). */
+function actionsFor(message: StoredMessage, me: string, confirmDeleteForEveryone: () => void): MenuAction[] {
   const { reply, edit } = useMessageActions.getState();
   const actions: MenuAction[] = [];
   const readable = !message.deleted && message.notice === undefined;
@@ -49,7 +51,7 @@ function actionsFor(message: StoredMessage, me: string): MenuAction[] {
   if (mine) actions.push({ id: 'edit', label: 'Edit', shortcut: 'E', run: () => edit(message) });
   actions.push({ id: 'delete-me', label: 'Delete for me', shortcut: 'Delete', danger: true, run: () => screenWork('chat.delete_failed', remove(message, false)) });
   if (mine) {
-    actions.push({ id: 'delete-all', label: 'Delete for everyone', shortcut: 'Shift+Delete', danger: true, run: () => screenWork('chat.delete_failed', remove(message, true)) });
+    actions.push({ id: 'delete-all', label: 'Delete for everyone', shortcut: 'Shift+Delete', danger: true, run: confirmDeleteForEveryone });
   }
   return actions;
 }
@@ -59,6 +61,8 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   const failed = message.status === 'failed';
   const element = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const askDeleteForEveryone = useCallback(() => setConfirmingDelete(true), []);
   const closeMenu = useCallback(() => {
     setMenu(null);
     element.current?.focus({ preventScroll: true });
@@ -79,7 +83,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key.toLowerCase();
-    const action = (id: string) => actionsFor(message, me).find((candidate) => candidate.id === id);
+    const action = (id: string) => actionsFor(message, me, askDeleteForEveryone).find((candidate) => candidate.id === id);
     let chosen: MenuAction | undefined;
     if (event.key === 'Enter' || event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       event.preventDefault();
@@ -167,10 +171,19 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
       {menu && (
         <MessageMenu
           at={menu}
-          actions={menu.show === 'reactions' ? [] : actionsFor(message, me)}
+          actions={menu.show === 'reactions' ? [] : actionsFor(message, me, askDeleteForEveryone)}
           myReaction={message.reactions?.[me]?.emoji}
           {...(canReact && menu.show !== 'actions' ? { onReact: toggle } : {})}
           onClose={closeMenu}
+        />
+      )}
+      {confirmingDelete && (
+        <ConfirmDialog
+          title="Delete for everyone?"
+          description="The message is removed from this chat on every device, yours and theirs. This cannot be undone."
+          confirmLabel="Delete for everyone"
+          onConfirm={() => screenWork('chat.delete_failed', remove(message, true))}
+          onClose={() => setConfirmingDelete(false)}
         />
       )}
     </div>

@@ -1,0 +1,62 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ParleyDatabase } from '../../db/database';
+import { ensureConversation } from '../../db/conversations';
+import { useChats } from '../../store/chats';
+import { fakeContact, type SendRequest } from '../../testing/fakeParley';
+import { useFakeLayout } from '../../testing/layout';
+import { renderApp, resetApp } from '../../testing/renderApp';
+
+useFakeLayout();
+afterEach(() => resetApp());
+
+async function seed(db: ParleyDatabase) {
+  const now = Date.now();
+  await ensureConversation(db, 'dm:bob', 'bob', now);
+  await db.messages.add({ conversationId: 'dm:bob', messageId: 'm1', sender: 'alice', direction: 'out', body: 'a hasty message', timestamp: now, status: 'delivered' });
+}
+
+const isDelete = (request: SendRequest) => request.content.kind === 'delete';
+
+async function ownMessage(): Promise<HTMLElement> {
+  act(() => useChats.getState().select('dm:bob'));
+  const log = await screen.findByRole('log', { name: 'Messages with bob' });
+  return (await within(log).findByText('a hasty message')).closest('.message') as HTMLElement;
+}
+
+
+describe('delete for everyone', () => {
+  it('asks first: Shift+Delete opens the question with Cancel focused, and Esc or Cancel keep the message', async () => {
+    const { user, fake } = await renderApp({ contacts: [fakeContact('bob')], seed });
+    const message = await ownMessage();
+    act(() => message.focus());
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
+    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement).toBe(message);
+
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(message).getByText('a hasty message')).toBeTruthy();
+    expect(fake.sent.filter(isDelete)).toHaveLength(0);
+  });
+
+  it('deletes from the menu once confirmed, with the keyboard: a tombstone here and the delete sent to bob', async () => {
+    const { user, fake } = await renderApp({ contacts: [fakeContact('bob')], seed });
+    const message = await ownMessage();
+    act(() => message.focus());
+    await user.keyboard('{Enter}');
+    const menu = await screen.findByRole('menu', { name: 'Message actions' });
+    await user.click(within(menu).getByRole('menuitem', { name: /Delete for everyone/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' });
+    expect(fake.sent.filter(isDelete)).toHaveLength(0);
+    await user.keyboard('{Tab}{Enter}');
+    expect(dialog.isConnected).toBe(false);
+    await within(message).findByText('This message was deleted.');
+    await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1));
+    expect(fake.sent.find(isDelete)?.content).toMatchObject({ kind: 'delete', targetMessageId: 'm1' });
+  });
+});

@@ -10,6 +10,7 @@ import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
 import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
 import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
 import { blobEndpoint } from '../../src/main/core/media/transfer/blobHttp';
+import { TransientTransferError } from '../../src/main/core/media/transfer/retrying';
 import { silentLogger } from '../../src/main/core/transport';
 import { FileSecretStore } from '../../src/main/core/secrets';
 import { Vault } from '../../src/main/core/vault';
@@ -130,6 +131,49 @@ describe('media library', () => {
     expect(served.headers['Content-Type']).toBe('application/octet-stream');
     expect(served.headers['Content-Disposition']).toContain('attachment;');
     await bodyOf(served);
+  });
+
+  it('lists the transfers that have not finished, paused ones too, and drops finished and cancelled ones', async () => {
+    const sender = await openLibrary(alice);
+    const data = randomBytes(200_000);
+    const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'notes.bin' });
+    const pointer = await sender.library.pointer(staged.id);
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+    expect(await sender.library.listTransfers()).toEqual([]);
+
+    // bob's downloads get no token (as when the relay is away: they retry) until the test lets them go, so they
+    // are caught while they run.
+    let open = false;
+    const letGo = () => (open = true);
+    const receiver = await openLibrary(bob);
+    const tokens = tokensFor(bob);
+    const held = await MediaLibrary.open({
+      dataDir: receiver.dataDir,
+      vault: receiver.vault,
+      endpoint: () => blobEndpoint(relay.url),
+      tokens: { ...tokens, downloadToken: async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))) },
+      onChanged: () => undefined,
+      logger: silentLogger,
+    });
+    libraries.push(held);
+    const [first, second, untouched] = [await held.adopt(pointer), await held.adopt(pointer), await held.adopt(pointer)];
+    await held.download(first.id);
+    await held.download(second.id);
+    expect((await held.listTransfers()).map((view) => [view.id, view.state])).toEqual([
+      [first.id, 'downloading'],
+      [second.id, 'downloading'],
+    ]);
+    await held.pause(second.id);
+    expect((await held.listTransfers()).map((view) => [view.id, view.state])).toEqual([
+      [first.id, 'downloading'],
+      [second.id, 'paused'],
+    ]);
+    letGo();
+    await expect.poll(async () => (await held.view(first.id)).state, { timeout: 20_000 }).toBe('downloaded');
+    expect((await held.listTransfers()).map((view) => [view.id, view.state])).toEqual([[second.id, 'paused']]);
+    await held.cancel(second.id);
+    expect(await held.listTransfers()).toEqual([]);
+    expect((await held.view(untouched.id)).state).toBe('pending');
   });
 
   it('pauses and resumes a download, and resumes an unfinished download after a restart', async () => {

@@ -5,6 +5,7 @@ import { NewChatDialog } from '../features/contacts/NewChatDialog';
 import { GroupInfoDialog } from '../features/groups/GroupInfoDialog';
 import { NewGroupDialog } from '../features/groups/NewGroupDialog';
 import { JoinGroupDialog } from '../features/groups/invites/JoinGroupDialog';
+import { TransfersDialog } from '../features/media/TransfersDialog';
 import { JumpPalette } from '../features/palette/JumpPalette';
 import { SettingsDialog } from '../features/settings/SettingsDialog';
 
@@ -19,6 +20,8 @@ export function Dialogs() {
       return <NewGroupDialog />;
     case 'settings':
       return <SettingsDialog />;
+    case 'transfers':
+      return <TransfersDialog />;
     case 'palette':
       return <JumpPalette />;
     case 'contactInfo':

@@ -1,9 +1,10 @@
-// The left column: who is signed in, the connection at a glance, actions (new chat, new group, settings) and
-// the chat list.
+// The left column: who is signed in, the connection at a glance, actions (transfers while any run, new chat, new
+// group, settings) and the chat list.
 import { useConnection } from '../store/connection';
 import { useDialogs } from '../store/dialogs';
 import { Icon } from '../ui/Icon';
 import { ChatList } from '../features/chats/ChatList';
+import { TransfersButton } from '../features/media/TransfersButton';
 
 const MODIFIER = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
@@ -24,6 +25,7 @@ export function Sidebar({ username }: { username: string }) {
           </p>
         </div>
         <div className="sidebar-actions">
+          <TransfersButton />
           <button type="button" className="icon-button" onClick={() => show({ kind: 'newChat' })} aria-label="New chat" title="New chat">
             <Icon name="chat" />
           </button>

@@ -6,6 +6,8 @@ export type DialogState =
   | { kind: 'newChat'; username?: string; fromLink?: boolean }
   | { kind: 'newGroup' }
   | { kind: 'settings' }
+  /** Uploads and downloads in progress. */
+  | { kind: 'transfers' }
   | { kind: 'palette' }
   | { kind: 'contactInfo'; username: string }
   | { kind: 'groupInfo'; groupId: string }

@@ -450,6 +450,10 @@ export class FakeParley {
         this.putAttachment(cancelled);
         return cancelled;
       },
+      'media.transfers': async (request) => {
+        this.log('media.transfers', request);
+        return [...this.attachments.values()].filter((view) => ['encrypting', 'uploading', 'downloading', 'paused'].includes(view.state));
+      },
       'groups.list': async (request) => (this.log('groups.list', request), [...this.groups.values()]),
       'groups.create': async (request) => {
         this.log('groups.create', request);

@@ -99,6 +99,8 @@ export const invokeChannels = {
   'media.resume': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
   /** Stops a transfer for good: a received file can be downloaded again, a file being sent is dropped. */
   'media.cancel': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
+  /** Uploads and downloads not finished yet (paused ones too), for the transfers list. */
+  'media.transfers': invoke(Empty, z.array(AttachmentView)),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

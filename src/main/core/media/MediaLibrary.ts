@@ -88,6 +88,12 @@ export class MediaLibrary {
     return toView(await this.require(id));
   }
 
+  /** Every upload and download that has not finished, paused ones included, oldest first (the transfers list). */
+  async listTransfers(): Promise<AttachmentView[]> {
+    const records = await Promise.all((await this.records.active()).map((id) => this.records.get(id)));
+    return records.filter((record): record is AttachmentRecord => record !== undefined).map(toView);
+  }
+
   /** Takes a file from the renderer: refuses what is too large or empty before a byte is uploaded, then encrypts and uploads. */
   async stage(body: Readable, request: StageRequest): Promise<AttachmentView> {
     if (!Number.isSafeInteger(request.declaredSize) || request.declaredSize < 1) throw new AttachmentError('unreadable', 'The file is empty or could not be read.');

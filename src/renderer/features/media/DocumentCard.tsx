@@ -3,9 +3,9 @@
 import type { AttachmentView } from '../../../shared/ipc';
 import { Icon } from '../../ui/Icon';
 import { downloadUrl } from './mediaUrl';
-import { startDownload } from './mediaStore';
+import { isMoving, startDownload } from './mediaStore';
 import { sizeLabel } from './prepareFile';
-import { isMoving, TransferStatus } from './TransferStatus';
+import { TransferStatus } from './TransferStatus';
 
 function typeLabel(view: AttachmentView): string {
   const dot = view.fileName.lastIndexOf('.');

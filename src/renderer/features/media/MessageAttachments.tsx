@@ -6,14 +6,12 @@ import { createPortal } from 'react-dom';
 import type { AttachmentView } from '../../../shared/ipc';
 import { Icon } from '../../ui/Icon';
 import { AudioPlayer } from './AudioPlayer';
+import { downloadsByItself, useAutoDownloadLimit } from './autoDownload';
 import { DocumentCard } from './DocumentCard';
 import { ImageViewer } from './ImageViewer';
 import { attachmentUrl, thumbnailUrl } from './mediaUrl';
-import { useAttachment, useMedia } from './mediaStore';
+import { startDownload, useMedia } from './mediaStore';
 import { TransferStatus } from './TransferStatus';
-
-/** Received images up to this size load as soon as they are shown; larger ones wait for a click. */
-export const AUTO_LOAD_IMAGE_BYTES = 16 * 1024 * 1024;
 
 interface Placed {
   /** Where the message is: the image viewer walks the chat's images from it. */
@@ -41,9 +39,20 @@ export const MessageAttachments = memo(function MessageAttachments({ attachments
   );
 });
 
+/** Received files the user did not ask for that were started here: each starts once, so a cancel sticks. */
+const startedByThemselves = new Set<string>();
+
 function Attachment({ stored, ...placed }: Placed & { stored: AttachmentView }) {
-  const view = useAttachment(stored);
+  // The row keeps what the file was when its message was stored; main's answer says what it is now.
+  const live = useMedia((state) => state.views[stored.id]);
+  const view = live ?? stored;
+  const limit = useAutoDownloadLimit();
   useEffect(() => useMedia.getState().ensure(stored.id), [stored.id]);
+  useEffect(() => {
+    if (!live || !downloadsByItself(live, limit) || startedByThemselves.has(live.id)) return;
+    startedByThemselves.add(live.id);
+    startDownload(live.id);
+  }, [live, limit]);
   if (view.kind === 'audio') return <AudioPlayer view={view} />;
   if (view.kind === 'image') return <ImageAttachment view={view} {...placed} />;
   if (view.kind === 'video') return <VideoAttachment view={view} />;
@@ -64,7 +73,8 @@ function available(view: AttachmentView): boolean {
 function ImageAttachment({ view, conversationId, seq }: Placed & { view: AttachmentView }) {
   const [wanted, setWanted] = useState(false);
   const [viewing, setViewing] = useState(false);
-  const load = available(view) || wanted || (view.direction === 'incoming' && view.size <= AUTO_LOAD_IMAGE_BYTES && view.state !== 'failed');
+  // Shown once it is here or coming (it draws as its bytes arrive), or when the user asks for it.
+  const load = available(view) || wanted || view.state === 'downloading';
   const [loaded, setLoaded] = useState(false);
   return (
     <figure className="attachment attachment-visual" style={frameStyle(view)} data-testid="attachment-image">

@@ -3,13 +3,8 @@
 import type { AttachmentView } from '../../../shared/ipc';
 import { invoke } from '../../ipc';
 import { Icon } from '../../ui/Icon';
+import { isMoving } from './mediaStore';
 import { sizeLabel } from './prepareFile';
-
-const MOVING = new Set<AttachmentView['state']>(['encrypting', 'uploading', 'downloading', 'paused']);
-
-export function isMoving(view: AttachmentView): boolean {
-  return MOVING.has(view.state);
-}
 
 function act(channel: 'media.pause' | 'media.resume' | 'media.cancel' | 'media.download', id: string): void {
   void invoke(channel, { id }).catch(() => undefined);

@@ -94,12 +94,13 @@ describe('sending files', () => {
 describe('received files', () => {
   it('shows a document card that downloads on request, then offers to save it', async () => {
     const { user, fake } = await openBob();
-    const doc = attachmentView({ fileName: 'minutes.pdf' });
+    // Over the 16 MB that download by themselves unless Settings say otherwise.
+    const doc = attachmentView({ fileName: 'minutes.pdf', size: 40 * 1024 * 1024 });
     fake.putAttachment(doc);
     fake.deliver(mediaFrom('bob', 'm1', [doc], 'From the meeting'));
     const card = await screen.findByTestId('attachment-document');
     expect(within(card).getByText('minutes.pdf')).toBeTruthy();
-    expect(within(card).getByText(/PDF · 47 KB/)).toBeTruthy();
+    expect(within(card).getByText(/PDF · 40 MB/)).toBeTruthy();
     await user.click(within(card).getByRole('button', { name: 'Download minutes.pdf' }));
     const save = await within(card).findByRole('link', { name: 'Save minutes.pdf' });
     expect(save.getAttribute('href')).toBe(`parley-media://attachment/${doc.id}?download=1`);
@@ -108,25 +109,25 @@ describe('received files', () => {
 
   it('shows progress while a file moves, with pause and cancel', async () => {
     const { user, fake } = await openBob();
-    const video = attachmentView({ kind: 'video', contentType: 'video/mp4', fileName: 'clip.mp4', size: 10_000_000, total: 10_000_000 });
+    const video = attachmentView({ kind: 'video', contentType: 'video/mp4', fileName: 'clip.mp4', size: 100_000_000, total: 100_000_000 });
     fake.putAttachment(video);
     fake.deliver(mediaFrom('bob', 'm2', [video]));
     const frame = await screen.findByTestId('attachment-video');
     expect(within(frame).getByRole('button', { name: 'Play clip.mp4' })).toBeTruthy();
-    act(() => fake.putAttachment({ ...video, state: 'downloading', transferred: 4_000_000 }));
+    act(() => fake.putAttachment({ ...video, state: 'downloading', transferred: 40_000_000 }));
     const bar = await within(frame).findByRole('progressbar');
     expect(bar.getAttribute('aria-valuenow')).toBe('40');
     await user.click(within(frame).getByRole('button', { name: 'Pause' }));
     await within(frame).findByText('Paused at 40%');
     await user.click(within(frame).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(within(frame).queryByRole('progressbar')).toBeNull());
-    expect(fake.calls.filter((call) => call.channel.startsWith('media.') && call.channel !== 'media.get').map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
+    expect(fake.calls.filter((call) => /^media\.(download|pause|resume|cancel)$/.test(call.channel)).map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
   });
 
   it('opens an image in a viewer that zooms, walks the chat’s images and saves', async () => {
     const first = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'first.png', width: 800, height: 600 });
     const [second, third] = [attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'second.jpg' }), attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'third.jpg' })];
-    const { user } = await renderApp({
+    const { user, fake } = await renderApp({
       contacts: [fakeContact('bob')],
       seed: async (db) => {
         await ensureConversation(db, 'dm:bob', 'bob', 1);
@@ -135,6 +136,7 @@ describe('received files', () => {
         await db.messages.add({ conversationId: 'dm:bob', messageId: 'p2', sender: 'alice', direction: 'out', body: 'two', timestamp: 3, status: 'sent', attachments: [second, third] });
       },
     });
+    for (const image of [first, second, third]) fake.putAttachment({ ...image, state: 'downloaded' });
     act(() => useChats.getState().select('dm:bob'));
     await user.click(await screen.findByRole('button', { name: 'Open first.png' }));
     const viewer = await screen.findByRole('dialog', { name: 'first.png' });
@@ -156,6 +158,55 @@ describe('received files', () => {
     expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('downloads received files up to the size chosen in Settings by themselves (16 MB unless changed, per account), larger ones on request', async () => {
+    const { user, fake } = await openBob();
+    const downloads = () => fake.calls.filter((call) => call.channel === 'media.download').map((call) => (call.request as { id: string }).id);
+    const small = attachmentView({ fileName: 'small.pdf', size: 16 * 1024 * 1024 });
+    const large = attachmentView({ fileName: 'large.pdf', size: 16 * 1024 * 1024 + 1 });
+    const photo = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'photo.png', hasThumbnail: true, width: 40, height: 30 });
+    for (const view of [small, large, photo]) fake.putAttachment(view);
+    fake.deliver(mediaFrom('bob', 'a1', [small, large, photo], 'first batch'));
+    expect(await screen.findByRole('link', { name: 'Save small.pdf' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Open photo.png' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Download large.pdf' })).toBeTruthy();
+    expect(downloads().sort()).toEqual([small.id, photo.id].sort());
+
+    await user.click(within(screen.getByRole('complementary')).getByRole('button', { name: 'Settings' }));
+    const settings = await screen.findByRole('dialog', { name: 'Settings' });
+    const choice = within(settings).getByRole('combobox', { name: 'Download received files automatically' }) as HTMLSelectElement;
+    expect(choice.value).toBe(String(16 * 1024 * 1024));
+    await user.selectOptions(choice, 'Never');
+    expect(localStorage.getItem('parley.autoDownload.alice')).toBe('0');
+    await user.click(within(settings).getByRole('button', { name: 'Done' }));
+
+    const tiny = attachmentView({ fileName: 'tiny.pdf', size: 100 });
+    const picture = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'picture.png', hasThumbnail: true });
+    fake.putAttachment(tiny);
+    fake.putAttachment(picture);
+    fake.deliver(mediaFrom('bob', 'a2', [tiny, picture], 'second batch'));
+    expect(await screen.findByRole('button', { name: 'Download tiny.pdf' })).toBeTruthy();
+    // The picture shows its preview and waits for a click.
+    const start = await screen.findByRole('button', { name: 'Download picture.png' });
+    expect(screen.queryByRole('button', { name: 'Open picture.png' })).toBeNull();
+    expect(downloads()).toHaveLength(2);
+    await user.click(start);
+    expect(await screen.findByRole('button', { name: 'Open picture.png' })).toBeTruthy();
+  });
+
+  it('keeps an automatic download cancelled', async () => {
+    const { user, fake } = await openBob();
+    const clip = attachmentView({ kind: 'video', contentType: 'video/mp4', fileName: 'clip.mp4', size: 1_000_000 });
+    fake.putAttachment(clip);
+    fake.deliver(mediaFrom('bob', 'v1', [clip]));
+    const frame = await screen.findByTestId('attachment-video');
+    await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'media.download')).toHaveLength(1));
+    // Caught while it still moves (the fake main finishes at once; a real one reports progress first).
+    act(() => fake.putAttachment({ ...clip, state: 'downloading', transferred: 300_000 }));
+    await user.click(await within(frame).findByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(within(frame).queryByRole('progressbar')).toBeNull());
+    expect(fake.calls.filter((call) => call.channel === 'media.download')).toHaveLength(1);
   });
 
   it('names files in the chat list and notifications', () => {

@@ -1,5 +1,6 @@
 // Attachments as main reports them now (transfer state and progress), by local id: rows in IndexedDB keep what a
-// file was when its message was stored, this store what it is. Filled on demand and kept current by media.changed.
+// file was when its message was stored, this store what it is. Filled on demand (and with the unfinished transfers
+// for the transfers list) and kept current by media.changed.
 import { create } from 'zustand';
 import type { AttachmentView } from '../../../shared/ipc';
 import { invoke, subscribe } from '../../ipc';
@@ -13,6 +14,8 @@ interface MediaStore {
   ensure(id: string): void;
   /** Follows media.changed; returns the unsubscribe. */
   follow(): () => void;
+  /** Asks main for every unfinished upload and download (some may have started before this window). */
+  loadTransfers(): Promise<void>;
 }
 
 export const useMedia = create<MediaStore>((set, get) => ({
@@ -33,12 +36,24 @@ export const useMedia = create<MediaStore>((set, get) => ({
   follow() {
     return subscribe('media.changed', (view) => get().put(view));
   },
+  async loadTransfers() {
+    const transfers = await invoke('media.transfers', {});
+    set((state) => ({ views: { ...state.views, ...Object.fromEntries(transfers.map((view) => [view.id, view])) } }));
+  },
 }));
 
-/** The live view of an attachment, or what the row kept until main answers. */
-export function useAttachment(stored: AttachmentView): AttachmentView {
-  const live = useMedia((state) => state.views[stored.id]);
-  return live ?? stored;
+const MOVING = new Set<AttachmentView['state']>(['encrypting', 'uploading', 'downloading', 'paused']);
+
+/** The file is being encrypted, uploaded or downloaded, or paused on the way. */
+export function isMoving(view: AttachmentView): boolean {
+  return MOVING.has(view.state);
+}
+
+/** Ids of the transfers in progress, in the order main first reported them. */
+export function movingIds(state: Pick<MediaStore, 'views'>): string[] {
+  return Object.values(state.views)
+    .filter(isMoving)
+    .map((view) => view.id);
 }
 
 /** Starts (or continues) a received file's download. */

@@ -1,4 +1,5 @@
-// Settings: the relay this device talks to (main reconnects there), the theme, and facts about the account.
+// Settings: the relay this device talks to (main reconnects there), the theme, notifications, media downloads, the
+// window, updates, and facts about the account.
 import { useId, useState, type FormEvent } from 'react';
 import { RelayUrl } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
@@ -6,6 +7,7 @@ import { useAccount } from '../../store/account';
 import { useDialogs } from '../../store/dialogs';
 import { useTheme, type ThemeChoice } from '../../store/theme';
 import { Dialog } from '../../ui/Dialog';
+import { MediaSettings } from './MediaSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { UpdateSettings } from './UpdateSettings';
 import { WindowSettings } from './WindowSettings';
@@ -98,6 +100,7 @@ export function SettingsDialog() {
       </fieldset>
 
       <NotificationSettings />
+      <MediaSettings />
       <WindowSettings />
       <UpdateSettings />
 

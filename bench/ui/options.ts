@@ -11,12 +11,21 @@ export interface UiBenchOptions {
   /** Sends per chat in the latency comparison (in interleaved blocks of 10). */
   sendRepetitions: number;
   scrollSeconds: number;
+  /** Runs of each search query (through the app's search code, and typed into the sidebar). */
+  searchRepetitions: number;
+  /** Expired disappearing messages purged while frames are recorded. */
+  purge: number;
+  /** Seconds from seeding the disappearing messages to their expiry (time to open the app on their chat). */
+  purgeLeadSeconds: number;
   resultsDir: string;
-  /** `all`, or `catch-up` to run only the catch-up (no seeding, opening, scrolling or send latency). */
-  only: 'all' | 'catch-up';
+  /**
+   * `all`; `catch-up` to run only the catch-up (no seeding, opening, scrolling or send latency); `history` to run
+   * only the history at rest (the long chat seeded, opened, searched, and the purge; no scrolling, send or catch-up).
+   */
+  only: 'all' | 'catch-up' | 'history';
 }
 
-const PARTS = ['all', 'catch-up'] as const;
+const PARTS = ['all', 'catch-up', 'history'] as const;
 
 export class OptionsError extends Error {}
 
@@ -27,6 +36,9 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'openRepetitions', flag: 'open-reps', env: 'BENCH_UI_OPEN_REPS', fallback: 20, help: 'times the long chat is opened' },
   { key: 'sendRepetitions', flag: 'send-reps', env: 'BENCH_UI_SEND_REPS', fallback: 30, help: 'sends per chat in the latency comparison' },
   { key: 'scrollSeconds', flag: 'scroll-seconds', env: 'BENCH_UI_SCROLL_SECONDS', fallback: 5, help: 'seconds of each scrolling run' },
+  { key: 'searchRepetitions', flag: 'search-reps', env: 'BENCH_UI_SEARCH_REPS', fallback: 10, help: 'runs of each search query' },
+  { key: 'purge', flag: 'purge', env: 'BENCH_UI_PURGE', fallback: 10_000, help: 'expired disappearing messages purged while frames are recorded' },
+  { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from seeding them to their expiry' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
   { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },
 ];

@@ -67,6 +67,7 @@ export interface BenchPageState {
   opened?: { clickAt: number; domAt: number; frameAt: number } | null;
   sends?: Record<string, { enterAt: number; shownAt?: number; sentAt?: number }>;
   catchUp?: { firstShownAt?: number; currentAt?: number; navigationStart: number };
+  searched?: { inputAt: number; frameAt: number; hits: number } | null;
 }
 
 export interface PageWindow {
@@ -77,5 +78,7 @@ export interface PageWindow {
   MutationObserver: new (callback: () => void) => PageObserver;
   requestAnimationFrame(callback: (time: number) => void): number;
   setTimeout(callback: () => void, ms: number): number;
+  setInterval(callback: () => void, ms: number): number;
+  clearInterval(id: number): void;
   __benchUi?: BenchPageState;
 }

@@ -1,12 +1,13 @@
-// The measurements of bench:ui, in order: set-up and seeding, opening the long chat, scrolling it and memory, send
-// latency with a short vs a long history, and catch-up on messages that waited on the relay.
+// The measurements of bench:ui, in order: set-up and seeding (sealed at rest, as the app stores history), opening
+// the long chat, search over the whole history, scrolling and memory, send latency with a short vs a long history,
+// purging expired disappearing messages, and catch-up on messages that waited on the relay.
 import type { CDPSession, Page } from '@playwright/test';
 import { chatRow, composer, register, startChat } from '../../e2e/support/app';
 import type { E2eUser } from '../../e2e/support/world';
 import { BenchWorld, type HeadlessPeer, type RelayProcess } from './harness';
 import type { UiBenchOptions } from './options';
-import { armOpenChat, armSend, catchUpWatcher, caughtUp, openedChat, scrollFrames, sendDone, storedCount } from './probes';
-import { seedHistory, type SeedResult } from './seed';
+import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searched, sendDone, storedCount } from './probes';
+import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
 import { droppedFrames, summarize, type Summary } from './stats';
 
 export interface MemorySample {
@@ -28,16 +29,41 @@ export interface ScrollRun {
   scrolledPx: number;
 }
 
+export interface SearchRun {
+  query: string;
+  /** What the query finds (the app's searchMessages, capped at the sidebar's limit). */
+  hits: number;
+  /** The app's searchMessages on the app's database, in the app's page. */
+  engineMs: Summary;
+  firstEngineMs: number;
+  /** Typed into the sidebar's search box → the results painted (includes the app's typing pause). */
+  typedToResultsMs: Summary;
+  uiHits: number;
+}
+
+export interface PurgeRun {
+  messages: number;
+  /** Frame times from the messages' expiry until none is left (the chat showing them is open). */
+  frameMs: Summary;
+  framesOver50Ms: number;
+  purgeMs: number;
+  startedLate: boolean;
+}
+
 export interface UiBenchResults {
   seeding: { conversation: string; rows: number; ms: number; rowsPerSecond: number }[];
   /** Absent with `--only catch-up`. */
   open?: { history: number; clickToFirstPageMs: Summary; clickToDomMs: Summary; firstOpenMs: number; samples: number[]; shortChatMs: Summary };
   frameIntervalMs?: number;
   idleFrames?: Summary;
+  /** Search over every message with blind-index terms (`messages`); absent with `--only catch-up`. */
+  search?: { messages: number; limit: number; typingPauseMs: number; runs: SearchRun[] };
+  purge?: PurgeRun;
   scroll: ScrollRun[];
   memory?: { chatListOnly: MemorySample; longChatOpen: MemorySample; afterScrolling: MemorySample };
   send: { history: number; enterToSentMs: Summary; enterToShownMs: Summary; samples: number[] }[];
-  catchUp: {
+  /** Absent with `--only history`. */
+  catchUp?: {
     messages: number;
     senderSendSeconds: number;
     launchMs: number;
@@ -93,26 +119,33 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
     const catchUp = await catchUpRun(world, relay, options.catchUp, log);
     return { seeding: [], scroll: [], send: [], catchUp, relay: { url: relay.url, note: RELAY_NOTE, env } };
   }
-  const [short, long, longest] = await Promise.all(['peer-short', 'peer-long', 'peer-longest'].map((name) => world.peer(name, relay.url))) as [HeadlessPeer, HeadlessPeer, HeadlessPeer];
+  const full = options.only === 'all';
+  const [short, long, longest, expiring] = (await Promise.all(['peer-short', 'peer-long', 'peer-longest', 'peer-expiring'].map((name) => world.peer(name, relay.url)))) as [HeadlessPeer, HeadlessPeer, HeadlessPeer, HeadlessPeer];
   const me = await world.user('reader', relay.url);
   await register(me, 'reader');
-  for (const peer of [short, long, longest]) await startChat(me.page, peer.username);
+  for (const peer of [short, long, longest, expiring]) await startChat(me.page, peer.username);
 
-  // ── seeding ──
+  // ── seeding (the app closed meanwhile; it opens again afterwards) ──
+  // The send comparison's long chat has no blind-index terms: writing ~40 index entries per row is most of the
+  // seeding time (the search rows say how many messages were indexed).
+  const histories: [HeadlessPeer, number, boolean][] = [
+    [short, 10, true],
+    [long, options.history, true],
+    ...(full ? [[longest, options.sendHistory, false] as [HeadlessPeer, number, boolean]] : []),
+  ];
+  const answers = await seedHistories(
+    me,
+    'reader',
+    histories.map(([peer, count, indexed]) => ({ conversationId: `dm:${peer.username}`, peer: peer.username, count, withoutTerms: !indexed })),
+  );
   const seeding: UiBenchResults['seeding'] = [];
   const seeded = new Map<string, SeedResult>();
-  for (const [peer, count] of [
-    [short, 10],
-    [long, options.history],
-    [longest, options.sendHistory],
-  ] as const) {
-    const conversationId = `dm:${peer.username}`;
-    const result = await seedHistory(me.page, { username: 'reader', conversationId, peer: peer.username, count });
+  histories.forEach(([peer, count, indexed], index) => {
+    const result = answers[index]!;
     seeded.set(peer.username, result);
-    seeding.push({ conversation: conversationId, rows: count, ms: Math.round(result.ms), rowsPerSecond: Math.round(count / (result.ms / 1000)) });
-    log(`seeded ${count.toLocaleString('en')} rows into ${conversationId} in ${(result.ms / 1000).toFixed(1)} s`);
-  }
-  await me.reload();
+    seeding.push({ conversation: `dm:${peer.username}`, rows: count, ms: Math.round(result.ms), rowsPerSecond: Math.round(count / (result.ms / 1000)) });
+    log(`seeded ${count.toLocaleString('en')} sealed rows${indexed ? '' : ' (no search terms)'} into dm:${peer.username} in ${(result.ms / 1000).toFixed(1)} s (rows and terms ${(result.termsMs / 1000).toFixed(1)} s)`);
+  });
   const page = me.page;
   await chatRow(page, `dm:${long.username}`).waitFor();
   const cdp = await me.context.newCDPSession(page);
@@ -138,6 +171,22 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   await settle(1_000);
   const longChatOpen = await memory(cdp, page);
 
+  // ── search over every stored message ──
+  const indexed = histories.reduce((sum, [, count, withTerms]) => sum + (withTerms ? count : 0), 0);
+  const search = await searchRuns(me, indexed, options.searchRepetitions, log);
+  if (!full) {
+    const purge = await purgeRun(me, expiring, options, log);
+    return {
+      seeding,
+      open: openResults(options, openSamples, domSamples, shortSamples),
+      search,
+      purge,
+      scroll: [],
+      send: [],
+      relay: { url: relay.url, note: RELAY_NOTE, env },
+    };
+  }
+
   // ── frames while scrolling up through the long chat ──
   const idle = await scrollFrames(page, 0, 2_000);
   const idleSummary = summarize(idle.deltas);
@@ -161,19 +210,17 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
     [longest.username, options.sendHistory],
   ], options.sendRepetitions, log);
 
+  // ── purging expired disappearing messages ──
+  const purge = await purgeRun(me, expiring, options, log);
+
   // ── catch-up ──
   const catchUp = await catchUpRun(world, relay, options.catchUp, log);
 
   return {
     seeding,
-    open: {
-      history: options.history,
-      clickToFirstPageMs: summarize(openSamples),
-      clickToDomMs: summarize(domSamples),
-      firstOpenMs: openSamples[0] ?? Number.NaN,
-      samples: openSamples,
-      shortChatMs: summarize(shortSamples),
-    },
+    open: openResults(options, openSamples, domSamples, shortSamples),
+    search,
+    purge,
     frameIntervalMs,
     idleFrames: idleSummary,
     scroll,
@@ -182,6 +229,75 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
     catchUp,
     relay: { url: relay.url, note: RELAY_NOTE, env },
   };
+}
+
+function openResults(options: UiBenchOptions, openSamples: number[], domSamples: number[], shortSamples: number[]): NonNullable<UiBenchResults['open']> {
+  return {
+    history: options.history,
+    clickToFirstPageMs: summarize(openSamples),
+    clickToDomMs: summarize(domSamples),
+    firstOpenMs: openSamples[0] ?? Number.NaN,
+    samples: openSamples,
+    shortChatMs: summarize(shortSamples),
+  };
+}
+
+/** The sidebar's limit on messages found (features/search/MessageSearchResults.tsx) and its typing pause. */
+const SEARCH_LIMIT = 50;
+const TYPING_PAUSE_MS = 150;
+/** A word in one message in 10,000; a common word; two common words; a prefix of a common word. */
+const QUERIES = [RARE_WORD, 'train', 'late train', 'tomo'];
+
+async function searchRuns(me: E2eUser, messages: number, repetitions: number, log: (line: string) => void): Promise<NonNullable<UiBenchResults['search']>> {
+  const page = me.page;
+  const engine = await searchTimings(me, 'reader', QUERIES, SEARCH_LIMIT, repetitions);
+  const box = page.getByPlaceholder('Search chats and messages');
+  const typed = new Map<string, { ms: number[]; hits: number }>(QUERIES.map((query) => [query, { ms: [], hits: 0 }]));
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const query of QUERIES) {
+      await box.fill('');
+      await page.locator('section[aria-label="Messages found"]').waitFor({ state: 'detached' });
+      await settle(200);
+      await armSearch(page);
+      await box.fill(query);
+      const result = await searched(page);
+      typed.get(query)!.ms.push(result.ms);
+      typed.get(query)!.hits = result.hits;
+    }
+  }
+  await box.fill('');
+  const runs = QUERIES.map((query) => {
+    const timings = engine.get(query)!;
+    const ui = typed.get(query)!;
+    log(`search "${query}": ${timings[0]!.hits} hits; engine ${timings.map((t) => t.ms.toFixed(0)).join(' ')} ms; typed → painted ${ui.ms.map((ms) => ms.toFixed(0)).join(' ')} ms`);
+    return {
+      query,
+      hits: timings[0]!.hits,
+      engineMs: summarize(timings.map((timing) => timing.ms)),
+      firstEngineMs: timings[0]!.ms,
+      typedToResultsMs: summarize(ui.ms),
+      uiHits: ui.hits,
+    };
+  });
+  return { messages, limit: SEARCH_LIMIT, typingPauseMs: TYPING_PAUSE_MS, runs };
+}
+
+/**
+ * Seeds `options.purge` messages into the expiring chat, all disappearing at one moment a little later, opens the
+ * app on that chat and records every frame while the app's expiry worker purges them.
+ */
+async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions, log: (line: string) => void): Promise<PurgeRun> {
+  const conversationId = `dm:${peer.username}`;
+  const expiresAt = Date.now() + options.purgeLeadSeconds * 1_000;
+  const [seeded] = await seedHistories(me, 'reader', [{ conversationId, peer: peer.username, count: options.purge, expiresAt, expireTimerSeconds: 3_600 }]);
+  log(`seeded ${options.purge.toLocaleString('en')} disappearing messages into ${conversationId} in ${(seeded!.ms / 1000).toFixed(1)} s; they expire in ${((expiresAt - Date.now()) / 1000).toFixed(1)} s`);
+  const page = me.page;
+  await chatRow(page, conversationId).waitFor();
+  await openAndTime(page, conversationId, peer.username, seeded!.newestMessageId);
+  const frames = await purgeFrames(page, 'reader', expiresAt, options.purge, 600_000);
+  const frameMs = summarize(frames.deltas);
+  log(`purge of ${options.purge.toLocaleString('en')}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}`);
+  return { messages: options.purge, frameMs, framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length, purgeMs: frames.purgeMs, startedLate: frames.startedLate };
 }
 
 async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: number, log: (line: string) => void): Promise<UiBenchResults['send']> {
@@ -213,7 +329,7 @@ async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: 
   });
 }
 
-async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number, log: (line: string) => void): Promise<UiBenchResults['catchUp']> {
+async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number, log: (line: string) => void): Promise<NonNullable<UiBenchResults['catchUp']>> {
   const sender = await world.peer('catchup-sender', relay.url);
   const catcher = await world.user('catcher', relay.url);
   await register(catcher, 'catcher');

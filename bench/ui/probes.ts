@@ -229,3 +229,105 @@ export async function storedCount(page: Page, username: string, conversationId: 
     { username, conversationId },
   );
 }
+
+/**
+ * Arms a one-shot measurement of a search typed into the sidebar's box: from the input event (its timestamp) to
+ * the first frame after the "Messages found" section shows its answer (hits, or "No messages match"). The answer
+ * comes after the app's typing pause (features/search/useMessageSearch.ts), which this includes.
+ */
+export async function armSearch(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow;
+    const state: BenchPageState = (w.__benchUi ??= {});
+    state.searched = null;
+    let inputAt = 0;
+    const answered = (): number | null => {
+      const section = w.document.querySelector('section[aria-label="Messages found"]');
+      if (!section) return null;
+      const hits = section.querySelectorAll('.search-hit').length;
+      return hits > 0 || section.querySelector('[role="status"]') ? hits : null;
+    };
+    const observer = new w.MutationObserver(() => check());
+    const check = () => {
+      const hits = inputAt === 0 ? null : answered();
+      if (hits === null) return;
+      observer.disconnect();
+      w.requestAnimationFrame(() => (state.searched = { inputAt, frameAt: w.performance.now(), hits }));
+    };
+    w.document.addEventListener(
+      'input',
+      (event: PageEvent) => {
+        inputAt = event.timeStamp;
+        check();
+      },
+      { capture: true, once: true },
+    );
+    observer.observe(w.document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+export async function searched(page: Page, timeoutMs = 30_000): Promise<{ ms: number; hits: number }> {
+  const handle = await page.waitForFunction(() => (globalThis as unknown as PageWindow).__benchUi?.searched ?? null, undefined, { timeout: timeoutMs, polling: 50 });
+  const result = (await handle.jsonValue()) as NonNullable<BenchPageState['searched']>;
+  return { ms: result.frameAt - result.inputAt, hits: result.hits };
+}
+
+export interface PurgeFrames {
+  /** Frame deltas (ms) of the frames that ended while expired messages were left (from their expiry to none left). */
+  deltas: number[];
+  /** Expiry → none of them left in IndexedDB (ms). */
+  purgeMs: number;
+  /** Fewer than `expiring` were left when recording began: the purge started before it was watched. */
+  startedLate: boolean;
+}
+
+/**
+ * Records every animation frame while the app's own expiry worker purges the messages that expire at `expiresAt`
+ * (epoch ms): counts them in IndexedDB every 100 ms (an index count, no row read) until none is left.
+ */
+export async function purgeFrames(page: Page, username: string, expiresAt: number, expiring: number, timeoutMs: number): Promise<PurgeFrames> {
+  return page.evaluate(
+    ({ username, expiresAt, expiring, timeoutMs }) =>
+      new Promise<PurgeFrames>((resolve, reject) => {
+        const w = globalThis as unknown as PageWindow;
+        const expiryAt = expiresAt - w.performance.timeOrigin;
+        const frames: { at: number; delta: number }[] = [];
+        let previous = -1;
+        let doneAt = -1;
+        let startedLate = false;
+        let firstCount = true;
+        const open = w.indexedDB.open(`parley-${username}`);
+        open.onerror = () => reject(new Error('cannot open the database'));
+        open.onsuccess = () => {
+          const db = open.result;
+          const startedAt = w.performance.now();
+          const poll = w.setInterval(() => {
+            const count = db.transaction('messages').objectStore('messages').index('expiresAt').count(w.IDBKeyRange.bound(0, expiresAt));
+            count.onsuccess = () => {
+              if (firstCount) startedLate = count.result < expiring;
+              firstCount = false;
+              if (count.result === 0 && doneAt < 0) doneAt = w.performance.now();
+            };
+            if (w.performance.now() - startedAt > timeoutMs) {
+              w.clearInterval(poll);
+              db.close();
+              reject(new Error(`expired messages still stored after ${timeoutMs} ms`));
+            }
+          }, 100);
+          const step = (time: number) => {
+            if (previous >= 0) frames.push({ at: time, delta: time - previous });
+            previous = time;
+            if (doneAt < 0) {
+              w.requestAnimationFrame(step);
+              return;
+            }
+            w.clearInterval(poll);
+            db.close();
+            resolve({ deltas: frames.filter((frame) => frame.at >= expiryAt && frame.at - frame.delta <= doneAt).map((frame) => frame.delta), purgeMs: doneAt - expiryAt, startedLate });
+          };
+          w.requestAnimationFrame(step);
+        };
+      }),
+    { username, expiresAt, expiring, timeoutMs },
+  );
+}

@@ -1,7 +1,8 @@
 // `npm run bench:ui`: the desktop UI's performance with the real core and a real relay on loopback, the real renderer
-// build in Debian's Chromium (browser shell). Measures opening a chat with a long history, scrolling it, memory,
-// catching up on messages that waited on the relay, and send latency with a short vs a long history. Prints one
-// table against the goals of issue 4 and writes everything as JSON under bench/results/. Options: --help.
+// build in Debian's Chromium (browser shell). Measures opening a chat with a long history sealed at rest, search
+// over it, scrolling it, memory, send latency with a short vs a long history, purging expired disappearing messages
+// and catching up on messages that waited on the relay. Prints one table against the goals of issues 4, 13 and 14
+// and writes everything as JSON under bench/results/. Options: --help.
 import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

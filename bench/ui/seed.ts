@@ -1,94 +1,76 @@
-// Seeds a long history straight into the app's own IndexedDB database (parley-<username>, the schema Dexie
-// created when the app opened it): rows shaped like src/renderer/db/rows.ts MessageRow, written in bulk from
-// inside the page, many thousands per transaction. Far faster than the real pipeline (which would encrypt, relay
-// and store each one), and the rows are indistinguishable to the UI. The conversation's read position and activity
-// are moved to the newest seeded row, as after reading it all. Reload the page afterwards so Dexie re-reads.
+// Seeds long histories into an account's IndexedDB the way the app stores them: the app's own database code
+// (ParleyDatabase with its at-rest middleware, bundled from inPage/seeder.ts) writes every row sealed under the
+// account's history key, with the blind search index terms the app's indexer would have written and the indexer's
+// position moved past them. Far faster than the real pipeline (which would encrypt, relay and store each one), and
+// the rows are what the app itself would have stored. The conversation's read position and activity move to the
+// newest seeded row, as after reading it all.
+//
+// The app is not running while this writes: the page goes to a plain page of the same origin (same IndexedDB), so
+// the app's own indexer and workers never race the seeding, and comes back to the app afterwards (a restart of the
+// renderer; the core keeps running and hands over the history key as it would at unlock).
 import type { Page } from '@playwright/test';
-import type { IdbDatabase, IdbRequest, PageWindow } from './page';
+import type { E2eUser } from '../../e2e/support/world';
+import { HistoryKeyView } from '../../src/shared/ipc';
+import type { PageSeeder, SearchTiming, SeedAnswer, SeedRequest } from './seederContract';
+import { seederSource } from './seederBundle';
 
-export interface SeedOptions {
-  username: string;
-  conversationId: string;
-  peer: string;
-  count: number;
-  /** Rows per transaction. */
-  batch?: number;
+export type { SeedAnswer as SeedResult, SeedRequest };
+
+export type SeedOptions = Omit<SeedRequest, 'batch' | 'rareWord' | 'rareEvery'> & Partial<Pick<SeedRequest, 'batch' | 'rareWord' | 'rareEvery'>>;
+
+/** The word put into one message in 10,000 (search for few hits among many). */
+export const RARE_WORD = 'quokka';
+const RARE_EVERY = 10_000;
+
+/** The account's history key (base64), as main hands it to the renderer at unlock (IPC `history.key`). */
+async function historyKey(user: E2eUser): Promise<string> {
+  const answer = await user.shell.core.dispatch('history.key', {}, { trusted: true });
+  if (!answer.ok) throw new Error(`history.key: ${answer.error.code}`);
+  return HistoryKeyView.parse(answer.value).key;
 }
 
-export interface SeedResult {
-  count: number;
-  firstSeq: number;
-  lastSeq: number;
-  newestMessageId: string;
-  ms: number;
+/** Loads the seeder into the page and opens the account's database with it. */
+async function openSeeder(page: Page, user: E2eUser, username: string): Promise<void> {
+  await page.evaluate(await seederSource());
+  const key = await historyKey(user);
+  await page.evaluate(async ({ username, key }) => {
+    const seeder = (globalThis as unknown as { parleyBenchSeeder: PageSeeder }).parleyBenchSeeder;
+    seeder.opened = await seeder.open(username, key);
+  }, { username, key });
 }
 
-export async function seedHistory(page: Page, options: SeedOptions): Promise<SeedResult> {
-  return page.evaluate(async ({ username, conversationId, peer, count, batch }) => {
-    const w = globalThis as unknown as PageWindow;
-    const started = w.performance.now();
-    const request = <T>(req: IdbRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(new Error('IndexedDB request failed'));
-      });
-    const db = await request<IdbDatabase>(w.indexedDB.open(`parley-${username}`));
-    const words = ['sure', 'see you at', 'the', 'train', 'was late again', 'did you read', 'https://example.org/notes', 'tomorrow', 'lunch?', 'ok', 'that makes sense', 'let me check', 'photos from the trip', 'haha', 'on my way', 'can you send', 'the draft', 'thanks!'];
-    let state = 12345;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const body = (i: number) => {
-      const length = 1 + Math.floor(random() * (i % 97 === 0 ? 60 : 14));
-      const parts: string[] = [];
-      for (let k = 0; k < length; k++) parts.push(words[Math.floor(random() * words.length)]!);
-      return `${parts.join(' ')}${i % 211 === 0 ? '\nsecond line' : ''} #${i}`;
-    };
-    const now = Date.now();
-    const span = 365 * 86_400_000;
-    const start = now - span - 3_600_000;
-    let firstSeq = 0;
-    let lastSeq = 0;
-    let newestMessageId = '';
-    let direction: 'in' | 'out' = 'in';
-    for (let from = 0; from < count; from += batch) {
-      const tx = db.transaction(['messages'], 'readwrite', { durability: 'relaxed' });
-      const store = tx.objectStore('messages');
-      const done = new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(new Error('seed transaction failed'));
-        tx.onabort = () => reject(new Error('seed transaction aborted'));
-      });
-      let last: IdbRequest<unknown> | null = null;
-      for (let i = from; i < Math.min(count, from + batch); i++) {
-        if (random() < 0.35) direction = direction === 'in' ? 'out' : 'in';
-        const timestamp = start + Math.floor((span * i) / count);
-        const messageId = `seed${String(i).padStart(8, '0')}${conversationId.replace(/\W/g, '')}`.slice(0, 64);
-        const row = {
-          conversationId,
-          messageId,
-          sender: direction === 'in' ? peer : username,
-          direction,
-          body: body(i),
-          timestamp,
-          ...(direction === 'out' ? { status: 'read', sentAt: timestamp + 200 } : {}),
-        };
-        const added = store.add(row);
-        if (i === 0) added.onsuccess = () => (firstSeq = Number(added.result));
-        last = added;
-        newestMessageId = messageId;
-      }
-      const tail = last;
-      if (tail) tail.onsuccess = () => (lastSeq = Number(tail.result));
-      await done;
+function closeSeeder(page: Page): Promise<void> {
+  return page.evaluate(() => (globalThis as unknown as { parleyBenchSeeder: PageSeeder }).parleyBenchSeeder.opened?.close());
+}
+
+/** Seeds each history in turn with the app closed, then opens the app again. */
+export async function seedHistories(user: E2eUser, username: string, histories: readonly SeedOptions[]): Promise<SeedAnswer[]> {
+  const page = user.page;
+  await page.goto(new URL('/bench-seeding', user.shell.url).href);
+  await openSeeder(page, user, username);
+  const answers: SeedAnswer[] = [];
+  for (const history of histories) {
+    const request: SeedRequest = { batch: 5_000, rareWord: RARE_WORD, rareEvery: RARE_EVERY, ...history };
+    answers.push(await page.evaluate((request) => (globalThis as unknown as { parleyBenchSeeder: PageSeeder }).parleyBenchSeeder.opened!.seed(request), request));
+  }
+  await closeSeeder(page);
+  await page.goto(user.shell.url);
+  return answers;
+}
+
+/**
+ * The app's searchMessages on the running app's database (a second connection in the app's page, the same code
+ * and keys as the app's): `repetitions` runs of each query, in turns.
+ */
+export async function searchTimings(user: E2eUser, username: string, queries: readonly string[], limit: number, repetitions: number): Promise<Map<string, SearchTiming[]>> {
+  const page = user.page;
+  await openSeeder(page, user, username);
+  const timings = new Map<string, SearchTiming[]>(queries.map((query) => [query, []]));
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const query of queries) {
+      timings.get(query)!.push(await page.evaluate(({ query, limit }) => (globalThis as unknown as { parleyBenchSeeder: PageSeeder }).parleyBenchSeeder.opened!.search(query, limit), { query, limit }));
     }
-    // Read to the end, active at the newest message.
-    const tx = db.transaction(['conversations'], 'readwrite');
-    const conversations = tx.objectStore('conversations');
-    const row = (await request(conversations.get(conversationId))) as { lastReadSeq: number; lastActivityAt: number } | undefined;
-    if (!row) throw new Error(`no conversation ${conversationId} to seed`);
-    row.lastReadSeq = lastSeq;
-    row.lastActivityAt = start + span;
-    await request(conversations.put(row));
-    db.close();
-    return { count, firstSeq, lastSeq, newestMessageId, ms: w.performance.now() - started };
-  }, { ...options, batch: options.batch ?? 20_000 });
+  }
+  await closeSeeder(page);
+  return timings;
 }

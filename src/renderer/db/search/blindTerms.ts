@@ -14,7 +14,8 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-async function hashTerm(key: CryptoKey, term: string): Promise<string> {
+/** The index entry of one prefix (deterministic under one key). */
+export async function hashTerm(key: CryptoKey, term: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(term));
   return base64url(new Uint8Array(mac, 0, HASH_BYTES));
 }
@@ -28,10 +29,14 @@ export function prefixesOf(word: string): string[] {
   return prefixes;
 }
 
+/** The distinct prefixes a text is indexed under. */
+export function termPrefixesOf(text: string): string[] {
+  return [...new Set(wordsOf(text).flatMap((word) => prefixesOf(word.folded)))];
+}
+
 /** The index entries of a text: one hash per distinct prefix of its words. */
 export async function blindTermsOf(key: CryptoKey, text: string): Promise<string[]> {
-  const prefixes = new Set(wordsOf(text).flatMap((word) => prefixesOf(word.folded)));
-  return Promise.all([...prefixes].map((prefix) => hashTerm(key, prefix)));
+  return Promise.all(termPrefixesOf(text).map((prefix) => hashTerm(key, prefix)));
 }
 
 /** The query's words (folded, distinct) and the hash each is looked up by. */

@@ -4,10 +4,10 @@
 // with the same bytes. A voice note recorded with Chromium's fake microphone plays on the other side with its
 // duration. Screenshots in light and dark.
 import { readFile } from 'node:fs/promises';
-import { deflateSync, crc32 } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, composer, openChat, register, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { gradientPng } from '../support/media';
+import { World } from '../support/world';
 
 let world: World;
 test.beforeEach(async ({ browser }, info) => {
@@ -19,36 +19,7 @@ test.afterEach(async () => {
   await world.dispose();
 });
 
-/** A real, decodable PNG: a 480×320 colour gradient (so the thumbnail and the full image are visibly a picture). */
-function gradientPng(width = 480, height = 320): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([Math.round((x / width) * 255), Math.round((y / height) * 200) + 30, 180], row + 1 + x * 3);
-  }
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'.padEnd(6000, ' '));
-
-async function bothThemes(user: E2eUser, step: string): Promise<void> {
-  await world.screen(user, `${step}-light`);
-  await user.page.emulateMedia({ colorScheme: 'dark' });
-  await world.screenshot(user.page, `${step}-dark`);
-  await user.page.emulateMedia({ colorScheme: 'light' });
-}
 
 const mediaBubble = (page: Page, caption: string) => bubble(page, caption);
 
@@ -73,7 +44,7 @@ test('an image and a document go as one message with a caption; the other side p
   await tray.getByRole('button', { name: 'Remove draft.txt' }).click();
   await expect(tray.getByTestId('tray-item')).toHaveCount(2);
   await composer(alice.page).fill('Minutes and the view from the terrace');
-  await bothThemes(alice, '01-alice-tray');
+  await world.screenBothThemes(alice, '01-alice-tray');
   await composer(alice.page).press('Enter');
   await expect(tray).toBeHidden();
 
@@ -84,7 +55,7 @@ test('an image and a document go as one message with a caption; the other side p
   await expect(sent.getByTestId('transfer')).toHaveCount(0, { timeout: 30_000 });
   await expect(sent.locator('.status')).toHaveAttribute('data-status', /sent|delivered|read/, { timeout: 30_000 });
   await expect(sent.locator('img.attachment-full-loaded')).toBeVisible();
-  await bothThemes(alice, '02-alice-sent');
+  await world.screenBothThemes(alice, '02-alice-sent');
 
   // bob: the chat list names the files, the chat shows the preview first, then the photo, and the document's card.
   await expect(chatRow(bob.page, 'dm:alice')).toContainText('2 files · Minutes and the view from the terrace', { timeout: 30_000 });
@@ -94,13 +65,13 @@ test('an image and a document go as one message with a caption; the other side p
   expect(await received.locator('img.attachment-full').evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight])).toEqual([480, 320]);
   const card = received.getByTestId('attachment-document');
   await expect(card).toContainText('PDF');
-  await bothThemes(bob, '03-bob-received');
+  await world.screenBothThemes(bob, '03-bob-received');
 
   // The photo opens in the viewer (fit, then actual size), and closes with Esc.
   await received.getByRole('button', { name: 'Open sunset.png' }).click();
   const viewer = bob.page.getByRole('dialog', { name: 'sunset.png' });
   await expect(viewer.getByTestId('viewer-image')).toBeVisible();
-  await bothThemes(bob, '03b-bob-viewer');
+  await world.screenBothThemes(bob, '03b-bob-viewer');
   await viewer.getByRole('button', { name: 'Actual size' }).click();
   await expect(viewer.getByRole('button', { name: 'Fit to window' })).toHaveAttribute('aria-pressed', 'true');
   await bob.page.keyboard.press('Escape');
@@ -112,7 +83,7 @@ test('an image and a document go as one message with a caption; the other side p
   const [download] = await Promise.all([bob.page.waitForEvent('download'), save.click()]);
   expect(download.suggestedFilename()).toBe('minutes.pdf');
   expect((await readFile((await download.path())!)).equals(PDF)).toBe(true);
-  await bothThemes(bob, '04-bob-downloaded');
+  await world.screenBothThemes(bob, '04-bob-downloaded');
 });
 
 test('a voice note recorded with the microphone plays on the other side with a seek bar and its duration', async () => {
@@ -145,5 +116,5 @@ test('a voice note recorded with the microphone plays on the other side with a s
           return audio.currentTime > 0.3 || audio.ended;
         }), { timeout: 15_000 }).toBe(true);
   expect(Number(await heard.getByRole('slider').getAttribute('max'))).toBeGreaterThanOrEqual(1_900);
-  await bothThemes(bob, '02-bob-voice-note');
+  await world.screenBothThemes(bob, '02-bob-voice-note');
 });

@@ -173,6 +173,14 @@ export class World {
     await page.screenshot({ path: join(SCREENSHOTS, this.scenario, `${step}.png`) });
   }
 
+  /** screen() in the light theme, then a screenshot of the same screen dark: <step>-light.png and <step>-dark.png. */
+  async screenBothThemes(user: E2eUser, step: string): Promise<void> {
+    await this.screen(user, `${step}-light`);
+    await user.page.emulateMedia({ colorScheme: 'dark' });
+    await this.screenshot(user.page, `${step}-dark`);
+    await user.page.emulateMedia({ colorScheme: 'light' });
+  }
+
   /**
    * Screenshot plus an axe scan of the screen as it is now. Serious and critical violations fail the test (softly,
    * so the scenario goes on and reports every screen); all findings go to e2e/artifacts/axe/<scenario>.json.

@@ -1,6 +1,7 @@
 // Conversations in IndexedDB: creating them on first contact, activity order, read position and unread counts.
 // Unread counts are counted through an index from the read position, never kept as an in-memory guess.
 import Dexie from 'dexie';
+import { pinnedFirst } from './chatOrganisation';
 import type { ParleyDatabase } from './database';
 import type { ConversationRow, StoredMessage } from './rows';
 
@@ -71,18 +72,29 @@ export interface ChatSummary {
   conversation: ConversationRow;
   lastMessage: StoredMessage | null;
   unread: number;
+  /** An unread message in it mentions this user. */
+  mentioned: boolean;
 }
 
-/** The chat list: every conversation by activity (newest first), each with its newest message and unread count. */
+/**
+ * The chat list: every conversation, pinned ones first, each part by activity (newest first), each with its newest
+ * message, unread count and whether an unread message mentions this user. Archived ones are included (marked).
+ */
 export async function listChatSummaries(db: ParleyDatabase): Promise<ChatSummary[]> {
   const conversations = await db.conversations.orderBy('lastActivityAt').reverse().toArray();
-  return Promise.all(
+  const summaries = await Promise.all(
     conversations.map(async (conversation) => {
       const lastMessage = (await db.messages
         .where('[conversationId+seq]')
         .between([conversation.id, Dexie.minKey], [conversation.id, Dexie.maxKey])
         .last()) as StoredMessage | undefined;
-      return { conversation, lastMessage: lastMessage ?? null, unread: await countUnread(db, conversation.id, conversation.lastReadSeq) };
+      return {
+        conversation,
+        lastMessage: lastMessage ?? null,
+        unread: await countUnread(db, conversation.id, conversation.lastReadSeq),
+        mentioned: (conversation.lastMentionSeq ?? 0) > conversation.lastReadSeq,
+      };
     }),
   );
+  return pinnedFirst(summaries);
 }

@@ -1,7 +1,11 @@
 // Storing what main decrypted, in one transaction per batch, deduplicated by conversation + message id + sender
 // so a redelivery (after a crash before commit, or pending + event) never shows twice. Typing notices are
 // never stored: they are handed back for the UI's transient state. Reactions, edits and deletes change the rows
-// they name (db/actions.ts); a timer change is a system row and the conversation's new timer.
+// they name (db/actions.ts); a timer change is a system row and the conversation's new timer. A group message
+// mentioning this user moves the conversation's `lastMentionSeq`; a message from someone else unarchives the chat
+// unless it is muted.
+import { mentionsUser } from '../../shared/conversations/mentions';
+import { isMuted } from '../../shared/notifications/notificationPolicy';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
@@ -152,9 +156,16 @@ class BatchWriter {
         createdAt: message.receivedAt,
       });
       this.changed.add(message.conversationId);
-    } else if (message.receivedAt > conversation.lastActivityAt) {
-      conversation.lastActivityAt = message.receivedAt;
-      this.changed.add(message.conversationId);
+    } else {
+      if (message.receivedAt > conversation.lastActivityAt) {
+        conversation.lastActivityAt = message.receivedAt;
+        this.changed.add(message.conversationId);
+      }
+      // Someone else wrote: an archived chat comes back to the list, unless it is muted.
+      if (conversation.archived && !own && !isMuted(conversation.mutedUntil, message.receivedAt)) {
+        delete conversation.archived;
+        this.changed.add(message.conversationId);
+      }
     }
     return true;
   }
@@ -179,11 +190,17 @@ class BatchWriter {
     const rows = this.rows.splice(0);
     if (rows.length > 0) {
       const seqs = await this.db.messages.bulkAdd(rows, { allKeys: true });
-      // What this user wrote on another device, they have read up to there.
       rows.forEach((row, index) => {
         const conversation = this.conversations.get(row.conversationId);
         const seq = seqs[index];
-        if (row.sender !== this.me || !conversation || seq === undefined || seq <= conversation.lastReadSeq) return;
+        if (!conversation || seq === undefined) return;
+        // A group message naming this user: the chat list marks the chat until it is read past it.
+        if (row.direction === 'in' && conversation.kind === 'group' && mentionsUser(row.body, this.me)) {
+          conversation.lastMentionSeq = Math.max(conversation.lastMentionSeq ?? 0, seq);
+          this.changed.add(row.conversationId);
+        }
+        // What this user wrote on another device, they have read up to there.
+        if (row.sender !== this.me || seq <= conversation.lastReadSeq) return;
         conversation.lastReadSeq = seq;
         this.changed.add(row.conversationId);
       });

@@ -78,6 +78,12 @@ export interface ConversationRow {
   mutedUntil?: number | 'always';
   /** The disappearing-message timer for new messages, in seconds (absent or 0: off). */
   expireTimerSeconds?: number;
+  /** Seq of the newest incoming group message that mentions this user; unread while above `lastReadSeq`. */
+  lastMentionSeq?: number;
+  /** Pinned to the top of the chat list since then (db/chatOrganisation.ts). */
+  pinnedAt?: number;
+  /** Moved to the Archived list; a new message from someone else brings it back unless muted. */
+  archived?: true;
   createdAt: number;
 }
 

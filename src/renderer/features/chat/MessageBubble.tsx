@@ -3,7 +3,7 @@
 // deleted for everyone is a tombstone. Its actions — react, reply, copy, edit, delete — are on a toolbar that shows
 // on hover or focus, in a menu (right click, Enter or Shift+F10), and on keys while the message is selected. Delete for everyone asks
 // first.
-import { memo, useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { canChangeForEveryone } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
@@ -19,6 +19,7 @@ import { MessageMenu, type MenuAction } from './MessageMenu';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
 import { StatusTick } from './StatusTick';
+import { useMentionable } from './useMentionable';
 
 /** What stands in for a body Parley cannot show (the row keeps what arrived; see db/rows.ts). */
 const NOTICES: Record<NonNullable<StoredMessage['notice']>, string> = {
@@ -69,6 +70,8 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   }, []);
   const toggle = (emoji: string) => screenWork('chat.react_failed', react(message, emoji));
   const canReact = !message.deleted;
+  const isMember = useMentionable(message.conversationId);
+  const mentions = useMemo(() => ({ isMember, me }), [isMember, me]);
 
   const openBeside = (anchor: HTMLElement, show: Menu['show']) => {
     const rect = anchor.getBoundingClientRect();
@@ -129,7 +132,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
               {message.attachments?.length ? <MessageAttachments attachments={message.attachments} conversationId={message.conversationId} seq={message.seq} /> : null}
               {message.body && (
                 <div className="message-body" dir="auto">
-                  <LinkifiedText text={message.body} />
+                  <LinkifiedText text={message.body} mentions={mentions} />
                 </div>
               )}
             </>

@@ -22,11 +22,13 @@ interface MessageMenuProps {
   myReaction: string | undefined;
   onReact?: (emoji: string) => void;
   onClose(): void;
+  /** The menu's accessible name (the chat list uses it for a chat's menu). */
+  label?: string;
 }
 
 const MARGIN = 8;
 
-export function MessageMenu({ at, actions, myReaction, onReact, onClose }: MessageMenuProps) {
+export function MessageMenu({ at, actions, myReaction, onReact, onClose, label = 'Message actions' }: MessageMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState(at);
 
@@ -80,7 +82,7 @@ export function MessageMenu({ at, actions, myReaction, onReact, onClose }: Messa
   };
 
   return createPortal(
-    <div ref={menu} className="message-menu" role="menu" aria-label="Message actions" style={{ left: place.x, top: place.y }} onKeyDown={onKeyDown}>
+    <div ref={menu} className="message-menu" role="menu" aria-label={label} style={{ left: place.x, top: place.y }} onKeyDown={onKeyDown}>
       {onReact && (
         <div className="reaction-row" role="group" aria-label="React">
           {QUICK_REACTIONS.map((emoji) => (

@@ -95,7 +95,7 @@ describe('the chat list', () => {
 
 describe('filterChats', () => {
   it('keeps the order it is given', () => {
-    const chat = (title: string) => ({ conversation: { id: `dm:${title}`, kind: 'dm' as const, title, lastActivityAt: 0, lastReadSeq: 0, createdAt: 0 }, lastMessage: null, unread: 0 });
+    const chat = (title: string) => ({ conversation: { id: `dm:${title}`, kind: 'dm' as const, title, lastActivityAt: 0, lastReadSeq: 0, createdAt: 0 }, lastMessage: null, unread: 0, mentioned: false });
     expect(filterChats([chat('bob'), chat('bobby'), chat('carol')], ' BO ').map((item) => item.conversation.title)).toEqual(['bob', 'bobby']);
   });
 

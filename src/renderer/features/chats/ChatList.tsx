@@ -1,5 +1,6 @@
-// The sidebar's list of chats: newest activity first, filtered by the search box, unread counts from Dexie.
-import { useCallback, useId } from 'react';
+// The sidebar's list of chats: pinned first, then newest activity first, filtered by the search box, unread counts
+// from Dexie. Archived chats are listed apart ("Archived chats", and back); a search looks through them too.
+import { useCallback, useId, useState } from 'react';
 import { useChats } from '../../store/chats';
 import { useDrafts } from '../../store/drafts';
 import { useSession } from '../../store/session';
@@ -21,7 +22,10 @@ export function ChatList() {
   const searchId = useId();
   const onSelect = useCallback((conversationId: string) => select(conversationId), [select]);
 
-  const visible = summaries ? filterChats(summaries, search) : [];
+  const [showArchived, setShowArchived] = useState(false);
+  const archivedCount = summaries?.filter((chat) => chat.conversation.archived).length ?? 0;
+  const listed = search.trim() ? (summaries ?? []) : (summaries ?? []).filter((chat) => Boolean(chat.conversation.archived) === showArchived);
+  const visible = filterChats(listed, search);
   const searching = search.trim().length >= MIN_QUERY_CHARS;
   const titleOf = (conversationId: string) => summaries?.find((chat) => chat.conversation.id === conversationId)?.conversation.title ?? conversationId;
   return (
@@ -42,8 +46,17 @@ export function ChatList() {
           spellCheck={false}
         />
       </div>
+      {showArchived && !search.trim() && (
+        <div className="chat-list-heading">
+          <button type="button" className="icon-button" aria-label="Back to chats" onClick={() => setShowArchived(false)}>
+            <Icon name="back" size={16} />
+          </button>
+          <h2>Archived chats</h2>
+        </div>
+      )}
       {summaries && summaries.length === 0 && <p className="chat-list-empty">No chats yet. Start one with “New chat”.</p>}
-      {summaries && summaries.length > 0 && visible.length === 0 && (
+      {showArchived && !search.trim() && archivedCount === 0 && <p className="chat-list-empty">No archived chats.</p>}
+      {summaries && summaries.length > 0 && visible.length === 0 && search.trim() && (
         <p className="chat-list-empty" role="status">
           No chats match “{search.trim()}”.
         </p>
@@ -60,6 +73,13 @@ export function ChatList() {
           />
         ))}
       </ul>
+      {!showArchived && !search.trim() && archivedCount > 0 && (
+        <button type="button" className="chat-list-archived" onClick={() => setShowArchived(true)}>
+          <Icon name="archive" size={16} />
+          <span>Archived chats</span>
+          <span className="chat-list-archived-count">{archivedCount}</span>
+        </button>
+      )}
       {searching && <MessageSearchResults query={search} titleOf={titleOf} me={me} />}
     </nav>
   );

@@ -1,8 +1,9 @@
 // Writing a message: Enter sends, Shift+Enter starts a new line, the draft is kept per chat, and an empty
 // message is refused with a hint. Sending only hands the text to the outbox (Dexie); the outbox worker does the rest.
 // It also replies (the quoted message shows above the field) and edits an own message (its text in the field; the
-// draft waits meanwhile); Escape cancels either, and Up-arrow in an empty field edits the last own message.
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+// draft waits meanwhile); Escape cancels either, and Up-arrow in an empty field edits the last own message. In a
+// group, `@` suggests members to mention.
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { userMessage } from '../../errors';
 import { lastEditableMessage } from '../../db/actions';
 import { validateBody } from '../../db/outgoing';
@@ -18,8 +19,11 @@ import { usePendingFiles } from '../media/pendingFiles';
 import { hasPendingFiles, sendPendingFiles, trayProblem } from '../media/sendFiles';
 import { VoiceRecorder } from '../media/VoiceRecorder';
 import { saveEdit } from '../chat/messageActions';
+import { useGroupMembers } from '../chat/useMentionable';
 import { sendText } from '../outbox/actions';
+import { MentionList } from './MentionList';
 import { TypingNotifier } from './typingNotifier';
+import { useMentionSuggestions } from './useMentionSuggestions';
 
 /** Why this text cannot be sent, or null. */
 function bodyProblem(text: string): string | null {
@@ -54,6 +58,14 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
     [conversationId],
   );
   useEffect(() => () => typing.stop(), [typing]);
+  const setText = useCallback(
+    (text: string) => {
+      setDraft(conversationId, text);
+      typing.input(text);
+    },
+    [conversationId, setDraft, typing],
+  );
+  const suggestions = useMentionSuggestions(field, useGroupMembers(conversationId), requireSession().me, setText);
 
   const mode = useMessageActions((state) => state.modes[conversationId]);
   const cancelMode = useMessageActions((state) => state.cancel);
@@ -125,6 +137,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -149,6 +162,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
       <label htmlFor={inputId} className="visually-hidden">
         {mode?.kind === 'edit' ? 'Edit message' : `Message ${title}`}
       </label>
+      <MentionList suggestions={suggestions} />
       <AttachmentTray conversationId={conversationId} />
       <div className="composer-row">
         {!recording && <AttachButton conversationId={conversationId} />}
@@ -164,11 +178,16 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
             // Off: Chromium would otherwise save what is typed into its session files, outside the sealed history.
             autoComplete="off"
             onChange={(event) => {
-              setDraft(conversationId, event.target.value);
+              setText(event.target.value);
               if (hint) setHint(null);
-              typing.input(event.target.value);
+              suggestions.follow();
             }}
+            onSelect={suggestions.follow}
+            onBlur={suggestions.close}
             onKeyDown={onKeyDown}
+            aria-autocomplete={suggestions.candidates.length > 0 ? 'list' : undefined}
+            aria-controls={suggestions.candidates.length > 0 ? suggestions.listId : undefined}
+            aria-activedescendant={suggestions.candidates.length > 0 ? suggestions.optionId(suggestions.active) : undefined}
             onPaste={(event) => {
               const files = [...event.clipboardData.files];
               if (files.length === 0) return;

@@ -1,7 +1,8 @@
 // Group invite links through the browser shell and a real relay: alice (admin) makes a link in group info and sees
 // it as a QR code; carol opens the parley://join link (the same endpoint a second launch of the desktop app feeds),
 // sees what it claims, asks, is added by alice's device and talks in the group; a revoked link is refused for dave.
-// Screenshots of the invite card and the join dialog in the light and the dark theme.
+// On an approval link dave waits for alice — still after a restart of his app — until she lets him in.
+// Screenshots of the invite card, the join dialog and the waiting request in the light and the dark theme.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, dialog, openChat, register, send, sidebar } from '../support/app';
 import { openDeepLink } from '../support/deepLinks';
@@ -31,8 +32,8 @@ async function groupInfo(page: Page, name: string) {
 }
 
 test('an invite link joins a third user; a revoked link is refused', async () => {
-  // Four users and seven axe-scanned screens: more than the default 90 s on a loaded 2-core machine.
-  test.setTimeout(300_000);
+  // Four users, a restart and nine axe-scanned screens: far more than the default 90 s on a loaded 2-core machine.
+  test.setTimeout(600_000);
   const relay = await world.relay();
   const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => world.user(name, relay.url)));
   for (const [user, name] of [
@@ -99,4 +100,29 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   await expect(refused.getByRole('alert')).toHaveText('This invite link was revoked. Ask an admin of the group for a new one.', { timeout: 20_000 });
   await bothThemes(dave!, '04-revoked-link');
   expect(await dave!.shell.core.client.messenger().listGroups()).toEqual([]);
+  await refused.locator('.dialog-actions').getByRole('button', { name: 'Close' }).click();
+
+  // An approval link: dave asks and waits, and still waits after restarting his app, until alice lets him in.
+  info = await groupInfo(a, 'Climbing');
+  await info.getByRole('checkbox', { name: 'An admin approves each person' }).check();
+  await info.getByRole('button', { name: 'Create invite link' }).click();
+  await expect(info.getByRole('article', { name: 'Invite link' })).toHaveCount(2);
+  const approval = await info.getByRole('article', { name: 'Invite link' }).first().getByRole('textbox', { name: 'Invite link' }).inputValue();
+  await openDeepLink(dave!, approval);
+  const asking = dialog(dave!.page, 'Join “Climbing”?');
+  await asking.getByRole('button', { name: 'Ask to join' }).click();
+  await expect(asking.getByRole('status')).toHaveText(/You will join as soon as an admin lets you in/, { timeout: 20_000 });
+  await asking.locator('.dialog-actions').getByRole('button', { name: 'Cancel' }).click();
+  const waitingText = 'Waiting for an admin to let you into “Climbing” (asked alice).';
+  await expect(dave!.page.getByRole('region', { name: 'Join requests' })).toHaveText(waitingText);
+  await dave!.quit();
+  await dave!.launch();
+  await expect(dave!.page.getByRole('region', { name: 'Join requests' })).toHaveText(waitingText, { timeout: 20_000 });
+  await bothThemes(dave!, '05-waiting-after-restart');
+  const waiting = info.getByRole('list', { name: 'Waiting to join' });
+  await expect(waiting).toContainText('dave', { timeout: 20_000 });
+  await waiting.getByRole('button', { name: 'Let in' }).click();
+  await info.getByRole('button', { name: 'Done' }).click();
+  await expect(dave!.page.getByRole('region', { name: 'Join requests' })).toHaveCount(0, { timeout: 20_000 });
+  await expect.poll(async () => (await dave!.shell.core.client.messenger().listGroups()).map((g) => g.name), { timeout: 20_000 }).toEqual(['Climbing']);
 });

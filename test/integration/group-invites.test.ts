@@ -19,8 +19,8 @@ afterAll(async () => {
   await relay?.close();
 });
 
-async function user(prefix: string): Promise<TestUser> {
-  const created = await TestUser.create(relay.url, prefix);
+async function user(prefix: string, options: { now?: () => number } = {}): Promise<TestUser> {
+  const created = await TestUser.create(relay.url, prefix, options);
   users.push(created);
   return created;
 }
@@ -30,7 +30,7 @@ const isIn = (u: TestUser, groupId: string) => () => u.groupEvents.some((e) => e
 
 describe('group invites', () => {
   it('a link adds the joiner; used up, revoked and forged links are refused', { timeout: 60_000 }, async () => {
-    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map(user));
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Book club', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 24, maxUses: 1, approval: false });
     expect(invite).toMatchObject({ groupId: group.groupId, maxUses: 1, uses: 0, revoked: false, approval: false, requests: [] });
@@ -79,7 +79,7 @@ describe('group invites', () => {
   });
 
   it('on an approval link the admin decides', { timeout: 60_000 }, async () => {
-    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map(user));
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Quiet room', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
     const token = tokenOf(invite.link);
@@ -110,7 +110,7 @@ describe('group invites', () => {
   });
 
   it('a request made while the admin is offline is answered when the admin comes back', { timeout: 60_000 }, async () => {
-    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map(user));
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Night owls', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
     await ann!.close();
@@ -120,5 +120,54 @@ describe('group invites', () => {
     await ann!.waitOnline();
     await waitFor(isIn(cat!, group.groupId), 'Cat is added once Ann is back');
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1 });
+  });
+
+  it('the joiner still waits for approval after a restart, and stops waiting when let in or turned away', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'Choir', members: [ben!.username] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    const token = tokenOf(invite.link);
+    await cat!.call('groups.join', { token });
+    await dan!.call('groups.join', { token });
+    await waitFor(() => cat!.joinAnswers.length === 1 && dan!.joinAnswers.length === 1, 'both are told to wait');
+    const waiting = { groupId: group.groupId, groupName: 'Choir', inviter: ann!.username, expiresAt: invite.expiresAt, approval: true, waiting: true };
+    expect(await cat!.call('groups.pendingJoins', {})).toEqual([expect.objectContaining(waiting)]);
+
+    // Both quit; the admin answers while they are away.
+    await Promise.all([cat!.close(), dan!.close()]);
+    await Promise.all([cat!.open(), dan!.open()]);
+    expect(await cat!.call('groups.pendingJoins', {})).toEqual([expect.objectContaining(waiting)]);
+    expect(await dan!.call('groups.pendingJoins', {})).toEqual([expect.objectContaining(waiting)]);
+    await Promise.all([cat!.waitOnline(), dan!.waitOnline()]);
+    await ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    await ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: dan!.username, approve: false });
+
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in');
+    expect(await cat!.call('groups.pendingJoins', {})).toEqual([]);
+    // The refusal reaches Dan after his restart: the request he sent before it is still his.
+    await waitFor(() => dan!.joinAnswers.some((a) => a.outcome === 'declined'), 'Dan hears he was turned away');
+    expect(await dan!.call('groups.pendingJoins', {})).toEqual([]);
+  });
+
+  it('an expired link is refused end to end by the admin’s device (its clock moved past the expiry)', { timeout: 60_000 }, async () => {
+    let annSkewMs = 0;
+    const ann = await user('ann', { now: () => Date.now() + annSkewMs });
+    const [ben, cat] = await Promise.all(['ben', 'cat'].map((name) => user(name)));
+    const group = await ann.callRetrying('groups.create', { name: 'Early birds', members: [ben!.username] });
+    const invite = await ann.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    const token = tokenOf(invite.link);
+
+    // An hour and a minute later on Ann's device; Cat's clock still says the link is live, so Cat asks.
+    annSkewMs = 61 * 60_000;
+    await cat!.call('groups.join', { token });
+    await waitFor(() => cat!.joinAnswers.length === 1, 'Cat is answered');
+    expect(cat!.joinAnswers[0]).toEqual({ groupId: group.groupId, inviter: ann.username, outcome: 'expired' });
+    expect(await cat!.call('groups.list', {})).toEqual([]);
+    expect(await cat!.call('groups.pendingJoins', {})).toEqual([]);
+    expect((await ann.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 0 });
+    expect((await ann.call('groups.list', {}))[0]?.members).toEqual([ann.username, ben!.username].sort());
+
+    // Ann's device reads the link as expired too.
+    expect((await ann.failure('groups.previewInvite', { token })).code).toBe('invite_expired');
   });
 });

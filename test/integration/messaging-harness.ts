@@ -38,6 +38,8 @@ export interface UserOptions {
   /** Commit what arrives (like the renderer); false leaves everything uncommitted (a renderer that died). */
   autoCommit?: boolean;
   logger?: Logger;
+  /** The core's messaging clock (e.g. to let an invite link expire); Date.now by default. */
+  now?: () => number;
 }
 
 export class TestUser {
@@ -119,6 +121,7 @@ export class TestUser {
       secrets: await FileSecretStore.open(this.dataDir),
       links: { open: async () => undefined },
       logger: this.options.logger ?? silentLogger,
+      now: this.options.now,
     });
     this.unsubscribe = this.core.events.subscribe((event, payload) => {
       if (event === 'messages.received') this.take(payload as ReceivedMessage);

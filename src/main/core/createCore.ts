@@ -27,6 +27,8 @@ export interface CoreServices {
   updates?: (wiring: UpdatesWiring) => UpdatesPort | Promise<UpdatesPort>;
   /** Badge, tray and window (Electron); nothing in the browser shell. */
   desktop?: DesktopPort;
+  /** The messaging clock; Date.now unless a test moves time on. */
+  now?: () => number;
 }
 
 export interface Core {
@@ -48,6 +50,7 @@ export async function createCore(services: CoreServices): Promise<Core> {
     secrets: services.secrets,
     events: events.emitter,
     logger: services.logger,
+    now: services.now,
   });
   const deepLinks = services.deepLinks ?? new DeepLinkInbox(services.logger);
   const stopLinkEvents = deepLinks.onArrival(() => events.emitter.emit('links.deepLinkReceived', {}));

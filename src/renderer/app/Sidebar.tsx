@@ -4,6 +4,7 @@ import { useConnection } from '../store/connection';
 import { useDialogs } from '../store/dialogs';
 import { Icon } from '../ui/Icon';
 import { ChatList } from '../features/chats/ChatList';
+import { PendingJoins } from '../features/groups/invites/PendingJoins';
 import { TransfersButton } from '../features/media/TransfersButton';
 
 const MODIFIER = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
@@ -38,6 +39,7 @@ export function Sidebar({ username }: { username: string }) {
         </div>
       </header>
       <ChatList />
+      <PendingJoins />
       <p className="sidebar-hint">
         <kbd>{MODIFIER}</kbd> <kbd>K</kbd> jump to a chat
       </p>

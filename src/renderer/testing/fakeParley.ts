@@ -17,6 +17,7 @@ import {
   type GroupUpdate,
   type GroupView,
   type InvitePreview,
+  type PendingJoinView,
   type InviteView,
   type IpcErrorBody,
   type IpcHandlers,
@@ -106,6 +107,8 @@ export class FakeParley {
   /** Invite links this device made, by invite id; what groups.previewInvite says about a token. */
   readonly invites = new Map<string, InviteView>();
   readonly invitePreviews = new Map<string, InvitePreview>();
+  /** What groups.pendingJoins answers: join requests sent and not settled (a test sets and changes it). */
+  pendingJoins: PendingJoinView[] = [];
   /** parley:// links main parsed and holds for the renderer (links.takeDeepLinks). */
   readonly deepLinks: ReceivedDeepLink[] = [];
   settings: AppSettings;
@@ -550,6 +553,7 @@ export class FakeParley {
         return preview;
       },
       'groups.join': async (request) => (this.log('groups.join', request), {}),
+      'groups.pendingJoins': async (request) => (this.log('groups.pendingJoins', request), [...this.pendingJoins]),
       'links.open': async (request) => {
         this.log('links.open', request);
         if (!/^(https?:|mailto:)/i.test(request.url)) throw new AppError('unsafe_link', 'Parley only opens web and mail links.');

@@ -27,6 +27,8 @@ import {
   InvitePreview,
   InviteView,
   JoinAnswered,
+  MAX_PENDING_JOINS,
+  PendingJoinView,
   JoinRequest,
   LinkCodeText,
   LinkingView,
@@ -119,6 +121,8 @@ export const invokeChannels = {
   'groups.previewInvite': invoke(JoinRequest, InvitePreview),
   /** Asks the link's admin to let this user in; the group arrives as groups.changed, a refusal as groups.joinAnswered. */
   'groups.join': invoke(JoinRequest, Empty),
+  /** This device's join requests not settled yet (asked, or waiting for an admin), oldest first. */
+  'groups.pendingJoins': invoke(Empty, z.array(PendingJoinView).max(MAX_PENDING_JOINS)),
 
   /** Opens a link from a message in the OS browser, after main checks it is a safe web or mail link. */
   'links.open': invoke(z.strictObject({ url: z.string().max(4096) }), Empty),
@@ -150,6 +154,8 @@ export const eventChannels = {
   'groups.invitesChanged': z.strictObject({ groupId: GroupId }),
   /** The admin's device answered this device's join request without adding it (yet). */
   'groups.joinAnswered': JoinAnswered,
+  /** A join request was sent, answered, expired or let in: fetch groups.pendingJoins again. */
+  'groups.pendingJoinsChanged': Empty,
   /** An attachment's transfer moved on (progress at most every 200 ms, every state change). */
   'media.changed': AttachmentView,
   /** A parley:// link arrived: take it with links.takeDeepLinks. */

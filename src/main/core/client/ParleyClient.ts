@@ -18,6 +18,8 @@ export interface ParleyClientOptions {
   secrets: SecretStore;
   events: IpcEvents;
   logger: Logger;
+  /** The messaging clock (invite expiry, timestamps); Date.now unless a test moves time on. */
+  now?: () => number;
 }
 
 export class ParleyClient {
@@ -200,6 +202,7 @@ export class ParleyClient {
         blobEndpoint: () => blobEndpoint(this.requireAccount().relayUrl),
         events: this.options.events,
         logger: this.options.logger,
+        now: this.options.now,
       });
       if (accountSecret) await this.messengerValue.accountSecret.set(accountSecret);
     } catch (error) {

@@ -101,6 +101,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       await messenger().joinGroup(token);
       return {};
     },
+    'groups.pendingJoins': () => messenger().pendingJoins(),
     'groups.leave': ({ groupId }) => messenger().leaveGroup(groupId),
     'links.open': async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new AppError('unsafe_link', 'Parley only opens web and e-mail links.');

@@ -3,7 +3,7 @@
 // handlers call. Everything it hands out is plaintext for display; keys and states never leave it.
 import { identityKeyPairFromSeed } from '../../../shared/crypto/identity';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
-import type { ContactView, GroupView, InvitePreview, InviteView, IpcEvents, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
+import type { ContactView, GroupView, InvitePreview, InviteView, IpcEvents, PendingJoinView, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
 import type { Account } from '../account';
 import { KeyedQueue } from '../../../shared/base';
@@ -21,6 +21,7 @@ import { HistoryKey } from '../history/historyKey';
 import { GroupInvites, type CreateInvite } from '../groups/invites/GroupInvites';
 import { InviteStore } from '../groups/invites/InviteStore';
 import { JoinInbox } from '../groups/invites/JoinInbox';
+import { PendingJoins } from '../groups/invites/PendingJoins';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
 import { MediaLibrary } from '../media/MediaLibrary';
@@ -119,7 +120,8 @@ export class Messenger {
       groupChanged: (groupId) => onGroupChanged(groupId),
       joinInbox: new JoinInbox(vault),
       joinRequestsArrived: () => void invites?.drain(),
-      joinAnswered: (from, groupId, outcome) => invites?.answered(from, groupId, outcome),
+      joinAnswered: (from, groupId, outcome) =>
+        void invites?.answered(from, groupId, outcome).catch((error: unknown) => options.logger.warn('group.join_answer_dropped', { error: String((error as Error)?.name) })),
     };
     const pairwise = new PairwiseChannel(ctx);
     const accountSecret = new AccountSecretStore(vault, provider);
@@ -128,7 +130,7 @@ export class Messenger {
     const pipeline = new ReceivePipeline(ctx);
     onGroupChanged = (groupId) => pipeline.retryParked(groupId);
     const groupService = new GroupService(ctx, pairwise, lanes, new PendingBroadcasts(vault));
-    invites = new GroupInvites(ctx, pairwise, groupService, new InviteStore(vault, ctx.now), ctx.joinInbox);
+    invites = new GroupInvites(ctx, pairwise, groupService, new InviteStore(vault, ctx.now), ctx.joinInbox, new PendingJoins(vault));
     const messenger = new Messenger(
       ctx,
       new ContactService(ctx, pairwise),
@@ -180,6 +182,7 @@ export class Messenger {
     this.invites.answerRequest(groupId, inviteId, user, approve);
   previewInvite = (token: string): InvitePreview => this.invites.preview(token);
   joinGroup = (token: string): Promise<void> => this.invites.join(token);
+  pendingJoins = (): Promise<PendingJoinView[]> => this.invites.pending();
 
   /** After a held contact is released, group changes that waited for it go out. */
   private async released(change: Promise<ContactView>): Promise<ContactView> {

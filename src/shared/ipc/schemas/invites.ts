@@ -62,4 +62,20 @@ export type JoinOutcome = z.infer<typeof JoinOutcome>;
 export const JoinAnswered = z.strictObject({ groupId: GroupId, inviter: Username, outcome: JoinOutcome });
 export type JoinAnswered = z.infer<typeof JoinAnswered>;
 
+/** A join request this device sent that is not settled yet (kept in main across restarts). */
+export const PendingJoinView = z.strictObject({
+  groupId: GroupId,
+  groupName: GroupName,
+  inviter: Username,
+  /** The link's expiry: the request is forgotten then. */
+  expiresAt: z.number().int(),
+  askedAt: z.number().int(),
+  approval: z.boolean(),
+  /** The admin's device answered that an admin lets each person in: waiting for one. */
+  waiting: z.boolean(),
+});
+export type PendingJoinView = z.infer<typeof PendingJoinView>;
+/** Unsettled join requests one device keeps (the oldest goes beyond it). */
+export const MAX_PENDING_JOINS = 50;
+
 export const AnswerJoinRequest = z.strictObject({ groupId: GroupId, inviteId: InviteId, user: Username, approve: z.boolean() });

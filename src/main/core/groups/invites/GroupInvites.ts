@@ -12,6 +12,7 @@ import {
   type InvitePreview,
   type InviteView,
   type JoinOutcome,
+  type PendingJoinView,
 } from '../../../../shared/ipc';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import { toAppError } from '../../messaging/appErrors';
@@ -26,6 +27,7 @@ import { InviteTokenError, readInvite, signInvite, verifyInvite, type ReadInvite
 import type { InviteRecord, InviteStore } from './InviteStore';
 import type { JoinInbox, QueuedJoinRequest } from './JoinInbox';
 import { decideJoin } from './joinRules';
+import type { PendingJoins } from './PendingJoins';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -37,8 +39,6 @@ export interface CreateInvite {
 }
 
 export class GroupInvites {
-  /** Join requests this device sent, by group and admin: only their answers reach the renderer. */
-  private readonly asked = new Set<string>();
   private draining: Promise<void> | undefined;
   private drainAgain = false;
 
@@ -48,6 +48,8 @@ export class GroupInvites {
     private readonly groups: GroupService,
     private readonly store: InviteStore,
     private readonly inbox: JoinInbox,
+    /** Join requests this device sent and not settled: only their answers reach the renderer. */
+    private readonly asked: PendingJoins,
   ) {}
 
   // ── the admin's side ──
@@ -237,7 +239,9 @@ export class GroupInvites {
       throw new AppError('bad_invite', `This invite link was not made by ${terms.inviter}’s Parley. Ask them for a new one.`);
     }
     const envelope: GroupJoinRequestEnvelope = { type: 'group_join_request', groupId: terms.groupId, messageId: ulid(), sentAt: this.ctx.now(), token };
-    this.asked.add(askedKey(terms.groupId, terms.inviter));
+    // Remembered before sending: an answer can come back before the send resolves.
+    await this.asked.add({ groupId: terms.groupId, groupName: terms.groupName, inviter: terms.inviter, expiresAt: terms.expiresAt, askedAt: this.ctx.now(), approval: terms.approval });
+    this.ctx.events.emit('groups.pendingJoinsChanged', {});
     try {
       const payload = await this.pairwise.encrypt(device, encodeEnvelope(envelope));
       await this.ctx.relay.send(relayMessageId('ctl', envelope.messageId, terms.groupId, addressKey(device)), [device], payload);
@@ -248,11 +252,21 @@ export class GroupInvites {
   }
 
   /** An admin's device answered a request this device sent (answers nobody asked for are dropped). */
-  answered(from: Address, groupId: string, outcome: JoinOutcome): void {
+  async answered(from: Address, groupId: string, outcome: JoinOutcome): Promise<void> {
     const inviter = normalizeUsername(from.user);
-    if (!this.asked.has(askedKey(groupId, inviter))) return;
-    if (outcome !== 'pending_approval') this.asked.delete(askedKey(groupId, inviter));
+    if (!(await this.asked.has(groupId, inviter))) return;
+    if (outcome === 'pending_approval') await this.asked.markWaiting(groupId, inviter);
+    else await this.asked.remove(groupId, inviter);
     this.ctx.events.emit('groups.joinAnswered', { groupId, inviter, outcome });
+    this.ctx.events.emit('groups.pendingJoinsChanged', {});
+  }
+
+  /** Join requests not settled yet: not refused, link not expired, and this user not in the group yet. */
+  pending(): Promise<PendingJoinView[]> {
+    return this.asked.open(this.ctx.now(), (groupId) => {
+      const group = this.ctx.groups.get(groupId);
+      return group?.active === true && group.members.includes(this.ctx.me.user);
+    });
   }
 
   private readLive(token: string): ReadInvite {
@@ -294,8 +308,6 @@ function viewOf(record: InviteRecord): InviteView {
     requests: [...record.requests],
   };
 }
-
-const askedKey = (groupId: string, inviter: string) => `${groupId}/${inviter}`;
 
 function unknownInvite(): AppError {
   return new AppError('invalid_request', 'This device has no such invite link for this group.');

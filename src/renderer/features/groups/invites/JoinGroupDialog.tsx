@@ -11,7 +11,7 @@ import { useDialogs } from '../../../store/dialogs';
 import { useGroups } from '../../../store/groups';
 import { requireSession } from '../../../store/session';
 import { Dialog } from '../../../ui/Dialog';
-import { expiryText, outcomeText } from './inviteText';
+import { expiryText, outcomeText, pendingJoinText } from './inviteText';
 
 type Phase = { kind: 'reading' } | { kind: 'ready' } | { kind: 'asking' } | { kind: 'waiting'; text: string } | { kind: 'refused'; text: string };
 
@@ -27,10 +27,12 @@ export function JoinGroupDialog({ token }: { token: string }) {
   useEffect(() => {
     let stopped = false;
     invoke('groups.previewInvite', { token })
-      .then((read) => {
+      .then(async (read) => {
+        // Asked before (maybe before a restart) and not settled: still waiting, not asking again.
+        const asked = (await invoke('groups.pendingJoins', {})).find((join) => join.groupId === read.groupId && join.inviter === read.inviter);
         if (stopped) return;
         setPreview(read);
-        setPhase({ kind: 'ready' });
+        setPhase(asked ? { kind: 'waiting', text: pendingJoinText(asked) } : { kind: 'ready' });
       })
       .catch((failure: unknown) => !stopped && setPhase({ kind: 'refused', text: userMessage(failure, 'This invite link cannot be read.') }));
     return () => {

@@ -1,6 +1,6 @@
 // The words for invite links: what a link allows, and what an admin's device answered a join request. Pure, so
 // the dialogs stay free of wording and the wording is tested.
-import type { InviteView, JoinOutcome } from '../../../../shared/ipc';
+import type { InviteView, JoinOutcome, PendingJoinView } from '../../../../shared/ipc';
 
 export const EXPIRY_CHOICES = [
   { hours: 1, label: '1 hour' },
@@ -56,4 +56,11 @@ export function outcomeText(outcome: JoinOutcome, inviter: string): { text: stri
     case 'already_member':
       return { text: `${inviter}’s Parley says you are already in this group.`, final: true };
   }
+}
+
+/** A join request sent and not settled: asked, or told to wait for an admin. */
+export function pendingJoinText(join: Pick<PendingJoinView, 'groupName' | 'inviter' | 'waiting'>): string {
+  return join.waiting
+    ? `Waiting for an admin to let you into “${join.groupName}” (asked ${join.inviter}).`
+    : `Asked ${join.inviter}’s Parley to let you into “${join.groupName}”…`;
 }

@@ -6,7 +6,7 @@ import { useChats } from '../../../store/chats';
 import { fakeGroupId } from '../../../testing/fakeParley';
 import { useFakeLayout } from '../../../testing/layout';
 import { renderApp, resetApp, sessionDb } from '../../../testing/renderApp';
-import { expiryText, inviteSummary, outcomeText } from './inviteText';
+import { expiryText, inviteSummary, outcomeText, pendingJoinText } from './inviteText';
 import { qrPath } from './QrCode';
 
 useFakeLayout();
@@ -91,6 +91,27 @@ describe('the join dialog', () => {
     expect(within(dialog).queryByRole('button', { name: 'Ask to join' })).toBeNull();
   });
 
+  it('a request main still holds (asked before a restart) shows under the chats and in the dialog, until the group arrives', async () => {
+    const { user, fake } = await renderApp();
+    const asked = { groupId: preview.groupId, groupName: 'Book club', inviter: 'carol', expiresAt: preview.expiresAt, askedAt: Date.now() - 60_000, approval: true, waiting: true };
+    fake.pendingJoins = [asked];
+    act(() => fake.emit('groups.pendingJoinsChanged', {}));
+    const requests = await screen.findByRole('region', { name: 'Join requests' });
+    expect(within(requests).getByRole('status').textContent).toBe('Waiting for an admin to let you into “Book club” (asked carol).');
+
+    fake.invitePreviews.set(TOKEN, { ...preview, approval: true });
+    act(() => fake.receiveDeepLink({ status: 'accepted', id: 1, link: { kind: 'join', token: TOKEN } }));
+    const dialog = await screen.findByRole('dialog', { name: 'Join “Book club”?' });
+    expect(await within(dialog).findByText(pendingJoinText(asked))).toBeTruthy();
+    expect((within(dialog).getByRole('button', { name: 'Ask to join' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    fake.pendingJoins = [];
+    const group: GroupView = { groupId: preview.groupId, name: 'Book club', members: ['alice', 'carol'], admins: ['carol'], createdBy: 'carol', active: true };
+    act(() => fake.emit('groups.changed', { group, update: { kind: 'members_added', by: 'carol', members: ['alice'] } }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Join requests' })).toBeNull());
+  });
+
   it('a link main cannot read is explained, and nothing can be sent', async () => {
     const { fake } = await renderApp();
     act(() => fake.receiveDeepLink({ status: 'accepted', id: 1, link: { kind: 'join', token: TOKEN } }));
@@ -112,5 +133,6 @@ describe('invite wording', () => {
       expect(outcomeText(outcome, 'carol').text.length).toBeGreaterThan(10);
     }
     expect(outcomeText('pending_approval', 'carol').final).toBe(false);
+    expect(pendingJoinText({ groupName: 'Book club', inviter: 'carol', waiting: false })).toBe('Asked carol’s Parley to let you into “Book club”…');
   });
 });

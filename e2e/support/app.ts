@@ -198,6 +198,7 @@ export async function sendMany(page: Page, bodies: readonly string[]): Promise<v
 
 interface ScrollElement {
   scrollTop: number;
+  dispatchEvent(event: unknown): boolean;
   clientHeight: number;
   scrollHeight: number;
   querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null } | null }>;
@@ -206,11 +207,17 @@ interface ScrollElement {
 /**
  * Scrolls the open chat's history from the top of what is loaded to the newest message, a part of a screen per
  * frame (paging newer history in as the list asks for it), and returns every message it showed, in order, once
- * each — plus how many times a message id was on screen at two places at once (should be 0).
+ * each — plus how many times a message id was on screen at two places at once (should be 0). Each step is a
+ * person's wheel turn as the list sees it (a wheel event, then the move): the list holds its place until a person
+ * scrolls, and a bare change of scrollTop is not one.
  */
 export async function scrollThroughHistory(page: Page): Promise<{ bodies: string[]; doubled: number }> {
   return page.evaluate(async () => {
-    const g = globalThis as unknown as { document: { querySelector(selector: string): ScrollElement | null }; requestAnimationFrame(callback: () => void): number };
+    const g = globalThis as unknown as {
+      document: { querySelector(selector: string): ScrollElement | null };
+      requestAnimationFrame(callback: () => void): number;
+      WheelEvent: new (type: string, init: { deltaY: number; bubbles: boolean }) => unknown;
+    };
     const scroller = g.document.querySelector('[data-testid="message-scroller"]');
     if (!scroller) throw new Error('no open chat');
     const frame = () => new Promise<void>((resolve) => g.requestAnimationFrame(() => resolve()));
@@ -232,14 +239,18 @@ export async function scrollThroughHistory(page: Page): Promise<{ bodies: string
         }
       }
     };
-    scroller.scrollTop = 0;
+    const wheel = (deltaY: number) => {
+      scroller.dispatchEvent(new g.WheelEvent('wheel', { deltaY, bubbles: true }));
+      scroller.scrollTop += deltaY;
+    };
+    wheel(-scroller.scrollTop);
     for (let i = 0; i < 10; i++) await frame();
     let stillAtEnd = 0;
     for (let step = 0; step < 5_000 && stillAtEnd < 30; step++) {
       collect();
       const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
       stillAtEnd = atEnd ? stillAtEnd + 1 : 0;
-      if (!atEnd) scroller.scrollTop += Math.floor(scroller.clientHeight * 0.6);
+      if (!atEnd) wheel(Math.floor(scroller.clientHeight * 0.6));
       await frame();
       await frame();
     }

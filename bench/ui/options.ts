@@ -15,7 +15,7 @@ export interface UiBenchOptions {
   searchRepetitions: number;
   /** Expired disappearing messages purged while frames are recorded. */
   purge: number;
-  /** Seconds from seeding the disappearing messages to their expiry (time to open the app on their chat). */
+  /** Seconds from the expected end of seeding the disappearing messages to their expiry (to open their chat). */
   purgeLeadSeconds: number;
   resultsDir: string;
   /**
@@ -38,7 +38,7 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'scrollSeconds', flag: 'scroll-seconds', env: 'BENCH_UI_SCROLL_SECONDS', fallback: 5, help: 'seconds of each scrolling run' },
   { key: 'searchRepetitions', flag: 'search-reps', env: 'BENCH_UI_SEARCH_REPS', fallback: 10, help: 'runs of each search query' },
   { key: 'purge', flag: 'purge', env: 'BENCH_UI_PURGE', fallback: 10_000, help: 'expired disappearing messages purged while frames are recorded' },
-  { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from seeding them to their expiry' },
+  { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from the expected end of seeding them to their expiry' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
   { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },
 ];

@@ -175,7 +175,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   const indexed = histories.reduce((sum, [, count, withTerms]) => sum + (withTerms ? count : 0), 0);
   const search = await searchRuns(me, indexed, options.searchRepetitions, log);
   if (!full) {
-    const purge = await purgeRun(me, expiring, options, log);
+    const purge = await purgeRun(me, expiring, options, seeding[1]!.rowsPerSecond, log);
     return {
       seeding,
       open: openResults(options, openSamples, domSamples, shortSamples),
@@ -211,7 +211,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   ], options.sendRepetitions, log);
 
   // ── purging expired disappearing messages ──
-  const purge = await purgeRun(me, expiring, options, log);
+  const purge = await purgeRun(me, expiring, options, seeding[1]!.rowsPerSecond, log);
 
   // ── catch-up ──
   const catchUp = await catchUpRun(world, relay, options.catchUp, log);
@@ -283,12 +283,15 @@ async function searchRuns(me: E2eUser, messages: number, repetitions: number, lo
 }
 
 /**
- * Seeds `options.purge` messages into the expiring chat, all disappearing at one moment a little later, opens the
+ * Seeds `options.purge` messages into the expiring chat, all disappearing at one moment after that, opens the
  * app on that chat and records every frame while the app's expiry worker purges them.
  */
-async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions, log: (line: string) => void): Promise<PurgeRun> {
+async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions, seedRowsPerSecond: number, log: (line: string) => void): Promise<PurgeRun> {
   const conversationId = `dm:${peer.username}`;
-  const expiresAt = Date.now() + options.purgeLeadSeconds * 1_000;
+  // The rows carry their expiry when they are written, and writing them takes a while: they expire the lead after
+  // the seeding is expected to end (at the rate the long chat was seeded, with room to spare).
+  const seedingMs = (options.purge / seedRowsPerSecond) * 1_000 * 1.5;
+  const expiresAt = Date.now() + seedingMs + options.purgeLeadSeconds * 1_000;
   const [seeded] = await seedHistories(me, 'reader', [{ conversationId, peer: peer.username, count: options.purge, expiresAt, expireTimerSeconds: 3_600 }]);
   log(`seeded ${options.purge.toLocaleString('en')} disappearing messages into ${conversationId} in ${(seeded!.ms / 1000).toFixed(1)} s; they expire in ${((expiresAt - Date.now()) / 1000).toFixed(1)} s`);
   const page = me.page;

@@ -1,4 +1,4 @@
-// Contacts as main reports them (username, identity key, verified, key changed), following contacts.changed.
+// Contacts as main reports them (username, identity key, verified, key changed, blocked), following contacts.changed.
 import { create } from 'zustand';
 import type { ContactView } from '../../shared/ipc';
 import { invoke, subscribe } from '../ipc';
@@ -11,6 +11,7 @@ interface ContactsStore {
   add(username: string): Promise<ContactView>;
   setVerified(username: string, verified: boolean): Promise<void>;
   acceptIdentity(username: string): Promise<void>;
+  setBlocked(username: string, blocked: boolean): Promise<void>;
 }
 
 export const useContacts = create<ContactsStore>((set) => {
@@ -34,6 +35,9 @@ export const useContacts = create<ContactsStore>((set) => {
     },
     async acceptIdentity(username) {
       put(await invoke('contacts.acceptIdentity', { username }));
+    },
+    async setBlocked(username, blocked) {
+      put(await invoke('contacts.setBlocked', { username, blocked }));
     },
   };
 });

@@ -65,7 +65,7 @@ export function fakeAccount(username: string): AccountView {
 }
 
 export function fakeContact(username: string, overrides: Partial<ContactView> = {}): ContactView {
-  return { username, identityKey: `key-of-${username}`, verified: false, identityChanged: false, addedAt: 1_700_000_000_000, ...overrides };
+  return { username, identityKey: `key-of-${username}`, verified: false, identityChanged: false, addedAt: 1_700_000_000_000, blocked: false, ...overrides };
 }
 
 /** A valid group id (22 base64url characters) that is the same on every run. */
@@ -400,6 +400,13 @@ export class FakeParley {
       'contacts.acceptIdentity': async (request) => {
         this.log('contacts.acceptIdentity', request);
         const contact = { ...contactOf(request.username), identityChanged: false, verified: false };
+        this.contacts.set(contact.username, contact);
+        this.emit('contacts.changed', contact);
+        return contact;
+      },
+      'contacts.setBlocked': async (request) => {
+        this.log('contacts.setBlocked', request);
+        const contact = { ...contactOf(request.username), blocked: request.blocked };
         this.contacts.set(contact.username, contact);
         this.emit('contacts.changed', contact);
         return contact;

@@ -82,6 +82,7 @@ export const invokeChannels = {
   'contacts.setVerified': invoke(z.strictObject({ username: Username, verified: z.boolean() }), ContactView),
   /** Trusts a contact's new identity key after a change; releases held sends. */
   'contacts.acceptIdentity': invoke(z.strictObject({ username: Username }), ContactView),
+  'contacts.setBlocked': invoke(z.strictObject({ username: Username, blocked: z.boolean() }), ContactView),
 
   /** Encrypts and sends; resolves once the relay stored it durably (the message is then `sent`). */
   'messages.send': invoke(SendMessageRequest, SendMessageResult),

@@ -21,6 +21,7 @@ export const IPC_ERROR_CODES = [
   'not_a_contact',
   'bad_bundle',
   'identity_changed',
+  'blocked',
   'unknown_conversation',
   'message_too_large',
   'send_failed',

@@ -1,5 +1,6 @@
 // Contacts as the renderer asks for them: add by username (fetch and verify a bundle for every device, trust on
-// first use, start sessions), list, the safety number, marking verified, and accepting a changed identity key.
+// first use, start sessions), list, the safety number, marking verified, accepting a changed identity key, and
+// blocking.
 import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { fromBase64 } from '../../../shared/encoding/base64';
 import { AppError, type ContactView, type SafetyNumberView } from '../../../shared/ipc';
@@ -18,11 +19,31 @@ export class ContactService {
     private readonly pairwise: PairwiseChannel,
   ) {}
 
+  /** Contacts, and anyone blocked (so they can be unblocked). */
   list(): ContactView[] {
     return this.ctx.peers
       .all()
-      .filter((peer) => peer.contact)
+      .filter((peer) => peer.contact || peer.blocked)
       .map(contactView);
+  }
+
+  /**
+   * Blocks or unblocks a known peer. Blocking changes nothing they can see: their messages are dropped on receipt
+   * (ReceiveBatch) and one-to-one sends to them are refused (MessageSender); they are not told.
+   */
+  async setBlocked(username: string, blocked: boolean): Promise<ContactView> {
+    const name = normalizeUsername(username);
+    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', 'That is your own username.');
+    const peer = await this.ctx.peers.update(name, (p) => {
+      if (!p || Boolean(p.blocked) === blocked) return p;
+      const { blocked: _was, ...rest } = p;
+      return blocked ? { ...rest, blocked: true } : rest;
+    });
+    if (!peer) throw new AppError('not_a_contact', `${username} is not known on this device.`);
+    this.ctx.logger.info('contact.blocked', { blocked });
+    const view = contactView(peer);
+    this.ctx.contactChanged(view);
+    return view;
   }
 
   async add(username: string): Promise<ContactView> {

@@ -15,6 +15,7 @@ const PeerRecord = z.strictObject({
   verified: z.boolean(),
   identityChanged: z.boolean(),
   accountKey: Key.optional(),
+  blocked: z.literal(true).optional(),
   devices: z.array(z.strictObject({ device: z.number().int().positive(), identityKey: Key, pendingIdentityKey: Key.optional() })).max(256),
 });
 const peerCodec = jsonRecord(PeerRecord, 'contact');

@@ -10,5 +10,6 @@ export function contactView(peer: Peer): ContactView {
     verified: peer.verified,
     identityChanged: peer.identityChanged,
     addedAt: peer.addedAt,
+    blocked: peer.blocked === true,
   };
 }

@@ -28,6 +28,8 @@ export interface Peer {
   readonly accountKey?: string;
   /** Ordered by device id. */
   readonly devices: readonly PeerDevice[];
+  /** Blocked by this user: their messages are dropped on receipt and nothing is sent to them one to one. */
+  readonly blocked?: true;
 }
 
 export type IdentityOutcome =

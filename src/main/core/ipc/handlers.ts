@@ -66,6 +66,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'contacts.safetyNumber': async ({ username }) => messenger().safetyNumber(username),
     'contacts.setVerified': ({ username, verified }) => messenger().setVerified(username, verified),
     'contacts.acceptIdentity': ({ username }) => messenger().acceptIdentity(username),
+    'contacts.setBlocked': ({ username, blocked }) => messenger().setBlocked(username, blocked),
     // Errors: not_a_contact, unknown_conversation, unknown_group, not_group_member, identity_changed,
     // message_too_large; retryable: offline, rate_limited, send_failed.
     'messages.send': (request) => messenger().send(request),

@@ -90,6 +90,8 @@ export class MessageSender {
       if (peerName === this.ctx.me.user) throw new AppError('unknown_conversation', 'You cannot send a message to yourself.');
       const peer = this.ctx.peers.get(peerName);
       if (!peer) throw new AppError('not_a_contact', `Add ${peerName} as a contact before writing to them.`);
+      // Nothing at all goes to a blocked user one to one: no message, receipt or typing notice.
+      if (peer.blocked) throw new AppError('blocked', `You blocked ${peerName}. Unblock them to send.`);
       if (isSendHeld(peer)) {
         throw new AppError('identity_changed', `${peerName}’s safety number changed. Compare it and accept the new one in their contact info, then send again.`);
       }

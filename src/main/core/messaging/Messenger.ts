@@ -158,6 +158,7 @@ export class Messenger {
   safetyNumber = (username: string): SafetyNumberView => this.contacts.safetyNumber(username);
   setVerified = (username: string, verified: boolean): Promise<ContactView> => this.released(this.contacts.setVerified(username, verified));
   acceptIdentity = (username: string): Promise<ContactView> => this.released(this.contacts.acceptIdentity(username));
+  setBlocked = (username: string, blocked: boolean): Promise<ContactView> => this.contacts.setBlocked(username, blocked);
 
   // ── messages ──
   send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);

@@ -1,4 +1,5 @@
-// The open chat: header, identity notice, virtualized history, typing indicator and composer.
+// The open chat: header, identity notice, virtualized history, typing indicator and composer (or why there is none:
+// a group left, a person blocked).
 // Mounted once per conversation (keyed), so the unread divider is where the user left off when opening it.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
@@ -8,6 +9,7 @@ import { useChats } from '../../store/chats';
 import { useContacts } from '../../store/contacts';
 import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
+import { BlockedNotice } from '../blocking/BlockedNotice';
 import { Composer } from '../composer/Composer';
 import { useFileDrop } from '../media/useFileDrop';
 import { ChatSearchBar } from '../search/ChatSearchBar';
@@ -62,7 +64,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         focus={focus}
       />
       <TypingIndicator conversationId={conversationId} />
-      {canWrite ? (
+      {contact?.blocked && peer ? (
+        <BlockedNotice username={peer} />
+      ) : canWrite ? (
         <Composer
           conversationId={conversationId}
           title={title}

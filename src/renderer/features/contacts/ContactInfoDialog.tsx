@@ -1,5 +1,5 @@
 // A contact's safety number (12 groups of 5 digits, to compare in person or on a call), marking them verified,
-// and accepting a changed identity key.
+// accepting a changed identity key, mute, the disappearing-message timer and blocking.
 import { useEffect, useState } from 'react';
 import type { SafetyNumberView } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
@@ -13,6 +13,7 @@ import { safetyNumberGroups } from './safetyNumber';
 import { dmConversationId } from '../../db/conversations';
 import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
+import { BlockSetting } from '../blocking/BlockSetting';
 
 export function ContactInfoDialog({ username }: { username: string }) {
   const close = useDialogs((state) => state.close);
@@ -102,6 +103,7 @@ export function ContactInfoDialog({ username }: { username: string }) {
       )}
       <MuteSetting conversationId={dmConversationId(username)} />
       <DisappearingSetting conversationId={dmConversationId(username)} canChange />
+      <BlockSetting username={username} />
       <div className="dialog-actions">
         <button type="button" className="button-secondary" disabled={busy || !contact} onClick={() => void run(() => setVerified(username, !verified))}>
           {verified ? 'Clear verification' : 'Mark as verified'}

@@ -22,10 +22,10 @@ export interface ReceiptWorkerOptions {
 }
 
 /**
- * Answers from main that mean this receipt can never be sent (the chat or its people are gone): it is dropped, and
- * logged. Anything else — the relay down, a changed identity not yet accepted — keeps it owed.
+ * Answers from main that mean this receipt can never be sent (the chat or its people are gone, or blocked): it is
+ * dropped, and logged. Anything else — the relay down, a changed identity not yet accepted — keeps it owed.
  */
-const PERMANENT_CODES = new Set<IpcErrorCode>(['invalid_request', 'unknown_conversation', 'unknown_group', 'not_group_member', 'unknown_user', 'not_a_contact', 'message_too_large']);
+const PERMANENT_CODES = new Set<IpcErrorCode>(['invalid_request', 'unknown_conversation', 'unknown_group', 'not_group_member', 'unknown_user', 'not_a_contact', 'blocked', 'message_too_large']);
 
 function isPermanent(error: unknown): boolean {
   return error instanceof IpcError && PERMANENT_CODES.has(error.code);

@@ -88,7 +88,7 @@ describe('dialogs', () => {
   });
 
   it('Esc closes the contact info dialog opened from the chat header', async () => {
-    const { user } = await renderApp({ seed, contacts: [{ username: 'bob', identityKey: 'k', verified: false, identityChanged: false, addedAt: 1 }] });
+    const { user } = await renderApp({ seed, contacts: [{ username: 'bob', identityKey: 'k', verified: false, identityChanged: false, addedAt: 1, blocked: false }] });
     useChats.getState().select('dm:bob');
     await user.click(await screen.findByRole('button', { name: 'Contact info for bob' }));
     expect(await screen.findByRole('dialog', { name: 'Contact info: bob' })).toBeTruthy();

@@ -10,6 +10,7 @@ import { Dialog } from '../../ui/Dialog';
 import { MediaSettings } from './MediaSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { UpdateSettings } from './UpdateSettings';
+import { BlockedUsers } from '../blocking/BlockedUsers';
 import { WindowSettings } from './WindowSettings';
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
@@ -103,6 +104,7 @@ export function SettingsDialog() {
       <MediaSettings />
       <WindowSettings />
       <UpdateSettings />
+      <BlockedUsers />
 
       {account && (
         <>

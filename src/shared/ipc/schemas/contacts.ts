@@ -14,6 +14,8 @@ export const ContactView = z.strictObject({
    */
   identityChanged: z.boolean(),
   addedAt: z.number().int(),
+  /** Blocked: their messages are dropped unread and nothing goes to them one to one (they are not told). */
+  blocked: z.boolean(),
 });
 export type ContactView = z.infer<typeof ContactView>;
 

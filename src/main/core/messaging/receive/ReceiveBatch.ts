@@ -43,8 +43,9 @@ export type ItemOutcome =
   /**
    * `silent`: content of a kind this version does not know, which its sender marked as safe to drop.
    * `action_refused`: a message action its sender may not take (checkAction): acked and dropped, never shown.
+   * `blocked`: content from a user this user blocked: decrypted (the session moves on), acked, dropped unread.
    */
-  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' }
+  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' | 'blocked' }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
   | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
@@ -101,7 +102,7 @@ export class ReceiveBatch {
 
   async add(delivery: Delivery): Promise<void> {
     try {
-      this.outcomes.push(await this.process(delivery));
+      this.outcomes.push(this.unlessBlocked(await this.process(delivery)));
     } catch (error) {
       if (error instanceof Deferred) {
         this.outcomes.push({ kind: 'deferred', delivery, groupId: error.groupId });
@@ -111,6 +112,19 @@ export class ReceiveBatch {
       if (code === undefined) throw error;
       this.outcomes.push({ kind: 'failed', delivery, code });
     }
+  }
+
+  /**
+   * A blocked sender's messages, actions, receipts and typing notices are dropped here, before the renderer sees
+   * them (so no receipt ever goes back); group changes they make still apply, so the group's state stays shared.
+   */
+  private unlessBlocked(outcome: ItemOutcome): ItemOutcome {
+    if (!this.peer?.blocked || this.from.user === this.ctx.me.user) return outcome;
+    if ((outcome.kind === 'inbox' && !outcome.group) || outcome.kind === 'typing') {
+      this.ctx.logger.info('receive.blocked_dropped', { kind: outcome.message.content.kind });
+      return { kind: 'control', delivery: outcome.delivery, what: 'blocked' };
+    }
+    return outcome;
   }
 
   /** The group as this batch has left it so far (stored state plus updates earlier in the batch). */
@@ -145,7 +159,7 @@ export class ReceiveBatch {
       const change = receivedChange(this.group(outcome.group.groupId), outcome.group.groupId, this.from.user, outcome.group.update, outcome.group.snapshot, this.ctx.me.user, this.ctx.now());
       if (change.ok) this.groups.set(outcome.group.groupId, change.state);
     }
-    if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && (envelope.content.kind === 'text' || envelope.content.kind === 'media')) this.becameContact = true;
+    if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && (envelope.content.kind === 'text' || envelope.content.kind === 'media') && !this.peer?.blocked) this.becameContact = true;
     return outcome;
   }
 

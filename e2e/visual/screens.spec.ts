@@ -6,6 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { throttleCpu } from '../support/cpu';
+import { gradientPng, toneWav } from '../support/media';
 import { bundleFakeParley } from './fakeBundle';
 import { serveDirectory, type StaticServer } from './staticServer';
 
@@ -22,6 +23,7 @@ interface VisualConfig {
   scenario: 'new' | 'demo';
   connection?: 'online' | 'offline' | 'reconnecting' | 'connecting';
   longHistory?: number;
+  media?: boolean;
 }
 
 let server: StaticServer;
@@ -208,6 +210,102 @@ for (const theme of THEMES) {
       });
     });
   }
+}
+
+/**
+ * Answers the media URL (/__parley/media on the page's origin) the way main would: a photo for image and video
+ * previews and files, a tone for voice notes, and a hand-over of a picked file that becomes an upload in progress
+ * (told to the fake, so the transfers list has it).
+ */
+async function answerMedia(page: Page): Promise<void> {
+  const photo = gradientPng();
+  const preview = gradientPng(120, 80);
+  const tone = toneWav(7);
+  let staged = 0;
+  await page.route('**/__parley/media/**', async (route) => {
+    const request = route.request();
+    const url = new URL(request.url());
+    const [route_, id] = url.pathname.split('/').slice(3);
+    if (route_ === 'stage') {
+      const picture = (url.searchParams.get('name') ?? '').endsWith('.png');
+      const view = {
+        id: `staged${++staged}`.padEnd(22, '0'),
+        direction: 'outgoing',
+        kind: picture ? 'image' : 'file',
+        contentType: picture ? 'image/png' : 'application/pdf',
+        fileName: url.searchParams.get('name') ?? 'file',
+        size: Number(url.searchParams.get('size')),
+        voiceNote: false,
+        width: picture ? 480 : null,
+        height: picture ? 320 : null,
+        durationMs: null,
+        blurhash: null,
+        hasThumbnail: picture,
+        executable: false,
+        state: 'uploading',
+        transferred: Math.round(Number(url.searchParams.get('size')) * 0.3),
+        total: Number(url.searchParams.get('size')),
+        error: null,
+      };
+      await onFake(page, `fake.putAttachment(${JSON.stringify(view)})`);
+      await route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(view) });
+    } else if (route_ === 'thumbnail' && request.method() === 'PUT') {
+      const view = await page.evaluate(`window.__parleyFake.attachments.get(${JSON.stringify(id)})`);
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(view) });
+    } else if (route_ === 'thumbnail') {
+      await route.fulfill({ status: 200, contentType: 'image/png', body: preview });
+    } else if (id?.startsWith('voice')) {
+      await route.fulfill({ status: 200, contentType: 'audio/wav', body: tone });
+    } else {
+      await route.fulfill({ status: 200, contentType: 'image/png', body: photo });
+    }
+  });
+}
+
+for (const theme of THEMES) {
+  test.describe(`media, ${theme}`, () => {
+    test.use({ viewport: { width: 1200, height: 800 } });
+
+    test('files in a chat, the image viewer, the preview tray and the transfers list', async ({ page }) => {
+      test.setTimeout(180_000);
+      await answerMedia(page);
+      const errors = await openApp(page, theme, { scenario: 'demo', media: true });
+      await chatRow(page, 'dm:erin').click();
+      const log = page.getByRole('log', { name: 'Messages with erin' });
+      await expect(log.getByRole('button', { name: 'Play Voice message' })).toBeVisible();
+      await expect(log.getByRole('button', { name: 'Download trail map (large).pdf' })).toBeVisible();
+      await expect(log.getByRole('progressbar', { name: 'Downloading all photos.zip' })).toBeVisible();
+      await expect(log.locator('.audio-time')).toHaveText('0:07');
+      await capture(page, `${theme}-1200x800-chat-media`);
+
+      await log.getByRole('button', { name: 'Open hut.png' }).scrollIntoViewIfNeeded();
+      await expect(log.locator('img.attachment-full-loaded')).toBeVisible();
+      await expect(log.getByRole('button', { name: 'Play ridge.webm' })).toBeVisible();
+      await capture(page, `${theme}-1200x800-chat-media-photo`);
+      await log.getByRole('button', { name: 'Open hut.png' }).click();
+      const viewer = page.getByRole('dialog', { name: 'hut.png' });
+      await expect(viewer.getByTestId('viewer-image')).toBeVisible();
+      await capture(page, `${theme}-1200x800-viewer`);
+      await page.keyboard.press('Escape');
+      await expect(viewer).toBeHidden();
+
+      await page.getByTestId('attach-input').setInputFiles([
+        { name: 'summit.png', mimeType: 'image/png', buffer: gradientPng() },
+        { name: 'packing list.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n'.padEnd(30_000, ' ')) },
+      ]);
+      const tray = page.getByTestId('attachment-tray');
+      await expect(tray.locator('.tray-ready')).toHaveCount(2);
+      await page.getByRole('textbox', { name: 'Message erin' }).fill('Photos from the top');
+      await capture(page, `${theme}-1200x800-composer-tray`);
+
+      await sidebarButton(page, 'Transfers, 3 in progress').click();
+      const transfers = page.getByRole('dialog', { name: 'Transfers' });
+      await expect(transfers.getByTestId('transfer-row')).toHaveCount(3);
+      await capture(page, `${theme}-1200x800-dialog-transfers`);
+      await page.keyboard.press('Escape');
+      expect(errors).toEqual([]);
+    });
+  });
 }
 
 /** The direction the browser laid an element out in (dir="auto" resolves from the text's first strong character). */

@@ -1,6 +1,6 @@
 // Demo data for looking at the UI (the visual harness): a few contacts and groups and a believable history,
 // with times relative to now so day separators read "Yesterday" and "Today".
-import type { ReceivedMessage } from '../../shared/ipc';
+import type { AttachmentView, ReceivedMessage } from '../../shared/ipc';
 import { fakeAccount, fakeContact, fakeGroupId, type FakeParleyOptions } from './fakeParley';
 
 const MINUTE = 60_000;
@@ -111,4 +111,61 @@ export function longHistory(count: number, now = Date.now()): ReceivedMessage[] 
     receivedAt: start + index * MINUTE,
     content: { kind: 'text' as const, body: `Message number ${index + 1}${index % 7 === 0 ? ' — with a somewhat longer line of text so some rows wrap onto a second line in the bubble.' : ''}` },
   }));
+}
+
+/** An attachment id (22 base64url characters) that names what it is, so the harness can serve fitting bytes. */
+export function visualAttachmentId(name: string): string {
+  return `${name}${'0'.repeat(22)}`.slice(0, 22);
+}
+
+/** A chat with erin full of files: a photo, a video not fetched yet, a document over the download limit, one still
+ * downloading, a voice note, and one of alice's own documents. */
+export function mediaDemo(now = Date.now()): { pending: ReceivedMessage[]; attachments: AttachmentView[] } {
+  const view = (name: string, facts: Partial<AttachmentView>): AttachmentView => ({
+    id: visualAttachmentId(name),
+    direction: 'incoming',
+    kind: 'file',
+    contentType: 'application/octet-stream',
+    fileName: 'file',
+    size: 1_000,
+    voiceNote: false,
+    width: null,
+    height: null,
+    durationMs: null,
+    blurhash: null,
+    hasThumbnail: false,
+    executable: false,
+    state: 'downloaded',
+    transferred: 0,
+    total: 0,
+    error: null,
+    ...facts,
+    ...(facts.total === undefined ? { total: (facts.size ?? 1_000) + 4_096 } : {}),
+  });
+  const photo = view('photoHut', { kind: 'image', contentType: 'image/png', fileName: 'hut.png', size: 2_400_000, width: 480, height: 320, hasThumbnail: true });
+  const video = view('videoRidge', { kind: 'video', contentType: 'video/webm', fileName: 'ridge.webm', size: 62_000_000, width: 480, height: 320, durationMs: 14_000, hasThumbnail: true, state: 'pending' });
+  const map = view('fileMap', { contentType: 'application/pdf', fileName: 'trail map (large).pdf', size: 41_000_000, state: 'pending' });
+  const photos = view('fileZip', { contentType: 'application/zip', fileName: 'all photos.zip', size: 180_000_000, state: 'downloading', transferred: 81_000_000, total: 180_000_000 });
+  const voice = view('voiceErin', { kind: 'audio', contentType: 'audio/webm', fileName: 'voice message.webm', size: 42_000, voiceNote: true, durationMs: 7_000 });
+  const route = view('fileRoute', { direction: 'outgoing', contentType: 'application/gpx+xml', fileName: 'ridge-loop.gpx', size: 88_000, state: 'uploaded' });
+  let inbox = 1;
+  const media = (from: string, minutesAgo: number, attachments: AttachmentView[], caption: string): ReceivedMessage => ({
+    inboxId: `media${inbox}`,
+    conversationId: 'dm:erin',
+    messageId: `media${inbox++}`,
+    sender: { user: from, device: from === 'alice' ? 2 : 1 },
+    sentAt: now - minutesAgo * MINUTE,
+    receivedAt: now - minutesAgo * MINUTE,
+    content: { kind: 'media', caption, attachments },
+  });
+  return {
+    attachments: [photo, video, map, photos, voice, route],
+    pending: [
+      media('erin', 30, [photo, video], 'The hut and the last stretch up the ridge'),
+      media('alice', 25, [route], 'The route for next time'),
+      media('erin', 20, [map], ''),
+      media('erin', 15, [photos], 'Everything from Saturday'),
+      media('erin', 10, [voice], ''),
+    ],
+  };
 }

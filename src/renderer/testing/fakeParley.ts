@@ -12,6 +12,7 @@ import {
   type AttachmentView,
   type ConnectionSnapshot,
   type ContactView,
+  type DeviceView,
   type EventChannel,
   type EventOf,
   type GroupUpdate,
@@ -45,6 +46,8 @@ export interface FakeParleyOptions {
   deepLinks?: ReceivedDeepLink[];
   settings?: Partial<AppSettings>;
   updateStatus?: UpdateStatus;
+  /** The account's devices as the relay lists them (devices.list); by default only this one, the primary. */
+  devices?: DeviceView[];
   now?: () => number;
 }
 
@@ -86,6 +89,16 @@ function fakeSafetyNumber(a: string, b: string): string {
   return digits.padEnd(60, '7');
 }
 
+export function fakeLinkCode(name: string): string {
+  return `parley-link:1:fake:${encodeURIComponent(name)}`;
+}
+
+function fakeLinkCodeName(code: string): string {
+  const match = /^parley-link:1:fake:([^:]+)$/.exec(code);
+  if (!match) throw new AppError('bad_link_code', 'This is not a Parley linking code.');
+  return decodeURIComponent(match[1]!);
+}
+
 interface Failure {
   error: IpcErrorBody;
   times: number;
@@ -121,6 +134,10 @@ export class FakeParley {
   relayReachable = true;
   /** Attachments main knows (media.get and friends); add with putAttachment. */
   readonly attachments = new Map<string, AttachmentView>();
+  /** The account's devices (devices.list), once the app asked for them or a test set them. */
+  devices: DeviceView[] | null;
+  /** The name the waiting new device shows in its code (devices.startLinking), until a test links it. */
+  linkingName: string | null = null;
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
   private readonly failures = new Map<InvokeChannel, Failure[]>();
@@ -137,6 +154,7 @@ export class FakeParley {
     this.account = options.account ?? null;
     this.info = { version: '0.0.0-fake', shell: 'browser', defaultRelayUrl: FAKE_DEFAULT_RELAY, ...options.info };
     this.users = new Set(options.users ?? ['bob', 'carol', 'dave', 'erin']);
+    this.devices = options.devices ?? null;
     for (const contact of options.contacts ?? []) this.contacts.set(contact.username, contact);
     for (const group of options.groups ?? []) this.groups.set(group.groupId, group);
     this.nextGroup = this.groups.size + 1;
@@ -283,6 +301,18 @@ export class FakeParley {
     return first.error;
   }
 
+  /** The waiting new device is linked to `username`'s account (as the primary's link would do it). */
+  finishLinking(username: string): void {
+    this.account = { ...fakeAccount(username), device: 2 };
+    this.linkingName = null;
+    this.emit('devices.linking', { state: 'linked' });
+  }
+
+  private deviceList(): DeviceView[] {
+    const account = this.requireAccount();
+    return (this.devices ??= [{ device: account.device, name: null, linkedAt: this.now(), lastSeenAt: null, primary: true, current: true }]);
+  }
+
   private requireAccount(): AccountView {
     if (!this.account) throw new AppError('no_account', 'Create an account first.');
     return this.account;
@@ -345,28 +375,35 @@ export class FakeParley {
         this.account = { ...account, relayUrl: request.relayUrl };
         return this.account;
       },
-      // Linked devices: this fake has the one device of its account and links none (the browser-shell e2e links).
+      // Linked devices: codes are `parley-link:1:fake:<name>`; a test links the waiting device with finishLinking.
       'devices.startLinking': async (request) => {
         this.log('devices.startLinking', request);
-        throw new AppError('relay_unreachable', 'This fake cannot wait to be linked.', true);
+        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Cannot reach the relay to wait for linking. Check the address and your connection.', true);
+        this.linkingName = request.name;
+        return { state: 'waiting', code: fakeLinkCode(request.name), expiresAt: this.now() + 180_000 };
       },
-      'devices.cancelLinking': async (request) => (this.log('devices.cancelLinking', request), {}),
+      'devices.cancelLinking': async (request) => {
+        this.log('devices.cancelLinking', request);
+        this.linkingName = null;
+        return {};
+      },
       'devices.previewLink': async (request) => {
         this.log('devices.previewLink', request);
-        throw new AppError('bad_link_code', 'This fake reads no linking codes.');
+        return { name: fakeLinkCodeName(request.code) };
       },
       'devices.link': async (request) => {
         this.log('devices.link', request);
-        throw new AppError('bad_link_code', 'This fake links no devices.');
+        const devices = this.deviceList();
+        if (!devices.find((device) => device.current)?.primary) throw new AppError('not_primary', 'Only the device that created the account can link devices.');
+        const device = { device: Math.max(...devices.map((d) => d.device)) + 1, name: fakeLinkCodeName(request.code), linkedAt: this.now(), lastSeenAt: null, primary: false, current: false };
+        devices.push(device);
+        return device;
       },
-      'devices.list': async (request) => {
-        this.log('devices.list', request);
-        const account = this.requireAccount();
-        return [{ device: account.device, name: null, linkedAt: 0, lastSeenAt: null, primary: true, current: true }];
-      },
+      'devices.list': async (request) => (this.log('devices.list', request), this.deviceList()),
       'devices.remove': async (request) => {
         this.log('devices.remove', request);
-        throw new AppError('not_primary', 'This fake has no other device.');
+        this.devices = this.deviceList().filter((device) => device.device !== request.device);
+        return {};
       },
       'connection.get': async (request) => (this.log('connection.get', request), this.connection),
       'connection.retry': async (request) => {

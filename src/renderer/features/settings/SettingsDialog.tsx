@@ -1,5 +1,5 @@
 // Settings: the relay this device talks to (main reconnects there), the theme, notifications, media downloads, the
-// window, updates, and facts about the account.
+// window, updates, facts about the account and its linked devices.
 import { useId, useState, type FormEvent } from 'react';
 import { RelayUrl } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
@@ -7,6 +7,7 @@ import { useAccount } from '../../store/account';
 import { useDialogs } from '../../store/dialogs';
 import { useTheme, type ThemeChoice } from '../../store/theme';
 import { Dialog } from '../../ui/Dialog';
+import { LinkedDevices } from '../devices/LinkedDevices';
 import { MediaSettings } from './MediaSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { UpdateSettings } from './UpdateSettings';
@@ -117,6 +118,7 @@ export function SettingsDialog() {
             <dt>Key protection</dt>
             <dd>{account.keyProtection.osKeychain ? 'Protected by the system keychain' : (account.keyProtection.warning ?? 'Not protected by a keychain')}</dd>
           </dl>
+          <LinkedDevices />
         </>
       )}
       <div className="dialog-actions">

@@ -1,0 +1,112 @@
+// Linked devices through the UI, with three browser-shell users on one relay: alice's first device, her laptop
+// linked to it (the laptop shows a code, alice copies it into Settings → Linked devices on the first device and
+// confirms the name), and bob. Bob's message reaches both of alice's devices; what alice sends from the laptop
+// shows as sent on the first device; removing the laptop in Settings cuts it off. Screens in light and dark.
+import { expect, test, type Page } from '@playwright/test';
+import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
+import { World, type E2eUser } from '../support/world';
+
+let world: World;
+test.beforeEach(async ({ browser }, info) => {
+  world = new World(browser, info.title.replace(/\W+/g, '-'));
+});
+test.afterEach(async () => {
+  const info = test.info();
+  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
+  await world.dispose();
+});
+
+/** The screen now in the light theme, then in the dark one; with `scan`, an axe scan of each (they cost time). */
+async function screens(user: E2eUser, step: string, scan = false): Promise<void> {
+  const keep = scan ? (name: string) => world.screen(user, name) : (name: string) => world.screenshot(user.page, name);
+  await keep(`${step}-light`);
+  await user.page.emulateMedia({ colorScheme: 'dark' });
+  await keep(`${step}-dark`);
+  await user.page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function openSettings(page: Page) {
+  await sidebar(page).getByRole('button', { name: 'Settings' }).click();
+  const settings = dialog(page, 'Settings');
+  await expect(settings.getByRole('list', { name: 'Your devices' })).toBeVisible();
+  return settings;
+}
+
+test('alice links her laptop from the UI: both get bob’s message, sends sync, removal cuts the laptop off', async () => {
+  test.setTimeout(300_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const laptop = await world.user('alice-laptop', relay.url);
+  await laptop.page.emulateMedia({ colorScheme: 'light' });
+  await alice.page.emulateMedia({ colorScheme: 'light' });
+  await register(alice, 'alice');
+
+  // The laptop: "Link to an existing account", a name, then its code as QR and text.
+  await laptop.page.getByRole('button', { name: 'Link to an existing account' }).click();
+  await laptop.page.getByLabel('Name for this device').fill('Laptop');
+  await screens(laptop, '01-laptop-name');
+  await laptop.page.getByRole('button', { name: 'Show linking code' }).click();
+  const codeField = laptop.page.getByRole('textbox', { name: 'Linking code' });
+  await expect(codeField).toHaveValue(/^parley-link:1:/);
+  await expect(laptop.page.getByRole('img', { name: 'QR code of this device’s linking code' })).toBeVisible();
+  await expect(laptop.page.getByRole('status')).toHaveText('Waiting for your other device to confirm…');
+  await screens(laptop, '02-laptop-code', true);
+  await laptop.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await laptop.page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(laptop.page.getByText('Code copied.')).toBeVisible();
+  const code = await laptop.page.evaluate('navigator.clipboard.readText()');
+  expect(code).toBe(await codeField.inputValue());
+
+  // alice's first device: Settings → Linked devices → Link a device, paste, confirm the name.
+  const settings = await openSettings(alice.page);
+  await settings.getByRole('button', { name: 'Link a device' }).click();
+  await settings.getByLabel('Code from the new device').fill(String(code));
+  await settings.getByRole('button', { name: 'Continue' }).click();
+  const confirm = settings.getByRole('group', { name: 'Confirm the new device' });
+  await expect(confirm).toContainText('Link “Laptop” to your account?');
+  await settings.getByRole('heading', { name: 'Linked devices' }).scrollIntoViewIfNeeded();
+  await screens(alice, '03-alice-confirm-link');
+  await confirm.getByRole('button', { name: 'Link device' }).click();
+  await expect(settings.getByText('“Laptop” is linked.')).toBeVisible();
+  const devices = settings.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
+  await expect(devices).toHaveCount(2);
+  await expect(devices.nth(1)).toContainText('Laptop');
+
+  // The laptop is in: the account arrives with the provisioning message and the chats open.
+  await expect(sidebar(laptop.page).getByText('alice')).toBeVisible({ timeout: 20_000 });
+  await screens(alice, '04-alice-linked-devices', true);
+  await alice.page.keyboard.press('Escape');
+
+  // bob writes to alice: both of her devices get it.
+  const bob = await world.user('bob', relay.url);
+  await register(bob, 'bob');
+  await startChat(bob.page, 'alice');
+  await send(bob.page, 'Hi alice, from bob');
+  await expect(chatRow(alice.page, 'dm:bob')).toContainText('Hi alice, from bob', { timeout: 20_000 });
+  await expect(chatRow(laptop.page, 'dm:bob')).toContainText('Hi alice, from bob', { timeout: 20_000 });
+
+  // alice answers from the laptop: bob gets it, and her first device shows it as her own, sent.
+  await openChat(laptop.page, 'dm:bob', 'bob');
+  await send(laptop.page, 'Answer from my laptop');
+  await expect(bubble(bob.page, 'Answer from my laptop')).toBeVisible();
+  await openChat(alice.page, 'dm:bob', 'bob');
+  await expect(bubble(alice.page, 'Answer from my laptop')).toHaveClass(/message-own/);
+  await expect(bubble(alice.page, 'Hi alice, from bob')).toHaveClass(/message-other/);
+
+  // alice removes the laptop (after a confirmation): the relay closes it, and bob's next message skips it.
+  const again = await openSettings(alice.page);
+  await again.getByRole('button', { name: 'Remove Laptop' }).click();
+  await screens(alice, '05-alice-confirm-remove');
+  await again.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(again.getByText('“Laptop” was removed. It no longer receives your messages.')).toBeVisible();
+  await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
+  await alice.page.keyboard.press('Escape');
+  await expect(laptop.page.getByRole('status').filter({ hasText: 'This device was removed from your account' })).toBeVisible();
+  await screens(laptop, '06-laptop-removed');
+
+  await send(bob.page, 'After the laptop was removed');
+  await expect(bubble(alice.page, 'After the laptop was removed')).toBeVisible();
+  await expectStatus(bob.page, 'After the laptop was removed', 'read');
+  await expect(bubble(laptop.page, 'Hi alice, from bob')).toBeVisible();
+  await expect(bubble(laptop.page, 'After the laptop was removed')).toHaveCount(0);
+});

@@ -1,0 +1,133 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeviceView } from '../../../shared/ipc';
+import { FAKE_DEFAULT_RELAY, fakeLinkCode } from '../../testing/fakeParley';
+import { renderApp, resetApp } from '../../testing/renderApp';
+
+afterEach(() => resetApp());
+
+async function openLinking() {
+  const rendered = await renderApp({ account: null });
+  await rendered.user.click(await screen.findByRole('button', { name: 'Link to an existing account' }));
+  const name = screen.getByRole('textbox', { name: 'Name for this device' });
+  const relay = screen.getByRole('textbox', { name: 'Relay' });
+  await waitFor(() => expect(relay).toHaveProperty('value', FAKE_DEFAULT_RELAY));
+  return { ...rendered, name, relay };
+}
+
+describe('linking this device (onboarding)', () => {
+  it('shows the code as QR and text, follows refreshed codes, and opens the chats once linked', async () => {
+    const { user, fake, name } = await openLinking();
+    await user.clear(name);
+    await user.type(name, 'Work laptop');
+    await user.click(screen.getByRole('button', { name: 'Show linking code' }));
+
+    const code = await screen.findByRole('textbox', { name: 'Linking code' });
+    expect(code).toHaveProperty('value', fakeLinkCode('Work laptop'));
+    expect(screen.getByRole('img', { name: 'QR code of this device’s linking code' })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toMatch(/Waiting for your other device/);
+    expect(fake.calls.find((call) => call.channel === 'devices.startLinking')?.request).toEqual({ relayUrl: FAKE_DEFAULT_RELAY, name: 'Work laptop' });
+
+    act(() => fake.emit('devices.linking', { state: 'waiting', code: fakeLinkCode('refreshed'), expiresAt: Date.now() + 180_000 }));
+    expect(code).toHaveProperty('value', fakeLinkCode('refreshed'));
+
+    act(() => fake.finishLinking('alice'));
+    expect(await screen.findByRole('navigation', { name: 'Chats' })).toBeTruthy();
+  });
+
+  it('says in plain words when the name is empty or the relay cannot be reached, and asks main nothing for a bad name', async () => {
+    const { user, fake, name } = await openLinking();
+    await user.clear(name);
+    await user.click(screen.getByRole('button', { name: 'Show linking code' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Give this device a name/);
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(fake.calls.some((call) => call.channel === 'devices.startLinking')).toBe(false);
+
+    fake.relayReachable = false;
+    await user.type(name, 'Laptop{Enter}');
+    expect(await screen.findByRole('heading', { name: 'Linking did not work' })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toMatch(/Cannot reach the relay/);
+    fake.relayReachable = true;
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('textbox', { name: 'Linking code' })).toBeTruthy();
+  });
+
+  it('shows a failure main reports while waiting, an expired code, and cancels at the relay on Cancel', async () => {
+    const { user, fake } = await openLinking();
+    await user.click(screen.getByRole('button', { name: 'Show linking code' }));
+    await screen.findByRole('textbox', { name: 'Linking code' });
+
+    act(() => fake.emit('devices.linking', { state: 'waiting', code: fakeLinkCode('old'), expiresAt: Date.now() - 1 }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/This code expired/);
+    await user.click(screen.getByRole('button', { name: 'Get a new code' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(fake.calls.filter((call) => call.channel === 'devices.startLinking')).toHaveLength(2);
+
+    act(() => fake.emit('devices.linking', { state: 'failed', message: 'The linking message could not be read. Show a new code and try again.' }));
+    expect(await screen.findByRole('heading', { name: 'Linking did not work' })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toMatch(/could not be read/);
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByRole('button', { name: 'Show linking code' })).toBeTruthy();
+    expect(fake.calls.some((call) => call.channel === 'devices.cancelLinking')).toBe(true);
+    // A late event of the cancelled linking changes nothing.
+    act(() => fake.emit('devices.linking', { state: 'failed', message: 'Linking was cancelled.' }));
+    expect(screen.queryByRole('heading', { name: 'Linking did not work' })).toBeNull();
+  });
+});
+
+const primary: DeviceView = { device: 1, name: null, linkedAt: Date.now() - 86_400_000 * 30, lastSeenAt: null, primary: true, current: true };
+
+async function openDevices(devices: DeviceView[]) {
+  const rendered = await renderApp({ devices });
+  await rendered.user.click(await within(screen.getByRole('complementary')).findByRole('button', { name: 'Settings' }));
+  const settings = await screen.findByRole('dialog', { name: 'Settings' });
+  const list = await within(settings).findByRole('list', { name: 'Your devices' });
+  return { ...rendered, settings, list };
+}
+
+describe('Settings → Linked devices', () => {
+  it('links a device from a pasted code after confirming its name, and removes one after a confirmation', async () => {
+    const phone: DeviceView = { device: 2, name: 'Home desktop', linkedAt: Date.now() - 86_400_000 * 3, lastSeenAt: Date.now() - 60_000, primary: false, current: false };
+    const { user, fake, settings, list } = await openDevices([primary, phone]);
+    expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/^Primary devicethis deviceCreated the account /),
+      expect.stringMatching(/^Home desktopLinked .* · Last seen Today, /),
+    ]);
+
+    await user.click(within(settings).getByRole('button', { name: 'Link a device' }));
+    const code = within(settings).getByRole('textbox', { name: 'Code from the new device' });
+    await user.type(code, 'hello{Enter}');
+    expect((await within(settings).findByRole('alert')).textContent).toBe('This is not a Parley linking code.');
+    expect(fake.calls.some((call) => call.channel === 'devices.link')).toBe(false);
+
+    await user.clear(code);
+    await user.click(code);
+    await user.paste(fakeLinkCode('Work laptop'));
+    await user.click(within(settings).getByRole('button', { name: 'Continue' }));
+    const confirm = await within(settings).findByRole('group', { name: 'Confirm the new device' });
+    expect(confirm.textContent).toMatch(/Link “Work laptop” to your account\?/);
+    await user.click(within(confirm).getByRole('button', { name: 'Link device' }));
+    expect(await within(settings).findByText('“Work laptop” is linked.')).toBeTruthy();
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(3));
+
+    await user.click(within(list).getByRole('button', { name: 'Remove Home desktop' }));
+    expect(fake.calls.some((call) => call.channel === 'devices.remove')).toBe(false);
+    await user.click(within(list).getByRole('button', { name: 'Remove' }));
+    expect(await within(settings).findByText('“Home desktop” was removed. It no longer receives your messages.')).toBeTruthy();
+    expect(fake.calls.find((call) => call.channel === 'devices.remove')?.request).toEqual({ device: 2 });
+    await waitFor(() => expect(within(list).queryByText('Home desktop')).toBeNull());
+  });
+
+  it('a linked device lists the devices but neither links nor removes, and names the primary that does', async () => {
+    const { settings, list } = await openDevices([
+      { ...primary, current: false, lastSeenAt: Date.now() },
+      { device: 2, name: 'Laptop', linkedAt: Date.now(), lastSeenAt: Date.now(), primary: false, current: true },
+    ]);
+    expect(within(list).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(settings).queryByRole('button', { name: 'Link a device' })).toBeNull();
+    expect(within(list).queryByRole('button', { name: /^Remove/ })).toBeNull();
+    expect(within(settings).getByText(/New devices are linked, and devices removed, from “Primary device”/)).toBeTruthy();
+  });
+});

@@ -315,6 +315,29 @@ async function directionOf(page: Page, selector: string, text: string): Promise<
 }
 
 // Page-side functions, as source: this file is compiled without the DOM's types.
+const SHIPPED_EMOJI_FONT_STATUS = `[...document.fonts].find((face) => face.family.replace(/"/g, '') === 'Parley Emoji')?.status ?? 'absent'`;
+/** How many strongly coloured pixels an element's last character has, drawn in the element's own font. */
+const COLOURED_PIXELS_OF_LAST_CHARACTER = new Function(
+  'node',
+  `
+  const style = getComputedStyle(node);
+  const glyph = [...node.textContent.trim()].pop();
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext('2d');
+  context.font = '48px ' + style.fontFamily;
+  context.textBaseline = 'top';
+  context.fillStyle = '#000';
+  context.fillText(glyph, 4, 4);
+  const { data } = context.getImageData(0, 0, 64, 64);
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+    if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+  }
+  return coloured;
+`,
+) as (node: unknown) => number;
 const DIRECTION_OF = new Function('node', 'return getComputedStyle(node).direction') as (node: unknown) => string;
 /** Where a bubble's sentence-final period is drawn, against the line it sits on. */
 const PERIOD_PLACE = new Function(
@@ -362,6 +385,24 @@ for (const theme of THEMES) {
     });
   });
 }
+
+test.describe('emoji', () => {
+  test.use({ viewport: { width: 800, height: 600 } });
+
+  test('emoji are drawn with the font the app ships, whatever fonts the machine has', async ({ page }) => {
+    const errors = await openApp(page, 'light', { scenario: 'demo' });
+    await chatRow(page, 'dm:bob').click();
+    await expect(page.getByText('Perfect, my left pole broke last time 😅')).toBeVisible();
+    await page.evaluate('document.fonts.ready');
+    // A web font is fetched only when some character on screen needs it: loaded means it drew the 😅.
+    expect(await page.evaluate(SHIPPED_EMOJI_FONT_STATUS)).toBe('loaded');
+    // In colour: a grey outline from a text font (DejaVu Sans has one) or an empty box is not the same emoji.
+    const body = page.locator('.message-body', { hasText: 'my left pole broke' });
+    expect(await body.evaluate(COLOURED_PIXELS_OF_LAST_CHARACTER)).toBeGreaterThan(200);
+    await page.locator('.bubble', { hasText: 'my left pole broke' }).screenshot({ path: `${SHOTS}/light-emoji-bubble.png` });
+    expect(errors).toEqual([]);
+  });
+});
 
 for (const theme of THEMES) {
   test.describe(`narrow window, ${theme}`, () => {

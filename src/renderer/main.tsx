@@ -3,8 +3,10 @@ import '../shared/ipc/zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { installEmojiFont } from './styles/emojiFont';
 import './styles.css';
 
+installEmojiFont();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

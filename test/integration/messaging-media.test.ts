@@ -114,6 +114,26 @@ describe('files in messages', () => {
     expect((await fetchAttachment(ben, forBen.attachments[0]!.id)).equals(image)).toBe(true);
   });
 
+  it('sends files whose previews together are too large for one message without the largest previews', async () => {
+    const alice = await user('mp-a');
+    const bob = await user('mp-b');
+    await addContact(alice, bob);
+    // Nine pictures with a 14 KB preview each: 126 KB of previews, over the 120 KiB a message may be.
+    const staged: AttachmentView[] = [];
+    for (let index = 0; index < 9; index++) {
+      const view = await stage(alice, jpeg(2_000), `p${index}.jpg`);
+      // The fifth has the largest preview: it is the one that goes.
+      const preview = jpeg(index === 4 ? 14_200 : 14_000 + index);
+      const answer = await alice.core.media({ method: 'PUT', path: `/thumbnail/${view.id}`, query: new URLSearchParams({ width: '160', height: '120' }), headers: {}, body: Readable.from([preview]) });
+      expect(answer.status).toBe(200);
+      staged.push(view);
+    }
+    await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000006', content: { kind: 'media', caption: 'All nine', attachmentIds: staged.map((a) => a.id) } });
+    const received = await waitFor(() => mediaIn(bob, dm(alice)), 'the message with nine files');
+    expect(received.attachments.map((attachment) => attachment.hasThumbnail)).toEqual([true, true, true, true, false, true, true, true, true]);
+    expect(received.attachments.map((attachment) => attachment.fileName)).toEqual(staged.map((_, index) => `p${index}.jpg`));
+  });
+
   it('fails a message whose file is unknown or was cancelled, with the reason and no retry', async () => {
     const alice = await user('mf-a');
     const bob = await user('mf-b');

@@ -10,6 +10,7 @@ import { isSendHeld } from '../contacts/identityTrust';
 import type { GroupSender } from '../groups/GroupSender';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
+import { dropPreviewsToFit } from '../media/dropPreviewsToFit';
 import type { MessagingContext } from './context';
 import { encodeEnvelope, type MessageContent, type MessageEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
@@ -102,13 +103,14 @@ export class MessageSender {
     if (this.ctx.relay.snapshot.state !== 'online') {
       throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
     }
-    const envelope: MessageEnvelope = {
+    const framed: MessageEnvelope = {
       type: 'message',
       conversation: groupId === undefined ? { kind: 'dm' } : { kind: 'group', groupId },
       messageId,
       sentAt: this.ctx.now(),
       content,
     };
+    const envelope = withinEnvelopeLimit(framed);
     const plaintext = encodeEnvelope(envelope);
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
     // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
@@ -146,4 +148,12 @@ export class MessageSender {
     const devices = group ? await this.groups.memberDevices(group) : await this.pairwise.devicesOf(peerName!);
     await this.ctx.attachments.grant(pointers, devices);
   }
+}
+
+/** A message with files whose previews make it too large goes without some of them (largest first). */
+function withinEnvelopeLimit(envelope: MessageEnvelope): MessageEnvelope {
+  const content = envelope.content;
+  if (content.kind !== 'media' || encodeEnvelope(envelope).length <= MAX_ENVELOPE_BYTES) return envelope;
+  const attachments = dropPreviewsToFit(content.attachments, (fitted) => encodeEnvelope({ ...envelope, content: { ...content, attachments: fitted } }).length <= MAX_ENVELOPE_BYTES);
+  return { ...envelope, content: { ...content, attachments } };
 }

@@ -1,6 +1,6 @@
-// Full-text search over the sealed history: each query word's hash is looked up in the blind index (keys only),
-// the hits of all words are intersected, and candidates are opened newest first and confirmed against their text
-// (prefix match of every word, the same folding as indexing) until enough are found.
+// Full-text search over the sealed history: each query word's hash is looked up in the blind index (keys only);
+// the hits of the rarest word are opened newest first, a page at a time, and confirmed against their text (prefix
+// match of every word, the same folding as indexing) until enough are found.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
 import { blindQuery } from './blindTerms';
@@ -24,18 +24,14 @@ const PAGE = 100;
 export async function searchMessages(db: ParleyDatabase, query: string, options: SearchOptions): Promise<SearchHit[]> {
   const { words, hashes } = await blindQuery((await db.historyKeys).terms, query);
   if (words.length === 0) return [];
-  const lists = await Promise.all(hashes.map((hash) => db.messages.where('terms').equals(hash).primaryKeys()));
-  lists.sort((a, b) => a.length - b.length);
-  let candidates = lists[0] ?? [];
-  for (const other of lists.slice(1)) {
-    const keep = new Set(other);
-    candidates = candidates.filter((seq) => keep.has(seq));
-  }
-  candidates = [...candidates].sort((a, b) => b - a);
-
+  // The word with the fewest hits leads: its hits are read newest first, a page at a time (keys only), and each is
+  // confirmed on the decrypted text against every word — so a common word costs what is shown, not every match.
+  const counts = await Promise.all(hashes.map((hash) => db.messages.where('terms').equals(hash).count()));
+  const lead = hashes[counts.indexOf(Math.min(...counts))]!;
   const hits: SearchHit[] = [];
-  for (let offset = 0; offset < candidates.length && hits.length < options.limit; offset += PAGE) {
-    const rows = await db.messages.bulkGet(candidates.slice(offset, offset + PAGE));
+  for (let offset = 0; hits.length < options.limit; offset += PAGE) {
+    const seqs = await db.messages.where('terms').equals(lead).reverse().offset(offset).limit(PAGE).primaryKeys();
+    const rows = await db.messages.bulkGet(seqs);
     for (const row of rows) {
       if (!row || (options.conversationId !== undefined && row.conversationId !== options.conversationId)) continue;
       const textWords = wordsOf(row.body);
@@ -43,6 +39,7 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
       hits.push({ message: row as StoredMessage, ranges: highlights(textWords, words) });
       if (hits.length === options.limit) break;
     }
+    if (seqs.length < PAGE) break;
   }
   return hits;
 }

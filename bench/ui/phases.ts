@@ -48,6 +48,7 @@ export interface PurgeRun {
   framesOver50Ms: number;
   purgeMs: number;
   startedLate: boolean;
+  timedOut: boolean;
 }
 
 export interface UiBenchResults {
@@ -299,8 +300,8 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
   await openAndTime(page, conversationId, peer.username, seeded!.newestMessageId);
   const frames = await purgeFrames(page, 'reader', expiresAt, options.purge, 600_000);
   const frameMs = summarize(frames.deltas);
-  log(`purge of ${options.purge.toLocaleString('en')}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}`);
-  return { messages: options.purge, frameMs, framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length, purgeMs: frames.purgeMs, startedLate: frames.startedLate };
+  log(`purge of ${options.purge.toLocaleString('en')}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
+  return { messages: options.purge, frameMs, framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length, purgeMs: frames.purgeMs, startedLate: frames.startedLate, timedOut: frames.timedOut };
 }
 
 async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: number, log: (line: string) => void): Promise<UiBenchResults['send']> {

@@ -1,5 +1,6 @@
-// The full image in a viewer over the window: fit or actual size (zoom), previous and next among the chat's
-// images (arrow keys too), save under its sanitised name, Esc or Close to leave. The bytes come from the media URL.
+// The full image or video in a viewer over the window: an image fits the window or shows at actual size, and zooms
+// towards the pointer with the wheel or a pinch (+ and - keys too); previous and next walk the chat's images and
+// videos (arrow keys too); save under its sanitised name, Esc or Close to leave. The bytes come from the media URL.
 import Dexie from 'dexie';
 import { useEffect, useState } from 'react';
 import type { AttachmentView } from '../../../shared/ipc';
@@ -17,9 +18,11 @@ export interface ViewedImage {
   attachment: AttachmentView;
 }
 
-const imagesOf = (message: StoredMessage): AttachmentView[] => (message.attachments ?? []).filter((attachment) => attachment.kind === 'image');
+const MAX_ZOOM = 8;
 
-/** The nearest image before or after `from` in the chat (other messages), or null. */
+const imagesOf = (message: StoredMessage): AttachmentView[] => (message.attachments ?? []).filter((attachment) => attachment.kind === 'image' || attachment.kind === 'video');
+
+/** The nearest image or video before or after `from` in the chat (other messages), or null. */
 export async function neighbourImage(db: ParleyDatabase, from: ViewedImage, step: 1 | -1): Promise<ViewedImage | null> {
   const here = await db.messages.get(from.seq);
   const inMessage = here ? imagesOf(here as StoredMessage) : [];
@@ -39,6 +42,8 @@ export async function neighbourImage(db: ParleyDatabase, from: ViewedImage, step
 export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose(): void }) {
   const [current, setCurrent] = useState(start);
   const [zoomed, setZoomed] = useState(false);
+  /** Wheel or pinch zoom of the fitted image (1: fitted), towards `origin` (per cent of the image). */
+  const [scale, setScale] = useState({ factor: 1, origin: '50% 50%' });
   const [neighbours, setNeighbours] = useState<{ previous: ViewedImage | null; next: ViewedImage | null }>({ previous: null, next: null });
 
   useEffect(() => {
@@ -55,12 +60,21 @@ export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose():
     if (!to) return;
     setCurrent(to);
     setZoomed(false);
+    setScale({ factor: 1, origin: '50% 50%' });
     setNeighbours({ previous: null, next: null });
   };
 
-  // Arrow keys walk the images wherever the focus is in the viewer.
+  const zoomBy = (step: number, origin?: string) =>
+    setScale((was) => ({ factor: Math.min(MAX_ZOOM, Math.max(1, Math.round(was.factor * step * 100) / 100)), origin: origin ?? was.origin }));
+
+  // Arrow keys walk the images wherever the focus is in the viewer; + and - zoom.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.key === '+' || event.key === '=' || event.key === '-') && current.attachment.kind === 'image' && !zoomed) {
+        event.preventDefault();
+        zoomBy(event.key === '-' ? 1 / 1.25 : 1.25);
+        return;
+      }
       const to = event.key === 'ArrowLeft' ? neighbours.previous : event.key === 'ArrowRight' ? neighbours.next : undefined;
       if (to === undefined) return;
       event.preventDefault();
@@ -68,25 +82,59 @@ export function ImageViewer({ start, onClose }: { start: ViewedImage; onClose():
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [neighbours]);
+  }, [neighbours, current, zoomed]);
   const { attachment } = current;
+  const video = attachment.kind === 'video';
+  const onWheel = (event: React.WheelEvent<HTMLImageElement>) => {
+    if (zoomed || event.deltaY === 0) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    const origin = `${Math.round(((event.clientX - box.left) / box.width) * 100)}% ${Math.round(((event.clientY - box.top) / box.height) * 100)}%`;
+    zoomBy(event.deltaY < 0 ? 1.25 : 1 / 1.25, scale.factor === 1 ? origin : undefined);
+  };
   return (
     <Dialog title={attachment.fileName} onClose={onClose} className="image-viewer">
       <div className="viewer-body">
         <div className={`viewer-stage${zoomed ? ' viewer-zoomed' : ''}`}>
-          <img src={attachmentUrl(attachment.id)} alt={attachment.fileName} data-testid="viewer-image" />
+          {video ? (
+            <video key={attachment.id} src={attachmentUrl(attachment.id)} controls autoPlay data-testid="viewer-video" />
+          ) : (
+            <img
+              key={attachment.id}
+              src={attachmentUrl(attachment.id)}
+              alt={attachment.fileName}
+              data-testid="viewer-image"
+              onWheel={onWheel}
+              style={zoomed || scale.factor === 1 ? undefined : { transform: `scale(${scale.factor})`, transformOrigin: scale.origin }}
+            />
+          )}
         </div>
         <div className="viewer-tools">
-          <button type="button" className="icon-button" aria-label="Previous image" disabled={!neighbours.previous} onClick={() => go(neighbours.previous)}>
+          <button type="button" className="icon-button" aria-label="Previous" disabled={!neighbours.previous} onClick={() => go(neighbours.previous)}>
             <Icon name="left" />
           </button>
-          <button type="button" className="button-link" onClick={() => setZoomed(!zoomed)} aria-pressed={zoomed} data-autofocus>
-            {zoomed ? 'Fit to window' : 'Actual size'}
-          </button>
+          {!video && (
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => {
+                setZoomed(!zoomed);
+                setScale({ factor: 1, origin: '50% 50%' });
+              }}
+              aria-pressed={zoomed}
+              data-autofocus
+            >
+              {zoomed ? 'Fit to window' : 'Actual size'}
+            </button>
+          )}
+          {!video && !zoomed && scale.factor > 1 && (
+            <span className="viewer-zoom" role="status">
+              {Math.round(scale.factor * 100)}%
+            </span>
+          )}
           <a className="button-link" href={downloadUrl(attachment.id)} download={attachment.fileName}>
             Save
           </a>
-          <button type="button" className="icon-button" aria-label="Next image" disabled={!neighbours.next} onClick={() => go(neighbours.next)}>
+          <button type="button" className="icon-button" aria-label="Next" disabled={!neighbours.next} onClick={() => go(neighbours.next)}>
             <Icon name="right" />
           </button>
         </div>

@@ -2,7 +2,7 @@
 // removed, and are sent with the composer's text as one message; files main would refuse are refused here first,
 // before a byte moves. Received files show in the bubble: a document as a card that downloads on request, progress
 // with pause and cancel while a transfer moves, and the chat list names them.
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttachmentView } from '../../../shared/ipc';
 import { ensureConversation } from '../../db/conversations';
@@ -124,9 +124,10 @@ describe('received files', () => {
     expect(fake.calls.filter((call) => /^media\.(download|pause|resume|cancel)$/.test(call.channel)).map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
   });
 
-  it('opens an image in a viewer that zooms, walks the chat’s images and saves', async () => {
+  it('opens an image in a viewer that zooms (button, wheel, keys), walks the chat’s images and videos and saves', async () => {
     const first = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'first.png', width: 800, height: 600 });
     const [second, third] = [attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'second.jpg' }), attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'third.jpg' })];
+    const clip = attachmentView({ kind: 'video', contentType: 'video/webm', fileName: 'clip.webm' });
     const { user, fake } = await renderApp({
       contacts: [fakeContact('bob')],
       seed: async (db) => {
@@ -134,9 +135,10 @@ describe('received files', () => {
         await db.messages.add({ conversationId: 'dm:bob', messageId: 'p1', sender: 'bob', direction: 'in', body: 'one', timestamp: 1, attachments: [first] });
         await db.messages.add({ conversationId: 'dm:bob', messageId: 't1', sender: 'bob', direction: 'in', body: 'no picture here', timestamp: 2 });
         await db.messages.add({ conversationId: 'dm:bob', messageId: 'p2', sender: 'alice', direction: 'out', body: 'two', timestamp: 3, status: 'sent', attachments: [second, third] });
+        await db.messages.add({ conversationId: 'dm:bob', messageId: 'p3', sender: 'bob', direction: 'in', body: 'and a clip', timestamp: 4, attachments: [clip] });
       },
     });
-    for (const image of [first, second, third]) fake.putAttachment({ ...image, state: 'downloaded' });
+    for (const image of [first, second, third, clip]) fake.putAttachment({ ...image, state: 'downloaded' });
     act(() => useChats.getState().select('dm:bob'));
     await user.click(await screen.findByRole('button', { name: 'Open first.png' }));
     const viewer = await screen.findByRole('dialog', { name: 'first.png' });
@@ -144,16 +146,30 @@ describe('received files', () => {
     expect(within(viewer).getByRole('link', { name: 'Save' }).getAttribute('href')).toBe(`parley-media://attachment/${first.id}?download=1`);
     await user.click(within(viewer).getByRole('button', { name: 'Actual size' }));
     expect(within(viewer).getByRole('button', { name: 'Fit to window' }).getAttribute('aria-pressed')).toBe('true');
-    await waitFor(() => expect((within(viewer).getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(false));
-    expect((within(viewer).getByRole('button', { name: 'Previous image' }) as HTMLButtonElement).disabled).toBe(true);
-    await user.click(within(viewer).getByRole('button', { name: 'Next image' }));
+    await waitFor(() => expect((within(viewer).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(false));
+    expect((within(viewer).getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(within(viewer).getByRole('button', { name: 'Next' }));
     expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
-    await waitFor(() => expect((screen.getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(false));
     await user.keyboard('{ArrowRight}');
+    const atThird = await screen.findByRole('dialog', { name: 'third.jpg' });
+    // The wheel (or a pinch, which arrives as one) zooms the image towards the pointer; - zooms back out.
+    fireEvent.wheel(within(atThird).getByTestId('viewer-image'), { deltaY: -100 });
+    expect(within(atThird).getByTestId('viewer-image').style.transform).toBe('scale(1.25)');
+    expect(within(atThird).getByRole('status').textContent).toBe('125%');
+    await user.keyboard('-');
+    expect(within(atThird).getByTestId('viewer-image').style.transform).toBe('');
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(false));
+    // Videos are walked too; the chat's last one has nothing after it.
+    await user.keyboard('{ArrowRight}');
+    const atClip = await screen.findByRole('dialog', { name: 'clip.webm' });
+    expect(within(atClip).getByTestId('viewer-video').getAttribute('src')).toBe(`parley-media://attachment/${clip.id}`);
+    expect(within(atClip).queryByRole('button', { name: 'Actual size' })).toBeNull();
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(false));
+    expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.keyboard('{ArrowLeft}');
     expect(await screen.findByRole('dialog', { name: 'third.jpg' })).toBeTruthy();
-    await waitFor(() => expect((screen.getByRole('button', { name: 'Previous image' }) as HTMLButtonElement).disabled).toBe(false));
-    // The last image of the chat: nothing after it.
-    expect((screen.getByRole('button', { name: 'Next image' }) as HTMLButtonElement).disabled).toBe(true);
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(false));
     await user.keyboard('{ArrowLeft}');
     expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
     await user.keyboard('{Escape}');

@@ -103,6 +103,12 @@ test('bad relay URLs, empty messages and unknown usernames get clear errors and 
   await relayUrl.fill('wss://');
   await settings.getByRole('button', { name: 'Save' }).click();
   await expect(settings.getByRole('alert')).toHaveText(/not a valid URL/);
+  // Several relays: the entry at fault is named; the relay in use is shown.
+  await expect(settings.getByText(`Connected to ${relay.url}`)).toBeVisible();
+  await relayUrl.fill(`${relay.url}\nws://relay.example.org/v1/ws`);
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('alert')).toHaveText(/^Relay 2 \(ws:\/\/relay\.example\.org\/v1\/ws\): Use wss:\/\//);
+  await world.screen(alice, '05-settings-relay-list');
   await world.screen(alice, '04-settings-bad-relay');
   await a.keyboard.press('Escape');
   await expect(settings).toBeHidden();

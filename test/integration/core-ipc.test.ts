@@ -93,6 +93,25 @@ describe('core through the IPC dispatcher', () => {
     await waitFor(() => again.states.some((state) => state.state === 'online'), 'online after restart');
   });
 
+  it('takes several relays, fails over from one that does not answer, and keeps the list across a restart', async () => {
+    const first = await openCore();
+    const username = uniqueName('fay');
+    await first.core.dispatch('account.create', { username, relayUrl: relay.url }, trusted);
+    await waitFor(() => first.states.some((state) => state.state === 'online'), 'online');
+    const dead = 'ws://127.0.0.1:1/v1/ws';
+    const relayUrls = [dead, relay.url];
+    expect(await first.core.dispatch('account.setRelayUrls', { relayUrls }, trusted)).toMatchObject({ ok: true, value: { username, relayUrls } });
+    // The first relay refuses the connection: the next attempt goes to the second, which is where it comes online.
+    await waitFor(() => first.states.at(-1)?.state === 'online' && first.states.at(-1)?.relayUrl === relay.url, 'online on the second relay');
+    expect(first.states.some((state) => state.state === 'reconnecting' && state.relayUrl === relay.url && state.lastError !== null)).toBe(true);
+    expect(await first.core.dispatch('connection.get', {}, trusted)).toMatchObject({ ok: true, value: { state: 'online', relayUrl: relay.url } });
+    await first.core.close();
+
+    const again = await openCore(first.dataDir);
+    expect(await again.core.dispatch('account.get', {}, trusted)).toMatchObject({ ok: true, value: { relayUrls } });
+    await waitFor(() => again.states.at(-1)?.state === 'online' && again.states.at(-1)?.relayUrl === relay.url, 'online after restart');
+  });
+
   it('opens only safe links', async () => {
     const { core, links } = await openCore();
     expect(await core.dispatch('links.open', { url: 'javascript:alert(1)' }, trusted)).toMatchObject({ ok: false, error: { code: 'unsafe_link' } });

@@ -13,8 +13,8 @@ interface AccountStore {
   load(): Promise<void>;
   /** Creates the account; throws IpcError with a user-facing message on failure. */
   create(username: string, relayUrl: string): Promise<void>;
-  /** Points this device at a new relay address; throws IpcError on failure. */
-  setRelayUrl(relayUrl: string): Promise<void>;
+  /** Points this device at its relays' addresses, tried in this order; throws IpcError on failure. */
+  setRelayUrls(relayUrls: string[]): Promise<void>;
 }
 
 export const useAccount = create<AccountStore>((set) => ({
@@ -33,8 +33,8 @@ export const useAccount = create<AccountStore>((set) => ({
     const account = await invoke('account.create', { username, relayUrl });
     set({ account, status: 'ready' });
   },
-  async setRelayUrl(relayUrl) {
-    const account = await invoke('account.setRelayUrl', { relayUrl });
+  async setRelayUrls(relayUrls) {
+    const account = await invoke('account.setRelayUrls', { relayUrls });
     set({ account });
   },
 }));

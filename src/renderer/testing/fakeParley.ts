@@ -61,7 +61,7 @@ export function fakeAccount(username: string): AccountView {
   return {
     username,
     device: 1,
-    relayUrl: FAKE_DEFAULT_RELAY,
+    relayUrls: [FAKE_DEFAULT_RELAY],
     identityKey: 'bW9jay1pZGVudGl0eS1rZXktZm9yLXRlc3RzLW9ubHk=',
     keyProtection: { osKeychain: true, warning: null },
   };
@@ -158,7 +158,7 @@ export class FakeParley {
     for (const contact of options.contacts ?? []) this.contacts.set(contact.username, contact);
     for (const group of options.groups ?? []) this.groups.set(group.groupId, group);
     this.nextGroup = this.groups.size + 1;
-    this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null };
+    this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: this.account?.relayUrls[0] ?? FAKE_DEFAULT_RELAY };
     for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
     this.deepLinks.push(...(options.deepLinks ?? []));
     this.settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
@@ -224,12 +224,14 @@ export class FakeParley {
     return this.listeners.get(event)?.size ?? 0;
   }
 
-  setConnection(state: ConnectionSnapshot['state'], lastError: ConnectionSnapshot['lastError'] = null): void {
+  /** `relayUrl`: the relay it is on or tries next (by default the one it was on). */
+  setConnection(state: ConnectionSnapshot['state'], lastError: ConnectionSnapshot['lastError'] = null, relayUrl = this.connection.relayUrl): void {
     this.connection = {
       state,
       attempt: state === 'online' ? 0 : this.connection.attempt + 1,
       nextRetryAt: state === 'reconnecting' ? this.now() + 5_000 : null,
       lastError,
+      ...(relayUrl === undefined ? {} : { relayUrl }),
     };
     this.emit('connection.changed', this.connection);
   }
@@ -364,15 +366,18 @@ export class FakeParley {
         if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address. Check the URL and that the relay is running.', true);
         const username = request.username.toLowerCase();
         if (this.users.has(username)) throw new AppError('username_taken', `The username “${request.username}” is taken. Try another.`);
-        this.account = { ...fakeAccount(username), relayUrl: request.relayUrl };
+        this.account = { ...fakeAccount(username), relayUrls: [request.relayUrl] };
         this.users.add(username);
         return this.account;
       },
-      'account.setRelayUrl': async (request) => {
-        this.log('account.setRelayUrl', request);
+      'account.setRelayUrls': async (request) => {
+        this.log('account.setRelayUrls', request);
         const account = this.requireAccount();
         if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address.', true);
-        this.account = { ...account, relayUrl: request.relayUrl };
+        this.account = { ...account, relayUrls: request.relayUrls };
+        // Main's transport starts again from the first relay of the list.
+        this.connection = { ...this.connection, relayUrl: request.relayUrls[0] };
+        this.emit('connection.changed', this.connection);
         return this.account;
       },
       // Linked devices: codes are `parley-link:1:fake:<name>`; a test links the waiting device with finishLinking.

@@ -36,6 +36,7 @@ import {
   ReceivedDeepLink,
   ReceivedMessage,
   RelayUrl,
+  RelayUrls,
   SafetyNumberView,
   SendMessageRequest,
   SendMessageResult,
@@ -57,8 +58,8 @@ export const invokeChannels = {
   'account.get': invoke(Empty, AccountView.nullable()),
   /** Generates identity keys in main, registers the username with the relay and stores the account. */
   'account.create': invoke(z.strictObject({ username: Username, relayUrl: RelayUrl }), AccountView),
-  /** Points this device at its relay's new address (the relay moved); reconnects there. */
-  'account.setRelayUrl': invoke(z.strictObject({ relayUrl: RelayUrl }), AccountView),
+  /** Points this device at its relays' addresses (moved, or several nodes tried in turn); reconnects there. */
+  'account.setRelayUrls': invoke(z.strictObject({ relayUrls: RelayUrls }), AccountView),
 
   /** New device: waits on the relay to be linked and shows a code for it (refreshed through `devices.linking`). */
   'devices.startLinking': invoke(z.strictObject({ relayUrl: RelayUrl, name: DeviceName }), LinkingView),

@@ -2,13 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { createIpcDispatcher, type IpcHandlers } from './dispatcher';
 import { AppError } from './errors';
 import { INVOKE_CHANNELS } from './contract';
-import type { AccountView, ConnectionSnapshot } from './schemas';
+import { RelayUrlList, type AccountView, type ConnectionSnapshot } from './schemas';
 
 const snapshot: ConnectionSnapshot = { state: 'online', attempt: 0, nextRetryAt: null, lastError: null };
 const account: AccountView = {
   username: 'alice',
   device: 1,
-  relayUrl: 'ws://127.0.0.1:8787/v1/ws',
+  relayUrls: ['ws://127.0.0.1:8787/v1/ws'],
   identityKey: 'AAAA',
   keyProtection: { osKeychain: true, warning: null },
 };
@@ -96,6 +96,43 @@ describe('IPC dispatcher', () => {
   it('refuses to return a response that breaks the contract', async () => {
     const { dispatch } = setup({ 'connection.get': async () => ({ state: 'teleporting' }) as unknown as ConnectionSnapshot });
     expect(await dispatch('connection.get', {}, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});
+
+describe('contract validation of relay lists', () => {
+  it('passes a list of relays in order', async () => {
+    const { dispatch, handlers } = setup({ 'account.setRelayUrls': vi.fn(async () => account) });
+    const relayUrls = ['wss://a.example.org/v1/ws', 'wss://b.example.org/v1/ws'];
+    expect(await dispatch('account.setRelayUrls', { relayUrls }, trusted)).toEqual({ ok: true, value: account });
+    expect(handlers['account.setRelayUrls']).toHaveBeenCalledWith({ relayUrls });
+  });
+
+  it.each([
+    ['an empty list', []],
+    ['a bad second entry', ['wss://a.example.org/v1/ws', 'ws://b.example.org/v1/ws']],
+    ['the same relay twice', ['wss://a.example.org/v1/ws', 'wss://a.example.org/v1/ws']],
+    ['more than eight relays', Array.from({ length: 9 }, (_, i) => `wss://r${i}.example.org/v1/ws`)],
+    ['one string instead of a list', 'wss://a.example.org/v1/ws'],
+  ])('account.setRelayUrls rejects %s', async (_name, relayUrls) => {
+    const { dispatch, handlers } = setup();
+    expect(await dispatch('account.setRelayUrls', { relayUrls }, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(handlers['account.setRelayUrls']).not.toHaveBeenCalled();
+  });
+
+  it('reads typed relay URLs separated by commas or line breaks, and says which entry is wrong', () => {
+    expect(RelayUrlList.parse(' wss://a.example.org/v1/ws ,\nwss://b.example.org\r\n\nws://localhost:8787 ')).toEqual([
+      'wss://a.example.org/v1/ws',
+      'wss://b.example.org',
+      'ws://localhost:8787',
+    ]);
+    const messages = (text: string) => (RelayUrlList.safeParse(text).error?.issues ?? []).map((issue) => issue.message);
+    // One URL: the messages of a single relay URL, as before.
+    expect(messages('ftp://relay.example.org')).toEqual(['Relay URL must start with wss:// (or ws:// for a relay on this machine)']);
+    expect(messages('wss://a.example.org, ws://relay.example.org')).toEqual([
+      'Relay 2 (ws://relay.example.org): Use wss:// for a relay on another machine; ws:// is only allowed for localhost',
+    ]);
+    expect(messages(' , \n')).toEqual(['Enter a relay URL, e.g. wss://relay.example.org/v1/ws']);
+    expect(messages('wss://a.example.org\nwss://a.example.org')).toEqual(['Each relay URL may be listed only once']);
   });
 });
 

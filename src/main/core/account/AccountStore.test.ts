@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSecretStore } from '../secrets/FileSecretStore';
 import type { SecretStore } from '../secrets/SecretStore';
-import { ACCOUNT_FILE, AccountStore, type Account } from './AccountStore';
+import { ACCOUNT_FILE, AccountStore, relayUrlsOf, withRelayUrls, type Account } from './AccountStore';
 import { AccountStoreError } from './errors';
 import { generateIdentity } from './identity';
 
@@ -55,6 +55,21 @@ describe('AccountStore', () => {
     expect(await store.load()).toEqual(saved);
     const { store: again } = await storeIn(dir);
     expect(await again.load()).toEqual(saved);
+  });
+
+  it('keeps several relays in order, and writes an account of one relay as it always did', async () => {
+    const { dir, store } = await storeIn();
+    const one = account();
+    await store.save(one);
+    expect(Object.keys(JSON.parse(await readFile(join(dir, ACCOUNT_FILE), 'utf8')) as object)).not.toContain('fallbackRelayUrls');
+    const several = withRelayUrls(one, ['wss://a.example.org/v1/ws', 'wss://b.example.org/v1/ws', 'ws://localhost:8787']);
+    expect(relayUrlsOf(several)).toEqual(['wss://a.example.org/v1/ws', 'wss://b.example.org/v1/ws', 'ws://localhost:8787']);
+    await store.save(several);
+    expect(await store.load()).toEqual(several);
+    const backToOne = withRelayUrls(several, ['wss://c.example.org/v1/ws']);
+    expect(backToOne).not.toHaveProperty('fallbackRelayUrls');
+    await store.save(backToOne);
+    expect(relayUrlsOf(await store.load())).toEqual(['wss://c.example.org/v1/ws']);
   });
 
   it('never writes the private key in the clear, and keeps the file private', async () => {
@@ -133,6 +148,9 @@ describe('AccountStore', () => {
     ['a bad username', (j: Record<string, unknown>) => (j.username = 'x')],
     ['a bad device', (j: Record<string, unknown>) => (j.device = 0)],
     ['a bad relay URL', (j: Record<string, unknown>) => (j.relayUrl = 'gopher://x')],
+    ['a bad further relay URL', (j: Record<string, unknown>) => (j.fallbackRelayUrls = ['wss://a.example.org', 'gopher://x'])],
+    ['an empty list of further relays', (j: Record<string, unknown>) => (j.fallbackRelayUrls = [])],
+    ['too many relays', (j: Record<string, unknown>) => (j.fallbackRelayUrls = Array.from({ length: 8 }, (_, i) => `wss://r${i}.example.org`))],
     ['a short public key', (j: Record<string, unknown>) => (j.identityPublicKey = 'AAAA')],
     ['a non-base64 private key', (j: Record<string, unknown>) => (j.protectedPrivateKey = '***')],
     ['another format', (j: Record<string, unknown>) => (j.format = 'something-else')],
@@ -196,6 +214,7 @@ describe('AccountStore', () => {
     await expect(store.save(bad)).rejects.toThrow(/identity/);
     await expect(store.save({ ...account(), username: 'no' })).rejects.toThrow(/username/);
     await expect(store.save({ ...account(), relayUrl: 'mailto:x' })).rejects.toThrow(/relayUrl/);
+    await expect(store.save({ ...account(), fallbackRelayUrls: ['wss://a.example.org', 'mailto:x'] })).rejects.toThrow(/relayUrl/);
     expect(await store.exists()).toBe(false);
   });
 

@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceId, Ed25519PublicKey, Username, base64Bytes } from '../../../shared/protocol';
+import { MAX_RELAY_URLS } from '../../../shared/ipc';
 import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
 import type { SecretStore } from '../secrets/SecretStore';
 import { relayWebSocketUrl } from '../transport/relayUrl';
@@ -21,8 +22,10 @@ const MAX_FILE_BYTES = 64 * 1024;
 export interface Account {
   username: string;
   device: number;
-  /** The relay address as the user gave it (validated). */
+  /** The relay address as the user gave it (validated): where the account was made, the first one tried. */
   relayUrl: string;
+  /** Further relays of the same service, tried in this order after relayUrl when one stops answering. */
+  fallbackRelayUrls?: readonly string[];
   identity: IdentityKeyPair;
   /**
    * A linked device's account key: its primary's identity key, which certified this device (docs/security.md §18).
@@ -39,6 +42,8 @@ const AccountFile = z.strictObject({
   username: Username,
   device: DeviceId,
   relayUrl: z.string().min(1).max(2048),
+  /** Absent when the account has one relay (so such a file reads as before). */
+  fallbackRelayUrls: z.array(z.string().min(1).max(2048)).min(1).max(MAX_RELAY_URLS - 1).optional(),
   identityPublicKey: Ed25519PublicKey,
   /** The SecretStore's output for the 32-byte private key. */
   protectedPrivateKey: base64Bytes({ maxBytes: 4096 }),
@@ -83,6 +88,7 @@ export class AccountStore {
       username: account.username,
       device: account.device,
       relayUrl: account.relayUrl,
+      ...(account.fallbackRelayUrls?.length ? { fallbackRelayUrls: [...account.fallbackRelayUrls] } : {}),
       identityPublicKey: toBase64(account.identity.publicKey),
       protectedPrivateKey: toBase64(sealed),
       ...(account.accountKey === undefined ? {} : { accountKey: toBase64(account.accountKey) }),
@@ -129,6 +135,7 @@ export class AccountStore {
       username: file.username,
       device: file.device,
       relayUrl: file.relayUrl,
+      ...(file.fallbackRelayUrls === undefined ? {} : { fallbackRelayUrls: file.fallbackRelayUrls }),
       identity,
       ...(file.accountKey === undefined ? {} : { accountKey: fromBase64(file.accountKey) }),
       createdAt: file.createdAt,
@@ -164,12 +171,25 @@ export class AccountStore {
     const parsed = AccountFile.safeParse(json);
     if (!parsed.success) throw corrupt(parsed.error);
     try {
-      relayWebSocketUrl(parsed.data.relayUrl);
+      relayUrlsOf(parsed.data).forEach((url) => relayWebSocketUrl(url));
     } catch (error) {
       throw corrupt(error);
     }
     return parsed.data;
   }
+}
+
+/** Every relay of the account, in the order the transport tries them. */
+export function relayUrlsOf(account: Pick<Account, 'relayUrl' | 'fallbackRelayUrls'>): string[] {
+  return [account.relayUrl, ...(account.fallbackRelayUrls ?? [])];
+}
+
+/** The account's relays as a list (the first is where it was made), `urls` being a non-empty list. */
+export function withRelayUrls(account: Account, urls: readonly string[]): Account {
+  const [first, ...rest] = urls;
+  if (first === undefined) throw new TypeError('an account needs a relay URL');
+  const { fallbackRelayUrls: _replaced, ...others } = account;
+  return { ...others, relayUrl: first, ...(rest.length > 0 ? { fallbackRelayUrls: rest } : {}) };
 }
 
 function checkAccount(account: Account): void {
@@ -179,10 +199,11 @@ function checkAccount(account: Account): void {
     !(Number.isInteger(account.createdAt) && account.createdAt >= 0) && 'createdAt',
   ].filter(Boolean);
   try {
-    relayWebSocketUrl(account.relayUrl);
+    relayUrlsOf(account).forEach((url) => relayWebSocketUrl(url));
   } catch {
     problems.push('relayUrl');
   }
+  if ((account.fallbackRelayUrls?.length ?? 0) >= MAX_RELAY_URLS) problems.push('fallbackRelayUrls');
   try {
     if (!sameBytes(identityFromPrivateKey(account.identity.privateKey).publicKey, account.identity.publicKey)) problems.push('identity');
   } catch {

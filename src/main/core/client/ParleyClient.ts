@@ -3,7 +3,7 @@
 // handlers call it. It never hands out private keys.
 import { toBase64 } from '../../../shared/encoding/base64';
 import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
-import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, type Account } from '../account';
+import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, relayUrlsOf, withRelayUrls, type Account } from '../account';
 import type { CoreConfig } from '../config';
 import { blobEndpoint } from '../media/transfer/blobHttp';
 import { nodeCryptoProvider } from '../crypto/node-provider';
@@ -114,13 +114,12 @@ export class ParleyClient {
     return this.connection();
   }
 
-  /** The relay moved: store its new address and reconnect there. */
-  async setRelayUrl(relayUrl: string): Promise<AccountView> {
-    const account = this.requireAccount();
-    const updated = { ...account, relayUrl };
+  /** The relay moved, or the service has several: store the addresses and reconnect, to the first one first. */
+  async setRelayUrls(relayUrls: readonly string[]): Promise<AccountView> {
+    const updated = withRelayUrls(this.requireAccount(), relayUrls);
     await this.accounts.save(updated);
     this.account = updated;
-    this.transport?.setRelayUrl(relayUrl);
+    this.transport?.setRelayUrl(relayUrlsOf(updated));
     this.transport?.stop();
     this.transport?.start();
     return this.toView(updated);
@@ -186,7 +185,7 @@ export class ParleyClient {
   /** Opens the vault and messaging before the connection starts, so no delivery arrives with no one to take it. */
   private async connect(account: Account, accountSecret?: Uint8Array): Promise<void> {
     const transport = new Transport({
-      relayUrl: account.relayUrl,
+      relayUrl: relayUrlsOf(account),
       credentials: { user: account.username, device: account.device, signer: identitySigner(account.identity) },
       config: this.options.config.transport,
       logger: this.options.logger,
@@ -220,7 +219,7 @@ export class ParleyClient {
     return {
       username: account.username,
       device: account.device,
-      relayUrl: account.relayUrl,
+      relayUrls: relayUrlsOf(account),
       identityKey: toBase64(account.identity.publicKey),
       keyProtection: { osKeychain: security.backing === 'os-keychain' && !security.weak, warning: security.warning },
     };

@@ -44,7 +44,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     },
     'account.get': async () => client.accountView(),
     'account.create': ({ username, relayUrl }) => client.createAccount(username, relayUrl),
-    'account.setRelayUrl': ({ relayUrl }) => client.setRelayUrl(relayUrl),
+    'account.setRelayUrls': ({ relayUrls }) => client.setRelayUrls(relayUrls),
     'devices.startLinking': ({ relayUrl, name }) => client.startLinking(relayUrl, name),
     'devices.cancelLinking': async () => {
       client.cancelLinking();

@@ -80,7 +80,7 @@ afterEach(() => {
 describe('Transport: states', () => {
   it('goes offline → connecting → authenticating → online, signing the challenge', async () => {
     const { transport, relay, states, signer } = setup();
-    expect(transport.snapshot).toEqual({ state: 'offline', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(transport.snapshot).toEqual({ state: 'offline', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: 'ws://127.0.0.1:9/v2/ws' });
     transport.start();
     expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
     await completeHandshake(relay);
@@ -115,7 +115,7 @@ describe('Transport: states', () => {
     expect(transport.snapshot).toMatchObject({ attempt: 3, nextRetryAt: clock.now() + 1000 });
     clock.advance(1000);
     await completeHandshake(relay);
-    expect(transport.snapshot).toEqual({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(transport.snapshot).toEqual({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: 'ws://127.0.0.1:9/v2/ws' });
     relay.last.serverClose(1001, 'relay_shutting_down');
     expect(transport.snapshot).toMatchObject({ state: 'reconnecting', attempt: 1, nextRetryAt: clock.now() + 250 });
     expect(transport.snapshot.lastError?.code).toBe('relay_shutting_down');
@@ -607,7 +607,8 @@ describe('Transport: several relays', () => {
     expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
     expect(transport.relayUrl).toBe('ws://127.0.0.1:9/v2/ws');
     relay.last.serverClose(1006);
-    expect(transport.snapshot).toMatchObject({ state: 'reconnecting', attempt: 1, nextRetryAt: clock.now() + 250 });
+    // The snapshot the UI gets names the relay the next attempt goes to.
+    expect(transport.snapshot).toMatchObject({ state: 'reconnecting', attempt: 1, nextRetryAt: clock.now() + 250, relayUrl: 'ws://127.0.0.1:10/v2/ws' });
     expect(transport.relayUrl).toBe('ws://127.0.0.1:10/v2/ws');
     clock.advance(250);
     expect(relay.last.url).toBe('ws://127.0.0.1:10/v2/ws');
@@ -619,7 +620,7 @@ describe('Transport: several relays', () => {
     clock.advance(1000);
     expect(relay.last.url).toBe('ws://127.0.0.1:9/v2/ws');
     await completeHandshake(relay);
-    expect(transport.snapshot).toEqual({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(transport.snapshot).toEqual({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: 'ws://127.0.0.1:9/v2/ws' });
     expect(logs.filter((l) => l.event === 'relay_failover')).toHaveLength(3);
   });
 
@@ -628,7 +629,10 @@ describe('Transport: several relays', () => {
     clock.advance(15_000 + 10_000);
     expect(transport.snapshot).toMatchObject({ state: 'reconnecting', lastError: { code: 'dead_peer' } });
     expect(transport.relayUrl).toBe('ws://127.0.0.1:10/v2/ws');
+    const states: (string | undefined)[] = [];
+    transport.on('state', (snapshot) => states.push(snapshot.relayUrl));
     transport.setRelayUrl(['ws://127.0.0.1:20', 'ws://127.0.0.1:21']);
+    expect(states).toEqual(['ws://127.0.0.1:20/v2/ws']);
     transport.retryNow();
     expect(relay.last.url).toBe('ws://127.0.0.1:20/v2/ws');
   });

@@ -77,7 +77,7 @@ export class Transport {
   private urlIndex = 0;
   private connection: Connection | undefined;
   private retryTimer: TimerHandle | undefined;
-  private current: ConnectionSnapshot = { state: 'offline', attempt: 0, nextRetryAt: null, lastError: null };
+  private current: ConnectionSnapshot;
 
   constructor(private readonly options: TransportOptions) {
     this.config = resolveTransportConfig(options.config);
@@ -91,6 +91,7 @@ export class Transport {
       random: options.random,
     });
     this.urls = relayWebSocketUrls(options.relayUrl);
+    this.current = { state: 'offline', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: this.relayUrl };
   }
 
   get snapshot(): ConnectionSnapshot {
@@ -147,6 +148,7 @@ export class Transport {
   setRelayUrl(relayUrl: string | readonly string[]): void {
     this.urls = relayWebSocketUrls(relayUrl);
     this.urlIndex = 0;
+    this.update({});
   }
 
   /**
@@ -327,7 +329,7 @@ export class Transport {
   }
 
   private update(change: Partial<ConnectionSnapshot>): void {
-    const next = { ...this.current, ...change };
+    const next = { ...this.current, ...change, relayUrl: this.relayUrl };
     const same = (Object.keys(next) as (keyof ConnectionSnapshot)[]).every((key) => next[key] === this.current[key]);
     if (same) return;
     const previous = this.current.state;

@@ -25,6 +25,8 @@ export interface ConnectionSnapshot {
   nextRetryAt: number | null;
   /** Why the last connection or attempt ended; cleared once online. `fatal` means the transport will not retry. */
   lastError: { code: ConnectionErrorCode; message: string; fatal: boolean; detail?: string } | null;
+  /** The relay (WebSocket URL) the current or next connection goes to: the one this device is on. */
+  relayUrl?: string;
 }
 
 /** One envelope pushed by the relay. It stays in the relay mailbox until ack() is called. */

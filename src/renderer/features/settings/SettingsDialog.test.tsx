@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderApp, resetApp } from '../../testing/renderApp';
 
@@ -27,6 +27,40 @@ describe('settings', () => {
     expect(save).toHaveProperty('disabled', false);
     await user.click(save);
     expect(await within(settings).findByRole('status')).toBeTruthy();
-    await waitFor(() => expect(fake.calls.some((call) => call.channel === 'account.setRelayUrl')).toBe(true));
+    await waitFor(() => expect(fake.calls).toContainEqual(expect.objectContaining({ channel: 'account.setRelayUrls', request: { relayUrls: ['wss://relay.example.org/v2/ws'] } })));
+  });
+
+  it('takes several relays, one per line or separated by commas, says which one is wrong, and shows the one in use', async () => {
+    const { user, fake } = await renderApp();
+    const { settings, relay, save } = await openSettings(user);
+    expect(within(settings).getByText('Connected to ws://127.0.0.1:8787/v1/ws')).toBeTruthy();
+
+    await user.clear(relay);
+    await user.type(relay, 'wss://a.example.org/v1/ws{Enter}ws://b.example.org/v1/ws');
+    await user.click(save);
+    expect((await within(settings).findByRole('alert')).textContent).toBe(
+      'Relay 2 (ws://b.example.org/v1/ws): Use wss:// for a relay on another machine; ws:// is only allowed for localhost',
+    );
+    expect(fake.calls.some((call) => call.channel === 'account.setRelayUrls')).toBe(false);
+
+    await user.clear(relay);
+    await user.type(relay, 'wss://a.example.org/v1/ws{Enter}wss://b.example.org/v1/ws, wss://c.example.org/v1/ws');
+    await user.click(save);
+    expect(await within(settings).findByRole('status')).toBeTruthy();
+    const relayUrls = ['wss://a.example.org/v1/ws', 'wss://b.example.org/v1/ws', 'wss://c.example.org/v1/ws'];
+    await waitFor(() => expect(fake.calls).toContainEqual(expect.objectContaining({ channel: 'account.setRelayUrls', request: { relayUrls } })));
+    expect(await within(settings).findByText('Connected to wss://a.example.org/v1/ws')).toBeTruthy();
+
+    // The first relay stops answering: main's transport moves on, and Settings says where to.
+    act(() => fake.setConnection('reconnecting', null, 'wss://b.example.org/v1/ws'));
+    expect(await within(settings).findByText('Next attempt: wss://b.example.org/v1/ws')).toBeTruthy();
+    act(() => fake.setConnection('online'));
+    expect(await within(settings).findByText('Connected to wss://b.example.org/v1/ws')).toBeTruthy();
+
+    // Opened again, the field lists the saved relays one per line.
+    await user.keyboard('{Escape}');
+    const again = await openSettings(user);
+    expect(again.relay).toHaveProperty('value', relayUrls.join('\n'));
+    expect(again.save).toHaveProperty('disabled', true);
   });
 });

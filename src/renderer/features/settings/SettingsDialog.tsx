@@ -1,9 +1,10 @@
-// Settings: the relay this device talks to (main reconnects there), the theme, notifications, media downloads, the
-// window, updates, facts about the account and its linked devices.
+// Settings: the relays this device talks to (main reconnects there; several are tried in turn) and the one it is on
+// now, the theme, notifications, media downloads, the window, updates, facts about the account and its linked devices.
 import { useId, useState, type FormEvent } from 'react';
-import { RelayUrl } from '../../../shared/ipc';
+import { RelayUrlList, type ConnectionSnapshot } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
 import { useAccount } from '../../store/account';
+import { useConnection } from '../../store/connection';
 import { useDialogs } from '../../store/dialogs';
 import { useTheme, type ThemeChoice } from '../../store/theme';
 import { Dialog } from '../../ui/Dialog';
@@ -23,28 +24,31 @@ const THEMES: { value: ThemeChoice; label: string }[] = [
 export function SettingsDialog() {
   const close = useDialogs((state) => state.close);
   const account = useAccount((state) => state.account);
-  const setRelayUrl = useAccount((state) => state.setRelayUrl);
+  const setRelayUrls = useAccount((state) => state.setRelayUrls);
+  const connection = useConnection((state) => state.snapshot);
   const theme = useTheme((state) => state.theme);
   const setTheme = useTheme((state) => state.setTheme);
-  const [relay, setRelay] = useState(account?.relayUrl ?? '');
+  const savedRelays = account?.relayUrls.join('\n') ?? '';
+  const [relay, setRelay] = useState(savedRelays);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const relayId = useId();
   const relayErrorId = useId();
+  const relayHintId = useId();
 
   async function saveRelay(event: FormEvent) {
     event.preventDefault();
     setError(null);
     setSaved(false);
-    const parsed = RelayUrl.safeParse(relay);
+    const parsed = RelayUrlList.safeParse(relay);
     if (!parsed.success) {
       setError(parsed.error.issues[0]?.message ?? 'That is not a relay URL.');
       return;
     }
     setBusy(true);
     try {
-      await setRelayUrl(parsed.data);
+      await setRelayUrls(parsed.data);
       setSaved(true);
     } catch (failure) {
       setError(userMessage(failure, 'Could not change the relay. Please try again.'));
@@ -60,9 +64,10 @@ export function SettingsDialog() {
           Relay URL
         </label>
         <div className="input-row">
-          <input
+          <textarea
             id={relayId}
             value={relay}
+            rows={Math.min(4, relay.split('\n').length)}
             onChange={(event) => {
               setRelay(event.target.value);
               setSaved(false);
@@ -71,14 +76,18 @@ export function SettingsDialog() {
             spellCheck={false}
             autoComplete="off"
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? relayErrorId : undefined}
+            aria-describedby={error ? `${relayErrorId} ${relayHintId}` : relayHintId}
             data-autofocus
           />
-          <button type="submit" className="button-secondary" disabled={busy || relay.trim() === account?.relayUrl}>
+          <button type="submit" className="button-secondary" disabled={busy || relay.trim() === savedRelays}>
             {busy ? 'Saving…' : 'Save'}
           </button>
         </div>
-        <p className="field-hint">Change this only if your relay moved. Parley reconnects to the new address.</p>
+        <p id={relayHintId} className="field-hint">
+          Change this only if your relay moved. For several relays of one service, put one per line: Parley moves to the
+          next when one stops answering.
+        </p>
+        {connection?.relayUrl && <p className="current-relay">{describeCurrentRelay(connection.state, connection.relayUrl)}</p>}
         {error && (
           <p id={relayErrorId} className="form-error" role="alert">
             {error}
@@ -128,4 +137,12 @@ export function SettingsDialog() {
       </div>
     </Dialog>
   );
+}
+
+/** Which relay this device is on, or is about to try. */
+function describeCurrentRelay(state: ConnectionSnapshot['state'], relayUrl: string): string {
+  if (state === 'online') return `Connected to ${relayUrl}`;
+  if (state === 'reconnecting') return `Next attempt: ${relayUrl}`;
+  if (state === 'offline') return `Not connected (relay: ${relayUrl})`;
+  return `Connecting to ${relayUrl}…`;
 }

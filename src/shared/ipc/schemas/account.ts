@@ -1,4 +1,4 @@
-// The account of this device as the renderer may see it, and the relay URL it may choose.
+// The account of this device as the renderer may see it, and the relay URLs it may choose.
 import { z } from 'zod';
 import { DeviceId, Username } from '../../protocol/fields';
 
@@ -26,6 +26,43 @@ export const RelayUrl = z
     }
   });
 
+/** The most relay URLs one account lists (several nodes of one service, tried in turn). */
+export const MAX_RELAY_URLS = 8;
+
+/** The relays of one service, tried in this order: each a RelayUrl, none twice. */
+export const RelayUrls = z
+  .array(RelayUrl)
+  .min(1, 'Enter a relay URL, e.g. wss://relay.example.org/v1/ws')
+  .max(MAX_RELAY_URLS, `List at most ${MAX_RELAY_URLS} relay URLs`)
+  .superRefine((urls, context) => {
+    if (new Set(urls).size !== urls.length) context.addIssue({ code: 'custom', message: 'Each relay URL may be listed only once' });
+  });
+
+/**
+ * Relay URLs as a person types them: separated by commas or line breaks (a URL holds neither). One URL gets
+ * RelayUrl's own messages; in a list, a message says which entry it is about.
+ */
+export const RelayUrlList = z
+  .string()
+  .max(MAX_RELAY_URLS * 2100)
+  .transform((text, context) => {
+    const entries = text
+      .split(/[,\r\n]+/)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    const urls: string[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const parsed = RelayUrl.safeParse(entry);
+      if (parsed.success) urls.push(parsed.data);
+      else {
+        const message = parsed.error.issues[0]?.message ?? 'Relay URL is not valid';
+        context.addIssue({ code: 'custom', message: entries.length === 1 ? message : `Relay ${index + 1} (${entry.slice(0, 80)}): ${message}` });
+      }
+    }
+    return urls;
+  })
+  .pipe(RelayUrls);
+
 export const KeyProtection = z.strictObject({
   /** True when private keys are protected by the OS keychain. */
   osKeychain: z.boolean(),
@@ -36,7 +73,8 @@ export const KeyProtection = z.strictObject({
 export const AccountView = z.strictObject({
   username: Username,
   device: DeviceId,
-  relayUrl: z.string(),
+  /** The relays this device uses, in the order it tries them (the first is where the account was made). */
+  relayUrls: z.array(z.string()).min(1).max(MAX_RELAY_URLS),
   /** Base64 Ed25519 identity public key. */
   identityKey: z.string(),
   keyProtection: KeyProtection,

@@ -21,5 +21,7 @@ export const ConnectionSnapshot = z.strictObject({
       detail: z.string().max(200).optional(),
     })
     .nullable(),
+  /** The relay the current (or next) connection goes to, of the account's relay URLs; absent without an account. */
+  relayUrl: z.string().max(2048).optional(),
 });
 export type ConnectionSnapshot = z.infer<typeof ConnectionSnapshot>;

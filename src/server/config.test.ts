@@ -75,6 +75,7 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_BLOB_TOKEN_TTL_MS: '60000',
       PARLEY_RELAY_BLOB_TOKEN_SECRET: Buffer.alloc(32, 7).toString('base64'),
       PARLEY_RELAY_BLOB_GC_INTERVAL_MS: '5000',
+      PARLEY_RELAY_BLOB_DIR: '/mnt/shared/parley-blobs',
       PARLEY_RELAY_LOG_LEVEL: 'debug',
       PARLEY_RELAY_METRICS_HOST: '10.1.2.3',
       PARLEY_RELAY_METRICS_PORT: 'off',
@@ -119,6 +120,7 @@ describe('loadRelayConfig', () => {
       blobTokenTtlMs: 60_000,
       blobTokenSecret: new Uint8Array(Buffer.alloc(32, 7)),
       blobGcIntervalMs: 5000,
+      blobDir: '/mnt/shared/parley-blobs',
       metricsHost: '10.1.2.3',
       metricsPort: null,
       logLevel: 'debug',
@@ -129,7 +131,15 @@ describe('loadRelayConfig', () => {
   it('needs a Redis URL for the Redis store, and never echoes a URL (it may hold a password)', () => {
     expect(() => loadRelayConfig({ PARLEY_STORE: 'redis' })).toThrow(expect.objectContaining({ variable: 'PARLEY_REDIS_URL' }));
     expect(() => loadRelayConfig({ PARLEY_REDIS_URL: 'redis://:hunter2@x y' })).toThrow(expect.not.objectContaining({ message: expect.stringContaining('hunter2') }));
-    expect(loadRelayConfig({})).toMatchObject({ store: 'sqlite', redisUrls: [] });
+    expect(loadRelayConfig({})).toMatchObject({ store: 'sqlite', redisUrls: [], blobDir: null });
+  });
+
+  it('needs a shared blob directory and token secret for the Redis store (blob records are shared)', () => {
+    const redis = { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: 'redis://10.0.0.1:6379' };
+    const secret = { PARLEY_RELAY_BLOB_TOKEN_SECRET: Buffer.alloc(32, 7).toString('base64') };
+    expect(() => loadRelayConfig({ ...redis, ...secret })).toThrow(expect.objectContaining({ variable: 'PARLEY_RELAY_BLOB_DIR' }));
+    expect(() => loadRelayConfig({ ...redis, PARLEY_RELAY_BLOB_DIR: '/mnt/blobs' })).toThrow(expect.objectContaining({ variable: 'PARLEY_RELAY_BLOB_TOKEN_SECRET' }));
+    expect(loadRelayConfig({ ...redis, ...secret, PARLEY_RELAY_BLOB_DIR: '/mnt/blobs' })).toMatchObject({ store: 'redis', blobDir: '/mnt/blobs' });
   });
 
   it('treats an empty value as unset', () => {

@@ -85,6 +85,8 @@ export interface RelayConfig {
   blobTokenTtlMs: number;
   /** HMAC key for blob tokens, shared by relays that serve one blob store; null: a key file in the data directory. */
   blobTokenSecret: Uint8Array | null;
+  /** Directory of blob bytes; null: `<dataDir>/blobs`. With the Redis store, one directory every relay reaches. */
+  blobDir: string | null;
   /** Interval of blob garbage collection. */
   blobGcIntervalMs: number;
   /** Interface of the Prometheus metrics listener (loopback unless an operator opens it). */
@@ -171,6 +173,7 @@ export const RELAY_SETTINGS = [
   setting({ key: 'blobAbandonMs', variable: 'PARLEY_RELAY_BLOB_ABANDON_MS', parse: int(1, 365 * 86_400_000), fallback: () => 86_400_000 }),
   setting({ key: 'blobTokenTtlMs', variable: 'PARLEY_RELAY_BLOB_TOKEN_TTL_MS', parse: int(1_000, 86_400_000), fallback: () => 15 * 60_000 }),
   setting({ key: 'blobTokenSecret', variable: 'PARLEY_RELAY_BLOB_TOKEN_SECRET', parse: parseSecret, fallback: () => null }),
+  setting({ key: 'blobDir', variable: 'PARLEY_RELAY_BLOB_DIR', parse: (raw) => raw, fallback: () => null }),
   setting({ key: 'blobGcIntervalMs', variable: 'PARLEY_RELAY_BLOB_GC_INTERVAL_MS', parse: int(1_000, 86_400_000), fallback: () => 60 * 60_000 }),
   setting({ key: 'metricsHost', variable: 'PARLEY_RELAY_METRICS_HOST', parse: parseHost, fallback: () => '127.0.0.1' }),
   setting({ key: 'metricsPort', variable: 'PARLEY_RELAY_METRICS_PORT', parse: portOrOff, fallback: () => 9464 }),
@@ -197,6 +200,13 @@ export function validateRelayConfig(config: RelayConfig): RelayConfig {
   if (config.dataDir.trim() === '') throw new ConfigError('PARLEY_DATA_DIR', 'PARLEY_DATA_DIR must not be empty');
   if (config.store === 'redis' && config.redisUrls.length === 0) {
     throw new ConfigError('PARLEY_REDIS_URL', 'PARLEY_REDIS_URL must name Redis when PARLEY_STORE is redis');
+  }
+  // On Redis, blob records are shared: every relay must reach the bytes and check the tokens the others issued.
+  if (config.store === 'redis' && config.blobDir === null) {
+    throw new ConfigError('PARLEY_RELAY_BLOB_DIR', 'PARLEY_RELAY_BLOB_DIR must name a directory every relay reaches when PARLEY_STORE is redis');
+  }
+  if (config.store === 'redis' && config.blobTokenSecret === null) {
+    throw new ConfigError('PARLEY_RELAY_BLOB_TOKEN_SECRET', 'PARLEY_RELAY_BLOB_TOKEN_SECRET must be set, the same on every relay, when PARLEY_STORE is redis');
   }
   if (config.maxPayloadBytes > MAX_PAYLOAD_CEILING) {
     throw new ConfigError('PARLEY_RELAY_MAX_PAYLOAD_BYTES', `PARLEY_RELAY_MAX_PAYLOAD_BYTES must be at most ${MAX_PAYLOAD_CEILING}`);

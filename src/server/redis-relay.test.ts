@@ -1,21 +1,26 @@
 // A relay on the Redis store (PARLEY_STORE=redis) end to end: live delivery, a backlog kept in Redis across a
-// relay restart and drained in order, dedup of a resend, prekeys; and the start-up check that logs which durability
-// promise Redis's AOF configuration gives a `sent`.
+// relay restart and drained in order, dedup of a resend, prekeys; two relays sharing blobs (records in Redis, bytes
+// in one directory); and the start-up check that logs which durability promise Redis's AOF configuration gives.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
-import { makeTempDir, removeDir, startTestRelay } from '../../test/support/relay-harness';
+import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
+import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
 import { createJsonLogger } from './log';
 import { checkRedisDurability } from './store/redis/redis-durability';
 import { openRedisStore } from './store/redis/redis-store';
 
 let redis: TestRedis;
+let blobs: SharedBlobs;
 
 beforeAll(async () => {
   redis = await startTestRedis({ appendfsync: 'always' });
+  blobs = sharedBlobs();
 });
 afterAll(async () => {
   await redis.stop();
+  blobs.remove();
 });
 
 describe('relay on Redis', () => {
@@ -23,7 +28,7 @@ describe('relay on Redis', () => {
     const dataDir = makeTempDir();
     const lines: string[] = [];
     const logger = createJsonLogger('info', (line) => lines.push(line));
-    const options = { store: 'redis' as const, redisUrls: [redis.url], rateLimitBurst: 10_000 };
+    const options = { store: 'redis' as const, redisUrls: [redis.url], rateLimitBurst: 10_000, ...blobs.config };
     let relay = await startTestRelay(options, { dataDir, logger });
     expect(lines.map((l) => JSON.parse(l) as { event: string; promise?: string })).toContainEqual(
       expect.objectContaining({ event: 'relay.redis_durability', promise: 'fsync_before_sent' }),
@@ -56,6 +61,44 @@ describe('relay on Redis', () => {
     await Promise.all([aliceAgain.close(), bobAgain.close()]);
     await relay.close();
     removeDir(dataDir);
+  });
+});
+
+describe('two relays on one Redis', () => {
+  it('share blobs: an upload started through one finishes through the other and downloads through either', async () => {
+    const options = { store: 'redis' as const, redisUrls: [redis.url], ...blobs.config };
+    const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
+    try {
+      const alice = { user: 'alice', device: 1 };
+      const bob = { user: 'bob', device: 1 };
+      const bytes = randomBytes(200_000);
+      const tus = { 'Tus-Resumable': '1.0.0' };
+      const { blobId, token } = await nodeA.blobs.access.uploadToken(alice, bytes.length);
+      const upload = (node: TestRelay, method: string, headers: Record<string, string>, body?: Uint8Array) =>
+        fetch(`${node.httpUrl}/v1/blobs${method === 'POST' ? '' : `/${blobId}`}`, { method, headers: { ...tus, Authorization: `Bearer ${token}`, ...headers }, body });
+      const part = { 'Content-Type': 'application/offset+octet-stream' };
+      expect((await upload(nodeA, 'POST', { 'Upload-Length': String(bytes.length) })).status).toBe(201);
+      expect((await upload(nodeA, 'PATCH', { ...part, 'Upload-Offset': '0' }, bytes.subarray(0, 80_000))).status).toBe(204);
+      // Node A goes away mid-upload (a load balancer sends the client to B): B knows where to continue.
+      expect((await upload(nodeB, 'HEAD', {})).headers.get('upload-offset')).toBe('80000');
+      expect((await upload(nodeB, 'PATCH', { ...part, 'Upload-Offset': '80000' }, bytes.subarray(80_000))).status).toBe(204);
+      expect(await nodeB.blobs.index.usedBytes('alice')).toBe(bytes.length);
+
+      await nodeB.blobs.access.grant(alice, blobId, [bob]);
+      for (const node of [nodeA, nodeB]) {
+        const { token: download } = await node.blobs.access.downloadToken(bob, blobId);
+        const response = await fetch(`${node.httpUrl}/v1/blobs/${blobId}`, { headers: { Authorization: `Bearer ${download}`, Range: 'bytes=79990-80009' } });
+        expect(response.status).toBe(206);
+        expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes.subarray(79_990, 80_010));
+      }
+      // A token from one relay opens the blob on the other (one secret), and the whole blob arrives.
+      const { token: fromA } = await nodeA.blobs.access.downloadToken(bob, blobId);
+      const whole = await fetch(`${nodeB.httpUrl}/v1/blobs/${blobId}`, { headers: { Authorization: `Bearer ${fromA}` } });
+      expect(Buffer.from(await whole.arrayBuffer())).toEqual(bytes);
+      await expect(nodeB.blobs.access.downloadToken({ user: 'mallory', device: 1 }, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    }
   });
 });
 

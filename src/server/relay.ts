@@ -25,7 +25,7 @@ import { MeteredStore } from './metrics/metered-store';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { RelayMetrics } from './metrics/relay-metrics';
 import { PrekeyDirectory } from './prekeys/prekey-directory';
-import { openRelayStore } from './store/open-relay-store';
+import { openRelayStore, type OpenedStore } from './store/open-relay-store';
 import type { RelayStore } from './store/relay-store';
 import { RELAY_VERSION } from './version';
 
@@ -64,7 +64,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   validateRelayConfig(config);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const opened = options.store === undefined ? await openRelayStore(config, logger) : { store: options.store };
+  const opened: OpenedStore = options.store === undefined ? await openRelayStore(config, logger) : { store: options.store };
   /** The devices this node holds a live connection of, for the backlog gauge. */
   const held = new Map<string, Address>();
   let bus: DeviceBus | undefined;
@@ -122,7 +122,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
         for (const connection of online.all()) connection.wake();
       },
     });
-    blobs = await openBlobStore(config, { now, logger });
+    blobs = await openBlobStore(config, { now, logger, ...(opened.blobIndex ? { index: opened.blobIndex } : {}) });
   } catch (error) {
     await bus?.close();
     await store.close();

@@ -105,6 +105,8 @@ describe('core through the IPC dispatcher', () => {
     await waitFor(() => first.states.at(-1)?.state === 'online' && first.states.at(-1)?.relayUrl === relay.url, 'online on the second relay');
     expect(first.states.some((state) => state.state === 'reconnecting' && state.relayUrl === relay.url && state.lastError !== null)).toBe(true);
     expect(await first.core.dispatch('connection.get', {}, trusted)).toMatchObject({ ok: true, value: { state: 'online', relayUrl: relay.url } });
+    // Attachments go to the relay it is on, not to the first of the list.
+    expect(first.core.client.blobEndpoint().href).toBe(`${relay.httpUrl}/v1/blobs`);
     await first.core.close();
 
     const again = await openCore(first.dataDir);

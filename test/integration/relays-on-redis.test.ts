@@ -14,6 +14,7 @@ import { reconnect, registeredDevice } from '../support/raw-device';
 import { startLoopbackProxy } from '../support/loopback-proxy';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
+import { sharedBlobs, type SharedBlobs } from '../support/shared-blobs';
 import { registerDevice, sleep, transportFor, waitFor, waitForState } from './support';
 
 const COUNT = 600;
@@ -25,13 +26,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function relayOn(redis: TestRedis): Promise<RelayProcess> {
+async function relayOn(redis: TestRedis, blobs: SharedBlobs): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-node-'));
   const relay = await spawnRelay({
     dataDir,
     // Three relays start at once on a loaded 2-core machine: give each more than the default 20 s.
     startTimeoutMs: 60_000,
-    env: { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: redis.url, PARLEY_RELAY_RATE_PER_SECOND: '100000', PARLEY_RELAY_RATE_BURST: '100000' },
+    env: { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: redis.url, PARLEY_RELAY_RATE_PER_SECOND: '100000', PARLEY_RELAY_RATE_BURST: '100000', ...blobs.env },
   });
   cleanups.push(async () => {
     await relay.stop();
@@ -43,8 +44,9 @@ async function relayOn(redis: TestRedis): Promise<RelayProcess> {
 describe('relays on one Redis', () => {
   it(`carry ${COUNT} messages across nodes exactly once, in order, through a relay kill -9 and a Redis restart`, { timeout: 120_000 }, async () => {
     const redis = await startTestRedis({ appendfsync: 'always' });
-    cleanups.push(() => redis.stop());
-    const [nodeA, nodeB, nodeC] = await Promise.all([relayOn(redis), relayOn(redis), relayOn(redis)]);
+    const blobs = sharedBlobs();
+    cleanups.push(() => redis.stop(), () => blobs.remove());
+    const [nodeA, nodeB, nodeC] = await Promise.all([relayOn(redis, blobs), relayOn(redis, blobs), relayOn(redis, blobs)]);
     const proxy = await startLoopbackProxy({ port: nodeA!.port });
     cleanups.push(() => proxy.close());
 
@@ -126,8 +128,9 @@ describe('relays on one Redis', () => {
 
   it('keeps one live connection per device across nodes', { timeout: 60_000 }, async () => {
     const redis = await startTestRedis({ appendfsync: 'everysec' });
-    cleanups.push(() => redis.stop());
-    const [nodeA, nodeB] = await Promise.all([relayOn(redis), relayOn(redis)]);
+    const blobs = sharedBlobs();
+    cleanups.push(() => redis.stop(), () => blobs.remove());
+    const [nodeA, nodeB] = await Promise.all([relayOn(redis, blobs), relayOn(redis, blobs)]);
     const carol = await registeredDevice(nodeA!.url);
     await carol.next('drained');
     const carolOnB = await reconnect(nodeB!.url, carol);

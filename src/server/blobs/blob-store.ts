@@ -1,5 +1,6 @@
-// Composition of the relay's blob store: the bytes (local disk), the index (SQLite), the token signer, the HTTP
-// endpoints, the access rules the WebSocket frames call, and the collector. startRelay opens one and closes it.
+// Composition of the relay's blob store: the bytes (a directory: `<dataDir>/blobs` or PARLEY_RELAY_BLOB_DIR), the
+// index (SQLite, or the one the relay store brings: Redis), the token signer, the HTTP endpoints, the access rules the
+// WebSocket frames call, and the collector. startRelay opens one and closes it.
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_RECIPIENTS_PER_SEND } from '../../shared/protocol';
@@ -17,7 +18,7 @@ export const BLOB_DIR = 'blobs';
 
 export type BlobConfig = Pick<
   RelayConfig,
-  'dataDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs'
+  'dataDir' | 'blobDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs'
 >;
 
 export interface BlobStore {
@@ -28,9 +29,17 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
-export async function openBlobStore(config: BlobConfig, services: { now: () => number; logger: Logger; bytes?: BlobBytes }): Promise<BlobStore> {
-  const bytes = services.bytes ?? (await LocalDiskBlobBytes.open(join(config.dataDir, BLOB_DIR)));
-  const index = new SqliteBlobIndex(config.dataDir);
+export interface BlobServices {
+  now: () => number;
+  logger: Logger;
+  bytes?: BlobBytes;
+  /** A shared index (relays on Redis); by default the SQLite one in the data directory. */
+  index?: BlobIndex;
+}
+
+export async function openBlobStore(config: BlobConfig, services: BlobServices): Promise<BlobStore> {
+  const bytes = services.bytes ?? (await LocalDiskBlobBytes.open(config.blobDir ?? join(config.dataDir, BLOB_DIR)));
+  const index = services.index ?? new SqliteBlobIndex(config.dataDir);
   const tokens = new BlobTokens(await loadBlobTokenSecret(config.dataDir, config.blobTokenSecret), services.now);
   const access = new BlobAccess(
     index,

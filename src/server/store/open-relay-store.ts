@@ -1,10 +1,12 @@
 // Opens the store the configuration names: the embedded SQLite database, or Redis (logging which durability
 // promise its configuration gives a `sent`). A Redis store comes with the device bus that lets relays sharing it
-// reach each other's devices.
+// reach each other's devices, and with the blob index they share.
+import type { BlobIndex } from '../blobs/blob-index';
 import { RedisDeviceBus, type DeviceBus, type DeviceBusEvents } from '../cluster/device-bus';
 import type { RelayConfig } from '../config';
 import { errorFields, type Logger } from '../log';
 import type { RelayStore } from './relay-store';
+import { RedisBlobIndex } from './redis/redis-blob-index';
 import { checkRedisDurability } from './redis/redis-durability';
 import { openRedisStore } from './redis/redis-store';
 import { openSqliteStore } from './sqlite/sqlite-store';
@@ -13,6 +15,8 @@ export interface OpenedStore {
   store: RelayStore;
   /** Present when other relays may share the store. */
   openBus?: (events: DeviceBusEvents) => Promise<DeviceBus>;
+  /** Present when other relays may share the store: blob records all of them see. */
+  blobIndex?: BlobIndex;
 }
 
 export async function openRelayStore(config: RelayConfig, logger: Logger): Promise<OpenedStore> {
@@ -29,5 +33,6 @@ export async function openRelayStore(config: RelayConfig, logger: Logger): Promi
   return {
     store,
     openBus: (events) => RedisDeviceBus.open(store.redis, events, (error) => logger.warn('relay.device_bus_error', errorFields(error))),
+    blobIndex: new RedisBlobIndex(store.redis),
   };
 }

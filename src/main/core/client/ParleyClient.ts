@@ -125,6 +125,11 @@ export class ParleyClient {
     return this.toView(updated);
   }
 
+  /** Where attachments go: the blob endpoint of the relay this device is on (relays of one service share blobs). */
+  blobEndpoint(): URL {
+    return blobEndpoint(this.transport?.relayUrl ?? this.requireAccount().relayUrl);
+  }
+
   /** The OS reports the network is back or changed. */
   networkChanged(): void {
     this.transport?.networkChanged();
@@ -198,7 +203,7 @@ export class ParleyClient {
         secrets: this.options.secrets,
         account,
         relay: transport,
-        blobEndpoint: () => blobEndpoint(this.requireAccount().relayUrl),
+        blobEndpoint: () => this.blobEndpoint(),
         events: this.options.events,
         logger: this.options.logger,
         now: this.options.now,

@@ -1,13 +1,16 @@
 // The Redis store on a real 3-master Redis Cluster (started here from Debian's redis-server on free loopback ports):
-// the mailbox path of the store contract, and a message between two relays on the cluster, Alice on one and Bob on
-// the other, so the store's per-user slots and the device bus's pub/sub both run on a cluster.
+// the mailbox path of the store contract, the blob index contract, and a message between two relays on the cluster,
+// Alice on one and Bob on the other, so the store's per-user slots and the device bus's pub/sub both run on a cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMessageId, randomPayload, registeredDevice } from '../../../../test/support/raw-device';
 import { startTestRelay } from '../../../../test/support/relay-harness';
 import { redisCliMissing, startTestRedisCluster, type TestRedisCluster } from '../../../../test/support/redis-cluster';
+import { sharedBlobs } from '../../../../test/support/shared-blobs';
+import { describeBlobIndexContract } from '../../blobs/blob-index.contract';
 import { describeRelayStoreContract } from '../relay-store.contract';
+import { RedisBlobIndex } from './redis-blob-index';
 import { redisKeys } from './redis-keys';
-import { openRedisStore } from './redis-store';
+import { connectRedis, openRedisStore } from './redis-store';
 
 const RETENTION_MS = 60_000;
 let cluster: TestRedisCluster;
@@ -45,6 +48,18 @@ describe.skipIf(redisCliMissing !== undefined)(`Redis Cluster${redisCliMissing ?
     { mailboxesOnly: true },
   );
 
+  describeBlobIndexContract('Redis Cluster', async () => {
+    const connection = connectRedis(cluster.urls);
+    await connection.connect();
+    return {
+      index: new RedisBlobIndex(connection),
+      async destroy() {
+        await cluster.flush();
+        connection.disconnect();
+      },
+    };
+  });
+
   it('spreads users over the masters, as the contract run relies on', async () => {
     const store = await openRedisStore({ urls: cluster.urls, dedupRetentionMs: RETENTION_MS });
     try {
@@ -58,7 +73,8 @@ describe.skipIf(redisCliMissing !== undefined)(`Redis Cluster${redisCliMissing ?
   });
 
   it('carries a message from a device on one relay to a device on another and back, both relays on the cluster', async () => {
-    const options = { store: 'redis' as const, redisUrls: cluster.urls, rateLimitBurst: 10_000 };
+    const blobs = sharedBlobs();
+    const options = { store: 'redis' as const, redisUrls: cluster.urls, rateLimitBurst: 10_000, ...blobs.config };
     const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
     try {
       const alice = await registeredDevice(nodeA.url, undefined, { autoAck: true });
@@ -76,6 +92,7 @@ describe.skipIf(redisCliMissing !== undefined)(`Redis Cluster${redisCliMissing ?
     } finally {
       await Promise.all([nodeA.close(), nodeB.close()]);
       await cluster.flush();
+      blobs.remove();
     }
   });
 });

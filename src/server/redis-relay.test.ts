@@ -100,6 +100,27 @@ describe('two relays on one Redis', () => {
       await Promise.all([nodeA.close(), nodeB.close()]);
     }
   });
+
+  it('hand a typing notice (an ephemeral send) to its recipient on the other relay', async () => {
+    const options = { store: 'redis' as const, redisUrls: [redis.url], ...blobs.config };
+    const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
+    try {
+      const alice = await registeredDevice(nodeA.url);
+      const bob = await registeredDevice(nodeB.url, undefined, { autoAck: true });
+      await Promise.all([alice.next('drained'), bob.next('drained')]);
+      // A stored message reaching Bob live says node B listens for him on the bus.
+      await alice.sendOk(bob.address, randomPayload());
+      await bob.waitForDeliveries(1);
+      const typing = randomPayload(24);
+      expect(await alice.send(bob.address, typing, newMessageId(), { ephemeral: true })).toMatchObject({ type: 'sent', status: 'routed' });
+      const [, notice] = await bob.waitForDeliveries(2);
+      expect(notice).toMatchObject({ seq: 0, from: alice.address });
+      expect(Buffer.from(notice!.payload)).toEqual(Buffer.from(typing));
+      await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    }
+  });
 });
 
 describe('Redis durability check', () => {

@@ -121,6 +121,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       resubscribed: () => {
         for (const connection of online.all()) connection.wake();
       },
+      ephemeral: (device, delivery) => online.get(device)?.pushEphemeral(delivery),
     });
     blobs = await openBlobStore(config, { now, logger, ...(opened.blobIndex ? { index: opened.blobIndex } : {}) });
   } catch (error) {
@@ -150,6 +151,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     logger,
     metrics,
     now,
+    forwardEphemeral: (devices, delivery) => bus?.ephemeral(devices, delivery),
   };
   const health = createHttpHandler(() => ({
     version: RELAY_VERSION,

@@ -1,11 +1,13 @@
 // How relays that share one Redis tell each other about devices, over Redis pub/sub, one channel per device:
 //   `w`          the device's mailbox grew on another node: its live connection should read it (wake);
 //   `c <n>`      a connection of the device became live somewhere with generation n (an INCR in the device's slot);
-//                a node holding an older generation ends its connection with `replaced`, as one node always did.
+//                a node holding an older generation ends its connection with `replaced`, as one node always did;
+//   `e <json>`   an ephemeral envelope (a typing notice) for the device, never stored: handed on if it is held here.
 // A node subscribes to a device's channel while it holds that device's live connection. Pub/sub is not durable and
 // need not be: the mailbox is. A wake lost while the subscriber reconnects is made good by waking every local
 // connection once it is back; a claim lost then leaves the older connection open until either side reconnects.
-import { normalizeUsername, type Address } from '../../shared/protocol';
+import { z } from 'zod';
+import { DeviceId, MessageId, Username, normalizeUsername, type Address, type DeliveredEnvelope } from '../../shared/protocol';
 import { KEY_PREFIX } from '../store/redis/redis-keys';
 import type { RedisClient } from '../store/redis/redis-scripts';
 
@@ -16,6 +18,8 @@ export interface DeviceBusEvents {
   replaced(device: Address): void;
   /** The bus lost its subscriptions for a while: every local connection should look at its mailbox. */
   resubscribed(): void;
+  /** An ephemeral envelope sent through another node for this device. */
+  ephemeral(device: Address, delivery: DeliveredEnvelope): void;
 }
 
 export interface DeviceBus {
@@ -25,8 +29,19 @@ export interface DeviceBus {
   release(device: Address): void;
   /** Wakes whichever node holds each device (devices connected nowhere cost one PUBLISH that no one hears). */
   wake(devices: readonly Address[]): void;
+  /** Hands an ephemeral envelope to whichever node holds each device; lost, like any ephemeral send, if none does. */
+  ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void;
   close(): Promise<void>;
 }
+
+/** An ephemeral envelope on the bus (Redis is the operator's, yet what comes off it is checked like a frame). */
+const EphemeralMessage = z.strictObject({
+  m: MessageId,
+  u: Username,
+  d: DeviceId,
+  t: z.number().int().nonnegative(),
+  p: z.base64(),
+});
 
 const CHANNEL_PREFIX = `${KEY_PREFIX}dev:`;
 
@@ -98,6 +113,17 @@ export class RedisDeviceBus implements DeviceBus {
     for (const device of devices) this.redis.publish(channelOf(device), 'w').catch((error: unknown) => this.onError(error));
   }
 
+  ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void {
+    const message = JSON.stringify({
+      m: delivery.messageId,
+      u: delivery.from.user,
+      d: delivery.from.device,
+      t: delivery.sentAt,
+      p: Buffer.from(delivery.payload).toString('base64'),
+    });
+    for (const device of devices) this.redis.publish(channelOf(device), `e ${message}`).catch((error: unknown) => this.onError(error));
+  }
+
   async close(): Promise<void> {
     this.held.clear();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
@@ -108,10 +134,23 @@ export class RedisDeviceBus implements DeviceBus {
     const mine = this.held.get(channel);
     if (device === undefined || mine === undefined) return;
     if (message === 'w') return this.events.wake(device);
+    if (message.startsWith('e ')) return this.receiveEphemeral(device, message.slice(2));
     const generation = message.startsWith('c ') ? Number(message.slice(2)) : Number.NaN;
     if (!Number.isSafeInteger(generation)) return;
     if (mine === Number.POSITIVE_INFINITY) this.announced.set(channel, Math.max(generation, this.announced.get(channel) ?? 0));
     else if (generation > mine) this.replace(channel, device);
+  }
+
+  private receiveEphemeral(device: Address, json: string): void {
+    let parsed: ReturnType<typeof EphemeralMessage.safeParse>;
+    try {
+      parsed = EphemeralMessage.safeParse(JSON.parse(json));
+    } catch (error) {
+      return this.onError(error);
+    }
+    if (!parsed.success) return this.onError(new Error('malformed ephemeral envelope on the device bus'));
+    const { m, u, d, t, p } = parsed.data;
+    this.events.ephemeral(device, { seq: 0, messageId: m, from: { user: u, device: d }, sentAt: t, payload: new Uint8Array(Buffer.from(p, 'base64')) });
   }
 
   private replace(channel: string, device: Address): void {

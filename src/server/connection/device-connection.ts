@@ -55,6 +55,8 @@ export interface ConnectionContext {
   logger: Logger;
   metrics: RelayMetrics;
   now: () => number;
+  /** Hands an ephemeral envelope on to devices connected to other relays (relays sharing Redis), if any. */
+  forwardEphemeral?: (devices: readonly Address[], delivery: DeliveredEnvelope) => void;
 }
 
 /** `provisioning`: a device being linked, waiting at a provisioning address for its provisioning message. */
@@ -311,7 +313,13 @@ export class DeviceConnection {
     const sentAt = this.context.now();
     if (frame.ephemeral) {
       const delivery = { seq: 0, messageId: frame.messageId, from: sender, payload: frame.payload, sentAt };
-      for (const recipient of recipients) this.context.online.get(recipient)?.pushEphemeral(delivery);
+      const elsewhere: Address[] = [];
+      for (const recipient of recipients) {
+        const local = this.context.online.get(recipient);
+        if (local !== undefined) local.pushEphemeral(delivery);
+        else elsewhere.push(recipient);
+      }
+      if (elsewhere.length > 0) this.context.forwardEphemeral?.(elsewhere, delivery);
       return this.batch.answer(frame.rid, 'routed');
     }
     const envelope = { sender, messageId: frame.messageId, recipients, payload: frame.payload, sentAt };

@@ -91,7 +91,11 @@ export class MediaLibrary {
   /** Every upload and download that has not finished, paused ones included, oldest first (the transfers list). */
   async listTransfers(): Promise<AttachmentView[]> {
     const records = await Promise.all((await this.records.active()).map((id) => this.records.get(id)));
-    return records.filter((record): record is AttachmentRecord => record !== undefined).map(toView);
+    // A transfer that has just finished is marked done before it leaves the active list: it is not listed.
+    return records
+      .filter((record): record is AttachmentRecord => record !== undefined)
+      .map(toView)
+      .filter((view) => view.state !== 'downloaded' && view.state !== 'uploaded');
   }
 
   /** Takes a file from the renderer: refuses what is too large or empty before a byte is uploaded, then encrypts and uploads. */

@@ -2,7 +2,8 @@
 // picks alice from the suggestions with the keyboard and sends; alice, reading another chat, sees the group marked
 // with an unread mention in her chat list, opens it and finds her name highlighted; the mark goes once read. Then she
 // organises her list: pins her chat with bob to the top (right click) and archives the group (keyboard: Shift+F10),
-// opens "Archived chats" and finds it there. Screens in both themes, with axe scans.
+// opens "Archived chats" and finds it there. Before that she forwards bob's message to their one-to-one chat and
+// reads its info (read by bob). Screens in both themes, with axe scans.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, type E2eUser } from '../support/world';
@@ -25,7 +26,7 @@ async function bothThemes(user: E2eUser, step: string): Promise<void> {
 }
 
 test('bob mentions alice in a group from the @ suggestions; alice sees the mark and her name highlighted, then pins and archives chats', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const relay = await world.relay();
   const alice = await world.user('alice', relay.url);
   const bob = await world.user('bob', relay.url);
@@ -70,6 +71,27 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await expect(mark).toHaveCount(0);
   await bothThemes(alice, '03-alice-sees-her-name-highlighted');
 
+  // She forwards it to her chat with bob from its menu, picking the chat by keyboard, then looks at its info.
+  await mentioned.locator('.bubble').click({ button: 'right' });
+  await a.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: /Forward/ }).click();
+  const forward = dialog(a, 'Forward message');
+  await expect(forward.getByRole('option')).toHaveCount(2);
+  await forward.getByRole('combobox', { name: 'Forward to' }).pressSequentially('bob');
+  await expect(forward.getByRole('option')).toHaveCount(1);
+  await bothThemes(alice, '04-alice-forwards');
+  await a.keyboard.press('Enter');
+  await expect(forward).toBeHidden();
+  await expect(a.getByRole('heading', { level: 2, name: 'bob' })).toBeVisible();
+  const forwarded = bubble(a, '@alice which book next?');
+  await openChat(b, 'dm:alice', 'alice');
+  await expect(bubble(b, '@alice which book next?')).toBeVisible();
+  await forwarded.focus();
+  await a.keyboard.press('i');
+  const info = dialog(a, 'Message info');
+  await expect(info.getByRole('row', { name: /bob/ })).toContainText('Read');
+  await bothThemes(alice, '05-alice-message-info');
+  await a.keyboard.press('Escape');
+
   // alice pins bob's chat from its menu (right click); it goes to the top with a pin.
   await chatRow(a, 'dm:bob').click({ button: 'right' });
   await a.getByRole('menu', { name: 'Chat actions: bob' }).getByRole('menuitem', { name: 'Pin chat' }).click();
@@ -79,12 +101,12 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await chatRow(a, groupId).focus();
   await a.keyboard.press('Shift+F10');
   await expect(a.getByRole('menu', { name: 'Chat actions: Book club' }).getByRole('menuitem', { name: 'Pin chat' })).toBeFocused();
-  await bothThemes(alice, '04-alice-chat-menu');
+  await bothThemes(alice, '06-alice-chat-menu');
   await a.keyboard.press('ArrowDown');
   await a.keyboard.press('Enter');
   await expect(a.locator('.chat-item-name')).toHaveText(['bob']);
-  await bothThemes(alice, '05-alice-pinned-and-archived');
+  await bothThemes(alice, '07-alice-pinned-and-archived');
   await sidebar(a).getByRole('button', { name: /Archived chats/ }).click();
   await expect(a.locator('.chat-item-name')).toHaveText(['Book club']);
-  await bothThemes(alice, '06-alice-archived-chats');
+  await bothThemes(alice, '08-alice-archived-chats');
 });

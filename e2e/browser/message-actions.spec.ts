@@ -32,7 +32,7 @@ async function bothThemes(user: E2eUser, step: string, scan = false): Promise<vo
 const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
 
 test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s disappearing timer on both sides', async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   const relay = await world.relay();
   const alice = await world.user('alice', relay.url);
   const bob = await world.user('bob', relay.url);

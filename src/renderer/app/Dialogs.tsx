@@ -2,6 +2,8 @@
 import { useDialogs } from '../store/dialogs';
 import { ContactInfoDialog } from '../features/contacts/ContactInfoDialog';
 import { NewChatDialog } from '../features/contacts/NewChatDialog';
+import { ForwardDialog } from '../features/forward/ForwardDialog';
+import { MessageInfoDialog } from '../features/forward/MessageInfoDialog';
 import { GroupInfoDialog } from '../features/groups/GroupInfoDialog';
 import { NewGroupDialog } from '../features/groups/NewGroupDialog';
 import { JoinGroupDialog } from '../features/groups/invites/JoinGroupDialog';
@@ -30,5 +32,9 @@ export function Dialogs() {
       return <GroupInfoDialog key={open.groupId} groupId={open.groupId} />;
     case 'joinGroup':
       return <JoinGroupDialog key={open.token} token={open.token} />;
+    case 'forward':
+      return <ForwardDialog key={open.message.seq} message={open.message} />;
+    case 'messageInfo':
+      return <MessageInfoDialog key={open.message.seq} message={open.message} />;
   }
 }

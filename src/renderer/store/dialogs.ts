@@ -1,5 +1,6 @@
 // The one dialog (or the jump-to-chat palette) open at a time. Esc and the close buttons call close().
 import { create } from 'zustand';
+import type { StoredMessage } from '../db/rows';
 
 export type DialogState =
   /** `username` prefills the field; `fromLink` says a parley:// link asked for it, so the user confirms. */
@@ -12,7 +13,10 @@ export type DialogState =
   | { kind: 'contactInfo'; username: string }
   | { kind: 'groupInfo'; groupId: string }
   /** A parley://join link: the token as main passed it on; main reads and checks it. */
-  | { kind: 'joinGroup'; token: string };
+  | { kind: 'joinGroup'; token: string }
+  /** Forward this message's text to another chat, or show when it was sent, delivered and read. */
+  | { kind: 'forward'; message: StoredMessage }
+  | { kind: 'messageInfo'; message: StoredMessage };
 
 interface DialogsStore {
   open: DialogState | null;

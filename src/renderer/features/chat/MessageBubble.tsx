@@ -1,12 +1,13 @@
 // One message: own on the right, others on the left (with the sender's name in groups), time and status,
 // and for a failed send the reason and a retry. A reply shows its quote, an edited message says so, a message
-// deleted for everyone is a tombstone. Its actions — react, reply, copy, edit, delete — are on a toolbar that shows
-// on hover or focus, in a menu (right click, Enter or Shift+F10), and on keys while the message is selected. Delete for everyone asks
-// first.
+// deleted for everyone is a tombstone. Its actions — react, reply, copy, forward, info, edit, delete — are on a
+// toolbar that shows on hover or focus, in a menu (right click, Enter or Shift+F10), and on keys while the message is
+// selected. Delete for everyone asks first.
 import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { canChangeForEveryone } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
+import { useDialogs } from '../../store/dialogs';
 import { useMessageActions } from '../../store/messageActions';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Icon } from '../../ui/Icon';
@@ -48,6 +49,10 @@ function actionsFor(message: StoredMessage, me: string, confirmDeleteForEveryone
   const readable = !message.deleted && message.notice === undefined;
   if (!message.deleted) actions.push({ id: 'reply', label: 'Reply', shortcut: 'R', run: () => reply(message) });
   if (readable) actions.push({ id: 'copy', label: 'Copy text', shortcut: 'C', run: () => screenWork('chat.copy_failed', copyText(message)) });
+  if (readable && message.direction !== 'system' && !message.attachments?.length && message.body) {
+    actions.push({ id: 'forward', label: 'Forward…', shortcut: 'F', run: () => useDialogs.getState().show({ kind: 'forward', message }) });
+  }
+  if (message.direction !== 'system') actions.push({ id: 'info', label: 'Info', shortcut: 'I', run: () => useDialogs.getState().show({ kind: 'messageInfo', message }) });
   const mine = canChangeForEveryone(message, me);
   if (mine) actions.push({ id: 'edit', label: 'Edit', shortcut: 'E', run: () => edit(message) });
   actions.push({ id: 'delete-me', label: 'Delete for me', shortcut: 'Delete', danger: true, run: () => screenWork('chat.delete_failed', remove(message, false)) });
@@ -96,6 +101,8 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
     if (key === 'r') chosen = action('reply');
     else if (key === 'e') chosen = action('edit');
     else if (key === 'c') chosen = action('copy');
+    else if (key === 'f') chosen = action('forward');
+    else if (key === 'i') chosen = action('info');
     else if (event.key === 'Delete') chosen = action(event.shiftKey ? 'delete-all' : 'delete-me');
     if (!chosen) return;
     event.preventDefault();

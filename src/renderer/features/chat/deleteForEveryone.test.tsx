@@ -10,6 +10,9 @@ import { renderApp, resetApp } from '../../testing/renderApp';
 useFakeLayout();
 afterEach(() => resetApp());
 
+/** The machine running these may be loaded: state changes get longer than the default second. */
+const patient = { timeout: 10_000 };
+
 async function seed(db: ParleyDatabase) {
   const now = Date.now();
   await ensureConversation(db, 'dm:bob', 'bob', now);
@@ -20,8 +23,8 @@ const isDelete = (request: SendRequest) => request.content.kind === 'delete';
 
 async function ownMessage(): Promise<HTMLElement> {
   act(() => useChats.getState().select('dm:bob'));
-  const log = await screen.findByRole('log', { name: 'Messages with bob' });
-  return (await within(log).findByText('a hasty message')).closest('.message') as HTMLElement;
+  const log = await screen.findByRole('log', { name: 'Messages with bob' }, patient);
+  return (await within(log).findByText('a hasty message', {}, patient)).closest('.message') as HTMLElement;
 }
 
 
@@ -31,15 +34,15 @@ describe('delete for everyone', () => {
     const message = await ownMessage();
     act(() => message.focus());
     await user.keyboard('{Shift>}{Delete}{/Shift}');
-    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' }, patient);
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), patient);
     expect(document.activeElement).toBe(message);
 
     await user.keyboard('{Shift>}{Delete}{/Shift}');
-    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await user.click(within(await screen.findByRole('dialog', {}, patient)).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), patient);
     expect(within(message).getByText('a hasty message')).toBeTruthy();
     expect(fake.sent.filter(isDelete)).toHaveLength(0);
   });
@@ -49,14 +52,14 @@ describe('delete for everyone', () => {
     const message = await ownMessage();
     act(() => message.focus());
     await user.keyboard('{Enter}');
-    const menu = await screen.findByRole('menu', { name: 'Message actions' });
+    const menu = await screen.findByRole('menu', { name: 'Message actions' }, patient);
     await user.click(within(menu).getByRole('menuitem', { name: /Delete for everyone/ }));
-    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete for everyone?' }, patient);
     expect(fake.sent.filter(isDelete)).toHaveLength(0);
     await user.keyboard('{Tab}{Enter}');
     expect(dialog.isConnected).toBe(false);
-    await within(message).findByText('This message was deleted.');
-    await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1));
+    await within(message).findByText('This message was deleted.', {}, patient);
+    await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1), patient);
     expect(fake.sent.find(isDelete)?.content).toMatchObject({ kind: 'delete', targetMessageId: 'm1' });
   });
 });

@@ -1,7 +1,8 @@
 // Linked devices through the UI, with three browser-shell users on one relay: alice's first device, her laptop
 // linked to it (the laptop shows a code, alice copies it into Settings → Linked devices on the first device and
-// confirms the name), and bob. Bob's message reaches both of alice's devices; what alice sends from the laptop
-// shows as sent on the first device; removing the laptop in Settings cuts it off. Screens in light and dark.
+// confirms the name), and bob, who already chats with alice. Bob's chat says "alice linked a new device" (no
+// key-change warning); bob's message reaches both of alice's devices; what alice sends from the laptop shows as
+// sent on the first device; removing the laptop in Settings cuts it off. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, type E2eUser } from '../support/world';
@@ -32,14 +33,19 @@ async function openSettings(page: Page) {
   return settings;
 }
 
-test('alice links her laptop from the UI: both get bob’s message, sends sync, removal cuts the laptop off', async () => {
-  test.setTimeout(300_000);
+test('alice links her laptop from the UI: bob is told, both get his message, sends sync, removal cuts the laptop off', async () => {
+  test.setTimeout(480_000);
   const relay = await world.relay();
   const alice = await world.user('alice', relay.url);
   const laptop = await world.user('alice-laptop', relay.url);
   await laptop.page.emulateMedia({ colorScheme: 'light' });
   await alice.page.emulateMedia({ colorScheme: 'light' });
   await register(alice, 'alice');
+  const bob = await world.user('bob', relay.url);
+  await register(bob, 'bob');
+  await startChat(bob.page, 'alice');
+  await send(bob.page, 'Hi alice, from bob');
+  await expect(chatRow(alice.page, 'dm:bob')).toContainText('Hi alice, from bob', { timeout: 20_000 });
 
   // The laptop: "Link to an existing account", a name, then its code as QR and text.
   await laptop.page.getByRole('button', { name: 'Link to an existing account' }).click();
@@ -77,36 +83,37 @@ test('alice links her laptop from the UI: both get bob’s message, sends sync, 
   await screens(alice, '04-alice-linked-devices', true);
   await alice.page.keyboard.press('Escape');
 
-  // bob writes to alice: both of her devices get it.
-  const bob = await world.user('bob', relay.url);
-  await register(bob, 'bob');
-  await startChat(bob.page, 'alice');
-  await send(bob.page, 'Hi alice, from bob');
-  await expect(chatRow(alice.page, 'dm:bob')).toContainText('Hi alice, from bob', { timeout: 20_000 });
-  await expect(chatRow(laptop.page, 'dm:bob')).toContainText('Hi alice, from bob', { timeout: 20_000 });
-
-  // alice answers from the laptop: bob gets it, and her first device shows it as her own, sent.
-  await openChat(laptop.page, 'dm:bob', 'bob');
+  // alice writes to bob from the laptop: bob is told she linked a device (no warning), and her first device shows
+  // the message as her own.
+  await startChat(laptop.page, 'bob');
   await send(laptop.page, 'Answer from my laptop');
-  await expect(bubble(bob.page, 'Answer from my laptop')).toBeVisible();
+  await expect(bubble(bob.page, 'Answer from my laptop')).toBeVisible({ timeout: 20_000 });
+  await expect(bob.page.locator('.system-row')).toHaveText(['alice linked a new device']);
+  await expect(bob.page.getByText('alice’s safety number changed.')).toHaveCount(0);
+  await screens(bob, '05-bob-told-alice-linked-a-device');
   await openChat(alice.page, 'dm:bob', 'bob');
   await expect(bubble(alice.page, 'Answer from my laptop')).toHaveClass(/message-own/);
   await expect(bubble(alice.page, 'Hi alice, from bob')).toHaveClass(/message-other/);
 
+  // bob answers: both of alice's devices get it.
+  await send(bob.page, 'Glad you have a laptop now');
+  await expect(bubble(alice.page, 'Glad you have a laptop now')).toBeVisible({ timeout: 20_000 });
+  await expect(bubble(laptop.page, 'Glad you have a laptop now')).toBeVisible({ timeout: 20_000 });
+
   // alice removes the laptop (after a confirmation): the relay closes it, and bob's next message skips it.
   const again = await openSettings(alice.page);
   await again.getByRole('button', { name: 'Remove Laptop' }).click();
-  await screens(alice, '05-alice-confirm-remove');
+  await screens(alice, '06-alice-confirm-remove');
   await again.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(again.getByText('“Laptop” was removed. It no longer receives your messages.')).toBeVisible();
   await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
   await alice.page.keyboard.press('Escape');
   await expect(laptop.page.getByRole('status').filter({ hasText: 'This device was removed from your account' })).toBeVisible();
-  await screens(laptop, '06-laptop-removed');
+  await screens(laptop, '07-laptop-removed');
 
   await send(bob.page, 'After the laptop was removed');
   await expect(bubble(alice.page, 'After the laptop was removed')).toBeVisible();
   await expectStatus(bob.page, 'After the laptop was removed', 'read');
-  await expect(bubble(laptop.page, 'Hi alice, from bob')).toBeVisible();
+  await expect(bubble(laptop.page, 'Glad you have a laptop now')).toBeVisible();
   await expect(bubble(laptop.page, 'After the laptop was removed')).toHaveCount(0);
 });

@@ -94,6 +94,27 @@ describe('one account on two devices', () => {
     expect((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
   });
 
+  it('tells a contact who knew alice that she linked a device, once and with no key change; someone meeting her now is told nothing', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const carol = await user('carol');
+    await addContact(bob, alice);
+    const laptop = await linked(alice);
+    await addContact(laptop, bob);
+    await laptop.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TAC', content: { kind: 'text', body: 'hello from the laptop' } });
+    await waitFor(() => bob.texts(dm(alice)).includes('hello from the laptop'), 'Bob gets the laptop’s message');
+    // Bob's next send follows Alice's devices again (both known now): no second notice.
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TAD', content: { kind: 'text', body: 'hi both' } });
+    await waitFor(() => laptop.texts(dm(bob)).includes('hi both'), 'the laptop gets Bob’s answer');
+    expect(bob.linkedDeviceEvents).toEqual([{ username: alice.username, device: 2 }]);
+    expect(bob.contactEvents.filter((c) => c.username === alice.username).every((c) => !c.identityChanged)).toBe(true);
+
+    await addContact(carol, alice);
+    await carol.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TAE', content: { kind: 'text', body: 'hi from carol' } });
+    await waitFor(() => laptop.texts(dm(carol)).includes('hi from carol') && alice.texts(dm(carol)).includes('hi from carol'), 'both of Alice’s devices get Carol’s');
+    expect(carol.linkedDeviceEvents).toEqual([]);
+  });
+
   it('stops delivering to a removed device: it is cut off, and a contact’s next send skips it', { timeout: 90_000 }, async () => {
     const alice = await user('alice');
     const bob = await user('bob');

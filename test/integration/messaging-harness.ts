@@ -56,6 +56,8 @@ export class TestUser {
   readonly states: ConnectionSnapshot[] = [];
   /** Every devices.linking event (a device being linked: codes, then linked or failed). */
   readonly linkingEvents: LinkingView[] = [];
+  /** contacts.deviceLinked: a contact's account gained a device. */
+  readonly linkedDeviceEvents: { username: string; device: number }[] = [];
   autoCommit: boolean;
   private commitQueue: string[] = [];
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -131,6 +133,10 @@ export class TestUser {
       else if (event === 'groups.invitesChanged') this.inviteEvents.push((payload as { groupId: string }).groupId);
       else if (event === 'connection.changed') this.states.push(payload as ConnectionSnapshot);
       else if (event === 'devices.linking') this.linkingEvents.push(payload as LinkingView);
+      else if (event === 'contacts.deviceLinked') {
+        const { username, device } = payload as { username: string; device: number };
+        this.linkedDeviceEvents.push({ username, device });
+      }
     });
   }
 

@@ -54,6 +54,8 @@ export interface MessageRow {
   expireTimerSeconds?: number;
   /** When it disappears (epoch ms): set when sent (own) or when read (others'); indexed for the purge. */
   expiresAt?: number;
+  /** System rows only: `sender` linked this device to their account (db/linkedDevices.ts). */
+  linkedDevice?: number;
   /** System rows only: the conversation's disappearing-message timer was set to this (0 = off) by `sender`. */
   timer?: { seconds: number };
 }

@@ -151,6 +151,8 @@ export const eventChannels = {
   'messages.received': ReceivedMessage,
   /** A contact was added, verified, or its identity key changed. */
   'contacts.changed': ContactView,
+  /** A contact's account gained a device (certified by its account key: no key change); the chat says so. */
+  'contacts.deviceLinked': z.strictObject({ username: Username, device: DeviceId, at: z.number().int().nonnegative() }),
   'groups.changed': GroupChanged,
   /** A link of this group was revoked, used, or someone waits for approval: fetch groups.invites again. */
   'groups.invitesChanged': z.strictObject({ groupId: GroupId }),

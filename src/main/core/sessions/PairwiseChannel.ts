@@ -8,6 +8,7 @@ import { normalizeUsername, type Address } from '../../../shared/protocol';
 import { CodedError, KeyedQueue } from '../../../shared/base';
 import { contactView } from '../contacts/contactView';
 import { observeAccountDevice, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
+import { announceLinkedDevices } from '../contacts/linkedDeviceNotice';
 import { speaksForAccount } from '../devices/deviceCertificates';
 import type { MessagingContext } from '../messaging/context';
 import { wrapPayload } from '../messaging/payload';
@@ -166,6 +167,7 @@ export class PairwiseChannel {
 
   private async establishNow(username: string, options: { all?: boolean; contact?: boolean }): Promise<Peer> {
     const { ctx } = this;
+    const before = ctx.peers.get(username);
     const fetched = await ctx.relay.fetchPrekeys(username);
     let started = 0;
     let rejected: unknown;
@@ -204,6 +206,7 @@ export class PairwiseChannel {
     if (started === 0) throw rejected ?? new CryptoError('bad_bundle', 'no device of this user has a usable prekey bundle');
     const peer = await ctx.peers.update(username, (p) => (p && options.contact && !p.contact ? { ...p, contact: true } : p));
     if (!peer) throw new CryptoError('bad_bundle', 'no device of this user has a usable prekey bundle');
+    announceLinkedDevices(ctx, before, peer);
     return peer;
   }
 

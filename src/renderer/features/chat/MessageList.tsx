@@ -11,6 +11,7 @@ import type { ParleyDatabase } from '../../db/database';
 import { screenWork } from '../../db/screenWork';
 import { Icon } from '../../ui/Icon';
 import { formatDay } from '../../ui/time';
+import { linkedDeviceLine } from '../devices/deviceText';
 import { describeUpdate } from '../groups/describeUpdate';
 import { buildItems, type ListItem } from './listItems';
 import { MessageBubble } from './MessageBubble';
@@ -263,7 +264,11 @@ function Row({ item, me }: { item: ListItem; me: string }) {
     case 'system':
       return (
         <div className="system-row">
-          {item.message.update ? describeUpdate(item.message.update, me) : item.message.timer ? describeTimer(item.message.timer.seconds, item.message.sender, me) : ''}
+          {item.message.update ? describeUpdate(item.message.update, me) : item.message.timer
+              ? describeTimer(item.message.timer.seconds, item.message.sender, me)
+              : item.message.linkedDevice !== undefined
+                ? linkedDeviceLine(item.message.sender)
+                : ''}
         </div>
       );
     case 'message':

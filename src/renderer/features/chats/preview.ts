@@ -3,6 +3,7 @@
 // an Arabic text must not be reordered into it).
 import type { StoredMessage } from '../../db/rows';
 import { describeTimer } from '../chat/describeTimer';
+import { linkedDeviceLine } from '../devices/deviceText';
 import { describeUpdate } from '../groups/describeUpdate';
 import { describeAttachments } from '../media/describeAttachments';
 
@@ -21,6 +22,7 @@ export function previewOf(message: StoredMessage | null, me: string, isGroup: bo
   if (!message) return { author: null, text: 'No messages yet' };
   if (message.direction === 'system' && message.update) return { author: null, text: describeUpdate(message.update, me) };
   if (message.direction === 'system' && message.timer) return { author: null, text: describeTimer(message.timer.seconds, message.sender, me) };
+  if (message.direction === 'system' && message.linkedDevice !== undefined) return { author: null, text: linkedDeviceLine(message.sender) };
   const text = message.deleted
     ? 'This message was deleted.'
     : message.notice

@@ -19,6 +19,11 @@ export function lastSeenText(device: DeviceView, now = Date.now()): string | nul
   return `Last seen ${formatDay(device.lastSeenAt, now)}, ${formatTime(device.lastSeenAt)}`;
 }
 
+/** The line a contact's new device leaves in the chat with them (a certified device: no key change). */
+export function linkedDeviceLine(username: string): string {
+  return `${username} linked a new device`;
+}
+
 /** A first guess at this computer's name, from the browser's description of its system; the user can change it. */
 export function suggestedDeviceName(userAgent: string): string {
   if (/Macintosh|Mac OS X/.test(userAgent)) return 'Mac';

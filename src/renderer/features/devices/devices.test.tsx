@@ -1,8 +1,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceView } from '../../../shared/ipc';
-import { FAKE_DEFAULT_RELAY, fakeLinkCode } from '../../testing/fakeParley';
-import { renderApp, resetApp } from '../../testing/renderApp';
+import { useChats } from '../../store/chats';
+import { FAKE_DEFAULT_RELAY, fakeContact, fakeLinkCode } from '../../testing/fakeParley';
+import { useFakeLayout } from '../../testing/layout';
+import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+
+useFakeLayout();
 
 afterEach(() => resetApp());
 
@@ -129,5 +133,23 @@ describe('Settings → Linked devices', () => {
     expect(within(settings).queryByRole('button', { name: 'Link a device' })).toBeNull();
     expect(within(list).queryByRole('button', { name: /^Remove/ })).toBeNull();
     expect(within(settings).getByText(/New devices are linked, and devices removed, from “Primary device”/)).toBeTruthy();
+  });
+});
+
+describe('a contact linked a new device', () => {
+  it('leaves one line in the chat with them, and none where there is no chat', async () => {
+    const { fake } = await renderApp({ contacts: [fakeContact('bob')] });
+    await waitFor(async () => expect(await sessionDb().conversations.get('dm:bob')).toBeTruthy());
+    act(() => {
+      fake.emit('contacts.deviceLinked', { username: 'bob', device: 2, at: Date.now() });
+      fake.emit('contacts.deviceLinked', { username: 'bob', device: 2, at: Date.now() });
+      fake.emit('contacts.deviceLinked', { username: 'carol', device: 3, at: Date.now() });
+    });
+    await waitFor(() => expect(screen.getByRole('navigation', { name: 'Chats' }).textContent).toContain('bob linked a new device'));
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' });
+    await waitFor(() => expect(within(log).getAllByText('bob linked a new device')).toHaveLength(1));
+    expect(await sessionDb().messages.count()).toBe(1);
+    expect(await sessionDb().conversations.get('dm:carol')).toBeUndefined();
   });
 });

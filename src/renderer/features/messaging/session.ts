@@ -5,6 +5,7 @@
 import type { AccountView, GroupView, RequestOf } from '../../../shared/ipc';
 import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
 import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../../db/conversations';
+import { noteLinkedDevice } from '../../db/linkedDevices';
 import { invoke, subscribe } from '../../ipc';
 import { useConnection } from '../../store/connection';
 import { useContacts } from '../../store/contacts';
@@ -109,6 +110,9 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);
   const stopContacts = useContacts.getState().follow();
+  const stopLinkedDevices = subscribe('contacts.deviceLinked', ({ username, device, at }) =>
+    background('contacts.linked_device_failed', noteLinkedDevice(db, username, device, at)),
+  );
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
     'contacts.load_failed',
@@ -142,6 +146,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     indexer.stop();
     stopRememberingChat();
     stopContacts();
+    stopLinkedDevices();
     stopGroups();
     useSession.setState({ session: null });
     if (!options.db) db.close();

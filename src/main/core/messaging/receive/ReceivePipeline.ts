@@ -8,6 +8,7 @@ import { addressKey, normalizeUsername, type Address } from '../../../../shared/
 import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
 import { observeSender, type CertifiedDevice, type Peer } from '../../contacts/identityTrust';
+import { announceLinkedDevices } from '../../contacts/linkedDeviceNotice';
 import { speaksForAccount } from '../../devices/deviceCertificates';
 import { applyReceivedUpdate } from '../../groups/applyReceivedUpdate';
 import { toView } from '../../groups/group';
@@ -25,6 +26,8 @@ export const PARK_LIMIT_PER_GROUP = 64;
 export const PARK_MAX_AGE_MS = 10 * 60 * 1000;
 
 interface Effects {
+  /** The peer record before this batch, and after it. */
+  before: Peer | undefined;
   peer: Peer | undefined;
   /** The peer record changed (a new contact, a new or changed key): worth a contacts.changed. */
   peerChanged: boolean;
@@ -211,6 +214,7 @@ export class ReceivePipeline {
     }
     // 3. Tell the renderer; ack what has no inbox entry.
     if (effects.peerChanged && effects.peer?.contact) ctx.contactChanged(contactView(effects.peer));
+    if (effects.peerChanged) announceLinkedDevices(ctx, effects.before, effects.peer);
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
@@ -263,7 +267,7 @@ export class ReceivePipeline {
         kem: state.kem.filter((k) => k.lastResort || !usedKem.has(k.id)),
       }));
     }
-    return { peer, peerChanged: peer !== before, groupChanges };
+    return { before, peer, peerChanged: peer !== before, groupChanges };
   }
 
   /** Re-applies the identity keys the batch saw to the peer as it is now (the user may have changed it meanwhile). */

@@ -49,6 +49,17 @@ test('onboarding creates an account and shows the connection state through a rel
   await page.getByRole('button', { name: 'Retry now' }).click();
   await expect(banner).toBeHidden();
   await world.screenshot(page, '4-back-online');
+
+  // The network drops and comes back while the next automatic retry is still a minute away: the page's `online`
+  // event reaches the core through the host, which retries at once (no click).
+  await relay.stop();
+  await expect(banner).toContainText(/Reconnecting in \d+s/);
+  await relay.restart();
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await expect(banner).toBeHidden();
+  await expect(page.locator('body')).toContainText('alice');
+  await world.screenshot(page, '5-network-back');
 });
 
 test('a taken username is refused with a clear error', async () => {

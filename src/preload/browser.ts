@@ -48,6 +48,9 @@ function createBrowserBridge(url: string): ParleyBridge {
     else queue.push(message);
   };
 
+  // The Node host has no online/offline event of its own; the page's is the OS's (docs/architecture.md, "Connection").
+  window.addEventListener('online', () => send({ kind: 'network-changed' }));
+
   return {
     invoke(channel, request) {
       if (!isInvokeChannel(channel)) return Promise.resolve(unavailable('Unknown request.'));

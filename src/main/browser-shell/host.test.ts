@@ -5,12 +5,14 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { RENDERER_CSP_HEADER } from '../core/security/contentSecurityPolicy';
-import { DEEP_LINK_PATH, HOST_TOKEN_HEADER, startBrowserHost, type BrowserHost } from './host';
+import { DEEP_LINK_PATH, HOST_TOKEN_HEADER, NETWORK_SIGNAL_MIN_INTERVAL_MS, startBrowserHost, type BrowserHost } from './host';
 
 let dir: string;
 let host: BrowserHost;
 const dispatch = vi.fn(async (channel: unknown) => ({ ok: true as const, value: { echoed: channel } }));
 const onDeepLink = vi.fn();
+const onNetworkChanged = vi.fn();
+let clock = 0;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-host-'));
@@ -19,7 +21,7 @@ beforeEach(async () => {
   await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(dir, 'secret.txt'), 'do not serve');
   await writeFile(join(dir, 'bridge.js'), 'window.parley = {}');
-  host = await startBrowserHost({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dispatch, onDeepLink });
+  host = await startBrowserHost({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dispatch, onDeepLink, onNetworkChanged, now: () => clock });
 });
 
 afterEach(async () => {
@@ -27,6 +29,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
   dispatch.mockClear();
   onDeepLink.mockClear();
+  onNetworkChanged.mockClear();
+  clock = 0;
 });
 
 function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; csp?: string }> {
@@ -109,6 +113,27 @@ describe('browser-shell host', () => {
     socket.send(JSON.stringify({ kind: 'invoke', id: 1, channel: 'app.info', request: {} }));
     expect(JSON.parse(await reply)).toMatchObject({ id: 1 });
     expect(dispatch).toHaveBeenCalledTimes(1);
+    socket.close();
+  });
+
+  it('passes the page\'s "network is back" signal to the core, at most once a second', async () => {
+    const socket = await openSocket(await pageToken());
+    const answered = async () => {
+      // Messages on one socket are handled in order: once this invoke is answered, the signals before it were seen.
+      const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+      socket.send(JSON.stringify({ kind: 'invoke', id: 1, channel: 'app.info', request: {} }));
+      await reply;
+    };
+    socket.send(JSON.stringify({ kind: 'network-changed' }));
+    socket.send(JSON.stringify({ kind: 'network-changed' }));
+    socket.send(JSON.stringify({ kind: 'network-changed', extra: true }));
+    await answered();
+    expect(onNetworkChanged).toHaveBeenCalledTimes(1);
+
+    clock += NETWORK_SIGNAL_MIN_INTERVAL_MS;
+    socket.send(JSON.stringify({ kind: 'network-changed' }));
+    await answered();
+    expect(onNetworkChanged).toHaveBeenCalledTimes(2);
     socket.close();
   });
 

@@ -22,6 +22,10 @@ export interface BrowserHostOptions extends PageFiles {
   onDeepLink?: (raw: string) => void;
   /** Serves the media URL (attachments, thumbnails, hand-overs) when the core has a media library. */
   media?: MediaHandler;
+  /** The page saw the network come back; called at most once per NETWORK_SIGNAL_MIN_INTERVAL_MS. */
+  onNetworkChanged?: () => void;
+  /** Clock for that rate limit (tests). */
+  now?: () => number;
 }
 
 export const DEEP_LINK_PATH = '/__parley/deep-link';
@@ -37,12 +41,16 @@ export interface BrowserHost {
 }
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** A page cannot make the core probe its relay more often than this, however many signals it sends. */
+export const NETWORK_SIGNAL_MIN_INTERVAL_MS = 1_000;
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = randomBytes(32).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   const pages = new Set<WebSocket>();
+  const now = options.now ?? Date.now;
   let origin = '';
+  let lastNetworkSignal = -Infinity;
 
   const server = createServer((request, response) => {
     if (!hostHeaderMatches(request, origin)) {
@@ -118,9 +126,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     if (!parsed.success) return;
+    if (parsed.data.kind === 'network-changed') {
+      signalNetworkChanged();
+      return;
+    }
     const { id, channel, request } = parsed.data;
     const result = await options.dispatch(channel, request, { trusted: true });
     send(page, { kind: 'result', id, result });
+  }
+
+  function signalNetworkChanged() {
+    if (now() - lastNetworkSignal < NETWORK_SIGNAL_MIN_INTERVAL_MS) return;
+    lastNetworkSignal = now();
+    options.onNetworkChanged?.();
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));

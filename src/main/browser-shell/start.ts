@@ -43,6 +43,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     dispatch: core.dispatch,
     media: core.media,
     onDeepLink: (raw) => core.deepLinks.receive(raw, 'browser-host'),
+    onNetworkChanged: () => core.client.networkChanged(),
   });
   const unsubscribe = core.events.subscribe((event, payload) => host.broadcast(event, payload));
   return {

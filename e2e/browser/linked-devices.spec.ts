@@ -1,8 +1,9 @@
 // Linked devices through the UI, with three browser-shell users on one relay: alice's first device, her laptop
 // linked to it (the laptop shows a code, alice copies it into Settings → Linked devices on the first device and
 // confirms the name), and bob, who already chats with alice. Bob's chat says "alice linked a new device" (no
-// key-change warning); bob's message reaches both of alice's devices; what alice sends from the laptop shows as
-// sent on the first device; removing the laptop in Settings cuts it off. Screens in light and dark.
+// key-change warning); bob's message reaches both of alice's devices, and reading it on the laptop clears it on the
+// first device; what alice sends from the laptop shows as sent on the first device; removing the laptop in Settings
+// cuts it off. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, type E2eUser } from '../support/world';
@@ -33,7 +34,7 @@ async function openSettings(page: Page) {
   return settings;
 }
 
-test('alice links her laptop from the UI: bob is told, both get his message, sends sync, removal cuts the laptop off', async () => {
+test('alice links her laptop from the UI: bob is told, both get his message, sends and reads sync, removal cuts the laptop off', async () => {
   test.setTimeout(480_000);
   const relay = await world.relay();
   const alice = await world.user('alice', relay.url);
@@ -91,25 +92,31 @@ test('alice links her laptop from the UI: bob is told, both get his message, sen
   await expect(bob.page.locator('.system-row')).toHaveText(['alice linked a new device']);
   await expect(bob.page.getByText('alice’s safety number changed.')).toHaveCount(0);
   await screens(bob, '05-bob-told-alice-linked-a-device');
+
+  // bob answers: both of alice's devices get it. The laptop has the chat open and reads it; the first device, with
+  // no chat open, is told so and shows no unread badge for it.
+  await send(bob.page, 'Glad you have a laptop now');
+  await expect(bubble(laptop.page, 'Glad you have a laptop now')).toBeVisible({ timeout: 20_000 });
+  await expectStatus(bob.page, 'Glad you have a laptop now', 'read');
+  const aliceRow = chatRow(alice.page, 'dm:bob');
+  await expect(aliceRow).toContainText('Glad you have a laptop now', { timeout: 20_000 });
+  await expect(aliceRow.getByLabel(/unread/)).toHaveCount(0, { timeout: 20_000 });
+  await screens(alice, '06-alice-read-on-the-laptop');
   await openChat(alice.page, 'dm:bob', 'bob');
   await expect(bubble(alice.page, 'Answer from my laptop')).toHaveClass(/message-own/);
   await expect(bubble(alice.page, 'Hi alice, from bob')).toHaveClass(/message-other/);
-
-  // bob answers: both of alice's devices get it.
-  await send(bob.page, 'Glad you have a laptop now');
-  await expect(bubble(alice.page, 'Glad you have a laptop now')).toBeVisible({ timeout: 20_000 });
-  await expect(bubble(laptop.page, 'Glad you have a laptop now')).toBeVisible({ timeout: 20_000 });
+  await expect(bubble(alice.page, 'Glad you have a laptop now')).toHaveClass(/message-other/);
 
   // alice removes the laptop (after a confirmation): the relay closes it, and bob's next message skips it.
   const again = await openSettings(alice.page);
   await again.getByRole('button', { name: 'Remove Laptop' }).click();
-  await screens(alice, '06-alice-confirm-remove');
+  await screens(alice, '07-alice-confirm-remove');
   await again.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(again.getByText('“Laptop” was removed. It no longer receives your messages.')).toBeVisible();
   await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
   await alice.page.keyboard.press('Escape');
   await expect(laptop.page.getByRole('status').filter({ hasText: 'This device was removed from your account' })).toBeVisible();
-  await screens(laptop, '07-laptop-removed');
+  await screens(laptop, '08-laptop-removed');
 
   await send(bob.page, 'After the laptop was removed');
   await expect(bubble(alice.page, 'After the laptop was removed')).toBeVisible();

@@ -94,6 +94,26 @@ describe('one account on two devices', () => {
     expect((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
   });
 
+  it('tells the other devices what was read on one: the laptop gets alice’s own read receipt, bob gets hers', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const laptop = await linked(alice);
+    await addContact(bob, alice);
+    const ids = ['01JD3Q8S6Z8M5N1V0K2H7C4TB1', '01JD3Q8S6Z8M5N1V0K2H7C4TB2'];
+    for (const [index, messageId] of ids.entries()) {
+      await bob.call('messages.send', { conversationId: dm(alice), messageId, content: { kind: 'text', body: `unread ${index}` } });
+    }
+    await waitFor(() => alice.texts(dm(bob)).length === 2 && laptop.texts(dm(bob)).length === 2, 'both devices have both');
+
+    await alice.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TB3', content: { kind: 'receipt', receipt: 'read', messageIds: ids } });
+    const readElsewhere = () => laptop.received.find((m) => m.content.kind === 'receipt' && m.sender.user === alice.username);
+    await waitFor(() => readElsewhere() !== undefined, 'the laptop is told');
+    expect(readElsewhere()).toMatchObject({ conversationId: dm(bob), sender: { user: alice.username, device: 1 }, content: { kind: 'receipt', receipt: 'read', messageIds: ids } });
+    await waitFor(() => bob.received.some((m) => m.content.kind === 'receipt' && m.content.receipt === 'read'), 'Bob gets the read receipt');
+    // Only alice's own devices hear of it: Bob gets the read receipt and nothing else from her.
+    expect(bob.received.filter((m) => m.sender.user === alice.username).map((m) => m.content.kind)).toEqual(['receipt']);
+  });
+
   it('tells a contact who knew alice that she linked a device, once and with no key change; someone meeting her now is told nothing', { timeout: 90_000 }, async () => {
     const alice = await user('alice');
     const bob = await user('bob');

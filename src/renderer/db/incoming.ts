@@ -9,6 +9,7 @@ import { isMuted } from '../../shared/notifications/notificationPolicy';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
+import { applyReadElsewhere } from './readElsewhere';
 import { conversationKind } from './conversations';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
@@ -40,7 +41,12 @@ export async function storeReceived(
         case 'receipt':
           // It may name rows of this batch: those are written first.
           await writer.flush();
-          await applyReceipt(db, message, me);
+          // This user's own read receipt comes from another of their devices: read there, so read here.
+          if (message.sender.user === me) {
+            if (message.content.receipt === 'read') await applyReadElsewhere(db, message.conversationId, message.content.messageIds, me);
+          } else {
+            await applyReceipt(db, message, me);
+          }
           break;
         case 'text': {
           const { body, quote, expireTimerSeconds } = message.content;

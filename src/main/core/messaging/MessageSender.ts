@@ -12,7 +12,7 @@ import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
 import { dropPreviewsToFit } from '../media/dropPreviewsToFit';
 import type { MessagingContext } from './context';
-import { encodeEnvelope, type MessageContent, type MessageEnvelope } from './wire';
+import { encodeEnvelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
 /** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */
@@ -117,28 +117,40 @@ export class MessageSender {
     const options = { ephemeral: content.kind === 'typing' };
     if (content.kind === 'media') await this.grantAttachments(content.attachments, groupId, peerName);
     if (groupId !== undefined) {
-      if (content.kind === 'receipt') return this.sendGroupReceipt(groupId, envelope, content);
-      await this.groups.send(groupId, plaintext, messageId, options);
+      if (content.kind === 'receipt') await this.sendGroupReceipt(groupId, envelope, content);
+      else await this.groups.send(groupId, plaintext, messageId, options);
     } else {
       await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
     }
-    if (content.kind === 'text') await this.transcribe(envelope, peerName);
+    if (content.kind === 'text') {
+      await this.syncToOwnDevices({ type: 'sync_sent', messageId, sentAt: envelope.sentAt, recipient: peerName, message: envelope });
+    } else if (content.kind === 'receipt' && content.receipt === 'read') {
+      await this.syncToOwnDevices(this.readSync(envelope, content.messageIds, groupId, peerName));
+    }
+  }
+
+  /** What this user read, for their other devices; in a group each message's author as far as this device knows it. */
+  private readSync(envelope: MessageEnvelope, messageIds: string[], groupId: string | undefined, peerName: string | undefined): SyncReadEnvelope {
+    const stamp = { messageId: envelope.messageId, sentAt: envelope.sentAt };
+    if (groupId === undefined) return { type: 'sync_read', ...stamp, conversation: { kind: 'dm', peer: peerName! }, messages: messageIds.map((id) => ({ author: peerName, messageId: id })) };
+    const messages = messageIds.map((id) => ({ author: this.ctx.recentGroupSenders.senderOf(groupId, id), messageId: id }));
+    return { type: 'sync_read', ...stamp, conversation: { kind: 'group', groupId }, messages };
   }
 
   /**
-   * A transcript of a sent message to this account's other devices (docs/protocol.md, SyncMessage), so they show it
-   * as sent in the same conversation. Best effort: the message itself has reached its recipients, and an own device
-   * that cannot be reached now (no prekeys yet) must not make the send fail.
+   * Sync content for this account's other devices (docs/protocol.md, SyncMessage): a transcript of a sent message,
+   * so they show it as sent in the same conversation, or what was read here, so they clear it too. Best effort: the
+   * message itself has reached its recipients, and an own device that cannot be reached now (no prekeys yet) must
+   * not make the send fail.
    */
-  private async transcribe(message: MessageEnvelope, recipient: string | undefined): Promise<void> {
+  private async syncToOwnDevices(sync: SyncSentEnvelope | SyncReadEnvelope): Promise<void> {
     const { ctx } = this;
     try {
       const own = await this.pairwise.ownOtherDevices();
       if (own === 0) return;
-      const transcript = encodeEnvelope({ type: 'sync_sent', messageId: message.messageId, sentAt: message.sentAt, recipient, message });
-      await this.pairwise.sendToUser(ctx.me.user, transcript, (device) => relayMessageId('sync', message.messageId, addressKey(device)));
+      await this.pairwise.sendToUser(ctx.me.user, encodeEnvelope(sync), (device) => relayMessageId('sync', sync.messageId, addressKey(device)));
     } catch (error) {
-      ctx.logger.warn('send.transcript_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+      ctx.logger.warn('send.sync_failed', { kind: sync.type, code: (error as { code?: string }).code ?? 'unknown' });
     }
   }
 

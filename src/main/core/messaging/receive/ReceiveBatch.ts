@@ -192,6 +192,15 @@ export class ReceiveBatch {
         const conversationId = message.conversation.kind === 'group' ? `group:${message.conversation.groupId}` : `dm:${envelope.recipient}`;
         return this.contentOutcome(delivery, conversationId, message.messageId, message.sentAt, message.content);
       }
+      case 'sync_read': {
+        // What this user read on another of their devices: handed on as their own read receipt in that conversation,
+        // which the renderer takes as "read here too" (and answers with no receipts of its own).
+        const { conversation } = envelope;
+        if (this.from.user !== this.ctx.me.user || (conversation.kind === 'dm' && conversation.peer === this.ctx.me.user)) throw new ReceiveFailure('bad_envelope');
+        const conversationId = conversation.kind === 'dm' ? `dm:${conversation.peer}` : `group:${conversation.groupId}`;
+        const content: IncomingContent = { kind: 'receipt', receipt: 'read', messageIds: envelope.messages.map((m) => m.messageId) };
+        return { kind: 'inbox', delivery, message: this.received(delivery, conversationId, envelope.messageId, envelope.sentAt, content) };
+      }
       case 'sender_key':
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.

@@ -184,6 +184,19 @@ describe('end-to-end content v2', () => {
     expect(decodeEnvelope(raw({ ...stamped, body: { case: 'sync' as const, value: {} } }))).toMatchObject({ type: 'unsupported', silent: true });
   });
 
+  it('round-trips what was read on another device, for a direct chat and a group; one conversation per read sync', () => {
+    const dm = { type: 'sync_read' as const, messageId: 'r1', sentAt: 9, conversation: { kind: 'dm' as const, peer: 'bob' }, messages: [{ author: 'bob', messageId: 'm1' }, { author: 'bob', messageId: 'm2' }] };
+    expect(decodeEnvelope(encodeEnvelope(dm))).toEqual(dm);
+    const group = { type: 'sync_read' as const, messageId: 'r2', sentAt: 9, conversation: { kind: 'group' as const, groupId: 'AAAAAAAAAAAAAAAAAAAAAA' }, messages: [{ author: 'carol', messageId: 'm3' }, { author: undefined, messageId: 'm4' }] };
+    expect(decodeEnvelope(encodeEnvelope(group))).toEqual(group);
+    const read = (messages: { author: string; messageId: string; groupId: string }[]) => raw({ ...stamped, silent: true, body: { case: 'sync' as const, value: { kind: { case: 'read' as const, value: { messages } } } } });
+    expect(codeOf(() => decodeEnvelope(read([])))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(read([{ author: 'bob', messageId: 'm1', groupId: '' }, { author: 'carol', messageId: 'm2', groupId: '' }])))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(read([{ author: 'bob', messageId: 'm1', groupId: '' }, { author: 'bob', messageId: 'm2', groupId: 'AAAAAAAAAAAAAAAAAAAAAA' }])))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(read([{ author: '', messageId: 'm1', groupId: '' }])))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(read(Array.from({ length: 501 }, (_, i) => ({ author: 'bob', messageId: `m${i}`, groupId: '' })))))).toBe('malformed_content');
+  });
+
   it('says when the sender marked unknown content silent, and drops receipt types it does not know', () => {
     expect(decodeEnvelope(raw({ ...stamped, silent: true }, [unknownField(34, 'x')]))).toMatchObject({ type: 'unsupported', silent: true });
     expect(decodeEnvelope(raw({ ...stamped, body: { case: 'receipt', value: { type: 3 as Receipt_Type, messageIds: ['a'] } } }))).toMatchObject({

@@ -35,11 +35,14 @@ import {
   type DataMessage,
   type GroupChange,
   type GroupState,
+  type SyncMessage_ReadMessage,
 } from './gen/content_pb';
-import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
+import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, SyncReadEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
 
 /** A sender-key distribution message is about 100 bytes; anything near this bound is not one. */
 const MAX_DISTRIBUTION_BYTES = 256;
+/** As many messages as one read receipt names. */
+export const MAX_READ_SYNC_MESSAGES = 500;
 
 // ── encode ────────────────────────────────────────────────────────────────────
 
@@ -85,6 +88,15 @@ function toContent(envelope: Envelope): Content {
         silent: true,
         body: { case: 'sync', value: { kind: { case: 'sent', value: { recipient: envelope.recipient ?? '', content: toContent(envelope.message) } } } },
       });
+    case 'sync_read': {
+      const { conversation } = envelope;
+      const messages = envelope.messages.map(({ author, messageId }) => ({
+        author: conversation.kind === 'dm' ? conversation.peer : (author ?? ''),
+        messageId,
+        groupId: conversation.kind === 'group' ? conversation.groupId : '',
+      }));
+      return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'read', value: { messages } } } } });
+    }
   }
 }
 
@@ -243,6 +255,7 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
 function fromSync(content: Content, messageId: string, sentAt: number): ReceivedEnvelope {
   const sync = content.body.case === 'sync' ? content.body.value : undefined;
   const silent = (): UnsupportedEnvelope => ({ type: 'unsupported', messageId, sentAt, conversation: undefined, silent: true, version: CONTENT_VERSION, wire: new Uint8Array(0) });
+  if (sync?.kind.case === 'read') return fromSyncRead(sync.kind.value.messages, messageId, sentAt);
   if (sync?.kind.case !== 'sent') return silent();
   const inner = sync.kind.value.content;
   if (!inner || inner.body.case === 'sync') throw malformed('a transcript without its content');
@@ -255,6 +268,22 @@ function fromSync(content: Content, messageId: string, sentAt: number): Received
   }
   if (recipient !== '') throw malformed('a group transcript names a recipient');
   return { type: 'sync_sent', messageId, sentAt, recipient: undefined, message };
+}
+
+/** A read sync names 1–500 messages of one conversation: a group's, or the direct one with their one author. */
+function fromSyncRead(messages: SyncMessage_ReadMessage[], messageId: string, sentAt: number): SyncReadEnvelope {
+  const first = messages[0];
+  if (!first || messages.length > MAX_READ_SYNC_MESSAGES) throw malformed('read sync size');
+  const groupId = first.groupId;
+  const conversation: SyncReadEnvelope['conversation'] =
+    groupId === '' ? { kind: 'dm', peer: normalizeUsername(valid(Username, first.author, 'read author')) } : { kind: 'group', groupId: valid(GroupId, groupId, 'group id') };
+  const refs = messages.map((message) => {
+    if (message.groupId !== groupId) throw malformed('a read sync names several conversations');
+    const author = message.author === '' ? undefined : normalizeUsername(valid(Username, message.author, 'read author'));
+    if (conversation.kind === 'dm' && author !== conversation.peer) throw malformed('a read sync names several conversations');
+    return { author, messageId: valid(MessageId, message.messageId, 'read message id') };
+  });
+  return { type: 'sync_read', messageId, sentAt, conversation, messages: refs };
 }
 
 function fromConversation(conversation: Conversation | undefined): ContentConversation | 'unknown' {

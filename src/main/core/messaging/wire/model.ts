@@ -89,7 +89,30 @@ export interface SyncSentEnvelope extends Stamped {
   message: MessageEnvelope;
 }
 
+/** One message read on another device of this account: its author (maybe unknown in a group) and its id. */
+export interface ReadMessageRef {
+  author: string | undefined;
+  messageId: string;
+}
+
+/**
+ * Messages of one conversation this account read on another of its devices (content.proto SyncMessage.Read), so
+ * every device clears the same unread messages: the direct conversation with `peer`, or `groupId`'s group.
+ */
+export interface SyncReadEnvelope extends Stamped {
+  type: 'sync_read';
+  conversation: { kind: 'dm'; peer: string } | { kind: 'group'; groupId: string };
+  messages: ReadMessageRef[];
+}
+
 /** What this version sends. */
-export type Envelope = MessageEnvelope | GroupUpdateEnvelope | SenderKeyEnvelope | GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope | SyncSentEnvelope;
+export type Envelope =
+  | MessageEnvelope
+  | GroupUpdateEnvelope
+  | SenderKeyEnvelope
+  | GroupJoinRequestEnvelope
+  | GroupJoinAnswerEnvelope
+  | SyncSentEnvelope
+  | SyncReadEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

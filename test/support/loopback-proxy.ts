@@ -2,7 +2,8 @@
 // relays bytes and closes; blackhole() makes the network go silent: every current connection stops forwarding in
 // both directions without closing either socket, and new connections are accepted but lead nowhere. forward()
 // lets new connections through again (black-holed ones stay silent until their client gives up on them).
-// setTarget() points new connections at another port, e.g. a relay restarted on a new port.
+// setTarget() points new connections at another port, e.g. a relay restarted on a new port. setLatency() holds every
+// chunk for that long in each direction (order kept), on current and new connections.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export type ProxyMode = 'forward' | 'blackhole';
@@ -15,6 +16,9 @@ export interface LoopbackProxy {
   blackhole(): void;
   forward(): void;
   setTarget(port: number, host?: string): void;
+  /** Milliseconds each chunk waits before it is passed on, both ways; 0 passes chunks at once. */
+  setLatency(ms: number): void;
+  readonly latencyMs: number;
   /** Client connections currently open through the proxy (forwarding or black-holed). */
   connectionCount(): number;
   /** Connections accepted since start. */
@@ -30,10 +34,35 @@ interface Pair {
   silent: boolean;
 }
 
+/** Writes chunks to `to` once `latency()` has passed since each arrived, in arrival order (one timer per direction). */
+function delayedWriter(to: Socket, latency: () => number): (chunk: Buffer) => void {
+  const queue: { at: number; chunk: Buffer }[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const now = Date.now();
+    while (queue.length > 0 && queue[0]!.at <= now) {
+      const { chunk } = queue.shift()!;
+      if (!to.destroyed) to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(flush, queue[0]!.at - now);
+  };
+  return (chunk) => {
+    const delay = latency();
+    if (delay <= 0 && queue.length === 0) {
+      to.write(chunk);
+      return;
+    }
+    queue.push({ at: Date.now() + delay, chunk });
+    timer ??= setTimeout(flush, Math.max(0, queue[0]!.at - Date.now()));
+  };
+}
+
 export async function startLoopbackProxy(target: { port: number; host?: string }): Promise<LoopbackProxy> {
   let targetPort = target.port;
   let targetHost = target.host ?? '127.0.0.1';
   let mode: ProxyMode = 'forward';
+  let latencyMs = 0;
   let accepted = 0;
   const pairs = new Set<Pair>();
 
@@ -57,11 +86,13 @@ export async function startLoopbackProxy(target: { port: number; host?: string }
     const upstream = connect({ port: targetPort, host: targetHost });
     pair.upstream = upstream;
     upstream.setNoDelay(true);
-    client.on('data', (chunk) => {
-      if (!pair.silent) upstream.write(chunk);
+    const toUpstream = delayedWriter(upstream, () => latencyMs);
+    const toClient = delayedWriter(client, () => latencyMs);
+    client.on('data', (chunk: Buffer) => {
+      if (!pair.silent) toUpstream(chunk);
     });
-    upstream.on('data', (chunk) => {
-      if (!pair.silent) client.write(chunk);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!pair.silent) toClient(chunk);
     });
     // While black-holed, the far side going away must stay invisible to the client, as on a dead network.
     upstream.on('error', () => {
@@ -97,6 +128,12 @@ export async function startLoopbackProxy(target: { port: number; host?: string }
     setTarget(newPort, host) {
       targetPort = newPort;
       if (host !== undefined) targetHost = host;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    get latencyMs() {
+      return latencyMs;
     },
     connectionCount: () => pairs.size,
     acceptedCount: () => accepted,

@@ -3,6 +3,7 @@
 // a contact's message reaches both devices, a message sent from one shows as sent on the other; the safety number
 // stays one per user; a removed device is cut off and its contacts stop sending to it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OutgoingContent } from '../../src/shared/ipc';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { TestUser, addContact, dm } from './messaging-harness';
 import { waitFor } from './support';
@@ -112,6 +113,49 @@ describe('one account on two devices', () => {
     await waitFor(() => bob.received.some((m) => m.content.kind === 'receipt' && m.content.receipt === 'read'), 'Bob gets the read receipt');
     // Only alice's own devices hear of it: Bob gets the read receipt and nothing else from her.
     expect(bob.received.filter((m) => m.sender.user === alice.username).map((m) => m.content.kind)).toEqual(['receipt']);
+  });
+
+  it('shows on the laptop what alice does on her first device: reactions, edits, deletes, timers and group changes', { timeout: 120_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const laptop = await linked(alice);
+    await addContact(bob, alice);
+    await addContact(alice, bob);
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC1', content: { kind: 'text', body: 'from bob' } });
+    await waitFor(() => laptop.texts(dm(bob)).length === 1, 'the laptop has bob’s');
+    const send = (content: OutgoingContent, messageId: string) => alice.call('messages.send', { conversationId: dm(bob), messageId, content });
+    await send({ kind: 'text', body: 'soon gone' }, '01JD3Q8S6Z8M5N1V0K2H7C4TC2');
+    await send({ kind: 'reaction', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC1', targetAuthor: bob.username, emoji: '👍', remove: false }, '01JD3Q8S6Z8M5N1V0K2H7C4TC3');
+    await send({ kind: 'edit', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC2', body: 'edited' }, '01JD3Q8S6Z8M5N1V0K2H7C4TC4');
+    await send({ kind: 'delete', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC2' }, '01JD3Q8S6Z8M5N1V0K2H7C4TC5');
+    await send({ kind: 'expiry_timer', seconds: 30 }, '01JD3Q8S6Z8M5N1V0K2H7C4TC6');
+    const own = () => laptop.conversation(dm(bob)).filter((m) => m.sender.user === alice.username);
+    await waitFor(() => own().length === 5, 'the laptop has all five');
+    expect(own().map((m) => m.content)).toEqual([
+      { kind: 'text', body: 'soon gone' },
+      { kind: 'reaction', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC1', targetAuthor: bob.username, emoji: '👍', remove: false },
+      { kind: 'edit', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC2', body: 'edited' },
+      { kind: 'delete', targetMessageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC2' },
+      { kind: 'expiry_timer', seconds: 30 },
+    ]);
+
+    // A group alice makes on her first device is the laptop's too: it gets the changes, bob's messages in it, and
+    // can write in it; what it writes shows on the first device.
+    const group = await alice.call('groups.create', { name: 'Weekend', members: [bob.username] });
+    await alice.call('groups.rename', { groupId: group.groupId, name: 'Long weekend' });
+    const conversationId = `group:${group.groupId}`;
+    await waitFor(() => laptop.conversation(conversationId).length === 2, 'the laptop gets both changes');
+    expect(laptop.conversation(conversationId).map((m) => m.content.kind === 'group_update' && m.content.update.kind)).toEqual(['created', 'renamed']);
+    expect(await laptop.call('groups.list', {})).toEqual([expect.objectContaining({ groupId: group.groupId, name: 'Long weekend', members: [alice.username, bob.username].sort() })]);
+    await waitFor(() => bob.conversation(conversationId).length === 2, 'bob gets both changes');
+    await bob.call('messages.send', { conversationId, messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC7', content: { kind: 'text', body: 'to the group' } });
+    await waitFor(() => laptop.texts(conversationId).includes('to the group') && alice.texts(conversationId).includes('to the group'), 'both devices get it');
+    await laptop.call('messages.send', { conversationId, messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC8', content: { kind: 'text', body: 'from the laptop' } });
+    await waitFor(() => bob.texts(conversationId).includes('from the laptop') && alice.texts(conversationId).includes('from the laptop'), 'bob and the first device');
+
+    // Reading bob's group message on the first device: the laptop is told which message of which group.
+    await alice.call('messages.send', { conversationId, messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TC9', content: { kind: 'receipt', receipt: 'read', messageIds: ['01JD3Q8S6Z8M5N1V0K2H7C4TC7'] } });
+    await waitFor(() => laptop.conversation(conversationId).some((m) => m.content.kind === 'receipt' && m.sender.user === alice.username), 'the laptop is told');
   });
 
   it('tells a contact who knew alice that she linked a device, once and with no key change; someone meeting her now is told nothing', { timeout: 90_000 }, async () => {

@@ -1,7 +1,8 @@
 // Group membership as the renderer asks for it: create, rename, add members, remove a member, leave. Each change
 // is checked against this device's copy (admins only, except leaving), stored together with the notice to send
 // (PendingBroadcasts), shown in this device's history like any update, and sent over the pairwise sessions to every
-// member concerned. The relay sees only device addresses; name, members and admins are inside the ciphertexts.
+// member concerned, this user's other devices included. The relay sees only device addresses; name, members and
+// admins are inside the ciphertexts.
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { AppError, MAX_GROUP_MEMBERS, type GroupUpdate, type GroupView } from '../../../shared/ipc';
@@ -44,7 +45,7 @@ export class GroupService {
     const state = createGroupState(groupId, name, me, others, this.ctx.now());
     return this.lanes.run(`group:${groupId}`, async () => {
       await this.ctx.groups.exclusive(groupId, async () => {
-        await this.record(state, { kind: 'created', by: me, name: state.name, members: [...state.members] }, others);
+        await this.record(state, { kind: 'created', by: me, name: state.name, members: [...state.members] }, [...others, me]);
       });
       return this.finish(groupId);
     });
@@ -94,8 +95,8 @@ export class GroupService {
         const update = makeUpdate();
         const result = localChange(current, this.ctx.me.user, update);
         if (!result.ok) throw ruleError(result.reason);
-        const recipients = [...new Set([...current.members, ...alsoNotify])].filter((m) => m !== this.ctx.me.user);
-        await this.record(result.state, update, recipients);
+        // Every member concerned, this user's own other devices included (they are a member too).
+        await this.record(result.state, update, [...new Set([...current.members, ...alsoNotify])]);
       });
       return this.finish(groupId);
     });
@@ -141,6 +142,10 @@ export class GroupService {
     const done: string[] = [];
     let retry: unknown;
     await forEachConcurrently(broadcast.recipients, PAIRWISE_FANOUT_CONCURRENCY, async (user) => {
+      if (user === this.ctx.me.user && (await this.pairwise.ownOtherDevices()) === 0) {
+        done.push(user);
+        return;
+      }
       const peer = this.ctx.peers.get(user);
       // Not to a key the user has not accepted: the notice waits (pending) until they accept or verify it.
       if (peer && isSendHeld(peer)) return;

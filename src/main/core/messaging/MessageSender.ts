@@ -15,6 +15,13 @@ import type { MessagingContext } from './context';
 import { encodeEnvelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
+/**
+ * What this user sends that their other devices show too, as a transcript: what they wrote and the actions they took
+ * on messages. Not files (their blobs are granted to the recipients only), receipts (read sync covers reading) or
+ * typing notices.
+ */
+const TRANSCRIBED = new Set<MessageContent['kind']>(['text', 'reaction', 'edit', 'delete', 'expiry_timer']);
+
 /** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */
 export const MAX_ENVELOPE_BYTES = 120 * 1024;
 
@@ -122,7 +129,7 @@ export class MessageSender {
     } else {
       await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
     }
-    if (content.kind === 'text') {
+    if (TRANSCRIBED.has(content.kind)) {
       await this.syncToOwnDevices({ type: 'sync_sent', messageId, sentAt: envelope.sentAt, recipient: peerName, message: envelope });
     } else if (content.kind === 'receipt' && content.receipt === 'read') {
       await this.syncToOwnDevices(this.readSync(envelope, content.messageIds, groupId, peerName));

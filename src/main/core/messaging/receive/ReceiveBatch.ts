@@ -301,8 +301,9 @@ export class ReceiveBatch {
       case 'delete':
         return Math.abs(sentAt - delivery.sentAt) > ACTION_CLOCK_SKEW_MS ? 'time_out_of_range' : undefined;
       case 'reaction':
+        // The chat's two people: its other user (the sender, or for a transcript its recipient) and this user.
         if (!conversationId.startsWith('dm:')) return undefined;
-        return content.targetAuthor === this.from.user || content.targetAuthor === this.ctx.me.user ? undefined : 'not_in_conversation';
+        return content.targetAuthor === conversationId.slice(3) || content.targetAuthor === this.ctx.me.user ? undefined : 'not_in_conversation';
       case 'expiry_timer': {
         if (!conversationId.startsWith('group:')) return undefined;
         return this.group(conversationId.slice('group:'.length))?.admins.includes(this.from.user) ? undefined : 'not_an_admin';

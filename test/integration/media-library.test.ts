@@ -4,8 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttachmentView } from '../../src/shared/ipc';
+import { DEFAULT_APP_SETTINGS, type AttachmentView } from '../../src/shared/ipc';
 import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
+import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultQueue } from '../../src/main/core/media/AutoDownloads';
 import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
 import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
 import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
@@ -203,5 +204,54 @@ describe('media library', () => {
     await expect.poll(async () => (await reopened.library.view(second.id)).state, { timeout: 20_000 }).toBe('downloaded');
     const served = await reopened.handle(get(`/attachment/${second.id}`, 'bytes=0-99'));
     expect((await bodyOf(served)).equals(data.subarray(0, 100))).toBe(true);
+  });
+
+  it('downloads what arrives within the limits by itself, a few at a time, never restarts what the user cancelled, and goes on after a restart', async () => {
+    const sender = await openLibrary(alice);
+    const data = randomBytes(100_000);
+    const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'notes.bin' });
+    const pointer = await sender.library.pointer(staged.id);
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+
+    // Downloads get no token (the relay is away: they retry) until the test lets them go, so they are caught running.
+    let open = false;
+    const receiver = await openLibrary(bob);
+    const tokens = tokensFor(bob);
+    const held = await MediaLibrary.open({
+      dataDir: receiver.dataDir,
+      vault: receiver.vault,
+      endpoint: () => blobEndpoint(relay.url),
+      tokens: { ...tokens, downloadToken: async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))) },
+      onChanged: () => undefined,
+      logger: silentLogger,
+    });
+    libraries.push(held);
+    const limits = { ...DEFAULT_APP_SETTINGS.autoDownload, file: data.length };
+    const auto = await AutoDownloads.open({ library: held, store: vaultQueue(receiver.vault), limits: () => limits, logger: silentLogger });
+    const arrived: AttachmentView[] = [];
+    for (let index = 0; index < AUTO_DOWNLOADS_AT_ONCE + 2; index++) arrived.push(await held.adopt(pointer));
+    await auto.offer(arrived);
+    const states = () => Promise.all(arrived.map(async (view) => (await held.view(view.id)).state));
+    await expect.poll(states).toEqual(['downloading', 'downloading', 'downloading', 'pending', 'pending']);
+
+    // A file over the limit for its kind is not queued.
+    limits.file = data.length - 1;
+    const tooLarge = await held.adopt(pointer);
+    await auto.offer([tooLarge]);
+    // The user cancels one that runs: the next in line starts, and the cancelled one is not started again.
+    await held.cancel(arrived[1]!.id);
+    await expect.poll(states).toEqual(['downloading', 'pending', 'downloading', 'downloading', 'pending']);
+
+    // The app stops with three files running and one waiting, and starts again with the relay back.
+    await auto.close();
+    await held.close();
+    open = true;
+    const reopened = await MediaLibrary.open({ dataDir: receiver.dataDir, vault: receiver.vault, endpoint: () => blobEndpoint(relay.url), tokens, onChanged: () => undefined, logger: silentLogger });
+    libraries.push(reopened);
+    const again = await AutoDownloads.open({ library: reopened, store: vaultQueue(receiver.vault), limits: () => limits, logger: silentLogger });
+    const after = () => Promise.all([...arrived, tooLarge].map(async (view) => (await reopened.view(view.id)).state));
+    await expect.poll(after, { timeout: 20_000 }).toEqual(['downloaded', 'pending', 'downloaded', 'downloaded', 'downloaded', 'pending']);
+    await expect.poll(() => vaultQueue(receiver.vault).load()).toEqual([]);
+    await again.close();
   });
 });

@@ -1,13 +1,14 @@
 // Files in messages, end to end through a real relay and real cores driven over IPC as the renderer drives them:
 // files staged through the media URL go out as one message with a caption; each recipient device gets the
-// attachments (never a key, digest or blob id), may fetch exactly those blobs (the sender granted them to the devices
-// it sent the message to), and serves the decrypted bytes. A receiver that restarts before its renderer stored the
+// attachments (never a key, digest or blob id), downloads those within its automatic download limits as the message
+// arrives, may fetch exactly those blobs (the sender granted them to the devices it sent the message to), and serves
+// the decrypted bytes. A receiver that restarts before its renderer stored the
 // message is offered the same attachments again; files that cannot be sent fail the message with the reason.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaRequest, MediaResponse } from '../../src/main/core/media/serve/mediaRequests';
-import type { AttachmentView, ReceivedMessage } from '../../src/shared/ipc';
+import { DEFAULT_APP_SETTINGS, type AttachmentView, type ReceivedMessage } from '../../src/shared/ipc';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { TestUser, addContact, dm } from './messaging-harness';
 import { waitFor } from './support';
@@ -62,10 +63,12 @@ function mediaIn(user: TestUser, conversationId: string): Extract<ReceivedMessag
 }
 
 describe('files in messages', () => {
-  it('sends an image and a document with a caption as one message; the recipient sees them first, then downloads them', async () => {
+  it('sends an image and a document with a caption as one message; the recipient’s main downloads the image as it arrives, the document on request', async () => {
     const alice = await user('ma');
     const bob = await user('mb');
     await addContact(alice, bob);
+    // bob's Settings › Media: pictures download by themselves, documents never.
+    await bob.call('settings.update', { autoDownload: { ...DEFAULT_APP_SETTINGS.autoDownload, file: 0 } });
     const changes: AttachmentView[] = [];
     bob.core.events.subscribe((event, payload) => void (event === 'media.changed' && changes.push(payload as AttachmentView)));
     const image = jpeg(300_000);
@@ -78,9 +81,14 @@ describe('files in messages', () => {
     const received = await waitFor(() => mediaIn(bob, dm(alice)), 'the message with files');
     expect(received.caption).toBe('Trip photos');
     expect(received.attachments).toMatchObject([
-      { direction: 'incoming', kind: 'image', contentType: 'image/jpeg', fileName: 'beach.jpg', size: image.length, state: 'pending' },
+      { direction: 'incoming', kind: 'image', contentType: 'image/jpeg', fileName: 'beach.jpg', size: image.length },
       { direction: 'incoming', kind: 'file', contentType: 'application/pdf', fileName: 'Report Q3.pdf', size: document.length, state: 'pending' },
     ]);
+    // Nobody asked bob's main for the image (no media.download, no media URL): it downloaded as the message arrived.
+    const [photo, report] = received.attachments as [AttachmentView, AttachmentView];
+    await expect.poll(async () => (await bob.call('media.get', { id: photo.id })).state, { timeout: 20_000 }).toBe('downloaded');
+    expect(changes.some((view) => view.id === photo.id && view.state === 'downloading')).toBe(true);
+    expect((await bob.call('media.get', { id: report.id })).state).toBe('pending');
     // Nothing the renderer is handed names a key, a digest or a blob id.
     const library = alice.core.client.messenger().media;
     const secrets = (await Promise.all(staged.map((a) => library.record(a.id)))).flatMap((record) => [record.key, record.digest!, record.blobId!]);
@@ -88,10 +96,9 @@ describe('files in messages', () => {
     for (const secret of secrets) expect(handedOver).not.toContain(secret);
 
     // The bytes come decrypted through bob's media URL: the relay let his device fetch what alice granted it.
-    expect((await fetchAttachment(bob, received.attachments[0]!.id)).equals(image)).toBe(true);
-    expect((await fetchAttachment(bob, received.attachments[1]!.id)).equals(document)).toBe(true);
-    await expect.poll(async () => (await bob.call('media.get', { id: received.attachments[0]!.id })).state).toBe('downloaded');
-    expect(changes.some((view) => view.id === received.attachments[0]!.id && view.state === 'downloaded')).toBe(true);
+    expect((await fetchAttachment(bob, photo.id)).equals(image)).toBe(true);
+    expect((await fetchAttachment(bob, report.id)).equals(document)).toBe(true);
+    await expect.poll(async () => (await bob.call('media.get', { id: report.id })).state).toBe('downloaded');
   });
 
   it('sends to every member of a group; a member that restarts before storing it is offered the same attachments', async () => {

@@ -45,16 +45,17 @@ export interface Core {
 
 export async function createCore(services: CoreServices): Promise<Core> {
   const events = new CoreEvents();
+  const settings = await SettingsStore.open(services.config.dataDir, services.logger);
   const client = await ParleyClient.open({
     config: services.config,
     secrets: services.secrets,
     events: events.emitter,
     logger: services.logger,
     now: services.now,
+    autoDownloadLimits: () => settings.get().autoDownload,
   });
   const deepLinks = services.deepLinks ?? new DeepLinkInbox(services.logger);
   const stopLinkEvents = deepLinks.onArrival(() => events.emitter.emit('links.deepLinkReceived', {}));
-  const settings = await SettingsStore.open(services.config.dataDir, services.logger);
   const stopSettingsEvents = settings.onChange((value) => events.emitter.emit('settings.changed', value));
   const info = appInfo(services.shell, services.config);
   const wiring: UpdatesWiring = { channel: () => settings.get().updateChannel, onChange: (view) => events.emitter.emit('updates.changed', view) };

@@ -4,7 +4,6 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import Dexie from 'dexie';
 import { App } from '../App';
-import { useAutoDownload } from '../features/media/autoDownload';
 import { useMedia } from '../features/media/mediaStore';
 import { usePendingFiles } from '../features/media/pendingFiles';
 import { databaseName, openParleyDatabase, type ParleyDatabase } from '../db/database';
@@ -33,7 +32,6 @@ export function resetStores(): void {
   useSession.setState({ session: null });
   useTyping.setState({ typing: {} });
   useMedia.setState({ views: {}, asked: new Set() });
-  useAutoDownload.setState({ limits: {} });
   usePendingFiles.setState({ byConversation: {} });
 }
 

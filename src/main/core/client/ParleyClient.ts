@@ -2,7 +2,7 @@
 // reports changes as contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC
 // handlers call it. It never hands out private keys.
 import { toBase64 } from '../../../shared/encoding/base64';
-import { AppError, type AccountView, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
+import { AppError, type AccountView, type AutoDownloadLimits, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, relayUrlsOf, withRelayUrls, type Account } from '../account';
 import type { CoreConfig } from '../config';
 import { blobEndpoint } from '../media/transfer/blobHttp';
@@ -20,6 +20,8 @@ export interface ParleyClientOptions {
   logger: Logger;
   /** The messaging clock (invite expiry, timestamps); Date.now unless a test moves time on. */
   now?: () => number;
+  /** Up to which size received files download by themselves (Settings › Media), as set now. */
+  autoDownloadLimits: () => AutoDownloadLimits;
 }
 
 export class ParleyClient {
@@ -204,6 +206,7 @@ export class ParleyClient {
         account,
         relay: transport,
         blobEndpoint: () => this.blobEndpoint(),
+        autoDownloadLimits: this.options.autoDownloadLimits,
         events: this.options.events,
         logger: this.options.logger,
         now: this.options.now,

@@ -236,6 +236,11 @@ export class MediaLibrary {
     return toView(started);
   }
 
+  /** Resolves when the transfer of `id` running now (if any) has stopped, however it ended. */
+  async settled(id: string): Promise<void> {
+    await this.transfers.get(id)?.done.catch(() => undefined);
+  }
+
   /** Pauses a download or an upload; the bytes so far stay, resume continues from them. */
   async pause(id: string): Promise<AttachmentView> {
     const transfer = this.transfers.get(id);

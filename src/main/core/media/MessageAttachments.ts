@@ -1,10 +1,12 @@
 // Attachments on the message path. Sending: the pointers a message carries, once each file's upload has finished,
 // and grants that let the devices the message goes to (and only those) fetch the blobs. Receiving: the records a
-// message's pointers become, under ids derived from the message, so a redelivery after a crash adopts nothing twice.
+// message's pointers become, under ids derived from the message, so a redelivery after a crash adopts nothing twice,
+// each offered to the automatic downloads as it arrives.
 import { createHash } from 'node:crypto';
 import { AppError, type AttachmentView } from '../../../shared/ipc';
 import type { Address } from '../../../shared/protocol';
 import type { AttachmentPointerData } from './AttachmentPointer';
+import type { AutoDownloads } from './AutoDownloads';
 import { isAttachmentError } from './cipher/AttachmentError';
 import type { MediaLibrary } from './MediaLibrary';
 
@@ -18,6 +20,7 @@ export class MessageAttachments {
     private readonly relay: BlobGrants,
     /** Most devices one grant may name (the relay's limit). */
     private readonly maxPerGrant: number,
+    private readonly autoDownloads: Pick<AutoDownloads, 'offer'>,
   ) {}
 
   /**
@@ -48,9 +51,11 @@ export class MessageAttachments {
     }
   }
 
-  /** The records of a received message's files (nothing is downloaded yet). */
-  adopt(pointers: readonly AttachmentPointerData[], inboxId: string): Promise<AttachmentView[]> {
-    return Promise.all(pointers.map((pointer, index) => this.library.adopt(pointer, receivedAttachmentId(inboxId, index))));
+  /** The records of a received message's files; those within the automatic download limits are queued. */
+  async adopt(pointers: readonly AttachmentPointerData[], inboxId: string): Promise<AttachmentView[]> {
+    const views = await Promise.all(pointers.map((pointer, index) => this.library.adopt(pointer, receivedAttachmentId(inboxId, index))));
+    await this.autoDownloads.offer(views);
+    return views;
   }
 }
 

@@ -3,7 +3,7 @@
 // handlers call. Everything it hands out is plaintext for display; keys and states never leave it.
 import { identityKeyPairFromSeed } from '../../../shared/crypto/identity';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
-import type { ContactView, GroupView, InvitePreview, InviteView, IpcEvents, PendingJoinView, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
+import type { AutoDownloadLimits, ContactView, GroupView, InvitePreview, InviteView, IpcEvents, PendingJoinView, ReceivedMessage, SafetyNumberView, ResponseOf } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
 import type { Account } from '../account';
 import { KeyedQueue } from '../../../shared/base';
@@ -24,6 +24,7 @@ import { JoinInbox } from '../groups/invites/JoinInbox';
 import { PendingJoins } from '../groups/invites/PendingJoins';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
+import { AutoDownloads, vaultQueue } from '../media/AutoDownloads';
 import { MediaLibrary } from '../media/MediaLibrary';
 import { MessageAttachments } from '../media/MessageAttachments';
 import { transportBlobTokens } from '../media/transfer/transportBlobTokens';
@@ -53,6 +54,8 @@ export interface MessengerOptions {
   relay: RelayPort;
   /** The relay's blob endpoint as of now (the relay can move). */
   blobEndpoint: () => URL;
+  /** Up to which size received files download by themselves (Settings › Media), as set now. */
+  autoDownloadLimits: () => AutoDownloadLimits;
   events: IpcEvents;
   logger: Logger;
   provider?: CryptoProvider;
@@ -75,6 +78,7 @@ export class Messenger {
     private readonly history: HistoryKey,
     /** This account's attachments: staging, transfers and the media URL's bytes. */
     readonly media: MediaLibrary,
+    private readonly autoDownloads: AutoDownloads,
     /** This account's devices: linking (on the primary), listing, removing. */
     readonly devices: LinkedDevicesService,
     /** The secret the account's devices share (given to a linked device by its primary). */
@@ -95,6 +99,7 @@ export class Messenger {
       onChanged: (view) => options.events.emit('media.changed', view),
       logger: options.logger,
     });
+    const autoDownloads = await AutoDownloads.open({ library: media, store: vaultQueue(vault), limits: options.autoDownloadLimits, logger: options.logger });
     const identity = identityKeyPairFromSeed(provider, options.account.identity.privateKey);
     const ctx: MessagingContext = {
       provider,
@@ -108,7 +113,7 @@ export class Messenger {
       groups,
       senderKeys: new SenderKeyStore(vault, options.logger),
       inbox,
-      attachments: new MessageAttachments(media, options.relay, RELAY_MAX_RECIPIENTS_PER_SEND),
+      attachments: new MessageAttachments(media, options.relay, RELAY_MAX_RECIPIENTS_PER_SEND, autoDownloads),
       recentGroupSenders: new RecentGroupSenders(),
       relay: options.relay,
       events: options.events,
@@ -141,6 +146,7 @@ export class Messenger {
       new PrekeyMaintenance({ provider, identity: ctx.identity, store: ctx.prekeys, relay: options.relay, logger: options.logger, now: ctx.now }),
       new HistoryKey(vault, provider),
       media,
+      autoDownloads,
       new LinkedDevicesService(ctx, accountSecret),
       accountSecret,
     );
@@ -213,6 +219,7 @@ export class Messenger {
     this.pipeline.close();
     await this.invites.drain();
     await this.prekeys.idle();
+    await this.autoDownloads.close();
     await this.media.close();
     await this.ctx.deviceLock.idle();
     await this.ctx.vault.close();

@@ -6,11 +6,10 @@ import { createPortal } from 'react-dom';
 import type { AttachmentView } from '../../../shared/ipc';
 import { Icon } from '../../ui/Icon';
 import { AudioPlayer } from './AudioPlayer';
-import { downloadsByItself, useAutoDownloadLimit } from './autoDownload';
 import { DocumentCard } from './DocumentCard';
 import { ImageViewer } from './ImageViewer';
 import { attachmentUrl, thumbnailUrl } from './mediaUrl';
-import { startDownload, useMedia } from './mediaStore';
+import { useMedia } from './mediaStore';
 import { TransferStatus } from './TransferStatus';
 
 interface Placed {
@@ -39,20 +38,11 @@ export const MessageAttachments = memo(function MessageAttachments({ attachments
   );
 });
 
-/** Received files the user did not ask for that were started here: each starts once, so a cancel sticks. */
-const startedByThemselves = new Set<string>();
-
 function Attachment({ stored, ...placed }: Placed & { stored: AttachmentView }) {
   // The row keeps what the file was when its message was stored; main's answer says what it is now.
   const live = useMedia((state) => state.views[stored.id]);
   const view = live ?? stored;
-  const limit = useAutoDownloadLimit();
   useEffect(() => useMedia.getState().ensure(stored.id), [stored.id]);
-  useEffect(() => {
-    if (!live || !downloadsByItself(live, limit) || startedByThemselves.has(live.id)) return;
-    startedByThemselves.add(live.id);
-    startDownload(live.id);
-  }, [live, limit]);
   if (view.kind === 'audio') return <AudioPlayer view={view} />;
   if (view.kind === 'image') return <ImageAttachment view={view} {...placed} />;
   if (view.kind === 'video') return <VideoAttachment view={view} />;

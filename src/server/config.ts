@@ -65,8 +65,8 @@ export interface RelayConfig {
   shutdownGraceMs: number;
   /** How long a (sender, messageId) dedup record outlives its last delivery. */
   dedupRetentionMs: number;
-  /** Extra wait before a group commit; 0 commits at the end of the current event-loop turn. */
-  commitDelayMs: number;
+  /** Least time between the starts of two group commits of sends; 0 lets every event-loop turn commit. */
+  commitGatherMs: number;
   /** Most sends and acks in one group-commit transaction. */
   commitMaxBatch: number;
   /** When `sent` is answered: after an fsync of the write-ahead log (`disk`) or once the OS has it (`process`). */
@@ -163,7 +163,7 @@ export const RELAY_SETTINGS = [
   }),
   setting({ key: 'shutdownGraceMs', variable: 'PARLEY_RELAY_SHUTDOWN_GRACE_MS', parse: int(0, 600_000), fallback: () => 5_000 }),
   setting({ key: 'dedupRetentionMs', variable: 'PARLEY_RELAY_DEDUP_RETENTION_MS', parse: int(0, 365 * 86_400_000), fallback: () => 7 * 86_400_000 }),
-  setting({ key: 'commitDelayMs', variable: 'PARLEY_RELAY_COMMIT_DELAY_MS', parse: int(0, 1_000), fallback: () => 0 }),
+  setting({ key: 'commitGatherMs', variable: 'PARLEY_RELAY_COMMIT_GATHER_MS', parse: int(0, 1_000), fallback: () => 5 }),
   setting({ key: 'commitMaxBatch', variable: 'PARLEY_RELAY_COMMIT_MAX_BATCH', parse: int(1, 100_000), fallback: () => 2_000 }),
   setting({ key: 'durability', variable: 'PARLEY_RELAY_DURABILITY', parse: oneOf(['disk', 'process'] as const), fallback: () => 'disk' }),
   setting({ key: 'heartbeatIntervalMs', variable: 'PARLEY_RELAY_HEARTBEAT_MS', parse: int(0, 3_600_000), fallback: () => 30_000 }),

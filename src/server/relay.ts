@@ -97,7 +97,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const nonces = new NonceRegistry(config.nonceTtlMs, now);
   const rateLimiter = new TokenBucketLimiter(config.rateLimitPerSecond, config.rateLimitBurst, now);
   const writer = new GroupCommitWriter(store, {
-    delayMs: config.commitDelayMs,
+    gatherMs: config.commitGatherMs,
     maxBatch: config.commitMaxBatch,
     mailboxQuota: config.mailboxQuota,
     now,

@@ -31,12 +31,12 @@ function recordingStore(failBatches: Set<number> = new Set()) {
   return { store: store as MailboxStore, batches };
 }
 
-function writer(store: MailboxStore, maxBatch = 100, announced: CommittedDelivery[] = []) {
+function writer(store: MailboxStore, maxBatch = 100, announced: CommittedDelivery[] = [], gatherMs = 0, now = () => 7) {
   return new GroupCommitWriter(store, {
-    delayMs: 0,
+    gatherMs,
     maxBatch,
     mailboxQuota: 10,
-    now: () => 7,
+    now,
     logger: silentLogger,
     onCommitted: (deliveries) => announced.push(...deliveries),
   });
@@ -182,6 +182,51 @@ describe('GroupCommitWriter', () => {
       w.ack({ mailbox: bob, through: 3, also: [] });
       await w.acksSettled(bob);
       expect(batches).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('while sends arrive concurrently starts a commit at most every gatherMs; at once after a quiet spell, for a lone sender, a full queue or a waiter', async () => {
+    const { store, batches } = recordingStore();
+    let clock = 1_000;
+    const w = writer(store, 1_000, [], 50, () => clock);
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const ids = () => batches.map((b) => b.enqueues.map((e) => e.messageId));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Quiet until now: the first sends commit in this turn.
+      await Promise.all([enqueue(w, envelope('a1')), enqueue(w, envelope('a2'))]);
+      expect(ids()).toEqual([['a1', 'a2']]);
+      // Concurrent senders: sends 10 ms later gather until 50 ms after that commit started.
+      clock = 1_010;
+      const gathered = [enqueue(w, envelope('b')), enqueue(w, envelope('c'))];
+      await turn();
+      await turn();
+      expect(batches).toHaveLength(1);
+      clock = 1_050;
+      vi.advanceTimersByTime(40);
+      await Promise.all(gathered);
+      expect(ids()).toEqual([['a1', 'a2'], ['b', 'c']]);
+      // A queue of 256 operations does not wait.
+      clock = 1_060;
+      await Promise.all(Array.from({ length: 256 }, (_, i) => enqueue(w, envelope(`f${i}`))));
+      expect(batches.map((b) => b.enqueues.length)).toEqual([2, 2, 256]);
+      // Nor does a send someone flushes for.
+      clock = 1_061;
+      const flushed = enqueue(w, envelope('d'));
+      await w.flush();
+      await flushed;
+      expect(batches.map((b) => b.enqueues.length)).toEqual([2, 2, 256, 1]);
+      // The previous commit held one send: a lone sender's next send is not held back.
+      clock = 1_062;
+      await enqueue(w, envelope('e'));
+      expect(batches).toHaveLength(5);
+      // Nor is a send after a quiet spell.
+      await Promise.all([enqueue(w, envelope('g1')), enqueue(w, envelope('g2'))]);
+      clock = 2_000;
+      await enqueue(w, envelope('h'));
+      expect(ids().slice(-2)).toEqual([['g1', 'g2'], ['h']]);
     } finally {
       vi.useRealTimers();
     }

@@ -1,7 +1,12 @@
-// Group commit: sends and acks that arrive within one event-loop turn (or within commitDelayMs) are written in
-// one transaction, so one fsync covers many messages. A send's callback runs only after its commit, which is what
-// lets the relay answer `sent` only for durable envelopes. Operations are committed in arrival order. Callbacks,
-// not a promise per operation: one commit settles its whole batch in one pass.
+// Group commit: sends and acks are written in one transaction per batch, so one fsync covers many messages. A send's
+// callback runs only after its commit, which is what lets the relay answer `sent` only for durable envelopes.
+// Operations are committed in arrival order. Callbacks, not a promise per operation: one commit settles its whole
+// batch in one pass.
+// A commit costs a fixed share (statements, the WAL pages it dirties, an fdatasync: about a quarter of a millisecond
+// of CPU) plus a little per message, so while sends arrive concurrently (the previous commit held several) a commit
+// starts at most every gatherMs: the sends that arrive meanwhile, and while the previous fsync runs, share it. A send
+// after a quiet spell, the next send of a lone sequential sender and a queue of GATHER_FULL_OPS commit at once, so
+// gathering adds latency only where it saves CPU.
 // While a commit waits for the disk, a backlog of at least PIPELINE_MIN_OPS is written as the next transaction
 // right away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; outcomes are
 // still announced and answered strictly in commit order.
@@ -24,7 +29,8 @@ export interface CommittedDelivery {
 }
 
 export interface GroupCommitOptions {
-  delayMs: number;
+  /** Least time between the starts of two commits of sends (0: every event-loop turn may commit). */
+  gatherMs: number;
   maxBatch: number;
   mailboxQuota: number;
   now: () => number;
@@ -46,6 +52,10 @@ interface PendingEnqueue {
  * Below this (e.g. a few messages per millisecond) they wait and join the next batch, which costs less CPU.
  */
 const PIPELINE_MIN_OPS = 64;
+/** Queued operations that start a commit at once, however recently the previous one started. */
+const GATHER_FULL_OPS = 256;
+/** Sends in the previous commit that show concurrent senders, worth gathering for. */
+const GATHER_MIN_SENDS = 2;
 /** Commits in flight at most: one waiting for the disk, one more written behind it. */
 const MAX_IN_FLIGHT = 2;
 /**
@@ -58,9 +68,13 @@ export const ACK_ONLY_COMMIT_DELAY_MS = 20;
 export class GroupCommitWriter {
   private acks: MailboxAck[] = [];
   private enqueues: PendingEnqueue[] = [];
-  private scheduled = false;
-  /** The timer of a scheduled commit of acks alone; replaced by a prompt commit when sends arrive. */
-  private lazyTimer: NodeJS.Timeout | undefined;
+  /** The next commit, when one is scheduled: replaced by an earlier one when sends or a waiter arrive. */
+  private nextRun: { at: number; timer: NodeJS.Timeout | undefined; immediate: NodeJS.Immediate | undefined } | undefined;
+  /** When the last commit of sends started (options.now), and how many it held. */
+  private lastStartAt = Number.NEGATIVE_INFINITY;
+  private lastSends = 0;
+  /** Someone waits for what is queued (flush, a reconnecting device): commit it without gathering. */
+  private hurried = false;
   /** Commits started and not yet answered. */
   private inFlight = 0;
   /** Settles when the most recently started commit has been answered. */
@@ -126,35 +140,46 @@ export class GroupCommitWriter {
     return this.inFlight < MAX_IN_FLIGHT && this.queued >= PIPELINE_MIN_OPS;
   }
 
-  private schedule(urgent = false): void {
+  private schedule(): void {
     if (!this.mayStartCommit()) return;
-    const lazy = this.enqueues.length === 0 && !urgent;
-    if (this.scheduled) {
-      // A lazy commit of acks alone is waiting: sends (or a reconnect) do not wait with it.
-      if (lazy || this.lazyTimer === undefined) return;
-      clearTimeout(this.lazyTimer);
-      this.lazyTimer = undefined;
+    const now = this.options.now();
+    const at = now + this.waitBeforeCommit(now);
+    if (this.nextRun !== undefined) {
+      if (this.nextRun.at <= at) return;
+      clearTimeout(this.nextRun.timer);
+      if (this.nextRun.immediate !== undefined) clearImmediate(this.nextRun.immediate);
     }
-    this.scheduled = true;
     const run = () => {
-      this.scheduled = false;
-      this.lazyTimer = undefined;
+      this.nextRun = undefined;
       if (this.mayStartCommit()) void this.commit();
     };
-    if (lazy) this.lazyTimer = setTimeout(run, Math.max(ACK_ONLY_COMMIT_DELAY_MS, this.options.delayMs));
-    else if (this.options.delayMs > 0) setTimeout(run, this.options.delayMs);
-    else setImmediate(run);
+    this.nextRun = at > now ? { at, timer: setTimeout(run, at - now), immediate: undefined } : { at, timer: undefined, immediate: setImmediate(run) };
   }
 
-  /** Commits what is queued without the acks-only delay. */
+  /** Milliseconds the queued operations wait before they are committed. */
+  private waitBeforeCommit(now: number): number {
+    if (this.hurried) return 0;
+    if (this.enqueues.length === 0) return Math.max(ACK_ONLY_COMMIT_DELAY_MS, this.options.gatherMs);
+    if (this.inFlight > 0 || this.queued >= GATHER_FULL_OPS || this.lastSends < GATHER_MIN_SENDS) return 0;
+    // Bounded by gatherMs, should the clock step back.
+    return Math.min(this.options.gatherMs, Math.max(0, this.lastStartAt + this.options.gatherMs - now));
+  }
+
+  /** Commits what is queued without gathering or the acks-only delay. */
   private hurry(): void {
-    this.schedule(true);
+    this.hurried = true;
+    this.schedule();
   }
 
   private async commit(): Promise<void> {
     this.inFlight += 1;
     const acks = this.acks.splice(0, this.options.maxBatch);
     const enqueues = this.enqueues.splice(0, Math.max(0, this.options.maxBatch - acks.length));
+    if (enqueues.length > 0) {
+      this.lastStartAt = this.options.now();
+      this.lastSends = enqueues.length;
+    }
+    if (this.queued === 0) this.hurried = false;
     const previous = this.lastCommit;
     let answered = () => {};
     this.lastCommit = new Promise((resolve) => (answered = resolve));

@@ -3,7 +3,8 @@
 // attachments (never a key, digest or blob id), downloads those within its automatic download limits as the message
 // arrives, may fetch exactly those blobs (the sender granted them to the devices it sent the message to), and serves
 // the decrypted bytes. A receiver that restarts before its renderer stored the
-// message is offered the same attachments again; files that cannot be sent fail the message with the reason.
+// message is offered the same attachments again; files that cannot be sent fail the message with the reason. The
+// sender's other devices get a transcript of it and may fetch its files too.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,22 @@ describe('files in messages', () => {
     expect(again?.content.kind === 'media' && again.content.attachments.map((a) => a.id)).toEqual(forCat.attachments.map((a) => a.id));
     expect((await fetchAttachment(cat, forCat.attachments[0]!.id)).equals(image)).toBe(true);
     expect((await fetchAttachment(ben, forBen.attachments[0]!.id)).equals(image)).toBe(true);
+  });
+
+  it('shows files sent from one device on the sender’s other devices, which may fetch them too', async () => {
+    const alice = await user('ml-a');
+    const bob = await user('ml-b');
+    const laptop = await TestUser.linked(relay, alice);
+    users.push(laptop);
+    await addContact(alice, bob);
+    const image = jpeg(60_000);
+    const [staged] = [await stage(alice, image, 'view.jpg')];
+    await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000007', content: { kind: 'media', caption: 'Look', attachmentIds: [staged!.id] } });
+
+    const onLaptop = await waitFor(() => mediaIn(laptop, dm(bob)), 'the laptop gets the transcript');
+    expect(laptop.conversation(dm(bob))[0]?.sender.user).toBe(alice.username);
+    expect(onLaptop).toMatchObject({ caption: 'Look', attachments: [{ fileName: 'view.jpg', size: image.length }] });
+    expect((await fetchAttachment(laptop, onLaptop.attachments[0]!.id)).equals(image)).toBe(true);
   });
 
   it('sends files whose previews together are too large for one message without the largest previews', async () => {

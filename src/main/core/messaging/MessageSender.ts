@@ -12,15 +12,14 @@ import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
 import { dropPreviewsToFit } from '../media/dropPreviewsToFit';
 import type { MessagingContext } from './context';
-import { encodeEnvelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope } from './wire';
+import { encodeEnvelope, type Envelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
 /**
- * What this user sends that their other devices show too, as a transcript: what they wrote and the actions they took
- * on messages. Not files (their blobs are granted to the recipients only), receipts (read sync covers reading) or
- * typing notices.
+ * What this user sends that their other devices show too, as a transcript: what they wrote or sent as files, and the
+ * actions they took on messages. Not receipts (read sync covers reading) or typing notices.
  */
-const TRANSCRIBED = new Set<MessageContent['kind']>(['text', 'reaction', 'edit', 'delete', 'expiry_timer']);
+const TRANSCRIBED = new Set<MessageContent['kind']>(['text', 'media', 'reaction', 'edit', 'delete', 'expiry_timer']);
 
 /** Largest padded envelope sent; with the ciphertext's overhead it stays under the relay's payload limit. */
 export const MAX_ENVELOPE_BYTES = 120 * 1024;
@@ -117,7 +116,7 @@ export class MessageSender {
       sentAt: this.ctx.now(),
       content,
     };
-    const envelope = withinEnvelopeLimit(framed);
+    const envelope = withinEnvelopeLimit(framed, (message) => message);
     const plaintext = encodeEnvelope(envelope);
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
     // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
@@ -130,7 +129,8 @@ export class MessageSender {
       await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
     }
     if (TRANSCRIBED.has(content.kind)) {
-      await this.syncToOwnDevices({ type: 'sync_sent', messageId, sentAt: envelope.sentAt, recipient: peerName, message: envelope });
+      const transcript = (message: MessageEnvelope): SyncSentEnvelope => ({ type: 'sync_sent', messageId, sentAt: message.sentAt, recipient: peerName, message });
+      await this.syncToOwnDevices(withinEnvelopeLimit(envelope, transcript));
     } else if (content.kind === 'receipt' && content.receipt === 'read') {
       await this.syncToOwnDevices(this.readSync(envelope, content.messageIds, groupId, peerName));
     }
@@ -161,18 +161,26 @@ export class MessageSender {
     }
   }
 
-  /** The devices the message goes to may fetch its files; no one else can (docs/security.md §17). */
+  /**
+   * The devices the message goes to may fetch its files, and this user's other devices, which get its transcript; no
+   * one else can (docs/security.md §17).
+   */
   private async grantAttachments(pointers: Extract<MessageContent, { kind: 'media' }>['attachments'], groupId: string | undefined, peerName: string | undefined): Promise<void> {
     const group = groupId === undefined ? undefined : this.ctx.groups.get(groupId);
     const devices = group ? await this.groups.memberDevices(group) : await this.pairwise.devicesOf(peerName!);
-    await this.ctx.attachments.grant(pointers, devices);
+    const own = (await this.pairwise.ownOtherDevices()) > 0 ? await this.pairwise.devicesOf(this.ctx.me.user) : [];
+    await this.ctx.attachments.grant(pointers, [...devices, ...own]);
   }
 }
 
-/** A message with files whose previews make it too large goes without some of them (largest first). */
-function withinEnvelopeLimit(envelope: MessageEnvelope): MessageEnvelope {
-  const content = envelope.content;
-  if (content.kind !== 'media' || encodeEnvelope(envelope).length <= MAX_ENVELOPE_BYTES) return envelope;
-  const attachments = dropPreviewsToFit(content.attachments, (fitted) => encodeEnvelope({ ...envelope, content: { ...content, attachments: fitted } }).length <= MAX_ENVELOPE_BYTES);
-  return { ...envelope, content: { ...content, attachments } };
+/**
+ * A message with files whose previews make it too large goes without some of them (largest first); `wrap` is what
+ * is sent: the message itself, or a transcript carrying it.
+ */
+function withinEnvelopeLimit<Sent extends Envelope>(message: MessageEnvelope, wrap: (message: MessageEnvelope) => Sent): Sent {
+  const content = message.content;
+  const fits = (candidate: MessageEnvelope) => encodeEnvelope(wrap(candidate)).length <= MAX_ENVELOPE_BYTES;
+  if (content.kind !== 'media' || fits(message)) return wrap(message);
+  const attachments = dropPreviewsToFit(content.attachments, (fitted) => fits({ ...message, content: { ...content, attachments: fitted } }));
+  return wrap({ ...message, content: { ...content, attachments } });
 }

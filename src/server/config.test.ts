@@ -81,6 +81,8 @@ describe('loadRelayConfig', () => {
       PARLEY_RELAY_METRICS_PORT: 'off',
       PARLEY_STORE: 'Redis',
       PARLEY_REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,rediss://user:secret@10.0.0.3:7000',
+      PARLEY_REDIS_WAIT_REPLICAS: '1',
+      PARLEY_REDIS_WAIT_TIMEOUT_MS: '250',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -88,6 +90,8 @@ describe('loadRelayConfig', () => {
       dataDir: '/srv/parley',
       store: 'redis',
       redisUrls: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000', 'rediss://user:secret@10.0.0.3:7000'],
+      redisWaitReplicas: 1,
+      redisWaitTimeoutMs: 250,
       maxPayloadBytes: 2048,
       maxRecipientsPerSend: 16,
       rateLimitPerSecond: 2.5,

@@ -24,6 +24,10 @@ export interface RelayConfig {
   store: StoreKind;
   /** Redis URLs when `store` is `redis`: one for a single Redis, several (seed nodes) for a Redis Cluster. */
   redisUrls: readonly string[];
+  /** Replicas every Redis master must have acknowledged a mailbox append on (WAIT) before `sent`; 0: no WAIT. */
+  redisWaitReplicas: number;
+  /** How long that WAIT may take before the sends fail (the devices resend). */
+  redisWaitTimeoutMs: number;
   /** Largest decoded payload of one `send`. */
   maxPayloadBytes: number;
   /** Most recipient addresses in one `send`. */
@@ -132,6 +136,8 @@ export const RELAY_SETTINGS = [
   }),
   setting({ key: 'store', variable: 'PARLEY_STORE', parse: oneOf(['sqlite', 'redis'] as const), fallback: () => 'sqlite' }),
   setting({ key: 'redisUrls', variable: 'PARLEY_REDIS_URL', parse: parseRedisUrls, fallback: () => [] }),
+  setting({ key: 'redisWaitReplicas', variable: 'PARLEY_REDIS_WAIT_REPLICAS', parse: int(0, 16), fallback: () => 0 }),
+  setting({ key: 'redisWaitTimeoutMs', variable: 'PARLEY_REDIS_WAIT_TIMEOUT_MS', parse: int(1, 60_000), fallback: () => 1_000 }),
   setting({ key: 'maxPayloadBytes', variable: 'PARLEY_RELAY_MAX_PAYLOAD_BYTES', parse: int(1, MAX_PAYLOAD_CEILING), fallback: () => 128 * 1024 }),
   setting({ key: 'maxRecipientsPerSend', variable: 'PARLEY_RELAY_MAX_RECIPIENTS', parse: int(1, MAX_RECIPIENTS_PER_SEND), fallback: () => 1000 }),
   setting({ key: 'rateLimitPerSecond', variable: 'PARLEY_RELAY_RATE_PER_SECOND', parse: positiveNumber(1_000_000), fallback: () => 100 }),

@@ -9,13 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloseCode } from '../../src/shared/protocol';
-import { TransportError, type Transport } from '../../src/main/core/transport';
+import type { Transport } from '../../src/main/core/transport';
 import { reconnect, registeredDevice } from '../support/raw-device';
 import { startLoopbackProxy } from '../support/loopback-proxy';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
 import { sharedBlobs, type SharedBlobs } from '../support/shared-blobs';
-import { registerDevice, sleep, transportFor, waitFor, waitForState } from './support';
+import { registerDevice, sendUntilSent, transportFor, waitFor, waitForState } from './support';
 
 const COUNT = 600;
 const KILL_RELAY_AFTER = 200;
@@ -77,18 +77,8 @@ describe('relays on one Redis', () => {
     const retryCodes = new Map<string, number>();
     const sendAll = async () => {
       for (const [i, id] of ids.entries()) {
-        for (;;) {
-          try {
-            await sender.send(id, [bobAddress], new TextEncoder().encode(`hello bob #${i}`));
-            confirmed++;
-            break;
-          } catch (error) {
-            if (!(error instanceof TransportError) || !error.retryable) throw error;
-            retryCodes.set(error.code, (retryCodes.get(error.code) ?? 0) + 1);
-            if (error.retryAfterMs) await sleep(error.retryAfterMs);
-            else await waitForState(sender, 'online', 60_000);
-          }
-        }
+        await sendUntilSent(sender, id, bobAddress, new TextEncoder().encode(`hello bob #${i}`), retryCodes);
+        confirmed++;
       }
     };
     const sending = sendAll();

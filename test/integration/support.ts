@@ -2,7 +2,7 @@
 // for conditions without fixed sleeps.
 import { randomUUID } from 'node:crypto';
 import { generateIdentity, identitySigner, registerAccount, type IdentityKeyPair } from '../../src/main/core/account';
-import { Transport, silentLogger, type ConnectionSnapshot, type Logger, type TransportConfig } from '../../src/main/core/transport';
+import { Transport, TransportError, silentLogger, type ConnectionSnapshot, type Logger, type TransportConfig } from '../../src/main/core/transport';
 
 export interface TestDevice {
   username: string;
@@ -64,3 +64,27 @@ export function waitForState(transport: Transport, state: ConnectionSnapshot['st
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends until the relay answers `sent`, resending with the same message id after each retryable failure (as the
+ * app's outbox does): after the relay's retry-after, or once the transport is online again. Counts retries by code.
+ */
+export async function sendUntilSent(
+  transport: Transport,
+  messageId: string,
+  to: { user: string; device: number },
+  payload: Uint8Array,
+  retryCodes: Map<string, number>,
+): Promise<void> {
+  for (;;) {
+    try {
+      await transport.send(messageId, [to], payload);
+      return;
+    } catch (error) {
+      if (!(error instanceof TransportError) || !error.retryable) throw error;
+      retryCodes.set(error.code, (retryCodes.get(error.code) ?? 0) + 1);
+      if (error.retryAfterMs) await sleep(error.retryAfterMs);
+      else await waitForState(transport, 'online', 60_000);
+    }
+  }
+}

@@ -16,6 +16,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts again on the same port and data directory. */
   restart(): Promise<void>;
+  /** SIGSTOP: the server stops answering anyone (a hung node) until resume(). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** Ends the server (SIGKILL: its data is thrown away anyway) and deletes the data directory. */
   stop(): Promise<void>;
 }
@@ -85,11 +89,14 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     },
     dataDir,
     kill: () => killChild('SIGKILL'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     restart: async () => {
       await killChild('SIGKILL');
       await launch();
     },
     stop: async () => {
+      child.kill('SIGCONT');
       await killChild('SIGKILL');
       // A background rewrite forked before the kill may still be writing its file: rmSync retries ENOTEMPTY.
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });

@@ -24,10 +24,15 @@ export async function openRelayStore(config: RelayConfig, logger: Logger): Promi
     const store = openSqliteStore({ dataDir: config.dataDir, durability: config.durability, onWarning: (event, message) => logger.warn(event, { message }) });
     return { store };
   }
-  const store = await openRedisStore({ urls: config.redisUrls, dedupRetentionMs: config.dedupRetentionMs });
+  const store = await openRedisStore({
+    urls: config.redisUrls,
+    dedupRetentionMs: config.dedupRetentionMs,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
+  });
   const report = await checkRedisDurability(store.redis, config.durability);
   const nodes = report.nodes.map((n) => `${n.node} appendonly=${n.appendonly} appendfsync=${n.appendfsync}`).join('; ');
-  const fields = { promise: report.promise, durability: config.durability, nodes };
+  const fields = { promise: report.promise, durability: config.durability, waitReplicas: config.redisWaitReplicas, nodes };
   if (report.meetsConfig) logger.info('relay.redis_durability', fields);
   else logger.warn('relay.redis_durability_weaker', fields);
   return {

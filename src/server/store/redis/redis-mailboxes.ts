@@ -8,15 +8,20 @@
 // and no mailbox holds the envelope twice. Acks delete deliveries and count down the senders' dedup records; the
 // record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Scripts reach Redis
 // through auto-pipelining, so a batch costs about one round trip per step, not one per message.
+// With `waitReplicas` > 0, step 3 is followed by WAIT on every master: a batch whose appends did not reach that many
+// replicas in time fails as a whole (the senders resend; the appends are idempotent), so a `sent` survives a
+// failover to an in-sync replica. Replication stays asynchronous: WAIT narrows the window, it does not make Redis a
+// consensus system (docs/operations.md, "Redis Cluster failover").
 import { normalizeUsername, type Address } from '../../../shared/protocol';
-import type {
-  CreatedDelivery,
-  EnqueueOutcome,
-  EnvelopeToStore,
-  MailboxAck,
-  MailboxWriteBatch,
-  MailboxWriteResult,
-  StoredDelivery,
+import {
+  StoreError,
+  type CreatedDelivery,
+  type EnqueueOutcome,
+  type EnvelopeToStore,
+  type MailboxAck,
+  type MailboxWriteBatch,
+  type MailboxWriteResult,
+  type StoredDelivery,
 } from '../relay-store';
 import { deliveryName, redisKeys } from './redis-keys';
 import { ACK, APPEND, PROBE_MAILBOX, SETTLE_DEDUP, UNDO_APPEND, runScript, type RedisClient } from './redis-scripts';
@@ -26,6 +31,10 @@ export interface RedisMailboxOptions {
   dedupRetentionMs: number;
   /** Expiry of a dedup record whose deliveries are still pending (a ceiling in case an ack's count-down was lost). */
   dedupCeilingMs: number;
+  /** Replicas every master must have acknowledged appends on before they count as stored (WAIT); 0: none. */
+  waitReplicas: number;
+  /** How long WAIT may take before the batch fails. */
+  waitTimeoutMs: number;
 }
 
 type Probe = { kind: 'duplicate' } | { kind: 'unknown'; recipients: Address[] } | { kind: 'full'; recipients: Address[] } | { kind: 'append' };
@@ -90,6 +99,7 @@ export class RedisMailboxes {
     });
     const probes = await Promise.all(envelopes.map((envelope, i) => (firsts[i] ? this.probe(envelope, quota) : ({ kind: 'duplicate' } as const))));
     const appended = await Promise.all(envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.appendAll(envelope, quota) : undefined)));
+    if (appended.some((result) => result !== undefined && 'deliveries' in result)) await this.replicated();
     return Promise.all(
       envelopes.map(async (envelope, i): Promise<EnqueueOutcome> => {
         const probe = probes[i]!;
@@ -141,6 +151,16 @@ export class RedisMailboxes {
       ),
     );
     return { full };
+  }
+
+  /** WAIT on every master (each covers every earlier write on this relay's connection to it). */
+  private async replicated(): Promise<void> {
+    const { waitReplicas, waitTimeoutMs } = this.options;
+    if (waitReplicas === 0) return;
+    const masters = 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
+    const acked = await Promise.all(masters.map((node) => node.wait(waitReplicas, waitTimeoutMs)));
+    const short = acked.filter((count) => count < waitReplicas).length;
+    if (short > 0) throw new StoreError('store_failed', `${short} Redis master(s) had fewer than ${waitReplicas} replica(s) acknowledge within ${waitTimeoutMs} ms`);
   }
 
   private settle(dedupKey: string, deliveries: number, stored: boolean, now: number): Promise<unknown> {

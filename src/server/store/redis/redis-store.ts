@@ -31,6 +31,10 @@ export interface RedisStoreOptions {
   urls: readonly string[];
   /** How long a dedup record outlives the last delivery of its envelope. */
   dedupRetentionMs: number;
+  /** Replicas that must acknowledge a mailbox append before `sent` (Redis WAIT); 0 or absent: no WAIT. */
+  waitReplicas?: number;
+  /** How long WAIT may take before the sends of that batch fail (and are resent). */
+  waitTimeoutMs?: number;
 }
 
 /** A dedup record whose deliveries never all get acked still goes after this long (and never before the retention). */
@@ -70,11 +74,13 @@ export class RedisRelayStore implements RelayStore {
 
   constructor(
     readonly redis: RedisClient,
-    options: Pick<RedisStoreOptions, 'dedupRetentionMs'>,
+    options: Pick<RedisStoreOptions, 'dedupRetentionMs' | 'waitReplicas' | 'waitTimeoutMs'>,
   ) {
     this.mailboxes = new RedisMailboxes(redis, {
       dedupRetentionMs: options.dedupRetentionMs,
       dedupCeilingMs: Math.max(DEDUP_CEILING_MS, options.dedupRetentionMs),
+      waitReplicas: options.waitReplicas ?? 0,
+      waitTimeoutMs: options.waitTimeoutMs ?? 1_000,
     });
     this.prekeys = new RedisPrekeyStore(redis, () => this.assertOpen());
   }

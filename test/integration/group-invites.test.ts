@@ -1,6 +1,7 @@
 // Group invite links through a real relay: an admin makes a link, another user reads it, asks, and is added by the
 // admin's device (which the rest of the group hears as any addition); a used-up link, a revoked link and a forged
-// token let no one in; on an approval link the admin lets the person in by hand.
+// token let no one in; on an approval link the admin lets the person in by hand. With two admins, either answers
+// for a link the other made: the first answer settles the request on both, and a revocation holds on both.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { TestUser } from './messaging-harness';
@@ -26,6 +27,7 @@ async function user(prefix: string, options: { now?: () => number } = {}): Promi
 }
 
 const tokenOf = (link: string) => link.slice('parley://join/'.length);
+const heard = (u: TestUser, kind: string, by?: string) => () => u.groupEvents.some((e) => e.update.kind === kind && (by === undefined || e.update.by === by));
 const isIn = (u: TestUser, groupId: string) => () => u.groupEvents.some((e) => e.group.groupId === groupId && e.group.members.includes(u.username) && e.group.active);
 
 describe('group invites', () => {
@@ -38,7 +40,7 @@ describe('group invites', () => {
     await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
     expect((await ben!.failure('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false })).code).toBe('not_group_admin');
 
-    const token = tokenOf(invite.link);
+    const token = tokenOf(invite.link!);
     expect(await cat!.call('groups.previewInvite', { token })).toEqual({
       groupId: group.groupId,
       groupName: 'Book club',
@@ -66,12 +68,12 @@ describe('group invites', () => {
     // A revoked link.
     const second = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
     expect(await ann!.call('groups.revokeInvite', { groupId: group.groupId, inviteId: second.inviteId })).toMatchObject({ revoked: true });
-    await dan!.call('groups.join', { token: tokenOf(second.link) });
+    await dan!.call('groups.join', { token: tokenOf(second.link!) });
     await waitFor(() => dan!.joinAnswers.length === 2, 'Dan is answered again');
     expect(dan!.joinAnswers[1]).toMatchObject({ outcome: 'revoked' });
 
     // A forged token: Ann's link with one byte of the signature changed is refused before anything is sent.
-    const bytes = Buffer.from(tokenOf(second.link), 'base64url');
+    const bytes = Buffer.from(tokenOf(second.link!), 'base64url');
     bytes[bytes.length - 1]! ^= 1;
     expect((await dan!.failure('groups.join', { token: bytes.toString('base64url') })).code).toBe('bad_invite');
     expect((await dan!.failure('groups.previewInvite', { token: 'not-a-real-invite-token' })).code).toBe('bad_invite');
@@ -82,7 +84,7 @@ describe('group invites', () => {
     const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Quiet room', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
-    const token = tokenOf(invite.link);
+    const token = tokenOf(invite.link!);
     expect((await cat!.call('groups.previewInvite', { token })).approval).toBe(true);
 
     await cat!.call('groups.join', { token });
@@ -114,7 +116,7 @@ describe('group invites', () => {
     const group = await ann!.callRetrying('groups.create', { name: 'Night owls', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
     await ann!.close();
-    await cat!.call('groups.join', { token: tokenOf(invite.link) });
+    await cat!.call('groups.join', { token: tokenOf(invite.link!) });
     expect(await cat!.call('groups.list', {})).toEqual([]);
     await ann!.open();
     await ann!.waitOnline();
@@ -126,7 +128,7 @@ describe('group invites', () => {
     const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Choir', members: [ben!.username] });
     const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
-    const token = tokenOf(invite.link);
+    const token = tokenOf(invite.link!);
     await cat!.call('groups.join', { token });
     await dan!.call('groups.join', { token });
     await waitFor(() => cat!.joinAnswers.length === 1 && dan!.joinAnswers.length === 1, 'both are told to wait');
@@ -155,7 +157,7 @@ describe('group invites', () => {
     const [ben, cat] = await Promise.all(['ben', 'cat'].map((name) => user(name)));
     const group = await ann.callRetrying('groups.create', { name: 'Early birds', members: [ben!.username] });
     const invite = await ann.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
-    const token = tokenOf(invite.link);
+    const token = tokenOf(invite.link!);
 
     // An hour and a minute later on Ann's device; Cat's clock still says the link is live, so Cat asks.
     annSkewMs = 61 * 60_000;
@@ -169,5 +171,76 @@ describe('group invites', () => {
 
     // Ann's device reads the link as expired too.
     expect((await ann.failure('groups.previewInvite', { token })).code).toBe('invite_expired');
+  });
+
+  it('two admins: Ben answers for Ann’s link, a request Ann turned down leaves Ben’s list, and Ann’s revocation holds on Ben’s device', { timeout: 90_000 }, async () => {
+    const [ann, ben, cat, dan, eve] = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'Two admins', members: [ben!.username] });
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    expect((await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username })).admins).toEqual([ann!.username, ben!.username].sort());
+    await waitFor(heard(ben!, 'admin_added'), 'Ben is made an admin');
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 5, approval: true });
+    await waitFor(heard(ben!, 'invite_created'), 'Ben’s device learns of Ann’s link');
+    const [atBen] = await ben!.call('groups.invites', { groupId: group.groupId });
+    expect(atBen).toMatchObject({ inviteId: invite.inviteId, admin: ann!.username, approval: true, maxUses: 5, uses: 0, revoked: false });
+    expect(atBen?.link).toBeUndefined();
+    const token = tokenOf(invite.link!);
+
+    // Both admins' devices get both requests.
+    await cat!.call('groups.join', { token });
+    await dan!.call('groups.join', { token });
+    await waitFor(() => cat!.joinAnswers.length > 0 && dan!.joinAnswers.length > 0, 'both are told to wait');
+    expect(cat!.joinAnswers[0]).toMatchObject({ inviter: ann!.username, outcome: 'pending_approval' });
+    const twoWaiting = [cat!.username, dan!.username].sort();
+    const waitingAt = async (admin: TestUser) => (await admin.call('groups.invites', { groupId: group.groupId }))[0]?.requests.sort() ?? [];
+    for (const admin of [ann!, ben!]) {
+      await waitFor(() => admin.inviteEvents.filter((g) => g === group.groupId).length >= 2, 'both requests reach the admin');
+      expect(await waitingAt(admin)).toEqual(twoWaiting);
+    }
+
+    // Ben lets Cat in with Ann's link; Ann's device counts the use and drops Cat's request.
+    await ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in by Ben');
+    await waitFor(heard(ann!, 'members_added', ben!.username), 'Ann hears Ben let Cat in');
+    const added = ann!.groupEvents.find((e) => e.update.kind === 'members_added');
+    expect(added?.update).toEqual({ kind: 'members_added', by: ben!.username, members: [cat!.username], inviteId: invite.inviteId });
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [dan!.username] });
+
+    // Ann turns Dan down; the request leaves Ben's list and Ben can no longer answer it.
+    await ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: dan!.username, approve: false });
+    await waitFor(() => dan!.joinAnswers.some((a) => a.outcome === 'declined'), 'Dan is turned away');
+    await waitFor(heard(ben!, 'join_declined', ann!.username), 'Ben hears Ann turned Dan down');
+    expect((await ben!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [] });
+    expect((await ben!.failure('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: dan!.username, approve: true })).code).toBe('invalid_request');
+    expect(await dan!.call('groups.list', {})).toEqual([]);
+
+    // Ann revokes and goes offline: Ben's device alone refuses the link.
+    await ann!.call('groups.revokeInvite', { groupId: group.groupId, inviteId: invite.inviteId });
+    await waitFor(heard(ben!, 'invite_revoked', ann!.username), 'Ben hears of the revocation');
+    expect((await ben!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ revoked: true });
+    await ann!.close();
+    await eve!.call('groups.join', { token });
+    await waitFor(() => eve!.joinAnswers.length > 0, 'Eve is answered by Ben’s device');
+    expect(eve!.joinAnswers[0]).toEqual({ groupId: group.groupId, inviter: ann!.username, outcome: 'revoked' });
+    expect(await eve!.call('groups.list', {})).toEqual([]);
+  });
+
+  it('a link keeps working while the device that made it is away: another admin lets the person in', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'Backup admin', members: [ben!.username] });
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    await waitFor(heard(ben!, 'invite_created'), 'Ben’s device learns of Ann’s link');
+    await ann!.close();
+
+    // Without approval Ann's device would add Cat at once; Ben's device keeps the request (it does not add on its own).
+    await cat!.call('groups.join', { token: tokenOf(invite.link!) });
+    await waitFor(() => ben!.inviteEvents.includes(group.groupId), 'the request reaches Ben');
+    expect((await ben!.call('groups.invites', { groupId: group.groupId }))[0]?.requests).toEqual([cat!.username]);
+    expect(await cat!.call('groups.list', {})).toEqual([]);
+    await ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in by Ben');
+    expect((await cat!.call('groups.list', {}))[0]?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
   });
 });

@@ -12,6 +12,7 @@ interface GroupsStore {
   rename(groupId: string, name: string): Promise<GroupView>;
   addMembers(groupId: string, members: string[]): Promise<GroupView>;
   removeMember(groupId: string, member: string): Promise<GroupView>;
+  makeAdmin(groupId: string, member: string): Promise<GroupView>;
   leave(groupId: string): Promise<GroupView>;
 }
 
@@ -44,6 +45,9 @@ export const useGroups = create<GroupsStore>((set) => {
     },
     async removeMember(groupId, member) {
       return put(await invoke('groups.removeMember', { groupId, member }));
+    },
+    async makeAdmin(groupId, member) {
+      return put(await invoke('groups.makeAdmin', { groupId, member }));
     },
     async leave(groupId) {
       return put(await invoke('groups.leave', { groupId }));

@@ -549,6 +549,14 @@ export class FakeParley {
           (me) => ({ kind: 'member_removed', by: me, member: request.member }),
         );
       },
+      'groups.makeAdmin': async (request) => {
+        this.log('groups.makeAdmin', request);
+        return changeGroup(
+          request.groupId,
+          (group) => ({ ...group, admins: [...new Set([...group.admins, request.member])].sort() }),
+          (me) => ({ kind: 'admin_added', by: me, member: request.member }),
+        );
+      },
       'groups.leave': async (request) => {
         this.log('groups.leave', request);
         const me = this.requireAccount().username;
@@ -565,6 +573,7 @@ export class FakeParley {
         const invite: InviteView = {
           inviteId,
           groupId: request.groupId,
+          admin: this.requireAccount().username,
           link: `parley://join/${inviteId}${'A'.repeat(80)}`,
           expiresAt: this.now() + request.expiresInHours * 3_600_000,
           maxUses: request.maxUses,

@@ -111,6 +111,8 @@ export const invokeChannels = {
   'groups.rename': invoke(z.strictObject({ groupId: GroupId, name: GroupName }), GroupView),
   'groups.addMembers': invoke(z.strictObject({ groupId: GroupId, members: Members }), GroupView),
   'groups.removeMember': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
+  /** An admin makes a member an admin too (admins answer join requests and manage invite links). */
+  'groups.makeAdmin': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
   'groups.leave': invoke(z.strictObject({ groupId: GroupId }), GroupView),
   /** An invite link signed by this device (admins only), with its terms. */
   'groups.createInvite': invoke(CreateInviteRequest, InviteView),

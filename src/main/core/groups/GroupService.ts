@@ -5,7 +5,7 @@
 // admins are inside the ciphertexts.
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import { AppError, MAX_GROUP_MEMBERS, type GroupUpdate, type GroupView } from '../../../shared/ipc';
+import { AppError, MAX_GROUP_MEMBERS, type GroupUpdate, type GroupView, type InviteLinkTerms } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
 import type { KeyedQueue } from '../../../shared/base';
 import { toAppError } from '../messaging/appErrors';
@@ -55,13 +55,33 @@ export class GroupService {
     return this.change(groupId, () => ({ kind: 'renamed', by: this.ctx.me.user, name }));
   }
 
-  async addMembers(groupId: string, members: readonly string[]): Promise<GroupView> {
+  /** `inviteId`: they join with that invite link (an admin let them in; counts a use of it in every copy). */
+  async addMembers(groupId: string, members: readonly string[], inviteId?: string): Promise<GroupView> {
     const current = this.require(groupId);
     const added = [...new Set(members.map(normalizeUsername))].filter((m) => !current.members.includes(m) && m !== this.ctx.me.user);
     if (added.length === 0) return toView(current);
     this.requireOnline();
     await this.reachAll(added);
-    return this.change(groupId, () => ({ kind: 'members_added', by: this.ctx.me.user, members: added }), added);
+    const link = inviteId === undefined ? {} : { inviteId };
+    return this.change(groupId, () => ({ kind: 'members_added', by: this.ctx.me.user, members: added, ...link }), added);
+  }
+
+  makeAdmin(groupId: string, member: string): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'admin_added', by: this.ctx.me.user, member: normalizeUsername(member) }));
+  }
+
+  /** Invite links are group state: every member's copy gets the link's terms (never its token). */
+  addInviteLink(groupId: string, link: InviteLinkTerms): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'invite_created', by: this.ctx.me.user, link }));
+  }
+
+  revokeInviteLink(groupId: string, inviteId: string): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'invite_revoked', by: this.ctx.me.user, inviteId }));
+  }
+
+  /** Tells every admin's device that `member`'s request through the link was turned down (they drop it too). */
+  declineJoin(groupId: string, inviteId: string, member: string): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'join_declined', by: this.ctx.me.user, inviteId, member: normalizeUsername(member) }));
   }
 
   removeMember(groupId: string, member: string): Promise<GroupView> {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toSnapshot, toView, type GroupState } from './group';
+import { GroupRecord, toRecord, toSnapshot, toView, type GroupState } from './group';
 import { createGroupState, localChange, receivedChange } from './groupRules';
 
 const GROUP = 'AAAAAAAAAAAAAAAAAAAAAA';
+const INVITE = 'ZZZZZZZZZZZZZZZZZZZZZw';
 const base = (): GroupState => createGroupState(GROUP, 'Club', 'ann', ['ben', 'cat'], 1);
 function ok(result: ReturnType<typeof localChange>): GroupState {
   if (!result.ok) throw new Error(result.reason);
@@ -14,7 +15,7 @@ describe('the group model', () => {
     const group = base();
     const view = toView(group);
     expect(view).toEqual({ groupId: GROUP, name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', active: true });
-    expect(toSnapshot(group)).toEqual({ name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', revision: 1 });
+    expect(toSnapshot(group)).toEqual({ name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', revision: 1, inviteLinks: [] });
     view.members.push('eve');
     expect(group.members).toEqual(['ann', 'ben', 'cat']);
   });
@@ -77,5 +78,56 @@ describe('group rules', () => {
       'cat',
       'dan',
     ]);
+  });
+
+  it('admins make admins; only admins make, revoke and answer through invite links, and every member counts the same', () => {
+    const group = base();
+    expect(localChange(group, 'ben', { kind: 'admin_added', by: 'ben', member: 'ben' })).toEqual({ ok: false, reason: 'not_group_admin' });
+    expect(localChange(group, 'ann', { kind: 'admin_added', by: 'ann', member: 'dan' })).toEqual({ ok: false, reason: 'invalid' });
+    const twoAdmins = ok(localChange(group, 'ann', { kind: 'admin_added', by: 'ann', member: 'Ben' }));
+    expect(twoAdmins.admins).toEqual(['ann', 'ben']);
+    expect(localChange(twoAdmins, 'ann', { kind: 'admin_added', by: 'ann', member: 'ben' })).toEqual({ ok: false, reason: 'invalid' });
+
+    const terms = { inviteId: INVITE, device: 3, createdAt: 10_000, expiresAt: 20_000, maxUses: 2, approval: true };
+    expect(localChange(twoAdmins, 'cat', { kind: 'invite_created', by: 'cat', link: terms })).toEqual({ ok: false, reason: 'not_group_admin' });
+    const linked = ok(localChange(twoAdmins, 'ann', { kind: 'invite_created', by: 'ann', link: terms }));
+    expect(linked.inviteLinks).toEqual([{ ...terms, admin: 'ann', uses: 0, revoked: false, declined: [] }]);
+    expect(localChange(linked, 'ben', { kind: 'invite_created', by: 'ben', link: terms })).toEqual({ ok: false, reason: 'invalid' });
+    // Ben (another admin) lets Dan in with Ann's link: a use, in every member's copy (Cat receives the same).
+    const update = { kind: 'members_added' as const, by: 'ben', members: ['dan'], inviteId: INVITE };
+    const atBen = ok(localChange(linked, 'ben', update));
+    const atCat = ok(receivedChange(linked, GROUP, 'ben', update, toSnapshot(atBen), 'cat', 5));
+    expect(atCat.inviteLinks[0]).toMatchObject({ uses: 1 });
+    expect(atCat.members).toContain('dan');
+    // A join naming a link the group does not have is refused.
+    expect(localChange(linked, 'ben', { ...update, inviteId: 'YYYYYYYYYYYYYYYYYYYYYw' })).toEqual({ ok: false, reason: 'invalid' });
+    // Turned down, then revoked by the other admin; a non-admin can do neither.
+    expect(localChange(atCat, 'cat', { kind: 'invite_revoked', by: 'cat', inviteId: INVITE })).toEqual({ ok: false, reason: 'not_group_admin' });
+    const declined = ok(localChange(atCat, 'ann', { kind: 'join_declined', by: 'ann', inviteId: INVITE, member: 'Eve' }));
+    expect(declined.inviteLinks[0]?.declined).toEqual(['eve']);
+    const revoked = ok(localChange(declined, 'ben', { kind: 'invite_revoked', by: 'ben', inviteId: INVITE }));
+    expect(revoked.inviteLinks[0]).toMatchObject({ revoked: true, uses: 1, declined: ['eve'] });
+  });
+
+  it('a group keeps at most 32 links; links that had expired when a newer one was made go, the same for everyone', () => {
+    let group = base();
+    const link = (n: number, createdAt: number, expiresAt: number) => ({ inviteId: `${String(n).padStart(2, '0')}${'A'.repeat(20)}`, device: 1, createdAt, expiresAt, maxUses: 0, approval: false });
+    for (let n = 0; n < 32; n++) group = ok(localChange(group, 'ann', { kind: 'invite_created', by: 'ann', link: link(n, 1_000, n < 5 ? 2_000 : 99_000) }));
+    expect(group.inviteLinks).toHaveLength(32);
+    // At 1,500 none had expired: no room.
+    expect(localChange(group, 'ann', { kind: 'invite_created', by: 'ann', link: link(40, 1_500, 99_000) })).toEqual({ ok: false, reason: 'invalid' });
+    // At 3,000 five had expired: they go, the new one is kept.
+    const after = ok(localChange(group, 'ann', { kind: 'invite_created', by: 'ann', link: link(41, 3_000, 99_000) }));
+    expect(after.inviteLinks).toHaveLength(28);
+    expect(after.inviteLinks.at(-1)?.inviteId).toBe(link(41, 0, 0).inviteId);
+  });
+
+  it('a member who joins takes the links from the snapshot; a stored group from before links has none', () => {
+    const group = ok(localChange(base(), 'ann', { kind: 'invite_created', by: 'ann', link: { inviteId: INVITE, device: 1, createdAt: 1, expiresAt: 2_000, maxUses: 0, approval: false } }));
+    const added = ok(localChange(group, 'ann', { kind: 'members_added', by: 'ann', members: ['dan'], inviteId: INVITE }));
+    const atDan = ok(receivedChange(undefined, GROUP, 'ann', { kind: 'members_added', by: 'ann', members: ['dan'], inviteId: INVITE }, toSnapshot(added), 'dan', 5));
+    expect(atDan.inviteLinks).toEqual(added.inviteLinks);
+    const { inviteLinks: _none, ...before } = toRecord(base());
+    expect(GroupRecord.parse(before).inviteLinks).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 // What a group is and how it changes (pure). The state travels only inside encrypted control messages; every
 // member applies each update to its own copy and checks it there: only admins rename, add or remove, anyone may
 // leave, updates apply once and in revision order. A member removal or departure starts a new key epoch, which
-// makes every remaining member rotate its sender key before it sends again.
+// makes every remaining member rotate its sender key before it sends again. Invite links are group state too: only
+// admins make, revoke or answer through them, and every member counts their uses the same way.
 import type { GroupUpdate } from '../../../shared/ipc';
-import { MAX_GROUP_MEMBERS } from '../../../shared/ipc';
+import { MAX_GROUP_MEMBERS, MAX_PENDING_JOIN_REQUESTS } from '../../../shared/ipc';
 import { normalizeUsername } from '../../../shared/protocol';
-import type { GroupSnapshot, GroupState } from './group';
+import { MAX_GROUP_INVITE_LINKS, type GroupSnapshot, type GroupState, type InviteLinkRecord } from './group';
 
 export type GroupRuleFailure = 'not_group_member' | 'not_group_admin' | 'stale' | 'invalid';
 
@@ -25,6 +26,7 @@ export function createGroupState(groupId: string, name: string, creator: string,
     keyEpoch: 1,
     active: true,
     createdAt: now,
+    inviteLinks: [],
   };
 }
 
@@ -49,7 +51,14 @@ function applyTo(state: GroupState, actor: string, update: GroupUpdate, revision
       if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
       const members = sorted([...state.members, ...update.members]);
       if (members.length > MAX_GROUP_MEMBERS) return { ok: false, reason: 'invalid' };
-      return { ok: true, state: { ...state, members, revision, active: state.active || members.includes(me) } };
+      let inviteLinks = state.inviteLinks;
+      if (update.inviteId !== undefined) {
+        const joined = members.length - state.members.length;
+        const links = withLink(state, update.inviteId, (link) => ({ ...link, uses: link.uses + joined }));
+        if (!links) return { ok: false, reason: 'invalid' };
+        inviteLinks = links;
+      }
+      return { ok: true, state: { ...state, members, inviteLinks, revision, active: state.active || members.includes(me) } };
     }
     case 'member_removed': {
       if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
@@ -64,7 +73,43 @@ function applyTo(state: GroupState, actor: string, update: GroupUpdate, revision
       const admins = withAdmins(members, state.admins.filter((a) => a !== actor));
       return { ok: true, state: { ...state, members, admins, revision, keyEpoch: revision, active: state.active && actor !== me } };
     }
+    case 'admin_added': {
+      if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
+      const member = normalizeUsername(update.member);
+      if (!state.members.includes(member) || state.admins.includes(member)) return { ok: false, reason: 'invalid' };
+      return { ok: true, state: { ...state, admins: sorted([...state.admins, member]), revision } };
+    }
+    case 'invite_created': {
+      if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
+      const { link } = update;
+      if (link.expiresAt <= link.createdAt || state.inviteLinks.some((l) => l.inviteId === link.inviteId)) return { ok: false, reason: 'invalid' };
+      // Links that had expired when this one was made go (every member drops the same ones: the time is the change's).
+      const kept = state.inviteLinks.filter((l) => l.expiresAt > link.createdAt);
+      if (kept.length >= MAX_GROUP_INVITE_LINKS) return { ok: false, reason: 'invalid' };
+      const created: InviteLinkRecord = { ...link, admin: actor, uses: 0, revoked: false, declined: [] };
+      return { ok: true, state: { ...state, inviteLinks: [...kept, created], revision } };
+    }
+    case 'invite_revoked': {
+      if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
+      const inviteLinks = withLink(state, update.inviteId, (link) => ({ ...link, revoked: true }));
+      return inviteLinks ? { ok: true, state: { ...state, inviteLinks, revision } } : { ok: false, reason: 'invalid' };
+    }
+    case 'join_declined': {
+      if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
+      const member = normalizeUsername(update.member);
+      const inviteLinks = withLink(state, update.inviteId, (link) => ({
+        ...link,
+        declined: [...link.declined.filter((d) => d !== member), member].slice(-MAX_PENDING_JOIN_REQUESTS),
+      }));
+      return inviteLinks ? { ok: true, state: { ...state, inviteLinks, revision } } : { ok: false, reason: 'invalid' };
+    }
   }
+}
+
+/** The links with `inviteId`'s changed by `edit`; undefined when the group has no such link. */
+function withLink(state: GroupState, inviteId: string, edit: (link: InviteLinkRecord) => InviteLinkRecord): InviteLinkRecord[] | undefined {
+  if (!state.inviteLinks.some((l) => l.inviteId === inviteId)) return undefined;
+  return state.inviteLinks.map((l) => (l.inviteId === inviteId ? edit(l) : l));
 }
 
 /** A change this user makes: the new state and the update to tell the others. */
@@ -108,6 +153,7 @@ export function receivedChange(
         keyEpoch: snapshot.revision,
         active: true,
         createdAt: current?.createdAt ?? now,
+        inviteLinks: snapshot.inviteLinks,
       },
     };
   }

@@ -179,6 +179,7 @@ export class Messenger {
   renameGroup = (groupId: string, name: string): Promise<GroupView> => this.groupService.rename(groupId, name);
   addMembers = (groupId: string, members: readonly string[]): Promise<GroupView> => this.groupService.addMembers(groupId, members);
   removeMember = (groupId: string, member: string): Promise<GroupView> => this.groupService.removeMember(groupId, member);
+  makeAdmin = (groupId: string, member: string): Promise<GroupView> => this.groupService.makeAdmin(groupId, member);
   leaveGroup = (groupId: string): Promise<GroupView> => this.groupService.leave(groupId);
 
   // ── group invites ──

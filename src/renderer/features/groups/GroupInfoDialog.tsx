@@ -1,6 +1,5 @@
-// A group's settings: rename it, add and remove members (after a confirmation), invite links (admins), leave it. Main
-// checks who may do what; its errors
-// (not an admin, unknown user) are shown here.
+// A group's settings: rename it, add and remove members (after a confirmation), make members admins, invite links
+// (admins), leave it. Main checks who may do what; its errors (not an admin, unknown user) are shown here.
 import { useId, useState, type FormEvent } from 'react';
 import { userMessage } from '../../errors';
 import { useDialogs } from '../../store/dialogs';
@@ -8,7 +7,7 @@ import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
 import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
-import { addMembers, leaveGroup, parseMembers, removeMember, renameGroup } from './actions';
+import { addMembers, leaveGroup, makeAdmin, parseMembers, removeMember, renameGroup } from './actions';
 import { groupConversationId } from '../../db/conversations';
 import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
@@ -107,9 +106,16 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
                   </button>
                 </span>
               ) : (
-                <button type="button" className="button-link button-danger" disabled={busy} onClick={() => setConfirmRemove(member)} aria-label={`Remove ${member}`}>
-                  Remove
-                </button>
+                <>
+                  {!group.admins.includes(member) && (
+                    <button type="button" className="button-link" disabled={busy} onClick={() => void run(() => makeAdmin(groupId, member), `${member} is now an admin.`)} aria-label={`Make ${member} an admin`}>
+                      Make admin
+                    </button>
+                  )}
+                  <button type="button" className="button-link button-danger" disabled={busy} onClick={() => setConfirmRemove(member)} aria-label={`Remove ${member}`}>
+                    Remove
+                  </button>
+                </>
               ))}
           </li>
         ))}

@@ -60,6 +60,11 @@ export async function removeMember(groupId: string, member: string): Promise<voi
   await follow(group);
 }
 
+export async function makeAdmin(groupId: string, member: string): Promise<void> {
+  const group = await useGroups.getState().makeAdmin(groupId, member);
+  await follow(group);
+}
+
 export async function leaveGroup(groupId: string): Promise<void> {
   const group = await useGroups.getState().leave(groupId);
   await follow(group);

@@ -22,10 +22,18 @@ export function describeUpdate(update: GroupUpdate, me: string): string {
     case 'renamed':
       return `${by} renamed the group to “${update.name}”`;
     case 'members_added':
-      return `${by} added ${list(update.members, me)}`;
+      return update.inviteId ? `${by} let ${list(update.members, me)} in with an invite link` : `${by} added ${list(update.members, me)}`;
     case 'member_removed':
       return `${by} removed ${name(update.member, me)}`;
     case 'member_left':
       return `${by} left the group`;
+    case 'admin_added':
+      return `${by} made ${name(update.member, me)} an admin`;
+    case 'invite_created':
+      return `${by} made an invite link`;
+    case 'invite_revoked':
+      return `${by} revoked an invite link`;
+    case 'join_declined':
+      return `${by} turned down ${name(update.member, me)}’s request to join`;
   }
 }

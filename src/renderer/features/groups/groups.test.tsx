@@ -14,6 +14,8 @@ afterEach(() => resetApp());
 
 const sidebarButton = (name: string) => within(screen.getByRole('complementary')).getByRole('button', { name });
 
+/** Under load (2 shared cores) a change's round trip through the fake main can take longer than findBy's 1 s. */
+const SLOW = { timeout: 10_000 };
 const trip: GroupView = { groupId: fakeGroupId(1), name: 'Trip', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true };
 
 async function systemRows(conversationId: string) {
@@ -63,12 +65,12 @@ describe('groups', () => {
     await user.clear(name);
     await user.type(name, 'Road trip');
     await user.click(within(dialog).getByRole('button', { name: 'Rename' }));
-    await screen.findByText('Group renamed.');
+    await screen.findByText('Group renamed.', {}, SLOW);
     expect(fake.groups.get(trip.groupId)?.name).toBe('Road trip');
 
     await user.type(within(screen.getByRole('dialog')).getByRole('textbox', { name: 'Add members' }), 'dave');
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Add' }));
-    await screen.findByText('Members added.');
+    await screen.findByText('Members added.', {}, SLOW);
 
     // Removing asks first; "Keep" leaves the member in, "Remove" removes.
     const info = () => within(screen.getByRole('dialog'));
@@ -79,12 +81,12 @@ describe('groups', () => {
     expect(fake.calls.some((call) => call.channel === 'groups.removeMember')).toBe(false);
     await user.click(info().getByRole('button', { name: 'Remove carol' }));
     await user.click(info().getByRole('button', { name: /^Remove$/ }));
-    await screen.findByText('carol was removed.');
+    await screen.findByText('carol was removed.', {}, SLOW);
     expect(fake.groups.get(trip.groupId)?.members).toEqual(['alice', 'bob', 'dave']);
 
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Leave group' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Leave' }));
-    await screen.findByText('You left the group.');
+    await screen.findByText('You left the group.', {}, SLOW);
     expect(await systemRows(id)).toEqual(['renamed', 'members_added', 'member_removed', 'member_left']);
     await user.keyboard('{Escape}');
     expect(await screen.findByText(/You are no longer a member of this group/)).toBeTruthy();
@@ -108,6 +110,18 @@ describe('groups', () => {
     // Removed is not "left": the header must not say the user did it.
     expect(screen.queryByText('You left this group')).toBeNull();
     expect(screen.queryByRole('textbox', { name: /^Message/ })).toBeNull();
+  });
+
+  it('an admin makes another member an admin from group info (admins are not offered it)', async () => {
+    const { user, fake } = await renderApp({ groups: [{ ...trip, admins: ['alice', 'carol'] }] });
+    act(() => useChats.getState().select(groupConversationId(trip.groupId)));
+    await user.click(await screen.findByRole('button', { name: 'Group info' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Group info: Trip' });
+    expect(within(dialog).queryByRole('button', { name: 'Make carol an admin' })).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Make bob an admin' }));
+    expect(await within(dialog).findByText('bob is now an admin.', {}, { timeout: 10_000 })).toBeTruthy();
+    expect(fake.calls.find((c) => c.channel === 'groups.makeAdmin')?.request).toEqual({ groupId: trip.groupId, member: 'bob' });
+    expect(within(dialog).queryByRole('button', { name: 'Make bob an admin' })).toBeNull();
   });
 
   it('shows main’s refusal (not an admin)', async () => {
@@ -151,5 +165,11 @@ describe('group helpers', () => {
     expect(describeUpdate({ kind: 'member_removed', by: 'alice', member: 'bob' }, 'alice')).toBe('You removed bob');
     expect(describeUpdate({ kind: 'member_left', by: 'carol' }, 'alice')).toBe('carol left the group');
     expect(describeUpdate({ kind: 'renamed', by: 'bob', name: 'X' }, 'alice')).toBe('bob renamed the group to “X”');
+    const inviteId = 'Z'.repeat(22);
+    expect(describeUpdate({ kind: 'members_added', by: 'bob', members: ['carol'], inviteId }, 'alice')).toBe('bob let carol in with an invite link');
+    expect(describeUpdate({ kind: 'admin_added', by: 'bob', member: 'alice' }, 'alice')).toBe('bob made you an admin');
+    expect(describeUpdate({ kind: 'invite_created', by: 'alice', link: { inviteId, device: 1, createdAt: 1, expiresAt: 2000, maxUses: 0, approval: false } }, 'alice')).toBe('You made an invite link');
+    expect(describeUpdate({ kind: 'invite_revoked', by: 'bob', inviteId }, 'alice')).toBe('bob revoked an invite link');
+    expect(describeUpdate({ kind: 'join_declined', by: 'bob', inviteId, member: 'dave' }, 'alice')).toBe('bob turned down dave’s request to join');
   });
 });

@@ -3,16 +3,11 @@
 // checked in main; the renderer only passes them along.
 import { z } from 'zod';
 import { Username } from '../../protocol/fields';
-import { GroupId, GroupName } from './groups';
+import { GroupId, GroupName, InviteId, MAX_INVITE_USES } from './groups';
 import { InviteLinkToken } from './links';
-
-/** 16 random bytes, base64url without padding. */
-export const InviteId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an invite id');
 
 /** Longest an invite may stay valid: 30 days. */
 export const MAX_INVITE_HOURS = 30 * 24;
-/** Most people one link may let in (0: no limit). */
-export const MAX_INVITE_USES = 1000;
 /** Join requests one link holds while they wait for an admin. */
 export const MAX_PENDING_JOIN_REQUESTS = 100;
 
@@ -28,8 +23,10 @@ export const CreateInviteRequest = z.strictObject({
 export const InviteView = z.strictObject({
   inviteId: InviteId,
   groupId: GroupId,
-  /** parley://join/<token>: what the QR code holds. */
-  link: z.string().max(1100),
+  /** The admin who made it (any admin's device lists it, answers for it and may revoke it). */
+  admin: Username,
+  /** parley://join/<token>: what the QR code holds. Only on the device that made the link: the group never carries it. */
+  link: z.string().max(1100).optional(),
   expiresAt: z.number().int(),
   maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
   uses: z.number().int().min(0),

@@ -1,9 +1,12 @@
 // Group invite links (docs/security.md, "Group invites"). An admin's device makes a link: a token signed with its
-// identity key, and a record in its vault that alone makes the token work (revoking, the use count and the expiry
-// are enforced against it). A joiner's device reads the token, checks the signature against the key the relay
-// vouches for that device, and asks that one device, pairwise; the admin's device adds the joiner as any admin
-// adds a member, keeps the request for an admin to approve, or answers why not. The relay sees pairwise
-// ciphertexts between two devices and nothing of the group.
+// identity key, and the link's terms in the group's state (a group change every member applies), so every admin's
+// device knows the link: its expiry, use count and whether it was revoked. A joiner's device reads the token, checks
+// the signature against the key the relay vouches for the signing device, and asks every device of the admins the
+// token names, pairwise. Each admin's device checks the token against the group's copy of the link: the signing
+// device adds the joiner at once where the link needs no approval; otherwise every admin's device keeps the request
+// until an admin lets them in (members_added naming the link) or turns them down (join_declined), and the first
+// answer to reach the others settles it there. The relay sees pairwise ciphertexts between devices and nothing of
+// the group.
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { fromBase64 } from '../../../../shared/encoding/base64';
@@ -22,8 +25,8 @@ import { encodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnve
 import type { PairwiseChannel } from '../../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../../transport';
 import { codeOf, type GroupService } from '../GroupService';
-import type { GroupState } from '../group';
-import { InviteTokenError, readInvite, signInvite, verifyInvite, type ReadInvite } from './inviteToken';
+import type { GroupState, InviteLinkRecord } from '../group';
+import { InviteTokenError, MAX_TOKEN_ADMINS, readInvite, signInvite, verifyInvite, type InviteTerms, type ReadInvite } from './inviteToken';
 import type { InviteRecord, InviteStore } from './InviteStore';
 import type { JoinInbox, QueuedJoinRequest } from './JoinInbox';
 import { decideJoin } from './joinRules';
@@ -52,80 +55,85 @@ export class GroupInvites {
     private readonly asked: PendingJoins,
   ) {}
 
-  // ── the admin's side ──
+  // ── the admins' side ──
 
   async create(request: CreateInvite): Promise<InviteView> {
     const group = this.requireAdmin(request.groupId);
     const now = this.ctx.now();
+    const me = this.ctx.me;
     const inviteId = randomBytes(16).toString('base64url');
     const expiresAt = Math.floor((now + request.expiresInHours * HOUR_MS) / 1000) * 1000;
-    const token = signInvite(this.ctx.provider, this.ctx.identity.signing, {
+    // The joiner asks these admins' devices: this one first, then the others (sorted), as many as a token holds.
+    const admins = [me.user, ...group.admins.filter((a) => a !== me.user)].slice(0, MAX_TOKEN_ADMINS);
+    const terms: InviteTerms = {
       groupId: group.groupId,
       inviteId,
-      inviter: this.ctx.me.user,
-      inviterDevice: this.ctx.me.device,
+      inviter: me.user,
+      inviterDevice: me.device,
       groupName: group.name,
       expiresAt,
       maxUses: request.maxUses,
       approval: request.approval,
-    });
-    const record: InviteRecord = {
-      inviteId,
-      groupId: group.groupId,
-      token,
-      createdAt: now,
-      expiresAt,
-      maxUses: request.maxUses,
-      approval: request.approval,
-      uses: 0,
-      revoked: false,
-      joined: [],
-      requests: [],
+      admins,
     };
-    if (!(await this.store.add(record))) throw new AppError('invalid_request', 'This device keeps too many invite links. Revoke some, or wait for them to expire.');
+    const token = signInvite(this.ctx.provider, this.ctx.identity.signing, terms);
+    // The token first: once the group has the link, this device must be able to show it.
+    if (!(await this.store.add({ inviteId, groupId: group.groupId, token, expiresAt, requests: [] }))) {
+      throw new AppError('invalid_request', 'This device keeps too many invite links. Revoke some, or wait for them to expire.');
+    }
+    await this.groups.addInviteLink(group.groupId, { inviteId, device: me.device, createdAt: now, expiresAt, maxUses: request.maxUses, approval: request.approval });
     this.ctx.logger.info('group.invite_created', { group: idHint(group.groupId), approval: request.approval });
-    return viewOf(record);
+    this.ctx.events.emit('groups.invitesChanged', { groupId: group.groupId });
+    return this.view(group.groupId, inviteId);
   }
 
-  /** This device's links for the group, newest first. */
+  /** The group's links (any admin's), newest first, with the requests waiting on this device. Admins only. */
   async list(groupId: string): Promise<InviteView[]> {
-    return (await this.store.all()).filter((r) => r.groupId === groupId).map(viewOf).reverse();
+    const group = this.ctx.groups.get(groupId);
+    if (!group?.active || !group.admins.includes(this.ctx.me.user)) return [];
+    const records = await this.store.all();
+    return [...group.inviteLinks].reverse().map((link) => viewOf(group, link, records.find((r) => r.inviteId === link.inviteId)));
   }
 
-  /** Stops the link; people still waiting on it are told it was revoked (best effort: offline, they are not). */
+  /** Any admin stops any link of the group, on every admin's device; people waiting here are told it was revoked. */
   async revoke(groupId: string, inviteId: string): Promise<InviteView> {
+    const link = this.requireLink(groupId, inviteId);
+    if (!link.revoked) await this.groups.revokeInviteLink(groupId, inviteId);
     let waiting: readonly string[] = [];
-    const record = await this.store.update(inviteId, (r) => {
-      if (r.groupId !== groupId || r.revoked) return r;
+    await this.store.update(inviteId, (r) => {
       waiting = r.requests;
-      return { ...r, revoked: true, requests: [] };
+      return r.requests.length === 0 ? r : { ...r, requests: [] };
     });
-    if (!record || record.groupId !== groupId) throw unknownInvite();
     this.ctx.events.emit('groups.invitesChanged', { groupId });
     for (const joiner of waiting) {
       await this.answer(joiner, groupId, 'revoked').catch((error: unknown) => this.ctx.logger.warn('group.join_answer_failed', { code: codeOf(error) }));
     }
-    return viewOf(record);
+    return this.view(groupId, inviteId);
   }
 
-  /** An admin lets a waiting person in (a use of the link) or turns them away. */
+  /**
+   * An admin lets a waiting person in (a use of the link) or turns them away. Every admin's device hears of it as a
+   * group change and drops the request; one already settled by another admin is refused here.
+   */
   async answerRequest(groupId: string, inviteId: string, user: string, approve: boolean): Promise<InviteView> {
     const joiner = normalizeUsername(user);
-    const current = await this.store.get(inviteId);
-    if (!current || current.groupId !== groupId) throw unknownInvite();
-    if (!current.requests.includes(joiner)) throw new AppError('invalid_request', `${user} is not waiting to join with this link.`);
+    const link = this.requireLink(groupId, inviteId);
+    const group = this.requireAdmin(groupId);
+    if (group.members.includes(joiner)) throw new AppError('invalid_request', `${user} is in the group already.`);
+    if (link.declined.includes(joiner)) throw new AppError('invalid_request', `${user}’s request was turned down already.`);
+    if (!(await this.store.get(inviteId))?.requests.includes(joiner)) throw new AppError('invalid_request', `${user} is not waiting to join with this link.`);
     if (!approve) {
-      const record = await this.store.update(inviteId, (r) => ({ ...r, requests: r.requests.filter((u) => u !== joiner) }));
+      await this.groups.declineJoin(groupId, inviteId, joiner);
+      await this.forget(inviteId, joiner);
       await this.answer(joiner, groupId, 'declined').catch((error: unknown) => this.ctx.logger.warn('group.join_answer_failed', { code: codeOf(error) }));
-      this.ctx.events.emit('groups.invitesChanged', { groupId });
-      return viewOf(record!);
+      return this.view(groupId, inviteId);
     }
-    this.requireAdmin(groupId);
-    if (current.maxUses > 0 && current.uses >= current.maxUses) throw new AppError('invalid_request', 'This link has been used as many times as it allows.');
-    await this.groups.addMembers(groupId, [joiner]);
-    const record = await this.store.update(inviteId, (r) => counted({ ...r, requests: r.requests.filter((u) => u !== joiner) }, joiner));
-    this.ctx.events.emit('groups.invitesChanged', { groupId });
-    return viewOf(record!);
+    if (link.revoked) throw new AppError('invalid_request', 'This link has been revoked.');
+    if (this.ctx.now() >= link.expiresAt) throw new AppError('invite_expired', 'This invite link has expired.');
+    if (link.maxUses > 0 && link.uses >= link.maxUses) throw new AppError('invalid_request', 'This link has been used as many times as it allows.');
+    await this.groups.addMembers(groupId, [joiner], inviteId);
+    await this.forget(inviteId, joiner);
+    return this.view(groupId, inviteId);
   }
 
   /** Join requests stored by the receive path (or left from before a restart): deal with them one at a time. */
@@ -148,44 +156,47 @@ export class GroupInvites {
     return this.draining;
   }
 
-  /** One request: decided against this device's record and group, then acted on, then forgotten. */
+  /** One request: decided against the group's copy of the link, then acted on, then forgotten. */
   private async handle(request: QueuedJoinRequest): Promise<void> {
     const joiner = request.joiner;
-    let invite: ReadInvite | undefined;
     try {
-      invite = readInvite(request.token);
-    } catch (error) {
-      if (!(error instanceof InviteTokenError)) throw error;
-    }
-    const record = invite && (await this.store.get(invite.terms.inviteId));
-    const decision = invite
-      ? decideJoin({
-          token: request.token,
-          terms: invite.terms,
-          signatureValid: invite.terms.groupId === request.groupId && verifyInvite(this.ctx.provider, this.ctx.identity.signing.publicKey, invite),
-          record,
-          group: this.ctx.groups.get(invite.terms.groupId),
-          me: this.ctx.me,
-          joiner,
-          now: this.ctx.now(),
-        })
-      : ({ kind: 'answer', outcome: 'invalid' } as const);
-    this.ctx.logger.info('group.join_request', { group: idHint(request.groupId), decision: decision.kind === 'answer' ? decision.outcome : decision.kind });
-    try {
+      let invite: ReadInvite | undefined;
+      try {
+        invite = readInvite(request.token);
+      } catch (error) {
+        if (!(error instanceof InviteTokenError)) throw error;
+      }
+      const group = this.ctx.groups.get(request.groupId);
+      const held = invite ? ((await this.store.get(invite.terms.inviteId))?.requests ?? []) : [];
+      const decision =
+        invite && invite.terms.groupId === request.groupId
+          ? decideJoin({
+              terms: invite.terms,
+              signatureValid: await this.signedByItsDevice(invite),
+              group,
+              me: this.ctx.me,
+              joiner,
+              now: this.ctx.now(),
+              held,
+            })
+          : ({ kind: 'answer', outcome: 'invalid' } as const);
+      this.ctx.logger.info('group.join_request', { group: idHint(request.groupId), decision: decision.kind === 'answer' ? decision.outcome : decision.kind });
       switch (decision.kind) {
         case 'add':
-          // Counted first: a crash before the add leaves the joiner counted, and their request (still queued) is
-          // then let in without counting again (joinRules: someone counted is added while the link is live).
-          await this.store.update(record!.inviteId, (r) => counted(r, joiner));
-          await this.groups.addMembers(record!.groupId, [joiner]);
+          await this.groups.addMembers(request.groupId, [joiner], invite!.terms.inviteId);
           break;
-        case 'ask_admin':
-          await this.store.update(record!.inviteId, (r) => (r.requests.includes(joiner) ? r : { ...r, requests: [...r.requests, joiner] }));
-          this.ctx.events.emit('groups.invitesChanged', { groupId: record!.groupId });
-          await this.answer(joiner, request.groupId, 'pending_approval');
+        case 'hold': {
+          const { inviteId, expiresAt } = invite!.terms;
+          const fresh: InviteRecord = { inviteId, groupId: request.groupId, expiresAt, requests: [] };
+          await this.store.update(inviteId, (r) => (r.requests.includes(joiner) ? r : { ...r, requests: [...r.requests, joiner] }), fresh);
+          this.ctx.events.emit('groups.invitesChanged', { groupId: request.groupId });
+          if (decision.tell) await this.answer(joiner, request.groupId, 'pending_approval');
           break;
+        }
         case 'answer':
           await this.answer(joiner, request.groupId, decision.outcome);
+          break;
+        case 'ignore':
           break;
       }
     } catch (error) {
@@ -197,9 +208,34 @@ export class GroupInvites {
     await this.inbox.remove(request);
   }
 
+  /** Whether the token carries the signature of the device it names (this one, or one the relay lists for its admin). */
+  private async signedByItsDevice(invite: ReadInvite): Promise<boolean> {
+    const { inviter, inviterDevice } = invite.terms;
+    if (inviter === this.ctx.me.user && inviterDevice === this.ctx.me.device) return verifyInvite(this.ctx.provider, this.ctx.identity.signing.publicKey, invite);
+    try {
+      await this.pairwise.devicesOf(inviter);
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      return false;
+    }
+    const known = this.ctx.peers.get(inviter)?.devices.find((d) => d.device === inviterDevice);
+    return known !== undefined && verifyInvite(this.ctx.provider, fromBase64(known.identityKey), invite);
+  }
+
+  private forget(inviteId: string, joiner: string): Promise<void> {
+    return this.store.update(inviteId, (r) => (r.requests.includes(joiner) ? { ...r, requests: r.requests.filter((u) => u !== joiner) } : r));
+  }
+
   private async answer(joiner: string, groupId: string, outcome: JoinOutcome): Promise<void> {
     const envelope: GroupJoinAnswerEnvelope = { type: 'group_join_answer', groupId, messageId: ulid(), sentAt: this.ctx.now(), outcome };
     await this.pairwise.sendToUser(joiner, encodeEnvelope(envelope), (device) => relayMessageId('ctl', envelope.messageId, groupId, addressKey(device)));
+  }
+
+  private async view(groupId: string, inviteId: string): Promise<InviteView> {
+    const group = this.ctx.groups.get(groupId);
+    const link = group?.inviteLinks.find((l) => l.inviteId === inviteId);
+    if (!group || !link) throw unknownInvite();
+    return viewOf(group, link, await this.store.get(inviteId));
   }
 
   // ── the joiner's side ──
@@ -219,16 +255,15 @@ export class GroupInvites {
   }
 
   /**
-   * Asks the admin's device that made the link to let this user in. The token must carry that device's signature
-   * (checked against the identity key the relay hands out for it); joining itself arrives as a group update.
-   * Errors: bad_invite, invite_expired, unknown_user, offline (retryable).
+   * Asks the devices of the admins the link names to let this user in. The token must carry the signature of the
+   * device it names (checked against the identity key the relay hands out for it); joining itself arrives as a
+   * group update. Errors: bad_invite, invite_expired, unknown_user, offline (retryable).
    */
   async join(token: string): Promise<void> {
     const invite = this.readLive(token);
     const { terms } = invite;
     if (terms.inviter === this.ctx.me.user) throw new AppError('bad_invite', 'This is your own invite link.');
     if (this.ctx.relay.snapshot.state !== 'online') throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
-    const device: Address = { user: terms.inviter, device: terms.inviterDevice };
     try {
       await this.pairwise.devicesOf(terms.inviter);
     } catch (error) {
@@ -239,22 +274,31 @@ export class GroupInvites {
       throw new AppError('bad_invite', `This invite link was not made by ${terms.inviter}’s Parley. Ask them for a new one.`);
     }
     const envelope: GroupJoinRequestEnvelope = { type: 'group_join_request', groupId: terms.groupId, messageId: ulid(), sentAt: this.ctx.now(), token };
+    const admins = terms.admins.filter((a) => a !== this.ctx.me.user);
     // Remembered before sending: an answer can come back before the send resolves.
-    await this.asked.add({ groupId: terms.groupId, groupName: terms.groupName, inviter: terms.inviter, expiresAt: terms.expiresAt, askedAt: this.ctx.now(), approval: terms.approval });
+    await this.asked.add({ groupId: terms.groupId, groupName: terms.groupName, inviter: terms.inviter, admins, expiresAt: terms.expiresAt, askedAt: this.ctx.now(), approval: terms.approval });
     this.ctx.events.emit('groups.pendingJoinsChanged', {});
+    const plaintext = encodeEnvelope(envelope);
+    const relayIdFor = (admin: Address) => relayMessageId('ctl', envelope.messageId, terms.groupId, addressKey(admin));
     try {
-      const payload = await this.pairwise.encrypt(device, encodeEnvelope(envelope));
-      await this.ctx.relay.send(relayMessageId('ctl', envelope.messageId, terms.groupId, addressKey(device)), [device], payload);
+      await this.pairwise.sendToUser(terms.inviter, plaintext, relayIdFor);
     } catch (error) {
       throw toAppError(error, 'contact', terms.inviter);
+    }
+    // The other admins: best effort (one whose account is gone is skipped; the inviter's devices have it already).
+    for (const admin of admins.filter((a) => a !== terms.inviter)) {
+      await this.pairwise.sendToUser(admin, plaintext, relayIdFor).catch((error: unknown) => {
+        if (isRetryable(error)) throw toAppError(error, 'contact', admin);
+        this.ctx.logger.warn('group.join_request_unsent', { code: codeOf(error) });
+      });
     }
     this.ctx.logger.info('group.join_requested', { group: idHint(terms.groupId) });
   }
 
-  /** An admin's device answered a request this device sent (answers nobody asked for are dropped). */
+  /** An admin's device answered a request this device sent (answers from anyone not asked are dropped). */
   async answered(from: Address, groupId: string, outcome: JoinOutcome): Promise<void> {
-    const inviter = normalizeUsername(from.user);
-    if (!(await this.asked.has(groupId, inviter))) return;
+    const inviter = await this.asked.askedOf(groupId, normalizeUsername(from.user));
+    if (inviter === undefined) return;
     if (outcome === 'pending_approval') await this.asked.markWaiting(groupId, inviter);
     else await this.asked.remove(groupId, inviter);
     this.ctx.events.emit('groups.joinAnswered', { groupId, inviter, outcome });
@@ -281,6 +325,12 @@ export class GroupInvites {
     return invite;
   }
 
+  private requireLink(groupId: string, inviteId: string): InviteLinkRecord {
+    const link = this.requireAdmin(groupId).inviteLinks.find((l) => l.inviteId === inviteId);
+    if (!link) throw unknownInvite();
+    return link;
+  }
+
   private requireAdmin(groupId: string): GroupState {
     const group = this.ctx.groups.get(groupId);
     if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
@@ -290,27 +340,25 @@ export class GroupInvites {
   }
 }
 
-/** The record after `joiner` joined with it: counted once, however often they ask. */
-function counted(record: InviteRecord, joiner: string): InviteRecord {
-  return record.joined.includes(joiner) ? record : { ...record, uses: record.uses + 1, joined: [...record.joined, joiner] };
-}
-
-function viewOf(record: InviteRecord): InviteView {
+/** A link as admins see it: the group's copy, its token when this device made it, the requests still open here. */
+function viewOf(group: GroupState, link: InviteLinkRecord, record: InviteRecord | undefined): InviteView {
+  const open = link.revoked ? [] : (record?.requests ?? []).filter((u) => !group.members.includes(u) && !link.declined.includes(u));
   return {
-    inviteId: record.inviteId,
-    groupId: record.groupId,
-    link: `parley://join/${record.token}`,
-    expiresAt: record.expiresAt,
-    maxUses: record.maxUses,
-    uses: record.uses,
-    approval: record.approval,
-    revoked: record.revoked,
-    requests: [...record.requests],
+    inviteId: link.inviteId,
+    groupId: group.groupId,
+    admin: link.admin,
+    ...(record?.token ? { link: `parley://join/${record.token}` } : {}),
+    expiresAt: link.expiresAt,
+    maxUses: link.maxUses,
+    uses: link.uses,
+    approval: link.approval,
+    revoked: link.revoked,
+    requests: open,
   };
 }
 
 function unknownInvite(): AppError {
-  return new AppError('invalid_request', 'This device has no such invite link for this group.');
+  return new AppError('invalid_request', 'This group has no such invite link.');
 }
 
 function isRetryable(error: unknown): boolean {

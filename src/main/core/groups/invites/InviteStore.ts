@@ -1,8 +1,9 @@
-// The invite links this device made, in the vault: one record for all of them, loaded on first use. The record is
-// what makes a link work — a valid signature alone is not enough: a link this device has no record of, or one
-// revoked, expired or used up here, lets no one in. A link is forgotten a week after it expired.
+// This device's side of the group's invite links, in the vault: one record for all of them, loaded on first use.
+// The group's state holds every link's terms, uses and revocation (every member has them); what only this device
+// has is kept here: the token of a link it made (the state never carries it: it is a bearer secret) and the join
+// requests that reached it and wait for an admin. A link is forgotten a week after it expired.
 import { z } from 'zod';
-import { GroupId, InviteId, InviteLinkToken, MAX_INVITE_USES, MAX_PENDING_JOIN_REQUESTS } from '../../../../shared/ipc';
+import { GroupId, InviteId, InviteLinkToken, MAX_PENDING_JOIN_REQUESTS } from '../../../../shared/ipc';
 import { Username } from '../../../../shared/protocol';
 import { ListRecord, type Vault } from '../../vault';
 
@@ -13,22 +14,16 @@ const FORGET_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const InviteRecord = z.strictObject({
   inviteId: InviteId,
   groupId: GroupId,
-  token: InviteLinkToken,
-  createdAt: z.number().int(),
+  /** The link, when this device made it. */
+  token: InviteLinkToken.optional(),
   expiresAt: z.number().int(),
-  maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
-  approval: z.boolean(),
-  /** People who joined with it. */
-  uses: z.number().int().min(0),
-  revoked: z.boolean(),
-  /** Who joined with it (a repeated request from one of them is answered, never counted twice). */
-  joined: z.array(Username).max(MAX_INVITE_USES),
-  /** Waiting for an admin (approval links), oldest first. */
+  /** People whose request reached this device and who wait for an admin, oldest first. */
   requests: z.array(Username).max(MAX_PENDING_JOIN_REQUESTS),
 });
 export type InviteRecord = z.infer<typeof InviteRecord>;
 
-const RECORD = 'group-invites';
+/** Named apart from the per-device records of the first invite design (which this one does not read). */
+const RECORD = 'group-invite-links';
 
 export class InviteStore {
   private readonly records: ListRecord<InviteRecord>;
@@ -54,25 +49,22 @@ export class InviteStore {
     await this.change((list) => {
       if (list.length >= MAX_KEPT_INVITES) return list;
       added = true;
-      return [...list, record];
+      return [...list.filter((r) => r.inviteId !== record.inviteId), record];
     });
     return added;
   }
 
   /**
-   * Changes one link under the store's write lock: `edit` sees the record as stored now and returns its new form
-   * (or the same object for no change). Resolves with the record as it is afterwards.
+   * Changes one link under the store's write lock: `edit` sees the record as stored now (or `fresh` when there is
+   * none yet) and returns its new form (or the same object for no change).
    */
-  async update(inviteId: string, edit: (record: InviteRecord) => InviteRecord): Promise<InviteRecord | undefined> {
-    let result: InviteRecord | undefined;
-    await this.change((list) =>
-      list.map((record) => {
-        if (record.inviteId !== inviteId) return record;
-        result = edit(record);
-        return result;
-      }),
-    );
-    return result;
+  update(inviteId: string, edit: (record: InviteRecord) => InviteRecord, fresh?: InviteRecord): Promise<void> {
+    return this.change((list) => {
+      const current = list.find((r) => r.inviteId === inviteId);
+      if (!current) return fresh && list.length < MAX_KEPT_INVITES ? [...list, edit(fresh)] : list;
+      const next = edit(current);
+      return next === current ? list : list.map((r) => (r === current ? next : r));
+    });
   }
 
   /** Every change also forgets links that expired more than a week ago. */

@@ -1,16 +1,20 @@
-// The join requests this device sent and that are not settled yet, in the vault: which group, whose link, until
-// when, and whether an admin said to wait for approval. It is what lets an answer through to the renderer (answers
-// nobody asked for are dropped) and what the app shows as "waiting to join" — across restarts. A request is
-// forgotten when it is answered with a refusal, when its link expires, or once this user is in the group.
+// The join requests this device sent and that are not settled yet, in the vault: which group, whose link, which
+// admins were asked, until when, and whether an admin said to wait for approval. It is what lets an answer through
+// to the renderer (answers from anyone but the admins asked are dropped) and what the app shows as "waiting to
+// join" — across restarts. A request is forgotten when it is answered with a refusal, when its link expires, or
+// once this user is in the group.
 import { z } from 'zod';
 import { GroupId, GroupName, MAX_PENDING_JOINS, type PendingJoinView } from '../../../../shared/ipc';
 import { Username } from '../../../../shared/protocol';
 import { ListRecord, type Vault } from '../../vault';
+import { MAX_TOKEN_ADMINS } from './inviteToken';
 
 const PendingJoin = z.strictObject({
   groupId: GroupId,
   groupName: GroupName,
   inviter: Username,
+  /** The admins the request went to (the token's list; the inviter among them). Absent in requests from before. */
+  admins: z.array(Username).max(MAX_TOKEN_ADMINS).optional(),
   /** The link's expiry: after it no answer but an expired one can come. */
   expiresAt: z.number().int(),
   askedAt: z.number().int(),
@@ -34,8 +38,9 @@ export class PendingJoins {
     return this.records.change((list) => [...list.filter((p) => !same(p, join)), { ...join, waiting: false }].slice(-MAX_PENDING_JOINS));
   }
 
-  async has(groupId: string, inviter: string): Promise<boolean> {
-    return (await this.records.all()).some((p) => same(p, { groupId, inviter }));
+  /** The inviter of the open request for `groupId` that `admin` was asked to answer, if there is one. */
+  async askedOf(groupId: string, admin: string): Promise<string | undefined> {
+    return (await this.records.all()).find((p) => p.groupId === groupId && (p.admins ?? [p.inviter]).includes(admin))?.inviter;
   }
 
   /** The request now waits for an admin. */
@@ -53,7 +58,7 @@ export class PendingJoins {
       const kept = list.filter((p) => now < p.expiresAt && !isMember(p.groupId));
       return kept.length === list.length ? list : kept;
     });
-    return (await this.records.all()).map((p) => ({ ...p }));
+    return (await this.records.all()).map(({ admins: _asked, ...p }) => p);
   }
 }
 

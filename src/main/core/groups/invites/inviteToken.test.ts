@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateIdentityKeyPair } from '../../../../shared/crypto/identity';
 import { InviteLinkToken } from '../../../../shared/ipc';
 import { nodeCryptoProvider as provider } from '../../crypto/node-provider';
-import { InviteTokenError, readInvite, signInvite, verifyInvite, type InviteTerms } from './inviteToken';
+import { InviteTokenError, MAX_TOKEN_ADMINS, readInvite, signInvite, verifyInvite, type InviteTerms } from './inviteToken';
 
 const admin = generateIdentityKeyPair(provider).signing;
 const stranger = generateIdentityKeyPair(provider).signing;
@@ -16,7 +16,14 @@ const terms: InviteTerms = {
   expiresAt: 1_900_000_000_000,
   maxUses: 5,
   approval: true,
+  admins: ['ann', 'ben'],
 };
+
+/** The token's bytes with its admin list (['ann', 'ben']: 9 bytes) replaced by `only` (signature kept as it was). */
+function withAdminsOnly(bytes: Uint8Array, only: string): Uint8Array {
+  const body = bytes.slice(0, bytes.length - 64 - 9);
+  return Uint8Array.from([...body, 1, only.length, ...Buffer.from(only), ...bytes.slice(bytes.length - 64)]);
+}
 
 function bytesOf(token: string): Uint8Array {
   return new Uint8Array(Buffer.from(token, 'base64url'));
@@ -44,13 +51,15 @@ describe('invite tokens', () => {
   });
 
   it('the longest group name still makes a token that fits a link', () => {
-    const token = signInvite(provider, admin, { ...terms, inviter: 'a'.repeat(32), groupName: '語'.repeat(100), maxUses: 1000 });
+    const admins = Array.from({ length: MAX_TOKEN_ADMINS }, (_, i) => `${String.fromCharCode(97 + i)}`.repeat(32));
+    const token = signInvite(provider, admin, { ...terms, inviter: admins[0]!, groupName: '語'.repeat(100), maxUses: 1000, admins });
     expect(token.length).toBeLessThanOrEqual(1024);
     expect(readInvite(token).terms.groupName).toBe('語'.repeat(100));
+    expect(readInvite(token).terms.admins).toEqual(admins);
   });
 
   it.each([
-    ['an unknown version', (b: Uint8Array) => ((b[0] = 2), b)],
+    ['an unknown version (v1, before links were shared)', (b: Uint8Array) => ((b[0] = 1), b)],
     ['unknown flags', (b: Uint8Array) => ((b[1 + 32 + 4 + 4 + 2] = 3), b)],
     ['a truncated body', (b: Uint8Array) => b.slice(0, 40)],
     ['trailing bytes', (b: Uint8Array) => Uint8Array.from([...b.slice(0, b.length - 64), 0, ...b.slice(b.length - 64)])],
@@ -58,7 +67,8 @@ describe('invite tokens', () => {
     ['device 0', (b: Uint8Array) => (b.fill(0, 1 + 32, 1 + 32 + 4), b)],
     ['a use count over the limit', (b: Uint8Array) => ((b[1 + 32 + 8] = 0xff), b)],
     ['an upper-case inviter', (b: Uint8Array) => ((b[1 + 32 + 11 + 1] = 'A'.charCodeAt(0)), b)],
-    ['a group name that is not UTF-8', (b: Uint8Array) => ((b[b.length - 64 - 1] = 0xff), b)],
+    ['an admin that is not UTF-8', (b: Uint8Array) => ((b[b.length - 64 - 1] = 0xff), b)],
+    ['an admin list without the inviter', (b: Uint8Array) => withAdminsOnly(b, 'ben')],
   ])('refuses %s', (_name, mutate) => {
     const token = tokenOf(mutate(bytesOf(signInvite(provider, admin, terms))));
     expect(() => readInvite(token)).toThrow(InviteTokenError);
@@ -79,6 +89,7 @@ describe('invite tokens', () => {
     expect(() => signInvite(provider, admin, { ...terms, expiresAt: 1_900_000_000_001 })).toThrow();
     expect(() => signInvite(provider, admin, { ...terms, maxUses: 1001 })).toThrow();
     expect(() => signInvite(provider, admin, { ...terms, groupId: 'short' })).toThrow();
+    expect(() => signInvite(provider, admin, { ...terms, admins: Array.from({ length: MAX_TOKEN_ADMINS + 1 }, (_, i) => `admin${i}`) })).toThrow();
   });
 
   it('any text either reads as a token or throws InviteTokenError, and random changes never verify (fuzz)', () => {

@@ -1,8 +1,9 @@
 // A group invite as it travels in a parley://join/<token> link: what the joiner needs to ask (the group, the admin
-// who made it and that admin's device) and the terms the admin set (expiry, use count, approval), signed with that
-// device's Ed25519 identity key. Anyone holding the link may read it (the group's name is in it, as the join dialog
-// shows it); only the signing device can make one, and that device still checks its own record before anyone
-// joins (revoked, used up). Pure: bytes in, bytes out; never trusts a token it did not verify.
+// who made it and that admin's device, the group's admins then) and the terms the admin set (expiry, use count,
+// approval), signed with that device's Ed25519 identity key. Anyone holding the link may read it (the group's name
+// and its admins are in it, as the join dialog shows them); only the signing device can make one, and every admin's
+// device still checks the group's copy of the link before anyone joins (revoked, used up). Pure: bytes in, bytes
+// out; never trusts a token it did not verify.
 import { CodedError } from '../../../../shared/base';
 import { concatBytes } from '../../../../shared/crypto/bytes';
 import type { CryptoProvider, KeyPair } from '../../../../shared/crypto/provider';
@@ -10,9 +11,11 @@ import { utf8Decode, utf8Encode } from '../../../../shared/encoding/utf8';
 import { GroupId, GroupName, InviteLinkToken, MAX_INVITE_USES } from '../../../../shared/ipc';
 import { DeviceId, Username, normalizeUsername } from '../../../../shared/protocol';
 
-export const INVITE_TOKEN_VERSION = 1;
+export const INVITE_TOKEN_VERSION = 2;
 /** Domain separation: an invite signature can never pass for any other signature the identity key makes. */
-const SIGNATURE_CONTEXT = utf8Encode('parley group invite v1\n');
+const SIGNATURE_CONTEXT = utf8Encode('parley group invite v2\n');
+/** Admins a token names: the joiner asks each of them (the inviter first, then others in sorted order). */
+export const MAX_TOKEN_ADMINS = 8;
 const ID_BYTES = 16;
 const SIGNATURE_BYTES = 64;
 
@@ -31,6 +34,8 @@ export interface InviteTerms {
   maxUses: number;
   /** An admin approves each join; otherwise the admin's device adds the joiner at once. */
   approval: boolean;
+  /** The group's admins when the link was made (the inviter among them): the joiner's request goes to each. */
+  admins: string[];
 }
 
 export interface ReadInvite {
@@ -54,7 +59,7 @@ export function signInvite(provider: CryptoProvider, identity: KeyPair, terms: I
   return Buffer.from(concatBytes(body, signature)).toString('base64url');
 }
 
-/** Parses a token; throws InviteTokenError for anything that is not exactly a v1 invite. Does not verify. */
+/** Parses a token; throws InviteTokenError for anything that is not exactly a v2 invite. Does not verify. */
 export function readInvite(token: string): ReadInvite {
   if (!InviteLinkToken.safeParse(token).success) throw new InviteTokenError('not a token');
   const bytes = new Uint8Array(Buffer.from(token, 'base64url'));
@@ -70,11 +75,15 @@ export function verifyInvite(provider: CryptoProvider, publicKey: Uint8Array, in
 }
 
 // version u8 ‖ group id (16) ‖ invite id (16) ‖ inviter device u32 ‖ expires (seconds) u32 ‖ max uses u16 ‖
-// flags u8 (bit 0: approval) ‖ inviter length u8 ‖ inviter (ASCII) ‖ name length u16 ‖ name (UTF-8)
+// flags u8 (bit 0: approval) ‖ inviter length u8 ‖ inviter (ASCII) ‖ name length u16 ‖ name (UTF-8) ‖
+// admin count u8 ‖ (admin length u8 ‖ admin (ASCII)) × count
 function encodeTerms(terms: InviteTerms): Uint8Array {
   const inviter = utf8Encode(normalizeUsername(Username.parse(terms.inviter)));
   const name = utf8Encode(GroupName.parse(terms.groupName));
-  const out = new Uint8Array(1 + 2 * ID_BYTES + 4 + 4 + 2 + 1 + 1 + inviter.length + 2 + name.length);
+  const admins = terms.admins.map((a) => utf8Encode(normalizeUsername(Username.parse(a))));
+  if (admins.length > MAX_TOKEN_ADMINS) throw new InviteTokenError('too many admins');
+  const adminBytes = admins.reduce((sum, a) => sum + 1 + a.length, 1);
+  const out = new Uint8Array(1 + 2 * ID_BYTES + 4 + 4 + 2 + 1 + 1 + inviter.length + 2 + name.length + adminBytes);
   const view = new DataView(out.buffer);
   let at = 0;
   out[at++] = INVITE_TOKEN_VERSION;
@@ -97,6 +106,13 @@ function encodeTerms(terms: InviteTerms): Uint8Array {
   view.setUint16(at, name.length);
   at += 2;
   out.set(name, at);
+  at += name.length;
+  out[at++] = admins.length;
+  for (const admin of admins) {
+    out[at++] = admin.length;
+    out.set(admin, at);
+    at += admin.length;
+  }
   return out;
 }
 
@@ -118,13 +134,20 @@ function decodeTerms(body: Uint8Array): InviteTerms {
   const flags = body[need(1)]!;
   const inviter = text(body.subarray(need(body[need(1)]!), at), 'inviter');
   const name = text(body.subarray(need(view.getUint16(need(2))), at), 'group name');
+  const adminCount = body[need(1)]!;
+  if (adminCount > MAX_TOKEN_ADMINS) throw new InviteTokenError('too many admins');
+  const admins: string[] = [];
+  for (let i = 0; i < adminCount; i++) admins.push(text(body.subarray(need(body[need(1)]!), at), 'admin'));
   if (at !== body.length) throw new InviteTokenError('trailing bytes');
   if (flags > 1) throw new InviteTokenError('unknown flags');
   if (!DeviceId.safeParse(inviterDevice).success || expiresAt === 0 || maxUses > MAX_INVITE_USES) throw new InviteTokenError('terms out of range');
   if (!Username.safeParse(inviter).success || inviter !== normalizeUsername(inviter)) throw new InviteTokenError('inviter');
   const groupName = GroupName.safeParse(name);
   if (!groupName.success || groupName.data !== name) throw new InviteTokenError('group name');
-  return { groupId, inviteId, inviter, inviterDevice, groupName: name, expiresAt, maxUses, approval: flags === 1 };
+  if (!admins.includes(inviter) || new Set(admins).size !== admins.length || !admins.every((a) => Username.safeParse(a).success && a === normalizeUsername(a))) {
+    throw new InviteTokenError('admins');
+  }
+  return { groupId, inviteId, inviter, inviterDevice, groupName: name, expiresAt, maxUses, approval: flags === 1, admins };
 }
 
 function idBytes(id: string): Uint8Array {

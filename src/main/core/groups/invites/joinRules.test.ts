@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGroupState } from '../groupRules';
-import type { GroupState } from '../group';
+import type { GroupState, InviteLinkRecord } from '../group';
 import type { InviteTerms } from './inviteToken';
-import type { InviteRecord } from './InviteStore';
 import { decideJoin, type JoinRequestFacts } from './joinRules';
 
 const GROUP = 'AbCdEfGhIjKlMnOpQrStUv';
@@ -16,63 +15,70 @@ const terms: InviteTerms = {
   expiresAt: NOW + 60_000,
   maxUses: 2,
   approval: false,
+  admins: ['ann', 'ben'],
 };
-const record: InviteRecord = {
+const link: InviteLinkRecord = {
   inviteId: terms.inviteId,
-  groupId: GROUP,
-  token: 'T'.repeat(40),
+  admin: 'ann',
+  device: 1,
   createdAt: NOW - 1000,
   expiresAt: terms.expiresAt,
   maxUses: 2,
   approval: false,
   uses: 0,
   revoked: false,
-  joined: [],
-  requests: [],
+  declined: [],
 };
-const group: GroupState = createGroupState(GROUP, 'Club', 'ann', ['ben'], NOW - 5000);
+const base = createGroupState(GROUP, 'Club', 'ann', ['ben', 'dan'], NOW - 5000);
+const group: GroupState = { ...base, admins: ['ann', 'ben'], inviteLinks: [link] };
+const withLink = (change: Partial<InviteLinkRecord>): GroupState => ({ ...group, inviteLinks: [{ ...link, ...change }] });
 
 function facts(change: Partial<JoinRequestFacts> = {}): JoinRequestFacts {
-  return { token: record.token, terms, signatureValid: true, record, group, me: { user: 'ann', device: 1 }, joiner: 'Cat', now: NOW, ...change };
+  return { terms, signatureValid: true, group, me: { user: 'ann', device: 1 }, joiner: 'Cat', now: NOW, held: [], ...change };
 }
 
 describe('decideJoin', () => {
-  it('adds the joiner on a live link without approval', () => {
+  it('the device that signed a link without approval adds the joiner; every other admin device keeps the request, silently', () => {
     expect(decideJoin(facts())).toEqual({ kind: 'add' });
+    expect(decideJoin(facts({ me: { user: 'ben', device: 1 } }))).toEqual({ kind: 'hold', tell: false });
+    expect(decideJoin(facts({ me: { user: 'ann', device: 2 } }))).toEqual({ kind: 'hold', tell: false });
+    expect(decideJoin(facts({ me: { user: 'ben', device: 1 }, held: ['cat'] }))).toEqual({ kind: 'ignore' });
   });
 
-  it('holds the request for an admin on an approval link, once per person', () => {
-    const approval = { ...record, approval: true };
-    expect(decideJoin(facts({ record: approval }))).toEqual({ kind: 'ask_admin' });
-    expect(decideJoin(facts({ record: { ...approval, requests: ['cat'] } }))).toEqual({ kind: 'answer', outcome: 'pending_approval' });
-    const full = { ...approval, requests: Array.from({ length: 100 }, (_, i) => `user${i}`) };
-    expect(decideJoin(facts({ record: full }))).toEqual({ kind: 'answer', outcome: 'used_up' });
+  it('on an approval link every admin device keeps the request once and tells the joiner to wait', () => {
+    const approval = { terms: { ...terms, approval: true }, group: withLink({ approval: true }) };
+    for (const me of [{ user: 'ann', device: 1 }, { user: 'ben', device: 4 }]) {
+      expect(decideJoin(facts({ ...approval, me }))).toEqual({ kind: 'hold', tell: true });
+      expect(decideJoin(facts({ ...approval, me, held: ['cat'] }))).toEqual({ kind: 'answer', outcome: 'pending_approval' });
+    }
+    const full = Array.from({ length: 100 }, (_, i) => `user${i}`);
+    expect(decideJoin(facts({ ...approval, held: full }))).toEqual({ kind: 'answer', outcome: 'used_up' });
+  });
+
+  it('a device whose user is no admin (or not in the group, or of another group) stays silent', () => {
+    expect(decideJoin(facts({ me: { user: 'dan', device: 1 } }))).toEqual({ kind: 'ignore' });
+    expect(decideJoin(facts({ group: { ...group, active: false } }))).toEqual({ kind: 'ignore' });
+    expect(decideJoin(facts({ group: undefined }))).toEqual({ kind: 'ignore' });
+    expect(decideJoin(facts({ terms: { ...terms, groupId: 'BbCdEfGhIjKlMnOpQrStUv' } }))).toEqual({ kind: 'ignore' });
   });
 
   it.each<[string, Partial<JoinRequestFacts>, string]>([
     ['a forged signature', { signatureValid: false }, 'invalid'],
-    ['a token this device has no record of', { record: undefined }, 'invalid'],
-    ['a token other than the recorded one', { token: 'U'.repeat(40) }, 'invalid'],
-    ['a token made on another device of the admin', { me: { user: 'ann', device: 2 } }, 'invalid'],
-    ['a token naming another admin', { terms: { ...terms, inviter: 'ben' } }, 'invalid'],
-    ['a record of another group', { record: { ...record, groupId: 'BbCdEfGhIjKlMnOpQrStUv' } }, 'invalid'],
-    ['a revoked link', { record: { ...record, revoked: true } }, 'revoked'],
-    ['an expired link', { now: record.expiresAt }, 'expired'],
-    ['a used-up link', { record: { ...record, uses: 2 } }, 'used_up'],
-    ['a group this device left', { group: { ...group, active: false } }, 'revoked'],
-    ['an admin who is an admin no more', { group: { ...group, admins: ['ben'] } }, 'revoked'],
-    ['someone already in the group', { joiner: 'BEN' }, 'already_member'],
+    ['a link the group does not have', { group: { ...group, inviteLinks: [] } }, 'invalid'],
+    ['a token naming another admin than the group’s link', { terms: { ...terms, inviter: 'ben' } }, 'invalid'],
+    ['a token naming another device', { terms: { ...terms, inviterDevice: 2 } }, 'invalid'],
+    ['a token whose terms differ from the group’s link', { terms: { ...terms, maxUses: 0 } }, 'invalid'],
+    ['a revoked link', { group: withLink({ revoked: true }) }, 'revoked'],
+    ['an expired link', { now: link.expiresAt }, 'expired'],
+    ['a used-up link', { group: withLink({ uses: 2 }) }, 'used_up'],
+    ['someone an admin turned down through this link', { group: withLink({ declined: ['cat'] }) }, 'declined'],
+    ['a link whose admin is an admin no more', { group: { ...group, admins: ['ben'] }, me: { user: 'ben', device: 1 } }, 'revoked'],
+    ['someone already in the group', { joiner: 'DAN' }, 'already_member'],
   ])('refuses %s', (_name, change, outcome) => {
     expect(decideJoin(facts(change))).toEqual({ kind: 'answer', outcome });
   });
 
-  it('someone counted but not yet added (a crash in between) is added without counting again, while the link is live', () => {
-    const counted = { ...record, uses: 2, joined: ['cat'] };
-    expect(decideJoin(facts({ record: counted }))).toEqual({ kind: 'add' });
-    expect(decideJoin(facts({ record: { ...counted, revoked: true } }))).toEqual({ kind: 'answer', outcome: 'revoked' });
-  });
-
   it('a link without a use limit never runs out', () => {
-    expect(decideJoin(facts({ record: { ...record, maxUses: 0, uses: 999 } }))).toEqual({ kind: 'add' });
+    expect(decideJoin(facts({ terms: { ...terms, maxUses: 0 }, group: withLink({ maxUses: 0, uses: 999 }) }))).toEqual({ kind: 'add' });
   });
 });

@@ -1,56 +1,70 @@
-// What the admin's device does with a join request (pure): refuse a forged token or one it has no record of,
-// refuse a revoked, expired or used-up link, answer someone already in the group, hold the request for an admin
-// on an approval link, or add the joiner. The signature is checked by the caller (it needs the crypto provider).
+// What an admin's device does with a join request (pure). The link is the group's copy of it (every admin's device
+// has the same): refuse a forged token or one the group has no link for, refuse a revoked, expired or used-up link
+// or someone an admin turned down through it, answer someone already in the group, or keep the request for an admin
+// (approval links: every admin's device keeps it and any admin answers). Without approval the device that signed
+// the link adds the joiner; the other admins' devices keep the request, so an admin can still let them in when that
+// device is gone. A device whose user is not an admin of the group stays silent. The signature is checked by the
+// caller (with the signing device's key).
 import type { JoinOutcome } from '../../../../shared/ipc';
 import { MAX_PENDING_JOIN_REQUESTS } from '../../../../shared/ipc';
 import { normalizeUsername, type Address } from '../../../../shared/protocol';
-import type { GroupState } from '../group';
+import type { GroupState, InviteLinkRecord } from '../group';
 import type { InviteTerms } from './inviteToken';
-import type { InviteRecord } from './InviteStore';
 
 export type JoinDecision =
-  /** Add the joiner now and count a use. */
+  /** Add the joiner now (a use of the link). */
   | { kind: 'add' }
-  /** Keep the request for an admin to approve or decline. */
-  | { kind: 'ask_admin' }
+  /** Keep the request for an admin to approve or decline; `tell`: answer the joiner that they wait. */
+  | { kind: 'hold'; tell: boolean }
   /** Change nothing; tell the joiner. */
-  | { kind: 'answer'; outcome: JoinOutcome };
+  | { kind: 'answer'; outcome: JoinOutcome }
+  /** Not this device's to answer (its user is no admin of the group, or it already holds the request). */
+  | { kind: 'ignore' };
 
 export interface JoinRequestFacts {
-  /** The token as the joiner sent it, and what it says. */
-  token: string;
+  /** What the token says. */
   terms: InviteTerms;
-  /** The token's signature verifies with this device's identity key. */
+  /** The token's signature verifies with the identity key of the device it names. */
   signatureValid: boolean;
-  /** This device's record of the invite the token names. */
-  record: InviteRecord | undefined;
   /** The group as this device knows it now. */
   group: GroupState | undefined;
   me: Address;
   /** The authenticated sender of the request. */
   joiner: string;
   now: number;
+  /** The people whose requests on this link this device keeps already. */
+  held: readonly string[];
 }
 
 export function decideJoin(facts: JoinRequestFacts): JoinDecision {
-  const { terms, record, group, me, now } = facts;
+  const { terms, group, me, now } = facts;
   const joiner = normalizeUsername(facts.joiner);
-  const ours = terms.inviter === me.user && terms.inviterDevice === me.device;
-  if (!facts.signatureValid || !ours || !record || record.token !== facts.token || record.groupId !== terms.groupId) {
-    return answer('invalid');
-  }
+  if (!group || !group.active || !group.admins.includes(me.user) || group.groupId !== terms.groupId) return { kind: 'ignore' };
+  const link = group.inviteLinks.find((l) => l.inviteId === terms.inviteId);
+  if (!facts.signatureValid || !link || !matches(link, terms)) return answer('invalid');
   // A link works only while the admin who made it is still an admin of the group.
-  if (!group || !group.active || !group.admins.includes(me.user)) return answer('revoked');
+  if (!group.admins.includes(link.admin)) return answer('revoked');
   if (group.members.includes(joiner)) return answer('already_member');
-  if (record.revoked) return answer('revoked');
-  if (now >= record.expiresAt) return answer('expired');
-  // Counted but not yet added (the device stopped in between): let them in, without counting again.
-  if (record.joined.includes(joiner)) return { kind: 'add' };
-  if (record.maxUses > 0 && record.uses >= record.maxUses) return answer('used_up');
-  if (!record.approval) return { kind: 'add' };
-  if (record.requests.includes(joiner)) return answer('pending_approval');
-  if (record.requests.length >= MAX_PENDING_JOIN_REQUESTS) return answer('used_up');
-  return { kind: 'ask_admin' };
+  if (link.revoked) return answer('revoked');
+  if (now >= link.expiresAt) return answer('expired');
+  if (link.maxUses > 0 && link.uses >= link.maxUses) return answer('used_up');
+  if (link.declined.includes(joiner)) return answer('declined');
+  const signer = link.admin === me.user && link.device === me.device;
+  if (!link.approval && signer) return { kind: 'add' };
+  if (facts.held.includes(joiner)) return link.approval ? answer('pending_approval') : { kind: 'ignore' };
+  if (facts.held.length >= MAX_PENDING_JOIN_REQUESTS) return answer('used_up');
+  return { kind: 'hold', tell: link.approval };
+}
+
+/** The token says what the group's copy of the link says (the group's copy is the one that counts). */
+function matches(link: InviteLinkRecord, terms: InviteTerms): boolean {
+  return (
+    link.admin === terms.inviter &&
+    link.device === terms.inviterDevice &&
+    link.expiresAt === terms.expiresAt &&
+    link.maxUses === terms.maxUses &&
+    link.approval === terms.approval
+  );
 }
 
 function answer(outcome: JoinOutcome): JoinDecision {

@@ -5,12 +5,15 @@ import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../../../shared/crypto/bytes';
+import type { GroupUpdate } from '../../../../shared/ipc';
 import { decodeEnvelope, encodeEnvelope } from './codec';
 import { ContentError, frameContent, paddedLength } from './frame';
 import { ContentSchema, GroupStateSchema, Receipt_Type, type GroupInvite_JoinAnswer_Outcome } from './gen/content_pb';
 import type { Envelope } from './model';
 
 const GROUP = 'AAAAAAAAAAAAAAAAAAAAAA';
+const INVITE = 'ZZZZZZZZZZZZZZZZZZZZZw';
+const LINK = { inviteId: INVITE, admin: 'alice', device: 2, createdAt: 1_000, expiresAt: 3_600_000, maxUses: 5, approval: true, uses: 1, revoked: true, declined: ['cat'] };
 const text = (body: string, extra: Partial<Extract<Envelope, { type: 'message' }>> = {}): Envelope => ({
   type: 'message',
   conversation: { kind: 'dm' },
@@ -64,15 +67,33 @@ describe('end-to-end content v2', () => {
         messageId: 'm3',
         sentAt: 1,
         update: { kind: 'renamed', by: 'alice', name: 'Club' },
-        state: { name: 'Club', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 2 },
+        state: { name: 'Club', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 2, inviteLinks: [] },
       },
+      ...(
+        [
+          { kind: 'admin_added', by: 'alice', member: 'bob' },
+          { kind: 'invite_created', by: 'alice', link: { inviteId: INVITE, device: 2, createdAt: 1_000, expiresAt: 3_600_000, maxUses: 5, approval: true } },
+          { kind: 'invite_revoked', by: 'bob', inviteId: INVITE },
+          { kind: 'join_declined', by: 'bob', inviteId: INVITE, member: 'cat' },
+          { kind: 'members_added', by: 'bob', members: ['dan'], inviteId: INVITE },
+        ] satisfies GroupUpdate[]
+      ).map(
+        (update): Envelope => ({
+          type: 'group_update',
+          groupId: GROUP,
+          messageId: 'm3a',
+          sentAt: 1,
+          update,
+          state: { name: 'Club', members: ['alice', 'bob', 'dan'], admins: ['alice', 'bob'], createdBy: 'alice', revision: 9, inviteLinks: [LINK] },
+        }),
+      ),
       {
         type: 'group_update',
         groupId: GROUP,
         messageId: 'm4',
         sentAt: 1,
         update: { kind: 'member_left', by: 'bob' },
-        state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3 },
+        state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3, inviteLinks: [] },
       },
       { type: 'sender_key', groupId: GROUP, messageId: 'm5', sentAt: 1, distribution: Uint8Array.of(1, 2, 3) },
       { type: 'group_join_request', groupId: GROUP, messageId: 'm6', sentAt: 1, token: 'T'.repeat(40) },
@@ -81,6 +102,18 @@ describe('end-to-end content v2', () => {
       ),
     ];
     for (const envelope of envelopes) expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
+  });
+
+  it('refuses an invite link made in the name of someone other than the change’s author, and link terms out of range', () => {
+    const group = { kind: { case: 'group' as const, value: { groupId: GROUP } } };
+    const change = (link: object) =>
+      raw({ messageId: 'm9', sentAt: 5n, conversation: group, body: { case: 'groupUpdate', value: { change: { by: 'bob', kind: { case: 'inviteLinkCreated', value: { link } } }, state: { name: 'Club', members: ['bob'], admins: ['bob'], createdBy: 'bob', revision: 2n } } } });
+    const link = { inviteId: INVITE, admin: 'bob', adminDevice: 1, createdAt: 1000n, expiresAt: 5000n, maxUses: 0, approval: false };
+    expect(decodeEnvelope(change(link))).toMatchObject({ type: 'group_update', update: { kind: 'invite_created', by: 'bob' } });
+    expect(codeOf(() => decodeEnvelope(change({ ...link, admin: 'alice' })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(change({ ...link, adminDevice: 0 })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(change({ ...link, inviteId: 'short' })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(change({ ...link, maxUses: 1001 })))).toBe('malformed_content');
   });
 
   it('invite messages are sent silent (older readers drop them); an answer this version does not know is dropped too', () => {
@@ -121,7 +154,7 @@ describe('end-to-end content v2', () => {
 
   it('skips fields it does not know, at any depth', () => {
     const state = create(GroupStateSchema, { name: 'Club', members: ['alice'], admins: ['alice'], createdBy: 'alice', revision: 2n });
-    state.$unknown = [unknownField(6, 'an avatar pointer')];
+    state.$unknown = [unknownField(7, 'an avatar pointer')];
     const bytes = raw(
       {
         ...stamped,

@@ -18,10 +18,11 @@ import {
   ReceiptContent,
   TextContent,
   TypingContent,
+  type InviteLinkTerms,
   type JoinOutcome,
 } from '../../../../shared/ipc';
 import { MessageId, Username, normalizeUsername } from '../../../../shared/protocol';
-import { GroupSnapshotRecord, type GroupSnapshot } from '../../groups/group';
+import { GroupSnapshotRecord, type GroupSnapshot, type InviteLinkRecord } from '../../groups/group';
 import { toPointer, fromPointer } from './attachmentPointers';
 import { CONTENT_VERSION, frameContent, malformedContent as malformed, unframeContent } from './frame';
 import {
@@ -29,12 +30,14 @@ import {
   GroupChangeSchema,
   GroupStateSchema,
   GroupInvite_JoinAnswer_Outcome as Outcome,
+  InviteLinkSchema,
   Receipt_Type,
   type Content,
   type Conversation,
   type DataMessage,
   type GroupChange,
   type GroupState,
+  type InviteLink,
   type SyncMessage_ReadMessage,
 } from './gen/content_pb';
 import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, SyncReadEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
@@ -149,16 +152,42 @@ function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchem
     case 'renamed':
       return { by, kind: { case: 'renamed', value: { name: update.name } } };
     case 'members_added':
-      return { by, kind: { case: 'membersAdded', value: { members: update.members } } };
+      return { by, kind: { case: 'membersAdded', value: { members: update.members, inviteId: update.inviteId ?? '' } } };
     case 'member_removed':
       return { by, kind: { case: 'memberRemoved', value: { member: update.member } } };
     case 'member_left':
       return { by, kind: { case: 'memberLeft', value: {} } };
+    case 'admin_added':
+      return { by, kind: { case: 'adminAdded', value: { member: update.member } } };
+    case 'invite_created': {
+      const link = toLink({ ...update.link, admin: by, uses: 0, revoked: false, declined: [] });
+      return { by, kind: { case: 'inviteLinkCreated', value: { link } } };
+    }
+    case 'invite_revoked':
+      return { by, kind: { case: 'inviteLinkRevoked', value: { inviteId: update.inviteId } } };
+    case 'join_declined':
+      return { by, kind: { case: 'joinRequestDeclined', value: { inviteId: update.inviteId, member: update.member } } };
   }
 }
 
 function toState(state: GroupSnapshot): MessageInitShape<typeof GroupStateSchema> {
-  return { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: BigInt(state.revision) };
+  const access = { inviteLinks: state.inviteLinks.map(toLink) };
+  return { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: BigInt(state.revision), access };
+}
+
+function toLink(link: InviteLinkRecord): MessageInitShape<typeof InviteLinkSchema> {
+  return {
+    inviteId: link.inviteId,
+    admin: link.admin,
+    adminDevice: link.device,
+    createdAt: BigInt(link.createdAt),
+    expiresAt: BigInt(link.expiresAt),
+    maxUses: link.maxUses,
+    approval: link.approval,
+    uses: link.uses,
+    revoked: link.revoked,
+    declined: link.declined,
+  };
 }
 
 // ── decode ────────────────────────────────────────────────────────────────────
@@ -335,13 +364,28 @@ function fromChange(change: GroupChange): GroupUpdate | undefined {
       update = { kind: 'renamed', by, name: kind.value.name };
       break;
     case 'membersAdded':
-      update = { kind: 'members_added', by, members: kind.value.members };
+      update = { kind: 'members_added', by, members: kind.value.members, ...(kind.value.inviteId !== '' ? { inviteId: kind.value.inviteId } : {}) };
       break;
     case 'memberRemoved':
       update = { kind: 'member_removed', by, member: kind.value.member };
       break;
     case 'memberLeft':
       update = { kind: 'member_left', by };
+      break;
+    case 'adminAdded':
+      update = { kind: 'admin_added', by, member: kind.value.member };
+      break;
+    case 'inviteLinkCreated': {
+      const link = kind.value.link;
+      if (!link || link.admin !== by) throw malformed('an invite link made by someone other than the change’s author');
+      update = { kind: 'invite_created', by, link: linkTerms(link) };
+      break;
+    }
+    case 'inviteLinkRevoked':
+      update = { kind: 'invite_revoked', by, inviteId: kind.value.inviteId };
+      break;
+    case 'joinRequestDeclined':
+      update = { kind: 'join_declined', by, inviteId: kind.value.inviteId, member: kind.value.member };
       break;
     case undefined:
       return undefined;
@@ -350,8 +394,26 @@ function fromChange(change: GroupChange): GroupUpdate | undefined {
 }
 
 function fromState(state: GroupState): GroupSnapshot {
-  const snapshot = { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: safeNumber(state.revision, 'group revision') };
+  const inviteLinks = (state.access?.inviteLinks ?? []).map((link) => ({
+    ...linkTerms(link),
+    admin: link.admin,
+    uses: link.uses,
+    revoked: link.revoked,
+    declined: link.declined,
+  }));
+  const snapshot = { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: safeNumber(state.revision, 'group revision'), inviteLinks };
   return valid(GroupSnapshotRecord, snapshot, 'group state');
+}
+
+function linkTerms(link: InviteLink): InviteLinkTerms {
+  return {
+    inviteId: link.inviteId,
+    device: link.adminDevice,
+    createdAt: safeNumber(link.createdAt, 'invite link time'),
+    expiresAt: safeNumber(link.expiresAt, 'invite link expiry'),
+    maxUses: link.maxUses,
+    approval: link.approval,
+  };
 }
 
 function groupOf(conversation: ContentConversation, what: string): string {

@@ -1,12 +1,13 @@
 // "Invite links" in a group's info, for its admins: make a link (how long, how many people, whether an admin
-// approves each), show it as a QR code and text to copy, see who waits and let them in or not, revoke it.
-// Main signs the link and is the one that honours or refuses it; this only shows what main reports.
+// approves each), show it as a QR code and text to copy, see who waits and let them in or not, revoke it. Every
+// admin sees every link of the group (only the device that made one can show it) and the requests that reached
+// this device. Main signs the link and is the one that honours or refuses it; this only shows what main reports.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { InviteView } from '../../../../shared/ipc';
 import { userMessage } from '../../../errors';
 import { invoke, subscribe } from '../../../ipc';
 import { QrCode } from './QrCode';
-import { EXPIRY_CHOICES, USE_CHOICES, inviteSummary, isLive } from './inviteText';
+import { EXPIRY_CHOICES, USE_CHOICES, inviteSummary, isLive, madeElsewhereText } from './inviteText';
 
 export function InviteLinks({ groupId, groupName }: { groupId: string; groupName: string }) {
   const [invites, setInvites] = useState<InviteView[] | null>(null);
@@ -26,9 +27,16 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
   }, [groupId]);
   useEffect(() => {
     reload();
-    return subscribe('groups.invitesChanged', (event) => {
-      if (event.groupId === groupId) reload();
-    });
+    const stops = [
+      subscribe('groups.invitesChanged', (event) => {
+        if (event.groupId === groupId) reload();
+      }),
+      // Another admin's change (a link made or revoked, someone let in or turned down) arrives as a group change.
+      subscribe('groups.changed', (event) => {
+        if (event.group.groupId === groupId) reload();
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
   }, [groupId, reload]);
 
   async function run(action: () => Promise<unknown>, done: string) {
@@ -50,7 +58,8 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
     event.preventDefault();
     void run(() => invoke('groups.createInvite', { groupId, expiresInHours: hours, maxUses: uses, approval }), 'Invite link created.');
   };
-  const copy = (link: string) => {
+  const copy = (link: string | undefined) => {
+    if (!link) return;
     navigator.clipboard
       .writeText(link)
       .then(() => setStatus('Link copied.'))
@@ -100,14 +109,20 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
 
       {live.map((invite) => (
         <article key={invite.inviteId} className="invite-card" aria-label="Invite link">
-          <QrCode text={invite.link} label={`QR code of an invite link to ${groupName}`} />
+          {invite.link && <QrCode text={invite.link} label={`QR code of an invite link to ${groupName}`} />}
           <div className="invite-details">
-            <input className="invite-link-text" readOnly value={invite.link} aria-label="Invite link" onFocus={(event) => event.target.select()} />
+            {invite.link ? (
+              <input className="invite-link-text" readOnly value={invite.link} aria-label="Invite link" onFocus={(event) => event.target.select()} />
+            ) : (
+              <p className="invite-made-elsewhere">{madeElsewhereText(invite.admin)}</p>
+            )}
             <p className="field-hint">{inviteSummary(invite, now)}</p>
             <div className="invite-actions">
-              <button type="button" className="button-secondary" onClick={() => copy(invite.link)}>
-                Copy link
-              </button>
+              {invite.link && (
+                <button type="button" className="button-secondary" onClick={() => copy(invite.link)}>
+                  Copy link
+                </button>
+              )}
               <button type="button" className="button-link button-danger" disabled={busy} onClick={() => void run(() => invoke('groups.revokeInvite', { groupId, inviteId: invite.inviteId }), 'Invite link revoked.')}>
                 Revoke
               </button>

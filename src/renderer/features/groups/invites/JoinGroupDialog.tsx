@@ -44,7 +44,7 @@ export function JoinGroupDialog({ token }: { token: string }) {
     if (!preview) return;
     return subscribe('groups.joinAnswered', (answer) => {
       if (answer.groupId !== preview.groupId) return;
-      const { text, final } = outcomeText(answer.outcome, answer.inviter);
+      const { text, final } = outcomeText(answer.outcome);
       setPhase(final ? { kind: 'refused', text } : { kind: 'waiting', text });
     });
   }, [preview]);
@@ -62,7 +62,7 @@ export function JoinGroupDialog({ token }: { token: string }) {
     setError(null);
     setPhase({ kind: 'asking' });
     invoke('groups.join', { token })
-      .then(() => setPhase((current) => (current.kind === 'asking' ? { kind: 'waiting', text: `Asked ${preview?.inviter ?? 'the admin'}’s Parley to let you in…` } : current)))
+      .then(() => setPhase((current) => (current.kind === 'asking' ? { kind: 'waiting', text: 'Asked the group’s admins to let you in…' } : current)))
       .catch((failure: unknown) => {
         setPhase({ kind: 'ready' });
         setError(userMessage(failure, 'Could not ask to join. Please try again.'));

@@ -34,15 +34,20 @@ export function inviteSummary(invite: InviteView, now: number): string {
   return [expiryText(invite.expiresAt, now), uses, invite.approval ? 'admins approve each person' : 'joins at once'].join(' · ');
 }
 
+/** A link another device made: every admin may revoke it and answer for it, only that device can show it. */
+export function madeElsewhereText(admin: string): string {
+  return `Made on ${admin}’s device, the only one that can show this link.`;
+}
+
 /** A link still lets people in (or ask): not revoked, not expired, not used up. */
 export function isLive(invite: InviteView, now: number): boolean {
   return !invite.revoked && invite.expiresAt > now && (invite.maxUses === 0 || invite.uses < invite.maxUses);
 }
 
-export function outcomeText(outcome: JoinOutcome, inviter: string): { text: string; final: boolean } {
+export function outcomeText(outcome: JoinOutcome): { text: string; final: boolean } {
   switch (outcome) {
     case 'pending_approval':
-      return { text: `Asked. You will join as soon as an admin lets you in; ${inviter} can see your request.`, final: false };
+      return { text: `Asked. You will join as soon as an admin lets you in; the group’s admins can see your request.`, final: false };
     case 'declined':
       return { text: 'An admin of the group declined your request.', final: true };
     case 'expired':
@@ -52,9 +57,9 @@ export function outcomeText(outcome: JoinOutcome, inviter: string): { text: stri
     case 'used_up':
       return { text: 'This invite link has been used as many times as it allows. Ask an admin of the group for a new one.', final: true };
     case 'invalid':
-      return { text: `${inviter}’s Parley does not know this invite link. Ask for a new one.`, final: true };
+      return { text: 'The group’s admins do not know this invite link. Ask for a new one.', final: true };
     case 'already_member':
-      return { text: `${inviter}’s Parley says you are already in this group.`, final: true };
+      return { text: 'The group’s admins say you are already in this group.', final: true };
   }
 }
 
@@ -62,5 +67,5 @@ export function outcomeText(outcome: JoinOutcome, inviter: string): { text: stri
 export function pendingJoinText(join: Pick<PendingJoinView, 'groupName' | 'inviter' | 'waiting'>): string {
   return join.waiting
     ? `Waiting for an admin to let you into “${join.groupName}” (asked ${join.inviter}).`
-    : `Asked ${join.inviter}’s Parley to let you into “${join.groupName}”…`;
+    : `Asked the admins of “${join.groupName}” to let you in (link from ${join.inviter})…`;
 }

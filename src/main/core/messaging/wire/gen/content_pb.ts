@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file content.proto.
  */
 export const file_content: GenFile = /*@__PURE__*/
-  fileDesc("Cg1jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MiKuBQoHQ29udGVudBISCgptZXNzYWdlX2lkGAEgASgJEg8KB3NlbnRfYXQYAiABKAQSNQoMY29udmVyc2F0aW9uGAMgASgLMh8ucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uEg4KBnNpbGVudBgEIAEoCBIuCgRkYXRhGAogASgLMh4ucGFybGV5LmNvbnRlbnQudjIuRGF0YU1lc3NhZ2VIABItCgdyZWNlaXB0GAsgASgLMhoucGFybGV5LmNvbnRlbnQudjIuUmVjZWlwdEgAEisKBnR5cGluZxgMIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLlR5cGluZ0gAEjYKDGdyb3VwX3VwZGF0ZRgNIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwVXBkYXRlSAASPgoKc2VuZGVyX2tleRgOIAEoCzIoLnBhcmxleS5jb250ZW50LnYyLlNlbmRlcktleURpc3RyaWJ1dGlvbkgAEi8KCHJlYWN0aW9uGA8gASgLMhsucGFybGV5LmNvbnRlbnQudjIuUmVhY3Rpb25IABInCgRlZGl0GBAgASgLMhcucGFybGV5LmNvbnRlbnQudjIuRWRpdEgAEisKBmRlbGV0ZRgRIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLkRlbGV0ZUgAEjYKDGV4cGlyeV90aW1lchgSIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkV4cGlyeVRpbWVySAASLgoEc3luYxgTIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlSAASNgoMZ3JvdXBfaW52aXRlGBQgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGVIAEIGCgRib2R5SgQIBRAKIq0BCgxDb252ZXJzYXRpb24SOAoGZGlyZWN0GAEgASgLMiYucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkRpcmVjdEgAEjYKBWdyb3VwGAIgASgLMiUucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkdyb3VwSAAaCAoGRGlyZWN0GhkKBUdyb3VwEhAKCGdyb3VwX2lkGAEgASgJQgYKBGtpbmQiowEKC0RhdGFNZXNzYWdlEgwKBGJvZHkYASABKAkSOQoLYXR0YWNobWVudHMYAiADKAsyJC5wYXJsZXkuY29udGVudC52Mi5BdHRhY2htZW50UG9pbnRlchInCgVxdW90ZRgDIAEoCzIYLnBhcmxleS5jb250ZW50LnYyLlF1b3RlEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGAQgASgNSgQIBRAKIqQCChFBdHRhY2htZW50UG9pbnRlchIKCgJpZBgBIAEoCRILCgNrZXkYAiABKAwSDgoGZGlnZXN0GAMgASgMEgwKBHNpemUYBCABKAQSFAoMY29udGVudF90eXBlGAUgASgJEhIKCmNodW5rX3NpemUYBiABKA0SEQoJZmlsZV9uYW1lGAcgASgJEg8KB2NhcHRpb24YCCABKAkSLwoJdGh1bWJuYWlsGAkgASgLMhwucGFybGV5LmNvbnRlbnQudjIuVGh1bWJuYWlsEg0KBXdpZHRoGAogASgNEg4KBmhlaWdodBgLIAEoDRITCgtkdXJhdGlvbl9tcxgMIAEoDRIQCghibHVyaGFzaBgNIAEoCRINCgVmbGFncxgOIAEoDUoECA8QFCJOCglUaHVtYm5haWwSDAoEZGF0YRgBIAEoDBIUCgxjb250ZW50X3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNIj8KBVF1b3RlEhIKCm1lc3NhZ2VfaWQYASABKAkSDgoGYXV0aG9yGAIgASgJEgwKBHRleHQYAyABKAlKBAgEEAcijgEKB1JlY2VpcHQSLQoEdHlwZRgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYyLlJlY2VpcHQuVHlwZRITCgttZXNzYWdlX2lkcxgCIAMoCSI/CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABISCg5UWVBFX0RFTElWRVJFRBABEg0KCVRZUEVfUkVBRBACIhgKBlR5cGluZxIOCgZ0eXBpbmcYASABKAgiawoLR3JvdXBVcGRhdGUSLgoGY2hhbmdlGAEgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USLAoFc3RhdGUYAiABKAsyHS5wYXJsZXkuY29udGVudC52Mi5Hcm91cFN0YXRlIvoDCgtHcm91cENoYW5nZRIKCgJieRgBIAEoCRI5CgdjcmVhdGVkGAIgASgLMiYucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuQ3JlYXRlZEgAEjkKB3JlbmFtZWQYAyABKAsyJi5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5SZW5hbWVkSAASRAoNbWVtYmVyc19hZGRlZBgEIAEoCzIrLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLk1lbWJlcnNBZGRlZEgAEkYKDm1lbWJlcl9yZW1vdmVkGAUgASgLMiwucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyUmVtb3ZlZEgAEkAKC21lbWJlcl9sZWZ0GAYgASgLMikucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyTGVmdEgAGigKB0NyZWF0ZWQSDAoEbmFtZRgBIAEoCRIPCgdtZW1iZXJzGAIgAygJGhcKB1JlbmFtZWQSDAoEbmFtZRgBIAEoCRofCgxNZW1iZXJzQWRkZWQSDwoHbWVtYmVycxgBIAMoCRofCg1NZW1iZXJSZW1vdmVkEg4KBm1lbWJlchgBIAEoCRoMCgpNZW1iZXJMZWZ0QgYKBGtpbmQiZwoKR3JvdXBTdGF0ZRIMCgRuYW1lGAEgASgJEg8KB21lbWJlcnMYAiADKAkSDgoGYWRtaW5zGAMgAygJEhIKCmNyZWF0ZWRfYnkYBCABKAkSEAoIcmV2aXNpb24YBSABKARKBAgGEAsiywMKC0dyb3VwSW52aXRlEj0KB3JlcXVlc3QYASABKAsyKi5wYXJsZXkuY29udGVudC52Mi5Hcm91cEludml0ZS5Kb2luUmVxdWVzdEgAEjsKBmFuc3dlchgCIAEoCzIpLnBhcmxleS5jb250ZW50LnYyLkdyb3VwSW52aXRlLkpvaW5BbnN3ZXJIABocCgtKb2luUmVxdWVzdBINCgV0b2tlbhgBIAEoCRqZAgoKSm9pbkFuc3dlchJCCgdvdXRjb21lGAEgASgOMjEucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGUuSm9pbkFuc3dlci5PdXRjb21lIsYBCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIcChhPVVRDT01FX1BFTkRJTkdfQVBQUk9WQUwQARIUChBPVVRDT01FX0RFQ0xJTkVEEAISEwoPT1VUQ09NRV9FWFBJUkVEEAMSEwoPT1VUQ09NRV9SRVZPS0VEEAQSEwoPT1VUQ09NRV9VU0VEX1VQEAUSEwoPT1VUQ09NRV9JTlZBTElEEAYSGgoWT1VUQ09NRV9BTFJFQURZX01FTUJFUhAHQgYKBGtpbmQiLQoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhQKDGRpc3RyaWJ1dGlvbhgBIAEoDCJbCghSZWFjdGlvbhIZChF0YXJnZXRfbWVzc2FnZV9pZBgBIAEoCRIVCg10YXJnZXRfYXV0aG9yGAIgASgJEg0KBWVtb2ppGAMgASgJEg4KBnJlbW92ZRgEIAEoCCJPCgRFZGl0EhkKEXRhcmdldF9tZXNzYWdlX2lkGAEgASgJEiwKBGRhdGEYAiABKAsyHi5wYXJsZXkuY29udGVudC52Mi5EYXRhTWVzc2FnZSIjCgZEZWxldGUSGQoRdGFyZ2V0X21lc3NhZ2VfaWQYASABKAkiHgoLRXhwaXJ5VGltZXISDwoHc2Vjb25kcxgBIAEoDSLSAgoLU3luY01lc3NhZ2USMwoEc2VudBgBIAEoCzIjLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlLlNlbnRIABIzCgRyZWFkGAIgASgLMiMucGFybGV5LmNvbnRlbnQudjIuU3luY01lc3NhZ2UuUmVhZEgAGkYKBFNlbnQSEQoJcmVjaXBpZW50GAEgASgJEisKB2NvbnRlbnQYAiABKAsyGi5wYXJsZXkuY29udGVudC52Mi5Db250ZW50GkQKBFJlYWQSPAoIbWVzc2FnZXMYASADKAsyKi5wYXJsZXkuY29udGVudC52Mi5TeW5jTWVzc2FnZS5SZWFkTWVzc2FnZRpDCgtSZWFkTWVzc2FnZRIOCgZhdXRob3IYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIQCghncm91cF9pZBgDIAEoCUIGCgRraW5kKkoKDkF0dGFjaG1lbnRGbGFnEhgKFEFUVEFDSE1FTlRfRkxBR19OT05FEAASHgoaQVRUQUNITUVOVF9GTEFHX1ZPSUNFX05PVEUQAWIGcHJvdG8z");
+  fileDesc("Cg1jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MiKuBQoHQ29udGVudBISCgptZXNzYWdlX2lkGAEgASgJEg8KB3NlbnRfYXQYAiABKAQSNQoMY29udmVyc2F0aW9uGAMgASgLMh8ucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uEg4KBnNpbGVudBgEIAEoCBIuCgRkYXRhGAogASgLMh4ucGFybGV5LmNvbnRlbnQudjIuRGF0YU1lc3NhZ2VIABItCgdyZWNlaXB0GAsgASgLMhoucGFybGV5LmNvbnRlbnQudjIuUmVjZWlwdEgAEisKBnR5cGluZxgMIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLlR5cGluZ0gAEjYKDGdyb3VwX3VwZGF0ZRgNIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwVXBkYXRlSAASPgoKc2VuZGVyX2tleRgOIAEoCzIoLnBhcmxleS5jb250ZW50LnYyLlNlbmRlcktleURpc3RyaWJ1dGlvbkgAEi8KCHJlYWN0aW9uGA8gASgLMhsucGFybGV5LmNvbnRlbnQudjIuUmVhY3Rpb25IABInCgRlZGl0GBAgASgLMhcucGFybGV5LmNvbnRlbnQudjIuRWRpdEgAEisKBmRlbGV0ZRgRIAEoCzIZLnBhcmxleS5jb250ZW50LnYyLkRlbGV0ZUgAEjYKDGV4cGlyeV90aW1lchgSIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkV4cGlyeVRpbWVySAASLgoEc3luYxgTIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlSAASNgoMZ3JvdXBfaW52aXRlGBQgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGVIAEIGCgRib2R5SgQIBRAKIq0BCgxDb252ZXJzYXRpb24SOAoGZGlyZWN0GAEgASgLMiYucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkRpcmVjdEgAEjYKBWdyb3VwGAIgASgLMiUucGFybGV5LmNvbnRlbnQudjIuQ29udmVyc2F0aW9uLkdyb3VwSAAaCAoGRGlyZWN0GhkKBUdyb3VwEhAKCGdyb3VwX2lkGAEgASgJQgYKBGtpbmQiowEKC0RhdGFNZXNzYWdlEgwKBGJvZHkYASABKAkSOQoLYXR0YWNobWVudHMYAiADKAsyJC5wYXJsZXkuY29udGVudC52Mi5BdHRhY2htZW50UG9pbnRlchInCgVxdW90ZRgDIAEoCzIYLnBhcmxleS5jb250ZW50LnYyLlF1b3RlEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGAQgASgNSgQIBRAKIqQCChFBdHRhY2htZW50UG9pbnRlchIKCgJpZBgBIAEoCRILCgNrZXkYAiABKAwSDgoGZGlnZXN0GAMgASgMEgwKBHNpemUYBCABKAQSFAoMY29udGVudF90eXBlGAUgASgJEhIKCmNodW5rX3NpemUYBiABKA0SEQoJZmlsZV9uYW1lGAcgASgJEg8KB2NhcHRpb24YCCABKAkSLwoJdGh1bWJuYWlsGAkgASgLMhwucGFybGV5LmNvbnRlbnQudjIuVGh1bWJuYWlsEg0KBXdpZHRoGAogASgNEg4KBmhlaWdodBgLIAEoDRITCgtkdXJhdGlvbl9tcxgMIAEoDRIQCghibHVyaGFzaBgNIAEoCRINCgVmbGFncxgOIAEoDUoECA8QFCJOCglUaHVtYm5haWwSDAoEZGF0YRgBIAEoDBIUCgxjb250ZW50X3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNIj8KBVF1b3RlEhIKCm1lc3NhZ2VfaWQYASABKAkSDgoGYXV0aG9yGAIgASgJEgwKBHRleHQYAyABKAlKBAgEEAcijgEKB1JlY2VpcHQSLQoEdHlwZRgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYyLlJlY2VpcHQuVHlwZRITCgttZXNzYWdlX2lkcxgCIAMoCSI/CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABISCg5UWVBFX0RFTElWRVJFRBABEg0KCVRZUEVfUkVBRBACIhgKBlR5cGluZxIOCgZ0eXBpbmcYASABKAgiawoLR3JvdXBVcGRhdGUSLgoGY2hhbmdlGAEgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USLAoFc3RhdGUYAiABKAsyHS5wYXJsZXkuY29udGVudC52Mi5Hcm91cFN0YXRlIogICgtHcm91cENoYW5nZRIKCgJieRgBIAEoCRI5CgdjcmVhdGVkGAIgASgLMiYucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuQ3JlYXRlZEgAEjkKB3JlbmFtZWQYAyABKAsyJi5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5SZW5hbWVkSAASRAoNbWVtYmVyc19hZGRlZBgEIAEoCzIrLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLk1lbWJlcnNBZGRlZEgAEkYKDm1lbWJlcl9yZW1vdmVkGAUgASgLMiwucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyUmVtb3ZlZEgAEkAKC21lbWJlcl9sZWZ0GAYgASgLMikucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuTWVtYmVyTGVmdEgAEkAKC2FkbWluX2FkZGVkGAcgASgLMikucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2UuQWRtaW5BZGRlZEgAEk8KE2ludml0ZV9saW5rX2NyZWF0ZWQYCCABKAsyMC5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5JbnZpdGVMaW5rQ3JlYXRlZEgAEk8KE2ludml0ZV9saW5rX3Jldm9rZWQYCSABKAsyMC5wYXJsZXkuY29udGVudC52Mi5Hcm91cENoYW5nZS5JbnZpdGVMaW5rUmV2b2tlZEgAElMKFWpvaW5fcmVxdWVzdF9kZWNsaW5lZBgKIAEoCzIyLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlLkpvaW5SZXF1ZXN0RGVjbGluZWRIABooCgdDcmVhdGVkEgwKBG5hbWUYASABKAkSDwoHbWVtYmVycxgCIAMoCRoXCgdSZW5hbWVkEgwKBG5hbWUYASABKAkaMgoMTWVtYmVyc0FkZGVkEg8KB21lbWJlcnMYASADKAkSEQoJaW52aXRlX2lkGAIgASgJGh8KDU1lbWJlclJlbW92ZWQSDgoGbWVtYmVyGAEgASgJGgwKCk1lbWJlckxlZnQaHAoKQWRtaW5BZGRlZBIOCgZtZW1iZXIYASABKAkaQAoRSW52aXRlTGlua0NyZWF0ZWQSKwoEbGluaxgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYyLkludml0ZUxpbmsaJgoRSW52aXRlTGlua1Jldm9rZWQSEQoJaW52aXRlX2lkGAEgASgJGjgKE0pvaW5SZXF1ZXN0RGVjbGluZWQSEQoJaW52aXRlX2lkGAEgASgJEg4KBm1lbWJlchgCIAEoCUIGCgRraW5kIpcBCgpHcm91cFN0YXRlEgwKBG5hbWUYASABKAkSDwoHbWVtYmVycxgCIAMoCRIOCgZhZG1pbnMYAyADKAkSEgoKY3JlYXRlZF9ieRgEIAEoCRIQCghyZXZpc2lvbhgFIAEoBBIuCgZhY2Nlc3MYBiABKAsyHi5wYXJsZXkuY29udGVudC52Mi5Hcm91cEFjY2Vzc0oECAcQCyJCCgtHcm91cEFjY2VzcxIzCgxpbnZpdGVfbGlua3MYASADKAsyHS5wYXJsZXkuY29udGVudC52Mi5JbnZpdGVMaW5rIsEBCgpJbnZpdGVMaW5rEhEKCWludml0ZV9pZBgBIAEoCRINCgVhZG1pbhgCIAEoCRIUCgxhZG1pbl9kZXZpY2UYAyABKA0SEgoKY3JlYXRlZF9hdBgEIAEoBBISCgpleHBpcmVzX2F0GAUgASgEEhAKCG1heF91c2VzGAYgASgNEhAKCGFwcHJvdmFsGAcgASgIEgwKBHVzZXMYCCABKA0SDwoHcmV2b2tlZBgJIAEoCBIQCghkZWNsaW5lZBgKIAMoCSLLAwoLR3JvdXBJbnZpdGUSPQoHcmVxdWVzdBgBIAEoCzIqLnBhcmxleS5jb250ZW50LnYyLkdyb3VwSW52aXRlLkpvaW5SZXF1ZXN0SAASOwoGYW5zd2VyGAIgASgLMikucGFybGV5LmNvbnRlbnQudjIuR3JvdXBJbnZpdGUuSm9pbkFuc3dlckgAGhwKC0pvaW5SZXF1ZXN0Eg0KBXRva2VuGAEgASgJGpkCCgpKb2luQW5zd2VyEkIKB291dGNvbWUYASABKA4yMS5wYXJsZXkuY29udGVudC52Mi5Hcm91cEludml0ZS5Kb2luQW5zd2VyLk91dGNvbWUixgEKB091dGNvbWUSFwoTT1VUQ09NRV9VTlNQRUNJRklFRBAAEhwKGE9VVENPTUVfUEVORElOR19BUFBST1ZBTBABEhQKEE9VVENPTUVfREVDTElORUQQAhITCg9PVVRDT01FX0VYUElSRUQQAxITCg9PVVRDT01FX1JFVk9LRUQQBBITCg9PVVRDT01FX1VTRURfVVAQBRITCg9PVVRDT01FX0lOVkFMSUQQBhIaChZPVVRDT01FX0FMUkVBRFlfTUVNQkVSEAdCBgoEa2luZCItChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFAoMZGlzdHJpYnV0aW9uGAEgASgMIlsKCFJlYWN0aW9uEhkKEXRhcmdldF9tZXNzYWdlX2lkGAEgASgJEhUKDXRhcmdldF9hdXRob3IYAiABKAkSDQoFZW1vamkYAyABKAkSDgoGcmVtb3ZlGAQgASgIIk8KBEVkaXQSGQoRdGFyZ2V0X21lc3NhZ2VfaWQYASABKAkSLAoEZGF0YRgCIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkRhdGFNZXNzYWdlIiMKBkRlbGV0ZRIZChF0YXJnZXRfbWVzc2FnZV9pZBgBIAEoCSIeCgtFeHBpcnlUaW1lchIPCgdzZWNvbmRzGAEgASgNItICCgtTeW5jTWVzc2FnZRIzCgRzZW50GAEgASgLMiMucGFybGV5LmNvbnRlbnQudjIuU3luY01lc3NhZ2UuU2VudEgAEjMKBHJlYWQYAiABKAsyIy5wYXJsZXkuY29udGVudC52Mi5TeW5jTWVzc2FnZS5SZWFkSAAaRgoEU2VudBIRCglyZWNpcGllbnQYASABKAkSKwoHY29udGVudBgCIAEoCzIaLnBhcmxleS5jb250ZW50LnYyLkNvbnRlbnQaRAoEUmVhZBI8CghtZXNzYWdlcxgBIAMoCzIqLnBhcmxleS5jb250ZW50LnYyLlN5bmNNZXNzYWdlLlJlYWRNZXNzYWdlGkMKC1JlYWRNZXNzYWdlEg4KBmF1dGhvchgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJQgYKBGtpbmQqSgoOQXR0YWNobWVudEZsYWcSGAoUQVRUQUNITUVOVF9GTEFHX05PTkUQABIeChpBVFRBQ0hNRU5UX0ZMQUdfVk9JQ0VfTk9URRABYgZwcm90bzM");
 
 /**
  * @generated from message parley.content.v2.Content
@@ -563,12 +563,38 @@ export type GroupChange = Message<"parley.content.v2.GroupChange"> & {
     case: "memberRemoved";
   } | {
     /**
-     * 7–15: RESERVED for admin changes, avatar, description, and the group's expiry timer.
-     *
      * @generated from field: parley.content.v2.GroupChange.MemberLeft member_left = 6;
      */
     value: GroupChange_MemberLeft;
     case: "memberLeft";
+  } | {
+    /**
+     * Invite links and admins (issue 12): every member applies them, so every admin's device holds the links.
+     *
+     * @generated from field: parley.content.v2.GroupChange.AdminAdded admin_added = 7;
+     */
+    value: GroupChange_AdminAdded;
+    case: "adminAdded";
+  } | {
+    /**
+     * @generated from field: parley.content.v2.GroupChange.InviteLinkCreated invite_link_created = 8;
+     */
+    value: GroupChange_InviteLinkCreated;
+    case: "inviteLinkCreated";
+  } | {
+    /**
+     * @generated from field: parley.content.v2.GroupChange.InviteLinkRevoked invite_link_revoked = 9;
+     */
+    value: GroupChange_InviteLinkRevoked;
+    case: "inviteLinkRevoked";
+  } | {
+    /**
+     * 11–15: RESERVED for admin removal, avatar, description, and the group's expiry timer.
+     *
+     * @generated from field: parley.content.v2.GroupChange.JoinRequestDeclined join_request_declined = 10;
+     */
+    value: GroupChange_JoinRequestDeclined;
+    case: "joinRequestDeclined";
   } | { case: undefined; value?: undefined };
 };
 
@@ -626,6 +652,13 @@ export type GroupChange_MembersAdded = Message<"parley.content.v2.GroupChange.Me
    * @generated from field: repeated string members = 1;
    */
   members: string[];
+
+  /**
+   * Set when an admin lets someone in with an invite link: the link's id (counts a use of it everywhere).
+   *
+   * @generated from field: string invite_id = 2;
+   */
+  inviteId: string;
 };
 
 /**
@@ -666,6 +699,87 @@ export const GroupChange_MemberLeftSchema: GenMessage<GroupChange_MemberLeft> = 
   messageDesc(file_content, 9, 4);
 
 /**
+ * An admin makes another member an admin.
+ *
+ * @generated from message parley.content.v2.GroupChange.AdminAdded
+ */
+export type GroupChange_AdminAdded = Message<"parley.content.v2.GroupChange.AdminAdded"> & {
+  /**
+   * @generated from field: string member = 1;
+   */
+  member: string;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupChange.AdminAdded.
+ * Use `create(GroupChange_AdminAddedSchema)` to create a new message.
+ */
+export const GroupChange_AdminAddedSchema: GenMessage<GroupChange_AdminAdded> = /*@__PURE__*/
+  messageDesc(file_content, 9, 5);
+
+/**
+ * An admin made an invite link: its terms (never the token, which is a bearer secret). The link's admin is `by`.
+ *
+ * @generated from message parley.content.v2.GroupChange.InviteLinkCreated
+ */
+export type GroupChange_InviteLinkCreated = Message<"parley.content.v2.GroupChange.InviteLinkCreated"> & {
+  /**
+   * @generated from field: parley.content.v2.InviteLink link = 1;
+   */
+  link?: InviteLink | undefined;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupChange.InviteLinkCreated.
+ * Use `create(GroupChange_InviteLinkCreatedSchema)` to create a new message.
+ */
+export const GroupChange_InviteLinkCreatedSchema: GenMessage<GroupChange_InviteLinkCreated> = /*@__PURE__*/
+  messageDesc(file_content, 9, 6);
+
+/**
+ * An admin (any admin) revoked a link: no admin's device lets anyone in with it any more.
+ *
+ * @generated from message parley.content.v2.GroupChange.InviteLinkRevoked
+ */
+export type GroupChange_InviteLinkRevoked = Message<"parley.content.v2.GroupChange.InviteLinkRevoked"> & {
+  /**
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupChange.InviteLinkRevoked.
+ * Use `create(GroupChange_InviteLinkRevokedSchema)` to create a new message.
+ */
+export const GroupChange_InviteLinkRevokedSchema: GenMessage<GroupChange_InviteLinkRevoked> = /*@__PURE__*/
+  messageDesc(file_content, 9, 7);
+
+/**
+ * An admin turned down `member`'s request to join with the link: every admin's device drops the request.
+ *
+ * @generated from message parley.content.v2.GroupChange.JoinRequestDeclined
+ */
+export type GroupChange_JoinRequestDeclined = Message<"parley.content.v2.GroupChange.JoinRequestDeclined"> & {
+  /**
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+
+  /**
+   * @generated from field: string member = 2;
+   */
+  member: string;
+};
+
+/**
+ * Describes the message parley.content.v2.GroupChange.JoinRequestDeclined.
+ * Use `create(GroupChange_JoinRequestDeclinedSchema)` to create a new message.
+ */
+export const GroupChange_JoinRequestDeclinedSchema: GenMessage<GroupChange_JoinRequestDeclined> = /*@__PURE__*/
+  messageDesc(file_content, 9, 8);
+
+/**
  * The group after a change. `revision` orders changes: each member applies a change once, in revision order.
  *
  * @generated from message parley.content.v2.GroupState
@@ -695,6 +809,13 @@ export type GroupState = Message<"parley.content.v2.GroupState"> & {
    * @generated from field: uint64 revision = 5;
    */
   revision: bigint;
+
+  /**
+   * Who may join how (issue 12): the group's live invite links.
+   *
+   * @generated from field: parley.content.v2.GroupAccess access = 6;
+   */
+  access?: GroupAccess | undefined;
 };
 
 /**
@@ -703,6 +824,101 @@ export type GroupState = Message<"parley.content.v2.GroupState"> & {
  */
 export const GroupStateSchema: GenMessage<GroupState> = /*@__PURE__*/
   messageDesc(file_content, 10);
+
+/**
+ * @generated from message parley.content.v2.GroupAccess
+ */
+export type GroupAccess = Message<"parley.content.v2.GroupAccess"> & {
+  /**
+   * At most 32 links; a link is dropped once it expired before a newer link was made.
+   *
+   * @generated from field: repeated parley.content.v2.InviteLink invite_links = 1;
+   */
+  inviteLinks: InviteLink[];
+};
+
+/**
+ * Describes the message parley.content.v2.GroupAccess.
+ * Use `create(GroupAccessSchema)` to create a new message.
+ */
+export const GroupAccessSchema: GenMessage<GroupAccess> = /*@__PURE__*/
+  messageDesc(file_content, 11);
+
+/**
+ * One invite link as the group knows it. The token itself stays with whoever holds the link.
+ *
+ * @generated from message parley.content.v2.InviteLink
+ */
+export type InviteLink = Message<"parley.content.v2.InviteLink"> & {
+  /**
+   * 16 random bytes, base64url without padding: the id the token carries.
+   *
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+
+  /**
+   * The admin's device that signed the token (the admin is the change's `by`, repeated here in the state).
+   *
+   * @generated from field: string admin = 2;
+   */
+  admin: string;
+
+  /**
+   * @generated from field: uint32 admin_device = 3;
+   */
+  adminDevice: number;
+
+  /**
+   * Epoch ms (whole seconds), as in the token.
+   *
+   * @generated from field: uint64 created_at = 4;
+   */
+  createdAt: bigint;
+
+  /**
+   * @generated from field: uint64 expires_at = 5;
+   */
+  expiresAt: bigint;
+
+  /**
+   * 0: any number of people.
+   *
+   * @generated from field: uint32 max_uses = 6;
+   */
+  maxUses: number;
+
+  /**
+   * @generated from field: bool approval = 7;
+   */
+  approval: boolean;
+
+  /**
+   * People let in with it so far (every member counts the members_added that name it).
+   *
+   * @generated from field: uint32 uses = 8;
+   */
+  uses: number;
+
+  /**
+   * @generated from field: bool revoked = 9;
+   */
+  revoked: boolean;
+
+  /**
+   * People an admin turned down through this link, latest last (at most 100): asked again, they are turned down.
+   *
+   * @generated from field: repeated string declined = 10;
+   */
+  declined: string[];
+};
+
+/**
+ * Describes the message parley.content.v2.InviteLink.
+ * Use `create(InviteLinkSchema)` to create a new message.
+ */
+export const InviteLinkSchema: GenMessage<InviteLink> = /*@__PURE__*/
+  messageDesc(file_content, 12);
 
 /**
  * Joining a group with an invite link (issue 12). Sent pairwise, `conversation` is the group, `silent` set.
@@ -737,7 +953,7 @@ export type GroupInvite = Message<"parley.content.v2.GroupInvite"> & {
  * Use `create(GroupInviteSchema)` to create a new message.
  */
 export const GroupInviteSchema: GenMessage<GroupInvite> = /*@__PURE__*/
-  messageDesc(file_content, 11);
+  messageDesc(file_content, 13);
 
 /**
  * @generated from message parley.content.v2.GroupInvite.JoinRequest
@@ -756,7 +972,7 @@ export type GroupInvite_JoinRequest = Message<"parley.content.v2.GroupInvite.Joi
  * Use `create(GroupInvite_JoinRequestSchema)` to create a new message.
  */
 export const GroupInvite_JoinRequestSchema: GenMessage<GroupInvite_JoinRequest> = /*@__PURE__*/
-  messageDesc(file_content, 11, 0);
+  messageDesc(file_content, 13, 0);
 
 /**
  * @generated from message parley.content.v2.GroupInvite.JoinAnswer
@@ -773,7 +989,7 @@ export type GroupInvite_JoinAnswer = Message<"parley.content.v2.GroupInvite.Join
  * Use `create(GroupInvite_JoinAnswerSchema)` to create a new message.
  */
 export const GroupInvite_JoinAnswerSchema: GenMessage<GroupInvite_JoinAnswer> = /*@__PURE__*/
-  messageDesc(file_content, 11, 1);
+  messageDesc(file_content, 13, 1);
 
 /**
  * @generated from enum parley.content.v2.GroupInvite.JoinAnswer.Outcome
@@ -824,7 +1040,7 @@ export enum GroupInvite_JoinAnswer_Outcome {
  * Describes the enum parley.content.v2.GroupInvite.JoinAnswer.Outcome.
  */
 export const GroupInvite_JoinAnswer_OutcomeSchema: GenEnum<GroupInvite_JoinAnswer_Outcome> = /*@__PURE__*/
-  enumDesc(file_content, 11, 1, 0);
+  enumDesc(file_content, 13, 1, 0);
 
 /**
  * A sender-key distribution message (src/shared/crypto/sender-key-message.ts) for the group in `conversation`.
@@ -843,7 +1059,7 @@ export type SenderKeyDistribution = Message<"parley.content.v2.SenderKeyDistribu
  * Use `create(SenderKeyDistributionSchema)` to create a new message.
  */
 export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*@__PURE__*/
-  messageDesc(file_content, 12);
+  messageDesc(file_content, 14);
 
 /**
  * RESERVED for issue 13: a reaction to a message, or its removal.
@@ -879,7 +1095,7 @@ export type Reaction = Message<"parley.content.v2.Reaction"> & {
  * Use `create(ReactionSchema)` to create a new message.
  */
 export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
-  messageDesc(file_content, 13);
+  messageDesc(file_content, 15);
 
 /**
  * RESERVED for issue 13: replaces the text (and attachments) of the sender's own earlier message.
@@ -903,7 +1119,7 @@ export type Edit = Message<"parley.content.v2.Edit"> & {
  * Use `create(EditSchema)` to create a new message.
  */
 export const EditSchema: GenMessage<Edit> = /*@__PURE__*/
-  messageDesc(file_content, 14);
+  messageDesc(file_content, 16);
 
 /**
  * RESERVED for issue 13: deletes the sender's own earlier message for everyone.
@@ -922,7 +1138,7 @@ export type Delete = Message<"parley.content.v2.Delete"> & {
  * Use `create(DeleteSchema)` to create a new message.
  */
 export const DeleteSchema: GenMessage<Delete> = /*@__PURE__*/
-  messageDesc(file_content, 15);
+  messageDesc(file_content, 17);
 
 /**
  * RESERVED for issue 13: sets the conversation's disappearing-message timer (0 = off).
@@ -941,7 +1157,7 @@ export type ExpiryTimer = Message<"parley.content.v2.ExpiryTimer"> & {
  * Use `create(ExpiryTimerSchema)` to create a new message.
  */
 export const ExpiryTimerSchema: GenMessage<ExpiryTimer> = /*@__PURE__*/
-  messageDesc(file_content, 16);
+  messageDesc(file_content, 18);
 
 /**
  * RESERVED for issue 15: content a user's device sends to the user's own other devices.
@@ -978,7 +1194,7 @@ export type SyncMessage = Message<"parley.content.v2.SyncMessage"> & {
  * Use `create(SyncMessageSchema)` to create a new message.
  */
 export const SyncMessageSchema: GenMessage<SyncMessage> = /*@__PURE__*/
-  messageDesc(file_content, 17);
+  messageDesc(file_content, 19);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.Sent
@@ -1004,7 +1220,7 @@ export type SyncMessage_Sent = Message<"parley.content.v2.SyncMessage.Sent"> & {
  * Use `create(SyncMessage_SentSchema)` to create a new message.
  */
 export const SyncMessage_SentSchema: GenMessage<SyncMessage_Sent> = /*@__PURE__*/
-  messageDesc(file_content, 17, 0);
+  messageDesc(file_content, 19, 0);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.Read
@@ -1023,7 +1239,7 @@ export type SyncMessage_Read = Message<"parley.content.v2.SyncMessage.Read"> & {
  * Use `create(SyncMessage_ReadSchema)` to create a new message.
  */
 export const SyncMessage_ReadSchema: GenMessage<SyncMessage_Read> = /*@__PURE__*/
-  messageDesc(file_content, 17, 1);
+  messageDesc(file_content, 19, 1);
 
 /**
  * @generated from message parley.content.v2.SyncMessage.ReadMessage
@@ -1055,7 +1271,7 @@ export type SyncMessage_ReadMessage = Message<"parley.content.v2.SyncMessage.Rea
  * Use `create(SyncMessage_ReadMessageSchema)` to create a new message.
  */
 export const SyncMessage_ReadMessageSchema: GenMessage<SyncMessage_ReadMessage> = /*@__PURE__*/
-  messageDesc(file_content, 17, 2);
+  messageDesc(file_content, 19, 2);
 
 /**
  * @generated from enum parley.content.v2.AttachmentFlag

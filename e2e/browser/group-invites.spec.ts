@@ -1,8 +1,10 @@
 // Group invite links through the browser shell and a real relay: alice (admin) makes a link in group info and sees
 // it as a QR code; carol opens the parley://join link (the same endpoint a second launch of the desktop app feeds),
 // sees what it claims, asks, is added by alice's device and talks in the group; a revoked link is refused for dave.
-// On an approval link dave waits for alice — still after a restart of his app — until she lets him in.
-// Screenshots of the invite card, the join dialog and the waiting request in the light and the dark theme.
+// alice makes bob an admin too; on an approval link dave waits — still after a restart of his app — and both
+// admins see him waiting; bob lets him in on alice's link, and dave leaves alice's list.
+// Screenshots of the invite card, the join dialog, the waiting request and the second admin's view of alice's link
+// in the light and the dark theme.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, dialog, openChat, register, send, sidebar } from '../support/app';
 import { openDeepLink } from '../support/deepLinks';
@@ -81,7 +83,7 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   const [group] = await alice!.shell.core.client.messenger().listGroups();
   await openChat(bob!.page, `group:${group!.groupId}`, 'Climbing');
   await expect(bubble(bob!.page, 'Thanks for the link!')).toBeVisible({ timeout: 20_000 });
-  await expect(bob!.page.locator('.system-row')).toContainText(['alice added carol']);
+  await expect(bob!.page.locator('.system-row')).toContainText(['alice let carol in with an invite link']);
 
   // The link counts carol; a second link, revoked, lets dave in no more.
   info = await groupInfo(a, 'Climbing');
@@ -102,8 +104,11 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   expect(await dave!.shell.core.client.messenger().listGroups()).toEqual([]);
   await refused.locator('.dialog-actions').getByRole('button', { name: 'Close' }).click();
 
-  // An approval link: dave asks and waits, and still waits after restarting his app, until alice lets him in.
+  // alice makes bob an admin; an approval link: dave asks and waits, and still waits after restarting his app,
+  // until bob lets him in with alice's link.
   info = await groupInfo(a, 'Climbing');
+  await info.getByRole('button', { name: 'Make bob an admin' }).click();
+  await expect(info.getByText('bob is now an admin.')).toBeVisible({ timeout: 20_000 });
   await info.getByRole('checkbox', { name: 'An admin approves each person' }).check();
   await info.getByRole('button', { name: 'Create invite link' }).click();
   await expect(info.getByRole('article', { name: 'Invite link' })).toHaveCount(2);
@@ -121,8 +126,24 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   await bothThemes(dave!, '05-waiting-after-restart');
   const waiting = info.getByRole('list', { name: 'Waiting to join' });
   await expect(waiting).toContainText('dave', { timeout: 20_000 });
-  await waiting.getByRole('button', { name: 'Let in' }).click();
+  const b = bob!.page;
+  await expect(b.locator('.system-row')).toContainText(['alice made you an admin'], { timeout: 20_000 });
+  const bobsInfo = await groupInfo(b, 'Climbing');
+  const alicesLink = bobsInfo.getByRole('article', { name: 'Invite link' }).first();
+  await expect(alicesLink).toContainText('Made on alice’s device, the only one that can show this link.');
+  await expect(alicesLink).toContainText('admins approve each person');
+  const bobsWaiting = alicesLink.getByRole('list', { name: 'Waiting to join' });
+  await expect(bobsWaiting).toContainText('dave asks to join', { timeout: 20_000 });
+  await alicesLink.scrollIntoViewIfNeeded();
+  await bothThemes(bob!, '06-second-admin-sees-the-request');
+  await bobsWaiting.getByRole('button', { name: 'Let in' }).click();
+  await expect(bobsInfo.getByText('dave was let in.')).toBeVisible({ timeout: 20_000 });
+  await bobsInfo.getByRole('button', { name: 'Done' }).click();
+  // The request leaves alice's list: bob answered it first.
+  await expect(waiting).toHaveCount(0, { timeout: 20_000 });
+  await expect(info.getByRole('article', { name: 'Invite link' }).first()).toContainText('1 joined');
   await info.getByRole('button', { name: 'Done' }).click();
+  await expect(a.locator('.system-row')).toContainText(['bob let dave in with an invite link'], { timeout: 20_000 });
   await expect(dave!.page.getByRole('region', { name: 'Join requests' })).toHaveCount(0, { timeout: 20_000 });
   await expect.poll(async () => (await dave!.shell.core.client.messenger().listGroups()).map((g) => g.name), { timeout: 20_000 }).toEqual(['Climbing']);
 });

@@ -1,7 +1,8 @@
 // Linked devices through a real relay, each device driven through the IPC dispatcher as the renderer drives it:
 // a new device shows a code and the primary links it; wrong, used and foreign codes fail cleanly and link nothing;
-// a contact's message reaches both devices, a message sent from one shows as sent on the other; the safety number
-// stays one per user; a removed device is cut off and its contacts stop sending to it.
+// a contact's message reaches every device (one that was offline catches up), what one device sends, does or reads
+// shows on the other (texts, actions, group changes, read positions); the safety number stays one per user; a
+// removed device is cut off and its contacts stop sending to it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingContent } from '../../src/shared/ipc';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
@@ -93,6 +94,20 @@ describe('one account on two devices', () => {
     if (numberBefore) expect(numberAfter.safetyNumber).toBe(numberBefore.safetyNumber);
     expect((await laptop.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
     expect((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
+  });
+
+  it('fans out to three devices; one that was offline gets what it missed when it is back', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const laptop = await linked(alice, 'Laptop');
+    const tablet = await linked(alice, 'Tablet');
+    await addContact(bob, alice);
+    await tablet.close();
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C4TD1', content: { kind: 'text', body: 'while the tablet is off' } });
+    await waitFor(() => alice.texts(dm(bob)).length === 1 && laptop.texts(dm(bob)).length === 1, 'the two online devices');
+    expect(tablet.texts(dm(bob))).toEqual([]);
+    await tablet.open();
+    await waitFor(() => tablet.texts(dm(bob)).includes('while the tablet is off'), 'the tablet catches up');
   });
 
   it('tells the other devices what was read on one: the laptop gets alice’s own read receipt, bob gets hers', { timeout: 90_000 }, async () => {

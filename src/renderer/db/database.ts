@@ -1,6 +1,6 @@
 // The renderer's IndexedDB (Dexie): one database per account, versioned, with migrations that run before the
 // app reads anything. History lives here, not in memory; every query goes through an index range.
-import Dexie, { type Table, type Transaction } from 'dexie';
+import Dexie, { type DBCore, type Table, type Transaction } from 'dexie';
 import type { HistoryKeys } from './atRest/historyKeys';
 import { sealAtRest } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
@@ -60,6 +60,8 @@ export class ParleyDatabase extends Dexie {
   receipts!: Table<ReceiptRow, [string, string, string]>;
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
+  /** IndexedDB below the at-rest sealing: rows as stored (atRest/clearFields.ts reads their clear fields). */
+  unsealedCore: DBCore | undefined;
 
   /** `keys`: the history keys (main hands them over at unlock); nothing is read or written before they are there. */
   constructor(
@@ -68,7 +70,7 @@ export class ParleyDatabase extends Dexie {
   ) {
     super(name);
     const keys = historyKeys;
-    this.use(sealAtRest(keys));
+    this.use(sealAtRest(keys, (core) => (this.unsealedCore = core)));
     this.on('ready', () => keys.then(() => undefined));
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);

@@ -2,12 +2,15 @@
 // when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
 // bounded batches with a pause between, so a big purge never holds the database in one long transaction.
 import { describe, expect, it } from 'vitest';
-import { freshDatabase } from '../testing/db';
+import { countMessageReads, freshDatabase } from '../testing/db';
 import { textFrom } from '../testing/messages';
 import { markReadUpTo } from './conversations';
 import { PURGE_BATCH, nextExpiry, purgeExpired, setExpiryTimer } from './expiry';
 import { storeReceived } from './incoming';
 import { queueTextMessage } from './outgoing';
+import type { MessageRow } from './rows';
+import { blindQuery, blindTermsOf } from './search/blindTerms';
+import { searchMessages } from './search/searchMessages';
 
 const T = 1_700_000_000_000;
 
@@ -60,4 +63,36 @@ describe('disappearing messages', () => {
     expect((await db.messages.toArray())[1]!.quote).toEqual({ messageId: 'e3', author: 'bob', text: '' });
     expect(await nextExpiry(db)).toBe(T + 10 * count);
   });
+
+  it('purges thousands without opening one: content, search terms, queued sends and receipts go, nothing else', async () => {
+    const db = freshDatabase();
+    const reads = countMessageReads(db);
+    const termsKey = (await db.historyKeys).terms;
+    const count = 2_500;
+    const rows: MessageRow[] = [];
+    for (let i = 0; i < count; i++) {
+      const body = `quokka ${i}`;
+      rows.push({ conversationId: 'dm:bob', messageId: `e${i}`, sender: 'alice', direction: 'out', body, timestamp: T, expiresAt: T, terms: await blindTermsOf(termsKey, body) });
+    }
+    await db.messages.bulkAdd(rows);
+    await db.messages.add({ conversationId: 'dm:bob', messageId: 'kept', sender: 'bob', direction: 'in', body: 'quokka kept', timestamp: T, terms: await blindTermsOf(termsKey, 'quokka kept') });
+    await db.receipts.bulkAdd([
+      { conversationId: 'dm:bob', messageId: 'e7', user: 'bob', kind: 'read', at: T },
+      { conversationId: 'dm:bob', messageId: 'kept', user: 'bob', kind: 'read', at: T },
+    ]);
+    await db.outbox.add({ conversationId: 'dm:bob', messageId: `e${count - 1}`, messageSeq: count, attempts: 0, nextAttemptAt: T });
+    expect((await searchMessages(db, 'quokka', { limit: 5 })).length).toBe(5);
+
+    reads.reset();
+    expect(await purgeExpired(db, T, async () => undefined)).toBe(count);
+    // Ids were enough: not one expired message was decrypted to be deleted.
+    expect(reads.rows).toBe(0);
+    expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['kept']);
+    const { hashes } = await blindQuery(termsKey, 'quokka');
+    expect(await db.messages.where('terms').anyOf(hashes).count()).toBe(1);
+    expect((await searchMessages(db, 'quokka', { limit: 5 })).map((hit) => hit.message.messageId)).toEqual(['kept']);
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.receipts.toArray()).map((row) => row.messageId)).toEqual(['kept']);
+  }, 120_000);
 });
+

@@ -5,6 +5,7 @@
 import { ulid } from 'ulid';
 import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
+import { clearFieldsUpTo } from './atRest/clearFields';
 import type { MessageRow, StoredMessage } from './rows';
 
 /** Rows deleted per transaction. */
@@ -30,17 +31,21 @@ export async function nextExpiry(db: ParleyDatabase): Promise<number | undefined
 }
 
 /**
- * Deletes every message whose time has come, PURGE_BATCH per transaction, yielding to the event loop between
- * batches. Returns how many were deleted.
+ * Deletes every message whose time has come, PURGE_BATCH per transaction, pausing between batches so the UI gets
+ * frames. Only the ids of expired rows are read, never their content: the at-rest sealing keeps the purge's fields
+ * in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each message go its blind-index
+ * terms (they live on the row), queued sends, the receipts kept for it, and the snippets of replies quoting it.
+ * Returns how many were deleted.
  */
-export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: () => Promise<void> = yieldToEventLoop): Promise<number> {
+export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: () => Promise<void> = pauseForAFrame): Promise<number> {
   let purged = 0;
   for (;;) {
-    const count = await db.transaction('rw', db.messages, db.outbox, async () => {
-      const expired = (await db.messages.where('expiresAt').belowOrEqual(now).limit(PURGE_BATCH).toArray()) as StoredMessage[];
-      if (expired.length === 0) return 0;
+    const expired = (await clearFieldsUpTo(db, 'messages', 'expiresAt', now, PURGE_BATCH)) as ExpiredKeys[];
+    if (expired.length === 0) return purged;
+    const count = await db.transaction('rw', [db.messages, db.outbox, db.receipts], async () => {
       await db.messages.bulkDelete(expired.map((message) => message.seq));
       await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
+      await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
       const byConversation = new Map<string, string[]>();
       for (const message of expired) byConversation.set(message.conversationId, [...(byConversation.get(message.conversationId) ?? []), message.messageId]);
       for (const [conversationId, ids] of byConversation) await forgetQuotesOf(db, conversationId, ids);
@@ -52,6 +57,12 @@ export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: 
   }
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** What the purge reads of an expired row: fields the at-rest sealing keeps in clear. */
+type ExpiredKeys = Pick<StoredMessage, 'seq' | 'conversationId' | 'messageId'>;
+
+/** Long enough for the browser to paint a frame between two batches. */
+export const PURGE_PAUSE_MS = 16;
+
+function pauseForAFrame(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, PURGE_PAUSE_MS));
 }

@@ -28,13 +28,15 @@ export function isSealed(row: unknown): boolean {
   return typeof row === 'object' && row !== null && (row as Row)[SEALED_FIELD] instanceof Uint8Array;
 }
 
-export function sealAtRest(keys: Promise<HistoryKeys>): Middleware<DBCore> {
+/** `below`: handed IndexedDB's own core, for reads of the clear fields only (atRest/clearFields.ts). */
+export function sealAtRest(keys: Promise<HistoryKeys>, below?: (core: DBCore) => void): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'sealAtRest',
     // Below Dexie's own middlewares (hooks, caches, observability see plain rows): right above IndexedDB.
     level: -10,
     create(down: DBCore): DBCore {
+      below?.(down);
       return { ...down, table: (name: string) => sealedTable(down.table(name), keys) };
     },
   };

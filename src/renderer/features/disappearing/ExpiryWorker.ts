@@ -1,17 +1,24 @@
 // Makes disappearing messages disappear: follows the earliest expiry in the database (a Dexie live query, so a
 // newly timed message reschedules it), sleeps until then, and purges in small batches (db/expiry.ts) so the UI
-// never waits on it. Runs for the whole session, whichever chat is open.
+// never waits on it. One purge at a time: expiries seen while one runs are taken by one more run after it. A purge
+// that fails is tried again after a growing pause (the live query alone would wait for the next change, which may
+// never come). Runs for the whole session, whichever chat is open.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../../db/database';
 import { nextExpiry, purgeExpired } from '../../db/expiry';
 
 /** Longest single sleep (setTimeout's limit is about 24.8 days). */
 const MAX_SLEEP_MS = 24 * 60 * 60 * 1000;
+/** Pause before trying a failed purge again, doubled per failure in a row up to the longest. */
+export const RETRY_FIRST_MS = 1_000;
+const RETRY_LONGEST_MS = 60_000;
 
 export class ExpiryWorker {
   private subscription: Subscription | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private purging: Promise<void> = Promise.resolve();
+  private purging: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
   private stopped = false;
 
   constructor(
@@ -33,9 +40,9 @@ export class ExpiryWorker {
     clearTimeout(this.timer);
   }
 
-  /** Resolves when the purge in progress (if any) is done. */
-  whenIdle(): Promise<void> {
-    return this.purging;
+  /** Resolves when no purge is running (tests). */
+  async whenIdle(): Promise<void> {
+    while (this.purging) await this.purging;
   }
 
   private schedule(at: number | undefined): void {
@@ -45,11 +52,31 @@ export class ExpiryWorker {
   }
 
   private purge(): void {
-    this.purging = this.purging
-      .then(() => purgeExpired(this.db, this.now()))
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        if (!this.stopped) this.log('expiry.purge_failed', { error: error instanceof Error ? error.name : typeof error });
+    if (this.stopped) return;
+    if (this.purging) {
+      this.again = true;
+      return;
+    }
+    this.purging = purgeExpired(this.db, this.now())
+      .then(
+        () => {
+          this.failures = 0;
+        },
+        (error: unknown) => {
+          if (this.stopped) return;
+          this.log('expiry.purge_failed', { error: error instanceof Error ? error.name : typeof error });
+          this.failures += 1;
+          this.again = false;
+          clearTimeout(this.timer);
+          this.timer = setTimeout(() => this.purge(), Math.min(RETRY_FIRST_MS * 2 ** (this.failures - 1), RETRY_LONGEST_MS));
+        },
+      )
+      .finally(() => {
+        this.purging = null;
+        if (this.again) {
+          this.again = false;
+          this.purge();
+        }
       });
   }
 }

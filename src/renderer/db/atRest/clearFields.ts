@@ -1,0 +1,28 @@
+// Reading what a sealed row keeps in clear — its primary key and indexed fields (sealAtRest.ts) — without opening
+// it: for work that needs only those, such as the purge of expired messages (ids and times, no content), where
+// opening every row would cost a decryption each for nothing. The read is a read-only IndexedDB transaction of its
+// own below the sealing; a caller that then writes does so in a transaction of its own (rows found stay valid:
+// primary keys are never reused).
+import type { DBCoreRangeType, DBCoreTransaction } from 'dexie';
+import type { ParleyDatabase } from '../database';
+import { SEALED_FIELD } from './sealAtRest';
+
+const RANGE = 2 as DBCoreRangeType.Range;
+
+/** The clear fields of the first `limit` rows of `tableName` whose `index` is at most `upper`, in index order. */
+export async function clearFieldsUpTo(db: ParleyDatabase, tableName: string, index: string, upper: number, limit: number): Promise<Record<string, unknown>[]> {
+  if (!db.isOpen()) await db.open();
+  const core = db.unsealedCore;
+  if (!core) throw new Error('the database has no core below the at-rest sealing');
+  const table = core.table(tableName);
+  const source = table.schema.getIndexByKeyPath(index);
+  if (!source) throw new Error(`no index ${index} on ${tableName}`);
+  const trans: DBCoreTransaction = core.transaction([tableName], 'readonly');
+  const { result } = await table.query({
+    trans,
+    values: true,
+    limit,
+    query: { index: source, range: { type: RANGE, lower: -Infinity, lowerOpen: false, upper, upperOpen: false } },
+  });
+  return (result as Record<string, unknown>[]).map(({ [SEALED_FIELD]: _sealed, ...clear }) => clear);
+}

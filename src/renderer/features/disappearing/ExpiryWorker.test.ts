@@ -1,0 +1,62 @@
+// The expiry worker purges what is due, and a purge that failed is tried again: the live query it follows only
+// speaks when the earliest expiry changes, and a failed purge changes nothing, so without a retry expired
+// messages would stay until some other timed message came along.
+import type { DBCore } from 'dexie';
+import { describe, expect, it, vi } from 'vitest';
+import { freshDatabase } from '../../testing/db';
+import { ExpiryWorker } from './ExpiryWorker';
+
+const T = 1_700_000_000_000;
+
+function expiring(count: number, expiresAt: number) {
+  return Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `e${i}`, sender: 'bob', direction: 'in' as const, body: `x${i}`, timestamp: T, expiresAt }));
+}
+
+describe('ExpiryWorker', () => {
+  it('purges what expired, and what expires later when its time comes', async () => {
+    const db = freshDatabase();
+    await db.messages.bulkAdd([...expiring(3, Date.now() - 1), { conversationId: 'dm:bob', messageId: 'soon', sender: 'bob', direction: 'in', body: 's', timestamp: T, expiresAt: Date.now() + 300 }]);
+    const worker = new ExpiryWorker(db, () => undefined);
+    worker.start();
+    try {
+      await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });
+    } finally {
+      worker.stop();
+    }
+  });
+
+  it('tries a failed purge again', async () => {
+    const db = freshDatabase();
+    let failing = true;
+    db.use({
+      stack: 'dbcore',
+      name: 'failsOnce',
+      create: (down: DBCore): DBCore => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: (request) => {
+              if (name === 'messages' && request.type === 'delete' && failing) {
+                failing = false;
+                return Promise.reject(new Error('disk full'));
+              }
+              return table.mutate(request);
+            },
+          };
+        },
+      }),
+    });
+    await db.messages.bulkAdd(expiring(5, Date.now() - 1));
+    const logged: string[] = [];
+    const worker = new ExpiryWorker(db, (event) => logged.push(event));
+    worker.start();
+    try {
+      await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });
+      expect(logged).toEqual(['expiry.purge_failed']);
+    } finally {
+      worker.stop();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Group invite links through a real relay: an admin makes a link, another user reads it, asks, and is added by the
 // admin's device (which the rest of the group hears as any addition); a used-up link, a revoked link and a forged
 // token let no one in; on an approval link the admin lets the person in by hand. With two admins, either answers
-// for a link the other made: the first answer settles the request on both, and a revocation holds on both.
+// for a link the other made: the first answer settles the request on both, and a revocation holds on both; an
+// admin’s linked laptop knows her links and answers for them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { TestUser } from './messaging-harness';
@@ -242,5 +243,25 @@ describe('group invites', () => {
     await ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
     await waitFor(isIn(cat!, group.groupId), 'Cat is let in by Ben');
     expect((await cat!.call('groups.list', {}))[0]?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
+  });
+
+  it('the admin’s linked laptop knows her link and answers for it; her first device then drops the request', { timeout: 90_000 }, async () => {
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => user(name)));
+    const laptop = await TestUser.linked(relay, ann!, 'Laptop');
+    users.push(laptop);
+    const group = await ann!.callRetrying('groups.create', { name: 'Two devices', members: [ben!.username] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    await waitFor(heard(laptop, 'invite_created'), 'the laptop learns of the link');
+    const [onLaptop] = await laptop.call('groups.invites', { groupId: group.groupId });
+    expect(onLaptop).toMatchObject({ inviteId: invite.inviteId, admin: ann!.username, requests: [] });
+    expect(onLaptop?.link).toBeUndefined();
+
+    await cat!.call('groups.join', { token: tokenOf(invite.link!) });
+    await waitFor(() => laptop.inviteEvents.includes(group.groupId) && ann!.inviteEvents.includes(group.groupId), 'the request reaches both of Ann’s devices');
+    expect((await laptop.call('groups.invites', { groupId: group.groupId }))[0]?.requests).toEqual([cat!.username]);
+    await laptop.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in from the laptop');
+    await waitFor(heard(ann!, 'members_added'), 'Ann’s first device hears of it');
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [] });
   });
 });

@@ -301,8 +301,12 @@ for (const theme of THEMES) {
       await sidebarButton(page, 'Transfers, 3 in progress').click();
       const transfers = page.getByRole('dialog', { name: 'Transfers' });
       await expect(transfers.getByTestId('transfer-row')).toHaveCount(3);
+      await expect(transfers.getByRole('listitem', { name: 'Receiving all photos.zip' })).toContainText('From erin');
       await capture(page, `${theme}-1200x800-dialog-transfers`);
-      await page.keyboard.press('Escape');
+      // "Show in chat" closes the list and lands on the message the file came with.
+      await transfers.getByRole('button', { name: 'Show all photos.zip in chat' }).click();
+      await expect(transfers).toBeHidden();
+      await expect(page.locator('.message:focus')).toContainText('Everything from Saturday');
       expect(errors).toEqual([]);
     });
   });

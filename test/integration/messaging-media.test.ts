@@ -90,6 +90,9 @@ describe('files in messages', () => {
     await expect.poll(async () => (await bob.call('media.get', { id: photo.id })).state, { timeout: 20_000 }).toBe('downloaded');
     expect(changes.some((view) => view.id === photo.id && view.state === 'downloading')).toBe(true);
     expect((await bob.call('media.get', { id: report.id })).state).toBe('pending');
+    // Each side's files name their message (the transfers list's "Show in chat").
+    expect(photo.message).toEqual({ conversationId: dm(alice), messageId: '01HZX3M4J8MEDIA00000000001', sender: alice.username });
+    expect((await alice.call('media.get', { id: staged[0]!.id })).message).toEqual({ conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000001', sender: alice.username });
     // Nothing the renderer is handed names a key, a digest or a blob id.
     const library = alice.core.client.messenger().media;
     const secrets = (await Promise.all(staged.map((a) => library.record(a.id)))).flatMap((record) => [record.key, record.digest!, record.blobId!]);

@@ -149,23 +149,26 @@ export function mediaDemo(now = Date.now()): { pending: ReceivedMessage[]; attac
   const voice = view('voiceErin', { kind: 'audio', contentType: 'audio/webm', fileName: 'voice message.webm', size: 42_000, voiceNote: true, durationMs: 7_000 });
   const route = view('fileRoute', { direction: 'outgoing', contentType: 'application/gpx+xml', fileName: 'ridge-loop.gpx', size: 88_000, state: 'uploaded' });
   let inbox = 1;
-  const media = (from: string, minutesAgo: number, attachments: AttachmentView[], caption: string): ReceivedMessage => ({
-    inboxId: `media${inbox}`,
-    conversationId: 'dm:erin',
-    messageId: `media${inbox++}`,
-    sender: { user: from, device: from === 'alice' ? 2 : 1 },
-    sentAt: now - minutesAgo * MINUTE,
-    receivedAt: now - minutesAgo * MINUTE,
-    content: { kind: 'media', caption, attachments },
-  });
-  return {
-    attachments: [photo, video, map, photos, voice, route],
-    pending: [
-      media('erin', 30, [photo, video], 'The hut and the last stretch up the ridge'),
-      media('alice', 25, [route], 'The route for next time'),
-      media('erin', 20, [map], ''),
-      media('erin', 15, [photos], 'Everything from Saturday'),
-      media('erin', 10, [voice], ''),
-    ],
+  const media = (from: string, minutesAgo: number, files: AttachmentView[], caption: string): ReceivedMessage => {
+    const messageId = `media${inbox++}`;
+    // Each file names its message, as main's views do (the transfers list leads there).
+    const attachments = files.map((file) => ({ ...file, message: { conversationId: 'dm:erin', messageId, sender: from } }));
+    return {
+      inboxId: messageId,
+      conversationId: 'dm:erin',
+      messageId,
+      sender: { user: from, device: from === 'alice' ? 2 : 1 },
+      sentAt: now - minutesAgo * MINUTE,
+      receivedAt: now - minutesAgo * MINUTE,
+      content: { kind: 'media', caption, attachments },
+    };
   };
+  const pending = [
+    media('erin', 30, [photo, video], 'The hut and the last stretch up the ridge'),
+    media('alice', 25, [route], 'The route for next time'),
+    media('erin', 20, [map], ''),
+    media('erin', 15, [photos], 'Everything from Saturday'),
+    media('erin', 10, [voice], ''),
+  ];
+  return { attachments: pending.flatMap((message) => (message.content.kind === 'media' ? message.content.attachments : [])), pending };
 }

@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
-import type { AttachmentView } from '../../../shared/ipc';
+import type { AttachmentMessage, AttachmentView } from '../../../shared/ipc';
 import type { Logger } from '../transport';
 import { MAX_THUMBNAIL_BYTES, THUMBNAIL_TYPES, type AttachmentPointerData } from './AttachmentPointer';
 import { ATTACHMENT_KEY_BYTES } from './cipher/streamKeys';
@@ -190,11 +190,19 @@ export class MediaLibrary {
     };
   }
 
+  /** Notes the message staged files go with, as it is sent (the transfers list leads there). */
+  async placeIn(ids: readonly string[], message: AttachmentMessage): Promise<void> {
+    for (const id of ids) {
+      const record = await this.records.get(id);
+      if (record?.direction === 'outgoing' && record.message === undefined) await this.update(id, { message });
+    }
+  }
+
   /**
    * Records a pointer received in a message (validated by the wire decoder); nothing is downloaded yet. With an id
    * (derived from the message, so a redelivery after a crash finds the same record) it is adopted at most once.
    */
-  async adopt(pointer: AttachmentPointerData, id?: string): Promise<AttachmentView> {
+  async adopt(pointer: AttachmentPointerData, id?: string, message?: AttachmentMessage): Promise<AttachmentView> {
     if (id !== undefined) {
       const existing = await this.records.get(id);
       if (existing) return toView(existing);
@@ -221,6 +229,7 @@ export class MediaLibrary {
       transferred: 0,
       error: null,
       createdAt: (this.options.now ?? Date.now)(),
+      ...(message ? { message } : {}),
     };
     await this.records.put(record);
     return toView(record);

@@ -3,7 +3,7 @@
 // message's pointers become, under ids derived from the message, so a redelivery after a crash adopts nothing twice,
 // each offered to the automatic downloads as it arrives.
 import { createHash } from 'node:crypto';
-import { AppError, type AttachmentView } from '../../../shared/ipc';
+import { AppError, type AttachmentMessage, type AttachmentView } from '../../../shared/ipc';
 import type { Address } from '../../../shared/protocol';
 import type { AttachmentPointerData } from './AttachmentPointer';
 import type { AutoDownloads } from './AutoDownloads';
@@ -27,7 +27,8 @@ export class MessageAttachments {
    * The pointers of staged files, waiting for uploads still running. A paused upload is retryable (the message
    * goes once it is resumed and done); a failed or cancelled one fails the message with the file's reason.
    */
-  async pointers(ids: readonly string[]): Promise<AttachmentPointerData[]> {
+  async pointers(ids: readonly string[], message: AttachmentMessage): Promise<AttachmentPointerData[]> {
+    await this.library.placeIn(ids, message);
     const pointers: AttachmentPointerData[] = [];
     for (const id of ids) {
       try {
@@ -52,8 +53,8 @@ export class MessageAttachments {
   }
 
   /** The records of a received message's files; those within the automatic download limits are queued. */
-  async adopt(pointers: readonly AttachmentPointerData[], inboxId: string): Promise<AttachmentView[]> {
-    const views = await Promise.all(pointers.map((pointer, index) => this.library.adopt(pointer, receivedAttachmentId(inboxId, index))));
+  async adopt(pointers: readonly AttachmentPointerData[], inboxId: string, message: AttachmentMessage): Promise<AttachmentView[]> {
+    const views = await Promise.all(pointers.map((pointer, index) => this.library.adopt(pointer, receivedAttachmentId(inboxId, index), message)));
     await this.autoDownloads.offer(views);
     return views;
   }

@@ -23,5 +23,6 @@ export function toView(record: AttachmentRecord): AttachmentView {
     transferred: record.transferred,
     total: record.ciphertextSize,
     error: record.error,
+    ...(record.message ? { message: record.message } : {}),
   };
 }

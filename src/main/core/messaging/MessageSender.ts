@@ -47,7 +47,7 @@ export class MessageSender {
     // Files finish uploading outside the conversation's lane, so receipts and typing notices are not held behind them.
     let content: MessageContent;
     try {
-      content = await this.wireContent(request.content);
+      content = await this.wireContent(request);
     } catch (error) {
       throw failed(error);
     }
@@ -61,9 +61,9 @@ export class MessageSender {
     });
   }
 
-  private async wireContent(content: OutgoingContent): Promise<MessageContent> {
+  private async wireContent({ content, conversationId, messageId }: SendRequest): Promise<MessageContent> {
     if (content.kind !== 'media') return content;
-    const attachments = await this.ctx.attachments.pointers(content.attachmentIds);
+    const attachments = await this.ctx.attachments.pointers(content.attachmentIds, { conversationId, messageId, sender: this.ctx.me.user });
     return { kind: 'media', caption: content.caption, attachments, ...(content.replyTo === undefined ? {} : { replyTo: content.replyTo }) };
   }
 

@@ -2,8 +2,14 @@
 // transfer stands. Never a key, digest or blob id: the renderer names an attachment by its local id and fetches its
 // bytes through the media URL main serves (docs/security.md §17).
 import { z } from 'zod';
+import { MessageId, Username } from '../../protocol/fields';
+import { ConversationId } from './conversation';
 
 export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an attachment id');
+
+/** The message a file came or goes with: where "Show in chat" leads (the renderer finds it by these three). */
+export const AttachmentMessage = z.strictObject({ conversationId: ConversationId, messageId: MessageId, sender: Username });
+export type AttachmentMessage = z.infer<typeof AttachmentMessage>;
 
 export const AttachmentView = z.strictObject({
   id: AttachmentId,
@@ -25,5 +31,7 @@ export const AttachmentView = z.strictObject({
   transferred: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  /** Absent while a file waits in the tray (it has no message yet). */
+  message: AttachmentMessage.optional(),
 });
 export type AttachmentView = z.infer<typeof AttachmentView>;

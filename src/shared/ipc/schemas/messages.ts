@@ -2,20 +2,12 @@
 // over after decrypting. Receipts and typing notices travel as encrypted messages too.
 import { z } from 'zod';
 import { MAX_EXPIRY_TIMER_SECONDS, QUOTE_SNIPPET_CHARS, isSingleEmoji } from '../../conversations/messageRules';
-import { Address, MessageId, USERNAME_PATTERN, Username, base64Bytes } from '../../protocol/fields';
-import { GroupId, GroupUpdate } from './groups';
+import { Address, MessageId, Username, base64Bytes } from '../../protocol/fields';
+import { ConversationId } from './conversation';
+import { GroupUpdate } from './groups';
 import { AttachmentId, AttachmentView } from './media';
 
-/** `dm:<username>` for one-to-one chats, `group:<groupId>` for groups. */
-export const ConversationId = z
-  .string()
-  .refine(
-    (id) =>
-      (id.startsWith('dm:') && USERNAME_PATTERN.test(id.slice(3)) && id === id.toLowerCase()) ||
-      (id.startsWith('group:') && GroupId.safeParse(id.slice(6)).success),
-    'not a conversation id',
-  );
-export type ConversationId = z.infer<typeof ConversationId>;
+export { ConversationId } from './conversation';
 
 export const MAX_BODY_CHARS = 16_000;
 export const MessageBody = z

@@ -3,6 +3,7 @@
 // <dataDir>/attachments hold only ciphertext; without the vault they are noise. A list of unfinished transfers is
 // kept as its own record so they resume after a restart.
 import { z } from 'zod';
+import { AttachmentMessage } from '../../../../shared/ipc';
 import type { Vault } from '../../vault';
 import { jsonRecord } from '../../vault/jsonRecord';
 
@@ -38,6 +39,8 @@ export const AttachmentRecord = z.strictObject({
   transferred: z.number().int().nonnegative(),
   error: z.strictObject({ code: z.string().max(64), message: z.string().max(500) }).nullable(),
   createdAt: z.number().int().nonnegative(),
+  /** The message it came or goes with (none while an outgoing file waits in the tray; none in older records). */
+  message: AttachmentMessage.optional(),
 });
 export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 

@@ -190,7 +190,8 @@ export class ReceivePipeline {
     // 0. Files become records before an inbox entry names them (ids derived from the message: a redelivery reuses them).
     for (const outcome of batch.outcomes) {
       if (outcome.kind === 'inbox' && outcome.pointers && outcome.message.content.kind === 'media') {
-        outcome.message.content.attachments = await ctx.attachments.adopt(outcome.pointers, outcome.message.inboxId);
+        const { conversationId, messageId, sender } = outcome.message;
+        outcome.message.content.attachments = await ctx.attachments.adopt(outcome.pointers, outcome.message.inboxId, { conversationId, messageId, sender: sender.user });
       }
     }
     // 1. What the renderer will be shown, before any state that could not decrypt it again: one record for the batch.

@@ -2,8 +2,8 @@
 // linked to it (the laptop shows a code, alice copies it into Settings → Linked devices on the first device and
 // confirms the name), and bob, who already chats with alice. Bob's chat says "alice linked a new device" (no
 // key-change warning); bob's message reaches both of alice's devices, and reading it on the laptop clears it on the
-// first device; what alice sends from the laptop shows as sent on the first device; removing the laptop in Settings
-// cuts it off. Screens in light and dark.
+// first device; what alice sends from the laptop, and her reaction there, show as hers on the first device; removing
+// the laptop in Settings cuts it off. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, type E2eUser } from '../support/world';
@@ -107,16 +107,23 @@ test('alice links her laptop from the UI: bob is told, both get his message, sen
   await expect(bubble(alice.page, 'Hi alice, from bob')).toHaveClass(/message-other/);
   await expect(bubble(alice.page, 'Glad you have a laptop now')).toHaveClass(/message-other/);
 
+  // alice reacts on the laptop: bob sees her reaction, and her first device shows it as her own.
+  await bubble(laptop.page, 'Glad you have a laptop now').locator('.bubble').click({ button: 'right' });
+  await laptop.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'React with 👍' }).click();
+  await expect(bubble(bob.page, 'Glad you have a laptop now').getByRole('button', { name: '👍 1: alice' })).toBeVisible({ timeout: 20_000 });
+  await expect(bubble(alice.page, 'Glad you have a laptop now').getByRole('button', { name: '👍 1: You' })).toBeVisible({ timeout: 20_000 });
+  await screens(alice, '07-alice-sees-her-laptop-reaction');
+
   // alice removes the laptop (after a confirmation): the relay closes it, and bob's next message skips it.
   const again = await openSettings(alice.page);
   await again.getByRole('button', { name: 'Remove Laptop' }).click();
-  await screens(alice, '07-alice-confirm-remove');
+  await screens(alice, '08-alice-confirm-remove');
   await again.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(again.getByText('“Laptop” was removed. It no longer receives your messages.')).toBeVisible();
   await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
   await alice.page.keyboard.press('Escape');
   await expect(laptop.page.getByRole('status').filter({ hasText: 'This device was removed from your account' })).toBeVisible();
-  await screens(laptop, '08-laptop-removed');
+  await screens(laptop, '09-laptop-removed');
 
   await send(bob.page, 'After the laptop was removed');
   await expect(bubble(alice.page, 'After the laptop was removed')).toBeVisible();

@@ -123,7 +123,7 @@ export type Content = Message<"parley.content.v2.Content"> & {
     case: "expiryTimer";
   } | {
     /**
-     * RESERVED for linked devices (issue 15); defined below
+     * linked devices (issue 15), sent `silent`; defined below
      *
      * @generated from field: parley.content.v2.SyncMessage sync = 19;
      */
@@ -1160,7 +1160,7 @@ export const ExpiryTimerSchema: GenMessage<ExpiryTimer> = /*@__PURE__*/
   messageDesc(file_content, 18);
 
 /**
- * RESERVED for issue 15: content a user's device sends to the user's own other devices.
+ * Content a user's device sends to the user's own other devices (issue 15; docs/protocol.md "Sync to the user's own devices").
  *
  * @generated from message parley.content.v2.SyncMessage
  */

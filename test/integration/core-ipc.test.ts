@@ -10,6 +10,7 @@ import { FileSecretStore } from '../../src/main/core/secrets';
 import { silentLogger } from '../../src/main/core/transport';
 import type { ConnectionSnapshot } from '../../src/shared/ipc';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { TestUser } from './messaging-harness';
 import { uniqueName, waitFor } from './support';
 
 let relay: TestRelay;
@@ -73,6 +74,35 @@ describe('core through the IPC dispatcher', () => {
     const result = await core.dispatch('account.create', { username: uniqueName('carol'), relayUrl: 'ws://127.0.0.1:1/v1/ws' }, trusted);
     expect(result).toMatchObject({ ok: false, error: { code: 'relay_unreachable', retryable: true } });
     expect(await core.dispatch('account.get', {}, trusted)).toEqual({ ok: true, value: null });
+  });
+
+  it('creates an account at the next relay when the first of its list does not answer, and keeps the list', async () => {
+    const { core, states } = await openCore();
+    const username = uniqueName('gus');
+    const dead = 'ws://127.0.0.1:1/v1/ws';
+    const result = await core.dispatch('account.create', { username, relayUrl: dead, fallbackRelayUrls: [relay.url] }, trusted);
+    expect(result).toMatchObject({ ok: true, value: { username, relayUrls: [dead, relay.url] } });
+    await waitFor(() => states.at(-1)?.state === 'online' && states.at(-1)?.relayUrl === relay.url, 'online on the second relay');
+    // Neither relay answering is still the first relay's error, retryable.
+    const { core: other } = await openCore();
+    const refused = await other.dispatch('account.create', { username: uniqueName('hal'), relayUrl: dead, fallbackRelayUrls: ['ws://127.0.0.1:2/v1/ws'] }, trusted);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'relay_unreachable', retryable: true } });
+  });
+
+  it('links a device given several relays: it waits at the first, and its account keeps them all', async () => {
+    const primary = await TestUser.create(relay.url, 'ivy');
+    const device = await TestUser.blank(relay.url);
+    try {
+      const spare = 'ws://127.0.0.1:1/v1/ws';
+      const shown = await device.call('devices.startLinking', { relayUrl: relay.url, fallbackRelayUrls: [spare], name: 'Laptop' });
+      if (shown.state !== 'waiting') throw new Error(`expected a code, got ${shown.state}`);
+      await primary.call('devices.link', { code: shown.code });
+      await waitFor(() => device.linkingEvents.some((e) => e.state === 'linked'), 'the new device is linked');
+      expect(await device.call('account.get', {})).toMatchObject({ username: primary.username, relayUrls: [relay.url, spare] });
+    } finally {
+      await Promise.all([primary.close(), device.close()]);
+      for (const user of [primary, device]) rmSync(user.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad requests before any handler runs', async () => {

@@ -12,7 +12,8 @@ interface AccountStore {
   error: string | null;
   load(): Promise<void>;
   /** Creates the account; throws IpcError with a user-facing message on failure. */
-  create(username: string, relayUrl: string): Promise<void>;
+  /** Registers `username` at the first relay (or, if unreachable, the next); the account keeps them all. */
+  create(username: string, relays: { relayUrl: string; fallbackRelayUrls?: string[] }): Promise<void>;
   /** Points this device at its relays' addresses, tried in this order; throws IpcError on failure. */
   setRelayUrls(relayUrls: string[]): Promise<void>;
 }
@@ -29,8 +30,8 @@ export const useAccount = create<AccountStore>((set) => ({
       set({ status: 'error', error: error instanceof Error ? error.message : 'Parley could not start.' });
     }
   },
-  async create(username, relayUrl) {
-    const account = await invoke('account.create', { username, relayUrl });
+  async create(username, relays) {
+    const account = await invoke('account.create', { username, ...relays });
     set({ account, status: 'ready' });
   },
   async setRelayUrls(relayUrls) {

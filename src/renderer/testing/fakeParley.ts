@@ -366,7 +366,7 @@ export class FakeParley {
         if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address. Check the URL and that the relay is running.', true);
         const username = request.username.toLowerCase();
         if (this.users.has(username)) throw new AppError('username_taken', `The username “${request.username}” is taken. Try another.`);
-        this.account = { ...fakeAccount(username), relayUrls: [request.relayUrl] };
+        this.account = { ...fakeAccount(username), relayUrls: [request.relayUrl, ...(request.fallbackRelayUrls ?? [])] };
         this.users.add(username);
         return this.account;
       },

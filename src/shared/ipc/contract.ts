@@ -18,6 +18,8 @@ import {
   DeviceName,
   DeviceView,
   Empty,
+  FallbackRelayUrls,
+  distinctRelays,
   GroupChanged,
   GroupId,
   GroupName,
@@ -56,13 +58,22 @@ export const invokeChannels = {
 
   /** The account on this device, or null before onboarding. */
   'account.get': invoke(Empty, AccountView.nullable()),
-  /** Generates identity keys in main, registers the username with the relay and stores the account. */
-  'account.create': invoke(z.strictObject({ username: Username, relayUrl: RelayUrl }), AccountView),
+  /**
+   * Generates identity keys in main, registers the username with the relay (the first of the list that answers) and
+   * stores the account with every relay given.
+   */
+  'account.create': invoke(
+    z.strictObject({ username: Username, relayUrl: RelayUrl, fallbackRelayUrls: FallbackRelayUrls.optional() }).superRefine(distinctRelays),
+    AccountView,
+  ),
   /** Points this device at its relays' addresses (moved, or several nodes tried in turn); reconnects there. */
   'account.setRelayUrls': invoke(z.strictObject({ relayUrls: RelayUrls }), AccountView),
 
   /** New device: waits on the relay to be linked and shows a code for it (refreshed through `devices.linking`). */
-  'devices.startLinking': invoke(z.strictObject({ relayUrl: RelayUrl, name: DeviceName }), LinkingView),
+  'devices.startLinking': invoke(
+    z.strictObject({ relayUrl: RelayUrl, fallbackRelayUrls: FallbackRelayUrls.optional(), name: DeviceName }).superRefine(distinctRelays),
+    LinkingView,
+  ),
   'devices.cancelLinking': invoke(Empty, Empty),
   /** The name inside a code, to confirm before linking. Errors: bad_link_code. */
   'devices.previewLink': invoke(z.strictObject({ code: LinkCodeText }), z.strictObject({ name: DeviceName })),

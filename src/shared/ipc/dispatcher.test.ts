@@ -119,6 +119,21 @@ describe('contract validation of relay lists', () => {
     expect(handlers['account.setRelayUrls']).not.toHaveBeenCalled();
   });
 
+  it('passes fallback relays of account.create and devices.startLinking, and refuses one listed twice or too many', async () => {
+    const { dispatch, handlers } = setup({ 'account.create': vi.fn(async () => account), 'devices.startLinking': vi.fn(async () => ({ state: 'linked' as const })) });
+    const relays = { relayUrl: 'wss://a.example.org/v1/ws', fallbackRelayUrls: ['wss://b.example.org/v1/ws'] };
+    expect(await dispatch('account.create', { username: 'alice', ...relays }, trusted)).toEqual({ ok: true, value: account });
+    expect(handlers['account.create']).toHaveBeenCalledWith({ username: 'alice', ...relays });
+    expect(await dispatch('devices.startLinking', { ...relays, name: 'Laptop' }, trusted)).toMatchObject({ ok: true });
+    for (const fallbackRelayUrls of [['wss://a.example.org/v1/ws'], ['ws://b.example.org/v1/ws'], Array.from({ length: 8 }, (_, i) => `wss://r${i}.example.org/v1/ws`)]) {
+      const request = { relayUrl: relays.relayUrl, fallbackRelayUrls };
+      expect(await dispatch('account.create', { username: 'alice', ...request }, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(await dispatch('devices.startLinking', { ...request, name: 'Laptop' }, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    }
+    expect(handlers['account.create']).toHaveBeenCalledTimes(1);
+    expect(handlers['devices.startLinking']).toHaveBeenCalledTimes(1);
+  });
+
   it('reads typed relay URLs separated by commas or line breaks, and says which entry is wrong', () => {
     expect(RelayUrlList.parse(' wss://a.example.org/v1/ws ,\nwss://b.example.org\r\n\nws://localhost:8787 ')).toEqual([
       'wss://a.example.org/v1/ws',

@@ -51,18 +51,24 @@ export class ParleyClient {
     return this.account ? this.toView(this.account) : null;
   }
 
-  /** Generates identity keys, registers the username and stores the account. One at a time. */
-  createAccount(username: string, relayUrl: string): Promise<AccountView> {
+  /**
+   * Generates identity keys, registers the username at the first of `relayUrls` that answers (relays of one service
+   * share accounts) and stores the account with all of them, in the order given. One at a time.
+   */
+  createAccount(username: string, relayUrls: readonly string[]): Promise<AccountView> {
     if (this.account) return Promise.reject(new AppError('account_exists', 'This device already has an account.'));
-    this.creating ??= this.register(username, relayUrl).finally(() => (this.creating = null));
+    this.creating ??= this.register(username, relayUrls).finally(() => (this.creating = null));
     return this.creating;
   }
 
   /**
-   * Makes this device's identity key and waits on the relay to be linked by the account's primary, showing a code
-   * for it; refreshed codes, the outcome and its account come through `devices.linking`. One at a time.
+   * Makes this device's identity key and waits on the first of `relayUrls` to be linked by the account's primary,
+   * showing a code for it; refreshed codes, the outcome and its account come through `devices.linking`. The account
+   * keeps every relay given. One at a time. (The primary must reach the same relay node: docs/protocol.md.)
    */
-  async startLinking(relayUrl: string, name: string): Promise<LinkingView> {
+  async startLinking(relayUrls: readonly string[], name: string): Promise<LinkingView> {
+    const [relayUrl] = relayUrls;
+    if (relayUrl === undefined) throw new AppError('invalid_request', 'A relay URL is needed.');
     if (this.account) throw new AppError('account_exists', 'This device already has an account.');
     let deviceName: string;
     try {
@@ -87,7 +93,7 @@ export class ParleyClient {
     });
     this.provisioner = provisioner;
     const outcome = provisioner.linked
-      .then((linked) => this.finishLinking(provisioner, linked, relayUrl, identity))
+      .then((linked) => this.finishLinking(provisioner, linked, relayUrls, identity))
       .catch((error: Error) => {
         if (this.provisioner === provisioner) this.provisioner = null;
         this.options.logger.info('devices.linking_failed', { code: (error as { code?: string }).code ?? 'unknown' });
@@ -155,11 +161,14 @@ export class ParleyClient {
     throw this.messengerError ?? new AppError('internal', 'Messaging is still starting. Try again in a moment.', true);
   }
 
-  private async register(username: string, relayUrl: string): Promise<AccountView> {
+  private async register(username: string, relayUrls: readonly string[]): Promise<AccountView> {
     const identity = generateIdentity();
     try {
-      const registered = await registerAccount(relayUrl, username, identity, 1, { logger: this.options.logger });
-      const account: Account = { username: registered.username, device: registered.device, relayUrl, identity, createdAt: Date.now() };
+      const registered = await this.registerAtFirstAnswering(relayUrls, username, identity);
+      const account = withRelayUrls(
+        { username: registered.username, device: registered.device, relayUrl: relayUrls[0]!, identity, createdAt: Date.now() },
+        relayUrls,
+      );
       await this.accounts.save(account);
       this.account = account;
       await this.connect(account);
@@ -170,18 +179,28 @@ export class ParleyClient {
     }
   }
 
+  /** Registers at each relay in turn while the one tried cannot be reached; any other answer is final. */
+  private async registerAtFirstAnswering(relayUrls: readonly string[], username: string, identity: Account['identity']) {
+    for (const [index, relayUrl] of relayUrls.entries()) {
+      try {
+        return await registerAccount(relayUrl, username, identity, 1, { logger: this.options.logger });
+      } catch (error) {
+        const unreachable = error instanceof RegistrationError && error.code === 'relay_unreachable';
+        if (!unreachable || index === relayUrls.length - 1) throw error;
+        this.options.logger.info('account.register_next_relay', { tried: index + 1, of: relayUrls.length });
+      }
+    }
+    throw new AppError('invalid_request', 'A relay URL is needed.');
+  }
+
   /** A primary linked this device: the account is stored, the account secret kept, and the device connects. */
-  private async finishLinking(provisioner: Provisioner, linked: ProvisionedDevice, relayUrl: string, identity: Account['identity']): Promise<void> {
+  private async finishLinking(provisioner: Provisioner, linked: ProvisionedDevice, relayUrls: readonly string[], identity: Account['identity']): Promise<void> {
     if (this.provisioner !== provisioner || this.account) return;
     this.provisioner = null;
-    const account: Account = {
-      username: linked.username,
-      device: linked.device,
-      relayUrl,
-      identity,
-      accountKey: linked.accountKey,
-      createdAt: Date.now(),
-    };
+    const account = withRelayUrls(
+      { username: linked.username, device: linked.device, relayUrl: relayUrls[0]!, identity, accountKey: linked.accountKey, createdAt: Date.now() },
+      relayUrls,
+    );
     await this.accounts.save(account);
     this.account = account;
     await this.connect(account, linked.accountSecret);

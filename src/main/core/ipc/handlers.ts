@@ -43,9 +43,9 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       return {};
     },
     'account.get': async () => client.accountView(),
-    'account.create': ({ username, relayUrl }) => client.createAccount(username, relayUrl),
+    'account.create': ({ username, relayUrl, fallbackRelayUrls }) => client.createAccount(username, [relayUrl, ...(fallbackRelayUrls ?? [])]),
     'account.setRelayUrls': ({ relayUrls }) => client.setRelayUrls(relayUrls),
-    'devices.startLinking': ({ relayUrl, name }) => client.startLinking(relayUrl, name),
+    'devices.startLinking': ({ relayUrl, fallbackRelayUrls, name }) => client.startLinking([relayUrl, ...(fallbackRelayUrls ?? [])], name),
     'devices.cancelLinking': async () => {
       client.cancelLinking();
       return {};

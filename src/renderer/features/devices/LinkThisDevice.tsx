@@ -3,12 +3,12 @@
 // the code before it expires and reports every code, the link and a failure through `devices.linking`; this shows
 // those states and, once linked, loads the account the primary sent.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { DeviceName, RelayUrl, type LinkingView } from '../../../shared/ipc';
+import { DeviceName, type LinkingView } from '../../../shared/ipc';
 import { errorDetails, userMessage } from '../../errors';
 import { invoke, subscribe } from '../../ipc';
 import { useAccount } from '../../store/account';
 import { QrCode } from '../groups/invites/QrCode';
-import { useRelayField } from '../onboarding/useRelayField';
+import { parseRelayField, useRelayField } from '../onboarding/useRelayField';
 import { suggestedDeviceName, timeLeftText } from './deviceText';
 
 type Step =
@@ -69,9 +69,9 @@ export function LinkThisDevice({ onBack }: { onBack(): void }) {
       setFieldError({ field: 'name', text: 'Give this device a name of 1–40 characters, so you recognise it in your list of devices.' });
       return;
     }
-    const relay = RelayUrl.safeParse(relayUrl);
-    if (!relay.success) {
-      setFieldError({ field: 'relayUrl', text: relay.error.issues[0]?.message ?? 'That is not a relay URL.' });
+    const relays = parseRelayField(relayUrl);
+    if ('error' in relays) {
+      setFieldError({ field: 'relayUrl', text: relays.error });
       return;
     }
     setFieldError(null);
@@ -79,7 +79,7 @@ export function LinkThisDevice({ onBack }: { onBack(): void }) {
     following.current = true;
     setStep({ kind: 'starting' });
     try {
-      showRef.current(await invoke('devices.startLinking', { relayUrl: relay.data, name: checkedName.data }));
+      showRef.current(await invoke('devices.startLinking', { ...relays, name: checkedName.data }));
     } catch (failure) {
       following.current = false;
       setStep({ kind: 'failed', text: userMessage(failure, 'Could not start linking. Please try again.'), details: errorDetails(failure) });
@@ -126,7 +126,7 @@ export function LinkThisDevice({ onBack }: { onBack(): void }) {
           aria-invalid={fieldError?.field === 'relayUrl' ? true : undefined}
           aria-describedby={describe('relayUrl')}
         />
-        <p className="field-hint">The relay your other device uses (Settings there shows it).</p>
+        <p className="field-hint">The relay your other device uses (Settings there shows it). Several relays of one service: separate them with commas.</p>
         {fieldError && (
           <p id={errorId} className="form-error" role="alert">
             {fieldError.text}

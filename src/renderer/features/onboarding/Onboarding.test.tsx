@@ -22,6 +22,26 @@ describe('onboarding', () => {
     expect(fake.calls.find((call) => call.channel === 'account.create')?.request).toEqual({ username: 'alice', relayUrl: FAKE_DEFAULT_RELAY });
   });
 
+  it('takes several relays of one service, separated by commas, and names a bad entry', async () => {
+    const { user, username, relay, fake } = await start();
+    await user.type(username, 'alice');
+    await user.clear(relay);
+    await user.type(relay, 'wss://a.example.org/v1/ws, ws://b.example.org/v1/ws');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Relay 2 \(ws:\/\/b\.example\.org\/v1\/ws\): Use wss:\/\//);
+    expect(fake.calls.some((call) => call.channel === 'account.create')).toBe(false);
+
+    await user.clear(relay);
+    await user.type(relay, 'wss://a.example.org/v1/ws, wss://b.example.org/v1/ws');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByRole('navigation', { name: 'Chats' })).toBeTruthy();
+    expect(fake.calls.find((call) => call.channel === 'account.create')?.request).toEqual({
+      username: 'alice',
+      relayUrl: 'wss://a.example.org/v1/ws',
+      fallbackRelayUrls: ['wss://b.example.org/v1/ws'],
+    });
+  });
+
   it('explains a malformed username before asking main', async () => {
     const { user, username, fake } = await start();
     await user.type(username, 'a!{Enter}');

@@ -2,13 +2,12 @@
 // first (so a typo gets an instant, specific hint); main's errors (name taken, relay unreachable) are shown as
 // main words them. "Link to an existing account" leads to the new device's side of linking instead.
 import { useId, useState, type FormEvent } from 'react';
-import { RelayUrl } from '../../../shared/ipc';
 import { USERNAME_PATTERN } from '../../../shared/protocol/fields';
 import { errorDetails, userMessage } from '../../errors';
 import { useAccount } from '../../store/account';
 import { USERNAME_HINT } from '../contacts/actions';
 import { LinkThisDevice } from '../devices/LinkThisDevice';
-import { useRelayField } from './useRelayField';
+import { parseRelayField, useRelayField } from './useRelayField';
 
 type Field = 'username' | 'relayUrl' | 'form';
 
@@ -35,15 +34,15 @@ function CreateAccount({ onLink }: { onLink(): void }) {
       setError({ field: 'username', text: USERNAME_HINT });
       return;
     }
-    const relay = RelayUrl.safeParse(relayUrl);
-    if (!relay.success) {
-      setError({ field: 'relayUrl', text: relay.error.issues[0]?.message ?? 'That is not a relay URL.' });
+    const relays = parseRelayField(relayUrl);
+    if ('error' in relays) {
+      setError({ field: 'relayUrl', text: relays.error });
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      await create(name, relay.data);
+      await create(name, relays);
     } catch (failure) {
       const text = userMessage(failure, 'Could not create the account. Please try again.');
       const code = failure instanceof Error && 'code' in failure ? String(failure.code) : '';

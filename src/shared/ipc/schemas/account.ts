@@ -38,6 +38,15 @@ export const RelayUrls = z
     if (new Set(urls).size !== urls.length) context.addIssue({ code: 'custom', message: 'Each relay URL may be listed only once' });
   });
 
+/** Relays of the same service after the first (account.create, devices.startLinking): tried in turn after it. */
+export const FallbackRelayUrls = z.array(RelayUrl).max(MAX_RELAY_URLS - 1, `List at most ${MAX_RELAY_URLS} relay URLs`);
+
+/** A first relay and its fallbacks, none listed twice. */
+export function distinctRelays(request: { relayUrl: string; fallbackRelayUrls?: readonly string[] | undefined }, context: z.RefinementCtx): void {
+  const all = [request.relayUrl, ...(request.fallbackRelayUrls ?? [])];
+  if (new Set(all).size !== all.length) context.addIssue({ code: 'custom', message: 'Each relay URL may be listed only once' });
+}
+
 /**
  * Relay URLs as a person types them: separated by commas or line breaks (a URL holds neither). One URL gets
  * RelayUrl's own messages; in a list, a message says which entry it is about.

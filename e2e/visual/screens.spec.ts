@@ -3,7 +3,7 @@
 // e2e/artifacts/screenshots/visual/ for people to look at. Every screen also gets an axe scan: no serious or
 // critical violations. The real core and relay are not involved (that is the browser-shell suite).
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { throttleCpu } from '../support/cpu';
 import { gradientPng, toneWav } from '../support/media';
@@ -286,6 +286,7 @@ for (const theme of THEMES) {
       const viewer = page.getByRole('dialog', { name: 'hut.png' });
       await expect(viewer.getByTestId('viewer-image')).toBeVisible();
       await capture(page, `${theme}-1200x800-viewer`);
+      await panZoomedImage(page, viewer);
       await page.keyboard.press('Escape');
       await expect(viewer).toBeHidden();
 
@@ -310,6 +311,21 @@ for (const theme of THEMES) {
       expect(errors).toEqual([]);
     });
   });
+}
+
+/** Zooms the viewer's image with the wheel, then pans it by dragging and with an arrow key, as a person would. */
+async function panZoomedImage(page: Page, viewer: Locator): Promise<void> {
+  const image = viewer.getByTestId('viewer-image');
+  const box = (await image.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let step = 0; step < 4; step++) await page.mouse.wheel(0, -100);
+  await expect(viewer.getByRole('status')).toHaveText('244%');
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 4 });
+  await page.mouse.up();
+  await expect(image).toHaveAttribute('style', /translate\(80px, 40px\)/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(image).toHaveAttribute('style', /translate\(140px, 40px\)/);
 }
 
 /** The direction the browser laid an element out in (dir="auto" resolves from the text's first strong character). */
@@ -430,6 +446,33 @@ for (const theme of THEMES) {
       await page.getByRole('button', { name: 'Back to chats' }).click();
       await expect(chatRow(page, 'dm:bob')).toBeVisible();
       await expect(log).toBeHidden();
+      expect(errors).toEqual([]);
+    });
+
+    test('files in a chat and the viewer (a zoomed photo, a video opened from its bubble)', async ({ page }) => {
+      await answerMedia(page);
+      const errors = await openApp(page, theme, { scenario: 'demo', media: true });
+      await chatRow(page, 'dm:erin').click();
+      const log = page.getByRole('log', { name: 'Messages with erin' });
+      await expect(log.getByRole('progressbar', { name: 'Downloading all photos.zip' })).toBeVisible();
+      await capture(page, `${theme}-480x760-chat-media`);
+
+      await log.getByRole('button', { name: 'Open hut.png' }).scrollIntoViewIfNeeded();
+      await expect(log.locator('img.attachment-full-loaded')).toBeVisible();
+      await log.getByRole('button', { name: 'Open hut.png' }).click();
+      const viewer = page.getByRole('dialog', { name: 'hut.png' });
+      await expect(viewer.getByTestId('viewer-image')).toBeVisible();
+      await panZoomedImage(page, viewer);
+      await capture(page, `${theme}-480x760-viewer-zoomed`);
+      await page.keyboard.press('Escape');
+      await expect(viewer).toBeHidden();
+
+      await log.getByRole('button', { name: 'Open ridge.webm' }).click();
+      const video = page.getByRole('dialog', { name: 'ridge.webm' });
+      await expect(video.getByTestId('viewer-video')).toBeVisible();
+      await capture(page, `${theme}-480x760-viewer-video`);
+      await page.keyboard.press('Escape');
+      await expect(video).toBeHidden();
       expect(errors).toEqual([]);
     });
   });

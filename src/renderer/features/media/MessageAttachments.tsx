@@ -45,7 +45,7 @@ function Attachment({ stored, ...placed }: Placed & { stored: AttachmentView }) 
   useEffect(() => useMedia.getState().ensure(stored.id), [stored.id]);
   if (view.kind === 'audio') return <AudioPlayer view={view} />;
   if (view.kind === 'image') return <ImageAttachment view={view} {...placed} />;
-  if (view.kind === 'video') return <VideoAttachment view={view} />;
+  if (view.kind === 'video') return <VideoAttachment view={view} {...placed} />;
   return <DocumentCard view={view} />;
 }
 
@@ -85,9 +85,11 @@ function ImageAttachment({ view, conversationId, seq }: Placed & { view: Attachm
   );
 }
 
-function VideoAttachment({ view }: { view: AttachmentView }) {
-  // A video is fetched only once the user plays it (or it is here already): then it plays while it downloads.
+function VideoAttachment({ view, conversationId, seq }: Placed & { view: AttachmentView }) {
+  // A video is fetched only once the user plays it (or it is here already): then it plays while it downloads. It
+  // also opens in the viewer (larger, with previous/next), which streams it the same way.
   const [playing, setPlaying] = useState(false);
+  const [viewing, setViewing] = useState(false);
   const show = playing || available(view);
   return (
     <figure className="attachment attachment-visual" style={frameStyle(view)} data-testid="attachment-video">
@@ -101,7 +103,11 @@ function VideoAttachment({ view }: { view: AttachmentView }) {
           </button>
         </>
       )}
+      <button type="button" className="attachment-expand" onClick={() => setViewing(true)} aria-label={`Open ${view.fileName}`} title="Open in the viewer">
+        <Icon name="expand" size={16} />
+      </button>
       <TransferStatus view={view} />
+      {viewing && createPortal(<ImageViewer start={{ conversationId, seq, attachment: view }} onClose={() => setViewing(false)} />, document.body)}
     </figure>
   );
 }

@@ -127,7 +127,7 @@ describe('received files', () => {
     expect(fake.calls.filter((call) => /^media\.(download|pause|resume|cancel)$/.test(call.channel)).map((call) => call.channel)).toEqual(['media.pause', 'media.cancel']);
   });
 
-  it('opens an image in a viewer that zooms (button, wheel, keys), walks the chat’s images and videos and saves', async () => {
+  it('opens an image in a viewer that zooms (button, wheel, keys) and pans (keys, drag), walks the chat’s images and videos and saves; a video bubble opens it too', async () => {
     const first = attachmentView({ kind: 'image', contentType: 'image/png', fileName: 'first.png', width: 800, height: 600 });
     const [second, third] = [attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'second.jpg' }), attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'third.jpg' })];
     const clip = attachmentView({ kind: 'video', contentType: 'video/webm', fileName: 'clip.webm' });
@@ -157,11 +157,24 @@ describe('received files', () => {
     await user.keyboard('{ArrowRight}');
     const atThird = await screen.findByRole('dialog', { name: 'third.jpg' });
     // The wheel (or a pinch, which arrives as one) zooms the image towards the pointer; - zooms back out.
-    fireEvent.wheel(within(atThird).getByTestId('viewer-image'), { deltaY: -100 });
-    expect(within(atThird).getByTestId('viewer-image').style.transform).toBe('scale(1.25)');
+    const zoomedImage = () => within(atThird).getByTestId('viewer-image');
+    // The fitted image measures 400 × 300 here: zoomed 125%, it may move up to a quarter of that either way.
+    Object.defineProperties(zoomedImage(), { offsetWidth: { value: 400 }, offsetHeight: { value: 300 } });
+    fireEvent.wheel(zoomedImage(), { deltaY: -100 });
+    expect(zoomedImage().style.transform).toBe('translate(0px, 0px) scale(1.25)');
     expect(within(atThird).getByRole('status').textContent).toBe('125%');
+    // Zoomed, the arrow keys pan instead of walking (and stop at the edge); dragging pans too.
+    await user.keyboard('{ArrowRight}{ArrowDown}');
+    expect(zoomedImage().style.transform).toBe('translate(-60px, -60px) scale(1.25)');
+    await user.keyboard('{ArrowRight}');
+    expect(zoomedImage().style.transform).toBe('translate(-100px, -60px) scale(1.25)');
+    expect(screen.getByRole('dialog', { name: 'third.jpg' })).toBeTruthy();
+    fireEvent.pointerDown(zoomedImage(), { pointerId: 1, button: 0, clientX: 100, clientY: 100 });
+    fireEvent.pointerMove(zoomedImage(), { pointerId: 1, clientX: 130, clientY: 90 });
+    fireEvent.pointerUp(zoomedImage(), { pointerId: 1, clientX: 130, clientY: 90 });
+    expect(zoomedImage().style.transform).toBe('translate(-70px, -70px) scale(1.25)');
     await user.keyboard('-');
-    expect(within(atThird).getByTestId('viewer-image').style.transform).toBe('');
+    expect(zoomedImage().style.transform).toBe('');
     await waitFor(() => expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(false));
     // Videos are walked too; the chat's last one has nothing after it.
     await user.keyboard('{ArrowRight}');
@@ -175,6 +188,15 @@ describe('received files', () => {
     await waitFor(() => expect((screen.getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(false));
     await user.keyboard('{ArrowLeft}');
     expect(await screen.findByRole('dialog', { name: 'second.jpg' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // A video's bubble opens it in the viewer too, by keyboard.
+    screen.getByRole('button', { name: 'Open clip.webm' }).focus();
+    await user.keyboard('{Enter}');
+    const fromBubble = await screen.findByRole('dialog', { name: 'clip.webm' });
+    expect(within(fromBubble).getByTestId('viewer-video')).toBeTruthy();
+    await waitFor(() => expect((within(fromBubble).getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(false));
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });

@@ -1,7 +1,7 @@
 // Group invite links through the browser shell and a real relay: alice (admin) makes a link in group info and sees
 // it as a QR code; carol opens the parley://join link (the same endpoint a second launch of the desktop app feeds),
 // sees what it claims, asks, is added by alice's device and talks in the group; a revoked link is refused for dave.
-// alice makes bob an admin too; on an approval link dave waits — still after a restart of his app — and both
+// alice makes bob an admin too and turns on the group's "approve new members" setting; on a new link dave waits — still after a restart of his app — and both
 // admins see him waiting; bob lets him in on alice's link, and dave leaves alice's list.
 // Screenshots of the invite card, the join dialog, the waiting request and the second admin's view of alice's link
 // in the light and the dark theme.
@@ -61,7 +61,7 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   await info.getByRole('button', { name: 'Create invite link' }).click();
   const card = info.getByRole('article', { name: 'Invite link' });
   await expect(card.getByRole('img', { name: 'QR code of an invite link to Climbing' })).toBeVisible({ timeout: 20_000 });
-  await expect(card).toContainText('0 joined · joins at once');
+  await expect(card).toContainText('0 joined');
   const link = await card.getByRole('textbox', { name: 'Invite link' }).inputValue();
   expect(link).toMatch(/^parley:\/\/join\/[A-Za-z0-9_-]+$/);
   await card.scrollIntoViewIfNeeded();
@@ -109,7 +109,12 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   info = await groupInfo(a, 'Climbing');
   await info.getByRole('button', { name: 'Make bob an admin' }).click();
   await expect(info.getByText('bob is now an admin.')).toBeVisible({ timeout: 20_000 });
-  await info.getByRole('checkbox', { name: 'An admin approves each person' }).check();
+  // The group's setting: from now on an admin approves each new member, whatever the link.
+  // (The box shows the group's state: it turns checked once main has made the change.)
+  const setting = info.getByRole('checkbox', { name: 'An admin approves each new member (every link)' });
+  await setting.click();
+  await expect(info.getByText('An admin now approves each new member.')).toBeVisible({ timeout: 20_000 });
+  await expect(setting).toBeChecked();
   await info.getByRole('button', { name: 'Create invite link' }).click();
   await expect(info.getByRole('article', { name: 'Invite link' })).toHaveCount(2);
   const approval = await info.getByRole('article', { name: 'Invite link' }).first().getByRole('textbox', { name: 'Invite link' }).inputValue();
@@ -131,7 +136,7 @@ test('an invite link joins a third user; a revoked link is refused', async () =>
   const bobsInfo = await groupInfo(b, 'Climbing');
   const alicesLink = bobsInfo.getByRole('article', { name: 'Invite link' }).first();
   await expect(alicesLink).toContainText('Made on alice’s device, the only one that can show this link.');
-  await expect(alicesLink).toContainText('admins approve each person');
+  await expect(bobsInfo.getByRole('checkbox', { name: 'An admin approves each new member (every link)' })).toBeChecked();
   const bobsWaiting = alicesLink.getByRole('list', { name: 'Waiting to join' });
   await expect(bobsWaiting).toContainText('dave asks to join', { timeout: 20_000 });
   await alicesLink.scrollIntoViewIfNeeded();

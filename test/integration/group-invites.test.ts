@@ -35,11 +35,11 @@ describe('group invites', () => {
   it('a link adds the joiner; used up, revoked and forged links are refused', { timeout: 60_000 }, async () => {
     const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Book club', members: [ben!.username] });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 24, maxUses: 1, approval: false });
-    expect(invite).toMatchObject({ groupId: group.groupId, maxUses: 1, uses: 0, revoked: false, approval: false, requests: [] });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 24, maxUses: 1 });
+    expect(invite).toMatchObject({ groupId: group.groupId, maxUses: 1, uses: 0, revoked: false, requests: [] });
     expect(invite.link).toMatch(/^parley:\/\/join\/[A-Za-z0-9_-]+$/);
     await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
-    expect((await ben!.failure('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false })).code).toBe('not_group_admin');
+    expect((await ben!.failure('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0 })).code).toBe('not_group_admin');
 
     const token = tokenOf(invite.link!);
     expect(await cat!.call('groups.previewInvite', { token })).toEqual({
@@ -67,7 +67,7 @@ describe('group invites', () => {
     expect(dan!.joinAnswers[0]).toEqual({ groupId: group.groupId, inviter: ann!.username, outcome: 'used_up' });
 
     // A revoked link.
-    const second = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    const second = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0 });
     expect(await ann!.call('groups.revokeInvite', { groupId: group.groupId, inviteId: second.inviteId })).toMatchObject({ revoked: true });
     await dan!.call('groups.join', { token: tokenOf(second.link!) });
     await waitFor(() => dan!.joinAnswers.length === 2, 'Dan is answered again');
@@ -84,7 +84,8 @@ describe('group invites', () => {
   it('on an approval link the admin decides', { timeout: 60_000 }, async () => {
     const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Quiet room', members: [ben!.username] });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0 });
     const token = tokenOf(invite.link!);
     expect((await cat!.call('groups.previewInvite', { token })).approval).toBe(true);
 
@@ -115,7 +116,7 @@ describe('group invites', () => {
   it('a request made while the admin is offline is answered when the admin comes back', { timeout: 60_000 }, async () => {
     const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Night owls', members: [ben!.username] });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0 });
     await ann!.close();
     await cat!.call('groups.join', { token: tokenOf(invite.link!) });
     expect(await cat!.call('groups.list', {})).toEqual([]);
@@ -128,7 +129,8 @@ describe('group invites', () => {
   it('the joiner still waits for approval after a restart, and stops waiting when let in or turned away', { timeout: 60_000 }, async () => {
     const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'Choir', members: [ben!.username] });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0 });
     const token = tokenOf(invite.link!);
     await cat!.call('groups.join', { token });
     await dan!.call('groups.join', { token });
@@ -157,7 +159,7 @@ describe('group invites', () => {
     const ann = await user('ann', { now: () => Date.now() + annSkewMs });
     const [ben, cat] = await Promise.all(['ben', 'cat'].map((name) => user(name)));
     const group = await ann.callRetrying('groups.create', { name: 'Early birds', members: [ben!.username] });
-    const invite = await ann.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    const invite = await ann.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0 });
     const token = tokenOf(invite.link!);
 
     // An hour and a minute later on Ann's device; Cat's clock still says the link is live, so Cat asks.
@@ -180,10 +182,11 @@ describe('group invites', () => {
     await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
     expect((await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username })).admins).toEqual([ann!.username, ben!.username].sort());
     await waitFor(heard(ben!, 'admin_added'), 'Ben is made an admin');
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 5, approval: true });
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 5 });
     await waitFor(heard(ben!, 'invite_created'), 'Ben’s device learns of Ann’s link');
     const [atBen] = await ben!.call('groups.invites', { groupId: group.groupId });
-    expect(atBen).toMatchObject({ inviteId: invite.inviteId, admin: ann!.username, approval: true, maxUses: 5, uses: 0, revoked: false });
+    expect(atBen).toMatchObject({ inviteId: invite.inviteId, admin: ann!.username, maxUses: 5, uses: 0, revoked: false });
     expect(atBen?.link).toBeUndefined();
     const token = tokenOf(invite.link!);
 
@@ -231,7 +234,7 @@ describe('group invites', () => {
     const group = await ann!.callRetrying('groups.create', { name: 'Backup admin', members: [ben!.username] });
     await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
     await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0, approval: false });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 1, maxUses: 0 });
     await waitFor(heard(ben!, 'invite_created'), 'Ben’s device learns of Ann’s link');
     await ann!.close();
 
@@ -250,7 +253,8 @@ describe('group invites', () => {
     const laptop = await TestUser.linked(relay, ann!, 'Laptop');
     users.push(laptop);
     const group = await ann!.callRetrying('groups.create', { name: 'Two devices', members: [ben!.username] });
-    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0, approval: true });
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0 });
     await waitFor(heard(laptop, 'invite_created'), 'the laptop learns of the link');
     const [onLaptop] = await laptop.call('groups.invites', { groupId: group.groupId });
     expect(onLaptop).toMatchObject({ inviteId: invite.inviteId, admin: ann!.username, requests: [] });
@@ -263,5 +267,29 @@ describe('group invites', () => {
     await waitFor(isIn(cat!, group.groupId), 'Cat is let in from the laptop');
     await waitFor(heard(ann!, 'members_added'), 'Ann’s first device hears of it');
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [] });
+  });
+
+  it('every link follows the group’s “approve new members” setting, which only admins change', { timeout: 60_000 }, async () => {
+    const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'Setting', members: [ben!.username] });
+    expect(group.approveNewMembers).toBe(false);
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0 });
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    expect((await ben!.failure('groups.setApproval', { groupId: group.groupId, approveNewMembers: true })).code).toBe('not_group_admin');
+
+    // Turned on after the link was made: the link follows it.
+    expect((await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true })).approveNewMembers).toBe(true);
+    await waitFor(heard(ben!, 'approval_changed', ann!.username), 'Ben hears of the setting');
+    expect((await ben!.call('groups.list', {}))[0]?.approveNewMembers).toBe(true);
+    await cat!.call('groups.join', { token: tokenOf(invite.link!) });
+    await waitFor(() => cat!.joinAnswers.length > 0, 'Cat is answered');
+    expect(cat!.joinAnswers[0]).toMatchObject({ outcome: 'pending_approval' });
+    expect(await cat!.call('groups.list', {})).toEqual([]);
+
+    // Turned off again: the next person is let in at once by Ann's device.
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: false });
+    await dan!.call('groups.join', { token: tokenOf(invite.link!) });
+    await waitFor(isIn(dan!, group.groupId), 'Dan is let in at once');
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]?.requests).toEqual([cat!.username]);
   });
 });

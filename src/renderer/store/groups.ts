@@ -13,6 +13,7 @@ interface GroupsStore {
   addMembers(groupId: string, members: string[]): Promise<GroupView>;
   removeMember(groupId: string, member: string): Promise<GroupView>;
   makeAdmin(groupId: string, member: string): Promise<GroupView>;
+  setApproval(groupId: string, approveNewMembers: boolean): Promise<GroupView>;
   leave(groupId: string): Promise<GroupView>;
 }
 
@@ -48,6 +49,9 @@ export const useGroups = create<GroupsStore>((set) => {
     },
     async makeAdmin(groupId, member) {
       return put(await invoke('groups.makeAdmin', { groupId, member }));
+    },
+    async setApproval(groupId, approveNewMembers) {
+      return put(await invoke('groups.setApproval', { groupId, approveNewMembers }));
     },
     async leave(groupId) {
       return put(await invoke('groups.leave', { groupId }));

@@ -520,6 +520,7 @@ export class FakeParley {
           admins: [me],
           createdBy: me,
           active: true,
+          approveNewMembers: false,
         };
         this.groups.set(group.groupId, group);
         this.recordOwnChange(group, { kind: 'created', by: me, name: group.name, members: group.members });
@@ -557,6 +558,14 @@ export class FakeParley {
           (me) => ({ kind: 'admin_added', by: me, member: request.member }),
         );
       },
+      'groups.setApproval': async (request) => {
+        this.log('groups.setApproval', request);
+        return changeGroup(
+          request.groupId,
+          (group) => ({ ...group, approveNewMembers: request.approveNewMembers }),
+          (me) => ({ kind: 'approval_changed', by: me, approveNewMembers: request.approveNewMembers }),
+        );
+      },
       'groups.leave': async (request) => {
         this.log('groups.leave', request);
         const me = this.requireAccount().username;
@@ -578,7 +587,6 @@ export class FakeParley {
           expiresAt: this.now() + request.expiresInHours * 3_600_000,
           maxUses: request.maxUses,
           uses: 0,
-          approval: request.approval,
           revoked: false,
           requests: [],
         };

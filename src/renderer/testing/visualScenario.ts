@@ -90,8 +90,8 @@ export function demoOptions(now = Date.now()): FakeParleyOptions {
       fakeContact('layla'),
     ],
     groups: [
-      { groupId: HIKE_GROUP, name: 'Weekend hike', members: ['alice', 'bob', 'carol', 'erin'], admins: ['alice'], createdBy: 'alice', active: true },
-      { groupId: BOOK_GROUP, name: 'Book club', members: ['bob', 'alice', 'dave'], admins: ['bob'], createdBy: 'bob', active: true },
+      { groupId: HIKE_GROUP, name: 'Weekend hike', members: ['alice', 'bob', 'carol', 'erin'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false },
+      { groupId: BOOK_GROUP, name: 'Book club', members: ['bob', 'alice', 'dave'], admins: ['bob'], createdBy: 'bob', active: true, approveNewMembers: false },
     ],
     users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'layla'],
     pending,

@@ -124,6 +124,8 @@ export const invokeChannels = {
   'groups.removeMember': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
   /** An admin makes a member an admin too (admins answer join requests and manage invite links). */
   'groups.makeAdmin': invoke(z.strictObject({ groupId: GroupId, member: Username }), GroupView),
+  /** The group's "approve new members" setting (admins): every invite link follows it. */
+  'groups.setApproval': invoke(z.strictObject({ groupId: GroupId, approveNewMembers: z.boolean() }), GroupView),
   'groups.leave': invoke(z.strictObject({ groupId: GroupId }), GroupView),
   /** An invite link signed by this device (admins only), with its terms. */
   'groups.createInvite': invoke(CreateInviteRequest, InviteView),

@@ -79,6 +79,11 @@ export class GroupService {
     return this.change(groupId, () => ({ kind: 'invite_revoked', by: this.ctx.me.user, inviteId }));
   }
 
+  /** The group's "approve new members" setting: every link follows it. */
+  setApproval(groupId: string, approveNewMembers: boolean): Promise<GroupView> {
+    return this.change(groupId, () => ({ kind: 'approval_changed', by: this.ctx.me.user, approveNewMembers }));
+  }
+
   /** Tells every admin's device that `member`'s request through the link was turned down (they drop it too). */
   declineJoin(groupId: string, inviteId: string, member: string): Promise<GroupView> {
     return this.change(groupId, () => ({ kind: 'join_declined', by: this.ctx.me.user, inviteId, member: normalizeUsername(member) }));

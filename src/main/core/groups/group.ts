@@ -39,6 +39,8 @@ export const GroupRecord = z.strictObject({
   createdAt: z.number().int(),
   /** The group's invite links (records stored before links were shared have none). */
   inviteLinks: z.array(InviteLinkRecord).max(MAX_GROUP_INVITE_LINKS).default([]),
+  /** An admin lets in each person who asks with a link (every link follows it). */
+  approveNewMembers: z.boolean().default(false),
 });
 
 type Mutable = z.infer<typeof GroupRecord>;
@@ -49,7 +51,7 @@ export type GroupState = Readonly<Omit<Mutable, 'members' | 'admins' | 'inviteLi
 };
 
 /** The part of the state a group update carries to the other members (what they cannot work out themselves). */
-export const GroupSnapshotRecord = GroupRecord.pick({ name: true, members: true, admins: true, createdBy: true, revision: true, inviteLinks: true }).extend({
+export const GroupSnapshotRecord = GroupRecord.pick({ name: true, members: true, admins: true, createdBy: true, revision: true, inviteLinks: true, approveNewMembers: true }).extend({
   members: Members.min(1),
 });
 export type GroupSnapshot = z.infer<typeof GroupSnapshotRecord>;
@@ -62,6 +64,7 @@ export function toView(state: GroupState): GroupView {
     admins: [...state.admins],
     createdBy: state.createdBy,
     active: state.active,
+    approveNewMembers: state.approveNewMembers,
   };
 }
 
@@ -73,6 +76,7 @@ export function toSnapshot(state: GroupState): GroupSnapshot {
     createdBy: state.createdBy,
     revision: state.revision,
     inviteLinks: state.inviteLinks.map(copyLink),
+    approveNewMembers: state.approveNewMembers,
   };
 }
 

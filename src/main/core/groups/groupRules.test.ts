@@ -14,8 +14,8 @@ describe('the group model', () => {
   it('view and snapshot are projections of the one state, copied so they never alias it', () => {
     const group = base();
     const view = toView(group);
-    expect(view).toEqual({ groupId: GROUP, name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', active: true });
-    expect(toSnapshot(group)).toEqual({ name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', revision: 1, inviteLinks: [] });
+    expect(view).toEqual({ groupId: GROUP, name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', active: true, approveNewMembers: false });
+    expect(toSnapshot(group)).toEqual({ name: 'Club', members: ['ann', 'ben', 'cat'], admins: ['ann'], createdBy: 'ann', revision: 1, inviteLinks: [], approveNewMembers: false });
     view.members.push('eve');
     expect(group.members).toEqual(['ann', 'ben', 'cat']);
   });
@@ -107,6 +107,17 @@ describe('group rules', () => {
     expect(declined.inviteLinks[0]?.declined).toEqual(['eve']);
     const revoked = ok(localChange(declined, 'ben', { kind: 'invite_revoked', by: 'ben', inviteId: INVITE }));
     expect(revoked.inviteLinks[0]).toMatchObject({ revoked: true, uses: 1, declined: ['eve'] });
+  });
+
+  it('only admins change the “approve new members” setting; a joiner takes it from the snapshot', () => {
+    const group = base();
+    expect(localChange(group, 'ben', { kind: 'approval_changed', by: 'ben', approveNewMembers: true })).toEqual({ ok: false, reason: 'not_group_admin' });
+    const on = ok(localChange(group, 'ann', { kind: 'approval_changed', by: 'ann', approveNewMembers: true }));
+    expect(on.approveNewMembers).toBe(true);
+    const update = { kind: 'approval_changed' as const, by: 'ann', approveNewMembers: true };
+    expect(ok(receivedChange(group, GROUP, 'ann', update, toSnapshot(on), 'cat', 5)).approveNewMembers).toBe(true);
+    const added = ok(localChange(on, 'ann', { kind: 'members_added', by: 'ann', members: ['dan'] }));
+    expect(ok(receivedChange(undefined, GROUP, 'ann', { kind: 'members_added', by: 'ann', members: ['dan'] }, toSnapshot(added), 'dan', 5)).approveNewMembers).toBe(true);
   });
 
   it('a group keeps at most 32 links; links that had expired when a newer one was made go, the same for everyone', () => {

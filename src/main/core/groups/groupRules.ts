@@ -27,6 +27,7 @@ export function createGroupState(groupId: string, name: string, creator: string,
     active: true,
     createdAt: now,
     inviteLinks: [],
+    approveNewMembers: false,
   };
 }
 
@@ -103,6 +104,9 @@ function applyTo(state: GroupState, actor: string, update: GroupUpdate, revision
       }));
       return inviteLinks ? { ok: true, state: { ...state, inviteLinks, revision } } : { ok: false, reason: 'invalid' };
     }
+    case 'approval_changed':
+      if (!isAdmin) return { ok: false, reason: 'not_group_admin' };
+      return { ok: true, state: { ...state, approveNewMembers: update.approveNewMembers, revision } };
   }
 }
 
@@ -154,6 +158,7 @@ export function receivedChange(
         active: true,
         createdAt: current?.createdAt ?? now,
         inviteLinks: snapshot.inviteLinks,
+        approveNewMembers: snapshot.approveNewMembers,
       },
     };
   }

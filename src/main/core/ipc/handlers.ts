@@ -91,6 +91,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'groups.addMembers': ({ groupId, members }) => messenger().addMembers(groupId, members),
     'groups.removeMember': ({ groupId, member }) => messenger().removeMember(groupId, member),
     'groups.makeAdmin': ({ groupId, member }) => messenger().makeAdmin(groupId, member),
+    'groups.setApproval': ({ groupId, approveNewMembers }) => messenger().setGroupApproval(groupId, approveNewMembers),
     // Errors: unknown_group, not_group_member, not_group_admin, invalid_request (too many links).
     'groups.createInvite': (request) => messenger().createInvite(request),
     'groups.invites': ({ groupId }) => messenger().listInvites(groupId),

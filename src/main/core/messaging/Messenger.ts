@@ -180,6 +180,7 @@ export class Messenger {
   addMembers = (groupId: string, members: readonly string[]): Promise<GroupView> => this.groupService.addMembers(groupId, members);
   removeMember = (groupId: string, member: string): Promise<GroupView> => this.groupService.removeMember(groupId, member);
   makeAdmin = (groupId: string, member: string): Promise<GroupView> => this.groupService.makeAdmin(groupId, member);
+  setGroupApproval = (groupId: string, approveNewMembers: boolean): Promise<GroupView> => this.groupService.setApproval(groupId, approveNewMembers);
   leaveGroup = (groupId: string): Promise<GroupView> => this.groupService.leave(groupId);
 
   // ── group invites ──

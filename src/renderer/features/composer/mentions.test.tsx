@@ -15,7 +15,7 @@ afterEach(() => resetApp());
 /** The machine running these may be loaded: state changes get longer than the default second. */
 const patient = { timeout: 10_000 };
 
-const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol', 'carmen'], admins: ['alice'], createdBy: 'alice', active: true };
+const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol', 'carmen'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false };
 const clubId = groupConversationId(club.groupId);
 const row = (conversationId: string) => document.querySelector<HTMLElement>(`[data-conversation="${conversationId}"]`);
 

@@ -14,7 +14,7 @@ afterEach(() => resetApp());
 /** The machine running these may be loaded: state changes get longer than the default second. */
 const patient = { timeout: 10_000 };
 
-const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true };
+const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false };
 const clubId = groupConversationId(club.groupId);
 const T = Date.UTC(2024, 2, 1, 10);
 

@@ -35,5 +35,7 @@ export function describeUpdate(update: GroupUpdate, me: string): string {
       return `${by} revoked an invite link`;
     case 'join_declined':
       return `${by} turned down ${name(update.member, me)}’s request to join`;
+    case 'approval_changed':
+      return update.approveNewMembers ? `${by} made admins approve new members` : `${by} let new members join without approval`;
   }
 }

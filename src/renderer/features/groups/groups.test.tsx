@@ -16,7 +16,7 @@ const sidebarButton = (name: string) => within(screen.getByRole('complementary')
 
 /** Under load (2 shared cores) a change's round trip through the fake main can take longer than findBy's 1 s. */
 const SLOW = { timeout: 10_000 };
-const trip: GroupView = { groupId: fakeGroupId(1), name: 'Trip', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true };
+const trip: GroupView = { groupId: fakeGroupId(1), name: 'Trip', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false };
 
 async function systemRows(conversationId: string) {
   return (await sessionDb().messages.where('conversationId').equals(conversationId).toArray()).filter((row) => row.direction === 'system').map((row) => row.update?.kind);
@@ -171,5 +171,7 @@ describe('group helpers', () => {
     expect(describeUpdate({ kind: 'invite_created', by: 'alice', link: { inviteId, device: 1, createdAt: 1, expiresAt: 2000, maxUses: 0, approval: false } }, 'alice')).toBe('You made an invite link');
     expect(describeUpdate({ kind: 'invite_revoked', by: 'bob', inviteId }, 'alice')).toBe('bob revoked an invite link');
     expect(describeUpdate({ kind: 'join_declined', by: 'bob', inviteId, member: 'dave' }, 'alice')).toBe('bob turned down dave’s request to join');
+    expect(describeUpdate({ kind: 'approval_changed', by: 'alice', approveNewMembers: true }, 'alice')).toBe('You made admins approve new members');
+    expect(describeUpdate({ kind: 'approval_changed', by: 'bob', approveNewMembers: false }, 'alice')).toBe('bob let new members join without approval');
   });
 });

@@ -39,6 +39,8 @@ export const GroupView = z.strictObject({
   createdBy: Username,
   /** This device's user has left or was removed: history stays, sending is impossible. */
   active: z.boolean(),
+  /** An admin lets in each person who asks with an invite link (the group's setting, every link follows it). */
+  approveNewMembers: z.boolean(),
 });
 export type GroupView = z.infer<typeof GroupView>;
 
@@ -53,6 +55,7 @@ export const GroupUpdate = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('invite_created'), by: Username, link: InviteLinkTerms }),
   z.strictObject({ kind: z.literal('invite_revoked'), by: Username, inviteId: InviteId }),
   z.strictObject({ kind: z.literal('join_declined'), by: Username, inviteId: InviteId, member: Username }),
+  z.strictObject({ kind: z.literal('approval_changed'), by: Username, approveNewMembers: z.boolean() }),
 ]);
 export type GroupUpdate = z.infer<typeof GroupUpdate>;
 

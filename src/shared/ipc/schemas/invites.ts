@@ -16,8 +16,6 @@ export const CreateInviteRequest = z.strictObject({
   expiresInHours: z.number().int().min(1).max(MAX_INVITE_HOURS),
   /** 0: any number of people. */
   maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
-  /** An admin approves each person; otherwise they are added as soon as the admin's device hears from them. */
-  approval: z.boolean(),
 });
 
 export const InviteView = z.strictObject({
@@ -30,9 +28,8 @@ export const InviteView = z.strictObject({
   expiresAt: z.number().int(),
   maxUses: z.number().int().min(0).max(MAX_INVITE_USES),
   uses: z.number().int().min(0),
-  approval: z.boolean(),
   revoked: z.boolean(),
-  /** People waiting for an admin to let them in (approval links). */
+  /** People waiting here for an admin to let them in. */
   requests: z.array(Username).max(MAX_PENDING_JOIN_REQUESTS),
 });
 export type InviteView = z.infer<typeof InviteView>;

@@ -38,7 +38,6 @@ export interface CreateInvite {
   groupId: string;
   expiresInHours: number;
   maxUses: number;
-  approval: boolean;
 }
 
 export class GroupInvites {
@@ -73,7 +72,8 @@ export class GroupInvites {
       groupName: group.name,
       expiresAt,
       maxUses: request.maxUses,
-      approval: request.approval,
+      // The group's setting now, for the join dialog's hint; the setting when a request arrives decides.
+      approval: group.approveNewMembers,
       admins,
     };
     const token = signInvite(this.ctx.provider, this.ctx.identity.signing, terms);
@@ -81,8 +81,8 @@ export class GroupInvites {
     if (!(await this.store.add({ inviteId, groupId: group.groupId, token, expiresAt, requests: [] }))) {
       throw new AppError('invalid_request', 'This device keeps too many invite links. Revoke some, or wait for them to expire.');
     }
-    await this.groups.addInviteLink(group.groupId, { inviteId, device: me.device, createdAt: now, expiresAt, maxUses: request.maxUses, approval: request.approval });
-    this.ctx.logger.info('group.invite_created', { group: idHint(group.groupId), approval: request.approval });
+    await this.groups.addInviteLink(group.groupId, { inviteId, device: me.device, createdAt: now, expiresAt, maxUses: request.maxUses, approval: terms.approval });
+    this.ctx.logger.info('group.invite_created', { group: idHint(group.groupId), approval: terms.approval });
     this.ctx.events.emit('groups.invitesChanged', { groupId: group.groupId });
     return this.view(group.groupId, inviteId);
   }
@@ -351,7 +351,6 @@ function viewOf(group: GroupState, link: InviteLinkRecord, record: InviteRecord 
     expiresAt: link.expiresAt,
     maxUses: link.maxUses,
     uses: link.uses,
-    approval: link.approval,
     revoked: link.revoked,
     requests: open,
   };

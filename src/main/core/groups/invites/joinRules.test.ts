@@ -45,8 +45,9 @@ describe('decideJoin', () => {
     expect(decideJoin(facts({ me: { user: 'ben', device: 1 }, held: ['cat'] }))).toEqual({ kind: 'ignore' });
   });
 
-  it('on an approval link every admin device keeps the request once and tells the joiner to wait', () => {
-    const approval = { terms: { ...terms, approval: true }, group: withLink({ approval: true }) };
+  it('where the group approves new members, every admin device keeps the request once and tells the joiner to wait', () => {
+    // The group's setting decides, whatever it was when the link was made.
+    const approval = { group: { ...group, approveNewMembers: true } };
     for (const me of [{ user: 'ann', device: 1 }, { user: 'ben', device: 4 }]) {
       expect(decideJoin(facts({ ...approval, me }))).toEqual({ kind: 'hold', tell: true });
       expect(decideJoin(facts({ ...approval, me, held: ['cat'] }))).toEqual({ kind: 'answer', outcome: 'pending_approval' });

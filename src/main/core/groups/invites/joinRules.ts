@@ -1,8 +1,8 @@
 // What an admin's device does with a join request (pure). The link is the group's copy of it (every admin's device
 // has the same): refuse a forged token or one the group has no link for, refuse a revoked, expired or used-up link
 // or someone an admin turned down through it, answer someone already in the group, or keep the request for an admin
-// (approval links: every admin's device keeps it and any admin answers). Without approval the device that signed
-// the link adds the joiner; the other admins' devices keep the request, so an admin can still let them in when that
+// (where the group's "approve new members" setting is on — every link follows it — every admin's device keeps it
+// and any admin answers). With the setting off the device that signed the link adds the joiner; the other admins' devices keep the request, so an admin can still let them in when that
 // device is gone. A device whose user is not an admin of the group stays silent. The signature is checked by the
 // caller (with the signing device's key).
 import type { JoinOutcome } from '../../../../shared/ipc';
@@ -50,10 +50,11 @@ export function decideJoin(facts: JoinRequestFacts): JoinDecision {
   if (link.maxUses > 0 && link.uses >= link.maxUses) return answer('used_up');
   if (link.declined.includes(joiner)) return answer('declined');
   const signer = link.admin === me.user && link.device === me.device;
-  if (!link.approval && signer) return { kind: 'add' };
-  if (facts.held.includes(joiner)) return link.approval ? answer('pending_approval') : { kind: 'ignore' };
+  const approval = group.approveNewMembers;
+  if (!approval && signer) return { kind: 'add' };
+  if (facts.held.includes(joiner)) return approval ? answer('pending_approval') : { kind: 'ignore' };
   if (facts.held.length >= MAX_PENDING_JOIN_REQUESTS) return answer('used_up');
-  return { kind: 'hold', tell: link.approval };
+  return { kind: 'hold', tell: approval };
 }
 
 /** The token says what the group's copy of the link says (the group's copy is the one that counts). */

@@ -67,7 +67,7 @@ describe('end-to-end content v2', () => {
         messageId: 'm3',
         sentAt: 1,
         update: { kind: 'renamed', by: 'alice', name: 'Club' },
-        state: { name: 'Club', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 2, inviteLinks: [] },
+        state: { name: 'Club', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 2, inviteLinks: [], approveNewMembers: false },
       },
       ...(
         [
@@ -75,6 +75,7 @@ describe('end-to-end content v2', () => {
           { kind: 'invite_created', by: 'alice', link: { inviteId: INVITE, device: 2, createdAt: 1_000, expiresAt: 3_600_000, maxUses: 5, approval: true } },
           { kind: 'invite_revoked', by: 'bob', inviteId: INVITE },
           { kind: 'join_declined', by: 'bob', inviteId: INVITE, member: 'cat' },
+          { kind: 'approval_changed', by: 'alice', approveNewMembers: true },
           { kind: 'members_added', by: 'bob', members: ['dan'], inviteId: INVITE },
         ] satisfies GroupUpdate[]
       ).map(
@@ -84,7 +85,7 @@ describe('end-to-end content v2', () => {
           messageId: 'm3a',
           sentAt: 1,
           update,
-          state: { name: 'Club', members: ['alice', 'bob', 'dan'], admins: ['alice', 'bob'], createdBy: 'alice', revision: 9, inviteLinks: [LINK] },
+          state: { name: 'Club', members: ['alice', 'bob', 'dan'], admins: ['alice', 'bob'], createdBy: 'alice', revision: 9, inviteLinks: [LINK], approveNewMembers: true },
         }),
       ),
       {
@@ -93,7 +94,7 @@ describe('end-to-end content v2', () => {
         messageId: 'm4',
         sentAt: 1,
         update: { kind: 'member_left', by: 'bob' },
-        state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3, inviteLinks: [] },
+        state: { name: 'Club', members: ['alice'], admins: [], createdBy: 'alice', revision: 3, inviteLinks: [], approveNewMembers: false },
       },
       { type: 'sender_key', groupId: GROUP, messageId: 'm5', sentAt: 1, distribution: Uint8Array.of(1, 2, 3) },
       { type: 'group_join_request', groupId: GROUP, messageId: 'm6', sentAt: 1, token: 'T'.repeat(40) },

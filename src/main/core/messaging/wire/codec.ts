@@ -167,11 +167,13 @@ function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchem
       return { by, kind: { case: 'inviteLinkRevoked', value: { inviteId: update.inviteId } } };
     case 'join_declined':
       return { by, kind: { case: 'joinRequestDeclined', value: { inviteId: update.inviteId, member: update.member } } };
+    case 'approval_changed':
+      return { by, kind: { case: 'approvalChanged', value: { approveNewMembers: update.approveNewMembers } } };
   }
 }
 
 function toState(state: GroupSnapshot): MessageInitShape<typeof GroupStateSchema> {
-  const access = { inviteLinks: state.inviteLinks.map(toLink) };
+  const access = { inviteLinks: state.inviteLinks.map(toLink), approveNewMembers: state.approveNewMembers };
   return { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: BigInt(state.revision), access };
 }
 
@@ -387,6 +389,9 @@ function fromChange(change: GroupChange): GroupUpdate | undefined {
     case 'joinRequestDeclined':
       update = { kind: 'join_declined', by, inviteId: kind.value.inviteId, member: kind.value.member };
       break;
+    case 'approvalChanged':
+      update = { kind: 'approval_changed', by, approveNewMembers: kind.value.approveNewMembers };
+      break;
     case undefined:
       return undefined;
   }
@@ -401,7 +406,7 @@ function fromState(state: GroupState): GroupSnapshot {
     revoked: link.revoked,
     declined: link.declined,
   }));
-  const snapshot = { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: safeNumber(state.revision, 'group revision'), inviteLinks };
+  const snapshot = { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: safeNumber(state.revision, 'group revision'), inviteLinks, approveNewMembers: state.access?.approveNewMembers ?? false };
   return valid(GroupSnapshotRecord, snapshot, 'group state');
 }
 

@@ -1,11 +1,12 @@
-// "Invite links" in a group's info, for its admins: make a link (how long, how many people, whether an admin
-// approves each), show it as a QR code and text to copy, see who waits and let them in or not, revoke it. Every
+// "Invite links" in a group's info, for its admins: the group's "an admin approves each new member" setting (every
+// link follows it), make a link (how long, how many people), show it as a QR code and text to copy, see who waits and let them in or not, revoke it. Every
 // admin sees every link of the group (only the device that made one can show it) and the requests that reached
 // this device. Main signs the link and is the one that honours or refuses it; this only shows what main reports.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { InviteView } from '../../../../shared/ipc';
 import { userMessage } from '../../../errors';
 import { invoke, subscribe } from '../../../ipc';
+import { useGroups } from '../../../store/groups';
 import { QrCode } from './QrCode';
 import { EXPIRY_CHOICES, USE_CHOICES, inviteSummary, isLive, madeElsewhereText } from './inviteText';
 
@@ -13,7 +14,7 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
   const [invites, setInvites] = useState<InviteView[] | null>(null);
   const [hours, setHours] = useState<number>(EXPIRY_CHOICES[2].hours);
   const [uses, setUses] = useState<number>(USE_CHOICES[0].uses);
-  const [approval, setApproval] = useState(false);
+  const approveNewMembers = useGroups((state) => state.groups[groupId]?.approveNewMembers ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -56,7 +57,7 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
 
   const create = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => invoke('groups.createInvite', { groupId, expiresInHours: hours, maxUses: uses, approval }), 'Invite link created.');
+    void run(() => invoke('groups.createInvite', { groupId, expiresInHours: hours, maxUses: uses }), 'Invite link created.');
   };
   const copy = (link: string | undefined) => {
     if (!link) return;
@@ -74,7 +75,19 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
       <h3 className="section-title" id={`${expiryId}-title`}>
         Invite links
       </h3>
-      <p className="field-hint">Anyone with a link can ask to join “{groupName}” and sees its name and yours. Revoke a link to stop it working.</p>
+      <p className="field-hint">Anyone with a link can ask to join “{groupName}” and sees its name and its admins’ names. Revoke a link to stop it working.</p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={approveNewMembers}
+          disabled={busy}
+          onChange={(event) => {
+            const on = event.target.checked;
+            void run(() => useGroups.getState().setApproval(groupId, on), on ? 'An admin now approves each new member.' : 'New members now join at once.');
+          }}
+        />
+        An admin approves each new member (every link)
+      </label>
       <form className="invite-form" onSubmit={create}>
         <div className="invite-terms">
           <div>
@@ -98,10 +111,6 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
             </select>
           </div>
         </div>
-        <label className="checkbox">
-          <input type="checkbox" checked={approval} onChange={(event) => setApproval(event.target.checked)} />
-          An admin approves each person
-        </label>
         <button type="submit" className="button-secondary" disabled={busy}>
           Create invite link
         </button>

@@ -28,10 +28,10 @@ export function expiryText(expiresAt: number, now: number): string {
   return `Expires ${at.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-/** One line under a link: expiry, uses, approval. */
+/** One line under a link: expiry and uses. */
 export function inviteSummary(invite: InviteView, now: number): string {
   const uses = invite.maxUses === 0 ? `${invite.uses} joined` : `${invite.uses} of ${invite.maxUses} joined`;
-  return [expiryText(invite.expiresAt, now), uses, invite.approval ? 'admins approve each person' : 'joins at once'].join(' · ');
+  return [expiryText(invite.expiresAt, now), uses].join(' · ');
 }
 
 /** A link another device made: every admin may revoke it and answer for it, only that device can show it. */

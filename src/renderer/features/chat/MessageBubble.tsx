@@ -12,6 +12,8 @@ import { useMessageActions } from '../../store/messageActions';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Icon } from '../../ui/Icon';
 import { formatFullDate, formatTime } from '../../ui/time';
+import { isSingleEmoji } from '../../../shared/conversations/messageRules';
+import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MessageAttachments } from '../media/MessageAttachments';
 import { retrySend } from '../outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
@@ -68,9 +70,14 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   const element = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [reactionPicker, setReactionPicker] = useState<DOMRect | null>(null);
   const askDeleteForEveryone = useCallback(() => setConfirmingDelete(true), []);
   const closeMenu = useCallback(() => {
     setMenu(null);
+    element.current?.focus({ preventScroll: true });
+  }, []);
+  const closeReactionPicker = useCallback(() => {
+    setReactionPicker(null);
     element.current?.focus({ preventScroll: true });
   }, []);
   const toggle = (emoji: string) => screenWork('chat.react_failed', react(message, emoji));
@@ -183,8 +190,20 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
           at={menu}
           actions={menu.show === 'reactions' ? [] : actionsFor(message, me, askDeleteForEveryone)}
           myReaction={message.reactions?.[me]?.emoji}
-          {...(canReact && menu.show !== 'actions' ? { onReact: toggle } : {})}
+          {...(canReact && menu.show !== 'actions' ? { onReact: toggle, onMoreReactions: setReactionPicker } : {})}
           onClose={closeMenu}
+        />
+      )}
+      {reactionPicker && (
+        <EmojiPicker
+          label="React with an emoji"
+          anchor={reactionPicker}
+          accept={isSingleEmoji}
+          onPick={(emoji) => {
+            closeReactionPicker();
+            toggle(emoji);
+          }}
+          onClose={closeReactionPicker}
         />
       )}
       {confirmingDelete && (

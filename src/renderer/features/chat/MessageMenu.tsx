@@ -5,6 +5,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { QUICK_REACTIONS } from '../../../shared/conversations/messageRules';
+import { Icon } from '../../ui/Icon';
 
 export interface MenuAction {
   id: string;
@@ -21,6 +22,8 @@ interface MessageMenuProps {
   /** The emoji this user reacted with, if any (shown pressed). */
   myReaction: string | undefined;
   onReact?: (emoji: string) => void;
+  /** Offered after the quick reactions: the full picker, opened where the menu was. */
+  onMoreReactions?: (where: DOMRect) => void;
   onClose(): void;
   /** The menu's accessible name (the chat list uses it for a chat's menu). */
   label?: string;
@@ -28,7 +31,7 @@ interface MessageMenuProps {
 
 const MARGIN = 8;
 
-export function MessageMenu({ at, actions, myReaction, onReact, onClose, label = 'Message actions' }: MessageMenuProps) {
+export function MessageMenu({ at, actions, myReaction, onReact, onMoreReactions, onClose, label = 'Message actions' }: MessageMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState(at);
 
@@ -99,6 +102,23 @@ export function MessageMenu({ at, actions, myReaction, onReact, onClose, label =
               {emoji}
             </button>
           ))}
+          {onMoreReactions && (
+            <button
+              type="button"
+              role="menuitem"
+              className="reaction-choice reaction-more"
+              aria-label="More reactions…"
+              title="More reactions…"
+              data-reaction="more"
+              tabIndex={-1}
+              onClick={() => {
+                const where = menu.current?.getBoundingClientRect();
+                if (where) choose(() => onMoreReactions(where));
+              }}
+            >
+              <Icon name="plus" size={18} />
+            </button>
+          )}
         </div>
       )}
       {actions.map((action) => (

@@ -18,6 +18,7 @@ import { AttachmentTray } from '../media/AttachmentTray';
 import { usePendingFiles } from '../media/pendingFiles';
 import { hasPendingFiles, sendPendingFiles, trayProblem } from '../media/sendFiles';
 import { VoiceRecorder } from '../media/VoiceRecorder';
+import { ComposerEmojiButton } from '../emoji/ComposerEmojiButton';
 import { saveEdit } from '../chat/messageActions';
 import { useGroupMembers } from '../chat/useMentionable';
 import { sendText } from '../outbox/actions';
@@ -166,6 +167,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
       <AttachmentTray conversationId={conversationId} />
       <div className="composer-row">
         {!recording && <AttachButton conversationId={conversationId} />}
+        {!recording && <ComposerEmojiButton field={field} onText={setText} />}
         {!recording && (
           <textarea
             ref={field}

@@ -1,0 +1,78 @@
+// The emoji picker between two people through a real relay, driven as a person would: alice opens the composer's
+// picker, finds an emoji by a keyword and puts it in her text with Enter; bob reacts to it with
+// an emoji that is not in the quick row, from "More reactions…", and alice sees his reaction. The next time alice
+// opens the picker, what she used is first. Screens in both themes, with axe scans of both pickers.
+import { expect, test } from '@playwright/test';
+import { bubble, composer, openChat, register, send, startChat } from '../support/app';
+import { World, type E2eUser } from '../support/world';
+
+let world: World;
+test.beforeEach(async ({ browser }, info) => {
+  world = new World(browser, info.title.replace(/\W+/g, '-'));
+});
+test.afterEach(async () => {
+  const info = test.info();
+  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
+  await world.dispose();
+});
+
+/** Light and dark screenshots of the same moment; `scan` adds an axe scan of the light one (slow on the full grid). */
+async function bothThemes(user: E2eUser, step: string, scan = false): Promise<void> {
+  if (scan) await world.screen(user, `${step}-light`);
+  else await world.screenshot(user.page, `${step}-light`);
+  await user.page.emulateMedia({ colorScheme: 'dark' });
+  await world.screenshot(user.page, `${step}-dark`);
+  await user.page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('emoji from the composer’s picker and a reaction from the full picker', async () => {
+  test.setTimeout(480_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const bob = await world.user('bob', relay.url);
+  await register(alice, 'alice');
+  await register(bob, 'bob');
+  await startChat(alice.page, 'bob');
+  await send(alice.page, 'Ready for the trip?');
+  await openChat(bob.page, 'dm:alice', 'alice');
+  await expect(bubble(bob.page, 'Ready for the trip?')).toBeVisible();
+
+  // alice: "Packed " then an emoji found by a keyword ("suitcase" finds 🧳 luggage).
+  await composer(alice.page).fill('Packed ');
+  await alice.page.getByRole('button', { name: 'Insert emoji' }).click();
+  const picker = alice.page.getByRole('dialog', { name: 'Insert emoji' });
+  const search = picker.getByRole('combobox', { name: 'Search emoji' });
+  await expect(search).toBeFocused();
+  await expect(picker.getByRole('group', { name: 'Smileys & emotion' })).toBeVisible();
+  await bothThemes(alice, '01-alice-composer-picker', true);
+  await search.fill('suitcase');
+  await expect(picker.getByRole('option', { name: 'luggage' })).toHaveAttribute('aria-selected', 'true');
+  await bothThemes(alice, '02-alice-picker-search');
+  await search.press('Enter');
+  await expect(picker).toHaveCount(0);
+  await expect(composer(alice.page)).toBeFocused();
+  await expect(composer(alice.page)).toHaveValue('Packed 🧳');
+  await composer(alice.page).press('Enter');
+  const packed = bubble(bob.page, 'Packed 🧳');
+  await expect(packed).toBeVisible();
+
+  // bob reacts with 🤩 from the full picker: menu → More reactions… → search → click.
+  await packed.locator('.bubble').click({ button: 'right' });
+  await bob.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'More reactions…' }).click();
+  const reactions = bob.page.getByRole('dialog', { name: 'React with an emoji' });
+  await expect(reactions.getByRole('group', { name: 'Smileys & emotion' })).toBeVisible();
+  await reactions.getByRole('combobox', { name: 'Search emoji' }).fill('star');
+  await expect(reactions.getByRole('option', { name: 'star-struck' })).toBeVisible();
+  await bothThemes(bob, '03-bob-reaction-picker', true);
+  await reactions.getByRole('option', { name: 'star-struck' }).click();
+  await expect(reactions).toHaveCount(0);
+  await expect(bubble(alice.page, 'Packed 🧳').getByRole('button', { name: '🤩 1: bob' })).toBeVisible();
+  await bothThemes(alice, '04-alice-sees-reaction');
+
+  // What alice used comes first the next time.
+  await alice.page.getByRole('button', { name: 'Insert emoji' }).click();
+  const recent = alice.page.getByRole('dialog', { name: 'Insert emoji' }).getByRole('group', { name: 'Recently used' });
+  await expect(recent.getByRole('option')).toHaveText(['🧳']);
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByRole('dialog', { name: 'Insert emoji' })).toHaveCount(0);
+});

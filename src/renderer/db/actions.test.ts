@@ -184,3 +184,34 @@ describe('own actions', () => {
     expect(await lastEditableMessage(db, 'dm:bob', 'alice', T + EDIT_WINDOW_MS + 10)).toBeUndefined();
   });
 });
+
+describe("the '@' mark follows edits and deletes", () => {
+  const group = { conversationId: 'group:g1' };
+  const mark = async (db: ParleyDatabase) => {
+    const conversation = (await db.conversations.get('group:g1'))!;
+    return (conversation.lastMentionSeq ?? 0) > conversation.lastReadSeq;
+  };
+
+  it('appears when an unread message is edited to name this user, and goes when that mention is edited or deleted away', async () => {
+    const db = freshDatabase();
+    await receive(db, textFrom('bob', 'm1', 'lunch?', group), textFrom('carol', 'm2', 'sure', group));
+    expect(await mark(db)).toBe(false);
+    await receive(db, actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'm1', body: 'lunch @alice?' }, { ...group, sentAt: T + 1_000 }));
+    expect(await mark(db)).toBe(true);
+    await receive(db, actionFrom('bob', 'e2', { kind: 'edit', targetMessageId: 'm1', body: 'lunch anyone?' }, { ...group, sentAt: T + 2_000 }));
+    expect(await mark(db)).toBe(false);
+
+    // Two unread mentions: removing the newer one leaves the mark on the older; deleting that one clears it.
+    await receive(db, textFrom('carol', 'm3', '@alice are you in?', group), textFrom('bob', 'm4', '@alice ping', group));
+    await receive(db, actionFrom('bob', 'e3', { kind: 'edit', targetMessageId: 'm4', body: 'ping' }, { ...group, sentAt: T + 3_000 }));
+    expect(await mark(db)).toBe(true);
+    expect((await db.conversations.get('group:g1'))!.lastMentionSeq).toBe((await row3(db)).seq);
+    await receive(db, actionFrom('carol', 'd1', { kind: 'delete', targetMessageId: 'm3' }, { ...group, sentAt: T + 4_000 }));
+    expect(await mark(db)).toBe(false);
+  });
+});
+
+async function row3(db: ParleyDatabase): Promise<StoredMessage> {
+  return (await db.messages.where('[conversationId+messageId+sender]').equals(['group:g1', 'm3', 'carol']).first()) as StoredMessage;
+}
+

@@ -65,7 +65,9 @@ export async function storeReceived(
         case 'delete':
           // It may name rows of this batch: those are written first.
           await writer.flush();
-          await applyReceivedAction(db, message);
+          if ((await applyReceivedAction(db, message)) && message.content.kind !== 'reaction') {
+            await writer.followMention(message.conversationId, message.content.targetMessageId, message.sender.user);
+          }
           break;
         case 'expiry_timer':
           if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
@@ -100,6 +102,9 @@ export async function storeReceived(
   });
   return outcome;
 }
+
+/** How far back an edit that removed a mention looks for an earlier unread one to keep the '@' mark on. */
+const MENTION_LOOKBACK = 200;
 
 /** Content kinds that become rows (receipts change rows, typing notices are never stored). */
 const STORED_KINDS = new Set<ReceivedMessage['content']['kind']>(['text', 'media', 'group_update', 'unsupported', 'unreadable', 'expiry_timer']);
@@ -174,6 +179,35 @@ class BatchWriter {
       }
     }
     return true;
+  }
+
+  /**
+   * An edit or delete changed a group message: the chat's '@' mark follows whether it still names this user — set
+   * when an unread message now does, moved back to the newest unread one that still does (looking back at most
+   * MENTION_LOOKBACK messages) when the marked one no longer does.
+   */
+  async followMention(conversationId: string, messageId: string, author: string): Promise<void> {
+    const conversation = this.conversations.get(conversationId) ?? (await this.db.conversations.get(conversationId));
+    if (!conversation || conversation.kind !== 'group') return;
+    this.conversations.set(conversationId, conversation);
+    const row = (await this.db.messages.where('[conversationId+messageId+sender]').equals([conversationId, messageId, author]).first()) as StoredMessage | undefined;
+    if (!row || row.direction !== 'in' || row.seq <= conversation.lastReadSeq) return;
+    const names = !row.deleted && mentionsUser(row.body, this.me);
+    const mark = conversation.lastMentionSeq ?? 0;
+    if (names && row.seq > mark) conversation.lastMentionSeq = row.seq;
+    else if (!names && row.seq === mark) conversation.lastMentionSeq = await this.newestUnreadMention(conversation, row.seq);
+    else return;
+    this.changed.add(conversationId);
+  }
+
+  private async newestUnreadMention(conversation: ConversationRow, beforeSeq: number): Promise<number> {
+    const candidates = (await this.db.messages
+      .where('[conversationId+direction+seq]')
+      .between([conversation.id, 'in', conversation.lastReadSeq], [conversation.id, 'in', beforeSeq], false, false)
+      .reverse()
+      .limit(MENTION_LOOKBACK)
+      .toArray()) as StoredMessage[];
+    return candidates.find((row) => !row.deleted && mentionsUser(row.body, this.me))?.seq ?? conversation.lastReadSeq;
   }
 
   /** The conversation's disappearing-message timer for what is sent from now on. */

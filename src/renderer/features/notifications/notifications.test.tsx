@@ -124,7 +124,7 @@ describe('new-message notifications', () => {
 });
 
 describe('the unread badge', () => {
-  it('reports the unread total of chats that are not muted, and shows it in the title', async () => {
+  it('reports the unread total of chats that are neither muted nor archived, and shows it in the title', async () => {
     const { fake } = await renderApp({ contacts });
     act(() => useChats.getState().select(null));
     message(fake, 'bob', 'one');
@@ -134,6 +134,10 @@ describe('the unread badge', () => {
     expect(document.title).toBe('(3) Parley');
     await act(() => sessionDb().conversations.update('dm:bob', { mutedUntil: 'always' }));
     await waitFor(() => expect(fake.unreadCount).toBe(1));
+    // An archived chat is out of sight and out of the count too (as in Signal).
+    await act(() => sessionDb().conversations.update('dm:carol', { archived: true }));
+    await waitFor(() => expect(fake.unreadCount).toBe(0));
+    expect(document.title).toBe('Parley');
     expect(unreadTitle(0)).toBe('Parley');
     expect(unreadTitle(5000)).toBe('(999+) Parley');
   });

@@ -1,5 +1,5 @@
 // Keeps the unread total in view while the messenger runs — in the window title ("(3) Parley") and, through main,
-// on the dock/taskbar badge and the tray — from a live query over every chat that is not muted.
+// on the dock/taskbar badge and the tray — from a live query over every chat that is neither muted nor archived (as Signal counts).
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect } from 'react';
 import { isMuted } from '../../../shared/notifications/notificationPolicy';
@@ -10,7 +10,7 @@ import { useSession } from '../../store/session';
 
 export async function unreadTotal(db: ParleyDatabase, now: number): Promise<number> {
   const conversations = await db.conversations.toArray();
-  const counts = await Promise.all(conversations.filter((row) => !isMuted(row.mutedUntil, now)).map((row) => countUnread(db, row.id, row.lastReadSeq)));
+  const counts = await Promise.all(conversations.filter((row) => !row.archived && !isMuted(row.mutedUntil, now)).map((row) => countUnread(db, row.id, row.lastReadSeq)));
   return counts.reduce((sum, count) => sum + count, 0);
 }
 

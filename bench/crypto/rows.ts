@@ -9,7 +9,7 @@ export const ROWS = [
     id: 'setup',
     label: 'session setups/s (PQXDH + first message both ways)',
     anchor: 420,
-    parley: 'verify 2 bundle signatures, ML-KEM-768 encaps + 4 X25519; Bob: decaps + 4 X25519; 1 KiB each way; 4 session-record encodes',
+    parley: 'verify 2 bundle signatures, ML-KEM-768 encaps + 4 X25519; Bob: decaps + 4 X25519; 1 KiB each way; 4 session-record encodes (ML-KEM: liboqs in WebAssembly on node, JavaScript on noble)',
     libsignal: 'same flow with Kyber-1024 (libsignal’s default); 4 session-record serializations',
   },
   {

@@ -1,5 +1,6 @@
-// ML-KEM-768 (FIPS 203) for PQXDH, over @noble/post-quantum. The one implementation every CryptoProvider uses:
-// Node 20's crypto has no ML-KEM. Errors are the crypto layer's typed ones; nothing here logs or keeps key material.
+// ML-KEM-768 (FIPS 203) for PQXDH, over @noble/post-quantum: the noble provider's, the reference the node
+// provider's WebAssembly backend (src/main/core/crypto/liboqs-ml-kem.ts) is checked against, and its fallback.
+// Errors are the crypto layer's typed ones; nothing here logs or keeps key material.
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { CryptoError } from './errors';
 import {
@@ -9,7 +10,7 @@ import {
   type CryptoProvider,
 } from './provider';
 
-type KemPrimitives = Pick<CryptoProvider, 'mlKem768GenerateKeyPair' | 'mlKem768Encapsulate' | 'mlKem768Decapsulate'>;
+export type KemPrimitives = Pick<CryptoProvider, 'mlKem768GenerateKeyPair' | 'mlKem768Encapsulate' | 'mlKem768Decapsulate'>;
 
 export const mlKem768: KemPrimitives = {
   mlKem768GenerateKeyPair() {

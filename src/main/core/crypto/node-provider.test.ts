@@ -21,7 +21,7 @@ import {
   senderKeyDistributionMessage,
 } from '../../../shared/crypto/sender-key';
 import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../shared/crypto/sender-key-record';
-import { nodeCryptoProvider as node } from './node-provider';
+import { nodeCryptoProvider as node, nodeMlKemBackend } from './node-provider';
 
 describePublishedVectors(node, { iterated1000: true });
 
@@ -155,6 +155,16 @@ describe('node provider matches noble byte for byte', () => {
 });
 
 describe('interop: one side on node, the other on noble', () => {
+  it('ML-KEM-768 through liboqs in WebAssembly, each side decapsulating what the other encapsulated', () => {
+    expect(nodeMlKemBackend).toBe('liboqs-wasm');
+    const ours = node.mlKem768GenerateKeyPair();
+    const theirs = noble.mlKem768GenerateKeyPair();
+    const toNoble = node.mlKem768Encapsulate(theirs.publicKey);
+    expect(toHex(noble.mlKem768Decapsulate(toNoble.ciphertext, theirs.secretKey))).toBe(toHex(toNoble.sharedSecret));
+    const fromNoble = noble.mlKem768Encapsulate(ours.publicKey);
+    expect(toHex(node.mlKem768Decapsulate(fromNoble.ciphertext, ours.secretKey))).toBe(toHex(fromNoble.sharedSecret));
+  });
+
   it('a pairwise session both ways', () => {
     const alice = generateIdentityKeyPair(node);
     const bob = generateIdentityKeyPair(noble);

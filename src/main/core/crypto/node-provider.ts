@@ -18,6 +18,7 @@ import {
 } from 'node:crypto';
 import { CryptoError } from '../../../shared/crypto/errors';
 import { mlKem768 } from '../../../shared/crypto/ml-kem';
+import { loadLiboqsMlKem768 } from './liboqs-ml-kem';
 import { nobleCryptoProvider } from '../../../shared/crypto/noble-provider';
 import {
   AEAD_TAG_BYTES,
@@ -112,6 +113,13 @@ function x25519Agree(ours: KeyPair, theirPublicKey: Uint8Array): Uint8Array {
   return shared;
 }
 
+// Node 20's crypto has no ML-KEM: liboqs in WebAssembly computes it (a fifth of noble's CPU), loaded once when this
+// module is; noble's implementation, byte for byte the same, is the fallback where WebAssembly cannot run.
+const liboqs = await loadLiboqsMlKem768().catch(() => undefined);
+
+/** Which ML-KEM-768 implementation the node provider uses (for tests and the benchmark's labels). */
+export const nodeMlKemBackend: 'liboqs-wasm' | 'noble' = liboqs ? 'liboqs-wasm' : 'noble';
+
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
 
@@ -150,8 +158,7 @@ export const nodeCryptoProvider: CryptoProvider = {
     return scalar;
   },
 
-  // Node 20's crypto has no ML-KEM: the one implementation (noble) serves every provider.
-  ...mlKem768,
+  ...(liboqs ?? mlKem768),
 
   sha512: (data) => plain(createHash('sha512').update(data).digest()),
   hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),

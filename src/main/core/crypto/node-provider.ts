@@ -9,7 +9,6 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
   hkdfSync,
   randomBytes,
   sign,
@@ -65,37 +64,31 @@ const publicKeyObject = (crv: Curve, publicKey: Uint8Array): KeyObject =>
     createPublicKey({ key: { kty: 'OKP', crv, x: b64u(publicKey) }, format: 'jwk' }),
   );
 
-const privateKeyObject = (crv: Curve, pair: KeyPair): KeyObject =>
-  cached(caches[`${crv}:private`], pair.secretKey, () =>
-    createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(pair.secretKey), x: b64u(pair.publicKey) }, format: 'jwk' }),
-  );
-
-/** A private key from its secret alone (no public half known yet): PKCS#8 DER, slow, only for rare derivations. */
-function privateKeyFromSecret(crv: Curve, secretKey: Uint8Array): KeyObject {
+/**
+ * A private key from its 32 secret bytes. Node's JWK import reads the key from `d` alone and OpenSSL derives the
+ * public half (Node 20 through 24); `x` must be a string but is not read, so it is left empty rather than encoded.
+ */
+function importPrivateKey(crv: Curve, secretKey: Uint8Array): KeyObject {
   if (secretKey.length !== 32) throw new CryptoError('bad_key', `${crv} secret key must be 32 bytes`);
-  // RFC 8410 PKCS#8 prefix for a 32-byte OKP key; the OID's last byte is 0x6e (X25519) or 0x70 (Ed25519).
-  const prefix = Buffer.from(`302e020100300506032b65${crv === 'X25519' ? '6e' : '70'}04220420`, 'hex');
-  return createPrivateKey({ key: Buffer.concat([prefix, secretKey]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(secretKey), x: '' }, format: 'jwk' });
 }
+
+const privateKeyObject = (crv: Curve, secretKey: Uint8Array): KeyObject =>
+  cached(caches[`${crv}:private`], secretKey, () => importPrivateKey(crv, secretKey));
+
+/** The raw public half of a private key (X25519(k, 9), or the Ed25519 public key of a seed). */
+const publicHalf = (key: KeyObject): Uint8Array => fromB64u(String(createPublicKey(key).export({ format: 'jwk' }).x));
 
 /**
- * Key generation asks Node for JWK output directly. Never generate a KeyObject and export it afterwards: on
- * Node 20 a JWK export can deadlock when GC collects the generating job mid-export (seen on this machine).
+ * A fresh pair: 32 random secret bytes (what OpenSSL's and noble's generators draw as well), imported once (the
+ * KeyObject is cached for the pair's first agreement or signature), its public half read from it. Node's key
+ * generator is not used: its output would have to be imported again, and on Node 20 exporting a KeyObject it made
+ * as JWK can deadlock when GC collects the generating job mid-export (seen on this machine).
  */
-function generate(type: 'x25519' | 'ed25519'): KeyPair {
-  const generateJwk = generateKeyPairSync as unknown as (
-    type: string,
-    options: object,
-  ) => { publicKey: { x: string }; privateKey: { d: string } };
-  const { publicKey, privateKey } = generateJwk(type, { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } });
-  return { publicKey: fromB64u(publicKey.x), secretKey: fromB64u(privateKey.d) };
+function generate(crv: Curve): KeyPair {
+  const secretKey = plain(randomBytes(32));
+  return { secretKey, publicKey: publicHalf(privateKeyObject(crv, secretKey)) };
 }
-
-const X25519_BASE_POINT = (() => {
-  const u = new Uint8Array(32);
-  u[0] = 9;
-  return u;
-})();
 
 function x25519Agree(ours: KeyPair, theirPublicKey: Uint8Array): Uint8Array {
   if (theirPublicKey.length !== X25519_KEY_BYTES) throw new CryptoError('bad_key', 'X25519 public key must be 32 bytes');
@@ -103,7 +96,7 @@ function x25519Agree(ours: KeyPair, theirPublicKey: Uint8Array): Uint8Array {
   let shared: Uint8Array;
   try {
     shared = plain(
-      diffieHellman({ privateKey: privateKeyObject('X25519', ours), publicKey: publicKeyObject('X25519', theirPublicKey) }),
+      diffieHellman({ privateKey: privateKeyObject('X25519', ours.secretKey), publicKey: publicKeyObject('X25519', theirPublicKey) }),
     );
   } catch {
     // OpenSSL refuses an all-zero result (a low-order peer key); report it the way every provider does.
@@ -125,18 +118,13 @@ export const nodeCryptoProvider: CryptoProvider = {
 
   randomBytes: (length) => plain(randomBytes(length)),
 
-  x25519GenerateKeyPair: () => generate('x25519'),
-  /** X25519(k, 9), by definition the public key; avoids exporting from a KeyObject. */
-  x25519PublicKey: (secretKey) =>
-    plain(diffieHellman({ privateKey: privateKeyFromSecret('X25519', secretKey), publicKey: publicKeyObject('X25519', X25519_BASE_POINT) })),
+  x25519GenerateKeyPair: () => generate('X25519'),
+  x25519PublicKey: (secretKey) => publicHalf(privateKeyObject('X25519', secretKey)),
   x25519: x25519Agree,
 
-  ed25519GenerateKeyPair: () => generate('ed25519'),
-  ed25519PublicKey(secretKey) {
-    const jwk = createPublicKey(privateKeyFromSecret('Ed25519', secretKey)).export({ format: 'jwk' });
-    return fromB64u(String(jwk.x));
-  },
-  ed25519Sign: (keyPair, message) => plain(sign(null, message, privateKeyObject('Ed25519', keyPair))),
+  ed25519GenerateKeyPair: () => generate('Ed25519'),
+  ed25519PublicKey: (secretKey) => publicHalf(privateKeyObject('Ed25519', secretKey)),
+  ed25519Sign: (keyPair, message) => plain(sign(null, message, privateKeyObject('Ed25519', keyPair.secretKey))),
   ed25519Verify(publicKey, message, signature) {
     if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
     try {

@@ -133,6 +133,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const devices = new LinkedDevices({
     store,
     provisioning,
+    blobs: blobs.access,
     disconnect: (device) => online.get(device)?.closeWith('deviceRemoved'),
     now,
     logger,

@@ -90,13 +90,14 @@ export class TestUser {
   }
 
   /** A new device of `primary`'s account, linked through the relay with the code it shows, online. */
-  static async linked(relay: { url: string; dataDir: string }, primary: TestUser, name = 'Laptop', options: UserOptions = {}): Promise<TestUser> {
+  /** A new device of `primary`'s account, linked through its code (with the history of export `history`, if given). */
+  static async linked(relay: { url: string; dataDir: string }, primary: TestUser, name = 'Laptop', options: UserOptions = {}, history?: string): Promise<TestUser> {
     const relayUrl = relay.url;
     const device = new TestUser(primary.username, mkdtempSync(join(tmpdir(), 'parley-e2e-linked-')), relayUrl, options);
     await device.open();
     const shown = await device.call('devices.startLinking', { relayUrl, name });
     if (shown.state !== 'waiting') throw new Error(`expected a code, got ${shown.state}`);
-    await primary.call('devices.link', { code: shown.code });
+    await primary.call('devices.link', { code: shown.code, ...(history === undefined ? {} : { history }) });
     await waitFor(() => device.linkingEvents.some((e) => e.state === 'linked'), 'the new device is linked');
     await device.waitOnline();
     const { device: id } = await device.call('account.get', {}).then((account) => account ?? { device: 0 });

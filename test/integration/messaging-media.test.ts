@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MediaRequest, MediaResponse } from '../../src/main/core/media/serve/mediaRequests';
 import { DEFAULT_APP_SETTINGS, type AttachmentView, type ReceivedMessage } from '../../src/shared/ipc';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { fetchAttachment, jpeg, stage } from './media-harness';
 import { TestUser, addContact, dm } from './messaging-harness';
 import { waitFor } from './support';
 
@@ -33,30 +33,7 @@ async function user(prefix: string, options: { autoCommit?: boolean } = {}): Pro
   return created;
 }
 
-const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
-const jpeg = (bytes: number) => Buffer.concat([JPEG_HEAD, randomBytes(bytes)]);
 const pdf = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes)]);
-
-async function bodyOf(response: MediaResponse): Promise<Buffer> {
-  if (!response.body || typeof response.body === 'string' || Buffer.isBuffer(response.body)) return Buffer.from(response.body ?? '');
-  const parts: Buffer[] = [];
-  for await (const part of response.body) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
-/** What the renderer does with a file the user picked: a streamed PUT to the media URL. */
-async function stage(from: TestUser, bytes: Buffer, name: string): Promise<AttachmentView> {
-  const request: MediaRequest = { method: 'PUT', path: '/stage', query: new URLSearchParams({ name }), headers: { contentLength: String(bytes.length) }, body: Readable.from([bytes]) };
-  const response = await from.core.media(request);
-  expect(response.status).toBe(201);
-  return JSON.parse(String(response.body)) as AttachmentView;
-}
-
-async function fetchAttachment(by: TestUser, id: string): Promise<Buffer> {
-  const response = await by.core.media({ method: 'GET', path: `/attachment/${id}`, query: new URLSearchParams(), headers: {}, body: null });
-  expect(response.status).toBe(200);
-  return bodyOf(response);
-}
 
 function mediaIn(user: TestUser, conversationId: string): Extract<ReceivedMessage['content'], { kind: 'media' }> | undefined {
   const found = user.conversation(conversationId).find((message) => message.content.kind === 'media');

@@ -17,6 +17,9 @@ import {
   type EventOf,
   type GroupUpdate,
   type GroupView,
+  type HistoryConversation,
+  type HistoryImportView,
+  type HistoryMessage,
   type InvitePreview,
   type PendingJoinView,
   type InviteView,
@@ -138,6 +141,13 @@ export class FakeParley {
   devices: DeviceView[] | null;
   /** The name the waiting new device shows in its code (devices.startLinking), until a test links it. */
   linkingName: string | null = null;
+  /** Histories the renderer gathered (history.startExport/addToExport), by export id. */
+  readonly historyExports = new Map<string, { since: number | null; conversations: HistoryConversation[]; messages: HistoryMessage[] }>();
+  /** The history sent along with each device linked here (devices.link with an export), by device id. */
+  readonly historySent = new Map<number, { since: number | null; conversations: HistoryConversation[]; messages: HistoryMessage[] }>();
+  /** New device: the history its primary sent along (offerHistory), served in batches until finishImport. */
+  private historyToImport: { conversations: HistoryConversation[]; messages: HistoryMessage[]; attachments: AttachmentView[] } | null = null;
+  private historyImport: HistoryImportView = { state: 'none' };
   /** After each text message is sent, the recipient confirms it this far (a few hundred ms later). */
   autoReceipt: 'delivered' | 'read' | null = null;
   private readonly failures = new Map<InvokeChannel, Failure[]>();
@@ -310,6 +320,18 @@ export class FakeParley {
     this.emit('devices.linking', { state: 'linked' });
   }
 
+  /** New device: the primary's history arrives, ready to import (its files are known to main as `attachments`). */
+  offerHistory(history: { conversations: HistoryConversation[]; messages: HistoryMessage[]; attachments?: AttachmentView[] }): void {
+    this.historyToImport = { attachments: [], ...history };
+    for (const attachment of this.historyToImport.attachments) this.attachments.set(attachment.id, attachment);
+    this.setHistoryImport({ state: 'ready', conversations: history.conversations.length, messages: history.messages.length });
+  }
+
+  setHistoryImport(view: HistoryImportView): void {
+    this.historyImport = view;
+    this.emit('history.importChanged', view);
+  }
+
   private deviceList(): DeviceView[] {
     const account = this.requireAccount();
     return (this.devices ??= [{ device: account.device, name: null, linkedAt: this.now(), lastSeenAt: null, primary: true, current: true }]);
@@ -402,6 +424,11 @@ export class FakeParley {
         if (!devices.find((device) => device.current)?.primary) throw new AppError('not_primary', 'Only the device that created the account can link devices.');
         const device = { device: Math.max(...devices.map((d) => d.device)) + 1, name: fakeLinkCodeName(request.code), linkedAt: this.now(), lastSeenAt: null, primary: false, current: false };
         devices.push(device);
+        if (request.history !== undefined) {
+          const gathered = this.historyExports.get(request.history);
+          if (!gathered) throw new AppError('unknown_export', 'This history export is gone. Start again.');
+          this.historySent.set(device.device, gathered);
+        }
         return device;
       },
       'devices.list': async (request) => (this.log('devices.list', request), this.deviceList()),
@@ -475,6 +502,39 @@ export class FakeParley {
       },
       // One fixed key: a test that reopens a database with a new fake reads what the old one wrote.
       'history.key': async (request) => (this.log('history.key', request), { key: FAKE_HISTORY_KEY }),
+      'history.startExport': async (request) => {
+        this.log('history.startExport', request);
+        const exportId = `export-${String(this.historyExports.size + 1).padStart(15, '0')}`;
+        this.historyExports.set(exportId, { since: request.since, conversations: [], messages: [] });
+        return { exportId };
+      },
+      'history.addToExport': async (request) => {
+        this.log('history.addToExport', request);
+        const gathered = this.historyExports.get(request.exportId);
+        if (!gathered) throw new AppError('unknown_export', 'This history export is gone. Start again.');
+        gathered.conversations.push(...request.conversations);
+        gathered.messages.push(...request.messages);
+        return {};
+      },
+      'history.importState': async (request) => (this.log('history.importState', request), this.historyImport),
+      'history.importBatch': async (request) => {
+        this.log('history.importBatch', request);
+        const history = this.historyToImport;
+        if (!history) throw new AppError('no_history', 'There is no history to import on this device (any more).');
+        const messages = history.messages.slice(request.offset, request.offset + request.limit);
+        const named = new Set(messages.flatMap((message) => message.attachments ?? []));
+        return {
+          conversations: request.offset === 0 ? history.conversations : [],
+          messages,
+          attachments: history.attachments.filter((attachment) => named.has(attachment.id)),
+        };
+      },
+      'history.finishImport': async (request) => {
+        this.log('history.finishImport', request);
+        this.historyToImport = null;
+        this.setHistoryImport({ state: 'none' });
+        return {};
+      },
       'media.get': async (request) => (this.log('media.get', request), this.attachment(request.id)),
       'media.download': async (request) => {
         this.log('media.download', request);

@@ -54,13 +54,20 @@ export class BlobAccess {
     return this.issue('upload', blobId, device, record.size);
   }
 
-  /** Lets `recipients` download a blob `device` uploaded. */
+  /**
+   * Lets `recipients` download a blob `device` uploaded — or one it was granted, when every recipient is a device of
+   * its own account (a primary hands a linked device the files of its history, docs/security.md §18).
+   */
   async grant(device: Address, blobId: string, recipients: readonly Address[]): Promise<void> {
     if (recipients.length > this.limits.maxGrantRecipients) {
       throw new BlobError('too_many_recipients', `A grant names at most ${this.limits.maxGrantRecipients} devices.`);
     }
     const record = await this.index.find(blobId);
-    if (!record || !sameDevice(record.owner, device) || this.isExpired(record.expiresAt)) throw notFound();
+    if (!record || this.isExpired(record.expiresAt)) throw notFound();
+    if (!sameDevice(record.owner, device)) {
+      const ownAccount = recipients.every((recipient) => normalizeUsername(recipient.user) === normalizeUsername(device.user));
+      if (!ownAccount || !(await this.index.isGranted(blobId, device))) throw notFound();
+    }
     await this.index.grant(blobId, recipients);
   }
 

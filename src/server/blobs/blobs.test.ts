@@ -1,5 +1,6 @@
 // The relay's blob store over real HTTP: tus uploads (create, resume at the reported offset, terminate), ranged
-// downloads, tokens that only open what they name, the per-blob limit, the account quota, grants, expiry and the
+// downloads, tokens that only open what they name, the per-blob limit, the account quota, grants (a granted device
+// passes a blob on to its own account's devices only), expiry and the
 // collection of expired and abandoned blobs. Tokens are minted through BlobAccess as the WebSocket frames do.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -101,8 +102,13 @@ describe('relay blob store', () => {
     await r.blobs.access.grant(alice, blobId, [bob]);
     await expect(r.blobs.access.downloadToken(mallory, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
     await expect(r.blobs.access.downloadToken(mallory, 'AAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({ code: 'blob_not_found' });
-    // Only the uploader grants.
+    // Only the uploader grants to others: a granted device passes a blob on only to its own account's devices.
     await expect(r.blobs.access.grant(bob, blobId, [mallory])).rejects.toMatchObject({ code: 'blob_not_found' });
+    await expect(r.blobs.access.grant(bob, blobId, [{ user: 'Bob', device: 2 }, mallory])).rejects.toMatchObject({ code: 'blob_not_found' });
+    await expect(r.blobs.access.grant(mallory, blobId, [{ user: 'mallory', device: 2 }])).rejects.toMatchObject({ code: 'blob_not_found' });
+    await expect(r.blobs.access.downloadToken({ user: 'bob', device: 2 }, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
+    await r.blobs.access.grant(bob, blobId, [{ user: 'Bob', device: 2 }]);
+    await expect(r.blobs.access.downloadToken({ user: 'bob', device: 2 }, blobId)).resolves.toMatchObject({ blobId });
     // Bob's token names Bob's blob only: it does not open another blob.
     const other = await uploadWhole(r);
     const { token } = await r.blobs.access.downloadToken(alice, other.blobId);

@@ -1,10 +1,11 @@
 // Linked devices at the relay over real sockets: a device waits at a provisioning address, the primary links it
 // with a certificate, it then authenticates as the next device id; lists with and without names; every refusal
 // (not the primary, bad certificate, another account's key, used or expired address, too many devices) creates
-// nothing; removal cuts the device off at once and for good, and its id is never given again.
+// nothing; a history archive blob is granted to the new device as it is linked; removal cuts the device off at once and for good, and its id is never given again.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DEVICES_PER_ACCOUNT } from '../../shared/crypto/device-certificate';
-import { CloseCode, type DeviceListFrame } from '../../shared/protocol';
+import { CloseCode, type Address, type DeviceListFrame } from '../../shared/protocol';
 import { fetchBundles, oneTimePrekeys, publish, signedPrekeyFor } from '../../../test/support/prekeys';
 import { certificateFor, linkDevice, linkedDevice, waitingDevice } from '../../../test/support/linking';
 import { RawDevice, createIdentity, reconnect, registeredDevice, type RelayEvent } from '../../../test/support/raw-device';
@@ -23,6 +24,21 @@ afterAll(async () => {
 function errorCode(answer: RelayEvent): string {
   if (answer.type !== 'error') throw new Error(`expected an error, got ${JSON.stringify(answer)}`);
   return answer.code;
+}
+
+/** A whole blob `owner` uploaded (tus create, then one PATCH). */
+async function uploadedBlob(owner: Address): Promise<string> {
+  const bytes = randomBytes(1000);
+  const { blobId, token } = await relay.blobs.access.uploadToken(owner, bytes.length);
+  const tus = { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${token}` };
+  expect((await fetch(`${relay.httpUrl}/v1/blobs`, { method: 'POST', headers: { ...tus, 'Upload-Length': String(bytes.length) } })).status).toBe(201);
+  const patch = await fetch(`${relay.httpUrl}/v1/blobs/${blobId}`, {
+    method: 'PATCH',
+    headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+    body: bytes,
+  });
+  expect(patch.status).toBe(204);
+  return blobId;
 }
 
 async function listOf(device: RawDevice, user = device.address.user): Promise<DeviceListFrame> {
@@ -111,6 +127,21 @@ describe('linking', () => {
     expect(errorCode(await linkDevice(alice, waiting))).toBe('unknown_provisioning_address');
     expect((await listOf(alice)).devices.map((d) => d.device)).toEqual([1, 2, 3]);
     await Promise.all([alice.close(), laptop.close(), mallory.close()]);
+  });
+
+  it('grants the history archive to the new device as it links it; a blob the primary did not upload is refused, the device still waiting', async () => {
+    const alice = await registeredDevice(relay.url);
+    const mallory = await registeredDevice(relay.url);
+    const [own, theirs] = [await uploadedBlob(alice.address), await uploadedBlob(mallory.address)];
+    const waiting = await waitingDevice(relay.url);
+    expect(errorCode(await linkDevice(alice, waiting, { historyBlob: theirs }))).toBe('blob_not_found');
+    expect(waiting.socket.closeStatus).toBeUndefined();
+    expect(await linkDevice(alice, waiting, { historyBlob: own })).toMatchObject({ type: 'device_linked', device: 2 });
+    expect(await waiting.socket.next('provision_message')).toMatchObject({ device: 2 });
+    const laptop = { user: alice.address.user, device: 2 };
+    await expect(relay.blobs.access.downloadToken(laptop, own)).resolves.toMatchObject({ blobId: own });
+    await expect(relay.blobs.access.downloadToken(laptop, theirs)).rejects.toMatchObject({ code: 'blob_not_found' });
+    await Promise.all([alice.close(), mallory.close()]);
   });
 
   it('expires a provisioning address: the waiting connection is closed and linking to it refused', async () => {

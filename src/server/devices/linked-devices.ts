@@ -17,6 +17,7 @@ import {
 } from '../../shared/protocol';
 import { verifyEd25519 } from '../auth/ed25519';
 import type { Logger } from '../log';
+import { BlobError, type BlobAccess } from '../blobs/blob-access';
 import type { AccountStore, DeviceRecord } from '../store/relay-store';
 import type { ProvisioningRegistry } from './provisioning-registry';
 
@@ -27,6 +28,8 @@ export type DeviceAnswer = { ok: true; frame: ServerFrame } | { ok: false; code:
 export interface LinkedDevicesOptions {
   store: AccountStore;
   provisioning: ProvisioningRegistry;
+  /** Grants a linked device its history archive. */
+  blobs: Pick<BlobAccess, 'grant'>;
   /** Closes the removed device's live connection, if it has one. */
   disconnect: (device: Address) => void;
   now: () => number;
@@ -78,6 +81,16 @@ export class LinkedDevices {
         return refuse('too_many_devices', `an account has at most ${this.options.maxDevices ?? MAX_DEVICES_PER_ACCOUNT} devices`);
       case 'linked':
       case 'already_linked': {
+        if (frame.historyBlob !== undefined) {
+          // Before the device learns of the archive, so its first download is allowed. A refusal leaves the device
+          // linked but still waiting: the primary links it again (already_linked) without the archive.
+          try {
+            await this.options.blobs.grant(primary, frame.historyBlob, [{ user, device: outcome.device }]);
+          } catch (error) {
+            if (!(error instanceof BlobError)) throw error;
+            return refuse('blob_not_found', 'the history archive is not a blob this device uploaded; link again without it');
+          }
+        }
         // Taken only now: had the store failed, the waiting device would still be there for a retry.
         const waiting = this.options.provisioning.take(frame.provisioningAddress);
         if (waiting === undefined) {

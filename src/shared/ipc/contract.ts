@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DeviceId, Username } from '../protocol/fields';
 import {
   AccountView,
+  AddToHistoryExport,
   AppInfo,
   AppSettings,
   AppSettingsChange,
@@ -24,6 +25,11 @@ import {
   GroupId,
   GroupName,
   GroupView,
+  HistoryChoice,
+  HistoryExportId,
+  HistoryImportBatch,
+  HistoryImportBatchRequest,
+  HistoryImportView,
   HistoryKeyView,
   InviteId,
   InvitePreview,
@@ -77,8 +83,11 @@ export const invokeChannels = {
   'devices.cancelLinking': invoke(Empty, Empty),
   /** The name inside a code, to confirm before linking. Errors: bad_link_code. */
   'devices.previewLink': invoke(z.strictObject({ code: LinkCodeText }), z.strictObject({ name: DeviceName })),
-  /** Primary: links the device showing `code`. Errors: bad_link_code, not_primary, too_many_devices, offline. */
-  'devices.link': invoke(z.strictObject({ code: LinkCodeText }), DeviceView),
+  /**
+   * Primary: links the device showing `code`; with `history`, the archive of that export goes along (encrypted and
+   * uploaded first). Errors: bad_link_code, not_primary, too_many_devices, offline, unknown_export.
+   */
+  'devices.link': invoke(z.strictObject({ code: LinkCodeText, history: HistoryExportId.optional() }), DeviceView),
   'devices.list': invoke(Empty, z.array(DeviceView)),
   /** Primary: removes a linked device; a linked device: itself. Errors: not_primary, offline. */
   'devices.remove': invoke(z.strictObject({ device: DeviceId }), Empty),
@@ -105,6 +114,16 @@ export const invokeChannels = {
 
   /** The key the renderer encrypts what it keeps in IndexedDB with; kept by main in the vault, behind the keychain. */
   'history.key': invoke(Empty, HistoryKeyView),
+  /** Primary: starts gathering the chats a device being linked gets (history.addToExport, then devices.link). */
+  'history.startExport': invoke(HistoryChoice, z.strictObject({ exportId: HistoryExportId })),
+  /** More chats and messages of the export, oldest messages first. Errors: unknown_export. */
+  'history.addToExport': invoke(AddToHistoryExport, Empty),
+  /** New device: the history its primary sent along, as it stands (changes come as history.importChanged). */
+  'history.importState': invoke(Empty, HistoryImportView),
+  /** New device: messages offset… of the archive (with every chat at offset 0). Errors: no_history. */
+  'history.importBatch': invoke(HistoryImportBatchRequest, HistoryImportBatch),
+  /** New device: every batch is stored; main forgets the archive. */
+  'history.finishImport': invoke(Empty, Empty),
   /** An attachment as it stands now (name, type, size, preview facts, transfer progress); never its key. */
   'media.get': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
   /** Starts (or continues) downloading a received attachment. Errors: unknown_attachment. */
@@ -175,6 +194,8 @@ export const eventChannels = {
   'groups.joinAnswered': JoinAnswered,
   /** A join request was sent, answered, expired or let in: fetch groups.pendingJoins again. */
   'groups.pendingJoinsChanged': Empty,
+  /** New device: the history archive started downloading, is ready to import, or failed. */
+  'history.importChanged': HistoryImportView,
   /** An attachment's transfer moved on (progress at most every 200 ms, every state change). */
   'media.changed': AttachmentView,
   /** A parley:// link arrived: take it with links.takeDeepLinks. */

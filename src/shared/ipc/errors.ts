@@ -38,6 +38,8 @@ export const IPC_ERROR_CODES = [
   'bad_link_code',
   'not_primary',
   'too_many_devices',
+  'unknown_export',
+  'no_history',
   'internal',
 ] as const;
 

@@ -165,10 +165,14 @@ export const CountPrekeysFrame = z.strictObject({
   rid: RequestId,
 });
 
+/** Blob ids: 128 random bits, base64url (the relay makes them; docs/protocol.md, "Blobs"). */
+export const BlobId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'blob id must be 22 base64url characters');
+
 /**
  * The account's primary links a new device: the relay checks the certificate against the primary's identity key,
  * gives the device the next device id, and hands `body` (the encrypted provisioning message) to the connection
- * waiting at `provisioningAddress`, which must be live; otherwise nothing is created.
+ * waiting at `provisioningAddress`, which must be live; otherwise nothing is created. `historyBlob`, a blob
+ * the primary uploaded (the history archive), is granted to the new device before `body` reaches it.
  */
 export const LinkDeviceFrame = z.strictObject({
   type: z.literal('link_device'),
@@ -178,6 +182,7 @@ export const LinkDeviceFrame = z.strictObject({
   certificate: DeviceCertificate,
   name: SealedDeviceName,
   body: base64Bytes({ maxBytes: MAX_PROVISION_BODY_BYTES }),
+  historyBlob: BlobId.optional(),
 });
 
 /** Asks for the devices of `user` (one's own account: with names and last-seen times). */
@@ -198,9 +203,6 @@ export const RemoveDeviceFrame = z.strictObject({
 export const ProvisionFrame = z.strictObject({
   type: z.literal('provision'),
 });
-
-/** Blob ids: 128 random bits, base64url (the relay makes them; docs/protocol.md, "Blobs"). */
-export const BlobId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'blob id must be 22 base64url characters');
 
 /** Asks for a new blob id and a token to upload exactly `size` bytes to it. */
 export const BlobUploadFrame = z.strictObject({

@@ -204,7 +204,8 @@ export class ParleyClient {
     await this.accounts.save(account);
     this.account = account;
     await this.connect(account, linked.accountSecret);
-    this.options.logger.info('devices.linked_here', { device: linked.device });
+    if (linked.history) await this.messengerValue?.historyImport.begin(linked.history);
+    this.options.logger.info('devices.linked_here', { device: linked.device, history: linked.history !== undefined });
     this.options.events.emit('devices.linking', { state: 'linked' });
   }
 

@@ -7,6 +7,8 @@ import { AppError, type DeviceView } from '../../../shared/ipc';
 import { toBase64 } from '../../../shared/encoding/base64';
 import { TransportError } from '../transport';
 import type { MessagingContext } from '../messaging/context';
+import type { HistoryExports } from '../history/HistoryExports';
+import { archivePointerOf } from '../history/HistoryImport';
 import type { AccountSecretStore } from './AccountSecretStore';
 import { openDeviceName, sealDeviceName } from './deviceNames';
 import { LinkCodeError, parseLinkCode, type LinkCode } from './linkCode';
@@ -16,6 +18,7 @@ export class LinkedDevicesService {
   constructor(
     private readonly ctx: MessagingContext,
     private readonly secrets: AccountSecretStore,
+    private readonly history: HistoryExports,
   ) {}
 
   /** The new device's name from its code, for the user to confirm; nothing is sent. */
@@ -23,10 +26,15 @@ export class LinkedDevicesService {
     return { name: this.parse(codeText).name };
   }
 
-  /** Links the device that shows `codeText` to this account (this device must be the primary). */
-  async link(codeText: string): Promise<DeviceView> {
+  /**
+   * Links the device that shows `codeText` to this account (this device must be the primary); with `historyExport`,
+   * the archive of that export is sealed and uploaded first, the relay grants it to the new device as it links it,
+   * and the new device is then granted the blobs of the files the archive names.
+   */
+  async link(codeText: string, historyExport?: string): Promise<DeviceView> {
     const code = this.parse(codeText);
     const { ctx } = this;
+    const archive = historyExport === undefined ? undefined : await this.history.seal(historyExport);
     const user = ctx.me.user;
     const certificate = ctx.provider.ed25519Sign(ctx.identity.signing, deviceCertificateBytes(user, code.identityKey));
     const accountSecret = await this.secrets.get();
@@ -40,6 +48,7 @@ export class LinkedDevicesService {
         accountKey: toBase64(ctx.identity.signing.publicKey),
         certificate: toBase64(certificate),
         accountSecret: toBase64(accountSecret),
+        ...(archive ? { history: archivePointerOf(archive) } : {}),
       }),
     );
     const device = await this.relayCall(() =>
@@ -49,11 +58,31 @@ export class LinkedDevicesService {
         certificate,
         name: sealDeviceName(ctx.provider, accountSecret, code.name),
         body,
+        ...(archive ? { historyBlob: archive.blob } : {}),
       }),
     );
-    ctx.logger.info('devices.linked', { device });
+    ctx.logger.info('devices.linked', { device, history: archive !== undefined });
+    if (archive && historyExport !== undefined) {
+      this.history.forget(historyExport);
+      await this.grantFiles(archive.fileBlobs, device);
+    }
     const now = ctx.now();
     return { device, name: code.name, linkedAt: now, lastSeenAt: null, primary: false, current: false };
+  }
+
+  /** The new device may fetch the files of its history (best effort: a file it cannot fetch says so when opened). */
+  private async grantFiles(blobs: readonly string[], device: number): Promise<void> {
+    const to = [{ user: this.ctx.me.user, device }];
+    let refused = 0;
+    for (const blob of blobs) {
+      try {
+        await this.ctx.relay.grantBlob(blob, to);
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        refused++;
+      }
+    }
+    if (refused > 0) this.ctx.logger.warn('devices.history_files_not_granted', { refused, of: blobs.length });
   }
 
   async list(): Promise<DeviceView[]> {

@@ -13,6 +13,7 @@ import { wsSocketFactory, type RelaySocket, type RelaySocketFactory } from '../t
 import { speaksForAccount } from './deviceCertificates';
 import { formatLinkCode } from './linkCode';
 import { decodeProvisionMessage } from './provisionMessage';
+import type { ArchivePointer } from '../history/HistoryImport';
 import { CodedError } from '../../../shared/base';
 
 export interface ProvisionedDevice {
@@ -20,6 +21,8 @@ export interface ProvisionedDevice {
   device: number;
   accountKey: Uint8Array;
   accountSecret: Uint8Array;
+  /** The history archive the primary sent along, if the user chose to. */
+  history?: ArchivePointer;
 }
 
 export interface ShownCode {
@@ -133,7 +136,13 @@ export class Provisioner {
       this.options.logger.warn('provisioning.message_refused', { reason: 'certificate' });
       return this.finish(new ProvisioningError('protocol_error', 'The linking message did not certify this device. Show a new code and try again.'));
     }
-    this.finish({ username: normalizeUsername(user), device, accountKey, accountSecret: fromBase64(message.accountSecret) });
+    this.finish({
+      username: normalizeUsername(user),
+      device,
+      accountKey,
+      accountSecret: fromBase64(message.accountSecret),
+      ...(message.history ? { history: message.history } : {}),
+    });
   }
 
   private finish(outcome: ProvisionedDevice | ProvisioningError): void {

@@ -1,9 +1,11 @@
 // What the primary tells a device it links, inside the provisioning cipher (src/shared/crypto/provisioning.ts):
-// the account, the account key and the certificate for the new device's key, and the account secret the account's
-// devices share (it seals device names). JSON, checked strictly when opened.
+// the account, the account key and the certificate for the new device's key, the account secret the account's
+// devices share (it seals device names), and where to fetch the history archive with its one-time key, when the
+// user chose to send history along. JSON, checked strictly when opened.
 import { z } from 'zod';
 import { Ed25519PublicKey, Ed25519Signature, Username, base64Bytes } from '../../../shared/protocol';
 import { utf8Decode, utf8Encode } from '../../../shared/encoding/utf8';
+import { ArchivePointer } from '../history/HistoryImport';
 
 export const ProvisionMessage = z.strictObject({
   version: z.literal(1),
@@ -14,6 +16,8 @@ export const ProvisionMessage = z.strictObject({
   certificate: Ed25519Signature,
   /** 32 random bytes shared by the account's devices. */
   accountSecret: base64Bytes({ exactBytes: 32 }),
+  /** The history archive (docs/protocol.md "History archive"): an attachment stream under a one-time key. */
+  history: ArchivePointer.optional(),
 });
 export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
 

@@ -51,7 +51,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       return {};
     },
     'devices.previewLink': async ({ code }) => messenger().devices.preview(code),
-    'devices.link': ({ code }) => messenger().devices.link(code),
+    'devices.link': ({ code, history }) => messenger().devices.link(code, history),
     'devices.list': () => messenger().devices.list(),
     'devices.remove': async ({ device }) => {
       await messenger().devices.remove(device);
@@ -76,6 +76,19 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       return {};
     },
     'history.key': async () => ({ key: toBase64(await messenger().historyKey()) }),
+    'history.startExport': async ({ since }) => ({ exportId: messenger().historyExports.start(since) }),
+    // Errors: unknown_export.
+    'history.addToExport': async ({ exportId, conversations, messages }) => {
+      messenger().historyExports.add(exportId, conversations, messages);
+      return {};
+    },
+    'history.importState': async () => messenger().historyImport.view(),
+    // Errors: no_history.
+    'history.importBatch': ({ offset, limit }) => messenger().historyImport.batch(offset, limit),
+    'history.finishImport': async () => {
+      await messenger().historyImport.finish();
+      return {};
+    },
     // Errors: unknown_attachment, attachment_failed.
     'media.get': ({ id }) => media((library) => library.view(id)),
     'media.download': ({ id }) => media((library) => library.download(id)),

@@ -173,21 +173,18 @@ export class MediaLibrary {
     if (record.state !== 'uploaded' || record.blobId === null || record.digest === null) {
       throw record.error ? new AttachmentError(record.error.code as never, record.error.message) : new AttachmentError('transfer_failed', 'The attachment has not been uploaded.');
     }
-    return {
-      blobId: record.blobId,
-      key: Buffer.from(record.key, 'base64'),
-      digest: Buffer.from(record.digest, 'base64'),
-      size: record.size,
-      contentType: record.contentType,
-      chunkBytes: record.chunkBytes,
-      fileName: record.fileName,
-      voiceNote: record.voiceNote,
-      width: record.width,
-      height: record.height,
-      durationMs: record.durationMs,
-      blurhash: record.blurhash,
-      thumbnail: record.thumbnail ? { ...record.thumbnail, data: Buffer.from(record.thumbnail.data, 'base64') } : null,
-    };
+    return pointerOf(record, record.blobId, record.digest);
+  }
+
+  /**
+   * The pointer of a file whose blob is on the relay — received, or sent and uploaded — without waiting; undefined
+   * for a file still being sent or unknown (a history archive names files by pointer, docs/protocol.md).
+   */
+  async storedPointer(id: string): Promise<AttachmentPointerData | undefined> {
+    const record = await this.records.get(id);
+    if (!record || record.blobId === null || record.digest === null) return undefined;
+    if (record.direction === 'outgoing' && record.state !== 'uploaded') return undefined;
+    return pointerOf(record, record.blobId, record.digest);
   }
 
   /** Notes the message staged files go with, as it is sent (the transfers list leads there). */
@@ -408,4 +405,22 @@ export class MediaLibrary {
     if (!record) throw new AttachmentError('unknown_attachment', 'This attachment is not on this device.');
     return record;
   }
+}
+
+function pointerOf(record: AttachmentRecord, blobId: string, digest: string): AttachmentPointerData {
+  return {
+    blobId,
+    key: Buffer.from(record.key, 'base64'),
+    digest: Buffer.from(digest, 'base64'),
+    size: record.size,
+    contentType: record.contentType,
+    chunkBytes: record.chunkBytes,
+    fileName: record.fileName,
+    voiceNote: record.voiceNote,
+    width: record.width,
+    height: record.height,
+    durationMs: record.durationMs,
+    blurhash: record.blurhash,
+    thumbnail: record.thumbnail ? { ...record.thumbnail, data: Buffer.from(record.thumbnail.data, 'base64') } : null,
+  };
 }

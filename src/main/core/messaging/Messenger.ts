@@ -17,6 +17,9 @@ import { toView } from '../groups/group';
 import { GroupSender } from '../groups/GroupSender';
 import { GroupService } from '../groups/GroupService';
 import { GroupStore } from '../groups/GroupStore';
+import { adoptGroups } from '../history/adoptGroups';
+import { HistoryExports } from '../history/HistoryExports';
+import { HistoryImport } from '../history/HistoryImport';
 import { HistoryKey } from '../history/historyKey';
 import { GroupInvites, type CreateInvite } from '../groups/invites/GroupInvites';
 import { InviteStore } from '../groups/invites/InviteStore';
@@ -83,6 +86,10 @@ export class Messenger {
     readonly devices: LinkedDevicesService,
     /** The secret the account's devices share (given to a linked device by its primary). */
     readonly accountSecret: AccountSecretStore,
+    /** Primary: the history gathered for a device being linked. */
+    readonly historyExports: HistoryExports,
+    /** New device: the history its primary sent along. */
+    readonly historyImport: HistoryImport,
   ) {}
 
   static async open(options: MessengerOptions): Promise<Messenger> {
@@ -130,6 +137,26 @@ export class Messenger {
     };
     const pairwise = new PairwiseChannel(ctx);
     const accountSecret = new AccountSecretStore(vault, provider);
+    const blobTokens = transportBlobTokens(options.relay);
+    const historyExports = new HistoryExports({
+      dataDir: options.dataDir,
+      storedPointer: (id) => media.storedPointer(id),
+      groups: () => groups.all(),
+      endpoint: options.blobEndpoint,
+      tokens: blobTokens,
+      logger: options.logger,
+      now: ctx.now,
+    });
+    const historyImport = await HistoryImport.open({
+      dataDir: options.dataDir,
+      vault,
+      library: media,
+      endpoint: options.blobEndpoint,
+      tokens: blobTokens,
+      importGroups: async (archived) => void (await adoptGroups(groups, archived, ctx.me.user, ctx.now())),
+      events: options.events,
+      logger: options.logger,
+    });
     const lanes = new KeyedQueue();
     const groupSender = new GroupSender(ctx, pairwise);
     const pipeline = new ReceivePipeline(ctx);
@@ -147,8 +174,10 @@ export class Messenger {
       new HistoryKey(vault, provider),
       media,
       autoDownloads,
-      new LinkedDevicesService(ctx, accountSecret),
+      new LinkedDevicesService(ctx, accountSecret, historyExports),
       accountSecret,
+      historyExports,
+      historyImport,
     );
     await messenger.recoverGroupUpdates();
     for (const message of inbox.pending()) {
@@ -221,6 +250,7 @@ export class Messenger {
     this.pipeline.close();
     await this.invites.drain();
     await this.prekeys.idle();
+    await this.historyImport.close();
     await this.autoDownloads.close();
     await this.media.close();
     await this.ctx.deviceLock.idle();

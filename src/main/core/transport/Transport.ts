@@ -236,6 +236,7 @@ export class Transport {
         certificate: toBase64(request.certificate),
         name: toBase64(request.name),
         body: toBase64(request.body),
+        ...(request.historyBlob === undefined ? {} : { historyBlob: request.historyBlob }),
       })),
     );
   }

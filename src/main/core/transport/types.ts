@@ -129,6 +129,8 @@ export interface DeviceLinkRequest {
   name: Uint8Array;
   /** The sealed provisioning message. */
   body: Uint8Array;
+  /** A blob this device uploaded (the history archive) that the relay grants the new device first. */
+  historyBlob?: string;
 }
 
 export interface AccountDevice {

@@ -11,3 +11,4 @@ export * from './updates';
 export * from './media';
 export * from './invites';
 export * from './devices';
+export * from './history';

@@ -144,7 +144,7 @@ function quoteOf(replyTo: string | undefined): { quote?: { messageId: string } }
   return replyTo === undefined ? {} : { quote: { messageId: replyTo } };
 }
 
-function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchema> {
+export function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchema> {
   const by = update.by;
   switch (update.kind) {
     case 'created':
@@ -172,7 +172,7 @@ function toChange(update: GroupUpdate): MessageInitShape<typeof GroupChangeSchem
   }
 }
 
-function toState(state: GroupSnapshot): MessageInitShape<typeof GroupStateSchema> {
+export function toState(state: GroupSnapshot): MessageInitShape<typeof GroupStateSchema> {
   const access = { inviteLinks: state.inviteLinks.map(toLink), approveNewMembers: state.approveNewMembers };
   return { name: state.name, members: state.members, admins: state.admins, createdBy: state.createdBy, revision: BigInt(state.revision), access };
 }
@@ -354,7 +354,7 @@ function fromOutcome(outcome: Outcome): JoinOutcome | undefined {
   return (Object.keys(OUTCOMES) as JoinOutcome[]).find((name) => OUTCOMES[name] === outcome);
 }
 
-function fromChange(change: GroupChange): GroupUpdate | undefined {
+export function fromChange(change: GroupChange): GroupUpdate | undefined {
   const by = change.by;
   const kind = change.kind;
   let update: unknown;
@@ -398,7 +398,7 @@ function fromChange(change: GroupChange): GroupUpdate | undefined {
   return valid(GroupUpdate, update, 'group change');
 }
 
-function fromState(state: GroupState): GroupSnapshot {
+export function fromState(state: GroupState): GroupSnapshot {
   const inviteLinks = (state.access?.inviteLinks ?? []).map((link) => ({
     ...linkTerms(link),
     admin: link.admin,

@@ -2,7 +2,8 @@
 // admin's device (which the rest of the group hears as any addition); a used-up link, a revoked link and a forged
 // token let no one in; on an approval link the admin lets the person in by hand. With two admins, either answers
 // for a link the other made: the first answer settles the request on both, and a revocation holds on both; an
-// admin’s linked laptop knows her links and answers for them.
+// admin’s linked laptop knows her links and answers for them. Two admins letting in the last person a link allows at
+// the same moment end with the same group on every device, the limit kept.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { TestUser } from './messaging-harness';
@@ -291,5 +292,40 @@ describe('group invites', () => {
     await dan!.call('groups.join', { token: tokenOf(invite.link!) });
     await waitFor(isIn(dan!, group.groupId), 'Dan is let in at once');
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]?.requests).toEqual([cat!.username]);
+  });
+
+  it('two admins let in two people at once with a link that has one use left: every member keeps the same one', { timeout: 90_000 }, async () => {
+    const [ann, ben, cat, dan, eve] = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'One seat', members: [ben!.username, cat!.username] });
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username });
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 1 });
+    await waitFor(heard(ben!, 'invite_created'), 'Ben’s device learns of Ann’s link');
+    const token = tokenOf(invite.link!);
+    await dan!.call('groups.join', { token });
+    await eve!.call('groups.join', { token });
+    for (const admin of [ann!, ben!]) {
+      await expect.poll(async () => (await admin.call('groups.invites', { groupId: group.groupId }))[0]?.requests.length, { timeout: 20_000 }).toBe(2);
+    }
+
+    // At the same moment: Ann lets Dan in, Ben lets Eve in. Each admin's device allows it (its copy has a use left).
+    const answers = await Promise.allSettled([
+      ann!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: dan!.username, approve: true }),
+      ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: eve!.username, approve: true }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled']);
+
+    // Once each member has both changes, all three copies are the same group, with one of the two in it.
+    const membersAt = async (u: TestUser) => (await u.call('groups.list', {})).find((g) => g.groupId === group.groupId)?.members ?? [];
+    let settled: string[] = [];
+    const agree = async () => {
+      const copies = await Promise.all([ann!, ben!, cat!].map(membersAt));
+      settled = copies[0]!;
+      return copies.every((m) => m.join() === settled.join()) && settled.filter((m) => m === dan!.username || m === eve!.username).length === 1;
+    };
+    await expect.poll(agree, { timeout: 20_000 }).toBe(true);
+    expect(settled).toHaveLength(4);
+    for (const admin of [ann!, ben!]) expect((await admin.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, maxUses: 1 });
   });
 });

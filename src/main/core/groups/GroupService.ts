@@ -18,7 +18,7 @@ import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../transport';
 import { forEachConcurrently, isUnreachableMember, PAIRWISE_FANOUT_CONCURRENCY } from './GroupSender';
 import { toRecord, toView, type GroupState } from './group';
-import { createGroupState, localChange, type GroupRuleFailure } from './groupRules';
+import { createGroupState, localChange, receivedChange, type GroupRuleFailure } from './groupRules';
 import { noticeOf, type Broadcast, type PendingBroadcasts } from './PendingBroadcasts';
 
 export class GroupService {
@@ -45,7 +45,7 @@ export class GroupService {
     const state = createGroupState(groupId, name, me, others, this.ctx.now());
     return this.lanes.run(`group:${groupId}`, async () => {
       await this.ctx.groups.exclusive(groupId, async () => {
-        await this.record(state, { kind: 'created', by: me, name: state.name, members: [...state.members] }, [...others, me]);
+        await this.record(state, { kind: 'created', by: me, name: state.name, members: [...state.members] }, [...others, me], ulid());
       });
       return this.finish(groupId);
     });
@@ -118,10 +118,11 @@ export class GroupService {
       await this.ctx.groups.exclusive(groupId, async () => {
         const current = this.require(groupId);
         const update = makeUpdate();
-        const result = localChange(current, this.ctx.me.user, update);
+        const messageId = ulid();
+        const result = localChange(current, this.ctx.me.user, update, messageId);
         if (!result.ok) throw ruleError(result.reason);
         // Every member concerned, this user's own other devices included (they are a member too).
-        await this.record(result.state, update, [...new Set([...current.members, ...alsoNotify])]);
+        await this.record(result.state, update, [...new Set([...current.members, ...alsoNotify])], messageId);
       });
       return this.finish(groupId);
     });
@@ -131,18 +132,30 @@ export class GroupService {
    * Stores a change: first the notice (so it will reach the others whatever happens next), then this device's
    * history entry, then the new state. Called with the group's lock held.
    */
-  private async record(state: GroupState, update: GroupUpdate, recipients: readonly string[]): Promise<void> {
-    const broadcast: Broadcast = { messageId: ulid(), sentAt: this.ctx.now(), update, state: toRecord(state), recipients: [...recipients] };
+  private async record(state: GroupState, update: GroupUpdate, recipients: readonly string[], messageId: string): Promise<void> {
+    const broadcast: Broadcast = { messageId, sentAt: this.ctx.now(), update, state: toRecord(state), recipients: [...recipients] };
     await this.pending.add(broadcast);
     await this.catchUp(broadcast);
   }
 
-  /** Makes this device's state and history reflect `broadcast` if they do not yet (after a crash, too). */
+  /**
+   * Makes this device's state and history reflect `broadcast` if they do not yet (after a crash, too): the change
+   * takes its place in the order among any that arrived meanwhile, like a received one.
+   */
   private async catchUp(broadcast: Broadcast): Promise<void> {
-    const { state } = broadcast;
     const envelope = noticeOf(broadcast);
     const current = this.ctx.groups.get(envelope.groupId);
-    if (current && current.revision >= state.revision) return;
+    let state: GroupState = broadcast.state;
+    if (current) {
+      const received = { groupId: envelope.groupId, sender: this.ctx.me.user, messageId: envelope.messageId, update: envelope.update, snapshot: envelope.state };
+      const change = receivedChange(current, received, this.ctx.me.user, this.ctx.now());
+      if (!change.ok) {
+        // Settled meanwhile by a change that comes before it: kept in the order, never shown as made.
+        if (change.state) await this.ctx.groups.save(change.state);
+        return;
+      }
+      state = change.state;
+    }
     const message = {
       inboxId: inboxIdFor('self', envelope.messageId),
       conversationId: `group:${envelope.groupId}`,

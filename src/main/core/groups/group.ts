@@ -2,8 +2,8 @@
 // (GroupStore, pending broadcasts), the renderer's view (toView → the IPC GroupView), and the snapshot that travels
 // in group updates (toSnapshot → end-to-end content, docs/protocol.md). Pure data; the rules live in groupRules.ts.
 import { z } from 'zod';
-import { GroupId, GroupName, InviteLinkTerms, MAX_GROUP_MEMBERS, MAX_INVITE_USES, MAX_PENDING_JOIN_REQUESTS, type GroupView } from '../../../shared/ipc';
-import { Username } from '../../../shared/protocol';
+import { GroupId, GroupName, GroupUpdate, InviteLinkTerms, MAX_GROUP_MEMBERS, MAX_INVITE_USES, MAX_PENDING_JOIN_REQUESTS, type GroupView } from '../../../shared/ipc';
+import { MessageId, Username } from '../../../shared/protocol';
 
 const Members = z.array(Username).max(MAX_GROUP_MEMBERS);
 
@@ -22,32 +22,62 @@ export const InviteLinkRecord = InviteLinkTerms.extend({
 });
 export type InviteLinkRecord = z.infer<typeof InviteLinkRecord>;
 
-/** The schema of the state, as the vault stores it. */
-export const GroupRecord = z.strictObject({
-  groupId: GroupId,
+/** Recent changes each member keeps, so one that arrives late still takes its place in the order (groupRules.ts). */
+export const MAX_LOGGED_CHANGES = 64;
+
+/** A change as the log keeps it: ordered by (revision, order), the same for every member. */
+export const LoggedChange = z.strictObject({
+  messageId: MessageId,
+  /** SHA-256 of the group, revision, author and message id (hex): breaks ties between changes of one revision. */
+  order: z.string().regex(/^[0-9a-f]{64}$/),
+  revision: z.number().int().positive(),
+  actor: Username,
+  update: GroupUpdate,
+});
+export type LoggedChange = z.infer<typeof LoggedChange>;
+
+/** The state's fields that changes change (the rest never do). */
+const GroupFields = {
   name: GroupName,
   /** Normalized usernames, sorted, this device's user included while a member. */
   members: Members,
   admins: Members,
   createdBy: Username,
-  /** Orders changes: every member applies each change once, in revision order. */
+  /** Orders changes (a Lamport clock): a change takes the highest revision its author knew, plus one. */
   revision: z.number().int().nonnegative(),
   /** Revision of the last removal or departure: sender keys made before it must be rotated. */
   keyEpoch: z.number().int().nonnegative(),
   /** This user is a member (not left, not removed). */
   active: z.boolean(),
-  createdAt: z.number().int(),
   /** The group's invite links (records stored before links were shared have none). */
   inviteLinks: z.array(InviteLinkRecord).max(MAX_GROUP_INVITE_LINKS).default([]),
   /** An admin lets in each person who asks with a link (every link follows it). */
   approveNewMembers: z.boolean().default(false),
+};
+export const GroupBase = z.strictObject(GroupFields);
+export type GroupBase = z.infer<typeof GroupBase>;
+
+/** The state is `base` with `changes` applied in order (records stored before the log have none: base = state). */
+export const ChangeLog = z.strictObject({
+  base: GroupBase,
+  changes: z.array(LoggedChange).max(MAX_LOGGED_CHANGES),
+});
+export type ChangeLog = z.infer<typeof ChangeLog>;
+
+/** The schema of the state, as the vault stores it. */
+export const GroupRecord = z.strictObject({
+  groupId: GroupId,
+  ...GroupFields,
+  createdAt: z.number().int(),
+  log: ChangeLog.optional(),
 });
 
 type Mutable = z.infer<typeof GroupRecord>;
-export type GroupState = Readonly<Omit<Mutable, 'members' | 'admins' | 'inviteLinks'>> & {
+export type GroupState = Readonly<Omit<Mutable, 'members' | 'admins' | 'inviteLinks' | 'log'>> & {
   readonly members: readonly string[];
   readonly admins: readonly string[];
   readonly inviteLinks: readonly InviteLinkRecord[];
+  readonly log?: ChangeLog;
 };
 
 /** The part of the state a group update carries to the other members (what they cannot work out themselves). */
@@ -80,9 +110,16 @@ export function toSnapshot(state: GroupState): GroupSnapshot {
   };
 }
 
+/** The fields changes change, as a change log's base. */
+export function toBase(state: GroupState): GroupBase {
+  return { ...toSnapshot(state), keyEpoch: state.keyEpoch, active: state.active };
+}
+
 /** The state as a plain record for the vault (copies the lists, so a stored record never aliases live state). */
 export function toRecord(state: GroupState): Mutable {
-  return { ...state, members: [...state.members], admins: [...state.admins], inviteLinks: state.inviteLinks.map(copyLink) };
+  const { log, ...rest } = state;
+  const copy = { ...rest, members: [...state.members], admins: [...state.admins], inviteLinks: state.inviteLinks.map(copyLink) };
+  return log ? { ...copy, log: structuredClone(log) } : copy;
 }
 
 function copyLink(link: InviteLinkRecord): InviteLinkRecord {

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { GroupRecord, toRecord, toSnapshot, toView, type GroupState } from './group';
-import { createGroupState, localChange, receivedChange } from './groupRules';
+import type { GroupUpdate } from '../../../shared/ipc';
+import { GroupRecord, toRecord, toSnapshot, toView, type GroupSnapshot, type GroupState } from './group';
+import { createGroupState, localChange as makeChange, receivedChange as takeChange } from './groupRules';
 
 const GROUP = 'AAAAAAAAAAAAAAAAAAAAAA';
 const INVITE = 'ZZZZZZZZZZZZZZZZZZZZZw';
+let ids = 0;
+const localChange = (state: GroupState, me: string, update: GroupUpdate) => makeChange(state, me, update, `m${++ids}`);
+/** One received change (the same message each time it is given again). */
+const receivedChange = (current: GroupState | undefined, groupId: string, sender: string, update: GroupUpdate, snapshot: GroupSnapshot, me: string, now: number) =>
+  takeChange(current, { groupId, sender, messageId: 'received', update, snapshot }, me, now);
 const base = (): GroupState => createGroupState(GROUP, 'Club', 'ann', ['ben', 'cat'], 1);
 function ok(result: ReturnType<typeof localChange>): GroupState {
   if (!result.ok) throw new Error(result.reason);
@@ -33,7 +39,11 @@ describe('group rules', () => {
     expect(localChange(group, 'ben', { kind: 'member_removed', by: 'ben', member: 'cat' })).toEqual({ ok: false, reason: 'not_group_admin' });
     // A non-admin's update arriving from the network is refused the same way, whatever snapshot it carries.
     const forged = { ...toSnapshot(group), name: 'Hijacked', revision: 2 };
-    expect(receivedChange(group, GROUP, 'ben', { kind: 'renamed', by: 'ben', name: 'Hijacked' }, forged, 'cat', 2)).toEqual({ ok: false, reason: 'not_group_admin' });
+    // (A member's change is kept in the order without effect: whether it applies depends on the changes around it.)
+    const refused = receivedChange(group, GROUP, 'ben', { kind: 'renamed', by: 'ben', name: 'Hijacked' }, forged, 'cat', 2);
+    expect(refused).toMatchObject({ ok: false, reason: 'not_group_admin', state: { name: 'Club', members: group.members, admins: group.admins } });
+    // A stranger's is not kept at all.
+    expect(receivedChange(group, GROUP, 'eve', { kind: 'renamed', by: 'eve', name: 'Hijacked' }, forged, 'cat', 2)).toEqual({ ok: false, reason: 'not_group_member' });
     // …and one claiming to be by someone else than its sender.
     expect(receivedChange(group, GROUP, 'ben', { kind: 'renamed', by: 'ann', name: 'Hijacked' }, forged, 'cat', 2)).toEqual({ ok: false, reason: 'invalid' });
     expect(ok(localChange(group, 'ann', { kind: 'renamed', by: 'ann', name: 'New' }))).toMatchObject({ name: 'New', revision: 2 });

@@ -282,8 +282,9 @@ export class Messenger {
     for (const entry of this.ctx.inbox.entriesOf('group_update')) {
       if (!entry.from || !entry.groupSnapshot || entry.message.content.kind !== 'group_update') continue;
       const groupId = entry.message.conversationId.slice('group:'.length);
-      const state = await applyReceivedUpdate(this.ctx, entry.from.user, groupId, entry.message.content.update, entry.groupSnapshot);
-      if (state) this.ctx.events.emit('groups.changed', { group: toView(state), update: entry.message.content.update });
+      const { update } = entry.message.content;
+      const state = await applyReceivedUpdate(this.ctx, { groupId, sender: entry.from.user, messageId: entry.message.messageId, update, snapshot: entry.groupSnapshot });
+      if (state) this.ctx.events.emit('groups.changed', { group: toView(state), update });
     }
   }
 }

@@ -8,13 +8,13 @@ import { toHex } from '../../../../shared/crypto/bytes';
 import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../../../shared/crypto/errors';
 import { decodeSenderKeyDistributionMessage, decodeSenderKeyMessage } from '../../../../shared/crypto/sender-key-message';
 import { groupDecrypt, processSenderKeyDistributionMessage } from '../../../../shared/crypto/sender-key-record';
-import type { GroupUpdate, IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
+import type { IncomingContent, ReceivedMessage } from '../../../../shared/ipc';
 import { toBase64 } from '../../../../shared/encoding/base64';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import { observeSender, type CertifiedDevice, type IdentityOutcome, type Peer } from '../../contacts/identityTrust';
-import type { GroupSnapshot, GroupState } from '../../groups/group';
+import type { GroupState } from '../../groups/group';
 import type { AttachmentPointerData } from '../../media/AttachmentPointer';
-import { receivedChange } from '../../groups/groupRules';
+import { receivedChange, type ReceivedChange } from '../../groups/groupRules';
 import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
 import type { PreKeyState } from '../../prekeys/PreKeyStore';
 import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
@@ -35,7 +35,7 @@ export type ItemOutcome =
       kind: 'inbox';
       delivery: Delivery;
       message: ReceivedMessage;
-      group?: { groupId: string; update: GroupUpdate; snapshot: GroupSnapshot };
+      group?: ReceivedChange;
       /** Files the message carries: the pipeline adopts them and fills in the content's attachments. */
       pointers?: AttachmentPointerData[];
     }
@@ -45,7 +45,7 @@ export type ItemOutcome =
    * `action_refused`: a message action its sender may not take (checkAction): acked and dropped, never shown.
    * `blocked`: content from a user this user blocked: decrypted (the session moves on), acked, dropped unread.
    */
-  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' | 'blocked' }
+  | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' | 'blocked'; group?: ReceivedChange }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
   | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
@@ -155,9 +155,9 @@ export class ReceiveBatch {
     if (result.usedOneTimePreKeyId !== undefined) this.usedOneTimePreKeys.add(result.usedOneTimePreKeyId);
     if (result.usedKemPreKeyId !== undefined) this.usedKemPreKeys.add(result.usedKemPreKeyId);
     if (senderKey) this.senderKeys.set(senderKey.key, senderKey.value);
-    if (outcome.kind === 'inbox' && outcome.group) {
-      const change = receivedChange(this.group(outcome.group.groupId), outcome.group.groupId, this.from.user, outcome.group.update, outcome.group.snapshot, this.ctx.me.user, this.ctx.now());
-      if (change.ok) this.groups.set(outcome.group.groupId, change.state);
+    if ((outcome.kind === 'inbox' || outcome.kind === 'control') && outcome.group) {
+      const change = receivedChange(this.group(outcome.group.groupId), outcome.group, this.ctx.me.user, this.ctx.now());
+      if (change.state) this.groups.set(outcome.group.groupId, change.state);
     }
     if (envelope.type === 'message' && envelope.conversation.kind === 'dm' && (envelope.content.kind === 'text' || envelope.content.kind === 'media') && !this.peer?.blocked) this.becameContact = true;
     return outcome;
@@ -173,13 +173,15 @@ export class ReceiveBatch {
         return this.contentOutcome(delivery, conversationId, envelope.messageId, envelope.sentAt, envelope.content);
       }
       case 'group_update': {
-        const change = receivedChange(this.group(envelope.groupId), envelope.groupId, this.from.user, envelope.update, envelope.state, this.ctx.me.user, this.ctx.now());
+        const group: ReceivedChange = { groupId: envelope.groupId, sender: this.from.user, messageId: envelope.messageId, update: envelope.update, snapshot: envelope.state };
+        const change = receivedChange(this.group(envelope.groupId), group, this.ctx.me.user, this.ctx.now());
         if (!change.ok) {
           this.ctx.logger.info('group.update_ignored', { reason: change.reason, kind: envelope.update.kind });
-          return { kind: 'control', delivery, what: 'group_update_ignored' };
+          // One kept in the order (it may apply once an earlier one arrives) is stored, never shown.
+          return { kind: 'control', delivery, what: 'group_update_ignored', ...(change.state ? { group } : {}) };
         }
         const message = this.received(delivery, `group:${envelope.groupId}`, envelope.messageId, envelope.sentAt, { kind: 'group_update', update: envelope.update });
-        return { kind: 'inbox', delivery, message, group: { groupId: envelope.groupId, update: envelope.update, snapshot: envelope.state } };
+        return { kind: 'inbox', delivery, message, group };
       }
       case 'group_join_request':
       case 'group_join_answer':

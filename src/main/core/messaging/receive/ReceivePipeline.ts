@@ -248,9 +248,9 @@ export class ReceivePipeline {
     const peer = await this.storePeer(from, batch);
     const groupChanges: { group: GroupView; update: GroupUpdate }[] = [];
     for (const outcome of batch.outcomes) {
-      if (outcome.kind !== 'inbox' || !outcome.group) continue;
-      const state = await applyReceivedUpdate(ctx, from.user, outcome.group.groupId, outcome.group.update, outcome.group.snapshot);
-      if (state) groupChanges.push({ group: toView(state), update: outcome.group.update });
+      if ((outcome.kind !== 'inbox' && outcome.kind !== 'control') || !outcome.group) continue;
+      const state = await applyReceivedUpdate(ctx, outcome.group);
+      if (state && outcome.kind === 'inbox') groupChanges.push({ group: toView(state), update: outcome.group.update });
     }
     const joinRequests = batch.outcomes.flatMap((o) =>
       o.kind === 'invite' && o.envelope.type === 'group_join_request'

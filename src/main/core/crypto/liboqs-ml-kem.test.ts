@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { concatBytes, toHex } from '../../../shared/crypto/bytes';
 import type { KemPrimitives } from '../../../shared/crypto/ml-kem';
 import { accumulatedDigest, checkKemContract, ML_KEM_768_ACCUMULATED_100 } from '../../../shared/crypto/testing/ml-kem-suite';
-import { loadLiboqsMlKem768 } from './liboqs-ml-kem';
+import { instantiateLiboqsMlKem768, liboqsMlKem768, loadLiboqsMlKem768 } from './liboqs-ml-kem';
 
 // The CommonJS face of node:crypto is the object the module's Emscripten glue calls randomFillSync on.
 const nodeCrypto = createRequire(import.meta.url)('node:crypto') as { randomFillSync: (buffer: Uint8Array) => Uint8Array };
@@ -59,5 +59,24 @@ describe('ML-KEM-768 in WebAssembly (liboqs)', () => {
       expect(toHex(ml_kem768.decapsulate(toNoble.ciphertext, theirs.secretKey))).toBe(toHex(toNoble.sharedSecret));
       expect(toHex(ml_kem768.getPublicKey(ours.secretKey))).toBe(toHex(ours.publicKey));
     }
+  });
+});
+
+describe('what stays in the module’s memory', () => {
+  /** Whether `needle` occurs anywhere in `heap`. */
+  const occurs = (heap: Uint8Array, needle: Uint8Array) => Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength).includes(Buffer.from(needle));
+
+  it('keeps no copy of a secret key or a shared secret once a call returns', async () => {
+    const wasm = await instantiateLiboqsMlKem768();
+    const own = liboqsMlKem768(wasm);
+    const keys = own.mlKem768GenerateKeyPair();
+    const { ciphertext, sharedSecret } = own.mlKem768Encapsulate(keys.publicKey);
+    expect(toHex(own.mlKem768Decapsulate(ciphertext, keys.secretKey))).toBe(toHex(sharedSecret));
+    // The secret parts of the decapsulation key (FIPS 203: dk_PKE, the first 1,152 bytes, and z, the last 32); its
+    // middle is the public encapsulation key and its hash, which the module may keep.
+    const secretParts = [keys.secretKey.subarray(0, 32), keys.secretKey.subarray(600, 632), keys.secretKey.subarray(2368)];
+    for (const part of [...secretParts, sharedSecret]) expect(occurs(wasm.HEAPU8, part)).toBe(false);
+    // The public key is still there (it is not wiped), which shows the search finds what is present.
+    expect(occurs(wasm.HEAPU8, keys.publicKey.subarray(0, 32))).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '../../../shared/crypto/provider';
 
 /** The parts of the Emscripten module (liboqs' OQS_KEM API, see its kem.h) this file calls. */
-interface LiboqsModule {
+export interface LiboqsModule {
   readonly HEAPU8: Uint8Array;
   _malloc(size: number): number;
   _OQS_init(): void;
@@ -32,7 +32,7 @@ const OQS_SUCCESS = 0;
  * The package exports only its wrapper, which hides the module; the module is the file beside it (the version is
  * pinned exactly in package.json, and the vector tests fail if the layout or the contents change).
  */
-async function instantiate(): Promise<LiboqsModule> {
+export async function instantiateLiboqsMlKem768(): Promise<LiboqsModule> {
   const moduleUrl = new URL('../dist/ml-kem-768.min.js', import.meta.resolve('@oqs/liboqs-js/kem'));
   const factory = ((await import(/* @vite-ignore */ moduleUrl.href)) as { default: () => Promise<LiboqsModule> }).default;
   const wasm = await factory();
@@ -42,7 +42,11 @@ async function instantiate(): Promise<LiboqsModule> {
 
 /** Loads the module and returns the three KEM operations; rejects when WebAssembly or the module is unavailable. */
 export async function loadLiboqsMlKem768(): Promise<KemPrimitives> {
-  const wasm = await instantiate();
+  return liboqsMlKem768(await instantiateLiboqsMlKem768());
+}
+
+/** The three KEM operations over one instance of the module (which no one else may use). */
+export function liboqsMlKem768(wasm: LiboqsModule): KemPrimitives {
   const name = new TextEncoder().encode('ML-KEM-768\0');
   const namePtr = wasm._malloc(name.length);
   wasm.HEAPU8.set(name, namePtr);

@@ -294,6 +294,26 @@ describe('group invites', () => {
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]?.requests).toEqual([cat!.username]);
   });
 
+  it('an admin made after the link was made gets its requests from the link’s admin’s device and lets the person in', { timeout: 90_000 }, async () => {
+    const [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((name) => user(name)));
+    const group = await ann!.callRetrying('groups.create', { name: 'Later admin', members: [ben!.username] });
+    await waitFor(isIn(ben!, group.groupId), 'Ben learns of the group');
+    await ann!.call('groups.setApproval', { groupId: group.groupId, approveNewMembers: true });
+    const invite = await ann!.call('groups.createInvite', { groupId: group.groupId, expiresInHours: 2, maxUses: 0 });
+    // Made an admin after the link: its token names Ann only.
+    await ann!.call('groups.makeAdmin', { groupId: group.groupId, member: ben!.username });
+    await waitFor(heard(ben!, 'admin_added'), 'Ben is made an admin');
+
+    await cat!.call('groups.join', { token: tokenOf(invite.link!) });
+    await waitFor(() => cat!.joinAnswers.length > 0, 'Cat is told to wait');
+    expect(cat!.joinAnswers[0]).toMatchObject({ inviter: ann!.username, outcome: 'pending_approval' });
+    await expect.poll(async () => (await ben!.call('groups.invites', { groupId: group.groupId }))[0]?.requests, { timeout: 20_000 }).toEqual([cat!.username]);
+    await ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
+    await waitFor(isIn(cat!, group.groupId), 'Cat is let in by Ben');
+    await waitFor(heard(ann!, 'members_added', ben!.username), 'Ann hears Ben let Cat in');
+    expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [] });
+  });
+
   it('two admins let in two people at once with a link that has one use left: every member keeps the same one', { timeout: 90_000 }, async () => {
     const [ann, ben, cat, dan, eve] = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve'].map((name) => user(name)));
     const group = await ann!.callRetrying('groups.create', { name: 'One seat', members: [ben!.username, cat!.username] });

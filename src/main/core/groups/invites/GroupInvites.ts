@@ -178,6 +178,7 @@ export class GroupInvites {
               joiner,
               now: this.ctx.now(),
               held,
+              ...(request.forwardedBy === undefined ? {} : { forwardedBy: request.forwardedBy }),
             })
           : ({ kind: 'answer', outcome: 'invalid' } as const);
       this.ctx.logger.info('group.join_request', { group: idHint(request.groupId), decision: decision.kind === 'answer' ? decision.outcome : decision.kind });
@@ -186,6 +187,8 @@ export class GroupInvites {
           await this.groups.addMembers(request.groupId, [joiner], invite!.terms.inviteId);
           break;
         case 'hold': {
+          // Handed on first: should that fail for now, the request stays queued and is handed on again.
+          if (request.forwardedBy === undefined) await this.handOn(request, invite!.terms);
           const { inviteId, expiresAt } = invite!.terms;
           const fresh: InviteRecord = { inviteId, groupId: request.groupId, expiresAt, requests: [] };
           await this.store.update(inviteId, (r) => (r.requests.includes(joiner) ? r : { ...r, requests: [...r.requests, joiner] }), fresh);
@@ -220,6 +223,24 @@ export class GroupInvites {
     }
     const known = this.ctx.peers.get(inviter)?.devices.find((d) => d.device === inviterDevice);
     return known !== undefined && verifyInvite(this.ctx.provider, fromBase64(known.identityKey), invite);
+  }
+
+  /**
+   * The token names the admins when the link was made; admins made since get the request from this admin's device,
+   * pairwise (they keep it for an admin to answer; the admins the token names answer the joiner).
+   */
+  private async handOn(request: QueuedJoinRequest, terms: InviteTerms): Promise<void> {
+    const group = this.ctx.groups.get(request.groupId);
+    const unnamed = (group?.admins ?? []).filter((a) => a !== this.ctx.me.user && a !== request.joiner && !terms.admins.includes(a));
+    if (unnamed.length === 0) return;
+    const envelope: GroupJoinRequestEnvelope = { type: 'group_join_request', groupId: request.groupId, messageId: ulid(), sentAt: this.ctx.now(), token: request.token, forwardedFor: request.joiner };
+    const plaintext = encodeEnvelope(envelope);
+    for (const admin of unnamed) {
+      await this.pairwise.sendToUser(admin, plaintext, (device) => relayMessageId('ctl', envelope.messageId, request.groupId, addressKey(device))).catch((error: unknown) => {
+        if (isRetryable(error)) throw error;
+        this.ctx.logger.warn('group.join_request_not_handed_on', { code: codeOf(error) });
+      });
+    }
   }
 
   private forget(inviteId: string, joiner: string): Promise<void> {

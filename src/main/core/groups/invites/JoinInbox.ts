@@ -9,7 +9,14 @@ import { ListRecord, type Vault } from '../../vault';
 /** Requests kept at once; beyond it the oldest goes (the joiner can ask again). */
 export const MAX_QUEUED_JOIN_REQUESTS = 200;
 
-const QueuedJoinRequest = z.strictObject({ joiner: Username, groupId: GroupId, token: InviteLinkToken, receivedAt: z.number().int() });
+const QueuedJoinRequest = z.strictObject({
+  joiner: Username,
+  /** The admin whose device handed the request on (the joiner asked the admins the token names). */
+  forwardedBy: Username.optional(),
+  groupId: GroupId,
+  token: InviteLinkToken,
+  receivedAt: z.number().int(),
+});
 export type QueuedJoinRequest = z.infer<typeof QueuedJoinRequest>;
 
 const RECORD = 'group-join-requests';

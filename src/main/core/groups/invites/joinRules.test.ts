@@ -38,6 +38,19 @@ function facts(change: Partial<JoinRequestFacts> = {}): JoinRequestFacts {
 }
 
 describe('decideJoin', () => {
+  it('a request another admin’s device handed on is taken only from an admin, and only kept (never answered)', () => {
+    const approval = { group: { ...group, approveNewMembers: true } };
+    const ben = { user: 'ben', device: 1 };
+    // Ben was made an admin after the link, so the token does not name him: Ann's device hands Cat's request on.
+    expect(decideJoin(facts({ ...approval, me: ben, forwardedBy: 'ann' }))).toEqual({ kind: 'hold', tell: false });
+    expect(decideJoin(facts({ me: ben, forwardedBy: 'ann' }))).toEqual({ kind: 'hold', tell: false });
+    // From a member who is not an admin: nothing.
+    expect(decideJoin(facts({ ...approval, me: ben, forwardedBy: 'dan' }))).toEqual({ kind: 'ignore' });
+    // Refusals are for the admins the token names to give.
+    expect(decideJoin(facts({ group: withLink({ revoked: true }), me: ben, forwardedBy: 'ann' }))).toEqual({ kind: 'ignore' });
+    expect(decideJoin(facts({ ...approval, me: ben, forwardedBy: 'ann', held: ['cat'] }))).toEqual({ kind: 'ignore' });
+  });
+
   it('the device that signed a link without approval adds the joiner; every other admin device keeps the request, silently', () => {
     expect(decideJoin(facts())).toEqual({ kind: 'add' });
     expect(decideJoin(facts({ me: { user: 'ben', device: 1 } }))).toEqual({ kind: 'hold', tell: false });

@@ -3,8 +3,9 @@
 // or someone an admin turned down through it, answer someone already in the group, or keep the request for an admin
 // (where the group's "approve new members" setting is on — every link follows it — every admin's device keeps it
 // and any admin answers). With the setting off the device that signed the link adds the joiner; the other admins' devices keep the request, so an admin can still let them in when that
-// device is gone. A device whose user is not an admin of the group stays silent. The signature is checked by the
-// caller (with the signing device's key).
+// device is gone. A device whose user is not an admin of the group stays silent. A request another admin's device
+// handed on (to an admin the token does not name) is taken only from an admin and only kept, never answered: the
+// admins the token names answer the joiner. The signature is checked by the caller (with the signing device's key).
 import type { JoinOutcome } from '../../../../shared/ipc';
 import { MAX_PENDING_JOIN_REQUESTS } from '../../../../shared/ipc';
 import { normalizeUsername, type Address } from '../../../../shared/protocol';
@@ -34,9 +35,18 @@ export interface JoinRequestFacts {
   now: number;
   /** The people whose requests on this link this device keeps already. */
   held: readonly string[];
+  /** The admin whose device handed the request on (the authenticated sender), when it did not come from the joiner. */
+  forwardedBy?: string;
 }
 
 export function decideJoin(facts: JoinRequestFacts): JoinDecision {
+  if (facts.forwardedBy === undefined) return decideAsked(facts);
+  if (!facts.group?.admins.includes(normalizeUsername(facts.forwardedBy))) return { kind: 'ignore' };
+  const decision = decideAsked(facts);
+  return decision.kind === 'hold' ? { kind: 'hold', tell: false } : { kind: 'ignore' };
+}
+
+function decideAsked(facts: JoinRequestFacts): JoinDecision {
   const { terms, group, me, now } = facts;
   const joiner = normalizeUsername(facts.joiner);
   if (!group || !group.active || !group.admins.includes(me.user) || group.groupId !== terms.groupId) return { kind: 'ignore' };

@@ -254,7 +254,16 @@ export class ReceivePipeline {
     }
     const joinRequests = batch.outcomes.flatMap((o) =>
       o.kind === 'invite' && o.envelope.type === 'group_join_request'
-        ? [{ joiner: from.user, groupId: o.envelope.groupId, token: o.envelope.token, receivedAt: ctx.now() }]
+        ? [
+            {
+              // A request another admin's device handed on names its joiner; the sender is that admin.
+              joiner: o.envelope.forwardedFor ?? from.user,
+              ...(o.envelope.forwardedFor === undefined ? {} : { forwardedBy: from.user }),
+              groupId: o.envelope.groupId,
+              token: o.envelope.token,
+              receivedAt: ctx.now(),
+            },
+          ]
         : [],
     );
     if (joinRequests.length > 0) await ctx.joinInbox.add(joinRequests);

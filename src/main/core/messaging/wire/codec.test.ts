@@ -98,6 +98,7 @@ describe('end-to-end content v2', () => {
       },
       { type: 'sender_key', groupId: GROUP, messageId: 'm5', sentAt: 1, distribution: Uint8Array.of(1, 2, 3) },
       { type: 'group_join_request', groupId: GROUP, messageId: 'm6', sentAt: 1, token: 'T'.repeat(40) },
+      { type: 'group_join_request', groupId: GROUP, messageId: 'm6b', sentAt: 1, token: 'T'.repeat(40), forwardedFor: 'cat' },
       ...(['pending_approval', 'declined', 'expired', 'revoked', 'used_up', 'invalid', 'already_member'] as const).map(
         (outcome): Envelope => ({ type: 'group_join_answer', groupId: GROUP, messageId: 'm7', sentAt: 1, outcome }),
       ),
@@ -126,6 +127,14 @@ describe('end-to-end content v2', () => {
     expect(decodeEnvelope(newerAnswer)).toMatchObject({ type: 'unsupported', silent: true });
     const emptyInvite = raw({ messageId: 'm8', sentAt: 5n, conversation: group, body: { case: 'groupInvite', value: {} } });
     expect(decodeEnvelope(emptyInvite)).toMatchObject({ type: 'unsupported', silent: true });
+  });
+
+  it('a request handed on by an admin names a valid joiner (normalized)', () => {
+    const group = { kind: { case: 'group' as const, value: { groupId: GROUP } } };
+    const handedOn = (joiner: string) => raw({ messageId: 'm8', sentAt: 5n, conversation: group, body: { case: 'groupInvite', value: { kind: { case: 'request', value: { token: 'T'.repeat(40), joiner } } } } });
+    expect(decodeEnvelope(handedOn('Cat'))).toMatchObject({ type: 'group_join_request', forwardedFor: 'cat' });
+    expect(decodeEnvelope(handedOn(''))).not.toHaveProperty('forwardedFor');
+    expect(codeOf(() => decodeEnvelope(handedOn('not a username!')))).toBe('malformed_content');
   });
 
   it.each([

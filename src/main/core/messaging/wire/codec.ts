@@ -75,7 +75,7 @@ function toContent(envelope: Envelope): Content {
         ...stamp,
         conversation: toConversation({ kind: 'group', groupId: envelope.groupId }),
         silent: true,
-        body: { case: 'groupInvite', value: { kind: { case: 'request', value: { token: envelope.token } } } },
+        body: { case: 'groupInvite', value: { kind: { case: 'request', value: { token: envelope.token, joiner: envelope.forwardedFor ?? '' } } } },
       });
     case 'group_join_answer':
       return create(ContentSchema, {
@@ -249,7 +249,9 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
       const groupId = groupOf(conversation, 'group invite');
       const kind = body.value.kind;
       if (kind.case === 'request') {
-        return { type: 'group_join_request', groupId, messageId, sentAt, token: valid(InviteLinkToken, kind.value.token, 'invite token') };
+        const token = valid(InviteLinkToken, kind.value.token, 'invite token');
+        const forwardedFor = kind.value.joiner === '' ? undefined : normalizeUsername(valid(Username, kind.value.joiner, 'joiner'));
+        return { type: 'group_join_request', groupId, messageId, sentAt, token, ...(forwardedFor === undefined ? {} : { forwardedFor }) };
       }
       const outcome = kind.case === 'answer' ? fromOutcome(kind.value.outcome) : undefined;
       // An invite message of a kind or an answer this version does not know: nothing to show, drop it.

@@ -54,6 +54,8 @@ export interface GroupJoinRequestEnvelope extends Stamped {
   groupId: string;
   /** The link's token, checked by the admin's device. */
   token: string;
+  /** Set when an admin's device hands on a request it received: the joiner who asked (the sender is that admin). */
+  forwardedFor?: string;
 }
 
 /** The admin's device's answer when it does not add the joiner (yet). */

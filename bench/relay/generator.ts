@@ -6,7 +6,7 @@
 // Exits when its parent goes away.
 import { randomBytes } from 'node:crypto';
 import { LatencyHistogram } from './histogram';
-import type { LoadDriver, LoadEvents } from './load-driver';
+import type { DeviceSlot, LoadDriver, LoadEvents } from './load-driver';
 import {
   sharedNow,
   type GeneratorConfig,
@@ -78,6 +78,8 @@ class Generator implements LoadEvents {
   private readonly ackedBits = new BitSet();
   private readonly deliveredBits: BitSet[];
   private nextSeq = 0;
+  /** Devices connected so far: this.globals[0 … connected-1]. */
+  private connected = 0;
   private outstanding = 0;
   /** The closed-loop phase currently refilling its window, if any. */
   private closedLoop: PhaseSpec | undefined;
@@ -87,19 +89,23 @@ class Generator implements LoadEvents {
     this.deliveredBits = Array.from({ length: config.generators }, () => new BitSet());
     const payload = randomBytes(config.payloadBytes);
     this.driver =
-      config.system === 'socketio'
-        ? new SocketIoDriver(config.url, payload.toString('base64'), this)
-        : config.system === 'rabbitmq'
-          ? new RabbitMqDriver(config.url, config.runTag, payload, this)
-          : new ParleyDriver(config.url, config.runTag, payload, this);
+      config.driver === 'socketio'
+        ? new SocketIoDriver(config.urls, payload.toString('base64'), this)
+        : config.driver === 'rabbitmq'
+          ? new RabbitMqDriver(config.urls, config.runTag, payload, this)
+          : new ParleyDriver(config.urls, config.runTag, payload, this);
   }
 
   async handle(request: GeneratorRequest): Promise<GeneratorReply> {
     switch (request.type) {
       case 'connect': {
         const started = sharedNow();
-        await this.driver.connect(this.globals);
-        return { id: request.id, type: 'connected', ms: sharedNow() - started };
+        const upTo = request.upTo ?? this.config.devices;
+        const slots: DeviceSlot[] = [];
+        for (let local = this.connected; local < this.globals.length && this.globals[local]! < upTo; local++) slots.push({ global: this.globals[local]!, local });
+        await this.driver.connect(slots);
+        this.connected += slots.length;
+        return { id: request.id, type: 'connected', ms: sharedNow() - started, devices: this.connected };
       }
       case 'clock':
         return { id: request.id, type: 'clock', now: sharedNow() };

@@ -11,11 +11,26 @@ export interface LoadEvents {
   delivered(local: number, messageId: string): void;
 }
 
+export type DriverName = 'parley' | 'socketio' | 'rabbitmq';
+
+/** A device of the run (`global`, 0…devices-1) as one generator knows it (`local`, its index there). */
+export interface DeviceSlot {
+  global: number;
+  local: number;
+}
+
 export interface LoadDriver {
-  /** Connects (registering and authenticating where the system has that) the devices with these global indexes. */
-  connect(globalIndexes: readonly number[]): Promise<void>;
+  /** Connects (registering and authenticating where the system has that) these devices; may be called again with more. */
+  connect(devices: readonly DeviceSlot[]): Promise<void>;
   send(local: number, toGlobal: number, messageId: string): void;
   close(): Promise<void>;
+}
+
+/** The server a device talks to: devices are spread over the nodes of a cluster round-robin by global index. */
+export function urlOf(urls: readonly string[], global: number): string {
+  const url = urls[global % urls.length];
+  if (url === undefined) throw new Error('no server URL');
+  return url;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

@@ -2,14 +2,16 @@
 // serialization, so typed arrays cross as they are). Every request carries an id; the generator answers with
 // the same id.
 import type { HistogramData } from './histogram';
-import type { SystemName } from './options';
+import type { DriverName } from './load-driver';
 
 /** Passed to a generator as its only argument (JSON). */
 export interface GeneratorConfig {
   generator: number;
   generators: number;
-  system: SystemName;
-  url: string;
+  /** Which protocol the generator speaks. */
+  driver: DriverName;
+  /** The system's servers; device g talks to urls[g % urls.length]. */
+  urls: string[];
   devices: number;
   payloadBytes: number;
   /** Prefix that makes this run's usernames unique. */
@@ -32,7 +34,8 @@ export interface PhaseSpec {
 }
 
 export type GeneratorRequest =
-  | { id: number; type: 'connect' }
+  /** Connects this generator's devices whose global index is below `upTo` (all when absent) and not yet connected. */
+  | { id: number; type: 'connect'; upTo?: number }
   | { id: number; type: 'clock' }
   | { id: number; type: 'phase'; phase: PhaseSpec }
   | { id: number; type: 'progress' }
@@ -83,7 +86,8 @@ export interface GeneratorProgress {
 }
 
 export type GeneratorReply =
-  | { id: number; type: 'connected'; ms: number }
+  /** `devices`: how many of this generator's devices are connected now. */
+  | { id: number; type: 'connected'; ms: number; devices: number }
   | { id: number; type: 'clock'; now: number }
   | { id: number; type: 'phaseSent'; phase: number }
   | { id: number; type: 'progress'; progress: GeneratorProgress }

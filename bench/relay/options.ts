@@ -1,6 +1,8 @@
 // Options of `npm run bench:relay`: each one a CLI flag (`--devices 500`) or an environment variable
 // (`BENCH_RELAY_DEVICES=500`); the flag wins. `--help` prints them with their defaults.
-import { parseArgs } from 'node:util';
+import { OptionsError, listOf, parseSpecs, usageOf, type OptionSpec } from './option-specs';
+
+export { OptionsError };
 
 /** `parley-baseline` is the relay of another checkout (--baseline-dir), for before/after numbers in one run. */
 export const SYSTEMS = ['parley', 'socketio', 'rabbitmq', 'parley-baseline'] as const;
@@ -44,15 +46,7 @@ export interface BenchOptions {
   baselineDir: string;
 }
 
-interface Spec {
-  key: keyof BenchOptions;
-  flag: string;
-  kind: 'int' | 'signed' | 'number' | 'boolean' | 'string';
-  fallback: string;
-  help: string;
-}
-
-const SPECS: Spec[] = [
+const SPECS: OptionSpec<keyof BenchOptions>[] = [
   { key: 'devices', flag: 'devices', kind: 'int', fallback: '1000', help: 'authenticated devices (WebSocket clients)' },
   { key: 'rate', flag: 'rate', kind: 'int', fallback: '5000', help: 'offered messages/s in the fixed-rate phase' },
   { key: 'durationS', flag: 'duration', kind: 'number', fallback: '10', help: 'measured seconds at the fixed rate' },
@@ -78,97 +72,24 @@ const SPECS: Spec[] = [
   },
 ];
 
-export class OptionsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OptionsError';
-  }
-}
-
 export function usage(): string {
-  const lines = SPECS.map((s) => {
-    const env = envName(s);
-    return `  --${s.flag.padEnd(17)} ${env.padEnd(31)} ${s.help} (default: ${s.fallback === '' ? 'none' : s.fallback})`;
-  });
-  return ['Usage: npm run bench:relay -- [options]', '', ...lines, '  --help'].join('\n');
+  return usageOf('npm run bench:relay', SPECS, 'BENCH_RELAY_');
 }
 
 /** Returns undefined when --help was asked for. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | undefined {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      help: { type: 'boolean' },
-      ...Object.fromEntries(SPECS.map((s) => [s.flag, { type: s.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }])),
-    },
-  });
-  if (values.help === true) return undefined;
-  const raw = (s: Spec): string => {
-    const flag = (values as Record<string, string | boolean | undefined>)[s.flag];
-    if (flag !== undefined) return String(flag);
-    return env[envName(s)]?.trim() || s.fallback;
-  };
-  const out: Record<string, unknown> = {};
-  for (const s of SPECS) {
-    const text = raw(s);
-    switch (s.kind) {
-      case 'int':
-        out[s.key] = positive(s, text, true);
-        break;
-      case 'number':
-        out[s.key] = positive(s, text, false);
-        break;
-      case 'signed': {
-        const value = Number(text);
-        if (!Number.isInteger(value) || value < -20 || value > 19) throw new OptionsError(`--${s.flag} must be an integer from -20 to 19, got ${JSON.stringify(text)}`);
-        out[s.key] = value;
-        break;
-      }
-      case 'boolean':
-        out[s.key] = text === 'true' || text === '1';
-        break;
-      case 'string':
-        out[s.key] = text;
-        break;
-    }
-  }
-  const systems = String(out.systems)
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  for (const name of systems) {
-    if (!(SYSTEMS as readonly string[]).includes(name)) throw new OptionsError(`--systems: unknown system ${JSON.stringify(name)}`);
-  }
+  const out = parseSpecs(SPECS, 'BENCH_RELAY_', argv, env);
+  if (out === undefined) return undefined;
+  const systems = listOf('systems', String(out.systems), SYSTEMS);
   if (String(out.baselineDir) !== '' && !systems.includes('parley-baseline')) systems.push('parley-baseline');
   if (systems.includes('parley-baseline') && String(out.baselineDir) === '') throw new OptionsError('parley-baseline needs --baseline-dir');
-  const phases = String(out.phases)
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  for (const name of phases) {
-    if (!(PHASES as readonly string[]).includes(name)) throw new OptionsError(`--phases: unknown phase ${JSON.stringify(name)}`);
-  }
   const options = {
     ...out,
-    systems: systems as SystemName[],
-    phases: phases as PhaseName[],
+    systems,
+    phases: listOf('phases', String(out.phases), PHASES),
     serverNodeArgs: String(out.serverNodeArgs).split(/\s+/).filter((arg) => arg !== ''),
   } as BenchOptions;
   if (options.devices < 2) throw new OptionsError('--devices must be at least 2');
   if (options.generators > options.devices) throw new OptionsError('--generators must not exceed --devices');
   return options;
-}
-
-function envName(s: Spec): string {
-  return `BENCH_RELAY_${s.flag.toUpperCase().replaceAll('-', '_')}`;
-}
-
-function positive(s: Spec, text: string, integer: boolean): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new OptionsError(`--${s.flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }

@@ -12,7 +12,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from '../../src/shared/protocol';
-import { inBatches, type LoadDriver, type LoadEvents } from './load-driver';
+import { inBatches, urlOf, type DeviceSlot, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 64;
 const HANDSHAKE_TIMEOUT_MS = 30_000;
@@ -130,7 +130,7 @@ export class ParleyDriver implements LoadDriver {
   private closing = false;
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly runTag: string,
     private readonly payload: Uint8Array,
     private readonly events: LoadEvents,
@@ -140,8 +140,8 @@ export class ParleyDriver implements LoadDriver {
     return `${this.runTag}-${global}`;
   }
 
-  async connect(globalIndexes: readonly number[]): Promise<void> {
-    await inBatches(globalIndexes, CONNECT_CONCURRENCY, async (global, local) => {
+  async connect(devices: readonly DeviceSlot[]): Promise<void> {
+    await inBatches(devices, CONNECT_CONCURRENCY, async ({ global, local }) => {
       const identity = createIdentity();
       await this.register(global, identity);
       this.live[local] = await this.authenticate(global, local, identity);
@@ -169,7 +169,7 @@ export class ParleyDriver implements LoadDriver {
   }
 
   private async register(global: number, identity: Identity): Promise<void> {
-    const socket = await ParleySocket.open(this.url);
+    const socket = await ParleySocket.open(urlOf(this.urls, global));
     try {
       const nonce = await challengeNonce(socket);
       const username = this.username(global);
@@ -182,7 +182,7 @@ export class ParleyDriver implements LoadDriver {
   }
 
   private async authenticate(global: number, local: number, identity: Identity): Promise<LiveDevice> {
-    const socket = await ParleySocket.open(this.url);
+    const socket = await ParleySocket.open(urlOf(this.urls, global));
     const nonce = await challengeNonce(socket);
     const user = this.username(global);
     const signature = signBase64(identity, authSigningBytes(nonce, user, DEVICE_ID));

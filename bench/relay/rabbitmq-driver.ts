@@ -4,7 +4,7 @@
 // sender's "sent". A device consumes its queue with manual acks and a prefetch of 1,024 (Parley's delivery window),
 // and acks what one turn received with one cumulative ack (`allUpTo`), as Parley's client acks a stored batch.
 import amqp from 'amqplib';
-import { inBatches, type LoadDriver, type LoadEvents } from './load-driver';
+import { inBatches, urlOf, type DeviceSlot, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 32;
 /** Unacked deliveries per consumer, like Parley's default delivery window. */
@@ -20,7 +20,7 @@ export class RabbitMqDriver implements LoadDriver {
   private closing = false;
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly runTag: string,
     private readonly payload: Buffer,
     private readonly events: LoadEvents,
@@ -30,9 +30,9 @@ export class RabbitMqDriver implements LoadDriver {
     return `${this.runTag}-${global}`;
   }
 
-  async connect(globalIndexes: readonly number[]): Promise<void> {
-    await inBatches(globalIndexes, CONNECT_CONCURRENCY, async (global, local) => {
-      const connection = await amqp.connect(this.url);
+  async connect(devices: readonly DeviceSlot[]): Promise<void> {
+    await inBatches(devices, CONNECT_CONCURRENCY, async ({ global, local }) => {
+      const connection = await amqp.connect(urlOf(this.urls, global));
       const channel = await connection.createConfirmChannel();
       connection.on('error', () => {
         // Reported through 'close'.

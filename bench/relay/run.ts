@@ -2,13 +2,11 @@
 // same run on the same machine. Each system runs in its own child process with the load generators in others;
 // repetitions alternate the order of the systems. Prints one side-by-side table and writes the full results as
 // JSON under bench/results/. Options: `npm run bench:relay -- --help`.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gitRevision, machineInfo } from './machine';
+import { machineInfo } from './machine';
+import { optionsOrExitCode } from './option-specs';
 import { OptionsError, parseOptions, usage, type BenchOptions, type SystemName } from './options';
-import { REPO_ROOT, killAllChildren } from './processes';
 import { rabbitmqInstalled } from './rabbitmq-server';
+import { loadAverageNow, runBench, writeResults } from './results';
 import { runSystem, type RunPlacement, type SystemRunResult } from './system-run';
 import { busyMachineWarning, renderTable, verdict } from './table';
 
@@ -26,18 +24,8 @@ function placementFor(options: BenchOptions, cores: number): { placement: RunPla
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof OptionsError) && !(error instanceof TypeError)) throw error;
-    process.stderr.write(`${error.message}\n\n${usage()}\n`);
-    return 2;
-  }
-  if (options === undefined) {
-    process.stdout.write(`${usage()}\n`);
-    return 0;
-  }
+  const options = optionsOrExitCode((argv) => parseOptions(argv), usage);
+  if (typeof options === 'number') return options;
   if (options.systems.includes('rabbitmq') && !rabbitmqInstalled()) {
     process.stderr.write('rabbitmq-server is not installed: apt-get install rabbitmq-server, or leave it out with --systems parley,socketio\n');
     return 2;
@@ -55,41 +43,14 @@ async function main(): Promise<number> {
       results.push(await runSystem(system, options, repetition, placement, log));
     }
   }
-  const loadAverageAtEnd = loadavg().map((v) => Math.round(v * 100) / 100);
+  const loadAverageAtEnd = loadAverageNow();
   const table = renderTable(results, options, machine, note, loadAverageAtEnd);
   const goal = verdict(results, options);
   const warning = busyMachineWarning(machine);
   process.stdout.write(`\n${table}\n\nGoals (issue 14):\n${goal.text.map((t) => `  ${t}`).join('\n')}\n${warning === undefined ? '' : `\n${warning}\n`}`);
-
-  const resultsDir = resolve(REPO_ROOT, options.resultsDir);
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `relay-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  const record = {
-    benchmark: 'relay',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    git: gitRevision(REPO_ROOT),
-    machine: { ...machine, loadAverageAtEnd },
-    options,
-    placement: note,
-    goal,
-    warning,
-    table,
-    runs: results,
-  };
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const file = writeResults('relay', options.resultsDir, startedAt, { ...machine, loadAverageAtEnd }, { options, placement: note, goal, warning, table, runs: results });
   process.stdout.write(`\nResults: ${file}\n`);
   return 0;
 }
 
-main().then(
-  (code) => {
-    killAllChildren();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    killAllChildren();
-    process.stderr.write(`bench:relay failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:relay', main);

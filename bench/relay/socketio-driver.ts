@@ -2,7 +2,7 @@
 // all over one), WebSocket transport only, emitting `msg` to a device id with an acknowledgement callback that
 // mirrors Parley's `sent`, and receiving `msg` from the server. No auth: the peer server has none.
 import { io, type Socket } from 'socket.io-client';
-import { inBatches, type LoadDriver, type LoadEvents } from './load-driver';
+import { inBatches, urlOf, type DeviceSlot, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 64;
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -18,14 +18,14 @@ export class SocketIoDriver implements LoadDriver {
   private closing = false;
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly payload: string,
     private readonly events: LoadEvents,
   ) {}
 
-  async connect(globalIndexes: readonly number[]): Promise<void> {
-    await inBatches(globalIndexes, CONNECT_CONCURRENCY, async (global, local) => {
-      const socket = io(this.url, {
+  async connect(devices: readonly DeviceSlot[]): Promise<void> {
+    await inBatches(devices, CONNECT_CONCURRENCY, async ({ global, local }) => {
+      const socket = io(urlOf(this.urls, global), {
         transports: ['websocket'],
         forceNew: true,
         reconnection: false,

@@ -1,10 +1,13 @@
-// One run of one system: start its server and the generators, connect every device, then run the phases (each
-// with its own warm-up), drain, and turn the generators' reports into per-phase results. Every process started
-// here is stopped before returning, whether the run succeeded or not.
+// One run of one system: start its server, then measureLoad: start the generators, connect every device (in steps
+// if asked, reading the servers' memory after each), run the phases (each with its own warm-up), drain, and turn the
+// generators' reports into per-phase results. measureLoad takes any set of servers (one relay, or the nodes of a
+// cluster and their Redis), so bench:scale measures clusters with the same code. Every process started here is
+// stopped before returning, whether the run succeeded or not.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mergeHistograms, quantileMs, type HistogramData } from './histogram';
+import type { DriverName } from './load-driver';
 import { CpuMeter, diskWriteBytes, memory } from './machine';
 import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
@@ -48,6 +51,8 @@ export interface PhaseResult {
   serverCpuPercent: number | undefined;
   /** Server CPU time per delivered message, µs: the efficiency figure least disturbed by other load. */
   serverCpuPerMessageUs: number | undefined;
+  /** Differences of the target's counters (e.g. Redis commands) over the measured window; {} without counters. */
+  counters: Record<string, number>;
   /** Bytes the server wrote to storage over the measured window (/proc/<pid>/io write_bytes). */
   serverDiskBytes: number | undefined;
   serverDiskBytesPerMessage: number | undefined;
@@ -57,16 +62,47 @@ export interface PhaseResult {
   drained: boolean;
 }
 
-export interface SystemRunResult {
-  system: SystemName;
-  repetition: number;
+export interface ConnectStep {
+  /** Devices connected after this step (0: the servers before any device). */
   devices: number;
+  seconds: number;
+  /** Servers' RSS summed, MiB. */
+  rssMiB: number | undefined;
+}
+
+export interface LoadResult {
+  devices: number;
+  /** Memory after each connect step, from the servers with no device on. */
+  connectSteps: ConnectStep[];
+  /** Why connecting stopped before every device was on (then no phase ran). */
+  connectError: string | undefined;
   connectSeconds: number;
   /** Largest |offset| between a generator's clock and the parent's, estimated over IPC. */
   clockSkewMs: number;
   memoryMiB: { afterConnect: number | undefined; peak: number | undefined; end: number | undefined };
   phases: PhaseResult[];
 }
+
+export interface SystemRunResult extends LoadResult {
+  system: SystemName;
+  repetition: number;
+}
+
+/** What measureLoad drives: where devices connect and which processes are the system. */
+export interface LoadTarget {
+  driver: DriverName;
+  /** Device g connects to urls[g % urls.length]. */
+  urls: string[];
+  /** The system's processes (every node, and its Redis): their CPU, memory and disk writes are the server's. */
+  pids: number[];
+  /** Read when each measured window opens and closes; the differences land in PhaseResult.counters. */
+  counters?: () => Promise<Record<string, number>>;
+}
+
+export type LoadOptions = Pick<
+  BenchOptions,
+  'devices' | 'generators' | 'payloadBytes' | 'phases' | 'rate' | 'window' | 'durationS' | 'maxDurationS' | 'warmupS'
+>;
 
 export interface RunPlacement {
   server: Placement;
@@ -86,9 +122,33 @@ export async function runSystem(
   };
   const forgetCleanup = onCleanup(removeDataDir);
   let server: ServerProcess | undefined;
-  const generators: GeneratorProcess[] = [];
   try {
     server = await startSystemServer(system, options, placement.server, dataDir);
+    const driver: DriverName = system === 'socketio' || system === 'rabbitmq' ? system : 'parley';
+    const result = await measureLoad({ driver, urls: [server.url], pids: [server.pid] }, options, placement.generators, log);
+    if (result.connectError !== undefined) throw new Error(result.connectError);
+    return { system, repetition, ...result };
+  } finally {
+    await server?.stop();
+    removeDataDir();
+    forgetCleanup();
+  }
+}
+
+/**
+ * Starts the generators, connects options.devices devices (in `steps`, cumulative device counts, when given; all at
+ * once otherwise), then runs options.phases against the target. A failed connect step ends the run with
+ * connectError set and no phases. The generators are stopped before this returns; the target is the caller's.
+ */
+export async function measureLoad(
+  target: LoadTarget,
+  options: LoadOptions,
+  placement: Placement,
+  log: (line: string) => void,
+  steps: readonly number[] = [options.devices],
+): Promise<LoadResult> {
+  const generators: GeneratorProcess[] = [];
+  try {
     const epochMs = sharedNow();
     const runTag = `b${Math.random().toString(36).slice(2, 8)}`;
     for (let g = 0; g < options.generators; g++) {
@@ -97,81 +157,114 @@ export async function runSystem(
           {
             generator: g,
             generators: options.generators,
-            system,
-            url: server.url,
+            driver: target.driver,
+            urls: target.urls,
             devices: options.devices,
             payloadBytes: options.payloadBytes,
             runTag,
             epochMs,
           },
-          placement.generators,
+          placement,
         ),
       );
     }
+    const rss = () => sumOf(target.pids.map((pid) => memory(pid)?.rssMiB));
+    const connectSteps: ConnectStep[] = [{ devices: 0, seconds: 0, rssMiB: rss() }];
     const connectStarted = sharedNow();
-    await Promise.all(generators.map((g) => g.request({ type: 'connect' }, 'connected')));
+    let connectError: string | undefined;
+    for (const upTo of steps) {
+      const stepStarted = sharedNow();
+      try {
+        await Promise.all(generators.map((g) => g.request({ type: 'connect', upTo }, 'connected')));
+      } catch (error) {
+        connectError = `connecting devices ${connectSteps.at(-1)!.devices}–${upTo - 1} failed: ${error instanceof Error ? error.message : String(error)}`;
+        break;
+      }
+      await sleep(500);
+      connectSteps.push({ devices: upTo, seconds: (sharedNow() - stepStarted) / 1000, rssMiB: rss() });
+      if (steps.length > 1) log(`  ${upTo} devices connected (${connectSteps.at(-1)!.seconds.toFixed(1)} s), servers' RSS ${connectSteps.at(-1)!.rssMiB?.toFixed(0)} MiB`);
+    }
     const connectSeconds = (sharedNow() - connectStarted) / 1000;
+    const afterConnect = connectSteps.at(-1)!.rssMiB;
+    if (connectError !== undefined) {
+      log(`  ${connectError}`);
+      return { devices: options.devices, connectSteps, connectError, connectSeconds, clockSkewMs: 0, memoryMiB: { afterConnect, peak: undefined, end: undefined }, phases: [] };
+    }
     log(`  ${options.devices} devices connected in ${connectSeconds.toFixed(1)} s`);
-    await sleep(500);
-    const afterConnect = memory(server.pid)?.rssMiB;
     const clockSkewMs = await measureClockSkew(generators);
 
     const phases: PhaseResult[] = [];
     let index = 0;
     for (const name of options.phases) {
-      const result = await runPhase(name, index, options, server, generators);
+      const result = await runPhase(name, index, options, target, generators);
       const reports = await Promise.all(generators.map((g) => g.request({ type: 'report' }, 'report')));
       completeFromReports(result, index, reports.map((r) => r.report));
       log(`  ${describePhase(result)}`);
       phases.push(result);
       index += 1;
     }
-    const end = memory(server.pid);
+    const end = target.pids.map((pid) => memory(pid));
     await Promise.all(generators.map((g) => g.request({ type: 'close' }, 'closed').catch(() => undefined)));
     return {
-      system,
-      repetition,
       devices: options.devices,
+      connectSteps,
+      connectError,
       connectSeconds,
       clockSkewMs,
-      memoryMiB: { afterConnect, peak: end?.peakRssMiB, end: end?.rssMiB },
+      memoryMiB: { afterConnect, peak: sumOf(end.map((m) => m?.peakRssMiB)), end: sumOf(end.map((m) => m?.rssMiB)) },
       phases,
     };
   } finally {
     for (const generator of generators) generator.kill();
-    await server?.stop();
-    removeDataDir();
-    forgetCleanup();
   }
+}
+
+/** The sum, or undefined when any part is unknown. */
+function sumOf(values: Array<number | undefined>): number | undefined {
+  return values.some((v) => v === undefined) ? undefined : values.reduce<number>((a, b) => a + b!, 0);
 }
 
 function startSystemServer(system: SystemName, options: BenchOptions, placement: Placement, dataDir: string | undefined): Promise<ServerProcess> {
   if (system === 'rabbitmq') return startRabbitMq(placement);
-  if (system !== 'socketio') {
-    if (dataDir === undefined) throw new Error('the relay needs a data directory');
-    return startServer({
-      entry: 'src/server/main.ts',
-      cwd: resolve(REPO_ROOT, system === 'parley-baseline' ? options.baselineDir : options.relayDir),
-      listeningEvent: 'relay.listening',
-      env: {
-        ...process.env,
-        PARLEY_RELAY_HOST: '127.0.0.1',
-        PARLEY_RELAY_PORT: '0',
-        PARLEY_DATA_DIR: dataDir,
-        PARLEY_RELAY_DURABILITY: 'disk',
-        PARLEY_RELAY_LOG_LEVEL: 'warn',
-      },
-      nodeArgs: options.serverNodeArgs,
-      placement,
-      withIpc: false,
-    });
-  }
+  if (system === 'socketio') return startSocketIoServer({}, options.serverNodeArgs, placement);
+  if (dataDir === undefined) throw new Error('the relay needs a data directory');
+  const cwd = resolve(REPO_ROOT, system === 'parley-baseline' ? options.baselineDir : options.relayDir);
+  return startRelay({ cwd, dataDir, env: {}, nodeArgs: options.serverNodeArgs, placement });
+}
+
+/**
+ * The real relay (`src/server/main.ts` of `cwd`) on 127.0.0.1, a free port, `dataDir`, durability `disk`, logging
+ * warnings only; `env` adds or overrides settings (e.g. PARLEY_STORE=redis). Every other PARLEY_* variable of the
+ * bench's environment passes through.
+ */
+export function startRelay(options: { cwd: string; dataDir: string; env: NodeJS.ProcessEnv; nodeArgs: string[]; placement: Placement }): Promise<ServerProcess> {
+  return startServer({
+    entry: 'src/server/main.ts',
+    cwd: options.cwd,
+    listeningEvent: 'relay.listening',
+    env: {
+      ...process.env,
+      PARLEY_RELAY_HOST: '127.0.0.1',
+      PARLEY_RELAY_PORT: '0',
+      PARLEY_DATA_DIR: options.dataDir,
+      PARLEY_RELAY_DURABILITY: 'disk',
+      PARLEY_RELAY_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    nodeArgs: options.nodeArgs,
+    placement: options.placement,
+    withIpc: false,
+  });
+}
+
+/** The socket.io peer (socketio-server.ts); `env` may name a Redis (BENCH_SOCKETIO_REDIS_URL) to make it one node of several. */
+export function startSocketIoServer(env: NodeJS.ProcessEnv, nodeArgs: string[], placement: Placement): Promise<ServerProcess> {
   return startServer({
     entry: 'bench/relay/socketio-server.ts',
     cwd: REPO_ROOT,
     listeningEvent: 'bench.listening',
-    env: process.env,
-    nodeArgs: options.serverNodeArgs,
+    env: { ...process.env, ...env },
+    nodeArgs,
     placement,
     withIpc: true,
   });
@@ -180,8 +273,8 @@ function startSystemServer(system: SystemName, options: BenchOptions, placement:
 async function runPhase(
   name: 'rate' | 'max',
   index: number,
-  options: BenchOptions,
-  server: ServerProcess,
+  options: LoadOptions,
+  target: LoadTarget,
   generators: GeneratorProcess[],
 ): Promise<PhaseResult> {
   const measuredSeconds = name === 'rate' ? options.durationS : options.maxDurationS;
@@ -201,16 +294,21 @@ async function runPhase(
   let serverCpu: number | undefined;
   let generatorCpu: number | undefined;
   let serverDiskBytes: number | undefined;
+  const counters: Record<string, number> = {};
+  const disk = () => sumOf(target.pids.map(diskWriteBytes));
   const meters = (async () => {
     await sleep(measureFrom - sharedNow());
-    const serverMeter = new CpuMeter([server.pid]);
+    const serverMeter = new CpuMeter(target.pids);
     const generatorMeter = new CpuMeter(generators.map((g) => g.pid));
-    const diskBefore = diskWriteBytes(server.pid);
+    const diskBefore = disk();
+    const countersBefore = await target.counters?.();
     await sleep(measureTo - sharedNow());
     serverCpu = serverMeter.percent();
     generatorCpu = generatorMeter.percent();
-    const diskAfter = diskWriteBytes(server.pid);
+    const diskAfter = disk();
+    const countersAfter = await target.counters?.();
     if (diskBefore !== undefined && diskAfter !== undefined) serverDiskBytes = diskAfter - diskBefore;
+    for (const [key, value] of Object.entries(countersAfter ?? {})) counters[key] = value - (countersBefore?.[key] ?? 0);
   })();
   await Promise.all(generators.map((g) => g.request({ type: 'phase', phase: spec }, 'phaseSent')));
   await meters;
@@ -248,6 +346,7 @@ async function runPhase(
     maxScheduleLagMs: 0,
     serverCpuPercent: serverCpu,
     serverCpuPerMessageUs: undefined,
+    counters,
     serverDiskBytes,
     serverDiskBytesPerMessage: undefined,
     generatorCpuPercent: generatorCpu,

@@ -2,7 +2,7 @@
 // with [min–max] when there were several, followed by the machine, the caveats and the verdict on the issue's goal.
 import type { MachineInfo } from './machine';
 import type { BenchOptions, SystemName } from './options';
-import type { PhaseResult, SystemRunResult } from './system-run';
+import type { LoadResult, PhaseResult, SystemRunResult } from './system-run';
 
 export const SYSTEM_LABELS: Record<SystemName, [string, string]> = {
   parley: ['Parley relay', '(durable mailboxes, fsync)'],
@@ -29,31 +29,42 @@ export function spread(values: Array<number | undefined>): Spread | undefined {
   return { median, min: defined[0]!, max: defined[defined.length - 1]!, values: defined };
 }
 
-type Pick = (run: SystemRunResult) => number | undefined;
-type Format = (value: number) => string;
+export type Pick = (run: LoadResult) => number | undefined;
+export type Format = (value: number) => string;
 
-interface Row {
+/** A line of the table: a heading (no pick) or a figure picked from each run and shown as median [min–max]. */
+export interface Row {
   label: string;
   pick?: Pick;
   format?: Format;
 }
 
-const phase = (run: SystemRunResult, name: PhaseResult['name']) => run.phases.find((p) => p.name === name);
-const count: Format = (v) => Math.round(v).toLocaleString('en-US');
-const ms: Format = (v) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
-const percent: Format = (v) => `${v.toFixed(0)}%`;
-const mib: Format = (v) => v.toFixed(0);
+/** A column of the table: one system, the runs of all its repetitions. */
+export interface Column {
+  title: string;
+  subtitle: string;
+  runs: LoadResult[];
+}
+
+export const phase = (run: LoadResult, name: PhaseResult['name']) => run.phases.find((p) => p.name === name);
+export const count: Format = (v) => Math.round(v).toLocaleString('en-US');
+export const ms: Format = (v) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+export const percent: Format = (v) => `${v.toFixed(0)}%`;
+export const mib: Format = (v) => v.toFixed(0);
+
+/** Picks a figure of the named phase of a run. */
+export function ofPhase(name: PhaseResult['name'], pick: (p: PhaseResult) => number | undefined): Pick {
+  return (run) => {
+    const p = phase(run, name);
+    return p === undefined ? undefined : pick(p);
+  };
+}
+
+export const errorCount = (p: PhaseResult) => Object.values(p.errors).reduce((a, b) => a + b, 0);
 
 function rows(options: BenchOptions): Row[] {
-  const rate = (pick: (p: PhaseResult) => number | undefined): Pick => (run) => {
-    const p = phase(run, 'rate');
-    return p === undefined ? undefined : pick(p);
-  };
-  const max = (pick: (p: PhaseResult) => number | undefined): Pick => (run) => {
-    const p = phase(run, 'max');
-    return p === undefined ? undefined : pick(p);
-  };
-  const errorCount = (p: PhaseResult) => Object.values(p.errors).reduce((a, b) => a + b, 0);
+  const rate = (pick: (p: PhaseResult) => number | undefined) => ofPhase('rate', pick);
+  const max = (pick: (p: PhaseResult) => number | undefined) => ofPhase('max', pick);
   return [
     { label: `Max throughput (closed loop, ${options.window} sends in flight per device)` },
     { label: '  server CPU per message (µs)', pick: max((p) => p.serverCpuPerMessageUs), format: count },
@@ -84,7 +95,7 @@ function rows(options: BenchOptions): Row[] {
   ];
 }
 
-function cell(runs: SystemRunResult[], pick: Pick, format: Format): string {
+function cell(runs: LoadResult[], pick: Pick, format: Format): string {
   const s = spread(runs.map(pick));
   if (s === undefined) return 'n/a';
   if (s.values.length === 1) return format(s.median);
@@ -168,17 +179,11 @@ export function renderTable(
   placementNote: string,
   loadAverageAtEnd: number[],
 ): string {
-  const systems = options.systems;
-  const header = [''.padEnd(0), ...systems.map((s) => SYSTEM_LABELS[s][0])];
-  const subheader = ['', ...systems.map((s) => SYSTEM_LABELS[s][1])];
-  const body = rows(options).map((row) =>
-    row.pick === undefined
-      ? [row.label, ...systems.map(() => '')]
-      : [row.label, ...systems.map((s) => cell(results.filter((r) => r.system === s), row.pick!, row.format ?? String))],
-  );
-  const table = [header, subheader, ...body];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd();
+  const columns = options.systems.map((s) => ({
+    title: SYSTEM_LABELS[s][0],
+    subtitle: SYSTEM_LABELS[s][1],
+    runs: results.filter((r) => r.system === s),
+  }));
   const reps = options.repetitions;
   const [l1, l5, l15] = machine.loadAverageAtStart;
   const lines = [
@@ -189,9 +194,7 @@ export function renderTable(
     `Load: ${placementNote}; ${options.warmupS} s warm-up before each phase, ${options.durationS} s measured at the fixed rate, ` +
       `${options.maxDurationS} s in closed loop`,
     '',
-    line(table[0]!),
-    line(table[1]!),
-    ...body.map(line),
+    ...renderColumns(columns, rows(options)),
     '',
     'Notes:',
     "  - socket.io stores nothing: its ack means the message was handed to the recipient's socket buffer, and a recipient",
@@ -209,4 +212,19 @@ export function renderTable(
     '    its sends in flight); the fixed rate is an open loop (sends on schedule whatever the answers).',
   ];
   return lines.join('\n');
+}
+
+/** The table's lines: titles, subtitles, then one line per row, figures right-aligned under their column. */
+export function renderColumns(columns: readonly Column[], rows: readonly Row[]): string[] {
+  const header = ['', ...columns.map((c) => c.title)];
+  const subheader = ['', ...columns.map((c) => c.subtitle)];
+  const body = rows.map((row) =>
+    row.pick === undefined
+      ? [row.label, ...columns.map(() => '')]
+      : [row.label, ...columns.map((c) => cell(c.runs, row.pick!, row.format ?? String))],
+  );
+  const table = [header, subheader, ...body];
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd();
+  return table.map(line);
 }

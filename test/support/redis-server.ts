@@ -10,6 +10,8 @@ const REDIS_SERVER = '/usr/bin/redis-server';
 
 export interface TestRedis {
   port: number;
+  /** The running server's process id (a restart changes it). */
+  readonly pid: number;
   url: string;
   dataDir: string;
   /** SIGKILL, as a crash: the AOF on disk is what survives. */
@@ -86,6 +88,10 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     },
     get url() {
       return `redis://127.0.0.1:${port}`;
+    },
+    get pid() {
+      if (child.pid === undefined) throw new Error('redis-server has no pid');
+      return child.pid;
     },
     dataDir,
     kill: () => killChild('SIGKILL'),

@@ -4,17 +4,10 @@
 import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { chatRow, composer, dialog, register, sidebar, startChat, storedRows } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /** A loopback port nothing listens on (bound, read, released). */
 async function closedPort(): Promise<number> {

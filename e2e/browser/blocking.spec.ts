@@ -4,24 +4,10 @@
 // unblocks him from the chat. Screens in both themes, with axe scans.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
-
-async function bothThemes(user: E2eUser, step: string): Promise<void> {
-  await world.screen(user, `${step}-light`);
-  await user.page.emulateMedia({ colorScheme: 'dark' });
-  await world.screenshot(user.page, `${step}-dark`);
-  await user.page.emulateMedia({ colorScheme: 'light' });
-}
+useWorld((created) => (world = created));
 
 test('alice blocks bob: his messages are dropped unread, she cannot write to him, and unblocking lets them through', async () => {
   test.setTimeout(180_000);
@@ -43,13 +29,13 @@ test('alice blocks bob: his messages are dropped unread, she cannot write to him
   const info = dialog(a, 'Contact info: bob');
   await info.getByRole('button', { name: 'Block bob…' }).click();
   await expect(info.getByRole('group', { name: 'Block bob?' }).getByRole('button', { name: 'Block' })).toBeFocused();
-  await bothThemes(alice, '01-alice-asked-before-blocking');
+  await world.screenBothThemes(alice, '01-alice-asked-before-blocking');
   await a.keyboard.press('Enter');
   await expect(info.getByRole('button', { name: 'Unblock bob' })).toBeVisible();
   await info.getByRole('button', { name: 'Done' }).click();
   await expect(composer(a)).toHaveCount(0);
   await expect(a.getByText('You blocked bob.', { exact: false })).toBeVisible();
-  await bothThemes(alice, '02-alice-chat-with-blocked-bob');
+  await world.screenBothThemes(alice, '02-alice-chat-with-blocked-bob');
 
   // bob writes; it leaves him (sent) but alice never gets it, so it is never delivered.
   await send(b, 'are you ignoring me?');
@@ -58,7 +44,7 @@ test('alice blocks bob: his messages are dropped unread, she cannot write to him
   const settings = dialog(a, 'Settings');
   await expect(settings.getByRole('list', { name: 'Blocked users' })).toContainText('bob');
   await settings.getByRole('list', { name: 'Blocked users' }).scrollIntoViewIfNeeded();
-  await bothThemes(alice, '03-alice-settings-blocked-users');
+  await world.screenBothThemes(alice, '03-alice-settings-blocked-users');
   await settings.getByRole('button', { name: 'Done' }).click();
 
   // She unblocks him from the chat; his next message arrives, the one sent while blocked never does.

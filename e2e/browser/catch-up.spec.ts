@@ -2,17 +2,10 @@
 // back: all 500 stored and shown once, in order, the unread count right and the chat list current.
 import { expect, test } from '@playwright/test';
 import { chatRow, expectStatus, openChat, register, scrollThroughHistory, send, sendMany, startChat, storedRows, type StoredMessageRow } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 const COUNT = 500;
 const bodies = Array.from({ length: COUNT }, (_, i) => `Catch-up message ${String(i + 1).padStart(3, '0')}`);

@@ -4,17 +4,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { composer, register, startChat, storedRows, type StoredMessageRow } from '../support/app';
 import { throttleCpu } from '../support/cpu';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /** The bodies of one conversation's messages in an account's database, in display order. */
 async function storedBodies(page: Page, username: string, conversationId: string): Promise<string[]> {

@@ -1,14 +1,9 @@
 // Onboarding and the connection state, through the browser shell: a real relay, the real core, the real renderer.
 import { expect, test } from '@playwright/test';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 test('onboarding creates an account and shows the connection state through a relay restart', async () => {
   const relay = await world.relay();

@@ -4,17 +4,10 @@
 import { expect, test } from '@playwright/test';
 import { dialog, register, sidebar, startChat } from '../support/app';
 import { openDeepLink } from '../support/deepLinks';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 const chatHeading = (page: import('@playwright/test').Page, name: string) => page.getByRole('heading', { level: 2, name });
 

@@ -3,17 +3,10 @@
 // number. Screens on the way get an axe scan.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, dialog, expectStatus, openChat, recordTicks, recordedTicks, register, send, sidebar, startChat } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 test('two users add each other, chat both ways with ticks, and see the same safety number', async () => {
   const relay = await world.relay();

@@ -4,26 +4,10 @@
 // opens the picker, what she used is first. Screens in both themes, with axe scans of both pickers.
 import { expect, test } from '@playwright/test';
 import { bubble, composer, openChat, register, send, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { useWorld, type World } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
-
-/** Light and dark screenshots of the same moment; `scan` adds an axe scan of the light one (slow on the full grid). */
-async function bothThemes(user: E2eUser, step: string, scan = false): Promise<void> {
-  if (scan) await world.screen(user, `${step}-light`);
-  else await world.screenshot(user.page, `${step}-light`);
-  await user.page.emulateMedia({ colorScheme: 'dark' });
-  await world.screenshot(user.page, `${step}-dark`);
-  await user.page.emulateMedia({ colorScheme: 'light' });
-}
+useWorld((created) => (world = created));
 
 test('emoji from the composer’s picker and a reaction from the full picker', async () => {
   test.setTimeout(480_000);
@@ -44,10 +28,10 @@ test('emoji from the composer’s picker and a reaction from the full picker', a
   const search = picker.getByRole('combobox', { name: 'Search emoji' });
   await expect(search).toBeFocused();
   await expect(picker.getByRole('group', { name: 'Smileys & emotion' })).toBeVisible();
-  await bothThemes(alice, '01-alice-composer-picker', true);
+  await world.screenBothThemes(alice, '01-alice-composer-picker');
   await search.fill('suitcase');
   await expect(picker.getByRole('option', { name: 'luggage' })).toHaveAttribute('aria-selected', 'true');
-  await bothThemes(alice, '02-alice-picker-search');
+  await world.screenBothThemes(alice, '02-alice-picker-search', { scan: false });
   await search.press('Enter');
   await expect(picker).toHaveCount(0);
   await expect(composer(alice.page)).toBeFocused();
@@ -63,11 +47,11 @@ test('emoji from the composer’s picker and a reaction from the full picker', a
   await expect(reactions.getByRole('group', { name: 'Smileys & emotion' })).toBeVisible();
   await reactions.getByRole('combobox', { name: 'Search emoji' }).fill('star');
   await expect(reactions.getByRole('option', { name: 'star-struck' })).toBeVisible();
-  await bothThemes(bob, '03-bob-reaction-picker', true);
+  await world.screenBothThemes(bob, '03-bob-reaction-picker');
   await reactions.getByRole('option', { name: 'star-struck' }).click();
   await expect(reactions).toHaveCount(0);
   await expect(bubble(alice.page, 'Packed 🧳').getByRole('button', { name: '🤩 1: bob' })).toBeVisible();
-  await bothThemes(alice, '04-alice-sees-reaction');
+  await world.screenBothThemes(alice, '04-alice-sees-reaction', { scan: false });
 
   // What alice used comes first the next time.
   await alice.page.getByRole('button', { name: 'Insert emoji' }).click();

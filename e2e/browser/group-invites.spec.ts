@@ -8,17 +8,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, dialog, openChat, register, send, sidebar } from '../support/app';
 import { openDeepLink } from '../support/deepLinks';
-import { World, type E2eUser } from '../support/world';
+import { World, useWorld, type E2eUser } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /** Screens in both themes (the app follows the system's colour scheme unless told otherwise). */
 async function bothThemes(user: E2eUser, step: string): Promise<void> {

@@ -5,17 +5,10 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { bubble, chatRow, dialog, openChat, register, sidebar } from '../support/app';
 import { canvasWebm, gradientPng } from '../support/media';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 const CAPTION = 'From the summit';
 

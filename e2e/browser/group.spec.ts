@@ -4,17 +4,10 @@
 // group's later messages came before it).
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat, storedRows, type StoredMessageRow } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 test('a group of three talks with sender names; a removed member sees it and gets nothing later', async () => {
   test.setTimeout(180_000); // three users on one slow machine: each step waits on state, the whole may take a while

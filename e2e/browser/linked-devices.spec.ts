@@ -6,17 +6,10 @@
 // the laptop in Settings cuts it off. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { World, useWorld, type E2eUser } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /** The screen now in the light theme, then in the dark one; with `scan`, an axe scan of each (they cost time). */
 async function screens(user: E2eUser, step: string, scan = false): Promise<void> {

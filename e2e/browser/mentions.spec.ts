@@ -6,24 +6,10 @@
 // reads its info (read by bob). Screens in both themes, with axe scans.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
-
-async function bothThemes(user: E2eUser, step: string): Promise<void> {
-  await world.screen(user, `${step}-light`);
-  await user.page.emulateMedia({ colorScheme: 'dark' });
-  await world.screenshot(user.page, `${step}-dark`);
-  await user.page.emulateMedia({ colorScheme: 'light' });
-}
+useWorld((created) => (world = created));
 
 test('bob mentions alice in a group from the @ suggestions; alice sees the mark and her name highlighted, then pins and archives chats', async () => {
   test.setTimeout(300_000);
@@ -53,7 +39,7 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   const suggestions = b.getByRole('listbox', { name: 'Mention a member' });
   await expect(suggestions.getByRole('option')).toHaveCount(1);
   await expect(suggestions.getByRole('option', { name: 'alice' })).toHaveAttribute('aria-selected', 'true');
-  await bothThemes(bob, '01-bob-mention-suggestions');
+  await world.screenBothThemes(bob, '01-bob-mention-suggestions');
   await composer(b).press('Enter');
   await expect(composer(b)).toHaveValue('@alice ');
   await composer(b).pressSequentially('which book next?');
@@ -63,13 +49,13 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   const mark = chatRow(a, groupId).getByLabel('Unread mention of you');
   await expect(mark).toBeVisible();
   await expect(chatRow(a, 'dm:bob').getByLabel('Unread mention of you')).toHaveCount(0);
-  await bothThemes(alice, '02-alice-list-shows-mention');
+  await world.screenBothThemes(alice, '02-alice-list-shows-mention');
 
   await openChat(a, groupId, 'Book club');
   const mentioned = bubble(a, '@alice which book next?');
   await expect(mentioned.locator('mark.mention-me')).toHaveText('@alice');
   await expect(mark).toHaveCount(0);
-  await bothThemes(alice, '03-alice-sees-her-name-highlighted');
+  await world.screenBothThemes(alice, '03-alice-sees-her-name-highlighted');
 
   // She forwards it to her chat with bob from its menu, picking the chat by keyboard, then looks at its info.
   await mentioned.locator('.bubble').click({ button: 'right' });
@@ -78,7 +64,7 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await expect(forward.getByRole('option')).toHaveCount(2);
   await forward.getByRole('combobox', { name: 'Forward to' }).pressSequentially('bob');
   await expect(forward.getByRole('option')).toHaveCount(1);
-  await bothThemes(alice, '04-alice-forwards');
+  await world.screenBothThemes(alice, '04-alice-forwards');
   await a.keyboard.press('Enter');
   await expect(forward).toBeHidden();
   await expect(a.getByRole('heading', { level: 2, name: 'bob' })).toBeVisible();
@@ -89,7 +75,7 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await a.keyboard.press('i');
   const info = dialog(a, 'Message info');
   await expect(info.getByRole('row', { name: /bob/ })).toContainText('Read');
-  await bothThemes(alice, '05-alice-message-info');
+  await world.screenBothThemes(alice, '05-alice-message-info');
   await a.keyboard.press('Escape');
 
   // alice pins bob's chat from its menu (right click); it goes to the top with a pin.
@@ -101,12 +87,12 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await chatRow(a, groupId).focus();
   await a.keyboard.press('Shift+F10');
   await expect(a.getByRole('menu', { name: 'Chat actions: Book club' }).getByRole('menuitem', { name: 'Pin chat' })).toBeFocused();
-  await bothThemes(alice, '06-alice-chat-menu');
+  await world.screenBothThemes(alice, '06-alice-chat-menu');
   await a.keyboard.press('ArrowDown');
   await a.keyboard.press('Enter');
   await expect(a.locator('.chat-item-name')).toHaveText(['bob']);
-  await bothThemes(alice, '07-alice-pinned-and-archived');
+  await world.screenBothThemes(alice, '07-alice-pinned-and-archived');
   await sidebar(a).getByRole('button', { name: /Archived chats/ }).click();
   await expect(a.locator('.chat-item-name')).toHaveText(['Book club']);
-  await bothThemes(alice, '08-alice-archived-chats');
+  await world.screenBothThemes(alice, '08-alice-archived-chats');
 });

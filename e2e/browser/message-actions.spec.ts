@@ -5,30 +5,15 @@
 // both themes, with axe scans on the way.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, startChat } from '../support/app';
-import { World, type E2eUser } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /**
  * Light and dark screenshots of the same moment (the app follows the OS theme unless told otherwise); `scan` adds an
  * axe scan of the light one.
  */
-async function bothThemes(user: E2eUser, step: string, scan = false): Promise<void> {
-  if (scan) await world.screen(user, `${step}-light`);
-  else await world.screenshot(user.page, `${step}-light`);
-  await user.page.emulateMedia({ colorScheme: 'dark' });
-  await world.screenshot(user.page, `${step}-dark`);
-  await user.page.emulateMedia({ colorScheme: 'light' });
-}
-
 const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
 
 test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s disappearing timer on both sides', async () => {
@@ -63,7 +48,7 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(reply.locator('.message-quote')).toContainText('You');
   await expect(reply.locator('.message-quote')).toContainText('Lunch at noon?');
   await expect(bubble(alice.page, 'Lunch at noon?')).toHaveCount(0); // out of view, not rendered
-  await bothThemes(alice, '01-alice-reply-with-quote');
+  await world.screenBothThemes(alice, '01-alice-reply-with-quote', { scan: false });
   await reply.locator('.message-quote').click();
   await expect(bubble(alice.page, 'Lunch at noon?')).toBeInViewport();
   await expect(bubble(alice.page, 'Lunch at noon?')).toBeFocused();
@@ -72,12 +57,12 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await alice.page.getByRole('button', { name: 'Jump to the newest message' }).click();
   await reply.locator('.bubble').click({ button: 'right' });
   await expect(menu(alice.page).getByRole('menuitem', { name: 'Reply' })).toContainText('R');
-  await bothThemes(alice, '02-alice-message-menu', true);
+  await world.screenBothThemes(alice, '02-alice-message-menu');
   await menu(alice.page).getByRole('menuitem', { name: 'React with 👍' }).click();
   const bobChip = bubble(bob.page, 'Yes, see you there').getByRole('button', { name: '👍 1: alice' });
   await expect(bobChip).toBeVisible();
   await expect(bobChip).toHaveAttribute('title', 'alice');
-  await bothThemes(bob, '03-bob-sees-reaction', true);
+  await world.screenBothThemes(bob, '03-bob-sees-reaction');
   await reply.getByRole('button', { name: '👍 1: You' }).click();
   await expect(bubble(bob.page, 'Yes, see you there').locator('.reaction-chip')).toHaveCount(0);
 
@@ -92,7 +77,7 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(bubble(bob.page, 'See you soon!')).toContainText('edited');
   await expect(bubble(bob.page, 'See you!')).toHaveCount(0);
   await expect(chatRow(bob.page, 'dm:alice')).toContainText('See you soon!');
-  await bothThemes(bob, '04-bob-sees-edit');
+  await world.screenBothThemes(bob, '04-bob-sees-edit', { scan: false });
 
   // alice deletes the question for everyone, with the keyboard: select it, open its menu, choose.
   const original = bubble(alice.page, 'Lunch at noon?');
@@ -102,13 +87,13 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await menu(alice.page).getByRole('menuitem', { name: 'Delete for everyone' }).click();
   const confirm = dialog(alice.page, 'Delete for everyone?');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
-  await bothThemes(alice, '05-alice-confirms-delete', true);
+  await world.screenBothThemes(alice, '05-alice-confirms-delete');
   await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(alice.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1);
   const bobReply = bubble(bob.page, 'Yes, see you there');
   await expect(bobReply.locator('.message-quote')).toContainText('This message was deleted.');
   await expect(bob.page.getByText('Lunch at noon?')).toHaveCount(0);
-  await bothThemes(bob, '06-bob-sees-tombstone', true);
+  await world.screenBothThemes(bob, '06-bob-sees-tombstone');
 
   // alice turns on a 30-second timer in the contact info; both get the system line.
   await alice.page.getByRole('button', { name: 'Contact info for bob' }).click();
@@ -121,9 +106,9 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(bob.page.locator('.system-row', { hasText: 'alice set disappearing messages to 30 seconds.' })).toBeVisible();
   await send(alice.page, 'This message self-destructs');
   await expect(bubble(bob.page, 'This message self-destructs')).toBeVisible();
-  await bothThemes(bob, '07-bob-disappearing-message');
+  await world.screenBothThemes(bob, '07-bob-disappearing-message', { scan: false });
   // Gone on both sides once its 30 s are up (bob read it at once: his chat is open).
   await expect(bubble(alice.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
   await expect(bubble(bob.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
-  await bothThemes(alice, '08-alice-after-expiry');
+  await world.screenBothThemes(alice, '08-alice-after-expiry', { scan: false });
 });

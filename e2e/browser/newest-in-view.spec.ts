@@ -4,17 +4,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, messageScroller, register, send, sendMany, startChat, storedRows, tick, type StoredMessageRow } from '../support/app';
 import { throttleCpu } from '../support/cpu';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 /** How many pixels of a bubble are hidden below the message list's visible area (0 or less: none). */
 async function hiddenBelow(page: Page, body: string): Promise<number> {

@@ -4,17 +4,10 @@
 // dir "auto"; the window title carries the unread count.
 import { expect, test, type Page } from '@playwright/test';
 import { chatRow, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 interface Shown {
   title: string;

@@ -3,17 +3,10 @@
 // side exactly once, in order, while the sender's ticks move on to delivered and read.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, expectStatus, openChat, register, send, startChat, storedRows, type StoredMessageRow } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 const FIVE = ['one', 'two', 'three', 'four', 'five'].map((word) => `Offline message ${word}`);
 

@@ -2,17 +2,10 @@
 // relay is back alice's tick says "read" — nothing bob did offline is dropped.
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, expectStatus, openChat, register, send, startChat } from '../support/app';
-import { World } from '../support/world';
+import { World, useWorld } from '../support/world';
 
 let world: World;
-test.beforeEach(async ({ browser }, info) => {
-  world = new World(browser, info.title.replace(/\W+/g, '-'));
-});
-test.afterEach(async () => {
-  const info = test.info();
-  if (info.status !== info.expectedStatus) await info.attach('page logs', { body: world.logs() });
-  await world.dispose();
-});
+useWorld((created) => (world = created));
 
 test('a chat read while the relay is down is reported read once it is back, across a restart', async () => {
   const relay = await world.relay();

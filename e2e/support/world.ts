@@ -3,7 +3,7 @@
 // A user can quit (page closed, core stopped) and launch again on the same port, data folder and browser
 // context, so their IndexedDB survives as it does across restarts of the desktop app.
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -173,9 +173,13 @@ export class World {
     await page.screenshot({ path: join(SCREENSHOTS, this.scenario, `${step}.png`) });
   }
 
-  /** screen() in the light theme, then a screenshot of the same screen dark: <step>-light.png and <step>-dark.png. */
-  async screenBothThemes(user: E2eUser, step: string): Promise<void> {
-    await this.screen(user, `${step}-light`);
+  /**
+   * screen() in the light theme (without `scan`, only its screenshot: axe scans cost time), then a screenshot of the
+   * same screen dark: <step>-light.png and <step>-dark.png.
+   */
+  async screenBothThemes(user: E2eUser, step: string, { scan = true }: { scan?: boolean } = {}): Promise<void> {
+    if (scan) await this.screen(user, `${step}-light`);
+    else await this.screenshot(user.page, `${step}-light`);
     await user.page.emulateMedia({ colorScheme: 'dark' });
     await this.screenshot(user.page, `${step}-dark`);
     await user.page.emulateMedia({ colorScheme: 'light' });
@@ -222,4 +226,23 @@ export class World {
     }
     if (failures.length > 0) throw failures[0];
   }
+}
+
+/**
+ * Gives every test of the calling spec file its own World, named after the test, and disposes of it afterwards
+ * (attaching what the pages logged when the test failed). At the top of a spec:
+ * `let world: World; useWorld((created) => (world = created));`
+ */
+export function useWorld(receive: (world: World) => void): void {
+  let current: World | undefined;
+  test.beforeEach(async ({ browser }, info) => {
+    current = new World(browser, info.title.replace(/\W+/g, '-'));
+    receive(current);
+  });
+  test.afterEach(async () => {
+    const info = test.info();
+    if (current && info.status !== info.expectedStatus) await info.attach('page logs', { body: current.logs() });
+    await current?.dispose();
+    current = undefined;
+  });
 }

@@ -1,0 +1,86 @@
+// Choose a chat by typing part of its name: arrows move, Enter or a click chooses. A combobox over a listbox, used by
+// the jump palette (Ctrl/Cmd+K) and the forward dialog.
+import { useId, useState, type KeyboardEvent } from 'react';
+import type { ChatSummary } from '../../db/conversations';
+import { Avatar } from '../../ui/Avatar';
+import { filterChats } from './filterChats';
+
+const MAX_RESULTS = 8;
+
+export interface ChatPickerProps {
+  /** The input's accessible name; its placeholder is the same with an ellipsis. */
+  label: string;
+  chats: readonly ChatSummary[];
+  onChoose: (conversationId: string) => void;
+  /** Shows each chat's unread count. */
+  showUnread?: boolean;
+  /** What to say when no chat matches `query` (trimmed). */
+  emptyText: (query: string) => string;
+}
+
+export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyText }: ChatPickerProps) {
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const optionId = (index: number) => `${listId}-option-${index}`;
+  const results = filterChats(chats, query).slice(0, MAX_RESULTS);
+  const current = Math.min(active, Math.max(results.length - 1, 0));
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    const count = Math.max(results.length, 1);
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setActive((current + 1) % count);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive((current - 1 + count) % count);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      const chosen = results[current];
+      if (chosen) onChoose(chosen.conversation.id);
+    }
+  }
+
+  return (
+    <>
+      <input
+        className="palette-input"
+        role="combobox"
+        aria-label={label}
+        aria-expanded="true"
+        aria-controls={listId}
+        aria-activedescendant={results.length > 0 ? optionId(current) : undefined}
+        aria-autocomplete="list"
+        placeholder={`${label}…`}
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          setActive(0);
+        }}
+        onKeyDown={onKeyDown}
+        autoComplete="off"
+        spellCheck={false}
+        data-autofocus
+      />
+      <ul id={listId} role="listbox" className="palette-results" aria-label="Chats">
+        {results.map((chat, index) => (
+          <li
+            key={chat.conversation.id}
+            id={optionId(index)}
+            role="option"
+            aria-selected={index === current}
+            className={`palette-option${index === current ? ' palette-option-active' : ''}`}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => onChoose(chat.conversation.id)}
+            onMouseMove={() => setActive(index)}
+          >
+            <Avatar name={chat.conversation.title} size={28} group={chat.conversation.kind === 'group'} />
+            <span className="palette-name">{chat.conversation.title}</span>
+            {showUnread && chat.unread > 0 && <span className="badge">{chat.unread}</span>}
+          </li>
+        ))}
+      </ul>
+      {results.length === 0 && <p className="palette-empty">{emptyText(query.trim())}</p>}
+    </>
+  );
+}

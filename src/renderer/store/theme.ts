@@ -14,7 +14,7 @@ function stored(): ThemeChoice {
   }
 }
 
-/** Puts the choice on the document; `system` leaves it to the prefers-color-scheme media query. */
+/** Puts the choice on the document; `system` leaves it to the OS (theme.css: `color-scheme: light dark`). */
 export function applyTheme(choice: ThemeChoice, root: HTMLElement = document.documentElement): void {
   if (choice === 'system') delete root.dataset.theme;
   else root.dataset.theme = choice;

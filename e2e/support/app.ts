@@ -201,12 +201,18 @@ interface ScrollElement {
   dispatchEvent(event: unknown): boolean;
   clientHeight: number;
   scrollHeight: number;
-  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null } | null }>;
+  getBoundingClientRect(): { top: number; bottom: number };
+  querySelectorAll(selector: string): Iterable<{
+    getAttribute(name: string): string | null;
+    querySelector(selector: string): { textContent: string | null } | null;
+    getBoundingClientRect(): { top: number; bottom: number };
+  }>;
 }
 
 /**
- * Scrolls the open chat's history from the top of what is loaded to the newest message, a part of a screen per
- * frame (paging newer history in as the list asks for it), and returns every message it showed, in order, once
+ * Scrolls the open chat's history from the top of what is loaded to the newest message, a part of a screen at a
+ * time, each step once the list has drawn rows over the whole screen (on a slow machine that takes more than a
+ * frame; paging newer history in as the list asks for it), and returns every message it showed, in order, once
  * each — plus how many times a message id was on screen at two places at once (should be 0). Each step is a
  * person's wheel turn as the list sees it (a wheel event, then the move): the list holds its place until a person
  * scrolls, and a bare change of scrollTop is not one.
@@ -245,8 +251,19 @@ export async function scrollThroughHistory(page: Page): Promise<{ bodies: string
     };
     wheel(-scroller.scrollTop);
     for (let i = 0; i < 10; i++) await frame();
+    // The screen is drawn when rows cover it from its top edge to its bottom edge (or to the end of the content).
+    const drawn = () => {
+      const view = scroller.getBoundingClientRect();
+      const rows = [...scroller.querySelectorAll('.virtual-row')].map((row) => row.getBoundingClientRect());
+      if (rows.length === 0) return false;
+      const top = Math.min(...rows.map((row) => row.top));
+      const bottom = Math.max(...rows.map((row) => row.bottom));
+      const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+      return (top <= view.top + 1 || scroller.scrollTop === 0) && (bottom >= view.bottom - 1 || atEnd);
+    };
     let stillAtEnd = 0;
     for (let step = 0; step < 5_000 && stillAtEnd < 30; step++) {
+      for (let wait = 0; wait < 600 && !drawn(); wait++) await frame();
       collect();
       const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
       stillAtEnd = atEnd ? stillAtEnd + 1 : 0;

@@ -3,7 +3,7 @@
 // come and go, and messages arrive; each of these changes sizes, and each time the pin puts the list back. Only
 // the person moves it: a wheel, a touch, a key or the scrollbar unpins it, and scrolling back to the bottom
 // pins it to the newest message again.
-import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 
 /** Where the list is held: the newest message, an item (the unread divider) or nowhere (the person scrolled). */
 export type Pin = { kind: 'end' } | { kind: 'item'; place(): void } | null;
@@ -35,7 +35,11 @@ export function useScrollPin(
   const pin = useRef<Pin>(null);
   const personScrolling = useRef(false);
   const newestLoaded = useRef(holdsNewest);
-  newestLoaded.current = holdsNewest;
+  // Follows the rows on screen, not the render: a scroll event that arrives after the render of a newer page and
+  // before its rows reach the DOM sees the old page's bottom, which is not the newest message.
+  useLayoutEffect(() => {
+    newestLoaded.current = holdsNewest;
+  }, [holdsNewest]);
   // Whether the list was at its bottom before the latest change of size (kept on every scroll).
   const wasAtEnd = useRef(false);
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_SETTINGS, type AttachmentView } from '../../src/shared/ipc';
 import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
-import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultQueue } from '../../src/main/core/media/AutoDownloads';
+import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultPassedOver, vaultQueue } from '../../src/main/core/media/AutoDownloads';
 import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
 import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
 import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
@@ -206,7 +206,7 @@ describe('media library', () => {
     expect((await bodyOf(served)).equals(data.subarray(0, 100))).toBe(true);
   });
 
-  it('downloads what arrives within the limits by itself, a few at a time, never restarts what the user cancelled, and goes on after a restart', async () => {
+  it('downloads what arrives within the limits by itself, a few at a time, never restarts what the user cancelled, goes on after a restart, and takes up what a raised limit now allows', async () => {
     const sender = await openLibrary(alice);
     const data = randomBytes(100_000);
     const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'notes.bin' });
@@ -227,7 +227,7 @@ describe('media library', () => {
     });
     libraries.push(held);
     const limits = { ...DEFAULT_APP_SETTINGS.autoDownload, file: data.length };
-    const auto = await AutoDownloads.open({ library: held, store: vaultQueue(receiver.vault), limits: () => limits, logger: silentLogger });
+    const auto = await AutoDownloads.open({ library: held, store: vaultQueue(receiver.vault), passedOverStore: vaultPassedOver(receiver.vault), limits: () => limits, logger: silentLogger });
     const arrived: AttachmentView[] = [];
     for (let index = 0; index < AUTO_DOWNLOADS_AT_ONCE + 2; index++) arrived.push(await held.adopt(pointer));
     await auto.offer(arrived);
@@ -248,10 +248,17 @@ describe('media library', () => {
     open = true;
     const reopened = await MediaLibrary.open({ dataDir: receiver.dataDir, vault: receiver.vault, endpoint: () => blobEndpoint(relay.url), tokens, onChanged: () => undefined, logger: silentLogger });
     libraries.push(reopened);
-    const again = await AutoDownloads.open({ library: reopened, store: vaultQueue(receiver.vault), limits: () => limits, logger: silentLogger });
+    const again = await AutoDownloads.open({ library: reopened, store: vaultQueue(receiver.vault), passedOverStore: vaultPassedOver(receiver.vault), limits: () => limits, logger: silentLogger });
     const after = () => Promise.all([...arrived, tooLarge].map(async (view) => (await reopened.view(view.id)).state));
     await expect.poll(after, { timeout: 20_000 }).toEqual(['downloaded', 'pending', 'downloaded', 'downloaded', 'downloaded', 'pending']);
     await expect.poll(() => vaultQueue(receiver.vault).load()).toEqual([]);
+    expect(await vaultPassedOver(receiver.vault).load()).toEqual([tooLarge.id]);
+
+    // The user raises the limit: the file passed over downloads by itself; the one the user cancelled still does not.
+    limits.file = data.length;
+    await again.limitsChanged();
+    await expect.poll(after, { timeout: 20_000 }).toEqual(['downloaded', 'pending', 'downloaded', 'downloaded', 'downloaded', 'downloaded']);
+    expect(await vaultPassedOver(receiver.vault).load()).toEqual([]);
     await again.close();
   });
 });

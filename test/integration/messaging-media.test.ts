@@ -76,6 +76,10 @@ describe('files in messages', () => {
     const handedOver = JSON.stringify([bob.received, changes, await bob.call('messages.pending', {})]);
     for (const secret of secrets) expect(handedOver).not.toContain(secret);
 
+    // bob raises the limit for documents (to 16 MB): main's background queue fetches the report that now falls under it.
+    await bob.call('settings.update', { autoDownload: DEFAULT_APP_SETTINGS.autoDownload });
+    await expect.poll(async () => (await bob.call('media.get', { id: report.id })).state, { timeout: 20_000 }).toBe('downloaded');
+
     // The bytes come decrypted through bob's media URL: the relay let his device fetch what alice granted it.
     expect((await fetchAttachment(bob, photo.id)).equals(image)).toBe(true);
     expect((await fetchAttachment(bob, report.id)).equals(document)).toBe(true);

@@ -56,7 +56,10 @@ export async function createCore(services: CoreServices): Promise<Core> {
   });
   const deepLinks = services.deepLinks ?? new DeepLinkInbox(services.logger);
   const stopLinkEvents = deepLinks.onArrival(() => events.emitter.emit('links.deepLinkReceived', {}));
-  const stopSettingsEvents = settings.onChange((value) => events.emitter.emit('settings.changed', value));
+  const stopSettingsEvents = settings.onChange((value) => {
+    events.emitter.emit('settings.changed', value);
+    client.autoDownloadLimitsChanged();
+  });
   const info = appInfo(services.shell, services.config);
   const wiring: UpdatesWiring = { channel: () => settings.get().updateChannel, onChange: (view) => events.emitter.emit('updates.changed', view) };
   const updates = (await services.updates?.(wiring)) ?? noUpdates(info.version, 'This version of Parley does not update itself.', wiring.channel);

@@ -154,6 +154,11 @@ export class ParleyClient {
     return this.account;
   }
 
+  /** Settings › Media changed: hands it to messaging, if it runs (it reads the limits itself when it starts). */
+  autoDownloadLimitsChanged(): void {
+    void this.messengerValue?.autoDownloadLimitsChanged();
+  }
+
   /** Encrypted messaging of this account; AppError when there is no account or its vault cannot be opened. */
   messenger(): Messenger {
     this.requireAccount();

@@ -27,7 +27,7 @@ import { JoinInbox } from '../groups/invites/JoinInbox';
 import { PendingJoins } from '../groups/invites/PendingJoins';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
-import { AutoDownloads, vaultQueue } from '../media/AutoDownloads';
+import { AutoDownloads, vaultPassedOver, vaultQueue } from '../media/AutoDownloads';
 import { MediaLibrary } from '../media/MediaLibrary';
 import { MessageAttachments } from '../media/MessageAttachments';
 import { transportBlobTokens } from '../media/transfer/transportBlobTokens';
@@ -106,7 +106,13 @@ export class Messenger {
       onChanged: (view) => options.events.emit('media.changed', view),
       logger: options.logger,
     });
-    const autoDownloads = await AutoDownloads.open({ library: media, store: vaultQueue(vault), limits: options.autoDownloadLimits, logger: options.logger });
+    const autoDownloads = await AutoDownloads.open({
+      library: media,
+      store: vaultQueue(vault),
+      passedOverStore: vaultPassedOver(vault),
+      limits: options.autoDownloadLimits,
+      logger: options.logger,
+    });
     const identity = identityKeyPairFromSeed(provider, options.account.identity.privateKey);
     const ctx: MessagingContext = {
       provider,
@@ -239,6 +245,11 @@ export class Messenger {
   /** Resolves when every delivery received so far has been handled. */
   idle(): Promise<void> {
     return this.pipeline.idle();
+  }
+
+  /** Settings › Media changed: received files that now fall under a raised limit start downloading in the background. */
+  autoDownloadLimitsChanged(): Promise<void> {
+    return this.autoDownloads.limitsChanged();
   }
 
   async close(): Promise<void> {

@@ -241,7 +241,7 @@ export function mailboxPending(relayDataDir: string, username: string): number {
   try {
     db.pragma('busy_timeout = 5000');
     const row = db
-      .prepare('SELECT COALESCE(SUM(m.pending), 0) AS pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ?')
+      .prepare('SELECT count(*) AS pending FROM devices d JOIN deliveries x ON x.device_id = d.id WHERE d.username = ?')
       .get(username.toLowerCase()) as { pending: number };
     return row.pending;
   } finally {

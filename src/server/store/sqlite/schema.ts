@@ -16,10 +16,14 @@
 // Version 6 adds linked devices: a device's certificate (by the primary's identity key; NULL for the primary, the
 // device that registered the username), its opaque name and when it was last seen, and per user the highest device
 // id ever given, so an id is never reused after a device is removed.
+// Version 7 takes the mailbox counters out of most commits (they dirtied every page of their table in each one):
+// `pending` goes, counted from a mailbox's delivery rows when the relay first reads it, and `next_seq` becomes a
+// reservation — every seq below it may have been used — raised a block at a time (sqlite-mailboxes.ts); the exact
+// value older versions stored is a valid reservation.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -152,6 +156,9 @@ const MIGRATIONS: Record<number, string> = {
     ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
     ALTER TABLE users ADD COLUMN last_device INTEGER NOT NULL DEFAULT 0;  -- highest device id ever given
     UPDATE users SET last_device = (SELECT coalesce(max(device), 0) FROM devices WHERE devices.username = users.username);
+  `,
+  7: `
+    ALTER TABLE mailboxes DROP COLUMN pending;
   `,
 };
 

@@ -2,8 +2,12 @@
 // small delivery rows (device, seq) pointing at it. A batch costs a fixed handful of statements, not several per
 // message: the envelopes of a batch go in with multi-row inserts (the dedup check is their ON CONFLICT), their
 // deliveries likewise, a cumulative ack is one range delete per mailbox, envelope reference counts drop in one
-// statement, and the mailbox counters — mirrored in memory, this store being the database's only writer — are
-// written back in one statement. Everything here runs inside the caller's transaction.
+// statement. Everything here runs inside the caller's transaction.
+// A mailbox's counters live in memory (this store is the database's only writer) and mostly stay there, since
+// writing them back would dirty pages of the mailboxes table in every commit: `pending` is counted from its delivery
+// rows when a mailbox is first read, and the stored `next_seq` is a reservation — every seq below it may have been
+// used — raised SEQ_RESERVATION at a time in the transaction that reaches it, and set exact again by close(). A
+// crash therefore skips what was left of the reservations; a seq is never reused.
 import type Database from 'better-sqlite3';
 import { normalizeUsername, type Address } from '../../../shared/protocol';
 import {
@@ -16,6 +20,8 @@ import {
   type StoredDelivery,
 } from '../relay-store';
 
+/** Seqs a mailbox reserves at a time: its row is written once per this many deliveries. */
+export const SEQ_RESERVATION = 1024;
 /** Rows per multi-row insert: (rows × columns) parameters stay far below SQLite's limit of 32,766. */
 const ENVELOPE_ROWS_PER_INSERT = 32;
 const DELIVERY_ROWS_PER_INSERT = 128;
@@ -23,6 +29,8 @@ const DELIVERY_ROWS_PER_INSERT = 128;
 interface MailboxEntry {
   id: number;
   nextSeq: number;
+  /** next_seq as stored: no seq at or above it has been used. */
+  reservedTo: number;
   pending: number;
 }
 
@@ -45,16 +53,16 @@ interface InsertedEnvelope {
 function prepareStatements(db: Database.Database) {
   return {
     findMailbox: db.prepare<[string, number], { id: number; next_seq: number; pending: number }>(
-      'SELECT d.id, m.next_seq, m.pending FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?',
+      `SELECT d.id, m.next_seq, (SELECT count(*) FROM deliveries WHERE device_id = d.id) AS pending
+       FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?`,
     ),
     findEnvelope: db.prepare<[string, string, number], { id: number }>(
       'SELECT id FROM envelopes WHERE message_id = ? AND sender_user = ? AND sender_device = ?',
     ),
     deleteEnvelope: db.prepare<[number]>('DELETE FROM envelopes WHERE id = ?'),
-    /** Writes back the counters of every mailbox a batch touched: a JSON array of [device id, next seq, pending]. */
-    saveMailboxes: db.prepare<[string]>(
-      `UPDATE mailboxes SET next_seq = j.value ->> 1, pending = j.value ->> 2
-       FROM json_each(?) AS j WHERE mailboxes.device_id = j.value ->> 0`,
+    /** Stores reservations: a JSON array of [device id, next seq]. */
+    saveNextSeqs: db.prepare<[string]>(
+      `UPDATE mailboxes SET next_seq = j.value ->> 1 FROM json_each(?) AS j WHERE mailboxes.device_id = j.value ->> 0`,
     ),
     ackThrough: db.prepare<[number, number], { envelope_id: number }>(
       'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING envelope_id',
@@ -93,13 +101,20 @@ export class SqliteMailboxes {
 
   /** Applies a batch; call inside a transaction, and forget() if that transaction fails. */
   write(batch: MailboxWriteBatch): MailboxWriteResult {
-    const touched = new Set<MailboxEntry>();
-    this.applyAcks(batch.acks, batch.now, touched);
-    const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, touched);
-    if (touched.size > 0) {
-      this.statements.saveMailboxes.run(JSON.stringify([...touched].map((m) => [m.id, m.nextSeq, m.pending])));
+    this.applyAcks(batch.acks, batch.now);
+    const reserving = new Set<MailboxEntry>();
+    const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, reserving);
+    if (reserving.size > 0) {
+      this.statements.saveNextSeqs.run(JSON.stringify([...reserving].map((m) => [m.id, m.reservedTo])));
     }
     return { enqueues };
+  }
+
+  /** Stores every mailbox's exact next seq, so a clean restart skips none; call inside a transaction, before closing. */
+  saveExactNextSeqs(): void {
+    const moved = [...this.mailboxes.values()].filter((m) => m.nextSeq < m.reservedTo);
+    if (moved.length > 0) this.statements.saveNextSeqs.run(JSON.stringify(moved.map((m) => [m.id, m.nextSeq])));
+    for (const m of moved) m.reservedTo = m.nextSeq;
   }
 
   /** The transaction holding the last write() rolled back: the in-memory counters are no longer true. */
@@ -130,7 +145,7 @@ export class SqliteMailboxes {
     return this.statements.pruneGone.run(goneBefore, limit).changes;
   }
 
-  private applyAcks(acks: readonly MailboxAck[], now: number, touched: Set<MailboxEntry>): void {
+  private applyAcks(acks: readonly MailboxAck[], now: number): void {
     if (acks.length === 0) return;
     const released = new Map<number, number>();
     const release = (rows: Array<{ envelope_id: number }>) => {
@@ -142,14 +157,12 @@ export class SqliteMailboxes {
       if (mailbox === undefined) continue;
       let removed = ack.through > 0 ? release(this.statements.ackThrough.all(mailbox.id, ack.through)) : 0;
       if (ack.also.length > 0) removed += release(this.statements.ackListed.all(mailbox.id, JSON.stringify(ack.also)));
-      if (removed === 0) continue;
       mailbox.pending -= removed;
-      touched.add(mailbox);
     }
     if (released.size > 0) this.statements.releaseEnvelopes.run(now, JSON.stringify([...released]));
   }
 
-  private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, touched: Set<MailboxEntry>): EnqueueOutcome[] {
+  private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, reserving: Set<MailboxEntry>): EnqueueOutcome[] {
     const outcomes: EnqueueOutcome[] = new Array(envelopes.length);
     const targets: Array<Array<{ address: Address; mailbox: MailboxEntry }>> = new Array(envelopes.length);
     const candidates: number[] = [];
@@ -195,7 +208,10 @@ export class SqliteMailboxes {
       const deliveries = targets[i]!.map(({ address, mailbox }) => {
         const seq = mailbox.nextSeq++;
         mailbox.pending += 1;
-        touched.add(mailbox);
+        if (seq >= mailbox.reservedTo) {
+          mailbox.reservedTo = seq + SEQ_RESERVATION;
+          reserving.add(mailbox);
+        }
         deliveryRows.push(mailbox.id, seq, id);
         return { recipient: address, seq };
       });
@@ -269,7 +285,7 @@ export class SqliteMailboxes {
     if (cached !== undefined) return cached;
     const row = this.statements.findMailbox.get(user, address.device);
     if (row === undefined) return undefined;
-    const entry = { id: row.id, nextSeq: row.next_seq, pending: row.pending };
+    const entry = { id: row.id, nextSeq: row.next_seq, reservedTo: row.next_seq, pending: row.pending };
     this.mailboxes.set(key, entry);
     return entry;
   }

@@ -1,5 +1,6 @@
 // The SQLite store: the shared store contract, plus what is SQLite's own (a failed transaction's rollback reaching
-// the in-memory counters, dedup records pruned by the maintenance loop).
+// the in-memory counters, counters kept out of commits and rebuilt after a crash, dedup records pruned by the
+// maintenance loop).
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
+import { SEQ_RESERVATION } from './sqlite-mailboxes';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
 describeRelayStoreContract('SQLite', async () => {
@@ -66,6 +68,37 @@ describe('SQLite store', () => {
     expect(await store.pendingCount(bob)).toBe(1);
     const result = await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('m3', [bob])] }));
     expect(result.enqueues).toEqual([{ status: 'mailbox_full', recipients: [bob] }]);
+  });
+
+  it('keeps mailbox counters out of commits: after a crash seqs go on above every one used, and the quota counts what is pending', async () => {
+    const storedNextSeq = () => {
+      const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        return db.prepare<[], { next_seq: number }>("SELECT next_seq FROM mailboxes JOIN devices ON devices.id = device_id WHERE username = 'bob'").get()?.next_seq;
+      } finally {
+        db.close();
+      }
+    };
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('m1', [bob]), envelope('m2', [bob])] }));
+    const reserved = storedNextSeq();
+    expect(reserved).toBe(1 + SEQ_RESERVATION);
+    // Deliveries and acks within the reservation leave the mailbox's row as it is.
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('m3', [bob])], acks: [{ mailbox: bob, through: 1, also: [] }] }));
+    expect(storedNextSeq()).toBe(reserved);
+
+    // A second store on the same files, as after kill -9 (the first is never closed, so it stores nothing more).
+    const restarted = openSqliteStore({ dataDir: dir, durability: 'disk' });
+    try {
+      expect(await restarted.pendingCount(bob)).toBe(2);
+      const result = await restarted.commitMailboxBatch(batch({ mailboxQuota: 3, enqueues: [envelope('m4', [bob]), envelope('m5', [bob])] }));
+      expect(result.enqueues).toEqual([
+        { status: 'stored', deliveries: [{ recipient: bob, seq: reserved }] },
+        { status: 'mailbox_full', recipients: [bob] },
+      ]);
+      expect((await restarted.pageMailbox(bob, 0, 10)).map((d) => d.seq)).toEqual([2, 3, reserved]);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('prunes dedup records only once the envelope is gone and older than the cut-off', async () => {

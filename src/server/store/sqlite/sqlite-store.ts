@@ -1,7 +1,8 @@
 // The embedded relay store: better-sqlite3 in WAL mode, one file in the data directory, prepared statements only.
 // Transactions run synchronously (they only reach the OS page cache: synchronous=NORMAL); with durability
 // `disk`, writes resolve only after WalSync has fdatasynced the log off the event loop, which is what makes
-// `sent` mean "on disk". Nothing here scans a mailbox: counters live in the mailboxes table, pages use primary keys.
+// `sent` mean "on disk". Pages use primary keys; a mailbox's counters live in memory (sqlite-mailboxes.ts), its
+// pending deliveries counted once, when it is first read.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -209,6 +210,11 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    try {
+      this.db.transaction(() => this.mailboxes.saveExactNextSeqs())();
+    } catch {
+      // The reservations stay: the next run skips some seqs, and reuses none.
+    }
     await this.checkpointer?.close();
     await this.walSync?.close();
     this.db.close();

@@ -73,6 +73,18 @@ export class HeadlessPeer {
     return peer;
   }
 
+  /** A new device of `primary`'s account, linked through the code it shows (bench:devices). */
+  static async linked(primary: HeadlessPeer, relayUrl: string, dataDir: string, name: string): Promise<HeadlessPeer> {
+    const config = loadCoreConfig({ PARLEY_RELAY_URL: relayUrl }, dataDir);
+    const core = await createCore({ shell: 'browser', config, secrets: await FileSecretStore.open(dataDir), links: { open: async () => undefined }, logger: silentLogger });
+    const peer = new HeadlessPeer(primary.username, core);
+    const shown = await peer.call('devices.startLinking', { relayUrl, name });
+    if (shown.state !== 'waiting') throw new Error(`expected a linking code, got ${shown.state}`);
+    await primary.call('devices.link', { code: shown.code });
+    await waitUntil(() => core.client.connection().state === 'online', `${name} online`, 30_000);
+    return peer;
+  }
+
   async call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
     const result = await this.core.dispatch(channel, request, { trusted: true });
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);

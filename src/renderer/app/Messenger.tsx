@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { AccountView } from '../../shared/ipc';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
+import { HistoryImportBanner } from '../features/devices/HistoryImportBanner';
 import { ChatView } from '../features/chat/ChatView';
 import { useDeepLinks } from '../features/deep-links/useDeepLinks';
 import { startSession } from '../features/messaging/session';
@@ -40,6 +41,7 @@ export function Messenger({ account }: { account: AccountView }) {
       <div className="app" id="app-root-content">
         <ConnectionBanner />
         <UpdateBanner />
+        <HistoryImportBanner />
         {account.keyProtection.warning && <KeyProtectionNotice username={account.username} warning={account.keyProtection.warning} />}
         <div className="layout" data-open={selected ? 'chat' : 'list'}>
           <Sidebar username={account.username} />

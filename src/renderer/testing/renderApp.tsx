@@ -4,6 +4,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import Dexie from 'dexie';
 import { App } from '../App';
+import { useHistoryImport } from '../features/devices/historyImportStore';
 import { useMedia } from '../features/media/mediaStore';
 import { usePendingFiles } from '../features/media/pendingFiles';
 import { databaseName, openParleyDatabase, type ParleyDatabase } from '../db/database';
@@ -33,6 +34,7 @@ export function resetStores(): void {
   useTyping.setState({ typing: {} });
   useMedia.setState({ views: {}, asked: new Set() });
   usePendingFiles.setState({ byConversation: {} });
+  useHistoryImport.setState({ progress: { state: 'idle' } });
 }
 
 /** Unmounts the app and deletes the test account's database and what it kept in localStorage (a fresh install). */

@@ -1,9 +1,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceView } from '../../../shared/ipc';
+import type { DeviceView, HistoryMessage } from '../../../shared/ipc';
+import { HISTORY_IMPORT_POSITION } from '../../db/historyImport';
 import { useChats } from '../../store/chats';
 import { FAKE_DEFAULT_RELAY, fakeContact, fakeLinkCode } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
+import { textFrom } from '../../testing/messages';
+import { storeReceived } from '../../db/incoming';
 import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 
 useFakeLayout();
@@ -133,6 +136,93 @@ describe('Settings → Linked devices', () => {
     expect(within(settings).queryByRole('button', { name: 'Link a device' })).toBeNull();
     expect(within(list).queryByRole('button', { name: /^Remove/ })).toBeNull();
     expect(within(settings).getByText(/New devices are linked, and devices removed, from “Primary device”/)).toBeTruthy();
+  });
+});
+
+describe('history when linking a device', () => {
+  it('the primary sends the last N days along: the renderer reads them from its database and hands them to main', async () => {
+    const now = Date.now();
+    const { user, fake, settings } = await openDevices([primary]);
+    await storeReceived(
+      sessionDb(),
+      [textFrom('bob', 'm-old', 'last spring', { sentAt: now - 200 * 86_400_000 }), textFrom('bob', 'm-new', 'this week', { sentAt: now - 2 * 86_400_000 })],
+      'alice',
+      (id) => id.slice(3),
+    );
+    await user.click(within(settings).getByRole('button', { name: 'Link a device' }));
+    await user.click(within(settings).getByRole('textbox', { name: 'Code from the new device' }));
+    await user.paste(fakeLinkCode('Laptop'));
+    await user.click(within(settings).getByRole('button', { name: 'Continue' }));
+    const confirm = await within(settings).findByRole('group', { name: 'Confirm the new device' });
+    const choice = within(confirm).getByRole('group', { name: 'Transfer history' });
+    expect(within(choice).getByRole('radio', { name: 'Everything' })).toHaveProperty('checked', true);
+    await user.click(within(choice).getByRole('radio', { name: 'Last' }));
+    const days = within(choice).getByRole('spinbutton', { name: 'Number of days of history' });
+    await user.clear(days);
+    await user.type(days, '7');
+    await user.click(within(confirm).getByRole('button', { name: 'Link device' }));
+    expect(await within(settings).findByText('“Laptop” is linked.')).toBeTruthy();
+
+    const since = (fake.calls.find((call) => call.channel === 'history.startExport')?.request as { since: number }).since;
+    expect(since).toBeGreaterThanOrEqual(now - 7 * 86_400_000);
+    expect(since).toBeLessThanOrEqual(Date.now() - 7 * 86_400_000);
+    const sent = fake.historySent.get(2);
+    expect(sent?.conversations.map((c) => c.id)).toEqual(['dm:bob']);
+    expect(sent?.messages.map((m) => [m.messageId, m.body])).toEqual([['m-new', 'this week']]);
+  });
+
+  it('"None" links without history', async () => {
+    const { user, fake, settings } = await openDevices([primary]);
+    await user.click(within(settings).getByRole('button', { name: 'Link a device' }));
+    await user.click(within(settings).getByRole('textbox', { name: 'Code from the new device' }));
+    await user.paste(fakeLinkCode('Laptop'));
+    await user.click(within(settings).getByRole('button', { name: 'Continue' }));
+    await user.click(await within(settings).findByRole('radio', { name: 'None — only new messages' }));
+    await user.click(within(settings).getByRole('button', { name: 'Link device' }));
+    expect(await within(settings).findByText('“Laptop” is linked.')).toBeTruthy();
+    expect(fake.calls.find((call) => call.channel === 'devices.link')?.request).toEqual({ code: fakeLinkCode('Laptop') });
+    expect(fake.calls.some((call) => call.channel === 'history.startExport')).toBe(false);
+  });
+
+  const archive = (count: number): HistoryMessage[] =>
+    Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `h${i}`, sender: i % 2 ? 'alice' : 'bob', direction: i % 2 ? 'out' : 'in', body: `old ${i}`, timestamp: 1_700_000_000_000 + i, ...(i % 2 ? { status: 'read' as const } : {}) }));
+
+  it('the new device imports the history in batches, says how far it got and when it is all there, and shows the chat', async () => {
+    const { fake } = await renderApp({ contacts: [] });
+    act(() => fake.setHistoryImport({ state: 'downloading' }));
+    expect((await screen.findByText('Getting your history from your other device…')).closest('[role="status"]')).toBeTruthy();
+    act(() => fake.offerHistory({ conversations: [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 1_700_000_001_500 }], messages: archive(1_500) }));
+    expect(await screen.findByText('Your history is here: 1,500 messages.', {}, { timeout: 20_000 })).toBeTruthy();
+    expect(fake.calls.filter((call) => call.channel === 'history.importBatch').map((call) => call.request)).toEqual([
+      { offset: 0, limit: 1000 },
+      { offset: 1000, limit: 1000 },
+    ]);
+    expect(fake.calls.some((call) => call.channel === 'history.finishImport')).toBe(true);
+    expect(await sessionDb().messages.count()).toBe(1_500);
+    expect(await sessionDb().meta.get(HISTORY_IMPORT_POSITION)).toBeUndefined();
+    const chats = screen.getByRole('navigation', { name: 'Chats' });
+    await waitFor(() => expect(chats.textContent).toContain('old 1499'));
+    // History is read: no unread badge for it.
+    expect(within(chats).queryByText(/unread/)).toBeNull();
+
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' });
+    // The chat opens on the newest page of the history (the list draws that page's first rows here).
+    await waitFor(() => expect(log.textContent).toMatch(/old 1[0-4]\d\d/));
+  });
+
+  it('goes on from where a previous run stopped, and shows why history could not be used', async () => {
+    const { fake, user } = await renderApp({ contacts: [] });
+    await sessionDb().meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: 1000, total: 1_200 } });
+    act(() => fake.offerHistory({ conversations: [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 2 }], messages: archive(1_200) }));
+    expect(await screen.findByText('Your history is here: 1,200 messages.', {}, { timeout: 20_000 })).toBeTruthy();
+    expect(fake.calls.filter((call) => call.channel === 'history.importBatch').map((call) => call.request)).toEqual([{ offset: 1000, limit: 1000 }]);
+    expect(await sessionDb().messages.count()).toBe(200);
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText(/Your history is here/)).toBeNull();
+
+    act(() => fake.setHistoryImport({ state: 'failed', message: 'The history from your other device could not be used. Part 3 of the attachment failed verification.' }));
+    expect((await screen.findByText(/could not be used/)).closest('[data-history="failed"]')).toBeTruthy();
   });
 });
 

@@ -14,6 +14,8 @@ import { useSession } from '../../store/session';
 import { useTyping } from '../../store/typing';
 import { rememberOpenChat } from '../chats/rememberOpenChat';
 import { keepDrafts } from '../composer/keepDrafts';
+import { HistoryImportWorker } from '../devices/HistoryImportWorker';
+import { useHistoryImport } from '../devices/historyImportStore';
 import { ExpiryWorker } from '../disappearing/ExpiryWorker';
 import { useMedia } from '../media/mediaStore';
 import { notifyNewMessages } from '../notifications/notifyNewMessages';
@@ -113,6 +115,19 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   const stopLinkedDevices = subscribe('contacts.deviceLinked', ({ username, device, at }) =>
     background('contacts.linked_device_failed', noteLinkedDevice(db, username, device, at)),
   );
+  const historyImport = new HistoryImportWorker({
+    db,
+    ipc: {
+      state: () => invoke('history.importState', {}),
+      batch: (offset, limit) => invoke('history.importBatch', { offset, limit }),
+      finish: async () => void (await invoke('history.finishImport', {})),
+      onChanged: (listener) => subscribe('history.importChanged', listener),
+    },
+    report: (progress) => useHistoryImport.setState({ progress }),
+    onFinished: () => background('groups.refresh_failed', refreshGroups()),
+    log,
+  });
+  historyImport.start();
   const stopGroups = useGroups.getState().follow((group) => background('groups.sync_failed', syncGroupConversations(db, [group])));
   background(
     'contacts.load_failed',
@@ -147,6 +162,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     stopRememberingChat();
     stopContacts();
     stopLinkedDevices();
+    historyImport.stop();
     stopGroups();
     useSession.setState({ session: null });
     if (!options.db) db.close();

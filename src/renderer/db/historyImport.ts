@@ -1,0 +1,96 @@
+// The new device stores the history its primary sent along, one batch per transaction. Imported messages get
+// negative seqs, fixed by their place in the archive (message i of n gets i − n): they sort before everything this
+// device received itself, count as read (every read position is ≥ 0), owe no receipts, and a batch stored again
+// after an interruption lands on the same rows — nothing is imported twice. How far the import got is kept in
+// `meta` in the same transaction, so a restart goes on from there. The search index takes them up in the background.
+import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
+import { conversationKind } from './conversations';
+import type { ParleyDatabase } from './database';
+import type { ConversationRow, MessageRow } from './rows';
+import { REINDEX_PREFIX } from './search/indexMessages';
+
+export const HISTORY_IMPORT_POSITION = 'history.importedUpTo';
+
+export interface ImportPosition {
+  /** Messages of the archive stored so far. */
+  offset: number;
+  total: number;
+}
+
+export async function importPosition(db: ParleyDatabase): Promise<ImportPosition | null> {
+  return ((await db.meta.get(HISTORY_IMPORT_POSITION))?.value as ImportPosition | undefined) ?? null;
+}
+
+export async function forgetImportPosition(db: ParleyDatabase): Promise<void> {
+  await db.meta.delete(HISTORY_IMPORT_POSITION);
+}
+
+/** Stores the batch that starts at `offset` of an archive of `total` messages. */
+export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number): Promise<void> {
+  const files = new Map(batch.attachments.map((attachment) => [attachment.id, attachment]));
+  await db.transaction('rw', db.conversations, db.messages, db.meta, async () => {
+    for (const conversation of batch.conversations) {
+      if (!(await db.conversations.get(conversation.id))) await db.conversations.add(toConversationRow(conversation));
+    }
+    // Messages this device holds already under another seq (it received them itself) stay as they are.
+    const keyOf = (m: { conversationId: string; messageId: string; sender: string }) => JSON.stringify([m.conversationId, m.messageId, m.sender]);
+    const held = await db.messages
+      .where('[conversationId+messageId+sender]')
+      .anyOf(batch.messages.map((m) => [m.conversationId, m.messageId, m.sender]))
+      .toArray();
+    const heldAt = new Map(held.map((row) => [keyOf(row), row.seq]));
+    const rows: MessageRow[] = [];
+    const reindex: { key: string; value: number }[] = [];
+    for (const [index, message] of batch.messages.entries()) {
+      const seq = offset + index - total;
+      const existing = heldAt.get(keyOf(message));
+      if (existing !== undefined && existing !== seq) continue;
+      rows.push(toMessageRow(message, seq, files));
+      if (message.body) reindex.push({ key: `${REINDEX_PREFIX}${seq}`, value: seq });
+    }
+    await db.messages.bulkPut(rows);
+    await db.meta.bulkPut(reindex);
+    await db.meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: offset + batch.messages.length, total } satisfies ImportPosition });
+  });
+}
+
+function toConversationRow(conversation: HistoryConversation): ConversationRow {
+  return {
+    id: conversation.id,
+    kind: conversationKind(conversation.id),
+    title: conversation.title,
+    lastActivityAt: conversation.lastActivityAt,
+    lastReadSeq: 0,
+    createdAt: conversation.createdAt,
+    ...(conversation.mutedUntil !== undefined ? { mutedUntil: conversation.mutedUntil } : {}),
+    ...(conversation.expireTimerSeconds ? { expireTimerSeconds: conversation.expireTimerSeconds } : {}),
+    ...(conversation.pinnedAt !== undefined ? { pinnedAt: conversation.pinnedAt } : {}),
+    ...(conversation.archived ? { archived: true as const } : {}),
+  };
+}
+
+function toMessageRow(message: HistoryMessage, seq: number, files: ReadonlyMap<string, AttachmentView>): MessageRow & { seq: number } {
+  const attachments = (message.attachments ?? []).flatMap((id) => files.get(id) ?? []);
+  return {
+    seq,
+    conversationId: message.conversationId,
+    messageId: message.messageId,
+    sender: message.sender,
+    direction: message.direction,
+    body: message.body,
+    timestamp: message.timestamp,
+    ...(message.status !== undefined ? { status: message.status } : {}),
+    ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
+    ...(message.quote ? { quote: message.quote, quotedId: message.quote.messageId } : {}),
+    ...(message.editedAt !== undefined ? { editedAt: message.editedAt } : {}),
+    ...(message.deleted ? { deleted: true as const } : {}),
+    ...(message.reactions ? { reactions: Object.fromEntries(message.reactions.map((r) => [r.user, { emoji: r.emoji, at: r.at }])) } : {}),
+    ...(message.expireTimerSeconds !== undefined ? { expireTimerSeconds: message.expireTimerSeconds } : {}),
+    ...(message.expiresAt !== undefined ? { expiresAt: message.expiresAt } : {}),
+    ...(message.update ? { update: message.update } : {}),
+    ...(message.timer ? { timer: message.timer } : {}),
+    ...(message.linkedDevice !== undefined ? { linkedDevice: message.linkedDevice } : {}),
+    ...(message.direction === 'in' ? { receivedAt: message.timestamp } : {}),
+  };
+}

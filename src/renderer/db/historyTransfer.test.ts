@@ -1,0 +1,112 @@
+// History transfer in the renderer's database: the primary reads its chats for the archive (the last N days or
+// everything, display data only); the new device stores the batches before everything it received itself, as read,
+// owing no receipts, with nothing twice when a batch is stored again or a message is already here.
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
+import { freshDatabase } from '../testing/db';
+import { attachmentView, textFrom } from '../testing/messages';
+import { countUnread, ensureConversation } from './conversations';
+import { exportHistory, type HistoryBatch } from './historyExport';
+import { importPosition, storeHistoryBatch } from './historyImport';
+import { storeReceived } from './incoming';
+import { nextOwedReceipt } from './receiptPositions';
+import { indexNextChunk } from './search/indexMessages';
+import { searchMessages } from './search/searchMessages';
+
+const titleOf = (id: string) => id.slice(3);
+const DAY = 86_400_000;
+
+describe('exporting history on the primary', () => {
+  it('hands over the chats and their messages in display order, only from `since` on when asked, without notices', async () => {
+    const db = freshDatabase();
+    const now = Date.UTC(2026, 5, 1);
+    const photo = attachmentView({ fileName: 'boat.jpg' });
+    await storeReceived(
+      db,
+      [
+        textFrom('bob', 'old', 'from last year', { sentAt: now - 400 * DAY }),
+        textFrom('bob', 'recent', 'from yesterday', { sentAt: now - DAY }),
+        { ...textFrom('bob', 'file', '', { sentAt: now - DAY + 1 }), content: { kind: 'media', caption: 'the boat', attachments: [photo] } },
+        textFrom('carol', 'carol-old', 'long ago', { sentAt: now - 300 * DAY }),
+      ],
+      'alice',
+      titleOf,
+    );
+    await db.messages.add({ conversationId: 'dm:bob', messageId: 'newer', sender: 'bob', direction: 'in', body: '', timestamp: now, notice: 'needs_newer_version' });
+    await db.messages.add({ conversationId: 'dm:bob', messageId: 'mine', sender: 'alice', direction: 'out', body: 'on its way', timestamp: now, status: 'queued' });
+    await ensureConversation(db, 'dm:dave', 'dave', now);
+
+    const everything: HistoryBatch[] = [];
+    const progress: [number, number][] = [];
+    expect(await exportHistory(db, null, async (batch) => void everything.push(batch), (read, total) => progress.push([read, total]))).toBe(5);
+    expect(everything.flatMap((b) => b.conversations.map((c) => c.id)).sort()).toEqual(['dm:bob', 'dm:carol', 'dm:dave']);
+    const bobs = everything.flatMap((b) => b.messages).filter((m) => m.conversationId === 'dm:bob');
+    expect(bobs.map((m) => m.messageId)).toEqual(['old', 'recent', 'file', 'mine']);
+    expect(bobs.find((m) => m.messageId === 'file')).toMatchObject({ body: 'the boat', attachments: [photo.id], direction: 'in', sender: 'bob' });
+    // A message still waiting to go travels as failed: the new device does not send it.
+    expect(bobs.find((m) => m.messageId === 'mine')).toMatchObject({ direction: 'out', status: 'failed' });
+    expect(progress.at(-1)).toEqual([6, 6]);
+
+    const lastMonth: HistoryBatch[] = [];
+    await exportHistory(db, now - 30 * DAY, async (batch) => void lastMonth.push(batch));
+    expect(lastMonth.flatMap((b) => b.conversations.map((c) => c.id))).toEqual(['dm:bob']);
+    expect(lastMonth.flatMap((b) => b.messages.map((m) => m.messageId))).toEqual(['recent', 'file', 'mine']);
+  });
+
+  it('sends at most 1,000 messages a batch', async () => {
+    const db = freshDatabase();
+    await ensureConversation(db, 'dm:bob', 'bob', 1);
+    await db.messages.bulkAdd(Array.from({ length: 1_001 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `m${i}`, sender: 'bob', direction: 'in' as const, body: `n${i}`, timestamp: i })));
+    const sizes: number[] = [];
+    await exportHistory(db, null, async (batch) => void sizes.push(batch.messages.length));
+    expect(sizes).toEqual([1000, 1]);
+  });
+});
+
+const history = (count: number, conversationId = 'dm:bob'): HistoryMessage[] =>
+  Array.from({ length: count }, (_, i) => ({ conversationId, messageId: `h${i}`, sender: 'bob', direction: 'in' as const, body: `harbour ${i}`, timestamp: 1_000 + i }));
+
+function batchOf(messages: HistoryMessage[], withChats: boolean): HistoryImportBatch {
+  return { conversations: withChats ? [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 2_000, pinnedAt: 5 }] : [], messages, attachments: [] };
+}
+
+describe('importing history on the new device', () => {
+  it('stores it before what arrived here, as read and owing no receipts, found by search; a batch stored again adds nothing', async () => {
+    const db = freshDatabase();
+    // A message reached this device before the history did: it stays unread and owes its receipts.
+    await storeReceived(db, [textFrom('bob', 'live', 'hello new laptop')], 'alice', titleOf);
+    const messages = [...history(4), { ...history(1)[0]!, messageId: 'live', body: 'hello new laptop' }];
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5);
+    expect(await importPosition(db)).toEqual({ offset: 3, total: 5 });
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5);
+    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 5);
+
+    const rows = await db.messages.where('[conversationId+seq]').between(['dm:bob', Dexie.minKey], ['dm:bob', Dexie.maxKey]).toArray();
+    expect(rows.map((row) => [row.seq, row.messageId])).toEqual([
+      [-5, 'h0'],
+      [-4, 'h1'],
+      [-3, 'h2'],
+      [-2, 'h3'],
+      [1, 'live'],
+    ]);
+    const conversation = (await db.conversations.get('dm:bob'))!;
+    expect(await countUnread(db, 'dm:bob', conversation.lastReadSeq)).toBe(1);
+    expect(await nextOwedReceipt(db, 'dm:bob', 500)).toMatchObject({ kind: 'delivered', messageIds: ['live'] });
+    // The chat existed already: it is kept as it was.
+    expect(conversation.pinnedAt).toBeUndefined();
+
+    while ((await indexNextChunk(db)) > 0);
+    expect((await searchMessages(db, 'harbour 2', { limit: 10 })).map((hit) => hit.message.messageId)).toEqual(['h2']);
+  });
+
+  it('creates the chats it brings, with their settings, and keeps files as main adopted them', async () => {
+    const db = freshDatabase();
+    const photo = attachmentView({ fileName: 'boat.jpg' });
+    const [first] = history(1, 'dm:bob');
+    await storeHistoryBatch(db, { ...batchOf([{ ...first!, attachments: [photo.id] }], true), attachments: [photo] }, 0, 1);
+    expect(await db.conversations.get('dm:bob')).toMatchObject({ id: 'dm:bob', kind: 'dm', title: 'bob', lastReadSeq: 0, pinnedAt: 5, lastActivityAt: 2_000 });
+    expect((await db.messages.get(-1))?.attachments).toEqual([photo]);
+    expect(await countUnread(db, 'dm:bob', 0)).toBe(0);
+  });
+});

@@ -3,7 +3,8 @@
 // checked what it can without history (an action's time against the relay's, group admins); the checks that need
 // the target are here: a target is looked up by conversation, id AND author, so only the author can edit or delete
 // a message; edits and deletes only within the window; a deleted message takes no more actions; older changes never
-// overwrite newer ones. An edit drops the row's search terms and queues it for indexing again.
+// overwrite newer ones. An edit drops the row's search terms and queues it for indexing again. An action whose target
+// is not here (yet) says so, and storeReceived keeps it for when the target arrives (earlyActions.ts).
 import Dexie from 'dexie';
 import { ulid } from 'ulid';
 import { withinEditWindow } from '../../shared/conversations/messageRules';
@@ -79,11 +80,14 @@ function withReaction(message: StoredMessage, user: string, emoji: string, remov
 
 // ── from peers ───────────────────────────────────────────────────────────────
 
+/** What a received action did: changed its target, was refused by the rules, or found no target (yet). */
+export type ActionOutcome = 'applied' | 'refused' | 'no_target';
+
 /**
- * Applies a received reaction, edit or delete; returns whether anything changed. Runs in storeReceived's transaction
- * (which includes `meta`, for the search index's queue).
+ * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `meta`, for the
+ * search index's queue).
  */
-export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<boolean> {
+export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<ActionOutcome> {
   switch (message.content.kind) {
     case 'reaction':
       return applyReaction(db, message as Received<'reaction'>);
@@ -92,34 +96,37 @@ export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedM
     case 'delete':
       return applyDelete(db, message as Received<'delete'>);
     default:
-      return false;
+      return 'refused';
   }
 }
 
-async function applyReaction(db: ParleyDatabase, message: Received<'reaction'>): Promise<boolean> {
+async function applyReaction(db: ParleyDatabase, message: Received<'reaction'>): Promise<ActionOutcome> {
   const { targetMessageId, targetAuthor, emoji, remove } = message.content;
   const target = await findMessage(db, message.conversationId, targetMessageId, targetAuthor);
-  if (!target || target.deleted || target.direction === 'system') return false;
+  if (!target) return 'no_target';
+  if (target.deleted || target.direction === 'system') return 'refused';
   const next = withReaction(target, message.sender.user, emoji, remove, message.sentAt);
-  if (!next) return false;
+  if (!next) return 'refused';
   await db.messages.put(next);
-  return true;
+  return 'applied';
 }
 
-async function applyEdit(db: ParleyDatabase, message: Received<'edit'>): Promise<boolean> {
+async function applyEdit(db: ParleyDatabase, message: Received<'edit'>): Promise<ActionOutcome> {
   const target = await findMessage(db, message.conversationId, message.content.targetMessageId, message.sender.user);
-  if (!changeable(target, message.sentAt) || target.notice !== undefined) return false;
-  if (target.editedAt !== undefined && target.editedAt >= message.sentAt) return false;
+  if (!target) return 'no_target';
+  if (!changeable(target, message.sentAt) || target.notice !== undefined) return 'refused';
+  if (target.editedAt !== undefined && target.editedAt >= message.sentAt) return 'refused';
   await putReindexed(db, { ...target, body: message.content.body, editedAt: message.sentAt });
-  return true;
+  return 'applied';
 }
 
-async function applyDelete(db: ParleyDatabase, message: Received<'delete'>): Promise<boolean> {
+async function applyDelete(db: ParleyDatabase, message: Received<'delete'>): Promise<ActionOutcome> {
   const target = await findMessage(db, message.conversationId, message.content.targetMessageId, message.sender.user);
-  if (!changeable(target, message.sentAt)) return false;
+  if (!target) return 'no_target';
+  if (!changeable(target, message.sentAt)) return 'refused';
   await db.messages.put(tombstone(target));
   await forgetQuotesOf(db, message.conversationId, [target.messageId]);
-  return true;
+  return 'applied';
 }
 
 // ── this user's own ──────────────────────────────────────────────────────────

@@ -4,6 +4,7 @@ import Dexie, { type DBCore, type Table, type Transaction } from 'dexie';
 import type { HistoryKeys } from './atRest/historyKeys';
 import { sealAtRest } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
+import type { EarlyActionRow } from './earlyActions';
 import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, ReceiptRow } from './rows';
 
 /**
@@ -20,6 +21,8 @@ import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, Receipt
  *     purge) and by the id of the message they quote (`quotedId`, so deleting a message empties the snippets that
  *     quote it). Both stay in clear at rest (an index needs them): a time and a message id, never content.
  *     Reactions, edits and tombstones are sealed fields of the message row.
+ * v7: reactions, edits and deletes that arrive before the message they name wait in `earlyActions` (earlyActions.ts),
+ *     found by conversation + target id, expired by arrival time; the action itself is sealed.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -51,7 +54,12 @@ export const SCHEMA_V6 = {
   messages: `${SCHEMA_V5.messages}, expiresAt, quotedId`,
 };
 
-export const CURRENT_VERSION = 6;
+export const SCHEMA_V7 = {
+  ...SCHEMA_V6,
+  earlyActions: '++id, [conversationId+targetMessageId], receivedAt',
+};
+
+export const CURRENT_VERSION = 7;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -60,6 +68,7 @@ export class ParleyDatabase extends Dexie {
   receipts!: Table<ReceiptRow, [string, string, string]>;
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
+  earlyActions!: Table<EarlyActionRow, number>;
   /** IndexedDB below the at-rest sealing: rows as stored (atRest/clearFields.ts reads their clear fields). */
   unsealedCore: DBCore | undefined;
 
@@ -76,8 +85,9 @@ export class ParleyDatabase extends Dexie {
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
-    this.version(5).stores(SCHEMA_V5).upgrade(sealLegacyRows);
+    this.version(5).stores(SCHEMA_V5).upgrade((tx) => sealLegacyRows(tx, Object.keys(SCHEMA_V5)));
     this.version(6).stores(SCHEMA_V6);
+    this.version(7).stores(SCHEMA_V7);
   }
 }
 

@@ -1,7 +1,8 @@
 // Storing what main decrypted, in one transaction per batch, deduplicated by conversation + message id + sender
 // so a redelivery (after a crash before commit, or pending + event) never shows twice. Typing notices are
 // never stored: they are handed back for the UI's transient state. Reactions, edits and deletes change the rows
-// they name (db/actions.ts); a timer change is a system row and the conversation's new timer. A group message
+// they name (db/actions.ts) — or, when it is not here yet, wait for it (db/earlyActions.ts) and are applied in the
+// transaction that stores it; a timer change is a system row and the conversation's new timer. A group message
 // mentioning this user moves the conversation's `lastMentionSeq`; a message from someone else unarchives the chat
 // unless it is muted.
 import { mentionsUser } from '../../shared/conversations/mentions';
@@ -9,6 +10,7 @@ import { isMuted } from '../../shared/notifications/notificationPolicy';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
+import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActions';
 import { applyReadElsewhere } from './readElsewhere';
 import { conversationKind } from './conversations';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
@@ -31,7 +33,7 @@ export async function storeReceived(
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
-  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
       switch (message.content.kind) {
@@ -65,9 +67,7 @@ export async function storeReceived(
         case 'delete':
           // It may name rows of this batch: those are written first.
           await writer.flush();
-          if ((await applyReceivedAction(db, message)) && message.content.kind !== 'reaction') {
-            await writer.followMention(message.conversationId, message.content.targetMessageId, message.sender.user);
-          }
+          await applyAction(db, writer, message as EarlyAction, true);
           break;
         case 'expiry_timer':
           if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
@@ -99,8 +99,37 @@ export async function storeReceived(
       }
     }
     await writer.flush();
+    // Actions that came before the messages just stored.
+    for (const action of await takeEarlyActions(db, writer.takeAdded())) {
+      if ((await applyAction(db, writer, action, false)) && action.content.kind !== 'reaction') settleNotified(outcome, action);
+    }
+    await writer.flush();
   });
   return outcome;
+}
+
+/** Applies a received action; keeps it for later when its target is not here yet and `keepEarly`. */
+async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: EarlyAction, keepEarly: boolean): Promise<boolean> {
+  const result = await applyReceivedAction(db, action);
+  if (result === 'no_target' && keepEarly) await keepEarlyAction(db, action);
+  if (result !== 'applied') return false;
+  if (action.content.kind !== 'reaction') await writer.followMention(action.conversationId, action.content.targetMessageId, action.sender.user);
+  return true;
+}
+
+/**
+ * A message stored in this batch was edited or deleted by an action that came before it: what is handed on for
+ * notifications says what the message says now (a deleted one is not announced at all).
+ */
+function settleNotified(outcome: StoreOutcome, action: EarlyAction): void {
+  const index = outcome.stored.findIndex(
+    (message) => message.conversationId === action.conversationId && message.messageId === action.content.targetMessageId && message.sender.user === action.sender.user,
+  );
+  const message = outcome.stored[index];
+  if (!message) return;
+  if (action.content.kind === 'delete') outcome.stored.splice(index, 1);
+  else if (action.content.kind === 'edit' && message.content.kind === 'text') outcome.stored[index] = { ...message, content: { ...message.content, body: action.content.body } };
+  else if (action.content.kind === 'edit' && message.content.kind === 'media') outcome.stored[index] = { ...message, content: { ...message.content, caption: action.content.body } };
 }
 
 /** How far back an edit that removed a mention looks for an earlier unread one to keep the '@' mark on. */
@@ -120,6 +149,8 @@ class BatchWriter {
   private readonly rows: MessageRow[] = [];
   /** Conversations as they will be after this batch; `changed` ones are written by flush(). */
   private readonly changed = new Set<string>();
+  /** Messages stored by this batch (for the actions that came before them). */
+  private readonly added: ReceivedMessage[] = [];
 
   private constructor(
     private readonly db: ParleyDatabase,
@@ -145,6 +176,7 @@ class BatchWriter {
     const key = dedupKey(message.conversationId, message.messageId, message.sender.user);
     if (this.seen.has(key)) return false;
     this.seen.add(key);
+    this.added.push(message);
     const own = message.sender.user === this.me;
     this.rows.push({
       conversationId: message.conversationId,
@@ -208,6 +240,11 @@ class BatchWriter {
       .limit(MENTION_LOOKBACK)
       .toArray()) as StoredMessage[];
     return candidates.find((row) => !row.deleted && mentionsUser(row.body, this.me))?.seq ?? conversation.lastReadSeq;
+  }
+
+  /** The messages this batch stored so far, once. */
+  takeAdded(): ReceivedMessage[] {
+    return this.added.splice(0);
   }
 
   /** The conversation's disappearing-message timer for what is sent from now on. */

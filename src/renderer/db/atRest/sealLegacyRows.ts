@@ -6,8 +6,9 @@ import type { Transaction } from 'dexie';
 
 const CHUNK = 500;
 
-export async function sealLegacyRows(tx: Transaction): Promise<void> {
-  for (const name of tx.storeNames) {
+/** `tables`: the tables of the v5 schema (an upgrade to a later version lists tables not created yet). */
+export async function sealLegacyRows(tx: Transaction, tables: readonly string[]): Promise<void> {
+  for (const name of tables) {
     const table = tx.table(name);
     const keys = await table.toCollection().primaryKeys();
     for (let offset = 0; offset < keys.length; offset += CHUNK) {

@@ -122,6 +122,45 @@ describe('files in messages', () => {
     expect((await fetchAttachment(laptop, onLaptop.attachments[0]!.id)).equals(image)).toBe(true);
   });
 
+  it('forwards received files by their pointers: nothing uploaded again, the next recipient may fetch them, each copy its own', async () => {
+    const alice = await user('mw-a');
+    const bob = await user('mw-b');
+    const carol = await user('mw-c');
+    await addContact(alice, bob);
+    await addContact(bob, carol);
+    // bob's pictures download by themselves, documents never: one forwarded file is here whole, one is not.
+    await bob.call('settings.update', { autoDownload: { ...DEFAULT_APP_SETTINGS.autoDownload, file: 0 } });
+    const image = jpeg(80_000);
+    const document = pdf(30_000);
+    const staged = [await stage(alice, image, 'dog.jpg'), await stage(alice, document, 'menu.pdf')];
+    await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000008', content: { kind: 'media', caption: 'Ours', attachmentIds: staged.map((a) => a.id) } });
+    const received = await waitFor(() => mediaIn(bob, dm(alice)), 'bob gets the files');
+    const [photo, menu] = received.attachments as [AttachmentView, AttachmentView];
+    await expect.poll(async () => (await bob.call('media.get', { id: photo.id })).state, { timeout: 20_000 }).toBe('downloaded');
+
+    const copies = await bob.call('media.forward', { ids: [photo.id, menu.id] });
+    expect(copies.map((copy) => [copy.fileName, copy.state])).toEqual([
+      ['dog.jpg', 'downloaded'],
+      ['menu.pdf', 'pending'],
+    ]);
+    expect(copies.map((copy) => copy.id)).not.toContain(photo.id);
+    const library = bob.core.client.messenger().media;
+    // Same blobs, no upload: the copies carry the original pointers.
+    for (const [copy, original] of [[copies[0]!, photo], [copies[1]!, menu]] as const) {
+      expect((await library.record(copy.id)).blobId).toBe((await library.record(original.id)).blobId);
+    }
+    await bob.callRetrying('messages.send', { conversationId: dm(carol), messageId: '01HZX3M4J8MEDIA00000000009', content: { kind: 'media', caption: 'Ours', attachmentIds: copies.map((a) => a.id), forwarded: true } });
+
+    const forwarded = await waitFor(() => mediaIn(carol, dm(bob)), 'carol gets the forward');
+    expect(forwarded).toMatchObject({ caption: 'Ours', forwarded: true, attachments: [{ fileName: 'dog.jpg' }, { fileName: 'menu.pdf' }] });
+    // The relay let bob pass on what alice granted him.
+    expect((await fetchAttachment(carol, forwarded.attachments[0]!.id)).equals(image)).toBe(true);
+    expect((await fetchAttachment(carol, forwarded.attachments[1]!.id)).equals(document)).toBe(true);
+    // bob's copy of the photo reads from its own file; the one not downloaded downloads like any received file.
+    expect((await fetchAttachment(bob, copies[0]!.id)).equals(image)).toBe(true);
+    expect((await fetchAttachment(bob, copies[1]!.id)).equals(document)).toBe(true);
+  });
+
   it('sends files whose previews together are too large for one message without the largest previews', async () => {
     const alice = await user('mp-a');
     const bob = await user('mp-b');

@@ -51,11 +51,12 @@ export async function storeReceived(
           }
           break;
         case 'text': {
-          const { body, quote, expireTimerSeconds } = message.content;
+          const { body, quote, expireTimerSeconds, forwarded } = message.content;
           const own = message.sender.user === me;
           const fields: Partial<MessageRow> = {
             body,
             ...(quote ? { quote, quotedId: quote.messageId } : {}),
+            ...(forwarded ? { forwarded } : {}),
             // Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent.
             ...(expireTimerSeconds ? { expireTimerSeconds, ...(own ? { expiresAt: message.sentAt + expireTimerSeconds * 1000 } : {}) } : {}),
           };
@@ -75,7 +76,14 @@ export async function storeReceived(
           }
           break;
         case 'media':
-          if (writer.add(message, { body: message.content.caption, attachments: message.content.attachments, replyTo: message.content.replyTo })) {
+          if (
+            writer.add(message, {
+              body: message.content.caption,
+              attachments: message.content.attachments,
+              replyTo: message.content.replyTo,
+              ...(message.content.forwarded ? { forwarded: true } : {}),
+            })
+          ) {
             if (message.sender.user !== me) outcome.stored.push(message);
           }
           break;

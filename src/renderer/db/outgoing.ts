@@ -22,6 +22,8 @@ export interface QueueTextOptions {
   body: string;
   /** The message this one replies to. */
   replyTo?: StoredMessage;
+  /** It is a forward of a message from another chat. */
+  forwarded?: true;
   /** This account's username. */
   me: string;
   now?: number;
@@ -69,6 +71,7 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
       timestamp: now,
       status: 'queued' as const,
       ...(quote ? { quote, quotedId: quote.messageId } : {}),
+      ...(options.forwarded ? { forwarded: true as const } : {}),
       ...(timer > 0 ? { expireTimerSeconds: timer, expiresAt: now + timer * 1000 } : {}),
     };
     const seq = await db.messages.add(row);

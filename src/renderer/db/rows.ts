@@ -22,6 +22,8 @@ export interface MessageRow {
   attachments?: AttachmentView[];
   /** A message with files replying to another (by id only). */
   replyTo?: string;
+  /** Forwarded from another chat (by whoever sent it): the bubble says so. */
+  forwarded?: true;
   /** The message this one replies to, with the snippet the replier saw (emptied if the original is deleted). */
   quote?: Quote;
   /** `quote.messageId` again, as a top-level field for its index (an indexed field stays in clear at rest; the quote does not). */

@@ -562,6 +562,15 @@ export class FakeParley {
         this.putAttachment(cancelled);
         return cancelled;
       },
+      'media.forward': async (request) => {
+        this.log('media.forward', request);
+        return request.ids.map((id) => {
+          const view = this.attachment(id);
+          const copy: AttachmentView = { ...view, id: `fwd${view.id.slice(3)}`.slice(0, view.id.length) };
+          this.putAttachment(copy);
+          return copy;
+        });
+      },
       'media.transfers': async (request) => {
         this.log('media.transfers', request);
         return [...this.attachments.values()].filter((view) => ['encrypting', 'uploading', 'downloading', 'paused'].includes(view.state));

@@ -31,6 +31,7 @@ const PATHS = {
   expand: 'M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5',
   smile: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8.5 14.5c1.8 2 5.2 2 7 0M9 9.5v.5M15 9.5v.5',
   reply: 'M10 8L5 12.5 10 17M5 12.5h9a5 5 0 0 1 5 5V19',
+  forward: 'M14 8l5 4.5-5 4.5M19 12.5h-9a5 5 0 0 0-5 5V19',
   more: 'M5 12h.01M12 12h.01M19 12h.01',
   pin: 'M9 4h6M10 4v6l-3 4h10l-3-4V4M12 14v6',
   archive: 'M4 5h16v4H4zM5 9v10h14V9M10 13h4',

@@ -1,6 +1,7 @@
 // The rules of who may do what with a blob, used by the WebSocket frames of an authenticated device: a token to
 // upload a new blob (within the per-blob limit and the account quota), a token to resume one's own upload, grants
-// of one's own blob to the devices it was sent to, and a token to download a blob one owns or was granted.
+// of a blob one uploaded or was granted (a forward) to the devices it is sent to, and a token to download a blob one
+// owns or was granted.
 // Anything else is `blob_not_found`, so a device learns nothing about blobs that are not its business.
 import { CodedError } from '../../shared/base';
 import { normalizeUsername, type Address } from '../../shared/protocol';
@@ -55,8 +56,9 @@ export class BlobAccess {
   }
 
   /**
-   * Lets `recipients` download a blob `device` uploaded — or one it was granted, when every recipient is a device of
-   * its own account (a primary hands a linked device the files of its history, docs/security.md §18).
+   * Lets `recipients` download a blob `device` uploaded, or a finished one it was granted (forwarding a file passes
+   * it on by its pointer; a primary hands a linked device the files of its history, docs/security.md §18): whoever
+   * holds the pointer could download and upload it again anyway. The blob keeps its uploader's expiry and quota.
    */
   async grant(device: Address, blobId: string, recipients: readonly Address[]): Promise<void> {
     if (recipients.length > this.limits.maxGrantRecipients) {
@@ -64,10 +66,8 @@ export class BlobAccess {
     }
     const record = await this.index.find(blobId);
     if (!record || this.isExpired(record.expiresAt)) throw notFound();
-    if (!sameDevice(record.owner, device)) {
-      const ownAccount = recipients.every((recipient) => normalizeUsername(recipient.user) === normalizeUsername(device.user));
-      if (!ownAccount || !(await this.index.isGranted(blobId, device))) throw notFound();
-    }
+    const mayGrant = sameDevice(record.owner, device) || (record.completedAt !== null && (await this.index.isGranted(blobId, device)));
+    if (!mayGrant) throw notFound();
     await this.index.grant(blobId, recipients);
   }
 

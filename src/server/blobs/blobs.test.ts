@@ -102,9 +102,7 @@ describe('relay blob store', () => {
     await r.blobs.access.grant(alice, blobId, [bob]);
     await expect(r.blobs.access.downloadToken(mallory, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
     await expect(r.blobs.access.downloadToken(mallory, 'AAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({ code: 'blob_not_found' });
-    // Only the uploader grants to others: a granted device passes a blob on only to its own account's devices.
-    await expect(r.blobs.access.grant(bob, blobId, [mallory])).rejects.toMatchObject({ code: 'blob_not_found' });
-    await expect(r.blobs.access.grant(bob, blobId, [{ user: 'Bob', device: 2 }, mallory])).rejects.toMatchObject({ code: 'blob_not_found' });
+    // Only the uploader, or a device it was granted to (forwarding it, or handing it to its own new device), grants.
     await expect(r.blobs.access.grant(mallory, blobId, [{ user: 'mallory', device: 2 }])).rejects.toMatchObject({ code: 'blob_not_found' });
     await expect(r.blobs.access.downloadToken({ user: 'bob', device: 2 }, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
     await r.blobs.access.grant(bob, blobId, [{ user: 'Bob', device: 2 }]);
@@ -113,6 +111,21 @@ describe('relay blob store', () => {
     const other = await uploadWhole(r);
     const { token } = await r.blobs.access.downloadToken(alice, other.blobId);
     expect((await download(r, blobId, token)).status).toBe(403);
+  });
+
+  it('lets a granted device forward a finished blob to others, never an unfinished one', async () => {
+    const r = await start();
+    const { blobId } = await uploadWhole(r);
+    await r.blobs.access.grant(alice, blobId, [bob]);
+    await expect(r.blobs.access.downloadToken(mallory, blobId)).rejects.toMatchObject({ code: 'blob_not_found' });
+    await r.blobs.access.grant(bob, blobId, [mallory]);
+    const { token } = await r.blobs.access.downloadToken(mallory, blobId);
+    expect((await download(r, blobId, token)).status).toBe(200);
+    // A blob still being uploaded is its uploader's alone.
+    const unfinished = await r.blobs.access.uploadToken(alice, 1_000);
+    expect((await create(r, unfinished.token, 1_000)).status).toBe(201);
+    await r.blobs.access.grant(alice, unfinished.blobId, [bob]);
+    await expect(r.blobs.access.grant(bob, unfinished.blobId, [mallory])).rejects.toMatchObject({ code: 'blob_not_found' });
   });
 
   it('accepts only valid, unexpired tokens of the right kind for the right blob', async () => {

@@ -34,6 +34,7 @@ import {
   InviteId,
   InvitePreview,
   InviteView,
+  MediaContent,
   JoinAnswered,
   MAX_PENDING_JOINS,
   PendingJoinView,
@@ -135,6 +136,11 @@ export const invokeChannels = {
   'media.cancel': invoke(z.strictObject({ id: AttachmentId }), AttachmentView),
   /** Uploads and downloads not finished yet (paused ones too), for the transfers list. */
   'media.transfers': invoke(Empty, z.array(AttachmentView)),
+  /**
+   * Copies of these files for a forwarded message (same blob, nothing uploaded again), in order. Errors:
+   * unknown_attachment, attachment_failed (a file still being sent).
+   */
+  'media.forward': invoke(z.strictObject({ ids: MediaContent.shape.attachmentIds }), z.array(AttachmentView)),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

@@ -96,6 +96,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'media.resume': ({ id }) => media((library) => library.resume(id)),
     'media.cancel': ({ id }) => media((library) => library.cancel(id)),
     'media.transfers': () => media((library) => library.listTransfers()),
+    'media.forward': ({ ids }) => media((library) => library.forward(ids)),
     'groups.list': async () => messenger().listGroups(),
     // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
     'groups.create': ({ name, members }) => messenger().createGroup(name, members),

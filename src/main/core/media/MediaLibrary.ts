@@ -3,7 +3,7 @@
 // downloads with pause/resume/cancel, resuming unfinished transfers after a restart, and decrypted ranges for the
 // media URL. It reports every change as an AttachmentView (no key, digest or blob id ever leaves it).
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
@@ -170,7 +170,7 @@ export class MediaLibrary {
   async pointer(id: string): Promise<AttachmentPointerData> {
     await this.transfers.get(id)?.done;
     const record = await this.require(id);
-    if (record.state !== 'uploaded' || record.blobId === null || record.digest === null) {
+    if ((record.direction === 'outgoing' && record.state !== 'uploaded') || record.blobId === null || record.digest === null) {
       throw record.error ? new AttachmentError(record.error.code as never, record.error.message) : new AttachmentError('transfer_failed', 'The attachment has not been uploaded.');
     }
     return pointerOf(record, record.blobId, record.digest);
@@ -187,12 +187,41 @@ export class MediaLibrary {
     return pointerOf(record, record.blobId, record.digest);
   }
 
-  /** Notes the message staged files go with, as it is sent (the transfers list leads there). */
+  /** Notes the message staged or forwarded files go with, as it is sent (the transfers list leads there). */
   async placeIn(ids: readonly string[], message: AttachmentMessage): Promise<void> {
     for (const id of ids) {
       const record = await this.records.get(id);
-      if (record?.direction === 'outgoing' && record.message === undefined) await this.update(id, { message });
+      if (record && record.message === undefined) await this.update(id, { message });
     }
+  }
+
+  /**
+   * Copies of files for a forwarded message: new records with the same blob, key and digest, so the message carries
+   * the original pointers and nothing is uploaded again (the relay lets a device pass on a blob it was granted). A
+   * file that is here whole is linked, not copied (its encrypted bytes stay one file on disk until one message is
+   * deleted); a received file not downloaded yet stays to be downloaded. Each message owns its records, so deleting
+   * one never takes another's file. A file still being sent cannot be forwarded yet.
+   */
+  async forward(ids: readonly string[]): Promise<AttachmentView[]> {
+    const views: AttachmentView[] = [];
+    for (const id of ids) {
+      const source = await this.require(id);
+      if (source.blobId === null || source.digest === null || (source.direction === 'outgoing' && source.state !== 'uploaded')) {
+        throw new AttachmentError('transfer_failed', 'This file has not been sent yet; forward it once it has.');
+      }
+      const whole = source.state === 'uploaded' || source.state === 'downloaded';
+      const { message: _message, ...rest } = source;
+      const copy: AttachmentRecord = {
+        ...rest,
+        id: randomBytes(16).toString('base64url'),
+        ...(whole ? {} : { state: 'pending' as const, transferred: 0, error: null }),
+        createdAt: (this.options.now ?? Date.now)(),
+      };
+      if (whole) await linkOrCopy(this.fileOf(source.id), this.fileOf(copy.id));
+      await this.records.put(copy);
+      views.push(toView(copy));
+    }
+    return views;
   }
 
   /**
@@ -423,4 +452,13 @@ function pointerOf(record: AttachmentRecord, blobId: string, digest: string): At
     blurhash: record.blurhash,
     thumbnail: record.thumbnail ? { ...record.thumbnail, data: Buffer.from(record.thumbnail.data, 'base64') } : null,
   };
+}
+
+/** A second name for an encrypted file (a copy where the file system cannot link). */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
 }

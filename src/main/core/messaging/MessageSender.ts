@@ -64,7 +64,13 @@ export class MessageSender {
   private async wireContent({ content, conversationId, messageId }: SendRequest): Promise<MessageContent> {
     if (content.kind !== 'media') return content;
     const attachments = await this.ctx.attachments.pointers(content.attachmentIds, { conversationId, messageId, sender: this.ctx.me.user });
-    return { kind: 'media', caption: content.caption, attachments, ...(content.replyTo === undefined ? {} : { replyTo: content.replyTo }) };
+    return {
+      kind: 'media',
+      caption: content.caption,
+      attachments,
+      ...(content.replyTo === undefined ? {} : { replyTo: content.replyTo }),
+      ...(content.forwarded ? { forwarded: true } : {}),
+    };
   }
 
   /**

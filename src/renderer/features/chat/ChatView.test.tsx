@@ -132,7 +132,7 @@ describe('the chat view', () => {
     };
     await renderApp({ contacts: [fakeContact('bob')], seed: manyUnread });
     const log = await openBob();
-    await within(log).findByText('unread 0');
+    await within(log).findByText('unread 0', {}, { timeout: 10_000 });
     await waitFor(() => expect(within(log).getByTestId('unread-divider').textContent).toBe('180 unread messages'));
   });
 });

@@ -51,7 +51,7 @@ function actionsFor(message: StoredMessage, me: string, confirmDeleteForEveryone
   const readable = !message.deleted && message.notice === undefined;
   if (!message.deleted) actions.push({ id: 'reply', label: 'Reply', shortcut: 'R', run: () => reply(message) });
   if (readable) actions.push({ id: 'copy', label: 'Copy text', shortcut: 'C', run: () => screenWork('chat.copy_failed', copyText(message)) });
-  if (readable && message.direction !== 'system' && !message.attachments?.length && message.body) {
+  if (readable && message.direction !== 'system' && (message.attachments?.length || message.body)) {
     actions.push({ id: 'forward', label: 'Forward…', shortcut: 'F', run: () => useDialogs.getState().show({ kind: 'forward', message }) });
   }
   if (message.direction !== 'system') actions.push({ id: 'info', label: 'Info', shortcut: 'I', run: () => useDialogs.getState().show({ kind: 'messageInfo', message }) });
@@ -132,6 +132,12 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
           {showSender && (
             <div className="message-sender" dir="auto">
               {message.sender}
+            </div>
+          )}
+          {message.forwarded && !message.deleted && (
+            <div className="message-forwarded">
+              <Icon name="forward" size={12} />
+              Forwarded
             </div>
           )}
           {message.quote && !message.deleted && <QuotedMessage conversationId={message.conversationId} quote={message.quote} me={me} />}

@@ -1,5 +1,6 @@
-// Forward a text message to another chat: type part of a name, arrows to choose, Enter (or a click) sends the text
-// as a new message of this user's in that chat and opens it. Not to a blocked person or a group this user left.
+// Forward a message to another chat: type part of a name, arrows to choose, Enter (or a click) sends it as a new,
+// forwarded message of this user's in that chat (forwardMessage.ts) and opens it. Not to a blocked person or a group
+// this user left.
 import { useState } from 'react';
 import type { ChatSummary } from '../../db/conversations';
 import { dmPeer } from '../../db/conversations';
@@ -12,7 +13,7 @@ import { useGroups } from '../../store/groups';
 import { Dialog } from '../../ui/Dialog';
 import { ChatPicker } from '../chats/ChatPicker';
 import { useChatSummaries } from '../chats/useChatSummaries';
-import { sendText } from '../outbox/actions';
+import { forwardMessage } from './forwardMessage';
 
 export function ForwardDialog({ message }: { message: StoredMessage }) {
   const close = useDialogs((state) => state.close);
@@ -29,7 +30,7 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
   };
 
   const forward = (conversationId: string) => {
-    sendText(conversationId, message.body).then(
+    forwardMessage(message, conversationId).then(
       () => {
         close();
         select(conversationId);
@@ -41,7 +42,7 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
   return (
     <Dialog title="Forward message" onClose={close} className="forward-dialog">
       <blockquote className="forward-preview" dir="auto">
-        {message.body}
+        {message.body || filesLabel(message.attachments?.length ?? 0)}
       </blockquote>
       <ChatPicker label="Forward to" chats={summaries.filter(writable)} onChoose={forward} emptyText={() => 'No chat matches.'} />
       {error && (
@@ -51,4 +52,8 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
       )}
     </Dialog>
   );
+}
+
+function filesLabel(count: number): string {
+  return count === 1 ? '1 file' : `${count} files`;
 }

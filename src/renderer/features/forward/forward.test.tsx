@@ -5,6 +5,7 @@ import type { ParleyDatabase } from '../../db/database';
 import { ensureConversation, groupConversationId } from '../../db/conversations';
 import { useChats } from '../../store/chats';
 import { fakeContact, fakeGroupId } from '../../testing/fakeParley';
+import { attachmentView } from '../../testing/messages';
 import { useFakeLayout } from '../../testing/layout';
 import { renderApp, resetApp } from '../../testing/renderApp';
 
@@ -53,7 +54,39 @@ describe('forward and message info', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), patient);
     expect(useChats.getState().selected).toBe('dm:carol');
-    await waitFor(() => expect(fake.sent.find((request) => request.conversationId === 'dm:carol')?.content).toEqual({ kind: 'text', body: 'the code is 4711' }), patient);
+    await waitFor(() => expect(fake.sent.find((request) => request.conversationId === 'dm:carol')?.content).toEqual({ kind: 'text', body: 'the code is 4711', forwarded: true }), patient);
+    // The forward says so in its bubble.
+    const forwarded = await bubble('dm:carol', 'carol', 'the code is 4711');
+    expect(within(forwarded).getByText('Forwarded')).toBeTruthy();
+  });
+
+  it('forwards a message with files as copies main makes of them (same blobs), with the caption, marked forwarded', async () => {
+    const photo = attachmentView({ kind: 'image', contentType: 'image/jpeg', fileName: 'dog.jpg', state: 'downloaded' });
+    const { user, fake } = await renderApp({
+      contacts: [fakeContact('bob'), fakeContact('carol')],
+      groups: [club],
+      seed: async (db) => {
+        await seed(db);
+        await db.messages.add({ conversationId: 'dm:bob', messageId: 'b2', sender: 'bob', direction: 'in', body: 'our dog', attachments: [photo], timestamp: T + 2000, receivedAt: T + 2500 });
+      },
+    });
+    fake.putAttachment(photo);
+    const message = await bubble('dm:bob', 'bob', 'our dog');
+    act(() => message.focus());
+    await user.keyboard('f');
+    const dialog = await screen.findByRole('dialog', { name: 'Forward message' }, patient);
+    await user.keyboard('carol{Enter}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), patient);
+    expect(dialog.isConnected).toBe(false);
+    expect(fake.calls.filter((call) => call.channel === 'media.forward').map((call) => call.request)).toEqual([{ ids: [photo.id] }]);
+    const sent = await waitFor(() => fake.sent.find((request) => request.conversationId === 'dm:carol')!.content, patient);
+    expect(sent).toMatchObject({ kind: 'media', caption: 'our dog', forwarded: true });
+    const copy = sent.kind === 'media' ? sent.attachmentIds[0] : undefined;
+    expect(copy).toBeDefined();
+    expect(copy).not.toBe(photo.id);
+    expect(fake.attachments.get(copy!)?.fileName).toBe('dog.jpg');
+    const forwarded = await bubble('dm:carol', 'carol', 'our dog');
+    expect(within(forwarded).getByText('Forwarded')).toBeTruthy();
   });
 
   it('shows when an own group message was delivered to and read by each member (key I)', async () => {

@@ -168,13 +168,21 @@ export class OutboxWorker {
       await this.db.outbox.delete(head.id);
       return;
     }
+    const forwarded = message.forwarded ? { forwarded: true as const } : {};
     const content = message.attachments?.length
-      ? { kind: 'media' as const, caption: message.body, attachmentIds: message.attachments.map((attachment) => attachment.id), ...(message.replyTo ? { replyTo: message.replyTo } : {}) }
+      ? {
+          kind: 'media' as const,
+          caption: message.body,
+          attachmentIds: message.attachments.map((attachment) => attachment.id),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+          ...forwarded,
+        }
       : {
           kind: 'text' as const,
           body: message.body,
           ...(message.quote ? { quote: message.quote } : {}),
           ...(message.expireTimerSeconds ? { expireTimerSeconds: message.expireTimerSeconds } : {}),
+          ...forwarded,
         };
     try {
       const result = await this.send({ conversationId: head.conversationId, messageId: head.messageId, content });

@@ -32,6 +32,8 @@ export const TextContent = z.strictObject({
   quote: Quote.optional(),
   /** The conversation's timer when it was sent: it disappears this long after it was sent (or read, by others). */
   expireTimerSeconds: ExpiryTimerSeconds.optional(),
+  /** Forwarded from another chat (shown as "Forwarded"). */
+  forwarded: z.literal(true).optional(),
 });
 
 /** A reaction to a message (one per person per message: a new one replaces theirs), or its removal. */
@@ -87,6 +89,7 @@ export const MediaContent = z.strictObject({
   caption: Caption,
   attachmentIds: z.array(AttachmentId).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
   replyTo: MessageId.optional(),
+  forwarded: z.literal(true).optional(),
 });
 
 /** A message with files as the renderer receives it: each file as this device now knows it (never its key). */
@@ -95,6 +98,7 @@ export const ReceivedMediaContent = z.strictObject({
   caption: Caption,
   attachments: z.array(AttachmentView).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
   replyTo: MessageId.optional(),
+  forwarded: z.literal(true).optional(),
 });
 
 export const OutgoingContent = z.discriminatedUnion('kind', [

@@ -30,12 +30,12 @@ function pointer(overrides: Partial<AttachmentPointerData> = {}): AttachmentPoin
   };
 }
 
-const media = (attachments: AttachmentPointerData[], caption = 'look', replyTo?: string): Envelope => ({
+const media = (attachments: AttachmentPointerData[], caption = 'look', replyTo?: string, forwarded?: true): Envelope => ({
   type: 'message',
   conversation: { kind: 'group', groupId: 'AAAAAAAAAAAAAAAAAAAAAA' },
   messageId: '01HZX3M4J8',
   sentAt: 1_700_000_000_000,
-  content: { kind: 'media', caption, attachments, ...(replyTo ? { replyTo } : {}) },
+  content: { kind: 'media', caption, attachments, ...(replyTo ? { replyTo } : {}), ...(forwarded ? { forwarded } : {}) },
 });
 
 /** Content with raw pointers, as any (possibly hostile) sender could write them. */
@@ -76,6 +76,8 @@ describe('attachment pointers in content v2', () => {
     expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
     const uncaptioned = media([pointer({ fileName: 'report.pdf', contentType: 'application/pdf', width: null, height: null, blurhash: null, thumbnail: null })], '');
     expect(decodeEnvelope(encodeEnvelope(uncaptioned))).toEqual(uncaptioned);
+    const forwarded = media([pointer()], 'from another chat', undefined, true);
+    expect(decodeEnvelope(encodeEnvelope(forwarded))).toEqual(forwarded);
   });
 
   it('accepts a plausible pointer and ignores flags it does not know', () => {

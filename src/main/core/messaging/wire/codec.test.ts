@@ -51,6 +51,7 @@ describe('end-to-end content v2', () => {
       text('hello'),
       text('a reply', { content: { kind: 'text', body: 'a reply', quote: { messageId: '01HZX3M4J7', author: 'bob', text: 'the original' } } }),
       text('timed', { content: { kind: 'text', body: 'timed', expireTimerSeconds: 30 } }),
+      text('forwarded', { content: { kind: 'text', body: 'forwarded', forwarded: true } }),
       { type: 'message', conversation: { kind: 'dm' }, messageId: 'm6', sentAt: 1, content: { kind: 'reaction', targetMessageId: 'x', targetAuthor: 'bob', emoji: '👍🏽', remove: false } },
       { type: 'message', conversation: { kind: 'group', groupId: GROUP }, messageId: 'm7', sentAt: 1, content: { kind: 'reaction', targetMessageId: 'x', targetAuthor: 'bob', emoji: '🇳🇴', remove: true } },
       { type: 'message', conversation: { kind: 'dm' }, messageId: 'm8', sentAt: 1, content: { kind: 'edit', targetMessageId: 'x', body: 'fixed' } },

@@ -122,9 +122,9 @@ function toConversation(conversation: ContentConversation): ContentInit['convers
 function toBody(content: MessageContent): ContentInit['body'] {
   switch (content.kind) {
     case 'text':
-      return { case: 'data', value: { body: content.body, quote: content.quote, expireTimerSeconds: content.expireTimerSeconds ?? 0 } };
+      return { case: 'data', value: { body: content.body, quote: content.quote, expireTimerSeconds: content.expireTimerSeconds ?? 0, forwarded: content.forwarded ?? false } };
     case 'media':
-      return { case: 'data', value: { body: content.caption, attachments: content.attachments.map(toPointer), ...quoteOf(content.replyTo) } };
+      return { case: 'data', value: { body: content.caption, attachments: content.attachments.map(toPointer), ...quoteOf(content.replyTo), forwarded: content.forwarded ?? false } };
     case 'receipt':
       return { case: 'receipt', value: { type: content.receipt === 'read' ? Receipt_Type.READ : Receipt_Type.DELIVERED, messageIds: content.messageIds } };
     case 'typing':
@@ -336,14 +336,18 @@ function fromData(data: DataMessage): MessageContent {
   if (data.attachments.length === 0) {
     const quote = data.quote ? { messageId: data.quote.messageId, author: normalizeUsername(data.quote.author), text: data.quote.text } : undefined;
     const timer = data.expireTimerSeconds;
-    return valid(TextContent, { kind: 'text', body: data.body, ...(quote ? { quote } : {}), ...(timer > 0 ? { expireTimerSeconds: timer } : {}) }, 'text');
+    return valid(TextContent, { kind: 'text', body: data.body, ...(quote ? { quote } : {}), ...(timer > 0 ? { expireTimerSeconds: timer } : {}), ...forwardedOf(data) }, 'text');
   }
   const replyTo = data.quote?.messageId;
   if (data.attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw malformed('too many attachments');
   if (data.body.length > MAX_BODY_CHARS) throw malformed('caption too long');
-  const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer) };
+  const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer), ...forwardedOf(data) };
   if (replyTo) media.replyTo = valid(MessageId, replyTo, 'reply');
   return media;
+}
+
+function forwardedOf(data: DataMessage): { forwarded?: true } {
+  return data.forwarded ? { forwarded: true } : {};
 }
 
 function fromReceipt(type: Receipt_Type): 'delivered' | 'read' | undefined {

@@ -22,6 +22,7 @@ export interface WireMediaContent {
   caption: string;
   attachments: AttachmentPointerData[];
   replyTo?: string;
+  forwarded?: true;
 }
 
 /** What a message carries: text, receipts and typing notices as the IPC contract has them, files as pointers. */

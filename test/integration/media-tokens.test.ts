@@ -59,8 +59,11 @@ describe('blob tokens over the WebSocket', () => {
     await downloadBlob({ endpoint: blobEndpoint(relay.url), blobId, file: received, tokens: bobTokens!, ...attachment });
     expect(readFileSync(received).equals(readFileSync(join(dir, 'sent')))).toBe(true);
     await expect(eveTokens!.downloadToken(blobId)).rejects.toMatchObject({ code: 'blob_unavailable' });
-    // Only the uploader grants, and only the uploader resumes.
-    await expect(bobTokens!.grant(blobId, [{ user: eve.username, device: eve.device }])).rejects.toMatchObject({ code: 'blob_unavailable' });
+    // A device it was not granted to cannot grant it (not even to itself); one it was granted to may pass it on (a
+    // forward); only the uploader resumes.
+    await expect(eveTokens!.grant(blobId, [{ user: eve.username, device: eve.device }])).rejects.toMatchObject({ code: 'blob_unavailable' });
+    await bobTokens!.grant(blobId, [{ user: eve.username, device: eve.device }]);
+    await expect(eveTokens!.downloadToken(blobId)).resolves.toBeDefined();
     await expect(eveTokens!.resumeToken(blobId)).rejects.toMatchObject({ code: 'blob_unavailable' });
   });
 

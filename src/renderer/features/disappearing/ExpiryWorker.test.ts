@@ -25,6 +25,21 @@ describe('ExpiryWorker', () => {
     }
   });
 
+  it('purges a message whose timer fired before the clock reached its expiry', async () => {
+    const db = freshDatabase();
+    await db.messages.bulkAdd([...expiring(1, Date.now() - 1), { conversationId: 'dm:bob', messageId: 'soon', sender: 'bob', direction: 'in', body: 's', timestamp: T, expiresAt: Date.now() + 200 }]);
+    let lag = 0;
+    const worker = new ExpiryWorker(db, () => undefined, () => Date.now() - lag);
+    worker.start();
+    try {
+      await vi.waitFor(async () => expect(await db.messages.count()).toBe(1), { timeout: 10_000 });
+      lag = 100; // the wall clock now reads 100 ms behind the timers: the first purge at the due time finds nothing due
+      await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });
+    } finally {
+      worker.stop();
+    }
+  });
+
   it('tries a failed purge again', async () => {
     const db = freshDatabase();
     let failing = true;

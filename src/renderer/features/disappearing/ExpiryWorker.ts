@@ -1,8 +1,8 @@
 // Makes disappearing messages disappear: follows the earliest expiry in the database (a Dexie live query, so a
 // newly timed message reschedules it), sleeps until then, and purges in small batches (db/expiry.ts) so the UI
 // never waits on it. One purge at a time: expiries seen while one runs are taken by one more run after it. A purge
-// that fails is tried again after a growing pause (the live query alone would wait for the next change, which may
-// never come). Runs for the whole session, whichever chat is open.
+// that fails is tried again after a growing pause, and after every purge the next expiry is read again (the live
+// query alone would wait for the next change, which may never come). Runs for the whole session, whichever chat is open.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../../db/database';
 import { nextExpiry, purgeExpired } from '../../db/expiry';
@@ -59,8 +59,11 @@ export class ExpiryWorker {
     }
     this.purging = purgeExpired(this.db, this.now())
       .then(
-        () => {
+        async () => {
           this.failures = 0;
+          // The live query speaks only when the earliest expiry changes. A timer that fired a moment early (timers
+          // and the wall clock drift apart) purged nothing and changed nothing, so the next expiry is read again here.
+          if (!this.stopped && !this.again) this.schedule(await nextExpiry(this.db));
         },
         (error: unknown) => {
           if (this.stopped) return;

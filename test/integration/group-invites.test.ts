@@ -29,7 +29,7 @@ async function user(prefix: string, options: { now?: () => number } = {}): Promi
 }
 
 const tokenOf = (link: string) => link.slice('parley://join/'.length);
-const heard = (u: TestUser, kind: string, by?: string) => () => u.groupEvents.some((e) => e.update.kind === kind && (by === undefined || e.update.by === by));
+const heard = (u: TestUser, kind: string, by?: string) => () => u.groupEvents.some((e) => e.update?.kind === kind && (by === undefined || e.update?.by === by));
 const isIn = (u: TestUser, groupId: string) => () => u.groupEvents.some((e) => e.group.groupId === groupId && e.group.members.includes(u.username) && e.group.active);
 
 describe('group invites', () => {
@@ -55,7 +55,7 @@ describe('group invites', () => {
     await waitFor(isIn(cat!, group.groupId), 'Cat is added');
     const [catsView] = await cat!.call('groups.list', {});
     expect(catsView?.members).toEqual([ann!.username, ben!.username, cat!.username].sort());
-    await waitFor(() => ben!.groupEvents.some((e) => e.update.kind === 'members_added' && e.group.members.includes(cat!.username)), 'Ben hears of Cat');
+    await waitFor(() => ben!.groupEvents.some((e) => e.update?.kind === 'members_added' && e.group.members.includes(cat!.username)), 'Ben hears of Cat');
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1 });
 
     // Cat is a member like any other: her message reaches Ben.
@@ -207,7 +207,7 @@ describe('group invites', () => {
     await ben!.call('groups.answerJoinRequest', { groupId: group.groupId, inviteId: invite.inviteId, user: cat!.username, approve: true });
     await waitFor(isIn(cat!, group.groupId), 'Cat is let in by Ben');
     await waitFor(heard(ann!, 'members_added', ben!.username), 'Ann hears Ben let Cat in');
-    const added = ann!.groupEvents.find((e) => e.update.kind === 'members_added');
+    const added = ann!.groupEvents.find((e) => e.update?.kind === 'members_added');
     expect(added?.update).toEqual({ kind: 'members_added', by: ben!.username, members: [cat!.username], inviteId: invite.inviteId });
     expect((await ann!.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, requests: [dan!.username] });
 
@@ -347,5 +347,14 @@ describe('group invites', () => {
     await expect.poll(agree, { timeout: 20_000 }).toBe(true);
     expect(settled).toHaveLength(4);
     for (const admin of [ann!, ben!]) expect((await admin.call('groups.invites', { groupId: group.groupId }))[0]).toMatchObject({ uses: 1, maxUses: 1 });
+
+    // The one let in by the skipped change is told by the admin who let them in, and leaves the group on their
+    // device; the other stays in.
+    const [kept, lost, lostBy] = settled.includes(dan!.username) ? [dan!, eve!, ben!] : [eve!, dan!, ann!];
+    const activeAt = async (u: TestUser) => (await u.call('groups.list', {})).find((g) => g.groupId === group.groupId)?.active;
+    await expect.poll(() => activeAt(lost), { timeout: 20_000 }).toBe(false);
+    expect(lost.joinAnswers).toContainEqual({ groupId: group.groupId, inviter: lostBy.username, outcome: 'used_up' });
+    expect(await activeAt(kept)).toBe(true);
+    expect(kept.joinAnswers.filter((a) => a.outcome === 'used_up')).toEqual([]);
   });
 });

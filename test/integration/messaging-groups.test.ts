@@ -80,8 +80,8 @@ describe('groups', () => {
     // Remove Eve: everyone else rotates; Eve learns she is out.
     const removed: GroupView = await ann!.user.call('groups.removeMember', { groupId: group.groupId, member: eve!.user.username });
     expect(removed.members).not.toContain(eve!.user.username);
-    await waitFor(() => [ben!, cat!, dan!].every((m) => m.user.groupEvents.some((e) => e.update.kind === 'member_removed')), 'removal reaches the others');
-    await waitFor(() => eve!.user.groupEvents.some((e) => e.update.kind === 'member_removed' && !e.group.active), 'Eve learns she was removed');
+    await waitFor(() => [ben!, cat!, dan!].every((m) => m.user.groupEvents.some((e) => e.update?.kind === 'member_removed')), 'removal reaches the others');
+    await waitFor(() => eve!.user.groupEvents.some((e) => e.update?.kind === 'member_removed' && !e.group.active), 'Eve learns she was removed');
     expect((await eve!.user.failure('messages.send', { conversationId, messageId: 'eve-after', content: { kind: 'text', body: 'still here?' } })).code).toBe(
       'not_group_member',
     );
@@ -115,7 +115,7 @@ describe('groups', () => {
 
     // Leaving is a removal by oneself: Dan leaves, the rest rotate again and go on without him.
     await dan!.user.call('groups.leave', { groupId: group.groupId });
-    await waitFor(() => [ann!, ben!, cat!].every((m) => m.user.groupEvents.some((e) => e.update.kind === 'member_left')), 'leave reaches the others');
+    await waitFor(() => [ann!, ben!, cat!].every((m) => m.user.groupEvents.some((e) => e.update?.kind === 'member_left')), 'leave reaches the others');
     await cat!.user.call('messages.send', { conversationId, messageId: 'after-leave', content: { kind: 'text', body: 'bye Dan' } });
     await waitFor(() => [ann!, ben!].every((m) => texts(m, conversationId).includes('bye Dan')), 'after leave');
     expect(texts(dan!, conversationId)).not.toContain('bye Dan');

@@ -17,7 +17,7 @@ import { isSendHeld } from '../contacts/identityTrust';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { TransportError, idHint } from '../transport';
 import { forEachConcurrently, isUnreachableMember, PAIRWISE_FANOUT_CONCURRENCY } from './GroupSender';
-import { toRecord, toView, type GroupState } from './group';
+import { toBase, toRecord, toView, type GroupState } from './group';
 import { createGroupState, localChange, receivedChange, type GroupRuleFailure } from './groupRules';
 import { noticeOf, type Broadcast, type PendingBroadcasts } from './PendingBroadcasts';
 
@@ -171,6 +171,29 @@ export class GroupService {
     this.ctx.groupChanged(envelope.groupId);
     this.ctx.events.emit('messages.received', message);
     this.ctx.events.emit('groups.changed', { group: toView(state), update: envelope.update });
+  }
+
+  /**
+   * The admin who let this user in through an invite link says the admission did not count (another admin took the
+   * link's last use at the same moment, so every other member skips it): the group is left on this device, as if
+   * removed. Only that admin can say so, and only while this user is in the group on the strength of it.
+   */
+  async admissionUndone(groupId: string, admin: string): Promise<boolean> {
+    const state = await this.ctx.groups.exclusive(groupId, async () => {
+      const current = this.ctx.groups.get(groupId);
+      if (!current?.active || current.admittedBy !== admin) return undefined;
+      const { admittedBy: _undone, ...rest } = current;
+      const left: GroupState = { ...rest, active: false };
+      await this.ctx.senderKeys.deleteOwn(groupId);
+      // The log restarts here: no later re-fold can bring back the membership this copy took from that admin.
+      await this.ctx.groups.save({ ...left, log: { base: toBase(left), changes: [] } });
+      return left;
+    });
+    if (!state) return false;
+    this.ctx.logger.info('group.admission_undone', { group: idHint(groupId) });
+    this.ctx.groupChanged(groupId);
+    this.ctx.events.emit('groups.changed', { group: toView(state) });
+    return true;
   }
 
   /** Sends the notice to every recipient still waiting; one who cannot be reached is skipped, a retryable failure waits. */

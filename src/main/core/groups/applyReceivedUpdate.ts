@@ -1,7 +1,8 @@
 // Applies a group update received from a member to the stored group, under the group's lock, checking it in its
 // place in the order of changes (only admins rename, add, remove; changes apply once). Idempotent:
 // applying it again (after a crash, from the inbox) changes nothing. When this user was removed, its own sender
-// key goes, so it can never send on it again.
+// key goes, so it can never send on it again. When the change makes everyone skip a link admission this user made
+// (another admin took the last use), the people it let in are queued to be told.
 import type { MessagingContext } from '../messaging/context';
 import type { GroupState } from './group';
 import { receivedChange, type ReceivedChange } from './groupRules';
@@ -18,7 +19,14 @@ export async function applyReceivedUpdate(ctx: MessagingContext, received: Recei
       return undefined;
     }
     if (!change.state.active) await ctx.senderKeys.deleteOwn(received.groupId);
+    // Stored before the state: after a crash in between, applying the update again finds them again.
+    const undone = (change.undone ?? []).map((joiner) => ({ joiner, groupId: received.groupId }));
+    if (undone.length > 0) await ctx.undoneAdmissions.add(undone);
     await ctx.groups.save(change.state);
+    if (undone.length > 0) {
+      ctx.logger.info('group.admissions_undone', { count: undone.length });
+      ctx.joinWorkQueued();
+    }
     return change.state;
   });
 }

@@ -70,6 +70,8 @@ export const GroupRecord = z.strictObject({
   ...GroupFields,
   createdAt: z.number().int(),
   log: ChangeLog.optional(),
+  /** The admin who let this user in through an invite link: only they can say the admission did not count. */
+  admittedBy: Username.optional(),
 });
 
 type Mutable = z.infer<typeof GroupRecord>;

@@ -66,6 +66,20 @@ const step = fc.oneof(
   fc.record({ deliverTo: fc.constantFrom(...DEVICES), which: fc.nat() }),
 );
 
+/** Ann lets Eve in and Ben lets Fay in through the one-use link at the same moment, each from their own copy. */
+function lastSeatRace() {
+  const copies = start();
+  const byAnn: GroupUpdate = { kind: 'members_added', by: 'ann', members: ['eve'], inviteId: LINK };
+  const byBen: GroupUpdate = { kind: 'members_added', by: 'ben', members: ['fay'], inviteId: LINK };
+  const annId = nextId();
+  const benId = nextId();
+  const atAnn = must(localChange(copies.get('ann')!, 'ann', byAnn, annId));
+  const atBen = must(localChange(copies.get('ben')!, 'ben', byBen, benId));
+  const fromAnn: ReceivedChange = { groupId: GROUP, sender: 'ann', messageId: annId, update: byAnn, snapshot: toSnapshot(atAnn) };
+  const fromBen: ReceivedChange = { groupId: GROUP, sender: 'ben', messageId: benId, update: byBen, snapshot: toSnapshot(atBen) };
+  return { copies, atAnn, atBen, fromAnn, fromBen };
+}
+
 describe('concurrent group changes', () => {
   it('members given the same changes in different orders end with the same group, and a link is never used beyond its limit', () => {
     fc.assert(
@@ -105,15 +119,7 @@ describe('concurrent group changes', () => {
   });
 
   it('two admins let in the last person a link allows at once: everyone keeps the same one of them', () => {
-    const copies = start();
-    const byAnn: GroupUpdate = { kind: 'members_added', by: 'ann', members: ['eve'], inviteId: LINK };
-    const byBen: GroupUpdate = { kind: 'members_added', by: 'ben', members: ['fay'], inviteId: LINK };
-    const annId = nextId();
-    const benId = nextId();
-    const atAnn = must(localChange(copies.get('ann')!, 'ann', byAnn, annId));
-    const atBen = must(localChange(copies.get('ben')!, 'ben', byBen, benId));
-    const fromAnn = { groupId: GROUP, sender: 'ann', messageId: annId, update: byAnn, snapshot: toSnapshot(atAnn) };
-    const fromBen = { groupId: GROUP, sender: 'ben', messageId: benId, update: byBen, snapshot: toSnapshot(atBen) };
+    const { copies, atAnn, atBen, fromAnn, fromBen } = lastSeatRace();
     // Each admin first sees its own change; Cat gets Ben's first. One of the two is refused where it arrives second.
     const ann = receivedChange(atAnn, fromBen, 'ann', 2);
     const ben = receivedChange(atBen, fromAnn, 'ben', 2);
@@ -125,6 +131,30 @@ describe('concurrent group changes', () => {
     expect(members[2]).toEqual(members[0]);
     expect(members[0]!.filter((m) => m === 'eve' || m === 'fay')).toHaveLength(1);
     for (const state of finals) expect(state.inviteLinks[0]).toMatchObject({ uses: 1, maxUses: 1 });
+  });
+
+  it('the admin whose admission is skipped learns whom it let in, and that joiner’s copy names who admitted them', () => {
+    const { atAnn, atBen, fromAnn, fromBen } = lastSeatRace();
+    const ann = receivedChange(atAnn, fromBen, 'ann', 2);
+    const ben = receivedChange(atBen, fromAnn, 'ben', 2);
+    // Exactly one admin's admission is skipped, and only that admin is told whom it had let in.
+    const [loser, winner, lost] = ann.ok ? [ann, ben, 'eve'] : [ben, ann, 'fay'];
+    expect(loser).toMatchObject({ ok: true, undone: [lost] });
+    expect(winner.ok).toBe(false);
+    expect(winner).not.toHaveProperty('undone');
+    expect(loser.state?.members).not.toContain(lost);
+    // Each joiner's copy starts from its admin's snapshot and remembers that admin; a later change keeps it.
+    const eve = must(receivedChange(undefined, fromAnn, 'eve', 2));
+    expect(eve.admittedBy).toBe('ann');
+    const renamed: GroupUpdate = { kind: 'renamed', by: 'ann', name: 'Club!' };
+    const renameId = nextId();
+    const annRenamed = must(localChange(atAnn, 'ann', renamed, renameId));
+    expect(must(receivedChange(eve, { groupId: GROUP, sender: 'ann', messageId: renameId, update: renamed, snapshot: toSnapshot(annRenamed) }, 'eve', 3)).admittedBy).toBe('ann');
+    // Added directly (no link): no one can undo it this way.
+    const direct: GroupUpdate = { kind: 'members_added', by: 'ann', members: ['gus'] };
+    const directId = nextId();
+    const withGus = must(localChange(atAnn, 'ann', direct, directId));
+    expect(must(receivedChange(undefined, { groupId: GROUP, sender: 'ann', messageId: directId, update: direct, snapshot: toSnapshot(withGus) }, 'gus', 2))).not.toHaveProperty('admittedBy');
   });
 
   it('keeps the last changes only: one older than all of them is refused as stale', () => {

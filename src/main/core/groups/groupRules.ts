@@ -27,7 +27,8 @@ import {
 export type GroupRuleFailure = 'not_group_member' | 'not_group_admin' | 'stale' | 'invalid';
 
 export type RuleResult =
-  | { ok: true; state: GroupState }
+  /** `undone`: people this user let in through a link whose admission everyone now skips (they must be told). */
+  | { ok: true; state: GroupState; undone?: readonly string[] }
   /** `state`: the change does not apply where it stands now but is kept in the order (one arriving later may come before it). */
   | { ok: false; reason: GroupRuleFailure; state?: GroupState };
 
@@ -178,10 +179,27 @@ function fold(groupId: string, createdAt: number, base: GroupBase, changes: read
 function withChange(current: GroupState, change: LoggedChange, me: string): RuleResult {
   const log = current.log ?? { base: toBase(current), changes: [] };
   if (change.revision <= log.base.revision || log.changes.some((c) => c.order === change.order)) return { ok: false, reason: 'stale' };
-  const { state, refused } = fold(current.groupId, current.createdAt, log.base, [...log.changes, change], me);
+  const folded = fold(current.groupId, current.createdAt, log.base, [...log.changes, change], me);
+  const { refused } = folded;
+  const state = current.admittedBy === undefined ? folded.state : { ...folded.state, admittedBy: current.admittedBy };
   const reason = refused.get(change.order);
-  if (!reason) return { ok: true, state };
+  if (!reason) {
+    const undone = undoneAdmissions(current, state, refused, me);
+    return undone.length === 0 ? { ok: true, state } : { ok: true, state, undone };
+  }
   return change.update.kind !== 'created' && wasMember(log, change.actor) ? { ok: false, reason, state } : { ok: false, reason };
+}
+
+/**
+ * People `me` let in through an invite link (a `members_added` naming it) who were members before this fold and
+ * are not after it, because that admission is now skipped: a concurrent one ordered before it took the link's
+ * last use. Every other member's copy never had them; their own copy came from this user's snapshot.
+ */
+function undoneAdmissions(before: GroupState, after: GroupState, refused: ReadonlyMap<string, GroupRuleFailure>, me: string): string[] {
+  const skipped = (after.log?.changes ?? []).flatMap((c) =>
+    c.actor === me && c.update.kind === 'members_added' && c.update.inviteId !== undefined && refused.has(c.order) ? c.update.members.map(normalizeUsername) : [],
+  );
+  return [...new Set(skipped)].filter((user) => before.members.includes(user) && !after.members.includes(user));
 }
 
 function wasMember(log: ChangeLog, user: string): boolean {
@@ -237,6 +255,7 @@ export function receivedChange(current: GroupState | undefined, received: Receiv
         createdAt: current?.createdAt ?? now,
         inviteLinks: snapshot.inviteLinks,
         approveNewMembers: snapshot.approveNewMembers,
+        ...(update.kind === 'members_added' && update.inviteId !== undefined ? { admittedBy: actor } : {}),
       },
     };
   }

@@ -24,6 +24,7 @@ import { HistoryKey } from '../history/historyKey';
 import { GroupInvites, type CreateInvite } from '../groups/invites/GroupInvites';
 import { InviteStore } from '../groups/invites/InviteStore';
 import { JoinInbox } from '../groups/invites/JoinInbox';
+import { UndoneAdmissions } from '../groups/invites/UndoneAdmissions';
 import { PendingJoins } from '../groups/invites/PendingJoins';
 import { PendingBroadcasts } from '../groups/PendingBroadcasts';
 import { SenderKeyStore } from '../groups/SenderKeyStore';
@@ -137,7 +138,8 @@ export class Messenger {
       contactChanged: (view) => options.events.emit('contacts.changed', view),
       groupChanged: (groupId) => onGroupChanged(groupId),
       joinInbox: new JoinInbox(vault),
-      joinRequestsArrived: () => void invites?.drain(),
+      undoneAdmissions: new UndoneAdmissions(vault),
+      joinWorkQueued: () => void invites?.drain(),
       joinAnswered: (from, groupId, outcome) =>
         void invites?.answered(from, groupId, outcome).catch((error: unknown) => options.logger.warn('group.join_answer_dropped', { error: String((error as Error)?.name) })),
     };

@@ -8,6 +8,7 @@ import type { KeyedQueue } from '../../../shared/base';
 import type { PeerStore } from '../contacts/PeerStore';
 import type { GroupStore } from '../groups/GroupStore';
 import type { JoinInbox } from '../groups/invites/JoinInbox';
+import type { UndoneAdmissions } from '../groups/invites/UndoneAdmissions';
 import type { MessageAttachments } from '../media/MessageAttachments';
 import type { SenderKeyStore } from '../groups/SenderKeyStore';
 import type { PreKeyStore } from '../prekeys/PreKeyStore';
@@ -51,8 +52,10 @@ export interface MessagingContext {
   groupChanged(groupId: string): void;
   /** Join requests from invite links, stored by the receive path before their sessions move on. */
   readonly joinInbox: JoinInbox;
-  /** Join requests were stored: the admin's side works through them. */
-  joinRequestsArrived(): void;
+  /** Link admissions of this user's that every member now skips: their joiners are owed a `used_up` answer. */
+  readonly undoneAdmissions: UndoneAdmissions;
+  /** Join requests or owed answers were stored: the admin's side works through them. */
+  joinWorkQueued(): void;
   /** An admin's device answered a join request this device sent. */
   joinAnswered(from: Address, groupId: string, outcome: JoinOutcome): void;
 }

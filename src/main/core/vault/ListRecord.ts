@@ -15,7 +15,7 @@ export class ListRecord<T> {
     private readonly vault: Vault,
     private readonly name: string,
     item: z.ZodType<T>,
-    max: number,
+    private readonly max: number,
     what: string,
   ) {
     this.codec = jsonRecord(z.array(item).max(max), what) as RecordCodec<T[]>;
@@ -37,6 +37,14 @@ export class ListRecord<T> {
       if (next.length === before.length && next.every((item, i) => item === before[i])) return;
       await this.vault.put('records', this.name, this.codec.encode([...next]));
       this.list = [...next];
+    });
+  }
+
+  /** Appends the items not in the list yet (`same` says which are), each once; beyond the bound the oldest go. */
+  appendNew(items: readonly T[], same: (a: T, b: T) => boolean): Promise<void> {
+    return this.change((list) => {
+      const fresh = items.filter((item, i) => !list.some((kept) => same(kept, item)) && items.findIndex((other) => same(other, item)) === i);
+      return fresh.length === 0 ? list : [...list, ...fresh].slice(-this.max);
     });
   }
 }

@@ -59,5 +59,6 @@ export const GroupUpdate = z.discriminatedUnion('kind', [
 ]);
 export type GroupUpdate = z.infer<typeof GroupUpdate>;
 
-export const GroupChanged = z.strictObject({ group: GroupView, update: GroupUpdate });
+/** `update`: the change that did it; absent when the group changed on this device alone (an admission undone). */
+export const GroupChanged = z.strictObject({ group: GroupView, update: GroupUpdate.optional() });
 export type GroupChanged = z.infer<typeof GroupChanged>;

@@ -29,6 +29,7 @@ import type { GroupState, InviteLinkRecord } from '../group';
 import { InviteTokenError, MAX_TOKEN_ADMINS, readInvite, signInvite, verifyInvite, type InviteTerms, type ReadInvite } from './inviteToken';
 import type { InviteRecord, InviteStore } from './InviteStore';
 import type { JoinInbox, QueuedJoinRequest } from './JoinInbox';
+import type { UndoneAdmission } from './UndoneAdmissions';
 import { decideJoin } from './joinRules';
 import type { PendingJoins } from './PendingJoins';
 
@@ -136,7 +137,7 @@ export class GroupInvites {
     return this.view(groupId, inviteId);
   }
 
-  /** Join requests stored by the receive path (or left from before a restart): deal with them one at a time. */
+  /** Join requests and owed answers stored by the receive path (or left from before a restart): one at a time. */
   drain(): Promise<void> {
     if (this.draining) {
       this.drainAgain = true;
@@ -145,6 +146,10 @@ export class GroupInvites {
     this.draining = (async () => {
       do {
         this.drainAgain = false;
+        for (const admission of await this.ctx.undoneAdmissions.all()) {
+          if (this.ctx.relay.snapshot.state !== 'online') return;
+          await this.tellUndone(admission);
+        }
         for (const request of await this.inbox.all()) {
           if (this.ctx.relay.snapshot.state !== 'online') return;
           await this.handle(request);
@@ -209,6 +214,17 @@ export class GroupInvites {
       this.ctx.logger.warn('group.join_request_failed', { code: codeOf(error) });
     }
     await this.inbox.remove(request);
+  }
+
+  /** Tells someone this user let in that the admission did not count (the link's last use went to another). */
+  private async tellUndone(admission: UndoneAdmission): Promise<void> {
+    try {
+      await this.answer(admission.joiner, admission.groupId, 'used_up');
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      this.ctx.logger.warn('group.join_answer_failed', { code: codeOf(error) });
+    }
+    await this.ctx.undoneAdmissions.remove(admission);
   }
 
   /** Whether the token carries the signature of the device it names (this one, or one the relay lists for its admin). */
@@ -316,9 +332,18 @@ export class GroupInvites {
     this.ctx.logger.info('group.join_requested', { group: idHint(terms.groupId) });
   }
 
-  /** An admin's device answered a request this device sent (answers from anyone not asked are dropped). */
+  /**
+   * An admin's device answered a request this device sent (answers from anyone not asked are dropped), or the admin
+   * who let this user in says that admission did not count.
+   */
   async answered(from: Address, groupId: string, outcome: JoinOutcome): Promise<void> {
-    const inviter = await this.asked.askedOf(groupId, normalizeUsername(from.user));
+    const admin = normalizeUsername(from.user);
+    // Let in, then not: the admin who let this user in found another admin had taken the link's last use.
+    if (outcome === 'used_up' && (await this.groups.admissionUndone(groupId, admin))) {
+      this.ctx.events.emit('groups.joinAnswered', { groupId, inviter: admin, outcome });
+      return;
+    }
+    const inviter = await this.asked.askedOf(groupId, admin);
     if (inviter === undefined) return;
     if (outcome === 'pending_approval') await this.asked.markWaiting(groupId, inviter);
     else await this.asked.remove(groupId, inviter);

@@ -34,10 +34,7 @@ export class JoinInbox {
 
   /** Keeps requests (one per joiner and token: a repeat adds nothing). */
   add(requests: readonly QueuedJoinRequest[]): Promise<void> {
-    return this.records.change((list) => {
-      const fresh = requests.filter((r, i) => !list.some((q) => same(q, r)) && requests.findIndex((q) => same(q, r)) === i);
-      return fresh.length === 0 ? list : [...list, ...fresh].slice(-MAX_QUEUED_JOIN_REQUESTS);
-    });
+    return this.records.appendNew(requests, same);
   }
 
   remove(request: QueuedJoinRequest): Promise<void> {

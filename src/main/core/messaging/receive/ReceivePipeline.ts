@@ -219,7 +219,7 @@ export class ReceivePipeline {
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
-    if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinRequestsArrived();
+    if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinWorkQueued();
   }
 
   /**

@@ -353,7 +353,7 @@ describe('group invites', () => {
     const [kept, lost, lostBy] = settled.includes(dan!.username) ? [dan!, eve!, ben!] : [eve!, dan!, ann!];
     const activeAt = async (u: TestUser) => (await u.call('groups.list', {})).find((g) => g.groupId === group.groupId)?.active;
     await expect.poll(() => activeAt(lost), { timeout: 20_000 }).toBe(false);
-    expect(lost.joinAnswers).toContainEqual({ groupId: group.groupId, inviter: lostBy.username, outcome: 'used_up' });
+    expect(lost.joinAnswers).toContainEqual({ groupId: group.groupId, inviter: lostBy.username, outcome: 'used_up', admissionUndone: true });
     expect(await activeAt(kept)).toBe(true);
     expect(kept.joinAnswers.filter((a) => a.outcome === 'used_up')).toEqual([]);
   });

@@ -56,8 +56,10 @@ export interface MessageRow {
   expireTimerSeconds?: number;
   /** When it disappears (epoch ms): set when sent (own) or when read (others'); indexed for the purge. */
   expiresAt?: number;
-  /** System rows only: `sender` linked this device to their account (db/linkedDevices.ts). */
+  /** System rows only: `sender` linked this device to their account (db/systemNotes.ts). */
   linkedDevice?: number;
+  /** System rows only: `sender`, an admin, had let this user in through an invite link, and every member skipped it (db/systemNotes.ts). */
+  admissionUndone?: true;
   /** System rows only: the conversation's disappearing-message timer was set to this (0 = off) by `sender`. */
   timer?: { seconds: number };
 }

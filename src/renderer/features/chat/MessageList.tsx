@@ -12,6 +12,7 @@ import { screenWork } from '../../db/screenWork';
 import { Icon } from '../../ui/Icon';
 import { formatDay } from '../../ui/time';
 import { linkedDeviceLine } from '../devices/deviceText';
+import { admissionUndoneLine } from '../groups/invites/inviteText';
 import { describeUpdate } from '../groups/describeUpdate';
 import { buildItems, type ListItem } from './listItems';
 import { MessageBubble } from './MessageBubble';
@@ -268,7 +269,9 @@ function Row({ item, me }: { item: ListItem; me: string }) {
               ? describeTimer(item.message.timer.seconds, item.message.sender, me)
               : item.message.linkedDevice !== undefined
                 ? linkedDeviceLine(item.message.sender)
-                : ''}
+                : item.message.admissionUndone
+                  ? admissionUndoneLine(item.message.sender)
+                  : ''}
         </div>
       );
     case 'message':

@@ -112,6 +112,25 @@ describe('groups', () => {
     expect(screen.queryByRole('textbox', { name: /^Message/ })).toBeNull();
   });
 
+  it('a member whose admission through a link was undone is told why, once, and has no composer', async () => {
+    const { fake } = await renderApp({ groups: [trip] });
+    const id = groupConversationId(trip.groupId);
+    act(() => useChats.getState().select(id));
+    const left = { ...trip, active: false };
+    act(() => {
+      fake.groups.set(trip.groupId, left);
+      fake.emit('groups.changed', { group: left });
+      fake.emit('groups.joinAnswered', { groupId: trip.groupId, inviter: 'bob', outcome: 'used_up', admissionUndone: true });
+      // A refusal of a request (no admission undone) leaves no line.
+      fake.emit('groups.joinAnswered', { groupId: trip.groupId, inviter: 'carol', outcome: 'used_up' });
+    });
+    const log = await screen.findByRole('log');
+    expect(await within(log).findByText(/^bob let you in, but someone else took the invite link’s last place/)).toBeTruthy();
+    expect(await screen.findByText('You are no longer a member')).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: /^Message/ })).toBeNull();
+    expect(await sessionDb().messages.where('conversationId').equals(id).count()).toBe(1);
+  });
+
   it('an admin makes another member an admin from group info (admins are not offered it)', async () => {
     const { user, fake } = await renderApp({ groups: [{ ...trip, admins: ['alice', 'carol'] }] });
     act(() => useChats.getState().select(groupConversationId(trip.groupId)));

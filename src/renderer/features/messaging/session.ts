@@ -5,7 +5,7 @@
 import type { AccountView, GroupView, RequestOf } from '../../../shared/ipc';
 import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
 import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../../db/conversations';
-import { noteLinkedDevice } from '../../db/linkedDevices';
+import { noteAdmissionUndone, noteLinkedDevice } from '../../db/systemNotes';
 import { invoke, subscribe } from '../../ipc';
 import { useConnection } from '../../store/connection';
 import { useContacts } from '../../store/contacts';
@@ -115,6 +115,9 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   const stopLinkedDevices = subscribe('contacts.deviceLinked', ({ username, device, at }) =>
     background('contacts.linked_device_failed', noteLinkedDevice(db, username, device, at)),
   );
+  const stopUndoneAdmissions = subscribe('groups.joinAnswered', ({ groupId, inviter, admissionUndone }) => {
+    if (admissionUndone) background('groups.admission_undone_note_failed', noteAdmissionUndone(db, groupId, inviter, Date.now()));
+  });
   const historyImport = new HistoryImportWorker({
     db,
     ipc: {
@@ -162,6 +165,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     stopRememberingChat();
     stopContacts();
     stopLinkedDevices();
+    stopUndoneAdmissions();
     historyImport.stop();
     stopGroups();
     useSession.setState({ session: null });

@@ -53,7 +53,8 @@ export const JOIN_OUTCOMES = ['pending_approval', 'declined', 'expired', 'revoke
 export const JoinOutcome = z.enum(JOIN_OUTCOMES);
 export type JoinOutcome = z.infer<typeof JoinOutcome>;
 
-export const JoinAnswered = z.strictObject({ groupId: GroupId, inviter: Username, outcome: JoinOutcome });
+/** `admissionUndone`: `inviter` had let this user in, but every member skipped it (the link's last use went to another). */
+export const JoinAnswered = z.strictObject({ groupId: GroupId, inviter: Username, outcome: JoinOutcome, admissionUndone: z.literal(true).optional() });
 export type JoinAnswered = z.infer<typeof JoinAnswered>;
 
 /** A join request this device sent that is not settled yet (kept in main across restarts). */

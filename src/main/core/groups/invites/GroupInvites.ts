@@ -340,7 +340,7 @@ export class GroupInvites {
     const admin = normalizeUsername(from.user);
     // Let in, then not: the admin who let this user in found another admin had taken the link's last use.
     if (outcome === 'used_up' && (await this.groups.admissionUndone(groupId, admin))) {
-      this.ctx.events.emit('groups.joinAnswered', { groupId, inviter: admin, outcome });
+      this.ctx.events.emit('groups.joinAnswered', { groupId, inviter: admin, outcome, admissionUndone: true });
       return;
     }
     const inviter = await this.asked.askedOf(groupId, admin);

@@ -63,6 +63,11 @@ export function outcomeText(outcome: JoinOutcome): { text: string; final: boolea
   }
 }
 
+/** The chat's line when an admission through a link was undone (db/systemNotes.ts). */
+export function admissionUndoneLine(admin: string): string {
+  return `${admin} let you in, but someone else took the invite link’s last place at the same moment, so you are not in this group. Ask an admin for a new link.`;
+}
+
 /** A join request sent and not settled: asked, or told to wait for an admin. */
 export function pendingJoinText(join: Pick<PendingJoinView, 'groupName' | 'inviter' | 'waiting'>): string {
   return join.waiting

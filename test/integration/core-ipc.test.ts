@@ -42,6 +42,17 @@ async function openCore(dataDir = mkdtempSync(join(tmpdir(), 'parley-core-')), l
 }
 
 describe('core through the IPC dispatcher', () => {
+  it('says at start which ML-KEM implementation it runs (liboqs in WebAssembly here)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-core-'));
+    dirs.push(dataDir);
+    const logged: { level: string; event: string; fields: unknown }[] = [];
+    const record = (level: string) => (event: string, fields?: unknown) => logged.push({ level, event, fields });
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const config = loadCoreConfig({ PARLEY_RELAY_URL: relay.url }, dataDir);
+    cores.push(await createCore({ shell: 'browser', config, secrets: await FileSecretStore.open(dataDir), links: { open: vi.fn(async () => undefined) }, logger }));
+    expect(logged.filter((l) => l.event === 'crypto.ml_kem_backend')).toEqual([{ level: 'info', event: 'crypto.ml_kem_backend', fields: { backend: 'liboqs-wasm' } }]);
+  });
+
   it('creates an account, connects, and reports each connection state', async () => {
     const { core, states } = await openCore();
     expect(await core.dispatch('account.get', {}, trusted)).toEqual({ ok: true, value: null });

@@ -3,6 +3,7 @@
 import { createIpcDispatcher, type AppInfo, type IpcDispatch } from '../../shared/ipc';
 import { appInfo } from './app-info';
 import { ParleyClient } from './client/ParleyClient';
+import { nodeMlKemBackend } from './crypto/node-provider';
 import type { CoreConfig } from './config';
 import { CoreEvents } from './events';
 import { createIpcHandlers } from './ipc/handlers';
@@ -54,6 +55,10 @@ export async function createCore(services: CoreServices): Promise<Core> {
     now: services.now,
     autoDownloadLimits: () => settings.get().autoDownload,
   });
+  // Which ML-KEM runs (docs/security.md §2.1): the WebAssembly liboqs, or noble where the module could not load —
+  // the same bytes at about five times the CPU, said out loud so a packaging problem does not hide.
+  if (nodeMlKemBackend === 'noble') services.logger.warn('crypto.ml_kem_backend', { backend: nodeMlKemBackend });
+  else services.logger.info('crypto.ml_kem_backend', { backend: nodeMlKemBackend });
   const deepLinks = services.deepLinks ?? new DeepLinkInbox(services.logger);
   const stopLinkEvents = deepLinks.onArrival(() => events.emitter.emit('links.deepLinkReceived', {}));
   const stopSettingsEvents = settings.onChange((value) => {

@@ -154,7 +154,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     async close() {
       for (const page of pages) page.terminate();
       sockets.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A response still streaming (a video the page was playing, a download) would hold close() open for ever.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

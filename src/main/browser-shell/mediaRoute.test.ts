@@ -1,8 +1,9 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MediaRequest } from '../core/media/serve/mediaRequests';
+import type { MediaRequest, MediaResponse } from '../core/media/serve/mediaRequests';
 import { startBrowserHost, type BrowserHost } from './host';
 
 let dir: string;
@@ -10,7 +11,7 @@ let host: BrowserHost;
 let origin: string;
 let token: string;
 const seen: { path: string; body: string; range?: string }[] = [];
-const media = vi.fn(async (request: MediaRequest) => {
+const media = vi.fn(async (request: MediaRequest): Promise<MediaResponse> => {
   let body = '';
   if (request.body) for await (const part of request.body) body += String(part);
   seen.push({ path: request.path, body, ...(request.headers.range ? { range: request.headers.range } : {}) });
@@ -34,6 +35,18 @@ afterEach(async () => {
 });
 
 describe('browser host media route', () => {
+  it('closes while a media response is still streaming (a video the page was playing when the app quit)', async () => {
+    const endless = new Readable({ read() {} });
+    endless.push(Buffer.alloc(64 * 1024));
+    media.mockImplementationOnce(async () => ({ status: 206, headers: { 'Content-Type': 'video/webm' }, body: endless }));
+    const response = await fetch(`${origin}/__parley/media/attachment/abc`, { headers: { 'Sec-Fetch-Site': 'same-origin', Range: 'bytes=0-' } });
+    expect(response.status).toBe(206);
+    await response.body!.getReader().read();
+    // Resolves only if the host ends connections still in use: server.close() alone waits for them forever.
+    await host.close();
+    await vi.waitFor(() => expect(endless.destroyed).toBe(true));
+  });
+
   it('serves reads to our own page, with the range passed on', async () => {
     const response = await fetch(`${origin}/__parley/media/attachment/abc`, { headers: { 'Sec-Fetch-Site': 'same-origin', Range: 'bytes=5-' } });
     expect(response.status).toBe(200);

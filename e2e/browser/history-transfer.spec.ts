@@ -26,8 +26,9 @@ async function openDevices(page: Page) {
 }
 
 test('history transfer brings 1,000 messages to a newly linked device', async () => {
-  test.setTimeout(480_000);
-  const relay = await world.relay();
+  test.setTimeout(720_000);
+  // alice types 1,000 messages in seconds, which the relay's default rate limit (100/s) would slow.
+  const relay = await world.relay({ rateLimitPerSecond: 2_000, rateLimitBurst: 5_000 });
   const alice = await world.user('alice', relay.url);
   const bob = await world.user('bob', relay.url);
   await register(alice, 'alice');
@@ -40,7 +41,8 @@ test('history transfer brings 1,000 messages to a newly linked device', async ()
   const bodies = Array.from({ length: 1_000 }, (_, n) => `History message number ${n}`);
   await sendMany(alice.page, bodies);
   // All sent from alice's device before she links (one conversation sends in order: the last sent means all were).
-  await expectStatus(alice.page, bodies[bodies.length - 1]!, 'sent', 300_000);
+  // A burst of 1,000 through the composer and the outbox takes ~100–300 ms a message on a loaded 2-core machine.
+  await expectStatus(alice.page, bodies[bodies.length - 1]!, 'sent', 480_000);
   await expect.poll(async () => (await storedRows(alice.page, 'alice', 'messages')).length, { timeout: 60_000, intervals: [2_000] }).toBe(1_001);
 
   const laptop = await world.user('alice-laptop', relay.url);

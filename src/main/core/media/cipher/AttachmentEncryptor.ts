@@ -1,5 +1,7 @@
 // Encrypts a plaintext stream of unknown length into the attachment stream format as it flows: one chunk of
 // memory, a SHA-256 of the ciphertext computed on the way, padding added at the end. It never holds the file.
+// Whole chunks are encrypted straight from the input (a view, not a copy); only a chunk split across inputs is
+// gathered in the pending buffer.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES, paddedAttachmentSize } from '../../../../shared/media/attachmentFormat';
@@ -33,6 +35,8 @@ export class AttachmentEncryptor extends Transform {
   private readonly hash: Hash = createHash('sha256');
   private readonly pending: Buffer;
   private fill = 0;
+  /** A whole chunk of the input, not yet sealed because it may be the last one (then fill is 0). */
+  private whole: Buffer | undefined;
   private index = 0;
   private plaintextBytes = 0;
   private ciphertextBytes = 0;
@@ -62,8 +66,14 @@ export class AttachmentEncryptor extends Transform {
     const chunkBytes = this.keys.chunkBytes;
     let offset = 0;
     while (offset < data.length) {
-      // The pending chunk is full and more plaintext follows, so it is not the final one.
+      // A chunk held back is full and more plaintext follows, so it is not the final one.
+      if (this.whole) this.seal(this.whole, false);
       if (this.fill === chunkBytes) this.sealPending(false);
+      if (this.fill === 0 && data.length - offset >= chunkBytes) {
+        this.whole = data.subarray(offset, offset + chunkBytes);
+        offset += chunkBytes;
+        continue;
+      }
       const take = Math.min(chunkBytes - this.fill, data.length - offset);
       data.copy(this.pending, this.fill, offset, offset + take);
       this.fill += take;
@@ -74,6 +84,11 @@ export class AttachmentEncryptor extends Transform {
 
   override _flush(callback: TransformCallback): void {
     const chunkBytes = this.keys.chunkBytes;
+    if (this.whole) {
+      this.whole.copy(this.pending);
+      this.fill = chunkBytes;
+      this.whole = undefined;
+    }
     let remaining = paddedAttachmentSize(this.plaintextBytes) - this.index * chunkBytes;
     // Zero padding fills the pending chunk, then as many whole zero chunks as the bucket needs.
     let first = true;
@@ -97,9 +112,14 @@ export class AttachmentEncryptor extends Transform {
   }
 
   private sealPending(final: boolean): void {
-    this.emit_(sealChunk(this.keys, this.index, final, this.pending.subarray(0, this.fill)));
-    this.index += 1;
+    this.seal(this.pending.subarray(0, this.fill), final);
     this.fill = 0;
+  }
+
+  private seal(plaintext: Buffer, final: boolean): void {
+    for (const part of sealChunk(this.keys, this.index, final, plaintext)) this.emit_(part);
+    this.index += 1;
+    this.whole = undefined;
   }
 
   private emit_(bytes: Buffer): void {

@@ -17,12 +17,12 @@ import { isAttachmentError, type AttachmentErrorCode } from './AttachmentError';
 const CHUNK = 1024;
 const UNIT = CHUNK + ATTACHMENT_TAG_BYTES;
 
-async function encrypt(plaintext: Buffer, chunkBytes = CHUNK): Promise<{ blob: Buffer; meta: EncryptedAttachment }> {
+async function encrypt(plaintext: Buffer, chunkBytes = CHUNK, pieceBytes = 777): Promise<{ blob: Buffer; meta: EncryptedAttachment }> {
   const encryptor = new AttachmentEncryptor({ chunkBytes });
   const parts: Buffer[] = [];
-  // Feed odd-sized pieces so chunk boundaries never line up with writes.
+  // By default odd-sized pieces, so chunk boundaries never line up with writes.
   const pieces = [];
-  for (let i = 0; i < plaintext.length; i += 777) pieces.push(plaintext.subarray(i, i + 777));
+  for (let i = 0; i < plaintext.length; i += pieceBytes) pieces.push(plaintext.subarray(i, i + pieceBytes));
   await pipeline(Readable.from(pieces), encryptor, async (source: AsyncIterable<Buffer>) => {
     for await (const part of source) parts.push(part);
   });
@@ -69,6 +69,20 @@ describe('attachment stream format', () => {
       const { plaintext: out, error } = await decrypt(blob, { key: meta.key, size, digest: meta.digest });
       expect(error).toBeUndefined();
       expect(out.equals(plaintext)).toBe(true);
+    }
+  });
+
+  it('writes the same format whether writes split chunks or hold whole ones (encrypted in place, the last held back)', async () => {
+    for (const size of [CHUNK, 2 * CHUNK, 5 * CHUNK, 5 * CHUNK + 3, 20_000]) {
+      const plaintext = randomBytes(size);
+      for (const pieceBytes of [CHUNK, 3 * CHUNK, 2 * CHUNK + 5, size]) {
+        const { blob, meta } = await encrypt(plaintext, CHUNK, pieceBytes);
+        expect(blob.length).toBe(attachmentCiphertextSize(size, CHUNK));
+        expect(Buffer.from(meta.digest)).toEqual(createHash('sha256').update(blob).digest());
+        const { plaintext: out, error } = await decrypt(blob, { key: meta.key, size, digest: meta.digest });
+        expect(error).toBeUndefined();
+        expect(out.equals(plaintext)).toBe(true);
+      }
     }
   });
 

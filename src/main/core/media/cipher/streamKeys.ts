@@ -58,16 +58,13 @@ function nonce(keys: StreamKeys, index: number, final: boolean): Buffer {
   return out;
 }
 
-/** Ciphertext ‖ tag of one chunk. */
-export function sealChunk(keys: StreamKeys, index: number, final: boolean, plaintext: Uint8Array): Buffer {
+/** Ciphertext and tag of one chunk, as the two buffers the cipher gives (written one after the other; nothing copied). */
+export function sealChunk(keys: StreamKeys, index: number, final: boolean, plaintext: Uint8Array): [body: Buffer, tag: Buffer] {
   const cipher = createCipheriv('aes-256-gcm', keys.aesKey, nonce(keys, index, final));
   cipher.setAAD(keys.header);
-  const out = Buffer.allocUnsafe(plaintext.length + ATTACHMENT_TAG_BYTES);
   const body = cipher.update(plaintext);
-  body.copy(out, 0);
   cipher.final();
-  cipher.getAuthTag().copy(out, plaintext.length);
-  return out;
+  return [body, cipher.getAuthTag()];
 }
 
 /** The plaintext of one chunk, or `chunk_tampered` (or `truncated` when it is not the final chunk it claims to be). */

@@ -1,6 +1,8 @@
 // A file being written while it is read: the encryptor appends ciphertext and reports how far the file is durable
 // in the page cache, and the uploader reads behind it, waiting when it catches up. This is what lets an attachment
-// upload while it is still being encrypted, so sending costs about the slower of the two, not their sum.
+// upload while it is still being encrypted, so sending costs about the slower of the two, not their sum. The newest
+// bytes written stay in memory for a while (a bounded window), so a reader close behind the writer takes them from
+// there instead of reading the file back; one that falls behind the window reads the file.
 import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
@@ -11,10 +13,56 @@ export class FileGrowth extends EventEmitter {
   written = 0;
   finished = false;
   failure: Error | undefined;
+  private readonly recent: Buffer[] = [];
+  private recentStart = 0;
+  private recentBytes = 0;
+
+  /** `keepBytes`: how many of the newest written bytes to hold for readers (0: none, every read goes to the file). */
+  constructor(private readonly keepBytes = 0) {
+    super();
+  }
 
   grew(total: number): void {
     this.written = total;
     this.emit('change');
+  }
+
+  /** The sink wrote `buffers` (never changed afterwards) at the end of the file: keep the newest, then report growth. */
+  wrote(buffers: readonly Buffer[]): void {
+    let total = this.written;
+    for (const buffer of buffers) {
+      total += buffer.length;
+      if (this.keepBytes === 0) continue;
+      this.recent.push(buffer);
+      this.recentBytes += buffer.length;
+    }
+    while (this.recentBytes > this.keepBytes) {
+      const dropped = this.recent.shift()!;
+      this.recentBytes -= dropped.length;
+    }
+    this.recentStart = total - this.recentBytes;
+    this.grew(total);
+  }
+
+  /** Bytes of the file held in memory now (never more than `keepBytes`). */
+  get heldBytes(): number {
+    return this.recentBytes;
+  }
+
+  /** The first byte memory holds (the file's length when it holds none). */
+  get heldFrom(): number {
+    return this.recentStart;
+  }
+
+  /** Up to `max` bytes from `position` if memory still holds them (a view, nothing copied); otherwise undefined. */
+  held(position: number, max: number): Buffer | undefined {
+    if (position < this.recentStart || position >= this.written) return undefined;
+    let start = this.recentStart;
+    for (const buffer of this.recent) {
+      if (position < start + buffer.length) return buffer.subarray(position - start, Math.min(buffer.length, position - start + max));
+      start += buffer.length;
+    }
+    return undefined;
   }
 
   finish(): void {
@@ -49,15 +97,19 @@ export function growingFileSink(file: string, growth: FileGrowth): Writable {
   const ensureOpen = async () => (handle ??= await open(file, 'wx', 0o600));
   const writeAll = async (buffers: Buffer[]) => {
     const target = await ensureOpen();
+    // One writev for the whole batch; a short write (rare) is finished buffer by buffer.
+    let done = (await target.writev(buffers, position)).bytesWritten;
     for (const buffer of buffers) {
-      let done = 0;
-      while (done < buffer.length) {
-        const { bytesWritten } = await target.write(buffer, done, buffer.length - done, position);
-        done += bytesWritten;
+      const skip = Math.min(done, buffer.length);
+      done -= skip;
+      position += skip;
+      for (let at = skip; at < buffer.length; ) {
+        const { bytesWritten } = await target.write(buffer, at, buffer.length - at, position);
+        at += bytesWritten;
         position += bytesWritten;
       }
     }
-    growth.grew(position);
+    growth.wrote(buffers);
   };
   return new Writable({
     highWaterMark: 1024 * 1024,
@@ -90,13 +142,20 @@ export function readGrowingFile(file: string, growth: FileGrowth, start: number,
           if (position >= end) return void this.push(null);
           await growth.waitBeyond(position);
           if (growth.failure) throw growth.failure;
-          handle ??= await open(file, 'r');
           const want = Math.min(READ_BYTES, end - position, Math.max(0, growth.written - position));
           if (want === 0) throw new Error('the file ended before its expected length');
-          const buffer = Buffer.allocUnsafe(want);
-          const { bytesRead } = await handle.read(buffer, 0, want, position);
+          const kept = growth.held(position, want);
+          if (kept) {
+            position += kept.length;
+            return void this.push(kept);
+          }
+          // From the file only up to what memory holds, so the reader moves on to memory once it catches up.
+          const fromFile = growth.heldFrom > position ? Math.min(want, growth.heldFrom - position) : want;
+          handle ??= await open(file, 'r');
+          const buffer = Buffer.allocUnsafe(fromFile);
+          const { bytesRead } = await handle.read(buffer, 0, fromFile, position);
           position += bytesRead;
-          this.push(bytesRead === want ? buffer : buffer.subarray(0, bytesRead));
+          this.push(bytesRead === fromFile ? buffer : buffer.subarray(0, bytesRead));
         } catch (error) {
           this.destroy(error as Error);
         }

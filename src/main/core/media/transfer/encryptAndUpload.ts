@@ -11,6 +11,9 @@ import type { BlobTokenSource } from './BlobTokenSource';
 import { uploadBlob } from './tusUpload';
 import type { RetryOptions } from './retrying';
 
+/** Ciphertext held for the upload close behind the encryptor (growingFile.ts); further behind, it reads the file. */
+export const UPLOAD_WINDOW_BYTES = 4 * 1024 * 1024;
+
 export interface EncryptAndUploadOptions extends RetryOptions {
   source: Readable;
   /** Plaintext bytes the source will deliver (the file's size, or the Content-Length it came with). */
@@ -27,7 +30,7 @@ export interface EncryptAndUploadOptions extends RetryOptions {
 
 export async function encryptAndUpload(options: EncryptAndUploadOptions): Promise<{ attachment: EncryptedAttachment; blobId: string }> {
   const total = attachmentCiphertextSize(options.plaintextSize);
-  const growth = new FileGrowth();
+  const growth = new FileGrowth(UPLOAD_WINDOW_BYTES);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -13,6 +13,7 @@ import { stderrLogger } from './core/transport';
 import { loadRolloutId } from './core/updates/rolloutId';
 import { resolveUpdateConfig } from './core/updates/updateConfig';
 import { rolloutBucket } from './core/updates/updatePolicy';
+import { electronDesktopFiles } from './shell/desktopFiles';
 import { receiveDeepLinks } from './shell/deepLinks';
 import { registerIpc, windowEventSink } from './shell/ipc';
 import { MainWindowHost } from './shell/MainWindowHost';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     links: { open: (url) => shell.openExternal(url) }, // eng-disable OPEN_EXTERNAL_JS_CHECK
     logger: stderrLogger,
     deepLinks,
-    desktop: { setUnreadCount: (count) => tray.setUnread(count), showWindow: () => windows.show() },
+    desktop: { setUnreadCount: (count) => tray.setUnread(count), showWindow: () => windows.show(), files: electronDesktopFiles(() => windows.current()) },
     updates: async (wiring) =>
       startUpdates(
         {

@@ -2,12 +2,15 @@
 // encrypted and uploaded; its pointer goes to another device, which serves the decrypted bytes by range through
 // the media URL handler (downloading on demand), pauses and resumes, and never shows the renderer a key.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_SETTINGS, type AttachmentView } from '../../src/shared/ipc';
 import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
 import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultPassedOver, vaultQueue } from '../../src/main/core/media/AutoDownloads';
 import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
+import { openAttachment } from '../../src/main/core/media/openAttachment';
 import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
 import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
 import { blobEndpoint } from '../../src/main/core/media/transfer/blobHttp';
@@ -49,6 +52,10 @@ async function openLibrary(device: Address, dataDir = makeTempDir('parley-app-')
   });
   libraries.push(library);
   return { library, changes, dataDir, handle: createMediaRequestHandler(() => library), vault };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
 const get = (path: string, range?: string): MediaRequest => ({ method: 'GET', path, query: new URLSearchParams(), headers: range ? { range } : {}, body: null });
@@ -175,6 +182,68 @@ describe('media library', () => {
     await held.cancel(second.id);
     expect(await held.listTransfers()).toEqual([]);
     expect((await held.view(untouched.id)).state).toBe('pending');
+  });
+
+  it('opens a file by saving it where the user chose and opening that copy; a program is only shown; nothing decrypted goes elsewhere', async () => {
+    const sender = await openLibrary(alice);
+    const receiver = await openLibrary(bob);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(200_000)]);
+    const exe = Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000b800000000000000400000000000000000', 'hex'), randomBytes(5000)]);
+    const receive = async (bytes: Buffer, fileName: string) => {
+      const staged = await sender.library.stage(Readable.from([bytes]), { declaredSize: bytes.length, fileName });
+      const pointer = await sender.library.pointer(staged.id);
+      await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+      return receiver.library.adopt(pointer);
+    };
+    const doc = await receive(pdf, 'minutes.pdf');
+    const program = await receive(exe, 'invoice.pdf.exe');
+    const chosen = makeTempDir('parley-chosen-');
+    dirs.push(chosen);
+    const asked: string[] = [];
+    const did: string[] = [];
+    let answer: string | undefined;
+    const files = {
+      chooseSavePath: async (name: string) => (asked.push(name), answer),
+      openPath: async (path: string) => void did.push(`open ${path}`),
+      showInFolder: (path: string) => void did.push(`show ${path}`),
+    };
+
+    // Not downloaded yet: refused before any dialog.
+    await expect(openAttachment(receiver.library, files, doc.id)).rejects.toMatchObject({ code: 'unreadable' });
+    expect(asked).toEqual([]);
+    await expect(openAttachment(receiver.library, undefined, doc.id)).rejects.toMatchObject({ code: 'unreadable' });
+
+    for (const id of [doc.id, program.id]) {
+      await receiver.library.download(id);
+      await expect.poll(async () => (await receiver.library.view(id)).state).toBe('downloaded');
+    }
+    // The user cancels the dialog: nothing is written or opened.
+    expect(await openAttachment(receiver.library, files, doc.id)).toBe('cancelled');
+    expect(asked).toEqual(['minutes.pdf']);
+    expect(readdirSync(chosen)).toEqual([]);
+
+    answer = join(chosen, 'minutes (1).pdf');
+    expect(await openAttachment(receiver.library, files, doc.id)).toBe('opened');
+    expect(readFileSync(answer).equals(pdf)).toBe(true);
+    answer = join(chosen, 'invoice.pdf.exe');
+    expect(await openAttachment(receiver.library, files, program.id)).toBe('shown');
+    expect(readFileSync(answer).equals(exe)).toBe(true);
+    expect(did).toEqual([`open ${join(chosen, 'minutes (1).pdf')}`, `show ${answer}`]);
+    // The only plaintext on disk is where the user chose: the app's data holds the files encrypted, no temp copy.
+    for (const file of filesUnder(receiver.dataDir)) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes(pdf.subarray(0, 64)) || bytes.includes(exe.subarray(0, 64)), file).toBe(false);
+    }
+
+    // A local copy changed on disk: the save stops at the bad chunk and leaves no partial file behind.
+    const local = receiver.library.fileOf(doc.id);
+    const spoiled = readFileSync(local);
+    spoiled[spoiled.length - 100]! ^= 1;
+    writeFileSync(local, spoiled);
+    answer = join(chosen, 'again.pdf');
+    await expect(openAttachment(receiver.library, files, doc.id)).rejects.toMatchObject({ code: 'chunk_tampered' });
+    expect(existsSync(answer)).toBe(false);
+    expect(did).toHaveLength(2);
   });
 
   it('pauses and resumes a download, and resumes an unfinished download after a restart', async () => {

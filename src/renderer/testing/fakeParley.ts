@@ -571,6 +571,11 @@ export class FakeParley {
           return copy;
         });
       },
+      'media.open': async (request) => {
+        this.log('media.open', request);
+        const view = this.attachment(request.id);
+        return { outcome: view.executable ? 'shown' : 'opened' };
+      },
       'media.transfers': async (request) => {
         this.log('media.transfers', request);
         return [...this.attachments.values()].filter((view) => ['encrypting', 'uploading', 'downloading', 'paused'].includes(view.state));

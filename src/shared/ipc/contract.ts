@@ -141,6 +141,12 @@ export const invokeChannels = {
    * unknown_attachment, attachment_failed (a file still being sent).
    */
   'media.forward': invoke(z.strictObject({ ids: MediaContent.shape.attachmentIds }), z.array(AttachmentView)),
+  /**
+   * Saves a file that is here where the user chooses (the OS save dialog) and opens the saved file with the OS app
+   * for it; a program or script is only shown in its folder. Nothing decrypted goes to a temporary file. Errors:
+   * unknown_attachment, attachment_failed (not here yet, cannot write there, or a shell that cannot open files).
+   */
+  'media.open': invoke(z.strictObject({ id: AttachmentId }), z.strictObject({ outcome: z.enum(['opened', 'shown', 'cancelled']) })),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

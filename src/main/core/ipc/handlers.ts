@@ -6,6 +6,7 @@ import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
 import { isAttachmentError } from '../media/cipher/AttachmentError';
 import type { MediaLibrary } from '../media/MediaLibrary';
+import { openAttachment } from '../media/openAttachment';
 import type { DesktopPort } from '../desktop/DesktopPort';
 import type { DeepLinkInbox } from '../links/DeepLinkInbox';
 import type { LinkOpener } from '../links/LinkOpener';
@@ -97,6 +98,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'media.cancel': ({ id }) => media((library) => library.cancel(id)),
     'media.transfers': () => media((library) => library.listTransfers()),
     'media.forward': ({ ids }) => media((library) => library.forward(ids)),
+    'media.open': ({ id }) => media(async (library) => ({ outcome: await openAttachment(library, desktop.files, id) })),
     'groups.list': async () => messenger().listGroups(),
     // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
     'groups.create': ({ name, members }) => messenger().createGroup(name, members),

@@ -3,9 +3,11 @@
 // downloads with pause/resume/cancel, resuming unfinished transfers after a restart, and decrypted ranges for the
 // media URL. It reports every change as an AttachmentView (no key, digest or blob id ever leaves it).
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
 import type { AttachmentMessage, AttachmentView } from '../../../shared/ipc';
 import type { Logger } from '../transport';
@@ -319,6 +321,21 @@ export class MediaLibrary {
     return plaintextRange({ file: this.fileOf(id), key: Buffer.from(record.key, 'base64'), size: record.size, chunkBytes: record.chunkBytes, start, end, ...(growth ? { growth } : {}) });
   }
 
+  /**
+   * Writes the decrypted file to `path`, a place the user chose (never a temporary file): every chunk is
+   * authenticated before it is written, and a file that fails part-way is removed again.
+   */
+  async saveTo(id: string, path: string): Promise<void> {
+    const record = await this.requireHere(id);
+    const source = plaintextRange({ file: this.fileOf(id), key: Buffer.from(record.key, 'base64'), size: record.size, chunkBytes: record.chunkBytes, start: 0, end: record.size - 1 });
+    try {
+      await pipeline(source, createWriteStream(path, { mode: 0o600 }));
+    } catch (error) {
+      await rm(path, { force: true });
+      throw isAttachmentError(error) ? error : new AttachmentError('unreadable', 'Parley could not write the file there.');
+    }
+  }
+
   async thumbnail(id: string): Promise<{ data: Buffer; contentType: string } | undefined> {
     const record = await this.require(id);
     return record.thumbnail ? { data: Buffer.from(record.thumbnail.data, 'base64'), contentType: record.thumbnail.contentType } : undefined;
@@ -326,6 +343,15 @@ export class MediaLibrary {
 
   async record(id: string): Promise<AttachmentRecord> {
     return this.require(id);
+  }
+
+  /** The record of a file whose whole encrypted copy is on this computer (downloaded, or sent and uploaded). */
+  async requireHere(id: string): Promise<AttachmentRecord> {
+    const record = await this.require(id);
+    if (record.state !== 'downloaded' && record.state !== 'uploaded') {
+      throw new AttachmentError('unreadable', 'This file is not on this computer yet; download it first.');
+    }
+    return record;
   }
 
   /** Stops transfers (they resume at the next open) and waits for them to settle. */

@@ -235,8 +235,20 @@ export const protocol = {
 };
 export const shell = {
   opened: [] as string[],
+  /** Saved files opened with their app, and shown in their folder. */
+  openedPaths: [] as string[],
+  shownPaths: [] as string[],
+  /** What the next openPath answers ('' is success, as in Electron). */
+  nextOpenPathError: '',
   async openExternal(url: string): Promise<void> {
     shell.opened.push(url);
+  },
+  async openPath(path: string): Promise<string> {
+    shell.openedPaths.push(path);
+    return shell.nextOpenPathError;
+  },
+  showItemInFolder(path: string): void {
+    shell.shownPaths.push(path);
   },
 };
 export const dialog = {
@@ -246,6 +258,13 @@ export const dialog = {
   nextResponse: 0,
   showErrorBox(title: string, content: string): void {
     dialog.errors.push({ title, content });
+  },
+  /** Default paths the save dialogs were opened at; the next answer (undefined: the user cancels). */
+  saveDefaults: [] as string[],
+  nextSavePath: undefined as string | undefined,
+  async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    dialog.saveDefaults.push((args[args.length - 1] as { defaultPath: string }).defaultPath);
+    return dialog.nextSavePath === undefined ? { canceled: true } : { canceled: false, filePath: dialog.nextSavePath };
   },
   async showMessageBox(...args: unknown[]): Promise<{ response: number }> {
     const options = args[args.length - 1] as { message: string; detail?: string };

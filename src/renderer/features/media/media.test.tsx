@@ -110,6 +110,39 @@ describe('received files', () => {
     expect(await screen.findByText('From the meeting')).toBeTruthy();
   });
 
+  it('opens a document in the desktop app through main (saved where the user chooses), and warns before a program', async () => {
+    const { user, fake } = await openBob();
+    fake.info = { ...fake.info, shell: 'electron' };
+    const doc = attachmentView({ fileName: 'minutes.pdf', state: 'downloaded' });
+    const program = attachmentView({ fileName: 'setup.exe', contentType: 'application/x-msdownload', executable: true, state: 'downloaded' });
+    fake.putAttachment(doc);
+    fake.putAttachment(program);
+    fake.deliver(mediaFrom('bob', 'm1', [doc, program]));
+    const [docCard, programCard] = await screen.findAllByTestId('attachment-document', {}, LOADED);
+    await user.click(await within(docCard!).findByRole('button', { name: 'Open minutes.pdf' }));
+    await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'media.open').map((call) => call.request)).toEqual([{ id: doc.id }]));
+
+    const confirm = vi.fn().mockReturnValueOnce(false).mockReturnValueOnce(true);
+    vi.stubGlobal('confirm', confirm);
+    await user.click(within(programCard!).getByRole('button', { name: 'Open setup.exe' }));
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Parley will not start it'));
+    expect(fake.calls.filter((call) => call.channel === 'media.open')).toHaveLength(1);
+    await user.click(within(programCard!).getByRole('button', { name: 'Open setup.exe' }));
+    expect(await within(programCard!).findByRole('status')).toHaveProperty('textContent', 'Saved and shown in its folder. Parley did not start it.');
+    expect(fake.calls.filter((call) => call.channel === 'media.open').map((call) => call.request)).toEqual([{ id: doc.id }, { id: program.id }]);
+  });
+
+  it('offers only Save in the browser shell, which cannot hand files to other apps', async () => {
+    const { fake } = await openBob();
+    const doc = attachmentView({ fileName: 'minutes.pdf', state: 'downloaded' });
+    fake.putAttachment(doc);
+    fake.deliver(mediaFrom('bob', 'm1', [doc]));
+    const card = await screen.findByTestId('attachment-document', {}, LOADED);
+    await within(card).findByRole('link', { name: 'Save minutes.pdf' });
+    await waitFor(() => expect(fake.calls.some((call) => call.channel === 'app.info')).toBe(true));
+    expect(within(card).queryByRole('button', { name: 'Open minutes.pdf' })).toBeNull();
+  });
+
   it('shows progress while a file moves, with pause and cancel', async () => {
     const { user, fake } = await openBob();
     const video = attachmentView({ kind: 'video', contentType: 'video/mp4', fileName: 'clip.mp4', size: 100_000_000, total: 100_000_000 });

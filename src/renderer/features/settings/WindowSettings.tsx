@@ -1,9 +1,9 @@
 // Settings › Window (desktop app only): start minimised to the tray, and keep running in the tray when the window
 // is closed.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppSettings } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
-import { invoke } from '../../ipc';
+import { useDesktopShell } from '../../app/useDesktopShell';
 import { useAppSettings } from '../../store/appSettings';
 
 const OPTIONS: { key: 'startMinimised' | 'closeToTray'; label: string }[] = [
@@ -13,19 +13,8 @@ const OPTIONS: { key: 'startMinimised' | 'closeToTray'; label: string }[] = [
 
 export function WindowSettings() {
   const settings = useAppSettings((state) => state.settings);
-  const [desktop, setDesktop] = useState(false);
+  const desktop = useDesktopShell();
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void invoke('app.info', {}).then(
-      (info) => live && setDesktop(info.shell === 'electron'),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   if (!desktop || !settings) return null;
   const change = (key: keyof AppSettings, value: boolean) => {

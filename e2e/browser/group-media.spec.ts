@@ -1,7 +1,8 @@
 // A photo and a short video to a group of three through a real relay. bob keeps the default automatic downloads:
 // both download in the background as the message arrives and the video plays. carol has set Settings › Media to
 // "Never" for photos and videos: she sees the previews that came inside the message first (nothing downloaded), then
-// downloads and opens the photo in the viewer, and plays the video, which streams while it downloads. Screenshots in light and dark.
+// downloads and opens the photo in the viewer, and plays the video, which streams while it downloads. Then alice
+// records a voice note in the group (Chromium's fake microphone) and carol plays it. Screenshots in light and dark.
 import { expect, test, type Locator } from '@playwright/test';
 import { bubble, chatRow, dialog, openChat, register, sidebar } from '../support/app';
 import { canvasWebm, gradientPng } from '../support/media';
@@ -12,19 +13,19 @@ useWorld((created) => (world = created));
 
 const CAPTION = 'From the summit';
 
-/** The video element in `frame` has played past its start (or to its end). */
-async function expectPlaying(frame: Locator): Promise<void> {
+/** The video (or audio) element in `frame` has played past its start (or to its end). */
+async function expectPlaying(frame: Locator, element: 'video' | 'audio' = 'video'): Promise<void> {
   await expect
-    .poll(() => frame.locator('video').evaluate((element) => {
-          const video = element as unknown as { currentTime: number; ended: boolean };
-          return video.currentTime > 0.3 || video.ended;
+    .poll(() => frame.locator(element).evaluate((media) => {
+          const player = media as unknown as { currentTime: number; ended: boolean };
+          return player.currentTime > 0.3 || player.ended;
         }), { timeout: 30_000 })
     .toBe(true);
 }
 
-test('a photo and a short video to a group: previews first, the photo in the viewer, the video plays', async () => {
-  // Three users, two uploads and two downloads each on a loaded machine.
-  test.slow();
+test('a photo, a short video and a voice note to a group: previews first, the photo in the viewer, the video and the voice note play', async () => {
+  // Three users, three uploads and four downloads on a loaded machine: a budget, not a goal (every wait is on state).
+  test.setTimeout(6 * 60_000);
   const relay = await world.relay();
   const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => world.user(name, relay.url)));
   await register(alice!, 'alice');
@@ -106,4 +107,17 @@ test('a photo and a short video to a group: previews first, the photo in the vie
   });
   await expectPlaying(bobsClip);
   await world.screenBothThemes(bob!, '05-bob-downloaded-by-themselves');
+
+  // A voice note to the group; carol's audio downloads by itself (default limit) and she plays it.
+  await alice!.context.grantPermissions(['microphone']);
+  await a.getByRole('button', { name: 'Record a voice message' }).click();
+  const recorder = a.getByRole('group', { name: 'Recording a voice message' });
+  await expect(recorder.locator('.recorder-time')).toHaveText('0:01', { timeout: 10_000 });
+  await recorder.getByRole('button', { name: 'Send voice message' }).click();
+  const heard = c.locator('.message-other [data-testid="attachment-audio"]');
+  await expect(heard).toBeVisible({ timeout: 30_000 });
+  await heard.getByRole('button', { name: 'Play Voice message' }).click();
+  await expect(heard.getByRole('button', { name: 'Pause Voice message' })).toBeVisible({ timeout: 30_000 });
+  await expectPlaying(heard, 'audio');
+  await world.screenshot(c, '06-carol-voice-note-played');
 });

@@ -102,6 +102,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     mailboxQuota: config.mailboxQuota,
     now,
     logger,
+    ...(opened.commitOverlap === undefined ? {} : { overlap: opened.commitOverlap }),
     onCommitted: (deliveries) => {
       const elsewhere = new Map<string, Address>();
       for (const { recipient, delivery } of deliveries) {

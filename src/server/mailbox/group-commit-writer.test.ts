@@ -142,6 +142,33 @@ describe('GroupCommitWriter', () => {
     await w.flush();
   });
 
+  it('overlaps as many commits as the store allows, starting one for whatever is queued', async () => {
+    const batches: MailboxWriteBatch[] = [];
+    const durable: Array<() => void> = [];
+    const store = {
+      commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
+        batches.push(batch);
+        const result: MailboxWriteResult = { enqueues: batch.enqueues.map(() => ({ status: 'duplicate' })) };
+        return new Promise((resolve) => durable.push(() => resolve(result)));
+      },
+    } as unknown as MailboxStore;
+    const w = new GroupCommitWriter(store, { gatherMs: 0, maxBatch: 100, mailboxQuota: 10, now: () => 7, logger: silentLogger, onCommitted: () => {}, overlap: { maxInFlight: 3, minOps: 1 } });
+    const sent: Array<Promise<EnqueueOutcome>> = [];
+    for (const id of ['a', 'b', 'c', 'd']) {
+      sent.push(enqueue(w, envelope(id)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // One send each for three commits in flight; the fourth waits for one of them.
+    expect(batches.map((b) => b.enqueues.map((e) => e.messageId))).toEqual([['a'], ['b'], ['c']]);
+    durable[0]!();
+    await sent[0];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches.map((b) => b.enqueues.map((e) => e.messageId))).toEqual([['a'], ['b'], ['c'], ['d']]);
+    for (const done of durable.slice(1)) done();
+    await Promise.all(sent);
+    await w.flush();
+  });
+
   it('rejects every operation of a failed commit and keeps working afterwards', async () => {
     const { store } = recordingStore(new Set([1]));
     const w = writer(store);

@@ -7,8 +7,9 @@
 // starts at most every gatherMs: the sends that arrive meanwhile, and while the previous fsync runs, share it. A send
 // after a quiet spell, the next send of a lone sequential sender and a queue of GATHER_FULL_OPS commit at once, so
 // gathering adds latency only where it saves CPU.
-// While a commit waits for the disk, a backlog of at least PIPELINE_MIN_OPS is written as the next transaction
-// right away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; outcomes are
+// While a commit waits for the disk, a backlog of at least 64 operations is written as the next transaction right
+// away (its fsync follows the current one), so the CPU is not idle during fsyncs under load; a store whose commits
+// are network round trips (Redis) lets more overlap (GroupCommitOptions.overlap). Outcomes are
 // still announced and answered strictly in commit order.
 import { addressKey, type Address } from '../../shared/protocol';
 import type { Logger } from '../log';
@@ -37,6 +38,14 @@ export interface GroupCommitOptions {
   /** Called after each commit, before any sender is answered, with the new deliveries in commit order. */
   onCommitted: (deliveries: CommittedDelivery[]) => void;
   logger: Logger;
+  /** How commits may overlap; the defaults suit a store whose commits wait for one disk. */
+  overlap?: CommitOverlap;
+}
+
+/** While a commit is in flight, a queue of `minOps` operations starts another, up to `maxInFlight` at once. */
+export interface CommitOverlap {
+  maxInFlight: number;
+  minOps: number;
 }
 
 /** How one enqueue ended: committed with an outcome, or failed with the store (nothing stored). */
@@ -48,16 +57,15 @@ interface PendingEnqueue {
 }
 
 /**
- * Queued operations that justify a transaction of their own while the previous commit waits for its fsync.
- * Below this (e.g. a few messages per millisecond) they wait and join the next batch, which costs less CPU.
+ * By default, a queue of 64 operations justifies a transaction of their own while the previous commit waits for its
+ * fsync, with two commits in flight at most: one waiting for the disk, one more written behind it. Below this (e.g.
+ * a few messages per millisecond) they wait and join the next batch, which costs less CPU.
  */
-const PIPELINE_MIN_OPS = 64;
+const FSYNC_OVERLAP: CommitOverlap = { maxInFlight: 2, minOps: 64 };
 /** Queued operations that start a commit at once, however recently the previous one started. */
 const GATHER_FULL_OPS = 256;
 /** Sends in the previous commit that show concurrent senders, worth gathering for. */
 const GATHER_MIN_SENDS = 2;
-/** Commits in flight at most: one waiting for the disk, one more written behind it. */
-const MAX_IN_FLIGHT = 2;
 /**
  * How long acks alone may wait for a commit. Acks answer nothing and need not survive a crash (a lost ack means a
  * redelivery, which devices deduplicate), so they ride along with the next commit of sends, or go in a commit of
@@ -137,7 +145,8 @@ export class GroupCommitWriter {
 
   private mayStartCommit(): boolean {
     if (this.inFlight === 0) return this.queued > 0;
-    return this.inFlight < MAX_IN_FLIGHT && this.queued >= PIPELINE_MIN_OPS;
+    const { maxInFlight, minOps } = this.options.overlap ?? FSYNC_OVERLAP;
+    return this.inFlight < maxInFlight && this.queued >= minOps;
   }
 
   private schedule(): void {

@@ -1,6 +1,6 @@
 // Opens the store the configuration names: the embedded SQLite database, or Redis (logging which durability
 // promise its configuration gives a `sent`). A Redis store comes with the device bus that lets relays sharing it
-// reach each other's devices, and with the blob index they share.
+// reach each other's devices, the blob index they share, and how far its commits may overlap.
 import type { BlobIndex } from '../blobs/blob-index';
 import { RedisDeviceBus, type DeviceBus, type DeviceBusEvents } from '../cluster/device-bus';
 import type { RelayConfig } from '../config';
@@ -17,7 +17,16 @@ export interface OpenedStore {
   openBus?: (events: DeviceBusEvents) => Promise<DeviceBus>;
   /** Present when other relays may share the store: blob records all of them see. */
   blobIndex?: BlobIndex;
+  /** How far group commits may overlap, when the store's commits are round trips rather than fsyncs. */
+  commitOverlap?: { maxInFlight: number; minOps: number };
 }
+
+/**
+ * A Redis commit is three round trips whose batches overlap in the store (write-order.ts): while one is in flight, a
+ * relay starts another once 16 operations are queued, up to eight at once, instead of waiting for the previous one
+ * (fewer would spend a busy node's CPU on many tiny batches).
+ */
+const REDIS_COMMIT_OVERLAP = { maxInFlight: 8, minOps: 16 } as const;
 
 export async function openRelayStore(config: RelayConfig, logger: Logger): Promise<OpenedStore> {
   if (config.store === 'sqlite') {
@@ -39,5 +48,6 @@ export async function openRelayStore(config: RelayConfig, logger: Logger): Promi
     store,
     openBus: (events) => RedisDeviceBus.open(store.redis, events, (error) => logger.warn('relay.device_bus_error', errorFields(error))),
     blobIndex: new RedisBlobIndex(store.redis),
+    commitOverlap: REDIS_COMMIT_OVERLAP,
   };
 }

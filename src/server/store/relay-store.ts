@@ -146,7 +146,9 @@ export interface MailboxStore {
   /**
    * Applies the acks, then the enqueues in order, all in one durable commit (group commit). Each enqueue succeeds
    * or is refused on its own; a refused enqueue writes nothing. Resolves only once the commit is durable.
-   * Batches apply in call order; the next may be submitted before the previous one has resolved.
+   * Batches apply in call order wherever it can be seen: in each mailbox (appends and acks) and for each (sender,
+   * messageId); the next may be submitted before the previous one has resolved, and a store may let batches that
+   * share neither overlap.
    */
   commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult>;
   /** Up to `limit` deliveries of a mailbox with seq > afterSeq, in seq order. */

@@ -76,25 +76,51 @@ for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1
 `);
 
-/** KEYS: devices hash, mailbox stream. ARGV: device id. Returns -1 for an unknown device, else the pending count. */
-export const PROBE_MAILBOX = lua(`
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
-return redis.call('XLEN', KEYS[2])
+/**
+ * KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids. Returns, per
+ * device, -1 when it is unknown, else its pending count.
+ */
+export const PROBE_SLOT = lua(`
+local counts = {}
+for i = 1, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', KEYS[i + 1]) end
+end
+return counts
 `);
 
 /**
- * KEYS: mailbox stream, seq counter, mailbox index. ARGV: delivery name, quota, message id, sender user, sender
- * device, sent at, payload. Idempotent per delivery name: a retried append returns the seq it got the first time.
- * Returns the seq, or -1 when the mailbox is at its quota.
+ * Appends one envelope to the mailboxes of one user's recipient devices, all or none. KEYS: the user's devices hash,
+ * then per device its mailbox stream, seq counter and mailbox index. ARGV: delivery name, quota, message id, sender
+ * user, sender device, sent at, payload, then the device ids. Idempotent per delivery name: a retried append
+ * returns the seq it got the first time. Returns {'ok', seq per device}, or, writing nothing, {'unknown', indexes}
+ * (1-based) of unknown devices or {'full', indexes} of mailboxes at their quota.
  */
-export const APPEND = lua(`
-local existing = redis.call('ZSCORE', KEYS[3], ARGV[1])
-if existing then return tonumber(existing) end
-if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
-local seq = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
-redis.call('ZADD', KEYS[3], seq, ARGV[1])
-return seq
+export const APPEND_SLOT = lua(`
+local devices = #ARGV - 7
+local unknown = {}
+for i = 1, devices do
+  if redis.call('HEXISTS', KEYS[1], ARGV[7 + i]) == 0 then unknown[#unknown + 1] = i end
+end
+if #unknown > 0 then return {'unknown', unpack(unknown)} end
+local seqs, full = {}, {}
+for i = 1, devices do
+  local existing = redis.call('ZSCORE', KEYS[3 * i + 1], ARGV[1])
+  if existing then
+    seqs[i] = tonumber(existing)
+  elseif redis.call('XLEN', KEYS[3 * i - 1]) >= tonumber(ARGV[2]) then
+    full[#full + 1] = i
+  end
+end
+if #full > 0 then return {'full', unpack(full)} end
+for i = 1, devices do
+  if not seqs[i] then
+    local seq = redis.call('INCR', KEYS[3 * i])
+    redis.call('XADD', KEYS[3 * i - 1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
+    redis.call('ZADD', KEYS[3 * i + 1], seq, ARGV[1])
+    seqs[i] = seq
+  end
+end
+return {'ok', unpack(seqs)}
 `);
 
 /** KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope. */
@@ -139,8 +165,9 @@ return names
  */
 export const SETTLE_DEDUP = lua(`
 local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])
-if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'done', '1') end
-if left <= 0 and redis.call('HGET', KEYS[1], 'done') == '1' then
+local done = ARGV[2] == '1'
+if done then redis.call('HSET', KEYS[1], 'done', '1') elseif left <= 0 then done = redis.call('HGET', KEYS[1], 'done') == '1' end
+if left <= 0 and done then
   redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 else
   redis.call('PEXPIRE', KEYS[1], ARGV[4])

@@ -8,8 +8,8 @@ import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
 import { deliveryName, redisKeys } from './redis-keys';
-import { APPEND, runScript } from './redis-scripts';
-import { openRedisStore, type RedisRelayStore } from './redis-store';
+import { APPEND_SLOT, runScript } from './redis-scripts';
+import { openRedisStore, RedisRelayStore } from './redis-store';
 
 const RETENTION_MS = 60_000;
 let redis: TestRedis;
@@ -98,14 +98,83 @@ describe('Redis store', () => {
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
     // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
     const name = deliveryName(alice, 'half');
-    const seq = await runScript(store.redis, APPEND, [redisKeys.mailbox(bob), redisKeys.mailboxSeq(bob), redisKeys.mailboxIndex(bob)], [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half')]);
-    expect(seq).toBe(1);
+    const appended = await runScript(
+      store.redis,
+      APPEND_SLOT,
+      [redisKeys.devices('bob'), redisKeys.mailbox(bob), redisKeys.mailboxSeq(bob), redisKeys.mailboxIndex(bob)],
+      [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half'), bob.device],
+    );
+    expect(appended).toEqual(['ok', 1]);
     const retry = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
     expect(retry.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }, { recipient: carol, seq: 1 }] }]);
     expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['half']);
     expect(await store.pendingCount(carol)).toBe(1);
     const again = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
     expect(again.enqueues).toEqual([{ status: 'duplicate' }]);
+  });
+
+  describe('overlapping batches', () => {
+    /** A store whose dedup check of `gated` waits until the test opens it; `checked` settles when `after`'s check returned. */
+    function gatedStore(gated: string, after: string) {
+      const client = new Redis(redis.url, { enableAutoPipelining: true });
+      let open = () => {};
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let checked = () => {};
+      const afterChecked = new Promise<void>((resolve) => (checked = resolve));
+      let gatedOnce = false;
+      const hget = (key: string, field: string) => {
+        if (key === redisKeys.dedup(alice, gated) && !gatedOnce) {
+          gatedOnce = true;
+          return gate.then(() => client.hget(key, field));
+        }
+        // Opened once everything the other batch does right after its check has been issued.
+        if (key.endsWith(`:${after}`)) return client.hget(key, field).finally(() => setImmediate(checked));
+        return client.hget(key, field);
+      };
+      const proxy = new Proxy(client, {
+        get(target, prop) {
+          if (prop === 'hget') return hget;
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      return { store: new RedisRelayStore(proxy, { dedupRetentionMs: RETENTION_MS }), open, afterChecked };
+    }
+
+    it('lets a batch for other mailboxes finish while an earlier one waits for Redis', async () => {
+      const gated = gatedStore('slow', 'fast');
+      const slow = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('slow', [bob])] }));
+      const fast = await gated.store.commitMailboxBatch(batch({ enqueues: [envelope('fast', [carol])] }));
+      expect(fast.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: carol, seq: 1 }] }]);
+      gated.open();
+      expect((await slow).enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }] }]);
+      await gated.store.close();
+    });
+
+    it('keeps two overlapping batches to one mailbox in call order', async () => {
+      const gated = gatedStore('first', 'second');
+      const first = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('first', [bob])] }));
+      const second = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('second', [bob])] }));
+      await gated.afterChecked;
+      gated.open();
+      await Promise.all([first, second]);
+      expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.seq, d.messageId])).toEqual([
+        [1, 'first'],
+        [2, 'second'],
+      ]);
+      await gated.store.close();
+    });
+
+    it('answers a resend that overlaps its first send as a duplicate, stored once', async () => {
+      const gated = gatedStore('twice', 'never');
+      const first = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('twice', [bob])] }));
+      const resend = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('twice', [bob])] }));
+      gated.open();
+      expect((await first).enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }] }]);
+      expect((await resend).enqueues).toEqual([{ status: 'duplicate' }]);
+      expect(await store.redis.hget(redisKeys.dedup(alice, 'twice'), 'left')).toBe('1');
+      await gated.store.close();
+    });
   });
 
   it('keeps every key of one user in one cluster slot', () => {

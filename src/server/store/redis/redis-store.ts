@@ -1,6 +1,6 @@
 // The relay store on Redis (PARLEY_STORE=redis): one Redis, or a Redis Cluster when several URLs are given. Keys and
-// scripts are laid out per user slot (redis-keys.ts), so both run the same code. Mailbox batches are applied one
-// after another, in call order, as the store contract asks. A write resolves when Redis answered it, which is as
+// scripts are laid out per user slot (redis-keys.ts), so both run the same code. Mailbox batches overlap; what the
+// store contract's call order promises holds per mailbox and per sent envelope (write-order.ts). A write resolves when Redis answered it, which is as
 // durable as Redis's AOF setting makes it (redis-durability.ts reports which promise holds).
 import { Cluster, Redis } from 'ioredis';
 import { normalizeUsername, type Address } from '../../../shared/protocol';
@@ -68,8 +68,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisR
 export class RedisRelayStore implements RelayStore {
   private readonly mailboxes: RedisMailboxes;
   private readonly prekeys: RedisPrekeyStore;
-  /** The last mailbox batch submitted: the next one starts after it settles. */
-  private lastBatch: Promise<unknown> = Promise.resolve();
+  /** Mailbox batches submitted and not yet settled: close waits for them. */
+  private readonly batches = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -155,8 +155,9 @@ export class RedisRelayStore implements RelayStore {
 
   commitMailboxBatch(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
     if (this.closed) return Promise.reject(new StoreError('store_closed', 'the relay store is closed'));
-    const result = this.lastBatch.then(() => this.mailboxes.write(batch));
-    this.lastBatch = result.catch(() => undefined);
+    const result = this.mailboxes.write(batch);
+    const settled = result.catch(() => undefined).finally(() => this.batches.delete(settled));
+    this.batches.add(settled);
     return result;
   }
 
@@ -191,7 +192,7 @@ export class RedisRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.lastBatch;
+    await Promise.all(this.batches);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

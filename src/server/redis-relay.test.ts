@@ -2,11 +2,14 @@
 // relay restart and drained in order, dedup of a resend, prekeys; two relays sharing blobs (records in Redis, bytes
 // in one directory); and the start-up check that logs which durability promise Redis's AOF configuration gives.
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
+import { linkFrame, waitingDevice } from '../../test/support/linking';
+import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
 import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
+import { CloseCode } from '../shared/protocol';
 import { createJsonLogger } from './log';
 import { checkRedisDurability } from './store/redis/redis-durability';
 import { openRedisStore } from './store/redis/redis-store';
@@ -117,6 +120,34 @@ describe('two relays on one Redis', () => {
       expect(notice).toMatchObject({ seq: 0, from: alice.address });
       expect(Buffer.from(notice!.payload)).toEqual(Buffer.from(typing));
       await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    }
+  });
+  it('link a device waiting on one relay from a primary on the other, once', async () => {
+    const options = { store: 'redis' as const, redisUrls: [redis.url], ...blobs.config };
+    const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
+    try {
+      const alice = await registeredDevice(nodeA.url);
+      const waiting = await waitingDevice(nodeB.url);
+      // What comes off the bus is checked like a frame: malformed messages on the address's channel reach no one.
+      const admin = new Redis(redis.url);
+      for (const forged of ['not json', JSON.stringify({ user: 'mallory', device: 7, body: '!!' }), JSON.stringify({ user: 'mallory', device: 7, body: 'AA==', extra: 1 })]) {
+        await admin.publish(`parley:prov:${waiting.address.address}`, forged);
+      }
+      admin.disconnect();
+      const frame = await alice.request((rid) => linkFrame(alice, waiting, rid, { body: 'AAECAw==' }));
+      expect(frame).toEqual({ type: 'device_linked', rid: expect.any(Number), device: 2 });
+      expect(await waiting.socket.next('provision_message')).toEqual({ type: 'provision_message', user: alice.address.user, device: 2, body: 'AAECAw==' });
+      expect((await waiting.socket.closed).code).toBe(CloseCode.provisioningDone);
+      // The new device authenticates as the id it was given, on the other node.
+      const laptop = await RawDevice.connect(nodeA.url, { identity: waiting.identity });
+      expect(await laptop.auth(alice.address.user, 2)).toMatchObject({ device: 2, registered: false });
+      // An address serves once, whichever node the replay reaches.
+      expect(await alice.request((rid) => linkFrame(alice, waiting, rid))).toMatchObject({ type: 'error', code: 'unknown_provisioning_address' });
+      const aliceOnB = await reconnect(nodeB.url, alice);
+      expect(await aliceOnB.request((rid) => linkFrame(aliceOnB, waiting, rid))).toMatchObject({ type: 'error', code: 'unknown_provisioning_address' });
+      await Promise.all([laptop.close(), aliceOnB.close()]);
     } finally {
       await Promise.all([nodeA.close(), nodeB.close()]);
     }

@@ -123,6 +123,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
         for (const connection of online.all()) connection.wake();
       },
       ephemeral: (device, delivery) => online.get(device)?.pushEphemeral(delivery),
+      provisioned: (address, message) => provisioning.received(address, message),
     });
     blobs = await openBlobStore(config, { now, logger, ...(opened.blobIndex ? { index: opened.blobIndex } : {}) });
   } catch (error) {
@@ -130,7 +131,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     await store.close();
     throw error;
   }
-  const provisioning = new ProvisioningRegistry<DeviceConnection>();
+  const provisioning = new ProvisioningRegistry<DeviceConnection>(bus === undefined ? undefined : { via: bus, ttlMs: config.provisioningTtlMs });
   const devices = new LinkedDevices({
     store,
     provisioning,

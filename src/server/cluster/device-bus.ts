@@ -6,12 +6,19 @@
 // A node subscribes to a device's channel while it holds that device's live connection. Pub/sub is not durable and
 // need not be: the mailbox is. A wake lost while the subscriber reconnects is made good by waking every local
 // connection once it is back; a claim lost then leaves the older connection open until either side reconnects.
+// Provisioning addresses (devices waiting to be linked) are shared the same way: a key per address, set with the
+// address's expiry by the node holding the connection and deleted by whichever node's link takes it, and a channel
+// per address on which that node hands the provisioning message to the holder. A message lost on the way (the
+// holder's subscriber reconnecting) leaves the device linked but never told, as a connection dropping would.
 import { z } from 'zod';
-import { DeviceId, MessageId, Username, normalizeUsername, type Address, type DeliveredEnvelope } from '../../shared/protocol';
+import { DeviceId, MAX_PROVISION_BODY_BYTES, MessageId, Username, base64Bytes, normalizeUsername, type Address, type DeliveredEnvelope } from '../../shared/protocol';
+import type { ProvisioningMessage, SharedProvisioning } from '../devices/provisioning-registry';
 import { KEY_PREFIX } from '../store/redis/redis-keys';
 import type { RedisClient } from '../store/redis/redis-scripts';
 
 export interface DeviceBusEvents {
+  /** A link on another node took the provisioning address of a connection here. */
+  provisioned(address: string, message: ProvisioningMessage): void;
   /** Another node stored deliveries for this device. */
   wake(device: Address): void;
   /** A newer connection of this device is live on another node. */
@@ -22,7 +29,7 @@ export interface DeviceBusEvents {
   ephemeral(device: Address, delivery: DeliveredEnvelope): void;
 }
 
-export interface DeviceBus {
+export interface DeviceBus extends SharedProvisioning {
   /** This node now holds `device`'s live connection: listen for it and end older ones elsewhere. */
   claim(device: Address): Promise<void>;
   /** This node no longer holds a connection of `device`. */
@@ -43,7 +50,12 @@ const EphemeralMessage = z.strictObject({
   p: z.base64(),
 });
 
+/** A provisioning message on the bus, checked like the link_device frame it came from. */
+const ProvisioningMessageSchema = z.strictObject({ user: Username, device: DeviceId, body: base64Bytes({ maxBytes: MAX_PROVISION_BODY_BYTES }) });
+
 const CHANNEL_PREFIX = `${KEY_PREFIX}dev:`;
+/** Channel and key of a provisioning address (base64url: no colon, no brace). */
+const PROVISIONING_PREFIX = `${KEY_PREFIX}prov:`;
 
 function channelOf(device: Address): string {
   return `${CHANNEL_PREFIX}${normalizeUsername(device.user)}:${device.device}`;
@@ -124,12 +136,37 @@ export class RedisDeviceBus implements DeviceBus {
     for (const device of devices) this.redis.publish(channelOf(device), `e ${message}`).catch((error: unknown) => this.onError(error));
   }
 
+  async holdAddress(address: string, ttlMs: number): Promise<void> {
+    const name = `${PROVISIONING_PREFIX}${address}`;
+    await this.subscriber.subscribe(name);
+    await this.redis.set(name, '1', 'PX', ttlMs);
+  }
+
+  async addressHeld(address: string): Promise<boolean> {
+    return (await this.redis.exists(`${PROVISIONING_PREFIX}${address}`)) === 1;
+  }
+
+  async takeAddress(address: string): Promise<boolean> {
+    return (await this.redis.del(`${PROVISIONING_PREFIX}${address}`)) === 1;
+  }
+
+  sendProvisioning(address: string, message: ProvisioningMessage): void {
+    this.redis.publish(`${PROVISIONING_PREFIX}${address}`, JSON.stringify(message)).catch((error: unknown) => this.onError(error));
+  }
+
+  dropAddress(address: string): void {
+    const name = `${PROVISIONING_PREFIX}${address}`;
+    this.redis.del(name).catch((error: unknown) => this.onError(error));
+    this.subscriber.unsubscribe(name).catch((error: unknown) => this.onError(error));
+  }
+
   async close(): Promise<void> {
     this.held.clear();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 
   private receive(channel: string, message: string): void {
+    if (channel.startsWith(PROVISIONING_PREFIX)) return this.receiveProvisioning(channel.slice(PROVISIONING_PREFIX.length), message);
     const device = deviceOf(channel);
     const mine = this.held.get(channel);
     if (device === undefined || mine === undefined) return;
@@ -139,6 +176,17 @@ export class RedisDeviceBus implements DeviceBus {
     if (!Number.isSafeInteger(generation)) return;
     if (mine === Number.POSITIVE_INFINITY) this.announced.set(channel, Math.max(generation, this.announced.get(channel) ?? 0));
     else if (generation > mine) this.replace(channel, device);
+  }
+
+  private receiveProvisioning(address: string, json: string): void {
+    let parsed: ReturnType<typeof ProvisioningMessageSchema.safeParse>;
+    try {
+      parsed = ProvisioningMessageSchema.safeParse(JSON.parse(json));
+    } catch (error) {
+      return this.onError(error);
+    }
+    if (!parsed.success) return this.onError(new Error('malformed provisioning message on the device bus'));
+    this.events.provisioned(address, parsed.data);
   }
 
   private receiveEphemeral(device: Address, json: string): void {

@@ -235,9 +235,21 @@ export class DeviceConnection {
     clearTimeout(this.authTimer);
     this.state = 'provisioning';
     const { provisioning, config, now } = this.context;
-    this.provisioningAddress = provisioning.open(this);
+    const expiresAt = now() + config.provisioningTtlMs;
     this.authTimer = setTimeout(() => this.closeWith('provisioningDone'), config.provisioningTtlMs);
-    this.send({ type: 'provisioning_address', address: this.provisioningAddress, expiresAt: now() + config.provisioningTtlMs });
+    this.follow(
+      provisioning.open(this),
+      (address) => {
+        // Told only once every relay on the store knows the address.
+        if (this.state !== 'provisioning') return provisioning.close(address, this);
+        this.provisioningAddress = address;
+        this.send({ type: 'provisioning_address', address, expiresAt });
+      },
+      (error) => {
+        this.context.logger.error('relay.provisioning_failed', { connection: this.id, ...errorFields(error) });
+        this.closeSocket(INTERNAL_ERROR_CLOSE, 'internal_error');
+      },
+    );
   }
 
   private hold(data: RawMessage, isBinary: boolean): void {

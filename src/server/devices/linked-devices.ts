@@ -63,7 +63,7 @@ export class LinkedDevices {
       this.options.logger.info('relay.device_certificate_rejected', {});
       return refuse('bad_certificate', 'the certificate does not verify with this account’s key; nothing linked');
     }
-    if (!this.options.provisioning.has(frame.provisioningAddress)) {
+    if (!(await this.options.provisioning.has(frame.provisioningAddress))) {
       return refuse('unknown_provisioning_address', 'no device is waiting at this provisioning address (used or expired); nothing linked');
     }
     const outcome = await this.options.store.linkDevice({
@@ -92,7 +92,7 @@ export class LinkedDevices {
           }
         }
         // Taken only now: had the store failed, the waiting device would still be there for a retry.
-        const waiting = this.options.provisioning.take(frame.provisioningAddress);
+        const waiting = await this.options.provisioning.take(frame.provisioningAddress);
         if (waiting === undefined) {
           return refuse('unknown_provisioning_address', 'the device being linked went away; remove it and link again');
         }

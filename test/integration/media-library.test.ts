@@ -246,6 +246,45 @@ describe('media library', () => {
     expect(did).toHaveLength(2);
   });
 
+  it('deletes the files of a deleted or expired message from disk and vault, its transfer stopped, and nothing else', async () => {
+    const sender = await openLibrary(alice);
+    const data = randomBytes(300_000);
+    const sent = { conversationId: 'dm:bob', messageId: '01HZXK3W8Q5V6T7Y8Z9A0B1C2D', sender: 'alice' };
+    const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'plan.bin' });
+    const pointer = await sender.library.pointer(staged.id);
+    await sender.library.placeIn([staged.id], sent);
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+
+    // bob has the file twice, from two messages: one downloaded, one downloading while its message is deleted.
+    const receiver = await openLibrary(bob);
+    const first = { conversationId: 'dm:alice', messageId: '01HZXK3W8Q5V6T7Y8Z9A0B1C2E', sender: 'alice' };
+    const second = { ...first, messageId: '01HZXK3W8Q5V6T7Y8Z9A0B1C2F' };
+    const kept = await receiver.library.adopt(pointer, undefined, first);
+    await receiver.library.download(kept.id);
+    await expect.poll(async () => (await receiver.library.view(kept.id)).state, { timeout: 20_000 }).toBe('downloaded');
+    const gone = await receiver.library.adopt(pointer, undefined, second);
+    await receiver.library.download(gone.id);
+    await receiver.library.forgetMessages([second, { ...first, messageId: '01HZXK3W8Q5V6T7Y8Z9A0B1C2G' }]);
+    expect(existsSync(receiver.library.fileOf(gone.id))).toBe(false);
+    await expect(receiver.library.view(gone.id)).rejects.toMatchObject({ code: 'unknown_attachment' });
+    expect(await receiver.library.listTransfers()).toEqual([]);
+    expect(existsSync(receiver.library.fileOf(kept.id))).toBe(true);
+    // The same message from someone else names other files: nothing of alice's goes.
+    await receiver.library.forgetMessages([{ ...first, sender: 'mallory' }]);
+    expect(existsSync(receiver.library.fileOf(kept.id))).toBe(true);
+    await receiver.library.forgetMessages([first]);
+    expect(existsSync(receiver.library.fileOf(kept.id))).toBe(false);
+    await expect(receiver.library.view(kept.id)).rejects.toMatchObject({ code: 'unknown_attachment' });
+
+    // The sender's copy goes with its own message, and stays gone after a restart.
+    expect(existsSync(sender.library.fileOf(staged.id))).toBe(true);
+    await sender.library.forgetMessages([sent]);
+    expect(existsSync(sender.library.fileOf(staged.id))).toBe(false);
+    await sender.library.close();
+    const reopened = await openLibrary(alice, sender.dataDir);
+    await expect(reopened.library.view(staged.id)).rejects.toMatchObject({ code: 'unknown_attachment' });
+  });
+
   it('pauses and resumes a download, and resumes an unfinished download after a restart', async () => {
     const sender = await openLibrary(alice);
     const data = randomBytes(8 * 1024 * 1024);

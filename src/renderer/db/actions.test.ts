@@ -46,7 +46,9 @@ describe("peers' actions", () => {
     await queueTextMessage(db, { conversationId: 'dm:bob', body: 'what plan?', me: 'alice', now: T + 1, messageId: 'a1', replyTo: await row(db, 'm1', 'bob') });
     expect((await row(db, 'a1', 'alice')).quote).toEqual({ messageId: 'm1', author: 'bob', text: 'secret plan' });
     await receive(db, actionFrom('alice', 'x1', { kind: 'reaction', targetMessageId: 'm1', targetAuthor: 'bob', emoji: '😮', remove: false }, { conversationId: 'dm:bob', sentAt: T + 2 }));
-    await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 3 }));
+    const deleted = await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 3 }));
+    // Main is told the message is gone, to delete its files.
+    expect(deleted.deleted).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }]);
 
     const tombstone = await row(db, 'm1', 'bob');
     expect(tombstone.deleted).toBe(true);
@@ -63,8 +65,10 @@ describe("peers' actions", () => {
   it('refuses a delete of someone else’s message or after the window', async () => {
     const db = freshDatabase();
     await receive(db, textFrom('bob', 'm1', 'stays', { sentAt: T }));
-    await receive(db, actionFrom('carol', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { conversationId: 'dm:bob', sentAt: T + 1 }));
-    await receive(db, actionFrom('bob', 'd2', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + EDIT_WINDOW_MS + 1 }));
+    const byOther = await receive(db, actionFrom('carol', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { conversationId: 'dm:bob', sentAt: T + 1 }));
+    const late = await receive(db, actionFrom('bob', 'd2', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + EDIT_WINDOW_MS + 1 }));
+    // Its files stay too.
+    expect([...byOther.deleted, ...late.deleted]).toEqual([]);
     expect(await row(db, 'm1', 'bob')).toMatchObject({ body: 'stays' });
     expect((await row(db, 'm1', 'bob')).deleted).toBeUndefined();
   });

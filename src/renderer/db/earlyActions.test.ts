@@ -40,6 +40,8 @@ describe('actions that arrive before their message', () => {
     const outcome = await receive(db, textFrom('bob', 'm1', 'wrong chat, sorry', { sentAt: T, receivedAt: T + 2 }));
     expect(await row(db, 'm1')).toMatchObject({ deleted: true, body: '' });
     expect(outcome.stored).toEqual([]);
+    // Its files (had it any) go too: main is told.
+    expect(outcome.deleted).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }]);
     expect(JSON.stringify(await db.messages.toArray())).not.toContain('wrong chat');
   });
 

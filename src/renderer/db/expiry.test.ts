@@ -53,11 +53,19 @@ describe('disappearing messages', () => {
       { conversationId: 'dm:bob', messageId: 'kept', sender: 'alice', direction: 'out', body: 'reply', timestamp: T, quote: { messageId: 'e3', author: 'bob', text: 'expiring 3' }, quotedId: 'e3' },
     ]);
     let pauses = 0;
-    const purged = await purgeExpired(db, T + count, async () => {
-      pauses += 1;
-    });
+    const told: string[] = [];
+    const purged = await purgeExpired(
+      db,
+      T + count,
+      (messages) => told.push(...messages.map((message) => `${message.conversationId}/${message.messageId}/${message.sender}`)),
+      async () => {
+        pauses += 1;
+      },
+    );
     expect(purged).toBe(count);
     expect(pauses).toBe(2);
+    // Every purged message is named to main (which deletes its files), each once.
+    expect(told.sort()).toEqual(Array.from({ length: count }, (_, i) => `dm:bob/e${i}/bob`).sort());
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['later', 'kept']);
     // The reply stays, but what it quoted is gone from storage too.
     expect((await db.messages.toArray())[1]!.quote).toEqual({ messageId: 'e3', author: 'bob', text: '' });
@@ -84,7 +92,7 @@ describe('disappearing messages', () => {
     expect((await searchMessages(db, 'quokka', { limit: 5 })).length).toBe(5);
 
     reads.reset();
-    expect(await purgeExpired(db, T, async () => undefined)).toBe(count);
+    expect(await purgeExpired(db, T, () => undefined, async () => undefined)).toBe(count);
     // Ids were enough: not one expired message was decrypted to be deleted.
     expect(reads.rows).toBe(0);
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['kept']);

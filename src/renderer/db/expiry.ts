@@ -3,6 +3,7 @@
 // messages never hold the database or the UI for long. A purged message is deleted, and the snippets that quote it
 // are emptied (db/actions.ts).
 import { ulid } from 'ulid';
+import type { AttachmentMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
 import { clearFieldsUpTo } from './atRest/clearFields';
@@ -34,10 +35,15 @@ export async function nextExpiry(db: ParleyDatabase): Promise<number | undefined
  * Deletes every message whose time has come, PURGE_BATCH per transaction, pausing between batches so the UI gets
  * frames. Only the ids of expired rows are read, never their content: the at-rest sealing keeps the purge's fields
  * in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each message go its blind-index
- * terms (they live on the row), queued sends, the receipts kept for it, and the snippets of replies quoting it.
- * Returns how many were deleted.
+ * terms (they live on the row), queued sends, the receipts kept for it, and the snippets of replies quoting it;
+ * each batch's messages are handed to `onPurged` (main deletes their files). Returns how many were deleted.
  */
-export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: () => Promise<void> = pauseForAFrame): Promise<number> {
+export async function purgeExpired(
+  db: ParleyDatabase,
+  now = Date.now(),
+  onPurged: (messages: AttachmentMessage[]) => void = () => undefined,
+  pause: () => Promise<void> = pauseForAFrame,
+): Promise<number> {
   let purged = 0;
   for (;;) {
     const expired = (await clearFieldsUpTo(db, 'messages', 'expiresAt', now, PURGE_BATCH)) as ExpiredKeys[];
@@ -52,13 +58,14 @@ export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: 
       return expired.length;
     });
     purged += count;
+    onPurged(expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })));
     if (count < PURGE_BATCH) return purged;
     await pause();
   }
 }
 
 /** What the purge reads of an expired row: fields the at-rest sealing keeps in clear. */
-type ExpiredKeys = Pick<StoredMessage, 'seq' | 'conversationId' | 'messageId'>;
+type ExpiredKeys = Pick<StoredMessage, 'seq' | 'conversationId' | 'messageId' | 'sender'>;
 
 /** Long enough for the browser to paint a frame between two batches. */
 export const PURGE_PAUSE_MS = 16;

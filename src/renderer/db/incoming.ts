@@ -7,7 +7,7 @@
 // unless it is muted.
 import { mentionsUser } from '../../shared/conversations/mentions';
 import { isMuted } from '../../shared/notifications/notificationPolicy';
-import type { ReceivedMessage } from '../../shared/ipc';
+import type { AttachmentMessage, ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
 import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActions';
@@ -21,6 +21,8 @@ export interface StoreOutcome {
   typing: ReceivedMessage[];
   /** Some group changed; the groups list should be refreshed. */
   groupsChanged: boolean;
+  /** Messages their authors deleted for everyone, here now: main deletes their files (features/media/forgetFiles). */
+  deleted: AttachmentMessage[];
 }
 
 /** Titles for conversations first seen in this batch (the username, or the group's name when known). */
@@ -32,7 +34,7 @@ export async function storeReceived(
   me: string,
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
-  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
+  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false, deleted: [] };
   await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
@@ -68,7 +70,7 @@ export async function storeReceived(
         case 'delete':
           // It may name rows of this batch: those are written first.
           await writer.flush();
-          await applyAction(db, writer, message as EarlyAction, true);
+          if (await applyAction(db, writer, message as EarlyAction, true)) noteDeleted(outcome, message as EarlyAction);
           break;
         case 'expiry_timer':
           if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
@@ -109,7 +111,9 @@ export async function storeReceived(
     await writer.flush();
     // Actions that came before the messages just stored.
     for (const action of await takeEarlyActions(db, writer.takeAdded())) {
-      if ((await applyAction(db, writer, action, false)) && action.content.kind !== 'reaction') settleNotified(outcome, action);
+      if (!(await applyAction(db, writer, action, false))) continue;
+      noteDeleted(outcome, action);
+      if (action.content.kind !== 'reaction') settleNotified(outcome, action);
     }
     await writer.flush();
   });
@@ -123,6 +127,11 @@ async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: Earl
   if (result !== 'applied') return false;
   if (action.content.kind !== 'reaction') await writer.followMention(action.conversationId, action.content.targetMessageId, action.sender.user);
   return true;
+}
+
+/** An applied delete names a message gone for everyone, whose files go too. */
+function noteDeleted(outcome: StoreOutcome, action: EarlyAction): void {
+  if (action.content.kind === 'delete') outcome.deleted.push({ conversationId: action.conversationId, messageId: action.content.targetMessageId, sender: action.sender.user });
 }
 
 /**

@@ -576,6 +576,13 @@ export class FakeParley {
         const view = this.attachment(request.id);
         return { outcome: view.executable ? 'shown' : 'opened' };
       },
+      'media.forgetMessages': async (request) => {
+        this.log('media.forgetMessages', request);
+        const named = (view: AttachmentView) =>
+          request.messages.some((m) => m.conversationId === view.message?.conversationId && m.messageId === view.message.messageId && m.sender === view.message.sender);
+        for (const view of [...this.attachments.values()]) if (named(view)) this.attachments.delete(view.id);
+        return {};
+      },
       'media.transfers': async (request) => {
         this.log('media.transfers', request);
         return [...this.attachments.values()].filter((view) => ['encrypting', 'uploading', 'downloading', 'paused'].includes(view.state));

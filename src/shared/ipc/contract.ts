@@ -11,6 +11,7 @@ import {
   AppSettingsChange,
   AnswerJoinRequest,
   AttachmentId,
+  AttachmentMessage,
   AttachmentView,
   CommitRequest,
   CreateInviteRequest,
@@ -36,6 +37,7 @@ import {
   InviteView,
   MediaContent,
   JoinAnswered,
+  MAX_FORGET_MESSAGES,
   MAX_PENDING_JOINS,
   PendingJoinView,
   JoinRequest,
@@ -147,6 +149,8 @@ export const invokeChannels = {
    * unknown_attachment, attachment_failed (not here yet, cannot write there, or a shell that cannot open files).
    */
   'media.open': invoke(z.strictObject({ id: AttachmentId }), z.strictObject({ outcome: z.enum(['opened', 'shown', 'cancelled']) })),
+  /** Deletes the files of messages deleted or expired here: transfers stopped, encrypted files and keys removed. */
+  'media.forgetMessages': invoke(z.strictObject({ messages: z.array(AttachmentMessage).min(1).max(MAX_FORGET_MESSAGES) }), Empty),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

@@ -99,6 +99,10 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'media.transfers': () => media((library) => library.listTransfers()),
     'media.forward': ({ ids }) => media((library) => library.forward(ids)),
     'media.open': ({ id }) => media(async (library) => ({ outcome: await openAttachment(library, desktop.files, id) })),
+    'media.forgetMessages': async ({ messages }) => {
+      await media((library) => library.forgetMessages(messages));
+      return {};
+    },
     'groups.list': async () => messenger().listGroups(),
     // Errors: unknown_user, bad_bundle, cannot_add_self, offline (retryable).
     'groups.create': ({ name, members }) => messenger().createGroup(name, members),

@@ -193,7 +193,22 @@ export class MediaLibrary {
   async placeIn(ids: readonly string[], message: AttachmentMessage): Promise<void> {
     for (const id of ids) {
       const record = await this.records.get(id);
-      if (record && record.message === undefined) await this.update(id, { message });
+      if (record && record.message === undefined) {
+        await this.update(id, { message });
+        await this.records.addToMessage(message, id);
+      }
+    }
+  }
+
+  /**
+   * Deletes the files of these messages — deleted for this user or for everyone, or expired: transfers stopped, the
+   * encrypted files removed from disk, the records (key, digest, blob id) removed from the vault. Messages without
+   * files here are skipped. A forwarded copy is its own record (and its own name for a linked file): it stays.
+   */
+  async forgetMessages(messages: readonly AttachmentMessage[]): Promise<void> {
+    for (const message of messages) {
+      for (const id of await this.records.ofMessage(message)) await this.remove(id);
+      await this.records.forgetMessage(message);
     }
   }
 
@@ -260,6 +275,7 @@ export class MediaLibrary {
       ...(message ? { message } : {}),
     };
     await this.records.put(record);
+    if (message) await this.records.addToMessage(message, record.id);
     return toView(record);
   }
 
@@ -360,6 +376,16 @@ export class MediaLibrary {
     const running = [...this.transfers.values()];
     for (const transfer of running) transfer.stop.abort();
     await Promise.allSettled(running.map((t) => t.done));
+  }
+
+  private async remove(id: string): Promise<void> {
+    const transfer = this.transfers.get(id);
+    transfer?.stop.abort();
+    await transfer?.done.catch(() => undefined);
+    await rm(this.fileOf(id), { force: true });
+    await this.track(id, false);
+    await this.records.delete(id);
+    this.lastReport.delete(id);
   }
 
   private startUpload(record: AttachmentRecord): void {

@@ -1,8 +1,10 @@
 // What the message toolbar, menu and keys do: each changes the row here at once and queues what the others must
-// learn in the outbox (db/actions.ts), then wakes the outbox for that conversation.
+// learn in the outbox (db/actions.ts), then wakes the outbox for that conversation. A deleted message's files are
+// deleted by main.
 import { deleteMessage, editMessage, toggleReaction } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { requireSession } from '../../store/session';
+import { forgetFilesOf } from '../media/forgetFiles';
 
 export async function react(message: StoredMessage, emoji: string): Promise<void> {
   const { db, me, outbox } = requireSession();
@@ -20,6 +22,7 @@ export async function remove(message: StoredMessage, forEveryone: boolean): Prom
   const { db, me, outbox } = requireSession();
   await deleteMessage(db, me, message, forEveryone);
   if (forEveryone) outbox.poke(message.conversationId);
+  if (message.attachments?.length) await forgetFilesOf([{ conversationId: message.conversationId, messageId: message.messageId, sender: message.sender }]);
 }
 
 export async function copyText(message: StoredMessage): Promise<void> {

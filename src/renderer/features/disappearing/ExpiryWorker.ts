@@ -4,6 +4,7 @@
 // that fails is tried again after a growing pause, and after every purge the next expiry is read again (the live
 // query alone would wait for the next change, which may never come). Runs for the whole session, whichever chat is open.
 import { liveQuery, type Subscription } from 'dexie';
+import type { AttachmentMessage } from '../../../shared/ipc';
 import type { ParleyDatabase } from '../../db/database';
 import { nextExpiry, purgeExpired } from '../../db/expiry';
 
@@ -24,6 +25,8 @@ export class ExpiryWorker {
   constructor(
     private readonly db: ParleyDatabase,
     private readonly log: (event: string, fields: Record<string, unknown>) => void,
+    /** Messages just purged: their files go too (features/media/forgetFiles). */
+    private readonly onPurged: (messages: AttachmentMessage[]) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -57,7 +60,7 @@ export class ExpiryWorker {
       this.again = true;
       return;
     }
-    this.purging = purgeExpired(this.db, this.now())
+    this.purging = purgeExpired(this.db, this.now(), this.onPurged)
       .then(
         async () => {
           this.failures = 0;

@@ -9,7 +9,7 @@ import { ensureConversation } from '../../db/conversations';
 import { useChats } from '../../store/chats';
 import { fakeContact } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
-import { attachmentView, mediaFrom } from '../../testing/messages';
+import { actionFrom, attachmentView, mediaFrom } from '../../testing/messages';
 import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 import { describeAttachments } from './describeAttachments';
 
@@ -141,6 +141,29 @@ describe('received files', () => {
     await within(card).findByRole('link', { name: 'Save minutes.pdf' });
     await waitFor(() => expect(fake.calls.some((call) => call.channel === 'app.info')).toBe(true));
     expect(within(card).queryByRole('button', { name: 'Open minutes.pdf' })).toBeNull();
+  });
+
+  it('has main delete the files of a message deleted here (Delete key) or by its sender for everyone', async () => {
+    const { user, fake } = await openBob();
+    const photo = attachmentView({ fileName: 'boat.jpg', state: 'downloaded', message: { conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' } });
+    const doc = attachmentView({ fileName: 'plan.pdf', kind: 'file', contentType: 'application/pdf', message: { conversationId: 'dm:bob', messageId: 'm2', sender: 'bob' } });
+    fake.putAttachment(photo);
+    fake.putAttachment(doc);
+    fake.deliver(mediaFrom('bob', 'm1', [photo], 'the boat'));
+    fake.deliver(mediaFrom('bob', 'm2', [doc], 'the plan'));
+    const forgotten = () => fake.calls.filter((call) => call.channel === 'media.forgetMessages').map((call) => call.request);
+
+    const bubble = (await screen.findByText('the boat', {}, LOADED)).closest('.message') as HTMLElement;
+    act(() => bubble.focus());
+    await user.keyboard('{Delete}');
+    await waitFor(() => expect(forgotten()).toEqual([{ messages: [{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }] }]), LOADED);
+    expect(fake.attachments.has(photo.id)).toBe(false);
+
+    fake.deliver(actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm2' }));
+    await within(screen.getByRole('log', { name: 'Messages with bob' })).findByText('This message was deleted.', {}, LOADED);
+    await waitFor(() => expect(forgotten()).toHaveLength(2), LOADED);
+    expect(forgotten()[1]).toEqual({ messages: [{ conversationId: 'dm:bob', messageId: 'm2', sender: 'bob' }] });
+    expect(fake.attachments.has(doc.id)).toBe(false);
   });
 
   it('shows progress while a file moves, with pause and cancel', async () => {

@@ -26,6 +26,7 @@ function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<Constructo
     onTyping: vi.fn(),
     onGroupsChanged: vi.fn(),
     onStored: vi.fn(),
+    onDeleted: vi.fn(),
     retryDelayMs: 10,
     ...hooks,
   });

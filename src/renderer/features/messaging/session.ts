@@ -24,6 +24,7 @@ import { ReceivePipeline } from './ReceivePipeline';
 import { SearchIndexer } from '../../db/search/SearchIndexer';
 import { ReceiptWorker } from './ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
+import { forgetFilesOf } from '../media/forgetFiles';
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -100,9 +101,10 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id));
       background('notifications.failed', notifyNewMessages({ db, me }, messages));
     },
+    onDeleted: (messages) => background('media.forget_failed', forgetFilesOf(messages)),
   });
 
-  const expiry = new ExpiryWorker(db, log);
+  const expiry = new ExpiryWorker(db, log, (messages) => background('media.forget_failed', forgetFilesOf(messages)));
   expiry.start();
   const stopDrafts = keepDrafts(db, background);
   const stopMedia = useMedia.getState().follow();

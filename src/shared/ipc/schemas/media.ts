@@ -10,6 +10,8 @@ export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an atta
 /** The message a file came or goes with: where "Show in chat" leads (the renderer finds it by these three). */
 export const AttachmentMessage = z.strictObject({ conversationId: ConversationId, messageId: MessageId, sender: Username });
 export type AttachmentMessage = z.infer<typeof AttachmentMessage>;
+/** Most messages one media.forgetMessages names. */
+export const MAX_FORGET_MESSAGES = 500;
 
 export const AttachmentView = z.strictObject({
   id: AttachmentId,

@@ -1,7 +1,9 @@
 // What this device knows about each attachment, kept in the encrypted vault (never beside the files): the key,
 // digest and blob id, what the user sees (name, type, size, preview), and where its transfer stands. The files in
 // <dataDir>/attachments hold only ciphertext; without the vault they are noise. A list of unfinished transfers is
-// kept as its own record so they resume after a restart.
+// kept as its own record so they resume after a restart, and for each message the ids of its files, so deleting a
+// message (or its expiry) deletes them.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AttachmentMessage } from '../../../../shared/ipc';
 import type { Vault } from '../../vault';
@@ -48,6 +50,10 @@ const recordCodec = jsonRecord(AttachmentRecord, 'attachment');
 const activeCodec = jsonRecord(z.array(LocalAttachmentId).max(100_000), 'attachment transfer list');
 const ACTIVE = 'media/active';
 const nameOf = (id: string) => `media/attachment/${id}`;
+const messageCodec = jsonRecord(z.array(LocalAttachmentId).max(10_000), 'attachments of a message');
+/** A message's record is named by a hash of who sent which message where (the vault's names are not secret-free). */
+const messageNameOf = (message: AttachmentMessage) =>
+  `media/message/${createHash('sha256').update(`${message.conversationId}\u0000${message.messageId}\u0000${message.sender.toLowerCase()}`).digest('base64url')}`;
 
 export class AttachmentRecords {
   private readonly cache = new Map<string, AttachmentRecord>();
@@ -77,6 +83,21 @@ export class AttachmentRecords {
   async delete(id: string): Promise<void> {
     this.cache.delete(id);
     await this.vault.delete('records', nameOf(id));
+  }
+
+  /** The ids of the files that came or went with a message. */
+  async ofMessage(message: AttachmentMessage): Promise<string[]> {
+    const bytes = await this.vault.get('records', messageNameOf(message));
+    return bytes ? messageCodec.decode(bytes) : [];
+  }
+
+  async addToMessage(message: AttachmentMessage, id: string): Promise<void> {
+    const ids = await this.ofMessage(message);
+    if (!ids.includes(id)) await this.vault.put('records', messageNameOf(message), messageCodec.encode([...ids, id]));
+  }
+
+  async forgetMessage(message: AttachmentMessage): Promise<void> {
+    await this.vault.delete('records', messageNameOf(message));
   }
 
   /** Ids of transfers that were not finished, in the order they were started. */

@@ -1,6 +1,8 @@
 // Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
-// chunk at a time with a pause between chunks, so the UI and sending never wait for it. An edit queues its message
-// for indexing again (a meta key), which wakes it too.
+// chunk at a time with a pause between chunks, so the UI and sending never wait for it — nor receiving: before each
+// chunk it waits until what has arrived is stored (`yieldTo`), so a catch-up of thousands of messages is stored and
+// listed first and indexed after (indexing reads, seals and writes every row again). An edit queues its message for
+// indexing again (a meta key), which wakes it too.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
 import { indexNextChunk, REINDEX_PREFIX } from './indexMessages';
@@ -14,6 +16,8 @@ export class SearchIndexer {
   constructor(
     private readonly db: ParleyDatabase,
     private readonly onError: (error: unknown) => void,
+    /** Resolves when work that goes first is done (the session's receive pipeline: everything received is stored). */
+    private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   start(): void {
@@ -49,7 +53,9 @@ export class SearchIndexer {
   private async run(): Promise<void> {
     do {
       this.again = false;
-      while (!this.stopped && (await indexNextChunk(this.db)) > 0) {
+      for (;;) {
+        await this.yieldTo();
+        if (this.stopped || (await indexNextChunk(this.db)) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     } while (this.again && !this.stopped);

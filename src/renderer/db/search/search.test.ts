@@ -145,4 +145,33 @@ describe('full-text search over the blind index', () => {
       await indexer.idle();
     }
   });
+
+  it('indexes a chunk only once what goes first (storing what was received) is done', async () => {
+    const db = database();
+    let asked = 0;
+    let release = () => {};
+    const receiving = new Promise<void>((resolve) => (release = resolve));
+    const indexer = new SearchIndexer(
+      db,
+      (error) => {
+        throw error;
+      },
+      () => {
+        asked += 1;
+        return receiving;
+      },
+    );
+    indexer.start();
+    try {
+      await db.messages.add(message('dm:bob', 'waiting walrus', 1));
+      await expect.poll(() => asked, { timeout: 30_000 }).toBeGreaterThan(0);
+      // Held before its first chunk: nothing indexed while receiving goes on.
+      expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
+      release();
+      await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['waiting walrus']);
+    } finally {
+      indexer.stop();
+      await indexer.idle();
+    }
+  });
 });

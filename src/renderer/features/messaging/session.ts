@@ -108,9 +108,13 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   expiry.start();
   const stopDrafts = keepDrafts(db, background);
   const stopMedia = useMedia.getState().follow();
-  const indexer = new SearchIndexer(db, (error) => {
-    if (!stopped) log('search.index_failed', { error: errorName(error) });
-  });
+  const indexer = new SearchIndexer(
+    db,
+    (error) => {
+      if (!stopped) log('search.index_failed', { error: errorName(error) });
+    },
+    () => pipeline.whenIdle(),
+  );
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);
   const stopContacts = useContacts.getState().follow();

@@ -106,7 +106,7 @@ describe('files in messages', () => {
     expect((await fetchAttachment(ben, forBen.attachments[0]!.id)).equals(image)).toBe(true);
   });
 
-  it('shows files sent from one device on the sender’s other devices, which may fetch them too', async () => {
+  it('shows files sent from one device on the sender’s other devices, which may fetch them too, with their timer', async () => {
     const alice = await user('ml-a');
     const bob = await user('ml-b');
     const laptop = await TestUser.linked(relay, alice);
@@ -114,11 +114,12 @@ describe('files in messages', () => {
     await addContact(alice, bob);
     const image = jpeg(60_000);
     const [staged] = [await stage(alice, image, 'view.jpg')];
-    await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000007', content: { kind: 'media', caption: 'Look', attachmentIds: [staged!.id] } });
+    await alice.callRetrying('messages.send', { conversationId: dm(bob), messageId: '01HZX3M4J8MEDIA00000000007', content: { kind: 'media', caption: 'Look', attachmentIds: [staged!.id], expireTimerSeconds: 300 } });
 
     const onLaptop = await waitFor(() => mediaIn(laptop, dm(bob)), 'the laptop gets the transcript');
     expect(laptop.conversation(dm(bob))[0]?.sender.user).toBe(alice.username);
-    expect(onLaptop).toMatchObject({ caption: 'Look', attachments: [{ fileName: 'view.jpg', size: image.length }] });
+    // The chat's disappearing-message timer travels with the files.
+    expect(onLaptop).toMatchObject({ caption: 'Look', attachments: [{ fileName: 'view.jpg', size: image.length }], expireTimerSeconds: 300 });
     expect((await fetchAttachment(laptop, onLaptop.attachments[0]!.id)).equals(image)).toBe(true);
   });
 

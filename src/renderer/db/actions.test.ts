@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { EDIT_WINDOW_MS } from '../../shared/conversations/messageRules';
 import { freshDatabase } from '../testing/db';
-import { actionFrom, textFrom } from '../testing/messages';
+import { actionFrom, attachmentView, textFrom } from '../testing/messages';
 import { deleteMessage, editMessage, lastEditableMessage, toggleReaction } from './actions';
 import type { ParleyDatabase } from './database';
 import { storeReceived } from './incoming';
+import { setExpiryTimer } from './expiry';
 import { queueTextMessage } from './outgoing';
 import type { StoredMessage } from './rows';
 
@@ -108,6 +109,36 @@ describe("peers' actions", () => {
     // Not read yet: its timer has not started.
     expect(await row(db, 'm1', 'bob')).toMatchObject({ expireTimerSeconds: 30 });
     expect((await row(db, 'm1', 'bob')).expiresAt).toBeUndefined();
+  });
+
+  it('takes the timer of a 1:1 message sent under another one, with the system line, unless the chat’s was set after it was sent', async () => {
+    const db = freshDatabase();
+    const timed = (messageId: string, seconds: number, sentAt: number, files = false) => {
+      const base = textFrom('bob', messageId, messageId, { sentAt });
+      const timer = seconds > 0 ? { expireTimerSeconds: seconds } : {};
+      return { ...base, content: files ? { kind: 'media' as const, caption: messageId, attachments: [attachmentView()], ...timer } : { kind: 'text' as const, body: messageId, ...timer } };
+    };
+    const lines = async () =>
+      (await db.messages.where('conversationId').equals('dm:bob').sortBy('seq')).map((m) => (m.direction === 'system' ? `timer ${m.timer?.seconds} by ${m.sender}` : `${m.messageId} ${m.expireTimerSeconds ?? 0}`));
+    await receive(db, textFrom('bob', 'hi', 'hi', { sentAt: T }));
+    // bob set 30 s and this device missed the change: his next message brings it.
+    await receive(db, timed('first', 30, T + 10));
+    expect(await db.conversations.get('dm:bob')).toMatchObject({ expireTimerSeconds: 30, expireTimerSetAt: T + 10 });
+    // The same message again changes nothing.
+    await receive(db, timed('first', 30, T + 10), timed('second', 30, T + 11, true));
+    // alice changes it; a message bob sent before that does not undo her change.
+    await setExpiryTimer(db, 'dm:bob', 'alice', 300, T + 20);
+    await receive(db, timed('before', 30, T + 15, true));
+    expect(await db.conversations.get('dm:bob')).toMatchObject({ expireTimerSeconds: 300 });
+    // One sent after it, without a timer (files too), turns it off.
+    await receive(db, timed('after', 0, T + 30, true));
+    expect(await db.conversations.get('dm:bob')).toMatchObject({ expireTimerSeconds: 0, expireTimerSetAt: T + 30 });
+    expect(await lines()).toEqual(['hi 0', 'timer 30 by bob', 'first 30', 'second 30', 'timer 300 by alice', 'before 30', 'timer 0 by bob', 'after 0']);
+
+    // A group's timer is its admins' to set: a member's message under another timer leaves it.
+    await receive(db, { ...textFrom('bob', 'g1', 'x', { conversationId: 'group:AAAAAAAAAAAAAAAAAAAAAA', sentAt: T + 40 }), content: { kind: 'text', body: 'x', expireTimerSeconds: 60 } });
+    expect((await db.conversations.get('group:AAAAAAAAAAAAAAAAAAAAAA'))?.expireTimerSeconds).toBeUndefined();
+    expect(await db.messages.where('conversationId').equals('group:AAAAAAAAAAAAAAAAAAAAAA').count()).toBe(1);
   });
 });
 

@@ -20,7 +20,7 @@ export async function setExpiryTimer(db: ParleyDatabase, conversationId: string,
     const messageId = ulid(now);
     const row: MessageRow = { conversationId, messageId, sender: me, direction: 'system', body: '', timestamp: now, timer: { seconds } };
     const seq = await db.messages.add(row);
-    await db.conversations.update(conversationId, { expireTimerSeconds: seconds, lastActivityAt: Math.max(now, conversation.lastActivityAt) });
+    await db.conversations.update(conversationId, { expireTimerSeconds: seconds, expireTimerSetAt: now, lastActivityAt: Math.max(now, conversation.lastActivityAt) });
     await db.outbox.add({ conversationId, messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now, action: { kind: 'expiry_timer', seconds } });
   });
 }

@@ -53,16 +53,15 @@ export async function storeReceived(
           }
           break;
         case 'text': {
-          const { body, quote, expireTimerSeconds, forwarded } = message.content;
-          const own = message.sender.user === me;
+          const { body, quote, forwarded } = message.content;
           const fields: Partial<MessageRow> = {
             body,
             ...(quote ? { quote, quotedId: quote.messageId } : {}),
             ...(forwarded ? { forwarded } : {}),
-            // Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent.
-            ...(expireTimerSeconds ? { expireTimerSeconds, ...(own ? { expiresAt: message.sentAt + expireTimerSeconds * 1000 } : {}) } : {}),
+            ...timerFields(message, me),
           };
-          if (writer.add(message, fields) && !own) outcome.stored.push(message);
+          writer.followTimer(message);
+          if (writer.add(message, fields) && message.sender.user !== me) outcome.stored.push(message);
           break;
         }
         case 'reaction':
@@ -74,16 +73,18 @@ export async function storeReceived(
           break;
         case 'expiry_timer':
           if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
-            writer.setTimer(message.conversationId, message.content.seconds);
+            writer.setTimer(message.conversationId, message.content.seconds, message.sentAt);
           }
           break;
         case 'media':
+          writer.followTimer(message);
           if (
             writer.add(message, {
               body: message.content.caption,
               attachments: message.content.attachments,
               replyTo: message.content.replyTo,
               ...(message.content.forwarded ? { forwarded: true } : {}),
+              ...timerFields(message, me),
             })
           ) {
             if (message.sender.user !== me) outcome.stored.push(message);
@@ -127,6 +128,18 @@ async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: Earl
   if (result !== 'applied') return false;
   if (action.content.kind !== 'reaction') await writer.followMention(action.conversationId, action.content.targetMessageId, action.sender.user);
   return true;
+}
+
+/** A text or media message's timer. Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent. */
+function timerFields(message: ReceivedMessage, me: string): Partial<MessageRow> {
+  const seconds = timerOf(message);
+  if (seconds === 0) return {};
+  return { expireTimerSeconds: seconds, ...(message.sender.user === me ? { expiresAt: message.sentAt + seconds * 1000 } : {}) };
+}
+
+/** The timer a text or media message was sent with (0: off). */
+function timerOf(message: ReceivedMessage): number {
+  return message.content.kind === 'text' || message.content.kind === 'media' ? (message.content.expireTimerSeconds ?? 0) : 0;
 }
 
 /** An applied delete names a message gone for everyone, whose files go too. */
@@ -264,12 +277,28 @@ class BatchWriter {
     return this.added.splice(0);
   }
 
-  /** The conversation's disappearing-message timer for what is sent from now on. */
-  setTimer(conversationId: string, seconds: number): void {
+  /** The conversation's disappearing-message timer for what is sent from now on, set by a change sent at `at`. */
+  setTimer(conversationId: string, seconds: number, at: number): void {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) return;
     conversation.expireTimerSeconds = seconds;
+    conversation.expireTimerSetAt = Math.max(conversation.expireTimerSetAt ?? 0, at);
     this.changed.add(conversationId);
+  }
+
+  /**
+   * A new 1:1 message sent under another timer than the chat's: the chat takes its timer, with the system line, as
+   * Signal does (the change was missed here, or made by the other person meanwhile) — unless the chat's timer was set
+   * after the message was sent. A group's timer is changed only by its admins' expiry_timer.
+   */
+  followTimer(message: ReceivedMessage): void {
+    if (conversationKind(message.conversationId) !== 'dm' || this.seen.has(dedupKey(message.conversationId, message.messageId, message.sender.user))) return;
+    const seconds = timerOf(message);
+    const conversation = this.conversations.get(message.conversationId);
+    if ((conversation?.expireTimerSeconds ?? 0) === seconds || message.sentAt <= (conversation?.expireTimerSetAt ?? 0)) return;
+    if (this.add({ ...message, messageId: `timer-${message.messageId}` }, { direction: 'system', body: '', timer: { seconds } })) {
+      this.setTimer(message.conversationId, seconds, message.sentAt);
+    }
   }
 
   retitle(conversationId: string, title: string): void {

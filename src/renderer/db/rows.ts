@@ -84,6 +84,8 @@ export interface ConversationRow {
   mutedUntil?: number | 'always';
   /** The disappearing-message timer for new messages, in seconds (absent or 0: off). */
   expireTimerSeconds?: number;
+  /** When that timer was set (the change's sent time, epoch ms): a message sent before it does not undo it. */
+  expireTimerSetAt?: number;
   /** Seq of the newest incoming group message that mentions this user; unread while above `lastReadSeq`. */
   lastMentionSeq?: number;
   /** Pinned to the top of the chat list since then (db/chatOrganisation.ts). */

@@ -70,6 +70,7 @@ export class MessageSender {
       attachments,
       ...(content.replyTo === undefined ? {} : { replyTo: content.replyTo }),
       ...(content.forwarded ? { forwarded: true } : {}),
+      ...(content.expireTimerSeconds ? { expireTimerSeconds: content.expireTimerSeconds } : {}),
     };
   }
 

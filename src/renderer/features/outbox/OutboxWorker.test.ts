@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toggleReaction } from '../../db/actions';
-import { queueTextMessage, requeueMessage } from '../../db/outgoing';
+import { queueMediaMessage, queueTextMessage, requeueMessage } from '../../db/outgoing';
 import { ParleyDatabase } from '../../db/database';
 import { invoke } from '../../ipc';
 import { freshDatabase, testHistoryKeys } from '../../testing/db';
 import { FakeParley, fakeAccount } from '../../testing/fakeParley';
+import { attachmentView } from '../../testing/messages';
 import { OutboxWorker, type OutboxWorkerOptions } from './OutboxWorker';
 
 let fake: FakeParley;
@@ -209,6 +210,8 @@ describe('the outbox worker', () => {
     await db.conversations.put({ id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 0, lastReadSeq: 0, createdAt: 0, expireTimerSeconds: 30 });
     const [first] = await queue(db, 'dm:bob', 'hello');
     const reply = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'replying', me: 'alice', replyTo: first });
+    const file = attachmentView({ direction: 'outgoing', state: 'uploaded' });
+    await queueMediaMessage(db, { conversationId: 'dm:bob', caption: 'the file', me: 'alice', attachments: [file] });
     await db.messages.update(first!.seq, { status: 'sent' });
     await toggleReaction(db, 'alice', { ...first!, status: 'sent' }, '👍');
     const outbox = worker(db);
@@ -216,6 +219,7 @@ describe('the outbox worker', () => {
     await until(async () => (await db.outbox.count()) === 0);
     expect(fake.sent.map((request) => request.content)).toEqual([
       { kind: 'text', body: 'replying', quote: { messageId: first!.messageId, author: 'alice', text: 'hello' }, expireTimerSeconds: 30 },
+      { kind: 'media', caption: 'the file', attachmentIds: [file.id], expireTimerSeconds: 30 },
       { kind: 'reaction', targetMessageId: first!.messageId, targetAuthor: 'alice', emoji: '👍', remove: false },
     ]);
     expect((await db.messages.get(reply.seq))?.status).toBe('sent');

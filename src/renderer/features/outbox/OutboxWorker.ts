@@ -169,6 +169,7 @@ export class OutboxWorker {
       return;
     }
     const forwarded = message.forwarded ? { forwarded: true as const } : {};
+    const timed = message.expireTimerSeconds ? { expireTimerSeconds: message.expireTimerSeconds } : {};
     const content = message.attachments?.length
       ? {
           kind: 'media' as const,
@@ -176,12 +177,13 @@ export class OutboxWorker {
           attachmentIds: message.attachments.map((attachment) => attachment.id),
           ...(message.replyTo ? { replyTo: message.replyTo } : {}),
           ...forwarded,
+          ...timed,
         }
       : {
           kind: 'text' as const,
           body: message.body,
           ...(message.quote ? { quote: message.quote } : {}),
-          ...(message.expireTimerSeconds ? { expireTimerSeconds: message.expireTimerSeconds } : {}),
+          ...timed,
           ...forwarded,
         };
     try {

@@ -90,6 +90,8 @@ export const MediaContent = z.strictObject({
   attachmentIds: z.array(AttachmentId).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
   replyTo: MessageId.optional(),
   forwarded: z.literal(true).optional(),
+  /** As for text: the conversation's timer when it was sent. */
+  expireTimerSeconds: ExpiryTimerSeconds.optional(),
 });
 
 /** A message with files as the renderer receives it: each file as this device now knows it (never its key). */
@@ -99,6 +101,7 @@ export const ReceivedMediaContent = z.strictObject({
   attachments: z.array(AttachmentView).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE),
   replyTo: MessageId.optional(),
   forwarded: z.literal(true).optional(),
+  expireTimerSeconds: ExpiryTimerSeconds.optional(),
 });
 
 export const OutgoingContent = z.discriminatedUnion('kind', [

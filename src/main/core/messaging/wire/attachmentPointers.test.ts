@@ -78,6 +78,10 @@ describe('attachment pointers in content v2', () => {
     expect(decodeEnvelope(encodeEnvelope(uncaptioned))).toEqual(uncaptioned);
     const forwarded = media([pointer()], 'from another chat', undefined, true);
     expect(decodeEnvelope(encodeEnvelope(forwarded))).toEqual(forwarded);
+    // Files carry the chat's disappearing-message timer, as text does.
+    const timed = media([pointer()], 'gone in 30 s');
+    if (timed.type === 'message' && timed.content.kind === 'media') timed.content.expireTimerSeconds = 30;
+    expect(decodeEnvelope(encodeEnvelope(timed))).toEqual(timed);
   });
 
   it('accepts a plausible pointer and ignores flags it does not know', () => {

@@ -9,6 +9,7 @@ import {
   DeleteContent,
   EditContent,
   ExpiryTimerContent,
+  ExpiryTimerSeconds,
   GroupId,
   GroupUpdate,
   InviteLinkToken,
@@ -124,7 +125,16 @@ function toBody(content: MessageContent): ContentInit['body'] {
     case 'text':
       return { case: 'data', value: { body: content.body, quote: content.quote, expireTimerSeconds: content.expireTimerSeconds ?? 0, forwarded: content.forwarded ?? false } };
     case 'media':
-      return { case: 'data', value: { body: content.caption, attachments: content.attachments.map(toPointer), ...quoteOf(content.replyTo), forwarded: content.forwarded ?? false } };
+      return {
+        case: 'data',
+        value: {
+          body: content.caption,
+          attachments: content.attachments.map(toPointer),
+          ...quoteOf(content.replyTo),
+          expireTimerSeconds: content.expireTimerSeconds ?? 0,
+          forwarded: content.forwarded ?? false,
+        },
+      };
     case 'receipt':
       return { case: 'receipt', value: { type: content.receipt === 'read' ? Receipt_Type.READ : Receipt_Type.DELIVERED, messageIds: content.messageIds } };
     case 'typing':
@@ -331,17 +341,18 @@ function fromConversation(conversation: Conversation | undefined): ContentConver
   }
 }
 
-/** Text (with an optional reply and timer), or files with a caption. */
+/** Text (with an optional reply), or files with a caption; either with its timer. */
 function fromData(data: DataMessage): MessageContent {
+  const timer = valid(ExpiryTimerSeconds, data.expireTimerSeconds, 'expiry timer');
+  const timed = timer > 0 ? { expireTimerSeconds: timer } : {};
   if (data.attachments.length === 0) {
     const quote = data.quote ? { messageId: data.quote.messageId, author: normalizeUsername(data.quote.author), text: data.quote.text } : undefined;
-    const timer = data.expireTimerSeconds;
-    return valid(TextContent, { kind: 'text', body: data.body, ...(quote ? { quote } : {}), ...(timer > 0 ? { expireTimerSeconds: timer } : {}), ...forwardedOf(data) }, 'text');
+    return valid(TextContent, { kind: 'text', body: data.body, ...(quote ? { quote } : {}), ...timed, ...forwardedOf(data) }, 'text');
   }
   const replyTo = data.quote?.messageId;
   if (data.attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw malformed('too many attachments');
   if (data.body.length > MAX_BODY_CHARS) throw malformed('caption too long');
-  const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer), ...forwardedOf(data) };
+  const media: WireMediaContent = { kind: 'media', caption: data.body, attachments: data.attachments.map(fromPointer), ...timed, ...forwardedOf(data) };
   if (replyTo) media.replyTo = valid(MessageId, replyTo, 'reply');
   return media;
 }

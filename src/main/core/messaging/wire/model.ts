@@ -23,6 +23,8 @@ export interface WireMediaContent {
   attachments: AttachmentPointerData[];
   replyTo?: string;
   forwarded?: true;
+  /** The conversation's disappearing-message timer when it was sent (absent: off). */
+  expireTimerSeconds?: number;
 }
 
 /** What a message carries: text, receipts and typing notices as the IPC contract has them, files as pointers. */

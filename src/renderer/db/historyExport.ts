@@ -1,7 +1,8 @@
 // The primary's history for a device being linked: read through the app's own (sealed) tables, a chat at a time in
 // display order, turned into the contract's history shapes and handed to main in batches (history.addToExport).
 // Only what a chat shows goes: files by their local id (main adds their pointers), never a key. Rows main would
-// refuse (a notice instead of content, a shape the contract does not allow) are left out, not sent broken.
+// refuse (a notice instead of content, a shape the contract does not allow) are left out, not sent broken. A message
+// still in this device's outbox goes as `sending`: this device sends it, and its transcript settles it on the new one.
 import Dexie from 'dexie';
 import { HistoryMessage, MAX_HISTORY_BATCH, type HistoryConversation } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
@@ -91,7 +92,7 @@ export function toHistoryMessage(row: MessageRow): HistoryMessage | null {
     direction: row.direction,
     body: row.body,
     timestamp: row.timestamp,
-    ...(row.direction === 'out' && row.status !== undefined ? { status: row.status === 'queued' ? 'failed' : row.status } : {}),
+    ...(row.direction === 'out' && row.status !== undefined ? { status: row.status === 'queued' ? 'sending' : row.status } : {}),
     ...(row.sentAt !== undefined ? { sentAt: row.sentAt } : {}),
     ...(row.attachments?.length ? { attachments: row.attachments.map((attachment) => attachment.id) } : {}),
     ...(row.quote ? { quote: row.quote } : {}),

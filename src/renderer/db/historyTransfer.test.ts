@@ -5,12 +5,14 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { freshDatabase } from '../testing/db';
-import { attachmentView, textFrom } from '../testing/messages';
+import { attachmentView, receiptFrom, textFrom } from '../testing/messages';
+import { editMessage } from './actions';
 import { countUnread, ensureConversation } from './conversations';
 import { exportHistory, type HistoryBatch } from './historyExport';
 import { importPosition, storeHistoryBatch } from './historyImport';
 import { storeReceived } from './incoming';
 import { nextOwedReceipt } from './receiptPositions';
+import type { StoredMessage } from './rows';
 import { indexNextChunk } from './search/indexMessages';
 import { searchMessages } from './search/searchMessages';
 
@@ -44,8 +46,8 @@ describe('exporting history on the primary', () => {
     const bobs = everything.flatMap((b) => b.messages).filter((m) => m.conversationId === 'dm:bob');
     expect(bobs.map((m) => m.messageId)).toEqual(['old', 'recent', 'file', 'mine']);
     expect(bobs.find((m) => m.messageId === 'file')).toMatchObject({ body: 'the boat', attachments: [photo.id], direction: 'in', sender: 'bob' });
-    // A message still waiting to go travels as failed: the new device does not send it.
-    expect(bobs.find((m) => m.messageId === 'mine')).toMatchObject({ direction: 'out', status: 'failed' });
+    // A message still waiting to go travels as being sent (by this device), not as failed: nobody retries it.
+    expect(bobs.find((m) => m.messageId === 'mine')).toMatchObject({ direction: 'out', status: 'sending' });
     expect(progress.at(-1)).toEqual([6, 6]);
 
     const lastMonth: HistoryBatch[] = [];
@@ -108,5 +110,37 @@ describe('importing history on the new device', () => {
     expect(await db.conversations.get('dm:bob')).toMatchObject({ id: 'dm:bob', kind: 'dm', title: 'bob', lastReadSeq: 0, pinnedAt: 5, lastActivityAt: 2_000 });
     expect((await db.messages.get(-1))?.attachments).toEqual([photo]);
     expect(await countUnread(db, 'dm:bob', 0)).toBe(0);
+  });
+
+  it('shows messages the primary was still sending as being sent, never queues them here, and settles them by its transcript or a receipt', async () => {
+    const db = freshDatabase();
+    const own = (messageId: string, body: string): HistoryMessage => ({ conversationId: 'dm:bob', messageId, sender: 'alice', direction: 'out', body, timestamp: Date.now(), status: 'sending' });
+    await storeHistoryBatch(db, batchOf([own('wait-1', 'first'), own('wait-2', 'second'), own('wait-3', 'third')], true), 0, 3);
+    const statuses = async () => (await db.messages.orderBy('seq').toArray()).map((row) => [row.messageId, row.status]);
+    expect(await statuses()).toEqual([
+      ['wait-1', 'sending'],
+      ['wait-2', 'sending'],
+      ['wait-3', 'sending'],
+    ]);
+    expect(await db.outbox.count()).toBe(0);
+
+    // The primary sent the first: its transcript comes to this device as alice's own message.
+    await storeReceived(db, [textFrom('alice', 'wait-1', 'first', { conversationId: 'dm:bob', sentAt: 1_700_000_009_000 })], 'alice', titleOf);
+    // bob's phone got the second and says so to all of alice's devices before its transcript got here.
+    await storeReceived(db, [receiptFrom('bob', 'delivered', ['wait-2'])], 'alice', titleOf);
+    expect(await statuses()).toEqual([
+      ['wait-1', 'sent'],
+      ['wait-2', 'delivered'],
+      ['wait-3', 'sending'],
+    ]);
+    expect((await db.messages.get(-3))?.sentAt).toBe(1_700_000_009_000);
+    // The transcript is not a second message; a transcript coming late does not move a delivered message back.
+    await storeReceived(db, [textFrom('alice', 'wait-2', 'second', { conversationId: 'dm:bob' })], 'alice', titleOf);
+    expect(await db.messages.count()).toBe(3);
+    expect((await db.messages.get(-2))?.status).toBe('delivered');
+
+    // Editing one still being sent elsewhere goes out as an edit (this device's outbox does not hold the original).
+    await editMessage(db, 'alice', (await db.messages.get(-1)) as StoredMessage, 'third, edited');
+    expect((await db.outbox.toArray()).map((row) => row.action?.kind)).toEqual(['edit']);
   });
 });

@@ -181,6 +181,8 @@ class BatchWriter {
   private readonly changed = new Set<string>();
   /** Messages stored by this batch (for the actions that came before them). */
   private readonly added: ReceivedMessage[] = [];
+  /** Own messages already here, sent by another of this user's devices (its sync transcript): see settleSending. */
+  private readonly transcribed: ReceivedMessage[] = [];
 
   private constructor(
     private readonly db: ParleyDatabase,
@@ -204,10 +206,13 @@ class BatchWriter {
   /** Queues the row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
   add(message: ReceivedMessage, fields: Partial<MessageRow>): boolean {
     const key = dedupKey(message.conversationId, message.messageId, message.sender.user);
-    if (this.seen.has(key)) return false;
+    const own = message.sender.user === this.me;
+    if (this.seen.has(key)) {
+      if (own) this.transcribed.push(message);
+      return false;
+    }
     this.seen.add(key);
     this.added.push(message);
-    const own = message.sender.user === this.me;
     this.rows.push({
       conversationId: message.conversationId,
       messageId: message.messageId,
@@ -308,8 +313,27 @@ class BatchWriter {
     this.changed.add(conversationId);
   }
 
+  /**
+   * History brought own messages that were still queued on the device that wrote them (`sending`): that device's
+   * transcript of one says it went out, so it shows as sent here. Rows in any other state are left as they are.
+   */
+  private async settleSending(): Promise<void> {
+    const transcripts = this.transcribed.splice(0);
+    const sentAt = new Map(transcripts.map((message) => [dedupKey(message.conversationId, message.messageId, message.sender.user), message.sentAt]));
+    const seqs = await this.db.messages
+      .where('[conversationId+messageId+sender]')
+      .anyOf(transcripts.map((message) => [message.conversationId, message.messageId, message.sender.user]))
+      .primaryKeys();
+    const settled = (await this.db.messages.bulkGet(seqs))
+      .filter((row): row is StoredMessage => row?.status === 'sending')
+      .map((row) => ({ ...row, status: 'sent' as const, sentAt: sentAt.get(dedupKey(row.conversationId, row.messageId, row.sender)) ?? row.timestamp }));
+    if (settled.length > 0) await this.db.messages.bulkPut(settled);
+  }
+
   /** Writes the queued rows, then the conversations they changed. */
   async flush(): Promise<void> {
+    // Only when there is something to settle: an await with no IndexedDB request in flight lets the transaction commit.
+    if (this.transcribed.length > 0) await this.settleSending();
     const rows = this.rows.splice(0);
     if (rows.length > 0) {
       const seqs = await this.db.messages.bulkAdd(rows, { allKeys: true });

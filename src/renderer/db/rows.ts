@@ -2,8 +2,12 @@
 // Rows hold only what the UI displays: never keys, never anything main did not hand over for display.
 import type { AttachmentView, GroupUpdate, OutgoingContent, Quote } from '../../shared/ipc';
 
-/** A sent message's progress. `failed` carries a reason and can be retried. */
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+/**
+ * A sent message's progress. `failed` carries a reason and can be retried. `sending`: history from another of this
+ * user's devices, still queued there when the history was taken — that device sends it, and its sync transcript (or
+ * a recipient's receipt) settles it here; this device never sends or retries it.
+ */
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export type Direction = 'out' | 'in' | 'system';
 
@@ -138,7 +142,7 @@ export interface MetaRow {
   value: unknown;
 }
 
-const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };
+const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sending: 0, sent: 1, delivered: 2, read: 3 };
 
 /**
  * The status after `next` is reported for a message now in `current`: statuses only move forward

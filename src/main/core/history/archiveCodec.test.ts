@@ -33,6 +33,8 @@ const archive: HistoryArchive = {
     { conversationId: 'dm:bob', messageId: 'm4', sender: 'bob', direction: 'system', body: '', timestamp: 16, timer: { seconds: 0 } },
     { conversationId: 'dm:bob', messageId: 'linked-device-2', sender: 'bob', direction: 'system', body: '', timestamp: 17, linkedDevice: 2 },
     { conversationId: `group:${GROUP_ID}`, messageId: 'm5', sender: 'alice', direction: 'system', body: '', timestamp: 18, update: { kind: 'renamed', by: 'alice', name: 'Sailing' } },
+    // Still queued on the primary when the archive was made.
+    { conversationId: 'dm:bob', messageId: 'm6', sender: 'alice', direction: 'out', body: 'on its way', timestamp: 19, status: 'sending' },
   ],
   attachments: [
     {

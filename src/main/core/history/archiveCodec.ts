@@ -50,7 +50,7 @@ export class HistoryArchiveError extends CodedError<'malformed_archive' | 'newer
 }
 
 const DIRECTIONS = { out: Direction.OUT, in: Direction.IN, system: Direction.SYSTEM } as const;
-const STATUSES = { sent: Status.SENT, delivered: Status.DELIVERED, read: Status.READ, failed: Status.FAILED } as const;
+const STATUSES = { sending: Status.SENDING, sent: Status.SENT, delivered: Status.DELIVERED, read: Status.READ, failed: Status.FAILED } as const;
 
 export function encodeArchive(archive: HistoryArchive): Uint8Array {
   const message = create(HistoryArchiveSchema, {

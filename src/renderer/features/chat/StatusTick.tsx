@@ -5,6 +5,7 @@ import { Icon, type IconName } from '../../ui/Icon';
 
 const STATUS: Record<MessageStatus, { icon: IconName; label: string }> = {
   queued: { icon: 'clock', label: 'Waiting to send' },
+  sending: { icon: 'clock', label: 'Being sent from your other device' },
   sent: { icon: 'check', label: 'Sent' },
   delivered: { icon: 'checks', label: 'Delivered' },
   read: { icon: 'checks', label: 'Read' },

@@ -211,6 +211,24 @@ describe('history when linking a device', () => {
     await waitFor(() => expect(log.textContent).toMatch(/old 1[0-4]\d\d/));
   });
 
+  it('shows a message the primary was still sending as being sent from there, with no Retry, until its transcript says it went', async () => {
+    const { fake } = await renderApp({ contacts: [] });
+    const waiting: HistoryMessage = { conversationId: 'dm:bob', messageId: 'still-queued', sender: 'alice', direction: 'out', body: 'on its way from the desk', timestamp: 1_700_000_000_000, status: 'sending' };
+    act(() => fake.offerHistory({ conversations: [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 1_700_000_000_000 }], messages: [waiting] }));
+    expect(await screen.findByText('Your history is here: 1 message.', {}, { timeout: 20_000 })).toBeTruthy();
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' });
+    const bubble = (await within(log).findByText('on its way from the desk')).closest('.message') as HTMLElement;
+    expect(within(bubble).getByRole('img', { name: 'Being sent from your other device' })).toBeTruthy();
+    expect(within(bubble).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(within(bubble).queryByRole('img', { name: 'Not sent' })).toBeNull();
+
+    act(() => void fake.deliver(textFrom('alice', 'still-queued', 'on its way from the desk', { conversationId: 'dm:bob' })));
+    await waitFor(() => expect(within(log).getByText('on its way from the desk').closest('.message')?.querySelector('[data-status]')?.getAttribute('data-status')).toBe('sent'));
+    expect(within(log).getAllByText('on its way from the desk')).toHaveLength(1);
+    expect(fake.sent).toEqual([]);
+  });
+
   it('goes on from where a previous run stopped, and shows why history could not be used', async () => {
     const { fake, user } = await renderApp({ contacts: [] });
     await sessionDb().meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: 1000, total: 1_200 } });

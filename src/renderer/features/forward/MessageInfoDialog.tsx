@@ -52,7 +52,7 @@ export function MessageInfoDialog({ message }: { message: StoredMessage }) {
                 return (
                   <tr key={user}>
                     <th scope="row">{user}</th>
-                    <td>{receipt ? `${receipt.kind === 'read' ? 'Read' : 'Delivered'} ${formatFullDate(receipt.at)}` : message.status === 'queued' || message.status === 'failed' ? 'Not sent yet' : 'Sent, not delivered yet'}</td>
+                    <td>{receipt ? `${receipt.kind === 'read' ? 'Read' : 'Delivered'} ${formatFullDate(receipt.at)}` : message.status === 'queued' || message.status === 'sending' || message.status === 'failed' ? 'Not sent yet' : 'Sent, not delivered yet'}</td>
                   </tr>
                 );
               })}

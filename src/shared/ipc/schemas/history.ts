@@ -40,8 +40,11 @@ export const HistoryMessage = z.strictObject({
   direction: z.enum(['out', 'in', 'system']),
   body: z.string().max(MAX_BODY_CHARS),
   timestamp: EpochMs,
-  /** Own messages: how far they got (a message still queued travels as failed: the new device does not send it). */
-  status: z.enum(['sent', 'delivered', 'read', 'failed']).optional(),
+  /**
+   * Own messages: how far they got. `sending`: still queued on the device that wrote it, which sends it; its sync
+   * transcript (or a recipient's receipt) settles it on the new device, which never sends it itself.
+   */
+  status: z.enum(['sending', 'sent', 'delivered', 'read', 'failed']).optional(),
   sentAt: EpochMs.optional(),
   attachments: z.array(AttachmentId).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
   quote: Quote.optional(),

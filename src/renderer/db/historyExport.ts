@@ -6,7 +6,7 @@
 import Dexie from 'dexie';
 import { HistoryMessage, MAX_HISTORY_BATCH, type HistoryConversation } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
-import type { ConversationRow, MessageRow, StoredMessage } from './rows';
+import type { ConversationRow, StoredMessage } from './rows';
 
 export interface HistoryBatch {
   conversations: HistoryConversation[];
@@ -52,7 +52,7 @@ export async function exportHistory(
       read += rows.length;
       for (const row of rows) {
         if (since !== null && row.timestamp < since) continue;
-        const message = toHistoryMessage(row);
+        const message = toHistoryMessage(row, conversation.lastReadSeq);
         if (!message) continue;
         if (!announced) {
           batch.conversations.push(toHistoryConversation(conversation));
@@ -82,8 +82,11 @@ export function toHistoryConversation(row: ConversationRow): HistoryConversation
   };
 }
 
-/** The row as the archive carries it, or null for a row that has no content to carry. */
-export function toHistoryMessage(row: MessageRow): HistoryMessage | null {
+/**
+ * The row as the archive carries it, or null for a row that has no content to carry. An incoming message after the
+ * chat's read position (`lastReadSeq`) goes as unread.
+ */
+export function toHistoryMessage(row: StoredMessage, lastReadSeq: number): HistoryMessage | null {
   if (row.notice !== undefined) return null;
   const message = {
     conversationId: row.conversationId,
@@ -106,6 +109,7 @@ export function toHistoryMessage(row: MessageRow): HistoryMessage | null {
     ...(row.update ? { update: row.update } : {}),
     ...(row.timer ? { timer: row.timer } : {}),
     ...(row.linkedDevice !== undefined ? { linkedDevice: row.linkedDevice } : {}),
+    ...(row.direction === 'in' && row.seq > lastReadSeq ? { unread: true } : {}),
   };
   const parsed = HistoryMessage.safeParse(message);
   return parsed.success ? parsed.data : null;

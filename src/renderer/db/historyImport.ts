@@ -3,6 +3,9 @@
 // device received itself, count as read (every read position is ≥ 0), owe no receipts, and a batch stored again
 // after an interruption lands on the same rows — nothing is imported twice. How far the import got is kept in
 // `meta` in the same transaction, so a restart goes on from there. The search index takes them up in the background.
+// What was unread on the primary stays unread: the chat's read position goes back to just before its first unread
+// imported message (unless this device already read something of that chat itself), and so do its read receipts'
+// position — reading them here sends read receipts (and a read sync to the primary), and starts their timers.
 import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
@@ -41,17 +44,33 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
     const heldAt = new Map(held.map((row) => [keyOf(row), row.seq]));
     const rows: MessageRow[] = [];
     const reindex: { key: string; value: number }[] = [];
+    const firstUnread = new Map<string, number>();
     for (const [index, message] of batch.messages.entries()) {
       const seq = offset + index - total;
       const existing = heldAt.get(keyOf(message));
       if (existing !== undefined && existing !== seq) continue;
       rows.push(toMessageRow(message, seq, files));
       if (message.body) reindex.push({ key: `${REINDEX_PREFIX}${seq}`, value: seq });
+      if (message.unread && message.direction === 'in' && !firstUnread.has(message.conversationId)) firstUnread.set(message.conversationId, seq);
     }
     await db.messages.bulkPut(rows);
     await db.meta.bulkPut(reindex);
+    for (const [conversationId, seq] of firstUnread) await keepUnreadFrom(db, conversationId, seq);
     await db.meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: offset + batch.messages.length, total } satisfies ImportPosition });
   });
+}
+
+/** The chat's imported messages from `seq` on were unread on the primary: unread here too (see the header). */
+async function keepUnreadFrom(db: ParleyDatabase, conversationId: string, seq: number): Promise<void> {
+  await db.conversations
+    .where('id')
+    .equals(conversationId)
+    .modify((row) => {
+      // Read here already (a positive position): the user has seen that chat on this device; leave it.
+      if (row.lastReadSeq > 0 || row.lastReadSeq <= seq - 1) return;
+      row.lastReadSeq = seq - 1;
+      row.readReceiptsSentUpTo = Math.min(row.readReceiptsSentUpTo ?? 0, seq - 1);
+    });
 }
 
 function toConversationRow(conversation: HistoryConversation): ConversationRow {

@@ -7,10 +7,11 @@ import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { freshDatabase } from '../testing/db';
 import { attachmentView, receiptFrom, textFrom } from '../testing/messages';
 import { editMessage } from './actions';
-import { countUnread, ensureConversation } from './conversations';
+import { countUnread, ensureConversation, markReadUpTo } from './conversations';
 import { exportHistory, type HistoryBatch } from './historyExport';
 import { importPosition, storeHistoryBatch } from './historyImport';
 import { storeReceived } from './incoming';
+import { applyReadElsewhere } from './readElsewhere';
 import { nextOwedReceipt } from './receiptPositions';
 import type { StoredMessage } from './rows';
 import { indexNextChunk } from './search/indexMessages';
@@ -38,6 +39,8 @@ describe('exporting history on the primary', () => {
     await db.messages.add({ conversationId: 'dm:bob', messageId: 'newer', sender: 'bob', direction: 'in', body: '', timestamp: now, notice: 'needs_newer_version' });
     await db.messages.add({ conversationId: 'dm:bob', messageId: 'mine', sender: 'alice', direction: 'out', body: 'on its way', timestamp: now, status: 'queued' });
     await ensureConversation(db, 'dm:dave', 'dave', now);
+    // Read on the primary up to the first of bob's messages.
+    await markReadUpTo(db, 'dm:bob', 1);
 
     const everything: HistoryBatch[] = [];
     const progress: [number, number][] = [];
@@ -45,6 +48,7 @@ describe('exporting history on the primary', () => {
     expect(everything.flatMap((b) => b.conversations.map((c) => c.id)).sort()).toEqual(['dm:bob', 'dm:carol', 'dm:dave']);
     const bobs = everything.flatMap((b) => b.messages).filter((m) => m.conversationId === 'dm:bob');
     expect(bobs.map((m) => m.messageId)).toEqual(['old', 'recent', 'file', 'mine']);
+    expect(bobs.filter((m) => m.unread).map((m) => m.messageId)).toEqual(['recent', 'file']);
     expect(bobs.find((m) => m.messageId === 'file')).toMatchObject({ body: 'the boat', attachments: [photo.id], direction: 'in', sender: 'bob' });
     // A message still waiting to go travels as being sent (by this device), not as failed: nobody retries it.
     expect(bobs.find((m) => m.messageId === 'mine')).toMatchObject({ direction: 'out', status: 'sending' });
@@ -142,5 +146,30 @@ describe('importing history on the new device', () => {
     // Editing one still being sent elsewhere goes out as an edit (this device's outbox does not hold the original).
     await editMessage(db, 'alice', (await db.messages.get(-1)) as StoredMessage, 'third, edited');
     expect((await db.outbox.toArray()).map((row) => row.action?.kind)).toEqual(['edit']);
+  });
+
+  it('keeps unread what was unread on the primary; reading it here or there starts its timer, and here owes read receipts', async () => {
+    const db = freshDatabase();
+    const [h0, h1, h2, h3] = history(4);
+    const messages = [h0!, h1!, { ...h2!, unread: true as const, expireTimerSeconds: 60 }, { ...h3!, unread: true as const }];
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 4);
+    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 4);
+    const conversation = async () => (await db.conversations.get('dm:bob'))!;
+    expect(await countUnread(db, 'dm:bob', (await conversation()).lastReadSeq)).toBe(2);
+    // The primary sent their delivered receipts; nothing is owed until they are read.
+    expect(await nextOwedReceipt(db, 'dm:bob', 500)).toBeNull();
+    expect((await db.messages.get(-2))?.expiresAt).toBeUndefined();
+
+    // Read on the primary (a read sync): read here too, its timer starts, and its read receipt was the primary's.
+    const before = Date.now();
+    await applyReadElsewhere(db, 'dm:bob', ['h2'], 'alice');
+    expect(await countUnread(db, 'dm:bob', (await conversation()).lastReadSeq)).toBe(1);
+    expect((await db.messages.get(-2))?.expiresAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(await nextOwedReceipt(db, 'dm:bob', 500)).toBeNull();
+
+    // Read here: this device owes the read receipt for it.
+    await markReadUpTo(db, 'dm:bob', -1);
+    expect(await countUnread(db, 'dm:bob', (await conversation()).lastReadSeq)).toBe(0);
+    expect(await nextOwedReceipt(db, 'dm:bob', 500)).toMatchObject({ kind: 'read', messageIds: ['h3'] });
   });
 });

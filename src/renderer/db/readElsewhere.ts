@@ -11,7 +11,8 @@ export async function applyReadElsewhere(db: ParleyDatabase, conversationId: str
     [conversationId, messageId, Dexie.minKey],
     [conversationId, messageId, Dexie.maxKey],
   ] as const);
-  let upToSeq = 0;
+  // History brought from the primary sits at negative seqs: any seq counts, not only positive ones.
+  let upToSeq = -Infinity;
   // Keys only: the rows are sealed at rest, and the sender and seq are all this needs.
   await db.messages
     .where('[conversationId+messageId+sender]')
@@ -20,7 +21,7 @@ export async function applyReadElsewhere(db: ParleyDatabase, conversationId: str
       const sender = (key as [string, string, string])[2];
       if (sender !== me) upToSeq = Math.max(upToSeq, cursor.primaryKey as number);
     });
-  if (upToSeq === 0) return;
+  if (upToSeq === -Infinity) return;
   await markReadUpTo(db, conversationId, upToSeq);
   await db.conversations
     .where('id')

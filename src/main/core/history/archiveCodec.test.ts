@@ -28,6 +28,7 @@ const archive: HistoryArchive = {
       quote: { messageId: 'm1', author: 'alice', text: 'hello' },
       reactions: [{ user: 'alice', emoji: '🎉', at: 13 }],
       editedAt: 14,
+      unread: true,
     },
     { conversationId: 'dm:bob', messageId: 'm3', sender: 'bob', direction: 'in', body: '', timestamp: 15, deleted: true },
     { conversationId: 'dm:bob', messageId: 'm4', sender: 'bob', direction: 'system', body: '', timestamp: 16, timer: { seconds: 0 } },

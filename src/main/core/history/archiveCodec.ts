@@ -88,6 +88,7 @@ export function encodeArchive(archive: HistoryArchive): Uint8Array {
       hasTimer: m.timer !== undefined,
       timerSeconds: m.timer?.seconds ?? 0,
       linkedDevice: m.linkedDevice ?? 0,
+      unread: m.unread === true,
     })),
     attachments: archive.attachments.map((a) => ({ id: a.id, pointer: toPointer(a.pointer) })),
     groups: archive.groups.map((g) => ({ groupId: g.groupId, state: toState(g.snapshot), active: g.active })),
@@ -167,6 +168,7 @@ function fromMessage(m: WireMessage): HistoryMessage {
     ...(update ? { update } : {}),
     ...(m.hasTimer ? { timer: { seconds: m.timerSeconds } } : {}),
     ...(m.linkedDevice > 0 ? { linkedDevice: m.linkedDevice } : {}),
+    ...(m.unread ? { unread: true } : {}),
   });
 }
 

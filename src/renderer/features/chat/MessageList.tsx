@@ -163,23 +163,24 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
     trim(atEnd);
   }, [rows, atEnd, trim]);
 
-  // Read: the newest incoming message actually in view, while the window is visible.
+  // Read: the newest incoming message actually in view, while the window is visible. History brought from another
+  // device has negative seqs (db/historyImport.ts), so "none seen" is -Infinity, not 0.
   const offset = virtualizer.scrollOffset ?? 0;
   const height = virtualizer.scrollRect?.height ?? 0;
-  let newestSeen = 0;
+  let newestSeen = -Infinity;
   for (const virtualItem of virtualItems) {
     const item = items[virtualItem.index];
     if (item?.kind !== 'message' || item.message.direction !== 'in') continue;
     if (virtualItem.end > offset && virtualItem.start < offset + height) newestSeen = Math.max(newestSeen, item.message.seq);
   }
-  const seen = useRef(0);
+  const seen = useRef(-Infinity);
   seen.current = Math.max(seen.current, newestSeen);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const mark = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (seen.current > 0 && windowIsVisible()) screenWork('chat.mark_seen_failed', markSeen(db, conversationId, seen.current));
+        if (seen.current > -Infinity && windowIsVisible()) screenWork('chat.mark_seen_failed', markSeen(db, conversationId, seen.current));
       }, READ_DELAY_MS);
     };
     mark();

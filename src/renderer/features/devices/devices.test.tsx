@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceView, HistoryMessage } from '../../../shared/ipc';
 import { HISTORY_IMPORT_POSITION } from '../../db/historyImport';
 import { useChats } from '../../store/chats';
@@ -11,7 +11,10 @@ import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 
 useFakeLayout();
 
-afterEach(() => resetApp());
+afterEach(() => {
+  vi.restoreAllMocks();
+  return resetApp();
+});
 
 async function openLinking() {
   const rendered = await renderApp({ account: null });
@@ -227,6 +230,25 @@ describe('history when linking a device', () => {
     await waitFor(() => expect(within(log).getByText('on its way from the desk').closest('.message')?.querySelector('[data-status]')?.getAttribute('data-status')).toBe('sent'));
     expect(within(log).getAllByText('on its way from the desk')).toHaveLength(1);
     expect(fake.sent).toEqual([]);
+  });
+
+  it('keeps unread what was unread on the primary; reading it here clears the badge and sends the read receipts', async () => {
+    vi.spyOn(document, 'hasFocus').mockReturnValue(true);
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('visible');
+    const { fake } = await renderApp({ contacts: [] });
+    const message = (i: number, unread: boolean): HistoryMessage => ({ conversationId: 'dm:bob', messageId: `b${i}`, sender: 'bob', direction: 'in', body: `from bob ${i}`, timestamp: 1_700_000_000_000 + i, ...(unread ? { unread: true as const } : {}) });
+    act(() => fake.offerHistory({ conversations: [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 1_700_000_000_003 }], messages: [message(1, false), message(2, true), message(3, true)] }));
+    expect(await screen.findByText('Your history is here: 3 messages.', {}, { timeout: 20_000 })).toBeTruthy();
+    const chats = screen.getByRole('navigation', { name: 'Chats' });
+    expect(await within(chats).findByLabelText('2 unread')).toBeTruthy();
+
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' });
+    expect((await within(log).findByTestId('unread-divider')).textContent).toBe('2 unread messages');
+    await waitFor(() => expect(fake.sent.filter((r) => r.content.kind === 'receipt' && r.content.receipt === 'read').flatMap((r) => (r.content.kind === 'receipt' ? r.content.messageIds : []))).toEqual(['b2', 'b3']));
+    await waitFor(() => expect(within(chats).queryByLabelText(/unread/)).toBeNull());
+    // The primary sent the delivered receipts long ago: none from here.
+    expect(fake.sent.some((r) => r.content.kind === 'receipt' && r.content.receipt === 'delivered')).toBe(false);
   });
 
   it('goes on from where a previous run stopped, and shows why history could not be used', async () => {

@@ -56,6 +56,8 @@ export const HistoryMessage = z.strictObject({
   update: GroupUpdate.optional(),
   timer: z.strictObject({ seconds: ExpiryTimerSeconds }).optional(),
   linkedDevice: z.number().int().min(1).max(1_000_000).optional(),
+  /** Incoming, not read yet on the primary: unread on the new device too. */
+  unread: z.literal(true).optional(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 

@@ -52,6 +52,7 @@ describe('history on a newly linked device', () => {
     const received = await waitFor(() => alice.conversation(dm(bob)).find((m) => m.content.kind === 'media'), 'alice has bob’s photo');
     const fileId = received.content.kind === 'media' ? received.content.attachments[0]!.id : '';
     const group = await alice.call('groups.create', { name: 'Sailing', members: [bob.username] });
+    await alice.call('contacts.setVerified', { username: bob.username, verified: true });
 
     // What the renderer reads from its history, in two batches.
     const conversations: HistoryConversation[] = [
@@ -101,6 +102,8 @@ describe('history on a newly linked device', () => {
 
     await laptop.call('history.finishImport', {});
     expect(await laptop.call('history.importState', {})).toEqual({ state: 'none' });
+    // Bob, whom alice verified on her first device, is verified on the laptop as soon as it meets him (same key).
+    expect(await laptop.callRetrying('contacts.add', { username: bob.username })).toMatchObject({ username: bob.username, verified: true });
     expect((await laptop.failure('history.importBatch', { offset: 0, limit: 10 })).code).toBe('no_history');
     // An export is used once.
     expect((await alice.failure('history.addToExport', { exportId, conversations: [], messages: [] })).code).toBe('unknown_export');

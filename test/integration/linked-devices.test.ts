@@ -96,6 +96,28 @@ describe('one account on two devices', () => {
     expect((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe(numberAfter.safetyNumber);
   });
 
+  it('keeps a verified contact verified on all of alice’s devices: marking or clearing it on one does it on the others', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    await addContact(alice, bob);
+    const laptop = await linked(alice);
+    const verifiedOn = async (device: TestUser) => (await device.call('contacts.list', {})).find((c) => c.username === bob.username)?.verified;
+
+    // The laptop has not met bob yet: the mark waits until it does (bob writes), then holds for bob's key.
+    await alice.call('contacts.setVerified', { username: bob.username, verified: true });
+    await addContact(bob, alice);
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7VER01', content: { kind: 'text', body: 'hello both' } });
+    await waitFor(() => laptop.texts(dm(bob)).length === 1, 'the laptop meets bob');
+    await expect.poll(() => verifiedOn(laptop), { timeout: 30_000 }).toBe(true);
+    expect((await laptop.call('contacts.safetyNumber', { username: bob.username })).verified).toBe(true);
+
+    // Cleared on the laptop, cleared on the first device; marked there again, marked here again.
+    await laptop.call('contacts.setVerified', { username: bob.username, verified: false });
+    await expect.poll(() => verifiedOn(alice), { timeout: 30_000 }).toBe(false);
+    await alice.call('contacts.setVerified', { username: bob.username, verified: true });
+    await expect.poll(() => verifiedOn(laptop), { timeout: 30_000 }).toBe(true);
+  });
+
   it('fans out to three devices; one that was offline gets what it missed when it is back', { timeout: 90_000 }, async () => {
     const alice = await user('alice');
     const bob = await user('bob');

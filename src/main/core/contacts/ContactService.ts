@@ -1,15 +1,18 @@
 // Contacts as the renderer asks for them: add by username (fetch and verify a bundle for every device, trust on
 // first use, start sessions), list, the safety number, marking verified, accepting a changed identity key, and
 // blocking.
+import { ulid } from 'ulid';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { fromBase64 } from '../../../shared/encoding/base64';
 import { AppError, type ContactView, type SafetyNumberView } from '../../../shared/ipc';
-import { normalizeUsername } from '../../../shared/protocol';
+import { addressKey, normalizeUsername } from '../../../shared/protocol';
 import { toAppError } from '../messaging/appErrors';
+import { relayMessageId } from '../messaging/relayIds';
+import { encodeEnvelope } from '../messaging/wire';
 import type { MessagingContext } from '../messaging/context';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { contactView } from './contactView';
-import { acceptIdentity, primaryDevice, setVerified, type Peer } from './identityTrust';
+import { acceptIdentity, comparedKey, setVerified, type Peer } from './identityTrust';
 
 export class ContactService {
   private readonly safetyNumbers = new Map<string, string>();
@@ -69,11 +72,8 @@ export class ContactService {
   /** 60 digits from both identity keys and normalized usernames; the newest key of theirs (the one to compare). */
   safetyNumber(username: string): SafetyNumberView {
     const peer = this.requireContact(username);
-    const device = primaryDevice(peer);
-    if (!device) throw new AppError('not_a_contact', `${username} has no device with a known key yet.`);
-    // A pending change is what the user is asked to compare; otherwise the account key, known once a certified
-    // device was seen (the primary's own key stands for it before).
-    const theirKey = device.pendingIdentityKey ?? peer.accountKey ?? device.identityKey;
+    const theirKey = comparedKey(peer);
+    if (!theirKey) throw new AppError('not_a_contact', `${username} has no device with a known key yet.`);
     const cacheKey = `${peer.username}/${theirKey}`;
     let number = this.safetyNumbers.get(cacheKey);
     if (!number) {
@@ -87,9 +87,28 @@ export class ContactService {
     return { username: peer.username, safetyNumber: number, verified: peer.verified };
   }
 
+  /** Marks verified (or clears it) here, then tells this user's other devices, which take it for the same key. */
   async setVerified(username: string, verified: boolean): Promise<ContactView> {
-    this.requireContact(username);
-    return this.change(username, (peer) => setVerified(peer, verified));
+    const key = comparedKey(this.requireContact(username));
+    const view = await this.change(username, (peer) => setVerified(peer, verified));
+    if (key) await this.syncVerified(view.username, key, verified);
+    return view;
+  }
+
+  /**
+   * SyncMessage.Verified to this user's other devices (docs/protocol.md). Best effort, like transcripts: the mark is
+   * made here whatever happens; an own device that cannot be reached now keeps its own state until the user marks
+   * the contact again (or links anew, with history).
+   */
+  private async syncVerified(user: string, key: string, verified: boolean): Promise<void> {
+    const { ctx } = this;
+    try {
+      if ((await this.pairwise.ownOtherDevices()) === 0) return;
+      const sync = { type: 'sync_verified' as const, messageId: ulid(), sentAt: ctx.now(), user, identityKey: fromBase64(key), verified };
+      await this.pairwise.sendToUser(ctx.me.user, encodeEnvelope(sync), (device) => relayMessageId('sync', sync.messageId, addressKey(device)));
+    } catch (error) {
+      ctx.logger.warn('send.sync_failed', { kind: 'sync_verified', code: (error as { code?: string }).code ?? 'unknown' });
+    }
   }
 
   async acceptIdentity(username: string): Promise<ContactView> {

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { USERNAME_PATTERN, normalizeUsername } from '../../../shared/protocol';
 import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
-import { isVaultError, jsonRecord, type Vault } from '../vault';
-import type { Peer } from './identityTrust';
+import { ListRecord, isVaultError, jsonRecord, type Vault } from '../vault';
+import { verifiedElsewhere, type Peer } from './identityTrust';
 
 const Key = z.string().max(64);
 const PeerRecord = z.strictObject({
@@ -21,14 +21,21 @@ const PeerRecord = z.strictObject({
 const peerCodec = jsonRecord(PeerRecord, 'contact');
 const indexCodec = jsonRecord(z.array(z.string().regex(USERNAME_PATTERN)), 'contact index');
 const INDEX = 'peers';
+/** Verifications made on this user's other devices for peers not met here yet (see verifiedElsewhere). */
+const VerifiedElsewhere = z.strictObject({ username: z.string().regex(USERNAME_PATTERN), key: Key });
+type VerifiedElsewhere = z.infer<typeof VerifiedElsewhere>;
+const MAX_VERIFIED_ELSEWHERE = 5_000;
 const recordName = (username: string) => `peer:${username}`;
 
 export class PeerStore {
   private readonly peers = new Map<string, Peer>();
   private readonly lock = new KeyedQueue();
   private readonly indexWrites = new KeyedQueue();
+  private readonly waitingVerifications: ListRecord<VerifiedElsewhere>;
 
-  private constructor(private readonly vault: Vault) {}
+  private constructor(private readonly vault: Vault) {
+    this.waitingVerifications = new ListRecord(vault, 'peers-verified-elsewhere', VerifiedElsewhere, MAX_VERIFIED_ELSEWHERE, 'verifications from own devices');
+  }
 
   /** Loads every peer; one whose record does not open is left out (logged), the rest still load. */
   static async open(vault: Vault, logger: Logger): Promise<PeerStore> {
@@ -62,14 +69,44 @@ export class PeerStore {
     const name = normalizeUsername(username);
     return this.lock.run(name, async () => {
       const before = this.peers.get(name);
-      const after = change(before);
+      let after = change(before);
       if (!after || after === before) return before;
+      // Met for the first time: a verification another of this user's devices made waits for this moment.
+      if (!before?.devices.length && after.devices.length > 0) after = await this.takeWaitingVerification(after);
       if (after.username !== name) throw new RangeError('a peer record cannot change its username');
       await this.vault.put('records', recordName(name), peerCodec.encode({ ...after, devices: after.devices.map((d) => ({ ...d })) }));
       this.peers.set(name, after);
       if (!before) await this.writeIndex();
       return after;
     });
+  }
+
+  /**
+   * Another of this user's devices marked `username` verified with `key` (the key it compared), or cleared the mark
+   * (a sync message, or the history archive). A peer known here takes it at once (identityTrust.verifiedElsewhere: only
+   * for the same key); for one not met yet it waits, and applies when their first key is stored. Resolves with the
+   * peer when its record changed.
+   */
+  async verifiedElsewhere(username: string, key: string, verified: boolean): Promise<Peer | undefined> {
+    const name = normalizeUsername(username);
+    await this.waitingVerifications.change((list) => {
+      const others = list.filter((entry) => entry.username !== name);
+      return verified && !this.peers.get(name)?.devices.length ? [...others, { username: name, key }].slice(-MAX_VERIFIED_ELSEWHERE) : others;
+    });
+    let changed: Peer | undefined;
+    await this.update(name, (peer) => {
+      if (!peer?.devices.length) return undefined;
+      changed = verifiedElsewhere(peer, key, verified);
+      return changed;
+    });
+    return changed;
+  }
+
+  private async takeWaitingVerification(peer: Peer): Promise<Peer> {
+    const waiting = (await this.waitingVerifications.all()).find((entry) => entry.username === peer.username);
+    if (!waiting) return peer;
+    await this.waitingVerifications.change((list) => list.filter((entry) => entry !== waiting));
+    return verifiedElsewhere(peer, waiting.key, true) ?? peer;
   }
 
   private writeIndex(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptIdentity, isSendHeld, observeIdentity, setVerified, type Peer } from './identityTrust';
+import { toBase64 } from '../../../shared/encoding/base64';
+import { acceptIdentity, isSendHeld, observeIdentity, setVerified, verifiedElsewhere, type Peer } from './identityTrust';
 
 const key = (n: number) => new Uint8Array(32).fill(n);
 
@@ -52,5 +53,21 @@ describe('identity trust', () => {
     expect(back.outcome).toBe('unchanged');
     expect(isSendHeld(back.peer)).toBe(false);
     expect(back.peer.identityChanged).toBe(false);
+  });
+
+  it('takes a verification from another own device only for the key it compared; a cleared mark always', () => {
+    const bob = seen(undefined, 1, 1).peer;
+    expect(verifiedElsewhere(bob, toBase64(key(2)), true)).toBeUndefined();
+    const verified = verifiedElsewhere(bob, toBase64(key(1)), true);
+    expect(verified).toMatchObject({ verified: true, identityChanged: false });
+    expect(verifiedElsewhere(verified!, toBase64(key(1)), true)).toBeUndefined();
+    expect(verifiedElsewhere(verified!, toBase64(key(2)), false)).toMatchObject({ verified: false });
+    expect(verifiedElsewhere(bob, toBase64(key(1)), false)).toBeUndefined();
+    // A change held here is settled by a verification of the new key there (the number compared there is the new one).
+    const held = seen(verified, 1, 9).peer;
+    expect(verifiedElsewhere(held, toBase64(key(1)), true)).toBeUndefined();
+    const settled = verifiedElsewhere(held, toBase64(key(9)), true)!;
+    expect(settled).toMatchObject({ verified: true, identityChanged: false });
+    expect(isSendHeld(settled)).toBe(false);
   });
 });

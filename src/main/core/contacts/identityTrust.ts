@@ -183,6 +183,27 @@ export function setVerified(peer: Peer, verified: boolean): Peer {
   return verified ? { ...base, devices, verified: true, identityChanged: false } : { ...base, devices, verified: false };
 }
 
+/**
+ * The key of theirs that the safety number shows, which is what a user compares when verifying: a pending change,
+ * else the account key (known once a certified device was seen), else the primary device's key.
+ */
+export function comparedKey(peer: Peer): string | undefined {
+  const device = primaryDevice(peer);
+  return device && (device.pendingIdentityKey ?? peer.accountKey ?? device.identityKey);
+}
+
+/**
+ * Another of this user's devices marked the peer verified with `key` (the key it compared) or not verified. A
+ * verification holds here only when `key` is the key this device shows for them (then as setVerified); for another
+ * key it is not taken — the user compares again. Clearing always applies. Undefined when nothing changes.
+ */
+export function verifiedElsewhere(peer: Peer, key: string, verified: boolean): Peer | undefined {
+  if (!verified) return peer.verified ? setVerified(peer, false) : undefined;
+  if (comparedKey(peer) !== key) return undefined;
+  const settled = peer.verified && !peer.identityChanged && peer.devices.every((d) => d.pendingIdentityKey === undefined);
+  return settled ? undefined : setVerified(peer, true);
+}
+
 /** After a key change is settled, the account key is learnt again from the (new) primary key. */
 function withoutAccountKey(peer: Peer): Peer {
   if (peer.accountKey === undefined) return peer;

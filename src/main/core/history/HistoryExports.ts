@@ -12,7 +12,7 @@ import type { AttachmentPointerData } from '../media/AttachmentPointer';
 import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { encryptAndUpload } from '../media/transfer/encryptAndUpload';
 import type { Logger } from '../transport';
-import { encodeArchive, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveAttachment } from './archiveCodec';
+import { encodeArchive, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveAttachment, type ArchiveVerifiedContact } from './archiveCodec';
 
 export const HISTORY_DIR = 'history';
 /** Exports kept at once (a new one drops the oldest). */
@@ -34,6 +34,8 @@ export interface HistoryExportsOptions {
   /** The pointer of a local file whose blob is on the relay, if it is. */
   storedPointer: (id: string) => Promise<AttachmentPointerData | undefined>;
   groups: () => readonly GroupState[];
+  /** The contacts the user verified, with the key compared. */
+  verifiedContacts: () => ArchiveVerifiedContact[];
   endpoint: () => URL;
   tokens: BlobTokenSource;
   logger: Logger;
@@ -108,6 +110,7 @@ export class HistoryExports {
       messages,
       attachments: [...attachments.values()],
       groups,
+      verifiedContacts: this.options.verifiedContacts(),
     });
     if (bytes.length > MAX_HISTORY_ARCHIVE_BYTES) throw new AppError('invalid_request', 'This history is too large to transfer; choose fewer days.');
     const dir = join(this.options.dataDir, HISTORY_DIR);

@@ -22,7 +22,7 @@ import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { downloadBlob } from '../media/transfer/rangeDownload';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
-import { decodeArchive, HistoryArchiveError, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveGroup, type HistoryArchive } from './archiveCodec';
+import { decodeArchive, HistoryArchiveError, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveGroup, type ArchiveVerifiedContact, type HistoryArchive } from './archiveCodec';
 import { HISTORY_DIR } from './HistoryExports';
 
 const RECORD = 'history-import';
@@ -46,6 +46,8 @@ export interface HistoryImportOptions {
   tokens: BlobTokenSource;
   /** Takes the archive's groups this device does not know yet. */
   importGroups: (groups: readonly ArchiveGroup[]) => Promise<void>;
+  /** Takes the primary's verified contacts (each for the key compared there). */
+  importVerifications: (contacts: readonly ArchiveVerifiedContact[]) => Promise<void>;
   events: IpcEvents;
   logger: Logger;
 }
@@ -118,6 +120,7 @@ export class HistoryImport {
     this.running = this.download(pointer).then(
       async (archive) => {
         await this.options.importGroups(archive.groups);
+        await this.options.importVerifications(archive.verifiedContacts);
         this.archive = archive;
         this.attachments = new Map(archive.attachments.map((a) => [a.id, a.pointer]));
         this.options.logger.info('history.import_ready', { messages: archive.messages.length, files: archive.attachments.length });

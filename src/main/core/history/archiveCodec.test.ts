@@ -63,7 +63,8 @@ const archive: HistoryArchive = {
       snapshot: { name: 'Sailing', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 3, inviteLinks: [], approveNewMembers: true },
       active: true,
     },
-  ],
+  ],  verifiedContacts: [{ username: 'bob', key: btoa('b'.repeat(32)) }],
+
 };
 
 describe('history archive codec', () => {

@@ -6,6 +6,8 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { CodedError } from '../../../shared/base';
 import { HistoryConversation, HistoryMessage, type GroupUpdate } from '../../../shared/ipc';
 import { GroupId } from '../../../shared/ipc';
+import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
+import { Username, normalizeUsername } from '../../../shared/protocol';
 import type { GroupSnapshot } from '../groups/group';
 import type { AttachmentPointerData } from '../media/AttachmentPointer';
 import { fromPointer, toPointer } from '../messaging/wire/attachmentPointers';
@@ -34,6 +36,12 @@ export interface ArchiveGroup {
   active: boolean;
 }
 
+/** A contact the user verified on the primary, with the key compared (base64). */
+export interface ArchiveVerifiedContact {
+  username: string;
+  key: string;
+}
+
 export interface HistoryArchive {
   createdAt: number;
   /** Messages from this time on; null: everything. */
@@ -43,6 +51,7 @@ export interface HistoryArchive {
   messages: HistoryMessage[];
   attachments: ArchiveAttachment[];
   groups: ArchiveGroup[];
+  verifiedContacts: ArchiveVerifiedContact[];
 }
 
 export class HistoryArchiveError extends CodedError<'malformed_archive' | 'newer_archive_version'> {
@@ -92,6 +101,7 @@ export function encodeArchive(archive: HistoryArchive): Uint8Array {
     })),
     attachments: archive.attachments.map((a) => ({ id: a.id, pointer: toPointer(a.pointer) })),
     groups: archive.groups.map((g) => ({ groupId: g.groupId, state: toState(g.snapshot), active: g.active })),
+    verifiedContacts: archive.verifiedContacts.map((c) => ({ username: c.username, identityKey: fromBase64(c.key) })),
   });
   return toBinary(HistoryArchiveSchema, message);
 }
@@ -124,7 +134,11 @@ export function decodeArchive(bytes: Uint8Array): HistoryArchive {
       snapshot: fromState(g.state ?? fail('a group without its state')),
       active: g.active,
     }));
-    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups };
+    const verifiedContacts = wire.verifiedContacts.map((c) => {
+      if (c.identityKey.length !== 32) fail('a verified contact without a 32-byte key');
+      return { username: normalizeUsername(valid(Username, c.username)), key: toBase64(c.identityKey) };
+    });
+    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups, verifiedContacts };
   } catch (error) {
     if (error instanceof HistoryArchiveError) throw error;
     throw malformed(`the archive holds invalid content (${(error as Error).message})`);

@@ -11,6 +11,8 @@ import { ContactService } from '../contacts/ContactService';
 import { AccountSecretStore } from '../devices/AccountSecretStore';
 import { LinkedDevicesService } from '../devices/LinkedDevicesService';
 import { PeerStore } from '../contacts/PeerStore';
+import { comparedKey } from '../contacts/identityTrust';
+import { contactView } from '../contacts/contactView';
 import { nodeCryptoProvider } from '../crypto/node-provider';
 import { applyReceivedUpdate } from '../groups/applyReceivedUpdate';
 import { toView } from '../groups/group';
@@ -150,6 +152,7 @@ export class Messenger {
       dataDir: options.dataDir,
       storedPointer: (id) => media.storedPointer(id),
       groups: () => groups.all(),
+      verifiedContacts: () => peers.all().flatMap((peer) => (peer.verified && comparedKey(peer) ? [{ username: peer.username, key: comparedKey(peer)! }] : [])),
       endpoint: options.blobEndpoint,
       tokens: blobTokens,
       logger: options.logger,
@@ -162,6 +165,12 @@ export class Messenger {
       endpoint: options.blobEndpoint,
       tokens: blobTokens,
       importGroups: async (archived) => void (await adoptGroups(groups, archived, ctx.me.user, ctx.now())),
+      importVerifications: async (contacts) => {
+        for (const contact of contacts) {
+          const peer = await peers.verifiedElsewhere(contact.username, contact.key, true);
+          if (peer?.contact) ctx.contactChanged(contactView(peer));
+        }
+      },
       events: options.events,
       logger: options.logger,
     });

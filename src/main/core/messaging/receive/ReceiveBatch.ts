@@ -47,6 +47,8 @@ export type ItemOutcome =
    */
   | { kind: 'control'; delivery: Delivery; what: 'sender_key' | 'group_update_ignored' | 'silent' | 'action_refused' | 'blocked'; group?: ReceivedChange }
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
+  /** This user verified a contact (or cleared it) on another of their devices: the pipeline applies it. */
+  | { kind: 'verified'; delivery: Delivery; user: string; identityKey: Uint8Array; verified: boolean }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
   | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
   /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
@@ -203,6 +205,10 @@ export class ReceiveBatch {
         const content: IncomingContent = { kind: 'receipt', receipt: 'read', messageIds: envelope.messages.map((m) => m.messageId) };
         return { kind: 'inbox', delivery, message: this.received(delivery, conversationId, envelope.messageId, envelope.sentAt, content) };
       }
+      case 'sync_verified':
+        // Only this account's own devices say what its user verified, and never about the user themself.
+        if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
+        return { kind: 'verified', delivery, user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
       case 'sender_key':
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.

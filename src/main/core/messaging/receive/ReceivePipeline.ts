@@ -4,6 +4,7 @@
 // delete a consumed one-time prekey — and only then tell the renderer. Inbox entries are acked when the renderer commits them;
 // typing notices, control messages and failures are acked here, once their effects are durable. A redelivery of
 // something already in the inbox, or recently committed, is never decrypted twice.
+import { toBase64 } from '../../../../shared/encoding/base64';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
 import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
@@ -32,6 +33,8 @@ interface Effects {
   /** The peer record changed (a new contact, a new or changed key): worth a contacts.changed. */
   peerChanged: boolean;
   groupChanges: { group: GroupView; update: GroupUpdate }[];
+  /** Contacts whose verification another of this user's devices changed. */
+  verifiedElsewhere: Peer[];
 }
 
 interface Parked {
@@ -217,6 +220,7 @@ export class ReceivePipeline {
     if (effects.peerChanged && effects.peer?.contact) ctx.contactChanged(contactView(effects.peer));
     if (effects.peerChanged) announceLinkedDevices(ctx, effects.before, effects.peer);
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
+    for (const contact of effects.verifiedElsewhere) if (contact.contact) ctx.contactChanged(contactView(contact));
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
     if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinWorkQueued();
@@ -267,6 +271,12 @@ export class ReceivePipeline {
         : [],
     );
     if (joinRequests.length > 0) await ctx.joinInbox.add(joinRequests);
+    const verifiedElsewhere: Peer[] = [];
+    for (const outcome of batch.outcomes) {
+      if (outcome.kind !== 'verified') continue;
+      const changed = await ctx.peers.verifiedElsewhere(outcome.user, toBase64(outcome.identityKey), outcome.verified);
+      if (changed) verifiedElsewhere.push(changed);
+    }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
     if (batch.usedOneTimePreKeys.size > 0 || batch.usedKemPreKeys.size > 0) {
@@ -277,7 +287,7 @@ export class ReceivePipeline {
         kem: state.kem.filter((k) => k.lastResort || !usedKem.has(k.id)),
       }));
     }
-    return { before, peer, peerChanged: peer !== before, groupChanges };
+    return { before, peer, peerChanged: peer !== before, groupChanges, verifiedElsewhere };
   }
 
   /** Re-applies the identity keys the batch saw to the peer as it is now (the user may have changed it meanwhile). */

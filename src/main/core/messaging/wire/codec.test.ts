@@ -241,6 +241,14 @@ describe('end-to-end content v2', () => {
     expect(codeOf(() => decodeEnvelope(read(Array.from({ length: 501 }, (_, i) => ({ author: 'bob', messageId: `m${i}`, groupId: '' })))))).toBe('malformed_content');
   });
 
+  it('round-trips a contact verified (or cleared) on another device, with the 32-byte key compared', () => {
+    const verified = { type: 'sync_verified' as const, messageId: 'v1', sentAt: 9, user: 'bob', identityKey: new Uint8Array(32).fill(7), verified: true };
+    expect(decodeEnvelope(encodeEnvelope(verified))).toEqual(verified);
+    expect(decodeEnvelope(encodeEnvelope({ ...verified, verified: false }))).toEqual({ ...verified, verified: false });
+    expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...verified, identityKey: new Uint8Array(31) })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...verified, user: 'not a name!' })))).toBe('malformed_content');
+  });
+
   it('says when the sender marked unknown content silent, and drops receipt types it does not know', () => {
     expect(decodeEnvelope(raw({ ...stamped, silent: true }, [unknownField(34, 'x')]))).toMatchObject({ type: 'unsupported', silent: true });
     expect(decodeEnvelope(raw({ ...stamped, body: { case: 'receipt', value: { type: 3 as Receipt_Type, messageIds: ['a'] } } }))).toMatchObject({

@@ -101,6 +101,10 @@ function toContent(envelope: Envelope): Content {
       }));
       return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'read', value: { messages } } } } });
     }
+    case 'sync_verified': {
+      const value = { user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
+      return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'verified', value } } } });
+    }
   }
 }
 
@@ -299,6 +303,11 @@ function fromSync(content: Content, messageId: string, sentAt: number): Received
   const sync = content.body.case === 'sync' ? content.body.value : undefined;
   const silent = (): UnsupportedEnvelope => ({ type: 'unsupported', messageId, sentAt, conversation: undefined, silent: true, version: CONTENT_VERSION, wire: new Uint8Array(0) });
   if (sync?.kind.case === 'read') return fromSyncRead(sync.kind.value.messages, messageId, sentAt);
+  if (sync?.kind.case === 'verified') {
+    const { user, identityKey, verified } = sync.kind.value;
+    if (identityKey.length !== 32) throw malformed('a verified sync without a 32-byte key');
+    return { type: 'sync_verified', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'verified user')), identityKey, verified };
+  }
   if (sync?.kind.case !== 'sent') return silent();
   const inner = sync.kind.value.content;
   if (!inner || inner.body.case === 'sync') throw malformed('a transcript without its content');

@@ -110,6 +110,17 @@ export interface SyncReadEnvelope extends Stamped {
   messages: ReadMessageRef[];
 }
 
+/**
+ * This account's user marked `user` verified with `identityKey` (the key their safety number was computed from), or
+ * cleared the mark, on another of their devices (content.proto SyncMessage.Verified).
+ */
+export interface SyncVerifiedEnvelope extends Stamped {
+  type: 'sync_verified';
+  user: string;
+  identityKey: Uint8Array;
+  verified: boolean;
+}
+
 /** What this version sends. */
 export type Envelope =
   | MessageEnvelope
@@ -118,6 +129,7 @@ export type Envelope =
   | GroupJoinRequestEnvelope
   | GroupJoinAnswerEnvelope
   | SyncSentEnvelope
-  | SyncReadEnvelope;
+  | SyncReadEnvelope
+  | SyncVerifiedEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

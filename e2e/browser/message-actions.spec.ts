@@ -2,9 +2,11 @@
 // messages from its hover toolbar and alice jumps back to the original from the quote; alice reacts from the menu and
 // takes it back; she edits her last message with Up-arrow and deletes an earlier one for everyone after confirming (bob's quote of it
 // empties too); then she turns on a 30-second disappearing timer and a message vanishes on both sides. Screens in
-// both themes, with axe scans on the way.
+// both themes, with axe scans on the way. Then bob forwards a picture alice sent him to carol: it goes by its pointer
+// (nothing uploaded again) and says "Forwarded" on both sides.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, startChat } from '../support/app';
+import { gradientPng } from '../support/media';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -111,4 +113,44 @@ test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s 
   await expect(bubble(alice.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
   await expect(bubble(bob.page, 'This message self-destructs')).toHaveCount(0, { timeout: 60_000 });
   await world.screenBothThemes(alice, '08-alice-after-expiry', { scan: false });
+});
+
+test('a picture forwarded to a third person goes by its pointer and says "Forwarded" on both sides', async () => {
+  // Three users and a file through a relay: under load the steps took about 2 min.
+  test.setTimeout(420_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const bob = await world.user('bob', relay.url);
+  const carol = await world.user('carol', relay.url);
+  await register(alice, 'alice');
+  await register(bob, 'bob');
+  await register(carol, 'carol');
+  await startChat(bob.page, 'carol');
+  await startChat(alice.page, 'bob');
+  await alice.page.getByTestId('attach-input').setInputFiles([{ name: 'logo.png', mimeType: 'image/png', buffer: gradientPng() }]);
+  await expect(alice.page.getByTestId('attachment-tray').locator('.tray-ready')).toHaveCount(1, { timeout: 20_000 });
+  await composer(alice.page).fill('Our new logo');
+  await composer(alice.page).press('Enter');
+
+  // bob forwards it from its menu to carol, picked by name.
+  await openChat(bob.page, 'dm:alice', 'alice');
+  const received = bubble(bob.page, 'Our new logo');
+  await expect(received.locator('img.attachment-full-loaded')).toBeVisible({ timeout: 30_000 });
+  await received.locator('.bubble').click({ button: 'right' });
+  await menu(bob.page).getByRole('menuitem', { name: 'Forward…' }).click();
+  const picker = dialog(bob.page, 'Forward message');
+  await picker.getByRole('combobox', { name: 'Forward to' }).fill('car');
+  await world.screenBothThemes(bob, '01-bob-forwards-picture');
+  await picker.getByRole('combobox', { name: 'Forward to' }).press('Enter');
+  const forwarded = bubble(bob.page, 'Our new logo');
+  await expect(bob.page.getByRole('log', { name: 'Messages with carol' })).toBeVisible();
+  await expect(forwarded.locator('.message-forwarded')).toHaveText('Forwarded');
+  await expect(forwarded.locator('.status')).toHaveAttribute('data-status', /sent|delivered|read/, { timeout: 30_000 });
+
+  // carol gets the picture itself (fetched with bob's grant of alice's blob), labelled.
+  await openChat(carol.page, 'dm:bob', 'bob');
+  const arrived = bubble(carol.page, 'Our new logo');
+  await expect(arrived.locator('.message-forwarded')).toHaveText('Forwarded');
+  await expect(arrived.locator('img.attachment-full-loaded')).toBeVisible({ timeout: 30_000 });
+  await world.screenBothThemes(carol, '02-carol-sees-forwarded-picture');
 });

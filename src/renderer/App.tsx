@@ -1,6 +1,6 @@
 // Top-level screen switch: onboarding until an account exists, then the messenger.
 import { useEffect } from 'react';
-import { Messenger } from './app/Messenger';
+import { SignedInApp } from './app/SignedInApp';
 import { Onboarding } from './features/onboarding/Onboarding';
 import { useAccount } from './store/account';
 import { applyTheme, useTheme } from './store/theme';
@@ -32,5 +32,5 @@ export function App() {
     );
   }
   if (status === 'none' || !account) return <Onboarding />;
-  return <Messenger account={account} />;
+  return <SignedInApp account={account} />;
 }

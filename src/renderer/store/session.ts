@@ -1,9 +1,9 @@
 // The signed-in session: this account's database, outbox and receipt workers, set once messaging has started.
-// Components and actions read it; only features/messaging/session.ts sets it.
+// Components and actions read it; only app/session.ts sets it.
 import { create } from 'zustand';
 import type { ParleyDatabase } from '../db/database';
-import type { ReceiptWorker } from '../features/messaging/ReceiptWorker';
-import type { OutboxWorker } from '../features/outbox/OutboxWorker';
+import type { ReceiptWorker } from '../sync/ReceiptWorker';
+import type { OutboxWorker } from '../sync/outbox/OutboxWorker';
 
 export interface Session {
   me: string;

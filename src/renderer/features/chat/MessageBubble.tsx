@@ -15,7 +15,7 @@ import { formatFullDate, formatTime } from '../../ui/time';
 import { isSingleEmoji } from '../../../shared/conversations/messageRules';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MessageAttachments } from '../media/MessageAttachments';
-import { retrySend } from '../outbox/actions';
+import { retrySend } from '../../sync/outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
 import { copyText, react, remove } from './messageActions';
 import { MessageMenu, type MenuAction } from './MessageMenu';

@@ -21,7 +21,7 @@ import { VoiceRecorder } from '../media/VoiceRecorder';
 import { ComposerEmojiButton } from '../emoji/ComposerEmojiButton';
 import { saveEdit } from '../chat/messageActions';
 import { useGroupMembers } from '../chat/useMentionable';
-import { sendText } from '../outbox/actions';
+import { sendText } from '../../sync/outbox/actions';
 import { MentionList } from './MentionList';
 import { TypingNotifier } from './typingNotifier';
 import { useMentionSuggestions } from './useMentionSuggestions';

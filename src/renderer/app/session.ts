@@ -2,29 +2,29 @@
 // is online, runs the receive pipeline, purges disappearing messages, and keeps contacts, groups and their
 // conversations current.
 // Returns the function that stops all of it.
-import type { AccountView, GroupView, RequestOf } from '../../../shared/ipc';
-import { openParleyDatabase, type ParleyDatabase } from '../../db/database';
-import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../../db/conversations';
-import { noteAdmissionUndone, noteLinkedDevice } from '../../db/systemNotes';
-import { invoke, subscribe } from '../../ipc';
-import { useConnection } from '../../store/connection';
-import { useContacts } from '../../store/contacts';
-import { useGroups } from '../../store/groups';
-import { useSession } from '../../store/session';
-import { useTyping } from '../../store/typing';
-import { rememberOpenChat } from '../chats/rememberOpenChat';
-import { keepDrafts } from '../composer/keepDrafts';
-import { HistoryImportWorker } from '../devices/HistoryImportWorker';
-import { useHistoryImport } from '../devices/historyImportStore';
-import { ExpiryWorker } from '../disappearing/ExpiryWorker';
-import { useMedia } from '../media/mediaStore';
-import { notifyNewMessages } from '../notifications/notifyNewMessages';
-import { OutboxWorker } from '../outbox/OutboxWorker';
-import { ReceivePipeline } from './ReceivePipeline';
-import { SearchIndexer } from '../../db/search/SearchIndexer';
-import { ReceiptWorker } from './ReceiptWorker';
+import type { AccountView, GroupView, RequestOf } from '../../shared/ipc';
+import { openParleyDatabase, type ParleyDatabase } from '../db/database';
+import { dmConversationId, ensureConversation, groupConversationId, groupIdOf, setConversationTitle } from '../db/conversations';
+import { noteAdmissionUndone, noteLinkedDevice } from '../db/systemNotes';
+import { invoke, subscribe } from '../ipc';
+import { useConnection } from '../store/connection';
+import { useContacts } from '../store/contacts';
+import { useGroups } from '../store/groups';
+import { useSession } from '../store/session';
+import { useTyping } from '../store/typing';
+import { rememberOpenChat } from '../features/chats/rememberOpenChat';
+import { keepDrafts } from '../features/composer/keepDrafts';
+import { HistoryImportWorker } from '../features/devices/HistoryImportWorker';
+import { useHistoryImport } from '../features/devices/historyImportStore';
+import { ExpiryWorker } from '../features/disappearing/ExpiryWorker';
+import { useMedia } from '../features/media/mediaStore';
+import { notifyNewMessages } from '../features/notifications/notifyNewMessages';
+import { OutboxWorker } from '../sync/outbox/OutboxWorker';
+import { ReceiveWorker } from '../sync/ReceiveWorker';
+import { SearchIndexer } from '../db/search/SearchIndexer';
+import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
-import { forgetFilesOf } from '../media/forgetFiles';
+import { forgetFilesOf } from '../features/media/forgetFiles';
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -81,7 +81,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   };
   const refreshGroups = () => useGroups.getState().load().then((groups) => (stopped ? undefined : syncGroupConversations(db, groups)));
 
-  const pipeline = new ReceivePipeline({
+  const pipeline = new ReceiveWorker({
     db,
     me,
     titleOf,

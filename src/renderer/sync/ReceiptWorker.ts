@@ -3,13 +3,13 @@
 // each. A receipt main could not take (the relay is down) stays owed and goes when the connection is back, after a
 // restart too.
 import { ulid } from 'ulid';
-import type { SendMessageRequestInput } from '../outbox/sendTypes';
-import type { ParleyDatabase } from '../../db/database';
-import { conversationsOwingReceipts, nextOwedReceipt, recordReceiptHandedOver } from '../../db/receiptPositions';
-import { fullJitterDelay } from '../../../shared/base';
-import { OUTBOX_BACKOFF } from '../outbox/OutboxWorker';
-import { IpcError } from '../../ipc';
-import type { IpcErrorCode } from '../../../shared/ipc';
+import type { SendMessageRequestInput } from './outbox/sendTypes';
+import type { ParleyDatabase } from '../db/database';
+import { conversationsOwingReceipts, nextOwedReceipt, recordReceiptHandedOver } from '../db/receiptPositions';
+import { fullJitterDelay } from '../../shared/base';
+import { OUTBOX_BACKOFF } from './outbox/OutboxWorker';
+import { IpcError } from '../ipc';
+import type { IpcErrorCode } from '../../shared/ipc';
 
 /** The contract's limit of message ids per receipt. */
 export const MAX_IDS_PER_RECEIPT = 500;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { markReadUpTo } from '../../db/conversations';
-import type { ParleyDatabase } from '../../db/database';
-import { storeReceived } from '../../db/incoming';
-import { IpcError } from '../../ipc';
-import { freshDatabase } from '../../testing/db';
-import { textFrom } from '../../testing/messages';
-import type { SendMessageRequestInput } from '../outbox/sendTypes';
+import { markReadUpTo } from '../db/conversations';
+import type { ParleyDatabase } from '../db/database';
+import { storeReceived } from '../db/incoming';
+import { IpcError } from '../ipc';
+import { freshDatabase } from '../testing/db';
+import { textFrom } from '../testing/messages';
+import type { SendMessageRequestInput } from './outbox/sendTypes';
 import { MAX_IDS_PER_RECEIPT, ReceiptWorker } from './ReceiptWorker';
 
 type Receipt = { conversationId: string; receipt: string; messageIds: string[] };

@@ -1,10 +1,10 @@
 // At unlock the renderer asks main for its history key (IPC `history.key`, checked against the contract here
 // too) and imports it as non-extractable WebCrypto keys. Main may still be opening its vault: a retryable
 // answer is asked again, a little later each time, until the session stops.
-import { HistoryKeyView } from '../../../shared/ipc';
-import { fromBase64 } from '../../../shared/encoding/base64';
-import { importHistoryKeys, type HistoryKeys } from '../../db/atRest/historyKeys';
-import { IpcError, invoke } from '../../ipc';
+import { HistoryKeyView } from '../../shared/ipc';
+import { fromBase64 } from '../../shared/encoding/base64';
+import { importHistoryKeys, type HistoryKeys } from '../db/atRest/historyKeys';
+import { IpcError, invoke } from '../ipc';
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2_000;

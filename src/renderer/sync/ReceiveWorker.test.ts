@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ReceivedMessage } from '../../../shared/ipc';
-import type { ParleyDatabase } from '../../db/database';
-import { invoke, subscribe } from '../../ipc';
-import { freshDatabase } from '../../testing/db';
-import { FakeParley, fakeAccount } from '../../testing/fakeParley';
-import { textFrom, typingFrom } from '../../testing/messages';
-import { ReceivePipeline, type ReceiveIpc } from './ReceivePipeline';
+import type { ReceivedMessage } from '../../shared/ipc';
+import type { ParleyDatabase } from '../db/database';
+import { invoke, subscribe } from '../ipc';
+import { freshDatabase } from '../testing/db';
+import { FakeParley, fakeAccount } from '../testing/fakeParley';
+import { textFrom, typingFrom } from '../testing/messages';
+import { ReceiveWorker, type ReceiveIpc } from './ReceiveWorker';
 
 function fakeIpc(): ReceiveIpc {
   return {
@@ -17,8 +17,8 @@ function fakeIpc(): ReceiveIpc {
   };
 }
 
-function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<ConstructorParameters<typeof ReceivePipeline>[0]> = {}) {
-  return new ReceivePipeline({
+function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<ConstructorParameters<typeof ReceiveWorker>[0]> = {}) {
+  return new ReceiveWorker({
     db,
     me: 'alice',
     ipc,

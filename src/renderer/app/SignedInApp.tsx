@@ -5,7 +5,7 @@ import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { HistoryImportBanner } from '../features/devices/HistoryImportBanner';
 import { ChatView } from '../features/chat/ChatView';
 import { useDeepLinks } from '../features/deep-links/useDeepLinks';
-import { startSession } from '../features/messaging/session';
+import { startSession } from './session';
 import { useUnreadBadge } from '../features/notifications/useUnreadBadge';
 import { UpdateBanner } from '../features/updates/UpdateBanner';
 import { useGlobalShortcuts } from '../features/palette/useGlobalShortcuts';
@@ -19,7 +19,7 @@ import { KeyProtectionNotice } from './KeyProtectionNotice';
 import { Notices } from './Notices';
 import { Sidebar } from './Sidebar';
 
-export function Messenger({ account }: { account: AccountView }) {
+export function SignedInApp({ account }: { account: AccountView }) {
   const ready = useSession((state) => state.session !== null);
   const selected = useChats((state) => state.selected);
   const follow = useConnection((store) => store.follow);

@@ -1,9 +1,9 @@
 // Receive: every message main decrypted is stored in Dexie first and committed to main only afterwards, so a
 // crash between the two redelivers it (and the dedup in storeReceived keeps it single). At start it drains
 // `messages.pending` before anything that arrives meanwhile, keeping each sender's order.
-import type { AttachmentMessage, ReceivedMessage } from '../../../shared/ipc';
-import type { ParleyDatabase } from '../../db/database';
-import { storeReceived, type TitleOf } from '../../db/incoming';
+import type { AttachmentMessage, ReceivedMessage } from '../../shared/ipc';
+import type { ParleyDatabase } from '../db/database';
+import { storeReceived, type TitleOf } from '../db/incoming';
 
 export interface ReceiveIpc {
   pending(): Promise<ReceivedMessage[]>;
@@ -11,7 +11,7 @@ export interface ReceiveIpc {
   onReceived(listener: (message: ReceivedMessage) => void): () => void;
 }
 
-export interface ReceivePipelineOptions {
+export interface ReceiveWorkerOptions {
   db: ParleyDatabase;
   me: string;
   ipc: ReceiveIpc;
@@ -32,7 +32,7 @@ export interface ReceivePipelineOptions {
 /** Main accepts at most this many inbox ids per commit. */
 const MAX_COMMIT = 1000;
 
-export class ReceivePipeline {
+export class ReceiveWorker {
   private readonly queue: ReceivedMessage[] = [];
   /** Events that arrived before `messages.pending` answered; they go after it. */
   private early: ReceivedMessage[] | null = [];
@@ -41,9 +41,9 @@ export class ReceivePipeline {
   private committing: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
-  private readonly options: Required<Omit<ReceivePipelineOptions, 'log'>> & Pick<ReceivePipelineOptions, 'log'>;
+  private readonly options: Required<Omit<ReceiveWorkerOptions, 'log'>> & Pick<ReceiveWorkerOptions, 'log'>;
 
-  constructor(options: ReceivePipelineOptions) {
+  constructor(options: ReceiveWorkerOptions) {
     this.options = { batchSize: 200, retryDelayMs: 2_000, ...options };
   }
 

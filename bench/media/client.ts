@@ -94,4 +94,5 @@ process.on('message', (message: { relayAnswer?: { id: number; value: { blobId: s
     );
   }
 });
+process.on('SIGTERM', () => process.exit(0));
 process.send!({ ready: true });

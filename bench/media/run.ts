@@ -1,16 +1,18 @@
 // `npm run bench:media`: a 1 GiB file sent and fetched through Parley's attachment path — encrypt + tus upload to a
 // real relay, then ranged download + per-chunk decryption and digest check — beside a plain unencrypted HTTP copy
 // of the same file over loopback in the same run (the physical limit here). Reports MB/s (of the plaintext file) as
-// median [min–max] over the runs, and the peak resident-memory growth of the app side and of the relay.
+// median [min–max] over the runs, the peak resident-memory growth of the app side and of the relay, and the CPU
+// seconds each of them spends per GiB (the figure that holds up best on a loaded machine).
 // Run it under `flock /work/.bench.lock` on a shared machine. Options (environment): BENCH_MEDIA_MIB (default 1024),
-// BENCH_MEDIA_RUNS (default 3). Results also go to bench/results/media-<time>.json.
+// BENCH_MEDIA_RUNS (default 3), BENCH_MEDIA_CPU_PROF=<dir> (V8 CPU profiles of the app side, the relay and the
+// plain server, written there when the run ends). Results also go to bench/results/media-<time>.json.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitRevision, machineInfo } from '../relay/machine';
+import { cpuSeconds, gitRevision, machineInfo } from '../relay/machine';
 import type { ClientOp } from './client';
 import { startPeakMeter } from './memory';
 import { printTables, type Measurement } from './table';
@@ -20,16 +22,34 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const mib = Number(process.env.BENCH_MEDIA_MIB ?? 1024);
 const runs = Number(process.env.BENCH_MEDIA_RUNS ?? 3);
 const work = mkdtempSync(join(tmpdir(), 'parley-bench-media-'));
+const profileDir = process.env.BENCH_MEDIA_CPU_PROF;
 const children: ChildProcess[] = [];
 const cleanup = () => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
 };
+/** Lets each child exit by itself (so a CPU profile gets written), then cleans up. */
+async function stopChildren(): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          const timer = setTimeout(resolve, 10_000);
+          child.once('exit', () => (clearTimeout(timer), resolve()));
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  cleanup();
+}
 process.on('SIGINT', () => (cleanup(), process.exit(130)));
 process.on('SIGTERM', () => (cleanup(), process.exit(143)));
 
 function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: unknown }> {
-  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // One directory per process: V8 writes a profile per thread (tsx's loader thread too); the largest is the main one.
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, script.replace('.ts', ''))] : [];
+  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -83,6 +103,7 @@ async function main(): Promise<void> {
   const runOp = async (op: ClientOp, server: ChildProcess): Promise<Measurement & Record<string, unknown>> => {
     const appMeter = startPeakMeter(client.child.pid!);
     const serverMeter = startPeakMeter(server.pid!);
+    const cpuBefore = [cpuSeconds(client.child.pid!), cpuSeconds(server.pid!)];
     const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
       const onMessage = (message: { relay?: unknown; result?: Record<string, unknown>; error?: string }) => {
         if (message.relay !== undefined) return;
@@ -94,7 +115,20 @@ async function main(): Promise<void> {
       client.child.send({ run: op });
     });
     const seconds = Number(result.seconds);
-    return { ...result, mbPerSecond: size / 1e6 / seconds, seconds, appGrowth: appMeter.growth(), serverGrowth: serverMeter.growth() };
+    const cpuAfter = [cpuSeconds(client.child.pid!), cpuSeconds(server.pid!)];
+    const cpuPerGiB = (i: number) => {
+      const [before, after] = [cpuBefore[i], cpuAfter[i]];
+      return before === undefined || after === undefined ? undefined : (after - before) / (size / 2 ** 30);
+    };
+    return {
+      ...result,
+      mbPerSecond: size / 1e6 / seconds,
+      seconds,
+      appGrowth: appMeter.growth(),
+      serverGrowth: serverMeter.growth(),
+      appCpuPerGiB: cpuPerGiB(0),
+      serverCpuPerGiB: cpuPerGiB(1),
+    };
   };
 
   const measurements: Record<string, Measurement[]> = { 'plain-up': [], 'parley-up': [], 'plain-down': [], 'parley-down': [] };
@@ -124,7 +158,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => (cleanup(), process.exit(0)),
+  () => stopChildren().then(() => process.exit(0)),
   (error: unknown) => {
     process.stderr.write(`bench:media failed: ${String(error)}\n`);
     cleanup();

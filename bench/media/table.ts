@@ -8,6 +8,9 @@ export interface Measurement {
   /** Peak RSS growth in bytes (undefined where /proc is not available). */
   appGrowth: number | undefined;
   serverGrowth: number | undefined;
+  /** CPU seconds (user + system) of the process per GiB of the file (undefined where /proc is not available). */
+  appCpuPerGiB: number | undefined;
+  serverCpuPerGiB: number | undefined;
 }
 
 export interface TableInput {
@@ -76,5 +79,15 @@ export function printTables(input: TableInput): void {
     rows.push([side === 'appGrowth' ? 'app (main process) peak RSS growth' : 'relay / plain server peak RSS growth', ...cells, verdict]);
   }
   out.push(render(rows));
+  const cpuRows: string[][] = [['process', 'Parley send', 'Parley receive', 'plain send', 'plain receive']];
+  for (const side of ['appCpuPerGiB', 'serverCpuPerGiB'] as const) {
+    const cells = ['parley-up', 'parley-down', 'plain-up', 'plain-down'].map((key) => {
+      const values = m[key]!.map((x) => x[side]);
+      return values.some((v) => v === undefined) ? 'n/a' : `${spread(values as number[], 2)} s`;
+    });
+    cpuRows.push([side === 'appCpuPerGiB' ? 'app (main process) CPU per GiB' : 'relay / plain server CPU per GiB', ...cells]);
+  }
+  out.push('\nCPU seconds (user + system) per GiB of the file, median [min–max]: the load-robust cost of each side.\n');
+  out.push(render(cpuRows));
   process.stdout.write(`${out.join('\n')}\n`);
 }

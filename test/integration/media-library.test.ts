@@ -10,6 +10,7 @@ import { DEFAULT_APP_SETTINGS, type AttachmentView } from '../../src/shared/ipc'
 import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
 import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultPassedOver, vaultQueue } from '../../src/main/core/media/AutoDownloads';
 import { MediaLibrary } from '../../src/main/core/media/MediaLibrary';
+import { AttachmentRecords } from '../../src/main/core/media/store/AttachmentRecords';
 import { openAttachment } from '../../src/main/core/media/openAttachment';
 import { createMediaRequestHandler, type MediaRequest } from '../../src/main/core/media/serve/mediaRequests';
 import type { BlobTokenSource } from '../../src/main/core/media/transfer/BlobTokenSource';
@@ -283,6 +284,41 @@ describe('media library', () => {
     await sender.library.close();
     const reopened = await openLibrary(alice, sender.dataDir);
     await expect(reopened.library.view(staged.id)).rejects.toMatchObject({ code: 'unknown_attachment' });
+  });
+
+  it('deletes the files a deleted message names when they belong to it or to no message yet, and only those; again is harmless', async () => {
+    const { library, vault } = await openLibrary(alice);
+    const stage = async (name: string) => {
+      const data = randomBytes(50_000);
+      const view = await library.stage(Readable.from([data]), { declaredSize: data.length, fileName: name });
+      await library.pointer(view.id);
+      return view;
+    };
+    const message = (messageId: string) => ({ conversationId: 'dm:bob', messageId, sender: 'alice' });
+    // Staged, and its message deleted before it was sent: main never placed it in a message.
+    const unsent = await stage('unsent.bin');
+    // Placed in another message: naming it from this one does not take it.
+    const other = await stage('other.bin');
+    await library.placeIn([other.id], message('01HZXK3W8Q5V6T7Y8Z9A0B1C3A'));
+    // Received before main kept a list of each message's files: its record names its message, the list does not.
+    const legacy = await stage('legacy.bin');
+    await library.placeIn([legacy.id], message('01HZXK3W8Q5V6T7Y8Z9A0B1C3B'));
+    await new AttachmentRecords(vault).forgetMessage(message('01HZXK3W8Q5V6T7Y8Z9A0B1C3B'));
+
+    const deleted = [
+      { ...message('01HZXK3W8Q5V6T7Y8Z9A0B1C3C'), files: [unsent.id, other.id] },
+      { ...message('01HZXK3W8Q5V6T7Y8Z9A0B1C3B'), files: [legacy.id] },
+    ];
+    await library.forgetMessages(deleted);
+    for (const view of [unsent, legacy]) {
+      expect(existsSync(library.fileOf(view.id))).toBe(false);
+      await expect(library.view(view.id)).rejects.toMatchObject({ code: 'unknown_attachment' });
+    }
+    expect(existsSync(library.fileOf(other.id))).toBe(true);
+    expect((await library.view(other.id)).state).toBe('uploaded');
+    // The renderer names a message again when it did not see the answer (a crash): nothing more happens.
+    await library.forgetMessages(deleted);
+    expect(existsSync(library.fileOf(other.id))).toBe(true);
   });
 
   it('pauses and resumes a download, and resumes an unfinished download after a restart', async () => {

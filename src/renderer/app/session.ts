@@ -24,7 +24,7 @@ import { ReceiveWorker } from '../sync/ReceiveWorker';
 import { SearchIndexer } from '../db/search/SearchIndexer';
 import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
-import { forgetFilesOf } from '../features/media/forgetFiles';
+import { FileDeletionWorker } from '../sync/FileDeletionWorker';
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -101,11 +101,12 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id));
       background('notifications.failed', notifyNewMessages({ db, me }, messages));
     },
-    onDeleted: (messages) => background('media.forget_failed', forgetFilesOf(messages)),
   });
 
-  const expiry = new ExpiryWorker(db, log, (messages) => background('media.forget_failed', forgetFilesOf(messages)));
+  const expiry = new ExpiryWorker(db, log);
   expiry.start();
+  const fileDeletions = new FileDeletionWorker({ db, forget: async (messages) => void (await invoke('media.forgetMessages', { messages })), log });
+  fileDeletions.start();
   const stopDrafts = keepDrafts(db, background);
   const stopMedia = useMedia.getState().follow();
   const indexer = new SearchIndexer(
@@ -164,6 +165,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     outbox.stop();
     receipts.stop();
     expiry.stop();
+    fileDeletions.stop();
     stopFollowingConnection();
     stopDrafts();
     stopMedia();

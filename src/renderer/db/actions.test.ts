@@ -2,13 +2,13 @@
 // order), and this user's own apply at once and queue what the others must learn.
 import { describe, expect, it } from 'vitest';
 import { EDIT_WINDOW_MS } from '../../shared/conversations/messageRules';
-import { freshDatabase } from '../testing/db';
-import { actionFrom, attachmentView, textFrom } from '../testing/messages';
+import { freshDatabase, notedFileDeletions } from '../testing/db';
+import { actionFrom, attachmentView, mediaFrom, textFrom } from '../testing/messages';
 import { deleteMessage, editMessage, lastEditableMessage, toggleReaction } from './actions';
 import type { ParleyDatabase } from './database';
 import { storeReceived } from './incoming';
 import { setExpiryTimer } from './expiry';
-import { queueTextMessage } from './outgoing';
+import { queueMediaMessage, queueTextMessage } from './outgoing';
 import type { StoredMessage } from './rows';
 
 const T = 1_700_000_000_000;
@@ -41,15 +41,16 @@ describe("peers' actions", () => {
     expect((await row(db, 'm1', 'bob')).body).toBe('original');
   });
 
-  it('turns a message deleted for everyone into a tombstone: text, quote snippets of it and reactions gone', async () => {
+  it('turns a message deleted for everyone into a tombstone: text, quote snippets of it, reactions and files gone', async () => {
     const db = freshDatabase();
-    await receive(db, textFrom('bob', 'm1', 'secret plan', { sentAt: T }));
+    const file = attachmentView();
+    await receive(db, mediaFrom('bob', 'm1', [file], 'secret plan', { sentAt: T }));
     await queueTextMessage(db, { conversationId: 'dm:bob', body: 'what plan?', me: 'alice', now: T + 1, messageId: 'a1', replyTo: await row(db, 'm1', 'bob') });
     expect((await row(db, 'a1', 'alice')).quote).toEqual({ messageId: 'm1', author: 'bob', text: 'secret plan' });
     await receive(db, actionFrom('alice', 'x1', { kind: 'reaction', targetMessageId: 'm1', targetAuthor: 'bob', emoji: '😮', remove: false }, { conversationId: 'dm:bob', sentAt: T + 2 }));
-    const deleted = await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 3 }));
-    // Main is told the message is gone, to delete its files.
-    expect(deleted.deleted).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }]);
+    await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 3 }));
+    // Noted, in the same transaction, for main to delete its files.
+    expect(await notedFileDeletions(db)).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob', files: [file.id] }]);
 
     const tombstone = await row(db, 'm1', 'bob');
     expect(tombstone.deleted).toBe(true);
@@ -65,11 +66,11 @@ describe("peers' actions", () => {
 
   it('refuses a delete of someone else’s message or after the window', async () => {
     const db = freshDatabase();
-    await receive(db, textFrom('bob', 'm1', 'stays', { sentAt: T }));
-    const byOther = await receive(db, actionFrom('carol', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { conversationId: 'dm:bob', sentAt: T + 1 }));
-    const late = await receive(db, actionFrom('bob', 'd2', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + EDIT_WINDOW_MS + 1 }));
+    await receive(db, mediaFrom('bob', 'm1', [attachmentView()], 'stays', { sentAt: T }));
+    await receive(db, actionFrom('carol', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { conversationId: 'dm:bob', sentAt: T + 1 }));
+    await receive(db, actionFrom('bob', 'd2', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + EDIT_WINDOW_MS + 1 }));
     // Its files stay too.
-    expect([...byOther.deleted, ...late.deleted]).toEqual([]);
+    expect(await notedFileDeletions(db)).toEqual([]);
     expect(await row(db, 'm1', 'bob')).toMatchObject({ body: 'stays' });
     expect((await row(db, 'm1', 'bob')).deleted).toBeUndefined();
   });
@@ -198,6 +199,32 @@ describe('own actions', () => {
     await deleteMessage(db, 'alice', second, false, T + 11);
     expect(await db.messages.get(second.seq)).toBeUndefined();
     await expect(deleteMessage(db, 'alice', await sentMessage(db, 'old', T + 2), true, T + 2 + EDIT_WINDOW_MS + 1)).rejects.toMatchObject({ code: 'not_deletable' });
+  });
+
+  it('notes the files of an own message deleted for everyone or for this device, for main to delete; a text has none', async () => {
+    const db = freshDatabase();
+    const files = [attachmentView({ direction: 'outgoing', state: 'uploaded' }), attachmentView({ direction: 'outgoing', state: 'uploaded' })];
+    const sent = async (messageId: string, attachments: typeof files) => {
+      const message = await queueMediaMessage(db, { conversationId: 'dm:bob', caption: '', attachments, me: 'alice', now: T, messageId });
+      await db.messages.update(message.seq, { status: 'sent' });
+      return { ...message, status: 'sent' as const };
+    };
+    await deleteMessage(db, 'alice', await sent('p1', [files[0]!]), true, T + 1);
+    await deleteMessage(db, 'alice', await sent('p2', [files[1]!]), false, T + 1);
+    await deleteMessage(db, 'alice', await sentMessage(db, 'just words', T), false, T + 1);
+    expect(await notedFileDeletions(db)).toEqual([
+      { conversationId: 'dm:bob', messageId: 'p1', sender: 'alice', files: [files[0]!.id] },
+      { conversationId: 'dm:bob', messageId: 'p2', sender: 'alice', files: [files[1]!.id] },
+    ]);
+  });
+
+  it('notes the files of a message deleted before it was sent (main has them under no message yet)', async () => {
+    const db = freshDatabase();
+    const file = attachmentView({ direction: 'outgoing', state: 'uploading' });
+    const queued = await queueMediaMessage(db, { conversationId: 'dm:bob', caption: 'never sent', attachments: [file], me: 'alice', now: T, messageId: 'q1' });
+    await deleteMessage(db, 'alice', queued, false, T + 1);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await notedFileDeletions(db)).toEqual([{ conversationId: 'dm:bob', messageId: 'q1', sender: 'alice', files: [file.id] }]);
   });
 
   it('drops a message never sent from the outbox when it is deleted for everyone (nothing to tell anyone)', async () => {

@@ -11,6 +11,7 @@ import { withinEditWindow } from '../../shared/conversations/messageRules';
 import type { ReceivedMessage } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
+import { goneMessageOf, noteFileDeletions } from './fileDeletions';
 import { validateBody } from './outgoing';
 import type { ActionContent, MessageRow, StoredMessage } from './rows';
 import { putReindexed } from './search/indexMessages';
@@ -78,6 +79,12 @@ function withReaction(message: StoredMessage, user: string, emoji: string, remov
   return { ...message, reactions };
 }
 
+/** A deleted message's files are noted for main to delete (fileDeletions.ts), in the deleting transaction. */
+async function forgetFilesOf(db: ParleyDatabase, message: StoredMessage): Promise<void> {
+  const gone = goneMessageOf(message);
+  if (gone) await noteFileDeletions(db, [gone]);
+}
+
 // ── from peers ───────────────────────────────────────────────────────────────
 
 /** What a received action did: changed its target, was refused by the rules, or found no target (yet). */
@@ -85,7 +92,7 @@ export type ActionOutcome = 'applied' | 'refused' | 'no_target';
 
 /**
  * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `meta`, for the
- * search index's queue).
+ * search index's queue, and `fileDeletions`, for a deleted message's files).
  */
 export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<ActionOutcome> {
   switch (message.content.kind) {
@@ -126,6 +133,7 @@ async function applyDelete(db: ParleyDatabase, message: Received<'delete'>): Pro
   if (!changeable(target, message.sentAt)) return 'refused';
   await db.messages.put(tombstone(target));
   await forgetQuotesOf(db, message.conversationId, [target.messageId]);
+  await forgetFilesOf(db, target);
   return 'applied';
 }
 
@@ -168,10 +176,10 @@ export async function editMessage(db: ParleyDatabase, me: string, target: Stored
 /**
  * Deletes a message. For this user only: the row is gone from this device. For everyone (own messages, within the
  * window): the row becomes a tombstone here and a delete goes to the others; a message never sent is just dropped
- * from the outbox.
+ * from the outbox. Either way its files are noted for main to delete (sent or not).
  */
 export async function deleteMessage(db: ParleyDatabase, me: string, target: StoredMessage, forEveryone: boolean, now = Date.now()): Promise<void> {
-  await db.transaction('rw', db.messages, db.outbox, async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.fileDeletions], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current) return;
     const unsent = await db.outbox.where('messageId').equals(current.messageId).filter((row) => row.action === undefined).primaryKeys();
@@ -179,11 +187,13 @@ export async function deleteMessage(db: ParleyDatabase, me: string, target: Stor
     if (!forEveryone) {
       await db.messages.delete(current.seq);
       await forgetQuotesOf(db, current.conversationId, [current.messageId]);
+      await forgetFilesOf(db, current);
       return;
     }
     if (!canChangeForEveryone(current, me, now)) throw new InputError('not_deletable', 'This message can no longer be deleted for everyone.');
     await db.messages.put(tombstone(current));
     await forgetQuotesOf(db, current.conversationId, [current.messageId]);
+    await forgetFilesOf(db, current);
     if (current.status !== 'queued' && current.status !== 'failed') {
       await queueAction(db, current, { kind: 'delete', targetMessageId: current.messageId }, now);
     }

@@ -67,6 +67,6 @@ describe('schema migrations', () => {
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'earlyActions', 'messages', 'meta', 'outbox', 'receipts']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'earlyActions', 'fileDeletions', 'messages', 'meta', 'outbox', 'receipts']);
   });
 });

@@ -5,6 +5,7 @@ import type { HistoryKeys } from './atRest/historyKeys';
 import { sealAtRest } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
 import type { EarlyActionRow } from './earlyActions';
+import type { FileDeletionRow } from './fileDeletions';
 import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, ReceiptRow } from './rows';
 
 /**
@@ -23,6 +24,8 @@ import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, Receipt
  *     Reactions, edits and tombstones are sealed fields of the message row.
  * v7: reactions, edits and deletes that arrive before the message they name wait in `earlyActions` (earlyActions.ts),
  *     found by conversation + target id, expired by arrival time; the action itself is sealed.
+ * v8: files of deleted and expired messages wait in `fileDeletions` until main has deleted them (fileDeletions.ts):
+ *     written in the transaction that deletes the rows, so a crash before main is told never leaves files behind.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -59,7 +62,12 @@ export const SCHEMA_V7 = {
   earlyActions: '++id, [conversationId+targetMessageId], receivedAt',
 };
 
-export const CURRENT_VERSION = 7;
+export const SCHEMA_V8 = {
+  ...SCHEMA_V7,
+  fileDeletions: '++id',
+};
+
+export const CURRENT_VERSION = 8;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -69,6 +77,7 @@ export class ParleyDatabase extends Dexie {
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
   earlyActions!: Table<EarlyActionRow, number>;
+  fileDeletions!: Table<FileDeletionRow, number>;
   /** IndexedDB below the at-rest sealing: rows as stored (atRest/clearFields.ts reads their clear fields). */
   unsealedCore: DBCore | undefined;
 
@@ -88,6 +97,7 @@ export class ParleyDatabase extends Dexie {
     this.version(5).stores(SCHEMA_V5).upgrade((tx) => sealLegacyRows(tx, Object.keys(SCHEMA_V5)));
     this.version(6).stores(SCHEMA_V6);
     this.version(7).stores(SCHEMA_V7);
+    this.version(8).stores(SCHEMA_V8);
   }
 }
 

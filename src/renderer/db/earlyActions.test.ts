@@ -1,8 +1,8 @@
 // A reaction, edit or delete that arrives before the message it names waits for it — bounded, expiring — and is
 // applied under the usual rules when the message is stored.
 import { describe, expect, it } from 'vitest';
-import { freshDatabase } from '../testing/db';
-import { actionFrom, textFrom } from '../testing/messages';
+import { freshDatabase, notedFileDeletions } from '../testing/db';
+import { actionFrom, attachmentView, mediaFrom, textFrom } from '../testing/messages';
 import type { ParleyDatabase } from './database';
 import { EARLY_ACTION_TTL_MS, EARLY_ACTIONS_KEPT } from './earlyActions';
 import { storeReceived } from './incoming';
@@ -37,11 +37,12 @@ describe('actions that arrive before their message', () => {
   it('applies a delete once its message arrives: stored as a tombstone, never announced', async () => {
     const db = freshDatabase();
     await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 1, receivedAt: T + 1 }));
-    const outcome = await receive(db, textFrom('bob', 'm1', 'wrong chat, sorry', { sentAt: T, receivedAt: T + 2 }));
+    const file = attachmentView();
+    const outcome = await receive(db, mediaFrom('bob', 'm1', [file], 'wrong chat, sorry', { sentAt: T, receivedAt: T + 2 }));
     expect(await row(db, 'm1')).toMatchObject({ deleted: true, body: '' });
     expect(outcome.stored).toEqual([]);
-    // Its files (had it any) go too: main is told.
-    expect(outcome.deleted).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }]);
+    // Its files go too: noted for main in the transaction that stored the tombstone.
+    expect(await notedFileDeletions(db)).toEqual([{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob', files: [file.id] }]);
     expect(JSON.stringify(await db.messages.toArray())).not.toContain('wrong chat');
   });
 

@@ -2,7 +2,7 @@
 // when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
 // bounded batches with a pause between, so a big purge never holds the database in one long transaction.
 import { describe, expect, it } from 'vitest';
-import { countMessageReads, freshDatabase } from '../testing/db';
+import { countMessageReads, freshDatabase, notedFileDeletions } from '../testing/db';
 import { textFrom } from '../testing/messages';
 import { markReadUpTo } from './conversations';
 import { PURGE_BATCH, nextExpiry, purgeExpired, setExpiryTimer } from './expiry';
@@ -58,18 +58,14 @@ describe('disappearing messages', () => {
       { conversationId: 'dm:bob', messageId: 'kept', sender: 'alice', direction: 'out', body: 'reply', timestamp: T, quote: { messageId: 'e3', author: 'bob', text: 'expiring 3' }, quotedId: 'e3' },
     ]);
     let pauses = 0;
-    const told: string[] = [];
-    const purged = await purgeExpired(
-      db,
-      T + count,
-      (messages) => told.push(...messages.map((message) => `${message.conversationId}/${message.messageId}/${message.sender}`)),
-      async () => {
-        pauses += 1;
-      },
-    );
+    const purged = await purgeExpired(db, T + count, async () => {
+      pauses += 1;
+    });
     expect(purged).toBe(count);
     expect(pauses).toBe(2);
-    // Every purged message is named to main (which deletes its files), each once.
+    // Every purged message is noted for main (which deletes its files), each once, one note per batch.
+    expect(await db.fileDeletions.count()).toBe(3);
+    const told = (await notedFileDeletions(db)).map((message) => `${message.conversationId}/${message.messageId}/${message.sender}`);
     expect(told.sort()).toEqual(Array.from({ length: count }, (_, i) => `dm:bob/e${i}/bob`).sort());
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['later', 'kept']);
     // The reply stays, but what it quoted is gone from storage too.
@@ -97,7 +93,7 @@ describe('disappearing messages', () => {
     expect((await searchMessages(db, 'quokka', { limit: 5 })).length).toBe(5);
 
     reads.reset();
-    expect(await purgeExpired(db, T, () => undefined, async () => undefined)).toBe(count);
+    expect(await purgeExpired(db, T, async () => undefined)).toBe(count);
     // Ids were enough: not one expired message was decrypted to be deleted.
     expect(reads.rows).toBe(0);
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['kept']);

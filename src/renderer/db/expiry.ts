@@ -3,10 +3,10 @@
 // messages never hold the database or the UI for long. A purged message is deleted, and the snippets that quote it
 // are emptied (db/actions.ts).
 import { ulid } from 'ulid';
-import type { AttachmentMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
 import { clearFieldsUpTo } from './atRest/clearFields';
+import { noteFileDeletions } from './fileDeletions';
 import type { MessageRow, StoredMessage } from './rows';
 
 /** Rows deleted per transaction. */
@@ -36,29 +36,28 @@ export async function nextExpiry(db: ParleyDatabase): Promise<number | undefined
  * frames. Only the ids of expired rows are read, never their content: the at-rest sealing keeps the purge's fields
  * in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each message go its blind-index
  * terms (they live on the row), queued sends, the receipts kept for it, and the snippets of replies quoting it;
- * each batch's messages are handed to `onPurged` (main deletes their files). Returns how many were deleted.
+ * each batch's messages are noted, in its transaction, for main to delete their files (fileDeletions.ts: whether a
+ * message has files is sealed, so every one is named). Returns how many were deleted.
  */
-export async function purgeExpired(
-  db: ParleyDatabase,
-  now = Date.now(),
-  onPurged: (messages: AttachmentMessage[]) => void = () => undefined,
-  pause: () => Promise<void> = pauseForAFrame,
-): Promise<number> {
+export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: () => Promise<void> = pauseForAFrame): Promise<number> {
   let purged = 0;
   for (;;) {
     const expired = (await clearFieldsUpTo(db, 'messages', 'expiresAt', now, PURGE_BATCH)) as ExpiredKeys[];
     if (expired.length === 0) return purged;
-    const count = await db.transaction('rw', [db.messages, db.outbox, db.receipts], async () => {
+    const count = await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions], async () => {
       await db.messages.bulkDelete(expired.map((message) => message.seq));
       await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
       await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
       const byConversation = new Map<string, string[]>();
       for (const message of expired) byConversation.set(message.conversationId, [...(byConversation.get(message.conversationId) ?? []), message.messageId]);
       for (const [conversationId, ids] of byConversation) await forgetQuotesOf(db, conversationId, ids);
+      await noteFileDeletions(
+        db,
+        expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })),
+      );
       return expired.length;
     });
     purged += count;
-    onPurged(expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })));
     if (count < PURGE_BATCH) return purged;
     await pause();
   }

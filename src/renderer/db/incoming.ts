@@ -7,7 +7,7 @@
 // unless it is muted.
 import { mentionsUser } from '../../shared/conversations/mentions';
 import { isMuted } from '../../shared/notifications/notificationPolicy';
-import type { AttachmentMessage, ReceivedMessage } from '../../shared/ipc';
+import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
 import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActions';
@@ -21,8 +21,6 @@ export interface StoreOutcome {
   typing: ReceivedMessage[];
   /** Some group changed; the groups list should be refreshed. */
   groupsChanged: boolean;
-  /** Messages their authors deleted for everyone, here now: main deletes their files (features/media/forgetFiles). */
-  deleted: AttachmentMessage[];
 }
 
 /** Titles for conversations first seen in this batch (the username, or the group's name when known). */
@@ -34,8 +32,8 @@ export async function storeReceived(
   me: string,
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
-  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false, deleted: [] };
-  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions], async () => {
+  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
+  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
       switch (message.content.kind) {
@@ -69,7 +67,7 @@ export async function storeReceived(
         case 'delete':
           // It may name rows of this batch: those are written first.
           await writer.flush();
-          if (await applyAction(db, writer, message as EarlyAction, true)) noteDeleted(outcome, message as EarlyAction);
+          await applyAction(db, writer, message as EarlyAction, true);
           break;
         case 'expiry_timer':
           if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
@@ -112,9 +110,7 @@ export async function storeReceived(
     await writer.flush();
     // Actions that came before the messages just stored.
     for (const action of await takeEarlyActions(db, writer.takeAdded())) {
-      if (!(await applyAction(db, writer, action, false))) continue;
-      noteDeleted(outcome, action);
-      if (action.content.kind !== 'reaction') settleNotified(outcome, action);
+      if ((await applyAction(db, writer, action, false)) && action.content.kind !== 'reaction') settleNotified(outcome, action);
     }
     await writer.flush();
   });
@@ -140,11 +136,6 @@ function timerFields(message: ReceivedMessage, me: string): Partial<MessageRow> 
 /** The timer a text or media message was sent with (0: off). */
 function timerOf(message: ReceivedMessage): number {
   return message.content.kind === 'text' || message.content.kind === 'media' ? (message.content.expireTimerSeconds ?? 0) : 0;
-}
-
-/** An applied delete names a message gone for everyone, whose files go too. */
-function noteDeleted(outcome: StoreOutcome, action: EarlyAction): void {
-  if (action.content.kind === 'delete') outcome.deleted.push({ conversationId: action.conversationId, messageId: action.content.targetMessageId, sender: action.sender.user });
 }
 
 /**

@@ -26,7 +26,6 @@ function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<Constructo
     onTyping: vi.fn(),
     onGroupsChanged: vi.fn(),
     onStored: vi.fn(),
-    onDeleted: vi.fn(),
     retryDelayMs: 10,
     ...hooks,
   });

@@ -1,7 +1,7 @@
 // Receive: every message main decrypted is stored in Dexie first and committed to main only afterwards, so a
 // crash between the two redelivers it (and the dedup in storeReceived keeps it single). At start it drains
 // `messages.pending` before anything that arrives meanwhile, keeping each sender's order.
-import type { AttachmentMessage, ReceivedMessage } from '../../shared/ipc';
+import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
 import { storeReceived, type TitleOf } from '../db/incoming';
 
@@ -21,8 +21,6 @@ export interface ReceiveWorkerOptions {
   onGroupsChanged(): void;
   /** New text messages from others, stored: acknowledge them with `delivered`. */
   onStored(messages: ReceivedMessage[]): void;
-  /** Messages deleted for everyone by their authors: their files go too. */
-  onDeleted(messages: AttachmentMessage[]): void;
   log?: (event: string, fields: Record<string, unknown>) => void;
   batchSize?: number;
   /** Wait before trying a batch again when IndexedDB refused it. */
@@ -108,7 +106,6 @@ export class ReceiveWorker {
       for (const message of outcome.typing) if (message.sender.user !== me) this.options.onTyping(message);
       if (outcome.groupsChanged) this.options.onGroupsChanged();
       if (outcome.stored.length > 0) this.options.onStored(outcome.stored);
-      if (outcome.deleted.length > 0) this.options.onDeleted(outcome.deleted);
     }
   }
 

@@ -1,6 +1,7 @@
 // Test helpers for IndexedDB: a fresh database per test, and a counter of the message rows a test causes to be
 // read (to prove paging never loads a whole conversation).
 import type { DBCore, DBCoreTable } from 'dexie';
+import type { GoneMessage } from '../../shared/ipc';
 import { importHistoryKeys, type HistoryKeys } from '../db/atRest/historyKeys';
 import { ParleyDatabase } from '../db/database';
 import type { MessageRow } from '../db/rows';
@@ -139,4 +140,9 @@ export function countRequests(db: ParleyDatabase): { requests: number } {
     },
   });
   return counter;
+}
+
+/** The messages noted for main to delete their files (db/fileDeletions.ts), in the order noted. */
+export async function notedFileDeletions(db: ParleyDatabase): Promise<GoneMessage[]> {
+  return (await db.fileDeletions.toArray()).flatMap((note) => note.messages);
 }

@@ -51,6 +51,8 @@ export interface FakeParleyOptions {
   updateStatus?: UpdateStatus;
   /** The account's devices as the relay lists them (devices.list); by default only this one, the primary. */
   devices?: DeviceView[];
+  /** Attachments main has when it starts (what a previous run left in its store). */
+  attachments?: AttachmentView[];
   now?: () => number;
 }
 
@@ -170,6 +172,7 @@ export class FakeParley {
     this.nextGroup = this.groups.size + 1;
     this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: this.account?.relayUrls[0] ?? FAKE_DEFAULT_RELAY };
     for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
+    for (const view of options.attachments ?? []) this.attachments.set(view.id, view);
     this.deepLinks.push(...(options.deepLinks ?? []));
     this.settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
     this.updates = { currentVersion: this.info.version, channel: this.settings.updateChannel, status: options.updateStatus ?? { state: 'idle' } };
@@ -578,8 +581,13 @@ export class FakeParley {
       },
       'media.forgetMessages': async (request) => {
         this.log('media.forgetMessages', request);
+        // As main does: a message's own files, and of the ids it names those of no message yet.
         const named = (view: AttachmentView) =>
-          request.messages.some((m) => m.conversationId === view.message?.conversationId && m.messageId === view.message.messageId && m.sender === view.message.sender);
+          request.messages.some(
+            (m) =>
+              (m.conversationId === view.message?.conversationId && m.messageId === view.message.messageId && m.sender === view.message.sender) ||
+              (view.message === undefined && (m.files ?? []).includes(view.id)),
+          );
         for (const view of [...this.attachments.values()]) if (named(view)) this.attachments.delete(view.id);
         return {};
       },

@@ -11,7 +11,6 @@ import {
   AppSettingsChange,
   AnswerJoinRequest,
   AttachmentId,
-  AttachmentMessage,
   AttachmentView,
   CommitRequest,
   CreateInviteRequest,
@@ -37,6 +36,7 @@ import {
   InviteView,
   MediaContent,
   JoinAnswered,
+  GoneMessage,
   MAX_FORGET_MESSAGES,
   MAX_PENDING_JOINS,
   PendingJoinView,
@@ -149,8 +149,11 @@ export const invokeChannels = {
    * unknown_attachment, attachment_failed (not here yet, cannot write there, or a shell that cannot open files).
    */
   'media.open': invoke(z.strictObject({ id: AttachmentId }), z.strictObject({ outcome: z.enum(['opened', 'shown', 'cancelled']) })),
-  /** Deletes the files of messages deleted or expired here: transfers stopped, encrypted files and keys removed. */
-  'media.forgetMessages': invoke(z.strictObject({ messages: z.array(AttachmentMessage).min(1).max(MAX_FORGET_MESSAGES) }), Empty),
+  /**
+   * Deletes the files of messages deleted or expired here: transfers stopped, encrypted files and keys removed.
+   * Idempotent: the renderer names a message again until it has seen this succeed.
+   */
+  'media.forgetMessages': invoke(z.strictObject({ messages: z.array(GoneMessage).min(1).max(MAX_FORGET_MESSAGES) }), Empty),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

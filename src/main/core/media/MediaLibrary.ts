@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
-import type { AttachmentMessage, AttachmentView } from '../../../shared/ipc';
+import type { AttachmentMessage, AttachmentView, GoneMessage } from '../../../shared/ipc';
 import type { Logger } from '../transport';
 import { MAX_THUMBNAIL_BYTES, THUMBNAIL_TYPES, type AttachmentPointerData } from './AttachmentPointer';
 import { ATTACHMENT_KEY_BYTES } from './cipher/streamKeys';
@@ -202,12 +202,20 @@ export class MediaLibrary {
 
   /**
    * Deletes the files of these messages — deleted for this user or for everyone, or expired: transfers stopped, the
-   * encrypted files removed from disk, the records (key, digest, blob id) removed from the vault. Messages without
-   * files here are skipped. A forwarded copy is its own record (and its own name for a linked file): it stays.
+   * encrypted files removed from disk, the records (key, digest, blob id) removed from the vault. A message's files
+   * are those noted with it, and of the ids its row names those that belong to it (noted before per-message lists
+   * existed) or to no message yet (it was deleted before it was sent). Messages without files here are skipped, and
+   * naming one again does nothing (the renderer repeats a call it has not seen succeed). A forwarded copy is its own
+   * record (and its own name for a linked file): it stays.
    */
-  async forgetMessages(messages: readonly AttachmentMessage[]): Promise<void> {
-    for (const message of messages) {
-      for (const id of await this.records.ofMessage(message)) await this.remove(id);
+  async forgetMessages(messages: readonly GoneMessage[]): Promise<void> {
+    for (const { files = [], ...message } of messages) {
+      const ids = new Set(await this.records.ofMessage(message));
+      for (const id of files) {
+        const record = await this.records.get(id);
+        if (record && (record.message === undefined || sameMessage(record.message, message))) ids.add(id);
+      }
+      for (const id of ids) await this.remove(id);
       await this.records.forgetMessage(message);
     }
   }
@@ -504,6 +512,10 @@ function pointerOf(record: AttachmentRecord, blobId: string, digest: string): At
     blurhash: record.blurhash,
     thumbnail: record.thumbnail ? { ...record.thumbnail, data: Buffer.from(record.thumbnail.data, 'base64') } : null,
   };
+}
+
+function sameMessage(a: AttachmentMessage, b: AttachmentMessage): boolean {
+  return a.conversationId === b.conversationId && a.messageId === b.messageId && a.sender.toLowerCase() === b.sender.toLowerCase();
 }
 
 /** A second name for an encrypted file (a copy where the file system cannot link). */

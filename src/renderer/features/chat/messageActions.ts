@@ -1,10 +1,9 @@
 // What the message toolbar, menu and keys do: each changes the row here at once and queues what the others must
 // learn in the outbox (db/actions.ts), then wakes the outbox for that conversation. A deleted message's files are
-// deleted by main.
+// deleted by main (noted with the delete, sync/FileDeletionWorker.ts hands them over).
 import { deleteMessage, editMessage, toggleReaction } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { requireSession } from '../../store/session';
-import { forgetFilesOf } from '../media/forgetFiles';
 
 export async function react(message: StoredMessage, emoji: string): Promise<void> {
   const { db, me, outbox } = requireSession();
@@ -22,7 +21,6 @@ export async function remove(message: StoredMessage, forEveryone: boolean): Prom
   const { db, me, outbox } = requireSession();
   await deleteMessage(db, me, message, forEveryone);
   if (forEveryone) outbox.poke(message.conversationId);
-  if (message.attachments?.length) await forgetFilesOf([{ conversationId: message.conversationId, messageId: message.messageId, sender: message.sender }]);
 }
 
 export async function copyText(message: StoredMessage): Promise<void> {

@@ -16,7 +16,7 @@ describe('ExpiryWorker', () => {
   it('purges what expired, and what expires later when its time comes', async () => {
     const db = freshDatabase();
     await db.messages.bulkAdd([...expiring(3, Date.now() - 1), { conversationId: 'dm:bob', messageId: 'soon', sender: 'bob', direction: 'in', body: 's', timestamp: T, expiresAt: Date.now() + 300 }]);
-    const worker = new ExpiryWorker(db, () => undefined, () => undefined);
+    const worker = new ExpiryWorker(db, () => undefined);
     worker.start();
     try {
       await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });
@@ -38,7 +38,7 @@ describe('ExpiryWorker', () => {
       lagged = true;
       return now - 100;
     };
-    const worker = new ExpiryWorker(db, () => undefined, () => undefined, clock);
+    const worker = new ExpiryWorker(db, () => undefined, clock);
     worker.start();
     try {
       await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });
@@ -73,7 +73,7 @@ describe('ExpiryWorker', () => {
     });
     await db.messages.bulkAdd(expiring(5, Date.now() - 1));
     const logged: string[] = [];
-    const worker = new ExpiryWorker(db, (event) => logged.push(event), () => undefined);
+    const worker = new ExpiryWorker(db, (event) => logged.push(event));
     worker.start();
     try {
       await vi.waitFor(async () => expect(await db.messages.count()).toBe(0), { timeout: 10_000 });

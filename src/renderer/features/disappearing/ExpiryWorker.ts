@@ -4,7 +4,6 @@
 // that fails is tried again after a growing pause, and after every purge the next expiry is read again (the live
 // query alone would wait for the next change, which may never come). Runs for the whole session, whichever chat is open.
 import { liveQuery, type Subscription } from 'dexie';
-import type { AttachmentMessage } from '../../../shared/ipc';
 import type { ParleyDatabase } from '../../db/database';
 import { nextExpiry, purgeExpired } from '../../db/expiry';
 
@@ -25,8 +24,6 @@ export class ExpiryWorker {
   constructor(
     private readonly db: ParleyDatabase,
     private readonly log: (event: string, fields: Record<string, unknown>) => void,
-    /** Messages just purged: their files go too (features/media/forgetFiles). */
-    private readonly onPurged: (messages: AttachmentMessage[]) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -60,7 +57,7 @@ export class ExpiryWorker {
       this.again = true;
       return;
     }
-    this.purging = purgeExpired(this.db, this.now(), this.onPurged)
+    this.purging = purgeExpired(this.db, this.now())
       .then(
         async () => {
           this.failures = 0;

@@ -10,7 +10,7 @@ import { useChats } from '../../store/chats';
 import { fakeContact } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
 import { actionFrom, attachmentView, mediaFrom } from '../../testing/messages';
-import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
+import { renderApp, resetApp, restartApp, sessionDb } from '../../testing/renderApp';
 import { describeAttachments } from './describeAttachments';
 
 useFakeLayout();
@@ -156,14 +156,33 @@ describe('received files', () => {
     const bubble = (await screen.findByText('the boat', {}, LOADED)).closest('.message') as HTMLElement;
     act(() => bubble.focus());
     await user.keyboard('{Delete}');
-    await waitFor(() => expect(forgotten()).toEqual([{ messages: [{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' }] }]), LOADED);
+    await waitFor(() => expect(forgotten()).toEqual([{ messages: [{ conversationId: 'dm:bob', messageId: 'm1', sender: 'bob', files: [photo.id] }] }]), LOADED);
     expect(fake.attachments.has(photo.id)).toBe(false);
 
     fake.deliver(actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm2' }));
     await within(screen.getByRole('log', { name: 'Messages with bob' })).findByText('This message was deleted.', {}, LOADED);
     await waitFor(() => expect(forgotten()).toHaveLength(2), LOADED);
-    expect(forgotten()[1]).toEqual({ messages: [{ conversationId: 'dm:bob', messageId: 'm2', sender: 'bob' }] });
+    expect(forgotten()[1]).toEqual({ messages: [{ conversationId: 'dm:bob', messageId: 'm2', sender: 'bob', files: [doc.id] }] });
     expect(fake.attachments.has(doc.id)).toBe(false);
+  });
+
+  it('deletes the files of a message deleted just before the app stopped, when it starts again', async () => {
+    const { user, fake } = await openBob();
+    const photo = attachmentView({ fileName: 'boat.jpg', state: 'downloaded', message: { conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' } });
+    fake.putAttachment(photo);
+    fake.deliver(mediaFrom('bob', 'm1', [photo], 'the boat'));
+    const bubble = (await screen.findByText('the boat', {}, LOADED)).closest('.message') as HTMLElement;
+    // The app stops after the row is deleted and before main has deleted the files: main never answers.
+    fake.failNext('media.forgetMessages', { code: 'internal', message: 'Parley stopped.' }, 1_000);
+    act(() => bubble.focus());
+    await user.keyboard('{Delete}');
+    await waitFor(() => expect(screen.queryByText('the boat')).toBeNull(), LOADED);
+    expect(fake.attachments.has(photo.id)).toBe(true);
+
+    // Main starts with the file still in its store; the note made with the delete has it deleted.
+    const restarted = await restartApp({ contacts: [fakeContact('bob')], attachments: [photo] });
+    await waitFor(() => expect(restarted.fake.attachments.has(photo.id)).toBe(false), LOADED);
+    await waitFor(async () => expect(await sessionDb().fileDeletions.count()).toBe(0), LOADED);
   });
 
   it('shows progress while a file moves, with pause and cancel', async () => {

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { MessageId, Username } from '../../protocol/fields';
 import { ConversationId } from './conversation';
 import { GroupUpdate } from './groups';
-import { AttachmentId, AttachmentView } from './media';
-import { ExpiryTimerSeconds, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, Quote } from './messages';
+import { AttachmentId, AttachmentView, MAX_ATTACHMENTS_PER_MESSAGE } from './media';
+import { ExpiryTimerSeconds, MAX_BODY_CHARS, Quote } from './messages';
 
 const EpochMs = z.number().int().nonnegative();
 

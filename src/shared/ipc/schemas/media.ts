@@ -10,6 +10,15 @@ export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an atta
 /** The message a file came or goes with: where "Show in chat" leads (the renderer finds it by these three). */
 export const AttachmentMessage = z.strictObject({ conversationId: ConversationId, messageId: MessageId, sender: Username });
 export type AttachmentMessage = z.infer<typeof AttachmentMessage>;
+/** Files sent in one message (docs/protocol.md, "Attachment pointer"). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 32;
+/**
+ * A message deleted or expired here, whose files main deletes (media.forgetMessages): the files main knows came or
+ * went with it, and of `files` (the ids its row names) those that belong to it or to no message yet — the files of a
+ * message deleted before it was sent.
+ */
+export const GoneMessage = AttachmentMessage.extend({ files: z.array(AttachmentId).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE).optional() });
+export type GoneMessage = z.infer<typeof GoneMessage>;
 /** Most messages one media.forgetMessages names. */
 export const MAX_FORGET_MESSAGES = 500;
 

@@ -5,7 +5,7 @@ import { MAX_EXPIRY_TIMER_SECONDS, QUOTE_SNIPPET_CHARS, isSingleEmoji } from '..
 import { Address, MessageId, Username, base64Bytes } from '../../protocol/fields';
 import { ConversationId } from './conversation';
 import { GroupUpdate } from './groups';
-import { AttachmentId, AttachmentView } from './media';
+import { AttachmentId, AttachmentView, MAX_ATTACHMENTS_PER_MESSAGE } from './media';
 
 export { ConversationId } from './conversation';
 
@@ -76,8 +76,6 @@ export const TypingContent = z.strictObject({
   typing: z.boolean(),
 });
 
-/** Files sent in one message (docs/protocol.md, "Attachment pointer"). */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 32;
 const Caption = z.string().max(MAX_BODY_CHARS, `Captions are at most ${MAX_BODY_CHARS} characters`);
 
 /**

@@ -152,6 +152,32 @@ describe('one account on two devices', () => {
     expect(bob.received.filter((m) => m.sender.user === alice.username).map((m) => m.content.kind)).toEqual(['receipt']);
   });
 
+  it('tells the other devices which of alice’s messages her first device will not send (failed, or deleted first), and no one else', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const laptop = await linked(alice);
+    await addContact(alice, bob);
+    const group = await alice.call('groups.create', { name: 'Crew', members: [bob.username] });
+    const failedIds = ['01JD3Q8S6Z8M5N1V0K2H7UNS01', '01JD3Q8S6Z8M5N1V0K2H7UNS02'];
+
+    await alice.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA1', content: { kind: 'unsent', messageIds: failedIds, reason: 'failed' } });
+    await alice.call('messages.send', { conversationId: `group:${group.groupId}`, messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA2', content: { kind: 'unsent', messageIds: ['01JD3Q8S6Z8M5N1V0K2H7UNS03'], reason: 'deleted' } });
+    const unsent = () => laptop.received.filter((m) => m.content.kind === 'unsent');
+    await waitFor(() => unsent().length === 2, 'the laptop is told of both');
+    expect(unsent()).toEqual([
+      expect.objectContaining({ conversationId: dm(bob), sender: { user: alice.username, device: 1 }, content: { kind: 'unsent', messageIds: failedIds, reason: 'failed' } }),
+      expect.objectContaining({ conversationId: `group:${group.groupId}`, sender: { user: alice.username, device: 1 }, content: { kind: 'unsent', messageIds: ['01JD3Q8S6Z8M5N1V0K2H7UNS03'], reason: 'deleted' } }),
+    ]);
+
+    // It never goes to the conversation: bob's next message from alice is her text, nothing before it.
+    await alice.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA3', content: { kind: 'text', body: 'after' } });
+    await waitFor(() => bob.texts(dm(alice)).includes('after'), 'bob gets the text');
+    expect(bob.received.filter((m) => m.sender.user === alice.username && m.conversationId.startsWith('dm:')).map((m) => m.content.kind)).toEqual(['text']);
+    // Nor about a conversation with oneself; and with no other device there is no one to tell (and no error).
+    expect((await alice.failure('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA4', content: { kind: 'unsent', messageIds: failedIds, reason: 'failed' } })).code).toBe('unknown_conversation');
+    await expect(bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA5', content: { kind: 'unsent', messageIds: failedIds, reason: 'failed' } })).resolves.toMatchObject({ messageId: '01JD3Q8S6Z8M5N1V0K2H7UNSA5' });
+  });
+
   it('shows on the laptop what alice does on her first device: reactions, edits, deletes, timers and group changes', { timeout: 120_000 }, async () => {
     const alice = await user('alice');
     const bob = await user('bob');

@@ -223,16 +223,25 @@ describe('own actions', () => {
     const file = attachmentView({ direction: 'outgoing', state: 'uploading' });
     const queued = await queueMediaMessage(db, { conversationId: 'dm:bob', caption: 'never sent', attachments: [file], me: 'alice', now: T, messageId: 'q1' });
     await deleteMessage(db, 'alice', queued, false, T + 1);
-    expect(await db.outbox.count()).toBe(0);
+    // Nothing goes to bob; only the notice for alice's other devices (see the next test).
+    expect((await db.outbox.toArray()).map((row) => row.action?.kind)).toEqual(['unsent']);
     expect(await notedFileDeletions(db)).toEqual([{ conversationId: 'dm:bob', messageId: 'q1', sender: 'alice', files: [file.id] }]);
   });
 
-  it('drops a message never sent from the outbox when it is deleted for everyone (nothing to tell anyone)', async () => {
+  it('drops a message never sent from the outbox when it is deleted, telling only this user’s other devices it will not go', async () => {
     const db = freshDatabase();
     const queued = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'unsent', me: 'alice', now: T, messageId: 'q1' });
     await deleteMessage(db, 'alice', queued, true, T + 1);
-    expect(await db.outbox.count()).toBe(0);
+    // Not a delete for bob (he never got it); the notice for alice's other devices, which may show it as being sent.
+    expect((await db.outbox.toArray()).map((item) => item.action)).toEqual([{ kind: 'unsent', messageIds: ['q1'], reason: 'deleted' }]);
     expect(await db.messages.get(queued.seq)).toMatchObject({ deleted: true, body: '' });
+
+    const forMe = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'unsent too', me: 'alice', now: T + 2, messageId: 'q2' });
+    await deleteMessage(db, 'alice', forMe, false, T + 3);
+    expect((await db.outbox.toArray()).map((item) => [item.messageId === 'q2', item.action?.kind, item.action?.kind === 'unsent' && item.action.messageIds])).toEqual([
+      [false, 'unsent', ['q1']],
+      [false, 'unsent', ['q2']],
+    ]);
   });
 
   it('finds the last own message still editable (Up-arrow in an empty composer)', async () => {

@@ -184,6 +184,10 @@ export async function deleteMessage(db: ParleyDatabase, me: string, target: Stor
     if (!current) return;
     const unsent = await db.outbox.where('messageId').equals(current.messageId).filter((row) => row.action === undefined).primaryKeys();
     await db.outbox.bulkDelete(unsent);
+    // Given up before it went out: this user's other devices may show it as being sent from here (their history).
+    if (current.direction === 'out' && current.status === 'queued') {
+      await queueAction(db, current, { kind: 'unsent', messageIds: [current.messageId], reason: 'deleted' }, now);
+    }
     if (!forEveryone) {
       await db.messages.delete(current.seq);
       await forgetQuotesOf(db, current.conversationId, [current.messageId]);

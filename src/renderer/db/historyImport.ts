@@ -11,6 +11,7 @@ import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
 import type { ConversationRow, MessageRow } from './rows';
 import { REINDEX_PREFIX } from './search/indexMessages';
+import { FAILED_ON_OTHER_DEVICE } from './unsentElsewhere';
 
 export const HISTORY_IMPORT_POSITION = 'history.importedUpTo';
 
@@ -99,6 +100,8 @@ function toMessageRow(message: HistoryMessage, seq: number, files: ReadonlyMap<s
     body: message.body,
     timestamp: message.timestamp,
     ...(message.status !== undefined ? { status: message.status } : {}),
+    // It failed on the device that wrote it, which retries it if the user asks there (see unsentElsewhere).
+    ...(message.status === 'failed' ? { failure: FAILED_ON_OTHER_DEVICE } : {}),
     ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
     ...(message.quote ? { quote: message.quote, quotedId: message.quote.messageId } : {}),

@@ -5,11 +5,12 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { freshDatabase } from '../testing/db';
-import { attachmentView, receiptFrom, textFrom } from '../testing/messages';
+import { attachmentView, receiptFrom, textFrom, unsentFrom } from '../testing/messages';
 import { editMessage } from './actions';
 import { countUnread, ensureConversation, markReadUpTo } from './conversations';
 import { exportHistory, type HistoryBatch } from './historyExport';
 import { importPosition, storeHistoryBatch } from './historyImport';
+import { requeueMessage } from './outgoing';
 import { storeReceived } from './incoming';
 import { applyReadElsewhere } from './readElsewhere';
 import { nextOwedReceipt } from './receiptPositions';
@@ -171,5 +172,39 @@ describe('importing history on the new device', () => {
     await markReadUpTo(db, 'dm:bob', -1);
     expect(await countUnread(db, 'dm:bob', (await conversation()).lastReadSeq)).toBe(0);
     expect(await nextOwedReceipt(db, 'dm:bob', 500)).toMatchObject({ kind: 'read', messageIds: ['h3'] });
+  });
+
+  it('shows a message the primary will not send after all as not sent, with why and no Retry here, until the primary sends it after all', async () => {
+    const db = freshDatabase();
+    const own = (messageId: string, status: HistoryMessage['status']): HistoryMessage => ({ conversationId: 'dm:bob', messageId, sender: 'alice', direction: 'out', body: messageId, timestamp: Date.now(), status });
+    await storeHistoryBatch(db, batchOf([own('gave-up', 'sending'), own('deleted-there', 'sending'), own('went-out', 'sent'), own('failed-before', 'failed')], true), 0, 4);
+    const rows = async () => (await db.messages.orderBy('seq').toArray()).map((row) => [row.messageId, row.status, row.failure?.code]);
+    // Failed on the primary before the history was taken: failed here too, and only the primary retries it.
+    expect(await rows()).toEqual([
+      ['gave-up', 'sending', undefined],
+      ['deleted-there', 'sending', undefined],
+      ['went-out', 'sent', undefined],
+      ['failed-before', 'failed', 'failed_elsewhere'],
+    ]);
+
+    await storeReceived(db, [unsentFrom('alice', ['gave-up', 'went-out'], 'failed', { conversationId: 'dm:bob' }), unsentFrom('alice', ['deleted-there'], 'deleted', { conversationId: 'dm:bob' })], 'alice', titleOf);
+    // Someone else cannot say so (main takes it only from alice's own devices; this is the renderer's own check).
+    await storeReceived(db, [unsentFrom('bob', ['went-out'], 'failed')], 'alice', titleOf);
+    expect(await rows()).toEqual([
+      ['gave-up', 'failed', 'failed_elsewhere'],
+      ['deleted-there', 'failed', 'deleted_elsewhere'],
+      ['went-out', 'sent', undefined],
+      ['failed-before', 'failed', 'failed_elsewhere'],
+    ]);
+    expect((await db.messages.get(-4))?.failure?.message).toBe('Not sent: it could not be sent from your other device. You can retry it there.');
+    // Not retried from here: the device that wrote it sends it.
+    expect(await requeueMessage(db, -4)).toBe(false);
+    expect(await db.outbox.count()).toBe(0);
+
+    // The user retried on the primary and it went: its transcript settles the row here.
+    await storeReceived(db, [textFrom('alice', 'gave-up', 'gave-up', { conversationId: 'dm:bob', sentAt: 1_700_000_009_000 })], 'alice', titleOf);
+    expect(await db.messages.get(-4)).toMatchObject({ status: 'sent', sentAt: 1_700_000_009_000 });
+    expect((await db.messages.get(-4))?.failure).toBeUndefined();
+    expect(await db.messages.count()).toBe(4);
   });
 });

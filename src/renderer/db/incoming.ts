@@ -12,6 +12,7 @@ import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
 import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActions';
 import { applyReadElsewhere } from './readElsewhere';
+import { applyUnsentElsewhere } from './unsentElsewhere';
 import { conversationKind } from './conversations';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
@@ -49,6 +50,11 @@ export async function storeReceived(
           } else {
             await applyReceipt(db, message, me);
           }
+          break;
+        case 'unsent':
+          // Own messages another device of this user's will not send (main takes the notice only from those).
+          await writer.flush();
+          if (message.sender.user === me) await applyUnsentElsewhere(db, message.conversationId, message.content.messageIds, message.content.reason, me);
           break;
         case 'text': {
           const { body, quote, forwarded } = message.content;
@@ -305,8 +311,9 @@ class BatchWriter {
   }
 
   /**
-   * History brought own messages that were still queued on the device that wrote them (`sending`): that device's
-   * transcript of one says it went out, so it shows as sent here. Rows in any other state are left as they are.
+   * History brought own messages that were still queued on the device that wrote them (`sending`), or that failed
+   * there (`failed`, maybe retried there since): that device's transcript of one says it went out, so it shows as sent
+   * here. Rows further on are left as they are.
    */
   private async settleSending(): Promise<void> {
     const transcripts = this.transcribed.splice(0);
@@ -316,8 +323,8 @@ class BatchWriter {
       .anyOf(transcripts.map((message) => [message.conversationId, message.messageId, message.sender.user]))
       .primaryKeys();
     const settled = (await this.db.messages.bulkGet(seqs))
-      .filter((row): row is StoredMessage => row?.status === 'sending')
-      .map((row) => ({ ...row, status: 'sent' as const, sentAt: sentAt.get(dedupKey(row.conversationId, row.messageId, row.sender)) ?? row.timestamp }));
+      .filter((row): row is StoredMessage => row?.status === 'sending' || row?.status === 'failed')
+      .map((row) => ({ ...row, status: 'sent' as const, failure: undefined, sentAt: sentAt.get(dedupKey(row.conversationId, row.messageId, row.sender)) ?? row.timestamp }));
     if (settled.length > 0) await this.db.messages.bulkPut(settled);
   }
 

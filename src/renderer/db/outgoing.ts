@@ -7,6 +7,7 @@ import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
 import { conversationKind } from './conversations';
 import type { MessageRow, StoredMessage } from './rows';
+import { isFailedElsewhere } from './unsentElsewhere';
 
 /** Checks a draft the way main will; throws InputError with a hint the composer shows. */
 export function validateBody(body: string): string {
@@ -90,7 +91,7 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
 export async function requeueMessage(db: ParleyDatabase, seq: number, now = Date.now()): Promise<boolean> {
   return db.transaction('rw', db.messages, db.outbox, async () => {
     const message = await db.messages.get(seq);
-    if (!message || message.direction !== 'out' || message.status !== 'failed') return false;
+    if (!message || message.direction !== 'out' || message.status !== 'failed' || isFailedElsewhere(message)) return false;
     await db.messages.update(seq, { status: 'queued', failure: undefined });
     await db.outbox.add({ conversationId: message.conversationId, messageId: message.messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now });
     return true;

@@ -112,14 +112,14 @@ export interface OutboxRow {
   lastFailedAt?: number;
   lastError?: { code: string; message: string };
   /**
-   * A message action (reaction, edit, delete, timer) to send as it is, in the conversation's order; `messageId` is
+   * A message action (reaction, edit, delete, timer, or the unsent notice to this user's other devices) to send as it is, in the conversation's order; `messageId` is
    * the action's own id. Without it the row sends the text of the message at `messageSeq`.
    */
   action?: ActionContent;
 }
 
 /** Content the outbox sends as stored, rather than from a message row. */
-export type ActionContent = Extract<OutgoingContent, { kind: 'reaction' | 'edit' | 'delete' | 'expiry_timer' }>;
+export type ActionContent = Extract<OutgoingContent, { kind: 'reaction' | 'edit' | 'delete' | 'expiry_timer' | 'unsent' }>;
 
 /** Who confirmed which own message, and how far (a group message has one row per member). */
 export interface ReceiptRow {

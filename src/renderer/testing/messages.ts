@@ -28,6 +28,11 @@ export function receiptFrom(from: string, receipt: 'delivered' | 'read', message
   };
 }
 
+/** Another device of `from` (this user) will not send these own messages: failed there, or deleted first. */
+export function unsentFrom(from: string, messageIds: string[], reason: 'failed' | 'deleted', overrides: Overrides = {}): ReceivedMessage {
+  return { ...base(overrides.conversationId ?? `dm:${from}`, from, `u-${inbox}`, overrides), content: { kind: 'unsent', messageIds, reason } };
+}
+
 export function typingFrom(from: string, typing: boolean, overrides: Overrides = {}): ReceivedMessage {
   return { ...base(overrides.conversationId ?? `dm:${from}`, from, `t-${inbox}`, overrides), content: { kind: 'typing', typing } };
 }

@@ -12,7 +12,7 @@ import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { toAppError } from './appErrors';
 import { dropPreviewsToFit } from '../media/dropPreviewsToFit';
 import type { MessagingContext } from './context';
-import { encodeEnvelope, type Envelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope } from './wire';
+import { encodeEnvelope, type Envelope, type MessageContent, type MessageEnvelope, type SyncReadEnvelope, type SyncSentEnvelope, type SyncUnsentEnvelope } from './wire';
 import { relayMessageId } from './relayIds';
 
 /**
@@ -44,10 +44,21 @@ export class MessageSender {
       this.ctx.logger.info('send.failed', { code: appError.code, retryable: appError.retryable });
       return appError;
     };
+    const { content: requested } = request;
+    if (requested.kind === 'unsent') {
+      return this.lanes.run(request.conversationId, async () => {
+        try {
+          await this.sendUnsent(request.conversationId, request.messageId, requested);
+        } catch (error) {
+          throw failed(error);
+        }
+        return { messageId: request.messageId, sentAt: this.ctx.now() };
+      });
+    }
     // Files finish uploading outside the conversation's lane, so receipts and typing notices are not held behind them.
     let content: MessageContent;
     try {
-      content = await this.wireContent(request);
+      content = await this.wireContent(request.conversationId, request.messageId, requested);
     } catch (error) {
       throw failed(error);
     }
@@ -61,7 +72,34 @@ export class MessageSender {
     });
   }
 
-  private async wireContent({ content, conversationId, messageId }: SendRequest): Promise<MessageContent> {
+  /**
+   * Tells this user's other devices that own messages of the conversation will not be sent from here (they failed
+   * for good, or were deleted first): SyncMessage.Unsent, never to the conversation. Unlike transcripts it is not
+   * best effort — the renderer queues it in its outbox, so an error (offline) makes it try again later. With no
+   * other device there is no one to tell.
+   */
+  private async sendUnsent(conversationId: string, messageId: string, content: Extract<OutgoingContent, { kind: 'unsent' }>): Promise<void> {
+    const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
+    const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
+    if (peerName === this.ctx.me.user || (peerName === undefined && groupId === undefined)) {
+      throw new AppError('unknown_conversation', 'This conversation does not exist on this device.');
+    }
+    if (this.ctx.relay.snapshot.state !== 'online') {
+      throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
+    }
+    if ((await this.pairwise.ownOtherDevices()) === 0) return;
+    const sync: SyncUnsentEnvelope = {
+      type: 'sync_unsent',
+      messageId,
+      sentAt: this.ctx.now(),
+      conversation: groupId === undefined ? { kind: 'dm', peer: peerName! } : { kind: 'group', groupId },
+      messageIds: content.messageIds,
+      reason: content.reason,
+    };
+    await this.pairwise.sendToUser(this.ctx.me.user, encodeEnvelope(sync), (device) => relayMessageId('sync', messageId, addressKey(device)));
+  }
+
+  private async wireContent(conversationId: string, messageId: string, content: Exclude<OutgoingContent, { kind: 'unsent' }>): Promise<MessageContent> {
     if (content.kind !== 'media') return content;
     const attachments = await this.ctx.attachments.pointers(content.attachmentIds, { conversationId, messageId, sender: this.ctx.me.user });
     return {

@@ -7,6 +7,7 @@ import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type 
 import { canChangeForEveryone } from '../../db/actions';
 import type { StoredMessage } from '../../db/rows';
 import { screenWork } from '../../db/screenWork';
+import { isFailedElsewhere } from '../../db/unsentElsewhere';
 import { useDialogs } from '../../store/dialogs';
 import { useMessageActions } from '../../store/messageActions';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -186,9 +187,11 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
       {failed && (
         <div className="message-failure">
           <span>{message.failure?.message ?? 'This message could not be sent.'}</span>
-          <button type="button" className="button-link" onClick={() => void retrySend(message)}>
-            Retry
-          </button>
+          {!isFailedElsewhere(message) && (
+            <button type="button" className="button-link" onClick={() => void retrySend(message)}>
+              Retry
+            </button>
+          )}
         </div>
       )}
       {menu && (

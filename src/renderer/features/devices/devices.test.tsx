@@ -5,7 +5,7 @@ import { HISTORY_IMPORT_POSITION } from '../../db/historyImport';
 import { useChats } from '../../store/chats';
 import { FAKE_DEFAULT_RELAY, fakeContact, fakeLinkCode } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
-import { textFrom } from '../../testing/messages';
+import { textFrom, unsentFrom } from '../../testing/messages';
 import { storeReceived } from '../../db/incoming';
 import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 
@@ -249,6 +249,23 @@ describe('history when linking a device', () => {
     await waitFor(() => expect(within(chats).queryByLabelText(/unread/)).toBeNull());
     // The primary sent the delivered receipts long ago: none from here.
     expect(fake.sent.some((r) => r.content.kind === 'receipt' && r.content.receipt === 'delivered')).toBe(false);
+  });
+
+  it('shows a message the primary will not send after all as not sent, saying why, with no Retry here', async () => {
+    const { fake } = await renderApp({ contacts: [] });
+    const waiting: HistoryMessage = { conversationId: 'dm:bob', messageId: 'given-up', sender: 'alice', direction: 'out', body: 'never left the desk', timestamp: 1_700_000_000_000, status: 'sending' };
+    act(() => fake.offerHistory({ conversations: [{ id: 'dm:bob', title: 'bob', createdAt: 1, lastActivityAt: 1_700_000_000_000 }], messages: [waiting] }));
+    expect(await screen.findByText('Your history is here: 1 message.', {}, { timeout: 20_000 })).toBeTruthy();
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' });
+    expect(await within(log).findByRole('img', { name: 'Being sent from your other device' })).toBeTruthy();
+
+    act(() => void fake.deliver(unsentFrom('alice', ['given-up'], 'failed', { conversationId: 'dm:bob' })));
+    await waitFor(() => expect(within(log).getByText('Not sent: it could not be sent from your other device. You can retry it there.')).toBeTruthy());
+    expect(within(log).getByText('never left the desk')).toBeTruthy();
+    expect(within(log).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(within(log).queryByRole('img', { name: 'Being sent from your other device' })).toBeNull();
+    expect(fake.sent).toEqual([]);
   });
 
   it('goes on from where a previous run stopped, and shows why history could not be used', async () => {

@@ -126,7 +126,7 @@ describe('the outbox worker', () => {
     expect(sentBodies('dm:bob')).toEqual(['hello']);
   });
 
-  it('marks a message failed with the reason on a non-retryable error, goes on with the next, and retries on request', async () => {
+  it('marks a message failed with the reason on a non-retryable error, goes on with the next, tells the other devices, and retries on request', async () => {
     const db = freshDatabase();
     const outbox = worker(db);
     const [first] = await queue(db, 'dm:bob', 'to a changed key', 'next');
@@ -138,13 +138,17 @@ describe('the outbox worker', () => {
       status: 'failed',
       failure: { code: 'identity_changed', message: 'bob’s safety number changed. Accept it to send.' },
     });
-    expect(sentBodies('dm:bob')).toEqual(['next']);
+    // After the next message: the notice for this user's other devices, which may show it as being sent from here.
+    expect(fake.sent.filter((request) => request.conversationId === 'dm:bob').map((request) => request.content)).toEqual([
+      expect.objectContaining({ kind: 'text', body: 'next' }),
+      { kind: 'unsent', messageIds: [first!.messageId], reason: 'failed' },
+    ]);
 
     expect(await requeueMessage(db, first!.seq)).toBe(true);
     expect((await db.messages.get(first!.seq))?.status).toBe('queued');
     outbox.poke('dm:bob');
     await until(async () => (await db.messages.get(first!.seq))?.status === 'sent');
-    expect(sentBodies('dm:bob')).toEqual(['next', 'to a changed key']);
+    expect(sentBodies('dm:bob')).toEqual(['next', '?', 'to a changed key']);
     expect(fake.sent.filter((request) => request.messageId === first!.messageId)).toHaveLength(1);
   });
 

@@ -1,9 +1,11 @@
 // Drains the outbox in IndexedDB: per conversation strictly in queue order (one message in flight per
 // conversation), conversations in parallel, only while the relay connection is online. Retryable failures back
-// off with full jitter; others mark the message `failed` with the reason. All state is in Dexie, so a new worker
-// over the same database (a reload, a restart) resumes exactly where the last one stopped. It never sends a row
+// off with full jitter; others mark the message `failed` with the reason (and queue the unsent notice for this user's
+// other devices). All state is in Dexie, so a new worker over the same database (a reload, a restart) resumes
+// exactly where the last one stopped. It never sends a row
 // whose message is no longer queued, and a resend after a crash reuses the message id (main and relay dedup).
 import Dexie from 'dexie';
+import { ulid } from 'ulid';
 import type { SendMessageRequestInput, SendMessageResult } from './sendTypes';
 import type { ParleyDatabase } from '../../db/database';
 import { advanceStatus, type ActionContent, type OutboxRow } from '../../db/rows';
@@ -204,6 +206,10 @@ export class OutboxWorker {
           const current = await this.db.messages.get(head.messageSeq);
           if (current?.status === 'queued') {
             await this.db.messages.update(head.messageSeq, { status: 'failed', failure: { code: failure.code, message: failure.message } });
+            // This user's other devices may show it as being sent from here (their history): they are told.
+            const unsent = { kind: 'unsent' as const, messageIds: [head.messageId], reason: 'failed' as const };
+            const now = this.now();
+            await this.db.outbox.add({ conversationId: head.conversationId, messageId: ulid(now), messageSeq: head.messageSeq, attempts: 0, nextAttemptAt: now, action: unsent });
           }
         });
       }

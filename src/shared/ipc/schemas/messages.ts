@@ -70,6 +70,17 @@ export const ReceiptContent = z.strictObject({
   messageIds: z.array(MessageId).min(1).max(500),
 });
 
+/**
+ * Own messages this device will not send after all (failed for good, or deleted before they went out). Main tells
+ * only this user's other devices (SyncMessage.Unsent), which may show them as being sent from here; it never goes to
+ * the conversation. Received, it comes from another of this user's devices.
+ */
+export const UnsentContent = z.strictObject({
+  kind: z.literal('unsent'),
+  messageIds: z.array(MessageId).min(1).max(500),
+  reason: z.enum(['failed', 'deleted']),
+});
+
 /** Typing notices are never stored by anyone. */
 export const TypingContent = z.strictObject({
   kind: z.literal('typing'),
@@ -111,6 +122,7 @@ export const OutgoingContent = z.discriminatedUnion('kind', [
   EditContent,
   DeleteContent,
   ExpiryTimerContent,
+  UnsentContent,
 ]);
 export type OutgoingContent = z.infer<typeof OutgoingContent>;
 
@@ -148,6 +160,7 @@ export const IncomingContent = z.discriminatedUnion('kind', [
   GroupUpdateContent,
   UnsupportedContent,
   UnreadableContent,
+  UnsentContent,
 ]);
 export type IncomingContent = z.infer<typeof IncomingContent>;
 

@@ -209,6 +209,15 @@ export class ReceiveBatch {
         // Only this account's own devices say what its user verified, and never about the user themself.
         if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
         return { kind: 'verified', delivery, user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
+      case 'sync_unsent': {
+        // Own messages another of this user's devices will not send: handed on as this user's own notice in that
+        // conversation; the renderer marks only rows of this user's it shows as being sent from there.
+        const { conversation } = envelope;
+        if (this.from.user !== this.ctx.me.user || (conversation.kind === 'dm' && conversation.peer === this.ctx.me.user)) throw new ReceiveFailure('bad_envelope');
+        const conversationId = conversation.kind === 'dm' ? `dm:${conversation.peer}` : `group:${conversation.groupId}`;
+        const content: IncomingContent = { kind: 'unsent', messageIds: envelope.messageIds, reason: envelope.reason };
+        return { kind: 'inbox', delivery, message: this.received(delivery, conversationId, envelope.messageId, envelope.sentAt, content) };
+      }
       case 'sender_key':
         // Kept even from a sender not (yet) in our member list: the notice adding them may be a moment behind, and
         // a key alone opens nothing — every group message is checked against the membership when it arrives.

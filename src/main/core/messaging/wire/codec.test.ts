@@ -249,6 +249,21 @@ describe('end-to-end content v2', () => {
     expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...verified, user: 'not a name!' })))).toBe('malformed_content');
   });
 
+  it('round-trips own messages another device will not send, in a direct conversation or a group; refuses a notice naming no conversation, two, or no ids', () => {
+    const unsent = { type: 'sync_unsent' as const, messageId: 'u1', sentAt: 9, conversation: { kind: 'dm' as const, peer: 'bob' }, messageIds: ['m1', 'm2'], reason: 'failed' as const };
+    expect(decodeEnvelope(encodeEnvelope(unsent))).toEqual(unsent);
+    const inGroup = { ...unsent, conversation: { kind: 'group' as const, groupId: 'AAAAAAAAAAAAAAAAAAAAAA' }, reason: 'deleted' as const };
+    expect(decodeEnvelope(encodeEnvelope(inGroup))).toEqual(inGroup);
+    const sync = (value: { recipient: string; groupId: string; messageIds: string[]; reason: number }) =>
+      raw({ ...stamped, silent: true, body: { case: 'sync', value: { kind: { case: 'unsent', value: value as never } } } });
+    expect(codeOf(() => decodeEnvelope(sync({ recipient: '', groupId: '', messageIds: ['m1'], reason: 1 })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(sync({ recipient: 'bob', groupId: 'AAAAAAAAAAAAAAAAAAAAAA', messageIds: ['m1'], reason: 1 })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(sync({ recipient: 'bob', groupId: '', messageIds: [], reason: 1 })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(sync({ recipient: 'bob', groupId: '', messageIds: Array.from({ length: 501 }, (_, i) => `m${i}`), reason: 1 })))).toBe('malformed_content');
+    // A reason this version does not know: not sent from there all the same.
+    expect(decodeEnvelope(sync({ recipient: 'bob', groupId: '', messageIds: ['m1'], reason: 9 }))).toMatchObject({ type: 'sync_unsent', reason: 'failed' });
+  });
+
   it('says when the sender marked unknown content silent, and drops receipt types it does not know', () => {
     expect(decodeEnvelope(raw({ ...stamped, silent: true }, [unknownField(34, 'x')]))).toMatchObject({ type: 'unsupported', silent: true });
     expect(decodeEnvelope(raw({ ...stamped, body: { case: 'receipt', value: { type: 3 as Receipt_Type, messageIds: ['a'] } } }))).toMatchObject({

@@ -40,8 +40,9 @@ import {
   type GroupState,
   type InviteLink,
   type SyncMessage_ReadMessage,
+  SyncMessage_Unsent_Reason as UnsentReasonWire,
 } from './gen/content_pb';
-import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, SyncReadEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
+import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, SyncReadEnvelope, SyncUnsentEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
 
 /** A sender-key distribution message is about 100 bytes; anything near this bound is not one. */
 const MAX_DISTRIBUTION_BYTES = 256;
@@ -104,6 +105,16 @@ function toContent(envelope: Envelope): Content {
     case 'sync_verified': {
       const value = { user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
       return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'verified', value } } } });
+    }
+    case 'sync_unsent': {
+      const { conversation } = envelope;
+      const value = {
+        recipient: conversation.kind === 'dm' ? conversation.peer : '',
+        groupId: conversation.kind === 'group' ? conversation.groupId : '',
+        messageIds: envelope.messageIds,
+        reason: envelope.reason === 'deleted' ? UnsentReasonWire.DELETED : UnsentReasonWire.FAILED,
+      };
+      return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'unsent', value } } } });
     }
   }
 }
@@ -308,6 +319,7 @@ function fromSync(content: Content, messageId: string, sentAt: number): Received
     if (identityKey.length !== 32) throw malformed('a verified sync without a 32-byte key');
     return { type: 'sync_verified', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'verified user')), identityKey, verified };
   }
+  if (sync?.kind.case === 'unsent') return fromSyncUnsent(sync.kind.value, messageId, sentAt);
   if (sync?.kind.case !== 'sent') return silent();
   const inner = sync.kind.value.content;
   if (!inner || inner.body.case === 'sync') throw malformed('a transcript without its content');
@@ -336,6 +348,20 @@ function fromSyncRead(messages: SyncMessage_ReadMessage[], messageId: string, se
     return { author, messageId: valid(MessageId, message.messageId, 'read message id') };
   });
   return { type: 'sync_read', messageId, sentAt, conversation, messages: refs };
+}
+
+/**
+ * Own messages of one conversation another device will not send: a direct one (`recipient`) or a group, never both;
+ * 1–500 ids. A reason this version does not know reads as failed: either way the message was not sent from there.
+ */
+function fromSyncUnsent(unsent: { recipient: string; groupId: string; messageIds: string[]; reason: UnsentReasonWire }, messageId: string, sentAt: number): SyncUnsentEnvelope {
+  const { recipient, groupId, messageIds } = unsent;
+  if (messageIds.length === 0 || messageIds.length > MAX_READ_SYNC_MESSAGES) throw malformed('unsent sync size');
+  if ((recipient === '') === (groupId === '')) throw malformed('an unsent sync names no conversation, or two');
+  const conversation: SyncUnsentEnvelope['conversation'] =
+    groupId === '' ? { kind: 'dm', peer: normalizeUsername(valid(Username, recipient, 'unsent recipient')) } : { kind: 'group', groupId: valid(GroupId, groupId, 'group id') };
+  const ids = messageIds.map((id) => valid(MessageId, id, 'unsent message id'));
+  return { type: 'sync_unsent', messageId, sentAt, conversation, messageIds: ids, reason: unsent.reason === UnsentReasonWire.DELETED ? 'deleted' : 'failed' };
 }
 
 function fromConversation(conversation: Conversation | undefined): ContentConversation | 'unknown' {

@@ -27,8 +27,11 @@ export interface WireMediaContent {
   expireTimerSeconds?: number;
 }
 
-/** What a message carries: text, receipts and typing notices as the IPC contract has them, files as pointers. */
-export type MessageContent = Exclude<OutgoingContent, { kind: 'media' }> | WireMediaContent;
+/**
+ * What a message carries: text, receipts and typing notices as the IPC contract has them, files as pointers. Not
+ * `unsent`: that goes to the user's own devices only, as SyncUnsentEnvelope.
+ */
+export type MessageContent = Exclude<OutgoingContent, { kind: 'media' | 'unsent' }> | WireMediaContent;
 
 export interface MessageEnvelope extends Stamped {
   type: 'message';
@@ -121,6 +124,20 @@ export interface SyncVerifiedEnvelope extends Stamped {
   verified: boolean;
 }
 
+/** Why an own message will not be sent from the device that wrote it (content.proto SyncMessage.Unsent.Reason). */
+export type UnsentReason = 'failed' | 'deleted';
+
+/**
+ * Own messages another of this account's devices will not send after all (content.proto SyncMessage.Unsent): in the
+ * direct conversation with `peer`, or in `groupId`'s group.
+ */
+export interface SyncUnsentEnvelope extends Stamped {
+  type: 'sync_unsent';
+  conversation: { kind: 'dm'; peer: string } | { kind: 'group'; groupId: string };
+  messageIds: string[];
+  reason: UnsentReason;
+}
+
 /** What this version sends. */
 export type Envelope =
   | MessageEnvelope
@@ -130,6 +147,7 @@ export type Envelope =
   | GroupJoinAnswerEnvelope
   | SyncSentEnvelope
   | SyncReadEnvelope
-  | SyncVerifiedEnvelope;
+  | SyncVerifiedEnvelope
+  | SyncUnsentEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

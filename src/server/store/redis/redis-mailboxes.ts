@@ -9,10 +9,11 @@
 //   3. mark the dedup record done with the number of deliveries it awaits.
 // A relay dying inside it has answered nothing: the device resends, appends already made return their seq again,
 // and no mailbox holds the envelope twice. Acks delete deliveries and count down the senders' dedup records; the
-// record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Scripts reach Redis
-// through auto-pipelining, so a batch costs one round trip per step, not one per message, and a relay's batches
-// overlap as far as the write order allows (write-order.ts): per mailbox and per delivery name they apply in call
-// order.
+// record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Each step is one round
+// for the whole batch (script-round.ts): one script call on a single Redis, one per user on Redis Cluster, so a
+// batch costs three round trips and, on a single Redis, three script calls, not several per message. A relay's
+// batches overlap as far as the write order allows (write-order.ts): per mailbox and per delivery name they apply in
+// call order.
 // With `waitReplicas` > 0, step 3 is followed by WAIT on every master: a batch whose appends did not reach that many
 // replicas in time fails as a whole (the senders resend; the appends are idempotent), so a `sent` survives a
 // failover to an in-sync replica. Replication stays asynchronous: WAIT narrows the window, it does not make Redis a
@@ -23,13 +24,13 @@ import {
   type CreatedDelivery,
   type EnqueueOutcome,
   type EnvelopeToStore,
-  type MailboxAck,
   type MailboxWriteBatch,
   type MailboxWriteResult,
   type StoredDelivery,
 } from '../relay-store';
 import { deliveryName, redisKeys } from './redis-keys';
-import { ACK, APPEND_SLOT, PROBE_SLOT, SETTLE_DEDUP, UNDO_APPEND, runScript, type RedisClient } from './redis-scripts';
+import type { RedisClient } from './redis-scripts';
+import { ScriptRound } from './script-round';
 import { WriteOrder, type WriteTurn } from './write-order';
 
 export interface RedisMailboxOptions {
@@ -90,92 +91,96 @@ export class RedisMailboxes {
     return this.redis.xlen(redisKeys.mailbox(mailbox));
   }
 
+  /**
+   * Three rounds, whatever the batch holds (script-round.ts: one script call each on a single Redis): the acks with
+   * the resend checks and probes; the appends (after earlier batches' writes to the same mailboxes) with the acks'
+   * count-downs of dedup records; then the stored envelopes' dedup records (after WAIT, when configured).
+   */
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
-    await this.applyAcks(batch.acks, batch.now, turn);
-    return { enqueues: await this.applyEnqueues(batch.enqueues, batch.mailboxQuota, batch.now, turn) };
-  }
-
-  private async applyAcks(acks: readonly MailboxAck[], now: number, turn: WriteTurn): Promise<void> {
-    if (acks.length === 0) return;
-    await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
-    const taken = await Promise.all(
-      acks.map(
-        (ack) =>
-          runScript(this.redis, ACK, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<
-            string[]
-          >,
-      ),
+    const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
+    const first = new ScriptRound(this.redis);
+    if (acks.length > 0) await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
+    const acked = acks.map(
+      (ack) => first.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<string[]>,
     );
-    const released = new Map<string, number>();
-    for (const name of taken.flat()) {
-      const key = dedupKeyOfName(name);
-      released.set(key, (released.get(key) ?? 0) + 1);
-    }
-    await Promise.all([...released].map(([key, count]) => this.settle(key, -count, false, now)));
-  }
-
-  /**
-   * Three round trips, whatever the batch holds: the probes, the appends (after earlier batches' writes to the same
-   * mailboxes), then the dedup records (after WAIT, when configured).
-   */
-  private async applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, now: number, turn: WriteTurn): Promise<EnqueueOutcome[]> {
     const seen = new Set<string>();
-    const firsts = envelopes.map((envelope) => {
-      const name = deliveryName(envelope.sender, envelope.messageId);
-      if (seen.has(name)) return false;
-      seen.add(name);
-      return true;
-    });
     const slots = envelopes.map((envelope) => recipientSlots(envelope.recipients));
-    const probes = await Promise.all(envelopes.map((envelope, i) => (firsts[i] ? this.probe(envelope, slots[i]!, quota) : ({ kind: 'duplicate' } as const))));
-    const appending = envelopes.filter((_, i) => probes[i]!.kind === 'append');
-    let appended: Array<Appended | undefined>;
+    const checks = envelopes.map((envelope, i) => {
+      const name = deliveryName(envelope.sender, envelope.messageId);
+      if (seen.has(name)) return undefined;
+      seen.add(name);
+      return this.check(first, envelope, slots[i]!);
+    });
+    await first.run();
+    const released = new Map<string, { envelope: SentEnvelope; count: number }>();
+    for (const name of (await Promise.all(acked)).flat()) {
+      const entry = released.get(name) ?? { envelope: envelopeOfName(name), count: 0 };
+      entry.count += 1;
+      released.set(name, entry);
+    }
+    const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? ({ kind: 'duplicate' } as const) : this.probe(envelope, checks[i]!, quota))));
+
+    const second = new ScriptRound(this.redis);
+    const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false, now));
+    let results: Array<Appended | undefined>;
     try {
-      await turn.mayWrite(appending.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r))));
-      // Issued together, in envelope order: Redis applies them in that order on each connection.
-      appended = await Promise.all(envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.appendAll(envelope, slots[i]!, quota) : undefined)));
+      await turn.mayWrite(envelopes.flatMap((envelope, i) => (probes[i]!.kind === 'append' ? envelope.recipients.map((r) => redisKeys.mailbox(r)) : [])));
+      // One script call, in envelope order: Redis applies them in that order.
+      const appended = envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.append(second, envelope, slots[i]!, quota) : undefined));
+      if (second.size > 0) await second.run();
+      // Awaited together, so a failed round leaves no promise unobserved (and refused appends are taken back first).
+      [results] = await Promise.all([Promise.all(appended), Promise.all(countedDown)]);
     } finally {
       turn.wroteMailboxes();
     }
-    if (appended.some((result) => result !== undefined && 'deliveries' in result)) await this.replicated();
-    return Promise.all(
-      envelopes.map(async (envelope, i): Promise<EnqueueOutcome> => {
-        const probe = probes[i]!;
-        if (probe.kind === 'duplicate') return { status: 'duplicate' };
-        if (probe.kind === 'unknown') return { status: 'unknown_recipient', recipients: probe.recipients };
-        if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
-        const result = appended[i]!;
-        if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
-        await this.settle(redisKeys.dedup(envelope.sender, envelope.messageId), result.deliveries.length, true, now);
-        return { status: 'stored', deliveries: result.deliveries };
-      }),
-    );
+    if (results.some((result) => result !== undefined && 'deliveries' in result)) await this.replicated();
+
+    const third = new ScriptRound(this.redis);
+    const outcomes = envelopes.map((envelope, i): EnqueueOutcome | Promise<EnqueueOutcome> => {
+      const probe = probes[i]!;
+      if (probe.kind === 'duplicate') return { status: 'duplicate' };
+      if (probe.kind === 'unknown') return { status: 'unknown_recipient', recipients: probe.recipients };
+      if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
+      const result = results[i]!;
+      if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
+      return this.settle(third, envelope, result.deliveries.length, true, now).then(() => ({
+        status: 'stored',
+        deliveries: result.deliveries,
+      }));
+    });
+    if (third.size > 0) await third.run();
+    return { enqueues: await Promise.all(outcomes) };
   }
 
   /**
-   * Is the envelope a resend, and may every recipient take it? An envelope for one user's devices needs only the
-   * dedup check here: its append checks and refuses atomically in that user's slot. One for several users is
-   * probed in each slot first, so an unknown recipient or a full mailbox rarely makes an append that is taken back.
+   * Adds to the first round what tells whether the envelope is a resend and, for one to several users, whether every
+   * recipient may take it. An envelope for one user's devices needs only the resend check: its append checks and
+   * refuses atomically in that user's slot. One for several users is probed in each slot first, so an unknown
+   * recipient or a full mailbox rarely makes an append that is taken back.
    */
-  private async probe(envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Probe> {
-    const [done, ...counts] = await Promise.all([
-      this.redis.hget(redisKeys.dedup(envelope.sender, envelope.messageId), 'done'),
-      ...(slots.length < 2
+  private check(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[]): { done: Promise<unknown>; counts: Array<Promise<unknown>>; slots: readonly RecipientSlot[] } {
+    const done = round.add('check', envelope.sender.user, [redisKeys.dedup(envelope.sender, envelope.messageId)], []);
+    const counts =
+      slots.length < 2
         ? []
-        : slots.map(
-            (slot) =>
-              runScript(
-                this.redis,
-                PROBE_SLOT,
-                [redisKeys.devices(slot.user), ...slot.devices.map((device) => redisKeys.mailbox({ user: slot.user, device }))],
-                slot.devices,
-              ) as Promise<number[]>,
-          )),
-    ]);
-    if (done === '1') return { kind: 'duplicate' };
+        : slots.map((slot) =>
+            round.add(
+              'probe',
+              slot.user,
+              [redisKeys.devices(slot.user), ...slot.devices.map((device) => redisKeys.mailbox({ user: slot.user, device }))],
+              slot.devices,
+            ),
+          );
+    return { done, counts, slots };
+  }
+
+  /** What the first round said of an envelope. */
+  private async probe(envelope: EnvelopeToStore, check: ReturnType<RedisMailboxes['check']>, quota: number): Promise<Probe> {
+    const [done, ...counts] = (await Promise.all([check.done, ...check.counts])) as [number, ...number[][]];
+    if (done === 1) return { kind: 'duplicate' };
     const pending = new Map<string, number>();
-    slots.forEach((slot, i) => slot.devices.forEach((device, j) => pending.set(`${slot.user}:${device}`, counts[i]?.[j] ?? 0)));
+    check.slots.forEach((slot, i) => slot.devices.forEach((device, j) => pending.set(`${slot.user}:${device}`, counts[i]?.[j] ?? 0)));
     const countOf = (r: Address) => pending.get(`${normalizeUsername(r.user)}:${r.device}`) ?? 0;
     const unknown = envelope.recipients.filter((r) => countOf(r) < 0);
     if (unknown.length > 0) return { kind: 'unknown', recipients: unknown };
@@ -184,15 +189,18 @@ export class RedisMailboxes {
     return { kind: 'append' };
   }
 
-  /** Appends to every recipient's mailbox, one script per user; if any user's refuses (a race), takes all back. */
-  private async appendAll(envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Appended> {
+  /**
+   * Adds to the round the appends to every recipient's mailbox, one per user; if any user's refuses (a race), takes
+   * all back in a round of its own.
+   */
+  private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Appended> {
     const name = deliveryName(envelope.sender, envelope.messageId);
     const sender = { user: normalizeUsername(envelope.sender.user), device: envelope.sender.device };
     const replies = (await Promise.all(
       slots.map((slot) =>
-        runScript(
-          this.redis,
-          APPEND_SLOT,
+        round.add(
+          'append',
+          slot.user,
           [
             redisKeys.devices(slot.user),
             ...slot.devices.flatMap((device) => {
@@ -215,16 +223,17 @@ export class RedisMailboxes {
     if (refused.unknown.size === 0 && refused.full.size === 0) {
       return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
     }
-    await Promise.all(
-      slots.flatMap((slot, i) =>
-        replies[i]![0] !== 'ok'
-          ? []
-          : slot.devices.map((device) => {
-              const mailbox = { user: slot.user, device };
-              return runScript(this.redis, UNDO_APPEND, [redisKeys.mailbox(mailbox), redisKeys.mailboxIndex(mailbox)], [name]);
-            }),
-      ),
+    const undo = new ScriptRound(this.redis);
+    const undone = slots.flatMap((slot, i) =>
+      replies[i]![0] !== 'ok'
+        ? []
+        : slot.devices.map((device) => {
+            const mailbox = { user: slot.user, device };
+            return undo.add('undo', slot.user, [redisKeys.mailbox(mailbox), redisKeys.mailboxIndex(mailbox)], [name]);
+          }),
     );
+    await undo.run();
+    await Promise.all(undone);
     const kind = refused.unknown.size > 0 ? 'unknown' : 'full';
     return { refused: kind, recipients: envelope.recipients.filter((r) => refused[kind].has(keyOf(r))) };
   }
@@ -239,16 +248,21 @@ export class RedisMailboxes {
     if (short > 0) throw new StoreError('store_failed', `${short} Redis master(s) had fewer than ${waitReplicas} replica(s) acknowledge within ${waitTimeoutMs} ms`);
   }
 
-  private settle(dedupKey: string, deliveries: number, stored: boolean, now: number): Promise<unknown> {
-    return runScript(this.redis, SETTLE_DEDUP, [dedupKey], [deliveries, stored ? 1 : 0, now + this.options.dedupRetentionMs, this.options.dedupCeilingMs]);
+  /** Adds to the round the count-down (or, when `stored`, the marking) of an envelope's dedup record. */
+  private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean, now: number): Promise<unknown> {
+    const { sender, messageId } = envelope;
+    return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0, now + this.options.dedupRetentionMs, this.options.dedupCeilingMs]);
   }
 }
 
-/** "<user>:<device>:<message id>" → the sender's dedup key (message ids hold no colon). */
-function dedupKeyOfName(name: string): string {
+/** Which sender sent which message: what a dedup record is kept for. */
+type SentEnvelope = Pick<EnvelopeToStore, 'sender' | 'messageId'>;
+
+/** "<user>:<device>:<message id>" → its sender and message id (message ids hold no colon). */
+function envelopeOfName(name: string): SentEnvelope {
   const first = name.indexOf(':');
   const second = name.indexOf(':', first + 1);
-  return redisKeys.dedup({ user: name.slice(0, first), device: Number(name.slice(first + 1, second)) }, name.slice(second + 1));
+  return { sender: { user: name.slice(0, first), device: Number(name.slice(first + 1, second)) }, messageId: name.slice(second + 1) };
 }
 
 /** The recipients grouped by user, in order of first appearance, each device once. */

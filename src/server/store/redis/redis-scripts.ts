@@ -77,102 +77,117 @@ return 1
 `);
 
 /**
- * KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids. Returns, per
- * device, -1 when it is unknown, else its pending count.
+ * The mailbox operations, run in batches: one EVALSHA carries any number of them (a round of a store batch), each
+ * over keys of one slot; on Redis Cluster a round's operations are grouped by user (script-round.ts). ARGV: per
+ * operation its name, its key count, its argument count, then its arguments; KEYS: every operation's keys in order.
+ * Returns one reply per operation. Each operation stays atomic on its own (the whole call is, too).
+ *
+ * - `check` — KEYS: dedup record. Returns 1 when the envelope was stored before (a resend), else 0.
+ * - `probe` — KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids.
+ *   Returns, per device, -1 when it is unknown, else its pending count.
+ * - `append` — appends one envelope to the mailboxes of one user's recipient devices, all or none. KEYS: the user's
+ *   devices hash, then per device its mailbox stream, seq counter and mailbox index. ARGV: delivery name, quota,
+ *   message id, sender user, sender device, sent at, payload, then the device ids. Idempotent per delivery name: a
+ *   retried append returns the seq it got the first time. Returns {'ok', seq per device}, or, writing nothing,
+ *   {'unknown', indexes} (1-based) of unknown devices or {'full', indexes} of mailboxes at their quota.
+ * - `undo` — KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope.
+ * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
+ *   and returns the names of the ones that were there (a delivery already gone is no error).
+ * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
+ *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
+ *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
  */
-export const PROBE_SLOT = lua(`
-local counts = {}
-for i = 1, #ARGV do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', KEYS[i + 1]) end
+export const MAILBOX_OPS = lua(`
+local ops = {}
+function ops.check(KEYS, ARGV)
+  if redis.call('HGET', KEYS[1], 'done') == '1' then return 1 end
+  return 0
 end
-return counts
-`);
-
-/**
- * Appends one envelope to the mailboxes of one user's recipient devices, all or none. KEYS: the user's devices hash,
- * then per device its mailbox stream, seq counter and mailbox index. ARGV: delivery name, quota, message id, sender
- * user, sender device, sent at, payload, then the device ids. Idempotent per delivery name: a retried append
- * returns the seq it got the first time. Returns {'ok', seq per device}, or, writing nothing, {'unknown', indexes}
- * (1-based) of unknown devices or {'full', indexes} of mailboxes at their quota.
- */
-export const APPEND_SLOT = lua(`
-local devices = #ARGV - 7
-local unknown = {}
-for i = 1, devices do
-  if redis.call('HEXISTS', KEYS[1], ARGV[7 + i]) == 0 then unknown[#unknown + 1] = i end
-end
-if #unknown > 0 then return {'unknown', unpack(unknown)} end
-local seqs, full = {}, {}
-for i = 1, devices do
-  local existing = redis.call('ZSCORE', KEYS[3 * i + 1], ARGV[1])
-  if existing then
-    seqs[i] = tonumber(existing)
-  elseif redis.call('XLEN', KEYS[3 * i - 1]) >= tonumber(ARGV[2]) then
-    full[#full + 1] = i
+function ops.probe(KEYS, ARGV)
+  local counts = {}
+  for i = 1, #ARGV do
+    if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', KEYS[i + 1]) end
   end
+  return counts
 end
-if #full > 0 then return {'full', unpack(full)} end
-for i = 1, devices do
-  if not seqs[i] then
-    local seq = redis.call('INCR', KEYS[3 * i])
-    redis.call('XADD', KEYS[3 * i - 1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
-    redis.call('ZADD', KEYS[3 * i + 1], seq, ARGV[1])
-    seqs[i] = seq
+function ops.append(KEYS, ARGV)
+  local devices = #ARGV - 7
+  local unknown = {}
+  for i = 1, devices do
+    if redis.call('HEXISTS', KEYS[1], ARGV[7 + i]) == 0 then unknown[#unknown + 1] = i end
   end
-end
-return {'ok', unpack(seqs)}
-`);
-
-/** KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope. */
-export const UNDO_APPEND = lua(`
-local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not seq then return 0 end
-redis.call('XDEL', KEYS[1], '0-' .. seq)
-redis.call('ZREM', KEYS[2], ARGV[1])
-return 1
-`);
-
-/**
- * KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries and
- * returns the names of the ones that were there (a delivery already gone is no error).
- */
-export const ACK = lua(`
-local names = {}
-local through = tonumber(ARGV[1])
-if through > 0 then
-  local taken = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', through)
-  if #taken > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through)
-    redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
-    for _, name in ipairs(taken) do names[#names + 1] = name end
+  if #unknown > 0 then return {'unknown', unpack(unknown)} end
+  local seqs, full = {}, {}
+  for i = 1, devices do
+    local existing = redis.call('ZSCORE', KEYS[3 * i + 1], ARGV[1])
+    if existing then
+      seqs[i] = tonumber(existing)
+    elseif redis.call('XLEN', KEYS[3 * i - 1]) >= tonumber(ARGV[2]) then
+      full[#full + 1] = i
+    end
   end
-end
-for i = 2, #ARGV do
-  local taken = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
-  if #taken > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
-    redis.call('XDEL', KEYS[1], '0-' .. ARGV[i])
-    names[#names + 1] = taken[1]
+  if #full > 0 then return {'full', unpack(full)} end
+  for i = 1, devices do
+    if not seqs[i] then
+      local seq = redis.call('INCR', KEYS[3 * i])
+      redis.call('XADD', KEYS[3 * i - 1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
+      redis.call('ZADD', KEYS[3 * i + 1], seq, ARGV[1])
+      seqs[i] = seq
+    end
   end
+  return {'ok', unpack(seqs)}
 end
-return names
-`);
-
-/**
- * KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when deliveries of it
- * are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is acked, the
- * safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
- */
-export const SETTLE_DEDUP = lua(`
-local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])
-local done = ARGV[2] == '1'
-if done then redis.call('HSET', KEYS[1], 'done', '1') elseif left <= 0 then done = redis.call('HGET', KEYS[1], 'done') == '1' end
-if left <= 0 and done then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-else
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+function ops.undo(KEYS, ARGV)
+  local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
+  if not seq then return 0 end
+  redis.call('XDEL', KEYS[1], '0-' .. seq)
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
 end
-return left
+function ops.ack(KEYS, ARGV)
+  local names = {}
+  local through = tonumber(ARGV[1])
+  if through > 0 then
+    local taken = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', through)
+    if #taken > 0 then
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through)
+      redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
+      for _, name in ipairs(taken) do names[#names + 1] = name end
+    end
+  end
+  for i = 2, #ARGV do
+    local taken = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
+    if #taken > 0 then
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
+      redis.call('XDEL', KEYS[1], '0-' .. ARGV[i])
+      names[#names + 1] = taken[1]
+    end
+  end
+  return names
+end
+function ops.settle(KEYS, ARGV)
+  local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])
+  local done = ARGV[2] == '1'
+  if done then redis.call('HSET', KEYS[1], 'done', '1') elseif left <= 0 then done = redis.call('HGET', KEYS[1], 'done') == '1' end
+  if left <= 0 and done then
+    redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  else
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  end
+  return left
+end
+local replies = {}
+local k, a = 0, 1
+while a <= #ARGV do
+  local op, keyCount, argCount = ops[ARGV[a]], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local keys, args = {}, {}
+  for i = 1, keyCount do keys[i] = KEYS[k + i] end
+  for i = 1, argCount do args[i] = ARGV[a + 2 + i] end
+  replies[#replies + 1] = op(keys, args)
+  k = k + keyCount
+  a = a + 3 + argCount
+end
+return replies
 `);
 
 /**

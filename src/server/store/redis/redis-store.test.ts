@@ -8,7 +8,7 @@ import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
 import { deliveryName, redisKeys } from './redis-keys';
-import { APPEND_SLOT, runScript } from './redis-scripts';
+import { ScriptRound } from './script-round';
 import { openRedisStore, RedisRelayStore } from './redis-store';
 
 const RETENTION_MS = 60_000;
@@ -98,13 +98,15 @@ describe('Redis store', () => {
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
     // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
     const name = deliveryName(alice, 'half');
-    const appended = await runScript(
-      store.redis,
-      APPEND_SLOT,
+    const round = new ScriptRound(store.redis);
+    const appended = round.add(
+      'append',
+      'bob',
       [redisKeys.devices('bob'), redisKeys.mailbox(bob), redisKeys.mailboxSeq(bob), redisKeys.mailboxIndex(bob)],
       [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half'), bob.device],
     );
-    expect(appended).toEqual(['ok', 1]);
+    await round.run();
+    expect(await appended).toEqual(['ok', 1]);
     const retry = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
     expect(retry.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }, { recipient: carol, seq: 1 }] }]);
     expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['half']);
@@ -113,8 +115,29 @@ describe('Redis store', () => {
     expect(again.enqueues).toEqual([{ status: 'duplicate' }]);
   });
 
+  it('writes a batch of sends and acks in three script calls on a single Redis, however many it holds', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => ({ user: `user${i}`, device: 1 }));
+    for (const address of users) await store.registerDevice({ address, identityKey: 'A'.repeat(43) + '=', registeredAt: 1 });
+    await store.commitMailboxBatch(batch({ enqueues: users.map((user, i) => envelope(`first-${i}`, [user])) }));
+    const evalshaCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await store.redis.info('commandstats'))?.[1] ?? 0);
+    const before = await evalshaCalls();
+    const result = await store.commitMailboxBatch(
+      batch({
+        acks: users.map((mailbox) => ({ mailbox, through: 1, also: [] })),
+        enqueues: [...users.map((user, i) => envelope(`second-${i}`, [user])), envelope('group', [bob, carol])],
+      }),
+    );
+    expect(result.enqueues.every((outcome) => outcome.status === 'stored')).toBe(true);
+    expect((await evalshaCalls()) - before).toBe(3);
+    expect(await store.pendingCount(users[0]!)).toBe(1);
+    expect(await store.redis.pttl(redisKeys.dedup(alice, 'first-0'))).toBeLessThanOrEqual(RETENTION_MS);
+  });
+
   describe('overlapping batches', () => {
-    /** A store whose dedup check of `gated` waits until the test opens it; `checked` settles when `after`'s check returned. */
+    /**
+     * A store whose first script call naming the dedup record of `gated` (its batch's resend check) waits until the
+     * test opens it; `afterChecked` settles when a call naming `after`'s record returned.
+     */
     function gatedStore(gated: string, after: string) {
       const client = new Redis(redis.url, { enableAutoPipelining: true });
       let open = () => {};
@@ -122,18 +145,19 @@ describe('Redis store', () => {
       let checked = () => {};
       const afterChecked = new Promise<void>((resolve) => (checked = resolve));
       let gatedOnce = false;
-      const hget = (key: string, field: string) => {
-        if (key === redisKeys.dedup(alice, gated) && !gatedOnce) {
+      const evalsha = (sha: string, keyCount: number, ...rest: Array<string | number | Buffer>) => {
+        const keys = rest.slice(0, keyCount);
+        if (keys.includes(redisKeys.dedup(alice, gated)) && !gatedOnce) {
           gatedOnce = true;
-          return gate.then(() => client.hget(key, field));
+          return gate.then(() => client.evalsha(sha, keyCount, ...rest));
         }
         // Opened once everything the other batch does right after its check has been issued.
-        if (key.endsWith(`:${after}`)) return client.hget(key, field).finally(() => setImmediate(checked));
-        return client.hget(key, field);
+        if (keys.includes(redisKeys.dedup(alice, after))) return client.evalsha(sha, keyCount, ...rest).finally(() => setImmediate(checked));
+        return client.evalsha(sha, keyCount, ...rest);
       };
       const proxy = new Proxy(client, {
         get(target, prop) {
-          if (prop === 'hget') return hget;
+          if (prop === 'evalsha') return evalsha;
           const value = Reflect.get(target, prop, target) as unknown;
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },

@@ -14,6 +14,7 @@ import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActi
 import { applyReadElsewhere } from './readElsewhere';
 import { applyUnsentElsewhere } from './unsentElsewhere';
 import { conversationKind } from './conversations';
+import { termsByText } from './search/indexMessages';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
 export interface StoreOutcome {
@@ -34,8 +35,10 @@ export async function storeReceived(
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
+  // The search terms go in with the rows, so the indexer need not read, open and write them again.
+  const terms = await termsByText(db, batch.map(textOf));
   await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions], async () => {
-    const writer = await BatchWriter.open(db, batch, me, titleOf);
+    const writer = await BatchWriter.open(db, batch, me, titleOf, terms);
     for (const message of batch) {
       switch (message.content.kind) {
         case 'typing':
@@ -132,6 +135,11 @@ async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: Earl
   return true;
 }
 
+/** The text a received message is stored with (a row's `body`): a text's body, a media message's caption. */
+function textOf(message: ReceivedMessage): string {
+  return message.content.kind === 'text' ? message.content.body : message.content.kind === 'media' ? (message.content.caption ?? '') : '';
+}
+
 /** A text or media message's timer. Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent. */
 function timerFields(message: ReceivedMessage, me: string): Partial<MessageRow> {
   const seconds = timerOf(message);
@@ -187,9 +195,11 @@ class BatchWriter {
     private readonly titleOf: TitleOf,
     private readonly seen: Set<string>,
     private readonly conversations: Map<string, ConversationRow>,
+    /** Search terms by text (termsByText), written with the rows. */
+    private readonly terms: ReadonlyMap<string, string[]>,
   ) {}
 
-  static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf): Promise<BatchWriter> {
+  static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf, terms: ReadonlyMap<string, string[]>): Promise<BatchWriter> {
     const stored = batch.filter((message) => STORED_KINDS.has(message.content.kind));
     const keys = stored.map((message) => [message.conversationId, message.messageId, message.sender.user]);
     const existing = keys.length === 0 ? [] : ((await db.messages.where('[conversationId+messageId+sender]').anyOf(keys).keys()) as unknown as [string, string, string][]);
@@ -197,7 +207,7 @@ class BatchWriter {
     const rows = ids.length === 0 ? [] : await db.conversations.bulkGet(ids);
     const conversations = new Map<string, ConversationRow>();
     for (const row of rows) if (row) conversations.set(row.id, row);
-    return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations);
+    return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations, terms);
   }
 
   /** Queues the row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
@@ -210,7 +220,7 @@ class BatchWriter {
     }
     this.seen.add(key);
     this.added.push(message);
-    this.rows.push({
+    const row: MessageRow = {
       conversationId: message.conversationId,
       messageId: message.messageId,
       sender: message.sender.user,
@@ -219,7 +229,11 @@ class BatchWriter {
       timestamp: message.sentAt,
       ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : { receivedAt: message.receivedAt }),
       ...fields,
-    });
+    };
+    // A text without terms computed (none should be) is left to the indexer.
+    const terms = this.terms.get(row.body ?? '');
+    if (terms) row.terms = terms;
+    this.rows.push(row);
     const conversation = this.conversations.get(message.conversationId);
     if (!conversation) {
       this.conversations.set(message.conversationId, {

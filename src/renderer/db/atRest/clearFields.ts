@@ -3,14 +3,23 @@
 // opening every row would cost a decryption each for nothing. The read is a read-only IndexedDB transaction of its
 // own below the sealing; a caller that then writes does so in a transaction of its own (rows found stay valid:
 // primary keys are never reused).
-import type { DBCoreRangeType, DBCoreTransaction } from 'dexie';
+import type { DBCoreKeyRange, DBCoreRangeType, DBCoreTransaction } from 'dexie';
 import type { ParleyDatabase } from '../database';
 import { SEALED_FIELD } from './sealAtRest';
 
 const RANGE = 2 as DBCoreRangeType.Range;
 
 /** The clear fields of the first `limit` rows of `tableName` whose `index` is at most `upper`, in index order. */
-export async function clearFieldsUpTo(db: ParleyDatabase, tableName: string, index: string, upper: number, limit: number): Promise<Record<string, unknown>[]> {
+export function clearFieldsUpTo(db: ParleyDatabase, tableName: string, index: string, upper: number, limit: number): Promise<Record<string, unknown>[]> {
+  return clearFieldsIn(db, tableName, index, { type: RANGE, lower: -Infinity, lowerOpen: false, upper, upperOpen: false }, limit);
+}
+
+/** The clear fields of the first `limit` rows of `tableName` whose `index` is above `lower`, in index order. */
+export function clearFieldsAbove(db: ParleyDatabase, tableName: string, index: string, lower: number, limit: number): Promise<Record<string, unknown>[]> {
+  return clearFieldsIn(db, tableName, index, { type: RANGE, lower, lowerOpen: true, upper: undefined, upperOpen: false }, limit);
+}
+
+async function clearFieldsIn(db: ParleyDatabase, tableName: string, index: string, range: DBCoreKeyRange, limit: number): Promise<Record<string, unknown>[]> {
   if (!db.isOpen()) await db.open();
   const core = db.unsealedCore;
   if (!core) throw new Error('the database has no core below the at-rest sealing');
@@ -18,11 +27,6 @@ export async function clearFieldsUpTo(db: ParleyDatabase, tableName: string, ind
   const source = table.schema.getIndexByKeyPath(index);
   if (!source) throw new Error(`no index ${index} on ${tableName}`);
   const trans: DBCoreTransaction = core.transaction([tableName], 'readonly');
-  const { result } = await table.query({
-    trans,
-    values: true,
-    limit,
-    query: { index: source, range: { type: RANGE, lower: -Infinity, lowerOpen: false, upper, upperOpen: false } },
-  });
+  const { result } = await table.query({ trans, values: true, limit, query: { index: source, range } });
   return (result as Record<string, unknown>[]).map(({ [SEALED_FIELD]: _sealed, ...clear }) => clear);
 }

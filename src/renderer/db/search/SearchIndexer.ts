@@ -1,8 +1,8 @@
 // Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
 // chunk at a time with a pause between chunks, so the UI and sending never wait for it — nor receiving: before each
-// chunk it waits until what has arrived is stored (`yieldTo`), so a catch-up of thousands of messages is stored and
-// listed first and indexed after (indexing reads, seals and writes every row again). An edit queues its message for
-// indexing again (a meta key), which wakes it too.
+// chunk it waits until what has arrived is stored (`yieldTo`). Received messages come with their terms and are
+// only stepped over; what it indexes (own messages, imported history) it reads, seals and writes again. An edit
+// queues its message for indexing again (a meta key), which wakes it too.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
 import { indexNextChunk, REINDEX_PREFIX } from './indexMessages';

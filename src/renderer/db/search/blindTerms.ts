@@ -36,7 +36,19 @@ export function termPrefixesOf(text: string): string[] {
 
 /** The index entries of a text: one hash per distinct prefix of its words. */
 export async function blindTermsOf(key: CryptoKey, text: string): Promise<string[]> {
-  return Promise.all(termPrefixesOf(text).map((prefix) => hashTerm(key, prefix)));
+  return (await blindTermsOfAll(key, [text]))[0]!;
+}
+
+/**
+ * The index entries of several texts, in their order. A prefix the texts share is hashed once (a batch of messages
+ * repeats most of its words); nothing is kept after the call.
+ */
+export async function blindTermsOfAll(key: CryptoKey, texts: readonly string[]): Promise<string[][]> {
+  const prefixes = texts.map(termPrefixesOf);
+  const distinct = [...new Set(prefixes.flat())];
+  const hashes = await Promise.all(distinct.map((prefix) => hashTerm(key, prefix)));
+  const hashOf = new Map(distinct.map((prefix, index) => [prefix, hashes[index]!]));
+  return prefixes.map((list) => list.map((prefix) => hashOf.get(prefix)!));
 }
 
 /** The query's words (folded, distinct) and the hash each is looked up by. */

@@ -4,7 +4,8 @@
 // the row's old terms), so its new words are found and its old words' hashes are gone even across a restart.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
-import { blindTermsOf } from './blindTerms';
+import { clearFieldsAbove } from '../atRest/clearFields';
+import { blindTermsOfAll } from './blindTerms';
 
 export const INDEX_POSITION = 'search.indexedUpTo';
 const CHUNK = 200;
@@ -21,10 +22,19 @@ export async function putReindexed(db: ParleyDatabase, row: StoredMessage): Prom
   await db.meta.put({ key: `${REINDEX_PREFIX}${row.seq}`, value: row.seq });
 }
 
+/**
+ * The terms of texts about to be stored, by text, for rows written with their terms (hashing is asynchronous, so a
+ * writer computes them before its transaction opens). The empty text has none.
+ */
+export async function termsByText(db: ParleyDatabase, texts: readonly string[]): Promise<Map<string, string[]>> {
+  const distinct = [...new Set(texts)].filter((text) => text !== '');
+  const terms = distinct.length === 0 ? [] : await blindTermsOfAll((await db.historyKeys).terms, distinct);
+  return new Map<string, string[]>([['', []], ...distinct.map((text, index): [string, string[]] => [text, terms[index]!])]);
+}
+
 /** Writes the terms of these rows (as read now); a row whose body changed meanwhile is left for its next indexing. */
 export async function indexMessages(db: ParleyDatabase, rows: readonly StoredMessage[], position?: number): Promise<void> {
-  const key = (await db.historyKeys).terms;
-  const terms = await Promise.all(rows.map((row) => (row.body ? blindTermsOf(key, row.body) : Promise.resolve([]))));
+  const terms = rows.length === 0 ? [] : await blindTermsOfAll((await db.historyKeys).terms, rows.map((row) => row.body ?? ''));
   await db.transaction('rw', db.messages, db.meta, async () => {
     const current = await db.messages.bulkGet(rows.map((row) => row.seq));
     const indexed: StoredMessage[] = [];
@@ -57,9 +67,12 @@ export async function indexNextChunk(db: ParleyDatabase): Promise<number> {
   const reindexed = await reindexNextChunk(db);
   if (reindexed > 0) return reindexed;
   const position = ((await db.meta.get(INDEX_POSITION))?.value as number | undefined) ?? 0;
-  const rows = (await db.messages.where(':id').above(position).limit(CHUNK).toArray()) as StoredMessage[];
-  const last = rows[rows.length - 1];
+  // Received messages come with their terms (db/incoming.ts): only rows without any are opened and indexed here.
+  const chunk = await clearFieldsAbove(db, 'messages', ':id', position, CHUNK);
+  const last = chunk[chunk.length - 1];
   if (!last) return 0;
-  await indexMessages(db, rows, last.seq);
-  return rows.length;
+  const waiting = chunk.filter((row) => row.terms === undefined).map((row) => row.seq as number);
+  const rows = waiting.length === 0 ? [] : (await db.messages.bulkGet(waiting)).filter((row): row is StoredMessage => row !== undefined);
+  await indexMessages(db, rows, last.seq as number);
+  return chunk.length;
 }

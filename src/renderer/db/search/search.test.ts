@@ -7,7 +7,7 @@ import { actionFrom, textFrom } from '../../testing/messages';
 import { editMessage } from '../actions';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
-import { blindTermsOf, MAX_PREFIX, prefixesOf } from './blindTerms';
+import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf } from './blindTerms';
 import { indexNextChunk } from './indexMessages';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
@@ -120,6 +120,36 @@ describe('full-text search over the blind index', () => {
     expect(termsNow).toEqual(expect.arrayContaining(await blindTermsOf(key, 'ahoy')));
     // Nothing is left waiting.
     expect(await indexNextChunk(db)).toBe(0);
+  });
+
+  it('stores received messages with their terms: found at once, and the indexer leaves their rows as they are', async () => {
+    const db = database();
+    await storeReceived(
+      db,
+      [textFrom('bob', 'b1', 'walrus ahoy', { sentAt: T }), textFrom('bob', 'b2', 'Walrus again', { sentAt: T + 1 }), textFrom('bob', 'b3', 'ahoy', { sentAt: T + 2 })],
+      'alice',
+      titleOf,
+    );
+    expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['Walrus again', 'walrus ahoy']);
+    const key = (await db.historyKeys).terms;
+    const [first] = (await db.messages.toArray()) as StoredMessage[];
+    expect(first!.terms).toEqual(await blindTermsOf(key, 'walrus ahoy'));
+
+    const raw = new Dexie(db.name);
+    await raw.open();
+    const sealedBefore = (await raw.table('messages').toArray()) as { sealed: Uint8Array }[];
+    await indexAll(db);
+    const sealedAfter = (await raw.table('messages').toArray()) as { sealed: Uint8Array }[];
+    raw.close();
+    // Not opened and sealed again (a fresh nonce would change the bytes), and the position moved past them.
+    expect(sealedAfter.map((row) => [...row.sealed])).toEqual(sealedBefore.map((row) => [...row.sealed]));
+    expect(await indexNextChunk(db)).toBe(0);
+  });
+
+  it('hashes a batch of texts as it hashes each text alone', async () => {
+    const key = (await database().historyKeys).terms;
+    const texts = ['walrus ahoy', 'Walrus again', '', 'ahoy ahoy'];
+    expect(await blindTermsOfAll(key, texts)).toEqual(await Promise.all(texts.map((text) => blindTermsOf(key, text))));
   });
 
   it('indexes in the background as messages arrive, and again after an edit', async () => {

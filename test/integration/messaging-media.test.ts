@@ -2,9 +2,9 @@
 // files staged through the media URL go out as one message with a caption; each recipient device gets the
 // attachments (never a key, digest or blob id), downloads those within its automatic download limits as the message
 // arrives, may fetch exactly those blobs (the sender granted them to the devices it sent the message to), and serves
-// the decrypted bytes. A receiver that restarts before its renderer stored the
-// message is offered the same attachments again; files that cannot be sent fail the message with the reason. The
-// sender's other devices get a transcript of it and may fetch its files too.
+// the decrypted bytes. A receiver that restarts before its renderer stored the message is offered the same
+// attachments again (and the file sweep leaves them); files that cannot be sent fail the message with the reason.
+// The sender's other devices get a transcript of it and may fetch its files too.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,10 @@ describe('files in messages', () => {
     await cat.restart();
     const again = (await cat.call('messages.pending', {})).find((message) => message.content.kind === 'media');
     expect(again?.content.kind === 'media' && again.content.attachments.map((a) => a.id)).toEqual(forCat.attachments.map((a) => a.id));
+    // The one-time file sweep never lists (so never deletes) the files of a message main still holds for the renderer.
+    const listed = await cat.call('media.sweepList', { offset: 0, limit: 500 });
+    expect(listed.files.map((file) => file.id)).not.toContain(forCat.attachments[0]!.id);
+    await cat.call('media.sweep', { ids: [forCat.attachments[0]!.id] });
     expect((await fetchAttachment(cat, forCat.attachments[0]!.id)).equals(image)).toBe(true);
     expect((await fetchAttachment(ben, forBen.attachments[0]!.id)).equals(image)).toBe(true);
   });

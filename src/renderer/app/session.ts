@@ -25,6 +25,10 @@ import { SearchIndexer } from '../db/search/SearchIndexer';
 import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
 import { FileDeletionWorker } from '../sync/FileDeletionWorker';
+import { sweepFiles } from '../sync/fileSweep';
+
+/** Between two pages of the one-time file sweep: a frame for the UI. */
+const SWEEP_PAUSE_MS = 16;
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -152,11 +156,23 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       }),
   );
   // Groups first, so conversations created by received messages get their names; messages come either way.
+  const receiving = refreshGroups()
+    .catch((error: unknown) => log('groups.refresh_failed', { error: errorName(error) }))
+    .then(() => (stopped ? undefined : pipeline.start()));
+  background('receive.start_failed', receiving);
+  // Once, after what main held for this side has been taken: files older than deletions taking them.
+  const sweepIpc = {
+    list: (offset: number, limit: number) => invoke('media.sweepList', { offset, limit }),
+    sweep: async (ids: string[]) => void (await invoke('media.sweep', { ids })),
+  };
   background(
-    'receive.start_failed',
-    refreshGroups()
-      .catch((error: unknown) => log('groups.refresh_failed', { error: errorName(error) }))
-      .then(() => (stopped ? undefined : pipeline.start())),
+    'files.sweep_failed',
+    receiving
+      .catch(() => undefined)
+      .then(() => (stopped ? 0 : sweepFiles(db, sweepIpc, () => new Promise((resolve) => setTimeout(resolve, SWEEP_PAUSE_MS)))))
+      .then((deleted) => {
+        if (deleted > 0) log('files.swept', { deleted });
+      }),
   );
 
   return () => {

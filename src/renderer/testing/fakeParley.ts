@@ -139,6 +139,8 @@ export class FakeParley {
   relayReachable = true;
   /** Attachments main knows (media.get and friends); add with putAttachment. */
   readonly attachments = new Map<string, AttachmentView>();
+  /** Those it had when it started (options.attachments): the only ones its file sweep lists, as main's. */
+  private readonly startedWith = new Set<string>();
   /** The account's devices (devices.list), once the app asked for them or a test set them. */
   devices: DeviceView[] | null;
   /** The name the waiting new device shows in its code (devices.startLinking), until a test links it. */
@@ -172,7 +174,10 @@ export class FakeParley {
     this.nextGroup = this.groups.size + 1;
     this.connection = { state: options.connection ?? 'online', attempt: 0, nextRetryAt: null, lastError: null, relayUrl: this.account?.relayUrls[0] ?? FAKE_DEFAULT_RELAY };
     for (const message of options.pending ?? []) this.pending.set(message.inboxId, message);
-    for (const view of options.attachments ?? []) this.attachments.set(view.id, view);
+    for (const view of options.attachments ?? []) {
+      this.attachments.set(view.id, view);
+      this.startedWith.add(view.id);
+    }
     this.deepLinks.push(...(options.deepLinks ?? []));
     this.settings = { ...DEFAULT_APP_SETTINGS, ...options.settings };
     this.updates = { currentVersion: this.info.version, channel: this.settings.updateChannel, status: options.updateStatus ?? { state: 'idle' } };
@@ -589,6 +594,17 @@ export class FakeParley {
               (view.message === undefined && (m.files ?? []).includes(view.id)),
           );
         for (const view of [...this.attachments.values()]) if (named(view)) this.attachments.delete(view.id);
+        return {};
+      },
+      'media.sweepList': async (request) => {
+        this.log('media.sweepList', request);
+        const listed = [...this.attachments.values()].filter((view) => this.startedWith.has(view.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+        const files = listed.slice(request.offset, request.offset + request.limit).map((view) => ({ id: view.id, message: view.message ?? null }));
+        return { files, more: request.offset + files.length < listed.length };
+      },
+      'media.sweep': async (request) => {
+        this.log('media.sweep', request);
+        for (const id of request.ids) if (this.startedWith.has(id)) this.attachments.delete(id);
         return {};
       },
       'media.transfers': async (request) => {

@@ -38,6 +38,8 @@ import {
   JoinAnswered,
   GoneMessage,
   MAX_FORGET_MESSAGES,
+  MAX_SWEEP_PAGE,
+  SweepFile,
   MAX_PENDING_JOINS,
   PendingJoinView,
   JoinRequest,
@@ -154,6 +156,16 @@ export const invokeChannels = {
    * Idempotent: the renderer names a message again until it has seen this succeed.
    */
   'media.forgetMessages': invoke(z.strictObject({ messages: z.array(GoneMessage).min(1).max(MAX_FORGET_MESSAGES) }), Empty),
+  /**
+   * The one-time sweep of files kept from before deletions took them (docs/security.md §17): a page of the files main
+   * has (not those made since it started, nor those of messages it holds for the renderer), with their messages.
+   */
+  'media.sweepList': invoke(
+    z.strictObject({ offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(MAX_SWEEP_PAGE) }),
+    z.strictObject({ files: z.array(SweepFile).max(MAX_SWEEP_PAGE), more: z.boolean() }),
+  ),
+  /** Deletes files the sweep listed that no stored message names (main deletes only ids its sweep listed). */
+  'media.sweep': invoke(z.strictObject({ ids: z.array(AttachmentId).min(1).max(MAX_SWEEP_PAGE) }), Empty),
 
   'groups.list': invoke(Empty, z.array(GroupView)),
   'groups.create': invoke(z.strictObject({ name: GroupName, members: Members }), GroupView),

@@ -6,6 +6,7 @@ import type { ParleyClient } from '../client/ParleyClient';
 import { isSafeExternalUrl } from '../links/link-policy';
 import { isAttachmentError } from '../media/cipher/AttachmentError';
 import type { MediaLibrary } from '../media/MediaLibrary';
+import { attachmentIdsOf } from '../media/MessageAttachments';
 import { openAttachment } from '../media/openAttachment';
 import type { DesktopPort } from '../desktop/DesktopPort';
 import type { DeepLinkInbox } from '../links/DeepLinkInbox';
@@ -101,6 +102,11 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'media.open': ({ id }) => media(async (library) => ({ outcome: await openAttachment(library, desktop.files, id) })),
     'media.forgetMessages': async ({ messages }) => {
       await media((library) => library.forgetMessages(messages));
+      return {};
+    },
+    'media.sweepList': ({ offset, limit }) => media((library) => library.sweepPage(offset, limit, () => attachmentIdsOf(messenger().pending()))),
+    'media.sweep': async ({ ids }) => {
+      await media((library) => library.sweep(ids));
       return {};
     },
     'groups.list': async () => messenger().listGroups(),

@@ -4,18 +4,18 @@
 // media URL. It reports every change as an AttachmentView (no key, digest or blob id ever leaves it).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { attachmentCiphertextSize, ATTACHMENT_CHUNK_BYTES, MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
-import type { AttachmentMessage, AttachmentView, GoneMessage } from '../../../shared/ipc';
+import type { AttachmentMessage, AttachmentView, GoneMessage, SweepFile } from '../../../shared/ipc';
 import type { Logger } from '../transport';
 import { MAX_THUMBNAIL_BYTES, THUMBNAIL_TYPES, type AttachmentPointerData } from './AttachmentPointer';
 import { ATTACHMENT_KEY_BYTES } from './cipher/streamKeys';
 import { AttachmentError, isAttachmentError } from './cipher/AttachmentError';
 import { peekHead } from './peekHead';
-import { AttachmentRecords, type AttachmentRecord } from './store/AttachmentRecords';
+import { AttachmentRecords, LocalAttachmentId, type AttachmentRecord } from './store/AttachmentRecords';
 import { FileGrowth } from './store/growingFile';
 import { plaintextRange } from './store/plaintextRange';
 import { kindOf, sanitizeFileName, SNIFF_BYTES, sniffType } from './store/sniffType';
@@ -27,6 +27,7 @@ import { uploadBlob } from './transfer/tusUpload';
 import type { Vault } from '../vault';
 
 export const ATTACHMENTS_DIR = 'attachments';
+const FILE_SUFFIX = '.pat';
 const PROGRESS_EVERY_MS = 200;
 
 /** What the renderer says about a file it stages; everything else main finds out itself. */
@@ -63,6 +64,10 @@ export class MediaLibrary {
   private readonly lastReport = new Map<string, number>();
   private readonly dir: string;
   private closing = false;
+  /** Records made since the library opened: a sweep never takes them (a file in the tray, a message on its way). */
+  private readonly madeHere = new Set<string>();
+  /** The sweep's candidates, taken at its first page. */
+  private sweepList: SweepFile[] | undefined;
 
   private constructor(private readonly options: MediaLibraryOptions) {
     this.records = new AttachmentRecords(options.vault);
@@ -83,7 +88,7 @@ export class MediaLibrary {
   }
 
   fileOf(id: string): string {
-    return join(this.dir, `${id}.pat`);
+    return join(this.dir, `${id}${FILE_SUFFIX}`);
   }
 
   async view(id: string): Promise<AttachmentView> {
@@ -109,7 +114,7 @@ export class MediaLibrary {
     const sniffed = await sniffType(head, { voiceNote: request.voiceNote ?? false });
     const key = randomBytes(ATTACHMENT_KEY_BYTES);
     const record: AttachmentRecord = {
-      id: randomBytes(16).toString('base64url'),
+      id: this.newId(),
       direction: 'outgoing',
       kind: sniffed.kind,
       contentType: sniffed.contentType,
@@ -238,7 +243,7 @@ export class MediaLibrary {
       const { message: _message, ...rest } = source;
       const copy: AttachmentRecord = {
         ...rest,
-        id: randomBytes(16).toString('base64url'),
+        id: this.newId(),
         ...(whole ? {} : { state: 'pending' as const, transferred: 0, error: null }),
         createdAt: (this.options.now ?? Date.now)(),
       };
@@ -258,8 +263,9 @@ export class MediaLibrary {
       const existing = await this.records.get(id);
       if (existing) return toView(existing);
     }
+    if (id !== undefined) this.madeHere.add(id);
     const record: AttachmentRecord = {
-      id: id ?? randomBytes(16).toString('base64url'),
+      id: id ?? this.newId(),
       direction: 'incoming',
       kind: kindOf(pointer.contentType),
       contentType: pointer.contentType,
@@ -384,6 +390,51 @@ export class MediaLibrary {
     const running = [...this.transfers.values()];
     for (const transfer of running) transfer.stop.abort();
     await Promise.allSettled(running.map((t) => t.done));
+  }
+
+  /**
+   * One page of the files the one-time sweep asks about: every record in the vault except those made since the library
+   * opened and those `held` names (files of messages main holds for the renderer, not stored there yet), each with
+   * the message it belongs to. The list is taken at offset 0 and paged from then on; taking it also deletes
+   * encrypted files that have no record (no key: a step a crash interrupted), except those made since the opening.
+   */
+  async sweepPage(offset: number, limit: number, held: () => ReadonlySet<string>): Promise<{ files: SweepFile[]; more: boolean }> {
+    if (offset === 0 || !this.sweepList) {
+      const records = await this.records.all();
+      const kept = held();
+      this.sweepList = records
+        .filter((record) => !this.madeHere.has(record.id) && !kept.has(record.id))
+        .map((record) => ({ id: record.id, message: record.message ?? null }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const known = new Set(records.map((record) => record.id));
+      for (const name of await readdir(this.dir)) {
+        const id = name.endsWith(FILE_SUFFIX) ? name.slice(0, -FILE_SUFFIX.length) : '';
+        if (LocalAttachmentId.safeParse(id).success && !known.has(id) && !this.madeHere.has(id)) await rm(this.fileOf(id), { force: true });
+      }
+    }
+    const files = this.sweepList.slice(offset, offset + limit);
+    return { files, more: offset + files.length < this.sweepList.length };
+  }
+
+  /**
+   * Deletes files the sweep found no message for, as remove() does. Only ids the sweep listed (never a record made
+   * since the library opened, nor one main holds for the renderer, nor anything outside the attachment store).
+   */
+  async sweep(ids: readonly string[]): Promise<void> {
+    const listed = new Set((this.sweepList ?? []).map((file) => file.id));
+    for (const id of ids) {
+      if (!listed.has(id) || this.madeHere.has(id)) continue;
+      const record = await this.records.get(id);
+      if (!record) continue;
+      await this.remove(id);
+      if (record.message) await this.records.removeFromMessage(record.message, id);
+    }
+  }
+
+  private newId(): string {
+    const id = randomBytes(16).toString('base64url');
+    this.madeHere.add(id);
+    return id;
   }
 
   private async remove(id: string): Promise<void> {

@@ -3,7 +3,7 @@
 // message's pointers become, under ids derived from the message, so a redelivery after a crash adopts nothing twice,
 // each offered to the automatic downloads as it arrives.
 import { createHash } from 'node:crypto';
-import { AppError, type AttachmentMessage, type AttachmentView } from '../../../shared/ipc';
+import { AppError, type AttachmentMessage, type AttachmentView, type ReceivedMessage } from '../../../shared/ipc';
 import type { Address } from '../../../shared/protocol';
 import type { AttachmentPointerData } from './AttachmentPointer';
 import type { AutoDownloads } from './AutoDownloads';
@@ -63,4 +63,13 @@ export class MessageAttachments {
 /** The local id of the index-th file of a received message: 16 bytes of a hash of the inbox id, base64url. */
 export function receivedAttachmentId(inboxId: string, index: number): string {
   return createHash('sha256').update(`parley-attachment\u0000${inboxId}\u0000${index}`).digest().subarray(0, 16).toString('base64url');
+}
+
+/** The files that received messages name (those main holds until the renderer has stored them). */
+export function attachmentIdsOf(messages: readonly ReceivedMessage[]): Set<string> {
+  const ids = new Set<string>();
+  for (const message of messages) {
+    if (message.content.kind === 'media') for (const attachment of message.content.attachments) ids.add(attachment.id);
+  }
+  return ids;
 }

@@ -6,6 +6,8 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttachmentView } from '../../../shared/ipc';
 import { ensureConversation } from '../../db/conversations';
+import { storeReceived } from '../../db/incoming';
+import { FILES_SWEPT } from '../../sync/fileSweep';
 import { useChats } from '../../store/chats';
 import { fakeContact } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
@@ -183,6 +185,21 @@ describe('received files', () => {
     const restarted = await restartApp({ contacts: [fakeContact('bob')], attachments: [photo] });
     await waitFor(() => expect(restarted.fake.attachments.has(photo.id)).toBe(false), LOADED);
     await waitFor(async () => expect(await sessionDb().fileDeletions.count()).toBe(0), LOADED);
+  });
+
+  it('sweeps once at the first start: files main kept for messages no longer here go, those of stored messages stay', async () => {
+    const kept = attachmentView({ fileName: 'kept.jpg', state: 'downloaded', message: { conversationId: 'dm:bob', messageId: 'm1', sender: 'bob' } });
+    const stale = attachmentView({ fileName: 'stale.jpg', state: 'downloaded', message: { conversationId: 'dm:bob', messageId: 'm0', sender: 'bob' } });
+    const { fake } = await renderApp({
+      contacts: [fakeContact('bob')],
+      attachments: [kept, stale],
+      seed: async (db) => {
+        await storeReceived(db, [mediaFrom('bob', 'm1', [kept], 'still here')], 'alice', (id) => id.slice(3));
+      },
+    });
+    await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'media.sweep').map((call) => call.request)).toEqual([{ ids: [stale.id] }]), LOADED);
+    expect([...fake.attachments.keys()]).toEqual([kept.id]);
+    await waitFor(async () => expect(await sessionDb().meta.get(FILES_SWEPT)).toBeDefined(), LOADED);
   });
 
   it('shows progress while a file moves, with pause and cancel', async () => {

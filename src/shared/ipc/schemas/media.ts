@@ -21,6 +21,11 @@ export const GoneMessage = AttachmentMessage.extend({ files: z.array(AttachmentI
 export type GoneMessage = z.infer<typeof GoneMessage>;
 /** Most messages one media.forgetMessages names. */
 export const MAX_FORGET_MESSAGES = 500;
+/** A file main has, for the one-time sweep (media.sweepList): the message it belongs to, or none yet. */
+export const SweepFile = z.strictObject({ id: AttachmentId, message: AttachmentMessage.nullable() });
+export type SweepFile = z.infer<typeof SweepFile>;
+/** Most files one page of the sweep lists, and one media.sweep deletes. */
+export const MAX_SWEEP_PAGE = 500;
 
 export const AttachmentView = z.strictObject({
   id: AttachmentId,

@@ -49,7 +49,8 @@ export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 const recordCodec = jsonRecord(AttachmentRecord, 'attachment');
 const activeCodec = jsonRecord(z.array(LocalAttachmentId).max(100_000), 'attachment transfer list');
 const ACTIVE = 'media/active';
-const nameOf = (id: string) => `media/attachment/${id}`;
+const ATTACHMENT_PREFIX = 'media/attachment/';
+const nameOf = (id: string) => `${ATTACHMENT_PREFIX}${id}`;
 const messageCodec = jsonRecord(z.array(LocalAttachmentId).max(10_000), 'attachments of a message');
 /** A message's record is named by a hash of who sent which message where (the vault's names are not secret-free). */
 const messageNameOf = (message: AttachmentMessage) =>
@@ -98,6 +99,28 @@ export class AttachmentRecords {
 
   async forgetMessage(message: AttachmentMessage): Promise<void> {
     await this.vault.delete('records', messageNameOf(message));
+  }
+
+  async removeFromMessage(message: AttachmentMessage, id: string): Promise<void> {
+    const ids = await this.ofMessage(message);
+    if (!ids.includes(id)) return;
+    const rest = ids.filter((other) => other !== id);
+    if (rest.length === 0) await this.forgetMessage(message);
+    else await this.vault.put('records', messageNameOf(message), messageCodec.encode(rest));
+  }
+
+  /** Every attachment record in the vault that reads (one pass over all its records: for the one-time sweep only). */
+  async all(): Promise<AttachmentRecord[]> {
+    const records: AttachmentRecord[] = [];
+    for (const { name, payload } of (await this.vault.list('records')).records) {
+      if (!name.startsWith(ATTACHMENT_PREFIX)) continue;
+      try {
+        records.push(recordCodec.decode(payload));
+      } catch {
+        // Left as it is: what cannot be read cannot be named either.
+      }
+    }
+    return records;
   }
 
   /** Ids of transfers that were not finished, in the order they were started. */

@@ -81,6 +81,36 @@ describe('identity key change', () => {
     await waitFor(() => newBob.texts(dm(alice)).includes('are you really Bob?'), 'sent after accepting');
   });
 
+  it('accepting the changed key on one of alice’s devices accepts it on her other device, which saw the same key', { timeout: 90_000 }, async () => {
+    const alice = await TestUser.create(relay.url, 'alice');
+    const bob = await TestUser.create(relay.url, 'bob');
+    users.push(alice, bob);
+    const laptop = await TestUser.linked(relay, alice);
+    users.push(laptop);
+    await addContact(alice, bob);
+    await addContact(bob, alice);
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: 'hello-both', content: { kind: 'text', body: 'hello both' } });
+    await waitFor(() => laptop.texts(dm(bob)).length === 1, 'the laptop meets bob');
+    await alice.call('contacts.setVerified', { username: bob.username, verified: true });
+    const onLaptop = async () => (await laptop.call('contacts.list', {})).find((c) => c.username === bob.username);
+    await expect.poll(async () => (await onLaptop())?.verified, { timeout: 30_000 }).toBe(true);
+
+    const newBob = await reinstall(bob);
+    await addContact(newBob, alice);
+    await newBob.call('messages.send', { conversationId: dm(alice), messageId: 'new-both', content: { kind: 'text', body: 'new install' } });
+    await waitFor(() => laptop.texts(dm(bob)).includes('new install') && alice.texts(dm(bob)).includes('new install'), 'both devices get it');
+    await expect.poll(async () => (await onLaptop())?.identityChanged, { timeout: 30_000 }).toBe(true);
+    expect(await laptop.failure('messages.send', { conversationId: dm(bob), messageId: 'held-laptop', content: { kind: 'text', body: 'from the laptop' } })).toMatchObject({ code: 'identity_changed' });
+
+    // Accepted on the first device: the laptop takes it for the same new key, and its sends go again.
+    const accepted = await alice.call('contacts.acceptIdentity', { username: bob.username });
+    await expect.poll(async () => (await onLaptop())?.identityChanged, { timeout: 30_000 }).toBe(false);
+    expect(await onLaptop()).toMatchObject({ verified: false, identityChanged: false, identityKey: accepted.identityKey });
+    expect((await laptop.call('contacts.safetyNumber', { username: bob.username })).safetyNumber).toBe((await alice.call('contacts.safetyNumber', { username: bob.username })).safetyNumber);
+    await laptop.call('messages.send', { conversationId: dm(bob), messageId: 'held-laptop', content: { kind: 'text', body: 'from the laptop' } });
+    await waitFor(() => newBob.texts(dm(alice)).includes('from the laptop'), 'sent from the laptop after accepting elsewhere');
+  });
+
   it('flags a changed key of an unverified contact without holding sends', { timeout: 60_000 }, async () => {
     const alice = await TestUser.create(relay.url, 'alice');
     const bob = await TestUser.create(relay.url, 'bob');

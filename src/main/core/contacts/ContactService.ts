@@ -8,11 +8,13 @@ import { AppError, type ContactView, type SafetyNumberView } from '../../../shar
 import { addressKey, normalizeUsername } from '../../../shared/protocol';
 import { toAppError } from '../messaging/appErrors';
 import { relayMessageId } from '../messaging/relayIds';
-import { encodeEnvelope } from '../messaging/wire';
+import { encodeEnvelope, type SyncIdentityAcceptedEnvelope, type SyncVerifiedEnvelope } from '../messaging/wire';
 import type { MessagingContext } from '../messaging/context';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { contactView } from './contactView';
 import { acceptIdentity, comparedKey, setVerified, type Peer } from './identityTrust';
+
+type Unstamped<Sync> = Omit<Sync, 'messageId' | 'sentAt'>;
 
 export class ContactService {
   private readonly safetyNumbers = new Map<string, string>();
@@ -91,29 +93,33 @@ export class ContactService {
   async setVerified(username: string, verified: boolean): Promise<ContactView> {
     const key = comparedKey(this.requireContact(username));
     const view = await this.change(username, (peer) => setVerified(peer, verified));
-    if (key) await this.syncVerified(view.username, key, verified);
+    if (key) await this.syncToOwnDevices({ type: 'sync_verified', user: view.username, identityKey: fromBase64(key), verified });
+    return view;
+  }
+
+  /** Accepts a changed key here, then tells this user's other devices, which accept it too if they see the same key. */
+  async acceptIdentity(username: string): Promise<ContactView> {
+    this.requireContact(username);
+    const view = await this.change(username, acceptIdentity);
+    const key = comparedKey(this.requireContact(username));
+    if (key) await this.syncToOwnDevices({ type: 'sync_identity_accepted', user: view.username, identityKey: fromBase64(key) });
     return view;
   }
 
   /**
-   * SyncMessage.Verified to this user's other devices (docs/protocol.md). Best effort, like transcripts: the mark is
-   * made here whatever happens; an own device that cannot be reached now keeps its own state until the user marks
-   * the contact again (or links anew, with history).
+   * A contact's trust state for this user's other devices (docs/protocol.md, SyncMessage). Best effort, like
+   * transcripts: the change is made here whatever happens; an own device that cannot be reached now keeps its own
+   * state until the user changes it again (or links anew, with history).
    */
-  private async syncVerified(user: string, key: string, verified: boolean): Promise<void> {
+  private async syncToOwnDevices(sync: Unstamped<SyncVerifiedEnvelope> | Unstamped<SyncIdentityAcceptedEnvelope>): Promise<void> {
     const { ctx } = this;
     try {
       if ((await this.pairwise.ownOtherDevices()) === 0) return;
-      const sync = { type: 'sync_verified' as const, messageId: ulid(), sentAt: ctx.now(), user, identityKey: fromBase64(key), verified };
-      await this.pairwise.sendToUser(ctx.me.user, encodeEnvelope(sync), (device) => relayMessageId('sync', sync.messageId, addressKey(device)));
+      const stamped = { ...sync, messageId: ulid(), sentAt: ctx.now() };
+      await this.pairwise.sendToUser(ctx.me.user, encodeEnvelope(stamped), (device) => relayMessageId('sync', stamped.messageId, addressKey(device)));
     } catch (error) {
-      ctx.logger.warn('send.sync_failed', { kind: 'sync_verified', code: (error as { code?: string }).code ?? 'unknown' });
+      ctx.logger.warn('send.sync_failed', { kind: sync.type, code: (error as { code?: string }).code ?? 'unknown' });
     }
-  }
-
-  async acceptIdentity(username: string): Promise<ContactView> {
-    this.requireContact(username);
-    return this.change(username, acceptIdentity);
   }
 
   private async change(username: string, edit: (peer: Peer) => Peer): Promise<ContactView> {

@@ -5,7 +5,7 @@ import { USERNAME_PATTERN, normalizeUsername } from '../../../shared/protocol';
 import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
 import { ListRecord, isVaultError, jsonRecord, type Vault } from '../vault';
-import { verifiedElsewhere, type Peer } from './identityTrust';
+import { acceptedElsewhere, verifiedElsewhere, type Peer } from './identityTrust';
 
 const Key = z.string().max(64);
 const PeerRecord = z.strictObject({
@@ -87,6 +87,20 @@ export class PeerStore {
    * for the same key); for one not met yet it waits, and applies when their first key is stored. Resolves with the
    * peer when its record changed.
    */
+  /**
+   * Another of this user's devices accepted `username`'s changed key, ending at `key` (a sync message): taken only
+   * for the same key (identityTrust.acceptedElsewhere). Nothing waits for a peer not met here: there is no change
+   * to accept. Resolves with the peer when its record changed.
+   */
+  async acceptedElsewhere(username: string, key: string): Promise<Peer | undefined> {
+    let changed: Peer | undefined;
+    await this.update(normalizeUsername(username), (peer) => {
+      changed = peer && acceptedElsewhere(peer, key);
+      return changed;
+    });
+    return changed;
+  }
+
   async verifiedElsewhere(username: string, key: string, verified: boolean): Promise<Peer | undefined> {
     const name = normalizeUsername(username);
     await this.waitingVerifications.change((list) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64 } from '../../../shared/encoding/base64';
-import { acceptIdentity, isSendHeld, observeIdentity, setVerified, verifiedElsewhere, type Peer } from './identityTrust';
+import { acceptIdentity, acceptedElsewhere, isSendHeld, observeIdentity, setVerified, verifiedElsewhere, type Peer } from './identityTrust';
 
 const key = (n: number) => new Uint8Array(32).fill(n);
 
@@ -69,5 +69,23 @@ describe('identity trust', () => {
     const settled = verifiedElsewhere(held, toBase64(key(9)), true)!;
     expect(settled).toMatchObject({ verified: true, identityChanged: false });
     expect(isSendHeld(settled)).toBe(false);
+  });
+
+  it('takes a key accepted on another own device only when accepting here ends at that same key, and only a change', () => {
+    const verified = setVerified(seen(undefined, 1, 1).peer, true);
+    // Nothing changed here: nothing to accept, whatever the key.
+    expect(acceptedElsewhere(verified, toBase64(key(1)))).toBeUndefined();
+    expect(acceptedElsewhere(verified, toBase64(key(9)))).toBeUndefined();
+    const held = seen(verified, 1, 9).peer;
+    // Another key was accepted there (this device saw another change): the user decides here.
+    expect(acceptedElsewhere(held, toBase64(key(8)))).toBeUndefined();
+    const accepted = acceptedElsewhere(held, toBase64(key(9)))!;
+    expect(accepted).toEqual(acceptIdentity(held));
+    expect(accepted).toMatchObject({ verified: false, identityChanged: false });
+    expect(isSendHeld(accepted)).toBe(false);
+    // An unverified contact's change (flagged, not held) is cleared the same way.
+    const flagged = seen(seen(undefined, 1, 1).peer, 1, 7).peer;
+    expect(flagged.identityChanged).toBe(true);
+    expect(acceptedElsewhere(flagged, toBase64(key(7)))).toMatchObject({ identityChanged: false });
   });
 });

@@ -204,6 +204,18 @@ export function verifiedElsewhere(peer: Peer, key: string, verified: boolean): P
   return settled ? undefined : setVerified(peer, true);
 }
 
+/**
+ * Another of this user's devices accepted the peer's changed key; `key` is what the safety number showed there once
+ * accepted. Taken only when accepting here ends at that same key (this device saw the same change) and there is a
+ * change here to accept; otherwise the user accepts (or compares) here. Undefined when nothing changes.
+ */
+export function acceptedElsewhere(peer: Peer, key: string): Peer | undefined {
+  const pending = peer.identityChanged || peer.devices.some((d) => d.pendingIdentityKey !== undefined);
+  if (!pending) return undefined;
+  const accepted = acceptIdentity(peer);
+  return comparedKey(accepted) === key ? accepted : undefined;
+}
+
 /** After a key change is settled, the account key is learnt again from the (new) primary key. */
 function withoutAccountKey(peer: Peer): Peer {
   if (peer.accountKey === undefined) return peer;

@@ -49,6 +49,8 @@ export type ItemOutcome =
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** This user verified a contact (or cleared it) on another of their devices: the pipeline applies it. */
   | { kind: 'verified'; delivery: Delivery; user: string; identityKey: Uint8Array; verified: boolean }
+  /** This user accepted a contact's changed key on another of their devices: the pipeline applies it. */
+  | { kind: 'identity_accepted'; delivery: Delivery; user: string; identityKey: Uint8Array }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
   | { kind: 'invite'; delivery: Delivery; envelope: GroupJoinRequestEnvelope | GroupJoinAnswerEnvelope }
   /** Group content from a group not known yet, or a sender not yet a member: its notice may be a moment behind. */
@@ -209,6 +211,10 @@ export class ReceiveBatch {
         // Only this account's own devices say what its user verified, and never about the user themself.
         if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
         return { kind: 'verified', delivery, user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
+      case 'sync_identity_accepted':
+        // Only this account's own devices say what its user accepted, and never about the user themself.
+        if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
+        return { kind: 'identity_accepted', delivery, user: envelope.user, identityKey: envelope.identityKey };
       case 'sync_unsent': {
         // Own messages another of this user's devices will not send: handed on as this user's own notice in that
         // conversation; the renderer marks only rows of this user's it shows as being sent from there.

@@ -33,8 +33,8 @@ interface Effects {
   /** The peer record changed (a new contact, a new or changed key): worth a contacts.changed. */
   peerChanged: boolean;
   groupChanges: { group: GroupView; update: GroupUpdate }[];
-  /** Contacts whose verification another of this user's devices changed. */
-  verifiedElsewhere: Peer[];
+  /** Contacts whose verification (or accepted key) another of this user's devices changed. */
+  changedElsewhere: Peer[];
 }
 
 interface Parked {
@@ -220,7 +220,7 @@ export class ReceivePipeline {
     if (effects.peerChanged && effects.peer?.contact) ctx.contactChanged(contactView(effects.peer));
     if (effects.peerChanged) announceLinkedDevices(ctx, effects.before, effects.peer);
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
-    for (const contact of effects.verifiedElsewhere) if (contact.contact) ctx.contactChanged(contactView(contact));
+    for (const contact of effects.changedElsewhere) if (contact.contact) ctx.contactChanged(contactView(contact));
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
     if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinWorkQueued();
@@ -271,11 +271,12 @@ export class ReceivePipeline {
         : [],
     );
     if (joinRequests.length > 0) await ctx.joinInbox.add(joinRequests);
-    const verifiedElsewhere: Peer[] = [];
+    const changedElsewhere: Peer[] = [];
     for (const outcome of batch.outcomes) {
-      if (outcome.kind !== 'verified') continue;
-      const changed = await ctx.peers.verifiedElsewhere(outcome.user, toBase64(outcome.identityKey), outcome.verified);
-      if (changed) verifiedElsewhere.push(changed);
+      let changed: Peer | undefined;
+      if (outcome.kind === 'verified') changed = await ctx.peers.verifiedElsewhere(outcome.user, toBase64(outcome.identityKey), outcome.verified);
+      else if (outcome.kind === 'identity_accepted') changed = await ctx.peers.acceptedElsewhere(outcome.user, toBase64(outcome.identityKey));
+      if (changed) changedElsewhere.push(changed);
     }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));
     if (batch.sessionsChanged) await ctx.sessions.save(from, batch.sessions);
@@ -287,7 +288,7 @@ export class ReceivePipeline {
         kem: state.kem.filter((k) => k.lastResort || !usedKem.has(k.id)),
       }));
     }
-    return { before, peer, peerChanged: peer !== before, groupChanges, verifiedElsewhere };
+    return { before, peer, peerChanged: peer !== before, groupChanges, changedElsewhere };
   }
 
   /** Re-applies the identity keys the batch saw to the peer as it is now (the user may have changed it meanwhile). */

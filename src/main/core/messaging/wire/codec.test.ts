@@ -249,6 +249,13 @@ describe('end-to-end content v2', () => {
     expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...verified, user: 'not a name!' })))).toBe('malformed_content');
   });
 
+  it('round-trips a changed key accepted on another device, with the 32-byte key accepted', () => {
+    const accepted = { type: 'sync_identity_accepted' as const, messageId: 'k1', sentAt: 9, user: 'bob', identityKey: new Uint8Array(32).fill(3) };
+    expect(decodeEnvelope(encodeEnvelope(accepted))).toEqual(accepted);
+    expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...accepted, identityKey: new Uint8Array(33) })))).toBe('malformed_content');
+    expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...accepted, user: 'not a name!' })))).toBe('malformed_content');
+  });
+
   it('round-trips own messages another device will not send, in a direct conversation or a group; refuses a notice naming no conversation, two, or no ids', () => {
     const unsent = { type: 'sync_unsent' as const, messageId: 'u1', sentAt: 9, conversation: { kind: 'dm' as const, peer: 'bob' }, messageIds: ['m1', 'm2'], reason: 'failed' as const };
     expect(decodeEnvelope(encodeEnvelope(unsent))).toEqual(unsent);

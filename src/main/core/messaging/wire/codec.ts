@@ -106,6 +106,10 @@ function toContent(envelope: Envelope): Content {
       const value = { user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
       return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'verified', value } } } });
     }
+    case 'sync_identity_accepted': {
+      const value = { user: envelope.user, identityKey: envelope.identityKey };
+      return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'identityAccepted', value } } } });
+    }
     case 'sync_unsent': {
       const { conversation } = envelope;
       const value = {
@@ -318,6 +322,11 @@ function fromSync(content: Content, messageId: string, sentAt: number): Received
     const { user, identityKey, verified } = sync.kind.value;
     if (identityKey.length !== 32) throw malformed('a verified sync without a 32-byte key');
     return { type: 'sync_verified', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'verified user')), identityKey, verified };
+  }
+  if (sync?.kind.case === 'identityAccepted') {
+    const { user, identityKey } = sync.kind.value;
+    if (identityKey.length !== 32) throw malformed('an accepted key that is not 32 bytes');
+    return { type: 'sync_identity_accepted', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'accepted user')), identityKey };
   }
   if (sync?.kind.case === 'unsent') return fromSyncUnsent(sync.kind.value, messageId, sentAt);
   if (sync?.kind.case !== 'sent') return silent();

@@ -124,6 +124,16 @@ export interface SyncVerifiedEnvelope extends Stamped {
   verified: boolean;
 }
 
+/**
+ * This account's user accepted `user`'s changed key on another of their devices; `identityKey` is the key their
+ * safety number is computed from after accepting (content.proto SyncMessage.IdentityAccepted).
+ */
+export interface SyncIdentityAcceptedEnvelope extends Stamped {
+  type: 'sync_identity_accepted';
+  user: string;
+  identityKey: Uint8Array;
+}
+
 /** Why an own message will not be sent from the device that wrote it (content.proto SyncMessage.Unsent.Reason). */
 export type UnsentReason = 'failed' | 'deleted';
 
@@ -148,6 +158,7 @@ export type Envelope =
   | SyncSentEnvelope
   | SyncReadEnvelope
   | SyncVerifiedEnvelope
-  | SyncUnsentEnvelope;
+  | SyncUnsentEnvelope
+  | SyncIdentityAcceptedEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

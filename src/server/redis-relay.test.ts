@@ -10,6 +10,7 @@ import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../te
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
 import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
 import { CloseCode } from '../shared/protocol';
+import { BUS_DELIVERY_MAX_BYTES } from './cluster/device-bus';
 import { createJsonLogger } from './log';
 import { checkRedisDurability } from './store/redis/redis-durability';
 import { openRedisStore } from './store/redis/redis-store';
@@ -124,6 +125,41 @@ describe('two relays on one Redis', () => {
       await Promise.all([nodeA.close(), nodeB.close()]);
     }
   });
+  it("hand stored deliveries to the recipient's relay on the bus, which pushes them without reading the mailbox", async () => {
+    const options = { store: 'redis' as const, redisUrls: [redis.url], rateLimitBurst: 10_000, ...blobs.config };
+    const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
+    const admin = new Redis(redis.url);
+    const mailboxReads = async () => Number(/cmdstat_xrange:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    try {
+      const alice = await registeredDevice(nodeA.url);
+      const bob = await registeredDevice(nodeB.url, undefined, { autoAck: true });
+      await Promise.all([alice.next('drained'), bob.next('drained')]);
+      // Malformed deliveries on Bob's channel reach no one (checked like a frame).
+      const channel = `parley:dev:${bob.address.user}:${bob.address.device}`;
+      const forged = { s: 1, m: newMessageId(), u: 'mallory', d: 1, t: 1, p: 'AA==' };
+      for (const message of ['d not json', 'd []', `d ${JSON.stringify([{ ...forged, extra: 1 }])}`, `d ${JSON.stringify([{ ...forged, s: 0 }])}`]) {
+        await admin.publish(channel, message);
+      }
+      const before = await mailboxReads();
+      const ids = Array.from({ length: 5 }, () => newMessageId());
+      for (const id of ids) await alice.sendOk(bob.address, randomPayload(), id);
+      const live = await bob.waitForDeliveries(5);
+      expect(live.map((d) => [d.seq, d.messageId, d.from])).toEqual(ids.map((id, i) => [i + 1, id, alice.address]));
+      expect(await mailboxReads()).toBe(before);
+      // More payload than a bus message carries: a wake, and Bob's relay reads it from the mailbox.
+      const large = randomPayload(BUS_DELIVERY_MAX_BYTES + 1);
+      await alice.sendOk(bob.address, large);
+      const [, , , , , read] = await bob.waitForDeliveries(6);
+      expect(read).toMatchObject({ seq: 6, from: alice.address });
+      expect(Buffer.from(read!.payload)).toEqual(Buffer.from(large));
+      expect(await mailboxReads()).toBeGreaterThan(before);
+      await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      admin.disconnect();
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    }
+  });
+
   it('link a device waiting on one relay from a primary on the other, once', async () => {
     const options = { store: 'redis' as const, redisUrls: [redis.url], ...blobs.config };
     const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);

@@ -104,19 +104,23 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     logger,
     ...(opened.commitOverlap === undefined ? {} : { overlap: opened.commitOverlap }),
     onCommitted: (deliveries) => {
-      const elsewhere = new Map<string, Address>();
-      for (const { recipient, delivery } of deliveries) {
-        const local = online.get(recipient);
-        if (local !== undefined) local.offer(delivery);
-        else if (bus !== undefined) elsewhere.set(addressKey(recipient), recipient);
+      const elsewhere: typeof deliveries = [];
+      for (const committed of deliveries) {
+        const local = online.get(committed.recipient);
+        if (local !== undefined) local.offer(committed.delivery);
+        else if (bus !== undefined) elsewhere.push(committed);
       }
-      if (elsewhere.size > 0) bus?.wake([...elsewhere.values()]);
+      if (elsewhere.length > 0) bus?.delivered(elsewhere);
     },
   });
   const prekeys = new PrekeyDirectory({ store, config, now, logger, push: (device, frame) => online.get(device)?.push(frame) });
   let blobs: BlobStore;
   try {
     bus = await opened.openBus?.({
+      delivered: (device, stored) => {
+        const connection = online.get(device);
+        for (const delivery of stored) connection?.offer(delivery);
+      },
       wake: (device) => online.get(device)?.wake(),
       replaced: (device) => online.get(device)?.closeWith('replaced'),
       resubscribed: () => {

@@ -1,5 +1,8 @@
 // How relays that share one Redis tell each other about devices, over Redis pub/sub, one channel per device:
-//   `w`          the device's mailbox grew on another node: its live connection should read it (wake);
+//   `d <json>`   deliveries another node has just stored in the device's mailbox (seq, message id, sender, time,
+//                base64 payload): its live connection takes them as if committed here, so it need not read them
+//                back (the pump still reads the mailbox whenever they do not follow what it pushed);
+//   `w`          the device's mailbox grew on another node by more than a bus message carries: read it (wake);
 //   `c <n>`      a connection of the device became live somewhere with generation n (an INCR in the device's slot);
 //                a node holding an older generation ends its connection with `replaced`, as one node always did;
 //   `e <json>`   an ephemeral envelope (a typing notice) for the device, never stored: handed on if it is held here.
@@ -15,11 +18,14 @@ import { DeviceId, MAX_PROVISION_BODY_BYTES, MessageId, Username, base64Bytes, n
 import type { ProvisioningMessage, SharedProvisioning } from '../devices/provisioning-registry';
 import { KEY_PREFIX } from '../store/redis/redis-keys';
 import type { RedisClient } from '../store/redis/redis-scripts';
+import type { StoredDelivery } from '../store/relay-store';
 
 export interface DeviceBusEvents {
   /** A link on another node took the provisioning address of a connection here. */
   provisioned(address: string, message: ProvisioningMessage): void;
-  /** Another node stored deliveries for this device. */
+  /** Another node stored these deliveries for this device (in mailbox order). */
+  delivered(device: Address, deliveries: StoredDelivery[]): void;
+  /** Another node stored deliveries for this device that it did not send along: read the mailbox. */
   wake(device: Address): void;
   /** A newer connection of this device is live on another node. */
   replaced(device: Address): void;
@@ -34,8 +40,12 @@ export interface DeviceBus extends SharedProvisioning {
   claim(device: Address): Promise<void>;
   /** This node no longer holds a connection of `device`. */
   release(device: Address): void;
-  /** Wakes whichever node holds each device (devices connected nowhere cost one PUBLISH that no one hears). */
-  wake(devices: readonly Address[]): void;
+  /**
+   * Hands just-stored deliveries to whichever node holds each recipient, one PUBLISH per device (devices connected
+   * nowhere cost one PUBLISH that no one hears); a device's deliveries of more than BUS_DELIVERY_MAX_BYTES of
+   * payload go as a wake instead.
+   */
+  delivered(deliveries: ReadonlyArray<{ recipient: Address; delivery: StoredDelivery }>): void;
   /** Hands an ephemeral envelope to whichever node holds each device; lost, like any ephemeral send, if none does. */
   ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void;
   close(): Promise<void>;
@@ -49,6 +59,12 @@ const EphemeralMessage = z.strictObject({
   t: z.number().int().nonnegative(),
   p: z.base64(),
 });
+
+/** Stored deliveries on the bus, checked like the ephemeral envelope (plus their seq). */
+const DeliveriesMessage = z.array(EphemeralMessage.extend({ s: z.number().int().positive() })).min(1);
+
+/** Payload bytes one bus message carries at most; more is announced with a wake and read from the mailbox. */
+export const BUS_DELIVERY_MAX_BYTES = 64 * 1024;
 
 /** A provisioning message on the bus, checked like the link_device frame it came from. */
 const ProvisioningMessageSchema = z.strictObject({ user: Username, device: DeviceId, body: base64Bytes({ maxBytes: MAX_PROVISION_BODY_BYTES }) });
@@ -121,18 +137,23 @@ export class RedisDeviceBus implements DeviceBus {
     this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
   }
 
-  wake(devices: readonly Address[]): void {
-    for (const device of devices) this.redis.publish(channelOf(device), 'w').catch((error: unknown) => this.onError(error));
+  delivered(deliveries: ReadonlyArray<{ recipient: Address; delivery: StoredDelivery }>): void {
+    const byChannel = new Map<string, { bytes: number; deliveries: StoredDelivery[] }>();
+    for (const { recipient, delivery } of deliveries) {
+      const channel = channelOf(recipient);
+      const entry = byChannel.get(channel) ?? { bytes: 0, deliveries: [] };
+      entry.bytes += delivery.payload.length;
+      entry.deliveries.push(delivery);
+      byChannel.set(channel, entry);
+    }
+    for (const [channel, { bytes, deliveries: list }] of byChannel) {
+      const message = bytes > BUS_DELIVERY_MAX_BYTES ? 'w' : `d ${JSON.stringify(list.map((delivery) => ({ s: delivery.seq, ...busEnvelope(delivery) })))}`;
+      this.redis.publish(channel, message).catch((error: unknown) => this.onError(error));
+    }
   }
 
   ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void {
-    const message = JSON.stringify({
-      m: delivery.messageId,
-      u: delivery.from.user,
-      d: delivery.from.device,
-      t: delivery.sentAt,
-      p: Buffer.from(delivery.payload).toString('base64'),
-    });
+    const message = JSON.stringify(busEnvelope(delivery));
     for (const device of devices) this.redis.publish(channelOf(device), `e ${message}`).catch((error: unknown) => this.onError(error));
   }
 
@@ -170,6 +191,7 @@ export class RedisDeviceBus implements DeviceBus {
     const device = deviceOf(channel);
     const mine = this.held.get(channel);
     if (device === undefined || mine === undefined) return;
+    if (message.startsWith('d ')) return this.receiveDeliveries(device, message.slice(2));
     if (message === 'w') return this.events.wake(device);
     if (message.startsWith('e ')) return this.receiveEphemeral(device, message.slice(2));
     const generation = message.startsWith('c ') ? Number(message.slice(2)) : Number.NaN;
@@ -189,6 +211,20 @@ export class RedisDeviceBus implements DeviceBus {
     this.events.provisioned(address, parsed.data);
   }
 
+  private receiveDeliveries(device: Address, json: string): void {
+    let parsed: ReturnType<typeof DeliveriesMessage.safeParse>;
+    try {
+      parsed = DeliveriesMessage.safeParse(JSON.parse(json));
+    } catch (error) {
+      return this.onError(error);
+    }
+    if (!parsed.success) return this.onError(new Error('malformed deliveries on the device bus'));
+    this.events.delivered(
+      device,
+      parsed.data.map(({ s, m, u, d, t, p }) => ({ seq: s, messageId: m, from: { user: u, device: d }, sentAt: t, payload: new Uint8Array(Buffer.from(p, 'base64')) })),
+    );
+  }
+
   private receiveEphemeral(device: Address, json: string): void {
     let parsed: ReturnType<typeof EphemeralMessage.safeParse>;
     try {
@@ -206,4 +242,9 @@ export class RedisDeviceBus implements DeviceBus {
     this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
     this.events.replaced(device);
   }
+}
+
+/** An envelope as the bus carries it: message id, sender, time, base64 payload. */
+function busEnvelope(delivery: Pick<StoredDelivery, 'messageId' | 'from' | 'sentAt' | 'payload'>): z.infer<typeof EphemeralMessage> {
+  return { m: delivery.messageId, u: delivery.from.user, d: delivery.from.device, t: delivery.sentAt, p: Buffer.from(delivery.payload).toString('base64') };
 }

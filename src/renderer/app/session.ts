@@ -9,6 +9,7 @@ import { noteAdmissionUndone, noteLinkedDevice } from '../db/systemNotes';
 import { invoke, subscribe } from '../ipc';
 import { useConnection } from '../store/connection';
 import { useContacts } from '../store/contacts';
+import { useProfiles } from '../store/profiles';
 import { useGroups } from '../store/groups';
 import { useSession } from '../store/session';
 import { useTyping } from '../store/typing';
@@ -123,6 +124,8 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);
   const stopContacts = useContacts.getState().follow();
+  const stopProfiles = useProfiles.getState().follow(me);
+  background('profiles.load_failed', useProfiles.getState().load());
   const stopLinkedDevices = subscribe('contacts.deviceLinked', ({ username, device, at }) =>
     background('contacts.linked_device_failed', noteLinkedDevice(db, username, device, at)),
   );
@@ -188,6 +191,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     indexer.stop();
     stopRememberingChat();
     stopContacts();
+    stopProfiles();
     stopLinkedDevices();
     stopUndoneAdmissions();
     historyImport.stop();

@@ -12,6 +12,7 @@ import {
   type AttachmentView,
   type ConnectionSnapshot,
   type ContactView,
+  type ProfileView,
   type DeviceView,
   type EventChannel,
   type EventOf,
@@ -114,6 +115,9 @@ export class FakeParley {
   info: AppInfo;
   readonly users: Set<string>;
   readonly contacts = new Map<string, ContactView>();
+  /** This user's profile (profiles.setOwn) and the ones others shared (shareProfile). */
+  ownProfile: ProfileView | null = null;
+  readonly profiles = new Map<string, ProfileView>();
   readonly groups = new Map<string, GroupView>();
   connection: ConnectionSnapshot;
   readonly pending = new Map<string, ReceivedMessage>();
@@ -259,6 +263,14 @@ export class FakeParley {
     const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
     this.pending.set(full.inboxId, full);
     this.emit('messages.received', full);
+    return full;
+  }
+
+  /** Someone's profile arrived in main: the renderer hears of it. */
+  shareProfile(profile: Omit<ProfileView, 'updatedAt'>): ProfileView {
+    const full: ProfileView = { ...profile, updatedAt: this.now() };
+    this.profiles.set(full.username, full);
+    this.emit('profiles.changed', full);
     return full;
   }
 
@@ -462,6 +474,12 @@ export class FakeParley {
         return contact;
       },
       'contacts.list': async (request) => (this.log('contacts.list', request), [...this.contacts.values()]),
+      'profiles.list': async (request) => (this.log('profiles.list', request), { own: this.ownProfile, others: [...this.profiles.values()] }),
+      'profiles.setOwn': async (request) => {
+        this.log('profiles.setOwn', request);
+        this.ownProfile = { username: this.requireAccount().username, name: request.name, avatar: request.avatar, updatedAt: this.now() };
+        return this.ownProfile;
+      },
       'contacts.safetyNumber': async (request) => {
         this.log('contacts.safetyNumber', request);
         const contact = contactOf(request.username);

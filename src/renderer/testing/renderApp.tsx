@@ -12,6 +12,7 @@ import { useAccount } from '../store/account';
 import { useChats } from '../store/chats';
 import { useConnection } from '../store/connection';
 import { useContacts } from '../store/contacts';
+import { useProfiles } from '../store/profiles';
 import { useDialogs } from '../store/dialogs';
 import { useDrafts } from '../store/drafts';
 import { useGroups } from '../store/groups';
@@ -26,6 +27,7 @@ export function resetStores(): void {
   useChats.setState({ selected: null, search: '' });
   useConnection.setState({ snapshot: null });
   useContacts.setState({ contacts: {} });
+  useProfiles.setState({ own: null, others: {} });
   useDialogs.setState({ open: null });
   useDrafts.setState({ drafts: {} });
   useGroups.setState({ groups: {} });

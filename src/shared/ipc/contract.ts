@@ -16,6 +16,8 @@ import {
   CreateInviteRequest,
   ConnectionSnapshot,
   ContactView,
+  ProfileView,
+  SetOwnProfile,
   DeviceName,
   DeviceView,
   Empty,
@@ -109,6 +111,11 @@ export const invokeChannels = {
   /** Trusts a contact's new identity key after a change; releases held sends. */
   'contacts.acceptIdentity': invoke(z.strictObject({ username: Username }), ContactView),
   'contacts.setBlocked': invoke(z.strictObject({ username: Username, blocked: z.boolean() }), ContactView),
+
+  /** This user's profile (null until they set one) and the profiles of people who shared theirs. */
+  'profiles.list': invoke(Empty, z.strictObject({ own: ProfileView.nullable(), others: z.array(ProfileView) })),
+  /** Encrypts the profile, uploads it and shares it from then on with everyone this user writes to. Errors: offline. */
+  'profiles.setOwn': invoke(SetOwnProfile, ProfileView),
 
   /** Encrypts and sends; resolves once the relay stored it durably (the message is then `sent`). */
   'messages.send': invoke(SendMessageRequest, SendMessageResult),
@@ -218,6 +225,8 @@ export const eventChannels = {
   'contacts.changed': ContactView,
   /** A contact's account gained a device (certified by its account key: no key change); the chat says so. */
   'contacts.deviceLinked': z.strictObject({ username: Username, device: DeviceId, at: z.number().int().nonnegative() }),
+  /** Someone's profile (or this user's own, set on another device) arrived or changed. */
+  'profiles.changed': ProfileView,
   'groups.changed': GroupChanged,
   /** A link of this group was revoked, used, or someone waits for approval: fetch groups.invites again. */
   'groups.invitesChanged': z.strictObject({ groupId: GroupId }),

@@ -64,6 +64,8 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     // Errors: cannot_add_self, unknown_user, bad_bundle (also retryable: no prekeys yet), offline (retryable).
     'contacts.add': ({ username }) => messenger().addContact(username),
     'contacts.list': async () => messenger().listContacts(),
+    'profiles.list': async () => messenger().profiles.list(),
+    'profiles.setOwn': (request) => messenger().profiles.setOwn(request),
     // Errors: not_a_contact.
     'contacts.safetyNumber': async ({ username }) => messenger().safetyNumber(username),
     'contacts.setVerified': ({ username, verified }) => messenger().setVerified(username, verified),

@@ -154,19 +154,22 @@ export class MessageSender {
     if (this.ctx.relay.snapshot.state !== 'online') {
       throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
     }
+    // What the user writes shares their profile with the people it goes to (docs/protocol.md "Profiles").
+    const profile = TRANSCRIBED.has(content.kind) ? this.ctx.profiles.outgoingPointer() : undefined;
     const framed: MessageEnvelope = {
       type: 'message',
       conversation: groupId === undefined ? { kind: 'dm' } : { kind: 'group', groupId },
       messageId,
       sentAt: this.ctx.now(),
       content,
+      ...(profile ? { profile } : {}),
     };
     const envelope = withinEnvelopeLimit(framed, (message) => message);
     const plaintext = encodeEnvelope(envelope);
     if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
     // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
     const options = { ephemeral: content.kind === 'typing' };
-    if (content.kind === 'media') await this.grantAttachments(content.attachments, groupId, peerName);
+    if (content.kind === 'media' || profile) await this.grant(content.kind === 'media' ? content.attachments : [], profile !== undefined, groupId, peerName);
     if (groupId !== undefined) {
       if (content.kind === 'receipt') await this.sendGroupReceipt(groupId, envelope, content);
       else await this.groups.send(groupId, plaintext, messageId, options);
@@ -174,7 +177,7 @@ export class MessageSender {
       await this.pairwise.sendToUser(peerName!, plaintext, (device) => relayMessageId('dm', messageId, addressKey(device)), options);
     }
     if (TRANSCRIBED.has(content.kind)) {
-      const transcript = (message: MessageEnvelope): SyncSentEnvelope => ({ type: 'sync_sent', messageId, sentAt: message.sentAt, recipient: peerName, message });
+      const transcript = (message: MessageEnvelope): SyncSentEnvelope => ({ type: 'sync_sent', messageId, sentAt: message.sentAt, recipient: peerName, message, ...(profile ? { profile } : {}) });
       await this.syncToOwnDevices(withinEnvelopeLimit(envelope, transcript));
     } else if (content.kind === 'receipt' && content.receipt === 'read') {
       await this.syncToOwnDevices(this.readSync(envelope, content.messageIds, groupId, peerName));
@@ -207,14 +210,15 @@ export class MessageSender {
   }
 
   /**
-   * The devices the message goes to may fetch its files, and this user's other devices, which get its transcript; no
-   * one else can (docs/security.md §17).
+   * The devices the message goes to may fetch its files and the profile it points at, and so may this user's other
+   * devices, which get its transcript; no one else can (docs/security.md §17, §20).
    */
-  private async grantAttachments(pointers: Extract<MessageContent, { kind: 'media' }>['attachments'], groupId: string | undefined, peerName: string | undefined): Promise<void> {
+  private async grant(pointers: Extract<MessageContent, { kind: 'media' }>['attachments'], profile: boolean, groupId: string | undefined, peerName: string | undefined): Promise<void> {
     const group = groupId === undefined ? undefined : this.ctx.groups.get(groupId);
     const devices = group ? await this.groups.memberDevices(group) : await this.pairwise.devicesOf(peerName!);
     const own = (await this.pairwise.ownOtherDevices()) > 0 ? await this.pairwise.devicesOf(this.ctx.me.user) : [];
-    await this.ctx.attachments.grant(pointers, [...devices, ...own]);
+    if (pointers.length > 0) await this.ctx.attachments.grant(pointers, [...devices, ...own]);
+    if (profile) await this.ctx.profiles.grantTo([...devices, ...own]);
   }
 }
 

@@ -35,6 +35,7 @@ import { MediaLibrary } from '../media/MediaLibrary';
 import { MessageAttachments } from '../media/MessageAttachments';
 import { transportBlobTokens } from '../media/transfer/transportBlobTokens';
 import { PrekeyMaintenance } from '../prekeys/PrekeyMaintenance';
+import { Profiles } from '../profiles/Profiles';
 import { PreKeyStore } from '../prekeys/PreKeyStore';
 import type { SecretStore } from '../secrets';
 import { PairwiseChannel } from '../sessions/PairwiseChannel';
@@ -117,6 +118,19 @@ export class Messenger {
       logger: options.logger,
     });
     const identity = identityKeyPairFromSeed(provider, options.account.identity.privateKey);
+    const now = options.now ?? Date.now;
+    const profiles = await Profiles.open({
+      vault,
+      dataDir: options.dataDir,
+      me: normalizeUsername(options.account.username),
+      endpoint: options.blobEndpoint,
+      tokens: transportBlobTokens(options.relay),
+      grantBlob: (blobId, to) => options.relay.grantBlob(blobId, to),
+      isOnline: () => options.relay.snapshot.state === 'online',
+      events: options.events,
+      logger: options.logger,
+      now,
+    });
     const ctx: MessagingContext = {
       provider,
       identity,
@@ -136,7 +150,8 @@ export class Messenger {
       logger: options.logger,
       deviceLock: new KeyedQueue(),
       maxRecipientsPerSend: RELAY_MAX_RECIPIENTS_PER_SEND,
-      now: options.now ?? Date.now,
+      now,
+      profiles,
       contactChanged: (view) => options.events.emit('contacts.changed', view),
       groupChanged: (groupId) => onGroupChanged(groupId),
       joinInbox: new JoinInbox(vault),
@@ -211,6 +226,12 @@ export class Messenger {
   setVerified = (username: string, verified: boolean): Promise<ContactView> => this.released(this.contacts.setVerified(username, verified));
   acceptIdentity = (username: string): Promise<ContactView> => this.released(this.contacts.acceptIdentity(username));
   setBlocked = (username: string, blocked: boolean): Promise<ContactView> => this.contacts.setBlocked(username, blocked);
+
+  // ── profiles ──
+  /** This user's profile and the ones shared with them (docs/protocol.md "Profiles"). */
+  get profiles(): Profiles {
+    return this.ctx.profiles;
+  }
 
   // ── messages ──
   send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);

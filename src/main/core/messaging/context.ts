@@ -12,6 +12,7 @@ import type { UndoneAdmissions } from '../groups/invites/UndoneAdmissions';
 import type { MessageAttachments } from '../media/MessageAttachments';
 import type { SenderKeyStore } from '../groups/SenderKeyStore';
 import type { PreKeyStore } from '../prekeys/PreKeyStore';
+import type { Profiles } from '../profiles/Profiles';
 import type { SessionStore } from '../sessions/SessionStore';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
@@ -36,6 +37,8 @@ export interface MessagingContext {
   readonly inbox: Inbox;
   /** Files on the message path: pointers and grants for sends, records for what arrives. */
   readonly attachments: MessageAttachments;
+  /** This user's profile, shared on what they write, and the profiles shared with them. */
+  readonly profiles: Profiles;
   /** Senders of recent group messages, for sending receipts back to them alone. */
   readonly recentGroupSenders: RecentGroupSenders;
   readonly relay: RelayPort;

@@ -5,6 +5,7 @@ import { useChats } from '../../store/chats';
 import { useDialogs } from '../../store/dialogs';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
+import { PersonAvatar, useDisplayName } from '../profiles/PersonAvatar';
 
 interface ChatHeaderProps {
   title: string;
@@ -18,6 +19,9 @@ interface ChatHeaderProps {
 export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeaderProps) {
   const show = useDialogs((state) => state.show);
   const select = useChats((state) => state.select);
+  const name = useDisplayName(peer) ?? title;
+  // A profile name is what its owner says of themselves: the username beside it is who they are.
+  const who = peer && name !== peer ? `@${peer} · ` : '';
   const subtitle = group
     ? group.active
       ? `${group.members.length} member${group.members.length === 1 ? '' : 's'}`
@@ -34,12 +38,13 @@ export function ChatHeader({ title, peer, contact, group, onSearch }: ChatHeader
       <button type="button" className="icon-button back-button" onClick={() => select(null)} aria-label="Back to chats" title="Back to chats">
         <Icon name="back" size={20} />
       </button>
-      <Avatar name={title} size={36} group={Boolean(group)} />
+      {peer && !group ? <PersonAvatar username={peer} size={36} /> : <Avatar name={title} size={36} group={Boolean(group)} />}
       <div className="chat-header-text">
         <h2 className="chat-title" dir="auto">
-          {title}
+          {name}
         </h2>
         <p className="chat-subtitle">
+          {who && <bdi>{who}</bdi>}
           {contact?.verified && <Icon name="shield" size={13} />} {subtitle}
         </p>
       </div>

@@ -9,6 +9,7 @@ import { requireSession } from '../../store/session';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
 import { MessageMenu, type MenuAction } from '../chat/MessageMenu';
+import { PersonAvatar, useDisplayName } from '../profiles/PersonAvatar';
 import { formatListTime } from '../../ui/time';
 import { previewOf } from './preview';
 
@@ -23,6 +24,8 @@ interface ChatListItemProps {
 export const ChatListItem = memo(function ChatListItem({ chat, me, selected, draft, onSelect }: ChatListItemProps) {
   const { conversation, lastMessage, unread, mentioned } = chat;
   const isGroup = conversation.kind === 'group';
+  const peer = !isGroup && conversation.id.startsWith('dm:') ? conversation.id.slice(3) : null;
+  const title = useDisplayName(peer) ?? conversation.title;
   const time = lastMessage?.timestamp ?? conversation.lastActivityAt;
   const showDraft = !selected && draft && draft.trim().length > 0;
   const preview = previewOf(lastMessage, me, isGroup);
@@ -67,11 +70,11 @@ export const ChatListItem = memo(function ChatListItem({ chat, me, selected, dra
         onKeyDown={onKeyDown}
         data-conversation={conversation.id}
       >
-        <Avatar name={conversation.title} group={isGroup} />
+        {peer ? <PersonAvatar username={peer} /> : <Avatar name={conversation.title} group={isGroup} />}
         <span className="chat-item-text">
           <span className="chat-item-top">
             <span className="chat-item-name" dir="auto">
-              {conversation.title}
+              {title}
             </span>
             <span className="chat-item-time">{formatListTime(time)}</span>
           </span>

@@ -1,6 +1,6 @@
 // The members offered for the `@` being typed, above the composer's field (see useMentionSuggestions). Options are
 // chosen with the mouse too; pressing one keeps the focus in the field.
-import { Avatar } from '../../ui/Avatar';
+import { PersonAvatar } from '../profiles/PersonAvatar';
 import type { MentionSuggestions } from './useMentionSuggestions';
 
 export function MentionList({ suggestions }: { suggestions: MentionSuggestions }) {
@@ -20,7 +20,7 @@ export function MentionList({ suggestions }: { suggestions: MentionSuggestions }
             choose(member);
           }}
         >
-          <Avatar name={member} size={24} />
+          <PersonAvatar username={member} size={24} />
           <span dir="auto">{member}</span>
         </li>
       ))}

@@ -6,7 +6,7 @@ import { userMessage } from '../../errors';
 import { invoke } from '../../ipc';
 import { useContacts } from '../../store/contacts';
 import { useDialogs } from '../../store/dialogs';
-import { Avatar } from '../../ui/Avatar';
+import { useProfile } from '../../store/profiles';
 import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { safetyNumberGroups } from './safetyNumber';
@@ -14,10 +14,12 @@ import { dmConversationId } from '../../db/conversations';
 import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
 import { BlockSetting } from '../blocking/BlockSetting';
+import { PersonAvatar } from '../profiles/PersonAvatar';
 
 export function ContactInfoDialog({ username }: { username: string }) {
   const close = useDialogs((state) => state.close);
   const contact = useContacts((state) => state.contacts[username]);
+  const profile = useProfile(username);
   const setVerified = useContacts((state) => state.setVerified);
   const acceptIdentity = useContacts((state) => state.acceptIdentity);
   const [safety, setSafety] = useState<SafetyNumberView | null>(null);
@@ -49,12 +51,16 @@ export function ContactInfoDialog({ username }: { username: string }) {
   }
 
   const verified = contact?.verified ?? false;
+  const displayName = profile?.name ?? username;
   return (
     <Dialog title={`Contact info: ${username}`} onClose={close}>
       <div className="contact-summary">
-        <Avatar name={username} size={48} />
+        <PersonAvatar username={username} size={48} />
         <div>
-          <p className="contact-name">{username}</p>
+          <p className="contact-name" dir="auto">
+            {displayName}
+          </p>
+          {displayName !== username && <p className="muted">@{username}</p>}
           <p className={verified ? 'verified' : 'muted'}>
             {verified ? (
               <>

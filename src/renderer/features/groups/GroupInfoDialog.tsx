@@ -5,7 +5,7 @@ import { userMessage } from '../../errors';
 import { useDialogs } from '../../store/dialogs';
 import { useGroups } from '../../store/groups';
 import { requireSession } from '../../store/session';
-import { Avatar } from '../../ui/Avatar';
+import { PersonAvatar } from '../profiles/PersonAvatar';
 import { Dialog } from '../../ui/Dialog';
 import { addMembers, leaveGroup, makeAdmin, parseMembers, removeMember, renameGroup } from './actions';
 import { groupConversationId } from '../../db/conversations';
@@ -81,7 +81,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
       <ul className="member-list">
         {group.members.map((member) => (
           <li key={member}>
-            <Avatar name={member} size={28} />
+            <PersonAvatar username={member} size={28} />
             <span className="member-name">
               {member === me ? `${member} (you)` : member}
               {group.admins.includes(member) && <span className="tag">admin</span>}

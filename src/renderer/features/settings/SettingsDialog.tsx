@@ -14,6 +14,7 @@ import { NotificationSettings } from './NotificationSettings';
 import { UpdateSettings } from './UpdateSettings';
 import { BlockedUsers } from '../blocking/BlockedUsers';
 import { WindowSettings } from './WindowSettings';
+import { ProfileSettings } from '../profiles/ProfileSettings';
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: 'system', label: 'Match the system' },
@@ -99,6 +100,8 @@ export function SettingsDialog() {
           </p>
         )}
       </form>
+
+      <ProfileSettings />
 
       <fieldset className="theme-picker">
         <legend className="section-title">Theme</legend>

@@ -12,3 +12,4 @@ export * from './media';
 export * from './invites';
 export * from './devices';
 export * from './history';
+export * from './profiles';

@@ -21,6 +21,7 @@ import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
 import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
+import type { ProfilePointerData } from '../../profiles/ProfilePointer';
 import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope, type MessageContent, type ReceivedEnvelope } from '../wire';
 import { inboxIdFor } from '../Inbox';
 import { unwrapPayload } from '../payload';
@@ -131,6 +132,11 @@ export class ReceiveBatch {
     return outcome;
   }
 
+  /** The profile a message points at is read in the background, unless its sender is blocked. */
+  private noticeProfile(envelope: { profile?: ProfilePointerData }): void {
+    if (envelope.profile && !(this.peer?.blocked && this.from.user !== this.ctx.me.user)) this.ctx.profiles.noticed(this.from.user, envelope.profile);
+  }
+
   /** The group as this batch has left it so far (stored state plus updates earlier in the batch). */
   group(groupId: string): GroupState | undefined {
     return this.groups.has(groupId) ? this.groups.get(groupId) : this.ctx.groups.get(groupId);
@@ -151,6 +157,7 @@ export class ReceiveBatch {
     // rejected: it decrypted (the key is spent, the sender is authentic), so it moves the state on and is reported.
     const envelope = decodeContent(result.plaintext, delivery);
     const outcome = this.classifyPairwise(delivery, envelope);
+    if (envelope.type === 'message' || envelope.type === 'sync_sent') this.noticeProfile(envelope);
     const senderKey = envelope.type === 'sender_key' ? await this.senderKeyUpdate(envelope.groupId, envelope.distribution) : undefined;
     const trust = result.newSession ? this.trustNewSession(result.remoteIdentityKey) : 'unchanged';
     const keyChanged = trust === 'changed' || trust === 'changed_held' || trust === 'relinked';
@@ -259,6 +266,7 @@ export class ReceiveBatch {
     this.senderKeys.set(key, { groupId: stored.groupId, record });
     switch (envelope.type) {
       case 'message':
+        this.noticeProfile(envelope);
         return this.contentOutcome(delivery, conversationId, envelope.messageId, envelope.sentAt, envelope.content);
       case 'unsupported':
         return envelope.silent ? { kind: 'control', delivery, what: 'silent' } : this.unsupported(delivery, conversationId, envelope);

@@ -172,7 +172,7 @@ describe('end-to-end content v2', () => {
         conversation: { kind: { case: 'group', value: { groupId: GROUP } } },
         body: { case: 'groupUpdate', value: { change: { by: 'alice', kind: { case: 'renamed', value: { name: 'Club' } } }, state } },
       },
-      [unknownField(5, 'profile key'), unknownField(4000, 'anything')],
+      [unknownField(6, 'a group-send endorsement'), unknownField(4000, 'anything')],
     );
     expect(decodeEnvelope(bytes)).toMatchObject({ type: 'group_update', update: { kind: 'renamed', name: 'Club' }, state: { revision: 2 } });
   });

@@ -25,6 +25,7 @@ import {
 import { MessageId, Username, normalizeUsername } from '../../../../shared/protocol';
 import { GroupSnapshotRecord, type GroupSnapshot, type InviteLinkRecord } from '../../groups/group';
 import { toPointer, fromPointer } from './attachmentPointers';
+import { fromProfilePointer, toProfilePointer } from './profilePointers';
 import { CONTENT_VERSION, frameContent, malformedContent as malformed, unframeContent } from './frame';
 import {
   ContentSchema,
@@ -56,7 +57,11 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 }
 
 function toContent(envelope: Envelope): Content {
-  const stamp = { messageId: envelope.messageId, sentAt: BigInt(envelope.sentAt) };
+  const stamp = {
+    messageId: envelope.messageId,
+    sentAt: BigInt(envelope.sentAt),
+    ...(envelope.profile ? { profile: toProfilePointer(envelope.profile) } : {}),
+  };
   switch (envelope.type) {
     case 'message':
       return create(ContentSchema, { ...stamp, conversation: toConversation(envelope.conversation), body: toBody(envelope.content) });
@@ -232,6 +237,12 @@ export function decodeEnvelope(bytes: Uint8Array): ReceivedEnvelope {
   } catch {
     throw malformed('not a content protobuf');
   }
+  const envelope = fromContent(content, wire);
+  const profile = fromProfilePointer(content.profile);
+  return profile && (envelope.type === 'message' || envelope.type === 'sync_sent') ? { ...envelope, profile } : envelope;
+}
+
+function fromContent(content: Content, wire: Uint8Array): ReceivedEnvelope {
   const messageId = valid(MessageId, content.messageId, 'message id');
   const sentAt = timestamp(content.sentAt);
   // A transcript names its conversation inside (the only content without one of its own).

@@ -5,6 +5,7 @@
 import type { GroupUpdate, JoinOutcome, OutgoingContent } from '../../../../shared/ipc';
 import type { GroupSnapshot } from '../../groups/group';
 import type { AttachmentPointerData } from '../../media/AttachmentPointer';
+import type { ProfilePointerData } from '../../profiles/ProfilePointer';
 
 export type ContentConversation = { kind: 'dm' } | { kind: 'group'; groupId: string };
 
@@ -13,6 +14,8 @@ interface Stamped {
   messageId: string;
   /** Sender's clock, epoch ms. */
   sentAt: number;
+  /** Where the sender's profile is (content people write carries it; docs/protocol.md "Profiles"). */
+  profile?: ProfilePointerData;
 }
 
 /** Files as they travel: each one's pointer (blob id, key, digest), never the ids one device gave them. */

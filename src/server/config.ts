@@ -93,6 +93,8 @@ export interface RelayConfig {
   blobDir: string | null;
   /** Interval of blob garbage collection. */
   blobGcIntervalMs: number;
+  /** An upload (PATCH) body that sends nothing for this long is cut, its bytes so far kept. */
+  blobUploadIdleMs: number;
   /** Interface of the Prometheus metrics listener (loopback unless an operator opens it). */
   metricsHost: string;
   /** Port of the metrics listener; 0 picks any free port; null serves no metrics. */
@@ -181,6 +183,7 @@ export const RELAY_SETTINGS = [
   setting({ key: 'blobTokenSecret', variable: 'PARLEY_RELAY_BLOB_TOKEN_SECRET', parse: parseSecret, fallback: () => null }),
   setting({ key: 'blobDir', variable: 'PARLEY_RELAY_BLOB_DIR', parse: (raw) => raw, fallback: () => null }),
   setting({ key: 'blobGcIntervalMs', variable: 'PARLEY_RELAY_BLOB_GC_INTERVAL_MS', parse: int(1_000, 86_400_000), fallback: () => 60 * 60_000 }),
+  setting({ key: 'blobUploadIdleMs', variable: 'PARLEY_RELAY_BLOB_UPLOAD_IDLE_MS', parse: int(100, 3_600_000), fallback: () => 30_000 }),
   setting({ key: 'metricsHost', variable: 'PARLEY_RELAY_METRICS_HOST', parse: parseHost, fallback: () => '127.0.0.1' }),
   setting({ key: 'metricsPort', variable: 'PARLEY_RELAY_METRICS_PORT', parse: portOrOff, fallback: () => 9464 }),
   setting({

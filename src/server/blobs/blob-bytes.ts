@@ -1,20 +1,33 @@
-// Where blob bytes live, behind the smallest interface the relay needs: a tus data store that uploads are written
-// through, ranged reads of finished blobs, and removal. The local-disk implementation is the default; an object
-// store (several relays sharing one bucket) implements the same three things with @tus/s3-store and ranged GETs.
+// Where blob bytes live, behind the smallest interface the relay needs: a tus data store for creating, measuring and
+// terminating uploads, appending a PATCH body to an upload, ranged reads of finished blobs, and removal. The
+// local-disk implementation is the default; an object store (several relays sharing one bucket) implements the same
+// with @tus/s3-store (its write() appends) and ranged GETs.
 import { createReadStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import type { DataStore } from '@tus/utils';
+import { writeAllAt } from '../../shared/base';
 
 export interface BlobBytes {
-  /** The tus data store uploads are written through. */
+  /** The tus data store: creation, the offset of an upload (getUpload), termination. */
   readonly uploads: DataStore;
+  /**
+   * Appends `body` to the unfinished upload `id`, whose bytes end at `offset`, and resolves to the bytes written.
+   * A body longer than `maxBytes` rejects with UploadOverrun. On any failure what was written stays, so the
+   * upload's offset is exactly what reached storage, and an interrupted upload resumes from there.
+   */
+  append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number>;
   /** Bytes `start` … `end` (inclusive) of a finished blob. */
   read(id: string, start: number, end: number): Readable;
   /** Deletes a blob's bytes and upload record; a blob that is already gone is not an error. */
   remove(id: string): Promise<void>;
+}
+
+/** A PATCH body went past the upload's declared length; nothing beyond that length was written. */
+export class UploadOverrun extends Error {
+  override readonly name = 'UploadOverrun';
 }
 
 /** Blobs as files in one directory (`<dataDir>/blobs`): `<id>` holds the bytes, `<id>.json` the tus upload record. */
@@ -30,6 +43,27 @@ export class LocalDiskBlobBytes implements BlobBytes {
     return new LocalDiskBlobBytes(directory);
   }
 
+  /** The body as it arrives, each batch of buffered chunks in one writev at the end of what is written. */
+  async append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
+    // The error stays on the stream (body.errored) for nextChunks; without a listener it would be thrown.
+    const ignore = () => {};
+    body.on('error', ignore);
+    const file = await open(join(this.directory, id), 'r+');
+    let written = 0;
+    try {
+      for (let chunks = await nextChunks(body); chunks !== null; chunks = await nextChunks(body)) {
+        const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+        if (written + size > maxBytes) throw new UploadOverrun(`the body is longer than the ${maxBytes} bytes the upload has room for`);
+        await writeAllAt(file, chunks, offset + written);
+        written += size;
+      }
+      return written;
+    } finally {
+      body.off('error', ignore);
+      await file.close();
+    }
+  }
+
   read(id: string, start: number, end: number): Readable {
     return createReadStream(join(this.directory, id), { start, end, highWaterMark: 256 * 1024 });
   }
@@ -40,5 +74,25 @@ export class LocalDiskBlobBytes implements BlobBytes {
         if (error.code !== 'ENOENT') throw error;
       });
     }
+  }
+}
+
+/** Every chunk `body` holds now (waiting for one if it holds none), or null at its end; rejects if it fails or is cut. */
+async function nextChunks(body: Readable): Promise<Buffer[] | null> {
+  for (;;) {
+    const chunks: Buffer[] = [];
+    for (let chunk = body.read() as Buffer | null; chunk !== null; chunk = body.read() as Buffer | null) chunks.push(chunk);
+    if (chunks.length > 0) return chunks;
+    if (body.readableEnded) return null;
+    if (body.errored) throw body.errored;
+    if (body.destroyed) throw new Error('the request body was cut off');
+    await new Promise<void>((resolve) => {
+      const events = ['readable', 'end', 'error', 'close'] as const;
+      const done = () => {
+        for (const event of events) body.off(event, done);
+        resolve();
+      };
+      for (const event of events) body.on(event, done);
+    });
   }
 }

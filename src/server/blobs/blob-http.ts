@@ -1,14 +1,19 @@
 // The relay's blob endpoints beside the WebSocket (docs/protocol.md, "Blobs"): tus 1.0 resumable uploads at
-// /v1/blobs (creation, HEAD, PATCH, termination) through @tus/server, and ranged downloads (GET /v1/blobs/<id>).
+// /v1/blobs — creation, HEAD and termination through @tus/server, PATCH by the relay's own handler (blob-patch.ts),
+// which writes the body straight to the upload — and ranged downloads (GET /v1/blobs/<id>).
 // Every request carries a token from the WebSocket; client-supplied tus metadata is dropped, never stored.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { EVENTS, Server as TusServer } from '@tus/server';
+import type { Locker } from '@tus/utils';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
 import type { BlobBytes } from './blob-bytes';
 import type { BlobIndex } from './blob-index';
+import { createPatchHandler } from './blob-patch';
+import { answerError, bearer } from './blob-replies';
 import { BLOB_ID_PATTERN, type BlobTokenClaims, type BlobTokens } from './blob-tokens';
+import { UploadLocks } from './upload-locks';
 import { parseByteRange } from '../../shared/http/byteRange';
 
 export const BLOBS_PATH = '/v1/blobs';
@@ -20,6 +25,8 @@ export interface BlobHttpOptions {
   maxBytes: number;
   quotaBytes: number;
   expiryMs: number;
+  /** A PATCH body idle this long is cut. */
+  uploadIdleMs: number;
   now: () => number;
   logger: Logger;
 }
@@ -31,12 +38,17 @@ interface TusFailure {
 
 const fail = (status_code: number, body: string): TusFailure => ({ status_code, body: `${body}\n` });
 
+/** HEAD only reads an upload's offset: it takes no lock, so it answers while a PATCH is writing. */
+const NO_LOCK: Locker = { newLock: () => ({ lock: async () => {}, unlock: async () => {} }) };
+
 export function isBlobPath(path: string): boolean {
   return path === BLOBS_PATH || path.startsWith(`${BLOBS_PATH}/`);
 }
 
 export function createBlobHttpHandler(options: BlobHttpOptions): (request: IncomingMessage, response: ServerResponse, path: string) => void {
   const { index, tokens, now, logger } = options;
+  const locks = new UploadLocks();
+  const patch = createPatchHandler({ ...options, idleMs: options.uploadIdleMs, locks });
 
   const uploadClaims = (authorization: string | null, blobId: string): BlobTokenClaims => {
     const check = tokens.verify(bearer(authorization) ?? '', 'upload', blobId);
@@ -52,6 +64,7 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
     respectForwardedHeaders: false,
     allowedOrigins: [],
     disableTerminationForFinishedUploads: true,
+    locker: (request) => (request.method === 'HEAD' ? NO_LOCK : locks),
     // The blob id was chosen by the relay when it issued the upload token.
     namingFunction: (request) => {
       const claims = tokenClaimsUnchecked(bearer(request.headers.get('authorization')));
@@ -61,7 +74,6 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
     onIncomingRequest: async (request, id) => {
       if (!BLOB_ID_PATTERN.test(id)) throw fail(404, 'not_found');
       uploadClaims(request.headers.get('authorization'), id);
-      if (request.method === 'PATCH') await index.touch(id, now());
     },
     onUploadCreate: async (request, upload) => {
       const claims = uploadClaims(request.headers.get('authorization'), upload.id);
@@ -72,6 +84,7 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
       if (outcome === 'exists') throw fail(409, 'blob_exists');
       return { metadata: {} };
     },
+    // A creation with the whole body (tus creation-with-upload) finishes here; PATCH finishes in blob-patch.ts.
     onUploadFinish: async (_request, upload) => {
       const at = now();
       await index.complete(upload.id, at, at + options.expiryMs);
@@ -88,10 +101,10 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
 
   const download = async (request: IncomingMessage, response: ServerResponse, blobId: string): Promise<void> => {
     const check = tokens.verify(bearer(request.headers.authorization ?? null) ?? '', 'download', blobId);
-    if (!check.ok) return answer(response, check.reason === 'expired' ? 401 : 403, `download_token_${check.reason}`);
+    if (!check.ok) return answerError(response, check.reason === 'expired' ? 401 : 403, `download_token_${check.reason}`);
     const record = await index.find(blobId);
     if (!record || record.completedAt === null || (record.expiresAt !== null && record.expiresAt <= now())) {
-      return answer(response, 404, 'blob_not_found');
+      return answerError(response, 404, 'blob_not_found');
     }
     const range = parseByteRange(request.headers.range, record.size);
     const headers = { 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
@@ -114,26 +127,21 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
 
   return (request, response, path) => {
     const blobId = path.slice(BLOBS_PATH.length + 1);
-    if (request.method === 'GET') {
-      if (!BLOB_ID_PATTERN.test(blobId)) return answer(response, 404, 'not_found');
+    if (request.method === 'GET' || request.method === 'PATCH') {
+      if (!BLOB_ID_PATTERN.test(blobId)) return answerError(response, 404, 'not_found', request.method === 'PATCH' ? { Connection: 'close' } : {});
+      if (request.method === 'PATCH') return void patch(request, response, blobId);
       void download(request, response, blobId).catch((error: unknown) => {
         logger.error('relay.blob_download_failed', errorFields(error));
-        if (!response.headersSent) answer(response, 500, 'internal');
+        if (!response.headersSent) answerError(response, 500, 'internal');
         else response.destroy();
       });
       return;
     }
     void tus.handle(request, response).catch((error: unknown) => {
       logger.error('relay.blob_upload_failed', errorFields(error));
-      if (!response.headersSent) answer(response, 500, 'internal');
+      if (!response.headersSent) answerError(response, 500, 'internal');
     });
   };
-}
-
-function bearer(header: string | null): string | undefined {
-  if (header === null) return undefined;
-  const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
-  return match?.[1];
 }
 
 /** The claims a token states, before any check: only used to learn which blob id a creation asks for. */
@@ -146,10 +154,4 @@ function tokenClaimsUnchecked(token: string | undefined): { blob: string } | und
   } catch {
     return undefined;
   }
-}
-
-function answer(response: ServerResponse, status: number, error: string): void {
-  const text = JSON.stringify({ error });
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  response.end(text);
 }

@@ -18,7 +18,7 @@ export const BLOB_DIR = 'blobs';
 
 export type BlobConfig = Pick<
   RelayConfig,
-  'dataDir' | 'blobDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs'
+  'dataDir' | 'blobDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs' | 'blobUploadIdleMs'
 >;
 
 export interface BlobStore {
@@ -54,6 +54,7 @@ export async function openBlobStore(config: BlobConfig, services: BlobServices):
     maxBytes: config.blobMaxBytes,
     quotaBytes: config.blobQuotaBytes,
     expiryMs: config.blobExpiryMs,
+    uploadIdleMs: config.blobUploadIdleMs,
     now: services.now,
     logger: services.logger,
   });

@@ -3,3 +3,4 @@ export { KeyedQueue } from './KeyedQueue';
 export { backoffCeiling, fullJitterDelay, type BackoffPolicy } from './backoff';
 export { bytesEqual } from './bytesEqual';
 export { CodedError } from './CodedError';
+export { writeAllAt, type PositionalFile } from './writeAllAt';

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
+import { writeAllAt } from '../../../../shared/base';
 
 const READ_BYTES = 256 * 1024;
 
@@ -97,18 +98,7 @@ export function growingFileSink(file: string, growth: FileGrowth): Writable {
   const ensureOpen = async () => (handle ??= await open(file, 'wx', 0o600));
   const writeAll = async (buffers: Buffer[]) => {
     const target = await ensureOpen();
-    // One writev for the whole batch; a short write (rare) is finished buffer by buffer.
-    let done = (await target.writev(buffers, position)).bytesWritten;
-    for (const buffer of buffers) {
-      const skip = Math.min(done, buffer.length);
-      done -= skip;
-      position += skip;
-      for (let at = skip; at < buffer.length; ) {
-        const { bytesWritten } = await target.write(buffer, at, buffer.length - at, position);
-        at += bytesWritten;
-        position += bytesWritten;
-      }
-    }
+    position = await writeAllAt(target, buffers, position);
     growth.wrote(buffers);
   };
   return new Writable({

@@ -6,12 +6,14 @@
 //      and below quota? → else refuse;
 //   2. one script per recipient user appends to that user's mailboxes, all or none (it refuses an unknown device or a
 //      full mailbox itself; idempotent per delivery name); a refusal in one user's slot takes the others back;
-//   3. mark the dedup record done with the number of deliveries it awaits.
+//   3. mark the dedup record done with the number of deliveries it awaits (on a single Redis without WAIT, an
+//      envelope for one user's devices is marked in the step-2 script that appends it, atomically with the append).
 // A relay dying inside it has answered nothing: the device resends, appends already made return their seq again,
 // and no mailbox holds the envelope twice. Acks delete deliveries and count down the senders' dedup records; the
 // record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Each step is one round
 // for the whole batch (script-round.ts): one script call on a single Redis, one per user on Redis Cluster, so a
-// batch costs three round trips and, on a single Redis, three script calls, not several per message. A relay's
+// batch costs at most three round trips and, on a single Redis, at most three script calls (two when every envelope
+// is for one user's devices and there is no WAIT), not several per message. A relay's
 // batches overlap as far as the write order allows (write-order.ts): per mailbox and per delivery name they apply in
 // call order.
 // With `waitReplicas` > 0, step 3 is followed by WAIT on every master: a batch whose appends did not reach that many
@@ -45,7 +47,8 @@ export interface RedisMailboxOptions {
 }
 
 type Probe = { kind: 'duplicate' } | { kind: 'unknown'; recipients: Address[] } | { kind: 'full'; recipients: Address[] } | { kind: 'append' };
-type Appended = { deliveries: CreatedDelivery[] } | { refused: 'unknown' | 'full'; recipients: Address[] };
+/** `marked`: the dedup record was marked stored by the append itself (`store`). */
+type Appended = { deliveries: CreatedDelivery[]; marked: boolean } | { refused: 'unknown' | 'full'; recipients: Address[] };
 
 /** The recipient devices of an envelope that belong to one user (one slot), each device once. */
 interface RecipientSlot {
@@ -55,11 +58,18 @@ interface RecipientSlot {
 
 export class RedisMailboxes {
   private readonly order = new WriteOrder();
+  /**
+   * A single Redis without WAIT marks an envelope for one user's devices stored in the script call that appends it
+   * (the record may share the call, and nothing must happen between them): two rounds instead of three.
+   */
+  private readonly marksWithAppend: boolean;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: RedisMailboxOptions,
-  ) {}
+  ) {
+    this.marksWithAppend = !('nodes' in redis) && options.waitReplicas === 0;
+  }
 
   /** Applies a batch; batches overlap where the write order allows (write-order.ts). */
   write(batch: MailboxWriteBatch): Promise<MailboxWriteResult> {
@@ -92,9 +102,10 @@ export class RedisMailboxes {
   }
 
   /**
-   * Three rounds, whatever the batch holds (script-round.ts: one script call each on a single Redis): the acks with
-   * the resend checks and probes; the appends (after earlier batches' writes to the same mailboxes) with the acks'
-   * count-downs of dedup records; then the stored envelopes' dedup records (after WAIT, when configured).
+   * Three rounds at most, whatever the batch holds (script-round.ts: one script call each on a single Redis): the
+   * acks with the resend checks and probes; the appends (after earlier batches' writes to the same mailboxes) with
+   * the acks' count-downs of dedup records; then the stored envelopes' dedup records (after WAIT, when configured)
+   * that were not marked with their append.
    */
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
@@ -127,7 +138,7 @@ export class RedisMailboxes {
     try {
       await turn.mayWrite(envelopes.flatMap((envelope, i) => (probes[i]!.kind === 'append' ? envelope.recipients.map((r) => redisKeys.mailbox(r)) : [])));
       // One script call, in envelope order: Redis applies them in that order.
-      const appended = envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.append(second, envelope, slots[i]!, quota) : undefined));
+      const appended = envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.append(second, envelope, slots[i]!, quota, now) : undefined));
       if (second.size > 0) await second.run();
       // Awaited together, so a failed round leaves no promise unobserved (and refused appends are taken back first).
       [results] = await Promise.all([Promise.all(appended), Promise.all(countedDown)]);
@@ -144,6 +155,7 @@ export class RedisMailboxes {
       if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
       const result = results[i]!;
       if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
+      if (result.marked) return { status: 'stored', deliveries: result.deliveries };
       return this.settle(third, envelope, result.deliveries.length, true, now).then(() => ({
         status: 'stored',
         deliveries: result.deliveries,
@@ -190,27 +202,26 @@ export class RedisMailboxes {
   }
 
   /**
-   * Adds to the round the appends to every recipient's mailbox, one per user; if any user's refuses (a race), takes
-   * all back in a round of its own.
+   * Adds to the round the appends to every recipient's mailbox, one per user (with the marking of the dedup record
+   * when it may share the call); if any user's refuses (a race), takes all back in a round of its own.
    */
-  private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Appended> {
+  private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number, now: number): Promise<Appended> {
     const name = deliveryName(envelope.sender, envelope.messageId);
     const sender = { user: normalizeUsername(envelope.sender.user), device: envelope.sender.device };
+    const marked = this.marksWithAppend && slots.length === 1;
     const replies = (await Promise.all(
-      slots.map((slot) =>
-        round.add(
-          'append',
-          slot.user,
-          [
-            redisKeys.devices(slot.user),
-            ...slot.devices.flatMap((device) => {
-              const mailbox = { user: slot.user, device };
-              return [redisKeys.mailbox(mailbox), redisKeys.mailboxSeq(mailbox), redisKeys.mailboxIndex(mailbox)];
-            }),
-          ],
-          [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices],
-        ),
-      ),
+      slots.map((slot) => {
+        const keys = [
+          redisKeys.devices(slot.user),
+          ...slot.devices.flatMap((device) => {
+            const mailbox = { user: slot.user, device };
+            return [redisKeys.mailbox(mailbox), redisKeys.mailboxSeq(mailbox), redisKeys.mailboxIndex(mailbox)];
+          }),
+        ];
+        const args = [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices];
+        if (!marked) return round.add('append', slot.user, keys, args);
+        return round.add('store', slot.user, [...keys, redisKeys.dedup(envelope.sender, envelope.messageId)], [...this.dedupExpiry(now), ...args]);
+      }),
     )) as Array<[string, ...number[]]>;
     const seqs = new Map<string, number>();
     const refused: Record<'unknown' | 'full', Set<string>> = { unknown: new Set(), full: new Set() };
@@ -221,7 +232,7 @@ export class RedisMailboxes {
     });
     const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
     if (refused.unknown.size === 0 && refused.full.size === 0) {
-      return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
+      return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })), marked };
     }
     const undo = new ScriptRound(this.redis);
     const undone = slots.flatMap((slot, i) =>
@@ -251,7 +262,12 @@ export class RedisMailboxes {
   /** Adds to the round the count-down (or, when `stored`, the marking) of an envelope's dedup record. */
   private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean, now: number): Promise<unknown> {
     const { sender, messageId } = envelope;
-    return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0, now + this.options.dedupRetentionMs, this.options.dedupCeilingMs]);
+    return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0, ...this.dedupExpiry(now)]);
+  }
+
+  /** A dedup record's expire-at once its last delivery is acked, and its safety TTL while some are pending. */
+  private dedupExpiry(now: number): [number, number] {
+    return [now + this.options.dedupRetentionMs, this.options.dedupCeilingMs];
   }
 }
 

@@ -93,6 +93,9 @@ return 1
  * - `undo` — KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope.
  * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
  *   and returns the names of the ones that were there (a delivery already gone is no error).
+ * - `store` — `append` and, if it appended, `settle` of the envelope's dedup record as stored, in one step: for a
+ *   single Redis without WAIT, where the record may share the call. KEYS: as `append`, then the dedup record. ARGV:
+ *   the record's expire-at and safety TTL (as `settle`), then as `append`. Returns what `append` returns.
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
  *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
@@ -164,6 +167,14 @@ function ops.ack(KEYS, ARGV)
     end
   end
   return names
+end
+function ops.store(KEYS, ARGV)
+  local keys, args = {}, {}
+  for i = 1, #KEYS - 1 do keys[i] = KEYS[i] end
+  for i = 3, #ARGV do args[i - 2] = ARGV[i] end
+  local reply = ops.append(keys, args)
+  if reply[1] == 'ok' then ops.settle({KEYS[#KEYS]}, {#reply - 1, '1', ARGV[1], ARGV[2]}) end
+  return reply
 end
 function ops.settle(KEYS, ARGV)
   local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])

@@ -16,6 +16,7 @@ import { formatFullDate, formatTime } from '../../ui/time';
 import { isSingleEmoji } from '../../../shared/conversations/messageRules';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MessageAttachments } from '../media/MessageAttachments';
+import { useDisplayName } from '../profiles/PersonAvatar';
 import { retrySend } from '../../sync/outbox/actions';
 import { LinkifiedText } from './LinkifiedText';
 import { copyText, react, remove } from './messageActions';
@@ -68,6 +69,7 @@ function actionsFor(message: StoredMessage, me: string, confirmDeleteForEveryone
 export const MessageBubble = memo(function MessageBubble({ message, showSender, continued, me }: MessageBubbleProps) {
   const own = message.direction === 'out';
   const failed = message.status === 'failed';
+  const senderName = useDisplayName(message.sender) ?? message.sender;
   const element = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
@@ -131,8 +133,9 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
       <div className="message-line">
         <div className={`bubble${failed ? ' bubble-failed' : ''}${message.deleted ? ' bubble-deleted' : ''}${message.attachments?.length && !message.deleted ? ' bubble-media' : ''}`}>
           {showSender && (
-            <div className="message-sender" dir="auto">
-              {message.sender}
+            <div className="message-sender">
+              <bdi>{senderName}</bdi>
+              {senderName !== message.sender && <span className="message-sender-username"> @{message.sender}</span>}
             </div>
           )}
           {message.forwarded && !message.deleted && (

@@ -167,9 +167,13 @@ describe('groups', () => {
     act(() => useChats.getState().select(id));
     const log = await screen.findByRole('log');
     const bob = (await within(log).findByText('hi all')).closest('.message') as HTMLElement;
-    expect(within(bob).getByText('bob', { selector: '.message-sender' })).toBeTruthy();
+    expect(bob.querySelector('.message-sender')?.textContent).toBe('bob');
     const carol = within(log).getByText('hey').closest('.message') as HTMLElement;
-    expect(within(carol).getByText('carol', { selector: '.message-sender' })).toBeTruthy();
+    expect(carol.querySelector('.message-sender')?.textContent).toBe('carol');
+    // Once carol shares a profile, her name shows, with her username beside it (a name is only her claim).
+    act(() => void fake.shareProfile({ username: 'carol', name: 'Carol Danvers', avatar: null }));
+    await waitFor(() => expect(carol.querySelector('.message-sender')?.textContent).toBe('Carol Danvers @carol'));
+    expect(bob.querySelector('.message-sender')?.textContent).toBe('bob');
   });
 });
 

@@ -18,14 +18,19 @@ export interface UiBenchOptions {
   /** Seconds from the expected end of seeding the disappearing messages to their expiry (to open their chat). */
   purgeLeadSeconds: number;
   resultsDir: string;
+  /** When set, a V8 CPU profile of the page during the purge is written here (.cpuprofile, for DevTools). */
+  purgeProfile: string;
+  /** Chromium's CPU throttling rate during the purge (1: none; 4: a machine four times slower). */
+  purgeCpuThrottle: number;
   /**
    * `all`; `catch-up` to run only the catch-up (no seeding, opening, scrolling or send latency); `history` to run
-   * only the history at rest (the long chat seeded, opened, searched, and the purge; no scrolling, send or catch-up).
+   * only the history at rest (the long chat seeded, opened, searched, and the purge; no scrolling, send or catch-up);
+   * `purge` to run only the purge (its chat seeded and opened).
    */
-  only: 'all' | 'catch-up' | 'history';
+  only: 'all' | 'catch-up' | 'history' | 'purge';
 }
 
-const PARTS = ['all', 'catch-up', 'history'] as const;
+const PARTS = ['all', 'catch-up', 'history', 'purge'] as const;
 
 export class OptionsError extends Error {}
 
@@ -39,6 +44,8 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'searchRepetitions', flag: 'search-reps', env: 'BENCH_UI_SEARCH_REPS', fallback: 10, help: 'runs of each search query' },
   { key: 'purge', flag: 'purge', env: 'BENCH_UI_PURGE', fallback: 10_000, help: 'expired disappearing messages purged while frames are recorded' },
   { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from the expected end of seeding them to their expiry' },
+  { key: 'purgeProfile', flag: 'purge-profile', env: 'BENCH_UI_PURGE_PROFILE', fallback: '', help: 'write a CPU profile of the page during the purge to this file' },
+  { key: 'purgeCpuThrottle', flag: 'purge-cpu-throttle', env: 'BENCH_UI_PURGE_CPU_THROTTLE', fallback: 1, help: 'Chromium CPU throttling rate while purging (4: four times slower)' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
   { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },
 ];

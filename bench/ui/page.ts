@@ -76,6 +76,7 @@ export interface PageWindow {
   indexedDB: { open(name: string): IdbRequest<IdbDatabase> };
   IDBKeyRange: { bound(lower: unknown, upper: unknown): unknown };
   MutationObserver: new (callback: () => void) => PageObserver;
+  PerformanceObserver: new (callback: (list: { getEntries(): unknown[] }) => void) => { observe(options: { type: string; buffered: boolean }): void; disconnect(): void };
   requestAnimationFrame(callback: (time: number) => void): number;
   setTimeout(callback: () => void, ms: number): number;
   setInterval(callback: () => void, ms: number): number;

@@ -1,12 +1,14 @@
 // The measurements of bench:ui, in order: set-up and seeding (sealed at rest, as the app stores history), opening
 // the long chat, search over the whole history, scrolling and memory, send latency with a short vs a long history,
 // purging expired disappearing messages, and catch-up on messages that waited on the relay.
+import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from '@playwright/test';
 import { chatRow, composer, register, startChat } from '../../e2e/support/app';
+import { throttleCpu } from '../../e2e/support/cpu';
 import type { E2eUser } from '../../e2e/support/world';
 import { BenchWorld, type HeadlessPeer, type RelayProcess } from './harness';
 import type { UiBenchOptions } from './options';
-import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searched, sendDone, storedCount } from './probes';
+import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searched, sendDone, storedCount, type LongFrame } from './probes';
 import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
 import { droppedFrames, summarize, type Summary } from './stats';
 
@@ -49,6 +51,8 @@ export interface PurgeRun {
   purgeMs: number;
   startedLate: boolean;
   timedOut: boolean;
+  /** Chromium's long animation frames while purging, longest first, with the scripts in each. */
+  longFrames: LongFrame[];
 }
 
 export interface UiBenchResults {
@@ -119,6 +123,18 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   if (options.only === 'catch-up') {
     const catchUp = await catchUpRun(world, relay, options.catchUp, log);
     return { seeding: [], scroll: [], send: [], catchUp, relay: { url: relay.url, note: RELAY_NOTE, env } };
+  }
+  if (options.only === 'purge') {
+    const expiring = await world.peer('peer-expiring', relay.url);
+    const me = await world.user('reader', relay.url);
+    await register(me, 'reader');
+    await startChat(me.page, expiring.username);
+    // The seeding rate of this machine now, from a small chat, sets when the purge's messages expire.
+    const probe = 2_000;
+    const [rate] = await seedHistories(me, 'reader', [{ conversationId: `dm:${expiring.username}`, peer: expiring.username, count: probe }]);
+    const seeding = [{ conversation: `dm:${expiring.username}`, rows: probe, ms: Math.round(rate!.ms), rowsPerSecond: Math.round(probe / (rate!.ms / 1000)) }];
+    const purge = await purgeRun(me, expiring, options, seeding[0]!.rowsPerSecond, log);
+    return { seeding, purge, scroll: [], send: [], relay: { url: relay.url, note: RELAY_NOTE, env } };
   }
   const full = options.only === 'all';
   const [short, long, longest, expiring] = (await Promise.all(['peer-short', 'peer-long', 'peer-longest', 'peer-expiring'].map((name) => world.peer(name, relay.url)))) as [HeadlessPeer, HeadlessPeer, HeadlessPeer, HeadlessPeer];
@@ -298,10 +314,34 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
   const page = me.page;
   await chatRow(page, conversationId).waitFor();
   await openAndTime(page, conversationId, peer.username, seeded!.newestMessageId);
+  const restoreCpu = options.purgeCpuThrottle > 1 ? await throttleCpu(page, options.purgeCpuThrottle) : undefined;
+  const cdp = options.purgeProfile ? await me.context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const frames = await purgeFrames(page, 'reader', expiresAt, options.purge, 600_000);
+  if (cdp) {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+    writeFileSync(options.purgeProfile, JSON.stringify(profile));
+    log(`CPU profile of the page during the purge: ${options.purgeProfile}`);
+  }
+  await restoreCpu?.();
   const frameMs = summarize(frames.deltas);
-  log(`purge of ${options.purge.toLocaleString('en')}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
-  return { messages: options.purge, frameMs, framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length, purgeMs: frames.purgeMs, startedLate: frames.startedLate, timedOut: frames.timedOut };
+  log(`purge of ${options.purge.toLocaleString('en')}${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
+  for (const frame of frames.longFrames) {
+    log(`  long frame ${frame.durationMs} ms (style and layout ${frame.styleAndLayoutMs} ms): ${frame.scripts.map((script) => `${script.invoker} ${script.sourceFunctionName}@${script.sourceURL} ${script.durationMs} ms`).join('; ') || 'no script'}`);
+  }
+  return {
+    messages: options.purge,
+    frameMs,
+    framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length,
+    purgeMs: frames.purgeMs,
+    startedLate: frames.startedLate,
+    timedOut: frames.timedOut,
+    longFrames: frames.longFrames,
+  };
 }
 
 async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: number, log: (line: string) => void): Promise<UiBenchResults['send']> {

@@ -281,6 +281,24 @@ export interface PurgeFrames {
   startedLate: boolean;
   /** Some were still stored when the time ran out (frames and purgeMs then cover the time watched). */
   timedOut: boolean;
+  /** The browser's long animation frames (over 50 ms) while purging, longest first: what ran in them. */
+  longFrames: LongFrame[];
+}
+
+/** The fields of Chromium's PerformanceLongAnimationFrameTiming the probe reads (not in TypeScript's DOM types). */
+interface LongAnimationFrame {
+  startTime: number;
+  duration: number;
+  styleAndLayoutStart: number;
+  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number }[];
+}
+
+export interface LongFrame {
+  durationMs: number;
+  /** Time from the frame's rendering start in style and layout (ms). */
+  styleAndLayoutMs: number;
+  /** The scripts that ran in it, longest first: where they came from and for how long (ms). */
+  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; durationMs: number }[];
 }
 
 /**
@@ -299,6 +317,22 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
         let startedLate = false;
         let timedOut = false;
         let firstCount = true;
+        const longFrames: LongFrame[] = [];
+        // Long animation frames (Chromium), with the scripts that ran in each: what a long frame was spent on.
+        const observer = new w.PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as unknown as LongAnimationFrame[]) {
+            if (entry.startTime + entry.duration < expiryAt || doneAt >= 0) continue;
+            longFrames.push({
+              durationMs: Math.round(entry.duration),
+              styleAndLayoutMs: Math.round(entry.styleAndLayoutStart > 0 ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0),
+              scripts: entry.scripts
+                .map((script) => ({ invoker: script.invoker, sourceFunctionName: script.sourceFunctionName, sourceURL: script.sourceURL.split('/').pop() ?? '', durationMs: Math.round(script.duration) }))
+                .sort((a, b) => b.durationMs - a.durationMs)
+                .slice(0, 5),
+            });
+          }
+        });
+        observer.observe({ type: 'long-animation-frame', buffered: false });
         const open = w.indexedDB.open(`parley-${username}`);
         open.onerror = () => reject(new Error('cannot open the database'));
         open.onsuccess = () => {
@@ -325,8 +359,15 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
               return;
             }
             w.clearInterval(poll);
+            observer.disconnect();
             db.close();
-            resolve({ deltas: frames.filter((frame) => frame.at >= expiryAt && frame.at - frame.delta <= doneAt).map((frame) => frame.delta), purgeMs: doneAt - expiryAt, startedLate, timedOut });
+            resolve({
+              deltas: frames.filter((frame) => frame.at >= expiryAt && frame.at - frame.delta <= doneAt).map((frame) => frame.delta),
+              purgeMs: doneAt - expiryAt,
+              startedLate,
+              timedOut,
+              longFrames: longFrames.sort((a, b) => b.durationMs - a.durationMs).slice(0, 10),
+            });
           };
           w.requestAnimationFrame(step);
         };

@@ -47,7 +47,7 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
   }
   if (purge) {
     add(
-      `Purge ${count(purge.messages)} expired disappearing messages, their chat open: frame time while purging, median [min–max] (n=${purge.frameMs.n})`,
+      `Purge ${count(purge.messages)} expired disappearing messages, their chat open${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: frame time while purging, median [min–max] (n=${purge.frameMs.n})`,
       medRange(purge.frameMs),
       `every frame < ${PURGE_FRAME_GOAL_MS} ms`,
       purge.startedLate ? 'n/a: started before watched' : purge.timedOut ? 'MISSED: not done in time' : purge.frameMs.max < PURGE_FRAME_GOAL_MS ? 'met' : 'MISSED',

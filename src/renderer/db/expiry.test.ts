@@ -2,7 +2,7 @@
 // when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
 // bounded batches with a pause between, so a big purge never holds the database in one long transaction.
 import { describe, expect, it } from 'vitest';
-import { countMessageReads, freshDatabase, notedFileDeletions } from '../testing/db';
+import { countDeleteRequests, countMessageReads, freshDatabase, notedFileDeletions } from '../testing/db';
 import { textFrom } from '../testing/messages';
 import { markReadUpTo } from './conversations';
 import { PURGE_BATCH, nextExpiry, purgeExpired, setExpiryTimer } from './expiry';
@@ -71,6 +71,31 @@ describe('disappearing messages', () => {
     // The reply stays, but what it quoted is gone from storage too.
     expect((await db.messages.toArray())[1]!.quote).toEqual({ messageId: 'e3', author: 'bob', text: '' });
     expect(await nextExpiry(db)).toBe(T + 10 * count);
+  });
+
+  it('deletes neighbouring expired rows with one request per run, never a row that is not expired between them', async () => {
+    const db = freshDatabase();
+    const deletes = countDeleteRequests(db);
+    // Runs of expired rows with rows that stay between them (a timer set midway, a message not read yet), then a long run.
+    const rows: MessageRow[] = [];
+    for (let i = 0; i < 2 * PURGE_BATCH; i++) {
+      const stays = i % 50 === 49;
+      rows.push({ conversationId: 'dm:bob', messageId: `m${i}`, sender: 'bob', direction: 'in', body: `${i}`, timestamp: T, ...(stays ? {} : { expiresAt: T }) });
+    }
+    await db.messages.bulkAdd(rows);
+    const expired = rows.filter((row) => row.expiresAt !== undefined).length;
+    expect(await purgeExpired(db, T, async () => undefined)).toBe(expired);
+    expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(rows.filter((row) => row.expiresAt === undefined).map((row) => row.messageId));
+    // A request per run (8 runs here), not one per row.
+    expect(deletes.requests).toBeLessThanOrEqual(10);
+
+    // Scattered rows: one request each, and still only they go.
+    const scattered = freshDatabase();
+    await scattered.messages.bulkAdd(
+      Array.from({ length: 40 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `s${i}`, sender: 'bob', direction: 'in' as const, body: `${i}`, timestamp: T, ...(i % 2 === 0 ? { expiresAt: T } : {}) })),
+    );
+    expect(await purgeExpired(scattered, T, async () => undefined)).toBe(20);
+    expect((await scattered.messages.toArray()).map((row) => row.messageId)).toEqual(Array.from({ length: 20 }, (_, i) => `s${2 * i + 1}`));
   });
 
   it('purges thousands without opening one: content, search terms, queued sends and receipts go, nothing else', async () => {

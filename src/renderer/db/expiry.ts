@@ -45,7 +45,7 @@ export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: 
     const expired = (await clearFieldsUpTo(db, 'messages', 'expiresAt', now, PURGE_BATCH)) as ExpiredKeys[];
     if (expired.length === 0) return purged;
     const count = await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions], async () => {
-      await db.messages.bulkDelete(expired.map((message) => message.seq));
+      await deleteRows(db, expired.map((message) => message.seq));
       await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
       await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
       const byConversation = new Map<string, string[]>();
@@ -61,6 +61,41 @@ export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: 
     if (count < PURGE_BATCH) return purged;
     await pause();
   }
+}
+
+/**
+ * Deletes these message rows with one request per run of neighbouring rows: expired messages are mostly neighbours
+ * (a chat's messages expire in the order they were read or sent), and a delete request per row was most of a purge
+ * batch's main-thread time (IndexedDB takes each request from the page's thread). The rows between the first and the
+ * last are read as keys only to find the runs; when the rows are scattered, it is one request per row after all.
+ */
+async function deleteRows(db: ParleyDatabase, seqs: readonly number[]): Promise<void> {
+  const wanted = new Set(seqs);
+  const sorted = [...wanted].sort((a, b) => a - b);
+  if (sorted.length === 0) return;
+  const between = (await db.messages
+    .where(':id')
+    .between(sorted[0]!, sorted[sorted.length - 1]!, true, true)
+    .limit(sorted.length * 2 + 1)
+    .primaryKeys()) as number[];
+  let runStart: number | undefined;
+  let runEnd = 0;
+  const runs: [number, number][] = [];
+  for (const seq of between) {
+    if (wanted.has(seq)) {
+      runStart ??= seq;
+      runEnd = seq;
+    } else if (runStart !== undefined) {
+      runs.push([runStart, runEnd]);
+      runStart = undefined;
+    }
+  }
+  if (runStart !== undefined) runs.push([runStart, runEnd]);
+  if (between.length > sorted.length * 2 || runs.length * 2 > sorted.length) {
+    await db.messages.bulkDelete(sorted);
+    return;
+  }
+  for (const [first, last] of runs) await db.messages.where(':id').between(first, last, true, true).delete();
 }
 
 /** What the purge reads of an expired row: fields the at-rest sealing keeps in clear. */

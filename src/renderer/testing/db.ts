@@ -146,3 +146,31 @@ export function countRequests(db: ParleyDatabase): { requests: number } {
 export async function notedFileDeletions(db: ParleyDatabase): Promise<GoneMessage[]> {
   return (await db.fileDeletions.toArray()).flatMap((note) => note.messages);
 }
+
+/** Counts the delete requests made to IndexedDB's messages table: one per key deleted, one per range. Call before first use. */
+export function countDeleteRequests(db: ParleyDatabase): { requests: number } {
+  const counter = { requests: 0 };
+  db.use({
+    stack: 'dbcore',
+    name: 'deleteCounter',
+    level: -20,
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(name: string): DBCoreTable {
+          const table = down.table(name);
+          if (name !== 'messages') return table;
+          return {
+            ...table,
+            mutate(request) {
+              if (request.type === 'delete') counter.requests += request.keys.length;
+              if (request.type === 'deleteRange') counter.requests += 1;
+              return table.mutate(request);
+            },
+          };
+        },
+      };
+    },
+  });
+  return counter;
+}

@@ -53,6 +53,9 @@ describe('history on a newly linked device', () => {
     const fileId = received.content.kind === 'media' ? received.content.attachments[0]!.id : '';
     const group = await alice.call('groups.create', { name: 'Sailing', members: [bob.username] });
     await alice.call('contacts.setVerified', { username: bob.username, verified: true });
+    const carol = await user('carol');
+    await addContact(alice, carol);
+    await alice.call('contacts.setBlocked', { username: carol.username, blocked: true });
 
     // What the renderer reads from its history, in two batches.
     const conversations: HistoryConversation[] = [
@@ -99,6 +102,13 @@ describe('history on a newly linked device', () => {
     const blobsDir = join(relay.dataDir, 'blobs');
     const blobs = readdirSync(blobsDir).map((name) => readFileSync(join(blobsDir, name)));
     expect(blobs.some((bytes) => bytes.includes(Buffer.from(SECRET_WORDS)) || bytes.includes(Buffer.from('Sailing')))).toBe(false);
+
+    // Alice's contacts are the laptop's, and carol, whom she blocked, is blocked there before the laptop ever met her.
+    expect((await laptop.call('contacts.list', {})).map((c) => [c.username, c.blocked]).sort()).toEqual([
+      [bob.username, false],
+      [carol.username, true],
+    ]);
+    expect((await laptop.failure('messages.send', { conversationId: dm(carol), messageId: '01JD3Q8S6Z8M5N1V0K2H7HIS10', content: { kind: 'text', body: 'no' } })).code).toBe('blocked');
 
     await laptop.call('history.finishImport', {});
     expect(await laptop.call('history.importState', {})).toEqual({ state: 'none' });

@@ -118,6 +118,39 @@ describe('one account on two devices', () => {
     await expect.poll(() => verifiedOn(laptop), { timeout: 30_000 }).toBe(true);
   });
 
+  it('keeps contacts and blocks the same on all of alice’s devices: added or blocked on one, so on the other, unblocked too', { timeout: 90_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const carol = await user('carol');
+    const laptop = await linked(alice);
+    const onLaptop = async (name: string) => (await laptop.call('contacts.list', {})).find((c) => c.username === name);
+
+    // Added on the first device: listed on the laptop, which has not met bob; it meets him when it writes.
+    await addContact(alice, bob);
+    await expect.poll(() => onLaptop(bob.username), { timeout: 30_000 }).toMatchObject({ username: bob.username, blocked: false });
+    await laptop.call('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7CON01', content: { kind: 'text', body: 'from the laptop' } });
+    await waitFor(() => bob.texts(dm(alice)).includes('from the laptop'), 'bob gets it');
+
+    // Blocked on the first device: blocked on the laptop (sends refused there); unblocked on the laptop: on both.
+    await alice.call('contacts.setBlocked', { username: bob.username, blocked: true });
+    await expect.poll(async () => (await onLaptop(bob.username))?.blocked, { timeout: 30_000 }).toBe(true);
+    expect((await laptop.failure('messages.send', { conversationId: dm(bob), messageId: '01JD3Q8S6Z8M5N1V0K2H7CON02', content: { kind: 'text', body: 'no' } })).code).toBe('blocked');
+    await laptop.call('contacts.setBlocked', { username: bob.username, blocked: false });
+    await expect.poll(async () => (await alice.call('contacts.list', {})).find((c) => c.username === bob.username)?.blocked, { timeout: 30_000 }).toBe(false);
+
+    // Blocked on the first device after she wrote: the laptop drops what she writes next, as the first device does.
+    await addContact(carol, alice);
+    await carol.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7CON03', content: { kind: 'text', body: 'hi, it is carol' } });
+    await waitFor(() => alice.texts(dm(carol)).length === 1 && laptop.texts(dm(carol)).length === 1, 'both get carol’s first');
+    await alice.call('contacts.setBlocked', { username: carol.username, blocked: true });
+    await expect.poll(async () => (await onLaptop(carol.username))?.blocked, { timeout: 30_000 }).toBe(true);
+    await carol.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7CON04', content: { kind: 'text', body: 'blocked now' } });
+    // After a later message from bob, the laptop still shows only her first.
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7CON06', content: { kind: 'text', body: 'after carol' } });
+    await waitFor(() => laptop.texts(dm(bob)).includes('after carol'), 'the laptop gets bob’s');
+    expect(laptop.texts(dm(carol))).toEqual(['hi, it is carol']);
+  });
+
   it('fans out to three devices; one that was offline gets what it missed when it is back', { timeout: 90_000 }, async () => {
     const alice = await user('alice');
     const bob = await user('bob');

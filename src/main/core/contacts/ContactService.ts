@@ -8,7 +8,7 @@ import { AppError, type ContactView, type SafetyNumberView } from '../../../shar
 import { addressKey, normalizeUsername } from '../../../shared/protocol';
 import { toAppError } from '../messaging/appErrors';
 import { relayMessageId } from '../messaging/relayIds';
-import { encodeEnvelope, type SyncIdentityAcceptedEnvelope, type SyncVerifiedEnvelope } from '../messaging/wire';
+import { encodeEnvelope, type SyncContactEnvelope, type SyncIdentityAcceptedEnvelope, type SyncVerifiedEnvelope } from '../messaging/wire';
 import type { MessagingContext } from '../messaging/context';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { contactView } from './contactView';
@@ -33,12 +33,14 @@ export class ContactService {
   }
 
   /**
-   * Blocks or unblocks a known peer. Blocking changes nothing they can see: their messages are dropped on receipt
-   * (ReceiveBatch) and one-to-one sends to them are refused (MessageSender); they are not told.
+   * Blocks or unblocks a known peer, here and on this user's other devices. Blocking changes nothing they can see:
+   * their messages are dropped on receipt (ReceiveBatch) and one-to-one sends to them are refused (MessageSender);
+   * they are not told.
    */
   async setBlocked(username: string, blocked: boolean): Promise<ContactView> {
     const name = normalizeUsername(username);
     if (name === this.ctx.me.user) throw new AppError('cannot_add_self', 'That is your own username.');
+    const was = this.ctx.peers.get(name)?.blocked === true;
     const peer = await this.ctx.peers.update(name, (p) => {
       if (!p || Boolean(p.blocked) === blocked) return p;
       const { blocked: _was, ...rest } = p;
@@ -48,6 +50,7 @@ export class ContactService {
     this.ctx.logger.info('contact.blocked', { blocked });
     const view = contactView(peer);
     this.ctx.contactChanged(view);
+    if (was !== blocked) await this.syncToOwnDevices({ type: 'sync_contact', user: name, added: false, blocked });
     return view;
   }
 
@@ -68,6 +71,7 @@ export class ContactService {
     if (!peer.contact) peer = (await this.ctx.peers.update(name, (p) => p && { ...p, contact: true })) ?? peer;
     const view = contactView(peer);
     this.ctx.contactChanged(view);
+    if (!known?.contact) await this.syncToOwnDevices({ type: 'sync_contact', user: name, added: true });
     return view;
   }
 
@@ -107,11 +111,11 @@ export class ContactService {
   }
 
   /**
-   * A contact's trust state for this user's other devices (docs/protocol.md, SyncMessage). Best effort, like
+   * A contact's trust, contact or blocked state for this user's other devices (docs/protocol.md, SyncMessage). Best effort, like
    * transcripts: the change is made here whatever happens; an own device that cannot be reached now keeps its own
    * state until the user changes it again (or links anew, with history).
    */
-  private async syncToOwnDevices(sync: Unstamped<SyncVerifiedEnvelope> | Unstamped<SyncIdentityAcceptedEnvelope>): Promise<void> {
+  private async syncToOwnDevices(sync: Unstamped<SyncVerifiedEnvelope> | Unstamped<SyncIdentityAcceptedEnvelope> | Unstamped<SyncContactEnvelope>): Promise<void> {
     const { ctx } = this;
     try {
       if ((await this.pairwise.ownOtherDevices()) === 0) return;

@@ -5,7 +5,7 @@ import { USERNAME_PATTERN, normalizeUsername } from '../../../shared/protocol';
 import { KeyedQueue } from '../../../shared/base';
 import type { Logger } from '../transport';
 import { ListRecord, isVaultError, jsonRecord, type Vault } from '../vault';
-import { acceptedElsewhere, verifiedElsewhere, type Peer } from './identityTrust';
+import { acceptedElsewhere, newPeer, verifiedElsewhere, type Peer } from './identityTrust';
 
 const Key = z.string().max(64);
 const PeerRecord = z.strictObject({
@@ -96,6 +96,29 @@ export class PeerStore {
     let changed: Peer | undefined;
     await this.update(normalizeUsername(username), (peer) => {
       changed = peer && acceptedElsewhere(peer, key);
+      return changed;
+    });
+    return changed;
+  }
+
+  /**
+   * Another of this user's devices added `username` as a contact, or blocked or unblocked them (a sync message, or
+   * the history archive). A peer not met here yet gets a record without devices: it is listed (or blocked) now and
+   * met through the relay when first written to. Resolves with the peer when its record changed.
+   */
+  async keptElsewhere(username: string, kept: { added: boolean; blocked?: boolean }, now: number): Promise<Peer | undefined> {
+    const name = normalizeUsername(username);
+    let changed: Peer | undefined;
+    await this.update(name, (peer) => {
+      let next = peer ?? newPeer(name, now, false);
+      if (kept.added && !next.contact) next = { ...next, contact: true };
+      if (kept.blocked !== undefined && Boolean(next.blocked) !== kept.blocked) {
+        const { blocked: _was, ...rest } = next;
+        next = kept.blocked ? { ...rest, blocked: true } : rest;
+      }
+      // Nothing changed; or someone not met here who is neither a contact nor blocked: nothing to keep.
+      const same = peer !== undefined && next.contact === peer.contact && next.blocked === peer.blocked;
+      changed = same || (!peer && !next.contact && !next.blocked) ? undefined : next;
       return changed;
     });
     return changed;

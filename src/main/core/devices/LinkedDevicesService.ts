@@ -8,6 +8,7 @@ import { toBase64 } from '../../../shared/encoding/base64';
 import { TransportError } from '../transport';
 import type { MessagingContext } from '../messaging/context';
 import type { HistoryExports } from '../history/HistoryExports';
+import type { PairwiseChannel } from '../sessions/PairwiseChannel';
 import { archivePointerOf } from '../history/HistoryImport';
 import type { AccountSecretStore } from './AccountSecretStore';
 import { openDeviceName, sealDeviceName } from './deviceNames';
@@ -19,6 +20,7 @@ export class LinkedDevicesService {
     private readonly ctx: MessagingContext,
     private readonly secrets: AccountSecretStore,
     private readonly history: HistoryExports,
+    private readonly pairwise: Pick<PairwiseChannel, 'forgetDeviceList'>,
   ) {}
 
   /** The new device's name from its code, for the user to confirm; nothing is sent. */
@@ -62,6 +64,8 @@ export class LinkedDevicesService {
       }),
     );
     ctx.logger.info('devices.linked', { device, history: archive !== undefined });
+    // Sync messages sent from now on (a contact added a moment ago, a verification) must reach the new device too.
+    this.pairwise.forgetDeviceList(user);
     if (archive && historyExport !== undefined) {
       this.history.forget(historyExport);
       await this.grantFiles(archive.fileBlobs, device);

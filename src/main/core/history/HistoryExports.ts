@@ -12,7 +12,7 @@ import type { AttachmentPointerData } from '../media/AttachmentPointer';
 import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { encryptAndUpload } from '../media/transfer/encryptAndUpload';
 import type { Logger } from '../transport';
-import { encodeArchive, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveAttachment, type ArchiveVerifiedContact } from './archiveCodec';
+import { encodeArchive, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveAttachment, type ArchiveContact, type ArchiveVerifiedContact } from './archiveCodec';
 
 export const HISTORY_DIR = 'history';
 /** Exports kept at once (a new one drops the oldest). */
@@ -36,6 +36,8 @@ export interface HistoryExportsOptions {
   groups: () => readonly GroupState[];
   /** The contacts the user verified, with the key compared. */
   verifiedContacts: () => ArchiveVerifiedContact[];
+  /** The user's contacts and the users they blocked. */
+  contacts: () => ArchiveContact[];
   endpoint: () => URL;
   tokens: BlobTokenSource;
   logger: Logger;
@@ -111,6 +113,7 @@ export class HistoryExports {
       attachments: [...attachments.values()],
       groups,
       verifiedContacts: this.options.verifiedContacts(),
+      contacts: this.options.contacts(),
     });
     if (bytes.length > MAX_HISTORY_ARCHIVE_BYTES) throw new AppError('invalid_request', 'This history is too large to transfer; choose fewer days.');
     const dir = join(this.options.dataDir, HISTORY_DIR);

@@ -22,7 +22,7 @@ import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { downloadBlob } from '../media/transfer/rangeDownload';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
-import { decodeArchive, HistoryArchiveError, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveGroup, type ArchiveVerifiedContact, type HistoryArchive } from './archiveCodec';
+import { decodeArchive, HistoryArchiveError, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveGroup, type ArchiveContact, type ArchiveVerifiedContact, type HistoryArchive } from './archiveCodec';
 import { HISTORY_DIR } from './HistoryExports';
 
 const RECORD = 'history-import';
@@ -48,6 +48,8 @@ export interface HistoryImportOptions {
   importGroups: (groups: readonly ArchiveGroup[]) => Promise<void>;
   /** Takes the primary's verified contacts (each for the key compared there). */
   importVerifications: (contacts: readonly ArchiveVerifiedContact[]) => Promise<void>;
+  /** Takes the primary's contacts and blocked users. */
+  importContacts: (contacts: readonly ArchiveContact[]) => Promise<void>;
   events: IpcEvents;
   logger: Logger;
 }
@@ -120,6 +122,7 @@ export class HistoryImport {
     this.running = this.download(pointer).then(
       async (archive) => {
         await this.options.importGroups(archive.groups);
+        await this.options.importContacts(archive.contacts);
         await this.options.importVerifications(archive.verifiedContacts);
         this.archive = archive;
         this.attachments = new Map(archive.attachments.map((a) => [a.id, a.pointer]));

@@ -63,8 +63,12 @@ const archive: HistoryArchive = {
       snapshot: { name: 'Sailing', members: ['alice', 'bob'], admins: ['alice'], createdBy: 'alice', revision: 3, inviteLinks: [], approveNewMembers: true },
       active: true,
     },
-  ],  verifiedContacts: [{ username: 'bob', key: btoa('b'.repeat(32)) }],
-
+  ],
+  verifiedContacts: [{ username: 'bob', key: btoa('b'.repeat(32)) }],
+  contacts: [
+    { username: 'bob', contact: true, blocked: false },
+    { username: 'mallory', contact: false, blocked: true },
+  ],
 };
 
 describe('history archive codec', () => {
@@ -91,6 +95,7 @@ describe('history archive codec', () => {
     expect(bad({ messages: [{ ...second!, attachments: ['DDDDDDDDDDDDDDDDDDDDDD'] }] })).toThrow(/a file the archive does not hold/);
     expect(bad({ messages: [{ ...first!, sender: 'not a user!' }] })).toThrow(/does not pass its schema/);
     expect(bad({ conversations: [{ ...archive.conversations[0]!, id: 'dm:Bob' }] })).toThrow(expect.objectContaining({ code: 'malformed_archive' }));
+    expect(bad({ contacts: [{ username: 'not a user!', contact: true, blocked: false }] })).toThrow(expect.objectContaining({ code: 'malformed_archive' }));
     expect(bad({ attachments: [{ id: FILE_ID, pointer: { ...archive.attachments[0]!.pointer, key: new Uint8Array(5) } }] })).toThrow(
       expect.objectContaining({ code: 'malformed_archive' }),
     );

@@ -42,6 +42,13 @@ export interface ArchiveVerifiedContact {
   key: string;
 }
 
+/** A user the primary lists as a contact, or blocked (or both). */
+export interface ArchiveContact {
+  username: string;
+  contact: boolean;
+  blocked: boolean;
+}
+
 export interface HistoryArchive {
   createdAt: number;
   /** Messages from this time on; null: everything. */
@@ -52,6 +59,7 @@ export interface HistoryArchive {
   attachments: ArchiveAttachment[];
   groups: ArchiveGroup[];
   verifiedContacts: ArchiveVerifiedContact[];
+  contacts: ArchiveContact[];
 }
 
 export class HistoryArchiveError extends CodedError<'malformed_archive' | 'newer_archive_version'> {
@@ -102,6 +110,7 @@ export function encodeArchive(archive: HistoryArchive): Uint8Array {
     attachments: archive.attachments.map((a) => ({ id: a.id, pointer: toPointer(a.pointer) })),
     groups: archive.groups.map((g) => ({ groupId: g.groupId, state: toState(g.snapshot), active: g.active })),
     verifiedContacts: archive.verifiedContacts.map((c) => ({ username: c.username, identityKey: fromBase64(c.key) })),
+    contacts: archive.contacts.map((c) => ({ username: c.username, contact: c.contact, blocked: c.blocked })),
   });
   return toBinary(HistoryArchiveSchema, message);
 }
@@ -138,7 +147,8 @@ export function decodeArchive(bytes: Uint8Array): HistoryArchive {
       if (c.identityKey.length !== 32) fail('a verified contact without a 32-byte key');
       return { username: normalizeUsername(valid(Username, c.username)), key: toBase64(c.identityKey) };
     });
-    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups, verifiedContacts };
+    const contacts = wire.contacts.map((c) => ({ username: normalizeUsername(valid(Username, c.username)), contact: c.contact, blocked: c.blocked }));
+    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups, verifiedContacts, contacts };
   } catch (error) {
     if (error instanceof HistoryArchiveError) throw error;
     throw malformed(`the archive holds invalid content (${(error as Error).message})`);

@@ -168,6 +168,7 @@ export class Messenger {
       storedPointer: (id) => media.storedPointer(id),
       groups: () => groups.all(),
       verifiedContacts: () => peers.all().flatMap((peer) => (peer.verified && comparedKey(peer) ? [{ username: peer.username, key: comparedKey(peer)! }] : [])),
+      contacts: () => peers.all().flatMap((peer) => (peer.contact || peer.blocked ? [{ username: peer.username, contact: peer.contact, blocked: peer.blocked === true }] : [])),
       endpoint: options.blobEndpoint,
       tokens: blobTokens,
       logger: options.logger,
@@ -180,6 +181,13 @@ export class Messenger {
       endpoint: options.blobEndpoint,
       tokens: blobTokens,
       importGroups: async (archived) => void (await adoptGroups(groups, archived, ctx.me.user, ctx.now())),
+      importContacts: async (contacts) => {
+        for (const contact of contacts) {
+          if (contact.username === ctx.me.user) continue;
+          const peer = await peers.keptElsewhere(contact.username, { added: contact.contact, blocked: contact.blocked }, ctx.now());
+          if (peer) ctx.contactChanged(contactView(peer));
+        }
+      },
       importVerifications: async (contacts) => {
         for (const contact of contacts) {
           const peer = await peers.verifiedElsewhere(contact.username, contact.key, true);
@@ -206,7 +214,7 @@ export class Messenger {
       new HistoryKey(vault, provider),
       media,
       autoDownloads,
-      new LinkedDevicesService(ctx, accountSecret, historyExports),
+      new LinkedDevicesService(ctx, accountSecret, historyExports, pairwise),
       accountSecret,
       historyExports,
       historyImport,

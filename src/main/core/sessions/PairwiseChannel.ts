@@ -115,6 +115,11 @@ export class PairwiseChannel {
     }
   }
 
+  /** The user's devices changed (this device linked one): the next send asks the relay again instead of waiting out the TTL. */
+  forgetDeviceList(user: string): void {
+    this.listedAt.delete(normalizeUsername(user));
+  }
+
   /**
    * Keeps the user's devices as the relay lists them (at most every DEVICE_LIST_TTL_MS): removed devices are
    * forgotten with their sessions, devices not known yet get sessions (their certificates checked in establish).

@@ -50,6 +50,8 @@ export type ItemOutcome =
   | { kind: 'failed'; delivery: Delivery; code: ReceiveFailureCode }
   /** This user verified a contact (or cleared it) on another of their devices: the pipeline applies it. */
   | { kind: 'verified'; delivery: Delivery; user: string; identityKey: Uint8Array; verified: boolean }
+  /** This user added a contact, or blocked or unblocked someone, on another of their devices: the pipeline applies it. */
+  | { kind: 'contact'; delivery: Delivery; user: string; added: boolean; blocked?: boolean }
   /** This user accepted a contact's changed key on another of their devices: the pipeline applies it. */
   | { kind: 'identity_accepted'; delivery: Delivery; user: string; identityKey: Uint8Array }
   /** A join request for one of this device's invite links, or an admin's answer to one this device sent. */
@@ -218,6 +220,10 @@ export class ReceiveBatch {
         // Only this account's own devices say what its user verified, and never about the user themself.
         if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
         return { kind: 'verified', delivery, user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
+      case 'sync_contact':
+        // Only this account's own devices say whom its user added or blocked, and never the user themself.
+        if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');
+        return { kind: 'contact', delivery, user: envelope.user, added: envelope.added, ...(envelope.blocked === undefined ? {} : { blocked: envelope.blocked }) };
       case 'sync_identity_accepted':
         // Only this account's own devices say what its user accepted, and never about the user themself.
         if (this.from.user !== this.ctx.me.user || envelope.user === this.ctx.me.user) throw new ReceiveFailure('bad_envelope');

@@ -33,7 +33,7 @@ interface Effects {
   /** The peer record changed (a new contact, a new or changed key): worth a contacts.changed. */
   peerChanged: boolean;
   groupChanges: { group: GroupView; update: GroupUpdate }[];
-  /** Contacts whose verification (or accepted key) another of this user's devices changed. */
+  /** Peers whose verification, accepted key, contact or blocked state another of this user's devices changed. */
   changedElsewhere: Peer[];
 }
 
@@ -220,7 +220,7 @@ export class ReceivePipeline {
     if (effects.peerChanged && effects.peer?.contact) ctx.contactChanged(contactView(effects.peer));
     if (effects.peerChanged) announceLinkedDevices(ctx, effects.before, effects.peer);
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
-    for (const contact of effects.changedElsewhere) if (contact.contact) ctx.contactChanged(contactView(contact));
+    for (const peer of effects.changedElsewhere) if (peer.contact || peer.blocked) ctx.contactChanged(contactView(peer));
     for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
     if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinWorkQueued();
@@ -276,6 +276,7 @@ export class ReceivePipeline {
       let changed: Peer | undefined;
       if (outcome.kind === 'verified') changed = await ctx.peers.verifiedElsewhere(outcome.user, toBase64(outcome.identityKey), outcome.verified);
       else if (outcome.kind === 'identity_accepted') changed = await ctx.peers.acceptedElsewhere(outcome.user, toBase64(outcome.identityKey));
+      else if (outcome.kind === 'contact') changed = await ctx.peers.keptElsewhere(outcome.user, outcome, ctx.now());
       if (changed) changedElsewhere.push(changed);
     }
     await Promise.all([...batch.senderKeys.values()].map((key) => ctx.senderKeys.saveReceived(from, key)));

@@ -249,6 +249,16 @@ describe('end-to-end content v2', () => {
     expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...verified, user: 'not a name!' })))).toBe('malformed_content');
   });
 
+  it('round-trips a contact added, blocked or unblocked on another device; an unknown block state changes nothing', () => {
+    const added = { type: 'sync_contact' as const, messageId: 'c1', sentAt: 9, user: 'bob', added: true };
+    expect(decodeEnvelope(encodeEnvelope(added))).toEqual(added);
+    expect(decodeEnvelope(encodeEnvelope({ ...added, added: false, blocked: true }))).toEqual({ ...added, added: false, blocked: true });
+    expect(decodeEnvelope(encodeEnvelope({ ...added, added: false, blocked: false }))).toEqual({ ...added, added: false, blocked: false });
+    expect(codeOf(() => decodeEnvelope(encodeEnvelope({ ...added, user: 'not a name!' })))).toBe('malformed_content');
+    const unknownBlock = raw({ ...stamped, silent: true, body: { case: 'sync', value: { kind: { case: 'contact', value: { user: 'bob', added: false, block: 7 as never } } } } });
+    expect(decodeEnvelope(unknownBlock)).toEqual({ type: 'sync_contact', messageId: 'm1', sentAt: 5, user: 'bob', added: false });
+  });
+
   it('round-trips a changed key accepted on another device, with the 32-byte key accepted', () => {
     const accepted = { type: 'sync_identity_accepted' as const, messageId: 'k1', sentAt: 9, user: 'bob', identityKey: new Uint8Array(32).fill(3) };
     expect(decodeEnvelope(encodeEnvelope(accepted))).toEqual(accepted);

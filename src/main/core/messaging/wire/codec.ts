@@ -42,6 +42,7 @@ import {
   type InviteLink,
   type SyncMessage_ReadMessage,
   SyncMessage_Unsent_Reason as UnsentReasonWire,
+  SyncMessage_Contact_Block as BlockWire,
 } from './gen/content_pb';
 import type { ContentConversation, Envelope, MessageContent, ReceivedEnvelope, SyncReadEnvelope, SyncUnsentEnvelope, UnsupportedEnvelope, WireMediaContent } from './model';
 
@@ -110,6 +111,11 @@ function toContent(envelope: Envelope): Content {
     case 'sync_verified': {
       const value = { user: envelope.user, identityKey: envelope.identityKey, verified: envelope.verified };
       return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'verified', value } } } });
+    }
+    case 'sync_contact': {
+      const block = envelope.blocked === undefined ? BlockWire.UNCHANGED : envelope.blocked ? BlockWire.BLOCKED : BlockWire.UNBLOCKED;
+      const value = { user: envelope.user, added: envelope.added, block };
+      return create(ContentSchema, { ...stamp, silent: true, body: { case: 'sync', value: { kind: { case: 'contact', value } } } });
     }
     case 'sync_identity_accepted': {
       const value = { user: envelope.user, identityKey: envelope.identityKey };
@@ -333,6 +339,12 @@ function fromSync(content: Content, messageId: string, sentAt: number): Received
     const { user, identityKey, verified } = sync.kind.value;
     if (identityKey.length !== 32) throw malformed('a verified sync without a 32-byte key');
     return { type: 'sync_verified', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'verified user')), identityKey, verified };
+  }
+  if (sync?.kind.case === 'contact') {
+    const { user, added, block } = sync.kind.value;
+    // A block state this version does not know changes nothing.
+    const blocked = block === BlockWire.BLOCKED ? { blocked: true } : block === BlockWire.UNBLOCKED ? { blocked: false } : {};
+    return { type: 'sync_contact', messageId, sentAt, user: normalizeUsername(valid(Username, user, 'contact user')), added, ...blocked };
   }
   if (sync?.kind.case === 'identityAccepted') {
     const { user, identityKey } = sync.kind.value;

@@ -137,6 +137,17 @@ export interface SyncIdentityAcceptedEnvelope extends Stamped {
   identityKey: Uint8Array;
 }
 
+/**
+ * This account's user added `user` as a contact (`added`), or blocked or unblocked them (`blocked`; absent:
+ * unchanged), on another of their devices (content.proto SyncMessage.Contact).
+ */
+export interface SyncContactEnvelope extends Stamped {
+  type: 'sync_contact';
+  user: string;
+  added: boolean;
+  blocked?: boolean;
+}
+
 /** Why an own message will not be sent from the device that wrote it (content.proto SyncMessage.Unsent.Reason). */
 export type UnsentReason = 'failed' | 'deleted';
 
@@ -162,6 +173,7 @@ export type Envelope =
   | SyncReadEnvelope
   | SyncVerifiedEnvelope
   | SyncUnsentEnvelope
-  | SyncIdentityAcceptedEnvelope;
+  | SyncIdentityAcceptedEnvelope
+  | SyncContactEnvelope;
 /** What this version may receive. */
 export type ReceivedEnvelope = Envelope | UnsupportedEnvelope;

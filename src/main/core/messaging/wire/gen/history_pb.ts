@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file history.proto.
  */
 export const file_history: GenFile = /*@__PURE__*/
-  fileDesc("Cg1oaXN0b3J5LnByb3RvEhFwYXJsZXkuaGlzdG9yeS52MSLqAgoOSGlzdG9yeUFyY2hpdmUSDwoHdmVyc2lvbhgBIAEoDRISCgpjcmVhdGVkX2F0GAIgASgEEg0KBXNpbmNlGAMgASgEEj0KDWNvbnZlcnNhdGlvbnMYBCADKAsyJi5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5Q29udmVyc2F0aW9uEjMKCG1lc3NhZ2VzGAUgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2USOQoLYXR0YWNobWVudHMYBiADKAsyJC5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5QXR0YWNobWVudBIvCgZncm91cHMYByADKAsyHy5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5R3JvdXASRAoRdmVyaWZpZWRfY29udGFjdHMYCCADKAsyKS5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5VmVyaWZpZWRDb250YWN0IkAKFkhpc3RvcnlWZXJpZmllZENvbnRhY3QSEAoIdXNlcm5hbWUYASABKAkSFAoMaWRlbnRpdHlfa2V5GAIgASgMIswBChNIaXN0b3J5Q29udmVyc2F0aW9uEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEhIKCmNyZWF0ZWRfYXQYAyABKAQSGAoQbGFzdF9hY3Rpdml0eV9hdBgEIAEoBBITCgttdXRlZF91bnRpbBgFIAEoBBIUCgxtdXRlZF9hbHdheXMYBiABKAgSHAoUZXhwaXJlX3RpbWVyX3NlY29uZHMYByABKA0SEQoJcGlubmVkX2F0GAggASgEEhAKCGFyY2hpdmVkGAkgASgIIqwGCg5IaXN0b3J5TWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIOCgZzZW5kZXIYAyABKAkSPgoJZGlyZWN0aW9uGAQgASgOMisucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2UuRGlyZWN0aW9uEgwKBGJvZHkYBSABKAkSEQoJdGltZXN0YW1wGAYgASgEEjgKBnN0YXR1cxgHIAEoDjIoLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlNZXNzYWdlLlN0YXR1cxIPCgdzZW50X2F0GAggASgEEhYKDmF0dGFjaG1lbnRfaWRzGAkgAygJEicKBXF1b3RlGAogASgLMhgucGFybGV5LmNvbnRlbnQudjIuUXVvdGUSEQoJZWRpdGVkX2F0GAsgASgEEg8KB2RlbGV0ZWQYDCABKAgSNQoJcmVhY3Rpb25zGA0gAygLMiIucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeVJlYWN0aW9uEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGA4gASgNEhIKCmV4cGlyZXNfYXQYDyABKAQSLgoGdXBkYXRlGBAgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USEQoJaGFzX3RpbWVyGBEgASgIEhUKDXRpbWVyX3NlY29uZHMYEiABKA0SFQoNbGlua2VkX2RldmljZRgTIAEoDRIOCgZ1bnJlYWQYFCABKAgiYQoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhEKDURJUkVDVElPTl9PVVQQARIQCgxESVJFQ1RJT05fSU4QAhIUChBESVJFQ1RJT05fU1lTVEVNEAMifwoGU3RhdHVzEhYKElNUQVRVU19VTlNQRUNJRklFRBAAEg8KC1NUQVRVU19TRU5UEAESFAoQU1RBVFVTX0RFTElWRVJFRBACEg8KC1NUQVRVU19SRUFEEAMSEQoNU1RBVFVTX0ZBSUxFRBAEEhIKDlNUQVRVU19TRU5ESU5HEAUiOgoPSGlzdG9yeVJlYWN0aW9uEgwKBHVzZXIYASABKAkSDQoFZW1vamkYAiABKAkSCgoCYXQYAyABKAQiVgoRSGlzdG9yeUF0dGFjaG1lbnQSCgoCaWQYASABKAkSNQoHcG9pbnRlchgCIAEoCzIkLnBhcmxleS5jb250ZW50LnYyLkF0dGFjaG1lbnRQb2ludGVyIl4KDEhpc3RvcnlHcm91cBIQCghncm91cF9pZBgBIAEoCRIsCgVzdGF0ZRgCIAEoCzIdLnBhcmxleS5jb250ZW50LnYyLkdyb3VwU3RhdGUSDgoGYWN0aXZlGAMgASgIYgZwcm90bzM", [file_content]);
+  fileDesc("Cg1oaXN0b3J5LnByb3RvEhFwYXJsZXkuaGlzdG9yeS52MSKfAwoOSGlzdG9yeUFyY2hpdmUSDwoHdmVyc2lvbhgBIAEoDRISCgpjcmVhdGVkX2F0GAIgASgEEg0KBXNpbmNlGAMgASgEEj0KDWNvbnZlcnNhdGlvbnMYBCADKAsyJi5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5Q29udmVyc2F0aW9uEjMKCG1lc3NhZ2VzGAUgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2USOQoLYXR0YWNobWVudHMYBiADKAsyJC5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5QXR0YWNobWVudBIvCgZncm91cHMYByADKAsyHy5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5R3JvdXASRAoRdmVyaWZpZWRfY29udGFjdHMYCCADKAsyKS5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5VmVyaWZpZWRDb250YWN0EjMKCGNvbnRhY3RzGAkgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeUNvbnRhY3QiRAoOSGlzdG9yeUNvbnRhY3QSEAoIdXNlcm5hbWUYASABKAkSDwoHY29udGFjdBgCIAEoCBIPCgdibG9ja2VkGAMgASgIIkAKFkhpc3RvcnlWZXJpZmllZENvbnRhY3QSEAoIdXNlcm5hbWUYASABKAkSFAoMaWRlbnRpdHlfa2V5GAIgASgMIswBChNIaXN0b3J5Q29udmVyc2F0aW9uEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEhIKCmNyZWF0ZWRfYXQYAyABKAQSGAoQbGFzdF9hY3Rpdml0eV9hdBgEIAEoBBITCgttdXRlZF91bnRpbBgFIAEoBBIUCgxtdXRlZF9hbHdheXMYBiABKAgSHAoUZXhwaXJlX3RpbWVyX3NlY29uZHMYByABKA0SEQoJcGlubmVkX2F0GAggASgEEhAKCGFyY2hpdmVkGAkgASgIIqwGCg5IaXN0b3J5TWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIOCgZzZW5kZXIYAyABKAkSPgoJZGlyZWN0aW9uGAQgASgOMisucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2UuRGlyZWN0aW9uEgwKBGJvZHkYBSABKAkSEQoJdGltZXN0YW1wGAYgASgEEjgKBnN0YXR1cxgHIAEoDjIoLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlNZXNzYWdlLlN0YXR1cxIPCgdzZW50X2F0GAggASgEEhYKDmF0dGFjaG1lbnRfaWRzGAkgAygJEicKBXF1b3RlGAogASgLMhgucGFybGV5LmNvbnRlbnQudjIuUXVvdGUSEQoJZWRpdGVkX2F0GAsgASgEEg8KB2RlbGV0ZWQYDCABKAgSNQoJcmVhY3Rpb25zGA0gAygLMiIucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeVJlYWN0aW9uEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGA4gASgNEhIKCmV4cGlyZXNfYXQYDyABKAQSLgoGdXBkYXRlGBAgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USEQoJaGFzX3RpbWVyGBEgASgIEhUKDXRpbWVyX3NlY29uZHMYEiABKA0SFQoNbGlua2VkX2RldmljZRgTIAEoDRIOCgZ1bnJlYWQYFCABKAgiYQoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhEKDURJUkVDVElPTl9PVVQQARIQCgxESVJFQ1RJT05fSU4QAhIUChBESVJFQ1RJT05fU1lTVEVNEAMifwoGU3RhdHVzEhYKElNUQVRVU19VTlNQRUNJRklFRBAAEg8KC1NUQVRVU19TRU5UEAESFAoQU1RBVFVTX0RFTElWRVJFRBACEg8KC1NUQVRVU19SRUFEEAMSEQoNU1RBVFVTX0ZBSUxFRBAEEhIKDlNUQVRVU19TRU5ESU5HEAUiOgoPSGlzdG9yeVJlYWN0aW9uEgwKBHVzZXIYASABKAkSDQoFZW1vamkYAiABKAkSCgoCYXQYAyABKAQiVgoRSGlzdG9yeUF0dGFjaG1lbnQSCgoCaWQYASABKAkSNQoHcG9pbnRlchgCIAEoCzIkLnBhcmxleS5jb250ZW50LnYyLkF0dGFjaG1lbnRQb2ludGVyIl4KDEhpc3RvcnlHcm91cBIQCghncm91cF9pZBgBIAEoCRIsCgVzdGF0ZRgCIAEoCzIdLnBhcmxleS5jb250ZW50LnYyLkdyb3VwU3RhdGUSDgoGYWN0aXZlGAMgASgIYgZwcm90bzM", [file_content]);
 
 /**
  * @generated from message parley.history.v1.HistoryArchive
@@ -78,6 +78,13 @@ export type HistoryArchive = Message<"parley.history.v1.HistoryArchive"> & {
    * @generated from field: repeated parley.history.v1.HistoryVerifiedContact verified_contacts = 8;
    */
   verifiedContacts: HistoryVerifiedContact[];
+
+  /**
+   * The user's contacts and the users they blocked (the new device lists and blocks them too).
+   *
+   * @generated from field: repeated parley.history.v1.HistoryContact contacts = 9;
+   */
+  contacts: HistoryContact[];
 };
 
 /**
@@ -86,6 +93,37 @@ export type HistoryArchive = Message<"parley.history.v1.HistoryArchive"> & {
  */
 export const HistoryArchiveSchema: GenMessage<HistoryArchive> = /*@__PURE__*/
   messageDesc(file_history, 0);
+
+/**
+ * @generated from message parley.history.v1.HistoryContact
+ */
+export type HistoryContact = Message<"parley.history.v1.HistoryContact"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * Listed among the contacts (added, or wrote to the user directly).
+   *
+   * @generated from field: bool contact = 2;
+   */
+  contact: boolean;
+
+  /**
+   * Blocked by the user (a blocked user need not be a contact).
+   *
+   * @generated from field: bool blocked = 3;
+   */
+  blocked: boolean;
+};
+
+/**
+ * Describes the message parley.history.v1.HistoryContact.
+ * Use `create(HistoryContactSchema)` to create a new message.
+ */
+export const HistoryContactSchema: GenMessage<HistoryContact> = /*@__PURE__*/
+  messageDesc(file_history, 1);
 
 /**
  * @generated from message parley.history.v1.HistoryVerifiedContact
@@ -109,7 +147,7 @@ export type HistoryVerifiedContact = Message<"parley.history.v1.HistoryVerifiedC
  * Use `create(HistoryVerifiedContactSchema)` to create a new message.
  */
 export const HistoryVerifiedContactSchema: GenMessage<HistoryVerifiedContact> = /*@__PURE__*/
-  messageDesc(file_history, 1);
+  messageDesc(file_history, 2);
 
 /**
  * @generated from message parley.history.v1.HistoryConversation
@@ -174,7 +212,7 @@ export type HistoryConversation = Message<"parley.history.v1.HistoryConversation
  * Use `create(HistoryConversationSchema)` to create a new message.
  */
 export const HistoryConversationSchema: GenMessage<HistoryConversation> = /*@__PURE__*/
-  messageDesc(file_history, 2);
+  messageDesc(file_history, 3);
 
 /**
  * @generated from message parley.history.v1.HistoryMessage
@@ -305,7 +343,7 @@ export type HistoryMessage = Message<"parley.history.v1.HistoryMessage"> & {
  * Use `create(HistoryMessageSchema)` to create a new message.
  */
 export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
-  messageDesc(file_history, 3);
+  messageDesc(file_history, 4);
 
 /**
  * @generated from enum parley.history.v1.HistoryMessage.Direction
@@ -336,7 +374,7 @@ export enum HistoryMessage_Direction {
  * Describes the enum parley.history.v1.HistoryMessage.Direction.
  */
 export const HistoryMessage_DirectionSchema: GenEnum<HistoryMessage_Direction> = /*@__PURE__*/
-  enumDesc(file_history, 3, 0);
+  enumDesc(file_history, 4, 0);
 
 /**
  * @generated from enum parley.history.v1.HistoryMessage.Status
@@ -379,7 +417,7 @@ export enum HistoryMessage_Status {
  * Describes the enum parley.history.v1.HistoryMessage.Status.
  */
 export const HistoryMessage_StatusSchema: GenEnum<HistoryMessage_Status> = /*@__PURE__*/
-  enumDesc(file_history, 3, 1);
+  enumDesc(file_history, 4, 1);
 
 /**
  * @generated from message parley.history.v1.HistoryReaction
@@ -406,7 +444,7 @@ export type HistoryReaction = Message<"parley.history.v1.HistoryReaction"> & {
  * Use `create(HistoryReactionSchema)` to create a new message.
  */
 export const HistoryReactionSchema: GenMessage<HistoryReaction> = /*@__PURE__*/
-  messageDesc(file_history, 4);
+  messageDesc(file_history, 5);
 
 /**
  * @generated from message parley.history.v1.HistoryAttachment
@@ -430,7 +468,7 @@ export type HistoryAttachment = Message<"parley.history.v1.HistoryAttachment"> &
  * Use `create(HistoryAttachmentSchema)` to create a new message.
  */
 export const HistoryAttachmentSchema: GenMessage<HistoryAttachment> = /*@__PURE__*/
-  messageDesc(file_history, 5);
+  messageDesc(file_history, 6);
 
 /**
  * @generated from message parley.history.v1.HistoryGroup
@@ -459,5 +497,5 @@ export type HistoryGroup = Message<"parley.history.v1.HistoryGroup"> & {
  * Use `create(HistoryGroupSchema)` to create a new message.
  */
 export const HistoryGroupSchema: GenMessage<HistoryGroup> = /*@__PURE__*/
-  messageDesc(file_history, 6);
+  messageDesc(file_history, 7);
 

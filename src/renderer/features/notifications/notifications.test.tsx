@@ -63,6 +63,15 @@ describe('new-message notifications', () => {
     await waitFor(() => expect(fake.windowShown).toBe(1));
   });
 
+  it('name a sender who shared a profile by their profile name', async () => {
+    const { fake } = await renderApp({ contacts });
+    act(() => useChats.getState().select('dm:carol'));
+    act(() => void fake.shareProfile({ username: 'bob', name: 'Robert', avatar: null }));
+    message(fake, 'bob', 'hi');
+    await waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]).toMatchObject({ title: '\u2068Robert\u2069', body: 'hi' });
+  });
+
   it('stay silent for the chat on screen while the window has focus, and speak up once it does not', async () => {
     const { fake } = await renderApp({ contacts });
     act(() => useChats.getState().select('dm:bob'));

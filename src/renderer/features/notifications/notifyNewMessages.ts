@@ -1,7 +1,7 @@
 // Shows an OS notification (the web Notification API, which Electron and the browser shell both route to the
 // system) for messages that just arrived: one per chat per batch, none for muted chats or the chat the user is
 // looking at (notificationPolicy.ts decides, and writes the text). Clicking it opens that chat and brings Parley
-// forward.
+// forward. A sender who shared a profile is named by it.
 import type { NotificationPreview, ReceivedMessage } from '../../../shared/ipc';
 import { notificationContent, shouldNotify, type NotifiedMessage } from '../../../shared/notifications/notificationPolicy';
 import { groupIdOf } from '../../db/conversations';
@@ -10,6 +10,7 @@ import { invoke } from '../../ipc';
 import { useAppSettings } from '../../store/appSettings';
 import { useChats } from '../../store/chats';
 import { useGroups } from '../../store/groups';
+import { useProfiles } from '../../store/profiles';
 import { describeAttachments } from '../media/describeAttachments';
 import type { Session } from '../../store/session';
 
@@ -42,7 +43,8 @@ export async function notifyNewMessages(session: Pick<Session, 'db' | 'me'>, mes
     if (fromOthers.length === 0 || !shouldNotify({ conversationId, fromMe: false }, context)) continue;
     const groupId = groupIdOf(conversationId);
     const group = groupId === null ? null : (useGroups.getState().groups[groupId]?.name ?? 'a group');
-    const notified: NotifiedMessage[] = fromOthers.map((message) => ({ sender: message.sender.user, text: textOf(message) }));
+    const profiles = useProfiles.getState().others;
+    const notified: NotifiedMessage[] = fromOthers.map((message) => ({ sender: profiles[message.sender.user]?.name ?? message.sender.user, text: textOf(message) }));
     const { title, body, dir } = notificationContent(preview, notified, group);
     const notification = new Notification(title, { body, dir, tag: conversationId });
     notification.onclick = () => {

@@ -61,7 +61,7 @@ describe('ExpiryWorker', () => {
           return {
             ...table,
             mutate: (request) => {
-              if (name === 'messages' && request.type === 'delete' && failing) {
+              if (name === 'messages' && (request.type === 'delete' || request.type === 'deleteRange') && failing) {
                 failing = false;
                 return Promise.reject(new Error('disk full'));
               }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileGrowth, growingFileSink, readGrowingFile } from './growingFile';
+import { FileGrowth, READER_PACE_MS, growingFileSink, readGrowingFile } from './growingFile';
 
 let dir: string;
 beforeEach(() => {
@@ -57,6 +57,54 @@ describe('growing file', () => {
     const tail = await read(readGrowingFile(file, growth, whole.length - 128 * KIB - 5, whole.length));
     expect(tail.subarray(0, 5).equals(Buffer.alloc(5))).toBe(true);
     expect(tail.subarray(5).equals(whole.subarray(whole.length - 128 * KIB))).toBe(true);
+  });
+
+  it('keeps the writer at a moving reader’s pace, so the reader takes everything from memory', async () => {
+    const file = join(dir, 'd');
+    const parts = Array.from({ length: 64 }, () => randomBytes(64 * KIB + 16));
+    const whole = Buffer.concat(parts);
+    const window = 1024 * KIB;
+    const growth = new FileGrowth(window);
+    let consumed = 0;
+    let widestLead = 0;
+    growth.on('change', () => (widestLead = Math.max(widestLead, growth.written - consumed)));
+    const reading = (async () => {
+      const pieces: Buffer[] = [];
+      for await (const piece of readGrowingFile(file, growth, 0, whole.length)) {
+        pieces.push(piece as Buffer);
+        consumed += (piece as Buffer).length;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return Buffer.concat(pieces);
+    })();
+    // The reader starts first, as the upload does once its request is open.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeAll(file, growth, parts);
+    expect((await reading).equals(whole)).toBe(true);
+    // Without pacing the writer is megabytes ahead at once; with it, never further than the window and what the
+    // reader's stream buffers (256 KiB and a piece).
+    expect(widestLead).toBeLessThanOrEqual(window + 512 * KIB);
+  });
+
+  it('stops waiting for a reader that stopped moving', async () => {
+    const file = join(dir, 'e');
+    const parts = Array.from({ length: 64 }, () => randomBytes(64 * KIB));
+    const growth = new FileGrowth(256 * KIB);
+    const stuck = readGrowingFile(file, growth, 0, 64 * 64 * KIB);
+    const first = new Promise<void>((resolve) =>
+      stuck.once('data', () => {
+        stuck.pause();
+        resolve();
+      }),
+    );
+    const writing = writeAll(file, growth, parts);
+    await first;
+    const started = performance.now();
+    await writing;
+    // The local copy finishes after one pause of READER_PACE_MS, not never.
+    expect(performance.now() - started).toBeLessThan(READER_PACE_MS * 10);
+    expect(growth.finished).toBe(true);
+    stuck.destroy();
   });
 
   it('holds nothing without a window, and the file has every byte in order', async () => {

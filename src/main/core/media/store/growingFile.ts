@@ -2,13 +2,18 @@
 // in the page cache, and the uploader reads behind it, waiting when it catches up. This is what lets an attachment
 // upload while it is still being encrypted, so sending costs about the slower of the two, not their sum. The newest
 // bytes written stay in memory for a while (a bounded window), so a reader close behind the writer takes them from
-// there instead of reading the file back; one that falls behind the window reads the file.
+// there instead of reading the file back; one that falls behind the window reads the file. While the reader keeps
+// moving, the writer waits for it to stay within the window (the encryptor runs at the upload's pace, and nothing is
+// read back from disk); when the reader stops (the relay is unreachable), the writer goes on at full speed, so the
+// local copy is finished whatever the network does.
 import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { writeAllAt } from '../../../../shared/base';
 
 const READ_BYTES = 256 * 1024;
+/** A reader that moved this recently is waited for; one quiet for longer no longer holds the writer back. */
+export const READER_PACE_MS = 1_000;
 
 export class FileGrowth extends EventEmitter {
   written = 0;
@@ -17,6 +22,8 @@ export class FileGrowth extends EventEmitter {
   private readonly recent: Buffer[] = [];
   private recentStart = 0;
   private recentBytes = 0;
+  private readerAt: number | undefined;
+  private readerMovedAt = 0;
 
   /** `keepBytes`: how many of the newest written bytes to hold for readers (0: none, every read goes to the file). */
   constructor(private readonly keepBytes = 0) {
@@ -66,6 +73,35 @@ export class FileGrowth extends EventEmitter {
     return undefined;
   }
 
+  /** The reader has taken everything before `position`. */
+  readerReached(position: number): void {
+    this.readerAt = position;
+    this.readerMovedAt = performance.now();
+    this.emit('change');
+  }
+
+  /**
+   * Resolves when the writer may add `bytes`: at once without a window or a reader, when the reader stays within the
+   * window after them (or has caught up), once the reader has not moved for READER_PACE_MS, or when writing failed.
+   */
+  async paceWriter(bytes: number): Promise<void> {
+    for (;;) {
+      if (this.keepBytes === 0 || this.readerAt === undefined || this.failure) return;
+      if (this.written + bytes - this.readerAt <= this.keepBytes || this.readerAt >= this.written) return;
+      const quietFor = performance.now() - this.readerMovedAt;
+      if (quietFor >= READER_PACE_MS) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.off('change', done);
+          resolve();
+        };
+        const timer = setTimeout(done, READER_PACE_MS - quietFor);
+        this.on('change', done);
+      });
+    }
+  }
+
   finish(): void {
     this.finished = true;
     this.emit('change');
@@ -97,6 +133,7 @@ export function growingFileSink(file: string, growth: FileGrowth): Writable {
   let position = 0;
   const ensureOpen = async () => (handle ??= await open(file, 'wx', 0o600));
   const writeAll = async (buffers: Buffer[]) => {
+    await growth.paceWriter(buffers.reduce((sum, buffer) => sum + buffer.length, 0));
     const target = await ensureOpen();
     position = await writeAllAt(target, buffers, position);
     growth.wrote(buffers);
@@ -137,6 +174,7 @@ export function readGrowingFile(file: string, growth: FileGrowth, start: number,
           const kept = growth.held(position, want);
           if (kept) {
             position += kept.length;
+            growth.readerReached(position);
             return void this.push(kept);
           }
           // From the file only up to what memory holds, so the reader moves on to memory once it catches up.
@@ -145,6 +183,7 @@ export function readGrowingFile(file: string, growth: FileGrowth, start: number,
           const buffer = Buffer.allocUnsafe(fromFile);
           const { bytesRead } = await handle.read(buffer, 0, fromFile, position);
           position += bytesRead;
+          growth.readerReached(position);
           this.push(bytesRead === fromFile ? buffer : buffer.subarray(0, bytesRead));
         } catch (error) {
           this.destroy(error as Error);

@@ -9,7 +9,13 @@ const BYTES_TAG = '\u0000bytes';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const aad = (table: string) => encoder.encode(`parley.history.v1/${table}`);
+/** The associated data of each table, made once (every row sealed or opened needs it). */
+const aads = new Map<string, Uint8Array<ArrayBuffer>>();
+function aad(table: string): Uint8Array<ArrayBuffer> {
+  let bytes = aads.get(table);
+  if (!bytes) aads.set(table, (bytes = encoder.encode(`parley.history.v1/${table}`)));
+  return bytes;
+}
 
 function replacer(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? { [BYTES_TAG]: toBase64(value) } : value;

@@ -10,6 +10,7 @@ import { BenchWorld, type HeadlessPeer, type RelayProcess } from './harness';
 import type { UiBenchOptions } from './options';
 import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searched, sendDone, storedCount, type LongFrame } from './probes';
 import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
+import { CpuProfiles, startCpuSplit, type CpuSplit } from './cpuSplit';
 import { droppedFrames, summarize, type Summary } from './stats';
 
 export interface MemorySample {
@@ -75,6 +76,8 @@ export interface UiBenchResults {
     firstShownMs: number | null;
     coreDecryptedAllMs: number | null;
     chatListCurrentMs: number;
+    /** CPU seconds from launch until the chat list was current, by process (cpuSplit.ts). */
+    cpuSeconds: CpuSplit;
     stored: number;
     badge: string;
   };
@@ -405,12 +408,17 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
       await settle(10);
     }
   })();
+  const profileDir = process.env.BENCH_UI_CPU_PROF;
+  const profiles = profileDir ? await CpuProfiles.start(profileDir, catcher.context) : undefined;
+  const cpuSpent = startCpuSplit(relay.pid);
   const started = Date.now();
   const launching = catcher.launch();
   // launch() resolves once the page has loaded; the core started before that.
   await launching;
   const launchMs = Date.now() - started;
   const state = await caughtUp(catcher.page, 300_000);
+  const cpuSeconds = cpuSpent();
+  await profiles?.stop();
   polling = false;
   await poller;
   const stored = await storedCount(catcher.page, 'catcher', `dm:${sender.username}`);
@@ -422,6 +430,7 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
     firstShownMs: state.firstShownAt !== undefined ? state.firstShownAt - started : null,
     coreDecryptedAllMs: coreDecryptedAllAt !== null ? coreDecryptedAllAt - started : null,
     chatListCurrentMs: state.currentAt! - started,
+    cpuSeconds,
     stored,
     badge,
   };

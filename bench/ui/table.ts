@@ -93,6 +93,11 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
     add('  … core started and page loaded', ms(catchUp.launchMs));
     add('  … chat first in the chat list', ms(catchUp.firstShownMs));
     add('  … core decrypted all (its receive counter)', ms(catchUp.coreDecryptedAllMs));
+    const cpu = catchUp.cpuSeconds;
+    add(
+      '  … CPU seconds meanwhile: page / rest of Chromium (IndexedDB) / core / relay',
+      `${cpu.renderer.toFixed(2)} / ${cpu.chromiumOther.toFixed(2)} / ${cpu.core.toFixed(2)} / ${cpu.relay.toFixed(2)} s`,
+    );
     add('  … stored in IndexedDB afterwards / unread badge', `${count(catchUp.stored)} rows / “${catchUp.badge}”`);
     add('  … Signal Desktop (REPORTED by users, NOT measured here)', '“0 to 5000 in about 3 minutes”; others 5–30 min', '', 'reference');
   }

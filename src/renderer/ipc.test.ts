@@ -14,6 +14,14 @@ describe('the renderer IPC client', () => {
     expect(error).toMatchObject({ code: 'offline', message: 'Not connected.', retryable: true });
   });
 
+  it('tells an error main sent as a string-table id in the words of the table, with its parameters', async () => {
+    install({
+      invoke: async () =>
+        ({ ok: false, error: { code: 'unknown_user', message: 'user.unknown', retryable: false, text: { id: 'user.unknown', params: { who: 'named', user: 'nobody-here' } } } }) satisfies IpcResult<never>,
+    });
+    await expect(invoke('contacts.add', { username: 'nobody-here' })).rejects.toMatchObject({ code: 'unknown_user', message: 'nobody-here does not exist on this relay.' });
+  });
+
   it('drops an event payload that breaks the contract', () => {
     let emit: (payload: unknown) => void = () => undefined;
     install({

@@ -12,6 +12,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../shared/ipc';
+import { errorSentence } from './i18n/errorText';
 
 export class IpcError extends CodedError<IpcErrorCode> {
   override readonly name = 'IpcError';
@@ -33,7 +34,7 @@ function bridge(): ParleyBridge {
 
 export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await bridge().invoke(channel, request);
-  if (!result.ok) throw new IpcError(result.error.code, result.error.message, result.error.retryable, typeof result.error.detail === 'string' ? result.error.detail : undefined);
+  if (!result.ok) throw new IpcError(result.error.code, errorSentence(result.error), result.error.retryable, typeof result.error.detail === 'string' ? result.error.detail : undefined);
   return result.value as ResponseOf<C>;
 }
 

@@ -1,6 +1,7 @@
 // Errors that cross the IPC boundary: a stable code a UI can switch on, and a message a user can act on.
 // Handlers in main throw AppError; anything else reaches the renderer as `internal` without details.
 import { CodedError } from '../base';
+import type { ErrorText } from './errorText';
 
 
 export const IPC_ERROR_CODES = [
@@ -51,6 +52,8 @@ export interface IpcErrorBody {
   retryable: boolean;
   /** Technical particulars for a details line (see CodedError). */
   detail?: string;
+  /** What to tell the user, as an id of the renderer's string table with its parameters (`message` is then the id). */
+  text?: ErrorText;
 }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
@@ -58,16 +61,27 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 /** An error a handler means the user to see. */
 export class AppError extends CodedError<IpcErrorCode> {
   override readonly name = 'AppError';
+  /** Set when the error is told as a string-table id (errorText.ts); `message` is then that id, for logs. */
+  readonly text: ErrorText | undefined;
+
+  /** `message`: an English sentence, or (moving to this) an id of the renderer's string table with its parameters. */
   constructor(
     code: IpcErrorCode,
-    message: string,
+    message: string | ErrorText,
     readonly retryable = false,
     detail?: string,
   ) {
-    super(code, message, detail === undefined ? undefined : { detail });
+    super(code, typeof message === 'string' ? message : message.id, detail === undefined ? undefined : { detail });
+    this.text = typeof message === 'string' ? undefined : message;
   }
 
   toBody(): IpcErrorBody {
-    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.detail === undefined ? {} : { detail: this.detail }) };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
+      ...(this.text === undefined ? {} : { text: this.text }),
+    };
   }
 }

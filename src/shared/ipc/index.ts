@@ -2,6 +2,7 @@
 export * from './contract';
 export * from './schemas';
 export * from './errors';
+export * from './errorText';
 export * from './bridge';
 export * from './dispatcher';
 export * from './events';

@@ -60,7 +60,7 @@ export class ContactService {
     const known = this.ctx.peers.get(name);
     if (known?.contact && known.devices.length > 0) return contactView(known);
     if (this.ctx.relay.snapshot.state !== 'online') {
-      throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+      throw new AppError('offline', { id: 'offline.try_again' }, true);
     }
     let peer: Peer;
     try {

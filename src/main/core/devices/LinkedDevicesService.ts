@@ -131,7 +131,7 @@ export class LinkedDevicesService {
         case 'offline':
         case 'connection_lost':
         case 'request_timeout':
-          throw new AppError('offline', 'Not connected to the relay right now. Try again when Parley is online.', true);
+          throw new AppError('offline', { id: 'offline.try_again' }, true);
         default:
           throw new AppError('internal', `The relay could not do this (${error.code}).`, error.retryable);
       }

@@ -254,7 +254,7 @@ export class GroupService {
 
   private requireOnline(): void {
     if (this.ctx.relay.snapshot.state !== 'online') {
-      throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+      throw new AppError('offline', { id: 'offline.try_again' }, true);
     }
   }
 }

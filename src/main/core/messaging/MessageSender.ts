@@ -85,7 +85,7 @@ export class MessageSender {
       throw new AppError('unknown_conversation', 'This conversation does not exist on this device.');
     }
     if (this.ctx.relay.snapshot.state !== 'online') {
-      throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
+      throw new AppError('offline', { id: 'offline.will_send' }, true);
     }
     if ((await this.pairwise.ownOtherDevices()) === 0) return;
     const sync: SyncUnsentEnvelope = {
@@ -152,7 +152,7 @@ export class MessageSender {
     }
     // Nothing is encrypted (no ratchet step spent) while it cannot leave anyway.
     if (this.ctx.relay.snapshot.state !== 'online') {
-      throw new AppError('offline', 'Not connected to the relay right now. Parley will send once it is back online.', true);
+      throw new AppError('offline', { id: 'offline.will_send' }, true);
     }
     // What the user writes shares their profile with the people it goes to (docs/protocol.md "Profiles").
     const profile = TRANSCRIBED.has(content.kind) ? this.ctx.profiles.outgoingPointer() : undefined;

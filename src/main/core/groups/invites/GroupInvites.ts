@@ -300,7 +300,7 @@ export class GroupInvites {
     const invite = this.readLive(token);
     const { terms } = invite;
     if (terms.inviter === this.ctx.me.user) throw new AppError('bad_invite', 'This is your own invite link.');
-    if (this.ctx.relay.snapshot.state !== 'online') throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+    if (this.ctx.relay.snapshot.state !== 'online') throw new AppError('offline', { id: 'offline.try_again' }, true);
     try {
       await this.pairwise.devicesOf(terms.inviter);
     } catch (error) {

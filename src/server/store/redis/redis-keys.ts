@@ -22,10 +22,7 @@ export const redisKeys = {
   mailboxSeq: (device: Address) => `${tag(device.user)}:seq:${device.device}`,
   /** Hash: "<sender user>:<sender device>:<message id>" → seq, for the deliveries pending in the mailbox. */
   mailboxIndex: (device: Address) => `${tag(device.user)}:mbi:${device.device}`,
-  /**
-   * Hash {done, left}: the dedup record of (sender device, message id), in the sender's slot. MAILBOX_OPS `release`
-   * builds the same key from a delivery name: change both together.
-   */
+  /** Hash {done, left}: the dedup record of (sender device, message id), in the sender's slot. */
   dedup: (sender: Address, messageId: string) => `${tag(sender.user)}:dd:${sender.device}:${messageId}`,
   /** Hash: device id → JSON signed prekey. */
   signedPrekeys: (user: string) => `${tag(user)}:spk`,

@@ -30,7 +30,7 @@ import {
   type MailboxWriteResult,
   type StoredDelivery,
 } from '../relay-store';
-import { KEY_PREFIX, deliveryName, redisKeys } from './redis-keys';
+import { deliveryName, redisKeys } from './redis-keys';
 import type { RedisClient } from './redis-scripts';
 import { ScriptRound } from './script-round';
 import { WriteOrder, type WriteTurn } from './write-order';
@@ -47,8 +47,8 @@ export interface RedisMailboxOptions {
 }
 
 type Probe = { kind: 'duplicate' } | { kind: 'unknown'; recipients: Address[] } | { kind: 'full'; recipients: Address[] } | { kind: 'append' };
-/** `marked`: the dedup record was marked stored by the append itself (`store`, which also finds resends). */
-type Appended = { deliveries: CreatedDelivery[]; marked: boolean } | { refused: 'unknown' | 'full'; recipients: Address[] } | { duplicate: true };
+/** `marked`: the dedup record was marked stored by the append itself (`store`). */
+type Appended = { deliveries: CreatedDelivery[]; marked: boolean } | { refused: 'unknown' | 'full'; recipients: Address[] };
 
 /** The recipient devices of an envelope that belong to one user (one slot), each device once. */
 interface RecipientSlot {
@@ -102,8 +102,7 @@ export class RedisMailboxes {
   }
 
   /**
-   * On a single Redis without WAIT, a batch whose envelopes are each for one user's devices is one round. Otherwise
-   * three rounds at most, whatever the batch holds (script-round.ts: one script call each on a single Redis): the
+   * Three rounds at most, whatever the batch holds (script-round.ts: one script call each on a single Redis): the
    * acks with the resend checks and probes; the appends (after earlier batches' writes to the same mailboxes) with
    * the acks' count-downs of dedup records; then the stored envelopes' dedup records (after WAIT, when configured)
    * that were not marked with their append.
@@ -111,22 +110,19 @@ export class RedisMailboxes {
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
-    const slots = envelopes.map((envelope) => recipientSlots(envelope.recipients));
-    // A second envelope of one name in a batch is a resend of the first.
-    const seen = new Set<string>();
-    const firsts = envelopes.map((envelope) => {
-      const name = deliveryName(envelope.sender, envelope.messageId);
-      if (seen.has(name)) return false;
-      seen.add(name);
-      return true;
-    });
-    if (this.marksWithAppend && slots.every((slot) => slot.length === 1)) return this.applyInOneRound(batch, turn, slots, firsts);
     const first = new ScriptRound(this.redis);
     if (acks.length > 0) await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
     const acked = acks.map(
       (ack) => first.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<string[]>,
     );
-    const checks = envelopes.map((envelope, i) => (firsts[i] ? this.check(first, envelope, slots[i]!) : undefined));
+    const seen = new Set<string>();
+    const slots = envelopes.map((envelope) => recipientSlots(envelope.recipients));
+    const checks = envelopes.map((envelope, i) => {
+      const name = deliveryName(envelope.sender, envelope.messageId);
+      if (seen.has(name)) return undefined;
+      seen.add(name);
+      return this.check(first, envelope, slots[i]!);
+    });
     await first.run();
     const released = new Map<string, { envelope: SentEnvelope; count: number }>();
     for (const name of (await Promise.all(acked)).flat()) {
@@ -158,7 +154,8 @@ export class RedisMailboxes {
       if (probe.kind === 'unknown') return { status: 'unknown_recipient', recipients: probe.recipients };
       if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
       const result = results[i]!;
-      if (!('deliveries' in result) || result.marked) return outcomeOf(result);
+      if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
+      if (result.marked) return { status: 'stored', deliveries: result.deliveries };
       return this.settle(third, envelope, result.deliveries.length, true, now).then(() => ({
         status: 'stored',
         deliveries: result.deliveries,
@@ -166,32 +163,6 @@ export class RedisMailboxes {
     });
     if (third.size > 0) await third.run();
     return { enqueues: await Promise.all(outcomes) };
-  }
-
-  /**
-   * The batch in one script call (a single Redis without WAIT, every envelope for one user's devices): the acks
-   * with the count-downs of their dedup records (`release`), then each envelope's resend check, append and marking
-   * (`store`), after earlier batches' writes to the same mailboxes.
-   */
-  private async applyInOneRound(batch: MailboxWriteBatch, turn: WriteTurn, slots: ReadonlyArray<readonly RecipientSlot[]>, firsts: readonly boolean[]): Promise<MailboxWriteResult> {
-    const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
-    const round = new ScriptRound(this.redis);
-    let results: Array<Appended | undefined>;
-    try {
-      await turn.mayWrite([
-        ...acks.map((ack) => redisKeys.mailbox(ack.mailbox)),
-        ...envelopes.flatMap((envelope, i) => (firsts[i] ? envelope.recipients.map((r) => redisKeys.mailbox(r)) : [])),
-      ]);
-      const released = acks.map((ack) =>
-        round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [KEY_PREFIX, ...this.dedupExpiry(now), ack.through, ...ack.also]),
-      );
-      const appended = envelopes.map((envelope, i) => (firsts[i] ? this.append(round, envelope, slots[i]!, quota, now) : undefined));
-      await round.run();
-      [results] = await Promise.all([Promise.all(appended), Promise.all(released)]);
-    } finally {
-      turn.wroteMailboxes();
-    }
-    return { enqueues: results.map((result) => (result === undefined ? { status: 'duplicate' } : outcomeOf(result))) };
   }
 
   /**
@@ -252,7 +223,6 @@ export class RedisMailboxes {
         return round.add('store', slot.user, [...keys, redisKeys.dedup(envelope.sender, envelope.messageId)], [...this.dedupExpiry(now), ...args]);
       }),
     )) as Array<[string, ...number[]]>;
-    if (replies.some(([status]) => status === 'duplicate')) return { duplicate: true };
     const seqs = new Map<string, number>();
     const refused: Record<'unknown' | 'full', Set<string>> = { unknown: new Set(), full: new Set() };
     slots.forEach((slot, i) => {
@@ -299,13 +269,6 @@ export class RedisMailboxes {
   private dedupExpiry(now: number): [number, number] {
     return [now + this.options.dedupRetentionMs, this.options.dedupCeilingMs];
   }
-}
-
-/** What an append ended as, once its dedup record is marked (by itself or after it). */
-function outcomeOf(result: Appended): EnqueueOutcome {
-  if ('duplicate' in result) return { status: 'duplicate' };
-  if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
-  return { status: 'stored', deliveries: result.deliveries };
 }
 
 /** Which sender sent which message: what a dedup record is kept for. */

@@ -93,14 +93,9 @@ return 1
  * - `undo` — KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope.
  * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
  *   and returns the names of the ones that were there (a delivery already gone is no error).
- * - `store` — `check`, `append` and, if it appended, `settle` of the envelope's dedup record as stored, in one step:
- *   for a single Redis without WAIT, where the record may share the call. KEYS: as `append`, then the dedup record.
- *   ARGV: the record's expire-at and safety TTL (as `settle`), then as `append`. Returns {'duplicate'} for a resend,
- *   else what `append` returns.
- * - `release` — `ack`, then the count-down (`settle`) of each acked delivery's dedup record, in one step: for a
- *   single Redis, where those records (in the senders' slots, named only by the deliveries) may be reached from the
- *   call. KEYS: as `ack`. ARGV: the key prefix, the records' expire-at and safety TTL, then as `ack`. Returns the
- *   number of deliveries acked. The record's key is built as redisKeys.dedup builds it.
+ * - `store` — `append` and, if it appended, `settle` of the envelope's dedup record as stored, in one step: for a
+ *   single Redis without WAIT, where the record may share the call. KEYS: as `append`, then the dedup record. ARGV:
+ *   the record's expire-at and safety TTL (as `settle`), then as `append`. Returns what `append` returns.
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
  *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
@@ -174,23 +169,12 @@ function ops.ack(KEYS, ARGV)
   return names
 end
 function ops.store(KEYS, ARGV)
-  if ops.check({KEYS[#KEYS]}, {}) == 1 then return {'duplicate'} end
   local keys, args = {}, {}
   for i = 1, #KEYS - 1 do keys[i] = KEYS[i] end
   for i = 3, #ARGV do args[i - 2] = ARGV[i] end
   local reply = ops.append(keys, args)
   if reply[1] == 'ok' then ops.settle({KEYS[#KEYS]}, {#reply - 1, '1', ARGV[1], ARGV[2]}) end
   return reply
-end
-function ops.release(KEYS, ARGV)
-  local args = {}
-  for i = 4, #ARGV do args[i - 3] = ARGV[i] end
-  local names = ops.ack(KEYS, args)
-  for _, name in ipairs(names) do
-    local user, device, id = string.match(name, '^([^:]*):([^:]*):(.*)$')
-    ops.settle({ARGV[1] .. '{' .. user .. '}:dd:' .. device .. ':' .. id}, {-1, '0', ARGV[2], ARGV[3]})
-  end
-  return #names
 end
 function ops.settle(KEYS, ARGV)
   local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])

@@ -115,7 +115,7 @@ describe('Redis store', () => {
     expect(again.enqueues).toEqual([{ status: 'duplicate' }]);
   });
 
-  it('writes a batch of sends and acks in one script call on a single Redis, three with a message for several users', async () => {
+  it('writes a batch of sends and acks in two script calls on a single Redis, three with a message for several users', async () => {
     const users = Array.from({ length: 12 }, (_, i) => ({ user: `user${i}`, device: 1 }));
     for (const address of users) await store.registerDevice({ address, identityKey: 'A'.repeat(43) + '=', registeredAt: 1 });
     await store.commitMailboxBatch(batch({ enqueues: users.map((user, i) => envelope(`first-${i}`, [user])) }));
@@ -125,7 +125,7 @@ describe('Redis store', () => {
       batch({ acks: users.map((mailbox) => ({ mailbox, through: 1, also: [] })), enqueues: users.map((user, i) => envelope(`second-${i}`, [user])) }),
     );
     expect(result.enqueues.every((outcome) => outcome.status === 'stored')).toBe(true);
-    expect((await evalshaCalls()) - before).toBe(1);
+    expect((await evalshaCalls()) - before).toBe(2);
     expect(await store.pendingCount(users[0]!)).toBe(1);
     expect(await store.redis.pttl(redisKeys.dedup(alice, 'first-0'))).toBeLessThanOrEqual(RETENTION_MS);
     // Marked stored with the append: a resend is a duplicate, and the record awaits its one delivery.
@@ -179,16 +179,11 @@ describe('Redis store', () => {
       await gated.store.close();
     });
 
-    it.each([
-      ['one round (one user each)', [bob]],
-      ['three rounds (a group message)', [bob, carol]],
-    ])('keeps two overlapping batches to one mailbox in call order: %s', async (_, recipients) => {
+    it('keeps two overlapping batches to one mailbox in call order', async () => {
       const gated = gatedStore('first', 'second');
-      const first = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('first', recipients)] }));
-      const second = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('second', recipients)] }));
-      // The group message's second batch makes its resend check before it waits; in one round, it would have sent its
-      // whole call by the next turn of the event loop if the order let it.
-      await (recipients.length > 1 ? gated.afterChecked : new Promise((resolve) => setImmediate(resolve)));
+      const first = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('first', [bob])] }));
+      const second = gated.store.commitMailboxBatch(batch({ enqueues: [envelope('second', [bob])] }));
+      await gated.afterChecked;
       gated.open();
       await Promise.all([first, second]);
       expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.seq, d.messageId])).toEqual([

@@ -1,12 +1,12 @@
 // One round of a mailbox batch's work on Redis: the operations of the round (MAILBOX_OPS: check, probe, append,
-// store, undo, ack, release, settle) are gathered while the batch is prepared and sent together, as one EVALSHA on a single Redis
+// store, undo, ack, settle) are gathered while the batch is prepared and sent together, as one EVALSHA on a single Redis
 // and one per user on Redis Cluster (every key of a user shares its slot; keys of several users may not meet in one
 // script there). A batch of any size thus costs Redis a few script calls rather than several per message, and the
 // relay builds and parses a few requests rather than several per message.
 import { normalizeUsername } from '../../../shared/protocol';
 import { MAILBOX_OPS, runScript, type RedisClient } from './redis-scripts';
 
-export type MailboxOp = 'check' | 'probe' | 'append' | 'store' | 'undo' | 'ack' | 'release' | 'settle';
+export type MailboxOp = 'check' | 'probe' | 'append' | 'store' | 'undo' | 'ack' | 'settle';
 
 interface Operation {
   op: MailboxOp;

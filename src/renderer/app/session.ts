@@ -134,6 +134,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   });
   const historyImport = new HistoryImportWorker({
     db,
+    me,
     ipc: {
       state: () => invoke('history.importState', {}),
       batch: (offset, limit) => invoke('history.importBatch', { offset, limit }),

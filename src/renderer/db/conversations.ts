@@ -92,7 +92,8 @@ export async function listChatSummaries(db: ParleyDatabase): Promise<ChatSummary
         conversation,
         lastMessage: lastMessage ?? null,
         unread: await countUnread(db, conversation.id, conversation.lastReadSeq),
-        mentioned: (conversation.lastMentionSeq ?? 0) > conversation.lastReadSeq,
+        // History brought along sits at negative seqs: no mark at all is not "a mark at 0".
+        mentioned: conversation.lastMentionSeq !== undefined && conversation.lastMentionSeq > conversation.lastReadSeq,
       };
     }),
   );

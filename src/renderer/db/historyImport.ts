@@ -5,7 +5,10 @@
 // `meta` in the same transaction, so a restart goes on from there. The search index takes them up in the background.
 // What was unread on the primary stays unread: the chat's read position goes back to just before its first unread
 // imported message (unless this device already read something of that chat itself), and so do its read receipts'
-// position — reading them here sends read receipts (and a read sync to the primary), and starts their timers.
+// position — reading them here sends read receipts (and a read sync to the primary), and starts their timers. An
+// unread group message naming this user marks the chat with '@' as it would have on arrival (mentions as the
+// primary showed them: the body in the archive is the edited one, a deleted one has none).
+import { mentionsUser } from '../../shared/conversations/mentions';
 import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
@@ -30,7 +33,7 @@ export async function forgetImportPosition(db: ParleyDatabase): Promise<void> {
 }
 
 /** Stores the batch that starts at `offset` of an archive of `total` messages. */
-export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number): Promise<void> {
+export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number, me: string): Promise<void> {
   const files = new Map(batch.attachments.map((attachment) => [attachment.id, attachment]));
   await db.transaction('rw', db.conversations, db.messages, db.meta, async () => {
     for (const conversation of batch.conversations) {
@@ -46,6 +49,7 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
     const rows: MessageRow[] = [];
     const reindex: { key: string; value: number }[] = [];
     const firstUnread = new Map<string, number>();
+    const newestMention = new Map<string, number>();
     for (const [index, message] of batch.messages.entries()) {
       const seq = offset + index - total;
       const existing = heldAt.get(keyOf(message));
@@ -53,10 +57,12 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
       rows.push(toMessageRow(message, seq, files));
       if (message.body) reindex.push({ key: `${REINDEX_PREFIX}${seq}`, value: seq });
       if (message.unread && message.direction === 'in' && !firstUnread.has(message.conversationId)) firstUnread.set(message.conversationId, seq);
+      if (message.unread && isUnreadMention(message, me)) newestMention.set(message.conversationId, seq);
     }
     await db.messages.bulkPut(rows);
     await db.meta.bulkPut(reindex);
     for (const [conversationId, seq] of firstUnread) await keepUnreadFrom(db, conversationId, seq);
+    for (const [conversationId, seq] of newestMention) await markMention(db, conversationId, seq);
     await db.meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: offset + batch.messages.length, total } satisfies ImportPosition });
   });
 }
@@ -71,6 +77,21 @@ async function keepUnreadFrom(db: ParleyDatabase, conversationId: string, seq: n
       if (row.lastReadSeq > 0 || row.lastReadSeq <= seq - 1) return;
       row.lastReadSeq = seq - 1;
       row.readReceiptsSentUpTo = Math.min(row.readReceiptsSentUpTo ?? 0, seq - 1);
+    });
+}
+
+function isUnreadMention(message: HistoryMessage, me: string): boolean {
+  return message.direction === 'in' && !message.deleted && conversationKind(message.conversationId) === 'group' && mentionsUser(message.body, me);
+}
+
+/** An unread message at `seq` names this user: the chat's '@' mark, unless it is read here already or marks a newer one. */
+async function markMention(db: ParleyDatabase, conversationId: string, seq: number): Promise<void> {
+  await db.conversations
+    .where('id')
+    .equals(conversationId)
+    .modify((row) => {
+      if (seq <= row.lastReadSeq || seq <= (row.lastMentionSeq ?? -Infinity)) return;
+      row.lastMentionSeq = seq;
     });
 }
 

@@ -7,7 +7,7 @@ import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { freshDatabase } from '../testing/db';
 import { attachmentView, receiptFrom, textFrom, unsentFrom } from '../testing/messages';
 import { editMessage } from './actions';
-import { countUnread, ensureConversation, markReadUpTo } from './conversations';
+import { countUnread, ensureConversation, listChatSummaries, markReadUpTo } from './conversations';
 import { exportHistory, type HistoryBatch } from './historyExport';
 import { importPosition, storeHistoryBatch } from './historyImport';
 import { requeueMessage } from './outgoing';
@@ -84,10 +84,10 @@ describe('importing history on the new device', () => {
     // A message reached this device before the history did: it stays unread and owes its receipts.
     await storeReceived(db, [textFrom('bob', 'live', 'hello new laptop')], 'alice', titleOf);
     const messages = [...history(4), { ...history(1)[0]!, messageId: 'live', body: 'hello new laptop' }];
-    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5);
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5, 'alice');
     expect(await importPosition(db)).toEqual({ offset: 3, total: 5 });
-    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5);
-    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 5);
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 5, 'alice');
+    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 5, 'alice');
 
     const rows = await db.messages.where('[conversationId+seq]').between(['dm:bob', Dexie.minKey], ['dm:bob', Dexie.maxKey]).toArray();
     expect(rows.map((row) => [row.seq, row.messageId])).toEqual([
@@ -111,7 +111,7 @@ describe('importing history on the new device', () => {
     const db = freshDatabase();
     const photo = attachmentView({ fileName: 'boat.jpg' });
     const [first] = history(1, 'dm:bob');
-    await storeHistoryBatch(db, { ...batchOf([{ ...first!, attachments: [photo.id] }], true), attachments: [photo] }, 0, 1);
+    await storeHistoryBatch(db, { ...batchOf([{ ...first!, attachments: [photo.id] }], true), attachments: [photo] }, 0, 1, 'alice');
     expect(await db.conversations.get('dm:bob')).toMatchObject({ id: 'dm:bob', kind: 'dm', title: 'bob', lastReadSeq: 0, pinnedAt: 5, lastActivityAt: 2_000 });
     expect((await db.messages.get(-1))?.attachments).toEqual([photo]);
     expect(await countUnread(db, 'dm:bob', 0)).toBe(0);
@@ -120,7 +120,7 @@ describe('importing history on the new device', () => {
   it('shows messages the primary was still sending as being sent, never queues them here, and settles them by its transcript or a receipt', async () => {
     const db = freshDatabase();
     const own = (messageId: string, body: string): HistoryMessage => ({ conversationId: 'dm:bob', messageId, sender: 'alice', direction: 'out', body, timestamp: Date.now(), status: 'sending' });
-    await storeHistoryBatch(db, batchOf([own('wait-1', 'first'), own('wait-2', 'second'), own('wait-3', 'third')], true), 0, 3);
+    await storeHistoryBatch(db, batchOf([own('wait-1', 'first'), own('wait-2', 'second'), own('wait-3', 'third')], true), 0, 3, 'alice');
     const statuses = async () => (await db.messages.orderBy('seq').toArray()).map((row) => [row.messageId, row.status]);
     expect(await statuses()).toEqual([
       ['wait-1', 'sending'],
@@ -153,8 +153,8 @@ describe('importing history on the new device', () => {
     const db = freshDatabase();
     const [h0, h1, h2, h3] = history(4);
     const messages = [h0!, h1!, { ...h2!, unread: true as const, expireTimerSeconds: 60 }, { ...h3!, unread: true as const }];
-    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 4);
-    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 4);
+    await storeHistoryBatch(db, batchOf(messages.slice(0, 3), true), 0, 4, 'alice');
+    await storeHistoryBatch(db, batchOf(messages.slice(3), false), 3, 4, 'alice');
     const conversation = async () => (await db.conversations.get('dm:bob'))!;
     expect(await countUnread(db, 'dm:bob', (await conversation()).lastReadSeq)).toBe(2);
     // The primary sent their delivered receipts; nothing is owed until they are read.
@@ -177,7 +177,7 @@ describe('importing history on the new device', () => {
   it('shows a message the primary will not send after all as not sent, with why and no Retry here, until the primary sends it after all', async () => {
     const db = freshDatabase();
     const own = (messageId: string, status: HistoryMessage['status']): HistoryMessage => ({ conversationId: 'dm:bob', messageId, sender: 'alice', direction: 'out', body: messageId, timestamp: Date.now(), status });
-    await storeHistoryBatch(db, batchOf([own('gave-up', 'sending'), own('deleted-there', 'sending'), own('went-out', 'sent'), own('failed-before', 'failed')], true), 0, 4);
+    await storeHistoryBatch(db, batchOf([own('gave-up', 'sending'), own('deleted-there', 'sending'), own('went-out', 'sent'), own('failed-before', 'failed')], true), 0, 4, 'alice');
     const rows = async () => (await db.messages.orderBy('seq').toArray()).map((row) => [row.messageId, row.status, row.failure?.code]);
     // Failed on the primary before the history was taken: failed here too, and only the primary retries it.
     expect(await rows()).toEqual([
@@ -206,5 +206,40 @@ describe('importing history on the new device', () => {
     expect(await db.messages.get(-4)).toMatchObject({ status: 'sent', sentAt: 1_700_000_009_000 });
     expect((await db.messages.get(-4))?.failure).toBeUndefined();
     expect(await db.messages.count()).toBe(4);
+  });
+
+  it('marks a group chat with @ when an unread message of its history names this user, and no chat whose history names no one', async () => {
+    const db = freshDatabase();
+    const group = 'group:AAAAAAAAAAAAAAAAAAAAAA';
+    const quiet = 'group:BBBBBBBBBBBBBBBBBBBBBB';
+    const from = (conversationId: string, messageId: string, body: string, unread: boolean, more: Partial<HistoryMessage> = {}): HistoryMessage => ({
+      conversationId, messageId, sender: 'bob', direction: 'in', body, timestamp: 1_000, ...(unread ? { unread: true } : {}), ...more,
+    });
+    const chats = [group, quiet, 'dm:bob'].map((id) => ({ id, title: id, createdAt: 1, lastActivityAt: 2_000 }));
+    await storeHistoryBatch(
+      db,
+      {
+        conversations: chats,
+        messages: [
+          from(group, 'read-mention', '@alice read already', false),
+          from(group, 'unread-mention', 'over to you @alice', true),
+          from(group, 'later', 'and more', true),
+          from(group, 'deleted-mention', '', true, { deleted: true }),
+          from(quiet, 'q1', 'nobody named here', true),
+          from('dm:bob', 'd1', '@alice in a direct chat', true),
+        ],
+        attachments: [],
+      },
+      0,
+      6,
+      'alice',
+    );
+    const marks = Object.fromEntries((await listChatSummaries(db)).map((s) => [s.conversation.id, [s.mentioned, s.unread]]));
+    expect(marks).toEqual({ [group]: [true, 3], [quiet]: [false, 1], 'dm:bob': [false, 1] });
+    expect((await db.conversations.get(group))?.lastMentionSeq).toBe(-5);
+
+    // Read here past it: the mark goes, as for a mention that arrived here.
+    await markReadUpTo(db, group, -3);
+    expect((await listChatSummaries(db)).find((s) => s.conversation.id === group)?.mentioned).toBe(false);
   });
 });

@@ -271,7 +271,7 @@ class BatchWriter {
     const row = (await this.db.messages.where('[conversationId+messageId+sender]').equals([conversationId, messageId, author]).first()) as StoredMessage | undefined;
     if (!row || row.direction !== 'in' || row.seq <= conversation.lastReadSeq) return;
     const names = !row.deleted && mentionsUser(row.body, this.me);
-    const mark = conversation.lastMentionSeq ?? 0;
+    const mark = conversation.lastMentionSeq ?? -Infinity;
     if (names && row.seq > mark) conversation.lastMentionSeq = row.seq;
     else if (!names && row.seq === mark) conversation.lastMentionSeq = await this.newestUnreadMention(conversation, row.seq);
     else return;

@@ -15,6 +15,8 @@ export interface HistoryImportIpc {
 
 export interface HistoryImportWorkerOptions {
   db: ParleyDatabase;
+  /** This user's username: unread group messages naming them keep the chat's '@' mark. */
+  me: string;
   ipc: HistoryImportIpc;
   report: (progress: HistoryImportProgress) => void;
   /** Every batch is stored (groups may have come with it). */
@@ -72,7 +74,7 @@ export class HistoryImportWorker {
       do {
         const batch = await ipc.batch(offset, this.options.batchSize ?? MAX_HISTORY_BATCH);
         if (this.stopped) return;
-        await storeHistoryBatch(db, batch, offset, total);
+        await storeHistoryBatch(db, batch, offset, total, this.options.me);
         offset += batch.messages.length;
         report({ state: 'importing', done: offset, total });
         if (batch.messages.length === 0) break;

@@ -72,6 +72,26 @@ describe('profiles', () => {
     expect(othersOf(alice)).toEqual([]);
   });
 
+  it('reach the user’s own linked device with the transcript of what they wrote', { timeout: 120_000 }, async () => {
+    const alice = await TestUser.create(relay.url, 'alice');
+    const bob = await TestUser.create(relay.url, 'bob');
+    users.push(alice, bob);
+    const laptop = await TestUser.linked(relay, alice);
+    users.push(laptop);
+    await addContact(alice, bob);
+    await alice.call('profiles.setOwn', { name: 'Alice on her phone', avatar: null });
+    await alice.call('messages.send', { conversationId: dm(bob), messageId: 'a1', content: { kind: 'text', body: 'hi' } });
+    const ownOn = (user: TestUser) => user.core.client.messenger().profiles.list().own;
+    await waitFor(() => ownOn(laptop)?.name === 'Alice on her phone', 'the laptop takes the profile as its own');
+    expect(ownOn(laptop)).toMatchObject({ username: alice.username, name: 'Alice on her phone', avatar: null });
+    // The laptop shares the same copy from then on: carol, whom only the laptop writes to, gets the name from it.
+    const carol = await TestUser.create(relay.url, 'carol');
+    users.push(carol);
+    await addContact(laptop, carol);
+    await laptop.call('messages.send', { conversationId: dm(carol), messageId: 'l1', content: { kind: 'text', body: 'from the laptop' } });
+    await waitFor(() => othersOf(carol).some((p) => p.username === alice.username && p.name === 'Alice on her phone'), 'carol has alice’s profile from the laptop');
+  });
+
   it('refuses a name with hidden characters and a photo that is not what it says, before anything is uploaded', { timeout: 60_000 }, async () => {
     const alice = await TestUser.create(relay.url, 'alice');
     users.push(alice);

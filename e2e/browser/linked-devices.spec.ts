@@ -2,10 +2,10 @@
 // linked to it (the laptop shows a code, alice copies it into Settings → Linked devices on the first device and
 // confirms the name), and bob, who already chats with alice. Bob's chat says "alice linked a new device" (no
 // key-change warning); bob's message reaches both of alice's devices, and reading it on the laptop clears it on the
-// first device; what alice sends from the laptop, and her reaction there, show as hers on the first device; removing
-// the laptop in Settings cuts it off. Screens in light and dark.
+// first device; what alice sends from the laptop, and her reaction there, show as hers on the first device; blocking
+// bob on one device blocks him on the other (and unblocking); removing the laptop in Settings cuts it off. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, useWorld, type E2eUser } from '../support/world';
 
 let world: World;
@@ -107,16 +107,31 @@ test('alice links her laptop from the UI: bob is told, both get his message, sen
   await expect(bubble(alice.page, 'Glad you have a laptop now').getByRole('button', { name: '👍 1: You' })).toBeVisible({ timeout: 20_000 });
   await screens(alice, '07-alice-sees-her-laptop-reaction');
 
+  // alice blocks bob on the laptop: her first device, with his chat open, closes its composer too; unblocking him
+  // there opens it on the laptop again.
+  await laptop.page.getByRole('button', { name: 'Contact info for bob' }).click();
+  const info = dialog(laptop.page, 'Contact info: bob');
+  await info.getByRole('button', { name: 'Block bob…' }).click();
+  await info.getByRole('group', { name: 'Block bob?' }).getByRole('button', { name: 'Block' }).click();
+  await info.getByRole('button', { name: 'Done' }).click();
+  await expect(alice.page.getByText('You blocked bob.', { exact: false })).toBeVisible({ timeout: 20_000 });
+  await expect(composer(alice.page)).toHaveCount(0);
+  await screens(alice, '08-alice-bob-blocked-on-the-laptop');
+  await alice.page.locator('.blocked-notice').getByRole('button', { name: 'Unblock' }).click();
+  await expect(composer(alice.page)).toBeVisible();
+  await expect(laptop.page.getByText('You blocked bob.', { exact: false })).toHaveCount(0, { timeout: 20_000 });
+  await expect(composer(laptop.page)).toBeVisible();
+
   // alice removes the laptop (after a confirmation): the relay closes it, and bob's next message skips it.
   const again = await openSettings(alice.page);
   await again.getByRole('button', { name: 'Remove Laptop' }).click();
-  await screens(alice, '08-alice-confirm-remove');
+  await screens(alice, '09-alice-confirm-remove');
   await again.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(again.getByText('“Laptop” was removed. It no longer receives your messages.')).toBeVisible();
   await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
   await alice.page.keyboard.press('Escape');
   await expect(laptop.page.getByRole('status').filter({ hasText: 'This device was removed from your account' })).toBeVisible();
-  await screens(laptop, '09-laptop-removed');
+  await screens(laptop, '10-laptop-removed');
 
   await send(bob.page, 'After the laptop was removed');
   await expect(bubble(alice.page, 'After the laptop was removed')).toBeVisible();

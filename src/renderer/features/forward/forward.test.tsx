@@ -12,8 +12,8 @@ import { renderApp, resetApp } from '../../testing/renderApp';
 useFakeLayout();
 afterEach(() => resetApp());
 
-/** The machine running these may be loaded: state changes get longer than the default second. */
-const patient = { timeout: 10_000 };
+/** The machine running these may be loaded (CI once took over 10 s at load 14 to close the dialog): wait on state, long. */
+const patient = { timeout: 30_000 };
 
 const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false };
 const clubId = groupConversationId(club.groupId);

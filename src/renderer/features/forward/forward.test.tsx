@@ -12,8 +12,8 @@ import { renderApp, resetApp } from '../../testing/renderApp';
 useFakeLayout();
 afterEach(() => resetApp());
 
-/** The machine running these may be loaded (CI once took over 10 s at load 14 to close the dialog): wait on state, long. */
-const patient = { timeout: 30_000 };
+/** The machine running these may be loaded: state changes get longer than the default second. */
+const patient = { timeout: 10_000 };
 
 const club: GroupView = { groupId: fakeGroupId(1), name: 'Club', members: ['alice', 'bob', 'carol'], admins: ['alice'], createdBy: 'alice', active: true, approveNewMembers: false };
 const clubId = groupConversationId(club.groupId);
@@ -75,7 +75,10 @@ describe('forward and message info', () => {
     act(() => message.focus());
     await user.keyboard('f');
     const dialog = await screen.findByRole('dialog', { name: 'Forward message' }, patient);
-    await user.keyboard('carol{Enter}');
+    // The chat list loads while the dialog opens: choose once carol is listed (Enter before that chooses nothing).
+    await user.keyboard('carol');
+    expect(await within(dialog).findByRole('option', { name: /carol/ }, patient)).toBeTruthy();
+    await user.keyboard('{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), patient);
     expect(dialog.isConnected).toBe(false);
     expect(fake.calls.filter((call) => call.channel === 'media.forward').map((call) => call.request)).toEqual([{ ids: [photo.id] }]);

@@ -1,6 +1,7 @@
 // Choose a chat by typing part of its name: arrows move, Enter or a click chooses. A combobox over a listbox, used by
-// the jump palette (Ctrl/Cmd+K) and the forward dialog.
-import { useId, useState, type KeyboardEvent } from 'react';
+// the jump palette (Ctrl/Cmd+K) and the forward dialog. Someone who types and presses Enter before the chats have
+// loaded gets the first match once they have: the keypress is not lost.
+import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import type { ChatSummary } from '../../db/conversations';
 import { Avatar } from '../../ui/Avatar';
 import { filterChats } from './filterChats';
@@ -10,7 +11,8 @@ const MAX_RESULTS = 8;
 export interface ChatPickerProps {
   /** The input's accessible name; its placeholder is the same with an ellipsis. */
   label: string;
-  chats: readonly ChatSummary[];
+  /** The chats to choose from; undefined while they load. */
+  chats: readonly ChatSummary[] | undefined;
   onChoose: (conversationId: string) => void;
   /** Shows each chat's unread count. */
   showUnread?: boolean;
@@ -21,10 +23,18 @@ export interface ChatPickerProps {
 export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyText }: ChatPickerProps) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const [chooseWhenLoaded, setChooseWhenLoaded] = useState(false);
   const listId = useId();
   const optionId = (index: number) => `${listId}-option-${index}`;
-  const results = filterChats(chats, query).slice(0, MAX_RESULTS);
+  const results = filterChats(chats ?? [], query).slice(0, MAX_RESULTS);
   const current = Math.min(active, Math.max(results.length - 1, 0));
+  const firstChoice = chats && chooseWhenLoaded ? results[current]?.conversation.id : undefined;
+
+  useEffect(() => {
+    if (!chats || !chooseWhenLoaded) return;
+    setChooseWhenLoaded(false);
+    if (firstChoice) onChoose(firstChoice);
+  }, [chats, chooseWhenLoaded, firstChoice, onChoose]);
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     const count = Math.max(results.length, 1);
@@ -38,6 +48,7 @@ export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyTe
       event.preventDefault();
       const chosen = results[current];
       if (chosen) onChoose(chosen.conversation.id);
+      else if (!chats) setChooseWhenLoaded(true);
     }
   }
 
@@ -80,7 +91,7 @@ export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyTe
           </li>
         ))}
       </ul>
-      {results.length === 0 && <p className="palette-empty">{emptyText(query.trim())}</p>}
+      {results.length === 0 && <p className="palette-empty">{chats ? emptyText(query.trim()) : 'Loading chats…'}</p>}
     </>
   );
 }

@@ -20,7 +20,7 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
   const select = useChats((state) => state.select);
   const contacts = useContacts((state) => state.contacts);
   const groups = useGroups((state) => state.groups);
-  const summaries = useChatSummaries() ?? [];
+  const summaries = useChatSummaries();
   const [error, setError] = useState<string | null>(null);
   const writable = (chat: ChatSummary) => {
     const peer = dmPeer(chat.conversation.id);
@@ -44,7 +44,7 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
       <blockquote className="forward-preview" dir="auto">
         {message.body || filesLabel(message.attachments?.length ?? 0)}
       </blockquote>
-      <ChatPicker label="Forward to" chats={summaries.filter(writable)} onChoose={forward} emptyText={() => 'No chat matches.'} />
+      <ChatPicker label="Forward to" chats={summaries?.filter(writable)} onChoose={forward} emptyText={() => 'No chat matches.'} />
       {error && (
         <p className="form-error" role="alert">
           {error}

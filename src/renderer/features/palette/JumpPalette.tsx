@@ -8,7 +8,7 @@ import { useChatSummaries } from '../chats/useChatSummaries';
 export function JumpPalette() {
   const close = useDialogs((state) => state.close);
   const select = useChats((state) => state.select);
-  const summaries = useChatSummaries() ?? [];
+  const summaries = useChatSummaries();
 
   const open = (conversationId: string) => {
     select(conversationId);
@@ -22,7 +22,7 @@ export function JumpPalette() {
         chats={summaries}
         onChoose={open}
         showUnread
-        emptyText={(query) => (summaries.length === 0 ? 'No chats yet.' : `No chats match “${query}”.`)}
+        emptyText={(query) => (summaries?.length === 0 ? 'No chats yet.' : `No chats match “${query}”.`)}
       />
       <p className="palette-hint">
         <kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close

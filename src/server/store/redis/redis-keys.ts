@@ -16,13 +16,14 @@ export const redisKeys = {
   lastDevice: (user: string) => `${tag(user)}:lastdev`,
   /** Hash: device id → when it last authenticated (ms). */
   lastSeen: (user: string) => `${tag(user)}:seen`,
-  /** Stream: the device's mailbox, entry ids 0-<seq>. */
+  /**
+   * Stream: the device's mailbox, entry ids 0-<seq>. Its last id is the last seq handed out (never reused, even once
+   * trimmed). Before 0-* ids a counter `:seq:<device>` held it; such keys are no longer read.
+   */
   mailbox: (device: Address) => `${tag(device.user)}:mb:${device.device}`,
-  /** Counter: the last seq handed out in the device's mailbox (never reused, even once trimmed). */
-  mailboxSeq: (device: Address) => `${tag(device.user)}:seq:${device.device}`,
   /** Hash: "<sender user>:<sender device>:<message id>" → seq, for the deliveries pending in the mailbox. */
   mailboxIndex: (device: Address) => `${tag(device.user)}:mbi:${device.device}`,
-  /** Hash {done, left}: the dedup record of (sender device, message id), in the sender's slot. */
+  /** Counter: the dedup record of (sender device, message id), in the sender's slot (redis-scripts.ts, MAILBOX_OPS). */
   dedup: (sender: Address, messageId: string) => `${tag(sender.user)}:dd:${sender.device}:${messageId}`,
   /** Hash: device id → JSON signed prekey. */
   signedPrekeys: (user: string) => `${tag(user)}:spk`,

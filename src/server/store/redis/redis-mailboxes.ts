@@ -215,7 +215,7 @@ export class RedisMailboxes {
           redisKeys.devices(slot.user),
           ...slot.devices.flatMap((device) => {
             const mailbox = { user: slot.user, device };
-            return [redisKeys.mailbox(mailbox), redisKeys.mailboxSeq(mailbox), redisKeys.mailboxIndex(mailbox)];
+            return [redisKeys.mailbox(mailbox), redisKeys.mailboxIndex(mailbox)];
           }),
         ];
         const args = [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices];

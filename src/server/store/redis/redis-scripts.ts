@@ -85,8 +85,9 @@ return 1
  * - `check` — KEYS: dedup record. Returns 1 when the envelope was stored before (a resend), else 0.
  * - `probe` — KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids.
  *   Returns, per device, -1 when it is unknown, else its pending count.
- * - `append` — appends one envelope to the mailboxes of one user's recipient devices, all or none. KEYS: the user's
- *   devices hash, then per device its mailbox stream, seq counter and mailbox index. ARGV: delivery name, quota,
+ * - `append` — appends one envelope to the mailboxes of one user's recipient devices, all or none, each under the next
+ *   seq of its stream (`XADD 0-*`: the stream remembers the last id it gave, also once trimmed). KEYS: the user's
+ *   devices hash, then per device its mailbox stream and mailbox index. ARGV: delivery name, quota,
  *   message id, sender user, sender device, sent at, payload, then the device ids. Idempotent per delivery name: a
  *   retried append returns the seq it got the first time. Returns {'ok', seq per device}, or, writing nothing,
  *   {'unknown', indexes} (1-based) of unknown devices or {'full', indexes} of mailboxes at their quota.
@@ -99,11 +100,29 @@ return 1
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
  *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
+ *
+ * A dedup record is one counter: the deliveries of its envelope not yet acked. The store of the envelope counts it up
+ * by its deliveries (usually creating it: one `SET NX PX`), acks count it down (`DECRBY`, and `PEXPIREAT` at zero);
+ * acks that come before the store leave it below zero. So it is zero or more exactly when the envelope is stored.
+ * Records written before this layout are hashes {done, left}: they are read and counted down as such until they
+ * expire.
  */
 export const MAILBOX_OPS = lua(`
 local ops = {}
+local function stored(key)
+  local value = redis.pcall('GET', key)
+  if type(value) == 'table' then return redis.call('HGET', key, 'done') == '1' end
+  return value ~= false and tonumber(value) >= 0
+end
+local function settleHash(key, deliveries, store, expireAt, ceiling)
+  local left = redis.call('HINCRBY', key, 'left', deliveries)
+  local done = store
+  if done then redis.call('HSET', key, 'done', '1') elseif left <= 0 then done = redis.call('HGET', key, 'done') == '1' end
+  if left <= 0 and done then redis.call('PEXPIREAT', key, expireAt) else redis.call('PEXPIRE', key, ceiling) end
+  return left
+end
 function ops.check(KEYS, ARGV)
-  if redis.call('HGET', KEYS[1], 'done') == '1' then return 1 end
+  if stored(KEYS[1]) then return 1 end
   return 0
 end
 function ops.probe(KEYS, ARGV)
@@ -122,19 +141,19 @@ function ops.append(KEYS, ARGV)
   if #unknown > 0 then return {'unknown', unpack(unknown)} end
   local seqs, full = {}, {}
   for i = 1, devices do
-    local existing = redis.call('ZSCORE', KEYS[3 * i + 1], ARGV[1])
+    local existing = redis.call('ZSCORE', KEYS[2 * i + 1], ARGV[1])
     if existing then
       seqs[i] = tonumber(existing)
-    elseif redis.call('XLEN', KEYS[3 * i - 1]) >= tonumber(ARGV[2]) then
+    elseif redis.call('XLEN', KEYS[2 * i]) >= tonumber(ARGV[2]) then
       full[#full + 1] = i
     end
   end
   if #full > 0 then return {'full', unpack(full)} end
   for i = 1, devices do
     if not seqs[i] then
-      local seq = redis.call('INCR', KEYS[3 * i])
-      redis.call('XADD', KEYS[3 * i - 1], '0-' .. seq, 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
-      redis.call('ZADD', KEYS[3 * i + 1], seq, ARGV[1])
+      local id = redis.call('XADD', KEYS[2 * i], '0-*', 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
+      local seq = tonumber(string.sub(id, 3))
+      redis.call('ZADD', KEYS[2 * i + 1], seq, ARGV[1])
       seqs[i] = seq
     end
   end
@@ -177,13 +196,14 @@ function ops.store(KEYS, ARGV)
   return reply
 end
 function ops.settle(KEYS, ARGV)
-  local left = redis.call('HINCRBY', KEYS[1], 'left', ARGV[1])
-  local done = ARGV[2] == '1'
-  if done then redis.call('HSET', KEYS[1], 'done', '1') elseif left <= 0 then done = redis.call('HGET', KEYS[1], 'done') == '1' end
-  if left <= 0 and done then
-    redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-  else
-    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  local key, deliveries, store, expireAt, ceiling = KEYS[1], tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4]
+  if store and redis.call('SET', key, deliveries, 'NX', 'PX', ceiling) then return deliveries end
+  local left = redis.pcall('INCRBY', key, deliveries)
+  if type(left) == 'table' then return settleHash(key, deliveries, store, expireAt, ceiling) end
+  if left == 0 then
+    redis.call('PEXPIREAT', key, expireAt)
+  elseif left < 0 then
+    redis.call('PEXPIRE', key, ceiling)
   end
   return left
 end

@@ -92,7 +92,27 @@ describe('Redis store', () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('fast', [bob])] }));
     await store.redis.del(redisKeys.dedup(alice, 'fast'));
     await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 1, also: [] }] }));
-    expect(await store.redis.hgetall(redisKeys.dedup(alice, 'fast'))).toEqual({ left: '-1' });
+    expect(await store.redis.get(redisKeys.dedup(alice, 'fast'))).toBe('-1');
+    expect(await store.redis.pttl(redisKeys.dedup(alice, 'fast'))).toBeGreaterThan(RETENTION_MS);
+  });
+
+  it('reads and counts down dedup records and mailboxes written in the layout before counters and 0-* ids', async () => {
+    // That layout: the record a hash {done, left}, the seq a counter of its own (the stream's last id was the same).
+    await store.redis.hset(redisKeys.dedup(alice, 'legacy'), 'done', '1', 'left', '1');
+    await store.redis.pexpire(redisKeys.dedup(alice, 'legacy'), RETENTION_MS * 10);
+    const name = deliveryName(alice, 'legacy');
+    await store.redis.xadd(redisKeys.mailbox(bob), '0-7', 'm', 'legacy', 'u', 'alice', 'd', '1', 't', '1000', 'p', 'x');
+    await store.redis.zadd(redisKeys.mailboxIndex(bob), 7, name);
+    const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('legacy', [bob]), envelope('next', [bob])] }));
+    expect(resend.enqueues).toEqual([{ status: 'duplicate' }, { status: 'stored', deliveries: [{ recipient: bob, seq: 8 }] }]);
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 7, also: [] }] }));
+    expect(await store.redis.hgetall(redisKeys.dedup(alice, 'legacy'))).toEqual({ done: '1', left: '0' });
+    expect(await store.redis.pttl(redisKeys.dedup(alice, 'legacy'))).toBeLessThanOrEqual(RETENTION_MS);
+    // Everything acked and trimmed: the stream still hands out the next seq, never an old one.
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 8, also: [] }] }));
+    expect(await store.pendingCount(bob)).toBe(0);
+    const after = await store.commitMailboxBatch(batch({ enqueues: [envelope('after', [bob])] }));
+    expect(after.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 9 }] }]);
   });
 
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
@@ -102,7 +122,7 @@ describe('Redis store', () => {
     const appended = round.add(
       'append',
       'bob',
-      [redisKeys.devices('bob'), redisKeys.mailbox(bob), redisKeys.mailboxSeq(bob), redisKeys.mailboxIndex(bob)],
+      [redisKeys.devices('bob'), redisKeys.mailbox(bob), redisKeys.mailboxIndex(bob)],
       [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half'), bob.device],
     );
     await round.run();
@@ -129,12 +149,12 @@ describe('Redis store', () => {
     expect(await store.pendingCount(users[0]!)).toBe(1);
     expect(await store.redis.pttl(redisKeys.dedup(alice, 'first-0'))).toBeLessThanOrEqual(RETENTION_MS);
     // Marked stored with the append: a resend is a duplicate, and the record awaits its one delivery.
-    expect(await store.redis.hgetall(redisKeys.dedup(alice, 'second-0'))).toEqual({ left: '1', done: '1' });
+    expect(await store.redis.get(redisKeys.dedup(alice, 'second-0'))).toBe('1');
     before = await evalshaCalls();
     const mixed = await store.commitMailboxBatch(batch({ enqueues: [envelope('second-0', [users[0]!]), envelope('third', [users[1]!]), envelope('group', [bob, carol])] }));
     expect(mixed.enqueues.map((outcome) => outcome.status)).toEqual(['duplicate', 'stored', 'stored']);
     expect((await evalshaCalls()) - before).toBe(3);
-    expect(await store.redis.hgetall(redisKeys.dedup(alice, 'group'))).toEqual({ left: '2', done: '1' });
+    expect(await store.redis.get(redisKeys.dedup(alice, 'group'))).toBe('2');
   });
 
   describe('overlapping batches', () => {
@@ -200,7 +220,7 @@ describe('Redis store', () => {
       gated.open();
       expect((await first).enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }] }]);
       expect((await resend).enqueues).toEqual([{ status: 'duplicate' }]);
-      expect(await store.redis.hget(redisKeys.dedup(alice, 'twice'), 'left')).toBe('1');
+      expect(await store.redis.get(redisKeys.dedup(alice, 'twice'))).toBe('1');
       await gated.store.close();
     });
   });
@@ -209,7 +229,6 @@ describe('Redis store', () => {
     const keys = [
       redisKeys.devices('Bob'),
       redisKeys.mailbox(bob),
-      redisKeys.mailboxSeq(bob),
       redisKeys.mailboxIndex(bob),
       redisKeys.dedup(bob, 'm1'),
       redisKeys.signedPrekeys('bob'),

@@ -119,6 +119,34 @@ describe('history on a newly linked device', () => {
     expect((await alice.failure('history.addToExport', { exportId, conversations: [], messages: [] })).code).toBe('unknown_export');
   });
 
+  it('brings the profiles along: the laptop shows its user’s and their contacts’ names and photos at once', { timeout: 120_000 }, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const carol = await user('carol');
+    await addContact(alice, bob);
+    await addContact(bob, alice);
+    const photo = jpeg(3000);
+    await bob.call('profiles.setOwn', { name: 'Bob Builder', avatar: { type: 'image/jpeg', data: photo.toString('base64') } });
+    await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7HIP01', content: { kind: 'text', body: 'hi' } });
+    const othersOf = (device: TestUser) => device.core.client.messenger().profiles.list().others;
+    await waitFor(() => othersOf(alice).some((p) => p.name === 'Bob Builder'), 'alice has bob’s profile');
+    await alice.call('profiles.setOwn', { name: 'Alice Liddell', avatar: null });
+
+    const { exportId } = await alice.call('history.startExport', { since: null });
+    await alice.call('history.addToExport', { exportId, conversations: [{ id: dm(bob), title: bob.username, createdAt: 1, lastActivityAt: 2 }], messages: [] });
+    const laptop = await linkedWithHistory(alice, exportId);
+    await expect.poll(async () => (await laptop.call('history.importState', {})).state, { timeout: 30_000 }).toBe('ready');
+    // No one wrote to the laptop: both profiles came in the archive.
+    const listed = await laptop.call('profiles.list', {});
+    expect(listed.own).toMatchObject({ username: alice.username, name: 'Alice Liddell', avatar: null });
+    expect(listed.others).toEqual([expect.objectContaining({ username: bob.username, name: 'Bob Builder', avatar: { type: 'image/jpeg', data: photo.toString('base64') } })]);
+
+    // The laptop shares alice's copy on the relay: carol, whom only the laptop writes to, gets the name from it.
+    await addContact(laptop, carol);
+    await laptop.call('messages.send', { conversationId: dm(carol), messageId: '01JD3Q8S6Z8M5N1V0K2H7HIP02', content: { kind: 'text', body: 'from the laptop' } });
+    await waitFor(() => othersOf(carol).some((p) => p.username === alice.username && p.name === 'Alice Liddell'), 'carol has alice’s profile from the laptop');
+  });
+
   it('resumes after a restart of the new device: the archive is still there until the import finishes', { timeout: 90_000 }, async () => {
     const alice = await user('alice');
     const { exportId } = await alice.call('history.startExport', { since: 5_000 });

@@ -11,6 +11,7 @@ import { toSnapshot, type GroupState } from '../groups/group';
 import type { AttachmentPointerData } from '../media/AttachmentPointer';
 import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { encryptAndUpload } from '../media/transfer/encryptAndUpload';
+import type { ProfileCopies } from '../profiles/profileCopies';
 import type { Logger } from '../transport';
 import { encodeArchive, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveAttachment, type ArchiveContact, type ArchiveVerifiedContact } from './archiveCodec';
 
@@ -25,7 +26,7 @@ export interface SealedArchive {
   digest: Uint8Array;
   size: number;
   chunkBytes: number;
-  /** The blobs of the files the archive names (the new device is granted them after linking). */
+  /** The blobs the new device is granted after linking: the files the archive names and the own profile's copy. */
   fileBlobs: string[];
 }
 
@@ -38,6 +39,8 @@ export interface HistoryExportsOptions {
   verifiedContacts: () => ArchiveVerifiedContact[];
   /** The user's contacts and the users they blocked. */
   contacts: () => ArchiveContact[];
+  /** The user's own profile and the ones shared with them. */
+  profiles: () => ProfileCopies;
   endpoint: () => URL;
   tokens: BlobTokenSource;
   logger: Logger;
@@ -105,6 +108,7 @@ export class HistoryExports {
     const groups = this.options.groups()
       .filter((group) => group.members.length > 0)
       .map((group) => ({ groupId: group.groupId, snapshot: toSnapshot(group), active: group.active }));
+    const profiles = this.options.profiles();
     const bytes = encodeArchive({
       createdAt: this.options.now(),
       since: gathering.since,
@@ -114,6 +118,7 @@ export class HistoryExports {
       groups,
       verifiedContacts: this.options.verifiedContacts(),
       contacts: this.options.contacts(),
+      profiles,
     });
     if (bytes.length > MAX_HISTORY_ARCHIVE_BYTES) throw new AppError('invalid_request', 'This history is too large to transfer; choose fewer days.');
     const dir = join(this.options.dataDir, HISTORY_DIR);
@@ -128,7 +133,7 @@ export class HistoryExports {
         tokens: this.options.tokens,
       });
       this.options.logger.info('history.exported', { messages: messages.length, files: attachments.size, bytes: attachment.ciphertextSize });
-      const fileBlobs = [...new Set([...attachments.values()].map((a) => a.pointer.blobId))];
+      const fileBlobs = [...new Set([...[...attachments.values()].map((a) => a.pointer.blobId), ...(profiles.own ? [profiles.own.pointer.blobId] : [])])];
       return { blob: blobId, key: attachment.key, digest: attachment.digest, size: attachment.size, chunkBytes: attachment.chunkBytes, fileBlobs };
     } finally {
       await rm(file, { force: true });

@@ -20,6 +20,7 @@ import { isAttachmentError } from '../media/cipher/AttachmentError';
 import type { MediaLibrary } from '../media/MediaLibrary';
 import type { BlobTokenSource } from '../media/transfer/BlobTokenSource';
 import { downloadBlob } from '../media/transfer/rangeDownload';
+import type { ProfileCopies } from '../profiles/profileCopies';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
 import { decodeArchive, HistoryArchiveError, MAX_HISTORY_ARCHIVE_BYTES, type ArchiveGroup, type ArchiveContact, type ArchiveVerifiedContact, type HistoryArchive } from './archiveCodec';
@@ -50,6 +51,8 @@ export interface HistoryImportOptions {
   importVerifications: (contacts: readonly ArchiveVerifiedContact[]) => Promise<void>;
   /** Takes the primary's contacts and blocked users. */
   importContacts: (contacts: readonly ArchiveContact[]) => Promise<void>;
+  /** Takes the primary's profiles this device has none of yet. */
+  importProfiles: (profiles: ProfileCopies) => Promise<void>;
   events: IpcEvents;
   logger: Logger;
 }
@@ -124,6 +127,7 @@ export class HistoryImport {
         await this.options.importGroups(archive.groups);
         await this.options.importContacts(archive.contacts);
         await this.options.importVerifications(archive.verifiedContacts);
+        await this.options.importProfiles(archive.profiles);
         this.archive = archive;
         this.attachments = new Map(archive.attachments.map((a) => [a.id, a.pointer]));
         this.options.logger.info('history.import_ready', { messages: archive.messages.length, files: archive.attachments.length });

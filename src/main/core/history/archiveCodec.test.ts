@@ -69,14 +69,24 @@ const archive: HistoryArchive = {
     { username: 'bob', contact: true, blocked: false },
     { username: 'mallory', contact: false, blocked: true },
   ],
+  profiles: {
+    own: {
+      document: new Uint8Array([10, 5, 65, 108, 105, 99, 101]),
+      pointer: { blobId: 'EEEEEEEEEEEEEEEEEEEEEE', key: new Uint8Array(32).fill(1), digest: new Uint8Array(32).fill(2), size: 7, chunkBytes: 65536 },
+      updatedAt: 20,
+      uploadedAt: 21,
+    },
+    peers: [{ username: 'bob', document: new Uint8Array([10, 3, 66, 111, 98]), blobId: 'FFFFFFFFFFFFFFFFFFFFFF', updatedAt: 22 }],
+  },
 };
 
 describe('history archive codec', () => {
-  it('keeps every chat, message, file pointer and group through the round trip', () => {
+  it('keeps every chat, message, file pointer, group and profile through the round trip', () => {
     const decoded = decodeArchive(encodeArchive(archive));
     expect(decoded).toEqual({ ...archive, attachments: [{ id: FILE_ID, pointer: { ...archive.attachments[0]!.pointer, key: expect.any(Uint8Array), digest: expect.any(Uint8Array) } }] });
     expect([...decoded.attachments[0]!.pointer.key]).toEqual([...archive.attachments[0]!.pointer.key]);
     expect(decodeArchive(encodeArchive({ ...archive, since: null })).since).toBeNull();
+    expect(decodeArchive(encodeArchive({ ...archive, profiles: { own: null, peers: [] } })).profiles).toEqual({ own: null, peers: [] });
   });
 
   it('refuses a cut archive, bytes that are not one, and a newer version', () => {
@@ -96,6 +106,11 @@ describe('history archive codec', () => {
     expect(bad({ messages: [{ ...first!, sender: 'not a user!' }] })).toThrow(/does not pass its schema/);
     expect(bad({ conversations: [{ ...archive.conversations[0]!, id: 'dm:Bob' }] })).toThrow(expect.objectContaining({ code: 'malformed_archive' }));
     expect(bad({ contacts: [{ username: 'not a user!', contact: true, blocked: false }] })).toThrow(expect.objectContaining({ code: 'malformed_archive' }));
+    const { own, peers } = archive.profiles;
+    expect(bad({ profiles: { own: { ...own!, pointer: { ...own!.pointer, key: new Uint8Array(31) } }, peers } })).toThrow(/the own profile without a valid pointer/);
+    expect(bad({ profiles: { own, peers: [{ ...peers[0]!, document: new Uint8Array(96 * 1024 + 1) }] } })).toThrow(/a profile of the wrong size/);
+    expect(bad({ profiles: { own, peers: [{ ...peers[0]!, username: 'Not Bob' }] } })).toThrow(/does not pass its schema/);
+    expect(bad({ profiles: { own, peers: [{ ...peers[0]!, blobId: '../x' }] } })).toThrow(/does not pass its schema/);
     expect(bad({ attachments: [{ id: FILE_ID, pointer: { ...archive.attachments[0]!.pointer, key: new Uint8Array(5) } }] })).toThrow(
       expect.objectContaining({ code: 'malformed_archive' }),
     );

@@ -2,22 +2,27 @@
 // Decoding treats the archive as untrusted input, like any content from a peer: every chat and message passes the IPC
 // contract's own schemas, every pointer and group state the content decoder's checks, and a message naming a chat or
 // a file the archive does not hold makes the whole archive malformed (nothing of it is imported).
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { CodedError } from '../../../shared/base';
 import { HistoryConversation, HistoryMessage, type GroupUpdate } from '../../../shared/ipc';
 import { GroupId } from '../../../shared/ipc';
 import { fromBase64, toBase64 } from '../../../shared/encoding/base64';
-import { Username, normalizeUsername } from '../../../shared/protocol';
+import { BlobId, Username, normalizeUsername } from '../../../shared/protocol';
 import type { GroupSnapshot } from '../groups/group';
 import type { AttachmentPointerData } from '../media/AttachmentPointer';
 import { fromPointer, toPointer } from '../messaging/wire/attachmentPointers';
 import { fromChange, fromState, toChange, toState } from '../messaging/wire/codec';
+import { fromProfilePointer, toProfilePointer } from '../messaging/wire/profilePointers';
+import type { OwnProfileCopy, PeerProfileCopy, ProfileCopies } from '../profiles/profileCopies';
+import { MAX_PROFILE_DOCUMENT_BYTES } from '../profiles/ProfilePointer';
 import {
   HistoryArchiveSchema,
+  HistoryProfileSchema,
   HistoryMessage_Direction as Direction,
   HistoryMessage_Status as Status,
   type HistoryConversation as WireConversation,
   type HistoryMessage as WireMessage,
+  type HistoryProfile as WireProfile,
 } from '../messaging/wire/gen/history_pb';
 
 export const HISTORY_ARCHIVE_VERSION = 1;
@@ -60,6 +65,7 @@ export interface HistoryArchive {
   groups: ArchiveGroup[];
   verifiedContacts: ArchiveVerifiedContact[];
   contacts: ArchiveContact[];
+  profiles: ProfileCopies;
 }
 
 export class HistoryArchiveError extends CodedError<'malformed_archive' | 'newer_archive_version'> {
@@ -111,6 +117,8 @@ export function encodeArchive(archive: HistoryArchive): Uint8Array {
     groups: archive.groups.map((g) => ({ groupId: g.groupId, state: toState(g.snapshot), active: g.active })),
     verifiedContacts: archive.verifiedContacts.map((c) => ({ username: c.username, identityKey: fromBase64(c.key) })),
     contacts: archive.contacts.map((c) => ({ username: c.username, contact: c.contact, blocked: c.blocked })),
+    ...(archive.profiles.own ? { ownProfile: toOwnProfile(archive.profiles.own) } : {}),
+    profiles: archive.profiles.peers.map((p) => ({ username: p.username, document: p.document, blobId: p.blobId, updatedAt: BigInt(p.updatedAt) })),
   });
   return toBinary(HistoryArchiveSchema, message);
 }
@@ -148,7 +156,8 @@ export function decodeArchive(bytes: Uint8Array): HistoryArchive {
       return { username: normalizeUsername(valid(Username, c.username)), key: toBase64(c.identityKey) };
     });
     const contacts = wire.contacts.map((c) => ({ username: normalizeUsername(valid(Username, c.username)), contact: c.contact, blocked: c.blocked }));
-    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups, verifiedContacts, contacts };
+    const profiles = { own: wire.ownProfile ? fromOwnProfile(wire.ownProfile) : null, peers: wire.profiles.map(fromPeerProfile) };
+    return { createdAt: safe(wire.createdAt), since: wire.since === 0n ? null : safe(wire.since), conversations, messages, attachments, groups, verifiedContacts, contacts, profiles };
   } catch (error) {
     if (error instanceof HistoryArchiveError) throw error;
     throw malformed(`the archive holds invalid content (${(error as Error).message})`);
@@ -194,6 +203,24 @@ function fromMessage(m: WireMessage): HistoryMessage {
     ...(m.linkedDevice > 0 ? { linkedDevice: m.linkedDevice } : {}),
     ...(m.unread ? { unread: true } : {}),
   });
+}
+
+function toOwnProfile(own: OwnProfileCopy): MessageInitShape<typeof HistoryProfileSchema> {
+  return { document: own.document, pointer: toProfilePointer(own.pointer), updatedAt: BigInt(own.updatedAt), uploadedAt: BigInt(own.uploadedAt) };
+}
+
+function fromOwnProfile(p: WireProfile): OwnProfileCopy {
+  const pointer = fromProfilePointer(p.pointer) ?? fail('the own profile without a valid pointer');
+  return { document: checkedDocument(p.document), pointer, updatedAt: safe(p.updatedAt), uploadedAt: safe(p.uploadedAt) };
+}
+
+function fromPeerProfile(p: WireProfile): PeerProfileCopy {
+  return { username: normalizeUsername(valid(Username, p.username)), document: checkedDocument(p.document), blobId: valid(BlobId, p.blobId), updatedAt: safe(p.updatedAt) };
+}
+
+/** Only the size here: the document's content is checked where it is taken, as one downloaded from the relay. */
+function checkedDocument(document: Uint8Array): Uint8Array {
+  return document.length > 0 && document.length <= MAX_PROFILE_DOCUMENT_BYTES ? document : fail('a profile of the wrong size');
 }
 
 function checkedAttachmentId(id: string): string {

@@ -169,6 +169,7 @@ export class Messenger {
       groups: () => groups.all(),
       verifiedContacts: () => peers.all().flatMap((peer) => (peer.verified && comparedKey(peer) ? [{ username: peer.username, key: comparedKey(peer)! }] : [])),
       contacts: () => peers.all().flatMap((peer) => (peer.contact || peer.blocked ? [{ username: peer.username, contact: peer.contact, blocked: peer.blocked === true }] : [])),
+      profiles: () => profiles.copies(),
       endpoint: options.blobEndpoint,
       tokens: blobTokens,
       logger: options.logger,
@@ -194,6 +195,7 @@ export class Messenger {
           if (peer?.contact) ctx.contactChanged(contactView(peer));
         }
       },
+      importProfiles: (copies) => profiles.adoptCopies(copies),
       events: options.events,
       logger: options.logger,
     });

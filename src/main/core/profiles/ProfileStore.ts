@@ -101,6 +101,11 @@ export class ProfileStore {
     return this.peers.get(username)?.blobId;
   }
 
+  /** Every peer's profile as stored: whose, what, from which blob, when received. */
+  peerProfiles(): { username: string; profile: ProfileContent; blobId: string; updatedAt: number }[] {
+    return [...this.peers.values()].map((record) => ({ username: record.username, profile: { name: record.name, avatar: avatarOf(record.avatar) }, blobId: record.blobId, updatedAt: record.updatedAt }));
+  }
+
   peerViews(): ProfileView[] {
     return [...this.peers.values()].map(peerView);
   }

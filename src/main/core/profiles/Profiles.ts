@@ -21,6 +21,7 @@ import { downloadBlob } from '../media/transfer/rangeDownload';
 import type { Logger } from '../transport';
 import type { Vault } from '../vault';
 import { checkedAvatar, decodeProfileDocument, encodeProfileDocument, ProfileDocumentError, type ProfileContent } from './profileDocument';
+import type { ProfileCopies } from './profileCopies';
 import { samePointer, type ProfilePointerData } from './ProfilePointer';
 import { ProfileStore } from './ProfileStore';
 
@@ -116,6 +117,45 @@ export class Profiles {
       this.failed.set(user, pointer.blobId);
       this.options.logger.warn('profile.fetch_failed', { code: codeOf(error) });
     });
+  }
+
+  /** What a history archive carries to a device being linked. */
+  copies(): ProfileCopies {
+    const own = this.store.ownProfile();
+    return {
+      own: own ? { document: encodeProfileDocument(own), pointer: own.pointer, updatedAt: own.updatedAt, uploadedAt: own.uploadedAt } : null,
+      peers: this.store.peerProfiles().map(({ username, profile, blobId, updatedAt }) => ({ username, document: encodeProfileDocument(profile), blobId, updatedAt })),
+    };
+  }
+
+  /**
+   * A newly linked device takes the archive's profiles it has none of yet (one that arrived with a message meanwhile
+   * is newer). Each document is checked as one downloaded from the relay; one that fails is skipped, the rest kept.
+   */
+  async adoptCopies(copies: ProfileCopies): Promise<void> {
+    const { me } = this.options;
+    if (copies.own && !this.store.ownProfile()) {
+      const profile = await this.checked(copies.own.document);
+      if (profile) {
+        await this.store.setOwn({ ...profile, pointer: copies.own.pointer, uploadedAt: copies.own.uploadedAt, updatedAt: copies.own.updatedAt });
+        this.options.events.emit('profiles.changed', this.store.ownView(me)!);
+      }
+    }
+    for (const copy of copies.peers) {
+      if (copy.username === me || this.store.peerBlob(copy.username) !== undefined) continue;
+      const profile = await this.checked(copy.document);
+      if (profile) this.options.events.emit('profiles.changed', await this.store.setPeer(copy.username, profile, copy.blobId, copy.updatedAt));
+    }
+  }
+
+  private async checked(document: Uint8Array): Promise<ProfileContent | undefined> {
+    try {
+      return await decodeProfileDocument(document);
+    } catch (error) {
+      if (!(error instanceof ProfileDocumentError)) throw error;
+      this.options.logger.warn('profile.copy_refused', { code: codeOf(error) });
+      return undefined;
+    }
   }
 
   private async fetch(user: string, pointer: ProfilePointerData): Promise<void> {

@@ -11,7 +11,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { AttachmentPointer, GroupChange, GroupState, Quote } from "./content_pb";
+import type { AttachmentPointer, GroupChange, GroupState, ProfilePointer, Quote } from "./content_pb";
 import { file_content } from "./content_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file history.proto.
  */
 export const file_history: GenFile = /*@__PURE__*/
-  fileDesc("Cg1oaXN0b3J5LnByb3RvEhFwYXJsZXkuaGlzdG9yeS52MSKfAwoOSGlzdG9yeUFyY2hpdmUSDwoHdmVyc2lvbhgBIAEoDRISCgpjcmVhdGVkX2F0GAIgASgEEg0KBXNpbmNlGAMgASgEEj0KDWNvbnZlcnNhdGlvbnMYBCADKAsyJi5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5Q29udmVyc2F0aW9uEjMKCG1lc3NhZ2VzGAUgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2USOQoLYXR0YWNobWVudHMYBiADKAsyJC5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5QXR0YWNobWVudBIvCgZncm91cHMYByADKAsyHy5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5R3JvdXASRAoRdmVyaWZpZWRfY29udGFjdHMYCCADKAsyKS5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5VmVyaWZpZWRDb250YWN0EjMKCGNvbnRhY3RzGAkgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeUNvbnRhY3QiRAoOSGlzdG9yeUNvbnRhY3QSEAoIdXNlcm5hbWUYASABKAkSDwoHY29udGFjdBgCIAEoCBIPCgdibG9ja2VkGAMgASgIIkAKFkhpc3RvcnlWZXJpZmllZENvbnRhY3QSEAoIdXNlcm5hbWUYASABKAkSFAoMaWRlbnRpdHlfa2V5GAIgASgMIswBChNIaXN0b3J5Q29udmVyc2F0aW9uEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEhIKCmNyZWF0ZWRfYXQYAyABKAQSGAoQbGFzdF9hY3Rpdml0eV9hdBgEIAEoBBITCgttdXRlZF91bnRpbBgFIAEoBBIUCgxtdXRlZF9hbHdheXMYBiABKAgSHAoUZXhwaXJlX3RpbWVyX3NlY29uZHMYByABKA0SEQoJcGlubmVkX2F0GAggASgEEhAKCGFyY2hpdmVkGAkgASgIIqwGCg5IaXN0b3J5TWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIOCgZzZW5kZXIYAyABKAkSPgoJZGlyZWN0aW9uGAQgASgOMisucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2UuRGlyZWN0aW9uEgwKBGJvZHkYBSABKAkSEQoJdGltZXN0YW1wGAYgASgEEjgKBnN0YXR1cxgHIAEoDjIoLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlNZXNzYWdlLlN0YXR1cxIPCgdzZW50X2F0GAggASgEEhYKDmF0dGFjaG1lbnRfaWRzGAkgAygJEicKBXF1b3RlGAogASgLMhgucGFybGV5LmNvbnRlbnQudjIuUXVvdGUSEQoJZWRpdGVkX2F0GAsgASgEEg8KB2RlbGV0ZWQYDCABKAgSNQoJcmVhY3Rpb25zGA0gAygLMiIucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeVJlYWN0aW9uEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGA4gASgNEhIKCmV4cGlyZXNfYXQYDyABKAQSLgoGdXBkYXRlGBAgASgLMh4ucGFybGV5LmNvbnRlbnQudjIuR3JvdXBDaGFuZ2USEQoJaGFzX3RpbWVyGBEgASgIEhUKDXRpbWVyX3NlY29uZHMYEiABKA0SFQoNbGlua2VkX2RldmljZRgTIAEoDRIOCgZ1bnJlYWQYFCABKAgiYQoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhEKDURJUkVDVElPTl9PVVQQARIQCgxESVJFQ1RJT05fSU4QAhIUChBESVJFQ1RJT05fU1lTVEVNEAMifwoGU3RhdHVzEhYKElNUQVRVU19VTlNQRUNJRklFRBAAEg8KC1NUQVRVU19TRU5UEAESFAoQU1RBVFVTX0RFTElWRVJFRBACEg8KC1NUQVRVU19SRUFEEAMSEQoNU1RBVFVTX0ZBSUxFRBAEEhIKDlNUQVRVU19TRU5ESU5HEAUiOgoPSGlzdG9yeVJlYWN0aW9uEgwKBHVzZXIYASABKAkSDQoFZW1vamkYAiABKAkSCgoCYXQYAyABKAQiVgoRSGlzdG9yeUF0dGFjaG1lbnQSCgoCaWQYASABKAkSNQoHcG9pbnRlchgCIAEoCzIkLnBhcmxleS5jb250ZW50LnYyLkF0dGFjaG1lbnRQb2ludGVyIl4KDEhpc3RvcnlHcm91cBIQCghncm91cF9pZBgBIAEoCRIsCgVzdGF0ZRgCIAEoCzIdLnBhcmxleS5jb250ZW50LnYyLkdyb3VwU3RhdGUSDgoGYWN0aXZlGAMgASgIYgZwcm90bzM", [file_content]);
+  fileDesc("Cg1oaXN0b3J5LnByb3RvEhFwYXJsZXkuaGlzdG9yeS52MSKMBAoOSGlzdG9yeUFyY2hpdmUSDwoHdmVyc2lvbhgBIAEoDRISCgpjcmVhdGVkX2F0GAIgASgEEg0KBXNpbmNlGAMgASgEEj0KDWNvbnZlcnNhdGlvbnMYBCADKAsyJi5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5Q29udmVyc2F0aW9uEjMKCG1lc3NhZ2VzGAUgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeU1lc3NhZ2USOQoLYXR0YWNobWVudHMYBiADKAsyJC5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5QXR0YWNobWVudBIvCgZncm91cHMYByADKAsyHy5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5R3JvdXASRAoRdmVyaWZpZWRfY29udGFjdHMYCCADKAsyKS5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5VmVyaWZpZWRDb250YWN0EjMKCGNvbnRhY3RzGAkgAygLMiEucGFybGV5Lmhpc3RvcnkudjEuSGlzdG9yeUNvbnRhY3QSNgoLb3duX3Byb2ZpbGUYCiABKAsyIS5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5UHJvZmlsZRIzCghwcm9maWxlcxgLIAMoCzIhLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlQcm9maWxlIqIBCg5IaXN0b3J5UHJvZmlsZRIQCgh1c2VybmFtZRgBIAEoCRIQCghkb2N1bWVudBgCIAEoDBIPCgdibG9iX2lkGAMgASgJEjIKB3BvaW50ZXIYBCABKAsyIS5wYXJsZXkuY29udGVudC52Mi5Qcm9maWxlUG9pbnRlchISCgp1cGRhdGVkX2F0GAUgASgEEhMKC3VwbG9hZGVkX2F0GAYgASgEIkQKDkhpc3RvcnlDb250YWN0EhAKCHVzZXJuYW1lGAEgASgJEg8KB2NvbnRhY3QYAiABKAgSDwoHYmxvY2tlZBgDIAEoCCJAChZIaXN0b3J5VmVyaWZpZWRDb250YWN0EhAKCHVzZXJuYW1lGAEgASgJEhQKDGlkZW50aXR5X2tleRgCIAEoDCLMAQoTSGlzdG9yeUNvbnZlcnNhdGlvbhIKCgJpZBgBIAEoCRINCgV0aXRsZRgCIAEoCRISCgpjcmVhdGVkX2F0GAMgASgEEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAQSEwoLbXV0ZWRfdW50aWwYBSABKAQSFAoMbXV0ZWRfYWx3YXlzGAYgASgIEhwKFGV4cGlyZV90aW1lcl9zZWNvbmRzGAcgASgNEhEKCXBpbm5lZF9hdBgIIAEoBBIQCghhcmNoaXZlZBgJIAEoCCKsBgoOSGlzdG9yeU1lc3NhZ2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSDgoGc2VuZGVyGAMgASgJEj4KCWRpcmVjdGlvbhgEIAEoDjIrLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlNZXNzYWdlLkRpcmVjdGlvbhIMCgRib2R5GAUgASgJEhEKCXRpbWVzdGFtcBgGIAEoBBI4CgZzdGF0dXMYByABKA4yKC5wYXJsZXkuaGlzdG9yeS52MS5IaXN0b3J5TWVzc2FnZS5TdGF0dXMSDwoHc2VudF9hdBgIIAEoBBIWCg5hdHRhY2htZW50X2lkcxgJIAMoCRInCgVxdW90ZRgKIAEoCzIYLnBhcmxleS5jb250ZW50LnYyLlF1b3RlEhEKCWVkaXRlZF9hdBgLIAEoBBIPCgdkZWxldGVkGAwgASgIEjUKCXJlYWN0aW9ucxgNIAMoCzIiLnBhcmxleS5oaXN0b3J5LnYxLkhpc3RvcnlSZWFjdGlvbhIcChRleHBpcmVfdGltZXJfc2Vjb25kcxgOIAEoDRISCgpleHBpcmVzX2F0GA8gASgEEi4KBnVwZGF0ZRgQIAEoCzIeLnBhcmxleS5jb250ZW50LnYyLkdyb3VwQ2hhbmdlEhEKCWhhc190aW1lchgRIAEoCBIVCg10aW1lcl9zZWNvbmRzGBIgASgNEhUKDWxpbmtlZF9kZXZpY2UYEyABKA0SDgoGdW5yZWFkGBQgASgIImEKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIRCg1ESVJFQ1RJT05fT1VUEAESEAoMRElSRUNUSU9OX0lOEAISFAoQRElSRUNUSU9OX1NZU1RFTRADIn8KBlN0YXR1cxIWChJTVEFUVVNfVU5TUEVDSUZJRUQQABIPCgtTVEFUVVNfU0VOVBABEhQKEFNUQVRVU19ERUxJVkVSRUQQAhIPCgtTVEFUVVNfUkVBRBADEhEKDVNUQVRVU19GQUlMRUQQBBISCg5TVEFUVVNfU0VORElORxAFIjoKD0hpc3RvcnlSZWFjdGlvbhIMCgR1c2VyGAEgASgJEg0KBWVtb2ppGAIgASgJEgoKAmF0GAMgASgEIlYKEUhpc3RvcnlBdHRhY2htZW50EgoKAmlkGAEgASgJEjUKB3BvaW50ZXIYAiABKAsyJC5wYXJsZXkuY29udGVudC52Mi5BdHRhY2htZW50UG9pbnRlciJeCgxIaXN0b3J5R3JvdXASEAoIZ3JvdXBfaWQYASABKAkSLAoFc3RhdGUYAiABKAsyHS5wYXJsZXkuY29udGVudC52Mi5Hcm91cFN0YXRlEg4KBmFjdGl2ZRgDIAEoCGIGcHJvdG8z", [file_content]);
 
 /**
  * @generated from message parley.history.v1.HistoryArchive
@@ -85,6 +85,20 @@ export type HistoryArchive = Message<"parley.history.v1.HistoryArchive"> & {
    * @generated from field: repeated parley.history.v1.HistoryContact contacts = 9;
    */
   contacts: HistoryContact[];
+
+  /**
+   * The user's own profile, with where its copy on the relay is, so the new device shares that same copy.
+   *
+   * @generated from field: parley.history.v1.HistoryProfile own_profile = 10;
+   */
+  ownProfile?: HistoryProfile | undefined;
+
+  /**
+   * The profiles the people who wrote to the user shared, so the new device shows their names and photos at once.
+   *
+   * @generated from field: repeated parley.history.v1.HistoryProfile profiles = 11;
+   */
+  profiles: HistoryProfile[];
 };
 
 /**
@@ -93,6 +107,63 @@ export type HistoryArchive = Message<"parley.history.v1.HistoryArchive"> & {
  */
 export const HistoryArchiveSchema: GenMessage<HistoryArchive> = /*@__PURE__*/
   messageDesc(file_history, 0);
+
+/**
+ * A profile (docs/protocol.md "Profiles") as the primary holds it. The reader checks the document exactly as one
+ * downloaded from the relay (name rules, photo type by its bytes, size) and skips one that fails.
+ *
+ * @generated from message parley.history.v1.HistoryProfile
+ */
+export type HistoryProfile = Message<"parley.history.v1.HistoryProfile"> & {
+  /**
+   * Whose it is; empty for the user's own.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * The serialized content.proto ProfileDocument (at most 96 KiB).
+   *
+   * @generated from field: bytes document = 2;
+   */
+  document: Uint8Array;
+
+  /**
+   * The blob it came from (so the new device does not download it again) — for the own profile, `pointer.id`.
+   *
+   * @generated from field: string blob_id = 3;
+   */
+  blobId: string;
+
+  /**
+   * The own profile only: the blob and key the user's messages point at.
+   *
+   * @generated from field: parley.content.v2.ProfilePointer pointer = 4;
+   */
+  pointer?: ProfilePointer | undefined;
+
+  /**
+   * When it last changed (own) or was received (others), epoch ms.
+   *
+   * @generated from field: uint64 updated_at = 5;
+   */
+  updatedAt: bigint;
+
+  /**
+   * The own profile only: when its copy on the relay was uploaded (it is uploaded again before the relay expires it).
+   *
+   * @generated from field: uint64 uploaded_at = 6;
+   */
+  uploadedAt: bigint;
+};
+
+/**
+ * Describes the message parley.history.v1.HistoryProfile.
+ * Use `create(HistoryProfileSchema)` to create a new message.
+ */
+export const HistoryProfileSchema: GenMessage<HistoryProfile> = /*@__PURE__*/
+  messageDesc(file_history, 1);
 
 /**
  * @generated from message parley.history.v1.HistoryContact
@@ -123,7 +194,7 @@ export type HistoryContact = Message<"parley.history.v1.HistoryContact"> & {
  * Use `create(HistoryContactSchema)` to create a new message.
  */
 export const HistoryContactSchema: GenMessage<HistoryContact> = /*@__PURE__*/
-  messageDesc(file_history, 1);
+  messageDesc(file_history, 2);
 
 /**
  * @generated from message parley.history.v1.HistoryVerifiedContact
@@ -147,7 +218,7 @@ export type HistoryVerifiedContact = Message<"parley.history.v1.HistoryVerifiedC
  * Use `create(HistoryVerifiedContactSchema)` to create a new message.
  */
 export const HistoryVerifiedContactSchema: GenMessage<HistoryVerifiedContact> = /*@__PURE__*/
-  messageDesc(file_history, 2);
+  messageDesc(file_history, 3);
 
 /**
  * @generated from message parley.history.v1.HistoryConversation
@@ -212,7 +283,7 @@ export type HistoryConversation = Message<"parley.history.v1.HistoryConversation
  * Use `create(HistoryConversationSchema)` to create a new message.
  */
 export const HistoryConversationSchema: GenMessage<HistoryConversation> = /*@__PURE__*/
-  messageDesc(file_history, 3);
+  messageDesc(file_history, 4);
 
 /**
  * @generated from message parley.history.v1.HistoryMessage
@@ -343,7 +414,7 @@ export type HistoryMessage = Message<"parley.history.v1.HistoryMessage"> & {
  * Use `create(HistoryMessageSchema)` to create a new message.
  */
 export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
-  messageDesc(file_history, 4);
+  messageDesc(file_history, 5);
 
 /**
  * @generated from enum parley.history.v1.HistoryMessage.Direction
@@ -374,7 +445,7 @@ export enum HistoryMessage_Direction {
  * Describes the enum parley.history.v1.HistoryMessage.Direction.
  */
 export const HistoryMessage_DirectionSchema: GenEnum<HistoryMessage_Direction> = /*@__PURE__*/
-  enumDesc(file_history, 4, 0);
+  enumDesc(file_history, 5, 0);
 
 /**
  * @generated from enum parley.history.v1.HistoryMessage.Status
@@ -417,7 +488,7 @@ export enum HistoryMessage_Status {
  * Describes the enum parley.history.v1.HistoryMessage.Status.
  */
 export const HistoryMessage_StatusSchema: GenEnum<HistoryMessage_Status> = /*@__PURE__*/
-  enumDesc(file_history, 4, 1);
+  enumDesc(file_history, 5, 1);
 
 /**
  * @generated from message parley.history.v1.HistoryReaction
@@ -444,7 +515,7 @@ export type HistoryReaction = Message<"parley.history.v1.HistoryReaction"> & {
  * Use `create(HistoryReactionSchema)` to create a new message.
  */
 export const HistoryReactionSchema: GenMessage<HistoryReaction> = /*@__PURE__*/
-  messageDesc(file_history, 5);
+  messageDesc(file_history, 6);
 
 /**
  * @generated from message parley.history.v1.HistoryAttachment
@@ -468,7 +539,7 @@ export type HistoryAttachment = Message<"parley.history.v1.HistoryAttachment"> &
  * Use `create(HistoryAttachmentSchema)` to create a new message.
  */
 export const HistoryAttachmentSchema: GenMessage<HistoryAttachment> = /*@__PURE__*/
-  messageDesc(file_history, 6);
+  messageDesc(file_history, 7);
 
 /**
  * @generated from message parley.history.v1.HistoryGroup
@@ -497,5 +568,5 @@ export type HistoryGroup = Message<"parley.history.v1.HistoryGroup"> & {
  * Use `create(HistoryGroupSchema)` to create a new message.
  */
 export const HistoryGroupSchema: GenMessage<HistoryGroup> = /*@__PURE__*/
-  messageDesc(file_history, 7);
+  messageDesc(file_history, 8);
 

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkFrame, waitingDevice } from '../../test/support/linking';
-import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice } from '../../test/support/raw-device';
+import { startLoopbackProxy } from '../../test/support/loopback-proxy';
+import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice, uniqueUsername } from '../../test/support/raw-device';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
 import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
@@ -157,6 +158,33 @@ describe('two relays on one Redis', () => {
     } finally {
       admin.disconnect();
       await Promise.all([nodeA.close(), nodeB.close()]);
+    }
+  });
+
+  it("push a delivery stored while the recipient's relay was still subscribing to him: his first mailbox read waits for the subscription", async () => {
+    // Node B reaches Redis through a proxy that holds B's subscription to Bob's channel until the test lets it go.
+    const proxy = await startLoopbackProxy({ port: redis.port });
+    const options = { store: 'redis' as const, redisUrls: [redis.url], ...blobs.config };
+    const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay({ ...options, redisUrls: [`redis://127.0.0.1:${proxy.port}`] })]);
+    try {
+      const alice = await registeredDevice(nodeA.url);
+      await alice.next('drained');
+      const subscribing = proxy.holdFromClient((chunk) => chunk.includes('parley:dev:'));
+      const bobName = uniqueUsername();
+      const connecting = registeredDevice(nodeB.url, bobName, { autoAck: true });
+      // Bob is registered and ready on B, which is subscribing: what A stores for him now it publishes to no one.
+      await subscribing.held;
+      const id = newMessageId();
+      await alice.sendOk({ user: bobName, device: 1 }, randomPayload(), id);
+      subscribing.release();
+      const bob = await connecting;
+      // Read from his mailbox once B listens (read before, it would have missed the message until the next wake).
+      const [delivered] = await bob.waitForDeliveries(1, 5_000);
+      expect(delivered).toMatchObject({ seq: 1, messageId: id, from: alice.address });
+      await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close()]);
+      await proxy.close();
     }
   });
 

@@ -71,7 +71,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const online = new OnlineDevices<DeviceConnection>({
     claimed: (address) => {
       held.set(addressKey(address), address);
-      bus?.claim(address).catch((error: unknown) => logger.warn('relay.device_claim_failed', errorFields(error)));
+      // Not listening after a failure: the bus wakes every connection once its subscriber is back.
+      return bus?.claim(address).catch((error: unknown) => logger.warn('relay.device_claim_failed', errorFields(error)));
     },
     released: (address) => {
       held.delete(addressKey(address));

@@ -3,7 +3,9 @@
 // both directions without closing either socket, and new connections are accepted but lead nowhere. forward()
 // lets new connections through again (black-holed ones stay silent until their client gives up on them).
 // setTarget() points new connections at another port, e.g. a relay restarted on a new port. setLatency() holds every
-// chunk for that long in each direction (order kept), on current and new connections.
+// chunk for that long in each direction (order kept), on current and new connections. holdFromClient() stops one
+// connection's client-to-target bytes at the first chunk that matches (a command a test wants to arrive late) until
+// the test releases them.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export type ProxyMode = 'forward' | 'blackhole';
@@ -19,6 +21,11 @@ export interface LoopbackProxy {
   /** Milliseconds each chunk waits before it is passed on, both ways; 0 passes chunks at once. */
   setLatency(ms: number): void;
   readonly latencyMs: number;
+  /**
+   * Holds what a client sends from the first chunk `match` accepts (that chunk included, on that connection only)
+   * until release(); `held` settles once a chunk is held. Every other byte flows as usual.
+   */
+  holdFromClient(match: (chunk: Buffer) => boolean): { held: Promise<void>; release(): void };
   /** Client connections currently open through the proxy (forwarding or black-holed). */
   connectionCount(): number;
   /** Connections accepted since start. */
@@ -32,6 +39,15 @@ interface Pair {
   client: Socket;
   upstream: Socket | undefined;
   silent: boolean;
+  /** Client chunks held by holdFromClient(), in order, while it holds this connection. */
+  held?: Buffer[];
+}
+
+interface Hold {
+  match: (chunk: Buffer) => boolean;
+  /** The connection whose bytes it holds, once a chunk matched, and how they go on. */
+  holding?: { pair: Pair; forward: (chunk: Buffer) => void };
+  seen: () => void;
 }
 
 /** Writes chunks to `to` once `latency()` has passed since each arrived, in arrival order (one timer per direction). */
@@ -65,6 +81,7 @@ export async function startLoopbackProxy(target: { port: number; host?: string }
   let latencyMs = 0;
   let accepted = 0;
   const pairs = new Set<Pair>();
+  const holds = new Set<Hold>();
 
   const destroy = (pair: Pair) => {
     pairs.delete(pair);
@@ -89,7 +106,13 @@ export async function startLoopbackProxy(target: { port: number; host?: string }
     const toUpstream = delayedWriter(upstream, () => latencyMs);
     const toClient = delayedWriter(client, () => latencyMs);
     client.on('data', (chunk: Buffer) => {
-      if (!pair.silent) toUpstream(chunk);
+      if (pair.silent) return;
+      if (pair.held !== undefined) return void pair.held.push(chunk);
+      const hold = [...holds].find((h) => h.holding === undefined && h.match(chunk));
+      if (hold === undefined) return toUpstream(chunk);
+      pair.held = [chunk];
+      hold.holding = { pair, forward: toUpstream };
+      hold.seen();
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!pair.silent) toClient(chunk);
@@ -134,6 +157,22 @@ export async function startLoopbackProxy(target: { port: number; host?: string }
     },
     get latencyMs() {
       return latencyMs;
+    },
+    holdFromClient(match) {
+      let seen = () => {};
+      const held = new Promise<void>((resolve) => (seen = resolve));
+      const hold: Hold = { match, seen };
+      holds.add(hold);
+      return {
+        held,
+        release() {
+          holds.delete(hold);
+          if (hold.holding === undefined) return;
+          const { pair, forward } = hold.holding;
+          for (const chunk of pair.held ?? []) forward(chunk);
+          delete pair.held;
+        },
+      };
     },
     connectionCount: () => pairs.size,
     acceptedCount: () => accepted,

@@ -36,7 +36,11 @@ export interface DeviceBusEvents {
 }
 
 export interface DeviceBus extends SharedProvisioning {
-  /** This node now holds `device`'s live connection: listen for it and end older ones elsewhere. */
+  /**
+   * This node now holds `device`'s live connection: listen for it and end older ones elsewhere. Settles once this node
+   * listens (its subscription to the device's channel is in place): whatever another node stores for the device from
+   * then on reaches it, so the connection reads its mailbox only after that. Ending older connections goes on.
+   */
   claim(device: Address): Promise<void>;
   /** This node no longer holds a connection of `device`. */
   release(device: Address): void;
@@ -94,6 +98,8 @@ export class RedisDeviceBus implements DeviceBus {
   private readonly held = new Map<string, number>();
   /** The newest generation announced by others while this node was still claiming, by channel. */
   private readonly announced = new Map<string, number>();
+  /** Per held channel: settles once it is subscribed. */
+  private readonly listening = new Map<string, Promise<void>>();
   private everReady = false;
 
   private constructor(
@@ -117,11 +123,32 @@ export class RedisDeviceBus implements DeviceBus {
     return bus;
   }
 
-  async claim(device: Address): Promise<void> {
+  claim(device: Address): Promise<void> {
     const channel = channelOf(device);
-    const subscribed = this.held.has(channel);
+    let listening = this.listening.get(channel);
     this.held.set(channel, Number.POSITIVE_INFINITY); // claiming: its generation is not known yet
-    if (!subscribed) await this.subscriber.subscribe(channel);
+    if (listening === undefined) {
+      const subscribing = this.subscriber.subscribe(channel).then(
+        () => undefined,
+        (error: unknown) => {
+          if (this.listening.get(channel) === subscribing) this.listening.delete(channel); // the next claim tries again
+          throw error;
+        },
+      );
+      this.listening.set(channel, subscribing);
+      listening = subscribing;
+    }
+    // A failed subscription is the caller's to report; a failed announcement is the bus's.
+    listening.then(
+      () => this.announce(channel, device).catch((error: unknown) => this.onError(error)),
+      () => undefined,
+    );
+    return listening;
+  }
+
+  /** Takes the device's next connection generation and tells older connections elsewhere to end. */
+  private async announce(channel: string, device: Address): Promise<void> {
+    if (!this.held.has(channel)) return; // released while subscribing
     const generation = await this.redis.incr(generationKey(device));
     const newer = this.announced.get(channel) ?? 0;
     this.announced.delete(channel);
@@ -134,6 +161,7 @@ export class RedisDeviceBus implements DeviceBus {
   release(device: Address): void {
     const channel = channelOf(device);
     if (!this.held.delete(channel)) return;
+    this.listening.delete(channel);
     this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
   }
 
@@ -183,6 +211,7 @@ export class RedisDeviceBus implements DeviceBus {
 
   async close(): Promise<void> {
     this.held.clear();
+    this.listening.clear();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 
@@ -239,6 +268,7 @@ export class RedisDeviceBus implements DeviceBus {
 
   private replace(channel: string, device: Address): void {
     this.held.delete(channel);
+    this.listening.delete(channel);
     this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(error));
     this.events.replaced(device);
   }

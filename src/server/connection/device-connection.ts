@@ -280,19 +280,21 @@ export class DeviceConnection {
     this.address = address;
     this.state = 'ready';
     this.onAuthenticated();
-    this.context.online.claim(address, this)?.closeWith('replaced');
+    const claim = this.context.online.claim(address, this);
+    claim.replaced?.closeWith('replaced');
     this.context.logger.debug('relay.device_ready', { connection: this.id, user: address.user, device: address.device });
     this.send({ type: 'ready', user: address.user, device: address.device, registered: outcome.registered });
     this.follow(this.context.store.touchDevice(address, this.context.now()), () => {}, (error) => {
       this.context.logger.warn('relay.last_seen_not_stored', { connection: this.id, ...errorFields(error) });
     });
-    // Acks the device sent on its previous connection may still be on their way to disk.
-    const acksSettled = this.context.writer.acksSettled(address);
+    // Acks the device sent on its previous connection may still be on their way to disk; and what another relay
+    // stores while this one is not yet listening for the device would reach it only with the next wake.
+    const readable = Promise.all([this.context.writer.acksSettled(address), claim.listening]);
     this.pump = new MailboxPump({
       mailbox: address,
       store: {
         pageMailbox: async (...page) => {
-          await acksSettled;
+          await readable;
           return this.context.store.pageMailbox(...page);
         },
       },

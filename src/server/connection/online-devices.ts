@@ -4,8 +4,16 @@
 import { addressKey, type Address } from '../../shared/protocol';
 
 export interface OnlineListener {
-  claimed(address: Address): void;
+  /** May return a promise that settles once this node listens for what other nodes store for the device. */
+  claimed(address: Address): Promise<void> | void;
   released(address: Address): void;
+}
+
+export interface Claim<Connection> {
+  /** The connection this one replaced, if any (the caller closes it). */
+  replaced: Connection | undefined;
+  /** Settles once deliveries stored anywhere from now on reach this node: read the mailbox after it. Never rejects. */
+  listening: Promise<void>;
 }
 
 export class OnlineDevices<Connection> {
@@ -13,13 +21,13 @@ export class OnlineDevices<Connection> {
 
   constructor(private readonly listener?: OnlineListener) {}
 
-  /** Makes `connection` the live one for `address`; returns the connection it replaced, if any. */
-  claim(address: Address, connection: Connection): Connection | undefined {
+  /** Makes `connection` the live one for `address`. */
+  claim(address: Address, connection: Connection): Claim<Connection> {
     const key = addressKey(address);
     const previous = this.byAddress.get(key);
     this.byAddress.set(key, connection);
-    this.listener?.claimed(address);
-    return previous === connection ? undefined : previous;
+    const listening = Promise.resolve(this.listener?.claimed(address)).catch(() => undefined);
+    return { replaced: previous === connection ? undefined : previous, listening };
   }
 
   /** Removes `connection` only if it is still the live one (a replaced connection must not evict its successor). */

@@ -181,7 +181,7 @@ for (const theme of THEMES) {
         await sidebarButton(page, 'New chat').click();
         await page.getByRole('textbox', { name: 'Username' }).fill('nobody');
         await page.getByRole('button', { name: 'Start chat' }).click();
-        await expect(page.getByRole('dialog').getByRole('alert')).toContainText('No one is called');
+        await expect(page.getByRole('dialog').getByRole('alert')).toContainText('does not exist on this relay');
         await capture(page, `${prefix}-dialog-new-chat-error`);
         await page.keyboard.press('Escape');
 

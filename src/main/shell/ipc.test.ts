@@ -12,7 +12,7 @@ const renderer = { indexFileUrl: 'file:///opt/Parley/resources/app.asar/out/rend
 const handlers = new Proxy({} as IpcHandlers, {
   get: (_target, channel) => async () => {
     if (channel === 'app.info') return { version: '1.0.0', shell: 'electron', defaultRelayUrl: 'ws://127.0.0.1:8787/v1/ws' };
-    throw new AppError('no_account', 'Create an account first.');
+    throw new AppError('no_account', { id: 'account.none' });
   },
 });
 registerIpc(createIpcDispatcher(handlers, { error: () => undefined }), renderer);
@@ -34,7 +34,7 @@ describe('registerIpc', () => {
   ])('refuses a request from %s before any handler runs', async (_name, frameUrl) => {
     expect(await electron.ipcMain.invoke('app.info', {}, frameUrl)).toEqual({
       ok: false,
-      error: { code: 'forbidden_sender', message: expect.any(String), retryable: false },
+      error: { code: 'forbidden_sender', message: 'request.forbidden_sender', retryable: false, text: { id: 'request.forbidden_sender' } },
     });
   });
 });

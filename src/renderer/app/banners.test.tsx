@@ -15,9 +15,9 @@ describe('banners', () => {
     const { fake } = await renderApp();
     await screen.findByRole('navigation', { name: 'Chats' });
     act(() => {
-      fake.setConnection('reconnecting', { code: 'relay_unreachable', message: 'Parley cannot reach the relay.', fatal: false, detail: 'ECONNREFUSED' });
+      fake.setConnection('reconnecting', { code: 'relay_unreachable', message: 'relay.unreachable', text: { id: 'relay.unreachable' }, fatal: false, detail: 'ECONNREFUSED' });
     });
-    const message = await screen.findByText('Parley cannot reach the relay.');
+    const message = await screen.findByText('Parley cannot reach the relay. Check your internet connection; Parley keeps trying.');
     const banner = message.closest<HTMLElement>('[role="status"]');
     expect(banner).not.toBeNull();
     expect(within(banner!).getByText(/^Details:/).textContent).toBe('Details: ECONNREFUSED · relay_unreachable');

@@ -2,24 +2,27 @@
 // parameters the core gives it; an error with an id is shown as that sentence.
 import { describe, expect, it } from 'vitest';
 import { ERROR_TEXT_IDS } from '../../shared/ipc';
+import { CloseCode } from '../../shared/protocol';
 import { en } from './en';
 import { errorSentence } from './errorText';
 import { formatMessage } from './formatMessage';
 
 describe('the English error sentences', () => {
   it('has a whole sentence for every id, with the parameters main sends', () => {
-    const samples: Record<string, string>[] = [{}, { who: 'named', user: 'bob' }, { who: 'unnamed' }, { cause: 'connection_lost' }, { cause: 'something_new' }];
+    // Every parameter any sentence takes, with a sample value; each select's other case is tried too.
+    const sample = { who: 'named', user: 'bob', cause: 'connection_lost', reason: 'goingAway', max: 10, seconds: 30, relay: 2, app: 3, address: 'relay', scheme: 'ftp:', code: 'vault_locked' };
+    const others = { ...sample, who: 'unnamed', cause: 'something_new', reason: 'somethingNew' };
     for (const id of ERROR_TEXT_IDS) {
-      const readable = samples.flatMap((params) => {
-        try {
-          return [formatMessage('en', en[id], params)];
-        } catch {
-          return [];
-        }
-      });
-      expect(readable.length, id).toBeGreaterThan(0);
-      for (const sentence of readable) expect(sentence, id).toMatch(/^[^{}#]+[.!]$/);
+      for (const params of [sample, others]) expect(formatMessage('en', en[id], params), id).toMatch(/^[^{}#]+[.!]$/);
     }
+  });
+
+  it('has a sentence for every reason a file fails and every close of the relay', () => {
+    const fileCauses = ['bad_header', 'chunk_tampered', 'truncated', 'trailing_data', 'digest_mismatch', 'too_large', 'unreadable', 'blob_unavailable', 'transfer_failed', 'cancelled', 'unknown_attachment'];
+    const unknownCause = formatMessage('en', en['attachment.failed'], { cause: 'something_new' });
+    for (const cause of fileCauses) expect(formatMessage('en', en['attachment.failed'], { cause }), cause).not.toBe(unknownCause);
+    const unknownClose = formatMessage('en', en['connection.closed_by_relay'], { reason: 'somethingNew' });
+    for (const reason of Object.keys(CloseCode)) expect(formatMessage('en', en['connection.closed_by_relay'], { reason }), reason).not.toBe(unknownClose);
   });
 
   it('tells an error by its id, and falls back to main’s words for an id this build does not know', () => {

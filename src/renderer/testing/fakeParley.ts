@@ -101,8 +101,19 @@ export function fakeLinkCode(name: string): string {
 
 function fakeLinkCodeName(code: string): string {
   const match = /^parley-link:1:fake:([^:]+)$/.exec(code);
-  if (!match) throw new AppError('bad_link_code', 'This is not a Parley linking code.');
+  if (!match) throw new AppError('bad_link_code', { id: 'link_code.not_a_code' });
   return decodeURIComponent(match[1]!);
+}
+
+/** A failure told with exactly the body a test gave: its own words, or a string-table id with parameters. */
+class GivenFailure extends AppError {
+  constructor(private readonly body: IpcErrorBody) {
+    super(body.code, body.text ?? { id: 'internal' }, body.retryable);
+  }
+
+  override toBody(): IpcErrorBody {
+    return this.body;
+  }
 }
 
 interface Failure {
@@ -358,19 +369,19 @@ export class FakeParley {
   }
 
   private requireAccount(): AccountView {
-    if (!this.account) throw new AppError('no_account', 'Create an account first.');
+    if (!this.account) throw new AppError('no_account', { id: 'account.none' });
     return this.account;
   }
 
   private attachment(id: string): AttachmentView {
     const view = this.attachments.get(id);
-    if (!view) throw new AppError('unknown_attachment', 'This attachment is not on this device.');
+    if (!view) throw new AppError('unknown_attachment', { id: 'attachment.unknown' });
     return view;
   }
 
   private group(groupId: string): GroupView {
     const group = this.groups.get(groupId);
-    if (!group) throw new AppError('unknown_group', 'That group does not exist on this device.');
+    if (!group) throw new AppError('unknown_group', { id: 'group.unknown' });
     return group;
   }
 
@@ -381,7 +392,7 @@ export class FakeParley {
   private handlers(): IpcHandlers {
     const contactOf = (username: string) => {
       const contact = this.contacts.get(username.toLowerCase());
-      if (!contact) throw new AppError('not_a_contact', `${username} is not in your contacts.`);
+      if (!contact) throw new AppError('not_a_contact', { id: 'contacts.not_contact', params: { user: username } });
       return contact;
     };
     const changeGroup = (groupId: string, change: (group: GroupView) => GroupView, update: (me: string) => GroupUpdate) => {
@@ -405,9 +416,9 @@ export class FakeParley {
       'account.get': async (request) => (this.log('account.get', request), this.account),
       'account.create': async (request) => {
         this.log('account.create', request);
-        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address. Check the URL and that the relay is running.', true);
+        if (!this.relayReachable) throw new AppError('relay_unreachable', { id: 'account.unreachable' }, true);
         const username = request.username.toLowerCase();
-        if (this.users.has(username)) throw new AppError('username_taken', `The username “${request.username}” is taken. Try another.`);
+        if (this.users.has(username)) throw new AppError('username_taken', { id: 'account.username_taken', params: { user: request.username } });
         this.account = { ...fakeAccount(username), relayUrls: [request.relayUrl, ...(request.fallbackRelayUrls ?? [])] };
         this.users.add(username);
         return this.account;
@@ -415,7 +426,7 @@ export class FakeParley {
       'account.setRelayUrls': async (request) => {
         this.log('account.setRelayUrls', request);
         const account = this.requireAccount();
-        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Could not reach the relay at that address.', true);
+        if (!this.relayReachable) throw new AppError('relay_unreachable', { id: 'account.unreachable' }, true);
         this.account = { ...account, relayUrls: request.relayUrls };
         // Main's transport starts again from the first relay of the list.
         this.connection = { ...this.connection, relayUrl: request.relayUrls[0] };
@@ -425,7 +436,7 @@ export class FakeParley {
       // Linked devices: codes are `parley-link:1:fake:<name>`; a test links the waiting device with finishLinking.
       'devices.startLinking': async (request) => {
         this.log('devices.startLinking', request);
-        if (!this.relayReachable) throw new AppError('relay_unreachable', 'Cannot reach the relay to wait for linking. Check the address and your connection.', true);
+        if (!this.relayReachable) throw new AppError('relay_unreachable', { id: 'linking.unreachable' }, true);
         this.linkingName = request.name;
         return { state: 'waiting', code: fakeLinkCode(request.name), expiresAt: this.now() + 180_000 };
       },
@@ -441,12 +452,12 @@ export class FakeParley {
       'devices.link': async (request) => {
         this.log('devices.link', request);
         const devices = this.deviceList();
-        if (!devices.find((device) => device.current)?.primary) throw new AppError('not_primary', 'Only the device that created the account can link devices.');
+        if (!devices.find((device) => device.current)?.primary) throw new AppError('not_primary', { id: 'devices.not_primary' });
         const device = { device: Math.max(...devices.map((d) => d.device)) + 1, name: fakeLinkCodeName(request.code), linkedAt: this.now(), lastSeenAt: null, primary: false, current: false };
         devices.push(device);
         if (request.history !== undefined) {
           const gathered = this.historyExports.get(request.history);
-          if (!gathered) throw new AppError('unknown_export', 'This history export is gone. Start again.');
+          if (!gathered) throw new AppError('unknown_export', { id: 'history.export_gone' });
           this.historySent.set(device.device, gathered);
         }
         return device;
@@ -467,8 +478,8 @@ export class FakeParley {
         this.log('contacts.add', request);
         const me = this.requireAccount();
         const username = request.username.toLowerCase();
-        if (username === me.username) throw new AppError('cannot_add_self', 'That is you — pick someone else to chat with.');
-        if (!this.users.has(username)) throw new AppError('unknown_user', `No one is called “${request.username}” on this relay.`);
+        if (username === me.username) throw new AppError('cannot_add_self', { id: 'contacts.self' });
+        if (!this.users.has(username)) throw new AppError('unknown_user', { id: 'user.unknown', params: { who: 'named', user: request.username } });
         const contact = this.contacts.get(username) ?? fakeContact(username, { addedAt: this.now() });
         this.contacts.set(username, contact);
         return contact;
@@ -509,10 +520,10 @@ export class FakeParley {
       'messages.send': async (request) => {
         this.log('messages.send', request);
         this.requireAccount();
-        if (this.connection.state !== 'online') throw new AppError('offline', 'Not connected to the relay.', true);
+        if (this.connection.state !== 'online') throw new AppError('offline', { id: 'offline.will_send' }, true);
         if (this.held) await new Promise<void>((resolve) => this.held?.push(resolve) ?? resolve());
         const textFailure = request.content.kind === 'text' ? this.textFailures.shift() : undefined;
-        if (textFailure) throw new AppError(textFailure.code, textFailure.message, textFailure.retryable);
+        if (textFailure) throw new GivenFailure(textFailure);
         this.sent.push(request);
         if (this.autoReceipt && request.content.kind === 'text') this.confirmLater(request, this.autoReceipt);
         return { messageId: request.messageId, sentAt: this.now() };
@@ -537,7 +548,7 @@ export class FakeParley {
       'history.addToExport': async (request) => {
         this.log('history.addToExport', request);
         const gathered = this.historyExports.get(request.exportId);
-        if (!gathered) throw new AppError('unknown_export', 'This history export is gone. Start again.');
+        if (!gathered) throw new AppError('unknown_export', { id: 'history.export_gone' });
         gathered.conversations.push(...request.conversations);
         gathered.messages.push(...request.messages);
         return {};
@@ -546,7 +557,7 @@ export class FakeParley {
       'history.importBatch': async (request) => {
         this.log('history.importBatch', request);
         const history = this.historyToImport;
-        if (!history) throw new AppError('no_history', 'There is no history to import on this device (any more).');
+        if (!history) throw new AppError('no_history', { id: 'history.none' });
         const messages = history.messages.slice(request.offset, request.offset + request.limit);
         const named = new Set(messages.flatMap((message) => message.attachments ?? []));
         return {
@@ -634,7 +645,7 @@ export class FakeParley {
         this.log('groups.create', request);
         const me = this.requireAccount().username;
         for (const member of request.members) {
-          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', `No one is called “${member}” on this relay.`);
+          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', { id: 'user.unknown', params: { who: 'named', user: member } });
         }
         const group: GroupView = {
           groupId: fakeGroupId(this.nextGroup++),
@@ -656,7 +667,7 @@ export class FakeParley {
       'groups.addMembers': async (request) => {
         this.log('groups.addMembers', request);
         for (const member of request.members) {
-          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', `No one is called “${member}” on this relay.`);
+          if (!this.users.has(member.toLowerCase())) throw new AppError('unknown_user', { id: 'user.unknown', params: { who: 'named', user: member } });
         }
         const added = request.members.map((member) => member.toLowerCase());
         return changeGroup(
@@ -722,7 +733,7 @@ export class FakeParley {
       'groups.revokeInvite': async (request) => {
         this.log('groups.revokeInvite', request);
         const invite = this.invites.get(request.inviteId);
-        if (!invite) throw new AppError('invalid_request', 'No such invite link.');
+        if (!invite) throw new AppError('invalid_request', { id: 'invite.unknown' });
         const revoked = { ...invite, revoked: true, requests: [] };
         this.invites.set(invite.inviteId, revoked);
         return revoked;
@@ -730,7 +741,7 @@ export class FakeParley {
       'groups.answerJoinRequest': async (request) => {
         this.log('groups.answerJoinRequest', request);
         const invite = this.invites.get(request.inviteId);
-        if (!invite) throw new AppError('invalid_request', 'No such invite link.');
+        if (!invite) throw new AppError('invalid_request', { id: 'invite.unknown' });
         const answered = { ...invite, requests: invite.requests.filter((u) => u !== request.user), uses: invite.uses + (request.approve ? 1 : 0) };
         this.invites.set(invite.inviteId, answered);
         return answered;
@@ -738,14 +749,14 @@ export class FakeParley {
       'groups.previewInvite': async (request) => {
         this.log('groups.previewInvite', request);
         const preview = this.invitePreviews.get(request.token);
-        if (!preview) throw new AppError('bad_invite', 'This invite link is not valid (not a token).');
+        if (!preview) throw new AppError('bad_invite', { id: 'invite.invalid' }, false, 'not a token');
         return preview;
       },
       'groups.join': async (request) => (this.log('groups.join', request), {}),
       'groups.pendingJoins': async (request) => (this.log('groups.pendingJoins', request), [...this.pendingJoins]),
       'links.open': async (request) => {
         this.log('links.open', request);
-        if (!/^(https?:|mailto:)/i.test(request.url)) throw new AppError('unsafe_link', 'Parley only opens web and mail links.');
+        if (!/^(https?:|mailto:)/i.test(request.url)) throw new AppError('unsafe_link', { id: 'link.unsafe' });
         this.openedLinks.push(request.url);
         return {};
       },
@@ -761,7 +772,7 @@ export class FakeParley {
       'updates.check': async (request) => (this.log('updates.check', request), { ...this.updates, channel: this.settings.updateChannel }),
       'updates.restart': async (request) => {
         this.log('updates.restart', request);
-        if (this.updates.status.state !== 'ready') throw new AppError('update_not_ready', 'There is no verified update to install yet.');
+        if (this.updates.status.state !== 'ready') throw new AppError('update_not_ready', { id: 'update.not_ready' });
         this.restarts += 1;
         return {};
       },

@@ -71,14 +71,17 @@ describe('IPC dispatcher', () => {
     expect(handlers['account.create']).not.toHaveBeenCalled();
   });
 
-  it('passes an AppError through with its code and message', async () => {
+  it('passes an AppError through with its code and text', async () => {
     const { dispatch } = setup({
       'account.create': async () => {
-        throw new AppError('username_taken', 'That username is taken.');
+        throw new AppError('username_taken', { id: 'account.username_taken', params: { user: 'alice' } });
       },
     });
     const result = await dispatch('account.create', { username: 'alice', relayUrl: 'wss://relay.example.org/v1/ws' }, trusted);
-    expect(result).toEqual({ ok: false, error: { code: 'username_taken', message: 'That username is taken.', retryable: false } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'username_taken', message: 'account.username_taken', retryable: false, text: { id: 'account.username_taken', params: { user: 'alice' } } },
+    });
   });
 
   it('hides unexpected errors behind `internal` and logs only their kind', async () => {

@@ -21,16 +21,16 @@ export interface DispatcherLog {
 export function createIpcDispatcher(handlers: IpcHandlers, log: DispatcherLog): IpcDispatch {
   return async (channel, request, sender) => {
     if (!sender.trusted) {
-      return failure(new AppError('forbidden_sender', 'This request did not come from the Parley window.'));
+      return failure(new AppError('forbidden_sender', { id: 'request.forbidden_sender' }));
     }
     if (!isInvokeChannel(channel)) {
-      return failure(new AppError('unknown_channel', 'Unknown request.'));
+      return failure(new AppError('unknown_channel', { id: 'request.unknown' }));
     }
     const parsed = invokeChannels[channel].request.safeParse(request ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      return failure(new AppError('invalid_request', `${field}${issue?.message ?? 'invalid request'}`));
+      return failure(new AppError('invalid_request', { id: 'request.invalid' }, false, `${field}${issue?.message ?? 'invalid request'}`));
     }
     try {
       const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
@@ -39,7 +39,7 @@ export function createIpcDispatcher(handlers: IpcHandlers, log: DispatcherLog): 
     } catch (error) {
       if (error instanceof AppError) return failure(error);
       log.error('ipc.handler_failed', { channel, error: error instanceof Error ? error.name : typeof error });
-      return failure(new AppError('internal', 'Something went wrong inside Parley. Please try again.', true));
+      return failure(new AppError('internal', { id: 'internal' }, true));
     }
   };
 }

@@ -1,7 +1,7 @@
 // Errors that cross the IPC boundary: a stable code a UI can switch on, and a message a user can act on.
 // Handlers in main throw AppError; anything else reaches the renderer as `internal` without details.
-import { CodedError } from '../base';
 import type { ErrorText } from './errorText';
+import { TextError } from './TextError';
 
 
 export const IPC_ERROR_CODES = [
@@ -58,21 +58,17 @@ export interface IpcErrorBody {
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
 
-/** An error a handler means the user to see. */
-export class AppError extends CodedError<IpcErrorCode> {
+/** An error a handler means the user to see: what it says is an id of the renderer's string table (errorText.ts). */
+export class AppError extends TextError<IpcErrorCode> {
   override readonly name = 'AppError';
-  /** Set when the error is told as a string-table id (errorText.ts); `message` is then that id, for logs. */
-  readonly text: ErrorText | undefined;
 
-  /** `message`: an English sentence, or (moving to this) an id of the renderer's string table with its parameters. */
   constructor(
     code: IpcErrorCode,
-    message: string | ErrorText,
+    text: ErrorText,
     readonly retryable = false,
     detail?: string,
   ) {
-    super(code, typeof message === 'string' ? message : message.id, detail === undefined ? undefined : { detail });
-    this.text = typeof message === 'string' ? undefined : message;
+    super(code, text, detail === undefined ? undefined : { detail });
   }
 
   toBody(): IpcErrorBody {
@@ -81,7 +77,7 @@ export class AppError extends CodedError<IpcErrorCode> {
       message: this.message,
       retryable: this.retryable,
       ...(this.detail === undefined ? {} : { detail: this.detail }),
-      ...(this.text === undefined ? {} : { text: this.text }),
+      text: this.text,
     };
   }
 }

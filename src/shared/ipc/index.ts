@@ -3,6 +3,7 @@ export * from './contract';
 export * from './schemas';
 export * from './errors';
 export * from './errorText';
+export * from './TextError';
 export * from './bridge';
 export * from './dispatcher';
 export * from './events';

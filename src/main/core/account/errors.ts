@@ -1,6 +1,7 @@
 // Typed errors of the account: what registration and the account file can go wrong with, each with a code the UI
 // switches on and a message the user can act on.
 import { CodedError } from '../../../shared/base';
+import { TextError } from '../../../shared/ipc';
 
 
 export type RegistrationErrorCode =
@@ -13,7 +14,7 @@ export type RegistrationErrorCode =
   /** The relay answered something this app does not understand. */
   | 'protocol_error';
 
-export class RegistrationError extends CodedError<RegistrationErrorCode> {
+export class RegistrationError extends TextError<RegistrationErrorCode> {
   override readonly name = 'RegistrationError';
 }
 

@@ -67,7 +67,7 @@ describe('registerAccount', () => {
     relay.last.serverClose(CloseCode.usernameTaken, 'username_taken');
     const error = await failure(result);
     expect(error.code).toBe('username_taken');
-    expect(error.message).toContain('alice');
+    expect(error.text).toEqual({ id: 'account.username_taken', params: { user: 'alice' } });
   });
 
   it.each([
@@ -87,7 +87,7 @@ describe('registerAccount', () => {
     expect(error.code).toBe('relay_unreachable');
     // Plain words for people; the socket's code for a details line.
     expect(error.message).not.toContain('ECONNREFUSED');
-    expect(error.message).toMatch(/could not reach a relay at this address/);
+    expect(error.text).toEqual({ id: 'account.unreachable' });
     expect(error.detail).toBe('ECONNREFUSED');
   });
 

@@ -12,14 +12,12 @@ import {
   type ServerFrame,
 } from '../../../shared/protocol';
 import { toBase64 } from '../../../shared/encoding/base64';
+import type { ErrorText } from '../../../shared/ipc';
 import { stderrLogger, type Logger } from '../transport/logger';
-import { relayWebSocketUrl } from '../transport/relayUrl';
+import { RelayUrlError, relayWebSocketUrl } from '../transport/relayUrl';
 import { wsSocketFactory, type RelaySocket, type RelaySocketFactory } from '../transport/socket';
 import { RegistrationError } from './errors';
 import { identitySigner, type IdentityKeyPair } from './identity';
-
-/** Said in plain words; the socket's own cause (ECONNREFUSED, a close code) goes to the error's detail. */
-const UNREACHABLE = 'Parley could not reach a relay at this address. Check the address and your connection, then try again.';
 
 export interface RegisterOptions {
   /** Whole registration must finish within this time. Default 10 000 ms. */
@@ -52,7 +50,7 @@ export function registerAccount(
 ): Promise<RegisteredAccount> {
   if (!USERNAME_PATTERN.test(username)) {
     return Promise.reject(
-      new RegistrationError('invalid_username', 'A username has 3–32 letters, digits, “_”, “.” or “-”, and starts with a letter or digit.'),
+      new RegistrationError('invalid_username', { id: 'account.invalid_username' }),
     );
   }
   if (!DeviceId.safeParse(device).success) return Promise.reject(new RangeError('device must be an integer from 1'));
@@ -60,7 +58,7 @@ export function registerAccount(
   try {
     url = relayWebSocketUrl(relayUrl);
   } catch (error) {
-    return Promise.reject(new RegistrationError('relay_unreachable', (error as Error).message, { cause: error }));
+    return Promise.reject(new RegistrationError('relay_unreachable', error instanceof RelayUrlError ? error.text : { id: 'account.unreachable' }, { cause: error }));
   }
   return new Promise((resolve, reject) => {
     new RegistrationAttempt(url, username, identity, device, options, (outcome) => {
@@ -94,7 +92,7 @@ class RegistrationAttempt {
 
   start(): void {
     this.timer = setTimeout(
-      () => this.fail('relay_unreachable', 'The relay did not answer in time. Check the address and your connection, then try again.'),
+      () => this.fail('relay_unreachable', { id: 'account.timeout' }),
       this.options.timeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
     );
     try {
@@ -109,7 +107,7 @@ class RegistrationAttempt {
         onClose: (code, reason) => this.handleClose(code, reason),
       });
     } catch (error) {
-      this.fail('relay_unreachable', UNREACHABLE, (error as Error).message.slice(0, 120));
+      this.fail('relay_unreachable', { id: 'account.unreachable' }, (error as Error).message.slice(0, 120));
     }
   }
 
@@ -129,20 +127,20 @@ class RegistrationAttempt {
         if (this.challenged) return;
         this.challenged = true;
         if (frame.version !== PROTOCOL_VERSION) {
-          this.fail('protocol_error', `The relay speaks protocol version ${frame.version}; this app speaks ${PROTOCOL_VERSION}. Update Parley or the relay.`);
+          this.fail('protocol_error', { id: 'connection.version_mismatch', params: { relay: frame.version, app: PROTOCOL_VERSION } });
           return;
         }
         void this.answer(frame.nonce);
         return;
       case 'ready':
         if (!this.challenged || normalizeUsername(frame.user) !== normalizeUsername(this.username) || frame.device !== this.device) {
-          this.fail('protocol_error', 'The relay confirmed a different account than the one requested.');
+          this.fail('protocol_error', { id: 'account.wrong_account' });
           return;
         }
         this.finish({ username: frame.user, device: frame.device, newlyRegistered: frame.registered });
         return;
       case 'error':
-        this.fail('protocol_error', 'The relay refused the registration. Try again, or ask whoever runs it.', frame.code);
+        this.fail('protocol_error', { id: 'account.relay_refused' }, frame.code);
         return;
       default:
         this.logger.warn('register_frame_ignored', { reason: `${frame.type} before ready` });
@@ -155,7 +153,7 @@ class RegistrationAttempt {
     try {
       signature = await identitySigner(this.identity).sign(registrationSigningBytes(nonce, this.username, this.device, identityKey));
     } catch (error) {
-      this.fail('protocol_error', 'This device could not sign the registration. Try again.', (error as Error).name);
+      this.fail('protocol_error', { id: 'account.sign_failed' }, (error as Error).name);
       return;
     }
     if (this.done) return;
@@ -167,18 +165,18 @@ class RegistrationAttempt {
   private handleClose(code: number, reason: string): void {
     if (this.done) return;
     if (!this.opened) {
-      this.fail('relay_unreachable', UNREACHABLE, this.socketError ?? `close code ${code}`);
+      this.fail('relay_unreachable', { id: 'account.unreachable' }, this.socketError ?? `close code ${code}`);
     } else if (code === CloseCode.usernameTaken) {
-      this.fail('username_taken', `The username “${this.username}” is already taken on this relay. Choose another one.`);
+      this.fail('username_taken', { id: 'account.username_taken', params: { user: this.username } });
     } else if (code === CloseCode.goingAway || code === 1006 || code === INTERNAL_ERROR) {
-      this.fail('relay_unreachable', 'The relay dropped the connection during registration (it may be restarting). Try again.');
+      this.fail('relay_unreachable', { id: 'account.relay_dropped' });
     } else {
-      this.fail('protocol_error', 'The relay ended the registration unexpectedly. Try again, or ask whoever runs it.', `close code ${code}${reason ? `: ${reason.slice(0, 120)}` : ''}`);
+      this.fail('protocol_error', { id: 'account.relay_ended' }, `close code ${code}${reason ? `: ${reason.slice(0, 120)}` : ''}`);
     }
   }
 
-  private fail(code: RegistrationError['code'], message: string, detail?: string): void {
-    this.finish(new RegistrationError(code, message, detail === undefined ? undefined : { detail }));
+  private fail(code: RegistrationError['code'], text: ErrorText, detail?: string): void {
+    this.finish(new RegistrationError(code, text, detail === undefined ? undefined : { detail }));
   }
 
   private finish(outcome: Outcome): void {

@@ -2,13 +2,13 @@
 // reports changes as contract events. Shells (Electron, browser host) construct it with their SecretStore; IPC
 // handlers call it. It never hands out private keys.
 import { toBase64 } from '../../../shared/encoding/base64';
-import { AppError, type AccountView, type AutoDownloadLimits, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
+import { AppError, TextError, type AccountView, type AutoDownloadLimits, type ConnectionSnapshot, type IpcEvents, type LinkingView } from '../../../shared/ipc';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount, relayUrlsOf, withRelayUrls, type Account } from '../account';
 import type { CoreConfig } from '../config';
 import { blobEndpoint } from '../media/transfer/blobHttp';
 import { nodeCryptoProvider } from '../crypto/node-provider';
-import { checkedDeviceName } from '../devices/linkCode';
-import { Provisioner, type ProvisionedDevice, type ShownCode } from '../devices/Provisioner';
+import { LinkCodeError, checkedDeviceName } from '../devices/linkCode';
+import { ProvisioningError, Provisioner, type ProvisionedDevice, type ShownCode } from '../devices/Provisioner';
 import { Messenger } from '../messaging/Messenger';
 import type { SecretStore } from '../secrets';
 import { Transport, type Logger } from '../transport';
@@ -56,7 +56,7 @@ export class ParleyClient {
    * share accounts) and stores the account with all of them, in the order given. One at a time.
    */
   createAccount(username: string, relayUrls: readonly string[]): Promise<AccountView> {
-    if (this.account) return Promise.reject(new AppError('account_exists', 'This device already has an account.'));
+    if (this.account) return Promise.reject(new AppError('account_exists', { id: 'account.exists' }));
     this.creating ??= this.register(username, relayUrls).finally(() => (this.creating = null));
     return this.creating;
   }
@@ -68,13 +68,13 @@ export class ParleyClient {
    */
   async startLinking(relayUrls: readonly string[], name: string): Promise<LinkingView> {
     const [relayUrl] = relayUrls;
-    if (relayUrl === undefined) throw new AppError('invalid_request', 'A relay URL is needed.');
-    if (this.account) throw new AppError('account_exists', 'This device already has an account.');
+    if (relayUrl === undefined) throw new AppError('invalid_request', { id: 'account.relay_url_needed' });
+    if (this.account) throw new AppError('account_exists', { id: 'account.exists' });
     let deviceName: string;
     try {
       deviceName = checkedDeviceName(name);
     } catch (error) {
-      throw new AppError('invalid_request', (error as Error).message);
+      throw new AppError('invalid_request', error instanceof LinkCodeError ? error.text : { id: 'internal' });
     }
     this.provisioner?.cancel();
     const identity = generateIdentity();
@@ -97,12 +97,12 @@ export class ParleyClient {
       .catch((error: Error) => {
         if (this.provisioner === provisioner) this.provisioner = null;
         this.options.logger.info('devices.linking_failed', { code: (error as { code?: string }).code ?? 'unknown' });
-        this.options.events.emit('devices.linking', { state: 'failed', message: error.message.slice(0, 500) });
+        this.options.events.emit('devices.linking', { state: 'failed', message: error.message.slice(0, 500), text: error instanceof TextError ? error.text : { id: 'internal' } });
         throw error;
       });
     provisioner.start();
     const first = await Promise.race([shownFirst, outcome.then(() => undefined)]).catch((error: Error) => {
-      throw new AppError('relay_unreachable', error.message, true);
+      throw new AppError('relay_unreachable', error instanceof ProvisioningError ? error.text : { id: 'linking.unreachable' }, true);
     });
     if (first === undefined) return { state: 'linked' };
     return { state: 'waiting', ...first };
@@ -150,7 +150,7 @@ export class ParleyClient {
   }
 
   requireAccount(): Account {
-    if (!this.account) throw new AppError('no_account', 'Create an account first.');
+    if (!this.account) throw new AppError('no_account', { id: 'account.none' });
     return this.account;
   }
 
@@ -163,7 +163,7 @@ export class ParleyClient {
   messenger(): Messenger {
     this.requireAccount();
     if (this.messengerValue) return this.messengerValue;
-    throw this.messengerError ?? new AppError('internal', 'Messaging is still starting. Try again in a moment.', true);
+    throw this.messengerError ?? new AppError('internal', { id: 'messaging.starting' }, true);
   }
 
   private async register(username: string, relayUrls: readonly string[]): Promise<AccountView> {
@@ -179,7 +179,7 @@ export class ParleyClient {
       await this.connect(account);
       return this.toView(account);
     } catch (error) {
-      if (error instanceof RegistrationError) throw new AppError(error.code, error.message, error.code === 'relay_unreachable', error.detail);
+      if (error instanceof RegistrationError) throw new AppError(error.code, error.text, error.code === 'relay_unreachable', error.detail);
       throw error;
     }
   }
@@ -195,7 +195,7 @@ export class ParleyClient {
         this.options.logger.info('account.register_next_relay', { tried: index + 1, of: relayUrls.length });
       }
     }
-    throw new AppError('invalid_request', 'A relay URL is needed.');
+    throw new AppError('invalid_request', { id: 'account.relay_url_needed' });
   }
 
   /** A primary linked this device: the account is stored, the account secret kept, and the device connects. */
@@ -242,7 +242,7 @@ export class ParleyClient {
       // none is acked) and says why messaging is unavailable.
       const code = (error as { code?: string }).code ?? 'unknown';
       this.options.logger.error('messaging.open_failed', { code });
-      this.messengerError = new AppError('internal', `Parley cannot open its encrypted message store (${code}). Messages wait on the relay.`);
+      this.messengerError = new AppError('internal', { id: 'messaging.store_unavailable', params: { code } });
     }
     transport.start();
   }

@@ -39,14 +39,14 @@ export class ContactService {
    */
   async setBlocked(username: string, blocked: boolean): Promise<ContactView> {
     const name = normalizeUsername(username);
-    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', 'That is your own username.');
+    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', { id: 'contacts.self' });
     const was = this.ctx.peers.get(name)?.blocked === true;
     const peer = await this.ctx.peers.update(name, (p) => {
       if (!p || Boolean(p.blocked) === blocked) return p;
       const { blocked: _was, ...rest } = p;
       return blocked ? { ...rest, blocked: true } : rest;
     });
-    if (!peer) throw new AppError('not_a_contact', `${username} is not known on this device.`);
+    if (!peer) throw new AppError('not_a_contact', { id: 'contacts.unknown', params: { user: username } });
     this.ctx.logger.info('contact.blocked', { blocked });
     const view = contactView(peer);
     this.ctx.contactChanged(view);
@@ -56,7 +56,7 @@ export class ContactService {
 
   async add(username: string): Promise<ContactView> {
     const name = normalizeUsername(username);
-    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', 'That is your own username.');
+    if (name === this.ctx.me.user) throw new AppError('cannot_add_self', { id: 'contacts.self' });
     const known = this.ctx.peers.get(name);
     if (known?.contact && known.devices.length > 0) return contactView(known);
     if (this.ctx.relay.snapshot.state !== 'online') {
@@ -79,7 +79,7 @@ export class ContactService {
   safetyNumber(username: string): SafetyNumberView {
     const peer = this.requireContact(username);
     const theirKey = comparedKey(peer);
-    if (!theirKey) throw new AppError('not_a_contact', `${username} has no device with a known key yet.`);
+    if (!theirKey) throw new AppError('not_a_contact', { id: 'contacts.no_key', params: { user: username } });
     const cacheKey = `${peer.username}/${theirKey}`;
     let number = this.safetyNumbers.get(cacheKey);
     if (!number) {
@@ -128,7 +128,7 @@ export class ContactService {
 
   private async change(username: string, edit: (peer: Peer) => Peer): Promise<ContactView> {
     const peer = await this.ctx.peers.update(username, (p) => p && edit(p));
-    if (!peer) throw new AppError('not_a_contact', `${username} is not among your contacts.`);
+    if (!peer) throw new AppError('not_a_contact', { id: 'contacts.not_contact', params: { user: username } });
     const view = contactView(peer);
     this.ctx.contactChanged(view);
     return view;
@@ -136,7 +136,7 @@ export class ContactService {
 
   private requireContact(username: string): Peer {
     const peer = this.ctx.peers.get(username);
-    if (!peer?.contact) throw new AppError('not_a_contact', `${username} is not among your contacts.`);
+    if (!peer?.contact) throw new AppError('not_a_contact', { id: 'contacts.not_contact', params: { user: username } });
     return peer;
   }
 }

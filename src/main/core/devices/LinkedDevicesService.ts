@@ -111,7 +111,7 @@ export class LinkedDevicesService {
     try {
       return parseLinkCode(codeText);
     } catch (error) {
-      if (error instanceof LinkCodeError) throw new AppError('bad_link_code', error.message);
+      if (error instanceof LinkCodeError) throw new AppError('bad_link_code', error.text);
       throw error;
     }
   }
@@ -124,16 +124,17 @@ export class LinkedDevicesService {
       if (!(error instanceof TransportError)) throw error;
       switch (error.code) {
         case 'unknown_provisioning_address':
-          throw new AppError('bad_link_code', 'This code was already used or has expired. Show a new code on the new device.');
+          throw new AppError('bad_link_code', { id: 'link_code.used_or_expired' });
         case 'not_primary':
+          throw new AppError('not_primary', { id: 'devices.not_primary' });
         case 'too_many_devices':
-          throw new AppError(error.code, error.message);
+          throw new AppError('too_many_devices', { id: 'devices.too_many' });
         case 'offline':
         case 'connection_lost':
         case 'request_timeout':
           throw new AppError('offline', { id: 'offline.try_again' }, true);
         default:
-          throw new AppError('internal', `The relay could not do this (${error.code}).`, error.retryable);
+          throw new AppError('internal', { id: error.retryable ? 'relay.retrying' : 'relay.refused', params: { cause: error.code } }, error.retryable);
       }
     }
   }

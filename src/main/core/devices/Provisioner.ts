@@ -8,13 +8,13 @@ import { fromBase64 } from '../../../shared/encoding/base64';
 import { CloseCode, PROTOCOL_VERSION, decodeServerFrame, encodeClientFrame, normalizeUsername, type ServerFrame } from '../../../shared/protocol';
 import type { IdentityKeyPair } from '../account/identity';
 import type { Logger } from '../transport/logger';
-import { relayWebSocketUrl } from '../transport/relayUrl';
+import { RelayUrlError, relayWebSocketUrl } from '../transport/relayUrl';
 import { wsSocketFactory, type RelaySocket, type RelaySocketFactory } from '../transport/socket';
 import { speaksForAccount } from './deviceCertificates';
 import { formatLinkCode } from './linkCode';
 import { decodeProvisionMessage } from './provisionMessage';
 import type { ArchivePointer } from '../history/HistoryImport';
-import { CodedError } from '../../../shared/base';
+import { TextError } from '../../../shared/ipc';
 
 export interface ProvisionedDevice {
   username: string;
@@ -30,7 +30,7 @@ export interface ShownCode {
   expiresAt: number;
 }
 
-export class ProvisioningError extends CodedError<'relay_unreachable' | 'protocol_error' | 'cancelled'> {
+export class ProvisioningError extends TextError<'relay_unreachable' | 'protocol_error' | 'cancelled'> {
   override readonly name = 'ProvisioningError';
 }
 
@@ -68,7 +68,7 @@ export class Provisioner {
   }
 
   cancel(): void {
-    this.finish(new ProvisioningError('cancelled', 'Linking was cancelled.'));
+    this.finish(new ProvisioningError('cancelled', { id: 'linking.cancelled' }));
   }
 
   private attempt(): void {
@@ -80,7 +80,7 @@ export class Provisioner {
     try {
       url = relayWebSocketUrl(this.options.relayUrl);
     } catch (error) {
-      return this.finish(new ProvisioningError('relay_unreachable', (error as Error).message));
+      return this.finish(new ProvisioningError('relay_unreachable', error instanceof RelayUrlError ? error.text : { id: 'linking.unreachable' }));
     }
     const socket = (this.options.socketFactory ?? wsSocketFactory)(url, {
       onOpen: () => {},
@@ -91,7 +91,7 @@ export class Provisioner {
         const frame: ServerFrame = decoded.frame;
         if (frame.type === 'challenge') {
           if (frame.version !== PROTOCOL_VERSION) {
-            return this.finish(new ProvisioningError('protocol_error', `The relay speaks protocol version ${frame.version}; update Parley or the relay.`));
+            return this.finish(new ProvisioningError('protocol_error', { id: 'linking.version_mismatch', params: { relay: frame.version } }));
           }
           socket.send(encodeClientFrame({ type: 'provision' }));
         } else if (frame.type === 'provisioning_address') {
@@ -111,7 +111,7 @@ export class Provisioner {
         if (code === CloseCode.provisioningDone) return this.attempt();
         this.failures++;
         if (this.failures >= (this.options.maxFailures ?? 3)) {
-          return this.finish(new ProvisioningError('relay_unreachable', 'Cannot reach the relay to wait for linking. Check the address and your connection.'));
+          return this.finish(new ProvisioningError('relay_unreachable', { id: 'linking.unreachable' }));
         }
         this.attempt();
       },
@@ -129,12 +129,12 @@ export class Provisioner {
     }
     if (message === undefined || normalizeUsername(message.user) !== normalizeUsername(user)) {
       this.options.logger.warn('provisioning.message_refused', { reason: 'unreadable' });
-      return this.finish(new ProvisioningError('protocol_error', 'The linking message could not be read. Show a new code and try again.'));
+      return this.finish(new ProvisioningError('protocol_error', { id: 'linking.unreadable' }));
     }
     const accountKey = fromBase64(message.accountKey);
     if (!speaksForAccount(provider, message.user, accountKey, identity.publicKey, fromBase64(message.certificate))) {
       this.options.logger.warn('provisioning.message_refused', { reason: 'certificate' });
-      return this.finish(new ProvisioningError('protocol_error', 'The linking message did not certify this device. Show a new code and try again.'));
+      return this.finish(new ProvisioningError('protocol_error', { id: 'linking.not_certified' }));
     }
     this.finish({
       username: normalizeUsername(user),

@@ -1,7 +1,7 @@
 // The code a device being linked shows (as text and as a QR code): its provisioning address on the relay, the public
 // half of its ephemeral provisioning key, its identity key and the name it will have. Parsed strictly: anything
 // that is not exactly this shape is refused with a reason, before anything is sent anywhere.
-import { CodedError } from '../../../shared/base';
+import { TextError, type ErrorTextId } from '../../../shared/ipc';
 import { utf8Decode, utf8Encode } from '../../../shared/encoding/utf8';
 
 const PREFIX = 'parley-link:1:';
@@ -22,7 +22,7 @@ export interface LinkCode {
   name: string;
 }
 
-export class LinkCodeError extends CodedError<'bad_link_code'> {
+export class LinkCodeError extends TextError<'bad_link_code'> {
   override readonly name = 'LinkCodeError';
 }
 
@@ -33,12 +33,12 @@ export function formatLinkCode(code: LinkCode): string {
 /** A checked LinkCode, or LinkCodeError. Surrounding white space (a pasted line) is ignored. */
 export function parseLinkCode(text: string): LinkCode {
   const trimmed = text.trim();
-  if (trimmed.length > 512 || !trimmed.startsWith(PREFIX)) throw invalid('This is not a Parley linking code.');
+  if (trimmed.length > 512 || !trimmed.startsWith(PREFIX)) throw invalid('link_code.not_a_code');
   const parts = trimmed.slice(PREFIX.length).split(':');
-  if (parts.length !== 4) throw invalid('This linking code is incomplete. Copy all of it from the new device.');
+  if (parts.length !== 4) throw invalid('link_code.incomplete');
   const [address, provisioningKey, identityKey, name] = parts as [string, string, string, string];
   if (!ADDRESS.test(address) || !KEY.test(provisioningKey) || !KEY.test(identityKey) || !NAME.test(name)) {
-    throw invalid('This linking code is damaged. Copy it again from the new device.');
+    throw invalid('link_code.damaged');
   }
   const deviceName = checkedDeviceName(decodeName(name));
   return { address, provisioningKey: fromBase64Url(provisioningKey), identityKey: fromBase64Url(identityKey), name: deviceName };
@@ -49,7 +49,7 @@ export function checkedDeviceName(name: string): string {
   const trimmed = name.trim();
   // eslint-disable-next-line no-control-regex
   if (trimmed.length === 0 || [...trimmed].length > MAX_DEVICE_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(trimmed)) {
-    throw invalid(`A device name has 1–${MAX_DEVICE_NAME_LENGTH} characters, without control characters.`);
+    throw new LinkCodeError('bad_link_code', { id: 'device.bad_name', params: { max: MAX_DEVICE_NAME_LENGTH } });
   }
   return trimmed;
 }
@@ -58,12 +58,12 @@ function decodeName(encoded: string): string {
   try {
     return utf8Decode(fromBase64Url(encoded));
   } catch {
-    throw invalid('This linking code is damaged. Copy it again from the new device.');
+    throw invalid('link_code.damaged');
   }
 }
 
-function invalid(message: string): LinkCodeError {
-  return new LinkCodeError('bad_link_code', message);
+function invalid(id: ErrorTextId): LinkCodeError {
+  return new LinkCodeError('bad_link_code', { id });
 }
 
 function base64Url(bytes: Uint8Array): string {

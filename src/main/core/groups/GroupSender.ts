@@ -29,16 +29,16 @@ export class GroupSender {
   /** Call inside the group's conversation lane. Throws AppError or the relay's TransportError. */
   async send(groupId: string, plaintext: Uint8Array, messageId: string, options: SendOptions = {}): Promise<void> {
     const group = this.ctx.groups.get(groupId);
-    if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
+    if (!group) throw new AppError('unknown_group', { id: 'group.unknown' });
     if (!group.active || !group.members.includes(this.ctx.me.user)) {
-      throw new AppError('not_group_member', 'You are no longer a member of this group.');
+      throw new AppError('not_group_member', { id: 'group.not_member' });
     }
     const held = group.members.find((member) => {
       const peer = this.ctx.peers.get(member);
       return member !== this.ctx.me.user && peer !== undefined && isSendHeld(peer);
     });
     if (held) {
-      throw new AppError('identity_changed', `${held}’s safety number changed. Accept the new one in their contact info before sending to this group.`);
+      throw new AppError('identity_changed', { id: 'group.identity_changed', params: { user: held } });
     }
     const own = await this.ownKey(group);
     const recipients = await this.memberDevices(group);

@@ -38,8 +38,8 @@ export class GroupService {
     this.requireOnline();
     const me = this.ctx.me.user;
     const others = [...new Set(members.map(normalizeUsername))].filter((m) => m !== me);
-    if (others.length === 0) throw new AppError('cannot_add_self', 'Add at least one other person to the group.');
-    if (others.length + 1 > MAX_GROUP_MEMBERS) throw new AppError('invalid_request', `Groups have at most ${MAX_GROUP_MEMBERS} members.`);
+    if (others.length === 0) throw new AppError('cannot_add_self', { id: 'group.needs_others' });
+    if (others.length + 1 > MAX_GROUP_MEMBERS) throw new AppError('invalid_request', { id: 'group.too_many_members', params: { max: MAX_GROUP_MEMBERS } });
     await this.reachAll(others);
     const groupId = randomBytes(16).toString('base64url');
     const state = createGroupState(groupId, name, me, others, this.ctx.now());
@@ -92,7 +92,7 @@ export class GroupService {
   removeMember(groupId: string, member: string): Promise<GroupView> {
     const removed = normalizeUsername(member);
     if (removed === this.ctx.me.user) return this.leave(groupId);
-    if (!this.require(groupId).members.includes(removed)) throw new AppError('invalid_request', `${member} is not a member of this group.`);
+    if (!this.require(groupId).members.includes(removed)) throw new AppError('invalid_request', { id: 'group.not_a_member', params: { user: member } });
     return this.change(groupId, () => ({ kind: 'member_removed', by: this.ctx.me.user, member: removed }), [removed]);
   }
 
@@ -248,7 +248,7 @@ export class GroupService {
 
   private require(groupId: string): GroupState {
     const group = this.ctx.groups.get(groupId);
-    if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
+    if (!group) throw new AppError('unknown_group', { id: 'group.unknown' });
     return group;
   }
 
@@ -262,11 +262,11 @@ export class GroupService {
 function ruleError(reason: GroupRuleFailure): AppError {
   switch (reason) {
     case 'not_group_member':
-      return new AppError('not_group_member', 'You are no longer a member of this group.');
+      return new AppError('not_group_member', { id: 'group.not_member' });
     case 'not_group_admin':
-      return new AppError('not_group_admin', 'Only the group’s admins can do that.');
+      return new AppError('not_group_admin', { id: 'group.not_admin' });
     default:
-      return new AppError('invalid_request', 'That change does not apply to this group.');
+      return new AppError('invalid_request', { id: 'group.change_not_applicable' });
   }
 }
 

@@ -68,9 +68,9 @@ export class HistoryExports {
 
   add(id: string, conversations: readonly HistoryConversation[], messages: readonly HistoryMessage[]): void {
     const gathering = this.require(id);
-    if (gathering.sealed) throw new AppError('invalid_request', 'This history was already sealed for a device.');
+    if (gathering.sealed) throw new AppError('invalid_request', { id: 'history.already_sealed' });
     if (gathering.messages.length + messages.length > MAX_HISTORY_MESSAGES) {
-      throw new AppError('invalid_request', `A history transfer holds at most ${MAX_HISTORY_MESSAGES} messages.`);
+      throw new AppError('invalid_request', { id: 'history.too_many_messages', params: { max: MAX_HISTORY_MESSAGES } });
     }
     for (const conversation of conversations) gathering.conversations.set(conversation.id, conversation);
     gathering.messages.push(...messages);
@@ -120,7 +120,7 @@ export class HistoryExports {
       contacts: this.options.contacts(),
       profiles,
     });
-    if (bytes.length > MAX_HISTORY_ARCHIVE_BYTES) throw new AppError('invalid_request', 'This history is too large to transfer; choose fewer days.');
+    if (bytes.length > MAX_HISTORY_ARCHIVE_BYTES) throw new AppError('invalid_request', { id: 'history.too_large' });
     const dir = join(this.options.dataDir, HISTORY_DIR);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${id}.out`);
@@ -142,7 +142,7 @@ export class HistoryExports {
 
   private require(id: string): Gathering {
     const gathering = this.exports.get(id);
-    if (!gathering) throw new AppError('unknown_export', 'This history export is gone (the app restarted or a newer one began). Start again.');
+    if (!gathering) throw new AppError('unknown_export', { id: 'history.export_gone' });
     return gathering;
   }
 }

@@ -95,7 +95,7 @@ export class HistoryImport {
 
   async batch(offset: number, limit: number): Promise<HistoryImportBatch> {
     const archive = this.archive;
-    if (!archive) throw new AppError('no_history', 'There is no history to import on this device (any more).');
+    if (!archive) throw new AppError('no_history', { id: 'history.none' });
     const messages = archive.messages.slice(offset, offset + limit);
     const attachments: AttachmentView[] = [];
     for (const message of messages) {

@@ -31,7 +31,9 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
       return await call(messenger().media);
     } catch (error) {
       if (!isAttachmentError(error)) throw error;
-      throw new AppError(error.code === 'unknown_attachment' ? 'unknown_attachment' : 'attachment_failed', error.message);
+      throw error.code === 'unknown_attachment'
+        ? new AppError('unknown_attachment', { id: 'attachment.unknown' })
+        : new AppError('attachment_failed', { id: 'attachment.failed', params: { cause: error.code } });
     }
   };
   return {
@@ -135,7 +137,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     'groups.pendingJoins': () => messenger().pendingJoins(),
     'groups.leave': ({ groupId }) => messenger().leaveGroup(groupId),
     'links.open': async ({ url }) => {
-      if (!isSafeExternalUrl(url)) throw new AppError('unsafe_link', 'Parley only opens web and e-mail links.');
+      if (!isSafeExternalUrl(url)) throw new AppError('unsafe_link', { id: 'link.unsafe' });
       await links.open(url);
       return {};
     },

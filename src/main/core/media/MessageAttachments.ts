@@ -36,8 +36,8 @@ export class MessageAttachments {
       } catch (error) {
         if (!isAttachmentError(error)) throw error;
         const view = error.code === 'unknown_attachment' ? undefined : await this.library.view(id);
-        if (view?.state === 'paused') throw new AppError('attachment_paused', 'A file in this message is paused. Resume it and the message goes out.', true);
-        throw new AppError('attachment_failed', `A file in this message could not be sent: ${error.message}`);
+        if (view?.state === 'paused') throw new AppError('attachment_paused', { id: 'attachment.paused' }, true);
+        throw new AppError('attachment_failed', { id: 'attachment.send_failed', params: { cause: error.code } });
       }
     }
     return pointers;

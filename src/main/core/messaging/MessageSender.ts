@@ -82,7 +82,7 @@ export class MessageSender {
     const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
     const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
     if (peerName === this.ctx.me.user || (peerName === undefined && groupId === undefined)) {
-      throw new AppError('unknown_conversation', 'This conversation does not exist on this device.');
+      throw new AppError('unknown_conversation', { id: 'conversation.unknown' });
     }
     if (this.ctx.relay.snapshot.state !== 'online') {
       throw new AppError('offline', { id: 'offline.will_send' }, true);
@@ -118,7 +118,7 @@ export class MessageSender {
    */
   private async sendGroupReceipt(groupId: string, envelope: MessageEnvelope, receipt: Extract<OutgoingContent, { kind: 'receipt' }>): Promise<void> {
     const group = this.ctx.groups.get(groupId);
-    if (!group?.active) throw new AppError('not_group_member', 'You are no longer a member of this group.');
+    if (!group?.active) throw new AppError('not_group_member', { id: 'group.not_member' });
     const bySender = new Map<string, string[]>();
     const unknown: string[] = [];
     for (const id of receipt.messageIds) {
@@ -139,16 +139,16 @@ export class MessageSender {
     const groupId = conversationId.startsWith('group:') ? conversationId.slice(6) : undefined;
     const peerName = conversationId.startsWith('dm:') ? conversationId.slice(3) : undefined;
     if (peerName !== undefined) {
-      if (peerName === this.ctx.me.user) throw new AppError('unknown_conversation', 'You cannot send a message to yourself.');
+      if (peerName === this.ctx.me.user) throw new AppError('unknown_conversation', { id: 'conversation.self' });
       const peer = this.ctx.peers.get(peerName);
-      if (!peer) throw new AppError('not_a_contact', `Add ${peerName} as a contact before writing to them.`);
+      if (!peer) throw new AppError('not_a_contact', { id: 'send.not_contact', params: { user: peerName } });
       // Nothing at all goes to a blocked user one to one: no message, receipt or typing notice.
-      if (peer.blocked) throw new AppError('blocked', `You blocked ${peerName}. Unblock them to send.`);
+      if (peer.blocked) throw new AppError('blocked', { id: 'send.blocked', params: { user: peerName } });
       if (isSendHeld(peer)) {
-        throw new AppError('identity_changed', `${peerName}’s safety number changed. Compare it and accept the new one in their contact info, then send again.`);
+        throw new AppError('identity_changed', { id: 'send.identity_changed', params: { user: peerName } });
       }
     } else if (groupId === undefined || !this.ctx.groups.get(groupId)) {
-      throw new AppError(groupId === undefined ? 'unknown_conversation' : 'unknown_group', 'This conversation does not exist on this device.');
+      throw new AppError(groupId === undefined ? 'unknown_conversation' : 'unknown_group', { id: 'conversation.unknown' });
     }
     // Nothing is encrypted (no ratchet step spent) while it cannot leave anyway.
     if (this.ctx.relay.snapshot.state !== 'online') {
@@ -166,7 +166,7 @@ export class MessageSender {
     };
     const envelope = withinEnvelopeLimit(framed, (message) => message);
     const plaintext = encodeEnvelope(envelope);
-    if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', 'This message is too large to send.');
+    if (plaintext.length > MAX_ENVELOPE_BYTES) throw new AppError('message_too_large', { id: 'relay.too_large' });
     // A typing notice is live-only: the relay hands it to devices online now and stores it for no one.
     const options = { ephemeral: content.kind === 'typing' };
     if (content.kind === 'media' || profile) await this.grant(content.kind === 'media' ? content.attachments : [], profile !== undefined, groupId, peerName);

@@ -35,7 +35,7 @@ describe('toAppError', () => {
   });
 
   it('passes an AppError through as it is', () => {
-    const error = new AppError('blocked', 'You blocked this user.');
+    const error = new AppError('blocked', { id: 'send.blocked', params: { user: 'bob' } });
     expect(toAppError(error, 'send')).toBe(error);
   });
 });

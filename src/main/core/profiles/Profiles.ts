@@ -70,13 +70,13 @@ export class Profiles {
 
   /** Checks, encrypts and uploads the user's profile; from now on the messages they write share it. */
   async setOwn(request: SetOwnProfile): Promise<ProfileView> {
-    if (!this.options.isOnline()) throw new AppError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
+    if (!this.options.isOnline()) throw new AppError('offline', { id: 'offline.try_again' }, true);
     let avatar: ProfileContent['avatar'] = null;
     if (request.avatar) {
       try {
         avatar = await checkedAvatar(request.avatar.type, fromBase64(request.avatar.data));
       } catch {
-        throw new AppError('invalid_request', 'That photo could not be used. Choose a JPEG, PNG or WebP picture.');
+        throw new AppError('invalid_request', { id: 'profile.bad_photo' });
       }
     }
     await this.upload({ name: request.name.normalize('NFC').trim(), avatar }, this.options.now());

@@ -65,7 +65,7 @@ export class Connection {
       timeoutMs: config.heartbeatTimeoutMs,
       sendPing: () => this.sendHeartbeatPing(),
       onDead: (silentForMs) =>
-        this.abort(new ConnectionError('dead_peer', `The relay stopped answering (silent for ${Math.round(silentForMs / 1000)} s). Reconnecting.`)),
+        this.abort(new ConnectionError('dead_peer', { id: 'connection.dead_peer', params: { seconds: Math.round(silentForMs / 1000) } })),
     });
   }
 
@@ -74,7 +74,7 @@ export class Connection {
     // Ended already: a state listener may have called stop() while the Transport announced `connecting`.
     if (this.socket || this.phaseValue === 'ended') return;
     this.handshakeTimer = this.deps.clock.setTimeout(
-      () => this.abort(new ConnectionError('handshake_timeout', 'Connecting to the relay took too long. Parley will retry.')),
+      () => this.abort(new ConnectionError('handshake_timeout', { id: 'connection.handshake_timeout' })),
       this.deps.config.handshakeTimeoutMs,
     );
     try {
@@ -85,7 +85,7 @@ export class Connection {
         onClose: (code, reason) => this.handleClose(code, reason),
       });
     } catch (error) {
-      this.finish(new ConnectionError('relay_unreachable', UNREACHABLE, { detail: describeSocketError(error) }));
+      this.finish(new ConnectionError('relay_unreachable', { id: 'relay.unreachable' }, { detail: describeSocketError(error) }));
     }
   }
 
@@ -144,7 +144,7 @@ export class Connection {
     if (this.phaseValue === 'ended') return;
     if (this.phaseValue === 'opening') {
       const cause = this.socketError ? describeSocketError(this.socketError) : `closed with code ${code}`;
-      this.finish(new ConnectionError('relay_unreachable', UNREACHABLE, { detail: cause }));
+      this.finish(new ConnectionError('relay_unreachable', { id: 'relay.unreachable' }, { detail: cause }));
       return;
     }
     this.finish(connectionErrorFromClose(code, reason));
@@ -178,10 +178,7 @@ export class Connection {
         this.challengeSeen = true;
         if (frame.version !== PROTOCOL_VERSION) {
           this.abort(
-            new ConnectionError(
-              'protocol_version_mismatch',
-              `The relay speaks protocol version ${frame.version}; this app speaks ${PROTOCOL_VERSION}. Update Parley or the relay.`,
-            ),
+            new ConnectionError('protocol_version_mismatch', { id: 'connection.version_mismatch', params: { relay: frame.version, app: PROTOCOL_VERSION } }),
           );
           return;
         }
@@ -190,7 +187,7 @@ export class Connection {
       case 'ready': {
         const { user, device } = this.deps.credentials;
         if (!this.challengeSeen || normalizeUsername(frame.user) !== normalizeUsername(user) || frame.device !== device) {
-          this.abort(new ConnectionError('protocol_error', 'The relay answered the login for a different device. Parley will retry.'));
+          this.abort(new ConnectionError('protocol_error', { id: 'connection.wrong_device' }));
           return;
         }
         this.phaseValue = 'ready';
@@ -217,7 +214,7 @@ export class Connection {
       if (signature.length !== 64) throw new RangeError('signature must be 64 bytes');
     } catch (error) {
       this.deps.logger.error('auth_signing_failed', { error: error instanceof Error ? error.name : 'unknown' });
-      this.abort(new ConnectionError('signing_failed', 'This device could not sign the login (is the keychain locked?). Parley will retry.'));
+      this.abort(new ConnectionError('signing_failed', { id: 'connection.signing_failed' }));
       return;
     }
     if (this.phaseValue !== 'authenticating') return;
@@ -340,7 +337,7 @@ export class Connection {
     try {
       this.socket?.send(encodeClientFrame(frame));
     } catch (error) {
-      this.abort(new ConnectionError('connection_closed', 'Parley lost the connection to the relay while sending. Reconnecting.', { detail: describeSocketError(error) }));
+      this.abort(new ConnectionError('connection_closed', { id: 'connection.lost_while_sending' }, { detail: describeSocketError(error) }));
     }
   }
 
@@ -360,8 +357,6 @@ export class Connection {
 export function offlineError(): TransportError {
   return new TransportError('offline', 'Not connected to the relay right now. Try again once Parley is back online.', true);
 }
-
-const UNREACHABLE = 'Parley cannot reach the relay. Check your internet connection; Parley keeps trying.';
 
 function describeSocketError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';

@@ -584,8 +584,8 @@ describe('Transport: configuration', () => {
   it('rejects bad settings and bad relay addresses', () => {
     expect(() => setup({ config: { heartbeatIntervalMs: 0 } })).toThrow(RangeError);
     expect(() => setup({ config: { backoffBaseMs: 1000, backoffCapMs: 10 } })).toThrow(RangeError);
-    expect(() => setup({ relayUrl: 'ftp://relay' })).toThrow(/wss:\/\//);
-    expect(() => setup({ relayUrl: 'not a url' })).toThrow(/not a valid relay address/);
+    expect(() => setup({ relayUrl: 'ftp://relay' })).toThrow(expect.objectContaining({ text: { id: 'relay.bad_scheme', params: { scheme: 'ftp:' } } }));
+    expect(() => setup({ relayUrl: 'not a url' })).toThrow(expect.objectContaining({ text: expect.objectContaining({ id: 'relay.bad_url' }) }));
   });
 
   it('setRelayUrl() applies from the next attempt', async () => {
@@ -597,7 +597,7 @@ describe('Transport: configuration', () => {
   });
 
   it('exposes ConnectionError for typed handling', () => {
-    expect(new ConnectionError('dead_peer', 'x').fatal).toBe(false);
+    expect(new ConnectionError('dead_peer', { id: 'connection.dead_peer', params: { seconds: 30 } }).fatal).toBe(false);
   });
 });
 

@@ -120,7 +120,7 @@ export class Transport {
     this.cancelRetry();
     const connection = this.connection;
     this.connection = undefined;
-    connection?.close(new ConnectionError('connection_closed', 'Disconnected.'));
+    connection?.close(new ConnectionError('connection_closed', { id: 'connection.disconnected' }));
     this.update({ state: 'offline', nextRetryAt: null });
   }
 
@@ -299,7 +299,7 @@ export class Transport {
 
   private connectionEnded(error: ConnectionError): void {
     this.connection = undefined;
-    const lastError = { code: error.code, message: error.message, fatal: error.fatal, ...(error.detail === undefined ? {} : { detail: error.detail }) };
+    const lastError = { code: error.code, message: error.message, text: error.text, fatal: error.fatal, ...(error.detail === undefined ? {} : { detail: error.detail }) };
     if (error.fatal) {
       this.logger.warn('relay_connection_fatal', { code: error.code, closeCode: error.closeCode });
       this.update({ state: 'offline', nextRetryAt: null, lastError });

@@ -1,6 +1,7 @@
 // Typed errors of the connection: why a connection ended (ConnectionError, shown in the connection state) and why a
 // request failed (TransportError, returned to the caller with `retryable` so the outbox knows whether to try again).
 import { CodedError } from '../../../shared/base';
+import { TextError, type ErrorText } from '../../../shared/ipc';
 import { CLOSE_REASONS, FATAL_CLOSE_CODES, closeCodeName, type CloseCodeName, type ErrorCode, type ErrorFrame } from '../../../shared/protocol';
 
 // ── connection errors ─────────────────────────────────────────────────────────
@@ -24,45 +25,23 @@ export interface ConnectionErrorOptions {
   detail?: string;
 }
 
-export class ConnectionError extends CodedError<ConnectionErrorCode> {
+export class ConnectionError extends TextError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';
   readonly fatal: boolean;
   readonly closeCode?: number;
-  constructor(code: ConnectionErrorCode, message: string, options: ConnectionErrorOptions = {}) {
-    super(code, message, options.detail === undefined ? undefined : { detail: options.detail });
+  constructor(code: ConnectionErrorCode, text: ErrorText, options: ConnectionErrorOptions = {}) {
+    super(code, text, options.detail === undefined ? undefined : { detail: options.detail });
     this.fatal = options.fatal ?? false;
     this.closeCode = options.closeCode;
   }
 }
 
-const CLOSE_MESSAGES: Record<CloseCodeName, string> = {
-  goingAway: 'The relay is restarting. Parley will reconnect automatically.',
-  protocolViolation: 'The relay did not understand this app’s login. Updating Parley may help.',
-  badSignature:
-    'The relay rejected this device’s signature: the identity key on this computer does not match the account. ' +
-    'Sign in again or restore the right key.',
-  unknownDevice:
-    'The relay does not know this account or device. It may have been removed, or the relay’s data was reset. ' +
-    'Register again.',
-  nonceReused: 'The relay refused a reused login challenge. Parley will retry.',
-  nonceExpired: 'The login challenge expired before this device answered. Parley will retry.',
-  authTimeout: 'The login took too long. Parley will retry.',
-  usernameTaken: 'That username is already taken on this relay. Choose another one.',
-  nonceUnknown: 'The relay did not recognise the login challenge. Parley will retry.',
-  replaced:
-    'Another Parley instance signed in as this device and replaced this connection. Close the other instance, ' +
-    'then choose “Retry”.',
-  abuse: 'The relay closed the connection after too many invalid requests. Parley will retry.',
-  deviceRemoved: 'This device was removed from your account on another device. Link it again to use it.',
-  provisioningDone: 'The linking code was used or has expired.',
-};
-
 /** Maps the close of an established or establishing socket to a ConnectionError. */
 export function connectionErrorFromClose(code: number, reason: string): ConnectionError {
   const name = closeCodeName(code);
-  if (name) return new ConnectionError(CLOSE_REASONS[name], CLOSE_MESSAGES[name], { fatal: FATAL_CLOSE_CODES.has(code), closeCode: code, detail: `close code ${code}` });
+  if (name) return new ConnectionError(CLOSE_REASONS[name], { id: 'connection.closed_by_relay', params: { reason: name } }, { fatal: FATAL_CLOSE_CODES.has(code), closeCode: code, detail: `close code ${code}` });
   const detail = `close code ${code}${reason ? `: ${reason.slice(0, 120)}` : ''}`;
-  return new ConnectionError('connection_closed', 'The connection to the relay closed. Parley will reconnect.', { closeCode: code, detail });
+  return new ConnectionError('connection_closed', { id: 'connection.closed' }, { closeCode: code, detail });
 }
 
 // ── request errors ────────────────────────────────────────────────────────────

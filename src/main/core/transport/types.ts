@@ -2,6 +2,7 @@
 // deliveries, send results). Plain data, so the facade can forward snapshots over IPC as they are.
 import type { PreKeyBundle } from '../../../shared/crypto/bundle';
 import type { Address } from '../../../shared/protocol';
+import type { ErrorText } from '../../../shared/ipc';
 import type { ConnectionErrorCode } from './errors';
 
 /** Signs with the device's Ed25519 identity key. The key itself never leaves whoever implements this. */
@@ -24,7 +25,7 @@ export interface ConnectionSnapshot {
   /** When the next automatic attempt starts (epoch ms), while `reconnecting`. */
   nextRetryAt: number | null;
   /** Why the last connection or attempt ended; cleared once online. `fatal` means the transport will not retry. */
-  lastError: { code: ConnectionErrorCode; message: string; fatal: boolean; detail?: string } | null;
+  lastError: { code: ConnectionErrorCode; message: string; text: ErrorText; fatal: boolean; detail?: string } | null;
   /** The relay (WebSocket URL) the current or next connection goes to: the one this device is on. */
   relayUrl?: string;
 }

@@ -98,7 +98,7 @@ export class UpdateService {
 
   /** Installs the verified update (the app quits and restarts). */
   restart(): void {
-    if (this.status.state !== 'ready') throw new AppError('update_not_ready', 'There is no verified update to install yet.');
+    if (this.status.state !== 'ready') throw new AppError('update_not_ready', { id: 'update.not_ready' });
     this.options.logger.info('update.install', { version: this.status.version });
     this.options.engine.install();
   }

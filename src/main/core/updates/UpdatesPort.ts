@@ -18,7 +18,7 @@ export function noUpdates(currentVersion: string, reason: string, channel: () =>
     view,
     check: async () => view(),
     restart: () => {
-      throw new AppError('update_not_ready', reason);
+      throw new AppError('update_not_ready', { id: 'update.not_ready' }, false, reason);
     },
     channelChanged: () => undefined,
   };

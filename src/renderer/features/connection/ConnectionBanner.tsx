@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionSnapshot } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
+import { errorSentence } from '../../i18n/errorText';
 import { useConnection } from '../../store/connection';
 
 const LABELS: Record<ConnectionSnapshot['state'], string> = {
@@ -39,7 +40,7 @@ export function ConnectionBanner() {
         {LABELS[state]}
         {state === 'reconnecting' && seconds !== null && ` in ${seconds}s`}
       </span>
-      {lastError && <span className="connection-detail">{lastError.message}</span>}
+      {lastError && <span className="connection-detail">{errorSentence(lastError)}</span>}
       {lastError && (
         <span className="connection-detail connection-code">
           Details: {lastError.detail ? `${lastError.detail} · ` : ''}

@@ -22,7 +22,7 @@ describe('new chat by username', () => {
   });
 
   it.each([
-    ['nobody', /No one is called “nobody”/],
+    ['nobody', /nobody does not exist on this relay/],
     ['alice', /That is you/],
     ['x', /3–32 letters/],
   ])('shows a clear error for %s and keeps the dialog open', async (name, message) => {

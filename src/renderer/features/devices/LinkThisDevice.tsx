@@ -5,6 +5,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { DeviceName, type LinkingView } from '../../../shared/ipc';
 import { errorDetails, userMessage } from '../../errors';
+import { errorSentence } from '../../i18n/errorText';
 import { invoke, subscribe } from '../../ipc';
 import { useAccount } from '../../store/account';
 import { QrCode } from '../groups/invites/QrCode';
@@ -37,7 +38,7 @@ export function LinkThisDevice({ onBack }: { onBack(): void }) {
     if (view.state === 'waiting') setStep({ kind: 'waiting', code: view.code, expiresAt: view.expiresAt });
     else if (view.state === 'failed') {
       following.current = false;
-      setStep({ kind: 'failed', text: view.message, details: null });
+      setStep({ kind: 'failed', text: errorSentence(view), details: null });
     } else {
       following.current = false;
       setStep({ kind: 'linked' });

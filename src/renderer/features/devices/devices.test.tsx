@@ -73,7 +73,7 @@ describe('linking this device (onboarding)', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(fake.calls.filter((call) => call.channel === 'devices.startLinking')).toHaveLength(2);
 
-    act(() => fake.emit('devices.linking', { state: 'failed', message: 'The linking message could not be read. Show a new code and try again.' }));
+    act(() => fake.emit('devices.linking', { state: 'failed', message: 'linking.unreadable', text: { id: 'linking.unreadable' } }));
     expect(await screen.findByRole('heading', { name: 'Linking did not work' })).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toMatch(/could not be read/);
 
@@ -82,7 +82,7 @@ describe('linking this device (onboarding)', () => {
     expect(await screen.findByRole('button', { name: 'Show linking code' })).toBeTruthy();
     expect(fake.calls.some((call) => call.channel === 'devices.cancelLinking')).toBe(true);
     // A late event of the cancelled linking changes nothing.
-    act(() => fake.emit('devices.linking', { state: 'failed', message: 'Linking was cancelled.' }));
+    act(() => fake.emit('devices.linking', { state: 'failed', message: 'linking.cancelled', text: { id: 'linking.cancelled' } }));
     expect(screen.queryByRole('heading', { name: 'Linking did not work' })).toBeNull();
   });
 });

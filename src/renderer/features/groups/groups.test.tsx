@@ -42,7 +42,7 @@ describe('groups', () => {
   it.each([
     ['', 'bob', /Group name is empty/],
     ['Trip', '', /Add at least one member/],
-    ['Trip', 'nobody', /No one is called “nobody”/],
+    ['Trip', 'nobody', /nobody does not exist on this relay/],
     ['Trip', 'b!', /“b!” is not a valid username/],
   ])('explains what is wrong (name %j, members %j)', async (name, members, message) => {
     const { user } = await renderApp();

@@ -68,7 +68,7 @@ describe('onboarding', () => {
   it('shows main’s message for a taken username, on the username field', async () => {
     const { user, username } = await start({ users: ['alice'] });
     await user.type(username, 'alice{Enter}');
-    expect((await screen.findByRole('alert')).textContent).toMatch(/username “alice” is taken/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/username “alice” is already taken/);
     expect(username.getAttribute('aria-invalid')).toBe('true');
   });
 
@@ -76,7 +76,7 @@ describe('onboarding', () => {
     const rendered = await start();
     rendered.fake.relayReachable = false;
     await rendered.user.type(rendered.username, 'alice{Enter}');
-    expect((await screen.findByRole('alert')).textContent).toMatch(/Could not reach the relay/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/could not reach a relay at this address/);
     expect(rendered.relay.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('button', { name: 'Create account' })).toHaveProperty('disabled', false);
   });

@@ -1,5 +1,6 @@
 // The relay connection's state as the renderer sees it.
 import { z } from 'zod';
+import { ErrorTextValue } from './errorText';
 
 export const CONNECTION_STATES = ['offline', 'connecting', 'authenticating', 'online', 'reconnecting'] as const;
 export const ConnectionState = z.enum(CONNECTION_STATES);
@@ -15,7 +16,9 @@ export const ConnectionSnapshot = z.strictObject({
   lastError: z
     .strictObject({
       code: z.string().max(64),
+      /** The text's id, for logs; `text` is what the renderer shows. */
       message: z.string().max(500),
+      text: ErrorTextValue,
       fatal: z.boolean(),
       /** The technical cause (ECONNREFUSED, a close code), shown on a details line under the plain message. */
       detail: z.string().max(200).optional(),

@@ -2,6 +2,7 @@
 // state of linking on the new device (docs/security.md §18). No key material crosses: a code is public by design.
 import { z } from 'zod';
 import { DeviceId } from '../../protocol/fields';
+import { ErrorTextValue } from './errorText';
 
 export const DeviceView = z.strictObject({
   device: DeviceId,
@@ -28,6 +29,6 @@ export const LinkingView = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('waiting'), code: LinkCodeText, expiresAt: z.number().int().nonnegative() }),
   /** Linked: account.get now returns the account. */
   z.strictObject({ state: z.literal('linked') }),
-  z.strictObject({ state: z.literal('failed'), message: z.string().max(500) }),
+  z.strictObject({ state: z.literal('failed'), message: z.string().max(500), text: ErrorTextValue }),
 ]);
 export type LinkingView = z.infer<typeof LinkingView>;

@@ -3,6 +3,7 @@ export * from './app';
 export * from './account';
 export * from './connection';
 export * from './contacts';
+export * from './errorText';
 export * from './groups';
 export * from './messages';
 export * from './links';

@@ -80,7 +80,7 @@ export class GroupInvites {
     const token = signInvite(this.ctx.provider, this.ctx.identity.signing, terms);
     // The token first: once the group has the link, this device must be able to show it.
     if (!(await this.store.add({ inviteId, groupId: group.groupId, token, expiresAt, requests: [] }))) {
-      throw new AppError('invalid_request', 'This device keeps too many invite links. Revoke some, or wait for them to expire.');
+      throw new AppError('invalid_request', { id: 'invite.too_many_links' });
     }
     await this.groups.addInviteLink(group.groupId, { inviteId, device: me.device, createdAt: now, expiresAt, maxUses: request.maxUses, approval: terms.approval });
     this.ctx.logger.info('group.invite_created', { group: idHint(group.groupId), approval: terms.approval });
@@ -120,18 +120,18 @@ export class GroupInvites {
     const joiner = normalizeUsername(user);
     const link = this.requireLink(groupId, inviteId);
     const group = this.requireAdmin(groupId);
-    if (group.members.includes(joiner)) throw new AppError('invalid_request', `${user} is in the group already.`);
-    if (link.declined.includes(joiner)) throw new AppError('invalid_request', `${user}’s request was turned down already.`);
-    if (!(await this.store.get(inviteId))?.requests.includes(joiner)) throw new AppError('invalid_request', `${user} is not waiting to join with this link.`);
+    if (group.members.includes(joiner)) throw new AppError('invalid_request', { id: 'invite.already_member', params: { user } });
+    if (link.declined.includes(joiner)) throw new AppError('invalid_request', { id: 'invite.already_declined', params: { user } });
+    if (!(await this.store.get(inviteId))?.requests.includes(joiner)) throw new AppError('invalid_request', { id: 'invite.not_waiting', params: { user } });
     if (!approve) {
       await this.groups.declineJoin(groupId, inviteId, joiner);
       await this.forget(inviteId, joiner);
       await this.answer(joiner, groupId, 'declined').catch((error: unknown) => this.ctx.logger.warn('group.join_answer_failed', { code: codeOf(error) }));
       return this.view(groupId, inviteId);
     }
-    if (link.revoked) throw new AppError('invalid_request', 'This link has been revoked.');
-    if (this.ctx.now() >= link.expiresAt) throw new AppError('invite_expired', 'This invite link has expired.');
-    if (link.maxUses > 0 && link.uses >= link.maxUses) throw new AppError('invalid_request', 'This link has been used as many times as it allows.');
+    if (link.revoked) throw new AppError('invalid_request', { id: 'invite.revoked' });
+    if (this.ctx.now() >= link.expiresAt) throw new AppError('invite_expired', { id: 'invite.expired' });
+    if (link.maxUses > 0 && link.uses >= link.maxUses) throw new AppError('invalid_request', { id: 'invite.used_up' });
     await this.groups.addMembers(groupId, [joiner], inviteId);
     await this.forget(inviteId, joiner);
     return this.view(groupId, inviteId);
@@ -299,7 +299,7 @@ export class GroupInvites {
   async join(token: string): Promise<void> {
     const invite = this.readLive(token);
     const { terms } = invite;
-    if (terms.inviter === this.ctx.me.user) throw new AppError('bad_invite', 'This is your own invite link.');
+    if (terms.inviter === this.ctx.me.user) throw new AppError('bad_invite', { id: 'invite.own' });
     if (this.ctx.relay.snapshot.state !== 'online') throw new AppError('offline', { id: 'offline.try_again' }, true);
     try {
       await this.pairwise.devicesOf(terms.inviter);
@@ -308,7 +308,7 @@ export class GroupInvites {
     }
     const known = this.ctx.peers.get(terms.inviter)?.devices.find((d) => d.device === terms.inviterDevice);
     if (!known || !verifyInvite(this.ctx.provider, fromBase64(known.identityKey), invite)) {
-      throw new AppError('bad_invite', `This invite link was not made by ${terms.inviter}’s Parley. Ask them for a new one.`);
+      throw new AppError('bad_invite', { id: 'invite.not_from_inviter', params: { user: terms.inviter } });
     }
     const envelope: GroupJoinRequestEnvelope = { type: 'group_join_request', groupId: terms.groupId, messageId: ulid(), sentAt: this.ctx.now(), token };
     const admins = terms.admins.filter((a) => a !== this.ctx.me.user);
@@ -364,10 +364,10 @@ export class GroupInvites {
     try {
       invite = readInvite(token);
     } catch (error) {
-      if (error instanceof InviteTokenError) throw new AppError('bad_invite', error.message);
+      if (error instanceof InviteTokenError) throw new AppError('bad_invite', { id: 'invite.invalid' }, false, error.message);
       throw error;
     }
-    if (this.ctx.now() >= invite.terms.expiresAt) throw new AppError('invite_expired', 'This invite link has expired. Ask an admin of the group for a new one.');
+    if (this.ctx.now() >= invite.terms.expiresAt) throw new AppError('invite_expired', { id: 'invite.expired_ask_admin' });
     return invite;
   }
 
@@ -379,9 +379,9 @@ export class GroupInvites {
 
   private requireAdmin(groupId: string): GroupState {
     const group = this.ctx.groups.get(groupId);
-    if (!group) throw new AppError('unknown_group', 'This group does not exist on this device.');
-    if (!group.active) throw new AppError('not_group_member', 'You are no longer a member of this group.');
-    if (!group.admins.includes(this.ctx.me.user)) throw new AppError('not_group_admin', 'Only the group’s admins can do that.');
+    if (!group) throw new AppError('unknown_group', { id: 'group.unknown' });
+    if (!group.active) throw new AppError('not_group_member', { id: 'group.not_member' });
+    if (!group.admins.includes(this.ctx.me.user)) throw new AppError('not_group_admin', { id: 'group.not_admin' });
     return group;
   }
 }
@@ -403,7 +403,7 @@ function viewOf(group: GroupState, link: InviteLinkRecord, record: InviteRecord 
 }
 
 function unknownInvite(): AppError {
-  return new AppError('invalid_request', 'This group has no such invite link.');
+  return new AppError('invalid_request', { id: 'invite.unknown' });
 }
 
 function isRetryable(error: unknown): boolean {

@@ -16,6 +16,9 @@ test('emoji from the composer’s picker and a reaction from the full picker', a
   const bob = await world.user('bob', relay.url);
   await register(alice, 'alice');
   await register(bob, 'bob');
+  // The colour emoji font is loaded once the app is idle, before any emoji is on screen, so the first one to arrive
+  // is drawn at once, not as an empty box until the font has loaded.
+  await expect.poll(() => bob.page.evaluate<string>(`[...document.fonts].find((face) => face.family === '"Parley Emoji"' || face.family === 'Parley Emoji')?.status ?? 'missing'`), { timeout: 30_000 }).toBe('loaded');
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Ready for the trip?');
   await openChat(bob.page, 'dm:alice', 'alice');

@@ -29,7 +29,7 @@ describe('loadRelayConfig', () => {
       deliveryWindowBytes: 8 * 1024 * 1024,
       shutdownGraceMs: 5_000,
       dedupRetentionMs: 7 * 24 * 3600 * 1000,
-      commitGatherMs: 5,
+      commitGatherMs: 10,
       commitMaxBatch: 2_000,
       durability: 'disk',
       heartbeatIntervalMs: 30_000,

@@ -171,7 +171,7 @@ export const RELAY_SETTINGS = [
   }),
   setting({ key: 'shutdownGraceMs', variable: 'PARLEY_RELAY_SHUTDOWN_GRACE_MS', parse: int(0, 600_000), fallback: () => 5_000 }),
   setting({ key: 'dedupRetentionMs', variable: 'PARLEY_RELAY_DEDUP_RETENTION_MS', parse: int(0, 365 * 86_400_000), fallback: () => 7 * 86_400_000 }),
-  setting({ key: 'commitGatherMs', variable: 'PARLEY_RELAY_COMMIT_GATHER_MS', parse: int(0, 1_000), fallback: () => 5 }),
+  setting({ key: 'commitGatherMs', variable: 'PARLEY_RELAY_COMMIT_GATHER_MS', parse: int(0, 1_000), fallback: () => 10 }),
   setting({ key: 'commitMaxBatch', variable: 'PARLEY_RELAY_COMMIT_MAX_BATCH', parse: int(1, 100_000), fallback: () => 2_000 }),
   setting({ key: 'durability', variable: 'PARLEY_RELAY_DURABILITY', parse: oneOf(['disk', 'process'] as const), fallback: () => 'disk' }),
   setting({ key: 'heartbeatIntervalMs', variable: 'PARLEY_RELAY_HEARTBEAT_MS', parse: int(0, 3_600_000), fallback: () => 30_000 }),

@@ -72,6 +72,8 @@ const INTERNAL_ERROR_CLOSE = 1011;
 export class DeviceConnection {
   private state: State = 'awaiting_auth';
   private address: Address | undefined;
+  /** addressKey(address), made once: the rate limiter is asked with it on every send. */
+  private addressKey = '';
   private pump: MailboxPump | undefined;
   private readonly nonce: string;
   private readonly abuse: AbuseMeter;
@@ -278,6 +280,7 @@ export class DeviceConnection {
     clearTimeout(this.authTimer);
     const address = outcome.address;
     this.address = address;
+    this.addressKey = addressKey(address);
     this.state = 'ready';
     this.onAuthenticated();
     const claim = this.context.online.claim(address, this);
@@ -319,7 +322,7 @@ export class DeviceConnection {
     const recipients = distinctAddresses(frame.to);
     const violation = checkSendLimits({ distinctRecipients: recipients.length, payloadBytes: frame.payload.length }, this.context.config);
     if (violation !== undefined) return this.reject(violation.code, violation.message, frame.rid);
-    const rate = this.context.rateLimiter.take(addressKey(sender));
+    const rate = this.context.rateLimiter.take(this.addressKey);
     if (!rate.ok) {
       // The limiter already bounds the cost of a flood; a client draining its outbox should back off, not be cut.
       return this.sendError('rate_limited', `too many sends; retry in ${rate.retryAfterMs} ms`, frame.rid, rate.retryAfterMs);
@@ -479,6 +482,7 @@ function ridOf(frame: ClientFrame): number | undefined {
 }
 
 function distinctAddresses(addresses: readonly Address[]): Address[] {
+  if (addresses.length === 1) return [{ user: normalizeUsername(addresses[0]!.user), device: addresses[0]!.device }];
   const seen = new Map<string, Address>();
   for (const address of addresses) {
     const normalized = { user: normalizeUsername(address.user), device: address.device };

@@ -3,6 +3,8 @@
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
+const TAKEN: RateDecision = { ok: true };
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -23,7 +25,7 @@ export class TokenBucketLimiter {
     const bucket = this.refilled(key, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { ok: true };
+      return TAKEN;
     }
     return { ok: false, retryAfterMs: Math.max(1, Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000)) };
   }

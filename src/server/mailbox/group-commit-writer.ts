@@ -89,8 +89,14 @@ export class GroupCommitWriter {
   private lastCommit: Promise<void> = Promise.resolve();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  /** Per mailbox: acks queued or being committed, and who waits for them to settle. */
-  private readonly mailboxAcks = new Map<string, { pending: number; waiters: Array<() => void> }>();
+  /**
+   * Acks taken into commits not yet answered, in order, and how many acks all answered commits held. The i-th ack
+   * ever queued is settled once `acksAnswered` passes i. Kept as a list, not per mailbox: only a reconnecting
+   * device asks (acksSettled), and each ack should cost no more than its place in the queue.
+   */
+  private acksInFlight: MailboxAck[] = [];
+  private acksAnswered = 0;
+  private ackWaiters: Array<{ until: number; wake: () => void }> = [];
 
   constructor(
     private readonly store: MailboxStore,
@@ -108,10 +114,6 @@ export class GroupCommitWriter {
   ack(request: MailboxAck): void {
     if (this.closed) return;
     this.acks.push(request);
-    const key = addressKey(request.mailbox);
-    const entry = this.mailboxAcks.get(key) ?? { pending: 0, waiters: [] };
-    entry.pending += 1;
-    this.mailboxAcks.set(key, entry);
     this.schedule();
   }
 
@@ -120,10 +122,15 @@ export class GroupCommitWriter {
    * right after acking pages its mailbox after this, so it is not sent again what it has just acked.
    */
   acksSettled(mailbox: Address): Promise<void> {
-    const entry = this.mailboxAcks.get(addressKey(mailbox));
-    if (!entry) return Promise.resolve();
+    const key = addressKey(mailbox);
+    const inFlight = this.acksInFlight.length;
+    let last = -1;
+    for (let i = 0; i < inFlight; i++) if (addressKey(this.acksInFlight[i]!.mailbox) === key) last = i;
+    for (let i = 0; i < this.acks.length; i++) if (addressKey(this.acks[i]!.mailbox) === key) last = inFlight + i;
+    if (last < 0) return Promise.resolve();
     this.hurry();
-    return new Promise((resolve) => entry.waiters.push(resolve));
+    const until = this.acksAnswered + last + 1;
+    return new Promise((wake) => this.ackWaiters.push({ until, wake }));
   }
 
   get queued(): number {
@@ -183,6 +190,7 @@ export class GroupCommitWriter {
   private async commit(): Promise<void> {
     this.inFlight += 1;
     const acks = this.acks.splice(0, this.options.maxBatch);
+    for (const ack of acks) this.acksInFlight.push(ack);
     const enqueues = this.enqueues.splice(0, Math.max(0, this.options.maxBatch - acks.length));
     if (enqueues.length > 0) {
       this.lastStartAt = this.options.now();
@@ -229,15 +237,17 @@ export class GroupCommitWriter {
     }
   }
 
+  /** A commit's acks are settled (committed or failed); commits settle in the order they started. */
   private acksDone(acks: readonly MailboxAck[]): void {
-    for (const ack of acks) {
-      const key = addressKey(ack.mailbox);
-      const entry = this.mailboxAcks.get(key);
-      if (entry === undefined) continue;
-      entry.pending -= 1;
-      if (entry.pending > 0) continue;
-      this.mailboxAcks.delete(key);
-      for (const wake of entry.waiters) wake();
+    if (acks.length === 0) return;
+    this.acksInFlight.splice(0, acks.length);
+    this.acksAnswered += acks.length;
+    if (this.ackWaiters.length === 0) return;
+    const waiting = this.ackWaiters;
+    this.ackWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.until <= this.acksAnswered) waiter.wake();
+      else this.ackWaiters.push(waiter);
     }
   }
 

@@ -17,7 +17,7 @@ import type {
   TakeBundlesOutcome,
 } from '../store/relay-store';
 import type { Address } from '../../shared/protocol';
-import type { RelayMetrics } from './relay-metrics';
+import type { RelayMetrics, SendOutcome } from './relay-metrics';
 
 export class MeteredStore implements RelayStore {
   constructor(
@@ -36,11 +36,14 @@ export class MeteredStore implements RelayStore {
       throw error;
     }
     done();
+    // Counted per commit, not per send: a labelled counter hashes its labels on every call.
+    const outcomes = new Map<SendOutcome, number>();
     let deliveries = 0;
     for (const outcome of result.enqueues) {
-      this.metrics.sent(outcome.status);
+      outcomes.set(outcome.status, (outcomes.get(outcome.status) ?? 0) + 1);
       if (outcome.status === 'stored') deliveries += outcome.deliveries.length;
     }
+    for (const [status, count] of outcomes) this.metrics.sent(status, count);
     this.metrics.deliveriesStored(deliveries);
     this.metrics.acked(batch.acks.length);
     return result;

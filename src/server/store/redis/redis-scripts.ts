@@ -78,8 +78,9 @@ return 1
 
 /**
  * The mailbox operations, run in batches: one EVALSHA carries any number of them (a round of a store batch), each
- * over keys of one slot; on Redis Cluster a round's operations are grouped by user (script-round.ts). ARGV: per
- * operation its name, its key count, its argument count, then its arguments; KEYS: every operation's keys in order.
+ * over keys of one slot; on Redis Cluster a round's operations are grouped by user (script-round.ts). ARGV[1]: the
+ * operations packed as MessagePack (string-pack.ts), each an array of its name, its key count, its keys, then its
+ * arguments; KEYS[1]: one of those keys, which routes the call on Redis Cluster (every key of a call is in its slot).
  * Returns one reply per operation. Each operation stays atomic on its own (the whole call is, too).
  *
  * - `check` — KEYS: dedup record. Returns 1 when the envelope was stored before (a resend), else 0.
@@ -207,16 +208,15 @@ function ops.settle(KEYS, ARGV)
   end
   return left
 end
+local calls = cmsgpack.unpack(ARGV[1])
 local replies = {}
-local k, a = 0, 1
-while a <= #ARGV do
-  local op, keyCount, argCount = ops[ARGV[a]], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+for c = 1, #calls do
+  local call = calls[c]
+  local keyCount = tonumber(call[2])
   local keys, args = {}, {}
-  for i = 1, keyCount do keys[i] = KEYS[k + i] end
-  for i = 1, argCount do args[i] = ARGV[a + 2 + i] end
-  replies[#replies + 1] = op(keys, args)
-  k = k + keyCount
-  a = a + 3 + argCount
+  for i = 1, keyCount do keys[i] = call[2 + i] end
+  for i = 3 + keyCount, #call do args[i - 2 - keyCount] = call[i] end
+  replies[c] = ops[call[1]](keys, args)
 end
 return replies
 `);

@@ -5,6 +5,7 @@
 // relay builds and parses a few requests rather than several per message.
 import { normalizeUsername } from '../../../shared/protocol';
 import { MAILBOX_OPS, runScript, type RedisClient } from './redis-scripts';
+import { StringPack } from './string-pack';
 
 export type MailboxOp = 'check' | 'probe' | 'append' | 'store' | 'undo' | 'ack' | 'settle';
 
@@ -54,14 +55,15 @@ export class ScriptRound {
     this.calls.clear();
     await Promise.all(
       calls.map(async (operations) => {
-        const keys: string[] = [];
-        const args: Array<string | number | Uint8Array> = [];
-        for (const { op, keys: opKeys, args: opArgs } of operations) {
-          keys.push(...opKeys);
-          args.push(op, opKeys.length, opArgs.length, ...opArgs);
+        // One packed argument (MAILBOX_OPS unpacks it); the first key, in the slot of every key of the call, routes it.
+        const pack = new StringPack().array(operations.length);
+        for (const { op, keys, args } of operations) {
+          pack.array(2 + keys.length + args.length).item(op).item(keys.length);
+          for (const key of keys) pack.item(key);
+          for (const arg of args) pack.item(arg);
         }
         try {
-          const replies = (await runScript(this.redis, MAILBOX_OPS, keys, args)) as unknown[];
+          const replies = (await runScript(this.redis, MAILBOX_OPS, [operations[0]!.keys[0]!], [pack.finish()])) as unknown[];
           operations.forEach((operation, i) => operation.resolve(replies[i]));
         } catch (error) {
           for (const operation of operations) operation.reject(error);

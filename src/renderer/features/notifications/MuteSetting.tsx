@@ -17,7 +17,7 @@ export function muteStatus(mute: Mute, now: number): string {
   if (mute === 'always') return 'Muted. This chat makes no notifications.';
   const until = new Date(mute as number);
   const sameDay = until.toDateString() === new Date(now).toDateString();
-  const time = until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = until.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   return `Muted until ${sameDay ? time : `${until.toLocaleDateString([], { weekday: 'short' })} ${time}`}.`;
 }
 

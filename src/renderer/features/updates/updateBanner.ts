@@ -40,7 +40,7 @@ export function updateStatusText(status: UpdateStatus): string {
     case 'checking':
       return 'Checking for updates…';
     case 'up-to-date':
-      return `Parley is up to date (checked ${new Date(status.checkedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}).`;
+      return `Parley is up to date (checked ${new Date(status.checkedAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}).`;
     case 'available':
       return `Parley ${status.version} is available. Downloading…`;
     case 'downloading':

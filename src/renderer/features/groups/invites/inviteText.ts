@@ -25,7 +25,7 @@ export function expiryText(expiresAt: number, now: number): string {
   const hours = Math.round(minutes / 60);
   if (hours <= 24) return `Expires in ${hours} hour${hours === 1 ? '' : 's'}`;
   const at = new Date(expiresAt);
-  return `Expires ${at.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  return `Expires ${at.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${at.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}`;
 }
 
 /** One line under a link: expiry and uses. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { IpcResult, ParleyBridge } from '../shared/ipc';
+import { MAX_RECEIVED_PER_EVENT, type IpcResult, type ParleyBridge } from '../shared/ipc';
 import { IpcError, invoke, subscribe } from './ipc';
+import { textFrom } from './testing/messages';
 
 function install(bridge: Partial<ParleyBridge>) {
   (window as unknown as { parley: Partial<ParleyBridge> }).parley = bridge;
@@ -38,6 +39,30 @@ describe('the renderer IPC client', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     expect(listener).toHaveBeenCalledWith({ state: 'online', attempt: 0, nextRetryAt: null, lastError: null });
     expect(warn).toHaveBeenCalledWith('parley.ipc_event_rejected', expect.objectContaining({ event: 'connection.changed' }));
+    warn.mockRestore();
+  });
+
+  it('takes received messages as one batch per event: an empty or oversized batch, or one bad message, is dropped whole', () => {
+    let emit: (payload: unknown) => void = () => undefined;
+    install({
+      on: (_event, listener) => {
+        emit = listener;
+        return () => undefined;
+      },
+    });
+    const listener = vi.fn();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    subscribe('messages.received', listener);
+    const message = (n: number) => textFrom('bob', `m${n}`, `text ${n}`);
+    emit([]);
+    emit(Array.from({ length: MAX_RECEIVED_PER_EVENT + 1 }, (_, n) => message(n)));
+    emit([message(1), { ...message(2), content: { kind: 'text', body: '' } }]);
+    emit(message(3));
+    expect(listener).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(4);
+    const batch = Array.from({ length: MAX_RECEIVED_PER_EVENT }, (_, n) => message(n));
+    emit(batch);
+    expect(listener).toHaveBeenCalledWith(batch);
     warn.mockRestore();
   });
 

@@ -44,8 +44,10 @@ export interface UserOptions {
 
 export class TestUser {
   core!: Core;
-  /** Every messages.received event, in order. */
+  /** Every message of every messages.received event, in order. */
   readonly received: ReceivedMessage[] = [];
+  /** Every messages.received event as it came: the messages of one core receive batch. */
+  readonly receivedEvents: ReceivedMessage[][] = [];
   /** Stored messages keyed like the renderer's dedup: conversation + message id + sender. */
   readonly stored = new Map<string, ReceivedMessage>();
   duplicates = 0;
@@ -127,7 +129,10 @@ export class TestUser {
       now: this.options.now,
     });
     this.unsubscribe = this.core.events.subscribe((event, payload) => {
-      if (event === 'messages.received') this.take(payload as ReceivedMessage);
+      if (event === 'messages.received') {
+        this.receivedEvents.push(payload as ReceivedMessage[]);
+        for (const message of payload as ReceivedMessage[]) this.take(message);
+      }
       else if (event === 'contacts.changed') this.contactEvents.push(payload as ContactView);
       else if (event === 'groups.changed') this.groupEvents.push(payload as GroupChanged);
       else if (event === 'groups.joinAnswered') this.joinAnswers.push(payload as JoinAnswered);

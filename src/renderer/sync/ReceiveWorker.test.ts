@@ -57,7 +57,7 @@ describe('receive: store, then commit', () => {
     expect(storedAtCommit.every((count) => count > 0)).toBe(true);
   });
 
-  it('stores a burst of events as one batch with one commit (a catch-up arrives one event per message)', async () => {
+  it('stores a burst of events as one batch with one commit (main sends an event per receive batch and sender device)', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();
     const ipc = fakeIpc();
@@ -68,6 +68,19 @@ describe('receive: store, then commit', () => {
     await receive.whenIdle();
     expect(commits).toEqual([64]);
     expect(await db.messages.count()).toBe(64);
+  });
+
+  it('stores the messages of one event (a receive batch of main) in their order, with one commit', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const ipc = fakeIpc();
+    const commits: string[][] = [];
+    const receive = pipeline(db, { ...ipc, commit: async (ids) => (commits.push(ids), ipc.commit(ids)) });
+    await receive.start();
+    const batch = fake.deliverAll(Array.from({ length: 40 }, (_, i) => textFrom('bob', `m${i}`, `text ${i}`)));
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(batch.map((message) => (message.content.kind === 'text' ? message.content.body : '')));
+    expect(commits).toEqual([batch.map((message) => message.inboxId)]);
   });
 
   it('stores the next batch while main is still committing the previous one', async () => {

@@ -8,7 +8,8 @@ import { storeReceived, type TitleOf } from '../db/incoming';
 export interface ReceiveIpc {
   pending(): Promise<ReceivedMessage[]>;
   commit(inboxIds: string[]): Promise<void>;
-  onReceived(listener: (message: ReceivedMessage) => void): () => void;
+  /** Main hands over what it decrypted one receive batch at a time, in order. */
+  onReceived(listener: (messages: ReceivedMessage[]) => void): () => void;
 }
 
 export interface ReceiveWorkerOptions {
@@ -47,9 +48,9 @@ export class ReceiveWorker {
 
   async start(): Promise<void> {
     if (this.stopped) return;
-    this.unsubscribe = this.options.ipc.onReceived((message) => {
-      if (this.early) this.early.push(message);
-      else this.enqueue([message]);
+    this.unsubscribe = this.options.ipc.onReceived((messages) => {
+      if (this.early) this.early.push(...messages);
+      else this.enqueue(messages);
     });
     let pending: ReceivedMessage[] = [];
     try {
@@ -78,8 +79,8 @@ export class ReceiveWorker {
   private enqueue(messages: ReceivedMessage[]): void {
     if (messages.length === 0) return;
     this.queue.push(...messages);
-    // Main hands over a burst (a catch-up) as one event per message, each its own task: wait one task so the burst
-    // is stored as one batch, with one commit and one receipt, instead of a first batch of one.
+    // Main hands over a burst (a catch-up) as one event per receive batch (per sender device), each its own task:
+    // wait one task so events that came together are stored as one batch, with one commit and one receipt.
     this.draining ??= new Promise<void>((resolve) => setTimeout(resolve, 0))
       .then(() => this.drain())
       .finally(() => {

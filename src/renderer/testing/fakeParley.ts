@@ -116,6 +116,9 @@ class GivenFailure extends AppError {
   }
 }
 
+/** A received message as a test writes it: the fake numbers it and stamps its arrival. */
+type Unnumbered = Omit<ReceivedMessage, 'inboxId' | 'receivedAt'> & Partial<Pick<ReceivedMessage, 'inboxId' | 'receivedAt'>>;
+
 interface Failure {
   error: IpcErrorBody;
   times: number;
@@ -270,9 +273,14 @@ export class FakeParley {
   }
 
   /** Main decrypted a message: it waits in `pending` until committed, and the renderer hears of it now. */
-  deliver(message: Omit<ReceivedMessage, 'inboxId' | 'receivedAt'> & Partial<Pick<ReceivedMessage, 'inboxId' | 'receivedAt'>>): ReceivedMessage {
-    const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
-    this.pending.set(full.inboxId, full);
+  deliver(message: Unnumbered): ReceivedMessage {
+    return this.deliverAll([message])[0]!;
+  }
+
+  /** Main decrypted a receive batch: its messages wait in `pending`, and the renderer hears of them in one event. */
+  deliverAll(messages: Unnumbered[]): ReceivedMessage[] {
+    const full = messages.map((message): ReceivedMessage => ({ inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message }));
+    for (const message of full) this.pending.set(message.inboxId, message);
     this.emit('messages.received', full);
     return full;
   }
@@ -298,7 +306,7 @@ export class FakeParley {
   }
 
   /** Like deliver(), but only into `pending` (as if it arrived while the renderer was not running). */
-  park(message: Omit<ReceivedMessage, 'inboxId' | 'receivedAt'> & Partial<Pick<ReceivedMessage, 'inboxId' | 'receivedAt'>>): ReceivedMessage {
+  park(message: Unnumbered): ReceivedMessage {
     const full: ReceivedMessage = { inboxId: `in${this.nextInbox++}`, receivedAt: this.now(), ...message };
     this.pending.set(full.inboxId, full);
     return full;

@@ -50,6 +50,7 @@ import {
   MAX_GROUP_MEMBERS,
   ReceivedDeepLink,
   ReceivedMessage,
+  ReceivedMessages,
   RelayUrl,
   RelayUrls,
   SafetyNumberView,
@@ -219,8 +220,8 @@ export const eventChannels = {
   'connection.changed': ConnectionSnapshot,
   /** The new device's linking: a refreshed code, linked, or failed. */
   'devices.linking': LinkingView,
-  /** A message was decrypted and waits for the renderer to store and commit it. */
-  'messages.received': ReceivedMessage,
+  /** Messages were decrypted (one receive batch, in order) and wait for the renderer to store and commit them. */
+  'messages.received': ReceivedMessages,
   /** A contact was added, verified, or its identity key changed. */
   'contacts.changed': ContactView,
   /** A contact's account gained a device (certified by its account key: no key change); the chat says so. */

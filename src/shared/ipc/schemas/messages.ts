@@ -190,6 +190,12 @@ export const ReceivedMessage = z.strictObject({
 });
 export type ReceivedMessage = z.infer<typeof ReceivedMessage>;
 
+/** The most messages one `messages.received` event carries (main splits a larger batch). */
+export const MAX_RECEIVED_PER_EVENT = 256;
+
+/** What main decrypted in one receive batch, in the order it was received: one event for all of them. */
+export const ReceivedMessages = z.array(ReceivedMessage).min(1).max(MAX_RECEIVED_PER_EVENT);
+
 export const CommitRequest = z.strictObject({
   inboxIds: z.array(ReceivedMessage.shape.inboxId).min(1).max(1000),
 });

@@ -6,7 +6,7 @@
 // something already in the inbox, or recently committed, is never decrypted twice.
 import { toBase64 } from '../../../../shared/encoding/base64';
 import { addressKey, normalizeUsername, type Address } from '../../../../shared/protocol';
-import type { GroupUpdate, GroupView } from '../../../../shared/ipc';
+import { MAX_RECEIVED_PER_EVENT, type GroupUpdate, type GroupView, type ReceivedMessage } from '../../../../shared/ipc';
 import { contactView } from '../../contacts/contactView';
 import { observeSender, type CertifiedDevice, type Peer } from '../../contacts/identityTrust';
 import { announceLinkedDevices } from '../../contacts/linkedDeviceNotice';
@@ -213,7 +213,7 @@ export class ReceivePipeline {
       // The inbox entries are safe: show them (the renderer commits, the relay forgets them). Nothing else is acked,
       // so the rest comes again after a reconnect and is handled from the state that is really on disk.
       ctx.logger.error('receive.state_write_failed', { code: codeOf(error) });
-      for (const outcome of batch.outcomes) if (outcome.kind === 'inbox') ctx.events.emit('messages.received', outcome.message);
+      this.show(batch.outcomes.flatMap((outcome) => (outcome.kind === 'inbox' ? [outcome.message] : [])));
       return;
     }
     // 3. Tell the renderer; ack what has no inbox entry.
@@ -221,7 +221,9 @@ export class ReceivePipeline {
     if (effects.peerChanged) announceLinkedDevices(ctx, effects.before, effects.peer);
     for (const change of effects.groupChanges) ctx.events.emit('groups.changed', change);
     for (const peer of effects.changedElsewhere) if (peer.contact || peer.blocked) ctx.contactChanged(contactView(peer));
-    for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? []);
+    const shown: ReceivedMessage[] = [];
+    for (const outcome of batch.outcomes) this.finish(from, outcome, seen.get(outcome.delivery.messageId) ?? [], shown);
+    this.show(shown);
     for (const change of effects.groupChanges) this.retryParked(change.group.groupId);
     if (batch.outcomes.some((o) => o.kind === 'invite' && o.envelope.type === 'group_join_request')) ctx.joinWorkQueued();
   }
@@ -304,7 +306,15 @@ export class ReceivePipeline {
     });
   }
 
-  private finish(from: Address, outcome: ItemOutcome, duplicates: Delivery[]): void {
+  /** Hands the renderer what a batch decrypted, in order: one event per batch, not one per message. */
+  private show(messages: ReceivedMessage[]): void {
+    for (let start = 0; start < messages.length; start += MAX_RECEIVED_PER_EVENT) {
+      this.ctx.events.emit('messages.received', messages.slice(start, start + MAX_RECEIVED_PER_EVENT));
+    }
+  }
+
+  /** `shown`: where what the renderer is to be shown goes (show() hands it over once the batch is finished). */
+  private finish(from: Address, outcome: ItemOutcome, duplicates: Delivery[], shown: ReceivedMessage[]): void {
     const { ctx } = this;
     switch (outcome.kind) {
       case 'inbox': {
@@ -315,13 +325,13 @@ export class ReceivePipeline {
         if (outcome.message.conversationId.startsWith('group:') && (kind === 'text' || kind === 'media' || kind === 'unsupported')) {
           ctx.recentGroupSenders.remember(outcome.message.conversationId.slice(6), outcome.message.messageId, outcome.message.sender.user);
         }
-        ctx.events.emit('messages.received', outcome.message);
+        shown.push(outcome.message);
         for (const duplicate of duplicates) ctx.inbox.attach(outcome.message.inboxId, duplicate);
         return;
       }
       case 'typing':
         // Typing notices are sent ephemeral: the relay hands them on live and never queues one for later.
-        ctx.events.emit('messages.received', outcome.message);
+        shown.push(outcome.message);
         break;
       case 'control':
         if (outcome.what === 'silent') this.stats.unsupported++;

@@ -4,7 +4,11 @@
 // coalesce into receipts for the latest read position.
 import Dexie from 'dexie';
 import type { ParleyDatabase } from './database';
-import type { ConversationRow } from './rows';
+import { clearFieldsBetween } from './atRest/clearFields';
+import type { ConversationRow, StoredMessage } from './rows';
+
+/** The index of a conversation's incoming messages by seq. */
+const INCOMING_BY_SEQ = ['conversationId', 'direction', 'seq'];
 
 export type ReceiptKind = 'delivered' | 'read';
 
@@ -34,7 +38,7 @@ async function newestIncomingSeq(db: ParleyDatabase, conversationId: string): Pr
 
 /** The next receipt owed in this conversation (read first), at most `limit` message ids; null when none. */
 export async function nextOwedReceipt(db: ParleyDatabase, conversationId: string, limit: number): Promise<OwedReceipt | null> {
-  return db.transaction('r', db.conversations, db.messages, async () => {
+  const owed = await db.transaction('r', db.conversations, db.messages, async () => {
     const conversation = await db.conversations.get(conversationId);
     if (!conversation) return null;
     const targets: [ReceiptKind, number][] = [
@@ -43,17 +47,20 @@ export async function nextOwedReceipt(db: ParleyDatabase, conversationId: string
     ];
     for (const [kind, target] of targets) {
       const from = sentUpTo(conversation, kind);
-      if (target <= from) continue;
-      const rows = await db.messages
-        .where('[conversationId+direction+seq]')
-        .between([conversationId, 'in', from], [conversationId, 'in', target], false, true)
-        .limit(limit)
-        .toArray();
-      const upToSeq = rows.length === limit ? (rows[rows.length - 1]?.seq ?? target) : target;
-      return { conversationId, kind, messageIds: rows.map((row) => row.messageId), upToSeq };
+      if (target > from) return { kind, from, target };
     }
     return null;
   });
+  if (!owed) return null;
+  const { kind, from, target } = owed;
+  // Ids and seqs are clear fields: read without opening the rows (a catch-up owes a receipt for thousands of them).
+  // Rows come only with higher seqs, so what lies up to `target` is what the positions above saw.
+  const rows = (await clearFieldsBetween(db, 'messages', INCOMING_BY_SEQ, [conversationId, 'in', from], [conversationId, 'in', target], limit)) as Pick<
+    StoredMessage,
+    'messageId' | 'seq'
+  >[];
+  const upToSeq = rows.length === limit ? (rows[rows.length - 1]?.seq ?? target) : target;
+  return { conversationId, kind, messageIds: rows.map((row) => row.messageId), upToSeq };
 }
 
 /** Main has taken this receipt: the conversation's position moves forward (never back). */

@@ -19,7 +19,15 @@ export function clearFieldsAbove(db: ParleyDatabase, tableName: string, index: s
   return clearFieldsIn(db, tableName, index, { type: RANGE, lower, lowerOpen: true, upper: undefined, upperOpen: false }, limit);
 }
 
-async function clearFieldsIn(db: ParleyDatabase, tableName: string, index: string, range: DBCoreKeyRange, limit: number): Promise<Record<string, unknown>[]> {
+/**
+ * The clear fields of the first `limit` rows of `tableName` whose `index` key is above `lower` and at most `upper`,
+ * in index order (`index`: a key path, an array for a compound index).
+ */
+export function clearFieldsBetween(db: ParleyDatabase, tableName: string, index: string | string[], lower: unknown, upper: unknown, limit: number): Promise<Record<string, unknown>[]> {
+  return clearFieldsIn(db, tableName, index, { type: RANGE, lower, lowerOpen: true, upper, upperOpen: false }, limit);
+}
+
+async function clearFieldsIn(db: ParleyDatabase, tableName: string, index: string | string[], range: DBCoreKeyRange, limit: number): Promise<Record<string, unknown>[]> {
   if (!db.isOpen()) await db.open();
   const core = db.unsealedCore;
   if (!core) throw new Error('the database has no core below the at-rest sealing');

@@ -34,7 +34,11 @@ function openFromNotification(conversationId: string): void {
 export async function notifyNewMessages(session: Pick<Session, 'db' | 'me'>, messages: readonly ReceivedMessage[]): Promise<void> {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   const byConversation = new Map<string, ReceivedMessage[]>();
-  for (const message of messages) byConversation.set(message.conversationId, [...(byConversation.get(message.conversationId) ?? []), message]);
+  for (const message of messages) {
+    const received = byConversation.get(message.conversationId);
+    if (received) received.push(message);
+    else byConversation.set(message.conversationId, [message]);
+  }
   const preview = await previewSetting();
   const now = Date.now();
   for (const [conversationId, received] of byConversation) {

@@ -1,5 +1,6 @@
 // Profiles as main reports them (docs/protocol.md "Profiles"): this user's own and the ones shared with them,
 // following profiles.changed. What a profile says is its owner's claim: screens show the username beside it.
+import { useCallback } from 'react';
 import { create } from 'zustand';
 import type { ProfileView, SetOwnProfile } from '../../shared/ipc';
 import { invoke, subscribe } from '../ipc';
@@ -36,6 +37,13 @@ export const useProfiles = create<ProfilesStore>((set) => ({
 /** The profile of `username` (this user's own for their own name), if they shared one. */
 export function useProfile(username: string | null | undefined): ProfileView | undefined {
   return useProfiles((state) => (!username ? undefined : state.own?.username === username ? state.own : state.others[username]));
+}
+
+/** Looks up the name a person shared (this user's own included), to find chats by it. */
+export function useDisplayNameOf(): (username: string) => string | undefined {
+  const own = useProfiles((state) => state.own);
+  const others = useProfiles((state) => state.others);
+  return useCallback((username: string) => (own?.username === username ? own.name : others[username]?.name), [own, others]);
 }
 
 /** An avatar image as the `src` of an <img>. */

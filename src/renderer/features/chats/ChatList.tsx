@@ -3,6 +3,7 @@
 import { useCallback, useId, useState } from 'react';
 import { useChats } from '../../store/chats';
 import { useDrafts } from '../../store/drafts';
+import { useDisplayNameOf } from '../../store/profiles';
 import { useSession } from '../../store/session';
 import { Icon } from '../../ui/Icon';
 import { MessageSearchResults } from '../search/MessageSearchResults';
@@ -25,7 +26,8 @@ export function ChatList() {
   const [showArchived, setShowArchived] = useState(false);
   const archivedCount = summaries?.filter((chat) => chat.conversation.archived).length ?? 0;
   const listed = search.trim() ? (summaries ?? []) : (summaries ?? []).filter((chat) => Boolean(chat.conversation.archived) === showArchived);
-  const visible = filterChats(listed, search);
+  const displayNameOf = useDisplayNameOf();
+  const visible = filterChats(listed, search, displayNameOf);
   const searching = search.trim().length >= MIN_QUERY_CHARS;
   const titleOf = (conversationId: string) => summaries?.find((chat) => chat.conversation.id === conversationId)?.conversation.title ?? conversationId;
   return (

@@ -1,9 +1,11 @@
-// Choose a chat by typing part of its name: arrows move, Enter or a click chooses. A combobox over a listbox, used by
+// Choose a chat by typing part of its name (for a 1:1 chat, its username or the name its person shared): arrows move, Enter or a click chooses. A combobox over a listbox, used by
 // the jump palette (Ctrl/Cmd+K) and the forward dialog. Someone who types and presses Enter before the chats have
 // loaded gets the first match once they have: the keypress is not lost.
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import type { ChatSummary } from '../../db/conversations';
+import { dmPeer, type ChatSummary } from '../../db/conversations';
+import { useDisplayNameOf } from '../../store/profiles';
 import { Avatar } from '../../ui/Avatar';
+import { PersonAvatar } from '../profiles/PersonAvatar';
 import { filterChats } from './filterChats';
 
 const MAX_RESULTS = 8;
@@ -26,7 +28,8 @@ export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyTe
   const [chooseWhenLoaded, setChooseWhenLoaded] = useState(false);
   const listId = useId();
   const optionId = (index: number) => `${listId}-option-${index}`;
-  const results = filterChats(chats ?? [], query).slice(0, MAX_RESULTS);
+  const displayNameOf = useDisplayNameOf();
+  const results = filterChats(chats ?? [], query, displayNameOf).slice(0, MAX_RESULTS);
   const current = Math.min(active, Math.max(results.length - 1, 0));
   const firstChoice = chats && chooseWhenLoaded ? results[current]?.conversation.id : undefined;
 
@@ -74,22 +77,29 @@ export function ChatPicker({ label, chats, onChoose, showUnread = false, emptyTe
         data-autofocus
       />
       <ul id={listId} role="listbox" className="palette-results" aria-label="Chats">
-        {results.map((chat, index) => (
-          <li
-            key={chat.conversation.id}
-            id={optionId(index)}
-            role="option"
-            aria-selected={index === current}
-            className={`palette-option${index === current ? ' palette-option-active' : ''}`}
-            onMouseDown={(event) => event.preventDefault()}
-            onClick={() => onChoose(chat.conversation.id)}
-            onMouseMove={() => setActive(index)}
-          >
-            <Avatar name={chat.conversation.title} size={28} group={chat.conversation.kind === 'group'} />
-            <span className="palette-name">{chat.conversation.title}</span>
-            {showUnread && chat.unread > 0 && <span className="badge">{chat.unread}</span>}
-          </li>
-        ))}
+        {results.map((chat, index) => {
+          const peer = chat.conversation.kind === 'dm' ? dmPeer(chat.conversation.id) : null;
+          const shared = peer === null ? undefined : displayNameOf(peer);
+          return (
+            <li
+              key={chat.conversation.id}
+              id={optionId(index)}
+              role="option"
+              aria-selected={index === current}
+              className={`palette-option${index === current ? ' palette-option-active' : ''}`}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => onChoose(chat.conversation.id)}
+              onMouseMove={() => setActive(index)}
+            >
+              {peer ? <PersonAvatar username={peer} size={28} /> : <Avatar name={chat.conversation.title} size={28} group={chat.conversation.kind === 'group'} />}
+              <span className="palette-name">
+                {shared ?? chat.conversation.title}
+                {shared !== undefined && <span className="muted small"> @{peer}</span>}
+              </span>
+              {showUnread && chat.unread > 0 && <span className="badge">{chat.unread}</span>}
+            </li>
+          );
+        })}
       </ul>
       {results.length === 0 && <p className="palette-empty">{chats ? emptyText(query.trim()) : 'Loading chats…'}</p>}
     </>

@@ -47,6 +47,8 @@ export interface RedisMailboxOptions {
 }
 
 type Probe = { kind: 'duplicate' } | { kind: 'unknown'; recipients: Address[] } | { kind: 'full'; recipients: Address[] } | { kind: 'append' };
+const DUPLICATE: Probe = { kind: 'duplicate' };
+const APPEND: Probe = { kind: 'append' };
 /** `marked`: the dedup record was marked stored by the append itself (`store`). */
 type Appended = { deliveries: CreatedDelivery[]; marked: boolean } | { refused: 'unknown' | 'full'; recipients: Address[] };
 
@@ -130,7 +132,7 @@ export class RedisMailboxes {
       entry.count += 1;
       released.set(name, entry);
     }
-    const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? ({ kind: 'duplicate' } as const) : this.probe(envelope, checks[i]!, quota))));
+    const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? DUPLICATE : this.probe(envelope, checks[i]!, quota))));
 
     const second = new ScriptRound(this.redis);
     const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false, now));
@@ -189,6 +191,7 @@ export class RedisMailboxes {
 
   /** What the first round said of an envelope. */
   private async probe(envelope: EnvelopeToStore, check: ReturnType<RedisMailboxes['check']>, quota: number): Promise<Probe> {
+    if (check.counts.length === 0) return (await check.done) === 1 ? DUPLICATE : APPEND;
     const [done, ...counts] = (await Promise.all([check.done, ...check.counts])) as [number, ...number[][]];
     if (done === 1) return { kind: 'duplicate' };
     const pending = new Map<string, number>();
@@ -198,7 +201,7 @@ export class RedisMailboxes {
     if (unknown.length > 0) return { kind: 'unknown', recipients: unknown };
     const full = envelope.recipients.filter((r) => countOf(r) >= quota);
     if (full.length > 0) return { kind: 'full', recipients: full };
-    return { kind: 'append' };
+    return APPEND;
   }
 
   /**
@@ -223,6 +226,14 @@ export class RedisMailboxes {
         return round.add('store', slot.user, [...keys, redisKeys.dedup(envelope.sender, envelope.messageId)], [...this.dedupExpiry(now), ...args]);
       }),
     )) as Array<[string, ...number[]]>;
+    if (slots.length === 1) {
+      // One user's devices: the append was all or none, so there is nothing to take back.
+      const [status, ...values] = replies[0]!;
+      const devices = slots[0]!.devices;
+      if (status === 'ok') return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: values[devices.indexOf(recipient.device)]! })), marked };
+      const named = new Set(values.map((index) => devices[index - 1]));
+      return { refused: status as 'unknown' | 'full', recipients: envelope.recipients.filter((r) => named.has(r.device)) };
+    }
     const seqs = new Map<string, number>();
     const refused: Record<'unknown' | 'full', Set<string>> = { unknown: new Set(), full: new Set() };
     slots.forEach((slot, i) => {
@@ -283,6 +294,7 @@ function envelopeOfName(name: string): SentEnvelope {
 
 /** The recipients grouped by user, in order of first appearance, each device once. */
 function recipientSlots(recipients: readonly Address[]): RecipientSlot[] {
+  if (recipients.length === 1) return [{ user: normalizeUsername(recipients[0]!.user), devices: [recipients[0]!.device] }];
   const slots = new Map<string, Set<number>>();
   for (const r of recipients) {
     const user = normalizeUsername(r.user);

@@ -28,7 +28,15 @@ export class StringPack {
     }
     const text = typeof value === 'number' ? String(value) : value;
     this.reserve(HEADER_BYTES + text.length * 3);
-    const written = this.buffer.write(text, this.length + HEADER_BYTES, 'utf8');
+    const start = this.length + HEADER_BYTES;
+    // Keys, names and numbers are ASCII and short: copied here rather than through a native call each.
+    let written = 0;
+    for (; written < text.length; written++) {
+      const code = text.charCodeAt(written);
+      if (code >= 0x80) break;
+      this.buffer[start + written] = code;
+    }
+    if (written < text.length) written = this.buffer.write(text, start, 'utf8');
     this.header(STR_32, written);
     this.length += written;
     return this;

@@ -75,9 +75,9 @@ export class TestUser {
     this.autoCommit = options.autoCommit ?? true;
   }
 
-  /** A new account on the relay, online, with its prekeys published. */
-  static async create(relayUrl: string, prefix: string, options: UserOptions = {}): Promise<TestUser> {
-    const user = new TestUser(uniqueName(prefix), mkdtempSync(join(tmpdir(), `parley-e2e-${prefix}-`)), relayUrl, options);
+  /** A new account on the relay (named `username`, else a fresh name), online, with its prekeys published. */
+  static async create(relayUrl: string, prefix: string, options: UserOptions = {}, username = uniqueName(prefix)): Promise<TestUser> {
+    const user = new TestUser(username, mkdtempSync(join(tmpdir(), `parley-e2e-${prefix}-`)), relayUrl, options);
     await user.open();
     await user.call('account.create', { username: user.username, relayUrl });
     await user.waitOnline();

@@ -22,10 +22,18 @@ import {
   type DeliveredEnvelope,
   type ErrorFrame,
   type ReadyFrame,
+  type KnownDevice,
   type RegisterFrame,
+  type SendFrame,
   type SendStatus,
   type ServerFrame,
 } from '../../src/shared/protocol';
+
+/** `ephemeral`, or `known`: a checked send knowing these devices. */
+export interface SendFrameOptions {
+  ephemeral?: boolean;
+  known?: KnownDevice[];
+}
 
 /** One envelope of a `deliver` frame. */
 export type DeliverEvent = { type: 'deliver' } & DeliveredEnvelope;
@@ -217,15 +225,17 @@ export class RawDevice {
   }
 
   /** Sends a `send` frame and resolves with its answer (`sent` or `error`, matched by rid). */
-  async send(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: { ephemeral?: boolean } = {}): Promise<SentEvent | ErrorFrame> {
+  async send(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: SendFrameOptions = {}): Promise<SentEvent | ErrorFrame> {
     const rid = this.sendNoWait(to, payload, messageId, options);
     return this.answerTo(rid);
   }
 
   /** Sends a `send` frame without waiting; returns its rid. */
-  sendNoWait(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: { ephemeral?: boolean } = {}): number {
+  sendNoWait(to: Address | Address[], payload = randomPayload(), messageId = newMessageId(), options: SendFrameOptions = {}): number {
     const rid = this.nextRid++;
-    this.sendFrame({ type: 'send', rid, messageId, to: Array.isArray(to) ? to : [to], payload, ephemeral: options.ephemeral ?? false });
+    const frame: SendFrame = { type: 'send', rid, messageId, to: Array.isArray(to) ? to : [to], payload, ephemeral: options.ephemeral ?? false };
+    if (options.known) frame.known = options.known;
+    this.sendFrame(frame);
     return rid;
   }
 

@@ -7,10 +7,12 @@ import type { BlobAccess } from '../blobs/blob-access';
 import type { DeviceRequestFrame, LinkedDevices } from '../devices/linked-devices';
 import type { ProvisioningRegistry } from '../devices/provisioning-registry';
 import { answerBlobFrame, type BlobRequestFrame } from '../blobs/blob-frames';
+import { findDeviceMismatches } from '../devices/known-devices-check';
 import { WebSocket } from 'ws';
 import {
   CLOSE_REASONS,
   CloseCode,
+  MAX_DEVICE_MISMATCHES,
   PROTOCOL_VERSION,
   addressKey,
   encodeServerFrame,
@@ -20,6 +22,7 @@ import {
   type ClientFrame,
   type CloseCodeName,
   type DeliveredEnvelope,
+  type DeviceMismatch,
   type ErrorCode,
   type SendFrame,
   type ServerFrame,
@@ -85,6 +88,8 @@ export class DeviceConnection {
   private alive = true;
   private readonly cork: TickCork;
   private readonly batch: OutboundBatch;
+  /** The last send waiting for its device check, while any does: later sends queue behind it, so commits keep order. */
+  private checking: Promise<void> | undefined;
 
   /**
    * `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. `onAuthenticated`
@@ -320,7 +325,8 @@ export class DeviceConnection {
     const sender = this.address;
     if (sender === undefined) return;
     const recipients = distinctAddresses(frame.to);
-    const violation = checkSendLimits({ distinctRecipients: recipients.length, payloadBytes: frame.payload.length }, this.context.config);
+    const named = frame.known === undefined ? recipients.length : distinctAddresses(frame.known).length;
+    const violation = checkSendLimits({ distinctRecipients: named, payloadBytes: frame.payload.length }, this.context.config);
     if (violation !== undefined) return this.reject(violation.code, violation.message, frame.rid);
     const rate = this.context.rateLimiter.take(this.addressKey);
     if (!rate.ok) {
@@ -340,7 +346,32 @@ export class DeviceConnection {
       return this.batch.answer(frame.rid, 'routed');
     }
     const envelope = { sender, messageId: frame.messageId, recipients, payload: frame.payload, sentAt };
-    this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
+    const known = frame.known;
+    if (known === undefined && this.checking === undefined) {
+      return this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
+    }
+    const step = (this.checking ?? Promise.resolve())
+      .then(async () => {
+        const mismatches = known === undefined ? [] : await findDeviceMismatches(this.context.store, sender, known);
+        if (this.state !== 'ready') return;
+        if (mismatches.length > 0) return this.refuseChangedDevices(frame.rid, mismatches);
+        this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
+      })
+      .catch((error: unknown) => {
+        this.context.logger.warn('relay.device_check_failed', { connection: this.id, ...errorFields(error) });
+        this.sendError('internal', 'the relay could not check the devices of this message; retry', frame.rid);
+      });
+    this.checking = step;
+    void step.then(() => {
+      if (this.checking === step) this.checking = undefined;
+    });
+  }
+
+  /** A checked send knew some account's devices wrong: nothing is stored, and the sender is told how they differ. */
+  private refuseChangedDevices(rid: number, mismatches: DeviceMismatch[]): void {
+    this.context.metrics.errorSent('devices_changed');
+    const devices = mismatches.slice(0, MAX_DEVICE_MISMATCHES);
+    this.send({ type: 'error', code: 'devices_changed', message: `the devices of ${mismatches.length} account(s) changed; nothing stored`, rid, devices });
   }
 
   private answerSend(rid: number, result: EnqueueResult): void {

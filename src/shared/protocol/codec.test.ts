@@ -21,6 +21,15 @@ const bob = { user: 'bob', device: 1 };
 const CLIENT_FRAMES: ClientFrame[] = [
   { type: 'send', rid: 1, messageId: '01JD3Q8S6Z8M5N1V0K2H7C4T9B', to: [bob, { user: 'Carol.x', device: 2 ** 31 - 1 }], payload, ephemeral: false },
   { type: 'send', rid: 2 ** 32 - 1, messageId: 'a', to: [bob], payload: new Uint8Array(0), ephemeral: true },
+  {
+    type: 'send',
+    rid: 3,
+    messageId: 'checked',
+    to: [bob],
+    payload,
+    ephemeral: false,
+    known: [{ ...bob, keyTag: 2 ** 32 - 1 }, { user: 'bob', device: 4, keyTag: 0 }],
+  },
   { type: 'ack', through: 42, also: [] },
   { type: 'ack', through: 0, also: [3, 7, 2 ** 48 - 1] },
   { type: 'ping', rid: 7 },
@@ -61,6 +70,7 @@ const SERVER_FRAMES: ServerFrame[] = [
   { type: 'challenge', version: 2, nonce, expiresInMs: 30_000 },
   { type: 'ready', user: 'alice', device: 1, registered: true },
   { type: 'error', rid: 4, code: 'rate_limited', message: 'slow down', retryAfterMs: 240 },
+  { type: 'error', rid: 5, code: 'devices_changed', message: 'changed', devices: [{ user: 'bob', missing: [2], extra: [3, 4], stale: [1] }] },
   { type: 'prekeys_published', rid: 3, oneTimePrekeys: 100, kemPrekeys: 40 },
   { type: 'prekey_bundles', rid: 4, user: 'bob', accountKey: key, devices: [{ device: 1, identityKey: key, signedPrekey: { id: 1, publicKey: key, signature } }] },
   { type: 'device_linked', rid: 10, device: 2 },
@@ -155,6 +165,26 @@ describe('frame codec v2', () => {
     }],
   ])('refuses a send with %s', (_name, patch) => {
     expectRefused(send(patch));
+  });
+
+  it('refuses a checked send that is ephemeral, knows no device, or does not know one of its recipients', () => {
+    const checked = (frame: Partial<ClientFrame & { type: 'send' }>) =>
+      encodeClientFrame({ type: 'send', rid: 1, messageId: 'm', to: [bob], payload, ephemeral: false, known: [{ ...bob, keyTag: 1 }], ...frame });
+    expect(decodeClientFrame(checked({ known: [{ user: 'BOB', device: 1, keyTag: 1 }] })).ok).toBe(true);
+    expectRefused(decodeClientFrame(checked({ ephemeral: true })));
+    expectRefused(decodeClientFrame(checked({ known: [] })));
+    expectRefused(decodeClientFrame(checked({ known: [{ user: 'bob', device: 2, keyTag: 1 }] })));
+    const flagged = checked({});
+    flagged[1] = 0x04;
+    expectRefused(decodeClientFrame(flagged));
+  });
+
+  it('refuses devices on an error other than devices_changed, and devices_changed without them', () => {
+    const error = (body: object) => new Uint8Array([SERVER_FRAME_CODES.error, ...utf8Encode(JSON.stringify(body))]);
+    expectRefused(decodeServerFrame(error({ code: 'internal', message: 'x', devices: [{ user: 'bob', missing: [], extra: [], stale: [] }] })));
+    expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x' })));
+    expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x', devices: [] })));
+    expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x', devices: [{ user: 'bob', missing: [0], extra: [], stale: [] }] })));
   });
 
   it('refuses bad usernames and device ids in a send', () => {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { CodedError } from '../base';
 import { utf8Decode, utf8Encode } from '../encoding/utf8';
-import { MAX_SEQ, MESSAGE_ID_PATTERN, USERNAME_PATTERN, type Address } from './fields';
+import { MAX_SEQ, MESSAGE_ID_PATTERN, USERNAME_PATTERN, addressKey, type Address } from './fields';
 import {
   CLIENT_FRAME_CODES,
   MAX_ACKS_LISTED,
@@ -19,6 +19,8 @@ import {
   type ClientFrame,
   type DeliveredEnvelope,
   type ErrorCode,
+  type KnownDevice,
+  type SendFrame,
   type SendStatus,
   type ServerFrame,
 } from './frames';
@@ -32,6 +34,8 @@ export class ProtocolError extends CodedError<Extract<ErrorCode, 'malformed_fram
 export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: ProtocolError };
 
 const SEND_FLAG_EPHEMERAL = 0x01;
+/** A checked send: the recipients are followed by the devices the sender knows (`SendFrame.known`). */
+const SEND_FLAG_CHECKED = 0x02;
 const SEND_STATUS_CODES: Record<SendStatus, number> = { stored: 0, duplicate: 1, routed: 2 };
 const SEND_STATUSES: readonly SendStatus[] = ['stored', 'duplicate', 'routed'];
 
@@ -43,9 +47,13 @@ const serverTypeOf = invert(SERVER_FRAME_CODES);
 const addressSize = (address: Address): number => asciiSize(address.user) + 4;
 
 /** Encoded size of a `send` frame: lets a client refuse an oversized message before it leaves. */
-export function sendFrameSize(messageId: string, to: readonly Address[], payloadBytes: number): number {
+export function sendFrameSize(messageId: string, to: readonly Address[], payloadBytes: number, known?: readonly Address[]): number {
   let size = 1 + 1 + 4 + asciiSize(messageId) + 2 + 4 + payloadBytes;
   for (const address of to) size += addressSize(address);
+  if (known !== undefined) {
+    size += 2;
+    for (const address of known) size += addressSize(address) + 4;
+  }
   return size;
 }
 
@@ -64,14 +72,20 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
   switch (frame.type) {
     case 'send': {
       for (const address of frame.to) checkUsername(address.user);
+      for (const address of frame.known ?? []) checkUsername(address.user);
       checkMessageId(frame.messageId);
-      const writer = new ByteWriter(sendFrameSize(frame.messageId, frame.to, frame.payload.length))
+      const flags = (frame.ephemeral ? SEND_FLAG_EPHEMERAL : 0) | (frame.known ? SEND_FLAG_CHECKED : 0);
+      const writer = new ByteWriter(sendFrameSize(frame.messageId, frame.to, frame.payload.length, frame.known))
         .u8(code)
-        .u8(frame.ephemeral ? SEND_FLAG_EPHEMERAL : 0)
+        .u8(flags)
         .u32(frame.rid)
         .ascii(frame.messageId)
         .u16(frame.to.length);
       for (const address of frame.to) writer.ascii(address.user).u32(address.device);
+      if (frame.known) {
+        writer.u16(frame.known.length);
+        for (const device of frame.known) writer.ascii(device.user).u32(device.device).u32(device.keyTag);
+      }
       return writer.blob(frame.payload).done();
     }
     case 'ack': {
@@ -201,15 +215,34 @@ function decode<T>(bytes: Uint8Array, read: (reader: ByteReader, code: number) =
 
 function readSend(reader: ByteReader): ClientFrame {
   const flags = reader.u8();
-  if ((flags & ~SEND_FLAG_EPHEMERAL) !== 0) throw new WireError('unknown send flags');
+  if ((flags & ~(SEND_FLAG_EPHEMERAL | SEND_FLAG_CHECKED)) !== 0) throw new WireError('unknown send flags');
+  if (flags === (SEND_FLAG_EPHEMERAL | SEND_FLAG_CHECKED)) throw new WireError('an ephemeral send is never checked');
   const rid = reader.u32();
   const messageId = reader.messageId();
   const count = reader.u16();
   if (count < 1 || count > MAX_RECIPIENTS_PER_SEND) throw new WireError(`a send names 1–${MAX_RECIPIENTS_PER_SEND} recipients, not ${count}`);
   const to: Address[] = new Array(count);
   for (let i = 0; i < count; i++) to[i] = { user: reader.username(), device: reader.device() };
+  const known = flags === SEND_FLAG_CHECKED ? readKnownDevices(reader, to) : undefined;
   const payload = reader.blob(MAX_FRAME_BYTES, 'payload');
-  return { type: 'send', rid, messageId, to, payload, ephemeral: flags === SEND_FLAG_EPHEMERAL };
+  const frame: SendFrame = { type: 'send', rid, messageId, to, payload, ephemeral: flags === SEND_FLAG_EPHEMERAL };
+  if (known) frame.known = known;
+  return frame;
+}
+
+/** The devices a checked send knows: 1–4096, and every recipient among them (compared as the relay compares names). */
+function readKnownDevices(reader: ByteReader, to: readonly Address[]): KnownDevice[] {
+  const count = reader.u16();
+  if (count < 1 || count > MAX_RECIPIENTS_PER_SEND) throw new WireError(`a checked send knows 1–${MAX_RECIPIENTS_PER_SEND} devices, not ${count}`);
+  const known: KnownDevice[] = new Array(count);
+  const keys = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const device: KnownDevice = { user: reader.username(), device: reader.device(), keyTag: reader.u32() };
+    known[i] = device;
+    keys.add(addressKey(device));
+  }
+  if (!to.every((recipient) => keys.has(addressKey(recipient)))) throw new WireError('a checked send knows each of its recipients');
+  return known;
 }
 
 function readAck(reader: ByteReader): AckFrame {

@@ -26,6 +26,15 @@ export function addressKey(address: Address): string {
   return `${normalizeUsername(address.user)}.${address.device}`;
 }
 
+/**
+ * The tag of an identity key in a checked `send` (docs/protocol.md): its first four bytes, big-endian. It tells a
+ * re-registered device from the one a sender knows (like Signal's registration id), not who anyone is.
+ */
+export function identityKeyTag(identityKey: Uint8Array): number {
+  if (identityKey.length < 4) throw new RangeError('an identity key has 32 bytes');
+  return ((identityKey[0]! << 24) | (identityKey[1]! << 16) | (identityKey[2]! << 8) | identityKey[3]!) >>> 0;
+}
+
 /** A client-made message id (a ULID, UUID or similar): travels end to end, dedups resends. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MessageId = z.string().regex(MESSAGE_ID_PATTERN, 'message id must be 1–64 of [A-Za-z0-9_-]');

@@ -101,6 +101,17 @@ export interface SendFrame {
   to: Address[];
   payload: Uint8Array;
   ephemeral: boolean;
+  /**
+   * A checked send: every device the sender knows of each user in `to` (addressed here or by the sends carrying the
+   * other copies; never the sending device), each with the tag of the identity key it knows. The relay refuses the
+   * send with `devices_changed` when an account's devices differ. Never on an ephemeral send.
+   */
+  known?: KnownDevice[];
+}
+
+/** A device the sender knows, with `identityKeyTag` of the identity key it encrypts to. */
+export interface KnownDevice extends Address {
+  keyTag: number;
 }
 
 /**
@@ -447,19 +458,38 @@ export const ERROR_CODES = [
   'bad_certificate',
   'unknown_provisioning_address',
   'unknown_device',
+  'devices_changed',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-/** A request failed; `rid` names it when the failed frame had one. Nothing changed on the relay. */
-export const ErrorFrame = z.strictObject({
-  type: z.literal('error'),
-  rid: RequestId.optional(),
-  code: ErrorCode,
-  message: z.string().max(500),
-  retryAfterMs: z.number().int().nonnegative().optional(),
-});
+const DeviceIds = z.array(DeviceId).max(MAX_RECIPIENTS_PER_SEND);
+
+/** Most accounts one `devices_changed` answer lists (so it fits a frame); a resend learns of the others. */
+export const MAX_DEVICE_MISMATCHES = 1000;
+
+/**
+ * How an account's devices differ from what a checked send knew of them: `missing` exist and were not known, `extra`
+ * were known and do not exist, `stale` exist under another identity key than the known one.
+ */
+export const DeviceMismatch = z.strictObject({ user: Username, missing: DeviceIds, extra: DeviceIds, stale: DeviceIds });
+export type DeviceMismatch = z.infer<typeof DeviceMismatch>;
+
+/**
+ * A request failed; `rid` names it when the failed frame had one. Nothing changed on the relay. `devices` comes
+ * with `devices_changed` (and only with it): the accounts whose devices the refused send did not know right.
+ */
+export const ErrorFrame = z
+  .strictObject({
+    type: z.literal('error'),
+    rid: RequestId.optional(),
+    code: ErrorCode,
+    message: z.string().max(500),
+    retryAfterMs: z.number().int().nonnegative().optional(),
+    devices: z.array(DeviceMismatch).min(1).max(MAX_DEVICE_MISMATCHES).optional(),
+  })
+  .refine((frame) => (frame.code === 'devices_changed') === (frame.devices !== undefined), 'devices comes with devices_changed, and only with it');
 
 export type ChallengeFrame = z.infer<typeof ChallengeFrame>;
 export type ReadyFrame = z.infer<typeof ReadyFrame>;

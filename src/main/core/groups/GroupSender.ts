@@ -6,14 +6,15 @@ import { encodeSenderKeyDistributionMessage } from '../../../shared/crypto/sende
 import { createSenderKey, groupEncrypt, rotateSenderKey, senderKeyDistributionMessage } from '../../../shared/crypto/sender-key';
 import { ulid } from 'ulid';
 import { AppError } from '../../../shared/ipc';
-import { addressKey, type Address } from '../../../shared/protocol';
+import { addressKey, type Address, type DeviceMismatch, type KnownDevice } from '../../../shared/protocol';
 import { isSendHeld } from '../contacts/identityTrust';
 import type { MessagingContext } from '../messaging/context';
 import { encodeEnvelope } from '../messaging/wire';
 import { wrapPayload } from '../messaging/payload';
 import { relayMessageId } from '../messaging/relayIds';
 import type { PairwiseChannel } from '../sessions/PairwiseChannel';
-import { TransportError, idHint, type SendOptions } from '../transport';
+import { DevicesChangedError, TransportError, idHint, type SendOptions } from '../transport';
+import { checkMismatches, knownDevicesOf } from '../messaging/send/knownDevices';
 import type { GroupState } from './group';
 import type { OwnSenderKey } from './SenderKeyStore';
 
@@ -40,19 +41,52 @@ export class GroupSender {
     if (held) {
       throw new AppError('identity_changed', { id: 'group.identity_changed', params: { user: held } });
     }
-    const own = await this.ownKey(group);
     const recipients = await this.memberDevices(group);
+    const refused = await this.fanOut(group, recipients, plaintext, messageId, 'group', options);
+    if (refused === undefined) return;
+    // Some member's devices were not as this device knew them: follow the relay, then send once more (a new
+    // ciphertext, so that devices new to the sender key can read it) to the members whose copies were refused.
+    await this.pairwise.correctDevices(refused.mismatches);
+    const again = await this.memberDevices({ ...group, members: refused.members });
+    await this.fanOut(group, again, plaintext, messageId, 'group-again', { ...options, unchecked: true });
+    this.ctx.logger.info('group.devices_corrected_and_resent', { group: idHint(groupId), members: refused.members.length });
+  }
+
+  /**
+   * Gives the sender key to the devices that lack it, encrypts once and sends to `recipients` in as few sends as the
+   * recipient limit allows, a member's devices always in one of them. Sends are checked unless ephemeral or
+   * `unchecked`; what the relay refused for changed devices is returned (checked against what was sent).
+   */
+  private async fanOut(
+    group: GroupState,
+    recipients: readonly Address[],
+    plaintext: Uint8Array,
+    messageId: string,
+    kind: string,
+    options: SendOptions & { unchecked?: boolean },
+  ): Promise<{ mismatches: DeviceMismatch[]; members: string[] } | undefined> {
+    const own = await this.ownKey(group);
     await this.distribute(group, own, recipients);
     const { state, message } = groupEncrypt(this.ctx.provider, own.state, plaintext);
-    await this.ctx.senderKeys.saveOwn(groupId, { state, epoch: own.epoch });
-    if (recipients.length === 0) return;
+    await this.ctx.senderKeys.saveOwn(group.groupId, { state, epoch: own.epoch });
+    if (recipients.length === 0) return undefined;
     const payload = wrapPayload(message);
-    const chunk = this.ctx.maxRecipientsPerSend;
-    const sends: Promise<unknown>[] = [];
-    for (let start = 0, part = 0; start < recipients.length; start += chunk, part++) {
-      sends.push(this.ctx.relay.send(relayMessageId('group', messageId, groupId, part), recipients.slice(start, start + chunk), payload, options));
+    const checked = !options.ephemeral && !options.unchecked;
+    const parts = sendParts(recipients, this.ctx.maxRecipientsPerSend, (users) => knownDevicesOf((name) => this.ctx.peers.get(name), this.ctx.me, users));
+    const sent = await Promise.allSettled(
+      parts.map((part, i) =>
+        this.ctx.relay.send(relayMessageId(kind, messageId, group.groupId, i), part.to, payload, { ephemeral: options.ephemeral, known: checked ? part.known : undefined }),
+      ),
+    );
+    const mismatches: DeviceMismatch[] = [];
+    const members: string[] = [];
+    for (const [i, result] of sent.entries()) {
+      if (result.status === 'fulfilled') continue;
+      if (!(result.reason instanceof DevicesChangedError) || !checked) throw result.reason;
+      mismatches.push(...checkMismatches(result.reason.devices, parts[i]!.known, this.ctx.me));
+      members.push(...new Set(parts[i]!.to.map((device) => device.user)));
     }
-    await Promise.all(sends);
+    return mismatches.length === 0 ? undefined : { mismatches, members };
   }
 
   /** Every device of every other member that we can reach; members who no longer exist are left out. */
@@ -119,4 +153,26 @@ export async function forEachConcurrently<T>(items: readonly T[], limit: number,
     while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The relay sends of one group message: each names at most `limit` devices known (so at most `limit` recipients),
+ * and a member's devices are never split between two, so each send can say what it knows of its members' accounts.
+ */
+export function sendParts(
+  recipients: readonly Address[],
+  limit: number,
+  knownOf: (users: readonly string[]) => KnownDevice[],
+): Array<{ to: Address[]; known: KnownDevice[] }> {
+  const byUser = new Map<string, Address[]>();
+  for (const device of recipients) byUser.set(device.user, [...(byUser.get(device.user) ?? []), device]);
+  const parts: Array<{ to: Address[]; known: KnownDevice[] }> = [];
+  let current: { to: Address[]; known: KnownDevice[] } | undefined;
+  for (const [user, devices] of byUser) {
+    const known = knownOf([user]);
+    if (current === undefined || (current.to.length > 0 && current.known.length + known.length > limit)) parts.push((current = { to: [], known: [] }));
+    current.to.push(...devices);
+    current.known.push(...known);
+  }
+  return parts;
 }

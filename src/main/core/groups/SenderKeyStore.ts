@@ -113,6 +113,17 @@ export class SenderKeyStore {
     await this.vault.put('records', distributionName(groupId), distributionCodec.encode({ chainId, devices: [...devices] }));
   }
 
+  /** Devices (address keys) to be given the group's current sender key again: a re-keyed device lost it. */
+  async forgetDistributedTo(groupId: string, devices: readonly string[]): Promise<void> {
+    const own = await this.loadOwn(groupId);
+    if (!own) return;
+    const given = await this.distributedTo(groupId, own.state.chainId);
+    if (!devices.some((device) => given.has(device))) return;
+    const left = new Set(given);
+    for (const device of devices) left.delete(device);
+    await this.saveDistributedTo(groupId, own.state.chainId, left);
+  }
+
   async loadReceived(from: Address, distributionId: Uint8Array): Promise<ReceivedSenderKey | undefined> {
     const name = receivedName(from, distributionId);
     if (!this.received.has(name)) {

@@ -4,7 +4,7 @@
 import { verifyPreKeyBundle } from '../../../shared/crypto/bundle';
 import { CryptoError } from '../../../shared/crypto/errors';
 import { sessionEncrypt, sessionInitiate } from '../../../shared/crypto/session';
-import { normalizeUsername, type Address } from '../../../shared/protocol';
+import { addressKey, normalizeUsername, type Address, type DeviceMismatch } from '../../../shared/protocol';
 import { CodedError, KeyedQueue } from '../../../shared/base';
 import { contactView } from '../contacts/contactView';
 import { observeAccountDevice, type IdentityOutcome, type Peer } from '../contacts/identityTrust';
@@ -12,8 +12,9 @@ import { announceLinkedDevices } from '../contacts/linkedDeviceNotice';
 import { speaksForAccount } from '../devices/deviceCertificates';
 import type { MessagingContext } from '../messaging/context';
 import { wrapPayload } from '../messaging/payload';
+import { checkMismatches, knownDevicesOf } from '../messaging/send/knownDevices';
 import { withSessions } from './SessionStore';
-import { idHint, type SendOptions } from '../transport';
+import { DevicesChangedError, idHint, type SendOptions } from '../transport';
 
 export class NoSessionError extends CodedError<'no_session'> {
   override readonly name = 'NoSessionError';
@@ -88,30 +89,63 @@ export class PairwiseChannel {
   }
 
   /**
-   * Sends `plaintext` to every device of `user`, each copy under its own relay id. Resolves once the relay holds
-   * every copy; rejects with the first failure (a retry resends all, and the relay drops the copies it has).
+   * Sends `plaintext` to every device of `user`, each copy under its own relay id, in checked sends (unless
+   * ephemeral). Resolves once the relay holds every copy; rejects with the first failure (a retry resends all, and
+   * the relay drops the copies it has). When the relay says the user's devices changed (or a device is gone), this
+   * device follows it and sends once more, to the devices it has then.
    */
   async sendToUser(user: string, plaintext: Uint8Array, relayIdFor: (device: Address) => string, options: SendOptions = {}): Promise<void> {
-    let devices = await this.devicesOf(user);
+    const username = normalizeUsername(user);
+    let devices = await this.devicesOf(username);
     let payloads: Uint8Array[];
     try {
       payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
     } catch (error) {
       if (!(error instanceof NoSessionError)) throw error;
       // A session went away meanwhile (an identity change): start new ones once, then go on.
-      await this.establish(user);
-      devices = await this.devicesWithSessions(normalizeUsername(user));
+      await this.establish(username);
+      devices = await this.devicesWithSessions(username);
       payloads = await Promise.all(devices.map((device) => this.encrypt(device, plaintext)));
     }
-    try {
-      await Promise.all(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!, options)));
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'unknown_recipient') throw error;
-      // The relay says a device is gone (removed): follow its list now and send again, once, to what is left.
-      this.listedAt.delete(normalizeUsername(user));
-      const left = new Set((await this.devicesOf(user)).map((d) => d.device));
-      const copies = devices.flatMap((device, i) => (left.has(device.device) ? [{ device, payload: payloads[i]! }] : []));
-      await Promise.all(copies.map(({ device, payload }) => this.ctx.relay.send(relayIdFor(device), [device], payload, options)));
+    const known = options.ephemeral ? undefined : knownDevicesOf((name) => this.ctx.peers.get(name), this.ctx.me, [username]);
+    const sent = await Promise.allSettled(devices.map((device, i) => this.ctx.relay.send(relayIdFor(device), [device], payloads[i]!, { ...options, known })));
+    const failure = firstFailure(sent);
+    if (failure === undefined) return;
+    let stale = new Set<number>();
+    if (failure instanceof DevicesChangedError && known !== undefined) {
+      const mismatches = checkMismatches(failure.devices, known, this.ctx.me);
+      await this.correctDevices(mismatches);
+      stale = new Set(mismatches.flatMap((m) => m.stale));
+    } else if ((failure as { code?: string }).code === 'unknown_recipient') {
+      // A device was removed after the check (or the send was not checked): follow the relay's list now.
+      this.listedAt.delete(username);
+      await this.followDeviceList(username);
+    } else {
+      throw failure;
+    }
+    // Once more, unchecked: a copy made for a device that kept its key goes as it was (the relay stored none, or
+    // drops the resend of one it has); new and re-keyed devices get copies under their new sessions.
+    const copies = await Promise.all(
+      (await this.devicesWithSessions(username)).map(async (device) => {
+        const i = devices.findIndex((d) => d.device === device.device);
+        return { device, payload: i >= 0 && !stale.has(device.device) ? payloads[i]! : await this.encrypt(device, plaintext) };
+      }),
+    );
+    await Promise.all(copies.map(({ device, payload }) => this.ctx.relay.send(relayIdFor(device), [device], payload, options)));
+    this.ctx.logger.info('devices.corrected_and_resent', { user: idHint(username), copies: copies.length });
+  }
+
+  /**
+   * Follows the relay's word on accounts' devices (already checked against what was sent): extra devices are
+   * forgotten with their sessions, missing and stale ones get sessions from fresh bundles, verified as ever. A stale
+   * device lost the sender keys it was given with its old sessions: every group gives it its key again.
+   */
+  async correctDevices(mismatches: readonly DeviceMismatch[]): Promise<void> {
+    for (const { user, missing, extra, stale } of mismatches) {
+      if (extra.length > 0) await this.forgetDevices(user, extra);
+      if (missing.length + stale.length > 0) await this.establish(user);
+      const rekeyed = stale.map((device) => addressKey({ user, device }));
+      if (rekeyed.length > 0) for (const group of this.ctx.groups.all()) await this.ctx.senderKeys.forgetDistributedTo(group.groupId, rekeyed);
     }
   }
 
@@ -142,14 +176,7 @@ export class PairwiseChannel {
     const isSelf = (device: number) => username === ctx.me.user && device === ctx.me.device;
     const gone = (peer?.devices ?? []).filter((d) => !listed.includes(d.device)).map((d) => d.device);
     const fresh = listed.filter((device) => !isSelf(device) && !peer?.devices.some((d) => d.device === device));
-    if (gone.length > 0) {
-      await ctx.peers.update(username, (p) => (p ? { ...p, devices: p.devices.filter((d) => !gone.includes(d.device)) } : p));
-      for (const device of gone) {
-        const address = { user: username, device };
-        await ctx.deviceLock.run(deviceKey(address), async () => ctx.sessions.save(address, withSessions(await ctx.sessions.load(address), [])));
-      }
-      ctx.logger.info('devices.forgotten', { user: idHint(username), count: gone.length });
-    }
+    if (gone.length > 0) await this.forgetDevices(username, gone);
     if (fresh.length > 0) {
       try {
         await this.establish(username);
@@ -157,6 +184,17 @@ export class PairwiseChannel {
         ctx.logger.warn('devices.new_unreachable', { user: idHint(username), code: (error as { code?: string }).code ?? 'unknown' });
       }
     }
+  }
+
+  /** Devices of `username` that no longer exist: dropped from its record, their sessions with them. */
+  private async forgetDevices(username: string, gone: readonly number[]): Promise<void> {
+    const { ctx } = this;
+    await ctx.peers.update(username, (p) => (p ? { ...p, devices: p.devices.filter((d) => !gone.includes(d.device)) } : p));
+    for (const device of gone) {
+      const address = { user: username, device };
+      await ctx.deviceLock.run(deviceKey(address), async () => ctx.sessions.save(address, withSessions(await ctx.sessions.load(address), [])));
+    }
+    ctx.logger.info('devices.forgotten', { user: idHint(username), count: gone.length });
   }
 
   private async devicesWithSessions(username: string): Promise<Address[]> {
@@ -236,4 +274,10 @@ export class PairwiseChannel {
 
 export function deviceKey(address: Address): string {
   return `${normalizeUsername(address.user)}.${address.device}`;
+}
+
+/** The first rejection among settled sends, if any. */
+export function firstFailure(results: readonly PromiseSettledResult<unknown>[]): unknown {
+  for (const result of results) if (result.status === 'rejected') return result.reason as unknown;
+  return undefined;
 }

@@ -7,6 +7,7 @@ import {
   encodeClientFrame,
   normalizeUsername,
   type Address,
+  type KnownDevice,
   type ClientFrame,
   type DeliveredEnvelope,
   type ServerFrame,
@@ -94,8 +95,8 @@ export class Connection {
   }
 
   /** Sends an already validated message. Resolves once the relay says it is durably stored (or, ephemeral, routed). */
-  send(messageId: string, to: Address[], payload: Uint8Array, ephemeral: boolean): Promise<SendResult> {
-    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload, ephemeral }));
+  send(messageId: string, to: Address[], payload: Uint8Array, ephemeral: boolean, known?: KnownDevice[]): Promise<SendResult> {
+    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload, ephemeral, ...(known ? { known } : {}) }));
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_RECIPIENTS_PER_SEND,
   MessageId,
+  addressKey,
   sendFrameSize,
   type Address,
 } from '../../../shared/protocol';
@@ -160,13 +161,13 @@ export class Transport {
    */
   send(messageId: string, recipients: readonly Address[], payload: Uint8Array, options: SendOptions = {}): Promise<SendResult> {
     try {
-      validateSend(messageId, recipients, payload);
+      validateSend(messageId, recipients, payload, options);
     } catch (error) {
       return Promise.reject(error);
     }
     const connection = this.connection;
     if (this.current.state !== 'online' || !connection) return Promise.reject(offlineError());
-    return connection.send(messageId, [...recipients], payload, options.ephemeral ?? false);
+    return connection.send(messageId, [...recipients], payload, options.ephemeral ?? false, options.known && [...options.known]);
   }
 
   /**
@@ -347,7 +348,7 @@ function relayWebSocketUrls(relayUrl: string | readonly string[]): readonly stri
 }
 
 /** Checks a send request locally, so a request that can never succeed fails at once and non-retryably. */
-function validateSend(messageId: string, recipients: readonly Address[], payload: Uint8Array): void {
+function validateSend(messageId: string, recipients: readonly Address[], payload: Uint8Array, options: SendOptions): void {
   if (!(payload instanceof Uint8Array)) throw new TransportError('invalid_request', 'The message payload must be bytes.', false);
   if (recipients.length > MAX_RECIPIENTS_PER_SEND) {
     throw new TransportError('too_many_recipients', 'The message has too many recipients.', false);
@@ -360,7 +361,14 @@ function validateSend(messageId: string, recipients: readonly Address[], payload
     if (!parsed.success) throw new TransportError('invalid_request', `The message cannot be sent: ${parsed.error.issues[0]?.message ?? 'invalid'} (to).`, false);
   }
   if (payload.length > MAX_FRAME_BYTES) throw new TransportError('payload_too_large', 'The message is too large to send.', false);
-  if (sendFrameSize(messageId, recipients, payload.length) > MAX_FRAME_BYTES) {
+  if (options.known !== undefined) {
+    if (options.ephemeral) throw new TransportError('invalid_request', 'An ephemeral send is never checked.', false);
+    const known = new Set(options.known.map(addressKey));
+    if (options.known.length > MAX_RECIPIENTS_PER_SEND || !recipients.every((r) => known.has(addressKey(r)))) {
+      throw new TransportError('invalid_request', 'The message cannot be sent: a checked send knows each recipient (known).', false);
+    }
+  }
+  if (sendFrameSize(messageId, recipients, payload.length, options.known) > MAX_FRAME_BYTES) {
     throw new TransportError('frame_too_large', `The message is too large to send (id ${idHint(messageId)}).`, false);
   }
 }

@@ -2,7 +2,15 @@
 // request failed (TransportError, returned to the caller with `retryable` so the outbox knows whether to try again).
 import { CodedError } from '../../../shared/base';
 import { TextError, type ErrorText } from '../../../shared/ipc';
-import { CLOSE_REASONS, FATAL_CLOSE_CODES, closeCodeName, type CloseCodeName, type ErrorCode, type ErrorFrame } from '../../../shared/protocol';
+import {
+  CLOSE_REASONS,
+  FATAL_CLOSE_CODES,
+  closeCodeName,
+  type CloseCodeName,
+  type DeviceMismatch,
+  type ErrorCode,
+  type ErrorFrame,
+} from '../../../shared/protocol';
 
 // ── connection errors ─────────────────────────────────────────────────────────
 
@@ -70,6 +78,16 @@ export class TransportError extends CodedError<TransportErrorCode> {
   }
 }
 
+/**
+ * A checked send refused because the sender knew some account's devices wrong (nothing stored). `devices` is as the
+ * relay said it, checked against the schema only: the sender checks it against what it knew before acting on it.
+ */
+export class DevicesChangedError extends TransportError {
+  constructor(readonly devices: readonly DeviceMismatch[]) {
+    super('devices_changed', RELAY_ERROR_MESSAGES.devices_changed, true);
+  }
+}
+
 /** Relay error codes for which the same request can succeed later. */
 const RETRYABLE_RELAY_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'rate_limited',
@@ -78,6 +96,8 @@ const RETRYABLE_RELAY_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'not_authenticated',
   // The user may set up their device later.
   'no_prekeys',
+  // Sent again once this device knows the account's devices.
+  'devices_changed',
 ]);
 
 const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
@@ -103,10 +123,12 @@ const RELAY_ERROR_MESSAGES: Record<ErrorCode, string> = {
   bad_certificate: 'The relay refused the new device because its certificate does not verify with this account’s key.',
   unknown_provisioning_address: 'This linking code was already used or has expired. Show a new code on the new device.',
   unknown_device: 'The relay does not know that device of this account.',
+  devices_changed: 'A recipient’s devices changed; Parley sends again to the devices they have now.',
   internal: 'The relay had an internal error.',
 };
 
 export function transportErrorFromFrame(frame: ErrorFrame): TransportError {
+  if (frame.code === 'devices_changed' && frame.devices !== undefined) return new DevicesChangedError(frame.devices);
   return new TransportError(
     frame.code,
     RELAY_ERROR_MESSAGES[frame.code],

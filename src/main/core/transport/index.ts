@@ -3,6 +3,7 @@ export { Transport, type TransportEvents, type TransportOptions } from './Transp
 export { DEFAULT_TRANSPORT_CONFIG, resolveTransportConfig, type TransportConfig } from './config';
 export {
   ConnectionError,
+  DevicesChangedError,
   TransportError,
   isRetryable,
   type ConnectionErrorCode,

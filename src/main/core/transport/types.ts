@@ -1,7 +1,7 @@
 // The transport's public data types: what it needs (credentials, a signer) and what it hands out (state snapshots,
 // deliveries, send results). Plain data, so the facade can forward snapshots over IPC as they are.
 import type { PreKeyBundle } from '../../../shared/crypto/bundle';
-import type { Address } from '../../../shared/protocol';
+import type { Address, KnownDevice } from '../../../shared/protocol';
 import type { ErrorText } from '../../../shared/ipc';
 import type { ConnectionErrorCode } from './errors';
 
@@ -52,6 +52,11 @@ export interface Delivery {
 export interface SendOptions {
   /** Route to the recipients online now and store nothing (typing notices); the others never get it. */
   ephemeral?: boolean;
+  /**
+   * A checked send (never ephemeral): every device this device knows of each recipient's account, with its key tag.
+   * The relay refuses it with a DevicesChangedError, storing nothing, when an account's devices differ.
+   */
+  known?: readonly KnownDevice[];
 }
 
 export interface SendResult {

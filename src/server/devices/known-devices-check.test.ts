@@ -1,0 +1,104 @@
+// Checked sends over real sockets: a send that knows an account's devices wrong (one missing, one that does not exist,
+// one under another identity key) is refused with `devices_changed`, listing how, and stores nothing; one that knows
+// them right is stored; the sending device is never expected; a checked send keeps its place among the device's sends.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityKeyTag, type Address, type ErrorFrame, type KnownDevice } from '../../shared/protocol';
+import { linkedDevice } from '../../../test/support/linking';
+import { RawDevice, randomPayload, registeredDevice, type SentEvent } from '../../../test/support/raw-device';
+import { startTestRelay, type TestRelay } from '../../../test/support/relay-harness';
+
+let relay: TestRelay;
+
+beforeAll(async () => {
+  relay = await startTestRelay({ abuseThreshold: 1000 });
+});
+afterAll(async () => {
+  await relay.close();
+});
+
+function knowing(device: RawDevice, keyTag = identityKeyTag(device.identity.publicKey)): KnownDevice {
+  return { ...device.address, keyTag };
+}
+
+function refusal(answer: SentEvent | ErrorFrame): ErrorFrame {
+  if (answer.type !== 'error') throw new Error(`expected an error, got ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+async function account(): Promise<{ primary: RawDevice; laptop: RawDevice }> {
+  const primary = await registeredDevice(relay.url);
+  return { primary, laptop: await linkedDevice(relay.url, primary) };
+}
+
+describe('a checked send', () => {
+  it('is refused, storing nothing, when it misses a device, knows one that does not exist, or knows another key', async () => {
+    const alice = await account();
+    const bob = await registeredDevice(relay.url);
+    const user = alice.primary.address.user;
+    const ghost: KnownDevice = { user, device: 7, keyTag: 1 };
+
+    const missing = refusal(await bob.send(alice.primary.address, randomPayload(), undefined, { known: [knowing(alice.primary)] }));
+    expect(missing).toMatchObject({ code: 'devices_changed', devices: [{ user, missing: [2], extra: [], stale: [] }] });
+
+    const extra = refusal(await bob.send(alice.primary.address, randomPayload(), undefined, { known: [knowing(alice.primary), knowing(alice.laptop), ghost] }));
+    expect(extra.devices).toEqual([{ user, missing: [], extra: [7], stale: [] }]);
+
+    const wrongTag = (identityKeyTag(alice.laptop.identity.publicKey) + 1) >>> 0;
+    const stale = refusal(await bob.send(alice.primary.address, randomPayload(), undefined, { known: [knowing(alice.primary), knowing(alice.laptop, wrongTag)] }));
+    expect(stale.devices).toEqual([{ user, missing: [], extra: [], stale: [2] }]);
+
+    // Known right, it is stored; the first delivery either device gets is this one: nothing refused was stored.
+    const right = randomPayload();
+    expect(await bob.send([alice.primary.address, alice.laptop.address], right, undefined, { known: [knowing(alice.primary), knowing(alice.laptop)] })).toMatchObject({ type: 'sent', status: 'stored' });
+    for (const device of [alice.primary, alice.laptop]) {
+      const [first] = await device.waitForDeliveries(1);
+      expect(Buffer.from(first!.payload)).toEqual(Buffer.from(right));
+    }
+  });
+
+  it('names only the accounts that differ; an account that does not exist has all its known devices extra', async () => {
+    const alice = await account();
+    const carol = await registeredDevice(relay.url);
+    const bob = await registeredDevice(relay.url);
+    const nobody: KnownDevice = { user: 'nobody-here', device: 1, keyTag: 5 };
+    const answer = refusal(
+      await bob.send([carol.address, nobody], randomPayload(), undefined, { known: [knowing(carol), nobody, knowing(alice.primary)] }),
+    );
+    expect(answer.devices).toEqual([
+      { user: 'nobody-here', missing: [], extra: [1], stale: [] },
+      { user: alice.primary.address.user, missing: [2], extra: [], stale: [] },
+    ]);
+  });
+
+  it('never expects the sending device among its own account’s, and ignores it if named', async () => {
+    const alice = await account();
+    const toLaptop = [alice.laptop.address];
+    expect(await alice.primary.send(toLaptop, randomPayload(), undefined, { known: [knowing(alice.laptop)] })).toMatchObject({ status: 'stored' });
+    expect(await alice.primary.send(toLaptop, randomPayload(), undefined, { known: [knowing(alice.primary, 9), knowing(alice.laptop)] })).toMatchObject({ status: 'stored' });
+    const tablet = await linkedDevice(relay.url, alice.primary);
+    expect(refusal(await alice.laptop.send(alice.primary.address, randomPayload(), undefined, { known: [knowing(alice.primary)] })).devices).toEqual([
+      { user: alice.primary.address.user, missing: [tablet.address.device], extra: [], stale: [] },
+    ]);
+  });
+
+  it('keeps its place: sends behind a checked one are stored after it', async () => {
+    const bob = await registeredDevice(relay.url);
+    const carol = await registeredDevice(relay.url);
+    const payloads = [randomPayload(), randomPayload(), randomPayload()];
+    const rids = [
+      bob.sendNoWait(carol.address, payloads[0]),
+      bob.sendNoWait(carol.address, payloads[1], undefined, { known: [knowing(carol)] }),
+      bob.sendNoWait(carol.address, payloads[2]),
+    ];
+    for (const rid of rids) expect(await bob.answerTo(rid)).toMatchObject({ status: 'stored' });
+    expect((await carol.waitForDeliveries(3)).map((d) => Buffer.from(d.payload))).toEqual(payloads.map((p) => Buffer.from(p)));
+  });
+
+  it('is malformed when a recipient is not among the devices it knows, or when it is ephemeral', async () => {
+    const bob = await registeredDevice(relay.url);
+    const carol = await registeredDevice(relay.url);
+    const other: Address = { user: carol.address.user, device: 2 };
+    expect(refusal(await bob.send(other, randomPayload(), undefined, { known: [knowing(carol)] })).code).toBe('malformed_frame');
+    expect(refusal(await bob.send(carol.address, randomPayload(), undefined, { known: [knowing(carol)], ephemeral: true })).code).toBe('malformed_frame');
+  });
+});

@@ -2,7 +2,7 @@
 // app reads anything. History lives here, not in memory; every query goes through an index range.
 import Dexie, { type DBCore, type Table, type Transaction } from 'dexie';
 import type { HistoryKeys } from './atRest/historyKeys';
-import { sealAtRest } from './atRest/sealAtRest';
+import { sealAtRest, sealRowsAhead } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
 import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
@@ -98,6 +98,17 @@ export class ParleyDatabase extends Dexie {
     this.version(6).stores(SCHEMA_V6);
     this.version(7).stores(SCHEMA_V7);
     this.version(8).stores(SCHEMA_V8);
+  }
+
+  /**
+   * Seals rows for `table` before the transaction that writes them, which then waits for no encryption (the rows are
+   * frozen: atRest/sealAtRest.ts).
+   */
+  async sealAhead(table: Table, rows: readonly object[]): Promise<void> {
+    if (!this.isOpen()) await this.open();
+    const core = this.unsealedCore;
+    if (!core) throw new Error('the database has no core below the at-rest sealing');
+    await sealRowsAhead(this.historyKeys, core.table(table.name).schema, rows as Record<string, unknown>[]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { countRequests, freshDatabase } from '../testing/db';
 import { receiptFrom, textFrom, typingFrom } from '../testing/messages';
 import { countUnread, ensureConversation } from './conversations';
@@ -42,6 +42,21 @@ describe('storing received messages', () => {
       ensureConversation(db, groupId, 'Trip', 1),
     ]);
     expect(await db.conversations.toArray()).toEqual([expect.objectContaining({ id: groupId, title: 'Trip' })]);
+  });
+
+  it('seals a batch’s rows before its transaction: nothing waits for an encryption inside it', async () => {
+    const db = freshDatabase();
+    await ensureConversation(db, 'dm:bob', 'bob', 1);
+    // awaitInTransaction keeps a transaction open with counts of a key no store uses while WebCrypto works.
+    const count = vi.spyOn(IDBObjectStore.prototype, 'count');
+    const batch = Array.from({ length: 50 }, (_, i) => textFrom('bob', `m${i}`, `text ${i}`, i === 7 ? { conversationId: 'dm:carol' } : {}));
+    await storeReceived(db, batch, 'alice', titleOf);
+    const spinsOnMessages = count.mock.contexts.filter((store, call) => (store as IDBObjectStore).name === 'messages' && count.mock.calls[call]![0] === -Infinity);
+    count.mockRestore();
+    expect(spinsOnMessages).toHaveLength(0);
+    const stored = await db.messages.orderBy('seq').toArray();
+    expect(stored.map((row) => [row.conversationId, row.body])).toEqual(batch.map((message) => [message.conversationId, (message.content as { body: string }).body]));
+    expect(stored[3]).toMatchObject({ sender: 'bob', direction: 'in', timestamp: batch[3]!.sentAt, receivedAt: batch[3]!.receivedAt, terms: expect.any(Array) });
   });
 
   it('stores a batch with a number of database requests that does not grow with its size (catch-up)', async () => {

@@ -37,6 +37,13 @@ export async function storeReceived(
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
   // The search terms go in with the rows, so the indexer need not read, open and write them again.
   const terms = await termsByText(db, batch.map(textOf));
+  // A message's row depends on nothing else: rows are made and sealed before the transaction, which only writes them.
+  const rows = new Map<ReceivedMessage, MessageRow>();
+  for (const message of batch) {
+    const fields = rowFields(message, me);
+    if (fields) rows.set(message, messageRow(message, me, fields, terms));
+  }
+  await db.sealAhead(db.messages, [...rows.values()]);
   await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf, terms);
     for (const message of batch) {
@@ -59,18 +66,10 @@ export async function storeReceived(
           await writer.flush();
           if (message.sender.user === me) await applyUnsentElsewhere(db, message.conversationId, message.content.messageIds, message.content.reason, me);
           break;
-        case 'text': {
-          const { body, quote, forwarded } = message.content;
-          const fields: Partial<MessageRow> = {
-            body,
-            ...(quote ? { quote, quotedId: quote.messageId } : {}),
-            ...(forwarded ? { forwarded } : {}),
-            ...timerFields(message, me),
-          };
+        case 'text':
           writer.followTimer(message);
-          if (writer.add(message, fields) && message.sender.user !== me) outcome.stored.push(message);
+          if (writer.add(message, rows.get(message)!) && message.sender.user !== me) outcome.stored.push(message);
           break;
-        }
         case 'reaction':
         case 'edit':
         case 'delete':
@@ -79,37 +78,24 @@ export async function storeReceived(
           await applyAction(db, writer, message as EarlyAction, true);
           break;
         case 'expiry_timer':
-          if (writer.add(message, { direction: 'system', body: '', timer: { seconds: message.content.seconds } })) {
+          if (writer.add(message, rows.get(message)!)) {
             writer.setTimer(message.conversationId, message.content.seconds, message.sentAt);
           }
           break;
         case 'media':
           writer.followTimer(message);
-          if (
-            writer.add(message, {
-              body: message.content.caption,
-              attachments: message.content.attachments,
-              replyTo: message.content.replyTo,
-              ...(message.content.forwarded ? { forwarded: true } : {}),
-              ...timerFields(message, me),
-            })
-          ) {
-            if (message.sender.user !== me) outcome.stored.push(message);
-          }
+          if (writer.add(message, rows.get(message)!) && message.sender.user !== me) outcome.stored.push(message);
           break;
         case 'unsupported':
-          // Kept exactly as it came, so a later version can show it; until then the bubble says it needs one.
-          if (writer.add(message, { notice: 'needs_newer_version', keptContent: { version: message.content.version, wire: message.content.wire } })) {
-            // It was delivered (and kept): the sender's tick may say so.
-            if (message.sender.user !== me) outcome.stored.push(message);
-          }
+          // It was delivered (and kept): the sender's tick may say so.
+          if (writer.add(message, rows.get(message)!) && message.sender.user !== me) outcome.stored.push(message);
           break;
         case 'unreadable':
-          writer.add(message, { notice: 'unreadable' });
+          writer.add(message, rows.get(message)!);
           break;
         case 'group_update':
           outcome.groupsChanged = true;
-          writer.add(message, { direction: 'system', body: '', update: message.content.update });
+          writer.add(message, rows.get(message)!);
           if (message.content.update.kind === 'created' || message.content.update.kind === 'renamed') {
             writer.retitle(message.conversationId, message.content.update.name);
           }
@@ -138,6 +124,58 @@ async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: Earl
 /** The text a received message is stored with (a row's `body`): a text's body, a media message's caption. */
 function textOf(message: ReceivedMessage): string {
   return message.content.kind === 'text' ? message.content.body : message.content.kind === 'media' ? (message.content.caption ?? '') : '';
+}
+
+/** The fields of the row a message becomes, beyond those every row has; null for kinds that are not stored as rows. */
+function rowFields(message: ReceivedMessage, me: string): Partial<MessageRow> | null {
+  const { content } = message;
+  switch (content.kind) {
+    case 'text':
+      return {
+        body: content.body,
+        ...(content.quote ? { quote: content.quote, quotedId: content.quote.messageId } : {}),
+        ...(content.forwarded ? { forwarded: content.forwarded } : {}),
+        ...timerFields(message, me),
+      };
+    case 'media':
+      return {
+        body: content.caption,
+        attachments: content.attachments,
+        replyTo: content.replyTo,
+        ...(content.forwarded ? { forwarded: true } : {}),
+        ...timerFields(message, me),
+      };
+    case 'expiry_timer':
+      return { direction: 'system', body: '', timer: { seconds: content.seconds } };
+    case 'unsupported':
+      // Kept exactly as it came, so a later version can show it; until then the bubble says it needs one.
+      return { notice: 'needs_newer_version', keptContent: { version: content.version, wire: content.wire } };
+    case 'unreadable':
+      return { notice: 'unreadable' };
+    case 'group_update':
+      return { direction: 'system', body: '', update: content.update };
+    default:
+      return null;
+  }
+}
+
+/** The row a message becomes, with the search terms of its text (`terms`: termsByText of the batch). */
+function messageRow(message: ReceivedMessage, me: string, fields: Partial<MessageRow>, terms: ReadonlyMap<string, string[]>): MessageRow {
+  const own = message.sender.user === me;
+  const row: MessageRow = {
+    conversationId: message.conversationId,
+    messageId: message.messageId,
+    sender: message.sender.user,
+    direction: own ? 'out' : 'in',
+    body: '',
+    timestamp: message.sentAt,
+    ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : { receivedAt: message.receivedAt }),
+    ...fields,
+  };
+  // A text without terms computed (none should be) is left to the indexer.
+  const textTerms = terms.get(row.body ?? '');
+  if (textTerms) row.terms = textTerms;
+  return row;
 }
 
 /** A text or media message's timer. Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent. */
@@ -210,8 +248,8 @@ class BatchWriter {
     return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations, terms);
   }
 
-  /** Queues the row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
-  add(message: ReceivedMessage, fields: Partial<MessageRow>): boolean {
+  /** Queues the message's row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
+  add(message: ReceivedMessage, row: MessageRow): boolean {
     const key = dedupKey(message.conversationId, message.messageId, message.sender.user);
     const own = message.sender.user === this.me;
     if (this.seen.has(key)) {
@@ -220,19 +258,6 @@ class BatchWriter {
     }
     this.seen.add(key);
     this.added.push(message);
-    const row: MessageRow = {
-      conversationId: message.conversationId,
-      messageId: message.messageId,
-      sender: message.sender.user,
-      direction: own ? 'out' : 'in',
-      body: '',
-      timestamp: message.sentAt,
-      ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : { receivedAt: message.receivedAt }),
-      ...fields,
-    };
-    // A text without terms computed (none should be) is left to the indexer.
-    const terms = this.terms.get(row.body ?? '');
-    if (terms) row.terms = terms;
     this.rows.push(row);
     const conversation = this.conversations.get(message.conversationId);
     if (!conversation) {
@@ -312,7 +337,8 @@ class BatchWriter {
     const seconds = timerOf(message);
     const conversation = this.conversations.get(message.conversationId);
     if ((conversation?.expireTimerSeconds ?? 0) === seconds || message.sentAt <= (conversation?.expireTimerSetAt ?? 0)) return;
-    if (this.add({ ...message, messageId: `timer-${message.messageId}` }, { direction: 'system', body: '', timer: { seconds } })) {
+    const notice = { ...message, messageId: `timer-${message.messageId}` };
+    if (this.add(notice, messageRow(notice, this.me, { direction: 'system', body: '', timer: { seconds } }, this.terms))) {
       this.setTimer(message.conversationId, seconds, message.sentAt);
     }
   }

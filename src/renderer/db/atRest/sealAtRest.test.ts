@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshDatabase, testHistoryKeys } from '../../testing/db';
 import { markReadUpTo } from '../conversations';
 import { ParleyDatabase, SCHEMA_V4 } from '../database';
@@ -90,6 +90,33 @@ describe('history sealed at rest', () => {
     });
     expect((await db.messages.orderBy('seq').last())?.body).toBe('after hello 3');
     expect((await db.conversations.get('dm:bob'))?.title).toBe('bob (4)');
+  });
+
+  it('writes rows sealed ahead as they were sealed, without encrypting inside the transaction, and freezes them', async () => {
+    const db = track(freshDatabase());
+    const rows = [1, 2, 3].map((n) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in' as const, body: `sealed ahead ${n}`, timestamp: n, terms: ['t'] }));
+    const encrypt = vi.spyOn(crypto.subtle, 'encrypt');
+    await db.sealAhead(db.messages, rows);
+    expect(encrypt).toHaveBeenCalledTimes(3);
+    expect(Object.isFrozen(rows[0])).toBe(true);
+    expect(() => ((rows[0] as { body: string }).body = 'changed after sealing')).toThrow(TypeError);
+    encrypt.mockClear();
+    const seqs = await db.transaction('rw', db.messages, () => db.messages.bulkAdd(rows, { allKeys: true }));
+    expect(encrypt).not.toHaveBeenCalled();
+    const raw = await rawRows(db.name, 'messages');
+    expect(raw.every(isSealed)).toBe(true);
+    expect(Object.keys(raw[0]!).sort()).toEqual(['conversationId', 'direction', 'messageId', 'sealed', 'sender', 'seq', 'terms']);
+    expect(rowText(raw)).not.toContain('sealed ahead');
+    expect(await db.messages.bulkGet(seqs)).toEqual(rows.map((row, index) => ({ ...row, seq: seqs[index] })));
+
+    // Sealed for one table, a row written to another is sealed again, for that one (its name is the associated data).
+    const other = { key: 'moved', value: 'sealed for messages' };
+    await db.sealAhead(db.messages, [other]);
+    encrypt.mockClear();
+    await db.meta.put(other);
+    expect(encrypt).toHaveBeenCalledTimes(1);
+    expect(await db.meta.get('moved')).toEqual(other);
+    encrypt.mockRestore();
   });
 
   it('does not open rows with another key', async () => {

@@ -28,6 +28,37 @@ export function isSealed(row: unknown): boolean {
   return typeof row === 'object' && row !== null && (row as Row)[SEALED_FIELD] instanceof Uint8Array;
 }
 
+/**
+ * Rows sealed before the transaction that writes them (sealRowsAhead), by the row object: the middleware writes that
+ * form as it is, so a transaction that writes only such rows never waits for WebCrypto inside it. Kept beside the row,
+ * never on it, and only for the table it was sealed for.
+ */
+const sealedAhead = new WeakMap<object, { table: string; row: Row }>();
+
+/** Splits a row into its clear fields and the sealed rest (format: rowCipher.ts). */
+async function sealRow(key: CryptoKey, table: string, clear: ReadonlySet<string>, row: Row): Promise<Row> {
+  const kept: Row = {};
+  const hidden: Row = {};
+  for (const [field, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    if (clear.has(field)) kept[field] = value;
+    else hidden[field] = value;
+  }
+  kept[SEALED_FIELD] = await sealFields(key, table, hidden);
+  return kept;
+}
+
+/**
+ * Seals rows about to be written to `schema`'s table before their transaction opens, and freezes them: what is
+ * written is what was sealed (a later change to the row throws instead of being lost).
+ */
+export async function sealRowsAhead(keys: Promise<HistoryKeys>, schema: DBCoreTableSchema, rows: readonly Row[]): Promise<void> {
+  const { rows: key } = await keys;
+  const clear = clearFieldsOf(schema);
+  const sealed = await Promise.all(rows.map((row) => sealRow(key, schema.name, clear, row)));
+  rows.forEach((row, index) => sealedAhead.set(Object.freeze(row), { table: schema.name, row: sealed[index]! }));
+}
+
 /** `below`: handed IndexedDB's own core, for reads of the clear fields only (atRest/clearFields.ts). */
 export function sealAtRest(keys: Promise<HistoryKeys>, below?: (core: DBCore) => void): Middleware<DBCore> {
   return {
@@ -46,16 +77,10 @@ function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>): DBCoreTabl
   const name = table.name;
   const clear = clearFieldsOf(table.schema);
 
-  const seal = async (row: Row): Promise<Row> => {
-    const kept: Row = {};
-    const hidden: Row = {};
-    for (const [field, value] of Object.entries(row)) {
-      if (value === undefined) continue;
-      if (clear.has(field)) kept[field] = value;
-      else hidden[field] = value;
-    }
-    kept[SEALED_FIELD] = await sealFields((await keys).rows, name, hidden);
-    return kept;
+  const seal = async (row: Row): Promise<Row> => sealRow((await keys).rows, name, clear, row);
+  const ahead = (row: Row): Row | undefined => {
+    const entry = sealedAhead.get(row);
+    return entry?.table === name ? entry.row : undefined;
   };
   const open = async (row: unknown): Promise<unknown> => {
     if (!isSealed(row)) return row;
@@ -69,7 +94,10 @@ function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>): DBCoreTabl
     ...table,
     async mutate(request) {
       if (request.type !== 'add' && request.type !== 'put') return table.mutate(request);
-      const values = await within(request.trans, Promise.all(request.values.map((value: Row) => seal(value))));
+      const sealed = (request.values as Row[]).map(ahead);
+      const values = sealed.every((row) => row !== undefined)
+        ? sealed
+        : await within(request.trans, Promise.all((request.values as Row[]).map((value, index) => sealed[index] ?? seal(value))));
       return table.mutate({ ...request, values });
     },
     async get(request) {

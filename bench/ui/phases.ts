@@ -12,6 +12,7 @@ import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, 
 import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
 import { CpuProfiles, startCpuSplit, type CpuSplit } from './cpuSplit';
 import { droppedFrames, summarize, type Summary } from './stats';
+import { PAUSE_INDEXING_KEY } from '../../src/renderer/db/search/pauseIndexing';
 
 export interface MemorySample {
   jsHeapUsedMiB: number;
@@ -68,6 +69,8 @@ export interface UiBenchResults {
   scroll: ScrollRun[];
   memory?: { chatListOnly: MemorySample; longChatOpen: MemorySample; afterScrolling: MemorySample };
   send: { history: number; enterToSentMs: Summary; enterToShownMs: Summary; samples: number[] }[];
+  /** Sends in the long chat with the search index kept current and with indexing paused, interleaved blocks. */
+  sendIndex?: { history: number; indexed: Summary; paused: Summary; samplesIndexed: number[]; samplesPaused: number[] };
   /** Absent with `--only history`. */
   catchUp?: {
     messages: number;
@@ -194,12 +197,16 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   // ── search over every stored message ──
   const indexed = histories.reduce((sum, [, count, withTerms]) => sum + (withTerms ? count : 0), 0);
   const search = await searchRuns(me, indexed, options.searchRepetitions, log);
+
+  // ── what keeping the search index current adds to sending ──
+  const sendIndex = await sendIndexCost(me, long.username, options.history, options.sendRepetitions, log);
   if (!full) {
     const purge = await purgeRun(me, expiring, options, seeding[1]!.rowsPerSecond, log);
     return {
       seeding,
       open: openResults(options, openSamples, domSamples, shortSamples),
       search,
+      sendIndex,
       purge,
       scroll: [],
       send: [],
@@ -240,6 +247,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
     seeding,
     open: openResults(options, openSamples, domSamples, shortSamples),
     search,
+    sendIndex,
     purge,
     frameIntervalMs,
     idleFrames: idleSummary,
@@ -345,6 +353,48 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
     timedOut: frames.timedOut,
     longFrames: frames.longFrames,
   };
+}
+
+/**
+ * Sends in `peer`'s chat in interleaved blocks of 10: with the indexer keeping the search index current, and with
+ * it paused (SearchIndexer's switch). Before an indexed block, one untimed send wakes the indexer to catch up on the
+ * paused block's messages, so no timed send pays for them.
+ */
+async function sendIndexCost(me: E2eUser, peer: string, history: number, repetitions: number, log: (line: string) => void): Promise<NonNullable<UiBenchResults['sendIndex']>> {
+  const page = me.page;
+  const samples = { indexed: [] as number[], paused: [] as number[] };
+  const block = 10;
+  let n = 0;
+  const sendOne = async (body: string): Promise<number> => {
+    await armSend(page, body);
+    await composer(page).fill(body);
+    await composer(page).press('Enter');
+    return (await sendDone(page, body)).sentMs;
+  };
+  await chatRow(page, `dm:${peer}`).click();
+  await composer(page).waitFor();
+  for (let done = 0; done < repetitions; done += block) {
+    for (const mode of ['indexed', 'paused'] as const) {
+      await page.evaluate(
+        ({ key, pause }) => {
+          const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void; removeItem(k: string): void } }).localStorage;
+          if (pause) storage.setItem(key, '1');
+          else storage.removeItem(key);
+        },
+        { key: PAUSE_INDEXING_KEY, pause: mode === 'paused' },
+      );
+      if (mode === 'indexed') await sendOne(`index catch-up ${++n}`);
+      await settle(500);
+      for (let i = 0; i < Math.min(block, repetitions - done); i++) {
+        samples[mode].push(await sendOne(`index probe ${++n} (${mode})`));
+        await settle(150);
+      }
+    }
+  }
+  await page.evaluate((key) => (globalThis as unknown as { localStorage: { removeItem(k: string): void } }).localStorage.removeItem(key), PAUSE_INDEXING_KEY);
+  log(`send, index kept current: ${samples.indexed.map((ms) => ms.toFixed(0)).join(' ')} ms`);
+  log(`send, indexing paused: ${samples.paused.map((ms) => ms.toFixed(0)).join(' ')} ms`);
+  return { history, indexed: summarize(samples.indexed), paused: summarize(samples.paused), samplesIndexed: samples.indexed, samplesPaused: samples.paused };
 }
 
 async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: number, log: (line: string) => void): Promise<UiBenchResults['send']> {

@@ -1,6 +1,7 @@
 // Profiles through a real relay, driven as a person would: alice opens Settings, picks a photo and types her name
 // (RTL text included), saves; bob sees neither until she writes to him, then her name and photo in his chat list,
-// the chat header (with @alice beside the name) and contact info. Screens in both themes, with axe scans.
+// the chat header (with @alice beside the name) and contact info, and finds her chat in the jump palette by typing
+// part of her name (the Hebrew part). Screens in both themes, with axe scans.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
@@ -74,4 +75,18 @@ test('alice sets a name and photo; bob sees them once she writes to him', async 
   await expect(info.getByText('Alice אליס Liddell')).toBeVisible();
   await expect(info.getByText('@alice')).toBeVisible();
   await world.screenBothThemes(bob, '03-bob-contact-info');
+
+  await info.press('Escape');
+
+  // The jump palette finds her chat by the name she shared, not only by her username: from another chat, bob
+  // types the Hebrew part of it fast and presses Enter at once.
+  await register(await world.user('carol', relay.url), 'carol');
+  await startChat(b, 'carol');
+  await b.keyboard.press('Control+K');
+  const palette = b.getByRole('combobox', { name: 'Jump to a chat' });
+  await palette.pressSequentially('אליס', { delay: 0 });
+  await expect(b.getByRole('option')).toHaveText(['Alice אליס Liddell @alice']);
+  await world.screenBothThemes(bob, '04-bob-jumps-by-her-name');
+  await palette.press('Enter');
+  await expect(b.getByRole('heading', { name: 'Alice אליס Liddell' })).toBeVisible();
 });

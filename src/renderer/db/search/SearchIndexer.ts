@@ -2,10 +2,21 @@
 // chunk at a time with a pause between chunks, so the UI and sending never wait for it — nor receiving: before each
 // chunk it waits until what has arrived is stored (`yieldTo`). Received messages come with their terms and are
 // only stepped over; what it indexes (own messages, imported history) it reads, seals and writes again. An edit
-// queues its message for indexing again (a meta key), which wakes it too.
+// queues its message for indexing again (a meta key), which wakes it too. While PAUSE_INDEXING_KEY is set in
+// localStorage it indexes nothing and catches up at the next change once it is removed: bench:ui measures what
+// keeping the index current adds to sending by sends with and without it.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
 import { indexNextChunk, REINDEX_PREFIX } from './indexMessages';
+import { PAUSE_INDEXING_KEY } from './pauseIndexing';
+
+function paused(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(PAUSE_INDEXING_KEY) != null;
+  } catch {
+    return false;
+  }
+}
 
 export class SearchIndexer {
   private running: Promise<void> | null = null;
@@ -55,7 +66,7 @@ export class SearchIndexer {
       this.again = false;
       for (;;) {
         await this.yieldTo();
-        if (this.stopped || (await indexNextChunk(this.db)) === 0) break;
+        if (this.stopped || paused() || (await indexNextChunk(this.db)) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     } while (this.again && !this.stopped);

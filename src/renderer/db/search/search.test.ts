@@ -9,6 +9,7 @@ import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf } from './blindTerms';
 import { indexNextChunk } from './indexMessages';
+import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
 import { fold, wordsOf } from './words';
@@ -200,6 +201,29 @@ describe('full-text search over the blind index', () => {
       release();
       await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['waiting walrus']);
     } finally {
+      indexer.stop();
+      await indexer.idle();
+    }
+  });
+
+  it('indexes nothing while paused (the benchmark’s switch) and catches up at the next change once resumed', async () => {
+    const db = database();
+    const indexer = new SearchIndexer(db, (error) => {
+      throw error;
+    });
+    indexer.start();
+    localStorage.setItem(PAUSE_INDEXING_KEY, '1');
+    try {
+      await db.messages.add(message('dm:bob', 'paused walrus', 1));
+      await indexer.idle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await indexer.idle();
+      expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
+      localStorage.removeItem(PAUSE_INDEXING_KEY);
+      await db.messages.add(message('dm:bob', 'resumed walrus', 2));
+      await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['resumed walrus', 'paused walrus']);
+    } finally {
+      localStorage.removeItem(PAUSE_INDEXING_KEY);
       indexer.stop();
       await indexer.idle();
     }

@@ -2,7 +2,8 @@
 // ports, own data dirs), each behind a TCP proxy that can add latency or drop connections. Clients are real cores
 // (test/integration/messaging-harness.ts: crypto, sessions, outbox semantics, the renderer's dedup) whose relay
 // setting lists every proxy, each client starting on a different one. Every client sends texts to the others, one
-// in flight, retrying retryable failures with the same message id (as the app's outbox does), while the seeded
+// in flight (with `groups`, every other text goes to a group of all clients instead: one send to several users'
+// devices, the relay's multi-user path), retrying retryable failures with the same message id (as the app's outbox does), while the seeded
 // schedule kills relays with -9 and restarts them, kills and restarts Redis, adds latency and drops connections.
 // After the last step everything is restored, sending stops, and the run waits until every acknowledged message has
 // reached its recipient's application or a deadline passes; then it counts lost, duplicated and reordered messages.
@@ -27,6 +28,8 @@ export interface ChaosOptions {
   durationS: number;
   minGap: number;
   maxGap: number;
+  /** Every other text goes to a group of all the clients (created before the first fault). */
+  groups: boolean;
   /** How long a client or the final delivery may take to come back before the run fails. */
   recoveryTimeoutMs: number;
   log?: (line: string) => void;
@@ -44,9 +47,9 @@ export interface InjectedFault {
 export interface ChaosReport {
   options: ChaosOptions;
   faults: InjectedFault[];
-  /** Messages the relay acknowledged (`sent`). */
+  /** Deliveries of messages the relay acknowledged (`sent`): one per recipient (a group message has several). */
   acknowledged: number;
-  /** Acknowledged messages that reached the recipient's application (first arrivals). */
+  /** Those that reached the recipient's application (first arrivals). */
   delivered: number;
   lost: number;
   /** The same message handed to an application more than once. */
@@ -66,7 +69,8 @@ export interface ChaosReport {
 
 interface Sent {
   id: string;
-  to: TestUser;
+  conversationId: string;
+  to: readonly TestUser[];
 }
 
 interface ChaosClient {
@@ -136,19 +140,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     for (const a of clients) for (const b of clients) if (a !== b) await addContact(a.user, b.user);
     log(`${clients.length} clients, each with every relay in its settings`);
+    let groupConversation: string | undefined;
+    if (options.groups) {
+      const [creator, ...members] = clients;
+      const group = await creator!.user.callRetrying('groups.create', { name: 'Chaos', members: members.map((c) => c.user.username) });
+      for (const member of members) {
+        await waitFor(() => member.user.groupEvents.some((e) => e.group.groupId === group.groupId), `${member.user.username} to learn of the group`, options.recoveryTimeoutMs);
+      }
+      groupConversation = `group:${group.groupId}`;
+      log(`group ${group.groupId} of all ${clients.length} clients: every other text goes to it`);
+    }
 
     let retries = 0;
     let failedSends = 0;
     const send = async (client: ChaosClient, n: number) => {
       const others = clients.filter((c) => c !== client);
-      const to = others[n % others.length]!.user;
+      const toGroup = groupConversation !== undefined && n % 2 === 1;
+      const to = toGroup ? others.map((c) => c.user) : [others[n % others.length]!.user];
+      const conversationId = toGroup ? groupConversation! : dm(to[0]!);
       const messageId = `${client.user.username}-${n}`;
-      const request = { conversationId: dm(to), messageId, content: { kind: 'text' as const, body: `chaos ${messageId}` } };
+      const request = { conversationId, messageId, content: { kind: 'text' as const, body: `chaos ${messageId}` } };
       const deadline = Date.now() + options.recoveryTimeoutMs;
       for (let attempt = 0; ; attempt++) {
         const result = await client.user.core.dispatch('messages.send', request, { trusted: true });
         if (result.ok) {
-          client.sent.push({ id: messageId, to });
+          client.sent.push({ id: messageId, conversationId, to });
           client.acks++;
           return;
         }
@@ -220,27 +236,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     const scheduleEnded = Date.now();
-    const arrived = (sender: ChaosClient, message: Sent) => message.to.stored.has(`${dm(sender.user)}/${message.id}/${sender.user.username}`);
-    const missing = () => clients.reduce((sum, c) => sum + c.sent.filter((m) => !arrived(c, m)).length, 0);
+    /** Recipients the message has not reached yet. */
+    const notArrived = (sender: ChaosClient, message: Sent) => {
+      const own = message.conversationId === groupConversation ? message.conversationId : dm(sender.user);
+      return message.to.filter((recipient) => !recipient.stored.has(`${own}/${message.id}/${sender.user.username}`)).length;
+    };
+    const missing = () => clients.reduce((sum, c) => sum + c.sent.reduce((n, m) => n + notArrived(c, m), 0), 0);
     await waitFor(() => missing() === 0, 'every acknowledged message to arrive', options.recoveryTimeoutMs).catch(() => undefined);
     const settleMs = Date.now() - scheduleEnded;
 
-    const acknowledged = clients.reduce((sum, c) => sum + c.sent.length, 0);
+    const acknowledged = clients.reduce((sum, c) => sum + c.sent.reduce((n, m) => n + m.to.length, 0), 0);
     const lost = missing();
     const duplicated = clients.reduce((sum, c) => sum + c.user.duplicates, 0);
     let outOfOrder = 0;
     for (const sender of clients) {
       for (const recipient of clients) {
         if (recipient === sender) continue;
-        const sentOrder = sender.sent.filter((m) => m.to === recipient.user).map((m) => m.id);
-        const arrival = recipient.user.conversation(dm(sender.user)).filter((m) => m.sender.user === sender.user.username).map((m) => m.messageId);
-        const position = new Map(sentOrder.map((id, i) => [id, i]));
-        let highest = -1;
-        for (const id of arrival) {
-          const p = position.get(id);
-          if (p === undefined) continue;
-          if (p < highest) outOfOrder++;
-          highest = Math.max(highest, p);
+        // Per conversation as the recipient sees it: the DM with the sender, and the group.
+        for (const conversationId of groupConversation === undefined ? [dm(sender.user)] : [dm(sender.user), groupConversation]) {
+          const sentTo = (m: Sent) => m.to.includes(recipient.user) && (m.conversationId === groupConversation) === (conversationId === groupConversation);
+          const sentOrder = sender.sent.filter(sentTo).map((m) => m.id);
+          const arrival = recipient.user.conversation(conversationId).filter((m) => m.sender.user === sender.user.username).map((m) => m.messageId);
+          const position = new Map(sentOrder.map((id, i) => [id, i]));
+          let highest = -1;
+          for (const id of arrival) {
+            const p = position.get(id);
+            if (p === undefined) continue;
+            if (p < highest) outOfOrder++;
+            highest = Math.max(highest, p);
+          }
         }
       }
     }

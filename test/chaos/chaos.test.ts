@@ -39,8 +39,8 @@ describe('chaos schedule', () => {
 });
 
 describe('chaos run', () => {
-  it(`loses and duplicates nothing through ${STEPS} seeded faults (seed ${SEED})`, { timeout: 240_000 }, async () => {
-    const report = await runChaos({ seed: SEED, relays: 3, clients: 3, steps: STEPS, durationS: 0, minGap: 10, maxGap: 30, recoveryTimeoutMs: 90_000 });
+  it(`loses and duplicates nothing, one-to-one and in a group, through ${STEPS} seeded faults (seed ${SEED})`, { timeout: 240_000 }, async () => {
+    const report = await runChaos({ seed: SEED, relays: 3, clients: 3, steps: STEPS, durationS: 0, minGap: 10, maxGap: 30, groups: true, recoveryTimeoutMs: 90_000 });
     console.info(renderChaosReport(report));
     // The seed was chosen so that its first six steps inject every kind of fault.
     expect(new Set(faultCounts(report.faults).keys())).toEqual(new Set(Object.keys(FAULT_LABELS) as FaultKind[]));

@@ -1,6 +1,7 @@
 // `npm run chaos`: a seeded fault run against relays on one Redis (test/chaos/chaos-run.ts). Flags: --seed (default:
 // random, printed), --duration seconds (60), --steps (0 = as many as fit the duration), --relays (3), --clients (4),
-// --min-gap/--max-gap acknowledged sends between steps (20/60). Exits 1 if anything was lost, duplicated or reordered.
+// --min-gap/--max-gap acknowledged sends between steps (20/60), --groups (every other text to a group of all clients).
+// Exits 1 if anything was lost, duplicated or reordered.
 import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
 import { runChaos } from './chaos-run';
@@ -15,12 +16,13 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '4' },
     'min-gap': { type: 'string', default: '20' },
     'max-gap': { type: 'string', default: '60' },
+    groups: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write('npm run chaos -- [--seed N] [--duration 60] [--steps 0] [--relays 3] [--clients 4] [--min-gap 20] [--max-gap 60]\n');
+  process.stdout.write('npm run chaos -- [--seed N] [--duration 60] [--steps 0] [--relays 3] [--clients 4] [--min-gap 20] [--max-gap 60] [--groups]\n');
   process.exit(0);
 }
 
@@ -43,6 +45,7 @@ const options = {
   clients: count('clients', values.clients, 2),
   minGap: count('min-gap', values['min-gap'], 1),
   maxGap: count('max-gap', values['max-gap'], 1),
+  groups: values.groups,
   recoveryTimeoutMs: 120_000,
   log: (line: string) => process.stdout.write(`${line}\n`),
 };

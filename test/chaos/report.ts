@@ -9,8 +9,8 @@ export function chaosPassed(report: ChaosReport): boolean {
 }
 
 export function rerunCommand(report: ChaosReport): string {
-  const { seed, relays, clients, minGap, maxGap } = report.options;
-  return `npm run chaos -- --seed ${seed} --steps ${report.faults.length} --relays ${relays} --clients ${clients} --min-gap ${minGap} --max-gap ${maxGap}`;
+  const { seed, relays, clients, minGap, maxGap, groups } = report.options;
+  return `npm run chaos -- --seed ${seed} --steps ${report.faults.length} --relays ${relays} --clients ${clients} --min-gap ${minGap} --max-gap ${maxGap}${groups ? ' --groups' : ''}`;
 }
 
 function table(rows: string[][]): string[] {
@@ -30,14 +30,14 @@ export function renderChaosReport(report: ChaosReport): string {
   const { options } = report;
   const verdict = chaosPassed(report) ? 'PASSED' : 'FAILED';
   return [
-    `Chaos run — seed ${options.seed}, ${options.relays} relays on one Redis (appendonly yes, appendfsync always), ${options.clients} clients (real cores)`,
+    `Chaos run — seed ${options.seed}, ${options.relays} relays on one Redis (appendonly yes, appendfsync always), ${options.clients} clients (real cores)${options.groups ? ', every other text to a group of all of them' : ''}`,
     `Rerun this schedule: ${rerunCommand(report)}`,
     '',
     ...table([['Fault', 'injected', 'recovery mean (ms)', 'recovery max (ms)'], ...faultRows, ['all', String(report.faults.length), '', '']]),
     '  (recovery: from the fault taking effect — a kill: the signal; a restart: the relay listening — until every client had a send acknowledged again)',
     '',
     ...table([
-      ['Messages', ''],
+      ['Deliveries (one per recipient of a message)', ''],
       ['acknowledged by a relay (sent)', String(report.acknowledged)],
       ['delivered to the application', String(report.delivered)],
       ['lost', String(report.lost)],

@@ -7,14 +7,18 @@
 // imported message (unless this device already read something of that chat itself), and so do its read receipts'
 // position — reading them here sends read receipts (and a read sync to the primary), and starts their timers. An
 // unread group message naming this user marks the chat with '@' as it would have on arrival (mentions as the
-// primary showed them: the body in the archive is the edited one, a deleted one has none).
+// primary showed them: the body in the archive is the edited one, a deleted one has none). What arrived live for a
+// message before its batch (a reaction, edit or delete, an unsent notice; kept by db/earlyActions.ts) is applied once
+// the message is stored.
 import { mentionsUser } from '../../shared/conversations/mentions';
 import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
 import type { ConversationRow, MessageRow } from './rows';
 import { REINDEX_PREFIX } from './search/indexMessages';
-import { FAILED_ON_OTHER_DEVICE } from './unsentElsewhere';
+import { applyReceivedAction } from './actions';
+import { takeEarlyActions, type EarlyUnsent } from './earlyActions';
+import { FAILED_ON_OTHER_DEVICE, applyUnsentNotice } from './unsentElsewhere';
 
 export const HISTORY_IMPORT_POSITION = 'history.importedUpTo';
 
@@ -35,7 +39,7 @@ export async function forgetImportPosition(db: ParleyDatabase): Promise<void> {
 /** Stores the batch that starts at `offset` of an archive of `total` messages. */
 export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number, me: string): Promise<void> {
   const files = new Map(batch.attachments.map((attachment) => [attachment.id, attachment]));
-  await db.transaction('rw', db.conversations, db.messages, db.meta, async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.meta, db.earlyActions, db.fileDeletions], async () => {
     for (const conversation of batch.conversations) {
       if (!(await db.conversations.get(conversation.id))) await db.conversations.add(toConversationRow(conversation));
     }
@@ -63,6 +67,12 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
     await db.meta.bulkPut(reindex);
     for (const [conversationId, seq] of firstUnread) await keepUnreadFrom(db, conversationId, seq);
     for (const [conversationId, seq] of newestMention) await markMention(db, conversationId, seq);
+    // What came live, from this user's other devices or from others, for these rows before they were here.
+    const now = Date.now();
+    for (const kept of await takeEarlyActions(db, rows.map(({ conversationId, messageId }) => ({ conversationId, messageId, receivedAt: now })))) {
+      if (kept.content.kind === 'unsent') await applyUnsentNotice(db, kept as EarlyUnsent, me, false);
+      else await applyReceivedAction(db, kept);
+    }
     await db.meta.put({ key: HISTORY_IMPORT_POSITION, value: { offset: offset + batch.messages.length, total } satisfies ImportPosition });
   });
 }

@@ -5,7 +5,7 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { freshDatabase } from '../testing/db';
-import { attachmentView, receiptFrom, textFrom, unsentFrom } from '../testing/messages';
+import { actionFrom, attachmentView, receiptFrom, textFrom, unsentFrom } from '../testing/messages';
 import { editMessage } from './actions';
 import { countUnread, ensureConversation, listChatSummaries, markReadUpTo } from './conversations';
 import { exportHistory, type HistoryBatch } from './historyExport';
@@ -206,6 +206,32 @@ describe('importing history on the new device', () => {
     expect(await db.messages.get(-4)).toMatchObject({ status: 'sent', sentAt: 1_700_000_009_000 });
     expect((await db.messages.get(-4))?.failure).toBeUndefined();
     expect(await db.messages.count()).toBe(4);
+  });
+
+  it('applies what came live while the history was on its way once its rows are stored: a notice the primary will not send, a reaction', async () => {
+    const db = freshDatabase();
+    const own = (messageId: string, status: HistoryMessage['status']): HistoryMessage => ({ conversationId: 'dm:bob', messageId, sender: 'alice', direction: 'out', body: messageId, timestamp: Date.now(), status });
+    // The primary gives up on two messages, and bob reacts to one that went out, before the history has come.
+    const receivedAt = Date.now();
+    await storeReceived(
+      db,
+      [
+        unsentFrom('alice', ['gave-up', 'never-here'], 'failed', { conversationId: 'dm:bob', receivedAt }),
+        actionFrom('bob', 'r1', { kind: 'reaction', targetMessageId: 'went-out', targetAuthor: 'alice', emoji: '👍', remove: false }, { receivedAt }),
+      ],
+      'alice',
+      titleOf,
+    );
+    expect(await db.messages.count()).toBe(0);
+    await storeHistoryBatch(db, batchOf([own('gave-up', 'sending')], true), 0, 2, 'alice');
+    await storeHistoryBatch(db, batchOf([own('went-out', 'sent')], false), 1, 2, 'alice');
+    const rows = (await db.messages.orderBy('seq').toArray()).map((row) => [row.messageId, row.status, row.failure?.code, row.reactions?.bob?.emoji]);
+    expect(rows).toEqual([
+      ['gave-up', 'failed', 'failed_elsewhere', undefined],
+      ['went-out', 'sent', undefined, '👍'],
+    ]);
+    // Applied once: only what names a message that never came still waits (and goes after EARLY_ACTION_TTL_MS).
+    expect((await db.earlyActions.toArray()).map((row) => row.targetMessageId)).toEqual(['never-here']);
   });
 
   it('marks a group chat with @ when an unread message of its history names this user, and no chat whose history names no one', async () => {

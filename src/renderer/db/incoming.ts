@@ -10,9 +10,9 @@ import { isMuted } from '../../shared/notifications/notificationPolicy';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
 import { applyReceivedAction } from './actions';
-import { keepEarlyAction, takeEarlyActions, type EarlyAction } from './earlyActions';
+import { keepEarlyAction, takeEarlyActions, type EarlyAction, type EarlyUnsent } from './earlyActions';
 import { applyReadElsewhere } from './readElsewhere';
-import { applyUnsentElsewhere } from './unsentElsewhere';
+import { applyUnsentNotice } from './unsentElsewhere';
 import { conversationKind } from './conversations';
 import { termsByText } from './search/indexMessages';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
@@ -64,7 +64,7 @@ export async function storeReceived(
         case 'unsent':
           // Own messages another device of this user's will not send (main takes the notice only from those).
           await writer.flush();
-          if (message.sender.user === me) await applyUnsentElsewhere(db, message.conversationId, message.content.messageIds, message.content.reason, me);
+          if (message.sender.user === me) await applyUnsentNotice(db, message as EarlyUnsent, me, true);
           break;
         case 'text':
           writer.followTimer(message);
@@ -104,8 +104,9 @@ export async function storeReceived(
     }
     await writer.flush();
     // Actions that came before the messages just stored.
-    for (const action of await takeEarlyActions(db, writer.takeAdded())) {
-      if ((await applyAction(db, writer, action, false)) && action.content.kind !== 'reaction') settleNotified(outcome, action);
+    for (const kept of await takeEarlyActions(db, writer.takeAdded())) {
+      if (kept.content.kind === 'unsent') await applyUnsentNotice(db, kept as EarlyUnsent, me, false);
+      else if ((await applyAction(db, writer, kept as EarlyAction, false)) && kept.content.kind !== 'reaction') settleNotified(outcome, kept as EarlyAction);
     }
     await writer.flush();
   });

@@ -3,6 +3,7 @@
 // shell's own origin (whose page carries the launch's host token), parley-media:// in Electron. Files travel as
 // streamed request bodies, never as base64 over IPC.
 import { AttachmentView } from '../../../shared/ipc';
+import { errorSentence } from '../../i18n/errorText';
 
 const HOST_TOKEN_HEADER = 'x-parley-host-token';
 
@@ -43,8 +44,12 @@ export class MediaRequestError extends Error {
 async function send(url: string, body: Blob): Promise<unknown> {
   const token = hostToken();
   const response = await fetch(url, { method: 'PUT', body, headers: token === null ? {} : { [HOST_TOKEN_HEADER]: token } });
-  const answer = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-  if (!response.ok) throw new MediaRequestError(answer.error ?? 'internal', answer.message ?? 'Parley could not take this file.');
+  const answer = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) {
+    // Told by its code from the string table (i18n/), not in main's words.
+    const code = typeof answer.error === 'string' ? answer.error.slice(0, 64) : 'internal';
+    throw new MediaRequestError(code, errorSentence({ message: 'The file could not be transferred.', text: { id: 'attachment.failed', params: { cause: code } } }));
+  }
   return answer;
 }
 

@@ -83,6 +83,20 @@ describe('receive: store, then commit', () => {
     expect(commits).toEqual([batch.map((message) => message.inboxId)]);
   });
 
+  it('stores whole events per batch, so a commit names whole receive batches of main (its inbox records)', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const ipc = fakeIpc();
+    const commits: string[][] = [];
+    const receive = pipeline(db, { ...ipc, commit: async (ids) => (commits.push(ids), ipc.commit(ids)) }, { batchSize: 256 });
+    await receive.start();
+    const events = [100, 100, 100, 256, 10].map((size, event) => fake.deliverAll(Array.from({ length: size }, (_, i) => textFrom('bob', `e${event}-${i}`, `text ${event}.${i}`))));
+    await receive.whenIdle();
+    const ids = events.map((event) => event.map((message) => message.inboxId));
+    expect(commits).toEqual([[...ids[0]!, ...ids[1]!], ids[2], ids[3], ids[4]]);
+    expect(await db.messages.count()).toBe(566);
+  });
+
   it('stores the next batch while main is still committing the previous one', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();

@@ -1,7 +1,7 @@
 // Receive: every message main decrypted is stored in Dexie first and committed to main only afterwards, so a
 // crash between the two redelivers it (and the dedup in storeReceived keeps it single). At start it drains
 // `messages.pending` before anything that arrives meanwhile, keeping each sender's order.
-import type { ReceivedMessage } from '../../shared/ipc';
+import { MAX_RECEIVED_PER_EVENT, type ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
 import { storeReceived, type TitleOf } from '../db/incoming';
 
@@ -32,9 +32,13 @@ export interface ReceiveWorkerOptions {
 const MAX_COMMIT = 1000;
 
 export class ReceiveWorker {
-  private readonly queue: ReceivedMessage[] = [];
+  /**
+   * Waiting, as main handed it over: one entry per event (a receive batch of main's, whose inbox entries it keeps in
+   * one record), so a stored batch is whole events and its commit lets main delete records, not rewrite what is left.
+   */
+  private readonly queue: ReceivedMessage[][] = [];
   /** Events that arrived before `messages.pending` answered; they go after it. */
-  private early: ReceivedMessage[] | null = [];
+  private early: ReceivedMessage[][] | null = [];
   private draining: Promise<void> | null = null;
   /** Commits go to main in order, one after another, while the next batch is already being stored. */
   private committing: Promise<void> = Promise.resolve();
@@ -43,13 +47,13 @@ export class ReceiveWorker {
   private readonly options: Required<Omit<ReceiveWorkerOptions, 'log'>> & Pick<ReceiveWorkerOptions, 'log'>;
 
   constructor(options: ReceiveWorkerOptions) {
-    this.options = { batchSize: 200, retryDelayMs: 2_000, ...options };
+    this.options = { batchSize: MAX_RECEIVED_PER_EVENT, retryDelayMs: 2_000, ...options };
   }
 
   async start(): Promise<void> {
     if (this.stopped) return;
     this.unsubscribe = this.options.ipc.onReceived((messages) => {
-      if (this.early) this.early.push(...messages);
+      if (this.early) this.early.push(messages);
       else this.enqueue(messages);
     });
     let pending: ReceivedMessage[] = [];
@@ -61,7 +65,9 @@ export class ReceiveWorker {
     }
     const early = this.early ?? [];
     this.early = null;
-    this.enqueue([...pending, ...early]);
+    // What main held from before comes from several of its records at once: stored in batches of the usual size.
+    for (let start = 0; start < pending.length; start += this.options.batchSize) this.enqueue(pending.slice(start, start + this.options.batchSize));
+    for (const messages of early) this.enqueue(messages);
   }
 
   stop(): void {
@@ -78,7 +84,7 @@ export class ReceiveWorker {
 
   private enqueue(messages: ReceivedMessage[]): void {
     if (messages.length === 0) return;
-    this.queue.push(...messages);
+    this.queue.push(messages);
     // Main hands over a burst (a catch-up) as one event per receive batch (per sender device), each its own task:
     // wait one task so events that came together are stored as one batch, with one commit and one receipt.
     this.draining ??= new Promise<void>((resolve) => setTimeout(resolve, 0))
@@ -91,7 +97,11 @@ export class ReceiveWorker {
   private async drain(): Promise<void> {
     const { db, me, titleOf, batchSize } = this.options;
     while (this.queue.length > 0 && !this.stopped) {
-      const batch = this.queue.slice(0, batchSize);
+      // Whole events, as many as fit in batchSize (at least one).
+      let events = 1;
+      let size = this.queue[0]!.length;
+      while (events < this.queue.length && size + this.queue[events]!.length <= batchSize) size += this.queue[events++]!.length;
+      const batch = this.queue.slice(0, events).flat();
       let outcome;
       try {
         outcome = await storeReceived(db, batch, me, titleOf);
@@ -101,7 +111,7 @@ export class ReceiveWorker {
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
         continue;
       }
-      this.queue.splice(0, batch.length);
+      this.queue.splice(0, events);
       const inboxIds = batch.map((message) => message.inboxId);
       this.committing = this.committing.then(() => this.commit(inboxIds));
       for (const message of outcome.typing) if (message.sender.user !== me) this.options.onTyping(message);

@@ -19,8 +19,11 @@ import type { MessagingContext } from '../context';
 import { inboxIdFor } from '../Inbox';
 import { ReceiveBatch, type ItemOutcome } from './ReceiveBatch';
 
-/** Deliveries handled per batch: one session write for all of them. */
-const MAX_BATCH = 64;
+/**
+ * Deliveries handled per batch: one inbox record, one session write and one messages.received event for all of them
+ * (a batch of more would be split over events).
+ */
+const MAX_BATCH = MAX_RECEIVED_PER_EVENT;
 /** Group content parked per group while its notice is awaited; beyond it the oldest fails. */
 export const PARK_LIMIT_PER_GROUP = 64;
 /** How long group content waits for the notice that makes it acceptable before it counts as undecryptable. */

@@ -123,6 +123,11 @@ describe('the relay corrects a sender’s view of a recipient’s devices', () =
       await addContact(bob, alice);
       await bob.call('messages.send', { conversationId: dm(alice), messageId: '01JD3Q8S6Z8M5N1V0K2H7C5C01', content: { kind: 'text', body: 'one' } });
       await waitFor(() => alice.texts(dm(bob)).length === 1, 'alice gets the first');
+      // Bob's sender key of a group with alice has been given to her device.
+      const group = await bob.callRetrying('groups.create', { name: 'Choir', members: [alice.username] });
+      const inGroup = `group:${group.groupId}`;
+      await bob.call('messages.send', { conversationId: inGroup, messageId: '01JD3Q8S6Z8M5N1V0K2H7C5C03', content: { kind: 'text', body: 'sing' } });
+      await waitFor(() => alice.texts(inGroup).includes('sing'), 'alice gets the group message');
 
       // The relay forgets alice's account (as one that lost its data would), and she makes it again, new keys and all.
       await alice.close();
@@ -140,6 +145,13 @@ describe('the relay corrects a sender’s view of a recipient’s devices', () =
       await waitFor(() => again.texts(dm(bob)).includes('two'), 'alice’s new device reads it');
       expect(refusals.map((r) => r.devices)).toEqual([[{ user: alice.username, missing: [], extra: [], stale: [1] }]]);
       expect(copiesTo(bobProxy, { user: alice.username, device: 1 }, from).map((f) => f.known !== undefined)).toEqual([true, false]);
+      // Her re-keyed device lost bob's sender key with its old session: his next group message gives it again first.
+      const before = bobProxy.length;
+      await bob.call('messages.send', { conversationId: inGroup, messageId: '01JD3Q8S6Z8M5N1V0K2H7C5C04', content: { kind: 'text', body: 'again' } });
+      expect(bobProxy.slice(before).map((f) => [f.to.map(addressKey), f.known !== undefined])).toEqual([
+        [[`${alice.username}.1`], false],
+        [[`${alice.username}.1`], true],
+      ]);
       // A new key for alice is a key change on bob's side, shown as one.
       expect((await bob.call('contacts.list', {})).find((c) => c.username === alice.username)).toMatchObject({ identityChanged: true });
     } finally {

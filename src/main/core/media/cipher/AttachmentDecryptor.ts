@@ -1,5 +1,7 @@
 // Decrypts an attachment stream as it flows, verifying every chunk on its own before a byte of it is passed on,
 // and (when the sender's digest is given) the SHA-256 of the whole ciphertext at the end. Padding is cut off.
+// Instead of the plaintext it can pass on the ciphertext itself, each chunk once it has been verified (the input as
+// it came, nothing copied): what a download keeps as the encrypted local copy.
 // A consumer that persists the output must discard it when this stream errors: the error may come at the end.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -22,6 +24,11 @@ export interface DecryptorOptions {
   chunkBytes?: number;
   /** SHA-256 of the ciphertext, from the pointer; checked when the stream ends. */
   digest?: Uint8Array;
+  /**
+   * Pass on the verified ciphertext instead of the plaintext, from this byte of the blob on (bytes before it were
+   * kept earlier: they are verified again, not passed on). The header counts as verified with the first chunk.
+   */
+  ciphertextFrom?: number;
 }
 
 export class AttachmentDecryptor extends Transform {
@@ -35,6 +42,10 @@ export class AttachmentDecryptor extends Transform {
   private index = 0;
   private received = 0;
   private plaintextLeft: number;
+  /** Ciphertext mode: input not yet passed on (views), from blob byte `heldFrom`; verified through `verified`. */
+  private held: Buffer[] = [];
+  private heldFrom = 0;
+  private verified = 0;
 
   constructor(private readonly options: DecryptorOptions) {
     super();
@@ -52,8 +63,10 @@ export class AttachmentDecryptor extends Transform {
       const room = this.expectedBytes - this.received;
       const extra = data.length > room;
       if (extra) data = data.subarray(0, room);
+      const at = this.received;
       this.received += data.length;
       this.hash?.update(data);
+      if (this.options.ciphertextFrom !== undefined && data.length > 0) this.held.push(data);
       let offset = 0;
       while (offset < data.length) {
         const want = this.keys ? this.unitLength() : ATTACHMENT_HEADER_BYTES;
@@ -61,8 +74,12 @@ export class AttachmentDecryptor extends Transform {
         data.copy(this.unit, this.fill, offset, offset + take);
         this.fill += take;
         offset += take;
-        if (this.fill === want) this.consumeUnit();
+        if (this.fill === want) {
+          this.consumeUnit();
+          if (this.index > 0) this.verified = at + offset;
+        }
       }
+      this.passVerified();
       if (extra) throw new AttachmentError('trailing_data', 'The attachment is longer than its sender said.');
       callback();
     } catch (error) {
@@ -98,10 +115,25 @@ export class AttachmentDecryptor extends Transform {
     const plaintext = openChunk(this.keys, this.index, this.index === this.lastIndex, this.unit.subarray(0, this.fill));
     this.index += 1;
     this.fill = 0;
-    if (this.plaintextLeft > 0) {
+    if (this.options.ciphertextFrom === undefined && this.plaintextLeft > 0) {
       const keep = Math.min(plaintext.length, this.plaintextLeft);
       this.plaintextLeft -= keep;
       this.push(keep === plaintext.length ? plaintext : plaintext.subarray(0, keep));
+    }
+  }
+
+  /** Ciphertext mode: passes on the held input up to the end of the last verified chunk, from `ciphertextFrom` on. */
+  private passVerified(): void {
+    const from = this.options.ciphertextFrom;
+    if (from === undefined) return;
+    while (this.held.length > 0 && this.heldFrom < this.verified) {
+      const piece = this.held[0]!;
+      const end = Math.min(this.heldFrom + piece.length, this.verified);
+      const start = Math.max(this.heldFrom, from);
+      if (start < end) this.push(piece.subarray(start - this.heldFrom, end - this.heldFrom));
+      if (end === this.heldFrom + piece.length) this.held.shift();
+      else this.held[0] = piece.subarray(end - this.heldFrom);
+      this.heldFrom = end;
     }
   }
 }

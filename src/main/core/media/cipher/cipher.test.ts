@@ -113,6 +113,35 @@ describe('attachment stream format', () => {
     expect(first.blob.subarray(4, ATTACHMENT_HEADER_BYTES).equals(second.blob.subarray(4, ATTACHMENT_HEADER_BYTES))).toBe(false);
   });
 
+  it('passes on the verified ciphertext instead of the plaintext when asked, from a given byte, whole chunks only', async () => {
+    const plaintext = randomBytes(5 * CHUNK + 100);
+    const { blob, meta } = await encrypt(plaintext);
+    const passOn = async (bytes: Buffer, from: number) => {
+      const decryptor = new AttachmentDecryptor({ key: meta.key, size: meta.size, digest: meta.digest, chunkBytes: CHUNK, ciphertextFrom: from });
+      const parts: Buffer[] = [];
+      const done = new Promise<unknown>((resolve) => {
+        decryptor.on('data', (part: Buffer) => parts.push(part));
+        decryptor.on('end', () => resolve(undefined));
+        decryptor.on('error', resolve);
+      });
+      // Pieces that never line up with chunks.
+      for (let at = 0; at < bytes.length; at += 333) decryptor.write(bytes.subarray(at, at + 333));
+      decryptor.end();
+      return { out: Buffer.concat(parts), error: await done };
+    };
+    for (const from of [0, 10, ATTACHMENT_HEADER_BYTES, chunkOffset(2, CHUNK) + 7, blob.length]) {
+      const { out, error } = await passOn(blob, from);
+      expect(error).toBeUndefined();
+      expect(out.equals(blob.subarray(from))).toBe(true);
+    }
+    const tampered = Buffer.from(blob);
+    tampered[chunkOffset(2, CHUNK) + 10]! ^= 0x01;
+    const { out, error } = await passOn(tampered, 0);
+    expect(isAttachmentError(error, 'chunk_tampered')).toBe(true);
+    // The header and chunks 0 and 1, verified; nothing of chunk 2.
+    expect(out.equals(blob.subarray(0, chunkOffset(2, CHUNK)))).toBe(true);
+  });
+
   describe('rejects, with a clear error and no plaintext past the damage', () => {
     const size = 5 * CHUNK + 100;
     let plaintext: Buffer;

@@ -1,19 +1,30 @@
 // Checked sends over real sockets: a send that knows an account's devices wrong (one missing, one that does not exist,
 // one under another identity key) is refused with `devices_changed`, listing how, and stores nothing; one that knows
 // them right is stored; the sending device is never expected; a checked send keeps its place among the device's sends.
+// The same on a relay on SQLite and one on Redis (the check reads the store's device lists).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityKeyTag, type Address, type ErrorFrame, type KnownDevice } from '../../shared/protocol';
 import { linkedDevice } from '../../../test/support/linking';
 import { RawDevice, randomPayload, registeredDevice, type SentEvent } from '../../../test/support/raw-device';
 import { startTestRelay, type TestRelay } from '../../../test/support/relay-harness';
+import { startTestRedis, type TestRedis } from '../../../test/support/redis-server';
+import { sharedBlobs, type SharedBlobs } from '../../../test/support/shared-blobs';
 
 let relay: TestRelay;
+let redis: TestRedis;
+let blobs: SharedBlobs;
+const relays: Record<string, TestRelay> = {};
 
 beforeAll(async () => {
-  relay = await startTestRelay({ abuseThreshold: 1000 });
+  redis = await startTestRedis();
+  blobs = sharedBlobs();
+  relays.SQLite = await startTestRelay({ abuseThreshold: 1000 });
+  relays.Redis = await startTestRelay({ abuseThreshold: 1000, store: 'redis', redisUrls: [redis.url], ...blobs.config });
 });
 afterAll(async () => {
-  await relay.close();
+  await Promise.all(Object.values(relays).map((r) => r.close()));
+  await redis?.stop();
+  blobs?.remove();
 });
 
 function knowing(device: RawDevice, keyTag = identityKeyTag(device.identity.publicKey)): KnownDevice {
@@ -30,7 +41,11 @@ async function account(): Promise<{ primary: RawDevice; laptop: RawDevice }> {
   return { primary, laptop: await linkedDevice(relay.url, primary) };
 }
 
-describe('a checked send', () => {
+describe.each(['SQLite', 'Redis'])('a checked send, relay on %s', (store) => {
+  beforeAll(() => {
+    relay = relays[store]!;
+  });
+
   it('is refused, storing nothing, when it misses a device, knows one that does not exist, or knows another key', async () => {
     const alice = await account();
     const bob = await registeredDevice(relay.url);

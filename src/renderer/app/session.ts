@@ -119,8 +119,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     (error) => {
       if (!stopped) log('search.index_failed', { error: errorName(error) });
     },
-    // Storing what was received, and sending, go first: an indexed chunk rewrites rows, which would hold a send up.
-    async () => void (await Promise.all([pipeline.whenIdle(), outbox.whenIdle()])),
+    () => pipeline.whenIdle(),
   );
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);

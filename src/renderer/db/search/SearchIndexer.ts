@@ -1,6 +1,6 @@
 // Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
-// chunk at a time with a pause between chunks, so the UI never waits for it — nor receiving or sending: before each
-// chunk it waits until what has arrived is stored and what was sent is out (`yieldTo`). Received messages come with their terms and are
+// chunk at a time with a pause between chunks, so the UI and sending never wait for it — nor receiving: before each
+// chunk it waits until what has arrived is stored (`yieldTo`). Received messages come with their terms and are
 // only stepped over; what it indexes (own messages, imported history) it reads, seals and writes again. An edit
 // queues its message for indexing again (a meta key), which wakes it too. While PAUSE_INDEXING_KEY is set in
 // localStorage it indexes nothing and catches up at the next change once it is removed: bench:ui measures what
@@ -27,7 +27,7 @@ export class SearchIndexer {
   constructor(
     private readonly db: ParleyDatabase,
     private readonly onError: (error: unknown) => void,
-    /** Resolves when work that goes first is done (the session's receive pipeline and outbox: received stored, sent out). */
+    /** Resolves when work that goes first is done (the session's receive pipeline: everything received is stored). */
     private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
   ) {}
 

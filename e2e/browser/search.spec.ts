@@ -1,7 +1,7 @@
 // Full-text search through the browser shell: a word alice sent 1,000 messages ago is found from the sidebar
 // (by a prefix, in another case, without its accent), the result names chat, sender and date with the word
 // highlighted, and opening it jumps into the chat's history at that message; search within the chat steps
-// between matches. Screenshots in both themes; axe on each screen.
+// between matches. Screenshots of each screen in both themes; axe on each screen.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, composer, register, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
@@ -64,7 +64,7 @@ test('a word sent 1,000 messages ago is found from the sidebar and in the chat, 
   const target = bubble(alice.page, 'Meet me at the Crème Brûlée stand by the zoetrope');
   await expect(target).toBeInViewport({ timeout: 15_000 });
   await expect(alice.page.locator('.virtual-row[data-focused]')).toContainText('zoetrope');
-  await world.screen(alice, '03-jumped-to-message');
+  await world.screenBothThemes(alice, '03-jumped-to-message');
 
   // Within the chat: two matches for "number 99" (99 and 990–999 share the prefix "99"), stepping between them.
   await sidebar(alice.page).getByRole('searchbox', { name: /search chats/i }).fill('');
@@ -81,7 +81,7 @@ test('a word sent 1,000 messages ago is found from the sidebar and in the chat, 
   await expect(count).toHaveText('11 of 11');
   await expect(alice.page.locator('.virtual-row[data-focused]')).toContainText('Filler message number 99');
   await expect(bubble(alice.page, 'Filler message number 99')).toBeInViewport();
-  await world.screen(alice, '04-in-chat-search');
+  await world.screenBothThemes(alice, '04-in-chat-search');
   await alice.page.getByRole('button', { name: 'Next match (newer)' }).click();
   await expect(count).toHaveText('10 of 11');
   await inChat.press('Escape');

@@ -44,13 +44,14 @@ export class WalCheckpointer {
   ) {
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driverPath, databasePath } });
-    this.worker.unref();
     this.worker.on('message', (result: CheckpointResult) => {
       this.running = false;
       this.lastFinishedAt = Date.now();
       if (!result.ok) this.fail(result.message ?? 'checkpoint failed');
     });
     this.worker.on('error', (error) => this.fail(error.message));
+    // After the listeners: adding a 'message' listener references the worker again.
+    this.worker.unref();
   }
 
   /** Call after each commit: starts a checkpoint unless one runs or one finished very recently. */

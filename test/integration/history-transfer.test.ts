@@ -188,7 +188,8 @@ describe('history on a newly linked device', () => {
     const laptop = await linkedWithHistory(alice, exportId);
     await expect.poll(async () => (await laptop.call('history.importState', {})).state, { timeout: 30_000 }).toBe('failed');
     const state = await laptop.call('history.importState', {});
-    expect(state.state === 'failed' && state.message).toMatch(/^The history from your other device could not be used\. /);
+    // Told by code, in the renderer's words (i18n/en.ts): a flipped byte fails that chunk's authentication.
+    expect(state).toEqual({ state: 'failed', message: 'chunk_tampered', text: { id: 'history.unusable', params: { cause: 'chunk_tampered' } } });
     expect((await laptop.failure('history.importBatch', { offset: 0, limit: 10 })).code).toBe('no_history');
     expect(readdirSync(join(laptop.dataDir, 'history'))).toEqual([]);
 

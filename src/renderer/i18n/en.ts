@@ -116,7 +116,7 @@ export const en: Record<ErrorTextId, string> = {
   'link_code.used_or_expired': 'This code was already used or has expired. Show a new code on the new device.',
   'device.bad_name': 'A device name has 1–{max} characters, without control characters.',
   'devices.not_primary': 'Only the device that created this account can link or remove other devices.',
-  'devices.too_many': 'This account already has the most devices it may have. Remove one first.',
+  'devices.too_many': 'This account already has the most devices it may have ({max}). Remove one first.',
   'linking.cancelled': 'Linking was cancelled.',
   'linking.version_mismatch': 'The relay speaks protocol version {relay}; update Parley or the relay.',
   'linking.unreachable': 'Cannot reach the relay to wait for linking. Check the address and your connection.',
@@ -127,6 +127,12 @@ export const en: Record<ErrorTextId, string> = {
   'history.too_large': 'This history is too large to transfer; choose fewer days.',
   'history.export_gone': 'This history export is gone (the app restarted or a newer one began). Start again.',
   'history.none': 'There is no history to import on this device (any more).',
+  'history.unusable':
+    'The history from your other device could not be used. ' +
+    '{cause, select,' +
+    ' newer_archive_version {It was made by a newer Parley; update this one.}' +
+    ' malformed_archive {It is not an archive this version of Parley reads.}' +
+    ` other {${FILE_CAUSES}}}`,
 
   'attachment.failed': FILE_CAUSES,
   'attachment.send_failed': `A file in this message could not be sent. ${FILE_CAUSES}`,

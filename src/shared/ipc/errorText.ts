@@ -124,6 +124,8 @@ export const ERROR_TEXT_IDS = [
   'history.too_large',
   'history.export_gone',
   'history.none',
+  /** The archive a new device was given could not be used; `cause`: the HistoryArchiveError or AttachmentError code. */
+  'history.unusable',
   // ── files, profile, links, updates ──
   /** A file failed; `cause`: its AttachmentError code. */
   'attachment.failed',

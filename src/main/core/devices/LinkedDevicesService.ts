@@ -1,7 +1,7 @@
 // This account's devices, seen from one of them: the primary links a new device from the code it shows (certifies
 // its identity key, seals the provisioning message to the code's key, and asks the relay to link it), every device
 // lists the account's devices with their names (sealed with the account secret), and removes one (docs/security.md §18).
-import { deviceCertificateBytes } from '../../../shared/crypto/device-certificate';
+import { deviceCertificateBytes, MAX_DEVICES_PER_ACCOUNT } from '../../../shared/crypto/device-certificate';
 import { sealProvisionMessage } from '../../../shared/crypto/provisioning';
 import { AppError, type DeviceView } from '../../../shared/ipc';
 import { toBase64 } from '../../../shared/encoding/base64';
@@ -128,7 +128,7 @@ export class LinkedDevicesService {
         case 'not_primary':
           throw new AppError('not_primary', { id: 'devices.not_primary' });
         case 'too_many_devices':
-          throw new AppError('too_many_devices', { id: 'devices.too_many' });
+          throw new AppError('too_many_devices', { id: 'devices.too_many', params: { max: MAX_DEVICES_PER_ACCOUNT } });
         case 'offline':
         case 'connection_lost':
         case 'request_timeout':

@@ -139,7 +139,7 @@ export class HistoryImport {
         if (!refused) throw error;
         this.options.logger.warn('history.import_refused', { code: error.code });
         await this.discard();
-        this.report({ state: 'failed', message: `The history from your other device could not be used. ${error.message}` });
+        this.report({ state: 'failed', message: error.code, text: { id: 'history.unusable', params: { cause: error.code } } });
       },
     );
   }

@@ -5,6 +5,7 @@ import { MAX_HISTORY_BATCH, type HistoryImportBatch, type HistoryImportView } fr
 import type { ParleyDatabase } from '../../db/database';
 import { forgetImportPosition, importPosition, storeHistoryBatch } from '../../db/historyImport';
 import type { HistoryImportProgress } from './historyImportStore';
+import { errorSentence } from '../../i18n/errorText';
 
 export interface HistoryImportIpc {
   state(): Promise<HistoryImportView>;
@@ -59,7 +60,7 @@ export class HistoryImportWorker {
       case 'downloading':
         return this.options.report({ state: 'waiting' });
       case 'failed':
-        return this.options.report({ state: 'failed', message: view.message });
+        return this.options.report({ state: 'failed', message: errorSentence(view) });
       case 'ready':
         this.running ??= this.run(view.messages).finally(() => (this.running = null));
     }

@@ -278,8 +278,9 @@ describe('history when linking a device', () => {
     await user.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText(/Your history is here/)).toBeNull();
 
-    act(() => fake.setHistoryImport({ state: 'failed', message: 'The history from your other device could not be used. Part 3 of the attachment failed verification.' }));
-    expect((await screen.findByText(/could not be used/)).closest('[data-history="failed"]')).toBeTruthy();
+    act(() => fake.setHistoryImport({ state: 'failed', message: 'chunk_tampered', text: { id: 'history.unusable', params: { cause: 'chunk_tampered' } } }));
+    const failed = await screen.findByText('The history from your other device could not be used. The file was changed on the way, so Parley refused it.');
+    expect(failed.closest('[data-history="failed"]')).toBeTruthy();
   });
 });
 

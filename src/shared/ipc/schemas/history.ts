@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { MessageId, Username } from '../../protocol/fields';
 import { ConversationId } from './conversation';
+import { ErrorTextValue } from './errorText';
 import { GroupUpdate } from './groups';
 import { AttachmentId, AttachmentView, MAX_ATTACHMENTS_PER_MESSAGE } from './media';
 import { ExpiryTimerSeconds, MAX_BODY_CHARS, Quote } from './messages';
@@ -77,7 +78,7 @@ export const HistoryImportView = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('none') }),
   z.strictObject({ state: z.literal('downloading') }),
   z.strictObject({ state: z.literal('ready'), conversations: z.number().int().nonnegative(), messages: z.number().int().nonnegative() }),
-  z.strictObject({ state: z.literal('failed'), message: z.string().max(500) }),
+  z.strictObject({ state: z.literal('failed'), message: z.string().max(500), text: ErrorTextValue }),
 ]);
 export type HistoryImportView = z.infer<typeof HistoryImportView>;
 

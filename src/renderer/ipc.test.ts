@@ -7,6 +7,18 @@ function install(bridge: Partial<ParleyBridge>) {
   (window as unknown as { parley: Partial<ParleyBridge> }).parley = bridge;
 }
 
+/** A bridge whose events the test emits itself (each subscription takes the latest listener). */
+function installEventBridge(): (payload: unknown) => void {
+  let listen: (payload: unknown) => void = () => undefined;
+  install({
+    on: (_event, listener) => {
+      listen = listener;
+      return () => undefined;
+    },
+  });
+  return (payload) => listen(payload);
+}
+
 describe('the renderer IPC client', () => {
   it('turns an error result into an IpcError with code, message and retryable', async () => {
     install({ invoke: async () => ({ ok: false, error: { code: 'offline', message: 'Not connected.', retryable: true } }) satisfies IpcResult<never> });
@@ -24,13 +36,7 @@ describe('the renderer IPC client', () => {
   });
 
   it('drops an event payload that breaks the contract', () => {
-    let emit: (payload: unknown) => void = () => undefined;
-    install({
-      on: (_event, listener) => {
-        emit = listener;
-        return () => undefined;
-      },
-    });
+    const emit = installEventBridge();
     const listener = vi.fn();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     subscribe('connection.changed', listener);
@@ -43,13 +49,7 @@ describe('the renderer IPC client', () => {
   });
 
   it('takes received messages as one batch per event: an empty or oversized batch, or one bad message, is dropped whole', () => {
-    let emit: (payload: unknown) => void = () => undefined;
-    install({
-      on: (_event, listener) => {
-        emit = listener;
-        return () => undefined;
-      },
-    });
+    const emit = installEventBridge();
     const listener = vi.fn();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     subscribe('messages.received', listener);

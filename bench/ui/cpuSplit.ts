@@ -2,7 +2,7 @@
 // where IndexedDB runs, and its GPU and network processes), this process (the real core and the headless peers) and
 // the relay. CPU seconds hold up on a loaded machine far better than wall time. With BENCH_UI_CPU_PROF=<dir> the
 // catch-up also writes V8 CPU profiles of the page (renderer.cpuprofile) and of this process (core.cpuprofile).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import type { BrowserContext, CDPSession } from '@playwright/test';
@@ -85,6 +85,7 @@ export class CpuProfiles {
   private constructor(private readonly dir: string) {}
 
   static async start(dir: string, context: BrowserContext): Promise<CpuProfiles> {
+    mkdirSync(dir, { recursive: true });
     const profiles = new CpuProfiles(dir);
     context.once('page', (page) => {
       profiles.page = (async () => {

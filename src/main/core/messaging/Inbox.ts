@@ -52,6 +52,16 @@ export interface NewInboxEntry {
   groupSnapshot?: GroupSnapshot;
 }
 
+/** A sender device's recently committed relay ids: oldest first as stored, and a set to look them up per delivery. */
+interface CommittedRing {
+  readonly ids: readonly string[];
+  readonly lookup: ReadonlySet<string>;
+}
+
+function committedRing(ids: readonly string[]): CommittedRing {
+  return { ids, lookup: new Set(ids) };
+}
+
 /** One inbox record on disk and the ids of its entries not committed yet. */
 interface StoredRecord {
   readonly name: string;
@@ -83,7 +93,7 @@ export class Inbox {
   private readonly recordOf = new Map<string, StoredRecord>();
   /** The newest delivery handle of each entry (a redelivery after reconnect replaces it). */
   private readonly deliveries = new Map<string, Delivery>();
-  private readonly rings = new Map<string, string[]>();
+  private readonly rings = new Map<string, CommittedRing>();
   private readonly recentAcks = new Set<string>();
   private nextSeq = 1;
 
@@ -166,7 +176,7 @@ export class Inbox {
   /** Whether this relay message from this device was committed (or acked without an entry) recently. */
   async wasHandled(from: AddressT, relayMessageId: string): Promise<boolean> {
     if (this.recentAcks.has(`${addressKey(from)}/${relayMessageId}`)) return true;
-    return (await this.ring(from)).includes(relayMessageId);
+    return (await this.ring(from)).lookup.has(relayMessageId);
   }
 
   /** An envelope acked without an inbox entry (typing, control, undecryptable): a redelivery is acked silently. */
@@ -227,7 +237,7 @@ export class Inbox {
   private async forgetCommitted(): Promise<void> {
     const committed: InboxEntry[] = [];
     for (const entry of this.entries.values()) {
-      if (entry.from && entry.relayMessageId && (await this.ring(entry.from)).includes(entry.relayMessageId)) committed.push(entry);
+      if (entry.from && entry.relayMessageId && (await this.ring(entry.from)).lookup.has(entry.relayMessageId)) committed.push(entry);
     }
     if (committed.length === 0) return;
     try {
@@ -259,12 +269,12 @@ export class Inbox {
     );
   }
 
-  private async ring(from: AddressT): Promise<string[]> {
+  private async ring(from: AddressT): Promise<CommittedRing> {
     const key = addressKey(from);
     const cached = this.rings.get(key);
     if (cached) return cached;
     const bytes = await this.vault.get('records', ringName(from));
-    const ring = bytes ? ringCodec.decode(bytes) : [];
+    const ring = committedRing(bytes ? ringCodec.decode(bytes) : []);
     // Another caller may have loaded (and extended) it meanwhile.
     const current = this.rings.get(key);
     if (current) return current;
@@ -287,8 +297,8 @@ export class Inbox {
   private async remember(from: AddressT, relayMessageIds: readonly string[]): Promise<void> {
     await this.ring(from);
     // Re-read after the await: another commit may have extended the ring meanwhile.
-    const ring = [...(this.rings.get(addressKey(from)) ?? []), ...relayMessageIds].slice(-COMMITTED_RING_SIZE);
-    this.rings.set(addressKey(from), ring);
-    await this.vault.put('records', ringName(from), ringCodec.encode(ring));
+    const ids = [...(this.rings.get(addressKey(from))?.ids ?? []), ...relayMessageIds].slice(-COMMITTED_RING_SIZE);
+    this.rings.set(addressKey(from), committedRing(ids));
+    await this.vault.put('records', ringName(from), ringCodec.encode(ids));
   }
 }

@@ -43,13 +43,6 @@ interface PageRow {
   sent_at: number;
 }
 
-interface InsertedEnvelope {
-  id: number;
-  message_id: string;
-  sender_user: string;
-  sender_device: number;
-}
-
 function prepareStatements(db: Database.Database) {
   return {
     findMailbox: db.prepare<[string, number], { id: number; next_seq: number; pending: number }>(
@@ -64,12 +57,15 @@ function prepareStatements(db: Database.Database) {
     saveNextSeqs: db.prepare<[string]>(
       `UPDATE mailboxes SET next_seq = j.value ->> 1 FROM json_each(?) AS j WHERE mailboxes.device_id = j.value ->> 0`,
     ),
-    ackThrough: db.prepare<[number, number], { envelope_id: number }>(
-      'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING envelope_id',
-    ),
-    ackListed: db.prepare<[number, string], { envelope_id: number }>(
-      'DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?)) RETURNING envelope_id',
-    ),
+    /** Plucked: the envelope id of each delivery deleted. */
+    ackThrough: db
+      .prepare<[number, number], number>('DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING envelope_id')
+      .pluck(),
+    ackListed: db
+      .prepare<[number, string], number>(
+        'DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?)) RETURNING envelope_id',
+      )
+      .pluck(),
     /** A JSON array of [envelope id, deliveries acked]; an envelope whose last delivery went keeps only its dedup key. */
     releaseEnvelopes: db.prepare<[number, string]>(
       `UPDATE envelopes SET remaining = remaining - (j.value ->> 1),
@@ -92,7 +88,7 @@ export class SqliteMailboxes {
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** By "user.device"; dropped whole when a transaction fails, since its rollback does not reach memory. */
   private readonly mailboxes = new Map<string, MailboxEntry>();
-  private readonly envelopeInserts = new Map<number, Database.Statement<unknown[], InsertedEnvelope>>();
+  private readonly envelopeInserts = new Map<number, Database.Statement<unknown[], number>>();
   private readonly deliveryInserts = new Map<number, Database.Statement<unknown[]>>();
 
   constructor(private readonly db: Database.Database) {
@@ -148,9 +144,9 @@ export class SqliteMailboxes {
   private applyAcks(acks: readonly MailboxAck[], now: number): void {
     if (acks.length === 0) return;
     const released = new Map<number, number>();
-    const release = (rows: Array<{ envelope_id: number }>) => {
-      for (const { envelope_id: id } of rows) released.set(id, (released.get(id) ?? 0) + 1);
-      return rows.length;
+    const release = (envelopeIds: number[]) => {
+      for (const id of envelopeIds) released.set(id, (released.get(id) ?? 0) + 1);
+      return envelopeIds.length;
     };
     for (const ack of acks) {
       const mailbox = this.mailbox(ack.mailbox);
@@ -192,8 +188,7 @@ export class SqliteMailboxes {
     const inserted = this.insertEnvelopes(envelopes, candidates, targets);
     const deliveryRows: number[] = [];
     for (const i of candidates) {
-      const envelope = envelopes[i]!;
-      const id = inserted.get(dedupKey(envelope.messageId, envelope.sender.user, envelope.sender.device));
+      const id = inserted.get(i);
       if (id === undefined) {
         outcomes[i] = { status: 'duplicate' };
         continue;
@@ -226,9 +221,9 @@ export class SqliteMailboxes {
     return outcomes;
   }
 
-  /** Inserts the envelopes at `indexes`; returns the ids of those that were new, by dedup key. */
-  private insertEnvelopes(envelopes: readonly EnvelopeToStore[], indexes: readonly number[], targets: ReadonlyArray<ReadonlyArray<unknown>>): Map<string, number> {
-    const inserted = new Map<string, number>();
+  /** Inserts the envelopes at `indexes`; returns the ids of those that were new, by their index in `envelopes`. */
+  private insertEnvelopes(envelopes: readonly EnvelopeToStore[], indexes: readonly number[], targets: ReadonlyArray<ReadonlyArray<unknown>>): Map<number, number> {
+    const inserted = new Map<number, number>();
     for (let start = 0; start < indexes.length; start += ENVELOPE_ROWS_PER_INSERT) {
       const chunk = indexes.slice(start, start + ENVELOPE_ROWS_PER_INSERT);
       const parameters: unknown[] = [];
@@ -236,8 +231,19 @@ export class SqliteMailboxes {
         const e = envelopes[i]!;
         parameters.push(normalizeUsername(e.sender.user), e.sender.device, e.messageId, e.payload, e.sentAt, targets[i]!.length);
       }
-      for (const row of this.envelopeInsert(chunk.length).all(...parameters)) {
-        inserted.set(dedupKey(row.message_id, row.sender_user, row.sender_device), row.id);
+      // RETURNING's order is unspecified, but row ids are handed out in insertion order (each one above the largest
+      // so far), so sorted they line up with the chunk when every row went in.
+      const ids = this.envelopeInsert(chunk.length).all(...parameters).sort((a, b) => a - b);
+      if (ids.length === chunk.length) {
+        chunk.forEach((i, j) => inserted.set(i, ids[j]!));
+        continue;
+      }
+      // Some keys were stored before: look each envelope up; the new ones have the ids just returned.
+      const fresh = new Set(ids);
+      for (const i of chunk) {
+        const { messageId, sender } = envelopes[i]!;
+        const id = this.statements.findEnvelope.get(messageId, normalizeUsername(sender.user), sender.device)?.id;
+        if (id !== undefined && fresh.has(id)) inserted.set(i, id);
       }
     }
     return inserted;
@@ -252,15 +258,18 @@ export class SqliteMailboxes {
     }
   }
 
-  private envelopeInsert(rows: number): Database.Statement<unknown[], InsertedEnvelope> {
+  /** Plucked: the id of each envelope inserted (none for a key stored before). */
+  private envelopeInsert(rows: number): Database.Statement<unknown[], number> {
     let statement = this.envelopeInserts.get(rows);
     if (statement === undefined) {
-      statement = this.db.prepare<unknown[], InsertedEnvelope>(
-        `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining)
-         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING
-         RETURNING id, message_id, sender_user, sender_device`,
-      );
+      statement = this.db
+        .prepare<unknown[], number>(
+          `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining)
+           VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
+           ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING
+           RETURNING id`,
+        )
+        .pluck();
       this.envelopeInserts.set(rows, statement);
     }
     return statement;

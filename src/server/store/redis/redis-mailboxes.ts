@@ -1,19 +1,22 @@
-// Device mailboxes in Redis: one Stream per device (entry ids 0-<seq>), its index of pending deliveries (a sorted
-// set: delivery name → seq) and a dedup record per sent envelope in the sender's slot. A recipient's mailbox and its
-// sender's dedup record live in different slots, so storing an envelope is a short saga of single-slot scripts, in
-// three round trips:
+// Device mailboxes in Redis: one Stream per device (entry ids 0-<seq>) and a dedup record per sent envelope in the
+// sender's slot.
+// On a single Redis without WAIT every key may meet in one script call, so each envelope is stored by one `put`
+// (redis-scripts.ts, MAILBOX_OPS): the resend check, the appends to every recipient's mailbox (all or none) and the
+// marking of its dedup record, atomically. A batch is then two rounds (script-round.ts), one without acks: the acks,
+// then the puts with the acks' count-downs of dedup records.
+// On Redis Cluster, or with WAIT, a recipient's mailbox and its sender's dedup record live in different slots, or the
+// marking must wait for the replicas; there each mailbox also has an index of pending deliveries (a sorted set:
+// delivery name → seq), and storing an envelope is a short saga of single-slot scripts, in three round trips:
 //   1. is (sender, message id) done? → duplicate; for recipients of several users, also: is every recipient known
 //      and below quota? → else refuse;
 //   2. one script per recipient user appends to that user's mailboxes, all or none (it refuses an unknown device or a
 //      full mailbox itself; idempotent per delivery name); a refusal in one user's slot takes the others back;
-//   3. mark the dedup record done with the number of deliveries it awaits (on a single Redis without WAIT, an
-//      envelope for one user's devices is marked in the step-2 script that appends it, atomically with the append).
-// A relay dying inside it has answered nothing: the device resends, appends already made return their seq again,
-// and no mailbox holds the envelope twice. Acks delete deliveries and count down the senders' dedup records; the
-// record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Each step is one round
-// for the whole batch (script-round.ts): one script call on a single Redis, one per user on Redis Cluster, so a
-// batch costs at most three round trips and, on a single Redis, at most three script calls (two when every envelope
-// is for one user's devices and there is no WAIT), not several per message. A relay's
+//   3. mark the dedup record done with the number of deliveries it awaits.
+// A relay dying inside it has answered nothing: the device resends, appends already made return their seq again
+// (from the index), and no mailbox holds the envelope twice. Acks delete deliveries and count down the senders' dedup
+// records; the record expires `dedupRetentionMs` after its last delivery went (Redis does the pruning). Each step is
+// one round for the whole batch: one script call on a single Redis, one per user on Redis Cluster, so a batch costs
+// at most three round trips, not several per message. A relay's
 // batches overlap as far as the write order allows (write-order.ts): per mailbox and per delivery name they apply in
 // call order.
 // With `waitReplicas` > 0, step 3 is followed by WAIT on every master: a batch whose appends did not reach that many
@@ -49,8 +52,8 @@ export interface RedisMailboxOptions {
 type Probe = { kind: 'duplicate' } | { kind: 'unknown'; recipients: Address[] } | { kind: 'full'; recipients: Address[] } | { kind: 'append' };
 const DUPLICATE: Probe = { kind: 'duplicate' };
 const APPEND: Probe = { kind: 'append' };
-/** `marked`: the dedup record was marked stored by the append itself (`store`). */
-type Appended = { deliveries: CreatedDelivery[]; marked: boolean } | { refused: 'unknown' | 'full'; recipients: Address[] };
+const DUPLICATE_OUTCOME: EnqueueOutcome = { status: 'duplicate' };
+type Appended = { deliveries: CreatedDelivery[] } | { refused: 'unknown' | 'full'; recipients: Address[] };
 
 /** The recipient devices of an envelope that belong to one user (one slot), each device once. */
 interface RecipientSlot {
@@ -60,17 +63,14 @@ interface RecipientSlot {
 
 export class RedisMailboxes {
   private readonly order = new WriteOrder();
-  /**
-   * A single Redis without WAIT marks an envelope for one user's devices stored in the script call that appends it
-   * (the record may share the call, and nothing must happen between them): two rounds instead of three.
-   */
-  private readonly marksWithAppend: boolean;
+  /** A single Redis without WAIT: every envelope is stored by one atomic `put`, with no mailbox index. */
+  private readonly atomic: boolean;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: RedisMailboxOptions,
   ) {
-    this.marksWithAppend = !('nodes' in redis) && options.waitReplicas === 0;
+    this.atomic = !('nodes' in redis) && options.waitReplicas === 0;
   }
 
   /** Applies a batch; batches overlap where the write order allows (write-order.ts). */
@@ -79,7 +79,7 @@ export class RedisMailboxes {
       [...batch.acks.map((ack) => redisKeys.mailbox(ack.mailbox)), ...batch.enqueues.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r)))],
       batch.enqueues.map((envelope) => deliveryName(envelope.sender, envelope.messageId)),
     );
-    return this.apply(batch, turn).finally(() => turn.finished());
+    return (this.atomic ? this.applyAtomic(batch, turn) : this.apply(batch, turn)).finally(() => turn.finished());
   }
 
   async page(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
@@ -104,19 +104,74 @@ export class RedisMailboxes {
   }
 
   /**
-   * Three rounds at most, whatever the batch holds (script-round.ts: one script call each on a single Redis): the
-   * acks with the resend checks and probes; the appends (after earlier batches' writes to the same mailboxes) with
-   * the acks' count-downs of dedup records; then the stored envelopes' dedup records (after WAIT, when configured)
-   * that were not marked with their append.
+   * On a single Redis without WAIT, two rounds at most (one without acks), each one script call: the acks; then every
+   * envelope's `put` (after earlier batches' writes to the same mailboxes) with the acks' count-downs of dedup records.
+   */
+  private async applyAtomic(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
+    await turn.started;
+    const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
+    let released: Released = new Map();
+    if (acks.length > 0) {
+      const first = new ScriptRound(this.redis);
+      const acked = await this.addAcks(first, acks, turn);
+      await first.run();
+      released = await acked.released;
+    }
+    const second = new ScriptRound(this.redis);
+    const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false, now));
+    const seen = new Set<string>();
+    try {
+      await turn.mayWrite(envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r))));
+      // In envelope order: Redis applies them in that order.
+      const outcomes = envelopes.map((envelope) => {
+        const name = deliveryName(envelope.sender, envelope.messageId);
+        if (seen.has(name)) return DUPLICATE_OUTCOME;
+        seen.add(name);
+        return this.put(second, envelope, name, quota, now);
+      });
+      if (second.size > 0) await second.run();
+      // Awaited together, so a failed round leaves no promise unobserved.
+      const [enqueues] = await Promise.all([Promise.all(outcomes), Promise.all(countedDown)]);
+      return { enqueues };
+    } finally {
+      turn.wroteMailboxes();
+    }
+  }
+
+  /**
+   * Adds a batch's acks to the round, once earlier batches' writes to their mailboxes are made. The promise it gives
+   * settles, once the round has run, with the envelopes whose deliveries they deleted.
+   */
+  private async addAcks(round: ScriptRound, acks: MailboxWriteBatch['acks'], turn: WriteTurn): Promise<{ released: Promise<Released> }> {
+    await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
+    const acked = acks.map(
+      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<string[]>,
+    );
+    const released = Promise.all(acked).then((names) => {
+      const byName: Released = new Map();
+      for (const name of names.flat()) {
+        const entry = byName.get(name) ?? { envelope: envelopeOfName(name), count: 0 };
+        entry.count += 1;
+        byName.set(name, entry);
+      }
+      return byName;
+    });
+    // Observed here too: a failed round is thrown by run(), and a caller that stopped waiting leaves no rejection.
+    released.catch(() => undefined);
+    return { released };
+  }
+
+  /**
+   * Three rounds at most, whatever the batch holds (script-round.ts: one script call each on a single Redis, one per
+   * user on Redis Cluster): the acks with the resend checks and probes; the appends (after earlier batches' writes to
+   * the same mailboxes) with the acks' count-downs of dedup records; then the stored envelopes' dedup records (after
+   * WAIT, when configured).
    */
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
     const first = new ScriptRound(this.redis);
-    if (acks.length > 0) await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
-    const acked = acks.map(
-      (ack) => first.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<string[]>,
-    );
+    const acked = acks.length > 0 ? (await this.addAcks(first, acks, turn)).released : Promise.resolve<Released>(new Map());
     const seen = new Set<string>();
     const slots = envelopes.map((envelope) => recipientSlots(envelope.recipients));
     const checks = envelopes.map((envelope, i) => {
@@ -126,12 +181,7 @@ export class RedisMailboxes {
       return this.check(first, envelope, slots[i]!);
     });
     await first.run();
-    const released = new Map<string, { envelope: SentEnvelope; count: number }>();
-    for (const name of (await Promise.all(acked)).flat()) {
-      const entry = released.get(name) ?? { envelope: envelopeOfName(name), count: 0 };
-      entry.count += 1;
-      released.set(name, entry);
-    }
+    const released = await acked;
     const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? DUPLICATE : this.probe(envelope, checks[i]!, quota))));
 
     const second = new ScriptRound(this.redis);
@@ -140,7 +190,7 @@ export class RedisMailboxes {
     try {
       await turn.mayWrite(envelopes.flatMap((envelope, i) => (probes[i]!.kind === 'append' ? envelope.recipients.map((r) => redisKeys.mailbox(r)) : [])));
       // One script call, in envelope order: Redis applies them in that order.
-      const appended = envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.append(second, envelope, slots[i]!, quota, now) : undefined));
+      const appended = envelopes.map((envelope, i) => (probes[i]!.kind === 'append' ? this.append(second, envelope, slots[i]!, quota) : undefined));
       if (second.size > 0) await second.run();
       // Awaited together, so a failed round leaves no promise unobserved (and refused appends are taken back first).
       [results] = await Promise.all([Promise.all(appended), Promise.all(countedDown)]);
@@ -157,7 +207,6 @@ export class RedisMailboxes {
       if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
       const result = results[i]!;
       if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
-      if (result.marked) return { status: 'stored', deliveries: result.deliveries };
       return this.settle(third, envelope, result.deliveries.length, true, now).then(() => ({
         status: 'stored',
         deliveries: result.deliveries,
@@ -205,13 +254,12 @@ export class RedisMailboxes {
   }
 
   /**
-   * Adds to the round the appends to every recipient's mailbox, one per user (with the marking of the dedup record
-   * when it may share the call); if any user's refuses (a race), takes all back in a round of its own.
+   * Adds to the round the appends to every recipient's mailbox, one per user; if any user's refuses (a race), takes
+   * all back in a round of its own.
    */
-  private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number, now: number): Promise<Appended> {
+  private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Appended> {
     const name = deliveryName(envelope.sender, envelope.messageId);
     const sender = { user: normalizeUsername(envelope.sender.user), device: envelope.sender.device };
-    const marked = this.marksWithAppend && slots.length === 1;
     const replies = (await Promise.all(
       slots.map((slot) => {
         const keys = [
@@ -221,16 +269,14 @@ export class RedisMailboxes {
             return [redisKeys.mailbox(mailbox), redisKeys.mailboxIndex(mailbox)];
           }),
         ];
-        const args = [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices];
-        if (!marked) return round.add('append', slot.user, keys, args);
-        return round.add('store', slot.user, [...keys, redisKeys.dedup(envelope.sender, envelope.messageId)], [...this.dedupExpiry(now), ...args]);
+        return round.add('append', slot.user, keys, [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices]);
       }),
     )) as Array<[string, ...number[]]>;
     if (slots.length === 1) {
       // One user's devices: the append was all or none, so there is nothing to take back.
       const [status, ...values] = replies[0]!;
       const devices = slots[0]!.devices;
-      if (status === 'ok') return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: values[devices.indexOf(recipient.device)]! })), marked };
+      if (status === 'ok') return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: values[devices.indexOf(recipient.device)]! })) };
       const named = new Set(values.map((index) => devices[index - 1]));
       return { refused: status as 'unknown' | 'full', recipients: envelope.recipients.filter((r) => named.has(r.device)) };
     }
@@ -243,7 +289,7 @@ export class RedisMailboxes {
     });
     const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
     if (refused.unknown.size === 0 && refused.full.size === 0) {
-      return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })), marked };
+      return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
     }
     const undo = new ScriptRound(this.redis);
     const undone = slots.flatMap((slot, i) =>
@@ -258,6 +304,34 @@ export class RedisMailboxes {
     await Promise.all(undone);
     const kind = refused.unknown.size > 0 ? 'unknown' : 'full';
     return { refused: kind, recipients: envelope.recipients.filter((r) => refused[kind].has(keyOf(r))) };
+  }
+
+  /** Adds to the round the `put` of an envelope: its whole store, atomically (a single Redis without WAIT). */
+  private async put(round: ScriptRound, envelope: EnvelopeToStore, name: string, quota: number, now: number): Promise<EnqueueOutcome> {
+    const sender = normalizeUsername(envelope.sender.user);
+    const keys = [redisKeys.dedup(envelope.sender, envelope.messageId)];
+    const args: Array<string | number | Uint8Array> = [...this.dedupExpiry(now), name, quota, envelope.messageId, sender, envelope.sender.device, envelope.sentAt, envelope.payload];
+    const devices: Address[] = [];
+    for (const slot of recipientSlots(envelope.recipients)) {
+      keys.push(redisKeys.devices(slot.user));
+      args.push(slot.devices.length);
+      for (const device of slot.devices) {
+        const address = { user: slot.user, device };
+        keys.push(redisKeys.mailbox(address), redisKeys.mailboxIndex(address));
+        args.push(device);
+        devices.push(address);
+      }
+    }
+    const [status, ...values] = (await round.add('put', sender, keys, args)) as [string, ...number[]];
+    if (status === 'duplicate') return DUPLICATE_OUTCOME;
+    if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: values[0]! }] };
+    const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
+    if (status === 'ok') {
+      const seqs = new Map(devices.map((device, i) => [keyOf(device), values[i]!]));
+      return { status: 'stored', deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
+    }
+    const named = new Set(values.map((index) => keyOf(devices[index - 1]!)));
+    return { status: status === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: envelope.recipients.filter((r) => named.has(keyOf(r))) };
   }
 
   /** WAIT on every master (each covers every earlier write on this relay's connection to it). */
@@ -284,6 +358,9 @@ export class RedisMailboxes {
 
 /** Which sender sent which message: what a dedup record is kept for. */
 type SentEnvelope = Pick<EnvelopeToStore, 'sender' | 'messageId'>;
+
+/** Per delivery name, the envelope whose deliveries acks deleted, and how many. */
+type Released = Map<string, { envelope: SentEnvelope; count: number }>;
 
 /** "<user>:<device>:<message id>" → its sender and message id (message ids hold no colon). */
 function envelopeOfName(name: string): SentEnvelope {

@@ -87,17 +87,26 @@ return 1
  * - `probe` — KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids.
  *   Returns, per device, -1 when it is unknown, else its pending count.
  * - `append` — appends one envelope to the mailboxes of one user's recipient devices, all or none, each under the next
- *   seq of its stream (`XADD 0-*`: the stream remembers the last id it gave, also once trimmed). KEYS: the user's
- *   devices hash, then per device its mailbox stream and mailbox index. ARGV: delivery name, quota,
- *   message id, sender user, sender device, sent at, payload, then the device ids. Idempotent per delivery name: a
- *   retried append returns the seq it got the first time. Returns {'ok', seq per device}, or, writing nothing,
- *   {'unknown', indexes} (1-based) of unknown devices or {'full', indexes} of mailboxes at their quota.
+ *   seq of its stream (`XADD 0-*`: the stream remembers the last id it gave, also once trimmed), with an entry per
+ *   device in its mailbox index (delivery name → seq). KEYS: the user's devices hash, then per device its mailbox
+ *   stream and mailbox index. ARGV: delivery name, quota, message id, sender user, sender device, sent at, payload,
+ *   then the device ids. Idempotent per delivery name: a retried append returns the seq it got the first time.
+ *   Returns {'ok', seq per device}, or, writing nothing, {'unknown', indexes} (1-based) of unknown devices or
+ *   {'full', indexes} of mailboxes at their quota.
  * - `undo` — KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope.
+ * - `put` — the whole store of an envelope in one step, for a single Redis without WAIT, where keys of several users
+ *   may meet in one call: a resend is answered from the dedup record; otherwise the envelope is appended to every
+ *   recipient's mailbox (all or none: it refuses an unknown device or a full mailbox) and its dedup record marked
+ *   stored, atomically. Nothing it does is left half done for a retry to find, so it writes no mailbox index: its
+ *   entries carry the field `x` (no index entry). It reads an index only where one exists (`EXISTS`): there, an
+ *   append of an unfinished saga (`append`) may already hold the envelope, whose seq it then takes. KEYS: the dedup
+ *   record, then per recipient user its devices hash and, per device, its mailbox stream and mailbox index. ARGV: the
+ *   record's expire-at and safety TTL (as `settle`), delivery name, quota, message id, sender user, sender device,
+ *   sent at, payload, then per user its device count and device ids. Returns {'duplicate'}, {'ok', seq per device},
+ *   or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the devices in ARGV order).
  * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
- *   and returns the names of the ones that were there (a delivery already gone is no error).
- * - `store` — `append` and, if it appended, `settle` of the envelope's dedup record as stored, in one step: for a
- *   single Redis without WAIT, where the record may share the call. KEYS: as `append`, then the dedup record. ARGV:
- *   the record's expire-at and safety TTL (as `settle`), then as `append`. Returns what `append` returns.
+ *   (and the index entries of those that have one) and returns their names, read from the stream entries (a delivery
+ *   already gone is no error).
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
  *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
@@ -167,34 +176,77 @@ function ops.undo(KEYS, ARGV)
   redis.call('ZREM', KEYS[2], ARGV[1])
   return 1
 end
+function ops.put(KEYS, ARGV)
+  if stored(KEYS[1]) then return {'duplicate'} end
+  local mailboxes, indexes, unknown = {}, {}, {}
+  local k, a = 2, 10
+  while a <= #ARGV do
+    local count = tonumber(ARGV[a])
+    for i = 1, count do
+      mailboxes[#mailboxes + 1] = KEYS[k + 2 * i - 1]
+      indexes[#indexes + 1] = KEYS[k + 2 * i]
+      if redis.call('HEXISTS', KEYS[k], ARGV[a + i]) == 0 then unknown[#unknown + 1] = #mailboxes end
+    end
+    k = k + 1 + 2 * count
+    a = a + 1 + count
+  end
+  if #unknown > 0 then return {'unknown', unpack(unknown)} end
+  local quota, seqs, full = tonumber(ARGV[4]), {}, {}
+  for i = 1, #mailboxes do
+    -- An append of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
+    if redis.call('EXISTS', indexes[i]) == 1 then seqs[i] = tonumber(redis.call('ZSCORE', indexes[i], ARGV[3])) end
+    if not seqs[i] and redis.call('XLEN', mailboxes[i]) >= quota then full[#full + 1] = i end
+  end
+  if #full > 0 then return {'full', unpack(full)} end
+  for i = 1, #mailboxes do
+    if not seqs[i] then
+      local id = redis.call('XADD', mailboxes[i], '0-*', 'm', ARGV[5], 'u', ARGV[6], 'd', ARGV[7], 't', ARGV[8], 'p', ARGV[9], 'x', '1')
+      seqs[i] = tonumber(string.sub(id, 3))
+    end
+  end
+  ops.settle({KEYS[1]}, {#mailboxes, '1', ARGV[1], ARGV[2]})
+  return {'ok', unpack(seqs)}
+end
+-- Adds the delivery names of stream entries to names; returns whether any of them has a mailbox index entry.
+local function named(entries, names)
+  local indexed = false
+  for _, entry in ipairs(entries) do
+    local fields, m, u, d, x = entry[2], nil, nil, nil, false
+    for i = 1, #fields, 2 do
+      local field = fields[i]
+      if field == 'm' then m = fields[i + 1] elseif field == 'u' then u = fields[i + 1] elseif field == 'd' then d = fields[i + 1] elseif field == 'x' then x = true end
+    end
+    names[#names + 1] = u .. ':' .. d .. ':' .. m
+    if not x then indexed = true end
+  end
+  return indexed
+end
 function ops.ack(KEYS, ARGV)
   local names = {}
   local through = tonumber(ARGV[1])
   if through > 0 then
-    local taken = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', through)
-    if #taken > 0 then
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through)
+    local indexed, from, last = false, '-', '0-' .. through
+    repeat
+      -- In pages, so that the payloads of a long backlog are not all held at once.
+      local entries = redis.call('XRANGE', KEYS[1], from, last, 'COUNT', 256)
+      if named(entries, names) then indexed = true end
+      if #entries < 256 then break end
+      from = '(' .. entries[#entries][1]
+    until false
+    if #names > 0 then
+      if indexed then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through) end
       redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
-      for _, name in ipairs(taken) do names[#names + 1] = name end
     end
   end
   for i = 2, #ARGV do
-    local taken = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
-    if #taken > 0 then
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[i], ARGV[i])
-      redis.call('XDEL', KEYS[1], '0-' .. ARGV[i])
-      names[#names + 1] = taken[1]
+    local id = '0-' .. ARGV[i]
+    local entries = redis.call('XRANGE', KEYS[1], id, id)
+    if #entries > 0 then
+      if named(entries, names) then redis.call('ZREM', KEYS[2], names[#names]) end
+      redis.call('XDEL', KEYS[1], id)
     end
   end
   return names
-end
-function ops.store(KEYS, ARGV)
-  local keys, args = {}, {}
-  for i = 1, #KEYS - 1 do keys[i] = KEYS[i] end
-  for i = 3, #ARGV do args[i - 2] = ARGV[i] end
-  local reply = ops.append(keys, args)
-  if reply[1] == 'ok' then ops.settle({KEYS[#KEYS]}, {#reply - 1, '1', ARGV[1], ARGV[2]}) end
-  return reply
 end
 function ops.settle(KEYS, ARGV)
   local key, deliveries, store, expireAt, ceiling = KEYS[1], tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4]

@@ -79,23 +79,42 @@ export interface ChatSummary {
 /**
  * The chat list: every conversation, pinned ones first, each part by activity (newest first), each with its newest
  * message, unread count and whether an unread message mentions this user. Archived ones are included (marked).
+ *
+ * One read transaction, whatever the number of chats (it reruns on every stored receive batch): the newest rows are
+ * found by key and read together, so they are opened in one go. Being one transaction, it is also ordered among the
+ * writes as one read: a write that commits during it cannot make the live query throw its answer away and ask again,
+ * which with one transaction per step happened on every batch of a catch-up and left the list empty until the end.
  */
 export async function listChatSummaries(db: ParleyDatabase): Promise<ChatSummary[]> {
-  const conversations = await db.conversations.orderBy('lastActivityAt').reverse().toArray();
-  const summaries = await Promise.all(
-    conversations.map(async (conversation) => {
-      const lastMessage = (await db.messages
-        .where('[conversationId+seq]')
-        .between([conversation.id, Dexie.minKey], [conversation.id, Dexie.maxKey])
-        .last()) as StoredMessage | undefined;
+  const summaries = await db.transaction('r', db.conversations, db.messages, async () => {
+    const conversations = await db.conversations.orderBy('lastActivityAt').reverse().toArray();
+    const [newestSeqs, unread] = await Promise.all([
+      Promise.all(conversations.map((conversation) => newestSeq(db, conversation.id))),
+      Promise.all(conversations.map((conversation) => countUnread(db, conversation.id, conversation.lastReadSeq))),
+    ]);
+    const present = newestSeqs.filter((seq): seq is number => seq !== undefined);
+    const newest = new Map(((await db.messages.bulkGet(present)) as (StoredMessage | undefined)[]).map((row, index) => [present[index]!, row]));
+    return conversations.map((conversation, index) => {
+      const seq = newestSeqs[index];
       return {
         conversation,
-        lastMessage: lastMessage ?? null,
-        unread: await countUnread(db, conversation.id, conversation.lastReadSeq),
+        lastMessage: (seq === undefined ? undefined : newest.get(seq)) ?? null,
+        unread: unread[index]!,
         // History brought along sits at negative seqs: no mark at all is not "a mark at 0".
         mentioned: conversation.lastMentionSeq !== undefined && conversation.lastMentionSeq > conversation.lastReadSeq,
       };
-    }),
-  );
+    });
+  });
   return pinnedFirst(summaries);
+}
+
+/** The seq of a conversation's newest row (by key: nothing is opened). */
+async function newestSeq(db: ParleyDatabase, conversationId: string): Promise<number | undefined> {
+  const [seq] = (await db.messages
+    .where('[conversationId+seq]')
+    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+    .reverse()
+    .limit(1)
+    .primaryKeys()) as number[];
+  return seq;
 }

@@ -174,3 +174,29 @@ export function countDeleteRequests(db: ParleyDatabase): { requests: number } {
   });
   return counter;
 }
+
+/** Counts the IndexedDB transactions opened through Dexie, by mode. Call before first use. */
+export function countTransactions(db: ParleyDatabase): { readonly: number; readwrite: number; reset(): void } {
+  const counter = {
+    readonly: 0,
+    readwrite: 0,
+    reset() {
+      this.readonly = 0;
+      this.readwrite = 0;
+    },
+  };
+  db.use({
+    stack: 'dbcore',
+    name: 'transactionCounter',
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        transaction(stores, mode, options) {
+          counter[mode] += 1;
+          return down.transaction(stores, mode, options);
+        },
+      };
+    },
+  });
+  return counter;
+}

@@ -8,10 +8,13 @@ import type { ParleyDatabase } from '../../db/database';
 import { invoke } from '../../ipc';
 import { useSession } from '../../store/session';
 
+/** One read transaction, whatever the number of chats (it reruns on every stored receive batch). */
 export async function unreadTotal(db: ParleyDatabase, now: number): Promise<number> {
-  const conversations = await db.conversations.toArray();
-  const counts = await Promise.all(conversations.filter((row) => !row.archived && !isMuted(row.mutedUntil, now)).map((row) => countUnread(db, row.id, row.lastReadSeq)));
-  return counts.reduce((sum, count) => sum + count, 0);
+  return db.transaction('r', db.conversations, db.messages, async () => {
+    const conversations = await db.conversations.toArray();
+    const counts = await Promise.all(conversations.filter((row) => !row.archived && !isMuted(row.mutedUntil, now)).map((row) => countUnread(db, row.id, row.lastReadSeq)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  });
 }
 
 /** Counts above this show as "999+". */

@@ -34,7 +34,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     secrets,
     links: options.links ?? osLinkOpener,
     logger: options.logger ?? stderrLogger,
-    updates: ({ channel }) => noUpdates(APP_VERSION, 'The browser shell does not update itself: pull the latest code and run npm run start:browser again.', channel),
+    updates: ({ channel }) => noUpdates(APP_VERSION, 'browser_shell', channel),
   });
   const host = await startBrowserHost({
     rendererDir: options.rendererDir,

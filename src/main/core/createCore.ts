@@ -67,7 +67,7 @@ export async function createCore(services: CoreServices): Promise<Core> {
   });
   const info = appInfo(services.shell, services.config);
   const wiring: UpdatesWiring = { channel: () => settings.get().updateChannel, onChange: (view) => events.emitter.emit('updates.changed', view) };
-  const updates = (await services.updates?.(wiring)) ?? noUpdates(info.version, 'This version of Parley does not update itself.', wiring.channel);
+  const updates = (await services.updates?.(wiring)) ?? noUpdates(info.version, 'not_self_updating', wiring.channel);
   const handlers = createIpcHandlers({ client, appInfo: info, links: services.links, deepLinks, settings, updates, desktop: services.desktop ?? noDesktop });
   const dispatch = createIpcDispatcher(handlers, {
     error: (event, fields) => services.logger.error(event, { channel: String(fields.channel), error: String(fields.error) }),

@@ -38,10 +38,10 @@ afterEach(() => rm(dataDir, { recursive: true, force: true }));
 describe('startUpdates', () => {
   it('reports a build without a feed as not updating itself, and leaves electron-updater alone', async () => {
     const updates = await startUpdates(
-      { config: { enabled: false, reason: 'This build of Parley has no update feed.' }, currentVersion: '0.1.0', rolloutBucket: 0.3, dataDir, logger: silentLogger },
+      { config: { enabled: false, reason: 'no_feed' }, currentVersion: '0.1.0', rolloutBucket: 0.3, dataDir, logger: silentLogger },
       wiring,
     );
-    expect(await updates.check()).toEqual({ currentVersion: '0.1.0', channel: 'stable', status: { state: 'disabled', reason: 'This build of Parley has no update feed.' } });
+    expect(await updates.check()).toEqual({ currentVersion: '0.1.0', channel: 'stable', status: { state: 'disabled', reason: 'no_feed' } });
     expect(fakeUpdater.checks).toBe(0);
     expect(fakeUpdater.autoDownload).toBe(true);
   });

@@ -1,7 +1,7 @@
 // The English table has a sentence for every error id the core can send, each readable and whole with the
 // parameters the core gives it; an error with an id is shown as that sentence.
 import { describe, expect, it } from 'vitest';
-import { ERROR_TEXT_IDS } from '../../shared/ipc';
+import { ERROR_TEXT_IDS, UpdateOffReason } from '../../shared/ipc';
 import { CloseCode } from '../../shared/protocol';
 import { en } from './en';
 import { errorSentence } from './errorText';
@@ -17,10 +17,16 @@ describe('the English error sentences', () => {
     }
   });
 
-  it('has a sentence for every reason a file fails and every close of the relay', () => {
+  it('has a sentence for every reason a file fails, an update fails or is off, and every close of the relay', () => {
     const fileCauses = ['bad_header', 'chunk_tampered', 'truncated', 'trailing_data', 'digest_mismatch', 'too_large', 'unreadable', 'blob_unavailable', 'transfer_failed', 'cancelled', 'unknown_attachment'];
     const unknownCause = formatMessage('en', en['attachment.failed'], { cause: 'something_new' });
     for (const cause of fileCauses) expect(formatMessage('en', en['attachment.failed'], { cause }), cause).not.toBe(unknownCause);
+    const unknownUpdateFailure = formatMessage('en', en['update.failed'], { cause: 'something_new' });
+    for (const cause of ['check_failed', 'download_corrupt', 'download_failed', 'not_in_feed', 'unsigned', 'bad_signature', 'not_newer', 'unreadable']) {
+      expect(formatMessage('en', en['update.failed'], { cause }), cause).not.toBe(unknownUpdateFailure);
+    }
+    const offSentences = UpdateOffReason.options.map((cause) => formatMessage('en', en['update.off'], { cause }));
+    expect(new Set(offSentences).size).toBe(UpdateOffReason.options.length);
     const unknownClose = formatMessage('en', en['connection.closed_by_relay'], { reason: 'somethingNew' });
     for (const reason of Object.keys(CloseCode)) expect(formatMessage('en', en['connection.closed_by_relay'], { reason }), reason).not.toBe(unknownClose);
   });

@@ -141,4 +141,22 @@ export const en: Record<ErrorTextId, string> = {
   'profile.bad_photo': 'That photo could not be used. Choose a JPEG, PNG or WebP picture.',
   'link.unsafe': 'Parley only opens web and e-mail links.',
   'update.not_ready': 'There is no verified update to install yet.',
+  'update.off':
+    '{cause, select,' +
+    ' no_feed {This build of Parley has no update feed; updates come with new installers.}' +
+    ' bad_feed_url {The update feed address is not a valid https:// URL, so updates are off.}' +
+    ' no_release_key {This build of Parley has no release key to check updates with, so updates are off.}' +
+    ' browser_shell {The browser shell does not update itself: pull the latest code and run npm run start:browser again.}' +
+    ' other {This version of Parley does not update itself.}}',
+  'update.failed':
+    '{cause, select,' +
+    ' check_failed {Parley could not reach its update server. It will try again later.}' +
+    ' download_corrupt {The downloaded update was damaged or incomplete and was deleted. Parley will try again later.}' +
+    ' download_failed {The update could not be downloaded. Parley will try again later.}' +
+    ' not_in_feed {The downloaded update is not the one the update server listed. It was deleted.}' +
+    ' unsigned {The update is not signed by Parley. It was deleted and will not be installed.}' +
+    ' bad_signature {The update’s signature does not match Parley’s release key. It was deleted and will not be installed.}' +
+    ' not_newer {The update server offered a version that is not newer than this one. It was not installed.}' +
+    ' unreadable {The downloaded update could not be read. It was deleted.}' +
+    ' other {The update failed. Parley will try again later.}}',
 };

@@ -603,7 +603,7 @@ export class FakeParley {
         this.log('media.cancel', request);
         const view = this.attachment(request.id);
         const cancelled: AttachmentView =
-          view.direction === 'incoming' ? { ...view, state: 'pending', transferred: 0 } : { ...view, state: 'failed', error: { code: 'cancelled', message: 'Cancelled.' } };
+          view.direction === 'incoming' ? { ...view, state: 'pending', transferred: 0 } : { ...view, state: 'failed', error: { code: 'cancelled' } };
         this.putAttachment(cancelled);
         return cancelled;
       },

@@ -136,6 +136,10 @@ export const ERROR_TEXT_IDS = [
   'profile.bad_photo',
   'link.unsafe',
   'update.not_ready',
+  /** Why this build does not update itself; `cause`: the status's UpdateOffReason. */
+  'update.off',
+  /** A check, download or verification failed; `cause`: the status's code (UpdateService). */
+  'update.failed',
 ] as const;
 
 export type ErrorTextId = (typeof ERROR_TEXT_IDS)[number];

@@ -1,5 +1,6 @@
 // The renderer's picture of an attachment record: display facts and transfer progress, with the key, digest and
-// blob id left out (docs/security.md §17: the renderer never receives key material).
+// blob id left out (docs/security.md §17: the renderer never receives key material). A failure goes as its code
+// alone: the renderer's string table says it ('attachment.failed').
 import type { AttachmentView } from '../../../shared/ipc';
 import type { AttachmentRecord } from './store/AttachmentRecords';
 import { isExecutable } from './store/sniffType';
@@ -22,7 +23,7 @@ export function toView(record: AttachmentRecord): AttachmentView {
     state: record.state,
     transferred: record.transferred,
     total: record.ciphertextSize,
-    error: record.error,
+    error: record.error ? { code: record.error.code } : null,
     ...(record.message ? { message: record.message } : {}),
   };
 }

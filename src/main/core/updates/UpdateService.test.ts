@@ -95,7 +95,7 @@ describe('UpdateService', () => {
     forged.files[0]!.signature = toBase64(signRelease(ed25519.utils.randomSecretKey(), '0.2.0', sha256(artifact)));
     engine.offer = forged;
     const updates = service();
-    expect((await updates.check()).status).toMatchObject({ state: 'error', code: 'bad_signature', message: /does not match Parley’s release key/ });
+    expect((await updates.check()).status).toEqual({ state: 'error', code: 'bad_signature' });
     expect(engine.discarded).toHaveLength(1);
     await expect(access(engine.discarded[0]!)).rejects.toThrow();
     expect(() => updates.restart()).toThrow(expect.objectContaining({ code: 'update_not_ready' }));
@@ -148,7 +148,7 @@ describe('UpdateService', () => {
     engine.failCheck = true;
     const updates = service();
     const [first, second] = await Promise.all([updates.check(), updates.check()]);
-    expect(first.status).toEqual({ state: 'error', code: 'check_failed', message: 'Parley could not reach its update server. It will try again later.' });
+    expect(first.status).toEqual({ state: 'error', code: 'check_failed' });
     expect(second).toEqual(first);
     expect(engine.channels).toHaveLength(1);
   });
@@ -167,14 +167,14 @@ describe('UpdateService', () => {
   it('is off, saying why, when the build has no feed or key', async () => {
     const updates = new UpdateService({
       engine,
-      config: { enabled: false, reason: 'This build of Parley has no update feed.' },
+      config: { enabled: false, reason: 'no_feed' },
       currentVersion: '0.1.0',
       channel: () => 'stable',
       onChange: () => undefined,
       logger: silentLogger,
     });
     updates.start();
-    expect((await updates.check()).status).toEqual({ state: 'disabled', reason: 'This build of Parley has no update feed.' });
+    expect((await updates.check()).status).toEqual({ state: 'disabled', reason: 'no_feed' });
     expect(engine.channels).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { AppError, type UpdateChannel, type UpdateStatus, type UpdateView } from
 import type { Logger } from '../transport';
 import type { UpdateConfig } from './updateConfig';
 import { nextCheckDelay, releaseRefusal } from './updatePolicy';
-import { verifyDownload, type DownloadRefusal, type OfferedRelease } from './verifyDownload';
+import { verifyDownload, type OfferedRelease } from './verifyDownload';
 
 export interface DownloadProgress {
   transferred: number;
@@ -41,14 +41,6 @@ export interface UpdateServiceOptions {
   timers?: Timers;
   random?: () => number;
 }
-
-const REFUSAL_MESSAGES: Record<DownloadRefusal, string> = {
-  not_in_feed: 'The downloaded update is not the one the update server listed. It was deleted.',
-  unsigned: 'The update is not signed by Parley. It was deleted and will not be installed.',
-  bad_signature: 'The update’s signature does not match Parley’s release key. It was deleted and will not be installed.',
-  not_newer: 'The update server offered a version that is not newer than this one. It was not installed.',
-  unreadable: 'The downloaded update could not be read. It was deleted.',
-};
 
 export class UpdateService {
   private status: UpdateStatus;
@@ -120,7 +112,7 @@ export class UpdateService {
     try {
       release = await this.options.engine.check(channel);
     } catch (error) {
-      return this.fail('check_failed', 'Parley could not reach its update server. It will try again later.', error);
+      return this.fail('check_failed', error);
     }
     const refusal = release === null ? 'not_newer' : releaseRefusal(this.options.currentVersion, release.version, channel);
     if (release === null || refusal !== null) {
@@ -141,23 +133,24 @@ export class UpdateService {
     } catch (error) {
       const corrupt = /checksum mismatch|sha512/i.test(String((error as Error)?.message ?? ''));
       return corrupt
-        ? this.fail('download_corrupt', 'The downloaded update was damaged or incomplete and was deleted. Parley will try again later.', error)
-        : this.fail('download_failed', 'The update could not be downloaded. Parley will try again later.', error);
+        ? this.fail('download_corrupt', error)
+        : this.fail('download_failed', error);
     }
     this.set({ state: 'verifying', version });
     const verdict = await verifyDownload({ file, release, publicKey: config.publicKey, currentVersion: this.options.currentVersion, channel });
     if (verdict !== null) {
       await this.options.engine.discard(file).catch(() => undefined);
       this.options.logger.error('update.refused', { version, verdict });
-      return this.set({ state: 'error', code: verdict, message: REFUSAL_MESSAGES[verdict] });
+      return this.set({ state: 'error', code: verdict });
     }
     this.options.logger.info('update.ready', { version });
     this.set({ state: 'ready', version });
   }
 
-  private fail(code: string, message: string, error: unknown): void {
+  /** `code`: what failed, which the renderer's string table says ('update.failed'). */
+  private fail(code: 'check_failed' | 'download_corrupt' | 'download_failed', error: unknown): void {
     this.options.logger.warn('update.failed', { code, error: error instanceof Error ? error.name : typeof error });
-    this.set({ state: 'error', code, message });
+    this.set({ state: 'error', code });
   }
 
   private set(status: UpdateStatus): void {

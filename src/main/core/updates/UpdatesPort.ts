@@ -1,6 +1,6 @@
 // What the IPC handlers need from the update channel. The Electron shell provides the UpdateService; shells that
 // do not update themselves (the browser shell) provide `noUpdates`, which says why.
-import { AppError, type UpdateChannel, type UpdateView } from '../../../shared/ipc';
+import { AppError, type UpdateChannel, type UpdateOffReason, type UpdateView } from '../../../shared/ipc';
 import type { UpdateService } from './UpdateService';
 
 export type UpdatesPort = Pick<UpdateService, 'view' | 'check' | 'restart' | 'channelChanged'>;
@@ -12,7 +12,7 @@ export interface UpdatesWiring {
   onChange: (view: UpdateView) => void;
 }
 
-export function noUpdates(currentVersion: string, reason: string, channel: () => UpdateChannel): UpdatesPort {
+export function noUpdates(currentVersion: string, reason: UpdateOffReason, channel: () => UpdateChannel): UpdatesPort {
   const view = (): UpdateView => ({ currentVersion, channel: channel(), status: { state: 'disabled', reason } });
   return {
     view,

@@ -3,21 +3,22 @@
 // overridden (PARLEY_UPDATE_FEED_URL; signatures still decide), the key only in development builds: a packaged
 // build trusts no key but the one it was built with.
 import { fromBase64 } from '../../../shared/encoding/base64';
+import type { UpdateOffReason } from '../../../shared/ipc';
 
 export interface BuildUpdateSettings {
   feedUrl: string;
   releasePublicKey: string;
 }
 
-export type UpdateConfig = { enabled: true; feedUrl: string; publicKey: Uint8Array } | { enabled: false; reason: string };
+export type UpdateConfig = { enabled: true; feedUrl: string; publicKey: Uint8Array } | { enabled: false; reason: UpdateOffReason };
 
 export function resolveUpdateConfig(build: BuildUpdateSettings, env: Readonly<Record<string, string | undefined>>, isPackaged: boolean): UpdateConfig {
   const feedUrl = (env.PARLEY_UPDATE_FEED_URL?.trim() || build.feedUrl).trim();
   const keyText = ((isPackaged ? '' : env.PARLEY_RELEASE_PUBLIC_KEY?.trim()) || build.releasePublicKey).trim();
-  if (!feedUrl) return { enabled: false, reason: 'This build of Parley has no update feed; updates come with new installers.' };
-  if (!isFeedUrl(feedUrl, isPackaged)) return { enabled: false, reason: 'The update feed address is not a valid https:// URL, so updates are off.' };
+  if (!feedUrl) return { enabled: false, reason: 'no_feed' };
+  if (!isFeedUrl(feedUrl, isPackaged)) return { enabled: false, reason: 'bad_feed_url' };
   const publicKey = decodeKey(keyText);
-  if (!publicKey) return { enabled: false, reason: 'This build of Parley has no release key to check updates with, so updates are off.' };
+  if (!publicKey) return { enabled: false, reason: 'no_release_key' };
   return { enabled: true, feedUrl, publicKey };
 }
 

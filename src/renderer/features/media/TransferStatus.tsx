@@ -1,7 +1,7 @@
 // Where a file's upload or download stands, inside its message: a progress bar with pause/resume and cancel while
 // it moves, the reason (and a retry for a download) when it failed.
 import type { AttachmentView } from '../../../shared/ipc';
-import { errorSentence } from '../../i18n/errorText';
+import { tableSentence } from '../../i18n/errorText';
 import { invoke } from '../../ipc';
 import { Icon } from '../../ui/Icon';
 import { isMoving } from './mediaStore';
@@ -16,7 +16,7 @@ export function TransferStatus({ view }: { view: AttachmentView }) {
     return (
       <div className="transfer transfer-failed" role="alert">
         <Icon name="alert" size={15} />
-        <span>{view.error ? errorSentence({ message: view.error.message, text: { id: 'attachment.failed', params: { cause: view.error.code } } }) : 'The transfer failed.'}</span>
+        <span>{view.error ? tableSentence({ id: 'attachment.failed', params: { cause: view.error.code } }) : 'The transfer failed.'}</span>
         {view.direction === 'incoming' && (
           <button type="button" className="button-link" onClick={() => act('media.download', view.id)}>
             Try again

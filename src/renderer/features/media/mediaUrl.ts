@@ -3,7 +3,7 @@
 // shell's own origin (whose page carries the launch's host token), parley-media:// in Electron. Files travel as
 // streamed request bodies, never as base64 over IPC.
 import { AttachmentView } from '../../../shared/ipc';
-import { errorSentence } from '../../i18n/errorText';
+import { tableSentence } from '../../i18n/errorText';
 
 const HOST_TOKEN_HEADER = 'x-parley-host-token';
 
@@ -48,7 +48,7 @@ async function send(url: string, body: Blob): Promise<unknown> {
   if (!response.ok) {
     // Told by its code from the string table (i18n/), not in main's words.
     const code = typeof answer.error === 'string' ? answer.error.slice(0, 64) : 'internal';
-    throw new MediaRequestError(code, errorSentence({ message: 'The file could not be transferred.', text: { id: 'attachment.failed', params: { cause: code } } }));
+    throw new MediaRequestError(code, tableSentence({ id: 'attachment.failed', params: { cause: code } }));
   }
   return answer;
 }

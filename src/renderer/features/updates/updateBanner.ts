@@ -2,6 +2,7 @@
 // to update" once it is ready (until put off), and failures of a download or of its verification. A failed
 // routine check (offline, server down) is not worth a banner: Settings shows it, and the next check retries.
 import type { UpdateStatus } from '../../../shared/ipc';
+import { tableSentence } from '../../i18n/errorText';
 
 export interface UpdateBannerModel {
   tone: 'info' | 'error';
@@ -24,7 +25,7 @@ export function updateBanner(status: UpdateStatus, postponed: string | null): Up
     case 'ready':
       return status.version === postponed ? null : { tone: 'info', text: `Parley ${status.version} is ready.`, action: 'restart' };
     case 'error':
-      return QUIET_ERRORS.has(status.code) ? null : { tone: 'error', text: `Update failed: ${status.message}`, action: 'retry' };
+      return QUIET_ERRORS.has(status.code) ? null : { tone: 'error', text: `Update failed: ${updateFailure(status.code)}`, action: 'retry' };
     default:
       return null;
   }
@@ -34,7 +35,7 @@ export function updateBanner(status: UpdateStatus, postponed: string | null): Up
 export function updateStatusText(status: UpdateStatus): string {
   switch (status.state) {
     case 'disabled':
-      return status.reason;
+      return tableSentence({ id: 'update.off', params: { cause: status.reason } });
     case 'idle':
       return 'Parley checks for updates when it starts and every few hours.';
     case 'checking':
@@ -50,6 +51,10 @@ export function updateStatusText(status: UpdateStatus): string {
     case 'ready':
       return `Parley ${status.version} is downloaded and verified. Restart to update.`;
     case 'error':
-      return status.message;
+      return updateFailure(status.code);
   }
+}
+
+function updateFailure(code: string): string {
+  return tableSentence({ id: 'update.failed', params: { cause: code } });
 }

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useUpdates } from '../../store/updates';
 import { renderApp, resetApp } from '../../testing/renderApp';
-import { updateBanner } from './updateBanner';
+import { updateBanner, updateStatusText } from './updateBanner';
 
 afterEach(async () => {
   useUpdates.setState({ view: null, postponed: null });
@@ -15,7 +15,16 @@ describe('updateBanner', () => {
     expect(updateBanner({ state: 'ready', version: '0.2.0' }, null)).toMatchObject({ action: 'restart' });
     expect(updateBanner({ state: 'ready', version: '0.2.0' }, '0.2.0')).toBeNull();
     expect(updateBanner({ state: 'ready', version: '0.3.0' }, '0.2.0')).toMatchObject({ action: 'restart' });
-    expect(updateBanner({ state: 'error', code: 'bad_signature', message: 'No.' }, null)).toMatchObject({ tone: 'error', action: 'retry' });
+    expect(updateBanner({ state: 'error', code: 'bad_signature' }, null)).toMatchObject({ tone: 'error', action: 'retry' });
+  });
+
+  it('says why updates are off and what failed in the string table’s words, from main’s codes', () => {
+    expect(updateStatusText({ state: 'disabled', reason: 'no_release_key' })).toBe('This build of Parley has no release key to check updates with, so updates are off.');
+    expect(updateStatusText({ state: 'disabled', reason: 'browser_shell' })).toMatch(/^The browser shell does not update itself/);
+    expect(updateStatusText({ state: 'error', code: 'check_failed' })).toBe('Parley could not reach its update server. It will try again later.');
+    expect(updateBanner({ state: 'error', code: 'unsigned' }, null)?.text).toBe('Update failed: The update is not signed by Parley. It was deleted and will not be installed.');
+    // A code this build does not know yet: still a sentence.
+    expect(updateStatusText({ state: 'error', code: 'from_a_newer_core' })).toBe('The update failed. Parley will try again later.');
   });
 
   it('stays quiet when nothing needs the user, including a routine check that could not reach the server', () => {
@@ -23,8 +32,8 @@ describe('updateBanner', () => {
       { state: 'idle' as const },
       { state: 'checking' as const },
       { state: 'up-to-date' as const, checkedAt: 1 },
-      { state: 'disabled' as const, reason: 'x' },
-      { state: 'error' as const, code: 'check_failed', message: 'offline' },
+      { state: 'disabled' as const, reason: 'no_feed' as const },
+      { state: 'error' as const, code: 'check_failed' },
     ]) {
       expect(updateBanner(status, null)).toBeNull();
     }
@@ -53,7 +62,7 @@ describe('the update prompt', () => {
 
   it('says why an update was refused, and tries again when asked', async () => {
     const { fake, user } = await renderApp();
-    act(() => fake.setUpdateStatus({ state: 'error', code: 'bad_signature', message: 'The update’s signature does not match Parley’s release key.' }));
+    act(() => fake.setUpdateStatus({ state: 'error', code: 'bad_signature' }));
     expect(await screen.findByText(/Update failed: The update’s signature does not match/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'updates.check')).toHaveLength(1));

@@ -46,7 +46,8 @@ export const AttachmentView = z.strictObject({
   /** Bytes moved of `total` (ciphertext, padding included), for progress bars. */
   transferred: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
-  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  /** Why it failed: an AttachmentError code, which the renderer's string table says ('attachment.failed'). */
+  error: z.strictObject({ code: z.string().max(64) }).nullable(),
   /** Absent while a file waits in the tray (it has no message yet). */
   message: AttachmentMessage.optional(),
 });

@@ -4,9 +4,13 @@ import { UpdateChannel } from './settings';
 
 const Version = z.string().max(64);
 
+/** Why this build does not update itself; the renderer's string table says it ('update.off'). */
+export const UpdateOffReason = z.enum(['no_feed', 'bad_feed_url', 'no_release_key', 'not_self_updating', 'browser_shell']);
+export type UpdateOffReason = z.infer<typeof UpdateOffReason>;
+
 export const UpdateStatus = z.discriminatedUnion('state', [
   /** This build has no update feed or no release key (development builds, builds made without them). */
-  z.strictObject({ state: z.literal('disabled'), reason: z.string().max(300) }),
+  z.strictObject({ state: z.literal('disabled'), reason: UpdateOffReason }),
   z.strictObject({ state: z.literal('idle') }),
   z.strictObject({ state: z.literal('checking') }),
   z.strictObject({ state: z.literal('up-to-date'), checkedAt: z.number() }),
@@ -21,7 +25,8 @@ export const UpdateStatus = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('verifying'), version: Version }),
   /** Downloaded and its release signature verified: restarting installs it. */
   z.strictObject({ state: z.literal('ready'), version: Version }),
-  z.strictObject({ state: z.literal('error'), code: z.string().max(64), message: z.string().max(500) }),
+  /** `code`: what failed (UpdateService), which the renderer's string table says ('update.failed'). */
+  z.strictObject({ state: z.literal('error'), code: z.string().max(64) }),
 ]);
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
 

@@ -1,11 +1,12 @@
 // Disappearing messages: a timer change is a system line queued for the others; own timed messages expire from
 // when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
-// bounded batches with a pause between, so a big purge never holds the database in one long transaction.
+// batches sized by time with an idle wait between, so a big purge never holds the database or a frame for long.
 import { describe, expect, it } from 'vitest';
 import { countDeleteRequests, countMessageReads, freshDatabase, notedFileDeletions } from '../testing/db';
 import { textFrom } from '../testing/messages';
 import { markReadUpTo } from './conversations';
-import { PURGE_BATCH, nextExpiry, purgeExpired, setExpiryTimer } from './expiry';
+import { PURGE_BATCH, PURGE_SLICE_MS, nextExpiry, purgeExpired, setExpiryTimer, waitForIdleSlice } from './expiry';
+import type { ParleyDatabase } from './database';
 import { storeReceived } from './incoming';
 import { queueTextMessage } from './outgoing';
 import type { MessageRow } from './rows';
@@ -13,6 +14,36 @@ import { blindQuery, blindTermsOf } from './search/blindTerms';
 import { searchMessages } from './search/searchMessages';
 
 const T = 1_700_000_000_000;
+
+/** An idle wait that is never kept waiting; `waits` counts the batches it let start. */
+function countingIdle(): { waits: number; idle: () => Promise<void> } {
+  const counter = {
+    waits: 0,
+    idle: async () => {
+      counter.waits += 1;
+    },
+  };
+  return counter;
+}
+
+/** A requestIdleCallback that hands out these idle periods (ms left) in turn, none timed out; records the timeouts asked. */
+function idlePeriods(...remaining: number[]): { requestIdle: typeof requestIdleCallback; asked: number } {
+  const stub: { requestIdle: typeof requestIdleCallback; asked: number } = {
+    asked: 0,
+    requestIdle: ((callback: IdleRequestCallback) => {
+      stub.asked += 1;
+      const left = remaining.shift() ?? 50;
+      queueMicrotask(() => callback({ didTimeout: false, timeRemaining: () => left }));
+      return stub.asked;
+    }) as typeof requestIdleCallback,
+  };
+  return stub;
+}
+
+/** Rows per batch of the purges so far: one file-deletion note per batch, naming its messages. */
+async function batchSizes(db: ParleyDatabase): Promise<number[]> {
+  return (await db.fileDeletions.toArray()).map((note) => note.messages.length);
+}
 
 describe('disappearing messages', () => {
   it('sets a timer: a system line, the conversation’s timer, and the change queued in the conversation’s order', async () => {
@@ -47,7 +78,7 @@ describe('disappearing messages', () => {
     ]);
   });
 
-  it('purges what expired in batches with a pause between, and nothing else', async () => {
+  it('purges what expired in batches with an idle wait between, and nothing else', async () => {
     const db = freshDatabase();
     const count = PURGE_BATCH * 2 + 17;
     await db.messages.bulkAdd(
@@ -57,14 +88,13 @@ describe('disappearing messages', () => {
       { conversationId: 'dm:bob', messageId: 'later', sender: 'bob', direction: 'in', body: 'later', timestamp: T, expiresAt: T + 10 * count },
       { conversationId: 'dm:bob', messageId: 'kept', sender: 'alice', direction: 'out', body: 'reply', timestamp: T, quote: { messageId: 'e3', author: 'bob', text: 'expiring 3' }, quotedId: 'e3' },
     ]);
-    let pauses = 0;
-    const purged = await purgeExpired(db, T + count, async () => {
-      pauses += 1;
-    });
+    const idle = countingIdle();
+    const purged = await purgeExpired(db, T + count, idle.idle);
     expect(purged).toBe(count);
-    expect(pauses).toBe(2);
+    // Each batch started after an idle wait, and held at most PURGE_BATCH rows.
+    expect(idle.waits).toBe(3);
     // Every purged message is noted for main (which deletes its files), each once, one note per batch.
-    expect(await db.fileDeletions.count()).toBe(3);
+    expect(await batchSizes(db)).toEqual([PURGE_BATCH, PURGE_BATCH, 17]);
     const told = (await notedFileDeletions(db)).map((message) => `${message.conversationId}/${message.messageId}/${message.sender}`);
     expect(told.sort()).toEqual(Array.from({ length: count }, (_, i) => `dm:bob/e${i}/bob`).sort());
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['later', 'kept']);
@@ -73,20 +103,36 @@ describe('disappearing messages', () => {
     expect(await nextExpiry(db)).toBe(T + 10 * count);
   });
 
+  it('starts a batch only in an idle period long enough for it, or when waiting has gone on too long', async () => {
+    // Periods too short for a batch are passed over: it starts in the first with PURGE_SLICE_MS left.
+    const short = idlePeriods(2, PURGE_SLICE_MS - 1, PURGE_SLICE_MS);
+    await waitForIdleSlice(short.requestIdle);
+    expect(short.asked).toBe(3);
+    // A page that never idles long enough: the wait ends when the browser says it timed out.
+    let calls = 0;
+    const busy = ((callback: IdleRequestCallback) => {
+      calls += 1;
+      queueMicrotask(() => callback({ didTimeout: calls === 4, timeRemaining: () => 1 }));
+      return calls;
+    }) as typeof requestIdleCallback;
+    await waitForIdleSlice(busy);
+    expect(calls).toBe(4);
+  });
+
   it('deletes neighbouring expired rows with one request per run, never a row that is not expired between them', async () => {
     const db = freshDatabase();
     const deletes = countDeleteRequests(db);
     // Runs of expired rows with rows that stay between them (a timer set midway, a message not read yet), then a long run.
     const rows: MessageRow[] = [];
-    for (let i = 0; i < 2 * PURGE_BATCH; i++) {
+    for (let i = 0; i < 400; i++) {
       const stays = i % 50 === 49;
       rows.push({ conversationId: 'dm:bob', messageId: `m${i}`, sender: 'bob', direction: 'in', body: `${i}`, timestamp: T, ...(stays ? {} : { expiresAt: T }) });
     }
     await db.messages.bulkAdd(rows);
     const expired = rows.filter((row) => row.expiresAt !== undefined).length;
-    expect(await purgeExpired(db, T, async () => undefined)).toBe(expired);
+    expect(await purgeExpired(db, T, countingIdle().idle)).toBe(expired);
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(rows.filter((row) => row.expiresAt === undefined).map((row) => row.messageId));
-    // A request per run (8 runs here), not one per row.
+    // A request per run (8 runs here, 9 where a batch ends inside one), not one per row.
     expect(deletes.requests).toBeLessThanOrEqual(10);
 
     // Scattered rows: one request each, and still only they go.
@@ -94,7 +140,7 @@ describe('disappearing messages', () => {
     await scattered.messages.bulkAdd(
       Array.from({ length: 40 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `s${i}`, sender: 'bob', direction: 'in' as const, body: `${i}`, timestamp: T, ...(i % 2 === 0 ? { expiresAt: T } : {}) })),
     );
-    expect(await purgeExpired(scattered, T, async () => undefined)).toBe(20);
+    expect(await purgeExpired(scattered, T, countingIdle().idle)).toBe(20);
     expect((await scattered.messages.toArray()).map((row) => row.messageId)).toEqual(Array.from({ length: 20 }, (_, i) => `s${2 * i + 1}`));
   });
 
@@ -118,7 +164,7 @@ describe('disappearing messages', () => {
     expect((await searchMessages(db, 'quokka', { limit: 5 })).length).toBe(5);
 
     reads.reset();
-    expect(await purgeExpired(db, T, async () => undefined)).toBe(count);
+    expect(await purgeExpired(db, T, countingIdle().idle)).toBe(count);
     // Ids were enough: not one expired message was decrypted to be deleted.
     expect(reads.rows).toBe(0);
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['kept']);

@@ -6,11 +6,8 @@ import { ulid } from 'ulid';
 import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
 import { clearFieldsUpTo } from './atRest/clearFields';
-import { noteFileDeletions } from './fileDeletions';
+import { addFileDeletionNote, sealedFileDeletionNote } from './fileDeletions';
 import type { MessageRow, StoredMessage } from './rows';
-
-/** Rows deleted per transaction. */
-export const PURGE_BATCH = 200;
 
 /** Sets the timer for new messages in this conversation and tells the others (in the conversation's order). */
 export async function setExpiryTimer(db: ParleyDatabase, conversationId: string, me: string, seconds: number, now = Date.now()): Promise<void> {
@@ -25,42 +22,85 @@ export async function setExpiryTimer(db: ParleyDatabase, conversationId: string,
   });
 }
 
-/** When the next message disappears (epoch ms), or undefined when none is timed. */
+/** When the next message disappears (epoch ms), or undefined when none is timed: the index's key, no row opened. */
 export async function nextExpiry(db: ParleyDatabase): Promise<number | undefined> {
-  const first = await db.messages.orderBy('expiresAt').first();
-  return first?.expiresAt;
+  const [first] = await db.messages.orderBy('expiresAt').limit(1).keys();
+  return first as number | undefined;
 }
 
 /**
- * Deletes every message whose time has come, PURGE_BATCH per transaction, pausing between batches so the UI gets
- * frames. Only the ids of expired rows are read, never their content: the at-rest sealing keeps the purge's fields
- * in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each message go its blind-index
- * terms (they live on the row), queued sends, the receipts kept for it, and the snippets of replies quoting it;
- * each batch's messages are noted, in its transaction, for main to delete their files (fileDeletions.ts: whether a
- * message has files is sealed, so every one is named). Returns how many were deleted.
+ * Deletes every message whose time has come, PURGE_BATCH rows per transaction, each batch started only when the
+ * page is idle (waitForIdleSlice): what the last commit set off — live queries re-run, the chat re-rendered, the
+ * files handed to main — has run by then, and no batch lands on a busy frame. So however many expired, a frame
+ * holds at most one bounded batch. Only the ids of expired rows are read, never their content: the at-rest sealing
+ * keeps the purge's fields in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each
+ * message go its blind-index terms (they live on the row), queued sends, the receipts kept for it, and the snippets
+ * of replies quoting it; each batch's messages are noted, in its transaction, for main to delete their files
+ * (fileDeletions.ts: whether a message has files is sealed, so every one is named). Returns how many were deleted.
  */
-export async function purgeExpired(db: ParleyDatabase, now = Date.now(), pause: () => Promise<void> = pauseForAFrame): Promise<number> {
+export async function purgeExpired(db: ParleyDatabase, now = Date.now(), idle: () => Promise<void> = waitForIdleSlice): Promise<number> {
   let purged = 0;
   for (;;) {
+    await idle();
     const expired = (await clearFieldsUpTo(db, 'messages', 'expiresAt', now, PURGE_BATCH)) as ExpiredKeys[];
     if (expired.length === 0) return purged;
-    const count = await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions], async () => {
-      await deleteRows(db, expired.map((message) => message.seq));
-      await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
-      await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
-      const byConversation = new Map<string, string[]>();
-      for (const message of expired) byConversation.set(message.conversationId, [...(byConversation.get(message.conversationId) ?? []), message.messageId]);
-      for (const [conversationId, ids] of byConversation) await forgetQuotesOf(db, conversationId, ids);
-      await noteFileDeletions(
-        db,
-        expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })),
-      );
-      return expired.length;
-    });
-    purged += count;
-    if (count < PURGE_BATCH) return purged;
-    await pause();
+    await purgeBatch(db, expired);
+    purged += expired.length;
+    if (expired.length < PURGE_BATCH) return purged;
   }
+}
+
+/**
+ * Rows deleted per transaction: the bound on the work of each of its tasks. Every commit makes the page's live
+ * queries run again (a fixed cost however many rows went), so fewer, fuller batches cost less than many small
+ * ones; the note a batch leaves for main stays one media.forgetMessages call (MAX_FORGET_MESSAGES).
+ */
+export const PURGE_BATCH = 256;
+/** The idle time a batch starts in (ms): a batch's own work fits it. */
+export const PURGE_SLICE_MS = 10;
+/** The longest wait for an idle slice: a page kept busy still sees the purge go on. */
+export const PURGE_IDLE_TIMEOUT_MS = 250;
+
+/**
+ * Resolves in an idle period with at least PURGE_SLICE_MS left before the next frame, or once
+ * PURGE_IDLE_TIMEOUT_MS have gone by without one. V8 also collects garbage in idle periods, so waiting for one
+ * leaves the collector room outside frames. Where there is no requestIdleCallback (tests under Node), after a timer.
+ */
+export function waitForIdleSlice(requestIdle: typeof requestIdleCallback | undefined = globalThis.requestIdleCallback): Promise<void> {
+  if (typeof requestIdle !== 'function') return new Promise((resolve) => setTimeout(resolve, 16));
+  const givingUpAt = performance.now() + PURGE_IDLE_TIMEOUT_MS;
+  return new Promise((resolve) => {
+    const onIdle = (deadline: IdleDeadline) => {
+      const left = givingUpAt - performance.now();
+      if (deadline.didTimeout || left <= 0 || deadline.timeRemaining() >= PURGE_SLICE_MS) resolve();
+      else requestIdle(onIdle, { timeout: left });
+    };
+    requestIdle(onIdle, { timeout: PURGE_IDLE_TIMEOUT_MS });
+  });
+}
+
+/**
+ * One batch in one transaction: the rows, their queued sends, their receipts, the quotes of them, and the note for
+ * main to delete their files — sealed before the transaction opens, so it waits for no encryption inside.
+ */
+async function purgeBatch(db: ParleyDatabase, expired: readonly ExpiredKeys[]): Promise<void> {
+  const note = await sealedFileDeletionNote(
+    db,
+    expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })),
+  );
+  await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions], async () => {
+    await deleteRows(db, expired.map((message) => message.seq));
+    await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
+    await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
+    const byConversation = new Map<string, string[]>();
+    for (const { conversationId, messageId } of expired) {
+      const ids = byConversation.get(conversationId);
+      if (ids) ids.push(messageId);
+      else byConversation.set(conversationId, [messageId]);
+    }
+    for (const [conversationId, ids] of byConversation) await forgetQuotesOf(db, conversationId, ids);
+    await addFileDeletionNote(db, note);
+  });
 }
 
 /**
@@ -100,10 +140,3 @@ async function deleteRows(db: ParleyDatabase, seqs: readonly number[]): Promise<
 
 /** What the purge reads of an expired row: fields the at-rest sealing keeps in clear. */
 type ExpiredKeys = Pick<StoredMessage, 'seq' | 'conversationId' | 'messageId' | 'sender'>;
-
-/** Long enough for the browser to paint a frame between two batches. */
-export const PURGE_PAUSE_MS = 16;
-
-function pauseForAFrame(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, PURGE_PAUSE_MS));
-}

@@ -82,4 +82,43 @@ describe('ExpiryWorker', () => {
       worker.stop();
     }
   });
+
+  it('does not re-read the next expiry while it purges, and reads it again after', async () => {
+    const db = freshDatabase();
+    // Reads of the earliest expiry: key-only reads of the expiresAt index (the purge reads its ids with values).
+    let expiryReads = 0;
+    db.use({
+      stack: 'dbcore',
+      name: 'expiryReads',
+      create: (down: DBCore): DBCore => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            query: (request) => {
+              if (name === 'messages' && request.query.index.name === 'expiresAt' && !request.values) expiryReads += 1;
+              return table.query(request);
+            },
+            openCursor: (request) => {
+              if (name === 'messages' && request.query.index.name === 'expiresAt' && !request.values) expiryReads += 1;
+              return table.openCursor(request);
+            },
+          };
+        },
+      }),
+    });
+    await db.messages.bulkAdd([...expiring(2_000, Date.now() - 1), { conversationId: 'dm:bob', messageId: 'later', sender: 'bob', direction: 'in', body: 'l', timestamp: T, expiresAt: Date.now() + 3_600_000 }]);
+    const worker = new ExpiryWorker(db, () => undefined);
+    worker.start();
+    try {
+      await vi.waitFor(async () => expect(await db.messages.count()).toBe(1), { timeout: 20_000 });
+      await worker.whenIdle();
+      // Once to find the expiry, once after the purge (which then sleeps until 'later'): not once per batch.
+      await vi.waitFor(() => expect(expiryReads).toBe(2));
+      expect(await db.fileDeletions.count()).toBeGreaterThan(2);
+    } finally {
+      worker.stop();
+    }
+  });
 });

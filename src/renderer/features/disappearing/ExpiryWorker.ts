@@ -1,8 +1,9 @@
 // Makes disappearing messages disappear: follows the earliest expiry in the database (a Dexie live query, so a
-// newly timed message reschedules it), sleeps until then, and purges in small batches (db/expiry.ts) so the UI
-// never waits on it. One purge at a time: expiries seen while one runs are taken by one more run after it. A purge
-// that fails is tried again after a growing pause, and after every purge the next expiry is read again (the live
-// query alone would wait for the next change, which may never come). Runs for the whole session, whichever chat is open.
+// newly timed message reschedules it), sleeps until then, and purges in batches sized by time (db/expiry.ts) so the
+// UI never waits on it. One purge at a time, and the live query is put down while it runs: every batch it commits
+// moves the earliest expiry, and re-reading it per batch would be work for nothing. Taken up again after the
+// purge, its first answer is the next expiry, including any timed meanwhile. A purge that fails is tried again
+// after a growing pause. Runs for the whole session, whichever chat is open.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../../db/database';
 import { nextExpiry, purgeExpired } from '../../db/expiry';
@@ -17,7 +18,6 @@ export class ExpiryWorker {
   private subscription: Subscription | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private purging: Promise<void> | null = null;
-  private again = false;
   private failures = 0;
   private stopped = false;
 
@@ -28,10 +28,7 @@ export class ExpiryWorker {
   ) {}
 
   start(): void {
-    this.subscription = liveQuery(() => nextExpiry(this.db)).subscribe({
-      next: (at) => this.schedule(at),
-      error: (error: unknown) => this.log('expiry.watch_failed', { error: error instanceof Error ? error.name : typeof error }),
-    });
+    this.watch();
   }
 
   stop(): void {
@@ -45,6 +42,14 @@ export class ExpiryWorker {
     while (this.purging) await this.purging;
   }
 
+  private watch(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = liveQuery(() => nextExpiry(this.db)).subscribe({
+      next: (at) => this.schedule(at),
+      error: (error: unknown) => this.log('expiry.watch_failed', { error: error instanceof Error ? error.name : typeof error }),
+    });
+  }
+
   private schedule(at: number | undefined): void {
     clearTimeout(this.timer);
     if (at === undefined || this.stopped) return;
@@ -52,34 +57,27 @@ export class ExpiryWorker {
   }
 
   private purge(): void {
-    if (this.stopped) return;
-    if (this.purging) {
-      this.again = true;
-      return;
-    }
+    if (this.stopped || this.purging) return;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
     this.purging = purgeExpired(this.db, this.now())
       .then(
-        async () => {
+        () => {
           this.failures = 0;
-          // The live query speaks only when the earliest expiry changes. A timer that fired a moment early (timers
-          // and the wall clock drift apart) purged nothing and changed nothing, so the next expiry is read again here.
-          if (!this.stopped && !this.again) this.schedule(await nextExpiry(this.db));
+          // Watching again reads the next expiry first. A timer that fired a moment early (timers and the wall clock
+          // drift apart) purged nothing, and is set again from that answer.
+          if (!this.stopped) this.watch();
         },
         (error: unknown) => {
           if (this.stopped) return;
           this.log('expiry.purge_failed', { error: error instanceof Error ? error.name : typeof error });
           this.failures += 1;
-          this.again = false;
           clearTimeout(this.timer);
           this.timer = setTimeout(() => this.purge(), Math.min(RETRY_FIRST_MS * 2 ** (this.failures - 1), RETRY_LONGEST_MS));
         },
       )
       .finally(() => {
         this.purging = null;
-        if (this.again) {
-          this.again = false;
-          this.purge();
-        }
       });
   }
 }

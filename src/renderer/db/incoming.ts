@@ -34,16 +34,38 @@ export async function storeReceived(
   me: string,
   titleOf: TitleOf,
 ): Promise<StoreOutcome> {
-  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
+  return writeReceived(db, await prepareReceived(db, batch, me), titleOf);
+}
+
+/** A batch made ready to store: its rows made and sealed, its search terms hashed. Nothing of it is in IndexedDB. */
+export interface PreparedBatch {
+  readonly batch: readonly ReceivedMessage[];
+  readonly me: string;
+  readonly rows: ReadonlyMap<ReceivedMessage, MessageRow>;
+  readonly terms: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * The part of storing that reads nothing stored: it can run for the next batch while this one's transaction commits
+ * (sync/ReceiveWorker.ts). A message's row depends on nothing else, so rows are made and sealed before the
+ * transaction, which only writes them.
+ */
+export async function prepareReceived(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string): Promise<PreparedBatch> {
   // The search terms go in with the rows, so the indexer need not read, open and write them again.
   const terms = await termsByText(db, batch.map(textOf));
-  // A message's row depends on nothing else: rows are made and sealed before the transaction, which only writes them.
   const rows = new Map<ReceivedMessage, MessageRow>();
   for (const message of batch) {
     const fields = rowFields(message, me);
     if (fields) rows.set(message, messageRow(message, me, fields, terms));
   }
   await db.sealAhead(db.messages, [...rows.values()]);
+  return { batch, me, rows, terms };
+}
+
+/** Stores a prepared batch in one transaction; after a failed one it can be written again (nothing of it changes). */
+export async function writeReceived(db: ParleyDatabase, prepared: PreparedBatch, titleOf: TitleOf): Promise<StoreOutcome> {
+  const { batch, me, rows, terms } = prepared;
+  const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
   await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions], async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf, terms);
     for (const message of batch) {

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
@@ -124,6 +125,34 @@ describe('receive: store, then commit', () => {
     expect(fake.committed).toEqual([first.inboxId, second.inboxId]);
   });
 
+  it('prepares (makes and seals the rows of) the next batch while the current one is being written', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const sealed: number[] = [];
+    const sealAhead = db.sealAhead.bind(db);
+    vi.spyOn(db, 'sealAhead').mockImplementation(async (table, rows) => {
+      sealed.push(rows.length);
+      return sealAhead(table, rows);
+    });
+    // A reader holds the messages table, so the first batch's write cannot start until it lets go.
+    let letGo: () => void = () => undefined;
+    const reading = db.transaction('r', db.messages, () => Dexie.waitFor(new Promise<void>((resolve) => (letGo = resolve))));
+    const commits: string[][] = [];
+    const ipc = fakeIpc();
+    const receive = pipeline(db, { ...ipc, commit: async (ids) => (commits.push(ids), ipc.commit(ids)) }, { batchSize: 3 });
+    await receive.start();
+    const events = [0, 1].map((event) => fake.deliverAll([0, 1, 2].map((i) => textFrom('bob', `e${event}-${i}`, `text ${event}.${i}`))));
+    // Both batches are sealed while the first still waits to be written (at the parent: only the first).
+    await vi.waitFor(() => expect(sealed).toEqual([3, 3]));
+    expect(commits).toEqual([]);
+    letGo();
+    await reading;
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(['text 0.0', 'text 0.1', 'text 0.2', 'text 1.0', 'text 1.1', 'text 1.2']);
+    expect(commits).toEqual(events.map((event) => event.map((message) => message.inboxId)));
+    expect(sealed).toEqual([3, 3]);
+  });
+
   it('does not commit what it could not store, and stores it on the next try', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();
@@ -164,7 +193,7 @@ describe('receive: store, then commit', () => {
     const crashing = pipeline(db, { ...fakeIpc(), commit: async () => new Promise<void>(() => undefined) });
     await crashing.start();
     const message = fake.deliver(textFrom('bob', 'm1', 'only once'));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await vi.waitFor(async () => expect(await bodies(db)).toEqual(['only once']));
     crashing.stop();
     expect(fake.pending.has(message.inboxId)).toBe(true);
 

@@ -3,7 +3,7 @@
 // `messages.pending` before anything that arrives meanwhile, keeping each sender's order.
 import { MAX_RECEIVED_PER_EVENT, type ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
-import { storeReceived, type TitleOf } from '../db/incoming';
+import { prepareReceived, writeReceived, type PreparedBatch, type TitleOf } from '../db/incoming';
 
 export interface ReceiveIpc {
   pending(): Promise<ReceivedMessage[]>;
@@ -95,29 +95,43 @@ export class ReceiveWorker {
   }
 
   private async drain(): Promise<void> {
-    const { db, me, titleOf, batchSize } = this.options;
+    const { db, titleOf } = this.options;
+    // The batch after the one being written, prepared (rows made and sealed) while that one's transaction commits.
+    let ahead: Ahead | null = null;
     while (this.queue.length > 0 && !this.stopped) {
-      // Whole events, as many as fit in batchSize (at least one).
-      let events = 1;
-      let size = this.queue[0]!.length;
-      while (events < this.queue.length && size + this.queue[events]!.length <= batchSize) size += this.queue[events++]!.length;
-      const batch = this.queue.slice(0, events).flat();
+      const current = ahead ?? this.prepare(0);
+      ahead = null;
       let outcome;
       try {
-        outcome = await storeReceived(db, batch, me, titleOf);
+        const writing = writeReceived(db, await current.prepared, titleOf);
+        if (current.events < this.queue.length) ahead = this.prepare(current.events);
+        outcome = await writing;
       } catch (error) {
         if (this.stopped) return;
-        this.options.log?.('receive.store_failed', { error: errorName(error), count: batch.length });
+        this.options.log?.('receive.store_failed', { error: errorName(error), count: current.size });
+        // Prepared again from the queue as it is then (it may have grown).
+        ahead = null;
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
         continue;
       }
-      this.queue.splice(0, events);
+      const batch = this.queue.splice(0, current.events).flat();
       const inboxIds = batch.map((message) => message.inboxId);
       this.committing = this.committing.then(() => this.commit(inboxIds));
-      for (const message of outcome.typing) if (message.sender.user !== me) this.options.onTyping(message);
+      for (const message of outcome.typing) if (message.sender.user !== this.options.me) this.options.onTyping(message);
       if (outcome.groupsChanged) this.options.onGroupsChanged();
       if (outcome.stored.length > 0) this.options.onStored(outcome.stored);
     }
+  }
+
+  /** Prepares the batch of whole events that starts at queue position `from`: as many as fit in batchSize (at least one). */
+  private prepare(from: number): Ahead {
+    let events = from + 1;
+    let size = this.queue[from]!.length;
+    while (events < this.queue.length && size + this.queue[events]!.length <= this.options.batchSize) size += this.queue[events++]!.length;
+    const prepared = prepareReceived(this.options.db, this.queue.slice(from, events).flat(), this.options.me);
+    // Awaited only when its turn comes; a failure then is handled there.
+    prepared.catch(() => undefined);
+    return { events: events - from, size, prepared };
   }
 
   private async commit(inboxIds: string[]): Promise<void> {
@@ -130,6 +144,13 @@ export class ReceiveWorker {
       }
     }
   }
+}
+
+/** A batch being prepared: how many queued events it takes, how many messages they hold, and the work. */
+interface Ahead {
+  events: number;
+  size: number;
+  prepared: Promise<PreparedBatch>;
 }
 
 function errorName(error: unknown): string {

@@ -10,7 +10,7 @@ import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice, un
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../test/support/relay-harness';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
 import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
-import { CloseCode } from '../shared/protocol';
+import { CloseCode, decodeServerFrame, encodeServerFrame, type DeliveredEnvelope } from '../shared/protocol';
 import { BUS_DELIVERY_MAX_BYTES } from './cluster/device-bus';
 import { createJsonLogger } from './log';
 import { checkRedisDurability } from './store/redis/redis-durability';
@@ -130,23 +130,58 @@ describe('two relays on one Redis', () => {
     const options = { store: 'redis' as const, redisUrls: [redis.url], rateLimitBurst: 10_000, ...blobs.config };
     const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
     const admin = new Redis(redis.url);
-    const mailboxReads = async () => Number(/cmdstat_xrange:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    // A relay reading a mailbox: an XRANGE of its own (an ack's XRANGE runs inside a script, which MONITOR names `lua`).
+    const monitor = await new Redis(redis.url).monitor();
+    let reads = 0;
+    let marked = { mark: '', seen: () => {} };
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      const command = String(args[0]).toLowerCase();
+      if (command === 'xrange' && source !== 'lua') reads += 1;
+      if (command === 'echo' && args[1] === marked.mark) marked.seen();
+    });
+    // Counted once MONITOR has shown a marker sent now, so every command Redis ran before it.
+    const mailboxReads = async () => {
+      const mark = newMessageId();
+      await new Promise<void>((seen) => {
+        marked = { mark, seen };
+        void admin.echo(mark);
+      });
+      return reads;
+    };
     try {
       const alice = await registeredDevice(nodeA.url);
       const bob = await registeredDevice(nodeB.url, undefined, { autoAck: true });
       await Promise.all([alice.next('drained'), bob.next('drained')]);
       // Malformed deliveries on Bob's channel reach no one (checked like a frame).
       const channel = `parley:dev:${bob.address.user}:${bob.address.device}`;
-      const forged = { s: 1, m: newMessageId(), u: 'mallory', d: 1, t: 1, p: 'AA==' };
-      for (const message of ['d not json', 'd []', `d ${JSON.stringify([{ ...forged, extra: 1 }])}`, `d ${JSON.stringify([{ ...forged, s: 0 }])}`]) {
-        await admin.publish(channel, message);
-      }
+      const forged = { seq: 1, sentAt: 1, messageId: newMessageId(), from: { user: 'mallory', device: 1 }, payload: new Uint8Array([0]) };
+      const frame = (deliveries: DeliveredEnvelope[]) => Buffer.from(encodeServerFrame({ type: 'deliver', deliveries }));
+      const malformed = [
+        Buffer.from([0x81]), // truncated
+        Buffer.concat([frame([forged]), Buffer.from([0])]), // a byte after the last field
+        frame([{ ...forged, from: { user: 'x', device: 1 } }]), // not a username
+        frame([forged, { ...forged, seq: 0 }]), // seq 0 among stored deliveries
+        Buffer.from(encodeServerFrame({ type: 'pong', rid: 1 })), // not a deliver frame
+      ];
+      for (const message of malformed) await admin.publish(channel, message);
+      // What goes on the bus: the deliveries as a protocol deliver frame, payload bytes as they are (no JSON, no base64).
+      const listener = new Redis(redis.url);
+      const onBus: Buffer[] = [];
+      listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => onBus.push(message));
+      await listener.subscribe(channel);
       const before = await mailboxReads();
       const ids = Array.from({ length: 5 }, () => newMessageId());
-      for (const id of ids) await alice.sendOk(bob.address, randomPayload(), id);
+      const payloads = ids.map(() => randomPayload());
+      for (const [i, id] of ids.entries()) await alice.sendOk(bob.address, payloads[i]!, id);
       const live = await bob.waitForDeliveries(5);
       expect(live.map((d) => [d.seq, d.messageId, d.from])).toEqual(ids.map((id, i) => [i + 1, id, alice.address]));
       expect(await mailboxReads()).toBe(before);
+      listener.disconnect();
+      const published = onBus.slice(-5).flatMap((message) => {
+        const decoded = decodeServerFrame(new Uint8Array(message));
+        return decoded.ok && decoded.frame.type === 'deliver' ? decoded.frame.deliveries : [];
+      });
+      expect(published.map((d) => [d.seq, d.messageId, Buffer.from(d.payload)])).toEqual(ids.map((id, i) => [i + 1, id, Buffer.from(payloads[i]!)]));
       // More payload than a bus message carries: a wake, and Bob's relay reads it from the mailbox.
       const large = randomPayload(BUS_DELIVERY_MAX_BYTES + 1);
       await alice.sendOk(bob.address, large);
@@ -157,6 +192,7 @@ describe('two relays on one Redis', () => {
       await Promise.all([alice.close(), bob.close()]);
     } finally {
       admin.disconnect();
+      monitor.disconnect();
       await Promise.all([nodeA.close(), nodeB.close()]);
     }
   });

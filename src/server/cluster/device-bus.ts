@@ -1,11 +1,13 @@
 // How relays that share one Redis tell each other about devices, over Redis pub/sub, one channel per device:
-//   `d <json>`   deliveries another node has just stored in the device's mailbox (seq, message id, sender, time,
-//                base64 payload): its live connection takes them as if committed here, so it need not read them
-//                back (the pump still reads the mailbox whenever they do not follow what it pushed);
+//   a `deliver` frame (protocol v2, docs/protocol.md: its first byte 0x81, then seq, sent at, message id, sender and
+//                payload of each): deliveries another node has just stored in the device's mailbox, decoded and
+//                checked by the codec like any frame; its live connection takes them as if committed here, so it
+//                need not read them back (the pump still reads the mailbox whenever they do not follow what it
+//                pushed). A frame of one envelope with seq 0 is an ephemeral envelope (a typing notice), never
+//                stored: handed on if the device is held here;
 //   `w`          the device's mailbox grew on another node by more than a bus message carries: read it (wake);
 //   `c <n>`      a connection of the device became live somewhere with generation n (an INCR in the device's slot);
-//                a node holding an older generation ends its connection with `replaced`, as one node always did;
-//   `e <json>`   an ephemeral envelope (a typing notice) for the device, never stored: handed on if it is held here.
+//                a node holding an older generation ends its connection with `replaced`, as one node always did.
 // A node subscribes to a device's channel while it holds that device's live connection. Pub/sub is not durable and
 // need not be: the mailbox is. A wake lost while the subscriber reconnects is made good by waking every local
 // connection once it is back; a claim lost then leaves the older connection open until either side reconnects.
@@ -14,7 +16,19 @@
 // per address on which that node hands the provisioning message to the holder. A message lost on the way (the
 // holder's subscriber reconnecting) leaves the device linked but never told, as a connection dropping would.
 import { z } from 'zod';
-import { DeviceId, MAX_PROVISION_BODY_BYTES, MessageId, Username, base64Bytes, normalizeUsername, type Address, type DeliveredEnvelope } from '../../shared/protocol';
+import {
+  DeviceId,
+  MAX_DELIVERIES_PER_FRAME,
+  MAX_PROVISION_BODY_BYTES,
+  SERVER_FRAME_CODES,
+  Username,
+  base64Bytes,
+  decodeServerFrame,
+  encodeServerFrame,
+  normalizeUsername,
+  type Address,
+  type DeliveredEnvelope,
+} from '../../shared/protocol';
 import type { ProvisioningMessage, SharedProvisioning } from '../devices/provisioning-registry';
 import { KEY_PREFIX } from '../store/redis/redis-keys';
 import type { RedisClient } from '../store/redis/redis-scripts';
@@ -54,18 +68,6 @@ export interface DeviceBus extends SharedProvisioning {
   ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void;
   close(): Promise<void>;
 }
-
-/** An ephemeral envelope on the bus (Redis is the operator's, yet what comes off it is checked like a frame). */
-const EphemeralMessage = z.strictObject({
-  m: MessageId,
-  u: Username,
-  d: DeviceId,
-  t: z.number().int().nonnegative(),
-  p: z.base64(),
-});
-
-/** Stored deliveries on the bus, checked like the ephemeral envelope (plus their seq). */
-const DeliveriesMessage = z.array(EphemeralMessage.extend({ s: z.number().int().positive() })).min(1);
 
 /** Payload bytes one bus message carries at most; more is announced with a wake and read from the mailbox. */
 export const BUS_DELIVERY_MAX_BYTES = 64 * 1024;
@@ -108,7 +110,7 @@ export class RedisDeviceBus implements DeviceBus {
     private readonly events: DeviceBusEvents,
     private readonly onError: (error: unknown) => void,
   ) {
-    subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
+    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString('latin1'), message));
     subscriber.on('ready', () => {
       if (this.everReady) this.events.resubscribed();
       this.everReady = true;
@@ -175,14 +177,20 @@ export class RedisDeviceBus implements DeviceBus {
       byChannel.set(channel, entry);
     }
     for (const [channel, { bytes, deliveries: list }] of byChannel) {
-      const message = bytes > BUS_DELIVERY_MAX_BYTES ? 'w' : `d ${JSON.stringify(list.map((delivery) => ({ s: delivery.seq, ...busEnvelope(delivery) })))}`;
-      this.redis.publish(channel, message).catch((error: unknown) => this.onError(error));
+      if (bytes > BUS_DELIVERY_MAX_BYTES) {
+        this.redis.publish(channel, 'w').catch((error: unknown) => this.onError(error));
+        continue;
+      }
+      for (let start = 0; start < list.length; start += MAX_DELIVERIES_PER_FRAME) {
+        const message = busMessage(list.slice(start, start + MAX_DELIVERIES_PER_FRAME));
+        this.redis.publish(channel, message).catch((error: unknown) => this.onError(error));
+      }
     }
   }
 
   ephemeral(devices: readonly Address[], delivery: DeliveredEnvelope): void {
-    const message = JSON.stringify(busEnvelope(delivery));
-    for (const device of devices) this.redis.publish(channelOf(device), `e ${message}`).catch((error: unknown) => this.onError(error));
+    const message = busMessage([{ ...delivery, seq: 0 }]);
+    for (const device of devices) this.redis.publish(channelOf(device), message).catch((error: unknown) => this.onError(error));
   }
 
   async holdAddress(address: string, ttlMs: number): Promise<void> {
@@ -215,15 +223,15 @@ export class RedisDeviceBus implements DeviceBus {
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 
-  private receive(channel: string, message: string): void {
-    if (channel.startsWith(PROVISIONING_PREFIX)) return this.receiveProvisioning(channel.slice(PROVISIONING_PREFIX.length), message);
+  private receive(channel: string, message: Buffer): void {
+    if (channel.startsWith(PROVISIONING_PREFIX)) return this.receiveProvisioning(channel.slice(PROVISIONING_PREFIX.length), message.toString('utf8'));
     const device = deviceOf(channel);
     const mine = this.held.get(channel);
     if (device === undefined || mine === undefined) return;
-    if (message.startsWith('d ')) return this.receiveDeliveries(device, message.slice(2));
-    if (message === 'w') return this.events.wake(device);
-    if (message.startsWith('e ')) return this.receiveEphemeral(device, message.slice(2));
-    const generation = message.startsWith('c ') ? Number(message.slice(2)) : Number.NaN;
+    if (message[0] === SERVER_FRAME_CODES.deliver) return this.receiveDeliveries(device, message);
+    const text = message.toString('latin1');
+    if (text === 'w') return this.events.wake(device);
+    const generation = text.startsWith('c ') ? Number(text.slice(2)) : Number.NaN;
     if (!Number.isSafeInteger(generation)) return;
     if (mine === Number.POSITIVE_INFINITY) this.announced.set(channel, Math.max(generation, this.announced.get(channel) ?? 0));
     else if (generation > mine) this.replace(channel, device);
@@ -240,30 +248,18 @@ export class RedisDeviceBus implements DeviceBus {
     this.events.provisioned(address, parsed.data);
   }
 
-  private receiveDeliveries(device: Address, json: string): void {
-    let parsed: ReturnType<typeof DeliveriesMessage.safeParse>;
-    try {
-      parsed = DeliveriesMessage.safeParse(JSON.parse(json));
-    } catch (error) {
-      return this.onError(error);
-    }
-    if (!parsed.success) return this.onError(new Error('malformed deliveries on the device bus'));
-    this.events.delivered(
-      device,
-      parsed.data.map(({ s, m, u, d, t, p }) => ({ seq: s, messageId: m, from: { user: u, device: d }, sentAt: t, payload: new Uint8Array(Buffer.from(p, 'base64')) })),
-    );
-  }
-
-  private receiveEphemeral(device: Address, json: string): void {
-    let parsed: ReturnType<typeof EphemeralMessage.safeParse>;
-    try {
-      parsed = EphemeralMessage.safeParse(JSON.parse(json));
-    } catch (error) {
-      return this.onError(error);
-    }
-    if (!parsed.success) return this.onError(new Error('malformed ephemeral envelope on the device bus'));
-    const { m, u, d, t, p } = parsed.data;
-    this.events.ephemeral(device, { seq: 0, messageId: m, from: { user: u, device: d }, sentAt: t, payload: new Uint8Array(Buffer.from(p, 'base64')) });
+  /**
+   * Stored deliveries (seq 1 or more) or one ephemeral envelope (seq 0), checked by the codec like a frame from the
+   * network (Redis is the operator's, yet what comes off it is checked): a malformed message reaches no one.
+   */
+  private receiveDeliveries(device: Address, message: Buffer): void {
+    // A copy: the payloads the codec returns are views, and the client's reply buffer may be reused.
+    const decoded = decodeServerFrame(new Uint8Array(message));
+    if (!decoded.ok || decoded.frame.type !== 'deliver') return this.onError(new Error('malformed deliveries on the device bus'));
+    const { deliveries } = decoded.frame;
+    if (deliveries.length === 1 && deliveries[0]!.seq === 0) return this.events.ephemeral(device, deliveries[0]!);
+    if (deliveries.some((delivery) => delivery.seq === 0)) return this.onError(new Error('malformed deliveries on the device bus'));
+    this.events.delivered(device, deliveries);
   }
 
   private replace(channel: string, device: Address): void {
@@ -274,7 +270,8 @@ export class RedisDeviceBus implements DeviceBus {
   }
 }
 
-/** An envelope as the bus carries it: message id, sender, time, base64 payload. */
-function busEnvelope(delivery: Pick<StoredDelivery, 'messageId' | 'from' | 'sentAt' | 'payload'>): z.infer<typeof EphemeralMessage> {
-  return { m: delivery.messageId, u: delivery.from.user, d: delivery.from.device, t: delivery.sentAt, p: Buffer.from(delivery.payload).toString('base64') };
+/** Deliveries as a bus message: a `deliver` frame. */
+function busMessage(deliveries: DeliveredEnvelope[]): Buffer {
+  const frame = encodeServerFrame({ type: 'deliver', deliveries });
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
 }

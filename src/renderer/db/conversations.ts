@@ -81,9 +81,9 @@ export interface ChatSummary {
  * message, unread count and whether an unread message mentions this user. Archived ones are included (marked).
  *
  * One read transaction, whatever the number of chats (it reruns on every stored receive batch): the newest rows are
- * found by key and read together, so they are opened in one go. Being one transaction, it is also ordered among the
- * writes as one read: a write that commits during it cannot make the live query throw its answer away and ask again,
- * which with one transaction per step happened on every batch of a catch-up and left the list empty until the end.
+ * found by key and read together, so they are opened in one go. Being one transaction, no write that was not already
+ * waiting when it began can come between its steps; such a write makes a live query drop its answer and ask again, and
+ * with one transaction per step a catch-up's batches could keep the list empty until the end.
  */
 export async function listChatSummaries(db: ParleyDatabase): Promise<ChatSummary[]> {
   const summaries = await db.transaction('r', db.conversations, db.messages, async () => {

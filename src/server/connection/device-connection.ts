@@ -7,7 +7,7 @@ import type { BlobAccess } from '../blobs/blob-access';
 import type { DeviceRequestFrame, LinkedDevices } from '../devices/linked-devices';
 import type { ProvisioningRegistry } from '../devices/provisioning-registry';
 import { answerBlobFrame, type BlobRequestFrame } from '../blobs/blob-frames';
-import { findDeviceMismatches } from '../devices/known-devices-check';
+import { findDeviceMismatches, readAccountDevices, type AccountDevices } from '../devices/known-devices-check';
 import { WebSocket } from 'ws';
 import {
   CLOSE_REASONS,
@@ -24,6 +24,7 @@ import {
   type DeliveredEnvelope,
   type DeviceMismatch,
   type ErrorCode,
+  type KnownDevice,
   type SendFrame,
   type ServerFrame,
 } from '../../shared/protocol';
@@ -37,7 +38,7 @@ import type { EnqueueResult, GroupCommitWriter } from '../mailbox/group-commit-w
 import { MailboxPump } from '../mailbox/mailbox-pump';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { PrekeyDirectory, PrekeyRequestFrame } from '../prekeys/prekey-directory';
-import type { RelayStore, StoredDelivery } from '../store/relay-store';
+import type { EnvelopeToStore, RelayStore, StoredDelivery } from '../store/relay-store';
 import { AbuseMeter } from './abuse-meter';
 import { readClientFrame, type RawMessage } from './frame-reader';
 import type { OnlineDevices } from './online-devices';
@@ -65,6 +66,13 @@ export interface ConnectionContext {
 /** `provisioning`: a device being linked, waiting at a provisioning address for its provisioning message. */
 type State = 'awaiting_auth' | 'authenticating' | 'provisioning' | 'ready' | 'closed';
 
+/** A send waiting for a device check: its own (`known`) or an earlier send's. */
+interface QueuedSend {
+  rid: number;
+  envelope: EnvelopeToStore;
+  known: readonly KnownDevice[] | undefined;
+}
+
 /** Frames a client may pipeline behind its register/auth frame before `ready`. */
 const MAX_FRAMES_DURING_HANDSHAKE = 32;
 /** Bytes queued on a socket that does not read, beyond which it is cut. */
@@ -88,8 +96,11 @@ export class DeviceConnection {
   private alive = true;
   private readonly cork: TickCork;
   private readonly batch: OutboundBatch;
-  /** The last send waiting for its device check, while any does: later sends queue behind it, so commits keep order. */
-  private checking: Promise<void> | undefined;
+  /**
+   * While a device check runs: the sends received since, in order. They wait for it, so commits keep order, and are
+   * then checked together (one read of each account they name).
+   */
+  private checkQueue: QueuedSend[] | undefined;
 
   /**
    * `transport` is the TCP socket under `socket`: frames written in one turn leave in one write. `onAuthenticated`
@@ -346,25 +357,55 @@ export class DeviceConnection {
       return this.batch.answer(frame.rid, 'routed');
     }
     const envelope = { sender, messageId: frame.messageId, recipients, payload: frame.payload, sentAt };
-    const known = frame.known;
-    if (known === undefined && this.checking === undefined) {
-      return this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
+    const send: QueuedSend = { rid: frame.rid, envelope, known: frame.known };
+    if (this.checkQueue !== undefined) {
+      this.checkQueue.push(send);
+      return;
     }
-    const step = (this.checking ?? Promise.resolve())
-      .then(async () => {
-        const mismatches = known === undefined ? [] : await findDeviceMismatches(this.context.store, sender, known);
-        if (this.state !== 'ready') return;
-        if (mismatches.length > 0) return this.refuseChangedDevices(frame.rid, mismatches);
-        this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
-      })
-      .catch((error: unknown) => {
+    if (send.known === undefined) return this.context.writer.enqueue(envelope, (result) => this.answerSend(frame.rid, result));
+    this.checkQueue = [];
+    void this.checkSends(sender, [send]);
+  }
+
+  /**
+   * Checks sends in order, each group with one read of the accounts its checked sends name, and commits those that
+   * pass; then the sends that arrived meanwhile, until none is left.
+   */
+  private async checkSends(sender: Address, first: QueuedSend[]): Promise<void> {
+    for (let group = first; group.length > 0; group = this.takeCheckQueue()) {
+      const knownLists = group.flatMap((send) => (send.known === undefined ? [] : [send.known]));
+      let devices: AccountDevices | undefined;
+      try {
+        devices = await readAccountDevices(this.context.store, knownLists);
+      } catch (error) {
         this.context.logger.warn('relay.device_check_failed', { connection: this.id, ...errorFields(error) });
-        this.sendError('internal', 'the relay could not check the devices of this message; retry', frame.rid);
-      });
-    this.checking = step;
-    void step.then(() => {
-      if (this.checking === step) this.checking = undefined;
-    });
+      }
+      if (this.state !== 'ready') {
+        this.checkQueue = undefined;
+        return;
+      }
+      for (const { rid, envelope, known } of group) {
+        if (known !== undefined) {
+          if (devices === undefined) {
+            this.sendError('internal', 'the relay could not check the devices of this message; retry', rid);
+            continue;
+          }
+          const mismatches = findDeviceMismatches(devices, sender, known);
+          if (mismatches.length > 0) {
+            this.refuseChangedDevices(rid, mismatches);
+            continue;
+          }
+        }
+        this.context.writer.enqueue(envelope, (result) => this.answerSend(rid, result));
+      }
+    }
+  }
+
+  /** The sends queued behind the check that just ran; the queue is closed when there are none. */
+  private takeCheckQueue(): QueuedSend[] {
+    const queued = this.checkQueue ?? [];
+    this.checkQueue = queued.length > 0 ? [] : undefined;
+    return queued;
   }
 
   /** A checked send knew some account's devices wrong: nothing is stored, and the sender is told how they differ. */

@@ -2,6 +2,7 @@
 // one under another identity key) is refused with `devices_changed`, listing how, and stores nothing; one that knows
 // them right is stored; the sending device is never expected; a checked send keeps its place among the device's sends.
 // The same on a relay on SQLite and one on Redis (the check reads the store's device lists).
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityKeyTag, type Address, type ErrorFrame, type KnownDevice } from '../../shared/protocol';
 import { linkedDevice } from '../../../test/support/linking';
@@ -115,5 +116,30 @@ describe.each(['SQLite', 'Redis'])('a checked send, relay on %s', (store) => {
     const other: Address = { user: carol.address.user, device: 2 };
     expect(refusal(await bob.send(other, randomPayload(), undefined, { known: [knowing(carol)] })).code).toBe('malformed_frame');
     expect(refusal(await bob.send(carol.address, randomPayload(), undefined, { known: [knowing(carol)], ephemeral: true })).code).toBe('malformed_frame');
+  });
+});
+
+describe('checked sends on a relay on Redis', () => {
+  it('received while a check runs are checked together: one read of each account per group, not per send', async () => {
+    relay = relays.Redis!;
+    const bob = await registeredDevice(relay.url);
+    const carol = await registeredDevice(relay.url);
+    const admin = new Redis(redis.url);
+    const accountReads = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    try {
+      const before = await accountReads();
+      const sends = 20;
+      const payloads = Array.from({ length: sends }, () => randomPayload());
+      const rids = payloads.map((payload) => bob.sendNoWait(carol.address, payload, undefined, { known: [knowing(carol)] }));
+      for (const rid of rids) expect(await bob.answerTo(rid)).toMatchObject({ status: 'stored' });
+      expect((await carol.waitForDeliveries(sends)).map((d) => Buffer.from(d.payload))).toEqual(payloads.map((p) => Buffer.from(p)));
+      // A read of carol's devices is two HGETALLs (devices, last seen). One check per send read them 20 times; here the
+      // first send is checked alone and those that arrived meanwhile together, so a few reads however the frames land.
+      const reads = (await accountReads()) - before;
+      expect(reads).toBeGreaterThanOrEqual(2);
+      expect(reads).toBeLessThanOrEqual(sends);
+    } finally {
+      admin.disconnect();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { useChats } from '../../store/chats';
 import { useGroups } from '../../store/groups';
 import { useProfiles } from '../../store/profiles';
 import { describeAttachments } from '../media/describeAttachments';
+import { notificationPermission } from './notificationPermission';
 import type { Session } from '../../store/session';
 
 async function previewSetting(): Promise<NotificationPreview> {
@@ -32,7 +33,7 @@ function openFromNotification(conversationId: string): void {
 }
 
 export async function notifyNewMessages(session: Pick<Session, 'db' | 'me'>, messages: readonly ReceivedMessage[]): Promise<void> {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  if (notificationPermission(Date.now()) !== 'granted') return;
   const byConversation = new Map<string, ReceivedMessage[]>();
   for (const message of messages) {
     const received = byConversation.get(message.conversationId);

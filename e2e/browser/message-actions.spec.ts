@@ -3,9 +3,11 @@
 // takes it back; she edits her last message with Up-arrow and deletes an earlier one for everyone after confirming (bob's quote of it
 // empties too); then she turns on a 30-second disappearing timer and a message vanishes on both sides. Screens in
 // both themes, with axe scans on the way. Then bob forwards a picture alice sent him to carol: it goes by its pointer
-// (nothing uploaded again) and says "Forwarded" on both sides.
-import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, startChat } from '../support/app';
+// (nothing uploaded again) and says "Forwarded" on both sides. And the same features as people use them: a timer
+// turned on while the other is typing, right-to-left text replied to, a word edited and then searched for, and a
+// message deleted for everyone while the relay is down.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, sidebar, startChat } from '../support/app';
 import { gradientPng } from '../support/media';
 import { World, useWorld } from '../support/world';
 
@@ -17,6 +19,20 @@ useWorld((created) => (world = created));
  * axe scan of the light one.
  */
 const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
+
+/** What lineCount uses of the page's DOM (the e2e code is typed without the DOM library). */
+interface TextNode {
+  ownerDocument: { createRange(): { selectNodeContents(node: TextNode): void; getClientRects(): Iterable<{ top: number }> } };
+}
+
+/** How many lines an element's text takes on screen. */
+const lineCount = (element: Locator) =>
+  element.evaluate((node) => {
+    const text = node as unknown as TextNode;
+    const range = text.ownerDocument.createRange();
+    range.selectNodeContents(text);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  });
 
 test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s disappearing timer on both sides', async () => {
   test.setTimeout(420_000);
@@ -153,4 +169,94 @@ test('a picture forwarded to a third person goes by its pointer and says "Forwar
   await expect(arrived.locator('.message-forwarded')).toHaveText('Forwarded');
   await expect(arrived.locator('img.attachment-full-loaded')).toBeVisible({ timeout: 30_000 });
   await world.screenBothThemes(carol, '02-carol-sees-forwarded-picture');
+});
+
+test('as people do it: a timer set while the other types, delete for everyone while offline, edit then search, right-to-left text', async () => {
+  test.setTimeout(420_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const bob = await world.user('bob', relay.url);
+  await register(alice, 'alice');
+  await register(bob, 'bob');
+  await startChat(alice.page, 'bob');
+  await send(alice.page, 'Planning the trip');
+  await openChat(bob.page, 'dm:alice', 'alice');
+  await expect(bubble(bob.page, 'Planning the trip')).toBeVisible();
+
+  // bob is halfway through a sentence when alice turns on a 30 s timer: his draft stays as typed, focus stays in the
+  // composer, and what he sends then carries the timer.
+  await composer(bob.page).click();
+  await bob.page.keyboard.type('I was thinking we could', { delay: 15 });
+  await expect(alice.page.getByText('bob is typing…')).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Contact info for bob' }).click();
+  const info = dialog(alice.page, 'Contact info: bob');
+  await info.getByLabel('Disappearing messages timer').selectOption({ label: '30 seconds' });
+  await info.getByRole('button', { name: 'Close' }).first().click();
+  await expect(bob.page.locator('.system-row', { hasText: 'alice set disappearing messages to 30 seconds.' })).toBeVisible();
+  await expect(composer(bob.page)).toHaveValue('I was thinking we could');
+  await expect(composer(bob.page)).toBeFocused();
+  await bob.page.keyboard.type(' take the night train', { delay: 15 });
+  await world.screenBothThemes(bob, '01-bob-typing-as-timer-set', { scan: false });
+  await bob.page.keyboard.press('Enter');
+  const timed = bubble(alice.page, 'I was thinking we could take the night train');
+  await expect(timed.getByRole('img', { name: 'Disappearing message' })).toBeVisible();
+  await expect(bubble(bob.page, 'I was thinking we could take the night train').getByRole('img', { name: 'Disappearing message' })).toBeVisible();
+  // Gone on both sides after its 30 s (alice has the chat open: read at once).
+  await expect(timed).toHaveCount(0, { timeout: 60_000 });
+  await expect(bubble(bob.page, 'I was thinking we could take the night train')).toHaveCount(0, { timeout: 60_000 });
+  await alice.page.getByRole('button', { name: 'Contact info for bob' }).click();
+  await dialog(alice.page, 'Contact info: bob').getByLabel('Disappearing messages timer').selectOption({ label: 'Off' });
+  await dialog(alice.page, 'Contact info: bob').getByRole('button', { name: 'Close' }).first().click();
+  await expect(bob.page.locator('.system-row', { hasText: 'alice turned off disappearing messages.' })).toBeVisible();
+
+  // Right-to-left text beside left-to-right: a Hebrew message with an English word and a number, replied to and edited.
+  const hebrew = 'נפגש בתחנה ב-8 with the tickets';
+  await send(alice.page, hebrew);
+  const rtl = bubble(bob.page, hebrew);
+  await expect(rtl).toBeVisible();
+  await expect(rtl.locator('.message-body')).toHaveAttribute('dir', 'auto');
+  // A short message takes one line: the bubble may be 72% of the row, not of its own text and toolbar.
+  expect(await lineCount(rtl.locator('.message-body'))).toBe(1);
+  await rtl.hover();
+  await rtl.getByRole('button', { name: 'Reply' }).click();
+  await send(bob.page, 'מעולה, see you there');
+  await expect(bubble(alice.page, 'מעולה, see you there').locator('.message-quote')).toContainText('נפגש בתחנה');
+  await world.screenBothThemes(alice, '02-alice-rtl-reply', { scan: false });
+
+  // Edit, then search: the new words are found, the old ones no longer.
+  await send(alice.page, 'Bring the quokka sticker');
+  await expect(bubble(bob.page, 'Bring the quokka sticker')).toBeVisible();
+  await composer(alice.page).press('ArrowUp');
+  await expect(composer(alice.page)).toHaveValue('Bring the quokka sticker');
+  await composer(alice.page).fill('Bring the wombat sticker');
+  await composer(alice.page).press('Enter');
+  await expect(bubble(bob.page, 'Bring the wombat sticker')).toContainText('edited');
+  const search = sidebar(bob.page).getByRole('searchbox', { name: /search chats/i });
+  await search.fill('wombat');
+  const found = bob.page.getByRole('region', { name: 'Messages found' });
+  await expect(found.getByRole('button', { name: /wombat/ })).toBeVisible({ timeout: 30_000 });
+  await expect(found.getByRole('button', { name: /wombat/ }).locator('mark')).toHaveText(['wombat']);
+  await world.screenBothThemes(bob, '03-bob-finds-edited-word', { scan: false });
+  await search.fill('quokka');
+  await expect(found.getByText('No messages match “quokka”.')).toBeVisible({ timeout: 30_000 });
+  await expect(found.getByRole('button', { name: /quokka/ })).toHaveCount(0);
+  await search.fill('');
+
+  // alice deletes a message for everyone while the relay is down: her tombstone at once, queued; bob's once it is back.
+  await send(alice.page, 'Oops, wrong chat');
+  await expect(bubble(bob.page, 'Oops, wrong chat')).toBeVisible();
+  await relay.stop();
+  await expect(alice.page.getByRole('status').filter({ hasText: /Reconnecting|Connecting/ })).toBeVisible({ timeout: 15_000 });
+  const oops = bubble(alice.page, 'Oops, wrong chat');
+  await oops.locator('.bubble').click({ button: 'right' });
+  await menu(alice.page).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await dialog(alice.page, 'Delete for everyone?').getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(alice.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1);
+  await expect(alice.page.getByText('Oops, wrong chat')).toHaveCount(0);
+  expect(await lineCount(alice.page.locator('.bubble-deleted .message-notice'))).toBe(1);
+  await world.screenBothThemes(alice, '04-alice-deleted-while-offline', { scan: false });
+  await relay.restart();
+  await expect(bob.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1, { timeout: 30_000 });
+  await expect(bob.page.getByText('Oops, wrong chat')).toHaveCount(0);
+  await world.screenBothThemes(bob, '05-bob-sees-delete-after-outage');
 });

@@ -1,12 +1,12 @@
 // bench:ui's hands inside the page (bundled by ../seederBundle.ts, evaluated in a page of the app's origin): the
 // app's own database code writes and reads the history, so seeded rows are exactly what the app stores — sealed at
-// rest by its middleware (db/atRest), with the blind search index terms its indexer would have written — and
+// rest by its middleware (db/atRest), with the blind search index postings its indexer would have written — and
 // search is timed on the app's own searchMessages. Compiled with the renderer's (DOM) types.
 import { importHistoryKeys } from '../../../src/renderer/db/atRest/historyKeys';
 import { databaseName, ParleyDatabase } from '../../../src/renderer/db/database';
 import type { MessageRow } from '../../../src/renderer/db/rows';
 import { hashTerm, termPrefixesOf } from '../../../src/renderer/db/search/blindTerms';
-import { INDEX_POSITION } from '../../../src/renderer/db/search/indexMessages';
+import { setIndexedTerms } from '../../../src/renderer/db/search/postings';
 import { searchMessages } from '../../../src/renderer/db/search/searchMessages';
 import { fromBase64 } from '../../../src/shared/encoding/base64';
 import type { BenchSeeder, PageSeeder } from '../seederContract';
@@ -56,6 +56,7 @@ async function openSeeder(username: string, historyKeyBase64: string): Promise<B
       let termsMs = 0;
       for (let from = 0; from < request.count; from += request.batch) {
         const rows: MessageRow[] = [];
+        const terms: string[][] = [];
         const termsStarted = performance.now();
         for (let i = from; i < Math.min(request.count, from + request.batch); i++) {
           if (flip()) direction = direction === 'in' ? 'out' : 'in';
@@ -69,17 +70,21 @@ async function openSeeder(username: string, historyKeyBase64: string): Promise<B
             direction,
             body: text,
             timestamp,
-            ...(request.withoutTerms ? {} : { terms: await termsOf(text) }),
             ...(direction === 'out' ? { status: 'read' as const, sentAt: timestamp + 200 } : { receivedAt: timestamp + 300 }),
             ...(request.expiresAt !== undefined ? { expiresAt: request.expiresAt, expireTimerSeconds: request.expireTimerSeconds } : {}),
           });
+          terms.push(request.withoutTerms ? [] : await termsOf(text));
           newestMessageId = messageId;
         }
         termsMs += performance.now() - termsStarted;
-        // The rows and the indexer's position in one transaction: the index is current, as after the app indexed them.
-        const seqs = await db.transaction('rw', db.messages, db.meta, async () => {
+        // The rows and their postings in one transaction: the index is current, as after the app indexed them.
+        const seqs = await db.transaction('rw', db.messages, db.postings, db.messageTerms, async () => {
           const added = await db.messages.bulkAdd(rows, { allKeys: true });
-          await db.meta.put({ key: INDEX_POSITION, value: added[added.length - 1]! });
+          await setIndexedTerms(
+            db,
+            rows.map((row, index) => ({ seq: added[index]!, conversationId: row.conversationId, terms: terms[index]! })),
+            true,
+          );
           return added;
         });
         if (from === 0) firstSeq = seqs[0]!;

@@ -3,7 +3,8 @@
 // checked what it can without history (an action's time against the relay's, group admins); the checks that need
 // the target are here: a target is looked up by conversation, id AND author, so only the author can edit or delete
 // a message; edits and deletes only within the window; a deleted message takes no more actions; older changes never
-// overwrite newer ones. An edit drops the row's search terms and queues it for indexing again. An action whose target
+// overwrite newer ones. An edit replaces the message's search terms with its new text's, a delete takes them out of
+// the index, in the same transaction (search/postings.ts): no old word finds it. An action whose target
 // is not here (yet) says so, and storeReceived keeps it for when the target arrives (earlyActions.ts).
 import Dexie from 'dexie';
 import { ulid } from 'ulid';
@@ -14,7 +15,8 @@ import type { ParleyDatabase } from './database';
 import { goneMessageOf, noteFileDeletions } from './fileDeletions';
 import { validateBody } from './outgoing';
 import type { ActionContent, MessageRow, StoredMessage } from './rows';
-import { putReindexed } from './search/indexMessages';
+import { termsByText, termsInTransaction } from './search/indexMessages';
+import { setIndexedTerms } from './search/postings';
 
 type Received<K extends ActionContent['kind']> = ReceivedMessage & { content: Extract<ActionContent, { kind: K }> };
 
@@ -79,6 +81,20 @@ function withReaction(message: StoredMessage, user: string, emoji: string, remov
   return { ...message, reactions };
 }
 
+/**
+ * Writes an edited row, and makes the search index hold its new text's terms instead of the old (`terms`: hashed
+ * ahead; else here, in the transaction). Scope: messages, postings, messageTerms, meta.
+ */
+async function putEdited(db: ParleyDatabase, row: StoredMessage, terms?: string[]): Promise<void> {
+  await db.messages.put(row);
+  await setIndexedTerms(db, [{ seq: row.seq, conversationId: row.conversationId, terms: terms ?? (await termsInTransaction(db, row.body)) }]);
+}
+
+/** A deleted message's words leave the search index with it. Scope: postings, messageTerms, meta. */
+async function forgetTermsOf(db: ParleyDatabase, message: StoredMessage): Promise<void> {
+  await setIndexedTerms(db, [{ seq: message.seq, conversationId: message.conversationId, terms: null }]);
+}
+
 /** A deleted message's files are noted for main to delete (fileDeletions.ts), in the deleting transaction. */
 async function forgetFilesOf(db: ParleyDatabase, message: StoredMessage): Promise<void> {
   const gone = goneMessageOf(message);
@@ -91,8 +107,8 @@ async function forgetFilesOf(db: ParleyDatabase, message: StoredMessage): Promis
 export type ActionOutcome = 'applied' | 'refused' | 'no_target';
 
 /**
- * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `meta`, for the
- * search index's queue, and `fileDeletions`, for a deleted message's files).
+ * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `postings`,
+ * `messageTerms` and `meta`, for the search index, and `fileDeletions`, for a deleted message's files).
  */
 export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<ActionOutcome> {
   switch (message.content.kind) {
@@ -123,7 +139,7 @@ async function applyEdit(db: ParleyDatabase, message: Received<'edit'>): Promise
   if (!target) return 'no_target';
   if (!changeable(target, message.sentAt) || target.notice !== undefined) return 'refused';
   if (target.editedAt !== undefined && target.editedAt >= message.sentAt) return 'refused';
-  await putReindexed(db, { ...target, body: message.content.body, editedAt: message.sentAt });
+  await putEdited(db, { ...target, body: message.content.body, editedAt: message.sentAt });
   return 'applied';
 }
 
@@ -132,6 +148,7 @@ async function applyDelete(db: ParleyDatabase, message: Received<'delete'>): Pro
   if (!target) return 'no_target';
   if (!changeable(target, message.sentAt)) return 'refused';
   await db.messages.put(tombstone(target));
+  await forgetTermsOf(db, target);
   await forgetQuotesOf(db, message.conversationId, [target.messageId]);
   await forgetFilesOf(db, target);
   return 'applied';
@@ -159,16 +176,17 @@ export async function toggleReaction(db: ParleyDatabase, me: string, target: Sto
 /** Replaces the text of this user's own message everywhere (here at once, elsewhere through the outbox). */
 export async function editMessage(db: ParleyDatabase, me: string, target: StoredMessage, body: string, now = Date.now()): Promise<void> {
   validateBody(body);
-  await db.transaction('rw', [db.messages, db.outbox, db.meta], async () => {
+  const terms = (await termsByText(db, [body])).get(body);
+  await db.transaction('rw', [db.messages, db.outbox, db.meta, db.postings, db.messageTerms], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current || !canChangeForEveryone(current, me, now)) throw new InputError('not_editable', 'This message can no longer be edited.');
     if (current.body === body) return;
     // Not sent yet: the outbox sends the new text in the original itself, no edit needed.
     if (current.status === 'queued') {
-      await putReindexed(db, { ...current, body });
+      await putEdited(db, { ...current, body }, terms);
       return;
     }
-    await putReindexed(db, { ...current, body, editedAt: now });
+    await putEdited(db, { ...current, body, editedAt: now }, terms);
     await queueAction(db, current, { kind: 'edit', targetMessageId: current.messageId, body }, now);
   });
 }
@@ -179,7 +197,7 @@ export async function editMessage(db: ParleyDatabase, me: string, target: Stored
  * from the outbox. Either way its files are noted for main to delete (sent or not).
  */
 export async function deleteMessage(db: ParleyDatabase, me: string, target: StoredMessage, forEveryone: boolean, now = Date.now()): Promise<void> {
-  await db.transaction('rw', [db.messages, db.outbox, db.fileDeletions], async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.fileDeletions, db.postings, db.messageTerms, db.meta], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current) return;
     const unsent = await db.outbox.where('messageId').equals(current.messageId).filter((row) => row.action === undefined).primaryKeys();
@@ -190,12 +208,14 @@ export async function deleteMessage(db: ParleyDatabase, me: string, target: Stor
     }
     if (!forEveryone) {
       await db.messages.delete(current.seq);
+      await forgetTermsOf(db, current);
       await forgetQuotesOf(db, current.conversationId, [current.messageId]);
       await forgetFilesOf(db, current);
       return;
     }
     if (!canChangeForEveryone(current, me, now)) throw new InputError('not_deletable', 'This message can no longer be deleted for everyone.');
     await db.messages.put(tombstone(current));
+    await forgetTermsOf(db, current);
     await forgetQuotesOf(db, current.conversationId, [current.messageId]);
     await forgetFilesOf(db, current);
     if (current.status !== 'queued' && current.status !== 'failed') {

@@ -1,6 +1,10 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1 } from './database';
+import { sealAtRest } from './atRest/sealAtRest';
+import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8 } from './database';
+import { blindTermsOf } from './search/blindTerms';
+import { indexNextChunk } from './search/indexMessages';
+import { searchMessages } from './search/searchMessages';
 import { countUnread } from './conversations';
 import { conversationsOwingReceipts } from './receiptPositions';
 import { testHistoryKeys } from '../testing/db';
@@ -67,6 +71,57 @@ describe('schema migrations', () => {
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'earlyActions', 'fileDeletions', 'messages', 'meta', 'outbox', 'receipts']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['conversations', 'drafts', 'earlyActions', 'fileDeletions', 'messageTerms', 'messages', 'meta', 'outbox', 'postings', 'receipts']);
+  });
+
+  it('moves v8’s search terms off the message rows into postings: old messages found, nothing left on the rows', async () => {
+    // A v8 database as the v8 code wrote it: rows sealed, their terms in clear on the row (the `*terms` index).
+    const keys = testHistoryKeys();
+    const termsKey = (await keys).terms;
+    const v8 = new Dexie('migrate-9');
+    v8.use(sealAtRest(keys, {}));
+    v8.version(8).stores(SCHEMA_V8);
+    await v8.open();
+    await v8.table('conversations').add({ id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 1, lastReadSeq: 0, createdAt: 1 });
+    const row = (n: number, body: string, terms?: string[]) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in', body, timestamp: n, ...(terms ? { terms } : {}) });
+    await v8.table('messages').bulkAdd([
+      row(1, 'walrus ahoy', await blindTermsOf(termsKey, 'walrus ahoy')),
+      row(2, 'walrus again', await blindTermsOf(termsKey, 'walrus again')),
+      // Edited and waiting to be indexed again; and one the indexer had not reached.
+      row(3, 'narwhal edited'),
+      row(4, 'pelican unindexed'),
+      { ...row(5, ''), direction: 'system', terms: [] },
+    ]);
+    await v8.table('meta').bulkPut([
+      { key: 'search.indexedUpTo', value: 3 },
+      { key: 'search.reindex:3', value: 3 },
+    ]);
+    v8.close();
+
+    const db = new ParleyDatabase('migrate-9', keys);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    expect(db.messages.schema.indexes.map((index) => index.name)).not.toContain('terms');
+    expect((await searchMessages(db, 'walrus', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['walrus again', 'walrus ahoy']);
+    expect((await db.meta.toCollection().primaryKeys()).sort()).toEqual(['search.queue:3', 'search.queue:4']);
+    while ((await indexNextChunk(db)) > 0);
+    expect((await searchMessages(db, 'narwhal', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['narwhal edited']);
+    expect((await searchMessages(db, 'pelican', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['pelican unindexed']);
+    expect(await db.meta.count()).toBe(0);
+
+    // No row keeps its terms, in clear or sealed; the messages read back as they were.
+    const raw = new Dexie('migrate-9');
+    await raw.open();
+    const rows = (await raw.table('messages').toArray()) as Record<string, unknown>[];
+    raw.close();
+    expect(rows.filter((stored) => 'terms' in stored)).toEqual([]);
+    expect((await db.messages.toArray()).map((message) => [message.body, 'terms' in message])).toEqual([
+      ['walrus ahoy', false],
+      ['walrus again', false],
+      ['narwhal edited', false],
+      ['pelican unindexed', false],
+      ['', false],
+    ]);
   });
 });

@@ -2,11 +2,12 @@
 // app reads anything. History lives here, not in memory; every query goes through an index range.
 import Dexie, { type DBCore, type Table, type Transaction } from 'dexie';
 import type { HistoryKeys } from './atRest/historyKeys';
-import { sealAtRest, sealRowsAhead } from './atRest/sealAtRest';
+import { sealAtRest, sealRowsAhead, type ClearFields } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
 import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
-import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, ReceiptRow } from './rows';
+import { moveTermsToPostings } from './search/moveTermsToPostings';
+import type { ConversationRow, DraftRow, MessageRow, MessageTermsRow, MetaRow, OutboxRow, PostingRow, ReceiptRow } from './rows';
 
 /**
  * Schema history. Keep every version: Dexie upgrades a database from whatever version it finds.
@@ -26,6 +27,11 @@ import type { ConversationRow, DraftRow, MessageRow, MetaRow, OutboxRow, Receipt
  *     found by conversation + target id, expired by arrival time; the action itself is sealed.
  * v8: files of deleted and expired messages wait in `fileDeletions` until main has deleted them (fileDeletions.ts):
  *     written in the transaction that deletes the rows, so a crash before main is told never leaves files behind.
+ * v9: the blind search index leaves the message rows (whose `*terms` multiEntry index cost one IndexedDB entry per
+ *     word prefix of every message, and a rewrite of the row to index it) for `postings` — per term hash,
+ *     conversation and block of seqs, the seqs whose text has it — and `messageTerms` (each indexed message's hashes,
+ *     so deleting it needs no decryption). The upgrade moves every row's terms there and strips them from the rows
+ *     (search/moveTermsToPostings.ts); what still waited for indexing is queued.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -67,7 +73,21 @@ export const SCHEMA_V8 = {
   fileDeletions: '++id',
 };
 
-export const CURRENT_VERSION = 8;
+export const SCHEMA_V9 = {
+  ...SCHEMA_V8,
+  messages: '++seq, [conversationId+seq], [conversationId+messageId+sender], [conversationId+direction+seq], expiresAt, quotedId',
+  postings: '[term+conversationId+block]',
+  messageTerms: 'seq',
+};
+
+/**
+ * Fields kept in clear although no index reads them: the blind search index's seq lists and term lists — keyed
+ * hashes and local seqs, which the `*terms` index before v9 kept in clear as well; sealing them would cost a
+ * decryption and an encryption per posting row written (docs/security.md §10.2).
+ */
+export const CLEAR_FIELDS: ClearFields = { postings: ['seqs'], messageTerms: ['terms'] };
+
+export const CURRENT_VERSION = 9;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -78,6 +98,8 @@ export class ParleyDatabase extends Dexie {
   meta!: Table<MetaRow, string>;
   earlyActions!: Table<EarlyActionRow, number>;
   fileDeletions!: Table<FileDeletionRow, number>;
+  postings!: Table<PostingRow, [string, string, number]>;
+  messageTerms!: Table<MessageTermsRow, number>;
   /** IndexedDB below the at-rest sealing: rows as stored (atRest/clearFields.ts reads their clear fields). */
   unsealedCore: DBCore | undefined;
 
@@ -88,7 +110,7 @@ export class ParleyDatabase extends Dexie {
   ) {
     super(name);
     const keys = historyKeys;
-    this.use(sealAtRest(keys, (core) => (this.unsealedCore = core)));
+    this.use(sealAtRest(keys, CLEAR_FIELDS, (core) => (this.unsealedCore = core)));
     this.on('ready', () => keys.then(() => undefined));
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
@@ -98,6 +120,7 @@ export class ParleyDatabase extends Dexie {
     this.version(6).stores(SCHEMA_V6);
     this.version(7).stores(SCHEMA_V7);
     this.version(8).stores(SCHEMA_V8);
+    this.version(9).stores(SCHEMA_V9).upgrade(moveTermsToPostings);
   }
 
   /**
@@ -108,7 +131,7 @@ export class ParleyDatabase extends Dexie {
     if (!this.isOpen()) await this.open();
     const core = this.unsealedCore;
     if (!core) throw new Error('the database has no core below the at-rest sealing');
-    await sealRowsAhead(this.historyKeys, core.table(table.name).schema, rows as Record<string, unknown>[]);
+    await sealRowsAhead(this.historyKeys, core.table(table.name).schema, CLEAR_FIELDS, rows as Record<string, unknown>[]);
   }
 }
 

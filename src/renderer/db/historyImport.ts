@@ -15,7 +15,7 @@ import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMe
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
 import type { ConversationRow, MessageRow } from './rows';
-import { REINDEX_PREFIX } from './search/indexMessages';
+import { queueForIndexing } from './search/indexMessages';
 import { applyReceivedAction } from './actions';
 import { takeEarlyActions, type EarlyUnsent } from './earlyActions';
 import { FAILED_ON_OTHER_DEVICE, applyUnsentNotice } from './unsentElsewhere';
@@ -39,7 +39,7 @@ export async function forgetImportPosition(db: ParleyDatabase): Promise<void> {
 /** Stores the batch that starts at `offset` of an archive of `total` messages. */
 export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number, me: string): Promise<void> {
   const files = new Map(batch.attachments.map((attachment) => [attachment.id, attachment]));
-  await db.transaction('rw', [db.conversations, db.messages, db.meta, db.earlyActions, db.fileDeletions], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.meta, db.earlyActions, db.fileDeletions, db.postings, db.messageTerms], async () => {
     for (const conversation of batch.conversations) {
       if (!(await db.conversations.get(conversation.id))) await db.conversations.add(toConversationRow(conversation));
     }
@@ -51,7 +51,7 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
       .toArray();
     const heldAt = new Map(held.map((row) => [keyOf(row), row.seq]));
     const rows: MessageRow[] = [];
-    const reindex: { key: string; value: number }[] = [];
+    const unindexed: number[] = [];
     const firstUnread = new Map<string, number>();
     const newestMention = new Map<string, number>();
     for (const [index, message] of batch.messages.entries()) {
@@ -59,12 +59,12 @@ export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImport
       const existing = heldAt.get(keyOf(message));
       if (existing !== undefined && existing !== seq) continue;
       rows.push(toMessageRow(message, seq, files));
-      if (message.body) reindex.push({ key: `${REINDEX_PREFIX}${seq}`, value: seq });
+      if (message.body) unindexed.push(seq);
       if (message.unread && message.direction === 'in' && !firstUnread.has(message.conversationId)) firstUnread.set(message.conversationId, seq);
       if (message.unread && isUnreadMention(message, me)) newestMention.set(message.conversationId, seq);
     }
     await db.messages.bulkPut(rows);
-    await db.meta.bulkPut(reindex);
+    await queueForIndexing(db, unindexed);
     for (const [conversationId, seq] of firstUnread) await keepUnreadFrom(db, conversationId, seq);
     for (const [conversationId, seq] of newestMention) await markMention(db, conversationId, seq);
     // What came live, from this user's other devices or from others, for these rows before they were here.

@@ -51,12 +51,15 @@ describe('storing received messages', () => {
     const count = vi.spyOn(IDBObjectStore.prototype, 'count');
     const batch = Array.from({ length: 50 }, (_, i) => textFrom('bob', `m${i}`, `text ${i}`, i === 7 ? { conversationId: 'dm:carol' } : {}));
     await storeReceived(db, batch, 'alice', titleOf);
-    const spinsOnMessages = count.mock.contexts.filter((store, call) => (store as IDBObjectStore).name === 'messages' && count.mock.calls[call]![0] === -Infinity);
+    // Neither the messages nor the search index's rows wait for WebCrypto in the transaction (the read of the posting
+    // rows hands its result over through the sealing's wait like every read, once, with nothing to decrypt).
+    const tables = ['messages', 'messageTerms'];
+    const spins = count.mock.contexts.filter((store, call) => tables.includes((store as IDBObjectStore).name) && count.mock.calls[call]![0] === -Infinity);
     count.mockRestore();
-    expect(spinsOnMessages).toHaveLength(0);
+    expect(spins).toHaveLength(0);
     const stored = await db.messages.orderBy('seq').toArray();
     expect(stored.map((row) => [row.conversationId, row.body])).toEqual(batch.map((message) => [message.conversationId, (message.content as { body: string }).body]));
-    expect(stored[3]).toMatchObject({ sender: 'bob', direction: 'in', timestamp: batch[3]!.sentAt, receivedAt: batch[3]!.receivedAt, terms: expect.any(Array) });
+    expect(stored[3]).toMatchObject({ sender: 'bob', direction: 'in', timestamp: batch[3]!.sentAt, receivedAt: batch[3]!.receivedAt });
   });
 
   it('stores a batch with a number of database requests that does not grow with its size (catch-up)', async () => {
@@ -73,7 +76,8 @@ describe('storing received messages', () => {
     };
     const small = await requestsFor(10);
     expect(await requestsFor(200)).toBe(small);
-    expect(small).toBeLessThanOrEqual(6);
+    // The messages and the conversations, and the search index: one read and one write of the posting rows, one write of the messages' terms.
+    expect(small).toBeLessThanOrEqual(9);
   });
 
   it('keeps a batch in order, once, with activity and unread counts as if stored one by one', async () => {

@@ -15,6 +15,7 @@ import { applyReadElsewhere } from './readElsewhere';
 import { applyUnsentNotice } from './unsentElsewhere';
 import { conversationKind } from './conversations';
 import { termsByText } from './search/indexMessages';
+import { setIndexedTerms } from './search/postings';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
 export interface StoreOutcome {
@@ -51,12 +52,13 @@ export interface PreparedBatch {
  * transaction, which only writes them.
  */
 export async function prepareReceived(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string): Promise<PreparedBatch> {
-  // The search terms go in with the rows, so the indexer need not read, open and write them again.
+  // The search terms go into the index with the rows (one posting row per distinct term of the batch), so the indexer
+  // need not read and open them again.
   const terms = await termsByText(db, batch.map(textOf));
   const rows = new Map<ReceivedMessage, MessageRow>();
   for (const message of batch) {
     const fields = rowFields(message, me);
-    if (fields) rows.set(message, messageRow(message, me, fields, terms));
+    if (fields) rows.set(message, messageRow(message, me, fields));
   }
   await db.sealAhead(db.messages, [...rows.values()]);
   return { batch, me, rows, terms };
@@ -66,7 +68,8 @@ export async function prepareReceived(db: ParleyDatabase, batch: readonly Receiv
 export async function writeReceived(db: ParleyDatabase, prepared: PreparedBatch, titleOf: TitleOf): Promise<StoreOutcome> {
   const { batch, me, rows, terms } = prepared;
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
-  await db.transaction('rw', [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions], async () => {
+  const tables = [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions, db.postings, db.messageTerms];
+  await db.transaction('rw', tables, async () => {
     const writer = await BatchWriter.open(db, batch, me, titleOf, terms);
     for (const message of batch) {
       switch (message.content.kind) {
@@ -182,10 +185,10 @@ function rowFields(message: ReceivedMessage, me: string): Partial<MessageRow> | 
   }
 }
 
-/** The row a message becomes, with the search terms of its text (`terms`: termsByText of the batch). */
-function messageRow(message: ReceivedMessage, me: string, fields: Partial<MessageRow>, terms: ReadonlyMap<string, string[]>): MessageRow {
+/** The row a message becomes. */
+function messageRow(message: ReceivedMessage, me: string, fields: Partial<MessageRow>): MessageRow {
   const own = message.sender.user === me;
-  const row: MessageRow = {
+  return {
     conversationId: message.conversationId,
     messageId: message.messageId,
     sender: message.sender.user,
@@ -195,10 +198,6 @@ function messageRow(message: ReceivedMessage, me: string, fields: Partial<Messag
     ...(own ? { status: 'sent' as const, sentAt: message.sentAt } : { receivedAt: message.receivedAt }),
     ...fields,
   };
-  // A text without terms computed (none should be) is left to the indexer.
-  const textTerms = terms.get(row.body ?? '');
-  if (textTerms) row.terms = textTerms;
-  return row;
 }
 
 /** A text or media message's timer. Others' messages start disappearing when read (markReadUpTo); own ones (from another device) when sent. */
@@ -256,7 +255,7 @@ class BatchWriter {
     private readonly titleOf: TitleOf,
     private readonly seen: Set<string>,
     private readonly conversations: Map<string, ConversationRow>,
-    /** Search terms by text (termsByText), written with the rows. */
+    /** Search terms by text (termsByText), indexed with the rows. */
     private readonly terms: ReadonlyMap<string, string[]>,
   ) {}
 
@@ -361,7 +360,7 @@ class BatchWriter {
     const conversation = this.conversations.get(message.conversationId);
     if ((conversation?.expireTimerSeconds ?? 0) === seconds || message.sentAt <= (conversation?.expireTimerSetAt ?? 0)) return;
     const notice = { ...message, messageId: `timer-${message.messageId}` };
-    if (this.add(notice, messageRow(notice, this.me, { direction: 'system', body: '', timer: { seconds } }, this.terms))) {
+    if (this.add(notice, messageRow(notice, this.me, { direction: 'system', body: '', timer: { seconds } }))) {
       this.setTimer(message.conversationId, seconds, message.sentAt);
     }
   }
@@ -391,13 +390,18 @@ class BatchWriter {
     if (settled.length > 0) await this.db.messages.bulkPut(settled);
   }
 
-  /** Writes the queued rows, then the conversations they changed. */
+  /** Writes the queued rows and their search terms, then the conversations they changed. */
   async flush(): Promise<void> {
     // Only when there is something to settle: an await with no IndexedDB request in flight lets the transaction commit.
     if (this.transcribed.length > 0) await this.settleSending();
     const rows = this.rows.splice(0);
     if (rows.length > 0) {
       const seqs = await this.db.messages.bulkAdd(rows, { allKeys: true });
+      await setIndexedTerms(
+        this.db,
+        rows.map((row, index) => ({ seq: seqs[index]!, conversationId: row.conversationId, terms: this.terms.get(row.body) ?? [] })),
+        true,
+      );
       rows.forEach((row, index) => {
         const conversation = this.conversations.get(row.conversationId);
         const seq = seqs[index];

@@ -5,6 +5,7 @@ import { quoteSnippet } from '../../shared/conversations/messageRules';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
+import { queueForIndexing } from './search/indexMessages';
 import { conversationKind } from './conversations';
 import type { MessageRow, StoredMessage } from './rows';
 import { isFailedElsewhere } from './unsentElsewhere';
@@ -54,13 +55,16 @@ export async function queueMediaMessage(db: ParleyDatabase, options: QueueMediaO
   return queueMessage(db, options, { body: options.caption, attachments: options.attachments });
 }
 
-/** Writes the message row and its outbox row in one transaction (and creates the conversation if it is new). */
+/**
+ * Writes the message row and its outbox row in one transaction (and creates the conversation if it is new), and
+ * queues a text for the search indexer, which indexes it after the send (search/indexMessages.ts).
+ */
 async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 'body'>, content: Pick<MessageRow, 'body' | 'attachments'>): Promise<StoredMessage> {
   const now = options.now ?? Date.now();
   const messageId = options.messageId ?? ulid(now);
   const replyTo = options.replyTo;
   const quote = replyTo && !replyTo.deleted ? { messageId: replyTo.messageId, author: replyTo.sender, text: quoteSnippet(replyTo.body) } : undefined;
-  return db.transaction('rw', db.messages, db.outbox, db.conversations, async () => {
+  return db.transaction('rw', [db.messages, db.outbox, db.conversations, db.meta], async () => {
     const conversation = await db.conversations.get(options.conversationId);
     const timer = conversation?.expireTimerSeconds ?? 0;
     const row: MessageRow = {
@@ -77,6 +81,7 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
     };
     const seq = await db.messages.add(row);
     await db.outbox.add({ conversationId: options.conversationId, messageId, messageSeq: seq, attempts: 0, nextAttemptAt: now });
+    if (row.body) await queueForIndexing(db, [seq]);
     if (conversation) {
       if (now > conversation.lastActivityAt) await db.conversations.update(conversation.id, { lastActivityAt: now });
     } else {

@@ -46,8 +46,6 @@ export interface MessageRow {
   notice?: 'needs_newer_version' | 'unreadable';
   /** For `needs_newer_version`: the end-to-end content as received, for a later version to show. */
   keptContent?: { version: number; wire: string };
-  /** Blind search index: keyed hashes of the body's word prefixes, never words; absent until indexed. */
-  terms?: string[];
   /** Incoming only: when this device received it (its own clock); bounds the edit window (db/actions.ts). */
   receivedAt?: number;
   /** When the newest edit applied was made (the editor's clock): the body is that edit's text. */
@@ -136,10 +134,30 @@ export interface DraftRow {
   text: string;
 }
 
-/** Small state of the database itself, by name (the search indexer's position). */
+/** Small state of the database itself, by name (the search indexer's queue, the history import's position). */
 export interface MetaRow {
   key: string;
-  value: unknown;
+  /** Absent for a key that says everything (a queued message for the search indexer). */
+  value?: unknown;
+}
+
+/**
+ * The blind search index (db/search/postings.ts): the seqs of one conversation's messages, within one block of
+ * POSTING_BLOCK seqs, whose text has the word prefix whose keyed hash is `term`. Kept in clear (docs/security.md §10.2).
+ */
+export interface PostingRow {
+  term: string;
+  conversationId: string;
+  /** floor(seq / POSTING_BLOCK). */
+  block: number;
+  /** Ascending. */
+  seqs: number[];
+}
+
+/** What the blind search index holds for one message: its text's term hashes (so it leaves the index unopened). */
+export interface MessageTermsRow {
+  seq: number;
+  terms: string[];
 }
 
 const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sending: 0, sent: 1, delivered: 2, read: 3 };

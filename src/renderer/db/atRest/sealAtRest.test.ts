@@ -94,7 +94,7 @@ describe('history sealed at rest', () => {
 
   it('writes rows sealed ahead as they were sealed, without encrypting inside the transaction, and freezes them', async () => {
     const db = track(freshDatabase());
-    const rows = [1, 2, 3].map((n) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in' as const, body: `sealed ahead ${n}`, timestamp: n, terms: ['t'] }));
+    const rows = [1, 2, 3].map((n) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in' as const, body: `sealed ahead ${n}`, timestamp: n, quotedId: `q${n}` }));
     const encrypt = vi.spyOn(crypto.subtle, 'encrypt');
     await db.sealAhead(db.messages, rows);
     expect(encrypt).toHaveBeenCalledTimes(3);
@@ -105,7 +105,7 @@ describe('history sealed at rest', () => {
     expect(encrypt).not.toHaveBeenCalled();
     const raw = await rawRows(db.name, 'messages');
     expect(raw.every(isSealed)).toBe(true);
-    expect(Object.keys(raw[0]!).sort()).toEqual(['conversationId', 'direction', 'messageId', 'sealed', 'sender', 'seq', 'terms']);
+    expect(Object.keys(raw[0]!).sort()).toEqual(['conversationId', 'direction', 'messageId', 'quotedId', 'sealed', 'sender', 'seq']);
     expect(rowText(raw)).not.toContain('sealed ahead');
     expect(await db.messages.bulkGet(seqs)).toEqual(rows.map((row, index) => ({ ...row, seq: seqs[index] })));
 

@@ -1,7 +1,9 @@
 // The history at rest (docs/security.md §10): a Dexie middleware at the bottom of the stack, so every row of every
 // table is sealed on its way into IndexedDB and opened on its way out, whatever code wrote or reads it. A row keeps
 // in clear only the fields an index needs (its primary key and indexed fields: conversation id, sequence, time,
-// message ids, blind-index hashes); everything else, including fields added later, goes into `sealed`.
+// message ids); everything else, including fields added later, goes into `sealed` — but for the fields a table
+// declares clear (ClearFields: the blind search index's hashes and seqs, docs/security.md §10.2). A row with nothing
+// left to seal is written as it is.
 // Rows written before this existed (plaintext) still read as they are until the v5 upgrade seals them.
 // Decryption is WebCrypto, asynchronous: it runs inside the caller's transaction (inTransaction.ts), and a cursor
 // hands each row to its reader only once it is open. Plain ranges (toArray, primaryKeys) stay the fast path.
@@ -14,9 +16,12 @@ export const SEALED_FIELD = 'sealed';
 
 type Row = Record<string, unknown>;
 
-/** Top-level fields that the table's primary key and indexes read. */
-export function clearFieldsOf(schema: DBCoreTableSchema): Set<string> {
-  const fields = new Set<string>();
+/** Fields kept in clear beyond the keys and indexed fields, by table (ParleyDatabase names them, with the reason). */
+export type ClearFields = Readonly<Record<string, readonly string[]>>;
+
+/** Top-level fields that the table's primary key and indexes read, and those `declared` clear for it. */
+export function clearFieldsOf(schema: DBCoreTableSchema, declared: ClearFields = {}): Set<string> {
+  const fields = new Set<string>(declared[schema.name] ?? []);
   for (const index of [schema.primaryKey, ...schema.indexes]) {
     const keyPath = index.keyPath;
     for (const path of keyPath === null ? [] : Array.isArray(keyPath) ? keyPath : [keyPath]) fields.add(path.split('.')[0]!);
@@ -35,6 +40,12 @@ export function isSealed(row: unknown): boolean {
  */
 const sealedAhead = new WeakMap<object, { table: string; row: Row }>();
 
+/** Whether some field of the row is not clear (a row of only clear fields is written as it is). */
+function hasHidden(clear: ReadonlySet<string>, row: Row): boolean {
+  for (const [field, value] of Object.entries(row)) if (value !== undefined && !clear.has(field)) return true;
+  return false;
+}
+
 /** Splits a row into its clear fields and the sealed rest (format: rowCipher.ts). */
 async function sealRow(key: CryptoKey, table: string, clear: ReadonlySet<string>, row: Row): Promise<Row> {
   const kept: Row = {};
@@ -52,15 +63,18 @@ async function sealRow(key: CryptoKey, table: string, clear: ReadonlySet<string>
  * Seals rows about to be written to `schema`'s table before their transaction opens, and freezes them: what is
  * written is what was sealed (a later change to the row throws instead of being lost).
  */
-export async function sealRowsAhead(keys: Promise<HistoryKeys>, schema: DBCoreTableSchema, rows: readonly Row[]): Promise<void> {
+export async function sealRowsAhead(keys: Promise<HistoryKeys>, schema: DBCoreTableSchema, declared: ClearFields, rows: readonly Row[]): Promise<void> {
   const { rows: key } = await keys;
-  const clear = clearFieldsOf(schema);
+  const clear = clearFieldsOf(schema, declared);
   const sealed = await Promise.all(rows.map((row) => sealRow(key, schema.name, clear, row)));
   rows.forEach((row, index) => sealedAhead.set(Object.freeze(row), { table: schema.name, row: sealed[index]! }));
 }
 
-/** `below`: handed IndexedDB's own core, for reads of the clear fields only (atRest/clearFields.ts). */
-export function sealAtRest(keys: Promise<HistoryKeys>, below?: (core: DBCore) => void): Middleware<DBCore> {
+/**
+ * `declared`: fields kept in clear beyond keys and indexed fields, by table. `below`: handed IndexedDB's own core, for
+ * reads of the clear fields only (atRest/clearFields.ts).
+ */
+export function sealAtRest(keys: Promise<HistoryKeys>, declared: ClearFields, below?: (core: DBCore) => void): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'sealAtRest',
@@ -68,14 +82,14 @@ export function sealAtRest(keys: Promise<HistoryKeys>, below?: (core: DBCore) =>
     level: -10,
     create(down: DBCore): DBCore {
       below?.(down);
-      return { ...down, table: (name: string) => sealedTable(down.table(name), keys) };
+      return { ...down, table: (name: string) => sealedTable(down.table(name), keys, declared) };
     },
   };
 }
 
-function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>): DBCoreTable {
+function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>, declared: ClearFields): DBCoreTable {
   const name = table.name;
-  const clear = clearFieldsOf(table.schema);
+  const clear = clearFieldsOf(table.schema, declared);
 
   const seal = async (row: Row): Promise<Row> => sealRow((await keys).rows, name, clear, row);
   const ahead = (row: Row): Row | undefined => {
@@ -94,7 +108,7 @@ function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>): DBCoreTabl
     ...table,
     async mutate(request) {
       if (request.type !== 'add' && request.type !== 'put') return table.mutate(request);
-      const sealed = (request.values as Row[]).map(ahead);
+      const sealed = (request.values as Row[]).map((row) => ahead(row) ?? (hasHidden(clear, row) ? undefined : row));
       const values = sealed.every((row) => row !== undefined)
         ? sealed
         : await within(request.trans, Promise.all((request.values as Row[]).map((value, index) => sealed[index] ?? seal(value))));

@@ -1,13 +1,13 @@
-// Runs the indexing in the background of a session: whenever the messages table changes it indexes what is new, a
-// chunk at a time with a pause between chunks, so the UI and sending never wait for it — nor receiving: before each
-// chunk it waits until what has arrived is stored (`yieldTo`). Received messages come with their terms and are
-// only stepped over; what it indexes (own messages, imported history) it reads, seals and writes again. An edit
-// queues its message for indexing again (a meta key), which wakes it too. While PAUSE_INDEXING_KEY is set in
+// Runs the indexing in the background of a session: whenever a message is queued for indexing (own messages,
+// imported history: indexMessages.ts) it indexes the queue, a chunk at a time with a pause between chunks, so the UI
+// and sending never wait for it — nor receiving: before each chunk it waits until what has arrived is stored
+// (`yieldTo`). Received messages come with their terms and are never queued. While PAUSE_INDEXING_KEY is set in
 // localStorage it indexes nothing and catches up at the next change once it is removed: bench:ui measures what
 // keeping the index current adds to sending by sends with and without it.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
-import { indexNextChunk, REINDEX_PREFIX } from './indexMessages';
+import { indexNextChunk } from './indexMessages';
+import { INDEX_QUEUE_PREFIX } from './postings';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 
 function paused(): boolean {
@@ -32,7 +32,7 @@ export class SearchIndexer {
   ) {}
 
   start(): void {
-    const changes = () => Promise.all([this.db.messages.orderBy(':id').lastKey(), this.db.meta.where('key').startsWith(REINDEX_PREFIX).primaryKeys()]);
+    const changes = () => this.db.meta.where('key').startsWith(INDEX_QUEUE_PREFIX).primaryKeys();
     this.subscription = liveQuery(changes).subscribe({
       next: () => this.poke(),
       error: (error: unknown) => this.onError(error),

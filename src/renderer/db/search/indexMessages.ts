@@ -1,25 +1,20 @@
-// Keeps the blind search index current: messages are indexed in order of seq, a chunk at a time, after they are
-// stored (never on the send path). The position is kept in `meta`, so a restart goes on from where it stopped.
-// An edited message is queued for indexing again (queueReindex, in the edit's own transaction, which also drops
-// the row's old terms), so its new words are found and its old words' hashes are gone even across a restart.
+// Keeps the blind search index current for messages stored without their terms — own messages (queued with the
+// message row: outgoing.ts) and imported history (historyImport.ts) — a chunk at a time, after they are stored (never
+// on the send path): their texts are read and hashed outside any write, and only the posting rows are written; the
+// message rows are not touched. The queue is a meta key per message, so a restart goes on from where it stopped.
+// Received messages come with their terms (db/incoming.ts), and edits and deletes change the index in their own
+// transaction (db/actions.ts): whoever does either takes the message off the queue, so a chunk whose message changed
+// meanwhile leaves it alone (its queue key is gone) rather than index the text it read before.
+import Dexie from 'dexie';
 import type { ParleyDatabase } from '../database';
-import type { StoredMessage } from '../rows';
-import { clearFieldsAbove } from '../atRest/clearFields';
-import { blindTermsOfAll } from './blindTerms';
+import { blindTermsOf, blindTermsOfAll } from './blindTerms';
+import { INDEX_QUEUE_PREFIX, queueKey, setIndexedTerms, type IndexedTerms } from './postings';
 
-export const INDEX_POSITION = 'search.indexedUpTo';
 const CHUNK = 200;
-/** Meta keys of messages whose text changed after they may have been indexed: `search.reindex:<seq>`. */
-export const REINDEX_PREFIX = 'search.reindex:';
 
-/**
- * Drops an edited row's terms and asks for it to be indexed again. Runs inside the transaction that writes the new
- * body (its scope must include `messages` and `meta`).
- */
-export async function putReindexed(db: ParleyDatabase, row: StoredMessage): Promise<void> {
-  const { terms: _stale, ...rest } = row;
-  await db.messages.put(rest);
-  await db.meta.put({ key: `${REINDEX_PREFIX}${row.seq}`, value: row.seq });
+/** Queues messages just stored without their terms for the indexer. Runs in the transaction that stores them (scope: meta). */
+export async function queueForIndexing(db: ParleyDatabase, seqs: readonly number[]): Promise<void> {
+  if (seqs.length > 0) await db.meta.bulkPut(seqs.map((seq) => ({ key: queueKey(seq) })));
 }
 
 /**
@@ -32,47 +27,29 @@ export async function termsByText(db: ParleyDatabase, texts: readonly string[]):
   return new Map<string, string[]>([['', []], ...distinct.map((text, index): [string, string[]] => [text, terms[index]!])]);
 }
 
-/** Writes the terms of these rows (as read now); a row whose body changed meanwhile is left for its next indexing. */
-export async function indexMessages(db: ParleyDatabase, rows: readonly StoredMessage[], position?: number): Promise<void> {
-  const terms = rows.length === 0 ? [] : await blindTermsOfAll((await db.historyKeys).terms, rows.map((row) => row.body ?? ''));
-  await db.transaction('rw', db.messages, db.meta, async () => {
-    const current = await db.messages.bulkGet(rows.map((row) => row.seq));
-    const indexed: StoredMessage[] = [];
-    current.forEach((row, index) => {
-      if (row && row.body === rows[index]?.body) indexed.push({ ...(row as StoredMessage), terms: terms[index] });
-    });
-    if (indexed.length > 0) await db.messages.bulkPut(indexed);
-    await db.meta.bulkDelete(indexed.map((row) => `${REINDEX_PREFIX}${row.seq}`));
-    if (position !== undefined) await db.meta.put({ key: INDEX_POSITION, value: position });
-  });
+/** The terms of one text, hashed inside a transaction (kept alive meanwhile): for the rare writer that learns a text there. */
+export async function termsInTransaction(db: ParleyDatabase, text: string): Promise<string[]> {
+  return Dexie.waitFor((async () => blindTermsOf((await db.historyKeys).terms, text))());
 }
 
-/** Indexes edited messages again, a chunk at a time; returns how many it took (0: none waiting). */
-async function reindexNextChunk(db: ParleyDatabase): Promise<number> {
-  const keys = (await db.meta.where('key').startsWith(REINDEX_PREFIX).limit(CHUNK).primaryKeys()) as string[];
-  if (keys.length === 0) return 0;
-  const rows = await db.messages.bulkGet(keys.map((key) => Number(key.slice(REINDEX_PREFIX.length))));
-  const present = rows.filter((row): row is StoredMessage => row !== undefined);
-  // A message deleted since needs nothing; one edited again since keeps its key for the next round.
-  await db.meta.bulkDelete(keys.filter((_key, index) => rows[index] === undefined));
-  await indexMessages(db, present);
-  return keys.length;
-}
-
-/**
- * Indexes the next chunk of edited messages, else of messages not indexed yet; returns how many it took (0: the
- * index is current).
- */
+/** Indexes the next chunk of queued messages; returns how many it took off the queue (0: the index is current). */
 export async function indexNextChunk(db: ParleyDatabase): Promise<number> {
-  const reindexed = await reindexNextChunk(db);
-  if (reindexed > 0) return reindexed;
-  const position = ((await db.meta.get(INDEX_POSITION))?.value as number | undefined) ?? 0;
-  // Received messages come with their terms (db/incoming.ts): only rows without any are opened and indexed here.
-  const chunk = await clearFieldsAbove(db, 'messages', ':id', position, CHUNK);
-  const last = chunk[chunk.length - 1];
-  if (!last) return 0;
-  const waiting = chunk.filter((row) => row.terms === undefined).map((row) => row.seq as number);
-  const rows = waiting.length === 0 ? [] : (await db.messages.bulkGet(waiting)).filter((row): row is StoredMessage => row !== undefined);
-  await indexMessages(db, rows, last.seq as number);
-  return chunk.length;
+  const keys = (await db.meta.where('key').startsWith(INDEX_QUEUE_PREFIX).limit(CHUNK).primaryKeys()) as string[];
+  if (keys.length === 0) return 0;
+  const rows = await db.messages.bulkGet(keys.map((key) => Number(key.slice(INDEX_QUEUE_PREFIX.length))));
+  const terms = await blindTermsOfAll(
+    (await db.historyKeys).terms,
+    rows.map((row) => row?.body ?? ''),
+  );
+  await db.transaction('rw', db.postings, db.messageTerms, db.meta, async () => {
+    const still = new Set(await db.meta.where('key').anyOf(keys).primaryKeys());
+    const changes: IndexedTerms[] = [];
+    rows.forEach((row, index) => {
+      if (row?.seq !== undefined && still.has(keys[index]!)) changes.push({ seq: row.seq, conversationId: row.conversationId, terms: terms[index]! });
+    });
+    await setIndexedTerms(db, changes);
+    // A message deleted since needs nothing (its delete took its key already, unless it was never stored).
+    await db.meta.bulkDelete(keys.filter((key, index) => rows[index] === undefined && still.has(key)));
+  });
+  return keys.length;
 }

@@ -1,14 +1,15 @@
 import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshDatabase } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
-import type { MessageRow, StoredMessage } from '../rows';
+import type { MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
 import { actionFrom, textFrom } from '../../testing/messages';
-import { editMessage } from '../actions';
+import { deleteMessage, editMessage } from '../actions';
+import { purgeExpired } from '../expiry';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
-import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf } from './blindTerms';
-import { indexNextChunk } from './indexMessages';
+import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
+import { indexNextChunk, queueForIndexing } from './indexMessages';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
@@ -30,6 +31,26 @@ function database(): ParleyDatabase {
 
 function message(conversationId: string, body: string, n: number): MessageRow {
   return { conversationId, messageId: `m${n}`, sender: 'bob', direction: 'in', body, timestamp: n };
+}
+
+/** A table's rows as IndexedDB holds them (below the at-rest sealing). */
+async function rawRows(db: ParleyDatabase, table: string): Promise<Record<string, unknown>[]> {
+  const raw = new Dexie(db.name);
+  await raw.open();
+  try {
+    return (await raw.table(table).toArray()) as Record<string, unknown>[];
+  } finally {
+    raw.close();
+  }
+}
+
+/** Stores rows as an own writer does (outgoing.ts, the history import): queued for the indexer. */
+async function addQueued(db: ParleyDatabase, rows: MessageRow[]): Promise<number[]> {
+  return db.transaction('rw', db.messages, db.meta, async () => {
+    const seqs = await db.messages.bulkAdd(rows, { allKeys: true });
+    await queueForIndexing(db, seqs);
+    return seqs;
+  });
 }
 
 async function indexAll(db: ParleyDatabase): Promise<void> {
@@ -54,7 +75,7 @@ describe('words', () => {
 describe('full-text search over the blind index', () => {
   it('finds by prefix, any case and accents, all words needed, newest first, with the words to highlight', async () => {
     const db = database();
-    await db.messages.bulkAdd([
+    await addQueued(db, [
       message('dm:bob', 'Meet me at the Café Mozart', 1),
       message('dm:carol', 'The cafe is closed today', 2),
       message('dm:bob', 'Mozart wrote a lot', 3),
@@ -77,7 +98,7 @@ describe('full-text search over the blind index', () => {
 
   it('confirms long words on the text: a query longer than the indexed prefix matches only what it spells', async () => {
     const db = database();
-    await db.messages.bulkAdd([message('dm:bob', 'internationalization', 1), message('dm:bob', 'internationally', 2)]);
+    await addQueued(db, [message('dm:bob', 'internationalization', 1), message('dm:bob', 'internationally', 2)]);
     await indexAll(db);
     expect(bodies(await searchMessages(db, 'internationaliz', { limit: 10 }))).toEqual(['internationalization']);
     expect(bodies(await searchMessages(db, 'internation', { limit: 10 }))).toEqual(['internationally', 'internationalization']);
@@ -85,42 +106,106 @@ describe('full-text search over the blind index', () => {
 
   it('keeps only keyed hashes in the index: no word, no prefix of one', async () => {
     const db = database();
-    await db.messages.add(message('dm:bob', 'Pelicans whisper', 1));
+    await queueTextMessage(db, { conversationId: 'dm:bob', body: 'Pelicans whisper', me: 'alice', now: T, messageId: 'a1' });
     await indexAll(db);
-    const raw = new Dexie(db.name);
-    await raw.open();
-    const [row] = (await raw.table('messages').toArray()) as { terms: string[] }[];
-    raw.close();
-    expect(row!.terms).toHaveLength(prefixesOf('pelicans').length + prefixesOf('whisper').length);
-    for (const term of row!.terms) expect(term).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(JSON.stringify(row!.terms)).not.toMatch(/pel|whi/i);
+    const postings = await rawRows(db, 'postings');
+    const [own] = await rawRows(db, 'messageTerms');
+    expect(postings).toHaveLength(prefixesOf('pelicans').length + prefixesOf('whisper').length);
+    expect(own!.terms).toHaveLength(postings.length);
+    for (const posting of postings) expect(posting.term).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(JSON.stringify([postings, own])).not.toMatch(/pel|whi/i);
+    // The message row has no terms of its own any more, in clear or sealed.
+    const [row] = await rawRows(db, 'messages');
+    expect(Object.keys(row!).sort()).toEqual(['conversationId', 'direction', 'messageId', 'sealed', 'sender', 'seq']);
+    expect((await db.messages.toArray())[0]).not.toHaveProperty('terms');
   });
 
-  it('indexes an edited message again, own or received: new words found, the old words’ hashes gone from the row', async () => {
+  it('changes the index in the edit itself, own or received: new words found at once, the old words’ hashes gone', async () => {
     const db = database();
     await storeReceived(db, [textFrom('bob', 'b1', 'walrus ahoy', { sentAt: T })], 'alice', titleOf);
     const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'pelican', me: 'alice', now: T, messageId: 'a1' });
     await db.messages.update(own.seq, { status: 'sent' });
     await indexAll(db);
-    const theirs = (await db.messages.where('[conversationId+messageId+sender]').equals(['dm:bob', 'b1', 'bob']).first()) as StoredMessage;
     const key = (await db.historyKeys).terms;
-    expect(theirs.terms).toEqual(expect.arrayContaining(await blindTermsOf(key, 'walrus')));
+    expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['walrus ahoy']);
 
     await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'b1', body: 'narwhal ahoy' }, { sentAt: T + 1 })], 'alice', titleOf);
     await editMessage(db, 'alice', { ...own, status: 'sent' }, 'flamingo', T + 2);
-    // The edit itself took the old terms away; the new ones come with the next indexing (queued, so it survives a restart).
-    expect((await db.messages.get(theirs.seq))?.terms).toBeUndefined();
-    expect((await db.messages.get(own.seq))?.terms).toBeUndefined();
-    await indexAll(db);
+    // Nothing is waiting for the indexer: the edits wrote their terms.
+    expect(await indexNextChunk(db)).toBe(0);
     expect(bodies(await searchMessages(db, 'narwhal', { limit: 10 }))).toEqual(['narwhal ahoy']);
     expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo']);
     expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
     expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
-    const termsNow = [...((await db.messages.get(theirs.seq))?.terms ?? []), ...((await db.messages.get(own.seq))?.terms ?? [])];
-    for (const stale of [...(await blindTermsOf(key, 'walrus')), ...(await blindTermsOf(key, 'pelican'))]) expect(termsNow).not.toContain(stale);
-    expect(termsNow).toEqual(expect.arrayContaining(await blindTermsOf(key, 'ahoy')));
-    // Nothing is left waiting.
-    expect(await indexNextChunk(db)).toBe(0);
+    const stored = JSON.stringify([await rawRows(db, 'postings'), await rawRows(db, 'messageTerms')]);
+    for (const stale of [...(await blindTermsOf(key, 'walrus')), ...(await blindTermsOf(key, 'pelican'))]) expect(stored).not.toContain(stale);
+    for (const term of [...(await blindTermsOf(key, 'ahoy')), ...(await blindTermsOf(key, 'flamingo'))]) expect(stored).toContain(term);
+  });
+
+  it('a message edited after the indexer read it is indexed by its new text, never its old', async () => {
+    const db = database();
+    const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'pelican draft', me: 'alice', now: T, messageId: 'a1' });
+    const read = db.messages.bulkGet.bind(db.messages);
+    // The indexer reads the queued row, then the user edits it before the indexer writes.
+    const readThenEdit = async (keys: number[]) => {
+      const rows = await read(keys);
+      await editMessage(db, 'alice', own, 'flamingo draft', T + 1);
+      return rows;
+    };
+    const spy = vi.spyOn(db.messages, 'bulkGet').mockImplementationOnce(readThenEdit as unknown as typeof db.messages.bulkGet);
+    await indexAll(db);
+    spy.mockRestore();
+    expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo draft']);
+    const stored = JSON.stringify(await rawRows(db, 'postings'));
+    for (const stale of await blindTermsOf((await db.historyKeys).terms, 'pelican')) expect(stored).not.toContain(stale);
+  });
+
+  it('takes deleted and expired messages out of the index: their old words find nothing and no posting names them', async () => {
+    const db = database();
+    await storeReceived(
+      db,
+      [textFrom('bob', 'b1', 'walrus one', { sentAt: T }), textFrom('bob', 'b2', 'walrus two', { sentAt: T + 1 }), textFrom('bob', 'b3', 'walrus three', { sentAt: T + 2 })],
+      'alice',
+      titleOf,
+    );
+    const mine = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'walrus mine', me: 'alice', now: T + 3, messageId: 'a1' });
+    const gone = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'walrus gone', me: 'alice', now: T + 4, messageId: 'a2' });
+    await db.messages.update(gone.seq, { expiresAt: T + 5 });
+    await indexAll(db);
+    expect(await searchMessages(db, 'walrus', { limit: 10 })).toHaveLength(5);
+    const seqOf = async (messageId: string) => (await db.messages.toArray()).find((row) => row.messageId === messageId)!.seq!;
+    const [one, two] = [await seqOf('b1'), await seqOf('b2')];
+
+    await storeReceived(db, [actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'b1' }, { sentAt: T + 10 })], 'alice', titleOf);
+    await deleteMessage(db, 'alice', (await db.messages.get(two)) as StoredMessage, false, T + 11);
+    await deleteMessage(db, 'alice', mine, true, T + 12);
+    expect(await purgeExpired(db, T + 6, async () => undefined)).toBe(1);
+
+    expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['walrus three']);
+    for (const word of ['one', 'two', 'mine', 'gone']) expect(await searchMessages(db, word, { limit: 10 })).toEqual([]);
+    const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
+    const named = new Set(postings.flatMap((posting) => posting.seqs));
+    for (const seq of [one, two, mine.seq, gone.seq]) expect(named.has(seq)).toBe(false);
+    expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual([await seqOf('b3')]);
+    // Only the remaining message's prefixes have rows (none left empty).
+    expect(postings).toHaveLength(prefixesOf('walrus').length + prefixesOf('three').length);
+  });
+
+  it('indexes a received batch with one posting row per distinct term, not an index entry per prefix of every message', async () => {
+    const db = database();
+    const batch = Array.from({ length: 50 }, (_, n) => textFrom('bob', `b${n}`, `catch-up message ${n}`, { sentAt: T + n }));
+    await storeReceived(db, batch, 'alice', titleOf);
+    const distinct = new Set(batch.flatMap((message) => termPrefixesOf((message.content as { body: string }).body)));
+    const perMessage = batch.reduce((sum, message) => sum + termPrefixesOf((message.content as { body: string }).body).length, 0);
+    const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
+    expect(postings).toHaveLength(distinct.size);
+    expect(postings.length).toBeLessThan(perMessage / 5);
+    expect(postings.find((posting) => posting.seqs.length === 50)).toBeDefined();
+    // The message rows carry no index of terms.
+    expect(db.messages.schema.indexes.map((index) => index.name)).not.toContain('terms');
+    expect(bodies(await searchMessages(db, 'messa', { limit: 3 }))).toEqual(['catch-up message 49', 'catch-up message 48', 'catch-up message 47']);
+    expect(bodies(await searchMessages(db, 'messa 4', { limit: 3 }))).toEqual(['catch-up message 4']);
+    expect(bodies(await searchMessages(db, 'catch 17', { limit: 10 }))).toEqual(['catch-up message 17']);
   });
 
   it('stores received messages with their terms: found at once, and the indexer leaves their rows as they are', async () => {
@@ -134,15 +219,12 @@ describe('full-text search over the blind index', () => {
     expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['Walrus again', 'walrus ahoy']);
     const key = (await db.historyKeys).terms;
     const [first] = (await db.messages.toArray()) as StoredMessage[];
-    expect(first!.terms).toEqual(await blindTermsOf(key, 'walrus ahoy'));
+    expect((await db.messageTerms.get(first!.seq))?.terms).toEqual(await blindTermsOf(key, 'walrus ahoy'));
 
-    const raw = new Dexie(db.name);
-    await raw.open();
-    const sealedBefore = (await raw.table('messages').toArray()) as { sealed: Uint8Array }[];
+    const sealedBefore = (await rawRows(db, 'messages')) as { sealed: Uint8Array }[];
     await indexAll(db);
-    const sealedAfter = (await raw.table('messages').toArray()) as { sealed: Uint8Array }[];
-    raw.close();
-    // Not opened and sealed again (a fresh nonce would change the bytes), and the position moved past them.
+    const sealedAfter = (await rawRows(db, 'messages')) as { sealed: Uint8Array }[];
+    // Not opened and sealed again (a fresh nonce would change the bytes), and nothing queued.
     expect(sealedAfter.map((row) => [...row.sealed])).toEqual(sealedBefore.map((row) => [...row.sealed]));
     expect(await indexNextChunk(db)).toBe(0);
   });
@@ -160,16 +242,16 @@ describe('full-text search over the blind index', () => {
     });
     indexer.start();
     try {
-      const seq = await db.messages.add(message('dm:bob', 'first walrus', 1));
+      const [seq] = await addQueued(db, [message('dm:bob', 'first walrus', 1)]);
       await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['first walrus']);
-      await db.messages.bulkAdd(Array.from({ length: 450 }, (_, n) => message('dm:bob', `filler ${n}`, n + 2)));
-      await db.messages.add(message('dm:carol', 'second walrus', 500));
+      await addQueued(db, Array.from({ length: 450 }, (_, n) => message('dm:bob', `filler ${n}`, n + 2)));
+      await addQueued(db, [message('dm:carol', 'second walrus', 500)]);
       await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['second walrus', 'first walrus']);
 
       // bob edits his first message: the indexer wakes for it although no message was added.
       await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'm1', body: 'first narwhal' }, { sentAt: 2 })], 'alice', titleOf);
       await expect.poll(async () => bodies(await searchMessages(db, 'narwhal', { limit: 10 })), { timeout: 30_000 }).toEqual(['first narwhal']);
-      expect((await db.messages.get(seq))?.body).toBe('first narwhal');
+      expect((await db.messages.get(seq!))?.body).toBe('first narwhal');
       expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['second walrus']);
     } finally {
       indexer.stop();
@@ -194,7 +276,7 @@ describe('full-text search over the blind index', () => {
     );
     indexer.start();
     try {
-      await db.messages.add(message('dm:bob', 'waiting walrus', 1));
+      await addQueued(db, [message('dm:bob', 'waiting walrus', 1)]);
       await expect.poll(() => asked, { timeout: 30_000 }).toBeGreaterThan(0);
       // Held before its first chunk: nothing indexed while receiving goes on.
       expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
@@ -214,13 +296,13 @@ describe('full-text search over the blind index', () => {
     indexer.start();
     localStorage.setItem(PAUSE_INDEXING_KEY, '1');
     try {
-      await db.messages.add(message('dm:bob', 'paused walrus', 1));
+      await addQueued(db, [message('dm:bob', 'paused walrus', 1)]);
       await indexer.idle();
       await new Promise((resolve) => setTimeout(resolve, 50));
       await indexer.idle();
       expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
       localStorage.removeItem(PAUSE_INDEXING_KEY);
-      await db.messages.add(message('dm:bob', 'resumed walrus', 2));
+      await addQueued(db, [message('dm:bob', 'resumed walrus', 2)]);
       await expect.poll(async () => bodies(await searchMessages(db, 'walrus', { limit: 10 })), { timeout: 30_000 }).toEqual(['resumed walrus', 'paused walrus']);
     } finally {
       localStorage.removeItem(PAUSE_INDEXING_KEY);

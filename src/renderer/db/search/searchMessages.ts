@@ -1,9 +1,10 @@
-// Full-text search over the sealed history: each query word's hash is looked up in the blind index (keys only);
-// the hits of the rarest word are opened newest first, a page at a time, and confirmed against their text (prefix
-// match of every word, the same folding as indexing) until enough are found.
+// Full-text search over the sealed history: each query word's hash is looked up in the blind index's posting rows
+// (postings.ts: seqs only, in one chat or all); the seqs every word has are opened newest first, a page at a time,
+// and confirmed against their text (prefix match of every word, the same folding as indexing) until enough are found.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
 import { blindQuery } from './blindTerms';
+import { postedSeqs } from './postings';
 import { highlights, matchesAll, wordsOf } from './words';
 
 export interface SearchHit {
@@ -24,14 +25,15 @@ const PAGE = 100;
 export async function searchMessages(db: ParleyDatabase, query: string, options: SearchOptions): Promise<SearchHit[]> {
   const { words, hashes } = await blindQuery((await db.historyKeys).terms, query);
   if (words.length === 0) return [];
-  // The word with the fewest hits leads: its hits are read newest first, a page at a time (keys only), and each is
-  // confirmed on the decrypted text against every word — so a common word costs what is shown, not every match.
-  const counts = await Promise.all(hashes.map((hash) => db.messages.where('terms').equals(hash).count()));
-  const lead = hashes[counts.indexOf(Math.min(...counts))]!;
+  // Each word's seqs come from its posting rows (no message opened); the word with the fewest leads, and only seqs
+  // every word has are opened — so a common word costs what is shown, not every match.
+  const lists = await Promise.all(hashes.map((hash) => postedSeqs(db, hash, options.conversationId)));
+  const [lead, ...others] = [...lists].sort((a, b) => a.length - b.length);
+  const otherSets = others.map((seqs) => new Set(seqs));
+  const candidates = lead!.filter((seq) => otherSets.every((set) => set.has(seq))).sort((a, b) => b - a);
   const hits: SearchHit[] = [];
-  for (let offset = 0; hits.length < options.limit; offset += PAGE) {
-    const seqs = await db.messages.where('terms').equals(lead).reverse().offset(offset).limit(PAGE).primaryKeys();
-    const rows = await db.messages.bulkGet(seqs);
+  for (let offset = 0; offset < candidates.length && hits.length < options.limit; offset += PAGE) {
+    const rows = await db.messages.bulkGet(candidates.slice(offset, offset + PAGE));
     for (const row of rows) {
       if (!row || (options.conversationId !== undefined && row.conversationId !== options.conversationId)) continue;
       const textWords = wordsOf(row.body);
@@ -39,7 +41,6 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
       hits.push({ message: row as StoredMessage, ranges: highlights(textWords, words) });
       if (hits.length === options.limit) break;
     }
-    if (seqs.length < PAGE) break;
   }
   return hits;
 }

@@ -1,0 +1,67 @@
+// v8 → v9: the blind index's terms leave the message rows for the posting table (postings.ts). Every stored row is
+// walked below the at-rest sealing (its terms were a clear field; nothing is decrypted or sealed again): its terms
+// become posting and messageTerms rows, and the row is written back without them — the `*terms` index itself is
+// dropped by the schema. A row without terms (an own message the indexer had not reached, an edited one waiting to be
+// indexed again) is queued for the indexer, which replaces the old position and re-index keys. Atomic, like every
+// upgrade: a crash mid-way aborts it and the next start does it again.
+import type { Transaction } from 'dexie';
+import type { MessageTermsRow, PostingRow } from '../rows';
+import { POSTING_BLOCK, queueKey } from './postings';
+
+/** The v5–v8 indexer's meta keys: its position, and messages to index again. */
+const OLD_POSITION = 'search.indexedUpTo';
+const OLD_REINDEX_PREFIX = 'search.reindex:';
+
+interface StoredV8 {
+  conversationId: string;
+  direction: string;
+  terms?: string[];
+}
+
+export async function moveTermsToPostings(tx: Transaction): Promise<void> {
+  const postings = new Map<string, PostingRow>();
+  const messageTerms: MessageTermsRow[] = [];
+  const queued: number[] = [];
+  await eachRawRow(tx.idbtrans.objectStore('messages'), (seq, row: StoredV8) => {
+    if (!Array.isArray(row.terms)) {
+      if (row.direction !== 'system') queued.push(seq);
+      return undefined;
+    }
+    const terms = [...new Set(row.terms)];
+    if (terms.length > 0) messageTerms.push({ seq, terms });
+    const block = Math.floor(seq / POSTING_BLOCK);
+    for (const term of terms) {
+      const id = `${term}\u0000${row.conversationId}\u0000${block}`;
+      const posting = postings.get(id);
+      // The walk is in ascending seq order, so every list stays ascending.
+      if (posting) posting.seqs.push(seq);
+      else postings.set(id, { term, conversationId: row.conversationId, block, seqs: [seq] });
+    }
+    const { terms: _moved, ...rest } = row;
+    return rest;
+  });
+  await tx.table('postings').bulkAdd([...postings.values()]);
+  await tx.table('messageTerms').bulkAdd(messageTerms);
+  const meta = tx.table('meta');
+  await meta.delete(OLD_POSITION);
+  await meta.where('key').startsWith(OLD_REINDEX_PREFIX).delete();
+  await meta.bulkPut(queued.map((seq) => ({ key: queueKey(seq) })));
+}
+
+/** Walks a store's raw rows in key order; `visit` returns the row to write back in place, or undefined to leave it. */
+function eachRawRow<T>(store: IDBObjectStore, visit: (key: number, row: T) => object | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = store.openCursor();
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) {
+        resolve();
+        return;
+      }
+      const replaced = visit(cursor.primaryKey as number, cursor.value as T);
+      if (replaced) cursor.update(replaced);
+      cursor.continue();
+    };
+  });
+}

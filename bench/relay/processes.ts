@@ -77,6 +77,8 @@ function spawnNode(args: string[], placement: Placement, options: Parameters<typ
 export interface ServerProcess {
   pid: number;
   url: string;
+  /** The server's Prometheus endpoint, when its listening line names one (the relay's `metricsUrl`). */
+  metricsUrl?: string | undefined;
   /** The last lines the server printed (for diagnostics). */
   readonly output: readonly string[];
   /** SIGTERM, then SIGKILL after `timeoutMs`. */
@@ -110,7 +112,7 @@ export async function startServer(options: {
   };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').forEach((line) => line && remember(line)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, metricsUrl } = await new Promise<Listening>((resolve, reject) => {
     const timeoutMs = options.startTimeoutMs ?? 30_000;
     const timer = setTimeout(() => reject(new Error(`${options.entry} did not listen within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
     let buffered = '';
@@ -138,6 +140,7 @@ export async function startServer(options: {
   return {
     pid,
     url,
+    metricsUrl,
     output,
     stop: async (timeoutMs = 15_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -149,10 +152,17 @@ export async function startServer(options: {
   };
 }
 
-function parseListening(line: string, event: string): string | undefined {
+interface Listening {
+  url: string;
+  metricsUrl: string | undefined;
+}
+
+function parseListening(line: string, event: string): Listening | undefined {
   try {
-    const value = JSON.parse(line) as { event?: unknown; url?: unknown };
-    if (value.event === event && typeof value.url === 'string') return value.url;
+    const value = JSON.parse(line) as { event?: unknown; url?: unknown; metricsUrl?: unknown };
+    if (value.event === event && typeof value.url === 'string') {
+      return { url: value.url, metricsUrl: typeof value.metricsUrl === 'string' ? value.metricsUrl : undefined };
+    }
   } catch {
     // Not a JSON line.
   }

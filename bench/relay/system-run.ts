@@ -13,6 +13,7 @@ import { sharedNow, type GeneratorReport, type PhaseSpec } from './messages';
 import type { BenchOptions, SystemName } from './options';
 import { GeneratorProcess, REPO_ROOT, onCleanup, startServer, type Placement, type ServerProcess } from './processes';
 import { startRabbitMq } from './rabbitmq-server';
+import { readRelayCounters } from './relay-counters';
 
 /** How long the parent waits, after the last send was answered, for every acked message to arrive. */
 const DELIVERY_DRAIN_TIMEOUT_MS = 20_000;
@@ -125,7 +126,9 @@ export async function runSystem(
   try {
     server = await startSystemServer(system, options, placement.server, dataDir);
     const driver: DriverName = system === 'socketio' || system === 'rabbitmq' ? system : 'parley';
-    const result = await measureLoad({ driver, urls: [server.url], pids: [server.pid] }, options, placement.generators, log);
+    const metricsUrl = server.metricsUrl;
+    const counters = metricsUrl === undefined ? undefined : () => readRelayCounters(metricsUrl);
+    const result = await measureLoad({ driver, urls: [server.url], pids: [server.pid], ...(counters && { counters }) }, options, placement.generators, log);
     if (result.connectError !== undefined) throw new Error(result.connectError);
     return { system, repetition, ...result };
   } finally {
@@ -229,7 +232,8 @@ function startSystemServer(system: SystemName, options: BenchOptions, placement:
   if (system === 'socketio') return startSocketIoServer({}, options.serverNodeArgs, placement);
   if (dataDir === undefined) throw new Error('the relay needs a data directory');
   const cwd = resolve(REPO_ROOT, system === 'parley-baseline' ? options.baselineDir : options.relayDir);
-  return startRelay({ cwd, dataDir, env: {}, nodeArgs: options.serverNodeArgs, placement });
+  // A metrics endpoint on a free port: the bench reads the relay's commit counters from it.
+  return startRelay({ cwd, dataDir, env: { PARLEY_RELAY_METRICS_PORT: '0' }, nodeArgs: options.serverNodeArgs, placement });
 }
 
 /**

@@ -62,6 +62,12 @@ export function ofPhase(name: PhaseResult['name'], pick: (p: PhaseResult) => num
 
 export const errorCount = (p: PhaseResult) => Object.values(p.errors).reduce((a, b) => a + b, 0);
 
+/** The relay's group commits over the window (relay-counters.ts); undefined for the other systems. */
+const sendsPerCommit = (p: PhaseResult) => {
+  const commits = p.counters['relay.commits'];
+  return commits === undefined || commits === 0 ? undefined : (p.counters['relay.sends'] ?? 0) / commits;
+};
+
 function rows(options: BenchOptions): Row[] {
   const rate = (pick: (p: PhaseResult) => number | undefined) => ofPhase('rate', pick);
   const max = (pick: (p: PhaseResult) => number | undefined) => ofPhase('max', pick);
@@ -73,6 +79,7 @@ function rows(options: BenchOptions): Row[] {
     { label: '  delivery latency p99 (ms)', pick: max((p) => p.latencyMs.p99), format: ms },
     { label: '  server CPU (100% = one core)', pick: max((p) => p.serverCpuPercent), format: percent },
     { label: '  server disk writes per message (bytes)', pick: max((p) => p.serverDiskBytesPerMessage), format: count },
+    { label: '  sends per commit (Parley)', pick: max(sendsPerCommit), format: count },
     { label: '  generator CPU', pick: max((p) => p.generatorCpuPercent), format: percent },
     { label: '  lost / errors / unanswered', pick: max((p) => p.lost + errorCount(p) + p.unanswered), format: count },
     { label: `Fixed offered rate ${count(options.rate)} msg/s (open loop)` },
@@ -87,6 +94,7 @@ function rows(options: BenchOptions): Row[] {
     { label: '  errors + unanswered sends', pick: rate((p) => errorCount(p) + p.unanswered), format: count },
     { label: '  server CPU (100% = one core)', pick: rate((p) => p.serverCpuPercent), format: percent },
     { label: '  server disk writes per message (bytes)', pick: rate((p) => p.serverDiskBytesPerMessage), format: count },
+    { label: '  sends per commit (Parley)', pick: rate(sendsPerCommit), format: count },
     { label: '  generator CPU', pick: rate((p) => p.generatorCpuPercent), format: percent },
     { label: 'Server memory, RSS (MiB)' },
     { label: `  after ${count(options.devices)} devices connected`, pick: (run) => run.memoryMiB.afterConnect, format: mib },

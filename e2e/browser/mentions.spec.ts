@@ -3,7 +3,8 @@
 // with an unread mention in her chat list, opens it and finds her name highlighted; the mark goes once read. Then she
 // organises her list: pins her chat with bob to the top (right click) and archives the group (keyboard: Shift+F10),
 // opens "Archived chats" and finds it there. Before that she forwards bob's message to their one-to-one chat and
-// reads its info (read by bob). Screens in both themes, with axe scans.
+// reads its info (read by bob). Screens in both themes, with axe scans. And mentions as people type them: mid-sentence
+// with Tab, inside Hebrew, added by an edit (the mark comes) and deleted for everyone (the mark goes).
 import { expect, test } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
@@ -95,4 +96,74 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   await sidebar(a).getByRole('button', { name: /Archived chats/ }).click();
   await expect(a.locator('.chat-item-name')).toHaveText(['Book club']);
   await world.screenBothThemes(alice, '08-alice-archived-chats');
+});
+
+test('as people type them: a mention mid-sentence with Tab, in right-to-left text, added by an edit and taken back by a delete', async () => {
+  test.setTimeout(300_000);
+  const relay = await world.relay();
+  const alice = await world.user('alice', relay.url);
+  const bob = await world.user('bob', relay.url);
+  await register(alice, 'alice');
+  await register(bob, 'bob');
+  const a = alice.page;
+  const b = bob.page;
+  await startChat(a, 'bob');
+  await send(a, 'hi bob');
+  await sidebar(a).getByRole('button', { name: 'New group' }).click();
+  const newGroup = dialog(a, 'New group');
+  await newGroup.getByLabel('Group name').fill('Night train');
+  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(newGroup).toBeHidden({ timeout: 20_000 });
+  const groupId = (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+  await openChat(a, 'dm:bob', 'bob');
+  await expect(chatRow(b, groupId)).toContainText('Night train');
+  await openChat(b, groupId, 'Night train');
+
+  // Typed quickly, the mention in the middle of a sentence, taken with Tab.
+  await composer(b).click();
+  await b.keyboard.type('thanks @al', { delay: 10 });
+  await expect(b.getByRole('listbox', { name: 'Mention a member' }).getByRole('option', { name: 'alice' })).toHaveAttribute('aria-selected', 'true');
+  await b.keyboard.press('Tab');
+  await b.keyboard.type('for the tip', { delay: 10 });
+  await expect(composer(b)).toHaveValue('thanks @alice for the tip');
+  await b.keyboard.press('Enter');
+  const mark = chatRow(a, groupId).getByLabel('Unread mention of you');
+  await expect(mark).toBeVisible();
+  await openChat(a, groupId, 'Night train');
+  await expect(bubble(a, 'thanks @alice for the tip').locator('mark.mention-me')).toHaveText('@alice');
+  await openChat(a, 'dm:bob', 'bob');
+
+  // In Hebrew: the mention is highlighted inside right-to-left text.
+  await composer(b).click();
+  await b.keyboard.type('תודה @al', { delay: 10 });
+  await b.keyboard.press('Enter');
+  await expect(composer(b)).toHaveValue('תודה @alice ');
+  await b.keyboard.type('נתראה בתחנה', { delay: 10 });
+  await b.keyboard.press('Enter');
+  await expect(mark).toBeVisible();
+  await openChat(a, groupId, 'Night train');
+  const hebrew = bubble(a, 'תודה @alice נתראה בתחנה');
+  await expect(hebrew.locator('mark.mention-me')).toHaveText('@alice');
+  await world.screenBothThemes(alice, '01-alice-mention-in-rtl', { scan: false });
+  await openChat(a, 'dm:bob', 'bob');
+  await expect(mark).toHaveCount(0);
+
+  // bob adds a mention by editing his last message: alice's list marks the group; he deletes it for everyone: the mark goes.
+  await send(b, 'who has the tickets?');
+  await expect(chatRow(a, groupId)).toContainText('who has the tickets?');
+  await expect(mark).toHaveCount(0);
+  await composer(b).press('ArrowUp');
+  await expect(composer(b)).toHaveValue('who has the tickets?');
+  await composer(b).fill('@alice who has the tickets?');
+  await composer(b).press('Enter');
+  await expect(mark).toBeVisible();
+  await world.screenBothThemes(alice, '02-alice-mark-after-edit', { scan: false });
+  const edited = bubble(b, '@alice who has the tickets?');
+  await edited.locator('.bubble').click({ button: 'right' });
+  await b.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await dialog(b, 'Delete for everyone?').getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(mark).toHaveCount(0);
+  await expect(chatRow(a, groupId)).toContainText('This message was deleted.');
+  await world.screenBothThemes(alice, '03-alice-mark-gone-after-delete', { scan: false });
 });

@@ -166,8 +166,8 @@ export function renderScaleReport(runs: ScaleRun[], options: ScaleOptions, machi
     "  - Parley (both columns): the real relay. Devices register and authenticate by Ed25519 challenge–response; `sent` means",
     "    stored in the recipient's mailbox and durable (SQLite: fdatasync; Redis: AOF with appendfsync " +
       `${options.redisFsync}); recipients ack every`,
-    '    deliver frame and the relay deletes what was acked. On one Redis a relay writes each batch of sends and acks in one or',
-    "    two Lua script calls and, when a recipient is connected to another relay, PUBLISHes the stored deliveries to it.",
+    '    deliver frame and the relay deletes what was acked. On one Redis a relay writes each batch of sends and acks in one',
+    "    Lua script call and, when a recipient is connected to another relay, PUBLISHes the stored deliveries to it.",
     `  - socket.io: ${options.nodes} nodes of the bench's socket.io server with @socket.io/redis-streams-adapter on a Redis of its own`,
     '    (no persistence). Each device joins a room of its own; a message is emitted to the recipient\'s room, which the',
     '    adapter appends to one Redis stream read by every node (XREAD). The sender is acked once the message is handed to',

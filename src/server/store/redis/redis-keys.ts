@@ -23,7 +23,10 @@ export const redisKeys = {
   mailbox: (device: Address) => `${tag(device.user)}:mb:${device.device}`,
   /** Hash: "<sender user>:<sender device>:<message id>" → seq, for the deliveries pending in the mailbox. */
   mailboxIndex: (device: Address) => `${tag(device.user)}:mbi:${device.device}`,
-  /** Counter: the dedup record of (sender device, message id), in the sender's slot (redis-scripts.ts, MAILBOX_OPS). */
+  /**
+   * Counter: the dedup record of (sender device, message id), in the sender's slot (redis-scripts.ts, MAILBOX_OPS,
+   * whose `release` builds this key from a delivery name).
+   */
   dedup: (sender: Address, messageId: string) => `${tag(sender.user)}:dd:${sender.device}:${messageId}`,
   /** Hash: device id → JSON signed prekey. */
   signedPrekeys: (user: string) => `${tag(user)}:spk`,

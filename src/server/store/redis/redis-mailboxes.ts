@@ -2,8 +2,8 @@
 // sender's slot.
 // On a single Redis without WAIT every key may meet in one script call, so each envelope is stored by one `put`
 // (redis-scripts.ts, MAILBOX_OPS): the resend check, the appends to every recipient's mailbox (all or none) and the
-// marking of its dedup record, atomically. A batch is then two rounds (script-round.ts), one without acks: the acks,
-// then the puts with the acks' count-downs of dedup records.
+// marking of its dedup record, atomically. A batch is then one script call (script-round.ts): its acks with the
+// count-downs of their dedup records (`release`), and its puts.
 // On Redis Cluster, or with WAIT, a recipient's mailbox and its sender's dedup record live in different slots, or the
 // marking must wait for the replicas; there each mailbox also has an index of pending deliveries (a sorted set:
 // delivery name → seq), and storing an envelope is a short saga of single-slot scripts, in three round trips:
@@ -33,7 +33,7 @@ import {
   type MailboxWriteResult,
   type StoredDelivery,
 } from '../relay-store';
-import { deliveryName, redisKeys } from './redis-keys';
+import { KEY_PREFIX, deliveryName, redisKeys } from './redis-keys';
 import type { RedisClient } from './redis-scripts';
 import { ScriptRound } from './script-round';
 import { WriteOrder, type WriteTurn } from './write-order';
@@ -104,34 +104,29 @@ export class RedisMailboxes {
   }
 
   /**
-   * On a single Redis without WAIT, two rounds at most (one without acks), each one script call: the acks; then every
-   * envelope's `put` (after earlier batches' writes to the same mailboxes) with the acks' count-downs of dedup records.
+   * On a single Redis without WAIT, one script call: once earlier batches' writes to the same mailboxes are made,
+   * the acks with the count-downs of their dedup records (`release`), then every envelope's `put`.
    */
   private async applyAtomic(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
-    let released: Released = new Map();
-    if (acks.length > 0) {
-      const first = new ScriptRound(this.redis);
-      const acked = await this.addAcks(first, acks, turn);
-      await first.run();
-      released = await acked.released;
-    }
-    const second = new ScriptRound(this.redis);
-    const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false, now));
+    const round = new ScriptRound(this.redis);
     const seen = new Set<string>();
     try {
-      await turn.mayWrite(envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r))));
+      await turn.mayWrite([...acks.map((ack) => redisKeys.mailbox(ack.mailbox)), ...envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r)))]);
+      const released = acks.map((ack) =>
+        round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [KEY_PREFIX, ...this.dedupExpiry(now), ack.through, ...ack.also]),
+      );
       // In envelope order: Redis applies them in that order.
       const outcomes = envelopes.map((envelope) => {
         const name = deliveryName(envelope.sender, envelope.messageId);
         if (seen.has(name)) return DUPLICATE_OUTCOME;
         seen.add(name);
-        return this.put(second, envelope, name, quota, now);
+        return this.put(round, envelope, name, quota, now);
       });
-      if (second.size > 0) await second.run();
+      if (round.size > 0) await round.run();
       // Awaited together, so a failed round leaves no promise unobserved.
-      const [enqueues] = await Promise.all([Promise.all(outcomes), Promise.all(countedDown)]);
+      const [enqueues] = await Promise.all([Promise.all(outcomes), Promise.all(released)]);
       return { enqueues };
     } finally {
       turn.wroteMailboxes();

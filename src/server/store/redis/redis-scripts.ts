@@ -107,6 +107,10 @@ return 1
  * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
  *   (and the index entries of those that have one) and returns their names, read from the stream entries (a delivery
  *   already gone is no error).
+ * - `release` — `ack`, then the count-down (`settle`) of the dedup record of each delivery it deleted, in one step: for a
+ *   single Redis, where those records (in their senders' slots) may share the call. KEYS: as `ack`. ARGV: the key
+ *   prefix (the dedup record's key is redis-keys.ts's), the records' expire-at and safety TTL (as `settle`), then as
+ *   `ack`. Returns how many deliveries it deleted.
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
  *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
@@ -247,6 +251,19 @@ function ops.ack(KEYS, ARGV)
     end
   end
   return names
+end
+function ops.release(KEYS, ARGV)
+  local names = ops.ack(KEYS, {unpack(ARGV, 4)})
+  local order, counts = {}, {}
+  for _, name in ipairs(names) do
+    if not counts[name] then order[#order + 1] = name end
+    counts[name] = (counts[name] or 0) + 1
+  end
+  for _, name in ipairs(order) do
+    local user, device, id = string.match(name, '^([^:]+):([^:]+):(.+)$')
+    ops.settle({ARGV[1] .. '{' .. user .. '}:dd:' .. device .. ':' .. id}, {-counts[name], '0', ARGV[2], ARGV[3]})
+  end
+  return #names
 end
 function ops.settle(KEYS, ARGV)
   local key, deliveries, store, expireAt, ceiling = KEYS[1], tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4]

@@ -1,5 +1,5 @@
 // One round of a mailbox batch's work on Redis: the operations of the round (MAILBOX_OPS: check, probe, append,
-// undo, put, ack, settle) are gathered while the batch is prepared and sent together, as one EVALSHA on a single Redis
+// undo, put, ack, release, settle) are gathered while the batch is prepared and sent together, as one EVALSHA on a single Redis
 // and one per user on Redis Cluster (every key of a user shares its slot; keys of several users may not meet in one
 // script there). A batch of any size thus costs Redis a few script calls rather than several per message, and the
 // relay builds and parses a few requests rather than several per message.
@@ -7,7 +7,7 @@ import { normalizeUsername } from '../../../shared/protocol';
 import { MAILBOX_OPS, runScript, type RedisClient } from './redis-scripts';
 import { StringPack } from './string-pack';
 
-export type MailboxOp = 'check' | 'probe' | 'append' | 'undo' | 'put' | 'ack' | 'settle';
+export type MailboxOp = 'check' | 'probe' | 'append' | 'undo' | 'put' | 'ack' | 'release' | 'settle';
 
 interface Operation {
   op: MailboxOp;

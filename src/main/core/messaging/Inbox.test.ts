@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,5 +126,14 @@ describe('Inbox', () => {
     expect(inboxIdFor(alice, 'x')).toBe(inboxIdFor({ user: 'ALICE', device: 1 }, 'x'));
     expect(inboxIdFor(alice, 'x')).not.toBe(inboxIdFor({ user: 'alice', device: 2 }, 'x'));
     expect(inboxIdFor(alice, 'x')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('ids stay the hash they are defined by when asked again, also after many others (kept ids are bounded)', () => {
+    const defined = (relayId: string) => createHash('sha256').update(`parley-inbox-v1\u0000alice.1\u0000${relayId}`).digest('base64url').slice(0, 32);
+    expect(inboxIdFor(alice, 'x')).toBe(defined('x'));
+    expect(inboxIdFor(alice, 'x')).toBe(defined('x'));
+    for (let i = 0; i < 5_000; i++) inboxIdFor(alice, `other-${i}`);
+    expect(inboxIdFor(alice, 'other-4999')).toBe(defined('other-4999'));
+    expect(inboxIdFor(alice, 'x')).toBe(defined('x'));
   });
 });

@@ -39,10 +39,21 @@ const ringName = (from: AddressT) => `committed:${addressKey(from)}`;
 /** A random name per record: the file name (a keyed hash of it) says nothing, and names never collide. */
 const newRecordName = () => `inbox-batch:${randomBytes(16).toString('hex')}`;
 
+/** Ids made lately, by their input: a delivery's id is asked for when it arrives, when its batch is handled and for its entry. */
+const RECENT_INBOX_IDS = 4_096;
+const recentInboxIds = new Map<string, string>();
+
 /** Deterministic, so a redelivery of the same envelope maps to the entry it already made. */
 export function inboxIdFor(from: AddressT | 'self', relayMessageId: string): string {
   const who = from === 'self' ? 'self' : addressKey(from);
-  return createHash('sha256').update(`parley-inbox-v1\u0000${who}\u0000${relayMessageId}`).digest('base64url').slice(0, 32);
+  const input = `parley-inbox-v1\u0000${who}\u0000${relayMessageId}`;
+  let id = recentInboxIds.get(input);
+  if (id === undefined) {
+    id = createHash('sha256').update(input).digest('base64url').slice(0, 32);
+    recentInboxIds.set(input, id);
+    if (recentInboxIds.size > RECENT_INBOX_IDS) recentInboxIds.delete(recentInboxIds.keys().next().value!);
+  }
+  return id;
 }
 
 export interface NewInboxEntry {

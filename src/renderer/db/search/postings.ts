@@ -21,7 +21,7 @@ export interface IndexedTerms {
   terms: readonly string[] | null;
 }
 
-type PostingKey = [string, string, number];
+export type PostingKey = [string, string, number];
 
 /**
  * Makes the index hold exactly `terms` for each of these messages (replacing what it held for them), and takes them
@@ -89,16 +89,12 @@ async function takeOffQueue(db: ParleyDatabase, seqs: readonly number[]): Promis
   if (queued.length > 0) await db.meta.bulkDelete(queued);
 }
 
-/**
- * The seqs of the messages whose text has this term (hash), in one conversation or in all, ascending per row; read
- * from the posting rows alone (no message is opened).
- */
-export async function postedSeqs(db: ParleyDatabase, term: string, conversationId?: string): Promise<number[]> {
+/** The keys of a term's posting rows (in one conversation or all), without their seqs: which chats and blocks have it. */
+export async function postingKeysOf(db: ParleyDatabase, term: string, conversationId?: string): Promise<PostingKey[]> {
   // Every key [term, …] lies between [term] and [term, []] (an array sorts after every string and number).
   const prefix = conversationId === undefined ? [term] : [term, conversationId];
-  const rows = await db.postings
+  return (await db.postings
     .where('[term+conversationId+block]')
     .between(prefix, [...prefix, []], false, false)
-    .toArray();
-  return rows.flatMap((row) => row.seqs);
+    .primaryKeys()) as PostingKey[];
 }

@@ -208,6 +208,26 @@ describe('full-text search over the blind index', () => {
     expect(bodies(await searchMessages(db, 'catch 17', { limit: 10 }))).toEqual(['catch-up message 17']);
   });
 
+  it('pages block by block, newest first, across chats: a common word reads only the newest blocks, an old rare one is found', async () => {
+    const db = database();
+    const texts = Array.from({ length: 1_300 }, (_, n) => (n === 3 ? 'walrus common' : `common ${n}`));
+    await storeReceived(
+      db,
+      texts.map((text, n) => textFrom(n % 2 === 0 ? 'bob' : 'carol', `m${n}`, text, { sentAt: T + n })),
+      'alice',
+      titleOf,
+    );
+    const blocks = new Set((await db.postings.toArray()).map((posting) => posting.block));
+    expect(blocks.size).toBeGreaterThan(2);
+    const reads = vi.spyOn(db.postings, 'bulkGet');
+    expect(bodies(await searchMessages(db, 'common', { limit: 3 }))).toEqual(['common 1299', 'common 1298', 'common 1297']);
+    // Only the newest block's rows were read.
+    expect(reads.mock.calls.flatMap(([keys]) => keys.map((key) => (key as [string, string, number])[2])).every((block) => block === Math.max(...blocks))).toBe(true);
+    reads.mockRestore();
+    expect(bodies(await searchMessages(db, 'comm walr', { limit: 3 }))).toEqual(['walrus common']);
+    expect(bodies(await searchMessages(db, 'common', { limit: 2, conversationId: 'dm:carol' }))).toEqual(['common 1299', 'common 1297']);
+  });
+
   it('stores received messages with their terms: found at once, and the indexer leaves their rows as they are', async () => {
     const db = database();
     await storeReceived(

@@ -1,10 +1,11 @@
 // Full-text search over the sealed history: each query word's hash is looked up in the blind index's posting rows
-// (postings.ts: seqs only, in one chat or all); the seqs every word has are opened newest first, a page at a time,
-// and confirmed against their text (prefix match of every word, the same folding as indexing) until enough are found.
+// (postings.ts: per chat and block of seqs), keys first; then block by block, newest first, the seqs every word has
+// in that block are opened and confirmed against their text (prefix match of every word, the same folding as
+// indexing) until enough are found — so a common word costs the blocks shown, not every match.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
 import { blindQuery } from './blindTerms';
-import { postedSeqs } from './postings';
+import { postingKeysOf, type PostingKey } from './postings';
 import { highlights, matchesAll, wordsOf } from './words';
 
 export interface SearchHit {
@@ -25,22 +26,36 @@ const PAGE = 100;
 export async function searchMessages(db: ParleyDatabase, query: string, options: SearchOptions): Promise<SearchHit[]> {
   const { words, hashes } = await blindQuery((await db.historyKeys).terms, query);
   if (words.length === 0) return [];
-  // Each word's seqs come from its posting rows (no message opened); the word with the fewest leads, and only seqs
-  // every word has are opened — so a common word costs what is shown, not every match.
-  const lists = await Promise.all(hashes.map((hash) => postedSeqs(db, hash, options.conversationId)));
-  const [lead, ...others] = [...lists].sort((a, b) => a.length - b.length);
-  const otherSets = others.map((seqs) => new Set(seqs));
-  const candidates = lead!.filter((seq) => otherSets.every((set) => set.has(seq))).sort((a, b) => b - a);
+  const keyLists = await Promise.all(hashes.map((hash) => postingKeysOf(db, hash, options.conversationId)));
+  // The word in the fewest posting rows leads; a row of it counts only where every other word has a row too.
+  const [lead, ...others] = [...keyLists].sort((a, b) => a.length - b.length);
+  const chatBlock = ([, conversationId, block]: PostingKey) => `${conversationId}\u0000${block}`;
+  const otherKeys = others.map((keys) => new Map(keys.map((key) => [chatBlock(key), key])));
+  const byBlock = new Map<number, PostingKey[]>();
+  for (const key of lead!) {
+    if (!otherKeys.every((keys) => keys.has(chatBlock(key)))) continue;
+    const keys = byBlock.get(key[2]);
+    if (keys) keys.push(key);
+    else byBlock.set(key[2], [key]);
+  }
   const hits: SearchHit[] = [];
-  for (let offset = 0; offset < candidates.length && hits.length < options.limit; offset += PAGE) {
-    const rows = await db.messages.bulkGet(candidates.slice(offset, offset + PAGE));
-    for (const row of rows) {
-      if (!row || (options.conversationId !== undefined && row.conversationId !== options.conversationId)) continue;
-      const textWords = wordsOf(row.body);
-      if (!matchesAll(textWords, words)) continue;
-      hits.push({ message: row as StoredMessage, ranges: highlights(textWords, words) });
-      if (hits.length === options.limit) break;
+  for (const block of [...byBlock.keys()].sort((a, b) => b - a)) {
+    const leadKeys = byBlock.get(block)!;
+    const [leadRows, ...otherRows] = await Promise.all([leadKeys, ...otherKeys.map((keys) => leadKeys.map((key) => keys.get(chatBlock(key))!))].map((keys) => db.postings.bulkGet(keys)));
+    const otherSeqs = otherRows.map((rows) => rows.map((row) => new Set(row?.seqs)));
+    const candidates = leadRows!
+      .flatMap((row, index) => (row?.seqs ?? []).filter((seq) => otherSeqs.every((sets) => sets[index]!.has(seq))))
+      .sort((a, b) => b - a);
+    for (let offset = 0; offset < candidates.length && hits.length < options.limit; offset += PAGE) {
+      for (const row of await db.messages.bulkGet(candidates.slice(offset, offset + PAGE))) {
+        if (!row || (options.conversationId !== undefined && row.conversationId !== options.conversationId)) continue;
+        const textWords = wordsOf(row.body);
+        if (!matchesAll(textWords, words)) continue;
+        hits.push({ message: row as StoredMessage, ranges: highlights(textWords, words) });
+        if (hits.length === options.limit) break;
+      }
     }
+    if (hits.length === options.limit) break;
   }
   return hits;
 }

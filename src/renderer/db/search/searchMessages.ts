@@ -1,6 +1,6 @@
 // Full-text search over the sealed history: each query word's hash is looked up in the blind index's posting rows
-// (postings.ts: per chat and block of seqs), keys first; then block by block, newest first, the seqs every word has
-// in that block are opened and confirmed against their text (prefix match of every word, the same folding as
+// (postings.ts: per chat and block of seqs), keys first; then blocks newest first (1, 2, 4, … per read), the seqs
+// every word has there are opened and confirmed against their text (prefix match of every word, the same folding as
 // indexing) until enough are found — so a common word costs the blocks shown, not every match.
 import type { ParleyDatabase } from '../database';
 import type { StoredMessage } from '../rows';
@@ -39,8 +39,10 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
     else byBlock.set(key[2], [key]);
   }
   const hits: SearchHit[] = [];
-  for (const block of [...byBlock.keys()].sort((a, b) => b - a)) {
-    const leadKeys = byBlock.get(block)!;
+  const blocks = [...byBlock.keys()].sort((a, b) => b - a);
+  // Blocks are read 1, 2, 4, … at a time: a common word is done after the newest, a rare one takes few round trips.
+  for (let from = 0, take = 1; from < blocks.length && hits.length < options.limit; from += take, take *= 2) {
+    const leadKeys = blocks.slice(from, from + take).flatMap((block) => byBlock.get(block)!);
     const [leadRows, ...otherRows] = await Promise.all([leadKeys, ...otherKeys.map((keys) => leadKeys.map((key) => keys.get(chatBlock(key))!))].map((keys) => db.postings.bulkGet(keys)));
     const otherSeqs = otherRows.map((rows) => rows.map((row) => new Set(row?.seqs)));
     const candidates = leadRows!
@@ -55,7 +57,6 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
         if (hits.length === options.limit) break;
       }
     }
-    if (hits.length === options.limit) break;
   }
   return hits;
 }

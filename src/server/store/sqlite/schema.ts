@@ -20,10 +20,13 @@
 // `pending` goes, counted from a mailbox's delivery rows when the relay first reads it, and `next_seq` becomes a
 // reservation — every seq below it may have been used — raised a block at a time (sqlite-mailboxes.ts); the exact
 // value older versions stored is a valid reservation.
+// Version 8 stores a single-recipient envelope's payload in its delivery row, not in the envelope: the envelope row
+// that stays behind as the dedup record is then narrow, so the rewrite at its last ack touches far fewer pages. A fan-out
+// envelope keeps its one shared payload. Rows written before keep theirs where they are (a page reads either).
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -159,6 +162,9 @@ const MIGRATIONS: Record<number, string> = {
   `,
   7: `
     ALTER TABLE mailboxes DROP COLUMN pending;
+  `,
+  8: `
+    ALTER TABLE deliveries ADD COLUMN payload BLOB;   -- a single-recipient envelope's payload; NULL: in the envelope
   `,
 };
 

@@ -1,5 +1,6 @@
 // Device mailboxes in SQLite. An envelope is stored once however many mailboxes it goes to; each mailbox holds
-// small delivery rows (device, seq) pointing at it. A batch costs a fixed handful of statements, not several per
+// small delivery rows (device, seq) pointing at it. A single-recipient envelope's payload lives in its delivery row
+// (schema 8), so the envelope row kept as the dedup record after the ack is narrow. A batch costs a fixed handful of statements, not several per
 // message: the envelopes of a batch go in with multi-row inserts (the dedup check is their ON CONFLICT), their
 // deliveries likewise, a cumulative ack is one range delete per mailbox, envelope reference counts drop in one
 // statement. Everything here runs inside the caller's transaction.
@@ -74,7 +75,7 @@ function prepareStatements(db: Database.Database) {
        FROM json_each(?) AS j WHERE envelopes.id = j.value ->> 0`,
     ),
     page: db.prepare<[number, number, number], PageRow>(
-      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, e.payload, e.sent_at
+      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, coalesce(d.payload, e.payload) AS payload, e.sent_at
        FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id
        WHERE d.device_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
     ),
@@ -186,7 +187,7 @@ export class SqliteMailboxes {
     });
 
     const inserted = this.insertEnvelopes(envelopes, candidates, targets);
-    const deliveryRows: number[] = [];
+    const deliveryRows: unknown[] = [];
     for (const i of candidates) {
       const id = inserted.get(i);
       if (id === undefined) {
@@ -207,7 +208,7 @@ export class SqliteMailboxes {
           mailbox.reservedTo = seq + SEQ_RESERVATION;
           reserving.add(mailbox);
         }
-        deliveryRows.push(mailbox.id, seq, id);
+        deliveryRows.push(mailbox.id, seq, id, targets[i]!.length > 1 ? null : envelopes[i]!.payload);
         return { recipient: address, seq };
       });
       outcomes[i] = { status: 'stored', deliveries };
@@ -229,7 +230,8 @@ export class SqliteMailboxes {
       const parameters: unknown[] = [];
       for (const i of chunk) {
         const e = envelopes[i]!;
-        parameters.push(normalizeUsername(e.sender.user), e.sender.device, e.messageId, e.payload, e.sentAt, targets[i]!.length);
+        const shared = targets[i]!.length > 1;
+        parameters.push(normalizeUsername(e.sender.user), e.sender.device, e.messageId, shared ? e.payload : null, e.sentAt, targets[i]!.length);
       }
       // RETURNING's order is unspecified, but row ids are handed out in insertion order (each one above the largest
       // so far), so sorted they line up with the chunk when every row went in.
@@ -249,12 +251,12 @@ export class SqliteMailboxes {
     return inserted;
   }
 
-  /** `rows` holds (device id, seq, envelope id) triples, flattened. */
-  private insertDeliveries(rows: readonly number[]): void {
-    const perInsert = DELIVERY_ROWS_PER_INSERT * 3;
+  /** `rows` holds (device id, seq, envelope id, payload or null) quadruples, flattened. */
+  private insertDeliveries(rows: readonly unknown[]): void {
+    const perInsert = DELIVERY_ROWS_PER_INSERT * 4;
     for (let start = 0; start < rows.length; start += perInsert) {
       const chunk = rows.slice(start, start + perInsert);
-      this.deliveryInsert(chunk.length / 3).run(...chunk);
+      this.deliveryInsert(chunk.length / 4).run(...chunk);
     }
   }
 
@@ -279,7 +281,7 @@ export class SqliteMailboxes {
     let statement = this.deliveryInserts.get(rows);
     if (statement === undefined) {
       statement = this.db.prepare(
-        `INSERT INTO deliveries (device_id, seq, envelope_id) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`,
+        `INSERT INTO deliveries (device_id, seq, envelope_id, payload) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`,
       );
       this.deliveryInserts.set(rows, statement);
     }

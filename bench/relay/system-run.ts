@@ -78,7 +78,7 @@ export interface LoadResult {
   /** Why connecting stopped before every device was on (then no phase ran). */
   connectError: string | undefined;
   connectSeconds: number;
-  /** Largest |offset| between a generator's clock and the parent's, estimated over IPC. */
+  /** Largest offset between two generators' clocks, estimated over IPC (latency spans generators; 0 with one). */
   clockSkewMs: number;
   memoryMiB: { afterConnect: number | undefined; peak: number | undefined; end: number | undefined };
   phases: PhaseResult[];
@@ -194,12 +194,13 @@ export async function measureLoad(
       return { devices: options.devices, connectSteps, connectError, connectSeconds, clockSkewMs: 0, memoryMiB: { afterConnect, peak: undefined, end: undefined }, phases: [] };
     }
     log(`  ${options.devices} devices connected in ${connectSeconds.toFixed(1)} s`);
-    const clockSkewMs = await measureClockSkew(generators);
+    const offsets = await measureClockOffsets(generators);
+    const clockSkewMs = Math.max(...offsets) - Math.min(...offsets);
 
     const phases: PhaseResult[] = [];
     let index = 0;
     for (const name of options.phases) {
-      const result = await runPhase(name, index, options, target, generators);
+      const result = await runPhase(name, index, options, target, generators, offsets);
       const reports = await Promise.all(generators.map((g) => g.request({ type: 'report' }, 'report')));
       completeFromReports(result, index, reports.map((r) => r.report));
       log(`  ${describePhase(result)}`);
@@ -280,6 +281,7 @@ async function runPhase(
   options: LoadOptions,
   target: LoadTarget,
   generators: GeneratorProcess[],
+  clockOffsets: readonly number[],
 ): Promise<PhaseResult> {
   const measuredSeconds = name === 'rate' ? options.durationS : options.maxDurationS;
   const startAt = sharedNow() + PHASE_LEAD_MS;
@@ -314,7 +316,7 @@ async function runPhase(
     if (diskBefore !== undefined && diskAfter !== undefined) serverDiskBytes = diskAfter - diskBefore;
     for (const [key, value] of Object.entries(countersAfter ?? {})) counters[key] = value - (countersBefore?.[key] ?? 0);
   })();
-  await Promise.all(generators.map((g) => g.request({ type: 'phase', phase: spec }, 'phaseSent')));
+  await Promise.all(generators.map((g, i) => g.request({ type: 'phase', phase: inGeneratorClock(spec, clockOffsets[i] ?? 0) }, 'phaseSent')));
   await meters;
 
   // Every send is answered (or given up on); now wait until every acked message has arrived somewhere.
@@ -412,8 +414,14 @@ function summarize(histogram: HistogramData): LatencySummary {
 }
 
 /** Estimates each generator's clock offset from the parent's by the IPC round trip with the least delay. */
-async function measureClockSkew(generators: GeneratorProcess[]): Promise<number> {
-  let worst = 0;
+/**
+ * Each generator's clock minus this process's, in ms (the reading with the shortest round trip of 20). The shared
+ * clock is wall-clock based and fixed at each process's start, so a step of the system clock (NTP) between the
+ * start of this process and a generator's shows here as seconds: the phase times each generator gets are shifted by
+ * its offset, so it still sends in the window this process measures.
+ */
+async function measureClockOffsets(generators: GeneratorProcess[]): Promise<number[]> {
+  const offsets: number[] = [];
   for (const generator of generators) {
     let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 };
     for (let i = 0; i < 20; i++) {
@@ -422,9 +430,14 @@ async function measureClockSkew(generators: GeneratorProcess[]): Promise<number>
       const after = sharedNow();
       if (after - before < best.rtt) best = { rtt: after - before, offset: now - (before + after) / 2 };
     }
-    worst = Math.max(worst, Math.abs(best.offset));
+    offsets.push(best.offset);
   }
-  return worst;
+  return offsets;
+}
+
+/** A phase's times as read on a generator's clock (`offset`: its clock minus this process's). */
+export function inGeneratorClock(spec: PhaseSpec, offset: number): PhaseSpec {
+  return { ...spec, startAt: spec.startAt + offset, measureFrom: spec.measureFrom + offset, measureTo: spec.measureTo + offset };
 }
 
 function describePhase(phase: PhaseResult): string {

@@ -215,7 +215,7 @@ export function renderTable(
     '  - Parley devices are registered and authenticated by Ed25519 challenge–response; socket.io and RabbitMQ clients are not',
     '    (RabbitMQ checks a shared user name and password).',
     '  - Latency is from the moment the sender writes the message to the moment the recipient has parsed it, on one clock',
-    `    (the system clock; an IPC check bounds any offset between processes by ${Math.max(0, ...results.map((r) => r.clockSkewMs)).toFixed(2)} ms). It includes`,
+    `    (the system clock; an IPC check bounds any offset between the generators' clocks by ${Math.max(0, ...results.map((r) => r.clockSkewMs)).toFixed(2)} ms). It includes`,
     '    the load generator, which shares this machine with the server. Max throughput is a closed loop (each device keeps',
     '    its sends in flight); the fixed rate is an open loop (sends on schedule whatever the answers).',
   ];

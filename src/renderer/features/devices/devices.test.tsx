@@ -99,7 +99,9 @@ async function openDevices(devices: DeviceView[]) {
 
 describe('Settings → Linked devices', () => {
   it('links a device from a pasted code after confirming its name, and removes one after a confirmation', async () => {
-    const phone: DeviceView = { device: 2, name: 'Home desktop', linkedAt: Date.now() - 86_400_000 * 3, lastSeenAt: Date.now() - 60_000, primary: false, current: false };
+    // Seen a minute ago, but never before today's midnight: a run just after midnight would read "Yesterday".
+    const lastSeenAt = Math.max(new Date().setHours(0, 0, 0, 0), Date.now() - 60_000);
+    const phone: DeviceView = { device: 2, name: 'Home desktop', linkedAt: Date.now() - 86_400_000 * 3, lastSeenAt, primary: false, current: false };
     const { user, fake, settings, list } = await openDevices([primary, phone]);
     expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
       expect.stringMatching(/^Primary devicethis deviceCreated the account /),

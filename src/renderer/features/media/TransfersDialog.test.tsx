@@ -92,7 +92,8 @@ describe('transfers list', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Transfers' });
     const sending = await within(dialog).findByRole('listitem', { name: 'Sending report.pdf' });
     await waitFor(() => expect(within(sending).getByText('To bob')).toBeTruthy());
-    expect(within(await within(dialog).findByRole('listitem', { name: 'Receiving summit.png' })).getByText('From carol in Summit')).toBeTruthy();
+    const receiving = await within(dialog).findByRole('listitem', { name: 'Receiving summit.png' });
+    await waitFor(() => expect(within(receiving).getByText('From carol in Summit')).toBeTruthy());
     const waiting = await within(dialog).findByRole('listitem', { name: 'Sending draft.pdf' });
     expect(within(waiting).getByText('Not sent yet')).toBeTruthy();
     expect(within(waiting).queryByRole('button', { name: /in chat$/ })).toBeNull();

@@ -8,7 +8,7 @@ import { throttleCpu } from '../../e2e/support/cpu';
 import type { E2eUser } from '../../e2e/support/world';
 import { BenchWorld, type HeadlessPeer, type RelayProcess } from './harness';
 import type { UiBenchOptions } from './options';
-import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searched, sendDone, storedCount, type LongFrame } from './probes';
+import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searchCaughtUp, searched, sendDone, storedCount, type LongFrame } from './probes';
 import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
 import { CpuProfiles, startCpuSplit, type CpuSplit } from './cpuSplit';
 import { droppedFrames, summarize, type Summary } from './stats';
@@ -81,6 +81,10 @@ export interface UiBenchResults {
     chatListCurrentMs: number;
     /** CPU seconds from launch until the chat list was current, by process (cpuSplit.ts). */
     cpuSeconds: CpuSplit;
+    /** Until the search indexer had caught up (its queue empty), from launch; indexing runs after storing. */
+    searchCurrentMs: number;
+    /** CPU seconds from launch until search was current. */
+    searchCpuSeconds: CpuSplit;
     stored: number;
     badge: string;
   };
@@ -468,6 +472,8 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
   const launchMs = Date.now() - started;
   const state = await caughtUp(catcher.page, 300_000);
   const cpuSeconds = cpuSpent();
+  const searchCurrentAt = await searchCaughtUp(catcher.page, 'catcher', 300_000);
+  const searchCpuSeconds = cpuSpent();
   await profiles?.stop();
   polling = false;
   await poller;
@@ -481,6 +487,8 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
     coreDecryptedAllMs: coreDecryptedAllAt !== null ? coreDecryptedAllAt - started : null,
     chatListCurrentMs: state.currentAt! - started,
     cpuSeconds,
+    searchCurrentMs: searchCurrentAt - started,
+    searchCpuSeconds,
     stored,
     badge,
   };

@@ -231,6 +231,37 @@ export async function storedCount(page: Page, username: string, conversationId: 
 }
 
 /**
+ * Polls the account's IndexedDB until the search indexer's queue is empty (db/search/indexQueue.ts: nothing stored
+ * waits to be indexed); resolves with the time it was first seen empty (epoch ms).
+ */
+export async function searchCaughtUp(page: Page, username: string, timeoutMs: number): Promise<number> {
+  const givingUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const queued = await page.evaluate(
+      (username) =>
+        new Promise<number>((resolve, reject) => {
+          const w = globalThis as unknown as PageWindow;
+          const open = w.indexedDB.open(`parley-${username}`);
+          open.onerror = () => reject(new Error('cannot open the database'));
+          open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction('indexQueue').objectStore('indexQueue').count();
+            count.onsuccess = () => {
+              db.close();
+              resolve(count.result);
+            };
+            count.onerror = () => reject(new Error('cannot count'));
+          };
+        }),
+      username,
+    );
+    if (queued === 0) return Date.now();
+    if (Date.now() > givingUpAt) throw new Error(`the search index was still behind after ${timeoutMs} ms (${queued} queue rows)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Arms a one-shot measurement of a search typed into the sidebar's box: from the input event (its timestamp) to
  * the first frame after the "Messages found" section shows its answer (hits, or "No messages match"). The answer
  * comes after the app's typing pause (features/search/useMessageSearch.ts), which this includes.

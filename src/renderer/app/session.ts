@@ -23,6 +23,7 @@ import { notifyNewMessages } from '../features/notifications/notifyNewMessages';
 import { OutboxWorker } from '../sync/outbox/OutboxWorker';
 import { ReceiveWorker } from '../sync/ReceiveWorker';
 import { SearchIndexer } from '../db/search/SearchIndexer';
+import { waitForIdleSlice } from '../db/expiry';
 import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
 import { FileDeletionWorker } from '../sync/FileDeletionWorker';
@@ -120,6 +121,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
       if (!stopped) log('search.index_failed', { error: errorName(error) });
     },
     () => pipeline.whenIdle(),
+    () => waitForIdleSlice(),
   );
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);

@@ -3,8 +3,9 @@
 // checked what it can without history (an action's time against the relay's, group admins); the checks that need
 // the target are here: a target is looked up by conversation, id AND author, so only the author can edit or delete
 // a message; edits and deletes only within the window; a deleted message takes no more actions; older changes never
-// overwrite newer ones. An edit replaces the message's search terms with its new text's, a delete takes them out of
-// the index, in the same transaction (search/postings.ts): no old word finds it. An action whose target
+// overwrite newer ones. An edit queues the message for the search indexer, a delete queues its removal from the
+// index (search/indexQueue.ts) — search confirms every hit on the live row, so no old word finds it meanwhile. An
+// action whose target
 // is not here (yet) says so, and storeReceived keeps it for when the target arrives (earlyActions.ts).
 import Dexie from 'dexie';
 import { ulid } from 'ulid';
@@ -15,8 +16,7 @@ import type { ParleyDatabase } from './database';
 import { goneMessageOf, noteFileDeletions } from './fileDeletions';
 import { validateBody } from './outgoing';
 import type { ActionContent, MessageRow, StoredMessage } from './rows';
-import { termsByText, termsInTransaction } from './search/indexMessages';
-import { setIndexedTerms } from './search/postings';
+import { queueForIndexing, queueForRemoval } from './search/indexQueue';
 
 type Received<K extends ActionContent['kind']> = ReceivedMessage & { content: Extract<ActionContent, { kind: K }> };
 
@@ -81,18 +81,15 @@ function withReaction(message: StoredMessage, user: string, emoji: string, remov
   return { ...message, reactions };
 }
 
-/**
- * Writes an edited row, and makes the search index hold its new text's terms instead of the old (`terms`: hashed
- * ahead; else here, in the transaction). Scope: messages, postings, messageTerms, meta.
- */
-async function putEdited(db: ParleyDatabase, row: StoredMessage, terms?: string[]): Promise<void> {
+/** Writes an edited row, queued for the search indexer to index its new text instead of the old. Scope: messages, indexQueue. */
+async function putEdited(db: ParleyDatabase, row: StoredMessage): Promise<void> {
   await db.messages.put(row);
-  await setIndexedTerms(db, [{ seq: row.seq, conversationId: row.conversationId, terms: terms ?? (await termsInTransaction(db, row.body)) }]);
+  await queueForIndexing(db, [row.seq]);
 }
 
-/** A deleted message's words leave the search index with it. Scope: postings, messageTerms, meta. */
+/** A deleted message's words are queued to leave the search index. Scope: indexRemovals. */
 async function forgetTermsOf(db: ParleyDatabase, message: StoredMessage): Promise<void> {
-  await setIndexedTerms(db, [{ seq: message.seq, conversationId: message.conversationId, terms: null }]);
+  await queueForRemoval(db, [message]);
 }
 
 /** A deleted message's files are noted for main to delete (fileDeletions.ts), in the deleting transaction. */
@@ -107,8 +104,8 @@ async function forgetFilesOf(db: ParleyDatabase, message: StoredMessage): Promis
 export type ActionOutcome = 'applied' | 'refused' | 'no_target';
 
 /**
- * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `postings`,
- * `messageTerms` and `meta`, for the search index, and `fileDeletions`, for a deleted message's files).
+ * Applies a received reaction, edit or delete. Runs in storeReceived's transaction (which includes `indexQueue` and
+ * `indexRemovals`, for the search index, and `fileDeletions`, for a deleted message's files).
  */
 export async function applyReceivedAction(db: ParleyDatabase, message: ReceivedMessage): Promise<ActionOutcome> {
   switch (message.content.kind) {
@@ -176,17 +173,16 @@ export async function toggleReaction(db: ParleyDatabase, me: string, target: Sto
 /** Replaces the text of this user's own message everywhere (here at once, elsewhere through the outbox). */
 export async function editMessage(db: ParleyDatabase, me: string, target: StoredMessage, body: string, now = Date.now()): Promise<void> {
   validateBody(body);
-  const terms = (await termsByText(db, [body])).get(body);
-  await db.transaction('rw', [db.messages, db.outbox, db.meta, db.postings, db.messageTerms], async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.indexQueue], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current || !canChangeForEveryone(current, me, now)) throw new InputError('not_editable', 'This message can no longer be edited.');
     if (current.body === body) return;
     // Not sent yet: the outbox sends the new text in the original itself, no edit needed.
     if (current.status === 'queued') {
-      await putEdited(db, { ...current, body }, terms);
+      await putEdited(db, { ...current, body });
       return;
     }
-    await putEdited(db, { ...current, body, editedAt: now }, terms);
+    await putEdited(db, { ...current, body, editedAt: now });
     await queueAction(db, current, { kind: 'edit', targetMessageId: current.messageId, body }, now);
   });
 }
@@ -197,7 +193,7 @@ export async function editMessage(db: ParleyDatabase, me: string, target: Stored
  * from the outbox. Either way its files are noted for main to delete (sent or not).
  */
 export async function deleteMessage(db: ParleyDatabase, me: string, target: StoredMessage, forEveryone: boolean, now = Date.now()): Promise<void> {
-  await db.transaction('rw', [db.messages, db.outbox, db.fileDeletions, db.postings, db.messageTerms, db.meta], async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.fileDeletions, db.indexRemovals], async () => {
     const current = (await db.messages.get(target.seq)) as StoredMessage | undefined;
     if (!current) return;
     const unsent = await db.outbox.where('messageId').equals(current.messageId).filter((row) => row.action === undefined).primaryKeys();

@@ -6,8 +6,9 @@ import { sealAtRest, sealRowsAhead, type ClearFields } from './atRest/sealAtRest
 import { sealLegacyRows } from './atRest/sealLegacyRows';
 import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
+import { moveQueueKeys } from './search/moveQueueKeys';
 import { moveTermsToPostings } from './search/moveTermsToPostings';
-import type { ConversationRow, DraftRow, MessageRow, MessageTermsRow, MetaRow, OutboxRow, PostingRow, ReceiptRow } from './rows';
+import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow, MetaRow, OutboxRow, PostingRow, ReceiptRow } from './rows';
 
 /**
  * Schema history. Keep every version: Dexie upgrades a database from whatever version it finds.
@@ -32,6 +33,11 @@ import type { ConversationRow, DraftRow, MessageRow, MessageTermsRow, MetaRow, O
  *     conversation and block of seqs, the seqs whose text has it — and `messageTerms` (each indexed message's hashes,
  *     so deleting it needs no decryption). The upgrade moves every row's terms there and strips them from the rows
  *     (search/moveTermsToPostings.ts); what still waited for indexing is queued.
+ * v10: the search index is kept current by the indexer alone (search/indexQueue.ts), never in the transactions that
+ *     store, edit, delete or purge messages: `indexQueue` holds ranges of seqs whose index entries are to be brought in
+ *     line with their rows (one row per stored batch, send or edit), `indexRemovals` the seqs of deleted and purged
+ *     messages whose postings are to go. Both are indexed by a field of their rows (`first`, `conversationId`) only so
+ *     that live queries see rows added (indexQueue.ts). The v9 queue's meta keys become ranges (search/moveQueueKeys.ts).
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -83,11 +89,18 @@ export const SCHEMA_V9 = {
 /**
  * Fields kept in clear although no index reads them: the blind search index's seq lists and term lists — keyed
  * hashes and local seqs, which the `*terms` index before v9 kept in clear as well; sealing them would cost a
- * decryption and an encryption per posting row written (docs/security.md §10.2).
+ * decryption and an encryption per posting row written — and the indexer's queues, local seqs only, written by the
+ * transactions that store and delete messages, which then wait for no encryption (docs/security.md §10.2).
  */
-export const CLEAR_FIELDS: ClearFields = { postings: ['seqs'], messageTerms: ['terms'] };
+export const CLEAR_FIELDS: ClearFields = { postings: ['seqs'], messageTerms: ['terms'], indexQueue: ['last'], indexRemovals: ['seqs'] };
 
-export const CURRENT_VERSION = 9;
+export const SCHEMA_V10 = {
+  ...SCHEMA_V9,
+  indexQueue: '++id, first',
+  indexRemovals: '++id, conversationId',
+};
+
+export const CURRENT_VERSION = 10;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -100,6 +113,8 @@ export class ParleyDatabase extends Dexie {
   fileDeletions!: Table<FileDeletionRow, number>;
   postings!: Table<PostingRow, [string, string, number]>;
   messageTerms!: Table<MessageTermsRow, number>;
+  indexQueue!: Table<IndexQueueRow, number>;
+  indexRemovals!: Table<IndexRemovalRow, number>;
   /** IndexedDB below the at-rest sealing: rows as stored (atRest/clearFields.ts reads their clear fields). */
   unsealedCore: DBCore | undefined;
 
@@ -121,6 +136,7 @@ export class ParleyDatabase extends Dexie {
     this.version(7).stores(SCHEMA_V7);
     this.version(8).stores(SCHEMA_V8);
     this.version(9).stores(SCHEMA_V9).upgrade(moveTermsToPostings);
+    this.version(10).stores(SCHEMA_V10).upgrade(moveQueueKeys);
   }
 
   /**

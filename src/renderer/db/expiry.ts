@@ -7,7 +7,7 @@ import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
 import { clearFieldsUpTo } from './atRest/clearFields';
 import { addFileDeletionNote, sealedFileDeletionNote } from './fileDeletions';
-import { setIndexedTerms } from './search/postings';
+import { queueForRemoval } from './search/indexQueue';
 import type { MessageRow, StoredMessage } from './rows';
 
 /** Sets the timer for new messages in this conversation and tells the others (in the conversation's order). */
@@ -34,9 +34,9 @@ export async function nextExpiry(db: ParleyDatabase): Promise<number | undefined
  * page is idle (waitForIdleSlice): what the last commit set off — live queries re-run, the chat re-rendered, the
  * files handed to main — has run by then, and no batch lands on a busy frame. So however many expired, a frame
  * holds at most one bounded batch. Only the ids of expired rows are read, never their content: the at-rest sealing
- * keeps the purge's fields in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. With each
- * message go its blind-index postings (found by its messageTerms row: search/postings.ts, nothing hashed again),
- * queued sends, the receipts kept for it, and the snippets of replies quoting it; each batch's messages are noted, in its transaction, for main to delete their files
+ * keeps the purge's fields in clear (atRest/clearFields.ts), so nothing is decrypted to be deleted. Each batch queues
+ * its messages' removal from the blind search index (one row: search/indexQueue.ts; the indexer takes their postings
+ * out soon after, and search never finds a purged message meanwhile); with each message go its queued sends, the receipts kept for it, and the snippets of replies quoting it; each batch's messages are noted, in its transaction, for main to delete their files
  * (fileDeletions.ts: whether a message has files is sealed, so every one is named). Returns how many were deleted.
  */
 export async function purgeExpired(db: ParleyDatabase, now = Date.now(), idle: () => Promise<void> = waitForIdleSlice): Promise<number> {
@@ -81,7 +81,7 @@ export function waitForIdleSlice(requestIdle: typeof requestIdleCallback | undef
 }
 
 /**
- * One batch in one transaction: the rows, their search postings, queued sends, receipts, the quotes of them, and the note for
+ * One batch in one transaction: the rows, their removal from the search index queued, queued sends, receipts, the quotes of them, and the note for
  * main to delete their files — sealed before the transaction opens, so it waits for no encryption inside.
  */
 async function purgeBatch(db: ParleyDatabase, expired: readonly ExpiredKeys[]): Promise<void> {
@@ -89,12 +89,9 @@ async function purgeBatch(db: ParleyDatabase, expired: readonly ExpiredKeys[]): 
     db,
     expired.map(({ conversationId, messageId, sender }) => ({ conversationId, messageId, sender })),
   );
-  await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions, db.postings, db.messageTerms, db.meta], async () => {
+  await db.transaction('rw', [db.messages, db.outbox, db.receipts, db.fileDeletions, db.indexRemovals], async () => {
     await deleteRows(db, expired.map((message) => message.seq));
-    await setIndexedTerms(
-      db,
-      expired.map(({ seq, conversationId }) => ({ seq, conversationId, terms: null })),
-    );
+    await queueForRemoval(db, expired);
     await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
     await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
     const byConversation = new Map<string, string[]>();

@@ -15,7 +15,7 @@ import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMe
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
 import type { ConversationRow, MessageRow } from './rows';
-import { queueForIndexing } from './search/indexMessages';
+import { queueForIndexing } from './search/indexQueue';
 import { applyReceivedAction } from './actions';
 import { takeEarlyActions, type EarlyUnsent } from './earlyActions';
 import { FAILED_ON_OTHER_DEVICE, applyUnsentNotice } from './unsentElsewhere';
@@ -39,7 +39,7 @@ export async function forgetImportPosition(db: ParleyDatabase): Promise<void> {
 /** Stores the batch that starts at `offset` of an archive of `total` messages. */
 export async function storeHistoryBatch(db: ParleyDatabase, batch: HistoryImportBatch, offset: number, total: number, me: string): Promise<void> {
   const files = new Map(batch.attachments.map((attachment) => [attachment.id, attachment]));
-  await db.transaction('rw', [db.conversations, db.messages, db.meta, db.earlyActions, db.fileDeletions, db.postings, db.messageTerms], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.meta, db.earlyActions, db.fileDeletions, db.indexQueue, db.indexRemovals], async () => {
     for (const conversation of batch.conversations) {
       if (!(await db.conversations.get(conversation.id))) await db.conversations.add(toConversationRow(conversation));
     }

@@ -15,7 +15,7 @@ import { storeReceived } from './incoming';
 import { applyReadElsewhere } from './readElsewhere';
 import { nextOwedReceipt } from './receiptPositions';
 import type { StoredMessage } from './rows';
-import { indexNextChunk } from './search/indexMessages';
+import { indexNextSlice } from './search/indexMessages';
 import { searchMessages } from './search/searchMessages';
 
 const titleOf = (id: string) => id.slice(3);
@@ -103,7 +103,7 @@ describe('importing history on the new device', () => {
     // The chat existed already: it is kept as it was.
     expect(conversation.pinnedAt).toBeUndefined();
 
-    while ((await indexNextChunk(db)) > 0);
+    while ((await indexNextSlice(db)) > 0);
     expect((await searchMessages(db, 'harbour 2', { limit: 10 })).map((hit) => hit.message.messageId)).toEqual(['h2']);
   });
 

@@ -51,9 +51,8 @@ describe('storing received messages', () => {
     const count = vi.spyOn(IDBObjectStore.prototype, 'count');
     const batch = Array.from({ length: 50 }, (_, i) => textFrom('bob', `m${i}`, `text ${i}`, i === 7 ? { conversationId: 'dm:carol' } : {}));
     await storeReceived(db, batch, 'alice', titleOf);
-    // Neither the messages nor the search index's rows wait for WebCrypto in the transaction (the read of the posting
-    // rows hands its result over through the sealing's wait like every read, once, with nothing to decrypt).
-    const tables = ['messages', 'messageTerms'];
+    // Neither the messages nor the indexer's queue row wait for WebCrypto in the transaction.
+    const tables = ['messages', 'indexQueue'];
     const spins = count.mock.contexts.filter((store, call) => tables.includes((store as IDBObjectStore).name) && count.mock.calls[call]![0] === -Infinity);
     count.mockRestore();
     expect(spins).toHaveLength(0);

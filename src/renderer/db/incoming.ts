@@ -14,8 +14,7 @@ import { keepEarlyAction, takeEarlyActions, type EarlyAction, type EarlyUnsent }
 import { applyReadElsewhere } from './readElsewhere';
 import { applyUnsentNotice } from './unsentElsewhere';
 import { conversationKind } from './conversations';
-import { termsByText } from './search/indexMessages';
-import { setIndexedTerms } from './search/postings';
+import { queueForIndexing } from './search/indexQueue';
 import { advanceStatus, type ConversationRow, type MessageRow, type ReceiptRow, type StoredMessage } from './rows';
 
 export interface StoreOutcome {
@@ -38,12 +37,11 @@ export async function storeReceived(
   return writeReceived(db, await prepareReceived(db, batch, me), titleOf);
 }
 
-/** A batch made ready to store: its rows made and sealed, its search terms hashed. Nothing of it is in IndexedDB. */
+/** A batch made ready to store: its rows made and sealed. Nothing of it is in IndexedDB. */
 export interface PreparedBatch {
   readonly batch: readonly ReceivedMessage[];
   readonly me: string;
   readonly rows: ReadonlyMap<ReceivedMessage, MessageRow>;
-  readonly terms: ReadonlyMap<string, string[]>;
 }
 
 /**
@@ -52,25 +50,24 @@ export interface PreparedBatch {
  * transaction, which only writes them.
  */
 export async function prepareReceived(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string): Promise<PreparedBatch> {
-  // The search terms go into the index with the rows (one posting row per distinct term of the batch), so the indexer
-  // need not read and open them again.
-  const terms = await termsByText(db, batch.map(textOf));
   const rows = new Map<ReceivedMessage, MessageRow>();
   for (const message of batch) {
     const fields = rowFields(message, me);
     if (fields) rows.set(message, messageRow(message, me, fields));
   }
   await db.sealAhead(db.messages, [...rows.values()]);
-  return { batch, me, rows, terms };
+  return { batch, me, rows };
 }
 
 /** Stores a prepared batch in one transaction; after a failed one it can be written again (nothing of it changes). */
 export async function writeReceived(db: ParleyDatabase, prepared: PreparedBatch, titleOf: TitleOf): Promise<StoreOutcome> {
-  const { batch, me, rows, terms } = prepared;
+  const { batch, me, rows } = prepared;
   const outcome: StoreOutcome = { stored: [], typing: [], groupsChanged: false };
-  const tables = [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions, db.postings, db.messageTerms];
+  // The search index is not among them: what is stored, edited or deleted here is only queued for the indexer
+  // (search/indexQueue.ts), one small row per write.
+  const tables = [db.messages, db.conversations, db.receipts, db.outbox, db.meta, db.earlyActions, db.fileDeletions, db.indexQueue, db.indexRemovals];
   await db.transaction('rw', tables, async () => {
-    const writer = await BatchWriter.open(db, batch, me, titleOf, terms);
+    const writer = await BatchWriter.open(db, batch, me, titleOf);
     for (const message of batch) {
       switch (message.content.kind) {
         case 'typing':
@@ -145,11 +142,6 @@ async function applyAction(db: ParleyDatabase, writer: BatchWriter, action: Earl
   if (result !== 'applied') return false;
   if (action.content.kind !== 'reaction') await writer.followMention(action.conversationId, action.content.targetMessageId, action.sender.user);
   return true;
-}
-
-/** The text a received message is stored with (a row's `body`): a text's body, a media message's caption. */
-function textOf(message: ReceivedMessage): string {
-  return message.content.kind === 'text' ? message.content.body : message.content.kind === 'media' ? (message.content.caption ?? '') : '';
 }
 
 /** The fields of the row a message becomes, beyond those every row has; null for kinds that are not stored as rows. */
@@ -255,11 +247,9 @@ class BatchWriter {
     private readonly titleOf: TitleOf,
     private readonly seen: Set<string>,
     private readonly conversations: Map<string, ConversationRow>,
-    /** Search terms by text (termsByText), indexed with the rows. */
-    private readonly terms: ReadonlyMap<string, string[]>,
   ) {}
 
-  static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf, terms: ReadonlyMap<string, string[]>): Promise<BatchWriter> {
+  static async open(db: ParleyDatabase, batch: readonly ReceivedMessage[], me: string, titleOf: TitleOf): Promise<BatchWriter> {
     const stored = batch.filter((message) => STORED_KINDS.has(message.content.kind));
     const keys = stored.map((message) => [message.conversationId, message.messageId, message.sender.user]);
     const existing = keys.length === 0 ? [] : ((await db.messages.where('[conversationId+messageId+sender]').anyOf(keys).keys()) as unknown as [string, string, string][]);
@@ -267,7 +257,7 @@ class BatchWriter {
     const rows = ids.length === 0 ? [] : await db.conversations.bulkGet(ids);
     const conversations = new Map<string, ConversationRow>();
     for (const row of rows) if (row) conversations.set(row.id, row);
-    return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations, terms);
+    return new BatchWriter(db, me, titleOf, new Set(existing.map((key) => dedupKey(...key))), conversations);
   }
 
   /** Queues the message's row unless it is a duplicate (stored before, or earlier in this batch); returns whether it was new. */
@@ -390,17 +380,16 @@ class BatchWriter {
     if (settled.length > 0) await this.db.messages.bulkPut(settled);
   }
 
-  /** Writes the queued rows and their search terms, then the conversations they changed. */
+  /** Writes the queued rows (those with text queued for the search indexer), then the conversations they changed. */
   async flush(): Promise<void> {
     // Only when there is something to settle: an await with no IndexedDB request in flight lets the transaction commit.
     if (this.transcribed.length > 0) await this.settleSending();
     const rows = this.rows.splice(0);
     if (rows.length > 0) {
       const seqs = await this.db.messages.bulkAdd(rows, { allKeys: true });
-      await setIndexedTerms(
+      await queueForIndexing(
         this.db,
-        rows.map((row, index) => ({ seq: seqs[index]!, conversationId: row.conversationId, terms: this.terms.get(row.body) ?? [] })),
-        true,
+        seqs.filter((_, index) => Boolean(rows[index]!.body)),
       );
       rows.forEach((row, index) => {
         const conversation = this.conversations.get(row.conversationId);

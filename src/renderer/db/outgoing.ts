@@ -5,7 +5,7 @@ import { quoteSnippet } from '../../shared/conversations/messageRules';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
-import { queueForIndexing } from './search/indexMessages';
+import { queueForIndexing } from './search/indexQueue';
 import { conversationKind } from './conversations';
 import type { MessageRow, StoredMessage } from './rows';
 import { isFailedElsewhere } from './unsentElsewhere';
@@ -57,14 +57,14 @@ export async function queueMediaMessage(db: ParleyDatabase, options: QueueMediaO
 
 /**
  * Writes the message row and its outbox row in one transaction (and creates the conversation if it is new), and
- * queues a text for the search indexer, which indexes it after the send (search/indexMessages.ts).
+ * queues a text for the search indexer, which indexes it after the send (search/indexQueue.ts).
  */
 async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 'body'>, content: Pick<MessageRow, 'body' | 'attachments'>): Promise<StoredMessage> {
   const now = options.now ?? Date.now();
   const messageId = options.messageId ?? ulid(now);
   const replyTo = options.replyTo;
   const quote = replyTo && !replyTo.deleted ? { messageId: replyTo.messageId, author: replyTo.sender, text: quoteSnippet(replyTo.body) } : undefined;
-  return db.transaction('rw', [db.messages, db.outbox, db.conversations, db.meta], async () => {
+  return db.transaction('rw', [db.messages, db.outbox, db.conversations, db.indexQueue], async () => {
     const conversation = await db.conversations.get(options.conversationId);
     const timer = conversation?.expireTimerSeconds ?? 0;
     const row: MessageRow = {

@@ -137,7 +137,7 @@ export interface DraftRow {
 /** Small state of the database itself, by name (the search indexer's queue, the history import's position). */
 export interface MetaRow {
   key: string;
-  /** Absent for a key that says everything (a queued message for the search indexer). */
+  /** Absent for a key that says everything. */
   value?: unknown;
 }
 
@@ -158,6 +158,26 @@ export interface PostingRow {
 export interface MessageTermsRow {
   seq: number;
   terms: string[];
+}
+
+/**
+ * Messages whose search index entries are to be brought in line with their rows by the indexer (search/indexQueue.ts):
+ * the seqs `first`..`last`, both included (a stored batch, a send, an edit). Kept in clear (docs/security.md §10.2).
+ */
+export interface IndexQueueRow {
+  id?: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * Deleted or purged messages of one conversation whose postings the indexer is still to remove (search/indexQueue.ts).
+ * Kept in clear.
+ */
+export interface IndexRemovalRow {
+  id?: number;
+  conversationId: string;
+  seqs: number[];
 }
 
 const STATUS_RANK: Record<MessageStatus, number> = { failed: -1, queued: 0, sending: 0, sent: 1, delivered: 2, read: 3 };

@@ -1,13 +1,14 @@
-// Runs the indexing in the background of a session: whenever a message is queued for indexing (own messages,
-// imported history: indexMessages.ts) it indexes the queue, a chunk at a time with a pause between chunks, so the UI
-// and sending never wait for it — nor receiving: before each chunk it waits until what has arrived is stored
-// (`yieldTo`). Received messages come with their terms and are never queued. While PAUSE_INDEXING_KEY is set in
-// localStorage it indexes nothing and catches up at the next change once it is removed: bench:ui measures what
-// keeping the index current adds to sending by sends with and without it.
+// Runs the indexing in the background of a session: whenever something is queued for it (indexQueue.ts: messages
+// stored, sent, edited, imported; messages deleted or purged) it works through the queues a bounded slice at a time
+// (indexMessages.ts), each slice started in an idle period of the page (`idle`), so the UI, sending and receiving
+// never wait for it: before a slice that indexes it also waits until what has arrived is stored (`yieldTo`).
+// Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. While
+// PAUSE_INDEXING_KEY is set in localStorage it does nothing and catches up at the next change once it is removed:
+// bench:ui measures what keeping the index current adds to sending by sends with and without it.
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
-import { indexNextChunk } from './indexMessages';
-import { INDEX_QUEUE_PREFIX } from './postings';
+import { indexNextSlice, removeNextSlice } from './indexMessages';
+import { queuedKeys } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 
 function paused(): boolean {
@@ -17,6 +18,8 @@ function paused(): boolean {
     return false;
   }
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class SearchIndexer {
   private running: Promise<void> | null = null;
@@ -29,17 +32,19 @@ export class SearchIndexer {
     private readonly onError: (error: unknown) => void,
     /** Resolves when work that goes first is done (the session's receive pipeline: everything received is stored). */
     private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
+    /** Resolves when a slice may start (the session: an idle period of the page). */
+    private readonly idleSlice: () => Promise<void> = nextTask,
   ) {}
 
   start(): void {
-    const changes = () => this.db.meta.where('key').startsWith(INDEX_QUEUE_PREFIX).primaryKeys();
+    const changes = async () => [await queuedKeys(this.db), await this.db.indexRemovals.orderBy('conversationId').keys()];
     this.subscription = liveQuery(changes).subscribe({
       next: () => this.poke(),
       error: (error: unknown) => this.onError(error),
     });
   }
 
-  /** Resolves when everything stored so far is indexed (tests, and the benchmark). */
+  /** Resolves when everything queued so far is done (tests, and the benchmark). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
   }
@@ -61,13 +66,19 @@ export class SearchIndexer {
       });
   }
 
+  private halted(): boolean {
+    return this.stopped || paused();
+  }
+
   private async run(): Promise<void> {
     do {
       this.again = false;
       for (;;) {
+        await this.idleSlice();
+        if (this.halted()) break;
+        if ((await removeNextSlice(this.db)) > 0) continue;
         await this.yieldTo();
-        if (this.stopped || paused() || (await indexNextChunk(this.db)) === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.halted() || (await indexNextSlice(this.db)) === 0) break;
       }
     } while (this.again && !this.stopped);
   }

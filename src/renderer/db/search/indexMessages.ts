@@ -1,55 +1,71 @@
-// Keeps the blind search index current for messages stored without their terms — own messages (queued with the
-// message row: outgoing.ts) and imported history (historyImport.ts) — a chunk at a time, after they are stored (never
-// on the send path): their texts are read and hashed outside any write, and only the posting rows are written; the
-// message rows are not touched. The queue is a meta key per message, so a restart goes on from where it stopped.
-// Received messages come with their terms (db/incoming.ts), and edits and deletes change the index in their own
-// transaction (db/actions.ts): whoever does either takes the message off the queue, so a chunk whose message changed
-// meanwhile leaves it alone (its queue key is gone) rather than index the text it read before.
-import Dexie from 'dexie';
+// Keeps the blind search index current, a bounded slice at a time, from the indexer's queues (indexQueue.ts) — never
+// in the transactions that store, edit, delete or purge messages. A slice takes removals first (deleted and purged
+// messages: their postings go, found by their messageTerms rows, nothing opened or hashed), else up to SLICE queued
+// seqs: their rows are read and hashed outside any write, then one transaction writes their postings and takes them
+// off the queue. The message rows are never written. A message edited or deleted after the slice read it was queued
+// again by its edit or delete, so a later slice puts it right; search meanwhile confirms every hit on the live row
+// (searchMessages.ts), so an old word never finds it.
 import type { ParleyDatabase } from '../database';
-import { blindTermsOf, blindTermsOfAll } from './blindTerms';
-import { INDEX_QUEUE_PREFIX, queueKey, setIndexedTerms, type IndexedTerms } from './postings';
+import type { IndexQueueRow, IndexRemovalRow, MessageRow } from '../rows';
+import { blindTermsOfAll } from './blindTerms';
+import { setIndexedTerms, type IndexedTerms } from './postings';
 
-const CHUNK = 200;
+/** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
+export const SLICE = 128;
+/** Queue rows one slice looks at (own sends queue one row each; a stored batch one in all). */
+const QUEUE_ROWS = 32;
 
-/** Queues messages just stored without their terms for the indexer. Runs in the transaction that stores them (scope: meta). */
-export async function queueForIndexing(db: ParleyDatabase, seqs: readonly number[]): Promise<void> {
-  if (seqs.length > 0) await db.meta.bulkPut(seqs.map((seq) => ({ key: queueKey(seq) })));
+/** Does the next slice, removals first; returns how many seqs it handled (0: nothing is queued, the index is current). */
+export async function indexNextSlice(db: ParleyDatabase): Promise<number> {
+  return (await removeNextSlice(db)) || indexSlice(db, await db.indexQueue.limit(QUEUE_ROWS).toArray());
 }
 
-/**
- * The terms of texts about to be stored, by text, for rows written with their terms (hashing is asynchronous, so a
- * writer computes them before its transaction opens). The empty text has none.
- */
-export async function termsByText(db: ParleyDatabase, texts: readonly string[]): Promise<Map<string, string[]>> {
-  const distinct = [...new Set(texts)].filter((text) => text !== '');
-  const terms = distinct.length === 0 ? [] : await blindTermsOfAll((await db.historyKeys).terms, distinct);
-  return new Map<string, string[]>([['', []], ...distinct.map((text, index): [string, string[]] => [text, terms[index]!])]);
+/** Takes up to SLICE seqs of the oldest removal row out of the index; returns how many (0: no removal is queued). */
+export async function removeNextSlice(db: ParleyDatabase): Promise<number> {
+  const [removal] = await db.indexRemovals.limit(1).toArray();
+  return removal ? removeSlice(db, removal) : 0;
 }
 
-/** The terms of one text, hashed inside a transaction (kept alive meanwhile): for the rare writer that learns a text there. */
-export async function termsInTransaction(db: ParleyDatabase, text: string): Promise<string[]> {
-  return Dexie.waitFor((async () => blindTermsOf((await db.historyKeys).terms, text))());
+async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow): Promise<number> {
+  const taken = removal.seqs.slice(0, SLICE);
+  const rest = removal.seqs.slice(SLICE);
+  await db.transaction('rw', db.postings, db.messageTerms, db.indexRemovals, async () => {
+    await setIndexedTerms(
+      db,
+      taken.map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
+    );
+    if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
+    else await db.indexRemovals.delete(removal.id!);
+  });
+  return taken.length;
 }
 
-/** Indexes the next chunk of queued messages; returns how many it took off the queue (0: the index is current). */
-export async function indexNextChunk(db: ParleyDatabase): Promise<number> {
-  const keys = (await db.meta.where('key').startsWith(INDEX_QUEUE_PREFIX).limit(CHUNK).primaryKeys()) as string[];
-  if (keys.length === 0) return 0;
-  const rows = await db.messages.bulkGet(keys.map((key) => Number(key.slice(INDEX_QUEUE_PREFIX.length))));
+/** Indexes up to SLICE seqs from the front of the queue. */
+async function indexSlice(db: ParleyDatabase, queued: readonly IndexQueueRow[]): Promise<number> {
+  const ranges: [number, number][] = [];
+  let count = 0;
+  for (const { first, last } of queued) {
+    if (count === SLICE) break;
+    const end = Math.min(last, first + (SLICE - count) - 1);
+    ranges.push([first, end]);
+    count += end - first + 1;
+  }
+  if (ranges.length === 0) return 0;
+  const rows = (
+    await db.transaction('r', db.messages, () => Promise.all(ranges.map(([first, last]) => db.messages.where(':id').between(first, last, true, true).toArray())))
+  ).flat() as (MessageRow & { seq: number })[];
   const terms = await blindTermsOfAll(
     (await db.historyKeys).terms,
-    rows.map((row) => row?.body ?? ''),
+    rows.map((row) => row.body),
   );
-  await db.transaction('rw', db.postings, db.messageTerms, db.meta, async () => {
-    const still = new Set(await db.meta.where('key').anyOf(keys).primaryKeys());
-    const changes: IndexedTerms[] = [];
-    rows.forEach((row, index) => {
-      if (row?.seq !== undefined && still.has(keys[index]!)) changes.push({ seq: row.seq, conversationId: row.conversationId, terms: terms[index]! });
-    });
+  const changes: IndexedTerms[] = rows.map((row, index) => ({ seq: row.seq, conversationId: row.conversationId, terms: terms[index]! }));
+  await db.transaction('rw', db.postings, db.messageTerms, db.indexQueue, async () => {
     await setIndexedTerms(db, changes);
-    // A message deleted since needs nothing (its delete took its key already, unless it was never stored).
-    await db.meta.bulkDelete(keys.filter((key, index) => rows[index] === undefined && still.has(key)));
+    // Only the indexer changes queued rows (others add new ones), so these are as read.
+    const done = ranges.map(([, end], index) => ({ row: queued[index]!, end }));
+    const finished = done.filter(({ row, end }) => end === row.last).map(({ row }) => row.id!);
+    if (finished.length > 0) await db.indexQueue.bulkDelete(finished);
+    for (const { row, end } of done) if (end < row.last) await db.indexQueue.put({ ...row, first: end + 1 });
   });
-  return keys.length;
+  return count;
 }

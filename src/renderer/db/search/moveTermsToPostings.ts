@@ -6,7 +6,8 @@
 // upgrade: a crash mid-way aborts it and the next start does it again.
 import type { Transaction } from 'dexie';
 import type { MessageTermsRow, PostingRow } from '../rows';
-import { POSTING_BLOCK, queueKey } from './postings';
+import { V9_QUEUE_PREFIX } from './moveQueueKeys';
+import { POSTING_BLOCK } from './postings';
 
 /** The v5–v8 indexer's meta keys: its position, and messages to index again. */
 const OLD_POSITION = 'search.indexedUpTo';
@@ -45,7 +46,8 @@ export async function moveTermsToPostings(tx: Transaction): Promise<void> {
   const meta = tx.table('meta');
   await meta.delete(OLD_POSITION);
   await meta.where('key').startsWith(OLD_REINDEX_PREFIX).delete();
-  await meta.bulkPut(queued.map((seq) => ({ key: queueKey(seq) })));
+  // v9's queue (a meta key per message), which the v10 upgrade turns into ranges.
+  await meta.bulkPut(queued.map((seq) => ({ key: `${V9_QUEUE_PREFIX}${seq}` })));
 }
 
 /** Walks a store's raw rows in key order; `visit` returns the row to write back in place, or undefined to leave it. */

@@ -1,18 +1,14 @@
 // Where the blind search index lives (docs/security.md §10.2): `postings` — per term hash, conversation and block of
 // POSTING_BLOCK seqs, the seqs of the messages whose text has that term — and `messageTerms`, each indexed message's
 // own term hashes, so a message leaves the index (edited, deleted, expired) without its text being opened or hashed
-// again. Whoever changes a message's text changes its postings in the same transaction; a batch of messages costs one
-// read and one write per distinct (term, conversation, block), not an IndexedDB entry per prefix of every message.
+// again. Only the indexer writes them (indexMessages.ts: whoever stores, edits or deletes a message queues it,
+// indexQueue.ts); a slice of messages costs one read and one write per distinct (term, conversation, block), not an
+// IndexedDB entry per prefix of every message.
 import type { ParleyDatabase } from '../database';
 import type { MessageTermsRow, PostingRow } from '../rows';
 
 /** Seqs per posting row (at most): a row holds one conversation's seqs from block × POSTING_BLOCK on. */
 export const POSTING_BLOCK = 512;
-
-/** Meta keys of messages waiting for the indexer (SearchIndexer): `search.queue:<seq>`, no value. */
-export const INDEX_QUEUE_PREFIX = 'search.queue:';
-
-export const queueKey = (seq: number) => `${INDEX_QUEUE_PREFIX}${seq}`;
 
 /** What the index is to hold for a message: the term hashes of its text now, or nothing (`null`: it is gone). */
 export interface IndexedTerms {
@@ -24,13 +20,13 @@ export interface IndexedTerms {
 export type PostingKey = [string, string, number];
 
 /**
- * Makes the index hold exactly `terms` for each of these messages (replacing what it held for them), and takes them
- * off the indexer's queue. `fresh`: messages stored in this transaction, which the index cannot hold yet. Runs inside
- * the caller's transaction, whose scope includes postings, messageTerms and (unless fresh) meta.
+ * Makes the index hold exactly `terms` for each of these messages (replacing what it held for them). `fresh`: messages
+ * the index cannot hold yet (stored in this transaction: the benchmark's seeding). Runs inside the caller's
+ * transaction, whose scope includes postings and messageTerms.
  */
 export async function setIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], fresh = false): Promise<void> {
   if (changes.length === 0) return;
-  const before = fresh ? [] : await db.messageTerms.bulkGet(changes.map((change) => change.seq));
+  const before = fresh ? [] : await termRowsOf(db, changes.map((change) => change.seq));
   const edits = new Map<string, { key: PostingKey; add: number[]; remove: Set<number> }>();
   const edit = (term: string, conversationId: string, seq: number) => {
     const key: PostingKey = [term, conversationId, Math.floor(seq / POSTING_BLOCK)];
@@ -52,7 +48,19 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
   await updatePostings(db, [...edits.values()]);
   if (kept.length > 0) await db.messageTerms.bulkPut(kept);
   if (dropped.length > 0) await db.messageTerms.bulkDelete(dropped);
-  if (!fresh) await takeOffQueue(db, changes.map((change) => change.seq));
+}
+
+/**
+ * The messageTerms rows of these seqs, in their order: one range read when they lie close together (a slice of a
+ * stored batch, a purge batch), else one get per seq.
+ */
+async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): Promise<(MessageTermsRow | undefined)[]> {
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  if (high - low + 1 > seqs.length * 4) return db.messageTerms.bulkGet([...seqs]);
+  const rows = await db.messageTerms.where(':id').between(low, high, true, true).toArray();
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  return seqs.map((seq) => bySeq.get(seq));
 }
 
 /** Adds and removes seqs in posting rows: one bulk read of the rows concerned, one bulk write, one bulk delete. */
@@ -78,15 +86,6 @@ function mergeAscending(kept: readonly number[], added: readonly number[]): numb
   const sortedAdded = [...new Set(added)].sort((a, b) => a - b);
   if (last === undefined || sortedAdded[0]! > last) return [...kept, ...sortedAdded];
   return [...new Set([...kept, ...sortedAdded])].sort((a, b) => a - b);
-}
-
-/** Deletes the queue keys of these messages that exist (a key-only read: most have none). */
-async function takeOffQueue(db: ParleyDatabase, seqs: readonly number[]): Promise<void> {
-  const queued = await db.meta
-    .where('key')
-    .anyOf(seqs.map(queueKey))
-    .primaryKeys();
-  if (queued.length > 0) await db.meta.bulkDelete(queued);
 }
 
 /** The keys of a term's posting rows (in one conversation or all), without their seqs: which chats and blocks have it. */

@@ -2,14 +2,15 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshDatabase } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
-import type { MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
+import type { IndexQueueRow, MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
 import { actionFrom, textFrom } from '../../testing/messages';
 import { deleteMessage, editMessage } from '../actions';
 import { purgeExpired } from '../expiry';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
-import { indexNextChunk, queueForIndexing } from './indexMessages';
+import { indexNextSlice, SLICE } from './indexMessages';
+import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
@@ -46,7 +47,7 @@ async function rawRows(db: ParleyDatabase, table: string): Promise<Record<string
 
 /** Stores rows as an own writer does (outgoing.ts, the history import): queued for the indexer. */
 async function addQueued(db: ParleyDatabase, rows: MessageRow[]): Promise<number[]> {
-  return db.transaction('rw', db.messages, db.meta, async () => {
+  return db.transaction('rw', db.messages, db.indexQueue, async () => {
     const seqs = await db.messages.bulkAdd(rows, { allKeys: true });
     await queueForIndexing(db, seqs);
     return seqs;
@@ -54,7 +55,29 @@ async function addQueued(db: ParleyDatabase, rows: MessageRow[]): Promise<number
 }
 
 async function indexAll(db: ParleyDatabase): Promise<void> {
-  while ((await indexNextChunk(db)) > 0);
+  while ((await indexNextSlice(db)) > 0);
+}
+
+/** The seqs some posting row names. */
+async function postedSeqs(db: ParleyDatabase): Promise<Set<number>> {
+  return new Set(((await rawRows(db, 'postings')) as unknown as PostingRow[]).flatMap((posting) => posting.seqs));
+}
+
+/** The tables of every read-write transaction `db` opens while `run` runs. */
+async function writeScopes(db: ParleyDatabase, run: () => Promise<unknown>): Promise<string[][]> {
+  const scopes: string[][] = [];
+  const open = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  const spy = vi.spyOn(db, 'transaction').mockImplementation(((...args: unknown[]) => {
+    const [mode, ...rest] = args;
+    if (mode === 'rw') scopes.push(rest.slice(0, -1).flat().map((table) => (table as { name: string }).name));
+    return open(...args);
+  }) as typeof db.transaction);
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
+  return scopes;
 }
 
 const T = 1_700_000_000_000;
@@ -120,7 +143,7 @@ describe('full-text search over the blind index', () => {
     expect((await db.messages.toArray())[0]).not.toHaveProperty('terms');
   });
 
-  it('changes the index in the edit itself, own or received: new words found at once, the old words’ hashes gone', async () => {
+  it('queues edits, own or received, for the indexer: the old words never find the message, the new ones once indexed', async () => {
     const db = database();
     await storeReceived(db, [textFrom('bob', 'b1', 'walrus ahoy', { sentAt: T })], 'alice', titleOf);
     const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'pelican', me: 'alice', now: T, messageId: 'a1' });
@@ -129,10 +152,20 @@ describe('full-text search over the blind index', () => {
     const key = (await db.historyKeys).terms;
     expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['walrus ahoy']);
 
-    await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'b1', body: 'narwhal ahoy' }, { sentAt: T + 1 })], 'alice', titleOf);
-    await editMessage(db, 'alice', { ...own, status: 'sent' }, 'flamingo', T + 2);
-    // Nothing is waiting for the indexer: the edits wrote their terms.
-    expect(await indexNextChunk(db)).toBe(0);
+    const scopes = await writeScopes(db, async () => {
+      await storeReceived(db, [actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'b1', body: 'narwhal ahoy' }, { sentAt: T + 1 })], 'alice', titleOf);
+      await editMessage(db, 'alice', { ...own, status: 'sent' }, 'flamingo', T + 2);
+    });
+    // The edits touched no index row: they queued the messages.
+    for (const scope of scopes) expect(scope).not.toContain('postings');
+    expect(await indexBehind(db)).toBe(true);
+    // Not indexed yet: the new words are not found, and the old ones find nothing (the live text is checked).
+    expect(await searchMessages(db, 'narwhal', { limit: 10 })).toEqual([]);
+    expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
+    expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
+
+    await indexAll(db);
+    expect(await indexBehind(db)).toBe(false);
     expect(bodies(await searchMessages(db, 'narwhal', { limit: 10 }))).toEqual(['narwhal ahoy']);
     expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo']);
     expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
@@ -142,25 +175,34 @@ describe('full-text search over the blind index', () => {
     for (const term of [...(await blindTermsOf(key, 'ahoy')), ...(await blindTermsOf(key, 'flamingo'))]) expect(stored).toContain(term);
   });
 
-  it('a message edited after the indexer read it is indexed by its new text, never its old', async () => {
+  it('a message edited after the indexer read it is indexed by its new text in the end, never found by its old', async () => {
     const db = database();
     const own = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'pelican draft', me: 'alice', now: T, messageId: 'a1' });
-    const read = db.messages.bulkGet.bind(db.messages);
     // The indexer reads the queued row, then the user edits it before the indexer writes.
-    const readThenEdit = async (keys: number[]) => {
-      const rows = await read(keys);
-      await editMessage(db, 'alice', own, 'flamingo draft', T + 1);
-      return rows;
-    };
-    const spy = vi.spyOn(db.messages, 'bulkGet').mockImplementationOnce(readThenEdit as unknown as typeof db.messages.bulkGet);
-    await indexAll(db);
+    const open = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+    let edited = false;
+    const spy = vi.spyOn(db, 'transaction').mockImplementation((async (...args: unknown[]) => {
+      if (args[0] === 'rw' && !edited) {
+        edited = true;
+        await editMessage(db, 'alice', own, 'flamingo draft', T + 1);
+        // The slice writes the old text's terms now; the edit's own queue row is still there.
+        expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
+      }
+      return open(...args);
+    }) as typeof db.transaction);
+    expect(await indexNextSlice(db)).toBe(1);
     spy.mockRestore();
+    expect(edited).toBe(true);
+    expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
+    expect(await indexBehind(db)).toBe(true);
+    await indexAll(db);
     expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo draft']);
+    expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
     const stored = JSON.stringify(await rawRows(db, 'postings'));
     for (const stale of await blindTermsOf((await db.historyKeys).terms, 'pelican')) expect(stored).not.toContain(stale);
   });
 
-  it('takes deleted and expired messages out of the index: their old words find nothing and no posting names them', async () => {
+  it('takes deleted and expired messages out of the index later, never findable by their old words meanwhile', async () => {
     const db = database();
     await storeReceived(
       db,
@@ -175,26 +217,55 @@ describe('full-text search over the blind index', () => {
     expect(await searchMessages(db, 'walrus', { limit: 10 })).toHaveLength(5);
     const seqOf = async (messageId: string) => (await db.messages.toArray()).find((row) => row.messageId === messageId)!.seq!;
     const [one, two] = [await seqOf('b1'), await seqOf('b2')];
+    const removed = [one, two, mine.seq, gone.seq];
 
-    await storeReceived(db, [actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'b1' }, { sentAt: T + 10 })], 'alice', titleOf);
-    await deleteMessage(db, 'alice', (await db.messages.get(two)) as StoredMessage, false, T + 11);
-    await deleteMessage(db, 'alice', mine, true, T + 12);
-    expect(await purgeExpired(db, T + 6, async () => undefined)).toBe(1);
+    const scopes = await writeScopes(db, async () => {
+      await storeReceived(db, [actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'b1' }, { sentAt: T + 10 })], 'alice', titleOf);
+      await deleteMessage(db, 'alice', (await db.messages.get(two)) as StoredMessage, false, T + 11);
+      await deleteMessage(db, 'alice', mine, true, T + 12);
+      expect(await purgeExpired(db, T + 6, async () => undefined)).toBe(1);
+    });
+    // Deletes and the purge touched no index row: the removals wait for the indexer, which takes them first.
+    for (const scope of scopes) expect(scope.filter((table) => table === 'postings' || table === 'messageTerms')).toEqual([]);
+    for (const seq of removed) expect((await postedSeqs(db)).has(seq)).toBe(true);
+    const notFound = async () => {
+      expect(bodies(await searchMessages(db, 'walrus', { limit: 10 })).filter((body) => body !== 'walrus four')).toEqual(['walrus three']);
+      for (const word of ['one', 'two', 'mine', 'gone']) expect(await searchMessages(db, word, { limit: 10 })).toEqual([]);
+    };
+    await notFound();
+    // A message queued for indexing meanwhile waits behind the removals.
+    await storeReceived(db, [textFrom('bob', 'b4', 'walrus four', { sentAt: T + 13 })], 'alice', titleOf);
+    while ((await indexNextSlice(db)) > 0) {
+      await notFound();
+      if ((await db.indexRemovals.count()) > 0) expect(await searchMessages(db, 'four', { limit: 10 })).toEqual([]);
+    }
 
-    expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['walrus three']);
-    for (const word of ['one', 'two', 'mine', 'gone']) expect(await searchMessages(db, word, { limit: 10 })).toEqual([]);
     const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
-    const named = new Set(postings.flatMap((posting) => posting.seqs));
-    for (const seq of [one, two, mine.seq, gone.seq]) expect(named.has(seq)).toBe(false);
-    expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual([await seqOf('b3')]);
-    // Only the remaining message's prefixes have rows (none left empty).
-    expect(postings).toHaveLength(prefixesOf('walrus').length + prefixesOf('three').length);
+    const named = await postedSeqs(db);
+    for (const seq of removed) expect(named.has(seq)).toBe(false);
+    expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual([await seqOf('b3'), await seqOf('b4')]);
+    // Only the remaining messages' prefixes have rows (none left empty).
+    expect(postings).toHaveLength(prefixesOf('walrus').length + prefixesOf('three').length + prefixesOf('four').length);
+    expect(await db.indexRemovals.count()).toBe(0);
   });
 
-  it('indexes a received batch with one posting row per distinct term, not an index entry per prefix of every message', async () => {
+  it('stores a received batch with one queue row and no index row; the indexer then writes one posting row per distinct term', async () => {
     const db = database();
     const batch = Array.from({ length: 50 }, (_, n) => textFrom('bob', `b${n}`, `catch-up message ${n}`, { sentAt: T + n }));
-    await storeReceived(db, batch, 'alice', titleOf);
+    const scopes = await writeScopes(db, () => storeReceived(db, batch, 'alice', titleOf));
+    expect(scopes).toHaveLength(1);
+    expect(scopes[0]).not.toContain('postings');
+    expect(scopes[0]).not.toContain('messageTerms');
+    expect(await db.postings.count()).toBe(0);
+    expect(await db.messageTerms.count()).toBe(0);
+    const [first] = (await db.messages.orderBy('seq').primaryKeys()) as number[];
+    expect((await rawRows(db, 'indexQueue')) as unknown as IndexQueueRow[]).toEqual([{ id: 1, first: first!, last: first! + 49 }]);
+    // Not searchable yet, and search knows.
+    expect(await indexBehind(db)).toBe(true);
+    expect(await searchMessages(db, 'messa', { limit: 3 })).toEqual([]);
+
+    await indexAll(db);
+    expect(await indexBehind(db)).toBe(false);
     const distinct = new Set(batch.flatMap((message) => termPrefixesOf((message.content as { body: string }).body)));
     const perMessage = batch.reduce((sum, message) => sum + termPrefixesOf((message.content as { body: string }).body).length, 0);
     const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
@@ -208,6 +279,35 @@ describe('full-text search over the blind index', () => {
     expect(bodies(await searchMessages(db, 'catch 17', { limit: 10 }))).toEqual(['catch-up message 17']);
   });
 
+  it('indexes in slices of at most SLICE messages, each in one short write, the queue row moving on', async () => {
+    const db = database();
+    const count = SLICE * 2 + 50;
+    const seqs = await addQueued(
+      db,
+      Array.from({ length: count }, (_, n) => message('dm:bob', `walrus ${n}`, n)),
+    );
+    await addQueued(db, [message('dm:carol', 'walrus carol', count)]);
+    const scopes = await writeScopes(db, () => indexNextSlice(db));
+    expect(scopes).toEqual([['postings', 'messageTerms', 'indexQueue']]);
+    expect(await db.messageTerms.count()).toBe(SLICE);
+    expect((await db.indexQueue.toArray()).map(({ first, last }) => [first, last])).toEqual([
+      [seqs[SLICE]!, seqs[count - 1]!],
+      [seqs[count - 1]! + 1, seqs[count - 1]! + 1],
+    ]);
+    expect(await indexNextSlice(db)).toBe(SLICE);
+    // The last slice takes the rest of the batch and the next queue row together.
+    expect(await indexNextSlice(db)).toBe(51);
+    expect(await indexNextSlice(db)).toBe(0);
+    expect(await db.messageTerms.count()).toBe(count + 1);
+    expect(await searchMessages(db, 'walrus', { limit: 1_000 })).toHaveLength(count + 1);
+
+    // Removals too: a purge batch larger than a slice is taken out a slice at a time.
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs: seqs.slice(0, SLICE + 10) }));
+    expect(await indexNextSlice(db)).toBe(SLICE);
+    expect(await indexNextSlice(db)).toBe(10);
+    expect(await db.messageTerms.count()).toBe(count + 1 - SLICE - 10);
+  });
+
   it('pages block by block, newest first, across chats: a common word reads only the newest blocks, an old rare one is found', async () => {
     const db = database();
     const texts = Array.from({ length: 1_300 }, (_, n) => (n === 3 ? 'walrus common' : `common ${n}`));
@@ -217,6 +317,7 @@ describe('full-text search over the blind index', () => {
       'alice',
       titleOf,
     );
+    await indexAll(db);
     const blocks = new Set((await db.postings.toArray()).map((posting) => posting.block));
     expect(blocks.size).toBeGreaterThan(2);
     const reads = vi.spyOn(db.postings, 'bulkGet');
@@ -229,7 +330,7 @@ describe('full-text search over the blind index', () => {
     expect(bodies(await searchMessages(db, 'common', { limit: 2, conversationId: 'dm:carol' }))).toEqual(['common 1299', 'common 1297']);
   });
 
-  it('stores received messages with their terms: found at once, and the indexer leaves their rows as they are', async () => {
+  it('indexes received messages without writing their rows again', async () => {
     const db = database();
     await storeReceived(
       db,
@@ -237,17 +338,16 @@ describe('full-text search over the blind index', () => {
       'alice',
       titleOf,
     );
+    const sealedBefore = (await rawRows(db, 'messages')) as { sealed: Uint8Array }[];
+    await indexAll(db);
     expect(bodies(await searchMessages(db, 'walrus', { limit: 10 }))).toEqual(['Walrus again', 'walrus ahoy']);
     const key = (await db.historyKeys).terms;
     const [first] = (await db.messages.toArray()) as StoredMessage[];
     expect((await db.messageTerms.get(first!.seq))?.terms).toEqual(await blindTermsOf(key, 'walrus ahoy'));
-
-    const sealedBefore = (await rawRows(db, 'messages')) as { sealed: Uint8Array }[];
-    await indexAll(db);
     const sealedAfter = (await rawRows(db, 'messages')) as { sealed: Uint8Array }[];
-    // Not opened and sealed again (a fresh nonce would change the bytes), and nothing queued.
+    // Not opened and sealed again (a fresh nonce would change the bytes), and nothing left queued.
     expect(sealedAfter.map((row) => [...row.sealed])).toEqual(sealedBefore.map((row) => [...row.sealed]));
-    expect(await indexNextChunk(db)).toBe(0);
+    expect(await indexNextSlice(db)).toBe(0);
   });
 
   it('hashes a batch of texts as it hashes each text alone', async () => {

@@ -56,6 +56,7 @@ export function ChatSearchBar({ conversationId, onClose }: { conversationId: str
       />
       <span className="chat-search-count" role="status">
         {result ? (hits.length === 0 ? 'No matches' : `${index + 1} of ${hits.length}${hits.length === LIMIT ? '+' : ''}`) : ''}
+        {result?.indexing ? ' (indexing…)' : ''}
       </span>
       <button type="button" className="icon-button" onClick={() => go(1)} disabled={hits.length < 2} aria-label="Previous match (older)" title="Previous match (Enter)">
         <Icon name="up" size={18} />

@@ -1,5 +1,6 @@
 // Messages matching the sidebar's search box, below the chats it matches: chat, sender, date and the matching
-// words highlighted; opening one jumps into that chat's history at that message.
+// words highlighted; opening one jumps into that chat's history at that message. While the search index is behind
+// (a catch-up is being indexed) it says so: the answer may miss the newest messages, and comes again once indexed.
 import { useChats } from '../../store/chats';
 import { formatListTime } from '../../ui/time';
 import { Highlighted } from './Highlighted';
@@ -15,6 +16,11 @@ export function MessageSearchResults({ query, titleOf, me }: { query: string; ti
   return (
     <section className="search-results" aria-label="Messages found">
       <h3 className="search-results-title">Messages</h3>
+      {result.indexing && (
+        <p className="search-indexing" role="status">
+          Indexing new messages… some may not be found yet.
+        </p>
+      )}
       {result.hits.length === 0 ? (
         <p className="chat-list-empty" role="status">
           No messages match “{result.query}”.

@@ -438,10 +438,11 @@ export class DeviceConnection {
     const mailbox = this.address;
     const pump = this.pump;
     if (mailbox === undefined || pump === undefined) return;
-    if (!pump.acked(frame.through, frame.also)) {
+    const pushed = pump.acked(frame.through, frame.also);
+    if (pushed === undefined) {
       return this.reject('unknown_delivery', `the ack names a delivery this connection was not given (the last was ${pump.lastPushed})`);
     }
-    this.context.writer.ack({ mailbox, through: frame.through, also: frame.also });
+    this.context.writer.ack({ mailbox, through: frame.through, also: frame.also, pushed });
   }
 
   private handlePrekeys(frame: PrekeyRequestFrame): void {

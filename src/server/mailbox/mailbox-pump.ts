@@ -3,7 +3,7 @@
 // from the store; deliveries committed while the pump is caught up are pushed straight from memory. Whenever the two could interleave, the pump falls back to paging from its cursor,
 // so order holds even for deliveries that arrive while the backlog is draining.
 import type { Address } from '../../shared/protocol';
-import type { MailboxStore, StoredDelivery } from '../store/relay-store';
+import type { MailboxStore, PushedDelivery, StoredDelivery } from '../store/relay-store';
 
 export interface MailboxPumpOptions {
   mailbox: Address;
@@ -21,8 +21,8 @@ export interface MailboxPumpOptions {
 export class MailboxPump {
   /** Highest seq pushed on this connection. */
   private cursor = 0;
-  /** Unacked deliveries (by seq, in seq order) and their payload sizes. */
-  private readonly inFlight = new Map<number, number>();
+  /** Unacked deliveries (by seq, in seq order), each with its payload size (the payload itself is not kept). */
+  private readonly inFlight = new Map<number, InFlight>();
   private inFlightBytes = 0;
   private pulling = false;
   /** Set when a delivery was committed while a page was being read. */
@@ -72,23 +72,27 @@ export class MailboxPump {
 
   /**
    * The device acked every delivery up to `through` and those in `also` (increasing, above `through`): frees their
-   * window slots. False, and nothing changes, when it names a delivery not yet pushed on this connection.
+   * window slots and returns the deliveries it freed, in seq order (those acked before are not among them).
+   * Undefined, and nothing changes, when it names a delivery not yet pushed on this connection.
    */
-  acked(through: number, also: readonly number[]): boolean {
-    if (through > this.cursor || (also.length > 0 && also[also.length - 1]! > this.cursor)) return false;
-    for (const [seq, size] of this.inFlight) {
+  acked(through: number, also: readonly number[]): PushedDelivery[] | undefined {
+    if (through > this.cursor || (also.length > 0 && also[also.length - 1]! > this.cursor)) return undefined;
+    const freed: PushedDelivery[] = [];
+    for (const [seq, delivery] of this.inFlight) {
       if (seq > through) break;
       this.inFlight.delete(seq);
-      this.inFlightBytes -= size;
+      this.inFlightBytes -= delivery.size;
+      freed.push(delivery);
     }
     for (const seq of also) {
-      const size = this.inFlight.get(seq);
-      if (size === undefined) continue;
+      const delivery = this.inFlight.get(seq);
+      if (delivery === undefined) continue;
       this.inFlight.delete(seq);
-      this.inFlightBytes -= size;
+      this.inFlightBytes -= delivery.size;
+      freed.push(delivery);
     }
     if (!this.caughtUp) this.requestPull();
-    return true;
+    return freed;
   }
 
   private requestPull(): void {
@@ -152,8 +156,12 @@ export class MailboxPump {
 
   private deliver(delivery: StoredDelivery): void {
     this.cursor = delivery.seq;
-    this.inFlight.set(delivery.seq, delivery.payload.length);
+    this.inFlight.set(delivery.seq, { seq: delivery.seq, from: delivery.from, messageId: delivery.messageId, size: delivery.payload.length });
     this.inFlightBytes += delivery.payload.length;
     this.options.push(delivery);
   }
+}
+
+interface InFlight extends PushedDelivery {
+  size: number;
 }

@@ -178,6 +178,23 @@ export function describeRelayStoreContract(name: string, open: () => Promise<Sto
         expect((await store.pageMailbox(bob, 0, 10)).map((d) => Buffer.from(d.payload).toString())).toEqual(['payload-c', 'payload-e']);
       });
 
+      it('deletes the deliveries an ack names as pushed as it deletes the others, and keeps their dedup records', async () => {
+        await store.commitMailboxBatch(batch({ enqueues: ['a', 'b', 'c', 'd', 'e'].map((id) => envelope(id, [bob, carol])) }));
+        const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: 'abcde'[seq - 1]! }));
+        // Bob's 1 was pushed on an earlier connection: this ack does not name it.
+        await store.commitMailboxBatch(
+          batch({ acks: [{ mailbox: bob, through: 3, also: [5], pushed: pushed(2, 3, 5) }, { mailbox: carol, through: 5, also: [], pushed: pushed(1, 2, 3, 4, 5) }] }),
+        );
+        expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.seq, d.messageId])).toEqual([[4, 'd']]);
+        expect(await store.pendingCount(carol)).toBe(0);
+        // Named again once gone: no error, nothing else deleted.
+        await store.commitMailboxBatch(batch({ acks: [{ mailbox: carol, through: 5, also: [], pushed: pushed(4, 5) }] }));
+        await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 3, also: [], pushed: pushed(3) }] }));
+        expect(await store.pendingCount(bob)).toBe(1);
+        const resend = await store.commitMailboxBatch(batch({ enqueues: ['a', 'c', 'd', 'e'].map((id) => envelope(id, [bob])) }));
+        expect(resend.enqueues.map((o) => o.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+      });
+
       it('dedups by (sender, messageId), also within one batch and after the last ack', async () => {
         const first = await store.commitMailboxBatch(batch({ enqueues: [envelope('same', [bob]), envelope('same', [carol])] }));
         expect(first.enqueues.map((o) => o.status)).toEqual(['stored', 'duplicate']);

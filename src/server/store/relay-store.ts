@@ -121,6 +121,19 @@ export interface MailboxAck {
   mailbox: Address;
   through: number;
   also: readonly number[];
+  /**
+   * Of the deliveries this ack names, those the relay pushed on this connection and saw acked for the first time, in
+   * seq order. A store may take their senders and message ids from here instead of reading its entries (it reads
+   * those it is not told of); the SQLite store does not need them.
+   */
+  pushed?: readonly PushedDelivery[];
+}
+
+/** A delivery as the relay pushed it: its seq, and which sender sent which message. */
+export interface PushedDelivery {
+  seq: number;
+  from: Address;
+  messageId: string;
 }
 
 export interface MailboxWriteBatch {

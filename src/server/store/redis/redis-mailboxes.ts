@@ -29,6 +29,7 @@ import {
   type CreatedDelivery,
   type EnqueueOutcome,
   type EnvelopeToStore,
+  type MailboxAck,
   type MailboxWriteBatch,
   type MailboxWriteResult,
   type StoredDelivery,
@@ -115,7 +116,7 @@ export class RedisMailboxes {
     try {
       await turn.mayWrite([...acks.map((ack) => redisKeys.mailbox(ack.mailbox)), ...envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r)))]);
       const released = acks.map((ack) =>
-        round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [KEY_PREFIX, ...this.dedupExpiry(now), ack.through, ...ack.also]),
+        round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [KEY_PREFIX, ...this.dedupExpiry(now), ...ackArgs(ack)]),
       );
       // In envelope order: Redis applies them in that order.
       const outcomes = envelopes.map((envelope) => {
@@ -140,7 +141,7 @@ export class RedisMailboxes {
   private async addAcks(round: ScriptRound, acks: MailboxWriteBatch['acks'], turn: WriteTurn): Promise<{ released: Promise<Released> }> {
     await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
     const acked = acks.map(
-      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [ack.through, ...ack.also]) as Promise<string[]>,
+      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], ackArgs(ack)) as Promise<string[]>,
     );
     const released = Promise.all(acked).then((names) => {
       const byName: Released = new Map();
@@ -356,6 +357,20 @@ type SentEnvelope = Pick<EnvelopeToStore, 'sender' | 'messageId'>;
 
 /** Per delivery name, the envelope whose deliveries acks deleted, and how many. */
 type Released = Map<string, { envelope: SentEnvelope; count: number }>;
+
+/**
+ * The `ack` operation's arguments (redis-scripts.ts): through, the pushed deliveries (seq, name) it frees, which are
+ * deleted without being read, then the listed seqs above through that are not among them.
+ */
+function ackArgs(ack: MailboxAck): Array<string | number> {
+  const pushed = ack.pushed ?? [];
+  const args: Array<string | number> = [ack.through, pushed.length];
+  for (const delivery of pushed) args.push(delivery.seq, deliveryName(delivery.from, delivery.messageId));
+  if (ack.also.length === 0) return args;
+  const named = new Set(pushed.map((delivery) => delivery.seq));
+  for (const seq of ack.also) if (!named.has(seq)) args.push(seq);
+  return args;
+}
 
 /** "<user>:<device>:<message id>" → its sender and message id (message ids hold no colon). */
 function envelopeOfName(name: string): SentEnvelope {

@@ -104,9 +104,11 @@ return 1
  *   record's expire-at and safety TTL (as `settle`), delivery name, quota, message id, sender user, sender device,
  *   sent at, payload, then per user its device count and device ids. Returns {'duplicate'}, {'ok', seq per device},
  *   or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the devices in ARGV order).
- * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, then listed seqs above it. Deletes those deliveries
- *   (and the index entries of those that have one) and returns their names, read from the stream entries (a delivery
- *   already gone is no error).
+ * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, the number of pushed deliveries, then per pushed
+ *   delivery its seq and name (what the relay pushed and the ack freed: MailboxAck.pushed), then the listed seqs above
+ *   through that are not among them. Deletes those deliveries (and the index entries of those that have one) and
+ *   returns their names: a pushed one's as given (deleted by id, not read), any other's read from its stream entry
+ *   (a delivery already gone is no error).
  * - `release` — `ack`, then the count-down (`settle`) of the dedup record of each delivery it deleted, in one step: for a
  *   single Redis, where those records (in their senders' slots) may share the call. KEYS: as `ack`. ARGV: the key
  *   prefix (the dedup record's key is redis-keys.ts's), the records' expire-at and safety TTL (as `settle`), then as
@@ -116,17 +118,25 @@ return 1
  *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
  *
  * A dedup record is one counter: the deliveries of its envelope not yet acked. The store of the envelope counts it up
- * by its deliveries (usually creating it: one `SET NX PX`), acks count it down (`DECRBY`, and `PEXPIREAT` at zero);
- * acks that come before the store leave it below zero. So it is zero or more exactly when the envelope is stored.
+ * by its deliveries (usually creating it), acks count it down; acks that come before the store leave it below zero.
+ * So it is zero or more exactly when the envelope is stored. Each count is one read and one write (`GET`, then `SET`
+ * with `PXAT` expire-at when it reaches zero, `PX` ceiling below zero or when new, else `KEEPTTL`).
  * Records written before this layout are hashes {done, left}: they are read and counted down as such until they
  * expire.
  */
 export const MAILBOX_OPS = lua(`
 local ops = {}
-local function stored(key)
+-- A dedup record as GET reads it: false when there is none, 'hash' for one of the earlier layout, else its count.
+local function record(key)
   local value = redis.pcall('GET', key)
-  if type(value) == 'table' then return redis.call('HGET', key, 'done') == '1' end
-  return value ~= false and tonumber(value) >= 0
+  if type(value) == 'table' then return 'hash' end
+  if value == false then return false end
+  return tonumber(value)
+end
+-- Whether the record (as record() read it) says its envelope is stored.
+local function stored(key, value)
+  if value == 'hash' then return redis.call('HGET', key, 'done') == '1' end
+  return value ~= false and value >= 0
 end
 local function settleHash(key, deliveries, store, expireAt, ceiling)
   local left = redis.call('HINCRBY', key, 'left', deliveries)
@@ -135,8 +145,22 @@ local function settleHash(key, deliveries, store, expireAt, ceiling)
   if left <= 0 and done then redis.call('PEXPIREAT', key, expireAt) else redis.call('PEXPIRE', key, ceiling) end
   return left
 end
+-- Counts a record (as record() read it) up by the deliveries of its stored envelope, or down by acked ones, in one
+-- write: at zero it expires at expireAt; below zero (acks before the store) and while new, after the ceiling.
+local function count(key, value, deliveries, store, expireAt, ceiling)
+  if value == 'hash' then return settleHash(key, deliveries, store, expireAt, ceiling) end
+  local left = (value or 0) + deliveries
+  if left == 0 then
+    redis.call('SET', key, 0, 'PXAT', expireAt)
+  elseif left < 0 or value == false then
+    redis.call('SET', key, left, 'PX', ceiling)
+  else
+    redis.call('SET', key, left, 'KEEPTTL')
+  end
+  return left
+end
 function ops.check(KEYS, ARGV)
-  if stored(KEYS[1]) then return 1 end
+  if stored(KEYS[1], record(KEYS[1])) then return 1 end
   return 0
 end
 function ops.probe(KEYS, ARGV)
@@ -181,7 +205,8 @@ function ops.undo(KEYS, ARGV)
   return 1
 end
 function ops.put(KEYS, ARGV)
-  if stored(KEYS[1]) then return {'duplicate'} end
+  local value = record(KEYS[1])
+  if stored(KEYS[1], value) then return {'duplicate'} end
   local mailboxes, indexes, unknown = {}, {}, {}
   local k, a = 2, 10
   while a <= #ARGV do
@@ -208,7 +233,7 @@ function ops.put(KEYS, ARGV)
       seqs[i] = tonumber(string.sub(id, 3))
     end
   end
-  ops.settle({KEYS[1]}, {#mailboxes, '1', ARGV[1], ARGV[2]})
+  count(KEYS[1], value, #mailboxes, true, ARGV[1], ARGV[2])
   return {'ok', unpack(seqs)}
 end
 -- Adds the delivery names of stream entries to names; returns whether any of them has a mailbox index entry.
@@ -225,10 +250,28 @@ local function named(entries, names)
   end
   return indexed
 end
-function ops.ack(KEYS, ARGV)
+-- The ack, over ARGV from o + 1 on (release puts its own arguments first).
+local function ack(KEYS, ARGV, o)
   local names = {}
-  local through = tonumber(ARGV[1])
-  if through > 0 then
+  local through, pushed = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2])
+  -- The deliveries the relay pushed and names: deleted by id, never read. A chunk of them counts only if every one
+  -- was still there (XDEL says how many it deleted, not which): else the records of that chunk are counted down by
+  -- none of them, and expire at their ceiling rather than too early.
+  for first = 1, pushed, 256 do
+    local last = math.min(pushed, first + 255)
+    local ids, known = {}, {}
+    for i = first, last do
+      ids[#ids + 1] = '0-' .. ARGV[o + 1 + 2 * i]
+      known[#known + 1] = ARGV[o + 2 + 2 * i]
+    end
+    if redis.call('XDEL', KEYS[1], unpack(ids)) == #ids then
+      for _, name in ipairs(known) do names[#names + 1] = name end
+    end
+    if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('ZREM', KEYS[2], unpack(known)) end
+  end
+  -- Deliveries up to through the relay did not name (pushed before, and acked then in a commit that failed; or acked
+  -- by a relay that names none): read, to learn their names, then trimmed.
+  if through > 0 and #redis.call('XRANGE', KEYS[1], '-', '0-' .. through, 'COUNT', 1) > 0 then
     local indexed, from, last = false, '-', '0-' .. through
     repeat
       -- In pages, so that the payloads of a long backlog are not all held at once.
@@ -237,12 +280,10 @@ function ops.ack(KEYS, ARGV)
       if #entries < 256 then break end
       from = '(' .. entries[#entries][1]
     until false
-    if #names > 0 then
-      if indexed then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through) end
-      redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
-    end
+    if indexed then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through) end
+    redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
   end
-  for i = 2, #ARGV do
+  for i = o + 3 + 2 * pushed, #ARGV do
     local id = '0-' .. ARGV[i]
     local entries = redis.call('XRANGE', KEYS[1], id, id)
     if #entries > 0 then
@@ -252,8 +293,11 @@ function ops.ack(KEYS, ARGV)
   end
   return names
 end
+function ops.ack(KEYS, ARGV)
+  return ack(KEYS, ARGV, 0)
+end
 function ops.release(KEYS, ARGV)
-  local names = ops.ack(KEYS, {unpack(ARGV, 4)})
+  local names = ack(KEYS, ARGV, 3)
   local order, counts = {}, {}
   for _, name in ipairs(names) do
     if not counts[name] then order[#order + 1] = name end
@@ -266,16 +310,7 @@ function ops.release(KEYS, ARGV)
   return #names
 end
 function ops.settle(KEYS, ARGV)
-  local key, deliveries, store, expireAt, ceiling = KEYS[1], tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4]
-  if store and redis.call('SET', key, deliveries, 'NX', 'PX', ceiling) then return deliveries end
-  local left = redis.pcall('INCRBY', key, deliveries)
-  if type(left) == 'table' then return settleHash(key, deliveries, store, expireAt, ceiling) end
-  if left == 0 then
-    redis.call('PEXPIREAT', key, expireAt)
-  elseif left < 0 then
-    redis.call('PEXPIRE', key, ceiling)
-  end
-  return left
+  return count(KEYS[1], record(KEYS[1]), tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4])
 end
 local calls = cmsgpack.unpack(ARGV[1])
 local replies = {}

@@ -115,6 +115,57 @@ describe('Redis store', () => {
     expect(after.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 9 }] }]);
   });
 
+  it('deletes the deliveries an ack names as pushed without reading them, counting each dedup record down in one write', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => envelope(id, [bob])) }));
+    const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: `p${seq}` }));
+    const record = (id: string) => store.redis.get(redisKeys.dedup(alice, id));
+    // What Redis runs for an ack, seen through MONITOR (commands inside the script included), up to an ECHO marker.
+    const monitor = await new Redis(redis.url).monitor();
+    let commands: string[][] = [];
+    let marked = { mark: '', seen: () => {} };
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (String(args[0]).toLowerCase() === 'echo' && args[1] === marked.mark) marked.seen();
+      else commands.push(args.map(String));
+    });
+    const ran = async (ack: MailboxWriteBatch['acks'][number]) => {
+      commands = [];
+      await store.commitMailboxBatch(batch({ acks: [ack] }));
+      const mark = `mark-${Math.random()}`;
+      await new Promise<void>((seen) => {
+        marked = { mark, seen };
+        void store.redis.echo(mark);
+      });
+      return commands.filter((args) => args[0]!.toLowerCase() !== 'evalsha').map((args) => [args[0]!.toLowerCase(), ...args.slice(1)]);
+    };
+    try {
+      // Every delivery up to through named: deleted by id, only a look for any left unnamed, one SET per record.
+      const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
+      expect(named.filter(([command]) => command === 'xrange')).toEqual([['xrange', redisKeys.mailbox(bob), '-', '0-2', 'COUNT', '1']]);
+      expect(named.filter(([command]) => ['incrby', 'pexpireat', 'xtrim'].includes(command!))).toEqual([]);
+      expect(named.filter(([command]) => command === 'set').map(([, key, value, option]) => [key, value, option])).toEqual([
+        [redisKeys.dedup(alice, 'p1'), '0', 'PXAT'],
+        [redisKeys.dedup(alice, 'p2'), '0', 'PXAT'],
+      ]);
+      expect(await store.pageMailbox(bob, 0, 10)).toMatchObject([{ seq: 3 }, { seq: 4 }, { seq: 5 }]);
+      expect(await store.redis.pttl(redisKeys.dedup(alice, 'p1'))).toBeLessThanOrEqual(RETENTION_MS);
+      // Named again, already gone: counted down no further (a record below zero would let a resend be stored again).
+      await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
+      expect([await record('p1'), await record('p2')]).toEqual(['0', '0']);
+      // A delivery up to through that the ack does not name is read for its name, then trimmed and counted down.
+      const unnamed = await ran({ mailbox: bob, through: 3, also: [5], pushed: pushed(5) });
+      expect(unnamed.some(([command, , , , , count]) => command === 'xrange' && count === '256')).toBe(true);
+      expect([await record('p3'), await record('p5')]).toEqual(['0', '0']);
+      // Named with one already gone: the delivery left is deleted, but XDEL does not say which one was there, so no
+      // record of that ack is counted down: p4's keeps its ceiling rather than expiring early.
+      await ran({ mailbox: bob, through: 4, also: [], pushed: pushed(3, 4) });
+      expect(await store.pendingCount(bob)).toBe(0);
+      expect(await record('p4')).toBe('1');
+      expect(await store.redis.pttl(redisKeys.dedup(alice, 'p4'))).toBeGreaterThan(RETENTION_MS);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
     // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
     const name = deliveryName(alice, 'half');

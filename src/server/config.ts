@@ -67,7 +67,7 @@ export interface RelayConfig {
   deliveryWindowBytes: number;
   /** How long shutdown waits for sockets to close before cutting them. */
   shutdownGraceMs: number;
-  /** How long a (sender, messageId) dedup record outlives its last delivery. */
+  /** Least time a (sender, messageId) dedup record is kept after the relay accepted the send (docs/protocol.md, "Dedup"). */
   dedupRetentionMs: number;
   /** Least time between the starts of two group commits of sends; 0 lets every event-loop turn commit. */
   commitGatherMs: number;

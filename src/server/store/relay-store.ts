@@ -141,7 +141,11 @@ export interface MailboxWriteBatch {
   enqueues: readonly EnvelopeToStore[];
   /** Most pending deliveries per mailbox; an enqueue that would exceed it for any recipient stores nothing. */
   mailboxQuota: number;
-  /** Time recorded as the moment an envelope's last delivery was acked (the dedup retention starts then). */
+  /**
+   * The batch's time: the relay accepts its enqueues then and its acks happen then. A dedup record is kept while any
+   * delivery of its envelope is pending and for at least the retention after the send was accepted; a store may count
+   * from the last ack instead (Redis does), which keeps records longer and meets the same promise (docs/protocol.md).
+   */
   now: number;
   /**
    * False for a batch of acks alone: it need not be on stable storage before the call resolves (a lost ack means a
@@ -167,7 +171,10 @@ export interface MailboxStore {
   /** Up to `limit` deliveries of a mailbox with seq > afterSeq, in seq order. */
   pageMailbox(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]>;
   pendingCount(mailbox: Address): Promise<number>;
-  /** Deletes up to `limit` dedup records of envelopes fully acked before `goneBefore`; returns how many. */
+  /**
+   * Deletes up to `limit` dedup records whose retention started before `goneBefore` (see `MailboxWriteBatch.now`) and
+   * none of whose deliveries is pending; returns how many. A store that expires records by itself returns 0.
+   */
   pruneDedupRecords(goneBefore: number, limit: number): Promise<number>;
 }
 

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
+import { writeSchema8Store } from '../../../../test/support/schema-8-store';
 import type { Address } from '../../../shared/protocol';
 import type { EnvelopeToStore, MailboxAck, MailboxWriteBatch } from '../relay-store';
 import { SCHEMA_VERSION, migrate } from './schema';
@@ -79,6 +80,38 @@ describe('schema migration', () => {
         const link = { user: 'dave', identityKey: 'B'.repeat(43) + '=', certificate: 'c', name: 'bg==', linkedAt: 2, maxDevices: 10 };
         expect(await upgraded.linkDevice(link)).toEqual({ status: 'linked', device: 5 });
         expect((await upgraded.listDevices('dave')).map((d) => [d.address.device, d.certificate])).toEqual([[1, undefined], [4, undefined], [5, 'c']]);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      removeDir(oldDir);
+    }
+  });
+
+  it('upgrades a version-8 database: a single-recipient record counts its retention from acceptance, older ones from their last ack', async () => {
+    const oldDir = makeTempDir('parley-v8-');
+    try {
+      const old = writeSchema8Store(oldDir, 2000);
+      const upgraded = openSqliteStore({ dataDir: oldDir, durability: 'process' });
+      try {
+        const bob = { user: 'bob', device: 1 };
+        const carol = { user: 'carol', device: 1 };
+        expect((await upgraded.pageMailbox(bob, 0, 10)).map((d) => [d.seq, d.messageId, Buffer.from(d.payload).toString()])).toEqual(
+          old.pendingForBob.map((d) => [d.seq, d.messageId, d.payload]),
+        );
+        // All sent at 1,000 and acked by bob at 1,500: the schema-8 single goes at 1,001 (its acceptance), the one with
+        // its payload in the envelope at 1,501 (its ack), the record acked at 2,000 at 2,001.
+        await upgraded.commitMailboxBatch(batch({ now: 1500, acks: [{ mailbox: bob, through: 3, also: [] }] }));
+        expect(await upgraded.pruneDedupRecords(1000, 100)).toBe(0);
+        expect(await upgraded.pruneDedupRecords(1001, 100)).toBe(1);
+        expect(await upgraded.pruneDedupRecords(1501, 100)).toBe(1);
+        expect(await upgraded.pruneDedupRecords(2001, 100)).toBe(1);
+        // The fan-out still waits for carol, and keeps its payload for her.
+        expect(await upgraded.pruneDedupRecords(100_000, 100)).toBe(0);
+        expect((await upgraded.pageMailbox(carol, 0, 10)).map((d) => Buffer.from(d.payload).toString())).toEqual(['payload fanout']);
+        await upgraded.commitMailboxBatch(batch({ now: 300_000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+        expect(await upgraded.pruneDedupRecords(300_001, 100)).toBe(1);
+        expect(await upgraded.pendingCount(bob)).toBe(0);
       } finally {
         await upgraded.close();
       }

@@ -1,7 +1,6 @@
 // The SQLite schema of the relay store and its migrations, keyed by PRAGMA user_version.
-// An envelope is stored once however many mailboxes it goes to; each mailbox holds small delivery rows that
-// point at it. The envelope row doubles as the dedup record: once its last delivery is acked its payload is
-// dropped and `gone_at` set, and the row is pruned after the dedup retention.
+// An envelope is stored once however many mailboxes it goes to; each mailbox holds delivery rows. The envelope row
+// doubles as the dedup record and is pruned after the dedup retention (how that is counted: version 9 below).
 // Version 2 adds the prekey directory: one signed prekey per device, and a queue of one-time prekeys per device
 // handed out oldest first. A version-1 database (a relay from before prekeys) gains the empty tables on open.
 // Version 3 cuts the pages a commit dirties, which are what the relay writes to disk (each dirty page goes whole
@@ -23,10 +22,15 @@
 // Version 8 stores a single-recipient envelope's payload in its delivery row, not in the envelope: the envelope row
 // that stays behind as the dedup record is then narrow, so the rewrite at its last ack touches far fewer pages. A fan-out
 // envelope keeps its one shared payload. Rows written before keep theirs where they are (a page reads either).
+// Version 9 leaves the envelope row alone at a single-recipient ack: the dedup retention counts from the relay's
+// acceptance of the send (`gone_at` is set when the envelope is stored; the relay's `sent_at` for rows from before)
+// and never ends while a delivery is pending, which a single-recipient envelope tells by naming its delivery
+// (`delivery_device`, `delivery_seq`). A delivery row holding its payload counts no envelope down at its ack; one without
+// (a fan-out's, or from before version 8) does, as before. Nothing is rebuilt. See sqlite-mailboxes.ts.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -165,6 +169,12 @@ const MIGRATIONS: Record<number, string> = {
   `,
   8: `
     ALTER TABLE deliveries ADD COLUMN payload BLOB;   -- a single-recipient envelope's payload; NULL: in the envelope
+  `,
+  9: `
+    ALTER TABLE envelopes ADD COLUMN delivery_device INTEGER;  -- a single recipient's delivery, which may be pending
+    ALTER TABLE envelopes ADD COLUMN delivery_seq INTEGER;
+    UPDATE envelopes SET remaining = 0, gone_at = sent_at, delivery_device = d.device_id, delivery_seq = d.seq
+      FROM deliveries d WHERE d.envelope_id = envelopes.id AND d.payload IS NOT NULL;
   `,
 };
 

@@ -1,9 +1,17 @@
 // Device mailboxes in SQLite. An envelope is stored once however many mailboxes it goes to; each mailbox holds
-// small delivery rows (device, seq) pointing at it. A single-recipient envelope's payload lives in its delivery row
-// (schema 8), so the envelope row kept as the dedup record after the ack is narrow. A batch costs a fixed handful of statements, not several per
-// message: the envelopes of a batch go in with multi-row inserts (the dedup check is their ON CONFLICT), their
-// deliveries likewise, a cumulative ack is one range delete per mailbox, envelope reference counts drop in one
-// statement. Everything here runs inside the caller's transaction.
+// small delivery rows (device, seq) pointing at it. The envelope row is the dedup record.
+// A single-recipient envelope's payload lives in its delivery row (schema 8), and its ack deletes that row and touches
+// nothing else (schema 9): the envelope was stored with no deliveries to count (`remaining` 0), its dedup retention
+// already running from the relay's acceptance (`gone_at`), and naming its delivery (`delivery_device`, `delivery_seq`)
+// so that a prune can tell whether it is still pending. A fan-out's deliveries (and rows from before schema 8) hold no
+// payload: their acks count the envelope down, and the last one drops its shared payload.
+// Retention (docs/protocol.md, "Dedup"): a record goes once its `gone_at` is older than the cut-off and no delivery of
+// it is pending. A prune that meets one still pending parks it: `gone_at` is cleared and a single recipient's payload
+// moves into the envelope, so its ack counts it down like a fan-out's and sets `gone_at` to the ack's time, and a later
+// prune takes it.
+// A batch costs a fixed handful of statements, not several per message: the envelopes of a batch go in with multi-row
+// inserts (the dedup check is their ON CONFLICT), their deliveries likewise, a cumulative ack is one range delete per
+// mailbox, envelope counts drop in one statement. Everything here runs inside the caller's transaction.
 // A mailbox's counters live in memory (this store is the database's only writer) and mostly stay there, since
 // writing them back would dirty pages of the mailboxes table in every commit: `pending` is counted from its delivery
 // rows when a mailbox is first read, and the stored `next_seq` is a reservation — every seq below it may have been
@@ -35,6 +43,13 @@ interface MailboxEntry {
   pending: number;
 }
 
+interface PruneCandidate {
+  id: number;
+  remaining: number;
+  delivery_device: number | null;
+  delivery_seq: number | null;
+}
+
 interface PageRow {
   seq: number;
   message_id: string;
@@ -58,20 +73,28 @@ function prepareStatements(db: Database.Database) {
     saveNextSeqs: db.prepare<[string]>(
       `UPDATE mailboxes SET next_seq = j.value ->> 1 FROM json_each(?) AS j WHERE mailboxes.device_id = j.value ->> 0`,
     ),
-    /** Plucked: the envelope id of each delivery deleted. */
+    /** The seq a single-recipient envelope's delivery got, when it is not the one planned (applyEnqueues). */
+    moveDeliveryPointer: db.prepare<[number, number]>('UPDATE envelopes SET delivery_seq = ? WHERE id = ?'),
+    /** Plucked: per delivery deleted, the envelope its ack counts down (null for one holding its payload). */
     ackThrough: db
-      .prepare<[number, number], number>('DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING envelope_id')
-      .pluck(),
-    ackListed: db
-      .prepare<[number, string], number>(
-        'DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?)) RETURNING envelope_id',
+      .prepare<[number, number], number | null>(
+        'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING CASE WHEN payload IS NULL THEN envelope_id END',
       )
       .pluck(),
-    /** A JSON array of [envelope id, deliveries acked]; an envelope whose last delivery went keeps only its dedup key. */
+    ackListed: db
+      .prepare<[number, string], number | null>(
+        `DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?))
+         RETURNING CASE WHEN payload IS NULL THEN envelope_id END`,
+      )
+      .pluck(),
+    /**
+     * A JSON array of [envelope id, deliveries acked]; an envelope whose last delivery went keeps only its dedup key,
+     * its retention running from now unless it runs from its acceptance.
+     */
     releaseEnvelopes: db.prepare<[number, string]>(
       `UPDATE envelopes SET remaining = remaining - (j.value ->> 1),
          payload = CASE WHEN remaining <= (j.value ->> 1) THEN NULL ELSE payload END,
-         gone_at = CASE WHEN remaining <= (j.value ->> 1) THEN ? ELSE gone_at END
+         gone_at = CASE WHEN remaining <= (j.value ->> 1) THEN coalesce(gone_at, ?) ELSE gone_at END
        FROM json_each(?) AS j WHERE envelopes.id = j.value ->> 0`,
     ),
     page: db.prepare<[number, number, number], PageRow>(
@@ -79,9 +102,22 @@ function prepareStatements(db: Database.Database) {
        FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id
        WHERE d.device_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
     ),
-    pruneGone: db.prepare<[number, number]>(
-      'DELETE FROM envelopes WHERE id IN (SELECT id FROM envelopes WHERE gone_at IS NOT NULL AND gone_at < ? LIMIT ?)',
+    pruneCandidates: db.prepare<[number, number], PruneCandidate>(
+      `SELECT id, remaining, delivery_device, delivery_seq FROM envelopes
+       WHERE gone_at IS NOT NULL AND gone_at < ? ORDER BY gone_at LIMIT ?`,
     ),
+    deliveryPending: db.prepare<[number, number, number], { pending: 1 }>(
+      'SELECT 1 AS pending FROM deliveries WHERE device_id = ? AND seq = ? AND envelope_id = ?',
+    ),
+    /** Takes a pending envelope out of the prune's index until its last ack. */
+    parkEnvelope: db.prepare<[number]>('UPDATE envelopes SET gone_at = NULL WHERE id = ?'),
+    /** …and a single recipient's pending delivery gives its payload to the envelope, so that its ack counts it down. */
+    parkSingle: db.prepare<[number, number, number]>(
+      `UPDATE envelopes SET remaining = 1, delivery_device = NULL, delivery_seq = NULL,
+         payload = (SELECT payload FROM deliveries WHERE device_id = ? AND seq = ?)
+       WHERE id = ?`,
+    ),
+    dropDeliveryPayload: db.prepare<[number, number]>('UPDATE deliveries SET payload = NULL WHERE device_id = ? AND seq = ?'),
   };
 }
 
@@ -100,7 +136,7 @@ export class SqliteMailboxes {
   write(batch: MailboxWriteBatch): MailboxWriteResult {
     this.applyAcks(batch.acks, batch.now);
     const reserving = new Set<MailboxEntry>();
-    const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, reserving);
+    const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, batch.now, reserving);
     if (reserving.size > 0) {
       this.statements.saveNextSeqs.run(JSON.stringify([...reserving].map((m) => [m.id, m.reservedTo])));
     }
@@ -138,15 +174,37 @@ export class SqliteMailboxes {
     return this.mailbox(mailbox)?.pending ?? 0;
   }
 
+  /**
+   * Deletes up to `limit` dedup records whose retention started before `goneBefore` and no delivery of which is
+   * pending, and parks the pending ones it meets (see the top of this file). Call inside a transaction.
+   */
   pruneDedupRecords(goneBefore: number, limit: number): number {
-    return this.statements.pruneGone.run(goneBefore, limit).changes;
+    let deleted = 0;
+    while (deleted < limit) {
+      const candidates = this.statements.pruneCandidates.all(goneBefore, limit - deleted);
+      if (candidates.length === 0) break;
+      for (const { id, remaining, delivery_device: device, delivery_seq: seq } of candidates) {
+        const single = device !== null && seq !== null;
+        if (remaining === 0 && !(single && this.statements.deliveryPending.get(device, seq, id) !== undefined)) {
+          this.statements.deleteEnvelope.run(id);
+          deleted += 1;
+          continue;
+        }
+        this.statements.parkEnvelope.run(id);
+        if (single) {
+          this.statements.parkSingle.run(device, seq, id);
+          this.statements.dropDeliveryPayload.run(device, seq);
+        }
+      }
+    }
+    return deleted;
   }
 
   private applyAcks(acks: readonly MailboxAck[], now: number): void {
     if (acks.length === 0) return;
     const released = new Map<number, number>();
-    const release = (envelopeIds: number[]) => {
-      for (const id of envelopeIds) released.set(id, (released.get(id) ?? 0) + 1);
+    const release = (envelopeIds: Array<number | null>) => {
+      for (const id of envelopeIds) if (id !== null) released.set(id, (released.get(id) ?? 0) + 1);
       return envelopeIds.length;
     };
     for (const ack of acks) {
@@ -159,7 +217,7 @@ export class SqliteMailboxes {
     if (released.size > 0) this.statements.releaseEnvelopes.run(now, JSON.stringify([...released]));
   }
 
-  private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, reserving: Set<MailboxEntry>): EnqueueOutcome[] {
+  private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, now: number, reserving: Set<MailboxEntry>): EnqueueOutcome[] {
     const outcomes: EnqueueOutcome[] = new Array(envelopes.length);
     const targets: Array<Array<{ address: Address; mailbox: MailboxEntry }>> = new Array(envelopes.length);
     const candidates: number[] = [];
@@ -186,7 +244,18 @@ export class SqliteMailboxes {
       } else candidates.push(i);
     });
 
-    const inserted = this.insertEnvelopes(envelopes, candidates, targets);
+    // The seqs as they will be if every candidate is stored, the common case: a single-recipient envelope names its
+    // delivery by it, corrected below when a duplicate or a full mailbox earlier in the batch took none.
+    const plannedSeqs = new Map<MailboxEntry, number>();
+    const plannedSeq: number[] = new Array(envelopes.length);
+    for (const i of candidates) {
+      for (const { mailbox } of targets[i]!) {
+        const seq = plannedSeqs.get(mailbox) ?? mailbox.nextSeq;
+        plannedSeqs.set(mailbox, seq + 1);
+        if (targets[i]!.length === 1) plannedSeq[i] = seq;
+      }
+    }
+    const inserted = this.insertEnvelopes(envelopes, candidates, targets, plannedSeq, now);
     const deliveryRows: unknown[] = [];
     for (const i of candidates) {
       const id = inserted.get(i);
@@ -201,6 +270,7 @@ export class SqliteMailboxes {
         outcomes[i] = { status: 'mailbox_full', recipients: full };
         continue;
       }
+      const single = targets[i]!.length === 1;
       const deliveries = targets[i]!.map(({ address, mailbox }) => {
         const seq = mailbox.nextSeq++;
         mailbox.pending += 1;
@@ -208,7 +278,8 @@ export class SqliteMailboxes {
           mailbox.reservedTo = seq + SEQ_RESERVATION;
           reserving.add(mailbox);
         }
-        deliveryRows.push(mailbox.id, seq, id, targets[i]!.length > 1 ? null : envelopes[i]!.payload);
+        if (single && seq !== plannedSeq[i]) this.statements.moveDeliveryPointer.run(seq, id);
+        deliveryRows.push(mailbox.id, seq, id, single ? envelopes[i]!.payload : null);
         return { recipient: address, seq };
       });
       outcomes[i] = { status: 'stored', deliveries };
@@ -222,16 +293,27 @@ export class SqliteMailboxes {
     return outcomes;
   }
 
-  /** Inserts the envelopes at `indexes`; returns the ids of those that were new, by their index in `envelopes`. */
-  private insertEnvelopes(envelopes: readonly EnvelopeToStore[], indexes: readonly number[], targets: ReadonlyArray<ReadonlyArray<unknown>>): Map<number, number> {
+  /**
+   * Inserts the envelopes at `indexes`, accepted at `now`; returns the ids of those that were new, by their index in
+   * `envelopes`. A single-recipient envelope names its delivery (`plannedSeq`); a fan-out counts its deliveries.
+   */
+  private insertEnvelopes(
+    envelopes: readonly EnvelopeToStore[],
+    indexes: readonly number[],
+    targets: ReadonlyArray<ReadonlyArray<{ mailbox: MailboxEntry }>>,
+    plannedSeq: readonly number[],
+    now: number,
+  ): Map<number, number> {
     const inserted = new Map<number, number>();
     for (let start = 0; start < indexes.length; start += ENVELOPE_ROWS_PER_INSERT) {
       const chunk = indexes.slice(start, start + ENVELOPE_ROWS_PER_INSERT);
       const parameters: unknown[] = [];
       for (const i of chunk) {
         const e = envelopes[i]!;
-        const shared = targets[i]!.length > 1;
-        parameters.push(normalizeUsername(e.sender.user), e.sender.device, e.messageId, shared ? e.payload : null, e.sentAt, targets[i]!.length);
+        const recipients = targets[i]!;
+        const user = normalizeUsername(e.sender.user);
+        if (recipients.length === 1) parameters.push(user, e.sender.device, e.messageId, null, e.sentAt, 0, now, recipients[0]!.mailbox.id, plannedSeq[i]);
+        else parameters.push(user, e.sender.device, e.messageId, e.payload, e.sentAt, recipients.length, now, null, null);
       }
       // RETURNING's order is unspecified, but row ids are handed out in insertion order (each one above the largest
       // so far), so sorted they line up with the chunk when every row went in.
@@ -266,8 +348,8 @@ export class SqliteMailboxes {
     if (statement === undefined) {
       statement = this.db
         .prepare<unknown[], number>(
-          `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining)
-           VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
+          `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining, gone_at, delivery_device, delivery_seq)
+           VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
            ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING
            RETURNING id`,
         )

@@ -101,12 +101,64 @@ describe('SQLite store', () => {
     }
   });
 
-  it('prunes dedup records only once the envelope is gone and older than the cut-off', async () => {
-    await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
-    await store.commitMailboxBatch(batch({ now: 10_000, acks: [{ mailbox: bob, through: 1, also: [] }] }));
-    expect(await store.pruneDedupRecords(10_000, 100)).toBe(0);
-    expect(await store.pruneDedupRecords(10_001, 100)).toBe(1);
-    const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob]), envelope('kept', [bob])] }));
-    expect(resend.enqueues.map((o) => o.status)).toEqual(['stored', 'duplicate']);
+  it('keeps a dedup record for the retention after the relay accepted the send, and while it is pending', async () => {
+    // Accepted at 5,000: 'acked' (bob) and 'fanout' (bob, carol) are acked long after, 'pending' never.
+    await store.commitMailboxBatch(batch({ now: 5000, enqueues: [envelope('acked', [bob]), envelope('pending', [carol]), envelope('fanout', [bob, carol])] }));
+    await store.commitMailboxBatch(batch({ now: 50_000, acks: [{ mailbox: bob, through: 2, also: [] }, { mailbox: carol, through: 0, also: [2] }] }));
+    expect(await store.pruneDedupRecords(5000, 100)).toBe(0);
+    // Counted from acceptance, not from the acks at 50,000; the pending one stays.
+    expect(await store.pruneDedupRecords(5001, 100)).toBe(2);
+    const resend = await store.commitMailboxBatch(batch({ now: 60_000, enqueues: [envelope('acked', [bob]), envelope('pending', [carol]), envelope('fanout', [bob])] }));
+    expect(resend.enqueues.map((o) => o.status)).toEqual(['stored', 'duplicate', 'stored']);
+    expect((await store.pageMailbox(carol, 0, 10)).map((d) => [d.seq, d.messageId, Buffer.from(d.payload).toString()])).toEqual([[1, 'pending', 'payload-pending']]);
+
+    // Acked at 70,000, long after its retention ran out: kept for the retention after that ack.
+    await store.commitMailboxBatch(batch({ now: 70_000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(70_000, 100)).toBe(0);
+    expect((await store.commitMailboxBatch(batch({ now: 70_000, enqueues: [envelope('pending', [carol])] }))).enqueues[0]!.status).toBe('duplicate');
+    // It goes now; the two stored again at 60,000 are pending.
+    expect(await store.pruneDedupRecords(70_001, 100)).toBe(1);
+    expect((await store.commitMailboxBatch(batch({ now: 80_000, enqueues: [envelope('pending', [carol])] }))).enqueues[0]!.status).toBe('stored');
+  });
+
+  it('keeps a fan-out record while one of its deliveries is pending, past its retention', async () => {
+    await store.commitMailboxBatch(batch({ now: 5000, enqueues: [envelope('fanout', [bob, carol])] }));
+    await store.commitMailboxBatch(batch({ now: 6000, acks: [{ mailbox: bob, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(100_000, 100)).toBe(0);
+    expect((await store.pageMailbox(carol, 0, 10)).map((d) => Buffer.from(d.payload).toString())).toEqual(['payload-fanout']);
+    await store.commitMailboxBatch(batch({ now: 200_000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(200_000, 100)).toBe(0);
+    expect(await store.pruneDedupRecords(200_001, 100)).toBe(1);
+  });
+
+  it('names the right delivery when a duplicate or a full mailbox earlier in the batch took no seq', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('first', [bob])] }));
+    const result = await store.commitMailboxBatch(
+      batch({ mailboxQuota: 3, enqueues: [envelope('first', [bob]), envelope('second', [bob]), envelope('fill', [carol, bob]), envelope('full', [bob]), envelope('third', [carol])] }),
+    );
+    expect(result.enqueues.map((o) => (o.status === 'stored' ? o.deliveries.map((d) => d.seq) : o.status))).toEqual([
+      'duplicate',
+      [2],
+      [1, 3],
+      'mailbox_full',
+      [2],
+    ]);
+    // Past the retention, all pending ('second' was planned as bob's seq 3, which 'fill' got): none goes.
+    expect(await store.pruneDedupRecords(100_000, 100)).toBe(0);
+    // Once acked, they go after the retention counted from their acks; 'fill' waits for carol.
+    await store.commitMailboxBatch(batch({ now: 6000, acks: [{ mailbox: bob, through: 3, also: [] }, { mailbox: carol, through: 0, also: [2] }] }));
+    expect(await store.pruneDedupRecords(6001, 100)).toBe(3);
+    await store.commitMailboxBatch(batch({ now: 7000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(7001, 100)).toBe(1);
+  });
+
+  it('prunes in chunks of at most the limit, however many pending records it meets', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: ['a', 'b', 'c', 'd', 'e'].map((id) => envelope(id, [bob])) }));
+    await store.commitMailboxBatch(batch({ enqueues: ['f', 'g', 'h'].map((id) => envelope(id, [carol])) }));
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: carol, through: 3, also: [] }] }));
+    expect(await store.pruneDedupRecords(100_000, 2)).toBe(2);
+    expect(await store.pruneDedupRecords(100_000, 2)).toBe(1);
+    expect(await store.pruneDedupRecords(100_000, 2)).toBe(0);
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 });

@@ -97,6 +97,7 @@ export class SqliteRelayStore implements RelayStore {
   private readonly devices: SqliteDevices;
   private readonly linkInTransaction: (link: DeviceLink) => LinkOutcome;
   private readonly removeInTransaction: (address: Address, now: number) => boolean;
+  private readonly pruneInTransaction: (goneBefore: number, limit: number) => number;
   private closed = false;
 
   constructor(
@@ -116,6 +117,7 @@ export class SqliteRelayStore implements RelayStore {
       this.mailboxes.write({ acks: [{ mailbox: address, through: MAX_SEQ, also: [] }], enqueues: [], mailboxQuota: 0, now });
       return this.devices.remove(address.user, address.device);
     });
+    this.pruneInTransaction = db.transaction((goneBefore: number, limit: number) => this.mailboxes.pruneDedupRecords(goneBefore, limit));
     this.prekeys = new SqlitePrekeyStore(
       db,
       () => this.assertOpen(),
@@ -192,7 +194,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async pruneDedupRecords(goneBefore: number, limit: number): Promise<number> {
     this.assertOpen();
-    return this.mailboxes.pruneDedupRecords(goneBefore, limit);
+    return this.pruneInTransaction(goneBefore, limit);
   }
 
   publishPrekeys(upload: PrekeyUpload): Promise<PublishOutcome> {

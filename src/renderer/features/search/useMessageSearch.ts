@@ -3,7 +3,7 @@
 // edited are not all in the search index yet (the indexer works through them in the background: db/search/
 // indexQueue.ts), so the answer may miss them; the search runs again once the index has caught up.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { indexBehind } from '../../db/search/indexQueue';
 import { searchMessages, type SearchHit, type SearchOptions } from '../../db/search/searchMessages';
 import { screenWork } from '../../db/screenWork';
@@ -46,5 +46,7 @@ export function useMessageSearch(query: string, options: SearchOptions): Message
     };
   }, [db, trimmed, conversationId, limit, behind]);
 
-  return trimmed.length < MIN_QUERY_CHARS || !result ? null : { ...result, indexing: behind };
+  // The same object while nothing changed: screens run effects on a new answer (the in-chat bar jumps to its newest hit).
+  const answer = useMemo(() => (result ? { ...result, indexing: behind } : null), [result, behind]);
+  return trimmed.length < MIN_QUERY_CHARS ? null : answer;
 }

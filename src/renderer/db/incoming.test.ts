@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { countRequests, freshDatabase } from '../testing/db';
 import { receiptFrom, textFrom, typingFrom } from '../testing/messages';
-import { countUnread, ensureConversation } from './conversations';
+import { countUnread, ensureConversation, listChatSummaries } from './conversations';
 import { storeReceived } from './incoming';
 import { queueTextMessage } from './outgoing';
 import { advanceStatus } from './rows';
@@ -59,6 +59,21 @@ describe('storing received messages', () => {
     const stored = await db.messages.orderBy('seq').toArray();
     expect(stored.map((row) => [row.conversationId, row.body])).toEqual(batch.map((message) => [message.conversationId, (message.content as { body: string }).body]));
     expect(stored[3]).toMatchObject({ sender: 'bob', direction: 'in', timestamp: batch[3]!.sentAt, receivedAt: batch[3]!.receivedAt });
+  });
+
+  it('a catch-up decrypts nothing it stored: the next batch reads its chat rows, and the chat list its rows, from the cache', async () => {
+    const db = freshDatabase();
+    await storeReceived(db, [textFrom('bob', 'm0', 'first batch'), textFrom('carol', 'c0', 'hi')], 'alice', titleOf);
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    await storeReceived(db, [textFrom('bob', 'm1', 'second batch'), textFrom('carol', 'c1', 'again')], 'alice', titleOf);
+    const list = await listChatSummaries(db);
+    const calls = decrypt.mock.calls.length;
+    decrypt.mockRestore();
+    expect(list.map((chat) => [chat.conversation.id, chat.lastMessage?.body, chat.unread])).toEqual([
+      ['dm:carol', 'again', 2],
+      ['dm:bob', 'second batch', 2],
+    ]);
+    expect(calls).toBe(0);
   });
 
   it('stores a batch with a number of database requests that does not grow with its size (catch-up)', async () => {

@@ -30,19 +30,23 @@ function reviver(_key: string, value: unknown): unknown {
 
 export async function sealFields(key: CryptoKey, table: string, fields: Record<string, unknown>): Promise<Uint8Array> {
   const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
-  const plaintext = encoder.encode(JSON.stringify(fields, replacer));
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad(table) }, key, plaintext));
+  const json = JSON.stringify(fields, replacer);
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad(table) }, key, encoder.encode(json)));
   const sealed = new Uint8Array(1 + NONCE_BYTES + ciphertext.length);
   sealed[0] = FORMAT;
   sealed.set(nonce, 1);
   sealed.set(ciphertext, 1 + NONCE_BYTES);
+  // What this page wrote is read back soon (the chat list shows the newest message; the next receive batch reads the
+  // conversation rows this one wrote): it opens from here, with no decryption.
+  remember(key, table, sealed, json);
   return sealed;
 }
 
 /**
- * Rows opened lately, by key, table, nonce and tag (which, under one key, identify the ciphertext): a chat's window
- * is read again on every change to it, and its unchanged rows then cost a JSON parse instead of a decryption.
- * Holds plaintext JSON in memory only, a bounded number of rows, and hands out a fresh object every time.
+ * Rows opened or sealed lately, by key, table, nonce and tag (which, under one key, identify the ciphertext): a chat's
+ * window is read again on every change to it, and its unchanged rows then cost a JSON parse instead of a decryption;
+ * a row this page just sealed opens without one too. Holds plaintext JSON in memory only, a bounded number of rows,
+ * and hands out a fresh object every time.
  */
 const OPENED_LIMIT = 4_000;
 const opened = new WeakMap<CryptoKey, Map<string, string>>();
@@ -54,22 +58,37 @@ function cacheKey(table: string, sealed: Uint8Array): string {
   return id;
 }
 
-/** Throws when the bytes were not sealed with this key for this table (tampered, or another profile's). */
-export async function openFields(key: CryptoKey, table: string, sealed: Uint8Array<ArrayBuffer>): Promise<Record<string, unknown>> {
-  if (sealed[0] !== FORMAT || sealed.length < 1 + NONCE_BYTES + 16) throw new Error('not a sealed history row');
+function remember(key: CryptoKey, table: string, sealed: Uint8Array, json: string): void {
   let cache = opened.get(key);
   if (!cache) opened.set(key, (cache = new Map()));
-  const id = cacheKey(table, sealed);
-  let json = cache.get(id);
-  if (json === undefined) {
-    const plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: sealed.subarray(1, 1 + NONCE_BYTES), additionalData: aad(table) },
-      key,
-      sealed.subarray(1 + NONCE_BYTES),
-    );
-    json = decoder.decode(plaintext);
-    cache.set(id, json);
-    if (cache.size > OPENED_LIMIT) cache.delete(cache.keys().next().value!);
-  }
+  cache.set(cacheKey(table, sealed), json);
+  if (cache.size > OPENED_LIMIT) cache.delete(cache.keys().next().value!);
+}
+
+function checkFormat(sealed: Uint8Array): void {
+  if (sealed[0] !== FORMAT || sealed.length < 1 + NONCE_BYTES + 16) throw new Error('not a sealed history row');
+}
+
+/**
+ * The row's fields when they were opened or sealed lately (see above), at once; undefined when opening them needs a
+ * decryption. Throws on bytes that are not a sealed row.
+ */
+export function openCachedFields(key: CryptoKey, table: string, sealed: Uint8Array): Record<string, unknown> | undefined {
+  checkFormat(sealed);
+  const json = opened.get(key)?.get(cacheKey(table, sealed));
+  return json === undefined ? undefined : (JSON.parse(json, reviver) as Record<string, unknown>);
+}
+
+/** Throws when the bytes were not sealed with this key for this table (tampered, or another profile's). */
+export async function openFields(key: CryptoKey, table: string, sealed: Uint8Array<ArrayBuffer>): Promise<Record<string, unknown>> {
+  const cached = openCachedFields(key, table, sealed);
+  if (cached) return cached;
+  const plaintext = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: sealed.subarray(1, 1 + NONCE_BYTES), additionalData: aad(table) },
+    key,
+    sealed.subarray(1 + NONCE_BYTES),
+  );
+  const json = decoder.decode(plaintext);
+  remember(key, table, sealed, json);
   return JSON.parse(json, reviver) as Record<string, unknown>;
 }

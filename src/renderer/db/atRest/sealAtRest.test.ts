@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshDatabase, testHistoryKeys } from '../../testing/db';
+import { FAKE_HISTORY_KEY } from '../../testing/fakeParley';
 import { markReadUpTo } from '../conversations';
 import { ParleyDatabase, SCHEMA_V4 } from '../database';
 import { saveDraft } from '../drafts';
@@ -117,6 +118,44 @@ describe('history sealed at rest', () => {
     expect(encrypt).toHaveBeenCalledTimes(1);
     expect(await db.meta.get('moved')).toEqual(other);
     encrypt.mockRestore();
+  });
+
+  it('opens rows this page sealed or opened from its cache: no decryption, no wait inside the transaction', async () => {
+    const db = track(freshDatabase());
+    await db.conversations.add({ id: 'dm:bob', kind: 'dm', title: 'Bob Cached', lastActivityAt: 1, lastReadSeq: 0, createdAt: 1 });
+    const rows = [1, 2, 3].map((n) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in' as const, body: `cached ${n}`, timestamp: n }));
+    await db.sealAhead(db.messages, rows);
+    const seqs = await db.messages.bulkAdd(rows, { allKeys: true });
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    // awaitInTransaction keeps a transaction open with counts of a key no store uses while WebCrypto works.
+    const count = vi.spyOn(IDBObjectStore.prototype, 'count');
+    let spins = -1;
+    const read = await db.transaction('rw', db.conversations, db.messages, async () => {
+      const conversation = await db.conversations.get('dm:bob');
+      const some = await db.messages.bulkGet([seqs[0]!, seqs[2]!]);
+      const range = await db.messages.where('[conversationId+seq]').between(['dm:bob', Dexie.minKey], ['dm:bob', Dexie.maxKey]).toArray();
+      const walked: string[] = [];
+      await db.messages.each((message) => void walked.push(message.body));
+      spins = count.mock.calls.filter(([key]) => key === -Infinity).length;
+      // A write after reads that waited for nothing still lands in the same transaction.
+      await db.conversations.update('dm:bob', { title: `${conversation?.title} (read)` });
+      return { title: conversation?.title, some: some.map((message) => message?.body), range: range.map((message) => message.body), walked };
+    });
+    count.mockRestore();
+    expect(read).toEqual({ title: 'Bob Cached', some: ['cached 1', 'cached 3'], range: ['cached 1', 'cached 2', 'cached 3'], walked: ['cached 1', 'cached 2', 'cached 3'] });
+    expect(decrypt).not.toHaveBeenCalled();
+    expect(spins).toBe(0);
+    expect((await db.conversations.get('dm:bob'))?.title).toBe('Bob Cached (read)');
+    expect(decrypt).not.toHaveBeenCalled();
+
+    // The cache is per key: the same bytes imported again are another key, whose reads decrypt (and then are cached).
+    db.close();
+    const again = track(new ParleyDatabase(db.name, importHistoryKeys(Uint8Array.from(atob(FAKE_HISTORY_KEY), (char) => char.charCodeAt(0)))));
+    expect((await again.messages.toArray()).map((message) => message.body)).toEqual(['cached 1', 'cached 2', 'cached 3']);
+    expect(decrypt).toHaveBeenCalledTimes(3);
+    expect((await again.messages.toArray()).map((message) => message.body)).toEqual(['cached 1', 'cached 2', 'cached 3']);
+    expect(decrypt).toHaveBeenCalledTimes(3);
+    decrypt.mockRestore();
   });
 
   it('does not open rows with another key', async () => {

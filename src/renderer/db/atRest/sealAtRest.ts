@@ -6,11 +6,12 @@
 // left to seal is written as it is.
 // Rows written before this existed (plaintext) still read as they are until the v5 upgrade seals them.
 // Decryption is WebCrypto, asynchronous: it runs inside the caller's transaction (inTransaction.ts), and a cursor
-// hands each row to its reader only once it is open. Plain ranges (toArray, primaryKeys) stay the fast path.
+// hands each row to its reader only once it is open. Rows opened or sealed lately open at once from rowCipher's
+// cache, with no request to keep the transaction alive. Plain ranges (toArray, primaryKeys) stay the fast path.
 import type { DBCore, DBCoreCursor, DBCoreTable, DBCoreTableSchema, DBCoreTransaction, Middleware } from 'dexie';
 import type { HistoryKeys } from './historyKeys';
 import { awaitInTransaction } from './inTransaction';
-import { openFields, sealFields } from './rowCipher';
+import { openCachedFields, openFields, sealFields } from './rowCipher';
 
 export const SEALED_FIELD = 'sealed';
 
@@ -82,27 +83,51 @@ export function sealAtRest(keys: Promise<HistoryKeys>, declared: ClearFields, be
     level: -10,
     create(down: DBCore): DBCore {
       below?.(down);
-      return { ...down, table: (name: string) => sealedTable(down.table(name), keys, declared) };
+      const cipher: RowKey = { key: undefined, ready: keys.then(({ rows }) => (cipher.key = rows)) };
+      return { ...down, table: (name: string) => sealedTable(down.table(name), cipher, declared) };
     },
   };
 }
 
-function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>, declared: ClearFields): DBCoreTable {
+/** The rows key, and once it is there, the key itself (to open cached rows without awaiting anything). */
+interface RowKey {
+  key: CryptoKey | undefined;
+  readonly ready: Promise<CryptoKey>;
+}
+
+/** A read's rows, opened: at once when none needs a decryption, else as a promise to await in its transaction. */
+type Opened<T> = { now: T } | { later: Promise<T> };
+
+function sealedTable(table: DBCoreTable, cipher: RowKey, declared: ClearFields): DBCoreTable {
   const name = table.name;
   const clear = clearFieldsOf(table.schema, declared);
 
-  const seal = async (row: Row): Promise<Row> => sealRow((await keys).rows, name, clear, row);
+  const seal = async (row: Row): Promise<Row> => sealRow(await cipher.ready, name, clear, row);
   const ahead = (row: Row): Row | undefined => {
     const entry = sealedAhead.get(row);
     return entry?.table === name ? entry.row : undefined;
   };
-  const open = async (row: unknown): Promise<unknown> => {
-    if (!isSealed(row)) return row;
+  /** The row opened from the cache (or as it is, when not sealed); undefined when it needs a decryption. */
+  const openNow = (row: unknown): { row: unknown } | undefined => {
+    if (!isSealed(row)) return { row };
     const { [SEALED_FIELD]: sealed, ...kept } = row as Row;
-    return { ...kept, ...(await openFields((await keys).rows, name, sealed as Uint8Array<ArrayBuffer>)) };
+    const fields = cipher.key && openCachedFields(cipher.key, name, sealed as Uint8Array);
+    return fields ? { row: { ...kept, ...fields } } : undefined;
+  };
+  /** A sealed row that openNow could not open: decrypted. */
+  const decrypt = async (row: unknown): Promise<unknown> => {
+    const { [SEALED_FIELD]: sealed, ...kept } = row as Row;
+    return { ...kept, ...(await openFields(await cipher.ready, name, sealed as Uint8Array<ArrayBuffer>)) };
+  };
+  /** Opens a read's rows (undefined for a missing one): at once when all are cached. */
+  const openAll = (values: readonly unknown[]): Opened<unknown[]> => {
+    const now = values.map((value) => (value === undefined ? { row: value } : openNow(value)));
+    if (now.every((entry) => entry !== undefined)) return { now: now.map((entry) => entry!.row) };
+    return { later: Promise.all(values.map((value, index) => (now[index] ? now[index].row : decrypt(value)))) };
   };
   /** Crypto inside the caller's transaction, which must not commit meanwhile. */
-  const within = <T>(trans: DBCoreTransaction, work: Promise<T>): Promise<T> => awaitInTransaction(trans as IDBTransaction, name, work);
+  const awaitCrypto = <T>(trans: DBCoreTransaction, work: Promise<T>): Promise<T> => awaitInTransaction(trans as IDBTransaction, name, work);
+  const within = <T>(trans: DBCoreTransaction, opened: Opened<T>): Promise<T> => ('now' in opened ? Promise.resolve(opened.now) : awaitCrypto(trans, opened.later));
 
   return {
     ...table,
@@ -111,37 +136,47 @@ function sealedTable(table: DBCoreTable, keys: Promise<HistoryKeys>, declared: C
       const sealed = (request.values as Row[]).map((row) => ahead(row) ?? (hasHidden(clear, row) ? undefined : row));
       const values = sealed.every((row) => row !== undefined)
         ? sealed
-        : await within(request.trans, Promise.all((request.values as Row[]).map((value, index) => sealed[index] ?? seal(value))));
+        : await awaitCrypto(request.trans, Promise.all((request.values as Row[]).map((value, index) => sealed[index] ?? seal(value))));
       return table.mutate({ ...request, values });
     },
     async get(request) {
       const value: unknown = await table.get(request);
-      return value === undefined ? value : within(request.trans, open(value));
+      return value === undefined ? value : (await within(request.trans, openAll([value])))[0];
     },
     async getMany(request) {
-      const values = await table.getMany(request);
-      return within(request.trans, Promise.all(values.map((value) => (value === undefined ? value : open(value)))));
+      return within(request.trans, openAll(await table.getMany(request)));
     },
     async query(request) {
       const response = await table.query(request);
       if (!request.values) return response;
-      return { ...response, result: await within(request.trans, Promise.all(response.result.map(open))) };
+      return { ...response, result: await within(request.trans, openAll(response.result)) };
     },
     async openCursor(request) {
       const cursor = await table.openCursor(request);
       if (!cursor || request.values === false) return cursor;
-      return openingCursor(cursor, (value) => within(cursor.trans, open(value)));
+      return openingCursor(cursor, (value) => {
+        const now = openNow(value);
+        return now ?? awaitCrypto(cursor.trans, decrypt(value)).then((row) => ({ row }));
+      });
     },
   };
 }
 
 /**
- * A cursor whose reader sees each row opened: every step waits for the decryption, then calls the reader from
- * inside the transaction (continue / stop work as on the cursor below). Key getters are forwarded explicitly:
- * IndexedDB's own getters refuse to run on another object.
+ * A cursor whose reader sees each row opened: a step whose row needs a decryption waits for it, then calls the reader
+ * from inside the transaction (continue / stop work as on the cursor below); a cached row goes to the reader at once.
+ * Key getters are forwarded explicitly: IndexedDB's own getters refuse to run on another object.
  */
-function openingCursor(cursor: DBCoreCursor, open: (value: unknown) => Promise<unknown>): DBCoreCursor {
+function openingCursor(cursor: DBCoreCursor, open: (value: unknown) => { row: unknown } | Promise<{ row: unknown }>): DBCoreCursor {
   let value: unknown;
+  const next = (onNext: () => void, opened: { row: unknown }) => {
+    value = opened.row;
+    try {
+      onNext();
+    } catch (error) {
+      cursor.fail(error as Error);
+    }
+  };
   return Object.create(cursor, {
     key: { get: () => cursor.key },
     primaryKey: { get: () => cursor.primaryKey },
@@ -149,17 +184,15 @@ function openingCursor(cursor: DBCoreCursor, open: (value: unknown) => Promise<u
     start: {
       value: (onNext: () => void) =>
         cursor.start(() => {
-          open(cursor.value).then(
-            (opened) => {
-              value = opened;
-              try {
-                onNext();
-              } catch (error) {
-                cursor.fail(error as Error);
-              }
-            },
-            (error: unknown) => cursor.fail(error as Error),
-          );
+          let opened: { row: unknown } | Promise<{ row: unknown }>;
+          try {
+            opened = open(cursor.value);
+          } catch (error) {
+            cursor.fail(error as Error);
+            return;
+          }
+          if (!(opened instanceof Promise)) next(onNext, opened);
+          else opened.then((row) => next(onNext, row), (error: unknown) => cursor.fail(error as Error));
         }),
     },
   }) as DBCoreCursor;

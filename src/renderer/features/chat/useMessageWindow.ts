@@ -48,23 +48,34 @@ export function useMessageWindow(
     // focusNonce: the same message asked for again is a new request.
   }, [db, conversationId, openAtReadSeq, focusSeq, focusNonce]);
 
+  // The window on screen is the one whose rows are loaded. A window just asked for takes over only with its own
+  // rows: until they come (the live query keeps the last result meanwhile) the screen still shows the previous
+  // window's rows, and calling it by the new window's edges would, for one, call the old page's bottom "the newest
+  // message" (a wheel there pinned the list to the end and the new rows then jumped the view past a page).
   const fromSeq = window?.fromSeq;
   const toSeq = window?.toSeq;
-  const rows = useLiveQuery(
-    () => (fromSeq === undefined || toSeq === undefined ? undefined : rowsInWindow(db, conversationId, fromSeq, toSeq)),
+  const loaded = useLiveQuery(
+    async () => (fromSeq === undefined || toSeq === undefined ? undefined : { fromSeq, toSeq, rows: await rowsInWindow(db, conversationId, fromSeq, toSeq) }),
     [db, conversationId, fromSeq, toSeq],
   );
+  const shown = useRef<{ window: MessageWindow; rows: StoredMessage[] } | null>(null);
+  const current = shown.current;
+  if (window && loaded && loaded.fromSeq === window.fromSeq && loaded.toSeq === window.toSeq && (current?.window !== window || current.rows !== loaded.rows)) {
+    shown.current = { window, rows: loaded.rows };
+  }
+  const onScreen = shown.current;
+  const pending = onScreen?.window !== window;
 
   const move = useCallback(
     (step: Move) => {
-      if (busy.current || !window || !rows) return;
+      if (busy.current || pending || !onScreen) return;
       busy.current = true;
       screenWork(
         'chat.page_failed',
         step(
           db,
-          window,
-          rows.map((row) => row.seq),
+          onScreen.window,
+          onScreen.rows.map((row) => row.seq),
         )
           .then(setWindow)
           .finally(() => {
@@ -72,7 +83,7 @@ export function useMessageWindow(
           }),
       );
     },
-    [db, window, rows],
+    [db, onScreen, pending],
   );
 
   const showLatest = useCallback(async () => {
@@ -88,20 +99,20 @@ export function useMessageWindow(
 
   const trim = useCallback(
     (atBottom: boolean) => {
-      if (!window || !rows) return;
+      if (pending || !onScreen) return;
       const next = trimLiveWindow(
-        window,
-        rows.map((row) => row.seq),
+        onScreen.window,
+        onScreen.rows.map((row) => row.seq),
         atBottom,
       );
-      if (next !== window) setWindow(next);
+      if (next !== onScreen.window) setWindow(next);
     },
-    [window, rows],
+    [onScreen, pending],
   );
 
   return {
-    window,
-    rows,
+    window: onScreen?.window ?? null,
+    rows: onScreen?.rows,
     loadOlder: useCallback(() => move(loadOlder), [move]),
     loadNewer: useCallback(() => move(loadNewer), [move]),
     showLatest,

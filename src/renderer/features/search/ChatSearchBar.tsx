@@ -15,11 +15,13 @@ export function ChatSearchBar({ conversationId, onClose }: { conversationId: str
   const inputId = useId();
   const hits = result?.hits ?? [];
 
+  // A new answer (not a change of its `indexing` flag) starts again at its newest match.
+  const answered = result?.hits;
   useEffect(() => {
     setIndex(0);
-    const newest = result?.hits[0];
+    const newest = answered?.[0];
     if (newest) openAt(conversationId, newest.message.seq);
-  }, [result, conversationId, openAt]);
+  }, [answered, conversationId, openAt]);
 
   /** +1: an older match, -1: a newer one. */
   const go = (step: number) => {

@@ -60,4 +60,27 @@ describe('message search while the index is behind', () => {
     await waitFor(() => expect(within(found()).getAllByRole('button').map((hit) => hit.textContent)).toEqual([expect.stringContaining('another quokka'), expect.stringContaining('the quokka crossed')]));
     expect(within(found()).queryByText(/Indexing new messages/)).toBeNull();
   });
+
+  it('keeps an answer given while the index was current: a message indexed later does not move the user’s place', async () => {
+    const { fake, user } = await renderApp({ contacts: [fakeContact('bob')] });
+    act(() => {
+      fake.deliverAll([textFrom('bob', 'b1', 'first wombat'), textFrom('bob', 'b2', 'second wombat')]);
+    });
+    await waitFor(async () => expect(await sessionDb().indexQueue.count()).toBe(0));
+    await waitFor(async () => expect(await sessionDb().messageTerms.count()).toBe(2));
+    await user.click(await screen.findByRole('button', { name: /bob/ }));
+    await user.click(await screen.findByRole('button', { name: 'Search this chat' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search this chat' }), 'wombat');
+    const count = () => document.querySelector('.chat-search-count')?.textContent;
+    await waitFor(() => expect(count()).toBe('1 of 2'));
+    await user.click(screen.getByRole('button', { name: 'Previous match (older)' }));
+    expect(count()).toBe('2 of 2');
+    act(() => {
+      fake.deliver(textFrom('bob', 'b3', 'third wombat'));
+    });
+    await waitFor(async () => expect(await sessionDb().messageTerms.count()).toBe(3));
+    await waitFor(async () => expect(await sessionDb().indexQueue.count()).toBe(0));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count()).toBe('2 of 2');
+  });
 });

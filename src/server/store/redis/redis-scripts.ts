@@ -119,8 +119,10 @@ return 1
  *
  * A dedup record is one counter: the deliveries of its envelope not yet acked. The store of the envelope counts it up
  * by its deliveries (usually creating it), acks count it down; acks that come before the store leave it below zero.
- * So it is zero or more exactly when the envelope is stored. Each count is one read and one write (`GET`, then `SET`
- * with `PXAT` expire-at when it reaches zero, `PX` ceiling below zero or when new, else `KEEPTTL`).
+ * So it is zero or more exactly when the envelope is stored. `put` checks and marks it in one command (`SET NX GET`,
+ * before it appends; taken back if it refuses); `release` counts it down in one command when the acked deliveries are
+ * its last (`SET 0 PXAT GET`), else in a second; `settle` reads it (`GET`), then writes it once (`SET` with `PXAT`
+ * expire-at when it reaches zero, `PX` ceiling below zero or when new, else `KEEPTTL`).
  * Records written before this layout are hashes {done, left}: they are read and counted down as such until they
  * expire.
  */
@@ -205,8 +207,6 @@ function ops.undo(KEYS, ARGV)
   return 1
 end
 function ops.put(KEYS, ARGV)
-  local value = record(KEYS[1])
-  if stored(KEYS[1], value) then return {'duplicate'} end
   local mailboxes, indexes, unknown = {}, {}, {}
   local k, a = 2, 10
   while a <= #ARGV do
@@ -219,21 +219,38 @@ function ops.put(KEYS, ARGV)
     k = k + 1 + 2 * count
     a = a + 1 + count
   end
-  if #unknown > 0 then return {'unknown', unpack(unknown)} end
   local quota, seqs, full = tonumber(ARGV[4]), {}, {}
-  for i = 1, #mailboxes do
-    -- An append of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
-    if redis.call('EXISTS', indexes[i]) == 1 then seqs[i] = tonumber(redis.call('ZSCORE', indexes[i], ARGV[3])) end
-    if not seqs[i] and redis.call('XLEN', mailboxes[i]) >= quota then full[#full + 1] = i end
+  if #unknown == 0 then
+    for i = 1, #mailboxes do
+      -- An append of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
+      if redis.call('EXISTS', indexes[i]) == 1 then seqs[i] = tonumber(redis.call('ZSCORE', indexes[i], ARGV[3])) end
+      if not seqs[i] and redis.call('XLEN', mailboxes[i]) >= quota then full[#full + 1] = i end
+    end
   end
-  if #full > 0 then return {'full', unpack(full)} end
+  -- The resend check and the marking in one command: SET NX creates the record (awaiting every delivery) unless one
+  -- exists, and GET hands back the one that does. A resend is a duplicate whatever its recipients now are.
+  local old = redis.pcall('SET', KEYS[1], #mailboxes, 'NX', 'PX', ARGV[2], 'GET')
+  local value = false
+  if type(old) == 'table' then value = 'hash' elseif old then value = tonumber(old) end
+  if stored(KEYS[1], value) then return {'duplicate'} end
+  if #unknown > 0 or #full > 0 then
+    if value == false then redis.call('DEL', KEYS[1]) end
+    if #unknown > 0 then return {'unknown', unpack(unknown)} end
+    return {'full', unpack(full)}
+  end
   for i = 1, #mailboxes do
     if not seqs[i] then
-      local id = redis.call('XADD', mailboxes[i], '0-*', 'm', ARGV[5], 'u', ARGV[6], 'd', ARGV[7], 't', ARGV[8], 'p', ARGV[9], 'x', '1')
+      local id = redis.pcall('XADD', mailboxes[i], '0-*', 'm', ARGV[5], 'u', ARGV[6], 'd', ARGV[7], 't', ARGV[8], 'p', ARGV[9], 'x', '1')
+      if type(id) == 'table' then
+        -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).
+        if value == false then redis.call('DEL', KEYS[1]) end
+        error(id)
+      end
       seqs[i] = tonumber(string.sub(id, 3))
     end
   end
-  count(KEYS[1], value, #mailboxes, true, ARGV[1], ARGV[2])
+  -- A record that existed (acks that came first, or one of the earlier layout) is counted up now.
+  if value ~= false then count(KEYS[1], value, #mailboxes, true, ARGV[1], ARGV[2]) end
   return {'ok', unpack(seqs)}
 end
 -- Adds the delivery names of stream entries to names; returns whether any of them has a mailbox index entry.
@@ -296,6 +313,18 @@ end
 function ops.ack(KEYS, ARGV)
   return ack(KEYS, ARGV, 0)
 end
+-- Counts a record down by the deliveries of its envelope just acked, in one command when they were its last (the
+-- usual case: a one-to-one message): SET to zero with its expiry, GET handing back what it was. Else the count is
+-- set right in a second command.
+local function countDown(key, acked, expireAt, ceiling)
+  local old = redis.pcall('SET', key, 0, 'PXAT', expireAt, 'GET')
+  if type(old) == 'table' then return settleHash(key, -acked, false, expireAt, ceiling) end
+  local before = tonumber(old or 0)
+  if old and before == acked then return 0 end
+  local left = before - acked
+  redis.call('SET', key, left, 'PX', ceiling)
+  return left
+end
 function ops.release(KEYS, ARGV)
   local names = ack(KEYS, ARGV, 3)
   local order, counts = {}, {}
@@ -305,7 +334,7 @@ function ops.release(KEYS, ARGV)
   end
   for _, name in ipairs(order) do
     local user, device, id = string.match(name, '^([^:]+):([^:]+):(.+)$')
-    ops.settle({ARGV[1] .. '{' .. user .. '}:dd:' .. device .. ':' .. id}, {-counts[name], '0', ARGV[2], ARGV[3]})
+    countDown(ARGV[1] .. '{' .. user .. '}:dd:' .. device .. ':' .. id, counts[name], ARGV[2], ARGV[3])
   end
   return #names
 end

@@ -115,7 +115,7 @@ describe('Redis store', () => {
     expect(after.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 9 }] }]);
   });
 
-  it('deletes the deliveries an ack names as pushed without reading them, counting each dedup record down in one write', async () => {
+  it('deletes the deliveries an ack names as pushed without reading them, and checks, marks and counts down a dedup record in one command each', async () => {
     await store.commitMailboxBatch(batch({ enqueues: ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => envelope(id, [bob])) }));
     const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: `p${seq}` }));
     const record = (id: string) => store.redis.get(redisKeys.dedup(alice, id));
@@ -127,9 +127,9 @@ describe('Redis store', () => {
       if (String(args[0]).toLowerCase() === 'echo' && args[1] === marked.mark) marked.seen();
       else commands.push(args.map(String));
     });
-    const ran = async (ack: MailboxWriteBatch['acks'][number]) => {
+    const ran = async (ack: MailboxWriteBatch['acks'][number] | EnvelopeToStore) => {
       commands = [];
-      await store.commitMailboxBatch(batch({ acks: [ack] }));
+      await store.commitMailboxBatch(batch('mailbox' in ack ? { acks: [ack] } : { enqueues: [ack] }));
       const mark = `mark-${Math.random()}`;
       await new Promise<void>((seen) => {
         marked = { mark, seen };
@@ -141,10 +141,11 @@ describe('Redis store', () => {
       // Every delivery up to through named: deleted by id, only a look for any left unnamed, one SET per record.
       const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
       expect(named.filter(([command]) => command === 'xrange')).toEqual([['xrange', redisKeys.mailbox(bob), '-', '0-2', 'COUNT', '1']]);
-      expect(named.filter(([command]) => ['incrby', 'pexpireat', 'xtrim'].includes(command!))).toEqual([]);
-      expect(named.filter(([command]) => command === 'set').map(([, key, value, option]) => [key, value, option])).toEqual([
-        [redisKeys.dedup(alice, 'p1'), '0', 'PXAT'],
-        [redisKeys.dedup(alice, 'p2'), '0', 'PXAT'],
+      // Each record's last delivery: counted down by one SET that also reads what it was.
+      expect(named.filter(([command]) => ['get', 'incrby', 'pexpireat', 'xtrim'].includes(command!))).toEqual([]);
+      expect(named.filter(([command]) => command === 'set').map(([, key, value, option, , get]) => [key, value, option, get])).toEqual([
+        [redisKeys.dedup(alice, 'p1'), '0', 'PXAT', 'GET'],
+        [redisKeys.dedup(alice, 'p2'), '0', 'PXAT', 'GET'],
       ]);
       expect(await store.pageMailbox(bob, 0, 10)).toMatchObject([{ seq: 3 }, { seq: 4 }, { seq: 5 }]);
       expect(await store.redis.pttl(redisKeys.dedup(alice, 'p1'))).toBeLessThanOrEqual(RETENTION_MS);
@@ -161,6 +162,17 @@ describe('Redis store', () => {
       expect(await store.pendingCount(bob)).toBe(0);
       expect(await record('p4')).toBe('1');
       expect(await store.redis.pttl(redisKeys.dedup(alice, 'p4'))).toBeGreaterThan(RETENTION_MS);
+      // A send is checked and marked by one SET NX … GET, before its append: no GET of its own.
+      const put = await ran(envelope('p6', [bob, carol]));
+      expect(put.filter(([command]) => ['get', 'set', 'xadd'].includes(command!)).map(([command, key, value, ...rest]) => [command, key, value, rest.at(-1)])).toEqual([
+        ['set', redisKeys.dedup(alice, 'p6'), '2', 'GET'],
+        ['xadd', redisKeys.mailbox(bob), '0-*', '1'],
+        ['xadd', redisKeys.mailbox(carol), '0-*', '1'],
+      ]);
+      expect(await record('p6')).toBe('2');
+      // Refused (carol's mailbox is full), a new record is taken back.
+      await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('p7', [bob, carol])] }));
+      expect(await store.redis.exists(redisKeys.dedup(alice, 'p7'))).toBe(0);
     } finally {
       monitor.disconnect();
     }

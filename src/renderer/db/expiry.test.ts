@@ -1,11 +1,12 @@
 // Disappearing messages: a timer change is a system line queued for the others; own timed messages expire from
 // when they were sent, others' from when they were read; the purge deletes them (and the snippets quoting them) in
-// batches sized by time with an idle wait between, so a big purge never holds the database or a frame for long.
+// steps of a few rows, in slices ended by a deadline, each after an idle wait, so a big purge never holds the
+// database or a frame for long.
 import { describe, expect, it } from 'vitest';
-import { countDeleteRequests, countMessageReads, freshDatabase, notedFileDeletions } from '../testing/db';
+import { countDeleteRequests, countMessageReads, freshDatabase, measureWorkPerTask, notedFileDeletions } from '../testing/db';
 import { textFrom } from '../testing/messages';
 import { markReadUpTo } from './conversations';
-import { PURGE_BATCH, PURGE_SLICE_MS, nextExpiry, purgeExpired, setExpiryTimer, waitForIdleSlice } from './expiry';
+import { PURGE_IDLE_MS, PURGE_SLICE_MS, PURGE_SLICE_ROWS, PURGE_STEP, nextExpiry, purgeExpired, setExpiryTimer, waitForIdleSlice } from './expiry';
 import type { ParleyDatabase } from './database';
 import { storeReceived } from './incoming';
 import { queueTextMessage } from './outgoing';
@@ -42,7 +43,7 @@ function idlePeriods(...remaining: number[]): { requestIdle: typeof requestIdleC
   return stub;
 }
 
-/** Rows per batch of the purges so far: one file-deletion note per batch, naming its messages. */
+/** Rows per slice of the purges so far: one file-deletion note per slice (one transaction), naming its messages. */
 async function batchSizes(db: ParleyDatabase): Promise<number[]> {
   return (await db.fileDeletions.toArray()).map((note) => note.messages.length);
 }
@@ -80,9 +81,9 @@ describe('disappearing messages', () => {
     ]);
   });
 
-  it('purges what expired in batches with an idle wait between, and nothing else', async () => {
+  it('purges what expired in slices with an idle wait between, and nothing else', async () => {
     const db = freshDatabase();
-    const count = PURGE_BATCH * 2 + 17;
+    const count = PURGE_SLICE_ROWS * 2 + 17;
     await db.messages.bulkAdd(
       Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `e${i}`, sender: 'bob', direction: 'in' as const, body: `expiring ${i}`, timestamp: T, expiresAt: T + i })),
     );
@@ -91,12 +92,12 @@ describe('disappearing messages', () => {
       { conversationId: 'dm:bob', messageId: 'kept', sender: 'alice', direction: 'out', body: 'reply', timestamp: T, quote: { messageId: 'e3', author: 'bob', text: 'expiring 3' }, quotedId: 'e3' },
     ]);
     const idle = countingIdle();
-    const purged = await purgeExpired(db, T + count, idle.idle);
+    const purged = await purgeExpired(db, T + count, idle.idle, () => 0);
     expect(purged).toBe(count);
-    // Each batch started after an idle wait, and held at most PURGE_BATCH rows.
+    // Each slice started after an idle wait, and held at most PURGE_SLICE_ROWS rows (the clock never moved here).
     expect(idle.waits).toBe(3);
-    // Every purged message is noted for main (which deletes its files), each once, one note per batch.
-    expect(await batchSizes(db)).toEqual([PURGE_BATCH, PURGE_BATCH, 17]);
+    // Every purged message is noted for main (which deletes its files), each once, one note per slice.
+    expect(await batchSizes(db)).toEqual([PURGE_SLICE_ROWS, PURGE_SLICE_ROWS, 17]);
     const told = (await notedFileDeletions(db)).map((message) => `${message.conversationId}/${message.messageId}/${message.sender}`);
     expect(told.sort()).toEqual(Array.from({ length: count }, (_, i) => `dm:bob/e${i}/bob`).sort());
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(['later', 'kept']);
@@ -105,9 +106,56 @@ describe('disappearing messages', () => {
     expect(await nextExpiry(db)).toBe(T + 10 * count);
   });
 
-  it('starts a batch only in an idle period long enough for it, or when waiting has gone on too long', async () => {
-    // Periods too short for a batch are passed over: it starts in the first with PURGE_SLICE_MS left.
-    const short = idlePeriods(2, PURGE_SLICE_MS - 1, PURGE_SLICE_MS);
+  it('ends a slice at its deadline: it takes no new step once PURGE_SLICE_MS have passed', async () => {
+    const timed = async (count: number, msPerRead: number) => {
+      const db = freshDatabase();
+      await db.messages.bulkAdd(
+        Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `e${i}`, sender: 'bob', direction: 'in' as const, body: `${i}`, timestamp: T, expiresAt: T })),
+      );
+      let now = 0;
+      expect(await purgeExpired(db, T, countingIdle().idle, () => (now += msPerRead))).toBe(count);
+      expect(await db.messages.count()).toBe(0);
+      return batchSizes(db);
+    };
+    // A step that takes the whole slice commits alone.
+    expect(await timed(3 * PURGE_STEP + 5, PURGE_SLICE_MS)).toEqual([PURGE_STEP, PURGE_STEP, PURGE_STEP, 5]);
+    // Steps of a third of it: the slice's third step ends at the deadline, and the slice with it.
+    expect(await timed(4 * PURGE_STEP, PURGE_SLICE_MS / 3)).toEqual([3 * PURGE_STEP, PURGE_STEP]);
+    // Fast steps: the slice ends at PURGE_SLICE_ROWS.
+    expect(await timed(PURGE_SLICE_ROWS + 3, 0.001)).toEqual([PURGE_SLICE_ROWS, 3]);
+  });
+
+  it('does at most a step of work in any one task, however many expired', async () => {
+    const db = freshDatabase();
+    const work = measureWorkPerTask(db);
+    try {
+      // Every other row expires, so each is deleted by a request of its own (the costliest case: no runs), and the
+      // expired rows have receipts, queued sends and a quoting reply to go with them.
+      const count = 40 * PURGE_STEP;
+      await db.messages.bulkAdd(
+        Array.from({ length: count }, (_, i) => ({ conversationId: 'dm:bob', messageId: `m${i}`, sender: 'bob', direction: 'in' as const, body: `${i}`, timestamp: T, ...(i % 2 === 0 ? { expiresAt: T } : {}) })),
+      );
+      await db.receipts.bulkAdd(Array.from({ length: count / 2 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `m${2 * i}`, user: 'bob', kind: 'read' as const, at: T })));
+      await db.outbox.bulkAdd(Array.from({ length: 100 }, (_, i) => ({ conversationId: 'dm:bob', messageId: `m${2 * i}`, messageSeq: 2 * i + 1, attempts: 0, nextAttemptAt: T })));
+      await db.messages.add({ conversationId: 'dm:bob', messageId: 'reply', sender: 'alice', direction: 'out', body: 'yes', timestamp: T, quote: { messageId: 'm4', author: 'bob', text: '4' }, quotedId: 'm4' });
+      work.reset();
+      expect(await purgeExpired(db, T, countingIdle().idle)).toBe(count / 2);
+      expect(await db.messages.count()).toBe(count / 2 + 1);
+      expect(await db.receipts.count()).toBe(0);
+      expect(await db.outbox.count()).toBe(0);
+      // No task received more than a step's rows, nor made more than a step's requests (and a few single ones).
+      expect(work.rows).toBeLessThanOrEqual(PURGE_STEP);
+      expect(work.keys).toBeLessThanOrEqual(2 * PURGE_STEP + 1);
+      expect(work.requests).toBeLessThanOrEqual(PURGE_STEP + 2);
+      expect(work.tasks).toBeGreaterThan(count / PURGE_STEP);
+    } finally {
+      work.restore();
+    }
+  });
+
+  it('starts a slice only in an idle period long enough for it, or when waiting has gone on too long', async () => {
+    // Periods too short for a slice are passed over: it starts in the first with PURGE_IDLE_MS left.
+    const short = idlePeriods(2, PURGE_IDLE_MS - 1, PURGE_IDLE_MS);
     await waitForIdleSlice(short.requestIdle);
     expect(short.asked).toBe(3);
     // A page that never idles long enough: the wait ends when the browser says it timed out.
@@ -134,8 +182,8 @@ describe('disappearing messages', () => {
     const expired = rows.filter((row) => row.expiresAt !== undefined).length;
     expect(await purgeExpired(db, T, countingIdle().idle)).toBe(expired);
     expect((await db.messages.toArray()).map((row) => row.messageId)).toEqual(rows.filter((row) => row.expiresAt === undefined).map((row) => row.messageId));
-    // A request per run (8 runs here, 9 where a batch ends inside one), not one per row.
-    expect(deletes.requests).toBeLessThanOrEqual(10);
+    // A request per run (8 runs here, and one more where a step ends inside one), not one per row.
+    expect(deletes.requests).toBeLessThanOrEqual(8 + Math.ceil(expired / PURGE_STEP));
 
     // Scattered rows: one request each, and still only they go.
     const scattered = freshDatabase();

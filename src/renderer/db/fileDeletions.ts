@@ -17,22 +17,6 @@ export async function noteFileDeletions(db: ParleyDatabase, messages: readonly G
   if (messages.length > 0) await db.fileDeletions.add({ messages: [...messages] });
 }
 
-/**
- * A note sealed before the transaction that adds it (addFileDeletionNote), so that transaction waits for no
- * encryption: for the purge, which notes a batch of messages at a time. Undefined when there is nothing to note.
- */
-export async function sealedFileDeletionNote(db: ParleyDatabase, messages: readonly GoneMessage[]): Promise<FileDeletionRow | undefined> {
-  if (messages.length === 0) return undefined;
-  const note: FileDeletionRow = { messages: [...messages] };
-  await db.sealAhead(db.fileDeletions, [note]);
-  return note;
-}
-
-/** Adds a note from sealedFileDeletionNote; call it inside the transaction that deletes its messages. */
-export async function addFileDeletionNote(db: ParleyDatabase, note: FileDeletionRow | undefined): Promise<void> {
-  if (note) await db.fileDeletions.add(note);
-}
-
 /** What main needs to find a deleted message's files: the message, and the ids its row names (unsent files). */
 export function goneMessageOf(row: MessageRow): GoneMessage | undefined {
   const files = row.attachments?.map((attachment) => attachment.id) ?? [];

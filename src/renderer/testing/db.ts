@@ -200,3 +200,102 @@ export function countTransactions(db: ParleyDatabase): { readonly: number; readw
   });
   return counter;
 }
+
+export interface TaskWork {
+  /** The most rows (values) IndexedDB answered with within one task. */
+  rows: number;
+  /** The most keys IndexedDB answered with within one task (key-only reads). */
+  keys: number;
+  /** The most requests made to IndexedDB within one task (a bulk request counts one per key or row). */
+  requests: number;
+  /** Tasks that touched IndexedDB. */
+  tasks: number;
+  reset(): void;
+  /** Puts the task counting back (call when done). */
+  restore(): void;
+}
+
+/**
+ * The IndexedDB work each task does, at most: fake-indexeddb answers every request in a task of its own, run through
+ * setImmediate, so counting those calls tells the tasks apart (what runs in one is the work between two frames in a
+ * browser). Counted right above IndexedDB, below the at-rest sealing. Call before the database is first used.
+ */
+export function measureWorkPerTask(db: ParleyDatabase): TaskWork {
+  let task = 0;
+  let counted = -1;
+  let now = { rows: 0, keys: 0, requests: 0 };
+  const original = globalThis.setImmediate;
+  globalThis.setImmediate = ((callback: (...args: unknown[]) => void, ...args: unknown[]) =>
+    original(() => {
+      task += 1;
+      callback(...args);
+    })) as typeof setImmediate;
+  const work: TaskWork = {
+    rows: 0,
+    keys: 0,
+    requests: 0,
+    tasks: 0,
+    reset() {
+      this.rows = this.keys = this.requests = this.tasks = 0;
+    },
+    restore() {
+      globalThis.setImmediate = original;
+    },
+  };
+  const add = (field: 'rows' | 'keys' | 'requests', n: number) => {
+    if (counted !== task) {
+      counted = task;
+      now = { rows: 0, keys: 0, requests: 0 };
+      work.tasks += 1;
+    }
+    now[field] += n;
+    work[field] = Math.max(work[field], now[field]);
+  };
+  db.use({
+    stack: 'dbcore',
+    name: 'taskWork',
+    level: -20,
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(name: string): DBCoreTable {
+          const table = down.table(name);
+          return {
+            ...table,
+            async get(request) {
+              add('requests', 1);
+              const value: unknown = await table.get(request);
+              add('rows', value === undefined ? 0 : 1);
+              return value;
+            },
+            async getMany(request) {
+              add('requests', request.keys.length);
+              const values = await table.getMany(request);
+              add('rows', values.length);
+              return values;
+            },
+            async query(request) {
+              add('requests', 1);
+              const response = await table.query(request);
+              add(request.values ? 'rows' : 'keys', response.result.length);
+              return response;
+            },
+            openCursor(request) {
+              add('requests', 1);
+              return table.openCursor(request);
+            },
+            count(request) {
+              add('requests', 1);
+              return table.count(request);
+            },
+            mutate(request) {
+              add('requests', request.type === 'deleteRange' ? 1 : request.type === 'delete' ? request.keys.length : request.values.length);
+              return table.mutate(request);
+            },
+          };
+        },
+      };
+    },
+  });
+  return work;
+}

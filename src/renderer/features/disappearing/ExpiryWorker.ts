@@ -1,5 +1,5 @@
 // Makes disappearing messages disappear: follows the earliest expiry in the database (a Dexie live query, so a
-// newly timed message reschedules it), sleeps until then, and purges in batches sized by time (db/expiry.ts) so the
+// newly timed message reschedules it), sleeps until then, and purges in steps of a few rows (db/expiry.ts) so the
 // UI never waits on it. One purge at a time, and the live query is put down while it runs: every batch it commits
 // moves the earliest expiry, and re-reading it per batch would be work for nothing. Taken up again after the
 // purge, its first answer is the next expiry, including any timed meanwhile. A purge that fails is tried again

@@ -1,8 +1,7 @@
 // Bench-side Parley protocol v2 client: Ed25519 identities (node:crypto), registration on a first connection, then
-// challenge–response auth on the connection that carries the load, binary `send` frames, and acks sent by the real
-// client's AckTracker (each delivery counts as stored once its frame is read): cumulative, held up to its
-// ACK_DELAY_MS for the device's next send and written right before it, as the real client's connection does. It
-// encodes and decodes with the shared codec, the code the real client runs.
+// challenge–response auth on the connection that carries the load, binary `send` frames, and one cumulative `ack`
+// per `deliver` frame received, as the real client acks a stored receive batch. It encodes and decodes with the
+// shared codec, the code the real client runs.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import {
@@ -13,8 +12,6 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from '../../src/shared/protocol';
-import { AckTracker } from '../../src/main/core/transport/AckTracker';
-import { systemClock } from '../../src/main/core/transport/clock';
 import { inBatches, urlOf, type DeviceSlot, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 64;
@@ -126,7 +123,6 @@ interface LiveDevice {
   nextRid: number;
   /** rid → messageId of sends not yet answered, to attribute `error` frames. */
   pending: Map<number, string>;
-  acks: AckTracker;
 }
 
 export class ParleyDriver implements LoadDriver {
@@ -157,7 +153,6 @@ export class ParleyDriver implements LoadDriver {
     if (device === undefined) throw new Error(`no live device ${local}`);
     const rid = device.nextRid++;
     device.pending.set(rid, messageId);
-    device.acks.beforeWrite();
     write(device.socket, {
       type: 'send',
       rid,
@@ -191,12 +186,10 @@ export class ParleyDriver implements LoadDriver {
     const nonce = await challengeNonce(socket);
     const user = this.username(global);
     const signature = signBase64(identity, authSigningBytes(nonce, user, DEVICE_ID));
-    const acks = new AckTracker((through, also) => write(socket, { type: 'ack', through, also }), systemClock);
-    const device: LiveDevice = { socket, nextRid: 1, pending: new Map(), acks };
+    const device: LiveDevice = { socket, nextRid: 1, pending: new Map() };
     socket.onFrame = (frame) => this.handle(device, local, frame);
     socket.onClose = (reason) => {
       if (this.closing) return;
-      device.acks.close();
       for (const messageId of device.pending.values()) this.events.failed(local, messageId, 'connection_closed');
       device.pending.clear();
       this.events.failed(local, undefined, `closed ${reason}`);
@@ -210,12 +203,13 @@ export class ParleyDriver implements LoadDriver {
   private handle(device: LiveDevice, local: number, frame: IncomingFrame): void {
     switch (frame.type) {
       case 'deliver': {
-        // Everything of this frame is "stored" at once.
+        let last = 0;
         for (const delivery of frame.deliveries) {
           this.events.delivered(local, delivery.messageId);
-          device.acks.delivered(delivery.seq);
-          device.acks.ack(delivery.seq);
+          last = delivery.seq;
         }
+        // Everything of this frame is "stored": one cumulative ack.
+        if (last > 0) write(device.socket, { type: 'ack', through: last, also: [] });
         return;
       }
       case 'sent':

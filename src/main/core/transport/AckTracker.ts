@@ -1,18 +1,8 @@
-// Acks of one connection, sent the way protocol v2 wants them: the deliveries acked together (a stored receive
-// batch, a renderer commit, or several within ACK_DELAY_MS) leave as one `ack` frame — "everything through N", plus a
-// list of the ones acked above a delivery still pending (a gap, e.g. group content parked until its group is known).
-// An ack waits up to ACK_DELAY_MS for the next frame this device writes (a send, usually) and leaves right before it,
-// so the relay reads both in one go: a frame that arrives alone costs the relay a socket read of its own, most of what
-// an ack costs it (docs/protocol.md, `ack`). ACK_FLUSH_AT acks waiting leave at once, so a catch-up never waits on its
-// delivery window. Scoped to a connection: deliveries are numbered by the relay per mailbox, and an ack is only
-// meaningful where they came.
+// Acks of one connection, sent the way protocol v2 wants them: the deliveries acked within one turn (a stored
+// receive batch, a renderer commit) leave as one `ack` frame — "everything through N", plus a list of the ones
+// acked above a delivery still pending (a gap, e.g. group content parked until its group is known). Scoped to a
+// connection: deliveries are numbered by the relay per mailbox, and an ack is only meaningful where they came.
 import { MAX_ACKS_LISTED } from '../../../shared/protocol';
-import type { Clock, TimerHandle } from './clock';
-
-/** Longest an ack waits for another frame to ride with. */
-export const ACK_DELAY_MS = 100;
-/** Acks waiting at which they leave at once. */
-export const ACK_FLUSH_AT = 64;
 
 export class AckTracker {
   /** Delivered seqs in arrival (= increasing) order, from `head` on not yet covered by `through`. */
@@ -23,13 +13,9 @@ export class AckTracker {
   private fresh: number[] = [];
   private through = 0;
   private scheduled = false;
-  private timer: TimerHandle | undefined;
   private closed = false;
 
-  constructor(
-    private readonly sendAck: (through: number, also: number[]) => void,
-    private readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>,
-  ) {}
+  constructor(private readonly sendAck: (through: number, also: number[]) => void) {}
 
   /** Highest seq delivered so far; a new delivery must be above it. */
   get lastDelivered(): number {
@@ -41,42 +27,23 @@ export class AckTracker {
     this.outstanding.push(seq);
   }
 
-  /**
-   * The consumer stored delivery `seq`; the ack leaves with the connection's next frame, after ACK_DELAY_MS, or at the
-   * end of this turn once ACK_FLUSH_AT are waiting — together with the others waiting then.
-   */
+  /** The consumer stored delivery `seq`; the ack leaves at the end of this turn together with the turn's others. */
   ack(seq: number): void {
     if (this.closed || this.acked.has(seq) || seq <= this.through) return;
     this.acked.add(seq);
     this.fresh.push(seq);
-    if (this.fresh.length >= ACK_FLUSH_AT) {
-      if (this.scheduled) return;
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
-    } else {
-      this.timer ??= this.clock.setTimeout(() => this.flush(), ACK_DELAY_MS);
-    }
-  }
-
-  /** The connection is about to write another frame: the acks waiting go first, to arrive with it. */
-  beforeWrite(): void {
-    if (this.fresh.length > 0) this.flush();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush());
   }
 
   /** The connection ended: acks not sent yet are dropped (the relay delivers those envelopes again). */
   close(): void {
     this.closed = true;
-    this.stopTimer();
-  }
-
-  private stopTimer(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
   }
 
   private flush(): void {
     this.scheduled = false;
-    this.stopTimer();
     if (this.closed || this.fresh.length === 0) return;
     const before = this.through;
     while (this.head < this.outstanding.length && this.acked.has(this.outstanding[this.head]!)) {

@@ -56,11 +56,10 @@ export class Connection {
   private handshakeTimer: TimerHandle | undefined;
   private challengeSeen = false;
   private socketError: Error | undefined;
-  private readonly acks: AckTracker;
+  private readonly acks = new AckTracker((through, also) => this.write({ type: 'ack', through, also }));
 
   constructor(private readonly deps: ConnectionDeps) {
     const { clock, config } = deps;
-    this.acks = new AckTracker((through, also) => this.write({ type: 'ack', through, also }), clock);
     this.pending = new PendingRequests(clock, config.requestTimeoutMs);
     this.heartbeat = new Heartbeat(clock, {
       intervalMs: config.heartbeatIntervalMs,
@@ -116,10 +115,9 @@ export class Connection {
     if (this.phaseValue === 'ready') this.heartbeat.probe();
   }
 
-  /** Orderly close requested by the client (stop): acks waiting go first. In-flight requests fail as connection_lost. */
+  /** Orderly close requested by the client (stop). In-flight requests fail as connection_lost. */
   close(error: ConnectionError): void {
     if (this.phaseValue === 'ended') return;
-    if (this.phaseValue === 'ready') this.acks.beforeWrite();
     this.finish(error);
     this.socket?.close(1000, 'client_closing');
   }
@@ -337,7 +335,6 @@ export class Connection {
 
   private write(frame: ClientFrame): void {
     if (this.phaseValue === 'ended') return;
-    if (frame.type !== 'ack') this.acks.beforeWrite();
     try {
       this.socket?.send(encodeClientFrame(frame));
     } catch (error) {

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode, authSigningBytes, encodeClientFrame, encodeServerFrame, MAX_FRAME_BYTES, type Address, type ServerFrame } from '../../../shared/protocol';
 import { toBase64 } from '../../../shared/encoding/base64';
 import { ManualClock } from './ManualClock';
-import { ACK_DELAY_MS, ACK_FLUSH_AT } from './AckTracker';
 import { Transport, type TransportOptions } from './Transport';
 import { ConnectionError, TransportError } from './errors';
 import type { Logger } from './logger';
@@ -431,7 +430,7 @@ describe('Transport: heartbeat', () => {
 
 describe('Transport: deliveries', () => {
   it('emits deliveries with their payloads and acks only when the consumer says so', async () => {
-    const { transport, relay, clock } = await online();
+    const { transport, relay } = await online();
     const received: Delivery[] = [];
     let drained = 0;
     transport.on('delivery', (d) => received.push(d));
@@ -447,12 +446,12 @@ describe('Transport: deliveries', () => {
     // 2 is stored before 1: listed above the gap.
     expect(received[1]!.ack()).toBe(true);
     expect(received[1]!.ack()).toBe(false);
-    clock.advance(ACK_DELAY_MS);
+    await flushMicrotasks();
     expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 0, also: [2] }]);
     // 1 and 3 in one turn: everything through 3, cumulatively, in one frame.
     received[2]!.ack();
     received[0]!.ack();
-    clock.advance(ACK_DELAY_MS);
+    await flushMicrotasks();
     expect(relay.last.framesOf('ack')).toEqual([
       { type: 'ack', through: 0, also: [2] },
       { type: 'ack', through: 3, also: [] },
@@ -460,59 +459,14 @@ describe('Transport: deliveries', () => {
   });
 
   it('acks a whole stored batch with one frame', async () => {
-    const { transport, relay, clock } = await online();
+    const { transport, relay } = await online();
     const received: Delivery[] = [];
     transport.on('delivery', (d) => received.push(d));
     relay.last.push(deliverFrame(...Array.from({ length: 50 }, (_, i) => i + 1)));
     for (const delivery of received.slice(0, 40)) delivery.ack();
     received[45]!.ack();
     await flushMicrotasks();
-    expect(relay.last.framesOf('ack')).toHaveLength(0);
-    clock.advance(ACK_DELAY_MS - 1);
-    expect(relay.last.framesOf('ack')).toHaveLength(0);
-    clock.advance(1);
     expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 40, also: [46] }]);
-  });
-
-  it('sends waiting acks right before the next frame, so the relay reads them together', async () => {
-    const { transport, relay, clock } = await online();
-    const received: Delivery[] = [];
-    transport.on('delivery', (d) => received.push(d));
-    relay.last.push(deliverFrame(1, 2));
-    received[0]!.ack();
-    received[1]!.ack();
-    await flushMicrotasks();
-    expect(relay.last.framesOf('ack')).toHaveLength(0);
-    void transport.send('m9', [BOB], new Uint8Array([9])).catch(() => undefined);
-    expect(relay.last.written.slice(-2).map((frame) => frame.type)).toEqual(['ack', 'send']);
-    expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 2, also: [] }]);
-    // Nothing left for the timer.
-    clock.advance(ACK_DELAY_MS);
-    expect(relay.last.framesOf('ack')).toHaveLength(1);
-  });
-
-  it('sends waiting acks before an orderly close', async () => {
-    const { transport, relay } = await online();
-    const received: Delivery[] = [];
-    transport.on('delivery', (d) => received.push(d));
-    relay.last.push(deliverFrame(1));
-    received[0]!.ack();
-    const socket = relay.last;
-    transport.stop();
-    expect(socket.framesOf('ack')).toEqual([{ type: 'ack', through: 1, also: [] }]);
-  });
-
-  it(`sends ${ACK_FLUSH_AT} waiting acks at once: a catch-up does not wait on its window`, async () => {
-    const { transport, relay } = await online();
-    const received: Delivery[] = [];
-    transport.on('delivery', (d) => received.push(d));
-    relay.last.push(deliverFrame(...Array.from({ length: ACK_FLUSH_AT }, (_, i) => i + 1)));
-    for (const delivery of received.slice(0, ACK_FLUSH_AT - 1)) delivery.ack();
-    await flushMicrotasks();
-    expect(relay.last.framesOf('ack')).toHaveLength(0);
-    received[ACK_FLUSH_AT - 1]!.ack();
-    await flushMicrotasks();
-    expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: ACK_FLUSH_AT, also: [] }]);
   });
 
   it('never acks an ephemeral delivery', async () => {
@@ -551,7 +505,7 @@ describe('Transport: deliveries', () => {
     second.push({ type: 'drained' });
     expect(received.map((d) => d.messageId)).toEqual(['m1', 'm1']);
     expect(received[1]!.ack()).toBe(true);
-    clock.advance(ACK_DELAY_MS);
+    await flushMicrotasks();
     expect(second.framesOf('ack')).toEqual([{ type: 'ack', through: 1, also: [] }]);
   });
 

@@ -23,6 +23,7 @@ import { copyText, react, remove } from './messageActions';
 import { MessageMenu, type MenuAction } from './MessageMenu';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
+import { DeletePending } from './DeletePending';
 import { StatusTick } from './StatusTick';
 import { useMentionable } from './useMentionable';
 
@@ -168,6 +169,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
               {formatTime(message.timestamp)}
             </time>
             {own && message.status && !message.deleted && <StatusTick status={message.status} />}
+            {own && message.deleted && <DeletePending message={message} />}
           </div>
         </div>
         <div className="message-toolbar" role="toolbar" aria-label="Message actions">

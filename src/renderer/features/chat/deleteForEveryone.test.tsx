@@ -62,4 +62,18 @@ describe('delete for everyone', () => {
     await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1), patient);
     expect(fake.sent.find(isDelete)?.content).toMatchObject({ kind: 'delete', targetMessageId: 'm1' });
   });
+
+  it('shows the tombstone waiting to send while the delete cannot go, and not once it went', async () => {
+    const { user, fake } = await renderApp({ contacts: [fakeContact('bob')], seed });
+    const message = await ownMessage();
+    fake.holdSends();
+    act(() => message.focus());
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete for everyone?' }, patient)).getByRole('button', { name: /Delete for everyone/ }));
+    await within(message).findByText('This message was deleted.', {}, patient);
+    expect(await within(message).findByTitle('Waiting to send', {}, patient)).toBeTruthy();
+    fake.releaseSends();
+    await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1), patient);
+    await waitFor(() => expect(within(message).queryByTitle('Waiting to send')).toBeNull(), patient);
+  });
 });

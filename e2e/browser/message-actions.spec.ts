@@ -254,9 +254,13 @@ test('as people do it: a timer set while the other types, delete for everyone wh
   await expect(alice.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1);
   await expect(alice.page.getByText('Oops, wrong chat')).toHaveCount(0);
   expect(await lineCount(alice.page.locator('.bubble-deleted .message-notice'))).toBe(1);
+  // Her tombstone says the delete still waits to go out, until it has.
+  const tombstone = alice.page.locator('.message').filter({ hasText: 'This message was deleted.' });
+  await expect(tombstone.getByTitle('Waiting to send')).toBeVisible();
   await world.screenBothThemes(alice, '04-alice-deleted-while-offline', { scan: false });
   await relay.restart();
   await expect(bob.page.locator('.message').filter({ hasText: 'This message was deleted.' })).toHaveCount(1, { timeout: 30_000 });
+  await expect(tombstone.getByTitle('Waiting to send')).toHaveCount(0);
   await expect(bob.page.getByText('Oops, wrong chat')).toHaveCount(0);
   await world.screenBothThemes(bob, '05-bob-sees-delete-after-outage');
 });

@@ -1,17 +1,25 @@
 // Keeps the blind search index current, a bounded slice at a time, from the indexer's queues (indexQueue.ts) — never
 // in the transactions that store, edit, delete or purge messages. A slice takes removals first (deleted and purged
-// messages: their postings go, found by their messageTerms rows, nothing opened or hashed), else up to SLICE queued
-// seqs: their rows are read and hashed outside any write, then one transaction writes their postings and takes them
-// off the queue. The message rows are never written. A message edited or deleted after the slice read it was queued
-// again by its edit or delete, so a later slice puts it right; search meanwhile confirms every hit on the live row
-// (searchMessages.ts), so an old word never finds it.
+// messages: their postings go, found by their messageTerms rows, nothing opened or hashed; fewer than SLICE when
+// their texts are long, REMOVAL_TERMS), else up to SLICE queued seqs: their rows are read and hashed outside any
+// write, then one transaction writes their postings and takes them off the queue. The message rows are never
+// written. A message edited or deleted after the slice read it was queued again by its edit or delete, so a later
+// slice puts it right; search meanwhile confirms every hit on the live row (searchMessages.ts), so an old word never
+// finds it.
 import type { ParleyDatabase } from '../database';
-import type { IndexQueueRow, IndexRemovalRow, MessageRow } from '../rows';
+import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { blindTermsOfAll } from './blindTerms';
-import { setIndexedTerms, type IndexedTerms } from './postings';
+import { replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
+/**
+ * Most term hashes one removal slice takes out of the index. Every hash names a posting row the slice reads, edits
+ * and writes back, so a slice of long messages (a purge of real conversation: tens of words, each with its
+ * prefixes) stops early: no IndexedDB answer or callback of a slice grows with the length of the texts, and the
+ * frames of a purge stay short.
+ */
+export const REMOVAL_TERMS = 1_024;
 /** Queue rows one slice looks at (own sends queue one row each; a stored batch one in all). */
 const QUEUE_ROWS = 32;
 
@@ -27,17 +35,30 @@ export async function removeNextSlice(db: ParleyDatabase): Promise<number> {
 }
 
 async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow): Promise<number> {
-  const taken = removal.seqs.slice(0, SLICE);
-  const rest = removal.seqs.slice(SLICE);
-  await db.transaction('rw', db.postings, db.messageTerms, db.indexRemovals, async () => {
-    await setIndexedTerms(
+  return db.transaction('rw', db.postings, db.messageTerms, db.indexRemovals, async () => {
+    const candidates = removal.seqs.slice(0, SLICE);
+    const held = await termRowsOf(db, candidates);
+    const count = prefixWithin(held, REMOVAL_TERMS);
+    await replaceIndexedTerms(
       db,
-      taken.map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
+      candidates.slice(0, count).map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
+      held.slice(0, count),
     );
+    const rest = removal.seqs.slice(count);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);
+    return count;
   });
-  return taken.length;
+}
+
+/** How many of these messages, from the first (at least one), hold at most `budget` term hashes in all. */
+function prefixWithin(held: readonly (MessageTermsRow | undefined)[], budget: number): number {
+  let terms = 0;
+  for (let count = 0; count < held.length; count++) {
+    terms += held[count]?.terms.length ?? 0;
+    if (terms > budget) return Math.max(count, 1);
+  }
+  return held.length;
 }
 
 /** Indexes up to SLICE seqs from the front of the queue. */

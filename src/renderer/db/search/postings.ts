@@ -26,7 +26,14 @@ export type PostingKey = [string, string, number];
  */
 export async function setIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], fresh = false): Promise<void> {
   if (changes.length === 0) return;
-  const before = fresh ? [] : await termRowsOf(db, changes.map((change) => change.seq));
+  await replaceIndexedTerms(db, changes, fresh ? [] : await termRowsOf(db, changes.map((change) => change.seq)));
+}
+
+/**
+ * setIndexedTerms with what the index holds for these messages already read (`before`: their messageTerms rows, in
+ * the order of `changes`, in the caller's transaction).
+ */
+export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
   const edits = new Map<string, { key: PostingKey; add: number[]; remove: Set<number> }>();
   const edit = (term: string, conversationId: string, seq: number) => {
     const key: PostingKey = [term, conversationId, Math.floor(seq / POSTING_BLOCK)];
@@ -54,7 +61,7 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
  * The messageTerms rows of these seqs, in their order: one range read when they lie close together (a slice of a
  * stored batch, a purge batch), else one get per seq.
  */
-async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): Promise<(MessageTermsRow | undefined)[]> {
+export async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): Promise<(MessageTermsRow | undefined)[]> {
   const low = Math.min(...seqs);
   const high = Math.max(...seqs);
   if (high - low + 1 > seqs.length * 4) return db.messageTerms.bulkGet([...seqs]);

@@ -9,7 +9,7 @@ import { purgeExpired } from '../expiry';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
-import { indexNextSlice, SLICE } from './indexMessages';
+import { indexNextSlice, REMOVAL_TERMS, SLICE } from './indexMessages';
 import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
@@ -306,6 +306,31 @@ describe('full-text search over the blind index', () => {
     expect(await indexNextSlice(db)).toBe(SLICE);
     expect(await indexNextSlice(db)).toBe(10);
     expect(await db.messageTerms.count()).toBe(count + 1 - SLICE - 10);
+  });
+
+  it('takes long messages out of the index in shorter slices: at most REMOVAL_TERMS term hashes a slice', async () => {
+    const db = database();
+    // Twelve words of its own per message: about fifty term hashes each, five thousand for the hundred.
+    const text = (n: number) => Array.from({ length: 12 }, (_, word) => `word${word}x${n}`).join(' ');
+    const seqs = await addQueued(
+      db,
+      Array.from({ length: 100 }, (_, n) => message('dm:bob', text(n), n)),
+    );
+    await indexAll(db);
+    const termsPerMessage = (await db.messageTerms.toArray()).map((row) => row.terms.length);
+    expect(termsPerMessage.reduce((sum, terms) => sum + terms, 0)).toBeGreaterThan(REMOVAL_TERMS * 4);
+
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
+    const slices: number[] = [];
+    for (let taken = await indexNextSlice(db); taken > 0; taken = await indexNextSlice(db)) slices.push(taken);
+    let from = 0;
+    for (const taken of slices) {
+      expect(termsPerMessage.slice(from, from + taken).reduce((sum, terms) => sum + terms, 0)).toBeLessThanOrEqual(REMOVAL_TERMS);
+      from += taken;
+    }
+    expect(from).toBe(100);
+    expect(await db.messageTerms.count()).toBe(0);
+    expect(await postedSeqs(db)).toEqual(new Set());
   });
 
   it('pages block by block, newest first, across chats: a common word reads only the newest blocks, an old rare one is found', async () => {

@@ -204,21 +204,24 @@ export async function caughtUp(page: Page, timeoutMs: number): Promise<NonNullab
   return (await handle.jsonValue()) as NonNullable<BenchPageState['catchUp']>;
 }
 
-/** Rows of one conversation in the account's IndexedDB (an index count). */
-export async function storedCount(page: Page, username: string, conversationId: string): Promise<number> {
+/**
+ * Counts rows of a store of the account's IndexedDB, read straight from IndexedDB in the page: all of them, or (with
+ * `conversationId`) one conversation's through the store's `[conversationId+seq]` index.
+ */
+async function countInPage(page: Page, username: string, store: string, conversationId?: string): Promise<number> {
   return page.evaluate(
-    ({ username, conversationId }) =>
+    ({ username, store, conversationId }) =>
       new Promise<number>((resolve, reject) => {
         const w = globalThis as unknown as PageWindow;
         const open = w.indexedDB.open(`parley-${username}`);
         open.onerror = () => reject(new Error('cannot open the database'));
         open.onsuccess = () => {
           const db = open.result;
-          const count = db
-            .transaction('messages')
-            .objectStore('messages')
-            .index('[conversationId+seq]')
-            .count(w.IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity]));
+          const rows = db.transaction(store).objectStore(store);
+          const count =
+            conversationId === undefined
+              ? rows.count()
+              : rows.index('[conversationId+seq]').count(w.IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity]));
           count.onsuccess = () => {
             db.close();
             resolve(count.result);
@@ -226,8 +229,13 @@ export async function storedCount(page: Page, username: string, conversationId: 
           count.onerror = () => reject(new Error('cannot count'));
         };
       }),
-    { username, conversationId },
+    { username, store, conversationId },
   );
+}
+
+/** Rows of one conversation in the account's IndexedDB (an index count). */
+export async function storedCount(page: Page, username: string, conversationId: string): Promise<number> {
+  return countInPage(page, username, 'messages', conversationId);
 }
 
 /**
@@ -237,24 +245,7 @@ export async function storedCount(page: Page, username: string, conversationId: 
 export async function searchCaughtUp(page: Page, username: string, timeoutMs: number): Promise<number> {
   const givingUpAt = Date.now() + timeoutMs;
   for (;;) {
-    const queued = await page.evaluate(
-      (username) =>
-        new Promise<number>((resolve, reject) => {
-          const w = globalThis as unknown as PageWindow;
-          const open = w.indexedDB.open(`parley-${username}`);
-          open.onerror = () => reject(new Error('cannot open the database'));
-          open.onsuccess = () => {
-            const db = open.result;
-            const count = db.transaction('indexQueue').objectStore('indexQueue').count();
-            count.onsuccess = () => {
-              db.close();
-              resolve(count.result);
-            };
-            count.onerror = () => reject(new Error('cannot count'));
-          };
-        }),
-      username,
-    );
+    const queued = await countInPage(page, username, 'indexQueue');
     if (queued === 0) return Date.now();
     if (Date.now() > givingUpAt) throw new Error(`the search index was still behind after ${timeoutMs} ms (${queued} queue rows)`);
     await new Promise((resolve) => setTimeout(resolve, 50));

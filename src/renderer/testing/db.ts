@@ -21,6 +21,37 @@ export function freshDatabase(prefix = 'test'): ParleyDatabase {
   return new ParleyDatabase(`${prefix}-${counter}-${Math.random().toString(36).slice(2)}`, testHistoryKeys());
 }
 
+/** Zeroed counts with a reset, for the counters below. */
+function counts<Name extends string>(...names: Name[]): Record<Name, number> & { reset(): void } {
+  const zero = () => Object.fromEntries(names.map((name) => [name, 0])) as Record<Name, number>;
+  return Object.assign(zero(), {
+    reset(this: Record<Name, number>) {
+      Object.assign(this, zero());
+    },
+  });
+}
+
+/**
+ * Puts a Dexie middleware between the app and IndexedDB's tables (all of them, or only `only`): `wrap` returns what
+ * the app talks to instead of each table. `level` places it in Dexie's stack (lower is nearer IndexedDB).
+ */
+function wrapTables(db: ParleyDatabase, name: string, wrap: (table: DBCoreTable) => DBCoreTable, options: { only?: string; level?: number } = {}): void {
+  db.use({
+    stack: 'dbcore',
+    name,
+    level: options.level,
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(tableName: string): DBCoreTable {
+          const table = down.table(tableName);
+          return options.only === undefined || tableName === options.only ? wrap(table) : table;
+        },
+      };
+    },
+  });
+}
+
 export interface ReadCounter {
   /** Message rows (values) returned by queries and gets. */
   rows: number;
@@ -33,52 +64,35 @@ export interface ReadCounter {
 
 /** Counts reads from the messages table. Call before the database is first used. */
 export function countMessageReads(db: ParleyDatabase): ReadCounter {
-  const reads: ReadCounter = {
-    rows: 0,
-    keys: 0,
-    cursors: 0,
-    reset() {
-      this.rows = 0;
-      this.keys = 0;
-      this.cursors = 0;
-    },
-  };
-  db.use({
-    stack: 'dbcore',
-    name: 'messageReadCounter',
-    create(down: DBCore): DBCore {
-      return {
-        ...down,
-        table(name: string): DBCoreTable {
-          const table = down.table(name);
-          if (name !== 'messages') return table;
-          return {
-            ...table,
-            async get(request) {
-              const value: unknown = await table.get(request);
-              if (value !== undefined) reads.rows += 1;
-              return value;
-            },
-            async getMany(request) {
-              const values = await table.getMany(request);
-              reads.rows += values.filter((value) => value !== undefined).length;
-              return values;
-            },
-            async query(request) {
-              const response = await table.query(request);
-              if (request.values) reads.rows += response.result.length;
-              else reads.keys += response.result.length;
-              return response;
-            },
-            async openCursor(request) {
-              reads.cursors += 1;
-              return table.openCursor(request);
-            },
-          };
-        },
-      };
-    },
-  });
+  const reads: ReadCounter = counts('rows', 'keys', 'cursors');
+  wrapTables(
+    db,
+    'messageReadCounter',
+    (table) => ({
+      ...table,
+      async get(request) {
+        const value: unknown = await table.get(request);
+        if (value !== undefined) reads.rows += 1;
+        return value;
+      },
+      async getMany(request) {
+        const values = await table.getMany(request);
+        reads.rows += values.filter((value) => value !== undefined).length;
+        return values;
+      },
+      async query(request) {
+        const response = await table.query(request);
+        if (request.values) reads.rows += response.result.length;
+        else reads.keys += response.result.length;
+        return response;
+      },
+      async openCursor(request) {
+        reads.cursors += 1;
+        return table.openCursor(request);
+      },
+    }),
+    { only: 'messages' },
+  );
   return reads;
 }
 
@@ -114,31 +128,21 @@ export async function seedMessages(db: ParleyDatabase, options: SeedOptions): Pr
 /** Counts every request the app makes to IndexedDB through Dexie (all tables). Call before first use. */
 export function countRequests(db: ParleyDatabase): { requests: number } {
   const counter = { requests: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: 'requestCounter',
-    create(down: DBCore): DBCore {
-      return {
-        ...down,
-        table(name: string): DBCoreTable {
-          const table = down.table(name);
-          const count = <A extends unknown[], R>(call: (...args: A) => R) => (...args: A): R => {
-            counter.requests += 1;
-            return call(...args);
-          };
-          return {
-            ...table,
-            get: count(table.get.bind(table)),
-            getMany: count(table.getMany.bind(table)),
-            query: count(table.query.bind(table)),
-            openCursor: count(table.openCursor.bind(table)),
-            count: count(table.count.bind(table)),
-            mutate: count(table.mutate.bind(table)),
-          };
-        },
-      };
-    },
-  });
+  const count =
+    <A extends unknown[], R>(call: (...args: A) => R) =>
+    (...args: A): R => {
+      counter.requests += 1;
+      return call(...args);
+    };
+  wrapTables(db, 'requestCounter', (table) => ({
+    ...table,
+    get: count(table.get.bind(table)),
+    getMany: count(table.getMany.bind(table)),
+    query: count(table.query.bind(table)),
+    openCursor: count(table.openCursor.bind(table)),
+    count: count(table.count.bind(table)),
+    mutate: count(table.mutate.bind(table)),
+  }));
   return counter;
 }
 
@@ -150,41 +154,25 @@ export async function notedFileDeletions(db: ParleyDatabase): Promise<GoneMessag
 /** Counts the delete requests made to IndexedDB's messages table: one per key deleted, one per range. Call before first use. */
 export function countDeleteRequests(db: ParleyDatabase): { requests: number } {
   const counter = { requests: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: 'deleteCounter',
-    level: -20,
-    create(down: DBCore): DBCore {
-      return {
-        ...down,
-        table(name: string): DBCoreTable {
-          const table = down.table(name);
-          if (name !== 'messages') return table;
-          return {
-            ...table,
-            mutate(request) {
-              if (request.type === 'delete') counter.requests += request.keys.length;
-              if (request.type === 'deleteRange') counter.requests += 1;
-              return table.mutate(request);
-            },
-          };
-        },
-      };
-    },
-  });
+  wrapTables(
+    db,
+    'deleteCounter',
+    (table) => ({
+      ...table,
+      mutate(request) {
+        if (request.type === 'delete') counter.requests += request.keys.length;
+        if (request.type === 'deleteRange') counter.requests += 1;
+        return table.mutate(request);
+      },
+    }),
+    { only: 'messages', level: -20 },
+  );
   return counter;
 }
 
 /** Counts the IndexedDB transactions opened through Dexie, by mode. Call before first use. */
 export function countTransactions(db: ParleyDatabase): { readonly: number; readwrite: number; reset(): void } {
-  const counter = {
-    readonly: 0,
-    readwrite: 0,
-    reset() {
-      this.readonly = 0;
-      this.readwrite = 0;
-    },
-  };
+  const counter = counts('readonly', 'readwrite');
   db.use({
     stack: 'dbcore',
     name: 'transactionCounter',
@@ -230,18 +218,11 @@ export function measureWorkPerTask(db: ParleyDatabase): TaskWork {
       task += 1;
       callback(...args);
     })) as typeof setImmediate;
-  const work: TaskWork = {
-    rows: 0,
-    keys: 0,
-    requests: 0,
-    tasks: 0,
-    reset() {
-      this.rows = this.keys = this.requests = this.tasks = 0;
-    },
+  const work: TaskWork = Object.assign(counts('rows', 'keys', 'requests', 'tasks'), {
     restore() {
       globalThis.setImmediate = original;
     },
-  };
+  });
   const add = (field: 'rows' | 'keys' | 'requests', n: number) => {
     if (counted !== task) {
       counted = task;
@@ -251,51 +232,43 @@ export function measureWorkPerTask(db: ParleyDatabase): TaskWork {
     now[field] += n;
     work[field] = Math.max(work[field], now[field]);
   };
-  db.use({
-    stack: 'dbcore',
-    name: 'taskWork',
-    level: -20,
-    create(down: DBCore): DBCore {
-      return {
-        ...down,
-        table(name: string): DBCoreTable {
-          const table = down.table(name);
-          return {
-            ...table,
-            async get(request) {
-              add('requests', 1);
-              const value: unknown = await table.get(request);
-              add('rows', value === undefined ? 0 : 1);
-              return value;
-            },
-            async getMany(request) {
-              add('requests', request.keys.length);
-              const values = await table.getMany(request);
-              add('rows', values.length);
-              return values;
-            },
-            async query(request) {
-              add('requests', 1);
-              const response = await table.query(request);
-              add(request.values ? 'rows' : 'keys', response.result.length);
-              return response;
-            },
-            openCursor(request) {
-              add('requests', 1);
-              return table.openCursor(request);
-            },
-            count(request) {
-              add('requests', 1);
-              return table.count(request);
-            },
-            mutate(request) {
-              add('requests', request.type === 'deleteRange' ? 1 : request.type === 'delete' ? request.keys.length : request.values.length);
-              return table.mutate(request);
-            },
-          };
-        },
-      };
-    },
-  });
+  wrapTables(
+    db,
+    'taskWork',
+    (table) => ({
+      ...table,
+      async get(request) {
+        add('requests', 1);
+        const value: unknown = await table.get(request);
+        add('rows', value === undefined ? 0 : 1);
+        return value;
+      },
+      async getMany(request) {
+        add('requests', request.keys.length);
+        const values = await table.getMany(request);
+        add('rows', values.length);
+        return values;
+      },
+      async query(request) {
+        add('requests', 1);
+        const response = await table.query(request);
+        add(request.values ? 'rows' : 'keys', response.result.length);
+        return response;
+      },
+      openCursor(request) {
+        add('requests', 1);
+        return table.openCursor(request);
+      },
+      count(request) {
+        add('requests', 1);
+        return table.count(request);
+      },
+      mutate(request) {
+        add('requests', request.type === 'deleteRange' ? 1 : request.type === 'delete' ? request.keys.length : request.values.length);
+        return table.mutate(request);
+      },
+    }),
+    { level: -20 },
+  );
   return work;
 }

@@ -56,7 +56,7 @@ export function ChatSearchBar({ conversationId, onClose }: { conversationId: str
           }
         }}
       />
-      <span className="chat-search-count" role="status">
+      <span className="chat-search-count" role="status" aria-busy={result?.searching ?? false}>
         {result ? (hits.length === 0 ? 'No matches' : `${index + 1} of ${hits.length}${hits.length === LIMIT ? '+' : ''}`) : ''}
         {result?.indexing ? ' (indexing…)' : ''}
       </span>

@@ -14,7 +14,7 @@ export function MessageSearchResults({ query, titleOf, me }: { query: string; ti
   const openAt = useChats((state) => state.openAt);
   if (!result) return null;
   return (
-    <section className="search-results" aria-label="Messages found">
+    <section className="search-results" aria-label="Messages found" aria-busy={result.searching}>
       <h3 className="search-results-title">Messages</h3>
       {result.indexing && (
         <p className="search-indexing" role="status">

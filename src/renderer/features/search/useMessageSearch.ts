@@ -17,11 +17,14 @@ export interface MessageSearchResult {
   hits: SearchHit[];
   /** The index is behind: recent messages may be missing from `hits`. */
   indexing: boolean;
+  /** A newer answer has been asked for (the pause after a keystroke, or the search itself) and is not in yet. */
+  searching: boolean;
 }
 
 export function useMessageSearch(query: string, options: SearchOptions): MessageSearchResult | null {
   const db = useSession((state) => state.session?.db);
   const [result, setResult] = useState<{ query: string; hits: SearchHit[] } | null>(null);
+  const [asking, setAsking] = useState(false);
   const trimmed = query.trim();
   const { conversationId, limit } = options;
   const searching = db !== undefined && trimmed.length >= MIN_QUERY_CHARS;
@@ -40,18 +43,24 @@ export function useMessageSearch(query: string, options: SearchOptions): Message
   useEffect(() => {
     if (!db || trimmed.length < MIN_QUERY_CHARS) {
       setResult(null);
+      setAsking(false);
       return;
     }
     let current = true;
+    setAsking(true);
     const timer = setTimeout(() => {
       const whileBehind = behindNow.current;
       screenWork(
         'search.failed',
-        searchMessages(db, trimmed, { conversationId, limit }).then((hits) => {
-          if (!current) return;
-          answeredBehind.current = whileBehind;
-          setResult({ query: trimmed, hits });
-        }),
+        searchMessages(db, trimmed, { conversationId, limit })
+          .then((hits) => {
+            if (!current) return;
+            answeredBehind.current = whileBehind;
+            setResult({ query: trimmed, hits });
+          })
+          .finally(() => {
+            if (current) setAsking(false);
+          }),
       );
     }, PAUSE_MS);
     return () => {
@@ -61,6 +70,6 @@ export function useMessageSearch(query: string, options: SearchOptions): Message
   }, [db, trimmed, conversationId, limit, caughtUp]);
 
   // The same object while nothing changed: screens run effects on a new answer.
-  const answer = useMemo(() => (result ? { ...result, indexing: behind } : null), [result, behind]);
+  const answer = useMemo(() => (result ? { ...result, indexing: behind, searching: asking } : null), [result, behind, asking]);
   return trimmed.length < MIN_QUERY_CHARS ? null : answer;
 }

@@ -10,6 +10,12 @@ function tag(user: string): string {
 }
 
 export const redisKeys = {
+  /**
+   * String, on a single Redis only (no hash tag): whether mailbox indexes may exist — '0' once a relay's scan at start
+   * found none, '1' from a relay that runs sagas (with WAIT), set before its first; absent, they may
+   * (redis-mailboxes.ts).
+   */
+  sagas: `${KEY_PREFIX}sagas`,
   /** Hash: device id → JSON {identityKey, registeredAt, certificate?, name?}. Its existence is the user's. */
   devices: (user: string) => `${tag(user)}:devices`,
   /** Counter: the highest device id the user ever had (linked device ids are never reused). */

@@ -66,12 +66,20 @@ export class RedisMailboxes {
   private readonly order = new WriteOrder();
   /** A single Redis without WAIT: every envelope is stored by one atomic `put`, with no mailbox index. */
   private readonly atomic: boolean;
+  /** On a single Redis with WAIT: settles once the sagas marker says this relay's indexes may exist. */
+  private readonly marked: Promise<void>;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: RedisMailboxOptions,
   ) {
-    this.atomic = !('nodes' in redis) && options.waitReplicas === 0;
+    const cluster = 'nodes' in redis;
+    this.atomic = !cluster && options.waitReplicas === 0;
+    this.marked = Promise.resolve();
+    if (this.atomic) void learnWhetherIndexesExist(redis);
+    else if (!cluster) this.marked = redis.set(redisKeys.sagas, '1').then(() => undefined);
+    // A failure is met again by the first batch that awaits it (and an unset marker only costs a look per message).
+    this.marked.catch(() => undefined);
   }
 
   /** Applies a batch; batches overlap where the write order allows (write-order.ts). */
@@ -111,19 +119,17 @@ export class RedisMailboxes {
   private async applyAtomic(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
-    const round = new ScriptRound(this.redis);
+    const round = this.round(now);
     const seen = new Set<string>();
     try {
       await turn.mayWrite([...acks.map((ack) => redisKeys.mailbox(ack.mailbox)), ...envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r)))]);
-      const released = acks.map((ack) =>
-        round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], [KEY_PREFIX, ...this.dedupExpiry(now), ...ackArgs(ack)]),
-      );
+      const released = acks.map((ack) => round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, true)));
       // In envelope order: Redis applies them in that order.
       const outcomes = envelopes.map((envelope) => {
         const name = deliveryName(envelope.sender, envelope.messageId);
         if (seen.has(name)) return DUPLICATE_OUTCOME;
         seen.add(name);
-        return this.put(round, envelope, name, quota, now);
+        return this.put(round, envelope, quota);
       });
       if (round.size > 0) await round.run();
       // Awaited together, so a failed round leaves no promise unobserved.
@@ -141,7 +147,7 @@ export class RedisMailboxes {
   private async addAcks(round: ScriptRound, acks: MailboxWriteBatch['acks'], turn: WriteTurn): Promise<{ released: Promise<Released> }> {
     await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
     const acked = acks.map(
-      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox), redisKeys.mailboxIndex(ack.mailbox)], ackArgs(ack)) as Promise<string[]>,
+      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, false)) as Promise<string[]>,
     );
     const released = Promise.all(acked).then((names) => {
       const byName: Released = new Map();
@@ -165,8 +171,9 @@ export class RedisMailboxes {
    */
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
+    await this.marked;
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
-    const first = new ScriptRound(this.redis);
+    const first = this.round(now);
     const acked = acks.length > 0 ? (await this.addAcks(first, acks, turn)).released : Promise.resolve<Released>(new Map());
     const seen = new Set<string>();
     const slots = envelopes.map((envelope) => recipientSlots(envelope.recipients));
@@ -180,8 +187,8 @@ export class RedisMailboxes {
     const released = await acked;
     const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? DUPLICATE : this.probe(envelope, checks[i]!, quota))));
 
-    const second = new ScriptRound(this.redis);
-    const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false, now));
+    const second = this.round(now);
+    const countedDown = [...released.values()].map(({ envelope, count }) => this.settle(second, envelope, -count, false));
     let results: Array<Appended | undefined>;
     try {
       await turn.mayWrite(envelopes.flatMap((envelope, i) => (probes[i]!.kind === 'append' ? envelope.recipients.map((r) => redisKeys.mailbox(r)) : [])));
@@ -195,7 +202,7 @@ export class RedisMailboxes {
     }
     if (results.some((result) => result !== undefined && 'deliveries' in result)) await this.replicated();
 
-    const third = new ScriptRound(this.redis);
+    const third = this.round(now);
     const outcomes = envelopes.map((envelope, i): EnqueueOutcome | Promise<EnqueueOutcome> => {
       const probe = probes[i]!;
       if (probe.kind === 'duplicate') return { status: 'duplicate' };
@@ -203,7 +210,7 @@ export class RedisMailboxes {
       if (probe.kind === 'full') return { status: 'mailbox_full', recipients: probe.recipients };
       const result = results[i]!;
       if ('refused' in result) return { status: result.refused === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: result.recipients };
-      return this.settle(third, envelope, result.deliveries.length, true, now).then(() => ({
+      return this.settle(third, envelope, result.deliveries.length, true).then(() => ({
         status: 'stored',
         deliveries: result.deliveries,
       }));
@@ -287,7 +294,7 @@ export class RedisMailboxes {
     if (refused.unknown.size === 0 && refused.full.size === 0) {
       return { deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
     }
-    const undo = new ScriptRound(this.redis);
+    const undo = this.round(0);
     const undone = slots.flatMap((slot, i) =>
       replies[i]![0] !== 'ok'
         ? []
@@ -303,30 +310,35 @@ export class RedisMailboxes {
   }
 
   /** Adds to the round the `put` of an envelope: its whole store, atomically (a single Redis without WAIT). */
-  private async put(round: ScriptRound, envelope: EnvelopeToStore, name: string, quota: number, now: number): Promise<EnqueueOutcome> {
+  private async put(round: ScriptRound, envelope: EnvelopeToStore, quota: number): Promise<EnqueueOutcome> {
     const sender = normalizeUsername(envelope.sender.user);
     const keys = [redisKeys.dedup(envelope.sender, envelope.messageId)];
-    const args: Array<string | number | Uint8Array> = [...this.dedupExpiry(now), name, quota, envelope.messageId, sender, envelope.sender.device, envelope.sentAt, envelope.payload];
+    const slots = recipientSlots(envelope.recipients);
+    let total = 0;
+    for (const slot of slots) total += slot.devices.length;
+    // Strings where the script hands them to a command, numbers where it counts with them (script-round.ts).
+    const args: Array<string | number | Uint8Array> = [quota, envelope.messageId, sender, String(envelope.sender.device), String(envelope.sentAt), envelope.payload, String(total)];
     const devices: Address[] = [];
-    for (const slot of recipientSlots(envelope.recipients)) {
+    for (const slot of slots) {
       keys.push(redisKeys.devices(slot.user));
       args.push(slot.devices.length);
       for (const device of slot.devices) {
         const address = { user: slot.user, device };
-        keys.push(redisKeys.mailbox(address), redisKeys.mailboxIndex(address));
-        args.push(device);
+        keys.push(redisKeys.mailbox(address));
+        args.push(String(device));
         devices.push(address);
       }
     }
-    const [status, ...values] = (await round.add('put', sender, keys, args)) as [string, ...number[]];
+    const [status, ...values] = (await round.add('put', sender, keys, args)) as [string, ...Array<string | number>];
     if (status === 'duplicate') return DUPLICATE_OUTCOME;
-    if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: values[0]! }] };
+    // Stored: an entry id ("0-<seq>") per device.
+    if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: seqOf(values[0]!) }] };
     const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
     if (status === 'ok') {
-      const seqs = new Map(devices.map((device, i) => [keyOf(device), values[i]!]));
+      const seqs = new Map(devices.map((device, i) => [keyOf(device), seqOf(values[i]!)]));
       return { status: 'stored', deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
     }
-    const named = new Set(values.map((index) => keyOf(devices[index - 1]!)));
+    const named = new Set(values.map((index) => keyOf(devices[Number(index) - 1]!)));
     return { status: status === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: envelope.recipients.filter((r) => named.has(keyOf(r))) };
   }
 
@@ -341,14 +353,17 @@ export class RedisMailboxes {
   }
 
   /** Adds to the round the count-down (or, when `stored`, the marking) of an envelope's dedup record. */
-  private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean, now: number): Promise<unknown> {
+  private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean): Promise<unknown> {
     const { sender, messageId } = envelope;
-    return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0, ...this.dedupExpiry(now)]);
+    return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0]);
   }
 
-  /** A dedup record's expire-at once its last delivery is acked, and its safety TTL while some are pending. */
-  private dedupExpiry(now: number): [number, number] {
-    return [now + this.options.dedupRetentionMs, this.options.dedupCeilingMs];
+  /**
+   * A round of script calls for a batch at `now`: its dedup records' expire-at once their last delivery is acked, and
+   * their safety TTL while some are pending.
+   */
+  private round(now: number): ScriptRound {
+    return new ScriptRound(this.redis, { sagas: !this.atomic, expireAt: now + this.options.dedupRetentionMs, ceiling: this.options.dedupCeilingMs });
   }
 }
 
@@ -359,17 +374,51 @@ type SentEnvelope = Pick<EnvelopeToStore, 'sender' | 'messageId'>;
 type Released = Map<string, { envelope: SentEnvelope; count: number }>;
 
 /**
- * The `ack` operation's arguments (redis-scripts.ts): through, the pushed deliveries (seq, name) it frees, which are
- * deleted without being read, then the listed seqs above through that are not among them.
+ * The arguments of an ack (redis-scripts.ts, MAILBOX_OPS: `ack`, or `release` when `keyed`): through, the pushed
+ * deliveries it frees (deleted without being read): their entry ids, then their delivery names (`ack`) or dedup record
+ * keys (`release`); then the entry ids of the listed seqs above through that are not among them.
  */
-function ackArgs(ack: MailboxAck): Array<string | number> {
+function ackArgs(ack: MailboxAck, keyed: boolean): Array<string | number> {
   const pushed = ack.pushed ?? [];
-  const args: Array<string | number> = [ack.through, pushed.length];
-  for (const delivery of pushed) args.push(delivery.seq, deliveryName(delivery.from, delivery.messageId));
+  const args: Array<string | number> = [entryId(ack.through), pushed.length];
+  for (const delivery of pushed) args.push(entryId(delivery.seq));
+  for (const delivery of pushed) args.push(keyed ? redisKeys.dedup(delivery.from, delivery.messageId) : deliveryName(delivery.from, delivery.messageId));
   if (ack.also.length === 0) return args;
   const named = new Set(pushed.map((delivery) => delivery.seq));
-  for (const seq of ack.also) if (!named.has(seq)) args.push(seq);
+  for (const seq of ack.also) if (!named.has(seq)) args.push(entryId(seq));
   return args;
+}
+
+/** A mailbox stream's entry id of a seq, and back. */
+function entryId(seq: number): string {
+  return `0-${seq}`;
+}
+function seqOf(id: string | number): number {
+  return typeof id === 'number' ? id : Number(id.slice(2));
+}
+
+/**
+ * On a single Redis without WAIT, at start: if the sagas marker is unset (a Redis no relay of this version has used
+ * yet), looks for mailbox indexes, which only sagas write (a relay with WAIT, or of a version before b0fedc1), and
+ * sets the marker: '1' if any exists, else '0' unless a relay that runs sagas set it meanwhile. Until then the
+ * scripts look for indexes; a failure leaves the marker unset, which is safe.
+ */
+async function learnWhetherIndexesExist(redis: RedisClient): Promise<void> {
+  try {
+    if ((await redis.get(redisKeys.sagas)) !== null) return;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}{*}:mbi:*`, 'COUNT', 1000);
+      if (keys.length > 0) {
+        await redis.set(redisKeys.sagas, '1');
+        return;
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.set(redisKeys.sagas, '0', 'NX');
+  } catch {
+    // Closed or unreachable: the marker stays unset, so indexes are looked for.
+  }
 }
 
 /** "<user>:<device>:<message id>" → its sender and message id (message ids hold no colon). */

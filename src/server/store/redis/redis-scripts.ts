@@ -2,6 +2,7 @@
 // slot), so it runs unchanged on Redis Cluster. Scripts are sent by SHA and loaded on a node that lacks them.
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { KEY_PREFIX } from './redis-keys';
 
 export type RedisClient = Redis | Cluster;
 
@@ -78,10 +79,19 @@ return 1
 
 /**
  * The mailbox operations, run in batches: one EVALSHA carries any number of them (a round of a store batch), each
- * over keys of one slot; on Redis Cluster a round's operations are grouped by user (script-round.ts). ARGV[1]: the
- * operations packed as MessagePack (string-pack.ts), each an array of its name, its key count, its keys, then its
- * arguments; KEYS[1]: one of those keys, which routes the call on Redis Cluster (every key of a call is in its slot).
- * Returns one reply per operation. Each operation stays atomic on its own (the whole call is, too).
+ * over keys of one slot; on Redis Cluster a round's operations are grouped by user (script-round.ts). ARGV[1]: one
+ * flat MessagePack array (string-pack.ts): whether the caller runs sagas (1: mailbox indexes are expected; 0: the
+ * script reads the sagas marker, KEYS[2]), the batch's dedup expire-at and safety TTL (what `put`, `release` and
+ * `settle` write), then per operation its name, key count, argument count, keys and arguments. The operations read
+ * their keys and arguments in place, so a call builds no table per operation. Strings arrive as Lua strings and
+ * numbers as Lua numbers: what a command takes is sent as a string (a number given to `redis.call` is printed with
+ * `%.17g`), what the script counts with as a number. Stream entry ids travel as `0-<seq>` strings both ways. KEYS[1]: one of the call's keys, which routes it on Redis Cluster (every key of a call
+ * is in its slot). Returns one reply per operation. Each operation stays atomic on its own (the whole call is, too).
+ *
+ * Mailbox indexes (delivery name → seq, a sorted set per mailbox) exist only where sagas run: on Redis Cluster, with
+ * WAIT, or written by a relay before b0fedc1. On a single Redis the marker `parley:sagas` (redis-keys.ts) tells
+ * whether any may exist: '0' once a relay's scan at start found none (redis-mailboxes.ts), '1' from a relay that runs
+ * sagas, before its first; absent, they may. Where none may exist, `put` and `ack` do not look for them.
  *
  * - `check` — KEYS: dedup record. Returns 1 when the envelope was stored before (a resend), else 0.
  * - `probe` — KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids.
@@ -97,37 +107,41 @@ return 1
  * - `put` — the whole store of an envelope in one step, for a single Redis without WAIT, where keys of several users
  *   may meet in one call: a resend is answered from the dedup record; otherwise the envelope is appended to every
  *   recipient's mailbox (all or none: it refuses an unknown device or a full mailbox) and its dedup record marked
- *   stored, atomically. Nothing it does is left half done for a retry to find, so it writes no mailbox index: its
- *   entries carry the field `x` (no index entry). It reads an index only where one exists (`EXISTS`): there, an
- *   append of an unfinished saga (`append`) may already hold the envelope, whose seq it then takes. KEYS: the dedup
- *   record, then per recipient user its devices hash and, per device, its mailbox stream and mailbox index. ARGV: the
- *   record's expire-at and safety TTL (as `settle`), delivery name, quota, message id, sender user, sender device,
- *   sent at, payload, then per user its device count and device ids. Returns {'duplicate'}, {'ok', seq per device},
- *   or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the devices in ARGV order).
- * - `ack` — KEYS: mailbox stream, mailbox index. ARGV: through, the number of pushed deliveries, then per pushed
- *   delivery its seq and name (what the relay pushed and the ack freed: MailboxAck.pushed), then the listed seqs above
- *   through that are not among them. Deletes those deliveries (and the index entries of those that have one) and
- *   returns their names: a pushed one's as given (deleted by id, not read), any other's read from its stream entry
- *   (a delivery already gone is no error).
+ *   stored, atomically. Nothing it does is left half done for a retry to find, so it writes no mailbox index. Where
+ *   indexes may exist it reads one (`EXISTS`): there, an append of an unfinished saga (`append`) may already hold
+ *   the envelope, whose seq it then takes. KEYS: the dedup record, then per recipient user its devices hash and, per
+ *   device, its mailbox stream (its index is named after it). ARGV: quota, message id, sender user, sender device,
+ *   sent at, payload, the number of recipient devices, then per user its device count and device ids. Returns
+ *   {'duplicate'}, {'ok', entry id per device}, or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
+ *   devices in ARGV order).
+ * - `ack` — KEYS: mailbox stream (its index is named after it). ARGV: through (an entry id), the number P of pushed
+ *   deliveries, the P entry ids of the pushed deliveries (what the relay pushed and the ack freed:
+ *   MailboxAck.pushed), their P delivery names, then the entry ids of the listed seqs above through that are not
+ *   among them. Deletes those deliveries (and their index entries, where indexes may exist) and returns their names:
+ *   a pushed one's as given (deleted by id, not read), any other's read from its stream entry (a delivery already
+ *   gone is no error).
  * - `release` — `ack`, then the count-down (`settle`) of the dedup record of each delivery it deleted, in one step: for a
- *   single Redis, where those records (in their senders' slots) may share the call. KEYS: as `ack`. ARGV: the key
- *   prefix (the dedup record's key is redis-keys.ts's), the records' expire-at and safety TTL (as `settle`), then as
- *   `ack`. Returns how many deliveries it deleted.
+ *   single Redis, where those records (in their senders' slots) may share the call. KEYS and ARGV: as `ack`, with the
+ *   pushed deliveries' dedup record keys in place of their names. Returns how many deliveries it deleted.
  * - `settle` — KEYS: dedup record. ARGV: deliveries made (positive when an envelope is stored, negative when
- *   deliveries of it are acked), 1 when this is the store of the envelope, expire-at (ms) once the last delivery is
- *   acked, the safety TTL (ms) of a record whose deliveries are pending. Stored and acked can arrive in either order.
+ *   deliveries of it are acked), 1 when this is the store of the envelope. A record at zero expires at the call's
+ *   expire-at; one whose deliveries are pending, after its safety TTL. Stored and acked can arrive in either order.
  *
  * A dedup record is one counter: the deliveries of its envelope not yet acked. The store of the envelope counts it up
  * by its deliveries (usually creating it), acks count it down; acks that come before the store leave it below zero.
  * So it is zero or more exactly when the envelope is stored. `put` checks and marks it in one command (`SET NX GET`,
- * before it appends; taken back if it refuses); `release` counts it down in one command when the acked deliveries are
+ * before it appends; taken back if it refuses); `release` counts it down by one delivery in one command when that was
  * its last (`SET 0 PXAT GET`), else in a second; `settle` reads it (`GET`), then writes it once (`SET` with `PXAT`
  * expire-at when it reaches zero, `PX` ceiling below zero or when new, else `KEEPTTL`).
  * Records written before this layout are hashes {done, left}: they are read and counted down as such until they
  * expire.
  */
 export const MAILBOX_OPS = lua(`
+-- The call (cmsgpack.unpack(ARGV[1])), whether mailbox indexes may exist, and the dedup records' expire-at and safety
+-- TTL: set below, before any operation runs.
+local c, indexed, expireAt, ceiling
 local ops = {}
+local DUPLICATE = {'duplicate'}
 -- A dedup record as GET reads it: false when there is none, 'hash' for one of the earlier layout, else its count.
 local function record(key)
   local value = redis.pcall('GET', key)
@@ -140,7 +154,11 @@ local function stored(key, value)
   if value == 'hash' then return redis.call('HGET', key, 'done') == '1' end
   return value ~= false and value >= 0
 end
-local function settleHash(key, deliveries, store, expireAt, ceiling)
+-- A mailbox stream's index (a sorted set: delivery name → seq), where sagas run.
+local function indexOf(mailbox)
+  return (string.gsub(mailbox, ':mb:', ':mbi:', 1))
+end
+local function settleHash(key, deliveries, store)
   local left = redis.call('HINCRBY', key, 'left', deliveries)
   local done = store
   if done then redis.call('HSET', key, 'done', '1') elseif left <= 0 then done = redis.call('HGET', key, 'done') == '1' end
@@ -149,8 +167,8 @@ local function settleHash(key, deliveries, store, expireAt, ceiling)
 end
 -- Counts a record (as record() read it) up by the deliveries of its stored envelope, or down by acked ones, in one
 -- write: at zero it expires at expireAt; below zero (acks before the store) and while new, after the ceiling.
-local function count(key, value, deliveries, store, expireAt, ceiling)
-  if value == 'hash' then return settleHash(key, deliveries, store, expireAt, ceiling) end
+local function tally(key, value, deliveries, store)
+  if value == 'hash' then return settleHash(key, deliveries, store) end
   local left = (value or 0) + deliveries
   if left == 0 then
     redis.call('SET', key, 0, 'PXAT', expireAt)
@@ -161,195 +179,216 @@ local function count(key, value, deliveries, store, expireAt, ceiling)
   end
   return left
 end
-function ops.check(KEYS, ARGV)
-  if stored(KEYS[1], record(KEYS[1])) then return 1 end
+-- Each operation gets the offsets of its keys (c[k + 1] to c[a]) and arguments (c[a + 1] to c[e]).
+function ops.check(k, a, e)
+  if stored(c[k + 1], record(c[k + 1])) then return 1 end
   return 0
 end
-function ops.probe(KEYS, ARGV)
+function ops.probe(k, a, e)
   local counts = {}
-  for i = 1, #ARGV do
-    if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', KEYS[i + 1]) end
+  for i = 1, e - a do
+    if redis.call('HEXISTS', c[k + 1], c[a + i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', c[k + 1 + i]) end
   end
   return counts
 end
-function ops.append(KEYS, ARGV)
-  local devices = #ARGV - 7
+function ops.append(k, a, e)
+  local devices = e - a - 7
   local unknown = {}
   for i = 1, devices do
-    if redis.call('HEXISTS', KEYS[1], ARGV[7 + i]) == 0 then unknown[#unknown + 1] = i end
+    if redis.call('HEXISTS', c[k + 1], c[a + 7 + i]) == 0 then unknown[#unknown + 1] = i end
   end
   if #unknown > 0 then return {'unknown', unpack(unknown)} end
   local seqs, full = {}, {}
   for i = 1, devices do
-    local existing = redis.call('ZSCORE', KEYS[2 * i + 1], ARGV[1])
+    local existing = redis.call('ZSCORE', c[k + 2 * i + 1], c[a + 1])
     if existing then
       seqs[i] = tonumber(existing)
-    elseif redis.call('XLEN', KEYS[2 * i]) >= tonumber(ARGV[2]) then
+    elseif redis.call('XLEN', c[k + 2 * i]) >= c[a + 2] then
       full[#full + 1] = i
     end
   end
   if #full > 0 then return {'full', unpack(full)} end
   for i = 1, devices do
     if not seqs[i] then
-      local id = redis.call('XADD', KEYS[2 * i], '0-*', 'm', ARGV[3], 'u', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'p', ARGV[7])
+      local id = redis.call('XADD', c[k + 2 * i], '0-*', 'm', c[a + 3], 'u', c[a + 4], 'd', c[a + 5], 't', c[a + 6], 'p', c[a + 7])
       local seq = tonumber(string.sub(id, 3))
-      redis.call('ZADD', KEYS[2 * i + 1], seq, ARGV[1])
+      redis.call('ZADD', c[k + 2 * i + 1], seq, c[a + 1])
       seqs[i] = seq
     end
   end
   return {'ok', unpack(seqs)}
 end
-function ops.undo(KEYS, ARGV)
-  local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
+function ops.undo(k, a, e)
+  local seq = redis.call('ZSCORE', c[k + 2], c[a + 1])
   if not seq then return 0 end
-  redis.call('XDEL', KEYS[1], '0-' .. seq)
-  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('XDEL', c[k + 1], '0-' .. seq)
+  redis.call('ZREM', c[k + 2], c[a + 1])
   return 1
 end
-function ops.put(KEYS, ARGV)
-  local mailboxes, indexes, unknown = {}, {}, {}
-  local k, a = 2, 10
-  while a <= #ARGV do
-    local count = tonumber(ARGV[a])
+function ops.put(k, a, e)
+  local dedup, quota = c[k + 1], c[a + 1]
+  -- First the checks, building a table only for what they find (rare): unknown devices, full mailboxes, and entries
+  -- of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
+  local unknown, full, found
+  local n, ki, ai = 0, k + 2, a + 8
+  while ai <= e do
+    local devices, count = c[ki], c[ai]
     for i = 1, count do
-      mailboxes[#mailboxes + 1] = KEYS[k + 2 * i - 1]
-      indexes[#indexes + 1] = KEYS[k + 2 * i]
-      if redis.call('HEXISTS', KEYS[k], ARGV[a + i]) == 0 then unknown[#unknown + 1] = #mailboxes end
+      n = n + 1
+      if redis.call('HEXISTS', devices, c[ai + i]) == 0 then
+        if not unknown then unknown = {'unknown'} end
+        unknown[#unknown + 1] = n
+      elseif not unknown then
+        local mailbox, seq = c[ki + i], false
+        if indexed then
+          local index = indexOf(mailbox)
+          if redis.call('EXISTS', index) == 1 then seq = redis.call('ZSCORE', index, c[a + 3] .. ':' .. c[a + 4] .. ':' .. c[a + 2]) end
+        end
+        if seq then
+          if not found then found = {} end
+          found[n] = '0-' .. seq
+        elseif redis.call('XLEN', mailbox) >= quota then
+          if not full then full = {'full'} end
+          full[#full + 1] = n
+        end
+      end
     end
-    k = k + 1 + 2 * count
-    a = a + 1 + count
-  end
-  local quota, seqs, full = tonumber(ARGV[4]), {}, {}
-  if #unknown == 0 then
-    for i = 1, #mailboxes do
-      -- An append of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
-      if redis.call('EXISTS', indexes[i]) == 1 then seqs[i] = tonumber(redis.call('ZSCORE', indexes[i], ARGV[3])) end
-      if not seqs[i] and redis.call('XLEN', mailboxes[i]) >= quota then full[#full + 1] = i end
-    end
+    ki = ki + 1 + count
+    ai = ai + 1 + count
   end
   -- The resend check and the marking in one command: SET NX creates the record (awaiting every delivery) unless one
   -- exists, and GET hands back the one that does. A resend is a duplicate whatever its recipients now are.
-  local old = redis.pcall('SET', KEYS[1], #mailboxes, 'NX', 'PX', ARGV[2], 'GET')
+  local old = redis.pcall('SET', dedup, c[a + 7], 'NX', 'PX', ceiling, 'GET')
   local value = false
   if type(old) == 'table' then value = 'hash' elseif old then value = tonumber(old) end
-  if stored(KEYS[1], value) then return {'duplicate'} end
-  if #unknown > 0 or #full > 0 then
-    if value == false then redis.call('DEL', KEYS[1]) end
-    if #unknown > 0 then return {'unknown', unpack(unknown)} end
-    return {'full', unpack(full)}
+  if stored(dedup, value) then return DUPLICATE end
+  if unknown or full then
+    if value == false then redis.call('DEL', dedup) end
+    return unknown or full
   end
-  for i = 1, #mailboxes do
-    if not seqs[i] then
-      local id = redis.pcall('XADD', mailboxes[i], '0-*', 'm', ARGV[5], 'u', ARGV[6], 'd', ARGV[7], 't', ARGV[8], 'p', ARGV[9], 'x', '1')
-      if type(id) == 'table' then
-        -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).
-        if value == false then redis.call('DEL', KEYS[1]) end
-        error(id)
+  local reply = {'ok'}
+  n, ki, ai = 0, k + 2, a + 8
+  while ai <= e do
+    local count = c[ai]
+    for i = 1, count do
+      n = n + 1
+      local id = found and found[n]
+      if not id then
+        id = redis.pcall('XADD', c[ki + i], '0-*', 'm', c[a + 2], 'u', c[a + 3], 'd', c[a + 4], 't', c[a + 5], 'p', c[a + 6])
+        if type(id) == 'table' then
+          -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).
+          if value == false then redis.call('DEL', dedup) end
+          error(id)
+        end
       end
-      seqs[i] = tonumber(string.sub(id, 3))
+      reply[n + 1] = id
     end
+    ki = ki + 1 + count
+    ai = ai + 1 + count
   end
   -- A record that existed (acks that came first, or one of the earlier layout) is counted up now.
-  if value ~= false then count(KEYS[1], value, #mailboxes, true, ARGV[1], ARGV[2]) end
-  return {'ok', unpack(seqs)}
+  if value ~= false then tally(dedup, value, n, true) end
+  return reply
 end
--- Adds the delivery names of stream entries to names; returns whether any of them has a mailbox index entry.
-local function named(entries, names)
-  local indexed = false
+-- The delivery name of a dedup record's key ('${KEY_PREFIX}{user}:dd:device:message id' → 'user:device:message id').
+local function nameOfKey(key)
+  local user, device, id = string.match(key, '{([^}]*)}:dd:([^:]*):(.*)$')
+  return user .. ':' .. device .. ':' .. id
+end
+-- Adds, per stream entry, its delivery name (or its dedup record's key, when keyed) to out. Returns the last one's
+-- name. (Entries of relays from b0fedc1 to this layout carry a field x, which is not read.)
+local function tagged(entries, out, keyed)
+  local name
   for _, entry in ipairs(entries) do
-    local fields, m, u, d, x = entry[2], nil, nil, nil, false
+    local fields, m, u, d = entry[2], nil, nil, nil
     for i = 1, #fields, 2 do
       local field = fields[i]
-      if field == 'm' then m = fields[i + 1] elseif field == 'u' then u = fields[i + 1] elseif field == 'd' then d = fields[i + 1] elseif field == 'x' then x = true end
+      if field == 'm' then m = fields[i + 1] elseif field == 'u' then u = fields[i + 1] elseif field == 'd' then d = fields[i + 1] end
     end
-    names[#names + 1] = u .. ':' .. d .. ':' .. m
-    if not x then indexed = true end
+    name = u .. ':' .. d .. ':' .. m
+    if keyed then out[#out + 1] = '${KEY_PREFIX}{' .. u .. '}:dd:' .. d .. ':' .. m else out[#out + 1] = name end
   end
-  return indexed
+  return name
 end
--- The ack, over ARGV from o + 1 on (release puts its own arguments first).
-local function ack(KEYS, ARGV, o)
-  local names = {}
-  local through, pushed = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2])
-  -- The deliveries the relay pushed and names: deleted by id, never read. A chunk of them counts only if every one
+-- The ack (KEYS at k, its ARGV from a + 1 on, to e): adds to out the tag of each delivery it deleted (see tagged()).
+local function ack(k, a, e, keyed, out)
+  local mailbox = c[k + 1]
+  local index = indexed and indexOf(mailbox)
+  local through, pushed = c[a + 1], c[a + 2]
+  -- The deliveries the relay pushed and tags: deleted by id, never read. A chunk of them counts only if every one
   -- was still there (XDEL says how many it deleted, not which): else the records of that chunk are counted down by
   -- none of them, and expire at their ceiling rather than too early.
   for first = 1, pushed, 256 do
     local last = math.min(pushed, first + 255)
-    local ids, known = {}, {}
-    for i = first, last do
-      ids[#ids + 1] = '0-' .. ARGV[o + 1 + 2 * i]
-      known[#known + 1] = ARGV[o + 2 + 2 * i]
+    if redis.call('XDEL', mailbox, unpack(c, a + 2 + first, a + 2 + last)) == last - first + 1 then
+      for i = a + 2 + pushed + first, a + 2 + pushed + last do out[#out + 1] = c[i] end
     end
-    if redis.call('XDEL', KEYS[1], unpack(ids)) == #ids then
-      for _, name in ipairs(known) do names[#names + 1] = name end
+    if indexed and redis.call('EXISTS', index) == 1 then
+      local names = {}
+      for i = a + 2 + pushed + first, a + 2 + pushed + last do
+        if keyed then names[#names + 1] = nameOfKey(c[i]) else names[#names + 1] = c[i] end
+      end
+      redis.call('ZREM', index, unpack(names))
     end
-    if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('ZREM', KEYS[2], unpack(known)) end
   end
   -- Deliveries up to through the relay did not name (pushed before, and acked then in a commit that failed; or acked
   -- by a relay that names none): read, to learn their names, then trimmed.
-  if through > 0 and #redis.call('XRANGE', KEYS[1], '-', '0-' .. through, 'COUNT', 1) > 0 then
-    local indexed, from, last = false, '-', '0-' .. through
+  if through ~= '0-0' and #redis.call('XRANGE', mailbox, '-', through, 'COUNT', 1) > 0 then
+    local from = '-'
     repeat
       -- In pages, so that the payloads of a long backlog are not all held at once.
-      local entries = redis.call('XRANGE', KEYS[1], from, last, 'COUNT', 256)
-      if named(entries, names) then indexed = true end
+      local entries = redis.call('XRANGE', mailbox, from, through, 'COUNT', 256)
+      tagged(entries, out, keyed)
       if #entries < 256 then break end
       from = '(' .. entries[#entries][1]
     until false
-    if indexed then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', through) end
-    redis.call('XTRIM', KEYS[1], 'MINID', '0-' .. (through + 1))
+    local seq = tonumber(string.sub(through, 3))
+    if indexed then redis.call('ZREMRANGEBYSCORE', index, '-inf', seq) end
+    redis.call('XTRIM', mailbox, 'MINID', '0-' .. (seq + 1))
   end
-  for i = o + 3 + 2 * pushed, #ARGV do
-    local id = '0-' .. ARGV[i]
-    local entries = redis.call('XRANGE', KEYS[1], id, id)
+  for i = a + 3 + 2 * pushed, e do
+    local entries = redis.call('XRANGE', mailbox, c[i], c[i])
     if #entries > 0 then
-      if named(entries, names) then redis.call('ZREM', KEYS[2], names[#names]) end
-      redis.call('XDEL', KEYS[1], id)
+      local name = tagged(entries, out, keyed)
+      if indexed then redis.call('ZREM', index, name) end
+      redis.call('XDEL', mailbox, c[i])
     end
   end
+end
+function ops.ack(k, a, e)
+  local names = {}
+  ack(k, a, e, false, names)
   return names
 end
-function ops.ack(KEYS, ARGV)
-  return ack(KEYS, ARGV, 0)
+-- Counts a record down by one delivery just acked, in one command when it was its last (the usual case: a
+-- one-to-one message): SET to zero with its expiry, GET handing back what it was. Else the count is set right in a
+-- second command.
+local function countDown(key)
+  local old = redis.pcall('SET', key, '0', 'PXAT', expireAt, 'GET')
+  if type(old) == 'table' then return settleHash(key, -1, false) end
+  if old == '1' then return end
+  redis.call('SET', key, tonumber(old or 0) - 1, 'PX', ceiling)
 end
--- Counts a record down by the deliveries of its envelope just acked, in one command when they were its last (the
--- usual case: a one-to-one message): SET to zero with its expiry, GET handing back what it was. Else the count is
--- set right in a second command.
-local function countDown(key, acked, expireAt, ceiling)
-  local old = redis.pcall('SET', key, 0, 'PXAT', expireAt, 'GET')
-  if type(old) == 'table' then return settleHash(key, -acked, false, expireAt, ceiling) end
-  local before = tonumber(old or 0)
-  if old and before == acked then return 0 end
-  local left = before - acked
-  redis.call('SET', key, left, 'PX', ceiling)
-  return left
+function ops.release(k, a, e)
+  local keys = {}
+  ack(k, a, e, true, keys)
+  for i = 1, #keys do countDown(keys[i]) end
+  return #keys
 end
-function ops.release(KEYS, ARGV)
-  local names = ack(KEYS, ARGV, 3)
-  local order, counts = {}, {}
-  for _, name in ipairs(names) do
-    if not counts[name] then order[#order + 1] = name end
-    counts[name] = (counts[name] or 0) + 1
-  end
-  for _, name in ipairs(order) do
-    local user, device, id = string.match(name, '^([^:]+):([^:]+):(.+)$')
-    countDown(ARGV[1] .. '{' .. user .. '}:dd:' .. device .. ':' .. id, counts[name], ARGV[2], ARGV[3])
-  end
-  return #names
+function ops.settle(k, a, e)
+  return tally(c[k + 1], record(c[k + 1]), c[a + 1], c[a + 2] == 1)
 end
-function ops.settle(KEYS, ARGV)
-  return count(KEYS[1], record(KEYS[1]), tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3], ARGV[4])
-end
-local calls = cmsgpack.unpack(ARGV[1])
-local replies = {}
-for c = 1, #calls do
-  local call = calls[c]
-  local keyCount = tonumber(call[2])
-  local keys, args = {}, {}
-  for i = 1, keyCount do keys[i] = call[2 + i] end
-  for i = 3 + keyCount, #call do args[i - 2 - keyCount] = call[i] end
-  replies[c] = ops[call[1]](keys, args)
+c = cmsgpack.unpack(ARGV[1])
+indexed = c[1] == 1 or redis.call('GET', KEYS[2]) ~= '0'
+expireAt, ceiling = c[2], c[3]
+local replies, r, i, last = {}, 0, 4, #c
+while i <= last do
+  local k = i + 2
+  local a = k + c[i + 1]
+  local e = a + c[i + 2]
+  r = r + 1
+  replies[r] = ops[c[i]](k, a, e)
+  i = e + 1
 end
 return replies
 `);

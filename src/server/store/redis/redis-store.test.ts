@@ -98,6 +98,8 @@ describe('Redis store', () => {
 
   it('reads and counts down dedup records and mailboxes written in the layout before counters and 0-* ids', async () => {
     // That layout: the record a hash {done, left}, the seq a counter of its own (the stream's last id was the same).
+    // Its relays ran sagas, which wrote mailbox indexes: the scan at start of a relay on such a Redis marks it.
+    await store.redis.set(redisKeys.sagas, '1');
     await store.redis.hset(redisKeys.dedup(alice, 'legacy'), 'done', '1', 'left', '1');
     await store.redis.pexpire(redisKeys.dedup(alice, 'legacy'), RETENTION_MS * 10);
     const name = deliveryName(alice, 'legacy');
@@ -116,6 +118,8 @@ describe('Redis store', () => {
   });
 
   it('deletes the deliveries an ack names as pushed without reading them, and checks, marks and counts down a dedup record in one command each', async () => {
+    // A fresh Redis: the store's scan at start finds no mailbox index, so the scripts look for none.
+    await expect.poll(() => store.redis.get(redisKeys.sagas)).toBe('0');
     await store.commitMailboxBatch(batch({ enqueues: ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => envelope(id, [bob])) }));
     const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: `p${seq}` }));
     const record = (id: string) => store.redis.get(redisKeys.dedup(alice, id));
@@ -142,7 +146,7 @@ describe('Redis store', () => {
       const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
       expect(named.filter(([command]) => command === 'xrange')).toEqual([['xrange', redisKeys.mailbox(bob), '-', '0-2', 'COUNT', '1']]);
       // Each record's last delivery: counted down by one SET that also reads what it was.
-      expect(named.filter(([command]) => ['get', 'incrby', 'pexpireat', 'xtrim'].includes(command!))).toEqual([]);
+      expect(named.filter(([command, key]) => ['get', 'incrby', 'pexpireat', 'xtrim', 'exists'].includes(command!) && key !== redisKeys.sagas)).toEqual([]);
       expect(named.filter(([command]) => command === 'set').map(([, key, value, option, , get]) => [key, value, option, get])).toEqual([
         [redisKeys.dedup(alice, 'p1'), '0', 'PXAT', 'GET'],
         [redisKeys.dedup(alice, 'p2'), '0', 'PXAT', 'GET'],
@@ -164,12 +168,13 @@ describe('Redis store', () => {
       expect(await store.redis.pttl(redisKeys.dedup(alice, 'p4'))).toBeGreaterThan(RETENTION_MS);
       // A send is checked and marked by one SET NX … GET, before its append: no GET of its own.
       const put = await ran(envelope('p6', [bob, carol]));
-      expect(put.filter(([command]) => ['get', 'set', 'xadd'].includes(command!)).map(([command, key, value, ...rest]) => [command, key, value, rest.at(-1)])).toEqual([
+      expect(put.filter(([command, key]) => ['get', 'set', 'xadd'].includes(command!) && key !== redisKeys.sagas).map(([command, key, value, ...rest]) => [command, key, value, rest.at(-1)])).toEqual([
         ['set', redisKeys.dedup(alice, 'p6'), '2', 'GET'],
-        ['xadd', redisKeys.mailbox(bob), '0-*', '1'],
-        ['xadd', redisKeys.mailbox(carol), '0-*', '1'],
+        ['xadd', redisKeys.mailbox(bob), '0-*', 'payload-p6'],
+        ['xadd', redisKeys.mailbox(carol), '0-*', 'payload-p6'],
       ]);
       expect(await record('p6')).toBe('2');
+      expect(put.filter(([command]) => command === 'exists')).toEqual([]);
       // Refused (carol's mailbox is full), a new record is taken back.
       await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('p7', [bob, carol])] }));
       expect(await store.redis.exists(redisKeys.dedup(alice, 'p7'))).toBe(0);
@@ -181,7 +186,9 @@ describe('Redis store', () => {
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
     // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
     const name = deliveryName(alice, 'half');
-    const round = new ScriptRound(store.redis);
+    // It ran sagas (WAIT), so it had set the marker that tells the scripts mailbox indexes may exist.
+    await store.redis.set(redisKeys.sagas, '1');
+    const round = new ScriptRound(store.redis, { sagas: true, expireAt: 0, ceiling: 0 });
     const appended = round.add(
       'append',
       'bob',
@@ -196,6 +203,32 @@ describe('Redis store', () => {
     expect(await store.pendingCount(carol)).toBe(1);
     const again = await store.commitMailboxBatch(batch({ enqueues: [envelope('half', [bob, carol])] }));
     expect(again.enqueues).toEqual([{ status: 'duplicate' }]);
+  });
+
+  it('learns at start whether mailbox indexes may exist, and looks for them only then', async () => {
+    await expect.poll(() => store.redis.get(redisKeys.sagas)).toBe('0');
+    // An index a relay of an earlier version left: a relay that starts on this Redis finds it.
+    await store.redis.del(redisKeys.sagas);
+    await store.redis.zadd(redisKeys.mailboxIndex(carol), 1, deliveryName(bob, 'old'));
+    const later = await openRedisStore({ urls: [redis.url], dedupRetentionMs: RETENTION_MS });
+    await expect.poll(() => later.redis.get(redisKeys.sagas)).toBe('1');
+    await later.close();
+    // A relay with WAIT marks it before its first saga, also where a scan had found none.
+    await store.redis.set(redisKeys.sagas, '0');
+    const waiting = new RedisRelayStore(new Redis(redis.url), { dedupRetentionMs: RETENTION_MS, waitReplicas: 1 });
+    await expect.poll(() => store.redis.get(redisKeys.sagas)).toBe('1');
+    await waiting.close();
+    // Marked: a send looks in each recipient's index (where an unfinished saga's append may be), an ack deletes there.
+    const monitor = await new Redis(redis.url).monitor();
+    const commands: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.map(String)));
+    try {
+      await store.commitMailboxBatch(batch({ enqueues: [envelope('looked', [carol])] }));
+      await store.commitMailboxBatch(batch({ acks: [{ mailbox: carol, through: 1, also: [], pushed: [{ seq: 1, from: alice, messageId: 'looked' }] }] }));
+      await expect.poll(() => commands.filter(([command]) => command!.toLowerCase() === 'exists').length).toBe(2);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('writes a batch of sends and acks in one script call on a single Redis, with messages for several users too', async () => {

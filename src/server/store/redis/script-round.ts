@@ -4,6 +4,7 @@
 // script there). A batch of any size thus costs Redis a few script calls rather than several per message, and the
 // relay builds and parses a few requests rather than several per message.
 import { normalizeUsername } from '../../../shared/protocol';
+import { redisKeys } from './redis-keys';
 import { MAILBOX_OPS, runScript, type RedisClient } from './redis-scripts';
 import { StringPack } from './string-pack';
 
@@ -17,12 +18,25 @@ interface Operation {
   reject: (error: unknown) => void;
 }
 
+/** What every script call of a round carries once, for all of its operations. */
+export interface RoundContext {
+  /** This relay runs sagas (Redis Cluster, or WAIT), so mailbox indexes are expected; else the script reads the sagas marker (redis-keys.ts). */
+  sagas: boolean;
+  /** When a dedup record whose last delivery is acked expires (ms since the epoch). */
+  expireAt: number;
+  /** The safety TTL (ms) of a dedup record whose deliveries are pending. */
+  ceiling: number;
+}
+
 export class ScriptRound {
   /** Operations by script call: by user on a cluster, all in one on a single Redis. */
   private readonly calls = new Map<string, Operation[]>();
   private readonly cluster: boolean;
 
-  constructor(private readonly redis: RedisClient) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly context: RoundContext,
+  ) {
     this.cluster = 'nodes' in redis;
   }
 
@@ -32,7 +46,10 @@ export class ScriptRound {
     return count;
   }
 
-  /** Adds an operation over keys of `user`'s slot; its promise settles once the round has run. */
+  /**
+   * Adds an operation over keys of `user`'s slot; its promise settles once the round has run. Arguments: strings and
+   * bytes reach the script as Lua strings, numbers (safe integers) as Lua numbers.
+   */
   add(op: MailboxOp, user: string, keys: readonly string[], args: ReadonlyArray<string | number | Uint8Array>): Promise<unknown> {
     const call = this.cluster ? normalizeUsername(user) : '';
     let resolve: (reply: unknown) => void = () => {};
@@ -55,15 +72,25 @@ export class ScriptRound {
     this.calls.clear();
     await Promise.all(
       calls.map(async (operations) => {
-        // One packed argument (MAILBOX_OPS unpacks it); the first key, in the slot of every key of the call, routes it.
-        const pack = new StringPack().array(operations.length);
+        // One packed argument, a flat array (MAILBOX_OPS unpacks it): the context, then per operation its name, key and
+        // argument counts, keys and arguments. The first key, in the slot of every key of the call, routes it; on a
+        // single Redis the sagas marker follows.
+        const { sagas, expireAt, ceiling } = this.context;
+        let items = 3;
+        for (const { keys, args } of operations) items += 3 + keys.length + args.length;
+        const pack = new StringPack()
+          .array(items)
+          .item(sagas ? 1 : 0)
+          .item(String(expireAt))
+          .item(String(ceiling));
         for (const { op, keys, args } of operations) {
-          pack.array(2 + keys.length + args.length).item(op).item(keys.length);
+          pack.item(op).item(keys.length).item(args.length);
           for (const key of keys) pack.item(key);
           for (const arg of args) pack.item(arg);
         }
+        const keys = this.cluster ? [operations[0]!.keys[0]!] : [operations[0]!.keys[0]!, redisKeys.sagas];
         try {
-          const replies = (await runScript(this.redis, MAILBOX_OPS, [operations[0]!.keys[0]!], [pack.finish()])) as unknown[];
+          const replies = (await runScript(this.redis, MAILBOX_OPS, keys, [pack.finish()])) as unknown[];
           operations.forEach((operation, i) => operation.resolve(replies[i]));
         } catch (error) {
           for (const operation of operations) operation.reject(error);

@@ -64,6 +64,30 @@ describe("peers' actions", () => {
     expect(await row(db, 'm1', 'bob')).toEqual(tombstone);
   });
 
+  it('keeps no snippet of a deleted message in a reply that arrives after the delete', async () => {
+    const db = freshDatabase();
+    await receive(db, textFrom('bob', 'm1', 'secret plan', { sentAt: T }));
+    await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' }, { sentAt: T + 1 }));
+    // carol's reply was written before the delete reached her: it carries the old text.
+    const late = textFrom('bob', 'm2', 'what plan?', { sentAt: T + 2 });
+    await receive(db, { ...late, content: { kind: 'text', body: 'what plan?', quote: { messageId: 'm1', author: 'bob', text: 'secret plan' } } });
+    expect((await row(db, 'm2', 'bob')).quote).toEqual({ messageId: 'm1', author: 'bob', text: '' });
+    expect(JSON.stringify(await db.messages.toArray())).not.toContain('secret plan');
+  });
+
+  it('quotes the original as it is when the reply is sent: edited since, or deleted (no snippet)', async () => {
+    const db = freshDatabase();
+    await receive(db, textFrom('bob', 'm1', 'helo', { sentAt: T }), textFrom('bob', 'm2', 'secret plan', { sentAt: T }));
+    const begunOn = [await row(db, 'm1', 'bob'), await row(db, 'm2', 'bob')] as const;
+    await receive(db, actionFrom('bob', 'e1', { kind: 'edit', targetMessageId: 'm1', body: 'hello' }, { sentAt: T + 1 }));
+    await receive(db, actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm2' }, { sentAt: T + 1 }));
+    const edited = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'hi', me: 'alice', now: T + 2, replyTo: begunOn[0] });
+    const deleted = await queueTextMessage(db, { conversationId: 'dm:bob', body: 'what plan?', me: 'alice', now: T + 3, replyTo: begunOn[1] });
+    expect(edited.quote).toEqual({ messageId: 'm1', author: 'bob', text: 'hello' });
+    expect(deleted.quote).toEqual({ messageId: 'm2', author: 'bob', text: '' });
+    expect(JSON.stringify(await db.messages.toArray())).not.toContain('secret plan');
+  });
+
   it('refuses a delete of someone else’s message or after the window', async () => {
     const db = freshDatabase();
     await receive(db, mediaFrom('bob', 'm1', [attachmentView()], 'stays', { sentAt: T }));

@@ -68,6 +68,18 @@ export async function forgetQuotesOf(db: ParleyDatabase, conversationId: string,
     });
 }
 
+/**
+ * Replies stored after the message they quote was deleted for everyone here (sent before the delete reached their
+ * writer) keep no snippet of it either. Scope: messages.
+ */
+export async function forgetQuotesOfDeleted(db: ParleyDatabase, replies: readonly MessageRow[]): Promise<void> {
+  for (const reply of replies) {
+    if (!reply.quote?.text) continue;
+    const original = await findMessage(db, reply.conversationId, reply.quote.messageId, reply.quote.author);
+    if (original?.deleted) await forgetQuotesOf(db, reply.conversationId, [reply.quote.messageId]);
+  }
+}
+
 function withReaction(message: StoredMessage, user: string, emoji: string, remove: boolean, at: number): StoredMessage | undefined {
   const current = message.reactions?.[user];
   if (current && current.at > at) return undefined;

@@ -9,7 +9,7 @@ import { mentionsUser } from '../../shared/conversations/mentions';
 import { isMuted } from '../../shared/notifications/notificationPolicy';
 import type { ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from './database';
-import { applyReceivedAction } from './actions';
+import { applyReceivedAction, forgetQuotesOfDeleted } from './actions';
 import { keepEarlyAction, takeEarlyActions, type EarlyAction, type EarlyUnsent } from './earlyActions';
 import { applyReadElsewhere } from './readElsewhere';
 import { applyUnsentNotice } from './unsentElsewhere';
@@ -131,6 +131,7 @@ export async function writeReceived(db: ParleyDatabase, prepared: PreparedBatch,
       else if ((await applyAction(db, writer, kept as EarlyAction, false)) && kept.content.kind !== 'reaction') settleNotified(outcome, kept as EarlyAction);
     }
     await writer.flush();
+    await forgetQuotesOfDeleted(db, [...rows.values()]);
   });
   return outcome;
 }

@@ -2,7 +2,7 @@
 // transaction, before anything else happens (docs/architecture.md, "How data flows": Send). Sending is the outbox worker's job.
 import { ulid } from 'ulid';
 import { quoteSnippet } from '../../shared/conversations/messageRules';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView } from '../../shared/ipc';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, type AttachmentView, type Quote } from '../../shared/ipc';
 import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
 import { queueForIndexing } from './search/indexQueue';
@@ -63,8 +63,8 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
   const now = options.now ?? Date.now();
   const messageId = options.messageId ?? ulid(now);
   const replyTo = options.replyTo;
-  const quote = replyTo && !replyTo.deleted ? { messageId: replyTo.messageId, author: replyTo.sender, text: quoteSnippet(replyTo.body) } : undefined;
   return db.transaction('rw', [db.messages, db.outbox, db.conversations, db.indexQueue], async () => {
+    const quote = replyTo ? await quoteOf(db, replyTo) : undefined;
     const conversation = await db.conversations.get(options.conversationId);
     const timer = conversation?.expireTimerSeconds ?? 0;
     const row: MessageRow = {
@@ -90,6 +90,17 @@ async function queueMessage(db: ParleyDatabase, options: Omit<QueueTextOptions, 
     }
     return { ...row, seq };
   });
+}
+
+/**
+ * The quote of a reply, from the original as it is stored now: it may have been edited, or deleted for everyone,
+ * since the reply was begun. A deleted (or no longer stored) original leaves who was answered, not what they said.
+ */
+async function quoteOf(db: ParleyDatabase, replyTo: StoredMessage): Promise<Quote | undefined> {
+  if (replyTo.deleted) return undefined;
+  const original = await db.messages.get(replyTo.seq);
+  const text = original && !original.deleted && original.messageId === replyTo.messageId ? quoteSnippet(original.body) : '';
+  return { messageId: replyTo.messageId, author: replyTo.sender, text };
 }
 
 /** Puts a failed message back at the end of its conversation's queue, with the same message id. */

@@ -5,7 +5,8 @@ import { ensureConversation } from '../../db/conversations';
 import { useChats } from '../../store/chats';
 import { fakeContact, type SendRequest } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
-import { renderApp, resetApp } from '../../testing/renderApp';
+import { actionFrom, textFrom } from '../../testing/messages';
+import { renderApp, resetApp, sessionDb } from '../../testing/renderApp';
 
 useFakeLayout();
 afterEach(() => resetApp());
@@ -75,5 +76,29 @@ describe('delete for everyone', () => {
     fake.releaseSends();
     await waitFor(() => expect(fake.sent.filter(isDelete)).toHaveLength(1), patient);
     await waitFor(() => expect(within(message).queryByTitle('Waiting to send')).toBeNull(), patient);
+  });
+});
+
+describe('a reply whose original is deleted for everyone while it is written', () => {
+  it('stops showing the original above the composer and sends no snippet of it', async () => {
+    const { user, fake } = await renderApp({ contacts: [fakeContact('bob')] });
+    act(() => fake.deliver(textFrom('bob', 'm1', 'the door code is 4711')));
+    act(() => useChats.getState().select('dm:bob'));
+    const log = await screen.findByRole('log', { name: 'Messages with bob' }, patient);
+    const original = (await within(log).findByText('the door code is 4711', {}, patient)).closest('.message') as HTMLElement;
+    act(() => original.focus());
+    await user.keyboard('r');
+    const mode = await screen.findByTestId('composer-mode', {}, patient);
+    expect(mode.textContent).toContain('4711');
+    await user.keyboard('got it');
+
+    act(() => fake.deliver(actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'm1' })));
+    await within(original).findByText('This message was deleted.', {}, patient);
+    await waitFor(() => expect(mode.textContent).toBe('Replying to bobThis message was deleted.'), patient);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(fake.sent.filter((request) => request.content.kind === 'text')).toHaveLength(1), patient);
+    const sent = fake.sent.find((request) => request.content.kind === 'text')!;
+    expect(sent.content).toMatchObject({ body: 'got it', quote: { messageId: 'm1', author: 'bob', text: '' } });
+    expect(JSON.stringify(await sessionDb().messages.toArray())).not.toContain('4711');
   });
 });

@@ -3,6 +3,7 @@
 // It also replies (the quoted message shows above the field) and edits an own message (its text in the field; the
 // draft waits meanwhile); Escape cancels either, and Up-arrow in an empty field edits the last own message. In a
 // group, `@` suggests members to mention.
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { userMessage } from '../../errors';
 import { lastEditableMessage } from '../../db/actions';
@@ -224,16 +225,22 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
   );
 }
 
-/** Above the field while replying or editing: what, to whom, and a way out. */
+/**
+ * Above the field while replying or editing: what, to whom, and a way out. The message shows as it is stored now: an
+ * edit or a delete for everyone that arrives meanwhile shows here too.
+ */
 function ModeBar({ mode, onCancel }: { mode: ComposerMode; onCancel(): void }) {
-  const { me } = requireSession();
-  const author = mode.message.sender === me ? 'yourself' : mode.message.sender;
+  const { db, me } = requireSession();
+  const { seq, messageId, sender } = mode.message;
+  const current = useLiveQuery(() => db.messages.get(seq), [db, seq], mode.message);
+  const gone = !current || current.deleted || current.messageId !== messageId;
+  const author = sender === me ? 'yourself' : sender;
   return (
     <div className="composer-mode" data-testid="composer-mode">
       <div className="composer-mode-text">
         <span className="composer-mode-title">{mode.kind === 'edit' ? 'Editing message' : `Replying to ${author}`}</span>
-        <span className="composer-mode-snippet" dir="auto">
-          {mode.message.body}
+        <span className={`composer-mode-snippet${gone ? ' composer-mode-gone' : ''}`} dir="auto">
+          {gone ? 'This message was deleted.' : current.body}
         </span>
       </div>
       <button type="button" className="icon-button" onClick={onCancel} aria-label={mode.kind === 'edit' ? 'Cancel editing' : 'Cancel reply'}>

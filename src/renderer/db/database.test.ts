@@ -1,8 +1,9 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealAtRest } from './atRest/sealAtRest';
-import { CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8 } from './database';
+import { CLEAR_FIELDS, CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8, SCHEMA_V10 } from './database';
 import { blindTermsOf } from './search/blindTerms';
+import { purgeExpired } from './expiry';
 import { indexNextSlice } from './search/indexMessages';
 import { searchMessages } from './search/searchMessages';
 import { countUnread } from './conversations';
@@ -138,5 +139,50 @@ describe('schema migrations', () => {
       ['pelican unindexed', false],
       ['', false],
     ]);
+  });
+
+  it('packs v10’s posting seqs into typed arrays: found as before, and the index still edited in place', async () => {
+    // A v10 database as the v10 indexer wrote it: a posting row's seqs a plain array.
+    const keys = testHistoryKeys();
+    const termsKey = (await keys).terms;
+    const v10 = new Dexie('migrate-11');
+    v10.use(sealAtRest(keys, CLEAR_FIELDS));
+    v10.version(10).stores(SCHEMA_V10);
+    await v10.open();
+    await v10.table('conversations').add({ id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 1, lastReadSeq: 0, createdAt: 1 });
+    const bodies = ['walrus one', 'walrus two', 'walrus three'];
+    const seqs = (await v10.table('messages').bulkAdd(
+      bodies.map((body, n) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in', body, timestamp: n, ...(n === 0 ? { expiresAt: 1 } : {}) })),
+      { allKeys: true },
+    )) as number[];
+    const terms = await Promise.all(bodies.map((body) => blindTermsOf(termsKey, body)));
+    const postings = new Map<string, number[]>();
+    terms.forEach((list, n) => list.forEach((term) => postings.set(term, [...(postings.get(term) ?? []), seqs[n]!])));
+    await v10.table('postings').bulkAdd([...postings].map(([term, list]) => ({ term, conversationId: 'dm:bob', block: 0, seqs: list })));
+    await v10.table('messageTerms').bulkAdd(terms.map((list, n) => ({ seq: seqs[n]!, terms: list })));
+    v10.close();
+
+    const db = new ParleyDatabase('migrate-11', keys);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    const raw = async () => {
+      const plain = new Dexie('migrate-11');
+      await plain.open();
+      try {
+        return (await plain.table('postings').toArray()) as { seqs: unknown }[];
+      } finally {
+        plain.close();
+      }
+    };
+    const packed = await raw();
+    expect(packed).toHaveLength(postings.size);
+    for (const row of packed) expect(row.seqs).toBeInstanceOf(Int32Array);
+    expect((await searchMessages(db, 'walrus', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['walrus three', 'walrus two', 'walrus one']);
+    // The indexer edits the packed rows: the expired first message leaves them.
+    await purgeExpired(db, 2, async () => {});
+    while ((await indexNextSlice(db)) > 0);
+    expect((await raw()).map((row) => [...(row.seqs as Int32Array)])).toContainEqual([seqs[1], seqs[2]]);
+    expect((await searchMessages(db, 'walrus', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['walrus three', 'walrus two']);
   });
 });

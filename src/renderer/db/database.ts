@@ -8,6 +8,7 @@ import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
 import { moveQueueKeys } from './search/moveQueueKeys';
 import { moveTermsToPostings } from './search/moveTermsToPostings';
+import { packPostingSeqs } from './search/packPostingSeqs';
 import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow, MetaRow, OutboxRow, PostingRow, ReceiptRow } from './rows';
 
 /**
@@ -38,6 +39,8 @@ import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, Message
  *     line with their rows (one row per stored batch, send or edit), `indexRemovals` the seqs of deleted and purged
  *     messages whose postings are to go. Both are indexed by a field of their rows (`first`, `conversationId`) only so
  *     that live queries see rows added (indexQueue.ts). The v9 queue's meta keys become ranges (search/moveQueueKeys.ts).
+ * v11: a posting row's seqs are one Int32Array instead of an array of numbers (search/packPostingSeqs.ts), so reading
+ *     and writing a row copies one buffer: no index changes.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -100,7 +103,9 @@ export const SCHEMA_V10 = {
   indexRemovals: '++id, conversationId',
 };
 
-export const CURRENT_VERSION = 10;
+export const SCHEMA_V11 = SCHEMA_V10;
+
+export const CURRENT_VERSION = 11;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -137,6 +142,7 @@ export class ParleyDatabase extends Dexie {
     this.version(8).stores(SCHEMA_V8);
     this.version(9).stores(SCHEMA_V9).upgrade(moveTermsToPostings);
     this.version(10).stores(SCHEMA_V10).upgrade(moveQueueKeys);
+    this.version(11).stores(SCHEMA_V11).upgrade(packPostingSeqs);
   }
 
   /**

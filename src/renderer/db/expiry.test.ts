@@ -231,7 +231,7 @@ describe('disappearing messages', () => {
     while ((await indexNextSlice(db)) > 0);
     const { hashes } = await blindQuery(termsKey, 'quokka');
     const postings = await db.postings.toArray();
-    for (const hash of hashes) expect(postings.filter((posting) => posting.term === hash).flatMap((posting) => posting.seqs)).toHaveLength(1);
+    for (const hash of hashes) expect(postings.filter((posting) => posting.term === hash).flatMap((posting) => [...posting.seqs])).toHaveLength(1);
     expect(await db.messageTerms.count()).toBe(1);
     expect((await searchMessages(db, 'quokka', { limit: 5 })).map((hit) => hit.message.messageId)).toEqual(['kept']);
     expect(await db.outbox.count()).toBe(0);

@@ -150,8 +150,11 @@ export interface PostingRow {
   conversationId: string;
   /** floor(seq / POSTING_BLOCK). */
   block: number;
-  /** Ascending. */
-  seqs: number[];
+  /**
+   * Ascending. A typed array (since v11): IndexedDB copies it as one buffer, with no JS number to make or collect per
+   * seq when the row is read or written. Signed: history brought from another device sits at negative seqs.
+   */
+  seqs: Int32Array;
 }
 
 /** What the blind search index holds for one message: its text's term hashes (so it leaves the index unopened). */

@@ -1,7 +1,7 @@
 // Keeps the blind search index current, a bounded slice at a time, from the indexer's queues (indexQueue.ts) — never
 // in the transactions that store, edit, delete or purge messages. A slice takes removals first (deleted and purged
-// messages: their postings go, found by their messageTerms rows, nothing opened or hashed; fewer than SLICE when
-// their texts are long, REMOVAL_TERMS), else up to SLICE queued seqs: their rows are read and hashed outside any
+// messages: their postings go, found by their messageTerms rows, nothing opened or hashed; as many as name at most
+// REMOVAL_ROWS posting rows), else up to SLICE queued seqs: their rows are read and hashed outside any
 // write, then one transaction writes their postings and takes them off the queue. The message rows are never
 // written. A message edited or deleted after the slice read it was queued again by its edit or delete, so a later
 // slice puts it right; search meanwhile confirms every hit on the live row (searchMessages.ts), so an old word never
@@ -9,17 +9,19 @@
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { blindTermsOfAll } from './blindTerms';
-import { replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { POSTING_STEP, postingIdOf, replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
+/** Most messages one removal slice takes out (a purge queues up to 256 in one removal row). */
+export const REMOVAL_SLICE = 256;
 /**
- * Most term hashes one removal slice takes out of the index. Every hash names a posting row the slice reads, edits
- * and writes back, so a slice of long messages (a purge of real conversation: tens of words, each with its
- * prefixes) stops early: no IndexedDB answer or callback of a slice grows with the length of the texts, and the
- * frames of a purge stay short.
+ * Most posting rows one removal slice edits, POSTING_STEP at a time. A removal slice takes messages until their terms
+ * name this many distinct rows: the messages of a purge share most rows (a chat's common words, in one block of seqs),
+ * so each row is read and written back once for hundreds of messages, not once for every few; messages with long texts
+ * of rare words make shorter slices. Neither a slice nor any task of it grows with the length of the texts.
  */
-export const REMOVAL_TERMS = 1_024;
+export const REMOVAL_ROWS = 512;
 /** Queue rows one slice looks at (own sends queue one row each; a stored batch one in all). */
 const QUEUE_ROWS = 32;
 
@@ -28,7 +30,7 @@ export async function indexNextSlice(db: ParleyDatabase): Promise<number> {
   return (await removeNextSlice(db)) || indexSlice(db, await db.indexQueue.limit(QUEUE_ROWS).toArray());
 }
 
-/** Takes up to SLICE seqs of the oldest removal row out of the index; returns how many (0: no removal is queued). */
+/** Takes the first messages of the oldest removal row out of the index; returns how many (0: no removal is queued). */
 export async function removeNextSlice(db: ParleyDatabase): Promise<number> {
   const [removal] = await db.indexRemovals.limit(1).toArray();
   return removal ? removeSlice(db, removal) : 0;
@@ -36,29 +38,38 @@ export async function removeNextSlice(db: ParleyDatabase): Promise<number> {
 
 async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow): Promise<number> {
   return db.transaction('rw', db.postings, db.messageTerms, db.indexRemovals, async () => {
-    const candidates = removal.seqs.slice(0, SLICE);
-    const held = await termRowsOf(db, candidates);
-    const count = prefixWithin(held, REMOVAL_TERMS);
+    const held = await termRowsWithin(db, removal, REMOVAL_ROWS);
     await replaceIndexedTerms(
       db,
-      candidates.slice(0, count).map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
-      held.slice(0, count),
+      removal.seqs.slice(0, held.length).map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
+      held,
     );
-    const rest = removal.seqs.slice(count);
+    const rest = removal.seqs.slice(held.length);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);
-    return count;
+    return held.length;
   });
 }
 
-/** How many of these messages, from the first (at least one), hold at most `budget` term hashes in all. */
-function prefixWithin(held: readonly (MessageTermsRow | undefined)[], budget: number): number {
-  let terms = 0;
-  for (let count = 0; count < held.length; count++) {
-    terms += held[count]?.terms.length ?? 0;
-    if (terms > budget) return Math.max(count, 1);
+/**
+ * The messageTerms rows of the removal's first messages (at least one, at most REMOVAL_SLICE) whose terms name at
+ * most `budget` posting rows in all: read POSTING_STEP at a time, and no further than needed.
+ */
+async function termRowsWithin(db: ParleyDatabase, removal: IndexRemovalRow, budget: number): Promise<(MessageTermsRow | undefined)[]> {
+  const candidates = removal.seqs.slice(0, REMOVAL_SLICE);
+  const held: (MessageTermsRow | undefined)[] = [];
+  const rows = new Set<string>();
+  for (let from = 0; from < candidates.length; from += POSTING_STEP) {
+    const step = await termRowsOf(db, candidates.slice(from, from + POSTING_STEP));
+    for (const [index, row] of step.entries()) {
+      const seq = candidates[from + index]!;
+      const named = (row?.terms ?? []).map((term) => postingIdOf(term, removal.conversationId, seq)).filter((id) => !rows.has(id));
+      if (held.length > 0 && rows.size + named.length > budget) return held;
+      for (const id of named) rows.add(id);
+      held.push(row);
+    }
   }
-  return held.length;
+  return held;
 }
 
 /** Indexes up to SLICE seqs from the front of the queue. */

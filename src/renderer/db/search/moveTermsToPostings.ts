@@ -5,13 +5,21 @@
 // indexed again) is queued for the indexer, which replaces the old position and re-index keys. Atomic, like every
 // upgrade: a crash mid-way aborts it and the next start does it again.
 import type { Transaction } from 'dexie';
-import type { MessageTermsRow, PostingRow } from '../rows';
+import type { MessageTermsRow } from '../rows';
 import { V9_QUEUE_PREFIX } from './moveQueueKeys';
 import { POSTING_BLOCK } from './postings';
 
 /** The v5–v8 indexer's meta keys: its position, and messages to index again. */
 const OLD_POSITION = 'search.indexedUpTo';
 const OLD_REINDEX_PREFIX = 'search.reindex:';
+
+/** A posting row as v9 and v10 kept it (v11 packs the seqs: packPostingSeqs.ts). */
+export interface PostingRowV10 {
+  term: string;
+  conversationId: string;
+  block: number;
+  seqs: number[];
+}
 
 interface StoredV8 {
   conversationId: string;
@@ -20,7 +28,7 @@ interface StoredV8 {
 }
 
 export async function moveTermsToPostings(tx: Transaction): Promise<void> {
-  const postings = new Map<string, PostingRow>();
+  const postings = new Map<string, PostingRowV10>();
   const messageTerms: MessageTermsRow[] = [];
   const queued: number[] = [];
   await eachRawRow(tx.idbtrans.objectStore('messages'), (seq, row: StoredV8) => {

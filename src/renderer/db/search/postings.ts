@@ -10,6 +10,9 @@ import type { MessageTermsRow, PostingRow } from '../rows';
 /** Seqs per posting row (at most): a row holds one conversation's seqs from block × POSTING_BLOCK on. */
 export const POSTING_BLOCK = 512;
 
+/** Most posting rows (or messageTerms rows) read, edited and written back in one step: one IndexedDB answer's worth. */
+export const POSTING_STEP = 64;
+
 /** What the index is to hold for a message: the term hashes of its text now, or nothing (`null`: it is gone). */
 export interface IndexedTerms {
   seq: number;
@@ -18,6 +21,12 @@ export interface IndexedTerms {
 }
 
 export type PostingKey = [string, string, number];
+
+interface PostingEdit {
+  key: PostingKey;
+  add: number[];
+  remove: Set<number>;
+}
 
 /**
  * Makes the index hold exactly `terms` for each of these messages (replacing what it held for them). `fresh`: messages
@@ -34,12 +43,11 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
  * the order of `changes`, in the caller's transaction).
  */
 export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
-  const edits = new Map<string, { key: PostingKey; add: number[]; remove: Set<number> }>();
+  const edits = new Map<string, PostingEdit>();
   const edit = (term: string, conversationId: string, seq: number) => {
-    const key: PostingKey = [term, conversationId, Math.floor(seq / POSTING_BLOCK)];
-    const id = key.join('\u0000');
+    const id = postingIdOf(term, conversationId, seq);
     let entry = edits.get(id);
-    if (!entry) edits.set(id, (entry = { key, add: [], remove: new Set() }));
+    if (!entry) edits.set(id, (entry = { key: [term, conversationId, Math.floor(seq / POSTING_BLOCK)], add: [], remove: new Set() }));
     return entry;
   };
   const kept: MessageTermsRow[] = [];
@@ -52,9 +60,19 @@ export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly 
     if (now.size > 0) kept.push({ seq: change.seq, terms: [...now] });
     else if (before[index]) dropped.push(change.seq);
   });
-  await updatePostings(db, [...edits.values()]);
-  if (kept.length > 0) await db.messageTerms.bulkPut(kept);
-  if (dropped.length > 0) await db.messageTerms.bulkDelete(dropped);
+  await inSteps([...edits.values()], (step) => updatePostingStep(db, step));
+  await inSteps(kept, (step) => db.messageTerms.bulkPut(step));
+  await inSteps(dropped, (step) => db.messageTerms.bulkDelete(step));
+}
+
+/** The posting row that holds (or would hold) `seq` under `term`, as one string: for counting and grouping rows. */
+export function postingIdOf(term: string, conversationId: string, seq: number): string {
+  return `${term}\u0000${conversationId}\u0000${Math.floor(seq / POSTING_BLOCK)}`;
+}
+
+/** Runs `step` on POSTING_STEP items at a time, one after the other (in the caller's transaction). */
+async function inSteps<T>(items: readonly T[], step: (part: T[]) => Promise<unknown>): Promise<void> {
+  for (let from = 0; from < items.length; from += POSTING_STEP) await step(items.slice(from, from + POSTING_STEP));
 }
 
 /**
@@ -70,16 +88,17 @@ export async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): P
   return seqs.map((seq) => bySeq.get(seq));
 }
 
-/** Adds and removes seqs in posting rows: one bulk read of the rows concerned, one bulk write, one bulk delete. */
-async function updatePostings(db: ParleyDatabase, edits: readonly { key: PostingKey; add: number[]; remove: Set<number> }[]): Promise<void> {
-  if (edits.length === 0) return;
+/**
+ * Adds and removes seqs in at most POSTING_STEP posting rows: one bulk read of the rows, one bulk write, one bulk
+ * delete — so no IndexedDB answer or callback handles more than a step's rows, however many rows a slice edits (a
+ * purge's removal slice: every term of hundreds of messages).
+ */
+async function updatePostingStep(db: ParleyDatabase, edits: readonly PostingEdit[]): Promise<void> {
   const rows = await db.postings.bulkGet(edits.map((entry) => entry.key));
   const put: PostingRow[] = [];
   const gone: PostingKey[] = [];
   edits.forEach(({ key, add, remove }, index) => {
-    const current = rows[index]?.seqs ?? [];
-    const kept = remove.size === 0 ? current : current.filter((seq) => !remove.has(seq));
-    const seqs = add.length === 0 ? kept : mergeAscending(kept, add);
+    const seqs = editedSeqs(rows[index]?.seqs ?? NO_SEQS, add, remove);
     if (seqs.length > 0) put.push({ term: key[0], conversationId: key[1], block: key[2], seqs });
     else if (rows[index]) gone.push(key);
   });
@@ -87,12 +106,18 @@ async function updatePostings(db: ParleyDatabase, edits: readonly { key: Posting
   if (gone.length > 0) await db.postings.bulkDelete(gone);
 }
 
-/** `kept` ascending plus `added` (new seqs, usually all above `kept`), ascending, each once. */
-function mergeAscending(kept: readonly number[], added: readonly number[]): number[] {
-  const last = kept[kept.length - 1];
-  const sortedAdded = [...new Set(added)].sort((a, b) => a - b);
-  if (last === undefined || sortedAdded[0]! > last) return [...kept, ...sortedAdded];
-  return [...new Set([...kept, ...sortedAdded])].sort((a, b) => a - b);
+const NO_SEQS = new Int32Array(0);
+
+/** `current` (ascending) without `remove`, plus `add` (new seqs, usually all above the rest): ascending, each once. */
+export function editedSeqs(current: Int32Array, add: readonly number[], remove: ReadonlySet<number>): Int32Array {
+  const kept = remove.size === 0 ? current : current.filter((seq) => !remove.has(seq));
+  if (add.length === 0) return kept;
+  const added = Int32Array.from(new Set(add)).sort();
+  if (kept.length > 0 && added[0]! <= kept[kept.length - 1]!) return Int32Array.from(new Set([...kept, ...added])).sort();
+  const seqs = new Int32Array(kept.length + added.length);
+  seqs.set(kept);
+  seqs.set(added, kept.length);
+  return seqs;
 }
 
 /** The keys of a term's posting rows (in one conversation or all), without their seqs: which chats and blocks have it. */

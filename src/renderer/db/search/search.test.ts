@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freshDatabase } from '../../testing/db';
+import { freshDatabase, measureWorkPerTask } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
 import { actionFrom, textFrom } from '../../testing/messages';
@@ -9,7 +9,8 @@ import { purgeExpired } from '../expiry';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
-import { indexNextSlice, REMOVAL_TERMS, SLICE } from './indexMessages';
+import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, SLICE } from './indexMessages';
+import { POSTING_STEP } from './postings';
 import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
@@ -60,7 +61,7 @@ async function indexAll(db: ParleyDatabase): Promise<void> {
 
 /** The seqs some posting row names. */
 async function postedSeqs(db: ParleyDatabase): Promise<Set<number>> {
-  return new Set(((await rawRows(db, 'postings')) as unknown as PostingRow[]).flatMap((posting) => posting.seqs));
+  return new Set(((await rawRows(db, 'postings')) as unknown as PostingRow[]).flatMap((posting) => [...posting.seqs]));
 }
 
 /** The tables of every read-write transaction `db` opens while `run` runs. */
@@ -272,6 +273,11 @@ describe('full-text search over the blind index', () => {
     expect(postings).toHaveLength(distinct.size);
     expect(postings.length).toBeLessThan(perMessage / 5);
     expect(postings.find((posting) => posting.seqs.length === 50)).toBeDefined();
+    // Each row's seqs are stored as one typed array, ascending (v11): copied as one buffer, no JS number per seq.
+    for (const posting of postings) {
+      expect(posting.seqs).toBeInstanceOf(Int32Array);
+      expect([...posting.seqs]).toEqual([...posting.seqs].sort((a, b) => a - b));
+    }
     // The message rows carry no index of terms.
     expect(db.messages.schema.indexes.map((index) => index.name)).not.toContain('terms');
     expect(bodies(await searchMessages(db, 'messa', { limit: 3 }))).toEqual(['catch-up message 49', 'catch-up message 48', 'catch-up message 47']);
@@ -302,35 +308,74 @@ describe('full-text search over the blind index', () => {
     expect(await searchMessages(db, 'walrus', { limit: 1_000 })).toHaveLength(count + 1);
 
     // Removals too: a purge batch larger than a slice is taken out a slice at a time.
-    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs: seqs.slice(0, SLICE + 10) }));
-    expect(await indexNextSlice(db)).toBe(SLICE);
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs: seqs.slice(0, REMOVAL_SLICE + 10) }));
+    expect(await indexNextSlice(db)).toBe(REMOVAL_SLICE);
     expect(await indexNextSlice(db)).toBe(10);
-    expect(await db.messageTerms.count()).toBe(count + 1 - SLICE - 10);
+    expect(await db.messageTerms.count()).toBe(count + 1 - REMOVAL_SLICE - 10);
   });
 
-  it('takes long messages out of the index in shorter slices: at most REMOVAL_TERMS term hashes a slice', async () => {
+  it('takes long messages out of the index in shorter slices: at most REMOVAL_ROWS posting rows a slice', async () => {
     const db = database();
-    // Twelve words of its own per message: about fifty term hashes each, five thousand for the hundred.
+    // Twelve words of its own per message: a dozen or more posting rows of its own each, over a thousand for the hundred.
     const text = (n: number) => Array.from({ length: 12 }, (_, word) => `word${word}x${n}`).join(' ');
     const seqs = await addQueued(
       db,
       Array.from({ length: 100 }, (_, n) => message('dm:bob', text(n), n)),
     );
     await indexAll(db);
-    const termsPerMessage = (await db.messageTerms.toArray()).map((row) => row.terms.length);
-    expect(termsPerMessage.reduce((sum, terms) => sum + terms, 0)).toBeGreaterThan(REMOVAL_TERMS * 4);
+    // All in one block of seqs: a message's terms name its posting rows.
+    const termsOf = (await db.messageTerms.toArray()).map((row) => row.terms);
+    const rowsNamed = (messages: string[][]) => new Set(messages.flat()).size;
+    expect(rowsNamed(termsOf)).toBeGreaterThan(REMOVAL_ROWS * 2);
 
     await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
     const slices: number[] = [];
     for (let taken = await indexNextSlice(db); taken > 0; taken = await indexNextSlice(db)) slices.push(taken);
     let from = 0;
     for (const taken of slices) {
-      expect(termsPerMessage.slice(from, from + taken).reduce((sum, terms) => sum + terms, 0)).toBeLessThanOrEqual(REMOVAL_TERMS);
+      expect(rowsNamed(termsOf.slice(from, from + taken))).toBeLessThanOrEqual(REMOVAL_ROWS);
       from += taken;
     }
     expect(from).toBe(100);
     expect(await db.messageTerms.count()).toBe(0);
     expect(await postedSeqs(db)).toEqual(new Set());
+  });
+
+  it('takes messages of common words out of the index reading each posting row about once, in steps of POSTING_STEP rows', async () => {
+    const db = database();
+    const work = measureWorkPerTask(db);
+    try {
+      // Ten words each from a vocabulary of forty, and a number of its own: a removal slice names every posting row of
+      // the vocabulary's prefixes (each holding the seqs of most of the messages) and one or two of each number.
+      const vocabulary = Array.from({ length: 40 }, (_, n) => `${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + ((n * 7) % 26))}word${n}`);
+      const text = (n: number) => [...Array.from({ length: 10 }, (_, k) => vocabulary[(n * 3 + k * 7) % vocabulary.length]), `n${n}`].join(' ');
+      const seqs = await addQueued(
+        db,
+        Array.from({ length: 300 }, (_, n) => message('dm:bob', text(n), n)),
+      );
+      await indexAll(db);
+      const before = (await rawRows(db, 'postings')).length;
+      expect(before).toBeGreaterThan(4 * POSTING_STEP);
+
+      await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
+      const reads = vi.spyOn(db.postings, 'bulkGet');
+      work.reset();
+      let slices = 0;
+      for (let taken = await indexNextSlice(db); taken > 0; taken = await indexNextSlice(db)) slices += 1;
+      expect(slices).toBeGreaterThan(1);
+      // A slice takes as many messages as fit REMOVAL_ROWS rows: each row is read about once, not once every few messages.
+      const rowsRead = reads.mock.calls.reduce((sum, [keys]) => sum + keys.length, 0);
+      expect(rowsRead).toBeLessThan(before * 1.5);
+      expect(await postedSeqs(db)).toEqual(new Set());
+      expect(await db.messageTerms.count()).toBe(0);
+      // Every slice named more posting rows than a step; no task read more than a step's rows or made more than a
+      // step's requests (and a couple of single ones).
+      expect(work.rows).toBeLessThanOrEqual(POSTING_STEP);
+      expect(work.requests).toBeLessThanOrEqual(POSTING_STEP + 2);
+      expect(work.tasks).toBeGreaterThan(before / POSTING_STEP);
+    } finally {
+      work.restore();
+    }
   });
 
   it('pages block by block, newest first, across chats: a common word reads only the newest blocks, an old rare one is found', async () => {

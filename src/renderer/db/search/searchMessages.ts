@@ -46,7 +46,7 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
     const [leadRows, ...otherRows] = await Promise.all([leadKeys, ...otherKeys.map((keys) => leadKeys.map((key) => keys.get(chatBlock(key))!))].map((keys) => db.postings.bulkGet(keys)));
     const otherSeqs = otherRows.map((rows) => rows.map((row) => new Set(row?.seqs)));
     const candidates = leadRows!
-      .flatMap((row, index) => (row?.seqs ?? []).filter((seq) => otherSeqs.every((sets) => sets[index]!.has(seq))))
+      .flatMap((row, index) => Array.from(row?.seqs ?? []).filter((seq) => otherSeqs.every((sets) => sets[index]!.has(seq))))
       .sort((a, b) => b - a);
     for (let offset = 0; offset < candidates.length && hits.length < options.limit; offset += PAGE) {
       for (const row of await db.messages.bulkGet(candidates.slice(offset, offset + PAGE))) {

@@ -203,8 +203,11 @@ export function MessageList({ db, conversationId, title, isGroup, me, openAtRead
         tabIndex={0}
         data-testid="message-scroller"
         onKeyDown={(event) => {
+          // Keys pressed in what a message opened (its menu, the reaction picker) reach here too (React portals
+          // bubble through the component tree): those are theirs.
+          if (!scroller.current || !(event.target instanceof Node) || !scroller.current.contains(event.target)) return;
           const direction = event.key === 'ArrowUp' ? 'up' : event.key === 'ArrowDown' ? 'down' : null;
-          if (direction && scroller.current && moveMessageFocus(scroller.current, event.target, direction)) event.preventDefault();
+          if (direction && moveMessageFocus(scroller.current, event.target, direction)) event.preventDefault();
         }}
       >
         <div ref={canvas} className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>

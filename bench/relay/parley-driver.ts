@@ -1,7 +1,8 @@
 // Bench-side Parley protocol v2 client: Ed25519 identities (node:crypto), registration on a first connection, then
-// challenge–response auth on the connection that carries the load, binary `send` frames, and one cumulative `ack`
-// per `deliver` frame received, as the real client acks a stored receive batch. It encodes and decodes with the
-// shared codec, the code the real client runs.
+// challenge–response auth on the connection that carries the load, binary `send` frames, and acks made by the real
+// client's AckTracker (the deliveries of a `deliver` frame count as stored once it is read), which the device's next
+// send carries within ACK_DELAY_MS or which leave alone after it, exactly as the real client's Connection does. It
+// encodes and decodes with the shared codec, the code the real client runs.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import {
@@ -10,8 +11,11 @@ import {
   encodeClientFrame,
   registrationSigningBytes,
   type ClientFrame,
+  type SendFrame,
   type ServerFrame,
 } from '../../src/shared/protocol';
+import { AckTracker } from '../../src/main/core/transport/AckTracker';
+import { systemClock } from '../../src/main/core/transport/clock';
 import { inBatches, urlOf, type DeviceSlot, type LoadDriver, type LoadEvents } from './load-driver';
 
 const CONNECT_CONCURRENCY = 64;
@@ -123,6 +127,7 @@ interface LiveDevice {
   nextRid: number;
   /** rid → messageId of sends not yet answered, to attribute `error` frames. */
   pending: Map<number, string>;
+  acks: AckTracker;
 }
 
 export class ParleyDriver implements LoadDriver {
@@ -153,14 +158,17 @@ export class ParleyDriver implements LoadDriver {
     if (device === undefined) throw new Error(`no live device ${local}`);
     const rid = device.nextRid++;
     device.pending.set(rid, messageId);
-    write(device.socket, {
+    const frame: SendFrame = {
       type: 'send',
       rid,
       messageId,
       to: [{ user: this.username(toGlobal), device: DEVICE_ID }],
       payload: this.payload,
       ephemeral: false,
-    });
+    };
+    const ackThrough = device.acks.carryInSend();
+    if (ackThrough !== undefined) frame.ackThrough = ackThrough;
+    write(device.socket, frame);
   }
 
   async close(): Promise<void> {
@@ -186,9 +194,11 @@ export class ParleyDriver implements LoadDriver {
     const nonce = await challengeNonce(socket);
     const user = this.username(global);
     const signature = signBase64(identity, authSigningBytes(nonce, user, DEVICE_ID));
-    const device: LiveDevice = { socket, nextRid: 1, pending: new Map() };
+    const acks = new AckTracker((through, also) => write(socket, { type: 'ack', through, also }), systemClock);
+    const device: LiveDevice = { socket, nextRid: 1, pending: new Map(), acks };
     socket.onFrame = (frame) => this.handle(device, local, frame);
     socket.onClose = (reason) => {
+      acks.close();
       if (this.closing) return;
       for (const messageId of device.pending.values()) this.events.failed(local, messageId, 'connection_closed');
       device.pending.clear();
@@ -203,13 +213,12 @@ export class ParleyDriver implements LoadDriver {
   private handle(device: LiveDevice, local: number, frame: IncomingFrame): void {
     switch (frame.type) {
       case 'deliver': {
-        let last = 0;
+        // Everything of this frame is "stored" at once.
         for (const delivery of frame.deliveries) {
           this.events.delivered(local, delivery.messageId);
-          last = delivery.seq;
+          device.acks.delivered(delivery.seq);
+          device.acks.ack(delivery.seq);
         }
-        // Everything of this frame is "stored": one cumulative ack.
-        if (last > 0) write(device.socket, { type: 'ack', through: last, also: [] });
         return;
       }
       case 'sent':

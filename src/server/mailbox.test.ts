@@ -174,6 +174,34 @@ describe('acks', () => {
     await Promise.all([alice.close(), bobAgain.close(), carol.close()]);
   });
 
+  it('applies an ack carried by a send before the send, even when the send is refused', async () => {
+    const alice = await registeredDevice(relay.url);
+    const bob = await offlineDevice();
+    const ids = Array.from({ length: 4 }, () => newMessageId());
+    for (const id of ids) alice.sendNoWait(bob.address, randomPayload(), id);
+    for (let rid = 1; rid <= ids.length; rid++) await alice.answerTo(rid);
+    const first = await reconnect(relay.url, bob);
+    const got = await drainAll(first, 4);
+    // Through the first in a send that is stored, through the second in one refused (no such recipient).
+    expect(await first.send(alice.address, randomPayload(), newMessageId(), { ackThrough: got[0]!.seq })).toMatchObject({ type: 'sent' });
+    const refused = await first.send({ user: 'nobody-here', device: 1 }, randomPayload(), newMessageId(), { ackThrough: got[1]!.seq });
+    expect(refused).toMatchObject({ type: 'error', code: 'unknown_recipient' });
+    // An ack beyond what this connection was given refuses the send with it: nothing stored, nothing acked.
+    const beyond = await first.send(alice.address, randomPayload(), newMessageId(), { ackThrough: got[3]!.seq + 1 });
+    expect(beyond).toMatchObject({ type: 'error', code: 'unknown_delivery', rid: 3 });
+    await first.close();
+    const second = await reconnect(relay.url, bob);
+    const again = await drainAll(second, 2);
+    expect(again.map((d) => d.messageId)).toEqual([ids[2], ids[3]]);
+    await second.ping();
+    expect(second.deliveries).toHaveLength(2);
+    const [storedForAlice] = await alice.waitForDeliveries(1);
+    await alice.ping();
+    expect(alice.deliveries).toHaveLength(1); // the refused sends stored nothing
+    expect(storedForAlice?.from).toEqual(bob.address);
+    await Promise.all([alice.close(), second.close()]);
+  });
+
   it('deletes everything through a cumulative ack and the listed deliveries above a gap, keeping the gap', async () => {
     const alice = await registeredDevice(relay.url);
     const bob = await offlineDevice();

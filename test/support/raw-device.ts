@@ -33,6 +33,8 @@ import {
 export interface SendFrameOptions {
   ephemeral?: boolean;
   known?: KnownDevice[];
+  /** A cumulative ack carried by the send. */
+  ackThrough?: number;
 }
 
 /** One envelope of a `deliver` frame. */
@@ -235,6 +237,7 @@ export class RawDevice {
     const rid = this.nextRid++;
     const frame: SendFrame = { type: 'send', rid, messageId, to: Array.isArray(to) ? to : [to], payload, ephemeral: options.ephemeral ?? false };
     if (options.known) frame.known = options.known;
+    if (options.ackThrough !== undefined) frame.ackThrough = options.ackThrough;
     this.sendFrame(frame);
     return rid;
   }

@@ -229,9 +229,12 @@ export class DeviceConnection {
       case 'ping':
         return this.send({ type: 'pong', rid: frame.rid });
       case 'send':
+        // A carried ack is applied first, whatever becomes of the send; one the relay refuses refuses the send too.
+        if (frame.ackThrough !== undefined && !this.handleAck({ type: 'ack', through: frame.ackThrough, also: [] }, frame.rid)) return;
         return this.handleSend(frame);
       case 'ack':
-        return this.handleAck(frame);
+        this.handleAck(frame);
+        return;
       case 'publish_prekeys':
       case 'fetch_prekeys':
       case 'count_prekeys':
@@ -434,15 +437,18 @@ export class DeviceConnection {
     }
   }
 
-  private handleAck(frame: AckFrame): void {
+  /** Applies an ack (its own frame, or carried by the send `rid`); false when it is refused and nothing of it applied. */
+  private handleAck(frame: AckFrame, rid?: number): boolean {
     const mailbox = this.address;
     const pump = this.pump;
-    if (mailbox === undefined || pump === undefined) return;
+    if (mailbox === undefined || pump === undefined) return false;
     const pushed = pump.acked(frame.through, frame.also);
     if (pushed === undefined) {
-      return this.reject('unknown_delivery', `the ack names a delivery this connection was not given (the last was ${pump.lastPushed})`);
+      this.reject('unknown_delivery', `the ack names a delivery this connection was not given (the last was ${pump.lastPushed})`, rid);
+      return false;
     }
     this.context.writer.ack({ mailbox, through: frame.through, also: frame.also, pushed });
+    return true;
   }
 
   private handlePrekeys(frame: PrekeyRequestFrame): void {

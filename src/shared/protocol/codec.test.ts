@@ -9,7 +9,7 @@ import {
   readRequestId,
   sendFrameSize,
 } from './codec';
-import { CLIENT_FRAME_CODES, SERVER_FRAME_CODES, type ClientFrame, type ServerFrame } from './frames';
+import { CLIENT_FRAME_CODES, SERVER_FRAME_CODES, type ClientFrame, type SendFrame, type ServerFrame } from './frames';
 import { MAX_FRAME_BYTES } from './version';
 
 const nonce = toBase64(new Uint8Array(32).fill(7));
@@ -29,6 +29,18 @@ const CLIENT_FRAMES: ClientFrame[] = [
     payload,
     ephemeral: false,
     known: [{ ...bob, keyTag: 2 ** 32 - 1 }, { user: 'bob', device: 4, keyTag: 0 }],
+  },
+  { type: 'send', rid: 4, messageId: 'carries-ack', to: [bob], payload, ephemeral: false, ackThrough: 2 ** 48 - 1 },
+  { type: 'send', rid: 5, messageId: 'typing', to: [bob], payload, ephemeral: true, ackThrough: 1 },
+  {
+    type: 'send',
+    rid: 6,
+    messageId: 'checked-ack',
+    to: [bob],
+    payload,
+    ephemeral: false,
+    known: [{ ...bob, keyTag: 9 }],
+    ackThrough: 77,
   },
   { type: 'ack', through: 42, also: [] },
   { type: 'ack', through: 0, also: [3, 7, 2 ** 48 - 1] },
@@ -116,6 +128,8 @@ describe('frame codec v2', () => {
     const frame = CLIENT_FRAMES[0] as Extract<ClientFrame, { type: 'send' }>;
     const bytes = encodeClientFrame(frame);
     expect(bytes.length).toBe(sendFrameSize(frame.messageId, frame.to, payload.length));
+    const carrying = CLIENT_FRAMES[3] as Extract<ClientFrame, { type: 'send' }>;
+    expect(encodeClientFrame(carrying).length).toBe(sendFrameSize(carrying.messageId, carrying.to, payload.length, undefined, true));
     const at = bytes.length - payload.length;
     expect([...bytes.subarray(at)]).toEqual([...payload]);
   });
@@ -154,7 +168,8 @@ describe('frame codec v2', () => {
   };
 
   it.each([
-    ['unknown send flags', (b: Uint8Array) => (b[1] = 0x02)],
+    ['unknown send flags', (b: Uint8Array) => (b[1] = 0x08)],
+    ['an unknown high flag', (b: Uint8Array) => (b[1] = 0x80)],
     ['a message id with a bad character', (b: Uint8Array) => (b[7] = 0x2e)],
     ['a message id of length 0', (b: Uint8Array) => (b[6] = 0)],
     ['a payload length past the end', (b: Uint8Array) => (b[b.length - payload.length - 1] = 0xff)],
@@ -175,7 +190,7 @@ describe('frame codec v2', () => {
     expectRefused(decodeClientFrame(checked({ known: [] })));
     expectRefused(decodeClientFrame(checked({ known: [{ user: 'bob', device: 2, keyTag: 1 }] })));
     const flagged = checked({});
-    flagged[1] = 0x04;
+    flagged[1] = 0x08;
     expectRefused(decodeClientFrame(flagged));
   });
 
@@ -185,6 +200,21 @@ describe('frame codec v2', () => {
     expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x' })));
     expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x', devices: [] })));
     expectRefused(decodeServerFrame(error({ code: 'devices_changed', message: 'x', devices: [{ user: 'bob', missing: [0], extra: [], stale: [] }] })));
+  });
+
+  it('refuses a carried ack that acknowledges nothing, and keeps the rid where a refusal reads it', () => {
+    const carrying = CLIENT_FRAMES[3] as SendFrame;
+    const bytes = encodeClientFrame(carrying);
+    expect(bytes[1]).toBe(0x04);
+    expect(readRequestId(bytes)).toBe(4);
+    bytes.fill(0, 6, 12);
+    expectRefused(decodeClientFrame(bytes));
+    expect(() => encodeClientFrame({ ...carrying, ackThrough: 0 })).toThrow();
+    // The flag without its six bytes: the message id's length byte and characters are read as `through`.
+    const { ackThrough: _carried, ...plain } = carrying;
+    const unflagged = encodeClientFrame(plain);
+    unflagged[1] = 0x04;
+    expectRefused(decodeClientFrame(unflagged));
   });
 
   it('refuses bad usernames and device ids in a send', () => {

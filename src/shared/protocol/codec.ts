@@ -36,6 +36,9 @@ export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: ProtocolEr
 const SEND_FLAG_EPHEMERAL = 0x01;
 /** A checked send: the recipients are followed by the devices the sender knows (`SendFrame.known`). */
 const SEND_FLAG_CHECKED = 0x02;
+/** The send carries a cumulative ack (`SendFrame.ackThrough`), a u48 after the rid. */
+const SEND_FLAG_ACK = 0x04;
+const SEND_FLAGS = SEND_FLAG_EPHEMERAL | SEND_FLAG_CHECKED | SEND_FLAG_ACK;
 const SEND_STATUS_CODES: Record<SendStatus, number> = { stored: 0, duplicate: 1, routed: 2 };
 const SEND_STATUSES: readonly SendStatus[] = ['stored', 'duplicate', 'routed'];
 
@@ -47,8 +50,14 @@ const serverTypeOf = invert(SERVER_FRAME_CODES);
 const addressSize = (address: Address): number => asciiSize(address.user) + 4;
 
 /** Encoded size of a `send` frame: lets a client refuse an oversized message before it leaves. */
-export function sendFrameSize(messageId: string, to: readonly Address[], payloadBytes: number, known?: readonly Address[]): number {
-  let size = 1 + 1 + 4 + asciiSize(messageId) + 2 + 4 + payloadBytes;
+export function sendFrameSize(
+  messageId: string,
+  to: readonly Address[],
+  payloadBytes: number,
+  known?: readonly Address[],
+  carriesAck = false,
+): number {
+  let size = 1 + 1 + 4 + (carriesAck ? 6 : 0) + asciiSize(messageId) + 2 + 4 + payloadBytes;
   for (const address of to) size += addressSize(address);
   if (known !== undefined) {
     size += 2;
@@ -74,11 +83,15 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
       for (const address of frame.to) checkUsername(address.user);
       for (const address of frame.known ?? []) checkUsername(address.user);
       checkMessageId(frame.messageId);
-      const flags = (frame.ephemeral ? SEND_FLAG_EPHEMERAL : 0) | (frame.known ? SEND_FLAG_CHECKED : 0);
-      const writer = new ByteWriter(sendFrameSize(frame.messageId, frame.to, frame.payload.length, frame.known))
+      const carriesAck = frame.ackThrough !== undefined;
+      if (carriesAck && frame.ackThrough! < 1) throw new WireError('a carried ack acknowledges delivery 1 or later');
+      const flags = (frame.ephemeral ? SEND_FLAG_EPHEMERAL : 0) | (frame.known ? SEND_FLAG_CHECKED : 0) | (carriesAck ? SEND_FLAG_ACK : 0);
+      const writer = new ByteWriter(sendFrameSize(frame.messageId, frame.to, frame.payload.length, frame.known, carriesAck))
         .u8(code)
         .u8(flags)
-        .u32(frame.rid)
+        .u32(frame.rid);
+      if (carriesAck) writer.u48(frame.ackThrough!);
+      writer
         .ascii(frame.messageId)
         .u16(frame.to.length);
       for (const address of frame.to) writer.ascii(address.user).u32(address.device);
@@ -215,18 +228,23 @@ function decode<T>(bytes: Uint8Array, read: (reader: ByteReader, code: number) =
 
 function readSend(reader: ByteReader): ClientFrame {
   const flags = reader.u8();
-  if ((flags & ~(SEND_FLAG_EPHEMERAL | SEND_FLAG_CHECKED)) !== 0) throw new WireError('unknown send flags');
-  if (flags === (SEND_FLAG_EPHEMERAL | SEND_FLAG_CHECKED)) throw new WireError('an ephemeral send is never checked');
+  if ((flags & ~SEND_FLAGS) !== 0) throw new WireError('unknown send flags');
+  const ephemeral = (flags & SEND_FLAG_EPHEMERAL) !== 0;
+  const checked = (flags & SEND_FLAG_CHECKED) !== 0;
+  if (ephemeral && checked) throw new WireError('an ephemeral send is never checked');
   const rid = reader.u32();
+  const ackThrough = (flags & SEND_FLAG_ACK) !== 0 ? reader.u48() : undefined;
+  if (ackThrough === 0) throw new WireError('a carried ack must acknowledge something');
   const messageId = reader.messageId();
   const count = reader.u16();
   if (count < 1 || count > MAX_RECIPIENTS_PER_SEND) throw new WireError(`a send names 1–${MAX_RECIPIENTS_PER_SEND} recipients, not ${count}`);
   const to: Address[] = new Array(count);
   for (let i = 0; i < count; i++) to[i] = { user: reader.username(), device: reader.device() };
-  const known = flags === SEND_FLAG_CHECKED ? readKnownDevices(reader, to) : undefined;
+  const known = checked ? readKnownDevices(reader, to) : undefined;
   const payload = reader.blob(MAX_FRAME_BYTES, 'payload');
-  const frame: SendFrame = { type: 'send', rid, messageId, to, payload, ephemeral: flags === SEND_FLAG_EPHEMERAL };
+  const frame: SendFrame = { type: 'send', rid, messageId, to, payload, ephemeral };
   if (known) frame.known = known;
+  if (ackThrough !== undefined) frame.ackThrough = ackThrough;
   return frame;
 }
 

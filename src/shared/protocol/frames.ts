@@ -107,6 +107,12 @@ export interface SendFrame {
    * send with `devices_changed` when an account's devices differ. Never on an ephemeral send.
    */
   known?: KnownDevice[];
+  /**
+   * A cumulative ack carried by the send: every delivery of this connection numbered `ackThrough` or lower is stored.
+   * The relay applies it before the send, whatever becomes of the send (docs/protocol.md, `send`); one socket read
+   * instead of two.
+   */
+  ackThrough?: number;
 }
 
 /** A device the sender knows, with `identityKeyTag` of the identity key it encrypts to. */

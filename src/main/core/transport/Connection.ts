@@ -56,10 +56,11 @@ export class Connection {
   private handshakeTimer: TimerHandle | undefined;
   private challengeSeen = false;
   private socketError: Error | undefined;
-  private readonly acks = new AckTracker((through, also) => this.write({ type: 'ack', through, also }));
+  private readonly acks: AckTracker;
 
   constructor(private readonly deps: ConnectionDeps) {
     const { clock, config } = deps;
+    this.acks = new AckTracker((through, also) => this.write({ type: 'ack', through, also }), clock);
     this.pending = new PendingRequests(clock, config.requestTimeoutMs);
     this.heartbeat = new Heartbeat(clock, {
       intervalMs: config.heartbeatIntervalMs,
@@ -96,7 +97,11 @@ export class Connection {
 
   /** Sends an already validated message. Resolves once the relay says it is durably stored (or, ephemeral, routed). */
   send(messageId: string, to: Address[], payload: Uint8Array, ephemeral: boolean, known?: KnownDevice[]): Promise<SendResult> {
-    return this.request<SendResult>('send', (rid) => ({ type: 'send', rid, messageId, to, payload, ephemeral, ...(known ? { known } : {}) }));
+    return this.request<SendResult>('send', (rid) => {
+      // Stored deliveries waiting to be acked ride in the send (AckTracker).
+      const ackThrough = this.acks.carryInSend();
+      return { type: 'send', rid, messageId, to, payload, ephemeral, ...(known ? { known } : {}), ...(ackThrough !== undefined ? { ackThrough } : {}) };
+    });
   }
 
   /**
@@ -115,9 +120,10 @@ export class Connection {
     if (this.phaseValue === 'ready') this.heartbeat.probe();
   }
 
-  /** Orderly close requested by the client (stop). In-flight requests fail as connection_lost. */
+  /** Orderly close requested by the client (stop): acks waiting go first. In-flight requests fail as connection_lost. */
   close(error: ConnectionError): void {
     if (this.phaseValue === 'ended') return;
+    if (this.phaseValue === 'ready') this.acks.flush();
     this.finish(error);
     this.socket?.close(1000, 'client_closing');
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode, authSigningBytes, encodeClientFrame, encodeServerFrame, MAX_FRAME_BYTES, type Address, type ServerFrame } from '../../../shared/protocol';
 import { toBase64 } from '../../../shared/encoding/base64';
 import { ManualClock } from './ManualClock';
+import { ACK_DELAY_MS, ACK_FLUSH_AT } from './AckTracker';
 import { Transport, type TransportOptions } from './Transport';
 import { ConnectionError, TransportError } from './errors';
 import type { Logger } from './logger';
@@ -430,7 +431,7 @@ describe('Transport: heartbeat', () => {
 
 describe('Transport: deliveries', () => {
   it('emits deliveries with their payloads and acks only when the consumer says so', async () => {
-    const { transport, relay } = await online();
+    const { transport, relay, clock } = await online();
     const received: Delivery[] = [];
     let drained = 0;
     transport.on('delivery', (d) => received.push(d));
@@ -446,27 +447,89 @@ describe('Transport: deliveries', () => {
     // 2 is stored before 1: listed above the gap.
     expect(received[1]!.ack()).toBe(true);
     expect(received[1]!.ack()).toBe(false);
-    await flushMicrotasks();
+    clock.advance(ACK_DELAY_MS);
     expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 0, also: [2] }]);
-    // 1 and 3 in one turn: everything through 3, cumulatively, in one frame.
+    // 1 and 3 together: everything through 3, cumulatively, in one frame.
     received[2]!.ack();
     received[0]!.ack();
-    await flushMicrotasks();
+    clock.advance(ACK_DELAY_MS);
     expect(relay.last.framesOf('ack')).toEqual([
       { type: 'ack', through: 0, also: [2] },
       { type: 'ack', through: 3, also: [] },
     ]);
   });
 
-  it('acks a whole stored batch with one frame', async () => {
-    const { transport, relay } = await online();
+  it(`acks a whole stored batch with one frame, ${ACK_DELAY_MS} ms later when nothing is sent meanwhile`, async () => {
+    const { transport, relay, clock } = await online();
     const received: Delivery[] = [];
     transport.on('delivery', (d) => received.push(d));
     relay.last.push(deliverFrame(...Array.from({ length: 50 }, (_, i) => i + 1)));
     for (const delivery of received.slice(0, 40)) delivery.ack();
     received[45]!.ack();
     await flushMicrotasks();
+    clock.advance(ACK_DELAY_MS - 1);
+    expect(relay.last.framesOf('ack')).toHaveLength(0);
+    clock.advance(1);
     expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 40, also: [46] }]);
+  });
+
+  it('carries the acks waiting in the next send, so the relay reads one frame', async () => {
+    const { transport, relay, clock } = await online();
+    const received: Delivery[] = [];
+    transport.on('delivery', (d) => received.push(d));
+    relay.last.push(deliverFrame(1, 2, 3));
+    received[0]!.ack();
+    received[1]!.ack();
+    await flushMicrotasks();
+    void transport.send('m9', [BOB], new Uint8Array([9])).catch(() => undefined);
+    expect(relay.last.framesOf('send')).toMatchObject([{ messageId: 'm9', ackThrough: 2 }]);
+    // The next send carries nothing: nothing new was acked.
+    void transport.send('m10', [BOB], new Uint8Array([9])).catch(() => undefined);
+    expect(relay.last.framesOf('send')[1]).not.toHaveProperty('ackThrough');
+    // Nothing left for the timer.
+    clock.advance(ACK_DELAY_MS);
+    expect(relay.last.framesOf('ack')).toHaveLength(0);
+    received[2]!.ack();
+    void transport.send('m11', [BOB], new Uint8Array([9]), { ephemeral: true }).catch(() => undefined);
+    expect(relay.last.framesOf('send')[2]).toMatchObject({ messageId: 'm11', ephemeral: true, ackThrough: 3 });
+    expect(relay.last.framesOf('ack')).toHaveLength(0);
+  });
+
+  it('sends acks above a gap in a frame of their own, right before the send', async () => {
+    const { transport, relay } = await online();
+    const received: Delivery[] = [];
+    transport.on('delivery', (d) => received.push(d));
+    relay.last.push(deliverFrame(1, 2, 3));
+    received[0]!.ack();
+    received[2]!.ack();
+    void transport.send('m9', [BOB], new Uint8Array([9])).catch(() => undefined);
+    expect(relay.last.written.slice(-2).map((frame) => frame.type)).toEqual(['ack', 'send']);
+    expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: 1, also: [3] }]);
+    expect(relay.last.framesOf('send')[0]).not.toHaveProperty('ackThrough');
+  });
+
+  it('sends waiting acks before an orderly close', async () => {
+    const { transport, relay } = await online();
+    const received: Delivery[] = [];
+    transport.on('delivery', (d) => received.push(d));
+    relay.last.push(deliverFrame(1));
+    received[0]!.ack();
+    const socket = relay.last;
+    transport.stop();
+    expect(socket.framesOf('ack')).toEqual([{ type: 'ack', through: 1, also: [] }]);
+  });
+
+  it(`sends ${ACK_FLUSH_AT} waiting acks at once: a catch-up does not wait on its window`, async () => {
+    const { transport, relay } = await online();
+    const received: Delivery[] = [];
+    transport.on('delivery', (d) => received.push(d));
+    relay.last.push(deliverFrame(...Array.from({ length: ACK_FLUSH_AT }, (_, i) => i + 1)));
+    for (const delivery of received.slice(0, ACK_FLUSH_AT - 1)) delivery.ack();
+    await flushMicrotasks();
+    expect(relay.last.framesOf('ack')).toHaveLength(0);
+    received[ACK_FLUSH_AT - 1]!.ack();
+    await flushMicrotasks();
+    expect(relay.last.framesOf('ack')).toEqual([{ type: 'ack', through: ACK_FLUSH_AT, also: [] }]);
   });
 
   it('never acks an ephemeral delivery', async () => {
@@ -505,7 +568,7 @@ describe('Transport: deliveries', () => {
     second.push({ type: 'drained' });
     expect(received.map((d) => d.messageId)).toEqual(['m1', 'm1']);
     expect(received[1]!.ack()).toBe(true);
-    await flushMicrotasks();
+    clock.advance(ACK_DELAY_MS);
     expect(second.framesOf('ack')).toEqual([{ type: 'ack', through: 1, also: [] }]);
   });
 

@@ -368,7 +368,8 @@ function validateSend(messageId: string, recipients: readonly Address[], payload
       throw new TransportError('invalid_request', 'The message cannot be sent: a checked send knows each recipient (known).', false);
     }
   }
-  if (sendFrameSize(messageId, recipients, payload.length, options.known) > MAX_FRAME_BYTES) {
+  // Sized with room for a carried ack, which any send may take along (AckTracker).
+  if (sendFrameSize(messageId, recipients, payload.length, options.known, true) > MAX_FRAME_BYTES) {
     throw new TransportError('frame_too_large', `The message is too large to send (id ${idHint(messageId)}).`, false);
   }
 }

@@ -36,7 +36,7 @@ import {
 } from '../relay-store';
 import { KEY_PREFIX, deliveryName, redisKeys } from './redis-keys';
 import type { RedisClient } from './redis-scripts';
-import { ScriptRound } from './script-round';
+import { ScriptRound, type OperationReply } from './script-round';
 import { WriteOrder, type WriteTurn } from './write-order';
 
 export interface RedisMailboxOptions {
@@ -122,19 +122,19 @@ export class RedisMailboxes {
     const round = this.round(now);
     const seen = new Set<string>();
     try {
-      await turn.mayWrite([...acks.map((ack) => redisKeys.mailbox(ack.mailbox)), ...envelopes.flatMap((envelope) => envelope.recipients.map((r) => redisKeys.mailbox(r)))]);
+      await turn.mayWriteAll();
       const released = acks.map((ack) => round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, true)));
       // In envelope order: Redis applies them in that order.
-      const outcomes = envelopes.map((envelope) => {
+      const puts = envelopes.map((envelope) => {
         const name = deliveryName(envelope.sender, envelope.messageId);
-        if (seen.has(name)) return DUPLICATE_OUTCOME;
+        if (seen.has(name)) return undefined;
         seen.add(name);
         return this.put(round, envelope, quota);
       });
       if (round.size > 0) await round.run();
-      // Awaited together, so a failed round leaves no promise unobserved.
-      const [enqueues] = await Promise.all([Promise.all(outcomes), Promise.all(released)]);
-      return { enqueues };
+      // Read at once (one script call: a failed one throws here).
+      for (const reply of released) reply.value();
+      return { enqueues: puts.map((put, i) => (put === undefined ? DUPLICATE_OUTCOME : putOutcome(envelopes[i]!, put.devices, put.reply.value()))) };
     } finally {
       turn.wroteMailboxes();
     }
@@ -146,9 +146,7 @@ export class RedisMailboxes {
    */
   private async addAcks(round: ScriptRound, acks: MailboxWriteBatch['acks'], turn: WriteTurn): Promise<{ released: Promise<Released> }> {
     await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
-    const acked = acks.map(
-      (ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, false)) as Promise<string[]>,
-    );
+    const acked = acks.map((ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, false)) as PromiseLike<string[]>);
     const released = Promise.all(acked).then((names) => {
       const byName: Released = new Map();
       for (const name of names.flat()) {
@@ -203,7 +201,7 @@ export class RedisMailboxes {
     if (results.some((result) => result !== undefined && 'deliveries' in result)) await this.replicated();
 
     const third = this.round(now);
-    const outcomes = envelopes.map((envelope, i): EnqueueOutcome | Promise<EnqueueOutcome> => {
+    const outcomes = envelopes.map((envelope, i): EnqueueOutcome | PromiseLike<EnqueueOutcome> => {
       const probe = probes[i]!;
       if (probe.kind === 'duplicate') return { status: 'duplicate' };
       if (probe.kind === 'unknown') return { status: 'unknown_recipient', recipients: probe.recipients };
@@ -225,7 +223,7 @@ export class RedisMailboxes {
    * refuses atomically in that user's slot. One for several users is probed in each slot first, so an unknown
    * recipient or a full mailbox rarely makes an append that is taken back.
    */
-  private check(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[]): { done: Promise<unknown>; counts: Array<Promise<unknown>>; slots: readonly RecipientSlot[] } {
+  private check(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[]): { done: PromiseLike<unknown>; counts: Array<PromiseLike<unknown>>; slots: readonly RecipientSlot[] } {
     const done = round.add('check', envelope.sender.user, [redisKeys.dedup(envelope.sender, envelope.messageId)], []);
     const counts =
       slots.length < 2
@@ -309,8 +307,11 @@ export class RedisMailboxes {
     return { refused: kind, recipients: envelope.recipients.filter((r) => refused[kind].has(keyOf(r))) };
   }
 
-  /** Adds to the round the `put` of an envelope: its whole store, atomically (a single Redis without WAIT). */
-  private async put(round: ScriptRound, envelope: EnvelopeToStore, quota: number): Promise<EnqueueOutcome> {
+  /**
+   * Adds to the round the `put` of an envelope: its whole store, atomically (a single Redis without WAIT). Gives its
+   * reply and the recipient devices in the order of the script's indexes.
+   */
+  private put(round: ScriptRound, envelope: EnvelopeToStore, quota: number): { reply: OperationReply; devices: Address[] } {
     const sender = normalizeUsername(envelope.sender.user);
     const keys = [redisKeys.dedup(envelope.sender, envelope.messageId)];
     const slots = recipientSlots(envelope.recipients);
@@ -329,17 +330,7 @@ export class RedisMailboxes {
         devices.push(address);
       }
     }
-    const [status, ...values] = (await round.add('put', sender, keys, args)) as [string, ...Array<string | number>];
-    if (status === 'duplicate') return DUPLICATE_OUTCOME;
-    // Stored: an entry id ("0-<seq>") per device.
-    if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: seqOf(values[0]!) }] };
-    const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
-    if (status === 'ok') {
-      const seqs = new Map(devices.map((device, i) => [keyOf(device), seqOf(values[i]!)]));
-      return { status: 'stored', deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
-    }
-    const named = new Set(values.map((index) => keyOf(devices[Number(index) - 1]!)));
-    return { status: status === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: envelope.recipients.filter((r) => named.has(keyOf(r))) };
+    return { reply: round.add('put', sender, keys, args), devices };
   }
 
   /** WAIT on every master (each covers every earlier write on this relay's connection to it). */
@@ -353,7 +344,7 @@ export class RedisMailboxes {
   }
 
   /** Adds to the round the count-down (or, when `stored`, the marking) of an envelope's dedup record. */
-  private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean): Promise<unknown> {
+  private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean): OperationReply {
     const { sender, messageId } = envelope;
     return round.add('settle', sender.user, [redisKeys.dedup(sender, messageId)], [deliveries, stored ? 1 : 0]);
   }
@@ -387,6 +378,21 @@ function ackArgs(ack: MailboxAck, keyed: boolean): Array<string | number> {
   const named = new Set(pushed.map((delivery) => delivery.seq));
   for (const seq of ack.also) if (!named.has(seq)) args.push(entryId(seq));
   return args;
+}
+
+/** What a `put`'s reply says of its envelope; `devices` in the order of the script's indexes. */
+function putOutcome(envelope: EnvelopeToStore, devices: readonly Address[], reply: unknown): EnqueueOutcome {
+  const [status, ...values] = reply as [string, ...Array<string | number>];
+  if (status === 'duplicate') return DUPLICATE_OUTCOME;
+  // Stored: an entry id ("0-<seq>") per device.
+  if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: seqOf(values[0]!) }] };
+  const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
+  if (status === 'ok') {
+    const seqs = new Map(devices.map((device, i) => [keyOf(device), seqOf(values[i]!)]));
+    return { status: 'stored', deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqs.get(keyOf(recipient))! })) };
+  }
+  const named = new Set(values.map((index) => keyOf(devices[Number(index) - 1]!)));
+  return { status: status === 'unknown' ? 'unknown_recipient' : 'mailbox_full', recipients: envelope.recipients.filter((r) => named.has(keyOf(r))) };
 }
 
 /** A mailbox stream's entry id of a seq, and back. */

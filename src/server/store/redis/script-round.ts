@@ -14,8 +14,48 @@ interface Operation {
   op: MailboxOp;
   keys: readonly string[];
   args: ReadonlyArray<string | number | Uint8Array>;
-  resolve: (reply: unknown) => void;
-  reject: (error: unknown) => void;
+  reply: OperationReply;
+}
+
+/**
+ * The reply of one operation, once its round has run: read at once with value(), or awaited (a promise is made only
+ * then, so a batch that reads its replies after run() makes none per operation).
+ */
+export class OperationReply implements PromiseLike<unknown> {
+  private outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+  private waiting: { promise: Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void } | undefined;
+
+  /** The script's reply to this operation; throws its call's error. Only once the round has run. */
+  value(): unknown {
+    if (this.outcome === undefined) throw new Error('the round has not run');
+    if (!this.outcome.ok) throw this.outcome.error;
+    return this.outcome.value;
+  }
+
+  then<T = unknown, E = never>(onValue?: ((value: unknown) => T | PromiseLike<T>) | null, onError?: ((error: unknown) => E | PromiseLike<E>) | null): Promise<T | E> {
+    if (this.waiting === undefined) {
+      let resolve: (value: unknown) => void = () => {};
+      let reject: (error: unknown) => void = () => {};
+      const promise = new Promise<unknown>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.waiting = { promise, resolve, reject };
+      if (this.outcome !== undefined) this.settleWaiting();
+    }
+    return this.waiting.promise.then(onValue, onError);
+  }
+
+  settle(outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+    this.outcome = outcome;
+    if (this.waiting !== undefined) this.settleWaiting();
+  }
+
+  private settleWaiting(): void {
+    const outcome = this.outcome!;
+    if (outcome.ok) this.waiting!.resolve(outcome.value);
+    else this.waiting!.reject(outcome.error);
+  }
 }
 
 /** What every script call of a round carries once, for all of its operations. */
@@ -47,22 +87,18 @@ export class ScriptRound {
   }
 
   /**
-   * Adds an operation over keys of `user`'s slot; its promise settles once the round has run. Arguments: strings and
+   * Adds an operation over keys of `user`'s slot; its reply is there once the round has run. Arguments: strings and
    * bytes reach the script as Lua strings, numbers (safe integers) as Lua numbers.
    */
-  add(op: MailboxOp, user: string, keys: readonly string[], args: ReadonlyArray<string | number | Uint8Array>): Promise<unknown> {
+  add(op: MailboxOp, user: string, keys: readonly string[], args: ReadonlyArray<string | number | Uint8Array>): OperationReply {
     const call = this.cluster ? normalizeUsername(user) : '';
-    let resolve: (reply: unknown) => void = () => {};
-    let reject: (error: unknown) => void = () => {};
-    const reply = new Promise<unknown>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // A caller that stopped waiting (an earlier step failed) leaves no unhandled rejection behind.
-    reply.catch(() => undefined);
-    const operations = this.calls.get(call) ?? [];
-    operations.push({ op, keys, args, resolve, reject });
-    this.calls.set(call, operations);
+    const reply = new OperationReply();
+    let operations = this.calls.get(call);
+    if (operations === undefined) {
+      operations = [];
+      this.calls.set(call, operations);
+    }
+    operations.push({ op, keys, args, reply });
     return reply;
   }
 
@@ -91,9 +127,9 @@ export class ScriptRound {
         const keys = this.cluster ? [operations[0]!.keys[0]!] : [operations[0]!.keys[0]!, redisKeys.sagas];
         try {
           const replies = (await runScript(this.redis, MAILBOX_OPS, keys, [pack.finish()])) as unknown[];
-          operations.forEach((operation, i) => operation.resolve(replies[i]));
+          for (let i = 0; i < operations.length; i++) operations[i]!.reply.settle({ ok: true, value: replies[i] });
         } catch (error) {
-          for (const operation of operations) operation.reject(error);
+          for (const operation of operations) operation.reply.settle({ ok: false, error });
         }
       }),
     );

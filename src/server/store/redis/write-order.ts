@@ -12,6 +12,8 @@ export interface WriteTurn {
   readonly started: Promise<void>;
   /** Settles once every earlier batch writing one of these mailboxes has made its writes there. */
   mayWrite(mailboxes: Iterable<string>): Promise<void>;
+  /** Settles once every earlier batch writing one of this batch's mailboxes has made its writes there. */
+  mayWriteAll(): Promise<void>;
   /** This batch will write no more to its mailboxes: later batches may write there. */
   wroteMailboxes(): void;
   /** This batch has finished (also releases its mailboxes). */
@@ -28,10 +30,14 @@ export class WriteOrder {
   take(mailboxes: Iterable<string>, names: Iterable<string>): WriteTurn {
     const released = latch();
     const done = latch();
-    const before = new Map<string, Promise<void>>();
+    // Per mailbox key: the earlier batch's writes there (none: undefined).
+    const before = new Map<string, Promise<void> | undefined>();
+    const earlierWrites: Array<Promise<void>> = [];
     for (const key of mailboxes) {
       if (before.has(key)) continue;
-      before.set(key, this.mailboxes.get(key) ?? Promise.resolve());
+      const earlierWrite = this.mailboxes.get(key);
+      before.set(key, earlierWrite);
+      if (earlierWrite !== undefined) earlierWrites.push(earlierWrite);
       this.mailboxes.set(key, released.promise);
     }
     const earlier: Array<Promise<void>> = [];
@@ -46,8 +52,9 @@ export class WriteOrder {
       for (const key of before.keys()) if (this.mailboxes.get(key) === released.promise) this.mailboxes.delete(key);
     };
     return {
-      started: Promise.all(earlier).then(() => undefined),
+      started: earlier.length === 0 ? Promise.resolve() : Promise.all(earlier).then(() => undefined),
       mayWrite: (keys) => Promise.all([...keys].map((key) => before.get(key) ?? Promise.resolve())).then(() => undefined),
+      mayWriteAll: () => (earlierWrites.length === 0 ? Promise.resolve() : Promise.all(earlierWrites).then(() => undefined)),
       wroteMailboxes: release,
       finished: () => {
         release();

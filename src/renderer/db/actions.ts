@@ -15,7 +15,7 @@ import { InputError } from '../errors';
 import type { ParleyDatabase } from './database';
 import { goneMessageOf, noteFileDeletions } from './fileDeletions';
 import { validateBody } from './outgoing';
-import type { ActionContent, MessageRow, StoredMessage } from './rows';
+import { tombstoneMarks, type ActionContent, type MessageRow, type StoredMessage } from './rows';
 import { queueForIndexing, queueForRemoval } from './search/indexQueue';
 
 type Received<K extends ActionContent['kind']> = ReceivedMessage & { content: Extract<ActionContent, { kind: K }> };
@@ -50,7 +50,7 @@ function tombstone(message: StoredMessage): StoredMessage {
     direction,
     body: '',
     timestamp,
-    deleted: true,
+    ...tombstoneMarks(direction),
     ...(sentAt === undefined ? {} : { sentAt }),
     ...(receivedAt === undefined ? {} : { receivedAt }),
     ...(expiresAt === undefined ? {} : { expiresAt }),

@@ -2,9 +2,9 @@
 // (it reruns on every stored receive batch of a catch-up).
 import { describe, expect, it } from 'vitest';
 import { countTransactions, freshDatabase } from '../testing/db';
-import { textFrom } from '../testing/messages';
+import { actionFrom, textFrom } from '../testing/messages';
 import { setPinned } from './chatOrganisation';
-import { ensureConversation, listChatSummaries, markReadUpTo } from './conversations';
+import { countUnread, ensureConversation, listChatSummaries, markReadUpTo } from './conversations';
 import { storeReceived } from './incoming';
 
 const titleOf = (id: string) => id.slice(3);
@@ -37,5 +37,21 @@ describe('the chat list', () => {
     expect(summaries).toHaveLength(20);
     expect(summaries.every((summary) => summary.unread === 1 && summary.lastMessage?.body.startsWith('hello '))).toBe(true);
     expect(transactions).toMatchObject({ readonly: 1, readwrite: 0 });
+  });
+
+  it('does not count a message deleted for everyone as unread, nor one deleted after it was read', async () => {
+    const db = freshDatabase();
+    await storeReceived(db, [textFrom('bob', 'b1', 'one'), textFrom('bob', 'b2', 'two'), textFrom('bob', 'b3', 'three')], 'alice', titleOf);
+    expect((await listChatSummaries(db))[0]!.unread).toBe(3);
+    await storeReceived(db, [actionFrom('bob', 'd1', { kind: 'delete', targetMessageId: 'b2' })], 'alice', titleOf);
+    const [summary] = await listChatSummaries(db);
+    expect(summary!.unread).toBe(2);
+    expect(summary!.lastMessage?.body).toBe('three');
+    // Read up to the first: the tombstone after it is still not counted; deleting the read one changes nothing.
+    const [first] = (await db.messages.where('[conversationId+messageId+sender]').equals(['dm:bob', 'b1', 'bob']).primaryKeys()) as number[];
+    await markReadUpTo(db, 'dm:bob', first!);
+    await storeReceived(db, [actionFrom('bob', 'd2', { kind: 'delete', targetMessageId: 'b1' })], 'alice', titleOf);
+    expect(await countUnread(db, 'dm:bob', first!)).toBe(1);
+    expect((await listChatSummaries(db))[0]!.unread).toBe(1);
   });
 });

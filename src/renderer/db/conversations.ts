@@ -42,11 +42,16 @@ export async function setConversationTitle(db: ParleyDatabase, id: string, title
   await db.conversations.update(id, { title });
 }
 
+/**
+ * Incoming messages after the read position, but those deleted for everyone (their tombstones stay incoming rows):
+ * two index counts.
+ */
 export async function countUnread(db: ParleyDatabase, conversationId: string, lastReadSeq: number): Promise<number> {
-  return db.messages
-    .where('[conversationId+direction+seq]')
-    .between([conversationId, 'in', lastReadSeq], [conversationId, 'in', Dexie.maxKey], false, true)
-    .count();
+  const [incoming, deleted] = await Promise.all([
+    db.messages.where('[conversationId+direction+seq]').between([conversationId, 'in', lastReadSeq], [conversationId, 'in', Dexie.maxKey], false, true).count(),
+    db.messages.where('[conversationId+deletedIncoming+seq]').between([conversationId, 1, lastReadSeq], [conversationId, 1, Dexie.maxKey], false, true).count(),
+  ]);
+  return incoming - deleted;
 }
 
 /**

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealAtRest } from './atRest/sealAtRest';
-import { CLEAR_FIELDS, CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8, SCHEMA_V10 } from './database';
+import { CLEAR_FIELDS, CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8, SCHEMA_V10, SCHEMA_V11 } from './database';
 import { blindTermsOf } from './search/blindTerms';
 import { purgeExpired } from './expiry';
 import { indexNextSlice } from './search/indexMessages';
@@ -184,5 +184,27 @@ describe('schema migrations', () => {
     while ((await indexNextSlice(db)) > 0);
     expect((await raw()).map((row) => [...(row.seqs as Int32Array)])).toContainEqual([seqs[1], seqs[2]]);
     expect((await searchMessages(db, 'walrus', { limit: 10 })).map((hit) => hit.message.body)).toEqual(['walrus three', 'walrus two']);
+  });
+
+  it('marks v11’s unread tombstones so the unread count leaves them out; read ones need no mark', async () => {
+    const keys = testHistoryKeys();
+    const v11 = new Dexie('migrate-12');
+    v11.use(sealAtRest(keys, CLEAR_FIELDS));
+    v11.version(11).stores(SCHEMA_V11);
+    await v11.open();
+    const row = (n: number, extra: object = {}) => ({ conversationId: 'dm:bob', messageId: `m${n}`, sender: 'bob', direction: 'in', body: `text ${n}`, timestamp: n, ...extra });
+    const tombstone = { body: '', deleted: true };
+    const seqs = (await v11.table('messages').bulkAdd([row(1, tombstone), row(2), row(3, tombstone), row(4), row(5, { direction: 'out', sender: 'alice', ...tombstone })], { allKeys: true })) as number[];
+    await v11.table('conversations').add({ id: 'dm:bob', kind: 'dm', title: 'bob', lastActivityAt: 1, lastReadSeq: seqs[1]!, createdAt: 1 });
+    v11.close();
+
+    const db = new ParleyDatabase('migrate-12', keys);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    // Unread: 3 (a tombstone) and 4; only 4 counts.
+    expect(await countUnread(db, 'dm:bob', seqs[1]!)).toBe(1);
+    expect((await db.messages.toArray()).filter((message) => message.deletedIncoming === 1).map((message) => message.seq)).toEqual([seqs[2]]);
+    expect((await db.messages.get(seqs[2]!))?.body).toBe('');
   });
 });

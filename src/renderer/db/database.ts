@@ -6,6 +6,7 @@ import { sealAtRest, sealRowsAhead, type ClearFields } from './atRest/sealAtRest
 import { sealLegacyRows } from './atRest/sealLegacyRows';
 import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
+import { markUnreadTombstones } from './markUnreadTombstones';
 import { moveQueueKeys } from './search/moveQueueKeys';
 import { moveTermsToPostings } from './search/moveTermsToPostings';
 import { packPostingSeqs } from './search/packPostingSeqs';
@@ -41,6 +42,9 @@ import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, Message
  *     that live queries see rows added (indexQueue.ts). The v9 queue's meta keys become ranges (search/moveQueueKeys.ts).
  * v11: a posting row's seqs are one Int32Array instead of an array of numbers (search/packPostingSeqs.ts), so reading
  *     and writing a row copies one buffer: no index changes.
+ * v12: tombstones of incoming messages are indexed (`[conversationId+deletedIncoming+seq]`), so the unread count
+ *     leaves messages deleted for everyone out; the upgrade marks the unread ones there are (markUnreadTombstones.ts).
+ *     In clear, as every indexed field: which incoming messages were deleted for everyone.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -105,7 +109,12 @@ export const SCHEMA_V10 = {
 
 export const SCHEMA_V11 = SCHEMA_V10;
 
-export const CURRENT_VERSION = 11;
+export const SCHEMA_V12 = {
+  ...SCHEMA_V11,
+  messages: `${SCHEMA_V11.messages}, [conversationId+deletedIncoming+seq]`,
+};
+
+export const CURRENT_VERSION = 12;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -143,6 +152,7 @@ export class ParleyDatabase extends Dexie {
     this.version(9).stores(SCHEMA_V9).upgrade(moveTermsToPostings);
     this.version(10).stores(SCHEMA_V10).upgrade(moveQueueKeys);
     this.version(11).stores(SCHEMA_V11).upgrade(packPostingSeqs);
+    this.version(12).stores(SCHEMA_V12).upgrade(markUnreadTombstones);
   }
 
   /**

@@ -14,7 +14,7 @@ import { mentionsUser } from '../../shared/conversations/mentions';
 import type { AttachmentView, HistoryConversation, HistoryImportBatch, HistoryMessage } from '../../shared/ipc';
 import { conversationKind } from './conversations';
 import type { ParleyDatabase } from './database';
-import type { ConversationRow, MessageRow } from './rows';
+import { tombstoneMarks, type ConversationRow, type MessageRow } from './rows';
 import { queueForIndexing } from './search/indexQueue';
 import { applyReceivedAction } from './actions';
 import { takeEarlyActions, type EarlyUnsent } from './earlyActions';
@@ -137,7 +137,7 @@ function toMessageRow(message: HistoryMessage, seq: number, files: ReadonlyMap<s
     ...(attachments.length > 0 ? { attachments } : {}),
     ...(message.quote ? { quote: message.quote, quotedId: message.quote.messageId } : {}),
     ...(message.editedAt !== undefined ? { editedAt: message.editedAt } : {}),
-    ...(message.deleted ? { deleted: true as const } : {}),
+    ...(message.deleted ? tombstoneMarks(message.direction) : {}),
     ...(message.reactions ? { reactions: Object.fromEntries(message.reactions.map((r) => [r.user, { emoji: r.emoji, at: r.at }])) } : {}),
     ...(message.expireTimerSeconds !== undefined ? { expireTimerSeconds: message.expireTimerSeconds } : {}),
     ...(message.expiresAt !== undefined ? { expiresAt: message.expiresAt } : {}),

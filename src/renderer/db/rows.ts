@@ -52,6 +52,11 @@ export interface MessageRow {
   editedAt?: number;
   /** Deleted for everyone: a tombstone whose content is gone. */
   deleted?: true;
+  /**
+   * 1 on the tombstone of an incoming message (tombstoneMarks): indexed with conversation and seq, so the unread count
+   * leaves it out (conversations.ts countUnread). In clear at rest, as every indexed field.
+   */
+  deletedIncoming?: 1;
   /** One reaction per person, by username; `at` orders a person's changes (the newest wins). */
   reactions?: Record<string, { emoji: string; at: number }>;
   /** The disappearing-message timer it was sent with, in seconds. */
@@ -64,6 +69,11 @@ export interface MessageRow {
   admissionUndone?: true;
   /** System rows only: the conversation's disappearing-message timer was set to this (0 = off) by `sender`. */
   timer?: { seconds: number };
+}
+
+/** What a tombstone (deleted for everyone) carries besides `deleted`, for a message of this direction. */
+export function tombstoneMarks(direction: Direction): Pick<MessageRow, 'deleted' | 'deletedIncoming'> {
+  return direction === 'in' ? { deleted: true, deletedIncoming: 1 } : { deleted: true };
 }
 
 /** A stored message always has its seq. */

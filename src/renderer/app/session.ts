@@ -31,6 +31,12 @@ import { sweepFiles } from '../sync/fileSweep';
 
 /** Between two pages of the one-time file sweep: a frame for the UI. */
 const SWEEP_PAUSE_MS = 16;
+/**
+ * The search indexer starts a slice only once receiving has been quiet this long (ReceiveWorker.whenQuiet), so a
+ * catch-up is stored first; under steady traffic it still indexes a slice at least every INDEX_WAIT_MAX_MS.
+ */
+const INDEX_AFTER_QUIET_MS = 400;
+const INDEX_WAIT_MAX_MS = 2_000;
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -120,7 +126,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     (error) => {
       if (!stopped) log('search.index_failed', { error: errorName(error) });
     },
-    () => pipeline.whenIdle(),
+    () => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, INDEX_WAIT_MAX_MS),
     () => waitForIdleSlice(),
   );
   indexer.start();

@@ -249,3 +249,80 @@ describe('receive: store, then commit', () => {
     expect(reported).toEqual(['m1']);
   });
 });
+
+/** A clock that moves only when the test says so; sleepers wake when it passes their time. */
+function manualClock() {
+  let at = 0;
+  const sleepers: { until: number; wake: () => void }[] = [];
+  return {
+    now: () => at,
+    sleep: (ms: number) => new Promise<void>((wake) => sleepers.push({ until: at + ms, wake })),
+    sleeping: () => sleepers.length,
+    advance(ms: number) {
+      at += ms;
+      for (const sleeper of sleepers.filter((entry) => entry.until <= at)) {
+        sleepers.splice(sleepers.indexOf(sleeper), 1);
+        sleeper.wake();
+      }
+    },
+  };
+}
+
+describe('receive: quiet, for work that gives way to it', () => {
+  it('resolves whenQuiet only once everything is stored and nothing has arrived for the quiet time', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const clock = manualClock();
+    const receive = pipeline(db, fakeIpc(), { now: clock.now, sleep: clock.sleep });
+    await receive.start();
+    fake.deliver(textFrom('bob', 'm1', 'one'));
+    let quiet = false;
+    const waiting = receive.whenQuiet(400, 2_000).then(() => (quiet = true));
+    // Stored, but main handed it over just now: still waiting (at the parent, whenIdle alone had resolved here).
+    await vi.waitFor(() => expect(clock.sleeping()).toBe(1));
+    expect(await bodies(db)).toEqual(['one']);
+    expect(quiet).toBe(false);
+    clock.advance(300);
+    // Another event 300 ms later: the quiet starts again from it.
+    fake.deliver(textFrom('bob', 'm2', 'two'));
+    clock.advance(100);
+    await vi.waitFor(() => expect(clock.sleeping()).toBe(1));
+    expect(quiet).toBe(false);
+    // 399 ms after it: not yet.
+    clock.advance(299);
+    await vi.waitFor(async () => expect(await bodies(db)).toEqual(['one', 'two']));
+    expect(clock.sleeping()).toBe(1);
+    expect(quiet).toBe(false);
+    clock.advance(1);
+    await waiting;
+    expect(await bodies(db)).toEqual(['one', 'two']);
+  });
+
+  it('resolves whenQuiet after the longest wait while messages keep coming', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const clock = manualClock();
+    const receive = pipeline(db, fakeIpc(), { now: clock.now, sleep: clock.sleep });
+    await receive.start();
+    let quiet = false;
+    const waiting = receive.whenQuiet(400, 1_000).then(() => (quiet = true));
+    for (let i = 0; i < 4; i++) {
+      fake.deliver(textFrom('bob', `m${i}`, `text ${i}`));
+      await vi.waitFor(() => expect(clock.sleeping()).toBe(1));
+      expect(quiet).toBe(false);
+      clock.advance(300);
+    }
+    // 1,200 ms after the call, 300 after the last event: given way long enough.
+    await waiting;
+    expect(await db.messages.count()).toBe(4);
+  });
+
+  it('resolves whenQuiet at once when nothing has arrived for the quiet time', async () => {
+    new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const clock = manualClock();
+    const receive = pipeline(freshDatabase(), fakeIpc(), { now: clock.now, sleep: clock.sleep });
+    await receive.start();
+    await receive.whenQuiet(400, 2_000);
+    expect(clock.sleeping()).toBe(0);
+  });
+});

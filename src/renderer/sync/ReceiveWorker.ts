@@ -26,6 +26,9 @@ export interface ReceiveWorkerOptions {
   batchSize?: number;
   /** Wait before trying a batch again when IndexedDB refused it. */
   retryDelayMs?: number;
+  /** The clock whenQuiet measures quiet by, and its wait (tests hand in a manual one). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Main accepts at most this many inbox ids per commit. */
@@ -44,15 +47,24 @@ export class ReceiveWorker {
   private committing: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  /** When main last handed something over (options.now). */
+  private lastArrival = -Infinity;
   private readonly options: Required<Omit<ReceiveWorkerOptions, 'log'>> & Pick<ReceiveWorkerOptions, 'log'>;
 
   constructor(options: ReceiveWorkerOptions) {
-    this.options = { batchSize: MAX_RECEIVED_PER_EVENT, retryDelayMs: 2_000, ...options };
+    this.options = {
+      batchSize: MAX_RECEIVED_PER_EVENT,
+      retryDelayMs: 2_000,
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...options,
+    };
   }
 
   async start(): Promise<void> {
     if (this.stopped) return;
     this.unsubscribe = this.options.ipc.onReceived((messages) => {
+      this.lastArrival = this.options.now();
       if (this.early) this.early.push(messages);
       else this.enqueue(messages);
     });
@@ -80,6 +92,23 @@ export class ReceiveWorker {
   async whenIdle(): Promise<void> {
     while (this.draining) await this.draining;
     await this.committing;
+  }
+
+  /**
+   * Resolves when everything received so far is stored and committed and main has handed nothing over for `quietMs`;
+   * while messages keep coming, once `atMostMs` have passed (and all is stored). Work that gives way to receiving (the
+   * search indexer) waits out a catch-up — main hands one over as a stream of events, with short gaps between them in
+   * which whenIdle alone would let that work compete for the CPU and IndexedDB — and a busy chat never starves it.
+   */
+  async whenQuiet(quietMs: number, atMostMs: number): Promise<void> {
+    const { now, sleep } = this.options;
+    const until = now() + atMostMs;
+    for (;;) {
+      await this.whenIdle();
+      const wait = Math.min(this.lastArrival + quietMs, until) - now();
+      if (wait <= 0 || this.stopped) return;
+      await sleep(wait);
+    }
   }
 
   private enqueue(messages: ReceivedMessage[]): void {

@@ -1,7 +1,8 @@
 // Runs the indexing in the background of a session: whenever something is queued for it (indexQueue.ts: messages
 // stored, sent, edited, imported; messages deleted or purged) it works through the queues a bounded slice at a time
 // (indexMessages.ts), each slice started in an idle period of the page (`idle`), so the UI, sending and receiving
-// never wait for it: before a slice that indexes it also waits until what has arrived is stored (`yieldTo`).
+// never wait for it: before a slice that indexes it also waits until what has arrived is stored and receiving has
+// paused (`yieldTo`), so a catch-up is not slowed by indexing what it stores.
 // Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. While
 // PAUSE_INDEXING_KEY is set in localStorage it does nothing and catches up at the next change once it is removed:
 // bench:ui measures what keeping the index current adds to sending by sends with and without it.
@@ -30,7 +31,10 @@ export class SearchIndexer {
   constructor(
     private readonly db: ParleyDatabase,
     private readonly onError: (error: unknown) => void,
-    /** Resolves when work that goes first is done (the session's receive pipeline: everything received is stored). */
+    /**
+     * Resolves when work that goes first is done (the session's receive pipeline: everything received is stored, and
+     * nothing more has arrived for a moment).
+     */
     private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
     /** Resolves when a slice may start (the session: an idle period of the page). */
     private readonly idleSlice: () => Promise<void> = nextTask,

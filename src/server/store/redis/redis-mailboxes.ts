@@ -382,10 +382,10 @@ function ackArgs(ack: MailboxAck, keyed: boolean): Array<string | number> {
 
 /** What a `put`'s reply says of its envelope; `devices` in the order of the script's indexes. */
 function putOutcome(envelope: EnvelopeToStore, devices: readonly Address[], reply: unknown): EnqueueOutcome {
+  // Stored for one device: its entry id ("0-<seq>"), whichever recipient (listed once or more) it is.
+  if (typeof reply === 'string') return { status: 'stored', deliveries: envelope.recipients.map((recipient) => ({ recipient, seq: seqOf(reply) })) };
   const [status, ...values] = reply as [string, ...Array<string | number>];
   if (status === 'duplicate') return DUPLICATE_OUTCOME;
-  // Stored: an entry id ("0-<seq>") per device.
-  if (status === 'ok' && envelope.recipients.length === 1) return { status: 'stored', deliveries: [{ recipient: envelope.recipients[0]!, seq: seqOf(values[0]!) }] };
   const keyOf = (r: Address) => `${normalizeUsername(r.user)}:${r.device}`;
   if (status === 'ok') {
     const seqs = new Map(devices.map((device, i) => [keyOf(device), seqOf(values[i]!)]));

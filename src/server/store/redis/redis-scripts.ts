@@ -112,7 +112,8 @@ return 1
  *   the envelope, whose seq it then takes. KEYS: the dedup record, then per recipient user its devices hash and, per
  *   device, its mailbox stream (its index is named after it). ARGV: quota, message id, sender user, sender device,
  *   sent at, payload, the number of recipient devices, then per user its device count and device ids. Returns
- *   {'duplicate'}, {'ok', entry id per device}, or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
+ *   {'duplicate'}; the entry id when stored for one device (a string: no table to build and convert per message),
+ *   {'ok', entry id per device} for several; or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
  *   devices in ARGV order).
  * - `ack` — KEYS: mailbox stream (its index is named after it). ARGV: through (an entry id), the number P of pushed
  *   deliveries, the P entry ids of the pushed deliveries (what the relay pushed and the ack freed:
@@ -266,7 +267,7 @@ function ops.put(k, a, e)
     if value == false then redis.call('DEL', dedup) end
     return unknown or full
   end
-  local reply = {'ok'}
+  local reply = nil
   n, ki, ai = 0, k + 2, a + 8
   while ai <= e do
     local count = c[ai]
@@ -281,7 +282,7 @@ function ops.put(k, a, e)
           error(id)
         end
       end
-      reply[n + 1] = id
+      if n == 1 then reply = id elseif n == 2 then reply = {'ok', reply, id} else reply[n + 1] = id end
     end
     ki = ki + 1 + count
     ai = ai + 1 + count

@@ -28,6 +28,12 @@ describe('list items', () => {
     expect(items.find((item) => item.kind === 'unread')).toMatchObject({ count: 3 });
   });
 
+  it('does not count a message deleted for everyone as unread in the divider', () => {
+    seq = 0;
+    const rows = [row('in', 'bob', day(1)), { ...row('in', 'bob', day(1, 1)), body: '', deleted: true as const }, row('in', 'bob', day(1, 2))];
+    expect(buildItems(rows, { isGroup: false, dividerAfterSeq: 0, hasOlder: false }).find((item) => item.kind === 'unread')).toMatchObject({ count: 2 });
+  });
+
   it('has no divider when nothing is unread, and none for own messages', () => {
     seq = 0;
     const rows = [row('in', 'bob', day(1)), row('out', 'alice', day(1, 1))];

@@ -16,8 +16,8 @@ export interface BuildOptions {
   dividerAfterSeq: number;
   hasOlder: boolean;
   /**
-   * Incoming messages after `dividerAfterSeq` in the whole conversation (counted in Dexie). The window holds only
-   * a page of them; without it the divider counts those in the window.
+   * Incoming messages after `dividerAfterSeq` in the whole conversation, but those deleted for everyone (counted in
+   * Dexie). The window holds only a page of them; without it the divider counts those in the window.
    */
   unreadTotal?: number;
 }
@@ -27,7 +27,8 @@ const CONTINUATION_MS = 5 * 60_000;
 
 export function buildItems(rows: readonly StoredMessage[], options: BuildOptions): ListItem[] {
   const items: ListItem[] = [{ kind: 'edge', key: 'edge', hasOlder: options.hasOlder }];
-  const inWindow = rows.filter((row) => row.direction === 'in' && row.seq > options.dividerAfterSeq).length;
+  // A message deleted for everyone is not unread (its tombstone stays an incoming row), as in countUnread.
+  const inWindow = rows.filter((row) => row.direction === 'in' && !row.deleted && row.seq > options.dividerAfterSeq).length;
   const unread = Math.max(inWindow, options.unreadTotal ?? 0);
   let dividerPlaced = false;
   let previous: StoredMessage | null = null;

@@ -3,21 +3,34 @@
 import { useState } from 'react';
 import { userMessage } from '../../errors';
 import { useContacts } from '../../store/contacts';
+import { useRefocusOnChange } from '../../ui/useRefocusOnChange';
 
 export function BlockSetting({ username }: { username: string }) {
   const blocked = useContacts((state) => state.contacts[username]?.blocked ?? false);
   const setBlocked = useContacts((state) => state.setBlocked);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The question stays until the answer is taken, so the focus goes from Block straight to Unblock.
+  const { container, refocus } = useRefocusOnChange<HTMLDivElement>(`${blocked}:${confirming}`);
 
   const change = (block: boolean) => {
     setError(null);
+    refocus();
+    setBlocked(username, block).then(
+      () => setConfirming(false),
+      (failure: unknown) => {
+        setConfirming(false);
+        setError(userMessage(failure, 'That did not work. Please try again.'));
+      },
+    );
+  };
+  const cancel = () => {
+    refocus();
     setConfirming(false);
-    setBlocked(username, block).catch((failure: unknown) => setError(userMessage(failure, 'That did not work. Please try again.')));
   };
 
   return (
-    <div className="block-setting">
+    <div className="block-setting" ref={container}>
       <h3 className="section-title">Blocking</h3>
       {blocked ? (
         <p className="confirm">
@@ -32,7 +45,7 @@ export function BlockSetting({ username }: { username: string }) {
           <button type="button" className="button-danger-solid" onClick={() => change(true)} autoFocus>
             Block
           </button>
-          <button type="button" className="button-secondary" onClick={() => setConfirming(false)}>
+          <button type="button" className="button-secondary" onClick={cancel}>
             Cancel
           </button>
         </p>

@@ -47,4 +47,31 @@ describe('blocking', () => {
     await user.click(within(list).getByRole('button', { name: 'Unblock carol' }));
     await waitFor(() => expect(within(settings).getByText('You have not blocked anyone.')).toBeTruthy(), patient);
   });
+
+  it('keeps the keyboard’s place in contact info: muting, blocking and cancelling move the focus to the button that took the pressed one’s place', async () => {
+    const { user } = await renderApp({ contacts: [fakeContact('bob')], seed: (db) => ensureConversation(db, 'dm:bob', 'bob', 1).then(() => undefined) });
+    act(() => useChats.getState().select('dm:bob'));
+    await user.click(await screen.findByRole('button', { name: 'Contact info for bob' }, patient));
+    const info = await screen.findByRole('dialog', { name: 'Contact info: bob' }, patient);
+    const press = async (name: string) => {
+      act(() => within(info).getByRole('button', { name }).focus());
+      await user.keyboard('{Enter}');
+    };
+    const focusedButton = () => (document.activeElement instanceof HTMLButtonElement ? document.activeElement.textContent : document.activeElement?.tagName);
+
+    await press('Mute for 1 hour');
+    await waitFor(() => expect(focusedButton()).toBe('Unmute'), patient);
+    await press('Unmute');
+    await waitFor(() => expect(focusedButton()).toBe('Mute for 1 hour'), patient);
+
+    await press('Block bob…');
+    expect(focusedButton()).toBe('Block');
+    await press('Cancel');
+    expect(focusedButton()).toBe('Block bob…');
+    await press('Block bob…');
+    await press('Block');
+    await waitFor(() => expect(focusedButton()).toBe('Unblock bob'), patient);
+    await press('Unblock bob');
+    await waitFor(() => expect(focusedButton()).toBe('Block bob…'), patient);
+  });
 });

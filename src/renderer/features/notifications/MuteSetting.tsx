@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { isMuted, muteFor, type Mute, type MuteChoice } from '../../../shared/notifications/notificationPolicy';
 import { conversationMute, setConversationMute } from '../../db/mutes';
 import { requireSession } from '../../store/session';
+import { useRefocusOnChange } from '../../ui/useRefocusOnChange';
 
 const MUTE_CHOICES: { value: Exclude<MuteChoice, 'off'>; label: string }[] = [
   { value: '1h', label: 'Mute for 1 hour' },
@@ -26,9 +27,11 @@ export function MuteSetting({ conversationId }: { conversationId: string }) {
   const mute = useLiveQuery(() => conversationMute(db, conversationId), [db, conversationId]);
   const [error, setError] = useState<string | null>(null);
   const muted = isMuted(mute, Date.now());
+  const { container, refocus } = useRefocusOnChange<HTMLDivElement>(muted);
 
   const choose = (choice: MuteChoice) => {
     setError(null);
+    refocus();
     setConversationMute(db, conversationId, muteFor(choice, Date.now())).catch(() => setError('Could not change notifications for this chat. Please try again.'));
   };
 
@@ -38,7 +41,7 @@ export function MuteSetting({ conversationId }: { conversationId: string }) {
       <p className="field-hint" role="status">
         {muteStatus(mute, Date.now())}
       </p>
-      <div className="mute-actions">
+      <div className="mute-actions" ref={container}>
         {muted ? (
           <button type="button" className="button-secondary" onClick={() => choose('off')}>
             Unmute

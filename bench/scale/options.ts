@@ -38,6 +38,8 @@ export interface ScaleOptions {
   /** appendfsync of the Redis under the Parley relays. */
   redisFsync: 'always' | 'everysec';
   nice: number;
+  /** Extra node flags for every relay and socket.io process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
+  serverNodeArgs: string[];
   systems: ScaleSystem[];
   phases: PhaseName[];
   resultsDir: string;
@@ -63,6 +65,13 @@ const SPECS: OptionSpec<SpecKey>[] = [
   { key: 'nodes', flag: 'nodes', kind: 'int', fallback: '3', help: 'processes of parley-redis and socketio-redis' },
   { key: 'redisFsync', flag: 'redis-fsync', kind: 'string', fallback: 'always', help: "appendfsync of the Parley relays' Redis: always or everysec" },
   { key: 'nice', flag: 'nice', kind: 'signed', fallback: '0', help: 'nice value for every process of the bench (negative needs root)' },
+  {
+    key: 'serverNodeArgs',
+    flag: 'server-node-args',
+    kind: 'string',
+    fallback: '',
+    help: 'extra node flags for every relay and socket.io process, as one =-joined value: --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/p"',
+  },
   { key: 'systems', flag: 'systems', kind: 'string', fallback: SCALE_SYSTEMS.join(','), help: `comma-separated: ${SCALE_SYSTEMS.join(',')}` },
   { key: 'resultsDir', flag: 'results-dir', kind: 'string', fallback: 'bench/results', help: 'where the JSON results go' },
 ];
@@ -93,7 +102,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (out === undefined) return undefined;
   const redisFsync = String(out.redisFsync);
   if (redisFsync !== 'always' && redisFsync !== 'everysec') throw new OptionsError(`--redis-fsync must be always or everysec, got ${JSON.stringify(redisFsync)}`);
-  const options = { ...out, redisFsync, systems: listOf('systems', String(out.systems), SCALE_SYSTEMS), phases: ['rate', 'max'] } as ScaleOptions;
+  const options = {
+    ...out,
+    redisFsync,
+    serverNodeArgs: String(out.serverNodeArgs).split(/\s+/).filter((arg) => arg !== ''),
+    systems: listOf('systems', String(out.systems), SCALE_SYSTEMS),
+    phases: ['rate', 'max'],
+  } as ScaleOptions;
   if (options.devices < 2 || options.capacity < 2) throw new OptionsError('--devices and --capacity must be at least 2');
   if (options.generators > Math.min(options.devices, options.capacity)) throw new OptionsError('--generators must not exceed --devices or --capacity');
   return options;

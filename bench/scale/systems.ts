@@ -18,7 +18,7 @@ export interface RunningSystem {
 
 export async function startScaleSystem(
   system: ScaleSystem,
-  options: Pick<ScaleOptions, 'nodes' | 'redisFsync'>,
+  options: Pick<ScaleOptions, 'nodes' | 'redisFsync' | 'serverNodeArgs'>,
   placement: Placement,
 ): Promise<RunningSystem> {
   const dir = mkdtempSync(join(tmpdir(), `parley-scale-${system}-`));
@@ -44,7 +44,7 @@ export async function startScaleSystem(
   };
   try {
     if (system === 'parley-sqlite') {
-      servers.push(await startRelay({ cwd: REPO_ROOT, dataDir: dir, env: { PARLEY_RELAY_METRICS_PORT: 'off' }, nodeArgs: [], placement }));
+      servers.push(await startRelay({ cwd: REPO_ROOT, dataDir: dir, env: { PARLEY_RELAY_METRICS_PORT: 'off' }, nodeArgs: options.serverNodeArgs, placement }));
     } else {
       // Parley's Redis keeps mailboxes: AOF, fsync as asked. socket.io's only carries the adapter's stream: no persistence.
       redis = system === 'parley-redis' ? await startTestRedis({ appendfsync: options.redisFsync }) : await startTestRedis({ appendonly: false });
@@ -56,10 +56,10 @@ export async function startScaleSystem(
               cwd: REPO_ROOT,
               dataDir: join(dir, `node-${node}`),
               env: { PARLEY_STORE: 'redis', PARLEY_REDIS_URL: url, PARLEY_RELAY_METRICS_PORT: 'off', ...blobs!.env },
-              nodeArgs: [],
+              nodeArgs: options.serverNodeArgs,
               placement,
             })
-          : startSocketIoServer({ BENCH_SOCKETIO_REDIS_URL: url }, [], placement);
+          : startSocketIoServer({ BENCH_SOCKETIO_REDIS_URL: url }, options.serverNodeArgs, placement);
       const started = await Promise.allSettled(Array.from({ length: options.nodes }, (_, node) => startNode(node)));
       for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
       const failed = started.find((result) => result.status === 'rejected');

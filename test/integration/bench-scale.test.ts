@@ -43,7 +43,11 @@ describe('bench:scale', () => {
   it('--quick gives small defaults that flags still override', () => {
     const quick = parseOptions(['--quick', '--devices=50']);
     expect(quick).toMatchObject({ quick: true, devices: 50, capacity: 600, repetitions: 1 });
-    expect(parseOptions([])).toMatchObject({ quick: false, devices: 1000, capacity: 10_000, nodes: 3 });
+    expect(parseOptions([])).toMatchObject({ quick: false, devices: 1000, capacity: 10_000, nodes: 3, serverNodeArgs: [] });
+  });
+
+  it('--server-node-args hands node flags to every server process', () => {
+    expect(parseOptions(['--server-node-args=--cpu-prof --cpu-prof-dir=/tmp/p'])?.serverNodeArgs).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
   });
 
   it('carries every acked message across three relays on Redis and three socket.io nodes, and reports both', async () => {

@@ -9,7 +9,7 @@
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { blindTermsOfAll } from './blindTerms';
-import { POSTING_STEP, postingIdOf, replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { POSTING_STEP, PostingRowsNamed, replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
@@ -58,14 +58,16 @@ async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow): Promis
 async function termRowsWithin(db: ParleyDatabase, removal: IndexRemovalRow, budget: number): Promise<(MessageTermsRow | undefined)[]> {
   const candidates = removal.seqs.slice(0, REMOVAL_SLICE);
   const held: (MessageTermsRow | undefined)[] = [];
-  const rows = new Set<string>();
+  const rows = new PostingRowsNamed<true>();
+  const named = () => true as const;
   for (let from = 0; from < candidates.length; from += POSTING_STEP) {
     const step = await termRowsOf(db, candidates.slice(from, from + POSTING_STEP));
     for (const [index, row] of step.entries()) {
       const seq = candidates[from + index]!;
-      const named = (row?.terms ?? []).map((term) => postingIdOf(term, removal.conversationId, seq)).filter((id) => !rows.has(id));
-      if (held.length > 0 && rows.size + named.length > budget) return held;
-      for (const id of named) rows.add(id);
+      const terms = row?.terms ?? [];
+      const added = terms.reduce((count, term) => count + (rows.has(term, removal.conversationId, seq) ? 0 : 1), 0);
+      if (held.length > 0 && rows.size + added > budget) return held;
+      for (const term of terms) rows.get(term, removal.conversationId, seq, named);
       held.push(row);
     }
   }

@@ -43,13 +43,9 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
  * the order of `changes`, in the caller's transaction).
  */
 export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
-  const edits = new Map<string, PostingEdit>();
-  const edit = (term: string, conversationId: string, seq: number) => {
-    const id = postingIdOf(term, conversationId, seq);
-    let entry = edits.get(id);
-    if (!entry) edits.set(id, (entry = { key: [term, conversationId, Math.floor(seq / POSTING_BLOCK)], add: [], remove: new Set() }));
-    return entry;
-  };
+  const edits = new PostingRowsNamed<PostingEdit>();
+  const edit = (term: string, conversationId: string, seq: number) =>
+    edits.get(term, conversationId, seq, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() }));
   const kept: MessageTermsRow[] = [];
   const dropped: number[] = [];
   changes.forEach((change, index) => {
@@ -60,14 +56,40 @@ export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly 
     if (now.size > 0) kept.push({ seq: change.seq, terms: [...now] });
     else if (before[index]) dropped.push(change.seq);
   });
-  await inSteps([...edits.values()], (step) => updatePostingStep(db, step));
+  await inSteps(edits.values(), (step) => updatePostingStep(db, step));
   await inSteps(kept, (step) => db.messageTerms.bulkPut(step));
   await inSteps(dropped, (step) => db.messageTerms.bulkDelete(step));
 }
 
-/** The posting row that holds (or would hold) `seq` under `term`, as one string: for counting and grouping rows. */
-export function postingIdOf(term: string, conversationId: string, seq: number): string {
-  return `${term}\u0000${conversationId}\u0000${Math.floor(seq / POSTING_BLOCK)}`;
+/**
+ * Something per posting row, found by the term and a seq the row holds: by chat and block first, then by term, so
+ * no key string is built per (term, message) — a removal slice looks up thousands.
+ */
+export class PostingRowsNamed<T> {
+  private readonly byBlock = new Map<string, Map<string, T>>();
+  size = 0;
+
+  /** The row's entry, made by `make` (given the block) the first time. */
+  get(term: string, conversationId: string, seq: number, make: (block: number) => T): T {
+    const block = Math.floor(seq / POSTING_BLOCK);
+    const chatBlock = `${conversationId}\u0000${block}`;
+    let terms = this.byBlock.get(chatBlock);
+    if (!terms) this.byBlock.set(chatBlock, (terms = new Map()));
+    let entry = terms.get(term);
+    if (entry === undefined) {
+      terms.set(term, (entry = make(block)));
+      this.size += 1;
+    }
+    return entry;
+  }
+
+  has(term: string, conversationId: string, seq: number): boolean {
+    return this.byBlock.get(`${conversationId}\u0000${Math.floor(seq / POSTING_BLOCK)}`)?.has(term) ?? false;
+  }
+
+  values(): T[] {
+    return [...this.byBlock.values()].flatMap((terms) => [...terms.values()]);
+  }
 }
 
 /** Runs `step` on POSTING_STEP items at a time, one after the other (in the caller's transaction). */
@@ -110,7 +132,18 @@ const NO_SEQS = new Int32Array(0);
 
 /** `current` (ascending) without `remove`, plus `add` (new seqs, usually all above the rest): ascending, each once. */
 export function editedSeqs(current: Int32Array, add: readonly number[], remove: ReadonlySet<number>): Int32Array {
-  const kept = remove.size === 0 ? current : current.filter((seq) => !remove.has(seq));
+  let kept = current;
+  if (remove.size > 0) {
+    // A plain loop: TypedArray.prototype.filter calls back per seq, and a step edits up to 64 rows of 512.
+    const left = new Int32Array(current.length);
+    let count = 0;
+    for (let index = 0; index < current.length; index++) {
+      const seq = current[index]!;
+      if (!remove.has(seq)) left[count++] = seq;
+    }
+    // A copy, not a view: IndexedDB would store a view's whole buffer.
+    kept = count === current.length ? current : left.slice(0, count);
+  }
   if (add.length === 0) return kept;
   const added = Int32Array.from(new Set(add)).sort();
   if (kept.length > 0 && added[0]! <= kept[kept.length - 1]!) return Int32Array.from(new Set([...kept, ...added])).sort();

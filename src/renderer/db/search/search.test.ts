@@ -10,7 +10,7 @@ import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
 import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, SLICE } from './indexMessages';
-import { POSTING_STEP } from './postings';
+import { editedSeqs, POSTING_STEP } from './postings';
 import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
@@ -312,6 +312,17 @@ describe('full-text search over the blind index', () => {
     expect(await indexNextSlice(db)).toBe(REMOVAL_SLICE);
     expect(await indexNextSlice(db)).toBe(10);
     expect(await db.messageTerms.count()).toBe(count + 1 - REMOVAL_SLICE - 10);
+  });
+
+  it('edits a posting row’s seqs into a compact ascending array: removed ones gone, added ones in order, each once', () => {
+    const row = Int32Array.from([-3, 1, 2, 5, 9]);
+    const removed = editedSeqs(row, [], new Set([2, 9]));
+    expect([...removed]).toEqual([-3, 1, 5]);
+    // Its own buffer, no bigger than it: IndexedDB stores a view's whole buffer.
+    expect(removed.buffer.byteLength).toBe(removed.byteLength);
+    expect([...editedSeqs(row, [12, 10, 12], new Set([1]))]).toEqual([-3, 2, 5, 9, 10, 12]);
+    expect([...editedSeqs(row, [3, -4], new Set())]).toEqual([-4, -3, 1, 2, 3, 5, 9]);
+    expect(editedSeqs(row, [], new Set([7]))).toBe(row);
   });
 
   it('takes long messages out of the index in shorter slices: at most REMOVAL_ROWS posting rows a slice', async () => {

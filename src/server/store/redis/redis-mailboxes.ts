@@ -66,8 +66,10 @@ export class RedisMailboxes {
   private readonly order = new WriteOrder();
   /** A single Redis without WAIT: every envelope is stored by one atomic `put`, with no mailbox index. */
   private readonly atomic: boolean;
-  /** On a single Redis with WAIT: settles once the sagas marker says this relay's indexes may exist. */
-  private readonly marked: Promise<void>;
+  /** A single Redis with WAIT: this relay's sagas write mailbox indexes, so it sets the sagas marker first. */
+  private readonly marksSagas: boolean;
+  /** Settles once the sagas marker is set (a failed attempt is forgotten: the next batch tries again). */
+  private marked: Promise<void> | undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -75,11 +77,21 @@ export class RedisMailboxes {
   ) {
     const cluster = 'nodes' in redis;
     this.atomic = !cluster && options.waitReplicas === 0;
-    this.marked = Promise.resolve();
+    this.marksSagas = !cluster && !this.atomic;
     if (this.atomic) void learnWhetherIndexesExist(redis);
-    else if (!cluster) this.marked = redis.set(redisKeys.sagas, '1').then(() => undefined);
-    // A failure is met again by the first batch that awaits it (and an unset marker only costs a look per message).
-    this.marked.catch(() => undefined);
+    // Set at once; a failure here is met again by the first batch, which tries again.
+    if (this.marksSagas) this.markSagas().catch(() => undefined);
+  }
+
+  private markSagas(): Promise<void> {
+    this.marked ??= this.redis.set(redisKeys.sagas, '1').then(
+      () => undefined,
+      (error: unknown) => {
+        this.marked = undefined;
+        throw error;
+      },
+    );
+    return this.marked;
   }
 
   /** Applies a batch; batches overlap where the write order allows (write-order.ts). */
@@ -169,7 +181,7 @@ export class RedisMailboxes {
    */
   private async apply(batch: MailboxWriteBatch, turn: WriteTurn): Promise<MailboxWriteResult> {
     await turn.started;
-    await this.marked;
+    if (this.marksSagas) await this.markSagas();
     const { acks, enqueues: envelopes, mailboxQuota: quota, now } = batch;
     const first = this.round(now);
     const acked = acks.length > 0 ? (await this.addAcks(first, acks, turn)).released : Promise.resolve<Released>(new Map());

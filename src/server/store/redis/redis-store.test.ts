@@ -218,6 +218,25 @@ describe('Redis store', () => {
     const waiting = new RedisRelayStore(new Redis(redis.url), { dedupRetentionMs: RETENTION_MS, waitReplicas: 1 });
     await expect.poll(() => store.redis.get(redisKeys.sagas)).toBe('1');
     await waiting.close();
+    // Its first attempt failed (Redis restarting, say): its first batch tries again before any saga.
+    await store.redis.set(redisKeys.sagas, '0');
+    const client = new Redis(redis.url);
+    let refused = false;
+    const flaky = new Proxy(client, {
+      get(target, prop) {
+        if (prop === 'set' && !refused) {
+          refused = true;
+          return () => Promise.reject(new Error('LOADING Redis is loading the dataset in memory'));
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const retrying = new RedisRelayStore(flaky, { dedupRetentionMs: RETENTION_MS, waitReplicas: 1, waitTimeoutMs: 10 });
+    // No replica answers its WAIT: the batch fails, but not before the marker is set.
+    await expect(retrying.commitMailboxBatch(batch({ enqueues: [envelope('waited', [carol])] }))).rejects.toThrow();
+    expect(await store.redis.get(redisKeys.sagas)).toBe('1');
+    await retrying.close();
     // Marked: a send looks in each recipient's index (where an unfinished saga's append may be), an ack deletes there.
     const monitor = await new Redis(redis.url).monitor();
     const commands: string[][] = [];

@@ -3,7 +3,7 @@
 // blocked one never goes past "sent"); her chat with him says why there is no composer, Settings lists him; she
 // unblocks him from the chat. Screens in both themes, with axe scans.
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, expectStatus, openChat, register, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, dialog, expectStatus, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -12,10 +12,7 @@ useWorld((created) => (world = created));
 test('alice blocks bob: his messages are dropped unread, she cannot write to him, and unblocking lets them through', async () => {
   test.setTimeout(180_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
   await startChat(a, 'bob');

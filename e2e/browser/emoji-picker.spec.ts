@@ -3,7 +3,7 @@
 // an emoji that is not in the quick row, from "More reactions…", and alice sees his reaction. The next time alice
 // opens the picker, what she used is first. Screens in both themes, with axe scans of both pickers.
 import { expect, test } from '@playwright/test';
-import { bubble, composer, openChat, register, send, startChat } from '../support/app';
+import { bubble, composer, openChat, registeredUsers, send, startChat } from '../support/app';
 import { useWorld, type World } from '../support/world';
 
 let world: World;
@@ -12,10 +12,7 @@ useWorld((created) => (world = created));
 test('emoji from the composer’s picker and a reaction from the full picker', async () => {
   test.setTimeout(480_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   // The colour emoji font is loaded once the app is idle, before any emoji is on screen, so the first one to arrive
   // is drawn at once, not as an empty box until the font has loaded.
   await expect.poll(() => bob.page.evaluate<string>(`[...document.fonts].find((face) => face.family === '"Parley Emoji"' || face.family === 'Parley Emoji')?.status ?? 'missing'`), { timeout: 30_000 }).toBe('loaded');

@@ -4,7 +4,7 @@
 // downloads and opens the photo in the viewer, and plays the video, which streams while it downloads. Then alice
 // records a voice note in the group (Chromium's fake microphone) and carol plays it. Screenshots in light and dark.
 import { expect, test, type Locator } from '@playwright/test';
-import { bubble, chatRow, dialog, openChat, register, sidebar } from '../support/app';
+import { bubble, chatRow, dialog, openChat, registeredUsers, sidebar } from '../support/app';
 import { canvasWebm, gradientPng } from '../support/media';
 import { World, useWorld } from '../support/world';
 
@@ -27,11 +27,8 @@ test('a photo, a short video and a voice note to a group: previews first, the ph
   // Three users, three uploads and four downloads on a loaded machine: a budget, not a goal (every wait is on state).
   test.setTimeout(6 * 60_000);
   const relay = await world.relay();
-  const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => world.user(name, relay.url)));
-  await register(alice!, 'alice');
-  await register(bob!, 'bob');
-  await register(carol!, 'carol');
-  const [a, b, c] = [alice!.page, bob!.page, carol!.page];
+  const [alice, bob, carol] = await registeredUsers(world, relay.url, ['alice', 'bob', 'carol']);
+  const [a, b, c] = [alice.page, bob.page, carol.page];
 
   // carol downloads no photos or videos by herself.
   await sidebar(c).getByRole('button', { name: 'Settings' }).click();
@@ -42,7 +39,7 @@ test('a photo, a short video and a voice note to a group: previews first, the ph
     await expect(automatic.getByRole('combobox', { name: kind })).toHaveValue('0');
   }
   await settings.getByRole('button', { name: 'Show transfers' }).scrollIntoViewIfNeeded();
-  await world.screenBothThemes(carol!, '01-carol-media-settings');
+  await world.screenBothThemes(carol, '01-carol-media-settings');
   await settings.getByRole('button', { name: 'Done' }).click();
 
   await sidebar(a).getByRole('button', { name: 'New group' }).click();
@@ -77,20 +74,20 @@ test('a photo, a short video and a voice note to a group: previews first, the ph
   await expect(photo.getByRole('button', { name: 'Download summit.png' })).toBeVisible();
   await expect(atCarol.locator('img.attachment-full')).toHaveCount(0);
   await expect(atCarol.locator('video')).toHaveCount(0);
-  await world.screenBothThemes(carol!, '02-carol-previews-first');
+  await world.screenBothThemes(carol, '02-carol-previews-first');
 
   await photo.getByRole('button', { name: 'Download summit.png' }).click();
   await expect(photo.locator('img.attachment-full-loaded')).toBeVisible({ timeout: 30_000 });
   await photo.getByRole('button', { name: 'Open summit.png' }).click();
   const viewer = c.getByRole('dialog', { name: 'summit.png' });
   await expect(viewer.getByTestId('viewer-image')).toBeVisible();
-  await world.screenBothThemes(carol!, '03-carol-viewer');
+  await world.screenBothThemes(carol, '03-carol-viewer');
   await c.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
 
   await clip.getByRole('button', { name: 'Play clip.webm' }).click();
   await expectPlaying(clip);
-  await world.screenBothThemes(carol!, '04-carol-video-played');
+  await world.screenBothThemes(carol, '04-carol-video-played');
 
   // bob: both downloaded by themselves as the message arrived (under the defaults), before he opened the chat; the
   // video plays.
@@ -106,10 +103,10 @@ test('a photo, a short video and a voice note to a group: previews first, the ph
     return player.play();
   });
   await expectPlaying(bobsClip);
-  await world.screenBothThemes(bob!, '05-bob-downloaded-by-themselves');
+  await world.screenBothThemes(bob, '05-bob-downloaded-by-themselves');
 
   // A voice note to the group; carol's audio downloads by itself (default limit) and she plays it.
-  await alice!.context.grantPermissions(['microphone']);
+  await alice.context.grantPermissions(['microphone']);
   await a.getByRole('button', { name: 'Record a voice message' }).click();
   const recorder = a.getByRole('group', { name: 'Recording a voice message' });
   await expect(recorder.locator('.recorder-time')).toHaveText('0:01', { timeout: 10_000 });

@@ -3,7 +3,7 @@
 // more, and later group messages never reach them (a direct message sent afterwards arrives, and none of the
 // group's later messages came before it).
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat, storedRows, type StoredMessageRow } from '../support/app';
+import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat, storedRows, type StoredMessageRow } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -12,20 +12,17 @@ useWorld((created) => (world = created));
 test('a group of three talks with sender names; a removed member sees it and gets nothing later', async () => {
   test.setTimeout(180_000); // three users on one slow machine: each step waits on state, the whole may take a while
   const relay = await world.relay();
-  const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => world.user(name, relay.url)));
-  await register(alice!, 'alice');
-  await register(bob!, 'bob');
-  await register(carol!, 'carol');
-  const a = alice!.page;
-  const b = bob!.page;
-  const c = carol!.page;
+  const [alice, bob, carol] = await registeredUsers(world, relay.url, ['alice', 'bob', 'carol']);
+  const a = alice.page;
+  const b = bob.page;
+  const c = carol.page;
 
   // alice creates the group with two usernames typed in.
   await sidebar(a).getByRole('button', { name: 'New group' }).click();
   const newGroup = dialog(a, 'New group');
   await newGroup.getByLabel('Group name').fill('Hiking club');
   await newGroup.getByLabel('Members').fill('bob, carol');
-  await world.screen(alice!, '01-new-group-dialog');
+  await world.screen(alice, '01-new-group-dialog');
   await newGroup.getByRole('button', { name: 'Create group' }).click();
   await expect(newGroup).toBeHidden({ timeout: 20_000 });
   await expect(a.getByRole('heading', { level: 2, name: 'Hiking club' })).toBeVisible();
@@ -57,7 +54,7 @@ test('a group of three talks with sender names; a removed member sees it and get
   await expect(bubble(c, 'Count me in').locator('.message-sender')).toHaveText('bob');
   await expect(bubble(c, 'Bringing snacks').locator('.message-sender')).toHaveCount(0);
   await expect(a.locator('.chat-subtitle')).toHaveText(/3 members/);
-  await world.screen(carol!, '02-group-chat-carol');
+  await world.screen(carol, '02-group-chat-carol');
 
   // Only the admin gets "Remove" buttons; alice removes carol.
   await b.getByRole('button', { name: 'Group info' }).click();
@@ -66,7 +63,7 @@ test('a group of three talks with sender names; a removed member sees it and get
   await a.getByRole('button', { name: 'Group info' }).click();
   const info = dialog(a, 'Group info: Hiking club');
   await expect(info.locator('.member-name')).toHaveText([/^alice \(you\)\s*admin$/, 'bob', 'carol']);
-  await world.screen(alice!, '03-group-info');
+  await world.screen(alice, '03-group-info');
   await info.getByRole('button', { name: 'Remove carol' }).click();
   await expect(info.getByText('Remove carol?')).toBeVisible();
   await info.getByRole('button', { name: 'Remove', exact: true }).click();
@@ -83,7 +80,7 @@ test('a group of three talks with sender names; a removed member sees it and get
   await expect(composer(c)).toHaveCount(0);
   await expect(c.locator('.chat-subtitle')).toHaveText('You are no longer a member');
   await expect(b.locator('.system-row').last()).toHaveText('alice removed carol');
-  await world.screen(carol!, '05-removed-member');
+  await world.screen(carol, '05-removed-member');
 
   // Later messages reach the remaining members only.
   await send(a, 'Just the two of us now');
@@ -103,7 +100,7 @@ test('a group of three talks with sender names; a removed member sees it and get
   const palette = a.getByRole('combobox', { name: 'Jump to a chat' });
   await palette.fill('hik');
   await expect(a.getByRole('option').locator('.palette-name')).toHaveText(['Hiking club']);
-  await world.screen(alice!, '07-jump-palette');
+  await world.screen(alice, '07-jump-palette');
   await palette.press('Enter');
   await expect(a.getByRole('heading', { level: 2, name: 'Hiking club' })).toBeVisible();
   await expect(a.locator('.message .message-body').last()).toHaveText('Fine by me');

@@ -3,7 +3,7 @@
 // Everything" and links it. The laptop says how the history comes in and when it is all there; the chat with bob is
 // there with all of them, none unread, and the laptop's search finds an old one. Screens in light and dark.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, dialog, expectStatus, openChat, register, send, sendMany, sidebar, startChat, storedRows } from '../support/app';
+import { bubble, chatRow, dialog, expectStatus, openChat, registeredUsers, send, sendMany, sidebar, startChat, storedRows } from '../support/app';
 import { useWorld, type E2eUser, type World } from '../support/world';
 
 let world: World;
@@ -29,10 +29,7 @@ test('history transfer brings 1,000 messages to a newly linked device', async ()
   test.setTimeout(720_000);
   // alice types 1,000 messages in seconds, which the relay's default rate limit (100/s) would slow.
   const relay = await world.relay({ rateLimitPerSecond: 2_000, rateLimitBurst: 5_000 });
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Hello bob');
   await expectStatus(alice.page, 'Hello bob', 'delivered', 60_000);

@@ -5,7 +5,7 @@
 // duration. Screenshots in light and dark.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, composer, openChat, register, startChat } from '../support/app';
+import { bubble, chatRow, composer, openChat, register, registeredUsers, startChat } from '../support/app';
 import { gradientPng } from '../support/media';
 import { World, useWorld } from '../support/world';
 
@@ -20,10 +20,7 @@ test('an image and a document go as one message with a caption; the other side p
   // Two users, three transfers and twelve screenshots with axe scans: more than the default 90 s on a loaded machine.
   test.slow();
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
 
   const image = gradientPng();

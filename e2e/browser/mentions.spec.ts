@@ -6,7 +6,7 @@
 // reads its info (read by bob). Screens in both themes, with axe scans. And mentions as people type them: mid-sentence
 // with Tab, inside Hebrew, added by an edit (the mark comes) and deleted for everyone (the mark goes).
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -15,10 +15,7 @@ useWorld((created) => (world = created));
 test('bob mentions alice in a group from the @ suggestions; alice sees the mark and her name highlighted, then pins and archives chats', async () => {
   test.setTimeout(300_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
 
@@ -101,10 +98,7 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
 test('as people type them: a mention mid-sentence with Tab, in right-to-left text, added by an edit and taken back by a delete', async () => {
   test.setTimeout(300_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
   await startChat(a, 'bob');

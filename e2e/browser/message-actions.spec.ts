@@ -7,7 +7,7 @@
 // turned on while the other is typing, right-to-left text replied to, a word edited and then searched for, and a
 // message deleted for everyone while the relay is down.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, register, send, sendMany, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sendMany, sidebar, startChat } from '../support/app';
 import { gradientPng } from '../support/media';
 import { World, useWorld } from '../support/world';
 
@@ -37,10 +37,7 @@ const lineCount = (element: Locator) =>
 test('reply and jump, react and un-react, edit, delete for everyone, and a 30 s disappearing timer on both sides', async () => {
   test.setTimeout(420_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Lunch at noon?');
   await openChat(bob.page, 'dm:alice', 'alice');
@@ -135,12 +132,7 @@ test('a picture forwarded to a third person goes by its pointer and says "Forwar
   // Three users and a file through a relay: under load the steps took about 2 min.
   test.setTimeout(420_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  const carol = await world.user('carol', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
-  await register(carol, 'carol');
+  const [alice, bob, carol] = await registeredUsers(world, relay.url, ['alice', 'bob', 'carol']);
   await startChat(bob.page, 'carol');
   await startChat(alice.page, 'bob');
   await alice.page.getByTestId('attach-input').setInputFiles([{ name: 'logo.png', mimeType: 'image/png', buffer: gradientPng() }]);
@@ -174,10 +166,7 @@ test('a picture forwarded to a third person goes by its pointer and says "Forwar
 test('as people do it: a timer set while the other types, delete for everyone while offline, edit then search, right-to-left text', async () => {
   test.setTimeout(420_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Planning the trip');
   await openChat(bob.page, 'dm:alice', 'alice');

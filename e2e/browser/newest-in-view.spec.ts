@@ -2,7 +2,7 @@
 // connection banner appears stays in view with its "queued" clock, and so does a burst that arrives while the
 // chat is open at the bottom. In view means inside the message list's visible area, not merely rendered.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, messageScroller, register, send, sendMany, startChat, storedRows, tick, type StoredMessageRow } from '../support/app';
+import { bubble, messageScroller, registeredUsers, send, sendMany, startChat, storedRows, tick, type StoredMessageRow } from '../support/app';
 import { throttleCpu } from '../support/cpu';
 import { World, useWorld } from '../support/world';
 
@@ -27,10 +27,7 @@ const history = Array.from({ length: 30 }, (_, index) => `Earlier message ${inde
 test('a message sent as the connection banner appears stays in view with its queued clock', async () => {
   test.setTimeout(240_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   await startChat(a, 'bob');
   await sendMany(a, history);
@@ -55,10 +52,7 @@ test('a message sent as the connection banner appears stays in view with its que
 test('a burst arriving in an open chat on a slow machine ends with the newest message in view', async () => {
   test.setTimeout(240_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Hello bob');
   await startChat(bob.page, 'alice');

@@ -3,7 +3,7 @@
 // what it shows; clicking it opens the chat; a muted chat stays silent; right-to-left text arrives intact with
 // dir "auto"; the window title carries the unread count.
 import { expect, test, type Page } from '@playwright/test';
-import { chatRow, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
+import { chatRow, dialog, openChat, register, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -56,10 +56,7 @@ async function setPreview(page: Page, label: string, screenshot?: () => Promise<
 
 test('notifications show what the setting allows, open the chat, and stay silent for a muted chat', async () => {
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await register(await world.user('carol', relay.url), 'carol');
   const a = alice.page;
   await alice.context.grantPermissions(['notifications'], { origin: new URL(alice.shell.url).origin });

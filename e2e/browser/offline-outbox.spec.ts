@@ -2,7 +2,7 @@
 // reload of the page (they are in IndexedDB, not in memory), and once the relay is back they all reach the other
 // side exactly once, in order, while the sender's ticks move on to delivered and read.
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, expectStatus, openChat, register, send, startChat, storedRows, type StoredMessageRow } from '../support/app';
+import { bubble, chatRow, expectStatus, openChat, registeredUsers, send, startChat, storedRows, type StoredMessageRow } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -12,10 +12,7 @@ const FIVE = ['one', 'two', 'three', 'four', 'five'].map((word) => `Offline mess
 
 test('five messages sent while the relay is down survive a reload and arrive once, in order', async () => {
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
   await startChat(a, 'bob');

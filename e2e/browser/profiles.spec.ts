@@ -3,7 +3,7 @@
 // the chat header (with @alice beside the name) and contact info, and finds her chat in the jump palette by typing
 // part of her name (the Hebrew part). Screens in both themes, with axe scans.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, dialog, openChat, register, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, dialog, openChat, register, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -34,10 +34,7 @@ async function picture(page: Page): Promise<Buffer> {
 test('alice sets a name and photo; bob sees them once she writes to him', async () => {
   test.setTimeout(180_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
   await startChat(a, 'bob');

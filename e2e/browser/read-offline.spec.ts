@@ -1,7 +1,7 @@
 // Receipts are state: bob reads alice's message while the relay is down, quits and starts again, and once the
 // relay is back alice's tick says "read" — nothing bob did offline is dropped.
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, expectStatus, openChat, register, send, startChat } from '../support/app';
+import { bubble, chatRow, expectStatus, openChat, registeredUsers, send, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -9,10 +9,7 @@ useWorld((created) => (world = created));
 
 test('a chat read while the relay is down is reported read once it is back, across a restart', async () => {
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Read me when you can');
   await send(alice.page, 'And this one too');

@@ -3,7 +3,7 @@
 // highlighted, and opening it jumps into the chat's history at that message; search within the chat steps
 // between matches. Screenshots of each screen in both themes; axe on each screen.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, composer, register, send, sidebar, startChat } from '../support/app';
+import { bubble, composer, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -35,10 +35,7 @@ async function sendMany(page: Page, count: number, text: (n: number) => string):
 test('a word sent 1,000 messages ago is found from the sidebar and in the chat, and opening it jumps there', async () => {
   test.setTimeout(300_000);
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   // bob's deliveries wait at the relay: only alice's history matters here.
   await bob.quit();

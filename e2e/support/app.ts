@@ -1,7 +1,7 @@
 // What a person does in Parley, as Playwright steps over the real UI: create an account, start a chat, open one,
 // send, read ticks. Scenarios read like the issue; selectors live here, by role and label where the UI has them.
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { E2eUser } from './world';
+import type { E2eUser, World } from './world';
 
 export type Status = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -13,6 +13,17 @@ export async function register(user: E2eUser, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeHidden({ timeout: 20_000 });
   await expect(sidebar(page).getByText(username)).toBeVisible();
+}
+
+/**
+ * Browser-shell users on one relay, each registered under their own name (created in the order given, then
+ * registered in it): `const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);`
+ */
+export async function registeredUsers<const Names extends readonly string[]>(world: World, relayUrl: string, names: Names): Promise<{ -readonly [K in keyof Names]: E2eUser }> {
+  const users: E2eUser[] = [];
+  for (const name of names) users.push(await world.user(name, relayUrl));
+  for (const user of users) await register(user, user.name);
+  return users as { -readonly [K in keyof Names]: E2eUser };
 }
 
 export const sidebar = (page: Page): Locator => page.getByRole('complementary');

@@ -13,6 +13,8 @@ export interface CpuSplit {
   renderer: number;
   /** Every other Chromium process: the browser process (IndexedDB), GPU, network, utilities. */
   chromiumOther: number;
+  /** Of chromiumOther, the browser process alone: IndexedDB's backend runs there (GPU and utilities are the rest). */
+  chromiumBrowser: number;
   /** This process: the app's core in the browser shell, and the headless peers. */
   core: number;
   relay: number;
@@ -55,7 +57,7 @@ function sample(relayPid: number): Map<string, number> {
     ['relay', cpuSeconds(relayPid) ?? 0],
   ]);
   for (const { pid, type } of chromiumProcesses()) {
-    const part = type === 'renderer' ? `renderer:${pid}` : `chromium:${pid}`;
+    const part = type === 'renderer' ? `renderer:${pid}` : type === undefined ? `browser:${pid}` : `chromium:${pid}`;
     seconds.set(part, cpuSeconds(pid) ?? 0);
   }
   return seconds;
@@ -65,15 +67,24 @@ function sample(relayPid: number): Map<string, number> {
 export function startCpuSplit(relayPid: number): () => CpuSplit {
   const before = sample(relayPid);
   return () => {
-    const split: CpuSplit = { renderer: 0, chromiumOther: 0, core: 0, relay: 0 };
+    const split: CpuSplit = { renderer: 0, chromiumOther: 0, chromiumBrowser: 0, core: 0, relay: 0 };
     for (const [part, seconds] of sample(relayPid)) {
       const spent = seconds - (before.get(part) ?? 0);
       if (part.startsWith('renderer:')) split.renderer += spent;
-      else if (part.startsWith('chromium:')) split.chromiumOther += spent;
+      else if (part.startsWith('browser:') || part.startsWith('chromium:')) {
+        split.chromiumOther += spent;
+        if (part.startsWith('browser:')) split.chromiumBrowser += spent;
+      }
       else split[part as 'core' | 'relay'] += spent;
     }
     const round = (value: number) => Math.round(value * 100) / 100;
-    return { renderer: round(split.renderer), chromiumOther: round(split.chromiumOther), core: round(split.core), relay: round(split.relay) };
+    return {
+      renderer: round(split.renderer),
+      chromiumOther: round(split.chromiumOther),
+      chromiumBrowser: round(split.chromiumBrowser),
+      core: round(split.core),
+      relay: round(split.relay),
+    };
   };
 }
 

@@ -3,7 +3,7 @@
 // blocked one never goes past "sent"); her chat with him says why there is no composer, Settings lists him; she
 // unblocks him from the chat. Screens in both themes, with axe scans.
 import { expect, test } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, expectStatus, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, dialog, expectStatus, firstMessage, registeredUsers, send, sidebar } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -15,10 +15,7 @@ test('alice blocks bob: his messages are dropped unread, she cannot write to him
   const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
-  await startChat(a, 'bob');
-  await send(a, 'hello bob');
-  await openChat(b, 'dm:alice', 'alice');
-  await expect(bubble(b, 'hello bob')).toBeVisible();
+  await firstMessage(alice, bob, 'hello bob');
   await send(b, 'hi alice');
   await expect(bubble(a, 'hi alice')).toBeVisible();
 

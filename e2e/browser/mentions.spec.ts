@@ -5,12 +5,25 @@
 // opens "Archived chats" and finds it there. Before that she forwards bob's message to their one-to-one chat and
 // reads its info (read by bob). Screens in both themes, with axe scans. And mentions as people type them: mid-sentence
 // with Tab, inside Hebrew, added by an edit (the mark comes) and deleted for everyone (the mark goes).
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
 useWorld((created) => (world = created));
+
+/** alice writes to bob (so he is a contact), then makes a group with him from "New group"; its conversation id. */
+async function groupWithBob(a: Page, name: string): Promise<string> {
+  await startChat(a, 'bob');
+  await send(a, 'hi bob');
+  await sidebar(a).getByRole('button', { name: 'New group' }).click();
+  const newGroup = dialog(a, 'New group');
+  await newGroup.getByLabel('Group name').fill(name);
+  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(newGroup).toBeHidden({ timeout: 20_000 });
+  return (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+}
 
 test('bob mentions alice in a group from the @ suggestions; alice sees the mark and her name highlighted, then pins and archives chats', async () => {
   test.setTimeout(300_000);
@@ -19,15 +32,7 @@ test('bob mentions alice in a group from the @ suggestions; alice sees the mark 
   const a = alice.page;
   const b = bob.page;
 
-  await startChat(a, 'bob');
-  await send(a, 'hi bob');
-  await sidebar(a).getByRole('button', { name: 'New group' }).click();
-  const newGroup = dialog(a, 'New group');
-  await newGroup.getByLabel('Group name').fill('Book club');
-  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
-  await newGroup.getByRole('button', { name: 'Create group' }).click();
-  await expect(newGroup).toBeHidden({ timeout: 20_000 });
-  const groupId = (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+  const groupId = await groupWithBob(a, 'Book club');
   // alice goes back to her chat with bob: the group is not in view.
   await openChat(a, 'dm:bob', 'bob');
 
@@ -101,15 +106,7 @@ test('as people type them: a mention mid-sentence with Tab, in right-to-left tex
   const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
-  await startChat(a, 'bob');
-  await send(a, 'hi bob');
-  await sidebar(a).getByRole('button', { name: 'New group' }).click();
-  const newGroup = dialog(a, 'New group');
-  await newGroup.getByLabel('Group name').fill('Night train');
-  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
-  await newGroup.getByRole('button', { name: 'Create group' }).click();
-  await expect(newGroup).toBeHidden({ timeout: 20_000 });
-  const groupId = (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+  const groupId = await groupWithBob(a, 'Night train');
   await openChat(a, 'dm:bob', 'bob');
   await expect(chatRow(b, groupId)).toContainText('Night train');
   await openChat(b, groupId, 'Night train');

@@ -3,7 +3,7 @@
 // the chat header (with @alice beside the name) and contact info, and finds her chat in the jump palette by typing
 // part of her name (the Hebrew part). Screens in both themes, with axe scans.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, dialog, openChat, register, registeredUsers, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, dialog, firstMessage, register, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -37,10 +37,7 @@ test('alice sets a name and photo; bob sees them once she writes to him', async 
   const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   const a = alice.page;
   const b = bob.page;
-  await startChat(a, 'bob');
-  await send(a, 'hello bob');
-  await openChat(b, 'dm:alice', 'alice');
-  await expect(bubble(b, 'hello bob')).toBeVisible();
+  await firstMessage(alice, bob, 'hello bob');
 
   await sidebar(a).getByRole('button', { name: 'Settings' }).click();
   const settings = dialog(a, 'Settings');

@@ -54,6 +54,14 @@ export async function openChat(page: Page, conversationId: string, title: string
   await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
 }
 
+/** `from` starts a chat with `to` and writes `body`; `to` opens that chat and sees it. */
+export async function firstMessage(from: E2eUser, to: E2eUser, body: string): Promise<void> {
+  await startChat(from.page, to.name);
+  await send(from.page, body);
+  await openChat(to.page, `dm:${from.name}`, from.name);
+  await expect(bubble(to.page, body)).toBeVisible();
+}
+
 /** Types into the open chat's composer and presses Enter. */
 export async function send(page: Page, body: string): Promise<void> {
   await composer(page).fill(body);

@@ -2,7 +2,7 @@
 // window title, "(n) Parley", which main mirrors on the dock/taskbar) drop it at once, and opening the chat shows
 // its tombstone with no unread divider counting it.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, dialog, expectStatus, register, send, startChat } from '../support/app';
+import { bubble, chatRow, dialog, expectStatus, registeredUsers, send, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -12,10 +12,7 @@ const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' })
 
 test('a message deleted for everyone before it was read leaves the unread badges', async () => {
   const relay = await world.relay();
-  const alice = await world.user('alice', relay.url);
-  const bob = await world.user('bob', relay.url);
-  await register(alice, 'alice');
-  await register(bob, 'bob');
+  const [alice, bob] = await registeredUsers(world, relay.url, ['alice', 'bob']);
   await startChat(alice.page, 'bob');
   await send(alice.page, 'Are you there?');
   await send(alice.page, 'Oops, wrong chat');

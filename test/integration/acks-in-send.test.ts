@@ -2,28 +2,18 @@
 // device's next send, or leaves alone after ACK_DELAY_MS when nothing is sent; acks above a gap go in a frame of their
 // own. Each case then drops the connection without a close handshake (so nothing waiting is flushed) and checks what
 // the next connection is given again: exactly what was not acked.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeClientFrame, type ClientFrame } from '../../src/shared/protocol';
 import { ACK_DELAY_MS } from '../../src/main/core/transport/AckTracker';
 import { wsSocketFactory, type RelaySocket, type RelaySocketFactory } from '../../src/main/core/transport/socket';
 import { Transport, type Delivery } from '../../src/main/core/transport';
-import { FAST_TRANSPORT, registerDevice, transportFor, waitFor, waitForState, type TestDevice } from './support';
-import { startTestRelay, type TestRelay } from '../support/relay-harness';
+import { FAST_TRANSPORT, registerDevice, type TestDevice, trackTransports, transportFor, useTestRelay, waitFor, waitForState } from './support';
+import type { TestRelay } from '../support/relay-harness';
 import { identitySigner } from '../../src/main/core/account';
 
 let relay: TestRelay;
-const transports: Transport[] = [];
-const track = (t: Transport) => (transports.push(t), t);
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-});
-afterEach(() => {
-  for (const t of transports.splice(0)) t.stop();
-});
-afterAll(async () => {
-  await relay?.close();
-});
+useTestRelay((started) => (relay = started));
+const track = trackTransports();
 
 /** A transport whose frames are recorded as written, and whose current socket can be cut. */
 function recordedTransport(device: TestDevice) {

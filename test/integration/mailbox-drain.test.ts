@@ -1,23 +1,13 @@
 // Reconnect drains the mailbox: what was sent while the recipient was offline arrives when it connects, in order,
 // and each delivery is acked once — nothing is acked before the consumer says so.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Delivery, Transport } from '../../src/main/core/transport';
-import { startTestRelay, type TestRelay } from '../support/relay-harness';
-import { registerDevice, sleep, transportFor, waitFor, waitForState } from './support';
+import { describe, expect, it } from 'vitest';
+import type { Delivery } from '../../src/main/core/transport';
+import type { TestRelay } from '../support/relay-harness';
+import { registerDevice, sleep, trackTransports, transportFor, useTestRelay, waitFor, waitForState } from './support';
 
 let relay: TestRelay;
-const transports: Transport[] = [];
-const track = (t: Transport) => (transports.push(t), t);
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-});
-afterEach(() => {
-  for (const t of transports.splice(0)) t.stop();
-});
-afterAll(async () => {
-  await relay?.close();
-});
+useTestRelay((started) => (relay = started));
+const track = trackTransports();
 
 describe('mailbox drain on (re)connect', () => {
   it('delivers everything sent while offline, in order, acked once each', async () => {

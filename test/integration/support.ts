@@ -1,6 +1,8 @@
-// Helpers for the client-core integration tests: registered devices, transports with short timings, and waiting
-// for conditions without fixed sleeps.
+// Helpers for the client-core integration tests: a relay per test file, registered devices, transports with short
+// timings (stopped after each test), and waiting for conditions without fixed sleeps.
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startTestRelay, type TestRelay } from '../support/relay-harness';
 import { generateIdentity, identitySigner, registerAccount, type IdentityKeyPair } from '../../src/main/core/account';
 import { Transport, TransportError, silentLogger, type ConnectionSnapshot, type Logger, type TransportConfig } from '../../src/main/core/transport';
 
@@ -87,4 +89,25 @@ export async function sendUntilSent(
       else await waitForState(transport, 'online', 60_000);
     }
   }
+}
+
+/** Starts a relay before the file's tests and closes it after them; `onStarted` is given it. */
+export function useTestRelay(onStarted: (relay: TestRelay) => void): void {
+  let relay: TestRelay | undefined;
+  beforeAll(async () => {
+    relay = await startTestRelay();
+    onStarted(relay);
+  });
+  afterAll(async () => {
+    await relay?.close();
+  });
+}
+
+/** Returns `track`: every transport given to it is stopped after the test that made it. */
+export function trackTransports(): (transport: Transport) => Transport {
+  const transports: Transport[] = [];
+  afterEach(() => {
+    for (const transport of transports.splice(0)) transport.stop();
+  });
+  return (transport) => (transports.push(transport), transport);
 }

@@ -1,5 +1,5 @@
 // Registration and authentication of the client core against a real in-process relay.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { AccountStore, RegistrationError, generateIdentity, identitySigner, registerAccount } from '../../src/main/core/account';
 import { FileSecretStore } from '../../src/main/core/secrets';
 import { Transport, silentLogger, type ConnectionSnapshot } from '../../src/main/core/transport';
-import { startTestRelay, type TestRelay } from '../support/relay-harness';
-import { FAST_TRANSPORT, registerDevice, sleep, transportFor, uniqueName, waitFor, waitForState } from './support';
+import type { TestRelay } from '../support/relay-harness';
+import { FAST_TRANSPORT, registerDevice, sleep, trackTransports, transportFor, uniqueName, useTestRelay, waitFor, waitForState } from './support';
 
 let relay: TestRelay;
-const transports: Transport[] = [];
-const track = (transport: Transport) => (transports.push(transport), transport);
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-});
-afterEach(() => {
-  for (const transport of transports.splice(0)) transport.stop();
-});
-afterAll(async () => {
-  await relay?.close();
-});
+useTestRelay((started) => (relay = started));
+const track = trackTransports();
 
 async function registrationError(promise: Promise<unknown>): Promise<RegistrationError> {
   const error = await promise.then(

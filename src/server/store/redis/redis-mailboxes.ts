@@ -34,6 +34,7 @@ import {
   type MailboxWriteResult,
   type StoredDelivery,
 } from '../relay-store';
+import { entryHead, readEntry } from './mailbox-entry';
 import { KEY_PREFIX, deliveryName, redisKeys } from './redis-keys';
 import type { RedisClient } from './redis-scripts';
 import { ScriptRound, type OperationReply } from './script-round';
@@ -106,18 +107,7 @@ export class RedisMailboxes {
   async page(mailbox: Address, afterSeq: number, limit: number): Promise<StoredDelivery[]> {
     if (limit <= 0) return [];
     const entries = await this.redis.xrangeBuffer(redisKeys.mailbox(mailbox), `(0-${afterSeq}`, '+', 'COUNT', limit);
-    return entries.map(([id, flat]) => {
-      const fields = new Map<string, Buffer>();
-      for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString('utf8'), flat[i + 1]!);
-      const text = (name: string) => fields.get(name)?.toString('utf8') ?? '';
-      return {
-        seq: Number(id.toString('utf8').slice(2)),
-        messageId: text('m'),
-        from: { user: text('u'), device: Number(text('d')) },
-        payload: new Uint8Array(fields.get('p') ?? Buffer.alloc(0)),
-        sentAt: Number(text('t')),
-      };
-    });
+    return entries.map(([id, flat]) => readEntry(id, flat));
   }
 
   pendingCount(mailbox: Address): Promise<number> {
@@ -272,7 +262,7 @@ export class RedisMailboxes {
    */
   private async append(round: ScriptRound, envelope: EnvelopeToStore, slots: readonly RecipientSlot[], quota: number): Promise<Appended> {
     const name = deliveryName(envelope.sender, envelope.messageId);
-    const sender = { user: normalizeUsername(envelope.sender.user), device: envelope.sender.device };
+    const head = entryHead(envelope.sender, envelope.messageId, envelope.sentAt);
     const replies = (await Promise.all(
       slots.map((slot) => {
         const keys = [
@@ -282,7 +272,7 @@ export class RedisMailboxes {
             return [redisKeys.mailbox(mailbox), redisKeys.mailboxIndex(mailbox)];
           }),
         ];
-        return round.add('append', slot.user, keys, [name, quota, envelope.messageId, sender.user, sender.device, envelope.sentAt, envelope.payload, ...slot.devices]);
+        return round.add('append', slot.user, keys, [name, quota, head, envelope.payload, ...slot.devices]);
       }),
     )) as Array<[string, ...number[]]>;
     if (slots.length === 1) {
@@ -330,7 +320,7 @@ export class RedisMailboxes {
     let total = 0;
     for (const slot of slots) total += slot.devices.length;
     // Strings where the script hands them to a command, numbers where it counts with them (script-round.ts).
-    const args: Array<string | number | Uint8Array> = [quota, envelope.messageId, sender, String(envelope.sender.device), String(envelope.sentAt), envelope.payload, String(total)];
+    const args: Array<string | number | Uint8Array> = [quota, entryHead(envelope.sender, envelope.messageId, envelope.sentAt), envelope.payload, String(total)];
     const devices: Address[] = [];
     for (const slot of slots) {
       keys.push(redisKeys.devices(slot.user));

@@ -95,12 +95,14 @@ return 1
  *
  * - `check` — KEYS: dedup record. Returns 1 when the envelope was stored before (a resend), else 0.
  * - `probe` — KEYS: the user's devices hash, then each recipient device's mailbox stream. ARGV: those device ids.
- *   Returns, per device, -1 when it is unknown, else its pending count.
+ *   Returns, per device, -1 when it is unknown, else its pending count. A mailbox stream exists only for a known
+ *   device (its first append creates it; the device's removal deletes it), so only an empty one's device is looked
+ *   up in the devices hash, here and in `append` and `put`.
  * - `append` — appends one envelope to the mailboxes of one user's recipient devices, all or none, each under the next
  *   seq of its stream (`XADD 0-*`: the stream remembers the last id it gave, also once trimmed), with an entry per
  *   device in its mailbox index (delivery name → seq). KEYS: the user's devices hash, then per device its mailbox
- *   stream and mailbox index. ARGV: delivery name, quota, message id, sender user, sender device, sent at, payload,
- *   then the device ids. Idempotent per delivery name: a retried append returns the seq it got the first time.
+ *   stream and mailbox index. ARGV: delivery name, quota, the entry's head (mailbox-entry.ts), payload, then the
+ *   device ids. Each entry is one field: the head names it, the payload is its value. Idempotent per delivery name: a retried append returns the seq it got the first time.
  *   Returns {'ok', seq per device}, or, writing nothing, {'unknown', indexes} (1-based) of unknown devices or
  *   {'full', indexes} of mailboxes at their quota.
  * - `undo` — KEYS: mailbox stream, mailbox index. ARGV: delivery name. Takes back an append of a refused envelope.
@@ -110,8 +112,10 @@ return 1
  *   stored, atomically. Nothing it does is left half done for a retry to find, so it writes no mailbox index. Where
  *   indexes may exist it reads one (`EXISTS`): there, an append of an unfinished saga (`append`) may already hold
  *   the envelope, whose seq it then takes. KEYS: the dedup record, then per recipient user its devices hash and, per
- *   device, its mailbox stream (its index is named after it). ARGV: quota, message id, sender user, sender device,
- *   sent at, payload, the number of recipient devices, then per user its device count and device ids. Returns
+ *   device, its mailbox stream (its index is named after it). ARGV: quota, the entry's head (mailbox-entry.ts),
+ *   payload, the number of recipient devices, then per user its device count and device ids. For one device the
+ *   append is `XADD NOMKSTREAM` and the devices hash is read only when that finds no stream (nothing was appended
+ *   then, so a refusal takes no seq). Returns
  *   {'duplicate'}; the entry id when stored for one device (a string: no table to build and convert per message),
  *   {'ok', entry id per device} for several; or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
  *   devices in ARGV order).
@@ -185,18 +189,25 @@ function ops.check(k, a, e)
   if stored(c[k + 1], record(c[k + 1])) then return 1 end
   return 0
 end
+-- Whether a device is known, given its mailbox's pending count: a mailbox stream exists only for a known device (its
+-- first append creates it, the device's removal deletes it), so one with entries needs no look in the devices hash.
+local function known(devices, device, pending)
+  return pending > 0 or redis.call('HEXISTS', devices, device) == 1
+end
 function ops.probe(k, a, e)
   local counts = {}
   for i = 1, e - a do
-    if redis.call('HEXISTS', c[k + 1], c[a + i]) == 0 then counts[i] = -1 else counts[i] = redis.call('XLEN', c[k + 1 + i]) end
+    local pending = redis.call('XLEN', c[k + 1 + i])
+    if known(c[k + 1], c[a + i], pending) then counts[i] = pending else counts[i] = -1 end
   end
   return counts
 end
 function ops.append(k, a, e)
-  local devices = e - a - 7
-  local unknown = {}
+  local devices = e - a - 4
+  local unknown, pending = {}, {}
   for i = 1, devices do
-    if redis.call('HEXISTS', c[k + 1], c[a + 7 + i]) == 0 then unknown[#unknown + 1] = i end
+    pending[i] = redis.call('XLEN', c[k + 2 * i])
+    if not known(c[k + 1], c[a + 4 + i], pending[i]) then unknown[#unknown + 1] = i end
   end
   if #unknown > 0 then return {'unknown', unpack(unknown)} end
   local seqs, full = {}, {}
@@ -204,14 +215,14 @@ function ops.append(k, a, e)
     local existing = redis.call('ZSCORE', c[k + 2 * i + 1], c[a + 1])
     if existing then
       seqs[i] = tonumber(existing)
-    elseif redis.call('XLEN', c[k + 2 * i]) >= c[a + 2] then
+    elseif pending[i] >= c[a + 2] then
       full[#full + 1] = i
     end
   end
   if #full > 0 then return {'full', unpack(full)} end
   for i = 1, devices do
     if not seqs[i] then
-      local id = redis.call('XADD', c[k + 2 * i], '0-*', 'm', c[a + 3], 'u', c[a + 4], 'd', c[a + 5], 't', c[a + 6], 'p', c[a + 7])
+      local id = redis.call('XADD', c[k + 2 * i], '0-*', c[a + 3], c[a + 4])
       local seq = tonumber(string.sub(id, 3))
       redis.call('ZADD', c[k + 2 * i + 1], seq, c[a + 1])
       seqs[i] = seq
@@ -227,28 +238,33 @@ function ops.undo(k, a, e)
   return 1
 end
 function ops.put(k, a, e)
-  local dedup, quota = c[k + 1], c[a + 1]
+  local dedup, quota, head, payload = c[k + 1], c[a + 1], c[a + 2], c[a + 3]
+  -- An envelope for one device is appended with NOMKSTREAM, which stores nothing where the device has no stream: only
+  -- then is the devices hash read (and a refusal after it takes no seq).
+  local single = c[a + 4] == '1'
   -- First the checks, building a table only for what they find (rare): unknown devices, full mailboxes, and entries
   -- of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
   local unknown, full, found
-  local n, ki, ai = 0, k + 2, a + 8
+  local n, ki, ai = 0, k + 2, a + 5
   while ai <= e do
     local devices, count = c[ki], c[ai]
     for i = 1, count do
       n = n + 1
-      if redis.call('HEXISTS', devices, c[ai + i]) == 0 then
+      local mailbox, pending = c[ki + i], 0
+      if not unknown then pending = redis.call('XLEN', mailbox) end
+      if not ((single and quota > 0) or known(devices, c[ai + i], pending)) then
         if not unknown then unknown = {'unknown'} end
         unknown[#unknown + 1] = n
       elseif not unknown then
-        local mailbox, seq = c[ki + i], false
+        local seq = false
         if indexed then
           local index = indexOf(mailbox)
-          if redis.call('EXISTS', index) == 1 then seq = redis.call('ZSCORE', index, c[a + 3] .. ':' .. c[a + 4] .. ':' .. c[a + 2]) end
+          if redis.call('EXISTS', index) == 1 then seq = redis.call('ZSCORE', index, string.match(head, '^(.*):')) end
         end
         if seq then
           if not found then found = {} end
           found[n] = '0-' .. seq
-        elseif redis.call('XLEN', mailbox) >= quota then
+        elseif pending >= quota then
           if not full then full = {'full'} end
           full[#full + 1] = n
         end
@@ -259,7 +275,7 @@ function ops.put(k, a, e)
   end
   -- The resend check and the marking in one command: SET NX creates the record (awaiting every delivery) unless one
   -- exists, and GET hands back the one that does. A resend is a duplicate whatever its recipients now are.
-  local old = redis.pcall('SET', dedup, c[a + 7], 'NX', 'PX', ceiling, 'GET')
+  local old = redis.pcall('SET', dedup, c[a + 4], 'NX', 'PX', ceiling, 'GET')
   local value = false
   if type(old) == 'table' then value = 'hash' elseif old then value = tonumber(old) end
   if stored(dedup, value) then return DUPLICATE end
@@ -268,19 +284,27 @@ function ops.put(k, a, e)
     return unknown or full
   end
   local reply = nil
-  n, ki, ai = 0, k + 2, a + 8
+  n, ki, ai = 0, k + 2, a + 5
   while ai <= e do
     local count = c[ai]
     for i = 1, count do
       n = n + 1
       local id = found and found[n]
-      if not id then
-        id = redis.pcall('XADD', c[ki + i], '0-*', 'm', c[a + 2], 'u', c[a + 3], 'd', c[a + 4], 't', c[a + 5], 'p', c[a + 6])
-        if type(id) == 'table' then
-          -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).
-          if value == false then redis.call('DEL', dedup) end
-          error(id)
+      if not id and single then
+        id = redis.pcall('XADD', c[ki + i], 'NOMKSTREAM', '0-*', head, payload)
+        if id == false then
+          -- No stream: a device never sent to (its first append creates it), or no device.
+          if redis.call('HEXISTS', c[ki], c[ai + i]) == 0 then
+            if value == false then redis.call('DEL', dedup) end
+            return {'unknown', 1}
+          end
         end
+      end
+      if not id then id = redis.pcall('XADD', c[ki + i], '0-*', head, payload) end
+      if type(id) == 'table' then
+        -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).
+        if value == false then redis.call('DEL', dedup) end
+        error(id)
       end
       if n == 1 then reply = id elseif n == 2 then reply = {'ok', reply, id} else reply[n + 1] = id end
     end
@@ -297,14 +321,19 @@ local function nameOfKey(key)
   return user .. ':' .. device .. ':' .. id
 end
 -- Adds, per stream entry, its delivery name (or its dedup record's key, when keyed) to out. Returns the last one's
--- name. (Entries of relays from b0fedc1 to this layout carry a field x, which is not read.)
+-- name. An entry is one field named by its head 'user:device:message id:sent at' (mailbox-entry.ts); one of the
+-- earlier layout has a field per part (and, from relays from b0fedc1 on, a field x, which is not read).
 local function tagged(entries, out, keyed)
   local name
   for _, entry in ipairs(entries) do
     local fields, m, u, d = entry[2], nil, nil, nil
-    for i = 1, #fields, 2 do
-      local field = fields[i]
-      if field == 'm' then m = fields[i + 1] elseif field == 'u' then u = fields[i + 1] elseif field == 'd' then d = fields[i + 1] end
+    if #fields == 2 then
+      u, d, m = string.match(fields[1], '^([^:]*):([^:]*):([^:]*):')
+    else
+      for i = 1, #fields, 2 do
+        local field = fields[i]
+        if field == 'm' then m = fields[i + 1] elseif field == 'u' then u = fields[i + 1] elseif field == 'd' then d = fields[i + 1] end
+      end
     end
     name = u .. ':' .. d .. ':' .. m
     if keyed then out[#out + 1] = '${KEY_PREFIX}{' .. u .. '}:dd:' .. d .. ':' .. m else out[#out + 1] = name end

@@ -7,6 +7,7 @@ import { startTestRedis, type TestRedis } from '../../../../test/support/redis-s
 import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
+import { entryHead } from './mailbox-entry';
 import { deliveryName, redisKeys } from './redis-keys';
 import { ScriptRound } from './script-round';
 import { openRedisStore, RedisRelayStore } from './redis-store';
@@ -67,6 +68,31 @@ describe('Redis store', () => {
     return { acks: [], enqueues: [], mailboxQuota: 100, now: Date.now(), ...parts };
   }
 
+  /**
+   * What Redis runs for one ack or send, seen through MONITOR (commands inside the script included, EVALSHA itself
+   * not), lower-cased command first, up to an ECHO marker sent after it.
+   */
+  async function watchCommands(): Promise<{ ran: (work: MailboxWriteBatch['acks'][number] | EnvelopeToStore) => Promise<string[][]>; stop: () => void }> {
+    const monitor = await new Redis(redis.url).monitor();
+    let commands: string[][] = [];
+    let marked = { mark: '', seen: () => {} };
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (String(args[0]).toLowerCase() === 'echo' && args[1] === marked.mark) marked.seen();
+      else commands.push(args.map(String));
+    });
+    const ran = async (work: MailboxWriteBatch['acks'][number] | EnvelopeToStore) => {
+      commands = [];
+      await store.commitMailboxBatch(batch('mailbox' in work ? { acks: [work] } : { enqueues: [work] }));
+      const mark = `mark-${Math.random()}`;
+      await new Promise<void>((seen) => {
+        marked = { mark, seen };
+        void store.redis.echo(mark);
+      });
+      return commands.filter((args) => args[0]!.toLowerCase() !== 'evalsha').map((args) => [args[0]!.toLowerCase(), ...args.slice(1)]);
+    };
+    return { ran, stop: () => monitor.disconnect() };
+  }
+
   it('keeps a dedup record for the retention after the last ack, then lets it expire', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('old', [bob, carol]), envelope('kept', [bob])] }));
     const oldRecord = redisKeys.dedup(alice, 'old');
@@ -103,10 +129,15 @@ describe('Redis store', () => {
     await store.redis.hset(redisKeys.dedup(alice, 'legacy'), 'done', '1', 'left', '1');
     await store.redis.pexpire(redisKeys.dedup(alice, 'legacy'), RETENTION_MS * 10);
     const name = deliveryName(alice, 'legacy');
+    await store.redis.xadd(redisKeys.mailbox(bob), '0-6', 'm', 'older', 'u', 'carol', 'd', '1', 't', '900', 'p', 'y', 'x', '');
     await store.redis.xadd(redisKeys.mailbox(bob), '0-7', 'm', 'legacy', 'u', 'alice', 'd', '1', 't', '1000', 'p', 'x');
     await store.redis.zadd(redisKeys.mailboxIndex(bob), 7, name);
+    // Entries with a field per part (from b0fedc1 on with a field x too) read as the one-field layout does.
+    const older = { seq: 6, messageId: 'older', from: carol, payload: new TextEncoder().encode('y'), sentAt: 900 };
+    expect(await store.pageMailbox(bob, 0, 10)).toEqual([older, { seq: 7, messageId: 'legacy', from: alice, payload: new TextEncoder().encode('x'), sentAt: 1000 }]);
     const resend = await store.commitMailboxBatch(batch({ enqueues: [envelope('legacy', [bob]), envelope('next', [bob])] }));
     expect(resend.enqueues).toEqual([{ status: 'duplicate' }, { status: 'stored', deliveries: [{ recipient: bob, seq: 8 }] }]);
+    expect((await store.pageMailbox(bob, 7, 10))[0]).toEqual({ seq: 8, messageId: 'next', from: alice, payload: new TextEncoder().encode('payload-next'), sentAt: 1000 });
     await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 7, also: [] }] }));
     expect(await store.redis.hgetall(redisKeys.dedup(alice, 'legacy'))).toEqual({ done: '1', left: '0' });
     expect(await store.redis.pttl(redisKeys.dedup(alice, 'legacy'))).toBeLessThanOrEqual(RETENTION_MS);
@@ -123,24 +154,7 @@ describe('Redis store', () => {
     await store.commitMailboxBatch(batch({ enqueues: ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => envelope(id, [bob])) }));
     const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: `p${seq}` }));
     const record = (id: string) => store.redis.get(redisKeys.dedup(alice, id));
-    // What Redis runs for an ack, seen through MONITOR (commands inside the script included), up to an ECHO marker.
-    const monitor = await new Redis(redis.url).monitor();
-    let commands: string[][] = [];
-    let marked = { mark: '', seen: () => {} };
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (String(args[0]).toLowerCase() === 'echo' && args[1] === marked.mark) marked.seen();
-      else commands.push(args.map(String));
-    });
-    const ran = async (ack: MailboxWriteBatch['acks'][number] | EnvelopeToStore) => {
-      commands = [];
-      await store.commitMailboxBatch(batch('mailbox' in ack ? { acks: [ack] } : { enqueues: [ack] }));
-      const mark = `mark-${Math.random()}`;
-      await new Promise<void>((seen) => {
-        marked = { mark, seen };
-        void store.redis.echo(mark);
-      });
-      return commands.filter((args) => args[0]!.toLowerCase() !== 'evalsha').map((args) => [args[0]!.toLowerCase(), ...args.slice(1)]);
-    };
+    const { ran, stop } = await watchCommands();
     try {
       // Every delivery up to through named: deleted by id, only a look for any left unnamed, one SET per record.
       const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
@@ -179,7 +193,42 @@ describe('Redis store', () => {
       await store.commitMailboxBatch(batch({ mailboxQuota: 1, enqueues: [envelope('p7', [bob, carol])] }));
       expect(await store.redis.exists(redisKeys.dedup(alice, 'p7'))).toBe(0);
     } finally {
-      monitor.disconnect();
+      stop();
+    }
+  });
+
+  it('looks a recipient up in its devices hash only where its mailbox stream cannot tell, and takes no seq for a refused send', async () => {
+    const dave: Address = { user: 'dave', device: 1 };
+    const looks = (commands: string[][]) => commands.filter(([command]) => command === 'hexists').map(([, key]) => key);
+    const { ran, stop } = await watchCommands();
+    try {
+      // Bob was never sent to: he has no stream, so the append (NOMKSTREAM) adds nothing and the hash is read.
+      const first = await ran(envelope('n1', [bob]));
+      expect(first.filter(([command]) => command === 'xadd').map((args) => args.slice(0, 4))).toEqual([
+        ['xadd', redisKeys.mailbox(bob), 'NOMKSTREAM', '0-*'],
+        ['xadd', redisKeys.mailbox(bob), '0-*', entryHead(alice, 'n1', 1000)],
+      ]);
+      expect(looks(first)).toEqual([redisKeys.devices('bob')]);
+      // His stream exists now (empty or not): no look.
+      expect(looks(await ran(envelope('n2', [bob])))).toEqual([]);
+      await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 2, also: [] }] }));
+      expect(await store.pendingCount(bob)).toBe(0);
+      expect(looks(await ran(envelope('n3', [bob])))).toEqual([]);
+      // Dave is unknown: refused, with no stream made for him and no dedup record left.
+      const refused = await store.commitMailboxBatch(batch({ enqueues: [envelope('n4', [dave])] }));
+      expect(refused.enqueues).toEqual([{ status: 'unknown_recipient', recipients: [dave] }]);
+      expect(await store.redis.exists(redisKeys.mailbox(dave), redisKeys.dedup(alice, 'n4'))).toBe(0);
+      // Several recipients: an empty mailbox's device is looked up before any append, so a refusal appends nothing.
+      const both = await ran(envelope('n5', [bob, dave]));
+      expect(looks(both)).toEqual([redisKeys.devices('dave')]);
+      expect(both.filter(([command]) => command === 'xadd')).toEqual([]);
+      expect((await store.commitMailboxBatch(batch({ enqueues: [envelope('n6', [bob])] }))).enqueues).toEqual([
+        { status: 'stored', deliveries: [{ recipient: bob, seq: 4 }] },
+      ]);
+      // Bob's mailbox holds entries, carol's stream does not exist: only carol is looked up.
+      expect(looks(await ran(envelope('n7', [bob, carol])))).toEqual([redisKeys.devices('carol')]);
+    } finally {
+      stop();
     }
   });
 
@@ -193,7 +242,7 @@ describe('Redis store', () => {
       'append',
       'bob',
       [redisKeys.devices('bob'), redisKeys.mailbox(bob), redisKeys.mailboxIndex(bob)],
-      [name, 100, 'half', 'alice', 1, 1000, Buffer.from('payload-half'), bob.device],
+      [name, 100, entryHead(alice, 'half', 1000), Buffer.from('payload-half'), bob.device],
     );
     await round.run();
     expect(await appended).toEqual(['ok', 1]);

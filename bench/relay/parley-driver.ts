@@ -133,6 +133,8 @@ interface LiveDevice {
 export class ParleyDriver implements LoadDriver {
   private readonly live: LiveDevice[] = [];
   private closing = false;
+  /** `ack` frames written, and sends that carried an ack: how often acks ride (bench/relay/slices.ts prints it). */
+  readonly ackCounts = { alone: 0, carried: 0 };
 
   constructor(
     private readonly urls: readonly string[],
@@ -167,7 +169,10 @@ export class ParleyDriver implements LoadDriver {
       ephemeral: false,
     };
     const ackThrough = device.acks.carryInSend();
-    if (ackThrough !== undefined) frame.ackThrough = ackThrough;
+    if (ackThrough !== undefined) {
+      frame.ackThrough = ackThrough;
+      this.ackCounts.carried++;
+    }
     write(device.socket, frame);
   }
 
@@ -194,7 +199,10 @@ export class ParleyDriver implements LoadDriver {
     const nonce = await challengeNonce(socket);
     const user = this.username(global);
     const signature = signBase64(identity, authSigningBytes(nonce, user, DEVICE_ID));
-    const acks = new AckTracker((through, also) => write(socket, { type: 'ack', through, also }), systemClock);
+    const acks = new AckTracker((through, also) => {
+      this.ackCounts.alone++;
+      write(socket, { type: 'ack', through, also });
+    }, systemClock);
     const device: LiveDevice = { socket, nextRid: 1, pending: new Map(), acks };
     socket.onFrame = (frame) => this.handle(device, local, frame);
     socket.onClose = (reason) => {

@@ -4,6 +4,8 @@
 // by its own client code) plus relay settings, with devices of its own sending at a fixed rate per device to random
 // others of them. Slices take turns (the order reversed every round); in each, after a warm-up second, the relay's
 // CPU (user + system, all threads) over the messages delivered. Only the relay's CPU counts: the drivers run here.
+// Each slice also says how many `ack` frames of their own the devices wrote per message delivered, and how many sends
+// carried an ack, where the variant's driver counts them.
 //
 //   npx tsx bench/relay/slices.ts --variant base=/tmp/base --variant new=. [--variant g20=.,PARLEY_RELAY_COMMIT_GATHER_MS=20]
 //       [--devices 200] [--per-device 5] [--slice 6] [--slices 6]
@@ -22,13 +24,18 @@ import { startRelay } from './system-run';
 const WARM_UP_MS = 1_000;
 const TICK_MS = 10;
 
+interface AckCounts {
+  alone: number;
+  carried: number;
+}
+
 interface Variant {
   name: string;
   dir: string;
   env: NodeJS.ProcessEnv;
   relay?: ServerProcess;
   dataDir?: string;
-  driver?: LoadDriver;
+  driver?: LoadDriver & { ackCounts?: AckCounts };
   delivered: number;
   failed: number;
   /** µs of relay CPU per delivered message, one per slice. */
@@ -66,7 +73,7 @@ async function start(variant: Variant, runTag: string): Promise<void> {
   variant.dataDir = mkdtempSync(join(tmpdir(), 'parley-slices-'));
   variant.relay = await startRelay({ cwd: variant.dir, dataDir: variant.dataDir, env: variant.env, nodeArgs: [], placement: {} });
   const module = (await import(pathToFileURL(join(variant.dir, 'bench/relay/parley-driver.ts')).href)) as {
-    ParleyDriver: new (urls: readonly string[], runTag: string, payload: Uint8Array, events: LoadEvents) => LoadDriver;
+    ParleyDriver: new (urls: readonly string[], runTag: string, payload: Uint8Array, events: LoadEvents) => LoadDriver & { ackCounts?: AckCounts };
   };
   const events: LoadEvents = {
     acked: () => {},
@@ -93,6 +100,7 @@ async function slice(variant: Variant): Promise<void> {
   await sleep(WARM_UP_MS);
   const cpuBefore = cpuSeconds(pid)!;
   const deliveredBefore = variant.delivered;
+  const acksBefore = { ...driver.ackCounts };
   const startedAt = performance.now();
   await sleep(sliceMs - WARM_UP_MS);
   const cpu = cpuSeconds(pid)! - cpuBefore;
@@ -101,10 +109,15 @@ async function slice(variant: Variant): Promise<void> {
   clearInterval(timer);
   const perMessage = (cpu / delivered) * 1e6;
   variant.perMessage.push(perMessage);
+  const counts = driver.ackCounts;
+  const acks =
+    counts === undefined
+      ? ''
+      : `  ack frames/msg ${((counts.alone - acksBefore.alone!) / delivered).toFixed(2)}, sends carrying an ack ${(((counts.carried - acksBefore.carried!) / delivered) * 100).toFixed(0)}%`;
   console.log(
-    `${variant.name.padEnd(12)} ${perMessage.toFixed(1).padStart(7)} µs/msg  ${(delivered / seconds).toFixed(0).padStart(6)} msg/s  relay CPU ${((cpu / seconds) * 100).toFixed(1)}%  failed ${variant.failed}`,
+    `${variant.name.padEnd(12)} ${perMessage.toFixed(1).padStart(7)} µs/msg  ${(delivered / seconds).toFixed(0).padStart(6)} msg/s  relay CPU ${((cpu / seconds) * 100).toFixed(1)}%  failed ${variant.failed}${acks}`,
   );
-  await sleep(500); // the last acks of the slice (held up to 100 ms) leave before the next one
+  await sleep(500); // the last acks of the slice (held up to ACK_DELAY_MS) leave before the next one
 }
 
 try {

@@ -10,7 +10,7 @@ import { MAX_ACKS_LISTED } from '../../../shared/protocol';
 import type { Clock, TimerHandle } from './clock';
 
 /** Longest an ack waits for a send to ride in (docs/protocol.md, `ack`). */
-export const ACK_DELAY_MS = 100;
+export const ACK_DELAY_MS = 250;
 /** Acks waiting at which they leave at once. */
 export const ACK_FLUSH_AT = 64;
 

@@ -24,6 +24,7 @@ import { MessageMenu, type MenuAction } from './MessageMenu';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
 import { DeletePending } from './DeletePending';
+import { jumboEmojiCount } from './jumboEmoji';
 import { StatusTick } from './StatusTick';
 import { useMentionable } from './useMentionable';
 
@@ -88,6 +89,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
   const canReact = !message.deleted;
   const isMember = useMentionable(message.conversationId);
   const mentions = useMemo(() => ({ isMember, me }), [isMember, me]);
+  const jumbo = useMemo(() => (message.body && !message.attachments?.length ? jumboEmojiCount(message.body) : 0), [message.body, message.attachments]);
 
   const openBeside = (anchor: HTMLElement, show: Menu['show']) => {
     const rect = anchor.getBoundingClientRect();
@@ -156,7 +158,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender, 
             <>
               {message.attachments?.length ? <MessageAttachments attachments={message.attachments} conversationId={message.conversationId} seq={message.seq} /> : null}
               {message.body && (
-                <div className="message-body" dir="auto">
+                <div className={`message-body${jumbo ? ' message-body-jumbo' : ''}`} data-jumbo={jumbo || undefined} dir="auto">
                   <LinkifiedText text={message.body} mentions={mentions} />
                 </div>
               )}

@@ -24,6 +24,9 @@ async function expectInsideWindow(page: Page, element: Locator): Promise<void> {
   expect(box!.y + box!.height).toBeLessThanOrEqual(size.height);
 }
 
+// Page-side, as source: this file is compiled without the DOM's types.
+const FONT_SIZE = new Function('node', 'return parseFloat(getComputedStyle(node).fontSize)') as (node: unknown) => number;
+
 test('keyboard only, narrow window, long, multi-line and emoji-only messages', async () => {
   test.setTimeout(420_000);
   const relay = await world.relay();
@@ -39,6 +42,11 @@ test('keyboard only, narrow window, long, multi-line and emoji-only messages', a
   await send(alice.page, '👍');
   await openChat(bob.page, 'dm:alice', 'alice');
   await expect(bubble(bob.page, '👍')).toBeVisible();
+  // Emoji-only messages are drawn large: one emoji larger than three, both larger than text.
+  const fontSize = (text: string) => bob.page.locator('.message-body', { hasText: text }).first().evaluate(FONT_SIZE);
+  const [one, three, text] = [await fontSize('👍'), await fontSize('🎉🎉🎉'), await fontSize('First line')];
+  expect(one).toBeGreaterThan(three);
+  expect(three).toBeGreaterThan(text * 1.5);
   await world.screenBothThemes(bob, '01-bob-long-multiline-emoji');
 
   // bob, keyboard only: from the composer back to the history (past the emoji and attach buttons), up to a message,
@@ -104,6 +112,9 @@ test('keyboard only, narrow window, long, multi-line and emoji-only messages', a
     await alice.page.setViewportSize({ width, height: 700 });
     await bob.page.setViewportSize({ width, height: 700 });
     await world.screenBothThemes(alice, `05-alice-narrow-${width}`, { scan: width === 360 });
+    // The composer's hint stays on one line.
+    const hint = alice.page.locator('.composer-hint');
+    expect((await hint.boundingBox())?.height).toBeLessThan((await hint.evaluate(FONT_SIZE)) * 2);
     const own = bubble(alice.page, '🎉🎉🎉');
     await own.hover();
     const toolbar = own.getByRole('toolbar', { name: 'Message actions' });

@@ -219,7 +219,14 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
         )}
       </div>
       <p id={hintId} className={`composer-hint${hint ? ' composer-hint-visible' : ''}`} role="status">
-        {hint ?? (mode ? `Enter to ${mode.kind === 'edit' ? 'save' : 'send'} · Escape to cancel` : 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message')}
+        {hint ??
+          (mode ? (
+            `Enter to ${mode.kind === 'edit' ? 'save' : 'send'} · Escape to cancel`
+          ) : (
+            <>
+              Enter to send · Shift+Enter for a new line<span className="composer-hint-wide"> · ↑ to edit your last message</span>
+            </>
+          ))}
       </p>
     </form>
   );

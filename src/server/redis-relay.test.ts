@@ -8,12 +8,13 @@ import { linkFrame, waitingDevice } from '../../test/support/linking';
 import { startLoopbackProxy } from '../../test/support/loopback-proxy';
 import { RawDevice, newMessageId, randomPayload, reconnect, registeredDevice, uniqueUsername } from '../../test/support/raw-device';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../test/support/relay-harness';
-import { startTestRedis, type TestRedis } from '../../test/support/redis-server';
+import { monitorRedis, startTestRedis, type TestRedis } from '../../test/support/redis-server';
 import { sharedBlobs, type SharedBlobs } from '../../test/support/shared-blobs';
 import { CloseCode, decodeServerFrame, encodeServerFrame, type DeliveredEnvelope } from '../shared/protocol';
 import { BUS_DELIVERY_MAX_BYTES } from './cluster/device-bus';
 import { createJsonLogger } from './log';
 import { checkRedisDurability } from './store/redis/redis-durability';
+import { redisKeys } from './store/redis/redis-keys';
 import { openRedisStore } from './store/redis/redis-store';
 
 let redis: TestRedis;
@@ -131,12 +132,16 @@ describe('two relays on one Redis', () => {
     const [nodeA, nodeB] = await Promise.all([startTestRelay(options), startTestRelay(options)]);
     const admin = new Redis(redis.url);
     // A relay reading a mailbox: an XRANGE of its own (an ack's XRANGE runs inside a script, which MONITOR names `lua`).
-    const monitor = await new Redis(redis.url).monitor();
+    const monitor = await monitorRedis(redis.url);
     let reads = 0;
+    let looks = 0;
     let marked = { mark: '', seen: () => {} };
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       const command = String(args[0]).toLowerCase();
-      if (command === 'xrange' && source !== 'lua') reads += 1;
+      if (command === 'xrange') {
+        if (source === 'lua') looks += 1;
+        else reads += 1;
+      }
       if (command === 'echo' && args[1] === marked.mark) marked.seen();
     });
     // Counted once MONITOR has shown a marker sent now, so every command Redis ran before it.
@@ -176,6 +181,10 @@ describe('two relays on one Redis', () => {
       const live = await bob.waitForDeliveries(5);
       expect(live.map((d) => [d.seq, d.messageId, d.from])).toEqual(ids.map((id, i) => [i + 1, id, alice.address]));
       expect(await mailboxReads()).toBe(before);
+      // Bob's acks name every delivery they free (his relay pushed them all): deleted, with no look for others.
+      await expect.poll(() => admin.xlen(redisKeys.mailbox(bob.address))).toBe(0);
+      await mailboxReads();
+      expect(looks).toBe(0);
       listener.disconnect();
       const published = onBus.slice(-5).flatMap((message) => {
         const decoded = decodeServerFrame(new Uint8Array(message));

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { makeTempDir } from './relay-harness';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -127,4 +128,13 @@ function spawnReady(args: string[]): Promise<ChildProcess> {
     child.once('error', reject);
     child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${code ?? signal}) before it was ready: ${output.slice(-2000)}`)));
   });
+}
+
+/**
+ * A MONITOR connection to the Redis at `url`; disconnect it when done. ioredis's monitor() opens a connection of its
+ * own, so the client it is called on is made lazy and never connects (a connected one would be left open, and print
+ * ECONNREFUSED once its server stops).
+ */
+export function monitorRedis(url: string): Promise<Redis> {
+  return new Redis(url, { lazyConnect: true }).monitor();
 }

@@ -447,7 +447,7 @@ export class DeviceConnection {
       this.reject('unknown_delivery', `the ack names a delivery this connection was not given (the last was ${pump.lastPushed})`, rid);
       return false;
     }
-    this.context.writer.ack({ mailbox, through: frame.through, also: frame.also, pushed });
+    this.context.writer.ack({ mailbox, through: frame.through, also: frame.also, pushed, namesAll: true });
     return true;
   }
 

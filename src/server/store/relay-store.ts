@@ -127,6 +127,12 @@ export interface MailboxAck {
    * those it is not told of); the SQLite store does not need them.
    */
   pushed?: readonly PushedDelivery[];
+  /**
+   * True when `pushed` holds every delivery up to `through` that no earlier ack named (the mailbox pump pushes a
+   * mailbox from its first delivery, so an ack on its connection can say so): a store need not look for others, except
+   * behind an earlier ack whose commit failed. The SQLite store does not need it.
+   */
+  namesAll?: boolean;
 }
 
 /** A delivery as the relay pushed it: its seq, and which sender sent which message. */

@@ -65,6 +65,13 @@ interface RecipientSlot {
 
 export class RedisMailboxes {
   private readonly order = new WriteOrder();
+  /**
+   * Per mailbox key, the highest seq an ack of this relay named in a batch that failed: those deliveries may still be
+   * there, named by no later ack, so acks there look for unnamed deliveries (`XRANGE`) until one through that seq has
+   * done so. Elsewhere an ack that says it names every delivery up to its `through` (`MailboxAck.namesAll`) is not
+   * looked behind.
+   */
+  private readonly unsure = new Map<string, number>();
   /** A single Redis without WAIT: every envelope is stored by one atomic `put`, with no mailbox index. */
   private readonly atomic: boolean;
   /** A single Redis with WAIT: this relay's sagas write mailbox indexes, so it sets the sagas marker first. */
@@ -125,7 +132,7 @@ export class RedisMailboxes {
     const seen = new Set<string>();
     try {
       await turn.mayWriteAll();
-      const released = acks.map((ack) => round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, true)));
+      const released = acks.map((ack) => round.add('release', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], this.ackArgs(ack, true)));
       // In envelope order: Redis applies them in that order.
       const puts = envelopes.map((envelope) => {
         const name = deliveryName(envelope.sender, envelope.messageId);
@@ -136,7 +143,12 @@ export class RedisMailboxes {
       if (round.size > 0) await round.run();
       // Read at once (one script call: a failed one throws here).
       for (const reply of released) reply.value();
+      this.acksSucceeded(acks);
       return { enqueues: puts.map((put, i) => (put === undefined ? DUPLICATE_OUTCOME : putOutcome(envelopes[i]!, put.devices, put.reply.value()))) };
+    } catch (error) {
+      // Before the mailboxes are released: a later batch's acks there are built knowing it.
+      this.acksFailed(acks);
+      throw error;
     } finally {
       turn.wroteMailboxes();
     }
@@ -148,7 +160,7 @@ export class RedisMailboxes {
    */
   private async addAcks(round: ScriptRound, acks: MailboxWriteBatch['acks'], turn: WriteTurn): Promise<{ released: Promise<Released> }> {
     await turn.mayWrite(acks.map((ack) => redisKeys.mailbox(ack.mailbox)));
-    const acked = acks.map((ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], ackArgs(ack, false)) as PromiseLike<string[]>);
+    const acked = acks.map((ack) => round.add('ack', ack.mailbox.user, [redisKeys.mailbox(ack.mailbox)], this.ackArgs(ack, false)) as PromiseLike<string[]>);
     const released = Promise.all(acked).then((names) => {
       const byName: Released = new Map();
       for (const name of names.flat()) {
@@ -184,7 +196,15 @@ export class RedisMailboxes {
       return this.check(first, envelope, slots[i]!);
     });
     await first.run();
-    const released = await acked;
+    let released: Released;
+    try {
+      released = await acked;
+    } catch (error) {
+      // Before the mailboxes are released (the batch has not taken its turn's end yet).
+      this.acksFailed(acks);
+      throw error;
+    }
+    this.acksSucceeded(acks);
     const probes = await Promise.all(envelopes.map((envelope, i) => (checks[i] === undefined ? DUPLICATE : this.probe(envelope, checks[i]!, quota))));
 
     const second = this.round(now);
@@ -345,6 +365,31 @@ export class RedisMailboxes {
     if (short > 0) throw new StoreError('store_failed', `${short} Redis master(s) had fewer than ${waitReplicas} replica(s) acknowledge within ${waitTimeoutMs} ms`);
   }
 
+  /**
+   * An ack's script arguments. It looks for deliveries up to `through` it does not name (the script's `XRANGE`) only
+   * where some may be: when it does not say it names them all, or after an ack of this relay there failed.
+   */
+  private ackArgs(ack: MailboxAck, keyed: boolean): Array<string | number> {
+    return ackArgs(ack, keyed, ack.namesAll !== true || this.unsure.has(redisKeys.mailbox(ack.mailbox)));
+  }
+
+  private acksFailed(acks: readonly MailboxAck[]): void {
+    for (const ack of acks) {
+      const key = redisKeys.mailbox(ack.mailbox);
+      this.unsure.set(key, Math.max(this.unsure.get(key) ?? 0, highestSeq(ack)));
+    }
+  }
+
+  /** Forgets a mailbox's failed acks once an ack that looked behind them has been applied. */
+  private acksSucceeded(acks: readonly MailboxAck[]): void {
+    if (this.unsure.size === 0) return;
+    for (const ack of acks) {
+      const key = redisKeys.mailbox(ack.mailbox);
+      const seq = this.unsure.get(key);
+      if (seq !== undefined && ack.through >= seq) this.unsure.delete(key);
+    }
+  }
+
   /** Adds to the round the count-down (or, when `stored`, the marking) of an envelope's dedup record. */
   private settle(round: ScriptRound, envelope: SentEnvelope, deliveries: number, stored: boolean): OperationReply {
     const { sender, messageId } = envelope;
@@ -366,14 +411,20 @@ type SentEnvelope = Pick<EnvelopeToStore, 'sender' | 'messageId'>;
 /** Per delivery name, the envelope whose deliveries acks deleted, and how many. */
 type Released = Map<string, { envelope: SentEnvelope; count: number }>;
 
+/** The highest seq an ack names. */
+function highestSeq(ack: MailboxAck): number {
+  return ack.also.length > 0 ? Math.max(ack.through, ack.also[ack.also.length - 1]!) : ack.through;
+}
+
 /**
- * The arguments of an ack (redis-scripts.ts, MAILBOX_OPS: `ack`, or `release` when `keyed`): through, the pushed
- * deliveries it frees (deleted without being read): their entry ids, then their delivery names (`ack`) or dedup record
- * keys (`release`); then the entry ids of the listed seqs above through that are not among them.
+ * The arguments of an ack (redis-scripts.ts, MAILBOX_OPS: `ack`, or `release` when `keyed`): through (`0-0`, which
+ * looks for nothing behind the named deliveries, when `look` is false), the pushed deliveries it frees (deleted without
+ * being read): their entry ids, then their delivery names (`ack`) or dedup record keys (`release`); then the entry ids
+ * of the listed seqs above through that are not among them.
  */
-function ackArgs(ack: MailboxAck, keyed: boolean): Array<string | number> {
+function ackArgs(ack: MailboxAck, keyed: boolean, look: boolean): Array<string | number> {
   const pushed = ack.pushed ?? [];
-  const args: Array<string | number> = [entryId(ack.through), pushed.length];
+  const args: Array<string | number> = [look ? entryId(ack.through) : '0-0', pushed.length];
   for (const delivery of pushed) args.push(entryId(delivery.seq));
   for (const delivery of pushed) args.push(keyed ? redisKeys.dedup(delivery.from, delivery.messageId) : deliveryName(delivery.from, delivery.messageId));
   if (ack.also.length === 0) return args;

@@ -119,7 +119,8 @@ return 1
  *   {'duplicate'}; the entry id when stored for one device (a string: no table to build and convert per message),
  *   {'ok', entry id per device} for several; or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
  *   devices in ARGV order).
- * - `ack` — KEYS: mailbox stream (its index is named after it). ARGV: through (an entry id), the number P of pushed
+ * - `ack` — KEYS: mailbox stream (its index is named after it). ARGV: through (an entry id; `0-0` when the relay
+ *   knows it names every delivery up to through, so none is looked for behind them), the number P of pushed
  *   deliveries, the P entry ids of the pushed deliveries (what the relay pushed and the ack freed:
  *   MailboxAck.pushed), their P delivery names, then the entry ids of the listed seqs above through that are not
  *   among them. Deletes those deliveries (and their index entries, where indexes may exist) and returns their names:

@@ -3,7 +3,7 @@
 // retried after a relay died half-way through storing it lands in each mailbox once.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../../../../test/support/redis-server';
+import { monitorRedis, startTestRedis, type TestRedis } from '../../../../test/support/redis-server';
 import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
@@ -73,7 +73,7 @@ describe('Redis store', () => {
    * not), lower-cased command first, up to an ECHO marker sent after it.
    */
   async function watchCommands(): Promise<{ ran: (work: MailboxWriteBatch['acks'][number] | EnvelopeToStore) => Promise<string[][]>; stop: () => void }> {
-    const monitor = await new Redis(redis.url).monitor();
+    const monitor = await monitorRedis(redis.url);
     let commands: string[][] = [];
     let marked = { mark: '', seen: () => {} };
     monitor.on('monitor', (_time: string, args: string[]) => {
@@ -153,12 +153,13 @@ describe('Redis store', () => {
     await expect.poll(() => store.redis.get(redisKeys.sagas)).toBe('0');
     await store.commitMailboxBatch(batch({ enqueues: ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => envelope(id, [bob])) }));
     const pushed = (...seqs: number[]) => seqs.map((seq) => ({ seq, from: alice, messageId: `p${seq}` }));
+    const namesAll = true;
     const record = (id: string) => store.redis.get(redisKeys.dedup(alice, id));
     const { ran, stop } = await watchCommands();
     try {
-      // Every delivery up to through named: deleted by id, only a look for any left unnamed, one SET per record.
-      const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
-      expect(named.filter(([command]) => command === 'xrange')).toEqual([['xrange', redisKeys.mailbox(bob), '-', '0-2', 'COUNT', '1']]);
+      // Every delivery up to through named: deleted by id, no look for any left unnamed, one SET per record.
+      const named = await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2), namesAll });
+      expect(named.filter(([command]) => command === 'xrange')).toEqual([]);
       // Each record's last delivery: counted down by one SET that also reads what it was.
       expect(named.filter(([command, key]) => ['get', 'incrby', 'pexpireat', 'xtrim', 'exists'].includes(command!) && key !== redisKeys.sagas)).toEqual([]);
       expect(named.filter(([command]) => command === 'set').map(([, key, value, option, , get]) => [key, value, option, get])).toEqual([
@@ -168,9 +169,10 @@ describe('Redis store', () => {
       expect(await store.pageMailbox(bob, 0, 10)).toMatchObject([{ seq: 3 }, { seq: 4 }, { seq: 5 }]);
       expect(await store.redis.pttl(redisKeys.dedup(alice, 'p1'))).toBeLessThanOrEqual(RETENTION_MS);
       // Named again, already gone: counted down no further (a record below zero would let a resend be stored again).
-      await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2) });
+      await ran({ mailbox: bob, through: 2, also: [], pushed: pushed(1, 2), namesAll });
       expect([await record('p1'), await record('p2')]).toEqual(['0', '0']);
-      // A delivery up to through that the ack does not name is read for its name, then trimmed and counted down.
+      // An ack that does not say it names them all looks for deliveries up to through: one is read for its name, then
+      // trimmed and counted down.
       const unnamed = await ran({ mailbox: bob, through: 3, also: [5], pushed: pushed(5) });
       expect(unnamed.some(([command, , , , , count]) => command === 'xrange' && count === '256')).toBe(true);
       expect([await record('p3'), await record('p5')]).toEqual(['0', '0']);
@@ -232,6 +234,38 @@ describe('Redis store', () => {
     }
   });
 
+  it('looks behind a named ack only after an ack of this relay on that mailbox failed', async () => {
+    const client = new Redis(redis.url);
+    let failing = false;
+    const flaky = new Proxy(client, {
+      get(target, prop) {
+        if (prop === 'evalsha' && failing) {
+          failing = false;
+          return () => Promise.reject(new Error('READONLY You can\'t write against a read only replica.'));
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const relay = new RedisRelayStore(flaky, { dedupRetentionMs: RETENTION_MS });
+    try {
+      await relay.commitMailboxBatch(batch({ enqueues: ['f1', 'f2', 'f3'].map((id) => envelope(id, [bob])) }));
+      const ack = (through: number) => ({ mailbox: bob, through, also: [], pushed: [{ seq: through, from: alice, messageId: `f${through}` }], namesAll: true });
+      await relay.commitMailboxBatch(batch({ enqueues: ['f1', 'f2', 'f3', 'f4', 'f5'].map((id) => envelope(id, [bob])) }));
+      failing = true;
+      await expect(relay.commitMailboxBatch(batch({ acks: [ack(1)] }))).rejects.toThrow('READONLY');
+      // The next ack names only f2 (the pump freed f1 with the failed one): f1 is found behind it, deleted and counted down.
+      await relay.commitMailboxBatch(batch({ acks: [ack(2)] }));
+      expect((await relay.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['f3', 'f4', 'f5']);
+      expect([await store.redis.get(redisKeys.dedup(alice, 'f1')), await store.redis.get(redisKeys.dedup(alice, 'f2'))]).toEqual(['0', '0']);
+      // That look covered the failed ack: later acks that name all look no more (one that skips f3 leaves it).
+      await relay.commitMailboxBatch(batch({ acks: [ack(4)] }));
+      expect((await relay.pageMailbox(bob, 0, 10)).map((d) => d.messageId)).toEqual(['f3', 'f5']);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('stores a send retried after a relay died mid-store once per mailbox, with the seq it first got', async () => {
     // The dead relay appended to bob's mailbox and died before carol's append and before the dedup record.
     const name = deliveryName(alice, 'half');
@@ -287,7 +321,7 @@ describe('Redis store', () => {
     expect(await store.redis.get(redisKeys.sagas)).toBe('1');
     await retrying.close();
     // Marked: a send looks in each recipient's index (where an unfinished saga's append may be), an ack deletes there.
-    const monitor = await new Redis(redis.url).monitor();
+    const monitor = await monitorRedis(redis.url);
     const commands: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.map(String)));
     try {

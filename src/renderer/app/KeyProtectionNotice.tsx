@@ -10,7 +10,7 @@ export function KeyProtectionNotice({ username, warning }: { username: string; w
   const [open, setOpen] = useState(false);
   if (dismissed) return null;
   return (
-    <div className="key-notice" role="note" aria-label="Key protection">
+    <section className="key-notice" aria-label="Key protection">
       <span>Your keys are not protected by a system keychain on this computer.</span>
       <button type="button" className="button-link" aria-expanded={open} onClick={() => setOpen(!open)}>
         Why?
@@ -26,6 +26,6 @@ export function KeyProtectionNotice({ username, warning }: { username: string; w
         Dismiss
       </button>
       {open && <p className="key-notice-full">{warning} Settings → Account shows this again.</p>}
-    </div>
+    </section>
   );
 }

@@ -25,15 +25,15 @@ describe('banners', () => {
 
   it('shows the key-file warning as one line, explains it on request and stays dismissed after a restart', async () => {
     const { user } = await renderApp(withKeyFile);
-    const notice = await screen.findByRole('note', { name: 'Key protection' });
+    const notice = await screen.findByRole('region', { name: 'Key protection' });
     expect(notice.textContent).not.toContain(WARNING);
     await user.click(within(notice).getByRole('button', { name: 'Why?' }));
     expect(notice.textContent).toContain(WARNING);
     await user.click(within(notice).getByRole('button', { name: 'Dismiss' }));
-    expect(screen.queryByRole('note', { name: 'Key protection' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Key protection' })).toBeNull();
 
     await restartApp(withKeyFile);
     await screen.findByRole('navigation', { name: 'Chats' });
-    expect(screen.queryByRole('note', { name: 'Key protection' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Key protection' })).toBeNull();
   });
 });

@@ -15,7 +15,7 @@ export function MessageSearchResults({ query, titleOf, me }: { query: string; ti
   if (!result) return null;
   return (
     <section className="search-results" aria-label="Messages found" aria-busy={result.searching}>
-      <h3 className="search-results-title">Messages</h3>
+      <h2 className="search-results-title">Messages</h2>
       {result.indexing && (
         <p className="search-indexing" role="status">
           Indexing new messages… some may not be found yet.

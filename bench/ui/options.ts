@@ -20,6 +20,8 @@ export interface UiBenchOptions {
   resultsDir: string;
   /** When set, a V8 CPU profile of the page during the purge is written here (.cpuprofile, for DevTools). */
   purgeProfile: string;
+  /** When set, a Chromium trace of the purge (page, browser and GPU processes, IndexedDB and GC) is written here (.json, for DevTools). */
+  purgeTrace: string;
   /** Chromium's CPU throttling rate during the purge (1: none; 4: a machine four times slower). */
   purgeCpuThrottle: number;
   /**
@@ -45,6 +47,7 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'purge', flag: 'purge', env: 'BENCH_UI_PURGE', fallback: 10_000, help: 'expired disappearing messages purged while frames are recorded' },
   { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from the expected end of seeding them to their expiry' },
   { key: 'purgeProfile', flag: 'purge-profile', env: 'BENCH_UI_PURGE_PROFILE', fallback: '', help: 'write a CPU profile of the page during the purge to this file' },
+  { key: 'purgeTrace', flag: 'purge-trace', env: 'BENCH_UI_PURGE_TRACE', fallback: '', help: 'write a Chromium trace of the purge (IndexedDB, GC, frames) to this file' },
   { key: 'purgeCpuThrottle', flag: 'purge-cpu-throttle', env: 'BENCH_UI_PURGE_CPU_THROTTLE', fallback: 1, help: 'Chromium CPU throttling rate while purging (4: four times slower)' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
   { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },

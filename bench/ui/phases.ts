@@ -8,7 +8,7 @@ import { throttleCpu } from '../../e2e/support/cpu';
 import type { E2eUser } from '../../e2e/support/world';
 import { BenchWorld, type HeadlessPeer, type RelayProcess } from './harness';
 import type { UiBenchOptions } from './options';
-import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searchCaughtUp, searched, sendDone, storedCount, type LongFrame } from './probes';
+import { armOpenChat, armSearch, armSend, catchUpWatcher, caughtUp, openedChat, purgeFrames, scrollFrames, searchCaughtUp, searched, sendDone, storedCount, type LongFrame, type PurgeFrames } from './probes';
 import { RARE_WORD, searchTimings, seedHistories, type SeedResult } from './seed';
 import { CpuProfiles, startCpuSplit, type CpuSplit } from './cpuSplit';
 import { droppedFrames, summarize, type Summary } from './stats';
@@ -55,6 +55,7 @@ export interface PurgeRun {
   timedOut: boolean;
   /** Chromium's long animation frames while purging, longest first, with the scripts in each. */
   longFrames: LongFrame[];
+  slowFrames: PurgeFrames['slowFrames'];
 }
 
 export interface UiBenchResults {
@@ -314,6 +315,9 @@ async function searchRuns(me: E2eUser, messages: number, repetitions: number, lo
   return { messages, limit: SEARCH_LIMIT, typingPauseMs: TYPING_PAUSE_MS, runs };
 }
 
+/** What a purge trace records: the page's tasks and frames, V8's collections, IndexedDB's work in the browser process. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.gc', 'IndexedDB', 'toplevel', 'blink.user_timing'];
+
 /**
  * Seeds `options.purge` messages into the expiring chat, all disappearing at one moment after that, opens the
  * app on that chat and records every frame while the app's expiry worker purges them.
@@ -336,7 +340,13 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
+  const browser = options.purgeTrace ? page.context().browser() : null;
+  await browser?.startTracing(page, { path: options.purgeTrace, categories: TRACE_CATEGORIES });
   const frames = await purgeFrames(page, 'reader', expiresAt, options.purge, 600_000);
+  if (browser) {
+    await browser.stopTracing();
+    log(`Chromium trace of the purge: ${options.purgeTrace}`);
+  }
   if (cdp) {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
     writeFileSync(options.purgeProfile, JSON.stringify(profile));
@@ -345,8 +355,9 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
   await restoreCpu?.();
   const frameMs = summarize(frames.deltas);
   log(`purge of ${options.purge.toLocaleString('en')}${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
+  log(`  frames over 50 ms (end from expiry: length): ${frames.slowFrames.map((frame) => `${frame.atMs}: ${frame.deltaMs}`).join(', ') || 'none'}`);
   for (const frame of frames.longFrames) {
-    log(`  long frame ${frame.durationMs} ms (style and layout ${frame.styleAndLayoutMs} ms): ${frame.scripts.map((script) => `${script.invoker} ${script.sourceFunctionName}@${script.sourceURL} ${script.durationMs} ms`).join('; ') || 'no script'}`);
+    log(`  long frame ${frame.durationMs} ms at ${frame.atMs} ms (render from ${frame.untilRenderMs}, style and layout ${frame.styleAndLayoutMs}, script ${frame.scriptMs} of which forced layout ${frame.forcedLayoutMs}, blocking ${frame.blockingMs} ms): ${frame.scripts.map((script) => `${script.invoker} ${script.sourceFunctionName}@${script.sourceURL} +${script.atMs} ${script.durationMs} ms`).join('; ') || 'no script'}`);
   }
   return {
     messages: options.purge,
@@ -356,6 +367,7 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
     startedLate: frames.startedLate,
     timedOut: frames.timedOut,
     longFrames: frames.longFrames,
+    slowFrames: frames.slowFrames,
   };
 }
 

@@ -305,22 +305,34 @@ export interface PurgeFrames {
   timedOut: boolean;
   /** The browser's long animation frames (over 50 ms) while purging, longest first: what ran in them. */
   longFrames: LongFrame[];
+  /** The frames over 50 ms: when each ended, from the expiry, and how long it was (ms). */
+  slowFrames: { atMs: number; deltaMs: number }[];
 }
 
 /** The fields of Chromium's PerformanceLongAnimationFrameTiming the probe reads (not in TypeScript's DOM types). */
 interface LongAnimationFrame {
   startTime: number;
   duration: number;
+  renderStart: number;
   styleAndLayoutStart: number;
-  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number }[];
+  blockingDuration: number;
+  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; startTime: number; duration: number; forcedStyleAndLayoutDuration: number }[];
 }
 
 export interface LongFrame {
   durationMs: number;
+  /** When it began, from the expiry (ms). */
+  atMs: number;
+  /** Time from its start to its rendering start (0: it did not render), and how much of it blocked input (ms). */
+  untilRenderMs: number;
+  blockingMs: number;
+  /** The scripts' time in all, and in the style and layout they forced (ms). */
+  scriptMs: number;
+  forcedLayoutMs: number;
   /** Time from the frame's rendering start in style and layout (ms). */
   styleAndLayoutMs: number;
   /** The scripts that ran in it, longest first: where they came from and for how long (ms). */
-  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; durationMs: number }[];
+  scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; atMs: number; durationMs: number }[];
 }
 
 /**
@@ -346,9 +358,14 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
             if (entry.startTime + entry.duration < expiryAt || doneAt >= 0) continue;
             longFrames.push({
               durationMs: Math.round(entry.duration),
+              atMs: Math.round(entry.startTime - expiryAt),
+              untilRenderMs: Math.round(entry.renderStart > 0 ? entry.renderStart - entry.startTime : 0),
+              blockingMs: Math.round(entry.blockingDuration),
+              scriptMs: Math.round(entry.scripts.reduce((sum, script) => sum + script.duration, 0)),
+              forcedLayoutMs: Math.round(entry.scripts.reduce((sum, script) => sum + script.forcedStyleAndLayoutDuration, 0)),
               styleAndLayoutMs: Math.round(entry.styleAndLayoutStart > 0 ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0),
               scripts: entry.scripts
-                .map((script) => ({ invoker: script.invoker, sourceFunctionName: script.sourceFunctionName, sourceURL: script.sourceURL.split('/').pop() ?? '', durationMs: Math.round(script.duration) }))
+                .map((script) => ({ invoker: script.invoker, sourceFunctionName: script.sourceFunctionName, sourceURL: script.sourceURL.split('/').pop() ?? '', atMs: Math.round(script.startTime - entry.startTime), durationMs: Math.round(script.duration) }))
                 .sort((a, b) => b.durationMs - a.durationMs)
                 .slice(0, 5),
             });
@@ -383,8 +400,10 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
             w.clearInterval(poll);
             observer.disconnect();
             db.close();
+            const watched = frames.filter((frame) => frame.at >= expiryAt && frame.at - frame.delta <= doneAt);
             resolve({
-              deltas: frames.filter((frame) => frame.at >= expiryAt && frame.at - frame.delta <= doneAt).map((frame) => frame.delta),
+              deltas: watched.map((frame) => frame.delta),
+              slowFrames: watched.filter((frame) => frame.delta > 50).map((frame) => ({ atMs: Math.round(frame.at - expiryAt), deltaMs: Math.round(frame.delta) })),
               purgeMs: doneAt - expiryAt,
               startedLate,
               timedOut,

@@ -189,6 +189,68 @@ export function countTransactions(db: ParleyDatabase): { readonly: number; readw
   return counter;
 }
 
+export interface TransactionWork {
+  mode: 'readonly' | 'readwrite';
+  /** The tables in its scope. */
+  tables: string[];
+  /** Keys and rows it asked IndexedDB for or wrote, per table (a bulk request counts one per key or row). */
+  rows: Record<string, number>;
+}
+
+/**
+ * Records each IndexedDB transaction opened through Dexie, with what it did to each table: what one transaction
+ * holds the tables of its scope for. Counted right above IndexedDB, below the at-rest sealing. Call before first use.
+ */
+export function recordTransactions(db: ParleyDatabase): TransactionWork[] {
+  const opened: TransactionWork[] = [];
+  const work = new WeakMap<object, TransactionWork>();
+  const add = (trans: object, table: string, n: number) => {
+    const entry = work.get(trans);
+    if (entry) entry.rows[table] = (entry.rows[table] ?? 0) + n;
+  };
+  db.use({
+    stack: 'dbcore',
+    name: 'transactionRecorder',
+    level: -20,
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        transaction(stores, mode, options) {
+          const trans = down.transaction(stores, mode, options);
+          const entry: TransactionWork = { mode, tables: [...stores], rows: {} };
+          opened.push(entry);
+          work.set(trans, entry);
+          return trans;
+        },
+        table(tableName: string): DBCoreTable {
+          const table = down.table(tableName);
+          return {
+            ...table,
+            get(request) {
+              add(request.trans, tableName, 1);
+              return table.get(request);
+            },
+            getMany(request) {
+              add(request.trans, tableName, request.keys.length);
+              return table.getMany(request);
+            },
+            async query(request) {
+              const response = await table.query(request);
+              add(request.trans, tableName, Math.max(1, response.result.length));
+              return response;
+            },
+            mutate(request) {
+              add(request.trans, tableName, 'keys' in request && request.keys ? request.keys.length : 'values' in request ? request.values.length : 1);
+              return table.mutate(request);
+            },
+          };
+        },
+      };
+    },
+  });
+  return opened;
+}
+
 export interface TaskWork {
   /** The most rows (values) IndexedDB answered with within one task. */
   rows: number;

@@ -1,15 +1,16 @@
 // Keeps the blind search index current, a bounded slice at a time, from the indexer's queues (indexQueue.ts) — never
 // in the transactions that store, edit, delete or purge messages. A slice takes removals first (deleted and purged
 // messages: their postings go, found by their messageTerms rows, nothing opened or hashed; as many as name at most
-// REMOVAL_ROWS posting rows), else up to SLICE queued seqs: their rows are read and hashed outside any
+// REMOVAL_ROWS posting rows, edited in short transactions of a step each), else up to SLICE queued seqs: their rows are read and hashed outside any
 // write, then one transaction writes their postings and takes them off the queue. The message rows are never
 // written. A message edited or deleted after the slice read it was queued again by its edit or delete, so a later
 // slice puts it right; search meanwhile confirms every hit on the live row (searchMessages.ts), so an old word never
 // finds it.
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
+import { yieldToPage } from '../yieldToPage';
 import { blindTermsOfAll } from './blindTerms';
-import { POSTING_STEP, PostingRowsNamed, replaceIndexedTerms, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { inSteps, POSTING_STEP, PostingRowsNamed, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
@@ -30,25 +31,33 @@ export async function indexNextSlice(db: ParleyDatabase): Promise<number> {
   return (await removeNextSlice(db)) || indexSlice(db, await db.indexQueue.limit(QUEUE_ROWS).toArray());
 }
 
-/** Takes the first messages of the oldest removal row out of the index; returns how many (0: no removal is queued). */
-export async function removeNextSlice(db: ParleyDatabase): Promise<number> {
+/**
+ * Takes the first messages of the oldest removal row out of the index; returns how many (0: no removal is queued).
+ * Their messageTerms rows are read in a read-only transaction, their postings edited a step per transaction
+ * (removeFromPostings, `betweenSteps` between two), then one short transaction deletes the messageTerms rows and moves
+ * the removal row on: no transaction of a slice holds `indexRemovals` — which every purge and delete writes — for
+ * more than that, and a slice cut short is done again from the start (every step of it can be done twice).
+ */
+export async function removeNextSlice(db: ParleyDatabase, betweenSteps: () => Promise<void> = yieldToPage): Promise<number> {
   const [removal] = await db.indexRemovals.limit(1).toArray();
-  return removal ? removeSlice(db, removal) : 0;
+  return removal ? removeSlice(db, removal, betweenSteps) : 0;
 }
 
-async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow): Promise<number> {
-  return db.transaction('rw', db.postings, db.messageTerms, db.indexRemovals, async () => {
-    const held = await termRowsWithin(db, removal, REMOVAL_ROWS);
-    await replaceIndexedTerms(
-      db,
-      removal.seqs.slice(0, held.length).map((seq) => ({ seq, conversationId: removal.conversationId, terms: null })),
-      held,
+async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, betweenSteps: () => Promise<void>): Promise<number> {
+  const held = await db.transaction('r', db.messageTerms, () => termRowsWithin(db, removal, REMOVAL_ROWS));
+  const indexed = held.filter((row): row is MessageTermsRow => row !== undefined);
+  await removeFromPostings(db, removal.conversationId, indexed, betweenSteps);
+  await betweenSteps();
+  await db.transaction('rw', db.messageTerms, db.indexRemovals, async () => {
+    await inSteps(
+      indexed.map((row) => row.seq),
+      (step) => db.messageTerms.bulkDelete(step),
     );
     const rest = removal.seqs.slice(held.length);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);
-    return held.length;
   });
+  return held.length;
 }
 
 /**

@@ -42,7 +42,7 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
  * setIndexedTerms with what the index holds for these messages already read (`before`: their messageTerms rows, in
  * the order of `changes`, in the caller's transaction).
  */
-export async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
+async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
   const edits = new PostingRowsNamed<PostingEdit>();
   const edit = (term: string, conversationId: string, seq: number) =>
     edits.get(term, conversationId, seq, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() }));
@@ -92,8 +92,34 @@ export class PostingRowsNamed<T> {
   }
 }
 
-/** Runs `step` on POSTING_STEP items at a time, one after the other (in the caller's transaction). */
-async function inSteps<T>(items: readonly T[], step: (part: T[]) => Promise<unknown>): Promise<void> {
+/**
+ * Takes these messages (their messageTerms rows, all of `conversationId`) out of their posting rows, each step of
+ * POSTING_STEP rows in a short transaction of its own over `postings` alone, `betweenSteps` awaited between two:
+ * neither the purge (whose transactions queue removals) nor a search waits for more than a step. Their messageTerms
+ * rows stay: the caller deletes them once every step is done, so a removal cut short (the window closed, a crash)
+ * is done again in full from them. Doing it again changes nothing a step already did: a seq not in a row is not
+ * removed, and a row left as it was is not written back.
+ */
+export async function removeFromPostings(
+  db: ParleyDatabase,
+  conversationId: string,
+  termRows: readonly MessageTermsRow[],
+  betweenSteps: () => Promise<void>,
+): Promise<void> {
+  const edits = new PostingRowsNamed<PostingEdit>();
+  for (const { seq, terms } of termRows) {
+    for (const term of terms) edits.get(term, conversationId, seq, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() })).remove.add(seq);
+  }
+  let first = true;
+  await inSteps(edits.values(), async (step) => {
+    if (!first) await betweenSteps();
+    first = false;
+    await db.transaction('rw', db.postings, () => updatePostingStep(db, step));
+  });
+}
+
+/** Runs `step` on POSTING_STEP items at a time, one after the other. */
+export async function inSteps<T>(items: readonly T[], step: (part: T[]) => Promise<unknown>): Promise<void> {
   for (let from = 0; from < items.length; from += POSTING_STEP) await step(items.slice(from, from + POSTING_STEP));
 }
 
@@ -113,14 +139,16 @@ export async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): P
 /**
  * Adds and removes seqs in at most POSTING_STEP posting rows: one bulk read of the rows, one bulk write, one bulk
  * delete — so no IndexedDB answer or callback handles more than a step's rows, however many rows a slice edits (a
- * purge's removal slice: every term of hundreds of messages).
+ * purge's removal slice: every term of hundreds of messages). A row the edit leaves as it was is not written.
  */
 async function updatePostingStep(db: ParleyDatabase, edits: readonly PostingEdit[]): Promise<void> {
   const rows = await db.postings.bulkGet(edits.map((entry) => entry.key));
   const put: PostingRow[] = [];
   const gone: PostingKey[] = [];
   edits.forEach(({ key, add, remove }, index) => {
-    const seqs = editedSeqs(rows[index]?.seqs ?? NO_SEQS, add, remove);
+    const current = rows[index]?.seqs ?? NO_SEQS;
+    const seqs = editedSeqs(current, add, remove);
+    if (seqs === current) return;
     if (seqs.length > 0) put.push({ term: key[0], conversationId: key[1], block: key[2], seqs });
     else if (rows[index]) gone.push(key);
   });

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freshDatabase, measureWorkPerTask } from '../../testing/db';
+import { freshDatabase, measureWorkPerTask, recordTransactions } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
 import { actionFrom, textFrom } from '../../testing/messages';
@@ -9,7 +9,7 @@ import { purgeExpired } from '../expiry';
 import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
-import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, SLICE } from './indexMessages';
+import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, removeNextSlice, SLICE } from './indexMessages';
 import { editedSeqs, POSTING_STEP } from './postings';
 import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
@@ -79,6 +79,18 @@ async function writeScopes(db: ParleyDatabase, run: () => Promise<unknown>): Pro
     spy.mockRestore();
   }
   return scopes;
+}
+
+/** Forty words, common to the messages of commonWordMessages. */
+const vocabulary = Array.from({ length: 40 }, (_, n) => `${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + ((n * 7) % 26))}word${n}`);
+
+/**
+ * Ten words each from the vocabulary and a number of its own: removing them names every posting row of the
+ * vocabulary's prefixes (each holding the seqs of most of the messages) and one or two of each number.
+ */
+function commonWordMessages(count: number): MessageRow[] {
+  const text = (n: number) => [...Array.from({ length: 10 }, (_, k) => vocabulary[(n * 3 + k * 7) % vocabulary.length]), `n${n}`].join(' ');
+  return Array.from({ length: count }, (_, n) => message('dm:bob', text(n), n));
 }
 
 const T = 1_700_000_000_000;
@@ -356,14 +368,7 @@ describe('full-text search over the blind index', () => {
     const db = database();
     const work = measureWorkPerTask(db);
     try {
-      // Ten words each from a vocabulary of forty, and a number of its own: a removal slice names every posting row of
-      // the vocabulary's prefixes (each holding the seqs of most of the messages) and one or two of each number.
-      const vocabulary = Array.from({ length: 40 }, (_, n) => `${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + ((n * 7) % 26))}word${n}`);
-      const text = (n: number) => [...Array.from({ length: 10 }, (_, k) => vocabulary[(n * 3 + k * 7) % vocabulary.length]), `n${n}`].join(' ');
-      const seqs = await addQueued(
-        db,
-        Array.from({ length: 300 }, (_, n) => message('dm:bob', text(n), n)),
-      );
+      const seqs = await addQueued(db, commonWordMessages(300));
       await indexAll(db);
       const before = (await rawRows(db, 'postings')).length;
       expect(before).toBeGreaterThan(4 * POSTING_STEP);
@@ -387,6 +392,56 @@ describe('full-text search over the blind index', () => {
     } finally {
       work.restore();
     }
+  });
+
+  it('takes messages out of the index in transactions of a step each: none edits postings while holding indexRemovals', async () => {
+    const db = database();
+    const transactions = recordTransactions(db);
+    const seqs = await addQueued(db, commonWordMessages(300));
+    await indexAll(db);
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
+    transactions.length = 0;
+    while ((await removeNextSlice(db)) > 0);
+    expect(await postedSeqs(db)).toEqual(new Set());
+
+    const editing = transactions.filter((transaction) => (transaction.rows.postings ?? 0) > 0);
+    expect(editing.length).toBeGreaterThan(4);
+    for (const transaction of editing) {
+      // A step's rows read, then written back or deleted; nothing else, so a purge (which queues removals) never waits for it.
+      expect(transaction.tables).toEqual(['postings']);
+      expect(transaction.rows.postings).toBeLessThanOrEqual(2 * POSTING_STEP);
+    }
+    // The removal row moves on in a transaction of its own, with the messageTerms rows of the messages done.
+    for (const transaction of transactions.filter((transaction) => transaction.tables.includes('indexRemovals') && transaction.mode === 'readwrite')) {
+      expect(transaction.tables).not.toContain('postings');
+      expect(transaction.rows.messageTerms ?? 0).toBeLessThanOrEqual(REMOVAL_SLICE);
+    }
+  });
+
+  it('does a removal cut short between two steps (the window closed) again in full: no hash of it left, the others intact', async () => {
+    const db = database();
+    const seqs = await addQueued(db, commonWordMessages(300));
+    await indexAll(db);
+    const [removed, kept] = [seqs.slice(0, 150), seqs.slice(150)];
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs: removed }));
+    let steps = 0;
+    const closedAfterTwoSteps = async () => {
+      steps += 1;
+      if (steps === 3) throw new Error('the window closed');
+    };
+    await expect(removeNextSlice(db, closedAfterTwoSteps)).rejects.toThrow('the window closed');
+    // Some postings were edited; the messageTerms rows and the removal row are as they were.
+    expect([...(await postedSeqs(db))].filter((seq) => removed.includes(seq)).length).toBeGreaterThan(0);
+    expect(await db.messageTerms.count()).toBe(300);
+    expect((await db.indexRemovals.toArray()).map((row) => row.seqs)).toEqual([removed]);
+
+    await indexAll(db);
+    expect(await postedSeqs(db)).toEqual(new Set(kept));
+    expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual(kept);
+    expect(await db.indexRemovals.count()).toBe(0);
+    const hits = await searchMessages(db, vocabulary[0]!, { limit: 1_000 });
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) expect(kept).toContain(hit.message.seq);
   });
 
   it('pages block by block, newest first, across chats: a common word reads only the newest blocks, an old rare one is found', async () => {

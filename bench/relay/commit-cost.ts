@@ -2,10 +2,14 @@
 // process, so a change to the store gets a before/after that the machine's load disturbs alike. In-process: no
 // sockets, frames or load generator, only commitMailboxBatch with durability `disk` (its fdatasync and the
 // checkpoint worker count, being threads of this process). Each commit holds k random one-to-one sends among
-// 1,000 devices plus one cumulative ack per mailbox that got a delivery in the previous commit, as under
-// `npm run bench:relay`. Prints the median CPU per message of each side and in how many slices B was cheaper.
+// 1,000 devices plus one cumulative ack per mailbox that got a delivery `--ack-lag` commits before, as under
+// `npm run bench:relay`, where a device's ack trails its delivery by the client's hold (70 ms on average with a
+// 100 ms hold at 5 sends/s per device, 126 ms with 250 ms) plus the relay's gathering: 8–14 commits of 10 ms. The lag
+// sets how many deliveries are pending, hence how many pages of the deliveries table a commit rewrites (README.md,
+// "Relay CPU, session 11"). Prints the median CPU per message of each side and in how many slices B was cheaper.
 //
-//   npx tsx bench/relay/commit-cost.ts <checkout A> <checkout B> [--k 25] [--k-b 50] [--slices 30] [--messages 1500]
+//   npx tsx bench/relay/commit-cost.ts <checkout A> <checkout B> [--k 25] [--k-b 50] [--ack-lag 1] [--ack-lag-b N]
+//       [--slices 30] [--messages 1500]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +24,7 @@ const WARM_UP_COMMITS = 300;
 interface Side {
   name: string;
   k: number;
+  lag: number;
   store: RelayStore;
   dataDir: string;
   commit: () => Promise<void>;
@@ -30,33 +35,38 @@ const { values, positionals } = parseArgs({
   options: {
     k: { type: 'string', default: '25' },
     'k-b': { type: 'string' },
+    'ack-lag': { type: 'string', default: '1' },
+    'ack-lag-b': { type: 'string' },
     slices: { type: 'string', default: '30' },
     messages: { type: 'string', default: '1500' },
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: npx tsx bench/relay/commit-cost.ts <checkout A> <checkout B> [--k 25] [--k-b 50] [--slices 30] [--messages 1500]');
+  console.error('usage: npx tsx bench/relay/commit-cost.ts <checkout A> <checkout B> [--k 25] [--k-b 50] [--ack-lag 1] [--ack-lag-b N] [--slices 30] [--messages 1500]');
   process.exit(2);
 }
 const k = Number(values.k);
 const kB = Number(values['k-b'] ?? values.k);
+const lag = Number(values['ack-lag']);
+const lagB = Number(values['ack-lag-b'] ?? values['ack-lag']);
 const slices = Number(values.slices);
 const messagesPerSlice = Number(values.messages);
 const payload = randomBytes(256);
 let nextId = 0;
 
-async function openSide(name: string, checkout: string, sends: number): Promise<Side> {
+async function openSide(name: string, checkout: string, sends: number, ackLag: number): Promise<Side> {
   const module = (await import(join(resolve(checkout), 'src/server/store/sqlite/sqlite-store.ts'))) as {
     openSqliteStore: (options: { dataDir: string; durability: 'disk' }) => RelayStore;
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-commit-cost-'));
   const store = module.openSqliteStore({ dataDir, durability: 'disk' });
   for (let i = 0; i < DEVICES; i++) await store.registerDevice({ address: { user: `user${i}`, device: 1 }, identityKey: 'k', registeredAt: 1 });
-  let acks: MailboxAck[] = [];
+  /** The acks of the last commits' deliveries, oldest first: each is committed ackLag commits after its deliveries. */
+  const trailing: MailboxAck[][] = [];
   const commit = async () => {
-    acks = await commitOnce(store, sends, acks);
+    trailing.push(await commitOnce(store, sends, trailing.length >= ackLag ? trailing.shift()! : []));
   };
-  return { name, k: sends, store, dataDir, commit };
+  return { name, k: sends, lag: ackLag, store, dataDir, commit };
 }
 
 /** One commit of `sends` random sends and `acks`; returns the acks of the deliveries it made. */
@@ -82,8 +92,8 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-const a = await openSide('A', positionals[0]!, k);
-const b = await openSide('B', positionals[1]!, kB);
+const a = await openSide('A', positionals[0]!, k, lag);
+const b = await openSide('B', positionals[1]!, kB, lagB);
 const loadAtStart = loadAverageNow();
 for (let i = 0; i < WARM_UP_COMMITS; i++) {
   await a.commit();
@@ -104,7 +114,7 @@ for (let slice = 0; slice < slices; slice++) {
 }
 const cheaper = perMessage.get(b)!.filter((value, i) => value < perMessage.get(a)![i]!).length;
 for (const side of [a, b]) {
-  console.log(`${side.name}: k = ${side.k}, ${median(perMessage.get(side)!).toFixed(1)} µs of CPU per message (median of ${slices} slices)`);
+  console.log(`${side.name}: k = ${side.k}, acks ${side.lag} commits later, ${median(perMessage.get(side)!).toFixed(1)} µs of CPU per message (median of ${slices} slices)`);
 }
 console.log(`B cheaper in ${cheaper} of ${slices} slices; load average ${loadAtStart.join(' ')} → ${loadAverageNow().join(' ')}`);
 for (const side of [a, b]) {

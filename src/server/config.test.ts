@@ -25,7 +25,7 @@ describe('loadRelayConfig', () => {
       maxUnauthenticatedPerAddress: 64,
       abuseThreshold: 20,
       abuseWindowMs: 10_000,
-      deliveryWindow: 1024,
+      deliveryWindow: 8192,
       deliveryWindowBytes: 8 * 1024 * 1024,
       shutdownGraceMs: 5_000,
       dedupRetentionMs: 7 * 24 * 3600 * 1000,

@@ -162,7 +162,7 @@ export const RELAY_SETTINGS = [
   }),
   setting({ key: 'abuseThreshold', variable: 'PARLEY_RELAY_ABUSE_THRESHOLD', parse: int(1, 1_000_000_000), fallback: () => 20 }),
   setting({ key: 'abuseWindowMs', variable: 'PARLEY_RELAY_ABUSE_WINDOW_MS', parse: int(1, 86_400_000), fallback: () => 10_000 }),
-  setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 1024 }),
+  setting({ key: 'deliveryWindow', variable: 'PARLEY_RELAY_DELIVERY_WINDOW', parse: int(1, 100_000), fallback: () => 8192 }),
   setting({
     key: 'deliveryWindowBytes',
     variable: 'PARLEY_RELAY_DELIVERY_WINDOW_BYTES',

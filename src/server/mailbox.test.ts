@@ -148,6 +148,26 @@ describe('send and deliver', () => {
     expect(online.deliveries).toHaveLength(20);
     await Promise.all([alice.close(), online.close()]);
   });
+
+  it('by default pushes a whole 5,000-message catch-up before the device has acked any of it', async () => {
+    // The client core acks only once the renderer has stored (docs/security.md §11): a window smaller than the backlog
+    // leaves the core waiting on the renderer's commits instead of decrypting the rest while the app starts.
+    const defaults = await startTestRelay({ rateLimitBurst: 100_000, rateLimitPerSecond: 100_000 });
+    try {
+      const alice = await registeredDevice(defaults.url);
+      const bob = await registeredDevice(defaults.url);
+      await bob.close();
+      const count = 5_000;
+      for (let i = 0; i < count; i++) alice.sendNoWait(bob.address, randomPayload(64));
+      for (let rid = 1; rid <= count; rid++) await alice.answerTo(rid, 30_000);
+      const online = await reconnect(defaults.url, bob);
+      await online.next('drained', { timeoutMs: 30_000 });
+      expect(online.deliveries).toHaveLength(count);
+      await Promise.all([alice.close(), online.close()]);
+    } finally {
+      await defaults.close();
+    }
+  }, 60_000);
 });
 
 describe('acks', () => {

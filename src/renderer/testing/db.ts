@@ -260,6 +260,8 @@ export interface TaskWork {
   requests: number;
   /** Tasks that touched IndexedDB. */
   tasks: number;
+  /** Which task is running now (a number that changes from one task to the next). */
+  current(): number;
   reset(): void;
   /** Puts the task counting back (call when done). */
   restore(): void;
@@ -281,6 +283,7 @@ export function measureWorkPerTask(db: ParleyDatabase): TaskWork {
       callback(...args);
     })) as typeof setImmediate;
   const work: TaskWork = Object.assign(counts('rows', 'keys', 'requests', 'tasks'), {
+    current: () => task,
     restore() {
       globalThis.setImmediate = original;
     },

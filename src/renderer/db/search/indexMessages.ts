@@ -10,7 +10,7 @@ import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { yieldToPage } from '../yieldToPage';
 import { blindTermsOfAll } from './blindTerms';
-import { inSteps, POSTING_STEP, PostingRowsNamed, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { inSteps, POSTING_STEP, PostingRemovals, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
@@ -44,13 +44,12 @@ export async function removeNextSlice(db: ParleyDatabase, betweenSteps: () => Pr
 }
 
 async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, betweenSteps: () => Promise<void>): Promise<number> {
-  const held = await db.transaction('r', db.messageTerms, () => termRowsWithin(db, removal, REMOVAL_ROWS));
-  const indexed = held.filter((row): row is MessageTermsRow => row !== undefined);
-  await removeFromPostings(db, removal.conversationId, indexed, betweenSteps);
+  const { held, removals } = await db.transaction('r', db.messageTerms, () => termRowsWithin(db, removal, REMOVAL_ROWS));
+  await removeFromPostings(db, removals, betweenSteps);
   await betweenSteps();
   await db.transaction('rw', db.messageTerms, db.indexRemovals, async () => {
     await inSteps(
-      indexed.map((row) => row.seq),
+      held.filter((row): row is MessageTermsRow => row !== undefined).map((row) => row.seq),
       (step) => db.messageTerms.bulkDelete(step),
     );
     const rest = removal.seqs.slice(held.length);
@@ -62,25 +61,25 @@ async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, between
 
 /**
  * The messageTerms rows of the removal's first messages (at least one, at most REMOVAL_SLICE) whose terms name at
- * most `budget` posting rows in all: read POSTING_STEP at a time, and no further than needed.
+ * most `budget` posting rows in all, and the posting edits that take them out: read POSTING_STEP at a time, each
+ * read's messages added to the edits as it comes (no task goes over more), and no further than needed.
  */
-async function termRowsWithin(db: ParleyDatabase, removal: IndexRemovalRow, budget: number): Promise<(MessageTermsRow | undefined)[]> {
+async function termRowsWithin(
+  db: ParleyDatabase,
+  removal: IndexRemovalRow,
+  budget: number,
+): Promise<{ held: (MessageTermsRow | undefined)[]; removals: PostingRemovals }> {
   const candidates = removal.seqs.slice(0, REMOVAL_SLICE);
   const held: (MessageTermsRow | undefined)[] = [];
-  const rows = new PostingRowsNamed<true>();
-  const named = () => true as const;
+  const removals = new PostingRemovals(removal.conversationId);
   for (let from = 0; from < candidates.length; from += POSTING_STEP) {
     const step = await termRowsOf(db, candidates.slice(from, from + POSTING_STEP));
     for (const [index, row] of step.entries()) {
-      const seq = candidates[from + index]!;
-      const terms = row?.terms ?? [];
-      const added = terms.reduce((count, term) => count + (rows.has(term, removal.conversationId, seq) ? 0 : 1), 0);
-      if (held.length > 0 && rows.size + added > budget) return held;
-      for (const term of terms) rows.get(term, removal.conversationId, seq, named);
+      if (!removals.addWithin(candidates[from + index]!, row?.terms ?? [], budget)) return { held, removals };
       held.push(row);
     }
   }
-  return held;
+  return { held, removals };
 }
 
 /** Indexes up to SLICE seqs from the front of the queue. */

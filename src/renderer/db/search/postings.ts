@@ -45,7 +45,7 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
 async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
   const edits = new PostingRowsNamed<PostingEdit>();
   const edit = (term: string, conversationId: string, seq: number) =>
-    edits.get(term, conversationId, seq, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() }));
+    edits.blockOf(conversationId, seq).get(term, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() }));
   const kept: MessageTermsRow[] = [];
   const dropped: number[] = [];
   changes.forEach((change, index) => {
@@ -61,30 +61,39 @@ async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly Indexed
   await inSteps(dropped, (step) => db.messageTerms.bulkDelete(step));
 }
 
+/** The entries of one chat's block of seqs, by term. */
+interface BlockEntries<T> {
+  has(term: string): boolean;
+  /** The row's entry, made by `make` (given the block) the first time. */
+  get(term: string, make: (block: number) => T): T;
+}
+
 /**
  * Something per posting row, found by the term and a seq the row holds: by chat and block first, then by term, so
  * no key string is built per (term, message) — a removal slice looks up thousands.
  */
-export class PostingRowsNamed<T> {
+class PostingRowsNamed<T> {
   private readonly byBlock = new Map<string, Map<string, T>>();
   size = 0;
 
-  /** The row's entry, made by `make` (given the block) the first time. */
-  get(term: string, conversationId: string, seq: number, make: (block: number) => T): T {
+  /** The entries of the chat's block that `seq` falls in: one key string for all of a message's terms. */
+  blockOf(conversationId: string, seq: number): BlockEntries<T> {
     const block = Math.floor(seq / POSTING_BLOCK);
     const chatBlock = `${conversationId}\u0000${block}`;
     let terms = this.byBlock.get(chatBlock);
     if (!terms) this.byBlock.set(chatBlock, (terms = new Map()));
-    let entry = terms.get(term);
-    if (entry === undefined) {
-      terms.set(term, (entry = make(block)));
-      this.size += 1;
-    }
-    return entry;
-  }
-
-  has(term: string, conversationId: string, seq: number): boolean {
-    return this.byBlock.get(`${conversationId}\u0000${Math.floor(seq / POSTING_BLOCK)}`)?.has(term) ?? false;
+    const entries = terms;
+    return {
+      has: (term) => entries.has(term),
+      get: (term, make) => {
+        let entry = entries.get(term);
+        if (entry === undefined) {
+          entries.set(term, (entry = make(block)));
+          this.size += 1;
+        }
+        return entry;
+      },
+    };
   }
 
   values(): T[] {
@@ -93,25 +102,45 @@ export class PostingRowsNamed<T> {
 }
 
 /**
- * Takes these messages (their messageTerms rows, all of `conversationId`) out of their posting rows, each step of
- * POSTING_STEP rows in a short transaction of its own over `postings` alone, `betweenSteps` awaited between two:
- * neither the purge (whose transactions queue removals) nor a search waits for more than a step. Their messageTerms
- * rows stay: the caller deletes them once every step is done, so a removal cut short (the window closed, a crash)
- * is done again in full from them. Doing it again changes nothing a step already did: a seq not in a row is not
- * removed, and a row left as it was is not written back.
+ * The posting rows a removal edits, each with the seqs to take out of it, gathered a message at a time as its
+ * messageTerms row is read: no task goes over the terms of more messages than one read brought.
  */
-export async function removeFromPostings(
-  db: ParleyDatabase,
-  conversationId: string,
-  termRows: readonly MessageTermsRow[],
-  betweenSteps: () => Promise<void>,
-): Promise<void> {
-  const edits = new PostingRowsNamed<PostingEdit>();
-  for (const { seq, terms } of termRows) {
-    for (const term of terms) edits.get(term, conversationId, seq, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() })).remove.add(seq);
+export class PostingRemovals {
+  private readonly rows = new PostingRowsNamed<PostingEdit>();
+  private messages = 0;
+
+  constructor(private readonly conversationId: string) {}
+
+  /**
+   * Takes message `seq` (with these terms) into the removal, unless the rows named would then be more than `budget`
+   * and some message is in it already; says whether it did.
+   */
+  addWithin(seq: number, terms: readonly string[], budget: number): boolean {
+    const named = this.rows.blockOf(this.conversationId, seq);
+    let added = 0;
+    for (const term of terms) if (!named.has(term)) added += 1;
+    if (this.messages > 0 && this.rows.size + added > budget) return false;
+    this.messages += 1;
+    const make = (term: string) => (block: number) => ({ key: [term, this.conversationId, block] as PostingKey, add: [], remove: new Set<number>() });
+    for (const term of terms) named.get(term, make(term)).remove.add(seq);
+    return true;
   }
+
+  edits(): PostingEdit[] {
+    return this.rows.values();
+  }
+}
+
+/**
+ * Takes a removal's messages out of their posting rows, each step of POSTING_STEP rows in a short transaction of its
+ * own over `postings` alone, `betweenSteps` awaited between two: neither the purge (whose transactions queue
+ * removals) nor a search waits for more than a step. Their messageTerms rows stay: the caller deletes them once every
+ * step is done, so a removal cut short (the window closed, a crash) is done again in full from them. Doing it again
+ * changes nothing a step already did: a seq not in a row is not removed, and a row left as it was is not written back.
+ */
+export async function removeFromPostings(db: ParleyDatabase, removals: PostingRemovals, betweenSteps: () => Promise<void>): Promise<void> {
   let first = true;
-  await inSteps(edits.values(), async (step) => {
+  await inSteps(removals.edits(), async (step) => {
     if (!first) await betweenSteps();
     first = false;
     await db.transaction('rw', db.postings, () => updatePostingStep(db, step));

@@ -10,7 +10,7 @@ import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
 import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, removeNextSlice, SLICE } from './indexMessages';
-import { editedSeqs, POSTING_STEP } from './postings';
+import { editedSeqs, POSTING_STEP, PostingRemovals } from './postings';
 import { indexBehind, queueForIndexing } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
@@ -394,15 +394,30 @@ describe('full-text search over the blind index', () => {
     }
   });
 
-  it('takes messages out of the index in transactions of a step each: none edits postings while holding indexRemovals', async () => {
+  it('takes messages out of the index in transactions of a step each, none holding indexRemovals, and a read of messages per task', async () => {
     const db = database();
     const transactions = recordTransactions(db);
+    const work = measureWorkPerTask(db);
     const seqs = await addQueued(db, commonWordMessages(300));
     await indexAll(db);
     await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
     transactions.length = 0;
-    while ((await removeNextSlice(db)) > 0);
+    // Messages whose terms are gathered into the edits, per task: at most one read's worth.
+    const perTask = new Map<number, number>();
+    const gather = PostingRemovals.prototype.addWithin;
+    const gathered = vi.spyOn(PostingRemovals.prototype, 'addWithin').mockImplementation(function (this: PostingRemovals, ...args) {
+      perTask.set(work.current(), (perTask.get(work.current()) ?? 0) + 1);
+      return gather.apply(this, args);
+    });
+    try {
+      while ((await removeNextSlice(db)) > 0);
+    } finally {
+      gathered.mockRestore();
+      work.restore();
+    }
     expect(await postedSeqs(db)).toEqual(new Set());
+    expect(Math.max(...perTask.values())).toBeLessThanOrEqual(POSTING_STEP + 1);
+    expect([...perTask.values()].reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(300);
 
     const editing = transactions.filter((transaction) => (transaction.rows.postings ?? 0) > 0);
     expect(editing.length).toBeGreaterThan(4);

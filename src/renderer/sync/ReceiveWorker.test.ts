@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
-import type { ReceivedMessage } from '../../shared/ipc';
+import { MAX_RECEIVED_PER_EVENT, type ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
 import { invoke, subscribe } from '../ipc';
 import { freshDatabase } from '../testing/db';
@@ -82,6 +82,21 @@ describe('receive: store, then commit', () => {
     await receive.whenIdle();
     expect(await bodies(db)).toEqual(batch.map((message) => (message.content.kind === 'text' ? message.content.body : '')));
     expect(commits).toEqual([batch.map((message) => message.inboxId)]);
+  });
+
+  it('stores a catch-up handed over as four full events in one transaction', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const stored: number[] = [];
+    const receive = pipeline(db, fakeIpc(), { onStored: (messages) => stored.push(messages.length) });
+    await receive.start();
+    // Handed over together, as main does in a catch-up.
+    for (let event = 0; event < 4; event++) {
+      fake.deliverAll(Array.from({ length: MAX_RECEIVED_PER_EVENT }, (_, i) => textFrom('bob', `e${event}-${i}`, `text ${event}.${i}`)));
+    }
+    await receive.whenIdle();
+    expect(stored).toEqual([4 * MAX_RECEIVED_PER_EVENT]);
+    expect(await db.messages.count()).toBe(4 * MAX_RECEIVED_PER_EVENT);
   });
 
   it('stores whole events per batch, so a commit names whole receive batches of main (its inbox records)', async () => {

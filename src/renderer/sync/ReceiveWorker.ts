@@ -33,6 +33,13 @@ export interface ReceiveWorkerOptions {
 
 /** Main accepts at most this many inbox ids per commit. */
 const MAX_COMMIT = 1000;
+/**
+ * Most messages stored per transaction (whole events, at least one): four of main's events. A catch-up queues many
+ * events at once, and each stored batch has costs of its own besides its rows — the transaction and its lookups, the
+ * commit, the chat list and badge queries that rerun after it, a render — so larger batches store it sooner. Live
+ * traffic comes one event at a time and is stored as it comes.
+ */
+const MAX_STORED_PER_BATCH = 4 * MAX_RECEIVED_PER_EVENT;
 
 export class ReceiveWorker {
   /**
@@ -53,7 +60,7 @@ export class ReceiveWorker {
 
   constructor(options: ReceiveWorkerOptions) {
     this.options = {
-      batchSize: MAX_RECEIVED_PER_EVENT,
+      batchSize: MAX_STORED_PER_BATCH,
       retryDelayMs: 2_000,
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

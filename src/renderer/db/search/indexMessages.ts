@@ -10,7 +10,7 @@ import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { yieldToPage } from '../yieldToPage';
 import { blindTermsOfAll } from './blindTerms';
-import { inSteps, POSTING_STEP, PostingRemovals, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { byRequests, POSTING_STEP, PostingRemovals, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
@@ -48,10 +48,8 @@ async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, between
   await removeFromPostings(db, removals, betweenSteps);
   await betweenSteps();
   await db.transaction('rw', db.messageTerms, db.indexRemovals, async () => {
-    await inSteps(
-      held.filter((row): row is MessageTermsRow => row !== undefined).map((row) => row.seq),
-      (step) => db.messageTerms.bulkDelete(step),
-    );
+    const indexed = held.filter((row): row is MessageTermsRow => row !== undefined).map((row) => row.seq);
+    if (indexed.length > 0) await byRequests(indexed, (seqs) => db.messageTerms.bulkDelete(seqs));
     const rest = removal.seqs.slice(held.length);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);

@@ -13,6 +13,15 @@ export const POSTING_BLOCK = 512;
 /** Most posting rows (or messageTerms rows) read, edited and written back in one step: one IndexedDB answer's worth. */
 export const POSTING_STEP = 64;
 
+/**
+ * Most requests one task makes to IndexedDB for a step's posting rows: they are read, written back and deleted this
+ * many at a time. Issuing a request costs the page's thread time of its own (the key converted, the seqs copied out),
+ * and a bulk call issues all of its requests in one task: a throttled profile of the purge at 3b85662 (bench:ui
+ * --only purge --purge-cpu-throttle 4 --purge-profile, load ~10) had a 64-row step's bulkGet, bulkPut or bulkDelete
+ * at 110–270 ms of one task.
+ */
+export const POSTING_REQUESTS = 16;
+
 /** What the index is to hold for a message: the term hashes of its text now, or nothing (`null`: it is gone). */
 export interface IndexedTerms {
   seq: number;
@@ -148,7 +157,7 @@ export async function removeFromPostings(db: ParleyDatabase, removals: PostingRe
 }
 
 /** Runs `step` on POSTING_STEP items at a time, one after the other. */
-export async function inSteps<T>(items: readonly T[], step: (part: T[]) => Promise<unknown>): Promise<void> {
+async function inSteps<T>(items: readonly T[], step: (part: T[]) => Promise<unknown>): Promise<void> {
   for (let from = 0; from < items.length; from += POSTING_STEP) await step(items.slice(from, from + POSTING_STEP));
 }
 
@@ -166,12 +175,13 @@ export async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): P
 }
 
 /**
- * Adds and removes seqs in at most POSTING_STEP posting rows: one bulk read of the rows, one bulk write, one bulk
- * delete — so no IndexedDB answer or callback handles more than a step's rows, however many rows a slice edits (a
- * purge's removal slice: every term of hundreds of messages). A row the edit leaves as it was is not written.
+ * Adds and removes seqs in at most POSTING_STEP posting rows: the rows read, then written back or deleted,
+ * POSTING_REQUESTS requests at a time — so no IndexedDB answer or callback handles more than a step's rows, and no
+ * task issues more than POSTING_REQUESTS requests, however many rows a slice edits (a purge's removal slice: every
+ * term of hundreds of messages). A row the edit leaves as it was is not written.
  */
 async function updatePostingStep(db: ParleyDatabase, edits: readonly PostingEdit[]): Promise<void> {
-  const rows = await db.postings.bulkGet(edits.map((entry) => entry.key));
+  const rows = (await byRequests(edits.map((entry) => entry.key), (keys) => db.postings.bulkGet(keys))).flat();
   const put: PostingRow[] = [];
   const gone: PostingKey[] = [];
   edits.forEach(({ key, add, remove }, index) => {
@@ -181,8 +191,18 @@ async function updatePostingStep(db: ParleyDatabase, edits: readonly PostingEdit
     if (seqs.length > 0) put.push({ term: key[0], conversationId: key[1], block: key[2], seqs });
     else if (rows[index]) gone.push(key);
   });
-  if (put.length > 0) await db.postings.bulkPut(put);
-  if (gone.length > 0) await db.postings.bulkDelete(gone);
+  if (put.length > 0) await byRequests(put, (part) => db.postings.bulkPut(part));
+  if (gone.length > 0) await byRequests(gone, (part) => db.postings.bulkDelete(part));
+}
+
+/**
+ * Runs `request` on POSTING_REQUESTS items at a time, one after the other; its answers in order. Call it with some
+ * items: inside a transaction, awaiting it with none lost Dexie's transaction (PrematureCommitError in the tests).
+ */
+export async function byRequests<T, R>(items: readonly T[], request: (part: T[]) => Promise<R>): Promise<R[]> {
+  const answers: R[] = [];
+  for (let from = 0; from < items.length; from += POSTING_REQUESTS) answers.push(await request(items.slice(from, from + POSTING_REQUESTS)));
+  return answers;
 }
 
 const NO_SEQS = new Int32Array(0);

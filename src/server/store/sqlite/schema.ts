@@ -30,7 +30,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../relay-store';
 
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /** Decodes base64 text in SQL during the version-4 migration; NULL stays NULL. */
 const BASE64_DECODE_FUNCTION = 'parley_migration_base64_decode';
@@ -175,6 +175,14 @@ const MIGRATIONS: Record<number, string> = {
     ALTER TABLE envelopes ADD COLUMN delivery_seq INTEGER;
     UPDATE envelopes SET remaining = 0, gone_at = sent_at, delivery_device = d.device_id, delivery_seq = d.seq
       FROM deliveries d WHERE d.envelope_id = envelopes.id AND d.payload IS NOT NULL;
+  `,
+  10: `
+    CREATE TABLE payloads (
+      id      INTEGER PRIMARY KEY,            -- the envelope's id: appended in arrival order, freed by range
+      payload BLOB NOT NULL
+    );
+    ALTER TABLE deliveries ADD COLUMN payload_id INTEGER;  -- a single recipient's payload in payloads, while recent
+    CREATE INDEX deliveries_payload ON deliveries (payload_id) WHERE payload_id IS NOT NULL;
   `,
 };
 

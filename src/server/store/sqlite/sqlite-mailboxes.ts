@@ -1,10 +1,15 @@
 // Device mailboxes in SQLite. An envelope is stored once however many mailboxes it goes to; each mailbox holds
 // small delivery rows (device, seq) pointing at it. The envelope row is the dedup record.
-// A single-recipient envelope's payload lives in its delivery row (schema 8), and its ack deletes that row and touches
-// nothing else (schema 9): the envelope was stored with no deliveries to count (`remaining` 0), its dedup retention
-// already running from the relay's acceptance (`gone_at`), and naming its delivery (`delivery_device`, `delivery_seq`)
-// so that a prune can tell whether it is still pending. A fan-out's deliveries (and rows from before schema 8) hold no
-// payload: their acks count the envelope down, and the last one drops its shared payload.
+// A single-recipient envelope's ack deletes its delivery row and touches nothing else (schema 9): the envelope was
+// stored with no deliveries to count (`remaining` 0), its dedup retention already running from the relay's acceptance
+// (`gone_at`), and naming its delivery (`delivery_device`, `delivery_seq`) so that a prune can tell whether it is still
+// pending. Its payload goes in `payloads` under the envelope's id (schema 10), appended in arrival order, and the
+// delivery row points at it (`payload_id`): pending rows stay a few bytes each, so the commits' inserts and acks touch
+// a few pages of `deliveries` however many are pending, and acked payloads are freed by range every
+// PAYLOAD_FREE_EVERY writes, up to the oldest one still pointed at. A payload pending for PAYLOAD_MOVE_AFTER envelopes
+// moves into its delivery row (`deliveries.payload`, as schema 8 stored all of them), so an offline recipient never
+// holds the range back for long. A fan-out's deliveries hold no payload: their acks count the envelope down, and the
+// last one drops its shared payload.
 // Retention (docs/protocol.md, "Dedup"): a record goes once its `gone_at` is older than the cut-off and no delivery of
 // it is pending. A prune that meets one still pending parks it: `gone_at` is cleared and a single recipient's payload
 // moves into the envelope, so its ack counts it down like a fan-out's and sets `gone_at` to the ack's time, and a later
@@ -34,6 +39,11 @@ export const SEQ_RESERVATION = 1024;
 /** Rows per multi-row insert: (rows × columns) parameters stay far below SQLite's limit of 32,766. */
 const ENVELOPE_ROWS_PER_INSERT = 32;
 const DELIVERY_ROWS_PER_INSERT = 128;
+const PAYLOAD_ROWS_PER_INSERT = 128;
+/** Writes between two passes that free acked payloads by range (and move long-pending ones out of the way). */
+export const PAYLOAD_FREE_EVERY = 10;
+/** Envelopes stored after a pending payload, beyond which it moves into its delivery row. */
+export const PAYLOAD_MOVE_AFTER = 20_000;
 
 interface MailboxEntry {
   id: number;
@@ -78,13 +88,13 @@ function prepareStatements(db: Database.Database) {
     /** Plucked: per delivery deleted, the envelope its ack counts down (null for one holding its payload). */
     ackThrough: db
       .prepare<[number, number], number | null>(
-        'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING CASE WHEN payload IS NULL THEN envelope_id END',
+        'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING CASE WHEN payload IS NULL AND payload_id IS NULL THEN envelope_id END',
       )
       .pluck(),
     ackListed: db
       .prepare<[number, string], number | null>(
         `DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?))
-         RETURNING CASE WHEN payload IS NULL THEN envelope_id END`,
+         RETURNING CASE WHEN payload IS NULL AND payload_id IS NULL THEN envelope_id END`,
       )
       .pluck(),
     /**
@@ -98,8 +108,8 @@ function prepareStatements(db: Database.Database) {
        FROM json_each(?) AS j WHERE envelopes.id = j.value ->> 0`,
     ),
     page: db.prepare<[number, number, number], PageRow>(
-      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, coalesce(d.payload, e.payload) AS payload, e.sent_at
-       FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id
+      `SELECT d.seq, e.message_id, e.sender_user, e.sender_device, coalesce(d.payload, p.payload, e.payload) AS payload, e.sent_at
+       FROM deliveries d JOIN envelopes e ON e.id = d.envelope_id LEFT JOIN payloads p ON p.id = d.payload_id
        WHERE d.device_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
     ),
     pruneCandidates: db.prepare<[number, number], PruneCandidate>(
@@ -114,10 +124,20 @@ function prepareStatements(db: Database.Database) {
     /** …and a single recipient's pending delivery gives its payload to the envelope, so that its ack counts it down. */
     parkSingle: db.prepare<[number, number, number]>(
       `UPDATE envelopes SET remaining = 1, delivery_device = NULL, delivery_seq = NULL,
-         payload = (SELECT payload FROM deliveries WHERE device_id = ? AND seq = ?)
+         payload = (SELECT coalesce(d.payload, p.payload) FROM deliveries d LEFT JOIN payloads p ON p.id = d.payload_id
+                    WHERE d.device_id = ? AND d.seq = ?)
        WHERE id = ?`,
     ),
-    dropDeliveryPayload: db.prepare<[number, number]>('UPDATE deliveries SET payload = NULL WHERE device_id = ? AND seq = ?'),
+    dropDeliveryPayload: db.prepare<[number, number]>('UPDATE deliveries SET payload = NULL, payload_id = NULL WHERE device_id = ? AND seq = ?'),
+    /** Payloads pending since before the given id move into their delivery rows. */
+    movePayloads: db.prepare<[number]>(
+      `UPDATE deliveries SET payload = (SELECT payload FROM payloads WHERE id = deliveries.payload_id), payload_id = NULL
+       WHERE payload_id IS NOT NULL AND payload_id < ?`,
+    ),
+    /** Every payload below the oldest one a delivery points at has been acked. */
+    freePayloads: db.prepare<[number]>(
+      'DELETE FROM payloads WHERE id < coalesce((SELECT min(payload_id) FROM deliveries WHERE payload_id IS NOT NULL), ?)',
+    ),
   };
 }
 
@@ -127,9 +147,14 @@ export class SqliteMailboxes {
   private readonly mailboxes = new Map<string, MailboxEntry>();
   private readonly envelopeInserts = new Map<number, Database.Statement<unknown[], number>>();
   private readonly deliveryInserts = new Map<number, Database.Statement<unknown[]>>();
+  private readonly payloadInserts = new Map<number, Database.Statement<unknown[]>>();
+  /** write() calls, for PAYLOAD_FREE_EVERY, and the highest id in payloads. */
+  private writes = 0;
+  private lastEnvelopeId = 0;
 
   constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
+    this.lastEnvelopeId = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM payloads').pluck().get() ?? 0;
   }
 
   /** Applies a batch; call inside a transaction, and forget() if that transaction fails. */
@@ -137,6 +162,7 @@ export class SqliteMailboxes {
     this.applyAcks(batch.acks, batch.now);
     const reserving = new Set<MailboxEntry>();
     const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, batch.now, reserving);
+    if (++this.writes % PAYLOAD_FREE_EVERY === 0) this.freePayloads();
     if (reserving.size > 0) {
       this.statements.saveNextSeqs.run(JSON.stringify([...reserving].map((m) => [m.id, m.reservedTo])));
     }
@@ -148,6 +174,12 @@ export class SqliteMailboxes {
     const moved = [...this.mailboxes.values()].filter((m) => m.nextSeq < m.reservedTo);
     if (moved.length > 0) this.statements.saveNextSeqs.run(JSON.stringify(moved.map((m) => [m.id, m.nextSeq])));
     for (const m of moved) m.reservedTo = m.nextSeq;
+  }
+
+  /** Moves payloads pending for long into their delivery rows, then frees every payload below the oldest pending. */
+  freePayloads(): void {
+    if (this.lastEnvelopeId > PAYLOAD_MOVE_AFTER) this.statements.movePayloads.run(this.lastEnvelopeId - PAYLOAD_MOVE_AFTER);
+    this.statements.freePayloads.run(this.lastEnvelopeId + 1);
   }
 
   /** The transaction holding the last write() rolled back: the in-memory counters are no longer true. */
@@ -257,6 +289,7 @@ export class SqliteMailboxes {
     }
     const inserted = this.insertEnvelopes(envelopes, candidates, targets, plannedSeq, now);
     const deliveryRows: unknown[] = [];
+    const payloadRows: unknown[] = [];
     for (const i of candidates) {
       const id = inserted.get(i);
       if (id === undefined) {
@@ -279,12 +312,14 @@ export class SqliteMailboxes {
           reserving.add(mailbox);
         }
         if (single && seq !== plannedSeq[i]) this.statements.moveDeliveryPointer.run(seq, id);
-        deliveryRows.push(mailbox.id, seq, id, single ? envelopes[i]!.payload : null);
+        deliveryRows.push(mailbox.id, seq, id, single ? id : null);
+        if (single) payloadRows.push(id, envelopes[i]!.payload);
         return { recipient: address, seq };
       });
       outcomes[i] = { status: 'stored', deliveries };
     }
     this.insertDeliveries(deliveryRows);
+    this.insertPayloads(payloadRows);
     // A refused send is a duplicate when its key was stored before (its first copy may have had other recipients).
     for (const i of unknownRefusals) {
       const { messageId, sender } = envelopes[i]!;
@@ -333,7 +368,23 @@ export class SqliteMailboxes {
     return inserted;
   }
 
-  /** `rows` holds (device id, seq, envelope id, payload or null) quadruples, flattened. */
+  /** `rows` holds (envelope id, payload) pairs, flattened. */
+  private insertPayloads(rows: readonly unknown[]): void {
+    const perInsert = PAYLOAD_ROWS_PER_INSERT * 2;
+    for (let start = 0; start < rows.length; start += perInsert) {
+      const chunk = rows.slice(start, start + perInsert);
+      const count = chunk.length / 2;
+      let statement = this.payloadInserts.get(count);
+      if (statement === undefined) {
+        statement = this.db.prepare(`INSERT INTO payloads (id, payload) VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
+        this.payloadInserts.set(count, statement);
+      }
+      statement.run(...chunk);
+      this.lastEnvelopeId = Math.max(this.lastEnvelopeId, chunk[chunk.length - 2] as number);
+    }
+  }
+
+  /** `rows` holds (device id, seq, envelope id, payload id or null) quadruples, flattened. */
   private insertDeliveries(rows: readonly unknown[]): void {
     const perInsert = DELIVERY_ROWS_PER_INSERT * 4;
     for (let start = 0; start < rows.length; start += perInsert) {
@@ -363,7 +414,7 @@ export class SqliteMailboxes {
     let statement = this.deliveryInserts.get(rows);
     if (statement === undefined) {
       statement = this.db.prepare(
-        `INSERT INTO deliveries (device_id, seq, envelope_id, payload) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO deliveries (device_id, seq, envelope_id, payload_id) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`,
       );
       this.deliveryInserts.set(rows, statement);
     }

@@ -8,7 +8,7 @@ import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
-import { SEQ_RESERVATION } from './sqlite-mailboxes';
+import { PAYLOAD_FREE_EVERY, PAYLOAD_MOVE_AFTER, SEQ_RESERVATION } from './sqlite-mailboxes';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
 describeRelayStoreContract('SQLite', async () => {
@@ -150,6 +150,45 @@ describe('SQLite store', () => {
     expect(await store.pruneDedupRecords(6001, 100)).toBe(3);
     await store.commitMailboxBatch(batch({ now: 7000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
     expect(await store.pruneDedupRecords(7001, 100)).toBe(1);
+  });
+
+  /** Reads the store's file on a connection of its own: (payloads stored, delivery rows holding their payload). */
+  function payloadRows(): { payloads: number; inRows: number } {
+    const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      return {
+        payloads: db.prepare<[], number>('SELECT count(*) FROM payloads').pluck().get()!,
+        inRows: db.prepare<[], number>('SELECT count(*) FROM deliveries WHERE payload IS NOT NULL').pluck().get()!,
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('keeps a single recipient\'s payload out of its delivery row and frees it by range once acked', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: ['a', 'b', 'c'].map((id) => envelope(id, [bob])) }));
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('d', [carol])], acks: [{ mailbox: bob, through: 2, also: [] }] }));
+    expect(payloadRows()).toEqual({ payloads: 4, inRows: 0 });
+    for (let i = 0; i < PAYLOAD_FREE_EVERY; i++) await store.commitMailboxBatch(batch({}));
+    // 'a' and 'b' are acked; 'c' is pending, so 'd' behind it stays too.
+    expect(payloadRows()).toEqual({ payloads: 2, inRows: 0 });
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.messageId, Buffer.from(d.payload).toString()])).toEqual([['c', 'payload-c']]);
+    await store.commitMailboxBatch(batch({ acks: [{ mailbox: bob, through: 3, also: [] }, { mailbox: carol, through: 1, also: [] }] }));
+    for (let i = 0; i < PAYLOAD_FREE_EVERY; i++) await store.commitMailboxBatch(batch({}));
+    expect(payloadRows()).toEqual({ payloads: 0, inRows: 0 });
+  });
+
+  it('moves a payload pending for long into its delivery row, so it no longer holds the range back', async () => {
+    await store.commitMailboxBatch(batch({ enqueues: [envelope('offline', [bob])] }));
+    const perBatch = 1000;
+    for (let n = 0; n * perBatch <= PAYLOAD_MOVE_AFTER + perBatch; n++) {
+      const enqueues = Array.from({ length: perBatch }, (_, i) => envelope(`m${n}-${i}`, [carol]));
+      await store.commitMailboxBatch(batch({ mailboxQuota: 10 * perBatch, enqueues, acks: [{ mailbox: carol, through: n * perBatch, also: [] }] }));
+    }
+    for (let i = 0; i < PAYLOAD_FREE_EVERY; i++) await store.commitMailboxBatch(batch({}));
+    // Only carol's last batch is pending in payloads; bob's one moved into its row.
+    expect(payloadRows()).toEqual({ payloads: perBatch, inRows: 1 });
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.messageId, Buffer.from(d.payload).toString()])).toEqual([['offline', 'payload-offline']]);
   });
 
   it('prunes in chunks of at most the limit, however many pending records it meets', async () => {

@@ -6,7 +6,9 @@ import type { TestRelay } from '../support/relay-harness';
 import { registerDevice, sleep, trackTransports, transportFor, useTestRelay, waitFor, waitForState } from './support';
 
 let relay: TestRelay;
-useTestRelay((started) => (relay = started));
+// A window smaller than the drain below, so acks must keep it going.
+const WINDOW = 128;
+useTestRelay((started) => (relay = started), { deliveryWindow: WINDOW });
 const track = trackTransports();
 
 describe('mailbox drain on (re)connect', () => {
@@ -17,7 +19,7 @@ describe('mailbox drain on (re)connect', () => {
     sender.start();
     await waitForState(sender, 'online');
 
-    const COUNT = 300; // more than the relay's delivery window (128), so acks must keep the drain going
+    const COUNT = 300; // more than WINDOW, so acks must keep the drain going
     const ids = Array.from({ length: COUNT }, (_, i) => `drain-${String(i).padStart(4, '0')}`);
     for (const [i, id] of ids.entries()) {
       await sender.send(id, [{ user: bob.username, device: 1 }], new TextEncoder().encode(`message ${i}`));

@@ -91,11 +91,11 @@ export async function sendUntilSent(
   }
 }
 
-/** Starts a relay before the file's tests and closes it after them; `onStarted` is given it. */
-export function useTestRelay(onStarted: (relay: TestRelay) => void): void {
+/** Starts a relay (with `overrides` of its settings) before the file's tests and closes it after them; `onStarted` is given it. */
+export function useTestRelay(onStarted: (relay: TestRelay) => void, overrides: Parameters<typeof startTestRelay>[0] = {}): void {
   let relay: TestRelay | undefined;
   beforeAll(async () => {
-    relay = await startTestRelay();
+    relay = await startTestRelay(overrides);
     onStarted(relay);
   });
   afterAll(async () => {

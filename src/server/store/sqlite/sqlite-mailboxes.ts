@@ -7,7 +7,7 @@
 // delivery row points at it (`payload_id`): pending rows stay a few bytes each, so the commits' inserts and acks touch
 // a few pages of `deliveries` however many are pending, and acked payloads are freed by range every
 // PAYLOAD_FREE_EVERY writes, up to the oldest one still pointed at. A payload pending for PAYLOAD_MOVE_AFTER envelopes
-// moves into its delivery row (`deliveries.payload`, as schema 8 stored all of them), so an offline recipient never
+// or PAYLOAD_MOVE_AFTER_MS moves into its delivery row (`deliveries.payload`, as schema 8 stored all of them), so an offline recipient never
 // holds the range back for long. A fan-out's deliveries hold no payload: their acks count the envelope down, and the
 // last one drops its shared payload.
 // Retention (docs/protocol.md, "Dedup"): a record goes once its `gone_at` is older than the cut-off and no delivery of
@@ -44,6 +44,8 @@ const PAYLOAD_ROWS_PER_INSERT = 128;
 export const PAYLOAD_FREE_EVERY = 10;
 /** Envelopes stored after a pending payload, beyond which it moves into its delivery row. */
 export const PAYLOAD_MOVE_AFTER = 20_000;
+/** …or for this long (by the batches' clock), whichever comes first: an acked payload lingers about this long at most. */
+export const PAYLOAD_MOVE_AFTER_MS = 60_000;
 
 interface MailboxEntry {
   id: number;
@@ -151,6 +153,8 @@ export class SqliteMailboxes {
   /** write() calls, for PAYLOAD_FREE_EVERY, and the highest id in payloads. */
   private writes = 0;
   private lastEnvelopeId = 0;
+  /** lastEnvelopeId at past free passes, oldest first, back to the newest one at least PAYLOAD_MOVE_AFTER_MS old. */
+  private idsAt: Array<{ at: number; id: number }> = [];
 
   constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
@@ -162,7 +166,7 @@ export class SqliteMailboxes {
     this.applyAcks(batch.acks, batch.now);
     const reserving = new Set<MailboxEntry>();
     const enqueues = this.applyEnqueues(batch.enqueues, batch.mailboxQuota, batch.now, reserving);
-    if (++this.writes % PAYLOAD_FREE_EVERY === 0) this.freePayloads();
+    if (++this.writes % PAYLOAD_FREE_EVERY === 0) this.freePayloads(batch.now);
     if (reserving.size > 0) {
       this.statements.saveNextSeqs.run(JSON.stringify([...reserving].map((m) => [m.id, m.reservedTo])));
     }
@@ -177,8 +181,12 @@ export class SqliteMailboxes {
   }
 
   /** Moves payloads pending for long into their delivery rows, then frees every payload below the oldest pending. */
-  freePayloads(): void {
-    if (this.lastEnvelopeId > PAYLOAD_MOVE_AFTER) this.statements.movePayloads.run(this.lastEnvelopeId - PAYLOAD_MOVE_AFTER);
+  private freePayloads(now: number): void {
+    this.idsAt.push({ at: now, id: this.lastEnvelopeId });
+    while (this.idsAt.length > 1 && this.idsAt[1]!.at <= now - PAYLOAD_MOVE_AFTER_MS) this.idsAt.shift();
+    const old = this.idsAt[0]!.at <= now - PAYLOAD_MOVE_AFTER_MS ? this.idsAt[0]!.id + 1 : 0;
+    const below = Math.max(old, this.lastEnvelopeId - PAYLOAD_MOVE_AFTER);
+    if (below > 0) this.statements.movePayloads.run(below);
     this.statements.freePayloads.run(this.lastEnvelopeId + 1);
   }
 

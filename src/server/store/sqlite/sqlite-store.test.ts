@@ -8,7 +8,7 @@ import { makeTempDir, removeDir } from '../../../../test/support/relay-harness';
 import type { Address } from '../../../shared/protocol';
 import { describeRelayStoreContract } from '../relay-store.contract';
 import type { EnvelopeToStore, MailboxWriteBatch } from '../relay-store';
-import { PAYLOAD_FREE_EVERY, PAYLOAD_MOVE_AFTER, SEQ_RESERVATION } from './sqlite-mailboxes';
+import { PAYLOAD_FREE_EVERY, PAYLOAD_MOVE_AFTER, PAYLOAD_MOVE_AFTER_MS, SEQ_RESERVATION } from './sqlite-mailboxes';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 
 describeRelayStoreContract('SQLite', async () => {
@@ -189,6 +189,15 @@ describe('SQLite store', () => {
     // Only carol's last batch is pending in payloads; bob's one moved into its row.
     expect(payloadRows()).toEqual({ payloads: perBatch, inRows: 1 });
     expect((await store.pageMailbox(bob, 0, 10)).map((d) => [d.messageId, Buffer.from(d.payload).toString()])).toEqual([['offline', 'payload-offline']]);
+  });
+
+  it('moves a payload pending for PAYLOAD_MOVE_AFTER_MS into its delivery row, however few were sent since', async () => {
+    await store.commitMailboxBatch(batch({ now: 1000, enqueues: [envelope('offline', [bob]), envelope('read', [carol])] }));
+    for (let i = 0; i < PAYLOAD_FREE_EVERY; i++) await store.commitMailboxBatch(batch({ now: 1000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(payloadRows()).toEqual({ payloads: 2, inRows: 0 });
+    for (let i = 0; i < PAYLOAD_FREE_EVERY; i++) await store.commitMailboxBatch(batch({ now: 1000 + PAYLOAD_MOVE_AFTER_MS }));
+    expect(payloadRows()).toEqual({ payloads: 0, inRows: 1 });
+    expect((await store.pageMailbox(bob, 0, 10)).map((d) => Buffer.from(d.payload).toString())).toEqual(['payload-offline']);
   });
 
   it('prunes in chunks of at most the limit, however many pending records it meets', async () => {

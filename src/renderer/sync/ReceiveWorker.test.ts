@@ -84,19 +84,31 @@ describe('receive: store, then commit', () => {
     expect(commits).toEqual([batch.map((message) => message.inboxId)]);
   });
 
-  it('stores a catch-up handed over as four full events in one transaction', async () => {
+  it('stores a catch-up handed over as five full events in two transactions: the first event, then the other four', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();
     const stored: number[] = [];
     const receive = pipeline(db, fakeIpc(), { onStored: (messages) => stored.push(messages.length) });
     await receive.start();
     // Handed over together, as main does in a catch-up.
-    for (let event = 0; event < 4; event++) {
+    for (let event = 0; event < 5; event++) {
       fake.deliverAll(Array.from({ length: MAX_RECEIVED_PER_EVENT }, (_, i) => textFrom('bob', `e${event}-${i}`, `text ${event}.${i}`)));
     }
     await receive.whenIdle();
-    expect(stored).toEqual([4 * MAX_RECEIVED_PER_EVENT]);
-    expect(await db.messages.count()).toBe(4 * MAX_RECEIVED_PER_EVENT);
+    expect(stored).toEqual([MAX_RECEIVED_PER_EVENT, 4 * MAX_RECEIVED_PER_EVENT]);
+    expect(await db.messages.count()).toBe(5 * MAX_RECEIVED_PER_EVENT);
+  });
+
+  it('stores what main held at start first as one event, then the rest in batches of up to four events', async () => {
+    const held = Array.from({ length: 1_300 }, (_, i) => ({ ...textFrom('bob', `m${i}`, `text ${i}`), inboxId: `inbox-${i}` }));
+    new FakeParley({ account: fakeAccount('alice'), pending: held }).install(window);
+    const db = freshDatabase();
+    const stored: number[] = [];
+    const receive = pipeline(db, fakeIpc(), { onStored: (messages) => stored.push(messages.length) });
+    await receive.start();
+    await receive.whenIdle();
+    expect(stored).toEqual([MAX_RECEIVED_PER_EVENT, 4 * MAX_RECEIVED_PER_EVENT, 1_300 - 5 * MAX_RECEIVED_PER_EVENT]);
+    expect(await bodies(db)).toEqual(held.map((message) => (message.content.kind === 'text' ? message.content.body : '')));
   });
 
   it('stores whole events per batch, so a commit names whole receive batches of main (its inbox records)', async () => {

@@ -84,8 +84,10 @@ export class ReceiveWorker {
     }
     const early = this.early ?? [];
     this.early = null;
-    // What main held from before comes from several of its records at once: stored in batches of the usual size.
-    for (let start = 0; start < pending.length; start += this.options.batchSize) this.enqueue(pending.slice(start, start + this.options.batchSize));
+    // What main held from before comes from several of its records at once: queued as events of main's size, so the
+    // first batch can be one of them (drain).
+    const size = this.firstBatchSize();
+    for (let start = 0; start < pending.length; start += size) this.enqueue(pending.slice(start, start + size));
     for (const messages of early) this.enqueue(messages);
   }
 
@@ -135,7 +137,9 @@ export class ReceiveWorker {
     // The batch after the one being written, prepared (rows made and sealed) while that one's transaction commits.
     let ahead: Ahead | null = null;
     while (this.queue.length > 0 && !this.stopped) {
-      const current = ahead ?? this.prepare(0);
+      // The first batch of a drain is one event: all its rows are sealed before any is written, so a small one is
+      // stored soon (the chat list shows a catch-up early) while the next, larger one is prepared meanwhile.
+      const current = ahead ?? this.prepare(0, this.firstBatchSize());
       ahead = null;
       let outcome;
       try {
@@ -159,11 +163,16 @@ export class ReceiveWorker {
     }
   }
 
-  /** Prepares the batch of whole events that starts at queue position `from`: as many as fit in batchSize (at least one). */
-  private prepare(from: number): Ahead {
+  /** The first batch of a drain, and the events what main held at start is handed in: one of main's events. */
+  private firstBatchSize(): number {
+    return Math.min(MAX_RECEIVED_PER_EVENT, this.options.batchSize);
+  }
+
+  /** Prepares the batch of whole events that starts at queue position `from`: as many as fit in `limit` (at least one). */
+  private prepare(from: number, limit = this.options.batchSize): Ahead {
     let events = from + 1;
     let size = this.queue[from]!.length;
-    while (events < this.queue.length && size + this.queue[events]!.length <= this.options.batchSize) size += this.queue[events++]!.length;
+    while (events < this.queue.length && size + this.queue[events]!.length <= limit) size += this.queue[events++]!.length;
     const prepared = prepareReceived(this.options.db, this.queue.slice(from, events).flat(), this.options.me);
     // Awaited only when its turn comes; a failure then is handled there.
     prepared.catch(() => undefined);

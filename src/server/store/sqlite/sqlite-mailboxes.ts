@@ -384,7 +384,9 @@ export class SqliteMailboxes {
       const count = chunk.length / 2;
       let statement = this.payloadInserts.get(count);
       if (statement === undefined) {
-        statement = this.db.prepare(`INSERT INTO payloads (id, payload) VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
+        // OR REPLACE: envelope ids are reused once the newest records are pruned, and a payload acked before its
+        // record was pruned may still wait for a free pass under that id. Nothing points at it any more.
+        statement = this.db.prepare(`INSERT OR REPLACE INTO payloads (id, payload) VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
         this.payloadInserts.set(count, statement);
       }
       statement.run(...chunk);

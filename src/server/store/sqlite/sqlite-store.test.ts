@@ -178,6 +178,18 @@ describe('SQLite store', () => {
     expect(payloadRows()).toEqual({ payloads: 0, inRows: 0 });
   });
 
+  it('stores a new message under the id of a pruned one whose acked payload was not freed yet', async () => {
+    // A quiet relay: one message, acked, its record pruned after the retention before PAYLOAD_FREE_EVERY writes came.
+    await store.commitMailboxBatch(batch({ now: 5000, enqueues: [envelope('old', [bob])] }));
+    await store.commitMailboxBatch(batch({ now: 6000, acks: [{ mailbox: bob, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(100_000, 100)).toBe(1);
+    expect(payloadRows().payloads).toBe(1);
+    // The next envelope may take the freed id: its payload replaces the stale one.
+    const stored = await store.commitMailboxBatch(batch({ now: 200_000, enqueues: [envelope('new', [bob])] }));
+    expect(stored.enqueues[0]!.status).toBe('stored');
+    expect((await store.pageMailbox(bob, 1, 10)).map((d) => [d.messageId, Buffer.from(d.payload).toString()])).toEqual([['new', 'payload-new']]);
+  });
+
   it('moves a payload pending for long into its delivery row, so it no longer holds the range back', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('offline', [bob])] }));
     const perBatch = 1000;

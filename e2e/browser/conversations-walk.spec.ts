@@ -115,6 +115,8 @@ test('keyboard only, narrow window, long, multi-line and emoji-only messages', a
     // The composer's hint stays on one line.
     const hint = alice.page.locator('.composer-hint');
     expect((await hint.boundingBox())?.height).toBeLessThan((await hint.evaluate(FONT_SIZE)) * 2);
+    // Someone moving by headings still finds the app's name while the chat list is hidden.
+    await expect(alice.page.getByRole('heading', { level: 1, name: 'Parley' })).toHaveCount(1);
     const own = bubble(alice.page, '🎉🎉🎉');
     await own.hover();
     const toolbar = own.getByRole('toolbar', { name: 'Message actions' });

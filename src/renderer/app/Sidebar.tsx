@@ -17,7 +17,10 @@ export function Sidebar({ username }: { username: string }) {
     <aside className="sidebar">
       <header className="sidebar-header">
         <div className="identity">
-          <h1 className="app-title">Parley</h1>
+          {/* The name as shown; the page's h1 is SignedInApp's. */}
+          <p className="app-title" aria-hidden="true">
+            Parley
+          </p>
           <p className="app-user">
             <span className={`presence-dot${online ? ' presence-online' : ''}`} aria-hidden="true" />
             <span className="visually-hidden">Signed in as </span>

@@ -39,6 +39,11 @@ export function SignedInApp({ account }: { account: AccountView }) {
   return (
     <>
       <div className="app" id="app-root-content">
+        {/* The page's one h1, in a landmark of its own: the sidebar (which shows the name) is hidden while a chat is
+            open in a narrow window. */}
+        <header className="visually-hidden">
+          <h1>Parley</h1>
+        </header>
         <ConnectionBanner />
         <UpdateBanner />
         <HistoryImportBanner />

@@ -1,7 +1,8 @@
 // The menu of one message (right click, the toolbar's "More", or Enter / Shift+F10 on a selected message): the quick
-// reactions row and the actions, each with its keyboard shortcut shown. Rendered into the body (the list's rows are
-// transformed, which would move a fixed element), placed at the pointer and kept on screen; arrow keys move between
-// items, Escape closes and focus returns to the message.
+// reactions row and the actions, each with its keyboard shortcut shown. Rendered outside the list (its rows are
+// transformed, which would move a fixed element) but inside the landmark it was opened from (the chat pane or the
+// sidebar), so assistive technology finds it where it belongs; placed at the pointer and kept on screen; arrow keys
+// move between items, Escape closes and focus returns to the message.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { QUICK_REACTIONS } from '../../../shared/conversations/messageRules';
@@ -31,9 +32,18 @@ interface MessageMenuProps {
 
 const MARGIN = 8;
 
+/** Landmarks that hold the lists this menu opens from; none of them is transformed. */
+const HOST_LANDMARKS = 'main, aside';
+
 export function MessageMenu({ at, actions, myReaction, onReact, onMoreReactions, onClose, label = 'Message actions' }: MessageMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
+  const anchor = useRef<HTMLSpanElement>(null);
+  const [host, setHost] = useState<Element | null>(null);
   const [place, setPlace] = useState(at);
+
+  useLayoutEffect(() => {
+    setHost(anchor.current?.closest(HOST_LANDMARKS) ?? document.body);
+  }, []);
 
   useLayoutEffect(() => {
     const element = menu.current;
@@ -44,7 +54,7 @@ export function MessageMenu({ at, actions, myReaction, onReact, onMoreReactions,
       y: Math.max(MARGIN, Math.min(at.y, window.innerHeight - height - MARGIN)),
     });
     element.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-  }, [at]);
+  }, [at, host]);
 
   useEffect(() => {
     const away = (event: PointerEvent) => {
@@ -84,6 +94,7 @@ export function MessageMenu({ at, actions, myReaction, onReact, onMoreReactions,
     run();
   };
 
+  if (!host) return <span ref={anchor} hidden />;
   return createPortal(
     <div ref={menu} className="message-menu" role="menu" aria-label={label} style={{ left: place.x, top: place.y }} onKeyDown={onKeyDown}>
       {onReact && (
@@ -136,6 +147,6 @@ export function MessageMenu({ at, actions, myReaction, onReact, onMoreReactions,
         </button>
       ))}
     </div>,
-    document.body,
+    host,
   );
 }

@@ -59,4 +59,22 @@ describe('the message menu and the reaction picker with the keyboard', () => {
     expect(picker.isConnected).toBe(false);
     expect(document.activeElement).toBe(second);
   });
+
+  it('opens inside the landmark it was opened from, where assistive technology looks for it', async () => {
+    const { user } = await renderApp({ contacts: [fakeContact('bob')], seed });
+    act(() => useChats.getState().select('dm:bob'));
+    const second = await messageNamed('second from bob');
+    act(() => second.focus());
+    await user.keyboard('{Enter}');
+    const menu = await screen.findByRole('menu', { name: 'Message actions' }, patient);
+    expect(screen.getByRole('main').contains(menu)).toBe(true);
+    expect(second.contains(menu)).toBe(false);
+    await user.keyboard('{Escape}');
+
+    const chat = document.querySelector<HTMLElement>('[data-conversation="dm:bob"]')!;
+    await user.pointer({ keys: '[MouseRight]', target: chat });
+    const chatMenu = screen.getByRole('menu', { name: 'Chat actions: bob' });
+    expect(screen.getByRole('complementary').contains(chatMenu)).toBe(true);
+    expect(document.activeElement).toBe(within(chatMenu).getAllByRole('menuitem')[0]);
+  });
 });

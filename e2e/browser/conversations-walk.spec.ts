@@ -4,28 +4,15 @@
 // deleted for everyone while it is being written (its text goes from the screen and from both people's storage); a
 // 30 s timer while the recipient's chat is closed (gone 30 s after sending on the sender's side, 30 s after reading on
 // the reader's), right-to-left text edited and quoted, and pin, mute and block with the keyboard (focus stays put).
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { bubble, composer, dialog, messageScroller, openChat, registeredUsers, send, startChat, storedRows } from '../support/app';
+import { FONT_SIZE, expectInsideWindow } from '../support/layout';
 import { World, useWorld } from '../support/world';
 
 let world: World;
 useWorld((created) => (world = created));
 
 const menu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
-
-/** The box of an element against the window: nothing of it may be outside. */
-async function expectInsideWindow(page: Page, element: Locator): Promise<void> {
-  const box = await element.boundingBox();
-  const size = page.viewportSize()!;
-  expect(box, 'on screen').not.toBeNull();
-  expect(box!.x).toBeGreaterThanOrEqual(0);
-  expect(box!.y).toBeGreaterThanOrEqual(0);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
-  expect(box!.y + box!.height).toBeLessThanOrEqual(size.height);
-}
-
-// Page-side, as source: this file is compiled without the DOM's types.
-const FONT_SIZE = new Function('node', 'return parseFloat(getComputedStyle(node).fontSize)') as (node: unknown) => number;
 
 test('keyboard only, narrow window, long, multi-line and emoji-only messages', async () => {
   test.setTimeout(420_000);

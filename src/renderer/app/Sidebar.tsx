@@ -24,7 +24,7 @@ export function Sidebar({ username }: { username: string }) {
           <p className="app-user">
             <span className={`presence-dot${online ? ' presence-online' : ''}`} aria-hidden="true" />
             <span className="visually-hidden">Signed in as </span>
-            {username}
+            <span className="app-user-name">{username}</span>
             <span className="visually-hidden">{online ? ', connected' : ', not connected'}</span>
           </p>
         </div>

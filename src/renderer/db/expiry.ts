@@ -6,6 +6,7 @@ import { ulid } from 'ulid';
 import type { ParleyDatabase } from './database';
 import { forgetQuotesOf } from './actions';
 import { clearFieldsUpToHere } from './atRest/clearFields';
+import { deleteByRuns } from './deleteByRuns';
 import { noteFileDeletions } from './fileDeletions';
 import { queueForRemoval } from './search/indexQueue';
 import type { MessageRow, StoredMessage } from './rows';
@@ -130,7 +131,7 @@ async function purgeSlice(db: ParleyDatabase, now: number, clock: () => number):
 /** One step's rows, their queued sends, receipts and the quotes of them. */
 async function purgeStep(db: ParleyDatabase, expired: readonly ExpiredKeys[]): Promise<void> {
   if (expired.length === 0) return;
-  await deleteRows(db, expired.map((message) => message.seq));
+  await deleteByRuns(db.messages, expired.map((message) => message.seq), (seqs) => db.messages.bulkDelete(seqs));
   await db.outbox.where('messageId').anyOf(expired.map((message) => message.messageId)).delete();
   await db.receipts.where('[conversationId+messageId]').anyOf(expired.map((message) => [message.conversationId, message.messageId])).delete();
   const byConversation = new Map<string, string[]>();
@@ -140,41 +141,6 @@ async function purgeStep(db: ParleyDatabase, expired: readonly ExpiredKeys[]): P
     else byConversation.set(conversationId, [messageId]);
   }
   for (const [conversationId, ids] of byConversation) await forgetQuotesOf(db, conversationId, ids);
-}
-
-/**
- * Deletes these message rows with one request per run of neighbouring rows: expired messages are mostly neighbours
- * (a chat's messages expire in the order they were read or sent), and a delete request per row was most of a purge
- * batch's main-thread time (IndexedDB takes each request from the page's thread). The rows between the first and the
- * last are read as keys only to find the runs; when the rows are scattered, it is one request per row after all.
- */
-async function deleteRows(db: ParleyDatabase, seqs: readonly number[]): Promise<void> {
-  const wanted = new Set(seqs);
-  const sorted = [...wanted].sort((a, b) => a - b);
-  if (sorted.length === 0) return;
-  const between = (await db.messages
-    .where(':id')
-    .between(sorted[0]!, sorted[sorted.length - 1]!, true, true)
-    .limit(sorted.length * 2 + 1)
-    .primaryKeys()) as number[];
-  let runStart: number | undefined;
-  let runEnd = 0;
-  const runs: [number, number][] = [];
-  for (const seq of between) {
-    if (wanted.has(seq)) {
-      runStart ??= seq;
-      runEnd = seq;
-    } else if (runStart !== undefined) {
-      runs.push([runStart, runEnd]);
-      runStart = undefined;
-    }
-  }
-  if (runStart !== undefined) runs.push([runStart, runEnd]);
-  if (between.length > sorted.length * 2 || runs.length * 2 > sorted.length) {
-    await db.messages.bulkDelete(sorted);
-    return;
-  }
-  for (const [first, last] of runs) await db.messages.where(':id').between(first, last, true, true).delete();
 }
 
 /** What the purge reads of an expired row: fields the at-rest sealing keeps in clear. */

@@ -151,8 +151,8 @@ export async function notedFileDeletions(db: ParleyDatabase): Promise<GoneMessag
   return (await db.fileDeletions.toArray()).flatMap((note) => note.messages);
 }
 
-/** Counts the delete requests made to IndexedDB's messages table: one per key deleted, one per range. Call before first use. */
-export function countDeleteRequests(db: ParleyDatabase): { requests: number } {
+/** Counts the delete requests made to one IndexedDB table (messages unless named): one per key deleted, one per range. Call before first use. */
+export function countDeleteRequests(db: ParleyDatabase, tableName = 'messages'): { requests: number } {
   const counter = { requests: 0 };
   wrapTables(
     db,
@@ -165,7 +165,7 @@ export function countDeleteRequests(db: ParleyDatabase): { requests: number } {
         return table.mutate(request);
       },
     }),
-    { only: 'messages', level: -20 },
+    { only: tableName, level: -20 },
   );
   return counter;
 }

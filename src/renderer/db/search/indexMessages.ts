@@ -7,6 +7,7 @@
 // slice puts it right; search meanwhile confirms every hit on the live row (searchMessages.ts), so an old word never
 // finds it.
 import type { ParleyDatabase } from '../database';
+import { deleteByRuns } from '../deleteByRuns';
 import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
 import { yieldToPage } from '../yieldToPage';
 import { blindTermsOfAll } from './blindTerms';
@@ -49,7 +50,8 @@ async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, between
   await betweenSteps();
   await db.transaction('rw', db.messageTerms, db.indexRemovals, async () => {
     const indexed = held.filter((row): row is MessageTermsRow => row !== undefined).map((row) => row.seq);
-    if (indexed.length > 0) await byRequests(indexed, (seqs) => db.messageTerms.bulkDelete(seqs));
+    // Mostly one range delete per run of neighbouring seqs (a purge's messages), not a request per row.
+    if (indexed.length > 0) await deleteByRuns(db.messageTerms, indexed, (seqs) => byRequests(seqs, (part) => db.messageTerms.bulkDelete(part)));
     const rest = removal.seqs.slice(held.length);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freshDatabase, measureWorkPerTask, recordTransactions } from '../../testing/db';
+import { countDeleteRequests, freshDatabase, measureWorkPerTask, recordTransactions } from '../../testing/db';
 import type { ParleyDatabase } from '../database';
 import type { IndexQueueRow, MessageRow, MessageTermsRow, PostingRow, StoredMessage } from '../rows';
 import { actionFrom, textFrom } from '../../testing/messages';
@@ -426,11 +426,29 @@ describe('full-text search over the blind index', () => {
       expect(transaction.tables).toEqual(['postings']);
       expect(transaction.rows.postings).toBeLessThanOrEqual(2 * POSTING_STEP);
     }
-    // The removal row moves on in a transaction of its own, with the messageTerms rows of the messages done.
+    // The removal row moves on in a transaction of its own, with the messageTerms rows of the messages done: their
+    // keys read (neighbours here), then one range deleted.
     for (const transaction of transactions.filter((transaction) => transaction.tables.includes('indexRemovals') && transaction.mode === 'readwrite')) {
       expect(transaction.tables).not.toContain('postings');
-      expect(transaction.rows.messageTerms ?? 0).toBeLessThanOrEqual(REMOVAL_SLICE);
+      expect(transaction.rows.messageTerms ?? 0).toBeLessThanOrEqual(REMOVAL_SLICE + 1);
     }
+  });
+
+  it("deletes a removal's messageTerms rows with a request per run of neighbouring seqs, never another chat's between them", async () => {
+    const db = database();
+    const deletes = countDeleteRequests(db, 'messageTerms');
+    // Bob's messages in runs of 40, with one of Carol's after each run.
+    const rows = Array.from({ length: 246 }, (_, n) => (n % 41 === 40 ? message('dm:carol', `carol ${vocabulary[n % 40]}`, n) : message('dm:bob', `bob ${vocabulary[n % 40]}`, n)));
+    const seqs = await addQueued(db, rows);
+    await indexAll(db);
+    const bobs = seqs.filter((_, n) => rows[n]!.conversationId === 'dm:bob');
+    const carols = seqs.filter((_, n) => rows[n]!.conversationId === 'dm:carol');
+    await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs: bobs }));
+    while ((await removeNextSlice(db)) > 0);
+    expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual(carols);
+    expect(await postedSeqs(db)).toEqual(new Set(carols));
+    // Six runs of Bob's, not 240 single deletes.
+    expect(deletes.requests).toBe(6);
   });
 
   it('does a removal cut short between two steps (the window closed) again in full: no hash of it left, the others intact', async () => {

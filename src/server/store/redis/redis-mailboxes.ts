@@ -335,12 +335,18 @@ export class RedisMailboxes {
    */
   private put(round: ScriptRound, envelope: EnvelopeToStore, quota: number): { reply: OperationReply; devices: Address[] } {
     const sender = normalizeUsername(envelope.sender.user);
-    const keys = [redisKeys.dedup(envelope.sender, envelope.messageId)];
+    const dedup = redisKeys.dedup(envelope.sender, envelope.messageId);
     const slots = recipientSlots(envelope.recipients);
     let total = 0;
     for (const slot of slots) total += slot.devices.length;
     // Strings where the script hands them to a command, numbers where it counts with them (script-round.ts).
     const args: Array<string | number | Uint8Array> = [quota, entryHead(envelope.sender, envelope.messageId, envelope.sentAt), envelope.payload, String(total)];
+    if (total === 1) {
+      // One device: its mailbox stream is all the script needs (it reads the devices hash's key off it if need be).
+      const address = { user: slots[0]!.user, device: slots[0]!.devices[0]! };
+      return { reply: round.add('put', sender, [dedup, redisKeys.mailbox(address)], args), devices: [address] };
+    }
+    const keys = [dedup];
     const devices: Address[] = [];
     for (const slot of slots) {
       keys.push(redisKeys.devices(slot.user));

@@ -113,9 +113,10 @@ return 1
  *   indexes may exist it reads one (`EXISTS`): there, an append of an unfinished saga (`append`) may already hold
  *   the envelope, whose seq it then takes. KEYS: the dedup record, then per recipient user its devices hash and, per
  *   device, its mailbox stream (its index is named after it). ARGV: quota, the entry's head (mailbox-entry.ts),
- *   payload, the number of recipient devices, then per user its device count and device ids. For one device the
- *   append is `XADD NOMKSTREAM` and the devices hash is read only when that finds no stream (nothing was appended
- *   then, so a refusal takes no seq). Returns
+ *   payload, the number of recipient devices, then per user its device count and device ids. For one device (the
+ *   number '1') the call carries only the dedup record and the mailbox stream as KEYS and nothing after the number:
+ *   the append is `XADD NOMKSTREAM`, and the devices hash and the device id are read off the mailbox's key only when
+ *   that finds no stream (nothing was appended then, so a refusal takes no seq). Returns
  *   {'duplicate'}; the entry id when stored for one device (a string: no table to build and convert per message),
  *   {'ok', entry id per device} for several; or, writing nothing, {'unknown' | 'full', indexes} (1-based, over the
  *   devices in ARGV order).
@@ -238,11 +239,63 @@ function ops.undo(k, a, e)
   redis.call('ZREM', c[k + 2], c[a + 1])
   return 1
 end
+-- Whether the device of a mailbox stream's key ('${KEY_PREFIX}{user}:mb:device') is known (its devices hash holds it).
+local function mailboxDeviceKnown(mailbox)
+  local user, device = string.match(mailbox, '^(.*}):mb:(.*)$')
+  return redis.call('HEXISTS', user .. ':devices', device) == 1
+end
+-- The dedup record's resend check and marking for n deliveries in one command: SET NX creates the record (awaiting
+-- every delivery) unless one exists, and GET hands back the one that does. Returns the record as record() reads it.
+local function mark(dedup, n)
+  local old = redis.pcall('SET', dedup, n, 'NX', 'PX', ceiling, 'GET')
+  if type(old) == 'table' then return 'hash' end
+  if old then return tonumber(old) end
+  return false
+end
+local UNKNOWN_ONE, FULL_ONE = {'unknown', 1}, {'full', 1}
+-- put for one device: its mailbox stream is the call's second key, the rest of the arguments are not sent.
+local function putOne(dedup, mailbox, quota, head, payload)
+  local pending = redis.call('XLEN', mailbox)
+  local id = false
+  if indexed then
+    local index = indexOf(mailbox)
+    if redis.call('EXISTS', index) == 1 then id = redis.call('ZSCORE', index, string.match(head, '^(.*):')) end
+    if id then id = '0-' .. id end
+  end
+  -- A mailbox at its quota holds entries (so its device is known) unless the quota is 0.
+  local refusal = false
+  if not id and pending >= quota then
+    if pending == 0 and not mailboxDeviceKnown(mailbox) then refusal = UNKNOWN_ONE else refusal = FULL_ONE end
+  end
+  local value = mark(dedup, '1')
+  if stored(dedup, value) then return DUPLICATE end
+  if refusal then
+    if value == false then redis.call('DEL', dedup) end
+    return refusal
+  end
+  if not id then
+    -- NOMKSTREAM appends nothing where the device has no stream: one never sent to, or no device.
+    id = redis.pcall('XADD', mailbox, 'NOMKSTREAM', '0-*', head, payload)
+    if id == false then
+      if not mailboxDeviceKnown(mailbox) then
+        if value == false then redis.call('DEL', dedup) end
+        return UNKNOWN_ONE
+      end
+      id = redis.pcall('XADD', mailbox, '0-*', head, payload)
+    end
+    if type(id) == 'table' then
+      -- Not stored: no record says it was.
+      if value == false then redis.call('DEL', dedup) end
+      error(id)
+    end
+  end
+  -- A record that existed (acks that came first, or one of the earlier layout) is counted up now.
+  if value ~= false then tally(dedup, value, 1, true) end
+  return id
+end
 function ops.put(k, a, e)
   local dedup, quota, head, payload = c[k + 1], c[a + 1], c[a + 2], c[a + 3]
-  -- An envelope for one device is appended with NOMKSTREAM, which stores nothing where the device has no stream: only
-  -- then is the devices hash read (and a refusal after it takes no seq).
-  local single = c[a + 4] == '1'
+  if c[a + 4] == '1' then return putOne(dedup, c[k + 2], quota, head, payload) end
   -- First the checks, building a table only for what they find (rare): unknown devices, full mailboxes, and entries
   -- of a saga (another relay's, with WAIT or of an earlier version) that died before its marking.
   local unknown, full, found
@@ -253,7 +306,7 @@ function ops.put(k, a, e)
       n = n + 1
       local mailbox, pending = c[ki + i], 0
       if not unknown then pending = redis.call('XLEN', mailbox) end
-      if not ((single and quota > 0) or known(devices, c[ai + i], pending)) then
+      if not known(devices, c[ai + i], pending) then
         if not unknown then unknown = {'unknown'} end
         unknown[#unknown + 1] = n
       elseif not unknown then
@@ -274,11 +327,8 @@ function ops.put(k, a, e)
     ki = ki + 1 + count
     ai = ai + 1 + count
   end
-  -- The resend check and the marking in one command: SET NX creates the record (awaiting every delivery) unless one
-  -- exists, and GET hands back the one that does. A resend is a duplicate whatever its recipients now are.
-  local old = redis.pcall('SET', dedup, c[a + 4], 'NX', 'PX', ceiling, 'GET')
-  local value = false
-  if type(old) == 'table' then value = 'hash' elseif old then value = tonumber(old) end
+  -- A resend is a duplicate whatever its recipients now are.
+  local value = mark(dedup, c[a + 4])
   if stored(dedup, value) then return DUPLICATE end
   if unknown or full then
     if value == false then redis.call('DEL', dedup) end
@@ -291,16 +341,6 @@ function ops.put(k, a, e)
     for i = 1, count do
       n = n + 1
       local id = found and found[n]
-      if not id and single then
-        id = redis.pcall('XADD', c[ki + i], 'NOMKSTREAM', '0-*', head, payload)
-        if id == false then
-          -- No stream: a device never sent to (its first append creates it), or no device.
-          if redis.call('HEXISTS', c[ki], c[ai + i]) == 0 then
-            if value == false then redis.call('DEL', dedup) end
-            return {'unknown', 1}
-          end
-        end
-      end
       if not id then id = redis.pcall('XADD', c[ki + i], '0-*', head, payload) end
       if type(id) == 'table' then
         -- Not stored: no record says it was (appends already made come again on a resend, as with any saga).

@@ -234,6 +234,38 @@ describe('Redis store', () => {
     }
   });
 
+  it("sends a one-device put its dedup record's and mailbox's keys only: the devices hash is named by the mailbox's key", async () => {
+    const client = new Redis(redis.url);
+    const calls: Buffer[] = [];
+    const recording = new Proxy(client, {
+      get(target, prop) {
+        if (prop === 'evalsha') {
+          return (sha: string, keyCount: number, ...rest: Array<string | number | Buffer>) => {
+            calls.push(rest[keyCount] as Buffer);
+            return client.evalsha(sha, keyCount, ...rest);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const recorded = new RedisRelayStore(recording, { dedupRetentionMs: RETENTION_MS });
+    try {
+      const names = (call: Buffer | undefined) => ['devices', 'mb:1', 'dd:1:'].filter((part) => call?.includes(part));
+      // Bob has no stream yet: the script reads the devices hash whose key it took from the mailbox's, and stores.
+      const one = await recorded.commitMailboxBatch(batch({ enqueues: [envelope('k1', [bob])] }));
+      expect(one.enqueues).toEqual([{ status: 'stored', deliveries: [{ recipient: bob, seq: 1 }] }]);
+      expect(names(calls.at(-1))).toEqual(['mb:1', 'dd:1:']);
+      const ghost: Address = { user: 'ghost', device: 1 };
+      expect((await recorded.commitMailboxBatch(batch({ enqueues: [envelope('k2', [ghost])] }))).enqueues).toEqual([{ status: 'unknown_recipient', recipients: [ghost] }]);
+      // Several devices: the devices hashes travel with the call.
+      await recorded.commitMailboxBatch(batch({ enqueues: [envelope('k3', [bob, carol])] }));
+      expect(names(calls.at(-1))).toEqual(['devices', 'mb:1', 'dd:1:']);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('looks behind a named ack only after an ack of this relay on that mailbox failed', async () => {
     const client = new Redis(redis.url);
     let failing = false;

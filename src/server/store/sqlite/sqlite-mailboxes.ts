@@ -87,12 +87,17 @@ function prepareStatements(db: Database.Database) {
     ),
     /** The seq a single-recipient envelope's delivery got, when it is not the one planned (applyEnqueues). */
     moveDeliveryPointer: db.prepare<[number, number]>('UPDATE envelopes SET delivery_seq = ? WHERE id = ?'),
-    /** Plucked: per delivery deleted, the envelope its ack counts down (null for one holding its payload). */
-    ackThrough: db
-      .prepare<[number, number], number | null>(
-        'DELETE FROM deliveries WHERE device_id = ? AND seq <= ? RETURNING CASE WHEN payload IS NULL AND payload_id IS NULL THEN envelope_id END',
+    /**
+     * Plucked: the envelopes a cumulative ack counts down (fan-outs' deliveries, which hold no payload). Read apart
+     * from the delete, which then needs no RETURNING: that costs SQLite far more than this read (README.md, "Relay
+     * CPU, session 12").
+     */
+    countedThrough: db
+      .prepare<[number, number], number>(
+        'SELECT envelope_id FROM deliveries WHERE device_id = ? AND seq <= ? AND payload IS NULL AND payload_id IS NULL',
       )
       .pluck(),
+    ackThrough: db.prepare<[number, number]>('DELETE FROM deliveries WHERE device_id = ? AND seq <= ?'),
     ackListed: db
       .prepare<[number, string], number | null>(
         `DELETE FROM deliveries WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?))
@@ -147,7 +152,7 @@ export class SqliteMailboxes {
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** By "user.device"; dropped whole when a transaction fails, since its rollback does not reach memory. */
   private readonly mailboxes = new Map<string, MailboxEntry>();
-  private readonly envelopeInserts = new Map<number, Database.Statement<unknown[], number>>();
+  private readonly envelopeInserts = new Map<number, Database.Statement<unknown[]>>();
   private readonly deliveryInserts = new Map<number, Database.Statement<unknown[]>>();
   private readonly payloadInserts = new Map<number, Database.Statement<unknown[]>>();
   /** write() calls, for PAYLOAD_FREE_EVERY, and the highest id in payloads. */
@@ -250,7 +255,11 @@ export class SqliteMailboxes {
     for (const ack of acks) {
       const mailbox = this.mailbox(ack.mailbox);
       if (mailbox === undefined) continue;
-      let removed = ack.through > 0 ? release(this.statements.ackThrough.all(mailbox.id, ack.through)) : 0;
+      let removed = 0;
+      if (ack.through > 0) {
+        release(this.statements.countedThrough.all(mailbox.id, ack.through));
+        removed = this.statements.ackThrough.run(mailbox.id, ack.through).changes;
+      }
       if (ack.also.length > 0) removed += release(this.statements.ackListed.all(mailbox.id, JSON.stringify(ack.also)));
       mailbox.pending -= removed;
     }
@@ -358,19 +367,19 @@ export class SqliteMailboxes {
         if (recipients.length === 1) parameters.push(user, e.sender.device, e.messageId, null, e.sentAt, 0, now, recipients[0]!.mailbox.id, plannedSeq[i]);
         else parameters.push(user, e.sender.device, e.messageId, e.payload, e.sentAt, recipients.length, now, null, null);
       }
-      // RETURNING's order is unspecified, but row ids are handed out in insertion order (each one above the largest
-      // so far), so sorted they line up with the chunk when every row went in.
-      const ids = this.envelopeInsert(chunk.length).all(...parameters).sort((a, b) => a - b);
-      if (ids.length === chunk.length) {
-        chunk.forEach((i, j) => inserted.set(i, ids[j]!));
+      // No RETURNING, which costs SQLite more than the insert: a row id is one above the largest so far, so the rows
+      // that went in got consecutive ids, in chunk order, ending at lastInsertRowid.
+      const { changes, lastInsertRowid } = this.envelopeInsert(chunk.length).run(parameters);
+      const last = Number(lastInsertRowid);
+      if (changes === chunk.length) {
+        chunk.forEach((i, j) => inserted.set(i, last - changes + 1 + j));
         continue;
       }
-      // Some keys were stored before: look each envelope up; the new ones have the ids just returned.
-      const fresh = new Set(ids);
+      // Some keys were stored before: look each envelope up; the new ones have ids in the range just handed out.
       for (const i of chunk) {
         const { messageId, sender } = envelopes[i]!;
         const id = this.statements.findEnvelope.get(messageId, normalizeUsername(sender.user), sender.device)?.id;
-        if (id !== undefined && fresh.has(id)) inserted.set(i, id);
+        if (id !== undefined && changes > 0 && id > last - changes && id <= last) inserted.set(i, id);
       }
     }
     return inserted;
@@ -403,18 +412,14 @@ export class SqliteMailboxes {
     }
   }
 
-  /** Plucked: the id of each envelope inserted (none for a key stored before). */
-  private envelopeInsert(rows: number): Database.Statement<unknown[], number> {
+  private envelopeInsert(rows: number): Database.Statement<unknown[]> {
     let statement = this.envelopeInserts.get(rows);
     if (statement === undefined) {
-      statement = this.db
-        .prepare<unknown[], number>(
-          `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining, gone_at, delivery_device, delivery_seq)
-           VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-           ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING
-           RETURNING id`,
-        )
-        .pluck();
+      statement = this.db.prepare(
+        `INSERT INTO envelopes (sender_user, sender_device, message_id, payload, sent_at, remaining, gone_at, delivery_device, delivery_seq)
+         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (message_id, sender_user, sender_device) DO NOTHING`,
+      );
       this.envelopeInserts.set(rows, statement);
     }
     return statement;

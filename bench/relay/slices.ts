@@ -8,6 +8,7 @@
 // carried an ack, where the variant's driver counts them.
 //
 //   npx tsx bench/relay/slices.ts --variant base=/tmp/base --variant new=. [--variant g20=.,PARLEY_RELAY_COMMIT_GATHER_MS=20]
+//       [--variant sgc=.,--single-threaded-gc]   (a setting starting with -- is a Node option of the relay process)
 //       [--devices 200] [--per-device 5] [--slice 6] [--slices 6]
 //
 // A checkout made with `git archive <commit> | tar -x -C <dir>` and `ln -s "$PWD/node_modules" <dir>/` will do.
@@ -33,6 +34,7 @@ interface Variant {
   name: string;
   dir: string;
   env: NodeJS.ProcessEnv;
+  nodeArgs: string[];
   relay?: ServerProcess;
   dataDir?: string;
   driver?: LoadDriver & { ackCounts?: AckCounts };
@@ -62,8 +64,9 @@ function parseVariant(spec: string): Variant {
   const [name, rest] = spec.split(/=(.*)/s, 2);
   const [dir, ...settings] = (rest ?? '').split(',');
   if (!name || !dir) throw new Error(`--variant ${spec}: expected name=dir[,SETTING=value…]`);
-  const env = Object.fromEntries(settings.map((setting) => setting.split(/=(.*)/s, 2) as [string, string]));
-  return { name, dir: resolve(dir), env, delivered: 0, failed: 0, perMessage: [] };
+  const nodeArgs = settings.filter((setting) => setting.startsWith('--'));
+  const env = Object.fromEntries(settings.filter((setting) => !setting.startsWith('--')).map((setting) => setting.split(/=(.*)/s, 2) as [string, string]));
+  return { name, dir: resolve(dir), env, nodeArgs, delivered: 0, failed: 0, perMessage: [] };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -71,7 +74,7 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 
 async function start(variant: Variant, runTag: string): Promise<void> {
   variant.dataDir = mkdtempSync(join(tmpdir(), 'parley-slices-'));
-  variant.relay = await startRelay({ cwd: variant.dir, dataDir: variant.dataDir, env: variant.env, nodeArgs: [], placement: {} });
+  variant.relay = await startRelay({ cwd: variant.dir, dataDir: variant.dataDir, env: variant.env, nodeArgs: variant.nodeArgs, placement: {} });
   const module = (await import(pathToFileURL(join(variant.dir, 'bench/relay/parley-driver.ts')).href)) as {
     ParleyDriver: new (urls: readonly string[], runTag: string, payload: Uint8Array, events: LoadEvents) => LoadDriver & { ackCounts?: AckCounts };
   };

@@ -28,6 +28,7 @@ import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
 import { FileDeletionWorker } from '../sync/FileDeletionWorker';
 import { sweepFiles } from '../sync/fileSweep';
+import { preloadEmojiFont } from '../styles/emojiFont';
 
 /** Between two pages of the one-time file sweep: a frame for the UI. */
 const SWEEP_PAUSE_MS = 16;
@@ -37,6 +38,11 @@ const SWEEP_PAUSE_MS = 16;
  */
 const INDEX_AFTER_QUIET_MS = 400;
 const INDEX_WAIT_MAX_MS = 2_000;
+/**
+ * The emoji font (styles/emojiFont.ts) is preloaded once receiving has been quiet as long as the indexer waits: a
+ * catch-up at start is stored first. Under steady traffic it waits at most this long.
+ */
+const EMOJI_FONT_WAIT_MAX_MS = 10_000;
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.info(`parley.${event}`, fields);
@@ -172,6 +178,15 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     .catch((error: unknown) => log('groups.refresh_failed', { error: errorName(error) }))
     .then(() => (stopped ? undefined : pipeline.start()));
   background('receive.start_failed', receiving);
+  background(
+    'emoji_font.preload_failed',
+    receiving
+      .catch(() => undefined)
+      .then(() => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, EMOJI_FONT_WAIT_MAX_MS))
+      .then(() => {
+        if (!stopped) preloadEmojiFont();
+      }),
+  );
   // Once, after what main held for this side has been taken: files older than deletions taking them.
   const sweepIpc = {
     list: (offset: number, limit: number) => invoke('media.sweepList', { offset, limit }),

@@ -2,10 +2,11 @@
 // limit, and a group named in 100 characters, seen by both people at three window widths. Nothing may grow or spill
 // because of a name: the empty composer stays one line (its placeholder says "Message <chat name>"), the composer's
 // hint one line, the header's buttons inside the window, the signed-in name cut off with an ellipsis, a sender's name
-// inside its bubble. Screens in both themes, with an axe scan of the narrowest.
+// inside its bubble; and in the group's info at 360 px, a short member name whole beside its actions and the invite
+// link's choices inside the window. Screens in both themes, with an axe scan of the narrowest.
 import { expect, test, type Page } from '@playwright/test';
 import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
-import { ELLIPSIZED, FONT_SIZE, LINE_HEIGHT, expectInsideWindow } from '../support/layout';
+import { CUT_OFF, ELLIPSIZED, FONT_SIZE, LINE_HEIGHT, expectInsideWindow } from '../support/layout';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -66,4 +67,17 @@ test('long and right-to-left names leave every screen whole, from a wide window 
     await world.screenBothThemes(alice, `01-alice-group-${width}`, { scan: width === 360 });
     await world.screenBothThemes(bob, `02-bob-group-${width}`, { scan: false });
   }
+
+  // The group's info in the narrow window: a short member name beside its actions is not cut to "b…", and the
+  // invite link's two choices stay inside the window.
+  await a.getByRole('button', { name: 'Group info' }).click();
+  const info = dialog(a, `Group info: ${GROUP_NAME}`);
+  const bobRow = info.getByRole('listitem').filter({ hasText: 'bob' });
+  await expect(bobRow.getByRole('button', { name: 'Remove bob' })).toBeVisible();
+  expect(await bobRow.locator('.member-name').evaluate(CUT_OFF), 'bob is shown whole').toBe(false);
+  await world.screenBothThemes(alice, '03-alice-group-info-360', { scan: false });
+  const uses = info.getByRole('combobox', { name: 'Lets in' });
+  await uses.scrollIntoViewIfNeeded();
+  await expectInsideWindow(a, uses);
+  await world.screenBothThemes(alice, '04-alice-group-invite-terms-360', { scan: false });
 });

@@ -17,6 +17,8 @@ export async function expectInsideWindow(page: Page, element: Locator): Promise<
 export const FONT_SIZE = new Function('node', 'return parseFloat(getComputedStyle(node).fontSize)') as (node: unknown) => number;
 /** An element's computed line height in px (for `locator.evaluate`; the element's line-height must not be `normal`). */
 export const LINE_HEIGHT = new Function('node', 'return parseFloat(getComputedStyle(node).lineHeight)') as (node: unknown) => number;
+/** Whether an element's text is wider than its box, i.e. cut off (for `locator.evaluate`). */
+export const CUT_OFF = new Function('node', 'return node.scrollWidth > node.clientWidth') as (node: unknown) => boolean;
 /** Whether an element's text is cut off with an ellipsis (for `locator.evaluate`). */
 export const ELLIPSIZED = new Function('node', "return node.scrollWidth > node.clientWidth && getComputedStyle(node).textOverflow === 'ellipsis'") as (
   node: unknown,

@@ -106,7 +106,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
                   </button>
                 </span>
               ) : (
-                <>
+                <span className="member-actions">
                   {!group.admins.includes(member) && (
                     <button type="button" className="button-link" disabled={busy} onClick={() => void run(() => makeAdmin(groupId, member), `${member} is now an admin.`)} aria-label={`Make ${member} an admin`}>
                       Make admin
@@ -115,7 +115,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
                   <button type="button" className="button-link button-danger" disabled={busy} onClick={() => setConfirmRemove(member)} aria-label={`Remove ${member}`}>
                     Remove
                   </button>
-                </>
+                </span>
               ))}
           </li>
         ))}

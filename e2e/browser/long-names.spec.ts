@@ -5,7 +5,7 @@
 // inside its bubble; and in the group's info at 360 px, a short member name whole beside its actions and the invite
 // link's choices inside the window. Screens in both themes, with an axe scan of the narrowest.
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, createGroup, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { CUT_OFF, ELLIPSIZED, FONT_SIZE, LINE_HEIGHT, expectInsideWindow } from '../support/layout';
 import { World, useWorld } from '../support/world';
 
@@ -42,13 +42,7 @@ test('long and right-to-left names leave every screen whole, from a wide window 
   await settings.getByRole('button', { name: 'Done' }).click();
   await send(a, 'hi bob');
 
-  await sidebar(a).getByRole('button', { name: 'New group' }).click();
-  const newGroup = dialog(a, 'New group');
-  await newGroup.getByLabel('Group name').fill(GROUP_NAME);
-  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
-  await newGroup.getByRole('button', { name: 'Create group' }).click();
-  await expect(newGroup).toBeHidden({ timeout: 20_000 });
-  const groupId = (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+  const groupId = await createGroup(a, GROUP_NAME, ['bob']);
   await send(a, 'first in the group');
   await expect(chatRow(b, groupId)).toContainText('The extraordinarily', { timeout: 20_000 });
   await openChat(b, groupId, GROUP_NAME);

@@ -6,7 +6,7 @@
 // reads its info (read by bob). Screens in both themes, with axe scans. And mentions as people type them: mid-sentence
 // with Tab, inside Hebrew, added by an edit (the mark comes) and deleted for everyone (the mark goes).
 import { expect, test, type Page } from '@playwright/test';
-import { bubble, chatRow, composer, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
+import { bubble, chatRow, composer, createGroup, dialog, openChat, registeredUsers, send, sidebar, startChat } from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -16,13 +16,7 @@ useWorld((created) => (world = created));
 async function groupWithBob(a: Page, name: string): Promise<string> {
   await startChat(a, 'bob');
   await send(a, 'hi bob');
-  await sidebar(a).getByRole('button', { name: 'New group' }).click();
-  const newGroup = dialog(a, 'New group');
-  await newGroup.getByLabel('Group name').fill(name);
-  await newGroup.getByRole('checkbox', { name: 'bob' }).check();
-  await newGroup.getByRole('button', { name: 'Create group' }).click();
-  await expect(newGroup).toBeHidden({ timeout: 20_000 });
-  return (await a.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+  return createGroup(a, name, ['bob']);
 }
 
 test('bob mentions alice in a group from the @ suggestions; alice sees the mark and her name highlighted, then pins and archives chats', async () => {

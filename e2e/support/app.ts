@@ -49,6 +49,17 @@ export async function startChat(page: Page, username: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 2, name: username })).toBeVisible();
 }
 
+/** Makes a group from "New group" with these contacts, waits for the dialog to close; the group's conversation id. */
+export async function createGroup(page: Page, name: string, members: readonly string[]): Promise<string> {
+  await sidebar(page).getByRole('button', { name: 'New group' }).click();
+  const newGroup = dialog(page, 'New group');
+  await newGroup.getByLabel('Group name').fill(name);
+  for (const member of members) await newGroup.getByRole('checkbox', { name: member }).check();
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(newGroup).toBeHidden({ timeout: 20_000 });
+  return (await page.locator('[data-conversation^="group:"]').getAttribute('data-conversation'))!;
+}
+
 export async function openChat(page: Page, conversationId: string, title: string): Promise<void> {
   await chatRow(page, conversationId).click();
   await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();

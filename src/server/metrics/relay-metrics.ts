@@ -22,7 +22,8 @@ export class RelayMetrics {
   readonly registry = new Registry();
   private readonly sends: Counter<'outcome'>;
   private readonly storedDeliveries: Counter;
-  private readonly pushedDeliveries: Counter;
+  /** Deliveries pushed since the last scrape: counted as a plain number (one per delivery), added at scrape time. */
+  private pushedSinceScrape = 0;
   private readonly acks: Counter;
   private readonly errors: Counter<'code'>;
   private readonly commitSeconds: Histogram;
@@ -34,7 +35,19 @@ export class RelayMetrics {
     const registers = [this.registry];
     this.sends = new Counter({ name: 'parley_sends_total', help: 'Envelopes sent to the relay, by outcome', labelNames: ['outcome'], registers });
     this.storedDeliveries = new Counter({ name: 'parley_deliveries_stored_total', help: 'Deliveries written to device mailboxes', registers });
-    this.pushedDeliveries = new Counter({ name: 'parley_deliveries_pushed_total', help: 'Deliveries pushed to live connections', registers });
+    const pushed = () => {
+      const count = this.pushedSinceScrape;
+      this.pushedSinceScrape = 0;
+      return count;
+    };
+    new Counter({
+      name: 'parley_deliveries_pushed_total',
+      help: 'Deliveries pushed to live connections',
+      registers,
+      collect() {
+        this.inc(pushed());
+      },
+    });
     this.acks = new Counter({ name: 'parley_acks_total', help: 'Mailbox acks committed (one per acking device per commit)', registers });
     this.errors = new Counter({ name: 'parley_errors_total', help: 'Error frames answered to devices, by code', labelNames: ['code'], registers });
     this.commitSeconds = new Histogram({
@@ -86,7 +99,7 @@ export class RelayMetrics {
   }
 
   deliveryPushed(): void {
-    this.pushedDeliveries.inc();
+    this.pushedSinceScrape += 1;
   }
 
   acked(count: number): void {

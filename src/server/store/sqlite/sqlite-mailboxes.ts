@@ -268,7 +268,8 @@ export class SqliteMailboxes {
 
   private applyEnqueues(envelopes: readonly EnvelopeToStore[], quota: number, now: number, reserving: Set<MailboxEntry>): EnqueueOutcome[] {
     const outcomes: EnqueueOutcome[] = new Array(envelopes.length);
-    const targets: Array<Array<{ address: Address; mailbox: MailboxEntry }>> = new Array(envelopes.length);
+    /** Each candidate's mailboxes, one per recipient in the envelope's order. */
+    const targets: MailboxEntry[][] = new Array(envelopes.length);
     const candidates: number[] = [];
     const unknownRefusals: number[] = [];
     const keysInBatch = new Set<string>();
@@ -279,18 +280,14 @@ export class SqliteMailboxes {
         return;
       }
       keysInBatch.add(key);
-      const unknown: Address[] = [];
-      const resolved: Array<{ address: Address; mailbox: MailboxEntry }> = [];
-      for (const recipient of envelope.recipients) {
-        const mailbox = this.mailbox(recipient);
-        if (mailbox === undefined) unknown.push(recipient);
-        else resolved.push({ address: recipient, mailbox });
-      }
-      targets[i] = resolved;
-      if (unknown.length > 0) {
-        outcomes[i] = { status: 'unknown_recipient', recipients: unknown };
+      const mailboxes: Array<MailboxEntry | undefined> = envelope.recipients.map((recipient) => this.mailbox(recipient));
+      if (mailboxes.includes(undefined)) {
+        outcomes[i] = { status: 'unknown_recipient', recipients: envelope.recipients.filter((_, k) => mailboxes[k] === undefined) };
         unknownRefusals.push(i);
-      } else candidates.push(i);
+        return;
+      }
+      targets[i] = mailboxes as MailboxEntry[];
+      candidates.push(i);
     });
 
     // The seqs as they will be if every candidate is stored, the common case: a single-recipient envelope names its
@@ -298,7 +295,7 @@ export class SqliteMailboxes {
     const plannedSeqs = new Map<MailboxEntry, number>();
     const plannedSeq: number[] = new Array(envelopes.length);
     for (const i of candidates) {
-      for (const { mailbox } of targets[i]!) {
+      for (const mailbox of targets[i]!) {
         const seq = plannedSeqs.get(mailbox) ?? mailbox.nextSeq;
         plannedSeqs.set(mailbox, seq + 1);
         if (targets[i]!.length === 1) plannedSeq[i] = seq;
@@ -313,15 +310,16 @@ export class SqliteMailboxes {
         outcomes[i] = { status: 'duplicate' };
         continue;
       }
-      const full = targets[i]!.filter((t) => t.mailbox.pending >= quota).map((t) => t.address);
-      if (full.length > 0) {
+      const { recipients, payload } = envelopes[i]!;
+      const mailboxes = targets[i]!;
+      if (mailboxes.some((mailbox) => mailbox.pending >= quota)) {
         // Rare (a recipient at its quota): the envelope was inserted with the batch and goes again.
         this.statements.deleteEnvelope.run(id);
-        outcomes[i] = { status: 'mailbox_full', recipients: full };
+        outcomes[i] = { status: 'mailbox_full', recipients: recipients.filter((_, k) => mailboxes[k]!.pending >= quota) };
         continue;
       }
-      const single = targets[i]!.length === 1;
-      const deliveries = targets[i]!.map(({ address, mailbox }) => {
+      const single = mailboxes.length === 1;
+      const deliveries = mailboxes.map((mailbox, k) => {
         const seq = mailbox.nextSeq++;
         mailbox.pending += 1;
         if (seq >= mailbox.reservedTo) {
@@ -330,8 +328,8 @@ export class SqliteMailboxes {
         }
         if (single && seq !== plannedSeq[i]) this.statements.moveDeliveryPointer.run(seq, id);
         deliveryRows.push(mailbox.id, seq, id, single ? id : null);
-        if (single) payloadRows.push(id, envelopes[i]!.payload);
-        return { recipient: address, seq };
+        if (single) payloadRows.push(id, payload);
+        return { recipient: recipients[k]!, seq };
       });
       outcomes[i] = { status: 'stored', deliveries };
     }
@@ -352,7 +350,7 @@ export class SqliteMailboxes {
   private insertEnvelopes(
     envelopes: readonly EnvelopeToStore[],
     indexes: readonly number[],
-    targets: ReadonlyArray<ReadonlyArray<{ mailbox: MailboxEntry }>>,
+    targets: ReadonlyArray<readonly MailboxEntry[]>,
     plannedSeq: readonly number[],
     now: number,
   ): Map<number, number> {
@@ -364,7 +362,7 @@ export class SqliteMailboxes {
         const e = envelopes[i]!;
         const recipients = targets[i]!;
         const user = normalizeUsername(e.sender.user);
-        if (recipients.length === 1) parameters.push(user, e.sender.device, e.messageId, null, e.sentAt, 0, now, recipients[0]!.mailbox.id, plannedSeq[i]);
+        if (recipients.length === 1) parameters.push(user, e.sender.device, e.messageId, null, e.sentAt, 0, now, recipients[0]!.id, plannedSeq[i]);
         else parameters.push(user, e.sender.device, e.messageId, e.payload, e.sentAt, recipients.length, now, null, null);
       }
       // No RETURNING, which costs SQLite more than the insert: a row id is one above the largest so far, so the rows
@@ -398,7 +396,7 @@ export class SqliteMailboxes {
         statement = this.db.prepare(`INSERT OR REPLACE INTO payloads (id, payload) VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
         this.payloadInserts.set(count, statement);
       }
-      statement.run(...chunk);
+      statement.run(chunk);
       this.lastEnvelopeId = Math.max(this.lastEnvelopeId, chunk[chunk.length - 2] as number);
     }
   }
@@ -408,7 +406,7 @@ export class SqliteMailboxes {
     const perInsert = DELIVERY_ROWS_PER_INSERT * 4;
     for (let start = 0; start < rows.length; start += perInsert) {
       const chunk = rows.slice(start, start + perInsert);
-      this.deliveryInsert(chunk.length / 4).run(...chunk);
+      this.deliveryInsert(chunk.length / 4).run(chunk);
     }
   }
 

@@ -23,3 +23,7 @@ export const CUT_OFF = new Function('node', 'return node.scrollWidth > node.clie
 export const ELLIPSIZED = new Function('node', "return node.scrollWidth > node.clientWidth && getComputedStyle(node).textOverflow === 'ellipsis'") as (
   node: unknown,
 ) => boolean;
+/** Whether a text field shows all it holds, with nothing scrolled out of sight either way (for `locator.evaluate`). */
+export const SHOWS_ALL_ITS_TEXT = new Function('node', 'return node.scrollHeight <= node.clientHeight + 1 && node.scrollWidth <= node.clientWidth + 1') as (
+  node: unknown,
+) => boolean;

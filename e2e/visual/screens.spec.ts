@@ -6,6 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { throttleCpu } from '../support/cpu';
+import { CUT_OFF, SHOWS_ALL_ITS_TEXT, expectInsideWindow } from '../support/layout';
 import { gradientPng, toneWav } from '../support/media';
 import { bundleFakeParley } from './fakeBundle';
 import { serveDirectory, type StaticServer } from './staticServer';
@@ -446,6 +447,43 @@ for (const theme of THEMES) {
       await page.getByRole('button', { name: 'Back to chats' }).click();
       await expect(chatRow(page, 'dm:bob')).toBeVisible();
       await expect(log).toBeHidden();
+      expect(errors).toEqual([]);
+    });
+
+    test('dialogs in a 360 px window keep a 32-character contact and two long relay URLs whole', async ({ page }) => {
+      await page.setViewportSize({ width: 360, height: 640 });
+      const errors = await openApp(page, theme, { scenario: 'demo' });
+      const longName = 'alexandra.konstantinopoulou_1984';
+      await onFake(page, `fake.users.add('${longName}')`);
+      await sidebarButton(page, 'New chat').click();
+      await page.getByRole('textbox', { name: 'Username' }).fill(longName);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await expect(page.getByRole('log', { name: `Messages with ${longName}` })).toBeVisible();
+      await page.getByRole('button', { name: 'Back to chats' }).click();
+
+      await sidebarButton(page, 'New group').click();
+      const newGroup = page.getByRole('dialog', { name: 'New group' });
+      const picked = newGroup.getByRole('checkbox', { name: longName });
+      await picked.check();
+      // Every contact's name stays inside its own place in the list: none runs over its neighbour or is cut.
+      for (const item of await newGroup.locator('.member-picker li').all()) {
+        const label = item.locator('label');
+        const [itemBox, labelBox] = [await item.boundingBox(), await label.boundingBox()];
+        expect(labelBox!.x + labelBox!.width, `${await label.textContent()} inside its place`).toBeLessThanOrEqual(itemBox!.x + itemBox!.width + 0.5);
+        expect(await label.evaluate(CUT_OFF), `${await label.textContent()} shown whole`).toBe(false);
+      }
+      await expectInsideWindow(page, newGroup.locator('.member-picker'));
+      await capture(page, `${theme}-360x640-dialog-new-group`);
+      await page.keyboard.press('Escape');
+
+      await sidebarButton(page, 'Settings').click();
+      const relay = page.getByRole('dialog', { name: 'Settings' }).getByRole('textbox', { name: 'Relay URL' });
+      await relay.fill('wss://relay.parley.example.org:8443/parley\nwss://relay-backup.parley.example.org:8443/parley');
+      // Both URLs can be read in full without scrolling inside the field.
+      expect(await relay.evaluate(SHOWS_ALL_ITS_TEXT), 'the relay field shows all it holds').toBe(true);
+      await expectInsideWindow(page, relay);
+      await expectInsideWindow(page, page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Save', exact: true }));
+      await capture(page, `${theme}-360x640-dialog-settings`);
       expect(errors).toEqual([]);
     });
 

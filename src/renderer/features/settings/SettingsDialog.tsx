@@ -68,7 +68,6 @@ export function SettingsDialog() {
           <textarea
             id={relayId}
             value={relay}
-            rows={Math.min(4, relay.split('\n').length)}
             onChange={(event) => {
               setRelay(event.target.value);
               setSaved(false);

@@ -47,10 +47,11 @@ export interface SearchRun {
 
 export interface PurgeRun {
   messages: number;
-  /** Frame times from the messages' expiry until none is left (the chat showing them is open). */
+  /** Frame times from the messages' expiry until none is left, nor their entries in the search index (the chat showing them is open). */
   frameMs: Summary;
   framesOver50Ms: number;
   purgeMs: number;
+  indexRemovedMs: number;
   startedLate: boolean;
   timedOut: boolean;
   /** Chromium's long animation frames while purging, longest first, with the scripts in each. */
@@ -354,7 +355,7 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
   }
   await restoreCpu?.();
   const frameMs = summarize(frames.deltas);
-  log(`purge of ${options.purge.toLocaleString('en')}${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: ${(frames.purgeMs / 1000).toFixed(1)} s, ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
+  log(`purge of ${options.purge.toLocaleString('en')}${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: ${(frames.purgeMs / 1000).toFixed(1)} s (out of the search index at ${(frames.indexRemovedMs / 1000).toFixed(1)} s), ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
   log(`  frames over 50 ms (end from expiry: length): ${frames.slowFrames.map((frame) => `${frame.atMs}: ${frame.deltaMs}`).join(', ') || 'none'}`);
   for (const frame of frames.longFrames) {
     log(`  long frame ${frame.durationMs} ms at ${frame.atMs} ms (render from ${frame.untilRenderMs}, style and layout ${frame.styleAndLayoutMs}, script ${frame.scriptMs} of which forced layout ${frame.forcedLayoutMs}, blocking ${frame.blockingMs} ms): ${frame.scripts.map((script) => `${script.invoker} ${script.sourceFunctionName}@${script.sourceURL} +${script.atMs} ${script.durationMs} ms`).join('; ') || 'no script'}`);
@@ -364,6 +365,7 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
     frameMs,
     framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length,
     purgeMs: frames.purgeMs,
+    indexRemovedMs: frames.indexRemovedMs,
     startedLate: frames.startedLate,
     timedOut: frames.timedOut,
     longFrames: frames.longFrames,

@@ -295,10 +295,15 @@ export async function searched(page: Page, timeoutMs = 30_000): Promise<{ ms: nu
 }
 
 export interface PurgeFrames {
-  /** Frame deltas (ms) of the frames that ended while expired messages were left (from their expiry to none left). */
+  /**
+   * Frame deltas (ms) of the frames that ended while expired messages, or their entries in the search index, were left
+   * (from their expiry until neither is).
+   */
   deltas: number[];
   /** Expiry → none of them left in IndexedDB (ms). */
   purgeMs: number;
+  /** Expiry → none of them left, and no removal from the search index queued (ms). */
+  indexRemovedMs: number;
   /** Fewer than `expiring` were left when recording began: the purge started before it was watched. */
   startedLate: boolean;
   /** Some were still stored when the time ran out (frames and purgeMs then cover the time watched). */
@@ -337,7 +342,8 @@ export interface LongFrame {
 
 /**
  * Records every animation frame while the app's own expiry worker purges the messages that expire at `expiresAt`
- * (epoch ms): counts them in IndexedDB every 100 ms (an index count, no row read) until none is left.
+ * (epoch ms), and its search indexer takes them out of the index: counts them and the queued index removals in
+ * IndexedDB every 100 ms (index counts, no row read) until neither is left.
  */
 export async function purgeFrames(page: Page, username: string, expiresAt: number, expiring: number, timeoutMs: number): Promise<PurgeFrames> {
   return page.evaluate(
@@ -347,6 +353,7 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
         const expiryAt = expiresAt - w.performance.timeOrigin;
         const frames: { at: number; delta: number }[] = [];
         let previous = -1;
+        let purgedAt = -1;
         let doneAt = -1;
         let startedLate = false;
         let timedOut = false;
@@ -378,11 +385,15 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
           const db = open.result;
           const startedAt = w.performance.now();
           const poll = w.setInterval(() => {
-            const count = db.transaction('messages').objectStore('messages').index('expiresAt').count(w.IDBKeyRange.bound(0, expiresAt));
-            count.onsuccess = () => {
+            // Both counted in one transaction: what the app had committed at one moment.
+            const read = db.transaction(['messages', 'indexRemovals']);
+            const count = read.objectStore('messages').index('expiresAt').count(w.IDBKeyRange.bound(0, expiresAt));
+            const removals = read.objectStore('indexRemovals').count();
+            read.oncomplete = () => {
               if (firstCount) startedLate = count.result < expiring;
               firstCount = false;
-              if (count.result === 0 && doneAt < 0) doneAt = w.performance.now();
+              if (count.result === 0 && purgedAt < 0) purgedAt = w.performance.now();
+              if (count.result === 0 && removals.result === 0 && doneAt < 0) doneAt = w.performance.now();
             };
             // Still not done: measured up to here, and said so (purgeMs is then the time watched).
             if (w.performance.now() - startedAt > timeoutMs && doneAt < 0) {
@@ -404,7 +415,8 @@ export async function purgeFrames(page: Page, username: string, expiresAt: numbe
             resolve({
               deltas: watched.map((frame) => frame.delta),
               slowFrames: watched.filter((frame) => frame.delta > 50).map((frame) => ({ atMs: Math.round(frame.at - expiryAt), deltaMs: Math.round(frame.delta) })),
-              purgeMs: doneAt - expiryAt,
+              purgeMs: (purgedAt < 0 ? doneAt : purgedAt) - expiryAt,
+              indexRemovedMs: doneAt - expiryAt,
               startedLate,
               timedOut,
               longFrames: longFrames.sort((a, b) => b.durationMs - a.durationMs).slice(0, 10),

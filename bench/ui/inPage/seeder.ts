@@ -78,7 +78,7 @@ async function openSeeder(username: string, historyKeyBase64: string): Promise<B
         }
         termsMs += performance.now() - termsStarted;
         // The rows and their postings in one transaction: the index is current, as after the app indexed them.
-        const seqs = await db.transaction('rw', db.messages, db.postings, db.messageTerms, async () => {
+        const seqs = await db.transaction('rw', db.messages, db.postingsByChat, db.messageTerms, async () => {
           const added = await db.messages.bulkAdd(rows, { allKeys: true });
           await setIndexedTerms(
             db,

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealAtRest } from './atRest/sealAtRest';
-import { CLEAR_FIELDS, CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8, SCHEMA_V10, SCHEMA_V11 } from './database';
+import { CLEAR_FIELDS, CURRENT_VERSION, ParleyDatabase, SCHEMA_V1, SCHEMA_V8, SCHEMA_V10, SCHEMA_V11, SCHEMA_V12 } from './database';
 import { blindTermsOf } from './search/blindTerms';
 import { purgeExpired } from './expiry';
 import { indexNextSlice } from './search/indexMessages';
@@ -83,7 +83,7 @@ describe('schema migrations', () => {
       'messages',
       'meta',
       'outbox',
-      'postings',
+      'postingsByChat',
       'receipts',
     ]);
   });
@@ -170,7 +170,7 @@ describe('schema migrations', () => {
       const plain = new Dexie('migrate-11');
       await plain.open();
       try {
-        return (await plain.table('postings').toArray()) as { seqs: unknown }[];
+        return (await plain.table('postingsByChat').toArray()) as { seqs: unknown }[];
       } finally {
         plain.close();
       }
@@ -206,5 +206,62 @@ describe('schema migrations', () => {
     expect(await countUnread(db, 'dm:bob', seqs[1]!)).toBe(1);
     expect((await db.messages.toArray()).filter((message) => message.deletedIncoming === 1).map((message) => message.seq)).toEqual([seqs[2]]);
     expect((await db.messages.get(seqs[2]!))?.body).toBe('');
+  });
+
+  it('moves v12’s posting rows into chat order unchanged: found by their words, removable, the old table gone', async () => {
+    const keys = testHistoryKeys();
+    const termsKey = (await keys).terms;
+    const v12 = new Dexie('migrate-13');
+    v12.use(sealAtRest(keys, CLEAR_FIELDS));
+    v12.version(12).stores(SCHEMA_V12);
+    await v12.open();
+    const chats = ['dm:bob', 'dm:carol'];
+    for (const id of chats) await v12.table('conversations').add({ id, kind: 'dm', title: id, lastActivityAt: 1, lastReadSeq: 0, createdAt: 1 });
+    // Seqs in two blocks of each chat, as the v12 indexer wrote them (keyed term, conversation, block).
+    const messages = [
+      { seq: 3, conversationId: 'dm:bob', body: 'walrus one' },
+      { seq: 700, conversationId: 'dm:bob', body: 'walrus two', expiresAt: 1 },
+      { seq: 4, conversationId: 'dm:carol', body: 'walrus three' },
+      { seq: 701, conversationId: 'dm:carol', body: 'pelican four' },
+    ];
+    await v12.table('messages').bulkAdd(messages.map(({ seq, conversationId, body, expiresAt }) => ({ seq, conversationId, messageId: `m${seq}`, sender: 'bob', direction: 'in', body, timestamp: seq, ...(expiresAt ? { expiresAt } : {}) })));
+    const terms = await Promise.all(messages.map(({ body }) => blindTermsOf(termsKey, body)));
+    const rows = new Map<string, { term: string; conversationId: string; block: number; seqs: Int32Array }>();
+    messages.forEach(({ seq, conversationId }, n) => {
+      for (const term of terms[n]!) {
+        const block = Math.floor(seq / 512);
+        const id = `${term} ${conversationId} ${block}`;
+        const row = rows.get(id);
+        rows.set(id, { term, conversationId, block, seqs: Int32Array.from([...(row?.seqs ?? []), seq]) });
+      }
+    });
+    await v12.table('postings').bulkAdd([...rows.values()]);
+    await v12.table('messageTerms').bulkAdd(messages.map(({ seq }, n) => ({ seq, terms: terms[n]! })));
+    v12.close();
+
+    const db = new ParleyDatabase('migrate-13', keys);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(CURRENT_VERSION);
+    const plain = new Dexie('migrate-13');
+    await plain.open();
+    const stored = {
+      tables: plain.tables.map((table) => table.name),
+      rows: (await plain.table('postingsByChat').toArray()) as { term: string; conversationId: string; block: number; seqs: Int32Array }[],
+    };
+    plain.close();
+    expect(stored.tables).not.toContain('postings');
+    const asText = (list: { term: string; conversationId: string; block: number; seqs: Int32Array }[]) =>
+      list.map(({ term, conversationId, block, seqs }) => `${conversationId} ${block} ${term} ${[...seqs].join(',')}`).sort();
+    expect(asText(stored.rows)).toEqual(asText([...rows.values()]));
+    for (const row of stored.rows) expect(row.seqs).toBeInstanceOf(Int32Array);
+    const found = async (query: string) => (await searchMessages(db, query, { limit: 10 })).map((hit) => hit.message.body);
+    expect(await found('walrus')).toEqual(['walrus two', 'walrus three', 'walrus one']);
+    expect(await found('pel')).toEqual(['pelican four']);
+    // The indexer edits the moved rows: the expired message leaves them.
+    await purgeExpired(db, 2, async () => {});
+    while ((await indexNextSlice(db)) > 0);
+    expect(await found('walrus')).toEqual(['walrus three', 'walrus one']);
+    expect((await db.postingsByChat.toArray()).flatMap((row) => [...row.seqs])).not.toContain(700);
   });
 });

@@ -8,8 +8,10 @@ import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
 import { markUnreadTombstones } from './markUnreadTombstones';
 import { moveQueueKeys } from './search/moveQueueKeys';
+import { movePostingsToChatOrder } from './search/movePostingsToChatOrder';
 import { moveTermsToPostings } from './search/moveTermsToPostings';
 import { packPostingSeqs } from './search/packPostingSeqs';
+import type { PostingKey } from './search/postings';
 import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow, MetaRow, OutboxRow, PostingRow, ReceiptRow } from './rows';
 
 /**
@@ -45,6 +47,11 @@ import type { ConversationRow, DraftRow, IndexQueueRow, IndexRemovalRow, Message
  * v12: tombstones of incoming messages are indexed (`[conversationId+deletedIncoming+seq]`), so the unread count
  *     leaves messages deleted for everyone out; the upgrade marks the unread ones there are (markUnreadTombstones.ts).
  *     In clear, as every indexed field: which incoming messages were deleted for everyone.
+ * v13: posting rows move to `postingsByChat`, keyed by conversation, block and term (IndexedDB cannot change a table's
+ *     key), so one chat's block of seqs is one key range: the indexer deletes a block's rows with one request once
+ *     none of the chat's messages in it is left (a purge), instead of a read and a write per row. Search finds a
+ *     term's rows by the index [term+conversationId+block], as it found them by the key before. The upgrade copies
+ *     the rows as they are (search/movePostingsToChatOrder.ts); what they hold is unchanged.
  */
 export const SCHEMA_V1 = {
   conversations: 'id, lastActivityAt',
@@ -99,7 +106,7 @@ export const SCHEMA_V9 = {
  * decryption and an encryption per posting row written — and the indexer's queues, local seqs only, written by the
  * transactions that store and delete messages, which then wait for no encryption (docs/security.md §10.2).
  */
-export const CLEAR_FIELDS: ClearFields = { postings: ['seqs'], messageTerms: ['terms'], indexQueue: ['last'], indexRemovals: ['seqs'] };
+export const CLEAR_FIELDS: ClearFields = { postings: ['seqs'], postingsByChat: ['seqs'], messageTerms: ['terms'], indexQueue: ['last'], indexRemovals: ['seqs'] };
 
 export const SCHEMA_V10 = {
   ...SCHEMA_V9,
@@ -114,7 +121,13 @@ export const SCHEMA_V12 = {
   messages: `${SCHEMA_V11.messages}, [conversationId+deletedIncoming+seq]`,
 };
 
-export const CURRENT_VERSION = 12;
+export const SCHEMA_V13 = {
+  ...SCHEMA_V12,
+  postings: null,
+  postingsByChat: '[conversationId+block+term], [term+conversationId+block]',
+};
+
+export const CURRENT_VERSION = 13;
 
 export class ParleyDatabase extends Dexie {
   conversations!: Table<ConversationRow, string>;
@@ -125,7 +138,7 @@ export class ParleyDatabase extends Dexie {
   meta!: Table<MetaRow, string>;
   earlyActions!: Table<EarlyActionRow, number>;
   fileDeletions!: Table<FileDeletionRow, number>;
-  postings!: Table<PostingRow, [string, string, number]>;
+  postingsByChat!: Table<PostingRow, PostingKey>;
   messageTerms!: Table<MessageTermsRow, number>;
   indexQueue!: Table<IndexQueueRow, number>;
   indexRemovals!: Table<IndexRemovalRow, number>;
@@ -153,6 +166,7 @@ export class ParleyDatabase extends Dexie {
     this.version(10).stores(SCHEMA_V10).upgrade(moveQueueKeys);
     this.version(11).stores(SCHEMA_V11).upgrade(packPostingSeqs);
     this.version(12).stores(SCHEMA_V12).upgrade(markUnreadTombstones);
+    this.version(13).stores(SCHEMA_V13).upgrade(movePostingsToChatOrder);
   }
 
   /**

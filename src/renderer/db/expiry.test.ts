@@ -206,7 +206,7 @@ describe('disappearing messages', () => {
     }
     rows.push({ conversationId: 'dm:bob', messageId: 'kept', sender: 'bob', direction: 'in', body: 'quokka kept', timestamp: T });
     const terms = await blindTermsOfAll(termsKey, rows.map((row) => row.body));
-    await db.transaction('rw', db.messages, db.postings, db.messageTerms, async () => {
+    await db.transaction('rw', db.messages, db.postingsByChat, db.messageTerms, async () => {
       const seqs = await db.messages.bulkAdd(rows, { allKeys: true });
       await setIndexedTerms(
         db,
@@ -230,7 +230,7 @@ describe('disappearing messages', () => {
     expect((await searchMessages(db, 'quokka', { limit: 5 })).map((hit) => hit.message.messageId)).toEqual(['kept']);
     while ((await indexNextSlice(db)) > 0);
     const { hashes } = await blindQuery(termsKey, 'quokka');
-    const postings = await db.postings.toArray();
+    const postings = await db.postingsByChat.toArray();
     for (const hash of hashes) expect(postings.filter((posting) => posting.term === hash).flatMap((posting) => [...posting.seqs])).toHaveLength(1);
     expect(await db.messageTerms.count()).toBe(1);
     expect((await searchMessages(db, 'quokka', { limit: 5 })).map((hit) => hit.message.messageId)).toEqual(['kept']);

@@ -1,17 +1,18 @@
 // Keeps the blind search index current, a bounded slice at a time, from the indexer's queues (indexQueue.ts) — never
 // in the transactions that store, edit, delete or purge messages. A slice takes removals first (deleted and purged
-// messages: their postings go, found by their messageTerms rows, nothing opened or hashed; as many as name at most
-// REMOVAL_ROWS posting rows, edited in short transactions of a step each), else up to SLICE queued seqs: their rows are read and hashed outside any
+// messages: their postings go, nothing opened or hashed — a block of seqs none of whose chat's messages is left with
+// one range delete, the other rows found by the messages' messageTerms rows; as many messages as name at most
+// REMOVAL_ROWS posting rows to edit, edited in short transactions of a step each), else up to SLICE queued seqs: their rows are read and hashed outside any
 // write, then one transaction writes their postings and takes them off the queue. The message rows are never
 // written. A message edited or deleted after the slice read it was queued again by its edit or delete, so a later
 // slice puts it right; search meanwhile confirms every hit on the live row (searchMessages.ts), so an old word never
 // finds it.
 import type { ParleyDatabase } from '../database';
 import { deleteByRuns } from '../deleteByRuns';
-import type { IndexQueueRow, IndexRemovalRow, MessageRow, MessageTermsRow } from '../rows';
+import type { IndexQueueRow, IndexRemovalRow, MessageRow } from '../rows';
 import { yieldToPage } from '../yieldToPage';
 import { blindTermsOfAll } from './blindTerms';
-import { byRequests, POSTING_STEP, PostingRemovals, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
+import { blocksWithoutMessages, byRequests, POSTING_STEP, PostingRemovals, removeFromPostings, setIndexedTerms, termRowsOf, type IndexedTerms } from './postings';
 
 /** Most seqs one slice handles: the bound on one slice's reads, hashing and transaction. */
 export const SLICE = 128;
@@ -34,7 +35,8 @@ export async function indexNextSlice(db: ParleyDatabase): Promise<number> {
 
 /**
  * Takes the first messages of the oldest removal row out of the index; returns how many (0: no removal is queued).
- * Their messageTerms rows are read in a read-only transaction, their postings edited a step per transaction
+ * The blocks of seqs they empty are found, the messageTerms rows of the others read in a read-only transaction, their
+ * postings deleted or edited a step per transaction
  * (removeFromPostings, `betweenSteps` between two), then one short transaction deletes the messageTerms rows and moves
  * the removal row on: no transaction of a slice holds `indexRemovals` — which every purge and delete writes — for
  * more than that, and a slice cut short is done again from the start (every step of it can be done twice).
@@ -45,13 +47,14 @@ export async function removeNextSlice(db: ParleyDatabase, betweenSteps: () => Pr
 }
 
 async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, betweenSteps: () => Promise<void>): Promise<number> {
-  const { held, removals } = await db.transaction('r', db.messageTerms, () => termRowsWithin(db, removal, REMOVAL_ROWS));
+  const candidates = removal.seqs.slice(0, REMOVAL_SLICE);
+  const removals = new PostingRemovals(removal.conversationId, await blocksWithoutMessages(db, removal.conversationId, candidates));
+  const held = await db.transaction('r', db.messageTerms, () => takeWithin(db, candidates, removals, REMOVAL_ROWS));
   await removeFromPostings(db, removals, betweenSteps);
   await betweenSteps();
   await db.transaction('rw', db.messageTerms, db.indexRemovals, async () => {
-    const indexed = held.filter((row): row is MessageTermsRow => row !== undefined).map((row) => row.seq);
     // Mostly one range delete per run of neighbouring seqs (a purge's messages), not a request per row.
-    if (indexed.length > 0) await deleteByRuns(db.messageTerms, indexed, (seqs) => byRequests(seqs, (part) => db.messageTerms.bulkDelete(part)));
+    await deleteByRuns(db.messageTerms, held, (seqs) => byRequests(seqs, (part) => db.messageTerms.bulkDelete(part)));
     const rest = removal.seqs.slice(held.length);
     if (rest.length > 0) await db.indexRemovals.put({ ...removal, seqs: rest });
     else await db.indexRemovals.delete(removal.id!);
@@ -60,26 +63,26 @@ async function removeSlice(db: ParleyDatabase, removal: IndexRemovalRow, between
 }
 
 /**
- * The messageTerms rows of the removal's first messages (at least one, at most REMOVAL_SLICE) whose terms name at
- * most `budget` posting rows in all, and the posting edits that take them out: read POSTING_STEP at a time, each
- * read's messages added to the edits as it comes (no task goes over more), and no further than needed.
+ * Takes the first of these messages (at least one) into `removals`, as many as name at most `budget` posting rows to
+ * edit, and returns their seqs. Messages in an emptied block name none, and their messageTerms rows are not read; the
+ * others' are read POSTING_STEP at a time, each read's messages added to the edits as it comes (no task goes over
+ * more), and no further than needed.
  */
-async function termRowsWithin(
-  db: ParleyDatabase,
-  removal: IndexRemovalRow,
-  budget: number,
-): Promise<{ held: (MessageTermsRow | undefined)[]; removals: PostingRemovals }> {
-  const candidates = removal.seqs.slice(0, REMOVAL_SLICE);
-  const held: (MessageTermsRow | undefined)[] = [];
-  const removals = new PostingRemovals(removal.conversationId);
+async function takeWithin(db: ParleyDatabase, candidates: readonly number[], removals: PostingRemovals, budget: number): Promise<number[]> {
+  const held: number[] = [];
   for (let from = 0; from < candidates.length; from += POSTING_STEP) {
-    const step = await termRowsOf(db, candidates.slice(from, from + POSTING_STEP));
-    for (const [index, row] of step.entries()) {
-      if (!removals.addWithin(candidates[from + index]!, row?.terms ?? [], budget)) return { held, removals };
-      held.push(row);
+    const step = candidates.slice(from, from + POSTING_STEP);
+    const read = step.filter((seq) => !removals.inEmptiedBlock(seq));
+    const rows = read.length > 0 ? await termRowsOf(db, read) : [];
+    const terms = new Map(rows.map((row, index) => [read[index]!, row?.terms ?? []]));
+    for (const seq of step) {
+      const named = terms.get(seq);
+      if (named === undefined) removals.addEmptied(seq);
+      else if (!removals.addWithin(seq, named, budget)) return held;
+      held.push(seq);
     }
   }
-  return { held, removals };
+  return held;
 }
 
 /** Indexes up to SLICE seqs from the front of the queue. */
@@ -101,7 +104,7 @@ async function indexSlice(db: ParleyDatabase, queued: readonly IndexQueueRow[]):
     rows.map((row) => row.body),
   );
   const changes: IndexedTerms[] = rows.map((row, index) => ({ seq: row.seq, conversationId: row.conversationId, terms: terms[index]! }));
-  await db.transaction('rw', db.postings, db.messageTerms, db.indexQueue, async () => {
+  await db.transaction('rw', db.postingsByChat, db.messageTerms, db.indexQueue, async () => {
     await setIndexedTerms(db, changes);
     // Only the indexer changes queued rows (others add new ones), so these are as read.
     const done = ranges.map(([, end], index) => ({ row: queued[index]!, end }));

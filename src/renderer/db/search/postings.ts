@@ -1,5 +1,6 @@
-// Where the blind search index lives (docs/security.md §10.2): `postings` — per term hash, conversation and block of
-// POSTING_BLOCK seqs, the seqs of the messages whose text has that term — and `messageTerms`, each indexed message's
+// Where the blind search index lives (docs/security.md §10.2): `postingsByChat` — per conversation, block of
+// POSTING_BLOCK seqs and term hash, the seqs of the messages whose text has that term; keyed in that order, so a chat's
+// block is one key range, and indexed by term for search — and `messageTerms`, each indexed message's
 // own term hashes, so a message leaves the index (edited, deleted, expired) without its text being opened or hashed
 // again. Only the indexer writes them (indexMessages.ts: whoever stores, edits or deletes a message queues it,
 // indexQueue.ts); a slice of messages costs one read and one write per distinct (term, conversation, block), not an
@@ -29,7 +30,8 @@ export interface IndexedTerms {
   terms: readonly string[] | null;
 }
 
-export type PostingKey = [string, string, number];
+/** [conversationId, block, term]: a chat's block of seqs is one key range. */
+export type PostingKey = [string, number, string];
 
 interface PostingEdit {
   key: PostingKey;
@@ -54,7 +56,7 @@ export async function setIndexedTerms(db: ParleyDatabase, changes: readonly Inde
 async function replaceIndexedTerms(db: ParleyDatabase, changes: readonly IndexedTerms[], before: readonly (MessageTermsRow | undefined)[]): Promise<void> {
   const edits = new PostingRowsNamed<PostingEdit>();
   const edit = (term: string, conversationId: string, seq: number) =>
-    edits.blockOf(conversationId, seq).get(term, (block) => ({ key: [term, conversationId, block], add: [], remove: new Set() }));
+    edits.blockOf(conversationId, seq).get(term, (block) => ({ key: [conversationId, block, term], add: [], remove: new Set() }));
   const kept: MessageTermsRow[] = [];
   const dropped: number[] = [];
   changes.forEach((change, index) => {
@@ -87,7 +89,7 @@ class PostingRowsNamed<T> {
 
   /** The entries of the chat's block that `seq` falls in: one key string for all of a message's terms. */
   blockOf(conversationId: string, seq: number): BlockEntries<T> {
-    const block = Math.floor(seq / POSTING_BLOCK);
+    const block = blockOf(seq);
     const chatBlock = `${conversationId}\u0000${block}`;
     let terms = this.byBlock.get(chatBlock);
     if (!terms) this.byBlock.set(chatBlock, (terms = new Map()));
@@ -111,14 +113,31 @@ class PostingRowsNamed<T> {
 }
 
 /**
- * The posting rows a removal edits, each with the seqs to take out of it, gathered a message at a time as its
- * messageTerms row is read: no task goes over the terms of more messages than one read brought.
+ * What a removal takes out of the index: the blocks of seqs it empties (none of the chat's messages left in them: a
+ * purge's), whose rows go whole, and the posting rows it edits elsewhere, each with the seqs to take out of it,
+ * gathered a message at a time as its messageTerms row is read: no task goes over the terms of more messages than one
+ * read brought, and a message in an emptied block needs no terms read at all.
  */
 export class PostingRemovals {
   private readonly rows = new PostingRowsNamed<PostingEdit>();
+  private readonly blocksTaken = new Set<number>();
   private messages = 0;
 
-  constructor(private readonly conversationId: string) {}
+  /** `emptied`: blocks of seqs with none of the chat's messages left in them (blocksWithoutMessages). */
+  constructor(
+    readonly conversationId: string,
+    private readonly emptied: ReadonlySet<number> = new Set(),
+  ) {}
+
+  /** Whether message `seq` lies in an emptied block: it is taken by addEmptied, without its terms. */
+  inEmptiedBlock(seq: number): boolean {
+    return this.emptied.has(blockOf(seq));
+  }
+
+  /** Takes a message of an emptied block into the removal: its block's rows all go. */
+  addEmptied(seq: number): void {
+    this.blocksTaken.add(blockOf(seq));
+  }
 
   /**
    * Takes message `seq` (with these terms) into the removal, unless the rows named would then be more than `budget`
@@ -130,9 +149,14 @@ export class PostingRemovals {
     for (const term of terms) if (!named.has(term)) added += 1;
     if (this.messages > 0 && this.rows.size + added > budget) return false;
     this.messages += 1;
-    const make = (term: string) => (block: number) => ({ key: [term, this.conversationId, block] as PostingKey, add: [], remove: new Set<number>() });
+    const make = (term: string) => (block: number) => ({ key: [this.conversationId, block, term] as PostingKey, add: [], remove: new Set<number>() });
     for (const term of terms) named.get(term, make(term)).remove.add(seq);
     return true;
+  }
+
+  /** The emptied blocks some message of the removal lies in. */
+  blocks(): number[] {
+    return [...this.blocksTaken];
   }
 
   edits(): PostingEdit[] {
@@ -140,20 +164,58 @@ export class PostingRemovals {
   }
 }
 
+function blockOf(seq: number): number {
+  return Math.floor(seq / POSTING_BLOCK);
+}
+
 /**
- * Takes a removal's messages out of their posting rows, each step of POSTING_STEP rows in a short transaction of its
- * own over `postings` alone, `betweenSteps` awaited between two: neither the purge (whose transactions queue
- * removals) nor a search waits for more than a step. Their messageTerms rows stay: the caller deletes them once every
- * step is done, so a removal cut short (the window closed, a crash) is done again in full from them. Doing it again
- * changes nothing a step already did: a seq not in a row is not removed, and a row left as it was is not written back.
+ * Which blocks of the seqs given hold none of the chat's messages now: a key read of at most one message a block.
+ * Their posting rows can hold only seqs of messages deleted already (seqs are never reused). Only the indexer writes
+ * posting rows, one slice at a time, so none is added between this check and the removal's delete; a message stored
+ * in such a block meanwhile (the newest block, or imported history below the rest) is indexed by a later slice.
+ */
+export async function blocksWithoutMessages(db: ParleyDatabase, conversationId: string, seqs: readonly number[]): Promise<Set<number>> {
+  const blocks = [...new Set(seqs.map(blockOf))];
+  const left = await db.transaction('r', db.messages, () =>
+    Promise.all(
+      blocks.map((block) =>
+        db.messages
+          .where('[conversationId+seq]')
+          .between([conversationId, block * POSTING_BLOCK], [conversationId, (block + 1) * POSTING_BLOCK], true, false)
+          .limit(1)
+          .primaryKeys(),
+      ),
+    ),
+  );
+  return new Set(blocks.filter((_, index) => left[index]!.length === 0));
+}
+
+/**
+ * Takes a removal's messages out of their posting rows, each step in a short transaction of its own over
+ * `postingsByChat` alone, `betweenSteps` awaited between two: neither the purge (whose transactions queue removals)
+ * nor a search waits for more than a step. The emptied blocks go first, with one range delete a block; the other rows
+ * are edited POSTING_STEP at a time. The messages' messageTerms rows stay: the caller deletes them once every step is
+ * done, so a removal cut short (the window closed, a crash) is done again in full from them. Doing it again changes
+ * nothing a step already did: a seq not in a row is not removed, a row left as it was is not written back, and an
+ * emptied block's rows are gone already.
  */
 export async function removeFromPostings(db: ParleyDatabase, removals: PostingRemovals, betweenSteps: () => Promise<void>): Promise<void> {
+  const { conversationId } = removals;
+  const blocks = removals.blocks();
   let first = true;
-  await inSteps(removals.edits(), async (step) => {
+  const step = async (work: () => Promise<unknown>) => {
     if (!first) await betweenSteps();
     first = false;
-    await db.transaction('rw', db.postings, () => updatePostingStep(db, step));
-  });
+    await db.transaction('rw', db.postingsByChat, work);
+  };
+  if (blocks.length > 0) await step(() => Promise.all(blocks.map((block) => blockRows(db, conversationId, block).delete())));
+  await inSteps(removals.edits(), (part) => step(() => updatePostingStep(db, part)));
+}
+
+/** The posting rows of one chat's block of seqs: one key range. */
+function blockRows(db: ParleyDatabase, conversationId: string, block: number) {
+  // Every key [conversationId, block, term] lies between [conversationId, block] and [conversationId, block, []].
+  return db.postingsByChat.where(':id').between([conversationId, block], [conversationId, block, []], false, false);
 }
 
 /** Runs `step` on POSTING_STEP items at a time, one after the other. */
@@ -181,18 +243,18 @@ export async function termRowsOf(db: ParleyDatabase, seqs: readonly number[]): P
  * term of hundreds of messages). A row the edit leaves as it was is not written.
  */
 async function updatePostingStep(db: ParleyDatabase, edits: readonly PostingEdit[]): Promise<void> {
-  const rows = (await byRequests(edits.map((entry) => entry.key), (keys) => db.postings.bulkGet(keys))).flat();
+  const rows = (await byRequests(edits.map((entry) => entry.key), (keys) => db.postingsByChat.bulkGet(keys))).flat();
   const put: PostingRow[] = [];
   const gone: PostingKey[] = [];
   edits.forEach(({ key, add, remove }, index) => {
     const current = rows[index]?.seqs ?? NO_SEQS;
     const seqs = editedSeqs(current, add, remove);
     if (seqs === current) return;
-    if (seqs.length > 0) put.push({ term: key[0], conversationId: key[1], block: key[2], seqs });
+    if (seqs.length > 0) put.push({ conversationId: key[0], block: key[1], term: key[2], seqs });
     else if (rows[index]) gone.push(key);
   });
-  if (put.length > 0) await byRequests(put, (part) => db.postings.bulkPut(part));
-  if (gone.length > 0) await byRequests(gone, (part) => db.postings.bulkDelete(part));
+  if (put.length > 0) await byRequests(put, (part) => db.postingsByChat.bulkPut(part));
+  if (gone.length > 0) await byRequests(gone, (part) => db.postingsByChat.bulkDelete(part));
 }
 
 /**
@@ -232,9 +294,9 @@ export function editedSeqs(current: Int32Array, add: readonly number[], remove: 
 
 /** The keys of a term's posting rows (in one conversation or all), without their seqs: which chats and blocks have it. */
 export async function postingKeysOf(db: ParleyDatabase, term: string, conversationId?: string): Promise<PostingKey[]> {
-  // Every key [term, …] lies between [term] and [term, []] (an array sorts after every string and number).
+  // Every index key [term, …] lies between [term] and [term, []] (an array sorts after every string and number).
   const prefix = conversationId === undefined ? [term] : [term, conversationId];
-  return (await db.postings
+  return (await db.postingsByChat
     .where('[term+conversationId+block]')
     .between(prefix, [...prefix, []], false, false)
     .primaryKeys()) as PostingKey[];

@@ -10,8 +10,8 @@ import { storeReceived } from '../incoming';
 import { queueTextMessage } from '../outgoing';
 import { blindTermsOf, blindTermsOfAll, MAX_PREFIX, prefixesOf, termPrefixesOf } from './blindTerms';
 import { indexNextSlice, REMOVAL_ROWS, REMOVAL_SLICE, removeNextSlice, SLICE } from './indexMessages';
-import { editedSeqs, POSTING_REQUESTS, POSTING_STEP, PostingRemovals } from './postings';
-import { indexBehind, queueForIndexing } from './indexQueue';
+import { editedSeqs, POSTING_BLOCK, POSTING_REQUESTS, POSTING_STEP, PostingRemovals } from './postings';
+import { indexBehind, queueForIndexing, queueForRemoval } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 import { SearchIndexer } from './SearchIndexer';
 import { searchMessages } from './searchMessages';
@@ -61,7 +61,7 @@ async function indexAll(db: ParleyDatabase): Promise<void> {
 
 /** The seqs some posting row names. */
 async function postedSeqs(db: ParleyDatabase): Promise<Set<number>> {
-  return new Set(((await rawRows(db, 'postings')) as unknown as PostingRow[]).flatMap((posting) => [...posting.seqs]));
+  return new Set(((await rawRows(db, 'postingsByChat')) as unknown as PostingRow[]).flatMap((posting) => [...posting.seqs]));
 }
 
 /** The tables of every read-write transaction `db` opens while `run` runs. */
@@ -144,7 +144,7 @@ describe('full-text search over the blind index', () => {
     const db = database();
     await queueTextMessage(db, { conversationId: 'dm:bob', body: 'Pelicans whisper', me: 'alice', now: T, messageId: 'a1' });
     await indexAll(db);
-    const postings = await rawRows(db, 'postings');
+    const postings = await rawRows(db, 'postingsByChat');
     const [own] = await rawRows(db, 'messageTerms');
     expect(postings).toHaveLength(prefixesOf('pelicans').length + prefixesOf('whisper').length);
     expect(own!.terms).toHaveLength(postings.length);
@@ -170,7 +170,7 @@ describe('full-text search over the blind index', () => {
       await editMessage(db, 'alice', { ...own, status: 'sent' }, 'flamingo', T + 2);
     });
     // The edits touched no index row: they queued the messages.
-    for (const scope of scopes) expect(scope).not.toContain('postings');
+    for (const scope of scopes) expect(scope).not.toContain('postingsByChat');
     expect(await indexBehind(db)).toBe(true);
     // Not indexed yet: the new words are not found, and the old ones find nothing (the live text is checked).
     expect(await searchMessages(db, 'narwhal', { limit: 10 })).toEqual([]);
@@ -183,7 +183,7 @@ describe('full-text search over the blind index', () => {
     expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo']);
     expect(await searchMessages(db, 'walrus', { limit: 10 })).toEqual([]);
     expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
-    const stored = JSON.stringify([await rawRows(db, 'postings'), await rawRows(db, 'messageTerms')]);
+    const stored = JSON.stringify([await rawRows(db, 'postingsByChat'), await rawRows(db, 'messageTerms')]);
     for (const stale of [...(await blindTermsOf(key, 'walrus')), ...(await blindTermsOf(key, 'pelican'))]) expect(stored).not.toContain(stale);
     for (const term of [...(await blindTermsOf(key, 'ahoy')), ...(await blindTermsOf(key, 'flamingo'))]) expect(stored).toContain(term);
   });
@@ -211,7 +211,7 @@ describe('full-text search over the blind index', () => {
     await indexAll(db);
     expect(bodies(await searchMessages(db, 'flamingo', { limit: 10 }))).toEqual(['flamingo draft']);
     expect(await searchMessages(db, 'pelican', { limit: 10 })).toEqual([]);
-    const stored = JSON.stringify(await rawRows(db, 'postings'));
+    const stored = JSON.stringify(await rawRows(db, 'postingsByChat'));
     for (const stale of await blindTermsOf((await db.historyKeys).terms, 'pelican')) expect(stored).not.toContain(stale);
   });
 
@@ -239,7 +239,7 @@ describe('full-text search over the blind index', () => {
       expect(await purgeExpired(db, T + 6, async () => undefined)).toBe(1);
     });
     // Deletes and the purge touched no index row: the removals wait for the indexer, which takes them first.
-    for (const scope of scopes) expect(scope.filter((table) => table === 'postings' || table === 'messageTerms')).toEqual([]);
+    for (const scope of scopes) expect(scope.filter((table) => table === 'postingsByChat' || table === 'messageTerms')).toEqual([]);
     for (const seq of removed) expect((await postedSeqs(db)).has(seq)).toBe(true);
     const notFound = async () => {
       expect(bodies(await searchMessages(db, 'walrus', { limit: 10 })).filter((body) => body !== 'walrus four')).toEqual(['walrus three']);
@@ -253,7 +253,7 @@ describe('full-text search over the blind index', () => {
       if ((await db.indexRemovals.count()) > 0) expect(await searchMessages(db, 'four', { limit: 10 })).toEqual([]);
     }
 
-    const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
+    const postings = (await rawRows(db, 'postingsByChat')) as unknown as PostingRow[];
     const named = await postedSeqs(db);
     for (const seq of removed) expect(named.has(seq)).toBe(false);
     expect(((await rawRows(db, 'messageTerms')) as unknown as MessageTermsRow[]).map((row) => row.seq)).toEqual([await seqOf('b3'), await seqOf('b4')]);
@@ -267,9 +267,9 @@ describe('full-text search over the blind index', () => {
     const batch = Array.from({ length: 50 }, (_, n) => textFrom('bob', `b${n}`, `catch-up message ${n}`, { sentAt: T + n }));
     const scopes = await writeScopes(db, () => storeReceived(db, batch, 'alice', titleOf));
     expect(scopes).toHaveLength(1);
-    expect(scopes[0]).not.toContain('postings');
+    expect(scopes[0]).not.toContain('postingsByChat');
     expect(scopes[0]).not.toContain('messageTerms');
-    expect(await db.postings.count()).toBe(0);
+    expect(await db.postingsByChat.count()).toBe(0);
     expect(await db.messageTerms.count()).toBe(0);
     const [first] = (await db.messages.orderBy('seq').primaryKeys()) as number[];
     expect((await rawRows(db, 'indexQueue')) as unknown as IndexQueueRow[]).toEqual([{ id: 1, first: first!, last: first! + 49 }]);
@@ -281,7 +281,7 @@ describe('full-text search over the blind index', () => {
     expect(await indexBehind(db)).toBe(false);
     const distinct = new Set(batch.flatMap((message) => termPrefixesOf((message.content as { body: string }).body)));
     const perMessage = batch.reduce((sum, message) => sum + termPrefixesOf((message.content as { body: string }).body).length, 0);
-    const postings = (await rawRows(db, 'postings')) as unknown as PostingRow[];
+    const postings = (await rawRows(db, 'postingsByChat')) as unknown as PostingRow[];
     expect(postings).toHaveLength(distinct.size);
     expect(postings.length).toBeLessThan(perMessage / 5);
     expect(postings.find((posting) => posting.seqs.length === 50)).toBeDefined();
@@ -306,7 +306,7 @@ describe('full-text search over the blind index', () => {
     );
     await addQueued(db, [message('dm:carol', 'walrus carol', count)]);
     const scopes = await writeScopes(db, () => indexNextSlice(db));
-    expect(scopes).toEqual([['postings', 'messageTerms', 'indexQueue']]);
+    expect(scopes).toEqual([['postingsByChat', 'messageTerms', 'indexQueue']]);
     expect(await db.messageTerms.count()).toBe(SLICE);
     expect((await db.indexQueue.toArray()).map(({ first, last }) => [first, last])).toEqual([
       [seqs[SLICE]!, seqs[count - 1]!],
@@ -370,11 +370,11 @@ describe('full-text search over the blind index', () => {
     try {
       const seqs = await addQueued(db, commonWordMessages(300));
       await indexAll(db);
-      const before = (await rawRows(db, 'postings')).length;
+      const before = (await rawRows(db, 'postingsByChat')).length;
       expect(before).toBeGreaterThan(4 * POSTING_STEP);
 
       await db.transaction('rw', db.indexRemovals, () => db.indexRemovals.add({ conversationId: 'dm:bob', seqs }));
-      const reads = vi.spyOn(db.postings, 'bulkGet');
+      const reads = vi.spyOn(db.postingsByChat, 'bulkGet');
       work.reset();
       let slices = 0;
       for (let taken = await indexNextSlice(db); taken > 0; taken = await indexNextSlice(db)) slices += 1;
@@ -419,17 +419,17 @@ describe('full-text search over the blind index', () => {
     expect(Math.max(...perTask.values())).toBeLessThanOrEqual(POSTING_STEP + 1);
     expect([...perTask.values()].reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(300);
 
-    const editing = transactions.filter((transaction) => (transaction.rows.postings ?? 0) > 0);
+    const editing = transactions.filter((transaction) => (transaction.rows.postingsByChat ?? 0) > 0);
     expect(editing.length).toBeGreaterThan(4);
     for (const transaction of editing) {
       // A step's rows read, then written back or deleted; nothing else, so a purge (which queues removals) never waits for it.
-      expect(transaction.tables).toEqual(['postings']);
-      expect(transaction.rows.postings).toBeLessThanOrEqual(2 * POSTING_STEP);
+      expect(transaction.tables).toEqual(['postingsByChat']);
+      expect(transaction.rows.postingsByChat).toBeLessThanOrEqual(2 * POSTING_STEP);
     }
     // The removal row moves on in a transaction of its own, with the messageTerms rows of the messages done: their
     // keys read (neighbours here), then one range deleted.
     for (const transaction of transactions.filter((transaction) => transaction.tables.includes('indexRemovals') && transaction.mode === 'readwrite')) {
-      expect(transaction.tables).not.toContain('postings');
+      expect(transaction.tables).not.toContain('postingsByChat');
       expect(transaction.rows.messageTerms ?? 0).toBeLessThanOrEqual(REMOVAL_SLICE + 1);
     }
   });
@@ -449,6 +449,44 @@ describe('full-text search over the blind index', () => {
     expect(await postedSeqs(db)).toEqual(new Set(carols));
     // Six runs of Bob's, not 240 single deletes.
     expect(deletes.requests).toBe(6);
+  });
+
+  it('takes out a block of seqs none of whose chat’s messages is left with one range delete, no posting row read; a block still holding some row by row', async () => {
+    const db = database();
+    const deletes = countDeleteRequests(db, 'postingsByChat');
+    // Bob's messages over three blocks of seqs, with Carol's in the middle block.
+    const rows = Array.from({ length: 3 * POSTING_BLOCK }, (_, n) => (n % 50 === 25 ? message('dm:carol', `carol ${vocabulary[n % 40]}`, n) : message('dm:bob', `bob ${vocabulary[n % 40]} n${n}`, n)));
+    const seqs = await addQueued(db, rows);
+    await indexAll(db);
+    const blockOf = (seq: number) => Math.floor(seq / POSTING_BLOCK);
+    const middle = blockOf(seqs[POSTING_BLOCK + 100]!);
+    const bobs = seqs.filter((_, n) => rows[n]!.conversationId === 'dm:bob');
+    // All of Bob's messages in the middle block go, and the first half of his in the block after it.
+    const gone = bobs.filter((seq) => blockOf(seq) === middle || (blockOf(seq) === middle + 1 && seq % POSTING_BLOCK < POSTING_BLOCK / 2));
+    await db.transaction('rw', db.messages, db.indexRemovals, async () => {
+      await db.messages.bulkDelete(gone);
+      await queueForRemoval(db, gone.map((seq) => ({ seq, conversationId: 'dm:bob' })));
+    });
+    deletes.requests = 0;
+    const reads = vi.spyOn(db.postingsByChat, 'bulkGet');
+    const deletedOneByOne = vi.spyOn(db.postingsByChat, 'bulkDelete');
+    await indexAll(db);
+    const blocksOf = (calls: [readonly unknown[]][]) => new Set(calls.flatMap(([keys]) => keys.map((key) => (key as [string, number, string])[1])));
+    // The middle block's rows went with one range delete and were never read; the next block's were edited (those
+    // left empty deleted one by one).
+    expect(blocksOf(reads.mock.calls)).toEqual(new Set([middle + 1]));
+    expect(blocksOf(deletedOneByOne.mock.calls)).toEqual(new Set([middle + 1]));
+    // One range delete for each removal slice that took messages of the middle block (REMOVAL_SLICE a slice there: they
+    // name no row to edit).
+    const middleGone = gone.filter((seq) => blockOf(seq) === middle).length;
+    expect(middleGone).toBeGreaterThan(REMOVAL_SLICE);
+    expect(deletes.requests - deletedOneByOne.mock.calls.reduce((sum, [keys]) => sum + keys.length, 0)).toBe(Math.ceil(middleGone / REMOVAL_SLICE));
+    const kept = seqs.filter((seq) => !gone.includes(seq));
+    expect(await postedSeqs(db)).toEqual(new Set(kept));
+    expect(await db.messageTerms.count()).toBe(kept.length);
+    const carols = seqs.filter((_, n) => rows[n]!.conversationId === 'dm:carol');
+    expect((await searchMessages(db, 'carol', { limit: 1_000 })).map((hit) => hit.message.seq).sort((a, b) => a - b)).toEqual(carols);
+    expect((await searchMessages(db, 'bob', { limit: 10_000 })).map((hit) => hit.message.seq).sort((a, b) => a - b)).toEqual(bobs.filter((seq) => !gone.includes(seq)));
   });
 
   it('does a removal cut short between two steps (the window closed) again in full: no hash of it left, the others intact', async () => {
@@ -487,13 +525,13 @@ describe('full-text search over the blind index', () => {
       titleOf,
     );
     await indexAll(db);
-    const blocks = new Set((await db.postings.toArray()).map((posting) => posting.block));
+    const blocks = new Set((await db.postingsByChat.toArray()).map((posting) => posting.block));
     expect(blocks.size).toBeGreaterThan(2);
-    const reads = vi.spyOn(db.postings, 'bulkGet');
+    const reads = vi.spyOn(db.postingsByChat, 'bulkGet');
     expect(bodies(await searchMessages(db, 'common', { limit: 3 }))).toEqual(['common 1299', 'common 1298', 'common 1297']);
     // Only the newest block's rows were read (their keys were read first, without seqs).
     expect(reads).toHaveBeenCalled();
-    expect(reads.mock.calls.flatMap(([keys]) => keys.map((key) => (key as [string, string, number])[2])).every((block) => block === Math.max(...blocks))).toBe(true);
+    expect(reads.mock.calls.flatMap(([keys]) => keys.map((key) => (key as [string, number, string])[1])).every((block) => block === Math.max(...blocks))).toBe(true);
     reads.mockRestore();
     expect(bodies(await searchMessages(db, 'comm walr', { limit: 3 }))).toEqual(['walrus common']);
     expect(bodies(await searchMessages(db, 'common', { limit: 2, conversationId: 'dm:carol' }))).toEqual(['common 1299', 'common 1297']);

@@ -29,21 +29,21 @@ export async function searchMessages(db: ParleyDatabase, query: string, options:
   const keyLists = await Promise.all(hashes.map((hash) => postingKeysOf(db, hash, options.conversationId)));
   // The word in the fewest posting rows leads; a row of it counts only where every other word has a row too.
   const [lead, ...others] = [...keyLists].sort((a, b) => a.length - b.length);
-  const chatBlock = ([, conversationId, block]: PostingKey) => `${conversationId}\u0000${block}`;
+  const chatBlock = ([conversationId, block]: PostingKey) => `${conversationId}\u0000${block}`;
   const otherKeys = others.map((keys) => new Map(keys.map((key) => [chatBlock(key), key])));
   const byBlock = new Map<number, PostingKey[]>();
   for (const key of lead!) {
     if (!otherKeys.every((keys) => keys.has(chatBlock(key)))) continue;
-    const keys = byBlock.get(key[2]);
+    const keys = byBlock.get(key[1]);
     if (keys) keys.push(key);
-    else byBlock.set(key[2], [key]);
+    else byBlock.set(key[1], [key]);
   }
   const hits: SearchHit[] = [];
   const blocks = [...byBlock.keys()].sort((a, b) => b - a);
   // Blocks are read 1, 2, 4, … at a time: a common word is done after the newest, a rare one takes few round trips.
   for (let from = 0, take = 1; from < blocks.length && hits.length < options.limit; from += take, take *= 2) {
     const leadKeys = blocks.slice(from, from + take).flatMap((block) => byBlock.get(block)!);
-    const [leadRows, ...otherRows] = await Promise.all([leadKeys, ...otherKeys.map((keys) => leadKeys.map((key) => keys.get(chatBlock(key))!))].map((keys) => db.postings.bulkGet(keys)));
+    const [leadRows, ...otherRows] = await Promise.all([leadKeys, ...otherKeys.map((keys) => leadKeys.map((key) => keys.get(chatBlock(key))!))].map((keys) => db.postingsByChat.bulkGet(keys)));
     const otherSeqs = otherRows.map((rows) => rows.map((row) => new Set(row?.seqs)));
     const candidates = leadRows!
       .flatMap((row, index) => Array.from(row?.seqs ?? []).filter((seq) => otherSeqs.every((sets) => sets[index]!.has(seq))))

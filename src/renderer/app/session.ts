@@ -134,6 +134,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     },
     () => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, INDEX_WAIT_MAX_MS),
     () => waitForIdleSlice(),
+    () => expiry.whenIdle(),
   );
   indexer.start();
   const stopRememberingChat = rememberOpenChat(db, me, background);

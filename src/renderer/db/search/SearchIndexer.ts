@@ -3,7 +3,10 @@
 // (indexMessages.ts), each slice started in an idle period of the page (`idle`), so the UI, sending and receiving
 // never wait for it: before a slice that indexes it also waits until what has arrived is stored and receiving has
 // paused (`yieldTo`), so a catch-up is not slowed by indexing what it stores.
-// Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. While
+// Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. They wait
+// only for a purge of expired messages that is running (`purgeDone`): it deletes a chat's messages a slice at a time,
+// and once it is done the blocks of seqs it emptied go with a request each (postings.ts), where removing each slice's
+// messages as it commits would read and write back every posting row of a block that still held the rest. While
 // PAUSE_INDEXING_KEY is set in localStorage it does nothing and catches up at the next change once it is removed:
 // bench:ui measures what keeping the index current adds to sending by sends with and without it.
 import { liveQuery, type Subscription } from 'dexie';
@@ -38,6 +41,8 @@ export class SearchIndexer {
     private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
     /** Resolves when a slice may start (the session: an idle period of the page). */
     private readonly idleSlice: () => Promise<void> = nextTask,
+    /** Resolves when no purge of expired messages is running (the session's ExpiryWorker). */
+    private readonly purgeDone: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   start(): void {
@@ -78,6 +83,7 @@ export class SearchIndexer {
     do {
       this.again = false;
       for (;;) {
+        await this.purgeDone();
         await this.idleSlice();
         if (this.halted()) break;
         if ((await removeNextSlice(this.db)) > 0) continue;

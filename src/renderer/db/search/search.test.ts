@@ -616,6 +616,44 @@ describe('full-text search over the blind index', () => {
     }
   });
 
+  it('takes removals out of the index only once a running purge is done', async () => {
+    const db = database();
+    const [kept, gone] = await addQueued(db, [message('dm:bob', 'kept walrus', 1), message('dm:bob', 'gone walrus', 2)]);
+    await indexAll(db);
+    let asked = 0;
+    let purged = () => {};
+    const purging = new Promise<void>((resolve) => (purged = resolve));
+    const indexer = new SearchIndexer(
+      db,
+      (error) => {
+        throw error;
+      },
+      undefined,
+      undefined,
+      () => {
+        asked += 1;
+        return purging;
+      },
+    );
+    indexer.start();
+    try {
+      await db.transaction('rw', db.messages, db.indexRemovals, async () => {
+        await db.messages.delete(gone!);
+        await queueForRemoval(db, [{ seq: gone!, conversationId: 'dm:bob' }]);
+      });
+      await expect.poll(() => asked, { timeout: 30_000 }).toBeGreaterThan(0);
+      // Held while the purge runs: the removal waits, its hashes still there.
+      expect(await db.indexRemovals.count()).toBe(1);
+      expect(await postedSeqs(db)).toEqual(new Set([kept, gone]));
+      purged();
+      await expect.poll(() => db.indexRemovals.count(), { timeout: 30_000 }).toBe(0);
+      expect(await postedSeqs(db)).toEqual(new Set([kept]));
+    } finally {
+      indexer.stop();
+      await indexer.idle();
+    }
+  });
+
   it('indexes nothing while paused (the benchmark’s switch) and catches up at the next change once resumed', async () => {
     const db = database();
     const indexer = new SearchIndexer(db, (error) => {

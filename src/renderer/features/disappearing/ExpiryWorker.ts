@@ -37,7 +37,7 @@ export class ExpiryWorker {
     clearTimeout(this.timer);
   }
 
-  /** Resolves when no purge is running (tests). */
+  /** Resolves when no purge is running (the search indexer's removals wait for it: db/search/SearchIndexer.ts; tests). */
   async whenIdle(): Promise<void> {
     while (this.purging) await this.purging;
   }

@@ -53,6 +53,11 @@ interface MailboxEntry {
   /** next_seq as stored: no seq at or above it has been used. */
   reservedTo: number;
   pending: number;
+  /**
+   * No pending delivery above this seq is counted down by its ack (a fan-out's, or a parked single recipient's); 0:
+   * none is. A cumulative ack looks such deliveries up only below it, so one-to-one traffic acks with one statement.
+   */
+  countedUpTo: number;
 }
 
 interface PruneCandidate {
@@ -73,8 +78,9 @@ interface PageRow {
 
 function prepareStatements(db: Database.Database) {
   return {
-    findMailbox: db.prepare<[string, number], { id: number; next_seq: number; pending: number }>(
-      `SELECT d.id, m.next_seq, (SELECT count(*) FROM deliveries WHERE device_id = d.id) AS pending
+    findMailbox: db.prepare<[string, number], { id: number; next_seq: number; pending: number; counted_up_to: number }>(
+      `SELECT d.id, m.next_seq, (SELECT count(*) FROM deliveries WHERE device_id = d.id) AS pending,
+         (SELECT coalesce(max(seq), 0) FROM deliveries WHERE device_id = d.id AND payload IS NULL AND payload_id IS NULL) AS counted_up_to
        FROM devices d JOIN mailboxes m ON m.device_id = d.id WHERE d.username = ? AND d.device = ?`,
     ),
     findEnvelope: db.prepare<[string, string, number], { id: number }>(
@@ -152,6 +158,8 @@ export class SqliteMailboxes {
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** By "user.device"; dropped whole when a transaction fails, since its rollback does not reach memory. */
   private readonly mailboxes = new Map<string, MailboxEntry>();
+  /** The same entries by device id, for the prune's parking. */
+  private readonly mailboxesById = new Map<number, MailboxEntry>();
   private readonly envelopeInserts = new Map<number, Database.Statement<unknown[]>>();
   private readonly deliveryInserts = new Map<number, Database.Statement<unknown[]>>();
   private readonly payloadInserts = new Map<number, Database.Statement<unknown[]>>();
@@ -198,6 +206,7 @@ export class SqliteMailboxes {
   /** The transaction holding the last write() rolled back: the in-memory counters are no longer true. */
   forget(): void {
     this.mailboxes.clear();
+    this.mailboxesById.clear();
   }
 
   page(mailbox: Address, afterSeq: number, limit: number): StoredDelivery[] {
@@ -239,6 +248,8 @@ export class SqliteMailboxes {
         if (single) {
           this.statements.parkSingle.run(device, seq, id);
           this.statements.dropDeliveryPayload.run(device, seq);
+          const mailbox = this.mailboxesById.get(device);
+          if (mailbox !== undefined) mailbox.countedUpTo = Math.max(mailbox.countedUpTo, seq);
         }
       }
     }
@@ -257,7 +268,8 @@ export class SqliteMailboxes {
       if (mailbox === undefined) continue;
       let removed = 0;
       if (ack.through > 0) {
-        release(this.statements.countedThrough.all(mailbox.id, ack.through));
+        if (mailbox.countedUpTo > 0) release(this.statements.countedThrough.all(mailbox.id, ack.through));
+        if (ack.through >= mailbox.countedUpTo) mailbox.countedUpTo = 0;
         removed = this.statements.ackThrough.run(mailbox.id, ack.through).changes;
       }
       if (ack.also.length > 0) removed += release(this.statements.ackListed.all(mailbox.id, JSON.stringify(ack.also)));
@@ -327,6 +339,7 @@ export class SqliteMailboxes {
           reserving.add(mailbox);
         }
         if (single && seq !== plannedSeq[i]) this.statements.moveDeliveryPointer.run(seq, id);
+        if (!single) mailbox.countedUpTo = seq;
         deliveryRows.push(mailbox.id, seq, id, single ? id : null);
         if (single) payloadRows.push(id, payload);
         return { recipient: recipients[k]!, seq };
@@ -442,8 +455,9 @@ export class SqliteMailboxes {
     if (cached !== undefined) return cached;
     const row = this.statements.findMailbox.get(user, address.device);
     if (row === undefined) return undefined;
-    const entry = { id: row.id, nextSeq: row.next_seq, reservedTo: row.next_seq, pending: row.pending };
+    const entry = { id: row.id, nextSeq: row.next_seq, reservedTo: row.next_seq, pending: row.pending, countedUpTo: row.counted_up_to };
     this.mailboxes.set(key, entry);
+    this.mailboxesById.set(entry.id, entry);
     return entry;
   }
 }

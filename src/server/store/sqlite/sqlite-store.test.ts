@@ -131,6 +131,23 @@ describe('SQLite store', () => {
     expect(await store.pruneDedupRecords(200_001, 100)).toBe(1);
   });
 
+  it('counts down a parked single recipient\'s record with its ack, and a fan-out\'s after a restart', async () => {
+    await store.commitMailboxBatch(batch({ now: 5000, enqueues: [envelope('single', [carol]), envelope('fanout', [alice, bob])] }));
+    await store.commitMailboxBatch(batch({ now: 6000, acks: [{ mailbox: alice, through: 1, also: [] }] }));
+    // Past its retention and pending: the single recipient's record is parked, so carol's ack now counts it down.
+    expect(await store.pruneDedupRecords(100_000, 100)).toBe(0);
+    await store.commitMailboxBatch(batch({ now: 200_000, acks: [{ mailbox: carol, through: 1, also: [] }] }));
+    expect(await store.pruneDedupRecords(200_001, 100)).toBe(1);
+    // A second store on the same files, as after kill -9: what it knows of bob's mailbox comes from the database.
+    const restarted = openSqliteStore({ dataDir: dir, durability: 'disk' });
+    try {
+      await restarted.commitMailboxBatch(batch({ now: 300_000, acks: [{ mailbox: bob, through: 1, also: [] }] }));
+      expect(await restarted.pruneDedupRecords(300_001, 100)).toBe(1);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('names the right delivery when a duplicate or a full mailbox earlier in the batch took no seq', async () => {
     await store.commitMailboxBatch(batch({ enqueues: [envelope('first', [bob])] }));
     const result = await store.commitMailboxBatch(

@@ -12,7 +12,6 @@
 import { liveQuery, type Subscription } from 'dexie';
 import type { ParleyDatabase } from '../database';
 import { indexNextSlice, removeNextSlice } from './indexMessages';
-import { queuedKeys } from './indexQueue';
 import { PAUSE_INDEXING_KEY } from './pauseIndexing';
 
 function paused(): boolean {
@@ -46,7 +45,11 @@ export class SearchIndexer {
   ) {}
 
   start(): void {
-    const changes = async () => [await queuedKeys(this.db), await this.db.indexRemovals.orderBy('conversationId').keys()];
+    // A count of each queue by an index: Dexie runs it again on any row added to or deleted from the queue (it watches
+    // the index's whole range), and it is one request however many rows wait. Reading the keys instead walked a cursor
+    // over every waiting row at each change: during a purge, whose removal rows wait for it to end, a row more at every
+    // slice it committed.
+    const changes = () => Promise.all([this.db.indexQueue.orderBy('first').count(), this.db.indexRemovals.orderBy('conversationId').count()]);
     this.subscription = liveQuery(changes).subscribe({
       next: () => this.poke(),
       error: (error: unknown) => this.onError(error),

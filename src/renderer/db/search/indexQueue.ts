@@ -47,15 +47,10 @@ export async function queueForRemoval(db: ParleyDatabase, messages: readonly { s
 }
 
 /**
- * The first seqs of the queued ranges, by index (a key-only read). Live queries read the queues by an index: Dexie
- * learns no primary key of a row added to an auto-increment table, only its indexed fields, so a read by primary key
- * would not see additions.
+ * Whether some stored or changed text is not indexed yet: search may miss it (the UI says so). Live-queryable: it reads
+ * the queue by an index (a key-only read), as Dexie learns no primary key of a row added to an auto-increment table,
+ * only its indexed fields, so a read by primary key would not see additions.
  */
-export function queuedKeys(db: ParleyDatabase, limit = Infinity): Promise<unknown[]> {
-  return db.indexQueue.orderBy('first').limit(limit).keys();
-}
-
-/** Whether some stored or changed text is not indexed yet: search may miss it (the UI says so). Live-queryable. */
 export async function indexBehind(db: ParleyDatabase): Promise<boolean> {
-  return (await queuedKeys(db, 1)).length > 0;
+  return (await db.indexQueue.orderBy('first').limit(1).keys()).length > 0;
 }

@@ -654,6 +654,45 @@ describe('full-text search over the blind index', () => {
     }
   });
 
+  it('watches its queues with a request each, however many rows wait: no cursor walked over them at each change', async () => {
+    const db = database();
+    const seqs = await addQueued(db, Array.from({ length: 40 }, (_, n) => message('dm:bob', `walrus ${n}`, n)));
+    await indexAll(db);
+    let purged = () => {};
+    const purging = new Promise<void>((resolve) => (purged = resolve));
+    const indexer = new SearchIndexer(
+      db,
+      (error) => {
+        throw error;
+      },
+      undefined,
+      undefined,
+      () => purging,
+    );
+    const cursor = (globalThis as unknown as { IDBCursor: { prototype: { continue(key?: unknown): void } } }).IDBCursor.prototype;
+    const step = vi.spyOn(cursor, 'continue');
+    indexer.start();
+    try {
+      // A purge's removal rows, one per slice committed, waiting for it to end; the watch runs again at each.
+      for (const seq of seqs) {
+        await db.transaction('rw', db.messages, db.indexRemovals, async () => {
+          await db.messages.delete(seq);
+          await queueForRemoval(db, [{ seq, conversationId: 'dm:bob' }]);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(step).not.toHaveBeenCalled();
+      purged();
+      await expect.poll(() => db.indexRemovals.count(), { timeout: 30_000 }).toBe(0);
+      expect(await postedSeqs(db)).toEqual(new Set());
+    } finally {
+      step.mockRestore();
+      purged();
+      indexer.stop();
+      await indexer.idle();
+    }
+  });
+
   it('indexes nothing while paused (the benchmark’s switch) and catches up at the next change once resumed', async () => {
     const db = database();
     const indexer = new SearchIndexer(db, (error) => {

@@ -74,6 +74,8 @@ async function onFake(page: Page, statement: string): Promise<void> {
   await page.evaluate(`(() => { const fake = window.__parleyFake; ${statement}; })()`);
 }
 
+/** The nearest enclosing element with this class (for `locator.locator`). */
+const ANCESTOR = (className: string) => `xpath=ancestor::*[contains(concat(' ', @class, ' '), ' ${className} ')][1]`;
 const chatRow = (page: Page, id: string) => page.locator(`[data-conversation="${id}"]`);
 const sidebarButton = (page: Page, name: string) => page.getByRole('complementary').getByRole('button', { name, exact: true });
 
@@ -214,6 +216,30 @@ for (const theme of THEMES) {
 }
 
 /**
+ * Every file card in the chat: its bubble inside its row and the window, the file's name not cut, and each of its
+ * buttons (save, download, pause, cancel) inside the card.
+ */
+async function expectFileCardsWhole(page: Page, log: Locator): Promise<void> {
+  const cards = log.getByTestId('attachment-document');
+  await expect(cards.first()).toBeVisible();
+  for (const card of await cards.all()) {
+    await card.scrollIntoViewIfNeeded();
+    const fileName = await card.locator('.document-name').textContent();
+    const bubble = card.locator(ANCESTOR('bubble'));
+    const [bubbleBox, rowBox, cardBox] = [await bubble.boundingBox(), await card.locator(ANCESTOR('message-line')).boundingBox(), await card.boundingBox()];
+    expect(bubbleBox!.x + bubbleBox!.width, `${fileName}'s bubble inside its row`).toBeLessThanOrEqual(rowBox!.x + rowBox!.width + 0.5);
+    await expectInsideWindow(page, bubble);
+    expect(await card.locator('.document-name').evaluate(CUT_OFF), `${fileName} not cut`).toBe(false);
+    for (const button of await card.locator('button, a').all()) {
+      const box = await button.boundingBox();
+      const name = `${fileName}: ${await button.getAttribute('aria-label')}`;
+      expect(box!.x, `${name} inside the card`).toBeGreaterThanOrEqual(cardBox!.x - 0.5);
+      expect(box!.x + box!.width, `${name} inside the card`).toBeLessThanOrEqual(cardBox!.x + cardBox!.width + 0.5);
+    }
+  }
+}
+
+/**
  * Answers the media URL (/__parley/media on the page's origin) the way main would: a photo for image and video
  * previews and files, a tone for voice notes, and a hand-over of a picked file that becomes an upload in progress
  * (told to the fake, so the transfers list has it).
@@ -277,6 +303,7 @@ for (const theme of THEMES) {
       await expect(log.getByRole('button', { name: 'Download trail map (large).pdf' })).toBeVisible();
       await expect(log.getByRole('progressbar', { name: 'Downloading all photos.zip' })).toBeVisible();
       await expect(log.locator('.audio-time')).toHaveText('0:07');
+      await expectFileCardsWhole(page, log);
       await capture(page, `${theme}-1200x800-chat-media`);
 
       await log.getByRole('button', { name: 'Open hut.png' }).scrollIntoViewIfNeeded();
@@ -450,9 +477,10 @@ for (const theme of THEMES) {
       expect(errors).toEqual([]);
     });
 
-    test('dialogs in a 360 px window keep a 32-character contact and two long relay URLs whole', async ({ page }) => {
+    test('a 360 px window keeps names, relay URLs, file cards and notices whole', async ({ page }) => {
       await page.setViewportSize({ width: 360, height: 640 });
-      const errors = await openApp(page, theme, { scenario: 'demo' });
+      await answerMedia(page);
+      const errors = await openApp(page, theme, { scenario: 'demo', media: true });
       const longName = 'alexandra.konstantinopoulou_1984';
       await onFake(page, `fake.users.add('${longName}')`);
       await sidebarButton(page, 'New chat').click();
@@ -484,6 +512,26 @@ for (const theme of THEMES) {
       await expectInsideWindow(page, relay);
       await expectInsideWindow(page, page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Save', exact: true }));
       await capture(page, `${theme}-360x640-dialog-settings`);
+      // A device's details sit right under its name.
+      const device = page.getByRole('list', { name: 'Your devices' }).getByRole('listitem').first();
+      await device.scrollIntoViewIfNeeded();
+      const [name, facts] = [await device.locator('.member-name').boundingBox(), await device.locator('.device-facts').boundingBox()];
+      expect(facts!.y - name!.y, 'a device details one line below its name').toBeLessThan(40);
+      await page.keyboard.press('Escape');
+
+      // A changed safety number: the notice's button stays inside the notice.
+      await chatRow(page, 'dm:dave').click();
+      await page.getByRole('button', { name: 'Review' }).click();
+      const notice = page.getByRole('dialog').getByRole('alert');
+      const [noticeBox, acceptBox] = [await notice.boundingBox(), await notice.getByRole('button', { name: 'Accept the new safety number' }).boundingBox()];
+      expect(acceptBox!.x + acceptBox!.width, 'the button inside the notice').toBeLessThanOrEqual(noticeBox!.x + noticeBox!.width);
+      await capture(page, `${theme}-360x640-dialog-contact-info`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Back to chats' }).click();
+
+      await chatRow(page, 'dm:erin').click();
+      await expectFileCardsWhole(page, page.getByRole('log', { name: 'Messages with erin' }));
+      await capture(page, `${theme}-360x640-chat-files`);
       expect(errors).toEqual([]);
     });
 
@@ -493,6 +541,7 @@ for (const theme of THEMES) {
       await chatRow(page, 'dm:erin').click();
       const log = page.getByRole('log', { name: 'Messages with erin' });
       await expect(log.getByRole('progressbar', { name: 'Downloading all photos.zip' })).toBeVisible();
+      await expectFileCardsWhole(page, log);
       await capture(page, `${theme}-480x760-chat-media`);
 
       await log.getByRole('button', { name: 'Open hut.png' }).scrollIntoViewIfNeeded();

@@ -39,16 +39,18 @@ export function DocumentCard({ view }: { view: AttachmentView }) {
   return (
     <div className="attachment attachment-document" data-testid="attachment-document">
       <div className="document-row">
-        <span className="document-icon" aria-hidden>
-          <Icon name="file" size={22} />
-        </span>
-        <span className="document-text">
-          <span className="document-name" dir="auto" title={view.fileName}>
-            {view.fileName}
+        <span className="document-file">
+          <span className="document-icon" aria-hidden>
+            <Icon name="file" size={22} />
           </span>
-          <span className="document-meta">
-            {typeLabel(view)} · {sizeLabel(view.size)}
-            {view.executable && <strong className="document-warning"> · Program — may be unsafe</strong>}
+          <span className="document-text">
+            <span className="document-name" dir="auto" title={view.fileName}>
+              {view.fileName}
+            </span>
+            <span className="document-meta">
+              {typeLabel(view)} · {sizeLabel(view.size)}
+              {view.executable && <strong className="document-warning"> · Program — may be unsafe</strong>}
+            </span>
           </span>
         </span>
         {here && desktop && (

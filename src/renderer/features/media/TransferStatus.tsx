@@ -32,16 +32,18 @@ export function TransferStatus({ view }: { view: AttachmentView }) {
   const label = paused ? `Paused at ${percent}%` : `${verb} ${percent}% of ${sizeLabel(view.size)}`;
   return (
     <div className="transfer" data-testid="transfer">
-      <div className="transfer-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${verb} ${view.fileName}`}>
-        <span style={{ width: `${percent}%` }} />
+      <div className="transfer-line">
+        <div className="transfer-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${verb} ${view.fileName}`}>
+          <span style={{ width: `${percent}%` }} />
+        </div>
+        <span className="transfer-label">{label}</span>
+        <button type="button" className="icon-button transfer-button" aria-label={paused ? 'Resume' : 'Pause'} onClick={() => act(paused ? 'media.resume' : 'media.pause', view.id)}>
+          <Icon name={paused ? 'play' : 'pause'} size={14} />
+        </button>
+        <button type="button" className="icon-button transfer-button" aria-label="Cancel" onClick={() => act('media.cancel', view.id)}>
+          <Icon name="close" size={14} />
+        </button>
       </div>
-      <span className="transfer-label">{label}</span>
-      <button type="button" className="icon-button transfer-button" aria-label={paused ? 'Resume' : 'Pause'} onClick={() => act(paused ? 'media.resume' : 'media.pause', view.id)}>
-        <Icon name={paused ? 'play' : 'pause'} size={14} />
-      </button>
-      <button type="button" className="icon-button transfer-button" aria-label="Cancel" onClick={() => act('media.cancel', view.id)}>
-        <Icon name="close" size={14} />
-      </button>
     </div>
   );
 }

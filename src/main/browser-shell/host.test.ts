@@ -33,12 +33,12 @@ afterEach(async () => {
   clock = 0;
 });
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; csp?: string }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; csp?: string; cacheControl?: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers, method }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined, cacheControl: res.headers['cache-control'] }));
     });
     req.on('error', reject);
     req.end(body);
@@ -65,9 +65,26 @@ describe('browser-shell host', () => {
     expect(status).toBe(200);
     expect(csp).toBe(RENDERER_CSP_HEADER);
     expect(body).toMatch(/<meta name="parley-host-token" content="[A-Za-z0-9_-]{43}" \/>/);
-    expect(body).toContain('<script src="/__parley/bridge.js"></script>');
+    expect(body).toMatch(/<script src="\/__parley\/bridge\.js\?v=[A-Za-z0-9_-]{16}"><\/script>/);
     expect((await get('/__parley/bridge.js')).body).toBe('window.parley = {}');
     expect((await get('/assets/app.js')).body).toBe('console.log(1)');
+  });
+
+  it('lets the browser keep the content-named build files and the bridge, never the page with its token', async () => {
+    const page = await get('/');
+    expect(page.cacheControl).toBe('no-store');
+    const bridgeUrl = /<script src="([^"]+)"/.exec(page.body)![1]!;
+    expect((await get(bridgeUrl)).cacheControl).toContain('immutable');
+    expect((await get('/assets/app.js')).cacheControl).toContain('immutable');
+    expect((await get('/index.html')).cacheControl).toBe('no-store');
+    expect((await get('/assets/missing.js')).cacheControl).toBe('no-store');
+  });
+
+  it('names a new bridge by a new URL, so a cached old one is never used', async () => {
+    const before = /<script src="([^"]+)"/.exec((await get('/')).body)![1];
+    await writeFile(join(dir, 'bridge.js'), 'window.parley = { version: 2 }');
+    const after = /<script src="([^"]+)"/.exec((await get('/')).body)![1];
+    expect(after).not.toBe(before);
   });
 
   it('never serves files outside the renderer build', async () => {

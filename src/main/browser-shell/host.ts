@@ -72,7 +72,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       (file) => {
         response.writeHead(file.status, {
           'content-type': file.contentType,
-          'cache-control': 'no-store',
+          'cache-control': file.cacheControl,
           'x-content-type-options': 'nosniff',
           'referrer-policy': 'no-referrer',
           'content-security-policy': RENDERER_CSP_HEADER,

@@ -29,6 +29,9 @@ export default defineConfig({
     root: resolve('src/renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves the renderer unminified; minified, the bundle is a third of the size to parse and
+      // compile at every launch.
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

@@ -185,6 +185,30 @@ describe('media library', () => {
     expect((await held.view(untouched.id)).state).toBe('pending');
   });
 
+  it('keeps the list of running transfers right when several change at once (each change reads and writes the list)', async () => {
+    const sender = await openLibrary(alice);
+    const data = randomBytes(50_000);
+    const staged = await sender.library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'both.bin' });
+    const pointer = await sender.library.pointer(staged.id);
+    await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
+    // Downloads that never get a token (the relay is away): they stay running until cancelled.
+    const receiver = await openLibrary(bob);
+    const held = await MediaLibrary.open({
+      dataDir: receiver.dataDir,
+      vault: receiver.vault,
+      endpoint: () => blobEndpoint(relay.url),
+      tokens: { ...tokensFor(bob), downloadToken: async () => Promise.reject(new TransientTransferError('The relay is away.')) },
+      onChanged: () => undefined,
+      logger: silentLogger,
+    });
+    libraries.push(held);
+    const views = [await held.adopt(pointer), await held.adopt(pointer), await held.adopt(pointer)];
+    await Promise.all(views.map((view) => held.download(view.id)));
+    expect((await held.listTransfers()).map((view) => view.state)).toEqual(['downloading', 'downloading', 'downloading']);
+    await Promise.all(views.map((view) => held.cancel(view.id)));
+    expect(await held.listTransfers()).toEqual([]);
+  });
+
   it('opens a file by saving it where the user chose and opening that copy; a program is only shown; nothing decrypted goes elsewhere', async () => {
     const sender = await openLibrary(alice);
     const receiver = await openLibrary(bob);

@@ -68,6 +68,8 @@ export class MediaLibrary {
   private readonly madeHere = new Set<string>();
   /** The sweep's candidates, taken at its first page. */
   private sweepList: SweepFile[] | undefined;
+  /** The last change to the list of running transfers (track): the next waits for it. */
+  private activeListChanges: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: MediaLibraryOptions) {
     this.records = new AttachmentRecords(options.vault);
@@ -532,12 +534,21 @@ export class MediaLibrary {
     return record;
   }
 
-  private async track(id: string, active: boolean): Promise<void> {
-    const ids = new Set(await this.records.active());
-    if (active === ids.has(id)) return;
-    if (active) ids.add(id);
-    else ids.delete(id);
-    await this.records.setActive([...ids]);
+  /**
+   * Adds an id to the list of running transfers or takes it out. Changes go one after another: each reads the list
+   * and writes it back, so two at once (downloads started together, one finishing while another is cancelled) would
+   * otherwise lose one — a transfer missing from the list is not resumed after a restart, a stale one stays listed.
+   */
+  private track(id: string, active: boolean): Promise<void> {
+    const change = this.activeListChanges.then(async () => {
+      const ids = new Set(await this.records.active());
+      if (active === ids.has(id)) return;
+      if (active) ids.add(id);
+      else ids.delete(id);
+      await this.records.setActive([...ids]);
+    });
+    this.activeListChanges = change.catch(() => undefined);
+    return change;
   }
 
   private async require(id: string): Promise<AttachmentRecord> {

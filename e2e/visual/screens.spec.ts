@@ -363,6 +363,10 @@ async function directionOf(page: Page, selector: string, text: string): Promise<
 }
 
 // Page-side functions, as source: this file is compiled without the DOM's types.
+/** The width of an element's text as drawn. */
+const TEXT_WIDTH = new Function('node', 'const range = document.createRange(); range.selectNodeContents(node); return range.getBoundingClientRect().width;') as (
+  node: unknown,
+) => number;
 const SHIPPED_EMOJI_FONT_STATUS = `[...document.fonts].find((face) => face.family.replace(/"/g, '') === 'Parley Emoji')?.status ?? 'absent'`;
 /** How many strongly coloured pixels an element's last character has, drawn in the element's own font. */
 const COLOURED_PIXELS_OF_LAST_CHARACTER = new Function(
@@ -448,6 +452,30 @@ test.describe('emoji', () => {
     const body = page.locator('.message-body', { hasText: 'my left pole broke' });
     expect(await body.evaluate(COLOURED_PIXELS_OF_LAST_CHARACTER)).toBeGreaterThan(200);
     await page.locator('.bubble', { hasText: 'my left pole broke' }).screenshot({ path: `${SHOTS}/light-emoji-bubble.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test('the picker draws every emoji whole, those made with an arrow or a digit too', async ({ page }) => {
+    const errors = await openApp(page, 'light', { scenario: 'demo' });
+    await chatRow(page, 'dm:bob').click();
+    await page.getByRole('button', { name: 'Insert emoji' }).click();
+    const picker = page.getByRole('dialog', { name: 'Insert emoji' });
+    const search = picker.getByRole('combobox', { name: 'Search emoji' });
+    await search.fill('grinning face');
+    const width = (name: string) => picker.getByRole('option', { name, exact: true }).evaluate(TEXT_WIDTH);
+    const one = await width('grinning face');
+    // A sequence broken by the text font draws as a face or a digit beside a box: twice as wide, or more.
+    const sequences: [query: string, name: string][] = [
+      ['head shaking', 'head shaking horizontally'],
+      ['keycap', 'keycap: 1'],
+      ['left-right arrow', 'left-right arrow'],
+    ];
+    for (const [query, name] of sequences) {
+      await search.fill(query);
+      expect(await width(name), `${name} drawn as one emoji`).toBeLessThan(one * 1.3);
+    }
+    await search.fill('head shaking');
+    await picker.screenshot({ path: `${SHOTS}/light-emoji-picker-sequences.png` });
     expect(errors).toEqual([]);
   });
 });

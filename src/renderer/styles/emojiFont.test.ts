@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EMOJI_FONT_FAMILY, installEmojiFont, preloadEmojiFont } from './emojiFont';
+import { EMOJI_FONT_FAMILY, WHOLE_EMOJI_FONT_FAMILY, installEmojiFont, loadWholeEmojiFont, preloadEmojiFont } from './emojiFont';
 
 /** A FontFace that records its loads (happy-dom has none). */
 class RecordingFace {
@@ -7,6 +7,7 @@ class RecordingFace {
   constructor(
     readonly family: string,
     readonly source: string,
+    readonly descriptors: FontFaceDescriptors = {},
   ) {}
   load(): Promise<this> {
     this.loads += 1;
@@ -43,5 +44,16 @@ describe('emoji font', () => {
     expect(face.loads).toBe(0);
     whenIdle!();
     expect(face.loads).toBe(1);
+  });
+
+  it('for text that is only emoji, is added once more for every character and loaded when asked (the picker asks)', async () => {
+    vi.stubGlobal('FontFace', RecordingFace);
+    const added: RecordingFace[] = [];
+    const fonts = { add: (face: RecordingFace) => added.push(face) } as unknown as FontFaceSet;
+    await Promise.all([loadWholeEmojiFont(fonts), loadWholeEmojiFont(fonts)]);
+    expect(added).toHaveLength(1);
+    expect(added[0]!.family).toBe(WHOLE_EMOJI_FONT_FAMILY);
+    expect(added[0]!.descriptors.unicodeRange).toBeUndefined();
+    expect(added[0]!.loads).toBe(1);
   });
 });

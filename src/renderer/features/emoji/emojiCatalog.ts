@@ -2,6 +2,7 @@
 // in Unicode's groups and order. The dataset is large, so it is its own chunk, loaded the first time a picker opens.
 // Emoji newer than the shipped colour font draws (styles/emojiFont.ts) are left out, so none shows as a box.
 import { fold } from '../../db/search/words';
+import { loadWholeEmojiFont } from '../../styles/emojiFont';
 
 export interface EmojiEntry {
   emoji: string;
@@ -71,7 +72,7 @@ function withoutNeedlessSelector(emoji: string): string {
 let loading: Promise<EmojiCategory[]> | undefined;
 
 export function loadEmojiCatalog(): Promise<EmojiCategory[]> {
-  loading ??= import('emojibase-data/en/data.json').then((module) => categoriesOf(module.default as DatasetEmoji[]));
+  loading ??= Promise.all([import('emojibase-data/en/data.json'), loadWholeEmojiFont()]).then(([module]) => categoriesOf(module.default as DatasetEmoji[]));
   // A failed load (a broken bundle) may be tried again on the next open.
   loading.catch(() => (loading = undefined));
   return loading;

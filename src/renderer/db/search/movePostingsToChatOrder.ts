@@ -4,21 +4,12 @@
 // nothing is opened or sealed, and the copy holds exactly what the original did. The schema drops `postings` after
 // the copy. Atomic, like every upgrade: a crash mid-way aborts it and the next start does it again.
 import type { Transaction } from 'dexie';
+import { eachRawRow } from './eachRawRow';
 
 export function movePostingsToChatOrder(tx: Transaction): Promise<void> {
-  const from = tx.idbtrans.objectStore('postings');
   const to = tx.idbtrans.objectStore('postingsByChat');
-  return new Promise((resolve, reject) => {
-    const request = from.openCursor();
-    request.onerror = () => reject(request.error);
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) {
-        resolve();
-        return;
-      }
-      to.add(cursor.value);
-      cursor.continue();
-    };
+  return eachRawRow<object, IDBValidKey>(tx.idbtrans.objectStore('postings'), (_key, row) => {
+    to.add(row);
+    return undefined;
   });
 }

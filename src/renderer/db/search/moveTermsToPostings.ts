@@ -5,6 +5,7 @@
 // indexed again) is queued for the indexer, which replaces the old position and re-index keys. Atomic, like every
 // upgrade: a crash mid-way aborts it and the next start does it again.
 import type { Transaction } from 'dexie';
+import { eachRawRow } from './eachRawRow';
 import type { MessageTermsRow } from '../rows';
 import { V9_QUEUE_PREFIX } from './moveQueueKeys';
 import { POSTING_BLOCK } from './postings';
@@ -56,22 +57,4 @@ export async function moveTermsToPostings(tx: Transaction): Promise<void> {
   await meta.where('key').startsWith(OLD_REINDEX_PREFIX).delete();
   // v9's queue (a meta key per message), which the v10 upgrade turns into ranges.
   await meta.bulkPut(queued.map((seq) => ({ key: `${V9_QUEUE_PREFIX}${seq}` })));
-}
-
-/** Walks a store's raw rows in key order; `visit` returns the row to write back in place, or undefined to leave it. */
-function eachRawRow<T>(store: IDBObjectStore, visit: (key: number, row: T) => object | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = store.openCursor();
-    request.onerror = () => reject(request.error);
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) {
-        resolve();
-        return;
-      }
-      const replaced = visit(cursor.primaryKey as number, cursor.value as T);
-      if (replaced) cursor.update(replaced);
-      cursor.continue();
-    };
-  });
 }

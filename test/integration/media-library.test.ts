@@ -55,6 +55,27 @@ async function openLibrary(device: Address, dataDir = makeTempDir('parley-app-')
   return { library, changes, dataDir, handle: createMediaRequestHandler(() => library), vault };
 }
 
+/**
+ * The library of an opened device's data, opened a second time with downloads that get their tokens from
+ * `downloadToken` (to hold them while the relay is "away").
+ */
+async function heldLibrary(
+  { dataDir, vault }: { dataDir: string; vault: Vault },
+  device: Address,
+  downloadToken: BlobTokenSource['downloadToken'],
+): Promise<MediaLibrary> {
+  const library = await MediaLibrary.open({
+    dataDir,
+    vault,
+    endpoint: () => blobEndpoint(relay.url),
+    tokens: { ...tokensFor(device), downloadToken },
+    onChanged: () => undefined,
+    logger: silentLogger,
+  });
+  libraries.push(library);
+  return library;
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
@@ -156,15 +177,7 @@ describe('media library', () => {
     const letGo = () => (open = true);
     const receiver = await openLibrary(bob);
     const tokens = tokensFor(bob);
-    const held = await MediaLibrary.open({
-      dataDir: receiver.dataDir,
-      vault: receiver.vault,
-      endpoint: () => blobEndpoint(relay.url),
-      tokens: { ...tokens, downloadToken: async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))) },
-      onChanged: () => undefined,
-      logger: silentLogger,
-    });
-    libraries.push(held);
+    const held = await heldLibrary(receiver, bob, async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))));
     const [first, second, untouched] = [await held.adopt(pointer), await held.adopt(pointer), await held.adopt(pointer)];
     await held.download(first.id);
     await held.download(second.id);
@@ -193,15 +206,7 @@ describe('media library', () => {
     await relay.blobs.access.grant(alice, pointer.blobId, [bob]);
     // Downloads that never get a token (the relay is away): they stay running until cancelled.
     const receiver = await openLibrary(bob);
-    const held = await MediaLibrary.open({
-      dataDir: receiver.dataDir,
-      vault: receiver.vault,
-      endpoint: () => blobEndpoint(relay.url),
-      tokens: { ...tokensFor(bob), downloadToken: async () => Promise.reject(new TransientTransferError('The relay is away.')) },
-      onChanged: () => undefined,
-      logger: silentLogger,
-    });
-    libraries.push(held);
+    const held = await heldLibrary(receiver, bob, async () => Promise.reject(new TransientTransferError('The relay is away.')));
     const views = [await held.adopt(pointer), await held.adopt(pointer), await held.adopt(pointer)];
     await Promise.all(views.map((view) => held.download(view.id)));
     expect((await held.listTransfers()).map((view) => view.state)).toEqual(['downloading', 'downloading', 'downloading']);
@@ -435,15 +440,7 @@ describe('media library', () => {
     let open = false;
     const receiver = await openLibrary(bob);
     const tokens = tokensFor(bob);
-    const held = await MediaLibrary.open({
-      dataDir: receiver.dataDir,
-      vault: receiver.vault,
-      endpoint: () => blobEndpoint(relay.url),
-      tokens: { ...tokens, downloadToken: async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))) },
-      onChanged: () => undefined,
-      logger: silentLogger,
-    });
-    libraries.push(held);
+    const held = await heldLibrary(receiver, bob, async (blobId) => (open ? tokens.downloadToken(blobId) : Promise.reject(new TransientTransferError('The relay is away.'))));
     const limits = { ...DEFAULT_APP_SETTINGS.autoDownload, file: data.length };
     const auto = await AutoDownloads.open({ library: held, store: vaultQueue(receiver.vault), passedOverStore: vaultPassedOver(receiver.vault), limits: () => limits, logger: silentLogger });
     const arrived: AttachmentView[] = [];

@@ -367,6 +367,30 @@ async function directionOf(page: Page, selector: string, text: string): Promise<
 const TEXT_WIDTH = new Function('node', 'const range = document.createRange(); range.selectNodeContents(node); return range.getBoundingClientRect().width;') as (
   node: unknown,
 ) => number;
+/** The drawn width of the first occurrence of `part` in an element's text, across the elements inside it. */
+const WIDTH_OF_PART = new Function(
+  'node',
+  'part',
+  `
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  let whole = '';
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    texts.push([text, whole.length]);
+    whole += text.data;
+  }
+  const start = whole.indexOf(part);
+  const end = start + part.length;
+  const at = (offset) => {
+    const [text, first] = texts.findLast(([, first]) => first <= offset);
+    return [text, Math.min(offset - first, text.data.length)];
+  };
+  const range = document.createRange();
+  range.setStart(...at(start));
+  range.setEnd(...at(end));
+  return range.getBoundingClientRect().width;
+`,
+) as (node: unknown, part: string) => number;
 const SHIPPED_EMOJI_FONT_STATUS = `[...document.fonts].find((face) => face.family.replace(/"/g, '') === 'Parley Emoji')?.status ?? 'absent'`;
 /** How many strongly coloured pixels an element's last character has, drawn in the element's own font. */
 const COLOURED_PIXELS_OF_LAST_CHARACTER = new Function(
@@ -476,6 +500,41 @@ test.describe('emoji', () => {
     }
     await search.fill('head shaking');
     await picker.screenshot({ path: `${SHOTS}/light-emoji-picker-sequences.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test('a message draws every emoji whole, those made with an arrow or a digit too', async ({ page }) => {
+    const errors = await openApp(page, 'light', { scenario: 'demo' });
+    await chatRow(page, 'dm:bob').click();
+    const composer = page.getByRole('textbox', { name: 'Message bob' });
+    await composer.fill('Dial 1️⃣ then #️⃣, 😀 ↔️ 🙂‍↔️ ©️ 2026 → fine');
+    await composer.press('Enter');
+    const body = page.locator('.message-body', { hasText: 'Dial' });
+    await expect(body).toBeVisible();
+    await page.evaluate('document.fonts.ready');
+    const width = (part: string) => body.evaluate(WIDTH_OF_PART, part);
+    const one = await width('😀');
+    expect(one).toBeGreaterThan(0);
+    // Broken by the text font, a sequence draws as a digit, an arrow or a face beside a box: twice as wide, or more.
+    for (const sequence of ['1️⃣', '#️⃣', '↔️', '🙂‍↔️', '©️']) {
+      expect(await width(sequence), `${sequence} drawn as one emoji`).toBeLessThan(one * 1.3);
+    }
+    // The text around them keeps the text font: digits and the plain arrow are narrower than an emoji.
+    expect(await width('2')).toBeLessThan(one * 0.8);
+    expect(await width('→')).toBeLessThan(one * 0.8);
+
+    // A reaction with a keycap: its chip too.
+    const bubble = page.locator('.bubble', { hasText: 'Dial' });
+    await bubble.hover();
+    await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'React' }).click();
+    await page.getByRole('menuitem', { name: 'More reactions…' }).click();
+    const picker = page.getByRole('dialog', { name: 'React with an emoji' });
+    await picker.getByRole('combobox', { name: 'Search emoji' }).fill('keycap');
+    await picker.getByRole('option', { name: 'keycap: 1', exact: true }).click();
+    const chip = page.locator('.reaction-chip');
+    await expect(chip).toHaveCount(1);
+    expect(await chip.evaluate(WIDTH_OF_PART, '1️⃣'), 'the chip’s 1️⃣ drawn as one emoji').toBeLessThan(one * 1.3);
+    await page.getByRole('log').screenshot({ path: `${SHOTS}/light-emoji-sequences-bubble.png` });
     expect(errors).toEqual([]);
   });
 });

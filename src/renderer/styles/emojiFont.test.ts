@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EMOJI_FONT_FAMILY, WHOLE_EMOJI_FONT_FAMILY, installEmojiFont, loadWholeEmojiFont, preloadEmojiFont } from './emojiFont';
+import { EMOJI_FONT_FAMILY, WHOLE_EMOJI_FONT_FAMILY, emojiFaceCovers, installEmojiFont, loadWholeEmojiFont, preloadEmojiFont } from './emojiFont';
 
 /** A FontFace that records its loads (happy-dom has none). */
 class RecordingFace {
@@ -15,11 +15,12 @@ class RecordingFace {
   }
 }
 
-function installed(): RecordingFace {
+/** The text's face and the whole face, as installEmojiFont added them. */
+function installed(): [text: RecordingFace, whole: RecordingFace] {
   const added: RecordingFace[] = [];
   installEmojiFont({ add: (face: RecordingFace) => added.push(face) } as unknown as FontFaceSet);
-  expect(added).toHaveLength(1);
-  return added[0]!;
+  expect(added).toHaveLength(2);
+  return [added[0]!, added[1]!];
 }
 
 describe('emoji font', () => {
@@ -29,31 +30,39 @@ describe('emoji font', () => {
     vi.stubGlobal('FontFace', RecordingFace);
     const idle = vi.fn();
     vi.stubGlobal('requestIdleCallback', idle);
-    const face = installed();
+    const [face, whole] = installed();
     expect(face.family).toBe(EMOJI_FONT_FAMILY);
     expect(face.source).toMatch(/\.woff2/);
+    expect(face.descriptors.unicodeRange).toContain('U+1F000-1FAFF');
     expect(face.loads).toBe(0);
+    expect(whole.loads).toBe(0);
     expect(idle).not.toHaveBeenCalled();
   });
 
   it('is loaded at the next idle period once preloaded, ahead of any emoji on screen', () => {
     vi.stubGlobal('FontFace', RecordingFace);
-    const face = installed();
+    const [face, whole] = installed();
     let whenIdle: (() => void) | undefined;
     preloadEmojiFont((load) => (whenIdle = load));
     expect(face.loads).toBe(0);
     whenIdle!();
     expect(face.loads).toBe(1);
+    expect(whole.loads).toBe(0);
   });
 
-  it('for text that is only emoji, is added once more for every character and loaded when asked (the picker asks)', async () => {
+  it('is added once more for every character, loaded when the picker asks (its cells are only emoji)', async () => {
     vi.stubGlobal('FontFace', RecordingFace);
-    const added: RecordingFace[] = [];
-    const fonts = { add: (face: RecordingFace) => added.push(face) } as unknown as FontFaceSet;
-    await Promise.all([loadWholeEmojiFont(fonts), loadWholeEmojiFont(fonts)]);
-    expect(added).toHaveLength(1);
-    expect(added[0]!.family).toBe(WHOLE_EMOJI_FONT_FAMILY);
-    expect(added[0]!.descriptors.unicodeRange).toBeUndefined();
-    expect(added[0]!.loads).toBe(1);
+    const [face, whole] = installed();
+    expect(whole.family).toBe(WHOLE_EMOJI_FONT_FAMILY);
+    expect(whole.source).toBe(face.source);
+    expect(whole.descriptors.unicodeRange).toBeUndefined();
+    await loadWholeEmojiFont();
+    expect(whole.loads).toBe(1);
+    expect(face.loads).toBe(0);
+  });
+
+  it('covers emoji and their joiners, not the digits, signs and arrows a sequence may start with', () => {
+    for (const char of ['😀', '\u200d', '\ufe0f', '\u20e3', '❤', '🇫']) expect(emojiFaceCovers(char.codePointAt(0)!), char).toBe(true);
+    for (const char of ['1', '#', '*', '©', '®', '™', '↔', 'a']) expect(emojiFaceCovers(char.codePointAt(0)!), char).toBe(false);
   });
 });

@@ -15,24 +15,44 @@ export const EMOJI_FONT_FAMILY = 'Parley Emoji';
  * Emoji and the characters that join or dress them: Miscellaneous Symbols and Dingbats, the variation selector,
  * zero-width joiner and keycap, regional indicators and pictographs (U+1F000–1FAFF), and the tag characters of
  * subdivision flags. Digits, '#', '*', '©', '™' and arrows are left to the text font, which draws them as text.
+ * Inclusive [first, last] code point pairs.
  */
-const EMOJI_RANGES = 'U+200D, U+20E3, U+231A-231B, U+2328, U+23CF, U+23E9-23FA, U+24C2, U+25AA-25AB, U+25B6, U+25C0, U+25FB-25FE, U+2600-27BF, U+2B1B-2B1C, U+2B50, U+2B55, U+3030, U+303D, U+3297, U+3299, U+FE0F, U+1F000-1FAFF, U+E0020-E007F';
+const EMOJI_RANGES: readonly (readonly [number, number])[] = [
+  [0x200d, 0x200d], [0x20e3, 0x20e3], [0x231a, 0x231b], [0x2328, 0x2328], [0x23cf, 0x23cf], [0x23e9, 0x23fa],
+  [0x24c2, 0x24c2], [0x25aa, 0x25ab], [0x25b6, 0x25b6], [0x25c0, 0x25c0], [0x25fb, 0x25fe], [0x2600, 0x27bf],
+  [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55], [0x3030, 0x3030], [0x303d, 0x303d], [0x3297, 0x3297],
+  [0x3299, 0x3299], [0xfe0f, 0xfe0f], [0x1f000, 0x1faff], [0xe0020, 0xe007f],
+];
+
+const hex = (codePoint: number) => codePoint.toString(16).toUpperCase();
+const UNICODE_RANGE = EMOJI_RANGES.map(([first, last]) => (first === last ? `U+${hex(first)}` : `U+${hex(first)}-${hex(last)}`)).join(', ');
+
+/** Whether the emoji face draws `codePoint`; every other character of the text comes from the text font. */
+export function emojiFaceCovers(codePoint: number): boolean {
+  return EMOJI_RANGES.some(([first, last]) => codePoint >= first && codePoint <= last);
+}
 
 /**
- * The same font under another name and for every character, for text that is only emoji (the picker's cells): there
- * a sequence whose parts include an arrow or a digit (🙂‍↔️ "head shaking", the keycaps 1️⃣ #️⃣, ↔️) is drawn whole,
- * where the text font would draw those parts and break it into a face and a box.
+ * The same font under another name and for every character, for emoji that the text font would break (the picker's
+ * cells, and in text the sequences of styles/wholeEmoji.ts): a sequence whose parts include an arrow or a digit
+ * (🙂‍↔️ "head shaking", the keycaps 1️⃣ #️⃣, ↔️) is drawn whole, where the text font would draw those parts and break
+ * it into a face and a box.
  */
 export const WHOLE_EMOJI_FONT_FAMILY = 'Parley Emoji Whole';
 
-/** The face installEmojiFont added, which preloadEmojiFont loads. */
+/** The faces installEmojiFont added: the text's, which preloadEmojiFont loads, and the whole one. */
 let installed: FontFace | null = null;
-let wholeLoading: Promise<void> | null = null;
+let whole: FontFace | null = null;
 
-/** Adds the face to the page's fonts: from then on the browser loads it when an emoji is on screen. */
+/**
+ * Adds both faces to the page's fonts: from then on the browser loads each when a character on screen needs it (the
+ * whole face only for the rare sequences drawn with it, or when the picker asks).
+ */
 export function installEmojiFont(fonts: FontFaceSet = document.fonts): void {
-  installed = new FontFace(EMOJI_FONT_FAMILY, `url(${emojiFontUrl}) format('woff2')`, { unicodeRange: EMOJI_RANGES, display: 'swap' });
+  installed = new FontFace(EMOJI_FONT_FAMILY, `url(${emojiFontUrl}) format('woff2')`, { unicodeRange: UNICODE_RANGE, display: 'swap' });
+  whole = new FontFace(WHOLE_EMOJI_FONT_FAMILY, `url(${emojiFontUrl}) format('woff2')`, { display: 'swap' });
   fonts.add(installed);
+  fonts.add(whole);
 }
 
 /** Loads the installed face once the page is next idle, ahead of any emoji on screen. */
@@ -42,16 +62,8 @@ export function preloadEmojiFont(whenIdle: (load: () => void) => void = (load) =
   if (face) whenIdle(() => void face.load().catch(() => undefined));
 }
 
-/** Adds and loads the whole-emoji face (once; the picker waits for it, so its cells never show half-drawn sequences). */
-export function loadWholeEmojiFont(fonts: FontFaceSet = document.fonts): Promise<void> {
-  wholeLoading ??= (async () => {
-    try {
-      const face = new FontFace(WHOLE_EMOJI_FONT_FAMILY, `url(${emojiFontUrl}) format('woff2')`, { display: 'block' });
-      fonts.add(face);
-      await face.load();
-    } catch {
-      // Left to the fonts below it.
-    }
-  })();
-  return wholeLoading;
+/** Loads the whole-emoji face (the picker waits for it, so its cells never show half-drawn sequences). */
+export async function loadWholeEmojiFont(): Promise<void> {
+  // A failed load leaves the cells to the fonts below it.
+  await whole?.load().catch(() => undefined);
 }

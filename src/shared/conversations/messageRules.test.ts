@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { EDIT_WINDOW_MS, QUOTE_SNIPPET_CHARS, isSingleEmoji, quoteSnippet, withinEditWindow } from './messageRules';
 
 describe('message rules', () => {
-  it('accepts one emoji (with modifiers, joiners and flags) and nothing else as a reaction', () => {
-    for (const emoji of ['👍', '❤️', '👍🏽', '👩‍👩‍👧‍👦', '🇳🇴', '🙏']) expect(isSingleEmoji(emoji), emoji).toBe(true);
-    for (const text of ['', 'a', '👍👍', '👍 ', ' 👍', 'ok👍', '1', '\u200d']) expect(isSingleEmoji(text), JSON.stringify(text)).toBe(false);
+  it('accepts one emoji (with modifiers, joiners, flags and keycaps) and nothing else as a reaction', () => {
+    for (const emoji of ['👍', '❤️', '👍🏽', '👩‍👩‍👧‍👦', '🇳🇴', '🙏', '1️⃣', '#️⃣', '🙂‍↔️']) expect(isSingleEmoji(emoji), emoji).toBe(true);
+    for (const text of ['', 'a', '👍👍', '👍 ', ' 👍', 'ok👍', '1', '\u200d', '\u20e3', '1️⃣2️⃣']) expect(isSingleEmoji(text), JSON.stringify(text)).toBe(false);
   });
 
   it('allows edits and deletes for 24 hours after sending, not a moment longer', () => {

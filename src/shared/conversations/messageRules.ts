@@ -26,9 +26,10 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 /** A reaction is at most this many UTF-16 units (a family emoji with modifiers is about 11). */
 export const MAX_REACTION_CHARS = 32;
 
-const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+/** A pictograph, a flag's letter, or a whole keycap (1️⃣ #️⃣ *️⃣: its digit or sign is no pictograph). */
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|^[0-9#*]\ufe0f?\u20e3$/u;
 
-/** One grapheme cluster that is an emoji (a pictograph or a flag), nothing else. */
+/** One grapheme cluster that is an emoji (a pictograph, a flag or a keycap), nothing else. */
 export function isSingleEmoji(text: string): boolean {
   if (text.length === 0 || text.length > MAX_REACTION_CHARS || !PICTOGRAPHIC.test(text)) return false;
   const segments = new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text);

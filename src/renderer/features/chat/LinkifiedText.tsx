@@ -6,6 +6,7 @@ import { findMentions } from '../../../shared/conversations/mentions';
 import { invoke } from '../../ipc';
 import { userMessage } from '../../errors';
 import { useNotices } from '../../store/notices';
+import { EmojiSafeText } from '../emoji/EmojiSafeText';
 import { linkify } from './linkify';
 
 export async function openLink(url: string): Promise<void> {
@@ -24,12 +25,18 @@ export interface MentionContext {
 
 function MentionedText({ text, mentions }: { text: string; mentions: MentionContext | undefined }) {
   const found = mentions ? findMentions(text, mentions.isMember) : [];
-  if (found.length === 0) return <span>{text}</span>;
+  if (found.length === 0) {
+    return (
+      <span>
+        <EmojiSafeText text={text} />
+      </span>
+    );
+  }
   const me = mentions?.me.toLowerCase();
   const parts = [];
   let last = 0;
   for (const mention of found) {
-    if (mention.start > last) parts.push(text.slice(last, mention.start));
+    if (mention.start > last) parts.push(<EmojiSafeText key={`text-${last}`} text={text.slice(last, mention.start)} />);
     const written = text.slice(mention.start, mention.end);
     parts.push(
       mention.username.toLowerCase() === me ? (
@@ -44,7 +51,7 @@ function MentionedText({ text, mentions }: { text: string; mentions: MentionCont
     );
     last = mention.end;
   }
-  if (last < text.length) parts.push(text.slice(last));
+  if (last < text.length) parts.push(<EmojiSafeText key={`text-${last}`} text={text.slice(last)} />);
   return <span>{parts}</span>;
 }
 

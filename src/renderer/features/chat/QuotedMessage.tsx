@@ -5,6 +5,7 @@ import type { Quote } from '../../../shared/ipc';
 import type { StoredMessage } from '../../db/rows';
 import { requireSession } from '../../store/session';
 import { useMessageActions } from '../../store/messageActions';
+import { EmojiSafeText } from '../emoji/EmojiSafeText';
 
 export function QuotedMessage({ conversationId, quote, me }: { conversationId: string; quote: Quote; me: string }) {
   const { db } = requireSession();
@@ -27,7 +28,7 @@ export function QuotedMessage({ conversationId, quote, me }: { conversationId: s
     >
       <span className="message-quote-author">{author}</span>
       <span className="message-quote-text" dir="auto">
-        {gone ? (original?.deleted ? 'This message was deleted.' : text || 'Original message not found.') : text}
+        {gone ? (original?.deleted ? 'This message was deleted.' : text || 'Original message not found.') : <EmojiSafeText text={text} />}
       </span>
     </button>
   );

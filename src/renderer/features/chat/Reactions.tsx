@@ -1,6 +1,7 @@
 // The reactions under a message: one chip per emoji with its count, the names of who reacted on hover (and for
 // screen readers), pressed when this user is among them; clicking one's own takes it back, another adds it.
 import type { StoredMessage } from '../../db/rows';
+import { EmojiSafeText } from '../emoji/EmojiSafeText';
 
 export interface ReactionGroup {
   emoji: string;
@@ -41,7 +42,9 @@ export function Reactions({ message, me, onToggle }: { message: StoredMessage; m
             title={who}
             onClick={() => onToggle(group.emoji)}
           >
-            <span aria-hidden="true">{group.emoji}</span>
+            <span aria-hidden="true">
+              <EmojiSafeText text={group.emoji} />
+            </span>
             <span className="reaction-count" aria-hidden="true">
               {group.users.length}
             </span>

@@ -11,6 +11,7 @@ import { Icon } from '../../ui/Icon';
 import { MessageMenu, type MenuAction } from '../chat/MessageMenu';
 import { PersonAvatar, useDisplayName } from '../profiles/PersonAvatar';
 import { formatListTime } from '../../ui/time';
+import { EmojiSafeText } from '../emoji/EmojiSafeText';
 import { previewOf } from './preview';
 
 interface ChatListItemProps {
@@ -86,12 +87,15 @@ export const ChatListItem = memo(function ChatListItem({ chat, me, selected, dra
             ) : preview.author === null ? (
               // The line alone: it runs, and is cut short, in its own direction.
               <span className="chat-item-preview" dir="auto">
-                {preview.text}
+                <EmojiSafeText text={preview.text} />
               </span>
             ) : (
               // "You: …" or "carol: …": the label leads, the text is isolated in its own direction.
               <span className="chat-item-preview">
-                <bdi>{preview.author}</bdi>: <bdi>{preview.text}</bdi>
+                <bdi>{preview.author}</bdi>:{' '}
+                <bdi>
+                  <EmojiSafeText text={preview.text} />
+                </bdi>
               </span>
             )}
             {pinned && (

@@ -49,6 +49,8 @@ export interface PurgeRun {
   messages: number;
   /** Frame times from the messages' expiry until none is left, nor their entries in the search index (the chat showing them is open). */
   frameMs: Summary;
+  /** Frames longer than two vsyncs (probes.ts OVER_TWO_VSYNCS_MS), and those over 50 ms. */
+  framesOver33Ms: number;
   framesOver50Ms: number;
   purgeMs: number;
   indexRemovedMs: number;
@@ -356,13 +358,14 @@ async function purgeRun(me: E2eUser, peer: HeadlessPeer, options: UiBenchOptions
   await restoreCpu?.();
   const frameMs = summarize(frames.deltas);
   log(`purge of ${options.purge.toLocaleString('en')}${options.purgeCpuThrottle > 1 ? ` (CPU throttled ×${options.purgeCpuThrottle})` : ''}: ${(frames.purgeMs / 1000).toFixed(1)} s (out of the search index at ${(frames.indexRemovedMs / 1000).toFixed(1)} s), ${frames.deltas.length} frames, longest ${frameMs.max.toFixed(0)} ms${frames.startedLate ? ' (STARTED BEFORE IT WAS WATCHED)' : ''}${frames.timedOut ? ' (NOT DONE when the time ran out)' : ''}`);
-  log(`  frames over 50 ms (end from expiry: length): ${frames.slowFrames.map((frame) => `${frame.atMs}: ${frame.deltaMs}`).join(', ') || 'none'}`);
+  log(`  frames over 33 ms (end from expiry: length): ${frames.slowFrames.map((frame) => `${frame.atMs}: ${frame.deltaMs}`).join(', ') || 'none'}`);
   for (const frame of frames.longFrames) {
     log(`  long frame ${frame.durationMs} ms at ${frame.atMs} ms (render from ${frame.untilRenderMs}, style and layout ${frame.styleAndLayoutMs}, script ${frame.scriptMs} of which forced layout ${frame.forcedLayoutMs}, blocking ${frame.blockingMs} ms): ${frame.scripts.map((script) => `${script.invoker} ${script.sourceFunctionName}@${script.sourceURL} +${script.atMs} ${script.durationMs} ms`).join('; ') || 'no script'}`);
   }
   return {
     messages: options.purge,
     frameMs,
+    framesOver33Ms: frames.slowFrames.length,
     framesOver50Ms: frames.deltas.filter((delta) => delta > 50).length,
     purgeMs: frames.purgeMs,
     indexRemovedMs: frames.indexRemovedMs,

@@ -65,8 +65,8 @@ export function renderTable(results: UiBenchResults, options: UiBenchOptions, ma
       purge.startedLate ? 'n/a: started before watched' : purge.timedOut ? 'MISSED: not done in time' : purge.frameMs.max < PURGE_FRAME_GOAL_MS ? 'met' : 'MISSED',
     );
     add(
-      `  … frames over ${PURGE_FRAME_GOAL_MS} ms / purge took (expiry → none left in IndexedDB) / … and out of the search index`,
-      `${purge.framesOver50Ms} / ${ms(purge.purgeMs)} / ${ms(purge.indexRemovedMs)}`,
+      `  … frames over 33 / over ${PURGE_FRAME_GOAL_MS} ms / purge took (expiry → none left in IndexedDB) / … and out of the search index`,
+      `${purge.framesOver33Ms} / ${purge.framesOver50Ms} / ${ms(purge.purgeMs)} / ${ms(purge.indexRemovedMs)}`,
     );
   }
   if (results.idleFrames && results.frameIntervalMs !== undefined) add(`Frame clock when idle (median / p95)`, medP95(results.idleFrames));

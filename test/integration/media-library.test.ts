@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_APP_SETTINGS, type AttachmentView } from '../../src/shared/ipc';
 import { AttachmentError } from '../../src/main/core/media/cipher/AttachmentError';
 import { AUTO_DOWNLOADS_AT_ONCE, AutoDownloads, vaultPassedOver, vaultQueue } from '../../src/main/core/media/AutoDownloads';
@@ -348,6 +348,29 @@ describe('media library', () => {
     // The renderer names a message again when it did not see the answer (a crash): nothing more happens.
     await library.forgetMessages(deleted);
     expect(existsSync(library.fileOf(other.id))).toBe(true);
+  });
+
+  it('forgets a message without files here with one vault read and no write, and one with files as before', async () => {
+    const { library, vault } = await openLibrary(alice);
+    const data = randomBytes(20_000);
+    const staged = await library.stage(Readable.from([data]), { declaredSize: data.length, fileName: 'kept.bin' });
+    await library.pointer(staged.id);
+    const message = (messageId: string) => ({ conversationId: 'dm:bob', messageId, sender: 'alice' });
+    const withFile = message('01HZXK3W8Q5V6T7Y8Z9A0B1C5A');
+    await library.placeIn([staged.id], withFile);
+    // The purge of expired messages names every one (whether it has files is sealed in the renderer).
+    const without = [message('01HZXK3W8Q5V6T7Y8Z9A0B1C5B'), message('01HZXK3W8Q5V6T7Y8Z9A0B1C5C')];
+    const deletes = vi.spyOn(vault, 'delete');
+    const puts = vi.spyOn(vault, 'put');
+    await library.forgetMessages(without);
+    expect(deletes).not.toHaveBeenCalled();
+    expect(puts).not.toHaveBeenCalled();
+    expect(existsSync(library.fileOf(staged.id))).toBe(true);
+    await library.forgetMessages([withFile]);
+    expect(existsSync(library.fileOf(staged.id))).toBe(false);
+    expect(await new AttachmentRecords(vault).ofMessage(withFile)).toBeUndefined();
+    deletes.mockRestore();
+    puts.mockRestore();
   });
 
   it('sweep: lists what it had before it opened (not what it holds for the renderer), deletes only listed ids, and files without a record', async () => {

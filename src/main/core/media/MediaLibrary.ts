@@ -213,17 +213,19 @@ export class MediaLibrary {
    * are those noted with it, and of the ids its row names those that belong to it (noted before per-message lists
    * existed) or to no message yet (it was deleted before it was sent). Messages without files here are skipped, and
    * naming one again does nothing (the renderer repeats a call it has not seen succeed). A forwarded copy is its own
-   * record (and its own name for a linked file): it stays.
+   * record (and its own name for a linked file): it stays. Most messages named have no files (the purge of expired
+   * messages names every one: db/expiry.ts): for those, one vault read that finds nothing, and no write.
    */
   async forgetMessages(messages: readonly GoneMessage[]): Promise<void> {
     for (const { files = [], ...message } of messages) {
-      const ids = new Set(await this.records.ofMessage(message));
+      const listed = await this.records.ofMessage(message);
+      const ids = new Set(listed);
       for (const id of files) {
         const record = await this.records.get(id);
         if (record && (record.message === undefined || sameMessage(record.message, message))) ids.add(id);
       }
       for (const id of ids) await this.remove(id);
-      await this.records.forgetMessage(message);
+      if (listed) await this.records.forgetMessage(message);
     }
   }
 

@@ -86,14 +86,14 @@ export class AttachmentRecords {
     await this.vault.delete('records', nameOf(id));
   }
 
-  /** The ids of the files that came or went with a message. */
-  async ofMessage(message: AttachmentMessage): Promise<string[]> {
+  /** The ids of the files that came or went with a message; undefined when it has no record (no files here). */
+  async ofMessage(message: AttachmentMessage): Promise<string[] | undefined> {
     const bytes = await this.vault.get('records', messageNameOf(message));
-    return bytes ? messageCodec.decode(bytes) : [];
+    return bytes ? messageCodec.decode(bytes) : undefined;
   }
 
   async addToMessage(message: AttachmentMessage, id: string): Promise<void> {
-    const ids = await this.ofMessage(message);
+    const ids = (await this.ofMessage(message)) ?? [];
     if (!ids.includes(id)) await this.vault.put('records', messageNameOf(message), messageCodec.encode([...ids, id]));
   }
 
@@ -103,7 +103,7 @@ export class AttachmentRecords {
 
   async removeFromMessage(message: AttachmentMessage, id: string): Promise<void> {
     const ids = await this.ofMessage(message);
-    if (!ids.includes(id)) return;
+    if (!ids?.includes(id)) return;
     const rest = ids.filter((other) => other !== id);
     if (rest.length === 0) await this.forgetMessage(message);
     else await this.vault.put('records', messageNameOf(message), messageCodec.encode(rest));

@@ -574,6 +574,13 @@ for (const theme of THEMES) {
       await page.getByRole('textbox', { name: 'Username' }).fill(longName);
       await page.getByRole('button', { name: 'Start chat' }).click();
       await expect(page.getByRole('log', { name: `Messages with ${longName}` })).toBeVisible();
+      // The composer's placeholder would be cut mid-name ("Message alexa"): it says "Message" alone, named in full.
+      const composer = page.getByRole('textbox', { name: `Message ${longName}` });
+      await expect(composer).toHaveAttribute('placeholder', 'Message');
+      await page.setViewportSize({ width: 1200, height: 640 });
+      await expect(composer).toHaveAttribute('placeholder', `Message ${longName}`);
+      await page.setViewportSize({ width: 360, height: 640 });
+      await expect(composer).toHaveAttribute('placeholder', 'Message');
       await page.getByRole('button', { name: 'Back to chats' }).click();
 
       await sidebarButton(page, 'New group').click();

@@ -25,6 +25,7 @@ import { useGroupMembers } from '../chat/useMentionable';
 import { sendText } from '../../sync/outbox/actions';
 import { MentionList } from './MentionList';
 import { TypingNotifier } from './typingNotifier';
+import { useFittingPlaceholder } from './useFittingPlaceholder';
 import { useMentionSuggestions } from './useMentionSuggestions';
 
 /** Why this text cannot be sent, or null. */
@@ -53,6 +54,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
   const [hint, setHint] = useState<string | null>(null);
   const [recording, setRecording] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
+  const placeholder = useFittingPlaceholder(field, `Message ${title}`, 'Message');
   const inputId = useId();
   const hintId = useId();
   const typing = useMemo(
@@ -177,7 +179,7 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
             dir="auto"
             rows={1}
             value={draft}
-            placeholder={`Message ${title}`}
+            placeholder={placeholder}
             // Off: Chromium would otherwise save what is typed into its session files, outside the sealed history.
             autoComplete="off"
             onChange={(event) => {

@@ -1,4 +1,5 @@
-// Text with some ranges marked (<mark>): the words a search matched.
+// Text with some ranges marked (<mark>): the words a search matched; its emoji drawn whole (EmojiSafeText).
+import { EmojiSafeText } from '../emoji/EmojiSafeText';
 import type { Range } from './snippet';
 
 export function Highlighted({ text, ranges }: { text: string; ranges: readonly Range[] }) {
@@ -13,7 +14,15 @@ export function Highlighted({ text, ranges }: { text: string; ranges: readonly R
   if (at < text.length) parts.push(text.slice(at));
   return (
     <>
-      {parts.map((part, index) => (typeof part === 'string' ? part : <mark key={index}>{part.marked}</mark>))}
+      {parts.map((part, index) =>
+        typeof part === 'string' ? (
+          <EmojiSafeText key={index} text={part} />
+        ) : (
+          <mark key={index}>
+            <EmojiSafeText text={part.marked} />
+          </mark>
+        ),
+      )}
     </>
   );
 }

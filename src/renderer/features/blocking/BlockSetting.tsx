@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { userMessage } from '../../errors';
 import { useContacts } from '../../store/contacts';
 import { useRefocusOnChange } from '../../ui/useRefocusOnChange';
+import { FormError } from '../../ui/FormError';
 
 export function BlockSetting({ username }: { username: string }) {
   const blocked = useContacts((state) => state.contacts[username]?.blocked ?? false);
@@ -54,11 +55,7 @@ export function BlockSetting({ username }: { username: string }) {
           Block {username}…
         </button>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
 import { BlockSetting } from '../blocking/BlockSetting';
 import { PersonAvatar } from '../profiles/PersonAvatar';
+import { FormError } from '../../ui/FormError';
 
 export function ContactInfoDialog({ username }: { username: string }) {
   const close = useDialogs((state) => state.close);
@@ -102,11 +103,7 @@ export function ContactInfoDialog({ username }: { username: string }) {
       ) : (
         !error && <p className="muted">Computing…</p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <MuteSetting conversationId={dmConversationId(username)} />
       <DisappearingSetting conversationId={dmConversationId(username)} canChange />
       <BlockSetting username={username} />

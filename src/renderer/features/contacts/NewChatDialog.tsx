@@ -5,6 +5,7 @@ import { userMessage } from '../../errors';
 import { useDialogs } from '../../store/dialogs';
 import { Dialog } from '../../ui/Dialog';
 import { startChatWith } from './actions';
+import { FormError } from '../../ui/FormError';
 
 export function NewChatDialog({ suggested = '', fromLink = false }: { suggested?: string; fromLink?: boolean }) {
   const close = useDialogs((state) => state.close);
@@ -51,11 +52,7 @@ export function NewChatDialog({ suggested = '', fromLink = false }: { suggested?
           aria-describedby={error ? errorId : undefined}
           data-autofocus
         />
-        {error && (
-          <p id={errorId} className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} id={errorId} />
         <div className="dialog-actions">
           <button type="button" className="button-secondary" onClick={close}>
             Cancel

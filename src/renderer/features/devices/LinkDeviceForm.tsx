@@ -9,6 +9,7 @@ import { invoke } from '../../ipc';
 import { requireSession } from '../../store/session';
 import { exportForLink } from './exportForLink';
 import { HistoryChoiceField, historySince, type HistoryChoice } from './HistoryChoiceField';
+import { FormError } from '../../ui/FormError';
 
 export function LinkDeviceForm({ onLinked, onCancel }: { onLinked(device: DeviceView): void; onCancel(): void }) {
   const [code, setCode] = useState('');
@@ -63,11 +64,7 @@ export function LinkDeviceForm({ onLinked, onCancel }: { onLinked(device: Device
           can see right now.
         </p>
         <HistoryChoiceField choice={history} onChange={setHistory} disabled={busy} />
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="confirm">
           <button type="button" className="button-primary" disabled={busy} onClick={link} autoFocus>
             {preparing !== null ? `Preparing history… ${preparing}%` : busy ? 'Linking…' : 'Link device'}
@@ -109,11 +106,7 @@ export function LinkDeviceForm({ onLinked, onCancel }: { onLinked(device: Device
         </button>
       </div>
       <p className="field-hint">On the new device choose “Link to an existing account”; it shows this code.</p>
-      {error && (
-        <p id={errorId} className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} id={errorId} />
     </form>
   );
 }

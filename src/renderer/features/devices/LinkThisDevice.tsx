@@ -11,6 +11,7 @@ import { useAccount } from '../../store/account';
 import { QrCode } from '../groups/invites/QrCode';
 import { parseRelayField, useRelayField } from '../onboarding/useRelayField';
 import { suggestedDeviceName, timeLeftText } from './deviceText';
+import { FormError } from '../../ui/FormError';
 
 type Step =
   | { kind: 'setup' }
@@ -128,11 +129,7 @@ export function LinkThisDevice({ onBack }: { onBack(): void }) {
           aria-describedby={describe('relayUrl')}
         />
         <p className="field-hint">The relay your other device uses (Settings there shows it). Several relays of one service: separate them with commas.</p>
-        {fieldError && (
-          <p id={errorId} className="form-error" role="alert">
-            {fieldError.text}
-          </p>
-        )}
+        <FormError error={fieldError?.text} id={errorId} />
         <button type="submit" className="button-primary button-wide" disabled={step.kind === 'starting'}>
           {step.kind === 'starting' ? 'Asking the relay…' : 'Show linking code'}
         </button>

@@ -6,6 +6,7 @@ import { userMessage } from '../../errors';
 import { invoke } from '../../ipc';
 import { deviceName, lastSeenText, linkedText } from './deviceText';
 import { LinkDeviceForm } from './LinkDeviceForm';
+import { FormError } from '../../ui/FormError';
 
 export function LinkedDevices() {
   const [devices, setDevices] = useState<DeviceView[] | null>(null);
@@ -104,11 +105,7 @@ export function LinkedDevices() {
           }}
         />
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {status && !error && <p className="form-success">{status}</p>}
     </section>
   );

@@ -7,6 +7,7 @@ import { EXPIRY_TIMER_CHOICES } from '../../../shared/conversations/messageRules
 import { setExpiryTimer } from '../../db/expiry';
 import { requireSession } from '../../store/session';
 import { timerLength } from '../chat/describeTimer';
+import { FormError } from '../../ui/FormError';
 
 async function chooseTimer(conversationId: string, seconds: number): Promise<void> {
   const { db, me, outbox } = requireSession();
@@ -49,11 +50,7 @@ export function DisappearingSetting({ conversationId, canChange }: { conversatio
           </option>
         ))}
       </select>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

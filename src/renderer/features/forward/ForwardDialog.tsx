@@ -14,6 +14,7 @@ import { Dialog } from '../../ui/Dialog';
 import { ChatPicker } from '../chats/ChatPicker';
 import { useChatSummaries } from '../chats/useChatSummaries';
 import { forwardMessage } from './forwardMessage';
+import { FormError } from '../../ui/FormError';
 
 export function ForwardDialog({ message }: { message: StoredMessage }) {
   const close = useDialogs((state) => state.close);
@@ -45,11 +46,7 @@ export function ForwardDialog({ message }: { message: StoredMessage }) {
         {message.body || filesLabel(message.attachments?.length ?? 0)}
       </blockquote>
       <ChatPicker label="Forward to" chats={summaries?.filter(writable)} onChoose={forward} emptyText={() => 'No chat matches.'} />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </Dialog>
   );
 }

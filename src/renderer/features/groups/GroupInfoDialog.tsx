@@ -12,6 +12,7 @@ import { groupConversationId } from '../../db/conversations';
 import { DisappearingSetting } from '../disappearing/DisappearingSetting';
 import { MuteSetting } from '../notifications/MuteSetting';
 import { InviteLinks } from './invites/InviteLinks';
+import { FormError } from '../../ui/FormError';
 
 export function GroupInfoDialog({ groupId }: { groupId: string }) {
   const close = useDialogs((state) => state.close);
@@ -133,11 +134,7 @@ export function GroupInfoDialog({ groupId }: { groupId: string }) {
         </form>
       )}
 
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {done && !error && (
         <p className="form-success" role="status">
           {done}

@@ -6,6 +6,7 @@ import { useDialogs } from '../../store/dialogs';
 import { requireSession } from '../../store/session';
 import { Dialog } from '../../ui/Dialog';
 import { createGroup, parseMembers } from './actions';
+import { FormError } from '../../ui/FormError';
 
 export function NewGroupDialog() {
   const close = useDialogs((state) => state.close);
@@ -77,11 +78,7 @@ export function NewGroupDialog() {
         <p id={othersHintId} className="field-hint">
           Separate usernames with commas or spaces.
         </p>
-        {error && (
-          <p id={errorId} className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} id={errorId} />
         <div className="dialog-actions">
           <button type="button" className="button-secondary" onClick={close}>
             Cancel

@@ -15,6 +15,7 @@ import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { movingIds, useMedia } from './mediaStore';
 import { TransferStatus } from './TransferStatus';
+import { FormError } from '../../ui/FormError';
 
 export function TransfersDialog() {
   const close = useDialogs((state) => state.close);
@@ -41,11 +42,7 @@ export function TransfersDialog() {
           ))}
         </ul>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="dialog-actions">
         <button type="button" className="button-primary" onClick={close}>
           Done

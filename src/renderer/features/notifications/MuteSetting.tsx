@@ -6,6 +6,7 @@ import { isMuted, muteFor, type Mute, type MuteChoice } from '../../../shared/no
 import { conversationMute, setConversationMute } from '../../db/mutes';
 import { requireSession } from '../../store/session';
 import { useRefocusOnChange } from '../../ui/useRefocusOnChange';
+import { FormError } from '../../ui/FormError';
 
 const MUTE_CHOICES: { value: Exclude<MuteChoice, 'off'>; label: string }[] = [
   { value: '1h', label: 'Mute for 1 hour' },
@@ -54,11 +55,7 @@ export function MuteSetting({ conversationId }: { conversationId: string }) {
           ))
         )}
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useAccount } from '../../store/account';
 import { useProfiles } from '../../store/profiles';
 import { Avatar } from '../../ui/Avatar';
 import { AvatarImageError, resizeAvatar } from './resizeAvatar';
+import { FormError } from '../../ui/FormError';
 
 export function ProfileSettings() {
   const username = useAccount((state) => state.account?.username ?? '');
@@ -97,11 +98,7 @@ export function ProfileSettings() {
       <p id={hintId} className="field-hint">
         Shown to the people you write to, end to end encrypted. Your username, {username}, stays how they find you.
       </p>
-      {error && (
-        <p id={errorId} className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} id={errorId} />
       {status === 'saved' && (
         <p className="form-success" role="status">
           Profile saved. People see it with your next message.

@@ -6,6 +6,7 @@ import { MAX_ATTACHMENT_BYTES } from '../../../shared/media/attachmentFormat';
 import { userMessage } from '../../errors';
 import { useAppSettings } from '../../store/appSettings';
 import { useDialogs } from '../../store/dialogs';
+import { FormError } from '../../ui/FormError';
 
 const MIB = 1024 * 1024;
 
@@ -64,11 +65,7 @@ export function MediaSettings() {
       <p className="field-hint" id={hintId}>
         Files download as their message arrives, a few at a time. Larger ones wait until you click them.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <button type="button" className="button-secondary settings-transfers" onClick={() => useDialogs.getState().show({ kind: 'transfers' })}>
         Show transfers
       </button>

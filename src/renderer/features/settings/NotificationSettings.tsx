@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { NotificationPreview } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
 import { useAppSettings } from '../../store/appSettings';
+import { FormError } from '../../ui/FormError';
 
 const PREVIEWS: { value: NotificationPreview; label: string }[] = [
   { value: 'name-and-text', label: 'Name and message' },
@@ -58,11 +59,7 @@ export function NotificationSettings() {
         </button>
       )}
       {allowed === 'denied' && <p className="field-hint">Notifications are blocked for Parley in your system settings.</p>}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

@@ -15,6 +15,7 @@ import { UpdateSettings } from './UpdateSettings';
 import { BlockedUsers } from '../blocking/BlockedUsers';
 import { WindowSettings } from './WindowSettings';
 import { ProfileSettings } from '../profiles/ProfileSettings';
+import { FormError } from '../../ui/FormError';
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: 'system', label: 'Match the system' },
@@ -88,11 +89,7 @@ export function SettingsDialog() {
           next when one stops answering.
         </p>
         {connection?.relayUrl && <p className="current-relay">{describeCurrentRelay(connection.state, connection.relayUrl)}</p>}
-        {error && (
-          <p id={relayErrorId} className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} id={relayErrorId} />
         {saved && (
           <p className="form-success" role="status">
             Relay changed. Reconnecting…

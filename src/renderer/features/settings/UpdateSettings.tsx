@@ -5,6 +5,7 @@ import { userMessage } from '../../errors';
 import { useAppSettings } from '../../store/appSettings';
 import { useUpdates } from '../../store/updates';
 import { updateStatusText } from '../updates/updateBanner';
+import { FormError } from '../../ui/FormError';
 
 const CHANNELS: { value: UpdateChannel; label: string; hint: string }[] = [
   { value: 'stable', label: 'Stable', hint: 'Tested releases.' },
@@ -67,11 +68,7 @@ export function UpdateSettings() {
           </button>
         )}
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

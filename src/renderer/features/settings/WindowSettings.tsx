@@ -5,6 +5,7 @@ import type { AppSettings } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
 import { useDesktopShell } from '../../app/useDesktopShell';
 import { useAppSettings } from '../../store/appSettings';
+import { FormError } from '../../ui/FormError';
 
 const OPTIONS: { key: 'startMinimised' | 'closeToTray'; label: string }[] = [
   { key: 'startMinimised', label: 'Start minimised to the tray' },
@@ -35,11 +36,7 @@ export function WindowSettings() {
           {option.label}
         </label>
       ))}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

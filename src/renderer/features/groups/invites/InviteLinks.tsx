@@ -9,6 +9,7 @@ import { invoke, subscribe } from '../../../ipc';
 import { useGroups } from '../../../store/groups';
 import { QrCode } from './QrCode';
 import { EXPIRY_CHOICES, USE_CHOICES, inviteSummary, isLive, madeElsewhereText } from './inviteText';
+import { FormError } from '../../../ui/FormError';
 
 export function InviteLinks({ groupId, groupName }: { groupId: string; groupName: string }) {
   const [invites, setInvites] = useState<InviteView[] | null>(null);
@@ -165,11 +166,7 @@ export function InviteLinks({ groupId, groupName }: { groupId: string; groupName
         </article>
       ))}
 
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {status && !error && (
         <p className="form-success" role="status">
           {status}

@@ -12,6 +12,7 @@ import { useGroups } from '../../../store/groups';
 import { requireSession } from '../../../store/session';
 import { Dialog } from '../../../ui/Dialog';
 import { expiryText, outcomeText, pendingJoinText } from './inviteText';
+import { FormError } from '../../../ui/FormError';
 
 type Phase = { kind: 'reading' } | { kind: 'ready' } | { kind: 'asking' } | { kind: 'waiting'; text: string } | { kind: 'refused'; text: string };
 
@@ -96,16 +97,8 @@ export function JoinGroupDialog({ token }: { token: string }) {
           {phase.kind === 'asking' ? 'Asking…' : phase.text}
         </p>
       )}
-      {phase.kind === 'refused' && (
-        <p className="form-error" role="alert">
-          {phase.text}
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={phase.kind === 'refused' ? phase.text : null} />
+      <FormError error={error} />
       <div className="dialog-actions">
         <button type="button" className="button-secondary" onClick={close}>
           {isMember || phase.kind === 'refused' ? 'Close' : 'Cancel'}

@@ -6,6 +6,7 @@
 // never per message.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { utf8Encode } from '../../../shared/encoding/utf8';
 import { ReceivedMessage } from '../../../shared/ipc';
 import { Address, MessageId, addressKey, type Address as AddressT } from '../../../shared/protocol';
 import type { Delivery, Logger } from '../transport';
@@ -39,20 +40,20 @@ const ringName = (from: AddressT) => `committed:${addressKey(from)}`;
 /** A random name per record: the file name (a keyed hash of it) says nothing, and names never collide. */
 const newRecordName = () => `inbox-batch:${randomBytes(16).toString('hex')}`;
 
-/** Ids made lately, by their input: a delivery's id is asked for when it arrives, when its batch is handled and for its entry. */
-const RECENT_INBOX_IDS = 4_096;
-const recentInboxIds = new Map<string, string>();
-
 /** Deterministic, so a redelivery of the same envelope maps to the entry it already made. */
 export function inboxIdFor(from: AddressT | 'self', relayMessageId: string): string {
   const who = from === 'self' ? 'self' : addressKey(from);
-  const input = `parley-inbox-v1\u0000${who}\u0000${relayMessageId}`;
-  let id = recentInboxIds.get(input);
-  if (id === undefined) {
-    id = createHash('sha256').update(input).digest('base64url').slice(0, 32);
-    recentInboxIds.set(input, id);
-    if (recentInboxIds.size > RECENT_INBOX_IDS) recentInboxIds.delete(recentInboxIds.keys().next().value!);
-  }
+  return createHash('sha256').update(`parley-inbox-v1\u0000${who}\u0000${relayMessageId}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * Each delivery's inbox id, made once: it is asked for when the delivery arrives, when its batch is handled and for
+ * its entry — for a catch-up, thousands of deliveries arrive before the first batch is handled.
+ */
+const deliveryIds = new WeakMap<Delivery, string>();
+export function inboxIdOf(delivery: Delivery): string {
+  let id = deliveryIds.get(delivery);
+  if (id === undefined) deliveryIds.set(delivery, (id = inboxIdFor(delivery.from, delivery.messageId)));
   return id;
 }
 
@@ -79,24 +80,34 @@ interface StoredRecord {
   readonly uncommitted: Set<string>;
 }
 
-/** Entries grouped so that each record stays within the limits. */
-function chunk(entries: readonly InboxEntry[]): InboxEntry[][] {
-  const chunks: InboxEntry[][] = [];
-  let current: InboxEntry[] = [];
+/** A record of entries already in JSON: what recordCodec.encode makes of them, with each entry stringified once. */
+interface RecordDraft {
+  readonly entries: InboxEntry[];
+  readonly json: string[];
+}
+
+/** Entries grouped so that each record stays within the limits (each entry's JSON measures it and is kept for the record). */
+function chunk(entries: readonly InboxEntry[]): RecordDraft[] {
+  const chunks: RecordDraft[] = [];
+  let current: RecordDraft = { entries: [], json: [] };
   let bytes = 0;
   for (const entry of entries) {
-    const size = JSON.stringify(entry).length;
-    if (current.length > 0 && (current.length >= MAX_ENTRIES_PER_RECORD || bytes + size > MAX_RECORD_PAYLOAD_BYTES)) {
+    const json = JSON.stringify(entry);
+    if (current.entries.length > 0 && (current.entries.length >= MAX_ENTRIES_PER_RECORD || bytes + json.length > MAX_RECORD_PAYLOAD_BYTES)) {
       chunks.push(current);
-      current = [];
+      current = { entries: [], json: [] };
       bytes = 0;
     }
-    current.push(entry);
-    bytes += size;
+    current.entries.push(entry);
+    current.json.push(json);
+    bytes += json.length;
   }
-  if (current.length > 0) chunks.push(current);
+  if (current.entries.length > 0) chunks.push(current);
   return chunks;
 }
+
+/** The bytes of a record, from its entries' JSON: the same as recordCodec.encode({ entries }). */
+const draftBytes = (draft: RecordDraft): Uint8Array => utf8Encode(`{"entries":[${draft.json.join(',')}]}`);
 
 export class Inbox {
   private readonly entries = new Map<string, InboxEntry>();
@@ -162,8 +173,8 @@ export class Inbox {
       seq: this.nextSeq++,
       ...(item.groupSnapshot ? { groupSnapshot: item.groupSnapshot } : {}),
     }));
-    const records = chunk(entries).map((group) => ({ name: newRecordName(), entries: group }));
-    await Promise.all(records.map((record) => this.vault.put('inbox', record.name, recordCodec.encode({ entries: record.entries }))));
+    const records = chunk(entries).map((draft) => ({ name: newRecordName(), entries: draft.entries, bytes: draftBytes(draft) }));
+    await Promise.all(records.map((record) => this.vault.put('inbox', record.name, record.bytes)));
     for (const record of records) this.track(record.name, record.entries);
     for (const item of fresh) if (item.source) this.deliveries.set(item.message.inboxId, item.source.delivery);
     return entries;

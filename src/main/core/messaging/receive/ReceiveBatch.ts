@@ -23,7 +23,7 @@ import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
 import type { ProfilePointerData } from '../../profiles/ProfilePointer';
 import { ContentError, decodeEnvelope, type GroupJoinAnswerEnvelope, type GroupJoinRequestEnvelope, type MessageContent, type ReceivedEnvelope } from '../wire';
-import { inboxIdFor } from '../Inbox';
+import { inboxIdOf } from '../Inbox';
 import { unwrapPayload } from '../payload';
 
 export type ReceiveFailureCode = CryptoErrorCode | 'bad_envelope' | 'unsupported_payload' | 'not_a_member' | 'untrusted_device';
@@ -352,7 +352,7 @@ export class ReceiveBatch {
 
   private received(delivery: Delivery, conversationId: string, messageId: string, sentAt: number, content: IncomingContent): ReceivedMessage {
     return {
-      inboxId: inboxIdFor(this.from, delivery.messageId),
+      inboxId: inboxIdOf(delivery),
       conversationId,
       messageId,
       sender: { user: this.from.user, device: this.from.device },

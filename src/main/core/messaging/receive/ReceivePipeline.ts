@@ -16,7 +16,7 @@ import { toView } from '../../groups/group';
 import { deviceKey } from '../../sessions/PairwiseChannel';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
-import { inboxIdFor } from '../Inbox';
+import { inboxIdOf } from '../Inbox';
 import { ReceiveBatch, type ItemOutcome } from './ReceiveBatch';
 
 /**
@@ -70,7 +70,7 @@ export class ReceivePipeline {
   /** Takes a delivery from the transport. Never throws; never acks before the effects are durable. */
   deliver(delivery: Delivery): void {
     if (this.closed) return;
-    const inboxId = inboxIdFor(delivery.from, delivery.messageId);
+    const inboxId = inboxIdOf(delivery);
     if (this.ctx.inbox.has(inboxId)) {
       this.ctx.inbox.attach(inboxId, delivery);
       this.stats.redelivered++;
@@ -171,7 +171,7 @@ export class ReceivePipeline {
     const fresh: Delivery[] = [];
     const seen = new Map<string, Delivery[]>();
     for (const delivery of deliveries) {
-      const inboxId = inboxIdFor(from, delivery.messageId);
+      const inboxId = inboxIdOf(delivery);
       if (ctx.inbox.has(inboxId)) {
         ctx.inbox.attach(inboxId, delivery);
         this.stats.redelivered++;

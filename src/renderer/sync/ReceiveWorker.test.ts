@@ -249,6 +249,23 @@ describe('receive: store, then commit', () => {
     expect(fake.pending.size).toBe(0);
   });
 
+  it('prepares an entry once when an event before the pending answer holds it too (main answers with every entry not committed)', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const db = freshDatabase();
+    const sealAhead = vi.spyOn(db, 'sealAhead');
+    let answerPending: (messages: ReceivedMessage[]) => void = () => undefined;
+    const receive = pipeline(db, { ...fakeIpc(), pending: () => new Promise((resolve) => (answerPending = resolve)) });
+    const started = receive.start();
+    const first = fake.deliver(textFrom('bob', 'm1', 'one'));
+    fake.deliver(textFrom('bob', 'm2', 'two'));
+    answerPending([first]);
+    await started;
+    await receive.whenIdle();
+    expect(await bodies(db)).toEqual(['one', 'two']);
+    expect(sealAhead.mock.calls.flatMap(([, rows]) => rows)).toHaveLength(2);
+    expect(fake.pending.size).toBe(0);
+  });
+
   it('hands typing notices to the UI without storing them, and still commits them', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();

@@ -91,6 +91,32 @@ describe('the chat list', () => {
     expect(row(`group:${groupId}`).getAttribute('aria-current')).toBe('true');
     expect(await sessionDb().conversations.count()).toBe(4);
   });
+
+  it('is one Tab stop: the arrow keys, Home and End move between chats, Enter opens one', async () => {
+    const { user } = await renderApp({ contacts: [fakeContact('bob'), fakeContact('carol')], seed });
+    await waitFor(() => expect(rowNames()).toEqual(['carol', 'Hiking club', 'bob', 'Café crew']));
+    const tabbable = () => [...document.querySelectorAll<HTMLElement>('button.chat-item')].filter((button) => button.tabIndex === 0).map((button) => button.dataset.conversation);
+    expect(tabbable()).toEqual(['dm:carol']);
+    // Down from the search box, then along the list.
+    await user.click(screen.getByRole('searchbox', { name: 'Search chats and messages' }));
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(row('dm:carol'));
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(document.activeElement).toBe(row('dm:bob'));
+    await user.keyboard('{End}');
+    expect(document.activeElement).toBe(row(`group:${fakeGroupId(2)}`));
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(row(`group:${fakeGroupId(2)}`));
+    await user.keyboard('{Home}{ArrowDown}{Enter}');
+    expect(useChats.getState().selected).toBe(`group:${groupId}`);
+    // Out with Tab and back with Shift+Tab: the list is one stop, on the chat last focused.
+    expect(tabbable()).toEqual([`group:${groupId}`]);
+    row(`group:${groupId}`).focus();
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: 'Search chats and messages' }));
+    await user.tab();
+    expect(document.activeElement).toBe(row(`group:${groupId}`));
+  });
 });
 
 describe('filterChats', () => {

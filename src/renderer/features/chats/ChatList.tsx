@@ -1,6 +1,7 @@
 // The sidebar's list of chats: pinned first, then newest activity first, filtered by the search box, unread counts
-// from Dexie. Archived chats are listed apart ("Archived chats", and back); a search looks through them too.
-import { useCallback, useId, useState } from 'react';
+// from Dexie. Archived chats are listed apart ("Archived chats", and back); a search looks through them too. The
+// list is one Tab stop, the arrow keys move along it (listKeys.ts); ArrowDown in the search box enters it.
+import { useCallback, useId, useState, type KeyboardEvent } from 'react';
 import { useChats } from '../../store/chats';
 import { useDrafts } from '../../store/drafts';
 import { useDisplayNameOf } from '../../store/profiles';
@@ -10,6 +11,7 @@ import { MessageSearchResults } from '../search/MessageSearchResults';
 import { MIN_QUERY_CHARS } from '../search/useMessageSearch';
 import { ChatListItem } from './ChatListItem';
 import { filterChats } from './filterChats';
+import { rowAfterKey } from './listKeys';
 import { useChatSummaries } from './useChatSummaries';
 
 export function ChatList() {
@@ -29,6 +31,31 @@ export function ChatList() {
   const displayNameOf = useDisplayNameOf();
   const visible = filterChats(listed, search, displayNameOf);
   const searching = search.trim().length >= MIN_QUERY_CHARS;
+  // The row Tab lands on: the one last focused while it is listed, else the open chat, else the first.
+  const [focused, setFocused] = useState<string | null>(null);
+  const listedIds = visible.map((chat) => chat.conversation.id);
+  const tabStop = [focused, selected].find((id) => id !== null && listedIds.includes(id)) ?? listedIds[0];
+  const rows = (list: HTMLElement) => [...list.querySelectorAll<HTMLButtonElement>('button.chat-item')];
+  function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+    const all = rows(event.currentTarget);
+    const index = all.findIndex((row) => row === document.activeElement);
+    if (index < 0) return;
+    const next = rowAfterKey(event.key, index, all.length);
+    if (next === undefined) return;
+    event.preventDefault();
+    all[next]!.focus();
+  }
+  function onSearchKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'Escape' && search) {
+      event.stopPropagation();
+      setSearch('');
+    } else if (event.key === 'ArrowDown') {
+      const first = event.currentTarget.closest('nav')?.querySelector<HTMLButtonElement>('button.chat-item');
+      if (!first) return;
+      event.preventDefault();
+      first.focus();
+    }
+  }
   const titleOf = (conversationId: string) => summaries?.find((chat) => chat.conversation.id === conversationId)?.conversation.title ?? conversationId;
   return (
     <nav className={`chat-list${searching ? ' searching' : ''}`} aria-label="Chats">
@@ -43,7 +70,7 @@ export function ChatList() {
           placeholder="Search chats and messages"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={(event) => event.key === 'Escape' && search && (event.stopPropagation(), setSearch(''))}
+          onKeyDown={onSearchKeyDown}
           autoComplete="off"
           spellCheck={false}
         />
@@ -63,13 +90,19 @@ export function ChatList() {
           No chats match “{search.trim()}”.
         </p>
       )}
-      <ul className="chat-list-items" aria-label="Conversations">
+      <ul
+        className="chat-list-items"
+        aria-label="Conversations"
+        onKeyDown={onListKeyDown}
+        onFocus={(event) => setFocused(event.target.getAttribute('data-conversation'))}
+      >
         {visible.map((chat) => (
           <ChatListItem
             key={chat.conversation.id}
             chat={chat}
             me={me}
             selected={chat.conversation.id === selected}
+            tabStop={chat.conversation.id === tabStop}
             draft={drafts[chat.conversation.id]}
             onSelect={onSelect}
           />

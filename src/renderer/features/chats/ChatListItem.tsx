@@ -18,11 +18,13 @@ interface ChatListItemProps {
   chat: ChatSummary;
   me: string;
   selected: boolean;
+  /** The list's one stop in the Tab order (ChatList moves between rows with the arrow keys). */
+  tabStop: boolean;
   draft: string | undefined;
   onSelect(conversationId: string): void;
 }
 
-export const ChatListItem = memo(function ChatListItem({ chat, me, selected, draft, onSelect }: ChatListItemProps) {
+export const ChatListItem = memo(function ChatListItem({ chat, me, selected, tabStop, draft, onSelect }: ChatListItemProps) {
   const { conversation, lastMessage, unread, mentioned } = chat;
   const isGroup = conversation.kind === 'group';
   const peer = !isGroup && conversation.id.startsWith('dm:') ? conversation.id.slice(3) : null;
@@ -66,6 +68,7 @@ export const ChatListItem = memo(function ChatListItem({ chat, me, selected, dra
         className={`chat-item${selected ? ' chat-item-selected' : ''}${unread > 0 ? ' chat-item-unread' : ''}`}
         aria-current={selected ? 'true' : undefined}
         aria-keyshortcuts="Shift+F10"
+        tabIndex={tabStop ? 0 : -1}
         onClick={() => onSelect(conversation.id)}
         onContextMenu={onContextMenu}
         onKeyDown={onKeyDown}

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import * as fsp from 'node:fs/promises';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,22 @@ async function errorOf(promise: Promise<unknown>): Promise<VaultError> {
   return error as VaultError;
 }
 
+/** Counts the file system requests Node starts (async_hooks FSREQ*) until `stop`. */
+function countFsRequests(): { stop(): number } {
+  let count = 0;
+  const hook = createHook({
+    init: (_id, type) => {
+      if (type.startsWith('FSREQ')) count += 1;
+    },
+  }).enable();
+  return {
+    stop: () => {
+      hook.disable();
+      return count;
+    },
+  };
+}
+
 describe('Vault', () => {
   it('round-trips records, also after reopening the folder', async () => {
     const { dir, vault } = await openIn();
@@ -78,6 +95,16 @@ describe('Vault', () => {
       expect(raw.includes('private')).toBe(false);
     }
     expect((await recordFiles(dir)).join()).not.toContain('alice');
+  });
+
+  it('answers a read of a record that is not there without a file system request; one that is there is read', async () => {
+    const { vault } = await openIn();
+    await vault.put('records', 'contact:alice', bytes('alice'));
+    // Main is asked about the files of every purged message, and most have no record.
+    const requests = countFsRequests();
+    expect(await vault.get('records', 'media/message/none')).toBeUndefined();
+    expect(requests.stop()).toBe(0);
+    expect(text(await vault.get('records', 'contact:alice'))).toBe('alice');
   });
 
   it('sees its own newest write at once, and coalesces a burst of writes to one record', async () => {

@@ -3,6 +3,7 @@
 // keyed hashes of record names, so the folder reveals how many records exist, not whose they are. Writes are
 // atomic (temp file, fsync, rename, folder fsync) and ordered per record; reads see the newest write at once.
 // It never logs record names or contents.
+import { statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CryptoProvider } from '../../../shared/crypto/provider';
@@ -83,6 +84,9 @@ export class Vault {
     if (pending) return pending.kind === 'put' ? pending.value.payload : undefined;
     let sealed: Uint8Array;
     try {
+      // A record that is not there is a common answer (main is asked about the files of every purged message, and
+      // most have none): a stat says so without the open that fails, whose error costs ~60 µs of CPU against ~6.
+      if (!statSync(join(this.dir, space, target.fileId), { throwIfNoEntry: false })) return undefined;
       sealed = await this.readFile(space, target.fileId);
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return undefined;

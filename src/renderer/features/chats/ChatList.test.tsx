@@ -117,6 +117,14 @@ describe('the chat list', () => {
     await user.tab();
     expect(document.activeElement).toBe(row(`group:${groupId}`));
   });
+
+  it('gives the focus back to the chat’s row when the chat is closed ("Back to chats")', async () => {
+    const { user } = await renderApp({ contacts: [fakeContact('bob'), fakeContact('carol')], seed });
+    await user.click(await waitFor(() => row('dm:bob')));
+    await user.click(await screen.findByRole('button', { name: 'Back to chats' }));
+    expect(useChats.getState().selected).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(row('dm:bob')));
+  });
 });
 
 describe('filterChats', () => {

@@ -1,7 +1,8 @@
 // The sidebar's list of chats: pinned first, then newest activity first, filtered by the search box, unread counts
 // from Dexie. Archived chats are listed apart ("Archived chats", and back); a search looks through them too. The
-// list is one Tab stop, the arrow keys move along it (listKeys.ts); ArrowDown in the search box enters it.
-import { useCallback, useId, useState, type KeyboardEvent } from 'react';
+// list is one Tab stop, the arrow keys move along it and on to the messages a search found (listKeys.ts); ArrowDown
+// in the search box enters it.
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useChats } from '../../store/chats';
 import { useDrafts } from '../../store/drafts';
 import { useDisplayNameOf } from '../../store/profiles';
@@ -35,12 +36,12 @@ export function ChatList() {
   const [focused, setFocused] = useState<string | null>(null);
   const listedIds = visible.map((chat) => chat.conversation.id);
   const tabStop = [focused, selected].find((id) => id !== null && listedIds.includes(id)) ?? listedIds[0];
-  const rows = (list: HTMLElement) => [...list.querySelectorAll<HTMLButtonElement>('button.chat-item')];
-  function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+  // The rows the arrow keys move along: the chats, then the messages a search found.
+  const rows = (nav: Element | null) => [...(nav?.querySelectorAll<HTMLButtonElement>('button.chat-item, button.search-hit') ?? [])];
+  function onRowKeyDown(event: KeyboardEvent<HTMLElement>) {
     const all = rows(event.currentTarget);
-    const index = all.findIndex((row) => row === document.activeElement);
-    if (index < 0) return;
-    const next = rowAfterKey(event.key, index, all.length);
+    const index = all.findIndex((row) => row === event.target);
+    const next = index < 0 ? undefined : rowAfterKey(event.key, index, all.length);
     if (next === undefined) return;
     event.preventDefault();
     all[next]!.focus();
@@ -50,15 +51,28 @@ export function ChatList() {
       event.stopPropagation();
       setSearch('');
     } else if (event.key === 'ArrowDown') {
-      const first = event.currentTarget.closest('nav')?.querySelector<HTMLButtonElement>('button.chat-item');
+      const first = rows(event.currentTarget.closest('nav'))[0];
       if (!first) return;
       event.preventDefault();
       first.focus();
     }
   }
+  // Closing a chat ("Back to chats" in a narrow window) takes its header, and the focus with it: the focus goes to
+  // the chat's row, where the person was, not to the top of the page.
+  const nav = useRef<HTMLElement>(null);
+  const wasSelected = useRef(selected);
+  useEffect(() => {
+    const closed = wasSelected.current;
+    wasSelected.current = selected;
+    if (selected !== null || closed === null) return;
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    rows(nav.current)
+      .find((row) => row.dataset.conversation === closed)
+      ?.focus();
+  }, [selected]);
   const titleOf = (conversationId: string) => summaries?.find((chat) => chat.conversation.id === conversationId)?.conversation.title ?? conversationId;
   return (
-    <nav className={`chat-list${searching ? ' searching' : ''}`} aria-label="Chats">
+    <nav className={`chat-list${searching ? ' searching' : ''}`} aria-label="Chats" onKeyDown={onRowKeyDown} ref={nav}>
       <div className="search-box">
         <label htmlFor={searchId} className="visually-hidden">
           Search chats and messages
@@ -67,10 +81,10 @@ export function ChatList() {
         <input
           id={searchId}
           type="search"
+          onKeyDown={onSearchKeyDown}
           placeholder="Search chats and messages"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={onSearchKeyDown}
           autoComplete="off"
           spellCheck={false}
         />
@@ -93,7 +107,6 @@ export function ChatList() {
       <ul
         className="chat-list-items"
         aria-label="Conversations"
-        onKeyDown={onListKeyDown}
         onFocus={(event) => setFocused(event.target.getAttribute('data-conversation'))}
       >
         {visible.map((chat) => (

@@ -89,4 +89,21 @@ describe('message search while the index is behind', () => {
     expect(await sessionDb().messageTerms.count()).toBe(3);
     expect(countElement.getAttribute('aria-busy')).toBe('false');
   });
+
+  it('takes the arrow keys from the search box on through the chats and the messages found', async () => {
+    const { fake, user } = await renderApp({ contacts: [fakeContact('bob')] });
+    act(() => {
+      fake.deliverAll([textFrom('bob', 'b1', 'first wombat'), textFrom('bob', 'b2', 'second wombat')]);
+    });
+    await waitFor(async () => expect(await sessionDb().indexQueue.count()).toBe(0));
+    await user.type(screen.getByRole('searchbox', { name: 'Search chats and messages' }), 'wombat');
+    await waitFor(() => expect(within(found()).getAllByRole('button')).toHaveLength(2));
+    const [newest, oldest] = within(found()).getAllByRole('button');
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(newest);
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(oldest);
+    await user.keyboard('{ArrowUp}{Enter}');
+    await waitFor(() => expect(screen.getByRole('log', { name: 'Messages with bob' })).toBeTruthy());
+  });
 });

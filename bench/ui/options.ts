@@ -24,6 +24,8 @@ export interface UiBenchOptions {
   purgeTrace: string;
   /** Chromium's CPU throttling rate during the purge (1: none; 4: a machine four times slower). */
   purgeCpuThrottle: number;
+  /** When set, a Chromium trace of the catch-up, from launch until the chat list is current, is written here (.json, for DevTools). */
+  catchUpTrace: string;
   /**
    * `all`; `catch-up` to run only the catch-up (no seeding, opening, scrolling or send latency); `history` to run
    * only the history at rest (the long chat seeded, opened, searched, and the purge; no scrolling, send or catch-up);
@@ -48,6 +50,7 @@ const SPECS: { key: keyof UiBenchOptions; flag: string; env: string; fallback: n
   { key: 'purgeLeadSeconds', flag: 'purge-lead', env: 'BENCH_UI_PURGE_LEAD', fallback: 40, help: 'seconds from the expected end of seeding them to their expiry' },
   { key: 'purgeProfile', flag: 'purge-profile', env: 'BENCH_UI_PURGE_PROFILE', fallback: '', help: 'write a CPU profile of the page during the purge to this file' },
   { key: 'purgeTrace', flag: 'purge-trace', env: 'BENCH_UI_PURGE_TRACE', fallback: '', help: 'write a Chromium trace of the purge (IndexedDB, GC, frames) to this file' },
+  { key: 'catchUpTrace', flag: 'catch-up-trace', env: 'BENCH_UI_CATCH_UP_TRACE', fallback: '', help: 'write a Chromium trace of the catch-up (launch, page tasks, IndexedDB, GC) to this file' },
   { key: 'purgeCpuThrottle', flag: 'purge-cpu-throttle', env: 'BENCH_UI_PURGE_CPU_THROTTLE', fallback: 1, help: 'Chromium CPU throttling rate while purging (4: four times slower)' },
   { key: 'resultsDir', flag: 'results-dir', env: 'BENCH_UI_RESULTS_DIR', fallback: 'bench/results', help: 'where the JSON results go' },
   { key: 'only', flag: 'only', env: 'BENCH_UI_ONLY', fallback: 'all', help: `what to run: ${PARTS.join(' or ')}` },

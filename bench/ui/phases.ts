@@ -135,7 +135,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   const relay: RelayProcess = await world.relay(env);
   log(`relay ${relay.url} (pid ${relay.pid}), ${Object.entries(env).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   if (options.only === 'catch-up') {
-    const catchUp = await catchUpRun(world, relay, options.catchUp, log);
+    const catchUp = await catchUpRun(world, relay, options, log);
     return { seeding: [], scroll: [], send: [], catchUp, relay: { url: relay.url, note: RELAY_NOTE, env } };
   }
   if (options.only === 'purge') {
@@ -249,7 +249,7 @@ export async function runBench(world: BenchWorld, options: UiBenchOptions, log: 
   const purge = await purgeRun(me, expiring, options, seeding[1]!.rowsPerSecond, log);
 
   // ── catch-up ──
-  const catchUp = await catchUpRun(world, relay, options.catchUp, log);
+  const catchUp = await catchUpRun(world, relay, options, log);
 
   return {
     seeding,
@@ -318,7 +318,7 @@ async function searchRuns(me: E2eUser, messages: number, repetitions: number, lo
   return { messages, limit: SEARCH_LIMIT, typingPauseMs: TYPING_PAUSE_MS, runs };
 }
 
-/** What a purge trace records: the page's tasks and frames, V8's collections, IndexedDB's work in the browser process. */
+/** What a purge or catch-up trace records: the page's tasks and frames, V8's collections, IndexedDB's work in the browser process. */
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.gc', 'IndexedDB', 'toplevel', 'blink.user_timing'];
 
 /**
@@ -447,7 +447,8 @@ async function sendLatency(me: E2eUser, chats: [string, number][], repetitions: 
   });
 }
 
-async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number, log: (line: string) => void): Promise<NonNullable<UiBenchResults['catchUp']>> {
+async function catchUpRun(world: BenchWorld, relay: RelayProcess, options: UiBenchOptions, log: (line: string) => void): Promise<NonNullable<UiBenchResults['catchUp']>> {
+  const count = options.catchUp;
   const sender = await world.peer('catchup-sender', relay.url);
   const catcher = await world.user('catcher', relay.url);
   await register(catcher, 'catcher');
@@ -481,6 +482,9 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
   })();
   const profileDir = process.env.BENCH_UI_CPU_PROF;
   const profiles = profileDir ? await CpuProfiles.start(profileDir, catcher.context) : undefined;
+  // The browser's trace, not a page's: the page is made by launch(), and IndexedDB runs in the browser process.
+  const browser = options.catchUpTrace ? catcher.context.browser() : null;
+  await browser?.startTracing(undefined, { path: options.catchUpTrace, categories: TRACE_CATEGORIES });
   const cpuSpent = startCpuSplit(relay.pid);
   const started = Date.now();
   const launching = catcher.launch();
@@ -489,6 +493,10 @@ async function catchUpRun(world: BenchWorld, relay: RelayProcess, count: number,
   const launchMs = Date.now() - started;
   const state = await caughtUp(catcher.page, 300_000);
   const cpuSeconds = cpuSpent();
+  if (browser) {
+    await browser.stopTracing();
+    log(`Chromium trace of the catch-up: ${options.catchUpTrace}`);
+  }
   const searchCurrentAt = await searchCaughtUp(catcher.page, 'catcher', 300_000);
   const searchCpuSeconds = cpuSpent();
   await profiles?.stop();

@@ -34,24 +34,10 @@ import { preloadEmojiFont } from '../styles/emojiFont';
 const SWEEP_PAUSE_MS = 16;
 /**
  * The search indexer starts a slice only once receiving has been quiet this long (ReceiveWorker.whenQuiet), so a
- * catch-up is stored first, and once no send is on its way (OutboxWorker.whenIdle), so a send never waits behind an
- * index transaction over the rows it updates; under steady traffic, or a send that takes long (a large file), it still
- * indexes a slice at least every INDEX_WAIT_MAX_MS.
+ * catch-up is stored first; under steady traffic it still indexes a slice at least every INDEX_WAIT_MAX_MS.
  */
 const INDEX_AFTER_QUIET_MS = 400;
 const INDEX_WAIT_MAX_MS = 2_000;
-
-/** Resolves when `work` has settled, or after `ms`, whichever comes first; never rejects. */
-function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    work.then(done, done);
-  });
-}
 /**
  * The emoji font (styles/emojiFont.ts) is preloaded once receiving has been quiet as long as the indexer waits: a
  * catch-up at start is stored first. Under steady traffic it waits at most this long.
@@ -146,9 +132,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     (error) => {
       if (!stopped) log('search.index_failed', { error: errorName(error) });
     },
-    async () => {
-      await Promise.all([pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, INDEX_WAIT_MAX_MS), settledOrAfter(outbox.whenIdle(), INDEX_WAIT_MAX_MS)]);
-    },
+    () => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, INDEX_WAIT_MAX_MS),
     () => waitForIdleSlice(),
     () => expiry.whenIdle(),
   );

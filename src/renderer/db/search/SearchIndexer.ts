@@ -2,7 +2,7 @@
 // stored, sent, edited, imported; messages deleted or purged) it works through the queues a bounded slice at a time
 // (indexMessages.ts), each slice started in an idle period of the page (`idle`), so the UI, sending and receiving
 // never wait for it: before a slice that indexes it also waits until what has arrived is stored and receiving has
-// paused, and no send is on its way (`yieldTo`), so neither a catch-up nor a send waits behind indexing.
+// paused (`yieldTo`), so a catch-up is not slowed by indexing what it stores.
 // Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. They wait
 // only for a purge of expired messages that is running (`purgeDone`): it deletes a chat's messages a slice at a time,
 // and once it is done the blocks of seqs it emptied go with a request each (postings.ts), where removing each slice's

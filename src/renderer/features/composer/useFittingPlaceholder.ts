@@ -5,19 +5,19 @@ import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 're
 
 let canvas: HTMLCanvasElement | undefined;
 
-/** How wide `text` is drawn in `field`'s font, or undefined where the page cannot measure (tests without canvas). */
-function textWidth(field: HTMLElement, text: string): number | undefined {
+/** How wide `text` is drawn in `font`, or undefined where the page cannot measure (tests without canvas). */
+function textWidth(font: string, text: string): number | undefined {
   canvas ??= document.createElement('canvas');
   const context = canvas.getContext('2d');
   if (!context) return undefined;
-  context.font = getComputedStyle(field).font;
+  context.font = font;
   return context.measureText(text).width;
 }
 
 function fits(field: HTMLTextAreaElement, text: string): boolean {
   const style = getComputedStyle(field);
   const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  const width = textWidth(field, text);
+  const width = textWidth(style.font, text);
   return width === undefined || room <= 0 || width <= room;
 }
 

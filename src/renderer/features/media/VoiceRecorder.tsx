@@ -60,6 +60,8 @@ export function VoiceRecorder({ conversationId, onRecordingChange, onError, onSe
       const recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
       const current: Recording = { recorder, stream, chunks: [], startedAt: Date.now() };
       recorder.addEventListener('dataavailable', (event) => event.data.size > 0 && current.chunks.push(event.data));
+      // The clock starts when the recorder does (on a busy machine that is later than start() was called).
+      recorder.addEventListener('start', () => (current.startedAt = Date.now()));
       recorder.start(250);
       recording.current = current;
       setElapsed(0);
@@ -114,7 +116,7 @@ export function VoiceRecorder({ conversationId, onRecordingChange, onError, onSe
     <div className="recorder" role="group" aria-label="Recording a voice message">
       <span className="recorder-dot" aria-hidden />
       <span className="recorder-time" aria-live="off">
-        {clock(elapsed)}
+        {clock(elapsed, 'down')}
       </span>
       <span className="recorder-hint">Recording…</span>
       <button type="button" className="icon-button" aria-label="Cancel recording" onClick={() => void stop()}>

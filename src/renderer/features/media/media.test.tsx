@@ -13,6 +13,7 @@ import { fakeContact } from '../../testing/fakeParley';
 import { useFakeLayout } from '../../testing/layout';
 import { actionFrom, attachmentView, mediaFrom } from '../../testing/messages';
 import { renderApp, resetApp, restartApp, sessionDb } from '../../testing/renderApp';
+import { clock } from './AudioPlayer';
 import { describeAttachments } from './describeAttachments';
 
 useFakeLayout();
@@ -324,5 +325,12 @@ describe('received files', () => {
     expect(describeAttachments([photo, photo], 'beach')).toBe('2 photos · beach');
     expect(describeAttachments([attachmentView({ kind: 'audio', voiceNote: true })])).toBe('Voice message');
     expect(describeAttachments([attachmentView(), photo])).toBe('2 files');
+  });
+
+  it('rounds a voice note’s duration but counts a running time in whole seconds', () => {
+    expect(clock(1_836)).toBe('0:02');
+    expect(clock(1_500, 'down')).toBe('0:01');
+    expect(clock(2_000, 'down')).toBe('0:02');
+    expect(clock(61_999, 'down')).toBe('1:01');
   });
 });

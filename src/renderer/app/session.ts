@@ -26,18 +26,13 @@ import { SearchIndexer } from '../db/search/SearchIndexer';
 import { waitForIdleSlice } from '../db/expiry';
 import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
+import { giveWayToMessaging, INDEX_AFTER_QUIET_MS } from './giveWayToMessaging';
 import { FileDeletionWorker } from '../sync/FileDeletionWorker';
 import { sweepFiles } from '../sync/fileSweep';
 import { preloadEmojiFont } from '../styles/emojiFont';
 
 /** Between two pages of the one-time file sweep: a frame for the UI. */
 const SWEEP_PAUSE_MS = 16;
-/**
- * The search indexer starts a slice only once receiving has been quiet this long (ReceiveWorker.whenQuiet), so a
- * catch-up is stored first; under steady traffic it still indexes a slice at least every INDEX_WAIT_MAX_MS.
- */
-const INDEX_AFTER_QUIET_MS = 400;
-const INDEX_WAIT_MAX_MS = 2_000;
 /**
  * The emoji font (styles/emojiFont.ts) is preloaded once receiving has been quiet as long as the indexer waits: a
  * catch-up at start is stored first. Under steady traffic it waits at most this long.
@@ -132,7 +127,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     (error) => {
       if (!stopped) log('search.index_failed', { error: errorName(error) });
     },
-    () => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, INDEX_WAIT_MAX_MS),
+    () => giveWayToMessaging(pipeline, outbox),
     () => waitForIdleSlice(),
     () => expiry.whenIdle(),
   );

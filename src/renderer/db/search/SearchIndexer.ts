@@ -1,8 +1,8 @@
 // Runs the indexing in the background of a session: whenever something is queued for it (indexQueue.ts: messages
 // stored, sent, edited, imported; messages deleted or purged) it works through the queues a bounded slice at a time
 // (indexMessages.ts), each slice started in an idle period of the page (`idle`), so the UI, sending and receiving
-// never wait for it: before a slice that indexes it also waits until what has arrived is stored and receiving has
-// paused (`yieldTo`), so a catch-up is not slowed by indexing what it stores.
+// never wait for it: before a slice that indexes it also gives way to messaging (`yieldTo`; the session's is
+// app/giveWayToMessaging.ts), so neither a catch-up nor a send waits behind indexing.
 // Removals do not wait for receiving: until they are done, a deleted message's hashes are still in storage. They wait
 // only for a purge of expired messages that is running (`purgeDone`): it deletes a chat's messages a slice at a time,
 // and once it is done the blocks of seqs it emptied go with a request each (postings.ts), where removing each slice's
@@ -34,8 +34,8 @@ export class SearchIndexer {
     private readonly db: ParleyDatabase,
     private readonly onError: (error: unknown) => void,
     /**
-     * Resolves when work that goes first is done (the session's receive pipeline: everything received is stored, and
-     * nothing more has arrived for a moment).
+     * Resolves when work that goes first is done (the session: everything received is stored and nothing more has
+     * arrived for a moment, and no send is on its way — each wait bounded).
      */
     private readonly yieldTo: () => Promise<void> = () => Promise.resolve(),
     /** Resolves when a slice may start (the session: an idle period of the page). */

@@ -6,11 +6,10 @@ import { Icon } from '../../ui/Icon';
 import { attachmentUrl } from './mediaUrl';
 import { TransferStatus } from './TransferStatus';
 
-/** m:ss. A duration rounds to the nearest second; a running time counts whole seconds ('down'), so a recorder
- * says 0:02 once two seconds are recorded, not at 1.5 s. */
-export function clock(ms: number, rounding: 'nearest' | 'down' = 'nearest'): string {
-  const seconds = ms / 1000;
-  const total = Math.max(0, rounding === 'down' ? Math.floor(seconds) : Math.round(seconds));
+/** m:ss in whole seconds, rounded down like the recorder's running clock: a note sent when the recorder said 0:02
+ * is a 0:02 note, and playing it counts up to 0:02. */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
@@ -46,7 +45,7 @@ export function AudioPlayer({ view }: { view: AttachmentView }) {
           step={100}
           value={Math.min(position, duration)}
           aria-label={`Seek in ${label}`}
-          aria-valuetext={`${clock(position, 'down')} of ${clock(duration)}`}
+          aria-valuetext={`${clock(position)} of ${clock(duration)}`}
           onChange={(event) => {
             const ms = Number(event.target.value);
             setPosition(ms);
@@ -54,7 +53,7 @@ export function AudioPlayer({ view }: { view: AttachmentView }) {
             if (audio.current) audio.current.currentTime = ms / 1000;
           }}
         />
-        <span className="audio-time">{playing || position > 0 ? `${clock(position, 'down')} / ${clock(duration)}` : clock(duration)}</span>
+        <span className="audio-time">{playing || position > 0 ? `${clock(position)} / ${clock(duration)}` : clock(duration)}</span>
       </div>
       {!view.voiceNote && <div className="audio-name" dir="auto">{view.fileName}</div>}
       {started && (

@@ -116,7 +116,7 @@ export function VoiceRecorder({ conversationId, onRecordingChange, onError, onSe
     <div className="recorder" role="group" aria-label="Recording a voice message">
       <span className="recorder-dot" aria-hidden />
       <span className="recorder-time" aria-live="off">
-        {clock(elapsed, 'down')}
+        {clock(elapsed)}
       </span>
       <span className="recorder-hint">Recording…</span>
       <button type="button" className="icon-button" aria-label="Cancel recording" onClick={() => void stop()}>

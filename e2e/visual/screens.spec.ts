@@ -564,6 +564,35 @@ for (const theme of THEMES) {
       expect(errors).toEqual([]);
     });
 
+    test('a catch-up shows how many messages have come in the header, which keeps the name whole and its buttons', async ({ page }) => {
+      await page.setViewportSize({ width: 360, height: 640 });
+      const errors = await openApp(page, theme, { scenario: 'demo' });
+      await expect(chatRow(page, 'dm:bob')).toBeVisible();
+      // Messages keep coming, 25 every 100 ms, until the test stops them.
+      await onFake(
+        page,
+        "let n = 0; window.__catchUp = setInterval(() => fake.deliverAll(Array.from({ length: 25 }, () => ({ conversationId: 'dm:carol', messageId: 'c' + n, sender: { user: 'carol', device: 1 }, sentAt: Date.now(), content: { kind: 'text', body: 'Catching up ' + n++ } }))), 100)",
+      );
+      const status = page.locator('.app-receiving');
+      await expect(status).toHaveText(/^Receiving messages… [\d,]+$/, { timeout: 30_000 });
+      const header = page.locator('.sidebar-header');
+      const headerBox = (await header.boundingBox())!;
+      const statusBox = (await status.boundingBox())!;
+      const actionsBox = (await page.locator('.sidebar-actions').boundingBox())!;
+      expect(statusBox.x + statusBox.width).toBeLessThanOrEqual(actionsBox.x);
+      expect(statusBox.x + statusBox.width).toBeLessThanOrEqual(headerBox.x + headerBox.width);
+      await expect(sidebarButton(page, 'Settings')).toBeInViewport({ ratio: 1 });
+      // The signed-in name stays whole beside it.
+      expect(await page.locator('.app-user-name').evaluate((name) => name.scrollWidth <= name.clientWidth && name.clientWidth > 0)).toBe(true);
+      await capture(page, `${theme}-360x640-receiving`);
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await expect(status).toBeVisible();
+      await capture(page, `${theme}-1200x800-receiving`);
+      await page.evaluate('clearInterval(window.__catchUp)');
+      await expect(status).toBeHidden({ timeout: 30_000 });
+      expect(errors).toEqual([]);
+    });
+
     test('a 360 px window keeps names, relay URLs, file cards and notices whole', async ({ page }) => {
       await page.setViewportSize({ width: 360, height: 640 });
       await answerMedia(page);

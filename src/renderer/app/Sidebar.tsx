@@ -4,6 +4,7 @@ import { useConnection } from '../store/connection';
 import { useDialogs } from '../store/dialogs';
 import { Icon } from '../ui/Icon';
 import { ChatList } from '../features/chats/ChatList';
+import { ReceivingStatus } from '../features/connection/ReceivingStatus';
 import { PendingJoins } from '../features/groups/invites/PendingJoins';
 import { TransfersButton } from '../features/media/TransfersButton';
 
@@ -18,9 +19,12 @@ export function Sidebar({ username }: { username: string }) {
       <header className="sidebar-header">
         <div className="identity">
           {/* The name as shown; the page's h1 is SignedInApp's. */}
-          <p className="app-title" aria-hidden="true">
-            Parley
-          </p>
+          <div className="app-title-row">
+            <p className="app-title" aria-hidden="true">
+              Parley
+            </p>
+            <ReceivingStatus />
+          </div>
           <p className="app-user">
             <span className={`presence-dot${online ? ' presence-online' : ''}`} aria-hidden="true" />
             <span className="visually-hidden">Signed in as </span>

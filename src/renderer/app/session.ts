@@ -27,6 +27,7 @@ import { waitForIdleSlice } from '../db/expiry';
 import { ReceiptWorker } from '../sync/ReceiptWorker';
 import { unlockHistory } from './unlockHistory';
 import { giveWayToMessaging, INDEX_AFTER_QUIET_MS } from './giveWayToMessaging';
+import { useReceiving } from '../features/connection/receivingStore';
 import { FileDeletionWorker } from '../sync/FileDeletionWorker';
 import { sweepFiles } from '../sync/fileSweep';
 import { preloadEmojiFont } from '../styles/emojiFont';
@@ -113,6 +114,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
     onStored: (messages) => {
       new Set(messages.map((message) => message.conversationId)).forEach((id) => receipts.poke(id));
       background('notifications.failed', notifyNewMessages({ db, me }, messages));
+      useReceiving.getState().noteStored(messages.length, () => pipeline.whenQuiet(INDEX_AFTER_QUIET_MS, Number.POSITIVE_INFINITY));
     },
   });
 
@@ -201,6 +203,7 @@ export function startSession(account: AccountView, options: StartSessionOptions 
   return () => {
     stopped = true;
     pipeline.stop();
+    useReceiving.getState().reset();
     outbox.stop();
     receipts.stop();
     expiry.stop();

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import Dexie from 'dexie';
 import { App } from '../App';
 import { useHistoryImport } from '../features/devices/historyImportStore';
+import { useReceiving } from '../features/connection/receivingStore';
 import { useMedia } from '../features/media/mediaStore';
 import { usePendingFiles } from '../features/media/pendingFiles';
 import { databaseName, openParleyDatabase, type ParleyDatabase } from '../db/database';
@@ -37,6 +38,7 @@ export function resetStores(): void {
   useMedia.setState({ views: {}, asked: new Set() });
   usePendingFiles.setState({ byConversation: {} });
   useHistoryImport.setState({ progress: { state: 'idle' } });
+  useReceiving.getState().reset();
 }
 
 /** Unmounts the app and deletes the test account's database and what it kept in localStorage (a fresh install). */

@@ -15,9 +15,10 @@ export default defineConfig({
     },
   },
   preload: {
-    // A sandboxed preload can only require 'electron', so the contract and zod are bundled in.
+    // A sandboxed preload can only require 'electron': what else it imports is bundled in. It imports no other package
+    // (only the contract's channel names, src/shared/ipc/channelNames.ts); one added would be externalised by default
+    // and need `externalizeDeps: { exclude: [...] }` here.
     build: {
-      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // Sandboxed preloads must be CommonJS.

@@ -1,8 +1,11 @@
 // Browser-shell bridge: the same window.parley as the Electron preload, carried over a WebSocket to the
 // Node host that runs the real core (docs/architecture.md, "Testing without Electron"). The host authenticates the socket by origin and token.
-import '../shared/ipc/zod-csp';
-import { BRIDGE_GLOBAL, isEventChannel, isInvokeChannel, type IpcResult, type ParleyBridge } from '../shared/ipc';
-import { HostMessage, type PageMessage } from '../shared/ipc/browser-host-protocol';
+// Only the contract's channel names, no schemas (channelNames.ts): main validates every request, the renderer every event.
+import { BRIDGE_GLOBAL, type ParleyBridge } from '../shared/ipc/bridge';
+import type { PageMessage } from '../shared/ipc/browser-host-protocol';
+import { isEventChannel, isInvokeChannel } from '../shared/ipc/channelNames';
+import type { IpcResult } from '../shared/ipc/errors';
+import { readHostMessage } from '../shared/ipc/hostMessage';
 
 const RECONNECT_DELAY_MS = 500;
 
@@ -23,9 +26,8 @@ function createBrowserBridge(url: string): ParleyBridge {
       for (const message of queue.splice(0)) socket.send(JSON.stringify(message));
     });
     socket.addEventListener('message', (event) => {
-      const parsed = HostMessage.safeParse(JSON.parse(String(event.data)));
-      if (!parsed.success) return;
-      const message = parsed.data;
+      const message = readHostMessage(JSON.parse(String(event.data)));
+      if (!message) return;
       if (message.kind === 'result') {
         pending.get(message.id)?.(message.result as IpcResult<unknown>);
         pending.delete(message.id);

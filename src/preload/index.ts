@@ -1,8 +1,10 @@
-// Electron preload: exposes window.parley, generated from the IPC contract, and nothing else.
-// Runs sandboxed: only 'electron' can be required, so everything else is bundled in.
-import '../shared/ipc/zod-csp';
+// Electron preload: exposes window.parley, generated from the IPC contract's channel names, and nothing else.
+// Runs sandboxed: only 'electron' can be required, so everything else is bundled in. Only the names, no schemas
+// (channelNames.ts): main validates every request, the renderer every event.
 import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_GLOBAL, isEventChannel, isInvokeChannel, type IpcResult, type ParleyBridge } from '../shared/ipc';
+import { BRIDGE_GLOBAL, type ParleyBridge } from '../shared/ipc/bridge';
+import { isEventChannel, isInvokeChannel } from '../shared/ipc/channelNames';
+import type { IpcResult } from '../shared/ipc/errors';
 
 const unknownChannel: IpcResult<never> = {
   ok: false,

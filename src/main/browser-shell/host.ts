@@ -10,7 +10,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesEqual } from '../../shared/base';
 import type { EventChannel, IpcDispatch } from '../../shared/ipc';
 import { RENDERER_CSP_HEADER } from '../core/security/contentSecurityPolicy';
-import { PageMessage, type HostMessage } from '../../shared/ipc/browser-host-protocol';
+import { PageMessage } from '../../shared/ipc/browser-host-protocol';
+import type { HostMessage } from '../../shared/ipc/hostMessage';
 import { MEDIA_ROUTE, serveMedia, type MediaHandler } from './mediaRoute';
 import { servePageFile, type PageFiles } from './page';
 

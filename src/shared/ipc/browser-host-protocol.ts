@@ -1,6 +1,7 @@
 // Messages between the browser-shell bridge in the page and the Node host (docs/architecture.md, "Testing without Electron").
 // The IPC contract itself is unchanged; this only frames invokes, results and events on one WebSocket, plus the
 // page's "the network is back" signal, which the Electron shell gets from the OS instead (main/shell/networkWatch.ts).
+// What the host sends back is hostMessage.ts.
 import { z } from 'zod';
 
 export const PageMessage = z.discriminatedUnion('kind', [
@@ -14,9 +15,3 @@ export const PageMessage = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('network-changed') }),
 ]);
 export type PageMessage = z.infer<typeof PageMessage>;
-
-export const HostMessage = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('result'), id: z.number().int(), result: z.unknown() }),
-  z.strictObject({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
-]);
-export type HostMessage = z.infer<typeof HostMessage>;

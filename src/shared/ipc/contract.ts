@@ -1,7 +1,9 @@
 // THE typed IPC contract: every invoke channel and every event between the renderer and main.
 // Main validates requests (and the sender) against it before a handler runs; the preload builds window.parley
-// from it; the renderer takes its types from it. Adding a channel is one entry here plus one handler in main.
+// from its channel names; the renderer takes its types from it. Adding a channel is one entry here, its name in
+// channelNames.ts, and one handler in main.
 import { z } from 'zod';
+import type { EventChannel, InvokeChannel } from './channelNames';
 import { DeviceId, Username } from '../protocol/fields';
 import {
   AccountView,
@@ -214,7 +216,7 @@ export const invokeChannels = {
   'updates.check': invoke(Empty, UpdateView),
   /** Quits and installs the verified update. Errors: update_not_ready. */
   'updates.restart': invoke(Empty, Empty),
-} as const;
+} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
   'connection.changed': ConnectionSnapshot,
@@ -243,21 +245,9 @@ export const eventChannels = {
   'links.deepLinkReceived': Empty,
   'settings.changed': AppSettings,
   'updates.changed': UpdateView,
-} as const;
+} as const satisfies Record<EventChannel, z.ZodType>;
 
-export type InvokeChannel = keyof typeof invokeChannels;
-export type EventChannel = keyof typeof eventChannels;
 export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
 export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['request']>;
 export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
 export type EventOf<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
-
-export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
-
-export function isInvokeChannel(name: unknown): name is InvokeChannel {
-  return typeof name === 'string' && Object.hasOwn(invokeChannels, name);
-}
-
-export function isEventChannel(name: unknown): name is EventChannel {
-  return typeof name === 'string' && Object.hasOwn(eventChannels, name);
-}

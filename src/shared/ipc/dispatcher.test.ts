@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIpcDispatcher, type IpcHandlers } from './dispatcher';
 import { AppError } from './errors';
-import { INVOKE_CHANNELS } from './contract';
+import { INVOKE_CHANNELS } from './channelNames';
 import { RelayUrlList, type AccountView, type ConnectionSnapshot } from './schemas';
 
 const snapshot: ConnectionSnapshot = { state: 'online', attempt: 0, nextRetryAt: null, lastError: null };

@@ -1,7 +1,8 @@
 // Main-side entry of every IPC request: checks the sender, the channel and the request against the contract
 // before any handler runs, and turns every outcome into an IpcResult. Never throws.
 import { AppError, type IpcResult } from './errors';
-import { invokeChannels, isInvokeChannel, type InvokeChannel, type ParsedRequestOf, type ResponseOf } from './contract';
+import { isInvokeChannel, type InvokeChannel } from './channelNames';
+import { invokeChannels, type ParsedRequestOf, type ResponseOf } from './contract';
 
 export type IpcHandlers = {
   [C in InvokeChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;

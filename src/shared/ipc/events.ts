@@ -1,6 +1,7 @@
 // Main-side emitter of contract events: validates every payload so a bug in main cannot push garbage
 // into the renderer, then hands it to whatever transport the shell provides.
-import { eventChannels, type EventChannel, type EventOf } from './contract';
+import type { EventChannel } from './channelNames';
+import { eventChannels, type EventOf } from './contract';
 
 export type EventSink = (event: EventChannel, payload: unknown) => void;
 

@@ -1,5 +1,6 @@
 // The typed IPC contract between the renderer and main, and the pieces derived from it.
 export * from './contract';
+export * from './channelNames';
 export * from './schemas';
 export * from './errors';
 export * from './errorText';

@@ -80,6 +80,7 @@ export class TestUser {
     const user = new TestUser(username, mkdtempSync(join(tmpdir(), `parley-e2e-${prefix}-`)), relayUrl, options);
     await user.open();
     await user.call('account.create', { username: user.username, relayUrl });
+    await user.takePending();
     await user.waitOnline();
     return user;
   }
@@ -101,6 +102,7 @@ export class TestUser {
     if (shown.state !== 'waiting') throw new Error(`expected a code, got ${shown.state}`);
     await primary.call('devices.link', { code: shown.code, ...(history === undefined ? {} : { history }) });
     await waitFor(() => device.linkingEvents.some((e) => e.state === 'linked'), 'the new device is linked');
+    await device.takePending();
     await device.waitOnline();
     const { device: id } = await device.call('account.get', {}).then((account) => account ?? { device: 0 });
     await waitFor(() => hasSignedPrekey(relay.dataDir, primary.username, id), 'the new device published its prekeys');
@@ -144,6 +146,15 @@ export class TestUser {
         this.linkedDeviceEvents.push({ username, device });
       }
     });
+    if (await this.call('account.get', {})) await this.takePending();
+  }
+
+  /**
+   * What the renderer does when a signed-in session starts: takes what main holds. Main sends messages.received only
+   * once it has been asked (src/main/core/messaging/ReceivedHandOver.ts).
+   */
+  async takePending(): Promise<void> {
+    for (const message of await this.call('messages.pending', {})) this.take(message, true);
   }
 
   /** Closes the core as a quit (or crash) would; nothing uncommitted is committed first. */
@@ -155,12 +166,13 @@ export class TestUser {
     await this.core.close();
   }
 
-  /** Close and open again on the same data folder; the renderer part drains messages.pending first. */
+  /**
+   * Close and open again on the same data folder; the renderer part drains messages.pending first (open): what it
+   * stored before the restart but had not committed comes back there, stored once, committed now.
+   */
   async restart(): Promise<void> {
     await this.close();
     await this.open();
-    // What the renderer stored before the restart but had not committed comes back here: stored once, committed now.
-    for (const message of await this.call('messages.pending', {})) this.take(message, true);
     await this.waitOnline();
   }
 

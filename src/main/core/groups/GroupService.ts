@@ -169,7 +169,7 @@ export class GroupService {
     if (!state.active) await this.ctx.senderKeys.deleteOwn(envelope.groupId);
     await this.ctx.groups.save(state);
     this.ctx.groupChanged(envelope.groupId);
-    this.ctx.events.emit('messages.received', [message]);
+    this.ctx.received.show([message]);
     this.ctx.events.emit('groups.changed', { group: toView(state), update: envelope.update });
   }
 

@@ -76,7 +76,7 @@ export function createIpcHandlers({ client, appInfo, links, deepLinks, settings,
     // Errors: not_a_contact, unknown_conversation, unknown_group, not_group_member, identity_changed,
     // message_too_large; retryable: offline, rate_limited, send_failed.
     'messages.send': (request) => messenger().send(request),
-    'messages.pending': async () => messenger().pending(),
+    'messages.pending': async () => messenger().handOverPending(),
     'messages.commit': async ({ inboxIds }) => {
       await messenger().commit(inboxIds);
       return {};

@@ -47,6 +47,7 @@ import { Inbox } from './Inbox';
 import { MessageSender, type SendRequest } from './MessageSender';
 import { ReceivePipeline } from './receive/ReceivePipeline';
 import { RecentGroupSenders } from './RecentGroupSenders';
+import { ReceivedHandOver } from './ReceivedHandOver';
 import type { RelayPort } from './RelayPort';
 
 /** The relay's default PARLEY_RELAY_MAX_RECIPIENTS: a group message to more devices goes in several sends. */
@@ -147,6 +148,7 @@ export class Messenger {
       recentGroupSenders: new RecentGroupSenders(),
       relay: options.relay,
       events: options.events,
+      received: new ReceivedHandOver(inbox, options.events),
       logger: options.logger,
       deviceLock: new KeyedQueue(),
       maxRecipientsPerSend: RELAY_MAX_RECIPIENTS_PER_SEND,
@@ -246,6 +248,8 @@ export class Messenger {
   // ── messages ──
   send = (request: SendRequest): Promise<ResponseOf<'messages.send'>> => this.sender.send(request);
   pending = (): ReceivedMessage[] => this.ctx.inbox.pending();
+  /** `messages.pending`: what main holds, to the renderer, which hears of new messages as events from then on. */
+  handOverPending = (): ReceivedMessage[] => this.ctx.received.pending();
   commit = (inboxIds: readonly string[]): Promise<void> => this.ctx.inbox.commit(inboxIds);
   /** The key the renderer encrypts its history at rest with (made on first use, kept in the vault). */
   historyKey = (): Promise<Uint8Array> => this.history.get();

@@ -18,6 +18,7 @@ import type { Logger } from '../transport';
 import type { Vault } from '../vault';
 import type { Inbox } from './Inbox';
 import type { RecentGroupSenders } from './RecentGroupSenders';
+import type { ReceivedHandOver } from './ReceivedHandOver';
 import type { RelayPort } from './RelayPort';
 
 export interface MessagingContext {
@@ -43,6 +44,8 @@ export interface MessagingContext {
   readonly recentGroupSenders: RecentGroupSenders;
   readonly relay: RelayPort;
   readonly events: IpcEvents;
+  /** Where messages for the renderer to store go (`messages.received`), and what `messages.pending` answers. */
+  readonly received: ReceivedHandOver;
   readonly logger: Logger;
   /** Serializes every change to one remote device's sessions (sends and receives alike). */
   readonly deviceLock: KeyedQueue;

@@ -312,7 +312,7 @@ export class ReceivePipeline {
   /** Hands the renderer what a batch decrypted, in order: one event per batch, not one per message. */
   private show(messages: ReceivedMessage[]): void {
     for (let start = 0; start < messages.length; start += MAX_RECEIVED_PER_EVENT) {
-      this.ctx.events.emit('messages.received', messages.slice(start, start + MAX_RECEIVED_PER_EVENT));
+      this.ctx.received.show(messages.slice(start, start + MAX_RECEIVED_PER_EVENT));
     }
   }
 

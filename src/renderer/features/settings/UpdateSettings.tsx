@@ -4,7 +4,7 @@ import type { UpdateChannel } from '../../../shared/ipc';
 import { userMessage } from '../../errors';
 import { useAppSettings } from '../../store/appSettings';
 import { useUpdates } from '../../store/updates';
-import { updateStatusText } from '../updates/updateBanner';
+import { updateStatusText } from '../updates/updateWording';
 import { FormError } from '../../ui/FormError';
 
 const CHANNELS: { value: UpdateChannel; label: string; hint: string }[] = [

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { userMessage } from '../../errors';
 import { useUpdates } from '../../store/updates';
-import { updateBanner } from './updateBanner';
+import { updateBanner } from './updateWording';
 
 export function UpdateBanner() {
   const view = useUpdates((state) => state.view);

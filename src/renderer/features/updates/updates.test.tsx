@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useUpdates } from '../../store/updates';
 import { renderApp, resetApp } from '../../testing/renderApp';
-import { updateBanner, updateStatusText } from './updateBanner';
+import { updateBanner, updateStatusText } from './updateWording';
 
 afterEach(async () => {
   useUpdates.setState({ view: null, postponed: null });

@@ -117,13 +117,12 @@ export function ratchetDecrypt(
   const { header, headerBytes, ciphertext } = decodeRatchetMessage(message);
   if (header.n >= MAX_UINT32) throw new CryptoError('bad_message', 'message number out of range');
   const ad = concatBytes(state.associatedData, headerBytes);
-  const open = (mk: Uint8Array) => openWithMessageKey(provider, mk, ciphertext, ad);
   const skipped = expireSkippedKeys(state.skipped, limits);
 
   // TrySkippedMessageKeys
   const index = skipped.findIndex((k) => k.n === header.n && bytesEqual(k.ratchetKey, header.dh));
   if (index >= 0) {
-    const plaintext = open(skipped[index]!.messageKey);
+    const plaintext = openWithMessageKey(provider, skipped[index]!.messageKey, ciphertext, ad);
     return { state: { ...state, skipped: skipped.filter((_, i) => i !== index) }, plaintext };
   }
 
@@ -142,7 +141,7 @@ export function ratchetDecrypt(
   }
   next = skipMessageKeys(provider, next, header.n, limits);
   const [ckr, mk] = kdfCk(provider, next.ckr!);
-  const plaintext = open(mk);
+  const plaintext = openWithMessageKey(provider, mk, ciphertext, ad);
   return { state: { ...next, ckr, nr: next.nr + 1 }, plaintext };
 }
 

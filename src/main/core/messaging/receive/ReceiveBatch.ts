@@ -17,7 +17,7 @@ import type { AttachmentPointerData } from '../../media/AttachmentPointer';
 import { receivedChange, type ReceivedChange } from '../../groups/groupRules';
 import type { ReceivedSenderKey } from '../../groups/SenderKeyStore';
 import type { PreKeyState } from '../../prekeys/PreKeyStore';
-import { decryptPairwise } from '../../sessions/pairwiseDecrypt';
+import { decryptPairwise, type PreKeyLookup } from '../../sessions/pairwiseDecrypt';
 import { isRetiredBaseKey, withSessions, type DeviceSessions } from '../../sessions/SessionStore';
 import { idHint, type Delivery } from '../../transport';
 import type { MessagingContext } from '../context';
@@ -94,17 +94,25 @@ export class ReceiveBatch {
   becameContact = false;
   private readonly groups = new Map<string, GroupState | undefined>();
   private readonly from: Address;
+  /** What a message that starts a session may name: made once per batch, not per message. */
+  private readonly preKeyLookup: PreKeyLookup;
 
   constructor(
     private readonly ctx: MessagingContext,
     from: Address,
     sessions: DeviceSessions,
-    private readonly preKeys: PreKeyState,
+    preKeys: PreKeyState,
     private readonly loadSenderKey: (distributionId: Uint8Array) => Promise<ReceivedSenderKey | undefined>,
   ) {
     this.from = { user: normalizeUsername(from.user), device: from.device };
     this.sessions = sessions;
     this.peer = ctx.peers.get(this.from.user);
+    this.preKeyLookup = {
+      signedPreKey: (id) => preKeys.signed.find((k) => k.id === id),
+      oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : preKeys.oneTime.find((k) => k.id === id)),
+      kemPreKey: (id) => (this.usedKemPreKeys.has(id) ? undefined : preKeys.kem.find((k) => k.id === id)),
+      isRetiredBaseKey: (baseKey) => isRetiredBaseKey(this.sessions, baseKey),
+    };
   }
 
   async add(delivery: Delivery): Promise<void> {
@@ -149,12 +157,7 @@ export class ReceiveBatch {
     if (!payload) throw new ReceiveFailure('unsupported_payload');
     if (payload.kind === 'senderKey') return this.processGroupMessage(delivery, payload.ciphertext);
 
-    const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions.sessions, payload.kind, payload.ciphertext, {
-      signedPreKey: (id) => this.preKeys.signed.find((k) => k.id === id),
-      oneTimePreKey: (id) => (this.usedOneTimePreKeys.has(id) ? undefined : this.preKeys.oneTime.find((k) => k.id === id)),
-      kemPreKey: (id) => (this.usedKemPreKeys.has(id) ? undefined : this.preKeys.kem.find((k) => k.id === id)),
-      isRetiredBaseKey: (baseKey) => isRetiredBaseKey(this.sessions, baseKey),
-    });
+    const result = decryptPairwise(this.ctx.provider, this.ctx.identity, this.sessions.sessions, payload.kind, payload.ciphertext, this.preKeyLookup);
     // Everything below may still reject the content; only then do the working copies move on. Broken content is not
     // rejected: it decrypted (the key is spent, the sender is authentic), so it moves the state on and is reported.
     const envelope = decodeContent(result.plaintext, delivery);

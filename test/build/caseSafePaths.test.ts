@@ -19,13 +19,10 @@ function filesBelow(dir: string): string[] {
   });
 }
 
-/** Paths that share `keyOf` without being the same path, in groups. */
-function clashes(paths: string[], keyOf: (path: string) => string): string[][] {
+/** The groups of more than one distinct name that `keyOf` maps to the same key. */
+function clashes(names: string[], keyOf: (name: string) => string): string[][] {
   const byKey = new Map<string, Set<string>>();
-  for (const path of paths) {
-    const key = keyOf(path);
-    byKey.set(key, (byKey.get(key) ?? new Set()).add(path.replace(MODULE_EXTENSION, '')));
-  }
+  for (const name of names) byKey.set(keyOf(name), (byKey.get(keyOf(name)) ?? new Set()).add(name));
   return [...byKey.values()].filter((group) => group.size > 1).map((group) => [...group].sort());
 }
 
@@ -38,13 +35,11 @@ describe('paths on a case-insensitive file system', () => {
   });
 
   it('no two files differ only in case', () => {
-    const byLowerCase = new Map<string, string[]>();
-    for (const path of files) byLowerCase.set(path.toLowerCase(), [...(byLowerCase.get(path.toLowerCase()) ?? []), path]);
-    expect([...byLowerCase.values()].filter((group) => group.length > 1)).toEqual([]);
+    expect(clashes(files, (path) => path.toLowerCase())).toEqual([]);
   });
 
   it('no two modules have specifiers that differ only in case', () => {
-    const modules = files.filter((path) => MODULE_EXTENSION.test(path));
-    expect(clashes(modules, (path) => path.replace(MODULE_EXTENSION, '').toLowerCase())).toEqual([]);
+    const specifiers = files.filter((path) => MODULE_EXTENSION.test(path)).map((path) => path.replace(MODULE_EXTENSION, ''));
+    expect(clashes(specifiers, (specifier) => specifier.toLowerCase())).toEqual([]);
   });
 });

@@ -1,7 +1,21 @@
 // A user who was away (page closed, core stopped) while 500 messages were sent to them catches up when they come
-// back: all 500 stored and shown once, in order, the unread count right and the chat list current.
+// back: all 500 stored and shown once, in order, the unread count right and the chat list current; every
+// transaction that stored them was committed to disk before main was told (strict durability).
 import { expect, test } from '@playwright/test';
-import { chatRow, expectStatus, openChat, register, scrollThroughHistory, send, sendMany, startChat, storedRows, type StoredMessageRow } from '../support/app';
+import {
+  chatRow,
+  expectStatus,
+  messageWriteDurabilities,
+  openChat,
+  recordMessageWriteDurability,
+  register,
+  scrollThroughHistory,
+  send,
+  sendMany,
+  startChat,
+  storedRows,
+  type StoredMessageRow,
+} from '../support/app';
 import { World, useWorld } from '../support/world';
 
 let world: World;
@@ -36,6 +50,7 @@ test('a user back after a while catches up on 500 messages: once each, in order,
   await world.screenshot(a, '01-alice-sent-500');
 
   // bob comes back to the chat he left open: it reopens at the unread divider with the relay's 500 below it.
+  await recordMessageWriteDurability(bob);
   const back = Date.now();
   await bob.launch();
   const b = bob.page;
@@ -55,6 +70,9 @@ test('a user back after a while catches up on 500 messages: once each, in order,
   const stored = (await storedRows<StoredMessageRow>(b, 'bob', 'messages')).filter((r) => r.conversationId === 'dm:alice').sort((x, y) => x.seq - y.seq);
   expect(stored.map((r) => r.body)).toEqual(['Are you there?', ...bodies]);
   expect(new Set(stored.map((r) => r.messageId)).size).toBe(stored.length);
+  const durabilities = await messageWriteDurabilities(b);
+  expect(durabilities.length).toBeGreaterThan(0);
+  expect(new Set(durabilities)).toEqual(new Set(['strict']));
 
   // Scrolling down shows every message once, in order.
   const shown = await scrollThroughHistory(b);

@@ -175,6 +175,30 @@ const READ_SEALED_STORE = `async (name, storeName) => {
   }));
 }`;
 
+/**
+ * From the next page the user opens: the durability of every read-write IndexedDB transaction over `messages`, as
+ * the browser made it (src/renderer/db/durableHistory.ts). Read with messageWriteDurabilities.
+ */
+export async function recordMessageWriteDurability(user: E2eUser): Promise<void> {
+  await user.context.addInitScript(RECORD_MESSAGE_WRITES);
+}
+
+export async function messageWriteDurabilities(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.__parleyMessageWrites ?? []')) as string[];
+}
+
+// Page-side source, run before the app's own scripts (Dexie binds the connection's `transaction` when it opens).
+const RECORD_MESSAGE_WRITES = `(() => {
+  const writes = (window.__parleyMessageWrites = []);
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, options) {
+    const transaction = open.call(this, stores, mode, options);
+    const scope = typeof stores === 'string' ? [stores] : [...stores];
+    if (transaction.mode === 'readwrite' && scope.includes('messages')) writes.push(transaction.durability);
+    return transaction;
+  };
+})();`;
+
 /** The stored message rows the e2e specs look at (a subset of src/renderer/db/rows.ts). */
 export interface StoredMessageRow {
   seq: number;

@@ -4,6 +4,7 @@ import Dexie, { type DBCore, type Table, type Transaction } from 'dexie';
 import type { HistoryKeys } from './atRest/historyKeys';
 import { sealAtRest, sealRowsAhead, type ClearFields } from './atRest/sealAtRest';
 import { sealLegacyRows } from './atRest/sealLegacyRows';
+import { durableHistory } from './durableHistory';
 import type { EarlyActionRow } from './earlyActions';
 import type { FileDeletionRow } from './fileDeletions';
 import { markUnreadTombstones } from './markUnreadTombstones';
@@ -153,6 +154,7 @@ export class ParleyDatabase extends Dexie {
     super(name);
     const keys = historyKeys;
     this.use(sealAtRest(keys, CLEAR_FIELDS, (core) => (this.unsealedCore = core)));
+    this.use(durableHistory());
     this.on('ready', () => keys.then(() => undefined));
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);

@@ -1,9 +1,9 @@
 import Dexie from 'dexie';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_RECEIVED_PER_EVENT, type ReceivedMessage } from '../../shared/ipc';
 import type { ParleyDatabase } from '../db/database';
 import { invoke, subscribe } from '../ipc';
-import { freshDatabase } from '../testing/db';
+import { freshDatabase, recordIndexedDbTransactions } from '../testing/db';
 import { FakeParley, fakeAccount } from '../testing/fakeParley';
 import { textFrom, typingFrom } from '../testing/messages';
 import { ReceiveWorker, type ReceiveIpc } from './ReceiveWorker';
@@ -35,6 +35,33 @@ function pipeline(db: ParleyDatabase, ipc: ReceiveIpc, hooks: Partial<Constructo
 const bodies = async (db: ParleyDatabase) => (await db.messages.orderBy('seq').toArray()).map((row) => row.body);
 
 describe('receive: store, then commit', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('commits to main only what a strict transaction stored (main then deletes its copy and acks the relay)', async () => {
+    const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
+    const opened = recordIndexedDbTransactions();
+    const db = freshDatabase();
+    const ipc = fakeIpc();
+    const writesBeforeCommit: string[][] = [];
+    const receive = pipeline(db, {
+      ...ipc,
+      commit: async (inboxIds) => {
+        writesBeforeCommit.push(opened.filter((transaction) => transaction.mode === 'readwrite' && transaction.stores.includes('messages')).map((transaction) => transaction.durability));
+        await ipc.commit(inboxIds);
+      },
+    });
+    await receive.start();
+    fake.deliver(textFrom('bob', 'm1', 'one'));
+    await receive.whenIdle();
+    fake.deliver(textFrom('carol', 'm2', 'two'));
+    await receive.whenIdle();
+
+    expect(await bodies(db)).toEqual(['one', 'two']);
+    expect(writesBeforeCommit).toEqual([['strict'], ['strict', 'strict']]);
+  });
+
   it('commits only inbox ids whose messages are already in IndexedDB', async () => {
     const fake = new FakeParley({ account: fakeAccount('alice') }).install(window);
     const db = freshDatabase();

@@ -1,6 +1,7 @@
 // Test helpers for IndexedDB: a fresh database per test, and a counter of the message rows a test causes to be
 // read (to prove paging never loads a whole conversation).
 import type { DBCore, DBCoreTable } from 'dexie';
+import { vi } from 'vitest';
 import type { GoneMessage } from '../../shared/ipc';
 import { importHistoryKeys, type HistoryKeys } from '../db/atRest/historyKeys';
 import { ParleyDatabase } from '../db/database';
@@ -336,4 +337,26 @@ export function measureWorkPerTask(db: ParleyDatabase): TaskWork {
     { level: -20 },
   );
   return work;
+}
+
+export interface IndexedDbTransaction {
+  stores: string[];
+  mode: IDBTransactionMode;
+  durability: IDBTransactionDurability;
+}
+
+/**
+ * The transactions opened on IndexedDB itself, below every Dexie middleware, as IndexedDB made them (scope, mode,
+ * durability). Call before the database opens (Dexie binds the connection's `transaction` then); undo with
+ * `vi.restoreAllMocks()`.
+ */
+export function recordIndexedDbTransactions(): IndexedDbTransaction[] {
+  const opened: IndexedDbTransaction[] = [];
+  const original = IDBDatabase.prototype.transaction;
+  vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, stores, mode, options) {
+    const transaction = original.call(this, stores, mode, options);
+    opened.push({ stores: typeof stores === 'string' ? [stores] : [...stores], mode: transaction.mode, durability: transaction.durability });
+    return transaction;
+  });
+  return opened;
 }

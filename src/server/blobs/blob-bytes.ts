@@ -3,7 +3,7 @@
 // local-disk implementation is the default; an object store (several relays sharing one bucket) implements the same
 // with @tus/s3-store (its write() appends) and ranged GETs.
 import { createReadStream } from 'node:fs';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
@@ -19,6 +19,8 @@ export interface BlobBytes {
    * upload's offset is exactly what reached storage, and an interrupted upload resumes from there.
    */
   append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number>;
+  /** Puts the bytes of the finished upload `id` on stable storage, so that they survive a power loss. */
+  persist(id: string): Promise<void>;
   /** Bytes `start` … `end` (inclusive) of a finished blob. */
   read(id: string, start: number, end: number): Readable;
   /** Deletes a blob's bytes and upload record; a blob that is already gone is not an error. */
@@ -61,6 +63,21 @@ export class LocalDiskBlobBytes implements BlobBytes {
     } finally {
       body.off('error', ignore);
       await file.close();
+    }
+  }
+
+  /** fdatasync of the blob's file, then fsync of the directory that names it (the file was created by this upload). */
+  async persist(id: string): Promise<void> {
+    for (const [path, flush] of [
+      [join(this.directory, id), (file: FileHandle) => file.datasync()],
+      [this.directory, (file: FileHandle) => file.sync()],
+    ] as const) {
+      const file = await open(path, 'r');
+      try {
+        await flush(file);
+      } finally {
+        await file.close();
+      }
     }
   }
 

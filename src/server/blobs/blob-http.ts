@@ -6,9 +6,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { EVENTS, Server as TusServer } from '@tus/server';
 import type { Locker } from '@tus/utils';
+import type { Durability } from '../config';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
 import type { BlobBytes } from './blob-bytes';
+import { finishUpload } from './blob-finish';
 import type { BlobIndex } from './blob-index';
 import { createPatchHandler } from './blob-patch';
 import { answerError, bearer } from './blob-replies';
@@ -25,6 +27,8 @@ export interface BlobHttpOptions {
   maxBytes: number;
   quotaBytes: number;
   expiryMs: number;
+  /** 'disk': a finished upload's bytes are flushed before it is marked complete (blob-finish.ts). */
+  durability: Durability;
   /** A PATCH body idle this long is cut. */
   uploadIdleMs: number;
   now: () => number;
@@ -86,8 +90,7 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (request: Incom
     },
     // A creation with the whole body (tus creation-with-upload) finishes here; PATCH finishes in blob-patch.ts.
     onUploadFinish: async (_request, upload) => {
-      const at = now();
-      await index.complete(upload.id, at, at + options.expiryMs);
+      await finishUpload(options, upload.id);
       return {};
     },
     onResponseError: (_request, error) => {

@@ -8,8 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
-import { UploadOverrun, type BlobBytes } from './blob-bytes';
-import type { BlobIndex } from './blob-index';
+import { UploadOverrun } from './blob-bytes';
+import { finishUpload, type BlobFinishOptions } from './blob-finish';
 import { answerError, bearer } from './blob-replies';
 import type { BlobTokens } from './blob-tokens';
 import type { UploadLocks } from './upload-locks';
@@ -17,15 +17,11 @@ import type { UploadLocks } from './upload-locks';
 export const TUS_VERSION = '1.0.0';
 const OFFSET_PATTERN = /^(0|[1-9]\d{0,15})$/;
 
-export interface PatchOptions {
-  index: BlobIndex;
-  bytes: BlobBytes;
+export interface PatchOptions extends BlobFinishOptions {
   tokens: BlobTokens;
   locks: UploadLocks;
-  expiryMs: number;
   /** A body that sends nothing for this long is cut (its bytes so far kept), so its lock is freed. */
   idleMs: number;
-  now: () => number;
   logger: Logger;
 }
 
@@ -68,10 +64,7 @@ export function createPatchHandler(options: PatchOptions): (request: IncomingMes
         request.setTimeout(0);
       }
       const reached = offset + written;
-      if (reached === upload.size) {
-        const at = now();
-        await index.complete(blobId, at, at + options.expiryMs);
-      }
+      if (reached === upload.size) await finishUpload(options, blobId);
       response.writeHead(204, { 'Tus-Resumable': TUS_VERSION, 'Upload-Offset': String(reached), 'Cache-Control': 'no-store' });
       response.end();
     } catch (error) {

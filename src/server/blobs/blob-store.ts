@@ -18,7 +18,7 @@ export const BLOB_DIR = 'blobs';
 
 export type BlobConfig = Pick<
   RelayConfig,
-  'dataDir' | 'blobDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs' | 'blobUploadIdleMs'
+  'dataDir' | 'durability' | 'blobDir' | 'blobMaxBytes' | 'blobQuotaBytes' | 'blobExpiryMs' | 'blobAbandonMs' | 'blobTokenTtlMs' | 'blobTokenSecret' | 'blobGcIntervalMs' | 'blobUploadIdleMs'
 >;
 
 export interface BlobStore {
@@ -39,7 +39,7 @@ export interface BlobServices {
 
 export async function openBlobStore(config: BlobConfig, services: BlobServices): Promise<BlobStore> {
   const bytes = services.bytes ?? (await LocalDiskBlobBytes.open(config.blobDir ?? join(config.dataDir, BLOB_DIR)));
-  const index = services.index ?? new SqliteBlobIndex(config.dataDir);
+  const index = services.index ?? new SqliteBlobIndex(config.dataDir, config.durability);
   const tokens = new BlobTokens(await loadBlobTokenSecret(config.dataDir, config.blobTokenSecret), services.now);
   const access = new BlobAccess(
     index,
@@ -54,6 +54,7 @@ export async function openBlobStore(config: BlobConfig, services: BlobServices):
     maxBytes: config.blobMaxBytes,
     quotaBytes: config.blobQuotaBytes,
     expiryMs: config.blobExpiryMs,
+    durability: config.durability,
     uploadIdleMs: config.blobUploadIdleMs,
     now: services.now,
     logger: services.logger,

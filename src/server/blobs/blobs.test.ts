@@ -4,10 +4,12 @@
 // collection of expired and abandoned blobs. Tokens are minted through BlobAccess as the WebSocket frames do.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../../test/support/relay-harness';
 import { BLOB_DIR } from './blob-store';
+import { SqliteBlobIndex } from './sqlite-blob-index';
 
 const alice = { user: 'alice', device: 1 };
 const bob = { user: 'bob', device: 1 };
@@ -18,9 +20,31 @@ let clock = Date.now();
 const now = () => clock;
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await relay?.close();
   relay = undefined;
 });
+
+/** From now on, in order: every file flushed to disk (`datasync`: its data, `sync`: all of it) and every blob marked complete. */
+async function recordFlushesAndCompletions(dir: string): Promise<string[]> {
+  const events: string[] = [];
+  const probe = await open(join(dir, 'probe'), 'w');
+  const handles = Object.getPrototypeOf(probe) as { datasync(): Promise<void>; sync(): Promise<void> };
+  await probe.close();
+  for (const method of ['datasync', 'sync'] as const) {
+    const original = handles[method];
+    vi.spyOn(handles, method).mockImplementation(function (this: unknown) {
+      events.push(method);
+      return original.call(this);
+    });
+  }
+  const complete = SqliteBlobIndex.prototype.complete;
+  vi.spyOn(SqliteBlobIndex.prototype, 'complete').mockImplementation(function (this: SqliteBlobIndex, ...args) {
+    events.push('complete');
+    return complete.apply(this, args);
+  });
+  return events;
+}
 
 async function start(overrides: Parameters<typeof startTestRelay>[0] = {}, dataDir?: string): Promise<TestRelay> {
   clock = Date.now();
@@ -204,6 +228,43 @@ describe('relay blob store', () => {
     expect(await r.blobs.collector.collect()).toBe(1);
     expect(existsSync(join(dir, blobId))).toBe(false);
     expect(await r.blobs.index.usedBytes('alice')).toBe(0);
+  });
+
+  it("flushes a finished upload's bytes and the directory naming them before marking it complete (durability 'disk', the default)", async () => {
+    const dataDir = makeTempDir();
+    try {
+      const r = await start({}, dataDir);
+      const events = await recordFlushesAndCompletions(dataDir);
+      // Over PATCH, and in the creation request itself (tus creation-with-upload).
+      await uploadWhole(r);
+      const bytes = randomBytes(1_000);
+      const { token } = await r.blobs.access.uploadToken(alice, bytes.length);
+      const created = await fetch(`${r.httpUrl}/v1/blobs`, {
+        method: 'POST',
+        headers: { ...tus, Authorization: `Bearer ${token}`, 'Upload-Length': String(bytes.length), 'Content-Type': 'application/offset+octet-stream' },
+        body: bytes,
+      });
+      expect(created.status).toBe(201);
+      expect(events).toEqual(['datasync', 'sync', 'complete', 'datasync', 'sync', 'complete']);
+    } finally {
+      await relay?.close();
+      relay = undefined;
+      removeDir(dataDir);
+    }
+  });
+
+  it("flushes no blob file with durability 'process'", async () => {
+    const dataDir = makeTempDir();
+    try {
+      const r = await start({ durability: 'process' }, dataDir);
+      const events = await recordFlushesAndCompletions(dataDir);
+      await uploadWhole(r);
+      expect(events).toEqual(['complete']);
+    } finally {
+      await relay?.close();
+      relay = undefined;
+      removeDir(dataDir);
+    }
   });
 
   it('keeps blobs, grants and tokens across a relay restart', async () => {

@@ -1,8 +1,12 @@
 // The embedded BlobIndex: its own SQLite file (`<dataDir>/blobs.sqlite3`, WAL) beside the mailbox database, so
 // blob bookkeeping never contends with mailbox commits. Synchronous better-sqlite3 calls behind the async interface.
+// With durability 'disk', a completion and a grant (what a message naming the blob depends on) resolve only once
+// the WAL is flushed, as `sent` does for the mailbox (docs/operations.md, "Data directory and durability").
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalizeUsername, type Address } from '../../shared/protocol';
+import type { Durability } from '../config';
+import { WalSync } from '../store/sqlite/wal-sync';
 import type { BlobIndex, BlobRecord, NewBlob, ReserveOutcome } from './blob-index';
 
 export const BLOB_INDEX_FILE = 'blobs.sqlite3';
@@ -22,13 +26,15 @@ interface Row {
 export class SqliteBlobIndex implements BlobIndex {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly walSync: WalSync | undefined;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, durability: Durability) {
     this.db = new Database(join(dataDir, BLOB_INDEX_FILE));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
+    this.walSync = durability === 'disk' ? new WalSync(`${join(dataDir, BLOB_INDEX_FILE)}-wal`) : undefined;
     const db = this.db;
     this.statements = {
       used: db.prepare<[string], { used: number | null }>('SELECT SUM(size) AS used FROM blobs WHERE owner_user = ?'),
@@ -68,6 +74,7 @@ export class SqliteBlobIndex implements BlobIndex {
 
   async complete(id: string, now: number, expiresAt: number): Promise<void> {
     this.statements.complete.run(now, now, expiresAt, id);
+    await this.walSync?.flush();
   }
 
   async find(id: string): Promise<BlobRecord | undefined> {
@@ -88,6 +95,7 @@ export class SqliteBlobIndex implements BlobIndex {
     this.db.transaction(() => {
       for (const recipient of recipients) this.statements.grant.run(id, normalizeUsername(recipient.user), recipient.device);
     })();
+    await this.walSync?.flush();
   }
 
   async isGranted(id: string, device: Address): Promise<boolean> {
@@ -111,6 +119,7 @@ export class SqliteBlobIndex implements BlobIndex {
   }
 
   async close(): Promise<void> {
+    await this.walSync?.close();
     this.db.close();
   }
 

@@ -64,8 +64,9 @@ export function printTables(input: TableInput): void {
     ]),
   );
   out.push('\nsend:    Parley reads the file, encrypts it (AES-256-GCM per 64 KiB chunk + SHA-256) into the local encrypted copy and');
-  out.push('         uploads that copy as it is written with tus (POST + PATCH) to the relay, which writes it to disk. Plain: one');
-  out.push('         HTTP PUT of the file, written to disk by a bare Node server.');
+  out.push('         uploads that copy as it is written with tus (POST + PATCH) to the relay, which writes it to disk and flushes it');
+  out.push('         (fdatasync) before it answers the last request. Plain: one HTTP PUT of the file, written to disk by a bare');
+  out.push('         Node server, flushed (fdatasync) before it answers. Both answer once the file would survive a power loss.');
   out.push('receive: Parley GETs the blob (HTTP Range-capable), authenticates and decrypts every chunk as it arrives, hashes it,');
   out.push('         and writes the ciphertext as the local encrypted copy. Plain: one HTTP GET of the file written to disk.\n');
   const rows: string[][] = [['process', 'Parley send', 'Parley receive', 'plain send', 'plain receive', `goal < ${GOAL_RSS_MIB} MiB`]];

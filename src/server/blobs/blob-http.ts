@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { EVENTS, Server as TusServer } from '@tus/server';
 import type { Locker } from '@tus/utils';
-import type { Durability } from '../config';
 import type { Logger } from '../log';
 import { errorFields } from '../log';
 import type { BlobBytes } from './blob-bytes';
@@ -27,8 +26,6 @@ export interface BlobHttpOptions {
   maxBytes: number;
   quotaBytes: number;
   expiryMs: number;
-  /** 'disk': a finished upload's bytes are flushed before it is marked complete (blob-finish.ts). */
-  durability: Durability;
   /** A PATCH body idle this long is cut. */
   uploadIdleMs: number;
   now: () => number;

@@ -38,7 +38,7 @@ export interface BlobServices {
 }
 
 export async function openBlobStore(config: BlobConfig, services: BlobServices): Promise<BlobStore> {
-  const bytes = services.bytes ?? (await LocalDiskBlobBytes.open(config.blobDir ?? join(config.dataDir, BLOB_DIR)));
+  const bytes = services.bytes ?? (await LocalDiskBlobBytes.open(config.blobDir ?? join(config.dataDir, BLOB_DIR), config.durability));
   const index = services.index ?? new SqliteBlobIndex(config.dataDir, config.durability);
   const tokens = new BlobTokens(await loadBlobTokenSecret(config.dataDir, config.blobTokenSecret), services.now);
   const access = new BlobAccess(
@@ -54,7 +54,6 @@ export async function openBlobStore(config: BlobConfig, services: BlobServices):
     maxBytes: config.blobMaxBytes,
     quotaBytes: config.blobQuotaBytes,
     expiryMs: config.blobExpiryMs,
-    durability: config.durability,
     uploadIdleMs: config.blobUploadIdleMs,
     now: services.now,
     logger: services.logger,

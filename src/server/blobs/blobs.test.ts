@@ -4,9 +4,9 @@
 // collection of expired and abandoned blobs. Tokens are minted through BlobAccess as the WebSocket frames do.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { recordFileFlushes } from '../../../test/support/file-flushes';
 import { makeTempDir, removeDir, startTestRelay, type TestRelay } from '../../../test/support/relay-harness';
 import { BLOB_DIR } from './blob-store';
 import { SqliteBlobIndex } from './sqlite-blob-index';
@@ -27,17 +27,7 @@ afterEach(async () => {
 
 /** From now on, in order: every file flushed to disk (`datasync`: its data, `sync`: all of it) and every blob marked complete. */
 async function recordFlushesAndCompletions(dir: string): Promise<string[]> {
-  const events: string[] = [];
-  const probe = await open(join(dir, 'probe'), 'w');
-  const handles = Object.getPrototypeOf(probe) as { datasync(): Promise<void>; sync(): Promise<void> };
-  await probe.close();
-  for (const method of ['datasync', 'sync'] as const) {
-    const original = handles[method];
-    vi.spyOn(handles, method).mockImplementation(function (this: unknown) {
-      events.push(method);
-      return original.call(this);
-    });
-  }
+  const events = await recordFileFlushes(dir);
   const complete = SqliteBlobIndex.prototype.complete;
   vi.spyOn(SqliteBlobIndex.prototype, 'complete').mockImplementation(function (this: SqliteBlobIndex, ...args) {
     events.push('complete');

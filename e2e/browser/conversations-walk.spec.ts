@@ -201,6 +201,7 @@ test('a 30 s timer while the chat is closed, right-to-left edits, and pin, mute 
   await send(alice.page, 'נפגש בתחנה');
   await expect(bubble(bob.page, 'נפגש בתחנה')).toBeVisible();
   await composer(alice.page).press('ArrowUp');
+  await expect(alice.page.getByTestId('composer-mode')).toContainText('Editing message');
   await composer(alice.page).fill('נפגש בתחנה המרכזית ב-8');
   await composer(alice.page).press('Enter');
   await expect(bubble(bob.page, 'נפגש בתחנה המרכזית ב-8')).toContainText('edited');

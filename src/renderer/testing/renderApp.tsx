@@ -16,6 +16,7 @@ import { useContacts } from '../store/contacts';
 import { useProfiles } from '../store/profiles';
 import { useDialogs } from '../store/dialogs';
 import { useDrafts } from '../store/drafts';
+import { useMessageActions } from '../store/messageActions';
 import { useGroups } from '../store/groups';
 import { useNotices } from '../store/notices';
 import { useSession } from '../store/session';
@@ -31,6 +32,7 @@ export function resetStores(): void {
   useProfiles.setState({ own: null, others: {} });
   useDialogs.setState({ open: null });
   useDrafts.setState({ drafts: {} });
+  useMessageActions.setState({ modes: {} });
   useGroups.setState({ groups: {} });
   useNotices.setState({ notices: [] });
   useSession.setState({ session: null });

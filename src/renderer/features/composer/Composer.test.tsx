@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureConversation } from '../../db/conversations';
 import type { ParleyDatabase } from '../../db/database';
@@ -53,6 +53,29 @@ describe('the composer', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ messageId: sent?.messageId, direction: 'out' });
     await waitFor(async () => expect((await sessionDb().messages.toArray())[0]?.status).toBe('sent'));
+  });
+
+  it('↑ edits the last message, but not over what was typed before that message was found', async () => {
+    const { user } = await renderApp({ contacts, seed });
+    const input = await openChat('bob');
+    await user.type(input, 'the original{Enter}');
+    await waitFor(async () => expect((await sessionDb().messages.toArray())[0]?.status).toBe('sent'));
+
+    // ↑, then a paste before IndexedDB answers which message is the last one.
+    act(() => {
+      fireEvent.keyDown(input, { key: 'ArrowUp' });
+      fireEvent.change(input, { target: { value: 'a new thought' } });
+    });
+    // A later read of messages is answered after the lookup (IndexedDB runs them in order).
+    await act(async () => void (await sessionDb().messages.toArray()));
+    expect(screen.queryByTestId('composer-mode')).toBeNull();
+    expect(input).toHaveProperty('value', 'a new thought');
+
+    // On an empty composer ↑ edits it.
+    await user.clear(input);
+    await user.keyboard('{ArrowUp}');
+    expect((await screen.findByTestId('composer-mode')).textContent).toContain('Editing message');
+    await waitFor(() => expect(input).toHaveProperty('value', 'the original'));
   });
 
   it('Shift+Enter adds a line instead of sending', async () => {

@@ -154,7 +154,9 @@ export function Composer({ conversationId, title, onSent }: ComposerProps) {
       screenWork(
         'composer.edit_last_failed',
         lastEditableMessage(db, conversationId, me).then((message) => {
-          if (message) useMessageActions.getState().edit(message);
+          // Typed into (or replying) before the message was found: the typing wins, and the text stays as it is.
+          const untouched = !useDrafts.getState().drafts[conversationId] && !useMessageActions.getState().modes[conversationId];
+          if (message && untouched) useMessageActions.getState().edit(message);
         }),
       );
     }
